@@ -1,0 +1,216 @@
+// Lines → records. Each format knows its own syntax (formats/); this module only decides which lines
+// belong together: CMTrace collects text until its header, SMS trace until its trailer, timestamp-first
+// formats collect continuation lines after their first line. No line is ever dropped except blank ones
+// between records: damaged text becomes a record marked `damaged`.
+import { CMTRACE_HEADER, CMTRACE_OPEN, cmtraceFields } from './formats/cmtrace';
+import { fieldsFrom, type RecordFields } from './formats/fields';
+import { plainFields } from './formats/plain';
+import { PREFIXED_FORMATS } from './formats/prefixed';
+import { SMS_MARK, smsFields } from './formats/sms';
+import type { FormatId, LogRecord, ParseWarning } from './record';
+
+/** A record that never closes must not swallow the rest of the file. */
+export const MAX_PENDING_LINES = 20_000;
+const MAX_WARNINGS = 1_000;
+
+interface Piece {
+  text: string;
+  line: number;
+  /** Where the piece starts in its line (a line can hold the end of one record and the start of the next). */
+  column: number;
+}
+
+interface OpenPrefixed {
+  fields: RecordFields;
+  line: number;
+  column: number;
+  endLine: number;
+  more: string[];
+}
+
+/** Where a header's attributes end: at its ">", or where a concurrent writer cut it (the next header). */
+function headerEnd(text: string, start: number): number {
+  const close = text.indexOf('>', start);
+  const next = text.indexOf(CMTRACE_HEADER, start);
+  if (next >= 0 && (close < 0 || next < close)) return next;
+  return close < 0 ? text.length : close;
+}
+
+export type RecordSink = (record: LogRecord) => void;
+
+export class RecordAssembler {
+  private cmPieces: Piece[] = [];
+  private cmOpen = false;
+  private smsHeld: Piece[] = [];
+  private prefixed: OpenPrefixed | null = null;
+  readonly warnings: ParseWarning[] = [];
+  warningCount = 0;
+
+  constructor(
+    private readonly file: string,
+    private readonly fileFormat: FormatId,
+    private readonly sink: RecordSink,
+  ) {}
+
+  line(text: string, n: number): void {
+    if (this.cmOpen || text.includes(CMTRACE_HEADER) || text.includes(CMTRACE_OPEN)) return this.cmtraceLine(text, n);
+    if (!text.trim()) return;
+    if (text.includes(SMS_MARK) && this.smsLine(text, n)) return;
+    const fields = this.prefixedStart(text);
+    if (fields) return this.openPrefixed(fields, text, n);
+    this.orphanLine(text, n);
+  }
+
+  /** Flushes whatever is still open at the end of the input. */
+  end(): void {
+    this.flushPrefixed();
+    this.flushSmsHeld();
+    this.flushCmPending('the file ends inside this record (no ]LOG]!> header)');
+  }
+
+  // ---- CMTrace ------------------------------------------------------------------------------------
+
+  private cmtraceLine(text: string, n: number): void {
+    this.flushPrefixed();
+    this.flushSmsHeld();
+    let pos = 0;
+    for (;;) {
+      const header = text.indexOf(CMTRACE_HEADER, pos);
+      if (header < 0) {
+        const rest = pos === 0 ? text : text.slice(pos);
+        if (pos === 0 || rest.trim()) this.addCmPiece(rest, n, pos);
+        break;
+      }
+      this.addCmPiece(text.slice(pos, header), n, pos);
+      const start = header + CMTRACE_HEADER.length;
+      const end = headerEnd(text, start);
+      this.emitCmtrace(text.slice(start, end), n, text.charCodeAt(end) !== 62 /* > */);
+      pos = text.charCodeAt(end) === 62 ? end + 1 : end;
+      if (pos >= text.length) break;
+    }
+    if (this.cmPieces.length > MAX_PENDING_LINES) this.flushCmPending('no ]LOG]!> header within ' + MAX_PENDING_LINES + ' lines');
+  }
+
+  private addCmPiece(text: string, line: number, column: number): void {
+    this.cmPieces.push({ text, line, column });
+    if (!this.cmOpen && text.includes(CMTRACE_OPEN)) this.cmOpen = true;
+  }
+
+  private emitCmtrace(attributes: string, endLine: number, headerCut: boolean): void {
+    const { message, line, column, damaged } = this.takeCmMessage(endLine);
+    const fields = cmtraceFields(message, attributes);
+    const reasons = [damaged, headerCut ? 'header is cut off (no closing >)' : undefined, fields.damaged].filter(Boolean);
+    this.emit({ ...fields, damaged: reasons.length ? reasons.join('; ') : undefined }, line, endLine, column);
+  }
+
+  /** Takes the pending text as one message: from the last <![LOG[ on; text before it is emitted as orphan. */
+  private takeCmMessage(endLine: number): { message: string; line: number; column: number; damaged?: string } {
+    const pieces = this.cmPieces;
+    this.cmPieces = [];
+    this.cmOpen = false;
+    for (let i = pieces.length - 1; i >= 0; i--) {
+      const at = pieces[i].text.lastIndexOf(CMTRACE_OPEN);
+      if (at < 0) continue;
+      const orphan = [...pieces.slice(0, i).map((p) => p.text), pieces[i].text.slice(0, at)];
+      this.emitOrphanText(orphan, pieces[0].line, pieces[i].line, pieces[0].column);
+      const body = [pieces[i].text.slice(at + CMTRACE_OPEN.length), ...pieces.slice(i + 1).map((p) => p.text)];
+      return { message: body.join('\n'), line: pieces[i].line, column: pieces[i].column + at + CMTRACE_OPEN.length };
+    }
+    const first = pieces.findIndex((p) => p.text.trim());
+    const body = first < 0 ? [] : pieces.slice(first).map((p) => p.text);
+    return { message: body.join('\n'), line: first < 0 ? endLine : pieces[first].line, column: first < 0 ? 0 : pieces[first].column, damaged: 'no <![LOG[ opening: the start of this record was cut off or overwritten by another writer' };
+  }
+
+  private emitOrphanText(texts: string[], line: number, endLine: number, column: number): void {
+    const text = texts.join('\n').trim();
+    if (!text) return;
+    const fields = fieldsFrom('cmtrace', text, null, { severity: 'unknown', damaged: 'text outside any CMTrace record (an earlier record was cut off)' });
+    this.emit(fields, line, endLine, column);
+  }
+
+  private flushCmPending(reason: string): void {
+    if (!this.cmPieces.length) return;
+    const pieces = this.cmPieces;
+    this.cmPieces = [];
+    this.cmOpen = false;
+    const first = pieces.findIndex((p) => p.text.trim());
+    if (first < 0) return;
+    let text = pieces.slice(first).map((p) => p.text).join('\n');
+    if (text.startsWith(CMTRACE_OPEN)) text = text.slice(CMTRACE_OPEN.length);
+    const fields = fieldsFrom('cmtrace', text, null, { severity: 'unknown', damaged: reason });
+    this.emit(fields, pieces[first].line, pieces[pieces.length - 1].line, pieces[first].column);
+  }
+
+  // ---- SMS trace ----------------------------------------------------------------------------------
+
+  private smsLine(text: string, n: number): boolean {
+    const fields = smsFields(text, this.smsHeld.map((p) => p.text));
+    if (!fields) return false;
+    this.flushPrefixed();
+    this.flushCmPending('no ]LOG]!> header before an SMS trace line');
+    const line = this.smsHeld.length ? this.smsHeld[0].line : n;
+    this.smsHeld = [];
+    this.emit(fields, line, n);
+    return true;
+  }
+
+  private flushSmsHeld(): void {
+    for (const piece of this.smsHeld) this.emit({ ...plainFields(piece.text), damaged: 'no $$<component><time><thread> trailer follows this line' }, piece.line, piece.line);
+    this.smsHeld = [];
+  }
+
+  // ---- Timestamp-first formats --------------------------------------------------------------------
+
+  private prefixedStart(text: string): RecordFields | null {
+    for (const format of PREFIXED_FORMATS) {
+      if (!format.mayStart(text)) continue;
+      const fields = format.parse(text);
+      if (fields) return fields;
+    }
+    return null;
+  }
+
+  private openPrefixed(fields: RecordFields, text: string, n: number): void {
+    this.flushPrefixed();
+    this.flushSmsHeld();
+    this.flushCmPending('no ]LOG]!> header before the next record');
+    this.prefixed = { fields, line: n, column: Math.max(0, text.length - fields.message.length), endLine: n, more: [] };
+  }
+
+  private flushPrefixed(): void {
+    const open = this.prefixed;
+    if (!open) return;
+    this.prefixed = null;
+    const message = open.more.length ? open.fields.message + '\n' + open.more.join('\n') : open.fields.message;
+    this.emit({ ...open.fields, message }, open.line, open.endLine, open.column);
+  }
+
+  // ---- Lines no format claims ---------------------------------------------------------------------
+
+  private orphanLine(text: string, n: number): void {
+    if (this.prefixed && this.prefixed.more.length < MAX_PENDING_LINES) {
+      this.prefixed.more.push(text);
+      this.prefixed.endLine = n;
+      return;
+    }
+    if (this.fileFormat === 'sms' && this.smsHeld.length < MAX_PENDING_LINES) {
+      this.smsHeld.push({ text, line: n, column: 0 });
+      return;
+    }
+    if (this.fileFormat === 'cmtrace') return this.cmtraceLine(text, n);
+    this.flushPrefixed();
+    this.emit(plainFields(text), n, n);
+  }
+
+  private emit(fields: RecordFields, line: number, endLine: number, column = 0): void {
+    const record: LogRecord = { file: this.file, line, endLine, column, ...fields };
+    if (record.damaged === undefined) delete record.damaged;
+    else this.warn(line, record.damaged);
+    this.sink(record);
+  }
+
+  private warn(line: number, message: string): void {
+    this.warningCount++;
+    if (this.warnings.length < MAX_WARNINGS) this.warnings.push({ file: this.file, line, message });
+  }
+}

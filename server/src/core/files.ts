@@ -1,0 +1,64 @@
+// Which files on disk are logs, and how rolled-over logs belong together.
+import { readdirSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+
+const LOG_EXTENSIONS = /\.(?:log|lo_|txt)$/i;
+
+/** Expands files and directories (recursively) into log file paths, sorted; reports what is missing. */
+export function listLogFiles(inputs: string[]): { files: string[]; missing: string[] } {
+  const files: string[] = [];
+  const missing: string[] = [];
+  for (const input of inputs) {
+    let stat;
+    try {
+      stat = statSync(input);
+    } catch {
+      missing.push(input);
+      continue;
+    }
+    if (stat.isDirectory()) walk(input, files);
+    else files.push(input);
+  }
+  return { files: [...new Set(files)].sort(), missing };
+}
+
+function walk(dir: string, out: string[]): void {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) walk(path, out);
+    else if (entry.isFile() && LOG_EXTENSIONS.test(entry.name)) out.push(path);
+  }
+}
+
+/**
+ * The log a file rolls over into: "CcmExec-20131009-083840.log" and "CcmExec.lo_" both belong to
+ * "CcmExec.log" in the same folder.
+ */
+export function rolloverBase(path: string): string {
+  const name = basename(path);
+  const base = name.replace(/-\d{8}-\d{6}\.log$/i, '.log').replace(/\.lo_$/i, '.log');
+  return join(dirname(path), base);
+}
+
+/**
+ * Groups files by the log they roll over into, oldest first: dated siblings by their stamp, then the .lo_,
+ * then the current .log.
+ */
+export function groupRollovers(files: string[]): Map<string, string[]> {
+  const groups = new Map<string, string[]>();
+  for (const file of files) {
+    const base = rolloverBase(file);
+    if (!groups.has(base)) groups.set(base, []);
+    groups.get(base)!.push(file);
+  }
+  for (const list of groups.values()) list.sort((a, b) => rolloverRank(a).localeCompare(rolloverRank(b)));
+  return groups;
+}
+
+function rolloverRank(file: string): string {
+  const name = basename(file);
+  const stamp = /-(\d{8}-\d{6})\.log$/i.exec(name);
+  if (stamp) return '0' + stamp[1];
+  if (/\.lo_$/i.test(name)) return '1';
+  return '2';
+}

@@ -1,0 +1,149 @@
+// LogIndex: the records of a set of files and, for every linking key, where it occurs. Built once per
+// file; hovers, references and the timeline answer from it without re-reading logs.
+import { findKeys, guessKeyKind, type KeyMatch } from './keys';
+import type { ParseResult } from './parse';
+import type { LogRecord } from './record';
+
+export interface Occurrence {
+  file: string;
+  /** Index of the record in its file's record list. */
+  recordIndex: number;
+  record: LogRecord;
+  /** The match inside record.message. */
+  match: KeyMatch;
+}
+
+interface IndexedFile {
+  result: ParseResult;
+  keys: Set<string>;
+}
+
+export interface KeySummary {
+  key: string;
+  kinds: string[];
+  count: number;
+  files: Array<{ file: string; count: number }>;
+  firstUtc: number | null;
+  lastUtc: number | null;
+}
+
+export class LogIndex {
+  private readonly files = new Map<string, IndexedFile>();
+  /** key → file → record indices (ascending). */
+  private readonly postings = new Map<string, Map<string, number[]>>();
+
+  /** Adds or replaces a file's records. */
+  setFile(result: ParseResult): void {
+    this.removeFile(result.file);
+    const keys = new Set<string>();
+    result.records.forEach((record, index) => this.indexRecord(result.file, record, index, keys));
+    this.files.set(result.file, { result, keys });
+  }
+
+  /** Appends records parsed from a growing file. */
+  appendRecords(file: string, records: LogRecord[]): void {
+    const entry = this.files.get(file);
+    if (!entry) return;
+    for (const record of records) {
+      entry.result.records.push(record);
+      this.indexRecord(file, record, entry.result.records.length - 1, entry.keys);
+    }
+  }
+
+  removeFile(file: string): void {
+    const entry = this.files.get(file);
+    if (!entry) return;
+    for (const key of entry.keys) {
+      const byFile = this.postings.get(key);
+      byFile?.delete(file);
+      if (byFile && byFile.size === 0) this.postings.delete(key);
+    }
+    this.files.delete(file);
+  }
+
+  fileNames(): string[] {
+    return [...this.files.keys()];
+  }
+
+  file(file: string): ParseResult | undefined {
+    return this.files.get(file)?.result;
+  }
+
+  get recordCount(): number {
+    let n = 0;
+    for (const f of this.files.values()) n += f.result.records.length;
+    return n;
+  }
+
+  /** The record covering a 1-based line, by binary search over the file's records. */
+  recordAt(file: string, line: number): { record: LogRecord; index: number } | undefined {
+    const records = this.files.get(file)?.result.records;
+    if (!records) return undefined;
+    let lo = 0;
+    let hi = records.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const r = records[mid];
+      if (line < r.line) hi = mid - 1;
+      else if (line > r.endLine) lo = mid + 1;
+      else return { record: r, index: mid };
+    }
+    return undefined;
+  }
+
+  /** Every occurrence of a key, in file order then record order. */
+  occurrences(key: string): Occurrence[] {
+    const byFile = this.postings.get(key);
+    if (!byFile) return [];
+    const out: Occurrence[] = [];
+    for (const [file, indices] of byFile) {
+      const records = this.files.get(file)!.result.records;
+      for (const recordIndex of dedupe(indices)) {
+        const record = records[recordIndex];
+        for (const match of findKeys(record.message)) if (match.key === key) out.push({ file, recordIndex, record, match });
+      }
+    }
+    return out;
+  }
+
+  summarize(key: string): KeySummary | undefined {
+    const occurrences = this.occurrences(key);
+    if (!occurrences.length) return undefined;
+    const kinds = new Set<string>();
+    const perFile = new Map<string, number>();
+    let firstUtc: number | null = null;
+    let lastUtc: number | null = null;
+    for (const o of occurrences) {
+      const kind = guessKeyKind(o.record.message.slice(0, o.match.start));
+      if (kind) kinds.add(kind);
+      perFile.set(o.file, (perFile.get(o.file) ?? 0) + 1);
+      const t = o.record.utc;
+      if (t !== null) {
+        if (firstUtc === null || t < firstUtc) firstUtc = t;
+        if (lastUtc === null || t > lastUtc) lastUtc = t;
+      }
+    }
+    const files = [...perFile].map(([file, count]) => ({ file, count }));
+    return { key, kinds: [...kinds], count: occurrences.length, files, firstUtc, lastUtc };
+  }
+
+  /** All keys known to the index (workspace symbols). */
+  keys(): IterableIterator<string> {
+    return this.postings.keys();
+  }
+
+  private indexRecord(file: string, record: LogRecord, index: number, keys: Set<string>): void {
+    for (const match of findKeys(record.message)) {
+      let byFile = this.postings.get(match.key);
+      if (!byFile) this.postings.set(match.key, (byFile = new Map()));
+      let list = byFile.get(file);
+      if (!list) byFile.set(file, (list = []));
+      if (list[list.length - 1] !== index) list.push(index);
+      keys.add(match.key);
+    }
+  }
+}
+
+function dedupe(sorted: number[]): number[] {
+  return sorted.filter((v, i) => i === 0 || sorted[i - 1] !== v);
+}

@@ -1,0 +1,151 @@
+// Bytes or text → records, streaming: a file is read in chunks and records are handed out as they close,
+// so nothing but the records themselves is held in memory.
+import { createReadStream } from 'node:fs';
+import type { TextDecoder } from 'node:util';
+import { RecordAssembler } from './assemble';
+import { detectFormat } from './formats/detect';
+import { createDecoder, sniffEncoding, type Encoding } from './read/encoding';
+import { LineSplitter } from './read/lines';
+import type { FormatId, LogRecord, ParseWarning } from './record';
+
+export interface ParseResult {
+  file: string;
+  records: LogRecord[];
+  warnings: ParseWarning[];
+  /** Damaged records and other problems, including those beyond the first 1,000 kept in `warnings`. */
+  warningCount: number;
+  encoding: Encoding;
+  format: FormatId;
+  lineCount: number;
+}
+
+export interface ParseOptions {
+  /** Force a format instead of detecting it. */
+  format?: FormatId;
+}
+
+/**
+ * A parser fed with chunks of bytes (push) that calls back with each record as soon as it is complete.
+ * The first chunk decides the encoding and the file's format.
+ */
+export class StreamingParser {
+  private decoder: TextDecoder | null = null;
+  private splitter: LineSplitter | null = null;
+  private assembler: RecordAssembler | null = null;
+  private headBytes: Uint8Array[] = [];
+  private headSize = 0;
+  encoding: Encoding = 'utf-8';
+  format: FormatId = 'plain';
+
+  constructor(
+    readonly file: string,
+    private readonly onRecord: (record: LogRecord) => void,
+    private readonly options: ParseOptions = {},
+  ) {}
+
+  /** Bytes are buffered until there are enough to sniff the encoding and the format reliably. */
+  push(bytes: Uint8Array): void {
+    if (this.splitter && this.decoder) {
+      this.splitter.push(this.decoder.decode(bytes, { stream: true }));
+      return;
+    }
+    this.headBytes.push(bytes);
+    this.headSize += bytes.length;
+    if (this.headSize >= 16 * 1024) this.start();
+  }
+
+  /** Text that is already decoded (an editor buffer). */
+  pushText(text: string): void {
+    if (!this.splitter) this.startWithText(text, 'utf-8');
+    else this.splitter.push(text);
+  }
+
+  end(): void {
+    if (!this.splitter) this.start();
+    if (this.decoder) this.splitter!.push(this.decoder.decode());
+    this.splitter!.end();
+    this.assembler!.end();
+  }
+
+  get warnings(): ParseWarning[] {
+    return this.assembler?.warnings ?? [];
+  }
+  get warningCount(): number {
+    return this.assembler?.warningCount ?? 0;
+  }
+  get lineCount(): number {
+    return this.splitter?.count ?? 0;
+  }
+
+  private start(): void {
+    const head = concat(this.headBytes, this.headSize);
+    this.headBytes = [];
+    const sniff = sniffEncoding(head);
+    this.decoder = createDecoder(sniff.encoding);
+    const text = this.decoder.decode(head.subarray(sniff.bomLength), { stream: true });
+    this.startWithText(text, sniff.encoding);
+  }
+
+  private startWithText(text: string, encoding: Encoding): void {
+    this.encoding = encoding;
+    this.format = this.options.format ?? detectFormat(text.slice(0, 64 * 1024));
+    this.assembler = new RecordAssembler(this.file, this.format, this.onRecord);
+    this.splitter = new LineSplitter((line, n) => this.assembler!.line(line, n));
+    this.splitter.push(text);
+  }
+}
+
+function concat(parts: Uint8Array[], size: number): Uint8Array {
+  if (parts.length === 1) return parts[0];
+  const all = new Uint8Array(size);
+  let at = 0;
+  for (const p of parts) {
+    all.set(p, at);
+    at += p.length;
+  }
+  return all;
+}
+
+function collect(file: string, feed: (parser: StreamingParser) => void, options?: ParseOptions): ParseResult {
+  const records: LogRecord[] = [];
+  const parser = new StreamingParser(file, (r) => records.push(r), options);
+  feed(parser);
+  parser.end();
+  return resultOf(parser, records);
+}
+
+function resultOf(parser: StreamingParser, records: LogRecord[]): ParseResult {
+  return {
+    file: parser.file,
+    records,
+    warnings: parser.warnings,
+    warningCount: parser.warningCount,
+    encoding: parser.encoding,
+    format: parser.format,
+    lineCount: parser.lineCount,
+  };
+}
+
+export function parseText(text: string, file = '<text>', options?: ParseOptions): ParseResult {
+  return collect(file, (p) => p.pushText(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text), options);
+}
+
+export function parseBytes(bytes: Uint8Array, file = '<bytes>', options?: ParseOptions): ParseResult {
+  return collect(file, (p) => p.push(bytes), options);
+}
+
+/** Streams a file from disk; `onRecord` lets callers consume records without keeping them. */
+export function parseFile(path: string, options: ParseOptions & { onRecord?: (r: LogRecord) => void } = {}): Promise<ParseResult> {
+  const records: LogRecord[] = [];
+  const sink = options.onRecord ?? ((r: LogRecord) => records.push(r));
+  const parser = new StreamingParser(path, sink, options);
+  return new Promise((resolve, reject) => {
+    const stream = createReadStream(path, { highWaterMark: 1 << 20 });
+    stream.on('data', (chunk) => parser.push(chunk as Buffer));
+    stream.on('error', reject);
+    stream.on('end', () => {
+      parser.end();
+      resolve(resultOf(parser, records));
+    });
+  });
+}

@@ -1,0 +1,71 @@
+// Text chunks → lines. Line breaks are CRLF, LF or a bare CR, the same rule VS Code uses, so line numbers
+// agree with the editor. Also drops what writers leave behind: NUL padding and a BOM at the start of a line.
+
+export type LineSink = (text: string, lineNumber: number) => void;
+
+export class LineSplitter {
+  private carry = '';
+  private lineNumber = 0;
+  private pendingCr = false;
+
+  constructor(private readonly sink: LineSink) {}
+
+  push(chunk: string): void {
+    if (!chunk.length) return;
+    let start = 0;
+    if (this.pendingCr) {
+      this.pendingCr = false;
+      if (chunk.charCodeAt(0) === 10) start = 1; // the LF of a CRLF split across chunks
+    }
+    const text = this.carry.length ? this.carry + chunk.slice(start) : chunk.slice(start);
+    this.carry = '';
+    let from = 0;
+    for (;;) {
+      const brk = nextBreak(text, from);
+      if (brk < 0) break;
+      this.emit(text.slice(from, brk));
+      if (text.charCodeAt(brk) === 13) {
+        if (brk + 1 >= text.length) {
+          this.pendingCr = true;
+          from = brk + 1;
+          break;
+        }
+        from = text.charCodeAt(brk + 1) === 10 ? brk + 2 : brk + 1;
+      } else {
+        from = brk + 1;
+      }
+    }
+    this.carry = text.slice(from);
+  }
+
+  /** Flushes the last line (a file need not end with a line break). */
+  end(): void {
+    if (this.carry.length) this.emit(this.carry);
+    this.carry = '';
+  }
+
+  /** Number of lines emitted so far. */
+  get count(): number {
+    return this.lineNumber;
+  }
+
+  private emit(raw: string): void {
+    this.lineNumber++;
+    this.sink(cleanLine(raw), this.lineNumber);
+  }
+}
+
+function nextBreak(text: string, from: number): number {
+  const lf = text.indexOf('\n', from);
+  const cr = text.indexOf('\r', from);
+  if (cr < 0) return lf;
+  if (lf < 0) return cr;
+  return cr < lf ? cr : lf;
+}
+
+export function cleanLine(raw: string): string {
+  let line = raw;
+  if (line.indexOf('\0') >= 0) line = line.replace(/\0+/g, '');
+  if (line.charCodeAt(0) === 0xfeff) line = line.slice(1);
+  return line;
+}

@@ -1,0 +1,91 @@
+// Log times → UTC. Windows writes a *bias* in minutes with the sign Windows uses: UTC = local + bias.
+// So "+300" is UTC-5 (US Eastern) and "-60" is UTC+1. Popular tools get this sign wrong; we do not.
+
+export interface LogTime {
+  /** Milliseconds since the epoch, UTC. */
+  utc: number;
+  /** The wall-clock time as written, "YYYY-MM-DDTHH:MM:SS.fff[ffff]". */
+  local: string;
+  biasMinutes: number | null;
+}
+
+export interface Clock {
+  hour: number;
+  minute: number;
+  second: number;
+  /** Fraction digits as written ("608", "4204997"), "" when none. */
+  fraction: string;
+}
+
+const CLOCK = /^\s*(\d{1,2})\s*:\s*(\d{1,2})\s*:\s*(\d{1,2})(?:[.:,](\d{1,9}))?/;
+
+/** Parses "HH:MM:SS[.f...]" at the start of text; returns the clock and what follows it. */
+export function parseClock(text: string): { clock: Clock; rest: string } | null {
+  const m = CLOCK.exec(text);
+  if (!m) return null;
+  const clock = { hour: +m[1], minute: +m[2], second: +m[3], fraction: m[4] ?? '' };
+  if (clock.hour > 23 || clock.minute > 59 || clock.second > 60) return null;
+  return { clock, rest: text.slice(m[0].length) };
+}
+
+/** Parses a bias suffix as logs write it: "+300", "-60", "+000", "+00", "+-240" (meaning -240), " +300". */
+export function parseBias(text: string): number | null {
+  const m = /^\s*([+-])\s*([+-]?)\s*(\d{1,4})\s*$/.exec(text);
+  if (!m) return null;
+  const negative = (m[1] === '-') !== (m[2] === '-');
+  const minutes = +m[3];
+  if (minutes > 24 * 60) return null;
+  return negative ? -minutes : minutes;
+}
+
+/** Builds a LogTime from calendar parts; null when the parts are not a real date. */
+export function makeLogTime(year: number, month: number, day: number, clock: Clock, biasMinutes: number | null): LogTime | null {
+  if (month < 1 || month > 12 || day < 1 || day > 31 || year < 1970 || year > 2200) return null;
+  const millis = fractionToMillis(clock.fraction);
+  const wall = Date.UTC(year, month - 1, day, clock.hour, clock.minute, clock.second, millis);
+  if (new Date(wall).getUTCDate() !== day) return null; // 02-31 and friends
+  return {
+    utc: wall + (biasMinutes ?? 0) * 60_000,
+    local: `${year}-${pad2(month)}-${pad2(day)}T${pad2(clock.hour)}:${pad2(clock.minute)}:${pad2(clock.second)}.${padFraction(clock.fraction)}`,
+    biasMinutes,
+  };
+}
+
+function fractionToMillis(fraction: string): number {
+  if (!fraction) return 0;
+  return Math.floor(+(fraction + '000').slice(0, 3));
+}
+
+function padFraction(fraction: string): string {
+  return fraction.length >= 3 ? fraction : (fraction + '000').slice(0, 3);
+}
+
+function pad2(n: number): string {
+  return n < 10 ? '0' + n : String(n);
+}
+
+/** "M-D-YYYY" or "M/D/YYYY" (CMTrace, SMS trace), two-digit years as 20YY. */
+export function parseMonthDayYear(text: string): { year: number; month: number; day: number } | null {
+  const m = /^\s*(\d{1,2})[-/](\d{1,2})[-/](\d{2}|\d{4})\s*$/.exec(text);
+  if (!m) return null;
+  const year = m[3].length === 2 ? 2000 + +m[3] : +m[3];
+  return { year, month: +m[1], day: +m[2] };
+}
+
+export const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+
+export function monthFromName(name: string): number {
+  return MONTHS.indexOf(name.slice(0, 3).toLowerCase()) + 1;
+}
+
+/** Formats a bias as a UTC offset for people: +300 → "UTC-05:00", -330 → "UTC+05:30". */
+export function biasToOffset(biasMinutes: number): string {
+  const offset = -biasMinutes;
+  const sign = offset < 0 ? '-' : '+';
+  const abs = Math.abs(offset);
+  return `UTC${sign}${pad2(Math.floor(abs / 60))}:${pad2(abs % 60)}`;
+}
+
+export function toIsoUtc(utc: number | null): string | null {
+  return utc === null ? null : new Date(utc).toISOString();
+}

@@ -1,0 +1,63 @@
+// Many logs → one sequence in UTC order. Each file may carry a clock offset (a machine whose clock was
+// skewed); records without a time keep their place after the record before them in the same file.
+import { findKeys } from './keys';
+import type { LogRecord } from './record';
+
+export interface TimelineSource {
+  file: string;
+  records: LogRecord[];
+  /** Milliseconds added to every time of this file. */
+  clockOffsetMs?: number;
+}
+
+export interface TimelineItem {
+  record: LogRecord;
+  /** UTC after the file's clock offset, or the previous record's when the record has none. */
+  time: number | null;
+  sourceIndex: number;
+  recordIndex: number;
+}
+
+/** Merges by time; ties keep file order, then record order, so the result is deterministic. */
+export function mergeTimeline(sources: TimelineSource[]): TimelineItem[] {
+  const items: TimelineItem[] = [];
+  sources.forEach((source, sourceIndex) => {
+    const offset = source.clockOffsetMs ?? 0;
+    let last: number | null = null;
+    source.records.forEach((record, recordIndex) => {
+      if (record.utc !== null) last = record.utc + offset;
+      items.push({ record, time: last, sourceIndex, recordIndex });
+    });
+  });
+  const keyOf = (item: TimelineItem) => (item.time === null ? -Infinity : item.time);
+  const order = new Float64Array(items.length);
+  items.forEach((item, i) => (order[i] = keyOf(item)));
+  const indices = Array.from(items.keys());
+  indices.sort((a, b) => order[a] - order[b] || items[a].sourceIndex - items[b].sourceIndex || items[a].recordIndex - items[b].recordIndex);
+  return indices.map((i) => items[i]);
+}
+
+export interface TimelineFilter {
+  /** Only records whose message contains this key (GUID or KB, normalised). */
+  key?: string;
+  severities?: Set<string>;
+  text?: RegExp;
+  fromUtc?: number;
+  toUtc?: number;
+}
+
+export function filterTimeline(items: TimelineItem[], filter: TimelineFilter): TimelineItem[] {
+  return items.filter(({ record, time }) => {
+    if (filter.severities && !filter.severities.has(record.severity)) return false;
+    if (filter.fromUtc !== undefined && (time === null || time < filter.fromUtc)) return false;
+    if (filter.toUtc !== undefined && (time === null || time > filter.toUtc)) return false;
+    if (filter.text && !filter.text.test(record.message)) return false;
+    if (filter.key && !findKeys(record.message).some((k) => k.key === filter.key)) return false;
+    return true;
+  });
+}
+
+/** The distinct keys of a record, in order of appearance. */
+export function recordKeys(record: LogRecord): string[] {
+  return [...new Set(findKeys(record.message).map((k) => k.key))];
+}
