@@ -9,6 +9,10 @@ import { PREFIXED_FORMATS } from './formats/prefixed';
 import { SMS_MARK, smsFields } from './formats/sms';
 import type { FormatId, LogRecord, ParseWarning } from './record';
 
+/** `damaged` reasons of records made from text that had no CMTrace header (so they add to the header count). */
+export const ORPHAN_TEXT = 'text outside any CMTrace record (an earlier record was cut off)';
+export const NO_HEADER = 'no ]LOG]!> header';
+
 /** A record that never closes must not swallow the rest of the file. */
 export const MAX_PENDING_LINES = 20_000;
 const MAX_WARNINGS = 1_000;
@@ -61,11 +65,27 @@ export class RecordAssembler {
     this.orphanLine(text, n);
   }
 
+  /**
+   * The records still open at the end of what was read so far (a log that is still being written), as
+   * they would be if the input ended now; the assembler itself is left untouched.
+   */
+  pendingRecords(lastPartialLine?: { text: string; line: number }): LogRecord[] {
+    const out: LogRecord[] = [];
+    const probe = new RecordAssembler(this.file, this.fileFormat, (r) => out.push(r));
+    probe.cmPieces = [...this.cmPieces];
+    probe.cmOpen = this.cmOpen;
+    probe.smsHeld = [...this.smsHeld];
+    probe.prefixed = this.prefixed && { ...this.prefixed, more: [...this.prefixed.more] };
+    if (lastPartialLine) probe.line(lastPartialLine.text, lastPartialLine.line);
+    probe.end();
+    return out;
+  }
+
   /** Flushes whatever is still open at the end of the input. */
   end(): void {
     this.flushPrefixed();
     this.flushSmsHeld();
-    this.flushCmPending('the file ends inside this record (no ]LOG]!> header)');
+    this.flushCmPending(`${NO_HEADER}: the file ends inside this record`);
   }
 
   // ---- CMTrace ------------------------------------------------------------------------------------
@@ -88,7 +108,7 @@ export class RecordAssembler {
       pos = text.charCodeAt(end) === 62 ? end + 1 : end;
       if (pos >= text.length) break;
     }
-    if (this.cmPieces.length > MAX_PENDING_LINES) this.flushCmPending('no ]LOG]!> header within ' + MAX_PENDING_LINES + ' lines');
+    if (this.cmPieces.length > MAX_PENDING_LINES) this.flushCmPending(`${NO_HEADER} within ${MAX_PENDING_LINES} lines`);
   }
 
   private addCmPiece(text: string, line: number, column: number): void {
@@ -124,7 +144,7 @@ export class RecordAssembler {
   private emitOrphanText(texts: string[], line: number, endLine: number, column: number): void {
     const text = texts.join('\n').trim();
     if (!text) return;
-    const fields = fieldsFrom('cmtrace', text, null, { severity: 'unknown', damaged: 'text outside any CMTrace record (an earlier record was cut off)' });
+    const fields = fieldsFrom('cmtrace', text, null, { severity: 'unknown', damaged: ORPHAN_TEXT });
     this.emit(fields, line, endLine, column);
   }
 
@@ -147,7 +167,7 @@ export class RecordAssembler {
     const fields = smsFields(text, this.smsHeld.map((p) => p.text));
     if (!fields) return false;
     this.flushPrefixed();
-    this.flushCmPending('no ]LOG]!> header before an SMS trace line');
+    this.flushCmPending(`${NO_HEADER} before an SMS trace line`);
     const line = this.smsHeld.length ? this.smsHeld[0].line : n;
     this.smsHeld = [];
     this.emit(fields, line, n);
@@ -173,7 +193,7 @@ export class RecordAssembler {
   private openPrefixed(fields: RecordFields, text: string, n: number): void {
     this.flushPrefixed();
     this.flushSmsHeld();
-    this.flushCmPending('no ]LOG]!> header before the next record');
+    this.flushCmPending(`${NO_HEADER} before the next record`);
     this.prefixed = { fields, line: n, column: Math.max(0, text.length - fields.message.length), endLine: n, more: [] };
   }
 

@@ -31,10 +31,13 @@ export class LogIndex {
   private readonly files = new Map<string, IndexedFile>();
   /** key → file → record indices (ascending). */
   private readonly postings = new Map<string, Map<string, number[]>>();
+  /** Changes whenever records are added or removed, so derived views know when to rebuild. */
+  generation = 0;
 
   /** Adds or replaces a file's records. */
   setFile(result: ParseResult): void {
     this.removeFile(result.file);
+    this.generation++;
     const keys = new Set<string>();
     result.records.forEach((record, index) => this.indexRecord(result.file, record, index, keys));
     this.files.set(result.file, { result, keys });
@@ -44,15 +47,32 @@ export class LogIndex {
   appendRecords(file: string, records: LogRecord[]): void {
     const entry = this.files.get(file);
     if (!entry) return;
+    this.generation++;
     for (const record of records) {
       entry.result.records.push(record);
       this.indexRecord(file, record, entry.result.records.length - 1, entry.keys);
     }
   }
 
+  /** Drops the records from `keep` on (the provisional tail of a growing file) before new ones are appended. */
+  truncateFile(file: string, keep: number): void {
+    const entry = this.files.get(file);
+    if (!entry) return;
+    this.generation++;
+    const records = entry.result.records;
+    for (let index = records.length - 1; index >= keep; index--) {
+      for (const match of findKeys(records[index].message)) {
+        const list = this.postings.get(match.key)?.get(file);
+        while (list && list.length && list[list.length - 1] >= keep) list.pop();
+      }
+    }
+    records.length = Math.min(records.length, keep);
+  }
+
   removeFile(file: string): void {
     const entry = this.files.get(file);
     if (!entry) return;
+    this.generation++;
     for (const key of entry.keys) {
       const byFile = this.postings.get(key);
       byFile?.delete(file);

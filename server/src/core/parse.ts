@@ -67,6 +67,12 @@ export class StreamingParser {
     this.assembler!.end();
   }
 
+  /** Records not closed yet, as they would be if the input ended now (for logs that are still growing). */
+  pendingRecords(): LogRecord[] {
+    if (!this.splitter) this.start();
+    return this.assembler!.pendingRecords(this.splitter!.partialLine);
+  }
+
   get warnings(): ParseWarning[] {
     return this.assembler?.warnings ?? [];
   }

@@ -7,7 +7,7 @@ import { fieldsFrom, parseThread, severityFromWords, type RecordFields } from '.
 // 2021-08-28<TAB>03:07:48:216<TAB> 648<TAB>13bc<TAB>Report<TAB>text   (local time, hex thread id)
 const WU_CLASSIC = /^(\d{4})-(\d{2})-(\d{2})\t(\d{2}):(\d{2}):(\d{2})[:.](\d{3})\t\s*(\d+)\t\s*([0-9a-fA-F]+)\t([^\t]*)\t?(.*)$/;
 // 2020/11/19 15:25:46.9997442 3304  9020  Agent           text   (Get-WindowsUpdateLog, local time)
-const WU_ETW = /^(\d{4})[/-](\d{2})[/-](\d{2}) (\d{2}):(\d{2}):(\d{2})\.(\d{1,7}) +(\d+) +(\d+) +(\S+) ?(.*)$/;
+const WU_ETW = /^(\d{4})[/-](\d{2})[/-](\d{2}) (\d{2}):(\d{2}):(\d{2})\.(\d{1,7}) +(\d+) +(\d+) +(\S+) *(.*)$/;
 // 2014-01-16 18:53:54.231 UTC Change w3wp.58 AdminDataAccess.StartSubscriptionManually text
 const WSUS = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})\.(\d{1,7}) UTC (\S+)\s+(\S+)\s?(.*)$/;
 // <01/16/14 13:53:52> text

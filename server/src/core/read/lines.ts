@@ -44,6 +44,11 @@ export class LineSplitter {
     this.carry = '';
   }
 
+  /** The last line while it has no line break yet (a log still being written). */
+  get partialLine(): { text: string; line: number } | undefined {
+    return this.carry.length ? { text: cleanLine(this.carry), line: this.lineNumber + 1 } : undefined;
+  }
+
   /** Number of lines emitted so far. */
   get count(): number {
     return this.lineNumber;

@@ -1,0 +1,73 @@
+// A log on disk that may still be growing. Each update reads only the bytes added since the last one;
+// the record still open at the end is kept provisional and re-read when more text arrives.
+import { open, stat } from 'node:fs/promises';
+import { StreamingParser, type ParseResult } from './parse';
+import type { LogRecord } from './record';
+
+export type LiveChange = { kind: 'unchanged' | 'rewritten' } | { kind: 'appended'; keep: number };
+
+const CHUNK = 1 << 20;
+
+export class LiveFile {
+  private parser: StreamingParser;
+  private final: LogRecord[] = [];
+  private provisional: LogRecord[] = [];
+  private size = 0;
+  private identity = '';
+  private started = false;
+
+  constructor(readonly path: string) {
+    this.parser = this.newParser();
+  }
+
+  /** Reads what was added since the last call; a shorter or replaced file is read again from the start. */
+  async update(): Promise<LiveChange> {
+    const info = await stat(this.path);
+    const identity = `${info.dev}:${info.ino}`;
+    const rewritten = this.started && (identity !== this.identity || info.size < this.size);
+    if (this.started && !rewritten && info.size === this.size) return { kind: 'unchanged' };
+    if (rewritten || !this.started) this.reset(identity);
+    const keep = this.final.length;
+    await this.readRange(this.size, info.size);
+    this.size = info.size;
+    this.provisional = this.parser.pendingRecords();
+    return rewritten || keep === 0 ? { kind: 'rewritten' } : { kind: 'appended', keep };
+  }
+
+  records(): LogRecord[] {
+    return this.final.concat(this.provisional);
+  }
+
+  result(): ParseResult {
+    const p = this.parser;
+    return { file: this.path, records: this.records(), warnings: p.warnings, warningCount: p.warningCount, encoding: p.encoding, format: p.format, lineCount: p.lineCount };
+  }
+
+  private reset(identity: string): void {
+    this.started = true;
+    this.identity = identity;
+    this.size = 0;
+    this.final = [];
+    this.provisional = [];
+    this.parser = this.newParser();
+  }
+
+  private newParser(): StreamingParser {
+    return new StreamingParser(this.path, (r) => this.final.push(r));
+  }
+
+  private async readRange(from: number, to: number): Promise<void> {
+    const handle = await open(this.path, 'r');
+    try {
+      const buffer = Buffer.alloc(CHUNK);
+      for (let at = from; at < to; ) {
+        const { bytesRead } = await handle.read(buffer, 0, Math.min(CHUNK, to - at), at);
+        if (bytesRead === 0) break;
+        this.parser.push(Buffer.from(buffer.subarray(0, bytesRead))); // a copy: the parser may keep it
+        at += bytesRead;
+      }
+    } finally {
+      await handle.close();
+    }
+  }
+}
