@@ -1,0 +1,22 @@
+// Activation: start the language server, then the commands, the status bar and the line highlighting.
+import * as vscode from 'vscode';
+import { startClient } from './client';
+import { registerCommands } from './commands';
+import { registerHighlighting } from './highlight';
+import { registerStatusBar } from './statusBar';
+import type { LanguageClient } from 'vscode-languageclient/node';
+
+let client: LanguageClient | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<{ client: LanguageClient }> {
+  client = startClient(context);
+  registerCommands(context, client);
+  registerStatusBar(context, client);
+  registerHighlighting(context, client);
+  await client.start();
+  return { client };
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+}

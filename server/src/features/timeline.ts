@@ -1,0 +1,81 @@
+// Requests that feed the client's status bar, CMTrace-style line highlighting and the timeline webview.
+import type { LogIndex } from '../core/index';
+import type { LogRecord } from '../core/record';
+import { mergeTimeline, recordKeys, type TimelineItem } from '../core/timeline';
+import { toIsoUtc } from '../core/time';
+import type { FileStats, SeverityRange, TimelinePage, TimelineParams } from '../protocol';
+import { pathToUri, uriToPath } from '../workspace';
+
+export function fileStats(index: LogIndex, file: string): FileStats | null {
+  const result = index.file(file);
+  if (!result) return null;
+  let errors = 0;
+  let warnings = 0;
+  let first: number | null = null;
+  let last: number | null = null;
+  for (const r of result.records) {
+    if (r.severity === 'error') errors++;
+    else if (r.severity === 'warning') warnings++;
+    if (r.utc !== null) {
+      if (first === null || r.utc < first) first = r.utc;
+      if (last === null || r.utc > last) last = r.utc;
+    }
+  }
+  return { records: result.records.length, errors, warnings, damaged: result.warningCount, format: result.format, encoding: result.encoding, firstUtc: toIsoUtc(first), lastUtc: toIsoUtc(last) };
+}
+
+export function severityRanges(records: LogRecord[]): SeverityRange[] {
+  const out: SeverityRange[] = [];
+  for (const r of records) {
+    if (r.severity === 'error' || r.severity === 'warning') out.push({ startLine: r.line - 1, endLine: r.endLine - 1, severity: r.severity });
+  }
+  return out;
+}
+
+// Merging a million records takes a moment: keep the last merge until the inputs change.
+let cache: { signature: string; items: TimelineItem[]; files: string[] } | null = null;
+
+function merged(index: LogIndex, params: TimelineParams): { items: TimelineItem[]; files: string[] } {
+  const files = params.uris?.length ? params.uris.map(uriToPath) : index.fileNames();
+  const offsets = params.clockOffsets ?? {};
+  const signature = JSON.stringify([index.generation, files, offsets]);
+  if (cache?.signature === signature) return cache;
+  const sources = files.flatMap((file) => {
+    const result = index.file(file);
+    return result ? [{ file, records: result.records, clockOffsetMs: offsets[pathToUri(file)] ?? 0 }] : [];
+  });
+  cache = { signature, items: mergeTimeline(sources), files };
+  return cache;
+}
+
+export function timelinePage(index: LogIndex, params: TimelineParams): TimelinePage {
+  const { items, files } = merged(index, params);
+  const selected = params.key ? items.filter((item) => recordKeys(item.record).includes(params.key!)) : items;
+  const offset = Math.max(0, params.offset ?? 0);
+  const limit = Math.min(Math.max(1, params.limit ?? 5000), 50_000);
+  const rows = selected.slice(offset, offset + limit).map((item, k) => toRow(item, offset + k));
+  return {
+    total: selected.length,
+    offset,
+    rows,
+    files: files.map((file) => ({ uri: pathToUri(file), file, records: index.file(file)?.records.length ?? 0 })),
+  };
+}
+
+function toRow({ record, time }: TimelineItem, i: number) {
+  return {
+    i,
+    uri: pathToUri(record.file),
+    file: record.file,
+    line: record.line,
+    endLine: record.endLine,
+    t: time,
+    local: record.local,
+    bias: record.biasMinutes,
+    severity: record.severity,
+    component: record.component,
+    thread: record.thread,
+    message: record.message.length > 4000 ? record.message.slice(0, 4000) + '…' : record.message,
+    keys: recordKeys(record),
+  };
+}

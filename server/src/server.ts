@@ -1,0 +1,192 @@
+// The language server: LSP wiring only. Everything it answers comes from the core through features/.
+import { watch, type FSWatcher } from 'node:fs';
+import { dirname, join } from 'node:path';
+import {
+  createConnection,
+  DidChangeConfigurationNotification,
+  ProposedFeatures,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type InitializeResult,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { lookup } from './core/decode/lookup';
+import { documentDiagnostics, type DiagnosticsSettings } from './features/diagnostics';
+import { hover, type HoverSettings } from './features/hover';
+import { documentLinks } from './features/links';
+import { definition, keyAtPosition, references } from './features/references';
+import { semanticTokens, TOKEN_LEGEND } from './features/semanticTokens';
+import { documentSymbols, foldingRanges, workspaceSymbols } from './features/symbols';
+import { fileStats, severityRanges, timelinePage } from './features/timeline';
+import { xmlAt } from './features/xml';
+import { Requests, type FileStatsParams, type RelatedParams, type TimelineParams } from './protocol';
+import { LogWorkspace, pathToUri, uriToPath } from './workspace';
+
+interface Settings {
+  diagnostics: DiagnosticsSettings;
+  timeDisplay: HoverSettings['timeDisplay'];
+}
+
+const DEFAULT_SETTINGS: Settings = { diagnostics: { level: 'errorsAndWarnings', maxPerFile: 1000 }, timeDisplay: 'utc' };
+
+const connection = createConnection(ProposedFeatures.all);
+const documents = new TextDocuments(TextDocument);
+const workspace = new LogWorkspace();
+let settings: Settings = DEFAULT_SETTINGS;
+let canPullConfiguration = false;
+
+connection.onInitialize((params): InitializeResult => {
+  canPullConfiguration = !!params.capabilities.workspace?.configuration;
+  const options = params.initializationOptions as Partial<Settings> | undefined;
+  settings = mergeSettings(options);
+  return {
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      hoverProvider: true,
+      definitionProvider: true,
+      referencesProvider: true,
+      documentSymbolProvider: true,
+      workspaceSymbolProvider: true,
+      foldingRangeProvider: true,
+      documentLinkProvider: { resolveProvider: false },
+      semanticTokensProvider: { legend: TOKEN_LEGEND, full: true, range: true },
+    },
+    serverInfo: { name: 'cmlogs-language-server', version: '0.1.0' },
+  };
+});
+
+connection.onInitialized(async () => {
+  if (canPullConfiguration) {
+    void connection.client.register(DidChangeConfigurationNotification.type, { section: 'cmlogs' });
+    await refreshSettings();
+  }
+});
+
+connection.onDidChangeConfiguration(async (change) => {
+  if (canPullConfiguration) await refreshSettings();
+  else settings = mergeSettings((change.settings as { cmlogs?: Partial<Settings> })?.cmlogs);
+  for (const doc of documents.all()) publishDiagnostics(doc);
+});
+
+async function refreshSettings(): Promise<void> {
+  const pulled = (await connection.workspace.getConfiguration('cmlogs')) as Partial<Settings> | null;
+  settings = mergeSettings(pulled ?? undefined);
+}
+
+function mergeSettings(partial: Partial<Settings> | undefined): Settings {
+  return {
+    diagnostics: { ...DEFAULT_SETTINGS.diagnostics, ...(partial?.diagnostics ?? {}) },
+    timeDisplay: partial?.timeDisplay ?? DEFAULT_SETTINGS.timeDisplay,
+  };
+}
+
+// ---- Documents ------------------------------------------------------------------------------------
+
+const pendingDiagnostics = new Map<string, NodeJS.Timeout>();
+
+function reindex(doc: TextDocument): void {
+  workspace.openDocument(uriToPath(doc.uri), doc.getText());
+}
+
+documents.onDidOpen(async ({ document }) => {
+  reindex(document);
+  publishDiagnostics(document);
+  const file = uriToPath(document.uri);
+  if (document.uri.startsWith('file:')) {
+    await workspace.scanFolderOf(file);
+    watchFolder(dirname(file));
+  }
+});
+
+documents.onDidChangeContent(({ document }) => {
+  reindex(document);
+  clearTimeout(pendingDiagnostics.get(document.uri));
+  pendingDiagnostics.set(document.uri, setTimeout(() => publishDiagnostics(document), 300));
+});
+
+documents.onDidClose(({ document }) => {
+  workspace.closeDocument(uriToPath(document.uri));
+  connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
+  void workspace.fileChanged(uriToPath(document.uri)); // the disk copy takes over
+});
+
+function publishDiagnostics(doc: TextDocument): void {
+  const result = workspace.index.file(uriToPath(doc.uri));
+  if (!result) return;
+  connection.sendDiagnostics({ uri: doc.uri, diagnostics: documentDiagnostics(result.records, settings.diagnostics, lineLengthOf(doc)) });
+}
+
+function lineLengthOf(doc: TextDocument): (line: number) => number {
+  return (line) => {
+    const start = doc.offsetAt({ line, character: 0 });
+    const end = doc.offsetAt({ line, character: Number.MAX_SAFE_INTEGER });
+    return end - start;
+  };
+}
+
+// Logs beside an open one keep growing while the client works: follow them.
+const watchers = new Map<string, FSWatcher>();
+const pendingFileEvents = new Map<string, NodeJS.Timeout>();
+
+function watchFolder(folder: string): void {
+  if (watchers.has(folder)) return;
+  try {
+    const watcher = watch(folder, (_event, name) => {
+      if (!name) return;
+      const file = join(folder, name.toString());
+      clearTimeout(pendingFileEvents.get(file));
+      pendingFileEvents.set(file, setTimeout(() => void workspace.fileChanged(file).catch(() => workspace.fileDeleted(file)), 200));
+    });
+    watcher.on('error', () => watchers.delete(folder));
+    watchers.set(folder, watcher);
+  } catch {
+    // A folder we cannot watch still works; it just does not follow growth.
+  }
+}
+
+// ---- Features -------------------------------------------------------------------------------------
+
+const recordsOf = (uri: string) => workspace.index.file(uriToPath(uri))?.records ?? [];
+
+connection.onHover(({ textDocument, position }) => {
+  const doc = documents.get(textDocument.uri);
+  if (!doc) return null;
+  const lineText = doc.getText({ start: { line: position.line, character: 0 }, end: { line: position.line + 1, character: 0 } }).replace(/\r?\n$/, '');
+  return hover(workspace.index, uriToPath(textDocument.uri), position, lineText, { timeDisplay: settings.timeDisplay });
+});
+
+connection.onDefinition(({ textDocument, position }) => definition(workspace.index, uriToPath(textDocument.uri), position) ?? null);
+connection.onReferences(({ textDocument, position }) => references(workspace.index, uriToPath(textDocument.uri), position));
+connection.onDocumentSymbol(({ textDocument }) => documentSymbols(recordsOf(textDocument.uri)));
+connection.onWorkspaceSymbol(({ query }) => workspaceSymbols(workspace.index, query));
+connection.onFoldingRanges(({ textDocument }) => foldingRanges(recordsOf(textDocument.uri)));
+connection.onDocumentLinks(({ textDocument }) => documentLinks(uriToPath(textDocument.uri), recordsOf(textDocument.uri)));
+
+connection.languages.semanticTokens.on(({ textDocument }) => {
+  const doc = documents.get(textDocument.uri);
+  return doc ? semanticTokens(recordsOf(textDocument.uri), lineLengthOf(doc)) : { data: [] };
+});
+connection.languages.semanticTokens.onRange(({ textDocument, range }) => {
+  const doc = documents.get(textDocument.uri);
+  return doc ? semanticTokens(recordsOf(textDocument.uri), lineLengthOf(doc), range.start.line, range.end.line) : { data: [] };
+});
+
+// ---- Product requests -----------------------------------------------------------------------------
+
+connection.onRequest(Requests.fileStats, ({ uri }: FileStatsParams) => fileStats(workspace.index, uriToPath(uri)));
+connection.onRequest(Requests.severityRanges, ({ uri }: FileStatsParams) => severityRanges(recordsOf(uri)));
+connection.onRequest(Requests.lookup, ({ text }: { text: string }) => lookup(text.trim().split(/\s+/)));
+connection.onRequest(Requests.related, ({ uri, position }: RelatedParams) => ({ key: keyAtPosition(workspace.index, uriToPath(uri), position)?.key ?? null }));
+connection.onRequest(Requests.xmlAt, ({ uri, position }: RelatedParams) => xmlAt(workspace.index, uriToPath(uri), position));
+connection.onRequest(Requests.indexFolder, async ({ path }: { path: string }) => {
+  const added = await workspace.scanFolder(path);
+  watchFolder(path);
+  return { files: workspace.index.fileNames().filter((f) => dirname(f) === path).map(pathToUri), added: added.length };
+});
+connection.onRequest(Requests.timeline, async (params: TimelineParams) => {
+  for (const uri of params.uris ?? []) await workspace.ensureFile(uriToPath(uri));
+  return timelinePage(workspace.index, params);
+});
+
+documents.listen(connection);
+connection.listen();
