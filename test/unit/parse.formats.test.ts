@@ -197,3 +197,23 @@ test('mixed files: CMTrace with SMS trace and plain lines keeps every line', () 
   assert.equal(records[1].message, 'Plain line in between');
   assert.ok(records[1].damaged);
 });
+
+test('WindowsUpdate.log classic: "tz: -0500" at service start gives the bias of the records after it', () => {
+  const text = [
+    '2014-01-20\t08:02:47:319\t 968\t9d0\tMisc\t===========  Logging initialized (build: 7.6.7600.256, tz: -0500)  ===========',
+    '2014-01-20\t08:02:47:320\t 968\t9d0\tAgent\tWSUS server: http://cs1site.contoso.com:8530',
+    '2021-08-28\t11:05:07:920\t 576\ta70\tMisc\t===========  Logging initialized (build: 7.6.7600.256, tz: +0530)  ===========',
+  ].join('\r\n');
+  const { records } = parseText(text, 'WindowsUpdate.log');
+  assert.deepEqual(records.map((r) => r.biasMinutes), [300, 300, -330]);
+  assert.equal(iso(records[1].utc), '2014-01-20T13:02:47.320Z');
+  assert.equal(iso(records[2].utc), '2021-08-28T05:35:07.920Z');
+});
+
+test('WSUS SoftwareDistribution.log with tab separated columns (as WSUS writes it)', () => {
+  const { records, format } = parseText('2014-01-16 18:53:54.231 UTC\tChange\tw3wp.58\tAdminDataAccess.StartSubscriptionManually\tSynchronization manually started\r\n');
+  assert.equal(format, 'wsus');
+  assert.equal(records[0].component, 'w3wp');
+  assert.equal(records[0].thread, 58);
+  assert.equal(records[0].rawType, 'Change');
+});

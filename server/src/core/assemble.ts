@@ -5,7 +5,7 @@
 import { CMTRACE_HEADER, CMTRACE_OPEN, cmtraceFields } from './formats/cmtrace';
 import { fieldsFrom, type RecordFields } from './formats/fields';
 import { plainFields } from './formats/plain';
-import { PREFIXED_FORMATS } from './formats/prefixed';
+import { declaredBias, PREFIXED_FORMATS, withBias } from './formats/prefixed';
 import { SMS_MARK, smsFields } from './formats/sms';
 import type { FormatId, LogRecord, ParseWarning } from './record';
 
@@ -47,6 +47,8 @@ export class RecordAssembler {
   private cmOpen = false;
   private smsHeld: Piece[] = [];
   private prefixed: OpenPrefixed | null = null;
+  /** A time zone the file itself declared (classic WindowsUpdate.log "tz: -0500"), applied to later records. */
+  private fileBias: number | null = null;
   readonly warnings: ParseWarning[] = [];
   warningCount = 0;
 
@@ -76,6 +78,7 @@ export class RecordAssembler {
     probe.cmOpen = this.cmOpen;
     probe.smsHeld = [...this.smsHeld];
     probe.prefixed = this.prefixed && { ...this.prefixed, more: [...this.prefixed.more] };
+    probe.fileBias = this.fileBias;
     if (lastPartialLine) probe.line(lastPartialLine.text, lastPartialLine.line);
     probe.end();
     return out;
@@ -192,6 +195,8 @@ export class RecordAssembler {
 
   private openPrefixed(fields: RecordFields, text: string, n: number): void {
     this.flushPrefixed();
+    if (fields.format === 'wulog') this.fileBias = declaredBias(fields.message) ?? this.fileBias;
+    if (this.fileBias !== null) fields = withBias(fields, this.fileBias);
     this.flushSmsHeld();
     this.flushCmPending(`${NO_HEADER} before the next record`);
     this.prefixed = { fields, line: n, column: Math.max(0, text.length - fields.message.length), endLine: n, more: [] };

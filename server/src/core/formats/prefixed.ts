@@ -9,7 +9,8 @@ const WU_CLASSIC = /^(\d{4})-(\d{2})-(\d{2})\t(\d{2}):(\d{2}):(\d{2})[:.](\d{3})
 // 2020/11/19 15:25:46.9997442 3304  9020  Agent           text   (Get-WindowsUpdateLog, local time)
 const WU_ETW = /^(\d{4})[/-](\d{2})[/-](\d{2}) (\d{2}):(\d{2}):(\d{2})\.(\d{1,7}) +(\d+) +(\d+) +(\S+) *(.*)$/;
 // 2014-01-16 18:53:54.231 UTC Change w3wp.58 AdminDataAccess.StartSubscriptionManually text
-const WSUS = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})\.(\d{1,7}) UTC (\S+)\s+(\S+)\s?(.*)$/;
+// (WSUS writes tabs between the columns; excerpts in documents show spaces: both are read)
+const WSUS = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})\.(\d{1,7})[ \t]+UTC[ \t]+(\S+)[ \t]+(\S+)[ \t]?(.*)$/;
 // <01/16/14 13:53:52> text
 const SETUP_NUMERIC = /^<(\d{1,2})\/(\d{1,2})\/(\d{2}|\d{4}) (\d{1,2}):(\d{2}):(\d{2})>\s?(.*)$/;
 // <Fri Dec  9 11:25:00 2022> text
@@ -91,6 +92,23 @@ export const setupNamed: PrefixedFormat = {
 
 /** Order matters: WSUS before the ETW form (both may start YYYY-MM-DD). */
 export const PREFIXED_FORMATS: PrefixedFormat[] = [wsus, wuEtw, wuClassic, setupNumeric, setupNamed];
+
+/**
+ * Classic WindowsUpdate.log writes local time without a zone, but each service start logs
+ * "Logging initialized (build: 7.6.7600.256, tz: -0500)": the bias for the records that follow.
+ */
+export function declaredBias(message: string): number | null {
+  const m = /\btz: ([+-])(\d{2})(\d{2})\)/.exec(message);
+  if (!m) return null;
+  const offset = (+m[2] * 60 + +m[3]) * (m[1] === '-' ? -1 : 1);
+  return -offset;
+}
+
+/** Gives a record without a bias the one its file declared (UTC = local + bias). */
+export function withBias(fields: RecordFields, bias: number): RecordFields {
+  if (fields.biasMinutes !== null || fields.utc === null) return fields;
+  return { ...fields, utc: fields.utc + bias * 60_000, biasMinutes: bias };
+}
 
 /** WindowsUpdate.log marks trouble with FATAL, FAILED and WARNING (classic) and "FAILED [hr]" (ETW form). */
 function wuSeverity(text: string) {
