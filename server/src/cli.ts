@@ -1,4 +1,6 @@
 // cmlogs: the command-line face of the core. Each sub-command lives in cli/<name>.ts.
+import { runDiagnose } from './cli/diagnose';
+import { runLookup } from './cli/lookup';
 import { runParse } from './cli/parse';
 import { runStats } from './cli/stats';
 import { runTimeline } from './cli/timeline';
@@ -8,6 +10,8 @@ const USAGE = `usage: cmlogs <command> [options]
 
   parse FILE|DIR... [--json] [--rollover]   records of ConfigMgr logs (NDJSON with --json)
   stats FILE|DIR... [--json]                 counts by file, format and severity, time span, top errors
+  lookup CODE_OR_ID... [--json]              error codes, status message IDs (statmsg N), state messages (state T [S])
+  diagnose FILE|DIR... [--json]              walk the documented flows and say where a chain broke
   timeline FILE|DIR... [--json] [--key K] [--errors]  records of many logs merged by UTC time, with their linking keys
 `;
 
@@ -15,6 +19,8 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   parse: runParse,
   stats: runStats,
   timeline: runTimeline,
+  lookup: runLookup,
+  diagnose: runDiagnose,
 };
 
 async function main(argv: string[]): Promise<number> {

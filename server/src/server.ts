@@ -10,7 +10,7 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { lookup } from './core/decode/lookup';
+import { formatLookup, lookup } from './core/decode/lookup';
 import { documentDiagnostics, type DiagnosticsSettings } from './features/diagnostics';
 import { hover, type HoverSettings } from './features/hover';
 import { documentLinks } from './features/links';
@@ -175,7 +175,10 @@ connection.languages.semanticTokens.onRange(({ textDocument, range }) => {
 
 connection.onRequest(Requests.fileStats, ({ uri }: FileStatsParams) => fileStats(workspace.index, uriToPath(uri)));
 connection.onRequest(Requests.severityRanges, ({ uri }: FileStatsParams) => severityRanges(recordsOf(uri)));
-connection.onRequest(Requests.lookup, ({ text }: { text: string }) => lookup(text.trim().split(/\s+/)));
+connection.onRequest(Requests.lookup, ({ text }: { text: string }) => {
+  const results = lookup(text.trim().split(/\s+/));
+  return { results, text: formatLookup(results), unknown: results.some((r) => r.kind === 'unknown') };
+});
 connection.onRequest(Requests.related, ({ uri, position }: RelatedParams) => ({ key: keyAtPosition(workspace.index, uriToPath(uri), position)?.key ?? null }));
 connection.onRequest(Requests.xmlAt, ({ uri, position }: RelatedParams) => xmlAt(workspace.index, uriToPath(uri), position));
 connection.onRequest(Requests.indexFolder, async ({ path }: { path: string }) => {

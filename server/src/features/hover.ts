@@ -1,0 +1,40 @@
+// Hover: whatever is under the cursor explains itself — an error code, a GUID and where else it occurs,
+// a STATMSG, a state message, a time, a thread. Log text is escaped before it reaches markdown.
+import type { Hover, Position } from 'vscode-languageserver';
+import type { LogIndex } from '../core/index';
+import type { LogRecord } from '../core/record';
+import { markdownCode } from '../core/text';
+import { codeHover } from './hoverCodes';
+import { keyHover } from './hoverKeys';
+import { statmsgHover, stateMessageHover } from './hoverMessages';
+import { headerPartAt, threadHover, timeHover, type TimeDisplay } from './hoverTime';
+import { messageOffset } from './positions';
+
+export interface HoverSettings {
+  timeDisplay: TimeDisplay;
+}
+
+export function hover(index: LogIndex, file: string, position: Position, lineText: string, settings: HoverSettings): Hover | null {
+  const hit = index.recordAt(file, position.line + 1);
+  if (!hit) return null;
+  const { record } = hit;
+  const offset = messageOffset(record, position);
+  const markdown = offset >= 0 ? messageHover(index, record, offset) : headerHover(index, file, hit.index, record, lineText, position.character, settings);
+  return markdown ? { contents: { kind: 'markdown', value: markdown } } : null;
+}
+
+/** Inside the message: the most specific thing under the cursor wins. */
+function messageHover(index: LogIndex, record: LogRecord, offset: number): string | undefined {
+  return keyHover(index, record, offset) ?? codeHover(record, offset) ?? stateMessageHover(record, offset) ?? statmsgHover(record, offset);
+}
+
+/** Outside the message (CMTrace header, SMS trailer, timestamp prefix): time, thread, component. */
+function headerHover(index: LogIndex, file: string, recordIndex: number, record: LogRecord, lineText: string, character: number, settings: HoverSettings): string | undefined {
+  const part = headerPartAt(record, lineText, character);
+  if (!part) return undefined;
+  const records = index.file(file)!.records;
+  if (part === 'thread') return threadHover(records, record);
+  if (part === 'component') return `**Component** ${markdownCode(record.component)}: ${records.filter((r) => r.component === record.component).length} records in this file`;
+  if (part === 'type') return `**Severity** ${record.severity}${record.rawType !== null ? ` (type=${markdownCode(record.rawType)}: 1 information, 2 warning, 3 error, 0/4+ verbose)` : ''}`;
+  return timeHover(records, recordIndex, settings.timeDisplay);
+}

@@ -1,0 +1,104 @@
+// Hover on the parts of a record outside its message: its time (UTC, as logged, on this machine, and how
+// long after the previous record), its thread, its component, its type.
+import { format } from 'date-fns';
+import { CMTRACE_HEADER } from '../core/formats/cmtrace';
+import { SMS_MARK } from '../core/formats/sms';
+import type { LogRecord } from '../core/record';
+import { markdownCode } from '../core/text';
+import { biasToOffset, toIsoUtc } from '../core/time';
+
+export type TimeDisplay = 'utc' | 'logLocal' | 'machineLocal';
+export type HeaderPart = 'time' | 'thread' | 'component' | 'type' | 'other';
+
+const ATTRIBUTE = /(\w+)="[^"]*"/g;
+const SMS_PARTS = /<([^>]*)>/g;
+
+/** Which part of a record's non-message text the cursor is on. */
+export function headerPartAt(record: LogRecord, lineText: string, character: number): HeaderPart | undefined {
+  if (record.format === 'cmtrace') return cmtracePart(lineText, character);
+  if (record.format === 'sms') return smsPart(lineText, character);
+  return prefixPart(record, lineText, character);
+}
+
+function cmtracePart(lineText: string, character: number): HeaderPart | undefined {
+  const header = lineText.indexOf(CMTRACE_HEADER);
+  if (header < 0 || character < header) return lineText.startsWith('<![LOG[') && character < 7 ? 'time' : undefined;
+  ATTRIBUTE.lastIndex = header;
+  for (let m = ATTRIBUTE.exec(lineText); m; m = ATTRIBUTE.exec(lineText)) {
+    if (character < m.index || character > m.index + m[0].length) continue;
+    const name = m[1].toLowerCase();
+    if (name === 'time' || name === 'date') return 'time';
+    if (name === 'thread' || name === 'component' || name === 'type') return name;
+    return 'other';
+  }
+  return 'time';
+}
+
+function smsPart(lineText: string, character: number): HeaderPart | undefined {
+  const trailer = lineText.lastIndexOf(SMS_MARK);
+  if (trailer < 0 || character < trailer) return undefined;
+  const parts: HeaderPart[] = ['component', 'time', 'thread'];
+  SMS_PARTS.lastIndex = trailer;
+  for (let i = 0, m = SMS_PARTS.exec(lineText); m && i < 3; i++, m = SMS_PARTS.exec(lineText)) {
+    if (character >= m.index && character <= m.index + m[0].length) return parts[i];
+  }
+  return 'time';
+}
+
+/** Timestamp-first formats: date, time, [pid, thread, component] columns before the message. */
+function prefixPart(record: LogRecord, lineText: string, character: number): HeaderPart | undefined {
+  if (character >= record.column) return undefined;
+  const columns: Record<string, HeaderPart[]> = {
+    wulog: ['time', 'time', 'other', 'thread', 'component'],
+    wuetw: ['time', 'time', 'other', 'thread', 'component'],
+    wsus: ['time', 'time', 'time', 'type', 'thread'],
+  };
+  const tokens = [...lineText.slice(0, record.column).matchAll(/\S+/g)];
+  const token = tokens.findIndex((t) => character >= t.index! && character <= t.index! + t[0].length);
+  return columns[record.format]?.[token] ?? 'time';
+}
+
+export function timeHover(records: LogRecord[], index: number, display: TimeDisplay): string {
+  const record = records[index];
+  if (record.utc === null) return `**Time**: this record has no usable time${record.damaged ? ` (${markdownCode(record.damaged)})` : ''}; it keeps its place after the record before it.`;
+  const rows: Record<TimeDisplay, string> = {
+    utc: `UTC: ${markdownCode(toIsoUtc(record.utc)!)}`,
+    logLocal: `As logged: ${markdownCode((record.local ?? '').replace('T', ' '))}${record.biasMinutes === null ? ' (the log gives no time zone; read as UTC)' : ` ${biasToOffset(record.biasMinutes)} (bias ${record.biasMinutes >= 0 ? '+' : ''}${record.biasMinutes}: UTC = local + bias)`}`,
+    machineLocal: `This machine: ${markdownCode(format(new Date(record.utc), 'yyyy-MM-dd HH:mm:ss.SSS xxx'))}`,
+  };
+  const order: TimeDisplay[] = [display, ...(['utc', 'logLocal', 'machineLocal'] as TimeDisplay[]).filter((d) => d !== display)];
+  const lines = ['**Time**', ...order.map((d) => rows[d])];
+  const previous = previousTimed(records, index);
+  if (previous) lines.push(`Since the previous record (line ${previous.line}): ${formatDelta(record.utc - previous.utc!)}`);
+  return lines.join('\n\n');
+}
+
+function previousTimed(records: LogRecord[], index: number): LogRecord | undefined {
+  for (let i = index - 1; i >= 0; i--) if (records[i].utc !== null) return records[i];
+  return undefined;
+}
+
+/** "+1.234 s", "+2 min 3.5 s", "-4 h 0 min" — precise to the millisecond, readable at a glance. */
+export function formatDelta(ms: number): string {
+  const sign = ms < 0 ? '-' : '+';
+  let rest = Math.abs(ms);
+  const days = Math.floor(rest / 86_400_000);
+  rest -= days * 86_400_000;
+  const hours = Math.floor(rest / 3_600_000);
+  rest -= hours * 3_600_000;
+  const minutes = Math.floor(rest / 60_000);
+  const seconds = (rest - minutes * 60_000) / 1000;
+  if (days) return `${sign}${days} d ${hours} h ${minutes} min`;
+  if (hours) return `${sign}${hours} h ${minutes} min ${seconds.toFixed(0)} s`;
+  if (minutes) return `${sign}${minutes} min ${seconds.toFixed(3)} s`;
+  return `${sign}${seconds.toFixed(3)} s`;
+}
+
+export function threadHover(records: LogRecord[], record: LogRecord): string {
+  if (record.thread === null) return '**Thread**: not given by this record.';
+  const same = records.filter((r) => r.thread === record.thread);
+  const timed = same.filter((r) => r.utc !== null);
+  const components = [...new Set(same.map((r) => r.component).filter(Boolean))].slice(0, 8);
+  const span = timed.length ? `, ${toIsoUtc(timed[0].utc)} → ${toIsoUtc(timed[timed.length - 1].utc)} (UTC)` : '';
+  return [`**Thread ${record.thread}** (0x${record.thread.toString(16).toUpperCase()})`, `${same.length} records in this file${span}`, components.length ? `Components: ${components.map(markdownCode).join(', ')}` : ''].filter(Boolean).join('\n\n');
+}

@@ -1,0 +1,100 @@
+// A minimal LSP client for tests: starts the real server (server/out/server.js --stdio) and speaks
+// JSON-RPC to it with vscode-jsonrpc, as any editor would.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+
+export const SERVER = resolve(__dirname, '../../server/out/server.js');
+
+export interface Diagnostic {
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+  severity: number;
+  code?: string;
+  message: string;
+}
+
+export class TestClient {
+  private readonly process: ChildProcess;
+  readonly connection: MessageConnection;
+  private readonly diagnostics = new Map<string, Diagnostic[]>();
+  private readonly waiters: Array<() => void> = [];
+
+  constructor() {
+    this.process = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    this.connection = createMessageConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
+    this.connection.onNotification('textDocument/publishDiagnostics', (p: { uri: string; diagnostics: Diagnostic[] }) => {
+      this.diagnostics.set(p.uri, p.diagnostics);
+      this.waiters.splice(0).forEach((w) => w());
+    });
+    this.connection.onRequest('client/registerCapability', () => null);
+    this.connection.onRequest('workspace/configuration', () => [null]);
+    this.connection.listen();
+  }
+
+  async initialize(rootPath: string): Promise<unknown> {
+    const result = await this.connection.sendRequest('initialize', {
+      processId: process.pid,
+      rootUri: uri(rootPath),
+      capabilities: { textDocument: { hover: { contentFormat: ['markdown'] }, semanticTokens: { requests: { full: true } } } },
+      workspaceFolders: [{ uri: uri(rootPath), name: 'root' }],
+    });
+    await this.connection.sendNotification('initialized', {});
+    return result;
+  }
+
+  async open(path: string, languageId = 'cmlog'): Promise<string> {
+    const text = decodeFile(path);
+    const docUri = uri(path);
+    await this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: docUri, languageId, version: 1, text } });
+    return docUri;
+  }
+
+  async diagnosticsFor(docUri: string, timeoutMs = 10_000): Promise<Diagnostic[]> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.diagnostics.has(docUri)) {
+      if (Date.now() > deadline) throw new Error(`no diagnostics for ${docUri}`);
+      await new Promise<void>((r) => {
+        this.waiters.push(r);
+        setTimeout(r, 200);
+      });
+    }
+    return this.diagnostics.get(docUri)!;
+  }
+
+  request<T>(method: string, params: unknown): Promise<T> {
+    return this.connection.sendRequest(method, params) as Promise<T>;
+  }
+
+  async stop(): Promise<void> {
+    await this.connection.sendRequest('shutdown').catch(() => undefined);
+    await this.connection.sendNotification('exit').catch(() => undefined);
+    this.connection.dispose();
+    this.process.kill();
+  }
+}
+
+export function uri(path: string): string {
+  return pathToFileURL(resolve(path)).toString();
+}
+
+/** Text as an editor shows it: BOM removed, UTF-16 decoded. */
+export function decodeFile(path: string): string {
+  const bytes = readFileSync(path);
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.subarray(2).toString('utf16le');
+  const text = bytes.toString('utf8');
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/** The 0-based position of the n-th occurrence of `needle` in a file (plus `delta` characters). */
+export function positionOf(path: string, needle: string, delta = 1, nth = 0): { line: number; character: number } {
+  const lines = decodeFile(path).split(/\r\n|\r|\n/);
+  let seen = 0;
+  for (let line = 0; line < lines.length; line++) {
+    for (let at = lines[line].indexOf(needle); at >= 0; at = lines[line].indexOf(needle, at + 1)) {
+      if (seen++ === nth) return { line, character: at + delta };
+    }
+  }
+  throw new Error(`"${needle}" not found in ${path}`);
+}

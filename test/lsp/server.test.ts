@@ -1,0 +1,131 @@
+// The real language server over stdio, driven by a JSON-RPC client: what an editor sees.
+import assert from 'node:assert/strict';
+import { resolve } from 'node:path';
+import { after, before, test } from 'node:test';
+import { positionOf, TestClient, uri, type Diagnostic } from './lspClient';
+
+const SAMPLES = resolve(__dirname, '../../samples');
+const client = resolve(SAMPLES, 'client');
+const WUAHANDLER = resolve(client, 'WUAHandler.log');
+const SCANAGENT = resolve(client, 'ScanAgent.log');
+const DEPLOYMENT = resolve(client, 'UpdatesDeployment.log');
+const WSYNCMGR = resolve(SAMPLES, 'siteserver/WSyncMgr.log');
+const MULTILINE = resolve(__dirname, '../fixtures/MultiLineError.log');
+const UPDATE_SOURCE = 'C2D17964-BBDD-4339-B9F3-12D7205B39CC';
+
+let lsp: TestClient;
+interface Hover {
+  contents: { kind: string; value: string };
+}
+interface Location {
+  uri: string;
+  range: { start: { line: number; character: number } };
+}
+
+before(async () => {
+  lsp = new TestClient();
+  const init = (await lsp.initialize(SAMPLES)) as { capabilities: Record<string, unknown> };
+  assert.ok(init.capabilities.hoverProvider);
+  assert.ok(init.capabilities.semanticTokensProvider);
+});
+after(() => lsp.stop());
+
+const hoverAt = (file: string, needle: string, delta = 1, nth = 0) =>
+  lsp.request<Hover | null>('textDocument/hover', { textDocument: { uri: uri(file) }, position: positionOf(file, needle, delta, nth) });
+
+test('diagnostics: the two 0x80244021 errors of WUAHandler.log, decoded', async () => {
+  const docUri = await lsp.open(WUAHANDLER);
+  const diagnostics = await lsp.diagnosticsFor(docUri);
+  const errors = diagnostics.filter((d: Diagnostic) => d.severity === 1);
+  assert.equal(errors.length, 2);
+  for (const e of errors) {
+    assert.equal(e.code, '0x80244021');
+    assert.match(e.message, /WU_E_PT_HTTP_STATUS_BAD_GATEWAY/);
+  }
+  assert.equal(errors[0].range.start.line, positionOf(WUAHANDLER, '0x80244021').line);
+});
+
+test('hover on an HRESULT: names, message and the seed troubleshooting section', async () => {
+  const hover = await hoverAt(WUAHANDLER, '0x80244021', 3);
+  assert.ok(hover);
+  assert.match(hover.contents.value, /0x80244021/);
+  assert.match(hover.contents.value, /WU\\?_E\\?_PT\\?_HTTP\\?_STATUS\\?_BAD\\?_GATEWAY/);
+  assert.match(hover.contents.value, /Scan fails with Proxy related errors/i);
+});
+
+test('hover on a STATMSG: ID 6702 decoded', async () => {
+  await lsp.open(WSYNCMGR);
+  const hover = await hoverAt(WSYNCMGR, 'ID=6702', 4);
+  assert.ok(hover);
+  assert.match(hover.contents.value, /Status message 6702/);
+  assert.match(hover.contents.value, /WSUS Synchronization done/);
+});
+
+test('hover on a state message: TopicType = Enforce, StateName = ASSIGNMENT_ENFORCE_ADVANCE_DOWNLOAD_SUCCESS', async () => {
+  await lsp.open(DEPLOYMENT);
+  const hover = await hoverAt(DEPLOYMENT, 'TopicType = Enforce', 2);
+  assert.ok(hover);
+  assert.match(hover.contents.value, /TopicType \*\*301\*\*/);
+  assert.match(hover.contents.value, /ASSIGNMENT\\?_ENFORCE\\?_ADVANCE\\?_DOWNLOAD\\?_SUCCESS/);
+});
+
+test('hover on a GUID: its kind and where else it occurs, counting files only on disk', async () => {
+  await lsp.open(SCANAGENT);
+  await new Promise((r) => setTimeout(r, 300)); // the folder scan runs after didOpen
+  const hover = await hoverAt(SCANAGENT, UPDATE_SOURCE, 2);
+  assert.ok(hover);
+  assert.match(hover.contents.value, /UpdateSource/);
+  assert.match(hover.contents.value, /LocationServices\.log/); // never opened: read from disk
+  assert.match(hover.contents.value, /in \*\*[3-9]\*\* file/);
+});
+
+test('hover on the time of a record: UTC with the bias applied', async () => {
+  const hover = await hoverAt(WUAHANDLER, 'time="09:12:07.989', 8);
+  assert.ok(hover);
+  assert.match(hover.contents.value, /2014-01-27T14:12:07\.989Z/);
+  assert.match(hover.contents.value, /UTC-05:00/);
+});
+
+test('references: a GUID in files opened and files only on disk', async () => {
+  const locations = await lsp.request<Location[]>('textDocument/references', { textDocument: { uri: uri(SCANAGENT) }, position: positionOf(SCANAGENT, UPDATE_SOURCE, 2), context: { includeDeclaration: true } });
+  const files = new Set(locations.map((l) => l.uri.split('/').pop()));
+  for (const name of ['ScanAgent.log', 'LocationServices.log', 'WUAHandler.log', 'WSyncMgr.log']) assert.ok(files.has(name), `${name} in ${[...files]}`);
+  const definition = await lsp.request<Location>('textDocument/definition', { textDocument: { uri: uri(SCANAGENT) }, position: positionOf(SCANAGENT, UPDATE_SOURCE, 2) });
+  assert.match(definition.uri, /siteserver\/WCM\.log$/); // WCM on the site server configured it first (1/16), long before the client saw it
+});
+
+test('semantic tokens cover every line of a multi-line error record', async () => {
+  await lsp.open(MULTILINE);
+  const tokens = await lsp.request<{ data: number[] }>('textDocument/semanticTokens/full', { textDocument: { uri: uri(MULTILINE) } });
+  const decoded: Array<{ line: number; type: number }> = [];
+  let line = 0;
+  for (let i = 0; i < tokens.data.length; i += 5) {
+    line += tokens.data[i];
+    decoded.push({ line, type: tokens.data[i + 3] });
+  }
+  assert.deepEqual(decoded, [
+    { line: 1, type: 0 },
+    { line: 2, type: 0 },
+    { line: 3, type: 0 },
+    { line: 4, type: 1 },
+  ]);
+});
+
+test('document symbols, folding ranges and workspace symbols', async () => {
+  const symbols = await lsp.request<Array<{ name: string; children?: unknown[] }>>('textDocument/documentSymbol', { textDocument: { uri: uri(WUAHANDLER) } });
+  const component = symbols.find((s) => s.name.startsWith('WUAHandler'));
+  assert.ok(component);
+  assert.equal(component.children?.length, 2); // its two errors
+  const folds = await lsp.request<Array<{ startLine: number; endLine: number }>>('textDocument/foldingRange', { textDocument: { uri: uri(MULTILINE) } });
+  assert.deepEqual(folds.map((f) => [f.startLine, f.endLine]), [[1, 3]]);
+  const workspaceSymbols = await lsp.request<Array<{ name: string }>>('workspace/symbol', { query: 'c2d17964' });
+  assert.deepEqual(workspaceSymbols.map((s) => s.name), [`{${UPDATE_SOURCE.toLowerCase()}}`]);
+});
+
+test('timeline request merges a client and a site server in UTC', async () => {
+  const page = await lsp.request<{ total: number; rows: Array<{ file: string; t: number }> }>('cmlogs/timeline', { uris: [uri(WSYNCMGR), uri(SCANAGENT)], limit: 1000 });
+  assert.ok(page.total > 100);
+  const times = page.rows.map((r) => r.t);
+  assert.deepEqual(times, [...times].sort((a, b) => a - b));
+  assert.match(page.rows[0].file, /WSyncMgr\.log$/);
+});
