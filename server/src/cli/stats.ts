@@ -1,4 +1,6 @@
+import { decodeMatch, findCodes } from '../core/decode/findCodes';
 import { parseFile, type ParseResult } from '../core/parse';
+import type { LogRecord } from '../core/record';
 import { toIsoUtc } from '../core/time';
 import { inertForTerminal } from '../core/text';
 import { logFilesFrom, parseArgs, write } from './common';
@@ -12,6 +14,28 @@ export interface Stats {
   severities: Counts;
   firstUtc: string | null;
   lastUtc: string | null;
+  topErrorCodes: Array<{ code: string; names: string[]; message: string; count: number }>;
+}
+
+const TOP_CODES = 10;
+
+/** Failure codes in error and warning records, most frequent first, decoded. */
+function topErrorCodes(results: ParseResult[]): Stats['topErrorCodes'] {
+  const counts = new Map<string, { code: string; names: string[]; message: string; count: number }>();
+  const consider = (r: LogRecord) => r.severity === 'error' || r.severity === 'warning';
+  for (const result of results) {
+    for (const record of result.records) {
+      if (!consider(record)) continue;
+      for (const match of findCodes(record.message)) {
+        const info = decodeMatch(match);
+        if (info.severity !== 'failure') continue;
+        const entry = counts.get(info.code) ?? { code: info.code, names: info.names, message: info.message, count: 0 };
+        entry.count++;
+        counts.set(info.code, entry);
+      }
+    }
+  }
+  return [...counts.values()].sort((a, b) => b.count - a.count || a.code.localeCompare(b.code)).slice(0, TOP_CODES);
 }
 
 export function computeStats(results: ParseResult[]): Stats {
@@ -35,7 +59,8 @@ export function computeStats(results: ParseResult[]): Stats {
     if (fileLast !== null && (last === null || fileLast > last)) last = fileLast;
     return { file: result.file, format: result.format, encoding: result.encoding, records: result.records.length, lines: result.lineCount, damaged: result.warningCount, severities: own, firstUtc: toIsoUtc(fileFirst), lastUtc: toIsoUtc(fileLast) };
   });
-  return { records: files.reduce((n, f) => n + f.records, 0), files, formats, severities, firstUtc: toIsoUtc(first), lastUtc: toIsoUtc(last) };
+  const records = files.reduce((n, f) => n + f.records, 0);
+  return { records, files, formats, severities, firstUtc: toIsoUtc(first), lastUtc: toIsoUtc(last), topErrorCodes: topErrorCodes(results) };
 }
 
 /** cmlogs stats FILE|DIR... [--json] */
@@ -56,6 +81,10 @@ function printStats(stats: Stats): void {
   write(`time span (UTC): ${stats.firstUtc ?? '-'} .. ${stats.lastUtc ?? '-'}`);
   write(`by format: ${counts(stats.formats)}`);
   write(`by severity: ${counts(stats.severities)}`);
+  if (stats.topErrorCodes.length) {
+    write('top error codes (in error and warning records):');
+    for (const c of stats.topErrorCodes) write(inertForTerminal(`  ${String(c.count).padStart(6)}  ${c.code}  ${c.names[0] ?? ''}${c.message ? '  ' + c.message.slice(0, 90) : ''}`));
+  }
   write('by file:');
   for (const f of stats.files) {
     const damaged = f.damaged ? ` damaged=${f.damaged}` : '';
