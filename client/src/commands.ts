@@ -60,7 +60,7 @@ export function registerCommands(context: vscode.ExtensionContext, client: Langu
     return openTimeline(context, client, { uris });
   });
 
-  register('cmlogs.diagnose', async (resource?: vscode.Uri) => openDiagnosis(context, client, resource ? [resource.toString()] : openLogUris().map((u) => u.toString())));
+  register('cmlogs.diagnose', async (resource?: vscode.Uri) => openDiagnosis(context, client, resource ? [resource.toString()] : openLogUris().map((u) => u.toString()), documents));
 }
 
 function openLogUris(): vscode.Uri[] {

@@ -7,10 +7,13 @@ import {
   ProposedFeatures,
   TextDocuments,
   TextDocumentSyncKind,
+  type Diagnostic,
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { formatLookup, lookup } from './core/decode/lookup';
+import { diagnose } from './core/diagnose/index';
+import { diagnosisDiagnostics, diagnosisReport } from './features/diagnose';
 import { documentDiagnostics, type DiagnosticsSettings } from './features/diagnostics';
 import { hover, type HoverSettings } from './features/hover';
 import { documentLinks } from './features/links';
@@ -110,10 +113,25 @@ documents.onDidClose(({ document }) => {
   void workspace.fileChanged(uriToPath(document.uri)); // the disk copy takes over
 });
 
+// Findings of the last diagnosis, by file: shown beside the per-record diagnostics.
+let diagnosisByFile = new Map<string, Diagnostic[]>();
+
 function publishDiagnostics(doc: TextDocument): void {
-  const result = workspace.index.file(uriToPath(doc.uri));
+  const file = uriToPath(doc.uri);
+  const result = workspace.index.file(file);
   if (!result) return;
-  connection.sendDiagnostics({ uri: doc.uri, diagnostics: documentDiagnostics(result.records, settings.diagnostics, lineLengthOf(doc)) });
+  const records = documentDiagnostics(result.records, settings.diagnostics, lineLengthOf(doc));
+  connection.sendDiagnostics({ uri: doc.uri, diagnostics: [...records, ...(diagnosisByFile.get(file) ?? [])] });
+}
+
+function publishDiagnosis(byFile: Map<string, Diagnostic[]>): void {
+  const previous = diagnosisByFile;
+  diagnosisByFile = byFile;
+  for (const file of new Set([...previous.keys(), ...byFile.keys()])) {
+    const doc = documents.get(pathToUri(file));
+    if (doc) publishDiagnostics(doc);
+    else connection.sendDiagnostics({ uri: pathToUri(file), diagnostics: byFile.get(file) ?? [] });
+  }
 }
 
 function lineLengthOf(doc: TextDocument): (line: number) => number {
@@ -185,6 +203,14 @@ connection.onRequest(Requests.indexFolder, async ({ path }: { path: string }) =>
   const added = await workspace.scanFolder(path);
   watchFolder(path);
   return { files: workspace.index.fileNames().filter((f) => dirname(f) === path).map(pathToUri), added: added.length };
+});
+connection.onRequest(Requests.diagnose, async ({ uris }: { uris?: string[] }) => {
+  for (const uri of uris ?? []) await workspace.ensureFile(uriToPath(uri));
+  const files = uris?.length ? uris.map(uriToPath) : workspace.index.fileNames();
+  const results = files.flatMap((f) => workspace.index.file(f) ?? []);
+  const findings = diagnose(results);
+  publishDiagnosis(diagnosisDiagnostics(findings));
+  return { markdown: diagnosisReport(findings), findings };
 });
 connection.onRequest(Requests.timeline, async (params: TimelineParams) => {
   for (const uri of params.uris ?? []) await workspace.ensureFile(uriToPath(uri));

@@ -12,7 +12,8 @@ export interface KeyMatch {
   end: number;
 }
 
-const GUID = /\{?\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b\}?/g;
+// Not \b: a GUID glued to a word ("Content_b2475630-…", "SUM_…") must still be found.
+const GUID = /\{?(?<![0-9a-fA-F-])[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(?![0-9a-fA-F-])\}?/g;
 const KB = /\bKB\d{6,8}\b/gi;
 
 export function findKeys(text: string): KeyMatch[] {

@@ -1,0 +1,62 @@
+import { basename } from 'node:path';
+import { diagnose, type Finding, type FindingStep } from '../core/diagnose/index';
+import { parseFile } from '../core/parse';
+import { inertForTerminal } from '../core/text';
+import { logFilesFrom, parseArgs, write } from './common';
+
+/** cmlogs diagnose FILE|DIR... [--json]: every documented flow found in the logs, step by step. */
+export async function runDiagnose(argv: string[]): Promise<number> {
+  const args = parseArgs(argv);
+  const results = [];
+  for (const file of logFilesFrom(args.positional)) results.push(await parseFile(file));
+  const findings = diagnose(results);
+  if (args.flags.has('json')) write(JSON.stringify(findings.map(findingJson), null, 2));
+  else writeReport(findings);
+  return 0;
+}
+
+/** The JSON shape: optional fields only when they carry something. */
+function findingJson(finding: Finding): Record<string, unknown> {
+  const { flow, title, key, status, summary, steps, error, advice, nextLog, evidence } = finding;
+  return { flow, title, key, status, summary, steps, ...(error ? { error } : {}), advice, ...(nextLog ? { nextLog } : {}), evidence };
+}
+
+const STATUS_MARK: Record<Finding['status'], string> = { complete: 'COMPLETE', broken: 'BROKEN', incomplete: 'INCOMPLETE' };
+
+function writeReport(findings: Finding[]): void {
+  if (!findings.length) {
+    write('No documented flow found in these logs (sync, WSUS location, scan, state messages, deployment, downloads, restarts).');
+    return;
+  }
+  const counts = ['broken', 'incomplete', 'complete'].map((s) => `${findings.filter((f) => f.status === s).length} ${s}`);
+  write(`${findings.length} findings: ${counts.join(', ')}`);
+  for (const finding of findings) writeFinding(finding);
+}
+
+function writeFinding(finding: Finding): void {
+  const out = (line: string) => write(inertForTerminal(line));
+  out('');
+  out(`${STATUS_MARK[finding.status]}  ${finding.title}  [${finding.flow} ${finding.key}]`);
+  out(`  ${finding.summary}`);
+  for (const step of finding.steps) out(`  ${stepLine(step)}`);
+  if (finding.error) {
+    const e = finding.error;
+    out(`  Error${e.recovered ? ' (recovered)' : ''}: ${[e.code, e.name].filter(Boolean).join(' ')}${e.code || e.name ? ' — ' : ''}${e.message}`);
+    out(`         at ${e.file}:${e.line}`);
+  }
+  for (const line of finding.evidence.filter((e) => e.note?.startsWith('error in a related'))) out(`  Related: ${basename(line.file)}:${line.line}  ${line.text}`);
+  if (finding.advice.length) {
+    out('  Steps to try (from the seed):');
+    for (const advice of finding.advice) out(`    - ${advice}`);
+  }
+  if (finding.nextLog) out(`  Next log to open: ${finding.nextLog}`);
+}
+
+/** ✔ seen, ✘ a required step not seen although its log is here, · an optional one, … its log is not among the files. */
+function stepLine(step: FindingStep): string {
+  const mark = step.seen ? '✔' : !step.logPresent ? '…' : step.optional && !step.failed ? '·' : '✘';
+  const flags = [step.optional ? 'optional' : '', step.failed ? 'FAILED HERE' : ''].filter(Boolean).join(', ');
+  const where = step.seen ? `  ${basename(step.file!)}:${step.line}  ${step.utc ?? ''}` : step.logPresent ? '' : `  (${step.log} not given)`;
+  const detail = step.detail ? `  — ${step.detail}` : '';
+  return `${mark} ${step.name}${flags ? ` [${flags}]` : ''}${where}${detail}`;
+}
