@@ -1,0 +1,165 @@
+// Error codes decode from the committed tables: names, messages, facilities, Win32 parts, seed hints;
+// codes missing from the table are decomposed but never given a meaning.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { hresultData, seedHints } from '../../server/src/core/decode/data';
+import { formatCode, hresultFromWin32, isKnownCode, isKnownWin32, lookupCode, lookupWin32 } from '../../server/src/core/decode/hresult';
+
+test('the committed table holds every reference row (8,556 rows, 8,400 codes, 122 shared)', () => {
+  const groups = Object.values(hresultData.codes);
+  assert.equal(groups.length, 8400);
+  assert.equal(groups.reduce((n, rows) => n + rows.length, 0), 8556);
+  assert.equal(groups.filter((rows) => rows.length > 1).length, 122);
+});
+
+test('0x80244021: Windows Update proxy error with its SDK text and the seed hint', () => {
+  const info = lookupCode(0x80244021);
+  assert.equal(info.code, '0x80244021');
+  assert.equal(info.known, true);
+  assert.deepEqual(info.names, ['WU_E_PT_HTTP_STATUS_BAD_GATEWAY']);
+  assert.equal(
+    info.message,
+    'Same as HTTP status 502 - the server, while acting as a gateway or proxy, received an invalid response from the upstream server it accessed in attempting to fulfill the request.',
+  );
+  assert.deepEqual(info.facility, { name: 'FACILITY_WINDOWSUPDATE', number: 36 });
+  assert.equal(info.severity, 'failure');
+  assert.equal(info.facilityCode, 0x4021);
+  assert.equal(info.win32, undefined);
+  assert.match(info.source ?? '', /um\/wuerror\.h@16b5359/);
+  assert.equal(info.seedHint?.section, 'Scan fails with Proxy related errors: 0x80244021, 0x8024401B, 0x80240030, 0x8024402C');
+});
+
+test('signed and unsigned forms of one code decode alike', () => {
+  assert.deepEqual(lookupCode(-2145107935), lookupCode(2149859361));
+  assert.equal(lookupCode(-2145107935).code, '0x80244021');
+});
+
+test('0x80070005: every row, Win32 first, and the Win32 part', () => {
+  const info = lookupCode(0x80070005);
+  assert.deepEqual(info.names, ['ERROR_ACCESS_DENIED', 'E_ACCESSDENIED']);
+  assert.equal(info.message, 'Access is denied.');
+  assert.deepEqual(info.win32, { code: 5, name: 'ERROR_ACCESS_DENIED', message: 'Access is denied.' });
+  assert.deepEqual(info.facility, { name: 'FACILITY_WIN32', number: 7 });
+  assert.deepEqual(
+    info.entries.map((e) => [e.name, e.win32]),
+    [
+      ['ERROR_ACCESS_DENIED', true],
+      ['E_ACCESSDENIED', false],
+    ],
+  );
+});
+
+test('0x80072EE2: three rows; the names list the Win32 (WinINet, WinHTTP) rows first, entries keep file order', () => {
+  const info = lookupCode(0x80072ee2);
+  assert.deepEqual(info.names, ['ERROR_INTERNET_TIMEOUT', 'ERROR_WINHTTP_TIMEOUT', 'WININET_E_TIMEOUT']);
+  assert.deepEqual(
+    info.entries.map((e) => e.name),
+    ['WININET_E_TIMEOUT', 'ERROR_INTERNET_TIMEOUT', 'ERROR_WINHTTP_TIMEOUT'],
+  );
+  assert.equal(info.message, 'The request has timed out.');
+  assert.deepEqual(info.win32, { code: 12002, name: 'ERROR_INTERNET_TIMEOUT', message: 'The request has timed out.' });
+});
+
+test('ConfigMgr codes: no symbolic name, facility known only by number', () => {
+  const info = lookupCode(0x87d00280);
+  assert.deepEqual(info.names, []);
+  assert.equal(info.message, 'Empty certificate store');
+  assert.deepEqual(info.facility, { name: null, number: 2000 });
+  assert.match(info.source ?? '', /smcallister594\/scotscottmca/);
+});
+
+test('0x8DDD0018: facility masked to 13 bits (3549), the only text is the article note', () => {
+  const info = lookupCode(0x8ddd0018);
+  assert.equal(info.known, true);
+  assert.deepEqual(info.names, []);
+  assert.deepEqual(info.facility, { name: null, number: 3549 });
+  assert.match(info.message, /^Scan failures due to missing or corrupted components/);
+});
+
+test('a code missing from the table is decomposed, never named', () => {
+  const info = lookupCode(0x80041002);
+  assert.equal(isKnownCode(0x80041002), false);
+  assert.equal(info.known, false);
+  assert.deepEqual(info.names, []);
+  assert.equal(info.message, '');
+  assert.deepEqual(info.entries, []);
+  assert.equal(info.source, null);
+  assert.equal(info.severity, 'failure');
+  assert.deepEqual(info.facility, { name: 'FACILITY_ITF', number: 4 });
+  assert.equal(info.facilityCode, 0x1002);
+});
+
+test('an unknown Win32-facility code still gets a Win32 part, without a name', () => {
+  const info = lookupCode(0x8007ffff);
+  assert.equal(info.known, false);
+  assert.deepEqual(info.win32, { code: 0xffff, name: null, message: null });
+});
+
+test('S_OK / ERROR_SUCCESS has no table row: success, FACILITY_NULL, nothing claimed', () => {
+  const info = lookupCode(0);
+  assert.equal(info.code, '0x00000000');
+  assert.equal(info.severity, 'success');
+  assert.equal(info.known, false);
+  assert.deepEqual(info.facility, { name: 'FACILITY_NULL', number: 0 });
+});
+
+test('a success code with a row: STG_S_CONVERTED', () => {
+  const info = lookupCode(0x00030200);
+  assert.equal(info.severity, 'success');
+  assert.deepEqual(info.names, ['STG_S_CONVERTED']);
+  assert.deepEqual(info.facility, { name: 'FACILITY_STORAGE', number: 3 });
+});
+
+test('Win32 numbers go through HRESULT_FROM_WIN32', () => {
+  assert.equal(hresultFromWin32(0), 0);
+  assert.equal(hresultFromWin32(1603), 0x80070643);
+  assert.equal(formatCode(hresultFromWin32(5)), '0x80070005');
+  const info = lookupWin32(1603);
+  assert.equal(info.code, '0x80070643');
+  assert.deepEqual(info.names, ['ERROR_INSTALL_FAILURE']);
+  assert.equal(isKnownWin32(10060), true);
+  assert.equal(lookupWin32(10060).win32?.name, 'WSAETIMEDOUT');
+  assert.equal(isKnownWin32(0), false);
+  assert.equal(isKnownWin32(70000), false);
+});
+
+// Every error code the seed documents name (000_1bbeee101073e624.txt; 001_d337e0d8c8bc8701.txt names none).
+const SEED_CODES = [
+  0x80072efe, // synchronization: errors communicating with Microsoft Update
+  0x80245003, 0x80070514, 0x8ddd0018, 0x80246008, 0x80200013, 0x80004015, 0x800a0046, 0x800a01ad, 0x80070424, 0x800b0100,
+  0x80248011, // scan failures: missing or corrupt components
+  0x80244021, 0x8024401b, 0x80240030, 0x8024402c, // scan: proxy
+  0x80072ee2, 0x8024401c, 0x80244023, // scan: HTTP timeout
+  0x80244017, 0x80244018, // scan: authentication (401, 403)
+  0x80072f0c, // scan: client certificate required
+  0x80070643, // update installation: .NET
+];
+
+test('every code the seed documents name decodes, with its seed hint', () => {
+  assert.equal(seedHints.length, SEED_CODES.length);
+  for (const code of SEED_CODES) {
+    const info = lookupCode(code);
+    assert.equal(info.known, true, info.code);
+    assert.equal(info.severity, 'failure', info.code);
+    assert.ok(info.seedHint, `${info.code} has a seed hint`);
+    assert.equal(info.seedHint.code, info.code);
+    assert.ok(info.seedHint.steps.length > 0, `${info.code} has steps`);
+    if (code !== 0x8ddd0018) assert.ok(info.names.length > 0, `${info.code} has a name`);
+  }
+});
+
+test('seed hints carry the heading verbatim and the steps to try', () => {
+  const auth = lookupCode(0x80244018).seedHint!;
+  assert.equal(auth.section, 'Scan fails with authentication errors: 0x80244017 (HTTP Status 401), 0x80244018 (HTTP Status 403)');
+  assert.deepEqual(auth.path, ['TROUBLESHOOTING', 'COMPLIANCE', 'SCAN FAILURES']);
+  assert.equal(auth.steps.length, 4);
+  const cert = lookupCode(0x80072f0c).seedHint!;
+  assert.equal(cert.section, 'Scan fails with Error 0x80072f0c');
+  assert.match(cert.summary, /A certificate is required to complete client authentication/);
+  const dotnet = lookupCode(0x80070643).seedHint!;
+  assert.equal(dotnet.section, 'UPDATE INSTALLATION FAILS');
+  assert.match(dotnet.steps.at(-1)!, /KB 976982/);
+  const sync = lookupCode(0x80072efe).seedHint!;
+  assert.equal(sync.section, 'SYNCHRONIZATION FAILS BECAUSE OF ERRORS COMMUNICATING WITH MICROSOFT UPDATE');
+  assert.equal(lookupCode(0x80070005).seedHint, undefined);
+});
