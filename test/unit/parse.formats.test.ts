@@ -217,3 +217,25 @@ test('WSUS SoftwareDistribution.log with tab separated columns (as WSUS writes i
   assert.equal(records[0].thread, 58);
   assert.equal(records[0].rawType, 'Change');
 });
+
+test('Windows Installer verbose log: dates from "Logging started", times from each line, continuation lines', () => {
+  const text = [
+    '=== Verbose logging started: 1/17/2023  23:59:59  Build type: SHIP UNICODE 5.00.10011.00  Calling process: D:\\bin\\rolesetup.exe ===',
+    'MSI (c) (F8:00) [23:59:59:272]: ******* RunEngine:',
+    '           ******* Product: {3BB91993-AC06-4AC8-A26F-BC62E280DEAD}',
+    'MSI (s) (7C:10) [00:00:01:005]: Product: SMS Fallback Status Point -- Installation failed.',
+    'Action ended 0:00:02: INSTALL. Return value 3.',
+    'Property(S): ProductName = SMS Fallback Status Point',
+  ].join('\n');
+  const { records, format } = parseText(text, 'fspMSI.log');
+  assert.equal(format, 'msi');
+  assert.deepEqual(records.map((r) => [r.line, r.endLine]), [[1, 1], [2, 3], [4, 4], [5, 5], [6, 6]]);
+  assert.equal(records[1].local, '2023-01-17T23:59:59.272');
+  assert.equal(records[1].thread, 0x00);
+  assert.equal(records[1].component, 'MSI (c)');
+  assert.equal(records[2].local, '2023-01-18T00:00:01.005'); // across midnight
+  assert.equal(records[2].severity, 'error');
+  assert.equal(records[3].severity, 'error');
+  assert.equal(records[4].utc, null);
+  assert.equal(records[4].format, 'msi');
+});

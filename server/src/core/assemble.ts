@@ -4,6 +4,7 @@
 // between records: damaged text becomes a record marked `damaged`.
 import { CMTRACE_HEADER, CMTRACE_OPEN, cmtraceFields } from './formats/cmtrace';
 import { fieldsFrom, type RecordFields } from './formats/fields';
+import { msiFields, type MsiDay } from './formats/msi';
 import { plainFields } from './formats/plain';
 import { declaredBias, PREFIXED_FORMATS, withBias } from './formats/prefixed';
 import { SMS_MARK, smsFields } from './formats/sms';
@@ -49,6 +50,8 @@ export class RecordAssembler {
   private prefixed: OpenPrefixed | null = null;
   /** A time zone the file itself declared (classic WindowsUpdate.log "tz: -0500"), applied to later records. */
   private fileBias: number | null = null;
+  /** The date an MSI log's "Logging started" line gave, for its time-of-day-only lines. */
+  private msiDay: MsiDay | null = null;
   readonly warnings: ParseWarning[] = [];
   warningCount = 0;
 
@@ -79,6 +82,7 @@ export class RecordAssembler {
     probe.smsHeld = [...this.smsHeld];
     probe.prefixed = this.prefixed && { ...this.prefixed, more: [...this.prefixed.more] };
     probe.fileBias = this.fileBias;
+    probe.msiDay = this.msiDay && { ...this.msiDay };
     if (lastPartialLine) probe.line(lastPartialLine.text, lastPartialLine.line);
     probe.end();
     return out;
@@ -185,6 +189,11 @@ export class RecordAssembler {
   // ---- Timestamp-first formats --------------------------------------------------------------------
 
   private prefixedStart(text: string): RecordFields | null {
+    if (this.fileFormat === 'msi') {
+      const msi = msiFields(text, this.msiDay);
+      if (msi) this.msiDay = msi.day;
+      return msi?.fields ?? null;
+    }
     for (const format of PREFIXED_FORMATS) {
       if (!format.mayStart(text)) continue;
       const fields = format.parse(text);
@@ -213,7 +222,9 @@ export class RecordAssembler {
   // ---- Lines no format claims ---------------------------------------------------------------------
 
   private orphanLine(text: string, n: number): void {
-    if (this.prefixed && this.prefixed.more.length < MAX_PENDING_LINES) {
+    // MSI logs continue a record only on indented lines; "Property(S): ..." dumps are records of their own.
+    const continues = this.fileFormat !== 'msi' || /^\s/.test(text);
+    if (this.prefixed && continues && this.prefixed.more.length < MAX_PENDING_LINES) {
       this.prefixed.more.push(text);
       this.prefixed.endLine = n;
       return;
@@ -224,7 +235,7 @@ export class RecordAssembler {
     }
     if (this.fileFormat === 'cmtrace') return this.cmtraceLine(text, n);
     this.flushPrefixed();
-    this.emit(plainFields(text), n, n);
+    this.emit({ ...plainFields(text), format: this.fileFormat === 'msi' ? 'msi' : 'plain' }, n, n);
   }
 
   private emit(fields: RecordFields, line: number, endLine: number, column = 0): void {

@@ -7,6 +7,7 @@ export type FormatId =
   | 'wuetw' // WindowsUpdate.log from Get-WindowsUpdateLog: YYYY/MM/DD HH:MM:SS.fffffff PID TID Component Text
   | 'wsus' // WSUS SoftwareDistribution.log: YYYY-MM-DD HH:MM:SS.fff UTC Level Source Text
   | 'setup' // <MM/DD/YY HH:MM:SS> text  or  <Fri Dec  9 11:25:00 2022> text
+  | 'msi' // Windows Installer verbose log: MSI (s) (7C:10) [11:25:00:123]: text
   | 'plain'; // anything else, one record per line, best-effort timestamp
 
 export type Severity = 'error' | 'warning' | 'info' | 'verbose' | 'unknown';

@@ -2,6 +2,7 @@
 // (files can be mixed); the file's format decides only what to do with lines no format claims.
 import type { FormatId } from '../record';
 import { CMTRACE_HEADER, CMTRACE_OPEN } from './cmtrace';
+import { looksLikeMsi } from './msi';
 import { PREFIXED_FORMATS } from './prefixed';
 import { SMS_MARK } from './sms';
 
@@ -27,6 +28,7 @@ export function detectFormat(headText: string): FormatId {
 export function lineFormat(line: string): FormatId {
   if (line.includes(CMTRACE_OPEN) || line.includes(CMTRACE_HEADER)) return 'cmtrace';
   if (line.includes(SMS_MARK)) return 'sms';
+  if (looksLikeMsi(line)) return 'msi';
   for (const format of PREFIXED_FORMATS) if (format.mayStart(line) && format.parse(line)) return format.id;
   return 'plain';
 }

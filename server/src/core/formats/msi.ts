@@ -1,0 +1,63 @@
+// Windows Installer verbose logs (client.msi.log, fspMSI.log, ...): "MSI (s) (7C:10) [11:25:00:123]: text"
+// lines carry only a time of day; the date comes from "=== Verbose logging started: 1/17/2023  7:33:22 ===".
+import { makeLogTime, type Clock } from '../time';
+import { fieldsFrom, parseThread, type RecordFields } from './fields';
+
+const STARTED = /^=== (?:Verbose )?[Ll]ogging (?:started|stopped): (\d{1,2})\/(\d{1,2})\/(\d{4}) +(\d{1,2}):(\d{2}):(\d{2})/;
+const MSI_LINE = /^MSI \(([a-z])\) \(([0-9A-Fa-f]{1,4}):([0-9A-Fa-f]{1,4})\) \[(\d{2}):(\d{2}):(\d{2}):(\d{3})\]: (.*)$/;
+const ACTION = /^Action (?:start|ended) (\d{1,2}):(\d{2}):(\d{2}): /;
+
+export interface MsiDay {
+  year: number;
+  month: number;
+  day: number;
+  /** Seconds into the day of the last record, to notice midnight. */
+  lastSecond: number;
+}
+
+export function looksLikeMsi(line: string): boolean {
+  return STARTED.test(line) || line.startsWith('MSI (');
+}
+
+/** Reads a record start line; `day` is the date in effect (updated in place, also across midnight). */
+export function msiFields(line: string, day: MsiDay | null): { fields: RecordFields; day: MsiDay | null } | null {
+  const started = STARTED.exec(line);
+  if (started) {
+    const next = { year: +started[3], month: +started[1], day: +started[2], lastSecond: 0 };
+    return { fields: timed(line, next, clock(started[4], started[5], started[6], ''), {}), day: next };
+  }
+  const msi = MSI_LINE.exec(line);
+  if (msi) {
+    const rest = { component: `MSI (${msi[1]})`, thread: parseThread(msi[3], 16), context: `pid 0x${msi[2]}` };
+    return { fields: timed(msi[8], day, clock(msi[4], msi[5], msi[6], msi[7]), rest), day };
+  }
+  const action = ACTION.exec(line);
+  if (action) return { fields: timed(line, day, clock(action[1], action[2], action[3], ''), { component: 'Action' }), day };
+  return null;
+}
+
+function clock(h: string, m: string, s: string, fraction: string): Clock {
+  return { hour: +h, minute: +m, second: +s, fraction };
+}
+
+function timed(message: string, day: MsiDay | null, time: Clock, rest: Partial<RecordFields>): RecordFields {
+  if (day) advanceAcrossMidnight(day, time);
+  const logTime = day ? makeLogTime(day.year, day.month, day.day, time, null) : null;
+  return fieldsFrom('msi', message, logTime, { severity: msiSeverity(message), ...rest });
+}
+
+function advanceAcrossMidnight(day: MsiDay, time: Clock): void {
+  const second = time.hour * 3600 + time.minute * 60 + time.second;
+  if (second + 12 * 3600 < day.lastSecond) {
+    const next = new Date(Date.UTC(day.year, day.month - 1, day.day + 1));
+    [day.year, day.month, day.day] = [next.getUTCFullYear(), next.getUTCMonth() + 1, next.getUTCDate()];
+  }
+  day.lastSecond = second;
+}
+
+/** "Return value 3" ends a failed action; "Error 1603." / "Note: 1: 1708" are how MSI reports trouble. */
+function msiSeverity(message: string) {
+  if (/\bReturn value 3\b|^Error \d+\.|\breturning 1603\b|Installation failed|\berror code 1603\b/i.test(message)) return 'error' as const;
+  if (/\bWarning \d+\.|\bReturn value 2\b/.test(message)) return 'warning' as const;
+  return 'info' as const;
+}
