@@ -4,14 +4,14 @@ import { parseFile } from '../core/parse';
 import { inertForTerminal } from '../core/text';
 import { logFilesFrom, parseArgs, write } from './common';
 
-/** cmlogs diagnose FILE|DIR... [--json]: every documented flow found in the logs, step by step. */
+/** cmlogs diagnose FILE|DIR... [--json] [--brief]: every documented flow found in the logs, step by step. */
 export async function runDiagnose(argv: string[]): Promise<number> {
   const args = parseArgs(argv);
   const results = [];
   for (const file of logFilesFrom(args.positional)) results.push(await parseFile(file));
   const findings = diagnose(results);
   if (args.flags.has('json')) write(JSON.stringify(findings.map(findingJson), null, 2));
-  else writeReport(findings);
+  else writeReport(findings, args.flags.has('brief'));
   return 0;
 }
 
@@ -23,14 +23,19 @@ function findingJson(finding: Finding): Record<string, unknown> {
 
 const STATUS_MARK: Record<Finding['status'], string> = { complete: 'COMPLETE', broken: 'BROKEN', incomplete: 'INCOMPLETE' };
 
-function writeReport(findings: Finding[]): void {
+function writeReport(findings: Finding[], brief: boolean): void {
   if (!findings.length) {
     write('No documented flow found in these logs (sync, WSUS location, scan, state messages, deployment, downloads, restarts).');
     return;
   }
   const counts = ['broken', 'incomplete', 'complete'].map((s) => `${findings.filter((f) => f.status === s).length} ${s}`);
   write(`${findings.length} findings: ${counts.join(', ')}`);
-  for (const finding of findings) writeFinding(finding);
+  for (const finding of findings) (brief ? writeHeadline : writeFinding)(finding);
+}
+
+/** One line per finding: status, flow, key, and the summary (which names the broken step). */
+function writeHeadline(finding: Finding): void {
+  write(inertForTerminal(`  ${STATUS_MARK[finding.status].padEnd(10)} ${finding.title} [${finding.key}]: ${finding.summary}`));
 }
 
 function writeFinding(finding: Finding): void {
