@@ -129,3 +129,13 @@ test('timeline request merges a client and a site server in UTC', async () => {
   assert.deepEqual(times, [...times].sort((a, b) => a - b));
   assert.match(page.rows[0].file, /WSyncMgr\.log$/);
 });
+
+test('hover inside an XML payload shows it indented', async () => {
+  const file = resolve(client, 'LocationServices.log');
+  await lsp.open(file);
+  const hover = await hoverAt(file, '<WSUSLocationReply', 3);
+  assert.ok(hover);
+  assert.match(hover.contents.value, /XML payload/);
+  assert.match(hover.contents.value, /```xml\n<WSUSLocationReply/);
+  assert.match(hover.contents.value, /\n {2}<Sites>/);
+});

@@ -9,6 +9,6 @@ export async function runLookup(argv: string[]): Promise<number> {
   if (!words.length) throw new UsageError('give a code or ID, e.g. 0x80244021, -2145107935, statmsg 6702, state 500 2');
   const results = lookup(words);
   if (args.flags.has('json')) write(JSON.stringify(results, null, 2));
-  else write(inertForTerminal(formatLookup(results)).replace(/\\x0a/g, '\n'));
+  else write(inertForTerminal(formatLookup(results)));
   return results.some((r) => r.kind === 'unknown') ? 2 : 0;
 }

@@ -30,3 +30,11 @@ export function markdownCode(text: string): string {
   const pad = clean.startsWith('`') || clean.endsWith('`') ? ' ' : '';
   return fence + pad + clean + pad + fence;
 }
+
+/** A fenced code block that the text cannot close early: the fence is longer than any backtick run in it. */
+export function markdownFence(text: string, language = ''): string {
+  const clean = inertForTerminal(text.replace(/\r\n?/g, '\n'));
+  const longest = Math.max(2, ...[...clean.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = '`'.repeat(longest + 1);
+  return `${fence}${language}\n${clean}\n${fence}`;
+}

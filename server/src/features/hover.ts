@@ -3,12 +3,13 @@
 import type { Hover, Position } from 'vscode-languageserver';
 import type { LogIndex } from '../core/index';
 import type { LogRecord } from '../core/record';
-import { markdownCode } from '../core/text';
+import { markdownCode, markdownFence } from '../core/text';
 import { codeHover } from './hoverCodes';
 import { keyHover } from './hoverKeys';
 import { statmsgHover, stateMessageHover } from './hoverMessages';
 import { headerPartAt, threadHover, timeHover, type TimeDisplay } from './hoverTime';
 import { messageOffset } from './positions';
+import { extractXml, prettyXml } from './xml';
 
 export interface HoverSettings {
   timeDisplay: TimeDisplay;
@@ -25,7 +26,21 @@ export function hover(index: LogIndex, file: string, position: Position, lineTex
 
 /** Inside the message: the most specific thing under the cursor wins. */
 function messageHover(index: LogIndex, record: LogRecord, offset: number): string | undefined {
-  return keyHover(index, record, offset) ?? codeHover(record, offset) ?? stateMessageHover(record, offset) ?? statmsgHover(record, offset);
+  return keyHover(index, record, offset) ?? codeHover(record, offset) ?? stateMessageHover(record, offset) ?? statmsgHover(record, offset) ?? xmlHover(record, offset);
+}
+
+const MAX_XML_HOVER = 20_000;
+
+/** Anywhere inside an XML payload (WSUSLocationReply, state message reports, ...): the payload, indented. */
+function xmlHover(record: LogRecord, offset: number): string | undefined {
+  const xml = extractXml(record.message);
+  if (!xml) return undefined;
+  const start = record.message.indexOf(xml);
+  if (offset < start || offset > start + xml.length) return undefined;
+  const pretty = prettyXml(xml);
+  if (!pretty) return undefined;
+  const shown = pretty.length > MAX_XML_HOVER ? pretty.slice(0, MAX_XML_HOVER) + '\n…' : pretty;
+  return `**XML payload** (ConfigMgr: Show XML Payload opens it in full)\n\n${markdownFence(shown, 'xml')}`;
 }
 
 /** Outside the message (CMTrace header, SMS trailer, timestamp prefix): time, thread, component. */
