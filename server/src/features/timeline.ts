@@ -32,25 +32,43 @@ export function severityRanges(records: LogRecord[]): SeverityRange[] {
   return out;
 }
 
-// Merging a million records takes a moment: keep the last merge until the inputs change.
-let cache: { signature: string; items: TimelineItem[]; files: string[] } | null = null;
+// Merging a million records takes a moment: keep each index's last merge (and the key selections made
+// from it) until its inputs change.
+interface MergeCache {
+  signature: string;
+  items: TimelineItem[];
+  files: string[];
+  byKey: Map<string, TimelineItem[]>;
+}
+const caches = new WeakMap<LogIndex, MergeCache>();
 
-function merged(index: LogIndex, params: TimelineParams): { items: TimelineItem[]; files: string[] } {
+function merged(index: LogIndex, params: TimelineParams): MergeCache {
   const files = params.uris?.length ? params.uris.map(uriToPath) : index.fileNames();
   const offsets = params.clockOffsets ?? {};
   const signature = JSON.stringify([index.generation, files, offsets]);
-  if (cache?.signature === signature) return cache;
+  const cached = caches.get(index);
+  if (cached?.signature === signature) return cached;
   const sources = files.flatMap((file) => {
     const result = index.file(file);
     return result ? [{ file, records: result.records, clockOffsetMs: offsets[pathToUri(file)] ?? 0 }] : [];
   });
-  cache = { signature, items: mergeTimeline(sources), files };
-  return cache;
+  const fresh = { signature, items: mergeTimeline(sources), files, byKey: new Map<string, TimelineItem[]>() };
+  caches.set(index, fresh);
+  return fresh;
+}
+
+function selectKey(cache: MergeCache, key: string): TimelineItem[] {
+  let selected = cache.byKey.get(key);
+  if (!selected) {
+    selected = cache.items.filter((item) => recordKeys(item.record).includes(key));
+    cache.byKey.set(key, selected);
+  }
+  return selected;
 }
 
 export function timelinePage(index: LogIndex, params: TimelineParams): TimelinePage {
-  const { items, files } = merged(index, params);
-  const selected = params.key ? items.filter((item) => recordKeys(item.record).includes(params.key!)) : items;
+  const cache = merged(index, params);
+  const selected = params.key ? selectKey(cache, params.key) : cache.items;
   const offset = Math.max(0, params.offset ?? 0);
   const limit = Math.min(Math.max(1, params.limit ?? 5000), 50_000);
   const rows = selected.slice(offset, offset + limit).map((item, k) => toRow(item, offset + k));
@@ -58,7 +76,7 @@ export function timelinePage(index: LogIndex, params: TimelineParams): TimelineP
     total: selected.length,
     offset,
     rows,
-    files: files.map((file) => ({ uri: pathToUri(file), file, records: index.file(file)?.records.length ?? 0 })),
+    files: cache.files.map((file) => ({ uri: pathToUri(file), file, records: index.file(file)?.records.length ?? 0 })),
   };
 }
 

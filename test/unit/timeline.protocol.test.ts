@@ -1,0 +1,1106 @@
+// The timeline webview's protocol (client/src/timelineProtocol.ts) and the pure helpers of media/timeline.js:
+// validation of hostile messages, CSV/NDJSON export, filter semantics (and that the webview's copy agrees),
+// time formatting with Windows bias, lanes, virtual scrolling of a million rows.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { TimelineRow } from '../../server/src/protocol';
+import {
+  ChunkEncoder,
+  MAX_CLOCK_OFFSET_MS,
+  MAX_TEXT,
+  applyFilter,
+  compileFilter,
+  compileText,
+  csvCell,
+  emptyFilter,
+  hasNestedQuantifier,
+  neutraliseControls,
+  parseWebviewMessage,
+  rowToCsv,
+  rowToNdjson,
+  rowsToCsv,
+  rowsToNdjson,
+  sanitizeFilter,
+  timelineCsp,
+  timelineHtml,
+  validKey,
+  type RowChunk,
+  type TimelineFilter,
+} from '../../client/src/timelineProtocol';
+
+// ----- the webview module, loaded as CommonJS ----------------------------------------------------------------
+
+interface WebStore {
+  n: number;
+  files: Array<{ uri: string }>;
+  components: string[];
+  keyIndex: Map<string, number[]>;
+  t: Float64Array;
+  file: Int32Array;
+  comp: Int32Array;
+  sev: Uint8Array;
+  line: Int32Array;
+  minT: number;
+  maxT: number;
+  append(chunk: RowChunk): number;
+}
+interface Window {
+  spacerHeight: number;
+  first: number;
+  last: number;
+  top: number;
+  exact: number;
+}
+interface Web {
+  SEVERITIES: string[];
+  emptyFilter(): TimelineFilter;
+  hasNestedQuantifier(source: string): boolean;
+  compileText(text: string, regex: boolean, matchCase: boolean): { test(s: string): boolean; error: string | null };
+  compileFilter(filter: TimelineFilter): { test(row: unknown): boolean; error: string | null; trivial: boolean };
+  formatWall(ms: number): string;
+  formatTime(t: number | null, mode: string, bias: number | null, clockOffsetMs?: number, tzOffsetOf?: (t: number) => number): string;
+  biasZone(bias: number | null): string;
+  zoneLabel(mode: string, bias: number | null, t?: number, tzOffsetOf?: (t: number) => number): string;
+  formatDuration(ms: number): string;
+  parseOffset(text: string): number | null;
+  formatOffset(ms: number): string;
+  parseUtcInput(text: string): number | null;
+  displayText(text: string): string;
+  firstLine(text: string, max?: number): string;
+  buildLanes(mode: string, store: WebStore, view: Int32Array, viewCount: number, idCount: number): { ids: number[]; laneOfId: Int32Array };
+  virtualWindow(scrollTop: number, viewport: number, rowHeight: number, count: number, overscan: number, maxHeight: number): Window;
+  scrollTopForRow(index: number, viewport: number, rowHeight: number, count: number, maxHeight: number): number;
+  lowerBound(t: Float64Array, view: Int32Array, count: number, value: number): number;
+  positionOf(view: Int32Array, count: number, index: number): number;
+  ticks(from: number, to: number, width: number, minPx: number, tzOffsetMinutes?: number): Array<{ t: number; label: string; step: number }>;
+  densityBins(
+    cols: { t: Float64Array; sev: Uint8Array; ids: Int32Array },
+    laneOfId: Int32Array,
+    linkedMark: Uint8Array,
+    view: Int32Array,
+    count: number,
+    from: number,
+    to: number,
+    width: number,
+    laneCount: number,
+  ): { counts: Uint32Array; worst: Uint8Array; linked: Uint8Array; errors: Uint32Array; warnings: Uint32Array; maxCount: number };
+  linkedRows(keyIndex: Map<string, number[]>, keys: string[]): number[];
+  Store: new () => WebStore;
+  filterInto(store: WebStore, compiled: ReturnType<Web['compileFilter']>, from: number, to: number, out: Int32Array, outCount: number): number;
+}
+
+const web = require('../../media/timeline.js') as Web;
+const MEDIA = join(__dirname, '..', '..', 'media');
+
+// ----- fixtures ----------------------------------------------------------------------------------------------
+
+const SCAN = '1b9b4e44-8c1a-4c2b-9a8b-0a1b2c3d4e5f';
+const DEPLOY = '5c2a1e0f-1111-2222-3333-444455556666';
+const CLIENT = 'file:///C:/Windows/CCM/Logs/WUAHandler.log';
+const SERVER = 'file:///D:/SMS/Logs/statesys.log';
+const T0 = Date.UTC(2024, 2, 1, 13, 0, 0, 0);
+
+let nextLine = 1;
+function row(partial: Partial<TimelineRow>): TimelineRow {
+  const uri = partial.uri ?? CLIENT;
+  return {
+    i: 0,
+    uri,
+    file: uri === SERVER ? 'D:\\SMS\\Logs\\statesys.log' : 'C:\\Windows\\CCM\\Logs\\WUAHandler.log',
+    line: nextLine,
+    endLine: nextLine++,
+    t: T0,
+    local: null,
+    bias: uri === SERVER ? -60 : 300,
+    severity: 'info',
+    component: 'WUAHandler',
+    thread: 10,
+    message: '',
+    keys: [],
+    ...partial,
+  };
+}
+
+const ROWS: TimelineRow[] = [
+  row({ t: null, message: 'no time at all', severity: 'unknown' }),
+  row({ t: T0, message: `Scan job {${SCAN.toUpperCase()}} started`, keys: [SCAN], component: 'ScanAgent' }),
+  row({ t: T0 + 1000, uri: SERVER, component: 'SMS_STATE_SYSTEM', thread: 4, message: `Received state for ${SCAN}`, keys: [SCAN] }),
+  row({ t: T0 + 2000, message: 'Scan failed, error = 0x80244021 for KB5034441', severity: 'error', keys: ['KB5034441'], thread: 11 }),
+  row({ t: T0 + 2000, uri: SERVER, component: 'SMS_STATE_SYSTEM', thread: 4, message: 'Processing KB5034441', keys: ['KB5034441'] }),
+  row({ t: T0 + 4250, uri: SERVER, component: 'SMS_DISTRIBUTION_MANAGER', thread: 7, severity: 'warning', message: `Deployment ${DEPLOY} is late\nsecond line`, keys: [DEPLOY] }),
+  row({ t: T0 + 60_000, message: 'Verbose chatter', severity: 'verbose', thread: 10 }),
+  row({ t: T0 + 3_600_000, message: 'An hour later: SCAN complete', severity: 'info', component: 'ScanAgent', keys: [SCAN] }),
+];
+ROWS.forEach((r, k) => (r.i = k));
+
+const known = new Set([CLIENT, SERVER]);
+const lines = (rows: TimelineRow[]) => rows.map((r) => ROWS.indexOf(r));
+const filter = (f: Partial<TimelineFilter>): TimelineFilter => ({ ...emptyFilter(), ...f });
+
+// ----- message validation ------------------------------------------------------------------------------------
+
+test('messages: anything that is not a well-formed known message is rejected', () => {
+  for (const bad of [null, undefined, 0, 'ready', [], [{ type: 'ready' }], {}, { type: 7 }, { type: 'READY' }, { type: 'eval' }, { type: 'constructor' }, { type: '__proto__' }, { type: 'toString' }]) {
+    assert.equal(parseWebviewMessage(bad, known), null, JSON.stringify(bad));
+  }
+  assert.deepEqual(parseWebviewMessage({ type: 'ready', extra: '<script>' }, known), { type: 'ready' });
+  assert.deepEqual(parseWebviewMessage({ type: 'reload' }, known), { type: 'reload' });
+});
+
+test('messages: reveal only opens files of the timeline, with clamped lines', () => {
+  assert.deepEqual(parseWebviewMessage({ type: 'reveal', uri: CLIENT, line: 12, endLine: 14 }, known), { type: 'reveal', uri: CLIENT, line: 12, endLine: 14 });
+  for (const uri of ['command:workbench.action.terminal.new', 'command:cmlogs.lookupCode?%5B%22x%22%5D', 'file:///etc/passwd', 'https://example.invalid/x', CLIENT + '#x', CLIENT.toUpperCase(), 'x'.repeat(5000), 42, null]) {
+    assert.equal(parseWebviewMessage({ type: 'reveal', uri, line: 1 }, known), null, String(uri).slice(0, 60));
+  }
+  for (const line of ['12', NaN, Infinity, -Infinity, null, undefined, {}, [3]]) assert.equal(parseWebviewMessage({ type: 'reveal', uri: CLIENT, line }, known), null, String(line));
+  assert.deepEqual(parseWebviewMessage({ type: 'reveal', uri: CLIENT, line: -5 }, known), { type: 'reveal', uri: CLIENT, line: 1, endLine: 1 });
+  assert.deepEqual(parseWebviewMessage({ type: 'reveal', uri: CLIENT, line: 1e15, endLine: 2 }, known), { type: 'reveal', uri: CLIENT, line: 100_000_000, endLine: 100_000_000 });
+  assert.deepEqual(parseWebviewMessage({ type: 'reveal', uri: CLIENT, line: 7.6, endLine: 'x' }, known), { type: 'reveal', uri: CLIENT, line: 8, endLine: 8 });
+  assert.deepEqual(parseWebviewMessage({ type: 'reveal', uri: CLIENT, line: 9, endLine: 3 }, known), { type: 'reveal', uri: CLIENT, line: 9, endLine: 9 });
+});
+
+test('messages: clock offsets are numbers, rounded and clamped to ±7 days, for known files only', () => {
+  assert.deepEqual(parseWebviewMessage({ type: 'setClockOffset', uri: SERVER, ms: -3000.4 }, known), { type: 'setClockOffset', uri: SERVER, ms: -3000 });
+  assert.deepEqual(parseWebviewMessage({ type: 'setClockOffset', uri: SERVER, ms: 1e300 }, known), { type: 'setClockOffset', uri: SERVER, ms: MAX_CLOCK_OFFSET_MS });
+  assert.deepEqual(parseWebviewMessage({ type: 'setClockOffset', uri: SERVER, ms: -1e300 }, known), { type: 'setClockOffset', uri: SERVER, ms: -MAX_CLOCK_OFFSET_MS });
+  for (const ms of [NaN, Infinity, '5', null, undefined, true]) assert.equal(parseWebviewMessage({ type: 'setClockOffset', uri: SERVER, ms }, known), null);
+  assert.equal(parseWebviewMessage({ type: 'setClockOffset', uri: 'file:///elsewhere.log', ms: 5 }, known), null);
+});
+
+test('messages: export takes csv or ndjson and a sanitised filter', () => {
+  for (const format of ['xlsx', 'CSV', '', null, 'csv ', '../x']) assert.equal(parseWebviewMessage({ type: 'export', format, filter: {} }, known), null);
+  const m = parseWebviewMessage(
+    {
+      type: 'export',
+      format: 'ndjson',
+      filter: {
+        text: 'x'.repeat(10_000),
+        regex: 'yes',
+        matchCase: true,
+        severities: ['error', 'nonsense', 7, 'warning', 'error'],
+        components: ['ScanAgent', 5, 'y'.repeat(300)],
+        thread: -4,
+        files: [CLIENT, { uri: SERVER }],
+        fromUtc: -1e20,
+        toUtc: Infinity,
+        errorsOnly: 1,
+        around: { t: T0, seconds: 1e9 },
+        key: `{${SCAN.toUpperCase()}}`,
+        extra: 'ignored',
+      },
+    },
+    known,
+  );
+  assert.ok(m && m.type === 'export');
+  assert.equal(m.format, 'ndjson');
+  assert.deepEqual(m.filter, {
+    text: 'x'.repeat(MAX_TEXT),
+    regex: false,
+    matchCase: true,
+    severities: ['error', 'warning'],
+    components: ['ScanAgent'],
+    thread: 0,
+    files: [CLIENT],
+    fromUtc: 0,
+    toUtc: null,
+    errorsOnly: false,
+    around: { t: T0, seconds: 86_400 },
+    key: SCAN,
+  });
+  assert.deepEqual(sanitizeFilter('not an object'), emptyFilter());
+  assert.deepEqual(sanitizeFilter({ around: { t: 'now', seconds: 5 }, thread: NaN, key: 'javascript:alert(1)' }), emptyFilter());
+});
+
+test('messages: __proto__ in a message pollutes nothing', () => {
+  const raw = JSON.parse('{"type":"export","format":"csv","filter":{"__proto__":{"polluted":1,"text":"p"},"text":"x"},"__proto__":{"type":"ready"}}');
+  const m = parseWebviewMessage(raw, known);
+  assert.ok(m && m.type === 'export');
+  assert.equal(m.filter.text, 'x');
+  assert.equal(({} as Record<string, unknown>).polluted, undefined);
+  assert.equal(Object.keys(m.filter).includes('polluted'), false);
+});
+
+test('messages: setKey takes a GUID or KB number (normalised) or null', () => {
+  assert.deepEqual(parseWebviewMessage({ type: 'setKey', key: null }, known), { type: 'setKey', key: null });
+  assert.deepEqual(parseWebviewMessage({ type: 'setKey', key: `{${SCAN.toUpperCase()}}` }, known), { type: 'setKey', key: SCAN });
+  assert.deepEqual(parseWebviewMessage({ type: 'setKey', key: 'kb5034441' }, known), { type: 'setKey', key: 'KB5034441' });
+  for (const key of [undefined, '', 'KB12', 'abc', `${SCAN}x`, `${SCAN}\n`, 5, {}, 'x'.repeat(100)]) assert.equal(parseWebviewMessage({ type: 'setKey', key }, known), null, String(key));
+  assert.equal(validKey(' ' + SCAN), null);
+});
+
+// ----- export ------------------------------------------------------------------------------------------------
+
+/** A small RFC 4180 reader, to check what a spreadsheet would see. */
+function readCsv(text: string): string[][] {
+  const out: string[][] = [];
+  let cells: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let k = 0; k < text.length; k++) {
+    const c = text[k];
+    if (quoted) {
+      if (c === '"' && text[k + 1] === '"') (cell += '"'), k++;
+      else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') cells.push(cell), (cell = '');
+    else if (c === '\r' && text[k + 1] === '\n') {
+      cells.push(cell), out.push(cells), (cells = []), (cell = ''), k++;
+    } else cell += c;
+  }
+  if (cell || cells.length) cells.push(cell), out.push(cells);
+  return out;
+}
+
+test('CSV: quotes, commas, semicolons, newlines and edge spaces are quoted; quotes doubled', () => {
+  assert.equal(csvCell('plain text'), 'plain text');
+  assert.equal(csvCell('a,b'), '"a,b"');
+  assert.equal(csvCell('a;b'), '"a;b"');
+  assert.equal(csvCell('say "hi"'), '"say ""hi"""');
+  assert.equal(csvCell('line1\nline2'), '"line1\nline2"');
+  assert.equal(csvCell('line1\r\nline2'), '"line1\r\nline2"');
+  assert.equal(csvCell(' padded'), '" padded"');
+  assert.equal(csvCell(''), '');
+  assert.equal(csvCell(null), '');
+  assert.equal(csvCell(undefined), '');
+});
+
+test('CSV: formula injection is neutralised, numbers stay numbers', () => {
+  assert.equal(csvCell('=1+1'), "'=1+1");
+  assert.equal(csvCell('+cmd|/C calc!A0'), "'+cmd|/C calc!A0");
+  assert.equal(csvCell('-2+3'), "'-2+3");
+  assert.equal(csvCell('@SUM(A1:A2)'), "'@SUM(A1:A2)");
+  assert.equal(csvCell('\t=1'), "'\t=1");
+  assert.equal(csvCell('\r=1'), `"'\r=1"`);
+  assert.equal(csvCell('  =1'), "'  =1");
+  assert.equal(csvCell('\uff1d1+1'), "'\uff1d1+1");
+  assert.equal(csvCell('=HYPERLINK("http://evil.invalid","x")'), `"'=HYPERLINK(""http://evil.invalid"",""x"")"`);
+  assert.equal(csvCell('a=b'), 'a=b');
+  assert.equal(csvCell(-60), '-60');
+  assert.equal(csvCell(300), '300');
+  assert.equal(csvCell(NaN), '');
+  assert.equal(csvCell(Infinity), '');
+});
+
+test('CSV and display: terminal escapes and control characters become visible and inert', () => {
+  assert.equal(csvCell('\x1b[2J\x1b]0;pwned\x07'), '"\u241b[2J\u241b]0;pwned\u2407"');
+  assert.equal(neutraliseControls('a\u009b31mb\u007f'), 'a\ufffd31mb\ufffd');
+  assert.equal(neutraliseControls('tab\tand\nnewline'), 'tab\tand\nnewline');
+  assert.equal(web.displayText('\x1b[31mred\x1b[0m'), '\u241b[31mred\u241b[0m');
+  assert.equal(web.displayText('abc\u202Eexe.txt'), 'abc\ufffdexe.txt');
+  assert.equal(web.displayText('<img src=x onerror=alert(1)>'), '<img src=x onerror=alert(1)>', 'HTML stays text: textContent makes it inert');
+  assert.equal(web.firstLine('first\r\nsecond'), 'first \u2026');
+  assert.equal(web.firstLine('x'.repeat(50), 10), 'x'.repeat(10) + '\u2026');
+});
+
+test('CSV: a whole export reads back as the rows, with a BOM and a header', () => {
+  const hostile = row({ t: T0, message: '=cmd|"/C calc"!A0, then\r\nmore "quoted", and \x1b[31m', component: '@evil', keys: [SCAN, 'KB5034441'], local: '2024-03-01T08:00:00.000', bias: -60, thread: null });
+  const text = rowsToCsv([ROWS[0], hostile]);
+  assert.ok(text.startsWith('\ufeffutc,local,bias,file,line,component,thread,severity,message,keys\r\n'));
+  const table = readCsv(text.slice(1));
+  assert.equal(table.length, 3);
+  assert.deepEqual(table[1].slice(0, 3), ['', '', '300']);
+  assert.deepEqual(table[2], ['2024-03-01T13:00:00.000Z', '2024-03-01T08:00:00.000', '-60', 'C:\\Windows\\CCM\\Logs\\WUAHandler.log', String(hostile.line), "'@evil", '', 'info', "'=cmd|\"/C calc\"!A0, then\r\nmore \"quoted\", and \u241b[31m", `${SCAN} KB5034441`]);
+  assert.equal(rowToCsv(ROWS[1]).endsWith('\r\n'), true);
+});
+
+test('NDJSON: one line per row, parses back, risky characters escaped', () => {
+  const hostile = row({ message: 'a\nb\u2028c\u2029d\u009be\x1bf\u202eg"h</script>', keys: [SCAN] });
+  const text = rowsToNdjson([ROWS[0], hostile]);
+  const out = text.split('\n');
+  assert.equal(out.length, 3);
+  assert.equal(out[2], '');
+  for (const ch of ['\u2028', '\u2029', '\u009b', '\x1b', '\u202e', '\r']) assert.equal(text.includes(ch), false, `raw U+${ch.charCodeAt(0).toString(16)}`);
+  const back = JSON.parse(out[1]);
+  assert.equal(back.message, hostile.message);
+  assert.deepEqual(back.keys, [SCAN]);
+  assert.equal(back.utc, '2024-03-01T13:00:00.000Z');
+  assert.equal(back.t, T0);
+  assert.equal(JSON.parse(out[0]).utc, null);
+  assert.equal(rowToNdjson(ROWS[1]).split('\n').length, 2);
+});
+
+// ----- filters -----------------------------------------------------------------------------------------------
+
+test('filter: empty keeps everything; text is a case-insensitive substring unless told otherwise', () => {
+  assert.deepEqual(lines(applyFilter(ROWS, emptyFilter())), [0, 1, 2, 3, 4, 5, 6, 7]);
+  assert.deepEqual(lines(applyFilter(ROWS, filter({ text: 'scan' }))), [1, 3, 7]);
+  assert.deepEqual(lines(applyFilter(ROWS, filter({ text: 'SCAN', matchCase: true }))), [7]);
+  assert.deepEqual(lines(applyFilter(ROWS, filter({ text: '(a+)+' }))), [], 'plain text is not a regex');
+  assert.deepEqual(lines(applyFilter(ROWS, filter({ text: 'second line' }))), [5], 'multi-line messages are searched whole');
+});
+
+test('filter: regular expressions, and what happens to bad or dangerous ones', () => {
+  assert.deepEqual(lines(applyFilter(ROWS, filter({ text: '0x8024[0-9a-f]{4}', regex: true }))), [3]);
+  assert.deepEqual(lines(applyFilter(ROWS, filter({ text: '^scan', regex: true }))), [1, 3]);
+  assert.deepEqual(lines(applyFilter(ROWS, filter({ text: '^Scan', regex: true, matchCase: true }))), [1, 3]);
+  assert.deepEqual(lines(applyFilter(ROWS, filter({ text: 'error \\= 0x', regex: true }))), [3], 'classic escapes accepted');
+  for (const bad of ['(', '[a-', '*x', '(?<n>a)\\k<m>']) {
+    const c = compileFilter(filter({ text: bad, regex: true }));
+    assert.match(c.error ?? '', /Invalid regular expression/, bad);
+    assert.deepEqual(applyFilter(ROWS, filter({ text: bad, regex: true })), []);
+  }
+  for (const evil of ['(a+)+$', '(\\w*)*x', '(a|b+){2,}', '((ab)*)+', '(.+)\\1+', '(x+x+)+y']) {
+    assert.match(compileText(evil, true, false).error ?? '', /Nested quantifiers/, evil);
+  }
+  const long = compileText('a'.repeat(MAX_TEXT + 1), false, false);
+  assert.match(long.error ?? '', /longer than/);
+  assert.equal(long.test('a'.repeat(1000)), false);
+});
+
+test('nested-quantifier detection: exact cases, linear time, same answer in the webview', () => {
+  const cases: Array<[string, boolean]> = [
+    ['(a+)+', true],
+    ['(a*)*', true],
+    ['(a+){3}', true],
+    ['(?:a|b+)*', true],
+    ['((a)+)+', true],
+    ['(a)\\1*', true],
+    ['(a+)', false],
+    ['(a)+', false],
+    ['[(a+)]+', false],
+    ['\\(a+\\)+', false],
+    ['a+b*c{2}', false],
+    ['(ab){2}(cd)+', false],
+    ['ScanJob\\{[0-9A-F-]+\\}', false],
+  ];
+  for (const [source, nested] of cases) {
+    assert.equal(hasNestedQuantifier(source), nested, source);
+    assert.equal(web.hasNestedQuantifier(source), nested, `webview: ${source}`);
+  }
+  const started = performance.now();
+  hasNestedQuantifier('('.repeat(250) + '+'.repeat(250));
+  web.hasNestedQuantifier('('.repeat(250) + '+'.repeat(250));
+  assert.ok(performance.now() - started < 200);
+});
+
+test('filter: severity, errors only, component, thread, file, key', () => {
+  assert.deepEqual(lines(applyFilter(ROWS, filter({ severities: ['error', 'warning'] }))), [3, 5]);
+  assert.deepEqual(lines(applyFilter(ROWS, filter({ severities: [] }))), []);
+  assert.deepEqual(lines(applyFilter(ROWS, filter({ errorsOnly: true }))), [3]);
+  assert.deepEqual(lines(applyFilter(ROWS, filter({ errorsOnly: true, severities: ['warning'] }))), [], 'errors only narrows, never widens');
+  assert.deepEqual(lines(applyFilter(ROWS, filter({ components: ['ScanAgent'] }))), [1, 7]);
+  assert.deepEqual(lines(applyFilter(ROWS, filter({ components: ['scanagent'] }))), [], 'components match exactly');
+  assert.deepEqual(lines(applyFilter(ROWS, filter({ thread: 4 }))), [2, 4]);
+  assert.deepEqual(lines(applyFilter(ROWS, filter({ thread: 0 }))), [], 'thread 0 is a thread, not "any"');
+  assert.deepEqual(lines(applyFilter(ROWS, filter({ files: [SERVER] }))), [2, 4, 5]);
+  assert.deepEqual(lines(applyFilter(ROWS, filter({ files: [] }))), []);
+  assert.deepEqual(lines(applyFilter(ROWS, filter({ key: SCAN }))), [1, 2, 7]);
+  assert.deepEqual(lines(applyFilter(ROWS, filter({ key: 'KB5034441', files: [SERVER] }))), [4]);
+});
+
+test('filter: time range is inclusive and excludes rows without a time', () => {
+  assert.deepEqual(lines(applyFilter(ROWS, filter({ fromUtc: T0 + 1000, toUtc: T0 + 4250 }))), [2, 3, 4, 5]);
+  assert.deepEqual(lines(applyFilter(ROWS, filter({ fromUtc: T0 + 60_000 }))), [6, 7]);
+  assert.deepEqual(lines(applyFilter(ROWS, filter({ toUtc: T0 }))), [1]);
+  assert.deepEqual(lines(applyFilter(ROWS, filter({ fromUtc: T0 + 5000, toUtc: T0 + 4000 }))), []);
+});
+
+test('filter: around a record ±N seconds', () => {
+  const around = (t: number, seconds: number) => lines(applyFilter(ROWS, filter({ around: { t, seconds } })));
+  assert.deepEqual(around(T0 + 2000, 2), [1, 2, 3, 4], 'inclusive at both ends');
+  assert.deepEqual(around(T0 + 2000, 0), [3, 4], 'same instant only');
+  assert.deepEqual(around(T0 + 2000, 60), [1, 2, 3, 4, 5, 6]);
+  assert.deepEqual(around(T0 + 3_600_000, 1), [7]);
+  assert.deepEqual(lines(applyFilter(ROWS, filter({ around: { t: T0 + 2000, seconds: 60 }, severities: ['error'] }))), [3]);
+});
+
+// ----- the webview mirrors the filter, through the same columns it receives ------------------------------------
+
+function webStore(rows: TimelineRow[]): WebStore {
+  const encoder = new ChunkEncoder();
+  const store = new web.Store();
+  store.files.push(...encoder.addFiles([{ uri: CLIENT, file: 'C:\\Windows\\CCM\\Logs\\WUAHandler.log', records: 5 }]).map((f) => ({ ...f })));
+  // Two chunks, the second bringing a file and components the first did not know.
+  store.append(encoder.encode(rows.slice(0, 3), 0));
+  store.append(encoder.encode(rows.slice(3), 3));
+  return store;
+}
+
+test('ChunkEncoder: files and components interned, keys compact, severities coded', () => {
+  const encoder = new ChunkEncoder((uri) => (uri === SERVER ? 3000 : 0));
+  const first = encoder.encode(ROWS.slice(0, 3), 0);
+  assert.deepEqual(first.addFiles.map((f) => [f.uri, f.name, f.clockOffsetMs]), [[CLIENT, 'WUAHandler.log', 0], [SERVER, 'statesys.log', 3000]]);
+  assert.deepEqual(first.addComponents, ['WUAHandler', 'ScanAgent', 'SMS_STATE_SYSTEM']);
+  assert.deepEqual(first.file, [0, 0, 1]);
+  assert.deepEqual(first.comp, [0, 1, 2]);
+  assert.deepEqual(first.keys, [0, [SCAN], [SCAN]]);
+  assert.deepEqual(first.sev, [4, 2, 2]);
+  assert.deepEqual(first.t, [null, T0, T0 + 1000]);
+  const second = encoder.encode(ROWS.slice(3), 3);
+  assert.deepEqual(second.addFiles, []);
+  assert.deepEqual(second.addComponents, ['SMS_DISTRIBUTION_MANAGER']);
+  assert.deepEqual(second.sev, [0, 2, 1, 3, 2]);
+  assert.equal(second.offset, 3);
+  assert.equal(second.count, 5);
+});
+
+test('webview filter agrees with applyFilter on every kind of filter', () => {
+  const store = webStore(ROWS);
+  assert.equal(store.n, ROWS.length);
+  const filters: Array<Partial<TimelineFilter>> = [
+    {},
+    { text: 'scan' },
+    { text: 'SCAN', matchCase: true },
+    { text: '^scan', regex: true },
+    { text: '(a+)+', regex: true },
+    { text: '(', regex: true },
+    { severities: ['error', 'warning'] },
+    { errorsOnly: true },
+    { errorsOnly: true, severities: ['info'] },
+    { components: ['ScanAgent', 'SMS_STATE_SYSTEM'] },
+    { thread: 4 },
+    { files: [SERVER] },
+    { fromUtc: T0 + 1000, toUtc: T0 + 4250 },
+    { toUtc: T0 },
+    { around: { t: T0 + 2000, seconds: 2 } },
+    { key: SCAN },
+    { key: 'KB5034441', text: 'processing' },
+  ];
+  for (const f of filters) {
+    const expected = lines(applyFilter(ROWS, filter(f)));
+    const compiled = web.compileFilter(filter(f));
+    assert.equal(compiled.error === null, compileFilter(filter(f)).error === null, JSON.stringify(f));
+    const out = new Int32Array(store.n);
+    const count = web.filterInto(store, compiled, 0, store.n, out, 0);
+    assert.deepEqual(Array.from(out.subarray(0, count)), expected, JSON.stringify(f));
+  }
+});
+
+test('webview store: keys indexed, linked rows in time order across files, time extent', () => {
+  const store = webStore(ROWS);
+  assert.deepEqual(store.keyIndex.get(SCAN), [1, 2, 7]);
+  assert.deepEqual(web.linkedRows(store.keyIndex, [SCAN]), [1, 2, 7]);
+  assert.deepEqual(web.linkedRows(store.keyIndex, ['KB5034441', SCAN, DEPLOY]), [1, 2, 3, 4, 5, 7]);
+  assert.deepEqual(web.linkedRows(store.keyIndex, []), []);
+  assert.deepEqual(web.linkedRows(store.keyIndex, ['KB0000000']), []);
+  assert.equal(store.minT, T0);
+  assert.equal(store.maxT, T0 + 3_600_000);
+  assert.ok(Number.isNaN(store.t[0]));
+  assert.deepEqual(Array.from(store.file.subarray(0, store.n)), [0, 0, 1, 0, 1, 1, 0, 0]);
+});
+
+test('webview store: hostile chunks cannot index outside the tables', () => {
+  const store = new web.Store();
+  store.files.push({ uri: CLIENT });
+  const chunk = { offset: 0, count: 1e9, addFiles: [], addComponents: ['c'], t: ['x'], file: [99], line: [NaN], endLine: [null], bias: ['300'], sev: [42], comp: [-1], thread: [{}], msg: [{ toString: () => 'no' }], keys: [[5, SCAN]] } as unknown as RowChunk;
+  store.append(chunk);
+  assert.equal(store.n, 1);
+  assert.equal(store.file[0], 0);
+  assert.equal(store.comp[0], 0);
+  assert.equal(store.sev[0], 4);
+  assert.equal(store.line[0], 1);
+  assert.ok(Number.isNaN(store.t[0]));
+  assert.deepEqual(store.keyIndex.get(SCAN), [0]);
+  assert.equal(store.keyIndex.size, 1);
+});
+
+// ----- time ------------------------------------------------------------------------------------------------------
+
+test('time: UTC, log-local and machine-local with Windows bias (UTC = local + bias)', () => {
+  const t = Date.UTC(2024, 2, 1, 13, 0, 0, 608);
+  assert.equal(web.formatTime(t, 'utc', 300), '2024-03-01 13:00:00.608');
+  assert.equal(web.formatTime(t, 'log', 300), '2024-03-01 08:00:00.608', '+300 is UTC-5');
+  assert.equal(web.formatTime(t, 'log', -60), '2024-03-01 14:00:00.608', '-60 is UTC+1');
+  assert.equal(web.formatTime(t, 'log', -330), '2024-03-01 18:30:00.608', '-330 is UTC+5:30');
+  assert.equal(web.formatTime(t, 'log', null), '2024-03-01 13:00:00.608', 'no bias: the time was read as UTC');
+  assert.equal(web.formatTime(Date.UTC(2024, 0, 1, 2, 0), 'log', 300), '2023-12-31 21:00:00.000', 'crosses midnight and the year');
+  // A clock offset moves the merged time, not what the log wrote.
+  assert.equal(web.formatTime(t + 3000, 'log', -60, 3000), '2024-03-01 14:00:00.608');
+  assert.equal(web.formatTime(t + 3000, 'utc', -60, 3000), '2024-03-01 13:00:03.608');
+  // This computer: JavaScript's getTimezoneOffset has the Windows sign.
+  assert.equal(web.formatTime(t, 'machine', 300, 0, () => 300), '2024-03-01 08:00:00.608');
+  assert.equal(web.formatTime(t, 'machine', 300, 0, () => -60), '2024-03-01 14:00:00.608');
+  assert.equal(web.formatTime(t, 'machine', null), web.formatWall(t - new Date(t).getTimezoneOffset() * 60_000));
+  for (const mode of ['utc', 'log', 'machine']) {
+    assert.equal(web.formatTime(null, mode, 300), '');
+    assert.equal(web.formatTime(NaN, mode, 300), '');
+  }
+});
+
+test('time: zones, durations, offsets and typed times', () => {
+  assert.equal(web.biasZone(300), 'UTC-05:00');
+  assert.equal(web.biasZone(-60), 'UTC+01:00');
+  assert.equal(web.biasZone(-330), 'UTC+05:30');
+  assert.equal(web.biasZone(0), 'UTC');
+  assert.equal(web.biasZone(null), '');
+  assert.equal(web.zoneLabel('log', 240), 'UTC-04:00');
+  assert.equal(web.zoneLabel('machine', null, 0, () => -120), 'UTC+02:00 (this computer)');
+  assert.equal(web.formatDuration(250), '250 ms');
+  assert.equal(web.formatDuration(90_000), '1 min 30 s');
+  assert.equal(web.formatDuration(2 * 86_400_000 + 3 * 3_600_000), '2 d 3 h');
+  const offsets: Array<[string, number | null]> = [['-3h', -10_800_000], ['+1.5s', 1500], ['250ms', 250], ['2m', 120_000], ['2min', 120_000], ['1h30m', 5_400_000], ['-1h 30m', -5_400_000], ['90', 90], ['0', 0], ['', 0], ['1d', 86_400_000], ['8d', null], ['abc', null], ['1x', null], ['5 5', null], ['--1s', null], ['1e9', null]];
+  for (const [text, ms] of offsets) assert.equal(web.parseOffset(text), ms, text);
+  for (const ms of [0, 250, -250, 1500, -10_800_000, 5_400_000, 86_400_000 + 1, -(3 * 3_600_000 + 25 * 60_000 + 12_345)]) assert.equal(web.parseOffset(web.formatOffset(ms)), ms, String(ms));
+  assert.equal(web.formatOffset(-10_800_000), '-3h');
+  assert.equal(web.formatOffset(1500), '+1.5s');
+  assert.equal(web.parseUtcInput('2024-03-01 13:00:00.5'), Date.UTC(2024, 2, 1, 13, 0, 0, 500));
+  assert.equal(web.parseUtcInput('2024-03-01T13:00Z'), Date.UTC(2024, 2, 1, 13, 0));
+  assert.equal(web.parseUtcInput('2024-03-01'), Date.UTC(2024, 2, 1));
+  assert.equal(web.parseUtcInput('  '), null);
+  for (const bad of ['2024-02-30', '2024-13-01', '2024-03-01 24:00', 'yesterday', '2024-03-01 13:00:00+300']) assert.ok(Number.isNaN(web.parseUtcInput(bad)), bad);
+});
+
+test('time axis ticks: readable steps from days down to milliseconds, aligned in the shown zone', () => {
+  const tenSeconds = web.ticks(T0, T0 + 10_000, 1000, 90);
+  assert.equal(tenSeconds[0].step, 1000);
+  assert.equal(tenSeconds[0].label, '03-01 13:00:00');
+  assert.equal(tenSeconds[1].label, '13:00:01');
+  const millis = web.ticks(T0 + 1, T0 + 41, 800, 90);
+  assert.equal(millis[0].step, 5);
+  assert.equal(millis[0].label, '13:00:00.005');
+  const days = web.ticks(T0, T0 + 30 * 86_400_000, 800, 90);
+  assert.ok(days[0].step >= 86_400_000);
+  assert.match(days[0].label, /^2024-03-\d\d$/);
+  // In US Eastern (offset +300) the hour ticks fall on local hours: 08:00 local is 13:00 UTC.
+  const eastern = web.ticks(T0 - 1, T0 + 4 * 3_600_000, 800, 90, 300);
+  assert.equal(eastern[0].t, T0);
+  assert.equal(eastern[0].label, '03-01 08:00');
+  for (const span of [5, 1000, 60_000, 3_600_000, 86_400_000, 365 * 86_400_000]) {
+    const tk = web.ticks(T0, T0 + span, 1200, 90);
+    assert.ok(tk.length >= 1 && tk.length <= 14, `span ${span}: ${tk.length} ticks`);
+    for (let k = 1; k < tk.length; k++) assert.ok(((tk[k].t - tk[k - 1].t) / span) * 1200 >= 90);
+  }
+  assert.deepEqual(web.ticks(T0, T0, 800, 90), []);
+});
+
+// ----- lanes, scrolling, histogram ---------------------------------------------------------------------------
+
+test('lanes: one per file or per component, in order of first appearance among the rows shown', () => {
+  const store = webStore(ROWS);
+  const all = Int32Array.from(ROWS.keys());
+  const byFile = web.buildLanes('file', store, all, all.length, store.files.length);
+  assert.deepEqual(byFile.ids, [0, 1]);
+  const byComponent = web.buildLanes('component', store, all, all.length, store.components.length);
+  assert.deepEqual(byComponent.ids.map((id) => store.components[id]), ['WUAHandler', 'ScanAgent', 'SMS_STATE_SYSTEM', 'SMS_DISTRIBUTION_MANAGER']);
+  assert.equal(byComponent.laneOfId[store.comp[5]], 3);
+  // Only the server's rows shown: one lane, and the client's file has none.
+  const server = Int32Array.from([2, 4, 5]);
+  const lanes = web.buildLanes('file', store, server, server.length, store.files.length);
+  assert.deepEqual(lanes.ids, [1]);
+  assert.equal(lanes.laneOfId[0], -1);
+  assert.equal(lanes.laneOfId[1], 0);
+});
+
+test('virtual scrolling: a million rows, natural and scaled heights, in well under a second', () => {
+  const ROW = 20, VIEW = 600, MAX = 15_000_000, N = 1_000_000;
+  const started = performance.now();
+  // Small lists scroll naturally.
+  const small = web.virtualWindow(0, VIEW, ROW, 100, 5, MAX);
+  assert.deepEqual([small.spacerHeight, small.first, small.last, small.top], [2000, 0, 36, 0]);
+  const mid = web.virtualWindow(1000, VIEW, ROW, 100, 5, MAX);
+  assert.deepEqual([mid.first, mid.last, mid.top], [45, 86, 900]);
+  // A million rows exceed what a browser can scroll: the spacer is capped and positions scale.
+  const top = web.virtualWindow(0, VIEW, ROW, N, 5, MAX);
+  assert.equal(top.spacerHeight, MAX);
+  assert.deepEqual([top.first, top.top], [0, 0]);
+  const end = web.virtualWindow(MAX - VIEW, VIEW, ROW, N, 5, MAX);
+  assert.equal(end.last, N);
+  assert.ok(end.first > N - 50);
+  // The last row's bottom lands on the viewport's bottom.
+  assert.ok(Math.abs(end.top + (N - end.first) * ROW - MAX) < 1e-3);
+  let previous = -1;
+  for (let scrollTop = 0; scrollTop <= MAX - VIEW; scrollTop += 997) {
+    const w = web.virtualWindow(scrollTop, VIEW, ROW, N, 5, MAX);
+    assert.ok(w.exact >= previous);
+    previous = w.exact;
+    assert.ok(w.last - w.first <= Math.ceil(VIEW / ROW) + 1 + 10, 'only the visible rows are rendered');
+    // Row `exact` is at the top of the viewport.
+    assert.ok(Math.abs(w.top + (w.exact - w.first) * ROW - scrollTop) < 1e-3);
+  }
+  // scrollTopForRow is the inverse.
+  for (const index of [0, 1, 12_345, 500_000, 999_969]) {
+    const st = web.scrollTopForRow(index, VIEW, ROW, N, MAX);
+    assert.ok(Math.abs(web.virtualWindow(st, VIEW, ROW, N, 5, MAX).exact - index) < 1e-6, String(index));
+  }
+  assert.equal(web.scrollTopForRow(10, VIEW, ROW, 100, MAX), 200);
+  assert.equal(web.scrollTopForRow(99, VIEW, ROW, 100, MAX), 1400, 'clamped to the last page');
+  assert.ok(performance.now() - started < 1000);
+});
+
+test('a million rows: filtering, searching by time and the error histogram stay fast', () => {
+  const N = 1_000_000;
+  const store = new web.Store();
+  store.files.push({ uri: CLIENT }, { uri: SERVER });
+  const chunkSize = 100_000;
+  const started = performance.now();
+  for (let offset = 0; offset < N; offset += chunkSize) {
+    const chunk: RowChunk = { offset, count: chunkSize, addFiles: [], addComponents: offset ? [] : ['A', 'B'], t: [], file: [], line: [], endLine: [], bias: [], sev: [], comp: [], thread: [], msg: [], keys: [] };
+    for (let k = 0; k < chunkSize; k++) {
+      const i = offset + k;
+      chunk.t.push(T0 + i * 10);
+      chunk.file.push(i & 1);
+      chunk.line.push(i + 1);
+      chunk.endLine.push(i + 1);
+      chunk.bias.push(300);
+      chunk.sev.push(i % 1000 === 0 ? 0 : i % 100 === 0 ? 1 : 2);
+      chunk.comp.push(i % 3 === 0 ? 1 : 0);
+      chunk.thread.push(i % 7);
+      chunk.msg.push(i % 1000 === 0 ? 'failed' : 'ok');
+      chunk.keys.push(i % 50_000 === 0 ? [SCAN] : 0);
+    }
+    store.append(chunk);
+  }
+  const loaded = performance.now();
+  const view = new Int32Array(N);
+  const all = web.filterInto(store, web.compileFilter(web.emptyFilter()), 0, N, view, 0);
+  assert.equal(all, N);
+  const errors = web.filterInto(store, web.compileFilter({ ...web.emptyFilter(), errorsOnly: true }), 0, N, new Int32Array(N), 0);
+  assert.equal(errors, 1000);
+  const text = web.filterInto(store, web.compileFilter({ ...web.emptyFilter(), text: 'FAIL' }), 0, N, new Int32Array(N), 0);
+  assert.equal(text, 1000);
+  assert.equal(web.lowerBound(store.t, view, N, T0 + 5_000_005), 500_001);
+  assert.equal(web.positionOf(view, N, 765_432), 765_432);
+  const lanes = web.buildLanes('component', store, view, N, 2);
+  assert.deepEqual(lanes.ids, [1, 0]);
+  const d = web.densityBins({ t: store.t, sev: store.sev, ids: store.comp }, lanes.laneOfId, new Uint8Array(N), view, N, T0, T0 + N * 10, 1400, 2);
+  assert.equal(d.errors.reduce((a, b) => a + b, 0), 1000);
+  assert.equal(d.warnings.reduce((a, b) => a + b, 0), 9000);
+  assert.equal(d.counts.reduce((a, b) => a + b, 0), N);
+  assert.equal(d.counts.subarray(0, 1400).reduce((a, b) => a + b, 0), Math.ceil(N / 3), 'lane 0 is component B (every third row)');
+  // Zoomed in on a tenth of a second, only those rows are touched.
+  const zoomed = web.densityBins({ t: store.t, sev: store.sev, ids: store.comp }, lanes.laneOfId, new Uint8Array(N), view, N, T0 + 5_000_000, T0 + 5_000_100, 100, 2);
+  assert.equal(zoomed.counts.reduce((a, b) => a + b, 0), 10);
+  assert.deepEqual(store.keyIndex.get(SCAN)?.length, 20);
+  const done = performance.now();
+  assert.ok(done - loaded < 1000, `filtering and searching took ${Math.round(done - loaded)} ms`);
+  assert.ok(done - started < 5000, `loading a million rows took ${Math.round(loaded - started)} ms`);
+});
+
+test('overview bins: lanes × pixels over [from, to), worst severity, linked rows, error histogram', () => {
+  const store = webStore(ROWS);
+  const view = Int32Array.from(ROWS.keys());
+  const lanes = web.buildLanes('file', store, view, view.length, store.files.length);
+  const linked = new Uint8Array(store.n);
+  linked[2] = 1; // the server's state message
+  const d = web.densityBins({ t: store.t, sev: store.sev, ids: store.file }, lanes.laneOfId, linked, view, view.length, T0, T0 + 5000, 5, lanes.ids.length);
+  // Lane 0 = the client (rows 1, 3), lane 1 = the server (rows 2, 4, 5); pixel = second.
+  assert.deepEqual(Array.from(d.counts), [1, 0, 1, 0, 0, 0, 1, 1, 0, 1]);
+  assert.deepEqual(Array.from(d.worst), [2, 255, 0, 255, 255, 255, 2, 2, 255, 1]);
+  assert.deepEqual(Array.from(d.linked), [0, 0, 0, 0, 0, 0, 1, 0, 0, 0]);
+  assert.deepEqual(Array.from(d.errors), [0, 0, 1, 0, 0]);
+  assert.deepEqual(Array.from(d.warnings), [0, 0, 0, 0, 1]);
+  assert.equal(d.maxCount, 1);
+  // Rows outside [from, to) and rows without a time are left out.
+  const narrow = web.densityBins({ t: store.t, sev: store.sev, ids: store.file }, lanes.laneOfId, linked, view, view.length, T0 + 1000, T0 + 2000, 10, 2);
+  assert.equal(narrow.counts.reduce((a, b) => a + b, 0), 1);
+  assert.equal(web.lowerBound(store.t, view, view.length, -Infinity), 1, 'rows without a time sort first and are skipped');
+  // A lane hidden from the lanes (laneOfId -1) still counts in the histogram.
+  const onlyServer = web.buildLanes('file', store, Int32Array.from([2, 4, 5]), 3, 2);
+  const partial = web.densityBins({ t: store.t, sev: store.sev, ids: store.file }, onlyServer.laneOfId, linked, view, view.length, T0, T0 + 5000, 5, 1);
+  assert.deepEqual(Array.from(partial.counts), [0, 1, 1, 0, 1]);
+  assert.deepEqual(Array.from(partial.errors), [0, 0, 1, 0, 0]);
+});
+
+// ----- the page ----------------------------------------------------------------------------------------------
+
+test('the page: strict CSP with a nonce, static markup, no inline handler or style', () => {
+  const html = timelineHtml({ cspSource: 'https://file+.vscode-resource.vscode-cdn.net', nonce: 'abc+/123=', scriptUri: 'https://x.invalid/media/timeline.js', styleUri: 'https://x.invalid/media/timeline.css' });
+  const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]*)">/.exec(html)?.[1];
+  assert.equal(csp, "default-src 'none'; script-src 'nonce-abc+/123='; style-src https://file+.vscode-resource.vscode-cdn.net; img-src https://file+.vscode-resource.vscode-cdn.net data:");
+  assert.equal(csp, timelineCsp('https://file+.vscode-resource.vscode-cdn.net', 'abc+/123='));
+  const scripts = html.match(/<script\b[^>]*>/g) ?? [];
+  assert.deepEqual(scripts, ['<script nonce="abc+/123=" src="https://x.invalid/media/timeline.js">']);
+  assert.doesNotMatch(html, /<script[^>]*>[^<]+<\/script>/, 'no inline script');
+  assert.doesNotMatch(html, /\son[a-z]+\s*=/i, 'no inline handlers');
+  assert.doesNotMatch(html, /\sstyle\s*=/i, 'no inline styles');
+  assert.doesNotMatch(html, /<style/i);
+  assert.doesNotMatch(html.split('https://file+.vscode-resource.vscode-cdn.net').join(''), /\/\/(?!x\.invalid)[a-z]/i, 'nothing remote but the resources given');
+  // Values are attribute-escaped.
+  const hostile = timelineHtml({ cspSource: 'a', nonce: 'n"><script>alert(1)</script>', scriptUri: 's', styleUri: 'c' });
+  assert.doesNotMatch(hostile, /<script>alert/);
+  // Every id the script looks up exists.
+  const script = readFileSync(join(MEDIA, 'timeline.js'), 'utf8');
+  for (const [, id] of script.matchAll(/\$\('([A-Za-z]+)'\)/g)) assert.ok(html.includes(`id="${id}"`), `#${id} is in the page`);
+});
+
+test('the webview script never turns text into markup or code', () => {
+  const script = readFileSync(join(MEDIA, 'timeline.js'), 'utf8');
+  for (const pattern of [/\.innerHTML/, /\.outerHTML/, /insertAdjacentHTML/, /document\.write/, /\beval\s*\(/, /new Function/, /\bFunction\s*\(/, /setTimeout\(\s*['"`]/, /setAttribute\(\s*['"](?:on|style|href|src)/i, /\.(?:href|src)\s*=/, /createContextualFragment/, /DOMParser/]) {
+    assert.doesNotMatch(script, pattern, String(pattern));
+  }
+  const css = readFileSync(join(MEDIA, 'timeline.css'), 'utf8');
+  assert.doesNotMatch(css, /url\(|@import/, 'the stylesheet loads nothing');
+});
+
+// ----- the panel, against a stubbed `vscode` and the real server paging ------------------------------------------
+// timelinePanel.ts cannot run outside VS Code, so `vscode` is replaced by a small fake and the language client by
+// the server's own timelinePage() over a LogIndex: what the panel streams is fed to the webview's real Store.
+
+interface Posted {
+  type: string;
+  [k: string]: unknown;
+}
+
+function fakeVscode() {
+  const listeners = { message: [] as Array<(m: unknown) => unknown>, dispose: [] as Array<() => void>, change: [] as Array<(e: unknown) => void>, viewState: [] as Array<() => void> };
+  const calls = { shown: [] as Array<{ uri: string; options: Record<string, unknown> }>, commands: [] as unknown[][], warnings: [] as string[], saveTarget: '' };
+  const posted: Posted[] = [];
+  const state = new Map<string, unknown>();
+  const disposable = { dispose() {} };
+  class Uri {
+    constructor(
+      readonly scheme: string,
+      readonly path: string,
+      private readonly text: string,
+    ) {}
+    get fsPath() {
+      return this.path;
+    }
+    toString() {
+      return this.text;
+    }
+    static parse(text: string) {
+      return new Uri(text.split(':')[0], text.replace(/^file:\/\//, ''), text);
+    }
+    static file(path: string) {
+      return new Uri('file', path, 'file://' + path);
+    }
+    static joinPath(base: Uri, ...parts: string[]) {
+      return Uri.file([base.path, ...parts].join('/'));
+    }
+  }
+  class Position {
+    constructor(
+      readonly line: number,
+      readonly character: number,
+    ) {}
+  }
+  class Range {
+    readonly start: Position;
+    readonly end: Position;
+    constructor(a: Position | number, b: Position | number, c?: number, d?: number) {
+      this.start = typeof a === 'number' ? new Position(a, b as number) : a;
+      this.end = typeof a === 'number' ? new Position(c!, d!) : (b as Position);
+    }
+  }
+  class Selection extends Range {}
+  let panelOptions: Record<string, unknown> = {};
+  const panel = {
+    title: '',
+    visible: true,
+    viewColumn: 1,
+    webview: {
+      html: '',
+      cspSource: 'vscode-webview-resource:',
+      asWebviewUri: (u: Uri) => u,
+      postMessage: async (m: Posted) => (posted.push(JSON.parse(JSON.stringify(m))), true),
+      onDidReceiveMessage: (cb: (m: unknown) => unknown) => (listeners.message.push(cb), disposable),
+    },
+    onDidChangeViewState: (cb: () => void) => (listeners.viewState.push(cb), disposable),
+    onDidDispose: (cb: () => void) => (listeners.dispose.push(cb), disposable),
+    reveal() {},
+  };
+  const vscode = {
+    Uri,
+    Position,
+    Range,
+    Selection,
+    ViewColumn: { Active: -1, Beside: -2, One: 1, Two: 2 },
+    TextEditorRevealType: { InCenterIfOutsideViewport: 2 },
+    ProgressLocation: { Notification: 15 },
+    window: {
+      activeTextEditor: undefined,
+      visibleTextEditors: [],
+      createWebviewPanel: (_type: string, title: string, _show: unknown, options: Record<string, unknown>) => ((panel.title = title), (panelOptions = options), panel),
+      showTextDocument: async (uri: Uri, options: Record<string, unknown>) => {
+        calls.shown.push({ uri: uri.toString(), options });
+        const document = { uri, lineCount: 10_000, lineAt: (n: number) => ({ text: 'x'.repeat(n % 7), range: { end: new Position(n, n % 7) } }) };
+        return { document, selection: null as unknown, revealRange() {} };
+      },
+      showSaveDialog: async () => Uri.file(calls.saveTarget),
+      withProgress: async (_o: unknown, task: (p: unknown, t: unknown) => Promise<unknown>) => task({ report() {} }, { isCancellationRequested: false }),
+      showWarningMessage: async (text: string) => void calls.warnings.push(text),
+      showInformationMessage: async () => undefined,
+    },
+    workspace: {
+      workspaceFolders: undefined,
+      onDidChangeTextDocument: (cb: (e: unknown) => void) => (listeners.change.push(cb), disposable),
+      onDidOpenTextDocument: () => disposable,
+      fs: { writeFile: async () => undefined },
+    },
+    commands: { executeCommand: async (...args: unknown[]) => void calls.commands.push(args) },
+  };
+  const context = {
+    extensionUri: Uri.file('/ext'),
+    subscriptions: [] as unknown[],
+    workspaceState: { get: (k: string) => state.get(k), update: async (k: string, v: unknown) => void state.set(k, v) },
+  };
+  const send = async (m: unknown) => {
+    for (const l of listeners.message) await l(m);
+  };
+  return { vscode, context, panel, posted, calls, state, listeners, send, panelOptions: () => panelOptions, close: () => listeners.dispose.forEach((l) => l()) };
+}
+
+let fake = fakeVscode();
+{
+  // Route `require('vscode')` to whichever fake the current test made.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const Module = require('node:module') as { _resolveFilename: (request: string, ...rest: unknown[]) => string };
+  const resolve = Module._resolveFilename;
+  Module._resolveFilename = function (request: string, ...rest: unknown[]) {
+    return request === 'vscode' ? 'vscode-fake' : resolve.call(this, request, ...rest);
+  };
+  const current = () => fake.vscode as Record<string | symbol, unknown>;
+  const proxy = new Proxy(
+    {},
+    {
+      get: (_t, name) => current()[name],
+      has: (_t, name) => name in current(),
+      ownKeys: () => Reflect.ownKeys(current()),
+      getOwnPropertyDescriptor: (_t, name) => (name in current() ? { configurable: true, enumerable: true, get: () => current()[name] } : undefined),
+    },
+  );
+  require.cache['vscode-fake'] = { id: 'vscode-fake', filename: 'vscode-fake', loaded: true, exports: proxy } as unknown as NodeJS.Module;
+}
+
+import { LogIndex } from '../../server/src/core/index';
+import { parseText } from '../../server/src/core/parse';
+import { timelinePage } from '../../server/src/features/timeline';
+import type { TimelineParams } from '../../server/src/protocol';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+
+const cmLine = (message: string, time: string, type = '1', date = '03-01-2024') => `<![LOG[${message}]LOG]!><time="${time}" date="${date}" component="WUAHandler" context="" type="${type}" thread="10" file="">`;
+const smsLine = (message: string, time: string) => `${message} $$<SMS_STATE_SYSTEM><03-01-2024 ${time}><thread=4 (0x4)>`;
+const clock = (ms: number) => {
+  const d = new Date(Date.UTC(2024, 2, 1, 8) + ms);
+  return `${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}:${String(d.getUTCSeconds()).padStart(2, '0')}.${String(d.getUTCMilliseconds()).padStart(3, '0')}`;
+};
+const CLIENT_PATH = '/logs/client/WUAHandler.log';
+const SERVER_PATH = '/logs/site/statesys.log';
+
+/** A client (UTC-5) and a site server (UTC+1) log, `n` records each, interleaved in UTC (server 500 ms later). */
+function makeIndex(n: number): LogIndex {
+  const index = new LogIndex();
+  const client: string[] = [];
+  const server: string[] = [];
+  for (let k = 0; k < n; k++) {
+    client.push(cmLine(k % 1000 === 7 ? `Scan job {${SCAN}} failed 0x80244021` : `client ${k}`, clock(k * 1000) + '+300', k % 1000 === 7 ? '3' : '1'));
+    // 14:00 local at -60 is 13:00 UTC like the client's 08:00 at +300.
+    server.push(smsLine(k % 1000 === 7 ? `State for ${SCAN}` : `server ${k}`, clock(k * 1000 + 6 * 3600_000 + 500) + '-60'));
+  }
+  index.setFile(parseText(client.join('\n'), CLIENT_PATH));
+  index.setFile(parseText(server.join('\n'), SERVER_PATH));
+  // The server caches its last merge by generation and file names; each test index must not look like another.
+  index.generation += 1_000_000 * ++indexes;
+  return index;
+}
+let indexes = 0;
+let big: LogIndex | undefined;
+/** 22,000 records (more than one page of 20,000), parsed once for the tests that need that many. */
+const bigIndex = () => (big ??= makeIndex(11_000));
+
+function fakeClient(index: LogIndex, log: TimelineParams[] = []) {
+  return { sendRequest: async (_method: string, params: TimelineParams) => (log.push(params), timelinePage(index, params)) };
+}
+
+type PanelModule = typeof import('../../client/src/timelinePanel');
+const { openTimeline } = require('../../client/src/timelinePanel') as PanelModule;
+const waitFor = async (condition: () => boolean, ms = 3000) => {
+  const until = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > until) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+};
+
+/** Replays what the panel posted into the webview's Store, as the webview does. */
+function replay(posted: Posted[]) {
+  let store = new web.Store();
+  let generation = -1;
+  const begins: Posted[] = [];
+  for (const m of posted) {
+    if (m.type === 'begin') {
+      begins.push(m);
+      generation = m.generation as number;
+      store = new web.Store();
+      store.files.push(...(m.files as Array<{ uri: string }>));
+    } else if (m.type === 'rows' && m.generation === generation) store.append(m.chunk as RowChunk);
+  }
+  return { store, begins, ends: posted.filter((m) => m.type === 'end') };
+}
+
+test('panel: page markup, options and the full stream on ready', async () => {
+  fake = fakeVscode();
+  const index = bigIndex();
+  const requests: TimelineParams[] = [];
+  const panel = await openTimeline(fake.context as never, fakeClient(index, requests) as never, { uris: [CLIENT_PATH, SERVER_PATH].map((p) => 'file://' + p) });
+  try {
+    assert.equal(panel, fake.panel as unknown);
+    const options = fake.panelOptions();
+    assert.equal(options.enableScripts, true);
+    assert.equal(options.enableCommandUris, false);
+    assert.deepEqual((options.localResourceRoots as Array<{ path: string }>).map((u) => u.path), ['/ext/media']);
+    assert.match(fake.panel.webview.html, /script-src 'nonce-[A-Za-z0-9+/=]{24}'/);
+    const nonce = /nonce-([^']+)'/.exec(fake.panel.webview.html)![1];
+    assert.ok(fake.panel.webview.html.includes(`<script nonce="${nonce}" src="file:///ext/media/timeline.js">`));
+    await fake.send({ type: 'ready' });
+    await waitFor(() => fake.posted.some((m) => m.type === 'end'));
+    const { store, begins, ends } = replay(fake.posted);
+    assert.equal(begins.length, 1);
+    assert.equal(begins[0].keepView, false);
+    assert.equal(begins[0].total, 22_000);
+    assert.deepEqual(ends.map((e) => [e.total, e.loaded, e.truncated]), [[22_000, 22_000, false]]);
+    assert.equal(store.n, 22_000);
+    // Merged by UTC: the client's record, then the server's half a second later, alternately.
+    assert.deepEqual(Array.from(store.file.subarray(0, 6)), [0, 1, 0, 1, 0, 1]);
+    for (let k = 1; k < store.n; k++) assert.ok(store.t[k] >= store.t[k - 1]);
+    assert.deepEqual(store.keyIndex.get(SCAN)?.length, 22);
+    // Pages of 20,000 rows: two requests, offsets 0 and 20,000.
+    assert.deepEqual(requests.map((r) => [r.offset, r.limit]), [[0, 20_000], [20_000, 20_000]]);
+  } finally {
+    fake.close();
+  }
+});
+
+test('panel: hostile messages are ignored, reveal opens known files only', async () => {
+  fake = fakeVscode();
+  const index = makeIndex(50);
+  await openTimeline(fake.context as never, fakeClient(index) as never, {});
+  try {
+    await fake.send({ type: 'ready' });
+    await waitFor(() => fake.posted.some((m) => m.type === 'end'));
+    const before = fake.posted.length;
+    for (const m of [null, 'reveal', { type: 'reveal', uri: 'command:workbench.action.terminal.new', line: 1 }, { type: 'reveal', uri: 'file:///etc/passwd', line: 1 }, { type: 'setClockOffset', uri: 'file:///x', ms: 5 }, { type: 'export', format: 'exe' }, { type: 'setKey', key: '<script>' }]) {
+      await fake.send(m);
+    }
+    assert.equal(fake.posted.length, before);
+    assert.equal(fake.calls.shown.length, 0);
+    assert.equal(fake.state.size, 0);
+    await fake.send({ type: 'reveal', uri: 'file://' + SERVER_PATH, line: 8, endLine: 1e9 });
+    assert.equal(fake.calls.shown.length, 1);
+    assert.equal(fake.calls.shown[0].uri, 'file://' + SERVER_PATH);
+    assert.equal((fake.calls.shown[0].options.selection as { start: { line: number } }).start.line, 7);
+    assert.equal(fake.calls.shown[0].options.viewColumn, 2, 'beside the panel, which is in column one');
+  } finally {
+    fake.close();
+  }
+});
+
+test('panel: a clock offset is remembered, sent to the server and reloads in place', async () => {
+  fake = fakeVscode();
+  const index = makeIndex(100);
+  const requests: TimelineParams[] = [];
+  await openTimeline(fake.context as never, fakeClient(index, requests) as never, {});
+  try {
+    await fake.send({ type: 'ready' });
+    await waitFor(() => fake.posted.some((m) => m.type === 'end'));
+    fake.posted.length = 0;
+    const serverUri = 'file://' + SERVER_PATH;
+    // The server's clock runs 2 s fast: shift it back by 2,000 ms; it now comes 1.5 s before the client's.
+    await fake.send({ type: 'setClockOffset', uri: serverUri, ms: -2000 });
+    await waitFor(() => fake.posted.some((m) => m.type === 'end'));
+    assert.deepEqual(fake.state.get('cmlogs.timeline.clockOffsets'), { [serverUri]: -2000 });
+    assert.deepEqual(requests.at(-1)!.clockOffsets, { [serverUri]: -2000 });
+    assert.deepEqual(fake.posted[0], { type: 'clockOffsets', offsets: { [serverUri]: -2000 } });
+    const { store, begins } = replay(fake.posted);
+    assert.equal(begins[0].keepView, true);
+    assert.deepEqual((begins[0].files as Array<{ clockOffsetMs: number }>).map((f) => f.clockOffsetMs).sort(), [-2000, 0]);
+    // Server k is now at k s − 1.5 s, client k at k s: server 0, server 1, client 0, server 2, client 1…
+    const s = store.files.findIndex((f) => f.uri === serverUri);
+    const c = 1 - s;
+    assert.deepEqual(Array.from(store.file.subarray(0, 5)), [s, s, c, s, c]);
+    // Zero forgets it.
+    await fake.send({ type: 'setClockOffset', uri: serverUri, ms: 0 });
+    await waitFor(() => fake.posted.filter((m) => m.type === 'end').length === 2);
+    assert.deepEqual(fake.state.get('cmlogs.timeline.clockOffsets'), {});
+  } finally {
+    fake.close();
+  }
+});
+
+test('panel: live logs — new records at the end are appended, earlier ones reload in place', async () => {
+  fake = fakeVscode();
+  const index = makeIndex(100);
+  await openTimeline(fake.context as never, fakeClient(index) as never, {});
+  try {
+    await fake.send({ type: 'ready' });
+    await waitFor(() => fake.posted.some((m) => m.type === 'end'));
+    fake.posted.length = 0;
+    const change = { document: { languageId: 'cmlog' }, contentChanges: [{}] };
+    // Nothing changed: one probe, nothing posted.
+    fake.listeners.change.forEach((l) => l(change));
+    await new Promise((r) => setTimeout(r, 800));
+    assert.equal(fake.posted.length, 0);
+    // The client writes two more records, later than everything: appended.
+    const more = parseText([cmLine('late one', clock(200_000) + '+300'), cmLine('late two', clock(201_000) + '+300')].join('\n'), CLIENT_PATH).records.map((r, k) => ({ ...r, line: 101 + k, endLine: 101 + k }));
+    index.appendRecords(CLIENT_PATH, more);
+    fake.listeners.change.forEach((l) => l(change));
+    await waitFor(() => fake.posted.some((m) => m.type === 'end'));
+    assert.deepEqual(fake.posted.map((m) => m.type), ['rows', 'end']);
+    const chunk = fake.posted[0].chunk as RowChunk;
+    assert.deepEqual([chunk.offset, chunk.count, chunk.msg], [200, 2, ['late one', 'late two']]);
+    assert.deepEqual([fake.posted[1].total, fake.posted[1].loaded], [202, 202]);
+    // The server writes a record dated before the last one: the order changed, reload in place.
+    fake.posted.length = 0;
+    const early = parseText(smsLine('early', clock(6 * 3600_000 + 150_000) + '-60'), SERVER_PATH).records.map((r) => ({ ...r, line: 101, endLine: 101 }));
+    index.appendRecords(SERVER_PATH, early);
+    fake.listeners.change.forEach((l) => l(change));
+    await waitFor(() => fake.posted.some((m) => m.type === 'end'));
+    assert.equal(fake.posted[0].type, 'begin');
+    assert.equal(fake.posted[0].keepView, true);
+    assert.equal(replay(fake.posted).store.n, 203);
+  } finally {
+    fake.close();
+  }
+});
+
+test('panel: export writes the filtered rows of every page as CSV or NDJSON', async () => {
+  fake = fakeVscode();
+  const dir = mkdtempSync(join(tmpdir(), 'cmlogs-export-'));
+  const index = bigIndex();
+  await openTimeline(fake.context as never, fakeClient(index) as never, {});
+  try {
+    await fake.send({ type: 'ready' });
+    await waitFor(() => fake.posted.some((m) => m.type === 'end'));
+    fake.calls.saveTarget = join(dir, 'errors.csv');
+    await fake.send({ type: 'export', format: 'csv', filter: { errorsOnly: true } });
+    const csv = readFileSync(fake.calls.saveTarget, 'utf8');
+    const table = readCsv(csv.replace(/^\ufeff/, ''));
+    assert.equal(table.length, 1 + 11);
+    assert.deepEqual(table[0], ['utc', 'local', 'bias', 'file', 'line', 'component', 'thread', 'severity', 'message', 'keys']);
+    assert.ok(table.slice(1).every((r) => r[7] === 'error' && r[9] === SCAN && r[2] === '300'));
+    fake.calls.saveTarget = join(dir, 'scan.ndjson');
+    await fake.send({ type: 'export', format: 'ndjson', filter: { key: SCAN } });
+    const lines = readFileSync(fake.calls.saveTarget, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    assert.equal(lines.length, 22);
+    assert.deepEqual(lines.slice(0, 2).map((l) => l.file), [CLIENT_PATH, SERVER_PATH]);
+    assert.ok(fake.posted.some((m) => m.type === 'status' && /Exported 22 records/.test(String(m.text))));
+    // A regex that is refused is not exported.
+    fake.calls.saveTarget = join(dir, 'never.csv');
+    await fake.send({ type: 'export', format: 'csv', filter: { text: '(a+)+', regex: true } });
+    assert.match(fake.calls.warnings[0], /Nested quantifiers/);
+    assert.throws(() => readFileSync(fake.calls.saveTarget));
+  } finally {
+    fake.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('panel: Show Related Events restricts to the key on the server, and can show everything around it', async () => {
+  fake = fakeVscode();
+  const index = makeIndex(3000);
+  const requests: TimelineParams[] = [];
+  await openTimeline(fake.context as never, fakeClient(index, requests) as never, { key: SCAN });
+  try {
+    assert.equal(fake.panel.title, `Timeline: ${SCAN}`);
+    await fake.send({ type: 'ready' });
+    await waitFor(() => fake.posted.some((m) => m.type === 'end'));
+    let { store, begins } = replay(fake.posted);
+    assert.deepEqual([begins[0].serverKey, begins[0].focusKey, begins[0].total], [SCAN, SCAN, 6]);
+    assert.equal(store.n, 6);
+    assert.equal(requests[0].key, SCAN);
+    fake.posted.length = 0;
+    await fake.send({ type: 'setKey', key: null });
+    await waitFor(() => fake.posted.some((m) => m.type === 'end'));
+    ({ store, begins } = replay(fake.posted));
+    assert.deepEqual([begins[0].serverKey, begins[0].focusKey, begins[0].total, begins[0].keepView], [null, SCAN, 6000, true]);
+    assert.equal(store.keyIndex.get(SCAN)?.length, 6);
+    assert.equal(requests.at(-1)!.key, undefined);
+  } finally {
+    fake.close();
+  }
+});
