@@ -87,12 +87,8 @@ function mergeSettings(partial: Partial<Settings> | undefined): Settings {
 
 const pendingDiagnostics = new Map<string, NodeJS.Timeout>();
 
-function reindex(doc: TextDocument): void {
-  workspace.openDocument(uriToPath(doc.uri), doc.getText());
-}
-
 documents.onDidOpen(async ({ document }) => {
-  reindex(document);
+  workspace.openDocument(uriToPath(document.uri), document.getText());
   publishDiagnostics(document);
   const file = uriToPath(document.uri);
   if (document.uri.startsWith('file:')) {
@@ -102,7 +98,7 @@ documents.onDidOpen(async ({ document }) => {
 });
 
 documents.onDidChangeContent(({ document }) => {
-  reindex(document);
+  workspace.updateDocument(uriToPath(document.uri), document.getText());
   clearTimeout(pendingDiagnostics.get(document.uri));
   pendingDiagnostics.set(document.uri, setTimeout(() => publishDiagnostics(document), 300));
 });

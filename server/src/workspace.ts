@@ -4,8 +4,8 @@ import { readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { LogIndex } from './core/index';
-import { parseFile, parseText } from './core/parse';
-import { LiveFile } from './core/live';
+import { parseFile } from './core/parse';
+import { LiveFile, LiveText, type LiveChange } from './core/live';
 
 const LOG_FILE = /\.(?:log|lo_)$/i;
 
@@ -22,16 +22,34 @@ export class LogWorkspace {
   private readonly open = new Set<string>();
   private readonly scannedFolders = new Set<string>();
   private readonly live = new Map<string, LiveFile>();
+  private readonly buffers = new Map<string, LiveText>();
 
   /** An editor buffer: parsed from its text, replacing any disk copy. */
   openDocument(path: string, text: string): void {
     this.open.add(path);
     this.live.delete(path);
-    this.index.setFile(parseText(text, path));
+    const buffer = new LiveText(path, text);
+    this.buffers.set(path, buffer);
+    this.index.setFile(buffer.result());
+  }
+
+  /** The buffer changed: a log that grew is parsed from where it was; any other edit parses it again. */
+  updateDocument(path: string, text: string): void {
+    const buffer = this.buffers.get(path);
+    if (!buffer) return this.openDocument(path, text);
+    this.applyChange(path, buffer, buffer.update(text));
   }
 
   closeDocument(path: string): void {
     this.open.delete(path);
+    this.buffers.delete(path);
+  }
+
+  private applyChange(file: string, source: LiveFile | LiveText, change: LiveChange): void {
+    if (change.kind === 'appended') {
+      this.index.truncateFile(file, change.keep);
+      this.index.appendRecords(file, source.records().slice(change.keep));
+    } else if (change.kind === 'rewritten') this.index.setFile(source.result());
   }
 
   isOpen(path: string): boolean {
@@ -61,11 +79,7 @@ export class LogWorkspace {
     if (this.open.has(file)) return;
     const existing = this.live.get(file);
     if (existing) {
-      const change = await existing.update();
-      if (change.kind === 'appended') {
-        this.index.truncateFile(file, change.keep);
-        this.index.appendRecords(file, existing.records().slice(change.keep));
-      } else if (change.kind === 'rewritten') this.index.setFile(existing.result());
+      this.applyChange(file, existing, await existing.update());
       return;
     }
     const live = new LiveFile(file);

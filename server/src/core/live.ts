@@ -71,3 +71,61 @@ export class LiveFile {
     }
   }
 }
+
+const PROBE = 1024;
+
+/**
+ * An editor buffer that may be growing (VS Code reloads a log that is still being written). When the new
+ * text is the old text plus more — its head and the end of the old text are unchanged — only the added
+ * text is parsed; any other edit parses the buffer again.
+ */
+export class LiveText {
+  private parser: StreamingParser;
+  private final: LogRecord[] = [];
+  private provisional: LogRecord[] = [];
+  private length = 0;
+  private head = '';
+  private tail = '';
+
+  constructor(readonly path: string, text: string) {
+    this.parser = this.load(text);
+  }
+
+  update(text: string): LiveChange {
+    const appended = text.length >= this.length && text.startsWith(this.head) && text.slice(Math.max(0, this.length - PROBE), this.length) === this.tail;
+    if (!appended) {
+      this.parser = this.load(text);
+      return { kind: 'rewritten' };
+    }
+    if (text.length === this.length) return { kind: 'unchanged' };
+    const keep = this.final.length;
+    this.parser.pushText(text.slice(this.length));
+    this.remember(text);
+    return { kind: 'appended', keep };
+  }
+
+  records(): LogRecord[] {
+    return this.final.concat(this.provisional);
+  }
+
+  result(): ParseResult {
+    const p = this.parser;
+    return { file: this.path, records: this.records(), warnings: p.warnings, warningCount: p.warningCount, encoding: p.encoding, format: p.format, lineCount: p.lineCount };
+  }
+
+  private load(text: string): StreamingParser {
+    this.final = [];
+    const parser = new StreamingParser(this.path, (r) => this.final.push(r));
+    parser.pushText(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    this.parser = parser;
+    this.remember(text);
+    return parser;
+  }
+
+  private remember(text: string): void {
+    this.length = text.length;
+    this.head = text.slice(0, PROBE);
+    this.tail = text.slice(Math.max(0, text.length - PROBE));
+    this.provisional = this.parser.pendingRecords();
+  }
+}
