@@ -36,7 +36,8 @@ export function logFilesFrom(paths: string[]): string[] {
 
 /** The record as NDJSON: every field, utc as ISO 8601 with Z. */
 export function recordJson(record: LogRecord, extra: Record<string, unknown> = {}): string {
-  return JSON.stringify({ ...record, utc: toIsoUtc(record.utc), ...extra });
+  const { file, line, endLine, column, ...rest } = record;
+  return JSON.stringify({ file, line, endLine, column, ...rest, utc: toIsoUtc(record.utc), ...extra });
 }
 
 const SEVERITY_LABEL: Record<string, string> = { error: 'ERROR', warning: 'WARN ', info: 'info ', verbose: 'verb ', unknown: '?    ' };

@@ -6,7 +6,7 @@ import { CMTRACE_HEADER, CMTRACE_OPEN, cmtraceFields } from './formats/cmtrace';
 import { fieldsFrom, type RecordFields } from './formats/fields';
 import { msiFields, type MsiDay } from './formats/msi';
 import { plainFields } from './formats/plain';
-import { declaredBias, PREFIXED_FORMATS, withBias } from './formats/prefixed';
+import { declaredBias, PREFIXED_FORMATS, withBias, type PrefixedFormat } from './formats/prefixed';
 import { SMS_MARK, smsFields } from './formats/sms';
 import type { FormatId, LogRecord, ParseWarning } from './record';
 
@@ -52,6 +52,7 @@ export class RecordAssembler {
   private fileBias: number | null = null;
   /** The date an MSI log's "Logging started" line gave, for its time-of-day-only lines. */
   private msiDay: MsiDay | null = null;
+  private lastPrefixed: PrefixedFormat | null = null;
   readonly warnings: ParseWarning[] = [];
   warningCount = 0;
 
@@ -80,7 +81,7 @@ export class RecordAssembler {
     probe.cmPieces = [...this.cmPieces];
     probe.cmOpen = this.cmOpen;
     probe.smsHeld = [...this.smsHeld];
-    probe.prefixed = this.prefixed && { ...this.prefixed, more: [...this.prefixed.more] };
+    probe.prefixed = this.prefixed && { ...this.prefixed, fields: { ...this.prefixed.fields }, more: [...this.prefixed.more] };
     probe.fileBias = this.fileBias;
     probe.msiDay = this.msiDay && { ...this.msiDay };
     if (lastPartialLine) probe.line(lastPartialLine.text, lastPartialLine.line);
@@ -126,8 +127,11 @@ export class RecordAssembler {
   private emitCmtrace(attributes: string, endLine: number, headerCut: boolean): void {
     const { message, line, column, damaged } = this.takeCmMessage(endLine);
     const fields = cmtraceFields(message, attributes);
-    const reasons = [damaged, headerCut ? 'header is cut off (no closing >)' : undefined, fields.damaged].filter(Boolean);
-    this.emit({ ...fields, damaged: reasons.length ? reasons.join('; ') : undefined }, line, endLine, column);
+    if (damaged || headerCut) {
+      const reasons = [damaged, headerCut ? 'header is cut off (no closing >)' : undefined, fields.damaged].filter(Boolean);
+      fields.damaged = reasons.join('; ');
+    }
+    this.emit(fields, line, endLine, column);
   }
 
   /** Takes the pending text as one message: from the last <![LOG[ on; text before it is emitted as orphan. */
@@ -182,7 +186,11 @@ export class RecordAssembler {
   }
 
   private flushSmsHeld(): void {
-    for (const piece of this.smsHeld) this.emit({ ...plainFields(piece.text), damaged: 'no $$<component><time><thread> trailer follows this line' }, piece.line, piece.line);
+    for (const piece of this.smsHeld) {
+      const fields = plainFields(piece.text);
+      fields.damaged = 'no $$<component><time><thread> trailer follows this line';
+      this.emit(fields, piece.line, piece.line);
+    }
     this.smsHeld = [];
   }
 
@@ -194,10 +202,19 @@ export class RecordAssembler {
       if (msi) this.msiDay = msi.day;
       return msi?.fields ?? null;
     }
-    for (const format of PREFIXED_FORMATS) {
-      if (!format.mayStart(text)) continue;
-      const fields = format.parse(text);
+    // A file's lines are nearly all of one format: try the one that matched last first.
+    const last = this.lastPrefixed;
+    if (last && last.mayStart(text)) {
+      const fields = last.parse(text);
       if (fields) return fields;
+    }
+    for (const format of PREFIXED_FORMATS) {
+      if (format === last || !format.mayStart(text)) continue;
+      const fields = format.parse(text);
+      if (fields) {
+        this.lastPrefixed = format;
+        return fields;
+      }
     }
     return null;
   }
@@ -215,8 +232,8 @@ export class RecordAssembler {
     const open = this.prefixed;
     if (!open) return;
     this.prefixed = null;
-    const message = open.more.length ? open.fields.message + '\n' + open.more.join('\n') : open.fields.message;
-    this.emit({ ...open.fields, message }, open.line, open.endLine, open.column);
+    if (open.more.length) open.fields.message += '\n' + open.more.join('\n');
+    this.emit(open.fields, open.line, open.endLine, open.column);
   }
 
   // ---- Lines no format claims ---------------------------------------------------------------------
@@ -235,13 +252,19 @@ export class RecordAssembler {
     }
     if (this.fileFormat === 'cmtrace') return this.cmtraceLine(text, n);
     this.flushPrefixed();
-    this.emit({ ...plainFields(text), format: this.fileFormat === 'msi' ? 'msi' : 'plain' }, n, n);
+    const fields = plainFields(text);
+    if (this.fileFormat === 'msi') fields.format = 'msi';
+    this.emit(fields, n, n);
   }
 
+  /** Completes the fields into a record in place: one object per record, no copies. */
   private emit(fields: RecordFields, line: number, endLine: number, column = 0): void {
-    const record: LogRecord = { file: this.file, line, endLine, column, ...fields };
-    if (record.damaged === undefined) delete record.damaged;
-    else this.warn(line, record.damaged);
+    const record = fields as LogRecord;
+    record.file = this.file;
+    record.line = line;
+    record.endLine = endLine;
+    record.column = column;
+    if (record.damaged !== undefined) this.warn(line, record.damaged);
     this.sink(record);
   }
 

@@ -42,13 +42,20 @@ export function parseBias(text: string): number | null {
 export function makeLogTime(year: number, month: number, day: number, clock: Clock, biasMinutes: number | null): LogTime | null {
   if (month < 1 || month > 12 || day < 1 || day > 31 || year < 1970 || year > 2200) return null;
   const millis = fractionToMillis(clock.fraction);
+  if (day > daysInMonth(year, month)) return null; // 02-31 and friends
   const wall = Date.UTC(year, month - 1, day, clock.hour, clock.minute, clock.second, millis);
-  if (new Date(wall).getUTCDate() !== day) return null; // 02-31 and friends
   return {
     utc: wall + (biasMinutes ?? 0) * 60_000,
     local: `${year}-${pad2(month)}-${pad2(day)}T${pad2(clock.hour)}:${pad2(clock.minute)}:${pad2(clock.second)}.${padFraction(clock.fraction)}`,
     biasMinutes,
   };
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function daysInMonth(year: number, month: number): number {
+  const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return DAYS_IN_MONTH[month - 1] + (leap ? 1 : 0);
 }
 
 function fractionToMillis(fraction: string): number {

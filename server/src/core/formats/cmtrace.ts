@@ -26,7 +26,12 @@ export function cmtraceFields(message: string, attributeText: string): RecordFie
   });
 }
 
+// Writers put the attributes in this order; one expression reads them all, the general loop is the fallback.
+const IN_ORDER = /^time="([^"]*)" date="([^"]*)" component="([^"]*)" context="([^"]*)" type="([^"]*)" thread="([^"]*)" file="([^"]*)"/;
+
 function readAttributes(text: string): Record<string, string> {
+  const m = IN_ORDER.exec(text);
+  if (m) return { time: m[1], date: m[2], component: m[3], context: m[4], type: m[5], thread: m[6], file: m[7] };
   const attrs: Record<string, string> = {};
   ATTRIBUTE.lastIndex = 0;
   for (let m = ATTRIBUTE.exec(text); m; m = ATTRIBUTE.exec(text)) attrs[m[1].toLowerCase()] = m[2];

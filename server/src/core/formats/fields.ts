@@ -4,21 +4,23 @@ import type { LogTime } from '../time';
 /** What a format parser knows about one record; the assembler adds file and line numbers. */
 export type RecordFields = Omit<LogRecord, 'file' | 'line' | 'endLine' | 'column'>;
 
+/** One object per record, built once: the assembler completes it in place (no copies on the hot path). */
 export function fieldsFrom(format: FormatId, message: string, time: LogTime | null, rest: Partial<RecordFields> = {}): RecordFields {
-  return {
+  const fields: RecordFields = {
     format,
     utc: time ? time.utc : null,
     local: time ? time.local : null,
     biasMinutes: time ? time.biasMinutes : null,
-    component: '',
-    context: '',
-    thread: null,
-    severity: 'info',
-    rawType: null,
+    component: rest.component ?? '',
+    context: rest.context ?? '',
+    thread: rest.thread ?? null,
+    severity: rest.severity ?? 'info',
+    rawType: rest.rawType ?? null,
     message,
-    sourceFile: '',
-    ...rest,
+    sourceFile: rest.sourceFile ?? '',
   };
+  if (rest.damaged) fields.damaged = rest.damaged;
+  return fields;
 }
 
 // Logs without a severity column: CMTrace colours a line red or yellow by its words; so do we, with whole words.

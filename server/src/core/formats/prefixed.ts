@@ -107,7 +107,9 @@ export function declaredBias(message: string): number | null {
 /** Gives a record without a bias the one its file declared (UTC = local + bias). */
 export function withBias(fields: RecordFields, bias: number): RecordFields {
   if (fields.biasMinutes !== null || fields.utc === null) return fields;
-  return { ...fields, utc: fields.utc + bias * 60_000, biasMinutes: bias };
+  fields.utc += bias * 60_000;
+  fields.biasMinutes = bias;
+  return fields;
 }
 
 /** WindowsUpdate.log marks trouble with FATAL, FAILED and WARNING (classic) and "FAILED [hr]" (ETW form). */

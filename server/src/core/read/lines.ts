@@ -19,12 +19,18 @@ export class LineSplitter {
     }
     const text = this.carry.length ? this.carry + chunk.slice(start) : chunk.slice(start);
     this.carry = '';
+    // Next LF and CR positions are found once and reused: searching both from every line start would
+    // rescan the whole chunk for a CR that an LF-only file never has.
+    let lf = text.indexOf('\n');
+    let cr = text.indexOf('\r');
     let from = 0;
     for (;;) {
-      const brk = nextBreak(text, from);
+      if (lf >= 0 && lf < from) lf = text.indexOf('\n', from);
+      if (cr >= 0 && cr < from) cr = text.indexOf('\r', from);
+      const brk = cr < 0 ? lf : lf < 0 ? cr : Math.min(cr, lf);
       if (brk < 0) break;
       this.emit(text.slice(from, brk));
-      if (text.charCodeAt(brk) === 13) {
+      if (brk === cr) {
         if (brk + 1 >= text.length) {
           this.pendingCr = true;
           from = brk + 1;
@@ -58,14 +64,6 @@ export class LineSplitter {
     this.lineNumber++;
     this.sink(cleanLine(raw), this.lineNumber);
   }
-}
-
-function nextBreak(text: string, from: number): number {
-  const lf = text.indexOf('\n', from);
-  const cr = text.indexOf('\r', from);
-  if (cr < 0) return lf;
-  if (lf < 0) return cr;
-  return cr < lf ? cr : lf;
 }
 
 export function cleanLine(raw: string): string {
