@@ -1,7 +1,8 @@
 // Bundles the client, the language server and the CLI with esbuild (one file each, CommonJS for Node).
 import { build } from 'esbuild';
 
-const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: true, logLevel: 'warning' };
+// Minified (names kept, so stack traces stay readable; source maps beside the bundles for debugging).
+const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: true, minify: true, keepNames: true, logLevel: 'warning' };
 
 await Promise.all([
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'client/out/extension.js', external: ['vscode'] }),

@@ -1,0 +1,139 @@
+// Every contributed command runs in the real workbench and opens what it should.
+'use strict';
+const assert = require('node:assert/strict');
+const path = require('node:path');
+const vscode = require('vscode');
+const { SAMPLES, activate, closeAllEditors, describeTabs, eventually, open, positionOf, sample, sleep, webviewTabs } = require('./helpers');
+
+const UPDATE_SOURCE = 'C2D17964-BBDD-4339-B9F3-12D7205B39CC';
+
+describe('commands', function () {
+  let ext;
+  before(async () => {
+    await open(sample('client/WUAHandler.log'));
+    ({ ext } = await activate());
+  });
+  afterEach(closeAllEditors);
+
+  it('every command in contributes.commands is registered', async () => {
+    const contributed = ext.packageJSON.contributes.commands.map((c) => c.command);
+    for (const id of ['cmlogs.lookupCode', 'cmlogs.openLogFolder', 'cmlogs.showRelated', 'cmlogs.openTimeline', 'cmlogs.diagnose', 'cmlogs.showXml']) {
+      assert.ok(contributed.includes(id), `${id} is not contributed`);
+    }
+    const registered = new Set(await vscode.commands.getCommands(true));
+    const missing = contributed.filter((id) => !registered.has(id));
+    assert.deepEqual(missing, [], `contributed but not registered: ${missing.join(', ')}`);
+  });
+
+  it('Look Up Error Code (cmlogs.lookupCode "0x80244021 statmsg 6702") opens a read-only document with the decoded names', async () => {
+    await vscode.commands.executeCommand('cmlogs.lookupCode', '0x80244021 statmsg 6702');
+    const doc = await eventually(
+      () => {
+        const d = vscode.workspace.textDocuments.find((x) => x.uri.scheme === 'cmlogs' && x.uri.path.includes('lookup'));
+        assert.ok(d, `no cmlogs:/lookup/… document; open: ${vscode.workspace.textDocuments.map((x) => x.uri.toString()).join(', ')}`);
+        return d;
+      },
+      { timeout: 10000 },
+    );
+    const text = doc.getText();
+    assert.match(text, /0x80244021/);
+    assert.match(text, /WU_E_PT_HTTP_STATUS_BAD_GATEWAY/);
+    assert.match(text, /WSUS Synchronization done/i);
+    assert.ok(vscode.window.visibleTextEditors.some((e) => e.document === doc), 'the answer is shown in an editor');
+  });
+
+  it('Open Timeline (cmlogs.openTimeline with two logs) opens the "ConfigMgr Timeline" webview', async () => {
+    const uris = [sample('client/WUAHandler.log'), sample('client/ScanAgent.log')].map((f) => vscode.Uri.file(f));
+    await vscode.commands.executeCommand('cmlogs.openTimeline', uris[0], uris);
+    const tab = await eventually(
+      () => {
+        const t = webviewTabs().find((x) => x.label === 'ConfigMgr Timeline');
+        assert.ok(t, `no webview tab "ConfigMgr Timeline" among ${describeTabs()}`);
+        return t;
+      },
+      { timeout: 15000 },
+    );
+    assert.match(tab.input.viewType, /cmlogs\.timeline/);
+  });
+
+  it('Show Related Events (cmlogs.showRelated, cursor on a GUID) opens the timeline for that GUID', async () => {
+    const doc = await open(sample('client/ScanAgent.log'));
+    const editor = vscode.window.activeTextEditor;
+    assert.equal(editor.document, doc);
+    const at = positionOf(doc, UPDATE_SOURCE, 5);
+    editor.selection = new vscode.Selection(at, at);
+    // the server answers `related` only once it has the document: retry until a timeline tab appears
+    await eventually(
+      async () => {
+        await vscode.commands.executeCommand('cmlogs.showRelated');
+        const t = webviewTabs().find((x) => /timeline/i.test(x.label) && new RegExp(UPDATE_SOURCE, 'i').test(x.label));
+        assert.ok(t, `no "Timeline: ${UPDATE_SOURCE}" webview tab among ${describeTabs()}`);
+      },
+      { timeout: 20000, interval: 500 },
+    );
+  });
+
+  it('Diagnose (cmlogs.diagnose WSyncMgr.log) opens the markdown report and its preview', async () => {
+    await vscode.commands.executeCommand('cmlogs.diagnose', vscode.Uri.file(sample('siteserver/WSyncMgr.log')));
+    const report = await eventually(
+      () => {
+        const d = vscode.workspace.textDocuments.find((x) => x.languageId === 'markdown' && x.getText().includes('ConfigMgr flow diagnosis'));
+        assert.ok(d, `no diagnosis document; open: ${vscode.workspace.textDocuments.map((x) => `${x.uri.toString()} (${x.languageId})`).join(', ')}`);
+        return d;
+      },
+      { timeout: 20000 },
+    );
+    const text = report.getText();
+    assert.match(text, /^# ConfigMgr flow diagnosis/m);
+    assert.match(text, /Software updates synchronization/);
+    assert.match(text, /Broken/);
+    assert.match(text, /WSUS server not configured/);
+    assert.match(text, /\]\(file:\/\/\/[^)\s]*WSyncMgr\.log#L\d+\)/, 'evidence links into the log (file:///…/WSyncMgr.log#L<n>)');
+    await eventually(
+      () => assert.ok(webviewTabs().some((t) => /markdown\.preview/.test(t.input.viewType)), `no markdown preview among ${describeTabs()}`),
+      { timeout: 15000 },
+    );
+  });
+
+  it('Show XML Payload (cmlogs.showXml, cursor on a WSUSLocationRequest) opens the XML', async () => {
+    const doc = await open(sample('client/LocationServices.log'));
+    const editor = vscode.window.activeTextEditor;
+    const at = positionOf(doc, '<WSUSLocationRequest', 3);
+    editor.selection = new vscode.Selection(at, at);
+    const xml = await eventually(
+      async () => {
+        await vscode.commands.executeCommand('cmlogs.showXml');
+        const d = vscode.workspace.textDocuments.find((x) => x.languageId === 'xml' && x.getText().includes('WSUSLocationRequest'));
+        assert.ok(d, 'no XML document opened');
+        return d;
+      },
+      { timeout: 20000, interval: 500 },
+    );
+    assert.match(xml.getText(), /<WSUSLocationRequest[\s\S]*C2D17964/);
+  });
+
+  it('Open Log Folder (cmlogs.openLogFolder samples/client) indexes the folder and offers its logs', async () => {
+    const running = vscode.commands.executeCommand('cmlogs.openLogFolder', vscode.Uri.file(path.join(SAMPLES, 'client')));
+    // the command waits in a quick pick; dismiss it once it is up
+    let files;
+    for (let i = 0; i < 60 && files === undefined; i++) {
+      await sleep(500);
+      await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+      files = await Promise.race([running, sleep(10).then(() => undefined)]);
+    }
+    files = files ?? (await running);
+    assert.ok(Array.isArray(files), `the command returns the indexed logs, got ${JSON.stringify(files)}`);
+    const names = files.map((u) => path.basename(vscode.Uri.parse(u).fsPath));
+    assert.ok(names.includes('WUAHandler.log') && names.includes('WUAHandler.lo_') && names.includes('ScanAgent.log'), JSON.stringify(names));
+  });
+
+  it('Look Up Error Code decodes a ConfigMgr code: 0x87D00215 → Item not found', async () => {
+    await vscode.commands.executeCommand('cmlogs.lookupCode', '0x87D00215');
+    const doc = await eventually(() => {
+      const d = vscode.workspace.textDocuments.find((x) => x.uri.scheme === 'cmlogs' && decodeURIComponent(x.uri.path).includes('0x87D00215'));
+      assert.ok(d);
+      return d;
+    });
+    assert.match(doc.getText(), /Item not found/i);
+  });
+});
