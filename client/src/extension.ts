@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { startClient } from './client';
 import { registerCommands } from './commands';
+import { registerLanguageDetection } from './detectLanguage';
 import { registerHighlighting } from './highlight';
 import { registerStatusBar } from './statusBar';
 import type { LanguageClient } from 'vscode-languageclient/node';
@@ -13,6 +14,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
   registerCommands(context, client);
   registerStatusBar(context, client);
   registerHighlighting(context, client);
+  registerLanguageDetection(context);
   await client.start();
   return { client };
 }

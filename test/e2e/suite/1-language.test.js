@@ -4,7 +4,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const vscode = require('vscode');
-const { CORPUS, EXTENSION_ID, activate, closeAllEditors, open, sample, skipLoudly } = require('./helpers');
+const { CORPUS, EXTENSION_ID, REPO, activate, closeAllEditors, eventually, open, sample, skipLoudly } = require('./helpers');
 
 describe('language and activation', function () {
   after(closeAllEditors);
@@ -31,6 +31,14 @@ describe('language and activation', function () {
   it('a site-server log in SMS trace format (samples/siteserver/WSyncMgr.log) gets the cmlog language', async () => {
     const doc = await open(sample('siteserver/WSyncMgr.log'));
     assert.equal(doc.languageId, 'cmlog');
+  });
+
+  it('a .log with an unknown name whose first line is CMTrace becomes cmlog; another .log does not', async () => {
+    const custom = await open(path.join(REPO, 'test/fixtures/CustomAgent.log'));
+    await eventually(() => assert.equal(vscode.workspace.textDocuments.find((d) => d.uri.toString() === custom.uri.toString()).languageId, 'cmlog'), { what: 'CustomAgent.log language', timeout: 10000 });
+    const other = await open(path.join(REPO, 'test/fixtures/NotConfigMgr.log'));
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.notEqual(vscode.workspace.textDocuments.find((d) => d.uri.toString() === other.uri.toString()).languageId, 'cmlog');
   });
 
   it('a real client log from the corpus (../shared/corpus/real/configmgr__iOS-CMLogTracer/CAS.log) gets the cmlog language', async function () {
