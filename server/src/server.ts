@@ -38,8 +38,12 @@ const workspace = new LogWorkspace();
 let settings: Settings = DEFAULT_SETTINGS;
 let canPullConfiguration = false;
 
+let workspaceRoots: string[] = [];
+
 connection.onInitialize((params): InitializeResult => {
   canPullConfiguration = !!params.capabilities.workspace?.configuration;
+  const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+  workspaceRoots = folders.filter((u) => u.startsWith('file:')).map(uriToPath);
   const options = params.initializationOptions as Partial<Settings> | undefined;
   settings = mergeSettings(options);
   return {
@@ -59,6 +63,7 @@ connection.onInitialize((params): InitializeResult => {
 });
 
 connection.onInitialized(async () => {
+  void indexWorkspaceFolders();
   if (canPullConfiguration) {
     void connection.client.register(DidChangeConfigurationNotification.type, { section: 'cmlogs' });
     await refreshSettings();
@@ -70,6 +75,14 @@ connection.onDidChangeConfiguration(async (change) => {
   else settings = mergeSettings((change.settings as { cmlogs?: Partial<Settings> })?.cmlogs);
   for (const doc of documents.all()) publishDiagnostics(doc);
 });
+
+/** The logs of the opened folders are indexed in the background; features answer from what is there. */
+async function indexWorkspaceFolders(): Promise<void> {
+  for (const root of workspaceRoots) {
+    const files = await workspace.scanWorkspaceFolder(root);
+    for (const folder of new Set(files.map(dirname))) watchFolder(folder);
+  }
+}
 
 async function refreshSettings(): Promise<void> {
   const pulled = (await connection.workspace.getConfiguration('cmlogs')) as Partial<Settings> | null;

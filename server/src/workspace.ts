@@ -3,6 +3,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { findLogFilesInTree } from './core/files';
 import { LogIndex } from './core/index';
 import { parseFile } from './core/parse';
 import { LiveFile, LiveText, type LiveChange } from './core/live';
@@ -72,6 +73,14 @@ export class LogWorkspace {
       added.push(file);
     }
     return added;
+  }
+
+  /** Indexes the logs of an opened workspace folder (bounded), so links reach across machines' subfolders. */
+  async scanWorkspaceFolder(root: string): Promise<string[]> {
+    const files = findLogFilesInTree(root, { maxFiles: 2000, maxDepth: 6 });
+    for (const file of files) if (!this.open.has(file) && !this.index.file(file)) await this.loadFromDisk(file).catch(() => undefined);
+    for (const folder of new Set(files.map(dirname))) this.scannedFolders.add(folder);
+    return files;
   }
 
   /** Reads a file from disk, following it as it grows: later calls parse only the new bytes. */

@@ -75,7 +75,8 @@ test('hover on a GUID: its kind and where else it occurs, counting files only on
   const hover = await hoverAt(SCANAGENT, UPDATE_SOURCE, 2);
   assert.ok(hover);
   assert.match(hover.contents.value, /UpdateSource/);
-  assert.match(hover.contents.value, /LocationServices\.log/); // never opened: read from disk
+  assert.match(hover.contents.value, /LocationServices\.log/); // never opened: read from disk (same folder)
+  assert.match(hover.contents.value, /WCM\.log/); // never opened: siteserver/, indexed with the workspace folder
   assert.match(hover.contents.value, /in \*\*[3-9]\*\* file/);
 });
 

@@ -22,6 +22,39 @@ export function listLogFiles(inputs: string[]): { files: string[]; missing: stri
   return { files: [...new Set(files)].sort(), missing };
 }
 
+export interface TreeLimits {
+  maxFiles: number;
+  maxDepth: number;
+}
+
+const SKIPPED_FOLDERS = new Set(['node_modules', '.git', '.cache', '.vscode']);
+
+/**
+ * ConfigMgr logs (*.log, *.lo_) under a folder, breadth first, within limits: an opened workspace may be
+ * a folder of logs collected from several machines, or something much bigger that we must not crawl.
+ */
+export function findLogFilesInTree(root: string, limits: TreeLimits): string[] {
+  const found: string[] = [];
+  let level = [root];
+  for (let depth = 0; depth <= limits.maxDepth && level.length && found.length < limits.maxFiles; depth++) {
+    const next: string[] = [];
+    for (const dir of level) {
+      let entries;
+      try {
+        entries = readdirSync(dir, { withFileTypes: true });
+      } catch {
+        continue;
+      }
+      for (const entry of entries) {
+        if (entry.isDirectory() && !SKIPPED_FOLDERS.has(entry.name)) next.push(join(dir, entry.name));
+        else if (entry.isFile() && /\.(?:log|lo_)$/i.test(entry.name) && found.length < limits.maxFiles) found.push(join(dir, entry.name));
+      }
+    }
+    level = next;
+  }
+  return found.sort();
+}
+
 function walk(dir: string, out: string[]): void {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
