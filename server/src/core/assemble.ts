@@ -139,6 +139,10 @@ export class RecordAssembler {
     const pieces = this.cmPieces;
     this.cmPieces = [];
     this.cmOpen = false;
+    // The usual record: one line that starts with "<![LOG[" and holds no other opening.
+    if (pieces.length === 1 && pieces[0].text.startsWith(CMTRACE_OPEN) && pieces[0].text.lastIndexOf(CMTRACE_OPEN) === 0) {
+      return { message: pieces[0].text.slice(CMTRACE_OPEN.length), line: pieces[0].line, column: pieces[0].column + CMTRACE_OPEN.length };
+    }
     for (let i = pieces.length - 1; i >= 0; i--) {
       const at = pieces[i].text.lastIndexOf(CMTRACE_OPEN);
       if (at < 0) continue;

@@ -38,9 +38,21 @@ export class LogIndex {
   setFile(result: ParseResult): void {
     this.removeFile(result.file);
     this.generation++;
-    const keys = new Set<string>();
-    result.records.forEach((record, index) => this.indexRecord(result.file, record, index, keys));
-    this.files.set(result.file, { result, keys });
+    // Postings of one file are collected locally, then joined to the shared map once per distinct key.
+    const local = new Map<string, number[]>();
+    result.records.forEach((record, index) => {
+      for (const match of findKeys(record.message)) {
+        const list = local.get(match.key);
+        if (!list) local.set(match.key, [index]);
+        else if (list[list.length - 1] !== index) list.push(index);
+      }
+    });
+    for (const [key, list] of local) {
+      let byFile = this.postings.get(key);
+      if (!byFile) this.postings.set(key, (byFile = new Map()));
+      byFile.set(result.file, list);
+    }
+    this.files.set(result.file, { result, keys: new Set(local.keys()) });
   }
 
   /** Appends records parsed from a growing file. */

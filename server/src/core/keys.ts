@@ -12,23 +12,60 @@ export interface KeyMatch {
   end: number;
 }
 
-// Not \b: a GUID glued to a word ("Content_b2475630-…", "SUM_…") must still be found.
-const GUID = /\{?(?<![0-9a-fA-F-])[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(?![0-9a-fA-F-])\}?/g;
 const KB = /\bKB\d{6,8}\b/gi;
+const KB_HINT = /[Kk][Bb]\d/;
 
 export function findKeys(text: string): KeyMatch[] {
   const found: KeyMatch[] = [];
-  if (text.indexOf('-') >= 0) {
-    GUID.lastIndex = 0;
-    for (let m = GUID.exec(text); m; m = GUID.exec(text)) {
-      found.push({ kind: 'guid', key: normaliseGuid(m[0]), start: m.index, end: m.index + m[0].length });
-    }
-  }
-  if (text.indexOf('KB') >= 0 || text.indexOf('kb') >= 0) {
+  if (text.indexOf('-') >= 0) findGuids(text, found);
+  if (KB_HINT.test(text)) {
     KB.lastIndex = 0;
     for (let m = KB.exec(text); m; m = KB.exec(text)) found.push({ kind: 'kb', key: m[0].toUpperCase(), start: m.index, end: m.index + m[0].length });
   }
   return found;
+}
+
+// GUIDs are found from their first dash (8 hex digits after the start) rather than with a regular
+// expression tried at every character: indexing runs this over every record of every log. A GUID glued
+// to a word ("Content_b2475630-…", "SUM_…") counts; one inside a longer hex-and-dash run does not.
+const GUID_LENGTH = 36;
+const DASHES = [8, 13, 18, 23];
+
+function findGuids(text: string, found: KeyMatch[]): void {
+  let from = 0;
+  for (let dash = text.indexOf('-'); dash >= 0; dash = text.indexOf('-', from)) {
+    const start = dash - 8;
+    // Cheap rejections first: most dashes in logs are not followed by a second one 5 characters on.
+    if (start >= 0 && text.charCodeAt(dash + 5) === 45 && text.charCodeAt(dash + 10) === 45 && isGuidAt(text, start)) {
+      const open = text.charCodeAt(start - 1) === 123 /* { */ ? start - 1 : start;
+      const end = text.charCodeAt(start + GUID_LENGTH) === 125 /* } */ ? start + GUID_LENGTH + 1 : start + GUID_LENGTH;
+      found.push({ kind: 'guid', key: text.slice(start, start + GUID_LENGTH).toLowerCase(), start: open, end });
+      from = start + GUID_LENGTH;
+    } else {
+      from = dash + 1;
+    }
+  }
+}
+
+function isGuidAt(text: string, start: number): boolean {
+  if (start + GUID_LENGTH > text.length) return false;
+  if (isHexOrDash(text.charCodeAt(start - 1)) || isHexOrDash(text.charCodeAt(start + GUID_LENGTH))) return false;
+  for (let i = 0, d = 0; i < GUID_LENGTH; i++) {
+    const c = text.charCodeAt(start + i);
+    if (i === DASHES[d]) {
+      if (c !== 45) return false;
+      d++;
+    } else if (!isHex(c)) return false;
+  }
+  return true;
+}
+
+function isHex(c: number): boolean {
+  return (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 102);
+}
+
+function isHexOrDash(c: number): boolean {
+  return c === 45 || isHex(c);
 }
 
 export function normaliseGuid(text: string): string {

@@ -29,16 +29,87 @@ export function cmtraceFields(message: string, attributeText: string): RecordFie
 // Writers put the attributes in this order; one expression reads them all, the general loop is the fallback.
 const IN_ORDER = /^time="([^"]*)" date="([^"]*)" component="([^"]*)" context="([^"]*)" type="([^"]*)" thread="([^"]*)" file="([^"]*)"/;
 
+// A million records name a few dozen components and source files: keep one copy of each value, not a
+// slice per record (a slice also keeps the whole chunk of text it was cut from alive).
+const interned = new Map<string, string>();
+const MAX_INTERNED = 100_000;
+
+function intern(value: string): string {
+  let kept = interned.get(value);
+  if (kept === undefined) {
+    if (interned.size >= MAX_INTERNED) interned.clear();
+    kept = [...value].join('');
+    interned.set(kept, kept);
+  }
+  return kept;
+}
+
 function readAttributes(text: string): Record<string, string> {
   const m = IN_ORDER.exec(text);
-  if (m) return { time: m[1], date: m[2], component: m[3], context: m[4], type: m[5], thread: m[6], file: m[7] };
+  if (m) return { time: m[1], date: m[2], component: intern(m[3]), context: intern(m[4]), type: intern(m[5]), thread: m[6], file: intern(m[7]) };
   const attrs: Record<string, string> = {};
   ATTRIBUTE.lastIndex = 0;
   for (let m = ATTRIBUTE.exec(text); m; m = ATTRIBUTE.exec(text)) attrs[m[1].toLowerCase()] = m[2];
   return attrs;
 }
 
+/** The record's time; the common shape ("13:53:52.608+300") takes a fast path, anything else the general one. */
 export function cmtraceTime(time: string, date: string): LogTime | null {
+  const day = date === lastDate ? lastDay : rememberDay(date);
+  const fast = day ? fastClock(time) : null;
+  if (day && fast) return { utc: day.utcMidnight + fast.millis + (fast.bias ?? 0) * 60_000, local: `${day.iso}T${fast.local}`, biasMinutes: fast.bias };
+  return generalCmtraceTime(time, date);
+}
+
+// Most records of a file share their date: the last one is remembered (parsed and validated once).
+interface Day {
+  iso: string;
+  utcMidnight: number;
+}
+let lastDate = '';
+let lastDay: Day | null = null;
+
+function rememberDay(date: string): Day | null {
+  const parsed = parseMonthDayYear(date);
+  const midnight = parsed && makeLogTime(parsed.year, parsed.month, parsed.day, { hour: 0, minute: 0, second: 0, fraction: '' }, null);
+  lastDate = date;
+  lastDay = midnight ? { iso: midnight.local.slice(0, 10), utcMidnight: midnight.utc } : null;
+  return lastDay;
+}
+
+const isDigit = (c: number) => c >= 48 && c <= 57;
+const twoDigits = (t: string, i: number) => (isDigit(t.charCodeAt(i)) && isDigit(t.charCodeAt(i + 1)) ? (t.charCodeAt(i) - 48) * 10 + t.charCodeAt(i + 1) - 48 : -1);
+
+/** "HH:MM:SS[.f{3,9}][+|-B]" read by hand; null for any other shape (which the general path handles). */
+function fastClock(t: string): { millis: number; local: string; bias: number | null } | null {
+  if (t.charCodeAt(2) !== 58 || t.charCodeAt(5) !== 58 || t.charCodeAt(8) !== 46) return null;
+  const hour = twoDigits(t, 0);
+  const minute = twoDigits(t, 3);
+  const second = twoDigits(t, 6);
+  if (hour < 0 || minute < 0 || second < 0 || hour > 23 || minute > 59 || second > 60) return null;
+  let i = 9;
+  let millis = 0;
+  while (i < t.length && isDigit(t.charCodeAt(i))) {
+    if (i < 12) millis = millis * 10 + t.charCodeAt(i) - 48;
+    i++;
+  }
+  if (i < 12 || i > 18) return null; // fewer than 3 fraction digits: the general path pads them
+  const clockEnd = i;
+  let bias: number | null = null;
+  if (i < t.length) {
+    const sign = t.charCodeAt(i++);
+    if (sign !== 43 && sign !== 45) return null;
+    let minutes = 0;
+    const digitsFrom = i;
+    while (i < t.length && isDigit(t.charCodeAt(i))) minutes = minutes * 10 + t.charCodeAt(i++) - 48;
+    if (i !== t.length || i === digitsFrom || i - digitsFrom > 4 || minutes > 24 * 60) return null;
+    bias = sign === 45 ? -minutes : minutes;
+  }
+  return { millis: ((hour * 60 + minute) * 60 + second) * 1000 + millis, local: t.slice(0, clockEnd), bias };
+}
+
+/** Every shape real writers produce: 1-digit hours, spaces, 7-digit fractions, "+-240", no bias. */
+export function generalCmtraceTime(time: string, date: string): LogTime | null {
   const clock = parseClock(time);
   const day = parseMonthDayYear(date);
   if (!clock || !day) return null;

@@ -7,6 +7,8 @@ export class LineSplitter {
   private carry = '';
   private lineNumber = 0;
   private pendingCr = false;
+  /** Only chunks that hold a NUL need each line searched for NUL padding. */
+  private chunkHasNul = true;
 
   constructor(private readonly sink: LineSink) {}
 
@@ -19,6 +21,7 @@ export class LineSplitter {
     }
     const text = this.carry.length ? this.carry + chunk.slice(start) : chunk.slice(start);
     this.carry = '';
+    this.chunkHasNul = text.indexOf('\0') >= 0;
     // Next LF and CR positions are found once and reused: searching both from every line start would
     // rescan the whole chunk for a CR that an LF-only file never has.
     let lf = text.indexOf('\n');
@@ -46,6 +49,7 @@ export class LineSplitter {
 
   /** Flushes the last line (a file need not end with a line break). */
   end(): void {
+    this.chunkHasNul = true;
     if (this.carry.length) this.emit(this.carry);
     this.carry = '';
   }
@@ -62,7 +66,7 @@ export class LineSplitter {
 
   private emit(raw: string): void {
     this.lineNumber++;
-    this.sink(cleanLine(raw), this.lineNumber);
+    this.sink(this.chunkHasNul ? cleanLine(raw) : raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw, this.lineNumber);
   }
 }
 
