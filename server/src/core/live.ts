@@ -1,24 +1,44 @@
 // A log on disk that may still be growing. Each update reads only the bytes added since the last one;
 // the record still open at the end is kept provisional and re-read when more text arrives.
 import { open, stat } from 'node:fs/promises';
-import { StreamingParser, type ParseResult } from './parse';
+import { resultOf, StreamingParser, type ParseResult } from './parse';
 import type { LogRecord } from './record';
 
 export type LiveChange = { kind: 'unchanged' | 'rewritten' } | { kind: 'appended'; keep: number };
 
 const CHUNK = 1 << 20;
 
-export class LiveFile {
-  private parser: StreamingParser;
-  private final: LogRecord[] = [];
-  private provisional: LogRecord[] = [];
+/** What every growing log holds: the records closed so far, the ones still open, and the parser between. */
+abstract class GrowingLog {
+  protected parser: StreamingParser;
+  protected final: LogRecord[] = [];
+  protected provisional: LogRecord[] = [];
+
+  constructor(readonly path: string) {
+    this.parser = this.restart();
+  }
+
+  records(): LogRecord[] {
+    return this.final.concat(this.provisional);
+  }
+
+  result(): ParseResult {
+    return resultOf(this.parser, this.records());
+  }
+
+  /** Forgets everything: the next text is parsed as the start of the log. */
+  protected restart(): StreamingParser {
+    this.final = [];
+    this.provisional = [];
+    this.parser = new StreamingParser(this.path, (r) => this.final.push(r));
+    return this.parser;
+  }
+}
+
+export class LiveFile extends GrowingLog {
   private size = 0;
   private identity = '';
   private started = false;
-
-  constructor(readonly path: string) {
-    this.parser = this.newParser();
-  }
 
   /** Reads what was added since the last call; a shorter or replaced file is read again from the start. */
   async update(): Promise<LiveChange> {
@@ -34,26 +54,11 @@ export class LiveFile {
     return rewritten || keep === 0 ? { kind: 'rewritten' } : { kind: 'appended', keep };
   }
 
-  records(): LogRecord[] {
-    return this.final.concat(this.provisional);
-  }
-
-  result(): ParseResult {
-    const p = this.parser;
-    return { file: this.path, records: this.records(), warnings: p.warnings, warningCount: p.warningCount, encoding: p.encoding, format: p.format, lineCount: p.lineCount };
-  }
-
   private reset(identity: string): void {
     this.started = true;
     this.identity = identity;
     this.size = 0;
-    this.final = [];
-    this.provisional = [];
-    this.parser = this.newParser();
-  }
-
-  private newParser(): StreamingParser {
-    return new StreamingParser(this.path, (r) => this.final.push(r));
+    this.restart();
   }
 
   private async readRange(from: number, to: number): Promise<void> {
@@ -79,22 +84,20 @@ const PROBE = 1024;
  * text is the old text plus more — its head and the end of the old text are unchanged — only the added
  * text is parsed; any other edit parses the buffer again.
  */
-export class LiveText {
-  private parser: StreamingParser;
-  private final: LogRecord[] = [];
-  private provisional: LogRecord[] = [];
+export class LiveText extends GrowingLog {
   private length = 0;
   private head = '';
   private tail = '';
 
-  constructor(readonly path: string, text: string) {
-    this.parser = this.load(text);
+  constructor(path: string, text: string) {
+    super(path);
+    this.load(text);
   }
 
   update(text: string): LiveChange {
     const appended = text.length >= this.length && text.startsWith(this.head) && text.slice(Math.max(0, this.length - PROBE), this.length) === this.tail;
     if (!appended) {
-      this.parser = this.load(text);
+      this.load(text);
       return { kind: 'rewritten' };
     }
     if (text.length === this.length) return { kind: 'unchanged' };
@@ -104,22 +107,9 @@ export class LiveText {
     return { kind: 'appended', keep };
   }
 
-  records(): LogRecord[] {
-    return this.final.concat(this.provisional);
-  }
-
-  result(): ParseResult {
-    const p = this.parser;
-    return { file: this.path, records: this.records(), warnings: p.warnings, warningCount: p.warningCount, encoding: p.encoding, format: p.format, lineCount: p.lineCount };
-  }
-
-  private load(text: string): StreamingParser {
-    this.final = [];
-    const parser = new StreamingParser(this.path, (r) => this.final.push(r));
-    parser.pushText(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-    this.parser = parser;
+  private load(text: string): void {
+    this.restart().pushText(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
     this.remember(text);
-    return parser;
   }
 
   private remember(text: string): void {

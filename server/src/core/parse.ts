@@ -120,7 +120,7 @@ function collect(file: string, feed: (parser: StreamingParser) => void, options?
   return resultOf(parser, records);
 }
 
-function resultOf(parser: StreamingParser, records: LogRecord[]): ParseResult {
+export function resultOf(parser: StreamingParser, records: LogRecord[]): ParseResult {
   return {
     file: parser.file,
     records,
