@@ -16,6 +16,8 @@ export const NO_HEADER = 'no ]LOG]!> header';
 
 /** A record that never closes must not swallow the rest of the file. */
 export const MAX_PENDING_LINES = 20_000;
+/** ... nor grow past what one string can hold when its lines are joined. */
+export const MAX_PENDING_CHARS = 64 * 1024 * 1024;
 const MAX_WARNINGS = 1_000;
 
 interface Piece {
@@ -29,6 +31,7 @@ interface OpenPrefixed {
   fields: RecordFields;
   line: number;
   column: number;
+  chars: number;
   endLine: number;
   more: string[];
 }
@@ -45,8 +48,10 @@ export type RecordSink = (record: LogRecord) => void;
 
 export class RecordAssembler {
   private cmPieces: Piece[] = [];
+  private cmChars = 0;
   private cmOpen = false;
   private smsHeld: Piece[] = [];
+  private smsChars = 0;
   private prefixed: OpenPrefixed | null = null;
   /** A time zone the file itself declared (classic WindowsUpdate.log "tz: -0500"), applied to later records. */
   private fileBias: number | null = null;
@@ -116,11 +121,12 @@ export class RecordAssembler {
       pos = text.charCodeAt(end) === 62 ? end + 1 : end;
       if (pos >= text.length) break;
     }
-    if (this.cmPieces.length > MAX_PENDING_LINES) this.flushCmPending(`${NO_HEADER} within ${MAX_PENDING_LINES} lines`);
+    if (this.cmPieces.length > MAX_PENDING_LINES || this.cmChars > MAX_PENDING_CHARS) this.flushCmPending(`${NO_HEADER} within ${MAX_PENDING_LINES} lines or ${MAX_PENDING_CHARS} characters`);
   }
 
   private addCmPiece(text: string, line: number, column: number): void {
     this.cmPieces.push({ text, line, column });
+    this.cmChars += text.length + 1;
     if (!this.cmOpen && text.includes(CMTRACE_OPEN)) this.cmOpen = true;
   }
 
@@ -138,6 +144,7 @@ export class RecordAssembler {
   private takeCmMessage(endLine: number): { message: string; line: number; column: number; damaged?: string } {
     const pieces = this.cmPieces;
     this.cmPieces = [];
+    this.cmChars = 0;
     this.cmOpen = false;
     // The usual record: one line that starts with "<![LOG[" and holds no other opening.
     if (pieces.length === 1 && pieces[0].text.startsWith(CMTRACE_OPEN) && pieces[0].text.lastIndexOf(CMTRACE_OPEN) === 0) {
@@ -167,6 +174,7 @@ export class RecordAssembler {
     if (!this.cmPieces.length) return;
     const pieces = this.cmPieces;
     this.cmPieces = [];
+    this.cmChars = 0;
     this.cmOpen = false;
     const first = pieces.findIndex((p) => p.text.trim());
     if (first < 0) return;
@@ -185,6 +193,7 @@ export class RecordAssembler {
     this.flushCmPending(`${NO_HEADER} before an SMS trace line`);
     const line = this.smsHeld.length ? this.smsHeld[0].line : n;
     this.smsHeld = [];
+    this.smsChars = 0;
     this.emit(fields, line, n);
     return true;
   }
@@ -196,6 +205,7 @@ export class RecordAssembler {
       this.emit(fields, piece.line, piece.line);
     }
     this.smsHeld = [];
+    this.smsChars = 0;
   }
 
   // ---- Timestamp-first formats --------------------------------------------------------------------
@@ -229,7 +239,7 @@ export class RecordAssembler {
     if (this.fileBias !== null) fields = withBias(fields, this.fileBias);
     this.flushSmsHeld();
     this.flushCmPending(`${NO_HEADER} before the next record`);
-    this.prefixed = { fields, line: n, column: Math.max(0, text.length - fields.message.length), endLine: n, more: [] };
+    this.prefixed = { fields, line: n, column: Math.max(0, text.length - fields.message.length), endLine: n, more: [], chars: text.length };
   }
 
   private flushPrefixed(): void {
@@ -245,13 +255,15 @@ export class RecordAssembler {
   private orphanLine(text: string, n: number): void {
     // MSI logs continue a record only on indented lines; "Property(S): ..." dumps are records of their own.
     const continues = this.fileFormat !== 'msi' || /^\s/.test(text);
-    if (this.prefixed && continues && this.prefixed.more.length < MAX_PENDING_LINES) {
+    if (this.prefixed && continues && this.prefixed.more.length < MAX_PENDING_LINES && this.prefixed.chars < MAX_PENDING_CHARS) {
       this.prefixed.more.push(text);
+      this.prefixed.chars += text.length + 1;
       this.prefixed.endLine = n;
       return;
     }
-    if (this.fileFormat === 'sms' && this.smsHeld.length < MAX_PENDING_LINES) {
+    if (this.fileFormat === 'sms' && this.smsHeld.length < MAX_PENDING_LINES && this.smsChars < MAX_PENDING_CHARS) {
       this.smsHeld.push({ text, line: n, column: 0 });
+      this.smsChars += text.length + 1;
       return;
     }
     if (this.fileFormat === 'cmtrace') return this.cmtraceLine(text, n);

@@ -3,6 +3,9 @@
 
 export type LineSink = (text: string, lineNumber: number) => void;
 
+/** Longer lines are passed on in pieces of this size (V8 strings end near 512 M characters). */
+export const MAX_LINE_CHARS = 32 * 1024 * 1024;
+
 export class LineSplitter {
   private carry = '';
   private lineNumber = 0;
@@ -45,6 +48,12 @@ export class LineSplitter {
       }
     }
     this.carry = text.slice(from);
+    // A line without end (binary junk, a runaway writer) would outgrow what a string can hold: hand it on
+    // in pieces that keep the line's number, so the rest of the file is still read.
+    if (this.carry.length > MAX_LINE_CHARS) {
+      this.sink(this.clean(this.carry), this.lineNumber + 1);
+      this.carry = '';
+    }
   }
 
   /** Flushes the last line (a file need not end with a line break). */
@@ -66,7 +75,11 @@ export class LineSplitter {
 
   private emit(raw: string): void {
     this.lineNumber++;
-    this.sink(this.chunkHasNul ? cleanLine(raw) : raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw, this.lineNumber);
+    this.sink(this.clean(raw), this.lineNumber);
+  }
+
+  private clean(raw: string): string {
+    return this.chunkHasNul ? cleanLine(raw) : raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
   }
 }
 
