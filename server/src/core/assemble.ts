@@ -261,12 +261,14 @@ export class RecordAssembler {
       this.prefixed.endLine = n;
       return;
     }
+    if (this.fileFormat === 'cmtrace') return this.cmtraceLine(text, n);
+    // Text left after a CMTrace header on an earlier line closes before this line's record, keeping line order.
+    this.flushCmPending(`${NO_HEADER} before the next record`);
     if (this.fileFormat === 'sms' && this.smsHeld.length < MAX_PENDING_LINES && this.smsChars < MAX_PENDING_CHARS) {
       this.smsHeld.push({ text, line: n, column: 0 });
       this.smsChars += text.length + 1;
       return;
     }
-    if (this.fileFormat === 'cmtrace') return this.cmtraceLine(text, n);
     this.flushPrefixed();
     const fields = plainFields(text);
     if (this.fileFormat === 'msi') fields.format = 'msi';
