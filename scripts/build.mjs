@@ -8,4 +8,6 @@ await Promise.all([
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'client/out/extension.js', external: ['vscode'] }),
   build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'server/out/server.js' }),
   build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'server/out/cli.js', banner: { js: '#!/usr/bin/env node' } }),
+  // The worker that parses files on other cores (core/parallel.ts finds it beside cli.js and server.js).
+  build({ ...common, entryPoints: ['server/src/core/parallel.ts'], outfile: 'server/out/parallel.js' }),
 ]);

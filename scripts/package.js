@@ -23,7 +23,7 @@ const ALLOWED = [
   /^NOTICE(\.md|\.txt)?$/i,
   /^icon\.png$/,
   /^client\/out\/extension\.js$/,
-  /^server\/out\/(server|cli)\.js$/,
+  /^server\/out\/(server|cli|parallel)\.js$/,
   /^syntaxes\/[^/]+\.json$/,
   /^language-configuration\.json$/,
   /^media\/.+$/,

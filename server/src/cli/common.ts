@@ -1,4 +1,6 @@
 import { listLogFiles } from '../core/files';
+import { parseFilesParallel } from '../core/parallel';
+import type { ParseResult } from '../core/parse';
 import { inertForTerminal } from '../core/text';
 import type { LogRecord } from '../core/record';
 import { toIsoUtc } from '../core/time';
@@ -53,4 +55,9 @@ export function recordLine(record: LogRecord, width = 160): string {
 
 export function write(line: string): void {
   process.stdout.write(line + '\n');
+}
+
+/** Parses every file, on all cores when there are several (worker threads; same records as one by one). */
+export function parseAll(files: string[]): Promise<ParseResult[]> {
+  return parseFilesParallel(files);
 }

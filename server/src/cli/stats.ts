@@ -1,9 +1,9 @@
 import { decodeMatch, findCodes } from '../core/decode/findCodes';
-import { parseFile, type ParseResult } from '../core/parse';
+import type { ParseResult } from '../core/parse';
 import type { LogRecord } from '../core/record';
 import { toIsoUtc } from '../core/time';
 import { inertForTerminal } from '../core/text';
-import { logFilesFrom, parseArgs, write } from './common';
+import { logFilesFrom, parseAll, parseArgs, write } from './common';
 
 type Counts = Record<string, number>;
 
@@ -66,8 +66,7 @@ export function computeStats(results: ParseResult[]): Stats {
 /** cmlogs stats FILE|DIR... [--json] */
 export async function runStats(argv: string[]): Promise<number> {
   const args = parseArgs(argv);
-  const results = [];
-  for (const file of logFilesFrom(args.positional)) results.push(await parseFile(file));
+  const results = await parseAll(logFilesFrom(args.positional));
   const stats = computeStats(results);
   if (args.flags.has('json')) write(JSON.stringify(stats, null, 2));
   else printStats(stats);

@@ -1,14 +1,12 @@
 import { normaliseGuid } from '../core/keys';
-import { parseFile } from '../core/parse';
 import { filterTimeline, mergeTimeline, recordKeys } from '../core/timeline';
 import { toIsoUtc } from '../core/time';
-import { logFilesFrom, parseArgs, recordJson, recordLine, write } from './common';
+import { logFilesFrom, parseAll, parseArgs, recordJson, recordLine, write } from './common';
 
 /** cmlogs timeline FILE|DIR... [--json] [--key GUID|KB] [--errors] */
 export async function runTimeline(argv: string[]): Promise<number> {
   const args = parseArgs(argv, ['key']);
-  const sources = [];
-  for (const file of logFilesFrom(args.positional)) sources.push(await parseFile(file));
+  const sources = await parseAll(logFilesFrom(args.positional));
   const key = args.values.get('key');
   const items = filterTimeline(mergeTimeline(sources), {
     key: key ? (/^kb\d+$/i.test(key) ? key.toUpperCase() : normaliseGuid(key)) : undefined,

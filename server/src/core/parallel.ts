@@ -13,7 +13,6 @@ import { existsSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { findKeys } from './keys';
 import { parseFile, type ParseOptions, type ParseResult } from './parse';
 import type { FormatId, LogRecord, Severity } from './record';
 
@@ -30,18 +29,6 @@ export interface ParallelOptions extends ParseOptions {
   onResult?: (result: ParseResult, index: number) => void;
   /** Overrides the worker script (a .js file, or a .ts file when tsx is installed). */
   workerEntry?: string;
-  /**
-   * Workers also find each file's keys (key → ascending record indices, as LogIndex.setFile builds them), so the
-   * calling thread need not run findKeys over every message; read them with postingsOf(result).
-   */
-  keys?: boolean;
-}
-
-const POSTINGS = new WeakMap<ParseResult, Map<string, number[]>>();
-
-/** The keys the workers found in a result of parseFilesParallel(..., { keys: true }), if any. */
-export function postingsOf(result: ParseResult): Map<string, number[]> | undefined {
-  return POSTINGS.get(result);
 }
 
 interface PackedBatch {
@@ -55,10 +42,10 @@ interface PackedBatch {
   ends: Uint32Array;
 }
 
-type ToWorker = { kind: 'parse'; job: number; file: string; options: ParseOptions; keys: boolean };
+type ToWorker = { kind: 'parse'; job: number; file: string; options: ParseOptions };
 type FromWorker =
   | { kind: 'batch'; job: number; batch: PackedBatch }
-  | { kind: 'done'; job: number; meta: Omit<ParseResult, 'records'>; postings?: Map<string, number[]> }
+  | { kind: 'done'; job: number; meta: Omit<ParseResult, 'records'> }
   | { kind: 'error'; job: number; message: string; code?: string };
 
 /** A sensible number of workers: one per core beyond the first, at least one, at most one per file. */
@@ -77,11 +64,11 @@ export function defaultWorkerCount(files: number): number {
  * file, or no worker script available, parses in-thread. A file that cannot be read rejects, as parseFile does.
  */
 export async function parseFilesParallel(files: string[], workers = defaultWorkerCount(files.length), options: ParallelOptions = {}): Promise<ParseResult[]> {
-  const { onResult, workerEntry, keys = false, ...parseOptions } = options;
+  const { onResult, workerEntry, ...parseOptions } = options;
   const count = Math.min(Math.floor(workers), files.length);
   const entry = count > 1 ? (workerEntry ?? findWorkerEntry()) : null;
   if (!entry) return parseSequential(files, parseOptions, onResult);
-  return new Pool(entry, count, files, parseOptions, keys, onResult).run();
+  return new Pool(entry, count, files, parseOptions, onResult).run();
 }
 
 async function parseSequential(files: string[], options: ParseOptions, onResult?: (r: ParseResult, i: number) => void): Promise<ParseResult[]> {
@@ -136,7 +123,6 @@ class Pool {
     private readonly size: number,
     private readonly files: string[],
     private readonly options: ParseOptions,
-    private readonly keys: boolean,
     private readonly onResult?: (r: ParseResult, i: number) => void,
   ) {
     this.results = new Array(files.length);
@@ -187,7 +173,7 @@ class Pool {
       return;
     }
     this.active.set(worker, { index, file: this.files[index], records: [] });
-    worker.postMessage({ kind: 'parse', job: index, file: this.files[index], options: this.options, keys: this.keys } satisfies ToWorker);
+    worker.postMessage({ kind: 'parse', job: index, file: this.files[index], options: this.options } satisfies ToWorker);
   }
 
   private onMessage(worker: Worker, m: FromWorker): void {
@@ -197,9 +183,7 @@ class Pool {
       unpack(m.batch, job.file, job.records);
     } else if (m.kind === 'done') {
       this.active.delete(worker);
-      const result: ParseResult = { ...m.meta, file: job.file, records: job.records };
-      if (m.postings) POSTINGS.set(result, m.postings);
-      this.complete(job.index, result);
+      this.complete(job.index, { ...m.meta, file: job.file, records: job.records });
       this.next(worker);
     } else {
       this.fail(Object.assign(new Error(m.message), m.code ? { code: m.code } : {}));
@@ -398,24 +382,10 @@ function runWorker(): void {
   const port = parentPort!;
   port.on('message', async (m: ToWorker) => {
     const packer = new Packer((batch, transfer) => port.postMessage({ kind: 'batch', job: m.job, batch } satisfies FromWorker, transfer));
-    // The same postings LogIndex.setFile builds: key → ascending indices of the records that mention it.
-    const postings = m.keys ? new Map<string, number[]>() : undefined;
-    let index = 0;
-    const onRecord = (r: LogRecord) => {
-      packer.add(r);
-      if (postings) {
-        for (const match of findKeys(r.message)) {
-          const list = postings.get(match.key);
-          if (!list) postings.set(match.key, [index]);
-          else if (list[list.length - 1] !== index) list.push(index);
-        }
-      }
-      index++;
-    };
     try {
-      const { records: _none, ...meta } = await parseFile(m.file, { ...m.options, onRecord });
+      const { records: _none, ...meta } = await parseFile(m.file, { ...m.options, onRecord: (r) => packer.add(r) });
       packer.send();
-      port.postMessage({ kind: 'done', job: m.job, meta, postings } satisfies FromWorker);
+      port.postMessage({ kind: 'done', job: m.job, meta } satisfies FromWorker);
     } catch (error) {
       const e = error as NodeJS.ErrnoException;
       port.postMessage({ kind: 'error', job: m.job, message: e?.message ?? String(error), code: e?.code } satisfies FromWorker);

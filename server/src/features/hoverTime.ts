@@ -10,8 +10,8 @@ import { biasToOffset, toIsoUtc } from '../core/time';
 export type TimeDisplay = 'utc' | 'logLocal' | 'machineLocal';
 export type HeaderPart = 'time' | 'thread' | 'component' | 'type' | 'other';
 
-const ATTRIBUTE = /(\w+)="[^"]*"/g;
-const SMS_PARTS = /<([^>]*)>/g;
+const ATTRIBUTE = /\b(\w+)="[^"]*"/g;
+const SMS_PARTS = /<([^<>]*)>/g;
 
 /** Which part of a record's non-message text the cursor is on. */
 export function headerPartAt(record: LogRecord, lineText: string, character: number): HeaderPart | undefined {

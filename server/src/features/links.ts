@@ -19,7 +19,7 @@ export function documentLinks(file: string, records: LogRecord[]): DocumentLink[
     const text = r.message;
     if (text.includes('http')) {
       URL.lastIndex = 0;
-      for (let m = URL.exec(text); m; m = URL.exec(text)) links.push({ range: messageRange(r, m.index, m.index + m[0].length), target: m[0].replace(/[.,;]+$/, '') });
+      for (let m = URL.exec(text); m; m = URL.exec(text)) links.push({ range: messageRange(r, m.index, m.index + m[0].length), target: withoutTrailingPunctuation(m[0]) });
     }
     if (text.includes(':\\')) {
       LOG_PATH.lastIndex = 0;
@@ -30,4 +30,11 @@ export function documentLinks(file: string, records: LogRecord[]): DocumentLink[
     }
   }
   return links;
+}
+
+/** "http://x/y." in a sentence: the final dots, commas and semicolons are not part of the address. */
+function withoutTrailingPunctuation(url: string): string {
+  let end = url.length;
+  while (end > 0 && ',.;'.includes(url[end - 1])) end--;
+  return url.slice(0, end);
 }

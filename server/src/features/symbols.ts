@@ -15,7 +15,6 @@ export interface Block {
 const WU_START = /^\*\s*START\s*\*\s*(.+)$/;
 const WU_END = /^\*\s*END\s*\*\s*(.+?)(?:\s+CallerId|,|$)/;
 // "==========[ ccmsetup started in process 476 ]==========", "***** Starting X *****"
-const BANNER = /^\s*(?:={5,}|\*{5,}|-{5,})\s*\[?\s*(\S.*?)\s*\]?\s*(?:={3,}|\*{3,}|-{3,})\s*$/;
 
 /** Blocks a reader thinks in: WindowsUpdate.log "* START * Finding updates" … "* END * Finding updates", banners. */
 export function findBlocks(records: LogRecord[]): Block[] {
@@ -25,7 +24,7 @@ export function findBlocks(records: LogRecord[]): Block[] {
     const text = r.message;
     const start = WU_START.exec(text);
     if (start) {
-      const name = start[1].replace(/\s+(?:CallerId|ClientId)\b.*$/, '').trim();
+      const name = start[1].replace(/\s(?:CallerId|ClientId)\b[^]*$/, '').trim();
       const block = { name: `START ${name}`, startLine: r.line, endLine: r.endLine };
       openByName.set(`${r.thread}:${name}`, block);
       blocks.push(block);
@@ -37,10 +36,27 @@ export function findBlocks(records: LogRecord[]): Block[] {
       if (block) block.endLine = r.endLine;
       continue;
     }
-    const banner = text.length < 300 ? BANNER.exec(text) : null;
-    if (banner) blocks.push({ name: banner[1], startLine: r.line, endLine: r.endLine });
+    const banner = text.length < 300 ? bannerTitle(text) : null;
+    if (banner) blocks.push({ name: banner, startLine: r.line, endLine: r.endLine });
   }
   return blocks;
+}
+
+/**
+ * The title of a banner line — "==========[ ccmsetup started in process 476 ]==========", "***** Starting X *****":
+ * a run of 5+ of one of = * - before, 3+ after. Read with loops: as a regular expression this backtracks badly.
+ */
+export function bannerTitle(line: string): string | null {
+  const text = line.trim();
+  const mark = text[0];
+  if (mark !== '=' && mark !== '*' && mark !== '-') return null;
+  let start = 0;
+  while (text[start] === mark) start++;
+  let end = text.length;
+  while (end > start && '=*-'.includes(text[end - 1])) end--;
+  if (start < 5 || text.length - end < 3) return null;
+  const title = text.slice(start, end).trim().replace(/^\[/, '').replace(/\]$/, '').trim();
+  return title ? title : null;
 }
 
 const MAX_ERRORS_PER_COMPONENT = 200;

@@ -8,7 +8,7 @@ import { fieldsFrom, parseThread, type RecordFields } from './fields';
 export const CMTRACE_OPEN = '<![LOG[';
 export const CMTRACE_HEADER = ']LOG]!><';
 
-const ATTRIBUTE = /(\w+)\s*=\s*"([^"]*)"/g;
+const ATTRIBUTE = /\b(\w+)\s*=\s*"([^"]*)"/g;
 
 /** Parses the attribute text between "]LOG]!><" and ">" and combines it with the message. */
 export function cmtraceFields(message: string, attributeText: string): RecordFields {

@@ -5,16 +5,17 @@ import { makeLogTime, monthFromName, type Clock } from '../time';
 import { fieldsFrom, parseThread, severityFromWords, type RecordFields } from './fields';
 
 // 2021-08-28<TAB>03:07:48:216<TAB> 648<TAB>13bc<TAB>Report<TAB>text   (local time, hex thread id)
-const WU_CLASSIC = /^(\d{4})-(\d{2})-(\d{2})\t(\d{2}):(\d{2}):(\d{2})[:.](\d{3})\t\s*(\d+)\t\s*([0-9a-fA-F]+)\t([^\t]*)\t?(.*)$/;
+const WU_CLASSIC = /^(\d{4})-(\d{2})-(\d{2})\t(\d{2}):(\d{2}):(\d{2})[:.](\d{3})\t\s*(\d+)\t\s*([0-9a-fA-F]+)\t([^\t]*)\t?(.*)$/s;
 // 2020/11/19 15:25:46.9997442 3304  9020  Agent           text   (Get-WindowsUpdateLog, local time)
-const WU_ETW = /^(\d{4})[/-](\d{2})[/-](\d{2}) (\d{2}):(\d{2}):(\d{2})\.(\d{1,7}) +(\d+) +(\d+) +(\S+) *(.*)$/;
+const WU_ETW = /^(\d{4})[/-](\d{2})[/-](\d{2}) (\d{2}):(\d{2}):(\d{2})\.(\d{1,7}) +(\d+) +(\d+) +(\S+) *(.*)$/s;
 // 2014-01-16 18:53:54.231 UTC Change w3wp.58 AdminDataAccess.StartSubscriptionManually text
+// The `s` flag: a U+2028/U+2029 inside a message must not make (.*)$ fail and backtrack.
 // (WSUS writes tabs between the columns; excerpts in documents show spaces: both are read)
-const WSUS = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})\.(\d{1,7})[ \t]+UTC[ \t]+(\S+)[ \t]+(\S+)[ \t]?(.*)$/;
+const WSUS = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})\.(\d{1,7})[ \t]+UTC[ \t]+(\S+)[ \t]+(\S+)[ \t]?(.*)$/s;
 // <01/16/14 13:53:52> text
-const SETUP_NUMERIC = /^<(\d{1,2})\/(\d{1,2})\/(\d{2}|\d{4}) (\d{1,2}):(\d{2}):(\d{2})>\s?(.*)$/;
+const SETUP_NUMERIC = /^<(\d{1,2})\/(\d{1,2})\/(\d{2}|\d{4}) (\d{1,2}):(\d{2}):(\d{2})>\s?(.*)$/s;
 // <Fri Dec  9 11:25:00 2022> text
-const SETUP_NAMED = /^<(?:Sun|Mon|Tue|Wed|Thu|Fri|Sat) ([A-Z][a-z]{2}) +(\d{1,2}) (\d{1,2}):(\d{2}):(\d{2}) (\d{4})>\s?(.*)$/;
+const SETUP_NAMED = /^<(?:Sun|Mon|Tue|Wed|Thu|Fri|Sat) ([A-Z][a-z]{2}) +(\d{1,2}) (\d{1,2}):(\d{2}):(\d{2}) (\d{4})>\s?(.*)$/s;
 
 export interface PrefixedFormat {
   id: FormatId;

@@ -12,7 +12,7 @@ export function smsFields(lineText: string, previousLines: string[]): RecordFiel
   if (at < 0) return null;
   const m = TRAILER.exec(lineText.slice(at));
   if (!m) return null;
-  const lastPart = lineText.slice(0, at).replace(/\s+$/, '');
+  const lastPart = lineText.slice(0, at).trimEnd();
   const message = previousLines.length ? previousLines.join('\n') + '\n' + lastPart : lastPart;
   const time = smsTime(m[2]);
   return fieldsFrom('sms', message, time, {

@@ -1,0 +1,527 @@
+// npm run bench — one run, every figure of issue #8, with ratios:
+//   floor      wc -l and grep -c ']LOG]!><time=' over the CMTrace logs (how fast the bytes can merely be read)
+//   ours       parse+index in one thread and on worker threads: time, MB/s, records/s, 100% of records,
+//              peak RSS, time to first record (each in a child process, so RSS is its own)
+//   hover      recordAt + keyAt + summarize at random positions of an index of >= 1M records: p50/p99
+//   timeline   mergeTimeline of every file
+//   lnav       the same CMTrace logs through lnav (Debian's lnav + bench/lnav/cmtrace.json), when installed
+// Results: a table on stdout and bench/out/results.json.
+//
+//   npm run bench [-- --quick] [--scale S] [--workers N] [--no-lnav] [--samples N] [--memory] [--out FILE]
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { LogIndex } from '../server/src/core/index';
+import { findKeys, keyAt } from '../server/src/core/keys';
+import { parseFilesParallel } from '../server/src/core/parallel';
+import { parseFile, type ParseResult } from '../server/src/core/parse';
+import { mergeTimeline } from '../server/src/core/timeline';
+import { ensureCorpus, Rng, type Manifest } from './generate';
+
+const OUT = join(__dirname, 'out');
+const MB = 1e6;
+
+// ---- Child: parse+index (and hover, timeline) in its own process ----------------------------------
+
+interface ChildConfig {
+  sets: Array<{ name: string; files: string[] }>;
+  workers: number;
+  hoverSamples: number;
+  /** Stop sampling hovers after this long (slow hovers would otherwise make the run take minutes). */
+  hoverBudgetMs: number;
+  minHoverRecords: number;
+  merge: boolean;
+  hotKeys: string[];
+  seed: number;
+}
+
+interface SetFigures {
+  name: string;
+  files: number;
+  bytes: number;
+  records: number;
+  ms: number;
+  /** Milliseconds from process start (Node + tsx startup included) to the set being parsed and indexed. */
+  wallMs: number;
+  maxRssKB: number;
+  firstRecordMs: number | null;
+  firstRecordSinceStartMs: number | null;
+  perFile: Record<string, number>;
+}
+
+interface ChildResult {
+  workers: number;
+  sets: SetFigures[];
+  maxRssKB: number;
+  hover?: HoverFigures;
+  merge?: { sources: number; records: number; ms: number; maxRssKB: number };
+}
+
+interface HoverFigures {
+  records: number;
+  files: number;
+  samples: number;
+  /** True when the time budget ended sampling before `hoverSamples`. */
+  truncated: boolean;
+  onKey: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  mean: number;
+  hotKey?: { key: string; occurrences: number; ms: number };
+}
+
+async function child(config: ChildConfig): Promise<void> {
+  const index = new LogIndex();
+  const all: ParseResult[] = [];
+  const sets: SetFigures[] = [];
+  for (const set of config.sets) {
+    const bytes = set.files.reduce((n, f) => n + statSize(f), 0);
+    let first: number | null = null;
+    const t0 = performance.now();
+    let results: ParseResult[];
+    if (config.workers <= 1) {
+      // In-thread, file after file, each indexed as soon as it is parsed (what the language server does).
+      results = [];
+      for (const file of set.files) {
+        const records: ParseResult['records'] = [];
+        const result = await parseFile(file, {
+          onRecord: (r) => {
+            if (first === null) first = performance.now();
+            records.push(r);
+          },
+        });
+        result.records = records;
+        index.setFile(result);
+        results.push(result);
+      }
+    } else {
+      // Workers parse; this thread rebuilds records and indexes each file as it completes.
+      results = await parseFilesParallel(set.files, config.workers, {
+        onResult: (r) => {
+          if (first === null) first = performance.now();
+          index.setFile(r);
+        },
+      });
+    }
+    const t1 = performance.now();
+    all.push(...results);
+    const perFile: Record<string, number> = {};
+    for (const r of results) perFile[r.file] = r.records.length;
+    sets.push({
+      name: set.name,
+      files: set.files.length,
+      bytes,
+      records: results.reduce((n, r) => n + r.records.length, 0),
+      ms: t1 - t0,
+      wallMs: t1,
+      maxRssKB: process.resourceUsage().maxRSS,
+      firstRecordMs: first === null ? null : (first as number) - t0,
+      firstRecordSinceStartMs: first,
+      perFile,
+    });
+  }
+  const out: ChildResult = { workers: config.workers, sets, maxRssKB: process.resourceUsage().maxRSS };
+  if (config.hoverSamples > 0) out.hover = hoverBench(index, all, config);
+  if (config.merge) {
+    const t0 = performance.now();
+    const items = mergeTimeline(all);
+    out.merge = { sources: all.length, records: items.length, ms: performance.now() - t0, maxRssKB: process.resourceUsage().maxRSS };
+  }
+  process.stdout.write('RESULT ' + JSON.stringify(out) + '\n');
+}
+
+function statSize(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
+/** The hover path: the record under the cursor, the key under the cursor, and where else that key occurs. */
+function hoverBench(index: LogIndex, results: ParseResult[], config: ChildConfig): HoverFigures {
+  // Grow the index to at least minHoverRecords by indexing copies of the files under other names.
+  for (let copy = 1; index.recordCount < config.minHoverRecords; copy++) {
+    for (const r of results) {
+      if (index.recordCount >= config.minHoverRecords) break;
+      index.setFile({ ...r, file: `${r.file}#copy${copy}` });
+    }
+  }
+  const names = index.fileNames();
+  const cumulative: number[] = [];
+  let total = 0;
+  for (const name of names) cumulative.push((total += index.file(name)!.records.length));
+  const rng = new Rng(config.seed);
+  const times: number[] = [];
+  let onKey = 0;
+  const deadline = performance.now() + config.hoverBudgetMs;
+  for (let i = 0; i < config.hoverSamples && performance.now() < deadline; i++) {
+    const pick = rng.int(total);
+    let lo = 0;
+    let hi = cumulative.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cumulative[mid] > pick) hi = mid;
+      else lo = mid + 1;
+    }
+    const file = names[lo];
+    const line = 1 + rng.int(Math.max(1, index.file(file)!.lineCount));
+    const t0 = performance.now();
+    const hit = index.recordAt(file, line);
+    let elapsed = performance.now() - t0;
+    if (hit) {
+      // Where the cursor is (not timed): half the time on a key of the message, otherwise anywhere in it.
+      const message = hit.record.message;
+      let offset = rng.int(message.length + 1);
+      if (rng.chance(0.5)) {
+        const keys = findKeys(message);
+        if (keys.length) offset = keys[rng.int(keys.length)].start + 1;
+      }
+      const t1 = performance.now();
+      const key = keyAt(message, offset);
+      if (key) {
+        onKey++;
+        index.summarize(key.key);
+      }
+      elapsed += performance.now() - t1;
+    }
+    times.push(elapsed);
+  }
+  const sorted = times.sort((a, b) => a - b);
+  const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+  const figures: HoverFigures = {
+    records: index.recordCount,
+    files: names.length,
+    samples: sorted.length,
+    truncated: sorted.length < config.hoverSamples,
+    onKey,
+    p50: q(0.5),
+    p90: q(0.9),
+    p99: q(0.99),
+    max: sorted[sorted.length - 1],
+    mean: sorted.reduce((a, b) => a + b, 0) / sorted.length,
+  };
+  // The worst realistic hover: the GUID that occurs most (the update source every scan mentions).
+  const hot = config.hotKeys.map((key) => ({ key, occurrences: index.occurrences(key).length })).sort((a, b) => b.occurrences - a.occurrences)[0];
+  if (hot && hot.occurrences) {
+    const runs: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      const t0 = performance.now();
+      index.summarize(hot.key);
+      runs.push(performance.now() - t0);
+    }
+    figures.hotKey = { ...hot, ms: runs.sort((a, b) => a - b)[3] };
+  }
+  return figures;
+}
+
+// ---- Parent -------------------------------------------------------------------------------------
+
+interface Options {
+  quick: boolean;
+  scale: number;
+  workers: number;
+  lnav: boolean;
+  samples: number;
+  memory: boolean;
+  out: string;
+  repeat: number;
+}
+
+function parseOptions(argv: string[]): Options {
+  const o: Options = { quick: false, scale: 1, workers: 2, lnav: true, samples: 20000, memory: false, out: '', repeat: 1 };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--quick') o.quick = true;
+    else if (a === '--scale') o.scale = Number(argv[++i]);
+    else if (a === '--workers') o.workers = Number(argv[++i]);
+    else if (a === '--no-lnav') o.lnav = false;
+    else if (a === '--samples') o.samples = Number(argv[++i]);
+    else if (a === '--memory') o.memory = true;
+    else if (a === '--out') o.out = resolve(argv[++i]);
+    else if (a === '--repeat') o.repeat = Number(argv[++i]);
+    else if (a === '--help' || a === '-h') {
+      process.stdout.write('usage: npm run bench -- [--quick] [--scale S] [--workers N] [--no-lnav] [--samples N] [--repeat N] [--memory] [--out FILE]\n');
+      process.exit(0);
+    } else throw new Error(`unknown option ${a}`);
+  }
+  if (o.quick) {
+    if (!argv.includes('--scale')) o.scale = 0.1;
+    if (!argv.includes('--samples')) o.samples = 5000;
+  }
+  if (!(o.scale > 0) || !(o.workers >= 0) || !(o.samples >= 0) || !(o.repeat >= 1)) throw new Error('--scale must be > 0, --workers and --samples >= 0, --repeat >= 1');
+  o.out ||= join(OUT, o.quick ? 'results-quick.json' : 'results.json');
+  return o;
+}
+
+const log = (s = '') => process.stderr.write(s + '\n');
+
+/** Best of `repeat` runs of a child (by the CMTrace set's parse time); other machine load only makes runs slower. */
+function bestChild(config: ChildConfig, repeat: number): { result: ChildResult; wallMs: number } {
+  // Hover and timeline are measured in the first run only; they are kept whichever run is best.
+  const first = runChild(config);
+  let best = first;
+  for (let i = 1; i < repeat; i++) {
+    const run = runChild({ ...config, hoverSamples: 0, merge: false });
+    if (run.result.sets[0].ms < best.result.sets[0].ms) best = run;
+  }
+  return best === first ? first : { result: { ...best.result, hover: first.result.hover, merge: first.result.merge }, wallMs: best.wallMs };
+}
+
+function runChild(config: ChildConfig): { result: ChildResult; wallMs: number } {
+  const t0 = performance.now();
+  const run = spawnSync(process.execPath, [...process.execArgv, __filename, '--child', JSON.stringify(config)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 64 * MB,
+    encoding: 'utf8',
+    timeout: 20 * 60_000,
+  });
+  const wallMs = performance.now() - t0;
+  const line = (run.stdout ?? '').split('\n').find((l) => l.startsWith('RESULT '));
+  if (!line) throw new Error(`benchmark child failed (status ${run.status}, signal ${run.signal}${run.error ? ', ' + run.error.message : ''})`);
+  return { result: JSON.parse(line.slice(7)) as ChildResult, wallMs };
+}
+
+interface Timed {
+  command: string;
+  ms: number;
+  output: string;
+  maxRssKB: number | null;
+  ok: boolean;
+}
+
+/** Runs a command (best of `repeat` by wall time); peak RSS from /usr/bin/time when it exists. */
+function timed(cmd: string, args: string[], opts: { repeat?: number; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Timed {
+  const useTime = existsSync('/usr/bin/time');
+  const rssFile = join(OUT, '.time-rss');
+  let best: Timed | null = null;
+  for (let i = 0; i < (opts.repeat ?? 1); i++) {
+    rmSync(rssFile, { force: true });
+    const [exe, argv] = useTime ? ['/usr/bin/time', ['-f', '%M', '-o', rssFile, cmd, ...args]] : [cmd, args];
+    const t0 = performance.now();
+    const run = spawnSync(exe, argv, { encoding: 'utf8', maxBuffer: 64 * MB, env: opts.env ?? process.env, timeout: opts.timeoutMs ?? 10 * 60_000 });
+    const ms = performance.now() - t0;
+    let maxRssKB: number | null = null;
+    if (useTime && existsSync(rssFile)) maxRssKB = Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()) || null;
+    const result: Timed = { command: [cmd, ...args.map((a) => (a.length > 60 ? '…' : a))].join(' '), ms, output: run.stdout ?? '', maxRssKB, ok: !run.error && run.status !== null };
+    if (!best || ms < best.ms) best = result;
+  }
+  return best!;
+}
+
+function available(cmd: string, args: string[]): string | null {
+  const run = spawnSync(cmd, args, { encoding: 'utf8' });
+  if (run.error || run.status !== 0) return null;
+  return (run.stdout || run.stderr).trim().split('\n')[0];
+}
+
+interface LnavFigures {
+  version: string;
+  ms: number;
+  records: number;
+  maxRssKB: number | null;
+  command: string;
+}
+
+function runLnav(files: string[], repeat: number): LnavFigures | { notInstalled: true } | { failed: string } {
+  const version = available('lnav', ['-V']);
+  if (!version) return { notInstalled: true };
+  const config = join(OUT, 'lnav', 'config');
+  const home = join(OUT, 'lnav', 'home');
+  rmSync(join(OUT, 'lnav'), { recursive: true, force: true });
+  mkdirSync(join(config, 'formats', 'cmtrace'), { recursive: true });
+  mkdirSync(home, { recursive: true });
+  copyFileSync(join(__dirname, 'lnav', 'cmtrace.json'), join(config, 'formats', 'cmtrace', 'cmtrace.json'));
+  // -N: no default syslog; -n: headless; -I: our format; the query runs once every file is loaded and indexed.
+  const run = timed('lnav', ['-N', '-n', '-I', config, '-c', ';SELECT count(*) AS n FROM cmtrace_log', ...files], { repeat, env: { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config') } });
+  const numbers = run.output.split('\n').map((l) => l.trim()).filter((l) => /^\d+$/.test(l));
+  if (!run.ok || !numbers.length) return { failed: `lnav printed no count: ${run.output.slice(0, 200)}` };
+  return { version, ms: run.ms, records: Number(numbers[numbers.length - 1]), maxRssKB: run.maxRssKB, command: `HOME=${home} lnav -N -n -I ${config} -c ';SELECT count(*) AS n FROM cmtrace_log' ${files.length} files` };
+}
+
+const fmt = {
+  s: (ms: number) => (ms < 1000 ? `${ms.toFixed(0)} ms` : `${(ms / 1000).toFixed(2)} s`),
+  n: (n: number) => Math.round(n).toLocaleString('en-US'),
+  mb: (kb: number | null) => (kb === null ? '-' : `${(kb / 1024).toFixed(0)} MB`),
+  x: (r: number | null) => (r === null || !Number.isFinite(r) ? '-' : r >= 10 ? `${r.toFixed(0)}x` : r >= 0.1 ? `${r.toFixed(2)}x` : `${r.toFixed(3)}x`),
+  ms3: (ms: number) => (ms < 1 ? `${(ms * 1000).toFixed(0)} µs` : `${ms.toFixed(2)} ms`),
+};
+
+function row(cols: string[], widths: number[]): string {
+  return cols.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+}
+
+async function parent(o: Options): Promise<void> {
+  mkdirSync(OUT, { recursive: true });
+  const dir = join(OUT, o.quick || o.scale !== 1 ? `corpus-${o.scale}` : 'corpus');
+  const started = performance.now();
+  const loadBefore = loadavg();
+  const cpu = cpus();
+  log(`machine: ${cpu.length} cores (${cpu[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(0)} GB, Node ${process.version}`);
+  log(`corpus: ${dir}`);
+  const gen = ensureCorpus(dir, { scale: o.scale, log: (s) => log(s) });
+  const m: Manifest = gen.manifest;
+  log(gen.generated ? `  generated in ${gen.seconds.toFixed(1)} s` : '  up to date (delete it or change --scale to regenerate)');
+  const cmFiles = m.files.filter((f) => f.format === 'cmtrace').map((f) => join(dir, f.path));
+  const otherFiles = m.files.filter((f) => f.format !== 'cmtrace').map((f) => join(dir, f.path));
+  const otherBytes = m.bytes - m.cmtraceBytes;
+  const otherRecords = m.records - m.cmtraceRecords;
+  log(`  ${m.files.length} files, ${(m.bytes / MB).toFixed(1)} MB, ${fmt.n(m.records)} records; CMTrace ${cmFiles.length} files, ${(m.cmtraceBytes / MB).toFixed(1)} MB, ${fmt.n(m.cmtraceRecords)} records (${fmt.n(m.files.filter((f) => f.format === 'cmtrace').reduce((n, f) => n + f.multiLine, 0))} multi-line)`);
+
+  // Everything below reads from the page cache: read every file once first.
+  let t = performance.now();
+  for (const f of [...cmFiles, ...otherFiles]) readFileSync(f);
+  log(`page cache warmed (${fmt.s(performance.now() - t)})`);
+
+  // (1) Floor.
+  log('floor: wc -l, grep -c ...');
+  const wc = available('wc', ['--version']) !== null ? timed('wc', ['-l', ...cmFiles], { repeat: 3 }) : null;
+  const grep = available('grep', ['--version']) !== null ? timed('grep', ['-F', '-c', ']LOG]!><time=', ...cmFiles], { repeat: 3, env: { ...process.env, LC_ALL: 'C' } }) : null;
+  const grepCount = grep ? grep.output.split('\n').reduce((n, l) => n + (Number(l.slice(l.lastIndexOf(':') + 1)) || 0), 0) : null;
+  const wcLines = wc ? Number(wc.output.trim().split('\n').pop()!.trim().split(/\s+/)[0]) : null;
+
+  // (2) Ours, one thread (then hover and timeline in the same process, after the parse figures are taken).
+  const sets = [
+    { name: 'cmtrace', files: cmFiles },
+    { name: 'other', files: otherFiles },
+  ];
+  log('ours: parse+index in one thread, then hover and timeline ...');
+  const single = bestChild({ sets, workers: 0, hoverSamples: o.samples, hoverBudgetMs: o.quick ? 10_000 : 30_000, minHoverRecords: 1_000_000, merge: true, hotKeys: m.hotKeys, seed: m.seed }, o.repeat);
+  // (3) Ours on worker threads.
+  let parallel: { result: ChildResult; wallMs: number } | null = null;
+  if (o.workers >= 2) {
+    log(`ours: parse+index on ${o.workers} worker threads ...`);
+    parallel = bestChild({ sets, workers: o.workers, hoverSamples: 0, hoverBudgetMs: 0, minHoverRecords: 0, merge: false, hotKeys: [], seed: m.seed }, o.repeat);
+  }
+  // (4) lnav.
+  let lnav: ReturnType<typeof runLnav> | { skipped: true } = { skipped: true };
+  if (o.lnav) {
+    log('lnav: same CMTrace files ...');
+    lnav = runLnav(cmFiles, o.repeat);
+  }
+
+  // ---- Checks and ratios ----
+  const expectedPerFile = new Map(m.files.map((f) => [join(dir, f.path), f.records]));
+  const complete = (r: ChildResult) => r.sets.every((s) => Object.entries(s.perFile).every(([file, n]) => expectedPerFile.get(file) === n));
+  const cm = (r: ChildResult) => r.sets.find((s) => s.name === 'cmtrace')!;
+  const oth = (r: ChildResult) => r.sets.find((s) => s.name === 'other')!;
+  const mbps = (bytes: number, ms: number) => bytes / MB / (ms / 1000);
+  const best = parallel && cm(parallel.result).ms < cm(single.result).ms ? parallel.result : single.result;
+  const bestCm = cm(best);
+  const lnavOk = 'version' in lnav ? lnav : null;
+  const grepMbps = grep ? mbps(m.cmtraceBytes, grep.ms) : null;
+  const wcMbps = wc ? mbps(m.cmtraceBytes, wc.ms) : null;
+  const lnavMbps = lnavOk ? mbps(m.cmtraceBytes, lnavOk.ms) : null;
+  // Against lnav, our time counts from process start (Node startup included), as lnav's does.
+  const oursWallMbps = (r: ChildResult) => mbps(m.cmtraceBytes, cm(r).wallMs);
+  const ratios = {
+    singleVsGrep: grepMbps ? mbps(m.cmtraceBytes, cm(single.result).ms) / grepMbps : null,
+    bestVsGrep: grepMbps ? mbps(m.cmtraceBytes, bestCm.ms) / grepMbps : null,
+    singleVsLnav: lnavMbps ? oursWallMbps(single.result) / lnavMbps : null,
+    parallelVsLnav: lnavMbps && parallel ? oursWallMbps(parallel.result) / lnavMbps : null,
+    parallelVsSingle: parallel ? cm(single.result).ms / cm(parallel.result).ms : null,
+    lnavRecordShare: lnavOk ? lnavOk.records / m.cmtraceRecords : null,
+    bestRssVsCorpus: bestCm.maxRssKB * 1024 / m.cmtraceBytes,
+    singleRssVsCorpus: cm(single.result).maxRssKB * 1024 / m.cmtraceBytes,
+    parallelRssVsCorpus: parallel ? (cm(parallel.result).maxRssKB * 1024) / m.cmtraceBytes : null,
+    rssVsLnav: lnavOk?.maxRssKB ? bestCm.maxRssKB / lnavOk.maxRssKB : null,
+  };
+  const hover = single.result.hover;
+  const bestVsLnav = Math.max(ratios.singleVsLnav ?? 0, ratios.parallelVsLnav ?? 0);
+  const targets = {
+    'parse+index >= 2x lnav throughput': lnavOk ? { pass: bestVsLnav >= 2, value: `${fmt.x(bestVsLnav)}` } : { pass: null, value: 'notInstalled' in lnav ? 'lnav not installed' : 'lnav not measured' },
+    '100% of records': { pass: complete(single.result) && (!parallel || complete(parallel.result)), value: `${fmt.n(bestCm.records)} of ${fmt.n(m.cmtraceRecords)} CMTrace, ${fmt.n(oth(best).records)} of ${fmt.n(otherRecords)} other` },
+    'peak RSS <= corpus size': { pass: ratios.bestRssVsCorpus <= 1, value: `${fmt.mb(bestCm.maxRssKB)} for ${(m.cmtraceBytes / MB).toFixed(0)} MB (${fmt.x(ratios.bestRssVsCorpus)})` },
+    'hover p99 < 5 ms': hover ? { pass: hover.p99 < 5, value: fmt.ms3(hover.p99) } : { pass: null, value: 'not measured' },
+  };
+
+  // ---- Table ----
+  const W = [40, 9, 9, 11, 18, 9, 9, 9];
+  const out: string[] = [];
+  out.push('');
+  const loadAfter = loadavg();
+  out.push(`ConfigMgr Logs benchmark: ${cpu.length} cores (${cpu[0]?.model.trim() ?? '?'}), Node ${process.version}; load average ${loadBefore[0].toFixed(2)} before, ${loadAfter[0].toFixed(2)} after${o.repeat > 1 ? `; best of ${o.repeat}` : ''}`);
+  out.push(`corpus: ${m.files.length} files, ${(m.bytes / MB).toFixed(1)} MB; CMTrace ${cmFiles.length} files, ${(m.cmtraceBytes / MB).toFixed(1)} MB, ${fmt.n(m.cmtraceRecords)} records (seed ${m.seed}, scale ${m.scale})`);
+  out.push('');
+  out.push(row(['CMTrace logs', 'time', 'MB/s', 'records/s', 'records', 'peak RSS', 'vs grep', 'vs lnav'], W));
+  out.push(row(['-'.repeat(W[0]), ...W.slice(1).map((w) => '-'.repeat(w))], W));
+  if (wc) out.push(row(['floor: wc -l', fmt.s(wc.ms), wcMbps!.toFixed(0), '', `${fmt.n(wcLines ?? 0)} lines`, fmt.mb(wc.maxRssKB), '', ''], W));
+  if (grep) out.push(row(["floor: grep -F -c ']LOG]!><time='", fmt.s(grep.ms), grepMbps!.toFixed(0), '', fmt.n(grepCount ?? 0), fmt.mb(grep.maxRssKB), '1x', ''], W));
+  const oursRow = (label: string, r: ChildResult, vsLnav: number | null) => {
+    const s = cm(r);
+    const share = `${fmt.n(s.records)} (${((100 * s.records) / m.cmtraceRecords).toFixed(1)}%)`;
+    return row([label, fmt.s(s.ms), mbps(s.bytes, s.ms).toFixed(1), fmt.n(s.records / (s.ms / 1000)), share, fmt.mb(s.maxRssKB), grepMbps ? fmt.x(mbps(s.bytes, s.ms) / grepMbps) : '-', fmt.x(vsLnav)], W);
+  };
+  out.push(oursRow('ours: parse+index, 1 thread', single.result, ratios.singleVsLnav));
+  if (parallel) out.push(oursRow(`ours: parse+index, ${o.workers} worker threads`, parallel.result, ratios.parallelVsLnav));
+  if (lnavOk) out.push(row([`${lnavOk.version} (bench/lnav/cmtrace.json)`, fmt.s(lnavOk.ms), lnavMbps!.toFixed(1), fmt.n(lnavOk.records / (lnavOk.ms / 1000)), `${fmt.n(lnavOk.records)} (${(100 * ratios.lnavRecordShare!).toFixed(1)}%)`, fmt.mb(lnavOk.maxRssKB), grepMbps ? fmt.x(lnavMbps! / grepMbps) : '-', '1x'], W));
+  else out.push(row(['lnav', 'notInstalled' in lnav ? 'not installed' : 'skipped' in lnav ? 'skipped (--no-lnav)' : 'failed' in lnav ? `failed: ${lnav.failed.slice(0, 60)}` : '', '', '', '', '', '', ''], W));
+  out.push('');
+  out.push(`vs grep: our MB/s over grep's (parse time in-process). vs lnav: our MB/s over lnav's, both timed from process start (ours ${fmt.s(cm(single.result).wallMs)} / ${parallel ? fmt.s(cm(parallel.result).wallMs) : '-'} incl. Node+tsx start).`);
+  const o1 = oth(single.result);
+  out.push(`other formats (SMS trace, WindowsUpdate.log x2, WSUS): ${(otherBytes / MB).toFixed(1)} MB, ${fmt.n(o1.records)}/${fmt.n(otherRecords)} records in ${fmt.s(o1.ms)} (${mbps(o1.bytes, o1.ms).toFixed(1)} MB/s) in one thread${parallel ? `, ${fmt.s(oth(parallel.result).ms)} on ${o.workers} workers` : ''}`);
+  const first = cm(single.result);
+  out.push(`time to first record: ${first.firstRecordMs !== null ? fmt.ms3(first.firstRecordMs) : '-'} after the parse starts, ${first.firstRecordSinceStartMs !== null ? fmt.s(first.firstRecordSinceStartMs) : '-'} after process start (Node + tsx compile)${parallel && cm(parallel.result).firstRecordMs !== null ? `; on workers, first whole file indexed after ${fmt.s(cm(parallel.result).firstRecordMs!)}` : ''}`);
+  if (parallel) out.push(`${o.workers} worker threads: ${fmt.x(ratios.parallelVsSingle)} the throughput of one thread (worker startup included); peak RSS ${fmt.mb(cm(parallel.result).maxRssKB)} vs ${fmt.mb(cm(single.result).maxRssKB)}`);
+  if (hover) {
+    out.push(`hover (recordAt + keyAt + summarize) on ${fmt.n(hover.records)} records in ${hover.files} files, ${fmt.n(hover.samples)} random positions${hover.truncated ? ' (time budget reached)' : ''} (${fmt.n(hover.onKey)} on a key): p50 ${fmt.ms3(hover.p50)}, p90 ${fmt.ms3(hover.p90)}, p99 ${fmt.ms3(hover.p99)}, max ${fmt.ms3(hover.max)}`);
+    if (hover.hotKey) out.push(`  hottest key ${hover.hotKey.key} (${fmt.n(hover.hotKey.occurrences)} occurrences): summarize ${fmt.ms3(hover.hotKey.ms)}`);
+  }
+  const mg = single.result.merge;
+  if (mg) out.push(`timeline: mergeTimeline of ${mg.sources} files, ${fmt.n(mg.records)} records: ${fmt.s(mg.ms)}`);
+  out.push('');
+  out.push('targets:');
+  for (const [name, tgt] of Object.entries(targets)) out.push(`  ${tgt.pass === null ? 'n/a ' : tgt.pass ? 'PASS' : 'FAIL'}  ${name}: ${tgt.value}`);
+
+  let memory: unknown = null;
+  if (o.memory) {
+    log('memory: 1 GB streaming (bench/memory.ts) ...');
+    // The bounded cases only (1 GB realistic, unclosed, idle); npm run bench:memory also runs the pathological ones.
+    const run = spawnSync(process.execPath, [...process.execArgv, join(__dirname, 'memory.ts'), '--json', '--only', 'realistic,unclosed,idle'], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 16 * MB });
+    const line = (run.stdout ?? '').split('\n').find((l) => l.startsWith('RESULT '));
+    memory = line ? JSON.parse(line.slice(7)) : { failed: `status ${run.status}` };
+    out.push('');
+    const cases = (memory as { cases?: Array<{ name: string; bytes: number; outcome: string; maxRssMB: number | null; seconds: number; records?: number }> }).cases ?? [];
+    out.push('memory (bench/memory.ts, parseFile streaming with records dropped):');
+    for (const c of cases) out.push(`  ${c.name.padEnd(10)} ${c.bytes ? `${(c.bytes / MB).toFixed(0)} MB`.padStart(8) : '       -'}  ${c.outcome.padEnd(8)} peak RSS ${c.maxRssMB ?? '-'} MB  ${c.seconds.toFixed(1)} s${c.records !== undefined ? `  ${fmt.n(c.records)} records` : ''}`);
+  }
+  out.push('');
+  out.push(`total bench time ${fmt.s(performance.now() - started)}; results: ${o.out}`);
+  process.stdout.write(out.join('\n') + '\n');
+
+  const results = {
+    date: new Date().toISOString(),
+    machine: { cores: cpu.length, model: cpu[0]?.model.trim() ?? null, memoryGB: Math.round(totalmem() / 2 ** 30), node: process.version, loadBefore, loadAfter, repeat: o.repeat },
+    corpus: { dir, seed: m.seed, scale: m.scale, files: m.files.length, bytes: m.bytes, records: m.records, cmtraceFiles: cmFiles.length, cmtraceBytes: m.cmtraceBytes, cmtraceRecords: m.cmtraceRecords, generatedSeconds: gen.generated ? gen.seconds : null },
+    floor: {
+      wc: wc && { ms: wc.ms, mbps: wcMbps, lines: wcLines, maxRssKB: wc.maxRssKB },
+      grep: grep && { ms: grep.ms, mbps: grepMbps, count: grepCount, maxRssKB: grep.maxRssKB },
+    },
+    ours: {
+      single: { ...single.result, hover: undefined, merge: undefined, processMs: single.wallMs },
+      parallel: parallel && { ...parallel.result, processMs: parallel.wallMs },
+    },
+    hover: hover ?? null,
+    timeline: mg ?? null,
+    lnav,
+    ratios,
+    targets,
+    memory,
+  };
+  for (const s of [...results.ours.single.sets, ...(results.ours.parallel?.sets ?? [])]) s.perFile = Object.fromEntries(Object.entries(s.perFile).map(([k, v]) => [basename(k), v]));
+  writeFileSync(o.out, JSON.stringify(results, null, 2));
+}
+
+async function main(argv: string[]): Promise<void> {
+  const at = argv.indexOf('--child');
+  if (at >= 0) return child(JSON.parse(argv[at + 1]) as ChildConfig);
+  return parent(parseOptions(argv));
+}
+
+main(process.argv.slice(2)).catch((error) => {
+  process.stderr.write(`bench: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exitCode = 1;
+});
