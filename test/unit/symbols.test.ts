@@ -24,3 +24,14 @@ test('WindowsUpdate.log START/END blocks', () => {
   const etw = parseText('2020/11/19 15:25:40.000 3304  9020  Agent           * START * Finding updates CallerId = Update;ScanForUpdates  Id = 5618\n2020/11/19 15:25:46.999 3304  9020  Agent           * END * Finding updates CallerId = Update;ScanForUpdates, Id = 5618, Exit code = 0x00000000').records;
   assert.deepEqual(findBlocks(etw), [{ name: 'START Finding updates', startLine: 1, endLine: 2 }]);
 });
+
+test('XML in a hover is fenced so that log text cannot close the fence', async () => {
+  const { markdownFence } = await import('../../server/src/core/text');
+  const hostile = '<a>```\n[x](command:workbench.action.terminal.new)\n````</a>\u001b[31m';
+  const out = markdownFence(hostile, 'xml');
+  const fence = out.split('\n', 1)[0].replace('xml', '');
+  assert.ok(fence.length >= 5 && /^`+$/.test(fence));
+  assert.ok(out.endsWith('\n' + fence));
+  assert.equal(out.slice(fence.length + 4, -fence.length - 1).includes(fence), false); // the body never holds the fence
+  assert.ok(!out.includes('\u001b'));
+});
