@@ -108,6 +108,16 @@ class TimelinePanel {
     if (current === this) current = undefined;
   }
 
+  /** One page to the webview as a packed chunk; returns the offset after it. */
+  private async sendRows(encoder: ChunkEncoder, generation: number, page: TimelinePage, offset: number): Promise<number> {
+    const chunk = encoder.encode(page.rows, offset);
+    for (const f of chunk.addFiles) this.knownUris.add(f.uri);
+    await this.post({ type: 'rows', generation, chunk });
+    this.loaded.count = offset + page.rows.length;
+    this.loaded.last = page.rows[page.rows.length - 1];
+    return this.loaded.count;
+  }
+
   private post(message: ExtensionMessage): Thenable<boolean> {
     return this.panel.webview.postMessage(message);
   }
@@ -173,14 +183,7 @@ class TimelinePanel {
     let offset = 0;
     for (;;) {
       if (page.total !== first.total) return true;
-      if (page.rows.length) {
-        const chunk = encoder.encode(page.rows, offset);
-        for (const f of chunk.addFiles) this.knownUris.add(f.uri);
-        await this.post({ type: 'rows', generation, chunk });
-        offset += page.rows.length;
-        this.loaded.count = offset;
-        this.loaded.last = page.rows[page.rows.length - 1];
-      }
+      if (page.rows.length) offset = await this.sendRows(encoder, generation, page, offset);
       if (!page.rows.length || offset >= page.total || offset >= MAX_ROWS) break;
       page = await this.request(offset, Math.min(PAGE, MAX_ROWS - offset));
       if (generation !== this.generation) return false;
@@ -231,12 +234,7 @@ class TimelinePanel {
       const page = await this.request(offset, Math.min(PAGE, MAX_ROWS - offset));
       if (generation !== this.generation) return;
       if (!page.rows.length) break;
-      const chunk = encoder.encode(page.rows, offset);
-      for (const f of chunk.addFiles) this.knownUris.add(f.uri);
-      await this.post({ type: 'rows', generation, chunk });
-      offset += page.rows.length;
-      this.loaded.count = offset;
-      this.loaded.last = page.rows[page.rows.length - 1];
+      offset = await this.sendRows(encoder, generation, page, offset);
       total = page.total;
     }
     this.loaded.total = total;
