@@ -16,6 +16,7 @@ import { LogIndex } from '../server/src/core/index';
 import { findKeys, keyAt } from '../server/src/core/keys';
 import { parseFilesParallel } from '../server/src/core/parallel';
 import { parseFile, type ParseResult } from '../server/src/core/parse';
+import { RecordTable } from '../server/src/core/table';
 import { mergeTimeline } from '../server/src/core/timeline';
 import { ensureCorpus, Rng, type Manifest } from './generate';
 
@@ -86,7 +87,7 @@ async function child(config: ChildConfig): Promise<void> {
       // In-thread, file after file, each indexed as soon as it is parsed (what the language server does).
       results = [];
       for (const file of set.files) {
-        const records: ParseResult['records'] = [];
+        const records = new RecordTable(file);
         const result = await parseFile(file, {
           onRecord: (r) => {
             if (first === null) first = performance.now();

@@ -13,6 +13,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { formatLookup, lookup } from './core/decode/lookup';
 import { diagnose } from './core/diagnose/index';
+import { RecordTable } from './core/table';
 import { diagnosisDiagnostics, diagnosisReport } from './features/diagnose';
 import { documentDiagnostics, type DiagnosticsSettings } from './features/diagnostics';
 import { hover, type HoverSettings } from './features/hover';
@@ -173,7 +174,7 @@ function watchFolder(folder: string): void {
 
 // ---- Features -------------------------------------------------------------------------------------
 
-const recordsOf = (uri: string) => workspace.index.file(uriToPath(uri))?.records ?? [];
+const recordsOf = (uri: string) => workspace.index.file(uriToPath(uri))?.records ?? new RecordTable(uriToPath(uri));
 
 connection.onHover(({ textDocument, position }) => {
   const doc = documents.get(textDocument.uri);

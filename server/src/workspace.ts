@@ -48,8 +48,7 @@ export class LogWorkspace {
 
   private applyChange(file: string, source: LiveFile | LiveText, change: LiveChange): void {
     if (change.kind === 'appended') {
-      this.index.truncateFile(file, change.keep);
-      this.index.appendRecords(file, source.records().slice(change.keep));
+      this.index.recordsChanged(file, change.keep);
     } else if (change.kind === 'rewritten') this.index.setFile(source.result());
   }
 

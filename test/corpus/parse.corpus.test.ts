@@ -56,7 +56,7 @@ test('CAS.log: first record, an error record, last record, exact fields', async 
   const { records, format, encoding } = await parsed(at('configmgr__iOS-CMLogTracer', 'CAS.log'));
   assert.equal(format, 'cmtrace');
   assert.equal(encoding, 'utf-8');
-  const first = records[0];
+  const first = records.get(0);
   assert.equal(first.message, 'Requesting content Content_b2475630-fcec-493a-93c0-084fb7faf172.1, size(KB) 23712, under context System with priority Medium');
   assert.equal(first.component, 'ContentAccess');
   assert.equal(first.thread, 9016);
@@ -65,7 +65,7 @@ test('CAS.log: first record, an error record, last record, exact fields', async 
   const error = records.find((r) => r.line === 16)!;
   assert.equal(error.severity, 'error');
   assert.equal(error.message, 'Error: DeleteDirectory:- Failed to delete Directory C:\\Windows\\ccmcache\\1.BCWork with Error 0x00000002.');
-  const last = records[records.length - 1];
+  const last = records.get(records.length - 1);
   assert.equal(last.message, 'Saved Content ID Mapping Content_20940728-84a4-40ca-9ad0-e82975c5f354.1, C:\\Windows\\ccmcache\\3');
   assert.equal(new Date(last.utc!).toISOString(), '2013-10-11T15:54:38.873Z');
 });
@@ -88,7 +88,7 @@ test('smsts.log: five records whose start another writer overwrote are kept and 
 test('fspmgr.log (SMS trace, bias +360): last record', async () => {
   const { records, format } = await parsed(at('dustinestes__MECM_Toolkit', 'fspmgr.log'));
   assert.equal(format, 'sms');
-  const last = records[records.length - 1];
+  const last = records.get(records.length - 1);
   assert.equal(last.message, 'SMS_FALLBACK_STATUS_POINT received STOP notification.');
   assert.equal(last.thread, 7580);
   assert.equal(last.biasMinutes, 360);
@@ -98,10 +98,10 @@ test('fspmgr.log (SMS trace, bias +360): last record', async () => {
 test('WindowsUpdate.log classic (rkudache31): first record', async () => {
   const { records, format } = await parsed(at('rkudache31__log', 'WindowsUpdate.log'));
   assert.equal(format, 'wulog');
-  assert.equal(records[0].component, 'Report');
-  assert.equal(records[0].thread, 0x13bc);
-  assert.equal(records[0].message, 'CWERReporter finishing event handling. (00000000)');
-  assert.equal(records[0].local, '2021-08-28T03:07:48.216');
+  assert.equal(records.get(0).component, 'Report');
+  assert.equal(records.get(0).thread, 0x13bc);
+  assert.equal(records.get(0).message, 'CWERReporter finishing event handling. (00000000)');
+  assert.equal(records.get(0).local, '2021-08-28T03:07:48.216');
 });
 
 test('Get-WindowsUpdateLog files: one record per timestamped line', async () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseBytes, parseText } from '../../server/src/core/parse';
+import { RecordTable } from '../../server/src/core/table';
 
 const iso = (utc: number | null) => (utc === null ? null : new Date(utc).toISOString());
 
@@ -9,7 +10,7 @@ test('CMTrace: single-line record, every field', () => {
   const { records, format } = parseText(text, 'WUAHandler.log');
   assert.equal(format, 'cmtrace');
   assert.equal(records.length, 1);
-  const r = records[0];
+  const r = records.get(0);
   assert.deepEqual(
     { line: r.line, endLine: r.endLine, column: r.column, component: r.component, thread: r.thread, severity: r.severity, rawType: r.rawType, sourceFile: r.sourceFile, local: r.local, bias: r.biasMinutes },
     { line: 1, endLine: 1, column: 7, component: 'WUAHandler', thread: 3404, severity: 'info', rawType: '1', sourceFile: 'cwuahandler.cpp:2431', local: '2014-01-16T13:53:52.608', bias: 300 },
@@ -27,20 +28,20 @@ test('CMTrace: a message spanning lines keeps its lines; the header at the end g
   ].join('\r\n');
   const { records } = parseText(text);
   assert.equal(records.length, 2);
-  assert.equal(records[0].line, 1);
-  assert.equal(records[0].endLine, 3);
-  assert.equal(records[0].severity, 'error');
-  assert.equal(records[0].message.split('\n').length, 3);
-  assert.ok(records[0].message.endsWith('</WSUSLocationReply>'));
-  assert.equal(records[1].severity, 'warning');
-  assert.equal(records[1].line, 4);
+  assert.equal(records.get(0).line, 1);
+  assert.equal(records.get(0).endLine, 3);
+  assert.equal(records.get(0).severity, 'error');
+  assert.equal(records.get(0).message.split('\n').length, 3);
+  assert.ok(records.get(0).message.endsWith('</WSUSLocationReply>'));
+  assert.equal(records.get(1).severity, 'warning');
+  assert.equal(records.get(1).line, 4);
 });
 
 test('CMTrace types 0-6 and empty thread', () => {
   const line = (type: string) => `<![LOG[x]LOG]!><time="10:00:00.000+000" date="01-01-2020" component="c" context="" type="${type}" thread="" file="">`;
   const { records } = parseText(['0', '1', '2', '3', '4', '5', '6'].map(line).join('\n'));
   assert.deepEqual(records.map((r) => r.severity), ['verbose', 'info', 'warning', 'error', 'verbose', 'verbose', 'verbose']);
-  assert.equal(records[0].thread, null);
+  assert.equal(records.get(0).thread, null);
 });
 
 test('CMTrace: a record cut by a concurrent writer is kept and marked, the rest parses', () => {
@@ -51,10 +52,10 @@ test('CMTrace: a record cut by a concurrent writer is kept and marked, the rest 
   ].join('\n');
   const { records, warningCount } = parseText(text);
   assert.deepEqual(records.map((r) => r.message), ['<![LOG[first half of a messa', 'Second record', 'tail of another entry', 'Third']);
-  assert.ok(records[0].damaged);
-  assert.equal(records[1].damaged, undefined);
-  assert.match(records[2].damaged!, /no <!\[LOG\[ opening/);
-  assert.equal(records[2].component, 'b');
+  assert.ok(records.get(0).damaged);
+  assert.equal(records.get(1).damaged, undefined);
+  assert.match(records.get(2).damaged!, /no <!\[LOG\[ opening/);
+  assert.equal(records.get(2).component, 'b');
   assert.equal(warningCount, 2);
 });
 
@@ -62,8 +63,8 @@ test('CMTrace: a record that never closes does not swallow the file', () => {
   const text = '<![LOG[never closed\nmore text\n';
   const { records } = parseText(text);
   assert.equal(records.length, 1);
-  assert.equal(records[0].message, 'never closed\nmore text');
-  assert.match(records[0].damaged!, /no \]LOG\]!> header: the file ends/);
+  assert.equal(records.get(0).message, 'never closed\nmore text');
+  assert.match(records.get(0).damaged!, /no \]LOG\]!> header: the file ends/);
 });
 
 test('SMS trace: single and multi-line records, thread with hex, bias', () => {
@@ -76,15 +77,15 @@ test('SMS trace: single and multi-line records, thread with hex, bias', () => {
   const { records, format } = parseText(text);
   assert.equal(format, 'sms');
   assert.equal(records.length, 3);
-  assert.equal(records[0].component, 'SMS_WSUS_SYNC_MANAGER');
-  assert.equal(records[0].thread, 3404);
-  assert.equal(iso(records[0].utc), '2014-01-16T19:25:00.123Z');
-  assert.equal(records[1].line, 2);
-  assert.equal(records[1].endLine, 3);
-  assert.ok(records[1].message.startsWith('STATMSG: ID=6702'));
-  assert.equal(iso(records[1].utc), '2014-01-16T18:57:46.304Z'); // matches the STATMSG's own GMTDATE
-  assert.equal(records[2].severity, 'error');
-  assert.equal(iso(records[2].utc), '2014-01-16T12:58:00.000Z');
+  assert.equal(records.get(0).component, 'SMS_WSUS_SYNC_MANAGER');
+  assert.equal(records.get(0).thread, 3404);
+  assert.equal(iso(records.get(0).utc), '2014-01-16T19:25:00.123Z');
+  assert.equal(records.get(1).line, 2);
+  assert.equal(records.get(1).endLine, 3);
+  assert.ok(records.get(1).message.startsWith('STATMSG: ID=6702'));
+  assert.equal(iso(records.get(1).utc), '2014-01-16T18:57:46.304Z'); // matches the STATMSG's own GMTDATE
+  assert.equal(records.get(2).severity, 'error');
+  assert.equal(iso(records.get(2).utc), '2014-01-16T12:58:00.000Z');
 });
 
 test('WindowsUpdate.log classic: tab separated, hex thread, local time', () => {
@@ -92,12 +93,12 @@ test('WindowsUpdate.log classic: tab separated, hex thread, local time', () => {
   const { records, format } = parseText(text, 'WindowsUpdate.log');
   assert.equal(format, 'wulog');
   assert.equal(records.length, 3);
-  assert.equal(records[0].thread, 0x3e8);
-  assert.equal(records[0].component, 'Agent');
-  assert.equal(records[0].local, '2014-01-16T14:02:11.505');
-  assert.equal(records[0].biasMinutes, null);
-  assert.equal(records[1].severity, 'warning'); // WindowsUpdate.log's own marker; FAILED and FATAL are upper-case
-  assert.equal(records[2].severity, 'error');
+  assert.equal(records.get(0).thread, 0x3e8);
+  assert.equal(records.get(0).component, 'Agent');
+  assert.equal(records.get(0).local, '2014-01-16T14:02:11.505');
+  assert.equal(records.get(0).biasMinutes, null);
+  assert.equal(records.get(1).severity, 'warning'); // WindowsUpdate.log's own marker; FAILED and FATAL are upper-case
+  assert.equal(records.get(2).severity, 'error');
 });
 
 test('WindowsUpdate.log from Get-WindowsUpdateLog, slashes and dashes', () => {
@@ -105,12 +106,12 @@ test('WindowsUpdate.log from Get-WindowsUpdateLog, slashes and dashes', () => {
   const { records, format } = parseText(text);
   assert.equal(format, 'wuetw');
   assert.equal(records.length, 2);
-  assert.equal(records[0].component, 'Agent');
-  assert.equal(records[0].thread, 9020);
-  assert.equal(records[0].local, '2020-11-19T15:25:46.9997442');
-  assert.ok(records[0].message.startsWith('* END * Finding updates'));
-  assert.equal(records[1].format, 'wuetw');
-  assert.equal(records[1].severity, 'error');
+  assert.equal(records.get(0).component, 'Agent');
+  assert.equal(records.get(0).thread, 9020);
+  assert.equal(records.get(0).local, '2020-11-19T15:25:46.9997442');
+  assert.ok(records.get(0).message.startsWith('* END * Finding updates'));
+  assert.equal(records.get(1).format, 'wuetw');
+  assert.equal(records.get(1).severity, 'error');
 });
 
 test('WSUS SoftwareDistribution.log: UTC times, level, process.thread, continuation lines', () => {
@@ -122,29 +123,29 @@ test('WSUS SoftwareDistribution.log: UTC times, level, process.thread, continuat
   const { records, format } = parseText(text, 'SoftwareDistribution.log');
   assert.equal(format, 'wsus');
   assert.equal(records.length, 2);
-  assert.equal(iso(records[0].utc), '2014-01-16T18:53:54.231Z');
-  assert.equal(records[0].biasMinutes, 0);
-  assert.equal(records[0].component, 'w3wp');
-  assert.equal(records[0].thread, 58);
-  assert.equal(records[1].severity, 'error');
-  assert.equal(records[1].endLine, 3);
-  assert.ok(records[1].message.endsWith('GetResponse()'));
+  assert.equal(iso(records.get(0).utc), '2014-01-16T18:53:54.231Z');
+  assert.equal(records.get(0).biasMinutes, 0);
+  assert.equal(records.get(0).component, 'w3wp');
+  assert.equal(records.get(0).thread, 58);
+  assert.equal(records.get(1).severity, 'error');
+  assert.equal(records.get(1).endLine, 3);
+  assert.ok(records.get(1).message.endsWith('GetResponse()'));
 });
 
 test('setup logs: <MM/DD/YY HH:MM:SS> and <Fri Dec  9 11:25:00 2022>', () => {
   const { records, format } = parseText('<01/16/14 13:40:12> SUPSetup: Installing WSUS\n<01/16/14 13:40:13> Error: setup failed\n<Fri Dec  9 11:25:00 2022> Done\n');
   assert.equal(format, 'setup');
   assert.deepEqual(records.map((r) => r.local), ['2014-01-16T13:40:12.000', '2014-01-16T13:40:13.000', '2022-12-09T11:25:00.000']);
-  assert.equal(records[1].severity, 'error');
+  assert.equal(records.get(1).severity, 'error');
 });
 
 test('plain lines: one record each, best-effort time, nothing lost', () => {
   const { records, format } = parseText('hello world\n2021-05-01 10:00:00 something happened\n\nlast');
   assert.equal(format, 'plain');
   assert.deepEqual(records.map((r) => r.message), ['hello world', '2021-05-01 10:00:00 something happened', 'last']);
-  assert.equal(records[0].utc, null);
-  assert.equal(iso(records[1].utc), '2021-05-01T10:00:00.000Z');
-  assert.equal(records[2].line, 4);
+  assert.equal(records.get(0).utc, null);
+  assert.equal(iso(records.get(1).utc), '2021-05-01T10:00:00.000Z');
+  assert.equal(records.get(2).line, 4);
 });
 
 const cm = (msg: string) => `<![LOG[${msg}]LOG]!><time="10:00:00.000+000" date="01-01-2020" component="c" context="" type="1" thread="1" file="">`;
@@ -179,13 +180,13 @@ test('streaming: any chunking gives the same records (CRLF and UTF-16 split acro
   const { StreamingParser } = await import('../../server/src/core/parse');
   const text = Array.from({ length: 400 }, (_, i) => cm(`message ${i}\r\nsecond line ${i}`)).join('\r\n');
   const bytes = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
-  const whole = parseBytes(bytes).records;
+  const whole = [...parseBytes(bytes).records];
   for (const size of [1, 3, 4097, 65536]) {
-    const records: unknown[] = [];
+    const records = new RecordTable('<bytes>');
     const parser = new StreamingParser('<bytes>', (r) => records.push(r));
     for (let i = 0; i < bytes.length; i += size) parser.push(bytes.subarray(i, i + size));
     parser.end();
-    assert.deepEqual(records, whole, `chunk size ${size}`);
+    assert.deepEqual([...records], whole, `chunk size ${size}`);
   }
   assert.equal(whole.length, 400);
 });
@@ -194,8 +195,8 @@ test('mixed files: CMTrace with SMS trace and plain lines keeps every line', () 
   const text = [cm('one'), 'Plain line in between', 'SMS line  $$<COMP><01-16-2014 13:53:52.608+300><thread=1 (0x1)>', cm('two')].join('\n');
   const { records } = parseText(text);
   assert.deepEqual(records.map((r) => r.format), ['cmtrace', 'cmtrace', 'sms', 'cmtrace']);
-  assert.equal(records[1].message, 'Plain line in between');
-  assert.ok(records[1].damaged);
+  assert.equal(records.get(1).message, 'Plain line in between');
+  assert.ok(records.get(1).damaged);
 });
 
 test('WindowsUpdate.log classic: "tz: -0500" at service start gives the bias of the records after it', () => {
@@ -206,16 +207,16 @@ test('WindowsUpdate.log classic: "tz: -0500" at service start gives the bias of 
   ].join('\r\n');
   const { records } = parseText(text, 'WindowsUpdate.log');
   assert.deepEqual(records.map((r) => r.biasMinutes), [300, 300, -330]);
-  assert.equal(iso(records[1].utc), '2014-01-20T13:02:47.320Z');
-  assert.equal(iso(records[2].utc), '2021-08-28T05:35:07.920Z');
+  assert.equal(iso(records.get(1).utc), '2014-01-20T13:02:47.320Z');
+  assert.equal(iso(records.get(2).utc), '2021-08-28T05:35:07.920Z');
 });
 
 test('WSUS SoftwareDistribution.log with tab separated columns (as WSUS writes it)', () => {
   const { records, format } = parseText('2014-01-16 18:53:54.231 UTC\tChange\tw3wp.58\tAdminDataAccess.StartSubscriptionManually\tSynchronization manually started\r\n');
   assert.equal(format, 'wsus');
-  assert.equal(records[0].component, 'w3wp');
-  assert.equal(records[0].thread, 58);
-  assert.equal(records[0].rawType, 'Change');
+  assert.equal(records.get(0).component, 'w3wp');
+  assert.equal(records.get(0).thread, 58);
+  assert.equal(records.get(0).rawType, 'Change');
 });
 
 test('Windows Installer verbose log: dates from "Logging started", times from each line, continuation lines', () => {
@@ -230,12 +231,12 @@ test('Windows Installer verbose log: dates from "Logging started", times from ea
   const { records, format } = parseText(text, 'fspMSI.log');
   assert.equal(format, 'msi');
   assert.deepEqual(records.map((r) => [r.line, r.endLine]), [[1, 1], [2, 3], [4, 4], [5, 5], [6, 6]]);
-  assert.equal(records[1].local, '2023-01-17T23:59:59.272');
-  assert.equal(records[1].thread, 0x00);
-  assert.equal(records[1].component, 'MSI (c)');
-  assert.equal(records[2].local, '2023-01-18T00:00:01.005'); // across midnight
-  assert.equal(records[2].severity, 'error');
-  assert.equal(records[3].severity, 'error');
-  assert.equal(records[4].utc, null);
-  assert.equal(records[4].format, 'msi');
+  assert.equal(records.get(1).local, '2023-01-17T23:59:59.272');
+  assert.equal(records.get(1).thread, 0x00);
+  assert.equal(records.get(1).component, 'MSI (c)');
+  assert.equal(records.get(2).local, '2023-01-18T00:00:01.005'); // across midnight
+  assert.equal(records.get(2).severity, 'error');
+  assert.equal(records.get(3).severity, 'error');
+  assert.equal(records.get(4).utc, null);
+  assert.equal(records.get(4).format, 'msi');
 });

@@ -3,6 +3,7 @@
 import { findKeys, guessKeyKind, type KeyMatch } from './keys';
 import type { ParseResult } from './parse';
 import type { LogRecord } from './record';
+import type { RecordTable } from './table';
 
 export interface Occurrence {
   file: string;
@@ -41,47 +42,53 @@ export class LogIndex {
   setFile(result: ParseResult): void {
     this.removeFile(result.file);
     this.generation++;
-    // Postings of one file are collected locally, then joined to the shared map once per distinct key.
+    const keys = new Set<string>();
+    this.files.set(result.file, { result, keys });
+    this.indexFrom(result.file, result.records, 0, keys);
+  }
+
+  /**
+   * A growing log's table changed in place from record `keep` on (its provisional tail was replaced and
+   * records were added): postings of the old tail are dropped and the new records indexed.
+   */
+  recordsChanged(file: string, keep: number): void {
+    const entry = this.files.get(file);
+    if (!entry) return;
+    this.generation++;
+    for (const key of entry.keys) {
+      const list = this.postings.get(key)?.get(file);
+      while (list && list.length && list[list.length - 1] >= keep) list.pop();
+    }
+    this.indexFrom(file, entry.result.records, keep, entry.keys);
+  }
+
+  /** Adds records to the end of a file (tests and callers that parse the new text themselves). */
+  appendRecords(file: string, records: LogRecord[]): void {
+    const table = this.files.get(file)?.result.records;
+    if (!table) return;
+    const from = table.length;
+    for (const r of records) table.push(r);
+    this.recordsChanged(file, from);
+  }
+
+  /** Postings of records `from`.. of a file: collected locally, then joined to the shared map once per key. */
+  private indexFrom(file: string, records: RecordTable, from: number, keys: Set<string>): void {
     const local = new Map<string, number[]>();
-    result.records.forEach((record, index) => {
-      for (const match of findKeys(record.message)) {
+    for (let index = from; index < records.length; index++) {
+      for (const match of findKeys(records.message(index))) {
         const list = local.get(match.key);
         if (!list) local.set(match.key, [index]);
         else if (list[list.length - 1] !== index) list.push(index);
       }
-    });
+    }
     for (const [key, list] of local) {
       let byFile = this.postings.get(key);
       if (!byFile) this.postings.set(key, (byFile = new Map()));
-      byFile.set(result.file, list);
+      const existing = byFile.get(file);
+      if (existing) for (const i of list) existing.push(i);
+      else byFile.set(file, list);
+      keys.add(key);
     }
-    this.files.set(result.file, { result, keys: new Set(local.keys()) });
-  }
-
-  /** Appends records parsed from a growing file. */
-  appendRecords(file: string, records: LogRecord[]): void {
-    const entry = this.files.get(file);
-    if (!entry) return;
-    this.generation++;
-    for (const record of records) {
-      entry.result.records.push(record);
-      this.indexRecord(file, record, entry.result.records.length - 1, entry.keys);
-    }
-  }
-
-  /** Drops the records from `keep` on (the provisional tail of a growing file) before new ones are appended. */
-  truncateFile(file: string, keep: number): void {
-    const entry = this.files.get(file);
-    if (!entry) return;
-    this.generation++;
-    const records = entry.result.records;
-    for (let index = records.length - 1; index >= keep; index--) {
-      for (const match of findKeys(records[index].message)) {
-        const list = this.postings.get(match.key)?.get(file);
-        while (list && list.length && list[list.length - 1] >= keep) list.pop();
-      }
-    }
-    records.length = Math.min(records.length, keep);
   }
 
   removeFile(file: string): void {
@@ -113,17 +120,8 @@ export class LogIndex {
   /** The record covering a 1-based line, by binary search over the file's records. */
   recordAt(file: string, line: number): { record: LogRecord; index: number } | undefined {
     const records = this.files.get(file)?.result.records;
-    if (!records) return undefined;
-    let lo = 0;
-    let hi = records.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const r = records[mid];
-      if (line < r.line) hi = mid - 1;
-      else if (line > r.endLine) lo = mid + 1;
-      else return { record: r, index: mid };
-    }
-    return undefined;
+    const index = records ? records.indexAtLine(line) : -1;
+    return index < 0 ? undefined : { record: records!.get(index), index };
   }
 
   /** Every occurrence of a key, in file order then record order. */
@@ -134,7 +132,7 @@ export class LogIndex {
     for (const [file, indices] of byFile) {
       const records = this.files.get(file)!.result.records;
       for (const recordIndex of dedupe(indices)) {
-        const record = records[recordIndex];
+        const record = records.get(recordIndex);
         for (const match of findKeys(record.message)) if (match.key === key) out.push({ file, recordIndex, record, match });
       }
     }
@@ -158,7 +156,7 @@ export class LogIndex {
       files.push({ file, count: indices.length });
       count += indices.length;
       for (const i of indices) {
-        const t = records[i].utc;
+        const t = records.utc(i);
         if (t === null) continue;
         if (firstUtc === null || t < firstUtc) firstUtc = t;
         if (lastUtc === null || t > lastUtc) lastUtc = t;
@@ -174,9 +172,10 @@ export class LogIndex {
     for (const [file, indices] of byFile) {
       const records = this.files.get(file)!.result.records;
       for (const i of indices.slice(0, KIND_SAMPLE)) {
-        for (const match of findKeys(records[i].message)) {
+        const message = records.message(i);
+        for (const match of findKeys(message)) {
           if (match.key !== key) continue;
-          const kind = guessKeyKind(records[i].message.slice(0, match.start));
+          const kind = guessKeyKind(message.slice(0, match.start));
           if (kind) kinds.add(kind);
         }
         if (++looked >= KIND_SAMPLE * 4) return [...kinds];
@@ -188,17 +187,6 @@ export class LogIndex {
   /** All keys known to the index (workspace symbols). */
   keys(): IterableIterator<string> {
     return this.postings.keys();
-  }
-
-  private indexRecord(file: string, record: LogRecord, index: number, keys: Set<string>): void {
-    for (const match of findKeys(record.message)) {
-      let byFile = this.postings.get(match.key);
-      if (!byFile) this.postings.set(match.key, (byFile = new Map()));
-      let list = byFile.get(file);
-      if (!list) byFile.set(file, (list = []));
-      if (list[list.length - 1] !== index) list.push(index);
-      keys.add(match.key);
-    }
   }
 }
 

@@ -2,7 +2,7 @@
 // the record still open at the end is kept provisional and re-read when more text arrives.
 import { open, stat } from 'node:fs/promises';
 import { resultOf, StreamingParser, type ParseResult } from './parse';
-import type { LogRecord } from './record';
+import { RecordTable } from './table';
 
 export type LiveChange = { kind: 'unchanged' | 'rewritten' } | { kind: 'appended'; keep: number };
 
@@ -10,28 +10,44 @@ const CHUNK = 1 << 20;
 
 /** What every growing log holds: the records closed so far, the ones still open, and the parser between. */
 abstract class GrowingLog {
-  protected parser: StreamingParser;
-  protected final: LogRecord[] = [];
-  protected provisional: LogRecord[] = [];
+  protected parser!: StreamingParser;
+  /** The closed records, then the provisional ones (which are replaced at every update). */
+  private table!: RecordTable;
+  protected finalCount = 0;
 
   constructor(readonly path: string) {
-    this.parser = this.restart();
+    this.restart();
   }
 
-  records(): LogRecord[] {
-    return this.final.concat(this.provisional);
+  /** The same table at every call until the log is rewritten: updates change it in place. */
+  records(): RecordTable {
+    return this.table;
   }
 
   result(): ParseResult {
-    return resultOf(this.parser, this.records());
+    return resultOf(this.parser, this.table);
   }
 
   /** Forgets everything: the next text is parsed as the start of the log. */
   protected restart(): StreamingParser {
-    this.final = [];
-    this.provisional = [];
-    this.parser = new StreamingParser(this.path, (r) => this.final.push(r));
+    this.table = new RecordTable(this.path);
+    this.finalCount = 0;
+    this.parser = new StreamingParser(this.path, (r) => {
+      this.table.push(r);
+      this.finalCount++;
+    });
     return this.parser;
+  }
+
+  /** Drops the provisional records before new text is parsed. */
+  protected beforeNewText(): number {
+    this.table.truncate(this.finalCount);
+    return this.finalCount;
+  }
+
+  /** The records still open at the end of the text, as they would be if it ended now. */
+  protected afterNewText(): void {
+    for (const r of this.parser.pendingRecords()) this.table.push(r);
   }
 }
 
@@ -47,10 +63,10 @@ export class LiveFile extends GrowingLog {
     const rewritten = this.started && (identity !== this.identity || info.size < this.size);
     if (this.started && !rewritten && info.size === this.size) return { kind: 'unchanged' };
     if (rewritten || !this.started) this.reset(identity);
-    const keep = this.final.length;
+    const keep = this.beforeNewText();
     await this.readRange(this.size, info.size);
     this.size = info.size;
-    this.provisional = this.parser.pendingRecords();
+    this.afterNewText();
     return rewritten || keep === 0 ? { kind: 'rewritten' } : { kind: 'appended', keep };
   }
 
@@ -101,7 +117,7 @@ export class LiveText extends GrowingLog {
       return { kind: 'rewritten' };
     }
     if (text.length === this.length) return { kind: 'unchanged' };
-    const keep = this.final.length;
+    const keep = this.beforeNewText();
     this.parser.pushText(text.slice(this.length));
     this.remember(text);
     return { kind: 'appended', keep };
@@ -116,6 +132,6 @@ export class LiveText extends GrowingLog {
     this.length = text.length;
     this.head = text.slice(0, PROBE);
     this.tail = text.slice(Math.max(0, text.length - PROBE));
-    this.provisional = this.parser.pendingRecords();
+    this.afterNewText();
   }
 }

@@ -15,6 +15,7 @@ import { dirname, join } from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { parseFile, type ParseOptions, type ParseResult } from './parse';
 import type { FormatId, LogRecord, Severity } from './record';
+import { RecordTable } from './table';
 
 const TAG = 'cmlogsParseWorker';
 /** Records per batch: large enough to make a message cheap, small enough to keep the caller busy early. */
@@ -104,7 +105,7 @@ function workerSource(entry: string): string {
 interface Job {
   index: number;
   file: string;
-  records: LogRecord[];
+  records: RecordTable;
 }
 
 class Pool {
@@ -172,7 +173,7 @@ class Pool {
       this.finishIfDone();
       return;
     }
-    this.active.set(worker, { index, file: this.files[index], records: [] });
+    this.active.set(worker, { index, file: this.files[index], records: new RecordTable(this.files[index]) });
     worker.postMessage({ kind: 'parse', job: index, file: this.files[index], options: this.options } satisfies ToWorker);
   }
 
@@ -336,7 +337,7 @@ class Packer {
 const nullable = (v: number): number | null => (v !== v ? null : v);
 
 /** Batch → records, appended to `out`. Strings are slices of the batch text or shared table entries. */
-export function unpack(batch: PackedBatch, file: string, out: LogRecord[]): void {
+export function unpack(batch: PackedBatch, file: string, out: { push(record: LogRecord): unknown }): void {
   const { n, nums, strs, table, text, ends } = batch;
   let at = 0;
   for (let i = 0; i < n; i++) {

@@ -7,10 +7,11 @@ import { detectFormat } from './formats/detect';
 import { createDecoder, sniffEncoding, type Encoding } from './read/encoding';
 import { LineSplitter } from './read/lines';
 import type { FormatId, LogRecord, ParseWarning } from './record';
+import { RecordTable } from './table';
 
 export interface ParseResult {
   file: string;
-  records: LogRecord[];
+  records: RecordTable;
   warnings: ParseWarning[];
   /** Damaged records and other problems, including those beyond the first 1,000 kept in `warnings`. */
   warningCount: number;
@@ -113,14 +114,14 @@ function concat(parts: Uint8Array[], size: number): Uint8Array {
 }
 
 function collect(file: string, feed: (parser: StreamingParser) => void, options?: ParseOptions): ParseResult {
-  const records: LogRecord[] = [];
+  const records = new RecordTable(file);
   const parser = new StreamingParser(file, (r) => records.push(r), options);
   feed(parser);
   parser.end();
   return resultOf(parser, records);
 }
 
-export function resultOf(parser: StreamingParser, records: LogRecord[]): ParseResult {
+export function resultOf(parser: StreamingParser, records: RecordTable): ParseResult {
   return {
     file: parser.file,
     records,
@@ -142,7 +143,7 @@ export function parseBytes(bytes: Uint8Array, file = '<bytes>', options?: ParseO
 
 /** Streams a file from disk; `onRecord` lets callers consume records without keeping them. */
 export function parseFile(path: string, options: ParseOptions & { onRecord?: (r: LogRecord) => void } = {}): Promise<ParseResult> {
-  const records: LogRecord[] = [];
+  const records = new RecordTable(path);
   const sink = options.onRecord ?? ((r: LogRecord) => records.push(r));
   const parser = new StreamingParser(path, sink, options);
   return new Promise((resolve, reject) => {

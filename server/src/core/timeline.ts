@@ -2,10 +2,11 @@
 // skewed); records without a time keep their place after the record before them in the same file.
 import { findKeys } from './keys';
 import type { LogRecord } from './record';
+import { RecordTable } from './table';
 
 export interface TimelineSource {
   file: string;
-  records: LogRecord[];
+  records: RecordTable;
   /** Milliseconds added to every time of this file. */
   clockOffsetMs?: number;
 }

@@ -4,6 +4,7 @@ import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
 import type { LogRecord } from '../core/record';
 import { codeTitle, failureCodes } from './codes';
 import { messagePosition } from './positions';
+import { RecordTable } from '../core/table';
 
 export interface DiagnosticsSettings {
   level: 'off' | 'errors' | 'errorsAndWarnings';
@@ -12,7 +13,7 @@ export interface DiagnosticsSettings {
 
 const FAILURE_WORDS = /\b(?:fail|failed|failure|error|unable|cannot|could not)\b/i;
 
-export function documentDiagnostics(records: LogRecord[], settings: DiagnosticsSettings, lineLength: (line: number) => number): Diagnostic[] {
+export function documentDiagnostics(records: RecordTable, settings: DiagnosticsSettings, lineLength: (line: number) => number): Diagnostic[] {
   if (settings.level === 'off') return [];
   const out: Diagnostic[] = [];
   for (const record of records) {

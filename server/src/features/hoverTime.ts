@@ -6,6 +6,7 @@ import { SMS_MARK } from '../core/formats/sms';
 import type { LogRecord } from '../core/record';
 import { markdownCode } from '../core/text';
 import { biasToOffset, toIsoUtc } from '../core/time';
+import { RecordTable } from '../core/table';
 
 export type TimeDisplay = 'utc' | 'logLocal' | 'machineLocal';
 export type HeaderPart = 'time' | 'thread' | 'component' | 'type' | 'other';
@@ -58,8 +59,8 @@ function prefixPart(record: LogRecord, lineText: string, character: number): Hea
   return columns[record.format]?.[token] ?? 'time';
 }
 
-export function timeHover(records: LogRecord[], index: number, display: TimeDisplay): string {
-  const record = records[index];
+export function timeHover(records: RecordTable, index: number, display: TimeDisplay): string {
+  const record = records.get(index);
   if (record.utc === null) return `**Time**: this record has no usable time${record.damaged ? ` (${markdownCode(record.damaged)})` : ''}; it keeps its place after the record before it.`;
   const rows: Record<TimeDisplay, string> = {
     utc: `UTC: ${markdownCode(toIsoUtc(record.utc)!)}`,
@@ -73,8 +74,8 @@ export function timeHover(records: LogRecord[], index: number, display: TimeDisp
   return lines.join('\n\n');
 }
 
-function previousTimed(records: LogRecord[], index: number): LogRecord | undefined {
-  for (let i = index - 1; i >= 0; i--) if (records[i].utc !== null) return records[i];
+function previousTimed(records: RecordTable, index: number): LogRecord | undefined {
+  for (let i = index - 1; i >= 0; i--) if (records.utc(i) !== null) return records.get(i);
   return undefined;
 }
 
@@ -94,7 +95,7 @@ export function formatDelta(ms: number): string {
   return `${sign}${seconds.toFixed(3)} s`;
 }
 
-export function threadHover(records: LogRecord[], record: LogRecord): string {
+export function threadHover(records: RecordTable, record: LogRecord): string {
   if (record.thread === null) return '**Thread**: not given by this record.';
   const same = records.filter((r) => r.thread === record.thread);
   const timed = same.filter((r) => r.utc !== null);

@@ -3,15 +3,15 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { DocumentLink } from 'vscode-languageserver';
-import type { LogRecord } from '../core/record';
 import { pathToUri } from '../workspace';
 import { messageRange } from './positions';
+import { RecordTable } from '../core/table';
 
 const URL = /\bhttps?:\/\/[^\s"'<>\]\[)(]+/g;
 const LOG_PATH = /\b[A-Za-z]:\\(?:[^\\\s"'<>|:*?]+\\)*([^\\\s"'<>|:*?]+\.(?:log|lo_))\b/g;
 const MAX_LINKS = 5000;
 
-export function documentLinks(file: string, records: LogRecord[]): DocumentLink[] {
+export function documentLinks(file: string, records: RecordTable): DocumentLink[] {
   const links: DocumentLink[] = [];
   const folder = dirname(file);
   for (const r of records) {

@@ -2,6 +2,7 @@
 // lines, which a TextMate grammar cannot see from the first line: the server, which knows records, can.
 import { SemanticTokensBuilder, type SemanticTokens, type SemanticTokensLegend } from 'vscode-languageserver';
 import type { LogRecord } from '../core/record';
+import { RecordTable } from '../core/table';
 
 export const TOKEN_TYPES = ['logError', 'logWarning', 'logVerbose', 'logDamaged'] as const;
 export const TOKEN_LEGEND: SemanticTokensLegend = { tokenTypes: [...TOKEN_TYPES], tokenModifiers: [] };
@@ -21,7 +22,7 @@ function tokenTypeOf(record: LogRecord): number {
 }
 
 /** `lineLength(n)` gives the length of 0-based line n; `fromLine`..`toLine` (0-based, inclusive) limit the work. */
-export function semanticTokens(records: LogRecord[], lineLength: (line: number) => number, fromLine = 0, toLine = Infinity): SemanticTokens {
+export function semanticTokens(records: RecordTable, lineLength: (line: number) => number, fromLine = 0, toLine = Infinity): SemanticTokens {
   const builder = new SemanticTokensBuilder();
   for (const r of records) {
     if (r.endLine - 1 < fromLine || r.line - 1 > toLine) continue;

@@ -5,6 +5,7 @@ import type { LogIndex } from '../core/index';
 import type { LogRecord } from '../core/record';
 import { inertForTerminal } from '../core/text';
 import { byTime, occurrenceLocation } from './references';
+import { RecordTable } from '../core/table';
 
 export interface Block {
   name: string;
@@ -17,7 +18,7 @@ const WU_END = /^\*\s*END\s*\*\s*(.+?)(?:\s+CallerId|,|$)/;
 // "==========[ ccmsetup started in process 476 ]==========", "***** Starting X *****"
 
 /** Blocks a reader thinks in: WindowsUpdate.log "* START * Finding updates" … "* END * Finding updates", banners. */
-export function findBlocks(records: LogRecord[]): Block[] {
+export function findBlocks(records: RecordTable): Block[] {
   const blocks: Block[] = [];
   const openByName = new Map<string, Block>();
   for (const r of records) {
@@ -61,7 +62,7 @@ export function bannerTitle(line: string): string | null {
 
 const MAX_ERRORS_PER_COMPONENT = 200;
 
-export function documentSymbols(records: LogRecord[]): DocumentSymbol[] {
+export function documentSymbols(records: RecordTable): DocumentSymbol[] {
   const symbols: DocumentSymbol[] = findBlocks(records).map((b) => symbol(b.name, SymbolKind.Namespace, b.startLine, b.endLine));
   const byComponent = new Map<string, LogRecord[]>();
   for (const r of records) {
@@ -87,7 +88,7 @@ function symbol(name: string, kind: SymbolKind, startLine: number, endLine: numb
 }
 
 /** Multi-line records (XML bodies, stack traces) and START/END blocks fold. */
-export function foldingRanges(records: LogRecord[]): FoldingRange[] {
+export function foldingRanges(records: RecordTable): FoldingRange[] {
   const ranges: FoldingRange[] = [];
   for (const r of records) if (r.endLine > r.line) ranges.push({ startLine: r.line - 1, endLine: r.endLine - 1, kind: 'region' });
   for (const b of findBlocks(records)) if (b.endLine > b.startLine) ranges.push({ startLine: b.startLine - 1, endLine: b.endLine - 1, kind: 'region' });

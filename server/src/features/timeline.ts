@@ -1,10 +1,10 @@
 // Requests that feed the client's status bar, CMTrace-style line highlighting and the timeline webview.
 import type { LogIndex } from '../core/index';
-import type { LogRecord } from '../core/record';
 import { mergeTimeline, recordKeys, type TimelineItem } from '../core/timeline';
 import { toIsoUtc } from '../core/time';
 import type { FileStats, SeverityRange, TimelinePage, TimelineParams } from '../protocol';
 import { pathToUri, uriToPath } from '../workspace';
+import { RecordTable } from '../core/table';
 
 export function fileStats(index: LogIndex, file: string): FileStats | null {
   const result = index.file(file);
@@ -24,7 +24,7 @@ export function fileStats(index: LogIndex, file: string): FileStats | null {
   return { records: result.records.length, errors, warnings, damaged: result.warningCount, format: result.format, encoding: result.encoding, firstUtc: toIsoUtc(first), lastUtc: toIsoUtc(last) };
 }
 
-export function severityRanges(records: LogRecord[]): SeverityRange[] {
+export function severityRanges(records: RecordTable): SeverityRange[] {
   const out: SeverityRange[] = [];
   for (const r of records) {
     if (r.severity === 'error' || r.severity === 'warning') out.push({ startLine: r.line - 1, endLine: r.endLine - 1, severity: r.severity });

@@ -9,6 +9,7 @@ import type { LogRecord } from '../record';
 import { findCodes } from '../decode/findCodes';
 import { formatCode, lookupCode } from '../decode/hresult';
 import { toIsoUtc } from '../time';
+import { RecordTable } from '../table';
 
 // ---------------------------------------------------------------------------------------------------
 // Rule types (what flow modules write)
@@ -182,7 +183,7 @@ export interface Source {
   /** Lower-case file name, rolled-over suffixes removed ("wuahandler.log"). */
   name: string;
   components: Set<string>;
-  records: LogRecord[];
+  records: RecordTable;
   /** Per record: UTC ms (bias inferred for logs that write local time without a zone), or NaN. */
   times: Float64Array;
 }
@@ -305,7 +306,7 @@ interface Instance {
   values: Map<string, string>;
 }
 
-const record = (hit: Hit) => hit.source.records[hit.index];
+const record = (hit: Hit) => hit.source.records.get(hit.index);
 
 function firstMatch(patterns: RegExp[], text: string): RegExpExecArray | null {
   for (const p of patterns) {
@@ -431,7 +432,7 @@ function keyedHits(context: DiagnoseContext, hint: Partial<LogHint>, keys: strin
       const source = context.sources[s];
       if (!wanted.has(source) || seen.has(`${s}:${index}`)) continue;
       seen.add(`${s}:${index}`);
-      const match = firstMatch(patterns, source.records[index].message);
+      const match = firstMatch(patterns, source.records.get(index).message);
       if (match) hits.push({ source, index, time: source.times[index], match });
     }
   }
@@ -446,7 +447,7 @@ function timedHits(context: DiagnoseContext, hint: Partial<LogHint>, from: numbe
       const time = source.times[index];
       if (time > to) break;
       if (Number.isNaN(time)) continue;
-      const match = firstMatch(patterns, source.records[index].message);
+      const match = firstMatch(patterns, source.records.get(index).message);
       if (match) hits.push({ source, index, time, match });
     }
   }
@@ -628,7 +629,7 @@ function firstLine(text: string, max = 300): string {
 }
 
 function evidenceOf(source: Source, index: number, note?: string): Evidence {
-  const r = source.records[index];
+  const r = source.records.get(index);
   return { file: source.file, line: r.line, text: firstLine(r.message), ...(note ? { note } : {}) };
 }
 
@@ -691,7 +692,7 @@ function relatedHits(context: DiagnoseContext, failure: FailureHit): Hit[] {
   for (const source of context.sourcesFor(related)) {
     const from = lowerBound(source.times, failure.hit.time - related.withinMs);
     for (let i = from; i < source.records.length && source.times[i] <= failure.hit.time + TOLERANCE_MS; i++) {
-      if (source.records[i].severity === 'error') out.push({ source, index: i, time: source.times[i], match: /(?:)/.exec('')! });
+      if (source.records.get(i).severity === 'error') out.push({ source, index: i, time: source.times[i], match: /(?:)/.exec('')! });
     }
   }
   return out.slice(-10);

@@ -1,0 +1,291 @@
+// RecordTable: the records of one file, stored by column. A million records as objects cost ~850 bytes
+// each (fields, sliced strings that keep whole chunks of text alive, GC pressure); here a record is ~60
+// bytes of typed arrays plus its message as UTF-8 bytes in one growing buffer. Records are made into
+// `LogRecord` objects only when asked for (`get`), and the hot loops (binary search by line, times,
+// severities) read the columns directly.
+import type { FormatId, LogRecord, Severity } from './record';
+
+const FORMATS: FormatId[] = ['cmtrace', 'sms', 'wulog', 'wuetw', 'wsus', 'setup', 'msi', 'plain'];
+const SEVERITIES: Severity[] = ['error', 'warning', 'info', 'verbose', 'unknown'];
+const FORMAT_ID = new Map(FORMATS.map((f, i) => [f, i]));
+const SEVERITY_ID = new Map(SEVERITIES.map((s, i) => [s, i]));
+export const SEVERITY_ERROR = SEVERITY_ID.get('error')!;
+export const SEVERITY_WARNING = SEVERITY_ID.get('warning')!;
+
+const NO_BIAS = -32768;
+/** Pool id of a null string (rawType). */
+const NULL_STRING = 0xffffffff;
+
+/** Component, context, type and source-file values repeat: each distinct value is kept once per table. */
+class StringPool {
+  private readonly ids = new Map<string, number>();
+  readonly values: string[] = [];
+
+  id(value: string | null): number {
+    if (value === null) return NULL_STRING;
+    let id = this.ids.get(value);
+    if (id === undefined) {
+      id = this.values.length;
+      // A copy, not a slice: a slice would keep the chunk of text it was cut from alive.
+      const own = value.length > 12 ? Buffer.from(value, 'utf8').toString('utf8') : value;
+      this.values.push(own);
+      this.ids.set(own, id);
+    }
+    return id;
+  }
+
+  value(id: number): string | null {
+    return id === NULL_STRING ? null : this.values[id];
+  }
+}
+
+/** The numbers of one record the fast CMTrace reader writes without building a LogRecord. */
+export interface RecordColumns {
+  line: number;
+  endLine: number;
+  column: number;
+  utc: number;
+  biasMinutes: number | null;
+  thread: number | null;
+  severity: number;
+  componentId: number;
+  contextId: number;
+  rawTypeId: number;
+  sourceFileId: number;
+}
+
+export class RecordTable implements Iterable<LogRecord> {
+  length = 0;
+  private capacity = 0;
+  private lines = new Int32Array(0);
+  private endLines = new Int32Array(0);
+  private columns = new Int32Array(0);
+  private utcs = new Float64Array(0);
+  private biases = new Int16Array(0);
+  private threads = new Float64Array(0);
+  private severities = new Uint8Array(0);
+  private formats = new Uint8Array(0);
+  private components = new Uint32Array(0);
+  private contexts = new Uint32Array(0);
+  private rawTypes = new Uint32Array(0);
+  private sourceFiles = new Uint32Array(0);
+  /** Message i is heap[messageStarts[i], messageStarts[i + 1]). */
+  private messageStarts = new Float64Array(1);
+  private heap = Buffer.allocUnsafe(0);
+  /** The rare values that do not fit the columns: damage notes, and times written with more than milliseconds. */
+  private readonly damaged = new Map<number, string>();
+  private readonly locals = new Map<number, string>();
+  readonly strings = new StringPool();
+
+  constructor(readonly file: string) {}
+
+  /** Adds a record made by a format parser. */
+  push(record: LogRecord): void {
+    const i = this.reserve(record.message.length * 3);
+    this.lines[i] = record.line;
+    this.endLines[i] = record.endLine;
+    this.columns[i] = record.column;
+    this.utcs[i] = record.utc ?? NaN;
+    this.biases[i] = record.biasMinutes ?? NO_BIAS;
+    this.threads[i] = record.thread ?? NaN;
+    this.severities[i] = SEVERITY_ID.get(record.severity)!;
+    this.formats[i] = FORMAT_ID.get(record.format)!;
+    this.components[i] = this.strings.id(record.component);
+    this.contexts[i] = this.strings.id(record.context);
+    this.rawTypes[i] = this.strings.id(record.rawType);
+    this.sourceFiles[i] = this.strings.id(record.sourceFile);
+    if (record.damaged !== undefined) this.damaged.set(i, record.damaged);
+    if (record.local !== null && record.local !== localOf(record.utc, record.biasMinutes)) this.locals.set(i, record.local);
+    const start = this.messageStarts[i];
+    this.messageStarts[i + 1] = start + this.heap.write(record.message, start, "utf8");
+    this.length = i + 1;
+  }
+
+  /** Adds a CMTrace record whose message is already UTF-8 bytes (the fast reader: no strings made). */
+  pushCmtrace(c: RecordColumns, bytes: Uint8Array, from: number, to: number, local: string | null): void {
+    const i = this.reserve(to - from);
+    this.lines[i] = c.line;
+    this.endLines[i] = c.endLine;
+    this.columns[i] = c.column;
+    this.utcs[i] = c.utc;
+    this.biases[i] = c.biasMinutes ?? NO_BIAS;
+    this.threads[i] = c.thread ?? NaN;
+    this.severities[i] = c.severity;
+    this.formats[i] = 0;
+    this.components[i] = c.componentId;
+    this.contexts[i] = c.contextId;
+    this.rawTypes[i] = c.rawTypeId;
+    this.sourceFiles[i] = c.sourceFileId;
+    if (local !== null) this.locals.set(i, local);
+    const start = this.messageStarts[i];
+    this.heap.set(bytes.subarray(from, to), start);
+    this.messageStarts[i + 1] = start + (to - from);
+    this.length = i + 1;
+  }
+
+  /** Drops the records from `keep` on (the provisional tail of a growing log). */
+  truncate(keep: number): void {
+    if (keep >= this.length) return;
+    for (const map of [this.damaged, this.locals]) for (const i of map.keys()) if (i >= keep) map.delete(i);
+    this.length = Math.max(0, keep);
+  }
+
+  get(i: number): LogRecord {
+    if (i < 0 || i >= this.length) throw new RangeError(`record ${i} of ${this.length}`);
+    const utc = this.utc(i);
+    const bias = this.biases[i] === NO_BIAS ? null : this.biases[i];
+    const record: LogRecord = {
+      file: this.file,
+      line: this.lines[i],
+      endLine: this.endLines[i],
+      column: this.columns[i],
+      format: FORMATS[this.formats[i]],
+      utc,
+      local: this.locals.get(i) ?? localOf(utc, bias),
+      biasMinutes: bias,
+      component: this.strings.values[this.components[i]],
+      context: this.strings.values[this.contexts[i]],
+      thread: Number.isNaN(this.threads[i]) ? null : this.threads[i],
+      severity: SEVERITIES[this.severities[i]],
+      rawType: this.strings.value(this.rawTypes[i]),
+      message: this.message(i),
+      sourceFile: this.strings.values[this.sourceFiles[i]],
+    };
+    const damaged = this.damaged.get(i);
+    if (damaged !== undefined) record.damaged = damaged;
+    return record;
+  }
+
+  // ---- columns, for loops over many records --------------------------------------------------------
+
+  line(i: number): number {
+    return this.lines[i];
+  }
+  endLine(i: number): number {
+    return this.endLines[i];
+  }
+  utc(i: number): number | null {
+    const t = this.utcs[i];
+    return Number.isNaN(t) ? null : t;
+  }
+  severity(i: number): Severity {
+    return SEVERITIES[this.severities[i]];
+  }
+  isError(i: number): boolean {
+    return this.severities[i] === SEVERITY_ERROR;
+  }
+  isDamaged(i: number): boolean {
+    return this.damaged.has(i);
+  }
+  message(i: number): string {
+    return this.heap.toString("utf8", this.messageStarts[i], this.messageStarts[i + 1]);
+  }
+  /** The message's UTF-8 bytes (a view into the table: valid until the next push). */
+  messageBytes(i: number): Uint8Array {
+    return this.heap.subarray(this.messageStarts[i], this.messageStarts[i + 1]);
+  }
+
+  /** Index of the record covering a 1-based line, or -1. */
+  indexAtLine(line: number): number {
+    let lo = 0;
+    let hi = this.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (line < this.lines[mid]) hi = mid - 1;
+      else if (line > this.endLines[mid]) lo = mid + 1;
+      else return mid;
+    }
+    return -1;
+  }
+
+  /** Bytes held by the table (columns and messages), for the benchmark. */
+  get byteSize(): number {
+    return this.capacity * 62 + this.heap.length;
+  }
+
+  // ---- the array methods callers use ---------------------------------------------------------------
+
+  *[Symbol.iterator](): Iterator<LogRecord> {
+    for (let i = 0; i < this.length; i++) yield this.get(i);
+  }
+  forEach(fn: (record: LogRecord, index: number) => void): void {
+    for (let i = 0; i < this.length; i++) fn(this.get(i), i);
+  }
+  filter(fn: (record: LogRecord, index: number) => unknown): LogRecord[] {
+    const out: LogRecord[] = [];
+    this.forEach((r, i) => fn(r, i) && out.push(r));
+    return out;
+  }
+  map<T>(fn: (record: LogRecord, index: number) => T): T[] {
+    const out: T[] = [];
+    this.forEach((r, i) => out.push(fn(r, i)));
+    return out;
+  }
+  find(fn: (record: LogRecord, index: number) => unknown): LogRecord | undefined {
+    for (let i = 0; i < this.length; i++) {
+      const r = this.get(i);
+      if (fn(r, i)) return r;
+    }
+    return undefined;
+  }
+  some(fn: (record: LogRecord, index: number) => unknown): boolean {
+    return this.find(fn) !== undefined;
+  }
+  slice(from = 0, to = this.length): LogRecord[] {
+    const out: LogRecord[] = [];
+    for (let i = Math.max(0, from < 0 ? this.length + from : from); i < Math.min(this.length, to < 0 ? this.length + to : to); i++) out.push(this.get(i));
+    return out;
+  }
+  at(i: number): LogRecord | undefined {
+    const at = i < 0 ? this.length + i : i;
+    return at >= 0 && at < this.length ? this.get(at) : undefined;
+  }
+
+  /** Room for one more record and `messageBytes` more bytes of message; returns the new record's index. */
+  private reserve(messageBytes: number): number {
+    const i = this.length;
+    if (i >= this.capacity) this.growColumns(Math.max(1024, this.capacity * 2));
+    const need = this.messageStarts[i] + messageBytes;
+    if (need > this.heap.length) {
+      const heap = Buffer.allocUnsafe(Math.max(need, this.heap.length * 2, 64 * 1024));
+      this.heap.copy(heap, 0, 0, this.messageStarts[i]);
+      this.heap = heap;
+    }
+    return i;
+  }
+
+  private growColumns(capacity: number): void {
+    const grow = <T extends Int32Array | Float64Array | Int16Array | Uint8Array | Uint32Array>(old: T, size = capacity): T => {
+      const next = new (old.constructor as new (n: number) => T)(size);
+      next.set(old);
+      return next;
+    };
+    this.lines = grow(this.lines);
+    this.endLines = grow(this.endLines);
+    this.columns = grow(this.columns);
+    this.utcs = grow(this.utcs);
+    this.biases = grow(this.biases);
+    this.threads = grow(this.threads);
+    this.severities = grow(this.severities);
+    this.formats = grow(this.formats);
+    this.components = grow(this.components);
+    this.contexts = grow(this.contexts);
+    this.rawTypes = grow(this.rawTypes);
+    this.sourceFiles = grow(this.sourceFiles);
+    this.messageStarts = grow(this.messageStarts, capacity + 1);
+    this.capacity = capacity;
+  }
+}
+
+/** "YYYY-MM-DDTHH:MM:SS.mmm" of the wall clock the log wrote (UTC = local + bias), or null without a time. */
+export function localOf(utc: number | null, biasMinutes: number | null): string | null {
+  if (utc === null) return null;
+  return new Date(utc - (biasMinutes ?? 0) * 60_000).toISOString().slice(0, 23);
+}
+
+/** A table from records already made (tests, small inputs). */
+export function tableOf(file: string, records: Iterable<LogRecord>): RecordTable {
+  const table = new RecordTable(file);
+  for (const r of records) table.push(r);
+  return table;
+}
