@@ -1,6 +1,6 @@
 // LogIndex: the records of a set of files and, for every linking key, where it occurs. Built once per
 // file; hovers, references and the timeline answer from it without re-reading logs.
-import { findKeys, guessKeyKind, type KeyMatch } from './keys';
+import { findKeys, KeyScanner, guessKeyKind, type KeyMatch } from './keys';
 import type { ParseResult } from './parse';
 import type { LogRecord } from './record';
 import type { RecordTable } from './table';
@@ -74,13 +74,17 @@ export class LogIndex {
   /** Postings of records `from`.. of a file: collected locally, then joined to the shared map once per key. */
   private indexFrom(file: string, records: RecordTable, from: number, keys: Set<string>): void {
     const local = new Map<string, number[]>();
-    for (let index = from; index < records.length; index++) {
-      for (const match of findKeys(records.message(index))) {
-        const list = local.get(match.key);
-        if (!list) local.set(match.key, [index]);
-        else if (list[list.length - 1] !== index) list.push(index);
-      }
-    }
+    let index = 0;
+    const add = (key: string) => {
+      const list = local.get(key);
+      if (!list) local.set(key, [index]);
+      else if (list[list.length - 1] !== index) list.push(index);
+    };
+    let scanner: KeyScanner | null = null;
+    records.scanMessages(from, (bytes, start, end, i) => {
+      index = i;
+      (scanner ??= new KeyScanner(bytes)).scan(start, end, add);
+    });
     for (const [key, list] of local) {
       let byFile = this.postings.get(key);
       if (!byFile) this.postings.set(key, (byFile = new Map()));

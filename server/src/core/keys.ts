@@ -98,3 +98,91 @@ export function guessKeyKind(before: string): string | undefined {
   for (const [pattern, kind] of KIND_HINTS) if (pattern.test(tail)) return kind;
   return undefined;
 }
+
+/**
+ * The keys of messages stored one after the other as UTF-8 bytes (a RecordTable's buffer): the same keys
+ * `findKeys` finds in the decoded text, as GUIDs and KB numbers are ASCII and a multi-byte character is
+ * neither a hex digit nor a word character in either form. Messages must be scanned in buffer order: the
+ * next "-", "B" and "b" are found once (memchr) and reused, so the whole buffer is read about once.
+ */
+export class KeyScanner {
+  private nextDash = -1;
+  private nextUpperB = -1;
+  private nextLowerB = -1;
+  private scanned = -1;
+
+  constructor(private readonly bytes: Buffer) {}
+
+  /** Calls `onKey` for every key in bytes[from, to). */
+  scan(from: number, to: number, onKey: (key: string) => void): void {
+    const bytes = this.bytes;
+    if (from < this.scanned) throw new Error('KeyScanner: messages must be scanned in order');
+    this.scanned = from;
+    for (let dash = this.dashFrom(from); dash >= 0 && dash < to; dash = this.dashFrom(dash + 1)) {
+      const start = dash - 8;
+      if (start >= from && bytes[dash + 5] === 45 && bytes[dash + 10] === 45 && isGuidBytesAt(bytes, start, from, to)) {
+        onKey(asciiLower(bytes, start, start + GUID_LENGTH));
+        dash = start + GUID_LENGTH - 1;
+      }
+    }
+    for (let b = this.bFrom(from + 1); b >= 0 && b < to; b = this.bFrom(b + 1)) {
+      // \bKB\d{6,8}\b: a non-word character (or nothing) before, 6 to 8 digits, a non-word character after.
+      const k = b - 1;
+      if ((bytes[k] | 32) !== 107 || (k > from && isWordByte(bytes[k - 1]))) continue;
+      let end = b + 1;
+      while (end < to && bytes[end] >= 48 && bytes[end] <= 57) end++;
+      const digits = end - b - 1;
+      if (digits < 6 || digits > 8 || (end < to && isWordByte(bytes[end]))) continue;
+      onKey('KB' + latin1(bytes, b + 1, end));
+    }
+  }
+
+  private dashFrom(at: number): number {
+    if (this.nextDash !== NONE && this.nextDash < at) this.nextDash = orNone(this.bytes.indexOf(45, at));
+    return this.nextDash === NONE ? -1 : this.nextDash;
+  }
+
+  private bFrom(at: number): number {
+    if (this.nextUpperB !== NONE && this.nextUpperB < at) this.nextUpperB = orNone(this.bytes.indexOf(66, at));
+    if (this.nextLowerB !== NONE && this.nextLowerB < at) this.nextLowerB = orNone(this.bytes.indexOf(98, at));
+    const upper = this.nextUpperB;
+    const lower = this.nextLowerB;
+    if (upper === NONE) return lower === NONE ? -1 : lower;
+    return lower === NONE || upper < lower ? upper : lower;
+  }
+}
+
+/** "None left in the buffer": such a byte is not searched for again. */
+const NONE = -2;
+const orNone = (i: number) => (i < 0 ? NONE : i);
+/** The keys of one message's UTF-8 bytes (tests compare them with `findKeys`). */
+export function keysInBytes(bytes: Uint8Array): string[] {
+  const keys: string[] = [];
+  new KeyScanner(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length)).scan(0, bytes.length, (k) => keys.push(k));
+  return keys;
+}
+
+function isGuidBytesAt(bytes: Uint8Array, start: number, from: number, to: number): boolean {
+  if (start + GUID_LENGTH > to) return false;
+  if ((start > from && isHexOrDash(bytes[start - 1])) || (start + GUID_LENGTH < to && isHexOrDash(bytes[start + GUID_LENGTH]))) return false;
+  for (let i = 0, d = 0; i < GUID_LENGTH; i++) {
+    const c = bytes[start + i];
+    if (i === DASHES[d]) {
+      if (c !== 45) return false;
+      d++;
+    } else if (!isHex(c)) return false;
+  }
+  return true;
+}
+
+function isWordByte(c: number): boolean {
+  return (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 122) || c === 95;
+}
+
+/** Buffer's own latin1Slice (undocumented but long-standing) skips toString's argument checks: keys are many. */
+const latin1Slice = (Buffer.prototype as Buffer & { latin1Slice?: (this: Buffer, from: number, to: number) => string }).latin1Slice;
+const latin1 = (bytes: Buffer, from: number, to: number): string => (latin1Slice ? latin1Slice.call(bytes, from, to) : bytes.toString('latin1', from, to));
+
+function asciiLower(bytes: Buffer, from: number, to: number): string {
+  return latin1(bytes, from, to).toLowerCase();
+}

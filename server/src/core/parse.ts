@@ -3,6 +3,7 @@
 import { createReadStream } from 'node:fs';
 import type { TextDecoder } from 'node:util';
 import { RecordAssembler } from './assemble';
+import { CmtraceByteReader } from './formats/cmtraceBytes';
 import { detectFormat } from './formats/detect';
 import { createDecoder, sniffEncoding, type Encoding } from './read/encoding';
 import { LineSplitter } from './read/lines';
@@ -141,18 +142,69 @@ export function parseBytes(bytes: Uint8Array, file = '<bytes>', options?: ParseO
   return collect(file, (p) => p.push(bytes), options);
 }
 
-/** Streams a file from disk; `onRecord` lets callers consume records without keeping them. */
+/**
+ * Streams a file from disk into a RecordTable. UTF-8 CMTrace logs (nearly all ConfigMgr logs) take the byte
+ * fast path (formats/cmtraceBytes.ts); everything else, and callers that consume records one by one
+ * (`onRecord`, nothing kept), take the general StreamingParser. Both give the same records.
+ */
 export function parseFile(path: string, options: ParseOptions & { onRecord?: (r: LogRecord) => void } = {}): Promise<ParseResult> {
   const records = new RecordTable(path);
-  const sink = options.onRecord ?? ((r: LogRecord) => records.push(r));
-  const parser = new StreamingParser(path, sink, options);
+  const target = options.onRecord ? new StreamingParser(path, options.onRecord, options) : new FileTarget(path, records, options);
   return new Promise((resolve, reject) => {
     const stream = createReadStream(path, { highWaterMark: 1 << 20 });
-    stream.on('data', (chunk) => parser.push(chunk as Buffer));
+    stream.on('data', (chunk) => target.push(chunk as Buffer));
     stream.on('error', reject);
     stream.on('end', () => {
-      parser.end();
-      resolve(resultOf(parser, records));
+      target.end();
+      resolve(target instanceof FileTarget ? target.result() : resultOf(target, records));
     });
   });
+}
+
+/** Chooses the fast path or the general parser once the first 16 KB are known. */
+class FileTarget {
+  private head: Uint8Array[] = [];
+  private headSize = 0;
+  private fast: CmtraceByteReader | null = null;
+  private general: StreamingParser | null = null;
+
+  constructor(
+    private readonly file: string,
+    private readonly table: RecordTable,
+    private readonly options: ParseOptions,
+  ) {}
+
+  push(bytes: Uint8Array): void {
+    if (this.fast) return this.fast.push(bytes);
+    if (this.general) return this.general.push(bytes);
+    this.head.push(bytes);
+    this.headSize += bytes.length;
+    if (this.headSize >= 16 * 1024) this.start();
+  }
+
+  end(): void {
+    if (!this.fast && !this.general) this.start();
+    this.fast?.end();
+    this.general?.end();
+  }
+
+  result(): ParseResult {
+    if (this.general) return resultOf(this.general, this.table);
+    const fast = this.fast!;
+    return { file: this.file, records: this.table, warnings: fast.warnings, warningCount: fast.warningCount, encoding: 'utf-8', format: 'cmtrace', lineCount: fast.lineCount };
+  }
+
+  private start(): void {
+    const head = concat(this.head, this.headSize);
+    this.head = [];
+    const sniff = sniffEncoding(head);
+    const format = this.options.format ?? (sniff.encoding === 'utf-8' ? detectFormat(createDecoder('utf-8').decode(head.subarray(sniff.bomLength, 64 * 1024))) : null);
+    if (sniff.encoding === 'utf-8' && format === 'cmtrace') {
+      this.fast = new CmtraceByteReader(this.file, this.table);
+      this.fast.push(head.subarray(sniff.bomLength));
+    } else {
+      this.general = new StreamingParser(this.file, (r) => this.table.push(r), this.options);
+      this.general.push(head);
+    }
+  }
 }

@@ -9,8 +9,7 @@ const FORMATS: FormatId[] = ['cmtrace', 'sms', 'wulog', 'wuetw', 'wsus', 'setup'
 const SEVERITIES: Severity[] = ['error', 'warning', 'info', 'verbose', 'unknown'];
 const FORMAT_ID = new Map(FORMATS.map((f, i) => [f, i]));
 const SEVERITY_ID = new Map(SEVERITIES.map((s, i) => [s, i]));
-export const SEVERITY_ERROR = SEVERITY_ID.get('error')!;
-export const SEVERITY_WARNING = SEVERITY_ID.get('warning')!;
+export const severityId = (severity: Severity): number => SEVERITY_ID.get(severity)!;
 
 const NO_BIAS = -32768;
 /** Pool id of a null string (rawType). */
@@ -97,7 +96,7 @@ export class RecordTable implements Iterable<LogRecord> {
     if (record.damaged !== undefined) this.damaged.set(i, record.damaged);
     if (record.local !== null && record.local !== localOf(record.utc, record.biasMinutes)) this.locals.set(i, record.local);
     const start = this.messageStarts[i];
-    this.messageStarts[i + 1] = start + this.heap.write(record.message, start, "utf8");
+    this.messageStarts[i + 1] = start + this.heap.write(record.message, start, 'utf8');
     this.length = i + 1;
   }
 
@@ -158,28 +157,18 @@ export class RecordTable implements Iterable<LogRecord> {
 
   // ---- columns, for loops over many records --------------------------------------------------------
 
-  line(i: number): number {
-    return this.lines[i];
-  }
-  endLine(i: number): number {
-    return this.endLines[i];
-  }
   utc(i: number): number | null {
     const t = this.utcs[i];
     return Number.isNaN(t) ? null : t;
   }
-  severity(i: number): Severity {
-    return SEVERITIES[this.severities[i]];
-  }
-  isError(i: number): boolean {
-    return this.severities[i] === SEVERITY_ERROR;
-  }
-  isDamaged(i: number): boolean {
-    return this.damaged.has(i);
-  }
   message(i: number): string {
-    return this.heap.toString("utf8", this.messageStarts[i], this.messageStarts[i + 1]);
+    return this.heap.toString('utf8', this.messageStarts[i], this.messageStarts[i + 1]);
   }
+  /** Calls `fn` with each message's UTF-8 bytes as (buffer, start, end), from record `from` on: no copies. */
+  scanMessages(from: number, fn: (bytes: Buffer, start: number, end: number, index: number) => void): void {
+    for (let i = from; i < this.length; i++) fn(this.heap, this.messageStarts[i], this.messageStarts[i + 1], i);
+  }
+
   /** The message's UTF-8 bytes (a view into the table: valid until the next push). */
   messageBytes(i: number): Uint8Array {
     return this.heap.subarray(this.messageStarts[i], this.messageStarts[i + 1]);
@@ -198,10 +187,6 @@ export class RecordTable implements Iterable<LogRecord> {
     return -1;
   }
 
-  /** Bytes held by the table (columns and messages), for the benchmark. */
-  get byteSize(): number {
-    return this.capacity * 62 + this.heap.length;
-  }
 
   // ---- the array methods callers use ---------------------------------------------------------------
 
@@ -283,9 +268,3 @@ export function localOf(utc: number | null, biasMinutes: number | null): string 
   return new Date(utc - (biasMinutes ?? 0) * 60_000).toISOString().slice(0, 23);
 }
 
-/** A table from records already made (tests, small inputs). */
-export function tableOf(file: string, records: Iterable<LogRecord>): RecordTable {
-  const table = new RecordTable(file);
-  for (const r of records) table.push(r);
-  return table;
-}

@@ -69,6 +69,11 @@ interface Day {
 let lastDate = '';
 let lastDay: Day | null = null;
 
+/** The day of a CMTrace date="..." (the last one is remembered: most records of a file share it). */
+export function cmtraceDay(date: string): Day | null {
+  return date === lastDate ? lastDay : rememberDay(date);
+}
+
 function rememberDay(date: string): Day | null {
   const parsed = parseMonthDayYear(date);
   const midnight = parsed && makeLogTime(parsed.year, parsed.month, parsed.day, { hour: 0, minute: 0, second: 0, fraction: '' }, null);

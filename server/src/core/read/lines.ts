@@ -13,7 +13,13 @@ export class LineSplitter {
   /** Only chunks that hold a NUL need each line searched for NUL padding. */
   private chunkHasNul = true;
 
-  constructor(private readonly sink: LineSink) {}
+  /** `firstLine`: the number of the first line pushed (a part of a file that does not start at its top). */
+  constructor(
+    private readonly sink: LineSink,
+    firstLine = 1,
+  ) {
+    this.lineNumber = firstLine - 1;
+  }
 
   push(chunk: string): void {
     if (!chunk.length) return;

@@ -1,0 +1,391 @@
+// The fast path for what nearly every ConfigMgr log is: UTF-8 CMTrace records, one after the other, each
+// starting a line, with the attributes in the order the writers use. Such records are read straight from the
+// bytes into a RecordTable: no decoding of the file, no line strings, no record objects. Anything else (a
+// record cut by a concurrent writer, text outside records, NUL padding, a bare CR, an unusual time) is a
+// "region" handed to the general parser (LineSplitter + RecordAssembler), which ends at the first clean
+// record boundary after it, so one odd record does not slow down the rest of the file.
+import { TextDecoder } from 'node:util';
+import { RecordAssembler } from '../assemble';
+import { LineSplitter } from '../read/lines';
+import type { ParseWarning } from '../record';
+import { severityId, type RecordColumns, type RecordTable } from '../table';
+import { cmtraceDay, severityFromType } from './cmtrace';
+
+const OPEN = Buffer.from('<![LOG[');
+const HEADER = Buffer.from(']LOG]!><');
+const ATTRIBUTES = ['time="', '" date="', '" component="', '" context="', '" type="', '" thread="', '" file="'].map((a) => Buffer.from(a));
+const LF = 10;
+const CR = 13;
+const QUOTE = 34;
+const GT = 62;
+const UNUSUAL = -1;
+/** "None left in the data": that byte is not searched for again. */
+const NONE = -2;
+const orNone = (i: number) => (i < 0 ? NONE : i);
+const INCOMPLETE = -2;
+
+/** A region without a clean end this long goes to the general parser for the rest of the file. */
+const MAX_REGION_BYTES = 8 * 1024 * 1024;
+
+/** type="N" → severity id, as severityFromType decides it. */
+const SEVERITY_OF_TYPE = new Map(['0', '1', '2', '3', '4', '5', '6'].map((t) => [t, severityId(severityFromType(t))]));
+const UNKNOWN_SEVERITY = severityId('unknown');
+
+/** Reads UTF-8 CMTrace bytes, pushed in chunks, into a table. */
+export class CmtraceByteReader {
+  private carry: Buffer = Buffer.alloc(0);
+  /** Line number of the first line of `carry`. */
+  private line = 1;
+  /** Once a region never ends, the general parser reads the rest of the file. */
+  private rest: { splitter: LineSplitter; assembler: RecordAssembler; decoder: TextDecoder } | null = null;
+  readonly warnings: ParseWarning[] = [];
+  warningCount = 0;
+  lineCount = 0;
+  /** Records read by the fast path (the rest came from the general parser). */
+  fastRecords = 0;
+  private readonly columns: RecordColumns = { line: 0, endLine: 0, column: OPEN.length, utc: 0, biasMinutes: null, thread: null, severity: 0, componentId: 0, contextId: 0, rawTypeId: 0, sourceFileId: 0 };
+  private readonly idCache = new Map<string, number>();
+
+  constructor(
+    private readonly file: string,
+    private readonly table: RecordTable,
+  ) {}
+
+  push(chunk: Uint8Array): void {
+    if (this.rest) return this.rest.splitter.push(this.rest.decoder.decode(chunk, { stream: true }));
+    const data = this.carry.length ? Buffer.concat([this.carry, chunk]) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+    const used = this.consume(data, false);
+    this.carry = Buffer.from(data.subarray(used)); // a copy: the chunk's memory is not kept
+    if (this.carry.length > MAX_REGION_BYTES) this.handRestToGeneralParser();
+  }
+
+  end(): void {
+    if (this.rest) {
+      this.rest.splitter.push(this.rest.decoder.decode());
+      this.rest.splitter.end();
+      this.rest.assembler.end();
+      this.lineCount = this.rest.splitter.count;
+      this.collectWarnings(this.rest.assembler);
+      return;
+    }
+    this.consume(this.carry, true);
+    this.carry = Buffer.alloc(0);
+  }
+
+  /** Reads whole records and regions from `data`; returns how many bytes were used. */
+  private consume(data: Buffer, atEnd: boolean): number {
+    let at = 0;
+    while (at < data.length) {
+      const next = this.fastRecord(data, at, atEnd);
+      if (next > at) {
+        at = next;
+        continue;
+      }
+      if (next === -1 && !atEnd) break; // the record goes on in the next chunk
+      const end = regionEnd(data, at, atEnd);
+      if (end < 0) break;
+      this.generalRegion(data, at, end);
+      at = end;
+    }
+    return at;
+  }
+
+  /**
+   * One record at `at` (a line start) if it has the usual shape: returns the offset after it, `at` when the
+   * record is unusual (a region for the general parser), -1 when the data ends before the record does.
+   */
+  private fastRecord(data: Buffer, at: number, atEnd: boolean): number {
+    // Blank lines between records carry nothing (the general parser drops them too).
+    if (data[at] === LF) return this.skipLine(at + 1);
+    if (data[at] === CR && data[at + 1] === LF) return this.skipLine(at + 2);
+    if (!startsWith(data, at, OPEN)) return at;
+    const messageStart = at + OPEN.length;
+    const header = data.indexOf(HEADER, messageStart);
+    if (header < 0) return atEnd ? at : -1;
+    const breaks = this.lineBreaksIn(data, messageStart, header);
+    if (breaks < 0) return at;
+    const gt = this.readHeader(data, header + HEADER.length);
+    if (gt === INCOMPLETE) return atEnd ? at : -1;
+    if (gt < 0) return at;
+    let after = gt + 1;
+    if (data[after] === CR) after++;
+    if (after < data.length && data[after] !== LF) return at; // another record on the same line, or a bare CR
+    if (after >= data.length && !atEnd) return -1;
+    const c = this.columns;
+    c.line = this.line;
+    c.endLine = this.line + breaks;
+    const local = this.exactLocal;
+    if (breaks === 0) this.table.pushCmtrace(c, data, messageStart, header, local);
+    else {
+      const message = withoutCr(data.subarray(messageStart, header));
+      this.table.pushCmtrace(c, message, 0, message.length, local);
+    }
+    this.fastRecords++;
+    this.line = c.endLine + 1;
+    this.lineCount = c.endLine;
+    return Math.min(after + 1, data.length);
+  }
+
+  // Where the next LF, CR, NUL and "<![LOG[" are in the current data: found with memchr-speed native
+  // searches and reused while still ahead, so a message's bytes are not looped over in JavaScript.
+  private scanData: Buffer | null = null;
+  private nextLf = -1;
+  private nextCr = -1;
+  private nextNul = -1;
+  private nextOpen = -1;
+
+  private next(kind: 'nextLf' | 'nextCr' | 'nextNul', byte: number, data: Buffer, from: number): number {
+    let at = this[kind];
+    if (at !== NONE && at < from) this[kind] = at = orNone(data.indexOf(byte, from));
+    return at === NONE ? Infinity : at;
+  }
+
+  /** Line breaks in a message, or -1 when the general parser must read it (see lineBreaksIn). */
+  private lineBreaksIn(data: Buffer, from: number, to: number): number {
+    if (this.scanData !== data) {
+      this.scanData = data;
+      this.nextLf = this.nextCr = this.nextNul = this.nextOpen = -1;
+    }
+    if (this.nextOpen !== NONE && this.nextOpen < from) this.nextOpen = orNone(data.indexOf(OPEN, from));
+    const unusual = this.next('nextCr', CR, data, from) < to || this.next('nextNul', 0, data, from) < to || (this.nextOpen !== NONE && this.nextOpen < to);
+    if (unusual) return lineBreaksIn(data, from, to);
+    if (this.next('nextLf', LF, data, from) >= to) return 0;
+    return lineBreaksIn(data, from, to);
+  }
+
+  private skipLine(next: number): number {
+    this.lineCount = this.line;
+    this.line++;
+    return next;
+  }
+
+  /** The local time string when it cannot be derived from utc and bias (more than milliseconds, second 60). */
+  private exactLocal: string | null = null;
+
+  /** Start and end of each attribute value of the header being read (reused: no allocation per record). */
+  private readonly bounds = new Int32Array(ATTRIBUTES.length * 2);
+
+  /**
+   * Reads time, date, component, context, type, thread and file in that order, then ">": returns where the
+   * ">" is, UNUSUAL for any other header, INCOMPLETE when the data ends inside it.
+   */
+  private readHeader(data: Buffer, from: number): number {
+    const bounds = this.bounds;
+    let at = from;
+    for (let a = 0; a < ATTRIBUTES.length; a++) {
+      const name = ATTRIBUTES[a];
+      if (at + name.length > data.length) return INCOMPLETE;
+      if (!startsWith(data, at, name)) return UNUSUAL;
+      const start = at + name.length;
+      // A value stops at its quote; one with ">" or a line break in it is read by the general parser.
+      const end = valueEnd(data, start);
+      if (end < 0) return end;
+      bounds[a * 2] = start;
+      bounds[a * 2 + 1] = end;
+      at = end;
+    }
+    if (at + 1 >= data.length) return INCOMPLETE;
+    if (data[at + 1] !== GT) return UNUSUAL;
+    return this.readTime(data) && this.readRest(data) ? at + 1 : UNUSUAL;
+  }
+
+  private readTime(data: Buffer): boolean {
+    const b = this.bounds;
+    const clock = readClock(data, b[0], b[1]);
+    if (!clock) return false;
+    const day = this.dayOf(data, b[2], b[3]);
+    if (!day) return false;
+    const c = this.columns;
+    c.utc = day.utcMidnight + clock.millis + (clock.bias ?? 0) * 60_000;
+    c.biasMinutes = clock.bias;
+    this.exactLocal = clock.fractionDigits === 3 && clock.second < 60 ? null : `${day.iso}T${latin1(data, b[0], clock.clockEnd)}`;
+    return true;
+  }
+
+  private readRest(data: Buffer): boolean {
+    const b = this.bounds;
+    const c = this.columns;
+    const threadNumber = readDigits(data, b[10], b[11]);
+    if (threadNumber === undefined) return false;
+    c.thread = threadNumber;
+    c.componentId = this.stringId(data, 2);
+    c.contextId = this.stringId(data, 3);
+    c.rawTypeId = this.stringId(data, 4);
+    c.sourceFileId = this.stringId(data, 6);
+    c.severity = SEVERITY_OF_TYPE.get(this.table.strings.values[c.rawTypeId].trim()) ?? UNKNOWN_SEVERITY;
+    return true;
+  }
+
+  /** The last value of each attribute and its pool id: consecutive records mostly repeat them. */
+  private readonly lastValue = ATTRIBUTES.map(() => ({ bytes: Buffer.alloc(0), id: -1 }));
+
+  /** Pool id of attribute `a`'s value: the last one again, or looked up by its bytes read as Latin-1. */
+  private stringId(data: Buffer, a: number): number {
+    const start = this.bounds[a * 2];
+    const end = this.bounds[a * 2 + 1];
+    const last = this.lastValue[a];
+    if (last.id >= 0 && sameBytes(data, start, end, last.bytes)) return last.id;
+    const raw = latin1(data, start, end);
+    let id = this.idCache.get(raw);
+    if (id === undefined) {
+      id = this.table.strings.id(data.toString('utf8', start, end));
+      if (this.idCache.size < 100_000) this.idCache.set(raw, id);
+    }
+    last.bytes = Buffer.from(data.subarray(start, end));
+    last.id = id;
+    return id;
+  }
+
+  private lastDate = Buffer.alloc(0);
+  private lastDay: ReturnType<typeof cmtraceDay> = null;
+
+  private dayOf(data: Buffer, start: number, end: number): ReturnType<typeof cmtraceDay> {
+    if (this.lastDay && sameBytes(data, start, end, this.lastDate)) return this.lastDay;
+    this.lastDate = Buffer.from(data.subarray(start, end));
+    this.lastDay = cmtraceDay(latin1(data, start, end));
+    return this.lastDay;
+  }
+
+  /** Text the fast path does not read, parsed as the whole file would be, from line `this.line` on. */
+  private generalRegion(data: Buffer, from: number, to: number): void {
+    const assembler = new RecordAssembler(this.file, 'cmtrace', (r) => this.table.push(r));
+    const splitter = new LineSplitter((text, n) => assembler.line(text, n), this.line);
+    splitter.push(new TextDecoder('utf-8').decode(data.subarray(from, to)));
+    splitter.end();
+    assembler.end();
+    this.collectWarnings(assembler);
+    this.lineCount = splitter.count;
+    this.line = splitter.count + 1;
+  }
+
+  private handRestToGeneralParser(): void {
+    const assembler = new RecordAssembler(this.file, 'cmtrace', (r) => this.table.push(r));
+    const splitter = new LineSplitter((text, n) => assembler.line(text, n), this.line);
+    const decoder = new TextDecoder('utf-8');
+    splitter.push(decoder.decode(this.carry, { stream: true }));
+    this.carry = Buffer.alloc(0);
+    this.rest = { splitter, assembler, decoder };
+  }
+
+  private collectWarnings(assembler: RecordAssembler): void {
+    this.warningCount += assembler.warningCount;
+    for (const w of assembler.warnings) if (this.warnings.length < 1000) this.warnings.push(w);
+  }
+}
+
+/**
+ * Where a region that starts at `from` ends: after the first line that closes a record (its header ends the
+ * line) and is followed by a line starting "<![LOG[", so the general parser has nothing open there. -1 when
+ * the data ends first (more may come), or the end of the data at the end of the file.
+ */
+function regionEnd(data: Buffer, from: number, atEnd: boolean): number {
+  for (let open = data.indexOf(OPEN, from + 1); open >= 0; open = data.indexOf(OPEN, open + 1)) {
+    if (data[open - 1] !== LF) continue;
+    const lineEnd = data[open - 2] === CR ? open - 2 : open - 1;
+    if (data[lineEnd - 1] !== GT) continue;
+    // Searches stay inside the line, so a file of odd records is not scanned again and again.
+    const lineStart = Math.max(from, data.lastIndexOf(LF, lineEnd - 1) + 1);
+    const line = data.subarray(lineStart, lineEnd);
+    const header = line.lastIndexOf(HEADER);
+    if (header < 0 || line.indexOf(GT, header + HEADER.length) !== line.length - 1) continue;
+    if (line.indexOf(CR) >= 0 || line.indexOf(0) >= 0) continue;
+    return open;
+  }
+  return atEnd ? data.length : -1;
+}
+
+/**
+ * Line breaks inside a message (LF or CRLF), or -1 when the general parser must read it: a bare CR, a NUL,
+ * or a "<![LOG[" inside (a writer cut the record before it).
+ */
+function lineBreaksIn(data: Buffer, from: number, to: number): number {
+  let breaks = 0;
+  for (let i = from; i < to; i++) {
+    const c = data[i];
+    if (c > 60) continue; // letters and most punctuation: one comparison
+    if (c === LF) breaks++;
+    else if (c === CR) {
+      if (i + 1 >= to || data[i + 1] !== LF) return -1;
+    } else if (c === 0 || (c === 60 && startsWith(data, i, OPEN))) return -1;
+  }
+  return breaks;
+}
+
+/** A multi-line message with its CRs dropped (the general parser joins lines with "\n"). */
+function withoutCr(bytes: Uint8Array): Uint8Array {
+  const out = new Uint8Array(bytes.length);
+  let n = 0;
+  for (const b of bytes) if (b !== CR) out[n++] = b;
+  return out.subarray(0, n);
+}
+
+/** Where the value starting at `start` ends (its closing quote), or UNUSUAL / INCOMPLETE. */
+function valueEnd(data: Buffer, start: number): number {
+  const n = data.length;
+  for (let i = start; i < n; i++) {
+    const c = data[i];
+    if (c === QUOTE) return i;
+    if (c === GT || c === LF || c === CR) return UNUSUAL;
+  }
+  return INCOMPLETE;
+}
+
+function sameBytes(data: Buffer, start: number, end: number, bytes: Buffer): boolean {
+  if (end - start !== bytes.length) return false;
+  for (let i = 0; i < bytes.length; i++) if (data[start + i] !== bytes[i]) return false;
+  return true;
+}
+
+/** Bytes as Latin-1 text (Buffer's own latin1Slice when there: it skips toString's argument checks). */
+const latin1Slice = (Buffer.prototype as Buffer & { latin1Slice?: (this: Buffer, from: number, to: number) => string }).latin1Slice;
+const latin1 = (data: Buffer, start: number, end: number): string => (latin1Slice ? latin1Slice.call(data, start, end) : data.toString('latin1', start, end));
+
+function startsWith(data: Buffer, at: number, prefix: Buffer): boolean {
+  if (at + prefix.length > data.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (data[at + i] !== prefix[i]) return false;
+  return true;
+}
+
+/** Decimal digits, or null when empty; undefined when anything else is there. */
+function readDigits(data: Buffer, from: number, to: number): number | null | undefined {
+  if (from === to) return null;
+  if (to - from > 15) return undefined;
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = data[i];
+    if (c < 48 || c > 57) return undefined;
+    n = n * 10 + c - 48;
+  }
+  return n;
+}
+
+const digitAt = (data: Buffer, i: number) => (data[i] >= 48 && data[i] <= 57 ? data[i] - 48 : -100);
+
+/** "HH:MM:SS.f{3,9}[+|-B]" exactly as the string fast path reads it; null for any other shape. */
+function readClock(data: Buffer, from: number, to: number): { millis: number; bias: number | null; fractionDigits: number; second: number; clockEnd: number } | null {
+  if (to - from < 12 || data[from + 2] !== 58 || data[from + 5] !== 58 || data[from + 8] !== 46) return null;
+  const hour = digitAt(data, from) * 10 + digitAt(data, from + 1);
+  const minute = digitAt(data, from + 3) * 10 + digitAt(data, from + 4);
+  const second = digitAt(data, from + 6) * 10 + digitAt(data, from + 7);
+  if (hour < 0 || minute < 0 || second < 0 || hour > 23 || minute > 59 || second > 60) return null;
+  let i = from + 9;
+  let millis = 0;
+  while (i < to && data[i] >= 48 && data[i] <= 57) {
+    if (i < from + 12) millis = millis * 10 + data[i] - 48;
+    i++;
+  }
+  const fractionDigits = i - from - 9;
+  if (fractionDigits < 3 || fractionDigits > 9) return null;
+  const clockEnd = i;
+  let bias: number | null = null;
+  if (i < to) {
+    const sign = data[i++];
+    if (sign !== 43 && sign !== 45) return null;
+    const digitsFrom = i;
+    let minutes = 0;
+    while (i < to && data[i] >= 48 && data[i] <= 57) minutes = minutes * 10 + data[i++] - 48;
+    if (i !== to || i === digitsFrom || i - digitsFrom > 4 || minutes > 24 * 60) return null;
+    bias = sign === 45 ? -minutes : minutes;
+  }
+  return { millis: ((hour * 60 + minute) * 60 + second) * 1000 + millis, bias, fractionDigits, second, clockEnd };
+}
