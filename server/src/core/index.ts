@@ -128,6 +128,13 @@ export class LogIndex {
     return index < 0 ? undefined : { record: records!.get(index), index };
   }
 
+  /** The records holding a key: file → record indices (ascending, no duplicates). */
+  recordsWithKey(key: string): Map<string, Set<number>> {
+    const out = new Map<string, Set<number>>();
+    for (const [file, indices] of this.postings.get(key) ?? []) out.set(file, new Set(indices));
+    return out;
+  }
+
   /** Every occurrence of a key, in file order then record order. */
   occurrences(key: string): Occurrence[] {
     const byFile = this.postings.get(key);

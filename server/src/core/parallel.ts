@@ -384,7 +384,9 @@ function runWorker(): void {
   port.on('message', async (m: ToWorker) => {
     const packer = new Packer((batch, transfer) => port.postMessage({ kind: 'batch', job: m.job, batch } satisfies FromWorker, transfer));
     try {
-      const { records: _none, ...meta } = await parseFile(m.file, { ...m.options, onRecord: (r) => packer.add(r) });
+      // The whole file first (the byte fast path needs no per-record callback), then its records in batches.
+      const { records, ...meta } = await parseFile(m.file, m.options);
+      for (const r of records) packer.add(r);
       packer.send();
       port.postMessage({ kind: 'done', job: m.job, meta } satisfies FromWorker);
     } catch (error) {

@@ -2,7 +2,7 @@
 // skewed); records without a time keep their place after the record before them in the same file.
 import { findKeys } from './keys';
 import type { LogRecord } from './record';
-import { RecordTable } from './table';
+import type { RecordTable } from './table';
 
 export interface TimelineSource {
   file: string;
@@ -11,12 +11,19 @@ export interface TimelineSource {
   clockOffsetMs?: number;
 }
 
-export interface TimelineItem {
-  record: LogRecord;
-  /** UTC after the file's clock offset, or the previous record's when the record has none. */
-  time: number | null;
-  sourceIndex: number;
-  recordIndex: number;
+/** One record's place in the merged timeline; the record itself is made only when asked for. */
+export class TimelineItem {
+  constructor(
+    readonly records: RecordTable,
+    /** UTC after the file's clock offset, or the previous record's when the record has none. */
+    readonly time: number | null,
+    readonly sourceIndex: number,
+    readonly recordIndex: number,
+  ) {}
+
+  get record(): LogRecord {
+    return this.records.get(this.recordIndex);
+  }
 }
 
 /** Merges by time; ties keep file order, then record order, so the result is deterministic. */
@@ -24,11 +31,13 @@ export function mergeTimeline(sources: TimelineSource[]): TimelineItem[] {
   const items: TimelineItem[] = [];
   sources.forEach((source, sourceIndex) => {
     const offset = source.clockOffsetMs ?? 0;
+    const records = source.records;
     let last: number | null = null;
-    source.records.forEach((record, recordIndex) => {
-      if (record.utc !== null) last = record.utc + offset;
-      items.push({ record, time: last, sourceIndex, recordIndex });
-    });
+    for (let recordIndex = 0; recordIndex < records.length; recordIndex++) {
+      const utc = records.utc(recordIndex);
+      if (utc !== null) last = utc + offset;
+      items.push(new TimelineItem(records, last, sourceIndex, recordIndex));
+    }
   });
   const keyOf = (item: TimelineItem) => (item.time === null ? -Infinity : item.time);
   const order = new Float64Array(items.length);
@@ -48,7 +57,8 @@ export interface TimelineFilter {
 }
 
 export function filterTimeline(items: TimelineItem[], filter: TimelineFilter): TimelineItem[] {
-  return items.filter(({ record, time }) => {
+  return items.filter((item) => {
+    const { record, time } = item;
     if (filter.severities && !filter.severities.has(record.severity)) return false;
     if (filter.fromUtc !== undefined && (time === null || time < filter.fromUtc)) return false;
     if (filter.toUtc !== undefined && (time === null || time > filter.toUtc)) return false;

@@ -38,6 +38,8 @@ interface MergeCache {
   signature: string;
   items: TimelineItem[];
   files: string[];
+  /** The files that were merged (`files` without the ones not in the index): item.sourceIndex points here. */
+  sourceFiles: string[];
   byKey: Map<string, TimelineItem[]>;
 }
 const caches = new WeakMap<LogIndex, MergeCache>();
@@ -52,15 +54,18 @@ function merged(index: LogIndex, params: TimelineParams): MergeCache {
     const result = index.file(file);
     return result ? [{ file, records: result.records, clockOffsetMs: offsets[pathToUri(file)] ?? 0 }] : [];
   });
-  const fresh = { signature, items: mergeTimeline(sources), files, byKey: new Map<string, TimelineItem[]>() };
+  const fresh = { signature, items: mergeTimeline(sources), files, sourceFiles: sources.map((s) => s.file), byKey: new Map<string, TimelineItem[]>() };
   caches.set(index, fresh);
   return fresh;
 }
 
-function selectKey(cache: MergeCache, key: string): TimelineItem[] {
+/** The merged items whose record holds `key`, from the index's postings (no message is read again). */
+function selectKey(index: LogIndex, cache: MergeCache, key: string): TimelineItem[] {
   let selected = cache.byKey.get(key);
   if (!selected) {
-    selected = cache.items.filter((item) => recordKeys(item.record).includes(key));
+    const withKey = index.recordsWithKey(key);
+    const bySource = cache.sourceFiles.map((file) => withKey.get(file));
+    selected = cache.items.filter((item) => bySource[item.sourceIndex]?.has(item.recordIndex));
     cache.byKey.set(key, selected);
   }
   return selected;
@@ -68,7 +73,7 @@ function selectKey(cache: MergeCache, key: string): TimelineItem[] {
 
 export function timelinePage(index: LogIndex, params: TimelineParams): TimelinePage {
   const cache = merged(index, params);
-  const selected = params.key ? selectKey(cache, params.key) : cache.items;
+  const selected = params.key ? selectKey(index, cache, params.key) : cache.items;
   const offset = Math.max(0, params.offset ?? 0);
   const limit = Math.min(Math.max(1, params.limit ?? 5000), 50_000);
   const rows = selected.slice(offset, offset + limit).map((item, k) => toRow(item, offset + k));
