@@ -38,6 +38,17 @@ class StringPool {
   }
 }
 
+/** A RecordTable in transit between threads (see detach/attach). */
+export interface DetachedTable {
+  file: string;
+  columns: Array<Int32Array | Float64Array | Int16Array | Uint8Array | Uint32Array>;
+  messageStarts: Float64Array;
+  heap: Uint8Array;
+  damaged: Array<[number, string]>;
+  locals: Array<[number, string]>;
+  strings: string[];
+}
+
 /** The numbers of one record the fast CMTrace reader writes without building a LogRecord. */
 export interface RecordColumns {
   line: number;
@@ -224,6 +235,33 @@ export class RecordTable implements Iterable<LogRecord> {
   at(i: number): LogRecord | undefined {
     const at = i < 0 ? this.length + i : i;
     return at >= 0 && at < this.length ? this.get(at) : undefined;
+  }
+
+  /**
+   * The table as plain data for another thread: its typed arrays are listed in `transfer` (moved, not
+   * copied), so this table must not be used afterwards.
+   */
+  detach(): { data: DetachedTable; transfer: ArrayBuffer[] } {
+    const n = this.length;
+    const columns = [this.lines, this.endLines, this.columns, this.utcs, this.biases, this.threads, this.severities, this.formats, this.components, this.contexts, this.rawTypes, this.sourceFiles].map((c) => c.slice(0, n));
+    const messageStarts = this.messageStarts.slice(0, n + 1);
+    const heap = new Uint8Array(this.heap.subarray(0, this.messageStarts[n]));
+    const data: DetachedTable = { file: this.file, columns, messageStarts, heap, damaged: [...this.damaged], locals: [...this.locals], strings: this.strings.values };
+    return { data, transfer: [...columns.map((c) => c.buffer as ArrayBuffer), messageStarts.buffer as ArrayBuffer, heap.buffer as ArrayBuffer] };
+  }
+
+  /** A table made from `detach()`'s data, in the receiving thread. */
+  static attach(data: DetachedTable): RecordTable {
+    const table = new RecordTable(data.file);
+    const c = data.columns as never[];
+    [table.lines, table.endLines, table.columns, table.utcs, table.biases, table.threads, table.severities, table.formats, table.components, table.contexts, table.rawTypes, table.sourceFiles] = c;
+    table.messageStarts = data.messageStarts as Float64Array<ArrayBuffer>;
+    table.heap = Buffer.from(data.heap.buffer, data.heap.byteOffset, data.heap.length) as Buffer<ArrayBuffer>;
+    table.length = table.capacity = data.messageStarts.length - 1;
+    for (const [i, v] of data.damaged) table.damaged.set(i, v);
+    for (const [i, v] of data.locals) table.locals.set(i, v);
+    for (const v of data.strings) table.strings.id(v);
+    return table;
   }
 
   /** Room for one more record and `messageBytes` more bytes of message; returns the new record's index. */
