@@ -1,6 +1,6 @@
 // The values that tie records together across components and machines: GUIDs (scan jobs, update sources,
 // assignments, CI/update ids, CTM/DTS/BITS jobs, content ids, location requests, message ids) and KB numbers.
-
+import { NextMatch, latin1 } from './read/bytes';
 export type KeyKind = 'guid' | 'kb';
 
 export interface KeyMatch {
@@ -106,26 +106,30 @@ export function guessKeyKind(before: string): string | undefined {
  * next "-", "B" and "b" are found once (memchr) and reused, so the whole buffer is read about once.
  */
 export class KeyScanner {
-  private nextDash = -1;
-  private nextUpperB = -1;
-  private nextLowerB = -1;
+  private readonly dashes: NextMatch;
+  private readonly upperB: NextMatch;
+  private readonly lowerB: NextMatch;
   private scanned = -1;
 
-  constructor(private readonly bytes: Buffer) {}
+  constructor(private readonly bytes: Buffer) {
+    this.dashes = new NextMatch(bytes, 45);
+    this.upperB = new NextMatch(bytes, 66);
+    this.lowerB = new NextMatch(bytes, 98);
+  }
 
   /** Calls `onKey` for every key in bytes[from, to). */
   scan(from: number, to: number, onKey: (key: string) => void): void {
     const bytes = this.bytes;
     if (from < this.scanned) throw new Error('KeyScanner: messages must be scanned in order');
     this.scanned = from;
-    for (let dash = this.dashFrom(from); dash >= 0 && dash < to; dash = this.dashFrom(dash + 1)) {
+    for (let dash = this.dashes.from(from); dash < to; dash = this.dashes.from(dash + 1)) {
       const start = dash - 8;
       if (start >= from && bytes[dash + 5] === 45 && bytes[dash + 10] === 45 && isGuidBytesAt(bytes, start, from, to)) {
         onKey(asciiLower(bytes, start, start + GUID_LENGTH));
         dash = start + GUID_LENGTH - 1;
       }
     }
-    for (let b = this.bFrom(from + 1); b >= 0 && b < to; b = this.bFrom(b + 1)) {
+    for (let b = this.bFrom(from + 1); b < to; b = this.bFrom(b + 1)) {
       // \bKB\d{6,8}\b: a non-word character (or nothing) before, 6 to 8 digits, a non-word character after.
       const k = b - 1;
       if ((bytes[k] | 32) !== 107 || (k > from && isWordByte(bytes[k - 1]))) continue;
@@ -137,24 +141,12 @@ export class KeyScanner {
     }
   }
 
-  private dashFrom(at: number): number {
-    if (this.nextDash !== NONE && this.nextDash < at) this.nextDash = orNone(this.bytes.indexOf(45, at));
-    return this.nextDash === NONE ? -1 : this.nextDash;
-  }
-
+  /** The next "B" or "b" (the second letter of "KB"). */
   private bFrom(at: number): number {
-    if (this.nextUpperB !== NONE && this.nextUpperB < at) this.nextUpperB = orNone(this.bytes.indexOf(66, at));
-    if (this.nextLowerB !== NONE && this.nextLowerB < at) this.nextLowerB = orNone(this.bytes.indexOf(98, at));
-    const upper = this.nextUpperB;
-    const lower = this.nextLowerB;
-    if (upper === NONE) return lower === NONE ? -1 : lower;
-    return lower === NONE || upper < lower ? upper : lower;
+    return Math.min(this.upperB.from(at), this.lowerB.from(at));
   }
 }
 
-/** "None left in the buffer": such a byte is not searched for again. */
-const NONE = -2;
-const orNone = (i: number) => (i < 0 ? NONE : i);
 /** The keys of one message's UTF-8 bytes (tests compare them with `findKeys`). */
 export function keysInBytes(bytes: Uint8Array): string[] {
   const keys: string[] = [];
@@ -179,9 +171,6 @@ function isWordByte(c: number): boolean {
   return (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 122) || c === 95;
 }
 
-/** Buffer's own latin1Slice (undocumented but long-standing) skips toString's argument checks: keys are many. */
-const latin1Slice = (Buffer.prototype as Buffer & { latin1Slice?: (this: Buffer, from: number, to: number) => string }).latin1Slice;
-const latin1 = (bytes: Buffer, from: number, to: number): string => (latin1Slice ? latin1Slice.call(bytes, from, to) : bytes.toString('latin1', from, to));
 
 function asciiLower(bytes: Buffer, from: number, to: number): string {
   return latin1(bytes, from, to).toLowerCase();

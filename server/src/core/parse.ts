@@ -34,8 +34,7 @@ export class StreamingParser {
   private decoder: TextDecoder | null = null;
   private splitter: LineSplitter | null = null;
   private assembler: RecordAssembler | null = null;
-  private headBytes: Uint8Array[] = [];
-  private headSize = 0;
+  private readonly head = new FileHead();
   encoding: Encoding = 'utf-8';
   format: FormatId = 'plain';
 
@@ -45,15 +44,9 @@ export class StreamingParser {
     private readonly options: ParseOptions = {},
   ) {}
 
-  /** Bytes are buffered until there are enough to sniff the encoding and the format reliably. */
   push(bytes: Uint8Array): void {
-    if (this.splitter && this.decoder) {
-      this.splitter.push(this.decoder.decode(bytes, { stream: true }));
-      return;
-    }
-    this.headBytes.push(bytes);
-    this.headSize += bytes.length;
-    if (this.headSize >= 16 * 1024) this.start();
+    if (this.splitter && this.decoder) this.splitter.push(this.decoder.decode(bytes, { stream: true }));
+    else if (this.head.add(bytes)) this.start();
   }
 
   /** Text that is already decoded (an editor buffer). */
@@ -86,8 +79,7 @@ export class StreamingParser {
   }
 
   private start(): void {
-    const head = concat(this.headBytes, this.headSize);
-    this.headBytes = [];
+    const head = this.head.take();
     const sniff = sniffEncoding(head);
     this.decoder = createDecoder(sniff.encoding);
     const text = this.decoder.decode(head.subarray(sniff.bomLength), { stream: true });
@@ -96,11 +88,35 @@ export class StreamingParser {
 
   private startWithText(text: string, encoding: Encoding): void {
     this.encoding = encoding;
-    this.format = this.options.format ?? detectFormat(text.slice(0, 64 * 1024));
+    this.format = formatOf(text, this.options);
     this.assembler = new RecordAssembler(this.file, this.format, this.onRecord);
     this.splitter = new LineSplitter((line, n) => this.assembler!.line(line, n));
     this.splitter.push(text);
   }
+}
+
+/** The first bytes of a file, held until there are enough to sniff the encoding and the format reliably. */
+class FileHead {
+  private parts: Uint8Array[] = [];
+  private size = 0;
+
+  /** Adds bytes; true once there are enough. */
+  add(bytes: Uint8Array): boolean {
+    this.parts.push(bytes);
+    this.size += bytes.length;
+    return this.size >= 16 * 1024;
+  }
+
+  take(): Uint8Array {
+    const all = concat(this.parts, this.size);
+    this.parts = [];
+    this.size = 0;
+    return all;
+  }
+}
+
+function formatOf(headText: string, options: ParseOptions): FormatId {
+  return options.format ?? detectFormat(headText.slice(0, 64 * 1024));
 }
 
 function concat(parts: Uint8Array[], size: number): Uint8Array {
@@ -163,8 +179,7 @@ export function parseFile(path: string, options: ParseOptions & { onRecord?: (r:
 
 /** Chooses the fast path or the general parser once the first 16 KB are known. */
 class FileTarget {
-  private head: Uint8Array[] = [];
-  private headSize = 0;
+  private readonly head = new FileHead();
   private fast: CmtraceByteReader | null = null;
   private general: StreamingParser | null = null;
 
@@ -177,9 +192,7 @@ class FileTarget {
   push(bytes: Uint8Array): void {
     if (this.fast) return this.fast.push(bytes);
     if (this.general) return this.general.push(bytes);
-    this.head.push(bytes);
-    this.headSize += bytes.length;
-    if (this.headSize >= 16 * 1024) this.start();
+    if (this.head.add(bytes)) this.start();
   }
 
   end(): void {
@@ -195,10 +208,9 @@ class FileTarget {
   }
 
   private start(): void {
-    const head = concat(this.head, this.headSize);
-    this.head = [];
+    const head = this.head.take();
     const sniff = sniffEncoding(head);
-    const format = this.options.format ?? (sniff.encoding === 'utf-8' ? detectFormat(createDecoder('utf-8').decode(head.subarray(sniff.bomLength, 64 * 1024))) : null);
+    const format = sniff.encoding === 'utf-8' ? formatOf(createDecoder('utf-8').decode(head.subarray(sniff.bomLength, 64 * 1024)), this.options) : null;
     if (sniff.encoding === 'utf-8' && format === 'cmtrace') {
       this.fast = new CmtraceByteReader(this.file, this.table);
       this.fast.push(head.subarray(sniff.bomLength));

@@ -11,7 +11,10 @@ const FORMAT_ID = new Map(FORMATS.map((f, i) => [f, i]));
 const SEVERITY_ID = new Map(SEVERITIES.map((s, i) => [s, i]));
 export const severityId = (severity: Severity): number => SEVERITY_ID.get(severity)!;
 
+const CMTRACE = FORMAT_ID.get('cmtrace')!;
 const NO_BIAS = -32768;
+
+type NumberColumn = Int32Array | Float64Array | Int16Array | Uint8Array | Uint32Array;
 /** Pool id of a null string (rawType). */
 const NULL_STRING = 0xffffffff;
 
@@ -41,7 +44,7 @@ class StringPool {
 /** A RecordTable in transit between threads (see detach/attach). */
 export interface DetachedTable {
   file: string;
-  columns: Array<Int32Array | Float64Array | Int16Array | Uint8Array | Uint32Array>;
+  columns: NumberColumn[];
   messageStarts: Float64Array;
   heap: Uint8Array;
   damaged: Array<[number, string]>;
@@ -54,6 +57,7 @@ export interface RecordColumns {
   line: number;
   endLine: number;
   column: number;
+  /** NaN when the record has no time. */
   utc: number;
   biasMinutes: number | null;
   thread: number | null;
@@ -92,18 +96,19 @@ export class RecordTable implements Iterable<LogRecord> {
   /** Adds a record made by a format parser. */
   push(record: LogRecord): void {
     const i = this.reserve(record.message.length * 3);
-    this.lines[i] = record.line;
-    this.endLines[i] = record.endLine;
-    this.columns[i] = record.column;
-    this.utcs[i] = record.utc ?? NaN;
-    this.biases[i] = record.biasMinutes ?? NO_BIAS;
-    this.threads[i] = record.thread ?? NaN;
-    this.severities[i] = SEVERITY_ID.get(record.severity)!;
-    this.formats[i] = FORMAT_ID.get(record.format)!;
-    this.components[i] = this.strings.id(record.component);
-    this.contexts[i] = this.strings.id(record.context);
-    this.rawTypes[i] = this.strings.id(record.rawType);
-    this.sourceFiles[i] = this.strings.id(record.sourceFile);
+    this.setNumbers(i, FORMAT_ID.get(record.format)!, {
+      line: record.line,
+      endLine: record.endLine,
+      column: record.column,
+      utc: record.utc ?? NaN,
+      biasMinutes: record.biasMinutes,
+      thread: record.thread,
+      severity: SEVERITY_ID.get(record.severity)!,
+      componentId: this.strings.id(record.component),
+      contextId: this.strings.id(record.context),
+      rawTypeId: this.strings.id(record.rawType),
+      sourceFileId: this.strings.id(record.sourceFile),
+    });
     if (record.damaged !== undefined) this.damaged.set(i, record.damaged);
     if (record.local !== null && record.local !== localOf(record.utc, record.biasMinutes)) this.locals.set(i, record.local);
     const start = this.messageStarts[i];
@@ -114,6 +119,15 @@ export class RecordTable implements Iterable<LogRecord> {
   /** Adds a CMTrace record whose message is already UTF-8 bytes (the fast reader: no strings made). */
   pushCmtrace(c: RecordColumns, bytes: Uint8Array, from: number, to: number, local: string | null): void {
     const i = this.reserve(to - from);
+    this.setNumbers(i, CMTRACE, c);
+    if (local !== null) this.locals.set(i, local);
+    const start = this.messageStarts[i];
+    this.heap.set(bytes.subarray(from, to), start);
+    this.messageStarts[i + 1] = start + (to - from);
+    this.length = i + 1;
+  }
+
+  private setNumbers(i: number, format: number, c: RecordColumns): void {
     this.lines[i] = c.line;
     this.endLines[i] = c.endLine;
     this.columns[i] = c.column;
@@ -121,16 +135,11 @@ export class RecordTable implements Iterable<LogRecord> {
     this.biases[i] = c.biasMinutes ?? NO_BIAS;
     this.threads[i] = c.thread ?? NaN;
     this.severities[i] = c.severity;
-    this.formats[i] = 0;
+    this.formats[i] = format;
     this.components[i] = c.componentId;
     this.contexts[i] = c.contextId;
     this.rawTypes[i] = c.rawTypeId;
     this.sourceFiles[i] = c.sourceFileId;
-    if (local !== null) this.locals.set(i, local);
-    const start = this.messageStarts[i];
-    this.heap.set(bytes.subarray(from, to), start);
-    this.messageStarts[i + 1] = start + (to - from);
-    this.length = i + 1;
   }
 
   /** Drops the records from `keep` on (the provisional tail of a growing log). */
@@ -243,7 +252,7 @@ export class RecordTable implements Iterable<LogRecord> {
    */
   detach(): { data: DetachedTable; transfer: ArrayBuffer[] } {
     const n = this.length;
-    const columns = [this.lines, this.endLines, this.columns, this.utcs, this.biases, this.threads, this.severities, this.formats, this.components, this.contexts, this.rawTypes, this.sourceFiles].map((c) => c.slice(0, n));
+    const columns = this.numberColumns().map((c) => c.slice(0, n));
     const messageStarts = this.messageStarts.slice(0, n + 1);
     const heap = new Uint8Array(this.heap.subarray(0, this.messageStarts[n]));
     const data: DetachedTable = { file: this.file, columns, messageStarts, heap, damaged: [...this.damaged], locals: [...this.locals], strings: this.strings.values };
@@ -253,8 +262,7 @@ export class RecordTable implements Iterable<LogRecord> {
   /** A table made from `detach()`'s data, in the receiving thread. */
   static attach(data: DetachedTable): RecordTable {
     const table = new RecordTable(data.file);
-    const c = data.columns as never[];
-    [table.lines, table.endLines, table.columns, table.utcs, table.biases, table.threads, table.severities, table.formats, table.components, table.contexts, table.rawTypes, table.sourceFiles] = c;
+    table.setNumberColumns(data.columns);
     table.messageStarts = data.messageStarts as Float64Array<ArrayBuffer>;
     table.heap = Buffer.from(data.heap.buffer, data.heap.byteOffset, data.heap.length) as Buffer<ArrayBuffer>;
     table.length = table.capacity = data.messageStarts.length - 1;
@@ -278,26 +286,26 @@ export class RecordTable implements Iterable<LogRecord> {
   }
 
   private growColumns(capacity: number): void {
-    const grow = <T extends Int32Array | Float64Array | Int16Array | Uint8Array | Uint32Array>(old: T, size = capacity): T => {
+    const grow = <T extends NumberColumn>(old: T, size = capacity): T => {
       const next = new (old.constructor as new (n: number) => T)(size);
       next.set(old);
       return next;
     };
-    this.lines = grow(this.lines);
-    this.endLines = grow(this.endLines);
-    this.columns = grow(this.columns);
-    this.utcs = grow(this.utcs);
-    this.biases = grow(this.biases);
-    this.threads = grow(this.threads);
-    this.severities = grow(this.severities);
-    this.formats = grow(this.formats);
-    this.components = grow(this.components);
-    this.contexts = grow(this.contexts);
-    this.rawTypes = grow(this.rawTypes);
-    this.sourceFiles = grow(this.sourceFiles);
+    this.setNumberColumns(this.numberColumns().map((c) => grow(c)));
     this.messageStarts = grow(this.messageStarts, capacity + 1);
     this.capacity = capacity;
   }
+
+  /** The per-record number columns, always in this order (growing, detaching and attaching rely on it). */
+  private numberColumns(): NumberColumn[] {
+    return [this.lines, this.endLines, this.columns, this.utcs, this.biases, this.threads, this.severities, this.formats, this.components, this.contexts, this.rawTypes, this.sourceFiles];
+  }
+
+  private setNumberColumns(columns: NumberColumn[]): void {
+    const c = columns as never[];
+    [this.lines, this.endLines, this.columns, this.utcs, this.biases, this.threads, this.severities, this.formats, this.components, this.contexts, this.rawTypes, this.sourceFiles] = c;
+  }
+
 }
 
 /** "YYYY-MM-DDTHH:MM:SS.mmm" of the wall clock the log wrote (UTC = local + bias), or null without a time. */

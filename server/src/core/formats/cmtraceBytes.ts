@@ -6,6 +6,7 @@
 // record boundary after it, so one odd record does not slow down the rest of the file.
 import { TextDecoder } from 'node:util';
 import { RecordAssembler } from '../assemble';
+import { NextMatch, latin1 } from '../read/bytes';
 import { LineSplitter } from '../read/lines';
 import type { ParseWarning } from '../record';
 import { severityId, type RecordColumns, type RecordTable } from '../table';
@@ -19,9 +20,6 @@ const CR = 13;
 const QUOTE = 34;
 const GT = 62;
 const UNUSUAL = -1;
-/** "None left in the data": that byte is not searched for again. */
-const NONE = -2;
-const orNone = (i: number) => (i < 0 ? NONE : i);
 const INCOMPLETE = -2;
 
 /** A region without a clean end this long goes to the general parser for the rest of the file. */
@@ -45,6 +43,8 @@ export class CmtraceByteReader {
   fastRecords = 0;
   private readonly columns: RecordColumns = { line: 0, endLine: 0, column: OPEN.length, utc: 0, biasMinutes: null, thread: null, severity: 0, componentId: 0, contextId: 0, rawTypeId: 0, sourceFileId: 0 };
   private readonly idCache = new Map<string, number>();
+  /** The local time string when it cannot be derived from utc and bias (more than milliseconds, second 60). */
+  private exactLocal: string | null = null;
 
   constructor(
     private readonly file: string,
@@ -102,7 +102,7 @@ export class CmtraceByteReader {
     const messageStart = at + OPEN.length;
     const header = data.indexOf(HEADER, messageStart);
     if (header < 0) return atEnd ? at : -1;
-    const breaks = this.lineBreaksIn(data, messageStart, header);
+    const breaks = this.messageLineBreaks(data, messageStart, header);
     if (breaks < 0) return at;
     const gt = this.readHeader(data, header + HEADER.length);
     if (gt === INCOMPLETE) return atEnd ? at : -1;
@@ -126,31 +126,22 @@ export class CmtraceByteReader {
     return Math.min(after + 1, data.length);
   }
 
-  // Where the next LF, CR, NUL and "<![LOG[" are in the current data: found with memchr-speed native
-  // searches and reused while still ahead, so a message's bytes are not looped over in JavaScript.
+  // Where the next LF, CR, NUL and "<![LOG[" are in the current data, so a message's bytes are not looped
+  // over in JavaScript (see NextMatch).
   private scanData: Buffer | null = null;
-  private nextLf = -1;
-  private nextCr = -1;
-  private nextNul = -1;
-  private nextOpen = -1;
+  private nextLf!: NextMatch;
+  private nextCr!: NextMatch;
+  private nextNul!: NextMatch;
+  private nextOpen!: NextMatch;
 
-  private next(kind: 'nextLf' | 'nextCr' | 'nextNul', byte: number, data: Buffer, from: number): number {
-    let at = this[kind];
-    if (at !== NONE && at < from) this[kind] = at = orNone(data.indexOf(byte, from));
-    return at === NONE ? Infinity : at;
-  }
-
-  /** Line breaks in a message, or -1 when the general parser must read it (see lineBreaksIn). */
-  private lineBreaksIn(data: Buffer, from: number, to: number): number {
+  /** lineBreaksIn, with the byte-by-byte loop only for messages that hold a line break or something odd. */
+  private messageLineBreaks(data: Buffer, from: number, to: number): number {
     if (this.scanData !== data) {
       this.scanData = data;
-      this.nextLf = this.nextCr = this.nextNul = this.nextOpen = -1;
+      [this.nextLf, this.nextCr, this.nextNul, this.nextOpen] = [LF, CR, 0, OPEN].map((needle) => new NextMatch(data, needle));
     }
-    if (this.nextOpen !== NONE && this.nextOpen < from) this.nextOpen = orNone(data.indexOf(OPEN, from));
-    const unusual = this.next('nextCr', CR, data, from) < to || this.next('nextNul', 0, data, from) < to || (this.nextOpen !== NONE && this.nextOpen < to);
-    if (unusual) return lineBreaksIn(data, from, to);
-    if (this.next('nextLf', LF, data, from) >= to) return 0;
-    return lineBreaksIn(data, from, to);
+    const plain = this.nextCr.from(from) >= to && this.nextNul.from(from) >= to && this.nextOpen.from(from) >= to && this.nextLf.from(from) >= to;
+    return plain ? 0 : lineBreaksIn(data, from, to);
   }
 
   private skipLine(next: number): number {
@@ -158,9 +149,6 @@ export class CmtraceByteReader {
     this.line++;
     return next;
   }
-
-  /** The local time string when it cannot be derived from utc and bias (more than milliseconds, second 60). */
-  private exactLocal: string | null = null;
 
   /** Start and end of each attribute value of the header being read (reused: no allocation per record). */
   private readonly bounds = new Int32Array(ATTRIBUTES.length * 2);
@@ -248,8 +236,7 @@ export class CmtraceByteReader {
 
   /** Text the fast path does not read, parsed as the whole file would be, from line `this.line` on. */
   private generalRegion(data: Buffer, from: number, to: number): void {
-    const assembler = new RecordAssembler(this.file, 'cmtrace', (r) => this.table.push(r));
-    const splitter = new LineSplitter((text, n) => assembler.line(text, n), this.line);
+    const { splitter, assembler } = this.generalParser();
     splitter.push(new TextDecoder('utf-8').decode(data.subarray(from, to)));
     splitter.end();
     assembler.end();
@@ -259,12 +246,16 @@ export class CmtraceByteReader {
   }
 
   private handRestToGeneralParser(): void {
-    const assembler = new RecordAssembler(this.file, 'cmtrace', (r) => this.table.push(r));
-    const splitter = new LineSplitter((text, n) => assembler.line(text, n), this.line);
     const decoder = new TextDecoder('utf-8');
-    splitter.push(decoder.decode(this.carry, { stream: true }));
+    this.rest = { ...this.generalParser(), decoder };
+    this.rest.splitter.push(decoder.decode(this.carry, { stream: true }));
     this.carry = Buffer.alloc(0);
-    this.rest = { splitter, assembler, decoder };
+  }
+
+  /** The general parser, writing to the same table, numbering lines from where the fast path stopped. */
+  private generalParser(): { splitter: LineSplitter; assembler: RecordAssembler } {
+    const assembler = new RecordAssembler(this.file, 'cmtrace', (r) => this.table.push(r));
+    return { splitter: new LineSplitter((text, n) => assembler.line(text, n), this.line), assembler };
   }
 
   private collectWarnings(assembler: RecordAssembler): void {
@@ -336,9 +327,6 @@ function sameBytes(data: Buffer, start: number, end: number, bytes: Buffer): boo
   return true;
 }
 
-/** Bytes as Latin-1 text (Buffer's own latin1Slice when there: it skips toString's argument checks). */
-const latin1Slice = (Buffer.prototype as Buffer & { latin1Slice?: (this: Buffer, from: number, to: number) => string }).latin1Slice;
-const latin1 = (data: Buffer, start: number, end: number): string => (latin1Slice ? latin1Slice.call(data, start, end) : data.toString('latin1', start, end));
 
 function startsWith(data: Buffer, at: number, prefix: Buffer): boolean {
   if (at + prefix.length > data.length) return false;
