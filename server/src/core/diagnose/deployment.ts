@@ -7,19 +7,9 @@
 // Troubleshooting > "Updates fail to get downloaded" reads CAS.log, ContentTransferManager.log and
 // DataTransferService.log.
 import { CODE, G, re, rei, type FailureRule, type FlowRule } from './engine';
+import { CAS, CTM, DTS, LOCATION_SERVICES, POLICY_AGENT, SCHEDULER, UPDATES_DEPLOYMENT, UPDATES_HANDLER, WINDOWS_UPDATE, WUAHANDLER } from './logs';
 import { describeScheduleString } from './rebootWindows';
 import { SCAN_ERROR_GROUPS, SCAN_FAILURE_ADVICE } from './scan';
-
-const POLICY_AGENT = { logs: ['PolicyAgent.log'], components: ['PolicyAgent_ReplyAssignments', 'PolicyAgent_PolicyDownload'] };
-const SCHEDULER = { logs: ['Scheduler.log'], components: ['Scheduler'] };
-const UPDATES_DEPLOYMENT = { logs: ['UpdatesDeployment.log'], components: ['UpdatesDeploymentAgent'] };
-const UPDATES_HANDLER = { logs: ['UpdatesHandler.log'], components: ['UpdatesHandler'] };
-const CAS = { logs: ['CAS.log'], components: ['ContentAccess'] };
-const CTM = { logs: ['ContentTransferManager.log'], components: ['ContentTransferManager'] };
-const LOCATION_SERVICES = { logs: ['LocationServices.log'], components: ['LocationServices'] };
-const DTS = { logs: ['DataTransferService.log'], components: ['DataTransferService'] };
-const WUAHANDLER = { logs: ['WUAHandler.log'], components: ['WUAHandler'] };
-const WINDOWS_UPDATE = { logs: ['WindowsUpdate.log'] };
 
 /** A content ID as CAS writes it: a bare GUID (software updates) or "Content_<GUID>" (applications). */
 const CONTENT = String.raw`(?:Content_)?(?<content>${G})`;

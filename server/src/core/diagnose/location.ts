@@ -3,11 +3,7 @@
 // reaches Scan Agent, Scan Agent asks Location Services for the WSUS server of the policy's content
 // version, the management point answers through CCM Messaging, and WUAHandler adds the update source.
 import { CODE, G, re, rei, type FailureRule, type FlowRule } from './engine';
-
-const SCAN_AGENT = { logs: ['ScanAgent.log'], components: ['ScanAgent'] };
-const LOCATION_SERVICES = { logs: ['LocationServices.log'], components: ['LocationServices'] };
-const CCM_MESSAGING = { logs: ['CcmMessaging.log'], components: ['CcmMessaging'] };
-const WUAHANDLER = { logs: ['WUAHandler.log'], components: ['WUAHandler'] };
+import { CCM_MESSAGING, LOCATION_SERVICES, SCAN_AGENT, WUAHANDLER } from './logs';
 
 /** Seed: Troubleshooting > Compliance > "Clients are unable to find the WSUS Source Location". */
 export const WSUS_LOCATION_ADVICE = [

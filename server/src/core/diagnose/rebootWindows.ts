@@ -12,6 +12,7 @@
 // ServiceWindowManager.log 00084AC028592000 → "StartTime is 02/09/14 00:00:00 ... Total days: 1, hours: 05".
 import { basename } from 'node:path';
 import { DiagnoseContext, re, runFlow, type Finding, type FindingStep, type FlowModule, type FlowRule } from './engine';
+import { SERVICE_WINDOW_MANAGER, UPDATES_DEPLOYMENT } from './logs';
 import { toIsoUtc } from '../time';
 
 export type Recurrence =
@@ -133,7 +134,6 @@ export const SERVICE_WINDOW_TYPES: Record<string, string> = {
 // ---------------------------------------------------------------------------------------------------
 // The service windows a client knows
 
-const SERVICE_WINDOW_MANAGER = { logs: ['ServiceWindowManager.log'], components: ['ServiceWindowManager'] };
 const POPULATING = re`Populating instance of ServiceWindow with ID=(?<id>[^,\s]+),\s*ScheduleString=(?<schedule>[0-9A-Fa-f]+),\s*Type=(?<type>\d+)`;
 /** Some client versions log the bare token ("Schedule Token: 00011A8500080000"). */
 const SCHEDULE_TOKEN = re`Schedule ?Token\s*[:=]\s*"?(?<schedule>(?:[0-9A-Fa-f]{16})+)`;
@@ -181,8 +181,6 @@ export const UNEXPECTED_REBOOT_ADVICE = [
   'Check the deployment properties in the Configuration Manager console to check whether the deployment is set to override maintenance windows. If the deployment is not set to override maintenance windows, but the client logs suggest that override maintenance window was set, review the audit status messages to check whether the deployment was modified by someone (Monitoring -> System Status -> Status Message Queries -> All Status Messages, filter for Message ID = 30197).',
   'If possible, enable verbose & debug logging if the issue can be reproduced. See the "How to enable verbose and debug logging for the Configuration Manager client" section.',
 ];
-
-const UPDATES_DEPLOYMENT = { logs: ['UpdatesDeployment.log'], components: ['UpdatesDeploymentAgent'] };
 
 export const restartRule: FlowRule = {
   id: 'restart',

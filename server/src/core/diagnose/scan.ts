@@ -2,6 +2,7 @@
 // scan on clients" steps 1-6), with scan failures grouped by error code exactly as the seed's
 // Troubleshooting > Compliance > Scan Failures section groups them.
 import { CODE, G, re, rei, type CodeAdvice, type FailureRule, type FlowRule } from './engine';
+import { SCAN_AGENT, WINDOWS_UPDATE, WUAHANDLER } from './logs';
 
 const HOW_TO_CHECK_PROXY = [
   'How to check Proxy Settings on a Client: the Windows Update Agent uses WinHTTP to scan for available updates. When there is a proxy server between the client and the WSUS computer, the proxy settings must be configured properly on the clients to allow them to communicate with WSUS using FQDN.',
@@ -63,10 +64,6 @@ export const SCAN_FAILURE: FailureRule = {
   adviceByCode: SCAN_ERROR_GROUPS,
   nextLog: 'WindowsUpdate.log',
 };
-
-const WUAHANDLER = { logs: ['WUAHandler.log'], components: ['WUAHandler'] };
-const SCAN_AGENT = { logs: ['ScanAgent.log'], components: ['ScanAgent'] };
-const WINDOWS_UPDATE = { logs: ['WindowsUpdate.log'] };
 
 /** WindowsUpdate.log: the ConfigMgr search ended with an error (ETW form), or the classic form's warnings. */
 const WU_SEARCH_FAILED = rei`Finding updates CallerId = CcmExec[^\n]{0,60}Exit code = (?<code>0x8[0-9A-Fa-f]{7})|WARNING: (?:Failed to synchronize, error|Exit code) = (?<code2>0x8[0-9A-Fa-f]{7})`;

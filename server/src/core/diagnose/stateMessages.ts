@@ -4,12 +4,7 @@
 // moves it to the site server (remote MP only) and StateSys processes it into the database. Two flows: the
 // client-side upload (anchored on StateMessage.log) and the site server's processing (on StateSys.log).
 import { CODE, G, re, rei, type FailureRule, type FlowRule } from './engine';
-
-const STATE_MESSAGE = { logs: ['StateMessage.log'], components: ['StateMessage'] };
-const CCM_MESSAGING = { logs: ['CcmMessaging.log'], components: ['CcmMessaging'] };
-const MP_RELAY = { logs: ['MP_Relay.log'], components: ['MP_RelayEndpoint'] };
-const MPFDM = { logs: ['MPFDM.log'], components: ['SMS_MP_FILE_DISPATCH_MANAGER'] };
-const STATESYS = { logs: ['StateSys.log'], components: ['SMS_STATE_SYSTEM'] };
+import { CCM_MESSAGING, MPFDM, MP_RELAY, STATESYS, STATE_MESSAGE } from './logs';
 
 /** Seed: Troubleshooting > Compliance > "Compliance results Unknown". */
 export const COMPLIANCE_UNKNOWN_ADVICE = [

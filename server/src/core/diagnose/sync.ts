@@ -2,11 +2,7 @@
 // and child primary/secondary site steps 1-8, status messages 6701 → 6704 → 6705 → 6702, 6706 for replica
 // SUPs, 6703 on failure), with the seed's Troubleshooting > Synchronization steps for each failure.
 import { re, rei, type FailureRule, type FlowRule } from './engine';
-
-const WSYNCMGR = { logs: ['WSyncMgr.log'], components: ['SMS_WSUS_SYNC_MANAGER'] };
-const WCM = { logs: ['WCM.log'], components: ['SMS_WSUS_CONFIGURATION_MANAGER'] };
-const SOFTWARE_DISTRIBUTION = { logs: ['SoftwareDistribution.log'] };
-const SERVER_LOGS = { logs: [...WSYNCMGR.logs, ...WCM.logs, ...SOFTWARE_DISTRIBUTION.logs], components: [...WSYNCMGR.components, ...WCM.components] };
+import { SERVER_LOGS, SOFTWARE_DISTRIBUTION, WCM, WSYNCMGR } from './logs';
 
 /** Seed: Troubleshooting > Synchronization, the prerequisites to verify before anything else. */
 export const SYNC_PREREQUISITES = [
