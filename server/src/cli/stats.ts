@@ -1,4 +1,5 @@
 import { decodeMatch, findCodes } from '../core/decode/findCodes';
+import { facilityText } from '../core/decode/hresult';
 import type { ParseResult } from '../core/parse';
 import type { LogRecord } from '../core/record';
 import { toIsoUtc } from '../core/time';
@@ -29,7 +30,9 @@ function topErrorCodes(results: ParseResult[]): Stats['topErrorCodes'] {
       for (const match of findCodes(record.message)) {
         const info = decodeMatch(match);
         if (info.severity !== 'failure') continue;
-        const entry = counts.get(info.code) ?? { code: info.code, names: info.names, message: info.message, count: 0 };
+        // A code the tables do not name still says its facility: better than a blank line.
+        const message = info.known ? info.message : `not in the reference tables; ${facilityText(info.facility, info.facilityCode)}`;
+        const entry = counts.get(info.code) ?? { code: info.code, names: info.names, message, count: 0 };
         entry.count++;
         counts.set(info.code, entry);
       }

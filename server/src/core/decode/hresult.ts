@@ -11,6 +11,12 @@ export interface Facility {
   number: number;
 }
 
+/** "facility FACILITY_ITF (4), code 0x100E (4110)": what any HRESULT says about itself, in or out of the table. */
+export function facilityText(facility: Facility, facilityCode: number): string {
+  const name = facility.name ? `${facility.name} (${facility.number})` : String(facility.number);
+  return `facility ${name}, code 0x${facilityCode.toString(16).toUpperCase()} (${facilityCode})`;
+}
+
 /** One row of the reference table for a code. */
 export interface CodeEntry {
   name: string;

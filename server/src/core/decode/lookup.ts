@@ -12,7 +12,7 @@
 // Words force a reading: `statmsg 6702`, `state 500 2`, `state Enforce 5`, `win32 5`, `hr 0x5`.
 
 import type { CodeEntry, Facility, Win32Part } from './hresult';
-import { formatCode, isKnownWin32, lookupCode, lookupWin32 } from './hresult';
+import { facilityText, formatCode, isKnownWin32, lookupCode, lookupWin32 } from './hresult';
 import type { StatmsgText } from './statmsg';
 import { decodeStatmsg, isKnownStatmsg } from './statmsg';
 import type { StateNameEntry, TopicState } from './stateMessage';
@@ -260,10 +260,7 @@ function codeLines(r: LookupResult): string[] {
   const entries = [...r.entries!.filter((e) => e.win32), ...r.entries!.filter((e) => !e.win32)];
   const entryLine = (e: CodeEntry) => `  ${e.name || '(no symbolic name)'}: ${e.message || '(no message text published)'}`;
   lines.push(...(r.known ? entries.map(entryLine) : ['  not in the reference tables']));
-  const facility = r.facility!;
-  const code = r.facilityCode!;
-  const facilityName = facility.name ? `${facility.name} (${facility.number})` : String(facility.number);
-  lines.push(`  facility ${facilityName}, code 0x${code.toString(16).toUpperCase()} (${code})`);
+  lines.push(`  ${facilityText(r.facility!, r.facilityCode!)}`);
   if (r.win32 && r.kind !== 'win32') lines.push(`  Win32 error ${r.win32.code}${r.win32.name ? ` ${r.win32.name}` : ''}`);
   if (r.known) lines.push(...[...new Set(r.entries!.map((e) => e.source))].map((s) => `  source: ${s}`));
   return lines;
