@@ -16,6 +16,7 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import { MAX_PENDING_LINES, NO_HEADER, ORPHAN_TEXT } from '../../server/src/core/assemble';
 import { LogIndex } from '../../server/src/core/index';
 import { parseFilesParallel } from '../../server/src/core/parallel';
+import { collectPostings } from '../../server/src/core/postings';
 import { parseBytes, parseFile, parseText, StreamingParser, type ParseResult } from '../../server/src/core/parse';
 import { sniffEncoding } from '../../server/src/core/read/encoding';
 import type { LogRecord } from '../../server/src/core/record';
@@ -574,8 +575,12 @@ if (isMainThread) {
         return file;
       }));
       const parallel = await parseFilesParallel(files, 2);
-      const plain = (r: ParseResult) => ({ ...r, records: [...r.records] });
-      for (const [i, file] of files.entries()) assert.deepStrictEqual(plain(parallel[i]), plain(await parseFile(file)), file);
+      const plain = ({ postings: _, ...r }: ParseResult) => ({ ...r, records: [...r.records] });
+      for (const [i, file] of files.entries()) {
+        assert.deepStrictEqual(plain(parallel[i]), plain(await parseFile(file)), file);
+        // The workers' postings are those the index would collect itself.
+        assert.deepStrictEqual(parallel[i].postings, collectPostings(parallel[i].records), file);
+      }
       await assert.rejects(parseFilesParallel([...files, join(dir, 'missing.log')], 2), /ENOENT|no such file/);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -1,9 +1,9 @@
 // LogIndex: the records of a set of files and, for every linking key, where it occurs. Built once per
 // file; hovers, references and the timeline answer from it without re-reading logs.
-import { findKeys, KeyScanner, guessKeyKind, type KeyMatch } from './keys';
+import { findKeys, guessKeyKind, type KeyMatch } from './keys';
+import { collectPostings, type FilePostings } from './postings';
 import type { ParseResult } from './parse';
 import type { LogRecord } from './record';
-import type { RecordTable } from './table';
 
 export interface Occurrence {
   file: string;
@@ -16,7 +16,14 @@ export interface Occurrence {
 
 interface IndexedFile {
   result: ParseResult;
-  keys: Set<string>;
+  /** Ids of the keys in the compact postings, ascending; posting lists in the same order (see FilePostings). */
+  ids: Int32Array;
+  starts: Int32Array;
+  records: Int32Array;
+  /** Compact postings at or above this record index are gone (a growing log's provisional tail was replaced). */
+  compactLimit: number;
+  /** Postings of records added after the compact ones (a growing log): key id → record indices, ascending. */
+  tail: Map<number, number[]>;
 }
 
 export interface KeySummary {
@@ -30,21 +37,51 @@ export interface KeySummary {
 
 /** Occurrences per file looked at to name what a GUID is (ScanJob, UpdateSource, ...). */
 const KIND_SAMPLE = 25;
+const NONE = new Int32Array(0);
 
 export class LogIndex {
   private readonly files = new Map<string, IndexedFile>();
-  /** key → file → record indices (ascending). */
-  private readonly postings = new Map<string, Map<string, number[]>>();
+  /** Every key gets a number once; files list their keys by number. */
+  private readonly keyIds = new Map<string, number>();
+  private readonly keyNames: string[] = [];
   /** Changes whenever records are added or removed, so derived views know when to rebuild. */
   generation = 0;
 
-  /** Adds or replaces a file's records. */
+  /** Adds or replaces a file's records (and uses the postings a worker collected with them, if any). */
   setFile(result: ParseResult): void {
     this.removeFile(result.file);
     this.generation++;
-    const keys = new Set<string>();
-    this.files.set(result.file, { result, keys });
-    this.indexFrom(result.file, result.records, 0, keys);
+    const postings = result.postings ?? collectPostings(result.records);
+    this.files.set(result.file, { result, ...this.compact(postings), compactLimit: Infinity, tail: new Map() });
+  }
+
+  /** A file's postings with their keys as numbers, ordered by number (so a key is found by binary search). */
+  private compact(postings: FilePostings): Pick<IndexedFile, 'ids' | 'starts' | 'records'> {
+    const n = postings.keys.length;
+    const global = postings.keys.map((key) => this.intern(key));
+    const order = Array.from({ length: n }, (_, k) => k).sort((a, b) => global[a] - global[b]);
+    const ids = new Int32Array(n);
+    const starts = new Int32Array(n + 1);
+    const records = new Int32Array(postings.records.length);
+    let at = 0;
+    order.forEach((k, j) => {
+      ids[j] = global[k];
+      const list = postings.records.subarray(postings.starts[k], postings.starts[k + 1]);
+      records.set(list, at);
+      at += list.length;
+      starts[j + 1] = at;
+    });
+    return { ids, starts, records };
+  }
+
+  private intern(key: string): number {
+    let id = this.keyIds.get(key);
+    if (id === undefined) {
+      id = this.keyNames.length;
+      this.keyIds.set(key, id);
+      this.keyNames.push(key);
+    }
+    return id;
   }
 
   /**
@@ -55,11 +92,48 @@ export class LogIndex {
     const entry = this.files.get(file);
     if (!entry) return;
     this.generation++;
-    for (const key of entry.keys) {
-      const list = this.postings.get(key)?.get(file);
-      while (list && list.length && list[list.length - 1] >= keep) list.pop();
+    entry.compactLimit = Math.min(entry.compactLimit, keep);
+    for (const [id, list] of entry.tail) {
+      while (list.length && list[list.length - 1] >= keep) list.pop();
+      if (!list.length) entry.tail.delete(id);
     }
-    this.indexFrom(file, entry.result.records, keep, entry.keys);
+    const added = collectPostings(entry.result.records, keep);
+    added.keys.forEach((key, k) => {
+      const id = this.intern(key);
+      const list = entry.tail.get(id);
+      const records = Array.from(added.records.subarray(added.starts[k], added.starts[k + 1]));
+      if (list) list.push(...records);
+      else entry.tail.set(id, records);
+    });
+  }
+
+  /** The compact posting list at position j, without records at or above compactLimit. */
+  private compactList(entry: IndexedFile, j: number): Int32Array {
+    const from = entry.starts[j];
+    let to = entry.starts[j + 1];
+    while (to > from && entry.records[to - 1] >= entry.compactLimit) to--;
+    return entry.records.subarray(from, to);
+  }
+
+  /** The records of a file that hold a key (ascending, each once). */
+  private recordsOf(entry: IndexedFile, id: number): ArrayLike<number> {
+    const j = findId(entry.ids, id);
+    const compact = j < 0 ? NONE : this.compactList(entry, j);
+    const tail = entry.tail.get(id);
+    if (!tail) return compact;
+    return compact.length ? [...compact, ...tail] : tail;
+  }
+
+  /** file → the records holding the key, for every file that has it (in the order the files were added). */
+  private postingsOf(key: string): Array<[string, ArrayLike<number>]> {
+    const id = this.keyIds.get(key);
+    if (id === undefined) return [];
+    const out: Array<[string, ArrayLike<number>]> = [];
+    for (const [file, entry] of this.files) {
+      const list = this.recordsOf(entry, id);
+      if (list.length) out.push([file, list]);
+    }
+    return out;
   }
 
   /** Adds records to the end of a file (tests and callers that parse the new text themselves). */
@@ -71,39 +145,10 @@ export class LogIndex {
     this.recordsChanged(file, from);
   }
 
-  /** Postings of records `from`.. of a file: collected locally, then joined to the shared map once per key. */
-  private indexFrom(file: string, records: RecordTable, from: number, keys: Set<string>): void {
-    const local = new Map<string, number[]>();
-    let index = 0;
-    const add = (key: string) => {
-      const list = local.get(key);
-      if (!list) local.set(key, [index]);
-      else if (list[list.length - 1] !== index) list.push(index);
-    };
-    let scanner: KeyScanner | null = null;
-    records.scanMessages(from, (bytes, start, end, i) => {
-      index = i;
-      (scanner ??= new KeyScanner(bytes)).scan(start, end, add);
-    });
-    for (const [key, list] of local) {
-      let byFile = this.postings.get(key);
-      if (!byFile) this.postings.set(key, (byFile = new Map()));
-      const existing = byFile.get(file);
-      if (existing) for (const i of list) existing.push(i);
-      else byFile.set(file, list);
-      keys.add(key);
-    }
-  }
-
   removeFile(file: string): void {
     const entry = this.files.get(file);
     if (!entry) return;
     this.generation++;
-    for (const key of entry.keys) {
-      const byFile = this.postings.get(key);
-      byFile?.delete(file);
-      if (byFile && byFile.size === 0) this.postings.delete(key);
-    }
     this.files.delete(file);
   }
 
@@ -130,19 +175,15 @@ export class LogIndex {
 
   /** The records holding a key: file → record indices (ascending, no duplicates). */
   recordsWithKey(key: string): Map<string, Set<number>> {
-    const out = new Map<string, Set<number>>();
-    for (const [file, indices] of this.postings.get(key) ?? []) out.set(file, new Set(indices));
-    return out;
+    return new Map(this.postingsOf(key).map(([file, list]) => [file, new Set(Array.from(list))]));
   }
 
   /** Every occurrence of a key, in file order then record order. */
   occurrences(key: string): Occurrence[] {
-    const byFile = this.postings.get(key);
-    if (!byFile) return [];
     const out: Occurrence[] = [];
-    for (const [file, indices] of byFile) {
+    for (const [file, indices] of this.postingsOf(key)) {
       const records = this.files.get(file)!.result.records;
-      for (const recordIndex of dedupe(indices)) {
+      for (const recordIndex of Array.from(indices)) {
         const record = records.get(recordIndex);
         for (const match of findKeys(record.message)) if (match.key === key) out.push({ file, recordIndex, record, match });
       }
@@ -155,8 +196,8 @@ export class LogIndex {
    * again, so a GUID with 40,000 occurrences answers as fast as one with two), kinds from the first few.
    */
   summarize(key: string): KeySummary | undefined {
-    const byFile = this.postings.get(key);
-    if (!byFile) return undefined;
+    const byFile = this.postingsOf(key);
+    if (!byFile.length) return undefined;
     let count = 0;
     let firstUtc: number | null = null;
     let lastUtc: number | null = null;
@@ -166,8 +207,8 @@ export class LogIndex {
       const records = this.files.get(file)!.result.records;
       files.push({ file, count: indices.length });
       count += indices.length;
-      for (const i of indices) {
-        const t = records.utc(i);
+      for (let k = 0; k < indices.length; k++) {
+        const t = records.utc(indices[k]);
         if (t === null) continue;
         if (firstUtc === null || t < firstUtc) firstUtc = t;
         if (lastUtc === null || t > lastUtc) lastUtc = t;
@@ -177,12 +218,12 @@ export class LogIndex {
     return { key, kinds: this.kindsOf(byFile, key), count, files, firstUtc, lastUtc };
   }
 
-  private kindsOf(byFile: Map<string, number[]>, key: string): string[] {
+  private kindsOf(byFile: Array<[string, ArrayLike<number>]>, key: string): string[] {
     const kinds = new Set<string>();
     let looked = 0;
     for (const [file, indices] of byFile) {
       const records = this.files.get(file)!.result.records;
-      for (const i of indices.slice(0, KIND_SAMPLE)) {
+      for (const i of Array.from(indices).slice(0, KIND_SAMPLE)) {
         const message = records.message(i);
         for (const match of findKeys(message)) {
           if (match.key !== key) continue;
@@ -195,12 +236,26 @@ export class LogIndex {
     return [...kinds];
   }
 
-  /** All keys known to the index (workspace symbols). */
+  /** All keys in at least one file (workspace symbols): gathered when asked, from each file's postings. */
   keys(): IterableIterator<string> {
-    return this.postings.keys();
+    const present = new Set<number>();
+    for (const entry of this.files.values()) {
+      for (let j = 0; j < entry.ids.length; j++) if (this.compactList(entry, j).length) present.add(entry.ids[j]);
+      for (const id of entry.tail.keys()) present.add(id);
+    }
+    return [...present].sort((a, b) => a - b).map((id) => this.keyNames[id])[Symbol.iterator]();
   }
 }
 
-function dedupe(sorted: number[]): number[] {
-  return sorted.filter((v, i) => i === 0 || sorted[i - 1] !== v);
+/** Position of `id` in ascending `ids`, or -1. */
+function findId(ids: Int32Array, id: number): number {
+  let lo = 0;
+  let hi = ids.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (ids[mid] < id) lo = mid + 1;
+    else if (ids[mid] > id) hi = mid - 1;
+    else return mid;
+  }
+  return -1;
 }

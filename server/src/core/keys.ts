@@ -119,13 +119,18 @@ export class KeyScanner {
 
   /** Calls `onKey` for every key in bytes[from, to). */
   scan(from: number, to: number, onKey: (key: string) => void): void {
+    this.scanPositions(from, to, (start) => onKey(asciiLower(this.bytes, start, start + GUID_LENGTH)), onKey);
+  }
+
+  /** Like scan, with GUIDs given by their start in the bytes (no string made: the index hashes the bytes). */
+  scanPositions(from: number, to: number, onGuid: (start: number) => void, onKb: (key: string) => void): void {
     const bytes = this.bytes;
     if (from < this.scanned) throw new Error('KeyScanner: messages must be scanned in order');
     this.scanned = from;
     for (let dash = this.dashes.from(from); dash < to; dash = this.dashes.from(dash + 1)) {
       const start = dash - 8;
       if (start >= from && bytes[dash + 5] === 45 && bytes[dash + 10] === 45 && isGuidBytesAt(bytes, start, from, to)) {
-        onKey(asciiLower(bytes, start, start + GUID_LENGTH));
+        onGuid(start);
         dash = start + GUID_LENGTH - 1;
       }
     }
@@ -137,7 +142,7 @@ export class KeyScanner {
       while (end < to && bytes[end] >= 48 && bytes[end] <= 57) end++;
       const digits = end - b - 1;
       if (digits < 6 || digits > 8 || (end < to && isWordByte(bytes[end]))) continue;
-      onKey('KB' + latin1(bytes, b + 1, end));
+      onKb('KB' + latin1(bytes, b + 1, end));
     }
   }
 
@@ -154,16 +159,20 @@ export function keysInBytes(bytes: Uint8Array): string[] {
   return keys;
 }
 
+/** 1 for the bytes of hex digits, 2 for "-". */
+const HEX_BYTE = new Uint8Array(256);
+for (const c of '0123456789abcdefABCDEF') HEX_BYTE[c.charCodeAt(0)] = 1;
+HEX_BYTE[45] = 2;
+
+/** A GUID at `start` whose dashes at 8, 13 and 18 the caller has seen; inside [from, to), not in a longer run. */
 function isGuidBytesAt(bytes: Uint8Array, start: number, from: number, to: number): boolean {
-  if (start + GUID_LENGTH > to) return false;
-  if ((start > from && isHexOrDash(bytes[start - 1])) || (start + GUID_LENGTH < to && isHexOrDash(bytes[start + GUID_LENGTH]))) return false;
-  for (let i = 0, d = 0; i < GUID_LENGTH; i++) {
-    const c = bytes[start + i];
-    if (i === DASHES[d]) {
-      if (c !== 45) return false;
-      d++;
-    } else if (!isHex(c)) return false;
-  }
+  if (start + GUID_LENGTH > to || bytes[start + 23] !== 45) return false;
+  if ((start > from && HEX_BYTE[bytes[start - 1]]) || (start + GUID_LENGTH < to && HEX_BYTE[bytes[start + GUID_LENGTH]])) return false;
+  return hexRun(bytes, start, 8) && hexRun(bytes, start + 9, 4) && hexRun(bytes, start + 14, 4) && hexRun(bytes, start + 19, 4) && hexRun(bytes, start + 24, 12);
+}
+
+function hexRun(bytes: Uint8Array, from: number, length: number): boolean {
+  for (let i = from; i < from + length; i++) if (HEX_BYTE[bytes[i]] !== 1) return false;
   return true;
 }
 

@@ -1,6 +1,6 @@
 // Many files on several cores. Worker threads parse whole files (largest first, each worker taking the next file
 // when it is done) into a RecordTable and hand it back whole: its typed arrays are transferred, not copied, so
-// the calling thread receives a ready table and only indexes it.
+// the calling thread receives a ready table, and the postings of its keys (core/postings.ts) to index it by.
 //
 // Where the worker code comes from: this module is its own worker entry. Run from TypeScript (tsx, tests, bench)
 // the worker loads this .ts file through tsx's require hook; in an esbuild bundle (server/out/cli.js) it looks
@@ -11,6 +11,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { parseFile, type ParseOptions, type ParseResult } from './parse';
+import { collectPostings, postingsTransfer } from './postings';
 import { RecordTable, type DetachedTable } from './table';
 
 const TAG = 'cmlogsParseWorker';
@@ -241,9 +242,11 @@ function runWorker(): void {
   const port = parentPort!;
   port.on('message', async (m: ToWorker) => {
     try {
+      // The worker also finds the keys, so the calling thread only joins them into its index.
       const { records, ...meta } = await parseFile(m.file, m.options);
+      const postings = collectPostings(records);
       const { data, transfer } = records.detach();
-      port.postMessage({ kind: 'done', job: m.job, meta, table: data } satisfies FromWorker, transfer);
+      port.postMessage({ kind: 'done', job: m.job, meta: { ...meta, postings }, table: data } satisfies FromWorker, [...transfer, ...postingsTransfer(postings)]);
     } catch (error) {
       const e = error as NodeJS.ErrnoException;
       port.postMessage({ kind: 'error', job: m.job, message: e?.message ?? String(error), code: e?.code } satisfies FromWorker);

@@ -14,6 +14,11 @@ export const severityId = (severity: Severity): number => SEVERITY_ID.get(severi
 const CMTRACE = FORMAT_ID.get('cmtrace')!;
 const NO_BIAS = -32768;
 
+/** Shorter than nearly every record of every format (a CMTrace header alone is over 100 bytes). */
+const RECORD_BYTES_GUESS = 80;
+/** Beyond this a file's table grows as it goes (a hint must not reserve gigabytes up front). */
+const MAX_EXPECTED_BYTES = 512 * 1024 * 1024;
+
 type NumberColumn = Int32Array | Float64Array | Int16Array | Uint8Array | Uint32Array;
 /** Pool id of a null string (rawType). */
 const NULL_STRING = 0xffffffff;
@@ -44,6 +49,7 @@ class StringPool {
 /** A RecordTable in transit between threads (see detach/attach). */
 export interface DetachedTable {
   file: string;
+  length: number;
   columns: NumberColumn[];
   messageStarts: Float64Array;
   heap: Uint8Array;
@@ -92,6 +98,20 @@ export class RecordTable implements Iterable<LogRecord> {
   readonly strings = new StringPool();
 
   constructor(readonly file: string) {}
+
+  /**
+   * Reserves room for the records of a file of `fileBytes` bytes, so that reading it does not grow the table
+   * by copying: on this kind of machine a fresh page costs more than the parse of its bytes, and doubling
+   * touches every byte two or three times. Memory reserved but never written is never paged in (it stays
+   * out of the resident set), so a generous guess costs nothing. A hint: the table still grows when needed.
+   */
+  expect(fileBytes: number): void {
+    if (this.length) return;
+    const bytes = Math.min(fileBytes, MAX_EXPECTED_BYTES);
+    const records = Math.ceil(bytes / RECORD_BYTES_GUESS);
+    if (records > this.capacity) this.growColumns(records);
+    if (bytes > this.heap.length) this.heap = Buffer.allocUnsafeSlow(bytes);
+  }
 
   /** Adds a record made by a format parser. */
   push(record: LogRecord): void {
@@ -186,7 +206,9 @@ export class RecordTable implements Iterable<LogRecord> {
   }
   /** Calls `fn` with each message's UTF-8 bytes as (buffer, start, end), from record `from` on: no copies. */
   scanMessages(from: number, fn: (bytes: Buffer, start: number, end: number, index: number) => void): void {
-    for (let i = from; i < this.length; i++) fn(this.heap, this.messageStarts[i], this.messageStarts[i + 1], i);
+    // Only the bytes written: searches in them must not run on into the room reserved after them.
+    const used = this.heap.subarray(0, this.messageStarts[this.length]);
+    for (let i = from; i < this.length; i++) fn(used, this.messageStarts[i], this.messageStarts[i + 1], i);
   }
 
   /** The message's UTF-8 bytes (a view into the table: valid until the next push). */
@@ -251,12 +273,11 @@ export class RecordTable implements Iterable<LogRecord> {
    * copied), so this table must not be used afterwards.
    */
   detach(): { data: DetachedTable; transfer: ArrayBuffer[] } {
-    const n = this.length;
-    const columns = this.numberColumns().map((c) => c.slice(0, n));
-    const messageStarts = this.messageStarts.slice(0, n + 1);
-    const heap = new Uint8Array(this.heap.subarray(0, this.messageStarts[n]));
-    const data: DetachedTable = { file: this.file, columns, messageStarts, heap, damaged: [...this.damaged], locals: [...this.locals], strings: this.strings.values };
-    return { data, transfer: [...columns.map((c) => c.buffer as ArrayBuffer), messageStarts.buffer as ArrayBuffer, heap.buffer as ArrayBuffer] };
+    // Whole buffers, room to spare included: moving them is free, and memory never written is never paged in.
+    const columns = this.numberColumns();
+    const heap = new Uint8Array(this.heap.buffer, this.heap.byteOffset, this.heap.length);
+    const data: DetachedTable = { file: this.file, length: this.length, columns, messageStarts: this.messageStarts, heap, damaged: [...this.damaged], locals: [...this.locals], strings: this.strings.values };
+    return { data, transfer: [...columns.map((c) => c.buffer as ArrayBuffer), this.messageStarts.buffer as ArrayBuffer, heap.buffer as ArrayBuffer] };
   }
 
   /** A table made from `detach()`'s data, in the receiving thread. */
@@ -265,7 +286,8 @@ export class RecordTable implements Iterable<LogRecord> {
     table.setNumberColumns(data.columns);
     table.messageStarts = data.messageStarts as Float64Array<ArrayBuffer>;
     table.heap = Buffer.from(data.heap.buffer, data.heap.byteOffset, data.heap.length) as Buffer<ArrayBuffer>;
-    table.length = table.capacity = data.messageStarts.length - 1;
+    table.capacity = data.messageStarts.length - 1;
+    table.length = data.length;
     for (const [i, v] of data.damaged) table.damaged.set(i, v);
     for (const [i, v] of data.locals) table.locals.set(i, v);
     for (const v of data.strings) table.strings.id(v);

@@ -31,8 +31,7 @@ const UNKNOWN_SEVERITY = severityId('unknown');
 
 /** Reads UTF-8 CMTrace bytes, pushed in chunks, into a table. */
 export class CmtraceByteReader {
-  private carry: Buffer = Buffer.alloc(0);
-  /** Line number of the first line of `carry`. */
+  /** Line number of the first line of the carry (see withCarry). */
   private line = 1;
   /** Once a region never ends, the general parser reads the rest of the file. */
   private rest: { splitter: LineSplitter; assembler: RecordAssembler; decoder: TextDecoder } | null = null;
@@ -53,10 +52,10 @@ export class CmtraceByteReader {
 
   push(chunk: Uint8Array): void {
     if (this.rest) return this.rest.splitter.push(this.rest.decoder.decode(chunk, { stream: true }));
-    const data = this.carry.length ? Buffer.concat([this.carry, chunk]) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+    const data = this.withCarry(chunk);
     const used = this.consume(data, false);
-    this.carry = Buffer.from(data.subarray(used)); // a copy: the chunk's memory is not kept
-    if (this.carry.length > MAX_REGION_BYTES) this.handRestToGeneralParser();
+    this.keepTail(data, used);
+    if (this.carryLength > MAX_REGION_BYTES) this.handRestToGeneralParser();
   }
 
   end(): void {
@@ -68,12 +67,48 @@ export class CmtraceByteReader {
       this.collectWarnings(this.rest.assembler);
       return;
     }
-    this.consume(this.carry, true);
-    this.carry = Buffer.alloc(0);
+    this.consume(this.carry(), true);
+    this.carryLength = 0;
+  }
+
+  // The bytes of a record that goes on in the next chunk are kept at the start of `work`, a buffer reused from
+  // chunk to chunk (fresh buffers cost page faults), and the next chunk is copied in after them.
+  private work = Buffer.allocUnsafeSlow(0);
+  private carryLength = 0;
+
+  private carry(): Buffer {
+    return this.work.subarray(0, this.carryLength);
+  }
+
+  private withCarry(chunk: Uint8Array): Buffer {
+    const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+    if (this.carryLength === 0) return bytes;
+    const length = this.carryLength + bytes.length;
+    if (length > this.work.length) this.growWork(length);
+    bytes.copy(this.work, this.carryLength);
+    return this.work.subarray(0, length);
+  }
+
+  /** Keeps data[used..] (the chunk belongs to the caller, who may reuse it). */
+  private keepTail(data: Buffer, used: number): void {
+    const tail = data.length - used;
+    if (data.buffer === this.work.buffer) this.work.copyWithin(0, used, data.length);
+    else {
+      if (tail > this.work.length) this.growWork(tail);
+      data.copy(this.work, 0, used);
+    }
+    this.carryLength = tail;
+  }
+
+  private growWork(length: number): void {
+    const work = Buffer.allocUnsafeSlow(Math.max(length, this.work.length * 2, 64 * 1024));
+    this.work.copy(work, 0, 0, this.carryLength);
+    this.work = work;
   }
 
   /** Reads whole records and regions from `data`; returns how many bytes were used. */
   private consume(data: Buffer, atEnd: boolean): number {
+    this.scanData = null; // the reused work buffer holds new bytes
     let at = 0;
     while (at < data.length) {
       const next = this.fastRecord(data, at, atEnd);
@@ -248,8 +283,8 @@ export class CmtraceByteReader {
   private handRestToGeneralParser(): void {
     const decoder = new TextDecoder('utf-8');
     this.rest = { ...this.generalParser(), decoder };
-    this.rest.splitter.push(decoder.decode(this.carry, { stream: true }));
-    this.carry = Buffer.alloc(0);
+    this.rest.splitter.push(decoder.decode(this.carry(), { stream: true }));
+    this.carryLength = 0;
   }
 
   /** The general parser, writing to the same table, numbering lines from where the fast path stopped. */
