@@ -1,4 +1,5 @@
-// Bundles the client, the language server and the CLI with esbuild (one file each, CommonJS for Node).
+// Bundles the client, the language server and the CLI with esbuild (one file each, CommonJS for Node), and the
+// timeline webview's script (one IIFE for the browser, with the row filter the client shares) into media/out/.
 import { build } from 'esbuild';
 
 // Minified (names kept, so stack traces stay readable; source maps beside the bundles for debugging).
@@ -10,4 +11,6 @@ await Promise.all([
   build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'server/out/cli.js', banner: { js: '#!/usr/bin/env node' } }),
   // The worker that parses files on other cores (core/parallel.ts finds it beside cli.js and server.js).
   build({ ...common, entryPoints: ['server/src/core/parallel.ts'], outfile: 'server/out/parallel.js' }),
+  // VS Code 1.91's webviews are Chromium 124 or newer. The page's CSP allows this one file by nonce.
+  build({ ...common, platform: 'browser', format: 'iife', target: 'chrome114', entryPoints: ['media/src/main.js'], outfile: 'media/out/timeline.js' }),
 ]);

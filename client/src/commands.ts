@@ -55,12 +55,42 @@ export function registerCommands(context: vscode.ExtensionContext, client: Langu
     return vscode.window.showTextDocument(doc, vscode.ViewColumn.Beside);
   });
 
-  register('cmlogs.openTimeline', async (resource?: vscode.Uri, selected?: vscode.Uri[]) => {
-    const uris = (selected?.length ? selected : resource ? [resource] : openLogUris()).map((u) => u.toString());
-    return openTimeline(context, client, { uris });
-  });
+  // The palette's command and the Explorer's item ("ConfigMgr: Open in Timeline", which VS Code's own Timeline
+  // view cannot be mistaken for) do the same: files as they are, folders as the logs in them.
+  const timelineOf = async (resource?: vscode.Uri, selected?: vscode.Uri[]) => {
+    const picked = selected?.length ? selected : resource ? [resource] : openLogUris();
+    const uris = await logUris(client, picked);
+    if (picked.length && !uris.length) {
+      void vscode.window.showInformationMessage(`No ConfigMgr logs in ${picked.map((u) => u.fsPath || u.toString()).join(', ')}.`);
+      return undefined;
+    }
+    const folder = picked.length === 1 && uris.length !== 1 ? picked[0].path.split('/').filter(Boolean).pop() : undefined;
+    return openTimeline(context, client, { uris, label: folder });
+  };
+  register('cmlogs.openTimeline', timelineOf);
+  register('cmlogs.openInTimeline', timelineOf);
 
   register('cmlogs.diagnose', async (resource?: vscode.Uri) => openDiagnosis(context, client, resource ? [resource.toString()] : openLogUris().map((u) => u.toString()), documents));
+}
+
+/** Files as they are; a folder becomes the logs in it, which the server indexes now (once, see workspace.ts). */
+async function logUris(client: LanguageClient, picked: readonly vscode.Uri[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const uri of picked) {
+    if (uri.scheme === 'file' && (await isFolder(uri))) {
+      const { files } = await client.sendRequest<{ files: string[] }>(Requests.indexFolder, { path: uri.fsPath });
+      out.push(...files.sort());
+    } else out.push(uri.toString());
+  }
+  return out;
+}
+
+async function isFolder(uri: vscode.Uri): Promise<boolean> {
+  try {
+    return ((await vscode.workspace.fs.stat(uri)).type & vscode.FileType.Directory) !== 0;
+  } catch {
+    return false;
+  }
 }
 
 function openLogUris(): vscode.Uri[] {

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { Requests, type TimelinePage, type TimelineParams, type TimelineRow } from '../../server/src/protocol';
+import { Requests, resolveRows, type TimelinePage, type TimelineParams } from '../../server/src/protocol';
 import {
   ChunkEncoder,
   compileFilter,
@@ -22,6 +22,15 @@ import {
 export interface TimelineOptions {
   uris?: string[];
   key?: string;
+  /** What the tab calls the timeline (a folder's name); otherwise made from the uris or the key. */
+  label?: string;
+}
+
+/** What tells one row from another across reloads: its file, line and time. */
+interface RowIdentity {
+  uri: string;
+  line: number;
+  t: number | null;
 }
 
 const VIEW_TYPE = 'cmlogs.timeline';
@@ -35,7 +44,7 @@ const POLL_MS = 3000;
 
 let current: TimelinePanel | undefined;
 
-export async function openTimeline(context: vscode.ExtensionContext, client: LanguageClient, options: { uris?: string[]; key?: string }): Promise<vscode.WebviewPanel> {
+export async function openTimeline(context: vscode.ExtensionContext, client: LanguageClient, options: TimelineOptions): Promise<vscode.WebviewPanel> {
   if (current) {
     current.panel.reveal(undefined, false);
     current.show(options);
@@ -56,7 +65,7 @@ class TimelinePanel {
   private ready = false;
   private loading: Promise<void> | null = null;
   /** What the webview holds: to tell, cheaply, whether the server has more. */
-  private loaded = { total: 0, count: 0, last: null as TimelineRow | null, truncated: false };
+  private loaded = { total: 0, count: 0, last: null as RowIdentity | null, truncated: false };
   private knownUris = new Set<string>();
   private poll: NodeJS.Timeout | undefined;
   private changeTimer: NodeJS.Timeout | undefined;
@@ -67,7 +76,7 @@ class TimelinePanel {
     private readonly client: LanguageClient,
     options: TimelineOptions,
   ) {
-    this.options = { uris: options.uris?.slice(), key: options.key };
+    this.options = { uris: options.uris?.slice(), key: options.key, label: options.label };
     this.serverKey = options.key ?? null;
     this.focusKey = options.key ?? null;
     const media = vscode.Uri.joinPath(context.extensionUri, 'media');
@@ -93,7 +102,7 @@ class TimelinePanel {
 
   /** Reused with new options: reload. */
   show(options: TimelineOptions): void {
-    this.options = { uris: options.uris?.slice(), key: options.key };
+    this.options = { uris: options.uris?.slice(), key: options.key, label: options.label };
     this.serverKey = options.key ?? null;
     this.focusKey = options.key ?? null;
     this.panel.title = title(options);
@@ -110,12 +119,23 @@ class TimelinePanel {
 
   /** One page to the webview as a packed chunk; returns the offset after it. */
   private async sendRows(encoder: ChunkEncoder, generation: number, page: TimelinePage, offset: number): Promise<number> {
-    const chunk = encoder.encode(page.rows, offset);
+    const chunk = encoder.encode(page, offset);
     for (const f of chunk.addFiles) this.knownUris.add(f.uri);
     await this.post({ type: 'rows', generation, chunk });
     this.loaded.count = offset + page.rows.length;
-    this.loaded.last = page.rows[page.rows.length - 1];
+    this.loaded.last = identity(page, page.rows.length - 1);
     return this.loaded.count;
+  }
+
+  /**
+   * Asks for the page at `offset` (or nothing when the load is complete) without waiting: the server prepares the
+   * next page while this side posts the current one to the webview.
+   */
+  private prefetch(offset: number, total: number): Promise<TimelinePage> | null {
+    if (offset >= total || offset >= MAX_ROWS) return null;
+    const next = this.request(offset, Math.min(PAGE, MAX_ROWS - offset));
+    next.catch(() => undefined); // awaited later, or dropped when the load is superseded
+    return next;
   }
 
   private post(message: ExtensionMessage): Thenable<boolean> {
@@ -179,13 +199,14 @@ class TimelinePanel {
     this.knownUris = new Set(files.map((f) => f.uri));
     this.loaded = { total: first.total, count: 0, last: null, truncated: false };
     await this.post({ type: 'begin', generation, total: first.total, files, serverKey: this.serverKey, focusKey: this.focusKey, keepView, maxRows: MAX_ROWS });
-    let page = first;
+    let page: TimelinePage | undefined = first;
     let offset = 0;
-    for (;;) {
+    while (page) {
       if (page.total !== first.total) return true;
-      if (page.rows.length) offset = await this.sendRows(encoder, generation, page, offset);
-      if (!page.rows.length || offset >= page.total || offset >= MAX_ROWS) break;
-      page = await this.request(offset, Math.min(PAGE, MAX_ROWS - offset));
+      if (!page.rows.length) break;
+      const next = this.prefetch(offset + page.rows.length, first.total);
+      offset = await this.sendRows(encoder, generation, page, offset);
+      page = await next ?? undefined;
       if (generation !== this.generation) return false;
     }
     this.loaded.truncated = offset < first.total;
@@ -216,7 +237,7 @@ class TimelinePanel {
       const at = Math.max(0, this.loaded.count - 1);
       const probe = await this.request(at, 1);
       if (generation !== this.generation || this.loading) return;
-      const same = sameRow(probe.rows[0] ?? null, this.loaded.last);
+      const same = sameRow(probe.rows.length ? identity(probe, 0) : null, this.loaded.last);
       if (probe.total === this.loaded.total && same) return;
       if (same && probe.total > this.loaded.total && this.encoder && this.loaded.count < MAX_ROWS) await this.append(generation, probe.total);
       else await this.load(true);
@@ -311,7 +332,7 @@ class TimelinePanel {
             total = page.total;
             if (!page.rows.length) break;
             let text = '';
-            for (const row of page.rows) {
+            for (const row of resolveRows(page)) {
               if (!compiled.test(row)) continue;
               text += format === 'csv' ? rowToCsv(row) : rowToNdjson(row);
               count++;
@@ -378,13 +399,19 @@ async function reveal(panel: vscode.WebviewPanel, uriText: string, line: number,
   }
 }
 
-function sameRow(a: TimelineRow | null, b: TimelineRow | null): boolean {
+function identity(page: TimelinePage, k: number): RowIdentity {
+  const row = page.rows[k];
+  return { uri: page.files[row.f]?.uri ?? '', line: row.line, t: row.t };
+}
+
+function sameRow(a: RowIdentity | null, b: RowIdentity | null): boolean {
   if (!a || !b) return a === b;
   return a.uri === b.uri && a.line === b.line && a.t === b.t;
 }
 
 function title(options: TimelineOptions): string {
   if (options.key) return `Timeline: ${options.key}`;
+  if (options.label) return `Timeline: ${options.label}`;
   if (options.uris?.length === 1) {
     const name = options.uris[0].split('/').pop() ?? '';
     try {
@@ -404,7 +431,7 @@ function html(webview: vscode.Webview, media: vscode.Uri): string {
   return timelineHtml({
     cspSource: webview.cspSource,
     nonce: randomBytes(18).toString('base64'),
-    scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'timeline.js')).toString(),
+    scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'out', 'timeline.js')).toString(), // built by scripts/build.mjs
     styleUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'timeline.css')).toString(),
   });
 }

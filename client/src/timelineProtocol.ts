@@ -1,16 +1,13 @@
-// The timeline webview's message protocol, its filter model and the export formats. Pure: no `vscode` import,
-// so everything here is unit-tested in plain Node. media/timeline.js mirrors `compileFilter` for the rows it
-// holds; test/unit/timeline.protocol.test.ts checks that both agree on the same rows and filters.
+// The timeline webview's message protocol and the export formats. Pure: no `vscode` import, so everything here
+// is unit-tested in plain Node. The filter model lives in timelineFilter.ts, shared with the webview's script.
 //
 // Nothing that comes from the webview is trusted: a webview runs log text through the DOM, and a bug there must
 // not become the ability to open arbitrary URIs, run commands or write files the user did not choose.
-import type { TimelineRow } from '../../server/src/protocol';
+import type { ResolvedTimelineRow, TimelineFile, TimelinePage } from '../../server/src/protocol';
+import { MAX_TEXT, SEVERITIES, emptyFilter, type SeverityName, type TimelineFilter } from './timelineFilter';
 
-export const SEVERITIES = ['error', 'warning', 'info', 'verbose', 'unknown'] as const;
-export type SeverityName = (typeof SEVERITIES)[number];
+export * from './timelineFilter';
 
-/** Longest search text (and regex source) accepted from the webview. */
-export const MAX_TEXT = 500;
 /** Largest clock offset a lane may be shifted by: a week either way. */
 export const MAX_CLOCK_OFFSET_MS = 7 * 24 * 3600 * 1000;
 /** "Around this record": at most a day either side. */
@@ -21,140 +18,6 @@ const MAX_LINE = 100_000_000;
 /** Earliest/latest UTC accepted in a time range (1970 … 2200, like the parsers). */
 const MIN_UTC = 0;
 const MAX_UTC = Date.UTC(2200, 0, 1);
-
-// ---------------------------------------------------------------------------------------------------------
-// Filter model
-
-export interface TimelineFilter {
-  /** Text searched in the message (plain substring, or a regular expression when `regex`). */
-  text: string;
-  regex: boolean;
-  matchCase: boolean;
-  /** Severities shown; null means all. */
-  severities: SeverityName[] | null;
-  /** Components shown (exact names); null means all. */
-  components: string[] | null;
-  /** Thread shown; null means all. */
-  thread: number | null;
-  /** Files shown (URIs as the server writes them); null means all. */
-  files: string[] | null;
-  /** Inclusive UTC range (merged time); records without a time are outside any range. */
-  fromUtc: number | null;
-  toUtc: number | null;
-  /** Quick filter: errors only (intersects with `severities`). */
-  errorsOnly: boolean;
-  /** Quick filter: records within ±seconds of a time (a selected record's). */
-  around: { t: number; seconds: number } | null;
-  /** Only records carrying this key (normalised GUID or KB number). */
-  key: string | null;
-}
-
-export function emptyFilter(): TimelineFilter {
-  return { text: '', regex: false, matchCase: false, severities: null, components: null, thread: null, files: null, fromUtc: null, toUtc: null, errorsOnly: false, around: null, key: null };
-}
-
-/** What a filter needs of a row. */
-export type FilterableRow = Pick<TimelineRow, 't' | 'uri' | 'severity' | 'component' | 'thread' | 'message' | 'keys'>;
-
-export interface CompiledFilter {
-  test(row: FilterableRow): boolean;
-  /** Set when the text could not be used (bad or dangerous regex, too long); the text then matches nothing. */
-  error: string | null;
-}
-
-/**
- * Nested quantifiers such as (a+)+ or (\w*)* backtrack exponentially on text that almost matches, and so does a
- * quantified back-reference: log text is untrusted, so such patterns are refused rather than risk freezing the
- * extension host or the webview. A linear scan (a regex to detect them could itself backtrack badly).
- */
-export function hasNestedQuantifier(source: string): boolean {
-  const groups: boolean[] = []; // for each open group: does it contain a quantifier?
-  let inClass = false;
-  const isQuantifierAt = (i: number) => source[i] === '+' || source[i] === '*' || (source[i] === '{' && /^\{\d+(?:,\d*)?\}/.test(source.slice(i, i + 24)));
-  for (let i = 0; i < source.length; i++) {
-    const c = source[i];
-    if (c === '\\') {
-      if (!inClass && /[1-9]/.test(source[i + 1] ?? '')) {
-        let j = i + 1;
-        while (/\d/.test(source[j] ?? '')) j++;
-        if (isQuantifierAt(j)) return true;
-      }
-      i++;
-      continue;
-    }
-    if (inClass) {
-      if (c === ']') inClass = false;
-      continue;
-    }
-    if (c === '[') inClass = true;
-    else if (c === '(') groups.push(false);
-    else if (c === ')') {
-      const quantified = groups.pop() ?? false;
-      if (quantified && isQuantifierAt(i + 1)) return true;
-      if (groups.length && (quantified || isQuantifierAt(i + 1))) groups[groups.length - 1] = true;
-    } else if (isQuantifierAt(i) && groups.length) groups[groups.length - 1] = true;
-  }
-  return false;
-}
-
-/** Compiles the text part of a filter safely: never throws. */
-export function compileText(text: string, regex: boolean, matchCase: boolean): { test: (s: string) => boolean; error: string | null } {
-  if (!text) return { test: () => true, error: null };
-  if (text.length > MAX_TEXT) return { test: () => false, error: `Search text is longer than ${MAX_TEXT} characters` };
-  if (!regex) {
-    if (matchCase) return { test: (s) => s.includes(text), error: null };
-    const needle = text.toLowerCase();
-    return { test: (s) => s.toLowerCase().includes(needle), error: null };
-  }
-  if (hasNestedQuantifier(text)) {
-    return { test: () => false, error: 'Nested quantifiers such as (a+)+ are not allowed (they can take forever on long lines)' };
-  }
-  let re: RegExp;
-  try {
-    re = new RegExp(text, matchCase ? 'u' : 'iu');
-  } catch (e) {
-    try {
-      // Patterns written for classic (non-unicode) regex syntax, e.g. "\-" or "{": accept them too.
-      re = new RegExp(text, matchCase ? '' : 'i');
-    } catch {
-      return { test: () => false, error: `Invalid regular expression: ${(e as Error).message}` };
-    }
-  }
-  return { test: (s) => re.test(s), error: null };
-}
-
-export function compileFilter(filter: TimelineFilter): CompiledFilter {
-  const text = compileText(filter.text, filter.regex, filter.matchCase);
-  let severities: Set<string> | null = filter.severities ? new Set(filter.severities) : null;
-  if (filter.errorsOnly) severities = severities ? new Set([...severities].filter((s) => s === 'error')) : new Set(['error']);
-  const components = filter.components ? new Set(filter.components) : null;
-  const files = filter.files ? new Set(filter.files) : null;
-  const from = filter.fromUtc;
-  const to = filter.toUtc;
-  const aroundFrom = filter.around ? filter.around.t - filter.around.seconds * 1000 : null;
-  const aroundTo = filter.around ? filter.around.t + filter.around.seconds * 1000 : null;
-  const { thread, key } = filter;
-  return {
-    error: text.error,
-    test(row) {
-      if (severities && !severities.has(row.severity)) return false;
-      if (files && !files.has(row.uri)) return false;
-      if (components && !components.has(row.component)) return false;
-      if (thread !== null && row.thread !== thread) return false;
-      if (from !== null && (row.t === null || row.t < from)) return false;
-      if (to !== null && (row.t === null || row.t > to)) return false;
-      if (aroundFrom !== null && (row.t === null || row.t < aroundFrom || row.t > aroundTo!)) return false;
-      if (key !== null && !row.keys.includes(key)) return false;
-      return text.test(row.message);
-    },
-  };
-}
-
-/** The rows a filter keeps, in their order. A bad regex keeps nothing (see `compileFilter(...).error`). */
-export function applyFilter<R extends FilterableRow>(rows: readonly R[], filter: TimelineFilter): R[] {
-  const compiled = compileFilter(filter);
-  return rows.filter((row) => compiled.test(row));
-}
 
 // ---------------------------------------------------------------------------------------------------------
 // Validation of what the webview sends
@@ -323,7 +186,7 @@ export type ExtensionMessage =
   | { type: 'clockOffsets'; offsets: Record<string, number> }
   | { type: 'status'; text: string; error?: boolean };
 
-/** Turns server rows into a chunk, interning files and components in the tables given (which it extends). */
+/** Turns server pages into chunks, interning files and components in the tables given (which it extends). */
 export class ChunkEncoder {
   readonly files: TimelineFileInfo[] = [];
   readonly components: string[] = [];
@@ -333,7 +196,7 @@ export class ChunkEncoder {
   constructor(private readonly clockOffsetOf: (uri: string) => number = () => 0) {}
 
   /** Registers files (from a page's `files`), returning the ones not known before. */
-  addFiles(files: ReadonlyArray<{ uri: string; file: string; records: number }>): TimelineFileInfo[] {
+  addFiles(files: readonly TimelineFile[]): TimelineFileInfo[] {
     const added: TimelineFileInfo[] = [];
     for (const f of files) {
       if (this.fileIndex.has(f.uri)) continue;
@@ -345,34 +208,35 @@ export class ChunkEncoder {
     return added;
   }
 
-  encode(rows: readonly TimelineRow[], offset: number): RowChunk {
-    const chunk: RowChunk = { offset, count: rows.length, addFiles: [], addComponents: [], t: [], file: [], line: [], endLine: [], bias: [], sev: [], comp: [], thread: [], msg: [], keys: [] };
-    for (const row of rows) {
-      let file = this.fileIndex.get(row.uri);
-      if (file === undefined) {
-        chunk.addFiles.push(...this.addFiles([{ uri: row.uri, file: row.file, records: 0 }]));
-        file = this.fileIndex.get(row.uri)!;
-      }
-      let comp = this.componentIndex.get(row.component);
-      if (comp === undefined) {
-        comp = this.components.length;
-        this.components.push(row.component);
-        this.componentIndex.set(row.component, comp);
-        chunk.addComponents.push(row.component);
-      }
+  encode(page: Pick<TimelinePage, 'rows' | 'files'>, offset: number): RowChunk {
+    const chunk: RowChunk = { offset, count: page.rows.length, addFiles: this.addFiles(page.files), addComponents: [], t: [], file: [], line: [], endLine: [], bias: [], sev: [], comp: [], thread: [], msg: [], keys: [] };
+    // The page's file positions → the webview's (a page lists every file, so this is a handful of lookups).
+    const fileOfPage = page.files.map((f) => this.fileIndex.get(f.uri)!);
+    for (const row of page.rows) {
       const sev = SEVERITIES.indexOf(row.severity as SeverityName);
       chunk.t.push(row.t);
-      chunk.file.push(file);
+      chunk.file.push(fileOfPage[row.f] ?? 0);
       chunk.line.push(row.line);
       chunk.endLine.push(row.endLine);
       chunk.bias.push(row.bias);
       chunk.sev.push(sev < 0 ? SEVERITIES.length - 1 : sev);
-      chunk.comp.push(comp);
+      chunk.comp.push(this.componentId(row.component, chunk));
       chunk.thread.push(row.thread);
       chunk.msg.push(row.message);
       chunk.keys.push(row.keys.length ? row.keys : 0);
     }
     return chunk;
+  }
+
+  private componentId(component: string, chunk: RowChunk): number {
+    let id = this.componentIndex.get(component);
+    if (id === undefined) {
+      id = this.components.length;
+      this.components.push(component);
+      this.componentIndex.set(component, id);
+      chunk.addComponents.push(component);
+    }
+    return id;
   }
 }
 
@@ -421,12 +285,12 @@ export function csvHeader(): string {
   return CSV_COLUMNS.join(',') + '\r\n';
 }
 
-export function rowToCsv(row: TimelineRow): string {
+export function rowToCsv(row: ResolvedTimelineRow): string {
   return [toIso(row.t), row.local ?? '', row.bias, row.file, row.line, row.component, row.thread, row.severity, row.message, row.keys.join(' ')].map(csvCell).join(',') + '\r\n';
 }
 
 /** The whole CSV, with a UTF-8 BOM so that spreadsheets read non-ASCII text correctly. */
-export function rowsToCsv(rows: readonly TimelineRow[]): string {
+export function rowsToCsv(rows: readonly ResolvedTimelineRow[]): string {
   return '\ufeff' + csvHeader() + rows.map(rowToCsv).join('');
 }
 
@@ -434,12 +298,12 @@ export function rowsToCsv(rows: readonly TimelineRow[]): string {
 const JSON_UNSAFE = /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /** One NDJSON line: the row as JSON (keys in a fixed order), with DEL, C1, line/paragraph separators and bidi controls escaped. */
-export function rowToNdjson(row: TimelineRow): string {
+export function rowToNdjson(row: ResolvedTimelineRow): string {
   const object = { utc: toIso(row.t) || null, t: row.t, local: row.local, bias: row.bias, file: row.file, uri: row.uri, line: row.line, endLine: row.endLine, component: row.component, thread: row.thread, severity: row.severity, message: row.message, keys: row.keys };
   return JSON.stringify(object).replace(JSON_UNSAFE, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0')) + '\n';
 }
 
-export function rowsToNdjson(rows: readonly TimelineRow[]): string {
+export function rowsToNdjson(rows: readonly ResolvedTimelineRow[]): string {
   return rows.map(rowToNdjson).join('');
 }
 

@@ -1,4 +1,5 @@
-// Requests the client (and tests) send beyond standard LSP. Types only: shared by server, client and tests.
+// Requests the client (and tests) send beyond standard LSP. Types (and one helper over them): shared by server,
+// client and tests.
 
 export const Requests = {
   /** Counts and time span of one log, for the status bar. */
@@ -48,8 +49,8 @@ export interface TimelineParams {
 export interface TimelineRow {
   /** Position in the merged order. */
   i: number;
-  uri: string;
-  file: string;
+  /** The row's file: an index into its page's `files`. */
+  f: number;
   line: number;
   endLine: number;
   /** Merged time (UTC ms, clock offset applied), or null. */
@@ -63,11 +64,30 @@ export interface TimelineRow {
   keys: string[];
 }
 
+export interface TimelineFile {
+  uri: string;
+  /** Path on disk. */
+  file: string;
+  records: number;
+}
+
 export interface TimelinePage {
   total: number;
   offset: number;
   rows: TimelineRow[];
-  files: Array<{ uri: string; file: string; records: number }>;
+  /** Every file of the timeline, once per page; rows point into it (`TimelineRow.f`). */
+  files: TimelineFile[];
+}
+
+/** A row with its file resolved from the page's table: what exports write. */
+export interface ResolvedTimelineRow extends Omit<TimelineRow, 'f'> {
+  uri: string;
+  file: string;
+}
+
+/** The rows of a page with their files resolved. */
+export function resolveRows(page: Pick<TimelinePage, 'rows' | 'files'>): ResolvedTimelineRow[] {
+  return page.rows.map(({ f, ...row }) => ({ ...row, uri: page.files[f]?.uri ?? '', file: page.files[f]?.file ?? '' }));
 }
 
 export interface RelatedParams {

@@ -21,9 +21,15 @@ export function pathToUri(path: string): string {
 export class LogWorkspace {
   readonly index = new LogIndex();
   private readonly open = new Set<string>();
-  private readonly scannedFolders = new Set<string>();
+  /** Folder scans, started or done: a second caller waits for the first instead of returning early. */
+  private readonly folderScans = new Map<string, Promise<string[]>>();
   private readonly live = new Map<string, LiveFile>();
   private readonly buffers = new Map<string, LiveText>();
+  /**
+   * Reads from disk in flight, by file. The background scan of the workspace, a folder opened for the timeline and
+   * the timeline's own request often ask for the same files at the same moment: they share one read.
+   */
+  private readonly reading = new Map<string, Promise<void>>();
 
   /** An editor buffer: parsed from its text, replacing any disk copy. */
   openDocument(path: string, text: string): void {
@@ -57,18 +63,24 @@ export class LogWorkspace {
   }
 
   /** Indexes the log files beside `path` that are not open; each folder once. */
-  async scanFolderOf(path: string): Promise<string[]> {
+  scanFolderOf(path: string): Promise<string[]> {
     return this.scanFolder(dirname(path));
   }
 
-  async scanFolder(folder: string): Promise<string[]> {
-    if (this.scannedFolders.has(folder)) return [];
-    this.scannedFolders.add(folder);
+  scanFolder(folder: string): Promise<string[]> {
+    let scan = this.folderScans.get(folder);
+    if (!scan) this.folderScans.set(folder, (scan = this.readFolder(folder)));
+    return scan;
+  }
+
+  private async readFolder(folder: string): Promise<string[]> {
     const added: string[] = [];
     for (const name of safeReaddir(folder)) {
       const file = join(folder, name);
       if (!LOG_FILE.test(name) || this.open.has(file) || !isFile(file)) continue;
-      await this.loadFromDisk(file);
+      if (this.reading.has(file)) await this.reading.get(file)!.catch(() => undefined);
+      else if (!this.index.file(file)) await this.loadFromDisk(file);
+      else continue; // indexed already (parsed for a timeline, or by the workspace scan)
       added.push(file);
     }
     return added;
@@ -77,13 +89,29 @@ export class LogWorkspace {
   /** Indexes the logs of an opened workspace folder (bounded), so links reach across machines' subfolders. */
   async scanWorkspaceFolder(root: string): Promise<string[]> {
     const files = findLogFilesInTree(root, { maxFiles: 2000, maxDepth: 6 });
-    for (const file of files) if (!this.open.has(file) && !this.index.file(file)) await this.loadFromDisk(file).catch(() => undefined);
-    for (const folder of new Set(files.map(dirname))) this.scannedFolders.add(folder);
+    for (const file of files) if (!this.open.has(file) && !this.index.file(file)) await this.once(file, () => this.follow(file)).catch(() => undefined);
+    for (const folder of new Set(files.map(dirname))) if (!this.folderScans.has(folder)) this.folderScans.set(folder, Promise.resolve([]));
     return files;
   }
 
   /** Reads a file from disk, following it as it grows: later calls parse only the new bytes. */
   async loadFromDisk(file: string): Promise<void> {
+    if (this.open.has(file)) return;
+    // A read in flight may have started before the latest bytes were written: let it end, then read what is new.
+    await this.reading.get(file)?.catch(() => undefined);
+    return this.once(file, () => this.follow(file));
+  }
+
+  /** Runs `read` unless a read of `file` is in flight already, in which case that one is awaited instead. */
+  private once(file: string, read: () => Promise<void>): Promise<void> {
+    const running = this.reading.get(file);
+    if (running) return running;
+    const job = read().finally(() => this.reading.delete(file));
+    this.reading.set(file, job);
+    return job;
+  }
+
+  private async follow(file: string): Promise<void> {
     if (this.open.has(file)) return;
     const existing = this.live.get(file);
     if (existing) {
@@ -107,12 +135,16 @@ export class LogWorkspace {
     this.index.removeFile(file);
   }
 
-  /** Parses a whole file on request (e.g. a file picked in the explorer for the timeline). */
+  /**
+   * Parses a whole file on request (e.g. a file picked in the explorer for the timeline), unless it is indexed or
+   * being read already. A plain parse, not a followed one: it is two to three times faster (the byte fast path).
+   */
   async ensureFile(file: string): Promise<void> {
-    if (!this.index.file(file)) {
-      if (this.open.has(file)) return;
-      this.index.setFile(await parseFile(file));
-    }
+    if (this.index.file(file) || this.open.has(file)) return;
+    await this.once(file, async () => {
+      const result = await parseFile(file);
+      if (!this.index.file(file) && !this.open.has(file)) this.index.setFile(result);
+    });
   }
 }
 

@@ -6,7 +6,8 @@
 //
 // Checks: the samples folder is open; a log with error records shows them coloured as errors (token colour and
 // the CMTrace-style line background); the hover on an HRESULT decodes it; "ConfigMgr: Open Timeline" shows
-// records of two logs, and double-clicking one opens its line in the editor.
+// records of two logs; its toolbar stays whole in a ~500 px wide panel; double-clicking a record opens its line in
+// the editor.
 // Screenshots: test-results/screenshots/*.png; results: test-results/ui-results.json. Exit 1 when a check fails.
 'use strict';
 const { spawnSync } = require('node:child_process');
@@ -14,6 +15,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { startCodeServer } = require('../../scripts/e2e/with-code-server');
 const { launch } = require('../../scripts/e2e/chromium');
+const { checkRun, command: paletteCommand, toolbarProblems, webviewFrame: findFrame } = require('./workbench');
 
 const ROOT = path.resolve(__dirname, '../..');
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
@@ -21,45 +23,11 @@ const SAMPLES = path.join(ROOT, 'samples');
 const SHOTS = path.join(ROOT, 'test-results/screenshots');
 const RESULTS = path.join(ROOT, 'test-results/ui-results.json');
 const HRESULT = '0x80244021';
-const T0 = Date.now();
-const lap = (m) => console.log(`[ui ${((Date.now() - T0) / 1000).toFixed(1).padStart(6)}s] ${m}`);
-
-const results = { checks: [], screenshots: [] };
+const run = checkRun('ui', SHOTS);
+const { results, lap, shot, check } = run;
 let page;
 
-async function shot(name) {
-  const file = path.join(SHOTS, `${name}.png`);
-  await page.screenshot({ path: file });
-  results.screenshots.push(path.relative(ROOT, file));
-  return file;
-}
-
-/** Runs one check; a failure is recorded (with a screenshot) and the next checks still run. */
-async function check(name, fn) {
-  const t = Date.now();
-  try {
-    const detail = await fn();
-    results.checks.push({ name, ok: true, ms: Date.now() - t, detail });
-    lap(`✔ ${name}${detail ? `: ${typeof detail === 'string' ? detail : JSON.stringify(detail)}` : ''}`);
-  } catch (e) {
-    results.checks.push({ name, ok: false, ms: Date.now() - t, error: String(e && e.stack ? e.stack : e) });
-    lap(`✘ ${name}: ${e && e.message ? e.message : e}`);
-    await shot(`FAILED-${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`).catch(() => {});
-    await page.keyboard.press('Escape').catch(() => {});
-  }
-}
-
-async function command(title) {
-  await page.keyboard.press('Escape');
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: 10000 });
-  await input.fill(`>${title}`);
-  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-  await row.waitFor({ timeout: 10000 });
-  await row.click();
-}
-
+const command = (title) => paletteCommand(page, title);
 async function quickOpen(name, folderHint) {
   await page.keyboard.press('Escape');
   await page.keyboard.press('Control+P');
@@ -107,20 +75,7 @@ const reddish = (css) => {
   return r >= 180 && g <= 130 && b <= 130;
 };
 
-async function webviewFrame(predicate, timeout = 30000) {
-  const deadline = Date.now() + timeout;
-  while (Date.now() < deadline) {
-    for (const f of page.frames()) {
-      try {
-        if (await f.evaluate(predicate)) return f;
-      } catch {
-        /* detached or not ready */
-      }
-    }
-    await page.waitForTimeout(300);
-  }
-  return null;
-}
+const webviewFrame = (predicate, timeout) => findFrame(page, predicate, timeout);
 
 async function main() {
   const argv = process.argv.slice(2);
@@ -130,8 +85,6 @@ async function main() {
     const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts/package.js')], { cwd: ROOT, stdio: 'inherit' });
     if (r.status !== 0) throw new Error('packaging failed');
   }
-  fs.rmSync(SHOTS, { recursive: true, force: true });
-  fs.mkdirSync(SHOTS, { recursive: true });
 
   const cs = await startCodeServer({
     name: 'ui',
@@ -149,7 +102,7 @@ async function main() {
   let context;
   try {
     context = await launch(path.join(cs.runDir, 'chromium'));
-    page = context.pages()[0] || (await context.newPage());
+    page = run.state.page = context.pages()[0] || (await context.newPage());
     page.on('pageerror', (e) => console.log(`[page error] ${e.message}`));
 
     await check('the workbench opens the samples folder', async () => {
@@ -244,6 +197,27 @@ async function main() {
     });
     await shot('3-timeline');
 
+    await check('in a ~500 px wide panel the toolbar wraps: every control whole, none overlapping', async () => {
+      if (!frame) throw new Error('no timeline');
+      const wide = await frame.evaluate(() => window.innerWidth);
+      await page.setViewportSize({ width: Math.max(700, 1400 - (wide - 500)), height: 900 });
+      let layout;
+      for (let i = 0; i < 20; i++) {
+        await page.waitForTimeout(250);
+        layout = await frame.evaluate(toolbarProblems);
+        const width = await frame.evaluate(() => window.innerWidth);
+        layout.panelWidth = width;
+        if (Math.abs(width - 500) <= 40 && !layout.problems.length) break;
+      }
+      await shot('3b-timeline-narrow');
+      await page.setViewportSize({ width: 1400, height: 900 });
+      if (Math.abs(layout.panelWidth - 500) > 40) throw new Error(`the panel is ${layout.panelWidth} px wide, not ~500`);
+      if (layout.problems.length) throw new Error(layout.problems.join('; '));
+      if (layout.height < 60) throw new Error(`the toolbar did not wrap (${layout.height} px high)`);
+      return layout;
+    });
+    await page.waitForTimeout(500);
+
     await check('double-clicking a timeline record opens its line in the editor', async () => {
       if (!frame) throw new Error('no timeline');
       const row = frame.locator('#rows .row:not([hidden])', { has: frame.locator('.c-file', { hasText: /^ScanAgent\.log$/ }) }).nth(2);
@@ -281,7 +255,7 @@ async function main() {
     clearTimeout(hard);
   }
 
-  results.ok = results.checks.length > 0 && results.checks.every((c) => c.ok);
+  results.ok = run.ok();
   fs.writeFileSync(RESULTS, JSON.stringify(results, null, 2));
   const failed = results.checks.filter((c) => !c.ok);
   lap(`${results.checks.length - failed.length}/${results.checks.length} UI checks passed; screenshots in ${path.relative(ROOT, SHOTS)}/ (${results.screenshots.map((s) => path.basename(s)).join(', ')})`);

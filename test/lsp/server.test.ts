@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { positionOf, TestClient, uri, type Diagnostic } from './lspClient';
+import { resolveRows, type TimelinePage } from '../../server/src/protocol';
 
 const SAMPLES = resolve(__dirname, '../../samples');
 const client = resolve(SAMPLES, 'client');
@@ -124,11 +125,13 @@ test('document symbols, folding ranges and workspace symbols', async () => {
 });
 
 test('timeline request merges a client and a site server in UTC', async () => {
-  const page = await lsp.request<{ total: number; rows: Array<{ file: string; t: number }> }>('cmlogs/timeline', { uris: [uri(WSYNCMGR), uri(SCANAGENT)], limit: 1000 });
+  const page = await lsp.request<TimelinePage>('cmlogs/timeline', { uris: [uri(WSYNCMGR), uri(SCANAGENT)], limit: 1000 });
   assert.ok(page.total > 100);
-  const times = page.rows.map((r) => r.t);
+  const times = page.rows.map((r) => r.t ?? 0);
   assert.deepEqual(times, [...times].sort((a, b) => a - b));
-  assert.match(page.rows[0].file, /WSyncMgr\.log$/);
+  assert.deepEqual(page.files.map((f) => f.uri), [uri(WSYNCMGR), uri(SCANAGENT)], 'the file table, in the order asked for');
+  assert.match(resolveRows(page)[0].file, /WSyncMgr\.log$/);
+  assert.deepEqual([...new Set(page.rows.map((r) => r.f))].sort(), [0, 1], 'rows of both files, each naming its file by position');
 });
 
 test('hover inside an XML payload shows it indented', async () => {

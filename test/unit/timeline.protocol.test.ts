@@ -1,11 +1,12 @@
-// The timeline webview's protocol (client/src/timelineProtocol.ts) and the pure helpers of media/timeline.js:
-// validation of hostile messages, CSV/NDJSON export, filter semantics (and that the webview's copy agrees),
+// The timeline webview's protocol (client/src/timelineProtocol.ts) and the pure helpers of its script
+// (media/src/timeline.js): validation of hostile messages, CSV/NDJSON export, filter semantics (the one
+// filter, timelineFilter.ts, applied to rows and to the webview's column store),
 // time formatting with Windows bias, lanes, virtual scrolling of a million rows.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { TimelineRow } from '../../server/src/protocol';
+import { resolveRows, type ResolvedTimelineRow, type TimelineFile, type TimelinePage } from '../../server/src/protocol';
 import {
   ChunkEncoder,
   MAX_CLOCK_OFFSET_MS,
@@ -54,11 +55,6 @@ interface Window {
   exact: number;
 }
 interface Web {
-  SEVERITIES: string[];
-  emptyFilter(): TimelineFilter;
-  hasNestedQuantifier(source: string): boolean;
-  compileText(text: string, regex: boolean, matchCase: boolean): { test(s: string): boolean; error: string | null };
-  compileFilter(filter: TimelineFilter): { test(row: unknown): boolean; error: string | null; trivial: boolean };
   formatWall(ms: number): string;
   formatTime(t: number | null, mode: string, bias: number | null, clockOffsetMs?: number, tzOffsetOf?: (t: number) => number): string;
   biasZone(bias: number | null): string;
@@ -88,11 +84,12 @@ interface Web {
   ): { counts: Uint32Array; worst: Uint8Array; linked: Uint8Array; errors: Uint32Array; warnings: Uint32Array; maxCount: number };
   linkedRows(keyIndex: Map<string, number[]>, keys: string[]): number[];
   Store: new () => WebStore;
-  filterInto(store: WebStore, compiled: ReturnType<Web['compileFilter']>, from: number, to: number, out: Int32Array, outCount: number): number;
+  filterInto(store: WebStore, compiled: ReturnType<typeof compileFilter>, from: number, to: number, out: Int32Array, outCount: number): number;
 }
 
-const web = require('../../media/timeline.js') as Web;
+const web = require('../../media/src/timeline.js') as Web;
 const MEDIA = join(__dirname, '..', '..', 'media');
+const WEBVIEW = join(MEDIA, 'src');
 
 // ----- fixtures ----------------------------------------------------------------------------------------------
 
@@ -102,8 +99,18 @@ const CLIENT = 'file:///C:/Windows/CCM/Logs/WUAHandler.log';
 const SERVER = 'file:///D:/SMS/Logs/statesys.log';
 const T0 = Date.UTC(2024, 2, 1, 13, 0, 0, 0);
 
+const FILES: TimelineFile[] = [
+  { uri: CLIENT, file: 'C:\\Windows\\CCM\\Logs\\WUAHandler.log', records: 5 },
+  { uri: SERVER, file: 'D:\\SMS\\Logs\\statesys.log', records: 3 },
+];
+
+/** Rows as the server sends them: each names its file by position in the page's `files`. */
+function toPage(rows: ResolvedTimelineRow[], files = FILES): TimelinePage {
+  return { total: rows.length, offset: 0, files, rows: rows.map(({ uri, file: _file, ...r }) => ({ ...r, f: files.findIndex((x) => x.uri === uri) })) };
+}
+
 let nextLine = 1;
-function row(partial: Partial<TimelineRow>): TimelineRow {
+function row(partial: Partial<ResolvedTimelineRow>): ResolvedTimelineRow {
   const uri = partial.uri ?? CLIENT;
   return {
     i: 0,
@@ -123,7 +130,7 @@ function row(partial: Partial<TimelineRow>): TimelineRow {
   };
 }
 
-const ROWS: TimelineRow[] = [
+const ROWS: ResolvedTimelineRow[] = [
   row({ t: null, message: 'no time at all', severity: 'unknown' }),
   row({ t: T0, message: `Scan job {${SCAN.toUpperCase()}} started`, keys: [SCAN], component: 'ScanAgent' }),
   row({ t: T0 + 1000, uri: SERVER, component: 'SMS_STATE_SYSTEM', thread: 4, message: `Received state for ${SCAN}`, keys: [SCAN] }),
@@ -136,7 +143,7 @@ const ROWS: TimelineRow[] = [
 ROWS.forEach((r, k) => (r.i = k));
 
 const known = new Set([CLIENT, SERVER]);
-const lines = (rows: TimelineRow[]) => rows.map((r) => ROWS.indexOf(r));
+const lines = (rows: ResolvedTimelineRow[]) => rows.map((r) => ROWS.indexOf(r));
 const filter = (f: Partial<TimelineFilter>): TimelineFilter => ({ ...emptyFilter(), ...f });
 
 // ----- message validation ------------------------------------------------------------------------------------
@@ -350,7 +357,7 @@ test('filter: regular expressions, and what happens to bad or dangerous ones', (
   assert.equal(long.test('a'.repeat(1000)), false);
 });
 
-test('nested-quantifier detection: exact cases, linear time, same answer in the webview', () => {
+test('nested-quantifier detection: exact cases, linear time', () => {
   const cases: Array<[string, boolean]> = [
     ['(a+)+', true],
     ['(a*)*', true],
@@ -368,11 +375,9 @@ test('nested-quantifier detection: exact cases, linear time, same answer in the 
   ];
   for (const [source, nested] of cases) {
     assert.equal(hasNestedQuantifier(source), nested, source);
-    assert.equal(web.hasNestedQuantifier(source), nested, `webview: ${source}`);
   }
   const started = performance.now();
   hasNestedQuantifier('('.repeat(250) + '+'.repeat(250));
-  web.hasNestedQuantifier('('.repeat(250) + '+'.repeat(250));
   assert.ok(performance.now() - started < 200);
 });
 
@@ -409,19 +414,19 @@ test('filter: around a record ±N seconds', () => {
 
 // ----- the webview mirrors the filter, through the same columns it receives ------------------------------------
 
-function webStore(rows: TimelineRow[]): WebStore {
+function webStore(rows: ResolvedTimelineRow[]): WebStore {
   const encoder = new ChunkEncoder();
   const store = new web.Store();
-  store.files.push(...encoder.addFiles([{ uri: CLIENT, file: 'C:\\Windows\\CCM\\Logs\\WUAHandler.log', records: 5 }]).map((f) => ({ ...f })));
-  // Two chunks, the second bringing a file and components the first did not know.
-  store.append(encoder.encode(rows.slice(0, 3), 0));
-  store.append(encoder.encode(rows.slice(3), 3));
+  store.files.push(...encoder.addFiles(FILES.slice(0, 1)).map((f) => ({ ...f })));
+  // Two chunks: the first brings the file `begin` did not list, the second components the first did not know.
+  store.append(encoder.encode(toPage(rows.slice(0, 3)), 0));
+  store.append(encoder.encode(toPage(rows.slice(3)), 3));
   return store;
 }
 
 test('ChunkEncoder: files and components interned, keys compact, severities coded', () => {
   const encoder = new ChunkEncoder((uri) => (uri === SERVER ? 3000 : 0));
-  const first = encoder.encode(ROWS.slice(0, 3), 0);
+  const first = encoder.encode(toPage(ROWS.slice(0, 3)), 0);
   assert.deepEqual(first.addFiles.map((f) => [f.uri, f.name, f.clockOffsetMs]), [[CLIENT, 'WUAHandler.log', 0], [SERVER, 'statesys.log', 3000]]);
   assert.deepEqual(first.addComponents, ['WUAHandler', 'ScanAgent', 'SMS_STATE_SYSTEM']);
   assert.deepEqual(first.file, [0, 0, 1]);
@@ -429,15 +434,25 @@ test('ChunkEncoder: files and components interned, keys compact, severities code
   assert.deepEqual(first.keys, [0, [SCAN], [SCAN]]);
   assert.deepEqual(first.sev, [4, 2, 2]);
   assert.deepEqual(first.t, [null, T0, T0 + 1000]);
-  const second = encoder.encode(ROWS.slice(3), 3);
+  const second = encoder.encode(toPage(ROWS.slice(3)), 3);
   assert.deepEqual(second.addFiles, []);
   assert.deepEqual(second.addComponents, ['SMS_DISTRIBUTION_MANAGER']);
   assert.deepEqual(second.sev, [0, 2, 1, 3, 2]);
   assert.equal(second.offset, 3);
   assert.equal(second.count, 5);
+  const reordered = encoder.encode(toPage(ROWS.slice(1, 3), [FILES[1], FILES[0]]), 8);
+  assert.deepEqual(reordered.file, [0, 1], "a page's own file positions are mapped to the webview's");
 });
 
-test('webview filter agrees with applyFilter on every kind of filter', () => {
+test('pages: rows point into the file table; resolveRows gives exports their paths back', () => {
+  const page = toPage(ROWS);
+  assert.deepEqual(page.rows.map((r) => r.f), [0, 0, 1, 0, 1, 1, 0, 0]);
+  assert.equal(JSON.stringify(page).split('WUAHandler.log').length - 1, 2, 'each path once per page (file and uri), not once per row');
+  assert.deepEqual(resolveRows(page), ROWS);
+  assert.deepEqual(resolveRows({ files: [], rows: [{ ...page.rows[0], f: 7 }] })[0].uri, '', 'an index outside the table resolves to nothing');
+});
+
+test('the filter gives the same rows over the webview\'s column store as over rows (Store.rowFor, filterInto)', () => {
   const store = webStore(ROWS);
   assert.equal(store.n, ROWS.length);
   const filters: Array<Partial<TimelineFilter>> = [
@@ -461,8 +476,7 @@ test('webview filter agrees with applyFilter on every kind of filter', () => {
   ];
   for (const f of filters) {
     const expected = lines(applyFilter(ROWS, filter(f)));
-    const compiled = web.compileFilter(filter(f));
-    assert.equal(compiled.error === null, compileFilter(filter(f)).error === null, JSON.stringify(f));
+    const compiled = compileFilter(filter(f));
     const out = new Int32Array(store.n);
     const count = web.filterInto(store, compiled, 0, store.n, out, 0);
     assert.deepEqual(Array.from(out.subarray(0, count)), expected, JSON.stringify(f));
@@ -645,11 +659,11 @@ test('a million rows: filtering, searching by time and the error histogram stay 
   }
   const loaded = performance.now();
   const view = new Int32Array(N);
-  const all = web.filterInto(store, web.compileFilter(web.emptyFilter()), 0, N, view, 0);
+  const all = web.filterInto(store, compileFilter(emptyFilter()), 0, N, view, 0);
   assert.equal(all, N);
-  const errors = web.filterInto(store, web.compileFilter({ ...web.emptyFilter(), errorsOnly: true }), 0, N, new Int32Array(N), 0);
+  const errors = web.filterInto(store, compileFilter({ ...emptyFilter(), errorsOnly: true }), 0, N, new Int32Array(N), 0);
   assert.equal(errors, 1000);
-  const text = web.filterInto(store, web.compileFilter({ ...web.emptyFilter(), text: 'FAIL' }), 0, N, new Int32Array(N), 0);
+  const text = web.filterInto(store, compileFilter({ ...emptyFilter(), text: 'FAIL' }), 0, N, new Int32Array(N), 0);
   assert.equal(text, 1000);
   assert.equal(web.lowerBound(store.t, view, N, T0 + 5_000_005), 500_001);
   assert.equal(web.positionOf(view, N, 765_432), 765_432);
@@ -712,18 +726,29 @@ test('the page: strict CSP with a nonce, static markup, no inline handler or sty
   const hostile = timelineHtml({ cspSource: 'a', nonce: 'n"><script>alert(1)</script>', scriptUri: 's', styleUri: 'c' });
   assert.doesNotMatch(hostile, /<script>alert/);
   // Every id the script looks up exists.
-  const script = readFileSync(join(MEDIA, 'timeline.js'), 'utf8');
+  const script = readFileSync(join(WEBVIEW, 'timeline.js'), 'utf8');
   for (const [, id] of script.matchAll(/\$\('([A-Za-z]+)'\)/g)) assert.ok(html.includes(`id="${id}"`), `#${id} is in the page`);
 });
 
-test('the webview script never turns text into markup or code', () => {
-  const script = readFileSync(join(MEDIA, 'timeline.js'), 'utf8');
-  for (const pattern of [/\.innerHTML/, /\.outerHTML/, /insertAdjacentHTML/, /document\.write/, /\beval\s*\(/, /new Function/, /\bFunction\s*\(/, /setTimeout\(\s*['"`]/, /setAttribute\(\s*['"](?:on|style|href|src)/i, /\.(?:href|src)\s*=/, /createContextualFragment/, /DOMParser/]) {
-    assert.doesNotMatch(script, pattern, String(pattern));
-  }
+test('the webview script never turns text into markup or code (its sources and the bundle that ships)', () => {
+  const sources = [join(WEBVIEW, 'timeline.js'), join(WEBVIEW, 'main.js'), join(__dirname, '../../client/src/timelineFilter.ts'), join(MEDIA, 'out', 'timeline.js')];
+  for (const file of sources) neverMarkup(readFileSync(file, 'utf8'), file);
   const css = readFileSync(join(MEDIA, 'timeline.css'), 'utf8');
   assert.doesNotMatch(css, /url\(|@import/, 'the stylesheet loads nothing');
 });
+
+test('the bundled webview script carries the shared filter, not a copy of the extension side', () => {
+  const bundle = readFileSync(join(MEDIA, 'out', 'timeline.js'), 'utf8');
+  assert.match(bundle, /Nested quantifiers such as/, 'timelineFilter.ts is bundled in');
+  assert.doesNotMatch(bundle, /Content-Security-Policy|sanitizeFilter|csvCell/, 'nothing of the extension side but what the webview uses');
+  assert.match(bundle, /acquireVsCodeApi\(\)/, 'the entry point starts the UI');
+});
+
+function neverMarkup(script: string, file: string): void {
+  for (const pattern of [/\.innerHTML/, /\.outerHTML/, /insertAdjacentHTML/, /document\.write/, /\beval\s*\(/, /new Function/, /\bFunction\s*\(/, /setTimeout\(\s*['"`]/, /setAttribute\(\s*['"](?:on|style|href|src)/i, /\.(?:href|src)\s*=/, /createContextualFragment/, /DOMParser/]) {
+    assert.doesNotMatch(script, pattern, `${pattern} in ${file}`);
+  }
+}
 
 // ----- the panel, against a stubbed `vscode` and the real server paging ------------------------------------------
 // timelinePanel.ts cannot run outside VS Code, so `vscode` is replaced by a small fake and the language client by
@@ -936,7 +961,7 @@ test('panel: page markup, options and the full stream on ready', async () => {
     assert.deepEqual((options.localResourceRoots as Array<{ path: string }>).map((u) => u.path), ['/ext/media']);
     assert.match(fake.panel.webview.html, /script-src 'nonce-[A-Za-z0-9+/=]{24}'/);
     const nonce = /nonce-([^']+)'/.exec(fake.panel.webview.html)![1];
-    assert.ok(fake.panel.webview.html.includes(`<script nonce="${nonce}" src="file:///ext/media/timeline.js">`));
+    assert.ok(fake.panel.webview.html.includes(`<script nonce="${nonce}" src="file:///ext/media/out/timeline.js">`));
     await fake.send({ type: 'ready' });
     await waitFor(() => fake.posted.some((m) => m.type === 'end'));
     const { store, begins, ends } = replay(fake.posted);

@@ -2,7 +2,7 @@
 import type { LogIndex } from '../core/index';
 import { mergeTimeline, recordKeys, type TimelineItem } from '../core/timeline';
 import { toIsoUtc } from '../core/time';
-import type { FileStats, SeverityRange, TimelinePage, TimelineParams } from '../protocol';
+import type { FileStats, SeverityRange, TimelinePage, TimelineParams, TimelineRow } from '../protocol';
 import { pathToUri, uriToPath } from '../workspace';
 import { RecordTable } from '../core/table';
 
@@ -40,6 +40,8 @@ interface MergeCache {
   files: string[];
   /** The files that were merged (`files` without the ones not in the index): item.sourceIndex points here. */
   sourceFiles: string[];
+  /** For each merged file (item.sourceIndex), its position in `files`: what a row's `f` is. */
+  fileOfSource: number[];
   byKey: Map<string, TimelineItem[]>;
 }
 const caches = new WeakMap<LogIndex, MergeCache>();
@@ -54,7 +56,9 @@ function merged(index: LogIndex, params: TimelineParams): MergeCache {
     const result = index.file(file);
     return result ? [{ file, records: result.records, clockOffsetMs: offsets[pathToUri(file)] ?? 0 }] : [];
   });
-  const fresh = { signature, items: mergeTimeline(sources), files, sourceFiles: sources.map((s) => s.file), byKey: new Map<string, TimelineItem[]>() };
+  const sourceFiles = sources.map((s) => s.file);
+  const fileOfSource = sourceFiles.map((file) => files.indexOf(file));
+  const fresh = { signature, items: mergeTimeline(sources), files, sourceFiles, fileOfSource, byKey: new Map<string, TimelineItem[]>() };
   caches.set(index, fresh);
   return fresh;
 }
@@ -76,7 +80,7 @@ export function timelinePage(index: LogIndex, params: TimelineParams): TimelineP
   const selected = params.key ? selectKey(index, cache, params.key) : cache.items;
   const offset = Math.max(0, params.offset ?? 0);
   const limit = Math.min(Math.max(1, params.limit ?? 5000), 50_000);
-  const rows = selected.slice(offset, offset + limit).map((item, k) => toRow(item, offset + k));
+  const rows = selected.slice(offset, offset + limit).map((item, k) => toRow(item, offset + k, cache.fileOfSource[item.sourceIndex]));
   return {
     total: selected.length,
     offset,
@@ -85,11 +89,11 @@ export function timelinePage(index: LogIndex, params: TimelineParams): TimelineP
   };
 }
 
-function toRow({ record, time }: TimelineItem, i: number) {
+/** A row names its file by position in the page's `files`: a full path and URI in each of 20,000 rows were most of a page. */
+function toRow({ record, time }: TimelineItem, i: number, f: number): TimelineRow {
   return {
     i,
-    uri: pathToUri(record.file),
-    file: record.file,
+    f,
     line: record.line,
     endLine: record.endLine,
     t: time,

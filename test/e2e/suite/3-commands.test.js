@@ -17,7 +17,7 @@ describe('commands', function () {
 
   it('every command in contributes.commands is registered', async () => {
     const contributed = ext.packageJSON.contributes.commands.map((c) => c.command);
-    for (const id of ['cmlogs.lookupCode', 'cmlogs.openLogFolder', 'cmlogs.showRelated', 'cmlogs.openTimeline', 'cmlogs.diagnose', 'cmlogs.showXml']) {
+    for (const id of ['cmlogs.lookupCode', 'cmlogs.openLogFolder', 'cmlogs.showRelated', 'cmlogs.openTimeline', 'cmlogs.openInTimeline', 'cmlogs.diagnose', 'cmlogs.showXml']) {
       assert.ok(contributed.includes(id), `${id} is not contributed`);
     }
     const registered = new Set(await vscode.commands.getCommands(true));
@@ -54,6 +54,26 @@ describe('commands', function () {
       { timeout: 15000 },
     );
     assert.match(tab.input.viewType, /cmlogs\.timeline/);
+  });
+
+  it('the Explorer item for logs and folders is "ConfigMgr: Open in Timeline", not VS Code\'s own "Open Timeline"', () => {
+    const { commands, menus } = ext.packageJSON.contributes;
+    const titleOf = (id) => {
+      const c = commands.find((x) => x.command === id);
+      return c.category ? `${c.category}: ${c.title}` : c.title;
+    };
+    const explorer = menus['explorer/context'].filter((m) => /timeline/i.test(titleOf(m.command)));
+    assert.deepEqual(explorer.map((m) => titleOf(m.command)), ['ConfigMgr: Open in Timeline'], 'menus show the title without its category');
+    assert.match(explorer[0].when, /explorerResourceIsFolder/);
+    assert.match(explorer[0].when, /lo_/);
+    assert.ok(menus.commandPalette.some((m) => m.command === 'cmlogs.openInTimeline' && m.when === 'false'), 'the palette keeps only "ConfigMgr: Open Timeline"');
+  });
+
+  it('Open in Timeline on a folder (cmlogs.openInTimeline samples/client) opens "Timeline: client" with the logs in it', async () => {
+    const panel = await vscode.commands.executeCommand('cmlogs.openInTimeline', vscode.Uri.file(sample('client')));
+    assert.ok(panel, 'a webview panel is returned');
+    assert.equal(panel.title, 'Timeline: client');
+    await eventually(() => assert.ok(webviewTabs().some((x) => x.label === 'Timeline: client'), `tabs: ${describeTabs()}`), { timeout: 15000 });
   });
 
   it('Show Related Events (cmlogs.showRelated, cursor on a GUID) opens the timeline for that GUID', async () => {

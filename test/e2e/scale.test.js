@@ -1,0 +1,252 @@
+#!/usr/bin/env node
+// Scale test of the cross-log timeline: 1,000,000 records in eight generated CMTrace logs (scale-logs.js, seeded,
+// into the git-ignored .cache/scale/), the PACKAGED extension in code-server, driven in headless Chromium like a
+// user: right-click the folder in the Explorer → "ConfigMgr: Open in Timeline", then scroll, filter and jump.
+//
+//   node test/e2e/scale.test.js [--vsix FILE] [--records N]
+//
+// Measures (and bounds, generous for a busy 2-core machine): time to the first rows, time until the status says
+// every record is loaded, the number of DOM rows (virtualised), scrolling to the very end with the LAST record
+// fully visible, the errors-only and a text filter (their counts must be what the generator wrote), and the jump
+// from a row to its line in the editor. Figures: test-results/scale-results.json; screenshots:
+// test-results/screenshots-scale/. Exit 1 when a check fails.
+'use strict';
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+const { startCodeServer } = require('../../scripts/e2e/with-code-server');
+const { launch } = require('../../scripts/e2e/chromium');
+const { generateScaleLogs, LAST_TEXT } = require('./scale-logs');
+const { checkRun, explorerContextMenu, webviewFrame, ROOT } = require('./workbench');
+
+const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+const SCALE_DIR = path.join(ROOT, '.cache/scale');
+const RESULTS = path.join(ROOT, 'test-results/scale-results.json');
+const MENU_ITEM = 'ConfigMgr: Open in Timeline';
+
+/** Upper bounds in milliseconds (and rows): several times what a loaded 2-core machine needs. */
+const BOUNDS = { firstRowsMs: 60000, allLoadedMs: 150000, domRows: 200, scrollEndMs: 1000, errorsFilterMs: 3000, textFilterMs: 3000, jumpMs: 30000 };
+
+const run = checkRun('scale', path.join(ROOT, 'test-results/screenshots-scale'));
+const figures = {};
+
+/** The numbers in the webview's status line: "1,000 of 1,000,000 records loaded… · 1,000 shown · 8 files". */
+function readStatus() {
+  const text = document.getElementById('status').textContent;
+  const num = (s) => Number(String(s).replace(/[^\d]/g, ''));
+  const m = /^([\d.,\s\u202f]+?)(?: of ([\d.,\s\u202f]+?))? records loaded(…?) · ([\d.,\s\u202f]+?) shown/.exec(text);
+  return m ? { text, loaded: num(m[1]), total: m[2] ? num(m[2]) : num(m[1]), loading: !!m[3] || !!m[2], shown: num(m[4]) } : { text };
+}
+
+/** In the webview: runs `action` and waits (frame by frame) until the status shows `shown` rows; returns ms. */
+async function timedUntilShown(frame, action, shown) {
+  return frame.evaluate(
+    async ({ action, shown, readStatus }) => {
+      const read = new Function(`return (${readStatus})()`);
+      const raf = () => new Promise((r) => requestAnimationFrame(() => r()));
+      const t0 = performance.now();
+      if (action.click) document.getElementById(action.click).click();
+      if (action.text !== undefined) {
+        const input = document.getElementById('text');
+        input.value = action.text;
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+      }
+      for (;;) {
+        await raf();
+        const s = read();
+        if (s.shown === shown && document.querySelector('#rows .row:not([hidden])')) return { ms: performance.now() - t0, status: s.text };
+        if (performance.now() - t0 > 30000) throw new Error(`still "${s.text}" after 30 s (want ${shown} shown)`);
+      }
+    },
+    { action, shown, readStatus: readStatus.toString() },
+  );
+}
+
+/** In the webview: the rendered row whose message starts with `text`, and whether all of it can be seen. */
+function rowVisibility(text) {
+  const list = document.getElementById('list').getBoundingClientRect();
+  const row = [...document.querySelectorAll('#rows .row:not([hidden])')].find((r) => r.querySelector('.c-msg').textContent.startsWith(text));
+  if (!row) return { found: false };
+  const r = row.getBoundingClientRect();
+  const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+  const inside = r.top >= list.top - 0.5 && r.bottom <= list.bottom + 0.5 && r.bottom <= window.innerHeight + 0.5;
+  return { found: true, fully: inside && !!hit && row.contains(hit), rowTop: Math.round(r.top), rowBottom: Math.round(r.bottom), listBottom: Math.round(list.bottom), windowHeight: window.innerHeight };
+}
+
+/** In the webview: scrolls the list to the very end and waits until the last record is rendered; returns ms. */
+async function scrollToEnd(frame, text) {
+  return frame.evaluate(
+    async ({ text, rowVisibility }) => {
+      const visible = new Function(`return (${rowVisibility})(${JSON.stringify(text)})`);
+      const raf = () => new Promise((r) => requestAnimationFrame(() => r()));
+      const list = document.getElementById('list');
+      const t0 = performance.now();
+      list.scrollTop = list.scrollHeight;
+      for (let i = 0; i < 300; i++) {
+        await raf();
+        const v = visible();
+        if (v.found) return { ms: performance.now() - t0, ...v, scrollTop: list.scrollTop, scrollHeight: list.scrollHeight, clientHeight: list.clientHeight };
+      }
+      throw new Error(`the last record was not rendered after 300 frames (scrollTop ${list.scrollTop} of ${list.scrollHeight})`);
+    },
+    { text, rowVisibility: rowVisibility.toString() },
+  );
+}
+
+function within(name, value) {
+  figures[name] = Math.round(value);
+  if (!(value < BOUNDS[name])) throw new Error(`${name} = ${Math.round(value)} is not under ${BOUNDS[name]}`);
+}
+
+async function openTimeline(page, manifest) {
+  let frame;
+  await run.check(`Explorer → "${MENU_ITEM}" on the folder: first rows`, async () => {
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'logs' }).first().waitFor({ timeout: 60000 });
+    const { clickedAt: t0 } = await explorerContextMenu(page, 'logs', MENU_ITEM);
+    frame = await webviewFrame(page, () => !!document.querySelector('#rows .row:not([hidden])'), BOUNDS.firstRowsMs);
+    if (!frame) throw new Error(`no timeline rows within ${BOUNDS.firstRowsMs / 1000} s`);
+    within('firstRowsMs', Date.now() - t0);
+    figures.openedAt = t0;
+    return { firstRowsMs: figures.firstRowsMs, status: (await frame.evaluate(readStatus)).text };
+  });
+  if (!frame) return null;
+  await run.shot('1-first-rows');
+  await run.check(`all ${manifest.records.toLocaleString('en-US')} records loaded`, async () => {
+    let s;
+    for (;;) {
+      s = await frame.evaluate(readStatus);
+      if (!s.loading && s.loaded === manifest.records && s.shown === manifest.records) break;
+      if (Date.now() - figures.openedAt > BOUNDS.allLoadedMs) throw new Error(`status after ${BOUNDS.allLoadedMs / 1000} s: ${s.text}`);
+      await page.waitForTimeout(100);
+    }
+    within('allLoadedMs', Date.now() - figures.openedAt);
+    return { allLoadedMs: figures.allLoadedMs, status: s.text };
+  });
+  return frame;
+}
+
+async function checkList(page, frame, manifest) {
+  await run.check('the list is virtualised (few DOM rows)', async () => {
+    const rows = await frame.evaluate(() => document.querySelectorAll('#rows .row').length);
+    within('domRows', rows);
+    return { domRows: rows };
+  });
+  await run.check('scroll to the very end: the LAST record is fully visible', async () => {
+    const v = await scrollToEnd(frame, LAST_TEXT);
+    within('scrollEndMs', v.ms);
+    if (!v.fully) throw new Error(`the last record is not fully visible: ${JSON.stringify(v)}`);
+    return v;
+  });
+  await run.shot('2-end');
+  await run.check('keyboard End selects the last record and shows it whole', async () => {
+    await frame.locator('#list').focus();
+    await page.keyboard.press('End');
+    await page.waitForTimeout(300);
+    const v = await frame.evaluate(rowVisibility, LAST_TEXT);
+    const selected = await frame.evaluate(() => (document.querySelector('#rows .row.selected .c-msg') || {}).textContent || '');
+    if (!v.fully || !selected.startsWith(manifest.last.text)) throw new Error(`after End: ${JSON.stringify({ ...v, selected })}`);
+    return v;
+  });
+}
+
+async function checkFilters(frame, manifest) {
+  await run.check(`errors only: exactly the ${manifest.errors} error records`, async () => {
+    const r = await timedUntilShown(frame, { click: 'errorsOnly' }, manifest.errors);
+    within('errorsFilterMs', r.ms);
+    const bad = await frame.evaluate(() => [...document.querySelectorAll('#rows .row:not([hidden])')].filter((e) => !e.classList.contains('sev-error')).length);
+    if (bad) throw new Error(`${bad} rendered rows are not errors`);
+    return r;
+  });
+  await run.shot('3-errors-only');
+  await timedUntilShown(frame, { click: 'errorsOnly' }, manifest.records);
+  await run.check(`text filter ${manifest.needle}: exactly ${manifest.needleRecords} records`, async () => {
+    const r = await timedUntilShown(frame, { text: manifest.needle.toLowerCase() }, manifest.needleRecords);
+    within('textFilterMs', r.ms);
+    return { ...r, note: 'includes the 200 ms typing debounce' };
+  });
+  await run.shot('4-text-filter');
+  await timedUntilShown(frame, { text: '' }, manifest.records);
+}
+
+async function checkJump(page, frame, manifest) {
+  await run.check(`double-click the last record → ${manifest.last.file}:${manifest.last.line} in the editor`, async () => {
+    await scrollToEnd(frame, LAST_TEXT);
+    const row = frame.locator('#rows .row:not([hidden])', { has: frame.locator('.c-msg', { hasText: LAST_TEXT }) }).first();
+    const t0 = Date.now();
+    await row.dblclick();
+    await page.locator('.tabs-container .tab.active', { hasText: manifest.last.file }).waitFor({ timeout: BOUNDS.jumpMs });
+    const selection = page.locator('#status\\.editor\\.selection');
+    let status = '';
+    while (Date.now() - t0 < BOUNDS.jumpMs) {
+      status = (await selection.innerText().catch(() => '')).trim();
+      if (status.includes(`Ln ${manifest.last.line},`)) break;
+      await page.waitForTimeout(100);
+    }
+    if (!status.includes(`Ln ${manifest.last.line},`)) throw new Error(`the cursor is at "${status}", not line ${manifest.last.line}`);
+    within('jumpMs', Date.now() - t0);
+    await page.locator('.view-lines', { hasText: 'SCALE-LAST-RECORD' }).first().waitFor({ timeout: 10000 });
+    return { jumpMs: figures.jumpMs, status };
+  });
+  await run.shot('5-jump');
+}
+
+function vsixPath(argv) {
+  const vsix = argv.includes('--vsix') ? path.resolve(argv[argv.indexOf('--vsix') + 1]) : path.join(ROOT, `${pkg.name}-${pkg.version}.vsix`);
+  if (!fs.existsSync(vsix)) {
+    run.lap(`${path.basename(vsix)} missing: packaging (scripts/package.js)`);
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts/package.js')], { cwd: ROOT, stdio: 'inherit' });
+    if (r.status !== 0) throw new Error('packaging failed');
+  }
+  return vsix;
+}
+
+async function main() {
+  const argv = process.argv.slice(2);
+  const records = argv.includes('--records') ? Number(argv[argv.indexOf('--records') + 1]) : 1_000_000;
+  const vsix = vsixPath(argv);
+  const tGen = Date.now();
+  const manifest = generateScaleLogs(SCALE_DIR, records);
+  figures.generateMs = Date.now() - tGen;
+  run.lap(`${manifest.records.toLocaleString('en-US')} records in ${manifest.files.length} logs (${(manifest.files.reduce((n, f) => n + f.bytes, 0) / 1e6).toFixed(0)} MB) in ${path.relative(ROOT, SCALE_DIR)}/logs; ${manifest.errors} errors, ${manifest.needleRecords} with the needle`);
+
+  const cs = await startCodeServer({ name: 'scale', vsix, folder: SCALE_DIR, settings: { 'workbench.colorTheme': 'Default Dark Modern', 'editor.minimap.enabled': false, 'workbench.editor.enablePreview': false } });
+  run.lap(`code-server with ${path.basename(vsix)} at ${cs.url}`);
+  const hard = setTimeout(() => {
+    console.error('[scale] HARD TIMEOUT (E2E_SCALE_TIMEOUT_MS): stopping');
+    cs.stop().finally(() => process.exit(124));
+  }, +(process.env.E2E_SCALE_TIMEOUT_MS || 600000));
+  let context;
+  try {
+    context = await launch(path.join(cs.runDir, 'chromium'));
+    const page = (run.state.page = context.pages()[0] || (await context.newPage()));
+    page.on('pageerror', (e) => console.log(`[page error] ${e.message}`));
+    await page.goto(`${cs.url}/?folder=${encodeURIComponent(SCALE_DIR)}`);
+    await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
+    const frame = await openTimeline(page, manifest);
+    if (frame) {
+      await checkList(page, frame, manifest);
+      await checkFilters(frame, manifest);
+      await checkJump(page, frame, manifest);
+    }
+  } finally {
+    await context?.close().catch(() => {});
+    await cs.stop();
+    clearTimeout(hard);
+  }
+  delete figures.openedAt;
+  const out = { ok: run.ok(), records: manifest.records, files: manifest.files.length, bytes: manifest.files.reduce((n, f) => n + f.bytes, 0), figures, bounds: BOUNDS, ...run.results };
+  fs.mkdirSync(path.dirname(RESULTS), { recursive: true });
+  fs.writeFileSync(RESULTS, JSON.stringify(out, null, 2));
+  run.lap(`figures: ${JSON.stringify(figures)}`);
+  const failed = run.results.checks.filter((c) => !c.ok);
+  run.lap(`${run.results.checks.length - failed.length}/${run.results.checks.length} scale checks passed; ${path.relative(ROOT, RESULTS)}`);
+  return out.ok ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    console.error(`[scale] ${e && e.stack ? e.stack : e}`);
+    process.exit(1);
+  },
+);

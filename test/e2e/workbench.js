@@ -1,0 +1,122 @@
+// What the Playwright-driven tests (ui.test.js, scale.test.js) share: named checks with screenshots on failure,
+// the command palette, the Explorer's context menu and finding the timeline webview's frame.
+'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '../..');
+
+/** A run of checks: each records its time and detail; a failure is recorded with a screenshot and the run goes on. */
+function checkRun(name, shotsDir) {
+  const t0 = Date.now();
+  const results = { checks: [], screenshots: [] };
+  const state = { page: null };
+  const lap = (m) => console.log(`[${name} ${((Date.now() - t0) / 1000).toFixed(1).padStart(6)}s] ${m}`);
+  fs.rmSync(shotsDir, { recursive: true, force: true });
+  fs.mkdirSync(shotsDir, { recursive: true });
+
+  async function shot(label) {
+    const file = path.join(shotsDir, `${label}.png`);
+    await state.page.screenshot({ path: file });
+    results.screenshots.push(path.relative(ROOT, file));
+    return file;
+  }
+
+  async function check(label, fn) {
+    const t = Date.now();
+    try {
+      const detail = await fn();
+      results.checks.push({ name: label, ok: true, ms: Date.now() - t, detail });
+      lap(`✔ ${label}${detail ? `: ${typeof detail === 'string' ? detail : JSON.stringify(detail)}` : ''}`);
+      return true;
+    } catch (e) {
+      results.checks.push({ name: label, ok: false, ms: Date.now() - t, error: String(e && e.stack ? e.stack : e) });
+      lap(`✘ ${label}: ${e && e.message ? e.message : e}`);
+      await shot(`FAILED-${label.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`).catch(() => {});
+      await state.page.keyboard.press('Escape').catch(() => {});
+      return false;
+    }
+  }
+
+  const ok = () => results.checks.length > 0 && results.checks.every((c) => c.ok);
+  return { results, state, lap, shot, check, ok };
+}
+
+async function command(page, title) {
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 10000 });
+  await input.fill(`>${title}`);
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+  await row.waitFor({ timeout: 10000 });
+  await row.click();
+}
+
+/**
+ * Right-clicks an Explorer row and picks `item` from its context menu; returns the labels the menu offered and
+ * when the item was clicked.
+ * Extensions' menu items appear once the extension host has registered them: until `timeout`, the menu is
+ * closed and opened again.
+ */
+async function explorerContextMenu(page, rowText, item, timeout = 30000) {
+  const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: rowText }).first();
+  await row.waitFor({ timeout: 30000 });
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    await row.click({ button: 'right' });
+    const labels = page.locator('.context-view .monaco-menu .action-label');
+    await labels.first().waitFor({ timeout: 10000 });
+    const offered = (await labels.allInnerTexts()).map((t) => t.trim()).filter(Boolean);
+    const entry = page.locator('.context-view .monaco-menu .action-label', { hasText: item }).first();
+    if (await entry.count()) {
+      const clickedAt = Date.now();
+      await entry.click();
+      return { offered, clickedAt };
+    }
+    await page.keyboard.press('Escape');
+    if (Date.now() > deadline) throw new Error(`the context menu of ${rowText} has no "${item}": ${offered.join(' | ')}`);
+    await page.waitForTimeout(1000);
+  }
+}
+
+/** The first frame (webviews are nested iframes) in which `predicate` holds, polled until `timeout`. */
+async function webviewFrame(page, predicate, timeout = 30000, arg) {
+  const deadline = Date.now() + timeout;
+  while (Date.now() < deadline) {
+    for (const f of page.frames()) {
+      try {
+        if (await f.evaluate(predicate, arg)) return f;
+      } catch {
+        /* detached or not ready */
+      }
+    }
+    await page.waitForTimeout(200);
+  }
+  return null;
+}
+
+/**
+ * Toolbar layout problems in the timeline webview: controls outside the page's width, cut off by the toolbar or
+ * overlapping another control. Runs in the webview's frame.
+ */
+function toolbarProblems() {
+  const bar = document.getElementById('toolbar');
+  const box = bar.getBoundingClientRect();
+  const controls = [...bar.querySelectorAll('input, select, button, label.toggle')].filter((e) => !e.closest('label.toggle') || e.matches('label.toggle'));
+  const rects = controls.map((e) => ({ id: e.id || e.getAttribute('aria-label') || e.textContent.trim(), r: e.getBoundingClientRect() })).filter((c) => c.r.width > 0);
+  const problems = [];
+  for (const c of rects) {
+    if (c.r.left < box.left - 0.5 || c.r.right > Math.min(box.right, window.innerWidth) + 0.5) problems.push(`${c.id} sticks out (${Math.round(c.r.left)}..${Math.round(c.r.right)} of ${Math.round(box.left)}..${Math.round(box.right)})`);
+    if (c.r.bottom > box.bottom + 0.5) problems.push(`${c.id} is cut off below the toolbar`);
+  }
+  for (let i = 0; i < rects.length; i++) {
+    for (let j = i + 1; j < rects.length; j++) {
+      const a = rects[i].r, b = rects[j].r;
+      if (a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5) problems.push(`${rects[i].id} overlaps ${rects[j].id}`);
+    }
+  }
+  return { width: Math.round(box.width), height: Math.round(box.height), controls: rects.length, problems };
+}
+
+module.exports = { checkRun, command, explorerContextMenu, webviewFrame, toolbarProblems, ROOT };
