@@ -16,7 +16,9 @@ export async function fastPathDifferences(file: string): Promise<string[]> {
     const b = JSON.stringify(general.records.get(i));
     if (a !== b) return [...problems, `record ${i}:\n  fast    ${a.slice(0, 400)}\n  general ${b.slice(0, 400)}`];
     const keys = [...new Set(findKeys(general.records.message(i)).map((m) => m.key))].sort().join();
-    const byteKeys = [...new Set(keysInBytes(fast.records.messageBytes(i)))].sort().join();
+    const bytes = fast.records.messageBytes(i);
+    if (!bytes) return [...problems, `record ${i}: its message could not be read back from the file`];
+    const byteKeys = [...new Set(keysInBytes(bytes))].sort().join();
     if (keys !== byteKeys) return [...problems, `record ${i}: keys ${byteKeys} vs ${keys}`];
   }
   return problems;

@@ -38,6 +38,8 @@ export interface KeySummary {
 /** Occurrences per file looked at to name what a GUID is (ScanJob, UpdateSource, ...). */
 const KIND_SAMPLE = 25;
 const NONE = new Int32Array(0);
+/** (value, position) packed as value * PACK + position sort exactly in a double while both are below 2^26. */
+const PACK = 2 ** 26;
 
 export class LogIndex {
   private readonly files = new Map<string, IndexedFile>();
@@ -58,19 +60,19 @@ export class LogIndex {
   /** A file's postings with their keys as numbers, ordered by number (so a key is found by binary search). */
   private compact(postings: FilePostings): Pick<IndexedFile, 'ids' | 'starts' | 'records'> {
     const n = postings.keys.length;
-    const global = postings.keys.map((key) => this.intern(key));
-    const order = Array.from({ length: n }, (_, k) => k).sort((a, b) => global[a] - global[b]);
+    const global = new Float64Array(n);
+    for (let k = 0; k < n; k++) global[k] = this.intern(postings.keys[k]);
+    const order = byValue(global);
     const ids = new Int32Array(n);
     const starts = new Int32Array(n + 1);
     const records = new Int32Array(postings.records.length);
     let at = 0;
-    order.forEach((k, j) => {
+    for (let j = 0; j < n; j++) {
+      const k = order[j];
       ids[j] = global[k];
-      const list = postings.records.subarray(postings.starts[k], postings.starts[k + 1]);
-      records.set(list, at);
-      at += list.length;
+      for (let p = postings.starts[k]; p < postings.starts[k + 1]; p++) records[at++] = postings.records[p];
       starts[j + 1] = at;
-    });
+    }
     return { ids, starts, records };
   }
 
@@ -150,6 +152,7 @@ export class LogIndex {
     if (!entry) return;
     this.generation++;
     this.files.delete(file);
+    entry.result.records.release(); // no open handle left on a file that is no longer shown (Windows would keep it from being deleted)
   }
 
   fileNames(): string[] {
@@ -245,6 +248,23 @@ export class LogIndex {
     }
     return [...present].sort((a, b) => a - b).map((id) => this.keyNames[id])[Symbol.iterator]();
   }
+}
+
+/**
+ * The positions of `values` (distinct non-negative integers) in ascending order of value: a numeric sort of
+ * packed numbers (no comparator calls, no boxed arrays), or a comparator sort beyond what packing holds exactly.
+ */
+function byValue(values: Float64Array): ArrayLike<number> {
+  const n = values.length;
+  let max = 0;
+  for (let k = 0; k < n; k++) if (values[k] > max) max = values[k];
+  if (n >= PACK || max >= PACK) return Array.from({ length: n }, (_, k) => k).sort((a, b) => values[a] - values[b]);
+  const packed = new Float64Array(n);
+  for (let k = 0; k < n; k++) packed[k] = values[k] * PACK + k;
+  packed.sort();
+  const order = new Int32Array(n);
+  for (let j = 0; j < n; j++) order[j] = packed[j] % PACK;
+  return order;
 }
 
 /** Position of `id` in ascending `ids`, or -1. */

@@ -19,7 +19,8 @@ export function collectPostings(table: RecordTable, from = 0): FilePostings {
   const guids = new GuidIds(keys);
   const kbIds = new Map<string, number>();
   let lastRecord: Int32Array = new Int32Array(256);
-  let pairs: Int32Array = new Int32Array(8192);
+  // About one key per record in ConfigMgr logs: room for that up front, so the list rarely grows by copying.
+  let pairs: Int32Array = new Int32Array(Math.max(8192, 2 * (table.length - from)));
   let count = 0;
   let record = 0;
   const onId = (id: number) => {

@@ -1,8 +1,10 @@
 // RecordTable: the records of one file, stored by column. A million records as objects cost ~850 bytes
-// each (fields, sliced strings that keep whole chunks of text alive, GC pressure); here a record is ~60
-// bytes of typed arrays plus its message as UTF-8 bytes in one growing buffer. Records are made into
+// each (fields, sliced strings that keep whole chunks of text alive, GC pressure); here a record is ~70
+// bytes of typed arrays plus its message: as UTF-8 bytes in one growing buffer, or, for records the CMTrace
+// fast path read from a file, as where the message lies in that file (read back on demand, see FileBytes). Records are made into
 // `LogRecord` objects only when asked for (`get`), and the hot loops (binary search by line, times,
 // severities) read the columns directly.
+import { FileBytes } from './read/fileBytes';
 import type { FormatId, LogRecord, Severity } from './record';
 
 const FORMATS: FormatId[] = ['cmtrace', 'sms', 'wulog', 'wuetw', 'wsus', 'setup', 'msi', 'plain'];
@@ -53,6 +55,7 @@ export interface DetachedTable {
   columns: NumberColumn[];
   messageStarts: Float64Array;
   heap: Uint8Array;
+  source: { path: string; head: Uint8Array; size: number } | null;
   damaged: Array<[number, string]>;
   locals: Array<[number, string]>;
   strings: string[];
@@ -89,7 +92,15 @@ export class RecordTable implements Iterable<LogRecord> {
   private contexts = new Uint32Array(0);
   private rawTypes = new Uint32Array(0);
   private sourceFiles = new Uint32Array(0);
-  /** Message i is heap[messageStarts[i], messageStarts[i + 1]). */
+  /**
+   * Where message i lies in `source` (its file), or -1 when it is in the heap. The length is stored
+   * complemented (~length) for a message over several lines, whose CRs are dropped when it is read.
+   */
+  private fileStarts = new Float64Array(0);
+  private fileLengths = new Int32Array(0);
+  /** The file messages are read back from (set by the fast path), or null when all are in the heap. */
+  private source: FileBytes | null = null;
+  /** Message i is heap[messageStarts[i], messageStarts[i + 1]) (empty for a message kept in the file). */
   private messageStarts = new Float64Array(1);
   private heap = Buffer.allocUnsafe(0);
   /** The rare values that do not fit the columns: damage notes, and times written with more than milliseconds. */
@@ -136,6 +147,35 @@ export class RecordTable implements Iterable<LogRecord> {
     this.length = i + 1;
   }
 
+  /**
+   * From now on messages may be left in `path` (the fast reader's records): `head` identifies the file (its
+   * first bytes, see FileBytes), `size` is how far it has been read (raised as reading goes on).
+   */
+  readFrom(path: string, head: Uint8Array): void {
+    this.source = new FileBytes(path, FileBytes.headOf(head), 0);
+  }
+
+  /** The file's bytes read so far: messages up to here can be read back. */
+  set sourceSize(size: number) {
+    if (this.source) this.source.size = size;
+  }
+
+  /** Lets go of the open file behind this table's messages, if any (they are read again when asked for). */
+  release(): void {
+    this.source?.release();
+  }
+
+  /** Adds a CMTrace record whose message stays in the file: `length` UTF-8 bytes at `offset` (see readFrom). */
+  pushCmtraceInFile(c: RecordColumns, offset: number, length: number, multiLine: boolean, local: string | null): void {
+    const i = this.reserve(0);
+    this.setNumbers(i, CMTRACE, c);
+    if (local !== null) this.locals.set(i, local);
+    this.fileStarts[i] = offset;
+    this.fileLengths[i] = multiLine ? ~length : length;
+    this.messageStarts[i + 1] = this.messageStarts[i];
+    this.length = i + 1;
+  }
+
   /** Adds a CMTrace record whose message is already UTF-8 bytes (the fast reader: no strings made). */
   pushCmtrace(c: RecordColumns, bytes: Uint8Array, from: number, to: number, local: string | null): void {
     const i = this.reserve(to - from);
@@ -160,6 +200,7 @@ export class RecordTable implements Iterable<LogRecord> {
     this.contexts[i] = c.contextId;
     this.rawTypes[i] = c.rawTypeId;
     this.sourceFiles[i] = c.sourceFileId;
+    this.fileStarts[i] = -1;
   }
 
   /** Drops the records from `keep` on (the provisional tail of a growing log). */
@@ -202,18 +243,46 @@ export class RecordTable implements Iterable<LogRecord> {
     return Number.isNaN(t) ? null : t;
   }
   message(i: number): string {
-    return this.heap.toString('utf8', this.messageStarts[i], this.messageStarts[i + 1]);
+    if (this.fileStarts[i] < 0) return this.heap.toString('utf8', this.messageStarts[i], this.messageStarts[i + 1]);
+    const bytes = this.messageBytes(i);
+    return bytes ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8') : this.goneText();
   }
-  /** Calls `fn` with each message's UTF-8 bytes as (buffer, start, end), from record `from` on: no copies. */
+
+  /**
+   * Calls `fn` with each message's UTF-8 bytes as (buffer, start, end), from record `from` on: no copies. A
+   * message kept in the file is passed as read (a multi-line one with its CRs), from a buffer that is only
+   * valid during the call; one no longer in the file is skipped.
+   */
   scanMessages(from: number, fn: (bytes: Buffer, start: number, end: number, index: number) => void): void {
     // Only the bytes written: searches in them must not run on into the room reserved after them.
     const used = this.heap.subarray(0, this.messageStarts[this.length]);
-    for (let i = from; i < this.length; i++) fn(used, this.messageStarts[i], this.messageStarts[i + 1], i);
+    for (let i = from; i < this.length; i++) {
+      if (this.fileStarts[i] < 0) fn(used, this.messageStarts[i], this.messageStarts[i + 1], i);
+      else {
+        const length = this.fileLength(i);
+        const at = this.source!.read(this.fileStarts[i], length);
+        if (at >= 0) fn(this.source!.bytes, at, at + length, i);
+      }
+    }
   }
 
-  /** The message's UTF-8 bytes (a view into the table: valid until the next push). */
-  messageBytes(i: number): Uint8Array {
-    return this.heap.subarray(this.messageStarts[i], this.messageStarts[i + 1]);
+  /** The message's UTF-8 bytes (a view, valid until the next push or message read), or null when no longer in its file. */
+  messageBytes(i: number): Uint8Array | null {
+    if (this.fileStarts[i] < 0) return this.heap.subarray(this.messageStarts[i], this.messageStarts[i + 1]);
+    const length = this.fileLength(i);
+    const at = this.source!.read(this.fileStarts[i], length);
+    if (at < 0) return null;
+    const bytes = this.source!.bytes.subarray(at, at + length);
+    return this.fileLengths[i] < 0 ? withoutCr(bytes) : bytes;
+  }
+
+  private fileLength(i: number): number {
+    const n = this.fileLengths[i];
+    return n < 0 ? ~n : n;
+  }
+
+  private goneText(): string {
+    return `[ConfigMgr Logs: this message is no longer in ${this.file} as it was read: the file was replaced or truncated since. Reopen it.]`;
   }
 
   /** Index of the record covering a 1-based line, or -1. */
@@ -276,7 +345,9 @@ export class RecordTable implements Iterable<LogRecord> {
     // Whole buffers, room to spare included: moving them is free, and memory never written is never paged in.
     const columns = this.numberColumns();
     const heap = new Uint8Array(this.heap.buffer, this.heap.byteOffset, this.heap.length);
-    const data: DetachedTable = { file: this.file, length: this.length, columns, messageStarts: this.messageStarts, heap, damaged: [...this.damaged], locals: [...this.locals], strings: this.strings.values };
+    const source = this.source && { path: this.source.path, head: this.source.head, size: this.source.size };
+    this.source?.release();
+    const data: DetachedTable = { file: this.file, length: this.length, columns, messageStarts: this.messageStarts, heap, source, damaged: [...this.damaged], locals: [...this.locals], strings: this.strings.values };
     return { data, transfer: [...columns.map((c) => c.buffer as ArrayBuffer), this.messageStarts.buffer as ArrayBuffer, heap.buffer as ArrayBuffer] };
   }
 
@@ -286,6 +357,7 @@ export class RecordTable implements Iterable<LogRecord> {
     table.setNumberColumns(data.columns);
     table.messageStarts = data.messageStarts as Float64Array<ArrayBuffer>;
     table.heap = Buffer.from(data.heap.buffer, data.heap.byteOffset, data.heap.length) as Buffer<ArrayBuffer>;
+    if (data.source) table.source = new FileBytes(data.source.path, data.source.head, data.source.size);
     table.capacity = data.messageStarts.length - 1;
     table.length = data.length;
     for (const [i, v] of data.damaged) table.damaged.set(i, v);
@@ -308,8 +380,12 @@ export class RecordTable implements Iterable<LogRecord> {
   }
 
   private growColumns(capacity: number): void {
+    // Not zero-filled: every slot below `length` is written by push. A zeroed array (calloc) writes all of its
+    // pages when malloc hands out recycled memory, which made the spare room of `expect` resident (+30 MB on
+    // the bench corpus); uninitialised memory is only paged in where records land.
     const grow = <T extends NumberColumn>(old: T, size = capacity): T => {
-      const next = new (old.constructor as new (n: number) => T)(size);
+      const Column = old.constructor as { new (buffer: ArrayBuffer, offset: number, length: number): T; BYTES_PER_ELEMENT: number };
+      const next = new Column(Buffer.allocUnsafeSlow(size * Column.BYTES_PER_ELEMENT).buffer as ArrayBuffer, 0, size);
       next.set(old);
       return next;
     };
@@ -320,12 +396,12 @@ export class RecordTable implements Iterable<LogRecord> {
 
   /** The per-record number columns, always in this order (growing, detaching and attaching rely on it). */
   private numberColumns(): NumberColumn[] {
-    return [this.lines, this.endLines, this.columns, this.utcs, this.biases, this.threads, this.severities, this.formats, this.components, this.contexts, this.rawTypes, this.sourceFiles];
+    return [this.lines, this.endLines, this.columns, this.utcs, this.biases, this.threads, this.severities, this.formats, this.components, this.contexts, this.rawTypes, this.sourceFiles, this.fileStarts, this.fileLengths];
   }
 
   private setNumberColumns(columns: NumberColumn[]): void {
     const c = columns as never[];
-    [this.lines, this.endLines, this.columns, this.utcs, this.biases, this.threads, this.severities, this.formats, this.components, this.contexts, this.rawTypes, this.sourceFiles] = c;
+    [this.lines, this.endLines, this.columns, this.utcs, this.biases, this.threads, this.severities, this.formats, this.components, this.contexts, this.rawTypes, this.sourceFiles, this.fileStarts, this.fileLengths] = c;
   }
 
 }
@@ -336,3 +412,12 @@ export function localOf(utc: number | null, biasMinutes: number | null): string 
   return new Date(utc - (biasMinutes ?? 0) * 60_000).toISOString().slice(0, 23);
 }
 
+const CR = 13;
+
+/** A multi-line message with its CRs dropped (the general parser joins lines with "\n"). */
+export function withoutCr(bytes: Uint8Array): Uint8Array {
+  const out = new Uint8Array(bytes.length);
+  let n = 0;
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] !== CR) out[n++] = bytes[i];
+  return out.subarray(0, n);
+}
