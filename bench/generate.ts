@@ -1019,4 +1019,5 @@ function main(argv: string[]): void {
   log(`${result.generated ? 'generated' : 'up to date'}: ${dir}  ${m.files.length} files, ${(m.bytes / 1e6).toFixed(1)} MB, ${m.records} records (CMTrace ${(m.cmtraceBytes / 1e6).toFixed(1)} MB, ${m.cmtraceRecords} records) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 }
 
-if (require.main === module) main(process.argv.slice(2));
+// Run as a script (not when bundled into bench/out/child.js, where `module` is the bundle's).
+if (require.main === module && /generate\.[cm]?[jt]s$/.test(process.argv[1] ?? '')) main(process.argv.slice(2));

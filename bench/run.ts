@@ -9,208 +9,16 @@
 //
 //   npm run bench [-- --quick] [--scale S] [--workers N] [--no-lnav] [--samples N] [--memory] [--out FILE]
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { LogIndex } from '../server/src/core/index';
-import { findKeys, keyAt } from '../server/src/core/keys';
-import { parseFilesParallel } from '../server/src/core/parallel';
-import { parseFile, type ParseResult } from '../server/src/core/parse';
-import { mergeTimeline } from '../server/src/core/timeline';
-import { ensureCorpus, Rng, type Manifest } from './generate';
+import { buildSync } from 'esbuild';
+import type { ChildConfig, ChildResult } from './child';
+import { ensureCorpus, type Manifest } from './generate';
 
 const OUT = join(__dirname, 'out');
+const CHILD = join(OUT, 'child.js');
 const MB = 1e6;
-
-// ---- Child: parse+index (and hover, timeline) in its own process ----------------------------------
-
-interface ChildConfig {
-  sets: Array<{ name: string; files: string[] }>;
-  workers: number;
-  hoverSamples: number;
-  /** Stop sampling hovers after this long (slow hovers would otherwise make the run take minutes). */
-  hoverBudgetMs: number;
-  minHoverRecords: number;
-  merge: boolean;
-  hotKeys: string[];
-  seed: number;
-}
-
-interface SetFigures {
-  name: string;
-  files: number;
-  bytes: number;
-  records: number;
-  ms: number;
-  /** Milliseconds from process start (Node + tsx startup included) to the set being parsed and indexed. */
-  wallMs: number;
-  maxRssKB: number;
-  firstRecordMs: number | null;
-  firstRecordSinceStartMs: number | null;
-  perFile: Record<string, number>;
-}
-
-interface ChildResult {
-  workers: number;
-  sets: SetFigures[];
-  maxRssKB: number;
-  hover?: HoverFigures;
-  merge?: { sources: number; records: number; ms: number; maxRssKB: number };
-}
-
-interface HoverFigures {
-  records: number;
-  files: number;
-  samples: number;
-  /** True when the time budget ended sampling before `hoverSamples`. */
-  truncated: boolean;
-  onKey: number;
-  p50: number;
-  p90: number;
-  p99: number;
-  max: number;
-  mean: number;
-  hotKey?: { key: string; occurrences: number; ms: number };
-}
-
-async function child(config: ChildConfig): Promise<void> {
-  const index = new LogIndex();
-  const all: ParseResult[] = [];
-  const sets: SetFigures[] = [];
-  for (const set of config.sets) {
-    const bytes = set.files.reduce((n, f) => n + statSize(f), 0);
-    let first: number | null = null;
-    const t0 = performance.now();
-    let results: ParseResult[];
-    if (config.workers <= 1) {
-      // In-thread, file after file, each indexed as soon as it is parsed (what the language server does).
-      results = [];
-      for (const file of set.files) {
-        const result = await parseFile(file);
-        index.setFile(result);
-        if (first === null) first = performance.now(); // the first file can be hovered from here on
-        results.push(result);
-      }
-    } else {
-      // Workers parse; this thread rebuilds records and indexes each file as it completes.
-      results = await parseFilesParallel(set.files, config.workers, {
-        onResult: (r) => {
-          if (first === null) first = performance.now();
-          index.setFile(r);
-        },
-      });
-    }
-    const t1 = performance.now();
-    all.push(...results);
-    const perFile: Record<string, number> = {};
-    for (const r of results) perFile[r.file] = r.records.length;
-    sets.push({
-      name: set.name,
-      files: set.files.length,
-      bytes,
-      records: results.reduce((n, r) => n + r.records.length, 0),
-      ms: t1 - t0,
-      wallMs: t1,
-      maxRssKB: process.resourceUsage().maxRSS,
-      firstRecordMs: first === null ? null : (first as number) - t0,
-      firstRecordSinceStartMs: first,
-      perFile,
-    });
-  }
-  const out: ChildResult = { workers: config.workers, sets, maxRssKB: process.resourceUsage().maxRSS };
-  if (config.hoverSamples > 0) out.hover = hoverBench(index, all, config);
-  if (config.merge) {
-    const t0 = performance.now();
-    const items = mergeTimeline(all);
-    out.merge = { sources: all.length, records: items.length, ms: performance.now() - t0, maxRssKB: process.resourceUsage().maxRSS };
-  }
-  process.stdout.write('RESULT ' + JSON.stringify(out) + '\n');
-}
-
-function statSize(file: string): number {
-  try {
-    return statSync(file).size;
-  } catch {
-    return 0;
-  }
-}
-
-/** The hover path: the record under the cursor, the key under the cursor, and where else that key occurs. */
-function hoverBench(index: LogIndex, results: ParseResult[], config: ChildConfig): HoverFigures {
-  // Grow the index to at least minHoverRecords by indexing copies of the files under other names.
-  for (let copy = 1; index.recordCount < config.minHoverRecords; copy++) {
-    for (const r of results) {
-      if (index.recordCount >= config.minHoverRecords) break;
-      index.setFile({ ...r, file: `${r.file}#copy${copy}` });
-    }
-  }
-  const names = index.fileNames();
-  const cumulative: number[] = [];
-  let total = 0;
-  for (const name of names) cumulative.push((total += index.file(name)!.records.length));
-  const rng = new Rng(config.seed);
-  const times: number[] = [];
-  let onKey = 0;
-  const deadline = performance.now() + config.hoverBudgetMs;
-  for (let i = 0; i < config.hoverSamples && performance.now() < deadline; i++) {
-    const pick = rng.int(total);
-    let lo = 0;
-    let hi = cumulative.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (cumulative[mid] > pick) hi = mid;
-      else lo = mid + 1;
-    }
-    const file = names[lo];
-    const line = 1 + rng.int(Math.max(1, index.file(file)!.lineCount));
-    const t0 = performance.now();
-    const hit = index.recordAt(file, line);
-    let elapsed = performance.now() - t0;
-    if (hit) {
-      // Where the cursor is (not timed): half the time on a key of the message, otherwise anywhere in it.
-      const message = hit.record.message;
-      let offset = rng.int(message.length + 1);
-      if (rng.chance(0.5)) {
-        const keys = findKeys(message);
-        if (keys.length) offset = keys[rng.int(keys.length)].start + 1;
-      }
-      const t1 = performance.now();
-      const key = keyAt(message, offset);
-      if (key) {
-        onKey++;
-        index.summarize(key.key);
-      }
-      elapsed += performance.now() - t1;
-    }
-    times.push(elapsed);
-  }
-  const sorted = times.sort((a, b) => a - b);
-  const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
-  const figures: HoverFigures = {
-    records: index.recordCount,
-    files: names.length,
-    samples: sorted.length,
-    truncated: sorted.length < config.hoverSamples,
-    onKey,
-    p50: q(0.5),
-    p90: q(0.9),
-    p99: q(0.99),
-    max: sorted[sorted.length - 1],
-    mean: sorted.reduce((a, b) => a + b, 0) / sorted.length,
-  };
-  // The worst realistic hover: the GUID that occurs most (the update source every scan mentions).
-  const hot = config.hotKeys.map((key) => ({ key, occurrences: index.occurrences(key).length })).sort((a, b) => b.occurrences - a.occurrences)[0];
-  if (hot && hot.occurrences) {
-    const runs: number[] = [];
-    for (let i = 0; i < 7; i++) {
-      const t0 = performance.now();
-      index.summarize(hot.key);
-      runs.push(performance.now() - t0);
-    }
-    figures.hotKey = { ...hot, ms: runs.sort((a, b) => a - b)[3] };
-  }
-  return figures;
-}
 
 // ---- Parent -------------------------------------------------------------------------------------
 
@@ -265,9 +73,19 @@ function bestChild(config: ChildConfig, repeat: number): { result: ChildResult; 
   return best === first ? first : { result: { ...best.result, hover: first.result.hover, merge: first.result.merge }, wallMs: best.wallMs };
 }
 
+/**
+ * The child as it would ship: bench/child.ts and the worker entry bundled like scripts/build.mjs bundles the CLI
+ * (parallel.ts finds parallel.js beside the bundle). Built once per run, in well under a second.
+ */
+function buildChild(): void {
+  const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', minify: true, keepNames: true, logLevel: 'error' } as const;
+  buildSync({ ...common, entryPoints: [join(__dirname, 'child.ts')], outfile: CHILD });
+  buildSync({ ...common, entryPoints: [join(__dirname, '..', 'server', 'src', 'core', 'parallel.ts')], outfile: join(OUT, 'parallel.js') });
+}
+
 function runChild(config: ChildConfig): { result: ChildResult; wallMs: number } {
   const t0 = performance.now();
-  const run = spawnSync(process.execPath, [...process.execArgv, __filename, '--child', JSON.stringify(config)], {
+  const run = spawnSync(process.execPath, [CHILD, JSON.stringify(config)], {
     stdio: ['ignore', 'pipe', 'inherit'],
     maxBuffer: 64 * MB,
     encoding: 'utf8',
@@ -339,7 +157,8 @@ function runLnav(files: string[], repeat: number): LnavFigures | { notInstalled:
 const fmt = {
   s: (ms: number) => (ms < 1000 ? `${ms.toFixed(0)} ms` : `${(ms / 1000).toFixed(2)} s`),
   n: (n: number) => Math.round(n).toLocaleString('en-US'),
-  mb: (kb: number | null) => (kb === null ? '-' : `${(kb / 1024).toFixed(0)} MB`),
+  // Decimal megabytes, as the corpus size is given (maxRSS is in KiB).
+  mb: (kb: number | null) => (kb === null ? '-' : `${((kb * 1024) / MB).toFixed(0)} MB`),
   x: (r: number | null) => (r === null || !Number.isFinite(r) ? '-' : r >= 10 ? `${r.toFixed(0)}x` : r >= 0.1 ? `${r.toFixed(2)}x` : `${r.toFixed(3)}x`),
   ms3: (ms: number) => (ms < 1 ? `${(ms * 1000).toFixed(0)} µs` : `${ms.toFixed(2)} ms`),
 };
@@ -359,6 +178,7 @@ async function parent(o: Options): Promise<void> {
   const gen = ensureCorpus(dir, { scale: o.scale, log: (s) => log(s) });
   const m: Manifest = gen.manifest;
   log(gen.generated ? `  generated in ${gen.seconds.toFixed(1)} s` : '  up to date (delete it or change --scale to regenerate)');
+  buildChild();
   const cmFiles = m.files.filter((f) => f.format === 'cmtrace').map((f) => join(dir, f.path));
   const otherFiles = m.files.filter((f) => f.format !== 'cmtrace').map((f) => join(dir, f.path));
   const otherBytes = m.bytes - m.cmtraceBytes;
@@ -454,11 +274,11 @@ async function parent(o: Options): Promise<void> {
   if (lnavOk) out.push(row([`${lnavOk.version} (bench/lnav/cmtrace.json)`, fmt.s(lnavOk.ms), lnavMbps!.toFixed(1), fmt.n(lnavOk.records / (lnavOk.ms / 1000)), `${fmt.n(lnavOk.records)} (${(100 * ratios.lnavRecordShare!).toFixed(1)}%)`, fmt.mb(lnavOk.maxRssKB), grepMbps ? fmt.x(lnavMbps! / grepMbps) : '-', '1x'], W));
   else out.push(row(['lnav', 'notInstalled' in lnav ? 'not installed' : 'skipped' in lnav ? 'skipped (--no-lnav)' : 'failed' in lnav ? `failed: ${lnav.failed.slice(0, 60)}` : '', '', '', '', '', '', ''], W));
   out.push('');
-  out.push(`vs grep: our MB/s over grep's (parse time in-process). vs lnav: our MB/s over lnav's, both timed from process start (ours ${fmt.s(cm(single.result).wallMs)} / ${parallel ? fmt.s(cm(parallel.result).wallMs) : '-'} incl. Node+tsx start).`);
+  out.push(`vs grep: our MB/s over grep's (parse time in-process). vs lnav: our MB/s over lnav's, both timed from process start (ours ${fmt.s(cm(single.result).wallMs)} / ${parallel ? fmt.s(cm(parallel.result).wallMs) : '-'} incl. Node start).`);
   const o1 = oth(single.result);
   out.push(`other formats (SMS trace, WindowsUpdate.log x2, WSUS): ${(otherBytes / MB).toFixed(1)} MB, ${fmt.n(o1.records)}/${fmt.n(otherRecords)} records in ${fmt.s(o1.ms)} (${mbps(o1.bytes, o1.ms).toFixed(1)} MB/s) in one thread${parallel ? `, ${fmt.s(oth(parallel.result).ms)} on ${o.workers} workers` : ''}`);
   const first = cm(single.result);
-  out.push(`first file parsed and indexed: ${first.firstRecordMs !== null ? fmt.ms3(first.firstRecordMs) : '-'} after the parse starts, ${first.firstRecordSinceStartMs !== null ? fmt.s(first.firstRecordSinceStartMs) : '-'} after process start (Node + tsx compile)${parallel && cm(parallel.result).firstRecordMs !== null ? `; on workers, first whole file indexed after ${fmt.s(cm(parallel.result).firstRecordMs!)}` : ''}`);
+  out.push(`first file parsed and indexed: ${first.firstRecordMs !== null ? fmt.ms3(first.firstRecordMs) : '-'} after the parse starts, ${first.firstRecordSinceStartMs !== null ? fmt.s(first.firstRecordSinceStartMs) : '-'} after process start (Node included)${parallel && cm(parallel.result).firstRecordMs !== null ? `; on workers, first whole file indexed after ${fmt.s(cm(parallel.result).firstRecordMs!)}` : ''}`);
   if (parallel) out.push(`${o.workers} worker threads: ${fmt.x(ratios.parallelVsSingle)} the throughput of one thread (worker startup included); peak RSS ${fmt.mb(cm(parallel.result).maxRssKB)} vs ${fmt.mb(cm(single.result).maxRssKB)}`);
   if (hover) {
     out.push(`hover (recordAt + keyAt + summarize) on ${fmt.n(hover.records)} records in ${hover.files} files, ${fmt.n(hover.samples)} random positions${hover.truncated ? ' (time budget reached)' : ''} (${fmt.n(hover.onKey)} on a key): p50 ${fmt.ms3(hover.p50)}, p90 ${fmt.ms3(hover.p90)}, p99 ${fmt.ms3(hover.p99)}, max ${fmt.ms3(hover.max)}`);
@@ -510,8 +330,6 @@ async function parent(o: Options): Promise<void> {
 }
 
 async function main(argv: string[]): Promise<void> {
-  const at = argv.indexOf('--child');
-  if (at >= 0) return child(JSON.parse(argv[at + 1]) as ChildConfig);
   return parent(parseOptions(argv));
 }
 
