@@ -133,8 +133,7 @@ class Pool {
   }
 
   private startWorker(): void {
-    // A small young generation: a worker's garbage is short-lived, and a grown one stayed resident (RSS).
-    const worker = new Worker(workerSource(this.entry), { eval: true, workerData: { [TAG]: true }, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
+    const worker = new Worker(workerSource(this.entry), { eval: true, workerData: { [TAG]: true } });
     worker.on('message', (m: FromWorker) => this.onMessage(worker, m));
     // A worker that throws fails the call (as parseFile would reject); one that just exits loses nothing: its
     // file goes back in the queue for another worker, or for this thread when no worker is left.
