@@ -9,7 +9,7 @@ import { LogIndex } from '../server/src/core/index';
 import { findKeys, keyAt } from '../server/src/core/keys';
 import { parseFilesParallel } from '../server/src/core/parallel';
 import { parseFile, type ParseResult } from '../server/src/core/parse';
-import { mergeTimeline } from '../server/src/core/timeline';
+import { mergeOrder } from '../server/src/core/timeline';
 import { Rng } from './generate';
 
 export interface ChildConfig {
@@ -109,7 +109,7 @@ async function child(config: ChildConfig): Promise<void> {
   if (config.hoverSamples > 0) out.hover = hoverBench(index, all, config);
   if (config.merge) {
     const t0 = performance.now();
-    const items = mergeTimeline(all);
+    const items = mergeOrder(all);
     out.merge = { sources: all.length, records: items.length, ms: performance.now() - t0, maxRssKB: process.resourceUsage().maxRSS };
   }
   process.stdout.write('RESULT ' + JSON.stringify(out) + '\n');

@@ -3,7 +3,7 @@
 //   ours       parse+index in one thread and on worker threads: time, MB/s, records/s, 100% of records,
 //              peak RSS, time until the first file is indexed (each in a child process, so RSS is its own)
 //   hover      recordAt + keyAt + summarize at random positions of an index of >= 1M records: p50/p99
-//   timeline   mergeTimeline of every file
+//   timeline   mergeOrder (the merged timeline, as the server keeps it) of every file
 //   lnav       the same CMTrace logs through lnav (Debian's lnav + bench/lnav/cmtrace.json), when installed
 // Results: a table on stdout and bench/out/results.json.
 //
@@ -15,6 +15,7 @@ import { basename, join, resolve } from 'node:path';
 import { buildSync } from 'esbuild';
 import type { ChildConfig, ChildResult } from './child';
 import { ensureCorpus, type Manifest } from './generate';
+import { BIG_LOG_NAME, describeServer, ensureBigLog, measureServer, type ServerFigures } from './server';
 
 const OUT = join(__dirname, 'out');
 const CHILD = join(OUT, 'child.js');
@@ -31,26 +32,29 @@ interface Options {
   memory: boolean;
   out: string;
   repeat: number;
+  server: boolean;
 }
 
 function parseOptions(argv: string[]): Options {
-  const o: Options = { quick: false, scale: 1, workers: 2, lnav: true, samples: 20000, memory: false, out: '', repeat: 1 };
+  const o: Options = { quick: false, scale: 1, workers: 2, lnav: true, samples: 20000, memory: false, out: '', repeat: 1, server: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--quick') o.quick = true;
     else if (a === '--scale') o.scale = Number(argv[++i]);
     else if (a === '--workers') o.workers = Number(argv[++i]);
     else if (a === '--no-lnav') o.lnav = false;
+    else if (a === '--no-server') o.server = false;
     else if (a === '--samples') o.samples = Number(argv[++i]);
     else if (a === '--memory') o.memory = true;
     else if (a === '--out') o.out = resolve(argv[++i]);
     else if (a === '--repeat') o.repeat = Number(argv[++i]);
     else if (a === '--help' || a === '-h') {
-      process.stdout.write('usage: npm run bench -- [--quick] [--scale S] [--workers N] [--no-lnav] [--samples N] [--repeat N] [--memory] [--out FILE]\n');
+      process.stdout.write('usage: npm run bench -- [--quick] [--scale S] [--workers N] [--no-lnav] [--no-server] [--samples N] [--repeat N] [--memory] [--out FILE]\n');
       process.exit(0);
     } else throw new Error(`unknown option ${a}`);
   }
   if (o.quick) {
+    o.server = argv.includes('--server');
     if (!argv.includes('--scale')) o.scale = 0.1;
     if (!argv.includes('--samples')) o.samples = 5000;
   }
@@ -81,6 +85,8 @@ function buildChild(): void {
   const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', minify: true, keepNames: true, logLevel: 'error' } as const;
   buildSync({ ...common, entryPoints: [join(__dirname, 'child.ts')], outfile: CHILD });
   buildSync({ ...common, entryPoints: [join(__dirname, '..', 'server', 'src', 'core', 'parallel.ts')], outfile: join(OUT, 'parallel.js') });
+  // The language server as scripts/build.mjs bundles it, beside the same parallel.js (bench/server.ts).
+  buildSync({ ...common, entryPoints: [join(__dirname, '..', 'server', 'src', 'server.ts')], outfile: join(OUT, 'server.js') });
 }
 
 function runChild(config: ChildConfig): { result: ChildResult; wallMs: number } {
@@ -217,6 +223,18 @@ async function parent(o: Options): Promise<void> {
     lnav = runLnav(cmFiles, o.repeat);
   }
 
+  // (5) A 500 MB log through the language server.
+  let server: ServerFigures | null = null;
+  if (o.server) {
+    log('server: a 500 MB log through the language server ...');
+    const big = join(OUT, BIG_LOG_NAME);
+    const empty = join(OUT, 'big', 'empty-workspace');
+    mkdirSync(empty, { recursive: true });
+    ensureBigLog(big, cmFiles, 500 * MB);
+    readFileSync(big); // page cache, as for every other contender
+    server = await measureServer(join(OUT, 'server.js'), empty, big, m.hotKeys[0]);
+  }
+
   // ---- Checks and ratios ----
   const expectedPerFile = new Map(m.files.map((f) => [join(dir, f.path), f.records]));
   const complete = (r: ChildResult) => r.sets.every((s) => Object.entries(s.perFile).every(([file, n]) => expectedPerFile.get(file) === n));
@@ -248,6 +266,12 @@ async function parent(o: Options): Promise<void> {
   const targets = {
     'parse+index >= 2x lnav throughput': lnavOk ? { pass: bestVsLnav >= 2, value: `${fmt.x(bestVsLnav)}` } : { pass: null, value: 'notInstalled' in lnav ? 'lnav not installed' : 'lnav not measured' },
     '100% of records': { pass: complete(single.result) && (!parallel || complete(parallel.result)), value: `${fmt.n(bestCm.records)} of ${fmt.n(m.cmtraceRecords)} CMTrace, ${fmt.n(oth(best).records)} of ${fmt.n(otherRecords)} other` },
+    ...(server && {
+      '500 MB log through the server: first page < 30 s, server RSS < the log': {
+        pass: server.firstPageMs < 30_000 && server.peakRssKB !== null && server.peakRssKB * 1024 < server.bytes,
+        value: `${fmt.s(server.firstPageMs)}, ${fmt.mb(server.peakRssKB)} for ${(server.bytes / MB).toFixed(0)} MB`,
+      },
+    }),
     'peak RSS <= corpus size': { pass: ratios.bestRssVsCorpus <= 1, value: `${fmt.mb(bestCm.maxRssKB)} for ${(m.cmtraceBytes / MB).toFixed(0)} MB (${fmt.x(ratios.bestRssVsCorpus)})` },
     'hover p99 < 5 ms': hover ? { pass: hover.p99 < 5, value: fmt.ms3(hover.p99) } : { pass: null, value: 'not measured' },
   };
@@ -285,7 +309,8 @@ async function parent(o: Options): Promise<void> {
     if (hover.hotKey) out.push(`  hottest key ${hover.hotKey.key} (${fmt.n(hover.hotKey.occurrences)} occurrences): summarize ${fmt.ms3(hover.hotKey.ms)}`);
   }
   const mg = single.result.merge;
-  if (mg) out.push(`timeline: mergeTimeline of ${mg.sources} files, ${fmt.n(mg.records)} records: ${fmt.s(mg.ms)}`);
+  if (mg) out.push(`timeline: mergeOrder of ${mg.sources} files, ${fmt.n(mg.records)} records: ${fmt.s(mg.ms)}`);
+  if (server) out.push(describeServer(server));
   out.push('');
   out.push('targets:');
   for (const [name, tgt] of Object.entries(targets)) out.push(`  ${tgt.pass === null ? 'n/a ' : tgt.pass ? 'PASS' : 'FAIL'}  ${name}: ${tgt.value}`);
@@ -320,6 +345,7 @@ async function parent(o: Options): Promise<void> {
     },
     hover: hover ?? null,
     timeline: mg ?? null,
+    server,
     lnav,
     ratios,
     targets,
