@@ -213,7 +213,7 @@ async function parent(o: Options): Promise<void> {
   // (3) Ours on worker threads.
   let parallel: { result: ChildResult; wallMs: number } | null = null;
   if (o.workers >= 2) {
-    log(`ours: parse+index on ${o.workers} worker threads ...`);
+    log(`ours: parse+index on ${o.workers} threads (${o.workers - 1} worker + this one) ...`);
     parallel = bestChild({ sets, workers: o.workers, hoverSamples: 0, hoverBudgetMs: 0, minHoverRecords: 0, merge: false, hotKeys: [], seed: m.seed }, o.repeat);
   }
   // (4) lnav.
@@ -294,7 +294,7 @@ async function parent(o: Options): Promise<void> {
     return row([label, fmt.s(s.ms), mbps(s.bytes, s.ms).toFixed(1), fmt.n(s.records / (s.ms / 1000)), share, fmt.mb(s.maxRssKB), grepMbps ? fmt.x(mbps(s.bytes, s.ms) / grepMbps) : '-', fmt.x(vsLnav)], W);
   };
   out.push(oursRow('ours: parse+index, 1 thread', single.result, ratios.singleVsLnav));
-  if (parallel) out.push(oursRow(`ours: parse+index, ${o.workers} worker threads`, parallel.result, ratios.parallelVsLnav));
+  if (parallel) out.push(oursRow(`ours: parse+index, ${o.workers} threads`, parallel.result, ratios.parallelVsLnav));
   if (lnavOk) out.push(row([`${lnavOk.version} (bench/lnav/cmtrace.json)`, fmt.s(lnavOk.ms), lnavMbps!.toFixed(1), fmt.n(lnavOk.records / (lnavOk.ms / 1000)), `${fmt.n(lnavOk.records)} (${(100 * ratios.lnavRecordShare!).toFixed(1)}%)`, fmt.mb(lnavOk.maxRssKB), grepMbps ? fmt.x(lnavMbps! / grepMbps) : '-', '1x'], W));
   else out.push(row(['lnav', 'notInstalled' in lnav ? 'not installed' : 'skipped' in lnav ? 'skipped (--no-lnav)' : 'failed' in lnav ? `failed: ${lnav.failed.slice(0, 60)}` : '', '', '', '', '', '', ''], W));
   out.push('');
@@ -303,7 +303,7 @@ async function parent(o: Options): Promise<void> {
   out.push(`other formats (SMS trace, WindowsUpdate.log x2, WSUS): ${(otherBytes / MB).toFixed(1)} MB, ${fmt.n(o1.records)}/${fmt.n(otherRecords)} records in ${fmt.s(o1.ms)} (${mbps(o1.bytes, o1.ms).toFixed(1)} MB/s) in one thread${parallel ? `, ${fmt.s(oth(parallel.result).ms)} on ${o.workers} workers` : ''}`);
   const first = cm(single.result);
   out.push(`first file parsed and indexed: ${first.firstRecordMs !== null ? fmt.ms3(first.firstRecordMs) : '-'} after the parse starts, ${first.firstRecordSinceStartMs !== null ? fmt.s(first.firstRecordSinceStartMs) : '-'} after process start (Node included)${parallel && cm(parallel.result).firstRecordMs !== null ? `; on workers, first whole file indexed after ${fmt.s(cm(parallel.result).firstRecordMs!)}` : ''}`);
-  if (parallel) out.push(`${o.workers} worker threads: ${fmt.x(ratios.parallelVsSingle)} the throughput of one thread (worker startup included); peak RSS ${fmt.mb(cm(parallel.result).maxRssKB)} vs ${fmt.mb(cm(single.result).maxRssKB)}`);
+  if (parallel) out.push(`${o.workers} threads (${o.workers - 1} worker thread and the calling one): ${fmt.x(ratios.parallelVsSingle)} the throughput of one thread (worker startup included); peak RSS ${fmt.mb(cm(parallel.result).maxRssKB)} vs ${fmt.mb(cm(single.result).maxRssKB)}`);
   if (hover) {
     out.push(`hover (recordAt + keyAt + summarize) on ${fmt.n(hover.records)} records in ${hover.files} files, ${fmt.n(hover.samples)} random positions${hover.truncated ? ' (time budget reached)' : ''} (${fmt.n(hover.onKey)} on a key): p50 ${fmt.ms3(hover.p50)}, p90 ${fmt.ms3(hover.p90)}, p99 ${fmt.ms3(hover.p99)}, max ${fmt.ms3(hover.max)}`);
     if (hover.hotKey) out.push(`  hottest key ${hover.hotKey.key} (${fmt.n(hover.hotKey.occurrences)} occurrences): summarize ${fmt.ms3(hover.hotKey.ms)}`);

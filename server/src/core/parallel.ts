@@ -1,5 +1,5 @@
 // Many files on several cores. Worker threads parse whole files (largest first, each worker taking the next file
-// when it is done) into a RecordTable and hand it back whole: its typed arrays are transferred, not copied, so
+// when it is done; the calling thread takes the smallest ones meanwhile) into a RecordTable and hand it back whole: its typed arrays are transferred, not copied, so
 // the calling thread receives a ready table, and the postings of its keys (core/postings.ts) to index it by.
 //
 // Where the worker code comes from: this module is its own worker entry. Run from TypeScript (tsx, tests, bench)
@@ -39,8 +39,9 @@ export function defaultWorkerCount(files: number): number {
 }
 
 /**
- * Parses `files` on `workers` threads; the results come back in the order of `files`. With workers <= 1, a single
- * file, or no worker script available, parses in-thread. A file that cannot be read rejects, as parseFile does.
+ * Parses `files` on `workers` threads (the calling thread and workers - 1 worker threads); the results come back in
+ * the order of `files`. With workers <= 1, a single file, or no worker script available, parses in-thread. A
+ * file that cannot be read rejects, as parseFile does.
  */
 export async function parseFilesParallel(files: string[], workers = defaultWorkerCount(files.length), options: ParallelOptions = {}): Promise<ParseResult[]> {
   const { onResult, workerEntry, ...parseOptions } = options;
@@ -119,16 +120,16 @@ class Pool {
     return new Promise<ParseResult[]>((resolve, reject) => {
       this.resolve = resolve;
       this.reject = reject;
-      let started = 0;
-      for (let i = 0; i < this.size; i++) {
+      // This thread is one of the `size`: it takes the smallest files (from the back of the queue) while the
+      // workers take the largest, so the first results come at once and no core waits for this thread's indexing.
+      this.workInThread(() => this.queue.pop());
+      for (let i = 0; i < this.size - 1; i++) {
         try {
           this.startWorker();
-          started++;
         } catch {
-          break;
+          break; // no worker: this thread reads every file
         }
       }
-      if (!started) this.drainInThread();
     });
   }
 
@@ -193,13 +194,13 @@ class Pool {
     this.queue.unshift(job.index);
     const spare = this.idle.pop();
     if (spare) this.next(spare);
-    else if (this.active.size === 0) this.drainInThread();
+    else if (this.active.size === 0) this.workInThread();
   }
 
   /** Parses what is left in this thread (no worker could start, or the last one died). */
-  private drainInThread(): void {
+  private workInThread(take: () => number | undefined = () => this.queue.shift()): void {
     this.inThread = this.inThread.then(async () => {
-      for (let index = this.queue.shift(); index !== undefined && !this.failed; index = this.queue.shift()) {
+      for (let index = take(); index !== undefined && !this.failed; index = take()) {
         try {
           this.complete(index, await parseFile(this.files[index], this.options));
         } catch (error) {
