@@ -192,16 +192,29 @@ const CHUNK_BYTES = 1 << 20;
  * fault per 4 KB on first touch, which was a tenth of the parse. Readers copy what they keep of a chunk.
  */
 async function readChunks(handle: FileHandle, onChunk: (chunk: Buffer) => void): Promise<void> {
-  const buffer = spareChunks.pop() ?? Buffer.allocUnsafeSlow(CHUNK_BYTES);
+  // Two buffers: the next chunk is read (on libuv's thread pool) while this one is parsed, so this thread does
+  // not sit idle for every read (a tenth of the parse time with one buffer).
+  const buffers = [takeChunk(), takeChunk()];
+  let position = 0;
+  const readInto = (buffer: Buffer) => handle.read(buffer, 0, CHUNK_BYTES, position).then(({ bytesRead }) => ((position += bytesRead), bytesRead));
+  let next: Promise<number> | null = readInto(buffers[0]);
   try {
-    for (;;) {
-      const { bytesRead } = await handle.read(buffer, 0, CHUNK_BYTES, null);
+    for (let k = 0; ; k ^= 1) {
+      const bytesRead: number = await next;
+      next = null;
       if (bytesRead === 0) return;
-      onChunk(buffer.subarray(0, bytesRead));
+      next = readInto(buffers[k ^ 1]);
+      onChunk(buffers[k].subarray(0, bytesRead));
     }
   } finally {
-    if (spareChunks.length < MAX_SPARE_CHUNKS) spareChunks.push(buffer);
+    // A read still in flight (onChunk threw) must end before its buffer is reused or the file closed.
+    if (next) await next.catch(() => 0);
+    for (const buffer of buffers) if (spareChunks.length < MAX_SPARE_CHUNKS) spareChunks.push(buffer);
   }
+}
+
+function takeChunk(): Buffer {
+  return spareChunks.pop() ?? Buffer.allocUnsafeSlow(CHUNK_BYTES);
 }
 
 /**
