@@ -3,7 +3,7 @@
 // copy was 84 MB of fresh pages, a third of the parse time and of the peak RSS). lnav keeps only line offsets
 // too. Logs only grow, so what was read stays where it was; a file that was replaced (a rollover renames
 // X.log to X.lo_ and starts a new X.log) or truncated is noticed by its first bytes and its size, and then
-// reads give null rather than someone else's text.
+// reads fail (-1) rather than give someone else's text.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 
 /** What identifies the file as parsed: its first bytes (at most this many) and the size read. */
@@ -69,11 +69,7 @@ export class FileBytes {
     if (!this.window || this.window.length < want) this.window = Buffer.allocUnsafeSlow(Math.max(want, sequential ? WINDOW_BYTES : SMALL_WINDOW_BYTES));
     let got = 0;
     try {
-      while (got < want) {
-        const n = readSync(fd, this.window, got, want - got, offset + got);
-        if (n === 0) break;
-        got += n;
-      }
+      got = readFully(fd, this.window, want, offset);
     } catch {
       got = 0;
     }
@@ -126,19 +122,24 @@ export class FileBytes {
   private isSameFile(fd: number): boolean {
     if (fstatSync(fd).size < this.size) return false;
     const bytes = Buffer.allocUnsafe(this.head.length);
-    let got = 0;
-    while (got < bytes.length) {
-      const n = readSync(fd, bytes, got, bytes.length - got, got);
-      if (n === 0) break;
-      got += n;
-    }
-    return got === this.head.length && bytes.equals(this.head);
+    return readFully(fd, bytes, bytes.length, 0) === this.head.length && bytes.equals(this.head);
   }
 
   private markStale(): void {
     this.stale = true;
     this.release();
   }
+}
+
+/** Reads `length` bytes at `position` into buffer[0..]: fewer only at the end of the file. Returns how many. */
+function readFully(fd: number, buffer: Buffer, length: number, position: number): number {
+  let got = 0;
+  while (got < length) {
+    const n = readSync(fd, buffer, got, length - got, position + got);
+    if (n === 0) break;
+    got += n;
+  }
+  return got;
 }
 
 function safeClose(fd: number): void {
