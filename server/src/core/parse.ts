@@ -5,6 +5,7 @@ import type { TextDecoder } from 'node:util';
 import { RecordAssembler } from './assemble';
 import { CmtraceByteReader } from './formats/cmtraceBytes';
 import { detectFormat } from './formats/detect';
+import { SpareBuffers } from './read/bytes';
 import { createDecoder, sniffEncoding, type Encoding } from './read/encoding';
 import { LineSplitter } from './read/lines';
 import type { FormatId, LogRecord, ParseWarning } from './record';
@@ -194,7 +195,7 @@ const CHUNK_BYTES = 1 << 20;
 async function readChunks(handle: FileHandle, onChunk: (chunk: Buffer) => void): Promise<void> {
   // Two buffers: the next chunk is read (on libuv's thread pool) while this one is parsed, so this thread does
   // not sit idle for every read (a tenth of the parse time with one buffer).
-  const buffers = [takeChunk(), takeChunk()];
+  const buffers = [spareChunks.take(CHUNK_BYTES), spareChunks.take(CHUNK_BYTES)];
   let position = 0;
   const readInto = (buffer: Buffer) => handle.read(buffer, 0, CHUNK_BYTES, position).then(({ bytesRead }) => ((position += bytesRead), bytesRead));
   let next: Promise<number> | null = readInto(buffers[0]);
@@ -209,21 +210,12 @@ async function readChunks(handle: FileHandle, onChunk: (chunk: Buffer) => void):
   } finally {
     // A read still in flight (onChunk threw) must end before its buffer is reused or the file closed.
     if (next) await next.catch(() => 0);
-    for (const buffer of buffers) if (spareChunks.length < MAX_SPARE_CHUNKS) spareChunks.push(buffer);
+    for (const buffer of buffers) spareChunks.give(buffer);
   }
 }
 
-function takeChunk(): Buffer {
-  return spareChunks.pop() ?? Buffer.allocUnsafeSlow(CHUNK_BYTES);
-}
-
-/**
- * Read buffers kept for the next file, not freed: a file after file costs no new pages, and no freed 1 MB
- * block raises malloc's mmap threshold (after which the tables' spare room came from recycled, resident
- * memory: +60 MB peak RSS on the bench corpus). One per parse running at once, up to a few.
- */
-const spareChunks: Buffer[] = [];
-const MAX_SPARE_CHUNKS = 4;
+/** Read buffers kept for the next file (two per parse running at once). */
+const spareChunks = new SpareBuffers(4);
 
 /** Chooses the fast path or the general parser once the first 16 KB are known. */
 class FileTarget {

@@ -33,3 +33,25 @@ export class NextMatch {
     return this.none ? Infinity : this.at;
   }
 }
+
+/**
+ * Buffers kept for the next file instead of freed: fresh memory costs a page fault per 4 KB on first touch
+ * (more than parsing the bytes in it, on the machines measured), and a freed block of a megabyte or more raises
+ * malloc's mmap threshold, after which the tables' spare room came from recycled, resident memory. A few
+ * at most: one set per parse running at once.
+ */
+export class SpareBuffers {
+  private readonly spare: Array<Buffer<ArrayBuffer>> = [];
+
+  constructor(private readonly max: number) {}
+
+  /** A kept buffer of at least `length` bytes (the last one given back, if it is that big), else a new one of `size`. */
+  take(length: number, size = length): Buffer<ArrayBuffer> {
+    const last = this.spare[this.spare.length - 1];
+    return last && last.length >= length ? this.spare.pop()! : Buffer.allocUnsafeSlow(Math.max(length, size));
+  }
+
+  give(buffer: Buffer<ArrayBuffer>): void {
+    if (buffer.length && this.spare.length < this.max) this.spare.push(buffer);
+  }
+}
