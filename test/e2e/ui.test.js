@@ -153,8 +153,13 @@ async function main() {
       const target = page.locator('.view-lines .view-line span span', { hasText: HRESULT }).first();
       // a hover before the language server is ready shows nothing and is not retried: move away and back
       for (let i = 0; ; i++) {
+        // Monaco re-renders a line's spans when its semantic tokens arrive: a span found a moment ago may be gone.
+        await target.waitFor({ state: 'visible', timeout: 10000 }).catch(() => {});
         const box = await target.boundingBox();
-        if (!box) throw new Error(`${HRESULT} is not on screen`);
+        if (!box) {
+          if (i >= 15) throw new Error(`${HRESULT} is not on screen`);
+          continue;
+        }
         const text = await target.innerText();
         const x = box.x + box.width * ((text.indexOf(HRESULT) + 4) / Math.max(text.length, 1));
         await page.mouse.move(5, 5);
