@@ -28,13 +28,13 @@ export function registerCommands(context: vscode.ExtensionContext, client: Langu
     );
     if (!choice) return files;
     if (choice.uri) await vscode.window.showTextDocument(vscode.Uri.parse(choice.uri));
-    else await openTimeline(context, client, { uris: files });
+    else await openTimeline(context, client, { folders: [picked.toString()] });
     return files;
   });
 
   register('cmlogs.showRelated', async () => {
     const editor = vscode.window.activeTextEditor;
-    if (!editor) return undefined;
+    if (!editor) return relatedInWithheldLog(context, client);
     const { key } = await client.sendRequest<RelatedResult>(Requests.related, { uri: editor.document.uri.toString(), position: editor.selection.active });
     if (!key) {
       void vscode.window.showInformationMessage('Put the cursor on a GUID or KB number to show the events that share it.');
@@ -56,33 +56,53 @@ export function registerCommands(context: vscode.ExtensionContext, client: Langu
   });
 
   // The palette's command and the Explorer's item ("ConfigMgr: Open in Timeline", which VS Code's own Timeline
-  // view cannot be mistaken for) do the same: files as they are, folders as the logs in them.
+  // view cannot be mistaken for) do the same: files as they are, folders as the logs in them (also later ones).
   const timelineOf = async (resource?: vscode.Uri, selected?: vscode.Uri[]) => {
-    const picked = selected?.length ? selected : resource ? [resource] : openLogUris();
-    const uris = await logUris(client, picked);
-    if (picked.length && !uris.length) {
+    const picked = selected?.length ? selected : resource ? [resource] : await openLogUris();
+    const { uris, folders, logs } = await timelineInputs(client, picked);
+    if (picked.length && !logs) {
       void vscode.window.showInformationMessage(`No ConfigMgr logs in ${picked.map((u) => u.fsPath || u.toString()).join(', ')}.`);
       return undefined;
     }
-    const folder = picked.length === 1 && uris.length !== 1 ? picked[0].path.split('/').filter(Boolean).pop() : undefined;
-    return openTimeline(context, client, { uris, label: folder });
+    return openTimeline(context, client, { uris, folders });
   };
   register('cmlogs.openTimeline', timelineOf);
   register('cmlogs.openInTimeline', timelineOf);
 
-  register('cmlogs.diagnose', async (resource?: vscode.Uri) => openDiagnosis(context, client, resource ? [resource.toString()] : openLogUris().map((u) => u.toString()), documents));
+  register('cmlogs.diagnose', async (resource?: vscode.Uri) => openDiagnosis(context, client, resource ? [resource.toString()] : (await openLogUris()).map((u) => u.toString()), documents));
 }
 
-/** Files as they are; a folder becomes the logs in it, which the server indexes now (once, see workspace.ts). */
-async function logUris(client: LanguageClient, picked: readonly vscode.Uri[]): Promise<string[]> {
-  const out: string[] = [];
+/**
+ * Files as they are; folders as folders, so that the timeline shows the logs in them at each load (a log written
+ * later joins). Each folder is indexed now (once, see workspace.ts) to tell how many logs there are.
+ */
+async function timelineInputs(client: LanguageClient, picked: readonly vscode.Uri[]): Promise<{ uris: string[]; folders: string[]; logs: number }> {
+  const uris: string[] = [];
+  const folders: string[] = [];
+  let logs = 0;
   for (const uri of picked) {
     if (uri.scheme === 'file' && (await isFolder(uri))) {
       const { files } = await client.sendRequest<{ files: string[] }>(Requests.indexFolder, { path: uri.fsPath });
-      out.push(...files.sort());
-    } else out.push(uri.toString());
+      folders.push(uri.toString());
+      logs += files.length;
+    } else {
+      uris.push(uri.toString());
+      logs++;
+    }
   }
-  return out;
+  return { uris, folders, logs };
+}
+
+/**
+ * Show Related Events in a log VS Code keeps from extensions (over 50 MB: its tab has no editor or document here,
+ * so the cursor cannot be read): opens the timeline of that log instead, where a record's keys can be followed.
+ */
+async function relatedInWithheldLog(context: vscode.ExtensionContext, client: LanguageClient): Promise<vscode.WebviewPanel | undefined> {
+  const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+  const uri = input instanceof vscode.TabInputText ? input.uri : undefined;
+  if (!uri || !(await isWithheldLog(uri))) return undefined;
+  void vscode.window.showInformationMessage(`${basename(uri)} is too large for VS Code to share the cursor with extensions: select a record in the timeline and follow its GUID there.`);
+  return openTimeline(context, client, { uris: [uri.toString()] });
 }
 
 async function isFolder(uri: vscode.Uri): Promise<boolean> {
@@ -93,8 +113,38 @@ async function isFolder(uri: vscode.Uri): Promise<boolean> {
   }
 }
 
-function openLogUris(): vscode.Uri[] {
-  return vscode.workspace.textDocuments.filter((d) => d.languageId === 'cmlog').map((d) => d.uri);
+/**
+ * The logs open in the editor: documents of the cmlog language, and the tabs of logs over VS Code's 50 MB limit,
+ * which have no document here (VS Code does not sync them to extensions) but which the server reads from disk.
+ */
+async function openLogUris(): Promise<vscode.Uri[]> {
+  const documents = vscode.workspace.textDocuments;
+  const out = documents.filter((d) => d.languageId === 'cmlog').map((d) => d.uri);
+  const seen = new Set(documents.map((d) => d.uri.toString()));
+  for (const tab of vscode.window.tabGroups.all.flatMap((g) => g.tabs)) {
+    const uri = tab.input instanceof vscode.TabInputText ? tab.input.uri : undefined;
+    if (!uri || seen.has(uri.toString())) continue;
+    seen.add(uri.toString());
+    if (await isWithheldLog(uri)) out.push(uri);
+  }
+  return out;
+}
+
+/** VS Code's limit for syncing a document to extensions. */
+const SYNC_LIMIT_BYTES = 50 * 1024 * 1024;
+
+/** A log file on disk that VS Code withholds from extensions (over 50 MB). */
+async function isWithheldLog(uri: vscode.Uri): Promise<boolean> {
+  if (uri.scheme !== 'file' || !/\.(?:log|lo_)$/i.test(uri.path)) return false;
+  try {
+    return (await vscode.workspace.fs.stat(uri)).size > SYNC_LIMIT_BYTES;
+  } catch {
+    return false;
+  }
+}
+
+function basename(uri: vscode.Uri): string {
+  return uri.path.split('/').pop() ?? uri.toString();
 }
 
 function selectedWord(): string | undefined {

@@ -14,6 +14,7 @@ import {
   timelineHtml,
   rowToCsv,
   rowToNdjson,
+  timeModeOf,
   type ExtensionMessage,
   type TimelineFilter,
   type WebviewMessage,
@@ -21,6 +22,8 @@ import {
 
 export interface TimelineOptions {
   uris?: string[];
+  /** Folders (URIs) whose logs are shown as they are at each load: a log written into one later joins. */
+  folders?: string[];
   key?: string;
   /** What the tab calls the timeline (a folder's name); otherwise made from the uris or the key. */
   label?: string;
@@ -76,7 +79,7 @@ class TimelinePanel {
     private readonly client: LanguageClient,
     options: TimelineOptions,
   ) {
-    this.options = { uris: options.uris?.slice(), key: options.key, label: options.label };
+    this.options = copyOptions(options);
     this.serverKey = options.key ?? null;
     this.focusKey = options.key ?? null;
     const media = vscode.Uri.joinPath(context.extensionUri, 'media');
@@ -94,7 +97,8 @@ class TimelinePanel {
       this.panel.webview.onDidReceiveMessage((raw) => this.onMessage(raw)),
       this.panel.onDidChangeViewState(() => this.panel.visible && this.scheduleCheck(100)),
       vscode.workspace.onDidChangeTextDocument((e) => e.document.languageId === 'cmlog' && e.contentChanges.length && this.scheduleCheck(600)),
-      vscode.workspace.onDidOpenTextDocument((d) => d.languageId === 'cmlog' && !this.options.uris?.length && this.scheduleCheck(600)),
+      vscode.workspace.onDidOpenTextDocument((d) => d.languageId === 'cmlog' && this.showsEveryLog() && this.scheduleCheck(600)),
+      vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('cmlogs.timeDisplay') && void this.postSettings(true)),
     );
     this.panel.onDidDispose(() => this.dispose(), null, this.disposables);
     this.poll = setInterval(() => this.panel.visible && this.check(), POLL_MS);
@@ -102,7 +106,7 @@ class TimelinePanel {
 
   /** Reused with new options: reload. */
   show(options: TimelineOptions): void {
-    this.options = { uris: options.uris?.slice(), key: options.key, label: options.label };
+    this.options = copyOptions(options);
     this.serverKey = options.key ?? null;
     this.focusKey = options.key ?? null;
     this.panel.title = title(options);
@@ -161,7 +165,19 @@ class TimelinePanel {
   }
 
   private params(offset: number, limit: number): TimelineParams {
-    return { uris: this.options.uris?.length ? this.options.uris : undefined, key: this.serverKey ?? undefined, clockOffsets: this.offsets(), offset, limit };
+    const { uris, folders } = this.options;
+    return { uris: uris?.length ? uris : undefined, folders: folders?.length ? folders : undefined, key: this.serverKey ?? undefined, clockOffsets: this.offsets(), offset, limit };
+  }
+
+  /** No files or folders named: the server merges every log it knows, so a log opened later belongs here too. */
+  private showsEveryLog(): boolean {
+    return !this.options.uris?.length && !this.options.folders?.length;
+  }
+
+  /** The `cmlogs.timeDisplay` setting; `changed`: the user just changed it, so it wins over the panel's own choice. */
+  private postSettings(changed: boolean): Thenable<boolean> {
+    const setting = vscode.workspace.getConfiguration('cmlogs').get<string>('timeDisplay');
+    return this.post({ type: 'settings', timeMode: timeModeOf(setting), changed });
   }
 
   private request(offset: number, limit: number): Promise<TimelinePage> {
@@ -279,6 +295,7 @@ class TimelinePanel {
     switch (message.type) {
       case 'ready':
         this.ready = true;
+        void this.postSettings(false);
         void this.post({ type: 'clockOffsets', offsets: this.offsets() });
         await this.load(false);
         return;
@@ -399,6 +416,10 @@ async function reveal(panel: vscode.WebviewPanel, uriText: string, line: number,
   }
 }
 
+function copyOptions(options: TimelineOptions): TimelineOptions {
+  return { uris: options.uris?.slice(), folders: options.folders?.slice(), key: options.key, label: options.label };
+}
+
 function identity(page: TimelinePage, k: number): RowIdentity {
   const row = page.rows[k];
   return { uri: page.files[row.f]?.uri ?? '', line: row.line, t: row.t };
@@ -412,15 +433,17 @@ function sameRow(a: RowIdentity | null, b: RowIdentity | null): boolean {
 function title(options: TimelineOptions): string {
   if (options.key) return `Timeline: ${options.key}`;
   if (options.label) return `Timeline: ${options.label}`;
-  if (options.uris?.length === 1) {
-    const name = options.uris[0].split('/').pop() ?? '';
-    try {
-      return `Timeline: ${decodeURIComponent(name)}`;
-    } catch {
-      return `Timeline: ${name}`;
-    }
+  const only = !options.folders?.length && options.uris?.length === 1 ? options.uris[0] : !options.uris?.length && options.folders?.length === 1 ? options.folders[0] : null;
+  return only ? `Timeline: ${lastSegment(only)}` : 'ConfigMgr Timeline';
+}
+
+function lastSegment(uri: string): string {
+  const name = uri.split('/').filter(Boolean).pop() ?? '';
+  try {
+    return decodeURIComponent(name);
+  } catch {
+    return name;
   }
-  return 'ConfigMgr Timeline';
 }
 
 function errorText(e: unknown): string {

@@ -184,7 +184,17 @@ export type ExtensionMessage =
   | { type: 'rows'; generation: number; chunk: RowChunk }
   | { type: 'end'; generation: number; total: number; loaded: number; truncated: boolean }
   | { type: 'clockOffsets'; offsets: Record<string, number> }
+  /** The `cmlogs.timeDisplay` setting; `changed`: just changed by the user, so it replaces the panel's own choice. */
+  | { type: 'settings'; timeMode: TimeMode; changed: boolean }
   | { type: 'status'; text: string; error?: boolean };
+
+/** How the webview shows times (its select's values). */
+export type TimeMode = 'utc' | 'log' | 'machine';
+
+/** The `cmlogs.timeDisplay` setting (utc | logLocal | machineLocal) as the webview's time mode; UTC for anything else. */
+export function timeModeOf(setting: unknown): TimeMode {
+  return setting === 'logLocal' ? 'log' : setting === 'machineLocal' ? 'machine' : 'utc';
+}
 
 /** Turns server pages into chunks, interning files and components in the tables given (which it extends). */
 export class ChunkEncoder {

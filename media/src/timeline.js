@@ -15,6 +15,8 @@ import { MAX_CLOCK_OFFSET_MS } from '../../client/src/timelineProtocol';
 // Pure helpers (unit-tested)
 
 var EMPTY = Object.freeze([]);
+/** The time modes of the toolbar's select (TimeMode in timelineProtocol.ts). */
+var TIME_MODES = ['utc', 'log', 'machine'];
 
 function pad(n, width) {
   var s = String(n);
@@ -295,6 +297,44 @@ function densityBins(cols, laneOfId, linkedMark, view, count, from, to, width, l
   return { counts: counts, worst: worst, linked: linked, errors: errors, warnings: warnings, maxCount: maxCount };
 }
 
+/**
+ * The time mode a `settings` message (the cmlogs.timeDisplay setting) asks for, or null to keep the current one:
+ * the setting gives the first mode, and one the user picked in this panel (`chosen`) is kept until the setting
+ * itself changes.
+ */
+function settingsTimeMode(message, chosen) {
+  if (!message || TIME_MODES.indexOf(message.timeMode) < 0) return null;
+  return chosen && message.changed !== true ? null : message.timeMode;
+}
+
+var CHAIN_POINTS_MAX = 20000;
+
+/**
+ * The chain of linked rows drawn over the lanes: the points to join, in time order (`linked` is ascending, and the
+ * merged order is time order). Only rows of `view` in [from, to) that have a lane; x is the pixel column of `width`.
+ * Consecutive rows in the same column and lane are one point, so the line stays cheap however long the chain.
+ */
+function chainPoints(linked, t, ids, laneOfId, view, viewCount, from, to, width) {
+  var W = Math.max(1, width | 0);
+  var span = to - from;
+  var out = [];
+  if (!(span > 0)) return out;
+  var lastX = -1, lastLane = -1;
+  for (var k = 0; k < linked.length && out.length < CHAIN_POINTS_MAX; k++) {
+    var i = linked[k];
+    var ti = t[i];
+    if (!(ti >= from && ti < to)) continue;
+    var lane = laneOfId[ids[i]];
+    if (lane === undefined || lane < 0 || positionOf(view, viewCount, i) < 0) continue;
+    var x = Math.min(W - 1, ((ti - from) * (W / span)) | 0);
+    if (x === lastX && lane === lastLane) continue;
+    out.push({ x: x, lane: lane, row: i });
+    lastX = x;
+    lastLane = lane;
+  }
+  return out;
+}
+
 /** Rows carrying any of `keys`, ascending (merged order is time order), without duplicates. */
 function linkedRows(keyIndex, keys) {
   if (!keys || !keys.length) return [];
@@ -438,7 +478,9 @@ function start(vscode) {
   var $ = function (id) { return document.getElementById(id); };
   var saved = vscode.getState() || {};
   var ui = {
-    timeMode: ['utc', 'log', 'machine'].indexOf(saved.timeMode) >= 0 ? saved.timeMode : 'utc',
+    timeMode: TIME_MODES.indexOf(saved.timeMode) >= 0 ? saved.timeMode : 'utc',
+    // True once the user picks a mode in this panel: the cmlogs.timeDisplay setting then no longer overrides it.
+    timeModeChosen: saved.timeModeChosen === true,
     laneMode: saved.laneMode === 'component' ? 'component' : 'file',
     aroundSeconds: typeof saved.aroundSeconds === 'number' ? saved.aroundSeconds : 30,
   };
@@ -511,7 +553,7 @@ function start(vscode) {
   }
 
   function persist() {
-    vscode.setState({ timeMode: ui.timeMode, laneMode: ui.laneMode, aroundSeconds: ui.aroundSeconds });
+    vscode.setState({ timeMode: ui.timeMode, timeModeChosen: ui.timeModeChosen, laneMode: ui.laneMode, aroundSeconds: ui.aroundSeconds });
   }
 
   // ----- messages from the extension ---------------------------------------------------------------------
@@ -524,9 +566,27 @@ function start(vscode) {
       case 'rows': return onRows(m);
       case 'end': return onEnd(m);
       case 'clockOffsets': offsets = m.offsets && typeof m.offsets === 'object' ? m.offsets : {}; renderFiles(); invalidateRows(); scheduleRender(); return;
+      case 'settings': return onSettings(m);
       case 'status': return setStatus(String(m.text || ''), !!m.error);
     }
   });
+
+  function onSettings(m) {
+    var mode = settingsTimeMode(m, ui.timeModeChosen);
+    if (mode === null) return;
+    ui.timeModeChosen = false;
+    setTimeMode(mode);
+  }
+
+  function setTimeMode(mode) {
+    ui.timeMode = mode;
+    $('timeMode').value = mode;
+    persist();
+    invalidateRows();
+    renderDetails();
+    renderChain();
+    dirty();
+  }
 
   function onBegin(m) {
     anchor = m.keepView && store.n ? { sel: identity(selected), top: viewCount ? identity(view[Math.min(viewCount - 1, Math.floor(currentWindow().exact))]) : null } : null;
@@ -710,7 +770,12 @@ function start(vscode) {
     refilter();
   });
   $('timeMode').value = ui.timeMode;
-  $('timeMode').addEventListener('change', function () { ui.timeMode = $('timeMode').value; persist(); invalidateRows(); renderDetails(); renderChain(); dirty(); });
+  $('timeMode').addEventListener('change', function () {
+    var mode = $('timeMode').value;
+    if (TIME_MODES.indexOf(mode) < 0) return;
+    ui.timeModeChosen = true;
+    setTimeMode(mode);
+  });
   $('laneMode').value = ui.laneMode;
   $('laneMode').addEventListener('change', function () { ui.laneMode = $('laneMode').value === 'component' ? 'component' : 'file'; persist(); dirty(); });
   $('exportCsv').addEventListener('click', function () { vscode.postMessage({ type: 'export', format: 'csv', filter: filter }); });
@@ -1354,10 +1419,23 @@ function start(vscode) {
       g.drawImage(laneCanvas, 0, 0, W, laneCount, LABEL_W, top, W, laneCount * laneH);
       g.imageSmoothingEnabled = true;
     }
-    // Records linked to the selection, on top.
+    // Records linked to the selection, on top, joined in time order: the chain reads across the lanes.
     g.fillStyle = colors.link;
     for (var cell3 = 0; cell3 < linkedPx.length; cell3++) {
       if (linkedPx[cell3]) g.fillRect(LABEL_W + (cell3 % W) - 1, top + Math.floor(cell3 / W) * laneH, 3, laneH);
+    }
+    var ids = ui.laneMode === 'component' ? store.comp : store.file;
+    var chain = chainPoints(linked, store.t, ids, built.laneOfId, view, viewCount, range.from, range.to, W);
+    if (chain.length > 1) {
+      g.strokeStyle = colors.link;
+      g.lineWidth = 1.5;
+      g.beginPath();
+      for (var q = 0; q < chain.length; q++) {
+        var cx = LABEL_W + chain[q].x + 0.5, cy = top + chain[q].lane * laneH + laneH / 2;
+        if (q) g.lineTo(cx, cy);
+        else g.moveTo(cx, cy);
+      }
+      g.stroke();
     }
 
   }
@@ -1491,6 +1569,8 @@ export {
   positionOf,
   ticks,
   densityBins,
+  chainPoints,
+  settingsTimeMode,
   linkedRows,
   Store,
   filterInto,

@@ -36,8 +36,13 @@ export interface FileStats {
 }
 
 export interface TimelineParams {
-  /** Files to merge (URIs); empty means every log the server knows. */
+  /** Files to merge (URIs); with `folders` also empty, every log the server knows. */
   uris?: string[];
+  /**
+   * Folders (URIs) whose logs are merged as they are at each request: a log written into one after the timeline
+   * opened joins it (a list of files made when it opened would leave the newcomer out).
+   */
+  folders?: string[];
   /** Only records that contain this key. */
   key?: string;
   /** Milliseconds added to each file's clock (by URI). */

@@ -222,8 +222,20 @@ connection.onRequest(Requests.diagnose, async ({ uris }: { uris?: string[] }) =>
   publishDiagnosis(diagnosisDiagnostics(findings));
   return { markdown: diagnosisReport(findings), findings };
 });
+// Files are read from disk here, whatever the editor syncs: VS Code never sends a document over 50 MB to the server.
+// Their folders are watched so that the timeline follows them as they grow.
 connection.onRequest(Requests.timeline, async (params: TimelineParams) => {
-  for (const uri of params.uris ?? []) await workspace.ensureFile(uriToPath(uri));
+  for (const uri of params.uris ?? []) {
+    const file = uriToPath(uri);
+    await workspace.ensureFile(file);
+    if (uri.startsWith('file:')) watchFolder(dirname(file));
+  }
+  for (const uri of params.folders ?? []) {
+    if (!uri.startsWith('file:')) continue;
+    const folder = uriToPath(uri);
+    await workspace.logsInFolder(folder);
+    watchFolder(folder);
+  }
   return timelinePage(workspace.index, params);
 });
 

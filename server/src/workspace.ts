@@ -86,6 +86,21 @@ export class LogWorkspace {
     return added;
   }
 
+  /**
+   * The logs in `folder` as it is now, each indexed: a log written since the last call is read too. Folder scans
+   * run once per folder and a watcher may be missing (network shares) or late, so a timeline of a folder asks
+   * here at every request instead of trusting either.
+   */
+  async logsInFolder(folder: string): Promise<string[]> {
+    await this.scanFolder(folder);
+    const files = safeReaddir(folder)
+      .filter((name) => LOG_FILE.test(name))
+      .map((name) => join(folder, name))
+      .filter(isFile);
+    for (const file of files) await this.ensureFile(file).catch(() => undefined); // unreadable now: the next request tries again
+    return files;
+  }
+
   /** Indexes the logs of an opened workspace folder (bounded), so links reach across machines' subfolders. */
   async scanWorkspaceFolder(root: string): Promise<string[]> {
     const files = findLogFilesInTree(root, { maxFiles: 2000, maxDepth: 6 });

@@ -1,6 +1,8 @@
 // The real language server over stdio, driven by a JSON-RPC client: what an editor sees.
 import assert from 'node:assert/strict';
-import { resolve } from 'node:path';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { positionOf, TestClient, uri, type Diagnostic } from './lspClient';
 import { resolveRows, type TimelinePage } from '../../server/src/protocol';
@@ -142,4 +144,24 @@ test('hover inside an XML payload shows it indented', async () => {
   assert.match(hover.contents.value, /XML payload/);
   assert.match(hover.contents.value, /```xml\n<WSUSLocationReply/);
   assert.match(hover.contents.value, /\n {2}<Sites>/);
+});
+
+test('timeline of a folder: a log written into it later joins, a log that grows shows its new records', async () => {
+  const folder = mkdtempSync(join(tmpdir(), 'cmlogs-folder-'));
+  const line = (text: string, time: string) => `<![LOG[${text}]LOG]!><time="${time}+000" date="12-03-2026" component="CAS" context="" type="1" thread="7" file="x.cpp">\r\n`;
+  try {
+    writeFileSync(join(folder, 'CAS.log'), line('Download started', '10:00:00.000'));
+    const params = { folders: [uri(folder)], limit: 1000 };
+    let page = await lsp.request<TimelinePage>('cmlogs/timeline', params);
+    assert.deepEqual([page.total, page.files.map((f) => f.uri)], [1, [uri(join(folder, 'CAS.log'))]]);
+    writeFileSync(join(folder, 'ContentTransferManager.log'), line('CTM job {11111111-2222-3333-4444-555555555555} started', '10:00:01.000'));
+    page = await lsp.request<TimelinePage>('cmlogs/timeline', params);
+    assert.deepEqual(page.files.map((f) => f.uri.split('/').pop()), ['CAS.log', 'ContentTransferManager.log'], 'the newcomer joined at the next request');
+    appendFileSync(join(folder, 'CAS.log'), line('Download done', '10:00:02.000'));
+    const until = Date.now() + 5000;
+    while ((page = await lsp.request<TimelinePage>('cmlogs/timeline', params)).total < 3 && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(resolveRows(page).map((r) => r.message), ['Download started', 'CTM job {11111111-2222-3333-4444-555555555555} started', 'Download done'], 'the watched folder follows growth');
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
 });

@@ -4,6 +4,7 @@
 // time formatting with Windows bias, lanes, virtual scrolling of a million rows.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { fakeVscode, useFake, type Posted } from '../support/fakeVscode';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { resolveRows, type ResolvedTimelineRow, type TimelineFile, type TimelinePage } from '../../server/src/protocol';
@@ -26,6 +27,7 @@ import {
   sanitizeFilter,
   timelineCsp,
   timelineHtml,
+  timeModeOf,
   validKey,
   type RowChunk,
   type TimelineFilter,
@@ -83,6 +85,8 @@ interface Web {
     laneCount: number,
   ): { counts: Uint32Array; worst: Uint8Array; linked: Uint8Array; errors: Uint32Array; warnings: Uint32Array; maxCount: number };
   linkedRows(keyIndex: Map<string, number[]>, keys: string[]): number[];
+  chainPoints(linked: number[], t: Float64Array, ids: Int32Array, laneOfId: Int32Array, view: Int32Array, viewCount: number, from: number, to: number, width: number): Array<{ x: number; lane: number; row: number }>;
+  settingsTimeMode(message: unknown, chosen: boolean): string | null;
   Store: new () => WebStore;
   filterInto(store: WebStore, compiled: ReturnType<typeof compileFilter>, from: number, to: number, out: Int32Array, outCount: number): number;
 }
@@ -708,6 +712,35 @@ test('overview bins: lanes × pixels over [from, to), worst severity, linked row
   assert.deepEqual(Array.from(partial.errors), [0, 0, 1, 0, 0]);
 });
 
+test('the chain: linked rows joined in time order across lanes, one point per pixel and lane, filtered rows left out', () => {
+  const store = webStore(ROWS);
+  const view = Int32Array.from(ROWS.keys());
+  const lanes = web.buildLanes('file', store, view, view.length, store.files.length);
+  const linked = web.linkedRows(store.keyIndex, [SCAN, 'KB5034441']); // rows 1, 2, 3, 4, 7
+  const points = (v = view, from = T0, to = T0 + 5000, width = 5) => web.chainPoints(linked, store.t, store.file, lanes.laneOfId, v, v.length, from, to, width);
+  // Client (lane 0) at 0 s, server (lane 1) at 1 s, client at 2 s, server at 2 s; row 7 (an hour later) is outside.
+  assert.deepEqual(points().map((p) => [p.row, p.x, p.lane]), [[1, 0, 0], [2, 1, 1], [3, 2, 0], [4, 2, 1]]);
+  // Narrow: rows 3 and 4 share a pixel but not a lane, so both stay; rows 1 and 3 (same lane, same pixel) are one.
+  assert.deepEqual(points(view, T0, T0 + 5000, 1).map((p) => p.row), [1, 2, 3, 4]);
+  assert.deepEqual(web.chainPoints([1, 3], store.t, store.file, lanes.laneOfId, view, view.length, T0, T0 + 5000, 1).map((p) => p.row), [1]);
+  // Rows the filter hides are not on the line.
+  assert.deepEqual(points(Int32Array.from([1, 3, 7])).map((p) => p.row), [1, 3]);
+  assert.deepEqual(points(view, T0, T0, 5), [], 'an empty range draws nothing');
+  // Per component: the lanes are the components.
+  const byComponent = web.buildLanes('component', store, view, view.length, store.components.length);
+  const comp = web.chainPoints(linked, store.t, store.comp, byComponent.laneOfId, view, view.length, T0, T0 + 5000, 5);
+  assert.deepEqual(comp.map((p) => p.lane), [byComponent.laneOfId[store.comp[1]], byComponent.laneOfId[store.comp[2]], byComponent.laneOfId[store.comp[3]], byComponent.laneOfId[store.comp[4]]]);
+});
+
+test('time display: the cmlogs.timeDisplay setting gives the first mode; a mode picked in the panel stays until the setting changes', () => {
+  assert.deepEqual(['utc', 'logLocal', 'machineLocal', 'bogus', undefined].map(timeModeOf), ['utc', 'log', 'machine', 'utc', 'utc']);
+  assert.equal(web.settingsTimeMode({ type: 'settings', timeMode: 'log', changed: false }, false), 'log');
+  assert.equal(web.settingsTimeMode({ type: 'settings', timeMode: 'log', changed: false }, true), null, 'the user chose in this panel');
+  assert.equal(web.settingsTimeMode({ type: 'settings', timeMode: 'machine', changed: true }, true), 'machine', 'the setting was just changed');
+  assert.equal(web.settingsTimeMode({ type: 'settings', timeMode: '<img>', changed: true }, false), null);
+  assert.equal(web.settingsTimeMode(null, false), null);
+});
+
 // ----- the page ----------------------------------------------------------------------------------------------
 
 test('the page: strict CSP with a nonce, static markup, no inline handler or style', () => {
@@ -754,132 +787,7 @@ function neverMarkup(script: string, file: string): void {
 // timelinePanel.ts cannot run outside VS Code, so `vscode` is replaced by a small fake and the language client by
 // the server's own timelinePage() over a LogIndex: what the panel streams is fed to the webview's real Store.
 
-interface Posted {
-  type: string;
-  [k: string]: unknown;
-}
-
-function fakeVscode() {
-  const listeners = { message: [] as Array<(m: unknown) => unknown>, dispose: [] as Array<() => void>, change: [] as Array<(e: unknown) => void>, viewState: [] as Array<() => void> };
-  const calls = { shown: [] as Array<{ uri: string; options: Record<string, unknown> }>, commands: [] as unknown[][], warnings: [] as string[], saveTarget: '' };
-  const posted: Posted[] = [];
-  const state = new Map<string, unknown>();
-  const disposable = { dispose() {} };
-  class Uri {
-    constructor(
-      readonly scheme: string,
-      readonly path: string,
-      private readonly text: string,
-    ) {}
-    get fsPath() {
-      return this.path;
-    }
-    toString() {
-      return this.text;
-    }
-    static parse(text: string) {
-      return new Uri(text.split(':')[0], text.replace(/^file:\/\//, ''), text);
-    }
-    static file(path: string) {
-      return new Uri('file', path, 'file://' + path);
-    }
-    static joinPath(base: Uri, ...parts: string[]) {
-      return Uri.file([base.path, ...parts].join('/'));
-    }
-  }
-  class Position {
-    constructor(
-      readonly line: number,
-      readonly character: number,
-    ) {}
-  }
-  class Range {
-    readonly start: Position;
-    readonly end: Position;
-    constructor(a: Position | number, b: Position | number, c?: number, d?: number) {
-      this.start = typeof a === 'number' ? new Position(a, b as number) : a;
-      this.end = typeof a === 'number' ? new Position(c!, d!) : (b as Position);
-    }
-  }
-  class Selection extends Range {}
-  let panelOptions: Record<string, unknown> = {};
-  const panel = {
-    title: '',
-    visible: true,
-    viewColumn: 1,
-    webview: {
-      html: '',
-      cspSource: 'vscode-webview-resource:',
-      asWebviewUri: (u: Uri) => u,
-      postMessage: async (m: Posted) => (posted.push(JSON.parse(JSON.stringify(m))), true),
-      onDidReceiveMessage: (cb: (m: unknown) => unknown) => (listeners.message.push(cb), disposable),
-    },
-    onDidChangeViewState: (cb: () => void) => (listeners.viewState.push(cb), disposable),
-    onDidDispose: (cb: () => void) => (listeners.dispose.push(cb), disposable),
-    reveal() {},
-  };
-  const vscode = {
-    Uri,
-    Position,
-    Range,
-    Selection,
-    ViewColumn: { Active: -1, Beside: -2, One: 1, Two: 2 },
-    TextEditorRevealType: { InCenterIfOutsideViewport: 2 },
-    ProgressLocation: { Notification: 15 },
-    window: {
-      activeTextEditor: undefined,
-      visibleTextEditors: [],
-      createWebviewPanel: (_type: string, title: string, _show: unknown, options: Record<string, unknown>) => ((panel.title = title), (panelOptions = options), panel),
-      showTextDocument: async (uri: Uri, options: Record<string, unknown>) => {
-        calls.shown.push({ uri: uri.toString(), options });
-        const document = { uri, lineCount: 10_000, lineAt: (n: number) => ({ text: 'x'.repeat(n % 7), range: { end: new Position(n, n % 7) } }) };
-        return { document, selection: null as unknown, revealRange() {} };
-      },
-      showSaveDialog: async () => Uri.file(calls.saveTarget),
-      withProgress: async (_o: unknown, task: (p: unknown, t: unknown) => Promise<unknown>) => task({ report() {} }, { isCancellationRequested: false }),
-      showWarningMessage: async (text: string) => void calls.warnings.push(text),
-      showInformationMessage: async () => undefined,
-    },
-    workspace: {
-      workspaceFolders: undefined,
-      onDidChangeTextDocument: (cb: (e: unknown) => void) => (listeners.change.push(cb), disposable),
-      onDidOpenTextDocument: () => disposable,
-      fs: { writeFile: async () => undefined },
-    },
-    commands: { executeCommand: async (...args: unknown[]) => void calls.commands.push(args) },
-  };
-  const context = {
-    extensionUri: Uri.file('/ext'),
-    subscriptions: [] as unknown[],
-    workspaceState: { get: (k: string) => state.get(k), update: async (k: string, v: unknown) => void state.set(k, v) },
-  };
-  const send = async (m: unknown) => {
-    for (const l of listeners.message) await l(m);
-  };
-  return { vscode, context, panel, posted, calls, state, listeners, send, panelOptions: () => panelOptions, close: () => listeners.dispose.forEach((l) => l()) };
-}
-
-let fake = fakeVscode();
-{
-  // Route `require('vscode')` to whichever fake the current test made.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const Module = require('node:module') as { _resolveFilename: (request: string, ...rest: unknown[]) => string };
-  const resolve = Module._resolveFilename;
-  Module._resolveFilename = function (request: string, ...rest: unknown[]) {
-    return request === 'vscode' ? 'vscode-fake' : resolve.call(this, request, ...rest);
-  };
-  const current = () => fake.vscode as Record<string | symbol, unknown>;
-  const proxy = new Proxy(
-    {},
-    {
-      get: (_t, name) => current()[name],
-      has: (_t, name) => name in current(),
-      ownKeys: () => Reflect.ownKeys(current()),
-      getOwnPropertyDescriptor: (_t, name) => (name in current() ? { configurable: true, enumerable: true, get: () => current()[name] } : undefined),
-    },
-  );
-  require.cache['vscode-fake'] = { id: 'vscode-fake', filename: 'vscode-fake', loaded: true, exports: proxy } as unknown as NodeJS.Module;
-}
+let fake = useFake(fakeVscode());
 
 import { LogIndex } from '../../server/src/core/index';
 import { parseText } from '../../server/src/core/parse';
@@ -949,7 +857,7 @@ function replay(posted: Posted[]) {
 }
 
 test('panel: page markup, options and the full stream on ready', async () => {
-  fake = fakeVscode();
+  fake = useFake(fakeVscode());
   const index = bigIndex();
   const requests: TimelineParams[] = [];
   const panel = await openTimeline(fake.context as never, fakeClient(index, requests) as never, { uris: [CLIENT_PATH, SERVER_PATH].map((p) => 'file://' + p) });
@@ -982,7 +890,7 @@ test('panel: page markup, options and the full stream on ready', async () => {
 });
 
 test('panel: hostile messages are ignored, reveal opens known files only', async () => {
-  fake = fakeVscode();
+  fake = useFake(fakeVscode());
   const index = makeIndex(50);
   await openTimeline(fake.context as never, fakeClient(index) as never, {});
   try {
@@ -1006,7 +914,7 @@ test('panel: hostile messages are ignored, reveal opens known files only', async
 });
 
 test('panel: a clock offset is remembered, sent to the server and reloads in place', async () => {
-  fake = fakeVscode();
+  fake = useFake(fakeVscode());
   const index = makeIndex(100);
   const requests: TimelineParams[] = [];
   await openTimeline(fake.context as never, fakeClient(index, requests) as never, {});
@@ -1038,7 +946,7 @@ test('panel: a clock offset is remembered, sent to the server and reloads in pla
 });
 
 test('panel: live logs — new records at the end are appended, earlier ones reload in place', async () => {
-  fake = fakeVscode();
+  fake = useFake(fakeVscode());
   const index = makeIndex(100);
   await openTimeline(fake.context as never, fakeClient(index) as never, {});
   try {
@@ -1074,7 +982,7 @@ test('panel: live logs — new records at the end are appended, earlier ones rel
 });
 
 test('panel: export writes the filtered rows of every page as CSV or NDJSON', async () => {
-  fake = fakeVscode();
+  fake = useFake(fakeVscode());
   const dir = mkdtempSync(join(tmpdir(), 'cmlogs-export-'));
   const index = bigIndex();
   await openTimeline(fake.context as never, fakeClient(index) as never, {});
@@ -1106,7 +1014,7 @@ test('panel: export writes the filtered rows of every page as CSV or NDJSON', as
 });
 
 test('panel: Show Related Events restricts to the key on the server, and can show everything around it', async () => {
-  fake = fakeVscode();
+  fake = useFake(fakeVscode());
   const index = makeIndex(3000);
   const requests: TimelineParams[] = [];
   await openTimeline(fake.context as never, fakeClient(index, requests) as never, { key: SCAN });
@@ -1125,6 +1033,107 @@ test('panel: Show Related Events restricts to the key on the server, and can sho
     assert.deepEqual([begins[0].serverKey, begins[0].focusKey, begins[0].total, begins[0].keepView], [null, SCAN, 6000, true]);
     assert.equal(store.keyIndex.get(SCAN)?.length, 6);
     assert.equal(requests.at(-1)!.key, undefined);
+  } finally {
+    fake.close();
+  }
+});
+
+test('panel: a clock offset is remembered across closing and reopening the timeline (workspace state)', async () => {
+  const index = makeIndex(100);
+  const serverUri = 'file://' + SERVER_PATH;
+  fake = useFake(fakeVscode());
+  await openTimeline(fake.context as never, fakeClient(index) as never, {});
+  await fake.send({ type: 'ready' });
+  await waitFor(() => fake.posted.some((m) => m.type === 'end'));
+  await fake.send({ type: 'setClockOffset', uri: serverUri, ms: -2000 });
+  await waitFor(() => fake.posted.filter((m) => m.type === 'end').length === 2);
+  fake.close();
+  // The same workspace (its state) later, in a new panel: the first request and the first rows have the offset.
+  const state = fake.state;
+  fake = useFake(fakeVscode());
+  for (const [k, v] of state) fake.state.set(k, v);
+  const requests: TimelineParams[] = [];
+  await openTimeline(fake.context as never, fakeClient(index, requests) as never, {});
+  try {
+    await fake.send({ type: 'ready' });
+    await waitFor(() => fake.posted.some((m) => m.type === 'end'));
+    assert.deepEqual(requests[0].clockOffsets, { [serverUri]: -2000 });
+    assert.deepEqual(fake.posted.find((m) => m.type === 'clockOffsets'), { type: 'clockOffsets', offsets: { [serverUri]: -2000 } });
+    const { store, begins } = replay(fake.posted);
+    assert.equal(begins[0].keepView, false, 'a fresh panel');
+    assert.deepEqual((begins[0].files as Array<{ uri: string; clockOffsetMs: number }>).map((f) => [f.uri, f.clockOffsetMs]).sort(), [['file://' + CLIENT_PATH, 0], [serverUri, -2000]].sort());
+    const s = store.files.findIndex((f) => f.uri === serverUri);
+    assert.deepEqual(Array.from(store.file.subarray(0, 5)), [s, s, 1 - s, s, 1 - s], 'the lane is shifted from the first load on');
+  } finally {
+    fake.close();
+  }
+});
+
+test('panel: a timeline of a folder asks for the folder at every load; a log written into it later joins', async () => {
+  fake = useFake(fakeVscode());
+  const index = makeIndex(100);
+  const requests: TimelineParams[] = [];
+  const folder = 'file:///logs/client';
+  await openTimeline(fake.context as never, fakeClient(index, requests) as never, { folders: [folder] });
+  try {
+    assert.equal(fake.panel.title, 'Timeline: client');
+    await fake.send({ type: 'ready' });
+    await waitFor(() => fake.posted.some((m) => m.type === 'end'));
+    assert.deepEqual([requests[0].folders, requests[0].uris], [[folder], undefined]);
+    let { store } = replay(fake.posted);
+    assert.deepEqual(store.files.map((f) => f.uri), ['file://' + CLIENT_PATH], 'only the logs of that folder');
+    assert.equal(store.n, 100);
+    // A new log appears in the folder (the server indexes it: its watcher, or the folder read at the next request).
+    fake.posted.length = 0;
+    const casPath = '/logs/client/CAS.log';
+    index.setFile(parseText([cmLine(`Download {${SCAN}} started`, clock(50_500) + '+300'), cmLine('Download done', clock(51_500) + '+300')].join('\n'), casPath));
+    fake.listeners.viewState.forEach((l) => l());
+    await waitFor(() => fake.posted.some((m) => m.type === 'end'));
+    ({ store } = replay(fake.posted));
+    const begin = fake.posted.find((m) => m.type === 'begin')!;
+    assert.equal(begin.keepView, true, 'reloaded in place');
+    assert.deepEqual(store.files.map((f) => f.uri).sort(), ['file:///logs/client/CAS.log', 'file://' + CLIENT_PATH]);
+    assert.equal(store.n, 102);
+    assert.ok(requests.slice(1).every((r) => r.folders?.[0] === folder), 'every request names the folder, not a list of files');
+    // The newcomer is a file of the timeline now: its records open in the editor.
+    await fake.send({ type: 'reveal', uri: 'file://' + casPath, line: 2, endLine: 2 });
+    assert.deepEqual(fake.calls.shown.map((c) => c.uri), ['file://' + casPath]);
+  } finally {
+    fake.close();
+  }
+});
+
+test('panel: the cmlogs.timeDisplay setting is sent on ready, and again when it changes', async () => {
+  fake = useFake(fakeVscode());
+  fake.settings.set('cmlogs.timeDisplay', 'logLocal');
+  await openTimeline(fake.context as never, fakeClient(makeIndex(10)) as never, {});
+  try {
+    await fake.send({ type: 'ready' });
+    await waitFor(() => fake.posted.some((m) => m.type === 'end'));
+    assert.deepEqual(fake.posted.filter((m) => m.type === 'settings'), [{ type: 'settings', timeMode: 'log', changed: false }]);
+    fake.settings.set('cmlogs.timeDisplay', 'machineLocal');
+    fake.listeners.configuration.forEach((l) => l({ affectsConfiguration: (section) => section === 'cmlogs.timeDisplay' }));
+    fake.listeners.configuration.forEach((l) => l({ affectsConfiguration: () => false }));
+    await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(fake.posted.filter((m) => m.type === 'settings').at(-1), { type: 'settings', timeMode: 'machine', changed: true });
+    assert.equal(fake.posted.filter((m) => m.type === 'settings').length, 2, 'other settings send nothing');
+  } finally {
+    fake.close();
+  }
+});
+
+test('panel: a record of a log over 50 MB (no document for extensions) still opens at its line, through vscode.open', async () => {
+  fake = useFake(fakeVscode());
+  const serverUri = 'file://' + SERVER_PATH;
+  fake.withheld.add(serverUri);
+  await openTimeline(fake.context as never, fakeClient(makeIndex(10)) as never, {});
+  try {
+    await fake.send({ type: 'ready' });
+    await waitFor(() => fake.posted.some((m) => m.type === 'end'));
+    await fake.send({ type: 'reveal', uri: serverUri, line: 8, endLine: 8 });
+    assert.equal(fake.calls.shown.length, 0);
+    const [command, uri, options] = fake.calls.commands[0] as [string, { toString(): string }, { selection: { start: { line: number } }; viewColumn: number }];
+    assert.deepEqual([command, uri.toString(), options.selection.start.line, options.viewColumn], ['vscode.open', serverUri, 7, 2]);
   } finally {
     fake.close();
   }

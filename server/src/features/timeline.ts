@@ -1,4 +1,5 @@
 // Requests that feed the client's status bar, CMTrace-style line highlighting and the timeline webview.
+import { dirname } from 'node:path';
 import type { LogIndex } from '../core/index';
 import { mergeTimeline, recordKeys, type TimelineItem } from '../core/timeline';
 import { toIsoUtc } from '../core/time';
@@ -46,8 +47,20 @@ interface MergeCache {
 }
 const caches = new WeakMap<LogIndex, MergeCache>();
 
+/**
+ * The files of a timeline: the ones named, then the indexed logs of the folders named (sorted), or every log the
+ * index holds when neither is given. Folders are read from the index at each request, so a log that appeared in
+ * one since the last request (the server indexes it, see server.ts) joins the timeline.
+ */
+export function timelineFiles(index: LogIndex, params: Pick<TimelineParams, 'uris' | 'folders'>): string[] {
+  if (!params.uris?.length && !params.folders?.length) return index.fileNames();
+  const folders = new Set((params.folders ?? []).map(uriToPath));
+  const inFolders = folders.size ? index.fileNames().filter((f) => folders.has(dirname(f))).sort() : [];
+  return [...new Set([...(params.uris ?? []).map(uriToPath), ...inFolders])];
+}
+
 function merged(index: LogIndex, params: TimelineParams): MergeCache {
-  const files = params.uris?.length ? params.uris.map(uriToPath) : index.fileNames();
+  const files = timelineFiles(index, params);
   const offsets = params.clockOffsets ?? {};
   const signature = JSON.stringify([index.generation, files, offsets]);
   const cached = caches.get(index);
