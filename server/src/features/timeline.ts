@@ -1,7 +1,7 @@
 // Requests that feed the client's status bar, CMTrace-style line highlighting and the timeline webview.
 import { dirname } from 'node:path';
 import type { LogIndex } from '../core/index';
-import { mergeTimeline, recordKeys, type TimelineItem } from '../core/timeline';
+import { mergeOrder, recordKeys, type MergedOrder, type TimelineItem } from '../core/timeline';
 import { toIsoUtc } from '../core/time';
 import type { FileStats, SeverityRange, TimelinePage, TimelineParams, TimelineRow } from '../protocol';
 import { pathToUri, uriToPath } from '../workspace';
@@ -34,16 +34,18 @@ export function severityRanges(records: RecordTable): SeverityRange[] {
 }
 
 // Merging a million records takes a moment: keep each index's last merge (and the key selections made
-// from it) until its inputs change.
+// from it) until its inputs change. The merge is kept as typed arrays (MergedOrder, ~16 bytes a record);
+// items are made only for the rows of a page.
 interface MergeCache {
   signature: string;
-  items: TimelineItem[];
+  order: MergedOrder;
   files: string[];
-  /** The files that were merged (`files` without the ones not in the index): item.sourceIndex points here. */
+  /** The files that were merged (`files` without the ones not in the index): order.source points here. */
   sourceFiles: string[];
-  /** For each merged file (item.sourceIndex), its position in `files`: what a row's `f` is. */
+  /** For each merged file (order.source), its position in `files`: what a row's `f` is. */
   fileOfSource: number[];
-  byKey: Map<string, TimelineItem[]>;
+  /** Positions in `order` of the records that hold a key, ascending. */
+  byKey: Map<string, Int32Array>;
 }
 const caches = new WeakMap<LogIndex, MergeCache>();
 
@@ -71,18 +73,21 @@ function merged(index: LogIndex, params: TimelineParams): MergeCache {
   });
   const sourceFiles = sources.map((s) => s.file);
   const fileOfSource = sourceFiles.map((file) => files.indexOf(file));
-  const fresh = { signature, items: mergeTimeline(sources), files, sourceFiles, fileOfSource, byKey: new Map<string, TimelineItem[]>() };
+  const fresh = { signature, order: mergeOrder(sources), files, sourceFiles, fileOfSource, byKey: new Map<string, Int32Array>() };
   caches.set(index, fresh);
   return fresh;
 }
 
-/** The merged items whose record holds `key`, from the index's postings (no message is read again). */
-function selectKey(index: LogIndex, cache: MergeCache, key: string): TimelineItem[] {
+/** The merged positions whose record holds `key`, from the index's postings (no message is read again). */
+function selectKey(index: LogIndex, cache: MergeCache, key: string): Int32Array {
   let selected = cache.byKey.get(key);
   if (!selected) {
     const withKey = index.recordsWithKey(key);
     const bySource = cache.sourceFiles.map((file) => withKey.get(file));
-    selected = cache.items.filter((item) => bySource[item.sourceIndex]?.has(item.recordIndex));
+    const { order } = cache;
+    const positions: number[] = [];
+    for (let i = 0; i < order.length; i++) if (bySource[order.source[i]]?.has(order.record[i])) positions.push(i);
+    selected = Int32Array.from(positions);
     cache.byKey.set(key, selected);
   }
   return selected;
@@ -90,12 +95,14 @@ function selectKey(index: LogIndex, cache: MergeCache, key: string): TimelineIte
 
 export function timelinePage(index: LogIndex, params: TimelineParams): TimelinePage {
   const cache = merged(index, params);
-  const selected = params.key ? selectKey(index, cache, params.key) : cache.items;
+  const { order } = cache;
+  const selected = params.key ? selectKey(index, cache, params.key) : undefined;
+  const total = selected ? selected.length : order.length;
   const offset = Math.max(0, params.offset ?? 0);
   const limit = Math.min(Math.max(1, params.limit ?? 5000), 50_000);
-  const rows = selected.slice(offset, offset + limit).map((item, k) => toRow(item, offset + k, cache.fileOfSource[item.sourceIndex]));
+  const rows = order.items(offset, offset + limit, selected).map((item, k) => toRow(item, offset + k, cache.fileOfSource[item.sourceIndex]));
   return {
-    total: selected.length,
+    total,
     offset,
     rows,
     files: cache.files.map((file) => ({ uri: pathToUri(file), file, records: index.file(file)?.records.length ?? 0 })),
