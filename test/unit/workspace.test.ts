@@ -1,7 +1,7 @@
 // Which logs the server reads, and how often: the background scan of an opened folder, "Open in Timeline" on
 // that folder and the timeline's own request arrive together, and each log must still be parsed once.
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
@@ -60,6 +60,39 @@ test('a second folder scan waits for the first: it never answers before the logs
     await second;
     assert.equal(workspace.index.fileNames().length, LOGS.length, 'every log indexed when the second call returns');
     assert.deepEqual((await first).sort(), (await second).sort());
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a log read from disk is parsed plainly; when it changes it is followed: appends are parsed alone', async () => {
+  const dir = folderOfLogs();
+  try {
+    const { workspace, parses } = countingWorkspace();
+    const file = join(dir, 'CAS.log');
+    await workspace.scanFolder(dir);
+    const before = workspace.index.file(file)!.records.length;
+    // The watcher fires for a file that did not change (e.g. read access): nothing is parsed again.
+    await workspace.fileChanged(file);
+    assert.equal(parses.get(file), 1);
+    // It grows: read once more as a followed file (whole), then only what is added.
+    const line = (text: string) => `<![LOG[${text}]LOG]!><time="10:00:00.000+000" date="12-03-2026" component="ContentAccess" context="" type="1" thread="7" file="">\r\n`;
+    appendFileSync(file, line('first added'));
+    await workspace.fileChanged(file);
+    assert.equal(parses.get(file), 2);
+    appendFileSync(file, line('second added'));
+    await workspace.fileChanged(file);
+    assert.equal(parses.get(file), 2, 'an append to a followed file is not a whole parse');
+    const records = workspace.index.file(file)!.records;
+    assert.equal(records.length, before + 2);
+    assert.deepEqual([records.at(-2)!.message, records.at(-1)!.message], ['first added', 'second added']);
+    // Deleted: gone from the index; written again: a plain parse.
+    rmSync(file);
+    await workspace.fileChanged(file).catch(() => workspace.fileDeleted(file));
+    assert.equal(workspace.index.file(file), undefined);
+    appendFileSync(file, line('new log'));
+    await workspace.fileChanged(file);
+    assert.deepEqual(workspace.index.file(file)!.records.map((r) => r.message), ['new log']);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
