@@ -189,7 +189,38 @@ function writeFile(file, spec, count, r, shared, endsWithLast) {
   return info;
 }
 
-module.exports = { generateScaleLogs, NEEDLE, LAST_TEXT, VERSION };
+const BIG_LAST_TEXT = 'BIG-LOG-LAST-RECORD: client shutdown';
+
+/**
+ * One log of at least `minBytes` (over VS Code's 50 MB limit for syncing a document to extensions), its records a
+ * day after the scale logs' so that its last record is the last of any timeline it is in. Returns its size, records
+ * and the line of the last record.
+ */
+function writeBigLog(file, minBytes) {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const fd = fs.openSync(file, 'w');
+  const r = rng(SEED + 1);
+  const shared = { jobs: Array.from({ length: 50 }, () => guid(r)), updates: Array.from({ length: 200 }, () => guid(r)) };
+  const start = T0 + 24 * 3600_000;
+  let bytes = 0;
+  let records = 0;
+  let buffer = '';
+  while (bytes + buffer.length < minBytes) {
+    buffer += line(message(r, shared, 'info'), start + records * 10, 300, 'CcmExec', 1, 4242, 'ccmexec.cpp');
+    records++;
+    if (buffer.length > 1 << 20) {
+      bytes += fs.writeSync(fd, buffer);
+      buffer = '';
+    }
+  }
+  buffer += line(BIG_LAST_TEXT, start + records * 10, 300, 'CcmExec', 1, 4242, 'ccmexec.cpp');
+  records++;
+  bytes += fs.writeSync(fd, buffer);
+  fs.closeSync(fd);
+  return { bytes, records, lastLine: records };
+}
+
+module.exports = { generateScaleLogs, writeBigLog, NEEDLE, LAST_TEXT, BIG_LAST_TEXT, VERSION };
 
 if (require.main === module) {
   const argv = process.argv.slice(2);

@@ -8,16 +8,17 @@
 // Measures (and bounds, generous for a busy 2-core machine): time to the first rows, time until the status says
 // every record is loaded, the number of DOM rows (virtualised), scrolling to the very end with the LAST record
 // fully visible, the errors-only and a text filter (their counts must be what the generator wrote), and the jump
-// from a row to its line in the editor. Figures: test-results/scale-results.json; screenshots:
-// test-results/screenshots-scale/. Exit 1 when a check fails.
+// from a row to its line in the editor; then a 60 MB log (over VS Code's 50 MB limit for extensions) opened in
+// the editor joins "ConfigMgr: Open Timeline" and its last record opens at its line.
+// Figures: test-results/scale-results.json; screenshots: test-results/screenshots-scale/. Exit 1 when a check fails.
 'use strict';
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 const { startCodeServer } = require('../../scripts/e2e/with-code-server');
 const { launch } = require('../../scripts/e2e/chromium');
-const { generateScaleLogs, LAST_TEXT } = require('./scale-logs');
-const { checkRun, explorerContextMenu, webviewFrame, ROOT } = require('./workbench');
+const { generateScaleLogs, writeBigLog, LAST_TEXT, BIG_LAST_TEXT } = require('./scale-logs');
+const { checkRun, command, explorerContextMenu, quickOpen, webviewFrame, ROOT } = require('./workbench');
 
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 const SCALE_DIR = path.join(ROOT, '.cache/scale');
@@ -25,7 +26,9 @@ const RESULTS = path.join(ROOT, 'test-results/scale-results.json');
 const MENU_ITEM = 'ConfigMgr: Open in Timeline';
 
 /** Upper bounds in milliseconds (and rows): several times what a loaded 2-core machine needs. */
-const BOUNDS = { firstRowsMs: 60000, allLoadedMs: 150000, domRows: 200, scrollEndMs: 1000, errorsFilterMs: 3000, textFilterMs: 3000, jumpMs: 30000 };
+const BOUNDS = { firstRowsMs: 60000, allLoadedMs: 150000, domRows: 200, scrollEndMs: 1000, errorsFilterMs: 3000, textFilterMs: 3000, jumpMs: 30000, bigLogLoadedMs: 90000, bigJumpMs: 30000 };
+/** A log over VS Code's 50 MB limit: the editor shows it but extensions get no document, so the server reads it. */
+const BIG_LOG_BYTES = 60e6;
 
 const run = checkRun('scale', path.join(ROOT, 'test-results/screenshots-scale'));
 const figures = {};
@@ -174,20 +177,63 @@ async function checkJump(page, frame, manifest) {
     const row = frame.locator('#rows .row:not([hidden])', { has: frame.locator('.c-msg', { hasText: LAST_TEXT }) }).first();
     const t0 = Date.now();
     await row.dblclick();
-    await page.locator('.tabs-container .tab.active', { hasText: manifest.last.file }).waitFor({ timeout: BOUNDS.jumpMs });
-    const selection = page.locator('#status\\.editor\\.selection');
-    let status = '';
-    while (Date.now() - t0 < BOUNDS.jumpMs) {
-      status = (await selection.innerText().catch(() => '')).trim();
-      if (status.includes(`Ln ${manifest.last.line},`)) break;
-      await page.waitForTimeout(100);
-    }
-    if (!status.includes(`Ln ${manifest.last.line},`)) throw new Error(`the cursor is at "${status}", not line ${manifest.last.line}`);
+    const status = await waitForCursor(page, manifest.last.file, manifest.last.line, BOUNDS.jumpMs);
     within('jumpMs', Date.now() - t0);
     await page.locator('.view-lines', { hasText: 'SCALE-LAST-RECORD' }).first().waitFor({ timeout: 10000 });
     return { jumpMs: figures.jumpMs, status };
   });
   await run.shot('5-jump');
+}
+
+/** Waits until the status line of the timeline says the line at `line` (1-based) of `file` has the cursor. */
+async function waitForCursor(page, file, line, timeout) {
+  await page.locator('.tabs-container .tab.active', { hasText: file }).waitFor({ timeout });
+  const selection = page.locator('#status\\.editor\\.selection');
+  const t0 = Date.now();
+  let status = '';
+  while (Date.now() - t0 < timeout) {
+    status = (await selection.innerText().catch(() => '')).trim();
+    if (status.includes(`Ln ${line},`)) return status;
+    await page.waitForTimeout(100);
+  }
+  throw new Error(`the cursor is at "${status}", not line ${line}`);
+}
+
+/**
+ * A log over 50 MB opened in the editor: "ConfigMgr: Open Timeline" takes it from its tab (there is no document),
+ * the server reads it from disk, and a double-click on its last record opens that line. Written only now, so that
+ * the figures above are those of the 1M-record folder alone.
+ */
+async function checkBigLog(page, frame) {
+  const file = path.join(SCALE_DIR, 'big', 'CcmExec.log');
+  const big = writeBigLog(file, BIG_LOG_BYTES);
+  run.lap(`${path.relative(ROOT, file)}: ${(big.bytes / 1e6).toFixed(0)} MB, ${big.records.toLocaleString('en-US')} records`);
+  await run.check(`a ${(big.bytes / 1e6).toFixed(0)} MB log (no document for extensions) joins "ConfigMgr: Open Timeline" from its tab`, async () => {
+    await quickOpen(page, 'CcmExec.log', 'big');
+    const t0 = Date.now();
+    await command(page, 'ConfigMgr: Open Timeline');
+    const hasBig = () => [...document.querySelectorAll('#filesBody .file-name')].some((e) => e.textContent === 'CcmExec.log');
+    if (!(await webviewFrame(page, hasBig, BOUNDS.bigLogLoadedMs))) throw new Error('CcmExec.log is not among the timeline\'s files');
+    let s;
+    for (;;) {
+      s = await frame.evaluate(readStatus);
+      if (!s.loading && s.total >= big.records && s.shown === s.total) break;
+      if (Date.now() - t0 > BOUNDS.bigLogLoadedMs) throw new Error(`status after ${BOUNDS.bigLogLoadedMs / 1000} s: ${s.text}`);
+      await page.waitForTimeout(100);
+    }
+    within('bigLogLoadedMs', Date.now() - t0);
+    return { bigLogLoadedMs: figures.bigLogLoadedMs, status: s.text };
+  });
+  await run.check(`double-click the big log's last record → CcmExec.log:${big.lastLine}`, async () => {
+    await scrollToEnd(frame, BIG_LAST_TEXT);
+    const row = frame.locator('#rows .row:not([hidden])', { has: frame.locator('.c-msg', { hasText: BIG_LAST_TEXT }) }).first();
+    const t0 = Date.now();
+    await row.dblclick();
+    const status = await waitForCursor(page, 'CcmExec.log', big.lastLine, BOUNDS.bigJumpMs);
+    within('bigJumpMs', Date.now() - t0);
+    return { bigJumpMs: figures.bigJumpMs, status };
+  });
+  await run.shot('6-big-log');
 }
 
 function vsixPath(argv) {
@@ -209,7 +255,8 @@ async function main() {
   figures.generateMs = Date.now() - tGen;
   run.lap(`${manifest.records.toLocaleString('en-US')} records in ${manifest.files.length} logs (${(manifest.files.reduce((n, f) => n + f.bytes, 0) / 1e6).toFixed(0)} MB) in ${path.relative(ROOT, SCALE_DIR)}/logs; ${manifest.errors} errors, ${manifest.needleRecords} with the needle`);
 
-  const cs = await startCodeServer({ name: 'scale', vsix, folder: SCALE_DIR, settings: { 'workbench.colorTheme': 'Default Dark Modern', 'editor.minimap.enabled': false, 'workbench.editor.enablePreview': false } });
+  fs.rmSync(path.join(SCALE_DIR, 'big'), { recursive: true, force: true }); // the big log is written later (checkBigLog)
+  const cs = await startCodeServer({ name: 'scale', vsix, folder: SCALE_DIR, settings: { 'workbench.colorTheme': 'Default Dark Modern', 'editor.minimap.enabled': false, 'workbench.editor.enablePreview': false, 'workbench.editorLargeFileConfirmation': 1024 } });
   run.lap(`code-server with ${path.basename(vsix)} at ${cs.url}`);
   const hard = setTimeout(() => {
     console.error('[scale] HARD TIMEOUT (E2E_SCALE_TIMEOUT_MS): stopping');
@@ -227,6 +274,7 @@ async function main() {
       await checkList(page, frame, manifest);
       await checkFilters(frame, manifest);
       await checkJump(page, frame, manifest);
+      await checkBigLog(page, frame);
     }
   } finally {
     await context?.close().catch(() => {});

@@ -15,7 +15,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { startCodeServer } = require('../../scripts/e2e/with-code-server');
 const { launch } = require('../../scripts/e2e/chromium');
-const { checkRun, command: paletteCommand, toolbarProblems, webviewFrame: findFrame } = require('./workbench');
+const { checkRun, command: paletteCommand, quickOpen: openByName, toolbarProblems, webviewFrame: findFrame } = require('./workbench');
 
 const ROOT = path.resolve(__dirname, '../..');
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
@@ -28,30 +28,7 @@ const { results, lap, shot, check } = run;
 let page;
 
 const command = (title) => paletteCommand(page, title);
-async function quickOpen(name, folderHint) {
-  await page.keyboard.press('Escape');
-  await page.keyboard.press('Control+P');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: 10000 });
-  await input.fill(name);
-  // the row whose label is exactly the file name (not WUAHandler.lo_ for WUAHandler.log), in the wanted folder
-  const rows = page.locator('.quick-input-list .monaco-list-row');
-  await rows.first().waitFor({ timeout: 15000 });
-  const label = new RegExp(`(^|\\s)${name.replace(/\./g, '\\.')}(\\s|,|$)`);
-  for (let i = 0; i < 40; i++) {
-    const n = await rows.count();
-    for (let k = 0; k < n; k++) {
-      const aria = (await rows.nth(k).getAttribute('aria-label')) || '';
-      if (label.test(aria) && (!folderHint || aria.includes(folderHint))) {
-        await rows.nth(k).click();
-        await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: 15000 });
-        return;
-      }
-    }
-    await page.waitForTimeout(250);
-  }
-  throw new Error(`Quick Open has no row for ${name}`);
-}
+const quickOpen = (name, folderHint) => openByName(page, name, folderHint);
 
 /** The rendered editor line (DOM) whose text contains `needle`: its top offset and its spans with colours. */
 function editorLine(needle) {

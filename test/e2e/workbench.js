@@ -1,5 +1,5 @@
 // What the Playwright-driven tests (ui.test.js, scale.test.js) share: named checks with screenshots on failure,
-// the command palette, the Explorer's context menu and finding the timeline webview's frame.
+// the command palette, Quick Open, the Explorer's context menu and finding the timeline webview's frame.
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -51,6 +51,32 @@ async function command(page, title) {
   const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
   await row.waitFor({ timeout: 10000 });
   await row.click();
+}
+
+/** Opens the file called `name` (in a folder whose path contains `folderHint`) with Quick Open; waits for its tab. */
+async function quickOpen(page, name, folderHint) {
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 10000 });
+  await input.fill(name);
+  // the row whose label is exactly the file name (not WUAHandler.lo_ for WUAHandler.log), in the wanted folder
+  const rows = page.locator('.quick-input-list .monaco-list-row');
+  await rows.first().waitFor({ timeout: 15000 });
+  const label = new RegExp(`(^|\\s)${name.replace(/\./g, '\\.')}(\\s|,|$)`);
+  for (let i = 0; i < 40; i++) {
+    const n = await rows.count();
+    for (let k = 0; k < n; k++) {
+      const aria = (await rows.nth(k).getAttribute('aria-label')) || '';
+      if (label.test(aria) && (!folderHint || aria.includes(folderHint))) {
+        await rows.nth(k).click();
+        await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: 15000 });
+        return;
+      }
+    }
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`Quick Open has no row for ${name}`);
 }
 
 /**
@@ -119,4 +145,4 @@ function toolbarProblems() {
   return { width: Math.round(box.width), height: Math.round(box.height), controls: rects.length, problems };
 }
 
-module.exports = { checkRun, command, explorerContextMenu, webviewFrame, toolbarProblems, ROOT };
+module.exports = { checkRun, command, quickOpen, explorerContextMenu, webviewFrame, toolbarProblems, ROOT };
