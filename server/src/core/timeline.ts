@@ -178,15 +178,16 @@ export interface TimelineFilter {
 }
 
 export function filterTimeline(items: TimelineItem[], filter: TimelineFilter): TimelineItem[] {
-  return items.filter((item) => {
-    const { record, time } = item;
-    if (filter.severities && !filter.severities.has(record.severity)) return false;
-    if (filter.fromUtc !== undefined && (time === null || time < filter.fromUtc)) return false;
-    if (filter.toUtc !== undefined && (time === null || time > filter.toUtc)) return false;
-    if (filter.text && !filter.text.test(record.message)) return false;
-    if (filter.key && !findKeys(record.message).some((k) => k.key === filter.key)) return false;
-    return true;
-  });
+  return items.filter((item) => matchesTimeline(item, filter));
+}
+
+export function matchesTimeline({ record, time }: TimelineItem, filter: TimelineFilter): boolean {
+  if (filter.severities && !filter.severities.has(record.severity)) return false;
+  if (filter.fromUtc !== undefined && (time === null || time < filter.fromUtc)) return false;
+  if (filter.toUtc !== undefined && (time === null || time > filter.toUtc)) return false;
+  if (filter.text && !filter.text.test(record.message)) return false;
+  if (filter.key && !findKeys(record.message).some((k) => k.key === filter.key)) return false;
+  return true;
 }
 
 /** The distinct keys of a record, in order of appearance. */
