@@ -74,7 +74,7 @@ async function child(config: ChildConfig): Promise<void> {
       // In-thread, file after file, each indexed as soon as it is parsed (what the language server does).
       results = [];
       for (const file of set.files) {
-        const result = await parseFile(file);
+        const result = await parseFile(file, { keys: true }); // as the language server reads a log
         index.setFile(result);
         if (first === null) first = performance.now(); // the first file can be hovered from here on
         results.push(result);
@@ -82,6 +82,7 @@ async function child(config: ChildConfig): Promise<void> {
     } else {
       // Workers parse; this thread rebuilds records and indexes each file as it completes.
       results = await parseFilesParallel(set.files, config.workers, {
+        keys: true,
         onResult: (r) => {
           if (first === null) first = performance.now();
           index.setFile(r);

@@ -154,7 +154,7 @@ export class LogWorkspace {
   /** Indexes `file` by a plain parse, remembering the state it had before (a later change is then noticed). */
   private async parsePlain(file: string): Promise<void> {
     const before = await fileState(file);
-    const result = await parseFile(file);
+    const result = await parseFile(file, { keys: true });
     if (this.open.has(file) || this.live.has(file)) return; // the editor or a follower took over meanwhile
     this.parsedAs.set(file, before);
     this.index.setFile(result);

@@ -4,7 +4,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { LogIndex } from '../../server/src/core/index';
 import { findKeys } from '../../server/src/core/keys';
-import { parseText } from '../../server/src/core/parse';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseFile, parseText } from '../../server/src/core/parse';
 import { collectPostings } from '../../server/src/core/postings';
 import type { RecordTable } from '../../server/src/core/table';
 
@@ -53,6 +56,33 @@ test('collectPostings finds exactly the keys findKeys finds, record by record (5
   assert.ok(expected.size > 5000, `${expected.size} keys`);
   assert.deepEqual(asMap(collectPostings(records)), expected);
   assert.deepEqual(asMap(collectPostings(records, 4000)), reference(records, 4000));
+});
+
+test('parseFile with keys: the postings collected while reading equal collectPostings, across 1 MB chunks, odd regions left to the general parser, and UTF-16', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cmlogs-postings-'));
+  try {
+    const blocks = Array.from({ length: 12 }, () => cmtrace(messages(1500)));
+    // Between blocks: text outside any record, NUL padding, a record cut by a writer, a bare CR: regions the
+    // general parser reads, with keys of their own.
+    const odd = [`stray ${guid()} text\r\n`, '\0\0\0\0', `<![LOG[cut ${guid()}`, `<![LOG[bare\rCR ${guid()}]LOG]!><time="10:00:00.000+000" date="01-20-2014" component="X" context="" type="1" thread="7" file="">\r\n`];
+    const text = blocks.map((b, i) => b + (odd[i % odd.length] ?? '')).join('');
+    assert.ok(Buffer.byteLength(text) > 2 * 1024 * 1024, `several chunks: ${Buffer.byteLength(text)} bytes`);
+    const utf8 = join(dir, 'a.log');
+    writeFileSync(utf8, text);
+    const utf16 = join(dir, 'b.log');
+    writeFileSync(utf16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
+    for (const file of [utf8, utf16]) {
+      const result = await parseFile(file, { keys: true });
+      assert.ok(result.postings, file);
+      assert.ok(result.records.length > 18000 && result.warningCount > 0, `${result.records.length} records, ${result.warningCount} warnings`);
+      assert.deepEqual(asMap(result.postings), reference(result.records), file);
+      assert.deepEqual(asMap(result.postings), asMap(collectPostings(result.records)), file);
+      result.records.release();
+    }
+    assert.equal((await parseFile(utf8)).postings, undefined, 'no keys unless asked');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('LogIndex: occurrences, summaries and keys from the postings; a growing log that drops and adds keys', () => {

@@ -244,8 +244,7 @@ function runWorker(): void {
   port.on('message', async (m: ToWorker) => {
     try {
       // The worker also finds the keys, so the calling thread only joins them into its index.
-      const { records, ...meta } = await parseFile(m.file, m.options);
-      const postings = collectPostings(records);
+      const { records, postings = collectPostings(records), ...meta } = await parseFile(m.file, { ...m.options, keys: true });
       const { data, transfer } = records.detach();
       port.postMessage({ kind: 'done', job: m.job, meta: { ...meta, postings }, table: data } satisfies FromWorker, [...transfer, ...postingsTransfer(postings)]);
     } catch (error) {

@@ -9,7 +9,7 @@ import { SpareBuffers } from './read/bytes';
 import { createDecoder, sniffEncoding, type Encoding } from './read/encoding';
 import { LineSplitter } from './read/lines';
 import type { FormatId, LogRecord, ParseWarning } from './record';
-import type { FilePostings } from './postings';
+import { collectPostings, PostingsBuilder, type FilePostings } from './postings';
 import { RecordTable } from './table';
 
 export interface ParseResult {
@@ -28,6 +28,8 @@ export interface ParseResult {
 export interface ParseOptions {
   /** Force a format instead of detecting it. */
   format?: FormatId;
+  /** parseFile also collects the postings of the keys (for LogIndex.setFile), while the bytes are at hand. */
+  keys?: boolean;
 }
 
 /**
@@ -222,6 +224,7 @@ class FileTarget {
   private readonly head = new FileHead();
   private fast: CmtraceByteReader | null = null;
   private general: StreamingParser | null = null;
+  private keys: PostingsBuilder | null = null;
 
   constructor(
     private readonly file: string,
@@ -242,9 +245,13 @@ class FileTarget {
   }
 
   result(): ParseResult {
-    if (this.general) return resultOf(this.general, this.table);
+    if (this.general) {
+      const result = resultOf(this.general, this.table);
+      return this.options.keys ? { ...result, postings: collectPostings(this.table) } : result;
+    }
     const fast = this.fast!;
-    return { file: this.file, records: this.table, warnings: fast.warnings, warningCount: fast.warningCount, encoding: 'utf-8', format: 'cmtrace', lineCount: fast.lineCount };
+    const postings = this.keys?.finish();
+    return { file: this.file, records: this.table, warnings: fast.warnings, warningCount: fast.warningCount, encoding: 'utf-8', format: 'cmtrace', lineCount: fast.lineCount, ...(postings && { postings }) };
   }
 
   private start(): void {
@@ -253,7 +260,8 @@ class FileTarget {
     const format = sniff.encoding === 'utf-8' ? formatOf(createDecoder('utf-8').decode(head.subarray(sniff.bomLength, 64 * 1024)), this.options) : null;
     if (sniff.encoding === 'utf-8' && format === 'cmtrace') {
       this.table.readFrom(this.file, head);
-      this.fast = new CmtraceByteReader(this.file, this.table, true, sniff.bomLength);
+      if (this.options.keys) this.keys = new PostingsBuilder(this.table.expectedRecords);
+      this.fast = new CmtraceByteReader(this.file, this.table, true, sniff.bomLength, this.keys);
       this.fast.push(head.subarray(sniff.bomLength));
     } else {
       this.general = new StreamingParser(this.file, (r) => this.table.push(r), this.options);

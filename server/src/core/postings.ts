@@ -15,38 +15,73 @@ export interface FilePostings {
 
 /** The postings of records `from`.. of a table (its messages scanned once, in order). */
 export function collectPostings(table: RecordTable, from = 0): FilePostings {
-  const keys: string[] = [];
-  const guids = new GuidIds(keys);
-  const kbIds = new Map<string, number>();
-  let lastRecord: Int32Array = new Int32Array(256);
-  // About one key per record in ConfigMgr logs: room for that up front, so the list rarely grows by copying.
-  let pairs: Int32Array = new Int32Array(Math.max(8192, 2 * (table.length - from)));
-  let count = 0;
-  let record = 0;
-  const onId = (id: number) => {
-    if (id >= lastRecord.length) lastRecord = grown(lastRecord, Math.max(id + 1, lastRecord.length * 2), -1);
-    if (lastRecord[id] === record) return; // the same key twice in one message
-    lastRecord[id] = record;
-    if (count * 2 + 2 > pairs.length) pairs = grown(pairs, pairs.length * 2, 0);
-    pairs[count * 2] = id;
-    pairs[count * 2 + 1] = record;
-    count++;
+  const builder = new PostingsBuilder(Math.max(0, table.length - from), from);
+  builder.catchUp(table);
+  return builder.finish();
+}
+
+/**
+ * Postings built as records come: the CMTrace fast path hands each message's bytes over while they are still in
+ * the chunk just read (`add`), so the file is not read a second time for its keys; records it left to the general
+ * parser are scanned from the table (`catchUp`).
+ */
+export class PostingsBuilder {
+  private readonly keys: string[] = [];
+  private readonly guids = new GuidIds(this.keys);
+  private readonly kbIds = new Map<string, number>();
+  private lastRecord: Int32Array = new Int32Array(256).fill(-1);
+  private pairs: Int32Array;
+  private count = 0;
+  private record = 0;
+  private scanner: KeyScanner | null = null;
+  private bytes: Buffer | null = null;
+  private readonly onGuid = (start: number) => this.onId(this.guids.id(this.bytes!, start));
+  private readonly onKb = (key: string) => {
+    let id = this.kbIds.get(key);
+    if (id === undefined) this.kbIds.set(key, (id = this.keys.push(key) - 1));
+    this.onId(id);
   };
-  const onKb = (key: string) => {
-    let id = kbIds.get(key);
-    if (id === undefined) kbIds.set(key, (id = keys.push(key) - 1));
-    onId(id);
-  };
-  let scanner: KeyScanner | null = null;
-  let bytes: Buffer | null = null;
-  const onGuid = (start: number) => onId(guids.id(bytes!, start));
-  lastRecord.fill(-1);
-  table.scanMessages(from, (heap, start, end, i) => {
-    record = i;
-    if (heap !== bytes) scanner = new KeyScanner((bytes = heap));
-    scanner!.scanPositions(start, end, onGuid, onKb);
-  });
-  return groupByKey(keys, pairs, count);
+
+  /**
+   * @param expectedRecords about one key per record in ConfigMgr logs: room for that up front
+   * @param next the first record to be scanned
+   */
+  constructor(
+    expectedRecords: number,
+    private next = 0,
+  ) {
+    this.pairs = new Int32Array(Math.max(8192, 2 * expectedRecords));
+  }
+
+  /** Record `index`'s message is bytes[start, end): `index` must be the next record not scanned yet. */
+  add(index: number, bytes: Buffer, start: number, end: number): void {
+    this.record = index;
+    this.next = index + 1;
+    // A KeyScanner reads one buffer forward only: a new buffer (the next chunk) gets a new one.
+    if (bytes !== this.bytes) this.scanner = new KeyScanner((this.bytes = bytes));
+    this.scanner!.scanPositions(start, end, this.onGuid, this.onKb);
+  }
+
+  /** Scans the table's records not scanned yet. */
+  catchUp(table: RecordTable): void {
+    if (this.next < table.length) table.scanMessages(this.next, (bytes, start, end, i) => this.add(i, bytes, start, end));
+  }
+
+  finish(): FilePostings {
+    this.scanner = null;
+    this.bytes = null;
+    return groupByKey(this.keys, this.pairs, this.count);
+  }
+
+  private onId(id: number): void {
+    if (id >= this.lastRecord.length) this.lastRecord = grown(this.lastRecord, Math.max(id + 1, this.lastRecord.length * 2), -1);
+    if (this.lastRecord[id] === this.record) return; // the same key twice in one message
+    this.lastRecord[id] = this.record;
+    if (this.count * 2 + 2 > this.pairs.length) this.pairs = grown(this.pairs, this.pairs.length * 2, 0);
+    this.pairs[this.count * 2] = id;
+    this.pairs[this.count * 2 + 1] = this.record;
+    this.count++;
+  }
 }
 
 const GUID_LENGTH = 36;

@@ -124,6 +124,11 @@ export class RecordTable implements Iterable<LogRecord> {
     if (!this.length) this.expectedBytes = Math.min(fileBytes, MAX_EXPECTED_BYTES);
   }
 
+  /** About how many CMTrace records the file `expect` was told of holds (0 when it was not). */
+  get expectedRecords(): number {
+    return Math.ceil(this.expectedBytes / CMTRACE_RECORD_BYTES_GUESS);
+  }
+
   /**
    * The room `expect` asked for, made when the first record comes, once it is known whether messages stay in
    * the file: then the heap only takes the odd record the general parser reads, and records are longer. Room

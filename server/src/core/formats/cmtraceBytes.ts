@@ -6,6 +6,7 @@
 // record boundary after it, so one odd record does not slow down the rest of the file.
 import { TextDecoder } from 'node:util';
 import { RecordAssembler } from '../assemble';
+import type { PostingsBuilder } from '../postings';
 import { NextMatch, SpareBuffers, latin1 } from '../read/bytes';
 import { LineSplitter } from '../read/lines';
 import type { ParseWarning } from '../record';
@@ -55,12 +56,14 @@ export class CmtraceByteReader {
   /**
    * @param inFile the bytes pushed are the file's from `startOffset` on (after a BOM), and the table reads
    *   messages back from it (RecordTable.readFrom): the fast path then copies no message at all
+   * @param keys collects the keys of every record as it is read (the bytes are at hand: no second read)
    */
   constructor(
     private readonly file: string,
     private readonly table: RecordTable,
     private readonly inFile = false,
     startOffset = 0,
+    private readonly keys: PostingsBuilder | null = null,
   ) {
     this.fed = startOffset;
   }
@@ -83,6 +86,7 @@ export class CmtraceByteReader {
       this.rest.assembler.end();
       this.lineCount = this.rest.splitter.count;
       this.collectWarnings(this.rest.assembler);
+      this.keys?.catchUp(this.table);
       return;
     }
     this.dataOffset = this.fed - this.carryLength;
@@ -177,6 +181,7 @@ export class CmtraceByteReader {
       const message = withoutCr(data.subarray(messageStart, header));
       this.table.pushCmtrace(c, message, 0, message.length, local);
     }
+    this.keys?.add(this.table.length - 1, data, messageStart, header);
     this.fastRecords++;
     this.line = c.endLine + 1;
     this.lineCount = c.endLine;
@@ -300,6 +305,7 @@ export class CmtraceByteReader {
     this.collectWarnings(assembler);
     this.lineCount = splitter.count;
     this.line = splitter.count + 1;
+    this.keys?.catchUp(this.table);
   }
 
   private handRestToGeneralParser(): void {
