@@ -77,6 +77,12 @@ test('parseFile with keys: the postings collected while reading equal collectPos
       assert.ok(result.records.length > 18000 && result.warningCount > 0, `${result.records.length} records, ${result.warningCount} warnings`);
       assert.deepEqual(asMap(result.postings), reference(result.records), file);
       assert.deepEqual(asMap(result.postings), asMap(collectPostings(result.records)), file);
+      // The index takes the postings over (the result kept in it no longer holds them) and answers from them.
+      const expected = reference(result.records);
+      const index = new LogIndex();
+      index.setFile(result);
+      assert.equal(result.postings, undefined, 'handed over to the index');
+      for (const [key, records] of [...expected].slice(0, 50)) assert.deepEqual(index.recordsWithKey(key).get(file), new Set(records), key);
       result.records.release();
     }
     assert.equal((await parseFile(utf8)).postings, undefined, 'no keys unless asked');
