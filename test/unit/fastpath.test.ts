@@ -57,6 +57,7 @@ test('ordinary records take the fast path; odd ones only cost a region', () => {
   reader.end();
   assert.equal(table.length, 201);
   assert.equal(reader.fastRecords, 199); // the record after the stray line is read with it
+  assert.equal(reader.recordsScanned, 199, 'all of them by the WebAssembly scanner');
 });
 
 test('records split across read chunks (1 MB) and a region over 8 MB are read whole', async () => {

@@ -36,11 +36,7 @@ export class PostingsBuilder {
   private scanner: KeyScanner | null = null;
   private bytes: Buffer | null = null;
   private readonly onGuid = (start: number) => this.onId(this.guids.id(this.bytes!, start));
-  private readonly onKb = (key: string) => {
-    let id = this.kbIds.get(key);
-    if (id === undefined) this.kbIds.set(key, (id = this.keys.push(key) - 1));
-    this.onId(id);
-  };
+  private readonly onKb = (key: string) => this.onId(this.kbId(key));
 
   /**
    * @param expectedRecords about one key per record in ConfigMgr logs: room for that up front
@@ -60,6 +56,29 @@ export class PostingsBuilder {
     // A KeyScanner reads one buffer forward only: a new buffer (the next chunk) gets a new one.
     if (bytes !== this.bytes) this.scanner = new KeyScanner((this.bytes = bytes));
     this.scanner!.scanPositions(start, end, this.onGuid, this.onKb);
+  }
+
+  /** The id of the GUID at bytes[start..start + 36) (any case), made when new. */
+  guidId(bytes: Uint8Array, start: number): number {
+    return this.guids.id(bytes, start);
+  }
+
+  /** The id of a "KB" number, made when new. */
+  kbId(key: string): number {
+    let id = this.kbIds.get(key);
+    if (id === undefined) this.kbIds.set(key, (id = this.keys.push(key) - 1));
+    return id;
+  }
+
+  /** Record `index` holds key `id` (found by the WebAssembly scanner): records must come in order. */
+  addKey(index: number, id: number): void {
+    this.record = index;
+    this.onId(id);
+  }
+
+  /** Records below `next` are scanned (the scanner read them and gave their keys to addKey). */
+  scannedUpTo(next: number): void {
+    this.next = next;
   }
 
   /** Scans the table's records not scanned yet. */

@@ -4,14 +4,18 @@
 // record cut by a concurrent writer, text outside records, NUL padding, a bare CR, an unusual time) is a
 // "region" handed to the general parser (LineSplitter + RecordAssembler), which ends at the first clean
 // record boundary after it, so one odd record does not slow down the rest of the file.
+//
+// The byte work on ordinary records (finding them, their attributes, clock and keys) is done by a WebAssembly
+// scanner (cmtraceScan.ts); fastRecord reads the record where it stops, and decides between carry and region.
 import { TextDecoder } from 'node:util';
 import { RecordAssembler } from '../assemble';
 import type { PostingsBuilder } from '../postings';
-import { NextMatch, SpareBuffers, latin1 } from '../read/bytes';
+import { NextMatch, latin1 } from '../read/bytes';
 import { LineSplitter } from '../read/lines';
 import type { ParseWarning } from '../record';
 import { severityId, withoutCr, type RecordColumns, type RecordTable } from '../table';
 import { cmtraceDay, severityFromType } from './cmtrace';
+import { F_BIAS, F_BOUNDS, F_BREAKS, F_CLOCK_END, F_FLAGS, F_HEADER, F_MESSAGE, F_MILLIS, F_PAIRS_END, F_THREAD, FIELDS, FLAG_EXACT, NO_BIAS, NO_THREAD, ScanKernel } from './cmtraceScan';
 
 const OPEN = Buffer.from('<![LOG[');
 const HEADER = Buffer.from(']LOG]!><');
@@ -21,10 +25,14 @@ const CR = 13;
 const QUOTE = 34;
 const GT = 62;
 const UNUSUAL = -1;
+const GUID_LENGTH = 36;
+/** F_FLAGS bits: the attribute (by its place in ATTRIBUTES) repeats the previous scanned record's. */
+const SAME_DATE = 1 << 1;
+const SAME_COMPONENT = 1 << 2;
+const SAME_CONTEXT = 1 << 3;
+const SAME_TYPE = 1 << 4;
+const SAME_FILE = 1 << 6;
 const INCOMPLETE = -2;
-
-/** Work buffers of readers that ended, for the next file: each chunk (1 MB) is copied in after the carry. */
-const spareWork = new SpareBuffers(4);
 
 /** A region without a clean end this long goes to the general parser for the rest of the file. */
 const MAX_REGION_BYTES = 8 * 1024 * 1024;
@@ -44,6 +52,8 @@ export class CmtraceByteReader {
   lineCount = 0;
   /** Records read by the fast path (the rest came from the general parser). */
   fastRecords = 0;
+  /** Of those, the ones the WebAssembly scanner read (the rest, fastRecord). */
+  recordsScanned = 0;
   private readonly columns: RecordColumns = { line: 0, endLine: 0, column: OPEN.length, utc: 0, biasMinutes: null, thread: null, severity: 0, componentId: 0, contextId: 0, rawTypeId: 0, sourceFileId: 0 };
   private readonly idCache = new Map<string, number>();
   /** The local time string when it cannot be derived from utc and bias (more than milliseconds, second 60). */
@@ -66,6 +76,7 @@ export class CmtraceByteReader {
     private readonly keys: PostingsBuilder | null = null,
   ) {
     this.fed = startOffset;
+    this.kernel = ScanKernel.take();
   }
 
   push(chunk: Uint8Array): void {
@@ -92,43 +103,29 @@ export class CmtraceByteReader {
     this.dataOffset = this.fed - this.carryLength;
     this.consume(this.carry(), true);
     this.carryLength = 0;
-    spareWork.give(this.work);
-    this.work = Buffer.allocUnsafeSlow(0);
+    this.kernel.give();
   }
 
-  // The bytes of a record that goes on in the next chunk are kept at the start of `work`, a buffer reused from
-  // chunk to chunk (fresh buffers cost page faults), and the next chunk is copied in after them.
-  private work = Buffer.allocUnsafeSlow(0);
+  // The bytes are read in the scanner's memory: each chunk is copied in after the bytes of a record that goes
+  // on in it (the carry, kept at the start of the input).
+  private readonly kernel: ScanKernel;
   private carryLength = 0;
 
   private carry(): Buffer {
-    return this.work.subarray(0, this.carryLength);
+    return this.kernel.input.subarray(0, this.carryLength);
   }
 
   private withCarry(chunk: Uint8Array): Buffer {
-    const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
-    if (this.carryLength === 0) return bytes;
-    const length = this.carryLength + bytes.length;
-    if (length > this.work.length) this.growWork(length);
-    bytes.copy(this.work, this.carryLength);
-    return this.work.subarray(0, length);
+    const length = this.carryLength + chunk.length;
+    this.kernel.reserve(length);
+    this.kernel.input.set(chunk, this.carryLength);
+    return this.kernel.input.subarray(0, length);
   }
 
-  /** Keeps data[used..] (the chunk belongs to the caller, who may reuse it). */
+  /** Keeps data[used..] as the carry. */
   private keepTail(data: Buffer, used: number): void {
-    const tail = data.length - used;
-    if (data.buffer === this.work.buffer) this.work.copyWithin(0, used, data.length);
-    else {
-      if (tail > this.work.length) this.growWork(tail);
-      data.copy(this.work, 0, used);
-    }
-    this.carryLength = tail;
-  }
-
-  private growWork(length: number): void {
-    const work = spareWork.take(length, Math.max(this.work.length * 2, 64 * 1024));
-    this.work.copy(work, 0, 0, this.carryLength);
-    this.work = work;
+    this.kernel.input.copyWithin(0, used, data.length);
+    this.carryLength = data.length - used;
   }
 
   /** Reads whole records and regions from `data`; returns how many bytes were used. */
@@ -136,6 +133,11 @@ export class CmtraceByteReader {
     this.scanData = null; // the reused work buffer holds new bytes
     let at = 0;
     while (at < data.length) {
+      const scanned = this.scannedRecords(data, at, atEnd);
+      if (scanned > at) {
+        at = scanned;
+        continue;
+      }
       const next = this.fastRecord(data, at, atEnd);
       if (next > at) {
         at = next;
@@ -171,6 +173,13 @@ export class CmtraceByteReader {
     if (data[after] === CR) after++;
     if (after < data.length && data[after] !== LF) return at; // another record on the same line, or a bare CR
     if (after >= data.length && !atEnd) return -1;
+    this.pushRecord(data, messageStart, header, breaks);
+    this.keys?.add(this.table.length - 1, data, messageStart, header);
+    return Math.min(after + 1, data.length);
+  }
+
+  /** Adds the record whose columns (but the lines) are read, its message data[messageStart, header). */
+  private pushRecord(data: Buffer, messageStart: number, header: number, breaks: number): void {
     const c = this.columns;
     c.line = this.line;
     c.endLine = this.line + breaks;
@@ -181,11 +190,83 @@ export class CmtraceByteReader {
       const message = withoutCr(data.subarray(messageStart, header));
       this.table.pushCmtrace(c, message, 0, message.length, local);
     }
-    this.keys?.add(this.table.length - 1, data, messageStart, header);
     this.fastRecords++;
     this.line = c.endLine + 1;
     this.lineCount = c.endLine;
-    return Math.min(after + 1, data.length);
+  }
+
+  /**
+   * The records the WebAssembly scanner reads whole from `at` on (it stops at the first unusual one, which
+   * fastRecord then reads): pushed as fastRecord pushes them. Returns where the next record starts.
+   */
+  private scannedRecords(data: Buffer, at: number, atEnd: boolean): number {
+    const kernel = this.kernel;
+    const count = kernel.scan(at, data.length, atEnd, this.keys !== null);
+    const fields = kernel.fields;
+    let pair = 0;
+    for (let r = 0; r < count; r++) {
+      const o = r * FIELDS;
+      // The date is the one thing the scanner does not check: a record with a date cmtraceDay rejects is read
+      // by fastRecord, as are the ones after it.
+      if (!this.readScanned(data, fields, o)) return fields[o + F_MESSAGE] - OPEN.length;
+      this.pushRecord(data, fields[o + F_MESSAGE], fields[o + F_HEADER], fields[o + F_BREAKS]);
+      this.recordsScanned++;
+      if (this.keys) pair = this.scannedKeys(pair, fields[o + F_PAIRS_END]);
+    }
+    return count ? kernel.stopped() : at;
+  }
+
+  /** The columns of a scanned record from its fields: the attributes' ids (looked up only when they change). */
+  private readScanned(data: Buffer, fields: Int32Array, o: number): boolean {
+    const b = this.bounds;
+    for (let k = 0; k < ATTRIBUTES.length * 2; k++) b[k] = fields[o + F_BOUNDS + k];
+    const flags = fields[o + F_FLAGS];
+    const day = flags & SAME_DATE ? this.lastDay : this.dayOf(data, b[2], b[3]);
+    if (!day) return false;
+    const c = this.columns;
+    const bias = fields[o + F_BIAS];
+    c.biasMinutes = bias === NO_BIAS ? null : bias;
+    c.utc = day.utcMidnight + fields[o + F_MILLIS] + (bias === NO_BIAS ? 0 : bias) * 60_000;
+    this.exactLocal = flags & FLAG_EXACT ? null : `${day.iso}T${latin1(data, b[0], fields[o + F_CLOCK_END])}`;
+    const thread = fields[o + F_THREAD];
+    c.thread = thread === NO_THREAD ? null : thread;
+    if (!(flags & SAME_COMPONENT)) c.componentId = this.stringId(data, 2);
+    if (!(flags & SAME_CONTEXT)) c.contextId = this.stringId(data, 3);
+    if (!(flags & SAME_TYPE)) {
+      c.rawTypeId = this.stringId(data, 4);
+      c.severity = SEVERITY_OF_TYPE.get(this.table.strings.values[c.rawTypeId].trim()) ?? UNKNOWN_SEVERITY;
+    }
+    if (!(flags & SAME_FILE)) c.sourceFileId = this.stringId(data, 6);
+    return true;
+  }
+
+  /** The scanner's key numbers → the postings' ids (renewed when its key table starts over). */
+  private keyIds = new Int32Array(0);
+  private keyEpoch = -1;
+
+  /** Gives the keys of the record just pushed (the scan's pairs from `pair` to `end`) to the postings; returns `end`. */
+  private scannedKeys(pair: number, end: number): number {
+    const kernel = this.kernel;
+    const keys = this.keys!;
+    if (kernel.keyEpoch() !== this.keyEpoch) {
+      this.keyEpoch = kernel.keyEpoch();
+      if (!this.keyIds.length) this.keyIds = new Int32Array(kernel.keyLengths.length);
+      this.keyIds.fill(-1);
+    }
+    const index = this.table.length - 1;
+    const pairs = kernel.pairs;
+    for (let p = pair; p < end; p++) {
+      const k = pairs[p * 2];
+      let id = this.keyIds[k];
+      if (id < 0) {
+        const start = kernel.keyStart(k);
+        const length = kernel.keyLengths[k];
+        id = this.keyIds[k] = length === GUID_LENGTH ? keys.guidId(kernel.keyBytes, start) : keys.kbId(latin1(kernel.keyBytes, start, start + length));
+      }
+      keys.addKey(index, id);
+    }
+    keys.scannedUpTo(index + 1);
+    return end;
   }
 
   // Where the next LF, CR, NUL and "<![LOG[" are in the current data, so a message's bytes are not looped

@@ -1,0 +1,438 @@
+// The CMTrace record scanner, in AssemblyScript, compiled to WebAssembly (scripts/build-wasm.mjs writes the
+// binary into server/src/core/formats/cmtraceScanWasm.ts). It does the byte work of the fast path in
+// formats/cmtraceBytes.ts, which calls it: for each record of the usual shape, one after the other, it finds
+// the message and the header, counts the message's line breaks, reads the seven attributes' bounds, the clock
+// and the thread, and finds the message's keys (GUIDs and KB numbers, as core/keys.ts defines them). It stops
+// at the first record it cannot read whole (blank line, odd header, bare CR, data ending): JavaScript reads that
+// one as before. JavaScript was slower at this than the reading itself (a fresh worker also needs ~250 ms to
+// optimise it); compiled ahead of time it runs at memory speed from the first byte.
+//
+// Memory: fixed regions (key table, record fields, key pairs), then the input, which grows (`reserve`).
+
+/** i32 fields per record (see the F_ constants in cmtraceBytes.ts: the two lists must agree). */
+const FIELDS = 24;
+const F_MESSAGE = 0;
+const F_HEADER = 1;
+const F_BREAKS = 2;
+const F_NEXT = 3;
+const F_BOUNDS = 4; // 7 attributes x (start, end): time, date, component, context, type, thread, file
+const F_MILLIS = 18;
+const F_BIAS = 19;
+const F_FLAGS = 20;
+const F_THREAD = 21;
+const F_CLOCK_END = 22;
+const F_PAIRS_END = 23;
+
+/** Flags: attribute a's value equals the previous record's (bit a); the local time follows from utc and bias. */
+const FLAG_EXACT: i32 = 1 << 8;
+const NO_BIAS: i32 = 0x7fffffff;
+const NO_THREAD: i32 = -1;
+
+const MAX_RECORDS = 8192;
+const MAX_PAIRS = 65536;
+const KEY_SLOTS = 65536;
+/** The key table starts over when it is half full (JavaScript maps kernel key ids by `keyEpoch`). */
+const MAX_KEYS = 32768;
+const KEY_BYTES = 36;
+const MAX_KBS_PER_MESSAGE = 256;
+
+// After the static data (the attribute names).
+const CLASSES: usize = (__heap_base + 15) & ~15; // 256 bytes: what a byte means to the message scan (C_ values)
+const SLOTS: usize = CLASSES + 256; // KEY_SLOTS i32: key index + 1, 0 = free
+const HASHES: usize = SLOTS + KEY_SLOTS * 4; // MAX_KEYS u32
+const KEY_LENGTHS: usize = HASHES + MAX_KEYS * 4; // MAX_KEYS u8
+const KEYS: usize = KEY_LENGTHS + MAX_KEYS; // MAX_KEYS x 36 bytes: GUIDs in lower case, "KB" + digits
+const RECORDS: usize = KEYS + MAX_KEYS * KEY_BYTES; // MAX_RECORDS x FIELDS i32
+const PAIRS: usize = RECORDS + MAX_RECORDS * FIELDS * 4; // MAX_PAIRS x (key, record) i32
+const KBS: usize = PAIRS + MAX_PAIRS * 8; // MAX_KBS_PER_MESSAGE x (start, end) i32
+const INPUT: usize = (KBS + MAX_KBS_PER_MESSAGE * 8 + 65535) & ~65535;
+
+const C_LF: u8 = 1;
+const C_CR: u8 = 2;
+const C_NUL: u8 = 3;
+const C_LT: u8 = 4;
+const C_DASH: u8 = 5;
+const C_B: u8 = 6;
+const C_BRACKET: u8 = 7;
+
+let keyCount: i32 = 0;
+let epoch: i32 = 0;
+let pairCount: i32 = 0;
+let stoppedAt: i32 = 0;
+/** A message had more keys than the tables hold: the record is left to JavaScript. */
+let overflow = false;
+
+export function inputOffset(): usize {
+  return INPUT;
+}
+export function recordsOffset(): usize {
+  return RECORDS;
+}
+export function pairsOffset(): usize {
+  return PAIRS;
+}
+export function keysOffset(): usize {
+  return KEYS;
+}
+export function keyLengthsOffset(): usize {
+  return KEY_LENGTHS;
+}
+export function keys(): i32 {
+  return keyCount;
+}
+export function keyEpoch(): i32 {
+  return epoch;
+}
+/** Where the last scan stopped: the start of the first record it did not read. */
+export function stopped(): i32 {
+  return stoppedAt;
+}
+
+/** Room for `bytes` of input; false when memory cannot grow. The input's contents are kept. */
+export function reserve(bytes: i32): bool {
+  const needed = (INPUT + <usize>bytes + 65535) >> 16;
+  const pages = <usize>memory.size();
+  return needed <= pages || memory.grow(<i32>(needed - pages)) >= 0;
+}
+
+/** A new file: keys start over. */
+export function reset(): void {
+  clearKeys();
+  setClasses();
+}
+
+function clearKeys(): void {
+  memory.fill(SLOTS, 0, KEY_SLOTS * 4);
+  keyCount = 0;
+  epoch++;
+}
+
+function setClasses(): void {
+  memory.fill(CLASSES, 0, 256);
+  store<u8>(CLASSES + 10, C_LF);
+  store<u8>(CLASSES + 13, C_CR);
+  store<u8>(CLASSES + 0, C_NUL);
+  store<u8>(CLASSES + 60, C_LT);
+  store<u8>(CLASSES + 45, C_DASH);
+  store<u8>(CLASSES + 66, C_B);
+  store<u8>(CLASSES + 98, C_B);
+  store<u8>(CLASSES + 93, C_BRACKET);
+}
+
+@inline function at(i: i32): i32 {
+  return <i32>load<u8>(INPUT + <usize>i);
+}
+
+@inline function isDigit(c: i32): bool {
+  return <u32>(c - 48) < 10;
+}
+
+@inline function isHex(c: i32): bool {
+  return <u32>(c - 48) < 10 || <u32>((c | 32) - 97) < 6;
+}
+
+@inline function isWord(c: i32): bool {
+  return <u32>(c - 48) < 10 || <u32>((c | 32) - 97) < 26 || c == 95;
+}
+
+/** "<![LOG[" at i, inside [0, n). */
+function isOpen(i: i32, n: i32): bool {
+  return i + 7 <= n && load<u32>(INPUT + <usize>i) == 0x4c5b213c && load<u16>(INPUT + <usize>i + 4) == 0x474f && at(i + 6) == 91;
+}
+
+/** "]LOG]!><" at i, inside [0, n). */
+function isHeader(i: i32, n: i32): bool {
+  return i + 8 <= n && load<u32>(INPUT + <usize>i) == 0x474f4c5d && load<u32>(INPUT + <usize>i + 4) == 0x3c3e215d;
+}
+
+/**
+ * Scans records from `from` while they have the usual shape and end before `n` (or at `n` when `atEnd`).
+ * Returns how many; `stopped()` is where the next one starts. With `withKeys`, each record's keys are pairs
+ * (key index, record number in this scan), its last pair's end in F_PAIRS_END.
+ */
+export function scan(from: i32, n: i32, atEnd: bool, withKeys: bool): i32 {
+  if (keyCount >= MAX_KEYS) clearKeys();
+  store<u8>(CLASSES + 45, withKeys ? C_DASH : 0);
+  store<u8>(CLASSES + 66, withKeys ? C_B : 0);
+  store<u8>(CLASSES + 98, withKeys ? C_B : 0);
+  pairCount = 0;
+  let p = from;
+  let count = 0;
+  while (count < MAX_RECORDS && keyCount < MAX_KEYS) {
+    const next = record(p, n, atEnd, count);
+    if (next < 0) break;
+    p = next;
+    count++;
+  }
+  stoppedAt = p;
+  return count;
+}
+
+/** One record at p: the offset after it, or -1 (nothing written that counts). */
+function record(p: i32, n: i32, atEnd: bool, index: i32): i32 {
+  if (!isOpen(p, n)) return -1;
+  const o = RECORDS + <usize>(index * FIELDS * 4);
+  const messageStart = p + 7;
+  const pairsBefore = pairCount;
+  overflow = false;
+  const header = message(messageStart, n, index, o);
+  if (header < 0 || overflow) {
+    pairCount = pairsBefore;
+    return -1;
+  }
+  const gt = attributes(header + 8, n, o);
+  if (gt < 0 || !clock(o) || !thread(o)) {
+    pairCount = pairsBefore;
+    return -1;
+  }
+  let after = gt + 1;
+  if (after < n && at(after) == 13) after++;
+  if ((after < n && at(after) != 10) || (after >= n && !atEnd)) {
+    pairCount = pairsBefore;
+    return -1;
+  }
+  store<i32>(o + F_MESSAGE * 4, messageStart);
+  store<i32>(o + F_HEADER * 4, header);
+  store<i32>(o + F_PAIRS_END * 4, pairCount);
+  sameAsBefore(o, index);
+  const next = min(after + 1, n);
+  store<i32>(o + F_NEXT * 4, next);
+  return next;
+}
+
+/**
+ * The message from `from` up to its header ("]LOG]!><"): returns the header's offset, or -1 when the data ends
+ * first or the message holds a bare CR, a NUL or "<![LOG[" (JavaScript hands such a record to the general
+ * parser). Counts line breaks and finds keys on the way.
+ */
+function message(from: i32, n: i32, index: i32, o: usize): i32 {
+  let breaks = 0;
+  let kbs = 0;
+  for (let i = from; i < n; i++) {
+    const c = at(i);
+    const kind = load<u8>(CLASSES + <usize>c);
+    if (kind == 0) continue;
+    if (kind == C_BRACKET) {
+      if (!isHeader(i, n)) continue;
+      for (let k = 0; k < kbs; k++) addPair(keyOf(load<i32>(KBS + <usize>(k * 8)), load<i32>(KBS + <usize>(k * 8 + 4)), true), index);
+      store<i32>(o + F_BREAKS * 4, breaks);
+      return i;
+    }
+    if (kind == C_DASH) {
+      const start = i - 8;
+      if (start >= from && isGuid(start, from, n)) {
+        addPair(keyOf(start, start + KEY_BYTES, false), index);
+        i = start + KEY_BYTES - 1;
+      }
+    } else if (kind == C_B) {
+      const end = kbEnd(i, from, n);
+      if (end > 0 && kbs >= MAX_KBS_PER_MESSAGE) overflow = true;
+      else if (end > 0) {
+        store<i32>(KBS + <usize>(kbs * 8), i - 1);
+        store<i32>(KBS + <usize>(kbs * 8 + 4), end);
+        kbs++;
+      }
+    } else if (kind == C_LF) breaks++;
+    else if (kind == C_CR) {
+      if (i + 1 >= n || at(i + 1) != 10) return -1;
+    } else if (kind == C_NUL || (kind == C_LT && isOpen(i, n))) return -1;
+  }
+  return -1;
+}
+
+/**
+ * A GUID at `start` (its first dash seen at start + 8) that ends before the message's header: keys.ts's rule
+ * (hex runs of 8-4-4-4-12, no hex digit right before or after). The header is not known yet, but a GUID that
+ * ran into it would hold "]", which is not hex: so [start, start + 36) inside the data is enough.
+ */
+function isGuid(start: i32, from: i32, n: i32): bool {
+  if (start + KEY_BYTES > n) return false;
+  if (at(start + 13) != 45 || at(start + 18) != 45 || at(start + 23) != 45) return false;
+  if (start > from && isHex(at(start - 1))) return false;
+  for (let k = 0; k < KEY_BYTES; k++) {
+    if (k == 8 || k == 13 || k == 18 || k == 23) continue;
+    if (!isHex(at(start + k))) return false;
+  }
+  // The byte after: inside the message, or the header's "]" (not hex).
+  return start + KEY_BYTES >= n || !isHex(at(start + KEY_BYTES));
+}
+
+/** "KB" + 6 to 8 digits with "B"/"b" at b, word boundaries around: the end of the digits, else -1. */
+function kbEnd(b: i32, from: i32, n: i32): i32 {
+  const k = b - 1;
+  if (k < from || (at(k) | 32) != 107 || (k > from && isWord(at(k - 1)))) return -1;
+  let end = b + 1;
+  while (end < n && isDigit(at(end))) end++;
+  const digits = end - b - 1;
+  // The byte after the digits may be the header's "]" (not a word byte), so the data's end is the bound.
+  if (digits < 6 || digits > 8 || (end < n && isWord(at(end)))) return -1;
+  return end;
+}
+
+function addPair(key: i32, index: i32): void {
+  if (key < 0 || pairCount >= MAX_PAIRS) {
+    overflow = true;
+    return;
+  }
+  store<i32>(PAIRS + <usize>(pairCount * 8), key);
+  store<i32>(PAIRS + <usize>(pairCount * 8 + 4), index);
+  pairCount++;
+}
+
+/** The index of the key in input[start, end) (a GUID folded to lower case, or "KB" + digits), added if new. */
+function keyOf(start: i32, end: i32, isKb: bool): i32 {
+  const length = end - start;
+  let h: u32 = 0x811c9dc5;
+  for (let i = start; i < end; i++) h = (h ^ <u32>keyByte(i, start, isKb)) * 16777619;
+  const mask = KEY_SLOTS - 1;
+  for (let slot = <i32>(h & mask); ; slot = (slot + 1) & mask) {
+    const entry = load<i32>(SLOTS + <usize>(slot * 4));
+    if (entry == 0) return keyCount < MAX_KEYS ? addKey(start, end, isKb, h, slot) : -1;
+    const key = entry - 1;
+    if (load<u32>(HASHES + <usize>(key * 4)) == h && <i32>load<u8>(KEY_LENGTHS + <usize>key) == length && sameKey(key, start, end, isKb)) return key;
+  }
+  return -1;
+}
+
+/** GUIDs fold to lower case; a KB number's "KB" is upper case (core/keys.ts). */
+@inline function keyByte(i: i32, start: i32, isKb: bool): i32 {
+  const c = at(i);
+  return isKb ? (i - start < 2 ? c & ~32 : c) : c | 32;
+}
+
+function sameKey(key: i32, start: i32, end: i32, isKb: bool): bool {
+  const stored = KEYS + <usize>(key * KEY_BYTES);
+  for (let i = start; i < end; i++) if (<i32>load<u8>(stored + <usize>(i - start)) != keyByte(i, start, isKb)) return false;
+  return true;
+}
+
+function addKey(start: i32, end: i32, isKb: bool, h: u32, slot: i32): i32 {
+  const key = keyCount++;
+  store<u32>(HASHES + <usize>(key * 4), h);
+  store<u8>(KEY_LENGTHS + <usize>key, <u8>(end - start));
+  const stored = KEYS + <usize>(key * KEY_BYTES);
+  for (let i = start; i < end; i++) store<u8>(stored + <usize>(i - start), <u8>keyByte(i, start, isKb));
+  store<i32>(SLOTS + <usize>(slot * 4), key + 1);
+  return key;
+}
+
+/**
+ * time="…" date="…" component="…" context="…" type="…" thread="…" file="…" from `from` (after "]LOG]!><"),
+ * in that order: their bounds into the record's fields; returns where the closing ">" is, or -1.
+ */
+function attributes(from: i32, n: i32, o: usize): i32 {
+  let p = from;
+  for (let a = 0; a < 7; a++) {
+    const start = p + nameLength(a);
+    if (start > n || !isName(a, p)) return -1;
+    let end = start;
+    for (; end < n; end++) {
+      const c = at(end);
+      if (c == 34) break;
+      if (c == 62 || c == 10 || c == 13) return -1;
+    }
+    if (end >= n) return -1;
+    store<i32>(o + <usize>((F_BOUNDS + a * 2) * 4), start);
+    store<i32>(o + <usize>((F_BOUNDS + a * 2 + 1) * 4), end);
+    p = end;
+  }
+  return p + 1 < n && at(p + 1) == 62 ? p + 1 : -1;
+}
+
+// 'time="', '" date="', '" component="', '" context="', '" type="', '" thread="', '" file="'
+const NAMES = memory.data<u8>([
+  116, 105, 109, 101, 61, 34, //
+  34, 32, 100, 97, 116, 101, 61, 34, //
+  34, 32, 99, 111, 109, 112, 111, 110, 101, 110, 116, 61, 34, //
+  34, 32, 99, 111, 110, 116, 101, 120, 116, 61, 34, //
+  34, 32, 116, 121, 112, 101, 61, 34, //
+  34, 32, 116, 104, 114, 101, 97, 100, 61, 34, //
+  34, 32, 102, 105, 108, 101, 61, 34,
+]);
+const NAME_STARTS = memory.data<u8>([0, 6, 14, 27, 38, 46, 56, 64]);
+
+@inline function nameLength(a: i32): i32 {
+  return <i32>load<u8>(NAME_STARTS + <usize>(a + 1)) - <i32>load<u8>(NAME_STARTS + <usize>a);
+}
+
+function isName(a: i32, p: i32): bool {
+  const name = NAMES + <usize>load<u8>(NAME_STARTS + <usize>a);
+  const length = nameLength(a);
+  for (let i = 0; i < length; i++) if (load<u8>(name + <usize>i) != <u8>at(p + i)) return false;
+  return true;
+}
+
+@inline function digit(i: i32): i32 {
+  const c = at(i);
+  return isDigit(c) ? c - 48 : -100;
+}
+
+/** "HH:MM:SS.f{3,9}[+|-B]" exactly as cmtraceBytes.ts's readClock reads it; false for any other shape. */
+function clock(o: usize): bool {
+  const from = load<i32>(o + F_BOUNDS * 4);
+  const to = load<i32>(o + (F_BOUNDS + 1) * 4);
+  if (to - from < 12 || at(from + 2) != 58 || at(from + 5) != 58 || at(from + 8) != 46) return false;
+  const hour = digit(from) * 10 + digit(from + 1);
+  const minute = digit(from + 3) * 10 + digit(from + 4);
+  const second = digit(from + 6) * 10 + digit(from + 7);
+  if (hour < 0 || minute < 0 || second < 0 || hour > 23 || minute > 59 || second > 60) return false;
+  let i = from + 9;
+  let millis = 0;
+  while (i < to && isDigit(at(i))) {
+    if (i < from + 12) millis = millis * 10 + at(i) - 48;
+    i++;
+  }
+  const fractionDigits = i - from - 9;
+  if (fractionDigits < 3 || fractionDigits > 9) return false;
+  const clockEnd = i;
+  let bias = NO_BIAS;
+  if (i < to) {
+    const sign = at(i++);
+    if (sign != 43 && sign != 45) return false;
+    const digitsFrom = i;
+    let minutes = 0;
+    while (i < to && isDigit(at(i)) && i - digitsFrom < 5) minutes = minutes * 10 + at(i++) - 48;
+    if (i != to || i == digitsFrom || i - digitsFrom > 4 || minutes > 24 * 60) return false;
+    bias = sign == 45 ? -minutes : minutes;
+  }
+  store<i32>(o + F_MILLIS * 4, ((hour * 60 + minute) * 60 + second) * 1000 + millis);
+  store<i32>(o + F_BIAS * 4, bias);
+  store<i32>(o + F_CLOCK_END * 4, clockEnd);
+  store<i32>(o + F_FLAGS * 4, fractionDigits == 3 && second < 60 ? FLAG_EXACT : 0);
+  return true;
+}
+
+/** The thread's decimal digits (empty: none); false for anything else or more than 9 digits (JavaScript reads those). */
+function thread(o: usize): bool {
+  const from = load<i32>(o + (F_BOUNDS + 10) * 4);
+  const to = load<i32>(o + (F_BOUNDS + 11) * 4);
+  if (from == to) {
+    store<i32>(o + F_THREAD * 4, NO_THREAD);
+    return true;
+  }
+  if (to - from > 9) return false;
+  let value = 0;
+  for (let i = from; i < to; i++) {
+    const c = at(i);
+    if (!isDigit(c)) return false;
+    value = value * 10 + c - 48;
+  }
+  store<i32>(o + F_THREAD * 4, value);
+  return true;
+}
+
+/** Sets bit a of the flags when attribute a (date, component, context, type, file) repeats the previous record's. */
+function sameAsBefore(o: usize, index: i32): void {
+  if (index == 0) return;
+  const before = o - FIELDS * 4;
+  let flags = load<i32>(o + F_FLAGS * 4);
+  for (let a = 1; a < 7; a++) {
+    if (a == 5) continue; // the thread is a number
+    const start = load<i32>(o + <usize>((F_BOUNDS + a * 2) * 4));
+    const end = load<i32>(o + <usize>((F_BOUNDS + a * 2 + 1) * 4));
+    const start0 = load<i32>(before + <usize>((F_BOUNDS + a * 2) * 4));
+    const end0 = load<i32>(before + <usize>((F_BOUNDS + a * 2 + 1) * 4));
+    if (end - start == end0 - start0 && memory.compare(INPUT + <usize>start, INPUT + <usize>start0, <usize>(end - start)) == 0) flags |= 1 << a;
+  }
+  store<i32>(o + F_FLAGS * 4, flags);
+}
