@@ -12,10 +12,10 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SOURCE = 'server/wasm/cmtraceScan.ts';
 const TARGET = 'server/src/core/formats/cmtraceScanWasm.ts';
 
-/** The compiled binary. --runtime stub: the scanner allocates nothing; --noAssert: bounds are the code's job. */
+/** The compiled binary. --runtime stub: the scanner allocates nothing; --noAssert: bounds are the code's job; SIMD: Node >= 16.4. */
 export async function compileScanner() {
   let binary = null;
-  const { error, stderr } = await asc.main([SOURCE, '-O3', '--runtime', 'stub', '--noAssert', '--outFile', 'cmtraceScan.wasm'], {
+  const { error, stderr } = await asc.main([SOURCE, '-O3', '--runtime', 'stub', '--noAssert', '--enable', 'simd', '--outFile', 'cmtraceScan.wasm'], {
     baseDir: ROOT,
     writeFile: (name, contents) => {
       if (name.endsWith('.wasm')) binary = Buffer.from(contents);

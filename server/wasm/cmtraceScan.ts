@@ -155,6 +155,10 @@ export function scan(from: i32, n: i32, atEnd: bool, withKeys: bool): i32 {
   store<u8>(CLASSES + 45, withKeys ? C_DASH : 0);
   store<u8>(CLASSES + 66, withKeys ? C_B : 0);
   store<u8>(CLASSES + 98, withKeys ? C_B : 0);
+  // Without keys these are NUL, which stops the scan anyway.
+  dashByte = withKeys ? 45 : 0;
+  upperB = withKeys ? 66 : 0;
+  lowerB = withKeys ? 98 : 0;
   pairCount = 0;
   let p = from;
   let count = 0;
@@ -209,6 +213,15 @@ function message(from: i32, n: i32, index: i32, o: usize): i32 {
   let breaks = 0;
   let kbs = 0;
   for (let i = from; i < n; i++) {
+    // 16 bytes at a time up to the next byte that may matter (SIMD): most message bytes are plain text.
+    if (i + 16 <= n) {
+      const skip = plainBytes(i);
+      if (skip == 16) {
+        i += 15;
+        continue;
+      }
+      i += skip;
+    }
     const c = at(i);
     const kind = load<u8>(CLASSES + <usize>c);
     if (kind == 0) continue;
@@ -238,6 +251,22 @@ function message(from: i32, n: i32, index: i32, o: usize): i32 {
     } else if (kind == C_NUL || (kind == C_LT && isOpen(i, n))) return -1;
   }
   return -1;
+}
+
+/** The byte values the message scan stops at (set by `scan`: "-" and "B"/"b" only when keys are found). */
+let dashByte: u8 = 45;
+let upperB: u8 = 66;
+let lowerB: u8 = 98;
+
+/** How many of the 16 bytes from i are none of LF, CR, NUL, "<", "]" (and "-", "B", "b" with keys): 0 to 16. */
+@inline function plainBytes(i: i32): i32 {
+  const v = v128.load(INPUT + <usize>i);
+  let hits = v128.or(i8x16.eq(v, i8x16.splat(10)), i8x16.eq(v, i8x16.splat(13)));
+  hits = v128.or(hits, v128.or(i8x16.eq(v, i8x16.splat(0)), i8x16.eq(v, i8x16.splat(60))));
+  hits = v128.or(hits, v128.or(i8x16.eq(v, i8x16.splat(93)), i8x16.eq(v, i8x16.splat(dashByte))));
+  hits = v128.or(hits, v128.or(i8x16.eq(v, i8x16.splat(upperB)), i8x16.eq(v, i8x16.splat(lowerB))));
+  const mask = i8x16.bitmask(hits);
+  return mask == 0 ? 16 : ctz(mask);
 }
 
 /**
@@ -281,6 +310,37 @@ function addPair(key: i32, index: i32): void {
 
 /** The index of the key in input[start, end) (a GUID folded to lower case, or "KB" + digits), added if new. */
 function keyOf(start: i32, end: i32, isKb: bool): i32 {
+  return isKb ? kbKeyOf(start, end) : guidKeyOf(start);
+}
+
+/** OR-ing 0x20 into each byte folds hex letters to lower case and keeps digits and "-" as they are. */
+const LOWER: u64 = 0x2020202020202020;
+
+/** A GUID's key: hashed and compared as five words (36 bytes), not byte by byte (one in four records has one). */
+function guidKeyOf(start: i32): i32 {
+  const p = INPUT + <usize>start;
+  const w0 = load<u64>(p) | LOWER;
+  const w1 = load<u64>(p, 8) | LOWER;
+  const w2 = load<u64>(p, 16) | LOWER;
+  const w3 = load<u64>(p, 24) | LOWER;
+  const w4 = load<u32>(p, 32) | <u32>LOWER;
+  let x = w0 ^ rotl(w1, 13) ^ rotl(w2, 29) ^ rotl(w3, 43) ^ (<u64>w4 * 0x9e3779b97f4a7c15);
+  x = (x ^ (x >> 32)) * 0xff51afd7ed558ccd;
+  const h = <u32>(x ^ (x >> 29));
+  const mask = KEY_SLOTS - 1;
+  for (let slot = <i32>(h & mask); ; slot = (slot + 1) & mask) {
+    const entry = load<i32>(SLOTS + <usize>(slot * 4));
+    if (entry == 0) return keyCount < MAX_KEYS ? addKey(start, start + KEY_BYTES, false, h, slot) : -1;
+    const key = entry - 1;
+    if (load<u32>(HASHES + <usize>(key * 4)) != h || load<u8>(KEY_LENGTHS + <usize>key) != <u8>KEY_BYTES) continue;
+    const q = KEYS + <usize>(key * KEY_BYTES);
+    if (load<u64>(q) == w0 && load<u64>(q, 8) == w1 && load<u64>(q, 16) == w2 && load<u64>(q, 24) == w3 && load<u32>(q, 32) == w4) return key;
+  }
+  return -1;
+}
+
+function kbKeyOf(start: i32, end: i32): i32 {
+  const isKb = true;
   const length = end - start;
   let h: u32 = 0x811c9dc5;
   for (let i = start; i < end; i++) h = (h ^ <u32>keyByte(i, start, isKb)) * 16777619;
@@ -326,6 +386,16 @@ function attributes(from: i32, n: i32, o: usize): i32 {
     const start = p + nameLength(a);
     if (start > n || !isName(a, p)) return -1;
     let end = start;
+    // To the first quote, ">" or line break, 16 bytes at a time while the data lasts.
+    for (; end + 16 <= n; end += 16) {
+      const v = v128.load(INPUT + <usize>end);
+      const hits = v128.or(v128.or(i8x16.eq(v, i8x16.splat(34)), i8x16.eq(v, i8x16.splat(62))), v128.or(i8x16.eq(v, i8x16.splat(10)), i8x16.eq(v, i8x16.splat(13))));
+      const mask = i8x16.bitmask(hits);
+      if (mask != 0) {
+        end += ctz(mask);
+        break;
+      }
+    }
     for (; end < n; end++) {
       const c = at(end);
       if (c == 34) break;
