@@ -10,7 +10,7 @@
 // Memory: fixed regions (key table, record fields, key pairs), then the input, which grows (`reserve`).
 
 /** i32 fields per record (see the F_ constants in cmtraceBytes.ts: the two lists must agree). */
-const FIELDS = 24;
+const FIELDS = 32;
 const F_MESSAGE = 0;
 const F_HEADER = 1;
 const F_BREAKS = 2;
@@ -22,6 +22,7 @@ const F_FLAGS = 20;
 const F_THREAD = 21;
 const F_CLOCK_END = 22;
 const F_PAIRS_END = 23;
+const F_VALUES = 24; // 7 attributes: the key table's index of the value (component, context, type, file), or -1
 
 /** Flags: attribute a's value equals the previous record's (bit a); the local time follows from utc and bias. */
 const FLAG_EXACT: i32 = 1 << 8;
@@ -198,7 +199,7 @@ function record(p: i32, n: i32, atEnd: bool, index: i32): i32 {
   store<i32>(o + F_MESSAGE * 4, messageStart);
   store<i32>(o + F_HEADER * 4, header);
   store<i32>(o + F_PAIRS_END * 4, pairCount);
-  sameAsBefore(o, index);
+  values(o, index);
   const next = min(after + 1, n);
   store<i32>(o + F_NEXT * 4, next);
   return next;
@@ -330,7 +331,7 @@ function guidKeyOf(start: i32): i32 {
   const mask = KEY_SLOTS - 1;
   for (let slot = <i32>(h & mask); ; slot = (slot + 1) & mask) {
     const entry = load<i32>(SLOTS + <usize>(slot * 4));
-    if (entry == 0) return keyCount < MAX_KEYS ? addKey(start, start + KEY_BYTES, false, h, slot) : -1;
+    if (entry == 0) return keyCount < MAX_KEYS ? addKey(start, start + KEY_BYTES, FOLD_LOWER, h, slot) : -1;
     const key = entry - 1;
     if (load<u32>(HASHES + <usize>(key * 4)) != h || load<u8>(KEY_LENGTHS + <usize>key) != <u8>KEY_BYTES) continue;
     const q = KEYS + <usize>(key * KEY_BYTES);
@@ -340,38 +341,45 @@ function guidKeyOf(start: i32): i32 {
 }
 
 function kbKeyOf(start: i32, end: i32): i32 {
-  const isKb = true;
+  return bytesKeyOf(start, end, FOLD_KB);
+}
+
+/** The table's index of input[start, end), its bytes folded as `fold` says, added if new. */
+function bytesKeyOf(start: i32, end: i32, fold: i32): i32 {
   const length = end - start;
   let h: u32 = 0x811c9dc5;
-  for (let i = start; i < end; i++) h = (h ^ <u32>keyByte(i, start, isKb)) * 16777619;
+  for (let i = start; i < end; i++) h = (h ^ <u32>keyByte(i, start, fold)) * 16777619;
   const mask = KEY_SLOTS - 1;
   for (let slot = <i32>(h & mask); ; slot = (slot + 1) & mask) {
     const entry = load<i32>(SLOTS + <usize>(slot * 4));
-    if (entry == 0) return keyCount < MAX_KEYS ? addKey(start, end, isKb, h, slot) : -1;
+    if (entry == 0) return keyCount < MAX_KEYS ? addKey(start, end, fold, h, slot) : -1;
     const key = entry - 1;
-    if (load<u32>(HASHES + <usize>(key * 4)) == h && <i32>load<u8>(KEY_LENGTHS + <usize>key) == length && sameKey(key, start, end, isKb)) return key;
+    if (load<u32>(HASHES + <usize>(key * 4)) == h && <i32>load<u8>(KEY_LENGTHS + <usize>key) == length && sameKey(key, start, end, fold)) return key;
   }
   return -1;
 }
 
-/** GUIDs fold to lower case; a KB number's "KB" is upper case (core/keys.ts). */
-@inline function keyByte(i: i32, start: i32, isKb: bool): i32 {
+/** GUIDs fold to lower case; a KB number's "KB" is upper case (core/keys.ts); attribute values stay as they are. */
+const FOLD_NONE = 0;
+const FOLD_KB = 1;
+const FOLD_LOWER = 2;
+@inline function keyByte(i: i32, start: i32, fold: i32): i32 {
   const c = at(i);
-  return isKb ? (i - start < 2 ? c & ~32 : c) : c | 32;
+  return fold == FOLD_KB ? (i - start < 2 ? c & ~32 : c) : fold == FOLD_LOWER ? c | 32 : c;
 }
 
-function sameKey(key: i32, start: i32, end: i32, isKb: bool): bool {
+function sameKey(key: i32, start: i32, end: i32, fold: i32): bool {
   const stored = KEYS + <usize>(key * KEY_BYTES);
-  for (let i = start; i < end; i++) if (<i32>load<u8>(stored + <usize>(i - start)) != keyByte(i, start, isKb)) return false;
+  for (let i = start; i < end; i++) if (<i32>load<u8>(stored + <usize>(i - start)) != keyByte(i, start, fold)) return false;
   return true;
 }
 
-function addKey(start: i32, end: i32, isKb: bool, h: u32, slot: i32): i32 {
+function addKey(start: i32, end: i32, fold: i32, h: u32, slot: i32): i32 {
   const key = keyCount++;
   store<u32>(HASHES + <usize>(key * 4), h);
   store<u8>(KEY_LENGTHS + <usize>key, <u8>(end - start));
   const stored = KEYS + <usize>(key * KEY_BYTES);
-  for (let i = start; i < end; i++) store<u8>(stored + <usize>(i - start), <u8>keyByte(i, start, isKb));
+  for (let i = start; i < end; i++) store<u8>(stored + <usize>(i - start), <u8>keyByte(i, start, fold));
   store<i32>(SLOTS + <usize>(slot * 4), key + 1);
   return key;
 }
@@ -491,18 +499,28 @@ function thread(o: usize): bool {
   return true;
 }
 
-/** Sets bit a of the flags when attribute a (date, component, context, type, file) repeats the previous record's. */
-function sameAsBefore(o: usize, index: i32): void {
-  if (index == 0) return;
+/**
+ * For attributes date, component, context, type and file: bit a of the flags when the value repeats the
+ * previous record's, and (but the date) the value's index in the key table, so JavaScript makes a string for
+ * each distinct value once per table, not for every record where it changes. Values over 36 bytes: -1.
+ */
+function values(o: usize, index: i32): void {
   const before = o - FIELDS * 4;
   let flags = load<i32>(o + F_FLAGS * 4);
   for (let a = 1; a < 7; a++) {
     if (a == 5) continue; // the thread is a number
     const start = load<i32>(o + <usize>((F_BOUNDS + a * 2) * 4));
     const end = load<i32>(o + <usize>((F_BOUNDS + a * 2 + 1) * 4));
-    const start0 = load<i32>(before + <usize>((F_BOUNDS + a * 2) * 4));
-    const end0 = load<i32>(before + <usize>((F_BOUNDS + a * 2 + 1) * 4));
-    if (end - start == end0 - start0 && memory.compare(INPUT + <usize>start, INPUT + <usize>start0, <usize>(end - start)) == 0) flags |= 1 << a;
+    let same = false;
+    if (index > 0) {
+      const start0 = load<i32>(before + <usize>((F_BOUNDS + a * 2) * 4));
+      const end0 = load<i32>(before + <usize>((F_BOUNDS + a * 2 + 1) * 4));
+      same = end - start == end0 - start0 && memory.compare(INPUT + <usize>start, INPUT + <usize>start0, <usize>(end - start)) == 0;
+    }
+    if (same) flags |= 1 << a;
+    if (a == 1) continue;
+    const value = same ? load<i32>(before + <usize>((F_VALUES + a) * 4)) : end - start <= KEY_BYTES ? bytesKeyOf(start, end, FOLD_NONE) : -1;
+    store<i32>(o + <usize>((F_VALUES + a) * 4), value);
   }
   store<i32>(o + F_FLAGS * 4, flags);
 }

@@ -15,7 +15,7 @@ import { LineSplitter } from '../read/lines';
 import type { ParseWarning } from '../record';
 import { severityId, withoutCr, type RecordColumns, type RecordTable } from '../table';
 import { cmtraceDay, severityFromType } from './cmtrace';
-import { F_BIAS, F_BOUNDS, F_BREAKS, F_CLOCK_END, F_FLAGS, F_HEADER, F_MESSAGE, F_MILLIS, F_PAIRS_END, F_THREAD, FIELDS, FLAG_EXACT, NO_BIAS, NO_THREAD, ScanKernel } from './cmtraceScan';
+import { F_BIAS, F_BOUNDS, F_BREAKS, F_CLOCK_END, F_FLAGS, F_HEADER, F_MESSAGE, F_MILLIS, F_PAIRS_END, F_THREAD, F_VALUES, FIELDS, FLAG_EXACT, NO_BIAS, NO_THREAD, ScanKernel } from './cmtraceScan';
 
 const OPEN = Buffer.from('<![LOG[');
 const HEADER = Buffer.from(']LOG]!><');
@@ -202,6 +202,7 @@ export class CmtraceByteReader {
   private scannedRecords(data: Buffer, at: number, atEnd: boolean): number {
     const kernel = this.kernel;
     const count = kernel.scan(at, data.length, atEnd, this.keys !== null);
+    if (kernel.keyEpoch() !== this.keyEpoch) this.newKeyTable();
     const fields = kernel.fields;
     let pair = 0;
     for (let r = 0; r < count; r++) {
@@ -230,29 +231,44 @@ export class CmtraceByteReader {
     this.exactLocal = flags & FLAG_EXACT ? null : `${day.iso}T${latin1(data, b[0], fields[o + F_CLOCK_END])}`;
     const thread = fields[o + F_THREAD];
     c.thread = thread === NO_THREAD ? null : thread;
-    if (!(flags & SAME_COMPONENT)) c.componentId = this.stringId(data, 2);
-    if (!(flags & SAME_CONTEXT)) c.contextId = this.stringId(data, 3);
+    if (!(flags & SAME_COMPONENT)) c.componentId = this.valueId(data, fields, o, 2);
+    if (!(flags & SAME_CONTEXT)) c.contextId = this.valueId(data, fields, o, 3);
     if (!(flags & SAME_TYPE)) {
-      c.rawTypeId = this.stringId(data, 4);
+      c.rawTypeId = this.valueId(data, fields, o, 4);
       c.severity = SEVERITY_OF_TYPE.get(this.table.strings.values[c.rawTypeId].trim()) ?? UNKNOWN_SEVERITY;
     }
-    if (!(flags & SAME_FILE)) c.sourceFileId = this.stringId(data, 6);
+    if (!(flags & SAME_FILE)) c.sourceFileId = this.valueId(data, fields, o, 6);
     return true;
   }
 
-  /** The scanner's key numbers → the postings' ids (renewed when its key table starts over). */
+  /** Pool id of attribute a's value: by the scanner's number for it, looked up once per number. */
+  private valueId(data: Buffer, fields: Int32Array, o: number, a: number): number {
+    const k = fields[o + F_VALUES + a];
+    if (k < 0) return this.stringId(data, a);
+    const id = this.valueIds[k];
+    return id >= 0 ? id : (this.valueIds[k] = this.stringId(data, a));
+  }
+
+  /** The scanner's key numbers → the postings' ids, and → pool ids for attribute values (by its key table). */
   private keyIds = new Int32Array(0);
+  private valueIds = new Int32Array(0);
   private keyEpoch = -1;
+
+  /** The scanner's key table started over (a new file, or it was full): its numbers mean new keys. */
+  private newKeyTable(): void {
+    this.keyEpoch = this.kernel.keyEpoch();
+    if (!this.keyIds.length) {
+      this.keyIds = new Int32Array(this.kernel.keyLengths.length);
+      this.valueIds = new Int32Array(this.kernel.keyLengths.length);
+    }
+    this.keyIds.fill(-1);
+    this.valueIds.fill(-1);
+  }
 
   /** Gives the keys of the record just pushed (the scan's pairs from `pair` to `end`) to the postings; returns `end`. */
   private scannedKeys(pair: number, end: number): number {
     const kernel = this.kernel;
     const keys = this.keys!;
-    if (kernel.keyEpoch() !== this.keyEpoch) {
-      this.keyEpoch = kernel.keyEpoch();
-      if (!this.keyIds.length) this.keyIds = new Int32Array(kernel.keyLengths.length);
-      this.keyIds.fill(-1);
-    }
     const index = this.table.length - 1;
     const pairs = kernel.pairs;
     for (let p = pair; p < end; p++) {

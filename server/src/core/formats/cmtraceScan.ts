@@ -4,7 +4,7 @@
 import { CMTRACE_SCAN_WASM } from './cmtraceScanWasm';
 
 /** i32 fields per record, as server/wasm/cmtraceScan.ts writes them (the two lists must agree). */
-export const FIELDS = 24;
+export const FIELDS = 32;
 export const F_MESSAGE = 0;
 export const F_HEADER = 1;
 export const F_BREAKS = 2;
@@ -15,6 +15,8 @@ export const F_FLAGS = 20;
 export const F_THREAD = 21;
 export const F_CLOCK_END = 22;
 export const F_PAIRS_END = 23;
+/** 7 attributes: the key table's index of the value (component, context, type, file), or -1. */
+export const F_VALUES = 24;
 /** In F_FLAGS: bit a set when attribute a repeats the previous record's; FLAG_EXACT: millisecond clock, second < 60. */
 export const FLAG_EXACT = 1 << 8;
 export const NO_BIAS = 0x7fffffff;
