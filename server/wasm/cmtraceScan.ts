@@ -228,14 +228,14 @@ function message(from: i32, n: i32, index: i32, o: usize): i32 {
     if (kind == 0) continue;
     if (kind == C_BRACKET) {
       if (!isHeader(i, n)) continue;
-      for (let k = 0; k < kbs; k++) addPair(keyOf(load<i32>(KBS + <usize>(k * 8)), load<i32>(KBS + <usize>(k * 8 + 4)), true), index);
+      for (let k = 0; k < kbs; k++) addPair(bytesKeyOf(load<i32>(KBS + <usize>(k * 8)), load<i32>(KBS + <usize>(k * 8 + 4)), FOLD_KB), index);
       store<i32>(o + F_BREAKS * 4, breaks);
       return i;
     }
     if (kind == C_DASH) {
       const start = i - 8;
       if (start >= from && isGuid(start, from, n)) {
-        addPair(keyOf(start, start + KEY_BYTES, false), index);
+        addPair(guidKeyOf(start), index);
         i = start + KEY_BYTES - 1;
       }
     } else if (kind == C_B) {
@@ -309,11 +309,6 @@ function addPair(key: i32, index: i32): void {
   pairCount++;
 }
 
-/** The index of the key in input[start, end) (a GUID folded to lower case, or "KB" + digits), added if new. */
-function keyOf(start: i32, end: i32, isKb: bool): i32 {
-  return isKb ? kbKeyOf(start, end) : guidKeyOf(start);
-}
-
 /** OR-ing 0x20 into each byte folds hex letters to lower case and keeps digits and "-" as they are. */
 const LOWER: u64 = 0x2020202020202020;
 
@@ -338,10 +333,6 @@ function guidKeyOf(start: i32): i32 {
     if (load<u64>(q) == w0 && load<u64>(q, 8) == w1 && load<u64>(q, 16) == w2 && load<u64>(q, 24) == w3 && load<u32>(q, 32) == w4) return key;
   }
   return -1;
-}
-
-function kbKeyOf(start: i32, end: i32): i32 {
-  return bytesKeyOf(start, end, FOLD_KB);
 }
 
 /** The table's index of input[start, end), its bytes folded as `fold` says, added if new. */

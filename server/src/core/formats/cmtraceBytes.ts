@@ -130,7 +130,7 @@ export class CmtraceByteReader {
 
   /** Reads whole records and regions from `data`; returns how many bytes were used. */
   private consume(data: Buffer, atEnd: boolean): number {
-    this.scanData = null; // the reused work buffer holds new bytes
+    this.scanData = null; // the scanner's reused input holds new bytes
     let at = 0;
     while (at < data.length) {
       const scanned = this.scannedRecords(data, at, atEnd);
@@ -224,18 +224,16 @@ export class CmtraceByteReader {
     const flags = fields[o + F_FLAGS];
     const day = flags & SAME_DATE ? this.lastDay : this.dayOf(data, b[2], b[3]);
     if (!day) return false;
-    const c = this.columns;
     const bias = fields[o + F_BIAS];
-    c.biasMinutes = bias === NO_BIAS ? null : bias;
-    c.utc = day.utcMidnight + fields[o + F_MILLIS] + (bias === NO_BIAS ? 0 : bias) * 60_000;
-    this.exactLocal = flags & FLAG_EXACT ? null : `${day.iso}T${latin1(data, b[0], fields[o + F_CLOCK_END])}`;
+    this.setTime(data, day, fields[o + F_MILLIS], bias === NO_BIAS ? null : bias, (flags & FLAG_EXACT) !== 0, fields[o + F_CLOCK_END]);
+    const c = this.columns;
     const thread = fields[o + F_THREAD];
     c.thread = thread === NO_THREAD ? null : thread;
     if (!(flags & SAME_COMPONENT)) c.componentId = this.valueId(data, fields, o, 2);
     if (!(flags & SAME_CONTEXT)) c.contextId = this.valueId(data, fields, o, 3);
     if (!(flags & SAME_TYPE)) {
       c.rawTypeId = this.valueId(data, fields, o, 4);
-      c.severity = SEVERITY_OF_TYPE.get(this.table.strings.values[c.rawTypeId].trim()) ?? UNKNOWN_SEVERITY;
+      c.severity = this.severityOfType(c.rawTypeId);
     }
     if (!(flags & SAME_FILE)) c.sourceFileId = this.valueId(data, fields, o, 6);
     return true;
@@ -342,11 +340,20 @@ export class CmtraceByteReader {
     if (!clock) return false;
     const day = this.dayOf(data, b[2], b[3]);
     if (!day) return false;
-    const c = this.columns;
-    c.utc = day.utcMidnight + clock.millis + (clock.bias ?? 0) * 60_000;
-    c.biasMinutes = clock.bias;
-    this.exactLocal = clock.fractionDigits === 3 && clock.second < 60 ? null : `${day.iso}T${latin1(data, b[0], clock.clockEnd)}`;
+    this.setTime(data, day, clock.millis, clock.bias, clock.fractionDigits === 3 && clock.second < 60, clock.clockEnd);
     return true;
+  }
+
+  /** utc, bias and (when `exact` is false: more than milliseconds, second 60) the local time as written. */
+  private setTime(data: Buffer, day: NonNullable<ReturnType<typeof cmtraceDay>>, millis: number, bias: number | null, exact: boolean, clockEnd: number): void {
+    const c = this.columns;
+    c.utc = day.utcMidnight + millis + (bias ?? 0) * 60_000;
+    c.biasMinutes = bias;
+    this.exactLocal = exact ? null : `${day.iso}T${latin1(data, this.bounds[0], clockEnd)}`;
+  }
+
+  private severityOfType(rawTypeId: number): number {
+    return SEVERITY_OF_TYPE.get(this.table.strings.values[rawTypeId].trim()) ?? UNKNOWN_SEVERITY;
   }
 
   private readRest(data: Buffer): boolean {
@@ -359,7 +366,7 @@ export class CmtraceByteReader {
     c.contextId = this.stringId(data, 3);
     c.rawTypeId = this.stringId(data, 4);
     c.sourceFileId = this.stringId(data, 6);
-    c.severity = SEVERITY_OF_TYPE.get(this.table.strings.values[c.rawTypeId].trim()) ?? UNKNOWN_SEVERITY;
+    c.severity = this.severityOfType(c.rawTypeId);
     return true;
   }
 
