@@ -60,16 +60,18 @@ async function quickOpen(page, name, folderHint) {
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible', timeout: 10000 });
   await input.fill(name);
-  // the row whose label is exactly the file name (not WUAHandler.lo_ for WUAHandler.log), in the wanted folder
+  // the row whose label is exactly the file name (not WUAHandler.lo_ for WUAHandler.log), in the wanted folder.
+  // The list is re-rendered while file search results arrive, so the labels are read in one go (a row counted
+  // first and read after could be gone: that timed out in CI) and the row is clicked by its label.
   const rows = page.locator('.quick-input-list .monaco-list-row');
   await rows.first().waitFor({ timeout: 15000 });
   const label = new RegExp(`(^|\\s)${name.replace(/\./g, '\\.')}(\\s|,|$)`);
   for (let i = 0; i < 40; i++) {
-    const n = await rows.count();
-    for (let k = 0; k < n; k++) {
-      const aria = (await rows.nth(k).getAttribute('aria-label')) || '';
-      if (label.test(aria) && (!folderHint || aria.includes(folderHint))) {
-        await rows.nth(k).click();
+    const labels = await rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') || ''));
+    const aria = labels.find((a) => label.test(a) && (!folderHint || a.includes(folderHint)));
+    if (aria) {
+      const row = page.locator(`.quick-input-list .monaco-list-row[aria-label=${JSON.stringify(aria)}]`).first();
+      if (await row.click({ timeout: 2000 }).then(() => true, () => false)) {
         await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: 15000 });
         return;
       }
