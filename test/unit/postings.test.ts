@@ -1,5 +1,6 @@
 // The index's postings (which records hold which key) against the plain definition: findKeys on each
 // record's message. Random GUIDs in mixed case, with braces, glued to words, in long runs, and KB numbers.
+import { packedKeyList } from '../../server/src/core/keyTable';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { LogIndex } from '../../server/src/core/index';
@@ -47,7 +48,7 @@ function reference(records: RecordTable, from = 0): Map<string, number[]> {
 }
 
 function asMap(p: ReturnType<typeof collectPostings>): Map<string, number[]> {
-  return new Map(p.keys.map((key, k) => [key, Array.from(p.records.subarray(p.starts[k], p.starts[k + 1]))]));
+  return new Map(packedKeyList(p.keys).map((key, k) => [key, Array.from(p.records.subarray(p.starts[k], p.starts[k + 1]))]));
 }
 
 test('collectPostings finds exactly the keys findKeys finds, record by record (5,000 distinct GUIDs: the hash table grows)', () => {

@@ -1,5 +1,6 @@
 // LogIndex: the records of a set of files and, for every linking key, where it occurs. Built once per
 // file; hovers, references and the timeline answer from it without re-reading logs.
+import { KeyTable } from './keyTable';
 import { findKeys, guessKeyKind, type KeyMatch } from './keys';
 import { collectPostings, type FilePostings } from './postings';
 import type { ParseResult } from './parse';
@@ -44,8 +45,7 @@ const PACK = 2 ** 26;
 export class LogIndex {
   private readonly files = new Map<string, IndexedFile>();
   /** Every key gets a number once; files list their keys by number. */
-  private readonly keyIds = new Map<string, number>();
-  private readonly keyNames: string[] = [];
+  private readonly keyTable = new KeyTable();
   /** Changes whenever records are added or removed, so derived views know when to rebuild. */
   generation = 0;
 
@@ -64,9 +64,10 @@ export class LogIndex {
 
   /** A file's postings with their keys as numbers, ordered by number (so a key is found by binary search). */
   private compact(postings: FilePostings): Pick<IndexedFile, 'ids' | 'starts' | 'records'> {
-    const n = postings.keys.length;
+    const { bytes, ends } = postings.keys;
+    const n = ends.length;
     const global = new Float64Array(n);
-    for (let k = 0; k < n; k++) global[k] = this.intern(postings.keys[k]);
+    for (let k = 0; k < n; k++) global[k] = this.keyTable.idOf(bytes, k > 0 ? ends[k - 1] : 0, ends[k]);
     const order = byValue(global);
     const ids = new Int32Array(n);
     const starts = new Int32Array(n + 1);
@@ -79,16 +80,6 @@ export class LogIndex {
       starts[j + 1] = at;
     }
     return { ids, starts, records };
-  }
-
-  private intern(key: string): number {
-    let id = this.keyIds.get(key);
-    if (id === undefined) {
-      id = this.keyNames.length;
-      this.keyIds.set(key, id);
-      this.keyNames.push(key);
-    }
-    return id;
   }
 
   /**
@@ -105,13 +96,14 @@ export class LogIndex {
       if (!list.length) entry.tail.delete(id);
     }
     const added = collectPostings(entry.result.records, keep);
-    added.keys.forEach((key, k) => {
-      const id = this.intern(key);
+    const { bytes, ends } = added.keys;
+    for (let k = 0; k < ends.length; k++) {
+      const id = this.keyTable.idOf(bytes, k > 0 ? ends[k - 1] : 0, ends[k]);
       const list = entry.tail.get(id);
       const records = Array.from(added.records.subarray(added.starts[k], added.starts[k + 1]));
       if (list) list.push(...records);
       else entry.tail.set(id, records);
-    });
+    }
   }
 
   /** The compact posting list at position j, without records at or above compactLimit. */
@@ -133,8 +125,8 @@ export class LogIndex {
 
   /** file → the records holding the key, for every file that has it (in the order the files were added). */
   private postingsOf(key: string): Array<[string, ArrayLike<number>]> {
-    const id = this.keyIds.get(key);
-    if (id === undefined) return [];
+    const id = this.keyTable.find(key);
+    if (id < 0) return [];
     const out: Array<[string, ArrayLike<number>]> = [];
     for (const [file, entry] of this.files) {
       const list = this.recordsOf(entry, id);
@@ -251,7 +243,7 @@ export class LogIndex {
       for (let j = 0; j < entry.ids.length; j++) if (this.compactList(entry, j).length) present.add(entry.ids[j]);
       for (const id of entry.tail.keys()) present.add(id);
     }
-    return [...present].sort((a, b) => a - b).map((id) => this.keyNames[id])[Symbol.iterator]();
+    return [...present].sort((a, b) => a - b).map((id) => this.keyTable.name(id))[Symbol.iterator]();
   }
 }
 

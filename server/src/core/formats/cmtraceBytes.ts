@@ -275,7 +275,7 @@ export class CmtraceByteReader {
       if (id < 0) {
         const start = kernel.keyStart(k);
         const length = kernel.keyLengths[k];
-        id = this.keyIds[k] = length === GUID_LENGTH ? keys.guidId(kernel.keyBytes, start) : keys.kbId(latin1(kernel.keyBytes, start, start + length));
+        id = this.keyIds[k] = length === GUID_LENGTH ? keys.guidId(kernel.keyBytes, start) : keys.keyId(kernel.keyBytes, start, start + length);
       }
       keys.addKey(index, id);
     }

@@ -1,0 +1,128 @@
+// Linking keys (GUIDs, KB numbers) numbered in the order they are first met, kept as bytes in one buffer: a key
+// found in a message's bytes is numbered without making a string for it, and a string is made only when a key
+// is shown. A parse numbers its own file's keys in one table (see postings.ts), hands them over packed (plain
+// typed arrays, which a worker thread can transfer), and the index numbers them again in its global table:
+// a lookup of bytes in typed arrays, where a Map of strings cost a fifth of the parse (V8 hashes and stores
+// every string that comes from a worker anew).
+
+/** Keys as plain data: key k is the Latin-1 bytes bytes[ends[k - 1] (or 0), ends[k]). */
+export interface PackedKeys {
+  bytes: Uint8Array;
+  ends: Int32Array;
+}
+
+const EMPTY = -1;
+
+export class KeyTable {
+  private bytes = new Uint8Array(16 * 1024);
+  private ends = new Int32Array(512);
+  private hashes = new Int32Array(512);
+  private slots = new Int32Array(1024).fill(EMPTY);
+  private readonly names: Array<string | undefined> = [];
+  count = 0;
+
+  /**
+   * The number of the key data[start, end), added when new. `lower` folds it to lower case as it is read (for
+   * GUIDs: OR-ing 0x20 turns hex letters to lower case and keeps digits and "-").
+   */
+  idOf(data: Uint8Array, start: number, end: number, lower = false): number {
+    const fold = lower ? 32 : 0;
+    const hash = hashOf(data, start, end, fold);
+    const slot = this.slotOf(data, start, end, fold, hash);
+    const k = this.slots[slot];
+    return k !== EMPTY ? k : this.add(data, start, end, fold, hash, slot);
+  }
+
+  /** The number of a key given as a string, added when new. */
+  idOfString(key: string): number {
+    const bytes = Buffer.from(key, 'latin1');
+    return this.idOf(bytes, 0, bytes.length);
+  }
+
+  /** The number of a key given as a string, or -1 when it is not in the table. */
+  find(key: string): number {
+    const bytes = Buffer.from(key, 'latin1');
+    return this.slots[this.slotOf(bytes, 0, bytes.length, 0, hashOf(bytes, 0, bytes.length, 0))];
+  }
+
+  /** The slot that holds the key, or the free one where it would go. */
+  private slotOf(data: Uint8Array, start: number, end: number, fold: number, hash: number): number {
+    const mask = this.slots.length - 1;
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+      const k = this.slots[slot];
+      if (k === EMPTY || (this.hashes[k] === hash && this.same(k, data, start, end, fold))) return slot;
+    }
+  }
+
+  /** Key k as a string (made once, when first asked for). */
+  name(k: number): string {
+    return (this.names[k] ??= Buffer.from(this.bytes.buffer, this.bytes.byteOffset + this.start(k), this.ends[k] - this.start(k)).toString('latin1'));
+  }
+
+  /** The keys as plain data, copied to their exact size. */
+  packed(): PackedKeys {
+    return { bytes: this.bytes.slice(0, this.start(this.count)), ends: this.ends.slice(0, this.count) };
+  }
+
+  private start(k: number): number {
+    return k > 0 ? this.ends[k - 1] : 0;
+  }
+
+  private same(k: number, data: Uint8Array, start: number, end: number, fold: number): boolean {
+    const at = this.start(k);
+    if (this.ends[k] - at !== end - start) return false;
+    for (let i = 0; i < end - start; i++) if (this.bytes[at + i] !== (data[start + i] | fold)) return false;
+    return true;
+  }
+
+  private add(data: Uint8Array, start: number, end: number, fold: number, hash: number, slot: number): number {
+    const k = this.count++;
+    const at = this.start(k);
+    if (at + end - start > this.bytes.length) this.bytes = grown(this.bytes, Math.max(at + end - start, this.bytes.length * 2));
+    if (k >= this.ends.length) {
+      this.ends = grown(this.ends, this.ends.length * 2);
+      this.hashes = grown(this.hashes, this.hashes.length * 2);
+    }
+    for (let i = 0; i < end - start; i++) this.bytes[at + i] = data[start + i] | fold;
+    this.ends[k] = at + end - start;
+    this.hashes[k] = hash;
+    this.slots[slot] = k;
+    if (this.count * 2 > this.slots.length) this.rehash();
+    return k;
+  }
+
+  private rehash(): void {
+    const slots = new Int32Array(this.slots.length * 2).fill(EMPTY);
+    const mask = slots.length - 1;
+    for (let k = 0; k < this.count; k++) {
+      let slot = this.hashes[k] & mask;
+      while (slots[slot] !== EMPTY) slot = (slot + 1) & mask;
+      slots[slot] = k;
+    }
+    this.slots = slots;
+  }
+}
+
+/** FNV-1a over the bytes, folded as `idOf` folds them. */
+function hashOf(data: Uint8Array, start: number, end: number, fold: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = start; i < end; i++) hash = Math.imul(hash ^ (data[i] | fold), 16777619);
+  return hash;
+}
+
+/** Key k of packed keys, as a string. */
+export function packedKey(keys: PackedKeys, k: number): string {
+  const start = k > 0 ? keys.ends[k - 1] : 0;
+  return Buffer.from(keys.bytes.buffer, keys.bytes.byteOffset + start, keys.ends[k] - start).toString('latin1');
+}
+
+/** All packed keys as strings, in their order. */
+export function packedKeyList(keys: PackedKeys): string[] {
+  return Array.from(keys.ends, (_, k) => packedKey(keys, k));
+}
+
+function grown<T extends Uint8Array | Int32Array>(array: T, length: number): T {
+  const next = new (array.constructor as new (n: number) => T)(length);
+  next.set(array);
+  return next;
+}
