@@ -83,7 +83,8 @@ export class KeyTable {
       this.ends = grown(this.ends, this.ends.length * 2);
       this.hashes = grown(this.hashes, this.hashes.length * 2);
     }
-    for (let i = 0; i < end - start; i++) this.bytes[at + i] = data[start + i] | fold;
+    if (fold) for (let i = 0; i < end - start; i++) this.bytes[at + i] = data[start + i] | fold;
+    else this.bytes.set(data.subarray(start, end), at);
     this.ends[k] = at + end - start;
     this.hashes[k] = hash;
     this.slots[slot] = k;

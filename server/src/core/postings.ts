@@ -66,7 +66,7 @@ export class PostingsBuilder {
     return this.keys.idOfString(key);
   }
 
-  /** The id of the key bytes[start, end), as written (a "KB" number the WebAssembly scanner read), made when new. */
+  /** The id of the key bytes[start, end), already folded as keys.ts folds keys (the WebAssembly scanner's key table), made when new. */
   keyId(bytes: Uint8Array, start: number, end: number): number {
     return this.keys.idOf(bytes, start, end);
   }

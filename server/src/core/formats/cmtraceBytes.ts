@@ -25,7 +25,6 @@ const CR = 13;
 const QUOTE = 34;
 const GT = 62;
 const UNUSUAL = -1;
-const GUID_LENGTH = 36;
 /** F_FLAGS bits: the attribute (by its place in ATTRIBUTES) repeats the previous scanned record's. */
 const SAME_DATE = 1 << 1;
 const SAME_COMPONENT = 1 << 2;
@@ -275,7 +274,7 @@ export class CmtraceByteReader {
       if (id < 0) {
         const start = kernel.keyStart(k);
         const length = kernel.keyLengths[k];
-        id = this.keyIds[k] = length === GUID_LENGTH ? keys.guidId(kernel.keyBytes, start) : keys.keyId(kernel.keyBytes, start, start + length);
+        id = this.keyIds[k] = keys.keyId(kernel.keyBytes, start, start + length);
       }
       keys.addKey(index, id);
     }
