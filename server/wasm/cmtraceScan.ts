@@ -2,12 +2,21 @@
 // binary into server/src/core/formats/cmtraceScanWasm.ts). It does the byte work of the fast path in
 // formats/cmtraceBytes.ts, which calls it: for each record of the usual shape, one after the other, it finds
 // the message and the header, counts the message's line breaks, reads the seven attributes' bounds, the clock
-// and the thread, and finds the message's keys (GUIDs and KB numbers, as core/keys.ts defines them). It stops
-// at the first record it cannot read whole (blank line, odd header, bare CR, data ending): JavaScript reads that
-// one as before. JavaScript was slower at this than the reading itself (a fresh worker also needs ~250 ms to
+// and the thread, finds the message's keys (GUIDs and KB numbers, as core/keys.ts defines them), and writes
+// the record's columns as RecordTable keeps them (batch columns below), which JavaScript appends to the table with
+// one copy per column: no JavaScript runs per record. It stops at the first record it cannot read whole (blank
+// line, odd header, bare CR, a date JavaScript rejects, data ending): JavaScript reads that one as before. JavaScript was slower at this than the reading itself (a fresh worker also needs ~250 ms to
 // optimise it); compiled ahead of time it runs at memory speed from the first byte.
 //
-// Memory: fixed regions (key table, record fields, key pairs), then the input, which grows (`reserve`).
+// Memory: fixed regions (key table, record fields, key pairs, batch columns), then the input, which grows
+// (`reserve`).
+
+/** JavaScript's midnight (UTC ms, as if the log's local time were UTC) of a date value; NaN when it rejects it. */
+@external("env", "dayOf")
+declare function dayOf(start: i32, end: i32): f64;
+/** JavaScript's string pool id of a value's bytes (decoded as UTF-8). */
+@external("env", "valueId")
+declare function valueId(start: i32, end: i32): i32;
 
 /** i32 fields per record (see the F_ constants in cmtraceBytes.ts: the two lists must agree). */
 const FIELDS = 32;
@@ -46,7 +55,25 @@ const KEYS: usize = KEY_LENGTHS + MAX_KEYS; // MAX_KEYS x 36 bytes: GUIDs in low
 const RECORDS: usize = KEYS + MAX_KEYS * KEY_BYTES; // MAX_RECORDS x FIELDS i32
 const PAIRS: usize = RECORDS + MAX_RECORDS * FIELDS * 4; // MAX_PAIRS x (key, record) i32
 const KBS: usize = PAIRS + MAX_PAIRS * 8; // MAX_KBS_PER_MESSAGE x (start, end) i32
-const INPUT: usize = (KBS + MAX_KBS_PER_MESSAGE * 8 + 65535) & ~65535;
+const VALUE_IDS: usize = KBS + MAX_KBS_PER_MESSAGE * 8; // MAX_KEYS i32: pool id of the value that is key k, or -1
+const SEVERITIES: usize = VALUE_IDS + MAX_KEYS * 4; // 8 u8: severity id of type "0".."6", then of any other type
+// The batch: one column per RecordTable column, MAX_RECORDS each (f64 columns first: 8-byte aligned).
+const B_UTC: usize = SEVERITIES + 16; // f64
+const B_THREAD: usize = B_UTC + MAX_RECORDS * 8; // f64, NaN: none
+const B_FILE_START: usize = B_THREAD + MAX_RECORDS * 8; // f64: the message's offset in the file
+const B_LINE: usize = B_FILE_START + MAX_RECORDS * 8; // i32
+const B_END_LINE: usize = B_LINE + MAX_RECORDS * 4; // i32
+const B_FILE_LENGTH: usize = B_END_LINE + MAX_RECORDS * 4; // i32: the message's length, ~length when it has line breaks
+const B_COMPONENT: usize = B_FILE_LENGTH + MAX_RECORDS * 4; // u32 pool ids
+const B_CONTEXT: usize = B_COMPONENT + MAX_RECORDS * 4;
+const B_TYPE: usize = B_CONTEXT + MAX_RECORDS * 4;
+const B_SOURCE_FILE: usize = B_TYPE + MAX_RECORDS * 4;
+const B_INEXACT: usize = B_SOURCE_FILE + MAX_RECORDS * 4; // i32: the records whose local time is not utc - bias
+const B_BIAS: usize = B_INEXACT + MAX_RECORDS * 4; // i16, TABLE_NO_BIAS: none
+const B_SEVERITY: usize = B_BIAS + MAX_RECORDS * 2; // u8
+const INPUT: usize = (B_SEVERITY + MAX_RECORDS + 65535) & ~65535;
+/** RecordTable's "no bias" (an i16). */
+const TABLE_NO_BIAS: i16 = -32768;
 
 const C_LF: u8 = 1;
 const C_CR: u8 = 2;
@@ -60,6 +87,12 @@ let keyCount: i32 = 0;
 let epoch: i32 = 0;
 let pairCount: i32 = 0;
 let stoppedAt: i32 = 0;
+/** The line the next record starts on (1-based), and the file offset of input[0] (for B_FILE_START). */
+let nextLine: i32 = 1;
+let dataOffset: f64 = 0;
+let inexactCount: i32 = 0;
+/** The midnight of the last date read (records mostly repeat the previous one's date). */
+let midnight: f64 = NaN;
 /** A message had more keys than the tables hold: the record is left to JavaScript. */
 let overflow = false;
 
@@ -77,6 +110,34 @@ export function keysOffset(): usize {
 }
 export function keyLengthsOffset(): usize {
   return KEY_LENGTHS;
+}
+/** Where each batch column is (see B_ above), and the severity table (13). */
+export function batchOffsets(column: i32): usize {
+  switch (column) {
+    case 0: return B_UTC;
+    case 1: return B_THREAD;
+    case 2: return B_FILE_START;
+    case 3: return B_LINE;
+    case 4: return B_END_LINE;
+    case 5: return B_FILE_LENGTH;
+    case 6: return B_COMPONENT;
+    case 7: return B_CONTEXT;
+    case 8: return B_TYPE;
+    case 9: return B_SOURCE_FILE;
+    case 10: return B_INEXACT;
+    case 11: return B_BIAS;
+    case 12: return B_SEVERITY;
+    case 13: return SEVERITIES;
+    default: return 0;
+  }
+}
+/** The line after the last record scanned. */
+export function line(): i32 {
+  return nextLine;
+}
+/** How many records of the last scan have a local time that is not utc - bias (listed at B_INEXACT). */
+export function inexact(): i32 {
+  return inexactCount;
 }
 export function keys(): i32 {
   return keyCount;
@@ -104,6 +165,7 @@ export function reset(): void {
 
 function clearKeys(): void {
   memory.fill(SLOTS, 0, KEY_SLOTS * 4);
+  memory.fill(VALUE_IDS, 0xff, MAX_KEYS * 4);
   keyCount = 0;
   epoch++;
 }
@@ -151,8 +213,11 @@ function isHeader(i: i32, n: i32): bool {
  * Returns how many; `stopped()` is where the next one starts. With `withKeys`, each record's keys are pairs
  * (key index, record number in this scan), its last pair's end in F_PAIRS_END.
  */
-export function scan(from: i32, n: i32, atEnd: bool, withKeys: bool): i32 {
+export function scan(from: i32, n: i32, atEnd: bool, withKeys: bool, firstLine: i32, offset: f64): i32 {
   if (keyCount >= MAX_KEYS) clearKeys();
+  nextLine = firstLine;
+  dataOffset = offset;
+  inexactCount = 0;
   store<u8>(CLASSES + 45, withKeys ? C_DASH : 0);
   store<u8>(CLASSES + 66, withKeys ? C_B : 0);
   store<u8>(CLASSES + 98, withKeys ? C_B : 0);
@@ -200,6 +265,10 @@ function record(p: i32, n: i32, atEnd: bool, index: i32): i32 {
   store<i32>(o + F_HEADER * 4, header);
   store<i32>(o + F_PAIRS_END * 4, pairCount);
   values(o, index);
+  if (!columns(o, index)) {
+    pairCount = pairsBefore;
+    return -1;
+  }
   const next = min(after + 1, n);
   store<i32>(o + F_NEXT * 4, next);
   return next;
@@ -514,4 +583,76 @@ function values(o: usize, index: i32): void {
     store<i32>(o + <usize>((F_VALUES + a) * 4), value);
   }
   store<i32>(o + F_FLAGS * 4, flags);
+}
+
+/**
+ * The record's batch columns, from its fields: what RecordTable keeps of it. False when JavaScript must read it
+ * (its date is rejected, its type is not plain ASCII): then nothing is written that counts.
+ */
+function columns(o: usize, index: i32): bool {
+  const flags = load<i32>(o + F_FLAGS * 4);
+  const i = <usize>index;
+  let severity: i32;
+  if (flags & (1 << 4)) severity = <i32>load<u8>(B_SEVERITY + i - 1);
+  else {
+    severity = severityOf(load<i32>(o + (F_BOUNDS + 8) * 4), load<i32>(o + (F_BOUNDS + 9) * 4));
+    if (severity < 0) return false;
+  }
+  if (!(flags & (1 << 1))) midnight = dayOf(load<i32>(o + (F_BOUNDS + 2) * 4), load<i32>(o + (F_BOUNDS + 3) * 4));
+  if (isNaN(midnight)) return false;
+  const bias = load<i32>(o + F_BIAS * 4);
+  store<f64>(B_UTC + i * 8, midnight + <f64>load<i32>(o + F_MILLIS * 4) + (bias == NO_BIAS ? 0 : <f64>bias * 60000));
+  store<i16>(B_BIAS + i * 2, bias == NO_BIAS ? TABLE_NO_BIAS : <i16>bias);
+  const thread = load<i32>(o + F_THREAD * 4);
+  store<f64>(B_THREAD + i * 8, thread == NO_THREAD ? NaN : <f64>thread);
+  store<u8>(B_SEVERITY + i, <u8>severity);
+  store<u32>(B_COMPONENT + i * 4, poolId(o, flags, 2, B_COMPONENT + i * 4));
+  store<u32>(B_CONTEXT + i * 4, poolId(o, flags, 3, B_CONTEXT + i * 4));
+  store<u32>(B_TYPE + i * 4, poolId(o, flags, 4, B_TYPE + i * 4));
+  store<u32>(B_SOURCE_FILE + i * 4, poolId(o, flags, 6, B_SOURCE_FILE + i * 4));
+  const messageStart = load<i32>(o + F_MESSAGE * 4);
+  const length = load<i32>(o + F_HEADER * 4) - messageStart;
+  const breaks = load<i32>(o + F_BREAKS * 4);
+  store<f64>(B_FILE_START + i * 8, dataOffset + <f64>messageStart);
+  store<i32>(B_FILE_LENGTH + i * 4, breaks > 0 ? ~length : length);
+  store<i32>(B_LINE + i * 4, nextLine);
+  store<i32>(B_END_LINE + i * 4, nextLine + breaks);
+  nextLine += breaks + 1;
+  if (!(flags & FLAG_EXACT)) store<i32>(B_INEXACT + <usize>(inexactCount++ * 4), index);
+  return true;
+}
+
+/**
+ * Attribute a's pool id, for its place `column` in the batch: the previous record's when the value repeats,
+ * else by the value's key, asked of JavaScript once per key (every time for a value too long to be a key).
+ */
+function poolId(o: usize, flags: i32, a: i32, column: usize): u32 {
+  if (flags & (1 << a)) return load<u32>(column - 4);
+  const k = load<i32>(o + <usize>((F_VALUES + a) * 4));
+  const start = load<i32>(o + <usize>((F_BOUNDS + a * 2) * 4));
+  const end = load<i32>(o + <usize>((F_BOUNDS + a * 2 + 1) * 4));
+  if (k < 0) return <u32>valueId(start, end);
+  let id = load<i32>(VALUE_IDS + <usize>(k * 4));
+  if (id < 0) {
+    id = valueId(start, end);
+    store<i32>(VALUE_IDS + <usize>(k * 4), id);
+  }
+  return <u32>id;
+}
+
+/**
+ * The severity of a type value as severityFromType (formats/cmtrace.ts) decides it: "0" to "6" after trimming
+ * white space, anything else unknown. -1 when it holds a byte over 0x7f (white space trim() knows beyond ASCII).
+ */
+function severityOf(start: i32, end: i32): i32 {
+  for (let i = start; i < end; i++) if (at(i) > 0x7f) return -1;
+  while (start < end && isSpace(at(start))) start++;
+  while (end > start && isSpace(at(end - 1))) end--;
+  const c = at(start);
+  const known = end - start == 1 && c >= 48 && c <= 54;
+  return <i32>load<u8>(SEVERITIES + <usize>(known ? c - 48 : 7));
+}
+
+@inline function isSpace(c: i32): bool {
+  return c == 32 || (c >= 9 && c <= 13);
 }

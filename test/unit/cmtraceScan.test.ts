@@ -10,7 +10,7 @@ import { CmtraceByteReader } from '../../server/src/core/formats/cmtraceBytes';
 import { findKeys } from '../../server/src/core/keys';
 import { PostingsBuilder } from '../../server/src/core/postings';
 import { RecordTable } from '../../server/src/core/table';
-import { parseBytes } from '../../server/src/core/parse';
+import { parseBytes, parseFile } from '../../server/src/core/parse';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -73,4 +73,43 @@ test('a message with more keys than the scanner holds (40,000 distinct GUIDs) is
   assert.equal(table.length, 3);
   assert.deepEqual(map, expectedKeys(table));
   assert.equal(map.size, 40_000);
+});
+
+test('the columns the scanner writes equal the general parser\'s records: unusual times, types, long values, bad dates and day changes among 30,000 records, in the file and in the heap', async () => {
+  const odd = (i: number): Record<string, string> =>
+    [
+      { time: `23:59:${String(i % 60).padStart(2, '0')}.4204997+000` }, // 7 fraction digits: the local time is kept as written
+      { time: '23:59:60.000-120' }, // a leap second
+      { time: '08:22:44.936' }, // no bias
+      { type: ' 2 ' }, // trimmed: a warning
+      { type: '\t3\f' }, // trimmed of a tab and a form feed: an error
+      { type: 'x' }, // unknown
+      { type: '1\u00a0' }, // not ASCII: JavaScript reads the record
+      { type: '' },
+      { component: `AComponentNameLongerThanThirtySixBytes_${i % 5}` }, // no key in the scanner's table
+      { component: `Компонент${i % 4}`, context: 'S-1-5-18 ünïcode' },
+      { date: '13-45-2024' }, // rejected: the general parser reads it
+      { date: `0${1 + (i % 9)}-2${i % 9}-2024` }, // a new day
+      { date: '1-5-24' },
+      { thread: '' },
+      { thread: '4294967295' },
+    ][i % 15];
+  const text = Array.from({ length: 30_000 }, (_, i) => record(i % 3 ? `plain ${i}` : `line one ${i}\r\nline two ${guid(i)}`, i, i % 7 === 0 ? odd(i / 7) : {})).join('\r\n');
+  const general = parseBytes(Buffer.from(text), 'x.log').records;
+  const { table, reader } = read(text);
+  assert.ok(reader.recordsScanned > 28_000, `${reader.recordsScanned} scanned`);
+  const inFile = join(await import('node:os').then((os) => os.tmpdir()), `cmtraceScan-${process.pid}.log`);
+  (await import('node:fs')).writeFileSync(inFile, text);
+  try {
+    const fromFile = (await parseFile(inFile)).records;
+    for (const [name, read] of [['heap', table], ['file', fromFile]] as const) {
+      assert.equal(read.length, 30_000, name);
+      for (let i = 0; i < read.length; i++) {
+        const got = { ...read.get(i), file: 'x.log' };
+        if (JSON.stringify(got) !== JSON.stringify(general.get(i))) assert.deepEqual(got, general.get(i), `${name}: record ${i}`);
+      }
+    }
+  } finally {
+    (await import('node:fs')).rmSync(inFile, { force: true });
+  }
 });

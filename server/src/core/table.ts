@@ -4,6 +4,7 @@
 // fast path read from a file, as where the message lies in that file (read back on demand, see FileBytes).
 // Records are made into `LogRecord` objects only when asked for (`get`), and the hot loops (binary search by
 // line, times, severities) read the columns directly.
+import type { ScannedColumns } from './formats/cmtraceScan';
 import { FileBytes } from './read/fileBytes';
 import type { FormatId, LogRecord, Severity } from './record';
 
@@ -144,7 +145,7 @@ export class RecordTable implements Iterable<LogRecord> {
 
   /** Adds a record made by a format parser. */
   push(record: LogRecord): void {
-    const i = this.reserve(record.message.length * 3);
+    const i = this.reserve(1, record.message.length * 3);
     this.setNumbers(i, FORMAT_ID.get(record.format)!, {
       line: record.line,
       endLine: record.endLine,
@@ -183,9 +184,52 @@ export class RecordTable implements Iterable<LogRecord> {
     this.source?.release();
   }
 
+  /**
+   * Adds the `count` CMTrace records the WebAssembly scanner read, from its columns (one copy per column),
+   * their messages `column` characters into their first line. Their messages stay in the file (see readFrom),
+   * or, with `heapMessage`, are copied in from the bytes it gives for record r of the batch.
+   */
+  pushScanned(batch: ScannedColumns, count: number, column: number, heapMessage?: (r: number) => Uint8Array): void {
+    const first = this.reserve(count, 0);
+    const end = first + count;
+    const copy = (to: NumberColumn, from: NumberColumn) => to.set(from.subarray(0, count), first);
+    copy(this.lines, batch.lines);
+    copy(this.endLines, batch.endLines);
+    copy(this.utcs, batch.utcs);
+    copy(this.biases, batch.biases);
+    copy(this.threads, batch.threads);
+    copy(this.severities, batch.severities);
+    copy(this.components, batch.components);
+    copy(this.contexts, batch.contexts);
+    copy(this.rawTypes, batch.rawTypes);
+    copy(this.sourceFiles, batch.sourceFiles);
+    this.columns.fill(column, first, end);
+    this.formats.fill(CMTRACE, first, end);
+    if (heapMessage) {
+      this.fileStarts.fill(-1, first, end);
+      for (let i = first; i < end; i++) {
+        const bytes = heapMessage(i - first);
+        this.length = i; // reserve makes room after record i - 1's message
+        this.reserve(0, bytes.length);
+        this.heap.set(bytes, this.messageStarts[i]);
+        this.messageStarts[i + 1] = this.messageStarts[i] + bytes.length;
+      }
+    } else {
+      copy(this.fileStarts, batch.fileStarts);
+      copy(this.fileLengths, batch.fileLengths);
+      this.messageStarts.fill(this.messageStarts[first], first + 1, end + 1);
+    }
+    this.length = end;
+  }
+
+  /** Record i's local time as written, when it is not utc - bias (more than milliseconds, second 60). */
+  setLocal(i: number, local: string): void {
+    this.locals.set(i, local);
+  }
+
   /** Adds a CMTrace record whose message stays in the file: `length` UTF-8 bytes at `offset` (see readFrom). */
   pushCmtraceInFile(c: RecordColumns, offset: number, length: number, multiLine: boolean, local: string | null): void {
-    const i = this.reserve(0);
+    const i = this.reserve(1, 0);
     this.setNumbers(i, CMTRACE, c);
     if (local !== null) this.locals.set(i, local);
     this.fileStarts[i] = offset;
@@ -196,7 +240,7 @@ export class RecordTable implements Iterable<LogRecord> {
 
   /** Adds a CMTrace record whose message is already UTF-8 bytes (the fast reader: no strings made). */
   pushCmtrace(c: RecordColumns, bytes: Uint8Array, from: number, to: number, local: string | null): void {
-    const i = this.reserve(to - from);
+    const i = this.reserve(1, to - from);
     this.setNumbers(i, CMTRACE, c);
     if (local !== null) this.locals.set(i, local);
     const start = this.messageStarts[i];
@@ -384,15 +428,16 @@ export class RecordTable implements Iterable<LogRecord> {
     return table;
   }
 
-  /** Room for one more record and `messageBytes` more bytes of message; returns the new record's index. */
-  private reserve(messageBytes: number): number {
+  /** Room for `records` more records (from `length` on) and `messageBytes` more bytes of message; returns `length`. */
+  private reserve(records: number, messageBytes: number): number {
     if (this.expectedBytes) this.reserveExpected();
     const i = this.length;
-    if (i >= this.capacity) this.growColumns(Math.max(1024, this.capacity * 2));
-    const need = this.messageStarts[i] + messageBytes;
+    if (i + records > this.capacity) this.growColumns(Math.max(1024, this.capacity * 2, i + records));
+    const used = this.messageStarts[i];
+    const need = used + messageBytes;
     if (need > this.heap.length) {
       const heap = Buffer.allocUnsafe(Math.max(need, this.heap.length * 2, 64 * 1024));
-      this.heap.copy(heap, 0, 0, this.messageStarts[i]);
+      this.heap.copy(heap, 0, 0, used);
       this.heap = heap;
     }
     return i;

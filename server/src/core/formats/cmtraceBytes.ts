@@ -5,8 +5,9 @@
 // "region" handed to the general parser (LineSplitter + RecordAssembler), which ends at the first clean
 // record boundary after it, so one odd record does not slow down the rest of the file.
 //
-// The byte work on ordinary records (finding them, their attributes, clock and keys) is done by a WebAssembly
-// scanner (cmtraceScan.ts); fastRecord reads the record where it stops, and decides between carry and region.
+// The byte work on ordinary records (finding them, their attributes, clock and keys, and their columns) is done
+// by a WebAssembly scanner (cmtraceScan.ts), whose columns are appended to the table as they are; fastRecord reads
+// the record where it stops, and decides between carry and region.
 import { TextDecoder } from 'node:util';
 import { RecordAssembler } from '../assemble';
 import type { PostingsBuilder } from '../postings';
@@ -15,7 +16,7 @@ import { LineSplitter } from '../read/lines';
 import type { ParseWarning } from '../record';
 import { severityId, withoutCr, type RecordColumns, type RecordTable } from '../table';
 import { cmtraceDay, severityFromType } from './cmtrace';
-import { F_BIAS, F_BOUNDS, F_BREAKS, F_CLOCK_END, F_FLAGS, F_HEADER, F_MESSAGE, F_MILLIS, F_PAIRS_END, F_THREAD, F_VALUES, FIELDS, FLAG_EXACT, NO_BIAS, NO_THREAD, ScanKernel } from './cmtraceScan';
+import { F_BOUNDS, F_BREAKS, F_CLOCK_END, F_HEADER, F_MESSAGE, F_PAIRS_END, FIELDS, ScanKernel } from './cmtraceScan';
 
 const OPEN = Buffer.from('<![LOG[');
 const HEADER = Buffer.from(']LOG]!><');
@@ -25,12 +26,6 @@ const CR = 13;
 const QUOTE = 34;
 const GT = 62;
 const UNUSUAL = -1;
-/** F_FLAGS bits: the attribute (by its place in ATTRIBUTES) repeats the previous scanned record's. */
-const SAME_DATE = 1 << 1;
-const SAME_COMPONENT = 1 << 2;
-const SAME_CONTEXT = 1 << 3;
-const SAME_TYPE = 1 << 4;
-const SAME_FILE = 1 << 6;
 const INCOMPLETE = -2;
 
 /** A region without a clean end this long goes to the general parser for the rest of the file. */
@@ -39,6 +34,8 @@ const MAX_REGION_BYTES = 8 * 1024 * 1024;
 /** type="N" → severity id, as severityFromType decides it. */
 const SEVERITY_OF_TYPE = new Map(['0', '1', '2', '3', '4', '5', '6'].map((t) => [t, severityId(severityFromType(t))]));
 const UNKNOWN_SEVERITY = severityId('unknown');
+/** The scanner's severity table: type "0" to "6", then any other type. */
+const SCANNER_SEVERITIES = [...['0', '1', '2', '3', '4', '5', '6'].map((t) => SEVERITY_OF_TYPE.get(t)!), UNKNOWN_SEVERITY];
 
 /** Reads UTF-8 CMTrace bytes, pushed in chunks, into a table. */
 export class CmtraceByteReader {
@@ -75,7 +72,11 @@ export class CmtraceByteReader {
     private readonly keys: PostingsBuilder | null = null,
   ) {
     this.fed = startOffset;
-    this.kernel = ScanKernel.take();
+    this.kernel = ScanKernel.take(SCANNER_SEVERITIES);
+    this.kernel.callbacks = {
+      dayOf: (start, end) => this.dayOf(this.kernel.input, start, end)?.utcMidnight ?? NaN,
+      valueId: (start, end) => this.valueId(this.kernel.input, start, end),
+    };
   }
 
   push(chunk: Uint8Array): void {
@@ -196,90 +197,63 @@ export class CmtraceByteReader {
 
   /**
    * The records the WebAssembly scanner reads whole from `at` on (it stops at the first unusual one, which
-   * fastRecord then reads): pushed as fastRecord pushes them. Returns where the next record starts.
+   * fastRecord then reads), appended to the table from its columns. Returns where the next record starts.
    */
   private scannedRecords(data: Buffer, at: number, atEnd: boolean): number {
     const kernel = this.kernel;
-    const count = kernel.scan(at, data.length, atEnd, this.keys !== null);
-    if (kernel.keyEpoch() !== this.keyEpoch) this.newKeyTable();
-    const fields = kernel.fields;
-    let pair = 0;
-    for (let r = 0; r < count; r++) {
-      const o = r * FIELDS;
-      // The date is the one thing the scanner does not check: a record with a date cmtraceDay rejects is read
-      // by fastRecord, as are the ones after it.
-      if (!this.readScanned(data, fields, o)) return fields[o + F_MESSAGE] - OPEN.length;
-      this.pushRecord(data, fields[o + F_MESSAGE], fields[o + F_HEADER], fields[o + F_BREAKS]);
-      this.recordsScanned++;
-      if (this.keys) pair = this.scannedKeys(pair, fields[o + F_PAIRS_END]);
-    }
-    return count ? kernel.stopped() : at;
+    const count = kernel.scan(at, data.length, atEnd, this.keys !== null, this.line, this.dataOffset);
+    if (!count) return at;
+    const first = this.table.length;
+    this.table.pushScanned(kernel.columns, count, OPEN.length, this.inFile ? undefined : (r) => this.heapMessage(data, r));
+    for (let k = 0; k < kernel.inexact(); k++) this.keepLocalTime(data, kernel.inexactRecords[k], first);
+    if (this.keys) this.scannedKeys(first, count);
+    this.fastRecords += count;
+    this.recordsScanned += count;
+    this.line = kernel.line();
+    this.lineCount = this.line - 1;
+    return kernel.stopped();
   }
 
-  /** The columns of a scanned record from its fields: the attributes' ids (looked up only when they change). */
-  private readScanned(data: Buffer, fields: Int32Array, o: number): boolean {
-    const b = this.bounds;
-    for (let k = 0; k < ATTRIBUTES.length * 2; k++) b[k] = fields[o + F_BOUNDS + k];
-    const flags = fields[o + F_FLAGS];
-    const day = flags & SAME_DATE ? this.lastDay : this.dayOf(data, b[2], b[3]);
-    if (!day) return false;
-    const bias = fields[o + F_BIAS];
-    this.setTime(data, day, fields[o + F_MILLIS], bias === NO_BIAS ? null : bias, (flags & FLAG_EXACT) !== 0, fields[o + F_CLOCK_END]);
-    const c = this.columns;
-    const thread = fields[o + F_THREAD];
-    c.thread = thread === NO_THREAD ? null : thread;
-    if (!(flags & SAME_COMPONENT)) c.componentId = this.valueId(data, fields, o, 2);
-    if (!(flags & SAME_CONTEXT)) c.contextId = this.valueId(data, fields, o, 3);
-    if (!(flags & SAME_TYPE)) {
-      c.rawTypeId = this.valueId(data, fields, o, 4);
-      c.severity = this.severityOfType(c.rawTypeId);
-    }
-    if (!(flags & SAME_FILE)) c.sourceFileId = this.valueId(data, fields, o, 6);
-    return true;
+  /** Record r of the last scan's message, as the table keeps it in its heap (without CRs when it has line breaks). */
+  private heapMessage(data: Buffer, r: number): Uint8Array {
+    const fields = this.kernel.fields;
+    const message = data.subarray(fields[r * FIELDS + F_MESSAGE], fields[r * FIELDS + F_HEADER]);
+    return fields[r * FIELDS + F_BREAKS] > 0 ? withoutCr(message) : message;
   }
 
-  /** Pool id of attribute a's value: by the scanner's number for it, looked up once per number. */
-  private valueId(data: Buffer, fields: Int32Array, o: number, a: number): number {
-    const k = fields[o + F_VALUES + a];
-    if (k < 0) return this.stringId(data, a);
-    const id = this.valueIds[k];
-    return id >= 0 ? id : (this.valueIds[k] = this.stringId(data, a));
+  /** The local time of record r of the last scan as written (more than milliseconds, or second 60). */
+  private keepLocalTime(data: Buffer, r: number, first: number): void {
+    const fields = this.kernel.fields;
+    const o = r * FIELDS;
+    const day = this.dayOf(data, fields[o + F_BOUNDS + 2], fields[o + F_BOUNDS + 3])!;
+    this.table.setLocal(first + r, `${day.iso}T${latin1(data, fields[o + F_BOUNDS], fields[o + F_CLOCK_END])}`);
   }
 
-  /** The scanner's key numbers → the postings' ids, and → pool ids for attribute values (by its key table). */
+  /** The scanner's key numbers → the postings' ids (its key table starts over with each file and when full). */
   private keyIds = new Int32Array(0);
-  private valueIds = new Int32Array(0);
   private keyEpoch = -1;
 
-  /** The scanner's key table started over (a new file, or it was full): its numbers mean new keys. */
-  private newKeyTable(): void {
-    this.keyEpoch = this.kernel.keyEpoch();
-    if (!this.keyIds.length) {
-      this.keyIds = new Int32Array(this.kernel.keyLengths.length);
-      this.valueIds = new Int32Array(this.kernel.keyLengths.length);
-    }
-    this.keyIds.fill(-1);
-    this.valueIds.fill(-1);
-  }
-
-  /** Gives the keys of the record just pushed (the scan's pairs from `pair` to `end`) to the postings; returns `end`. */
-  private scannedKeys(pair: number, end: number): number {
+  /** Gives the keys of the last scan's records (its pairs: key, record in the scan) to the postings. */
+  private scannedKeys(first: number, count: number): void {
     const kernel = this.kernel;
+    if (kernel.keyEpoch() !== this.keyEpoch) {
+      this.keyEpoch = kernel.keyEpoch();
+      if (!this.keyIds.length) this.keyIds = new Int32Array(kernel.keyLengths.length);
+      this.keyIds.fill(-1);
+    }
     const keys = this.keys!;
-    const index = this.table.length - 1;
     const pairs = kernel.pairs;
-    for (let p = pair; p < end; p++) {
+    const end = kernel.fields[(count - 1) * FIELDS + F_PAIRS_END];
+    for (let p = 0; p < end; p++) {
       const k = pairs[p * 2];
       let id = this.keyIds[k];
       if (id < 0) {
         const start = kernel.keyStart(k);
-        const length = kernel.keyLengths[k];
-        id = this.keyIds[k] = keys.keyId(kernel.keyBytes, start, start + length);
+        id = this.keyIds[k] = keys.keyId(kernel.keyBytes, start, start + kernel.keyLengths[k]);
       }
-      keys.addKey(index, id);
+      keys.addKey(first + pairs[p * 2 + 1], id);
     }
-    keys.scannedUpTo(index + 1);
-    return end;
+    keys.scannedUpTo(first + count);
   }
 
   // Where the next LF, CR, NUL and "<![LOG[" are in the current data, so a message's bytes are not looped
@@ -378,14 +352,20 @@ export class CmtraceByteReader {
     const end = this.bounds[a * 2 + 1];
     const last = this.lastValue[a];
     if (last.id >= 0 && last.bytes.same(data, start, end)) return last.id;
+    const id = this.valueId(data, start, end);
+    last.bytes.set(data, start, end);
+    last.id = id;
+    return id;
+  }
+
+  /** Pool id of the value data[start, end), found by its bytes read as Latin-1 (cheaper than decoding UTF-8). */
+  private valueId(data: Buffer, start: number, end: number): number {
     const raw = latin1(data, start, end);
     let id = this.idCache.get(raw);
     if (id === undefined) {
       id = this.table.strings.id(data.toString('utf8', start, end));
       if (this.idCache.size < 100_000) this.idCache.set(raw, id);
     }
-    last.bytes.set(data, start, end);
-    last.id = id;
     return id;
   }
 

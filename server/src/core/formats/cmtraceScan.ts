@@ -3,24 +3,18 @@
 // The input lives in the instance's memory: the reader copies each chunk there, after the carry.
 import { CMTRACE_SCAN_WASM } from './cmtraceScanWasm';
 
-/** i32 fields per record, as server/wasm/cmtraceScan.ts writes them (the two lists must agree). */
+/**
+ * i32 fields per record, as server/wasm/cmtraceScan.ts writes them (the two lists must agree): the ones
+ * JavaScript reads (a message copied into the heap, a local time kept as written, the keys of a scan).
+ */
 export const FIELDS = 32;
 export const F_MESSAGE = 0;
 export const F_HEADER = 1;
 export const F_BREAKS = 2;
+/** 7 attributes x (start, end): time, date, component, context, type, thread, file. */
 export const F_BOUNDS = 4;
-export const F_MILLIS = 18;
-export const F_BIAS = 19;
-export const F_FLAGS = 20;
-export const F_THREAD = 21;
 export const F_CLOCK_END = 22;
 export const F_PAIRS_END = 23;
-/** 7 attributes: the key table's index of the value (component, context, type, file), or -1. */
-export const F_VALUES = 24;
-/** In F_FLAGS: bit a set when attribute a repeats the previous record's; FLAG_EXACT: millisecond clock, second < 60. */
-export const FLAG_EXACT = 1 << 8;
-export const NO_BIAS = 0x7fffffff;
-export const NO_THREAD = -1;
 /** Bytes a kernel key takes in its table (a GUID; a KB number takes fewer). */
 const KEY_BYTES = 36;
 
@@ -29,6 +23,30 @@ declare const WebAssembly: {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: unknown };
 };
+
+/** The columns of the records the last scan read, as RecordTable keeps them (views of the scanner's memory). */
+export interface ScannedColumns {
+  utcs: Float64Array;
+  threads: Float64Array;
+  fileStarts: Float64Array;
+  lines: Int32Array;
+  endLines: Int32Array;
+  fileLengths: Int32Array;
+  components: Uint32Array;
+  contexts: Uint32Array;
+  rawTypes: Uint32Array;
+  sourceFiles: Uint32Array;
+  biases: Int16Array;
+  severities: Uint8Array;
+}
+
+/** What the scanner asks of JavaScript while it scans (offsets are into `input`). */
+export interface ScanCallbacks {
+  /** Midnight of a date value (UTC ms of the local day), NaN when the date is rejected. */
+  dayOf(start: number, end: number): number;
+  /** The string pool id of an attribute value. */
+  valueId(start: number, end: number): number;
+}
 
 interface Exports {
   memory: { buffer: ArrayBuffer };
@@ -41,7 +59,10 @@ interface Exports {
   stopped(): number;
   reserve(bytes: number): number;
   reset(): void;
-  scan(from: number, n: number, atEnd: number, withKeys: number): number;
+  scan(from: number, n: number, atEnd: number, withKeys: number, firstLine: number, dataOffset: number): number;
+  batchOffsets(column: number): number;
+  line(): number;
+  inexact(): number;
 }
 
 let compiled: object | null = null;
@@ -50,6 +71,8 @@ const MAX_SPARE = 4;
 /** Instances whose input grew past this (a long region) are not kept: their memory cannot shrink. */
 const MAX_SPARE_INPUT = 4 << 20;
 const FIRST_INPUT = 2 << 20;
+/** Records a scan reads at most (MAX_RECORDS in the scanner). */
+const BATCH = 8192;
 
 export class ScanKernel {
   private readonly exports: Exports;
@@ -62,22 +85,31 @@ export class ScanKernel {
   /** The key table: key k's bytes are at k * 36 of `keyBytes`, `keyLengths[k]` long. */
   keyBytes!: Buffer;
   keyLengths!: Uint8Array;
+  /** The columns of the records the last scan read. */
+  columns!: ScannedColumns;
+  /** The records of the last scan (by number in it) whose local time is not utc - bias: `inexact()` of them. */
+  inexactRecords!: Int32Array;
+  /** Answers the scanner's questions about the file being read (set by its reader). */
+  callbacks: ScanCallbacks = { dayOf: () => NaN, valueId: () => 0 };
 
   /** A kernel for a new file: from the spare ones, or a new instance. */
-  static take(): ScanKernel {
+  static take(severityIds: ArrayLike<number>): ScanKernel {
     const kernel = spare.pop() ?? new ScanKernel();
     kernel.exports.reset();
+    new Uint8Array(kernel.exports.memory.buffer, kernel.exports.batchOffsets(13), 8).set(severityIds);
     return kernel;
   }
 
   private constructor() {
     compiled ??= new WebAssembly.Module(Buffer.from(CMTRACE_SCAN_WASM, 'base64'));
-    this.exports = new WebAssembly.Instance(compiled, { env: { abort: scannerAbort } }).exports as unknown as Exports;
+    const env = { abort: scannerAbort, dayOf: (start: number, end: number) => this.callbacks.dayOf(start, end), valueId: (start: number, end: number) => this.callbacks.valueId(start, end) };
+    this.exports = new WebAssembly.Instance(compiled, { env }).exports as unknown as Exports;
     this.reserve(FIRST_INPUT);
   }
 
   /** Back to the spare ones, for the next file. */
   give(): void {
+    this.callbacks = { dayOf: () => NaN, valueId: () => 0 };
     if (spare.length < MAX_SPARE && this.input.length <= MAX_SPARE_INPUT && !spare.includes(this)) spare.push(this);
   }
 
@@ -92,11 +124,40 @@ export class ScanKernel {
     this.pairs = new Int32Array(buffer, this.exports.pairsOffset(), (input - this.exports.pairsOffset()) >> 2);
     this.keyBytes = Buffer.from(buffer, this.exports.keysOffset(), this.exports.recordsOffset() - this.exports.keysOffset());
     this.keyLengths = new Uint8Array(buffer, this.exports.keyLengthsOffset(), this.exports.keysOffset() - this.exports.keyLengthsOffset());
+    const at = (column: number) => this.exports.batchOffsets(column);
+    this.columns = {
+      utcs: new Float64Array(buffer, at(0), BATCH),
+      threads: new Float64Array(buffer, at(1), BATCH),
+      fileStarts: new Float64Array(buffer, at(2), BATCH),
+      lines: new Int32Array(buffer, at(3), BATCH),
+      endLines: new Int32Array(buffer, at(4), BATCH),
+      fileLengths: new Int32Array(buffer, at(5), BATCH),
+      components: new Uint32Array(buffer, at(6), BATCH),
+      contexts: new Uint32Array(buffer, at(7), BATCH),
+      rawTypes: new Uint32Array(buffer, at(8), BATCH),
+      sourceFiles: new Uint32Array(buffer, at(9), BATCH),
+      biases: new Int16Array(buffer, at(11), BATCH),
+      severities: new Uint8Array(buffer, at(12), BATCH),
+    };
+    this.inexactRecords = new Int32Array(buffer, at(10), BATCH);
   }
 
-  /** Reads records of the usual shape from input[from..n); returns how many (their fields in `fields`). */
-  scan(from: number, n: number, atEnd: boolean, withKeys: boolean): number {
-    return this.exports.scan(from, n, atEnd ? 1 : 0, withKeys ? 1 : 0);
+  /**
+   * Reads records of the usual shape from input[from..n); returns how many (their fields in `fields`, their
+   * columns in `columns`). The first starts on line `firstLine`; input[0] is at `dataOffset` in the file.
+   */
+  scan(from: number, n: number, atEnd: boolean, withKeys: boolean, firstLine: number, dataOffset: number): number {
+    return this.exports.scan(from, n, atEnd ? 1 : 0, withKeys ? 1 : 0, firstLine, dataOffset);
+  }
+
+  /** The line after the last record of the last scan. */
+  line(): number {
+    return this.exports.line();
+  }
+
+  /** How many records of the last scan are in `inexactRecords`. */
+  inexact(): number {
+    return this.exports.inexact();
   }
 
   /** Where the last scan stopped: the start of the first record it did not read. */
