@@ -591,6 +591,25 @@ if (isMainThread) {
     }
   });
 
+  test('parseFilesParallel: a worker that exits with two files given to it loses neither (both are read again)', { timeout: 30_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cmlogs-parallel-exit-'));
+    try {
+      const rng = new Rng(SEED + 1);
+      const files = Array.from({ length: 6 }, (_, k) => {
+        const file = join(dir, `clean-${k}.log`);
+        writeFileSync(file, encode(GENERATORS[0](rng, 300 + 100 * k), 'utf8'));
+        return file;
+      });
+      // The worker script: the real one, but it exits when its second file comes, with the first not yet read.
+      const entry = join(dir, 'exiting-worker.ts');
+      writeFileSync(entry, `import { parentPort } from 'node:worker_threads';\nlet files = 0;\nparentPort!.on('message', () => { if (++files === 2) process.exit(0); });\nrequire(${JSON.stringify(join(__dirname, '../../server/src/core/parallel.ts'))});\n`);
+      const parallel = await parseFilesParallel(files, 2, { workerEntry: entry });
+      for (const [i, file] of files.entries()) assert.deepStrictEqual([...parallel[i].records], [...(await parseFile(file)).records], file);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('a job over its time limit is reported as a hang and the next job still runs', async () => {
     const hang = await runner.run({ kind: 'guids', seed: 1 }, 1);
     assert.match(hang.error ?? '', /hang/);

@@ -86,10 +86,17 @@ interface Job {
   file: string;
 }
 
+/**
+ * Files a worker is given at once: the next one waits in its queue while it reads the current one, so it does not
+ * idle until this thread (busy parsing and indexing) gets round to sending it more (a sixth of its time on 2 cores).
+ */
+const JOBS_IN_FLIGHT = 2;
+
 class Pool {
   private readonly results: Array<ParseResult | undefined>;
   private readonly queue: number[];
-  private readonly active = new Map<Worker, Job>();
+  /** The jobs each busy worker was given, in the order it does them. */
+  private readonly active = new Map<Worker, Job[]>();
   private readonly idle: Worker[] = [];
   private done = 0;
   private failed = false;
@@ -143,23 +150,26 @@ class Pool {
     this.next(worker);
   }
 
+  /** Gives the worker jobs until it has JOBS_IN_FLIGHT; one with none left is idle. */
   private next(worker: Worker): void {
     if (this.failed) return;
-    const index = this.queue.shift();
-    if (index === undefined) {
-      this.idle.push(worker);
-      this.finishIfDone();
-      return;
+    const jobs = this.active.get(worker) ?? [];
+    while (jobs.length < JOBS_IN_FLIGHT && this.queue.length) {
+      const index = this.queue.shift()!;
+      jobs.push({ index, file: this.files[index] });
+      worker.postMessage({ kind: 'parse', job: index, file: this.files[index], options: this.options } satisfies ToWorker);
     }
-    this.active.set(worker, { index, file: this.files[index] });
-    worker.postMessage({ kind: 'parse', job: index, file: this.files[index], options: this.options } satisfies ToWorker);
+    if (jobs.length) return void this.active.set(worker, jobs);
+    this.active.delete(worker);
+    this.idle.push(worker);
+    this.finishIfDone();
   }
 
   private onMessage(worker: Worker, m: FromWorker): void {
-    const job = this.active.get(worker);
+    const job = this.active.get(worker)?.[0];
     if (!job || job.index !== m.job || this.failed) return;
     if (m.kind === 'done') {
-      this.active.delete(worker);
+      this.active.get(worker)!.shift();
       this.complete(job.index, { ...m.meta, file: job.file, records: RecordTable.attach(m.table) });
       this.next(worker);
     } else {
@@ -180,18 +190,18 @@ class Pool {
   }
 
   private crashed(worker: Worker, error: Error): void {
-    const job = this.active.get(worker);
+    const job = this.active.get(worker)?.[0];
     if (!job) return this.lost(worker);
     this.fail(Object.assign(new Error(`${job.file}: ${error?.message ?? String(error)}`), { cause: error }));
   }
 
   private lost(worker: Worker): void {
-    const job = this.active.get(worker);
+    const jobs = this.active.get(worker) ?? [];
     this.active.delete(worker);
     const at = this.idle.indexOf(worker);
     if (at >= 0) this.idle.splice(at, 1);
-    if (!job || this.failed) return;
-    this.queue.unshift(job.index);
+    if (!jobs.length || this.failed) return;
+    this.queue.unshift(...jobs.map((job) => job.index));
     const spare = this.idle.pop();
     if (spare) this.next(spare);
     else if (this.active.size === 0) this.workInThread();
@@ -241,17 +251,21 @@ class Pool {
 
 function runWorker(): void {
   const port = parentPort!;
-  port.on('message', async (m: ToWorker) => {
-    try {
-      // The worker also finds the keys, so the calling thread only joins them into its index.
-      const { records, postings = collectPostings(records), ...meta } = await parseFile(m.file, { ...m.options, keys: true });
-      const { data, transfer } = records.detach();
-      port.postMessage({ kind: 'done', job: m.job, meta: { ...meta, postings }, table: data } satisfies FromWorker, [...transfer, ...postingsTransfer(postings)]);
-    } catch (error) {
-      const e = error as NodeJS.ErrnoException;
-      port.postMessage({ kind: 'error', job: m.job, message: e?.message ?? String(error), code: e?.code } satisfies FromWorker);
-    }
-  });
+  // One file at a time, in the order given (a second one is sent before the first is done: see JOBS_IN_FLIGHT).
+  let done = Promise.resolve();
+  port.on('message', (m: ToWorker) => (done = done.then(() => parseJob(port, m))));
+}
+
+async function parseJob(port: NonNullable<typeof parentPort>, m: ToWorker): Promise<void> {
+  try {
+    // The worker also finds the keys, so the calling thread only joins them into its index.
+    const { records, postings = collectPostings(records), ...meta } = await parseFile(m.file, { ...m.options, keys: true });
+    const { data, transfer } = records.detach();
+    port.postMessage({ kind: 'done', job: m.job, meta: { ...meta, postings }, table: data } satisfies FromWorker, [...transfer, ...postingsTransfer(postings)]);
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    port.postMessage({ kind: 'error', job: m.job, message: e?.message ?? String(error), code: e?.code } satisfies FromWorker);
+  }
 }
 
 if (!isMainThread && (workerData as Record<string, unknown> | null)?.[TAG]) runWorker();
