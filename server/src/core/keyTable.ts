@@ -54,6 +54,13 @@ export class KeyTable {
     }
   }
 
+  /** Empties the table, keeping its memory for the next keys. */
+  clear(): void {
+    this.count = 0;
+    this.slots.fill(EMPTY);
+    this.names.length = 0;
+  }
+
   /** Key k as a string (made once, when first asked for). */
   name(k: number): string {
     return (this.names[k] ??= Buffer.from(this.bytes.buffer, this.bytes.byteOffset + this.start(k), this.ends[k] - this.start(k)).toString('latin1'));
@@ -83,8 +90,8 @@ export class KeyTable {
       this.ends = grown(this.ends, this.ends.length * 2);
       this.hashes = grown(this.hashes, this.hashes.length * 2);
     }
-    if (fold) for (let i = 0; i < end - start; i++) this.bytes[at + i] = data[start + i] | fold;
-    else this.bytes.set(data.subarray(start, end), at);
+    // A loop, not set(subarray): keys are short, and a subarray is an object made per key.
+    for (let i = 0; i < end - start; i++) this.bytes[at + i] = data[start + i] | fold;
     this.ends[k] = at + end - start;
     this.hashes[k] = hash;
     this.slots[slot] = k;

@@ -26,8 +26,8 @@ export function collectPostings(table: RecordTable, from = 0): FilePostings {
  * parser are scanned from the table (`catchUp`).
  */
 export class PostingsBuilder {
-  private readonly keys = new KeyTable();
-  private lastRecord: Int32Array = new Int32Array(256).fill(-1);
+  private readonly keys: KeyTable;
+  private lastRecord: Int32Array;
   private pairs: Int32Array;
   private count = 0;
   private record = 0;
@@ -44,7 +44,13 @@ export class PostingsBuilder {
     expectedRecords: number,
     private next = 0,
   ) {
-    this.pairs = new Int32Array(Math.max(8192, 2 * expectedRecords));
+    const kept = spare;
+    spare = null;
+    this.keys = kept?.keys ?? new KeyTable();
+    this.keys.clear();
+    this.lastRecord = kept?.lastRecord.fill(-1) ?? new Int32Array(256).fill(-1);
+    const pairs = Math.max(8192, 2 * expectedRecords);
+    this.pairs = kept && kept.pairs.length >= pairs ? kept.pairs : new Int32Array(pairs);
   }
 
   /** Record `index`'s message is bytes[start, end): `index` must be the next record not scanned yet. */
@@ -87,10 +93,13 @@ export class PostingsBuilder {
     if (this.next < table.length) table.scanMessages(this.next, (bytes, start, end, i) => this.add(i, bytes, start, end));
   }
 
+  /** The postings (copied out: the builder's memory goes to the next builder of this thread, so it is done). */
   finish(): FilePostings {
     this.scanner = null;
     this.bytes = null;
-    return groupByKey(this.keys.packed(), this.pairs, this.count);
+    const postings = groupByKey(this.keys.packed(), this.pairs, this.count);
+    spare = { keys: this.keys, pairs: this.pairs, lastRecord: this.lastRecord };
+    return postings;
   }
 
   private onId(id: number): void {
@@ -105,6 +114,12 @@ export class PostingsBuilder {
 }
 
 const GUID_LENGTH = 36;
+
+/**
+ * The working memory of the last finished builder, for the next one in this thread: a builder per file made
+ * fresh arrays for every file, and fresh memory costs more here than the work done in it.
+ */
+let spare: { keys: KeyTable; pairs: Int32Array; lastRecord: Int32Array } | null = null;
 
 /** (key, record) pairs in record order → records grouped by key, still ascending within each key. */
 function groupByKey(keys: PackedKeys, pairs: Int32Array, count: number): FilePostings {
