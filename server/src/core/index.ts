@@ -17,8 +17,10 @@ export interface Occurrence {
 
 interface IndexedFile {
   result: ParseResult;
-  /** Ids of the keys in the compact postings, ascending; posting lists in the same order (see FilePostings). */
+  /** Ids of the file's keys, ascending (found by binary search), and the file's own number for each. */
   ids: Int32Array;
+  locals: Int32Array;
+  /** The file's postings, by its own key numbers (see FilePostings): key k's records are records[starts[k]..starts[k + 1]). */
   starts: Int32Array;
   records: Int32Array;
   /** Compact postings at or above this record index are gone (a growing log's provisional tail was replaced). */
@@ -62,24 +64,19 @@ export class LogIndex {
     this.files.set(result.file, { result, ...this.compact(postings), compactLimit: Infinity, tail: new Map() });
   }
 
-  /** A file's postings with their keys as numbers, ordered by number (so a key is found by binary search). */
-  private compact(postings: FilePostings): Pick<IndexedFile, 'ids' | 'starts' | 'records'> {
+  /**
+   * A file's postings as they are, with its keys numbered in the index and listed by number (so a key is found
+   * by binary search): the posting lists are not copied.
+   */
+  private compact(postings: FilePostings): Pick<IndexedFile, 'ids' | 'locals' | 'starts' | 'records'> {
     const { bytes, ends } = postings.keys;
     const n = ends.length;
     const global = new Float64Array(n);
     for (let k = 0; k < n; k++) global[k] = this.keyTable.idOf(bytes, k > 0 ? ends[k - 1] : 0, ends[k]);
-    const order = byValue(global);
+    const locals = byValue(global);
     const ids = new Int32Array(n);
-    const starts = new Int32Array(n + 1);
-    const records = new Int32Array(postings.records.length);
-    let at = 0;
-    for (let j = 0; j < n; j++) {
-      const k = order[j];
-      ids[j] = global[k];
-      for (let p = postings.starts[k]; p < postings.starts[k + 1]; p++) records[at++] = postings.records[p];
-      starts[j + 1] = at;
-    }
-    return { ids, starts, records };
+    for (let j = 0; j < n; j++) ids[j] = global[locals[j]];
+    return { ids, locals, starts: postings.starts, records: postings.records };
   }
 
   /**
@@ -106,10 +103,11 @@ export class LogIndex {
     }
   }
 
-  /** The compact posting list at position j, without records at or above compactLimit. */
+  /** The posting list of the key at position j of `ids`, without records at or above compactLimit. */
   private compactList(entry: IndexedFile, j: number): Int32Array {
-    const from = entry.starts[j];
-    let to = entry.starts[j + 1];
+    const k = entry.locals[j];
+    const from = entry.starts[k];
+    let to = entry.starts[k + 1];
     while (to > from && entry.records[to - 1] >= entry.compactLimit) to--;
     return entry.records.subarray(from, to);
   }
@@ -251,11 +249,11 @@ export class LogIndex {
  * The positions of `values` (distinct non-negative integers) in ascending order of value: a numeric sort of
  * packed numbers (no comparator calls, no boxed arrays), or a comparator sort beyond what packing holds exactly.
  */
-function byValue(values: Float64Array): ArrayLike<number> {
+function byValue(values: Float64Array): Int32Array {
   const n = values.length;
   let max = 0;
   for (let k = 0; k < n; k++) if (values[k] > max) max = values[k];
-  if (n >= PACK || max >= PACK) return Array.from({ length: n }, (_, k) => k).sort((a, b) => values[a] - values[b]);
+  if (n >= PACK || max >= PACK) return Int32Array.from(Array.from({ length: n }, (_, k) => k).sort((a, b) => values[a] - values[b]));
   const packed = new Float64Array(n);
   for (let k = 0; k < n; k++) packed[k] = values[k] * PACK + k;
   packed.sort();
