@@ -1,8 +1,8 @@
 // LogIndex: the records of a set of files and, for every linking key, where it occurs. Built once per
 // file; hovers, references and the timeline answer from it without re-reading logs.
-import { KeyTable } from './keyTable';
+import { KeyTable, type PackedKeys } from './keyTable';
 import { findKeys, guessKeyKind, type KeyMatch } from './keys';
-import { collectPostings, type FilePostings } from './postings';
+import { collectPostings } from './postings';
 import type { ParseResult } from './parse';
 import type { LogRecord } from './record';
 
@@ -17,15 +17,19 @@ export interface Occurrence {
 
 interface IndexedFile {
   result: ParseResult;
-  /** Ids of the file's keys, ascending (found by binary search), and the file's own number for each. */
-  ids: Int32Array;
-  locals: Int32Array;
-  /** The file's postings, by its own key numbers (see FilePostings): key k's records are records[starts[k]..starts[k + 1]). */
+  /**
+   * The file's keys, numbered as its postings number them, made into a table when first looked up in: the
+   * index numbers no key itself, so adding a file costs nothing per key (numbering every key of every file in
+   * one table took a third of the calling thread's time when workers parse).
+   */
+  keys: PackedKeys;
+  table: KeyTable | null;
+  /** Key k's records are records[starts[k]..starts[k + 1]) (see FilePostings). */
   starts: Int32Array;
   records: Int32Array;
   /** Compact postings at or above this record index are gone (a growing log's provisional tail was replaced). */
   compactLimit: number;
-  /** Postings of records added after the compact ones (a growing log): key id → record indices, ascending. */
+  /** Postings of records added after the compact ones (a growing log): key number → record indices, ascending. */
   tail: Map<number, number[]>;
 }
 
@@ -41,13 +45,9 @@ export interface KeySummary {
 /** Occurrences per file looked at to name what a GUID is (ScanJob, UpdateSource, ...). */
 const KIND_SAMPLE = 25;
 const NONE = new Int32Array(0);
-/** (value, position) packed as value * PACK + position sort exactly in a double while both are below 2^26. */
-const PACK = 2 ** 26;
 
 export class LogIndex {
   private readonly files = new Map<string, IndexedFile>();
-  /** Every key gets a number once; files list their keys by number. */
-  private readonly keyTable = new KeyTable();
   /** Changes whenever records are added or removed, so derived views know when to rebuild. */
   generation = 0;
 
@@ -61,22 +61,12 @@ export class LogIndex {
     this.generation++;
     const postings = result.postings ?? collectPostings(result.records);
     delete result.postings;
-    this.files.set(result.file, { result, ...this.compact(postings), compactLimit: Infinity, tail: new Map() });
+    this.files.set(result.file, { result, keys: postings.keys, table: null, starts: postings.starts, records: postings.records, compactLimit: Infinity, tail: new Map() });
   }
 
-  /**
-   * A file's postings as they are, with its keys numbered in the index and listed by number (so a key is found
-   * by binary search): the posting lists are not copied.
-   */
-  private compact(postings: FilePostings): Pick<IndexedFile, 'ids' | 'locals' | 'starts' | 'records'> {
-    const { bytes, ends } = postings.keys;
-    const n = ends.length;
-    const global = new Float64Array(n);
-    for (let k = 0; k < n; k++) global[k] = this.keyTable.idOf(bytes, k > 0 ? ends[k - 1] : 0, ends[k]);
-    const locals = byValue(global);
-    const ids = new Int32Array(n);
-    for (let j = 0; j < n; j++) ids[j] = global[locals[j]];
-    return { ids, locals, starts: postings.starts, records: postings.records };
+  /** The file's key table (made from its packed keys when first needed). */
+  private tableOf(entry: IndexedFile): KeyTable {
+    return (entry.table ??= KeyTable.from(entry.keys));
   }
 
   /**
@@ -94,8 +84,9 @@ export class LogIndex {
     }
     const added = collectPostings(entry.result.records, keep);
     const { bytes, ends } = added.keys;
+    const table = this.tableOf(entry);
     for (let k = 0; k < ends.length; k++) {
-      const id = this.keyTable.idOf(bytes, k > 0 ? ends[k - 1] : 0, ends[k]);
+      const id = table.idOf(bytes, k > 0 ? ends[k - 1] : 0, ends[k]);
       const list = entry.tail.get(id);
       const records = Array.from(added.records.subarray(added.starts[k], added.starts[k + 1]));
       if (list) list.push(...records);
@@ -103,9 +94,9 @@ export class LogIndex {
     }
   }
 
-  /** The posting list of the key at position j of `ids`, without records at or above compactLimit. */
-  private compactList(entry: IndexedFile, j: number): Int32Array {
-    const k = entry.locals[j];
+  /** The posting list of the file's key k as parsed, without records at or above compactLimit. */
+  private compactList(entry: IndexedFile, k: number): Int32Array {
+    if (k >= entry.keys.ends.length) return NONE; // a key met only in records added since
     const from = entry.starts[k];
     let to = entry.starts[k + 1];
     while (to > from && entry.records[to - 1] >= entry.compactLimit) to--;
@@ -113,21 +104,20 @@ export class LogIndex {
   }
 
   /** The records of a file that hold a key (ascending, each once). */
-  private recordsOf(entry: IndexedFile, id: number): ArrayLike<number> {
-    const j = findId(entry.ids, id);
-    const compact = j < 0 ? NONE : this.compactList(entry, j);
-    const tail = entry.tail.get(id);
+  private recordsOf(entry: IndexedFile, key: string): ArrayLike<number> {
+    const k = this.tableOf(entry).find(key);
+    if (k < 0) return NONE;
+    const compact = this.compactList(entry, k);
+    const tail = entry.tail.get(k);
     if (!tail) return compact;
     return compact.length ? [...compact, ...tail] : tail;
   }
 
   /** file → the records holding the key, for every file that has it (in the order the files were added). */
   private postingsOf(key: string): Array<[string, ArrayLike<number>]> {
-    const id = this.keyTable.find(key);
-    if (id < 0) return [];
     const out: Array<[string, ArrayLike<number>]> = [];
     for (const [file, entry] of this.files) {
-      const list = this.recordsOf(entry, id);
+      const list = this.recordsOf(entry, key);
       if (list.length) out.push([file, list]);
     }
     return out;
@@ -236,41 +226,11 @@ export class LogIndex {
 
   /** All keys in at least one file (workspace symbols): gathered when asked, from each file's postings. */
   keys(): IterableIterator<string> {
-    const present = new Set<number>();
+    const present = new Set<string>();
     for (const entry of this.files.values()) {
-      for (let j = 0; j < entry.ids.length; j++) if (this.compactList(entry, j).length) present.add(entry.ids[j]);
-      for (const id of entry.tail.keys()) present.add(id);
+      const table = this.tableOf(entry);
+      for (let k = 0; k < table.count; k++) if (this.compactList(entry, k).length || entry.tail.has(k)) present.add(table.name(k));
     }
-    return [...present].sort((a, b) => a - b).map((id) => this.keyTable.name(id))[Symbol.iterator]();
+    return present.values();
   }
-}
-
-/**
- * The positions of `values` (distinct non-negative integers) in ascending order of value: a numeric sort of
- * packed numbers (no comparator calls, no boxed arrays), or a comparator sort beyond what packing holds exactly.
- */
-function byValue(values: Float64Array): Int32Array {
-  const n = values.length;
-  let max = 0;
-  for (let k = 0; k < n; k++) if (values[k] > max) max = values[k];
-  if (n >= PACK || max >= PACK) return Int32Array.from(Array.from({ length: n }, (_, k) => k).sort((a, b) => values[a] - values[b]));
-  const packed = new Float64Array(n);
-  for (let k = 0; k < n; k++) packed[k] = values[k] * PACK + k;
-  packed.sort();
-  const order = new Int32Array(n);
-  for (let j = 0; j < n; j++) order[j] = packed[j] % PACK;
-  return order;
-}
-
-/** Position of `id` in ascending `ids`, or -1. */
-function findId(ids: Int32Array, id: number): number {
-  let lo = 0;
-  let hi = ids.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (ids[mid] < id) lo = mid + 1;
-    else if (ids[mid] > id) hi = mid - 1;
-    else return mid;
-  }
-  return -1;
 }

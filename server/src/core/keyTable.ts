@@ -5,18 +5,19 @@
 // a lookup of bytes in typed arrays, where a Map of strings cost a fifth of the parse (V8 hashes and stores
 // every string that comes from a worker anew).
 
-/** Keys as plain data: key k is the Latin-1 bytes bytes[ends[k - 1] (or 0), ends[k]). */
+/** Keys as plain data: key k is the Latin-1 bytes bytes[ends[k - 1] (or 0), ends[k]), its hash hashes[k]. */
 export interface PackedKeys {
   bytes: Uint8Array;
   ends: Int32Array;
+  hashes: Int32Array;
 }
 
 const EMPTY = -1;
 
 export class KeyTable {
-  private bytes = new Uint8Array(16 * 1024);
-  private ends = new Int32Array(512);
-  private hashes = new Int32Array(512);
+  private bytes: Uint8Array = new Uint8Array(16 * 1024);
+  private ends: Int32Array = new Int32Array(512);
+  private hashes: Int32Array = new Int32Array(512);
   private slots = new Int32Array(1024).fill(EMPTY);
   private readonly names: Array<string | undefined> = [];
   count = 0;
@@ -68,7 +69,20 @@ export class KeyTable {
 
   /** The keys as plain data, copied to their exact size. */
   packed(): PackedKeys {
-    return { bytes: this.bytes.slice(0, this.start(this.count)), ends: this.ends.slice(0, this.count) };
+    return { bytes: this.bytes.slice(0, this.start(this.count)), ends: this.ends.slice(0, this.count), hashes: this.hashes.slice(0, this.count) };
+  }
+
+  /** A table of packed keys (their arrays taken over, not copied; a key added later copies them). */
+  static from(keys: PackedKeys): KeyTable {
+    const table = new KeyTable();
+    table.bytes = keys.bytes;
+    table.ends = keys.ends;
+    table.hashes = keys.hashes;
+    table.count = keys.ends.length;
+    let slots = 1024;
+    while (slots < table.count * 2) slots *= 2;
+    table.rehash(new Int32Array(slots));
+    return table;
   }
 
   private start(k: number): number {
@@ -99,8 +113,9 @@ export class KeyTable {
     return k;
   }
 
-  private rehash(): void {
-    const slots = new Int32Array(this.slots.length * 2).fill(EMPTY);
+  /** Doubles the slots (with `from`'s, only lays the keys out in them). */
+  private rehash(slots = new Int32Array(this.slots.length * 2)): void {
+    slots.fill(EMPTY);
     const mask = slots.length - 1;
     for (let k = 0; k < this.count; k++) {
       let slot = this.hashes[k] & mask;

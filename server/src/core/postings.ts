@@ -142,5 +142,5 @@ function grown(array: Int32Array, length: number, fill: number): Int32Array {
 
 /** The typed arrays of postings, for postMessage's transfer list. */
 export function postingsTransfer(postings: FilePostings): ArrayBuffer[] {
-  return [postings.keys.bytes.buffer as ArrayBuffer, postings.keys.ends.buffer as ArrayBuffer, postings.starts.buffer as ArrayBuffer, postings.records.buffer as ArrayBuffer];
+  return [postings.keys.bytes.buffer as ArrayBuffer, postings.keys.ends.buffer as ArrayBuffer, postings.keys.hashes.buffer as ArrayBuffer, postings.starts.buffer as ArrayBuffer, postings.records.buffer as ArrayBuffer];
 }
