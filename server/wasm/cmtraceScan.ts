@@ -59,9 +59,9 @@ const VALUE_IDS: usize = KBS + MAX_KBS_PER_MESSAGE * 8; // MAX_KEYS i32: pool id
 const SEVERITIES: usize = VALUE_IDS + MAX_KEYS * 4; // 8 u8: severity id of type "0".."6", then of any other type
 // The batch: one column per RecordTable column, MAX_RECORDS each (f64 columns first: 8-byte aligned).
 const B_UTC: usize = SEVERITIES + 16; // f64
-const B_THREAD: usize = B_UTC + MAX_RECORDS * 8; // f64, NaN: none
-const B_FILE_START: usize = B_THREAD + MAX_RECORDS * 8; // f64: the message's offset in the file
-const B_LINE: usize = B_FILE_START + MAX_RECORDS * 8; // i32
+const B_FILE_START: usize = B_UTC + MAX_RECORDS * 8; // f64: the message's offset in the file
+const B_THREAD: usize = B_FILE_START + MAX_RECORDS * 8; // u32, TABLE_NO_THREAD: none
+const B_LINE: usize = B_THREAD + MAX_RECORDS * 4; // i32
 const B_END_LINE: usize = B_LINE + MAX_RECORDS * 4; // i32
 const B_FILE_LENGTH: usize = B_END_LINE + MAX_RECORDS * 4; // i32: the message's length, ~length when it has line breaks
 const B_COMPONENT: usize = B_FILE_LENGTH + MAX_RECORDS * 4; // u32 pool ids
@@ -72,8 +72,9 @@ const B_INEXACT: usize = B_SOURCE_FILE + MAX_RECORDS * 4; // i32: the records wh
 const B_BIAS: usize = B_INEXACT + MAX_RECORDS * 4; // i16, TABLE_NO_BIAS: none
 const B_SEVERITY: usize = B_BIAS + MAX_RECORDS * 2; // u8
 const INPUT: usize = (B_SEVERITY + MAX_RECORDS + 65535) & ~65535;
-/** RecordTable's "no bias" (an i16). */
+/** RecordTable's "no bias" (an i16) and "no thread" (a u32). */
 const TABLE_NO_BIAS: i16 = -32768;
+const TABLE_NO_THREAD: u32 = 0xffffffff;
 
 const C_LF: u8 = 1;
 const C_CR: u8 = 2;
@@ -604,7 +605,7 @@ function columns(o: usize, index: i32): bool {
   store<f64>(B_UTC + i * 8, midnight + <f64>load<i32>(o + F_MILLIS * 4) + (bias == NO_BIAS ? 0 : <f64>bias * 60000));
   store<i16>(B_BIAS + i * 2, bias == NO_BIAS ? TABLE_NO_BIAS : <i16>bias);
   const thread = load<i32>(o + F_THREAD * 4);
-  store<f64>(B_THREAD + i * 8, thread == NO_THREAD ? NaN : <f64>thread);
+  store<u32>(B_THREAD + i * 4, thread == NO_THREAD ? TABLE_NO_THREAD : <u32>thread);
   store<u8>(B_SEVERITY + i, <u8>severity);
   store<u32>(B_COMPONENT + i * 4, poolId(o, flags, 2, B_COMPONENT + i * 4));
   store<u32>(B_CONTEXT + i * 4, poolId(o, flags, 3, B_CONTEXT + i * 4));

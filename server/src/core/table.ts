@@ -16,6 +16,11 @@ export const severityId = (severity: Severity): number => SEVERITY_ID.get(severi
 
 const CMTRACE = FORMAT_ID.get('cmtrace')!;
 const NO_BIAS = -32768;
+/** threads[i]: no thread; a thread that does not fit 32 bits (its value is in `bigThreads`). */
+const NO_THREAD = 0xffffffff;
+const THREAD_ELSEWHERE = 0xfffffffe;
+/** columns[i]: a column past 254 (its value is in `bigColumns`). */
+const COLUMN_ELSEWHERE = 0xff;
 
 /** Shorter than nearly every record of every format (a CMTrace header alone is over 100 bytes). */
 const RECORD_BYTES_GUESS = 80;
@@ -56,8 +61,10 @@ export interface DetachedTable {
   file: string;
   length: number;
   columns: NumberColumn[];
-  messageStarts: Float64Array;
   heap: Uint8Array;
+  heapUsed: number;
+  bigThreads: Array<[number, number]>;
+  bigColumns: Array<[number, number]>;
   source: { path: string; head: Uint8Array; size: number } | null;
   damaged: Array<[number, string]>;
   locals: Array<[number, string]>;
@@ -85,10 +92,10 @@ export class RecordTable implements Iterable<LogRecord> {
   private capacity = 0;
   private lines = new Int32Array(0);
   private endLines = new Int32Array(0);
-  private columns = new Int32Array(0);
+  private columns = new Uint8Array(0);
   private utcs = new Float64Array(0);
   private biases = new Int16Array(0);
-  private threads = new Float64Array(0);
+  private threads = new Uint32Array(0);
   private severities = new Uint8Array(0);
   private formats = new Uint8Array(0);
   private components = new Uint32Array(0);
@@ -96,21 +103,27 @@ export class RecordTable implements Iterable<LogRecord> {
   private rawTypes = new Uint32Array(0);
   private sourceFiles = new Uint32Array(0);
   /**
-   * Where message i lies in `source` (its file), or -1 when it is in the heap. The length is stored
-   * complemented (~length) for a message over several lines, whose CRs are dropped when it is read.
+   * Where message i is: at messageAt[i] in `source` (its file), or, when messageAt[i] is negative, in the heap at
+   * -1 - messageAt[i]; messageLengths[i] bytes long. The length of a message in the file is stored complemented
+   * (~length) when it spans several lines: its CRs are dropped when it is read.
    */
-  private fileStarts = new Float64Array(0);
-  private fileLengths = new Int32Array(0);
+  private messageAt = new Float64Array(0);
+  private messageLengths = new Int32Array(0);
   /** The file messages are read back from (set by the fast path), or null when all are in the heap. */
   private source: FileBytes | null = null;
   /** Set by `expect` until the first record reserves room for this many bytes of file. */
   private expectedBytes = 0;
-  /** Message i is heap[messageStarts[i], messageStarts[i + 1]) (empty for a message kept in the file). */
-  private messageStarts = new Float64Array(1);
+  /** Messages not kept in the file, one after the other: heap[0, heapUsed). */
   private heap = Buffer.allocUnsafe(0);
-  /** The rare values that do not fit the columns: damage notes, and times written with more than milliseconds. */
+  private heapUsed = 0;
+  /**
+   * The rare values that do not fit the columns: damage notes, times written with more than milliseconds,
+   * threads beyond 32 bits, message columns past 254.
+   */
   private readonly damaged = new Map<number, string>();
   private readonly locals = new Map<number, string>();
+  private readonly bigThreads = new Map<number, number>();
+  private readonly bigColumns = new Map<number, number>();
   readonly strings = new StringPool();
 
   constructor(readonly file: string) {}
@@ -161,8 +174,7 @@ export class RecordTable implements Iterable<LogRecord> {
     });
     if (record.damaged !== undefined) this.damaged.set(i, record.damaged);
     if (record.local !== null && record.local !== localOf(record.utc, record.biasMinutes)) this.locals.set(i, record.local);
-    const start = this.messageStarts[i];
-    this.messageStarts[i + 1] = start + this.heap.write(record.message, start, 'utf8');
+    this.setHeapMessage(i, this.heap.write(record.message, this.heapUsed, 'utf8'));
     this.length = i + 1;
   }
 
@@ -197,7 +209,7 @@ export class RecordTable implements Iterable<LogRecord> {
     copy(this.endLines, batch.endLines);
     copy(this.utcs, batch.utcs);
     copy(this.biases, batch.biases);
-    copy(this.threads, batch.threads);
+    copy(this.threads, batch.threads); // the scanner reads threads of up to 9 digits: they fit
     copy(this.severities, batch.severities);
     copy(this.components, batch.components);
     copy(this.contexts, batch.contexts);
@@ -206,18 +218,15 @@ export class RecordTable implements Iterable<LogRecord> {
     this.columns.fill(column, first, end);
     this.formats.fill(CMTRACE, first, end);
     if (heapMessage) {
-      this.fileStarts.fill(-1, first, end);
       for (let i = first; i < end; i++) {
         const bytes = heapMessage(i - first);
-        this.length = i; // reserve makes room after record i - 1's message
         this.reserve(0, bytes.length);
-        this.heap.set(bytes, this.messageStarts[i]);
-        this.messageStarts[i + 1] = this.messageStarts[i] + bytes.length;
+        this.heap.set(bytes, this.heapUsed);
+        this.setHeapMessage(i, bytes.length);
       }
     } else {
-      copy(this.fileStarts, batch.fileStarts);
-      copy(this.fileLengths, batch.fileLengths);
-      this.messageStarts.fill(this.messageStarts[first], first + 1, end + 1);
+      copy(this.messageAt, batch.fileStarts);
+      copy(this.messageLengths, batch.fileLengths);
     }
     this.length = end;
   }
@@ -232,9 +241,8 @@ export class RecordTable implements Iterable<LogRecord> {
     const i = this.reserve(1, 0);
     this.setNumbers(i, CMTRACE, c);
     if (local !== null) this.locals.set(i, local);
-    this.fileStarts[i] = offset;
-    this.fileLengths[i] = multiLine ? ~length : length;
-    this.messageStarts[i + 1] = this.messageStarts[i];
+    this.messageAt[i] = offset;
+    this.messageLengths[i] = multiLine ? ~length : length;
     this.length = i + 1;
   }
 
@@ -243,33 +251,74 @@ export class RecordTable implements Iterable<LogRecord> {
     const i = this.reserve(1, to - from);
     this.setNumbers(i, CMTRACE, c);
     if (local !== null) this.locals.set(i, local);
-    const start = this.messageStarts[i];
-    this.heap.set(bytes.subarray(from, to), start);
-    this.messageStarts[i + 1] = start + (to - from);
+    this.heap.set(bytes.subarray(from, to), this.heapUsed);
+    this.setHeapMessage(i, to - from);
     this.length = i + 1;
+  }
+
+  /** Record i's message is the `length` bytes just written at the end of the heap. */
+  private setHeapMessage(i: number, length: number): void {
+    this.messageAt[i] = -1 - this.heapUsed;
+    this.messageLengths[i] = length;
+    this.heapUsed += length;
   }
 
   private setNumbers(i: number, format: number, c: RecordColumns): void {
     this.lines[i] = c.line;
     this.endLines[i] = c.endLine;
-    this.columns[i] = c.column;
+    this.setColumn(i, c.column);
     this.utcs[i] = c.utc;
     this.biases[i] = c.biasMinutes ?? NO_BIAS;
-    this.threads[i] = c.thread ?? NaN;
+    this.setThread(i, c.thread);
     this.severities[i] = c.severity;
     this.formats[i] = format;
     this.components[i] = c.componentId;
     this.contexts[i] = c.contextId;
     this.rawTypes[i] = c.rawTypeId;
     this.sourceFiles[i] = c.sourceFileId;
-    this.fileStarts[i] = -1;
+  }
+
+  private setThread(i: number, thread: number | null): void {
+    if (thread === null) this.threads[i] = NO_THREAD;
+    else if (Number.isInteger(thread) && thread >= 0 && thread < THREAD_ELSEWHERE) this.threads[i] = thread;
+    else {
+      this.threads[i] = THREAD_ELSEWHERE;
+      this.bigThreads.set(i, thread);
+    }
+  }
+
+  private thread(i: number): number | null {
+    const thread = this.threads[i];
+    return thread === NO_THREAD ? null : thread === THREAD_ELSEWHERE ? this.bigThreads.get(i)! : thread;
+  }
+
+  private setColumn(i: number, column: number): void {
+    if (column >= 0 && column < COLUMN_ELSEWHERE) this.columns[i] = column;
+    else {
+      this.columns[i] = COLUMN_ELSEWHERE;
+      this.bigColumns.set(i, column);
+    }
+  }
+
+  private column(i: number): number {
+    const column = this.columns[i];
+    return column === COLUMN_ELSEWHERE ? this.bigColumns.get(i)! : column;
   }
 
   /** Drops the records from `keep` on (the provisional tail of a growing log). */
   truncate(keep: number): void {
     if (keep >= this.length) return;
-    for (const map of [this.damaged, this.locals]) for (const i of map.keys()) if (i >= keep) map.delete(i);
+    for (const map of [this.damaged, this.locals, this.bigThreads, this.bigColumns]) for (const i of map.keys()) if (i >= keep) map.delete(i);
     this.length = Math.max(0, keep);
+    // The heap ends after the last message of the records kept that is in it.
+    let used = 0;
+    for (let i = this.length - 1; i >= 0 && this.heapUsed > 0; i--) {
+      if (this.messageAt[i] < 0) {
+        used = -1 - this.messageAt[i] + this.messageLengths[i];
+        break;
+      }
+    }
+    this.heapUsed = used;
   }
 
   get(i: number): LogRecord {
@@ -280,14 +329,14 @@ export class RecordTable implements Iterable<LogRecord> {
       file: this.file,
       line: this.lines[i],
       endLine: this.endLines[i],
-      column: this.columns[i],
+      column: this.column(i),
       format: FORMATS[this.formats[i]],
       utc,
       local: this.locals.get(i) ?? localOf(utc, bias),
       biasMinutes: bias,
       component: this.strings.values[this.components[i]],
       context: this.strings.values[this.contexts[i]],
-      thread: Number.isNaN(this.threads[i]) ? null : this.threads[i],
+      thread: this.thread(i),
       severity: SEVERITIES[this.severities[i]],
       rawType: this.strings.value(this.rawTypes[i]),
       message: this.message(i),
@@ -305,7 +354,8 @@ export class RecordTable implements Iterable<LogRecord> {
     return Number.isNaN(t) ? null : t;
   }
   message(i: number): string {
-    if (this.fileStarts[i] < 0) return this.heap.toString('utf8', this.messageStarts[i], this.messageStarts[i + 1]);
+    const at = this.messageAt[i];
+    if (at < 0) return this.heap.toString('utf8', -1 - at, -1 - at + this.messageLengths[i]);
     const bytes = this.messageBytes(i);
     return bytes ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8') : this.goneText();
   }
@@ -317,12 +367,13 @@ export class RecordTable implements Iterable<LogRecord> {
    */
   scanMessages(from: number, fn: (bytes: Buffer, start: number, end: number, index: number) => void): void {
     // Only the bytes written: searches in them must not run on into the room reserved after them.
-    const used = this.heap.subarray(0, this.messageStarts[this.length]);
+    const used = this.heap.subarray(0, this.heapUsed);
     for (let i = from; i < this.length; i++) {
-      if (this.fileStarts[i] < 0) fn(used, this.messageStarts[i], this.messageStarts[i + 1], i);
+      const where = this.messageAt[i];
+      if (where < 0) fn(used, -1 - where, -1 - where + this.messageLengths[i], i);
       else {
         const length = this.fileLength(i);
-        const at = this.source!.read(this.fileStarts[i], length);
+        const at = this.source!.read(where, length);
         if (at >= 0) fn(this.source!.bytes, at, at + length, i);
       }
     }
@@ -330,16 +381,17 @@ export class RecordTable implements Iterable<LogRecord> {
 
   /** The message's UTF-8 bytes (a view, valid until the next push or message read), or null when no longer in its file. */
   messageBytes(i: number): Uint8Array | null {
-    if (this.fileStarts[i] < 0) return this.heap.subarray(this.messageStarts[i], this.messageStarts[i + 1]);
+    const where = this.messageAt[i];
+    if (where < 0) return this.heap.subarray(-1 - where, -1 - where + this.messageLengths[i]);
     const length = this.fileLength(i);
-    const at = this.source!.read(this.fileStarts[i], length);
+    const at = this.source!.read(where, length);
     if (at < 0) return null;
     const bytes = this.source!.bytes.subarray(at, at + length);
-    return this.fileLengths[i] < 0 ? withoutCr(bytes) : bytes;
+    return this.messageLengths[i] < 0 ? withoutCr(bytes) : bytes;
   }
 
   private fileLength(i: number): number {
-    const n = this.fileLengths[i];
+    const n = this.messageLengths[i];
     return n < 0 ? ~n : n;
   }
 
@@ -409,21 +461,35 @@ export class RecordTable implements Iterable<LogRecord> {
     const heap = new Uint8Array(this.heap.buffer, this.heap.byteOffset, this.heap.length);
     const source = this.source && { path: this.source.path, head: this.source.head, size: this.source.size };
     this.source?.release();
-    const data: DetachedTable = { file: this.file, length: this.length, columns, messageStarts: this.messageStarts, heap, source, damaged: [...this.damaged], locals: [...this.locals], strings: this.strings.values };
-    return { data, transfer: [...columns.map((c) => c.buffer as ArrayBuffer), this.messageStarts.buffer as ArrayBuffer, heap.buffer as ArrayBuffer] };
+    const data: DetachedTable = {
+      file: this.file,
+      length: this.length,
+      columns,
+      heap,
+      heapUsed: this.heapUsed,
+      source,
+      damaged: [...this.damaged],
+      locals: [...this.locals],
+      bigThreads: [...this.bigThreads],
+      bigColumns: [...this.bigColumns],
+      strings: this.strings.values,
+    };
+    return { data, transfer: [...columns.map((c) => c.buffer as ArrayBuffer), heap.buffer as ArrayBuffer] };
   }
 
   /** A table made from `detach()`'s data, in the receiving thread. */
   static attach(data: DetachedTable): RecordTable {
     const table = new RecordTable(data.file);
     table.setNumberColumns(data.columns);
-    table.messageStarts = data.messageStarts as Float64Array<ArrayBuffer>;
     table.heap = Buffer.from(data.heap.buffer, data.heap.byteOffset, data.heap.length) as Buffer<ArrayBuffer>;
+    table.heapUsed = data.heapUsed;
     if (data.source) table.source = new FileBytes(data.source.path, data.source.head, data.source.size);
-    table.capacity = data.messageStarts.length - 1;
+    table.capacity = data.columns[0].length;
     table.length = data.length;
     for (const [i, v] of data.damaged) table.damaged.set(i, v);
     for (const [i, v] of data.locals) table.locals.set(i, v);
+    for (const [i, v] of data.bigThreads) table.bigThreads.set(i, v);
+    for (const [i, v] of data.bigColumns) table.bigColumns.set(i, v);
     for (const v of data.strings) table.strings.id(v);
     return table;
   }
@@ -433,11 +499,10 @@ export class RecordTable implements Iterable<LogRecord> {
     if (this.expectedBytes) this.reserveExpected();
     const i = this.length;
     if (i + records > this.capacity) this.growColumns(Math.max(1024, this.capacity * 2, i + records));
-    const used = this.messageStarts[i];
-    const need = used + messageBytes;
+    const need = this.heapUsed + messageBytes;
     if (need > this.heap.length) {
       const heap = Buffer.allocUnsafe(Math.max(need, this.heap.length * 2, 64 * 1024));
-      this.heap.copy(heap, 0, 0, used);
+      this.heap.copy(heap, 0, 0, this.heapUsed);
       this.heap = heap;
     }
     return i;
@@ -454,18 +519,17 @@ export class RecordTable implements Iterable<LogRecord> {
       return next;
     };
     this.setNumberColumns(this.numberColumns().map((c) => grow(c)));
-    this.messageStarts = grow(this.messageStarts, capacity + 1);
     this.capacity = capacity;
   }
 
   /** The per-record number columns, always in this order (growing, detaching and attaching rely on it). */
   private numberColumns(): NumberColumn[] {
-    return [this.lines, this.endLines, this.columns, this.utcs, this.biases, this.threads, this.severities, this.formats, this.components, this.contexts, this.rawTypes, this.sourceFiles, this.fileStarts, this.fileLengths];
+    return [this.lines, this.endLines, this.columns, this.utcs, this.biases, this.threads, this.severities, this.formats, this.components, this.contexts, this.rawTypes, this.sourceFiles, this.messageAt, this.messageLengths];
   }
 
   private setNumberColumns(columns: NumberColumn[]): void {
     const c = columns as never[];
-    [this.lines, this.endLines, this.columns, this.utcs, this.biases, this.threads, this.severities, this.formats, this.components, this.contexts, this.rawTypes, this.sourceFiles, this.fileStarts, this.fileLengths] = c;
+    [this.lines, this.endLines, this.columns, this.utcs, this.biases, this.threads, this.severities, this.formats, this.components, this.contexts, this.rawTypes, this.sourceFiles, this.messageAt, this.messageLengths] = c;
   }
 
 }

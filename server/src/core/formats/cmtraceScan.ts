@@ -27,7 +27,7 @@ declare const WebAssembly: {
 /** The columns of the records the last scan read, as RecordTable keeps them (views of the scanner's memory). */
 export interface ScannedColumns {
   utcs: Float64Array;
-  threads: Float64Array;
+  threads: Uint32Array;
   fileStarts: Float64Array;
   lines: Int32Array;
   endLines: Int32Array;
@@ -127,7 +127,7 @@ export class ScanKernel {
     const at = (column: number) => this.exports.batchOffsets(column);
     this.columns = {
       utcs: new Float64Array(buffer, at(0), BATCH),
-      threads: new Float64Array(buffer, at(1), BATCH),
+      threads: new Uint32Array(buffer, at(1), BATCH),
       fileStarts: new Float64Array(buffer, at(2), BATCH),
       lines: new Int32Array(buffer, at(3), BATCH),
       endLines: new Int32Array(buffer, at(4), BATCH),
