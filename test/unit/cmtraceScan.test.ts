@@ -1,7 +1,7 @@
 // The WebAssembly scanner of the CMTrace fast path: the committed binary is the one its source compiles to,
 // and it reads what the JavaScript fast path reads (fastpath.test.ts compares both with the general parser on
 // every bail-out; here: records across scans, keys at the edges of a message, and full tables).
-import { packedKeyList } from '../../server/src/core/keyTable';
+import { KeyTable, packedKeyList } from '../../server/src/core/keyTable';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -36,7 +36,11 @@ function read(text: string) {
   for (let at = 0, n = 1; at < bytes.length; at += n, n = (n * 7 + 13) % 70_001) reader.push(bytes.subarray(at, at + n));
   reader.end();
   const postings = keys.finish();
-  const map = new Map(packedKeyList(postings.keys).map((k, i) => [k, Array.from(postings.records.subarray(postings.starts[i], postings.starts[i + 1]))]));
+  const names = packedKeyList(postings.keys);
+  // The scanner hashes keys for the key table: a lookup by the key's string (a hover) must find each.
+  const lookup = KeyTable.from(postings.keys);
+  names.forEach((key, k) => assert.equal(lookup.find(key), k, key));
+  const map = new Map(names.map((k, i) => [k, Array.from(postings.records.subarray(postings.starts[i], postings.starts[i + 1]))]));
   return { table, reader, map };
 }
 
