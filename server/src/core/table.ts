@@ -534,11 +534,30 @@ export class RecordTable implements Iterable<LogRecord> {
 
 }
 
-/** "YYYY-MM-DDTHH:MM:SS.mmm" of the wall clock the log wrote (UTC = local + bias), or null without a time. */
+/**
+ * "YYYY-MM-DDTHH:MM:SS.mmm" of the wall clock the log wrote (UTC = local + bias), or null without a time. Made for
+ * every record the general parser adds (to know whether its local time needs keeping) and every record shown: the
+ * date and minute are formatted once per minute, the rest by hand (toISOString for each took a tenth of a parse).
+ */
 export function localOf(utc: number | null, biasMinutes: number | null): string | null {
   if (utc === null) return null;
-  return new Date(utc - (biasMinutes ?? 0) * 60_000).toISOString().slice(0, 23);
+  const t = Math.trunc(utc - (biasMinutes ?? 0) * 60_000); // as Date keeps a time: whole milliseconds
+  if (!(t >= FOUR_DIGIT_YEARS[0] && t < FOUR_DIGIT_YEARS[1])) return new Date(t).toISOString().slice(0, 23);
+  const minute = Math.floor(t / 60_000);
+  if (minute !== lastMinute) {
+    lastMinute = minute;
+    lastMinutePrefix = new Date(minute * 60_000).toISOString().slice(0, 17);
+  }
+  const inMinute = t - minute * 60_000;
+  const second = Math.floor(inMinute / 1000);
+  const millis = inMinute % 1000;
+  return `${lastMinutePrefix}${second < 10 ? '0' : ''}${second}.${millis < 100 ? (millis < 10 ? '00' : '0') : ''}${millis}`;
 }
+
+/** The times whose ISO form has a four-digit year (others are left to toISOString). */
+const FOUR_DIGIT_YEARS = [Date.UTC(1000, 0, 1), Date.UTC(10000, 0, 1)];
+let lastMinute = NaN;
+let lastMinutePrefix = '';
 
 const CR = 13;
 
