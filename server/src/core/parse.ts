@@ -1,12 +1,11 @@
 // Bytes or text → records, streaming: a file is read in chunks and records are handed out as they close,
 // so nothing but the records themselves is held in memory.
 import { open, type FileHandle } from 'node:fs/promises';
-import type { TextDecoder } from 'node:util';
 import { RecordAssembler } from './assemble';
 import { CmtraceByteReader } from './formats/cmtraceBytes';
 import { detectFormat } from './formats/detect';
 import { SpareBuffers } from './read/bytes';
-import { createDecoder, sniffEncoding, type Encoding } from './read/encoding';
+import { createDecoder, sniffEncoding, type Encoding, type StreamDecoder } from './read/encoding';
 import { LineSplitter } from './read/lines';
 import type { FormatId, LogRecord, ParseWarning } from './record';
 import { collectPostings, PostingsBuilder, type FilePostings } from './postings';
@@ -37,7 +36,7 @@ export interface ParseOptions {
  * The first chunk decides the encoding and the file's format.
  */
 export class StreamingParser {
-  private decoder: TextDecoder | null = null;
+  private decoder: StreamDecoder | null = null;
   private splitter: LineSplitter | null = null;
   private assembler: RecordAssembler | null = null;
   private readonly head = new FileHead();

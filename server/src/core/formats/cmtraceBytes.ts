@@ -8,10 +8,10 @@
 // The byte work on ordinary records (finding them, their attributes, clock and keys, and their columns) is done
 // by a WebAssembly scanner (cmtraceScan.ts), whose columns are appended to the table as they are; fastRecord reads
 // the record where it stops, and decides between carry and region.
-import { TextDecoder } from 'node:util';
 import { RecordAssembler } from '../assemble';
 import type { PostingsBuilder } from '../postings';
 import { NextMatch, latin1 } from '../read/bytes';
+import { createDecoder, type StreamDecoder } from '../read/encoding';
 import { LineSplitter } from '../read/lines';
 import type { ParseWarning } from '../record';
 import { severityId, withoutCr, type RecordColumns, type RecordTable } from '../table';
@@ -42,7 +42,7 @@ export class CmtraceByteReader {
   /** Line number of the first line of the carry (see withCarry). */
   private line = 1;
   /** Once a region never ends, the general parser reads the rest of the file. */
-  private rest: { splitter: LineSplitter; assembler: RecordAssembler; decoder: TextDecoder } | null = null;
+  private rest: { splitter: LineSplitter; assembler: RecordAssembler; decoder: StreamDecoder } | null = null;
   readonly warnings: ParseWarning[] = [];
   warningCount = 0;
   lineCount = 0;
@@ -382,7 +382,7 @@ export class CmtraceByteReader {
   /** Text the fast path does not read, parsed as the whole file would be, from line `this.line` on. */
   private generalRegion(data: Buffer, from: number, to: number): void {
     const { splitter, assembler } = this.generalParser();
-    splitter.push(new TextDecoder('utf-8').decode(data.subarray(from, to)));
+    splitter.push(createDecoder('utf-8').decode(data.subarray(from, to)));
     splitter.end();
     assembler.end();
     this.collectWarnings(assembler);
@@ -392,7 +392,7 @@ export class CmtraceByteReader {
   }
 
   private handRestToGeneralParser(): void {
-    const decoder = new TextDecoder('utf-8');
+    const decoder = createDecoder('utf-8');
     this.rest = { ...this.generalParser(), decoder };
     this.rest.splitter.push(decoder.decode(this.carry(), { stream: true }));
     this.carryLength = 0;

@@ -1,3 +1,4 @@
+import { StringDecoder } from 'node:string_decoder';
 import { TextDecoder } from 'node:util';
 // Which text encoding a log file uses, decided from its first bytes.
 // ConfigMgr writes UTF-8 (usually with BOM) and some components UTF-16LE with BOM; logs copied off old
@@ -52,7 +53,28 @@ function isValidUtf8(head: Uint8Array): boolean {
   }
 }
 
-/** A streaming decoder for the sniffed encoding (invalid sequences become U+FFFD, never an exception). */
-export function createDecoder(encoding: Encoding): TextDecoder {
-  return new TextDecoder(encoding, { fatal: false, ignoreBOM: true });
+/** What the parsers need of a decoder: TextDecoder's decode, streaming or not. */
+export interface StreamDecoder {
+  decode(input?: Uint8Array, options?: { stream?: boolean }): string;
+}
+
+/**
+ * A streaming decoder for the sniffed encoding (invalid sequences become U+FFFD, never an exception). UTF-8 goes
+ * through Node's StringDecoder, which decodes as TextDecoder does (WHATWG replacement of invalid sequences, also
+ * across chunk boundaries: tested on random bytes in random chunks) at about twice its streaming speed.
+ */
+export function createDecoder(encoding: Encoding): StreamDecoder {
+  return encoding === 'utf-8' ? new Utf8Decoder() : new TextDecoder(encoding, { fatal: false, ignoreBOM: true });
+}
+
+class Utf8Decoder implements StreamDecoder {
+  private decoder = new StringDecoder('utf8');
+
+  decode(input?: Uint8Array, options?: { stream?: boolean }): string {
+    const text = input && input.length ? this.decoder.write(input as Buffer) : '';
+    if (options?.stream) return text;
+    const rest = this.decoder.end();
+    this.decoder = new StringDecoder('utf8');
+    return text + rest;
+  }
 }
