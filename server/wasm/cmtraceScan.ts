@@ -3,10 +3,11 @@
 // formats/cmtraceBytes.ts, which calls it: for each record of the usual shape, one after the other, it finds
 // the message and the header, counts the message's line breaks, reads the seven attributes' bounds, the clock
 // and the thread, finds the message's keys (GUIDs and KB numbers, as core/keys.ts defines them), and writes
-// the record's columns as RecordTable keeps them (batch columns below), which JavaScript appends to the table with
-// one copy per column: no JavaScript runs per record. It stops at the first record it cannot read whole (blank
-// line, odd header, bare CR, a date JavaScript rejects, data ending): JavaScript reads that one as before. JavaScript was slower at this than the reading itself (a fresh worker also needs ~250 ms to
-// optimise it); compiled ahead of time it runs at memory speed from the first byte.
+// the record's columns as RecordTable keeps them (batch columns below), which JavaScript appends to the table
+// with one copy per column: no JavaScript runs per record. It stops at the first record it cannot read whole
+// (blank line, odd header, bare CR, a date JavaScript rejects, data ending): JavaScript reads that one as before.
+// JavaScript was slower at this than the reading itself (a fresh worker also needs ~250 ms to optimise it);
+// compiled ahead of time it runs at memory speed from the first byte.
 //
 // Memory: fixed regions (key table, record fields, key pairs, batch columns), then the input, which grows
 // (`reserve`).
@@ -18,7 +19,7 @@ declare function dayOf(start: i32, end: i32): f64;
 @external("env", "valueId")
 declare function valueId(start: i32, end: i32): i32;
 
-/** i32 fields per record (see the F_ constants in cmtraceBytes.ts: the two lists must agree). */
+/** i32 fields per record (see the F_ constants in formats/cmtraceScan.ts: the two lists must agree). */
 const FIELDS = 32;
 const F_MESSAGE = 0;
 const F_HEADER = 1;

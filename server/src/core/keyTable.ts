@@ -1,9 +1,9 @@
 // Linking keys (GUIDs, KB numbers) numbered in the order they are first met, kept as bytes in one buffer: a key
 // found in a message's bytes is numbered without making a string for it, and a string is made only when a key
-// is shown. A parse numbers its own file's keys in one table (see postings.ts), hands them over packed (plain
-// typed arrays, which a worker thread can transfer), and the index numbers them again in its global table:
-// a lookup of bytes in typed arrays, where a Map of strings cost a fifth of the parse (V8 hashes and stores
-// every string that comes from a worker anew).
+// is shown. A parse numbers its own file's keys in one table (see postings.ts) and hands them over packed (plain
+// typed arrays with their hashes, which a worker thread can transfer); the index keeps them per file and makes
+// them a table again when it first looks a key up there (index.ts). Keys as strings in a Map cost a fifth of the
+// parse: V8 hashes and stores anew every string that comes from a worker.
 
 /** Keys as plain data: key k is the Latin-1 bytes bytes[ends[k - 1] (or 0), ends[k]), its hash hashes[k]. */
 export interface PackedKeys {
@@ -113,7 +113,7 @@ export class KeyTable {
     return k;
   }
 
-  /** Doubles the slots (with `from`'s, only lays the keys out in them). */
+  /** Lays the keys out in new slots: twice as many, or the ones given (`from`: as many as the keys need). */
   private rehash(slots = new Int32Array(this.slots.length * 2)): void {
     slots.fill(EMPTY);
     const mask = slots.length - 1;

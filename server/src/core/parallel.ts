@@ -1,6 +1,7 @@
-// Many files on several cores. Worker threads parse whole files (largest first, each worker taking the next file
-// when it is done; the calling thread takes the smallest ones meanwhile) into a RecordTable and hand it back whole: its typed arrays are transferred, not copied, so
-// the calling thread receives a ready table, and the postings of its keys (core/postings.ts) to index it by.
+// Many files on several cores. Worker threads parse whole files (largest first, each worker holding its next file
+// while it reads one; the calling thread takes the smallest ones meanwhile) into a RecordTable and hand it back
+// whole: its typed arrays are transferred, not copied, so the calling thread receives a ready table, and the
+// postings of its keys (core/postings.ts) to index it by.
 //
 // Where the worker code comes from: this module is its own worker entry. Run from TypeScript (tsx, tests, bench)
 // the worker loads this .ts file through tsx's require hook; in an esbuild bundle (server/out/cli.js) it looks
