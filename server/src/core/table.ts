@@ -1,5 +1,5 @@
 // RecordTable: the records of one file, stored by column. A million records as objects cost ~850 bytes
-// each (fields, sliced strings that keep whole chunks of text alive, GC pressure); here a record is ~70
+// each (fields, sliced strings that keep whole chunks of text alive, GC pressure); here a record is 53
 // bytes of typed arrays plus its message: as UTF-8 bytes in one growing buffer, or, for records the CMTrace
 // fast path read from a file, as where the message lies in that file (read back on demand, see FileBytes).
 // Records are made into `LogRecord` objects only when asked for (`get`), and the hot loops (binary search by
