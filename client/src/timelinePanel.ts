@@ -27,6 +27,8 @@ export interface TimelineOptions {
   key?: string;
   /** What the tab calls the timeline (a folder's name); otherwise made from the uris or the key. */
   label?: string;
+  /** Rows loaded into the webview at most (default MAX_ROWS). */
+  maxRows?: number;
 }
 
 /** What tells one row from another across reloads: its file, line and time. */
@@ -40,7 +42,10 @@ const VIEW_TYPE = 'cmlogs.timeline';
 const OFFSETS_STATE = 'cmlogs.timeline.clockOffsets';
 /** Rows per request (the server accepts up to 50,000). */
 const PAGE = 20_000;
-/** Rows loaded into the webview at most; exports are not limited. */
+/**
+ * Rows loaded into the webview at most (it holds every row's message): beyond this the latest rows are loaded, the
+ * end of the logs being what an admin looks at first (CMTrace, too, opens at the end). Exports are not limited.
+ */
 const MAX_ROWS = 2_000_000;
 /** How often a visible timeline asks whether its logs grew. */
 const POLL_MS = 3000;
@@ -122,6 +127,10 @@ class TimelinePanel {
   }
 
   /** One page to the webview as a packed chunk; returns the offset after it. */
+  private get maxRows(): number {
+    return this.options.maxRows ?? MAX_ROWS;
+  }
+
   private async sendRows(encoder: ChunkEncoder, generation: number, page: TimelinePage, offset: number): Promise<number> {
     const chunk = encoder.encode(page, offset);
     for (const f of chunk.addFiles) this.knownUris.add(f.uri);
@@ -135,9 +144,9 @@ class TimelinePanel {
    * Asks for the page at `offset` (or nothing when the load is complete) without waiting: the server prepares the
    * next page while this side posts the current one to the webview.
    */
-  private prefetch(offset: number, total: number): Promise<TimelinePage> | null {
-    if (offset >= total || offset >= MAX_ROWS) return null;
-    const next = this.request(offset, Math.min(PAGE, MAX_ROWS - offset));
+  private prefetch(offset: number, end: number): Promise<TimelinePage> | null {
+    if (offset >= end) return null;
+    const next = this.request(offset, Math.min(PAGE, end - offset));
     next.catch(() => undefined); // awaited later, or dropped when the load is superseded
     return next;
   }
@@ -209,25 +218,29 @@ class TimelinePanel {
   private async streamOnce(generation: number, keepView: boolean): Promise<boolean> {
     const offsets = this.offsets();
     const encoder = new ChunkEncoder((uri) => offsets[uri] ?? 0);
-    const first = await this.request(0, PAGE);
+    let first = await this.request(0, PAGE);
+    // Over the limit: the latest rows, from `base` on.
+    const base = Math.max(0, first.total - this.maxRows);
+    if (base && generation === this.generation) first = await this.request(base, PAGE);
     if (generation !== this.generation) return false;
+    const total = first.total;
     const files = encoder.addFiles(first.files);
     this.knownUris = new Set(files.map((f) => f.uri));
-    this.loaded = { total: first.total, count: 0, last: null, truncated: false };
-    await this.post({ type: 'begin', generation, total: first.total, files, serverKey: this.serverKey, focusKey: this.focusKey, keepView, maxRows: MAX_ROWS });
+    this.loaded = { total, count: base, last: null, truncated: false };
+    await this.post({ type: 'begin', generation, total, files, serverKey: this.serverKey, focusKey: this.focusKey, keepView, maxRows: this.maxRows });
     let page: TimelinePage | undefined = first;
-    let offset = 0;
+    let offset = base;
     while (page) {
-      if (page.total !== first.total) return true;
+      if (page.total !== total) return true;
       if (!page.rows.length) break;
-      const next = this.prefetch(offset + page.rows.length, first.total);
+      const next = this.prefetch(offset + page.rows.length, total);
       offset = await this.sendRows(encoder, generation, page, offset);
       page = await next ?? undefined;
       if (generation !== this.generation) return false;
     }
-    this.loaded.truncated = offset < first.total;
+    this.loaded.truncated = base > 0 || offset < total;
     this.encoder = encoder;
-    await this.post({ type: 'end', generation, total: first.total, loaded: offset, truncated: this.loaded.truncated });
+    await this.post({ type: 'end', generation, total, loaded: offset - base, truncated: this.loaded.truncated });
     return false;
   }
 
@@ -255,7 +268,7 @@ class TimelinePanel {
       if (generation !== this.generation || this.loading) return;
       const same = sameRow(probe.rows.length ? identity(probe, 0) : null, this.loaded.last);
       if (probe.total === this.loaded.total && same) return;
-      if (same && probe.total > this.loaded.total && this.encoder && this.loaded.count < MAX_ROWS) await this.append(generation, probe.total);
+      if (same && probe.total > this.loaded.total && this.encoder && probe.total <= this.maxRows) await this.append(generation, probe.total);
       else await this.load(true);
     } catch {
       // The server may be restarting; the next tick tries again.
@@ -267,8 +280,8 @@ class TimelinePanel {
   private async append(generation: number, total: number): Promise<void> {
     const encoder = this.encoder!;
     let offset = this.loaded.count;
-    while (offset < total && offset < MAX_ROWS) {
-      const page = await this.request(offset, Math.min(PAGE, MAX_ROWS - offset));
+    while (offset < total && offset < this.maxRows) {
+      const page = await this.request(offset, Math.min(PAGE, this.maxRows - offset));
       if (generation !== this.generation) return;
       if (!page.rows.length) break;
       offset = await this.sendRows(encoder, generation, page, offset);
@@ -417,7 +430,7 @@ async function reveal(panel: vscode.WebviewPanel, uriText: string, line: number,
 }
 
 function copyOptions(options: TimelineOptions): TimelineOptions {
-  return { uris: options.uris?.slice(), folders: options.folders?.slice(), key: options.key, label: options.label };
+  return { uris: options.uris?.slice(), folders: options.folders?.slice(), key: options.key, label: options.label, maxRows: options.maxRows };
 }
 
 function identity(page: TimelinePage, k: number): RowIdentity {

@@ -1162,7 +1162,7 @@ function start(vscode) {
     parts.push(store.n.toLocaleString() + (loading || truncated ? ' of ' + total.toLocaleString() : '') + ' records loaded' + (loading ? '\u2026' : ''));
     parts.push(viewCount.toLocaleString() + ' shown');
     parts.push(store.files.length + ' file' + (store.files.length === 1 ? '' : 's'));
-    if (truncated) parts.push('only the first ' + maxRows.toLocaleString() + ' are loaded; exports include all');
+    if (truncated) parts.push('only the latest ' + maxRows.toLocaleString() + ' are loaded; exports include all');
     s.textContent = parts.join(' \u00b7 ');
   }
 

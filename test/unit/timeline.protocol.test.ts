@@ -882,8 +882,31 @@ test('panel: page markup, options and the full stream on ready', async () => {
     assert.deepEqual(Array.from(store.file.subarray(0, 6)), [0, 1, 0, 1, 0, 1]);
     for (let k = 1; k < store.n; k++) assert.ok(store.t[k] >= store.t[k - 1]);
     assert.deepEqual(store.keyIndex.get(SCAN)?.length, 22);
-    // Pages of 20,000 rows: two requests, offsets 0 and 20,000.
-    assert.deepEqual(requests.map((r) => [r.offset, r.limit]), [[0, 20_000], [20_000, 20_000]]);
+    // Pages of 20,000 rows: two requests, offsets 0 and 20,000 (for the 2,000 rows left).
+    assert.deepEqual(requests.map((r) => [r.offset, r.limit]), [[0, 20_000], [20_000, 2_000]]);
+  } finally {
+    fake.close();
+  }
+});
+
+test('panel: over its row limit the panel loads the latest rows (a log\'s end is what is read first), and says so', async () => {
+  fake = useFake(fakeVscode());
+  const index = bigIndex();
+  const requests: TimelineParams[] = [];
+  await openTimeline(fake.context as never, fakeClient(index, requests) as never, { uris: [CLIENT_PATH, SERVER_PATH].map((p) => 'file://' + p), maxRows: 15_000 });
+  try {
+    await fake.send({ type: 'ready' });
+    await waitFor(() => fake.posted.some((m) => m.type === 'end'));
+    const { store, begins, ends } = replay(fake.posted);
+    assert.equal(begins[0].maxRows, 15_000);
+    assert.deepEqual(ends.map((e) => [e.total, e.loaded, e.truncated]), [[22_000, 15_000, true]]);
+    assert.equal(store.n, 15_000);
+    // The rows are the last 15,000 of the merge: the same as asking the server for them.
+    const latest = timelinePage(index, { uris: [CLIENT_PATH, SERVER_PATH].map((p) => 'file://' + p), offset: 7_000, limit: 15_000 });
+    assert.equal(store.t[0], latest.rows[0].t);
+    assert.equal(store.line[store.n - 1], latest.rows[latest.rows.length - 1].line);
+    assert.equal(store.msg[store.n - 1], latest.rows[latest.rows.length - 1].message);
+    assert.deepEqual(requests.map((r) => [r.offset, r.limit]), [[0, 20_000], [7_000, 20_000]]);
   } finally {
     fake.close();
   }
