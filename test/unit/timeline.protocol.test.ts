@@ -45,6 +45,7 @@ interface WebStore {
   comp: Int32Array;
   sev: Uint8Array;
   line: Int32Array;
+  msg: string[];
   minT: number;
   maxT: number;
   append(chunk: RowChunk): number;
