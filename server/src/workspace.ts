@@ -6,7 +6,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { findLogFilesInTree } from './core/files';
 import { LogIndex } from './core/index';
-import { parseFile } from './core/parse';
+import { parseFilesParallel } from './core/parallel';
+import { parseFile, type ParseResult } from './core/parse';
 import { LiveFile, LiveText, type LiveChange } from './core/live';
 
 const LOG_FILE = /\.(?:log|lo_)$/i;
@@ -82,15 +83,15 @@ export class LogWorkspace {
   }
 
   private async readFolder(folder: string): Promise<string[]> {
-    const added: string[] = [];
-    for (const name of safeReaddir(folder)) {
-      const file = join(folder, name);
-      if (!LOG_FILE.test(name) || this.open.has(file) || !isFile(file)) continue;
-      if (this.reading.has(file)) await this.reading.get(file)!.catch(() => undefined);
-      else if (!this.index.file(file)) await this.loadFromDisk(file);
-      else continue; // indexed already (parsed for a timeline, or by the workspace scan)
-      added.push(file);
-    }
+    const logs = safeReaddir(folder)
+      .filter((name) => LOG_FILE.test(name))
+      .map((name) => join(folder, name))
+      .filter((file) => !this.open.has(file) && isFile(file));
+    // Those indexed already (parsed for a timeline, or by the workspace scan) are not added by this scan.
+    const added = logs.filter((file) => this.reading.has(file) || !this.index.file(file));
+    const inFlight = added.filter((file) => this.reading.has(file));
+    await this.readAll(added.filter((file) => !this.reading.has(file)));
+    for (const file of inFlight) await this.reading.get(file)?.catch(() => undefined);
     return added;
   }
 
@@ -105,6 +106,7 @@ export class LogWorkspace {
       .filter((name) => LOG_FILE.test(name))
       .map((name) => join(folder, name))
       .filter(isFile);
+    await this.readAll(files);
     for (const file of files) await this.ensureFile(file).catch(() => undefined); // unreadable now: the next request tries again
     return files;
   }
@@ -112,7 +114,7 @@ export class LogWorkspace {
   /** Indexes the logs of an opened workspace folder (bounded), so links reach across machines' subfolders. */
   async scanWorkspaceFolder(root: string): Promise<string[]> {
     const files = findLogFilesInTree(root, { maxFiles: 2000, maxDepth: 6 });
-    for (const file of files) if (!this.open.has(file) && !this.index.file(file)) await this.once(file, () => this.follow(file)).catch(() => undefined);
+    await this.readAll(files);
     for (const folder of new Set(files.map(dirname))) if (!this.folderScans.has(folder)) this.folderScans.set(folder, Promise.resolve([]));
     return files;
   }
@@ -154,10 +156,46 @@ export class LogWorkspace {
   /** Indexes `file` by a plain parse, remembering the state it had before (a later change is then noticed). */
   private async parsePlain(file: string): Promise<void> {
     const before = await fileState(file);
-    const result = await parseFile(file, { keys: true });
+    this.indexPlain(file, await parseFile(file, { keys: true }), before);
+  }
+
+  private indexPlain(file: string, result: ParseResult, before: string | null): void {
     if (this.open.has(file) || this.live.has(file)) return; // the editor or a follower took over meanwhile
-    this.parsedAs.set(file, before);
+    if (before !== null) this.parsedAs.set(file, before);
     this.index.setFile(result);
+  }
+
+  /**
+   * Plain parses of the files not read yet, on every core (parseFilesParallel: the largest on worker threads,
+   * the smallest here meanwhile), each a read in flight that other callers wait for. A folder of logs is indexed
+   * about twice as fast on two cores as file after file.
+   */
+  private async readAll(files: string[]): Promise<void> {
+    const todo = files.filter((file) => !this.open.has(file) && !this.index.file(file) && !this.reading.has(file) && !this.live.has(file));
+    if (todo.length < 2) {
+      for (const file of todo) await this.once(file, () => this.follow(file)).catch(() => undefined);
+      return;
+    }
+    let finished!: () => void;
+    const batch = new Promise<void>((resolve) => (finished = resolve));
+    for (const file of todo) this.reading.set(file, batch);
+    const indexed = new Set<string>();
+    try {
+      const before = await Promise.all(todo.map((file) => fileState(file).catch(() => null)));
+      await parseFilesParallel(todo, undefined, {
+        keys: true,
+        onResult: (result, i) => {
+          indexed.add(todo[i]);
+          this.indexPlain(todo[i], result, before[i]);
+        },
+      });
+    } catch {
+      // A file could not be read (gone, locked): the ones not read yet are read one by one below.
+    } finally {
+      for (const file of todo) if (this.reading.get(file) === batch) this.reading.delete(file);
+      finished();
+    }
+    for (const file of todo) if (!indexed.has(file)) await this.once(file, () => this.follow(file)).catch(() => undefined);
   }
 
   /** A file changed on disk (watcher); open documents are kept up to date by the editor instead. */

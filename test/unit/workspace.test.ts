@@ -5,6 +5,7 @@ import { appendFileSync, copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
+import { parseFile } from '../../server/src/core/parse';
 import { LogWorkspace } from '../../server/src/workspace';
 
 const CLIENT = resolve(__dirname, '../../samples/client');
@@ -93,6 +94,24 @@ test('a log read from disk is parsed plainly; when it changes it is followed: ap
     appendFileSync(file, line('new log'));
     await workspace.fileChanged(file);
     assert.deepEqual(workspace.index.file(file)!.records.map((r) => r.message), ['new log']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a folder is read on every core (parseFilesParallel): the index holds what parseFile reads, file by file', async () => {
+  const dir = folderOfLogs();
+  try {
+    const workspace = new LogWorkspace();
+    const added = await workspace.scanFolder(dir);
+    assert.deepEqual([...added].sort(), LOGS.map((name) => join(dir, name)).sort());
+    for (const file of added) {
+      const alone = await parseFile(file);
+      assert.deepEqual([...workspace.index.file(file)!.records], [...alone.records], file);
+    }
+    // Keys from the workers' postings answer lookups like the ones collected here.
+    const summary = workspace.index.summarize('c2d17964-bbdd-4339-b9f3-12d7205b39cc');
+    assert.ok(summary && summary.count > 0 && summary.files.length >= 2, JSON.stringify(summary));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
