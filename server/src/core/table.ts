@@ -353,6 +353,9 @@ export class RecordTable implements Iterable<LogRecord> {
     const t = this.utcs[i];
     return Number.isNaN(t) ? null : t;
   }
+  biasMinutes(i: number): number | null {
+    return this.biases[i] === NO_BIAS ? null : this.biases[i];
+  }
   message(i: number): string {
     const at = this.messageAt[i];
     if (at < 0) return this.heap.toString('utf8', -1 - at, -1 - at + this.messageLengths[i]);

@@ -186,6 +186,17 @@ export interface Source {
   records: RecordTable;
   /** Per record: UTC ms (bias inferred for logs that write local time without a zone), or NaN. */
   times: Float64Array;
+  /** Messages read so far (see messageOf). */
+  messages: Array<string | undefined>;
+}
+
+/**
+ * Record `index`'s message, read once: flows scan the same logs again and again (each anchor, each step's time
+ * window), and a record made whole (`get`) or a message read back from its file each time cost a 200 MB folder
+ * minutes.
+ */
+export function messageOf(source: Source, index: number): string {
+  return (source.messages[index] ??= source.records.message(index));
 }
 
 export class DiagnoseContext {
@@ -221,10 +232,11 @@ const GUID_ANYWHERE = new RegExp(`(?<![0-9A-Fa-f])${GUID_BARE}`, 'g');
 function buildGuidIndex(sources: Source[]): Map<string, Array<[number, number]>> {
   const index = new Map<string, Array<[number, number]>>();
   sources.forEach((source, s) => {
-    source.records.forEach((record, r) => {
-      if (record.message.indexOf('-') < 0) return;
+    for (let r = 0; r < source.records.length; r++) {
+      const message = messageOf(source, r);
+      if (message.indexOf('-') < 0) continue;
       const seen = new Set<string>();
-      for (const m of record.message.matchAll(GUID_ANYWHERE)) {
+      for (const m of message.matchAll(GUID_ANYWHERE)) {
         const key = m[0].toLowerCase();
         if (seen.has(key)) continue;
         seen.add(key);
@@ -232,7 +244,7 @@ function buildGuidIndex(sources: Source[]): Map<string, Array<[number, number]>>
         if (!list) index.set(key, (list = []));
         list.push([s, r]);
       }
-    });
+    }
   });
   return index;
 }
@@ -254,13 +266,15 @@ function logName(file: string): string {
 function toSource(result: ParseResult, folderBias: number | null): Source {
   const components = new Set<string>();
   for (const r of result.records.slice(0, 200)) if (r.component) components.add(r.component.toLowerCase());
-  const times = new Float64Array(result.records.length);
+  const records = result.records;
+  const times = new Float64Array(records.length);
   let last = Number.NaN;
-  result.records.forEach((r, i) => {
-    if (r.utc !== null) last = r.utc + (r.biasMinutes === null && folderBias !== null ? folderBias * 60_000 : 0);
+  for (let i = 0; i < records.length; i++) {
+    const utc = records.utc(i);
+    if (utc !== null) last = utc + (records.biasMinutes(i) === null && folderBias !== null ? folderBias * 60_000 : 0);
     times[i] = last;
-  });
-  return { file: result.file, name: logName(result.file), components, records: result.records, times };
+  }
+  return { file: result.file, name: logName(result.file), components, records, times, messages: new Array(records.length) };
 }
 
 /**
@@ -335,15 +349,15 @@ function findInstances(flow: FlowRule, context: DiagnoseContext): Instance[] {
 function keyedInstances(anchor: AnchorRule, group: string, sources: Source[]): Instance[] {
   const byKey = new Map<string, Hit[]>();
   for (const source of sources) {
-    source.records.forEach((r, index) => {
-      const match = firstMatch(anchor.start, r.message);
+    for (let index = 0; index < source.records.length; index++) {
+      const match = firstMatch(anchor.start, messageOf(source, index));
       const value = match?.groups?.[group];
-      if (!match || !value) return;
+      if (!match || !value) continue;
       const key = normaliseKey(value);
       const hits = byKey.get(key) ?? [];
       hits.push({ source, index, time: source.times[index], match });
       byKey.set(key, hits);
-    });
+    }
   }
   return [...byKey].map(([key, hits]) => {
     const times = hits.map((h) => h.time).filter((t) => !Number.isNaN(t));
@@ -363,25 +377,26 @@ function cycleInstances(anchor: AnchorRule, sources: Source[]): Instance[] {
   for (const source of sources) {
     let open: { instance: Instance; starts: Set<number> } | undefined;
     let previous: Instance | undefined;
-    source.records.forEach((r, index) => {
+    for (let index = 0; index < source.records.length; index++) {
       const time = source.times[index];
-      const startIndex = anchor.start.findIndex((p) => p.test(r.message));
+      const message = messageOf(source, index);
+      const startIndex = anchor.start.findIndex((p) => p.test(message));
       if (startIndex >= 0 && (!open || open.starts.has(startIndex))) {
         if (previous && !Number.isNaN(time)) previous.until = time;
-        previous = newCycle({ source, index, time, match: anchor.start[startIndex].exec(r.message)! });
+        previous = newCycle({ source, index, time, match: anchor.start[startIndex].exec(message)! });
         open = { instance: previous, starts: new Set([startIndex]) };
         out.push(previous);
-        return;
+        continue;
       }
-      if (!open) return;
+      if (!open) continue;
       const pattern = startIndex >= 0 ? anchor.start[startIndex] : anchor.end;
-      const match = pattern?.exec(r.message);
-      if (!match) return;
+      const match = pattern?.exec(message);
+      if (!match) continue;
       open.instance.anchorHits.push({ source, index, time, match });
       if (!Number.isNaN(time)) open.instance.last = time;
       if (startIndex >= 0) open.starts.add(startIndex);
       else open = undefined;
-    });
+    }
   }
   return out;
 }
@@ -432,7 +447,7 @@ function keyedHits(context: DiagnoseContext, hint: Partial<LogHint>, keys: strin
       const source = context.sources[s];
       if (!wanted.has(source) || seen.has(`${s}:${index}`)) continue;
       seen.add(`${s}:${index}`);
-      const match = firstMatch(patterns, source.records.get(index).message);
+      const match = firstMatch(patterns, messageOf(source, index));
       if (match) hits.push({ source, index, time: source.times[index], match });
     }
   }
@@ -447,7 +462,7 @@ function timedHits(context: DiagnoseContext, hint: Partial<LogHint>, from: numbe
       const time = source.times[index];
       if (time > to) break;
       if (Number.isNaN(time)) continue;
-      const match = firstMatch(patterns, source.records.get(index).message);
+      const match = firstMatch(patterns, messageOf(source, index));
       if (match) hits.push({ source, index, time, match });
     }
   }

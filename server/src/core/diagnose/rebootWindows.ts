@@ -11,7 +11,7 @@
 // lines: Scheduler.log trigger 3E692B0000080000 "will fire at 02/09/2014 07:15:00 PM", and
 // ServiceWindowManager.log 00084AC028592000 → "StartTime is 02/09/14 00:00:00 ... Total days: 1, hours: 05".
 import { basename } from 'node:path';
-import { DiagnoseContext, re, runFlow, type Finding, type FindingStep, type FlowModule, type FlowRule } from './engine';
+import { DiagnoseContext, messageOf, re, runFlow, type Finding, type FindingStep, type FlowModule, type FlowRule } from './engine';
 import { SERVICE_WINDOW_MANAGER, UPDATES_DEPLOYMENT } from './logs';
 import { toIsoUtc } from '../time';
 
@@ -156,13 +156,14 @@ function windowStep(id: string | undefined, type: string | undefined, schedule: 
 function serviceWindowFindings(context: DiagnoseContext): Finding[] {
   return context.sourcesFor(SERVICE_WINDOW_MANAGER).flatMap((source) => {
     const windows = new Map<string, FindingStep>();
-    source.records.forEach((r, i) => {
-      const m = POPULATING.exec(r.message) ?? SCHEDULE_TOKEN.exec(r.message);
-      if (!m?.groups) return;
+    for (let i = 0; i < source.records.length; i++) {
+      const message = messageOf(source, i);
+      const m = POPULATING.exec(message) ?? SCHEDULE_TOKEN.exec(message);
+      if (!m?.groups) continue;
       const id = m.groups.id?.replace(/[{}]/g, '');
       const utc = Number.isNaN(source.times[i]) ? null : source.times[i];
-      windows.set(`${id}|${m.groups.schedule}`, windowStep(id, m.groups.type, m.groups.schedule, source.file, r.line, utc));
-    });
+      windows.set(`${id}|${m.groups.schedule}`, windowStep(id, m.groups.type, m.groups.schedule, source.file, source.records.get(i).line, utc));
+    }
     if (!windows.size) return [];
     const steps = [...windows.values()];
     const evidence = steps.map((s) => ({ file: s.file!, line: s.line!, text: s.detail! }));
