@@ -201,7 +201,12 @@ export function messageOf(source: Source, index: number): string {
 
 export class DiagnoseContext {
   readonly sources: Source[];
-  private guidIndex?: Map<string, Array<[number, number]>>;
+  private guidIndex?: Map<string, Map<number, number[]>>;
+  /**
+   * Keyed steps' matches by patterns and record: every scan instance of a client follows its update source's GUID
+   * through the same some 40,000 records, and matched them all again.
+   */
+  readonly keyedMatches = new WeakMap<object, Map<number, RegExpExecArray | null>>();
 
   constructor(results: ParseResult[]) {
     const bias = folderBiases(results);
@@ -219,18 +224,21 @@ export class DiagnoseContext {
     return this.sourcesFor(hint).length > 0;
   }
 
-  /** Every [source, record] whose message carries the GUID (lower-case, no braces). */
-  withGuid(guid: string): Array<[number, number]> {
+  /** Source number → its records whose message carries the GUID (lower-case, no braces), ascending. */
+  withGuid(guid: string): Map<number, number[]> {
     if (!this.guidIndex) this.guidIndex = buildGuidIndex(this.sources);
-    return this.guidIndex.get(guid) ?? [];
+    return this.guidIndex.get(guid) ?? NO_RECORDS;
   }
 }
 
 // "Content_b2475630-..." carries a GUID after a word character, so no leading word boundary, only "not hex".
 const GUID_ANYWHERE = new RegExp(`(?<![0-9A-Fa-f])${GUID_BARE}`, 'g');
 
-function buildGuidIndex(sources: Source[]): Map<string, Array<[number, number]>> {
-  const index = new Map<string, Array<[number, number]>>();
+const NO_RECORDS = new Map<number, number[]>();
+
+/** GUID → source number → records, so a step looks only at the logs it names (a hot GUID is in 40,000 records). */
+function buildGuidIndex(sources: Source[]): Map<string, Map<number, number[]>> {
+  const index = new Map<string, Map<number, number[]>>();
   sources.forEach((source, s) => {
     for (let r = 0; r < source.records.length; r++) {
       const message = messageOf(source, r);
@@ -240,9 +248,11 @@ function buildGuidIndex(sources: Source[]): Map<string, Array<[number, number]>>
         const key = m[0].toLowerCase();
         if (seen.has(key)) continue;
         seen.add(key);
-        let list = index.get(key);
-        if (!list) index.set(key, (list = []));
-        list.push([s, r]);
+        let bySource = index.get(key);
+        if (!bySource) index.set(key, (bySource = new Map()));
+        let list = bySource.get(s);
+        if (!list) bySource.set(s, (list = []));
+        list.push(r);
       }
     }
   });
@@ -439,16 +449,25 @@ function keysOf(instance: Instance, roles?: string[]): string[] {
 
 /** Lines of the hinted logs that carry one of the keys and match a pattern. */
 function keyedHits(context: DiagnoseContext, hint: Partial<LogHint>, keys: string[], patterns: RegExp[]): Hit[] {
-  const wanted = new Set(context.sourcesFor(hint));
+  const wanted = context.sourcesFor(hint).map((source) => context.sources.indexOf(source));
+  // A one-pattern list is made anew by each caller: its pattern stands for it.
+  const byPatterns = patterns.length === 1 ? patterns[0] : patterns;
+  let matches = context.keyedMatches.get(byPatterns);
+  if (!matches) context.keyedMatches.set(byPatterns, (matches = new Map()));
   const hits: Hit[] = [];
-  const seen = new Set<string>();
+  const seen = new Set<number>();
   for (const key of keys) {
-    for (const [s, index] of context.withGuid(key)) {
+    const bySource = context.withGuid(key);
+    for (const s of wanted) {
       const source = context.sources[s];
-      if (!wanted.has(source) || seen.has(`${s}:${index}`)) continue;
-      seen.add(`${s}:${index}`);
-      const match = firstMatch(patterns, messageOf(source, index));
-      if (match) hits.push({ source, index, time: source.times[index], match });
+      for (const index of bySource.get(s) ?? []) {
+        const id = s * 2 ** 31 + index; // a record of any source, as one number
+        if (seen.has(id)) continue;
+        seen.add(id);
+        let match = matches.get(id);
+        if (match === undefined) matches.set(id, (match = firstMatch(patterns, messageOf(source, index))));
+        if (match) hits.push({ source, index, time: source.times[index], match });
+      }
     }
   }
   return hits.sort(byTime);
