@@ -305,3 +305,36 @@ test('no flow, no finding: an unrelated log gives nothing, and nothing throws on
   assert.deepEqual(diagnose([]), []);
   assert.deepEqual(diagnose([parseText('<01/16/14 13:53:52> hello\n', '/tmp/setup.log')]), []);
 });
+
+test('a diagnosis reads each message once to scan it, and makes records whole only to show them (a 200 MB folder took minutes)', () => {
+  const results = [...sampleLogs('client'), ...sampleLogs('siteserver')];
+  const { RecordTable } = require('../../server/src/core/table') as typeof import('../../server/src/core/table');
+  const { message, get } = RecordTable.prototype;
+  const scanReads = new Map<unknown, Map<number, number>>();
+  let inGet = false;
+  RecordTable.prototype.message = function (this: InstanceType<typeof RecordTable>, i: number) {
+    if (!inGet) {
+      const byTable = scanReads.get(this) ?? new Map<number, number>();
+      scanReads.set(this, byTable.set(i, (byTable.get(i) ?? 0) + 1));
+    }
+    return message.call(this, i);
+  };
+  RecordTable.prototype.get = function (this: InstanceType<typeof RecordTable>, i: number) {
+    inGet = true;
+    try {
+      return get.call(this, i);
+    } finally {
+      inGet = false;
+    }
+  };
+  let findings: Finding[];
+  try {
+    findings = diagnose(results);
+  } finally {
+    Object.assign(RecordTable.prototype, { message, get });
+  }
+  assert.ok(findings.length > 5);
+  const counts = [...scanReads.values()].flatMap((byTable) => [...byTable.values()]);
+  assert.ok(counts.length > 500, `${counts.length} messages scanned`);
+  assert.equal(Math.max(...counts), 1, 'a message scanned twice was read from its log twice');
+});

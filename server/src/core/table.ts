@@ -353,6 +353,9 @@ export class RecordTable implements Iterable<LogRecord> {
     const t = this.utcs[i];
     return Number.isNaN(t) ? null : t;
   }
+  severity(i: number): Severity {
+    return SEVERITIES[this.severities[i]];
+  }
   biasMinutes(i: number): number | null {
     return this.biases[i] === NO_BIAS ? null : this.biases[i];
   }

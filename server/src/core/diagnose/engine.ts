@@ -726,7 +726,7 @@ function relatedHits(context: DiagnoseContext, failure: FailureHit): Hit[] {
   for (const source of context.sourcesFor(related)) {
     const from = lowerBound(source.times, failure.hit.time - related.withinMs);
     for (let i = from; i < source.records.length && source.times[i] <= failure.hit.time + TOLERANCE_MS; i++) {
-      if (source.records.get(i).severity === 'error') out.push({ source, index: i, time: source.times[i], match: /(?:)/.exec('')! });
+      if (source.records.severity(i) === 'error') out.push({ source, index: i, time: source.times[i], match: /(?:)/.exec('')! });
     }
   }
   return out.slice(-10);
@@ -735,7 +735,7 @@ function relatedHits(context: DiagnoseContext, failure: FailureHit): Hit[] {
 /** The flow's other failure kinds that a related error line shows (WCM's HTTP 503 → Web Service issues). */
 function relatedFailures(flow: FlowRule, chosen: FailureRule, hits: Hit[]): FailureRule[] {
   const rules = [...(flow.failures ?? []), ...flow.steps.flatMap((s) => s.failures ?? [])].filter((r) => r !== chosen && !r.when);
-  return rules.filter((rule) => hits.some((h) => rule.pattern.test(record(h).message)));
+  return rules.filter((rule) => hits.some((h) => rule.pattern.test(messageOf(h.source, h.index))));
 }
 
 function buildFinding(context: DiagnoseContext, flow: FlowRule, instance: Instance): Finding {
