@@ -203,10 +203,10 @@ export class DiagnoseContext {
   readonly sources: Source[];
   private guidIndex?: Map<string, Map<number, number[]>>;
   /**
-   * Keyed steps' matches by patterns and record: every scan instance of a client follows its update source's GUID
-   * through the same some 40,000 records, and matched them all again.
+   * A keyed step's hits, by its patterns, then by key and logs: every scan instance of a client follows its
+   * update source's GUID, which is in some 40,000 records, and matched them all again. Only read by callers.
    */
-  readonly keyedMatches = new WeakMap<object, Map<number, RegExpExecArray | null>>();
+  readonly hitsOfKey = new WeakMap<object, Map<string, Hit[]>>();
 
   constructor(results: ParseResult[]) {
     const bias = folderBiases(results);
@@ -450,27 +450,42 @@ function keysOf(instance: Instance, roles?: string[]): string[] {
 /** Lines of the hinted logs that carry one of the keys and match a pattern. */
 function keyedHits(context: DiagnoseContext, hint: Partial<LogHint>, keys: string[], patterns: RegExp[]): Hit[] {
   const wanted = context.sourcesFor(hint).map((source) => context.sources.indexOf(source));
-  // A one-pattern list is made anew by each caller: its pattern stands for it.
-  const byPatterns = patterns.length === 1 ? patterns[0] : patterns;
-  let matches = context.keyedMatches.get(byPatterns);
-  if (!matches) context.keyedMatches.set(byPatterns, (matches = new Map()));
-  const hits: Hit[] = [];
+  const lists = keys.map((key) => hitsOfKey(context, wanted, key, patterns));
+  if (lists.length === 1) return lists[0];
+  // A line may carry several of the keys: once.
   const seen = new Set<number>();
-  for (const key of keys) {
-    const bySource = context.withGuid(key);
-    for (const s of wanted) {
-      const source = context.sources[s];
-      for (const index of bySource.get(s) ?? []) {
-        const id = s * 2 ** 31 + index; // a record of any source, as one number
-        if (seen.has(id)) continue;
-        seen.add(id);
-        let match = matches.get(id);
-        if (match === undefined) matches.set(id, (match = firstMatch(patterns, messageOf(source, index))));
-        if (match) hits.push({ source, index, time: source.times[index], match });
-      }
+  const hits: Hit[] = [];
+  for (const list of lists) {
+    for (const hit of list) {
+      const id = context.sources.indexOf(hit.source) * 2 ** 31 + hit.index;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      hits.push(hit);
     }
   }
   return hits.sort(byTime);
+}
+
+/** The lines of the `wanted` logs that carry `key` and match a pattern, by time (worked out once). */
+function hitsOfKey(context: DiagnoseContext, wanted: number[], key: string, patterns: RegExp[]): Hit[] {
+  // A one-pattern list is made anew by each caller: its pattern stands for it.
+  const byPatterns = patterns.length === 1 ? patterns[0] : patterns;
+  let answers = context.hitsOfKey.get(byPatterns);
+  if (!answers) context.hitsOfKey.set(byPatterns, (answers = new Map()));
+  const question = `${key}|${wanted.join(',')}`;
+  let hits = answers.get(question);
+  if (hits) return hits;
+  hits = [];
+  const bySource = context.withGuid(key);
+  for (const s of wanted) {
+    const source = context.sources[s];
+    for (const index of bySource.get(s) ?? []) {
+      const match = firstMatch(patterns, messageOf(source, index));
+      if (match) hits.push({ source, index, time: source.times[index], match });
+    }
+  }
+  answers.set(question, hits.sort(byTime));
+  return hits;
 }
 
 /** Lines of the hinted logs inside [from, to] that match a pattern. */
