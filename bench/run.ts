@@ -7,7 +7,7 @@
 //   lnav       the same CMTrace logs through lnav (Debian's lnav + bench/lnav/cmtrace.json), when installed
 // Results: a table on stdout and bench/out/results.json.
 //
-//   npm run bench [-- --quick] [--scale S] [--workers N] [--no-lnav] [--samples N] [--memory] [--out FILE]
+//   npm run bench [-- --quick] [--scale S] [--workers N] [--no-lnav] [--samples N] [--memory] [--diagnose] [--out FILE]
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -33,10 +33,11 @@ interface Options {
   out: string;
   repeat: number;
   server: boolean;
+  diagnose: boolean;
 }
 
 function parseOptions(argv: string[]): Options {
-  const o: Options = { quick: false, scale: 1, workers: 2, lnav: true, samples: 20000, memory: false, out: '', repeat: 1, server: true };
+  const o: Options = { quick: false, scale: 1, workers: 2, lnav: true, samples: 20000, memory: false, out: '', repeat: 1, server: true, diagnose: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--quick') o.quick = true;
@@ -46,10 +47,11 @@ function parseOptions(argv: string[]): Options {
     else if (a === '--no-server') o.server = false;
     else if (a === '--samples') o.samples = Number(argv[++i]);
     else if (a === '--memory') o.memory = true;
+    else if (a === '--diagnose') o.diagnose = true;
     else if (a === '--out') o.out = resolve(argv[++i]);
     else if (a === '--repeat') o.repeat = Number(argv[++i]);
     else if (a === '--help' || a === '-h') {
-      process.stdout.write('usage: npm run bench -- [--quick] [--scale S] [--workers N] [--no-lnav] [--no-server] [--samples N] [--repeat N] [--memory] [--out FILE]\n');
+      process.stdout.write('usage: npm run bench -- [--quick] [--scale S] [--workers N] [--no-lnav] [--no-server] [--samples N] [--repeat N] [--memory] [--diagnose] [--out FILE]\n');
       process.exit(0);
     } else throw new Error(`unknown option ${a}`);
   }
@@ -87,6 +89,20 @@ function buildChild(): void {
   buildSync({ ...common, entryPoints: [join(__dirname, '..', 'server', 'src', 'core', 'parallel.ts')], outfile: join(OUT, 'parallel.js') });
   // The language server as scripts/build.mjs bundles it, beside the same parallel.js (bench/server.ts).
   buildSync({ ...common, entryPoints: [join(__dirname, '..', 'server', 'src', 'server.ts')], outfile: join(OUT, 'server.js') });
+  // The CLI, for `cmlogs diagnose` (--diagnose).
+  buildSync({ ...common, entryPoints: [join(__dirname, '..', 'server', 'src', 'cli.ts')], outfile: join(OUT, 'cli.js') });
+}
+
+/** `cmlogs diagnose` of the CMTrace logs, as a user runs it: every documented flow over the whole folder. */
+function measureDiagnose(dir: string): { ms: number; maxRssKB: number | null; summary: string } {
+  const command = [process.execPath, join(OUT, 'cli.js'), 'diagnose', dir, '--brief'];
+  // GNU time (Debian's `time` package) gives the peak RSS; without it, the time alone.
+  const timed = existsSync('/usr/bin/time') ? ['/usr/bin/time', '-f', 'MAXRSS %M', ...command] : command;
+  const t0 = performance.now();
+  const run = spawnSync(timed[0], timed.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', maxBuffer: 256 * MB });
+  const ms = performance.now() - t0;
+  const rss = /MAXRSS (\d+)/.exec(run.stderr ?? '');
+  return { ms, maxRssKB: rss ? Number(rss[1]) : null, summary: (run.stdout ?? '').split('\n')[0] ?? `status ${run.status}` };
 }
 
 function runChild(config: ChildConfig): { result: ChildResult; wallMs: number } {
@@ -315,6 +331,14 @@ async function parent(o: Options): Promise<void> {
   out.push('targets:');
   for (const [name, tgt] of Object.entries(targets)) out.push(`  ${tgt.pass === null ? 'n/a ' : tgt.pass ? 'PASS' : 'FAIL'}  ${name}: ${tgt.value}`);
 
+  let diagnosis: ReturnType<typeof measureDiagnose> | null = null;
+  if (o.diagnose) {
+    log('diagnose: cmlogs diagnose of the CMTrace logs ...');
+    diagnosis = measureDiagnose(join(dir, 'cmtrace'));
+    out.push('');
+    out.push(`diagnose: cmlogs diagnose of the ${cmFiles.length} CMTrace logs (${(m.cmtraceBytes / MB).toFixed(0)} MB): ${fmt.s(diagnosis.ms)} from process start, peak RSS ${diagnosis.maxRssKB ? fmt.mb(diagnosis.maxRssKB) : '-'}; ${diagnosis.summary}`);
+  }
+
   let memory: unknown = null;
   if (o.memory) {
     log('memory: 1 GB streaming (bench/memory.ts) ...');
@@ -349,6 +373,7 @@ async function parent(o: Options): Promise<void> {
     lnav,
     ratios,
     targets,
+    diagnosis,
     memory,
   };
   for (const s of [...results.ours.single.sets, ...(results.ours.parallel?.sets ?? [])]) s.perFile = Object.fromEntries(Object.entries(s.perFile).map(([k, v]) => [basename(k), v]));
