@@ -207,6 +207,11 @@ export class DiagnoseContext {
    * update source's GUID, which is in some 40,000 records, and matched them all again. Only read by callers.
    */
   readonly hitsOfKey = new WeakMap<object, Map<string, Hit[]>>();
+  /**
+   * Whether a record matches a step's patterns, by patterns and source (0 not asked yet, 1 no, 2 yes, the match
+   * in `matches`): the time windows of a flow's instances overlap, and each asked the same records again.
+   */
+  readonly matched = new WeakMap<object, Map<Source, { state: Uint8Array; matches: Map<number, RegExpExecArray> }>>();
 
   constructor(results: ParseResult[]) {
     const bias = folderBiases(results);
@@ -480,7 +485,7 @@ function hitsOfKey(context: DiagnoseContext, wanted: number[], key: string, patt
   for (const s of wanted) {
     const source = context.sources[s];
     for (const index of bySource.get(s) ?? []) {
-      const match = firstMatch(patterns, messageOf(source, index));
+      const match = matchAt(context, patterns, source, index);
       if (match) hits.push({ source, index, time: source.times[index], match });
     }
   }
@@ -496,11 +501,28 @@ function timedHits(context: DiagnoseContext, hint: Partial<LogHint>, from: numbe
       const time = source.times[index];
       if (time > to) break;
       if (Number.isNaN(time)) continue;
-      const match = firstMatch(patterns, messageOf(source, index));
+      const match = matchAt(context, patterns, source, index);
       if (match) hits.push({ source, index, time, match });
     }
   }
   return hits.sort(byTime);
+}
+
+/** The first of `patterns` that matches record `index` of `source`, matched once (see DiagnoseContext.matched). */
+function matchAt(context: DiagnoseContext, patterns: RegExp[], source: Source, index: number): RegExpExecArray | null {
+  // A one-pattern list is made anew by each caller: its pattern stands for it.
+  const byPatterns = patterns.length === 1 ? patterns[0] : patterns;
+  let bySource = context.matched.get(byPatterns);
+  if (!bySource) context.matched.set(byPatterns, (bySource = new Map()));
+  let known = bySource.get(source);
+  if (!known) bySource.set(source, (known = { state: new Uint8Array(source.records.length), matches: new Map() }));
+  const state = known.state[index];
+  if (state === 1) return null;
+  if (state === 2) return known.matches.get(index)!;
+  const match = firstMatch(patterns, messageOf(source, index));
+  known.state[index] = match ? 2 : 1;
+  if (match) known.matches.set(index, match);
+  return match;
 }
 
 function byTime(a: Hit, b: Hit): number {
