@@ -473,8 +473,7 @@ function keyedHits(context: DiagnoseContext, hint: Partial<LogHint>, keys: strin
 
 /** The lines of the `wanted` logs that carry `key` and match a pattern, by time (worked out once). */
 function hitsOfKey(context: DiagnoseContext, wanted: number[], key: string, patterns: RegExp[]): Hit[] {
-  // A one-pattern list is made anew by each caller: its pattern stands for it.
-  const byPatterns = patterns.length === 1 ? patterns[0] : patterns;
+  const byPatterns = patternsKey(patterns);
   let answers = context.hitsOfKey.get(byPatterns);
   if (!answers) context.hitsOfKey.set(byPatterns, (answers = new Map()));
   const question = `${key}|${wanted.join(',')}`;
@@ -510,8 +509,7 @@ function timedHits(context: DiagnoseContext, hint: Partial<LogHint>, from: numbe
 
 /** The first of `patterns` that matches record `index` of `source`, matched once (see DiagnoseContext.matched). */
 function matchAt(context: DiagnoseContext, patterns: RegExp[], source: Source, index: number): RegExpExecArray | null {
-  // A one-pattern list is made anew by each caller: its pattern stands for it.
-  const byPatterns = patterns.length === 1 ? patterns[0] : patterns;
+  const byPatterns = patternsKey(patterns);
   let bySource = context.matched.get(byPatterns);
   if (!bySource) context.matched.set(byPatterns, (bySource = new Map()));
   let known = bySource.get(source);
@@ -523,6 +521,11 @@ function matchAt(context: DiagnoseContext, patterns: RegExp[], source: Source, i
   known.state[index] = match ? 2 : 1;
   if (match) known.matches.set(index, match);
   return match;
+}
+
+/** What stands for a pattern list in the caches: a one-pattern list is made anew by each caller, its pattern is not. */
+function patternsKey(patterns: RegExp[]): object {
+  return patterns.length === 1 ? patterns[0] : patterns;
 }
 
 function byTime(a: Hit, b: Hit): number {
