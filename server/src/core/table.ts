@@ -324,7 +324,7 @@ export class RecordTable implements Iterable<LogRecord> {
   get(i: number): LogRecord {
     if (i < 0 || i >= this.length) throw new RangeError(`record ${i} of ${this.length}`);
     const utc = this.utc(i);
-    const bias = this.biases[i] === NO_BIAS ? null : this.biases[i];
+    const bias = this.biasMinutes(i);
     const record: LogRecord = {
       file: this.file,
       line: this.lines[i],
@@ -337,7 +337,7 @@ export class RecordTable implements Iterable<LogRecord> {
       component: this.strings.values[this.components[i]],
       context: this.strings.values[this.contexts[i]],
       thread: this.thread(i),
-      severity: SEVERITIES[this.severities[i]],
+      severity: this.severity(i),
       rawType: this.strings.value(this.rawTypes[i]),
       message: this.message(i),
       sourceFile: this.strings.values[this.sourceFiles[i]],

@@ -186,6 +186,8 @@ export interface Source {
   records: RecordTable;
   /** Per record: UTC ms (bias inferred for logs that write local time without a zone), or NaN. */
   times: Float64Array;
+  /** Its place in DiagnoseContext.sources. */
+  position: number;
   /** Messages read so far (see messageOf). */
   messages: Array<string | undefined>;
 }
@@ -208,14 +210,14 @@ export class DiagnoseContext {
    */
   readonly hitsOfKey = new WeakMap<object, Map<string, Hit[]>>();
   /**
-   * Whether a record matches a step's patterns, by patterns and source (0 not asked yet, 1 no, 2 yes, the match
-   * in `matches`): the time windows of a flow's instances overlap, and each asked the same records again.
+   * A record's match of a step's patterns (null: none; undefined: not asked yet), by patterns and source: the time
+   * windows of a flow's instances overlap, and each asked the same records again.
    */
-  readonly matched = new WeakMap<object, Map<Source, { state: Uint8Array; matches: Map<number, RegExpExecArray> }>>();
+  readonly matched = new WeakMap<object, Map<Source, Array<RegExpExecArray | null | undefined>>>();
 
   constructor(results: ParseResult[]) {
     const bias = folderBiases(results);
-    this.sources = results.map((r) => toSource(r, bias.get(dirname(r.file)) ?? null));
+    this.sources = results.map((r, position) => toSource(r, position, bias.get(dirname(r.file)) ?? null));
   }
 
   /** The sources a hint names, by file name or by the components writing them. */
@@ -278,7 +280,7 @@ function logName(file: string): string {
     .replace(/\.lo_$/, '.log');
 }
 
-function toSource(result: ParseResult, folderBias: number | null): Source {
+function toSource(result: ParseResult, position: number, folderBias: number | null): Source {
   const components = new Set<string>();
   for (const r of result.records.slice(0, 200)) if (r.component) components.add(r.component.toLowerCase());
   const records = result.records;
@@ -289,7 +291,7 @@ function toSource(result: ParseResult, folderBias: number | null): Source {
     if (utc !== null) last = utc + (records.biasMinutes(i) === null && folderBias !== null ? folderBias * 60_000 : 0);
     times[i] = last;
   }
-  return { file: result.file, name: logName(result.file), components, records, times, messages: new Array(records.length) };
+  return { file: result.file, name: logName(result.file), components, records, times, position, messages: new Array(records.length) };
 }
 
 /**
@@ -454,7 +456,7 @@ function keysOf(instance: Instance, roles?: string[]): string[] {
 
 /** Lines of the hinted logs that carry one of the keys and match a pattern. */
 function keyedHits(context: DiagnoseContext, hint: Partial<LogHint>, keys: string[], patterns: RegExp[]): Hit[] {
-  const wanted = context.sourcesFor(hint).map((source) => context.sources.indexOf(source));
+  const wanted = context.sourcesFor(hint).map((source) => source.position);
   const lists = keys.map((key) => hitsOfKey(context, wanted, key, patterns));
   if (lists.length === 1) return lists[0];
   // A line may carry several of the keys: once.
@@ -462,7 +464,7 @@ function keyedHits(context: DiagnoseContext, hint: Partial<LogHint>, keys: strin
   const hits: Hit[] = [];
   for (const list of lists) {
     for (const hit of list) {
-      const id = context.sources.indexOf(hit.source) * 2 ** 31 + hit.index;
+      const id = hit.source.position * 2 ** 31 + hit.index;
       if (seen.has(id)) continue;
       seen.add(id);
       hits.push(hit);
@@ -513,13 +515,9 @@ function matchAt(context: DiagnoseContext, patterns: RegExp[], source: Source, i
   let bySource = context.matched.get(byPatterns);
   if (!bySource) context.matched.set(byPatterns, (bySource = new Map()));
   let known = bySource.get(source);
-  if (!known) bySource.set(source, (known = { state: new Uint8Array(source.records.length), matches: new Map() }));
-  const state = known.state[index];
-  if (state === 1) return null;
-  if (state === 2) return known.matches.get(index)!;
-  const match = firstMatch(patterns, messageOf(source, index));
-  known.state[index] = match ? 2 : 1;
-  if (match) known.matches.set(index, match);
+  if (!known) bySource.set(source, (known = new Array(source.records.length)));
+  let match = known[index];
+  if (match === undefined) known[index] = match = firstMatch(patterns, messageOf(source, index)); // null is an answer too
   return match;
 }
 
