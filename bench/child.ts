@@ -5,7 +5,7 @@
 //
 //   node bench/out/child.js CONFIG_JSON      (prints one line: RESULT {...})
 import { statSync } from 'node:fs';
-import { LogIndex } from '../server/src/core/index';
+import { LogIndex } from '../server/src/core/logIndex';
 import { findKeys, keyAt } from '../server/src/core/keys';
 import { parseFilesParallel } from '../server/src/core/parallel';
 import { parseFile, type ParseResult } from '../server/src/core/parse';

@@ -5,7 +5,7 @@ import { stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { findLogFilesInTree } from './core/files';
-import { LogIndex } from './core/index';
+import { LogIndex } from './core/logIndex';
 import { parseFilesParallel } from './core/parallel';
 import { parseFile, type ParseResult } from './core/parse';
 import { LiveFile, LiveText, type LiveChange } from './core/live';

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fakeVscode, useFake, type FakeVscode } from '../support/fakeVscode';
-import { LogIndex } from '../../server/src/core/index';
+import { LogIndex } from '../../server/src/core/logIndex';
 import { parseText } from '../../server/src/core/parse';
 import { timelinePage } from '../../server/src/features/timeline';
 import { Requests, type TimelineParams } from '../../server/src/protocol';

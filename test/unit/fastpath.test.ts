@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { CmtraceByteReader } from '../../server/src/core/formats/cmtraceBytes';
-import { LogIndex } from '../../server/src/core/index';
+import { LogIndex } from '../../server/src/core/logIndex';
 import { findKeys } from '../../server/src/core/keys';
 import { parseFile } from '../../server/src/core/parse';
 import { RecordTable } from '../../server/src/core/table';

@@ -14,7 +14,7 @@ import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { MAX_PENDING_LINES, NO_HEADER, ORPHAN_TEXT } from '../../server/src/core/assemble';
-import { LogIndex } from '../../server/src/core/index';
+import { LogIndex } from '../../server/src/core/logIndex';
 import { parseFilesParallel } from '../../server/src/core/parallel';
 import { collectPostings } from '../../server/src/core/postings';
 import { parseBytes, parseFile, parseText, StreamingParser, type ParseResult } from '../../server/src/core/parse';

@@ -4,7 +4,7 @@ import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { LogIndex } from '../../server/src/core/index';
+import { LogIndex } from '../../server/src/core/logIndex';
 import { LiveFile, LiveText } from '../../server/src/core/live';
 import { parseFile, parseText } from '../../server/src/core/parse';
 

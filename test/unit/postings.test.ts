@@ -3,7 +3,7 @@
 import { packedKeyList } from '../../server/src/core/keyTable';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { LogIndex } from '../../server/src/core/index';
+import { LogIndex } from '../../server/src/core/logIndex';
 import { findKeys } from '../../server/src/core/keys';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -790,7 +790,7 @@ function neverMarkup(script: string, file: string): void {
 
 let fake = useFake(fakeVscode());
 
-import { LogIndex } from '../../server/src/core/index';
+import { LogIndex } from '../../server/src/core/logIndex';
 import { parseText } from '../../server/src/core/parse';
 import { timelinePage } from '../../server/src/features/timeline';
 import type { TimelineParams } from '../../server/src/protocol';

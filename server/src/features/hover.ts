@@ -1,7 +1,7 @@
 // Hover: whatever is under the cursor explains itself — an error code, a GUID and where else it occurs,
 // a STATMSG, a state message, a time, a thread. Log text is escaped before it reaches markdown.
 import type { Hover, Position } from 'vscode-languageserver';
-import type { LogIndex } from '../core/index';
+import type { LogIndex } from '../core/logIndex';
 import type { LogRecord } from '../core/record';
 import { markdownCode, markdownFence } from '../core/text';
 import { codeHover } from './hoverCodes';

@@ -1,6 +1,6 @@
 // Hover on a GUID or KB number: what it is and where else it occurs.
 import { basename } from 'node:path';
-import type { LogIndex } from '../core/index';
+import type { LogIndex } from '../core/logIndex';
 import { keyAt } from '../core/keys';
 import type { LogRecord } from '../core/record';
 import { markdownCode } from '../core/text';

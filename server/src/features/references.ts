@@ -1,6 +1,6 @@
 // Go to definition / find all references for a GUID or KB number, across every log the server knows.
 import type { Location, Position } from 'vscode-languageserver';
-import type { LogIndex, Occurrence } from '../core/index';
+import type { LogIndex, Occurrence } from '../core/logIndex';
 import { keyAt, type KeyMatch } from '../core/keys';
 import { pathToUri } from '../workspace';
 import { messageOffset, messageRange } from './positions';

@@ -1,7 +1,7 @@
 // Outline: START/END blocks and banner sections, then one entry per component with its errors beneath.
 // Workspace symbols: GUIDs and KB numbers known to the index.
 import { SymbolKind, type DocumentSymbol, type FoldingRange, type SymbolInformation } from 'vscode-languageserver';
-import type { LogIndex } from '../core/index';
+import type { LogIndex } from '../core/logIndex';
 import type { LogRecord } from '../core/record';
 import { inertForTerminal } from '../core/text';
 import { byTime, occurrenceLocation } from './references';

@@ -1,37 +1,9 @@
-// Requests that feed the client's status bar, CMTrace-style line highlighting and the timeline webview.
+// The timeline webview's pages: the records of many logs merged by UTC, served a page at a time.
 import { dirname } from 'node:path';
-import type { LogIndex } from '../core/index';
+import type { LogIndex } from '../core/logIndex';
 import { mergeOrder, recordKeys, type MergedOrder, type TimelineItem } from '../core/timeline';
-import { toIsoUtc } from '../core/time';
-import type { FileStats, SeverityRange, TimelinePage, TimelineParams, TimelineRow } from '../protocol';
+import type { TimelinePage, TimelineParams, TimelineRow } from '../protocol';
 import { pathToUri, uriToPath } from '../workspace';
-import { RecordTable } from '../core/table';
-
-export function fileStats(index: LogIndex, file: string): FileStats | null {
-  const result = index.file(file);
-  if (!result) return null;
-  let errors = 0;
-  let warnings = 0;
-  let first: number | null = null;
-  let last: number | null = null;
-  for (const r of result.records) {
-    if (r.severity === 'error') errors++;
-    else if (r.severity === 'warning') warnings++;
-    if (r.utc !== null) {
-      if (first === null || r.utc < first) first = r.utc;
-      if (last === null || r.utc > last) last = r.utc;
-    }
-  }
-  return { records: result.records.length, errors, warnings, damaged: result.warningCount, format: result.format, encoding: result.encoding, firstUtc: toIsoUtc(first), lastUtc: toIsoUtc(last) };
-}
-
-export function severityRanges(records: RecordTable): SeverityRange[] {
-  const out: SeverityRange[] = [];
-  for (const r of records) {
-    if (r.severity === 'error' || r.severity === 'warning') out.push({ startLine: r.line - 1, endLine: r.endLine - 1, severity: r.severity });
-  }
-  return out;
-}
 
 // Merging a million records takes a moment: keep each index's last merge (and the key selections made
 // from it) until its inputs change. The merge is kept as typed arrays (MergedOrder, ~16 bytes a record);

@@ -2,7 +2,7 @@
 // ContentLocationReply), pretty-printed with fast-xml-parser for hovers and the "Show XML" command.
 import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { Position } from 'vscode-languageserver';
-import type { LogIndex } from '../core/index';
+import type { LogIndex } from '../core/logIndex';
 
 const MAX_XML = 2_000_000;
 const options = { ignoreAttributes: false, preserveOrder: true, processEntities: false, maxNestedTags: 200, commentPropName: '#comment' };
