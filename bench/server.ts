@@ -11,7 +11,7 @@ import { closeSync, existsSync, openSync, readFileSync, statSync, writeSync } fr
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
-import type { FileStats, TimelinePage } from '../server/src/protocol';
+import { Requests, type FileStats, type TimelinePage } from '../server/src/protocol';
 
 export interface ServerFigures {
   file: string;
@@ -60,10 +60,10 @@ export async function measureServer(serverJs: string, emptyRoot: string, file: s
       const value = await ask();
       return [value, performance.now() - t0];
     };
-    const [first, firstPageMs] = await timed(() => connection.sendRequest<TimelinePage>('cmlogs/timeline', { uris: [uri], offset: 0, limit: 5000 }));
-    const stats = await connection.sendRequest<FileStats | null>('cmlogs/fileStats', { uri });
-    const [, lastPageMs] = await timed(() => connection.sendRequest<TimelinePage>('cmlogs/timeline', { uris: [uri], offset: Math.max(0, first.total - 5000), limit: 5000 }));
-    const [byKey, keyPageMs] = await timed(() => connection.sendRequest<TimelinePage>('cmlogs/timeline', { uris: [uri], key, offset: 0, limit: 5000 }));
+    const [first, firstPageMs] = await timed(() => connection.sendRequest<TimelinePage>(Requests.timeline.method, { uris: [uri], offset: 0, limit: 5000 }));
+    const stats = await connection.sendRequest<FileStats | null>(Requests.fileStats.method, { uri });
+    const [, lastPageMs] = await timed(() => connection.sendRequest<TimelinePage>(Requests.timeline.method, { uris: [uri], offset: Math.max(0, first.total - 5000), limit: 5000 }));
+    const [byKey, keyPageMs] = await timed(() => connection.sendRequest<TimelinePage>(Requests.timeline.method, { uris: [uri], key, offset: 0, limit: 5000 }));
     const peakRssKB = peakRss(child.pid!);
     return { file, bytes: statSync(file).size, records: stats?.records ?? first.total, firstPageMs, lastPageMs, keyPageMs, keyRecords: byKey.total, peakRssKB };
   } finally {

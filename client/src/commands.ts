@@ -2,7 +2,8 @@
 // open the timeline and the diagnosis.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { Requests, type RelatedResult } from '../../server/src/protocol';
+import { Requests } from '../../server/src/protocol';
+import { ask } from './requests';
 import { openDiagnosis } from './diagnosisView';
 import { ReadOnlyDocuments } from './readOnlyDocuments';
 import { openTimeline } from './timelinePanel';
@@ -14,14 +15,14 @@ export function registerCommands(context: vscode.ExtensionContext, client: Langu
   register('cmlogs.lookupCode', async (input?: string) => {
     const text = input ?? (await vscode.window.showInputBox({ prompt: 'Error code, status message ID or state message', placeHolder: '0x80244021  |  -2145107935  |  statmsg 6702  |  state 500 2', value: selectedWord() }));
     if (!text?.trim()) return undefined;
-    const answer = await client.sendRequest<{ text: string; unknown: boolean }>(Requests.lookup, { text });
+    const answer = await ask(client, Requests.lookup, { text });
     return documents.show(`lookup/${encodeURIComponent(text.trim())}.txt`, answer.text);
   });
 
   register('cmlogs.openLogFolder', async (folder?: vscode.Uri) => {
     const picked = folder ?? (await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Open Log Folder' }))?.[0];
     if (!picked) return undefined;
-    const { files } = await client.sendRequest<{ files: string[] }>(Requests.indexFolder, { path: picked.fsPath });
+    const { files } = await ask(client, Requests.indexFolder, { path: picked.fsPath });
     const choice = await vscode.window.showQuickPick(
       [{ label: '$(timeline-view-icon) Open the timeline of all these logs', uri: undefined as string | undefined }, ...files.sort().map((uri) => ({ label: vscode.Uri.parse(uri).path.split('/').pop()!, uri }))],
       { placeHolder: `${files.length} logs indexed in ${picked.fsPath}` },
@@ -35,7 +36,7 @@ export function registerCommands(context: vscode.ExtensionContext, client: Langu
   register('cmlogs.showRelated', async () => {
     const editor = vscode.window.activeTextEditor;
     if (!editor) return relatedInWithheldLog(context, client);
-    const { key } = await client.sendRequest<RelatedResult>(Requests.related, { uri: editor.document.uri.toString(), position: editor.selection.active });
+    const { key } = await ask(client, Requests.related, { uri: editor.document.uri.toString(), position: editor.selection.active });
     if (!key) {
       void vscode.window.showInformationMessage('Put the cursor on a GUID or KB number to show the events that share it.');
       return undefined;
@@ -46,7 +47,7 @@ export function registerCommands(context: vscode.ExtensionContext, client: Langu
   register('cmlogs.showXml', async () => {
     const editor = vscode.window.activeTextEditor;
     if (!editor) return undefined;
-    const found = await client.sendRequest<{ xml: string; line: number } | null>(Requests.xmlAt, { uri: editor.document.uri.toString(), position: editor.selection.active });
+    const found = await ask(client, Requests.xmlAt, { uri: editor.document.uri.toString(), position: editor.selection.active });
     if (!found) {
       void vscode.window.showInformationMessage('The record under the cursor carries no well-formed XML.');
       return undefined;
@@ -82,7 +83,7 @@ async function timelineInputs(client: LanguageClient, picked: readonly vscode.Ur
   let logs = 0;
   for (const uri of picked) {
     if (uri.scheme === 'file' && (await isFolder(uri))) {
-      const { files } = await client.sendRequest<{ files: string[] }>(Requests.indexFolder, { path: uri.fsPath });
+      const { files } = await ask(client, Requests.indexFolder, { path: uri.fsPath });
       folders.push(uri.toString());
       logs += files.length;
     } else {

@@ -3,14 +3,9 @@
 // preview, where a click on an evidence link opens the log at that line.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import type { Finding } from '../../server/src/core/diagnose/index';
-import { Requests } from '../../server/src/protocol';
+import { Requests, type Finding } from '../../server/src/protocol';
+import { ask } from './requests';
 import { ReadOnlyDocuments } from './readOnlyDocuments';
-
-export interface DiagnoseResult {
-  markdown: string;
-  findings: Finding[];
-}
 
 /**
  * Diagnoses `uris` (every log the server knows when empty) and opens the report beside the editor.
@@ -19,7 +14,7 @@ export interface DiagnoseResult {
  */
 export async function openDiagnosis(context: vscode.ExtensionContext, client: LanguageClient, uris: string[], documents?: ReadOnlyDocuments): Promise<vscode.TextEditor | undefined> {
   const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'ConfigMgr Logs: diagnosing flows…' }, () =>
-    client.sendRequest<DiagnoseResult>(Requests.diagnose, { uris }),
+    ask(client, Requests.diagnose, { uris }),
   );
   if (!result) return undefined;
   const editor = documents ? await documents.show(reportPath(uris), result.markdown, 'markdown') : await showUntitled(result.markdown);

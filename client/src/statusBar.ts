@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { Requests, type FileStats } from '../../server/src/protocol';
+import { ask } from './requests';
 
 export function registerStatusBar(context: vscode.ExtensionContext, client: LanguageClient): void {
   const item = vscode.window.createStatusBarItem('cmlogs.stats', vscode.StatusBarAlignment.Right, 100);
@@ -13,7 +14,7 @@ export function registerStatusBar(context: vscode.ExtensionContext, client: Lang
   const refresh = async () => {
     const editor = vscode.window.activeTextEditor;
     if (!editor || editor.document.languageId !== 'cmlog') return item.hide();
-    const stats = await client.sendRequest<FileStats | null>(Requests.fileStats, { uri: editor.document.uri.toString() }).catch(() => null);
+    const stats = await ask(client, Requests.fileStats, { uri: editor.document.uri.toString() }).catch(() => null);
     if (!stats) return item.hide();
     item.text = `$(list-flat) ${stats.records.toLocaleString()}  $(error) ${stats.errors}  $(warning) ${stats.warnings}`;
     item.tooltip = describe(stats);

@@ -6,6 +6,7 @@ import { createWriteStream } from 'node:fs';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { Requests, resolveRows, type TimelinePage, type TimelineParams } from '../../server/src/protocol';
+import { ask } from './requests';
 import {
   ChunkEncoder,
   compileFilter,
@@ -190,7 +191,7 @@ class TimelinePanel {
   }
 
   private request(offset: number, limit: number): Promise<TimelinePage> {
-    return this.client.sendRequest<TimelinePage>(Requests.timeline, this.params(offset, limit));
+    return ask(this.client, Requests.timeline, this.params(offset, limit));
   }
 
   // ----- loading -----------------------------------------------------------------------------------------

@@ -1,26 +1,43 @@
-// Requests the client (and tests) send beyond standard LSP. Types (and one helper over them): shared by server,
-// client and tests.
+// The contract between the language server and the client (and tests): every custom request once, with its
+// params and result types. Both sides use only these (server/src/requests.ts, client/src/requests.ts), so a change
+// to a request is a compile error where it is sent or answered. Imports nothing: it is its own tsconfig project
+// (server/tsconfig.protocol.json), referenced by the server and the client.
+
+/** A custom request: its method name, and its params and result types (carried by the type only). */
+export interface Request<Params, Result> {
+  readonly method: string;
+  /** Never set: lets the compiler infer Params and Result from the descriptor. */
+  readonly types?: (params: Params) => Result;
+}
+
+function request<Params, Result>(method: string): Request<Params, Result> {
+  return { method };
+}
+
+export type ParamsOf<R> = R extends Request<infer P, unknown> ? P : never;
+export type ResultOf<R> = R extends Request<never, infer T> ? T : never;
 
 export const Requests = {
   /** Counts and time span of one log, for the status bar. */
-  fileStats: 'cmlogs/fileStats',
+  fileStats: request<DocumentParams, FileStats | null>('cmlogs/fileStats'),
   /** Records of many logs merged by UTC, in pages. */
-  timeline: 'cmlogs/timeline',
+  timeline: request<TimelineParams, TimelinePage>('cmlogs/timeline'),
   /** Decodes error codes, status message IDs and state messages typed by the user. */
-  lookup: 'cmlogs/lookup',
+  lookup: request<LookupParams, LookupAnswer>('cmlogs/lookup'),
   /** The key (GUID/KB) under a position and where else it occurs. */
-  related: 'cmlogs/related',
+  related: request<PositionParams, RelatedResult>('cmlogs/related'),
   /** Indexes every log in a folder (Open Log Folder). */
-  indexFolder: 'cmlogs/indexFolder',
+  indexFolder: request<IndexFolderParams, IndexFolderResult>('cmlogs/indexFolder'),
   /** Runs the documented flows over the known logs. */
-  diagnose: 'cmlogs/diagnose',
+  diagnose: request<DiagnoseParams, DiagnoseResult>('cmlogs/diagnose'),
   /** Pretty XML of the payload in the record at a position. */
-  xmlAt: 'cmlogs/xmlAt',
+  xmlAt: request<PositionParams, XmlPayload | null>('cmlogs/xmlAt'),
   /** Ranges of error and warning records of a document (whole-line highlighting like CMTrace). */
-  severityRanges: 'cmlogs/severityRanges',
+  severityRanges: request<DocumentParams, SeverityRange[]>('cmlogs/severityRanges'),
 } as const;
 
-export interface FileStatsParams {
+/** Names one log (a document URI). */
+export interface DocumentParams {
   uri: string;
 }
 
@@ -95,7 +112,8 @@ export function resolveRows(page: Pick<TimelinePage, 'rows' | 'files'>): Resolve
   return page.rows.map(({ f, ...row }) => ({ ...row, uri: page.files[f]?.uri ?? '', file: page.files[f]?.file ?? '' }));
 }
 
-export interface RelatedParams {
+/** A position in a log (zero-based line and character, as LSP counts). */
+export interface PositionParams {
   uri: string;
   position: { line: number; character: number };
 }
@@ -108,4 +126,105 @@ export interface SeverityRange {
   startLine: number;
   endLine: number;
   severity: 'error' | 'warning';
+}
+
+export interface LookupParams {
+  /** What the user typed: one or more codes, "statmsg N", "state T S", separated by blanks. */
+  text: string;
+}
+
+/** One decoded input (the core's LookupResult carries more; these are the fields a client may rely on). */
+export interface LookupEntry {
+  input: string;
+  kind: string;
+  code: string;
+  names: string[];
+  message: string;
+  known: boolean;
+}
+
+export interface LookupAnswer {
+  results: LookupEntry[];
+  /** The answer as plain text, as `cmlogs lookup` prints it. */
+  text: string;
+  /** Whether any input was not understood. */
+  unknown: boolean;
+}
+
+export interface IndexFolderParams {
+  /** A folder path on disk. */
+  path: string;
+}
+
+export interface IndexFolderResult {
+  /** The logs of the folder the server now knows (URIs). */
+  files: string[];
+  /** How many of them were read for this request. */
+  added: number;
+}
+
+export interface XmlPayload {
+  xml: string;
+  /** The record's first line (one-based). */
+  line: number;
+}
+
+export interface DiagnoseParams {
+  /** Logs to diagnose (URIs); every log the server knows when empty or absent. */
+  uris?: string[];
+}
+
+// The diagnosis as it crosses the wire: the core's findings (server/src/core/diagnose) must fit these shapes, which
+// the server's handler checks at compile time.
+
+export type FindingStatus = 'complete' | 'broken' | 'incomplete' | 'unproven';
+
+export interface FindingStep {
+  name: string;
+  seen: boolean;
+  file?: string;
+  line?: number;
+  utc?: string;
+  /** The log that proves this step, and whether it was among the files diagnosed. */
+  log: string;
+  logPresent: boolean;
+  optional?: boolean;
+  failed?: boolean;
+  detail?: string;
+}
+
+export interface FindingError {
+  code?: string;
+  name?: string;
+  message: string;
+  heading?: string;
+  file: string;
+  line: number;
+  recovered?: boolean;
+}
+
+export interface FindingEvidence {
+  file: string;
+  line: number;
+  text: string;
+  note?: string;
+}
+
+export interface Finding {
+  flow: string;
+  title: string;
+  key: string;
+  status: FindingStatus;
+  summary: string;
+  steps: FindingStep[];
+  error?: FindingError;
+  advice: string[];
+  nextLog?: string;
+  evidence: FindingEvidence[];
+}
+
+export interface DiagnoseResult {
+  /** The report as markdown, evidence lines linked to the logs. */
+  markdown: string;
+  findings: Finding[];
 }

@@ -24,7 +24,8 @@ import { documentSymbols, foldingRanges, workspaceSymbols } from './features/sym
 import { fileStats, severityRanges } from './features/fileStats';
 import { timelinePage } from './features/timeline';
 import { xmlAt } from './features/xml';
-import { Requests, type FileStatsParams, type RelatedParams, type TimelineParams } from './protocol';
+import { Requests } from './protocol';
+import { answer } from './requests';
 import { LogWorkspace, pathToUri, uriToPath } from './workspace';
 
 interface Settings {
@@ -202,20 +203,20 @@ connection.languages.semanticTokens.onRange(({ textDocument, range }) => {
 
 // ---- Product requests -----------------------------------------------------------------------------
 
-connection.onRequest(Requests.fileStats, ({ uri }: FileStatsParams) => fileStats(workspace.index, uriToPath(uri)));
-connection.onRequest(Requests.severityRanges, ({ uri }: FileStatsParams) => severityRanges(recordsOf(uri)));
-connection.onRequest(Requests.lookup, ({ text }: { text: string }) => {
+answer(connection, Requests.fileStats, ({ uri }) => fileStats(workspace.index, uriToPath(uri)));
+answer(connection, Requests.severityRanges, ({ uri }) => severityRanges(recordsOf(uri)));
+answer(connection, Requests.lookup, ({ text }) => {
   const results = lookup(text.trim().split(/\s+/));
   return { results, text: formatLookup(results), unknown: results.some((r) => r.kind === 'unknown') };
 });
-connection.onRequest(Requests.related, ({ uri, position }: RelatedParams) => ({ key: keyAtPosition(workspace.index, uriToPath(uri), position)?.key ?? null }));
-connection.onRequest(Requests.xmlAt, ({ uri, position }: RelatedParams) => xmlAt(workspace.index, uriToPath(uri), position));
-connection.onRequest(Requests.indexFolder, async ({ path }: { path: string }) => {
+answer(connection, Requests.related, ({ uri, position }) => ({ key: keyAtPosition(workspace.index, uriToPath(uri), position)?.key ?? null }));
+answer(connection, Requests.xmlAt, ({ uri, position }) => xmlAt(workspace.index, uriToPath(uri), position));
+answer(connection, Requests.indexFolder, async ({ path }) => {
   const added = await workspace.scanFolder(path);
   watchFolder(path);
   return { files: workspace.index.fileNames().filter((f) => dirname(f) === path).map(pathToUri), added: added.length };
 });
-connection.onRequest(Requests.diagnose, async ({ uris }: { uris?: string[] }) => {
+answer(connection, Requests.diagnose, async ({ uris }) => {
   for (const uri of uris ?? []) await workspace.ensureFile(uriToPath(uri));
   const files = uris?.length ? uris.map(uriToPath) : workspace.index.fileNames();
   const results = files.flatMap((f) => workspace.index.file(f) ?? []);
@@ -225,7 +226,7 @@ connection.onRequest(Requests.diagnose, async ({ uris }: { uris?: string[] }) =>
 });
 // Files are read from disk here, whatever the editor syncs: VS Code never sends a document over 50 MB to the server.
 // Their folders are watched so that the timeline follows them as they grow.
-connection.onRequest(Requests.timeline, async (params: TimelineParams) => {
+answer(connection, Requests.timeline, async (params) => {
   for (const uri of params.uris ?? []) {
     const file = uriToPath(uri);
     await workspace.ensureFile(file);

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import type { Request } from '../../server/src/protocol';
 
 export const SERVER = resolve(__dirname, '../../server/out/server.js');
 
@@ -65,6 +66,11 @@ export class TestClient {
 
   request<T>(method: string, params: unknown): Promise<T> {
     return this.connection.sendRequest(method, params) as Promise<T>;
+  }
+
+  /** A custom request of the product's protocol, typed by its descriptor. */
+  ask<Params, Result>(request: Request<Params, Result>, params: Params): Promise<Result> {
+    return this.request<Result>(request.method, params);
   }
 
   async stop(): Promise<void> {

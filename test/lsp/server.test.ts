@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { positionOf, TestClient, uri, type Diagnostic } from './lspClient';
-import { resolveRows, type TimelinePage } from '../../server/src/protocol';
+import { Requests, resolveRows } from '../../server/src/protocol';
 
 const SAMPLES = resolve(__dirname, '../../samples');
 const client = resolve(SAMPLES, 'client');
@@ -127,7 +127,7 @@ test('document symbols, folding ranges and workspace symbols', async () => {
 });
 
 test('timeline request merges a client and a site server in UTC', async () => {
-  const page = await lsp.request<TimelinePage>('cmlogs/timeline', { uris: [uri(WSYNCMGR), uri(SCANAGENT)], limit: 1000 });
+  const page = await lsp.ask(Requests.timeline, { uris: [uri(WSYNCMGR), uri(SCANAGENT)], limit: 1000 });
   assert.ok(page.total > 100);
   const times = page.rows.map((r) => r.t ?? 0);
   assert.deepEqual(times, [...times].sort((a, b) => a - b));
@@ -152,14 +152,14 @@ test('timeline of a folder: a log written into it later joins, a log that grows 
   try {
     writeFileSync(join(folder, 'CAS.log'), line('Download started', '10:00:00.000'));
     const params = { folders: [uri(folder)], limit: 1000 };
-    let page = await lsp.request<TimelinePage>('cmlogs/timeline', params);
+    let page = await lsp.ask(Requests.timeline, params);
     assert.deepEqual([page.total, page.files.map((f) => f.uri)], [1, [uri(join(folder, 'CAS.log'))]]);
     writeFileSync(join(folder, 'ContentTransferManager.log'), line('CTM job {11111111-2222-3333-4444-555555555555} started', '10:00:01.000'));
-    page = await lsp.request<TimelinePage>('cmlogs/timeline', params);
+    page = await lsp.ask(Requests.timeline, params);
     assert.deepEqual(page.files.map((f) => f.uri.split('/').pop()), ['CAS.log', 'ContentTransferManager.log'], 'the newcomer joined at the next request');
     appendFileSync(join(folder, 'CAS.log'), line('Download done', '10:00:02.000'));
     const until = Date.now() + 5000;
-    while ((page = await lsp.request<TimelinePage>('cmlogs/timeline', params)).total < 3 && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    while ((page = await lsp.ask(Requests.timeline, params)).total < 3 && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
     assert.deepEqual(resolveRows(page).map((r) => r.message), ['Download started', 'CTM job {11111111-2222-3333-4444-555555555555} started', 'Download done'], 'the watched folder follows growth');
   } finally {
     rmSync(folder, { recursive: true, force: true });

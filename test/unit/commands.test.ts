@@ -24,7 +24,7 @@ function setup(): { fake: FakeVscode; requests: Array<{ method: string; params: 
   const client = {
     sendRequest: async (method: string, params: TimelineParams & { path?: string }) => {
       requests.push({ method, params });
-      if (method === Requests.indexFolder) return { files: index.fileNames().filter((f) => f.startsWith(params.path + '/')).map((f) => 'file://' + f) };
+      if (method === Requests.indexFolder.method) return { files: index.fileNames().filter((f) => f.startsWith(params.path + '/')).map((f) => 'file://' + f) };
       return timelinePage(index, params);
     },
   };
@@ -32,7 +32,7 @@ function setup(): { fake: FakeVscode; requests: Array<{ method: string; params: 
   return { fake, requests };
 }
 
-const timelineRequests = (requests: ReturnType<typeof setup>['requests']) => requests.filter((r) => r.method === Requests.timeline).map((r) => r.params);
+const timelineRequests = (requests: ReturnType<typeof setup>['requests']) => requests.filter((r) => r.method === Requests.timeline.method).map((r) => r.params);
 
 test('Open Timeline with no selection: the open logs, including the tab of a log over 50 MB that has no document', async () => {
   const { fake, requests } = setup();

@@ -1,0 +1,1 @@
+export declare const CMTRACE_SCAN_WASM: string;

@@ -1,0 +1,2 @@
+import { type RecordFields } from './fields';
+export declare function plainFields(line: string): RecordFields;
