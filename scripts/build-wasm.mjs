@@ -1,7 +1,8 @@
 // Compiles the CMTrace record scanner (server/wasm/cmtraceScan.ts, AssemblyScript) to WebAssembly and writes
-// the binary, base64, into server/src/core/formats/cmtraceScanWasm.ts: one module that tsx, the bundles and
+// the binary, base64, into server/src/core/fastpath/cmtraceScanWasm.ts: one module that tsx, the bundles and
 // the worker threads all load the same way (no .wasm file to find at run time). The generated file is
-// committed; test/unit/cmtraceScan.test.ts fails when it no longer matches the source.
+// committed; test/unit/cmtraceScan.test.ts fails when it no longer matches the source (which imports the record
+// layout JavaScript shares, server/src/core/fastpath/scanLayout.ts).
 //
 //   node scripts/build-wasm.mjs [--check]     (--check: exit 1 when the committed file is stale, write nothing)
 import asc from 'assemblyscript/asc';
@@ -10,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SOURCE = 'server/wasm/cmtraceScan.ts';
-const TARGET = 'server/src/core/formats/cmtraceScanWasm.ts';
+const TARGET = 'server/src/core/fastpath/cmtraceScanWasm.ts';
 
 /** The compiled binary. --runtime stub: the scanner allocates nothing; --noAssert: bounds are the code's job; SIMD: Node >= 16.4. */
 export async function compileScanner() {

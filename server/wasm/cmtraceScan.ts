@@ -1,6 +1,6 @@
 // The CMTrace record scanner, in AssemblyScript, compiled to WebAssembly (scripts/build-wasm.mjs writes the
-// binary into server/src/core/formats/cmtraceScanWasm.ts). It does the byte work of the fast path in
-// formats/cmtraceBytes.ts, which calls it: for each record of the usual shape, one after the other, it finds
+// binary into server/src/core/fastpath/cmtraceScanWasm.ts). It does the byte work of the fast path in
+// fastpath/cmtraceBytes.ts, which calls it: for each record of the usual shape, one after the other, it finds
 // the message and the header, counts the message's line breaks, reads the seven attributes' bounds, the clock
 // and the thread, finds the message's keys (GUIDs and KB numbers, as core/keys.ts defines them), and writes
 // the record's columns as RecordTable keeps them (batch columns below), which JavaScript appends to the table
@@ -19,32 +19,24 @@ declare function dayOf(start: i32, end: i32): f64;
 @external("env", "valueId")
 declare function valueId(start: i32, end: i32): i32;
 
-/** i32 fields per record (see the F_ constants in formats/cmtraceScan.ts: the two lists must agree). */
-const FIELDS = 32;
-const F_MESSAGE = 0;
-const F_HEADER = 1;
-const F_BREAKS = 2;
-const F_NEXT = 3;
-const F_BOUNDS = 4; // 7 attributes x (start, end): time, date, component, context, type, thread, file
-const F_MILLIS = 18;
-const F_BIAS = 19;
-const F_FLAGS = 20;
-const F_THREAD = 21;
-const F_CLOCK_END = 22;
-const F_PAIRS_END = 23;
-const F_VALUES = 24; // 7 attributes: the key table's index of the value (component, context, type, file), or -1
+import {
+  COLUMN_BIAS, COLUMN_COMPONENT, COLUMN_CONTEXT, COLUMN_END_LINE, COLUMN_FILE_LENGTH, COLUMN_FILE_START, COLUMN_INEXACT, COLUMN_LINE,
+  COLUMN_SEVERITY, COLUMN_SOURCE_FILE, COLUMN_THREAD, COLUMN_TYPE, COLUMN_UTC, F_BIAS, F_BOUNDS, F_BREAKS, F_CLOCK_END, F_FLAGS, F_HEADER,
+  F_MESSAGE, F_MILLIS, F_NEXT, F_PAIRS_END, F_THREAD, F_VALUES, FIELDS, KEY_BYTES, MAX_RECORDS, SEVERITY_TABLE,
+} from '../src/core/fastpath/scanLayout';
+// The record fields and batch columns (scanLayout.ts, which JavaScript reads too): F_BOUNDS holds 7 attributes x
+// (start, end): time, date, component, context, type, thread, file; F_VALUES 7 attributes: the key table's index of
+// the value (component, context, type, file), or -1.
 
 /** Flags: attribute a's value equals the previous record's (bit a); the local time follows from utc and bias. */
 const FLAG_EXACT: i32 = 1 << 8;
 const NO_BIAS: i32 = 0x7fffffff;
 const NO_THREAD: i32 = -1;
 
-const MAX_RECORDS = 8192;
 const MAX_PAIRS = 65536;
 const KEY_SLOTS = 65536;
 /** The key table starts over when it is half full (JavaScript maps kernel key ids by `keyEpoch`). */
 const MAX_KEYS = 32768;
-const KEY_BYTES = 36;
 const MAX_KBS_PER_MESSAGE = 256;
 
 // After the static data (the attribute names).
@@ -116,20 +108,20 @@ export function keyLengthsOffset(): usize {
 /** Where each batch column is (see B_ above), and the severity table (13). */
 export function batchOffsets(column: i32): usize {
   switch (column) {
-    case 0: return B_UTC;
-    case 1: return B_THREAD;
-    case 2: return B_FILE_START;
-    case 3: return B_LINE;
-    case 4: return B_END_LINE;
-    case 5: return B_FILE_LENGTH;
-    case 6: return B_COMPONENT;
-    case 7: return B_CONTEXT;
-    case 8: return B_TYPE;
-    case 9: return B_SOURCE_FILE;
-    case 10: return B_INEXACT;
-    case 11: return B_BIAS;
-    case 12: return B_SEVERITY;
-    case 13: return SEVERITIES;
+    case COLUMN_UTC: return B_UTC;
+    case COLUMN_THREAD: return B_THREAD;
+    case COLUMN_FILE_START: return B_FILE_START;
+    case COLUMN_LINE: return B_LINE;
+    case COLUMN_END_LINE: return B_END_LINE;
+    case COLUMN_FILE_LENGTH: return B_FILE_LENGTH;
+    case COLUMN_COMPONENT: return B_COMPONENT;
+    case COLUMN_CONTEXT: return B_CONTEXT;
+    case COLUMN_TYPE: return B_TYPE;
+    case COLUMN_SOURCE_FILE: return B_SOURCE_FILE;
+    case COLUMN_INEXACT: return B_INEXACT;
+    case COLUMN_BIAS: return B_BIAS;
+    case COLUMN_SEVERITY: return B_SEVERITY;
+    case SEVERITY_TABLE: return SEVERITIES;
     default: return 0;
   }
 }

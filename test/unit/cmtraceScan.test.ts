@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { CmtraceByteReader } from '../../server/src/core/formats/cmtraceBytes';
+import { CmtraceByteReader } from '../../server/src/core/fastpath/cmtraceBytes';
 import { findKeys } from '../../server/src/core/keys';
 import { PostingsBuilder } from '../../server/src/core/postings';
 import { RecordTable } from '../../server/src/core/table';
@@ -14,9 +14,9 @@ import { parseBytes, parseFile } from '../../server/src/core/parse';
 
 const ROOT = join(__dirname, '..', '..');
 
-test('server/src/core/formats/cmtraceScanWasm.ts is what server/wasm/cmtraceScan.ts compiles to (npm run build:wasm)', async () => {
+test('server/src/core/fastpath/cmtraceScanWasm.ts is what server/wasm/cmtraceScan.ts compiles to (npm run build:wasm)', async () => {
   const { compileScanner, moduleText } = await import('../../scripts/build-wasm.mjs');
-  const committed = readFileSync(join(ROOT, 'server/src/core/formats/cmtraceScanWasm.ts'), 'utf8');
+  const committed = readFileSync(join(ROOT, 'server/src/core/fastpath/cmtraceScanWasm.ts'), 'utf8');
   assert.ok(committed === moduleText(await compileScanner()), 'stale: run npm run build:wasm');
 });
 

@@ -1,11 +1,11 @@
-// The byte fast path for UTF-8 CMTrace (server/src/core/formats/cmtraceBytes.ts) against the general parser,
+// The byte fast path for UTF-8 CMTrace (server/src/core/fastpath/cmtraceBytes.ts) against the general parser,
 // on files made to hit each of its bail-outs, and checks that it is really taken for ordinary records.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { CmtraceByteReader } from '../../server/src/core/formats/cmtraceBytes';
+import { CmtraceByteReader } from '../../server/src/core/fastpath/cmtraceBytes';
 import { LogIndex } from '../../server/src/core/logIndex';
 import { findKeys } from '../../server/src/core/keys';
 import { parseFile } from '../../server/src/core/parse';

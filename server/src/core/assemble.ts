@@ -4,9 +4,10 @@
 // between records: damaged text becomes a record marked `damaged`.
 import { CMTRACE_HEADER, CMTRACE_OPEN, cmtraceFields } from './formats/cmtrace';
 import { fieldsFrom, type RecordFields } from './formats/fields';
-import { msiFields, type MsiDay } from './formats/msi';
+import { isFirstLine, type FirstLineFormat, type LogFormat } from './formats/format';
 import { plainFields } from './formats/plain';
-import { declaredBias, PREFIXED_FORMATS, withBias, type PrefixedFormat } from './formats/prefixed';
+import { withBias } from './formats/prefixed';
+import { formatById, SHARED_FIRST_LINE_FORMATS } from './formats/registry';
 import { SMS_MARK, smsFields } from './formats/sms';
 import type { FormatId, LogRecord, ParseWarning } from './record';
 
@@ -55,9 +56,12 @@ export class RecordAssembler {
   private prefixed: OpenPrefixed | null = null;
   /** A time zone the file itself declared (classic WindowsUpdate.log "tz: -0500"), applied to later records. */
   private fileBias: number | null = null;
-  /** The date an MSI log's "Logging started" line gave, for its time-of-day-only lines. */
-  private msiDay: MsiDay | null = null;
-  private lastPrefixed: PrefixedFormat | null = null;
+  /** What first-line formats remember from line to line (an MSI log's date, an IIS log's #Fields), per format. */
+  private states = new Map<LogFormat, unknown>();
+  /** The file's format when only it may read the file's lines (see LogFormat.ownFilesOnly). */
+  private readonly ownFormat: FirstLineFormat | null;
+  private readonly fileFormatDef: LogFormat;
+  private lastPrefixed: FirstLineFormat | null = null;
   readonly warnings: ParseWarning[] = [];
   warningCount = 0;
 
@@ -65,7 +69,10 @@ export class RecordAssembler {
     private readonly file: string,
     private readonly fileFormat: FormatId,
     private readonly sink: RecordSink,
-  ) {}
+  ) {
+    this.fileFormatDef = formatById(fileFormat);
+    this.ownFormat = isFirstLine(this.fileFormatDef) && this.fileFormatDef.ownFilesOnly ? this.fileFormatDef : null;
+  }
 
   line(text: string, n: number): void {
     if (this.cmOpen || text.includes(CMTRACE_HEADER) || text.includes(CMTRACE_OPEN)) return this.cmtraceLine(text, n);
@@ -88,7 +95,8 @@ export class RecordAssembler {
     probe.smsHeld = [...this.smsHeld];
     probe.prefixed = this.prefixed && { ...this.prefixed, fields: { ...this.prefixed.fields }, more: [...this.prefixed.more] };
     probe.fileBias = this.fileBias;
-    probe.msiDay = this.msiDay && { ...this.msiDay };
+    for (const [format, state] of this.states) probe.states.set(format, format.copyState ? format.copyState(state) : state);
+    probe.lastPrefixed = this.lastPrefixed;
     if (lastPartialLine) probe.line(lastPartialLine.text, lastPartialLine.line);
     probe.end();
     return out;
@@ -210,21 +218,25 @@ export class RecordAssembler {
 
   // ---- Timestamp-first formats --------------------------------------------------------------------
 
+  private stateOf(format: LogFormat): unknown {
+    if (!format.newState) return undefined;
+    let state = this.states.get(format);
+    if (state === undefined) this.states.set(format, (state = format.newState()));
+    return state;
+  }
+
   private prefixedStart(text: string): RecordFields | null {
-    if (this.fileFormat === 'msi') {
-      const msi = msiFields(text, this.msiDay);
-      if (msi) this.msiDay = msi.day;
-      return msi?.fields ?? null;
-    }
+    const own = this.ownFormat;
+    if (own) return own.parseStart(text, this.stateOf(own));
     // A file's lines are nearly all of one format: try the one that matched last first.
     const last = this.lastPrefixed;
-    if (last && last.mayStart(text)) {
-      const fields = last.parse(text);
+    if (last) {
+      const fields = last.parseStart(text, this.stateOf(last));
       if (fields) return fields;
     }
-    for (const format of PREFIXED_FORMATS) {
-      if (format === last || !format.mayStart(text)) continue;
-      const fields = format.parse(text);
+    for (const format of SHARED_FIRST_LINE_FORMATS) {
+      if (format === last) continue;
+      const fields = format.parseStart(text, this.stateOf(format));
       if (fields) {
         this.lastPrefixed = format;
         return fields;
@@ -235,7 +247,8 @@ export class RecordAssembler {
 
   private openPrefixed(fields: RecordFields, text: string, n: number): void {
     this.flushPrefixed();
-    if (fields.format === 'wulog') this.fileBias = declaredBias(fields.message) ?? this.fileBias;
+    const declares = (this.ownFormat ?? this.lastPrefixed)?.declaredBias;
+    if (declares) this.fileBias = declares(fields) ?? this.fileBias;
     if (this.fileBias !== null) fields = withBias(fields, this.fileBias);
     this.flushSmsHeld();
     this.flushCmPending(`${NO_HEADER} before the next record`);
@@ -253,8 +266,8 @@ export class RecordAssembler {
   // ---- Lines no format claims ---------------------------------------------------------------------
 
   private orphanLine(text: string, n: number): void {
-    // MSI logs continue a record only on indented lines; "Property(S): ..." dumps are records of their own.
-    const continues = this.fileFormat !== 'msi' || /^\s/.test(text);
+    // Some formats continue a record only on some lines (MSI: indented ones); the file's format decides.
+    const continues = this.fileFormatDef.continues?.(text, this.stateOf(this.fileFormatDef)) ?? true;
     if (this.prefixed && continues && this.prefixed.more.length < MAX_PENDING_LINES && this.prefixed.chars < MAX_PENDING_CHARS) {
       this.prefixed.more.push(text);
       this.prefixed.chars += text.length + 1;
@@ -271,7 +284,7 @@ export class RecordAssembler {
     }
     this.flushPrefixed();
     const fields = plainFields(text);
-    if (this.fileFormat === 'msi') fields.format = 'msi';
+    if (this.ownFormat) fields.format = this.fileFormat;
     this.emit(fields, n, n);
   }
 

@@ -2,7 +2,7 @@
 // so nothing but the records themselves is held in memory.
 import { open, type FileHandle } from 'node:fs/promises';
 import { RecordAssembler } from './assemble';
-import { CmtraceByteReader } from './formats/cmtraceBytes';
+import { CmtraceByteReader } from './fastpath/cmtraceBytes';
 import { detectFormat } from './formats/detect';
 import { SpareBuffers } from './read/bytes';
 import { createDecoder, sniffEncoding, type Encoding, type StreamDecoder } from './read/encoding';
@@ -170,7 +170,7 @@ export function parseBytes(bytes: Uint8Array, file = '<bytes>', options?: ParseO
 
 /**
  * Streams a file from disk into a RecordTable. UTF-8 CMTrace logs (nearly all ConfigMgr logs) take the byte
- * fast path (formats/cmtraceBytes.ts); everything else, and callers that consume records one by one
+ * fast path (fastpath/cmtraceBytes.ts); everything else, and callers that consume records one by one
  * (`onRecord`, nothing kept), take the general StreamingParser. Both give the same records.
  */
 export async function parseFile(path: string, options: ParseOptions & { onRecord?: (r: LogRecord) => void } = {}): Promise<ParseResult> {

@@ -1,14 +1,13 @@
 // The one shape every other module speaks: a log record, whatever format it came from.
 
-export type FormatId =
-  | 'cmtrace' // <![LOG[msg]LOG]!><time="" date="" component="" context="" type="" thread="" file="">
-  | 'sms' // msg $$<Component><MM-DD-YYYY HH:MM:SS.fff+BIAS><thread=N (0xN)>
-  | 'wulog' // WindowsUpdate.log classic: YYYY-MM-DD<tab>HH:MM:SS:mmm<tab>PID<tab>TID<tab>Component<tab>Text
-  | 'wuetw' // WindowsUpdate.log from Get-WindowsUpdateLog: YYYY/MM/DD HH:MM:SS.fffffff PID TID Component Text
-  | 'wsus' // WSUS SoftwareDistribution.log: YYYY-MM-DD HH:MM:SS.fff UTC Level Source Text
-  | 'setup' // <MM/DD/YY HH:MM:SS> text  or  <Fri Dec  9 11:25:00 2022> text
-  | 'msi' // Windows Installer verbose log: MSI (s) (7C:10) [11:25:00:123]: text
-  | 'plain'; // anything else, one record per line, best-effort timestamp
+/**
+ * Which format a record was read as: the ids of formats/registry.ts. Among them: 'cmtrace' (<![LOG[msg]LOG]!><time=""
+ * date="" ...>), 'sms' (msg $$<Component><MM-DD-YYYY HH:MM:SS.fff+BIAS><thread=N (0xN)>), 'wulog' / 'wuetw'
+ * (WindowsUpdate.log classic and from Get-WindowsUpdateLog), 'wsus' (SoftwareDistribution.log), 'setup'
+ * (<MM/DD/YY HH:MM:SS> text), 'msi' (MSI (s) (7C:10) [11:25:00:123]: text) and 'plain' (anything else, one
+ * record per line, best-effort timestamp).
+ */
+export type FormatId = import('./formats/registry').FormatId;
 
 export type Severity = 'error' | 'warning' | 'info' | 'verbose' | 'unknown';
 

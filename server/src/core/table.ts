@@ -4,11 +4,12 @@
 // fast path read from a file, as where the message lies in that file (read back on demand, see FileBytes).
 // Records are made into `LogRecord` objects only when asked for (`get`), and the hot loops (binary search by
 // line, times, severities) read the columns directly.
-import type { ScannedColumns } from './formats/cmtraceScan';
+import type { ScannedColumns } from './fastpath/cmtraceScan';
+import { LOG_FORMATS } from './formats/registry';
 import { FileBytes } from './read/fileBytes';
 import type { FormatId, LogRecord, Severity } from './record';
 
-const FORMATS: FormatId[] = ['cmtrace', 'sms', 'wulog', 'wuetw', 'wsus', 'setup', 'msi', 'plain'];
+const FORMATS: FormatId[] = LOG_FORMATS.map((f) => f.id);
 const SEVERITIES: Severity[] = ['error', 'warning', 'info', 'verbose', 'unknown'];
 const FORMAT_ID = new Map(FORMATS.map((f, i) => [f, i]));
 const SEVERITY_ID = new Map(SEVERITIES.map((s, i) => [s, i]));

@@ -2,6 +2,8 @@
 // long after the previous record), its thread, its component, its type.
 import { format } from 'date-fns';
 import { CMTRACE_HEADER } from '../core/formats/cmtrace';
+import type { ColumnKind } from '../core/formats/format';
+import { formatById } from '../core/formats/registry';
 import { SMS_MARK } from '../core/formats/sms';
 import type { LogRecord } from '../core/record';
 import { markdownCode } from '../core/text';
@@ -9,7 +11,7 @@ import { biasToOffset, toIsoUtc } from '../core/time';
 import { RecordTable } from '../core/table';
 
 export type TimeDisplay = 'utc' | 'logLocal' | 'machineLocal';
-export type HeaderPart = 'time' | 'thread' | 'component' | 'type' | 'other';
+export type HeaderPart = ColumnKind;
 
 const ATTRIBUTE = /\b(\w+)="[^"]*"/g;
 const SMS_PARTS = /<([^<>]*)>/g;
@@ -49,14 +51,9 @@ function smsPart(lineText: string, character: number): HeaderPart | undefined {
 /** Timestamp-first formats: date, time, [pid, thread, component] columns before the message. */
 function prefixPart(record: LogRecord, lineText: string, character: number): HeaderPart | undefined {
   if (character >= record.column) return undefined;
-  const columns: Record<string, HeaderPart[]> = {
-    wulog: ['time', 'time', 'other', 'thread', 'component'],
-    wuetw: ['time', 'time', 'other', 'thread', 'component'],
-    wsus: ['time', 'time', 'time', 'type', 'thread'],
-  };
   const tokens = [...lineText.slice(0, record.column).matchAll(/\S+/g)];
   const token = tokens.findIndex((t) => character >= t.index! && character <= t.index! + t[0].length);
-  return columns[record.format]?.[token] ?? 'time';
+  return formatById(record.format).columns?.[token] ?? 'time';
 }
 
 export function timeHover(records: RecordTable, index: number, display: TimeDisplay): string {

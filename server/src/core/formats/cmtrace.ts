@@ -4,6 +4,7 @@
 import type { Severity } from '../record';
 import { makeLogTime, parseBias, parseClock, parseMonthDayYear, type LogTime } from '../time';
 import { fieldsFrom, parseThread, type RecordFields } from './fields';
+import type { LogFormat } from './format';
 
 export const CMTRACE_OPEN = '<![LOG[';
 export const CMTRACE_HEADER = ']LOG]!><';
@@ -141,3 +142,10 @@ export function severityFromType(rawType: string | null): Severity {
       return 'unknown';
   }
 }
+
+export const cmtrace: LogFormat<'cmtrace'> = {
+  id: 'cmtrace',
+  name: 'CMTrace',
+  shape: 'cmtrace',
+  detect: (line) => line.includes(CMTRACE_OPEN) || line.includes(CMTRACE_HEADER),
+};

@@ -1,10 +1,7 @@
 // Which format a file is written in, judged from its first lines. Records are still matched one by one
 // (files can be mixed); the file's format decides only what to do with lines no format claims.
 import type { FormatId } from '../record';
-import { CMTRACE_HEADER, CMTRACE_OPEN } from './cmtrace';
-import { looksLikeMsi } from './msi';
-import { PREFIXED_FORMATS } from './prefixed';
-import { SMS_MARK } from './sms';
+import { LOG_FORMATS } from './registry';
 
 const SAMPLE_LINES = 50;
 
@@ -25,10 +22,8 @@ export function detectFormat(headText: string): FormatId {
   return best;
 }
 
+/** The first format of the registry that claims the line, or 'plain'. */
 export function lineFormat(line: string): FormatId {
-  if (line.includes(CMTRACE_OPEN) || line.includes(CMTRACE_HEADER)) return 'cmtrace';
-  if (line.includes(SMS_MARK)) return 'sms';
-  if (looksLikeMsi(line)) return 'msi';
-  for (const format of PREFIXED_FORMATS) if (format.mayStart(line) && format.parse(line)) return format.id;
+  for (const format of LOG_FORMATS) if (format.detect(line)) return format.id;
   return 'plain';
 }

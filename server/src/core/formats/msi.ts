@@ -2,6 +2,7 @@
 // lines carry only a time of day; the date comes from "=== Verbose logging started: 1/17/2023  7:33:22 ===".
 import { makeLogTime, type Clock } from '../time';
 import { fieldsFrom, parseThread, type RecordFields } from './fields';
+import type { LogFormat } from './format';
 
 const STARTED = /^=== (?:Verbose )?[Ll]ogging (?:started|stopped): (\d{1,2})\/(\d{1,2})\/(\d{4}) +(\d{1,2}):(\d{2}):(\d{2})/;
 const MSI_LINE = /^MSI \(([a-z])\) \(([0-9A-Fa-f]{1,4}):([0-9A-Fa-f]{1,4})\) \[(\d{2}):(\d{2}):(\d{2}):(\d{3})\]: (.*)$/;
@@ -61,3 +62,27 @@ function msiSeverity(message: string) {
   if (/\bWarning \d+\.|\bReturn value 2\b/.test(message)) return 'warning' as const;
   return 'info' as const;
 }
+
+/** An MSI log's state: the date of its last "Logging started" line. */
+export interface MsiState {
+  day: MsiDay | null;
+}
+
+export const msi: LogFormat<'msi', MsiState> = {
+  id: 'msi',
+  name: 'Windows Installer verbose log',
+  shape: 'first-line',
+  detect: looksLikeMsi,
+  // "Property(S): ..." dumps and the like are records of their own, and only an MSI log's date gives its lines a day.
+  ownFilesOnly: true,
+  newState: () => ({ day: null }),
+  copyState: (state) => ({ day: state.day && { ...state.day } }),
+  parseStart(line, state) {
+    const read = msiFields(line, state.day);
+    if (read) state.day = read.day;
+    return read?.fields ?? null;
+  },
+  /** MSI logs continue a record only on indented lines. */
+  continues: (line) => /^\s/.test(line),
+  columns: ['component', 'other', 'time'],
+};

@@ -1,8 +1,8 @@
 // Formats whose records START with a timestamp: WindowsUpdate.log (classic and Get-WindowsUpdateLog), WSUS
 // SoftwareDistribution.log, setup logs. Lines that do not start with one continue the previous record.
-import type { FormatId } from '../record';
 import { makeLogTime, monthFromName, type Clock } from '../time';
 import { fieldsFrom, parseThread, severityFromWords, type RecordFields } from './fields';
+import { startsWithAngle, startsWithDigit, statelessFormat, type LogFormat } from './format';
 
 // 2021-08-28<TAB>03:07:48:216<TAB> 648<TAB>13bc<TAB>Report<TAB>text   (local time, hex thread id)
 const WU_CLASSIC = /^(\d{4})-(\d{2})-(\d{2})\t(\d{2}):(\d{2}):(\d{2})[:.](\d{3})\t\s*(\d+)\t\s*([0-9a-fA-F]+)\t([^\t]*)\t?(.*)$/s;
@@ -17,82 +17,67 @@ const SETUP_NUMERIC = /^<(\d{1,2})\/(\d{1,2})\/(\d{2}|\d{4}) (\d{1,2}):(\d{2}):(
 // <Fri Dec  9 11:25:00 2022> text
 const SETUP_NAMED = /^<(?:Sun|Mon|Tue|Wed|Thu|Fri|Sat) ([A-Z][a-z]{2}) +(\d{1,2}) (\d{1,2}):(\d{2}):(\d{2}) (\d{4})>\s?(.*)$/s;
 
-export interface PrefixedFormat {
-  id: FormatId;
-  /** Cheap test before the regular expression runs. */
-  mayStart(line: string): boolean;
-  parse(line: string): RecordFields | null;
-}
-
-const startsWithDigit = (line: string) => {
-  const c = line.charCodeAt(0);
-  return c >= 48 && c <= 57;
-};
-const startsWithAngle = (line: string) => line.charCodeAt(0) === 60;
-
 function clock(h: string, m: string, s: string, fraction: string): Clock {
   return { hour: +h, minute: +m, second: +s, fraction };
 }
 
-export const wuClassic: PrefixedFormat = {
-  id: 'wulog',
-  mayStart: startsWithDigit,
-  parse(line) {
+export const wuClassic: LogFormat<'wulog', undefined> = statelessFormat(
+  'wulog',
+  'WindowsUpdate.log (classic)',
+  startsWithDigit,
+  (line) => {
     const m = WU_CLASSIC.exec(line);
     if (!m) return null;
     const time = makeLogTime(+m[1], +m[2], +m[3], clock(m[4], m[5], m[6], m[7]), null);
     return fieldsFrom('wulog', m[11], time, { component: m[10].trim(), thread: parseThread(m[9], 16), severity: wuSeverity(m[11]), context: `pid ${m[8]}` });
   },
-};
+  { columns: ['time', 'time', 'other', 'thread', 'component'], declaredBias: (fields) => declaredBias(fields.message) },
+);
 
-export const wuEtw: PrefixedFormat = {
-  id: 'wuetw',
-  mayStart: startsWithDigit,
-  parse(line) {
+export const wuEtw: LogFormat<'wuetw', undefined> = statelessFormat(
+  'wuetw',
+  'WindowsUpdate.log (Get-WindowsUpdateLog)',
+  startsWithDigit,
+  (line) => {
     const m = WU_ETW.exec(line);
     if (!m) return null;
     const time = makeLogTime(+m[1], +m[2], +m[3], clock(m[4], m[5], m[6], m[7]), null);
     return fieldsFrom('wuetw', m[11], time, { component: m[10], thread: parseThread(m[9]), severity: wuSeverity(m[11]), context: `pid ${m[8]}` });
   },
-};
+  { columns: ['time', 'time', 'other', 'thread', 'component'] },
+);
 
-export const wsus: PrefixedFormat = {
-  id: 'wsus',
-  mayStart: startsWithDigit,
-  parse(line) {
+export const wsus: LogFormat<'wsus', undefined> = statelessFormat(
+  'wsus',
+  'WSUS SoftwareDistribution.log',
+  startsWithDigit,
+  (line) => {
     const m = WSUS.exec(line);
     if (!m) return null;
     const time = makeLogTime(+m[1], +m[2], +m[3], clock(m[4], m[5], m[6], m[7]), 0);
     const [process, thread] = splitProcessThread(m[9]);
     return fieldsFrom('wsus', m[10], time, { component: process, thread, rawType: m[8], severity: wsusSeverity(m[8]) });
   },
-};
+  { columns: ['time', 'time', 'time', 'type', 'thread'] },
+);
 
-export const setupNumeric: PrefixedFormat = {
-  id: 'setup',
-  mayStart: startsWithAngle,
-  parse(line) {
-    const m = SETUP_NUMERIC.exec(line);
-    if (!m) return null;
-    const year = m[3].length === 2 ? 2000 + +m[3] : +m[3];
-    const time = makeLogTime(year, +m[1], +m[2], clock(m[4], m[5], m[6], ''), null);
-    return fieldsFrom('setup', m[7], time, { severity: severityFromWords(m[7]) });
-  },
-};
+function setupNumeric(line: string): RecordFields | null {
+  const m = SETUP_NUMERIC.exec(line);
+  if (!m) return null;
+  const year = m[3].length === 2 ? 2000 + +m[3] : +m[3];
+  const time = makeLogTime(year, +m[1], +m[2], clock(m[4], m[5], m[6], ''), null);
+  return fieldsFrom('setup', m[7], time, { severity: severityFromWords(m[7]) });
+}
 
-export const setupNamed: PrefixedFormat = {
-  id: 'setup',
-  mayStart: startsWithAngle,
-  parse(line) {
-    const m = SETUP_NAMED.exec(line);
-    if (!m) return null;
-    const time = makeLogTime(+m[6], monthFromName(m[1]), +m[2], clock(m[3], m[4], m[5], ''), null);
-    return fieldsFrom('setup', m[7], time, { severity: severityFromWords(m[7]) });
-  },
-};
+function setupNamed(line: string): RecordFields | null {
+  const m = SETUP_NAMED.exec(line);
+  if (!m) return null;
+  const time = makeLogTime(+m[6], monthFromName(m[1]), +m[2], clock(m[3], m[4], m[5], ''), null);
+  return fieldsFrom('setup', m[7], time, { severity: severityFromWords(m[7]) });
+}
 
-/** Order matters: WSUS before the ETW form (both may start YYYY-MM-DD). */
-export const PREFIXED_FORMATS: PrefixedFormat[] = [wsus, wuEtw, wuClassic, setupNumeric, setupNamed];
+/** ConfigMgr setup logs (ConfigMgrSetup.log and friends): <01/16/14 13:53:52> or <Fri Dec  9 11:25:00 2022>. */
+export const setup: LogFormat<'setup', undefined> = statelessFormat('setup', 'ConfigMgr setup log', startsWithAngle, (line) => setupNumeric(line) ?? setupNamed(line));
 
 /**
  * Classic WindowsUpdate.log writes local time without a zone, but each service start logs

@@ -2,6 +2,7 @@
 // A multi-line message puts the trailer on its last line only.
 import { makeLogTime, parseBias, parseClock, parseMonthDayYear } from '../time';
 import { fieldsFrom, parseThread, severityFromWords, type RecordFields } from './fields';
+import type { LogFormat } from './format';
 
 export const SMS_MARK = '$$<';
 const TRAILER = /\$\$<([^>]*)><([^>]*)><thread=([^>]*)>\s*$/;
@@ -39,3 +40,10 @@ function smsSeverity(message: string) {
   if (sev) return sev[1] === 'E' ? 'error' : sev[1] === 'W' ? 'warning' : 'info';
   return severityFromWords(message);
 }
+
+export const sms: LogFormat<'sms'> = {
+  id: 'sms',
+  name: 'SMS trace',
+  shape: 'sms',
+  detect: (line) => line.includes(SMS_MARK),
+};

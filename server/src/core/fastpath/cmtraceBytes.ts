@@ -15,8 +15,9 @@ import { createDecoder, type StreamDecoder } from '../read/encoding';
 import { LineSplitter } from '../read/lines';
 import type { ParseWarning } from '../record';
 import { severityId, withoutCr, type RecordColumns, type RecordTable } from '../table';
-import { cmtraceDay, severityFromType } from './cmtrace';
-import { F_BOUNDS, F_BREAKS, F_CLOCK_END, F_HEADER, F_MESSAGE, F_PAIRS_END, FIELDS, ScanKernel } from './cmtraceScan';
+import { cmtraceDay, severityFromType } from '../formats/cmtrace';
+import { ScanKernel } from './cmtraceScan';
+import { F_BOUNDS, F_BREAKS, F_CLOCK_END, F_HEADER, F_MESSAGE, F_PAIRS_END, FIELDS } from './scanLayout';
 
 const OPEN = Buffer.from('<![LOG[');
 const HEADER = Buffer.from(']LOG]!><');

@@ -2,21 +2,10 @@
 // being read, taken from a few kept per thread (instantiating is cheap, but fresh memory costs page faults).
 // The input lives in the instance's memory: the reader copies each chunk there, after the carry.
 import { CMTRACE_SCAN_WASM } from './cmtraceScanWasm';
-
-/**
- * i32 fields per record, as server/wasm/cmtraceScan.ts writes them (the two lists must agree): the ones
- * JavaScript reads (a message copied into the heap, a local time kept as written, the keys of a scan).
- */
-export const FIELDS = 32;
-export const F_MESSAGE = 0;
-export const F_HEADER = 1;
-export const F_BREAKS = 2;
-/** 7 attributes x (start, end): time, date, component, context, type, thread, file. */
-export const F_BOUNDS = 4;
-export const F_CLOCK_END = 22;
-export const F_PAIRS_END = 23;
-/** Bytes a kernel key takes in its table (a GUID; a KB number takes fewer). */
-const KEY_BYTES = 36;
+import {
+  COLUMN_BIAS, COLUMN_COMPONENT, COLUMN_CONTEXT, COLUMN_END_LINE, COLUMN_FILE_LENGTH, COLUMN_FILE_START, COLUMN_INEXACT, COLUMN_LINE,
+  COLUMN_SEVERITY, COLUMN_SOURCE_FILE, COLUMN_THREAD, COLUMN_TYPE, COLUMN_UTC, KEY_BYTES, MAX_RECORDS, SEVERITY_TABLE,
+} from './scanLayout';
 
 /** The part of the WebAssembly API used here (Node has it; this project's TypeScript libs do not declare it). */
 declare const WebAssembly: {
@@ -71,8 +60,8 @@ const MAX_SPARE = 4;
 /** Instances whose input grew past this (a long region) are not kept: their memory cannot shrink. */
 const MAX_SPARE_INPUT = 4 << 20;
 const FIRST_INPUT = 2 << 20;
-/** Records a scan reads at most (MAX_RECORDS in the scanner). */
-const BATCH = 8192;
+/** Records a scan reads at most. */
+const BATCH = MAX_RECORDS;
 
 export class ScanKernel {
   private readonly exports: Exports;
@@ -96,7 +85,7 @@ export class ScanKernel {
   static take(severityIds: ArrayLike<number>): ScanKernel {
     const kernel = spare.pop() ?? new ScanKernel();
     kernel.exports.reset();
-    new Uint8Array(kernel.exports.memory.buffer, kernel.exports.batchOffsets(13), 8).set(severityIds);
+    new Uint8Array(kernel.exports.memory.buffer, kernel.exports.batchOffsets(SEVERITY_TABLE), 8).set(severityIds);
     return kernel;
   }
 
@@ -126,20 +115,20 @@ export class ScanKernel {
     this.keyLengths = new Uint8Array(buffer, this.exports.keyLengthsOffset(), this.exports.keysOffset() - this.exports.keyLengthsOffset());
     const at = (column: number) => this.exports.batchOffsets(column);
     this.columns = {
-      utcs: new Float64Array(buffer, at(0), BATCH),
-      threads: new Uint32Array(buffer, at(1), BATCH),
-      fileStarts: new Float64Array(buffer, at(2), BATCH),
-      lines: new Int32Array(buffer, at(3), BATCH),
-      endLines: new Int32Array(buffer, at(4), BATCH),
-      fileLengths: new Int32Array(buffer, at(5), BATCH),
-      components: new Uint32Array(buffer, at(6), BATCH),
-      contexts: new Uint32Array(buffer, at(7), BATCH),
-      rawTypes: new Uint32Array(buffer, at(8), BATCH),
-      sourceFiles: new Uint32Array(buffer, at(9), BATCH),
-      biases: new Int16Array(buffer, at(11), BATCH),
-      severities: new Uint8Array(buffer, at(12), BATCH),
+      utcs: new Float64Array(buffer, at(COLUMN_UTC), BATCH),
+      threads: new Uint32Array(buffer, at(COLUMN_THREAD), BATCH),
+      fileStarts: new Float64Array(buffer, at(COLUMN_FILE_START), BATCH),
+      lines: new Int32Array(buffer, at(COLUMN_LINE), BATCH),
+      endLines: new Int32Array(buffer, at(COLUMN_END_LINE), BATCH),
+      fileLengths: new Int32Array(buffer, at(COLUMN_FILE_LENGTH), BATCH),
+      components: new Uint32Array(buffer, at(COLUMN_COMPONENT), BATCH),
+      contexts: new Uint32Array(buffer, at(COLUMN_CONTEXT), BATCH),
+      rawTypes: new Uint32Array(buffer, at(COLUMN_TYPE), BATCH),
+      sourceFiles: new Uint32Array(buffer, at(COLUMN_SOURCE_FILE), BATCH),
+      biases: new Int16Array(buffer, at(COLUMN_BIAS), BATCH),
+      severities: new Uint8Array(buffer, at(COLUMN_SEVERITY), BATCH),
     };
-    this.inexactRecords = new Int32Array(buffer, at(10), BATCH);
+    this.inexactRecords = new Int32Array(buffer, at(COLUMN_INEXACT), BATCH);
   }
 
   /**

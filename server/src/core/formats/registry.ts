@@ -1,0 +1,26 @@
+// Every format the parser knows, in the order detection and the assembler try them. Adding a format: its
+// file (a LogFormat, see format.ts) and its place here; the table, detection, the assembler and hovers
+// take it from this list.
+import { cmtrace } from './cmtrace';
+import { isFirstLine, type FirstLineFormat, type LogFormat } from './format';
+import { msi } from './msi';
+import { plain } from './plain';
+import { setup, wsus, wuClassic, wuEtw } from './prefixed';
+import { sms } from './sms';
+
+/**
+ * Order matters where two formats could read the same line: CMTrace and SMS markers first (they can sit in
+ * any line), WSUS before the ETW WindowsUpdate form (both may start YYYY-MM-DD); plain, the fallback, last.
+ */
+export const LOG_FORMATS = [cmtrace, sms, msi, wsus, wuEtw, wuClassic, setup, plain] as const;
+
+export type FormatId = (typeof LOG_FORMATS)[number]['id'];
+
+const BY_ID = new Map<string, LogFormat>(LOG_FORMATS.map((f) => [f.id, f as LogFormat]));
+
+export function formatById(id: FormatId): LogFormat {
+  return BY_ID.get(id)!;
+}
+
+/** The first-line formats any file's lines may be read as (not those read only in their own files). */
+export const SHARED_FIRST_LINE_FORMATS: FirstLineFormat[] = (LOG_FORMATS as readonly LogFormat[]).filter((f): f is FirstLineFormat => isFirstLine(f) && !f.ownFilesOnly);
