@@ -6,7 +6,7 @@
 // A second flow follows each content download on its own (one instance per CTM job), as the seed's
 // Troubleshooting > "Updates fail to get downloaded" reads CAS.log, ContentTransferManager.log and
 // DataTransferService.log.
-import { CODE, G, re, rei, type FailureRule, type FlowRule } from './engine';
+import { CODE, G, re, rei, type FailureRule, type FlowRule } from './rules';
 import { CAS, CTM, DTS, LOCATION_SERVICES, POLICY_AGENT, SCHEDULER, UPDATES_DEPLOYMENT, UPDATES_HANDLER, WINDOWS_UPDATE, WUAHANDLER } from './logs';
 import { describeScheduleString } from './rebootWindows';
 import { SCAN_ERROR_GROUPS, SCAN_FAILURE_ADVICE } from './scan';

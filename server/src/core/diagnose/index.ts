@@ -1,6 +1,9 @@
 // Diagnosis: every documented flow over a set of parsed logs. A new flow is one new file, added to FLOWS.
 import type { ParseResult } from '../parse';
-import { DiagnoseContext, runModule, type Finding, type FlowModule } from './engine';
+import type { Finding } from './findings';
+import type { FlowModule } from './rules';
+import { DiagnoseContext } from './sources';
+import { runModule } from './walk';
 import { contentDownloadFlow, deploymentFlow } from './deployment';
 import { locationFlow } from './location';
 import { rebootWindowsModule } from './rebootWindows';
@@ -8,7 +11,8 @@ import { scanFlow } from './scan';
 import { stateMessageFlow, stateSystemFlow } from './stateMessages';
 import { syncFlow } from './sync';
 
-export type { Evidence, Finding, FindingError, FindingStatus, FindingStep, FlowModule, FlowRule, StepRule } from './engine';
+export type { Evidence, Finding, FindingError, FindingStatus, FindingStep } from './findings';
+export type { FlowModule, FlowRule, StepRule } from './rules';
 export { decodeScheduleString, decodeScheduleToken, describeScheduleString, describeScheduleToken } from './rebootWindows';
 
 /** In the order the seed tells the story: synchronization, compliance, deployment, restart. */

@@ -2,7 +2,7 @@
 // seed 001 "Software update scan policy" and "WSUS server location" steps 1-9): the UpdateSource policy
 // reaches Scan Agent, Scan Agent asks Location Services for the WSUS server of the policy's content
 // version, the management point answers through CCM Messaging, and WUAHandler adds the update source.
-import { CODE, G, re, rei, type FailureRule, type FlowRule } from './engine';
+import { CODE, G, re, rei, type FailureRule, type FlowRule } from './rules';
 import { CCM_MESSAGING, LOCATION_SERVICES, SCAN_AGENT, WUAHANDLER } from './logs';
 
 /** Seed: Troubleshooting > Compliance > "Clients are unable to find the WSUS Source Location". */

@@ -11,7 +11,10 @@
 // lines: Scheduler.log trigger 3E692B0000080000 "will fire at 02/09/2014 07:15:00 PM", and
 // ServiceWindowManager.log 00084AC028592000 → "StartTime is 02/09/14 00:00:00 ... Total days: 1, hours: 05".
 import { basename } from 'node:path';
-import { DiagnoseContext, messageOf, re, runFlow, type Finding, type FindingStep, type FlowModule, type FlowRule } from './engine';
+import type { Finding, FindingStep } from './findings';
+import { re, type FlowModule, type FlowRule } from './rules';
+import { messageOf, type DiagnoseContext } from './sources';
+import { runFlow } from './walk';
 import { SERVICE_WINDOW_MANAGER, UPDATES_DEPLOYMENT } from './logs';
 import { toIsoUtc } from '../time';
 

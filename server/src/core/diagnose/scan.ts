@@ -1,7 +1,7 @@
 // Software update scan on clients (seed 000 "Software Update Scan on Clients", seed 001 "Software update
 // scan on clients" steps 1-6), with scan failures grouped by error code exactly as the seed's
 // Troubleshooting > Compliance > Scan Failures section groups them.
-import { CODE, G, re, rei, type CodeAdvice, type FailureRule, type FlowRule } from './engine';
+import { CODE, G, re, rei, type CodeAdvice, type FailureRule, type FlowRule } from './rules';
 import { SCAN_AGENT, WINDOWS_UPDATE, WUAHANDLER } from './logs';
 
 const HOW_TO_CHECK_PROXY = [

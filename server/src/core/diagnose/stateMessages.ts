@@ -3,7 +3,7 @@
 // to the management point's MP_RelayEndpoint queue, MP_Relay writes an SMX file, MP File Dispatch Manager
 // moves it to the site server (remote MP only) and StateSys processes it into the database. Two flows: the
 // client-side upload (anchored on StateMessage.log) and the site server's processing (on StateSys.log).
-import { CODE, G, re, rei, type FailureRule, type FlowRule } from './engine';
+import { CODE, G, re, rei, type FailureRule, type FlowRule } from './rules';
 import { CCM_MESSAGING, MPFDM, MP_RELAY, STATESYS, STATE_MESSAGE } from './logs';
 
 /** Seed: Troubleshooting > Compliance > "Compliance results Unknown". */

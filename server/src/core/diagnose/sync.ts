@@ -1,7 +1,7 @@
 // Software update synchronization on the site server (seed 000 "Synchronization": top-level site steps 1-7
 // and child primary/secondary site steps 1-8, status messages 6701 → 6704 → 6705 → 6702, 6706 for replica
 // SUPs, 6703 on failure), with the seed's Troubleshooting > Synchronization steps for each failure.
-import { re, rei, type FailureRule, type FlowRule } from './engine';
+import { re, rei, type FailureRule, type FlowRule } from './rules';
 import { SERVER_LOGS, SOFTWARE_DISTRIBUTION, WCM, WSYNCMGR } from './logs';
 
 /** Seed: Troubleshooting > Synchronization, the prerequisites to verify before anything else. */

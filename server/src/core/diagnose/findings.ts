@@ -1,0 +1,204 @@
+// Findings: what the CLI, the language server and the client show, and how a walked instance (its steps'
+// lines, its failure lines) becomes one — status, summary, decoded error, the seed's advice, evidence.
+import { findCodes } from '../decode/findCodes';
+import { formatCode, lookupCode } from '../decode/hresult';
+import { toIsoUtc } from '../time';
+import type { CodeAdvice, FailureRule, FlowRule, StepRule } from './rules';
+import { lowerBound, messageOf, record, TOLERANCE_MS, type DiagnoseContext, type Hit, type Source } from './sources';
+
+export type FindingStatus = 'complete' | 'broken' | 'incomplete';
+
+export interface FindingStep {
+  name: string;
+  seen: boolean;
+  file?: string;
+  line?: number;
+  utc?: string;
+  /** The log that proves this step. */
+  log: string;
+  /** Whether that log is among the files diagnosed. */
+  logPresent: boolean;
+  optional?: boolean;
+  failed?: boolean;
+  detail?: string;
+}
+
+export interface FindingError {
+  code?: string;
+  name?: string;
+  message: string;
+  /** The seed's heading for this kind of failure. */
+  heading?: string;
+  file: string;
+  line: number;
+  /** The flow went on to its last step after this failure (a retry succeeded). */
+  recovered?: boolean;
+}
+
+export interface Evidence {
+  file: string;
+  line: number;
+  text: string;
+  note?: string;
+}
+
+export interface Finding {
+  flow: string;
+  title: string;
+  key: string;
+  status: FindingStatus;
+  /** One sentence: why this status. */
+  summary: string;
+  steps: FindingStep[];
+  error?: FindingError;
+  advice: string[];
+  nextLog?: string;
+  evidence: Evidence[];
+}
+
+
+// ---------------------------------------------------------------------------------------------------
+// Error codes: names and messages come from the decoder tables (core/decode).
+
+function describeCode(code: string): { names: string[]; message: string } | undefined {
+  const info = lookupCode(Number.parseInt(code.slice(2), 16) >>> 0);
+  return info.known ? { names: info.names, message: info.message } : undefined;
+}
+
+/** A step of an instance, walked: the line that proves it, if any. */
+export interface StepResult {
+  rule: StepRule;
+  hit?: Hit;
+  /** Every line that proves the step, for a detail the picked line does not carry. */
+  hits: Hit[];
+  present: boolean;
+}
+
+export interface FailureHit {
+  rule: FailureRule;
+  hit: Hit;
+  stepIndex: number;
+  stalled?: string;
+}
+
+
+export function chooseFailure(failures: FailureHit[], results: StepResult[]): { failure: FailureHit; recovered: boolean } | undefined {
+  const terminal = lastRequired(results);
+  const recovered = (f: FailureHit) => !f.rule.lasting && !!terminal?.hit && terminal.hit.time > f.hit.time;
+  const open = failures.find((f) => !recovered(f));
+  if (open) return { failure: open, recovered: false };
+  return failures.length ? { failure: failures[0], recovered: true } : undefined;
+}
+
+export function lastRequired(results: StepResult[]): StepResult | undefined {
+  for (let i = results.length - 1; i >= 0; i--) if (!results[i].rule.optional) return results[i];
+  return undefined;
+}
+
+/** The first required step not seen after the last step that was seen: where the flow stops. */
+export function blockingStep(results: StepResult[]): number {
+  let lastSeen = -1;
+  results.forEach((r, i) => {
+    if (r.hit) lastSeen = i;
+  });
+  const after = results.findIndex((r, i) => i > lastSeen && !r.rule.optional && !r.hit);
+  return after >= 0 ? after : results.findIndex((r) => !r.rule.optional && !r.hit);
+}
+
+export function lastSeenTime(results: StepResult[], before: number): number {
+  let t = Number.NaN;
+  results.slice(0, Math.max(before, 0)).forEach((r) => {
+    if (r.hit && !r.rule.optional && !Number.isNaN(r.hit.time)) t = Number.isNaN(t) ? r.hit.time : Math.max(t, r.hit.time);
+  });
+  return t;
+}
+
+function firstLine(text: string, max = 300): string {
+  const line = text.split('\n', 1)[0].trim();
+  return line.length > max ? line.slice(0, max) + '…' : line;
+}
+
+export function evidenceOf(source: Source, index: number, note?: string): Evidence {
+  const r = source.records.get(index);
+  return { file: source.file, line: r.line, text: firstLine(r.message), ...(note ? { note } : {}) };
+}
+
+export function toStep(result: StepResult, failed: boolean): FindingStep {
+  const { rule, hit } = result;
+  const step: FindingStep = { name: rule.name, seen: !!hit, log: rule.nextLog ?? rule.logs[0], logPresent: result.present };
+  if (rule.optional) step.optional = true;
+  if (failed) step.failed = true;
+  if (!hit) return step;
+  const r = record(hit);
+  step.file = hit.source.file;
+  step.line = r.line;
+  const utc = toIsoUtc(Number.isNaN(hit.time) ? null : hit.time);
+  if (utc) step.utc = utc;
+  const detail = [hit, ...result.hits].map((h) => rule.detail?.(h.match, record(h))).find(Boolean);
+  if (detail) step.detail = detail;
+  return step;
+}
+
+/** The failure's code: named groups `code`, `code2`... first, else the first code the decoders find in the line. */
+function codeOf(failure: FailureHit): string | undefined {
+  const groups = failure.hit.match.groups ?? {};
+  const named = Object.keys(groups).find((g) => /^code\d*$/.test(g) && groups[g]);
+  if (named) return formatCode(Number.parseInt(groups[named].replace(/^0x/i, ''), 16));
+  const found = findCodes(record(failure.hit).message).find((c) => c.kind === 'hresult');
+  return found ? formatCode(found.value) : undefined;
+}
+
+export function errorOf(failure: FailureHit): FindingError {
+  const r = record(failure.hit);
+  const code = codeOf(failure);
+  const info = code ? describeCode(code) : undefined;
+  const message = failure.stalled ?? (info?.message || firstLine(r.message));
+  const error: FindingError = { message, heading: headingOf(failure), file: failure.hit.source.file, line: r.line };
+  if (code) error.code = code;
+  if (info?.names.length) error.name = info.names[0];
+  return error;
+}
+
+function codeGroupOf(failure: FailureHit): CodeAdvice | undefined {
+  const code = codeOf(failure)?.toLowerCase();
+  return failure.rule.adviceByCode?.find((g) => g.codes.some((c) => c.toLowerCase() === code));
+}
+
+/** The seed's heading: the code group's when the code is one the seed names ("Scan fails with Proxy related errors..."). */
+function headingOf(failure: FailureHit): string {
+  return codeGroupOf(failure)?.heading ?? failure.rule.heading;
+}
+
+export function adviceOf(failure: FailureHit): string[] {
+  const group = codeGroupOf(failure);
+  return group ? [...group.advice, ...failure.rule.advice] : failure.rule.advice;
+}
+
+/** Error lines of the failure's related logs (WCM.log before "WSUS server not configured"), newest ten. */
+export function relatedHits(context: DiagnoseContext, failure: FailureHit): Hit[] {
+  const related = failure.rule.related;
+  if (!related || Number.isNaN(failure.hit.time)) return [];
+  const out: Hit[] = [];
+  for (const source of context.sourcesFor(related)) {
+    const from = lowerBound(source.times, failure.hit.time - related.withinMs);
+    for (let i = from; i < source.records.length && source.times[i] <= failure.hit.time + TOLERANCE_MS; i++) {
+      if (source.records.severity(i) === 'error') out.push({ source, index: i, time: source.times[i], match: /(?:)/.exec('')! });
+    }
+  }
+  return out.slice(-10);
+}
+
+/** The flow's other failure kinds that a related error line shows (WCM's HTTP 503 → Web Service issues). */
+export function relatedFailures(flow: FlowRule, chosen: FailureRule, hits: Hit[]): FailureRule[] {
+  const rules = [...(flow.failures ?? []), ...flow.steps.flatMap((s) => s.failures ?? [])].filter((r) => r !== chosen && !r.when);
+  return rules.filter((rule) => hits.some((h) => rule.pattern.test(messageOf(h.source, h.index))));
+}
+
+export function incompleteFinding(base: Omit<Finding, 'status' | 'summary' | 'advice'>, blocking: StepResult): Finding {
+  const log = blocking.rule.nextLog ?? blocking.rule.logs[0];
+  const summary = blocking.present
+    ? `No line proves "${blocking.rule.name}" yet: the logs end before it (or it is not logged at this log level).`
+    : `"${blocking.rule.name}" is proven by ${log}, which is not among the files.`;
+  return { ...base, status: 'incomplete', summary, advice: blocking.rule.advice ?? [], nextLog: log };
+}
+

@@ -1,0 +1,106 @@
+// What a flow module writes: a documented flow as data (anchors that find its instances, ordered steps each
+// proven by a line in a named log, the failures the seed names), and the pattern helpers its rules are
+// written with. Nothing here runs: the walk (walk.ts) reads these rules.
+import type { LogRecord } from '../record';
+import type { DiagnoseContext } from './sources';
+import type { Finding } from './findings';
+
+export const GUID_BARE = String.raw`[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}`;
+/** A GUID with or without braces. No trailing word boundary: the seed's excerpts carry a few 13-digit groups. */
+export const G = String.raw`\{?${GUID_BARE}\}?`;
+/** An HRESULT / Win32 code written as 0x + 8 hex digits. */
+export const CODE = String.raw`0[xX][0-9A-Fa-f]{8}`;
+
+/** `re\`ScanJob\((?<scanJob>${G})\)\`` — a RegExp from a raw template, so backslashes need no doubling. */
+export function re(strings: TemplateStringsArray, ...values: string[]): RegExp {
+  return new RegExp(String.raw(strings, ...values));
+}
+/** Same as `re`, case-insensitive. */
+export function rei(strings: TemplateStringsArray, ...values: string[]): RegExp {
+  return new RegExp(String.raw(strings, ...values), 'i');
+}
+
+/** Which log proves something: file names (rolled-over copies included) and/or the components writing it. */
+export interface LogHint {
+  logs: string[];
+  components?: string[];
+}
+
+/** Advice chosen by the error code a failure line carries (the seed groups scan errors this way). */
+export interface CodeAdvice {
+  codes: string[];
+  heading: string;
+  advice: string[];
+}
+
+export interface FailureRule extends Partial<LogHint> {
+  /** Matches the failure line. Named group `code` (0x...) becomes the decoded error. */
+  pattern: RegExp;
+  /** The seed's heading for this failure. */
+  heading: string;
+  advice: string[];
+  adviceByCode?: CodeAdvice[];
+  /** The log that explains this failure further (WCM.log for "WSUS server not configured"). */
+  nextLog?: string;
+  /** 'key': the line must carry one of the instance's keys; 'time' (default): it falls in the instance's time. */
+  link?: 'key' | 'time';
+  /** Key roles for link 'key' (default: every key of the instance). */
+  keys?: string[];
+  /** Error lines of these logs shortly before the failure are added as evidence (WCM.log errors). */
+  related?: LogHint & { withinMs: number };
+  /** Later steps do not undo it: a Group Policy override stays even though the update source was added. */
+  lasting?: boolean;
+  /** Only a failure when this holds; `values` are the instance's non-GUID captures (a requested version...). */
+  when?: (match: RegExpExecArray, values: ReadonlyMap<string, string>) => boolean;
+}
+
+export interface StepRule extends LogHint {
+  name: string;
+  /** Any of these proves the step. Named groups holding GUIDs become instance keys (role = group name). */
+  patterns: RegExp[];
+  /** 'key': a line carrying one of the instance's keys (of `keys` roles); 'time': a line inside the instance's time. */
+  link: 'key' | 'time';
+  keys?: string[];
+  /** The step may legitimately not happen (replica SUPs, logs of another machine, top-level site only...). */
+  optional?: boolean;
+  /** Search this long before the instance starts (a policy that arrived earlier). */
+  lookbackMs?: number;
+  /** A time-linked step must come within this long after the previous step. */
+  withinMs?: number;
+  /** Not seen this long after the previous step while its log goes on → the flow stalled here (broken). */
+  timeoutMs?: number;
+  failures?: FailureRule[];
+  /** The log to open when this step's log is not among the files, with where it lives. */
+  nextLog?: string;
+  /** The seed's steps to try when the flow stops at this step. */
+  advice?: string[];
+  /** A readable detail from the proving line (a decoded schedule, the WSUS path...). */
+  detail?: (match: RegExpExecArray, record: LogRecord) => string | undefined;
+}
+
+/** How instances are found in a log. */
+export interface AnchorRule extends LogHint {
+  /** A line matching any of these starts an instance (keyed: one per distinct `key` value). */
+  start: RegExp[];
+  /** Named group in `start` giving the instance key (a GUID); without it instances are cycles in time. */
+  key?: string;
+  /** Cycles: a line matching this closes the open instance. */
+  end?: RegExp;
+}
+
+export interface FlowRule {
+  id: string;
+  title: string;
+  /** Tried in order; a later anchor is used only when none of an earlier anchor's logs are among the files. */
+  anchors: AnchorRule[];
+  steps: StepRule[];
+  /** Failures looked for in every step's logs. */
+  failures?: FailureRule[];
+  /** How long after its last anchor line an instance still owns time-linked lines (default 10 minutes). */
+  slackMs?: number;
+  /** A captured value (e.g. the site code) put before a cycle's time in its key. */
+  keyLabel?: string;
+}
+
+/** A flow module: data for the engine (FlowRule) or its own function (e.g. the maintenance-window listing). */
+export type FlowModule = FlowRule | { id: string; title: string; diagnose(context: DiagnoseContext): Finding[] };

@@ -1,0 +1,255 @@
+// Sources: the parsed files a diagnosis reads, with their names, components and comparable times, and the
+// ways lines are found in them (by a GUID they carry, by a time range), each answer worked out once.
+import { basename, dirname } from 'node:path';
+import type { ParseResult } from '../parse';
+import { RecordTable } from '../table';
+import { G, GUID_BARE, type LogHint } from './rules';
+
+export interface Source {
+  file: string;
+  /** Lower-case file name, rolled-over suffixes removed ("wuahandler.log"). */
+  name: string;
+  components: Set<string>;
+  records: RecordTable;
+  /** Per record: UTC ms (bias inferred for logs that write local time without a zone), or NaN. */
+  times: Float64Array;
+  /** Its place in DiagnoseContext.sources. */
+  position: number;
+  /** Messages read so far (see messageOf). */
+  messages: Array<string | undefined>;
+}
+
+/**
+ * Record `index`'s message, read once: flows scan the same logs again and again (each anchor, each step's time
+ * window), and a record made whole (`get`) or a message read back from its file each time cost a 200 MB folder
+ * minutes.
+ */
+export function messageOf(source: Source, index: number): string {
+  return (source.messages[index] ??= source.records.message(index));
+}
+
+export class DiagnoseContext {
+  readonly sources: Source[];
+  private guidIndex?: Map<string, Map<number, number[]>>;
+  /**
+   * A keyed step's hits, by its patterns, then by key and logs: every scan instance of a client follows its
+   * update source's GUID, which is in some 40,000 records, and matched them all again. Only read by callers.
+   */
+  readonly hitsOfKey = new WeakMap<object, Map<string, Hit[]>>();
+  /**
+   * A record's match of a step's patterns (null: none; undefined: not asked yet), by patterns and source: the time
+   * windows of a flow's instances overlap, and each asked the same records again.
+   */
+  readonly matched = new WeakMap<object, Map<Source, Array<RegExpExecArray | null | undefined>>>();
+
+  constructor(results: ParseResult[]) {
+    const bias = folderBiases(results);
+    this.sources = results.map((r, position) => toSource(r, position, bias.get(dirname(r.file)) ?? null));
+  }
+
+  /** The sources a hint names, by file name or by the components writing them. */
+  sourcesFor(hint: Partial<LogHint>): Source[] {
+    const names = new Set((hint.logs ?? []).map((n) => n.toLowerCase()));
+    const components = (hint.components ?? []).map((c) => c.toLowerCase());
+    return this.sources.filter((s) => names.has(s.name) || components.some((c) => s.components.has(c)));
+  }
+
+  hasLog(hint: Partial<LogHint>): boolean {
+    return this.sourcesFor(hint).length > 0;
+  }
+
+  /** Source number → its records whose message carries the GUID (lower-case, no braces), ascending. */
+  withGuid(guid: string): Map<number, number[]> {
+    if (!this.guidIndex) this.guidIndex = buildGuidIndex(this.sources);
+    return this.guidIndex.get(guid) ?? NO_RECORDS;
+  }
+}
+
+// "Content_b2475630-..." carries a GUID after a word character, so no leading word boundary, only "not hex".
+const GUID_ANYWHERE = new RegExp(`(?<![0-9A-Fa-f])${GUID_BARE}`, 'g');
+
+const NO_RECORDS = new Map<number, number[]>();
+
+/** GUID → source number → records, so a step looks only at the logs it names (a hot GUID is in 40,000 records). */
+function buildGuidIndex(sources: Source[]): Map<string, Map<number, number[]>> {
+  const index = new Map<string, Map<number, number[]>>();
+  sources.forEach((source, s) => {
+    for (let r = 0; r < source.records.length; r++) {
+      const message = messageOf(source, r);
+      if (message.indexOf('-') < 0) continue;
+      const seen = new Set<string>();
+      for (const m of message.matchAll(GUID_ANYWHERE)) {
+        const key = m[0].toLowerCase();
+        if (seen.has(key)) continue;
+        seen.add(key);
+        let bySource = index.get(key);
+        if (!bySource) index.set(key, (bySource = new Map()));
+        let list = bySource.get(s);
+        if (!list) bySource.set(s, (list = []));
+        list.push(r);
+      }
+    }
+  });
+  return index;
+}
+
+export function normaliseKey(text: string): string {
+  return text.replace(/[{}]/g, '').toLowerCase();
+}
+
+const WHOLE_GUID = new RegExp(`^${G}$`);
+export const isGuid = (text: string) => WHOLE_GUID.test(text);
+
+export function logName(file: string): string {
+  return basename(file)
+    .toLowerCase()
+    .replace(/-\d{8}-\d{6}(\.log)$/, '$1')
+    .replace(/\.lo_$/, '.log');
+}
+
+function toSource(result: ParseResult, position: number, folderBias: number | null): Source {
+  const components = new Set<string>();
+  for (const r of result.records.slice(0, 200)) if (r.component) components.add(r.component.toLowerCase());
+  const records = result.records;
+  const times = new Float64Array(records.length);
+  let last = Number.NaN;
+  for (let i = 0; i < records.length; i++) {
+    const utc = records.utc(i);
+    if (utc !== null) last = utc + (records.biasMinutes(i) === null && folderBias !== null ? folderBias * 60_000 : 0);
+    times[i] = last;
+  }
+  return { file: result.file, name: logName(result.file), components, records, times, position, messages: new Array(records.length) };
+}
+
+/**
+ * WindowsUpdate.log (and other logs that write local time without a zone) sit beside CCM logs of the same
+ * machine that do carry a bias: borrow the commonest bias of the folder so their lines line up in time.
+ */
+function folderBiases(results: ParseResult[]): Map<string, number> {
+  const counts = new Map<string, Map<number, number>>();
+  for (const result of results) {
+    const folder = dirname(result.file);
+    for (const r of result.records.slice(0, 50)) {
+      if (r.biasMinutes === null || r.format === 'wsus') continue;
+      const byBias = counts.get(folder) ?? new Map<number, number>();
+      byBias.set(r.biasMinutes, (byBias.get(r.biasMinutes) ?? 0) + 1);
+      counts.set(folder, byBias);
+    }
+  }
+  const out = new Map<string, number>();
+  for (const [folder, byBias] of counts) out.set(folder, [...byBias].sort((a, b) => b[1] - a[1])[0][0]);
+  return out;
+}
+
+
+export interface Hit {
+  source: Source;
+  index: number;
+  time: number;
+  match: RegExpExecArray;
+}
+
+
+export const record = (hit: Hit) => hit.source.records.get(hit.index);
+
+export function firstMatch(patterns: RegExp[], text: string): RegExpExecArray | null {
+  for (const p of patterns) {
+    const m = p.exec(text);
+    if (m) return m;
+  }
+  return null;
+}
+
+/**
+ * Instances, folder by folder (a folder is one machine's logs): in each folder the first anchor whose logs
+
+/** How far apart two logs of the same machine may stamp the same moment. */
+export const TOLERANCE_MS = 5_000;
+
+/** Lines of the hinted logs that carry one of the keys and match a pattern. */
+export function keyedHits(context: DiagnoseContext, hint: Partial<LogHint>, keys: string[], patterns: RegExp[]): Hit[] {
+  const wanted = context.sourcesFor(hint).map((source) => source.position);
+  const lists = keys.map((key) => hitsOfKey(context, wanted, key, patterns));
+  if (lists.length === 1) return lists[0];
+  // A line may carry several of the keys: once.
+  const seen = new Set<number>();
+  const hits: Hit[] = [];
+  for (const list of lists) {
+    for (const hit of list) {
+      const id = hit.source.position * 2 ** 31 + hit.index;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      hits.push(hit);
+    }
+  }
+  return hits.sort(byTime);
+}
+
+/** The lines of the `wanted` logs that carry `key` and match a pattern, by time (worked out once). */
+function hitsOfKey(context: DiagnoseContext, wanted: number[], key: string, patterns: RegExp[]): Hit[] {
+  const byPatterns = patternsKey(patterns);
+  let answers = context.hitsOfKey.get(byPatterns);
+  if (!answers) context.hitsOfKey.set(byPatterns, (answers = new Map()));
+  const question = `${key}|${wanted.join(',')}`;
+  let hits = answers.get(question);
+  if (hits) return hits;
+  hits = [];
+  const bySource = context.withGuid(key);
+  for (const s of wanted) {
+    const source = context.sources[s];
+    for (const index of bySource.get(s) ?? []) {
+      const match = matchAt(context, patterns, source, index);
+      if (match) hits.push({ source, index, time: source.times[index], match });
+    }
+  }
+  answers.set(question, hits.sort(byTime));
+  return hits;
+}
+
+/** Lines of the hinted logs inside [from, to] that match a pattern. */
+export function timedHits(context: DiagnoseContext, hint: Partial<LogHint>, from: number, to: number, patterns: RegExp[]): Hit[] {
+  const hits: Hit[] = [];
+  for (const source of context.sourcesFor(hint)) {
+    for (let index = lowerBound(source.times, from); index < source.records.length; index++) {
+      const time = source.times[index];
+      if (time > to) break;
+      if (Number.isNaN(time)) continue;
+      const match = matchAt(context, patterns, source, index);
+      if (match) hits.push({ source, index, time, match });
+    }
+  }
+  return hits.sort(byTime);
+}
+
+/** The first of `patterns` that matches record `index` of `source`, matched once (see DiagnoseContext.matched). */
+function matchAt(context: DiagnoseContext, patterns: RegExp[], source: Source, index: number): RegExpExecArray | null {
+  const byPatterns = patternsKey(patterns);
+  let bySource = context.matched.get(byPatterns);
+  if (!bySource) context.matched.set(byPatterns, (bySource = new Map()));
+  let known = bySource.get(source);
+  if (!known) bySource.set(source, (known = new Array(source.records.length)));
+  let match = known[index];
+  if (match === undefined) known[index] = match = firstMatch(patterns, messageOf(source, index)); // null is an answer too
+  return match;
+}
+
+/** What stands for a pattern list in the caches: a one-pattern list is made anew by each caller, its pattern is not. */
+function patternsKey(patterns: RegExp[]): object {
+  return patterns.length === 1 ? patterns[0] : patterns;
+}
+
+export function byTime(a: Hit, b: Hit): number {
+  return (Number.isNaN(a.time) ? -Infinity : a.time) - (Number.isNaN(b.time) ? -Infinity : b.time) || a.index - b.index;
+}
+
+/** First index whose time is >= t; times without a value (NaN) count as earlier than any. */
+export function lowerBound(times: Float64Array, t: number): number {
+  let lo = 0;
+  let hi = times.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (Number.isNaN(times[mid]) || times[mid] < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
