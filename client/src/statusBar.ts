@@ -16,7 +16,7 @@ export function registerStatusBar(context: vscode.ExtensionContext, client: Lang
     if (!editor || editor.document.languageId !== 'cmlog') return item.hide();
     const stats = await ask(client, Requests.fileStats, { uri: editor.document.uri.toString() }).catch(() => null);
     if (!stats) return item.hide();
-    item.text = `$(list-flat) ${stats.records.toLocaleString()}  $(error) ${stats.errors}  $(warning) ${stats.warnings}`;
+    item.text = `$(list-flat) ${n(stats.records)}  $(error) ${n(stats.errors)}  $(warning) ${n(stats.warnings)}`;
     item.tooltip = describe(stats);
     item.show();
   };
@@ -27,6 +27,8 @@ export function registerStatusBar(context: vscode.ExtensionContext, client: Lang
   context.subscriptions.push(
     vscode.window.onDidChangeActiveTextEditor(soon),
     vscode.workspace.onDidChangeTextDocument((e) => e.document === vscode.window.activeTextEditor?.document && soon()),
+    // The problem counts of the tooltip come with the log's diagnostics.
+    vscode.languages.onDidChangeDiagnostics((e) => e.uris.some((u) => u.toString() === vscode.window.activeTextEditor?.document.uri.toString()) && soon()),
   );
   soon();
 }
@@ -34,5 +36,19 @@ export function registerStatusBar(context: vscode.ExtensionContext, client: Lang
 function describe(s: FileStats): string {
   const span = s.firstUtc ? `${s.firstUtc} → ${s.lastUtc} (UTC)` : 'no timestamps';
   const damaged = s.damaged ? `\n${s.damaged} damaged record(s)` : '';
-  return `${s.records} records (${s.format}, ${s.encoding})\n${s.errors} errors, ${s.warnings} warnings\n${span}${damaged}\nClick to open the timeline`;
+  return `${n(s.records)} records (${s.format}, ${s.encoding})\n${n(s.errors)} errors, ${n(s.warnings)} warnings${problemsLine(s)}\n${span}${damaged}\nClick to open the timeline`;
 }
+
+/**
+ * VS Code's own Problems counter counts only what is listed: when the cap left problems out, say so here, next
+ * to the log's real counts, and where the rest are.
+ */
+function problemsLine(s: FileStats): string {
+  const p = s.problems;
+  if (!p) return '';
+  const total = p.errors + p.warnings + p.information;
+  if (total <= p.listed) return '';
+  return `\nProblems panel: the newest ${n(p.listed)} of ${n(total)} problems (setting cmlogs.diagnostics.maxPerFile); the timeline's Errors filter shows every error`;
+}
+
+const n = (value: number) => value.toLocaleString('en-US');

@@ -34,6 +34,8 @@ export const Requests = {
   xmlAt: request<PositionParams, XmlPayload | null>('cmlogs/xmlAt'),
   /** Ranges of error and warning records of a document (whole-line highlighting like CMTrace). */
   severityRanges: request<DocumentParams, SeverityRange[]>('cmlogs/severityRanges'),
+  /** Which logs the server has indexed and read, and its memory. */
+  indexStatus: request<Record<string, never> | null, IndexStatus>('cmlogs/indexStatus'),
 } as const;
 
 /** Names one log (a document URI). */
@@ -50,6 +52,11 @@ export interface FileStats {
   encoding: string;
   firstUtc: string | null;
   lastUtc: string | null;
+  /**
+   * The Problems panel's share of the log, once its diagnostics were published: problems of the log (errors,
+   * warnings, information) and how many of them are listed (the newest, up to cmlogs.diagnostics.maxPerFile).
+   */
+  problems?: { errors: number; warnings: number; information: number; listed: number };
 }
 
 export interface TimelineParams {
@@ -227,4 +234,17 @@ export interface DiagnoseResult {
   /** The report as markdown, evidence lines linked to the logs. */
   markdown: string;
   findings: Finding[];
+}
+
+/** What the server holds (`Requests.indexStatus`): for tests, the bench and troubleshooting. */
+export interface IndexStatus {
+  /** The logs indexed, with their size on disk and whether the editor has them open. */
+  files: Array<{ uri: string; bytes: number; open: boolean }>;
+  /** Each log read from disk so far and how many times (a log dropped by the budget and needed again is read again). */
+  reads: Record<string, number>;
+  /** The budget of logs read from disk, in bytes (null: none). */
+  budgetBytes: number | null;
+  /** The server's resident set and V8 heap, in bytes. */
+  rssBytes: number;
+  heapUsedBytes: number;
 }

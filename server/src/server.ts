@@ -1,9 +1,10 @@
 // The language server: LSP wiring only. Everything it answers comes from the core through features/.
-import { watch, type FSWatcher } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { statSync, watch, type FSWatcher } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import {
   createConnection,
   DidChangeConfigurationNotification,
+  MarkupContent,
   ProposedFeatures,
   TextDocuments,
   TextDocumentSyncKind,
@@ -15,7 +16,7 @@ import { formatLookup, lookup } from './core/decode/lookup';
 import { diagnose } from './core/diagnose/index';
 import { RecordTable } from './core/table';
 import { diagnosisDiagnostics, diagnosisReport } from './features/diagnose';
-import { documentDiagnostics, type DiagnosticsSettings } from './features/diagnostics';
+import { documentDiagnostics, type DiagnosticsSettings, type ProblemCounts } from './features/diagnostics';
 import { hover, type HoverSettings } from './features/hover';
 import { documentLinks } from './features/links';
 import { definition, keyAtPosition, references } from './features/references';
@@ -26,19 +27,30 @@ import { timelinePage } from './features/timeline';
 import { xmlAt } from './features/xml';
 import { Requests } from './protocol';
 import { answer } from './requests';
-import { LogWorkspace, pathToUri, uriToPath } from './workspace';
+import { LogWorkspace, pathToUri, uriToPath, type IndexProgress } from './workspace';
 
 interface Settings {
   diagnostics: DiagnosticsSettings;
   timeDisplay: HoverSettings['timeDisplay'];
+  /** Read every log of the workspace folders at start (else only what a request needs). */
+  indexWorkspaceOnStartup: boolean;
+  /** Megabytes of logs read from disk kept indexed (0: no limit); open documents do not count. */
+  index: { memoryBudgetMB: number };
 }
 
-const DEFAULT_SETTINGS: Settings = { diagnostics: { level: 'errorsAndWarnings', maxPerFile: 1000 }, timeDisplay: 'utc' };
+const DEFAULT_SETTINGS: Settings = {
+  diagnostics: { level: 'errorsAndWarnings', maxPerFile: 1000 },
+  timeDisplay: 'utc',
+  indexWorkspaceOnStartup: false,
+  index: { memoryBudgetMB: 512 },
+};
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 const workspace = new LogWorkspace();
 let settings: Settings = DEFAULT_SETTINGS;
+/** The settings the client sent with `initialize`: what a client that answers no configuration request keeps. */
+let initialSettings: Partial<Settings> | undefined;
 let canPullConfiguration = false;
 
 let workspaceRoots: string[] = [];
@@ -47,8 +59,8 @@ connection.onInitialize((params): InitializeResult => {
   canPullConfiguration = !!params.capabilities.workspace?.configuration;
   const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
   workspaceRoots = folders.filter((u) => u.startsWith('file:')).map(uriToPath);
-  const options = params.initializationOptions as Partial<Settings> | undefined;
-  settings = mergeSettings(options);
+  initialSettings = (params.initializationOptions ?? undefined) as Partial<Settings> | undefined;
+  applySettings(mergeSettings(initialSettings));
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -66,51 +78,105 @@ connection.onInitialize((params): InitializeResult => {
 });
 
 connection.onInitialized(async () => {
-  void indexWorkspaceFolders();
   if (canPullConfiguration) {
     void connection.client.register(DidChangeConfigurationNotification.type, { section: 'cmlogs' });
     await refreshSettings();
   }
+  if (settings.indexWorkspaceOnStartup) void indexWorkspaceFolders();
 });
 
 connection.onDidChangeConfiguration(async (change) => {
+  const before = settings;
   if (canPullConfiguration) await refreshSettings();
-  else settings = mergeSettings((change.settings as { cmlogs?: Partial<Settings> })?.cmlogs);
+  else applySettings(mergeSettings((change.settings as { cmlogs?: Partial<Settings> })?.cmlogs));
+  if (settings.indexWorkspaceOnStartup && !before.indexWorkspaceOnStartup) void indexWorkspaceFolders();
   for (const doc of documents.all()) publishDiagnostics(doc);
 });
 
-/** The logs of the opened folders are indexed in the background; features answer from what is there. */
-async function indexWorkspaceFolders(): Promise<void> {
-  for (const root of workspaceRoots) {
-    const files = await workspace.scanWorkspaceFolder(root);
-    for (const folder of new Set(files.map(dirname))) watchFolder(folder);
-  }
+/**
+ * Every log of the opened folders (bounded), when the setting asks for it: links then reach across machines'
+ * subfolders from the first hover. Without it, a log's folder is read when a cross-file feature first needs it.
+ */
+let workspaceIndexing: Promise<void> | undefined;
+function indexWorkspaceFolders(): Promise<void> {
+  return (workspaceIndexing ??= (async () => {
+    for (const root of workspaceRoots) {
+      const pending = workspace.workspaceLogs(root).length;
+      const files = await withProgress(`Indexing the logs of the workspace folder ${basename(root)}`, pending, (report) => workspace.scanWorkspaceFolder(root, report));
+      for (const folder of new Set(files.map(dirname))) watchFolder(folder);
+    }
+  })().finally(() => (workspaceIndexing = undefined)));
 }
 
 async function refreshSettings(): Promise<void> {
   const pulled = (await connection.workspace.getConfiguration('cmlogs')) as Partial<Settings> | null;
-  settings = mergeSettings(pulled ?? undefined);
+  applySettings(mergeSettings(pulled ?? initialSettings));
 }
 
 function mergeSettings(partial: Partial<Settings> | undefined): Settings {
   return {
     diagnostics: { ...DEFAULT_SETTINGS.diagnostics, ...(partial?.diagnostics ?? {}) },
     timeDisplay: partial?.timeDisplay ?? DEFAULT_SETTINGS.timeDisplay,
+    indexWorkspaceOnStartup: partial?.indexWorkspaceOnStartup ?? DEFAULT_SETTINGS.indexWorkspaceOnStartup,
+    index: { ...DEFAULT_SETTINGS.index, ...(partial?.index ?? {}) },
   };
+}
+
+function applySettings(next: Settings): void {
+  settings = next;
+  const mb = Number(next.index.memoryBudgetMB);
+  workspace.budgetBytes = Number.isFinite(mb) && mb > 0 ? mb * 1e6 : Infinity;
+  workspace.enforceBudget();
+}
+
+/** Runs `work` under a progress item in the client (LSP work-done progress) when there is something to read. */
+async function withProgress<T>(title: string, files: number, work: (report: IndexProgress) => Promise<T>): Promise<T> {
+  if (files === 0) return work(() => undefined);
+  const progress = await connection.window.createWorkDoneProgress().catch(() => undefined);
+  progress?.begin('ConfigMgr Logs', 0, `${title} (${files} logs)`, false);
+  try {
+    return await work((done, total) => progress?.report(Math.floor((done * 100) / Math.max(1, total)), `${title}: ${done} of ${total} logs`));
+  } finally {
+    progress?.done();
+  }
+}
+
+/**
+ * The logs beside an opened log, for the features that look across files (references, related events, a
+ * diagnosis): read once, on the first such request, under a progress item; an untitled buffer has no folder.
+ */
+async function indexFolderOf(uri: string): Promise<void> {
+  if (!uri.startsWith('file:')) return;
+  await indexFolder(dirname(uriToPath(uri)));
+}
+
+async function indexFolder(folder: string): Promise<string[]> {
+  const pending = workspace.isFolderIndexed(folder) ? 0 : workspace.unindexedLogsIn(folder);
+  const added = await withProgress(`Indexing the logs of ${basename(folder)}`, pending, (report) => workspace.scanFolder(folder, report));
+  watchFolder(folder);
+  workspace.enforceBudget(new Set([...workspace.logsIn(folder), ...openFiles()]));
+  return added;
+}
+
+/** The folders of the open logs: what "every log" means to a cross-file request that names none. */
+async function indexFoldersOfOpenLogs(): Promise<void> {
+  const folders = new Set(openFiles().filter((file) => !file.includes('://') && !file.startsWith('untitled:')).map(dirname));
+  for (const folder of folders) await indexFolder(folder);
+}
+
+function openFiles(): string[] {
+  return documents.all().map((d) => uriToPath(d.uri));
 }
 
 // ---- Documents ------------------------------------------------------------------------------------
 
 const pendingDiagnostics = new Map<string, NodeJS.Timeout>();
 
-documents.onDidOpen(async ({ document }) => {
+// Opening a log indexes that log, and nothing else: its text is parsed here, before any request about it is
+// answered (requests are handled after this notification), so an early hover never finds it unindexed.
+documents.onDidOpen(({ document }) => {
   workspace.openDocument(uriToPath(document.uri), document.getText());
   publishDiagnostics(document);
-  const file = uriToPath(document.uri);
-  if (document.uri.startsWith('file:')) {
-    await workspace.scanFolderOf(file);
-    watchFolder(dirname(file));
-  }
 });
 
 documents.onDidChangeContent(({ document }) => {
@@ -121,19 +187,23 @@ documents.onDidChangeContent(({ document }) => {
 
 documents.onDidClose(({ document }) => {
   workspace.closeDocument(uriToPath(document.uri));
+  problemCounts.delete(uriToPath(document.uri));
   connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
   void workspace.fileChanged(uriToPath(document.uri)); // the disk copy takes over
 });
 
 // Findings of the last diagnosis, by file: shown beside the per-record diagnostics.
 let diagnosisByFile = new Map<string, Diagnostic[]>();
+/** What each open log's diagnostics counted against what they list (the status bar shows both). */
+const problemCounts = new Map<string, ProblemCounts>();
 
 function publishDiagnostics(doc: TextDocument): void {
   const file = uriToPath(doc.uri);
   const result = workspace.index.file(file);
   if (!result) return;
-  const records = documentDiagnostics(result.records, settings.diagnostics, lineLengthOf(doc));
-  connection.sendDiagnostics({ uri: doc.uri, diagnostics: [...records, ...(diagnosisByFile.get(file) ?? [])] });
+  const { diagnostics, counts } = documentDiagnostics(result.records, settings.diagnostics, lineLengthOf(doc));
+  problemCounts.set(file, counts);
+  connection.sendDiagnostics({ uri: doc.uri, diagnostics: [...diagnostics, ...(diagnosisByFile.get(file) ?? [])] });
 }
 
 function publishDiagnosis(byFile: Map<string, Diagnostic[]>): void {
@@ -181,14 +251,36 @@ const recordsOf = (uri: string) => workspace.index.file(uriToPath(uri))?.records
 connection.onHover(({ textDocument, position }) => {
   const doc = documents.get(textDocument.uri);
   if (!doc) return null;
+  const file = uriToPath(textDocument.uri);
   const lineText = doc.getText({ start: { line: position.line, character: 0 }, end: { line: position.line + 1, character: 0 } }).replace(/\r?\n$/, '');
-  return hover(workspace.index, uriToPath(textDocument.uri), position, lineText, { timeDisplay: settings.timeDisplay });
+  const answer = hover(workspace.index, file, position, lineText, { timeDisplay: settings.timeDisplay });
+  if (answer && MarkupContent.is(answer.contents) && keyAtPosition(workspace.index, file, position)) answer.contents.value += folderNotIndexedNote(textDocument.uri);
+  return answer;
 });
 
-connection.onDefinition(({ textDocument, position }) => definition(workspace.index, uriToPath(textDocument.uri), position) ?? null);
-connection.onReferences(({ textDocument, position }) => references(workspace.index, uriToPath(textDocument.uri), position));
+/** Under a key's counts, when the logs beside this one were not read yet: they are counted once a cross-file feature asks. */
+function folderNotIndexedNote(uri: string): string {
+  if (!uri.startsWith('file:')) return '';
+  const folder = dirname(uriToPath(uri));
+  if (workspace.isFolderIndexed(folder)) return '';
+  const pending = workspace.unindexedLogsIn(folder);
+  return pending ? `\n\n_The ${pending} other log(s) of this folder are not indexed yet: Find All References (Shift+F12) reads them._` : '';
+}
+
+// Cross-file features read the logs beside the document first (once): their answer is never cut short by indexing.
+connection.onDefinition(async ({ textDocument, position }) => {
+  await indexFolderOf(textDocument.uri);
+  return definition(workspace.index, uriToPath(textDocument.uri), position) ?? null;
+});
+connection.onReferences(async ({ textDocument, position }) => {
+  await indexFolderOf(textDocument.uri);
+  return references(workspace.index, uriToPath(textDocument.uri), position);
+});
 connection.onDocumentSymbol(({ textDocument }) => documentSymbols(recordsOf(textDocument.uri)));
-connection.onWorkspaceSymbol(({ query }) => workspaceSymbols(workspace.index, query));
+connection.onWorkspaceSymbol(async ({ query }) => {
+  await indexFoldersOfOpenLogs();
+  return workspaceSymbols(workspace.index, query);
+});
 connection.onFoldingRanges(({ textDocument }) => foldingRanges(recordsOf(textDocument.uri)));
 connection.onDocumentLinks(({ textDocument }) => documentLinks(uriToPath(textDocument.uri), recordsOf(textDocument.uri)));
 
@@ -203,21 +295,38 @@ connection.languages.semanticTokens.onRange(({ textDocument, range }) => {
 
 // ---- Product requests -----------------------------------------------------------------------------
 
-answer(connection, Requests.fileStats, ({ uri }) => fileStats(workspace.index, uriToPath(uri)));
+answer(connection, Requests.fileStats, ({ uri }) => {
+  const stats = fileStats(workspace.index, uriToPath(uri));
+  const counts = problemCounts.get(uriToPath(uri));
+  return stats && counts ? { ...stats, problems: { errors: counts.errors, warnings: counts.warnings, information: counts.information, listed: counts.listed } } : stats;
+});
+answer(connection, Requests.indexStatus, () => {
+  const memory = process.memoryUsage();
+  return {
+    files: workspace.index.fileNames().map((file) => ({ uri: pathToUri(file), bytes: sizeOf(file), open: workspace.isOpen(file) })),
+    reads: Object.fromEntries([...workspace.reads].map(([file, n]) => [pathToUri(file), n])),
+    budgetBytes: Number.isFinite(workspace.budgetBytes) ? workspace.budgetBytes : null,
+    rssBytes: memory.rss,
+    heapUsedBytes: memory.heapUsed,
+  };
+});
 answer(connection, Requests.severityRanges, ({ uri }) => severityRanges(recordsOf(uri)));
 answer(connection, Requests.lookup, ({ text }) => {
   const results = lookup(text.trim().split(/\s+/));
   return { results, text: formatLookup(results), unknown: results.some((r) => r.kind === 'unknown') };
 });
-answer(connection, Requests.related, ({ uri, position }) => ({ key: keyAtPosition(workspace.index, uriToPath(uri), position)?.key ?? null }));
+answer(connection, Requests.related, async ({ uri, position }) => {
+  await indexFolderOf(uri);
+  return { key: keyAtPosition(workspace.index, uriToPath(uri), position)?.key ?? null };
+});
 answer(connection, Requests.xmlAt, ({ uri, position }) => xmlAt(workspace.index, uriToPath(uri), position));
 answer(connection, Requests.indexFolder, async ({ path }) => {
-  const added = await workspace.scanFolder(path);
-  watchFolder(path);
+  const added = await indexFolder(path);
   return { files: workspace.index.fileNames().filter((f) => dirname(f) === path).map(pathToUri), added: added.length };
 });
 answer(connection, Requests.diagnose, async ({ uris }) => {
   for (const uri of uris ?? []) await workspace.ensureFile(uriToPath(uri));
+  if (!uris?.length) await indexFoldersOfOpenLogs();
   const files = uris?.length ? uris.map(uriToPath) : workspace.index.fileNames();
   const results = files.flatMap((f) => workspace.index.file(f) ?? []);
   const findings = diagnose(results);
@@ -227,7 +336,9 @@ answer(connection, Requests.diagnose, async ({ uris }) => {
 // Files are read from disk here, whatever the editor syncs: VS Code never sends a document over 50 MB to the server.
 // Their folders are watched so that the timeline follows them as they grow.
 answer(connection, Requests.timeline, async (params) => {
+  const needed = new Set<string>();
   for (const uri of params.uris ?? []) {
+    needed.add(uriToPath(uri));
     const file = uriToPath(uri);
     await workspace.ensureFile(file);
     if (uri.startsWith('file:')) watchFolder(dirname(file));
@@ -235,11 +346,23 @@ answer(connection, Requests.timeline, async (params) => {
   for (const uri of params.folders ?? []) {
     if (!uri.startsWith('file:')) continue;
     const folder = uriToPath(uri);
-    await workspace.logsInFolder(folder);
+    const pending = workspace.isFolderIndexed(folder) ? 0 : workspace.unindexedLogsIn(folder);
+    const files = await withProgress(`Indexing the logs of ${basename(folder)}`, pending, (report) => workspace.logsInFolder(folder, report));
+    for (const file of files) needed.add(file);
     watchFolder(folder);
   }
+  // Logs dropped to keep within the budget are the ones needed longest ago; none that this page shows.
+  if (params.uris?.length || params.folders?.length) workspace.enforceBudget(needed);
   return timelinePage(workspace.index, params);
 });
+
+function sizeOf(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
 
 documents.listen(connection);
 connection.listen();

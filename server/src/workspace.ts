@@ -1,5 +1,8 @@
-// Which logs the server knows: open documents (their text wins) and the log files in the same folders,
-// read from disk, so references and the timeline also cover files VS Code never opened or withholds (>50 MB).
+// Which logs the server knows: open documents (their text wins) and the log files read from disk when a
+// cross-file feature asks for them (references, the timeline, a diagnosis: the logs of a folder), so these also
+// cover files VS Code never opened or withholds (>50 MB). Nothing is read that no request needed: opening a log
+// indexes that log, and the logs read from disk are dropped again, least recently used first, once they add up
+// to more than the budget (open documents are never dropped).
 import { readdirSync, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -20,8 +23,18 @@ export function pathToUri(path: string): string {
   return path.includes('://') || path.startsWith('untitled:') ? path : pathToFileURL(path).toString();
 }
 
+/** Reports how far the indexing of a set of logs is: `done` of `total` files read. */
+export type IndexProgress = (done: number, total: number) => void;
+
 export class LogWorkspace {
   readonly index = new LogIndex();
+  /** Bytes (on disk) of the logs read from disk that the index keeps before it drops the least recently used. */
+  budgetBytes = Infinity;
+  /** When each file read from disk was last needed (a counter, not a clock: only the order matters). */
+  private readonly lastUse = new Map<string, number>();
+  private useClock = 0;
+  /** How many times each file was read from disk (a test and the bench see what a request made the server read). */
+  readonly reads = new Map<string, number>();
   private readonly open = new Set<string>();
   /** Folder scans, started or done: a second caller waits for the first instead of returning early. */
   private readonly folderScans = new Map<string, Promise<string[]>>();
@@ -59,6 +72,12 @@ export class LogWorkspace {
   closeDocument(path: string): void {
     this.open.delete(path);
     this.buffers.delete(path);
+    this.touch([path]);
+  }
+
+  /** Whether the logs beside `path`'s folder were read (or are being read) for a cross-file feature. */
+  isFolderIndexed(folder: string): boolean {
+    return this.folderScans.has(folder);
   }
 
   private applyChange(file: string, source: LiveFile | LiveText, change: LiveChange): void {
@@ -76,23 +95,67 @@ export class LogWorkspace {
     return this.scanFolder(dirname(path));
   }
 
-  scanFolder(folder: string): Promise<string[]> {
+  /** Indexes the logs of `folder` once (a second caller waits for the first); `progress` hears of the files read. */
+  async scanFolder(folder: string, progress?: IndexProgress): Promise<string[]> {
     let scan = this.folderScans.get(folder);
-    if (!scan) this.folderScans.set(folder, (scan = this.readFolder(folder)));
-    return scan;
+    if (!scan) this.folderScans.set(folder, (scan = this.readFolder(folder, progress)));
+    const added = await scan;
+    this.touch(logsOf(folder));
+    return added;
   }
 
-  private async readFolder(folder: string): Promise<string[]> {
-    const logs = safeReaddir(folder)
-      .filter((name) => LOG_FILE.test(name))
-      .map((name) => join(folder, name))
-      .filter((file) => !this.open.has(file) && isFile(file));
+  /** The log files directly in `folder` now. */
+  logsIn(folder: string): string[] {
+    return logsOf(folder);
+  }
+
+  /** The number of logs in `folder` not indexed yet: what a scan of it would read. */
+  unindexedLogsIn(folder: string): number {
+    return logsOf(folder).filter((file) => !this.open.has(file) && !this.index.file(file)).length;
+  }
+
+  private async readFolder(folder: string, progress?: IndexProgress): Promise<string[]> {
+    const logs = logsOf(folder).filter((file) => !this.open.has(file));
     // Those indexed already (parsed for a timeline, or by the workspace scan) are not added by this scan.
     const added = logs.filter((file) => this.reading.has(file) || !this.index.file(file));
     const inFlight = added.filter((file) => this.reading.has(file));
-    await this.readAll(added.filter((file) => !this.reading.has(file)));
+    await this.readAll(added.filter((file) => !this.reading.has(file)), progress);
     for (const file of inFlight) await this.reading.get(file)?.catch(() => undefined);
     return added;
+  }
+
+  /** Marks files as needed now: the budget drops the ones needed longest ago first. */
+  touch(files: Iterable<string>): void {
+    for (const file of files) this.lastUse.set(file, ++this.useClock);
+  }
+
+  /**
+   * Drops logs read from disk, least recently used first, until those left fit the budget. Open documents and
+   * the files of the request being answered (`keep`) stay, even over the budget: the answer needs them. A folder
+   * that loses a log is scanned again when a cross-file feature next needs it.
+   */
+  enforceBudget(keep: Set<string> = new Set()): string[] {
+    if (!Number.isFinite(this.budgetBytes)) return [];
+    const fromDisk = this.index.fileNames().filter((file) => !this.open.has(file) && !this.reading.has(file));
+    const sizes = new Map(fromDisk.map((file) => [file, sizeOnDisk(file)]));
+    let total = [...sizes.values()].reduce((a, b) => a + b, 0);
+    const dropped: string[] = [];
+    const oldestFirst = fromDisk.filter((file) => !keep.has(file)).sort((a, b) => (this.lastUse.get(a) ?? 0) - (this.lastUse.get(b) ?? 0));
+    for (const file of oldestFirst) {
+      if (total <= this.budgetBytes) break;
+      total -= sizes.get(file)!;
+      this.drop(file);
+      dropped.push(file);
+    }
+    return dropped;
+  }
+
+  private drop(file: string): void {
+    this.live.delete(file);
+    this.parsedAs.delete(file);
+    this.lastUse.delete(file);
+    this.index.removeFile(file);
+    this.folderScans.delete(dirname(file));
   }
 
   /**
@@ -100,22 +163,27 @@ export class LogWorkspace {
    * run once per folder and a watcher may be missing (network shares) or late, so a timeline of a folder asks
    * here at every request instead of trusting either.
    */
-  async logsInFolder(folder: string): Promise<string[]> {
-    await this.scanFolder(folder);
-    const files = safeReaddir(folder)
-      .filter((name) => LOG_FILE.test(name))
-      .map((name) => join(folder, name))
-      .filter(isFile);
+  async logsInFolder(folder: string, progress?: IndexProgress): Promise<string[]> {
+    await this.scanFolder(folder, progress);
+    const files = logsOf(folder);
     await this.readAll(files);
     for (const file of files) await this.ensureFile(file).catch(() => undefined); // unreadable now: the next request tries again
+    this.touch(files);
     return files;
   }
 
-  /** Indexes the logs of an opened workspace folder (bounded), so links reach across machines' subfolders. */
-  async scanWorkspaceFolder(root: string): Promise<string[]> {
-    const files = findLogFilesInTree(root, { maxFiles: 2000, maxDepth: 6 });
-    await this.readAll(files);
+  /** The logs under an opened workspace folder (bounded): what indexing the whole workspace reads. */
+  workspaceLogs(root: string): string[] {
+    return findLogFilesInTree(root, { maxFiles: 2000, maxDepth: 6 });
+  }
+
+  /** Indexes the logs of an opened workspace folder (bounded), so links reach across machines' subfolders: on request or by a setting only. */
+  async scanWorkspaceFolder(root: string, progress?: IndexProgress): Promise<string[]> {
+    const files = this.workspaceLogs(root);
+    await this.readAll(files, progress);
     for (const folder of new Set(files.map(dirname))) if (!this.folderScans.has(folder)) this.folderScans.set(folder, Promise.resolve([]));
+    this.touch(files);
+    this.enforceBudget();
     return files;
   }
 
@@ -150,6 +218,8 @@ export class LogWorkspace {
     const live = new LiveFile(file);
     await live.update();
     this.live.set(file, live);
+    this.reads.set(file, (this.reads.get(file) ?? 0) + 1);
+    this.touch([file]);
     this.index.setFile(live.result());
   }
 
@@ -162,6 +232,8 @@ export class LogWorkspace {
   private indexPlain(file: string, result: ParseResult, before: string | null): void {
     if (this.open.has(file) || this.live.has(file)) return; // the editor or a follower took over meanwhile
     if (before !== null) this.parsedAs.set(file, before);
+    this.reads.set(file, (this.reads.get(file) ?? 0) + 1);
+    this.touch([file]);
     this.index.setFile(result);
   }
 
@@ -170,10 +242,13 @@ export class LogWorkspace {
    * the smallest here meanwhile), each a read in flight that other callers wait for. A folder of logs is indexed
    * about twice as fast on two cores as file after file.
    */
-  private async readAll(files: string[]): Promise<void> {
+  private async readAll(files: string[], progress?: IndexProgress): Promise<void> {
     const todo = files.filter((file) => !this.open.has(file) && !this.index.file(file) && !this.reading.has(file) && !this.live.has(file));
+    let done = 0;
+    const oneDone = () => progress?.(++done, todo.length);
     if (todo.length < 2) {
       for (const file of todo) await this.once(file, () => this.follow(file)).catch(() => undefined);
+      if (todo.length) oneDone();
       return;
     }
     let finished!: () => void;
@@ -187,6 +262,7 @@ export class LogWorkspace {
         onResult: (result, i) => {
           indexed.add(todo[i]);
           this.indexPlain(todo[i], result, before[i]);
+          oneDone();
         },
       });
     } catch {
@@ -195,12 +271,20 @@ export class LogWorkspace {
       for (const file of todo) if (this.reading.get(file) === batch) this.reading.delete(file);
       finished();
     }
-    for (const file of todo) if (!indexed.has(file)) await this.once(file, () => this.follow(file)).catch(() => undefined);
+    for (const file of todo) {
+      if (indexed.has(file)) continue;
+      await this.once(file, () => this.follow(file)).catch(() => undefined);
+      oneDone();
+    }
   }
 
-  /** A file changed on disk (watcher); open documents are kept up to date by the editor instead. */
+  /**
+   * A file changed on disk (watcher); open documents are kept up to date by the editor instead. Only a log the
+   * index holds, or a newcomer in a folder whose logs were asked for, is read: not the rest of a busy folder.
+   */
   async fileChanged(file: string): Promise<void> {
-    if (!this.open.has(file) && LOG_FILE.test(file)) await this.loadFromDisk(file);
+    if (this.open.has(file) || !LOG_FILE.test(file)) return;
+    if (this.index.file(file) || this.folderScans.has(dirname(file))) await this.loadFromDisk(file);
   }
 
   fileDeleted(file: string): void {
@@ -212,6 +296,7 @@ export class LogWorkspace {
 
   /** Indexes a file on request (e.g. one picked in the explorer for the timeline), unless it is indexed or being read. */
   async ensureFile(file: string): Promise<void> {
+    this.touch([file]);
     if (this.index.file(file) || this.open.has(file)) return;
     await this.once(file, () => (this.index.file(file) || this.open.has(file) ? Promise.resolve() : this.follow(file)));
   }
@@ -221,6 +306,22 @@ export class LogWorkspace {
 async function fileState(file: string): Promise<string> {
   const info = await stat(file);
   return `${info.dev}:${info.ino}:${info.size}:${info.mtimeMs}`;
+}
+
+/** The log files directly in `folder`. */
+function logsOf(folder: string): string[] {
+  return safeReaddir(folder)
+    .filter((name) => LOG_FILE.test(name))
+    .map((name) => join(folder, name))
+    .filter(isFile);
+}
+
+function sizeOnDisk(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
 }
 
 function safeReaddir(folder: string): string[] {

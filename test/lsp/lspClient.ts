@@ -16,13 +16,24 @@ export interface Diagnostic {
   message: string;
 }
 
+/** A work-done progress the server reported: its title and every message, and whether it ended. */
+export interface ProgressSeen {
+  token: string;
+  title: string;
+  messages: string[];
+  ended: boolean;
+}
+
 export class TestClient {
   private readonly process: ChildProcess;
   readonly connection: MessageConnection;
   private readonly diagnostics = new Map<string, Diagnostic[]>();
   private readonly waiters: Array<() => void> = [];
+  /** Work-done progress reported by the server, in the order begun. */
+  readonly progress: ProgressSeen[] = [];
 
-  constructor() {
+  /** `settings`: the `cmlogs` section, sent with initialize and answered to configuration requests. */
+  constructor(private readonly settings: Record<string, unknown> | null = null) {
     this.process = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
     this.connection = createMessageConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
     this.connection.onNotification('textDocument/publishDiagnostics', (p: { uri: string; diagnostics: Diagnostic[] }) => {
@@ -30,7 +41,15 @@ export class TestClient {
       this.waiters.splice(0).forEach((w) => w());
     });
     this.connection.onRequest('client/registerCapability', () => null);
-    this.connection.onRequest('workspace/configuration', () => [null]);
+    this.connection.onRequest('workspace/configuration', () => [this.settings]);
+    this.connection.onRequest('window/workDoneProgress/create', () => null);
+    this.connection.onNotification('$/progress', (p: { token: string; value: { kind: string; title?: string; message?: string } }) => {
+      let seen = this.progress.find((s) => s.token === p.token && !s.ended);
+      if (p.value.kind === 'begin') this.progress.push((seen = { token: p.token, title: p.value.title ?? '', messages: [], ended: false }));
+      if (!seen) return;
+      if (p.value.message) seen.messages.push(p.value.message);
+      if (p.value.kind === 'end') seen.ended = true;
+    });
     this.connection.listen();
   }
 
@@ -38,15 +57,15 @@ export class TestClient {
     const result = await this.connection.sendRequest('initialize', {
       processId: process.pid,
       rootUri: uri(rootPath),
-      capabilities: { textDocument: { hover: { contentFormat: ['markdown'] }, semanticTokens: { requests: { full: true } } } },
+      capabilities: { textDocument: { hover: { contentFormat: ['markdown'] }, semanticTokens: { requests: { full: true } } }, window: { workDoneProgress: true } },
+      initializationOptions: this.settings,
       workspaceFolders: [{ uri: uri(rootPath), name: 'root' }],
     });
     await this.connection.sendNotification('initialized', {});
     return result;
   }
 
-  async open(path: string, languageId = 'cmlog'): Promise<string> {
-    const text = decodeFile(path);
+  async open(path: string, languageId = 'cmlog', text = decodeFile(path)): Promise<string> {
     const docUri = uri(path);
     await this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: docUri, languageId, version: 1, text } });
     return docUri;
@@ -62,6 +81,19 @@ export class TestClient {
       });
     }
     return this.diagnostics.get(docUri)!;
+  }
+
+  /** Waits until the server has indexed every one of `paths` (a background scan), or throws. */
+  async waitIndexed(paths: string[], timeoutMs = 20_000): Promise<void> {
+    const wanted = paths.map(uri);
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const status = await this.request<{ files: Array<{ uri: string }> }>('cmlogs/indexStatus', {});
+      const known = new Set(status.files.map((f) => f.uri));
+      if (wanted.every((u) => known.has(u))) return;
+      if (Date.now() > deadline) throw new Error(`not indexed: ${wanted.filter((u) => !known.has(u)).join(', ')}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
   }
 
   request<T>(method: string, params: unknown): Promise<T> {

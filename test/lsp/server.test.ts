@@ -26,7 +26,8 @@ interface Location {
 }
 
 before(async () => {
-  lsp = new TestClient();
+  // The samples are one scenario seen from a client and its site server: indexed whole at start, as the setting asks.
+  lsp = new TestClient({ indexWorkspaceOnStartup: true });
   const init = (await lsp.initialize(SAMPLES)) as { capabilities: Record<string, unknown> };
   assert.ok(init.capabilities.hoverProvider);
   assert.ok(init.capabilities.semanticTokensProvider);
@@ -74,7 +75,7 @@ test('hover on a state message: TopicType = Enforce, StateName = ASSIGNMENT_ENFO
 
 test('hover on a GUID: its kind and where else it occurs, counting files only on disk', async () => {
   await lsp.open(SCANAGENT);
-  await new Promise((r) => setTimeout(r, 300)); // the folder scan runs after didOpen
+  await lsp.waitIndexed([resolve(client, 'LocationServices.log'), resolve(SAMPLES, 'siteserver/WCM.log')]); // the workspace scan runs after initialized
   const hover = await hoverAt(SCANAGENT, UPDATE_SOURCE, 2);
   assert.ok(hover);
   assert.match(hover.contents.value, /UpdateSource/);

@@ -1,0 +1,182 @@
+// Big logs and big workspaces through the real server (issue #23): the Problems panel keeps the newest records
+// and says how many more exist, a request sent the moment a multi-megabyte log is opened is answered from it,
+// opening a log reads only that log, cross-file features read its folder (with progress), and logs read from
+// disk are dropped again, least recently used first, beyond the memory budget.
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { TestClient, uri, type Diagnostic } from './lspClient';
+import type { FileStats, IndexStatus } from '../../server/src/protocol';
+
+const SHARED_GUID = '0b1f3c3e-5d7a-4e6b-9c2d-8a7f6e5d4c3b';
+
+/** One CMTrace record; `type` 1 info, 2 warning, 3 error. */
+function cmtrace(message: string, second: number, type: 1 | 2 | 3, component = 'CAS'): string {
+  const hh = String(Math.floor(second / 3600) % 24).padStart(2, '0');
+  const mm = String(Math.floor(second / 60) % 60).padStart(2, '0');
+  const ss = String(second % 60).padStart(2, '0');
+  return `<![LOG[${message}]LOG]!><time="${hh}:${mm}:${ss}.000+000" date="12-03-2026" component="${component}" context="" type="${type}" thread="7" file="x.cpp">\r\n`;
+}
+
+/** A log of `records` records; every `errorEvery`-th an error, every `warningEvery`-th (otherwise) a warning. */
+function generatedLog(records: number, errorEvery: number, warningEvery: number): string {
+  const lines: string[] = [];
+  for (let i = 0; i < records; i++) {
+    if (i % errorEvery === 0) lines.push(cmtrace(`Download of job {${SHARED_GUID}} failed, record ${i}, error 0x80070005`, i, 3));
+    else if (i % warningEvery === 0) lines.push(cmtrace(`Retrying content location request ${i}`, i, 2));
+    else lines.push(cmtrace(`Content location request ${i} for {${SHARED_GUID}} sent to the management point`, i, 1));
+  }
+  return lines.join('');
+}
+
+let root: string;
+before(() => {
+  root = mkdtempSync(join(tmpdir(), 'cmlogs-big-'));
+});
+after(() => rmSync(root, { recursive: true, force: true }));
+
+describe('Problems panel over the cap', () => {
+  let lsp: TestClient;
+  before(async () => {
+    lsp = new TestClient();
+    await lsp.initialize(root);
+  });
+  after(() => lsp.stop());
+
+  test('the newest 1,000 are listed, one entry says how many older ones are not, and the counts are the log\'s', async () => {
+    const file = join(root, 'ContentTransferManager.log');
+    writeFileSync(file, generatedLog(6000, 4, 7)); // 1,500 errors; warnings: i % 7 === 0 and i % 4 !== 0
+    const errors = 1500;
+    const warnings = Array.from({ length: 6000 }, (_, i) => i).filter((i) => i % 4 !== 0 && i % 7 === 0).length;
+    const docUri = await lsp.open(file);
+    const diagnostics = await lsp.diagnosticsFor(docUri);
+    const records = diagnostics.filter((d) => d.code !== 'cmlogs.unlisted');
+    const notes = diagnostics.filter((d) => d.code === 'cmlogs.unlisted');
+    assert.equal(records.length, 1000);
+    assert.equal(notes.length, 1);
+    // The last record of the log (line 6000) is an error or warning? Record 5999: 5999 % 7 = 0 → a warning.
+    assert.equal(Math.max(...records.map((d) => d.range.start.line)), 5999, 'the newest problem is listed');
+    assert.ok(Math.min(...records.map((d) => d.range.start.line)) > 3000, 'the oldest are the ones left out');
+    const unlisted = errors + warnings - 1000;
+    assert.match(notes[0].message, new RegExp(`newest 1,000 of the ${(errors + warnings).toLocaleString('en-US')} problems`));
+    assert.match(notes[0].message, new RegExp(`${unlisted.toLocaleString('en-US')} more`));
+    assert.match(notes[0].message, /1,500 error\(s\)/);
+    assert.match(notes[0].message, /Open in Timeline.*Errors filter.*cmlogs\.diagnostics\.maxPerFile/);
+    assert.equal(notes[0].severity, 3, 'an information entry: VS Code does not count it as an error or warning');
+    const newestUnlisted = Math.min(...records.map((d) => d.range.start.line)); // 0-based line of the oldest listed
+    assert.match(notes[0].message, new RegExp(`up to line ${(lastProblemLineBefore(newestUnlisted + 1) ).toLocaleString('en-US')},`));
+
+    const stats = await lsp.request<FileStats>('cmlogs/fileStats', { uri: docUri });
+    assert.equal(stats.errors, errors, 'the status bar counts every error record');
+    assert.equal(stats.warnings, warnings);
+    assert.deepEqual(stats.problems, { errors, warnings, information: 0, listed: 1000 });
+  });
+
+  test('a log under the cap lists every problem and no note', async () => {
+    const file = join(root, 'CAS.log');
+    writeFileSync(file, generatedLog(200, 10, 7));
+    const diagnostics = await lsp.diagnosticsFor(await lsp.open(file));
+    assert.equal(diagnostics.filter((d: Diagnostic) => d.code === 'cmlogs.unlisted').length, 0);
+    assert.equal(diagnostics.filter((d) => d.severity === 1).length, 20);
+  });
+});
+
+/** The 1-based line of the last error or warning of the generated log (6000, 4, 7) before 1-based `line`. */
+function lastProblemLineBefore(line: number): number {
+  for (let i = line - 2; i >= 0; i--) if (i % 4 === 0 || i % 7 === 0) return i + 1;
+  return 0;
+}
+
+describe('early requests on a multi-megabyte log', () => {
+  let lsp: TestClient;
+  before(async () => {
+    lsp = new TestClient();
+    await lsp.initialize(root);
+  });
+  after(() => lsp.stop());
+
+  test('hover, references, semantic tokens and stats sent right after didOpen are answered from the log', async () => {
+    const file = join(root, 'big', 'DataTransferService.log');
+    mkdirSync(join(root, 'big'), { recursive: true });
+    const text = generatedLog(40_000, 50, 9);
+    writeFileSync(file, text);
+    assert.ok(text.length > 6e6, `${text.length} characters`);
+    const docUri = uri(file);
+    const lastLine = 39_999;
+    const lastLineText = text.slice(text.lastIndexOf('<![LOG['));
+    const guidAt = { line: lastLine, character: lastLineText.indexOf(SHARED_GUID) + 3 };
+    // No await between the notification and the requests: they reach the server while it parses.
+    void lsp.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: docUri, languageId: 'cmlog', version: 1, text } });
+    const [hover, refs, tokens, stats] = await Promise.all([
+      lsp.request<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri: docUri }, position: guidAt }),
+      lsp.request<unknown[]>('textDocument/references', { textDocument: { uri: docUri }, position: guidAt, context: { includeDeclaration: true } }),
+      lsp.request<{ data: number[] }>('textDocument/semanticTokens/range', { textDocument: { uri: docUri }, range: { start: { line: 39_900, character: 0 }, end: { line: 40_000, character: 0 } } }),
+      lsp.request<FileStats | null>('cmlogs/fileStats', { uri: docUri }),
+    ]);
+    assert.ok(hover, 'the hover is answered');
+    const withGuid = Array.from({ length: 40_000 }, (_, i) => i).filter((i) => i % 50 === 0 || i % 9 !== 0).length; // warnings name no job
+    assert.match(hover.contents.value, new RegExp(`Appears \\*\\*${withGuid}\\*\\* times in \\*\\*1\\*\\* file`));
+    assert.equal(refs.length, withGuid);
+    assert.equal(tokens.data.length / 5, 2 + 11, 'two error and eleven warning lines in the last hundred'); // 39900..39999: %50 → 2, %9 (not %50) → 11
+    assert.equal(stats?.records, 40_000);
+  });
+});
+
+describe('lazy indexing', () => {
+  let lsp: TestClient;
+  let a: string;
+  let b: string;
+  before(async () => {
+    a = join(root, 'lazy', 'CLIENT01');
+    b = join(root, 'lazy', 'CLIENT02');
+    for (const folder of [a, b]) {
+      mkdirSync(folder, { recursive: true });
+      for (const name of ['CAS.log', 'ContentTransferManager.log', 'DataTransferService.log']) writeFileSync(join(folder, name), generatedLog(300, 30, 7));
+    }
+    lsp = new TestClient({ index: { memoryBudgetMB: 0.06 } }); // each log is ~39 KB: a folder's three exceed the budget
+    await lsp.initialize(join(root, 'lazy'));
+  });
+  after(() => lsp.stop());
+
+  const status = () => lsp.request<IndexStatus>('cmlogs/indexStatus', {});
+  const referencesFrom = (file: string) =>
+    lsp.request<Array<{ uri: string }>>('textDocument/references', { textDocument: { uri: uri(file) }, position: { line: 1, character: 60 }, context: { includeDeclaration: true } });
+
+  test('opening a log reads nothing else, and a hover says the folder is not indexed', async () => {
+    await new Promise((r) => setTimeout(r, 300)); // room for a startup scan, which must not happen
+    const docUri = await lsp.open(join(a, 'CAS.log'));
+    const hover = await lsp.request<{ contents: { value: string } }>('textDocument/hover', { textDocument: { uri: docUri }, position: { line: 1, character: 60 } });
+    assert.match(hover.contents.value, /The 2 other log\(s\) of this folder are not indexed yet/);
+    const s = await status();
+    assert.deepEqual(s.reads, {}, 'nothing read from disk');
+    assert.deepEqual(s.files.map((f) => [f.uri, f.open]), [[docUri, true]]);
+    assert.equal(lsp.progress.length, 0);
+  });
+
+  test('references read the folder of the log, under a progress item, and nothing beside it', async () => {
+    const locations = await referencesFrom(join(a, 'CAS.log'));
+    assert.deepEqual([...new Set(locations.map((l) => l.uri.split('/').pop()))].sort(), ['CAS.log', 'ContentTransferManager.log', 'DataTransferService.log']);
+    const s = await status();
+    assert.deepEqual(Object.keys(s.reads).sort(), [uri(join(a, 'ContentTransferManager.log')), uri(join(a, 'DataTransferService.log'))]);
+    const progress = lsp.progress.at(-1);
+    assert.ok(progress?.ended, 'the progress item ended');
+    assert.match(progress.title, /ConfigMgr Logs/);
+    assert.match(progress.messages.join('\n'), /CLIENT01 \(2 logs\)[\s\S]*2 of 2 logs/);
+  });
+
+  test('beyond the budget, the logs needed longest ago are dropped, and read again when needed', async () => {
+    await lsp.open(join(b, 'CAS.log'));
+    await referencesFrom(join(b, 'CAS.log'));
+    let s = await status();
+    const indexed = s.files.map((f) => f.uri.split('/').slice(-2).join('/')).sort();
+    assert.deepEqual(indexed, ['CLIENT01/CAS.log', 'CLIENT02/CAS.log', 'CLIENT02/ContentTransferManager.log', 'CLIENT02/DataTransferService.log'], 'CLIENT01\'s logs read from disk were dropped; open logs stay');
+    assert.equal(s.budgetBytes, 60_000);
+    const again = await referencesFrom(join(a, 'CAS.log'));
+    const files = [...new Set(again.map((l) => l.uri.split('/').slice(-2).join('/')))].sort();
+    assert.deepEqual(files, ['CLIENT01/CAS.log', 'CLIENT01/ContentTransferManager.log', 'CLIENT01/DataTransferService.log', 'CLIENT02/CAS.log'], 'the folder is read again: references are complete');
+    s = await status();
+    assert.equal(s.reads[uri(join(a, 'ContentTransferManager.log'))], 2);
+  });
+});
