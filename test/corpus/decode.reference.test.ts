@@ -10,8 +10,8 @@ import { test } from 'node:test';
 import { hresultData, stateData, statmsgData } from '../../server/src/core/decode/data';
 import { lookupCode } from '../../server/src/core/decode/hresult';
 import { lookup } from '../../server/src/core/decode/lookup';
-import { decodeState } from '../../server/src/core/decode/stateMessage';
-import { decodeStatmsg } from '../../server/src/core/decode/statmsg';
+import { decodeState } from '../../server/src/core/decode/stateMessageTopics';
+import { decodeStatmsg } from '../../server/src/core/decode/statusMessages';
 
 const REFERENCE = resolve(process.env.REFERENCE_DIR ?? resolve(__dirname, '../../../shared/reference'));
 if (!existsSync(REFERENCE)) throw new Error(`reference data not found at ${REFERENCE}: needs ../shared/reference (or REFERENCE_DIR)`);

@@ -50,7 +50,11 @@ test('6702: a known status message ID first, the Win32 reading offered second', 
 
 test('a 4-5 digit number that is no known status message is a Win32 error', () => {
   assert.deepEqual(brief(['1603']), [['1603', 'win32', '0x80070643', 'ERROR_INSTALL_FAILURE']]);
-  assert.deepEqual(brief(['10060']), [['10060', 'win32', '0x8007274C', 'WSAETIMEDOUT']]);
+  // 10060 is also a client status message ID in the spreadsheet table: the Win32 reading comes first.
+  assert.deepEqual(brief(['10060']), [
+    ['10060', 'win32', '0x8007274C', 'WSAETIMEDOUT'],
+    ['10060', 'statmsg', '10060', null],
+  ]);
 });
 
 test('statmsg N forces the status message reading', () => {
@@ -91,7 +95,7 @@ test('mixed arguments, options ignored', () => {
 test('win32 N and hr N force a reading', () => {
   assert.deepEqual(brief(['win32', '1603']), [['win32 1603', 'win32', '0x80070643', 'ERROR_INSTALL_FAILURE']]);
   assert.deepEqual(brief(['win32', '0x643']), [['win32 0x643', 'win32', '0x80070643', 'ERROR_INSTALL_FAILURE']]);
-  assert.deepEqual(brief(['hr', '1']), [['hr 1', 'hresult', '0x00000001', null]]);
+  assert.deepEqual(brief(['hr', '1']), [['hr 1', 'hresult', '0x00000001', 'S_FALSE']]);
   assert.deepEqual(brief(['hr', '-2145107935']), [['hr -2145107935', 'hresult', '0x80244021', 'WU_E_PT_HTTP_STATUS_BAD_GATEWAY']]);
   assert.deepEqual(brief(['hresult', '8024401c']), [['hresult 8024401c', 'hresult', '0x8024401C', 'WU_E_PT_HTTP_STATUS_REQUEST_TIMEOUT']]);
 });
@@ -102,7 +106,7 @@ test('short hex that is a Win32 error reads as one (0x643)', () => {
 });
 
 test('codes missing from the table are decomposed, not named', () => {
-  const [r] = lookup(['0x80041002']);
+  const [r] = lookup(['0x80041FFF']);
   assert.deepEqual([r.kind, r.known, r.names, r.message, r.severity], ['hresult', false, [], '', 'failure']);
   assert.deepEqual(r.facility, { name: 'FACILITY_ITF', number: 4 });
 });

@@ -10,7 +10,7 @@ import {
   gmtDateToIso,
   parseStatmsg,
   parseStatusViewerRow,
-} from '../../server/src/core/decode/statmsg';
+} from '../../server/src/core/decode/statusMessages';
 
 const EMPTY_ISTRS = ['', '', '', '', '', '', '', '', '', ''];
 
@@ -127,11 +127,15 @@ test('"~" continuation markers are dropped when joining lines', () => {
   const text = 'STATMSG: ID=6703 SEV=E LEV=M SOURCE="SMS Server" COMP="SMS_WSUS_SYNC_MANAGER" SYS=PS1SITE.CONTOSO.COM SITE=PS1\n~  PID=1840 TID=2832 GMTDATE=Thu Jan 16 19:01:35.117 2014 ISTR0="" NUMATTRS=0';
   const { fields, decoded } = describeStatmsg(text)!;
   assert.deepEqual([fields.id, fields.severityName, fields.pid, fields.tid], [6703, 'Error', 1840, 2832]);
-  assert.deepEqual(decoded.texts.map((t) => t.text), ['WSUS Synchronization failed.', 'WSUS Synchronization failed']);
+  assert.deepEqual(decoded.texts.map((t) => t.text), [
+    'WSUS Synchronization failed.',
+    'WSUS Synchronization failed',
+    'WSUS Synchronization failed. Message: %2. Source: %1.',
+  ]);
 });
 
 test('an ID the reference lacks still gives every field', () => {
-  const text = 'STATMSG: ID=2300 SEV=I LEV=D SOURCE="SMS Server" COMP="SMS_DISTRIBUTION_MANAGER" SYS=PS1SITE.CONTOSO.COM SITE=PS1 PID=1 TID=2 GMTDATE=Mon Feb 03 09:05:01.000 2014 ISTR0="PS100004" NUMATTRS=1 AID0=400 AVAL0="PS100004"';
+  const text = 'STATMSG: ID=9999 SEV=I LEV=D SOURCE="SMS Server" COMP="SMS_DISTRIBUTION_MANAGER" SYS=PS1SITE.CONTOSO.COM SITE=PS1 PID=1 TID=2 GMTDATE=Mon Feb 03 09:05:01.000 2014 ISTR0="PS100004" NUMATTRS=1 AID0=400 AVAL0="PS100004"';
   const { fields, decoded } = describeStatmsg(text)!;
   assert.equal(decoded.known, false);
   assert.deepEqual(decoded.texts, []);
@@ -144,6 +148,7 @@ test('%1 and %2 templates are filled from ISTR0 and ISTR1; missing ones stay vis
   assert.deepEqual(decoded.texts.map((t) => t.text), [
     'Content of WSUS Server WSUS1.CONTOSO.COM is out of sync with upstream server UPSTREAM.CONTOSO.COM.',
     'Content of WSUS server is out of sync with upstream server',
+    'Content of WSUS Server WSUS1.CONTOSO.COM is out of sync with upstream server UPSTREAM.CONTOSO.COM. Possible cause: Server WSUS1.CONTOSO.COM synchronization is disabled. Solution: Enable upstream synchronization for server WSUS1.CONTOSO.COM or manually import data from upstream server UPSTREAM.CONTOSO.COM.',
   ]);
   assert.equal(decodeStatmsg(6707).texts[0].text, 'Content of WSUS Server %1 is out of sync with upstream server %2.');
   assert.equal(decodeStatmsg(6707).texts[0].filled, false);

@@ -1,7 +1,7 @@
 // Hover on a STATMSG (decoded with its insertion strings filled in) and on state messages
 // (TopicType / StateId in numbers, XML or UpdatesDeployment.log's words).
-import { findStatmsgMentions, findStatmsgs, decodeStatmsg, type StatmsgFields } from '../core/decode/statmsg';
-import { findStateMessages, type StateMessageMatch } from '../core/decode/stateMessage';
+import { findStatmsgMentions, findStatmsgs, decodeStatmsg, type StatmsgFields } from '../core/decode/statusMessages';
+import { findStateMessages, type StateMessageMatch } from '../core/decode/stateMessageTopics';
 import type { LogRecord } from '../core/record';
 import { escapeMarkdown, markdownCode } from '../core/text';
 
