@@ -169,3 +169,15 @@ test('seed hints carry the heading verbatim and the steps to try', () => {
   assert.equal(sync.section, 'SYNCHRONIZATION FAILS BECAUSE OF ERRORS COMMUNICATING WITH MICROSOFT UPDATE');
   assert.equal(lookupCode(0x80070005).troubleshooting, undefined);
 });
+
+test('the packed tables the bundles carry are the committed JSON files, byte for byte', () => {
+  const { brotliDecompressSync } = require('node:zlib') as typeof import('node:zlib');
+  const { readFileSync } = require('node:fs') as typeof import('node:fs');
+  const { join } = require('node:path') as typeof import('node:path');
+  const { PACKED_TABLES } = require('../../server/src/core/decode/data/packedTables') as { PACKED_TABLES: Record<string, string> };
+  const dir = join(__dirname, '../../server/src/core/decode/data');
+  assert.deepEqual(Object.keys(PACKED_TABLES), ['hresults.json', 'ntstatus.json', 'statusMessages.json']);
+  for (const [name, base64] of Object.entries(PACKED_TABLES)) {
+    assert.ok(brotliDecompressSync(Buffer.from(base64, 'base64')).equals(readFileSync(join(dir, name))), `${name}: run node scripts/gen-decode-data.mjs`);
+  }
+});

@@ -134,3 +134,34 @@ test('formatLookup: readable plain text with names, facility, sources and seed s
   assert.match(text, /^nonsense: "nonsense" is not an error code/m);
   assert.doesNotMatch(text, /\x1b\[/, 'no ANSI escapes');
 });
+
+test('text as logs write it: error 5, hr=0x80070005, Code=12029, exit code 1603, HTTP statuses', () => {
+  assert.deepEqual(brief(['error 5'.split(' ')].flat()), [['error 5', 'win32', '0x80070005', 'ERROR_ACCESS_DENIED']]);
+  assert.deepEqual(brief(['hr=0x80070005']), [['hr 0x80070005', 'hresult', '0x80070005', 'ERROR_ACCESS_DENIED']]);
+  assert.deepEqual(brief(['Code=12029']), [['Code 12029', 'win32', '0x80072EFD', 'ERROR_INTERNET_CANNOT_CONNECT']]);
+  assert.deepEqual(brief(['exit', 'code', '1603']), [['exit code 1603', 'win32', '0x80070643', 'ERROR_INSTALL_FAILURE']]);
+  assert.deepEqual(brief(['Error', '=', '0x00000643']), [['Error = 0x00000643', 'win32', '0x80070643', 'ERROR_INSTALL_FAILURE']]);
+  assert.deepEqual(brief('The remote server returned an error: (401) Unauthorized.'.split(' ')), [
+    ['The remote server returned an error: (401) Unauthorized.', 'http', 'HTTP 401', 'Unauthorized'],
+  ]);
+  assert.deepEqual(brief(['(407)', 'Proxy', 'Authentication', 'Required']), [['(407) Proxy Authentication Required', 'http', 'HTTP 407', 'Proxy Authentication Required']]);
+  assert.deepEqual(brief(['status', 'code', '503']), [['status code 503', 'http', 'HTTP 503', 'Service Unavailable']]);
+  const [http] = lookup(['HTTP', '429']);
+  assert.match(http.message, /throttl/i);
+  assert.equal(http.http?.reason, 'Too Many Requests');
+  assert.match(formatLookup([http]), /^HTTP 429 Too Many Requests {2}HTTP status, failure$/m);
+});
+
+test('an exit code that is not Windows Installer\'s is the program\'s own number: said so, not decoded', () => {
+  const [r] = lookup(['exit', 'code', '1']);
+  assert.equal(r.kind, 'unknown');
+  assert.match(r.message, /program's own number/);
+  assert.deepEqual(brief(['exit', 'code', '3010']), [['exit code 3010', 'win32', '0x80070BC2', 'ERROR_SUCCESS_REBOOT_REQUIRED']]);
+});
+
+test('every status message module is listed in the plain text, with its severity', () => {
+  const text = formatLookup(lookup(['statmsg', '10002']));
+  assert.match(text, /^ {2}server message \(E\); source: /m);
+  assert.match(text, /^ {2}client message \(I\); source: /m);
+  assert.match(text, /Deployment "%1" was received/);
+});

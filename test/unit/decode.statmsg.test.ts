@@ -199,3 +199,31 @@ test('message IDs named in text: "Status Message ID 6701", "status message 6702"
   assert.deepEqual(findStatmsgMentions('7. When synchronization has finished successfully, WSUS Synchronization Manager creates status message 6702.').map((m) => m.id), [6702]);
   assert.deepEqual(findStatmsgMentions('go to View -> Filter and filter for Message ID = 30197.').map((m) => m.id), [30197]);
 });
+
+test('an ISTR that holds quotes stays whole (Distribution Manager\'s NAL paths)', () => {
+  const line =
+    'STATMSG: ID=2342 SEV=I LEV=M SOURCE="SMS Server" COMP="SMS_DISTRIBUTION_MANAGER" SYS=PS1SITE.CONTOSO.COM SITE=PS1 PID=2428 TID=5372 GMTDATE=Mon Feb 03 09:05:01.000 2014 ISTR0="Configuration Manager Client Package" ISTR1="["Display=\\\\DP02.contoso.com\\"]MSWNET:["SMS_SITE=PS1"]\\\\DP02.contoso.com\\" ISTR2="" NUMATTRS=2 AID0=400 AVAL0="PS100002" AID1=404 AVAL1="["Display=\\\\DP02.contoso.com\\"]MSWNET:["SMS_SITE=PS1"]\\\\DP02.contoso.com\\"';
+  const { fields, decoded } = describeStatmsg(line)!;
+  assert.equal(fields.istrs[0], 'Configuration Manager Client Package');
+  assert.equal(fields.istrs[1], '["Display=\\\\DP02.contoso.com\\"]MSWNET:["SMS_SITE=PS1"]\\\\DP02.contoso.com\\');
+  assert.equal(fields.istrs[2], '');
+  assert.deepEqual(fields.attributes.map((a) => a.id), [400, 404]);
+  assert.equal(fields.attributes[1].value, fields.istrs[1]);
+  assert.equal(fields.end, line.length);
+  assert.equal(decoded.module, 'server');
+  assert.match(decoded.texts[0].text, /Configuration Manager Client Package/);
+});
+
+test('the spreadsheet\'s IDs decode with %1..%n filled; a line\'s module chooses between colliding IDs', () => {
+  const server = decodeStatmsg(500, ['SMS_DISTRIBUTION_MANAGER'], 'server');
+  assert.equal(server.module, 'server');
+  assert.ok(server.texts.every((t) => t.module === 'server'));
+  const all = decodeStatmsg(500);
+  assert.equal(all.module, null);
+  assert.deepEqual([...new Set(all.texts.map((t) => t.module))], ['server']);
+  const collide = decodeStatmsg(10002);
+  assert.deepEqual([...new Set(collide.texts.map((t) => t.module))], ['server', 'client']);
+  assert.ok(decodeStatmsg(10002, ['Office'], 'client').texts.every((t) => t.module === 'client'));
+  // A module the ID has no text for keeps every module's texts (better than nothing).
+  assert.equal(decodeStatmsg(6702, [], 'client').texts[0].text, 'WSUS Synchronization done.');
+});

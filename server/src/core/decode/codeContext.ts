@@ -56,9 +56,8 @@ export function familyOfSource(source: string): CodeFamily {
 const WINHTTP_COMPONENTS =
   /ccmsetup|CcmMessaging|DataTransferService|\bDTS\b|ContentTransferManager|LocationServices|ClientLocation|CcmNotificationAgent|BITS|WUAHandler|WindowsUpdate|ProtocolTalker|WebServices|DownloadManager|\bSLS\b|IntuneManagementExtension|AgentExecutor|AppWorkload|CcmRepair|ClientIDManagerStartup|PolicyAgent|\bCAS\b|mtrmgr/i;
 const WINHTTP_WORDS = /WinHttp|\bSSL\b|\bTLS\b|certificate|\bcert\b|https:|secure channel|schannel|\bCCM_POST\b|\bCCM_GET\b|ccm_system/i;
-const WININET_WORDS = /WinINet|InternetOpen|InternetConnect|HttpSendRequest|Internet Explorer|\bURLMon\b/i;
+const WININET_WORDS = /WinINet|\bInternetOpen|\bInternetConnect|\bHttpSendRequest|Internet Explorer|\bURLMon\b/i;
 const WMI_WORDS = /\bWMI\b|\bWBEM|namespace|\bWQL\b|ExecQuery|ExecMethod|ConnectServer|IWbem|root\\(?:ccm|cimv2|sms)|\bMOF\b|mofcomp/i;
-const WMI_COMPONENTS = /WmiProvider|DcmWmi|CcmExec|ccmsetup|InventoryAgent|CcmEval|mofcomp/i;
 const DO_WORDS = /Delivery ?Optimization|\bDO_[A-Z]|\bDoSvc\b|\bDO job\b|\bDO download/i;
 const CBS_WORDS = /\bCBS\b|\bDISM\b|\bPSFX|component store|servicing stack|\.NET Framework 3\.5|\bNetFx3\b/i;
 const INTUNE_WORDS = /Intune|\bIME\b|Win32App|Sidecar|\bMDM\b/i;
@@ -96,7 +95,6 @@ export function namePreference(context: CodeContext): NamePreference {
   if (INTUNE_WORDS.test(text) || /IntuneManagementExtension|AgentExecutor|AppWorkload/i.test(where)) prefer.push('intune');
   if (WININET_WORDS.test(text)) prefer.push('wininet', 'winhttp');
   else if (WINHTTP_WORDS.test(text) || WINHTTP_COMPONENTS.test(where) || where.trim() !== '') prefer.push('winhttp', 'wininet');
-  if (!prefer.includes('wmi') && WMI_COMPONENTS.test(where)) prefer.push('wmi');
   const named = new Set(text.match(SYMBOL) ?? []);
   const value = { prefer, named, ntstatus };
   last = { key, value };

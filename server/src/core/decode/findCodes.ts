@@ -37,7 +37,8 @@ export interface CodeMatch {
 type KeywordClass = 'hr' | 'error' | 'exit' | 'weak';
 
 // Longer keywords first ("error code" before "error"); a keyword must end the word ("hr", not "hrs").
-const KEYWORDS = ['hresult', 'hr', 'error[ _]?code', 'error', 'err', 'exit[ _]?code', 'exit status', 'return[ _]?code', 'win32 code',
+// "Error at WinHttpSendRequest: 12029" (ccmsetup) names the failing API between keyword and value.
+const KEYWORDS = ['hresult', 'hr', 'error[ _]?code', 'error at [A-Za-z]+', 'error', 'err', 'exit[ _]?code', 'exit status', 'return[ _]?code', 'win32 code',
   '(?:get)?last[ _]?error(?:\\(\\))?', 'result', 'code', 'failed'];
 // error = 5, hr:0x0, HRESULT = "0x87d00280", error (0x...: each optional part starts with its
 // own character, so the blanks around them can be matched only one way.
@@ -89,7 +90,7 @@ function keywordClass(keyword: string): KeywordClass {
  * (success, restart needed). 13, 87, 120 and 1259 are msiexec exit codes too, but only an
  * installer line makes them so.
  */
-function isInstallerExitCode(n: number, text: string): boolean {
+export function isInstallerExitCode(n: number, text: string): boolean {
   if ((n >= 1601 && n <= 1660) || n === 3010 || n === 3011) return true;
   return [13, 87, 120, 1259].includes(n) && /\bmsiexec\b|\.msi\b|\bMSI\b|Windows Installer/i.test(text);
 }

@@ -14,10 +14,10 @@
 // Text as logs write it reads as findCodes reads a line: `error 5`, `hr=0x80070005`, `Code=12029`,
 // `exit code 1603`, `HTTP 404`, `"(401) Unauthorized"`.
 
-import { decodeMatch, findCodes } from './findCodes';
+import { decodeMatch, findCodes, isInstallerExitCode } from './findCodes';
 import type { CodeEntry, CodeInfo, Facility, Win32Part } from './hresult';
 import { facilityText, formatCode, isKnownWin32, lookupCode, lookupWin32 } from './hresult';
-import type { HttpStatus } from './httpStatus';
+import { describeHttpStatus, type HttpStatus } from './httpStatus';
 import type { StatmsgText } from './statusMessages';
 import { decodeStatmsg, isCuratedStatmsg, isKnownStatmsg } from './statusMessages';
 import type { StateNameEntry, TopicState } from './stateMessageTopics';
@@ -192,8 +192,17 @@ function readHex(input: string, digits: string): LookupResult[] {
   return [codeResult(input, value, 'hresult', digits.length === 8 ? undefined : `Read as the HRESULT ${formatCode(value)}.`)];
 }
 
+const LEADING = '[("\'{';
+const TRAILING = '])"\'},.;:=';
+
 /** "[80244021]", "0x80070005,", "'5'": the code without the punctuation a copied log line brings. */
-const stripPunctuation = (token: string) => token.replace(/^[[("'{]+|[\])"'},.;]+$/g, '');
+function stripPunctuation(token: string): string {
+  let start = 0;
+  let end = token.length;
+  while (start < end && LEADING.includes(token[start])) start++;
+  while (end > start && TRAILING.includes(token[end - 1])) end--;
+  return token.slice(start, end);
+}
 
 function readToken(input: string): LookupResult[] {
   const token = stripPunctuation(input.trim());
@@ -272,31 +281,48 @@ function splitGlued(word: string): string[] {
   return m ? [m[1], m[2]] : [word];
 }
 
-/** Reads the words from `i` as a log line does (findCodes); null when they hold no code. */
+const isLogWord = (word: string) => LOG_WORDS.test(stripPunctuation(word));
+const LOG_WINDOW = 12;
+
+/** Words after an HTTP status that are its reason phrase ("(401) Unauthorized."). */
+function reasonWords(words: string[], at: number, status: number): number {
+  const reason = (describeHttpStatus(status)?.reason ?? '').toLowerCase().split(' ');
+  let n = 0;
+  while (n < reason.length && stripPunctuation(words[at + n] ?? '').toLowerCase() === reason[n]) n++;
+  return n === reason.length ? n : 0;
+}
+
+/**
+ * Reads the words from `i` as a log line does (findCodes): "error 5", "returned an error: (401)
+ * Unauthorized.". Only log words may come before the value. When findCodes finds nothing (it wants
+ * an HTTP line before reading "Code=12029"), the value after the words reads as a bare token.
+ */
 function readAsLogText(words: string[], i: number): { results: LookupResult[]; next: number } | null {
-  let end = i;
-  while (end < words.length && LOG_WORDS.test(stripPunctuation(words[end]))) end++;
-  if (end >= words.length) return null;
-  const text = words.slice(i, end + 2).join(' ');
-  const matches = findCodes(text);
-  const match = matches.find((m) => m.start >= words.slice(i, end).join(' ').length);
-  if (!match) return null;
-  const consumed = text.slice(0, match.end).trim().split(/\s+/).length;
-  const input = words.slice(i, i + consumed).join(' ');
-  const info = decodeMatch(match);
-  const note =
-    match.kind === 'http' ? 'Read as an HTTP status.'
-    : match.kind === 'win32' ? 'Read as a Win32 error number, as a log line with these words would be.'
-    : undefined;
-  return { results: [infoResult(input, info, match.kind, note)], next: i + consumed };
+  const text = words.slice(i, i + LOG_WINDOW).join(' ');
+  const match = findCodes(text)[0];
+  const lead = match ? text.slice(0, match.start).trim() : '';
+  if (match && (lead === '' || lead.split(/\s+/).every((w) => isLogWord(w) || /^(?:status)?$/i.test(stripPunctuation(w))))) {
+    let consumed = text.slice(0, match.end).trim().split(/\s+/).length;
+    if (match.kind === 'http') consumed += reasonWords(words, i + consumed, match.value);
+    const input = words.slice(i, i + consumed).join(' ');
+    const note =
+      match.kind === 'http' ? 'Read as an HTTP status.'
+      : match.kind === 'win32' ? 'Read as a Win32 error number, as a log line with these words would be.'
+      : undefined;
+    return { results: [infoResult(input, decodeMatch(match), match.kind, note)], next: i + consumed };
+  }
+  let at = i;
+  while (at < words.length && isLogWord(words[at])) at++;
+  if (at === i || at >= words.length || FORCING_WORDS.has(words[at].toLowerCase()) || words[at] === 'state') return null;
+  const results = readToken(words[at]).map((r) => ({ ...r, input: words.slice(i, at + 1).join(' ') }));
+  return { results, next: at + 1 };
 }
 
 /** Exit codes other than Windows Installer's are the program's own numbers: said so, not decoded. */
 function readExitCode(words: string[], i: number): { results: LookupResult[]; next: number } | null {
-  if (!/^exit(?:code)?$/i.test(words[i])) return null;
-  const at = /^code$/i.test(words[i + 1] ?? '') ? i + 2 : i + 1;
-  const arg = words[at];
-  if (arg === undefined || !/^\d{1,5}$/.test(arg)) return null;
+  const at = /^code$/i.test(stripPunctuation(words[i + 1] ?? '')) ? i + 2 : i + 1;
+  const arg = stripPunctuation(words[at] ?? '');
+  if (!/^\d{1,5}$/.test(arg) || isInstallerExitCode(Number(arg), words.join(' '))) return null;
   const input = words.slice(i, at + 1).join(' ');
   return { results: [unknownResult(input, `exit code ${arg} is the program's own number (only Windows Installer exit codes such as 1603, 1618 or 3010 are Win32 errors); it has no Windows meaning to decode.`)], next: at + 1 };
 }
@@ -307,7 +333,11 @@ export function lookup(args: string[]): LookupResult[] {
   const results: LookupResult[] = [];
   for (let i = 0; i < words.length; ) {
     const word = words[i].toLowerCase();
-    const asLog = LOG_WORDS.test(stripPunctuation(words[i])) ? (readAsLogText(words, i) ?? readExitCode(words, i)) : null;
+    const statusCode = word === 'status' && /^code$/i.test(stripPunctuation(words[i + 1] ?? ''));
+    const asLog =
+      /^exit(?:code)?$/i.test(word) ? (readExitCode(words, i) ?? readAsLogText(words, i))
+      : isLogWord(words[i]) || statusCode || /^\(\d{3}\)/.test(words[i]) ? readAsLogText(words, i)
+      : null;
     if (asLog) {
       results.push(...asLog.results);
       i = asLog.next;
