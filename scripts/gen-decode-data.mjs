@@ -9,6 +9,7 @@
 // again only when the reference data changes. Every TSV row is kept, in file order, so the product
 // tables can be checked row by row against the reference (test/corpus/decode.reference.test.ts).
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { brotliCompressSync, constants } from 'node:zlib';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -42,37 +43,75 @@ function interner() {
   };
 }
 
-// ---------- hresults ----------
+// ---------- error codes ----------
 
 /** "FACILITY_WIN32 (7)" → {name, number}; "(2000)" → {name: null, number: 2000}. */
 function parseFacility(text, where) {
-  const m = /^(?:(FACILITY_\w+|Facility_\w+) )?\((\d+)\)$/i.exec(text);
+  const m = /^(?:(FACILITY_\w+|Facility_\w+|FACILTIY_\w+) )?\((\d+)\)$/i.exec(text);
   if (!m) throw new Error(`${where}: facility "${text}" not understood`);
   return { name: m[1] ?? null, number: Number(m[2]) };
 }
 
-function buildHresults() {
-  const rows = readTsv('hresults.tsv', ['code_hex', 'symbolic_name', 'message', 'facility', 'source']);
+const CODE_COLUMNS = ['code_hex', 'symbolic_name', 'message', 'facility', 'source'];
+
+/**
+ * One code table ({sources, facilities, facilityOverrides, codes}) from rows in the hresults.tsv
+ * columns. `facilityOf` says how the code's own bits give its facility (13 bits for HRESULTs as
+ * winerror.h's HRESULT_FACILITY masks them, 12 bits for NTSTATUS); a row whose stated facility
+ * differs keeps its own in facilityOverrides.
+ */
+function buildCodeTable(rows, where, facilityOf) {
   const sources = interner();
   const facilities = {};
   const facilityOverrides = {};
   const codes = {};
   for (const [i, row] of rows.entries()) {
     const key = row.code_hex.slice(2);
-    if (!/^0x[0-9A-F]{8}$/.test(row.code_hex)) throw new Error(`hresults.tsv:${i + 2}: bad code ${row.code_hex}`);
-    const facility = parseFacility(row.facility, `hresults.tsv:${i + 2}`);
+    if (!/^0x[0-9A-F]{8}$/.test(row.code_hex)) throw new Error(`${where}:${i + 2}: bad code ${row.code_hex}`);
+    const facility = parseFacility(row.facility, `${where}:${i + 2}`);
     if (facility.name) {
       if (facilities[facility.number] && facilities[facility.number] !== facility.name) {
-        throw new Error(`facility ${facility.number} named both ${facilities[facility.number]} and ${facility.name}`);
+        throw new Error(`${where}: facility ${facility.number} named both ${facilities[facility.number]} and ${facility.name}`);
       }
       facilities[facility.number] = facility.name;
     }
-    // winerror.h's HRESULT_FACILITY masks 13 bits; a row whose stated facility differs keeps its own.
-    const computed = (parseInt(key, 16) >>> 16) & 0x1fff;
-    if (computed !== facility.number) facilityOverrides[key] = facility.number;
+    if (facilityOf(parseInt(key, 16)) !== facility.number) facilityOverrides[key] = facility.number;
     (codes[key] ??= []).push([row.symbolic_name, row.message, sources.id(row.source)]);
   }
-  return { rows, data: { sources: sources.list, facilities, facilityOverrides, codes } };
+  return { sources: sources.list, facilities, facilityOverrides, codes };
+}
+
+const hresultFacility = (value) => (value >>> 16) & 0x1fff;
+const ntstatusFacility = (value) => (value >>> 16) & 0xfff;
+
+function buildHresults() {
+  const rows = readTsv('hresults.tsv', CODE_COLUMNS);
+  return { rows, data: buildCodeTable(rows, 'hresults.tsv', hresultFacility) };
+}
+
+/** The overlap rows that are NTSTATUS values (code_overlaps.tsv keeps them with the HRESULT clashes). */
+const isNtstatusRow = (row) => row.source.includes('ntstatus.h');
+
+/**
+ * The smaller code families the reference added beside hresults.tsv (WMI, Delivery Optimization,
+ * CBS / setup, Intune app installs), plus their rows from code_overlaps.tsv: those codes are in
+ * hresults.tsv with another name, and the decoder shows both, choosing by the line's context.
+ */
+const FAMILY_FILES = ['wmi.tsv', 'delivery_optimization.tsv', 'cbs_setup.tsv', 'intune.tsv'];
+
+function buildCodeFamilies() {
+  const perFile = FAMILY_FILES.map((name) => ({ name, rows: readTsv(name, CODE_COLUMNS) }));
+  const overlaps = readTsv('code_overlaps.tsv', CODE_COLUMNS).filter((row) => !isNtstatusRow(row));
+  const rows = [...perFile.flatMap((f) => f.rows), ...overlaps];
+  return { rows, perFile: [...perFile, { name: 'code_overlaps.tsv (not NTSTATUS)', rows: overlaps }], data: buildCodeTable(rows, 'families', hresultFacility) };
+}
+
+/** NTSTATUS values: ntstatus.tsv plus the NTSTATUS rows of code_overlaps.tsv (values hresults.tsv also uses). */
+function buildNtstatus() {
+  const own = readTsv('ntstatus.tsv', CODE_COLUMNS);
+  const overlaps = readTsv('code_overlaps.tsv', CODE_COLUMNS).filter(isNtstatusRow);
+  const rows = [...own, ...overlaps];
+  return { rows, own, overlaps, data: buildCodeTable(rows, 'ntstatus', ntstatusFacility) };
 }
 
 // ---------- status messages ----------
@@ -87,17 +126,40 @@ function istrPlaceholders(template, source) {
   return map;
 }
 
+const STATMSG_COLUMNS = ['message_id', 'severity', 'component', 'message_text_template', 'source'];
+/** Message modules: an ID is unique only within one (server, client or SMS Provider messages). */
+const MODULES = ['server', 'client', 'provider'];
+
+/** The module of a spreadsheet row, from the sheet its source names. */
+function moduleOfSheet(source) {
+  const sheet = /sheet "SCCM (Server|Client|Prov) Stat Msg"/.exec(source);
+  if (!sheet) throw new Error(`no sheet in source ${source.slice(0, 80)}`);
+  return { Server: 0, Client: 1, Prov: 2 }[sheet[1]];
+}
+
+/**
+ * statmsg.tsv has no module column: its audit messages (30000 and up, component
+ * Microsoft.ConfigurationManagement.exe) are SMS Provider messages; every other row is a site server
+ * component's (Distribution, Hierarchy, Object Replication and WSUS Sync Managers, CloudUserSync).
+ */
+const moduleOfCurated = (row) => (Number(row.message_id) >= 30000 ? 2 : 0);
+
 function buildStatmsg() {
-  const rows = readTsv('statmsg.tsv', ['message_id', 'severity', 'component', 'message_text_template', 'source']);
+  const curated = readTsv('statmsg.tsv', STATMSG_COLUMNS);
+  const overlaps = readTsv('statmsg_overlaps.tsv', STATMSG_COLUMNS);
+  const more = readTsv('statmsg_more.tsv', STATMSG_COLUMNS);
   const sources = interner();
   const messages = {};
-  for (const row of rows) {
-    const entry = [row.severity, row.component, row.message_text_template, sources.id(row.source)];
+  const add = (row, module) => {
+    const entry = [row.severity, row.component, row.message_text_template, sources.id(row.source), module];
     const istr = istrPlaceholders(row.message_text_template, row.source);
     if (Object.keys(istr).length > 0) entry.push(istr);
     (messages[row.message_id] ??= []).push(entry);
-  }
-  return { rows, data: { sources: sources.list, messages } };
+  };
+  // Curated rows first (their wording was checked against logs), then the spreadsheet's rows.
+  for (const row of curated) add(row, moduleOfCurated(row));
+  for (const row of [...overlaps, ...more]) add(row, moduleOfSheet(row.source));
+  return { rows: [...curated, ...overlaps, ...more], curated, overlaps, more, data: { modules: MODULES, sources: sources.list, messages } };
 }
 
 // ---------- state messages ----------
@@ -133,6 +195,24 @@ function writeJson(name, data, lineMapKey) {
   return Buffer.byteLength(text);
 }
 
+/**
+ * The large tables again, brotli-compressed and base64-encoded in one TypeScript module that the
+ * bundles carry (packedTables.ts): a third of the JSON's size in the .vsix; data.ts unpacks a table
+ * on first use. The JSON files stay the readable, diffable copy; a unit test checks both agree.
+ */
+const PACKED = ['hresults.json', 'ntstatus.json', 'statusMessages.json'];
+
+function writePacked() {
+  const params = { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_LGWIN]: 24, [constants.BROTLI_PARAM_SIZE_HINT]: 0 };
+  const entries = PACKED.map((name) => {
+    const base64 = brotliCompressSync(readFileSync(join(outDir, name)), { params }).toString('base64');
+    return `  '${name}':\n${base64.replace(/.{1,120}/g, (line) => `    '${line}' +\n`)}    '',`;
+  });
+  const text = `// Generated by scripts/gen-decode-data.mjs from the JSON files beside it: do not edit.\n// Brotli-compressed, base64-encoded; data.ts unpacks each table on first use.\nexport const PACKED_TABLES: Record<string, string> = {\n${entries.join('\n')}\n};\n`;
+  writeFileSync(join(outDir, 'packedTables.ts'), text);
+  return Buffer.byteLength(text);
+}
+
 function countBy(rows, keyOf) {
   const counts = new Map();
   for (const row of rows) counts.set(keyOf(row), (counts.get(keyOf(row)) ?? 0) + 1);
@@ -146,21 +226,26 @@ function noticeTable(rows, keyOf) {
   return countBy(rows, keyOf).map(([key, n]) => `| ${n} | ${key.replace(/\|/g, '\\|')} |`).join('\n');
 }
 
-function writeNotice(h, s, t, sizes) {
+function writeNotice(h, f, n, s, t, sizes) {
   const distinctCodes = Object.keys(h.data.codes).length;
   const multi = Object.values(h.data.codes).filter((r) => r.length > 1).length;
   const text = `# Decoder data: where every table came from
 
 Generated by \`scripts/gen-decode-data.mjs\` from the reference tables in \`../shared/reference\`
-(\`hresults.tsv\`, \`statmsg.tsv\`, \`state_messages.tsv\`, described in that folder's README). Do not
-edit the JSON files by hand; change the reference data and run the generator again. Every reference
-row is kept, in file order (rows sharing a code: Win32 system message first, then other Windows SDK
-entries, then WinINet, WinHTTP and other sources). \`seedHints.json\` is written by hand (see below).
+(described in that folder's README). Do not edit the JSON files by hand; change the reference data
+and run the generator again. Every reference row is kept, in file order (rows sharing a code: Win32
+system message first, then other Windows SDK entries, then WinINet, WinHTTP and other sources).
+\`troubleshootingHints.json\` is written by hand (see below). The decoder loads each table on first
+use (\`data.ts\`), so the NTSTATUS and status message tables cost nothing until a line needs them.
+\`packedTables.ts\` holds ${PACKED.join(', ')} again, brotli-compressed and base64-encoded
+(${sizes.packed} bytes): the bundles carry that, not the JSON, to keep the .vsix small.
 
 | File | Rows | Keys | Bytes |
 |---|---|---|---|
 | hresults.json | ${h.rows.length} | ${distinctCodes} codes (${multi} with more than one row) | ${sizes.hresults} |
-| statmsg.json | ${s.rows.length} | ${Object.keys(s.data.messages).length} message IDs | ${sizes.statmsg} |
+| codeFamilies.json | ${f.rows.length} | ${Object.keys(f.data.codes).length} codes | ${sizes.families} |
+| ntstatus.json | ${n.rows.length} | ${Object.keys(n.data.codes).length} NTSTATUS values | ${sizes.ntstatus} |
+| statusMessages.json | ${s.rows.length} | ${Object.keys(s.data.messages).length} message IDs | ${sizes.statmsg} |
 | stateMessages.json | ${t.rows.length} | ${Object.keys(t.data.topics).length} topic types | ${sizes.state} |
 
 ## hresults.json — error codes
@@ -194,22 +279,53 @@ doubt kept from the reference: for 0x80244023 the SDK says HTTP 503 where a Micr
 the SDK wording is kept. S_OK / ERROR_SUCCESS (0x00000000) has no \`MessageId\` entry in the headers
 and so no row: the decoder reports it by its bits only.
 
-## statmsg.json — ConfigMgr status messages
+## codeFamilies.json — WMI, Delivery Optimization, CBS, Intune
 
+Same layout as \`hresults.json\`, from \`wmi.tsv\` (WBEM_* names from the SDK's \`WbemCli.h\` /
+\`WbemProv.h\`, texts from Microsoft's "WMI Error Constants" pages), \`delivery_optimization.tsv\`
+(0x80D0xxxx, \`deliveryoptimizationerrors.h\` of an Insider SDK mirror and Microsoft's "Delivery
+Optimization Return Values"), \`cbs_setup.tsv\` (CBS_E_* / PSFX_E_* from Microsoft support articles)
+and \`intune.tsv\` (Microsoft's "Intune app installation error reference"), plus the rows of
+\`code_overlaps.tsv\` that are not NTSTATUS values (codes \`hresults.tsv\` already has with another
+name: 2 WMI, 1 Delivery Optimization, 2 Intune). These codes are not in \`hresults.json\`, except the
+overlaps, whose rows the decoder shows after (or, in a line of their family, before) the
+\`hresults.json\` rows. Rows per file:
+
+| Rows | File |
+|---|---|
+${f.perFile.map((p) => `| ${p.rows.length} | ${p.name} |`).join('\n')}
+
+## ntstatus.json — NTSTATUS values
+
+Same layout (facility numbers are NTSTATUS's 12-bit facility, named from \`ntstatus.h\`'s own list),
+from \`ntstatus.tsv\` (${n.own.length} rows: every \`MessageId\` of \`shared/ntstatus.h\` in Windows SDK
+10.0.22000.196 whose value \`hresults.tsv\` does not use) and the ${n.overlaps.length} NTSTATUS rows of
+\`code_overlaps.tsv\` (values that \`hresults.tsv\` uses for an HRESULT). The decoder offers an
+NTSTATUS meaning only where the line is about an NTSTATUS, or for a 0xC… value no HRESULT table has.
+
+## statusMessages.json — ConfigMgr status messages
+
+\`modules\` is \`${s.data.modules.join('`, `')}\`: a message ID is unique only within one message module.
 \`messages\` maps a message ID to rows \`[severity letter or "", component or "", template, source
-index]\`, plus, when the source says which insertion string fills a \`<...>\` placeholder, a map
+index, module index]\`, plus, when the source says which insertion string fills a \`<...>\` placeholder, a map
 placeholder → ISTR index. Templates use \`%1\`, \`%2\` (filled from ISTR0, ISTR1) or \`<...>\` for a
-variable part that a source showed only as an example. Coverage is small (no complete Microsoft
-status message list was available): WSUS synchronization 6700-6711, CI Assignment Manager 5800/5802,
-SMS Provider audit 30196-30226, Distribution Manager 2301/2399, Hierarchy Manager 3306 and cloud
-user sync 10000-10007. Rows per source:
+variable part that a source showed only as an example. Rows come in this order: \`statmsg.tsv\`
+(${s.curated.length} rows checked against log excerpts: WSUS synchronization 6700-6711, CI Assignment Manager
+5800/5802, SMS Provider audit 30196-30226, Distribution Manager 2301/2399, Hierarchy Manager 3306,
+cloud user sync 10000-10007; module not given there: 30000 and up are SMS Provider messages, the rest
+site server messages), then \`statmsg_overlaps.tsv\` (${s.overlaps.length} rows: the spreadsheet's wording of those
+IDs, with \`%n\` templates, and the client meanings of 10001-10007), then \`statmsg_more.tsv\`
+(${s.more.length} rows for ${new Set(s.more.map((r) => r.message_id)).size} more IDs). The last two come from the community spreadsheet
+KlausBilger/SCCM_MsgID (stated to be built from the ConfigMgr message DLLs, about 2019; third-party,
+not checked against a Microsoft list); its sheet gives the module. Rows per source (the spreadsheet's
+rows counted per sheet):
 
 | Rows | Source |
 |---|---|
-${noticeTable(s.rows, (r) => r.source)}
+${noticeTable(s.rows, (r) => r.source.replace(/^(github:KlausBilger\/SCCM_MsgID\S*) \((sheet "[^"]+").*$/, '$1 ($2)'))}
 
 Status message attribute IDs (\`AIDn\`) are not in the reference data, so the decoder shows them as
-numbers. \`statmsg.ts\` decodes the severity letters (I/W/E: Informational, Warning, Error) and the
+numbers. \`statusMessages.ts\` decodes the severity letters (I/W/E: Informational, Warning, Error) and the
 level letters M (Milestone) and D (Detail); A and N are read as Audit and NT Event, the other two
 \`MessageType\` values of the \`SMS_StatusMessage\` WMI class, by their initial letter only (no
 log line with them was found).
@@ -230,7 +346,7 @@ The log words \`Evaluate\`, \`Enforce\` and \`Compliance\` map to 302, 301 and 3
 README explains (matched by state IDs and meanings; Compliance is reported with IsCompliant and no
 state name).
 
-## seedHints.json — troubleshooting hints (hand-written)
+## troubleshootingHints.json — troubleshooting hints (hand-written)
 
 One row per error code that the seed document "Software Updates Management in Configuration
 Manager" (\`../shared/seeds/000_1bbeee101073e624.txt\`, Troubleshooting section) names, with the
@@ -243,17 +359,25 @@ names no error codes, so it contributes no rows.
 
 mkdirSync(outDir, { recursive: true });
 const h = buildHresults();
+const f = buildCodeFamilies();
+const n = buildNtstatus();
 const s = buildStatmsg();
 const t = buildStateMessages();
 const sizes = {
   hresults: writeJson('hresults.json', h.data, 'codes'),
-  statmsg: writeJson('statmsg.json', s.data, 'messages'),
+  families: writeJson('codeFamilies.json', f.data, 'codes'),
+  ntstatus: writeJson('ntstatus.json', n.data, 'codes'),
+  statmsg: writeJson('statusMessages.json', s.data, 'messages'),
   state: writeJson('stateMessages.json', t.data, 'topics'),
 };
-writeNotice(h, s, t, sizes);
+sizes.packed = writePacked();
+writeNotice(h, f, n, s, t, sizes);
 console.log(
   `hresults.json: ${h.rows.length} rows, ${Object.keys(h.data.codes).length} codes, ${sizes.hresults} bytes; ` +
     `facility overrides: ${Object.keys(h.data.facilityOverrides).length}\n` +
-    `statmsg.json: ${s.rows.length} rows, ${sizes.statmsg} bytes\n` +
-    `stateMessages.json: ${t.rows.length} rows, ${sizes.state} bytes`,
+    `codeFamilies.json: ${f.rows.length} rows, ${sizes.families} bytes\n` +
+    `ntstatus.json: ${n.rows.length} rows, ${sizes.ntstatus} bytes\n` +
+    `statusMessages.json: ${s.rows.length} rows, ${sizes.statmsg} bytes\n` +
+    `stateMessages.json: ${t.rows.length} rows, ${sizes.state} bytes\n` +
+    `packedTables.ts (${PACKED.join(', ')}): ${sizes.packed} bytes`,
 );

@@ -49,11 +49,15 @@ test('bare 8 hex digits after error / code / HRESULT=, and in brackets', () => {
   assert.deepEqual(found(' called. idUpdate={5BF7CC19-A5C4-4D20-9477-9024B92F9546}.1, resultMapped=80242014, resultUnMapped=0'), [['80242014', 'hresult', 0x80242014]]);
 });
 
-test('bare hex with letters is a code even when the table lacks it (WMI 8004100E)', () => {
+test('bare hex with letters is a code (WMI 8004100E, now in the WMI table), and one the tables lack too', () => {
   const [match] = findCodes('Failed to get IWbemService Ptr for root\\dellomci Namespace: 8004100E');
   assert.equal(match.text, '8004100E');
-  assert.equal(decodeMatch(match).known, false);
+  assert.equal(decodeMatch(match).known, true);
+  assert.equal(decodeMatch(match).names[0], 'WBEM_E_INVALID_NAMESPACE');
   assert.equal(decodeMatch(match).severity, 'failure');
+  const [unknown] = findCodes('Failed to open something: 8004F0AB');
+  assert.equal(unknown.text, '8004F0AB');
+  assert.equal(decodeMatch(unknown).known, false);
 });
 
 test('Result = and code followed by a bare HRESULT', () => {
@@ -154,7 +158,7 @@ test('matching stays linear on long adversarial input', () => {
 });
 
 test('premise of the bare-number scan: every failure code in the table starts with 8 or C', () => {
-  const failures = Object.keys(hresultData.codes).filter((hex) => parseInt(hex, 16) >>> 31 === 1);
+  const failures = Object.keys(hresultData().codes).filter((hex) => parseInt(hex, 16) >>> 31 === 1);
   assert.ok(failures.length > 8000);
   assert.deepEqual(failures.filter((hex) => hex[0] !== '8' && hex[0] !== 'C'), []);
 });

@@ -2,11 +2,11 @@
 // codes missing from the table are decomposed but never given a meaning.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { hresultData, seedHints } from '../../server/src/core/decode/data';
+import { hresultData, troubleshootingHints } from '../../server/src/core/decode/data';
 import { formatCode, hresultFromWin32, isKnownCode, isKnownWin32, lookupCode, lookupWin32 } from '../../server/src/core/decode/hresult';
 
 test('the committed table holds every reference row (8,556 rows, 8,400 codes, 122 shared)', () => {
-  const groups = Object.values(hresultData.codes);
+  const groups = Object.values(hresultData().codes);
   assert.equal(groups.length, 8400);
   assert.equal(groups.reduce((n, rows) => n + rows.length, 0), 8556);
   assert.equal(groups.filter((rows) => rows.length > 1).length, 122);
@@ -26,7 +26,7 @@ test('0x80244021: Windows Update proxy error with its SDK text and the seed hint
   assert.equal(info.facilityCode, 0x4021);
   assert.equal(info.win32, undefined);
   assert.match(info.source ?? '', /um\/wuerror\.h@16b5359/);
-  assert.equal(info.seedHint?.section, 'Scan fails with Proxy related errors: 0x80244021, 0x8024401B, 0x80240030, 0x8024402C');
+  assert.equal(info.troubleshooting?.section, 'Scan fails with Proxy related errors: 0x80244021, 0x8024401B, 0x80240030, 0x8024402C');
 });
 
 test('signed and unsigned forms of one code decode alike', () => {
@@ -77,8 +77,8 @@ test('0x8DDD0018: facility masked to 13 bits (3549), the only text is the articl
 });
 
 test('a code missing from the table is decomposed, never named', () => {
-  const info = lookupCode(0x80041002);
-  assert.equal(isKnownCode(0x80041002), false);
+  const info = lookupCode(0x80041fff);
+  assert.equal(isKnownCode(0x80041fff), false);
   assert.equal(info.known, false);
   assert.deepEqual(info.names, []);
   assert.equal(info.message, '');
@@ -86,7 +86,7 @@ test('a code missing from the table is decomposed, never named', () => {
   assert.equal(info.source, null);
   assert.equal(info.severity, 'failure');
   assert.deepEqual(info.facility, { name: 'FACILITY_ITF', number: 4 });
-  assert.equal(info.facilityCode, 0x1002);
+  assert.equal(info.facilityCode, 0x1fff);
 });
 
 test('an unknown Win32-facility code still gets a Win32 part, without a name', () => {
@@ -95,12 +95,18 @@ test('an unknown Win32-facility code still gets a Win32 part, without a name', (
   assert.deepEqual(info.win32, { code: 0xffff, name: null, message: null });
 });
 
-test('S_OK / ERROR_SUCCESS has no table row: success, FACILITY_NULL, nothing claimed', () => {
+test('S_OK and S_FALSE: named from their winerror.h #defines (no reference row), success, FACILITY_NULL', () => {
   const info = lookupCode(0);
   assert.equal(info.code, '0x00000000');
   assert.equal(info.severity, 'success');
-  assert.equal(info.known, false);
+  assert.equal(info.outcome, 'success');
+  assert.equal(info.names[0], 'S_OK');
+  assert.match(info.source ?? '', /winerror\.h: #define S_OK/);
   assert.deepEqual(info.facility, { name: 'FACILITY_NULL', number: 0 });
+  assert.equal(lookupCode(1).names[0], 'S_FALSE');
+  assert.equal(lookupCode(1).outcome, 'success');
+  // In a WMI line the WMI names come first.
+  assert.equal(lookupCode(0, { text: 'ExecQuery on namespace root\\ccm returned 0x00000000' }).names[0], 'WBEM_S_NO_ERROR');
 });
 
 test('a success code with a row: STG_S_CONVERTED', () => {
@@ -136,30 +142,42 @@ const SEED_CODES = [
 ];
 
 test('every code the seed documents name decodes, with its seed hint', () => {
-  assert.equal(seedHints.length, SEED_CODES.length);
+  assert.equal(troubleshootingHints().length, SEED_CODES.length);
   for (const code of SEED_CODES) {
     const info = lookupCode(code);
     assert.equal(info.known, true, info.code);
     assert.equal(info.severity, 'failure', info.code);
-    assert.ok(info.seedHint, `${info.code} has a seed hint`);
-    assert.equal(info.seedHint.code, info.code);
-    assert.ok(info.seedHint.steps.length > 0, `${info.code} has steps`);
+    assert.ok(info.troubleshooting, `${info.code} has a seed hint`);
+    assert.equal(info.troubleshooting.code, info.code);
+    assert.ok(info.troubleshooting.steps.length > 0, `${info.code} has steps`);
     if (code !== 0x8ddd0018) assert.ok(info.names.length > 0, `${info.code} has a name`);
   }
 });
 
 test('seed hints carry the heading verbatim and the steps to try', () => {
-  const auth = lookupCode(0x80244018).seedHint!;
+  const auth = lookupCode(0x80244018).troubleshooting!;
   assert.equal(auth.section, 'Scan fails with authentication errors: 0x80244017 (HTTP Status 401), 0x80244018 (HTTP Status 403)');
   assert.deepEqual(auth.path, ['TROUBLESHOOTING', 'COMPLIANCE', 'SCAN FAILURES']);
   assert.equal(auth.steps.length, 4);
-  const cert = lookupCode(0x80072f0c).seedHint!;
+  const cert = lookupCode(0x80072f0c).troubleshooting!;
   assert.equal(cert.section, 'Scan fails with Error 0x80072f0c');
   assert.match(cert.summary, /A certificate is required to complete client authentication/);
-  const dotnet = lookupCode(0x80070643).seedHint!;
+  const dotnet = lookupCode(0x80070643).troubleshooting!;
   assert.equal(dotnet.section, 'UPDATE INSTALLATION FAILS');
   assert.match(dotnet.steps.at(-1)!, /KB 976982/);
-  const sync = lookupCode(0x80072efe).seedHint!;
+  const sync = lookupCode(0x80072efe).troubleshooting!;
   assert.equal(sync.section, 'SYNCHRONIZATION FAILS BECAUSE OF ERRORS COMMUNICATING WITH MICROSOFT UPDATE');
-  assert.equal(lookupCode(0x80070005).seedHint, undefined);
+  assert.equal(lookupCode(0x80070005).troubleshooting, undefined);
+});
+
+test('the packed tables the bundles carry are the committed JSON files, byte for byte', () => {
+  const { brotliDecompressSync } = require('node:zlib') as typeof import('node:zlib');
+  const { readFileSync } = require('node:fs') as typeof import('node:fs');
+  const { join } = require('node:path') as typeof import('node:path');
+  const { PACKED_TABLES } = require('../../server/src/core/decode/data/packedTables') as { PACKED_TABLES: Record<string, string> };
+  const dir = join(__dirname, '../../server/src/core/decode/data');
+  assert.deepEqual(Object.keys(PACKED_TABLES), ['hresults.json', 'ntstatus.json', 'statusMessages.json']);
+  for (const [name, base64] of Object.entries(PACKED_TABLES)) {
+    assert.ok(brotliDecompressSync(Buffer.from(base64, 'base64')).equals(readFileSync(join(dir, name))), `${name}: run node scripts/gen-decode-data.mjs`);
+  }
 });

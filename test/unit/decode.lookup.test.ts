@@ -50,7 +50,11 @@ test('6702: a known status message ID first, the Win32 reading offered second', 
 
 test('a 4-5 digit number that is no known status message is a Win32 error', () => {
   assert.deepEqual(brief(['1603']), [['1603', 'win32', '0x80070643', 'ERROR_INSTALL_FAILURE']]);
-  assert.deepEqual(brief(['10060']), [['10060', 'win32', '0x8007274C', 'WSAETIMEDOUT']]);
+  // 10060 is also a client status message ID in the spreadsheet table: the Win32 reading comes first.
+  assert.deepEqual(brief(['10060']), [
+    ['10060', 'win32', '0x8007274C', 'WSAETIMEDOUT'],
+    ['10060', 'statmsg', '10060', null],
+  ]);
 });
 
 test('statmsg N forces the status message reading', () => {
@@ -91,7 +95,7 @@ test('mixed arguments, options ignored', () => {
 test('win32 N and hr N force a reading', () => {
   assert.deepEqual(brief(['win32', '1603']), [['win32 1603', 'win32', '0x80070643', 'ERROR_INSTALL_FAILURE']]);
   assert.deepEqual(brief(['win32', '0x643']), [['win32 0x643', 'win32', '0x80070643', 'ERROR_INSTALL_FAILURE']]);
-  assert.deepEqual(brief(['hr', '1']), [['hr 1', 'hresult', '0x00000001', null]]);
+  assert.deepEqual(brief(['hr', '1']), [['hr 1', 'hresult', '0x00000001', 'S_FALSE']]);
   assert.deepEqual(brief(['hr', '-2145107935']), [['hr -2145107935', 'hresult', '0x80244021', 'WU_E_PT_HTTP_STATUS_BAD_GATEWAY']]);
   assert.deepEqual(brief(['hresult', '8024401c']), [['hresult 8024401c', 'hresult', '0x8024401C', 'WU_E_PT_HTTP_STATUS_REQUEST_TIMEOUT']]);
 });
@@ -102,7 +106,7 @@ test('short hex that is a Win32 error reads as one (0x643)', () => {
 });
 
 test('codes missing from the table are decomposed, not named', () => {
-  const [r] = lookup(['0x80041002']);
+  const [r] = lookup(['0x80041FFF']);
   assert.deepEqual([r.kind, r.known, r.names, r.message, r.severity], ['hresult', false, [], '', 'failure']);
   assert.deepEqual(r.facility, { name: 'FACILITY_ITF', number: 4 });
 });
@@ -129,4 +133,35 @@ test('formatLookup: readable plain text with names, facility, sources and seed s
   assert.match(text, /^state message topic 500 STATE_TOPICTYPE_SUM_UPDATE_DETECTION, state 2$/m);
   assert.match(text, /^nonsense: "nonsense" is not an error code/m);
   assert.doesNotMatch(text, /\x1b\[/, 'no ANSI escapes');
+});
+
+test('text as logs write it: error 5, hr=0x80070005, Code=12029, exit code 1603, HTTP statuses', () => {
+  assert.deepEqual(brief(['error 5'.split(' ')].flat()), [['error 5', 'win32', '0x80070005', 'ERROR_ACCESS_DENIED']]);
+  assert.deepEqual(brief(['hr=0x80070005']), [['hr 0x80070005', 'hresult', '0x80070005', 'ERROR_ACCESS_DENIED']]);
+  assert.deepEqual(brief(['Code=12029']), [['Code 12029', 'win32', '0x80072EFD', 'ERROR_INTERNET_CANNOT_CONNECT']]);
+  assert.deepEqual(brief(['exit', 'code', '1603']), [['exit code 1603', 'win32', '0x80070643', 'ERROR_INSTALL_FAILURE']]);
+  assert.deepEqual(brief(['Error', '=', '0x00000643']), [['Error = 0x00000643', 'win32', '0x80070643', 'ERROR_INSTALL_FAILURE']]);
+  assert.deepEqual(brief('The remote server returned an error: (401) Unauthorized.'.split(' ')), [
+    ['The remote server returned an error: (401) Unauthorized.', 'http', 'HTTP 401', 'Unauthorized'],
+  ]);
+  assert.deepEqual(brief(['(407)', 'Proxy', 'Authentication', 'Required']), [['(407) Proxy Authentication Required', 'http', 'HTTP 407', 'Proxy Authentication Required']]);
+  assert.deepEqual(brief(['status', 'code', '503']), [['status code 503', 'http', 'HTTP 503', 'Service Unavailable']]);
+  const [http] = lookup(['HTTP', '429']);
+  assert.match(http.message, /throttl/i);
+  assert.equal(http.http?.reason, 'Too Many Requests');
+  assert.match(formatLookup([http]), /^HTTP 429 Too Many Requests {2}HTTP status, failure$/m);
+});
+
+test('an exit code that is not Windows Installer\'s is the program\'s own number: said so, not decoded', () => {
+  const [r] = lookup(['exit', 'code', '1']);
+  assert.equal(r.kind, 'unknown');
+  assert.match(r.message, /program's own number/);
+  assert.deepEqual(brief(['exit', 'code', '3010']), [['exit code 3010', 'win32', '0x80070BC2', 'ERROR_SUCCESS_REBOOT_REQUIRED']]);
+});
+
+test('every status message module is listed in the plain text, with its severity', () => {
+  const text = formatLookup(lookup(['statmsg', '10002']));
+  assert.match(text, /^ {2}server message \(E\); source: /m);
+  assert.match(text, /^ {2}client message \(I\); source: /m);
+  assert.match(text, /Deployment "%1" was received/);
 });

@@ -3,13 +3,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { stateData } from '../../server/src/core/decode/data';
-import { decodeState, findStateMessages, stateByLogName, statesOfTopic, TOPIC_WORDS } from '../../server/src/core/decode/stateMessage';
+import { decodeState, findStateMessages, stateByLogName, statesOfTopic, TOPIC_WORDS } from '../../server/src/core/decode/stateMessageTopics';
 
 const summary = (text: string) =>
   findStateMessages(text).map((m) => ({ text: m.text, topicType: m.topicType, stateId: m.stateId, names: m.names, basis: m.topicBasis }));
 
 test('the committed table holds the 405 reference rows over 107 topic types', () => {
-  const topics = Object.values(stateData.topics);
+  const topics = Object.values(stateData().topics);
   assert.equal(topics.length, 107);
   assert.equal(topics.reduce((n, t) => n + t.rows.length, 0), 405);
 });

@@ -10,7 +10,7 @@ import {
   gmtDateToIso,
   parseStatmsg,
   parseStatusViewerRow,
-} from '../../server/src/core/decode/statmsg';
+} from '../../server/src/core/decode/statusMessages';
 
 const EMPTY_ISTRS = ['', '', '', '', '', '', '', '', '', ''];
 
@@ -127,11 +127,15 @@ test('"~" continuation markers are dropped when joining lines', () => {
   const text = 'STATMSG: ID=6703 SEV=E LEV=M SOURCE="SMS Server" COMP="SMS_WSUS_SYNC_MANAGER" SYS=PS1SITE.CONTOSO.COM SITE=PS1\n~  PID=1840 TID=2832 GMTDATE=Thu Jan 16 19:01:35.117 2014 ISTR0="" NUMATTRS=0';
   const { fields, decoded } = describeStatmsg(text)!;
   assert.deepEqual([fields.id, fields.severityName, fields.pid, fields.tid], [6703, 'Error', 1840, 2832]);
-  assert.deepEqual(decoded.texts.map((t) => t.text), ['WSUS Synchronization failed.', 'WSUS Synchronization failed']);
+  assert.deepEqual(decoded.texts.map((t) => t.text), [
+    'WSUS Synchronization failed.',
+    'WSUS Synchronization failed',
+    'WSUS Synchronization failed. Message: %2. Source: %1.',
+  ]);
 });
 
 test('an ID the reference lacks still gives every field', () => {
-  const text = 'STATMSG: ID=2300 SEV=I LEV=D SOURCE="SMS Server" COMP="SMS_DISTRIBUTION_MANAGER" SYS=PS1SITE.CONTOSO.COM SITE=PS1 PID=1 TID=2 GMTDATE=Mon Feb 03 09:05:01.000 2014 ISTR0="PS100004" NUMATTRS=1 AID0=400 AVAL0="PS100004"';
+  const text = 'STATMSG: ID=9999 SEV=I LEV=D SOURCE="SMS Server" COMP="SMS_DISTRIBUTION_MANAGER" SYS=PS1SITE.CONTOSO.COM SITE=PS1 PID=1 TID=2 GMTDATE=Mon Feb 03 09:05:01.000 2014 ISTR0="PS100004" NUMATTRS=1 AID0=400 AVAL0="PS100004"';
   const { fields, decoded } = describeStatmsg(text)!;
   assert.equal(decoded.known, false);
   assert.deepEqual(decoded.texts, []);
@@ -144,6 +148,7 @@ test('%1 and %2 templates are filled from ISTR0 and ISTR1; missing ones stay vis
   assert.deepEqual(decoded.texts.map((t) => t.text), [
     'Content of WSUS Server WSUS1.CONTOSO.COM is out of sync with upstream server UPSTREAM.CONTOSO.COM.',
     'Content of WSUS server is out of sync with upstream server',
+    'Content of WSUS Server WSUS1.CONTOSO.COM is out of sync with upstream server UPSTREAM.CONTOSO.COM. Possible cause: Server WSUS1.CONTOSO.COM synchronization is disabled. Solution: Enable upstream synchronization for server WSUS1.CONTOSO.COM or manually import data from upstream server UPSTREAM.CONTOSO.COM.',
   ]);
   assert.equal(decodeStatmsg(6707).texts[0].text, 'Content of WSUS Server %1 is out of sync with upstream server %2.');
   assert.equal(decodeStatmsg(6707).texts[0].filled, false);
@@ -193,4 +198,32 @@ test('message IDs named in text: "Status Message ID 6701", "status message 6702"
   assert.equal(mention.decoded.texts[0].text, 'WSUS Synchronization started.');
   assert.deepEqual(findStatmsgMentions('7. When synchronization has finished successfully, WSUS Synchronization Manager creates status message 6702.').map((m) => m.id), [6702]);
   assert.deepEqual(findStatmsgMentions('go to View -> Filter and filter for Message ID = 30197.').map((m) => m.id), [30197]);
+});
+
+test('an ISTR that holds quotes stays whole (Distribution Manager\'s NAL paths)', () => {
+  const line =
+    'STATMSG: ID=2342 SEV=I LEV=M SOURCE="SMS Server" COMP="SMS_DISTRIBUTION_MANAGER" SYS=PS1SITE.CONTOSO.COM SITE=PS1 PID=2428 TID=5372 GMTDATE=Mon Feb 03 09:05:01.000 2014 ISTR0="Configuration Manager Client Package" ISTR1="["Display=\\\\DP02.contoso.com\\"]MSWNET:["SMS_SITE=PS1"]\\\\DP02.contoso.com\\" ISTR2="" NUMATTRS=2 AID0=400 AVAL0="PS100002" AID1=404 AVAL1="["Display=\\\\DP02.contoso.com\\"]MSWNET:["SMS_SITE=PS1"]\\\\DP02.contoso.com\\"';
+  const { fields, decoded } = describeStatmsg(line)!;
+  assert.equal(fields.istrs[0], 'Configuration Manager Client Package');
+  assert.equal(fields.istrs[1], '["Display=\\\\DP02.contoso.com\\"]MSWNET:["SMS_SITE=PS1"]\\\\DP02.contoso.com\\');
+  assert.equal(fields.istrs[2], '');
+  assert.deepEqual(fields.attributes.map((a) => a.id), [400, 404]);
+  assert.equal(fields.attributes[1].value, fields.istrs[1]);
+  assert.equal(fields.end, line.length);
+  assert.equal(decoded.module, 'server');
+  assert.match(decoded.texts[0].text, /Configuration Manager Client Package/);
+});
+
+test('the spreadsheet\'s IDs decode with %1..%n filled; a line\'s module chooses between colliding IDs', () => {
+  const server = decodeStatmsg(500, ['SMS_DISTRIBUTION_MANAGER'], 'server');
+  assert.equal(server.module, 'server');
+  assert.ok(server.texts.every((t) => t.module === 'server'));
+  const all = decodeStatmsg(500);
+  assert.equal(all.module, null);
+  assert.deepEqual([...new Set(all.texts.map((t) => t.module))], ['server']);
+  const collide = decodeStatmsg(10002);
+  assert.deepEqual([...new Set(collide.texts.map((t) => t.module))], ['server', 'client']);
+  assert.ok(decodeStatmsg(10002, ['Office'], 'client').texts.every((t) => t.module === 'client'));
+  // A module the ID has no text for keeps every module's texts (better than nothing).
+  assert.equal(decodeStatmsg(6702, [], 'client').texts[0].text, 'WSUS Synchronization done.');
 });

@@ -63,7 +63,7 @@ test('cmlogs stats: first line is the record count', () => {
 test('cmlogs stats: a top error code the tables do not name still shows its facility (not a blank)', async () => {
   const { computeStats } = await import('../../server/src/cli/stats');
   const { parseText } = await import('../../server/src/core/parse');
-  const log = '<![LOG[WMI query failed, error 0x8004100E]LOG]!><time="08:00:00.000+000" date="01-02-2024" component="CcmExec" context="" type="3" thread="1" file="">';
+  const log = '<![LOG[WMI query failed, error 0x80041FFF]LOG]!><time="08:00:00.000+000" date="01-02-2024" component="CcmExec" context="" type="3" thread="1" file="">';
   const [top] = computeStats([parseText(log, 'CcmExec.log')]).topErrorCodes;
-  assert.deepEqual([top.code, top.names, top.message], ['0x8004100E', [], 'not in the reference tables; facility FACILITY_ITF (4), code 0x100E (4110)']);
+  assert.deepEqual([top.code, top.names, top.message], ['0x80041FFF', [], 'not in the reference tables; facility FACILITY_ITF (4), code 0x1FFF (8191)']);
 });

@@ -232,11 +232,11 @@ function exerciseCore(): void {
   };
   const messages = SAMPLE_LINES.map((l) => [l]);
   tryAll('server/src/core/decode/findCodes', 'findCodes', messages);
-  tryAll('server/src/core/decode/statmsg', 'findStatmsgs', messages);
-  tryAll('server/src/core/decode/statmsg', 'findStatmsgMentions', messages);
-  tryAll('server/src/core/decode/statmsg', 'describeStatmsg', messages);
-  tryAll('server/src/core/decode/statmsg', 'parseStatusViewerRow', [['Information\tMilestone CM1\t1/16/2014 1:53:53 PM\tCM1SITE.CONTOSO.COM SMS_WSUS_SYNC_MANAGER\t6701\tWSUS Synchronization started.']]);
-  tryAll('server/src/core/decode/stateMessage', 'findStateMessages', messages);
+  tryAll('server/src/core/decode/statusMessages', 'findStatmsgs', messages);
+  tryAll('server/src/core/decode/statusMessages', 'findStatmsgMentions', messages);
+  tryAll('server/src/core/decode/statusMessages', 'describeStatmsg', messages);
+  tryAll('server/src/core/decode/statusMessages', 'parseStatusViewerRow', [['Information\tMilestone CM1\t1/16/2014 1:53:53 PM\tCM1SITE.CONTOSO.COM SMS_WSUS_SYNC_MANAGER\t6701\tWSUS Synchronization started.']]);
+  tryAll('server/src/core/decode/stateMessageTopics', 'findStateMessages', messages);
   tryAll('server/src/core/decode/lookup', 'lookup', [['0x80070005'], ['statmsg', '6701'], ['state', '500', '2']]);
   tryAll('server/src/core/keys', 'findKeys', messages);
 }
@@ -410,10 +410,10 @@ describe('no catastrophic backtracking', () => {
 });
 
 test('statmsg matchTemplate: templates with the most placeholders against long text that fails at the end', () => {
-  const statmsg = require(join(ROOT, 'server/src/core/decode/statmsg'));
+  const statmsg = require(join(ROOT, 'server/src/core/decode/statusMessages'));
   const data = require(join(ROOT, 'server/src/core/decode/data'));
   const templates: string[] = [];
-  for (const id of Object.keys(data.statmsgData.messages ?? {})) for (const t of statmsg.decodeStatmsg(Number(id)).texts) templates.push(t.template);
+  for (const id of Object.keys(data.statusMessageData().messages ?? {})) for (const t of statmsg.decodeStatmsg(Number(id)).texts) templates.push(t.template);
   const holes = (t: string) => (t.match(/<[^<>]+>|%\d/g) ?? []).length;
   templates.sort((a, b) => holes(b) - holes(a));
   for (const template of templates.slice(0, 5)) {

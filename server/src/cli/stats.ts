@@ -20,25 +20,40 @@ export interface Stats {
 
 const TOP_CODES = 10;
 
-/** Failure codes in error and warning records, most frequent first, decoded. */
+type CodeCount = { code: string; names: string[]; message: string; count: number };
+
+/**
+ * Failure codes in error and warning records, most frequent first, decoded. Success and no-op codes
+ * (S_FALSE, WU_E_NOOP, 3010) are not counted. Each record names its code for its own context
+ * (component, file, words); a code's row takes the naming most of its records chose.
+ */
 function topErrorCodes(results: ParseResult[]): Stats['topErrorCodes'] {
-  const counts = new Map<string, { code: string; names: string[]; message: string; count: number }>();
+  const namings = new Map<string, Map<string, CodeCount>>();
   const consider = (r: LogRecord) => r.severity === 'error' || r.severity === 'warning';
   for (const result of results) {
     for (const record of result.records) {
       if (!consider(record)) continue;
+      const context = { text: record.message, component: record.component, file: record.file };
       for (const match of findCodes(record.message)) {
-        const info = decodeMatch(match);
-        if (info.severity !== 'failure') continue;
+        const info = decodeMatch(match, context);
+        if (info.outcome !== 'failure') continue;
         // A code the tables do not name still says its facility: better than a blank line.
         const message = info.known ? info.message : `not in the reference tables; ${facilityText(info.facility, info.facilityCode)}`;
-        const entry = counts.get(info.code) ?? { code: info.code, names: info.names, message, count: 0 };
+        const byNaming = namings.get(info.code) ?? new Map<string, CodeCount>();
+        const key = info.names.join('\u0000');
+        const entry = byNaming.get(key) ?? { code: info.code, names: info.names, message, count: 0 };
         entry.count++;
-        counts.set(info.code, entry);
+        byNaming.set(key, entry);
+        namings.set(info.code, byNaming);
       }
     }
   }
-  return [...counts.values()].sort((a, b) => b.count - a.count || a.code.localeCompare(b.code)).slice(0, TOP_CODES);
+  const counts = [...namings.values()].map((byNaming) => {
+    const all = [...byNaming.values()];
+    const best = all.reduce((a, b) => (b.count > a.count ? b : a));
+    return { ...best, count: all.reduce((n, e) => n + e.count, 0) };
+  });
+  return counts.sort((a, b) => b.count - a.count || a.code.localeCompare(b.code)).slice(0, TOP_CODES);
 }
 
 export function computeStats(results: ParseResult[]): Stats {

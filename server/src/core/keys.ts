@@ -78,9 +78,11 @@ export function keyAt(text: string, offset: number): KeyMatch | undefined {
 }
 
 // What a GUID is, judged by the words just before it. Order matters: the more specific phrase first.
+// The names are what the hover says the GUID is ("update source", "assignment", "scan job"...).
 const KIND_HINTS: Array<[RegExp, string]> = [
-  [/scan ?job\W*$/i, 'ScanJob'],
-  [/update ?source\W*(?:id\W*)?$/i, 'UpdateSource'],
+  [/scan ?job(?: ?id)?\W*$/i, 'ScanJob'],
+  // CCM_UpdateSource.UniqueID="{…}", "WSUS Update Source type ({…})", "UpdateSourceID = {…}"
+  [/update ?source(?:\.|_| )?(?:type|unique ?id|id)?\W*$/i, 'UpdateSource'],
   [/(?:assignment|deployment)(?: ?id)?\W*$/i, 'assignment'],
   [/\bCTM job\W*$|\bCTMJob\W*$/i, 'ContentTransferManager job'],
   [/\bDTS job\W*$|\bDTSJob\W*$|DataTransferService job\W*$/i, 'DataTransferService job'],
@@ -88,8 +90,11 @@ const KIND_HINTS: Array<[RegExp, string]> = [
   [/content ?(?:id)?\W*$|Content_$/i, 'content'],
   [/(?:location )?request\W*(?:id\W*)?$/i, 'location request'],
   [/message ?(?:id)?\W*$/i, 'message id'],
-  [/\b(?:update|CI|UpdateID|ciid)\W*(?:id\W*)?$|SUM_$/i, 'update / CI'],
-  [/\bjob\W*$/i, 'job'],
+  [/\bCI_?UniqueID\W*$|\bCI ?(?:id|version)?\W*(?:ScopeId_)?$|\bScopeId_$/i, 'update / CI'],
+  [/\b(?:update|UpdateID|ciid)\W*(?:id\W*)?$|SUM_$/i, 'update / CI'],
+  [/\b(?:Application|DeploymentType)_$/, 'application / deployment type CI'],
+  [/\bpolic(?:y|ies)(?: ?id)?\W*$|\.sms_pol\?$/i, 'policy'],
+  [/\bjob(?: ?id)?\W*$/i, 'job'],
 ];
 
 /** Names the GUID kind from the text that precedes it in a message (up to 40 characters). */

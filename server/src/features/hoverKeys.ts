@@ -1,9 +1,10 @@
-// Hover on a GUID or KB number: what it is and where else it occurs.
+// Hover on a GUID or KB number: what it is (as this line says: update source, assignment, CI /
+// update, scan job, content, CTM/DTS job, location request, policy), and where else it occurs.
 import { basename } from 'node:path';
 import type { LogIndex } from '../core/logIndex';
-import { keyAt } from '../core/keys';
+import { guessKeyKind, keyAt } from '../core/keys';
 import type { LogRecord } from '../core/record';
-import { markdownCode } from '../core/text';
+import { escapeMarkdown, markdownCode } from '../core/text';
 import { toIsoUtc } from '../core/time';
 
 const MAX_FILES_LISTED = 12;
@@ -13,8 +14,11 @@ export function keyHover(index: LogIndex, record: LogRecord, offset: number): st
   if (!key) return undefined;
   const summary = index.summarize(key.key);
   const label = key.kind === 'kb' ? 'KB article' : 'GUID';
-  const lines = [`**${label}** ${markdownCode(key.kind === 'kb' ? key.key : `{${key.key}}`)}`];
-  if (summary?.kinds.length) lines.push(`Seen as: ${summary.kinds.map(markdownCode).join(', ')}`);
+  const role = key.kind === 'guid' ? guessKeyKind(record.message.slice(0, key.start)) : undefined;
+  const here = role ? ` — **${escapeMarkdown(role)}** (as this line says)` : '';
+  const lines = [`**${label}** ${markdownCode(key.kind === 'kb' ? key.key : `{${key.key}}`)}${here}`];
+  const elsewhere = summary?.kinds.filter((k) => k !== role) ?? [];
+  if (elsewhere.length) lines.push(`${role ? 'Elsewhere also seen as' : 'Seen as'}: ${elsewhere.map(markdownCode).join(', ')}`);
   if (!summary || summary.count <= 1) {
     lines.push('Appears only here among the indexed logs.');
     return lines.join('\n\n');

@@ -2,11 +2,16 @@
 // A code missing from the table is still decomposed into its bits (severity, facility, code), but is
 // never given a meaning: names stay empty and `known` is false.
 
-import type { HresultData, SeedHint } from './data';
-import { hresultData, seedHints } from './data';
+import type { CodeTableData, TroubleshootingHint } from './data';
+import { codeFamilyData, hresultData, ntstatusData, troubleshootingHints } from './data';
+import { type CodeContext, type CodeFamily, familyOfSource, namePreference } from './codeContext';
+import type { HttpStatus } from './httpStatus';
+import { type CodeOutcome, outcomeOf } from './outcome';
+
+export type { CodeContext, CodeFamily } from './codeContext';
 
 export interface Facility {
-  /** FACILITY_* name from winerror.h, or null when the reference gives only the number. */
+  /** FACILITY_* name from winerror.h (ntstatus.h for NTSTATUS rows), or null when the reference gives only the number. */
   name: string | null;
   number: number;
 }
@@ -24,6 +29,8 @@ export interface CodeEntry {
   source: string;
   /** True for rows that are a Win32 error converted with HRESULT_FROM_WIN32. */
   win32: boolean;
+  /** Which table family the row comes from (its source says): win32, winhttp, wmi, ntstatus... */
+  family: CodeFamily;
 }
 
 export interface Win32Part {
@@ -35,6 +42,8 @@ export interface Win32Part {
 
 export type CodeSeverity = 'success' | 'failure';
 
+export type { CodeOutcome } from './outcome';
+
 export interface CodeInfo {
   /** "0x" + 8 upper-case hex digits. */
   code: string;
@@ -42,7 +51,7 @@ export interface CodeInfo {
   value: number;
   /** True when the reference table has at least one row for the code. */
   known: boolean;
-  /** Every non-empty symbolic name, Win32 rows first, then in table order. */
+  /** Every non-empty symbolic name, the best for the context first (see codeContext.ts), then the others. */
   names: string[];
   /** The message of the first row in `names` order ('' when unknown or not published). */
   message: string;
@@ -50,34 +59,50 @@ export interface CodeInfo {
   entries: CodeEntry[];
   facility: Facility;
   severity: CodeSeverity;
+  outcome: CodeOutcome;
   /** Low 16 bits: the facility's own code number. */
   facilityCode: number;
   /** Present for FACILITY_WIN32 codes (0x8007xxxx), known or not. */
   win32?: Win32Part;
   /** Source of the first row in `names` order, or null when unknown. */
   source: string | null;
-  seedHint?: SeedHint;
+  troubleshooting?: TroubleshootingHint;
+  /** Present when the number is an HTTP status (code "HTTP 404"), not an HRESULT. */
+  http?: HttpStatus;
 }
+
+type Rows = CodeTableData['codes'][string];
 
 interface CodeTable {
-  rows: Map<number, HresultData['codes'][string]>;
-  win32Sources: Set<number>;
-  hints: Map<number, SeedHint>;
+  data: CodeTableData;
+  rows: Map<number, Rows>;
+  /** Family of each source index. */
+  families: CodeFamily[];
 }
 
-let table: CodeTable | undefined;
+function tableOf(data: CodeTableData): CodeTable {
+  const rows = new Map<number, Rows>();
+  for (const [hex, entries] of Object.entries(data.codes)) rows.set(parseInt(hex, 16), entries);
+  return { data, rows, families: data.sources.map(familyOfSource) };
+}
 
-/** Built on first use so that importing the module costs nothing until a code is decoded. */
-function codeTable(): CodeTable {
-  if (table) return table;
-  const rows = new Map<number, HresultData['codes'][string]>();
-  for (const [hex, entries] of Object.entries(hresultData.codes)) rows.set(parseInt(hex, 16), entries);
-  const win32Sources = new Set<number>();
-  hresultData.sources.forEach((source, i) => {
-    if (source.includes('HRESULT_FROM_WIN32')) win32Sources.add(i);
-  });
-  const hints = new Map(seedHints.map((hint) => [parseInt(hint.code, 16), hint] as const));
-  return (table = { rows, win32Sources, hints });
+let hresultTables: CodeTable[] | undefined;
+let ntstatusTable: CodeTable | undefined;
+let hints: Map<number, TroubleshootingHint> | undefined;
+
+/** The HRESULT tables (hresults.tsv, then the WMI / DO / CBS / Intune families), built on first use. */
+function hresultTablesOf(): CodeTable[] {
+  return (hresultTables ??= [tableOf(hresultData()), tableOf(codeFamilyData())]);
+}
+
+/** The NTSTATUS table: loaded only when a line is about an NTSTATUS (or a 0xC… value no HRESULT table has). */
+function ntstatusTableOf(): CodeTable {
+  return (ntstatusTable ??= tableOf(ntstatusData()));
+}
+
+function hintOf(value: number): TroubleshootingHint | undefined {
+  hints ??= new Map(troubleshootingHints().map((hint) => [parseInt(hint.code, 16), hint] as const));
+  return hints.get(value);
 }
 
 export function formatCode(value: number): string {
@@ -93,38 +118,70 @@ export function isWin32Facility(value: number): boolean {
   return value >>> 16 === 0x8007;
 }
 
-/** True when the reference table has a row for the code (cheap: used while scanning logs). */
+/** True when an HRESULT table has a row for the code (cheap: used while scanning logs). */
 export function isKnownCode(value: number): boolean {
-  return codeTable().rows.has(value >>> 0);
+  return hresultTablesOf().some((t) => t.rows.has(value >>> 0));
+}
+
+/** True when the NTSTATUS table has the value. */
+export function isKnownNtstatus(value: number): boolean {
+  return ntstatusTableOf().rows.has(value >>> 0);
 }
 
 /** True when the table has a Win32 row (HRESULT_FROM_WIN32) for this Win32 error number. */
 export function isKnownWin32(win32: number): boolean {
   if (win32 <= 0 || win32 > 0xffff) return false;
-  const { rows, win32Sources } = codeTable();
-  return (rows.get(hresultFromWin32(win32)) ?? []).some((row) => win32Sources.has(row[2]));
+  return entriesOf(hresultFromWin32(win32), false).some((row) => row.win32);
 }
 
 export function facilityOf(value: number): Facility {
   const key = formatCode(value).slice(2);
+  const [main, families] = hresultTablesOf();
   // winerror.h's HRESULT_FACILITY masks 13 bits (so 0x8DDD0018 is facility 3549).
-  const number = hresultData.facilityOverrides[key] ?? (value >>> 16) & 0x1fff;
-  return { name: hresultData.facilities[String(number)] ?? null, number };
+  const number = main.data.facilityOverrides[key] ?? families.data.facilityOverrides[key] ?? (value >>> 16) & 0x1fff;
+  return { name: main.data.facilities[String(number)] ?? families.data.facilities[String(number)] ?? null, number };
 }
 
-function entriesOf(value: number): CodeEntry[] {
-  const { rows, win32Sources } = codeTable();
-  return (rows.get(value) ?? []).map(([name, message, source]) => ({
-    name,
-    message,
-    source: hresultData.sources[source],
-    win32: win32Sources.has(source),
-  }));
+/** NTSTATUS facilities are 12 bits wide and have their own names (ntstatus.h). */
+function ntstatusFacilityOf(value: number): Facility {
+  const { data } = ntstatusTableOf();
+  const number = data.facilityOverrides[formatCode(value).slice(2)] ?? (value >>> 16) & 0xfff;
+  return { name: data.facilities[String(number)] ?? null, number };
+}
+
+function rowsOf(table: CodeTable, value: number): CodeEntry[] {
+  return (table.rows.get(value) ?? []).map(([name, message, source]) => {
+    const family = table.families[source];
+    const text = table.data.sources[source];
+    return { name, message, source: text, win32: text.includes('HRESULT_FROM_WIN32'), family };
+  });
+}
+
+/** Every row for a value, table order: hresults.tsv, the other families, and NTSTATUS when asked for. */
+function entriesOf(value: number, withNtstatus: boolean): CodeEntry[] {
+  const entries = hresultTablesOf().flatMap((t) => rowsOf(t, value));
+  return withNtstatus ? [...entries, ...rowsOf(ntstatusTableOf(), value)] : entries;
 }
 
 /** Win32 rows first (stable), as a reader of a 0x8007xxxx code expects the system message. */
 function win32First(entries: CodeEntry[]): CodeEntry[] {
   return [...entries.filter((e) => e.win32), ...entries.filter((e) => !e.win32)];
+}
+
+/**
+ * The context's preferred families first (in its order), then the rest Win32-first; a family the
+ * context puts last (NTSTATUS outside an NTSTATUS line) goes after everything.
+ */
+function ordered(entries: CodeEntry[], context: CodeContext | undefined): CodeEntry[] {
+  const base = win32First(entries);
+  if (!context) return base;
+  const { prefer, named } = namePreference(context);
+  const rank = (e: CodeEntry) => {
+    if (named.has(e.name)) return -1;
+    const i = prefer.indexOf(e.family);
+    return i >= 0 ? i : prefer.length;
+  };
+  return base.map((e, i) => ({ e, i, r: rank(e) })).sort((a, b) => a.r - b.r || a.i - b.i).map((x) => x.e);
 }
 
 function win32PartOf(value: number, entries: CodeEntry[]): Win32Part | undefined {
@@ -133,32 +190,64 @@ function win32PartOf(value: number, entries: CodeEntry[]): Win32Part | undefined
   return { code: value & 0xffff, name: row?.name || null, message: row?.message || null };
 }
 
-/** Decodes a 32-bit code (signed or unsigned); every field comes from the table or the code's bits. */
-export function lookupCode(input: number): CodeInfo {
+export { outcomeOf } from './outcome';
+
+/**
+ * S_OK and S_FALSE are #defines in winerror.h without a MessageId block, so the reference has no row
+ * for them; they are the commonest results logs print, so their names are given here.
+ */
+const WELL_KNOWN: Record<number, CodeEntry> = {
+  0: { name: 'S_OK', message: 'The operation succeeded.', source: 'winerror.h: #define S_OK ((HRESULT)0L) (no MessageId block)', win32: false, family: 'sdk' },
+  1: { name: 'S_FALSE', message: 'The operation succeeded with a negative or no-op answer (S_FALSE).', source: 'winerror.h: #define S_FALSE ((HRESULT)1L) (no MessageId block)', win32: false, family: 'sdk' },
+};
+
+/**
+ * Should the NTSTATUS table be read for this value? Where the line is about an NTSTATUS, yes; else
+ * only for a 0xC… value (NTSTATUS error severity) that no HRESULT table knows: then it is the only
+ * meaning there is, and it is labelled as an NTSTATUS.
+ */
+function wantsNtstatus(value: number, context: CodeContext | undefined, known: boolean): boolean {
+  if (context && namePreference(context).ntstatus) return true;
+  return !known && value >>> 30 === 3;
+}
+
+/**
+ * Decodes a 32-bit code (signed or unsigned); every field comes from the tables or the code's bits.
+ * With a context (the line, its component and file), the name that fits the line comes first:
+ * 0x80072F8F is ERROR_WINHTTP_SECURE_FAILURE in a WinHTTP line, ERROR_INTERNET_DECODING_FAILED in a
+ * WinINet one. Without one (cmlogs lookup), the table order stands: Win32 system message first.
+ */
+export function lookupCode(input: number, context?: CodeContext): CodeInfo {
   const value = input >>> 0;
-  const entries = entriesOf(value);
-  const ordered = win32First(entries);
-  const first = ordered[0];
+  const hresultEntries = entriesOf(value, false);
+  const withNtstatus = wantsNtstatus(value, context, hresultEntries.length > 0);
+  const entries = withNtstatus ? entriesOf(value, true) : hresultEntries;
+  const well = WELL_KNOWN[value];
+  const all = well ? [well, ...entries] : entries;
+  const rows = ordered(all, context);
+  const first = rows[0];
+  const ntstatusOnly = rows.length > 0 && rows.every((e) => e.family === 'ntstatus');
   const info: CodeInfo = {
     code: formatCode(value),
     value,
-    known: entries.length > 0,
-    names: ordered.map((e) => e.name).filter((name) => name !== ''),
+    known: all.length > 0,
+    names: [...new Set(rows.map((e) => e.name).filter((name) => name !== ''))],
     message: first?.message ?? '',
-    entries,
-    facility: facilityOf(value),
+    entries: all,
+    facility: ntstatusOnly || first?.family === 'ntstatus' ? ntstatusFacilityOf(value) : facilityOf(value),
     severity: value >>> 31 ? 'failure' : 'success',
+    outcome: outcomeOf(value),
     facilityCode: value & 0xffff,
     source: first?.source ?? null,
   };
   const win32 = win32PartOf(value, entries);
   if (win32) info.win32 = win32;
-  const hint = codeTable().hints.get(value);
-  if (hint) info.seedHint = hint;
+  const hint = hintOf(value);
+  if (hint) info.troubleshooting = hint;
   return info;
 }
 
 /** Decodes a Win32 error number (0..65535) through its HRESULT_FROM_WIN32 form. */
-export function lookupWin32(win32: number): CodeInfo {
-  return lookupCode(hresultFromWin32(win32));
+export function lookupWin32(win32: number, context?: CodeContext): CodeInfo {
+  return lookupCode(hresultFromWin32(win32), context);
 }

@@ -6,19 +6,24 @@
 //                                known Win32 error gets that reading too)
 //   8 digits                    HRESULT in hex without 0x ("80244021"), as WindowsUpdate.log writes
 //   -2145107935 / 2149859361    signed / unsigned decimal HRESULT
-//   4-5 digits, known status    status message first (ConfigMgr logs and docs quote these IDs),
-//   message ID                  the Win32 reading second when the table knows one
+//   4-5 digits, status message  both readings: the status message first when it is one that logs
+//   ID and Win32 error          and docs quote (statmsg.tsv), the Win32 error first when the ID is
+//                               only in the larger spreadsheet table (1314, 3010, 10060...)
 //   other numbers ≤ 65535       Win32 error (through HRESULT_FROM_WIN32)
 // Words force a reading: `statmsg 6702`, `state 500 2`, `state Enforce 5`, `win32 5`, `hr 0x5`.
+// Text as logs write it reads as findCodes reads a line: `error 5`, `hr=0x80070005`, `Code=12029`,
+// `exit code 1603`, `HTTP 404`, `"(401) Unauthorized"`.
 
-import type { CodeEntry, Facility, Win32Part } from './hresult';
+import { decodeMatch, findCodes, isInstallerExitCode } from './findCodes';
+import type { CodeEntry, CodeInfo, Facility, Win32Part } from './hresult';
 import { facilityText, formatCode, isKnownWin32, lookupCode, lookupWin32 } from './hresult';
-import type { StatmsgText } from './statmsg';
-import { decodeStatmsg, isKnownStatmsg } from './statmsg';
-import type { StateNameEntry, TopicState } from './stateMessage';
-import { TOPIC_WORDS, decodeState, statesOfTopic } from './stateMessage';
+import { describeHttpStatus, type HttpStatus } from './httpStatus';
+import type { StatmsgText } from './statusMessages';
+import { decodeStatmsg, isCuratedStatmsg, isKnownStatmsg } from './statusMessages';
+import type { StateNameEntry, TopicState } from './stateMessageTopics';
+import { TOPIC_WORDS, decodeState, statesOfTopic } from './stateMessageTopics';
 
-export type LookupKind = 'hresult' | 'win32' | 'statmsg' | 'state' | 'unknown';
+export type LookupKind = 'hresult' | 'win32' | 'http' | 'statmsg' | 'state' | 'unknown';
 
 export interface LookupResult {
   input: string;
@@ -44,6 +49,8 @@ export interface LookupResult {
   facilityCode?: number;
   win32?: Win32Part;
   entries?: CodeEntry[];
+  // http
+  http?: HttpStatus;
   // statmsg
   messageId?: number;
   component?: string | null;
@@ -59,7 +66,10 @@ export interface LookupResult {
 // ---------- single readings ----------
 
 function codeResult(input: string, value: number, kind: 'hresult' | 'win32', note?: string): LookupResult {
-  const info = kind === 'win32' ? lookupWin32(value) : lookupCode(value);
+  return infoResult(input, kind === 'win32' ? lookupWin32(value) : lookupCode(value), kind, note);
+}
+
+function infoResult(input: string, info: CodeInfo, kind: 'hresult' | 'win32' | 'http', note?: string): LookupResult {
   const result: LookupResult = {
     input,
     kind,
@@ -75,12 +85,17 @@ function codeResult(input: string, value: number, kind: 'hresult' | 'win32', not
     entries: info.entries,
   };
   if (info.win32) result.win32 = info.win32;
+  if (info.http) {
+    result.http = info.http;
+    delete result.entries;
+  }
   if (note) result.note = note;
-  if (info.seedHint) {
-    result.seedSection = info.seedHint.section;
-    result.seedPath = info.seedHint.path;
-    result.seedSummary = info.seedHint.summary;
-    result.seedSteps = info.seedHint.steps;
+  // The JSON keeps its seed* field names: the hints come from the seed documents.
+  if (info.troubleshooting) {
+    result.seedSection = info.troubleshooting.section;
+    result.seedPath = info.troubleshooting.path;
+    result.seedSummary = info.troubleshooting.summary;
+    result.seedSteps = info.troubleshooting.steps;
   }
   return result;
 }
@@ -135,10 +150,20 @@ function unknownResult(input: string, message: string): LookupResult {
 
 // ---------- reading a bare token ----------
 
-/** A known status message ID (4-5 digits) first; its Win32 reading, when there is one, second. */
+/**
+ * A known status message ID (4-5 digits) and, when there is one, its Win32 reading. The IDs that
+ * logs and docs quote (statmsg.tsv) read as status messages first; an ID known only from the larger
+ * spreadsheet table reads as a Win32 error first (3010 is ERROR_SUCCESS_REBOOT_REQUIRED to most readers).
+ */
 function readStatmsgOrWin32(input: string, n: number): LookupResult[] {
   if (!isKnownWin32(n)) return [statmsgResult(input, n, 'Read as a status message ID (a known one).')];
   const win32Name = lookupWin32(n).names[0];
+  if (!isCuratedStatmsg(n)) {
+    return [
+      codeResult(input, n, 'win32', 'Read as a Win32 error number; it is also a status message ID (next result).'),
+      statmsgResult(input, n, `The status message reading of the same number (force it with "statmsg ${n}").`),
+    ];
+  }
   return [
     statmsgResult(input, n, `Read as a status message ID (a known one); as a Win32 error it is ${win32Name} (next result).`),
     codeResult(input, n, 'win32', 'The Win32 reading of the same number.'),
@@ -167,8 +192,20 @@ function readHex(input: string, digits: string): LookupResult[] {
   return [codeResult(input, value, 'hresult', digits.length === 8 ? undefined : `Read as the HRESULT ${formatCode(value)}.`)];
 }
 
+const LEADING = '[("\'{';
+const TRAILING = '])"\'},.;:=';
+
+/** "[80244021]", "0x80070005,", "'5'": the code without the punctuation a copied log line brings. */
+function stripPunctuation(token: string): string {
+  let start = 0;
+  let end = token.length;
+  while (start < end && LEADING.includes(token[start])) start++;
+  while (end > start && TRAILING.includes(token[end - 1])) end--;
+  return token.slice(start, end);
+}
+
 function readToken(input: string): LookupResult[] {
-  const token = input.trim();
+  const token = stripPunctuation(input.trim());
   const hex = /^0x([0-9a-f]{1,8})$/i.exec(token);
   if (hex) return readHex(token, hex[1]);
   if (/^-\d{1,10}$/.test(token)) {
@@ -232,13 +269,79 @@ function hresultOfArg(arg: string): number | null {
 
 const FORCING_WORDS = new Set(['statmsg', 'status', 'win32', 'hr', 'hresult']);
 
+/**
+ * Words that start a code as logs write it ("error 5", "exit code 1603", "Code=12029", "HTTP 404",
+ * "returned an error: (401) Unauthorized"): the words up to the value are read like a log line.
+ */
+const LOG_WORDS = /^(?:error|err|errorcode|lasterror|getlasterror|exit|exitcode|return|returncode|code|http|statuscode|returned|the|remote|server|an|\(\d{3}\))$/i;
+
+/** "hr=0x80070005", "Code=12029", "error:5": a keyword glued to its value, as log lines write it. */
+function splitGlued(word: string): string[] {
+  const m = /^([A-Za-z][A-Za-z_ ()]*?)[=:]+(.+)$/.exec(word);
+  return m ? [m[1], m[2]] : [word];
+}
+
+const isLogWord = (word: string) => LOG_WORDS.test(stripPunctuation(word));
+const LOG_WINDOW = 12;
+
+/** Words after an HTTP status that are its reason phrase ("(401) Unauthorized."). */
+function reasonWords(words: string[], at: number, status: number): number {
+  const reason = (describeHttpStatus(status)?.reason ?? '').toLowerCase().split(' ');
+  let n = 0;
+  while (n < reason.length && stripPunctuation(words[at + n] ?? '').toLowerCase() === reason[n]) n++;
+  return n === reason.length ? n : 0;
+}
+
+/**
+ * Reads the words from `i` as a log line does (findCodes): "error 5", "returned an error: (401)
+ * Unauthorized.". Only log words may come before the value. When findCodes finds nothing (it wants
+ * an HTTP line before reading "Code=12029"), the value after the words reads as a bare token.
+ */
+function readAsLogText(words: string[], i: number): { results: LookupResult[]; next: number } | null {
+  const text = words.slice(i, i + LOG_WINDOW).join(' ');
+  const match = findCodes(text)[0];
+  const lead = match ? text.slice(0, match.start).trim() : '';
+  if (match && (lead === '' || lead.split(/\s+/).every((w) => isLogWord(w) || /^(?:status)?$/i.test(stripPunctuation(w))))) {
+    let consumed = text.slice(0, match.end).trim().split(/\s+/).length;
+    if (match.kind === 'http') consumed += reasonWords(words, i + consumed, match.value);
+    const input = words.slice(i, i + consumed).join(' ');
+    const note =
+      match.kind === 'http' ? 'Read as an HTTP status.'
+      : match.kind === 'win32' ? 'Read as a Win32 error number, as a log line with these words would be.'
+      : undefined;
+    return { results: [infoResult(input, decodeMatch(match), match.kind, note)], next: i + consumed };
+  }
+  let at = i;
+  while (at < words.length && isLogWord(words[at])) at++;
+  if (at === i || at >= words.length || FORCING_WORDS.has(words[at].toLowerCase()) || words[at] === 'state') return null;
+  const results = readToken(words[at]).map((r) => ({ ...r, input: words.slice(i, at + 1).join(' ') }));
+  return { results, next: at + 1 };
+}
+
+/** Exit codes other than Windows Installer's are the program's own numbers: said so, not decoded. */
+function readExitCode(words: string[], i: number): { results: LookupResult[]; next: number } | null {
+  const at = /^code$/i.test(stripPunctuation(words[i + 1] ?? '')) ? i + 2 : i + 1;
+  const arg = stripPunctuation(words[at] ?? '');
+  if (!/^\d{1,5}$/.test(arg) || isInstallerExitCode(Number(arg), words.join(' '))) return null;
+  const input = words.slice(i, at + 1).join(' ');
+  return { results: [unknownResult(input, `exit code ${arg} is the program's own number (only Windows Installer exit codes such as 1603, 1618 or 3010 are Win32 errors); it has no Windows meaning to decode.`)], next: at + 1 };
+}
+
 /** Decodes every code or ID in `args` (CLI words); options starting with "--" are ignored. */
 export function lookup(args: string[]): LookupResult[] {
-  const words = args.filter((a) => a.trim() !== '' && !a.startsWith('--'));
+  const words = args.filter((a) => a.trim() !== '' && !a.startsWith('--')).flatMap(splitGlued);
   const results: LookupResult[] = [];
   for (let i = 0; i < words.length; ) {
     const word = words[i].toLowerCase();
-    if (word === 'state') {
+    const statusCode = word === 'status' && /^code$/i.test(stripPunctuation(words[i + 1] ?? ''));
+    const asLog =
+      /^exit(?:code)?$/i.test(word) ? (readExitCode(words, i) ?? readAsLogText(words, i))
+      : isLogWord(words[i]) || statusCode || /^\(\d{3}\)/.test(words[i]) ? readAsLogText(words, i)
+      : null;
+    if (asLog) {
+      results.push(...asLog.results);
+      i = asLog.next;
+    } else if (word === 'state') {
       const { results: found, next } = readState(words, i);
       results.push(...found);
       i = next;
@@ -255,6 +358,10 @@ export function lookup(args: string[]): LookupResult[] {
 
 // ---------- plain text ----------
 
+function httpLines(r: LookupResult): string[] {
+  return [`${r.code} ${r.http!.reason}  HTTP status, ${r.severity}`, `  ${r.message}`, `  source: ${r.source}`];
+}
+
 function codeLines(r: LookupResult): string[] {
   const lines = [`${r.code}  ${r.kind === 'win32' ? `Win32 error ${r.win32?.code}` : 'HRESULT'}, ${r.severity}`];
   const entries = [...r.entries!.filter((e) => e.win32), ...r.entries!.filter((e) => !e.win32)];
@@ -268,7 +375,7 @@ function codeLines(r: LookupResult): string[] {
 
 function statmsgLines(r: LookupResult): string[] {
   const head = `status message ${r.code}${r.severity ? `, ${r.severity}` : ''}${r.component ? `, ${r.component}` : ''}`;
-  return [head, ...r.texts!.flatMap((t) => [`  ${t.text}`, `  source: ${t.source}`])];
+  return [head, ...r.texts!.flatMap((t) => [`  ${t.text}`, `  ${t.module} message${t.severity ? ` (${t.severity})` : ''}; source: ${t.source}`])];
 }
 
 function stateLines(r: LookupResult): string[] {
@@ -291,6 +398,7 @@ export function formatLookup(results: LookupResult[]): string {
       r.kind === 'unknown' ? [`${r.input}: ${r.message}`]
       : r.kind === 'statmsg' ? statmsgLines(r)
       : r.kind === 'state' ? stateLines(r)
+      : r.kind === 'http' ? httpLines(r)
       : [...codeLines(r), ...seedLines(r)];
     const input = r.kind !== 'unknown' && r.input !== r.code ? [`  input: ${r.input}`] : [];
     const note = r.note && r.kind !== 'unknown' ? [`  note: ${r.note}`] : [];

@@ -1,5 +1,6 @@
 // Formats whose records START with a timestamp: WindowsUpdate.log (classic and Get-WindowsUpdateLog), WSUS
 // SoftwareDistribution.log, setup logs. Lines that do not start with one continue the previous record.
+import { failedBracketCode, outcomeOf } from '../decode/outcome';
 import { makeLogTime, monthFromName, type Clock } from '../time';
 import { fieldsFrom, parseThread, severityFromWords, type RecordFields } from './fields';
 import { startsWithAngle, startsWithDigit, statelessFormat, type LogFormat } from './format';
@@ -98,9 +99,16 @@ export function withBias(fields: RecordFields, bias: number): RecordFields {
   return fields;
 }
 
-/** WindowsUpdate.log marks trouble with FATAL, FAILED and WARNING (classic) and "FAILED [hr]" (ETW form). */
+/**
+ * WindowsUpdate.log marks trouble with FATAL, FAILED and WARNING (classic) and "FAILED [hr]" (ETW form).
+ * "*FAILED* [8024000C]" is WU_E_NOOP (nothing to do) and a success code is no failure: not errors.
+ */
 function wuSeverity(text: string) {
-  if (/\b(?:FATAL|FAILED)\b/.test(text)) return 'error' as const;
+  if (/\bFATAL\b/.test(text)) return 'error' as const;
+  if (/\bFAILED\b/.test(text)) {
+    const code = failedBracketCode(text);
+    return code !== null && outcomeOf(code) !== 'failure' ? ('info' as const) : ('error' as const);
+  }
   if (/\bWARNING\b/.test(text)) return 'warning' as const;
   return 'info' as const;
 }

@@ -40,10 +40,10 @@ const UPDATE_ENFORCEMENT_TOPIC = 402;
 /** ccmsetup sends Fallback Status Point state messages with TopicType 800 (its next log line says so). */
 const CLIENT_DEPLOYMENT_TOPIC = 800;
 
-const topicRows = (topicType: number) => stateData.topics[String(topicType)];
+const topicRows = (topicType: number) => stateData().topics[String(topicType)];
 
 function entryOf(row: [number | null, string, number, number]): StateNameEntry {
-  return { name: row[1], kind: stateData.kinds[row[2]] as StateNameKind, source: stateData.sources[row[3]] };
+  return { name: row[1], kind: stateData().kinds[row[2]] as StateNameKind, source: stateData().sources[row[3]] };
 }
 
 export function topicTypeName(topicType: number): string | null {
@@ -81,9 +81,9 @@ let logNames: Map<string, { topicType: number; stateId: number }> | undefined;
 export function stateByLogName(name: string): { topicType: number; stateId: number } | undefined {
   if (!logNames) {
     logNames = new Map();
-    for (const [topic, { rows }] of Object.entries(stateData.topics)) {
+    for (const [topic, { rows }] of Object.entries(stateData().topics)) {
       for (const [stateId, stateName, kind] of rows) {
-        if (stateData.kinds[kind] === 'log_state_name' && stateId !== null) logNames.set(stateName, { topicType: Number(topic), stateId });
+        if (stateData().kinds[kind] === 'log_state_name' && stateId !== null) logNames.set(stateName, { topicType: Number(topic), stateId });
       }
     }
   }

@@ -1,8 +1,13 @@
 // ConfigMgr status messages: the STATMSG lines site components log, the Status Message Viewer rows
 // (for example the audit message 30197), and "status message 6702" mentions in prose and logs.
-// Texts come from the reference table; an unknown ID still yields every field the line carries.
+// Texts come from the reference tables; an unknown ID still yields every field the line carries.
+// A message ID is unique only within its message module (site server, client, SMS Provider): the
+// line's SOURCE or component chooses the module's text when the tables have one for it.
 
-import { statmsgData } from './data';
+import { statusMessageData } from './data';
+
+/** The message module a status message comes from; IDs collide across modules (500, 10002...). */
+export type StatusMessageModule = 'server' | 'client' | 'provider';
 
 export interface StatmsgAttribute {
   /** AIDn: numeric attribute id (no attribute names are in the reference data). */
@@ -41,6 +46,10 @@ export interface StatmsgText {
   text: string;
   template: string;
   source: string;
+  /** The message module the row belongs to. */
+  module: StatusMessageModule;
+  /** Severity letter the row gives ('' when its source gives none). */
+  severity: string;
   /** True when at least one placeholder was filled from an insertion string. */
   filled: boolean;
 }
@@ -52,8 +61,10 @@ export interface StatmsgDecoded {
   severity: string | null;
   severityName: string | null;
   component: string | null;
-  /** One entry per reference wording (6702 has two), in table order. */
+  /** One entry per reference wording (6702 has two), in table order; only the line's module's when it has rows. */
   texts: StatmsgText[];
+  /** The module the texts were chosen for, or null when none was given (every module's rows). */
+  module: StatusMessageModule | null;
 }
 
 const SEVERITY_NAMES: Record<string, string> = { I: 'Informational', W: 'Warning', E: 'Error' };
@@ -67,30 +78,62 @@ export const levelName = (letter: string): string | null => LEVEL_NAMES[letter.t
 // ---------- decoding an ID ----------
 
 function fillTemplate(template: string, istrs: string[], named: Record<string, number> = {}): StatmsgText['text'] {
-  const positional = template.replace(/%(\d)/g, (whole, n: string) => istrs[Number(n) - 1] || whole);
+  const positional = template.replace(/%(\d{1,2})/g, (whole, n: string) => istrs[Number(n) - 1] || whole);
   return positional.replace(/<[^<>]+>/g, (whole) => (Object.hasOwn(named, whole) ? istrs[named[whole]] || whole : whole));
 }
 
-/** Texts for a message ID, with %1..%n (and <...> placeholders the source ties to an ISTR) filled. */
-export function decodeStatmsg(id: number, istrs: string[] = []): StatmsgDecoded {
-  const rows = statmsgData.messages[String(id)] ?? [];
+const rowsOf = (id: number) => statusMessageData().messages[String(id)] ?? [];
+
+/**
+ * Texts for a message ID, with %1..%n (and <...> placeholders the source ties to an ISTR) filled.
+ * With a module, only that module's rows (when it has any: an unknown module keeps them all).
+ */
+export function decodeStatmsg(id: number, istrs: string[] = [], module: StatusMessageModule | null = null): StatmsgDecoded {
+  const data = statusMessageData();
+  const all = rowsOf(id);
+  const ofModule = module ? all.filter((row) => data.modules[row[4]] === module) : [];
+  const rows = ofModule.length > 0 ? ofModule : all;
   const severity = rows.find((row) => row[0] !== '')?.[0] ?? null;
-  const texts = rows.map(([, , template, source, named]) => {
+  const texts = rows.map(([rowSeverity, , template, source, moduleIndex, named]) => {
     const text = fillTemplate(template, istrs, named);
-    return { text, template, source: statmsgData.sources[source], filled: text !== template };
+    const rowModule = data.modules[moduleIndex] as StatusMessageModule;
+    return { text, template, source: data.sources[source], module: rowModule, severity: rowSeverity, filled: text !== template };
   });
+  // The spreadsheet repeats some curated wordings word for word (or once filled): one text per wording.
+  const distinct = texts.filter((t, i) => texts.findIndex((u) => u.text === t.text) === i);
   return {
     id,
     known: rows.length > 0,
     severity,
     severityName: severity ? severityName(severity) : null,
     component: rows.find((row) => row[1] !== '')?.[1] ?? null,
-    texts,
+    texts: distinct,
+    module: ofModule.length > 0 ? module : null,
   };
 }
 
 export function isKnownStatmsg(id: number): boolean {
-  return String(id) in statmsgData.messages;
+  return rowsOf(id).length > 0;
+}
+
+/** True for the IDs of statmsg.tsv, the ones checked against logs and docs (not only the spreadsheet's). */
+export function isCuratedStatmsg(id: number): boolean {
+  const { sources } = statusMessageData();
+  return rowsOf(id).some((row) => !sources[row[3]].includes('KlausBilger/SCCM_MsgID'));
+}
+
+/**
+ * The module of a status message from what the line says: SOURCE="SMS Server" / "SMS Client" /
+ * "SMS Provider", else the component (SMS_* components run on site servers, the provider's audit
+ * messages come from Microsoft.ConfigurationManagement.exe or the SMS Provider).
+ */
+export function moduleOf(source: string, component: string): StatusMessageModule | null {
+  if (/\bSMS Server\b/i.test(source)) return 'server';
+  if (/\bSMS Client\b/i.test(source)) return 'client';
+  if (/\bSMS Provider\b/i.test(source)) return 'provider';
+  if (/Microsoft\.ConfigurationManagement|SMS Provider|AdminUI|SMSProv/i.test(component)) return 'provider';
+  if (/^SMS_/i.test(component)) return 'server';
+  return component.trim() ? 'client' : null;
 }
 
 // ---------- STATMSG lines ----------
@@ -135,7 +178,10 @@ function unwrap(text: string, from: number): Normalized {
 const FIELD_NAMES = 'ID|SEV|LEV|SOURCE|COMP|SYS|SITE|PID|TID|GMTDATE|ISTR\\d|NUMATTRS|AID\\d+|AVAL\\d+';
 // A value is quoted, or a GMTDATE ("Thu Jan 16 18:53:52.608 2014", with spaces), or one bare word.
 const GMT_DATE = '[A-Z][a-z]{2} [A-Z][a-z]{2} {1,2}\\d{1,2} \\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)? \\d{4}';
-const FIELD = new RegExp(`\\b(${FIELD_NAMES})=(?:"([^"]*)"|(${GMT_DATE})|([^\\s"]*))`, 'g');
+// A quoted value ends at the quote that is followed by the next field or the end of the line, so an
+// ISTR that holds quotes itself (ISTR0="["Display=\\DP02\"]MSWNET:["SMS_SITE=PS1"]\\DP02\") stays whole.
+const QUOTED = `"((?:[^"]|"(?![ \\t]+(?:${FIELD_NAMES})=|[ \\t]*$))*)"`;
+const FIELD = new RegExp(`\\b(${FIELD_NAMES})=(?:${QUOTED}|(${GMT_DATE})|([^\\s"]*))`, 'g');
 
 /** "Thu Jan 16 18:53:52.608 2014" → "2014-01-16T18:53:52.608Z". */
 export function gmtDateToIso(gmtDate: string): string | null {
@@ -213,10 +259,10 @@ export function findStatmsgs(text: string): StatmsgFields[] {
   return found;
 }
 
-/** A STATMSG line parsed and its ID decoded with the line's insertion strings. */
+/** A STATMSG line parsed and its ID decoded with the line's insertion strings, for its module. */
 export function describeStatmsg(text: string): { fields: StatmsgFields; decoded: StatmsgDecoded } | null {
   const fields = parseStatmsg(text);
-  return fields ? { fields, decoded: decodeStatmsg(fields.id, fields.istrs) } : null;
+  return fields ? { fields, decoded: decodeStatmsg(fields.id, fields.istrs, moduleOf(fields.source, fields.component)) } : null;
 }
 
 // ---------- Status Message Viewer rows (audit messages) ----------
@@ -248,19 +294,32 @@ function viewerColumns(parts: string[]): string[] | null {
   return [severity, type, site, time, system, component.join(' '), id, description.join('\t')];
 }
 
-/** Reads template placeholders back from a message text ("User "<user>" modified ..."). */
+const collapse = (text: string) => text.replace(/\s+/g, ' ').trim();
+
+/**
+ * Reads template placeholders back from a message text ("User "<user>" modified ..."): the literal
+ * parts must appear in order (each placeholder takes the shortest text up to the next literal; the
+ * last literal ends the text). indexOf, not a regex, so a template with many placeholders against
+ * a long text stays linear.
+ */
 export function matchTemplate(template: string, text: string): Record<string, string> | null {
-  const names: string[] = [];
-  const pattern = template
-    .split(/(<[^<>]+>|%\d)/)
-    .map((part, i) => {
-      if (i % 2 === 0) return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s*');
-      names.push(part);
-      return '\\s*(.+?)\\s*';
-    })
-    .join('');
-  const m = new RegExp(`^${pattern}$`).exec(text);
-  return m ? Object.fromEntries(names.map((name, i) => [name, m[i + 1]])) : null;
+  const parts = template.split(/(<[^<>]+>|%\d{1,2})/).map((part, i) => (i % 2 === 0 ? collapse(part) : part));
+  const line = collapse(text);
+  const values: Record<string, string> = {};
+  const literals = parts.filter((_, i) => i % 2 === 0);
+  if (!line.startsWith(literals[0])) return null;
+  let at = literals[0].length;
+  for (let i = 1; i < parts.length; i += 2) {
+    const next = parts[i + 1];
+    const isLast = i + 2 >= parts.length;
+    const end = isLast ? (line.endsWith(next) && line.length - next.length >= at ? line.length - next.length : -1) : next === '' ? at : line.indexOf(next, at);
+    if (end < 0) return null;
+    const value = line.slice(at, end).trim();
+    if (value === '' && next !== '') return null;
+    values[parts[i]] = value;
+    at = end + next.length;
+  }
+  return parts.length === 1 && line !== literals[0] ? null : values;
 }
 
 /** Parses a row copied from the Status Message Viewer (tab-separated), e.g. the audit message 30197. */
@@ -269,7 +328,7 @@ export function parseStatusViewerRow(row: string): StatusViewerRow | null {
   if (!columns || !VIEWER_SEVERITIES.has(columns[0].trim()) || !/^\d+$/.test(columns[6].trim())) return null;
   const [severity, type, site, time, system, component, id, rawDescription] = columns.map((c) => c.trim());
   const description = rawDescription.replace(/<\/?(?:b|i|em|strong)>/gi, '').replace(/\s+/g, ' ');
-  const decoded = decodeStatmsg(Number(id));
+  const decoded = decodeStatmsg(Number(id), [], moduleOf('', component));
   const values = decoded.texts.map((t) => matchTemplate(t.template, description)).find((v) => v !== null) ?? null;
   return { severity, type, site, time, system, component, id: Number(id), description, decoded, values };
 }
