@@ -274,7 +274,19 @@ export function findCodes(text: string): CodeMatch[] {
   // indexOf is far cheaper than a regex scan, and most records have no "0x" at all.
   if (text.includes('0x') || text.includes('0X')) findStandaloneCodes(PREFIXED_HEX, text, taken, found);
   findStandaloneCodes(BARE_NUMBER, text, taken, found);
-  return found.sort((a, b) => a.start - b.start);
+  return withoutEchoes(found.sort((a, b) => a.start - b.start), text);
+}
+
+/**
+ * Setup logs print GetLastError twice: "GLE = 0x3[gle=0x00000003]", "Error: 0x00000003[gle=0x00000003]".
+ * The bracketed echo of the value just found is the same error, not a second one.
+ */
+function withoutEchoes(found: CodeMatch[], text: string): CodeMatch[] {
+  return found.filter((m, i) => {
+    const previous = found[i - 1];
+    if (!previous || previous.value !== m.value || previous.kind !== m.kind) return true;
+    return !/^\[gle=$/i.test(text.slice(m.start - 5, m.start)) || m.start - previous.end > 6;
+  });
 }
 
 /**
