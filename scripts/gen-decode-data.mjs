@@ -276,8 +276,8 @@ two rows from Microsoft's "Windows Update common errors and mitigation" (\`TIME_
 grouping label there, not an SDK name); one row for 0x8DDD0018, known only from the Microsoft
 article "Troubleshoot software update scan failures" (no name or message text published). Known
 doubt kept from the reference: for 0x80244023 the SDK says HTTP 503 where a Microsoft page says 504;
-the SDK wording is kept. S_OK / ERROR_SUCCESS (0x00000000) has no \`MessageId\` entry in the headers
-and so no row: the decoder reports it by its bits only.
+the SDK wording is kept. S_OK (0x00000000) and S_FALSE (0x00000001) have no \`MessageId\` entry in the
+headers and so no row; \`hresult.ts\` names them from their winerror.h \`#define\`s (marked as such).
 
 ## codeFamilies.json — WMI, Delivery Optimization, CBS, Intune
 

@@ -162,3 +162,15 @@ test('premise of the bare-number scan: every failure code in the table starts wi
   assert.ok(failures.length > 8000);
   assert.deepEqual(failures.filter((hex) => hex[0] !== '8' && hex[0] !== 'C'), []);
 });
+
+test('setup logs: GLE values are Win32 errors, and the "[gle=…]" echo of the value just read is not a second error', () => {
+  const kinds = (line: string) => findCodes(line).map((m) => [m.text, m.kind, m.value]);
+  assert.deepEqual(kinds('EnumeratePathEx: FindFirstFile failed for [C:\\$Windows.~BT\\*]; GLE = 0x3[gle=0x00000003]'), [['0x3', 'win32', 3]]);
+  assert.deepEqual(kinds('WinReGetConfigEx failed. Error: 0x00000003[gle=0x00000003]'), [['0x00000003', 'win32', 3]]);
+  assert.deepEqual(kinds('CSetBootCommand::DoExecute: Failed to open new OS DISM session. Error: 0x80040154[gle=0x0000007a]'), [
+    ['0x80040154', 'hresult', 0x80040154],
+    ['0x0000007a', 'win32', 122],
+  ]);
+  assert.deepEqual(kinds('CopyFile failed (0x00000005)'), [['0x00000005', 'win32', 5]]);
+  assert.deepEqual(kinds('Flags 0x00000005, failed'), []);
+});

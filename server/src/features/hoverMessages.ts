@@ -78,7 +78,7 @@ function describeStatmsgId(id: number, istrs: string[], module: StatusMessageMod
   if (!decoded.known) return `${header}\n\n_Not in the reference tables: its fields are shown as logged._`;
   const modules = new Set(decoded.texts.map((t) => t.module));
   const texts = decoded.texts.map((t) => {
-    const which = modules.size > 1 || decoded.module === null ? `${MODULE_NAMES[t.module]} message; ` : '';
+    const which = modules.size > 1 || decoded.module === null ? `${t.modules.map((m) => MODULE_NAMES[m]).join(', ')} message; ` : '';
     return `> ${escapeMarkdown(fillFromValues(t.text, values))}\n>\n> _${escapeMarkdown(which + t.source)}_`;
   });
   return [header, ...texts].join('\n\n');

@@ -63,18 +63,26 @@ const CBS_WORDS = /\bCBS\b|\bDISM\b|\bPSFX|component store|servicing stack|\.NET
 const INTUNE_WORDS = /Intune|\bIME\b|Win32App|Sidecar|\bMDM\b/i;
 /** The line is about an NTSTATUS: it says so, names a STATUS_* value, or is a crash report. */
 const NTSTATUS_WORDS = /\bNTSTATUS\b|\bNtStatus\b|\bSTATUS_[A-Z][A-Z_]{3,}|exception code|\bbug ?check\b|\bcrash(?:ed)?\b/i;
-const SYMBOL = /\b[A-Z][A-Z0-9]*_[A-Z0-9_]{2,}\b/g;
 
 export interface NamePreference {
   /** Families whose names go first, best first. */
   prefer: CodeFamily[];
-  /** Symbolic names the line itself writes ("Code=12002, Text=ERROR_WINHTTP_TIMEOUT"): they win. */
-  named: Set<string>;
+  /** The text read for the context: a symbolic name it writes ("Code=12002, Text=ERROR_WINHTTP_TIMEOUT") wins. */
+  text: string;
   /** The line is about an NTSTATUS: its meaning is offered (first) beside the HRESULT one. */
   ntstatus: boolean;
 }
 
 let last: { key: string; value: NamePreference } | undefined;
+
+/** The words that set a code's context are near it: a long XML body or policy dump is read only so far. */
+const CONTEXT_CHARS = 2000;
+const contextText = (context: CodeContext) => (context.text ?? '').slice(0, CONTEXT_CHARS);
+
+/** Is the line about an NTSTATUS? (One regex: asked for every code with a context.) */
+export function isAboutNtstatus(context: CodeContext): boolean {
+  return NTSTATUS_WORDS.test(contextText(context));
+}
 
 /**
  * The families a line points at, best first. Words in the text count before the component; WinHTTP
@@ -82,7 +90,7 @@ let last: { key: string; value: NamePreference } | undefined;
  * because those components talk HTTP through WinHTTP (WinINet is the browser's stack).
  */
 export function namePreference(context: CodeContext): NamePreference {
-  const text = context.text ?? '';
+  const text = contextText(context);
   const where = `${context.component ?? ''} ${context.file ?? ''}`;
   const key = `${where}\u0000${text}`;
   if (last?.key === key) return last.value;
@@ -95,8 +103,18 @@ export function namePreference(context: CodeContext): NamePreference {
   if (INTUNE_WORDS.test(text) || /IntuneManagementExtension|AgentExecutor|AppWorkload/i.test(where)) prefer.push('intune');
   if (WININET_WORDS.test(text)) prefer.push('wininet', 'winhttp');
   else if (WINHTTP_WORDS.test(text) || WINHTTP_COMPONENTS.test(where) || where.trim() !== '') prefer.push('winhttp', 'wininet');
-  const named = new Set(text.match(SYMBOL) ?? []);
-  const value = { prefer, named, ntstatus };
+  const value = { prefer, text, ntstatus };
   last = { key, value };
   return value;
+}
+
+const isNameChar = (ch: string | undefined) => ch !== undefined && /[A-Za-z0-9_]/.test(ch);
+
+/** Does `text` write `name` as a whole word ("E_FAIL", not the start of "WBEM_E_FAILED")? */
+export function mentionsName(text: string, name: string): boolean {
+  if (name.length < 3) return false;
+  for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1)) {
+    if (!isNameChar(text[at - 1]) && !isNameChar(text[at + name.length])) return true;
+  }
+  return false;
 }

@@ -39,7 +39,7 @@ type KeywordClass = 'hr' | 'error' | 'exit' | 'weak';
 // Longer keywords first ("error code" before "error"); a keyword must end the word ("hr", not "hrs").
 // "Error at WinHttpSendRequest: 12029" (ccmsetup) names the failing API between keyword and value.
 const KEYWORDS = ['hresult', 'hr', 'error[ _]?code', 'error at [A-Za-z]+', 'error', 'err', 'exit[ _]?code', 'exit status', 'return[ _]?code', 'win32 code',
-  '(?:get)?last[ _]?error(?:\\(\\))?', 'result', 'code', 'failed'];
+  '(?:get)?last[ _]?error(?:\\(\\))?', 'gle', 'result', 'code', 'failed'];
 // error = 5, hr:0x0, HRESULT = "0x87d00280", error (0x...: each optional part starts with its
 // own character, so the blanks around them can be matched only one way.
 const SEPARATOR = `[ \\t]*(?:[:=][ \\t]*)?(?:["'(][ \\t]*)?`;
@@ -234,12 +234,30 @@ function looksLikeSomethingElse(text: string, start: number, end: number): boole
   return UNIT_AFTER.test(text.slice(end, end + 8));
 }
 
+/** "CopyFile failed (0x00000005)", "failed with 0x00000020": a failure word shortly before the value. */
+const FAILURE_BEFORE = /\b(?:failed|failure|error)\b[^.;:=\d]{0,16}$/i;
+
+/**
+ * A zero-padded value (0x00000005) right after a failure word is a Win32 error written as the
+ * low word of its HRESULT, as error records print GetLastError(); elsewhere it stays an HRESULT.
+ */
+function win32Padded(text: string, token: string, start: number, value: number): boolean {
+  return /^0x0000/i.test(token) && value > 0 && value <= 0xffff && FAILURE_BEFORE.test(text.slice(Math.max(0, start - 32), start)) && isKnownWin32(value);
+}
+
 function findStandaloneCodes(pattern: RegExp, text: string, taken: Set<number>, out: CodeMatch[]): void {
   pattern.lastIndex = 0;
   for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
     const start = m.index;
     const end = start + m[0].length;
     if (taken.has(start) || looksLikeSomethingElse(text, start, end)) continue;
+    if (/^0x/i.test(m[0])) {
+      const value = parseInt(m[0].slice(2), 16) >>> 0;
+      if (win32Padded(text, m[0], start, value)) {
+        out.push({ start, end, text: m[0], value, kind: 'win32' });
+        continue;
+      }
+    }
     const value = readStandalone(text, m[0], start, end);
     if (value !== null) out.push({ start, end, text: m[0], value, kind: 'hresult' });
   }
@@ -256,7 +274,19 @@ export function findCodes(text: string): CodeMatch[] {
   // indexOf is far cheaper than a regex scan, and most records have no "0x" at all.
   if (text.includes('0x') || text.includes('0X')) findStandaloneCodes(PREFIXED_HEX, text, taken, found);
   findStandaloneCodes(BARE_NUMBER, text, taken, found);
-  return found.sort((a, b) => a.start - b.start);
+  return withoutEchoes(found.sort((a, b) => a.start - b.start), text);
+}
+
+/**
+ * Setup logs print GetLastError twice: "GLE = 0x3[gle=0x00000003]", "Error: 0x00000003[gle=0x00000003]".
+ * The bracketed echo of the value just found is the same error, not a second one.
+ */
+function withoutEchoes(found: CodeMatch[], text: string): CodeMatch[] {
+  return found.filter((m, i) => {
+    const previous = found[i - 1];
+    if (!previous || previous.value !== m.value || previous.kind !== m.kind) return true;
+    return !/^\[gle=$/i.test(text.slice(m.start - 5, m.start)) || m.start - previous.end > 6;
+  });
 }
 
 /**

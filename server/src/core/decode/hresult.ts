@@ -4,7 +4,7 @@
 
 import type { CodeTableData, TroubleshootingHint } from './data';
 import { codeFamilyData, hresultData, ntstatusData, troubleshootingHints } from './data';
-import { type CodeContext, type CodeFamily, familyOfSource, namePreference } from './codeContext';
+import { type CodeContext, type CodeFamily, familyOfSource, isAboutNtstatus, mentionsName, namePreference } from './codeContext';
 import type { HttpStatus } from './httpStatus';
 import { type CodeOutcome, outcomeOf } from './outcome';
 
@@ -78,12 +78,14 @@ interface CodeTable {
   rows: Map<number, Rows>;
   /** Family of each source index. */
   families: CodeFamily[];
+  /** Whether each source index is a HRESULT_FROM_WIN32 source (a Win32 error row). */
+  win32: boolean[];
 }
 
 function tableOf(data: CodeTableData): CodeTable {
   const rows = new Map<number, Rows>();
   for (const [hex, entries] of Object.entries(data.codes)) rows.set(parseInt(hex, 16), entries);
-  return { data, rows, families: data.sources.map(familyOfSource) };
+  return { data, rows, families: data.sources.map(familyOfSource), win32: data.sources.map((s) => s.includes('HRESULT_FROM_WIN32')) };
 }
 
 let hresultTables: CodeTable[] | undefined;
@@ -131,7 +133,8 @@ export function isKnownNtstatus(value: number): boolean {
 /** True when the table has a Win32 row (HRESULT_FROM_WIN32) for this Win32 error number. */
 export function isKnownWin32(win32: number): boolean {
   if (win32 <= 0 || win32 > 0xffff) return false;
-  return entriesOf(hresultFromWin32(win32), false).some((row) => row.win32);
+  const value = hresultFromWin32(win32);
+  return hresultTablesOf().some((t) => (t.rows.get(value) ?? []).some((row) => t.win32[row[2]]));
 }
 
 export function facilityOf(value: number): Facility {
@@ -151,9 +154,7 @@ function ntstatusFacilityOf(value: number): Facility {
 
 function rowsOf(table: CodeTable, value: number): CodeEntry[] {
   return (table.rows.get(value) ?? []).map(([name, message, source]) => {
-    const family = table.families[source];
-    const text = table.data.sources[source];
-    return { name, message, source: text, win32: text.includes('HRESULT_FROM_WIN32'), family };
+    return { name, message, source: table.data.sources[source], win32: table.win32[source], family: table.families[source] };
   });
 }
 
@@ -174,10 +175,11 @@ function win32First(entries: CodeEntry[]): CodeEntry[] {
  */
 function ordered(entries: CodeEntry[], context: CodeContext | undefined): CodeEntry[] {
   const base = win32First(entries);
-  if (!context) return base;
-  const { prefer, named } = namePreference(context);
+  // One name (or none): nothing to choose between, so the line need not be read.
+  if (!context || new Set(base.map((e) => e.name)).size < 2) return base;
+  const { prefer, text } = namePreference(context);
   const rank = (e: CodeEntry) => {
-    if (named.has(e.name)) return -1;
+    if (e.name && mentionsName(text, e.name)) return -1;
     const i = prefer.indexOf(e.family);
     return i >= 0 ? i : prefer.length;
   };
@@ -207,8 +209,8 @@ const WELL_KNOWN: Record<number, CodeEntry> = {
  * meaning there is, and it is labelled as an NTSTATUS.
  */
 function wantsNtstatus(value: number, context: CodeContext | undefined, known: boolean): boolean {
-  if (context && namePreference(context).ntstatus) return true;
-  return !known && value >>> 30 === 3;
+  if (!known && value >>> 30 === 3) return true;
+  return context !== undefined && isAboutNtstatus(context);
 }
 
 /**

@@ -363,7 +363,9 @@ function httpLines(r: LookupResult): string[] {
 }
 
 function codeLines(r: LookupResult): string[] {
-  const lines = [`${r.code}  ${r.kind === 'win32' ? `Win32 error ${r.win32?.code}` : 'HRESULT'}, ${r.severity}`];
+  const ntstatus = r.entries!.length > 0 && r.entries!.every((e) => e.family === 'ntstatus');
+  const kind = r.kind === 'win32' ? `Win32 error ${r.win32?.code}` : ntstatus ? 'NTSTATUS (no HRESULT table has this value)' : 'HRESULT';
+  const lines = [`${r.code}  ${kind}, ${r.severity}`];
   const entries = [...r.entries!.filter((e) => e.win32), ...r.entries!.filter((e) => !e.win32)];
   const entryLine = (e: CodeEntry) => `  ${e.name || '(no symbolic name)'}: ${e.message || '(no message text published)'}`;
   lines.push(...(r.known ? entries.map(entryLine) : ['  not in the reference tables']));
@@ -375,7 +377,7 @@ function codeLines(r: LookupResult): string[] {
 
 function statmsgLines(r: LookupResult): string[] {
   const head = `status message ${r.code}${r.severity ? `, ${r.severity}` : ''}${r.component ? `, ${r.component}` : ''}`;
-  return [head, ...r.texts!.flatMap((t) => [`  ${t.text}`, `  ${t.module} message${t.severity ? ` (${t.severity})` : ''}; source: ${t.source}`])];
+  return [head, ...r.texts!.flatMap((t) => [`  ${t.text}`, `  ${t.modules.join(', ')} message${t.severity ? ` (${t.severity})` : ''}; source: ${t.source}`])];
 }
 
 function stateLines(r: LookupResult): string[] {

@@ -48,6 +48,8 @@ export interface StatmsgText {
   source: string;
   /** The message module the row belongs to. */
   module: StatusMessageModule;
+  /** Every module whose table gives this same wording (500 "This component started." is in all three). */
+  modules: StatusMessageModule[];
   /** Severity letter the row gives ('' when its source gives none). */
   severity: string;
   /** True when at least one placeholder was filled from an insertion string. */
@@ -97,10 +99,12 @@ export function decodeStatmsg(id: number, istrs: string[] = [], module: StatusMe
   const texts = rows.map(([rowSeverity, , template, source, moduleIndex, named]) => {
     const text = fillTemplate(template, istrs, named);
     const rowModule = data.modules[moduleIndex] as StatusMessageModule;
-    return { text, template, source: data.sources[source], module: rowModule, severity: rowSeverity, filled: text !== template };
+    return { text, template, source: data.sources[source], module: rowModule, modules: [rowModule], severity: rowSeverity, filled: text !== template };
   });
-  // The spreadsheet repeats some curated wordings word for word (or once filled): one text per wording.
+  // The spreadsheet repeats some curated wordings word for word (or once filled): one text per
+  // wording, which lists every module that has it.
   const distinct = texts.filter((t, i) => texts.findIndex((u) => u.text === t.text) === i);
+  for (const t of distinct) t.modules = [...new Set(texts.filter((u) => u.text === t.text).map((u) => u.module))];
   return {
     id,
     known: rows.length > 0,
