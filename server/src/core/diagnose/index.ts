@@ -5,6 +5,7 @@ import type { FlowModule } from './rules';
 import { DiagnoseContext } from './sources';
 import { runModule } from './walk';
 import { contentDownloadFlow, deploymentFlow } from './deployment';
+import { groupPolicyModule } from './groupPolicy';
 import { locationFlow } from './location';
 import { rebootWindowsModule } from './rebootWindows';
 import { scanFlow } from './scan';
@@ -16,7 +17,7 @@ export type { FlowModule, FlowRule, StepRule } from './rules';
 export { decodeScheduleString, decodeScheduleToken, describeScheduleString, describeScheduleToken } from './rebootWindows';
 
 /** In the order the seed tells the story: synchronization, compliance, deployment, restart. */
-export const FLOWS: FlowModule[] = [syncFlow, locationFlow, scanFlow, stateMessageFlow, stateSystemFlow, deploymentFlow, contentDownloadFlow, rebootWindowsModule];
+export const FLOWS: FlowModule[] = [syncFlow, locationFlow, groupPolicyModule, scanFlow, stateMessageFlow, stateSystemFlow, deploymentFlow, contentDownloadFlow, rebootWindowsModule];
 
 export function diagnose(results: ParseResult[]): Finding[] {
   const context = new DiagnoseContext(results);

@@ -233,7 +233,7 @@ export const restartRule: FlowRule = {
       patterns: [re`ConfirmRestartDialog: User chose to restart/logoff`, re`The user is allowed to restart the computer\. Initiating restart`],
     },
   ],
-  slackMs: 24 * 3600_000,
+  maxDurationMs: 24 * 3600_000,
 };
 
 /** Says why a restart could fall outside a maintenance window, from the details the steps found. */

@@ -2,7 +2,7 @@
 // proven by a line in a named log, the failures the seed names), and the pattern helpers its rules are
 // written with. Nothing here runs: the walk (walk.ts) reads these rules.
 import type { LogRecord } from '../record';
-import type { DiagnoseContext } from './sources';
+import type { DiagnoseContext, Source } from './sources';
 import type { Finding } from './findings';
 
 export const GUID_BARE = String.raw`[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}`;
@@ -50,8 +50,11 @@ export interface FailureRule extends Partial<LogHint> {
   related?: LogHint & { withinMs: number };
   /** Later steps do not undo it: a Group Policy override stays even though the update source was added. */
   lasting?: boolean;
-  /** Only a failure when this holds; `values` are the instance's non-GUID captures (a requested version...). */
-  when?: (match: RegExpExecArray, values: ReadonlyMap<string, string>) => boolean;
+  /**
+   * Only a failure when this holds; `values` are the instance's non-GUID captures (a requested version...),
+   * `at` the line itself (to read its neighbours: the caller a WindowsUpdate.log thread works for).
+   */
+  when?: (match: RegExpExecArray, values: ReadonlyMap<string, string>, at: { source: Source; index: number }) => boolean;
 }
 
 export interface StepRule extends LogHint {
@@ -86,6 +89,8 @@ export interface AnchorRule extends LogHint {
   key?: string;
   /** Cycles: a line matching this closes the open instance. */
   end?: RegExp;
+  /** Keyed instances that run one at a time (scan jobs): each is bounded by the next one's start. */
+  sequential?: boolean;
 }
 
 export interface FlowRule {
@@ -96,8 +101,11 @@ export interface FlowRule {
   steps: StepRule[];
   /** Failures looked for in every step's logs. */
   failures?: FailureRule[];
-  /** How long after its last anchor line an instance still owns time-linked lines (default 10 minutes). */
-  slackMs?: number;
+  /**
+   * The longest an instance that wrote no end may run: the outer bound of its time-linked lines when no
+   * end line and no next instance bound it (default 24 hours). Not a slack: a finished instance ends at its end.
+   */
+  maxDurationMs?: number;
   /** A captured value (e.g. the site code) put before a cycle's time in its key. */
   keyLabel?: string;
 }
