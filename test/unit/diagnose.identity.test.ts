@@ -335,3 +335,23 @@ test('scan: another machine\'s WUAHandler error at the same minute is not charge
   const f = findingOf(diagnose(logs), 'scan', JOB1.slice(1, 9));
   assert.notEqual(f.status, 'broken', f.summary);
 });
+
+// ---------------------------------------------------------------------------------------------------
+// Service windows: a schedule the client could not read is not a healthy window
+
+test('service windows: a window whose schedule failed to initialise is failed; the one beside it stays healthy', () => {
+  const log = client(`${DIR}/ServiceWindowManager.log`, 'ServiceWindowManager', [
+    [0, 'Refreshing Service Windows.....'],
+    [1, '    Populating instance of ServiceWindow with ID=7cb56688-692f-4fae-b398-0e3ff4413adb, ScheduleString=02C159C0381A200002C159C0381B2000, Type=6'],
+    [1, 'CServiceWindow::CServiceWindow: Failed to initialize ServiceWindowSchedule instance from schedule string (02C159C0381A200002C159C0381B2000)', 3],
+    [1, '        This is a one shot Service Window that has already finished.'],
+    [2, '    Populating instance of ServiceWindow with ID={1E957DDD-0A26-434C-952A-586F3E31E319}, ScheduleString=00302B0018192000, Type=1'],
+    [2, '        StartTime is 02/16/14 01:00:00'],
+  ]);
+  const f = diagnose([log]).find((x) => x.flow === 'serviceWindows')!;
+  assert.equal(f.status, 'broken');
+  assert.deepEqual(f.steps.map((s) => !!s.failed), [true, false]);
+  assert.match(f.steps[0].detail!, /failed to initialise/);
+  const healthy = diagnose([client(`${DIR}/ServiceWindowManager.log`, 'ServiceWindowManager', [[2, '    Populating instance of ServiceWindow with ID={1E957DDD-0A26-434C-952A-586F3E31E319}, ScheduleString=00302B0018192000, Type=1']])]);
+  assert.equal(healthy.find((x) => x.flow === 'serviceWindows')!.status, 'complete');
+});
