@@ -24,12 +24,13 @@ test('findingsanity__Logs: three scans and two update sources added, nothing bro
   // not in the folder.
   // UpdatesStore.log's "Failed to refresh Resync state message. Error = 0x87d00310" is not a scan failure, and
   // WindowsUpdate.log's "*FAILED* [8024000C] LoadHistoryEventFromRegistry" lines belong to healthy scans.
-  assert.deepEqual(summary(findings), ['location unproven', 'location unproven', 'scan unproven', 'scan unproven', 'scan unproven']);
-  for (const f of findings) assert.ok(f.missingLogs!.includes('ScanAgent.log'), `${f.flow}: ${f.missingLogs}`);
+  // WindowsUpdate.log's other callers (Update;ScanForUpdates, UpdateOrchestrator) scanned without failure.
+  assert.deepEqual(summary(findings), ['location unproven', 'location unproven', 'scan unproven', 'scan unproven', 'scan unproven', 'windowsUpdate complete', 'windowsUpdate complete']);
+  for (const f of findings.filter((x) => x.flow !== 'windowsUpdate')) assert.ok(f.missingLogs!.includes('ScanAgent.log'), `${f.flow}: ${f.missingLogs}`);
   const scans = findings.filter((f) => f.flow === 'scan');
   // WindowsUpdate.log writes local time; the CMTrace logs beside it carry bias +240, which lines it up.
   assert.ok(scans.every((f) => f.steps.find((s) => s.log.startsWith('WindowsUpdate.log'))!.seen), 'Finding updates found for each scan');
-  for (const f of findings) assert.equal(f.steps[0].logPresent, false, 'ScanAgent.log is not in this folder');
+  for (const f of findings.filter((x) => x.flow !== 'windowsUpdate')) assert.equal(f.steps[0].logPresent, false, 'ScanAgent.log is not in this folder');
 });
 
 test('configmgr__iOS-CMLogTracer: three complete content downloads; the service window whose schedule the client could not read is called out', async () => {
@@ -51,15 +52,22 @@ test('configmgr__iOS-CMLogTracer: three complete content downloads; the service 
   assert.equal(collection.detail, 'every day at 22:00, from 2013-08-22, for 8 hours (client local time)');
 });
 
-test('the whole corpus: no throw, no broken flow but the unreadable service window schedule, in reasonable time', async () => {
+test('the whole corpus: no throw, broken only where the logs say so, in reasonable time', async () => {
   const started = Date.now();
   const findings = await diagnoseFolder();
   // The folders above are the only ones with documented software update flows; the other logs (MDT, task
   // sequences, Intune, WindowsUpdate.log on its own, setup logs) hold no anchor of any flow.
   assert.deepEqual(
-    findings.filter((f) => f.status === 'broken').map((f) => `${f.flow} ${f.key}`),
-    ['serviceWindows ServiceWindowManager-20131010-060001.log'],
+    findings.filter((f) => f.status === 'broken').map((f) => `${f.flow} ${f.key}`).sort(),
+    [
+      // ServiceWindowManager: "Failed to initialize ServiceWindowSchedule instance from schedule string".
+      'serviceWindows ServiceWindowManager-20131010-060001.log',
+      // jimbocalvo__Reddit/ccmsetup.log: "CcmSetup failed with error code 0x80190194" (BITS: HTTP 404).
+      'clientInstall process 3324',
+      // Appostarsi__WinErros/WindowsUpdate.log: "Driver Install" ends "Exit code = 0x8024200B".
+      'windowsUpdate MoUpdateOrchestrator install',
+    ].sort(),
   );
-  assert.equal(findings.length, 9);
+  assert.equal(findings.filter((f) => f.flow !== 'windowsUpdate').length, 11);
   assert.ok(Date.now() - started < 60_000);
 });

@@ -48,6 +48,7 @@ function writeFinding(finding: Finding): void {
     out(`         at ${e.file}:${e.line}`);
   }
   for (const line of finding.evidence.filter((e) => e.note?.startsWith('error in a related'))) out(`  Related: ${basename(line.file)}:${line.line}  ${line.text}`);
+  for (const line of finding.evidence.filter((e) => e.note?.startsWith('audit'))) out(`  Audit: ${basename(line.file)}:${line.line}  ${line.text}`);
   if (finding.advice.length) {
     out('  Steps to try (from the seed):');
     for (const advice of finding.advice) out(`    - ${advice}`);
