@@ -7,7 +7,7 @@
 import { HOUR, isoMinute, MIN, SEC } from './gen/core';
 import { contentJob, deployment, makeUpdates, restartAndDetect, serviceWindowCheck, serviceWindows, type ServiceWindow } from './gen/deploy';
 import type { Built, Expectation, Scenario } from './gen/expect';
-import { clientNoise, otherCaller, scanJob, type ScanResult } from './gen/scan';
+import { clientNoise, otherCaller, scanJob, wuStartup, type ScanResult } from './gen/scan';
 import { stateCycle, stateUpload } from './gen/statemsg';
 import { syncRun, wcmCheck, wcmHourly } from './gen/sync';
 import { World, type WorldOptions } from './gen/world';
@@ -15,8 +15,11 @@ import { World, type WorldOptions } from './gen/world';
 /** A start time: a weekday between 2014 and 2024, at a local business hour of the client. */
 function startOf(w: World, hourUtc?: number): number {
   const r = w.rng;
-  return Date.UTC(r.int(2014, 2024), r.int(0, 11), r.int(1, 27), hourUtc ?? r.int(8, 20), r.int(0, 59), r.int(0, 39), r.int(0, 999));
+  const t = Date.UTC(r.int(2014, 2024), r.int(0, 11), r.int(1, 27), hourUtc ?? r.int(8, 20), r.int(0, 59), r.int(0, 39), r.int(0, 999));
+  wuStartup(w, t - r.int(1, 5) * HOUR);
+  return t;
 }
+
 
 const lower = (s: string) => s.toLowerCase();
 const scanOk = (r: ScanResult, why?: string): Expectation => ({ flow: 'scan', key: lower(r.job), status: 'complete', ...(why ? { why } : {}) });
@@ -62,9 +65,9 @@ const SYNC: Scenario[] = [
     return { machines: [w.server], findings: [{ flow: 'sync', key: s.key, status: 'complete' }], counts: { sync: 1 } };
   }),
   scenario('sync-rollover-lo_', true, 'A 1 h 40 min sync that starts in WSyncMgr.lo_ and ends in WSyncMgr.log (the log rolled over 50 minutes in): one instance, complete.', (seed) => {
-    const w0 = world(seed);
-    const t = startOf(w0);
-    const w = world(seed, { serverBias: 0, rollovers: { 'WSyncMgr.log': { atUtc: t + 50 * MIN, style: 'lo_' } } });
+    const w = world(seed, { serverBias: 0 });
+    const t = startOf(w);
+    w.configure({ rollovers: { 'WSyncMgr.log': { atUtc: t + 50 * MIN, style: 'lo_' } } });
     const s = syncRun(w, t, { trigger: 'schedule', wsusMs: 80 * MIN, dbMs: 12 * MIN, items: 260 });
     wcmHourly(w, t - 5 * MIN, t + 3 * HOUR);
     return { machines: [w.server], findings: [{ flow: 'sync', key: s.key, status: 'complete', why: 'an instance starting in WSyncMgr.lo_ and ending in WSyncMgr.log is one instance' }], counts: { sync: 1 } };
@@ -122,6 +125,20 @@ const SYNC: Scenario[] = [
     const t = startOf(w);
     const s = syncRun(w, t, { trigger: 'schedule', wsusMs: 2 * HOUR, cutAfterMs: 35 * MIN, items: 500 });
     return { machines: [w.server], findings: [{ flow: 'sync', key: s.key, status: 'incomplete', why: 'the logs end mid-sync: nothing failed, nothing finished' }] };
+  }),
+  scenario('sync-long-wcm-503-meanwhile', true, 'A 3-hour scheduled sync succeeds while one of WCM\'s hourly checks in the middle gets HTTP 503 from WSUS (and the next check succeeds).', (seed) => {
+    const w = world(seed, { serverBias: -60 });
+    const t = startOf(w);
+    wcmHourly(w, t - 20 * MIN, t + 5 * HOUR, [2]);
+    const s = syncRun(w, t, { trigger: 'schedule', wsusMs: 3 * HOUR, dbMs: 20 * MIN, items: 700 });
+    return { machines: [w.server], findings: [{ flow: 'sync', key: s.key, status: 'complete', why: 'the sync itself never failed' }], counts: { sync: 1 } };
+  }),
+  scenario('sync-across-dst', true, 'A 90-minute night sync on a site server at US Eastern time during which daylight saving time starts: the lines switch from bias +300 to +240.', (seed) => {
+    const w = world(seed, { serverBias: 300 });
+    const t = startOf(w, 6);
+    w.configure({ serverBiasChange: { atUtc: t + 40 * MIN, to: 240 } });
+    const s = syncRun(w, t, { trigger: 'schedule', wsusMs: 70 * MIN, dbMs: 9 * MIN });
+    return { machines: [w.server], findings: [{ flow: 'sync', key: s.key, status: 'complete' }], counts: { sync: 1 } };
   }),
   scenario('sync-wsyncmgr-only', true, 'Only WSyncMgr.log was collected (no WCM.log, no SoftwareDistribution.log from the SUP): two complete syncs.', (seed) => {
     const w = world(seed, { serverBias: 240 });
@@ -196,6 +213,20 @@ const SCAN: Scenario[] = [
       machines: [w.client],
       findings: jobs.map((j, i) => (i === 2 ? { flow: 'scan', key: lower(j.job), status: 'broken' as const, code: '0x8024401C' } : { flow: 'scan', key: lower(j.job), status: 'complete' as const, noError: true })),
       counts: { scan: 5 },
+    };
+  }),
+  scenario('scan-concurrent-fail-and-success', false, 'Two scan jobs overlap: a scheduled online scan fails after 90 s with 0x8024401C while a deployment\'s cached detection scan, started 40 s after it, completes 20 s after that failure.', (seed) => {
+    const w = world(seed, { clientBias: 300 });
+    const t = startOf(w);
+    const a = scanJob(w, t, { searchMs: 90 * SEC, failCode: '0x8024401C' });
+    const b = scanJob(w, t + 40 * SEC, { online: false, searchMs: 65 * SEC });
+    return {
+      machines: [w.client],
+      findings: [
+        { flow: 'scan', key: lower(a.job), status: 'broken', code: '0x8024401C' },
+        { flow: 'scan', key: lower(b.job), status: 'complete', noError: true, why: 'the failure belongs to the other job (its ScanJob ID)' },
+      ],
+      counts: { scan: 2 },
     };
   }),
   scenario('scan-retry-recovers', true, 'A scan fails with 0x80244021, its retry 30 minutes later succeeds: the job completed.', (seed) => {
@@ -322,12 +353,9 @@ const SCAN: Scenario[] = [
     };
   }),
   scenario('scan-rollover-stamped', true, 'ScanAgent.log rolled over (ScanAgent-YYYYMMDD-HHMMSS.log, LogMaxHistory 2) and WUAHandler.lo_ in the middle of a scan job waiting for its location: one job, complete.', (seed) => {
-    const w0 = world(seed);
-    const t = startOf(w0);
-    const w = world(seed, {
-      clientBias: 300,
-      rollovers: { 'ScanAgent.log': { atUtc: t + 90 * SEC, style: 'stamped' }, 'WUAHandler.log': { atUtc: t + 5 * MIN, style: 'lo_' } },
-    });
+    const w = world(seed, { clientBias: 300 });
+    const t = startOf(w);
+    w.configure({ rollovers: { 'ScanAgent.log': { atUtc: t + 90 * SEC, style: 'stamped' }, 'WUAHandler.log': { atUtc: t + 5 * MIN, style: 'lo_' } } });
     const a = scanJob(w, t, { location: { replyMs: 3 * MIN }, newSource: true, searchMs: 3 * MIN });
     const b = scanJob(w, a.end + 20 * MIN, { searchMs: 10 * SEC });
     return { machines: [w.client], findings: [{ flow: 'location', key: lower(a.locationRequest!), status: 'complete' }, scanOk(a), scanOk(b)], counts: { scan: 2, location: 1 } };
@@ -485,6 +513,15 @@ const DEPLOY: Scenario[] = [
       ],
     };
   }),
+  scenario('content-transient-bits-error', true, 'BITS hits a transient network error (0x80072EE2) halfway through a 25-minute download, retries by itself and completes.', (seed) => {
+    const w = world(seed, { clientBias: 300 });
+    const t = startOf(w);
+    const d = deployment(w, t, { updates: makeUpdates(w, 2), content: [{ downloadMs: 25 * MIN, transientError: true }, {}], ignoreWindow: true, reboot: false });
+    return {
+      machines: [w.client],
+      findings: [...d.contentJobs.map((j) => ({ flow: 'contentDownload', key: lower(j.ctmJob), status: 'complete' as const })), { flow: 'deployment', key: lower(d.assignment), status: 'complete' }],
+    };
+  }),
   scenario('content-hash-mismatch', false, 'The content downloads but its hash does not match (0x80091007).', (seed) => {
     const w = world(seed, { clientBias: 300 });
     const t = startOf(w);
@@ -518,9 +555,9 @@ const DEPLOY: Scenario[] = [
     };
   }),
   scenario('deploy-rollover-restart-next-day', true, 'The user postpones the restart for 7 hours; UpdatesDeployment.log rolls over (.lo_) and CAS.log rolls over (stamped) in between.', (seed) => {
-    const w0 = world(seed);
-    const t = startOf(w0);
-    const w = world(seed, { clientBias: 300, rollovers: { 'UpdatesDeployment.log': { atUtc: t + 3 * HOUR, style: 'lo_' }, 'CAS.log': { atUtc: t + 30 * SEC, style: 'stamped' } } });
+    const w = world(seed, { clientBias: 300 });
+    const t = startOf(w);
+    w.configure({ rollovers: { 'UpdatesDeployment.log': { atUtc: t + 3 * HOUR, style: 'lo_' }, 'CAS.log': { atUtc: t + 30 * SEC, style: 'stamped' } } });
     const d = deployment(w, t, { updates: makeUpdates(w, 3), ignoreWindow: false });
     restartAndDetect(w, d.end + 7 * HOUR, [d], { userRestart: true });
     return {
@@ -546,9 +583,9 @@ const DEPLOY: Scenario[] = [
     };
   }),
   scenario('deploy-across-dst', true, 'Installation at bias +300, restart after the switch to daylight saving time (+240): the client\'s bias changes inside its logs.', (seed) => {
-    const w0 = world(seed);
-    const t = startOf(w0);
-    const w = world(seed, { clientBias: 300, clientBiasChange: { atUtc: t + 40 * MIN, to: 240 } });
+    const w = world(seed, { clientBias: 300 });
+    const t = startOf(w);
+    w.configure({ clientBiasChange: { atUtc: t + 40 * MIN, to: 240 } });
     const d = deployment(w, t, { updates: makeUpdates(w, 2), ignoreWindow: true });
     restartAndDetect(w, d.end + 50 * MIN, [d]);
     return { machines: [w.client], findings: [{ flow: 'deployment', key: lower(d.assignment), status: 'complete' }] };

@@ -83,6 +83,12 @@ export function localDate(utc: number, bias: number): Date {
   return local(utc, bias);
 }
 
+/** `-0500` for bias +300: the zone WindowsUpdate.log (WUA 7) writes in "Logging initialized (…, tz: -0500)". */
+export function wuTz(bias: number): string {
+  const m = Math.abs(bias);
+  return `${bias > 0 ? '-' : '+'}${pad(Math.floor(m / 60))}${pad(m % 60)}`;
+}
+
 /** `Thu Jan 16 18:53:52.608 2014`: the GMTDATE of a STATMSG line (always UTC). */
 export function gmtDate(utc: number): string {
   const d = new Date(utc);
@@ -184,7 +190,7 @@ export class Machine {
     readonly bias: number,
     rng: Rng,
     /** Daylight saving: from this UTC on the machine's bias is `to` (a log spanning the switch). */
-    readonly biasChange?: { atUtc: number; to: number },
+    public biasChange?: { atUtc: number; to: number },
   ) {
     this.defaultThread = rng.thread();
   }

@@ -6,7 +6,7 @@
 // CAS "Download failed for content … error 0x…", DTS "CDTSJob::JobError …" and "Status : FAILURE", WUAHandler
 // "finished installing (0x80070643)", the WUA command line handler's "Return value = 0x00000643", and the
 // ServiceWindowManager line of a schedule it cannot read (in ../shared/corpus/real ServiceWindowManager logs).
-import { hms, isoMinute, localDate, MIN, SEC } from './core';
+import { hms, isoMinute, localDate, MIN, SEC, wuTz } from './core';
 import { scanJob } from './scan';
 import type { World } from './world';
 
@@ -52,6 +52,8 @@ export interface ContentOptions {
   /** Download time (seconds on a LAN, hours for a large update over a slow link). */
   downloadMs?: number;
   failure?: 'http404' | 'hash';
+  /** BITS hits a transient network error halfway and retries by itself (the download then completes). */
+  transientError?: boolean;
   /** ccmcache folder number. */
   cacheDir?: number;
 }
@@ -146,6 +148,12 @@ export function contentJob(w: World, t0: number, u: Update, o: ContentOptions = 
     const at = started + Math.round((downloadMs * i) / (ticks + 1));
     dt.add(at, `Job: {${dtsJob}}, Total Files: 1, Transferred Files: 0, Total Bytes: ${u.size}, Transferred Bytes: ${Math.round((u.size * i) / (ticks + 1))}`, { thread: monitor });
   }
+  if (o.transientError) {
+    // BITS keeps the job in TRANSIENT_ERROR and retries; DTS logs the error and the job goes on.
+    const at = started + Math.round(downloadMs / 2);
+    dt.add(at, `CDTSJob::JobError: DTS Job ID='{${dtsJob}}' BITS Job ID='{${bits}}' (ErrorContext=BG_ERROR_CONTEXT_REMOTE_FILE, ErrorCode=0x80072EE2)`, { thread: monitor, type: 2 });
+    dt.add(at + 5 * MIN, `DTSJob {${dtsJob}} in state 'DownloadingData'.`, { thread: cb });
+  }
   t = end;
   if (o.failure === 'http404') {
     add(dt, `CDTSJob::JobError: DTS Job ID='{${dtsJob}}' BITS Job ID='{${bits}}' (ErrorContext=BG_ERROR_CONTEXT_REMOTE_FILE, ErrorCode=0x80190194)`, 0, { thread: monitor, type: 3 });
@@ -157,6 +165,8 @@ export function contentJob(w: World, t0: number, u: Update, o: ContentOptions = 
     return { ctmJob, dtsJob, end: t, ok: false };
   }
   add(dt, `CDTSJob::JobTransferred : DTS Job ID='{${dtsJob}}' BITS Job ID='{${bits}}'`, 0, { thread: monitor });
+  // The sample's harmless type-2 line: DTS looks for the BITS job after BITS has already removed it.
+  if (rng.chance(0.4)) dt.add(t + 40, `BITS job '{${bits}}' is not found. The BITS job may have completed already.`, { thread: monitor, type: 2 });
   add(dt, `Job: {${dtsJob}}, Total Files: 1, Transferred Files: 1, Total Bytes: ${u.size}, Transferred Bytes: ${u.size}`, 4, { thread: monitor });
   add(dt, `DTSJob {${dtsJob}} successfully completed download.`, 8, { thread: monitor });
   add(dt, `DTSJob {${dtsJob}} in state 'NotifiedComplete'.`, 16, { thread: cb });
@@ -172,6 +182,8 @@ export function contentJob(w: World, t0: number, u: Update, o: ContentOptions = 
   add(cas, `Hash verification succeeded for content ${c} downloaded under context System`, rng.int(20, 400), { thread: cb });
   add(cas, `Saved Content ID Mapping ${c}, C:\\Windows\\ccmcache\\${dir}`, 3, { thread: cb });
   add(cas, `Download succeeded for download request {${request}}`, 2, { thread: cb });
+  // The sample's harmless type-3 line with BranchCache: the work folder is already gone.
+  if (rng.chance(0.4)) add(cas, `Error: DeleteDirectory:- Failed to delete Directory C:\\Windows\\ccmcache\\${dir}.BCWork with Error 0x00000002.`, 21, { thread: cb, type: 3 });
   return { ctmJob, dtsJob, end: t, ok: true };
 }
 
@@ -381,7 +393,7 @@ export function restartAndDetect(w: World, at: number, handles: DeploymentHandle
   wu.add(t + 2500, w.os === 'win7' ? '**  END  **  Service: Service exit [Exit code = 0x240001]' : 'Service shutdown complete', { component: 'Service', source: String(w.wuPid), thread: rng.thread() });
   t += rng.int(90, 240) * SEC;
   const pid = String(rng.int(700, 1400));
-  if (w.os === 'win7') wu.add(t, '===========  Logging initialized (build: 7.6.7600.256, tz: -0500)  ===========', { component: 'Misc', source: pid, thread: rng.thread() });
+  if (w.os === 'win7') wu.add(t, `===========  Logging initialized (build: 7.6.7600.256, tz: ${wuTz(w.client.biasAt(t))})  ===========`, { component: 'Misc', source: pid, thread: rng.thread() });
   const th2 = rng.thread();
   ud(w).add(t + 30 * SEC, 'Service startup system task', { thread: th2 });
   const pending = handles.flatMap((h) => h.updates);

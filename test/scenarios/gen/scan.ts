@@ -3,7 +3,7 @@
 // scan through the Windows Update Agent (WindowsUpdate.log, classic Windows 7 layout or the ETW-decoded
 // Windows 10 one) and the status and state messages that follow. Lines are the seed's ([SUM]/[TRACK] "WSUS
 // server location", "Software update scan on clients") as samples/client re-types them.
-import { isoMinute, MIN, SEC } from './core';
+import { isoMinute, MIN, SEC, wuTz } from './core';
 import type { World } from './world';
 
 export interface LocationOptions {
@@ -180,6 +180,8 @@ export function wuSearch(w: World, start: number, ms: number, caller: string, co
     if (opts.online !== false) {
       say('PT', '+++++++++++  PT: Synchronizing server updates  +++++++++++', rng.int(100, 600));
       say('PT', `  + ServiceId = ${service.split(' ')[0]}, Server URL = ${url}/ClientWebService/client.asmx`);
+      // The sample's harmless warning of a first search after a while.
+      if (rng.chance(0.4)) say('PT', 'WARNING: Cached cookie has expired or new PID is available', rng.int(10, 40));
     }
     t = end - 60;
     if (failed) {
@@ -414,7 +416,34 @@ export function clientNoise(w: World, from: number, to: number): void {
     w.c('ScanAgent.log').add(t + rng.int(3000, 9000), 'Inside CScanAgent::Notify()', { thread: rng.thread() });
     w.c('UpdatesDeployment.log').add(t + rng.int(3000, 9000), 'CTargetedUpdatesManager::DetectRebootPendingUpdates - Total Pending reboot updates = 0', { thread: rng.thread() });
     if (rng.chance(0.3)) w.c('CAS.log').add(t + rng.int(100, 900), 'User policy requested with no user credentials.', { thread: rng.thread(), type: 2 });
+    // The sample's DNS lookup warning after a restart (the MP then comes from AD): harmless.
+    if (rng.chance(0.2)) {
+      const th = rng.thread();
+      w.c('LocationServices.log').add(t + 3000, 'Attempting to retrieve lookup MP(s) from DNS', { thread: th });
+      w.c('LocationServices.log').add(t + 3050, `Failed to retrieve DNS service record using _mssms_mp_${w.site.code.toLowerCase()}._tcp.${w.site.domain} lookup. DNS returned error 9003`, { thread: th, type: 2 });
+      w.c('LocationServices.log').add(t + 3070, `Retrieved lookup MP(s) from AD: '${w.site.mp}'`, { thread: th });
+    }
   }
+}
+
+/** WindowsUpdate.log (WUA 7) starts with the service start block, whose "tz:" gives the log's zone. */
+export function wuStartup(w: World, t: number): void {
+  if (w.os !== 'win7') return;
+  const log = w.wu();
+  const pid = String(w.wuPid);
+  const th = w.rng.thread();
+  const add = (comp: string, msg: string, dt = 0) => log.add(t + dt, msg, { component: comp, source: pid, thread: th });
+  add('Misc', `===========  Logging initialized (build: 7.6.7600.256, tz: ${wuTz(w.client.biasAt(t))})  ===========`);
+  add('Misc', '  = Process: C:\\Windows\\system32\\svchost.exe');
+  add('Misc', '  = Module: c:\\windows\\system32\\wuaueng.dll');
+  add('Service', '*************');
+  add('Service', '** START **  Service: Service startup');
+  add('Service', '*********');
+  add('Agent', '  * WU client version 7.6.7600.256', 31);
+  add('Agent', '  * Access type: No proxy', 31);
+  add('Agent', '***********  Agent: Initializing global settings cache  ***********', 45000);
+  add('Agent', `  * WSUS server: ${w.site.supUrl}`, 45000);
+  add('Agent', `  * WSUS status server: ${w.site.supUrl}`, 45000);
 }
 
 export const scanKey = (r: ScanResult) => r.job.toLowerCase();

@@ -120,15 +120,16 @@ export function syncRun(w: World, t0: number, o: SyncOptions): SyncResult {
   say('sync: Starting WSUS synchronization', worker, rng.int(100, 200));
   // WSUS (UTC, its own log): the API call WSyncMgr makes is a manual start, whatever triggered WSyncMgr.
   const wsusThread = rng.int(10, 40);
-  const ws = (at: number, level: string, method: string, msg: string, thread = `WsusService.${wsusThread}`) => {
+  const service = `WsusService.${wsusThread}`;
+  const ws = (at: number, level: string, thread: string, method: string, msg: string) => {
     if (at <= cut) wsus.add(at, msg, { component: `${level}\t${thread}\t${method}` });
   };
   ws(wsusStart + 500, 'Change', `w3wp.${rng.int(10, 90)}`, 'AdminDataAccess.StartSubscriptionManually', 'Synchronization manually started');
-  ws(wsusStart + 2400, 'Info', 'CatalogSyncAgent.SetSubscriptionStateWithRetry', 'Firing event SyncStart...');
-  ws(wsusStart + 2420, 'Info', 'EventLogEventReporter.ReportEvent', 'EventId=382,Type=Information,Category=Synchronization,Message=A manual synchronization was started.');
-  ws(wsusStart + 3800, 'Info', 'CatalogSyncAgentCore.ExecuteSyncProtocol', `Synchronizing categories from ${top ? 'Microsoft Update' : `upstream server ${w.site.topServer.toLowerCase()}`}`);
+  ws(wsusStart + 2400, 'Info', service, 'CatalogSyncAgent.SetSubscriptionStateWithRetry', 'Firing event SyncStart...');
+  ws(wsusStart + 2420, 'Info', service, 'EventLogEventReporter.ReportEvent', 'EventId=382,Type=Information,Category=Synchronization,Message=A manual synchronization was started.');
+  ws(wsusStart + 3800, 'Info', service, 'CatalogSyncAgentCore.ExecuteSyncProtocol', `Synchronizing categories from ${top ? 'Microsoft Update' : `upstream server ${w.site.topServer.toLowerCase()}`}`);
   if (o.failure === 'http503') {
-    ws(wsusStart + 5200, 'Error', 'CatalogSyncAgentCore.ExecuteSyncProtocol', 'WebException: The request failed with HTTP status 503: Service Unavailable.');
+    ws(wsusStart + 5200, 'Error', service, 'CatalogSyncAgentCore.ExecuteSyncProtocol', 'WebException: The request failed with HTTP status 503: Service Unavailable.');
     return fail(
       'UssCommunicationError: WebException: The request failed with HTTP status 503: Service Unavailable.~~   at System.Web.Services.Protocols.SoapHttpClientProtocol.ReadResponse(SoapClientMessage message, WebResponse response, Stream responseStream, Boolean asyncCall). ',
       'Microsoft.UpdateServices.ServerSyncWebServices.ServerSync.ServerSyncProxy.GetAuthConfig',
@@ -138,7 +139,7 @@ export function syncRun(w: World, t0: number, o: SyncOptions): SyncResult {
   const items = o.items ?? rng.int(4, 400);
   say('sync: WSUS synchronizing categories', worker, Math.min(o.wsusMs / 10, rng.int(2000, 8000)));
   const updatesAt = say('sync: WSUS synchronizing updates', worker, Math.min(o.wsusMs / 10, rng.int(1000, 4000)));
-  ws(updatesAt - 40, 'Info', 'CatalogSyncAgentCore.ExecuteSyncProtocol', `Synchronizing updates from ${top ? 'Microsoft Update' : `upstream server ${w.site.topServer.toLowerCase()}`}`);
+  ws(updatesAt - 40, 'Info', service, 'CatalogSyncAgentCore.ExecuteSyncProtocol', `Synchronizing updates from ${top ? 'Microsoft Update' : `upstream server ${w.site.topServer.toLowerCase()}`}`);
   // Progress lines: every few minutes on a long sync, as WSyncMgr polls WSUS.
   const span = wsusEnd - updatesAt - 5 * SEC;
   const steps = Math.max(1, Math.min(60, Math.floor(span / (rng.int(2, 6) * MIN))));
@@ -148,8 +149,8 @@ export function syncRun(w: World, t0: number, o: SyncOptions): SyncResult {
     sayAt(at, `sync: WSUS synchronizing updates, processed ${done} out of ${items} items (${Math.floor((100 * done) / items)}%), ETA in ${eta(wsusEnd - at)}`, worker);
   }
   sayAt(wsusEnd - 3 * SEC, `sync: WSUS synchronizing updates, processed ${items} out of ${items} items (100%)`, worker);
-  ws(wsusEnd - 2 * SEC, 'Info', 'EventLogEventReporter.ReportEvent', 'EventId=384,Type=Information,Category=Synchronization,Message=Synchronization completed successfully.');
-  ws(wsusEnd - 1 * SEC, 'Info', 'CatalogSyncAgent.SetSubscriptionStateWithRetry', 'Firing event SyncFinish...', `WsusService.${wsusThread + 16}`);
+  ws(wsusEnd - 2 * SEC, 'Info', service, 'EventLogEventReporter.ReportEvent', 'EventId=384,Type=Information,Category=Synchronization,Message=Synchronization completed successfully.');
+  ws(wsusEnd - 1 * SEC, 'Info', `WsusService.${wsusThread + 16}`, 'CatalogSyncAgent.SetSubscriptionStateWithRetry', 'Firing event SyncFinish...');
   sayAt(wsusEnd, `Done synchronizing WSUS Server ${sup}`, worker);
   say('Sleeping 2 more minutes for WSUS server sync results to become available', main, rng.int(3, 9));
   t += 2 * MIN;

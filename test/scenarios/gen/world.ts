@@ -134,6 +134,13 @@ export class World {
     this.mp = new Machine('mp', options.mpBias ?? options.serverBias ?? -60, rng);
   }
 
+  /** Settings that depend on the scenario's start time: rolled-over logs, a daylight saving switch. Before writing lines. */
+  configure(o: Pick<WorldOptions, 'rollovers' | 'clientBiasChange'> & { serverBiasChange?: { atUtc: number; to: number } }): void {
+    if (o.rollovers) this.options.rollovers = { ...this.options.rollovers, ...o.rollovers };
+    if (o.clientBiasChange) this.client.biasChange = o.clientBiasChange;
+    if (o.serverBiasChange) this.server.biasChange = o.serverBiasChange;
+  }
+
   private opts(name: string, base: LogOptions): LogOptions {
     const rollover = this.options.rollovers?.[name];
     return { ...base, ...(rollover ? { rollover } : {}), threadJitter: this.options.threadJitter ?? 0 };
