@@ -352,6 +352,35 @@ const SCAN: Scenario[] = [
       ],
     };
   }),
+  scenario('scan-wuahandler-only', true, 'Only WUAHandler.log and WindowsUpdate.log were collected (no ScanAgent.log): three healthy scans, Windows Defender failing in between. Nothing failed; Scan Agent\'s request is unproven.', (seed) => {
+    const w = world(seed, { clientBias: 300 });
+    const t = startOf(w);
+    const a = scanJob(w, t, { searchMs: 30 * SEC });
+    otherCaller(w, a.end + 60 * SEC, 'Windows Defender', '0x8024402C');
+    const b = scanJob(w, a.end + 3 * MIN, { online: false, searchMs: 4 * SEC });
+    const c = scanJob(w, b.end + 4 * HOUR, { searchMs: 50 * SEC });
+    w.missingClient('ScanAgent.log');
+    return {
+      machines: [w.client],
+      findings: [a, b, c].map((r) => ({ flow: 'scan', key: isoMinute(r.handlerStarts[0]), status: 'unproven' as const, noError: true })),
+      counts: { scan: 3 },
+    };
+  }),
+  scenario('scan-wuahandler-only-failure', false, 'Only WUAHandler.log and WindowsUpdate.log: a scan fails with 0x80072EE2 (HTTP timeout), the next one an hour later succeeds.', (seed) => {
+    const w = world(seed, { clientBias: -60 });
+    const t = startOf(w);
+    const a = scanJob(w, t, { searchMs: 60 * SEC, failCode: '0x80072EE2' });
+    const b = scanJob(w, a.end + HOUR, { searchMs: 20 * SEC });
+    w.missingClient('ScanAgent.log');
+    return {
+      machines: [w.client],
+      findings: [
+        { flow: 'scan', key: isoMinute(a.handlerStarts[0]), status: 'broken', code: '0x80072EE2' },
+        { flow: 'scan', key: isoMinute(b.handlerStarts[0]), status: 'unproven', noError: true },
+      ],
+      counts: { scan: 2 },
+    };
+  }),
   scenario('scan-rollover-stamped', true, 'ScanAgent.log rolled over (ScanAgent-YYYYMMDD-HHMMSS.log, LogMaxHistory 2) and WUAHandler.lo_ in the middle of a scan job waiting for its location: one job, complete.', (seed) => {
     const w = world(seed, { clientBias: 300 });
     const t = startOf(w);
@@ -399,6 +428,20 @@ const STATE: Scenario[] = [
         { flow: 'stateMessages', key: isoMinute(bad.forwarded), status: 'broken', code: '0x87D00231' },
         { flow: 'stateMessages', key: isoMinute(good.forwarded), status: 'complete', noError: true },
       ],
+    };
+  }),
+  scenario('statemsg-burst-one-fails', false, 'High-priority state messages right after an enforcement are forwarded at once, 40 seconds apart: the first upload cannot be delivered (0x87D00231), the second is.', (seed) => {
+    const w = world(seed, { clientBias: 300 });
+    const t = startOf(w);
+    const bad = stateUpload(w, t, { deliveryError: '0x87d00231' });
+    const good = stateUpload(w, t + 40 * SEC);
+    return {
+      machines: [w.client],
+      findings: [
+        { flow: 'stateMessages', key: new Date(bad.forwarded).toISOString().slice(0, 19), status: 'broken', code: '0x87D00231' },
+        { flow: 'stateMessages', key: new Date(good.forwarded).toISOString().slice(0, 19), status: 'complete', noError: true, why: 'each upload is its own CcmMessaging message (its GUID)' },
+      ],
+      counts: { stateMessages: 2 },
     };
   }),
   scenario('statesys-invalid-records', false, 'StateSys processes two batches; the second has invalid records.', (seed) => {
@@ -458,8 +501,9 @@ const DEPLOY: Scenario[] = [
   scenario('deploy-two-one-install-fails', false, 'Two deployments with the same deadline: A\'s three updates install (restart pending, then compliant); B\'s .NET update fails right after with 0x80070643.', (seed) => {
     const w = world(seed, { clientBias: 300 });
     const t = startOf(w);
-    const a = deployment(w, t, { updates: makeUpdates(w, 3), ignoreWindow: true });
-    const b = deployment(w, t + 4 * SEC, { updates: makeUpdates(w, 1), installNotBefore: a.end + 20 * SEC, installFail: { index: 0, code: '0x80070643' }, ignoreWindow: true });
+    const b1 = makeUpdates(w, 1, '2898857');
+    const a = deployment(w, t, { updates: makeUpdates(w, 8).filter((u) => u.kb !== '2898857').slice(0, 3), ignoreWindow: true });
+    const b = deployment(w, t + 4 * SEC, { updates: b1, installNotBefore: a.end + 20 * SEC, installFail: { index: 0, code: '0x80070643' }, ignoreWindow: true });
     restartAndDetect(w, b.end + 25 * MIN, [a]);
     return {
       machines: [w.client],

@@ -34,8 +34,10 @@ const TITLES: Array<[string, string, string]> = [
   ['2898785', 'Cumulative Security Update for Internet Explorer 11 for Windows 7 for x64-based Systems (KB2898785)', 'ie11-windows6.1-kb2898785-x64.cab'],
 ];
 
-export function makeUpdates(w: World, n: number): Update[] {
-  const picked = [...TITLES].sort(() => w.rng.next() - 0.5).slice(0, n);
+/** `n` updates of the catalogue above, in a random order; `first` (a KB number) leads when given. */
+export function makeUpdates(w: World, n: number, first?: string): Update[] {
+  const shuffled = [...TITLES].sort(() => w.rng.next() - 0.5);
+  const picked = first ? [...shuffled.filter(([kb]) => kb === first), ...shuffled.filter(([kb]) => kb !== first)].slice(0, n) : shuffled.slice(0, n);
   return picked.map(([kb, title, file]) => ({
     kb,
     title,
@@ -328,12 +330,21 @@ export function deployment(w: World, t0: number, o: DeploymentOptions): Deployme
   o.updates.forEach((u, i) => {
     const failing = o.installFail?.index === i;
     const installMs = rng.int(1, 40) * SEC;
-    wuSay('Handler', `Starting install of CBS update ${u.content.toUpperCase()}`, t + 100);
+    if (!failing) wuSay('Handler', `Starting install of CBS update ${u.content.toUpperCase()}`, t + 100);
+    else {
+      // .NET updates go through the command line handler; its failure is the seed's 0x80070643 case.
+      wuSay('Handler', ':::::::::::::', t + 100);
+      wuSay('Handler', ':: START ::  Handler: Command Line Install', t + 100);
+      wuSay('Handler', ':::::::::', t + 100);
+      wuSay('Handler', '  : Updates to install = 1', t + 101);
+    }
     t += installMs;
     if (failing) {
-      // .NET updates go through the command line handler; its failure is the seed's 0x80070643 case.
       wuSay('Handler', `  : WARNING: Command line install completed. Return value = 0x00000643, Result = Failed, Reboot required = false`, t - 30);
       wuSay('Handler', `  : WARNING: Exit code = ${o.installFail!.code}`, t - 25);
+      wuSay('Handler', ':::::::::', t - 24);
+      wuSay('Handler', '::  END  ::  Handler: Command Line Install', t - 24);
+      wuSay('Handler', ':::::::::::::', t - 24);
       wua.add(t, `Update ${i + 1} (${u.id}) finished installing (${o.installFail!.code.toLowerCase()}), Reboot Required? No`, { thread: rng.thread() });
     } else {
       const reboot = o.reboot !== false;
@@ -369,6 +380,9 @@ export function deployment(w: World, t0: number, o: DeploymentOptions): Deployme
   const day = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'][d.getUTCDay()];
   const mon = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][d.getUTCMonth()];
   handle.notifyReboot = U(`Notify reboot with deadline = ${day}, ${mon} ${String(d.getUTCDate()).padStart(2, '0')}, ${d.getUTCFullYear()}. - ${hms(d)}, Ignore reboot Window = ${o.ignoreWindow ? 'True' : 'False'}, NotifyUI = True`, 8);
+  const rc = w.c('RebootCoordinator.log');
+  rc.add(t + 290, 'Scheduled reboot from agent UpdatesDeploymentAgent', { thread: rng.thread() });
+  rc.add(t + 293, `Reboot deadline is ${d.getUTCMonth() + 1}/${d.getUTCDate()}/${d.getUTCFullYear()} ${((d.getUTCHours() + 11) % 12) + 1}:${String(d.getUTCMinutes()).padStart(2, '0')}:${String(d.getUTCSeconds()).padStart(2, '0')} ${d.getUTCHours() < 12 ? 'AM' : 'PM'}, IgnoreServiceWindow = ${o.ignoreWindow ? 'TRUE' : 'FALSE'}, NotifyUI = TRUE`, { thread: rng.thread() });
   sm.add(t + 190, `Adding message with TopicType 301 and TopicId {${a}} to WMI`, { thread });
   U(`Raised assignment ({${a}}) state message successfully. TopicType = Enforce, StateId = 5, StateName = ASSIGNMENT_ENFORCE_PENDING_REBOOT`, 198);
   handle.end = t;
@@ -387,7 +401,9 @@ export function restartAndDetect(w: World, at: number, handles: DeploymentHandle
     sc.add(t - 3000, 'ConfirmRestartDialog: User chose to restart/logoff. (Microsoft.SoftwareCenter.Client.Pages.ConfirmRestartDialog at ButtonRestart_Click)', { thread });
     sc.add(t - 2000, 'The user is allowed to restart the computer. Initiating restart. (Microsoft.SoftwareCenter.Client.Data.WmiDataConnector at RestartComputer)', { thread });
   }
-  rc.add(t, `Reboot initiated by ${o.userRestart ? 'user' : 'UpdatesDeploymentAgent'}`, { thread });
+  // RebootCoordinator.log as the sample writes it (the seed does not show these lines).
+  if (o.userRestart) rc.add(t - 4, `User S-1-5-21-${rng.int(1e9, 2e9)}-${rng.int(1e9, 2e9)}-${rng.int(1e8, 9e8)}-${rng.int(1000, 9999)} requested an immediate restart`, { thread });
+  rc.add(t, 'Initiating system restart requested by UpdatesDeploymentAgent', { thread });
   ud(w).add(t + 1000, 'Service shutdown system task', { thread });
   const wu = w.wu();
   wu.add(t + 2500, w.os === 'win7' ? '**  END  **  Service: Service exit [Exit code = 0x240001]' : 'Service shutdown complete', { component: 'Service', source: String(w.wuPid), thread: rng.thread() });
@@ -401,6 +417,7 @@ export function restartAndDetect(w: World, at: number, handles: DeploymentHandle
   const job = rng.guid();
   ud(w).add(t + 30 * SEC + 344, `Initiated detect for pending reboot updates after system restart - JobId = {${job}}`, { thread: th2 });
   ud(w).add(t + 30 * SEC + 353, 'Startup task completed', { thread: th2 });
+  rc.add(t + 30 * SEC + 100, 'System restart completed, pending reboot for UpdatesDeploymentAgent cleared', { thread: th2 });
   uh(w).add(t + 30 * SEC + 700, `Successfully initiated scan for job ({${job}}).`, { thread: th2 });
   const scan = scanJob(w, t + 31 * SEC, { searchMs: rng.int(10, 40) * SEC });
   t = scan.end;

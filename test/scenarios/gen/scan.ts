@@ -43,6 +43,8 @@ export interface ScanResult {
   locationRequest?: string;
   start: number;
   end: number;
+  /** Times of WUAHandler's "Its a WSUS Update Source type" line, one per attempt (a WUAHandler.log scan cycle each). */
+  handlerStarts: number[];
 }
 
 const KBS = [
@@ -240,7 +242,7 @@ export function wuSearch(w: World, start: number, ms: number, caller: string, co
 }
 
 /** WUAHandler adds the update source for a scan attempt. Returns false when Group Policy stops it. */
-function addSource(w: World, clock: Clock, thread: number, o: ScanOptions): { ok: boolean; code?: string } {
+function addSource(w: World, clock: Clock, thread: number, o: ScanOptions, starts: number[]): { ok: boolean; code?: string } {
   const rng = w.rng;
   const wua = w.c('WUAHandler.log');
   const say = (msg: string, dt: number, type: 1 | 2 | 3 = 1) => {
@@ -249,6 +251,7 @@ function addSource(w: World, clock: Clock, thread: number, o: ScanOptions): { ok
   };
   const us = w.updateSource;
   say(`Its a WSUS Update Source type ({${us}}), adding it.`, rng.int(3, 10));
+  starts.push(clock.t);
   if (!o.newSource) {
     say(`Existing WUA Managed server was already set (${w.site.supUrl}), skipping Group Policy registration.`, rng.int(6, 120));
     say(`Added Update Source ({${us}}) of content type: 2`, rng.int(6, 240));
@@ -262,7 +265,8 @@ function addSource(w: World, clock: Clock, thread: number, o: ScanOptions): { ok
   const wsusServer = o.gpoServer ?? w.site.supUrl;
   const wu = w.wu();
   const at = clock.t + rng.int(200, 2000);
-  const changed = (msg: string, comp = 'Agent') => wu.add(at, msg, { component: comp, source: String(w.wuPid), thread: rng.thread() });
+  const wuThread = rng.thread();
+  const changed = (msg: string, comp = 'Agent') => wu.add(at, msg, { component: comp, source: String(w.wuPid), thread: wuThread });
   if (w.os === 'win7') {
     changed('***********  Agent: Initializing global settings cache  ***********');
     changed(`  * WSUS server: ${wsusServer} (Changed)`);
@@ -322,10 +326,11 @@ export function scanJob(w: World, t0: number, o: ScanOptions = {}): ScanResult {
   const start = say(`ScanJob({${job}}): CScanJob::Initialize- entered`, rng.int(3, 8));
   say(`ScanJob({${job}}): CScanJob::Scan- entered`, rng.int(3, 8));
   let locationRequest: string | undefined;
+  const handlerStarts: number[] = [];
   if (o.location) {
     const loc = requestLocation(w, clock, job, thread, o.location);
     locationRequest = loc.request;
-    if (!loc.ok) return { job, locationRequest, start, end: clock.t };
+    if (!loc.ok) return { job, locationRequest, start, end: clock.t, handlerStarts };
     thread = rng.thread();
   }
   const attempts: Array<'ok' | 'fail'> = [o.failCode ? 'fail' : 'ok', ...(o.retries ?? [])];
@@ -338,7 +343,7 @@ export function scanJob(w: World, t0: number, o: ScanOptions = {}): ScanResult {
       say(`ScanJob({${job}}): CScanJob::OnScanRetry- Retrying scan (retry ${attempt} of 4)`, 0);
     }
     say(`ScanJob({${job}}): CScanJob::Execute- Adding UpdateSource={${us}}, ContentType=2, ContentLocation=${w.site.supUrl}, ContentVersion=${w.contentVersion}`, rng.int(5, 15));
-    const added = addSource(w, clock, thread, attempt === 0 ? o : { ...o, newSource: false, gpoServer: undefined });
+    const added = addSource(w, clock, thread, attempt === 0 ? o : { ...o, newSource: false, gpoServer: undefined }, handlerStarts);
     if (!added.ok) {
       say(`ScanJob({${job}}): CScanJob::OnScanComplete -Scan Failed with Error=${added.code!.toLowerCase()}`, rng.int(5, 30), 3);
       end = say(`CScanAgent::ScanComplete- Scan Failed for ToolUniqueID={${us}}, with Error=${added.code!.toLowerCase()}`, 4);
@@ -398,7 +403,7 @@ export function scanJob(w: World, t0: number, o: ScanOptions = {}): ScanResult {
     }
     break;
   }
-  return { job, locationRequest, start, end };
+  return { job, locationRequest, start, end, handlerStarts };
 }
 
 /** Another Windows Update caller searching (Windows Defender definitions, Automatic Updates), failing or not. */
