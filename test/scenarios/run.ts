@@ -16,7 +16,25 @@ export async function diagnoseFolder(dir: string): Promise<Finding[]> {
 }
 
 const statuses = (e: Expectation) => (Array.isArray(e.status) ? e.status : [e.status]);
-const keyMatches = (e: Expectation, f: Finding) => f.flow === e.flow && (!e.key || f.key.toLowerCase().includes(e.key.toLowerCase()));
+const keyHas = (e: Expectation, f: Finding) => f.flow === e.flow && (!e.key || f.key.toLowerCase().includes(e.key.toLowerCase()));
+const AT_TOLERANCE_MS = 60_000;
+
+/** The UTC time a cycle finding's key holds ("CS1 2014-01-16T18:53:52.201Z"), or NaN. */
+function keyTime(f: Finding): number {
+  const m = /\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?Z?/.exec(f.key);
+  return m ? Date.parse(m[0].endsWith('Z') ? m[0] : `${m[0]}Z`) : Number.NaN;
+}
+
+/** The findings an expectation speaks of: by key substring, and for `at` the one nearest in time (within a minute). */
+function matching(e: Expectation, findings: Finding[]): Finding[] {
+  const byKey = findings.filter((f) => keyHas(e, f));
+  if (!e.at) return byKey;
+  const at = Date.parse(e.at);
+  const near = byKey.map((f) => ({ f, d: Math.abs(keyTime(f) - at) })).filter((x) => x.d <= AT_TOLERANCE_MS).sort((a, b) => a.d - b.d);
+  return near.length ? [near[0].f] : [];
+}
+
+const keyMatches = (e: Expectation, f: Finding, findings: Finding[]) => matching(e, findings).includes(f);
 
 function describe(f: Finding): string {
   const failed = f.steps.find((s) => s.failed);
@@ -28,8 +46,8 @@ function describe(f: Finding): string {
 export function check(expected: Expected, findings: Finding[]): string[] {
   const problems: string[] = [];
   for (const e of expected.findings) {
-    const label = `${e.flow}${e.key ? ` [${e.key}]` : ''}`;
-    const found = findings.filter((f) => keyMatches(e, f));
+    const label = `${e.flow}${e.key ? ` [${e.key}]` : ''}${e.at ? ` at ${e.at}` : ''}`;
+    const found = matching(e, findings);
     if (!found.length) {
       const ofFlow = findings.filter((f) => f.flow === e.flow).map((f) => f.key);
       problems.push(`${label}: expected ${statuses(e).join('|')}, got no finding (${e.flow} findings: ${ofFlow.join(', ') || 'none'})`);
@@ -46,7 +64,7 @@ export function check(expected: Expected, findings: Finding[]): string[] {
   }
   // A broken finding nobody expected is a false alarm, in any scenario.
   for (const f of findings.filter((x) => x.status === 'broken')) {
-    const allowed = expected.findings.some((e) => keyMatches(e, f) && statuses(e).includes('broken'));
+    const allowed = expected.findings.some((e) => keyMatches(e, f, findings) && statuses(e).includes('broken'));
     if (!allowed) problems.push(`FALSE BROKEN ${f.flow} [${f.key}]: ${describe(f)}${expected.noBroken ? ' (healthy scenario)' : ''}`);
   }
   for (const [flow, n] of Object.entries(expected.counts ?? {})) {

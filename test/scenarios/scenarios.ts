@@ -4,12 +4,12 @@
 // (issue #16): durations from seconds to hours, several instances of a flow interleaved, one instance failing
 // next to a succeeding one, rolled-over files, machines in different time zones, other callers of Windows
 // Update, records out of order across files, logs missing from the collection.
-import { HOUR, isoMinute, MIN, SEC } from './gen/core';
+import { HOUR, MIN, SEC } from './gen/core';
 import { contentJob, deployment, makeUpdates, restartAndDetect, serviceWindowCheck, serviceWindows, type ServiceWindow } from './gen/deploy';
 import type { Built, Expectation, Scenario } from './gen/expect';
 import { clientNoise, otherCaller, scanJob, wuStartup, type ScanResult } from './gen/scan';
 import { stateCycle, stateUpload } from './gen/statemsg';
-import { syncRun, wcmCheck, wcmHourly } from './gen/sync';
+import { syncRun, wcmCheck, wcmHourly, type SyncResult } from './gen/sync';
 import { World, type WorldOptions } from './gen/world';
 
 /** A start time: a weekday between 2014 and 2024, at a local business hour of the client. */
@@ -22,6 +22,9 @@ function startOf(w: World, hourUtc?: number): number {
 
 
 const lower = (s: string) => s.toLowerCase();
+const iso = (utc: number) => new Date(utc).toISOString();
+/** A sync finding: its site code and the UTC of its "Starting Sync" line. */
+const syncAt = (s: SyncResult) => ({ key: s.site, at: iso(s.start) });
 const scanOk = (r: ScanResult, why?: string): Expectation => ({ flow: 'scan', key: lower(r.job), status: 'complete', ...(why ? { why } : {}) });
 
 function scenario(name: string, healthy: boolean, description: string, build: (seed: number) => Built): Scenario {
@@ -48,21 +51,21 @@ const SYNC: Scenario[] = [
     const t = startOf(w);
     wcmCheck(w, t - 20 * MIN);
     const s = syncRun(w, t, { trigger: 'manual', wsusMs: 40 * SEC, dbMs: 9 * SEC, items: 3 });
-    return { machines: [w.server], findings: [{ flow: 'sync', key: s.key, status: 'complete' }], counts: { sync: 1 } };
+    return { machines: [w.server], findings: [{ flow: 'sync', ...syncAt(s), status: 'complete' }], counts: { sync: 1 } };
   }),
   scenario('sync-scheduled-2h', true, 'A scheduled sync whose WSUS phase takes 2 h 10 min (Patch Tuesday), a replica SUP (6706), WCM checking every hour meanwhile.', (seed) => {
     const w = world(seed, { serverBias: 300 });
     const t = startOf(w);
     wcmHourly(w, t - 30 * MIN, t + 4 * HOUR);
     const s = syncRun(w, t, { trigger: 'schedule', wsusMs: 2 * HOUR + 10 * MIN, dbMs: 25 * MIN, replica: true, items: 412 });
-    return { machines: [w.server], findings: [{ flow: 'sync', key: s.key, status: 'complete', why: 'a complete sync of 2.5 h is complete' }], counts: { sync: 1 } };
+    return { machines: [w.server], findings: [{ flow: 'sync', ...syncAt(s), status: 'complete', why: 'a complete sync of 2.5 h is complete' }], counts: { sync: 1 } };
   }),
   scenario('sync-initial-5h', true, 'The first sync of a new SUP: 5 hours of WSUS metadata (2,900 updates), then 40 minutes of site database sync.', (seed) => {
     const w = world(seed, { serverBias: -120 });
     const t = startOf(w, 6);
     wcmHourly(w, t - 10 * MIN, t + 6 * HOUR);
     const s = syncRun(w, t, { trigger: 'manual', wsusMs: 5 * HOUR, dbMs: 40 * MIN, items: 2900 });
-    return { machines: [w.server], findings: [{ flow: 'sync', key: s.key, status: 'complete' }], counts: { sync: 1 } };
+    return { machines: [w.server], findings: [{ flow: 'sync', ...syncAt(s), status: 'complete' }], counts: { sync: 1 } };
   }),
   scenario('sync-rollover-lo_', true, 'A 1 h 40 min sync that starts in WSyncMgr.lo_ and ends in WSyncMgr.log (the log rolled over 50 minutes in): one instance, complete.', (seed) => {
     const w = world(seed, { serverBias: 0 });
@@ -70,13 +73,13 @@ const SYNC: Scenario[] = [
     w.configure({ rollovers: { 'WSyncMgr.log': { atUtc: t + 50 * MIN, style: 'lo_' } } });
     const s = syncRun(w, t, { trigger: 'schedule', wsusMs: 80 * MIN, dbMs: 12 * MIN, items: 260 });
     wcmHourly(w, t - 5 * MIN, t + 3 * HOUR);
-    return { machines: [w.server], findings: [{ flow: 'sync', key: s.key, status: 'complete', why: 'an instance starting in WSyncMgr.lo_ and ending in WSyncMgr.log is one instance' }], counts: { sync: 1 } };
+    return { machines: [w.server], findings: [{ flow: 'sync', ...syncAt(s), status: 'complete', why: 'an instance starting in WSyncMgr.lo_ and ending in WSyncMgr.log is one instance' }], counts: { sync: 1 } };
   }),
   scenario('sync-child-parent-request', true, 'A child primary syncs on its parent\'s notification (no site database phase), then its replica SUP (6706).', (seed) => {
     const w = world(seed, { serverBias: 480 });
     const t = startOf(w);
     const s = syncRun(w, t, { trigger: 'parent', level: 'child', wsusMs: 3 * MIN + 12 * SEC, replica: true, items: 130 });
-    return { machines: [w.server], findings: [{ flow: 'sync', key: s.key, status: 'complete' }], counts: { sync: 1 } };
+    return { machines: [w.server], findings: [{ flow: 'sync', ...syncAt(s), status: 'complete' }], counts: { sync: 1 } };
   }),
   scenario('sync-not-configured-then-retry', false, 'WCM cannot reach WSUS (HTTP 503), the scheduled sync fails with "WSUS server not configured"; the retry an hour later succeeds after 25 minutes.', (seed) => {
     const w = world(seed, { serverBias: -60 });
@@ -88,8 +91,8 @@ const SYNC: Scenario[] = [
     return {
       machines: [w.server],
       findings: [
-        { flow: 'sync', key: bad.key, status: 'broken', heading: 'WSUS server not configured' },
-        { flow: 'sync', key: good.key, status: 'complete', noError: true, why: 'the retry is healthy; the failure an hour before belongs to the first sync' },
+        { flow: 'sync', ...syncAt(bad), status: 'broken', heading: 'WSUS server not configured' },
+        { flow: 'sync', ...syncAt(good), status: 'complete', noError: true, why: 'the retry is healthy; the failure an hour before belongs to the first sync' },
       ],
       counts: { sync: 2 },
     };
@@ -98,13 +101,13 @@ const SYNC: Scenario[] = [
     const w = world(seed, { serverBias: -60 });
     const t = startOf(w);
     const s = syncRun(w, t, { trigger: 'schedule', wsusMs: 6 * MIN, dbMs: 4 * MIN, items: 40, failure: 'eula' });
-    return { machines: [w.server], findings: [{ flow: 'sync', key: s.key, status: 'broken', heading: 'EULA' }] };
+    return { machines: [w.server], findings: [{ flow: 'sync', ...syncAt(s), status: 'broken', heading: 'EULA' }] };
   }),
   scenario('sync-http-503', false, 'WSUS answers HTTP 503 as WSyncMgr starts the WSUS sync: Web Service issues.', (seed) => {
     const w = world(seed, { serverBias: 0 });
     const t = startOf(w);
     const s = syncRun(w, t, { trigger: 'manual', wsusMs: 0, failure: 'http503' });
-    return { machines: [w.server], findings: [{ flow: 'sync', key: s.key, status: 'broken', heading: 'Web Service' }] };
+    return { machines: [w.server], findings: [{ flow: 'sync', ...syncAt(s), status: 'broken', heading: 'Web Service' }] };
   }),
   scenario('sync-failure-then-long-success', false, 'A sync fails (WSUS not configured); 12 minutes later an admin starts one by hand that runs 1 h 20 min and succeeds.', (seed) => {
     const w = world(seed, { serverBias: -180 });
@@ -114,8 +117,8 @@ const SYNC: Scenario[] = [
     return {
       machines: [w.server],
       findings: [
-        { flow: 'sync', key: bad.key, status: 'broken' },
-        { flow: 'sync', key: good.key, status: 'complete', noError: true },
+        { flow: 'sync', ...syncAt(bad), status: 'broken' },
+        { flow: 'sync', ...syncAt(good), status: 'complete', noError: true },
       ],
       counts: { sync: 2 },
     };
@@ -124,21 +127,21 @@ const SYNC: Scenario[] = [
     const w = world(seed, { serverBias: -60 });
     const t = startOf(w);
     const s = syncRun(w, t, { trigger: 'schedule', wsusMs: 2 * HOUR, cutAfterMs: 35 * MIN, items: 500 });
-    return { machines: [w.server], findings: [{ flow: 'sync', key: s.key, status: 'incomplete', why: 'the logs end mid-sync: nothing failed, nothing finished' }] };
+    return { machines: [w.server], findings: [{ flow: 'sync', ...syncAt(s), status: 'incomplete', why: 'the logs end mid-sync: nothing failed, nothing finished' }] };
   }),
   scenario('sync-long-wcm-503-meanwhile', true, 'A 3-hour scheduled sync succeeds while one of WCM\'s hourly checks in the middle gets HTTP 503 from WSUS (and the next check succeeds).', (seed) => {
     const w = world(seed, { serverBias: -60 });
     const t = startOf(w);
     wcmHourly(w, t - 20 * MIN, t + 5 * HOUR, [2]);
     const s = syncRun(w, t, { trigger: 'schedule', wsusMs: 3 * HOUR, dbMs: 20 * MIN, items: 700 });
-    return { machines: [w.server], findings: [{ flow: 'sync', key: s.key, status: 'complete', why: 'the sync itself never failed' }], counts: { sync: 1 } };
+    return { machines: [w.server], findings: [{ flow: 'sync', ...syncAt(s), status: 'complete', why: 'the sync itself never failed' }], counts: { sync: 1 } };
   }),
   scenario('sync-across-dst', true, 'A 90-minute night sync on a site server at US Eastern time during which daylight saving time starts: the lines switch from bias +300 to +240.', (seed) => {
     const w = world(seed, { serverBias: 300 });
     const t = startOf(w, 6);
     w.configure({ serverBiasChange: { atUtc: t + 40 * MIN, to: 240 } });
     const s = syncRun(w, t, { trigger: 'schedule', wsusMs: 70 * MIN, dbMs: 9 * MIN });
-    return { machines: [w.server], findings: [{ flow: 'sync', key: s.key, status: 'complete' }], counts: { sync: 1 } };
+    return { machines: [w.server], findings: [{ flow: 'sync', ...syncAt(s), status: 'complete' }], counts: { sync: 1 } };
   }),
   scenario('sync-wsyncmgr-only', true, 'Only WSyncMgr.log was collected (no WCM.log, no SoftwareDistribution.log from the SUP): two complete syncs.', (seed) => {
     const w = world(seed, { serverBias: 240 });
@@ -150,8 +153,8 @@ const SYNC: Scenario[] = [
     return {
       machines: [w.server],
       findings: [
-        { flow: 'sync', key: a.key, status: 'complete' },
-        { flow: 'sync', key: b.key, status: 'complete' },
+        { flow: 'sync', ...syncAt(a), status: 'complete' },
+        { flow: 'sync', ...syncAt(b), status: 'complete' },
       ],
       counts: { sync: 2 },
     };
@@ -173,7 +176,7 @@ const SCAN: Scenario[] = [
       findings: [
         { flow: 'location', key: lower(s.locationRequest!), status: 'complete' },
         scanOk(s),
-        { flow: 'stateMessages', key: isoMinute(up.forwarded), status: 'complete' },
+        { flow: 'stateMessages', at: iso(up.forwarded), status: 'complete' },
       ],
       counts: { scan: 1, location: 1 },
     };
@@ -362,7 +365,7 @@ const SCAN: Scenario[] = [
     w.missingClient('ScanAgent.log');
     return {
       machines: [w.client],
-      findings: [a, b, c].map((r) => ({ flow: 'scan', key: isoMinute(r.handlerStarts[0]), status: 'unproven' as const, noError: true })),
+      findings: [a, b, c].map((r) => ({ flow: 'scan', at: iso(r.handlerStarts[0]), status: 'unproven' as const, noError: true })),
       counts: { scan: 3 },
     };
   }),
@@ -375,8 +378,8 @@ const SCAN: Scenario[] = [
     return {
       machines: [w.client],
       findings: [
-        { flow: 'scan', key: isoMinute(a.handlerStarts[0]), status: 'broken', code: '0x80072EE2' },
-        { flow: 'scan', key: isoMinute(b.handlerStarts[0]), status: 'unproven', noError: true },
+        { flow: 'scan', at: iso(a.handlerStarts[0]), status: 'broken', code: '0x80072EE2' },
+        { flow: 'scan', at: iso(b.handlerStarts[0]), status: 'unproven', noError: true },
       ],
       counts: { scan: 2 },
     };
@@ -414,7 +417,7 @@ const STATE: Scenario[] = [
     const ups = stateCycle(w, t, t + 60 * MIN, { server: {} });
     return {
       machines: [w.client, w.server, w.mp],
-      findings: [...ups.map((u) => ({ flow: 'stateMessages', key: isoMinute(u.forwarded), status: 'complete' as const })), ...ups.map((u) => ({ flow: 'stateSystem', key: isoMinute(u.stateSys!), status: 'complete' as const }))],
+      findings: [...ups.map((u) => ({ flow: 'stateMessages', at: iso(u.forwarded), status: 'complete' as const })), ...ups.map((u) => ({ flow: 'stateSystem', at: iso(u.stateSys!), status: 'complete' as const }))],
     };
   }),
   scenario('statemsg-delivery-fails', false, 'One upload cannot be delivered (MP answers 503, 0x87D00231); the next one, 15 minutes later, is delivered.', (seed) => {
@@ -425,8 +428,8 @@ const STATE: Scenario[] = [
     return {
       machines: [w.client],
       findings: [
-        { flow: 'stateMessages', key: isoMinute(bad.forwarded), status: 'broken', code: '0x87D00231' },
-        { flow: 'stateMessages', key: isoMinute(good.forwarded), status: 'complete', noError: true },
+        { flow: 'stateMessages', at: iso(bad.forwarded), status: 'broken', code: '0x87D00231' },
+        { flow: 'stateMessages', at: iso(good.forwarded), status: 'complete', noError: true },
       ],
     };
   }),
@@ -438,8 +441,8 @@ const STATE: Scenario[] = [
     return {
       machines: [w.client],
       findings: [
-        { flow: 'stateMessages', key: new Date(bad.forwarded).toISOString().slice(0, 19), status: 'broken', code: '0x87D00231' },
-        { flow: 'stateMessages', key: new Date(good.forwarded).toISOString().slice(0, 19), status: 'complete', noError: true, why: 'each upload is its own CcmMessaging message (its GUID)' },
+        { flow: 'stateMessages', at: iso(bad.forwarded), status: 'broken', code: '0x87D00231' },
+        { flow: 'stateMessages', at: iso(good.forwarded), status: 'complete', noError: true, why: 'each upload is its own CcmMessaging message (its GUID)' },
       ],
       counts: { stateMessages: 2 },
     };
@@ -452,10 +455,10 @@ const STATE: Scenario[] = [
     return {
       machines: [w.client, w.server, w.mp],
       findings: [
-        { flow: 'stateSystem', key: isoMinute(a.stateSys!), status: 'complete' },
-        { flow: 'stateSystem', key: isoMinute(b.stateSys!), status: 'broken' },
-        { flow: 'stateMessages', key: isoMinute(a.forwarded), status: 'complete' },
-        { flow: 'stateMessages', key: isoMinute(b.forwarded), status: ['complete', 'broken'], why: 'the client delivered it; whether the server-side fault shows here is the engine\'s choice' },
+        { flow: 'stateSystem', at: iso(a.stateSys!), status: 'complete' },
+        { flow: 'stateSystem', at: iso(b.stateSys!), status: 'broken' },
+        { flow: 'stateMessages', at: iso(a.forwarded), status: 'complete' },
+        { flow: 'stateMessages', at: iso(b.forwarded), status: ['complete', 'broken'], why: 'the client delivered it; whether the server-side fault shows here is the engine\'s choice' },
       ],
     };
   }),
@@ -464,7 +467,7 @@ const STATE: Scenario[] = [
     const t = startOf(w);
     const ups = stateCycle(w, t, t + 30 * MIN);
     w.missingClient('CcmMessaging.log');
-    return { machines: [w.client], findings: ups.map((u) => ({ flow: 'stateMessages', key: isoMinute(u.forwarded), status: 'unproven' as const })) };
+    return { machines: [w.client], findings: ups.map((u) => ({ flow: 'stateMessages', at: iso(u.forwarded), status: 'unproven' as const })) };
   }),
   scenario('statemsg-remote-mp', true, 'A remote management point in a third time zone: MP_Relay, MPFDM moving the SMX file, StateSys on the site server.', (seed) => {
     const w = world(seed, { clientBias: 300, serverBias: -60, mpBias: 480 });
@@ -472,7 +475,7 @@ const STATE: Scenario[] = [
     const ups = stateCycle(w, t, t + 31 * MIN, { server: { remoteMp: true } });
     return {
       machines: [w.client, w.server, w.mp],
-      findings: [...ups.map((u) => ({ flow: 'stateMessages', key: isoMinute(u.forwarded), status: 'complete' as const })), ...ups.map((u) => ({ flow: 'stateSystem', key: isoMinute(u.stateSys!), status: 'complete' as const }))],
+      findings: [...ups.map((u) => ({ flow: 'stateMessages', at: iso(u.forwarded), status: 'complete' as const })), ...ups.map((u) => ({ flow: 'stateSystem', at: iso(u.stateSys!), status: 'complete' as const }))],
     };
   }),
 ];
@@ -493,7 +496,7 @@ const DEPLOY: Scenario[] = [
       findings: [
         { flow: 'deployment', key: lower(d.assignment), status: 'complete' },
         ...d.contentJobs.map((j) => ({ flow: 'contentDownload', key: lower(j.ctmJob), status: 'complete' as const })),
-        { flow: 'restart', key: isoMinute(d.notifyReboot!), status: 'complete' },
+        { flow: 'restart', at: iso(d.notifyReboot!), status: 'complete' },
         { flow: 'serviceWindows', key: 'ServiceWindowManager', status: 'complete' },
       ],
     };
@@ -621,7 +624,7 @@ const DEPLOY: Scenario[] = [
       machines: [w.client],
       findings: [
         { flow: 'deployment', key: lower(d.assignment), status: 'complete' },
-        { flow: 'restart', key: isoMinute(d.notifyReboot!), status: 'complete' },
+        { flow: 'restart', at: iso(d.notifyReboot!), status: 'complete' },
         { flow: 'serviceWindows', key: 'ServiceWindowManager', status: 'complete' },
       ],
     };
@@ -671,10 +674,10 @@ const MIXED: Scenario[] = [
     return {
       machines: [w.server, w.client, w.mp],
       findings: [
-        { flow: 'sync', key: s1.key, status: 'complete' },
-        { flow: 'sync', key: s2.key, status: 'complete' },
+        { flow: 'sync', ...syncAt(s1), status: 'complete' },
+        { flow: 'sync', ...syncAt(s2), status: 'complete' },
         ...scans.map((s) => scanOk(s)),
-        ...ups.map((u) => ({ flow: 'stateMessages', key: isoMinute(u.forwarded), status: 'complete' as const })),
+        ...ups.map((u) => ({ flow: 'stateMessages', at: iso(u.forwarded), status: 'complete' as const })),
         { flow: 'deployment', key: lower(d.assignment), status: 'complete' },
       ],
     };
@@ -688,11 +691,11 @@ const MIXED: Scenario[] = [
     return {
       machines: [w.server, w.client, w.mp],
       findings: [
-        { flow: 'sync', key: s.key, status: 'complete' },
+        { flow: 'sync', ...syncAt(s), status: 'complete' },
         { flow: 'location', key: lower(a.locationRequest!), status: 'complete' },
         scanOk(a),
-        ...ups.map((u) => ({ flow: 'stateMessages', key: isoMinute(u.forwarded), status: 'complete' as const })),
-        ...ups.map((u) => ({ flow: 'stateSystem', key: isoMinute(u.stateSys!), status: 'complete' as const })),
+        ...ups.map((u) => ({ flow: 'stateMessages', at: iso(u.forwarded), status: 'complete' as const })),
+        ...ups.map((u) => ({ flow: 'stateSystem', at: iso(u.stateSys!), status: 'complete' as const })),
       ],
     };
   }),

@@ -97,9 +97,10 @@ export function gmtDate(utc: number): string {
   return `${day} ${mon} ${pad(d.getUTCDate())} ${hmsms(d)} ${d.getUTCFullYear()}`;
 }
 
-/** `2014-01-16T18:53`: the minute of a UTC instant, the way expectations name cycle instances. */
-export function isoMinute(utc: number): string {
-  return new Date(utc).toISOString().slice(0, 16);
+/** `02/09/2014 07:15:00 PM`: how Scheduler.log writes a local time. */
+export function usDateTime(d: Date): string {
+  const h = d.getUTCHours();
+  return `${pad(d.getUTCMonth() + 1)}/${pad(d.getUTCDate())}/${d.getUTCFullYear()} ${pad(((h + 11) % 12) + 1)}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} ${h < 12 ? 'AM' : 'PM'}`;
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@
 // CAS "Download failed for content … error 0x…", DTS "CDTSJob::JobError …" and "Status : FAILURE", WUAHandler
 // "finished installing (0x80070643)", the WUA command line handler's "Return value = 0x00000643", and the
 // ServiceWindowManager line of a schedule it cannot read (in ../shared/corpus/real ServiceWindowManager logs).
-import { hms, isoMinute, localDate, MIN, SEC, wuTz } from './core';
+import { hms, localDate, MIN, SEC, usDateTime, wuTz } from './core';
 import { scanJob } from './scan';
 import type { World } from './world';
 
@@ -244,7 +244,7 @@ export function deployment(w: World, t0: number, o: DeploymentOptions): Deployme
     pa.add(p, `Initializing download of policy 'CCM_Policy_Policy5.PolicyID="{${a}}",PolicySource="SMS:${w.site.code}",PolicyVersion="1.00"' from 'http://${w.site.mp}/SMS_MP/.sms_pol?{${a}}.SHA256:${rng.hex(64)}'`, { thread });
     pa.add(p + 2500, `Download of policy CCM_Policy_Policy5.PolicyID="{${a}}",PolicySource="SMS:${w.site.code}",PolicyVersion="1.00" completed (DTS Job ID: {${rng.guid()}})`, { thread, component: 'PolicyAgent_ReplyAssignments' });
     const sch = w.c('Scheduler.log');
-    sch.add(p + 4000, `SMSTrigger '3E692B0000080000' for scheduler 'Machine/DEADLINE:{${a}}' will fire at ${isoMinute(t0)} without randomization.`, { thread });
+    sch.add(p + 4000, `SMSTrigger '3E692B0000080000' for scheduler 'Machine/DEADLINE:{${a}}' will fire at ${usDateTime(localDate(t0, w.client.biasAt(t0)))} without randomization.`, { thread });
     sch.add(t0 - 200, `Sending message for schedule 'Machine/DEADLINE:{${a}}' (Target: 'direct:UpdatesDeploymentAgent', Name: '')`, { thread });
   }
   U(`Message received: '<?xml version='1.0' ?>\n<CIAssignmentMessage MessageType='EnforcementDeadline'>\n  <AssignmentID>{${a}}</AssignmentID>\n</CIAssignmentMessage>'`, 0);

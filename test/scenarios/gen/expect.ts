@@ -7,8 +7,14 @@ export type Status = 'complete' | 'broken' | 'incomplete' | 'unproven';
 
 export interface Expectation {
   flow: string;
-  /** Substring of the finding's key (case-insensitive): a job/request/assignment GUID, or "<site> <UTC minute>". */
+  /** Substring of the finding's key (case-insensitive): a job/request/assignment GUID, or a sync's site code. */
   key?: string;
+  /**
+   * For flows whose instances are cycles in time (sync, state message uploads, StateSys batches, restarts,
+   * WUAHandler-only scans): the UTC of the instance's first line. The finding of that flow whose key holds the
+   * nearest UTC time, within a minute, is the one checked (so an engine anchoring on a neighbouring line matches).
+   */
+  at?: string;
   /** The status the finding must have (any of a list). */
   status: Status | Status[];
   /** Substring of the name of the step marked failed. */

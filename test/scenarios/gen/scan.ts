@@ -3,7 +3,7 @@
 // scan through the Windows Update Agent (WindowsUpdate.log, classic Windows 7 layout or the ETW-decoded
 // Windows 10 one) and the status and state messages that follow. Lines are the seed's ([SUM]/[TRACK] "WSUS
 // server location", "Software update scan on clients") as samples/client re-types them.
-import { isoMinute, MIN, SEC, wuTz } from './core';
+import { MIN, SEC, wuTz } from './core';
 import type { World } from './world';
 
 export interface LocationOptions {
@@ -451,5 +451,3 @@ export function wuStartup(w: World, t: number): void {
   add('Agent', `  * WSUS status server: ${w.site.supUrl}`, 45000);
 }
 
-export const scanKey = (r: ScanResult) => r.job.toLowerCase();
-export const minuteKey = isoMinute;

@@ -3,7 +3,7 @@
 // site steps, and Troubleshooting > Synchronization) as samples/siteserver re-types them; the EULA failure is
 // WSyncMgr's real wording ("Failed to sync update … Microsoft Software License Terms have not been completely
 // downloaded and~~cannot be accepted", the `~~` is how WSyncMgr writes the line break of the WSUS message).
-import { gmtDate, HOUR, isoMinute, localDate, MIN, SEC } from './core';
+import { gmtDate, HOUR, localDate, MIN, SEC } from './core';
 import type { World } from './world';
 
 export interface SyncOptions {
@@ -28,8 +28,8 @@ export interface SyncResult {
   /** Time of "Starting Sync". */
   start: number;
   end: number;
-  /** What an expectation's key holds: "<site> 2014-01-16T18:53". */
-  key: string;
+  /** The site code the finding's key starts with. */
+  site: string;
 }
 
 const UPDATE_TITLES = [
@@ -111,7 +111,7 @@ export function syncRun(w: World, t0: number, o: SyncOptions): SyncResult {
     say((at) => statmsg(w, 6703, at, site, fqdn, main, 'E', [source, reason]), main, 15);
     say(`Setting sync alert to active state on site ${site}`);
     const end = say('Sync failed. Will retry in 60 minutes');
-    return { start, end, key: `${site} ${isoMinute(start)}` };
+    return { start, end, site };
   };
   if (o.failure === 'notConfigured') return fail('WSUS server not configured. Please refer to WCM.log for configuration error details.', 'CWSyncMgr::DoSync');
 
@@ -208,7 +208,7 @@ export function syncRun(w: World, t0: number, o: SyncOptions): SyncResult {
   }
   const next = localDate(start + 24 * HOUR, w.server.bias);
   say(`Next scheduled sync is a regular sync at ${next.getUTCMonth() + 1}/${next.getUTCDate()}/${next.getUTCFullYear()} ${((next.getUTCHours() + 11) % 12) + 1}:${String(next.getUTCMinutes()).padStart(2, '0')}:00 ${next.getUTCHours() < 12 ? 'AM' : 'PM'}`);
-  return { start, end, key: `${site} ${isoMinute(start)}` };
+  return { start, end, site };
 }
 
 /** WCM's hourly check of the WSUS configuration (seed [SUM] "WSUS Configuration Manager"); `fail503` as in the samples. */
