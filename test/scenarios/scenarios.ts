@@ -143,6 +143,13 @@ const SYNC: Scenario[] = [
     const s = syncRun(w, t, { trigger: 'schedule', wsusMs: 70 * MIN, dbMs: 9 * MIN });
     return { machines: [w.server], findings: [{ flow: 'sync', ...syncAt(s), status: 'complete' }], counts: { sync: 1 } };
   }),
+  scenario('sync-initial-collected-at-7h30', true, 'The logs were collected 7 h 30 min into a first sync of every product (its WSUS phase runs 9 hours), progress lines still coming: not finished, not broken.', (seed) => {
+    const w = world(seed, { serverBias: -60 });
+    const t = startOf(w, 2);
+    wcmHourly(w, t - 10 * MIN, t + 7 * HOUR);
+    const s = syncRun(w, t, { trigger: 'manual', wsusMs: 9 * HOUR, cutAfterMs: 7.5 * HOUR, items: 4100 });
+    return { machines: [w.server], findings: [{ flow: 'sync', ...syncAt(s), status: 'incomplete', why: 'a sync still making progress has not stalled' }] };
+  }),
   scenario('sync-wsyncmgr-only', true, 'Only WSyncMgr.log was collected (no WCM.log, no SoftwareDistribution.log from the SUP): two complete syncs.', (seed) => {
     const w = world(seed, { serverBias: 240 });
     const t = startOf(w);
@@ -384,6 +391,28 @@ const SCAN: Scenario[] = [
       counts: { scan: 2 },
     };
   }),
+  scenario('scan-first-scan-75min', true, 'The first scan against a new WSUS with a large catalogue: the Windows Update Agent search takes 75 minutes.', (seed) => {
+    const w = world(seed, { clientBias: 300 });
+    const t = startOf(w);
+    const a = scanJob(w, t, { location: {}, newSource: true, searchMs: 75 * MIN, statuses: true });
+    clientNoise(w, t - HOUR, t + 3 * HOUR);
+    return { machines: [w.client], findings: [{ flow: 'location', key: lower(a.locationRequest!), status: 'complete' }, scanOk(a)] };
+  }),
+  scenario('two-clients-one-fails', false, 'Logs of two clients collected side by side (client-a/, client-b/): at the same minute, A\'s scan fails with 0x80244021 and B\'s succeeds.', (seed) => {
+    const a = world(seed, { clientBias: 300, clientFolder: 'client-a' });
+    const t = startOf(a);
+    const b = world(seed + 1, { clientBias: 300, clientFolder: 'client-b' });
+    wuStartup(b, t - 2 * HOUR); // startOf wrote client A's service block
+    const ra = scanJob(a, t, { searchMs: 20 * SEC, failCode: '0x80244021' });
+    const rb = scanJob(b, t + 15 * SEC, { searchMs: 25 * SEC });
+    return {
+      machines: [a.client, b.client],
+      findings: [
+        { flow: 'scan', key: lower(ra.job), status: 'broken', code: '0x80244021' },
+        { flow: 'scan', key: lower(rb.job), status: 'complete', noError: true, why: 'another machine\'s failure is not this one\'s' },
+      ],
+    };
+  }),
   scenario('scan-rollover-stamped', true, 'ScanAgent.log rolled over (ScanAgent-YYYYMMDD-HHMMSS.log, LogMaxHistory 2) and WUAHandler.lo_ in the middle of a scan job waiting for its location: one job, complete.', (seed) => {
     const w = world(seed, { clientBias: 300 });
     const t = startOf(w);
@@ -568,6 +597,27 @@ const DEPLOY: Scenario[] = [
       machines: [w.client],
       findings: [...d.contentJobs.map((j) => ({ flow: 'contentDownload', key: lower(j.ctmJob), status: 'complete' as const })), { flow: 'deployment', key: lower(d.assignment), status: 'complete' }],
     };
+  }),
+  scenario('content-9h-download', true, 'A 3.5 GB feature update downloads over a VPN for 9 hours, BITS progress every few minutes, then installs.', (seed) => {
+    const w = world(seed, { clientBias: 300 });
+    const t = startOf(w);
+    const [u] = makeUpdates(w, 1);
+    u.size = 3_500_000_000;
+    const d = deployment(w, t, { updates: [u], content: [{ downloadMs: 9 * HOUR }], ignoreWindow: true, reboot: false });
+    return {
+      machines: [w.client],
+      findings: [
+        { flow: 'contentDownload', key: lower(d.contentJobs[0].ctmJob), status: 'complete', why: 'a download still progressing has not stalled' },
+        { flow: 'deployment', key: lower(d.assignment), status: 'complete' },
+      ],
+    };
+  }),
+  scenario('deploy-restart-two-days-later', true, 'A laptop user postpones the restart for two days; the detection after it reports the updates installed.', (seed) => {
+    const w = world(seed, { clientBias: 360 });
+    const t = startOf(w);
+    const d = deployment(w, t, { updates: makeUpdates(w, 2), ignoreWindow: false });
+    restartAndDetect(w, d.end + 49 * HOUR, [d], { userRestart: true });
+    return { machines: [w.client], findings: [{ flow: 'deployment', key: lower(d.assignment), status: 'complete' }, { flow: 'restart', at: iso(d.notifyReboot!), status: 'complete' }] };
   }),
   scenario('content-hash-mismatch', false, 'The content downloads but its hash does not match (0x80091007).', (seed) => {
     const w = world(seed, { clientBias: 300 });

@@ -74,6 +74,8 @@ export interface WorldOptions {
   /** Rolled-over halves per log name (client or server). */
   rollovers?: Record<string, LogOptions['rollover']>;
   threadJitter?: number;
+  /** Folder of the client's logs (several clients collected side by side: client-a/, client-b/). */
+  clientFolder?: string;
 }
 
 const SITES = [
@@ -129,7 +131,7 @@ export class World {
     this.contentVersion = rng.int(20, 140);
     this.wuPid = rng.int(700, 1400);
     this.ccmPid = rng.int(1500, 6000);
-    this.client = new Machine('client', options.clientBias ?? 300, rng, options.clientBiasChange);
+    this.client = new Machine(options.clientFolder ?? 'client', options.clientBias ?? 300, rng, options.clientBiasChange);
     this.server = new Machine('siteserver', options.serverBias ?? -60, rng);
     this.mp = new Machine('mp', options.mpBias ?? options.serverBias ?? -60, rng);
   }
