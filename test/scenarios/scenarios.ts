@@ -260,13 +260,15 @@ const SCAN: Scenario[] = [
     otherCaller(w, a.end + 2 * MIN, 'AutomaticUpdates', '0x8024402C', 10 * SEC);
     return { machines: [w.client], findings: [{ flow: 'scan', key: lower(a.job), status: 'complete', noError: true }] };
   }),
-  scenario('scan-win10-etw-noise', true, 'Windows 10 client: WindowsUpdate.log decoded from ETW; Windows Defender searches succeed and fail around two healthy ConfigMgr scans.', (seed) => {
+  scenario('scan-win10-etw-noise', true, 'Windows 10 client: WindowsUpdate.log decoded from ETW; Windows Defender, the Update Orchestrator and the driver retrieval client search (and fail) around two healthy ConfigMgr scans.', (seed) => {
     const w = world(seed, { clientBias: -60, os: 'win10' });
     const t = startOf(w);
     otherCaller(w, t - 3 * MIN, 'Windows Defender');
     const a = scanJob(w, t, { location: { replyMs: 700 }, searchMs: 35 * SEC });
     otherCaller(w, a.end + 40 * SEC, 'Windows Defender', '0x80244022', 6 * SEC);
     const b = scanJob(w, a.end + 4 * MIN, { online: false, searchMs: 2 * SEC });
+    otherCaller(w, b.end + 30 * SEC, 'UpdateOrchestrator', '0x8024402F', 12 * SEC);
+    otherCaller(w, b.end + 50 * SEC, 'Device Driver Retrieval Client', '0x8024000B', 3 * SEC);
     return { machines: [w.client], findings: [{ flow: 'location', key: lower(a.locationRequest!), status: 'complete' }, { ...scanOk(a), noError: true }, { ...scanOk(b), noError: true }] };
   }),
   scenario('gpo-different-server', false, 'A domain GPO points Windows Update at another WSUS server: "Group policy settings were overwritten by a higher authority … Server http://wsus01…" and the source cannot be added (0x87D00692).', (seed) => {

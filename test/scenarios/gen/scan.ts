@@ -406,9 +406,14 @@ export function scanJob(w: World, t0: number, o: ScanOptions = {}): ScanResult {
   return { job, locationRequest, start, end, handlerStarts };
 }
 
-/** Another Windows Update caller searching (Windows Defender definitions, Automatic Updates), failing or not. */
-export function otherCaller(w: World, t: number, caller: 'Windows Defender' | 'AutomaticUpdates', code = '0x00000000', ms = w.rng.int(4, 40) * SEC): number {
-  const url = caller === 'Windows Defender' && w.rng.chance(0.5) ? 'https://fe2.update.microsoft.com/v6' : w.site.supUrl;
+/**
+ * Another Windows Update caller searching, failing or not: Windows Defender (definitions, often from Microsoft
+ * Update), Automatic Updates (WUA 7), and on Windows 10 the Update Orchestrator and the driver retrieval client
+ * (the callers of ../shared/corpus/real WindowsUpdate.log files).
+ */
+export function otherCaller(w: World, t: number, caller: 'Windows Defender' | 'AutomaticUpdates' | 'UpdateOrchestrator' | 'Device Driver Retrieval Client', code = '0x00000000', ms = w.rng.int(4, 40) * SEC): number {
+  const microsoftUpdate = caller === 'Device Driver Retrieval Client' || (caller === 'Windows Defender' && w.rng.chance(0.5));
+  const url = microsoftUpdate ? 'https://fe2.update.microsoft.com/v6' : w.site.supUrl;
   return wuSearch(w, t, ms, caller, code, { serviceUrl: url });
 }
 
