@@ -331,6 +331,22 @@ const SCAN: Scenario[] = [
       ],
     };
   }),
+  scenario('location-two-requests-one-empty', false, 'Two WSUS location requests 3 minutes apart: the first (content version N) is answered; the second, after a new policy with version N+1 the child site has not synced yet, gets an empty reply.', (seed) => {
+    const w = world(seed, { clientBias: 300 });
+    const t = startOf(w);
+    const a = scanJob(w, t, { location: {}, searchMs: 15 * SEC });
+    w.contentVersion += 1;
+    const b = scanJob(w, a.end + 3 * MIN, { location: { reply: 'empty' } });
+    return {
+      machines: [w.client],
+      findings: [
+        { flow: 'location', key: lower(a.locationRequest!), status: 'complete', noError: true, why: 'the empty reply names the other request' },
+        scanOk(a),
+        { flow: 'location', key: lower(b.locationRequest!), status: 'broken' },
+        { flow: 'scan', key: lower(b.job), status: ['broken', 'incomplete', 'unproven'] },
+      ],
+    };
+  }),
   scenario('location-slow-reply', true, 'The management point is busy: the WSUS location reply comes 12 minutes after the request. Then the scan succeeds.', (seed) => {
     const w = world(seed, { clientBias: 480 });
     const t = startOf(w);
