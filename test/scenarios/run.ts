@@ -48,6 +48,7 @@ export function check(expected: Expected, findings: Finding[]): string[] {
   for (const e of expected.findings) {
     const label = `${e.flow}${e.key ? ` [${e.key}]` : ''}${e.at ? ` at ${e.at}` : ''}`;
     const found = matching(e, findings);
+    if (!found.length && e.optional) continue;
     if (!found.length) {
       const ofFlow = findings.filter((f) => f.flow === e.flow).map((f) => f.key);
       problems.push(`${label}: expected ${statuses(e).join('|')}, got no finding (${e.flow} findings: ${ofFlow.join(', ') || 'none'})`);

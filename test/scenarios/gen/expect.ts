@@ -25,6 +25,8 @@ export interface Expectation {
   heading?: string;
   /** The finding carries no error at all (not even a recovered one): another instance's failure is not its own. */
   noError?: boolean;
+  /** The engine may or may not report this finding (a flow of its own design); when it does, it must hold. */
+  optional?: boolean;
   /** Why: shown when the expectation fails. */
   why?: string;
 }
