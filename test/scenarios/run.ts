@@ -82,9 +82,10 @@ export interface ScenarioRun {
   problems: string[];
 }
 
-export async function runScenario(scenario: Scenario, root = mkdtempSync(join(tmpdir(), 'cmlogs-scenarios-'))): Promise<ScenarioRun> {
-  const dir = join(root, scenario.name);
-  const expected = writeScenario(dir, scenario);
+/** Variant 0 is the scenario's own seed; variants 1, 2… the same story with other names, times and jitter. */
+export async function runScenario(scenario: Scenario, root = mkdtempSync(join(tmpdir(), 'cmlogs-scenarios-')), variant = 0): Promise<ScenarioRun> {
+  const dir = join(root, variant ? `${scenario.name}#${variant}` : scenario.name);
+  const expected = writeScenario(dir, scenario, variant);
   const findings = await diagnoseFolder(dir);
   return { dir, expected, findings, problems: check(expected, findings) };
 }

@@ -18,10 +18,15 @@ test('the suite has at least 40 scenarios, at least 15 of them healthy, names un
   assert.equal(new Set(SCENARIOS.map((s) => s.name)).size, SCENARIOS.length);
 });
 
+/** SCENARIO_VARIANTS=5 runs each scenario with 5 seeds (other site names, times, durations and jitter). */
+const variants = Math.max(1, Number(process.env.SCENARIO_VARIANTS) || 1);
+
 for (const scenario of SCENARIOS) {
-  test(`${scenario.healthy ? 'healthy' : 'broken '} ${scenario.name}`, async () => {
-    const run = await runScenario(scenario, root);
-    assert.ok(run.expected.findings.length > 0, 'a scenario expects something');
-    if (run.problems.length) assert.fail([`${scenario.description}`, `(logs: ${run.dir})`, ...run.problems.map((p) => `  - ${p}`)].join('\n'));
-  });
+  for (let variant = 0; variant < variants; variant++) {
+    test(`${scenario.healthy ? 'healthy' : 'broken '} ${scenario.name}${variant ? ` #${variant}` : ''}`, async () => {
+      const run = await runScenario(scenario, root, variant);
+      assert.ok(run.expected.findings.length > 0, 'a scenario expects something');
+      if (run.problems.length) assert.fail([`${scenario.description}`, `(logs: ${run.dir})`, ...run.problems.map((p) => `  - ${p}`)].join('\n'));
+    });
+  }
 }

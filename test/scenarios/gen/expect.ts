@@ -62,8 +62,8 @@ export function seedOf(name: string): number {
 }
 
 /** Writes a scenario's folders (client/, siteserver/, mp/) and its expected.json under `dir`. */
-export function writeScenario(dir: string, scenario: Scenario): Expected {
-  const built = scenario.build(seedOf(scenario.name));
+export function writeScenario(dir: string, scenario: Scenario, variant = 0): Expected {
+  const built = scenario.build(seedOf(variant ? `${scenario.name}#${variant}` : scenario.name));
   writeMachines(dir, built.machines);
   const expected: Expected = { name: scenario.name, description: scenario.description, noBroken: scenario.healthy, findings: built.findings, ...(built.counts ? { counts: built.counts } : {}) };
   writeFileSync(join(dir, 'expected.json'), JSON.stringify(expected, null, 2) + '\n');
