@@ -151,14 +151,12 @@ test('ccmsetup: a run that installs client.msi and exits 0 is complete; client.m
 // ---------------------------------------------------------------------------------------------------
 // Windows Update outside Configuration Manager
 
-test('Windows Update: Defender\'s failing scan is broken, the Orchestrator\'s healthy scans complete, CcmExec is left to the ConfigMgr flows', () => {
+test('Windows Update on a machine without ConfigMgr: Defender\'s failing scan is broken, the Orchestrator\'s healthy scans complete', () => {
   const log = wu10('/pc/WindowsUpdate.log', [
     [0, 3304, 9020, 'Agent', '* START * Finding updates CallerId = UpdateOrchestrator  Id = 1'],
     [5, 3304, 9020, 'Agent', '* END * Finding updates CallerId = UpdateOrchestrator, Id = 1, Exit code = 0x00000000'],
     [10, 3304, 9021, 'Agent', '* START * Finding updates CallerId = Windows Defender  Id = 2'],
     [12, 3304, 9021, 'Agent', '* END * Finding updates CallerId = Windows Defender, Id = 2, Exit code = 0x8024402C'],
-    [20, 3304, 9022, 'Agent', '* START * Finding updates CallerId = CcmExec  Id = 3'],
-    [22, 3304, 9022, 'Agent', '* END * Finding updates CallerId = CcmExec, Id = 3, Exit code = 0x80244021'],
     [30, 3304, 9023, 'Agent', '* END * Finding updates CallerId = UpdateOrchestrator, Id = 4, Exit code = 0x00240010'],
   ]);
   const findings = of(diagnose([log]), 'windowsUpdate');
@@ -166,6 +164,19 @@ test('Windows Update: Defender\'s failing scan is broken, the Orchestrator\'s he
   const defender = findings.find((f) => f.key.startsWith('Windows Defender'))!;
   assert.equal(defender.error!.code, '0x8024402C');
   assert.ok(defender.advice.some((a) => a.includes('netsh winhttp show proxy')), 'proxy error: the seed\'s proxy steps');
+});
+
+test('Windows Update on a ConfigMgr client: other callers\' searches are not diagnosed (ConfigMgr\'s scan is), their installs are', () => {
+  const log = wu10('/pc/WindowsUpdate.log', [
+    [0, 3304, 9021, 'Agent', '* START * Finding updates CallerId = Windows Defender  Id = 2'],
+    [2, 3304, 9021, 'Agent', '* END * Finding updates CallerId = Windows Defender, Id = 2, Exit code = 0x8024402C'],
+    [20, 3304, 9022, 'Agent', '* START * Finding updates CallerId = CcmExec  Id = 3'],
+    [22, 3304, 9022, 'Agent', '* END * Finding updates CallerId = CcmExec, Id = 3, Exit code = 0x00000000'],
+    [30, 2288, 2488, 'Handler', '* START *   CBS  Install'],
+    [33, 2288, 2488, 'Handler', 'Exit code = 0x800F0922'],
+  ]);
+  const findings = of(diagnose([log]), 'windowsUpdate');
+  assert.deepEqual(findings.map((f) => `${f.key.split(' ').at(-1)} ${f.status}`), ['install broken']);
 });
 
 test('Windows Update: a failed driver install points to setupapi.dev.log, a failed CBS install to CBS.log', () => {

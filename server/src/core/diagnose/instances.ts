@@ -36,6 +36,7 @@ export function findInstances(flow: FlowRule, context: DiagnoseContext): Instanc
     if (!anchor) continue;
     const sources = inFolder(anchor);
     const found = anchor.key ? keyedInstances(anchor, anchor.key, sources, folder) : cycleInstances(anchor, sources, folder);
+    if (anchor.key && anchor.end) for (const instance of found) endAtLastEndLine(instance, anchor.end);
     if (anchor.key && anchor.sequential) boundByNext(found);
     out.push(...found);
   }
@@ -61,6 +62,14 @@ function keyedInstances(anchor: AnchorRule, group: string, sources: Source[], fo
     const last = times.length ? times.reduce((a, b) => Math.max(a, b)) : Number.NaN;
     return { key, folder, start, last, until: Number.POSITIVE_INFINITY, anchorHits: hits, keys: new Map([[group, new Set([key])]]), values: new Map() };
   });
+}
+
+/** A keyed instance ends at its last end line (a scan job that retried ends at its last "OnScanComplete"). */
+function endAtLastEndLine(instance: Instance, end: RegExp): void {
+  for (const hit of instance.anchorHits) {
+    if (Number.isNaN(hit.time) || !end.test(messageOf(hit.source, hit.index))) continue;
+    instance.end = instance.end === undefined ? hit.time : Math.max(instance.end, hit.time);
+  }
 }
 
 /** Sequential jobs (Scan Agent runs one scan job at a time): each ends, at the latest, where the next begins. */

@@ -72,6 +72,8 @@ export interface StepRule extends LogHint {
   withinMs?: number;
   /** Not seen this long after the previous step while its log goes on → the flow stalled here (broken). */
   timeoutMs?: number;
+  /** Lines that show the step still under way (sync progress): while they come, the timeout is no stall. */
+  progress?: RegExp;
   failures?: FailureRule[];
   /** The log to open when this step's log is not among the files, with where it lives. */
   nextLog?: string;
@@ -87,7 +89,7 @@ export interface AnchorRule extends LogHint {
   start: RegExp[];
   /** Named group in `start` giving the instance key (a GUID); without it instances are cycles in time. */
   key?: string;
-  /** Cycles: a line matching this closes the open instance. */
+  /** Cycles: a line matching this closes the open instance. Keyed: the instance's last such line is its end. */
   end?: RegExp;
   /** Keyed instances that run one at a time (scan jobs): each is bounded by the next one's start. */
   sequential?: boolean;

@@ -84,7 +84,9 @@ export const scanFlow: FlowRule = {
   title: 'Software update scan on the client',
   anchors: [
     // One instance per scan job (ScanAgent.log)...
-    { ...SCAN_AGENT, key: 'scanJob', sequential: true, start: [re`ScanJob\((?<scanJob>${G})\)`, re`Scan Failed for ScanJobID=(?<scanJob>${G})`] },
+    // Jobs run at once (a scheduled scan waiting for its location while detection scans run): each is bounded by
+    // its own end (its last OnScanComplete), and WUAHandler's lines are linked after its own scan request.
+    { ...SCAN_AGENT, key: 'scanJob', start: [re`ScanJob\((?<scanJob>${G})\)`, re`Scan Failed for ScanJobID=(?<scanJob>${G})`], end: re`CScanJob::OnScanComplete|Scan Failed for ScanJobID=` },
     // ...or, when ScanAgent.log is not among the files, one per scan WUAHandler runs.
     { ...WUAHANDLER, start: [re`Its a WSUS Update Source type`, re`Async searching of updates using WUAgent started`], end: re`Successfully completed scan|Scan failed with error|Failed to end search job` },
   ],

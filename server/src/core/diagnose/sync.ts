@@ -177,6 +177,8 @@ export const syncFlow: FlowRule = {
       patterns: [re`Done synchronizing WSUS Server (?<server>\S+)`],
       detail: (m) => m.groups?.server,
       timeoutMs: 6 * 3600_000,
+      // A first sync of every product runs many hours: "sync: WSUS synchronizing updates, processed 3092 out of 4100 items".
+      progress: rei`sync: WSUS synchronizing|processed \d+ out of \d+ items|Synchronizing WSUS server`,
     },
     {
       name: 'Status message 6705: synchronizing the site database (top-level site only)',

@@ -11,13 +11,15 @@ import {
   type FailureHit, type Finding, type StepResult,
 } from './findings';
 import type { FailureRule, FlowModule, FlowRule, LogHint, StepRule } from './rules';
-import { keyedHits, lowerBound, timedHits, TOLERANCE_MS, type DiagnoseContext, type Hit } from './sources';
+import { keyedHits, lowerBound, messageOf, timedHits, TOLERANCE_MS, type DiagnoseContext, type Hit, type Source } from './sources';
 
 const DEFAULT_MAX_DURATION_MS = 24 * 3600_000;
 
 interface Window {
   from: number;
   to: number;
+  /** Optional steps may come after the instance's own end (UpdatesStore after a scan job completes). */
+  optionalTo?: number;
 }
 
 /** An instance walked: its steps, and the time it owns for failure lines. */
@@ -31,9 +33,13 @@ interface Walked {
 }
 
 /** Where its steps may be: from its start to the next instance's start, at most the flow's longest run. */
-function stepWindow(instance: Instance, flow: FlowRule): Window {
+function stepWindow(instance: Instance, flow: FlowRule, keyed: boolean): Window {
   if (Number.isNaN(instance.start)) return { from: Number.NEGATIVE_INFINITY, to: Number.POSITIVE_INFINITY };
-  return { from: instance.start - TOLERANCE_MS, to: Math.min(instance.until, instance.start + (flow.maxDurationMs ?? DEFAULT_MAX_DURATION_MS)) };
+  const outer = Math.min(instance.until, instance.start + (flow.maxDurationMs ?? DEFAULT_MAX_DURATION_MS));
+  // A keyed job with its own end line (a scan job's last OnScanComplete) is over there; a cycle's end line is
+  // followed by its last optional lines (the child site notification), up to the next cycle.
+  const own = keyed && instance.end !== undefined ? Math.min(outer, instance.end + TOLERANCE_MS) : outer;
+  return { from: instance.start - TOLERANCE_MS, to: own, optionalTo: outer };
 }
 
 /** The time that is the instance's own: up to its end line, or the terminal step it reached, else its step window. */
@@ -47,7 +53,8 @@ function ownWindow(instance: Instance, steps: Window, results: StepResult[]): Wi
 function stepHits(context: DiagnoseContext, instance: Instance, step: StepRule, window: Window, after: number): Hit[] {
   if (step.link === 'key') return keyedHits(context, step, keysOf(instance, step.keys), step.patterns);
   const from = step.lookbackMs ? instance.start - step.lookbackMs : window.from;
-  const to = step.withinMs && !Number.isNaN(after) ? Math.min(window.to, after + step.withinMs) : window.to;
+  const end = step.optional ? (window.optionalTo ?? window.to) : window.to;
+  const to = step.withinMs && !Number.isNaN(after) ? Math.min(end, after + step.withinMs) : end;
   return timedHits(context, step, from, to, step.patterns, instance.folder);
 }
 
@@ -71,6 +78,17 @@ function harvestKeys(context: DiagnoseContext, instance: Instance, flow: FlowRul
 }
 
 /**
+ * The lines whose ids become the instance's: the picked one, or with `withinMs` every line from the previous
+ * step on (the content IDs UpdatesHandler lists) — never one before it that a lookback reached (the previous
+ * upload's message, sent 40 seconds earlier).
+ */
+function capturedHits(rule: StepRule, hits: Hit[], picked: Hit | undefined, after: number): Hit[] {
+  if (!rule.withinMs) return picked ? [picked] : [];
+  const fromPrevious = Number.isNaN(after) ? hits : hits.filter((h) => !(h.time < after - TOLERANCE_MS));
+  return fromPrevious.length ? fromPrevious : picked ? [picked] : [];
+}
+
+/**
  * Walks the steps in order. A time-linked step adds the keys of the line it picked (or, when bounded by
  * `withinMs`, of every line in its range: the three content IDs UpdatesHandler lists); returns whether any
  * key was new, so that the key-linked steps can be looked up again.
@@ -81,7 +99,7 @@ function walkSteps(context: DiagnoseContext, instance: Instance, flow: FlowRule,
   const results = flow.steps.map((rule) => {
     const hits = stepHits(context, instance, rule, window, after);
     const hit = pick(hits, after);
-    if (rule.link === 'time') for (const h of rule.withinMs ? hits : hit ? [hit] : []) added = addCaptures(instance, h.match) || added;
+    if (rule.link === 'time') for (const h of capturedHits(rule, hits, hit, after)) added = addCaptures(instance, h.match) || added;
     if (hit && !rule.optional && !Number.isNaN(hit.time)) after = Math.max(after, hit.time);
     return { rule, hit, hits, present: context.hasLog(rule, instance.folder) };
   });
@@ -89,7 +107,7 @@ function walkSteps(context: DiagnoseContext, instance: Instance, flow: FlowRule,
 }
 
 function walkInstance(context: DiagnoseContext, flow: FlowRule, instance: Instance): Walked {
-  const steps = stepWindow(instance, flow);
+  const steps = stepWindow(instance, flow, flow.anchors.some((a) => !!a.key && a.end !== undefined));
   let walk = { results: [] as StepResult[], added: true };
   for (let round = 0; round < 3 && walk.added; round++) {
     harvestKeys(context, instance, flow);
@@ -132,6 +150,20 @@ function owns(walked: Walked, failure: FailureHit, all: Walked[]): boolean {
   return !all.some((other) => other !== walked && other.instance.folder === walked.instance.folder && !(t < other.owned.from) && !(t > other.owned.to));
 }
 
+/**
+ * The instance's own thread still writes after the deadline, before any next instance: a first sync's WSUS
+ * phase that runs nine hours, progress lines still coming, has not stalled.
+ */
+function stillProgressing(instance: Instance, step: StepRule, source: Source, from: number): boolean {
+  const anchor = instance.anchorHits.find((h) => h.source === source);
+  const thread = anchor ? source.records.get(anchor.index).thread : null;
+  for (let i = from; i < source.records.length && !(source.times[i] >= instance.until); i++) {
+    if (step.progress?.test(messageOf(source, i))) return true;
+    if (thread !== null && source.records.get(i).thread === thread) return true;
+  }
+  return false;
+}
+
 /** A step with a timeout that never came although its log went on well past it: the flow stalled there. */
 function stallOf(context: DiagnoseContext, instance: Instance, results: StepResult[], blocking: number, previousTime: number): FailureHit | undefined {
   const step = results[blocking]?.rule;
@@ -140,6 +172,7 @@ function stallOf(context: DiagnoseContext, instance: Instance, results: StepResu
   for (const source of context.sourcesNear(step, instance.folder)) {
     const index = lowerBound(source.times, deadline);
     if (index >= source.records.length) continue;
+    if (stillProgressing(instance, step, source, index)) continue;
     const lastTime = toIsoUtc(source.times[source.records.length - 1]);
     const stalled = `No "${step.name}" within ${Math.round(step.timeoutMs / 60_000)} minutes, although ${basename(source.file)} goes on until ${lastTime}.`;
     const rule: FailureRule = { pattern: /(?:)/, heading: `Stalled at: ${step.name}`, advice: step.advice ?? [], nextLog: step.nextLog };

@@ -7,7 +7,7 @@
 // setupapi.dev.log), where Windows says why the package failed.
 import { formatCode, lookupCode } from '../decode/hresult';
 import type { Evidence, Finding, FindingError, FindingStep } from './findings';
-import { WINDOWS_UPDATE } from './logs';
+import { SCAN_AGENT, WINDOWS_UPDATE, WUAHANDLER } from './logs';
 import { re, rei } from './rules';
 import { SCAN_ERROR_GROUPS } from './scan';
 import { messageOf, type DiagnoseContext, type Source } from './sources';
@@ -15,6 +15,8 @@ import { isConfigMgrCaller, wuCallerOf } from './windowsUpdate';
 import { toIsoUtc } from '../time';
 
 type Kind = 'scan' | 'install';
+
+const CONFIGMGR_SCAN_LOGS = { logs: [...SCAN_AGENT.logs, ...WUAHANDLER.logs], components: [...SCAN_AGENT.components, ...WUAHANDLER.components] };
 
 /** The end of a search: the ETW form names caller and exit code on one line (read by etwSearchEnd). */
 const SEARCH_END_ETW = rei`\* END \*\s+Finding updates CallerId = `;
@@ -141,7 +143,11 @@ function findingOf(kind: Kind, caller: string, events: Event[]): Finding {
 function diagnoseWindowsUpdate(context: DiagnoseContext): Finding[] {
   const out: Finding[] = [];
   for (const source of context.sourcesFor(WINDOWS_UPDATE)) {
-    for (const [kind, events] of [['scan', scanEvents(source)], ['install', installEvents(source)]] as const) {
+    const scans = scanEvents(source);
+    // On a ConfigMgr client the other callers' searches (Defender's definitions, Automatic Updates) are not the
+    // machine's update scan: ConfigMgr's is. Their failures are noise for an admin; installs stay diagnosed.
+    const managed = scans.some((e) => isConfigMgrCaller(e.caller)) || context.sourcesFor(CONFIGMGR_SCAN_LOGS).some((s) => s.folder === source.folder);
+    for (const [kind, events] of [['scan', managed ? [] : scans], ['install', installEvents(source)]] as const) {
       const byCaller = new Map<string, Event[]>();
       for (const event of events) {
         if (isConfigMgrCaller(event.caller)) continue;
