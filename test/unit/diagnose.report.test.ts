@@ -92,7 +92,7 @@ test('cmlogs diagnose --json prints one JSON array of findings with steps, error
 test('cmlogs diagnose prints a check-list per finding, the error, the steps to try and the next log', () => {
   const { code, out } = cmlogsDiagnose([SITESERVER]);
   assert.equal(code, 0);
-  assert.match(out, /^3 findings: 1 broken, 0 incomplete, 2 complete/);
+  assert.match(out, /^3 findings: 1 broken, 0 incomplete, 0 unproven, 2 complete/);
   assert.match(out, /BROKEN {2}Software updates synchronization/);
   assert.match(out, /✔ Status message 6701: WSUS synchronization started {2}WSyncMgr\.log:45/);
   assert.match(out, /✘ Status message 6704.*\[FAILED HERE\]/);

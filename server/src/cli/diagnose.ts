@@ -15,18 +15,18 @@ export async function runDiagnose(argv: string[]): Promise<number> {
 
 /** The JSON shape: optional fields only when they carry something. */
 function findingJson(finding: Finding): Record<string, unknown> {
-  const { flow, title, key, status, summary, steps, error, advice, nextLog, evidence } = finding;
-  return { flow, title, key, status, summary, steps, ...(error ? { error } : {}), advice, ...(nextLog ? { nextLog } : {}), evidence };
+  const { flow, title, key, status, summary, steps, error, advice, nextLog, missingLogs, evidence } = finding;
+  return { flow, title, key, status, summary, steps, ...(error ? { error } : {}), advice, ...(nextLog ? { nextLog } : {}), ...(missingLogs ? { missingLogs } : {}), evidence };
 }
 
-const STATUS_MARK: Record<Finding['status'], string> = { complete: 'COMPLETE', broken: 'BROKEN', incomplete: 'INCOMPLETE' };
+const STATUS_MARK: Record<Finding['status'], string> = { complete: 'COMPLETE', broken: 'BROKEN', incomplete: 'INCOMPLETE', unproven: 'UNPROVEN' };
 
 function writeReport(findings: Finding[], brief: boolean): void {
   if (!findings.length) {
     write('No documented flow found in these logs (sync, WSUS location, scan, state messages, deployment, downloads, restarts).');
     return;
   }
-  const counts = ['broken', 'incomplete', 'complete'].map((s) => `${findings.filter((f) => f.status === s).length} ${s}`);
+  const counts = ['broken', 'incomplete', 'unproven', 'complete'].map((s) => `${findings.filter((f) => f.status === s).length} ${s}`);
   write(`${findings.length} findings: ${counts.join(', ')}`);
   for (const finding of findings) (brief ? writeHeadline : writeFinding)(finding);
 }
@@ -48,10 +48,12 @@ function writeFinding(finding: Finding): void {
     out(`         at ${e.file}:${e.line}`);
   }
   for (const line of finding.evidence.filter((e) => e.note?.startsWith('error in a related'))) out(`  Related: ${basename(line.file)}:${line.line}  ${line.text}`);
+  for (const line of finding.evidence.filter((e) => e.note?.startsWith('audit'))) out(`  Audit: ${basename(line.file)}:${line.line}  ${line.text}`);
   if (finding.advice.length) {
     out('  Steps to try (from the seed):');
     for (const advice of finding.advice) out(`    - ${advice}`);
   }
+  if (finding.missingLogs?.length) out(`  Logs not given: ${finding.missingLogs.join('; ')}`);
   if (finding.nextLog) out(`  Next log to open: ${finding.nextLog}`);
 }
 

@@ -19,7 +19,7 @@ function linkTo(file: string, line: number): string {
   return `[${escapeMarkdown(`${basename(file)}:${line}`)}](${lineLink(file, line)})`;
 }
 
-const STATUS_TITLE: Record<Finding['status'], string> = { broken: '✘ Broken', incomplete: '… Incomplete', complete: '✔ Complete' };
+const STATUS_TITLE: Record<Finding['status'], string> = { broken: '✘ Broken', incomplete: '… Incomplete', unproven: '? Unproven', complete: '✔ Complete' };
 
 export function diagnosisReport(findings: Finding[]): string {
   const out = ['# ConfigMgr flow diagnosis', ''];
@@ -28,9 +28,9 @@ export function diagnosisReport(findings: Finding[]): string {
     return out.join('\n') + '\n';
   }
   const count = (status: Finding['status']) => findings.filter((f) => f.status === status).length;
-  out.push(`${findings.length} findings: **${count('broken')} broken**, ${count('incomplete')} incomplete, ${count('complete')} complete.`, '');
+  out.push(`${findings.length} findings: **${count('broken')} broken**, ${count('incomplete')} incomplete, ${count('unproven')} unproven, ${count('complete')} complete.`, '');
   out.push('✔ seen · ✘ not seen in its log · … its log is not among the files', '');
-  const order: Finding['status'][] = ['broken', 'incomplete', 'complete'];
+  const order: Finding['status'][] = ['broken', 'incomplete', 'unproven', 'complete'];
   for (const status of order) for (const finding of findings.filter((f) => f.status === status)) out.push(...findingSection(finding));
   return out.join('\n') + '\n';
 }
@@ -40,6 +40,7 @@ function findingSection(finding: Finding): string[] {
   out.push(...finding.steps.map(stepItem), '');
   if (finding.error) out.push(...errorSection(finding), '');
   if (finding.advice.length) out.push('**Steps to try** (from the seed documents):', '', ...finding.advice.map((a) => `- ${escapeMarkdown(a)}`), '');
+  if (finding.missingLogs?.length) out.push(`**Logs not given** (they would prove the steps marked …): ${finding.missingLogs.map(escapeMarkdown).join('; ')}`, '');
   if (finding.nextLog) out.push(`**Next log to open:** ${escapeMarkdown(finding.nextLog)}`, '');
   const extra = finding.evidence.filter((e) => e.note);
   if (extra.length) out.push('**Evidence**', '', ...extra.map(evidenceItem), '');
@@ -86,7 +87,7 @@ function anchorLine(finding: Finding): { file: string; line: number } | undefine
 function severityOf(finding: Finding): DiagnosticSeverity | undefined {
   if (finding.status === 'broken') return DiagnosticSeverity.Error;
   if (finding.error?.recovered) return DiagnosticSeverity.Warning;
-  if (finding.status === 'incomplete') return DiagnosticSeverity.Information;
+  if (finding.status === 'incomplete' || finding.status === 'unproven') return DiagnosticSeverity.Information;
   return undefined;
 }
 

@@ -10,6 +10,7 @@ import { CODE, G, re, rei, type FailureRule, type FlowRule } from './rules';
 import { CAS, CTM, DTS, LOCATION_SERVICES, POLICY_AGENT, SCHEDULER, UPDATES_DEPLOYMENT, UPDATES_HANDLER, WINDOWS_UPDATE, WUAHANDLER } from './logs';
 import { describeScheduleString } from './rebootWindows';
 import { SCAN_ERROR_GROUPS, SCAN_FAILURE_ADVICE } from './scan';
+import { isConfigMgrCaller, wuCallerOf } from './windowsUpdate';
 
 /** A content ID as CAS writes it: a bare GUID (software updates) or "Content_<GUID>" (applications). */
 const CONTENT = String.raw`(?:Content_)?(?<content>${G})`;
@@ -130,9 +131,32 @@ const SCAN_DURING_EVALUATION: FailureRule = {
   adviceByCode: SCAN_ERROR_GROUPS,
 };
 
+/** An update of this assignment (by its update ID) finished installing with an error (WUAHandler.log, seed: "Update 1 (3cbcf577-...) finished installing (0x00000000)"). */
+const UPDATE_INSTALL_FAILED: FailureRule = {
+  ...WUAHANDLER,
+  link: 'key',
+  keys: ['update'],
+  pattern: rei`Update \d+ \(${G}\) finished installing \((?<code>0x(?!00000000)[0-9A-Fa-f]{8})\)`,
+  heading: 'Update installation fails',
+  advice: INSTALL_ADVICE,
+  nextLog: 'WindowsUpdate.log',
+};
+
+/** An update of this assignment reached the error state (UpdatesDeployment.log progress line, by update ID). */
+const UPDATE_STATE_ERROR: FailureRule = {
+  ...UPDATES_DEPLOYMENT,
+  link: 'key',
+  keys: ['update'],
+  pattern: rei`SUM_${G}\) Progress: Status = ciStateError[^\n]{0,80}?Result = (?<code>0x(?!00000000)[0-9A-Fa-f]{8})`,
+  heading: 'Update installation fails',
+  advice: INSTALL_ADVICE,
+  nextLog: 'WUAHandler.log',
+};
+
+/** WUAHandler's batch-level failure: no update ID, so linked by time (and charged only to an instance that did not finish). */
 const INSTALL_FAILED: FailureRule = {
   ...WUAHANDLER,
-  pattern: rei`finished installing \((?<code>0x(?!00000000)[0-9A-Fa-f]{8})\)|Installation of updates failed[^\n]{0,80}?(?<code2>${CODE})?|Failed to install update[^\n]{0,120}?(?<code3>${CODE})?`,
+  pattern: rei`Installation of updates failed[^\n]{0,80}?(?<code>${CODE})?|Failed to install update[^\n]{0,120}?(?<code2>${CODE})?`,
   heading: 'Update installation fails',
   advice: INSTALL_ADVICE,
   nextLog: 'WindowsUpdate.log',
@@ -143,6 +167,9 @@ const WU_INSTALL_FAILED: FailureRule = {
   pattern: rei`Completed install of CBS update[^\n]{0,80}?installerError=[1-9][^\n]{0,40}?hr=(?<code>0x[0-9A-Fa-f]+)|Installing updates[^\n]{0,60}Exit code = (?<code2>0x8[0-9A-Fa-f]{7})`,
   heading: 'Update installation fails',
   advice: INSTALL_ADVICE,
+  nextLog: 'CBS.log (%windir%\\Logs\\CBS; the component servicing log that says why the package failed)',
+  // Only ConfigMgr's install (CallerId = CcmExec): Automatic Updates or Defender install through the same agent.
+  when: (_m, _v, at) => isConfigMgrCaller(wuCallerOf(at.source, at.index)),
 };
 
 const ENFORCEMENT_FAILED: FailureRule = {
@@ -216,6 +243,15 @@ export const deploymentFlow: FlowRule = {
       detail: (m) => m.groups?.state,
     },
     {
+      name: 'Updates Deployment Agent lists the updates the assignment targets',
+      ...UPDATES_DEPLOYMENT,
+      link: 'key',
+      keys: ['assignment'],
+      optional: true,
+      // The update IDs become the instance's keys: WUAHandler's install lines carry them, not the assignment.
+      patterns: [rei`SUM_(?<update>${G})\)[^\n]{0,300}?added to the targeted list of deployment`],
+    },
+    {
       name: 'Download job started for the assignment (DownloadCIContents)',
       ...UPDATES_DEPLOYMENT,
       link: 'key',
@@ -258,7 +294,7 @@ export const deploymentFlow: FlowRule = {
       ...WUAHANDLER,
       link: 'time',
       patterns: [re`Installation of updates completed`, re`Async install completed`, re`Async installation of updates started`],
-      failures: [INSTALL_FAILED],
+      failures: [UPDATE_INSTALL_FAILED, INSTALL_FAILED],
       advice: INSTALL_ADVICE,
       nextLog: 'WUAHandler.log',
     },
@@ -296,6 +332,6 @@ export const deploymentFlow: FlowRule = {
       advice: INSTALL_ADVICE,
     },
   ],
-  failures: [ENFORCEMENT_FAILED, ...DOWNLOAD_FAILURES],
-  slackMs: 30 * 60_000,
+  failures: [ENFORCEMENT_FAILED, UPDATE_STATE_ERROR, ...DOWNLOAD_FAILURES],
+  maxDurationMs: 24 * 3600_000,
 };

@@ -6,7 +6,12 @@ import { toIsoUtc } from '../time';
 import type { CodeAdvice, FailureRule, FlowRule, StepRule } from './rules';
 import { lowerBound, messageOf, record, TOLERANCE_MS, type DiagnoseContext, type Hit, type Source } from './sources';
 
-export type FindingStatus = 'complete' | 'broken' | 'incomplete';
+/**
+ * complete: every required step proven; broken: a failure line, or a step that stalled while its log went on;
+ * incomplete: the chain stops in a log that is here (the logs end first); unproven: no failure seen, but
+ * required steps are proven only by logs that are not among the files (`missingLogs`).
+ */
+export type FindingStatus = 'complete' | 'broken' | 'incomplete' | 'unproven';
 
 export interface FindingStep {
   name: string;
@@ -53,6 +58,8 @@ export interface Finding {
   error?: FindingError;
   advice: string[];
   nextLog?: string;
+  /** unproven: the logs that would prove the required steps not seen. */
+  missingLogs?: string[];
   evidence: Evidence[];
 }
 
@@ -79,6 +86,8 @@ export interface FailureHit {
   hit: Hit;
   stepIndex: number;
   stalled?: string;
+  /** Linked by time only (the line carries none of the instance's ids). */
+  timeLinked?: boolean;
 }
 
 
@@ -194,11 +203,38 @@ export function relatedFailures(flow: FlowRule, chosen: FailureRule, hits: Hit[]
   return rules.filter((rule) => hits.some((h) => rule.pattern.test(messageOf(h.source, h.index))));
 }
 
-export function incompleteFinding(base: Omit<Finding, 'status' | 'summary' | 'advice'>, blocking: StepResult): Finding {
-  const log = blocking.rule.nextLog ?? blocking.rule.logs[0];
+type FindingBase = Omit<Finding, 'status' | 'summary' | 'advice'>;
+
+/** Where the log of a step lives, as the finding names it. */
+const logOf = (rule: StepRule) => rule.nextLog ?? rule.logs[0];
+
+/** Required steps not seen whose log is not among the files. */
+function unprovenSteps(results: StepResult[]): StepResult[] {
+  return results.filter((r) => !r.rule.optional && !r.hit && !r.present);
+}
+
+function unprovenFinding(base: FindingBase, flow: FlowRule, missing: StepResult[], reached: boolean): Finding {
+  const logs = [...new Set(missing.map((r) => logOf(r.rule)))];
+  const names = missing.map((r) => `"${r.rule.name}"`).join(', ');
+  const summary = `No failure seen${reached ? `, and the flow reached its last step` : ''}, but ${missing.length} required step(s) are unproven because their logs are not among the files: ${names}.`;
+  return { ...base, status: 'unproven', summary, advice: [], nextLog: logs[0], missingLogs: logs };
+}
+
+/** No failure, last required step seen: complete when every required step is proven, else unproven. */
+export function settledFinding(base: FindingBase, flow: FlowRule, results: StepResult[]): Finding {
+  const missing = unprovenSteps(results);
+  if (missing.length) return unprovenFinding(base, flow, missing, true);
+  return { ...base, status: 'complete', summary: `${flow.title}: every required step seen.`, advice: [] };
+}
+
+/** No failure, last required step not seen: incomplete when it stops in a log that is here, else unproven. */
+export function incompleteFinding(base: FindingBase, flow: FlowRule, results: StepResult[], blockingIndex: number): Finding {
+  const gaps = results.filter((r) => !r.rule.optional && !r.hit);
+  if (gaps.every((r) => !r.present)) return unprovenFinding(base, flow, gaps, false);
+  const blocking = results[blockingIndex];
+  const log = logOf(blocking.rule);
   const summary = blocking.present
     ? `No line proves "${blocking.rule.name}" yet: the logs end before it (or it is not logged at this log level).`
     : `"${blocking.rule.name}" is proven by ${log}, which is not among the files.`;
   return { ...base, status: 'incomplete', summary, advice: blocking.rule.advice ?? [], nextLog: log };
 }
-

@@ -5,20 +5,27 @@ import type { FlowModule } from './rules';
 import { DiagnoseContext } from './sources';
 import { runModule } from './walk';
 import { contentDownloadFlow, deploymentFlow } from './deployment';
+import { assignmentReplicationFlow, withAudit } from './assignmentReplication';
+import { clientInstallModule } from './clientInstall';
+import { groupPolicyModule } from './groupPolicy';
 import { locationFlow } from './location';
 import { rebootWindowsModule } from './rebootWindows';
 import { scanFlow } from './scan';
 import { stateMessageFlow, stateSystemFlow } from './stateMessages';
 import { syncFlow } from './sync';
+import { windowsUpdateModule } from './windowsUpdateAlone';
 
 export type { Evidence, Finding, FindingError, FindingStatus, FindingStep } from './findings';
 export type { FlowModule, FlowRule, StepRule } from './rules';
 export { decodeScheduleString, decodeScheduleToken, describeScheduleString, describeScheduleToken } from './rebootWindows';
 
-/** In the order the seed tells the story: synchronization, compliance, deployment, restart. */
-export const FLOWS: FlowModule[] = [syncFlow, locationFlow, scanFlow, stateMessageFlow, stateSystemFlow, deploymentFlow, contentDownloadFlow, rebootWindowsModule];
+/**
+ * In the order the seed tells the story: synchronization, compliance, deployment, restart; then the flows admins
+ * meet next to it (client installation, Windows Update for its other callers).
+ */
+export const FLOWS: FlowModule[] = [syncFlow, locationFlow, groupPolicyModule, scanFlow, stateMessageFlow, stateSystemFlow, assignmentReplicationFlow, deploymentFlow, contentDownloadFlow, rebootWindowsModule, clientInstallModule, windowsUpdateModule];
 
 export function diagnose(results: ParseResult[]): Finding[] {
   const context = new DiagnoseContext(results);
-  return FLOWS.flatMap((flow) => runModule(flow, context));
+  return withAudit(context, FLOWS.flatMap((flow) => runModule(flow, context)));
 }

@@ -4,6 +4,7 @@
 // version, the management point answers through CCM Messaging, and WUAHandler adds the update source.
 import { CODE, G, re, rei, type FailureRule, type FlowRule } from './rules';
 import { CCM_MESSAGING, LOCATION_SERVICES, SCAN_AGENT, WUAHANDLER } from './logs';
+import { serverAndPort } from './url';
 
 /** Seed: Troubleshooting > Compliance > "Clients are unable to find the WSUS Source Location". */
 export const WSUS_LOCATION_ADVICE = [
@@ -37,12 +38,17 @@ const COMMUNICATION_ERROR: FailureRule = {
   advice: WSUS_LOCATION_ADVICE,
 };
 
+/**
+ * Group Policy set another WSUS server than the location this request received (server name and port, as the
+ * seed compares them). When this instance does not know its location, groupPolicy.ts still reports the line.
+ */
 const GROUP_POLICY_OVERRIDE: FailureRule = {
   ...WUAHANDLER,
-  pattern: re`Group policy settings were overwritten by a higher authority`,
+  pattern: re`Group policy settings were overwritten by a higher authority[^\n]{0,60}? to: Server (?<gpoServer>[^\s,]+)`,
   heading: 'Group Policy overrides WSUS Server',
   advice: GPO_ADVICE,
   lasting: true,
+  when: (m, values) => !!values.get('location') && serverAndPort(values.get('location')!) !== serverAndPort(m.groups!.gpoServer),
 };
 
 /** 0x87D00692 is ConfigMgr's "Group policy conflict" when WUAHandler cannot set the WSUS server. */
@@ -68,6 +74,7 @@ export const locationFlow: FlowRule = {
     {
       ...SCAN_AGENT,
       key: 'locationRequest',
+      sequential: true,
       start: [re`Location Request ID = (?<locationRequest>${G})`, re`\(LocationRequestID=(?<locationRequest>${G})\)`, re`WSUSLocationUpdate received for location request guid=(?<locationRequest>${G})`],
     },
     // ...or per WSUS location request Location Services sends...
@@ -187,6 +194,6 @@ export const locationFlow: FlowRule = {
       when: versionMismatch,
     },
   ],
-  slackMs: 5 * 60_000,
+  maxDurationMs: 2 * 3600_000,
 };
 

@@ -21,4 +21,3 @@ export const STATESYS = { logs: ['StateSys.log'], components: ['SMS_STATE_SYSTEM
 export const WSYNCMGR = { logs: ['WSyncMgr.log'], components: ['SMS_WSUS_SYNC_MANAGER'] };
 export const WCM = { logs: ['WCM.log'], components: ['SMS_WSUS_CONFIGURATION_MANAGER'] };
 export const SOFTWARE_DISTRIBUTION = { logs: ['SoftwareDistribution.log'] };
-export const SERVER_LOGS = { logs: [...WSYNCMGR.logs, ...WCM.logs, ...SOFTWARE_DISTRIBUTION.logs], components: [...WSYNCMGR.components, ...WCM.components] };

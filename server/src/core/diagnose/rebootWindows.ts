@@ -11,9 +11,9 @@
 // lines: Scheduler.log trigger 3E692B0000080000 "will fire at 02/09/2014 07:15:00 PM", and
 // ServiceWindowManager.log 00084AC028592000 → "StartTime is 02/09/14 00:00:00 ... Total days: 1, hours: 05".
 import { basename } from 'node:path';
-import type { Finding, FindingStep } from './findings';
+import type { Evidence, Finding, FindingStep } from './findings';
 import { re, type FlowModule, type FlowRule } from './rules';
-import { messageOf, type DiagnoseContext } from './sources';
+import { messageOf, type DiagnoseContext, type Source } from './sources';
 import { runFlow } from './walk';
 import { SERVICE_WINDOW_MANAGER, UPDATES_DEPLOYMENT } from './logs';
 import { toIsoUtc } from '../time';
@@ -156,22 +156,52 @@ function windowStep(id: string | undefined, type: string | undefined, schedule: 
   return step;
 }
 
+/** The client could not read a window's schedule (real ServiceWindowManager.log, right after "Populating instance"). */
+const SCHEDULE_FAILED = re`Failed to initialize ServiceWindowSchedule instance from schedule string`;
+/** How many lines after "Populating instance" the client says whether the schedule could be read. */
+const SCHEDULE_NOTE_LINES = 3;
+
+function scheduleFailedAfter(source: Source, index: number): number | undefined {
+  for (let i = index + 1; i < source.records.length && i <= index + SCHEDULE_NOTE_LINES; i++) {
+    const message = messageOf(source, i);
+    if (SCHEDULE_FAILED.test(message)) return i;
+    if (POPULATING.test(message)) return undefined;
+  }
+  return undefined;
+}
+
 function serviceWindowFindings(context: DiagnoseContext): Finding[] {
-  return context.sourcesFor(SERVICE_WINDOW_MANAGER).flatMap((source) => {
+  return context.sourcesFor(SERVICE_WINDOW_MANAGER).flatMap((source): Finding[] => {
     const windows = new Map<string, FindingStep>();
+    const failed = new Map<string, number>();
     for (let i = 0; i < source.records.length; i++) {
       const message = messageOf(source, i);
       const m = POPULATING.exec(message) ?? SCHEDULE_TOKEN.exec(message);
       if (!m?.groups) continue;
       const id = m.groups.id?.replace(/[{}]/g, '');
       const utc = Number.isNaN(source.times[i]) ? null : source.times[i];
-      windows.set(`${id}|${m.groups.schedule}`, windowStep(id, m.groups.type, m.groups.schedule, source.file, source.records.get(i).line, utc));
+      const key = `${id}|${m.groups.schedule}`;
+      const step = windowStep(id, m.groups.type, m.groups.schedule, source.file, source.records.get(i).line, utc);
+      const failure = scheduleFailedAfter(source, i);
+      if (failure !== undefined) {
+        failed.set(key, failure);
+        step.failed = true;
+        step.detail = `the client failed to initialise this schedule: the window is not in effect (${step.detail})`;
+      } else failed.delete(key);
+      windows.set(key, step);
     }
     if (!windows.size) return [];
     const steps = [...windows.values()];
-    const evidence = steps.map((s) => ({ file: s.file!, line: s.line!, text: s.detail! }));
+    const evidence: Evidence[] = steps.map((s) => ({ file: s.file!, line: s.line!, text: s.detail! }));
     const summary = `${steps.length} service window(s) on this client; lower-case IDs are non-business hours, upper-case IDs collection maintenance windows.`;
-    return [{ flow: 'serviceWindows', title: 'Maintenance (service) windows on the client', key: basename(source.file), status: 'complete' as const, summary, steps, advice: REVIEW_SERVICE_WINDOWS, evidence }];
+    const base = { flow: 'serviceWindows', title: 'Maintenance (service) windows on the client', key: basename(source.file), steps, advice: REVIEW_SERVICE_WINDOWS, evidence };
+    if (!failed.size) return [{ ...base, status: 'complete' as const, summary }];
+    const [firstKey, index] = [...failed][0];
+    const line = source.records.get(index).line;
+    evidence.push({ file: source.file, line, text: messageOf(source, index).slice(0, 300), note: 'failure' });
+    const heading = 'A service window\'s schedule failed to initialise';
+    const error = { heading, message: `Service window ${firstKey.split('|')[0]}: ${messageOf(source, index).slice(0, 300)}`, file: source.file, line };
+    return [{ ...base, status: 'broken' as const, summary: `${summary} ${failed.size} of them failed to initialise their schedule: the client does not use them.`, error }];
   });
 }
 
@@ -233,7 +263,7 @@ export const restartRule: FlowRule = {
       patterns: [re`ConfirmRestartDialog: User chose to restart/logoff`, re`The user is allowed to restart the computer\. Initiating restart`],
     },
   ],
-  slackMs: 24 * 3600_000,
+  maxDurationMs: 24 * 3600_000,
 };
 
 /** Says why a restart could fall outside a maintenance window, from the details the steps found. */

@@ -2,7 +2,7 @@
 // proven by a line in a named log, the failures the seed names), and the pattern helpers its rules are
 // written with. Nothing here runs: the walk (walk.ts) reads these rules.
 import type { LogRecord } from '../record';
-import type { DiagnoseContext } from './sources';
+import type { DiagnoseContext, Source } from './sources';
 import type { Finding } from './findings';
 
 export const GUID_BARE = String.raw`[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}`;
@@ -50,8 +50,11 @@ export interface FailureRule extends Partial<LogHint> {
   related?: LogHint & { withinMs: number };
   /** Later steps do not undo it: a Group Policy override stays even though the update source was added. */
   lasting?: boolean;
-  /** Only a failure when this holds; `values` are the instance's non-GUID captures (a requested version...). */
-  when?: (match: RegExpExecArray, values: ReadonlyMap<string, string>) => boolean;
+  /**
+   * Only a failure when this holds; `values` are the instance's non-GUID captures (a requested version...),
+   * `at` the line itself (to read its neighbours: the caller a WindowsUpdate.log thread works for).
+   */
+  when?: (match: RegExpExecArray, values: ReadonlyMap<string, string>, at: { source: Source; index: number }) => boolean;
 }
 
 export interface StepRule extends LogHint {
@@ -69,6 +72,8 @@ export interface StepRule extends LogHint {
   withinMs?: number;
   /** Not seen this long after the previous step while its log goes on → the flow stalled here (broken). */
   timeoutMs?: number;
+  /** Lines that show the step still under way (sync progress): while they come, the timeout is no stall. */
+  progress?: RegExp;
   failures?: FailureRule[];
   /** The log to open when this step's log is not among the files, with where it lives. */
   nextLog?: string;
@@ -84,8 +89,10 @@ export interface AnchorRule extends LogHint {
   start: RegExp[];
   /** Named group in `start` giving the instance key (a GUID); without it instances are cycles in time. */
   key?: string;
-  /** Cycles: a line matching this closes the open instance. */
+  /** Cycles: a line matching this closes the open instance. Keyed: the instance's last such line is its end. */
   end?: RegExp;
+  /** Keyed instances that run one at a time (scan jobs): each is bounded by the next one's start. */
+  sequential?: boolean;
 }
 
 export interface FlowRule {
@@ -96,8 +103,11 @@ export interface FlowRule {
   steps: StepRule[];
   /** Failures looked for in every step's logs. */
   failures?: FailureRule[];
-  /** How long after its last anchor line an instance still owns time-linked lines (default 10 minutes). */
-  slackMs?: number;
+  /**
+   * The longest an instance that wrote no end may run: the outer bound of its time-linked lines when no
+   * end line and no next instance bound it (default 24 hours). Not a slack: a finished instance ends at its end.
+   */
+  maxDurationMs?: number;
   /** A captured value (e.g. the site code) put before a cycle's time in its key. */
   keyLabel?: string;
 }

@@ -3,6 +3,7 @@
 // Troubleshooting > Compliance > Scan Failures section groups them.
 import { CODE, G, re, rei, type CodeAdvice, type FailureRule, type FlowRule } from './rules';
 import { SCAN_AGENT, WINDOWS_UPDATE, WUAHANDLER } from './logs';
+import { isConfigMgrCaller, wuCallerOf } from './windowsUpdate';
 
 const HOW_TO_CHECK_PROXY = [
   'How to check Proxy Settings on a Client: the Windows Update Agent uses WinHTTP to scan for available updates. When there is a proxy server between the client and the WSUS computer, the proxy settings must be configured properly on the clients to allow them to communicate with WSUS using FQDN.',
@@ -65,7 +66,10 @@ export const SCAN_FAILURE: FailureRule = {
   nextLog: 'WindowsUpdate.log',
 };
 
-/** WindowsUpdate.log: the ConfigMgr search ended with an error (ETW form), or the classic form's warnings. */
+/**
+ * WindowsUpdate.log: the ConfigMgr search ended with an error (ETW form), or the classic form's warnings —
+ * which count only when the call they end is ConfigMgr's (CcmExec), not Defender's or Automatic Updates'.
+ */
 const WU_SEARCH_FAILED = rei`Finding updates CallerId = CcmExec[^\n]{0,60}Exit code = (?<code>0x8[0-9A-Fa-f]{7})|WARNING: (?:Failed to synchronize, error|Exit code) = (?<code2>0x8[0-9A-Fa-f]{7})`;
 
 const NO_WUAHANDLER_ADVICE = [
@@ -80,7 +84,9 @@ export const scanFlow: FlowRule = {
   title: 'Software update scan on the client',
   anchors: [
     // One instance per scan job (ScanAgent.log)...
-    { ...SCAN_AGENT, key: 'scanJob', start: [re`ScanJob\((?<scanJob>${G})\)`, re`Scan Failed for ScanJobID=(?<scanJob>${G})`] },
+    // Jobs run at once (a scheduled scan waiting for its location while detection scans run): each is bounded by
+    // its own end (its last OnScanComplete), and WUAHandler's lines are linked after its own scan request.
+    { ...SCAN_AGENT, key: 'scanJob', start: [re`ScanJob\((?<scanJob>${G})\)`, re`Scan Failed for ScanJobID=(?<scanJob>${G})`], end: re`CScanJob::OnScanComplete|Scan Failed for ScanJobID=` },
     // ...or, when ScanAgent.log is not among the files, one per scan WUAHandler runs.
     { ...WUAHANDLER, start: [re`Its a WSUS Update Source type`, re`Async searching of updates using WUAgent started`], end: re`Successfully completed scan|Scan failed with error|Failed to end search job` },
   ],
@@ -109,7 +115,7 @@ export const scanFlow: FlowRule = {
       patterns: [rei`Finding updates[^\n]{0,40}CallerId = CcmExec`, rei`COMAPI: Search \[ClientId = CcmExec\]`, rei`Search ClientId = CcmExec`],
       nextLog: 'WindowsUpdate.log (%windir%; on Windows 10 and later produce it with Get-WindowsUpdateLog)',
       // Only the end of a search reports its result; other *FAILED* lines of a healthy scan are noise.
-      failures: [{ ...SCAN_FAILURE, ...WINDOWS_UPDATE, pattern: WU_SEARCH_FAILED }],
+      failures: [{ ...SCAN_FAILURE, ...WINDOWS_UPDATE, pattern: WU_SEARCH_FAILED, when: (_m, _v, at) => isConfigMgrCaller(wuCallerOf(at.source, at.index)) }],
     },
     {
       name: 'WUAHandler receives the results ("Async searching completed")',
@@ -146,5 +152,5 @@ export const scanFlow: FlowRule = {
   failures: [
     { ...SCAN_FAILURE, ...SCAN_AGENT, link: 'key', keys: ['scanJob'], pattern: rei`Scan Failed (?:for ScanJobID=${G}[^\n]{0,120}?|with Error\s*=\s*)(?<code>${CODE})` },
   ],
-  slackMs: 5 * 60_000,
+  maxDurationMs: 2 * 3600_000,
 };

@@ -15,6 +15,8 @@ export interface Source {
   times: Float64Array;
   /** Its place in DiagnoseContext.sources. */
   position: number;
+  /** The folder it is in: one machine's logs. */
+  folder: string;
   /** Messages read so far (see messageOf). */
   messages: Array<string | undefined>;
 }
@@ -54,8 +56,20 @@ export class DiagnoseContext {
     return this.sources.filter((s) => names.has(s.name) || components.some((c) => s.components.has(c)));
   }
 
-  hasLog(hint: Partial<LogHint>): boolean {
-    return this.sourcesFor(hint).length > 0;
+  hasLog(hint: Partial<LogHint>, folder?: string): boolean {
+    return this.sourcesNear(hint, folder).length > 0;
+  }
+
+  /**
+   * The hinted sources of one machine (folder) when it has them: a time-linked line of another machine's
+   * log is no evidence for this one. A log the folder does not have (the site server's SoftwareDistribution.log
+   * beside a client folder, MP_Relay.log on the management point) is read from wherever it is.
+   */
+  sourcesNear(hint: Partial<LogHint>, folder?: string): Source[] {
+    const all = this.sourcesFor(hint);
+    if (folder === undefined) return all;
+    const near = all.filter((s) => s.folder === folder);
+    return near.length ? near : all;
   }
 
   /** Source number → its records whose message carries the GUID (lower-case, no braces), ascending. */
@@ -118,7 +132,7 @@ function toSource(result: ParseResult, position: number, folderBias: number | nu
     if (utc !== null) last = utc + (records.biasMinutes(i) === null && folderBias !== null ? folderBias * 60_000 : 0);
     times[i] = last;
   }
-  return { file: result.file, name: logName(result.file), components, records, times, position, messages: new Array(records.length) };
+  return { file: result.file, name: logName(result.file), folder: dirname(result.file), components, records, times, position, messages: new Array(records.length) };
 }
 
 /**
@@ -169,6 +183,7 @@ export const TOLERANCE_MS = 5_000;
 /** Lines of the hinted logs that carry one of the keys and match a pattern. */
 export function keyedHits(context: DiagnoseContext, hint: Partial<LogHint>, keys: string[], patterns: RegExp[]): Hit[] {
   const wanted = context.sourcesFor(hint).map((source) => source.position);
+  if (!keys.length) return [];
   const lists = keys.map((key) => hitsOfKey(context, wanted, key, patterns));
   if (lists.length === 1) return lists[0];
   // A line may carry several of the keys: once.
@@ -207,9 +222,9 @@ function hitsOfKey(context: DiagnoseContext, wanted: number[], key: string, patt
 }
 
 /** Lines of the hinted logs inside [from, to] that match a pattern. */
-export function timedHits(context: DiagnoseContext, hint: Partial<LogHint>, from: number, to: number, patterns: RegExp[]): Hit[] {
+export function timedHits(context: DiagnoseContext, hint: Partial<LogHint>, from: number, to: number, patterns: RegExp[], folder?: string): Hit[] {
   const hits: Hit[] = [];
-  for (const source of context.sourcesFor(hint)) {
+  for (const source of context.sourcesNear(hint, folder)) {
     for (let index = lowerBound(source.times, from); index < source.records.length; index++) {
       const time = source.times[index];
       if (time > to) break;

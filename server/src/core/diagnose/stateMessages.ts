@@ -112,7 +112,7 @@ export const stateMessageFlow: FlowRule = {
     SERVER_STEPS.dispatch,
     { ...SERVER_STEPS.stateSys, optional: true },
   ],
-  slackMs: 30 * 60_000,
+  maxDurationMs: 30 * 60_000,
 };
 
 /** The site server half on its own: each StateSys processing batch, with what relayed it. */
@@ -121,5 +121,5 @@ export const stateSystemFlow: FlowRule = {
   title: 'State message processing on the site server (StateSys)',
   anchors: [{ ...STATESYS, start: [re`Found new state messages to process`, re`Inbox notification triggered`], end: re`terminated normally` }],
   steps: [{ ...SERVER_STEPS.relay, lookbackMs: 30 * 60_000 }, { ...SERVER_STEPS.dispatch, lookbackMs: 30 * 60_000 }, SERVER_STEPS.stateSys],
-  slackMs: 60_000,
+  maxDurationMs: 60 * 60_000,
 };

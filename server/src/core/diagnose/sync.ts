@@ -2,7 +2,14 @@
 // and child primary/secondary site steps 1-8, status messages 6701 → 6704 → 6705 → 6702, 6706 for replica
 // SUPs, 6703 on failure), with the seed's Troubleshooting > Synchronization steps for each failure.
 import { re, rei, type FailureRule, type FlowRule } from './rules';
-import { SERVER_LOGS, SOFTWARE_DISTRIBUTION, WCM, WSYNCMGR } from './logs';
+import { SOFTWARE_DISTRIBUTION, WCM, WSYNCMGR } from './logs';
+
+/**
+ * Where a sync cycle's own failures are written: WSyncMgr.log and the WSUS server's SoftwareDistribution.log.
+ * WCM.log runs its own hourly cycle: its errors are context for a failed sync (`related`), never a sync's failure
+ * by time alone — a sync still running when WCM logs an HTTP 503 has not failed.
+ */
+const SYNC_LOGS = { logs: [...WSYNCMGR.logs, ...SOFTWARE_DISTRIBUTION.logs], components: WSYNCMGR.components };
 
 /** Seed: Troubleshooting > Synchronization, the prerequisites to verify before anything else. */
 export const SYNC_PREREQUISITES = [
@@ -77,34 +84,35 @@ const SYNC_FAILURES: FailureRule[] = [
     related: { ...WCM, withinMs: 2 * 3600_000 },
   },
   {
-    ...SERVER_LOGS,
+    ...SYNC_LOGS,
     pattern: rei`HTTP Status 40[137]|HTTP Status 502|Proxy Authentication Required|Proxy Error|No connection could be made because the target machine actively refused it|Authentication failed because the remote party has closed the transport stream`,
     heading: 'Synchronization fails because of authentication and proxy issues',
     advice: AUTH_PROXY_ADVICE,
     nextLog: 'WSUSCtrl.log (on the Software Update Point, <DriveWithMostFreeSpace>:\\SMS\\Logs)',
   },
   {
-    ...SERVER_LOGS,
+    ...SYNC_LOGS,
     pattern: rei`HTTP Status 50[03]|Internal Server Error|Service Unavailable`,
     heading: 'Synchronization fails because of Web Service issues',
     advice: WEB_SERVICE_ADVICE,
     nextLog: 'WSUSCtrl.log (on the Software Update Point, <DriveWithMostFreeSpace>:\\SMS\\Logs)',
   },
   {
-    ...SERVER_LOGS,
+    ...SYNC_LOGS,
     pattern: rei`remote certificate is invalid according to the validation procedure`,
     heading: 'Synchronization fails because of SSL issues: The remote certificate is invalid according to the validation procedure',
     advice: SSL_ADVICE,
   },
   {
-    ...SERVER_LOGS,
-    pattern: rei`\bEULA\b[^\n]{0,200}?(?:fail|error|not (?:be )?downloaded)|(?:fail|error)[^\n]{0,200}?\bEULA\b`,
+    ...SYNC_LOGS,
+    // WSyncMgr writes the EULA as "Microsoft Software License Terms" ("... have not been completely downloaded and cannot be accepted").
+    pattern: rei`\bEULA\b[^\n]{0,200}?(?:fail|error|not (?:be )?downloaded)|(?:fail|error)[^\n]{0,200}?\bEULA\b|License Terms[^\n]{0,80}?(?:have|has) not been (?:completely )?downloaded|License Terms[^\n]{0,80}?cannot be accepted`,
     heading: 'Synchronization fails because of issues with the EULA',
     advice: EULA_ADVICE,
     nextLog: 'SoftwareDistribution.log (on the Software Update Point, \\Program Files\\Update Services\\LogFiles)',
   },
   {
-    ...SERVER_LOGS,
+    ...SYNC_LOGS,
     pattern: rei`connected party did not properly respond after a period of time|connected host has failed to respond|0x80072EFE|connection with the server was terminated abnormally`,
     heading: 'Synchronization fails because of errors communicating with Microsoft Update',
     advice: MICROSOFT_UPDATE_ADVICE,
@@ -169,6 +177,8 @@ export const syncFlow: FlowRule = {
       patterns: [re`Done synchronizing WSUS Server (?<server>\S+)`],
       detail: (m) => m.groups?.server,
       timeoutMs: 6 * 3600_000,
+      // A first sync of every product runs many hours: "sync: WSUS synchronizing updates, processed 3092 out of 4100 items".
+      progress: rei`sync: WSUS synchronizing|processed \d+ out of \d+ items|Synchronizing WSUS server`,
     },
     {
       name: 'Status message 6705: synchronizing the site database (top-level site only)',
@@ -220,6 +230,6 @@ export const syncFlow: FlowRule = {
     ...SYNC_FAILURES,
     { logs: ['WSUSCtrl.log'], components: ['SMS_WSUS_CONTROL_MANAGER'], pattern: rei`(?<!no )unhealthy|\bfailed to\b|\berror\b(?! ?= ?0\b)`, heading: 'WSUS Control Manager (WSUSCtrl) reports an error', advice: WSUSCTRL_ADVICE },
   ],
-  slackMs: 60_000,
+  maxDurationMs: 12 * 3600_000,
   keyLabel: 'site',
 };

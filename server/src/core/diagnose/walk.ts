@@ -1,151 +1,61 @@
-// The walk: a flow's instances (one per ScanJob, assignment, CTM job, sync cycle...) are found in the
-// sources, each instance's steps are walked in order and its failure lines looked up, and the result becomes
-// a finding: complete, broken (a failure line or a step that stalled while its log went on) or incomplete
-// (the logs end, or the log that would prove the next step is not among the files — never called broken).
-import { basename, dirname } from 'node:path';
+// The walk: a flow's instances (instances.ts) have their steps walked in order and their failure lines
+// looked up, and each becomes a finding (findings.ts). A time-linked line belongs to an instance only inside
+// the instance's own bounds: from its start to its own end (its end line, or the terminal step it reached),
+// and never past the next instance's start. A failure line that carries no id of its instance and falls in
+// the bounds of several instances is charged only to those that did not finish.
+import { basename } from 'node:path';
 import { toIsoUtc } from '../time';
+import { addCaptures, findInstances, keysOf, type Instance } from './instances';
 import {
-  adviceOf, blockingStep, chooseFailure, errorOf, evidenceOf, incompleteFinding, lastRequired, lastSeenTime, relatedFailures, relatedHits, toStep,
+  adviceOf, blockingStep, chooseFailure, errorOf, evidenceOf, incompleteFinding, lastRequired, lastSeenTime, relatedFailures, relatedHits, settledFinding, toStep,
   type FailureHit, type Finding, type StepResult,
 } from './findings';
-import type { AnchorRule, FailureRule, FlowModule, FlowRule, LogHint, StepRule } from './rules';
-import { firstMatch, isGuid, keyedHits, lowerBound, messageOf, normaliseKey, record, timedHits, TOLERANCE_MS, type DiagnoseContext, type Hit, type Source } from './sources';
+import type { FailureRule, FlowModule, FlowRule, LogHint, StepRule } from './rules';
+import { keyedHits, lowerBound, messageOf, timedHits, TOLERANCE_MS, type DiagnoseContext, type Hit, type Source } from './sources';
 
-interface Instance {
-  key: string;
-  start: number;
-  /** Time of its last anchor line. */
-  last: number;
-  /** Start of the next instance of the same anchor log (cycles), bounding time-linked steps. */
-  until: number;
-  anchorHits: Hit[];
-  keys: Map<string, Set<string>>;
-  /** Named captures that are not GUIDs (content versions, site codes...), first value wins. */
-  values: Map<string, string>;
-}
-
-/**
- * Instances, folder by folder (a folder is one machine's logs): in each folder the first anchor whose logs
- * are there, so a client folder with ScanAgent.log is not also read through the WUAHandler fallback.
- */
-function findInstances(flow: FlowRule, context: DiagnoseContext): Instance[] {
-  const out: Instance[] = [];
-  for (const folder of new Set(context.sources.map((s) => dirname(s.file)))) {
-    const inFolder = (hint: Partial<LogHint>) => context.sourcesFor(hint).filter((s) => dirname(s.file) === folder);
-    const anchor = flow.anchors.find((a) => inFolder(a).length > 0);
-    if (!anchor) continue;
-    const sources = inFolder(anchor);
-    out.push(...(anchor.key ? keyedInstances(anchor, anchor.key, sources) : cycleInstances(anchor, sources)));
-  }
-  return out;
-}
-
-function keyedInstances(anchor: AnchorRule, group: string, sources: Source[]): Instance[] {
-  const byKey = new Map<string, Hit[]>();
-  for (const source of sources) {
-    for (let index = 0; index < source.records.length; index++) {
-      const match = firstMatch(anchor.start, messageOf(source, index));
-      const value = match?.groups?.[group];
-      if (!match || !value) continue;
-      const key = normaliseKey(value);
-      const hits = byKey.get(key) ?? [];
-      hits.push({ source, index, time: source.times[index], match });
-      byKey.set(key, hits);
-    }
-  }
-  return [...byKey].map(([key, hits]) => {
-    const times = hits.map((h) => h.time).filter((t) => !Number.isNaN(t));
-    const start = times.length ? times.reduce((a, b) => Math.min(a, b)) : Number.NaN;
-    const last = times.length ? times.reduce((a, b) => Math.max(a, b)) : Number.NaN;
-    return { key, start, last, until: Number.POSITIVE_INFINITY, anchorHits: hits, keys: new Map([[group, new Set([key])]]), values: new Map() };
-  });
-}
-
-/**
- * Cycles (a sync run, a scan in WUAHandler.log, a state message upload): a start line opens an instance,
- * an end line closes it; a start line the open instance has already seen opens the next one. Each cycle
- * owns the time up to the next cycle's start, so a later cycle's lines never fill an earlier cycle's gaps.
- */
-function cycleInstances(anchor: AnchorRule, sources: Source[]): Instance[] {
-  const out: Instance[] = [];
-  for (const source of sources) {
-    let open: { instance: Instance; starts: Set<number> } | undefined;
-    let previous: Instance | undefined;
-    for (let index = 0; index < source.records.length; index++) {
-      const time = source.times[index];
-      const message = messageOf(source, index);
-      const startIndex = anchor.start.findIndex((p) => p.test(message));
-      if (startIndex >= 0 && (!open || open.starts.has(startIndex))) {
-        if (previous && !Number.isNaN(time)) previous.until = time;
-        previous = newCycle({ source, index, time, match: anchor.start[startIndex].exec(message)! });
-        open = { instance: previous, starts: new Set([startIndex]) };
-        out.push(previous);
-        continue;
-      }
-      if (!open) continue;
-      const pattern = startIndex >= 0 ? anchor.start[startIndex] : anchor.end;
-      const match = pattern?.exec(message);
-      if (!match) continue;
-      open.instance.anchorHits.push({ source, index, time, match });
-      if (!Number.isNaN(time)) open.instance.last = time;
-      if (startIndex >= 0) open.starts.add(startIndex);
-      else open = undefined;
-    }
-  }
-  return out;
-}
-
-function newCycle(hit: Hit): Instance {
-  const key = Number.isNaN(hit.time) ? `${basename(hit.source.file)}:${record(hit).line}` : toIsoUtc(hit.time)!;
-  return { key, start: hit.time, last: hit.time, until: Number.POSITIVE_INFINITY, anchorHits: [hit], keys: new Map(), values: new Map() };
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Linking lines to an instance
-
-const DEFAULT_SLACK_MS = 10 * 60_000;
-
-function addCaptures(instance: Instance, match: RegExpExecArray): boolean {
-  let added = false;
-  for (const [role, value] of Object.entries(match.groups ?? {})) {
-    if (!value) continue;
-    if (!isGuid(value)) {
-      if (!instance.values.has(role)) instance.values.set(role, value);
-      continue;
-    }
-    const set = instance.keys.get(role) ?? new Set<string>();
-    const key = normaliseKey(value);
-    if (!set.has(key)) {
-      set.add(key);
-      added = true;
-    }
-    instance.keys.set(role, set);
-  }
-  return added;
-}
-
-function keysOf(instance: Instance, roles?: string[]): string[] {
-  const out: string[] = [];
-  for (const [role, set] of instance.keys) if (!roles || roles.includes(role)) out.push(...set);
-  return out;
-}
+const DEFAULT_MAX_DURATION_MS = 24 * 3600_000;
 
 interface Window {
   from: number;
   to: number;
+  /** Optional steps may come after the instance's own end (UpdatesStore after a scan job completes). */
+  optionalTo?: number;
 }
 
-/** An instance without any time (a log with no timestamps) owns all time: only its keys separate it. */
-function windowOf(instance: Instance, flow: FlowRule): Window {
+/** An instance walked: its steps, and the time it owns for failure lines. */
+interface Walked {
+  instance: Instance;
+  results: StepResult[];
+  /** Reached its last required step. */
+  finished: boolean;
+  /** From its start to its own end (see ownWindow). */
+  owned: Window;
+}
+
+/** Where its steps may be: from its start to the next instance's start, at most the flow's longest run. */
+function stepWindow(instance: Instance, flow: FlowRule, keyed: boolean): Window {
   if (Number.isNaN(instance.start)) return { from: Number.NEGATIVE_INFINITY, to: Number.POSITIVE_INFINITY };
-  return { from: instance.start - TOLERANCE_MS, to: Math.min(instance.last + (flow.slackMs ?? DEFAULT_SLACK_MS), instance.until) };
+  const outer = Math.min(instance.until, instance.start + (flow.maxDurationMs ?? DEFAULT_MAX_DURATION_MS));
+  // A keyed job with its own end line (a scan job's last OnScanComplete) is over there; a cycle's end line is
+  // followed by its last optional lines (the child site notification), up to the next cycle.
+  const own = keyed && instance.end !== undefined ? Math.min(outer, instance.end + TOLERANCE_MS) : outer;
+  return { from: instance.start - TOLERANCE_MS, to: own, optionalTo: outer };
+}
+
+/** The time that is the instance's own: up to its end line, or the terminal step it reached, else its step window. */
+function ownWindow(instance: Instance, steps: Window, results: StepResult[]): Window {
+  const terminal = lastRequired(results)?.hit;
+  const ends = [instance.end, terminal && !Number.isNaN(terminal.time) ? Math.max(terminal.time, instance.last) : undefined].filter((t): t is number => t !== undefined && !Number.isNaN(t));
+  if (!ends.length) return steps;
+  return { from: steps.from, to: Math.min(steps.to, Math.max(...ends) + TOLERANCE_MS) };
 }
 
 function stepHits(context: DiagnoseContext, instance: Instance, step: StepRule, window: Window, after: number): Hit[] {
   if (step.link === 'key') return keyedHits(context, step, keysOf(instance, step.keys), step.patterns);
   const from = step.lookbackMs ? instance.start - step.lookbackMs : window.from;
-  const to = step.withinMs && !Number.isNaN(after) ? Math.min(window.to, after + step.withinMs) : window.to;
-  return timedHits(context, step, from, to, step.patterns);
+  const end = step.optional ? (window.optionalTo ?? window.to) : window.to;
+  const to = step.withinMs && !Number.isNaN(after) ? Math.min(end, after + step.withinMs) : end;
+  return timedHits(context, step, from, to, step.patterns, instance.folder);
 }
 
 /** Earliest hit at or after the previous step (clock tolerance); failing that the earliest at all. */
@@ -153,9 +63,6 @@ function pick(hits: Hit[], after: number): Hit | undefined {
   if (Number.isNaN(after)) return hits[0];
   return hits.find((h) => !(h.time < after - TOLERANCE_MS)) ?? hits[0];
 }
-
-// ---------------------------------------------------------------------------------------------------
-// Walking an instance
 
 /** Keys of key-linked steps, to a fixpoint: a CTM job found through a content ID finds its DTS job... */
 function harvestKeys(context: DiagnoseContext, instance: Instance, flow: FlowRule): void {
@@ -171,6 +78,17 @@ function harvestKeys(context: DiagnoseContext, instance: Instance, flow: FlowRul
 }
 
 /**
+ * The lines whose ids become the instance's: the picked one, or with `withinMs` every line from the previous
+ * step on (the content IDs UpdatesHandler lists) — never one before it that a lookback reached (the previous
+ * upload's message, sent 40 seconds earlier).
+ */
+function capturedHits(rule: StepRule, hits: Hit[], picked: Hit | undefined, after: number): Hit[] {
+  if (!rule.withinMs) return picked ? [picked] : [];
+  const fromPrevious = Number.isNaN(after) ? hits : hits.filter((h) => !(h.time < after - TOLERANCE_MS));
+  return fromPrevious.length ? fromPrevious : picked ? [picked] : [];
+}
+
+/**
  * Walks the steps in order. A time-linked step adds the keys of the line it picked (or, when bounded by
  * `withinMs`, of every line in its range: the three content IDs UpdatesHandler lists); returns whether any
  * key was new, so that the key-linked steps can be looked up again.
@@ -181,50 +99,80 @@ function walkSteps(context: DiagnoseContext, instance: Instance, flow: FlowRule,
   const results = flow.steps.map((rule) => {
     const hits = stepHits(context, instance, rule, window, after);
     const hit = pick(hits, after);
-    if (rule.link === 'time') for (const h of rule.withinMs ? hits : hit ? [hit] : []) added = addCaptures(instance, h.match) || added;
+    if (rule.link === 'time') for (const h of capturedHits(rule, hits, hit, after)) added = addCaptures(instance, h.match) || added;
     if (hit && !rule.optional && !Number.isNaN(hit.time)) after = Math.max(after, hit.time);
-    return { rule, hit, hits, present: context.hasLog(rule) };
+    return { rule, hit, hits, present: context.hasLog(rule, instance.folder) };
   });
   return { results, added };
 }
 
-/** Harvest and walk until the keys settle (three rounds are plenty for the seed's chains). */
-function settle(context: DiagnoseContext, instance: Instance, flow: FlowRule, window: Window): StepResult[] {
+function walkInstance(context: DiagnoseContext, flow: FlowRule, instance: Instance): Walked {
+  const steps = stepWindow(instance, flow, flow.anchors.some((a) => !!a.key && a.end !== undefined));
   let walk = { results: [] as StepResult[], added: true };
   for (let round = 0; round < 3 && walk.added; round++) {
     harvestKeys(context, instance, flow);
-    walk = walkSteps(context, instance, flow, window);
+    walk = walkSteps(context, instance, flow, steps);
   }
-  return walk.results;
+  return { instance, results: walk.results, finished: !!lastRequired(walk.results)?.hit, owned: ownWindow(instance, steps, walk.results) };
 }
 
-function failureHits(context: DiagnoseContext, instance: Instance, flow: FlowRule, window: Window): FailureHit[] {
+// ---------------------------------------------------------------------------------------------------
+// Failures
+
+function failureHits(context: DiagnoseContext, walked: Walked, flow: FlowRule): FailureHit[] {
   const out: FailureHit[] = [];
   flow.steps.forEach((step, stepIndex) => {
-    for (const rule of step.failures ?? []) out.push(...matchFailure(context, instance, rule, step, window, stepIndex));
+    for (const rule of step.failures ?? []) out.push(...matchFailure(context, walked, rule, step, stepIndex));
   });
   for (const rule of flow.failures ?? []) {
     const hint = { logs: rule.logs ?? flow.steps.flatMap((s) => s.logs), components: rule.components ?? flow.steps.flatMap((s) => s.components ?? []) };
-    out.push(...matchFailure(context, instance, rule, hint, window, -1));
+    out.push(...matchFailure(context, walked, rule, hint, -1));
   }
   return out;
 }
 
-function matchFailure(context: DiagnoseContext, instance: Instance, rule: FailureRule, fallback: Partial<LogHint>, window: Window, stepIndex: number): FailureHit[] {
+function matchFailure(context: DiagnoseContext, walked: Walked, rule: FailureRule, fallback: Partial<LogHint>, stepIndex: number): FailureHit[] {
+  const { instance, owned } = walked;
   const hint = { logs: rule.logs ?? fallback.logs, components: rule.components ?? fallback.components };
-  const hits = rule.link === 'key' ? keyedHits(context, hint, keysOf(instance, rule.keys), [rule.pattern]) : timedHits(context, hint, window.from, window.to, [rule.pattern]);
-  const real = rule.when ? hits.filter((h) => rule.when!(h.match, instance.values)) : hits;
-  return real.slice(0, 1).map((hit) => ({ rule, hit, stepIndex }));
+  const hits = rule.link === 'key' ? keyedHits(context, hint, keysOf(instance, rule.keys), [rule.pattern]) : timedHits(context, hint, owned.from, owned.to, [rule.pattern], instance.folder);
+  const real = rule.when ? hits.filter((h) => rule.when!(h.match, instance.values, h)) : hits;
+  return real.map((hit) => ({ rule, hit, stepIndex, timeLinked: rule.link !== 'key' }));
+}
+
+/**
+ * A failure line that carries none of the instance's ids is the instance's only when no other instance owns
+ * its time too — or when this one did not finish: of two deployments installing at once, the one that
+ * succeeded is not charged with the other's error.
+ */
+function owns(walked: Walked, failure: FailureHit, all: Walked[]): boolean {
+  if (!failure.timeLinked || !walked.finished) return true;
+  const t = failure.hit.time;
+  return !all.some((other) => other !== walked && other.instance.folder === walked.instance.folder && !(t < other.owned.from) && !(t > other.owned.to));
+}
+
+/**
+ * The instance's own thread still writes after the deadline, before any next instance: a first sync's WSUS
+ * phase that runs nine hours, progress lines still coming, has not stalled.
+ */
+function stillProgressing(instance: Instance, step: StepRule, source: Source, from: number): boolean {
+  const anchor = instance.anchorHits.find((h) => h.source === source);
+  const thread = anchor ? source.records.get(anchor.index).thread : null;
+  for (let i = from; i < source.records.length && !(source.times[i] >= instance.until); i++) {
+    if (step.progress?.test(messageOf(source, i))) return true;
+    if (thread !== null && source.records.get(i).thread === thread) return true;
+  }
+  return false;
 }
 
 /** A step with a timeout that never came although its log went on well past it: the flow stalled there. */
-function stallOf(context: DiagnoseContext, results: StepResult[], blocking: number, previousTime: number): FailureHit | undefined {
+function stallOf(context: DiagnoseContext, instance: Instance, results: StepResult[], blocking: number, previousTime: number): FailureHit | undefined {
   const step = results[blocking]?.rule;
   if (!step?.timeoutMs || Number.isNaN(previousTime)) return undefined;
   const deadline = previousTime + step.timeoutMs;
-  for (const source of context.sourcesFor(step)) {
+  for (const source of context.sourcesNear(step, instance.folder)) {
     const index = lowerBound(source.times, deadline);
     if (index >= source.records.length) continue;
+    if (stillProgressing(instance, step, source, index)) continue;
     const lastTime = toIsoUtc(source.times[source.records.length - 1]);
     const stalled = `No "${step.name}" within ${Math.round(step.timeoutMs / 60_000)} minutes, although ${basename(source.file)} goes on until ${lastTime}.`;
     const rule: FailureRule = { pattern: /(?:)/, heading: `Stalled at: ${step.name}`, advice: step.advice ?? [], nextLog: step.nextLog };
@@ -234,16 +182,14 @@ function stallOf(context: DiagnoseContext, results: StepResult[], blocking: numb
 }
 
 // ---------------------------------------------------------------------------------------------------
-// From an instance to a finding
+// From a walked instance to a finding
 
-/** The first failure (rules in order) that the flow did not get past; else the first one it recovered from. */
-function buildFinding(context: DiagnoseContext, flow: FlowRule, instance: Instance): Finding {
-  const window = windowOf(instance, flow);
-  const results = settle(context, instance, flow, window);
+function buildFinding(context: DiagnoseContext, flow: FlowRule, walked: Walked, all: Walked[]): Finding {
+  const { instance, results } = walked;
   const blocking = blockingStep(results);
-  const terminalSeen = !!lastRequired(results)?.hit;
-  const chosen = chooseFailure(failureHits(context, instance, flow, window), results);
-  const stall = chosen || terminalSeen ? undefined : stallOf(context, results, blocking, lastSeenTime(results, blocking));
+  const mine = failureHits(context, walked, flow).filter((f) => owns(walked, f, all));
+  const chosen = chooseFailure(mine, results);
+  const stall = chosen || walked.finished ? undefined : stallOf(context, instance, results, blocking, lastSeenTime(results, blocking));
   const failure = chosen?.failure ?? stall;
   const broken = !!failure && !chosen?.recovered;
   const failedStep = failure ? (failure.stepIndex >= 0 ? failure.stepIndex : blocking) : -1;
@@ -251,10 +197,7 @@ function buildFinding(context: DiagnoseContext, flow: FlowRule, instance: Instan
   const evidence = results.filter((r) => r.hit).map((r) => evidenceOf(r.hit!.source, r.hit!.index));
   const label = flow.keyLabel ? instance.values.get(flow.keyLabel) : undefined;
   const base = { flow: flow.id, title: flow.title, key: label ? `${label} ${instance.key}` : instance.key, steps, evidence };
-  if (!failure) {
-    if (terminalSeen || blocking < 0) return { ...base, status: 'complete', summary: `${flow.title}: every required step seen.`, advice: [] };
-    return incompleteFinding(base, results[blocking]);
-  }
+  if (!failure) return walked.finished || blocking < 0 ? settledFinding(base, flow, results) : incompleteFinding(base, flow, results, blocking);
   const related = relatedHits(context, failure);
   const also = relatedFailures(flow, failure.rule, related);
   evidence.push(evidenceOf(failure.hit.source, failure.hit.index, failure.stalled ? 'the log goes on past the deadline here' : broken ? 'failure' : 'failure, recovered later'));
@@ -274,7 +217,8 @@ export function runFlow(flow: FlowRule, context: DiagnoseContext): Finding[] {
   const instances = findInstances(flow, context)
     .sort((a, b) => (Number.isNaN(a.start) ? 0 : a.start) - (Number.isNaN(b.start) ? 0 : b.start))
     .slice(0, MAX_INSTANCES_PER_FLOW);
-  return instances.map((instance) => buildFinding(context, flow, instance));
+  const walked = instances.map((instance) => walkInstance(context, flow, instance));
+  return walked.map((w) => buildFinding(context, flow, w, walked));
 }
 
 export function runModule(module: FlowModule, context: DiagnoseContext): Finding[] {
