@@ -73,3 +73,4 @@ export const startsWithDigit = (line: string): boolean => {
   return c >= 48 && c <= 57;
 };
 export const startsWithAngle = (line: string): boolean => line.charCodeAt(0) === 60;
+export const startsWithBracket = (line: string): boolean => line.charCodeAt(0) === 91;
