@@ -124,3 +124,18 @@ test('detection: the new formats claim their own lines only; a plain file stays 
   assert.equal(parseText('2024-01-01 10:00:00, Info                  CBS    x\n').format, 'cbs');
   assert.equal(parseText('     sto: not a setupapi log without its markers? it is one line\n').format, 'setupapi');
 });
+
+test('hovers know the columns: Click-to-Run tabs (process, thread, category, level), CBS fixed widths', async () => {
+  const { headerPartAt } = await import('../../server/src/features/hoverTime');
+  const c2r = await sample('CONTOSO-PC-20240313-1015.log');
+  const line = '03/13/2024 10:15:02.117\tOFFICECLICKTORUN (0x1a2c)\t0x1b3c\t\tClick-To-Run\taqkhc\tMedium\tBootstrapper::Run: ConfigMgr update PS1-OFFICE-2403 starting\t{8f3a6f2e-1111-4c52-9d3c-5a9e2b7d0c11}';
+  const record = at(c2r.records, 2);
+  assert.equal(record.column, line.indexOf('Bootstrapper'));
+  const part = (text: string) => headerPartAt(record, line, line.indexOf(text) + 1);
+  assert.deepEqual(['10:15', '(0x1a2c)', '0x1b3c', 'Click-To-Run', 'Medium', 'Bootstrapper'].map(part), ['time', 'other', 'thread', 'component', 'type', undefined]);
+  const cbs = await sample('setupact.log');
+  const sysprep = at(cbs.records, 3);
+  const text = "2024-03-14 09:15:04, Info       [0x0f0080] SYSPRP ActionPlatform::LaunchModule: Executing method 'Sysprep_Clean_Validate' from C:\\Windows\\System32\\spopk.dll";
+  const cbsPart = (s: string) => headerPartAt(sysprep, text, text.indexOf(s) + 1);
+  assert.deepEqual(['09:15', 'Info', '0x0f0080', 'SYSPRP', 'ActionPlatform'].map(cbsPart), ['time', 'type', 'other', 'component', undefined]);
+});

@@ -1,11 +1,12 @@
 // Bytes or text → records, streaming: a file is read in chunks and records are handed out as they close,
 // so nothing but the records themselves is held in memory.
+import { isUtf8 } from 'node:buffer';
 import { open, type FileHandle } from 'node:fs/promises';
 import { RecordAssembler } from './assemble';
 import { CmtraceByteReader } from './fastpath/cmtraceBytes';
 import { detectFormat } from './formats/detect';
 import { SpareBuffers } from './read/bytes';
-import { createDecoder, sniffEncoding, type Encoding, type StreamDecoder } from './read/encoding';
+import { createDecoder, MixedUtf8Decoder, sniffEncoding, type Encoding, type StreamDecoder } from './read/encoding';
 import { LineSplitter } from './read/lines';
 import type { FormatId, LogRecord, ParseWarning } from './record';
 import { collectPostings, PostingsBuilder, type FilePostings } from './postings';
@@ -40,7 +41,7 @@ export class StreamingParser {
   private splitter: LineSplitter | null = null;
   private assembler: RecordAssembler | null = null;
   private readonly head = new FileHead();
-  encoding: Encoding = 'utf-8';
+  private sniffed: Encoding = 'utf-8';
   format: FormatId = 'plain';
 
   constructor(
@@ -73,6 +74,11 @@ export class StreamingParser {
     return this.assembler!.pendingRecords(this.splitter!.partialLine);
   }
 
+  /** The file's encoding; a UTF-8 file with lines in Windows-1252 is reported as such once one is read. */
+  get encoding(): Encoding {
+    return this.decoder instanceof MixedUtf8Decoder && this.decoder.mixed ? 'utf-8+windows-1252' : this.sniffed;
+  }
+
   get warnings(): ParseWarning[] {
     return this.assembler?.warnings ?? [];
   }
@@ -86,13 +92,14 @@ export class StreamingParser {
   private start(): void {
     const head = this.head.take();
     const sniff = sniffEncoding(head);
-    this.decoder = createDecoder(sniff.encoding);
+    // UTF-8 logs are read line by line with a Windows-1252 fallback (another writer's lines); others as sniffed.
+    this.decoder = sniff.encoding === 'utf-8' ? new MixedUtf8Decoder() : createDecoder(sniff.encoding);
     const text = this.decoder.decode(head.subarray(sniff.bomLength), { stream: true });
     this.startWithText(text, sniff.encoding);
   }
 
   private startWithText(text: string, encoding: Encoding): void {
-    this.encoding = encoding;
+    this.sniffed = encoding;
     this.format = formatOf(text, this.options);
     this.assembler = new RecordAssembler(this.file, this.format, this.onRecord);
     this.splitter = new LineSplitter((line, n) => this.assembler!.line(line, n));
@@ -127,6 +134,15 @@ class FileHead {
 
 function formatOf(headText: string, options: ParseOptions): FormatId {
   return options.format ?? detectFormat(headText.slice(0, 64 * 1024));
+}
+
+/** Valid UTF-8, but for a character the end of the head may cut. */
+function isUtf8WholeCharacters(bytes: Uint8Array): boolean {
+  let end = bytes.length;
+  for (let back = 0; back < 3 && end > 0 && (bytes[end - 1] & 0xc0) === 0x80; back++) end--;
+  if (end > 0 && bytes[end - 1] >= 0xc0) end--;
+  else end = bytes.length;
+  return isUtf8(bytes.subarray(0, end));
 }
 
 function concat(parts: Uint8Array[], size: number): Uint8Array {
@@ -257,7 +273,9 @@ class FileTarget {
     const head = this.head.take();
     const sniff = sniffEncoding(head);
     const format = sniff.encoding === 'utf-8' ? formatOf(createDecoder('utf-8').decode(head.subarray(sniff.bomLength, 64 * 1024)), this.options) : null;
-    if (sniff.encoding === 'utf-8' && format === 'cmtrace') {
+    // A head that is not all UTF-8 (a Windows-1252 line in a UTF-8 log) is read by the general parser, which
+    // decodes such lines per line (MixedUtf8Decoder); the fast path keeps messages as UTF-8 bytes.
+    if (sniff.encoding === 'utf-8' && format === 'cmtrace' && isUtf8WholeCharacters(head.subarray(sniff.bomLength))) {
       this.table.readFrom(this.file, head);
       if (this.options.keys) this.keys = new PostingsBuilder(this.table.expectedRecords);
       this.fast = new CmtraceByteReader(this.file, this.table, true, sniff.bomLength, this.keys);

@@ -78,5 +78,12 @@ function severityOfLevel(level: string): Severity {
 }
 
 export const cbs: LogFormat<'cbs', undefined> = statelessFormat('cbs', 'CBS.log, DISM.log, Panther setupact.log / setuperr.log', startsWithDigit, cbsFields, {
-  columns: ['time', 'time', 'type', 'component'],
+  levels: 'Error, Warning, Info (Perf, Trace, Debug: verbose)',
+  // Fixed columns: time (0-19), level and message id (21-42), component (43-49).
+  columnAt(prefix, character) {
+    if (character < 20) return 'time';
+    if (character >= PREFIX + LEVEL_WIDTH) return 'component';
+    const id = prefix.indexOf('[0x', PREFIX);
+    return id >= 0 && id < PREFIX + LEVEL_WIDTH && character >= id ? 'other' : 'type';
+  },
 });

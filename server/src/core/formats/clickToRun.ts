@@ -8,7 +8,7 @@
 import type { Severity } from '../record';
 import { makeLogTime } from '../time';
 import { fieldsFrom, parseThread, type RecordFields } from './fields';
-import { startsWithDigit, type LogFormat } from './format';
+import { startsWithDigit, type ColumnKind, type LogFormat } from './format';
 
 const START = /^(\d{2})\/(\d{2})\/(\d{4}) (\d{2}):(\d{2}):(\d{2})\.(\d{1,7})\t/;
 export const C2R_HEADER = 'Timestamp\tProcess\tTID\t';
@@ -61,7 +61,18 @@ export const clickToRun: LogFormat<'c2r', undefined> = {
   id: 'c2r',
   name: 'Office Click-to-Run log',
   shape: 'first-line',
+  levels: 'Critical and Unexpected are errors, Monitorable a warning, High and Medium information, Verbose/VerboseEx verbose',
   detect: (line) => clickToRunFields(line) !== null,
   parseStart: clickToRunFields,
-  columns: ['time', 'time', 'other', 'other', 'thread', 'component', 'other', 'type'],
+  // Tab-separated, with spaces inside columns ("OFFICECL (0x2334)") and empty ones (Area).
+  columnAt(prefix, character) {
+    const kinds: ColumnKind[] = ['time', 'other', 'thread', 'component', 'component', 'other', 'type'];
+    let start = 0;
+    for (const kind of kinds) {
+      const end = prefix.indexOf('\t', start);
+      if (end < 0 || character <= end) return kind;
+      start = end + 1;
+    }
+    return undefined;
+  },
 };

@@ -15,7 +15,9 @@ import { sms } from './sms';
 
 /**
  * Order matters where two formats could read the same line: CMTrace and SMS markers first (they can sit in
- * any line), WSUS before the ETW WindowsUpdate form (both may start YYYY-MM-DD); plain, the fallback, last.
+ * any line), WSUS before the ETW WindowsUpdate form (both may start YYYY-MM-DD), CBS ("YYYY-MM-DD HH:MM:SS, ")
+ * after them; formats read only in their own files (MSI, IIS, SetupAPI) claim lines in detection only; plain,
+ * the fallback, last.
  */
 export const LOG_FORMATS = [cmtrace, sms, msi, wsus, wuEtw, wuClassic, setup, cbs, clickToRun, burn, iis, setupApi, plain] as const;
 

@@ -23,6 +23,8 @@ const COMPONENT = /^([a-z]{2,8}): (.*)$/s;
 const DATE_TIME = /(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,7}))?/;
 const TIME_AT_END = / (\d{2}):(\d{2}):(\d{2})\.(\d{3})$/;
 const EXIT_FAILED = /^\[Exit status: (?!SUCCESS)/;
+/** The areas SetupAPI writes most (seen in real logs), for detecting a log cut before its first marker. */
+const KNOWN_AREA = /^(?: {5}|!!! {2}|! {4})(?:dvi|dvs|sto|inf|idb|flq|cpy|ndv|set|sig|ump|utl|pol|bkp|cci|sec): /;
 
 export interface SetupApiState {
   /** The date (and seconds into it) of the last section or boot marker, for lines that give a time of day. */
@@ -70,7 +72,9 @@ export const setupApi: LogFormat<'setupapi', SetupApiState> = {
   id: 'setupapi',
   name: 'SetupAPI log (setupapi.dev.log, setupapi.setup.log, setupapi.app.log)',
   shape: 'first-line',
-  detect: (line) => line === '[Device Install Log]' || line.startsWith('>>>  [') || line.startsWith('>>>  Section start ') || /^ {5}[a-z]{2,8}: /.test(line),
+  levelName: '',
+  levels: '!!! error, ! warning, >>> / <<< section start and end',
+  detect: (line) => line === '[Device Install Log]' || line.startsWith('>>>  [') || line.startsWith('>>>  Section start ') || KNOWN_AREA.test(line),
   // "     sto: ..." means something only in a SetupAPI log.
   ownFilesOnly: true,
   newState: () => ({ day: null }),
