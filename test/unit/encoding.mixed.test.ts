@@ -72,3 +72,35 @@ test('a whole Windows-1252 log: 0x80-0x9F are the Windows-1252 characters (€, 
   assert.equal(r.encoding, 'windows-1252');
   assert.equal(r.records.get(0).message, 'Kosten 5 € „Zitat“ é…');
 });
+
+test('CMTrace fast path: Windows-1252 lines anywhere (first bytes, past the first chunk, in a multi-line message) read as the general parser reads them', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cmlogs-mixed-fast-'));
+  try {
+    const header = (i: number) => `]LOG]!><time="10:00:${String(i % 60).padStart(2, '0')}.000+000" date="01-02-2024" component="C${i % 3}" context="" type="${1 + (i % 3)}" thread="${i % 9}" file="">\r\n`;
+    const parts: Buffer[] = [BOM];
+    const expected: string[] = [];
+    for (let i = 0; i < 30_000; i++) {
+      const cp1252 = i === 3 || i === 12_345 || i === 29_999;
+      const multi = i === 12_345;
+      const text = cp1252 ? Buffer.concat([Buffer.from(`Datei ${i} gel`), Buffer.from([0xf6]), Buffer.from(multi ? 'scht\r\nZeile 2 \x80' : 'scht', 'latin1')]) : Buffer.from(`Paket ${i} „ok“`, 'utf8');
+      parts.push(Buffer.from('<![LOG['), text, Buffer.from(header(i)));
+      expected.push(cp1252 ? `Datei ${i} gelöscht${multi ? '\nZeile 2 €' : ''}` : `Paket ${i} „ok“`);
+    }
+    const file = join(dir, 'CcmExec.log');
+    const bytes = Buffer.concat(parts);
+    writeFileSync(file, bytes);
+    const fast = await parseFile(file);
+    const general = parseBytes(bytes, file);
+    for (const r of [fast, general]) {
+      assert.deepEqual([r.encoding, r.format, r.records.length], ['utf-8+windows-1252', 'cmtrace', 30_000]);
+      assert.deepEqual(r.records.map((x) => x.message), expected);
+    }
+    assert.deepEqual(fast.records.get(12_345), general.records.get(12_345));
+    // The same file without those bytes: utf-8, messages left in the file.
+    const clean = Buffer.concat(parts.map((p) => (p.includes(0xf6) ? Buffer.from(p.toString('latin1'), 'utf8') : p)));
+    writeFileSync(file, clean);
+    assert.equal((await parseFile(file)).encoding, 'utf-8');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

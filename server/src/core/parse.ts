@@ -1,6 +1,5 @@
 // Bytes or text → records, streaming: a file is read in chunks and records are handed out as they close,
 // so nothing but the records themselves is held in memory.
-import { isUtf8 } from 'node:buffer';
 import { open, type FileHandle } from 'node:fs/promises';
 import { RecordAssembler } from './assemble';
 import { CmtraceByteReader } from './fastpath/cmtraceBytes';
@@ -136,15 +135,6 @@ function formatOf(headText: string, options: ParseOptions): FormatId {
   return options.format ?? detectFormat(headText.slice(0, 64 * 1024));
 }
 
-/** Valid UTF-8, but for a character the end of the head may cut. */
-function isUtf8WholeCharacters(bytes: Uint8Array): boolean {
-  let end = bytes.length;
-  for (let back = 0; back < 3 && end > 0 && (bytes[end - 1] & 0xc0) === 0x80; back++) end--;
-  if (end > 0 && bytes[end - 1] >= 0xc0) end--;
-  else end = bytes.length;
-  return isUtf8(bytes.subarray(0, end));
-}
-
 function concat(parts: Uint8Array[], size: number): Uint8Array {
   if (parts.length === 1) return parts[0];
   const all = new Uint8Array(size);
@@ -266,16 +256,14 @@ class FileTarget {
     }
     const fast = this.fast!;
     const postings = this.keys?.finish();
-    return { file: this.file, records: this.table, warnings: fast.warnings, warningCount: fast.warningCount, encoding: 'utf-8', format: 'cmtrace', lineCount: fast.lineCount, ...(postings && { postings }) };
+    return { file: this.file, records: this.table, warnings: fast.warnings, warningCount: fast.warningCount, encoding: fast.mixedEncoding ? 'utf-8+windows-1252' : 'utf-8', format: 'cmtrace', lineCount: fast.lineCount, ...(postings && { postings }) };
   }
 
   private start(): void {
     const head = this.head.take();
     const sniff = sniffEncoding(head);
     const format = sniff.encoding === 'utf-8' ? formatOf(createDecoder('utf-8').decode(head.subarray(sniff.bomLength, 64 * 1024)), this.options) : null;
-    // A head that is not all UTF-8 (a Windows-1252 line in a UTF-8 log) is read by the general parser, which
-    // decodes such lines per line (MixedUtf8Decoder); the fast path keeps messages as UTF-8 bytes.
-    if (sniff.encoding === 'utf-8' && format === 'cmtrace' && isUtf8WholeCharacters(head.subarray(sniff.bomLength))) {
+    if (sniff.encoding === 'utf-8' && format === 'cmtrace') {
       this.table.readFrom(this.file, head);
       if (this.options.keys) this.keys = new PostingsBuilder(this.table.expectedRecords);
       this.fast = new CmtraceByteReader(this.file, this.table, true, sniff.bomLength, this.keys);
