@@ -101,6 +101,12 @@ const firstLines = {
   wsus: '2014-01-16 18:53:54.231 UTC Change w3wp.58 AdminDataAccess.StartSubscriptionManually Synchronization',
   setupShort: '<02/09/14 22:53:28> =====',
   setupLong: '<Fri Dec  9 11:25:00 2022> SMSFSP Setup Started....',
+  cbs: '\uFEFF2023-11-10 23:39:22, Info                  CBS    Starting TiWorker initialization.',
+  dismNoComponent: '2025-04-26 05:20:57, Error                        EnumeratePackages: Failed to enumerate packages.',
+  iis: '#Software: Microsoft Internet Information Services 10.0',
+  clickToRun: 'Timestamp\tProcess\tTID\tArea\tCategory\tEventID\tLevel\tMessage\tCorrelation',
+  burn: '[1188:16C0][2018-06-23T13:57:08]i001: Burn v3.10.3.3007, Windows v6.1',
+  setupapi: '[Device Install Log]',
 };
 const notOurs = {
   isoLog: '2024-01-01 12:00:00 ERROR connection refused',
@@ -158,11 +164,13 @@ test('well-known ConfigMgr / Windows Update logs are recognised by name or folde
     '/c:/Windows/CCM/Logs/SomeNewComponent.log', '/c:/Windows/CCM/Logs/SMSTSLog/smsts.log',
     '/d:/Program Files/Microsoft Configuration Manager/Logs/hman.log', '/d:/Program Files/Microsoft Configuration Manager/Logs/SomethingElse.log',
     '/c:/ProgramData/Microsoft/IntuneManagementExtension/Logs/ClientHealth.log',
+    '/c:/Windows/Logs/CBS/CBS.log', '/c:/Windows/Logs/DISM/dism.log', '/c:/Windows/Panther/setupact.log', '/c:/$WINDOWS.~BT/Sources/Panther/setuperr.log',
+    '/c:/Windows/INF/setupapi.dev.log', '/c:/Windows/INF/setupapi.app.log', '/c:/inetpub/logs/LogFiles/W3SVC1/u_ex240313.log', '/c:/Windows/Logs/CBS/CbsPersist_20240313101500.log',
   ]) assert.ok(isCmlog(p), `should be cmlog: ${p}`);
 });
 
 test('unrelated .log files are left to other languages', { skip: noLang }, () => {
-  for (const p of ['/x/npm-debug.log', '/x/install.log', '/x/app-20240101-120000.log', '/x/setup.log', '/var/log/syslog.log', '/x/Diagnostics.log', '/x/scheduler.log'])
+  for (const p of ['/x/npm-debug.log', '/x/install.log', '/x/app-20240101-120000.log', '/x/setup.log', '/var/log/syslog.log', '/x/Diagnostics.log', '/x/scheduler.log', '/x/MSI1a2b3.log', '/x/u_extra.log', '/x/setupapi.log'])
     assert.equal(isCmlog(p), false, `should not be cmlog: ${p}`);
 });
 

@@ -24,15 +24,21 @@ test('folders are walked for *.log, *.lo_ and *.txt; missing paths are reported'
 
 const cli = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
 
-test('cmlogs parse --rollover reads WUAHandler.lo_ then WUAHandler.log with a marker between', () => {
+test('cmlogs parse --rollover reads WUAHandler.lo_ then WUAHandler.log; with --json the first record after the boundary carries it', () => {
   const run = cli('parse', resolve(SAMPLES, 'client/WUAHandler.lo_'), resolve(SAMPLES, 'client/WUAHandler.log'), '--rollover', '--json');
   assert.equal(run.status, 0);
   const lines = run.stdout.trim().split('\n').map((l) => JSON.parse(l));
   const marker = lines.findIndex((l) => l.rollover);
   assert.equal(marker, 22);
   assert.match(lines[marker].rollover.from, /WUAHandler\.lo_$/);
-  assert.equal(lines.length, 22 + 1 + 60);
-  assert.ok(lines[21].utc < lines[23].utc);
+  assert.match(lines[marker].rollover.to, /WUAHandler\.log$/);
+  assert.match(lines[marker].file, /WUAHandler\.log$/);
+  assert.equal(lines[marker].line, 1);
+  assert.equal(lines.length, 22 + 60);
+  assert.equal(lines.filter((l) => l.rollover).length, 1);
+  // Every NDJSON line is a record.
+  for (const l of lines) assert.ok(typeof l.file === 'string' && Number.isInteger(l.line) && typeof l.message === 'string');
+  assert.ok(lines[21].utc < lines[22].utc);
 });
 
 test('cmlogs parse --json: one record per line with utc in ISO 8601; a missing file exits 2 with a message', () => {
@@ -57,7 +63,7 @@ test('cmlogs lookup: JSON shape and exit code 2 for unknown input', () => {
 
 test('cmlogs stats: first line is the record count', () => {
   const run = cli('stats', SAMPLES);
-  assert.equal(run.stdout.split('\n')[0], 'records: 854');
+  assert.equal(run.stdout.split('\n')[0], 'records: 917'); // 854 ConfigMgr sample records + 63 in samples/windows
 });
 
 test('cmlogs stats: a top error code the tables do not name still shows its facility (not a blank)', async () => {

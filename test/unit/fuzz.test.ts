@@ -1,5 +1,5 @@
 // Bounded-time fuzzing of the parser: random bytes; truncated, spliced and interleaved CMTrace, SMS trace,
-// WindowsUpdate.log (both forms) and WSUS texts generated here; a 20 MB line; deeply nested XML; 10^6 GUIDs indexed;
+// WindowsUpdate.log (both forms), WSUS, CBS/DISM/Panther, IIS W3C, Click-to-Run, WiX Burn and SetupAPI texts generated here; a 20 MB line; deeply nested XML; 10^6 GUIDs indexed;
 // invalid UTF-16; NUL floods; a "<![LOG[" that never closes before 100k lines. Every input runs in a worker thread
 // under a time limit (a hang is a failure, not a stuck CI job) and must: not throw; give records whose line ranges
 // increase and lie inside the input; cover every non-blank line; have exactly one header record per "]LOG]!><"
@@ -125,7 +125,73 @@ function wsusText(rng: Rng, records: number): string {
   return out.join('\r\n') + '\r\n';
 }
 
-const GENERATORS: Array<(rng: Rng, n: number) => string> = [cmtraceText, smsText, wuClassicText, wuEtwText, wsusText];
+// CBS.log / DISM.log / Panther setupact.log: fixed-width level and component columns, indented continuation lines.
+function cbsText(rng: Rng, records: number): string {
+  const out: string[] = [];
+  for (let i = 0; i < records; i++) {
+    const level = rng.pick(['Info', 'Error', 'Warning', 'Perf']);
+    const component = rng.pick(['CBS', 'CSI', 'DISM', 'MOUPG', '', 'SP', 'SYSPRP', 'LONGCOMPONENT']);
+    const id = rng.chance(0.1) ? `[0x0f${pad(rng.int(99))}a] ` : '';
+    out.push(`20${10 + rng.int(15)}-${pad(1 + rng.int(12))}-${pad(1 + rng.int(28))} ${pad(rng.int(24))}:${pad(rng.int(60))}:${pad(rng.int(60))}, ${(level + ' '.repeat(22 - level.length - id.length) + id)}${component.padEnd(7)}${message(rng)}`);
+    if (rng.chance(0.1)) out.push(`  (${rng.int(9)})  Install: flags: 0 tlc: [${message(rng)}]`, 'CSIPERF:TXCOMMIT;31651');
+  }
+  return out.join('\r\n') + '\r\n';
+}
+
+// IIS W3C: directives, then space-separated columns; a second #Fields changes the columns mid-file.
+function iisText(rng: Rng, records: number): string {
+  const out = ['#Software: Microsoft Internet Information Services 10.0', '#Version: 1.0', '#Date: 2024-03-01 00:00:01', '#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken'];
+  for (let i = 0; i < records; i++) {
+    if (rng.chance(0.02)) out.push('#Fields: time cs-method cs-uri-stem sc-status sc-win32-status');
+    out.push(`2024-03-${pad(1 + rng.int(28))} ${pad(rng.int(24))}:${pad(rng.int(60))}:${pad(rng.int(60))} 10.0.0.${rng.int(255)} ${rng.pick(['GET', 'HEAD', 'POST', 'BITS_POST'])} /${rng.pick(['SMS_MP/.sms_aut', 'ClientWebService/client.asmx', 'SMS_DP_SMSPKG$/PS100012'])} ${rng.pick(['-', 'MPLIST', 'MPKEYINFORMATIONEX'])} 443 - 10.1.0.${rng.int(255)} ${rng.pick(['ccmsetup', 'Windows-Update-Agent/10.0.10011.16384+Client-Protocol/2.50', '-'])} - ${rng.pick(['200', '304', '404', '500', '503', 'x'])} ${rng.int(20)} ${rng.pick(['0', '2', '64', '1236', '999999'])} ${rng.int(9999)}`);
+  }
+  return out.join('\r\n') + '\r\n';
+}
+
+// Office Click-to-Run: a header row, then tab-separated columns with a ULS level.
+function clickToRunText(rng: Rng, records: number): string {
+  const out = ['Timestamp\tProcess\tTID\tArea\tCategory\tEventID\tLevel\tMessage\tCorrelation'];
+  for (let i = 0; i < records; i++) {
+    const text = rng.chance(0.05) ? `${message(rng)}\r\n  ${message(rng)}` : message(rng);
+    out.push(`${pad(1 + rng.int(12))}/${pad(1 + rng.int(28))}/20${10 + rng.int(15)} ${pad(rng.int(24))}:${pad(rng.int(60))}:${pad(rng.int(60))}.${pad(rng.int(1000), 3)}\tOFFICECL (0x${rng.int(65535).toString(16)})\t0x${rng.int(65535).toString(16)}\t\t${rng.pick(['Orapi', 'Click-To-Run', 'Activity'])}\t${rng.pick(['cpknf', 'aqkhc'])}\t${rng.pick(['Medium', 'Monitorable', 'Unexpected', 'Verbose', 'High'])}\t${text}\t${rng.chance(0.5) ? `{${rng.guid()}}` : ''}`);
+  }
+  return out.join('\r\n') + '\r\n';
+}
+
+// WiX Burn: [pid:tid][time]lNNN: message, an XML manifest dumped in between.
+function burnText(rng: Rng, records: number): string {
+  const out: string[] = [];
+  for (let i = 0; i < records; i++) {
+    out.push(`[${rng.int(65535).toString(16).toUpperCase().padStart(4, '0')}:${rng.int(65535).toString(16).toUpperCase().padStart(4, '0')}][20${10 + rng.int(15)}-${pad(1 + rng.int(12))}-${pad(1 + rng.int(28))}T${pad(rng.int(24))}:${pad(rng.int(60))}:${pad(rng.int(60))}]${rng.pick(['i', 'w', 'e'])}${pad(rng.int(400), 3)}: ${message(rng)}`);
+    if (rng.chance(0.05)) out.push('<UserExperienceManifest xmlns="http://schemas.microsoft.com/Setup/2010/01/Burn/UserExperience">', '  <Settings>', '  </Settings>', '</UserExperienceManifest>');
+  }
+  return out.join('\r\n') + '\r\n';
+}
+
+// SetupAPI: a header, boot and section markers, "xxx:" lines with ! and !!! for warnings and errors.
+function setupApiText(rng: Rng, records: number): string {
+  const out = ['[Device Install Log]', '     OS Version = 10.0.22631', '     Architecture = amd64', '', '[BeginLog]', '', '[Boot Session: 2024/03/13 11:08:42.008]', ''];
+  for (let i = 0; i < records; i++) {
+    if (rng.chance(0.1)) out.push(`>>>  [Device Install (Hardware initiated) - ${message(rng)}]`, `>>>  Section start 2024/${pad(1 + rng.int(12))}/${pad(1 + rng.int(28))} ${pad(rng.int(24))}:${pad(rng.int(60))}:${pad(rng.int(60))}.${pad(rng.int(1000), 3)}`);
+    const time = rng.chance(0.3) ? ` ${pad(rng.int(24))}:${pad(rng.int(60))}:${pad(rng.int(60))}.${pad(rng.int(1000), 3)}` : '';
+    out.push(`${rng.pick(['     ', '     ', '!    ', '!!!  '])}${rng.pick(['dvi', 'sto', 'inf', 'flq', 'cpy'])}: ${rng.pick(['', '     ', '          '])}${message(rng)}${time}`);
+    if (rng.chance(0.05)) out.push(`<<<  Section end 2024/03/13 11:09:00.000`, `<<<  [Exit status: ${rng.pick(['SUCCESS', 'FAILURE(0xe0000219)'])}]`, '');
+  }
+  return out.join('\r\n') + '\r\n';
+}
+
+const GENERATORS: Array<(rng: Rng, n: number) => string> = [cmtraceText, smsText, wuClassicText, wuEtwText, wsusText, cbsText, iisText, clickToRunText, burnText, setupApiText];
+
+/** How many records a clean text of the line formats holds: its entry-start lines, counted independently of the parser. */
+const ENTRY_STARTS = new Map<(rng: Rng, n: number) => string, RegExp>([
+  [wuClassicText, /^\d{4}[-/]/],
+  [wuEtwText, /^\d{4}[-/]/],
+  [cbsText, /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}, /],
+  [iisText, /^./],
+  [clickToRunText, /^(?:\d{2}\/\d{2}\/\d{4} |Timestamp\t)/],
+  [burnText, /^\[[0-9A-F]{4}:[0-9A-F]{4}\]\[/],
+  [setupApiText, /^(?:\[|>>> |<<< |!!! |! {4}| {5}[a-z]{2,8}: )/],
+]);
 
 // ---- Bytes and mutations --------------------------------------------------------------------------------
 
@@ -366,7 +432,7 @@ function runJob(job: Job): Omit<Verdict, 'id' | 'ms'> {
       const n = 50 + rng.int(200);
       const text = gen(rng, n);
       const { result, problems } = run(encode(text, 'utf8bom'), { smsOnly: gen === smsText });
-      const expected = gen === cmtraceText ? n : gen === smsText ? n : gen === wsusText ? n : text.split('\r\n').filter((l) => /^\d{4}[-/]/.test(l)).length;
+      const expected = gen === cmtraceText ? n : gen === smsText ? n : gen === wsusText ? n : text.split('\r\n').filter((l) => ENTRY_STARTS.get(gen)!.test(l)).length;
       if (result.records.length !== expected) problems.push(`${result.records.length} records, ${expected} written (${gen.name})`);
       return { problems, records: result.records.length };
     }
@@ -540,7 +606,7 @@ if (isMainThread) {
   const SEED = Number(process.env.FUZZ_SEED ?? 20131003);
   /** [case, how many seeds, time limit per input]: ~15 s in all on two cores. */
   const PLAN: Array<[string, number, number]> = [
-    ['clean', 10, 5_000],
+    ['clean', 20, 5_000],
     ['random-bytes', 120, 5_000],
     ['spliced', 150, 5_000],
     ['two-writers', 40, 5_000],

@@ -252,7 +252,10 @@ export class RecordAssembler {
     if (this.fileBias !== null) fields = withBias(fields, this.fileBias);
     this.flushSmsHeld();
     this.flushCmPending(`${NO_HEADER} before the next record`);
-    this.prefixed = { fields, line: n, column: Math.max(0, text.length - fields.message.length), endLine: n, more: [], chars: text.length };
+    // The message ends the line in most formats; Click-to-Run writes a column after it.
+    const message = fields.message;
+    const column = text.endsWith(message) ? text.length - message.length : Math.max(0, text.indexOf(message));
+    this.prefixed = { fields, line: n, column, endLine: n, more: [], chars: text.length };
   }
 
   private flushPrefixed(): void {

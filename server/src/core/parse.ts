@@ -5,7 +5,7 @@ import { RecordAssembler } from './assemble';
 import { CmtraceByteReader } from './fastpath/cmtraceBytes';
 import { detectFormat } from './formats/detect';
 import { SpareBuffers } from './read/bytes';
-import { createDecoder, sniffEncoding, type Encoding, type StreamDecoder } from './read/encoding';
+import { createDecoder, MixedUtf8Decoder, sniffEncoding, type Encoding, type StreamDecoder } from './read/encoding';
 import { LineSplitter } from './read/lines';
 import type { FormatId, LogRecord, ParseWarning } from './record';
 import { collectPostings, PostingsBuilder, type FilePostings } from './postings';
@@ -40,7 +40,7 @@ export class StreamingParser {
   private splitter: LineSplitter | null = null;
   private assembler: RecordAssembler | null = null;
   private readonly head = new FileHead();
-  encoding: Encoding = 'utf-8';
+  private sniffed: Encoding = 'utf-8';
   format: FormatId = 'plain';
 
   constructor(
@@ -73,6 +73,11 @@ export class StreamingParser {
     return this.assembler!.pendingRecords(this.splitter!.partialLine);
   }
 
+  /** The file's encoding; a UTF-8 file with lines in Windows-1252 is reported as such once one is read. */
+  get encoding(): Encoding {
+    return this.decoder instanceof MixedUtf8Decoder && this.decoder.mixed ? 'utf-8+windows-1252' : this.sniffed;
+  }
+
   get warnings(): ParseWarning[] {
     return this.assembler?.warnings ?? [];
   }
@@ -86,13 +91,14 @@ export class StreamingParser {
   private start(): void {
     const head = this.head.take();
     const sniff = sniffEncoding(head);
-    this.decoder = createDecoder(sniff.encoding);
+    // UTF-8 logs are read line by line with a Windows-1252 fallback (another writer's lines); others as sniffed.
+    this.decoder = sniff.encoding === 'utf-8' ? new MixedUtf8Decoder() : createDecoder(sniff.encoding);
     const text = this.decoder.decode(head.subarray(sniff.bomLength), { stream: true });
     this.startWithText(text, sniff.encoding);
   }
 
   private startWithText(text: string, encoding: Encoding): void {
-    this.encoding = encoding;
+    this.sniffed = encoding;
     this.format = formatOf(text, this.options);
     this.assembler = new RecordAssembler(this.file, this.format, this.onRecord);
     this.splitter = new LineSplitter((line, n) => this.assembler!.line(line, n));
@@ -250,7 +256,7 @@ class FileTarget {
     }
     const fast = this.fast!;
     const postings = this.keys?.finish();
-    return { file: this.file, records: this.table, warnings: fast.warnings, warningCount: fast.warningCount, encoding: 'utf-8', format: 'cmtrace', lineCount: fast.lineCount, ...(postings && { postings }) };
+    return { file: this.file, records: this.table, warnings: fast.warnings, warningCount: fast.warningCount, encoding: fast.mixedEncoding ? 'utf-8+windows-1252' : 'utf-8', format: 'cmtrace', lineCount: fast.lineCount, ...(postings && { postings }) };
   }
 
   private start(): void {

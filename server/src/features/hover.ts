@@ -1,6 +1,7 @@
 // Hover: whatever is under the cursor explains itself — an error code, a GUID and where else it occurs,
 // a STATMSG, a state message, a time, a thread. Log text is escaped before it reaches markdown.
 import type { Hover, Position } from 'vscode-languageserver';
+import { formatById } from '../core/formats/registry';
 import type { LogIndex } from '../core/logIndex';
 import type { LogRecord } from '../core/record';
 import { markdownCode, markdownFence } from '../core/text';
@@ -43,6 +44,13 @@ function xmlHover(record: LogRecord, offset: number): string | undefined {
   return `**XML payload** (ConfigMgr: Show XML Payload opens it in full)\n\n${markdownFence(shown, 'xml')}`;
 }
 
+/** The severity and what the format's level column means (CMTrace: type="3"). */
+function levelHover(record: LogRecord): string {
+  if (record.rawType === null) return `**Severity** ${record.severity}`;
+  const format = formatById(record.format);
+  return `**Severity** ${record.severity} (${format.levelName ?? 'level '}${markdownCode(record.rawType)}${format.levels ? `: ${format.levels}` : ''})`;
+}
+
 /** Outside the message (CMTrace header, SMS trailer, timestamp prefix): time, thread, component. */
 function headerHover(index: LogIndex, file: string, recordIndex: number, record: LogRecord, lineText: string, character: number, settings: HoverSettings): string | undefined {
   const part = headerPartAt(record, lineText, character);
@@ -50,6 +58,6 @@ function headerHover(index: LogIndex, file: string, recordIndex: number, record:
   const records = index.file(file)!.records;
   if (part === 'thread') return threadHover(records, record);
   if (part === 'component') return `**Component** ${markdownCode(record.component)}: ${records.filter((r) => r.component === record.component).length} records in this file`;
-  if (part === 'type') return `**Severity** ${record.severity}${record.rawType !== null ? ` (type=${markdownCode(record.rawType)}: 1 information, 2 warning, 3 error, 0/4+ verbose)` : ''}`;
+  if (part === 'type') return levelHover(record);
   return timeHover(records, recordIndex, settings.timeDisplay);
 }

@@ -51,9 +51,11 @@ function smsPart(lineText: string, character: number): HeaderPart | undefined {
 /** Timestamp-first formats: date, time, [pid, thread, component] columns before the message. */
 function prefixPart(record: LogRecord, lineText: string, character: number): HeaderPart | undefined {
   if (character >= record.column) return undefined;
+  const format = formatById(record.format);
+  if (format.columnAt) return format.columnAt(lineText.slice(0, record.column), character) ?? 'time';
   const tokens = [...lineText.slice(0, record.column).matchAll(/\S+/g)];
   const token = tokens.findIndex((t) => character >= t.index! && character <= t.index! + t[0].length);
-  return formatById(record.format).columns?.[token] ?? 'time';
+  return format.columns?.[token] ?? 'time';
 }
 
 export function timeHover(records: RecordTable, index: number, display: TimeDisplay): string {

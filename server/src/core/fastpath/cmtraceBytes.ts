@@ -11,7 +11,8 @@
 import { RecordAssembler } from '../assemble';
 import type { PostingsBuilder } from '../postings';
 import { NextMatch, latin1 } from '../read/bytes';
-import { createDecoder, type StreamDecoder } from '../read/encoding';
+import { isUtf8 } from 'node:buffer';
+import { createDecoder, MixedUtf8Decoder } from '../read/encoding';
 import { LineSplitter } from '../read/lines';
 import type { ParseWarning } from '../record';
 import { severityId, withoutCr, type RecordColumns, type RecordTable } from '../table';
@@ -43,7 +44,7 @@ export class CmtraceByteReader {
   /** Line number of the first line of the carry (see withCarry). */
   private line = 1;
   /** Once a region never ends, the general parser reads the rest of the file. */
-  private rest: { splitter: LineSplitter; assembler: RecordAssembler; decoder: StreamDecoder } | null = null;
+  private rest: { splitter: LineSplitter; assembler: RecordAssembler; decoder: MixedUtf8Decoder } | null = null;
   readonly warnings: ParseWarning[] = [];
   warningCount = 0;
   lineCount = 0;
@@ -111,6 +112,14 @@ export class CmtraceByteReader {
   // on in it (the carry, kept at the start of the input).
   private readonly kernel: ScanKernel;
   private carryLength = 0;
+  /** The data being read has bytes that are not UTF-8 (see consume). */
+  private dataNotUtf8 = false;
+  private mixed = false;
+
+  /** Some line of the file was not UTF-8 and was read as Windows-1252. */
+  get mixedEncoding(): boolean {
+    return this.mixed || (this.rest?.decoder.mixed ?? false);
+  }
 
   private carry(): Buffer {
     return this.kernel.input.subarray(0, this.carryLength);
@@ -132,6 +141,11 @@ export class CmtraceByteReader {
   /** Reads whole records and regions from `data`; returns how many bytes were used. */
   private consume(data: Buffer, atEnd: boolean): number {
     this.scanData = null; // the scanner's reused input holds new bytes
+    // A UTF-8 log may hold lines another writer put in Windows-1252: one native check per chunk (its complete
+    // lines) tells; only then are messages checked one by one and such ones decoded per line into the heap.
+    const judged = atEnd ? data.length : data.lastIndexOf(LF) + 1;
+    this.dataNotUtf8 = judged > 0 && !isUtf8(data.subarray(0, judged));
+    if (this.dataNotUtf8) this.mixed = true;
     let at = 0;
     while (at < data.length) {
       const scanned = this.scannedRecords(data, at, atEnd);
@@ -185,7 +199,10 @@ export class CmtraceByteReader {
     c.line = this.line;
     c.endLine = this.line + breaks;
     const local = this.exactLocal;
-    if (this.inFile) this.table.pushCmtraceInFile(c, this.dataOffset + messageStart, header - messageStart, breaks > 0, local);
+    if (this.dataNotUtf8 && !isUtf8(data.subarray(messageStart, header))) {
+      const message = asUtf8(withoutCr(data.subarray(messageStart, header)));
+      this.table.pushCmtrace(c, message, 0, message.length, local);
+    } else if (this.inFile) this.table.pushCmtraceInFile(c, this.dataOffset + messageStart, header - messageStart, breaks > 0, local);
     else if (breaks === 0) this.table.pushCmtrace(c, data, messageStart, header, local);
     else {
       const message = withoutCr(data.subarray(messageStart, header));
@@ -205,7 +222,8 @@ export class CmtraceByteReader {
     const count = kernel.scan(at, data.length, atEnd, this.keys !== null, this.line, this.dataOffset);
     if (!count) return at;
     const first = this.table.length;
-    this.table.pushScanned(kernel.columns, count, OPEN.length, this.inFile ? undefined : (r) => this.heapMessage(data, r));
+    const inHeap = !this.inFile || (this.dataNotUtf8 && !isUtf8(data.subarray(at, kernel.stopped())));
+    this.table.pushScanned(kernel.columns, count, OPEN.length, inHeap ? (r) => this.heapMessage(data, r) : undefined);
     for (let k = 0; k < kernel.inexact(); k++) this.keepLocalTime(data, kernel.inexactRecords[k], first);
     if (this.keys) this.scannedKeys(first, count);
     this.fastRecords += count;
@@ -219,7 +237,8 @@ export class CmtraceByteReader {
   private heapMessage(data: Buffer, r: number): Uint8Array {
     const fields = this.kernel.fields;
     const message = data.subarray(fields[r * FIELDS + F_MESSAGE], fields[r * FIELDS + F_HEADER]);
-    return fields[r * FIELDS + F_BREAKS] > 0 ? withoutCr(message) : message;
+    const bytes = fields[r * FIELDS + F_BREAKS] > 0 ? withoutCr(message) : message;
+    return this.dataNotUtf8 ? asUtf8(bytes) : bytes;
   }
 
   /** The local time of record r of the last scan as written (more than milliseconds, or second 60). */
@@ -383,7 +402,7 @@ export class CmtraceByteReader {
   /** Text the fast path does not read, parsed as the whole file would be, from line `this.line` on. */
   private generalRegion(data: Buffer, from: number, to: number): void {
     const { splitter, assembler } = this.generalParser();
-    splitter.push(createDecoder('utf-8').decode(data.subarray(from, to)));
+    splitter.push(createDecoder('utf-8+windows-1252').decode(data.subarray(from, to)));
     splitter.end();
     assembler.end();
     this.collectWarnings(assembler);
@@ -393,7 +412,7 @@ export class CmtraceByteReader {
   }
 
   private handRestToGeneralParser(): void {
-    const decoder = createDecoder('utf-8');
+    const decoder = new MixedUtf8Decoder();
     this.rest = { ...this.generalParser(), decoder };
     this.rest.splitter.push(decoder.decode(this.carry(), { stream: true }));
     this.carryLength = 0;
@@ -531,4 +550,9 @@ function readClock(data: Buffer, from: number, to: number): { millis: number; bi
     bias = sign === 45 ? -minutes : minutes;
   }
   return { millis: ((hour * 60 + minute) * 60 + second) * 1000 + millis, bias, fractionDigits, second, clockEnd };
+}
+
+/** Bytes that may hold Windows-1252 lines, as UTF-8 (valid ones are returned as they are). */
+function asUtf8(bytes: Uint8Array): Uint8Array {
+  return isUtf8(bytes) ? bytes : Buffer.from(new MixedUtf8Decoder().decode(bytes), 'utf8');
 }

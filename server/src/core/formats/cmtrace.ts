@@ -147,5 +147,7 @@ export const cmtrace: LogFormat<'cmtrace'> = {
   id: 'cmtrace',
   name: 'CMTrace',
   shape: 'cmtrace',
+  levelName: 'type=',
+  levels: '1 information, 2 warning, 3 error, 0/4+ verbose',
   detect: (line) => line.includes(CMTRACE_OPEN) || line.includes(CMTRACE_HEADER),
 };

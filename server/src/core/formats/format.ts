@@ -41,6 +41,11 @@ export interface LogFormat<Id extends string = string, State = unknown> {
   declaredBias?(fields: RecordFields): number | null;
   /** What the whitespace-separated columns before a first-line record's message are, in order (for hovers). */
   readonly columns?: readonly ColumnKind[];
+  /** What the level column is called in a hover ("type=" for CMTrace, "level " by default) and what its values mean. */
+  readonly levelName?: string;
+  readonly levels?: string;
+  /** What is at `character` of the text before a record's message, when whitespace does not separate its columns. */
+  columnAt?(prefix: string, character: number): ColumnKind | undefined;
 }
 
 /** A format whose records start on a line it reads: what the assembler needs of it. */
@@ -73,3 +78,4 @@ export const startsWithDigit = (line: string): boolean => {
   return c >= 48 && c <= 57;
 };
 export const startsWithAngle = (line: string): boolean => line.charCodeAt(0) === 60;
+export const startsWithBracket = (line: string): boolean => line.charCodeAt(0) === 91;

@@ -4,7 +4,9 @@ import { makeLogTime, type Clock } from '../time';
 import { fieldsFrom, parseThread, type RecordFields } from './fields';
 import type { LogFormat } from './format';
 
-const STARTED = /^=== (?:Verbose )?[Ll]ogging (?:started|stopped): (\d{1,2})\/(\d{1,2})\/(\d{4}) +(\d{1,2}):(\d{2}):(\d{2})/;
+// The date is written in the machine's short date format: 1/17/2023 (en-US), 31/10/2023 (en-GB, fr-FR),
+// 14.07.2021 (de-DE, ru-RU), 2021-03-02 (ISO, sv-SE). See msiDate for how they are told apart.
+const STARTED = /^=== (?:Verbose )?[Ll]ogging (?:started|stopped): (\d{1,4})([/.-])(\d{1,2})[/.-](\d{1,4}) +(\d{1,2}):(\d{2}):(\d{2})/;
 const MSI_LINE = /^MSI \(([a-z])\) \(([0-9A-Fa-f]{1,4}):([0-9A-Fa-f]{1,4})\) \[(\d{2}):(\d{2}):(\d{2}):(\d{3})\]: (.*)$/;
 const ACTION = /^Action (?:start|ended) (\d{1,2}):(\d{2}):(\d{2}): /;
 
@@ -24,8 +26,9 @@ export function looksLikeMsi(line: string): boolean {
 export function msiFields(line: string, day: MsiDay | null): { fields: RecordFields; day: MsiDay | null } | null {
   const started = STARTED.exec(line);
   if (started) {
-    const next = { year: +started[3], month: +started[1], day: +started[2], lastSecond: 0 };
-    return { fields: timed(line, next, clock(started[4], started[5], started[6], ''), {}), day: next };
+    const date = msiDate(started[1], started[2], started[3], started[4]);
+    const next = date && { ...date, lastSecond: 0 };
+    return { fields: timed(line, next, clock(started[5], started[6], started[7], ''), {}), day: next ?? day };
   }
   const msi = MSI_LINE.exec(line);
   if (msi) {
@@ -35,6 +38,18 @@ export function msiFields(line: string, day: MsiDay | null): { fields: RecordFie
   const action = ACTION.exec(line);
   if (action) return { fields: timed(line, day, clock(action[1], action[2], action[3], ''), { component: 'Action' }), day };
   return null;
+}
+
+/**
+ * The date of a "Logging started" line: YYYY-MM-DD when the first part has four digits; D.M.YYYY with dots (no
+ * locale writes M.D.Y); with slashes D/M/YYYY when the first part cannot be a month, else M/D/YYYY (en-US, what
+ * Windows Installer writes on most machines: a day of 12 or less stays ambiguous and is read the en-US way).
+ */
+export function msiDate(a: string, separator: string, b: string, c: string): { year: number; month: number; day: number } | null {
+  if (a.length === 4) return c.length <= 2 ? { year: +a, month: +b, day: +c } : null;
+  if (c.length !== 4) return null;
+  if (separator === '.' || +a > 12) return { year: +c, month: +b, day: +a };
+  return { year: +c, month: +a, day: +b };
 }
 
 function clock(h: string, m: string, s: string, fraction: string): Clock {

@@ -59,7 +59,7 @@ export const wsus: LogFormat<'wsus', undefined> = statelessFormat(
     const [process, thread] = splitProcessThread(m[9]);
     return fieldsFrom('wsus', m[10], time, { component: process, thread, rawType: m[8], severity: wsusSeverity(m[8]) });
   },
-  { columns: ['time', 'time', 'time', 'type', 'thread'] },
+  { columns: ['time', 'time', 'time', 'type', 'thread'], levels: 'Error and Fatal are errors, Warning a warning, others information' },
 );
 
 function setupNumeric(line: string): RecordFields | null {

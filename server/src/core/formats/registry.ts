@@ -1,18 +1,25 @@
 // Every format the parser knows, in the order detection and the assembler try them. Adding a format: its
 // file (a LogFormat, see format.ts) and its place here; the table, detection, the assembler and hovers
 // take it from this list.
+import { burn } from './burn';
+import { cbs } from './cbs';
+import { clickToRun } from './clickToRun';
 import { cmtrace } from './cmtrace';
 import { isFirstLine, type FirstLineFormat, type LogFormat } from './format';
+import { iis } from './iis';
 import { msi } from './msi';
 import { plain } from './plain';
 import { setup, wsus, wuClassic, wuEtw } from './prefixed';
+import { setupApi } from './setupapi';
 import { sms } from './sms';
 
 /**
  * Order matters where two formats could read the same line: CMTrace and SMS markers first (they can sit in
- * any line), WSUS before the ETW WindowsUpdate form (both may start YYYY-MM-DD); plain, the fallback, last.
+ * any line), WSUS before the ETW WindowsUpdate form (both may start YYYY-MM-DD), CBS ("YYYY-MM-DD HH:MM:SS, ")
+ * after them; formats read only in their own files (MSI, IIS, SetupAPI) claim lines in detection only; plain,
+ * the fallback, last.
  */
-export const LOG_FORMATS = [cmtrace, sms, msi, wsus, wuEtw, wuClassic, setup, plain] as const;
+export const LOG_FORMATS = [cmtrace, sms, msi, wsus, wuEtw, wuClassic, setup, cbs, clickToRun, burn, iis, setupApi, plain] as const;
 
 export type FormatId = (typeof LOG_FORMATS)[number]['id'];
 

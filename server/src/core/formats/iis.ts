@@ -1,0 +1,148 @@
+// IIS W3C extended logs (u_exYYMMDD.log): what a distribution point, management point or software update point
+// answered. "#Software:", "#Version:", "#Date:" and "#Fields:" directives head each run of the service; the
+// #Fields line names the space-separated columns of the lines after it (it can change mid-file). Times are UTC
+// by definition (bias 0). Every line is a record: the status decides the severity (5xx error, 4xx warning),
+// and sc-status / sc-substatus / sc-win32-status are decoded into the record's context
+// ("404.0 Not Found; win32 2 ERROR_FILE_NOT_FOUND"). The component is the URL path (cs-uri-stem), which names
+// the endpoint: /SMS_MP/.sms_aut, /ClientWebService/client.asmx, /SMS_DP_SMSPKG$/...
+// Format: https://learn.microsoft.com/windows/win32/http/w3c-logging (W3C Extended Log File Format).
+import type { Severity } from '../record';
+import { makeLogTime, type LogTime } from '../time';
+import { fieldsFrom, type RecordFields } from './fields';
+import type { LogFormat } from './format';
+
+export interface IisState {
+  /** The columns the last #Fields directive named (IIS's default set until one is read). */
+  fields: string[];
+  /** The date of the last #Date directive, "YYYY-MM-DD" (for logs whose columns have a time but no date). */
+  date: string | null;
+}
+
+/** The columns IIS writes by default, for lines before any #Fields directive (a file cut at its start). */
+const DEFAULT_FIELDS = 'date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken'.split(' ');
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const TIME = /^(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,7}))?$/;
+const DATE_DIRECTIVE = /^#Date: (\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})/;
+
+/** A line that heads an IIS W3C log. */
+export function looksLikeIis(line: string): boolean {
+  return line.startsWith('#Software: Microsoft Internet Information Services') || line.startsWith('#Fields: ') || (line.startsWith('#Version: ') && line.length < 20);
+}
+
+export function iisFields(line: string, state: IisState): RecordFields {
+  if (line.charCodeAt(0) === 35 /* # */) return directive(line, state);
+  const values = line.split(' ');
+  const column = (name: string) => {
+    const i = state.fields.indexOf(name);
+    return i >= 0 && i < values.length ? values[i] : null;
+  };
+  const dateAt = state.fields.indexOf('date');
+  const timeAt = state.fields.indexOf('time');
+  const time = w3cTime(column('date') ?? state.date, column('time'));
+  // The message is the line after its leading date and time columns (the usual layout), else all of it.
+  const skip = dateAt === 0 && timeAt === 1 ? 2 : timeAt === 0 ? 1 : 0;
+  const message = values.slice(skip).join(' ');
+  const status = column('sc-status');
+  const substatus = column('sc-substatus');
+  const win32 = column('sc-win32-status');
+  return fieldsFrom('iis', message, time, {
+    component: column('cs-uri-stem') ?? column('s-sitename') ?? '',
+    rawType: status,
+    severity: statusSeverity(status),
+    context: describeStatus(status, substatus, win32),
+    damaged: time || (column('date') === null && column('time') === null) ? undefined : `unreadable date/time ${column('date') ?? ''} ${column('time') ?? ''}`.trimEnd(),
+  });
+}
+
+function directive(line: string, state: IisState): RecordFields {
+  let time: LogTime | null = null;
+  if (line.startsWith('#Fields:')) {
+    const names = line.slice(8).trim().split(/\s+/).filter(Boolean);
+    if (names.length) state.fields = names;
+  } else {
+    const date = DATE_DIRECTIVE.exec(line);
+    if (date) {
+      state.date = date[1];
+      time = w3cTime(date[1], date[2]);
+    }
+  }
+  return fieldsFrom('iis', line, time, { component: 'W3C', severity: 'verbose', rawType: 'directive' });
+}
+
+function w3cTime(date: string | null, time: string | null): LogTime | null {
+  const d = date ? DATE.exec(date) : null;
+  const t = time ? TIME.exec(time) : null;
+  if (!d || !t) return null;
+  return makeLogTime(+d[1], +d[2], +d[3], { hour: +t[1], minute: +t[2], second: +t[3], fraction: t[4] ?? '' }, 0);
+}
+
+function statusSeverity(status: string | null): Severity {
+  const n = status === null ? NaN : +status;
+  if (!Number.isInteger(n)) return 'info';
+  if (n >= 500) return 'error';
+  if (n >= 400) return 'warning';
+  return 'info';
+}
+
+// RFC 9110 reason phrases of the statuses IIS writes, and IIS's own substatus meanings for the common 4xx
+// (https://learn.microsoft.com/troubleshoot/developer/webapps/iis/www-administration-management/http-status-code).
+const REASONS: Record<string, string> = {
+  '100': 'Continue', '101': 'Switching Protocols', '200': 'OK', '201': 'Created', '202': 'Accepted', '204': 'No Content', '206': 'Partial Content',
+  '301': 'Moved Permanently', '302': 'Found', '304': 'Not Modified', '307': 'Temporary Redirect', '308': 'Permanent Redirect',
+  '400': 'Bad Request', '401': 'Unauthorized', '403': 'Forbidden', '404': 'Not Found', '405': 'Method Not Allowed', '406': 'Not Acceptable',
+  '408': 'Request Timeout', '409': 'Conflict', '411': 'Length Required', '412': 'Precondition Failed', '413': 'Content Too Large', '414': 'URI Too Long',
+  '415': 'Unsupported Media Type', '416': 'Range Not Satisfiable', '500': 'Internal Server Error', '501': 'Not Implemented', '502': 'Bad Gateway',
+  '503': 'Service Unavailable', '504': 'Gateway Timeout',
+};
+const SUBSTATUS: Record<string, string> = {
+  '401.1': 'logon failed', '401.2': 'logon failed due to server configuration', '401.3': 'unauthorized due to ACL on resource',
+  '403.4': 'SSL required', '403.7': 'client certificate required', '403.14': 'directory listing denied', '403.16': 'client certificate is untrusted or invalid',
+  '404.2': 'ISAPI or CGI restriction', '404.3': 'MIME map policy prevents this request', '404.7': 'file extension denied', '404.8': 'hidden namespace',
+  '404.11': 'request URL contains a double escape sequence', '404.13': 'content length too large', '404.15': 'query string too long',
+  '500.19': 'configuration data is invalid', '503.2': 'concurrent request limit exceeded',
+};
+
+const win32Names = new Map<string, string>();
+
+/** "404.0 Not Found; win32 2 ERROR_FILE_NOT_FOUND" ("" when the line has no status). */
+export function describeStatus(status: string | null, substatus: string | null, win32: string | null): string {
+  if (status === null || status === '-') return '';
+  const code = substatus && substatus !== '-' ? `${status}.${substatus}` : status;
+  const parts = [`${code} ${[REASONS[status], SUBSTATUS[code]].filter(Boolean).join(': ') || 'HTTP status'}`];
+  if (win32 && win32 !== '-' && win32 !== '0') parts.push(`win32 ${win32} ${win32Name(win32)}`.trimEnd());
+  return parts.join('; ');
+}
+
+/**
+ * The code tables (several MB of JSON) are loaded on the first non-zero sc-win32-status, not when the parser is:
+ * every worker thread loads the parser, and most never read an IIS log.
+ */
+function lookupWin32(n: number): { names: string[] } {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const hresult: typeof import('../decode/hresult') = require('../decode/hresult');
+  return hresult.lookupWin32(n);
+}
+
+function win32Name(text: string): string {
+  let name = win32Names.get(text);
+  if (name === undefined) {
+    const n = Number(text);
+    name = Number.isInteger(n) && n > 0 && n <= 0xffff ? (lookupWin32(n).names[0] ?? '') : '';
+    if (win32Names.size < 10_000) win32Names.set(text, name);
+  }
+  return name;
+}
+
+export const iis: LogFormat<'iis', IisState> = {
+  id: 'iis',
+  name: 'IIS W3C extended log',
+  shape: 'first-line',
+  detect: looksLikeIis,
+  // A data line means nothing without the #Fields above it.
+  ownFilesOnly: true,
+  newState: () => ({ fields: DEFAULT_FIELDS, date: null }),
+  copyState: (state) => ({ ...state }),
+  parseStart: iisFields,
+  continues: () => false,
+  columns: ['time', 'time'],
+};
