@@ -30,9 +30,11 @@ import { LogWorkspace, pathToUri, uriToPath } from './workspace';
 interface Settings {
   diagnostics: DiagnosticsSettings;
   timeDisplay: HoverSettings['timeDisplay'];
+  /** Folder → UTC offset ("UTC+01:00") for its logs that write local time with no zone (core/clock.ts). */
+  folderOffsets: Record<string, string>;
 }
 
-const DEFAULT_SETTINGS: Settings = { diagnostics: { level: 'errorsAndWarnings', maxPerFile: 1000 }, timeDisplay: 'utc' };
+const DEFAULT_SETTINGS: Settings = { diagnostics: { level: 'errorsAndWarnings', maxPerFile: 1000 }, timeDisplay: 'utc', folderOffsets: {} };
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -92,10 +94,14 @@ async function refreshSettings(): Promise<void> {
 }
 
 function mergeSettings(partial: Partial<Settings> | undefined): Settings {
-  return {
+  const merged = {
     diagnostics: { ...DEFAULT_SETTINGS.diagnostics, ...(partial?.diagnostics ?? {}) },
     timeDisplay: partial?.timeDisplay ?? DEFAULT_SETTINGS.timeDisplay,
+    folderOffsets: partial?.folderOffsets ?? DEFAULT_SETTINGS.folderOffsets,
   };
+  const invalid = workspace.setFolderOffsets(merged.folderOffsets);
+  if (invalid.length) connection.console.warn(`cmlogs.folderOffsets: not read (give offsets as "UTC+01:00", "UTC-05:00"): ${invalid.join('; ')}`);
+  return merged;
 }
 
 // ---- Documents ------------------------------------------------------------------------------------

@@ -1,20 +1,23 @@
 import { groupRollovers } from '../core/files';
-import { parseFile } from '../core/parse';
-import type { LogRecord } from '../core/record';
 import { inertForTerminal } from '../core/text';
-import { logFilesFrom, parseArgs, recordJson, recordLine, write } from './common';
+import { logFilesFrom, OFFSET_OPTION, parseArgs, parseClocked, recordJson, recordLine, write } from './common';
 
-/** cmlogs parse FILE|DIR... [--json] [--rollover] */
+/**
+ * cmlogs parse FILE|DIR... [--json] [--rollover] [--offset UTC+01:00]. The files are parsed first (on all cores),
+ * since a log that writes local time with no zone takes its UTC from the other logs of its folder (core/clock.ts).
+ */
 export async function runParse(argv: string[]): Promise<number> {
-  const args = parseArgs(argv);
+  const args = parseArgs(argv, [OFFSET_OPTION]);
   const files = logFilesFrom(args.positional);
   const json = args.flags.has('json');
-  const show = (record: LogRecord) => write(json ? recordJson(record) : recordLine(record));
+  const results = new Map((await parseClocked(files, args)).map((r) => [r.file, r]));
   const groups = args.flags.has('rollover') ? [...groupRollovers(files).values()] : files.map((f) => [f]);
   for (const group of groups) {
     for (const [i, file] of group.entries()) {
       if (i > 0) write(json ? JSON.stringify({ rollover: { from: group[i - 1], to: file } }) : `---- rollover: ${group[i - 1]} → ${file} ----`);
-      const result = await parseFile(file, { onRecord: show });
+      const result = results.get(file)!;
+      const { records } = result;
+      for (let k = 0; k < records.length; k++) write(json ? recordJson(records.get(k), records.utcSource(k)) : recordLine(records.get(k), records.utcSource(k)));
       if (!json && result.warningCount) process.stderr.write(inertForTerminal(`${file}: ${result.warningCount} damaged record(s), first at line ${result.warnings[0].line}: ${result.warnings[0].message}`) + '\n');
     }
   }
