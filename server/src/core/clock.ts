@@ -175,9 +175,9 @@ function lastAtOrBefore(starts: number[], wall: number): number {
   return lo;
 }
 
-/** The machine a log belongs to: its folder. */
+/** The machine a log belongs to: its folder (as normalizeFolder writes it, so a user's folder setting matches it). */
 export function machineOf(file: string): string {
-  return dirname(file);
+  return normalizeFolder(dirname(file));
 }
 
 export interface ClockOptions {
@@ -265,7 +265,9 @@ export function folderBiasesFrom(setting: unknown, toPath: (folder: string) => s
   return { biases, invalid };
 }
 
+/** A folder path resolved, without a trailing separator; in lower case where paths ignore case (Windows). */
 export function normalizeFolder(folder: string): string {
   const resolved = resolve(folder);
-  return resolved.length > 1 && /[\\/]$/.test(resolved) && !/^[A-Za-z]:[\\/]$/.test(resolved) ? resolved.slice(0, -1) : resolved;
+  const trimmed = resolved.length > 1 && /[\\/]$/.test(resolved) && !/^[A-Za-z]:[\\/]$/.test(resolved) ? resolved.slice(0, -1) : resolved;
+  return process.platform === 'win32' ? trimmed.toLowerCase() : trimmed;
 }
