@@ -172,3 +172,24 @@ test('UTC offsets as users write them are read as biases; bare numbers are refus
   assert.deepEqual([...biases], [['/cases/PC01', -60], ['/cases/PC03', 300]]);
   assert.deepEqual(invalid, ['/cases/PC02: -60']);
 });
+
+test('the index learns a folder\'s clock again when its logs come, grow or go, and when the user sets an offset', async () => {
+  const { LogIndex } = await import('../../server/src/core/logIndex');
+  const { timelinePage } = await import('../../server/src/features/timeline');
+  const index = new LogIndex();
+  index.setFile(ime('/cases/PC01', ['5-19-2025', '09:13:00.1234567']));
+  const imeFile = '/cases/PC01/IntuneManagementExtension.log';
+  assert.equal(index.file(imeFile)!.records.utc(0), null, 'alone: no zone');
+  const rows = () => timelinePage(index, { limit: 10 }).rows.map((r) => [r.message.slice(0, 12), r.t === null ? null : iso(r.t), r.clock?.kind ?? 'log']);
+  assert.deepEqual(rows(), [['[Win32App] s', null, 'local']]);
+  index.setFile(parse('/cases/PC01/ccmsetup.log', [cm('Running ccmsetup', '09:14:00.000-60', '05-19-2025')]));
+  assert.equal(iso(index.file(imeFile)!.records.utc(0)), '2025-05-19T08:13:00.123Z', 'ccmsetup.log came: inferred');
+  assert.deepEqual(rows(), [['[Win32App] s', '2025-05-19T08:13:00.123Z', 'inferred'], ['Running ccms', '2025-05-19T08:14:00.000Z', 'log']]);
+  index.setUserBiases(new Map([['/cases/PC01', 0]]));
+  assert.deepEqual(index.file(imeFile)!.records.utcSource(0), { kind: 'user', biasMinutes: 0 });
+  assert.equal(iso(index.file(imeFile)!.records.utc(0)), '2025-05-19T09:13:00.123Z');
+  index.setUserBiases(new Map());
+  index.removeFile('/cases/PC01/ccmsetup.log');
+  assert.equal(index.file(imeFile)!.records.utc(0), null, 'ccmsetup.log gone: no zone again');
+  assert.deepEqual(rows(), [['[Win32App] s', null, 'local']]);
+});

@@ -338,6 +338,8 @@ export class RecordTable implements Iterable<LogRecord> {
     if (keep >= this.length) return;
     for (const map of [this.damaged, this.locals, this.bigThreads, this.bigColumns]) for (const i of map.keys()) if (i >= keep) map.delete(i);
     this.length = Math.max(0, keep);
+    this.localOnlyChecked = 0;
+    this.localOnlyFound = false;
     // The heap ends after the last message of the records kept that is in it.
     let used = 0;
     for (let i = this.length - 1; i >= 0 && this.heapUsed > 0; i--) {
@@ -404,9 +406,13 @@ export class RecordTable implements Iterable<LogRecord> {
   }
   /** True when a record of the table has a local time and no bias (the clock decides its UTC). */
   hasLocalOnlyTimes(): boolean {
-    for (let i = 0; i < this.length; i++) if (this.biases[i] === NO_BIAS && !Number.isNaN(this.utcs[i])) return true;
-    return false;
+    // Asked again whenever a log of the folder grows: only the records added since are looked at.
+    for (let i = this.localOnlyChecked; i < this.length && !this.localOnlyFound; i++) this.localOnlyFound = this.biases[i] === NO_BIAS && !Number.isNaN(this.utcs[i]);
+    this.localOnlyChecked = this.length;
+    return this.localOnlyFound;
   }
+  private localOnlyChecked = 0;
+  private localOnlyFound = false;
   format(i: number): FormatId {
     return FORMATS[this.formats[i]];
   }
