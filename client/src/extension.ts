@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { startClient } from './client';
 import { registerCommands } from './commands';
+import { registerFolderOffsetCommand } from './folderOffset';
 import { registerLanguageDetection } from './detectLanguage';
 import { registerHighlighting } from './highlight';
 import { registerStatusBar } from './statusBar';
@@ -12,6 +13,7 @@ let client: LanguageClient | undefined;
 export async function activate(context: vscode.ExtensionContext): Promise<{ client: LanguageClient }> {
   client = startClient(context);
   registerCommands(context, client);
+  registerFolderOffsetCommand(context);
   registerStatusBar(context, client);
   registerHighlighting(context, client);
   registerLanguageDetection(context);

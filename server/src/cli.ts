@@ -13,6 +13,10 @@ const USAGE = `usage: cmlogs <command> [options]
   lookup CODE_OR_ID... [--json]              error codes, status message IDs (statmsg N), state messages (state T [S])
   diagnose FILE|DIR... [--json]              walk the documented flows and say where a chain broke
   timeline FILE|DIR... [--json] [--key K] [--errors]  records of many logs merged by UTC time, with their linking keys
+
+Logs that write local time with no zone (IME, setup, MSI, CBS...) take the bias of the other logs of their
+folder (UTC "~" inferred; JSON utcSource); when none tells, they show local time, never as UTC. parse, stats,
+diagnose and timeline take --offset UTC+01:00 to give those folders their zone.
 `;
 
 const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {

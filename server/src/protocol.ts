@@ -82,8 +82,15 @@ export interface TimelineRow {
   f: number;
   line: number;
   endLine: number;
-  /** Merged time (UTC ms, clock offset applied), or null. */
+  /** Merged time (UTC ms, clock offset applied), or null (no time, or only a local time of unknown zone: see `clock`). */
   t: number | null;
+  /**
+   * How the row's time was had, when its log wrote no zone: 'inferred' (UTC from the bias of another log of the
+   * same folder, `from`), 'user' (the offset set for the folder), 'local' (nothing tells: `t` is null and the row is
+   * placed by its local time read as UTC, which may be hours off the UTC rows around it). Absent when the log gives
+   * its zone. `bias` is the bias applied (UTC = local + bias).
+   */
+  clock?: RowClock;
   local: string | null;
   bias: number | null;
   severity: string;
@@ -91,6 +98,13 @@ export interface TimelineRow {
   thread: number | null;
   message: string;
   keys: string[];
+}
+
+export interface RowClock {
+  kind: 'inferred' | 'user' | 'local';
+  /** 'inferred': the file name of the log whose bias was borrowed. */
+  from?: string;
+  bias?: number;
 }
 
 export interface TimelineFile {

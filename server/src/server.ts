@@ -36,6 +36,8 @@ interface Settings {
   indexWorkspaceOnStartup: boolean;
   /** Megabytes of logs read from disk kept indexed (0: no limit); open documents do not count. */
   index: { memoryBudgetMB: number };
+  /** Folder → UTC offset ("UTC+01:00") for its logs that write local time with no zone (core/clock.ts). */
+  folderOffsets: Record<string, string>;
 }
 
 const DEFAULT_SETTINGS: Settings = {
@@ -43,6 +45,7 @@ const DEFAULT_SETTINGS: Settings = {
   timeDisplay: 'utc',
   indexWorkspaceOnStartup: false,
   index: { memoryBudgetMB: 512 },
+  folderOffsets: {},
 };
 
 const connection = createConnection(ProposedFeatures.all);
@@ -114,12 +117,16 @@ async function refreshSettings(): Promise<void> {
 }
 
 function mergeSettings(partial: Partial<Settings> | undefined): Settings {
-  return {
+  const merged = {
     diagnostics: { ...DEFAULT_SETTINGS.diagnostics, ...(partial?.diagnostics ?? {}) },
     timeDisplay: partial?.timeDisplay ?? DEFAULT_SETTINGS.timeDisplay,
     indexWorkspaceOnStartup: partial?.indexWorkspaceOnStartup ?? DEFAULT_SETTINGS.indexWorkspaceOnStartup,
     index: { ...DEFAULT_SETTINGS.index, ...(partial?.index ?? {}) },
+    folderOffsets: partial?.folderOffsets ?? DEFAULT_SETTINGS.folderOffsets,
   };
+  const invalid = workspace.setFolderOffsets(merged.folderOffsets);
+  if (invalid.length) connection.console.warn(`cmlogs.folderOffsets: not read (give offsets as "UTC+01:00", "UTC-05:00"): ${invalid.join('; ')}`);
+  return merged;
 }
 
 function applySettings(next: Settings): void {

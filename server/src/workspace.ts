@@ -7,6 +7,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { folderBiasesFrom } from './core/clock';
 import { findLogFilesInTree } from './core/files';
 import { LogIndex } from './core/logIndex';
 import { parseFilesParallel } from './core/parallel';
@@ -51,6 +52,16 @@ export class LogWorkspace {
    * the timeline's own request often ask for the same files at the same moment: they share one read.
    */
   private readonly reading = new Map<string, Promise<void>>();
+
+  /**
+   * The user's offsets per folder (the `cmlogs.folderOffsets` setting: folder path or URI → "UTC+01:00"), for
+   * the logs there that write local time with no zone. Returns the entries that could not be read.
+   */
+  setFolderOffsets(setting: unknown): string[] {
+    const { biases, invalid } = folderBiasesFrom(setting, uriToPath);
+    this.index.setUserBiases(biases);
+    return invalid;
+  }
 
   /** An editor buffer: parsed from its text, replacing any disk copy. */
   openDocument(path: string, text: string): void {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { positionOf, TestClient, uri, type Diagnostic } from './lspClient';
-import { Requests, resolveRows } from '../../server/src/protocol';
+import { Requests, resolveRows, type TimelinePage } from '../../server/src/protocol';
 
 const SAMPLES = resolve(__dirname, '../../samples');
 const client = resolve(SAMPLES, 'client');
@@ -164,5 +164,48 @@ test('timeline of a folder: a log written into it later joins, a log that grows 
     assert.deepEqual(resolveRows(page).map((r) => r.message), ['Download started', 'CTM job {11111111-2222-3333-4444-555555555555} started', 'Download done'], 'the watched folder follows growth');
   } finally {
     rmSync(folder, { recursive: true, force: true });
+  }
+});
+
+test('time of a log with no zone: the hover says UTC is inferred from ccmsetup.log, or that there is none; a folder offset set by the user wins', async () => {
+  const folder = mkdtempSync(join(tmpdir(), 'cmlogs-clock-'));
+  const cm = (text: string, time: string, date: string, component: string) => `<![LOG[${text}]LOG]!><time="${time}" date="${date}" component="${component}" context="" type="1" thread="4" file="">\r\n`;
+  const ime = join(folder, 'IntuneManagementExtension.log');
+  const lonely = mkdtempSync(join(tmpdir(), 'cmlogs-clock-lonely-'));
+  const lonelyIme = join(lonely, 'IntuneManagementExtension.log');
+  try {
+    writeFileSync(ime, cm('[PowerShell] Launching ccmsetup.exe', '09:13:00.1234567', '5-19-2025', 'IntuneManagementExtension'));
+    writeFileSync(join(folder, 'ccmsetup.log'), cm('ccmsetup started', '09:14:00.000-60', '05-19-2025', 'ccmsetup'));
+    writeFileSync(lonelyIme, cm('[PowerShell] Launching ccmsetup.exe', '09:13:00.1234567', '5-19-2025', 'IntuneManagementExtension'));
+    await lsp.open(ime);
+    await lsp.open(lonelyIme);
+    await lsp.request('cmlogs/indexFolder', { path: folder }); // the folder scan an open log starts, awaited
+    let hover = await hoverAt(ime, 'time="09:13', 8);
+    assert.ok(hover);
+    assert.match(hover.contents.value, /2025-05-19T08:13:00\.123Z/);
+    assert.match(hover.contents.value, /inferred from `ccmsetup\.log`/);
+    assert.match(hover.contents.value, /UTC\+01:00/);
+    hover = await hoverAt(lonelyIme, 'time="09:13', 8);
+    assert.ok(hover);
+    assert.match(hover.contents.value, /2025-05-19 09:13:00\.1234567/);
+    assert.match(hover.contents.value, /No UTC time/);
+    assert.doesNotMatch(hover.contents.value, /09:13:00\.\d+Z/, 'local time never shown as UTC');
+    let page = await lsp.ask(Requests.timeline, { folders: [uri(folder), uri(lonely)], limit: 100 });
+    const byFile = (p: TimelinePage, dir: string) => p.rows.filter((r) => p.files[r.f].file.startsWith(dir));
+    assert.deepEqual(byFile(page, folder).map((r) => [r.t, r.clock]), [
+      [Date.UTC(2025, 4, 19, 8, 13, 0, 123), { kind: 'inferred', from: 'ccmsetup.log', bias: -60 }],
+      [Date.UTC(2025, 4, 19, 8, 14), undefined],
+    ]);
+    assert.deepEqual(byFile(page, lonely).map((r) => [r.t, r.clock, r.local]), [[null, { kind: 'local' }, '2025-05-19T09:13:00.1234567']]);
+    await lsp.connection.sendNotification('workspace/didChangeConfiguration', { settings: { cmlogs: { folderOffsets: { [lonely]: 'UTC+02:00' } } } });
+    hover = await hoverAt(lonelyIme, 'time="09:13', 8);
+    assert.match(hover!.contents.value, /2025-05-19T07:13:00\.123Z/);
+    assert.match(hover!.contents.value, /set for this folder/);
+    page = await lsp.ask(Requests.timeline, { folders: [uri(folder), uri(lonely)], limit: 100 });
+    assert.deepEqual(byFile(page, lonely).map((r) => [r.t, r.clock]), [[Date.UTC(2025, 4, 19, 7, 13, 0, 123), { kind: 'user', bias: -120 }]]);
+  } finally {
+    await lsp.connection.sendNotification('workspace/didChangeConfiguration', { settings: { cmlogs: {} } });
+    rmSync(folder, { recursive: true, force: true });
+    rmSync(lonely, { recursive: true, force: true });
   }
 });

@@ -109,6 +109,7 @@ export function fakeVscode() {
     TabInputText,
     EventEmitter,
     FileType: { File: 1, Directory: 2 },
+    ConfigurationTarget: { Global: 1, Workspace: 2, WorkspaceFolder: 3 },
     ViewColumn: { Active: -1, Beside: -2, One: 1, Two: 2 },
     TextEditorRevealType: { InCenterIfOutsideViewport: 2 },
     ProgressLocation: { Notification: 15, Window: 10 },

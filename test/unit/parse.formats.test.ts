@@ -144,8 +144,26 @@ test('plain lines: one record each, best-effort time, nothing lost', () => {
   assert.equal(format, 'plain');
   assert.deepEqual(records.map((r) => r.message), ['hello world', '2021-05-01 10:00:00 something happened', 'last']);
   assert.equal(records.get(0).utc, null);
-  assert.equal(iso(records.get(1).utc), '2021-05-01T10:00:00.000Z');
+  // Local time with no zone: as written, and no UTC until the folder's clock says (core/clock.ts).
+  assert.equal(records.get(1).local, '2021-05-01T10:00:00.000');
+  assert.equal(records.get(1).utc, null);
+  assert.equal(records.get(1).biasMinutes, null);
   assert.equal(records.get(2).line, 4);
+});
+
+test('plain lines take their time only from a leading timestamp, never from a date inside the message', () => {
+  const text = [
+    'Result: {"ResultCreatedTimeUTC": 2025-05-19T13:51:07Z, "Status": 1}', // a date in the middle: what the line talks about
+    'Checked at 2025-05-19 13:51:07 by the agent',
+    '  [2025-05-19 09:13:00] script started', // leading, after blanks and a bracket
+    '2025-05-19T13:51:07Z uploaded', // leading, in UTC
+    '2025-05-19T15:51:07.250+02:00 offset written', // leading, with its offset (local = UTC + 2 h)
+    '2025-05-19 13:51:07 UTC said so',
+  ].join('\n');
+  const { records } = parseText(text, 'x.txt', { format: 'plain' });
+  assert.deepEqual(records.map((r) => r.local), [null, null, '2025-05-19T09:13:00.000', '2025-05-19T13:51:07.000', '2025-05-19T15:51:07.250', '2025-05-19T13:51:07.000']);
+  assert.deepEqual(records.map((r) => iso(r.utc)), [null, null, null, '2025-05-19T13:51:07.000Z', '2025-05-19T13:51:07.250Z', '2025-05-19T13:51:07.000Z']);
+  assert.deepEqual(records.map((r) => r.biasMinutes), [null, null, null, 0, -120, 0]);
 });
 
 const cm = (msg: string) => `<![LOG[${msg}]LOG]!><time="10:00:00.000+000" date="01-01-2020" component="c" context="" type="1" thread="1" file="">`;

@@ -1,12 +1,12 @@
 import { basename } from 'node:path';
 import { diagnose, type Finding, type FindingStep } from '../core/diagnose/index';
 import { inertForTerminal } from '../core/text';
-import { logFilesFrom, parseAll, parseArgs, write } from './common';
+import { logFilesFrom, OFFSET_OPTION, parseArgs, parseClocked, write } from './common';
 
 /** cmlogs diagnose FILE|DIR... [--json] [--brief]: every documented flow found in the logs, step by step. */
 export async function runDiagnose(argv: string[]): Promise<number> {
-  const args = parseArgs(argv);
-  const results = await parseAll(logFilesFrom(args.positional));
+  const args = parseArgs(argv, [OFFSET_OPTION]);
+  const results = await parseClocked(logFilesFrom(args.positional), args);
   const findings = diagnose(results);
   if (args.flags.has('json')) write(JSON.stringify(findings.map(findingJson), null, 2));
   else writeReport(findings, args.flags.has('brief'));

@@ -4,13 +4,27 @@ import type { ParseResult } from '../core/parse';
 import type { LogRecord } from '../core/record';
 import { toIsoUtc } from '../core/time';
 import { inertForTerminal } from '../core/text';
-import { logFilesFrom, parseAll, parseArgs, write } from './common';
+import { logFilesFrom, OFFSET_OPTION, parseArgs, parseClocked, write } from './common';
 
 type Counts = Record<string, number>;
 
 export interface Stats {
   records: number;
-  files: Array<{ file: string; format: string; encoding: string; records: number; lines: number; damaged: number; severities: Counts; firstUtc: string | null; lastUtc: string | null }>;
+  files: Array<{
+    file: string;
+    format: string;
+    encoding: string;
+    records: number;
+    lines: number;
+    damaged: number;
+    severities: Counts;
+    firstUtc: string | null;
+    lastUtc: string | null;
+    /** Records by where their UTC comes from (log, inferred, user, none: see core/clock.ts). */
+    utcSources: Counts;
+    /** The span in local time of the records with no UTC (their zone is unknown), or null when there are none. */
+    localOnly: { first: string; last: string } | null;
+  }>;
   formats: Counts;
   severities: Counts;
   firstUtc: string | null;
@@ -65,26 +79,36 @@ export function computeStats(results: ParseResult[]): Stats {
     const own: Counts = {};
     let fileFirst: number | null = null;
     let fileLast: number | null = null;
-    for (const r of result.records) {
+    const utcSources: Counts = {};
+    let localOnly: { first: string; last: string } | null = null;
+    result.records.forEach((r, i) => {
       own[r.severity] = (own[r.severity] ?? 0) + 1;
       severities[r.severity] = (severities[r.severity] ?? 0) + 1;
       formats[r.format] = (formats[r.format] ?? 0) + 1;
-      if (r.utc === null) continue;
+      const source = result.records.utcSource(i).kind;
+      if (r.utc !== null || r.local !== null) utcSources[source] = (utcSources[source] ?? 0) + 1;
+      if (r.utc === null && r.local !== null) localOnly = spanWith(localOnly, r.local);
+      if (r.utc === null) return;
       if (fileFirst === null || r.utc < fileFirst) fileFirst = r.utc;
       if (fileLast === null || r.utc > fileLast) fileLast = r.utc;
-    }
+    });
     if (fileFirst !== null && (first === null || fileFirst < first)) first = fileFirst;
     if (fileLast !== null && (last === null || fileLast > last)) last = fileLast;
-    return { file: result.file, format: result.format, encoding: result.encoding, records: result.records.length, lines: result.lineCount, damaged: result.warningCount, severities: own, firstUtc: toIsoUtc(fileFirst), lastUtc: toIsoUtc(fileLast) };
+    return { file: result.file, format: result.format, encoding: result.encoding, records: result.records.length, lines: result.lineCount, damaged: result.warningCount, severities: own, firstUtc: toIsoUtc(fileFirst), lastUtc: toIsoUtc(fileLast), utcSources, localOnly };
   });
   const records = files.reduce((n, f) => n + f.records, 0);
   return { records, files, formats, severities, firstUtc: toIsoUtc(first), lastUtc: toIsoUtc(last), topErrorCodes: topErrorCodes(results) };
 }
 
-/** cmlogs stats FILE|DIR... [--json] */
+function spanWith(span: { first: string; last: string } | null, local: string): { first: string; last: string } {
+  if (!span) return { first: local, last: local };
+  return { first: local < span.first ? local : span.first, last: local > span.last ? local : span.last };
+}
+
+/** cmlogs stats FILE|DIR... [--json] [--offset UTC+01:00] */
 export async function runStats(argv: string[]): Promise<number> {
-  const args = parseArgs(argv);
-  const results = await parseAll(logFilesFrom(args.positional));
+  const args = parseArgs(argv, [OFFSET_OPTION]);
+  const results = await parseClocked(logFilesFrom(args.positional), args);
   const stats = computeStats(results);
   if (args.flags.has('json')) write(JSON.stringify(stats, null, 2));
   else printStats(stats);
@@ -105,6 +129,15 @@ function printStats(stats: Stats): void {
   write('by file:');
   for (const f of stats.files) {
     const damaged = f.damaged ? ` damaged=${f.damaged}` : '';
-    write(inertForTerminal(`  ${f.file}  [${f.format}, ${f.encoding}] records=${f.records} ${counts(f.severities)}${damaged}  ${f.firstUtc ?? '-'} .. ${f.lastUtc ?? '-'}`));
+    write(inertForTerminal(`  ${f.file}  [${f.format}, ${f.encoding}] records=${f.records} ${counts(f.severities)}${damaged}  ${f.firstUtc ?? '-'} .. ${f.lastUtc ?? '-'}${zoneNote(f)}`));
   }
+}
+
+/** How a file's times were had, when not all from the log itself: inferred / set UTC, or local times of unknown zone. */
+function zoneNote(f: Stats['files'][number]): string {
+  const notes: string[] = [];
+  if (f.utcSources.inferred) notes.push(`UTC of ${f.utcSources.inferred} records inferred from the folder's other logs`);
+  if (f.utcSources.user) notes.push(`UTC of ${f.utcSources.user} records by the offset given`);
+  if (f.localOnly) notes.push(`${f.utcSources.none ?? 0} records in local time, zone unknown: ${f.localOnly.first.replace('T', ' ')} .. ${f.localOnly.last.replace('T', ' ')}`);
+  return notes.length ? `  (${notes.join('; ')})` : '';
 }

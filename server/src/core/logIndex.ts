@@ -1,10 +1,12 @@
 // LogIndex: the records of a set of files and, for every linking key, where it occurs. Built once per
 // file; hovers, references and the timeline answer from it without re-reading logs.
+import { biasRunsOf, machineClock, machineOf, type BiasRun } from './clock';
 import { KeyTable, type PackedKeys } from './keyTable';
 import { findKeys, guessKeyKind, type KeyMatch } from './keys';
 import { collectPostings } from './postings';
 import type { ParseResult } from './parse';
 import type { LogRecord } from './record';
+import type { RecordTable } from './table';
 
 export interface Occurrence {
   file: string;
@@ -50,6 +52,45 @@ export class LogIndex {
   private readonly files = new Map<string, IndexedFile>();
   /** Changes whenever records are added or removed, so derived views know when to rebuild. */
   generation = 0;
+  /** Folders (machines) whose clock must be learnt again before records are read (see core/clock.ts). */
+  private readonly staleClocks = new Set<string>();
+  /** Offsets the user set, by folder, as biases (UTC = local + bias). */
+  private userBiases = new Map<string, number>();
+  /** Each log's bias runs, kept while the log has not changed (a growing log's are read again). */
+  private readonly runs = new WeakMap<RecordTable, { length: number; runs: BiasRun[] }>();
+
+  /** The offsets the user set per folder (bias minutes, UTC = local + bias): they win over what is learnt. */
+  setUserBiases(biases: Map<string, number>): void {
+    const changed = [...new Set([...this.userBiases.keys(), ...biases.keys()])].filter((folder) => this.userBiases.get(folder) !== biases.get(folder));
+    if (!changed.length) return;
+    for (const folder of changed) this.staleClocks.add(folder);
+    this.userBiases = new Map(biases);
+    this.generation++;
+  }
+
+  /** Learns the clocks of the folders whose logs changed, once, before any record is read. */
+  private settleClocks(): void {
+    if (!this.staleClocks.size) return;
+    const byMachine = new Map<string, RecordTable[]>();
+    for (const [file, entry] of this.files) {
+      const machine = machineOf(file);
+      if (this.staleClocks.has(machine)) byMachine.set(machine, [...(byMachine.get(machine) ?? []), entry.result.records]);
+    }
+    this.staleClocks.clear();
+    const options = { userBias: (folder: string) => this.userBiases.get(folder), runsOf: (table: RecordTable) => this.runsOf(table) };
+    for (const [machine, tables] of byMachine) {
+      const clock = machineClock(machine, tables, options);
+      for (const table of tables) table.clock = clock;
+    }
+  }
+
+  private runsOf(table: RecordTable): BiasRun[] {
+    const kept = this.runs.get(table);
+    if (kept?.length === table.length) return kept.runs;
+    const runs = biasRunsOf(table);
+    this.runs.set(table, { length: table.length, runs });
+    return runs;
+  }
 
   /**
    * Adds or replaces a file's records, indexed by the postings parseFile or a worker collected with them (else
@@ -59,6 +100,7 @@ export class LogIndex {
   setFile(result: ParseResult): void {
     this.removeFile(result.file);
     this.generation++;
+    this.staleClocks.add(machineOf(result.file));
     const postings = result.postings ?? collectPostings(result.records);
     delete result.postings;
     this.files.set(result.file, { result, keys: postings.keys, table: null, starts: postings.starts, records: postings.records, compactLimit: Infinity, tail: new Map() });
@@ -77,6 +119,7 @@ export class LogIndex {
     const entry = this.files.get(file);
     if (!entry) return;
     this.generation++;
+    this.staleClocks.add(machineOf(file));
     entry.compactLimit = Math.min(entry.compactLimit, keep);
     for (const [id, list] of entry.tail) {
       while (list.length && list[list.length - 1] >= keep) list.pop();
@@ -136,6 +179,7 @@ export class LogIndex {
     const entry = this.files.get(file);
     if (!entry) return;
     this.generation++;
+    this.staleClocks.add(machineOf(file));
     this.files.delete(file);
     entry.result.records.release(); // no open handle left on a file that is no longer shown (Windows would keep it from being deleted)
   }
@@ -145,6 +189,7 @@ export class LogIndex {
   }
 
   file(file: string): ParseResult | undefined {
+    this.settleClocks();
     return this.files.get(file)?.result;
   }
 
@@ -156,6 +201,7 @@ export class LogIndex {
 
   /** The record covering a 1-based line, by binary search over the file's records. */
   recordAt(file: string, line: number): { record: LogRecord; index: number } | undefined {
+    this.settleClocks();
     const records = this.files.get(file)?.result.records;
     const index = records ? records.indexAtLine(line) : -1;
     return index < 0 ? undefined : { record: records!.get(index), index };
@@ -168,6 +214,7 @@ export class LogIndex {
 
   /** Every occurrence of a key, in file order then record order. */
   occurrences(key: string): Occurrence[] {
+    this.settleClocks();
     const out: Occurrence[] = [];
     for (const [file, indices] of this.postingsOf(key)) {
       const records = this.files.get(file)!.result.records;
@@ -184,6 +231,7 @@ export class LogIndex {
    * again, so a GUID with 40,000 occurrences answers as fast as one with two), kinds from the first few.
    */
   summarize(key: string): KeySummary | undefined {
+    this.settleClocks();
     const byFile = this.postingsOf(key);
     if (!byFile.length) return undefined;
     let count = 0;

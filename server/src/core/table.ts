@@ -8,6 +8,7 @@ import type { ScannedColumns } from './fastpath/cmtraceScan';
 import { LOG_FORMATS } from './formats/registry';
 import { FileBytes } from './read/fileBytes';
 import type { FormatId, LogRecord, Severity } from './record';
+import { wallClockOf, type UtcSource } from './time';
 
 const FORMATS: FormatId[] = LOG_FORMATS.map((f) => f.id);
 const SEVERITIES: Severity[] = ['error', 'warning', 'info', 'verbose', 'unknown'];
@@ -16,7 +17,10 @@ const SEVERITY_ID = new Map(SEVERITIES.map((s, i) => [s, i]));
 export const severityId = (severity: Severity): number => SEVERITY_ID.get(severity)!;
 
 const CMTRACE = FORMAT_ID.get('cmtrace')!;
+/** biases[i]: the log gave no bias: utcs[i] holds the wall time (local read as UTC), which the table's clock makes UTC. */
 const NO_BIAS = -32768;
+/** biases[i]: no bias either, but a caller gave the record's UTC (a LogRecord with `utc` and no bias): kept as is. */
+const UTC_WITHOUT_BIAS = -32767;
 /** threads[i]: no thread; a thread that does not fit 32 bits (its value is in `bigThreads`). */
 const NO_THREAD = 0xffffffff;
 const THREAD_ELSEWHERE = 0xfffffffe;
@@ -56,6 +60,20 @@ class StringPool {
     return id === NULL_STRING ? null : this.values[id];
   }
 }
+
+/**
+ * How the records of a table that carry no bias get a UTC time: the clock of the file's machine, set by
+ * core/clock.ts (applyClocks). A wall time is the local time as written, read as if it were UTC.
+ */
+export interface RecordClock {
+  /** UTC of a wall time, or null when nothing tells the machine's offset. */
+  utcOf(wall: number): number | null;
+  /** Where that UTC comes from (for hovers, timeline details and JSON). */
+  sourceAt(wall: number): UtcSource;
+}
+
+const FROM_LOG: UtcSource = { kind: 'log' };
+const NONE: UtcSource = { kind: 'none' };
 
 /** A RecordTable in transit between threads (see detach/attach). */
 export interface DetachedTable {
@@ -126,6 +144,11 @@ export class RecordTable implements Iterable<LogRecord> {
   private readonly bigThreads = new Map<number, number>();
   private readonly bigColumns = new Map<number, number>();
   readonly strings = new StringPool();
+  /**
+   * The machine's clock for the records without a bias (their `utcs` hold wall times, see utc()), set by
+   * core/clock.ts: null when nothing tells it, undefined when not learnt yet; either way they have no UTC time.
+   */
+  clock: RecordClock | null | undefined = undefined;
 
   constructor(readonly file: string) {}
 
@@ -160,11 +183,15 @@ export class RecordTable implements Iterable<LogRecord> {
   /** Adds a record made by a format parser. */
   push(record: LogRecord): void {
     const i = this.reserve(1, record.message.length * 3);
+    // Without a bias and a UTC (local time as written) the column holds the wall time, as the fast CMTrace readers
+    // write it: the clock makes it UTC.
+    const wallOnly = record.biasMinutes === null && record.utc === null && record.local !== null;
+    const time = wallOnly ? wallClockOf(record.local!) : (record.utc ?? NaN);
     this.setNumbers(i, FORMAT_ID.get(record.format)!, {
       line: record.line,
       endLine: record.endLine,
       column: record.column,
-      utc: record.utc ?? NaN,
+      utc: time,
       biasMinutes: record.biasMinutes,
       thread: record.thread,
       severity: SEVERITY_ID.get(record.severity)!,
@@ -173,8 +200,9 @@ export class RecordTable implements Iterable<LogRecord> {
       rawTypeId: this.strings.id(record.rawType),
       sourceFileId: this.strings.id(record.sourceFile),
     });
+    if (record.biasMinutes === null && record.utc !== null) this.biases[i] = UTC_WITHOUT_BIAS;
     if (record.damaged !== undefined) this.damaged.set(i, record.damaged);
-    if (record.local !== null && record.local !== localOf(record.utc, record.biasMinutes)) this.locals.set(i, record.local);
+    if (record.local !== null && record.local !== localOf(Number.isNaN(time) ? null : time, record.biasMinutes)) this.locals.set(i, record.local);
     this.setHeapMessage(i, this.heap.write(record.message, this.heapUsed, 'utf8'));
     this.length = i + 1;
   }
@@ -311,6 +339,8 @@ export class RecordTable implements Iterable<LogRecord> {
     if (keep >= this.length) return;
     for (const map of [this.damaged, this.locals, this.bigThreads, this.bigColumns]) for (const i of map.keys()) if (i >= keep) map.delete(i);
     this.length = Math.max(0, keep);
+    this.localOnlyChecked = 0;
+    this.localOnlyFound = false;
     // The heap ends after the last message of the records kept that is in it.
     let used = 0;
     for (let i = this.length - 1; i >= 0 && this.heapUsed > 0; i--) {
@@ -326,6 +356,7 @@ export class RecordTable implements Iterable<LogRecord> {
     if (i < 0 || i >= this.length) throw new RangeError(`record ${i} of ${this.length}`);
     const utc = this.utc(i);
     const bias = this.biasMinutes(i);
+    const written = this.utcs[i];
     const record: LogRecord = {
       file: this.file,
       line: this.lines[i],
@@ -333,7 +364,7 @@ export class RecordTable implements Iterable<LogRecord> {
       column: this.column(i),
       format: FORMATS[this.formats[i]],
       utc,
-      local: this.locals.get(i) ?? localOf(utc, bias),
+      local: this.locals.get(i) ?? localOf(Number.isNaN(written) ? null : written, bias),
       biasMinutes: bias,
       component: this.strings.values[this.components[i]],
       context: this.strings.values[this.contexts[i]],
@@ -350,15 +381,48 @@ export class RecordTable implements Iterable<LogRecord> {
 
   // ---- columns, for loops over many records --------------------------------------------------------
 
+  /**
+   * Record i's UTC time. The `utcs` column holds it for records with a bias; for the others (local time, zone
+   * unknown) it holds the wall time, which only the machine's clock turns into UTC: null without one.
+   */
   utc(i: number): number | null {
     const t = this.utcs[i];
-    return Number.isNaN(t) ? null : t;
+    if (Number.isNaN(t)) return null;
+    if (this.biases[i] !== NO_BIAS) return t;
+    return this.clock ? this.clock.utcOf(t) : null;
+  }
+  /** Record i's local time as written, read as if it were UTC (what places a record whose zone is unknown), or null. */
+  wallTime(i: number): number | null {
+    const t = this.utcs[i];
+    if (Number.isNaN(t)) return null;
+    const bias = this.biases[i];
+    return bias === NO_BIAS || bias === UTC_WITHOUT_BIAS ? t : t - bias * 60_000;
+  }
+  /** Where record i's UTC time comes from ('none' also for a record with no time at all). */
+  utcSource(i: number): UtcSource {
+    const t = this.utcs[i];
+    if (Number.isNaN(t)) return NONE;
+    if (this.biases[i] !== NO_BIAS) return FROM_LOG;
+    return this.clock ? this.clock.sourceAt(t) : NONE;
+  }
+  /** True when a record of the table has a local time and no bias (the clock decides its UTC). */
+  hasLocalOnlyTimes(): boolean {
+    // Asked again whenever a log of the folder grows: only the records added since are looked at.
+    for (let i = this.localOnlyChecked; i < this.length && !this.localOnlyFound; i++) this.localOnlyFound = this.biases[i] === NO_BIAS && !Number.isNaN(this.utcs[i]);
+    this.localOnlyChecked = this.length;
+    return this.localOnlyFound;
+  }
+  private localOnlyChecked = 0;
+  private localOnlyFound = false;
+  format(i: number): FormatId {
+    return FORMATS[this.formats[i]];
   }
   severity(i: number): Severity {
     return SEVERITIES[this.severities[i]];
   }
   biasMinutes(i: number): number | null {
-    return this.biases[i] === NO_BIAS ? null : this.biases[i];
+    const bias = this.biases[i];
+    return bias === NO_BIAS || bias === UTC_WITHOUT_BIAS ? null : bias;
   }
   message(i: number): string {
     const at = this.messageAt[i];

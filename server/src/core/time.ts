@@ -2,7 +2,11 @@
 // So "+300" is UTC-5 (US Eastern) and "-60" is UTC+1. Popular tools get this sign wrong; we do not.
 
 export interface LogTime {
-  /** Milliseconds since the epoch, UTC. */
+  /**
+   * Milliseconds since the epoch, UTC, when `biasMinutes` is known. Without a bias it is the wall clock read as if
+   * it were UTC, which is no UTC time at all: records made from it (fieldsFrom) have no `utc` until the machine's
+   * clock is known (core/clock.ts).
+   */
   utc: number;
   /** The wall-clock time as written, "YYYY-MM-DDTHH:MM:SS.fff[ffff]". */
   local: string;
@@ -95,4 +99,55 @@ export function biasToOffset(biasMinutes: number): string {
 
 export function toIsoUtc(utc: number | null): string | null {
   return utc === null ? null : new Date(utc).toISOString();
+}
+
+/**
+ * The wall clock of a local time as written ("2024-03-09T09:13:00.123[4567]"), read as if it were UTC: what
+ * core/clock.ts adds a bias to. NaN when the text is not that shape.
+ */
+export function wallClockOf(local: string): number {
+  const digits = (from: number, count: number) => {
+    let n = 0;
+    for (let i = from; i < from + count; i++) {
+      const c = local.charCodeAt(i) - 48;
+      if (c < 0 || c > 9) return NaN;
+      n = n * 10 + c;
+    }
+    return n;
+  };
+  const millis = local.length >= 23 ? digits(20, 3) : 0;
+  const wall = Date.UTC(digits(0, 4), digits(5, 2) - 1, digits(8, 2), digits(11, 2), digits(14, 2), digits(17, 2), millis);
+  return local.length >= 19 ? wall : NaN;
+}
+
+/**
+ * A UTC offset as people write it, which is how a user gives a folder's time zone: "UTC+01:00", "UTC+1",
+ * "UTC-5", "UTC+05:30", "UTC" (also "GMT..."). Returns the Windows bias (UTC = local + bias, so "UTC+01:00" is
+ * -60), or null for anything else. A bare number is refused: "+60" could be a bias or an offset, and the two
+ * have opposite signs.
+ */
+export function parseUtcOffset(text: string): number | null {
+  const m = /^\s*(?:UTC|GMT)\s*(?:([+-\u2212])\s*(\d{1,2})(?::?(\d{2}))?)?\s*$/i.exec(text);
+  if (!m) return null;
+  if (!m[1]) return 0;
+  const hours = +m[2];
+  const minutes = m[3] ? +m[3] : 0;
+  if (hours > 14 || minutes > 59) return null;
+  const offset = hours * 60 + minutes;
+  return m[1] === '+' ? -offset || 0 : offset;
+}
+
+/**
+ * Where a record's UTC time comes from. 'log': the log wrote a bias (or is UTC by definition); 'inferred': the
+ * log wrote local time only, and the bias is that of another log of the same machine (`from`), nearest in time;
+ * 'user': the user set the folder's offset; 'none': nothing tells, so the record has no UTC time.
+ */
+export type UtcSourceKind = 'log' | 'inferred' | 'user' | 'none';
+
+export interface UtcSource {
+  kind: UtcSourceKind;
+  /** 'inferred': the log whose bias was borrowed. */
+  from?: string;
+  /** 'inferred' and 'user': the bias applied (UTC = local + bias). */
+  biasMinutes?: number;
 }

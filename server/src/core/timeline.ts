@@ -1,5 +1,7 @@
 // Many logs → one sequence in UTC order. Each file may carry a clock offset (a machine whose clock was
-// skewed); records without a time keep their place after the record before them in the same file.
+// skewed); records without a time keep their place after the record before them in the same file. A record
+// whose log writes local time and whose machine's clock is unknown (core/clock.ts) has no UTC: it is placed by
+// its local time read as if it were UTC, and marked so (`placedByLocal`); its `time` stays null.
 import { findKeys } from './keys';
 import type { LogRecord } from './record';
 import type { RecordTable } from './table';
@@ -19,6 +21,8 @@ export class TimelineItem {
     readonly time: number | null,
     readonly sourceIndex: number,
     readonly recordIndex: number,
+    /** Placed by a local time of unknown zone (its own or the previous record's): no UTC to show. */
+    readonly placedByLocal = false,
   ) {}
 
   get record(): LogRecord {
@@ -44,18 +48,25 @@ export class MergedOrder {
     readonly source: Int32Array,
     readonly record: Int32Array,
     readonly times: Float64Array,
+    /** 1 where the merged time is a local time of unknown zone (read as UTC to place the record), not a UTC. */
+    readonly byLocal: Uint8Array = new Uint8Array(source.length),
   ) {}
 
   get length(): number {
     return this.source.length;
   }
 
+  /** The merged UTC time at position i; null when none, or when the record is placed by a local time. */
   time(i: number): number | null {
-    return Number.isNaN(this.times[i]) ? null : this.times[i];
+    return Number.isNaN(this.times[i]) || this.byLocal[i] ? null : this.times[i];
+  }
+
+  placedByLocal(i: number): boolean {
+    return this.byLocal[i] === 1;
   }
 
   item(i: number): TimelineItem {
-    return new TimelineItem(this.sources[this.source[i]].records, this.time(i), this.source[i], this.record[i]);
+    return new TimelineItem(this.sources[this.source[i]].records, this.time(i), this.source[i], this.record[i], this.placedByLocal(i));
   }
 
   /** Items at positions [from, to) (or at the positions listed in `at`). */
@@ -77,6 +88,7 @@ export function mergeOrder(sources: TimelineSource[]): MergedOrder {
   const source = new Int32Array(total);
   const record = new Int32Array(total);
   const times = new Float64Array(total);
+  const byLocal = new Uint8Array(total);
   const heap = new MergeHeap(lists);
   for (let out = 0; out < total; out++) {
     const k = heap.top();
@@ -85,16 +97,19 @@ export function mergeOrder(sources: TimelineSource[]): MergedOrder {
     source[out] = k;
     record[out] = r;
     times[out] = list.times[r];
+    byLocal[out] = list.byLocal[r];
     list.next++;
     heap.advance();
   }
-  return new MergedOrder(sources, source, record, times);
+  return new MergedOrder(sources, source, record, times, byLocal);
 }
 
 interface SortedList {
   /** The file's records in merge order, and each record's merged time (NaN: none, before every time). */
   order: Int32Array;
   times: Float64Array;
+  /** 1 where `times` holds a local time of unknown zone. */
+  byLocal: Uint8Array;
   next: number;
 }
 
@@ -102,18 +117,25 @@ function sortedRecords(s: TimelineSource): SortedList {
   const n = s.records.length;
   const offset = s.clockOffsetMs ?? 0;
   const times = new Float64Array(n);
+  const byLocal = new Uint8Array(n);
   let last = NaN;
+  let lastByLocal = 0;
   let sorted = true;
   for (let i = 0; i < n; i++) {
     const utc = s.records.utc(i);
-    if (utc !== null) last = utc + offset;
+    const wall = utc === null ? s.records.wallTime(i) : null;
+    if (utc !== null || wall !== null) {
+      last = (utc ?? wall!) + offset;
+      lastByLocal = utc === null ? 1 : 0;
+    }
     times[i] = last;
+    byLocal[i] = lastByLocal;
     if (i > 0 && sortKey(times[i]) < sortKey(times[i - 1])) sorted = false;
   }
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   if (!sorted) order.sort((a, b) => sortKey(times[a]) - sortKey(times[b]) || a - b);
-  return { order, times, next: 0 };
+  return { order, times, byLocal, next: 0 };
 }
 
 /** No time sorts first, as -Infinity. */

@@ -6,8 +6,9 @@ import type { ColumnKind } from '../core/formats/format';
 import { formatById } from '../core/formats/registry';
 import { SMS_MARK } from '../core/formats/sms';
 import type { LogRecord } from '../core/record';
+import { basename } from 'node:path';
 import { markdownCode } from '../core/text';
-import { biasToOffset, toIsoUtc } from '../core/time';
+import { biasToOffset, toIsoUtc, type UtcSource } from '../core/time';
 import { RecordTable } from '../core/table';
 
 export type TimeDisplay = 'utc' | 'logLocal' | 'machineLocal';
@@ -60,17 +61,50 @@ function prefixPart(record: LogRecord, lineText: string, character: number): Hea
 
 export function timeHover(records: RecordTable, index: number, display: TimeDisplay): string {
   const record = records.get(index);
-  if (record.utc === null) return `**Time**: this record has no usable time${record.damaged ? ` (${markdownCode(record.damaged)})` : ''}; it keeps its place after the record before it.`;
+  if (record.utc === null && record.local === null) return `**Time**: this record has no usable time${record.damaged ? ` (${markdownCode(record.damaged)})` : ''}; it keeps its place after the record before it.`;
+  if (record.utc === null) return localOnlyHover(records, index, record);
+  const source = records.utcSource(index);
+  const asLogged = record.biasMinutes !== null ? ` ${biasToOffset(record.biasMinutes)} (bias ${signed(record.biasMinutes)}: UTC = local + bias)` : ' (the log gives no time zone)';
   const rows: Record<TimeDisplay, string> = {
-    utc: `UTC: ${markdownCode(toIsoUtc(record.utc)!)}`,
-    logLocal: `As logged: ${markdownCode((record.local ?? '').replace('T', ' '))}${record.biasMinutes === null ? ' (the log gives no time zone; read as UTC)' : ` ${biasToOffset(record.biasMinutes)} (bias ${record.biasMinutes >= 0 ? '+' : ''}${record.biasMinutes}: UTC = local + bias)`}`,
+    utc: `UTC: ${markdownCode(toIsoUtc(record.utc)!)}${source.kind === 'inferred' || source.kind === 'user' ? ` (${source.kind})` : ''}`,
+    logLocal: `As logged: ${markdownCode((record.local ?? '').replace('T', ' '))}${asLogged}`,
     machineLocal: `This machine: ${markdownCode(format(new Date(record.utc), 'yyyy-MM-dd HH:mm:ss.SSS xxx'))}`,
   };
   const order: TimeDisplay[] = [display, ...(['utc', 'logLocal', 'machineLocal'] as TimeDisplay[]).filter((d) => d !== display)];
   const lines = ['**Time**', ...order.map((d) => rows[d])];
+  if (source.kind === 'inferred' || source.kind === 'user') lines.push(`Time zone: ${zoneLine(source)}`);
   const previous = previousTimed(records, index);
   if (previous) lines.push(`Since the previous record (line ${previous.line}): ${formatDelta(record.utc - previous.utc!)}`);
   return lines.join('\n\n');
+}
+
+/** A record whose log writes local time and whose folder tells no zone: its local time, and never a UTC one. */
+function localOnlyHover(records: RecordTable, index: number, record: LogRecord): string {
+  const lines = [
+    '**Time**',
+    `As logged: ${markdownCode(record.local!.replace('T', ' '))} (local time, time zone unknown)`,
+    'No UTC time: this log writes local time with no zone, and no log of its folder gives one. The timeline places it by its local time, marked. Set the zone with **ConfigMgr: Set Time Offset for Folder**.',
+  ];
+  const wall = records.wallTime(index)!;
+  for (let i = index - 1; i >= 0; i--) {
+    const before = records.wallTime(i);
+    if (before === null) continue;
+    lines.push(`Since the previous record (line ${records.get(i).line}, same clock): ${formatDelta(wall - before)}`);
+    break;
+  }
+  return lines.join('\n\n');
+}
+
+/** "bias -60 (UTC+01:00), inferred from `ccmsetup.log` of the same folder": the log's name is text from disk, kept inert. */
+function zoneLine(source: UtcSource): string {
+  const bias = source.biasMinutes ?? 0;
+  const zone = `bias ${signed(bias)} (${biasToOffset(bias)})`;
+  if (source.kind === 'user') return `${zone}, the offset set for this folder (\`cmlogs.folderOffsets\`)`;
+  return `${zone}, inferred from ${markdownCode(basename(source.from ?? ''))} of the same folder (this log writes local time with no zone)`;
+}
+
+function signed(n: number): string {
+  return `${n >= 0 ? '+' : ''}${n}`;
 }
 
 function previousTimed(records: RecordTable, index: number): LogRecord | undefined {

@@ -1,8 +1,8 @@
 // The timeline webview's pages: the records of many logs merged by UTC, served a page at a time.
-import { dirname } from 'node:path';
+import { basename, dirname } from 'node:path';
 import type { LogIndex } from '../core/logIndex';
 import { mergeOrder, recordKeys, type MergedOrder, type TimelineItem } from '../core/timeline';
-import type { TimelinePage, TimelineParams, TimelineRow } from '../protocol';
+import type { RowClock, TimelinePage, TimelineParams, TimelineRow } from '../protocol';
 import { pathToUri, uriToPath } from '../workspace';
 
 // Merging a million records takes a moment: keep each index's last merge (and the key selections made
@@ -82,8 +82,11 @@ export function timelinePage(index: LogIndex, params: TimelineParams): TimelineP
 }
 
 /** A row names its file by position in the page's `files`: a full path and URI in each of 20,000 rows were most of a page. */
-function toRow({ record, time }: TimelineItem, i: number, f: number): TimelineRow {
+function toRow(item: TimelineItem, i: number, f: number): TimelineRow {
+  const { record, time } = item;
+  const clock = rowClock(item);
   return {
+    ...(clock && { clock }),
     i,
     f,
     line: record.line,
@@ -97,4 +100,13 @@ function toRow({ record, time }: TimelineItem, i: number, f: number): TimelineRo
     message: record.message.length > 4000 ? record.message.slice(0, 4000) + '…' : record.message,
     keys: recordKeys(record),
   };
+}
+
+/** The row's clock when its log wrote no zone: UTC inferred or set by the user, or placed by local time only. */
+function rowClock(item: TimelineItem): RowClock | undefined {
+  if (item.placedByLocal) return { kind: 'local' };
+  const source = item.records.utcSource(item.recordIndex);
+  if (source.kind === 'inferred') return { kind: 'inferred', from: basename(source.from ?? ''), bias: source.biasMinutes };
+  if (source.kind === 'user') return { kind: 'user', bias: source.biasMinutes };
+  return undefined;
 }

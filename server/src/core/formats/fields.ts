@@ -8,7 +8,8 @@ export type RecordFields = Omit<LogRecord, 'file' | 'line' | 'endLine' | 'column
 export function fieldsFrom(format: FormatId, message: string, time: LogTime | null, rest: Partial<RecordFields> = {}): RecordFields {
   const fields: RecordFields = {
     format,
-    utc: time ? time.utc : null,
+    // Local time without a bias is no UTC time: the record has none until its machine's clock is known (core/clock.ts).
+    utc: time && time.biasMinutes !== null ? time.utc : null,
     local: time ? time.local : null,
     biasMinutes: time ? time.biasMinutes : null,
     component: rest.component ?? '',

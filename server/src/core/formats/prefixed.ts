@@ -1,7 +1,7 @@
 // Formats whose records START with a timestamp: WindowsUpdate.log (classic and Get-WindowsUpdateLog), WSUS
 // SoftwareDistribution.log, setup logs. Lines that do not start with one continue the previous record.
 import { failedBracketCode, outcomeOf } from '../decode/outcome';
-import { makeLogTime, monthFromName, type Clock } from '../time';
+import { makeLogTime, monthFromName, wallClockOf, type Clock } from '../time';
 import { fieldsFrom, parseThread, severityFromWords, type RecordFields } from './fields';
 import { startsWithAngle, startsWithDigit, statelessFormat, type LogFormat } from './format';
 
@@ -93,8 +93,10 @@ export function declaredBias(message: string): number | null {
 
 /** Gives a record without a bias the one its file declared (UTC = local + bias). */
 export function withBias(fields: RecordFields, bias: number): RecordFields {
-  if (fields.biasMinutes !== null || fields.utc === null) return fields;
-  fields.utc += bias * 60_000;
+  if (fields.biasMinutes !== null || fields.local === null) return fields;
+  const wall = wallClockOf(fields.local);
+  if (Number.isNaN(wall)) return fields;
+  fields.utc = wall + bias * 60_000;
   fields.biasMinutes = bias;
   return fields;
 }
