@@ -1,1 +1,0 @@
-export declare const CMTRACE_SCAN_WASM: string;

@@ -1,2 +1,0 @@
-import { type RecordFields } from './fields';
-export declare function plainFields(line: string): RecordFields;
