@@ -239,3 +239,77 @@ export function describeOpenLog(f: OpenLogFigures): string {
 }
 
 export const OPEN_LOG_NAME = join('open', 'CcmExec-48MB.log');
+
+// ---- One small log opened in a big folder (issue #23) ----------------------------------------------------------
+// Opening one log must read that log only; the folder is read when a cross-file feature first asks (here Find All
+// References), under a progress item.
+
+export interface FolderFigures {
+  folder: string;
+  folderLogs: number;
+  folderBytes: number;
+  opened: string;
+  /** Logs read from disk 2 s after the log was opened (should be 0), and the server's RSS then. */
+  readsAfterOpen: number;
+  rssAfterOpenKB: number | null;
+  /** Find All References on the opened log: time (the folder is indexed first), logs read, RSS after. */
+  referencesMs: number;
+  references: number;
+  readsAfterReferences: number;
+  rssAfterReferencesKB: number | null;
+  progressItems: number;
+}
+
+export async function measureFolderOpen(serverJs: string, folder: string, file: string, position: { line: number; character: number }): Promise<FolderFigures> {
+  const child = spawn(process.execPath, [serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+  connection.onRequest('client/registerCapability', () => null);
+  connection.onRequest('workspace/configuration', () => [null]);
+  connection.onRequest('window/workDoneProgress/create', () => null);
+  let progressItems = 0;
+  connection.onNotification('$/progress', (p: { value: { kind: string } }) => void (p.value.kind === 'begin' && progressItems++));
+  connection.onNotification(() => undefined);
+  connection.listen();
+  try {
+    const rootUri = pathToFileURL(folder).toString();
+    await connection.sendRequest('initialize', { processId: process.pid, rootUri, capabilities: { window: { workDoneProgress: true } }, workspaceFolders: [{ uri: rootUri, name: 'bench' }] });
+    await connection.sendNotification('initialized', {});
+    const uri = pathToFileURL(file).toString();
+    const raw = readFileSync(file, 'utf8');
+    await connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'cmlog', version: 1, text: raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw } });
+    await new Promise((r) => setTimeout(r, 2000));
+    const status = () => connection.sendRequest<IndexStatus>('cmlogs/indexStatus', {});
+    const afterOpen = await status();
+    const rssAfterOpenKB = procStatus(child.pid!, 'VmRSS');
+    const t0 = performance.now();
+    const locations = await connection.sendRequest<unknown[]>('textDocument/references', { textDocument: { uri }, position, context: { includeDeclaration: true } });
+    const referencesMs = performance.now() - t0;
+    const afterReferences = await status();
+    const logs = afterReferences.files.filter((f) => !f.open);
+    return {
+      folder,
+      folderLogs: logs.length + 1,
+      folderBytes: afterReferences.files.reduce((n, f) => n + f.bytes, 0),
+      opened: file,
+      readsAfterOpen: Object.keys(afterOpen.reads).length,
+      rssAfterOpenKB,
+      referencesMs,
+      references: locations.length,
+      readsAfterReferences: Object.keys(afterReferences.reads).length,
+      rssAfterReferencesKB: procStatus(child.pid!, 'VmRSS'),
+      progressItems,
+    };
+  } finally {
+    connection.dispose();
+    child.kill();
+  }
+}
+
+export function describeFolderOpen(f: FolderFigures): string {
+  const mb = (kb: number | null) => (kb === null ? '-' : `${((kb * 1024) / MB).toFixed(0)} MB`);
+  return (
+    `one log opened in a folder of ${f.folderLogs} logs (${(f.folderBytes / MB).toFixed(0)} MB): ${f.readsAfterOpen} other logs read after 2 s, server RSS ${mb(f.rssAfterOpenKB)}; ` +
+    `Find All References then indexed the folder (${f.progressItems} progress item) in ${(f.referencesMs / 1000).toFixed(2)} s: ${f.references.toLocaleString('en-US')} locations, ` +
+    `${f.readsAfterReferences} logs read, server RSS ${mb(f.rssAfterReferencesKB)}`
+  );
+}

@@ -53,6 +53,8 @@ export class LogWorkspace {
   private readonly reading = new Map<string, Promise<void>>();
   /** Open documents being parsed from their file (see openDocument): requests about them wait for it. */
   private readonly indexing = new Map<string, Promise<void>>();
+  /** Open documents indexed from their file, with the file's state then: once closed, the file need not be read again. */
+  private readonly openFromDisk = new Map<string, string>();
   /** Bumped at every open, change and close of a document: a parse that ends after a newer one is dropped. */
   private readonly versions = new Map<string, number>();
 
@@ -67,13 +69,16 @@ export class LogWorkspace {
     this.live.delete(path);
     this.parsedAs.delete(path);
     this.buffers.delete(path);
+    this.openFromDisk.delete(path);
     const version = this.bump(path);
     if (!mirrorsDisk(path, text)) return this.indexText(path, text);
     const current = () => this.versions.get(path) === version && this.open.has(path);
+    const before = fileStateSync(path);
     const job = parseFile(path, { keys: true })
       .then((result) => {
-        if (current()) this.index.setFile(result);
-        else result.records.release();
+        if (!current()) return result.records.release();
+        this.index.setFile(result);
+        if (before !== null) this.openFromDisk.set(path, before);
       })
       .catch(() => {
         if (current()) this.indexText(path, text); // gone or locked since: the text still is what the editor shows
@@ -109,10 +114,15 @@ export class LogWorkspace {
     const buffer = this.buffers.get(path);
     if (!buffer) return this.openDocument(path, text);
     this.bump(path);
+    this.openFromDisk.delete(path);
     this.applyChange(path, buffer, buffer.update(text));
   }
 
   closeDocument(path: string): void {
+    const fromDisk = this.openFromDisk.get(path);
+    this.openFromDisk.delete(path);
+    // Indexed from the file: the index keeps that parse, as if read from disk (a later change is followed).
+    if (fromDisk !== undefined && !this.indexing.has(path)) this.parsedAs.set(path, fromDisk);
     this.open.delete(path);
     this.buffers.delete(path);
     this.indexing.delete(path);
@@ -133,11 +143,6 @@ export class LogWorkspace {
 
   isOpen(path: string): boolean {
     return this.open.has(path);
-  }
-
-  /** Indexes the log files beside `path` that are not open; each folder once. */
-  scanFolderOf(path: string): Promise<string[]> {
-    return this.scanFolder(dirname(path));
   }
 
   /** Indexes the logs of `folder` once (a second caller waits for the first); `progress` hears of the files read. */
@@ -402,6 +407,15 @@ function sizeOnDisk(file: string): number {
     return statSync(file).size;
   } catch {
     return 0;
+  }
+}
+
+function fileStateSync(file: string): string | null {
+  try {
+    const info = statSync(file);
+    return `${info.dev}:${info.ino}:${info.size}:${info.mtimeMs}`;
+  } catch {
+    return null;
   }
 }
 

@@ -157,6 +157,22 @@ describe('a log opened as it is on disk is parsed from its file, any other text 
     assert.deepEqual([stats.records, stats.errors], [7, 4]);
   });
 
+  test('closed, a log parsed from its file is not read again; an unsaved buffer gives way to the file', async () => {
+    const same = join(root, 'big', 'LocationServices.log');
+    const edited = join(root, 'big', 'PolicyAgent.log'); // opened with other text above
+    writeFileSync(same, generatedLog(50, 10, 9));
+    const sameUri = await lsp.open(same);
+    await lsp.request('cmlogs/fileStats', { uri: sameUri });
+    for (const docUri of [sameUri, uri(edited)]) await lsp.connection.sendNotification('textDocument/didClose', { textDocument: { uri: docUri } });
+    let status: IndexStatus;
+    const until = Date.now() + 5000;
+    while (!(status = await lsp.request<IndexStatus>('cmlogs/indexStatus', {})).reads[uri(edited)] && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(status.reads[uri(edited)], 1, 'the disk copy replaces the closed buffer');
+    assert.equal(status.reads[sameUri], undefined, 'the parse of the file is kept');
+    const stats = await lsp.request<FileStats>('cmlogs/fileStats', { uri: uri(edited) });
+    assert.equal(stats.records, 100);
+  });
+
   test('mirrorsDisk: the same bytes (after a UTF-8 BOM) only', () => {
     const file = join(root, 'mirror.log');
     const text = 'héllo wörld \u{1F600}\r\n'.repeat(200_000); // > 1 MB: several slices, a pair on a boundary somewhere
