@@ -121,6 +121,8 @@ export interface OpenLogFigures {
   rssBeforeKB: number | null;
   rssAfterKB: number | null;
   peakRssKB: number | null;
+  /** CPU time the server spent (user + system) from didOpen to the last answer: load on other processes does not count. */
+  serverCpuMs: number | null;
   /** Files the server read from disk besides the open log (none: opening a log reads nothing else); null: not told. */
   otherReads: number | null;
   /** The server's V8 heap in use at the end. */
@@ -154,6 +156,7 @@ export async function measureOpenLog(serverJs: string, root: string, file: strin
     await connection.sendNotification('initialized', {});
     await new Promise((r) => setTimeout(r, 500)); // the server settles (a startup scan would show in otherReads)
     const rssBeforeKB = procStatus(child.pid!, 'VmRSS');
+    const cpuBefore = cpuMs(child.pid!);
     const raw = readFileSync(file, 'utf8');
     const text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw; // an editor does not show the BOM
     // The last record's line, on its time (a hover that always has an answer: the time in UTC).
@@ -175,7 +178,9 @@ export async function measureOpenLog(serverJs: string, root: string, file: strin
     const stats = await connection.sendRequest<FileStats | null>('cmlogs/fileStats', { uri });
     const status = await connection.sendRequest<IndexStatus>('cmlogs/indexStatus', {}).catch(() => null); // servers before 0.2 lack it
     const problems = stats?.problems;
+    const cpuAfter = cpuMs(child.pid!);
     return {
+      serverCpuMs: cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore,
       file,
       bytes: statSync(file).size,
       records: stats?.records ?? 0,
@@ -210,6 +215,16 @@ function countLines(text: string, end: number): number {
   return n;
 }
 
+/** User + system CPU time of a process (Linux /proc), in ms; null elsewhere. */
+function cpuMs(pid: number): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return null;
+  }
+}
+
 function procStatus(pid: number, field: 'VmRSS' | 'VmHWM'): number | null {
   try {
     const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -228,7 +243,8 @@ export function describeOpenLog(f: OpenLogFigures): string {
   const perMB = rssPerMB(f);
   const mb = (kb: number | null) => (kb === null ? '-' : `${((kb * 1024) / MB).toFixed(0)} MB`);
   return (
-    `${(f.bytes / MB).toFixed(0)} MB log opened (didOpen): diagnostics after ${(f.diagnosticsMs / 1000).toFixed(2)} s, ` +
+    `${(f.bytes / MB).toFixed(0)} MB log opened (didOpen): diagnostics after ${(f.diagnosticsMs / 1000).toFixed(2)} s ` +
+    `(server CPU ${f.serverCpuMs === null ? '-' : `${(f.serverCpuMs / 1000).toFixed(2)} s`}), ` +
     `hover sent with didOpen answered after ${(f.hoverMs / 1000).toFixed(2)} s${f.hoverAnswered ? '' : ' (EMPTY)'}, ` +
     `semantic tokens top ${f.tokensTopMs.toFixed(0)} ms / bottom ${f.tokensBottomMs.toFixed(0)} ms; ` +
     `${f.records.toLocaleString('en-US')} records, ${f.errors.toLocaleString('en-US')} errors and ${f.warnings.toLocaleString('en-US')} warnings, ` +
