@@ -9,13 +9,13 @@
 //
 //   npm run bench [-- --quick] [--scale S] [--workers N] [--no-lnav] [--samples N] [--memory] [--diagnose] [--out FILE]
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { buildSync } from 'esbuild';
 import type { ChildConfig, ChildResult } from './child';
 import { ensureCorpus, type Manifest } from './generate';
-import { BIG_LOG_NAME, describeServer, ensureBigLog, measureServer, type ServerFigures } from './server';
+import { BIG_LOG_NAME, describeFolderOpen, describeOpenLog, describeServer, ensureBigLog, measureFolderOpen, measureOpenLog, measureServer, OPEN_LOG_NAME, rssPerMB, type FolderFigures, type OpenLogFigures, type ServerFigures } from './server';
 
 const OUT = join(__dirname, 'out');
 const CHILD = join(OUT, 'child.js');
@@ -45,6 +45,7 @@ function parseOptions(argv: string[]): Options {
     else if (a === '--workers') o.workers = Number(argv[++i]);
     else if (a === '--no-lnav') o.lnav = false;
     else if (a === '--no-server') o.server = false;
+    else if (a === '--server') o.server = true; // with --quick, which leaves the server out otherwise
     else if (a === '--samples') o.samples = Number(argv[++i]);
     else if (a === '--memory') o.memory = true;
     else if (a === '--diagnose') o.diagnose = true;
@@ -251,6 +252,21 @@ async function parent(o: Options): Promise<void> {
     server = await measureServer(join(OUT, 'server.js'), empty, big, m.hotKeys[0]);
   }
 
+  // (6) A 48 MB log opened in the editor, and one small log opened in the corpus folder (issue #23).
+  let openLog: OpenLogFigures | null = null;
+  let folderOpen: FolderFigures | null = null;
+  if (o.server) {
+    log('server: a 48 MB log opened, then one small log opened in the corpus folder ...');
+    const openFile = join(OUT, OPEN_LOG_NAME);
+    mkdirSync(join(OUT, 'open'), { recursive: true });
+    ensureLogOf(openFile, cmFiles, 48 * MB);
+    readFileSync(openFile);
+    openLog = await measureOpenLog(join(OUT, 'server.js'), join(OUT, 'open'), openFile);
+    const cmDir = join(dir, 'cmtrace');
+    const smallest = [...m.files].filter((f) => f.format === 'cmtrace').sort((a, b) => a.bytes - b.bytes)[0];
+    folderOpen = await measureFolderOpen(join(OUT, 'server.js'), cmDir, join(dir, smallest.path), firstKeyPosition(join(dir, smallest.path), m.hotKeys));
+  }
+
   // ---- Checks and ratios ----
   const expectedPerFile = new Map(m.files.map((f) => [join(dir, f.path), f.records]));
   const complete = (r: ChildResult) => r.sets.every((s) => Object.entries(s.perFile).every(([file, n]) => expectedPerFile.get(file) === n));
@@ -327,6 +343,8 @@ async function parent(o: Options): Promise<void> {
   const mg = single.result.merge;
   if (mg) out.push(`timeline: mergeOrder of ${mg.sources} files, ${fmt.n(mg.records)} records: ${fmt.s(mg.ms)}`);
   if (server) out.push(describeServer(server));
+  if (openLog) out.push(describeOpenLog(openLog));
+  if (folderOpen) out.push(describeFolderOpen(folderOpen));
   out.push('');
   out.push('targets:');
   for (const [name, tgt] of Object.entries(targets)) out.push(`  ${tgt.pass === null ? 'n/a ' : tgt.pass ? 'PASS' : 'FAIL'}  ${name}: ${tgt.value}`);
@@ -370,6 +388,8 @@ async function parent(o: Options): Promise<void> {
     hover: hover ?? null,
     timeline: mg ?? null,
     server,
+    openLog: openLog && { ...openLog, rssPerMB: rssPerMB(openLog) },
+    folderOpen,
     lnav,
     ratios,
     targets,
@@ -388,3 +408,29 @@ main(process.argv.slice(2)).catch((error) => {
   process.stderr.write(`bench: ${error instanceof Error ? error.stack : String(error)}\n`);
   process.exitCode = 1;
 });
+
+/** Whole corpus files, in order, until at least `minBytes` (a log of about that size; kept between runs). */
+function ensureLogOf(path: string, parts: string[], minBytes: number): void {
+  const sizes = parts.map((part) => statSync(part).size);
+  if (sizes.reduce((a, b) => a + b, 0) < minBytes) return void ensureBigLog(path, parts, minBytes); // a small corpus (--quick): repeated
+  const chosen: string[] = [];
+  let size = 0;
+  for (const part of parts) {
+    if (size >= minBytes) break;
+    chosen.push(part);
+    size += sizes[parts.indexOf(part)];
+  }
+  ensureBigLog(path, chosen, size);
+}
+
+/** A position on the first of `keys` found in a log (else its first line): where References is asked. */
+function firstKeyPosition(file: string, keys: string[]): { line: number; character: number } {
+  const lines = readFileSync(file, 'utf8').split('\n');
+  for (const key of keys) {
+    for (let line = 0; line < lines.length; line++) {
+      const at = lines[line].toLowerCase().indexOf(key.toLowerCase());
+      if (at >= 0) return { line, character: at + 2 };
+    }
+  }
+  return { line: 0, character: 0 };
+}

@@ -179,17 +179,17 @@ function openFiles(): string[] {
 
 const pendingDiagnostics = new Map<string, NodeJS.Timeout>();
 
-// Opening a log indexes that log, and nothing else: its text is parsed here, before any request about it is
-// answered (requests are handled after this notification), so an early hover never finds it unindexed.
+// Opening a log indexes that log, and nothing else. Every request about a document waits until it is indexed
+// (`indexed`), so a hover sent the moment a big log opens is answered from it, never empty.
 documents.onDidOpen(({ document }) => {
   workspace.openDocument(uriToPath(document.uri), document.getText());
-  publishDiagnostics(document);
+  void afterIndexed(document.uri, publishDiagnostics);
 });
 
 documents.onDidChangeContent(({ document }) => {
   workspace.updateDocument(uriToPath(document.uri), document.getText());
   clearTimeout(pendingDiagnostics.get(document.uri));
-  pendingDiagnostics.set(document.uri, setTimeout(() => publishDiagnostics(document), 300));
+  pendingDiagnostics.set(document.uri, setTimeout(() => void afterIndexed(document.uri, publishDiagnostics), 300));
 });
 
 documents.onDidClose(({ document }) => {
@@ -203,6 +203,18 @@ documents.onDidClose(({ document }) => {
 let diagnosisByFile = new Map<string, Diagnostic[]>();
 /** What each open log's diagnostics counted against what they list (the status bar shows both). */
 const problemCounts = new Map<string, ProblemCounts>();
+
+/** Runs `then` with the document once its records are indexed, if it is still open. */
+async function afterIndexed(uri: string, then: (doc: TextDocument) => void): Promise<void> {
+  await indexed(uri);
+  const doc = documents.get(uri);
+  if (doc) then(doc);
+}
+
+/** Resolves when the document's records are in the index (at once for a log that is not being parsed). */
+function indexed(uri: string): Promise<void> {
+  return workspace.ready(uriToPath(uri));
+}
 
 function publishDiagnostics(doc: TextDocument): void {
   const file = uriToPath(doc.uri);
@@ -253,9 +265,14 @@ function watchFolder(folder: string): void {
 
 // ---- Features -------------------------------------------------------------------------------------
 
-const recordsOf = (uri: string) => workspace.index.file(uriToPath(uri))?.records ?? new RecordTable(uriToPath(uri));
+/** The records of a document once indexed (none for a file the server does not know). */
+async function recordsOf(uri: string): Promise<RecordTable> {
+  await indexed(uri);
+  return workspace.index.file(uriToPath(uri))?.records ?? new RecordTable(uriToPath(uri));
+}
 
-connection.onHover(({ textDocument, position }) => {
+connection.onHover(async ({ textDocument, position }) => {
+  await indexed(textDocument.uri);
   const doc = documents.get(textDocument.uri);
   if (!doc) return null;
   const file = uriToPath(textDocument.uri);
@@ -276,33 +293,39 @@ function folderNotIndexedNote(uri: string): string {
 
 // Cross-file features read the logs beside the document first (once): their answer is never cut short by indexing.
 connection.onDefinition(async ({ textDocument, position }) => {
+  await indexed(textDocument.uri);
   await indexFolderOf(textDocument.uri);
   return definition(workspace.index, uriToPath(textDocument.uri), position) ?? null;
 });
 connection.onReferences(async ({ textDocument, position }) => {
+  await indexed(textDocument.uri);
   await indexFolderOf(textDocument.uri);
   return references(workspace.index, uriToPath(textDocument.uri), position);
 });
-connection.onDocumentSymbol(({ textDocument }) => documentSymbols(recordsOf(textDocument.uri)));
+connection.onDocumentSymbol(async ({ textDocument }) => documentSymbols(await recordsOf(textDocument.uri)));
 connection.onWorkspaceSymbol(async ({ query }) => {
+  await Promise.all(documents.all().map((d) => indexed(d.uri)));
   await indexFoldersOfOpenLogs();
   return workspaceSymbols(workspace.index, query);
 });
-connection.onFoldingRanges(({ textDocument }) => foldingRanges(recordsOf(textDocument.uri)));
-connection.onDocumentLinks(({ textDocument }) => documentLinks(uriToPath(textDocument.uri), recordsOf(textDocument.uri)));
+connection.onFoldingRanges(async ({ textDocument }) => foldingRanges(await recordsOf(textDocument.uri)));
+connection.onDocumentLinks(async ({ textDocument }) => documentLinks(uriToPath(textDocument.uri), await recordsOf(textDocument.uri)));
 
-connection.languages.semanticTokens.on(({ textDocument }) => {
+connection.languages.semanticTokens.on(async ({ textDocument }) => {
+  const records = await recordsOf(textDocument.uri);
   const doc = documents.get(textDocument.uri);
-  return doc ? semanticTokens(recordsOf(textDocument.uri), lineLengthOf(doc)) : { data: [] };
+  return doc ? semanticTokens(records, lineLengthOf(doc)) : { data: [] };
 });
-connection.languages.semanticTokens.onRange(({ textDocument, range }) => {
+connection.languages.semanticTokens.onRange(async ({ textDocument, range }) => {
+  const records = await recordsOf(textDocument.uri);
   const doc = documents.get(textDocument.uri);
-  return doc ? semanticTokens(recordsOf(textDocument.uri), lineLengthOf(doc), range.start.line, range.end.line) : { data: [] };
+  return doc ? semanticTokens(records, lineLengthOf(doc), range.start.line, range.end.line) : { data: [] };
 });
 
 // ---- Product requests -----------------------------------------------------------------------------
 
-answer(connection, Requests.fileStats, ({ uri }) => {
+answer(connection, Requests.fileStats, async ({ uri }) => {
+  await indexed(uri);
   const stats = fileStats(workspace.index, uriToPath(uri));
   const counts = problemCounts.get(uriToPath(uri));
   return stats && counts ? { ...stats, problems: { errors: counts.errors, warnings: counts.warnings, information: counts.information, listed: counts.listed } } : stats;
@@ -317,22 +340,27 @@ answer(connection, Requests.indexStatus, () => {
     heapUsedBytes: memory.heapUsed,
   };
 });
-answer(connection, Requests.severityRanges, ({ uri }) => severityRanges(recordsOf(uri)));
+answer(connection, Requests.severityRanges, async ({ uri }) => severityRanges(await recordsOf(uri)));
 answer(connection, Requests.lookup, ({ text }) => {
   const results = lookup(text.trim().split(/\s+/));
   return { results, text: formatLookup(results), unknown: results.some((r) => r.kind === 'unknown') };
 });
 answer(connection, Requests.related, async ({ uri, position }) => {
+  await indexed(uri);
   await indexFolderOf(uri);
   return { key: keyAtPosition(workspace.index, uriToPath(uri), position)?.key ?? null };
 });
-answer(connection, Requests.xmlAt, ({ uri, position }) => xmlAt(workspace.index, uriToPath(uri), position));
+answer(connection, Requests.xmlAt, async ({ uri, position }) => {
+  await indexed(uri);
+  return xmlAt(workspace.index, uriToPath(uri), position);
+});
 answer(connection, Requests.indexFolder, async ({ path }) => {
   const added = await indexFolder(path);
   return { files: workspace.index.fileNames().filter((f) => dirname(f) === path).map(pathToUri), added: added.length };
 });
 answer(connection, Requests.diagnose, async ({ uris }) => {
-  for (const uri of uris ?? []) await workspace.ensureFile(uriToPath(uri));
+  for (const uri of uris ?? []) await indexed(uri).then(() => workspace.ensureFile(uriToPath(uri)));
+  await Promise.all(documents.all().map((d) => indexed(d.uri)));
   if (!uris?.length) await indexFoldersOfOpenLogs();
   const files = uris?.length ? uris.map(uriToPath) : workspace.index.fileNames();
   const results = files.flatMap((f) => workspace.index.file(f) ?? []);
@@ -343,9 +371,11 @@ answer(connection, Requests.diagnose, async ({ uris }) => {
 // Files are read from disk here, whatever the editor syncs: VS Code never sends a document over 50 MB to the server.
 // Their folders are watched so that the timeline follows them as they grow.
 answer(connection, Requests.timeline, async (params) => {
+  await Promise.all(documents.all().map((d) => indexed(d.uri)));
   const needed = new Set<string>();
   for (const uri of params.uris ?? []) {
     needed.add(uriToPath(uri));
+    await indexed(uri);
     const file = uriToPath(uri);
     await workspace.ensureFile(file);
     if (uri.startsWith('file:')) watchFolder(dirname(file));

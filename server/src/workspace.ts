@@ -3,7 +3,7 @@
 // cover files VS Code never opened or withholds (>50 MB). Nothing is read that no request needed: opening a log
 // indexes that log, and the logs read from disk are dropped again, least recently used first, once they add up
 // to more than the budget (open documents are never dropped).
-import { readdirSync, statSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -52,6 +52,12 @@ export class LogWorkspace {
    * the timeline's own request often ask for the same files at the same moment: they share one read.
    */
   private readonly reading = new Map<string, Promise<void>>();
+  /** Open documents being parsed from their file (see openDocument): requests about them wait for it. */
+  private readonly indexing = new Map<string, Promise<void>>();
+  /** Open documents indexed from their file, with the file's state then: once closed, the file need not be read again. */
+  private readonly openFromDisk = new Map<string, string>();
+  /** Bumped at every open, change and close of a document: a parse that ends after a newer one is dropped. */
+  private readonly versions = new Map<string, number>();
 
   /**
    * The user's offsets per folder (the `cmlogs.folderOffsets` setting: folder path or URI → "UTC+01:00"), for
@@ -63,26 +69,75 @@ export class LogWorkspace {
     return invalid;
   }
 
-  /** An editor buffer: parsed from its text, replacing any disk copy. */
+  /**
+   * An editor buffer, replacing any disk copy. A log opened as it is on disk (nearly always: a log is read, not
+   * edited) is parsed from its file: the byte parse is about ten times faster than parsing the text (60 MB: 0.3 s
+   * against 3 s) and keeps messages in the file instead of a second copy of the text on the heap. Any other buffer
+   * is parsed from its text. Requests about the document wait for the parse (`ready`).
+   */
   openDocument(path: string, text: string): void {
     this.open.add(path);
     this.live.delete(path);
     this.parsedAs.delete(path);
+    this.buffers.delete(path);
+    this.openFromDisk.delete(path);
+    const version = this.bump(path);
+    if (!mirrorsDisk(path, text)) return this.indexText(path, text);
+    const current = () => this.versions.get(path) === version && this.open.has(path);
+    const before = fileStateSync(path);
+    const job = parseFile(path, { keys: true })
+      .then((result) => {
+        if (!current()) return result.records.release();
+        this.index.setFile(result);
+        if (before !== null) this.openFromDisk.set(path, before);
+      })
+      .catch(() => {
+        if (current()) this.indexText(path, text); // gone or locked since: the text still is what the editor shows
+      })
+      .finally(() => {
+        if (this.indexing.get(path) === job) this.indexing.delete(path);
+      });
+    this.indexing.set(path, job);
+  }
+
+  /** Resolves once an open document's records are indexed (at once unless its parse from disk is running). */
+  ready(path: string): Promise<void> {
+    return this.indexing.get(path) ?? Promise.resolve();
+  }
+
+  private bump(path: string): number {
+    const version = (this.versions.get(path) ?? 0) + 1;
+    this.versions.set(path, version);
+    return version;
+  }
+
+  private indexText(path: string, text: string): void {
     const buffer = new LiveText(path, text);
     this.buffers.set(path, buffer);
     this.index.setFile(buffer.result());
   }
 
-  /** The buffer changed: a log that grew is parsed from where it was; any other edit parses it again. */
+  /**
+   * The buffer changed: a buffer parsed from its text parses only what a log that grew added (any other edit
+   * parses it again); one parsed from its file is looked at afresh (VS Code reloads a log that grows on disk).
+   */
   updateDocument(path: string, text: string): void {
     const buffer = this.buffers.get(path);
     if (!buffer) return this.openDocument(path, text);
+    this.bump(path);
+    this.openFromDisk.delete(path);
     this.applyChange(path, buffer, buffer.update(text));
   }
 
   closeDocument(path: string): void {
+    const fromDisk = this.openFromDisk.get(path);
+    this.openFromDisk.delete(path);
+    // Indexed from the file: the index keeps that parse, as if read from disk (a later change is followed).
+    if (fromDisk !== undefined && !this.indexing.has(path)) this.parsedAs.set(path, fromDisk);
     this.open.delete(path);
     this.buffers.delete(path);
+    this.indexing.delete(path);
+    this.bump(path);
     this.touch([path]);
   }
 
@@ -99,11 +154,6 @@ export class LogWorkspace {
 
   isOpen(path: string): boolean {
     return this.open.has(path);
-  }
-
-  /** Indexes the log files beside `path` that are not open; each folder once. */
-  scanFolderOf(path: string): Promise<string[]> {
-    return this.scanFolder(dirname(path));
   }
 
   /** Indexes the logs of `folder` once (a second caller waits for the first); `progress` hears of the files read. */
@@ -319,6 +369,42 @@ async function fileState(file: string): Promise<string> {
   return `${info.dev}:${info.ino}:${info.size}:${info.mtimeMs}`;
 }
 
+/**
+ * Whether `text` is exactly the content of the file at `path` (after a UTF-8 BOM, which editors do not show):
+ * compared slice by slice, so that no second full copy of the text is made.
+ */
+export function mirrorsDisk(path: string, text: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return false; // untitled, virtual or gone
+  }
+  try {
+    const size = statSync(path).size;
+    const bom = Buffer.alloc(3);
+    const offset = readSync(fd, bom, 0, 3, 0) === 3 && bom[0] === 0xef && bom[1] === 0xbb && bom[2] === 0xbf ? 3 : 0;
+    if (Buffer.byteLength(text, 'utf8') + offset !== size) return false;
+    const SLICE = 1 << 20;
+    const disk = Buffer.allocUnsafe(SLICE * 3);
+    let position = offset;
+    for (let at = 0; at < text.length; ) {
+      let end = Math.min(text.length, at + SLICE);
+      const last = text.charCodeAt(end - 1);
+      if (last >= 0xd800 && last <= 0xdbff && end < text.length) end++; // keep a surrogate pair together
+      const mine = Buffer.from(text.slice(at, end), 'utf8');
+      if (readSync(fd, disk, 0, mine.length, position) !== mine.length || !mine.equals(disk.subarray(0, mine.length))) return false;
+      position += mine.length;
+      at = end;
+    }
+    return true;
+  } catch {
+    return false;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** The log files directly in `folder`. */
 function logsOf(folder: string): string[] {
   return safeReaddir(folder)
@@ -332,6 +418,15 @@ function sizeOnDisk(file: string): number {
     return statSync(file).size;
   } catch {
     return 0;
+  }
+}
+
+function fileStateSync(file: string): string | null {
+  try {
+    const info = statSync(file);
+    return `${info.dev}:${info.ino}:${info.size}:${info.mtimeMs}`;
+  } catch {
+    return null;
   }
 }
 

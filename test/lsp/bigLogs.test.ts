@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { TestClient, uri, type Diagnostic } from './lspClient';
 import type { FileStats, IndexStatus } from '../../server/src/protocol';
+import { mirrorsDisk } from '../../server/src/workspace';
 
 const SHARED_GUID = '0b1f3c3e-5d7a-4e6b-9c2d-8a7f6e5d4c3b';
 
@@ -121,6 +122,69 @@ describe('early requests on a multi-megabyte log', () => {
     assert.equal(refs.length, withGuid);
     assert.equal(tokens.data.length / 5, 2 + 11, 'two error and eleven warning lines in the last hundred'); // 39900..39999: %50 → 2, %9 (not %50) → 11
     assert.equal(stats?.records, 40_000);
+  });
+});
+
+describe('a log opened as it is on disk is parsed from its file, any other text from the text', () => {
+  let lsp: TestClient;
+  before(async () => {
+    lsp = new TestClient();
+    await lsp.initialize(root);
+  });
+  after(() => lsp.stop());
+
+  test('an edit sent while the file is being parsed wins over the parse', async () => {
+    const file = join(root, 'big', 'CAS.log');
+    mkdirSync(join(root, 'big'), { recursive: true });
+    const text = generatedLog(30_000, 50, 9);
+    writeFileSync(file, text);
+    const docUri = uri(file);
+    const edited = generatedLog(3, 1, 9); // three error records, typed over the whole buffer
+    void lsp.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: docUri, languageId: 'cmlog', version: 1, text } });
+    void lsp.connection.sendNotification('textDocument/didChange', { textDocument: { uri: docUri, version: 2 }, contentChanges: [{ text: edited }] });
+    const stats = await lsp.request<FileStats>('cmlogs/fileStats', { uri: docUri });
+    assert.deepEqual([stats.records, stats.errors], [3, 3]);
+    await new Promise((r) => setTimeout(r, 500)); // a parse of the file that ended late must not come back
+    const later = await lsp.request<FileStats>('cmlogs/fileStats', { uri: docUri });
+    assert.equal(later.records, 3);
+  });
+
+  test('an unsaved buffer (not the file) is parsed from its text', async () => {
+    const file = join(root, 'big', 'PolicyAgent.log');
+    writeFileSync(file, generatedLog(100, 10, 9));
+    const docUri = await lsp.open(file, 'cmlog', generatedLog(7, 2, 9));
+    const stats = await lsp.request<FileStats>('cmlogs/fileStats', { uri: docUri });
+    assert.deepEqual([stats.records, stats.errors], [7, 4]);
+  });
+
+  test('closed, a log parsed from its file is not read again; an unsaved buffer gives way to the file', async () => {
+    const same = join(root, 'big', 'LocationServices.log');
+    const edited = join(root, 'big', 'PolicyAgent.log'); // opened with other text above
+    writeFileSync(same, generatedLog(50, 10, 9));
+    const sameUri = await lsp.open(same);
+    await lsp.request('cmlogs/fileStats', { uri: sameUri });
+    for (const docUri of [sameUri, uri(edited)]) await lsp.connection.sendNotification('textDocument/didClose', { textDocument: { uri: docUri } });
+    let status: IndexStatus;
+    const until = Date.now() + 5000;
+    while (!(status = await lsp.request<IndexStatus>('cmlogs/indexStatus', {})).reads[uri(edited)] && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(status.reads[uri(edited)], 1, 'the disk copy replaces the closed buffer');
+    assert.equal(status.reads[sameUri], undefined, 'the parse of the file is kept');
+    const stats = await lsp.request<FileStats>('cmlogs/fileStats', { uri: uri(edited) });
+    assert.equal(stats.records, 100);
+  });
+
+  test('mirrorsDisk: the same bytes (after a UTF-8 BOM) only', () => {
+    const file = join(root, 'mirror.log');
+    const text = 'héllo wörld \u{1F600}\r\n'.repeat(200_000); // > 1 MB: several slices, a pair on a boundary somewhere
+    writeFileSync(file, text);
+    assert.equal(mirrorsDisk(file, text), true);
+    assert.equal(mirrorsDisk(file, text.slice(0, -1)), false);
+    const near = text.lastIndexOf('ö');
+    assert.equal(mirrorsDisk(file, `${text.slice(0, near)}o${text.slice(near + 1)}`), false, 'one character changed near the end');
+    writeFileSync(file, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]));
+    assert.equal(mirrorsDisk(file, text), true, 'the BOM is not in the editor text');
+    assert.equal(mirrorsDisk(join(root, 'missing.log'), text), false);
+    assert.equal(mirrorsDisk(root, ''), false, 'a folder');
   });
 });
 

@@ -40,40 +40,88 @@ export function documentDiagnostics(records: RecordTable, settings: DiagnosticsS
   const counts: ProblemCounts = { errors: 0, warnings: 0, information: 0, listed: 0, lastUnlistedLine: null };
   if (settings.level === 'off') return { diagnostics: [], counts };
   const cap = Math.max(0, Math.floor(settings.maxPerFile));
-  const newestFirst: Diagnostic[] = [];
-  for (let i = records.length - 1; i >= 0; i--) {
-    const severity = candidateSeverity(records, i, settings);
-    if (severity === undefined) continue;
-    const listing = newestFirst.length < cap;
-    const isInfo = records.severity(i) === 'info';
-    // Older errors and warnings are only counted: their codes are decoded only when they are listed.
-    const record = listing || isInfo ? records.get(i) : null;
-    const codes = record ? failureCodes(record) : [];
-    // An information record counts only when it carries a failure code next to a failure word.
-    if (isInfo && !codes.length) continue;
-    count(counts, severity);
-    if (listing) newestFirst.push(recordDiagnostic(record!, severity, codes, lineLength));
-    else counts.lastUnlistedLine ??= record?.line ?? lineOf(records, i);
+  const problems = findProblems(records, settings);
+  for (let k = 0; k < problems.length; k++) count(counts, problems.severities[k] as DiagnosticSeverity);
+  const firstListed = Math.max(0, problems.length - cap);
+  const diagnostics: Diagnostic[] = [];
+  for (let k = firstListed; k < problems.length; k++) {
+    const record = records.get(problems.indices[k]);
+    diagnostics.push(recordDiagnostic(record, problems.severities[k] as DiagnosticSeverity, failureCodes(record), lineLength));
   }
-  counts.listed = newestFirst.length;
-  const diagnostics = newestFirst.reverse();
-  const total = counts.errors + counts.warnings + counts.information;
-  if (total > counts.listed) diagnostics.unshift(unlistedDiagnostic(counts, total, cap));
+  counts.listed = diagnostics.length;
+  if (firstListed > 0) {
+    counts.lastUnlistedLine = records.get(problems.indices[firstListed - 1]).line;
+    diagnostics.unshift(unlistedDiagnostic(counts, problems.length, cap));
+  }
   return { diagnostics, counts };
 }
 
-/** The severity a record would be listed with, from its columns alone (no message is read for most records). */
-function candidateSeverity(records: RecordTable, i: number, settings: DiagnosticsSettings): DiagnosticSeverity | undefined {
-  const severity: Severity = records.severity(i);
-  if (severity === 'error') return DiagnosticSeverity.Error;
-  const withWarnings = settings.level === 'errorsAndWarnings';
-  if (severity === 'warning') return withWarnings ? DiagnosticSeverity.Warning : undefined;
-  if (severity === 'info' && FAILURE_WORDS.test(records.message(i))) return withWarnings ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information;
-  return undefined;
+/** The records that are problems, in file order, with the severity each is listed with. */
+interface Problems {
+  length: number;
+  indices: Int32Array;
+  severities: Uint8Array;
 }
 
-function lineOf(records: RecordTable, i: number): number {
-  return records.get(i).line;
+/**
+ * One pass in file order over the messages as bytes (no string for most records, and a log whose messages stay
+ * in its file is read front to back, not once per record): errors, warnings, and information records that hold a
+ * failure word and a failure code.
+ */
+function findProblems(records: RecordTable, settings: DiagnosticsSettings): Problems {
+  let indices = new Int32Array(1024);
+  let severities = new Uint8Array(1024);
+  let length = 0;
+  const add = (i: number, severity: DiagnosticSeverity) => {
+    if (length === indices.length) {
+      indices = grow(indices, new Int32Array(length * 2));
+      severities = grow(severities, new Uint8Array(length * 2));
+    }
+    indices[length] = i;
+    severities[length++] = severity;
+  };
+  const withWarnings = settings.level === 'errorsAndWarnings';
+  const bySeverity = (i: number, severity: Severity) => {
+    if (severity === 'error') add(i, DiagnosticSeverity.Error);
+    else if (severity === 'warning' && withWarnings) add(i, DiagnosticSeverity.Warning);
+  };
+  const candidates: number[] = [];
+  let next = 0;
+  records.scanMessages(0, (bytes, start, end, i) => {
+    // A message no longer in its file is skipped by the scan: its record's severity still counts.
+    for (; next < i; next++) bySeverity(next, records.severity(next));
+    next = i + 1;
+    const severity: Severity = records.severity(i);
+    if (severity === 'info') {
+      if (FAILURE_WORDS.test(bytes.toString('latin1', start, end))) candidates.push(i); // the words are ASCII
+    } else bySeverity(i, severity);
+  });
+  for (; next < records.length; next++) bySeverity(next, records.severity(next));
+  return mergeInformation(records, { length, indices, severities }, candidates, withWarnings ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information);
+}
+
+/** Adds the information records that carry a failure code (decoded now: few records hold a failure word). */
+function mergeInformation(records: RecordTable, found: Problems, candidates: number[], severity: DiagnosticSeverity): Problems {
+  const withCode = candidates.filter((i) => failureCodes(records.get(i)).length > 0);
+  if (!withCode.length) return found;
+  const length = found.length + withCode.length;
+  const indices = new Int32Array(length);
+  const severities = new Uint8Array(length);
+  for (let a = 0, b = 0, k = 0; k < length; k++) {
+    if (b >= withCode.length || (a < found.length && found.indices[a] < withCode[b])) {
+      indices[k] = found.indices[a];
+      severities[k] = found.severities[a++];
+    } else {
+      indices[k] = withCode[b++];
+      severities[k] = severity;
+    }
+  }
+  return { length, indices, severities };
+}
+
+function grow<T extends Int32Array | Uint8Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
 }
 
 function count(counts: ProblemCounts, severity: DiagnosticSeverity): void {

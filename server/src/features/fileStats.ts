@@ -1,5 +1,6 @@
 // Per-log answers for the client: counts and time span for the status bar, and the error/warning line ranges
-// for CMTrace-style whole-record highlighting.
+// for CMTrace-style whole-record highlighting. Both read the table's columns: no message is read (a big log's
+// messages stay in its file, and the status bar asks at every switch of editor).
 import type { LogIndex } from '../core/logIndex';
 import type { RecordTable } from '../core/table';
 import { toIsoUtc } from '../core/time';
@@ -8,25 +9,31 @@ import type { FileStats, SeverityRange } from '../protocol';
 export function fileStats(index: LogIndex, file: string): FileStats | null {
   const result = index.file(file);
   if (!result) return null;
+  const records = result.records;
   let errors = 0;
   let warnings = 0;
   let first: number | null = null;
   let last: number | null = null;
-  for (const r of result.records) {
-    if (r.severity === 'error') errors++;
-    else if (r.severity === 'warning') warnings++;
-    if (r.utc !== null) {
-      if (first === null || r.utc < first) first = r.utc;
-      if (last === null || r.utc > last) last = r.utc;
+  for (let i = 0; i < records.length; i++) {
+    const severity = records.severity(i);
+    if (severity === 'error') errors++;
+    else if (severity === 'warning') warnings++;
+    const utc = records.utc(i);
+    if (utc !== null) {
+      if (first === null || utc < first) first = utc;
+      if (last === null || utc > last) last = utc;
     }
   }
-  return { records: result.records.length, errors, warnings, damaged: result.warningCount, format: result.format, encoding: result.encoding, firstUtc: toIsoUtc(first), lastUtc: toIsoUtc(last) };
+  return { records: records.length, errors, warnings, damaged: result.warningCount, format: result.format, encoding: result.encoding, firstUtc: toIsoUtc(first), lastUtc: toIsoUtc(last) };
 }
 
 export function severityRanges(records: RecordTable): SeverityRange[] {
   const out: SeverityRange[] = [];
-  for (const r of records) {
-    if (r.severity === 'error' || r.severity === 'warning') out.push({ startLine: r.line - 1, endLine: r.endLine - 1, severity: r.severity });
+  for (let i = 0; i < records.length; i++) {
+    const severity = records.severity(i);
+    if (severity !== 'error' && severity !== 'warning') continue;
+    const r = records.get(i);
+    out.push({ startLine: r.line - 1, endLine: r.endLine - 1, severity });
   }
   return out;
 }

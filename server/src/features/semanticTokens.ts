@@ -21,11 +21,15 @@ function tokenTypeOf(record: LogRecord): number {
   }
 }
 
-/** `lineLength(n)` gives the length of 0-based line n; `fromLine`..`toLine` (0-based, inclusive) limit the work. */
+/**
+ * `lineLength(n)` gives the length of 0-based line n; `fromLine`..`toLine` (0-based, inclusive) limit the work.
+ * A range (what VS Code asks for the visible part of a big log) costs the records in it, not the whole log.
+ */
 export function semanticTokens(records: RecordTable, lineLength: (line: number) => number, fromLine = 0, toLine = Infinity): SemanticTokens {
   const builder = new SemanticTokensBuilder();
-  for (const r of records) {
-    if (r.endLine - 1 < fromLine || r.line - 1 > toLine) continue;
+  for (let i = firstEndingAtOrAfter(records, fromLine + 1); i < records.length; i++) {
+    const r = records.get(i);
+    if (r.line - 1 > toLine) break;
     const type = tokenTypeOf(r);
     if (type < 0) continue;
     for (let line = Math.max(r.line - 1, fromLine); line <= Math.min(r.endLine - 1, toLine); line++) {
@@ -34,4 +38,17 @@ export function semanticTokens(records: RecordTable, lineLength: (line: number) 
     }
   }
   return builder.build();
+}
+
+/** The first record whose last line is at or after 1-based `line` (records are in line order). */
+function firstEndingAtOrAfter(records: RecordTable, line: number): number {
+  if (line <= 1) return 0;
+  let lo = 0;
+  let hi = records.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (records.get(mid).endLine < line) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
