@@ -1,6 +1,7 @@
 // Sources: the parsed files a diagnosis reads, with their names, components and comparable times, and the
 // ways lines are found in them (by a GUID they carry, by a time range), each answer worked out once.
 import { basename, dirname } from 'node:path';
+import { ensureClocks } from '../clock';
 import type { ParseResult } from '../parse';
 import { RecordTable } from '../table';
 import { G, GUID_BARE, type LogHint } from './rules';
@@ -45,8 +46,10 @@ export class DiagnoseContext {
   readonly matched = new WeakMap<object, Map<Source, Array<RegExpExecArray | null | undefined>>>();
 
   constructor(results: ParseResult[]) {
-    const bias = folderBiases(results);
-    this.sources = results.map((r, position) => toSource(r, position, bias.get(dirname(r.file)) ?? null));
+    // Logs that write local time with no zone (WindowsUpdate.log, IME, setup logs) take their machine's zone from
+    // its other logs, as everywhere else in the product (core/clock.ts); without one they have no UTC here either.
+    ensureClocks(results.map((r) => r.records));
+    this.sources = results.map((r, position) => toSource(r, position));
   }
 
   /** The sources a hint names, by file name or by the components writing them. */
@@ -121,7 +124,7 @@ export function logName(file: string): string {
     .replace(/\.lo_$/, '.log');
 }
 
-function toSource(result: ParseResult, position: number, folderBias: number | null): Source {
+function toSource(result: ParseResult, position: number): Source {
   const components = new Set<string>();
   for (const r of result.records.slice(0, 200)) if (r.component) components.add(r.component.toLowerCase());
   const records = result.records;
@@ -129,32 +132,11 @@ function toSource(result: ParseResult, position: number, folderBias: number | nu
   let last = Number.NaN;
   for (let i = 0; i < records.length; i++) {
     const utc = records.utc(i);
-    if (utc !== null) last = utc + (records.biasMinutes(i) === null && folderBias !== null ? folderBias * 60_000 : 0);
+    if (utc !== null) last = utc;
     times[i] = last;
   }
   return { file: result.file, name: logName(result.file), folder: dirname(result.file), components, records, times, position, messages: new Array(records.length) };
 }
-
-/**
- * WindowsUpdate.log (and other logs that write local time without a zone) sit beside CCM logs of the same
- * machine that do carry a bias: borrow the commonest bias of the folder so their lines line up in time.
- */
-function folderBiases(results: ParseResult[]): Map<string, number> {
-  const counts = new Map<string, Map<number, number>>();
-  for (const result of results) {
-    const folder = dirname(result.file);
-    for (const r of result.records.slice(0, 50)) {
-      if (r.biasMinutes === null || r.format === 'wsus') continue;
-      const byBias = counts.get(folder) ?? new Map<number, number>();
-      byBias.set(r.biasMinutes, (byBias.get(r.biasMinutes) ?? 0) + 1);
-      counts.set(folder, byBias);
-    }
-  }
-  const out = new Map<string, number>();
-  for (const [folder, byBias] of counts) out.set(folder, [...byBias].sort((a, b) => b[1] - a[1])[0][0]);
-  return out;
-}
-
 
 export interface Hit {
   source: Source;
