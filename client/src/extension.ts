@@ -1,8 +1,10 @@
-// Activation: start the language server, then the commands, the status bar and the line highlighting.
+// Activation: start the language server, then the commands, the status bar, the line highlighting, and logs
+// read-only.
 import * as vscode from 'vscode';
 import { startClient } from './client';
 import { registerCommands } from './commands';
 import { registerLanguageDetection } from './detectLanguage';
+import { registerReadOnlyLogs } from './readOnlyLogs';
 import { registerHighlighting } from './highlight';
 import { registerStatusBar } from './statusBar';
 import type { LanguageClient } from 'vscode-languageclient/node';
@@ -15,6 +17,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
   registerStatusBar(context, client);
   registerHighlighting(context, client);
   registerLanguageDetection(context);
+  registerReadOnlyLogs(context);
   await client.start();
   return { client };
 }

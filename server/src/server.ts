@@ -94,8 +94,13 @@ async function refreshSettings(): Promise<void> {
 function mergeSettings(partial: Partial<Settings> | undefined): Settings {
   return {
     diagnostics: { ...DEFAULT_SETTINGS.diagnostics, ...(partial?.diagnostics ?? {}) },
-    timeDisplay: partial?.timeDisplay ?? DEFAULT_SETTINGS.timeDisplay,
+    timeDisplay: hoverTimeDisplay(partial?.timeDisplay),
   };
+}
+
+/** The setting's 'auto' (the default) is the log's own time for a hover, which is about one record of one log. */
+function hoverTimeDisplay(value: unknown): Settings['timeDisplay'] {
+  return value === 'utc' || value === 'machineLocal' || value === 'logLocal' ? value : value === 'auto' ? 'logLocal' : DEFAULT_SETTINGS.timeDisplay;
 }
 
 // ---- Documents ------------------------------------------------------------------------------------

@@ -1,0 +1,143 @@
+// The list's columns: the message takes the remaining width; the others can be resized (drag the header's edge)
+// and hidden (the Columns menu); File hides itself when one file is shown. The layout is remembered for every
+// timeline (the extension keeps it). Long messages: a tooltip, or wrap (three lines a row).
+import { COLUMN_IDS, MAX_COLUMN_PX, MIN_COLUMN_PX, sanitizeLayout, type ColumnId, type ColumnLayout, type ColumnState } from '../../client/src/shared/timelineMessages';
+import type { App } from './app';
+import { $, el } from './dom';
+
+export const ROW_H = 20;
+/** Rows of the list when messages wrap: three lines each. */
+export const WRAPPED_ROW_H = 52;
+
+export const COLUMN_TITLES: Record<ColumnId, string> = { time: 'Time', file: 'File', comp: 'Component', thread: 'Thread', msg: 'Message' };
+
+/** The columns shown: not hidden, and File only when more than one file is loaded. */
+export function shownColumns(layout: ColumnLayout, fileCount: number): ColumnState[] {
+  return layout.columns.filter((c) => !c.hidden && !(c.id === 'file' && fileCount <= 1));
+}
+
+/** The CSS grid template of a row: fixed widths, the message taking the rest (never less than 0). */
+export function gridTemplate(columns: readonly ColumnState[]): string {
+  return columns.map((c) => (c.id === 'msg' ? 'minmax(0, 1fr)' : `${c.width}px`)).join(' ');
+}
+
+/** The width the message column gets in a list `listWidth` px wide (row border and scrollbar aside). */
+export function messageWidth(layout: ColumnLayout, fileCount: number, listWidth: number): number {
+  return Math.max(0, listWidth - shownColumns(layout, fileCount).reduce((sum, c) => sum + (c.id === 'msg' ? 0 : c.width), 0));
+}
+
+export function rowHeight(layout: ColumnLayout): number {
+  return layout.wrap ? WRAPPED_ROW_H : ROW_H;
+}
+
+/** Resizing a column: its new width, clamped. */
+export function resized(layout: ColumnLayout, id: ColumnId, width: number): ColumnLayout {
+  const next = sanitizeLayout(layout);
+  const column = next.columns.find((c) => c.id === id)!;
+  column.width = Math.round(Math.min(MAX_COLUMN_PX, Math.max(MIN_COLUMN_PX, width)));
+  return next;
+}
+
+/** The header, the Columns menu and the grid template of every row. */
+export class Columns {
+  private readonly header = $('header');
+  private readonly pane = $('listPane');
+  private readonly menu = $('columnsMenu');
+  private saveTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly app: App) {
+    this.buildMenu();
+    $('wrap').addEventListener('click', () => {
+      this.app.layout = { ...this.app.layout, wrap: !this.app.layout.wrap };
+      this.changed();
+    });
+  }
+
+  /** Applies the layout: header cells, the rows' template, the wrap mode. */
+  apply(): void {
+    const { layout, store } = this.app;
+    const shown = shownColumns(layout, store.files.length);
+    this.pane.style.setProperty('--cols', gridTemplate(shown));
+    this.pane.style.setProperty('--row-h', `${rowHeight(layout)}px`);
+    this.pane.classList.toggle('wrap', layout.wrap);
+    for (const id of COLUMN_IDS) this.pane.classList.toggle(`hide-${id}`, !shown.some((c) => c.id === id));
+    $('wrap').setAttribute('aria-pressed', layout.wrap ? 'true' : 'false');
+    this.renderHeader(shown);
+    for (const box of this.menu.querySelectorAll<HTMLInputElement>('input[data-col]')) {
+      const column = layout.columns.find((c) => c.id === box.dataset.col);
+      box.checked = !!column && !column.hidden;
+    }
+  }
+
+  private renderHeader(shown: ColumnState[]): void {
+    this.header.replaceChildren();
+    for (const column of shown) {
+      const cell = el('span', `c-${column.id}`, column.id === 'time' ? this.timeHeading() : COLUMN_TITLES[column.id]);
+      cell.setAttribute('role', 'columnheader');
+      if (column.id === 'file' && this.app.store.files.length <= 1) cell.title = 'Hidden while one file is shown';
+      if (column.id !== 'msg') cell.appendChild(this.handle(column));
+      this.header.appendChild(cell);
+    }
+  }
+
+  timeHeading(): string {
+    const mode = this.app.timeMode;
+    return mode === 'utc' ? 'Time (UTC)' : mode === 'log' ? 'Time (log-local)' : 'Time (this computer)';
+  }
+
+  /** A drag handle on a header cell's right edge. */
+  private handle(column: ColumnState): HTMLElement {
+    const grip = el('span', 'grip');
+    grip.title = `Drag to resize ${COLUMN_TITLES[column.id]}; double-click to reset`;
+    grip.setAttribute('aria-hidden', 'true');
+    grip.addEventListener('pointerdown', (event) => {
+      event.preventDefault();
+      grip.setPointerCapture(event.pointerId);
+      const startX = event.clientX;
+      const startWidth = column.width;
+      const move = (e: PointerEvent) => {
+        this.app.layout = resized(this.app.layout, column.id, startWidth + e.clientX - startX);
+        this.pane.style.setProperty('--cols', gridTemplate(shownColumns(this.app.layout, this.app.store.files.length)));
+      };
+      const up = () => {
+        grip.removeEventListener('pointermove', move);
+        grip.removeEventListener('pointerup', up);
+        this.changed();
+      };
+      grip.addEventListener('pointermove', move);
+      grip.addEventListener('pointerup', up);
+    });
+    grip.addEventListener('dblclick', () => {
+      const width = sanitizeLayout(null).columns.find((c) => c.id === column.id)!.width;
+      this.app.layout = resized(this.app.layout, column.id, width);
+      this.changed();
+    });
+    return grip;
+  }
+
+  private buildMenu(): void {
+    for (const id of COLUMN_IDS) {
+      if (id === 'msg') continue;
+      const label = el('label', 'menu-item');
+      const box = el('input');
+      box.type = 'checkbox';
+      box.dataset.col = id;
+      box.addEventListener('change', () => {
+        const layout = sanitizeLayout(this.app.layout);
+        layout.columns.find((c) => c.id === id)!.hidden = !box.checked;
+        this.app.layout = layout;
+        this.changed();
+      });
+      label.append(box, el('span', null, COLUMN_TITLES[id]));
+      this.menu.appendChild(label);
+    }
+  }
+
+  /** Applies, renders, and tells the extension (debounced) so that every timeline opens with this layout. */
+  private changed(): void {
+    this.apply();
+    this.app.rowsChanged();
+    clearTimeout(this.saveTimer);
+    this.saveTimer = setTimeout(() => this.app.vscode.postMessage({ type: 'saveLayout', layout: this.app.layout }), 300);
+  }
+}

@@ -1,0 +1,269 @@
+#!/usr/bin/env node
+// UI test of the timeline and the views around it, in the PACKAGED extension, as an admin uses it: code-server
+// with the .vsix installed, Debian's headless Chromium driven by playwright-core, at 1600×1000 and 1366×768,
+// in a dark and a light theme.
+//
+//   CODE_SERVER_DIR=/work/.cs/code-server node test/e2e/timeline-ui.test.js [--vsix FILE]
+//
+// Checks (issue #19): a timeline retargeted from the Explorer shows only the new log's rows at once, and a click
+// acts on the new log (stale rows); the message column takes the remaining width (sizes measured), File hides
+// itself for one file, columns resize and hide; details go below the list in a narrow panel; F8 / the buttons
+// jump to errors; follow / pause; highlight rules colour rows; logs open read-only.
+// Screenshots: test-results/screenshots/timeline-*.png (look at them); results: test-results/timeline-ui.json.
+'use strict';
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+const { startCodeServer } = require('../../scripts/e2e/with-code-server');
+const { launch } = require('../../scripts/e2e/chromium');
+const { checkRun, command, explorerContextMenu, quickOpen, webviewFrame } = require('./workbench');
+
+const ROOT = path.resolve(__dirname, '../..');
+const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+const SAMPLES = path.join(ROOT, 'samples');
+const SHOTS = path.join(ROOT, 'test-results/screenshots/timeline');
+const RESULTS = path.join(ROOT, 'test-results/timeline-ui.json');
+const run = checkRun('timeline-ui', SHOTS);
+const { results, lap, shot, check } = run;
+let page;
+
+/** What the timeline's frame shows: the visible rows' file and message cells, and the layout of the list. */
+function timelineState() {
+  const rows = [...document.querySelectorAll('#rows .row:not([hidden])')];
+  const cell = (row, cls) => row.querySelector(cls).textContent;
+  const box = (sel) => {
+    const e = document.querySelector(sel);
+    if (!e) return null;
+    const r = e.getBoundingClientRect();
+    return { left: Math.round(r.left), top: Math.round(r.top), width: Math.round(r.width), height: Math.round(r.height), bottom: Math.round(r.bottom), shown: getComputedStyle(e).display !== 'none' && r.width > 0 };
+  };
+  return {
+    files: [...new Set(rows.map((r) => cell(r, '.c-file')))],
+    messages: rows.slice(0, 3).map((r) => cell(r, '.c-msg')),
+    count: rows.length,
+    width: window.innerWidth,
+    list: box('#list'),
+    side: box('#side'),
+    msg: box('#rows .row:not([hidden]) .c-msg'),
+    time: box('#rows .row:not([hidden]) .c-time'),
+    file: box('#rows .row:not([hidden]) .c-file'),
+    comp: box('#rows .row:not([hidden]) .c-comp'),
+    header: [...document.querySelectorAll('#header > span')].map((s) => s.textContent),
+    details: document.getElementById('detailsBody').innerText,
+    status: document.getElementById('status').textContent,
+    selected: (document.querySelector('#rows .row.selected') || {}).className || null,
+  };
+}
+
+const timeline = () => webviewFrame(page, () => !!document.getElementById('rows') && document.querySelectorAll('#rows .row:not([hidden])').length > 0, 30000);
+
+async function expandFolder(name) {
+  const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: new RegExp(`^${name}$`) }).first();
+  await row.waitFor({ timeout: 30000 });
+  if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
+}
+
+async function setTheme(label) {
+  await command(page, 'Preferences: Color Theme');
+  const input = page.locator('.quick-input-widget input');
+  await input.fill(label);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().waitFor({ timeout: 10000 });
+  await page.keyboard.press('Enter');
+  await page.waitForTimeout(800);
+}
+
+/** Waits until the timeline frame shows rows of exactly `file` (File cells are there even when the column is hidden). */
+async function waitForRowsOf(frame, file, timeout = 20000) {
+  const deadline = Date.now() + timeout;
+  let state;
+  while (Date.now() < deadline) {
+    state = await frame.evaluate(timelineState).catch(() => null);
+    if (state && state.count && state.files.length === 1 && state.files[0] === file) return state;
+    await page.waitForTimeout(100);
+  }
+  throw new Error(`the timeline does not show only ${file}: ${JSON.stringify(state && { files: state.files, count: state.count, messages: state.messages })}`);
+}
+
+async function main() {
+  const argv = process.argv.slice(2);
+  const vsix = argv.includes('--vsix') ? path.resolve(argv[argv.indexOf('--vsix') + 1]) : path.join(ROOT, `${pkg.name}-${pkg.version}.vsix`);
+  if (!fs.existsSync(vsix)) {
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts/package.js')], { cwd: ROOT, stdio: 'inherit' });
+    if (r.status !== 0) throw new Error('packaging failed');
+  }
+  const cs = await startCodeServer({
+    name: 'timeline-ui',
+    vsix,
+    folder: SAMPLES,
+    settings: { 'workbench.colorTheme': 'Default Dark Modern', 'editor.minimap.enabled': false, 'workbench.editor.enablePreview': false },
+  });
+  lap(`code-server at ${cs.url}`);
+  const hard = setTimeout(() => cs.stop().finally(() => process.exit(124)), +(process.env.E2E_UI_TIMEOUT_MS || 420000));
+  let context;
+  try {
+    context = await launch(path.join(cs.runDir, 'chromium'), { viewport: { width: 1600, height: 1000 } });
+    page = run.state.page = context.pages()[0] || (await context.newPage());
+    page.on('pageerror', (e) => console.log(`[page error] ${e.message}`));
+    await page.goto(`${cs.url}/?folder=${encodeURIComponent(SAMPLES)}`);
+    await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
+    await expandFolder('client');
+    await expandFolder('siteserver');
+    await checks();
+  } finally {
+    await context?.close().catch(() => {});
+    await cs.stop();
+    clearTimeout(hard);
+  }
+  results.ok = run.ok();
+  fs.mkdirSync(path.dirname(RESULTS), { recursive: true });
+  fs.writeFileSync(RESULTS, JSON.stringify(results, null, 2));
+  const failed = results.checks.filter((c) => !c.ok);
+  lap(`${results.checks.length - failed.length}/${results.checks.length} checks passed; screenshots in ${path.relative(ROOT, SHOTS)}/`);
+  return results.ok ? 0 : 1;
+}
+
+async function checks() {
+  let frame;
+  await check('Explorer → Open in Timeline on ScanAgent.log shows its rows; File is hidden for one file', async () => {
+    await explorerContextMenu(page, 'ScanAgent.log', 'ConfigMgr: Open in Timeline');
+    frame = await timeline();
+    if (!frame) throw new Error('no timeline frame');
+    const state = await waitForRowsOf(frame, 'ScanAgent.log');
+    if (state.file.shown) throw new Error('the File column is shown for one file');
+    if (state.header.some((h) => /^File/.test(h))) throw new Error(`header: ${state.header}`);
+    return { header: state.header.join(' | '), msgWidth: state.msg.width, listWidth: state.list.width };
+  });
+  await shot('timeline-1-scanagent-1600-dark');
+
+  await check('retargeted to WCM.log (stale rows): at once only WCM.log rows, without scrolling; a click selects a WCM.log record; double-click opens WCM.log', async () => {
+    // Select a ScanAgent record first: after the retarget nothing of it may remain.
+    await frame.locator('#rows .row:not([hidden])').nth(1).click();
+    await explorerContextMenu(page, 'WCM.log', 'ConfigMgr: Open in Timeline');
+    const t0 = Date.now();
+    const state = await waitForRowsOf(frame, 'WCM.log', 10000);
+    const ms = Date.now() - t0;
+    if (!/Select a record/.test(state.details)) throw new Error(`the previous selection is still shown: ${state.details.slice(0, 120)}`);
+    const row = frame.locator('#rows .row:not([hidden])').nth(2);
+    const message = (await row.locator('.c-msg').innerText()).trim();
+    await row.click();
+    const details = await frame.locator('#detailsBody').innerText();
+    if (!/WCM\.log:\d+/.test(details)) throw new Error(`the click selected a record of another file: ${details.slice(0, 200)}`);
+    await shot('timeline-2-retargeted-wcm');
+    await row.dblclick();
+    await page.locator('.tabs-container .tab.active', { hasText: 'WCM.log' }).waitFor({ timeout: 15000 });
+    return { shownAfterMs: ms, message: message.slice(0, 60), details: details.split('\n').find((l) => /WCM\.log:/.test(l)) };
+  });
+
+  await check('two logs (Explorer multi-select): File column back; the message column takes the remaining width at 1600×1000', async () => {
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: /^CAS\.log$/ }).first().click();
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: /^LocationServices\.log$/ }).first().click({ modifiers: ['Control'] });
+    await explorerContextMenu(page, 'LocationServices.log', 'ConfigMgr: Open in Timeline');
+    await page.waitForTimeout(1000);
+    const state = await frame.evaluate(timelineState);
+    if (state.files.sort().join() !== 'CAS.log,LocationServices.log') throw new Error(`files: ${state.files}`);
+    if (!state.file.shown) throw new Error('File is hidden with two files');
+    const others = [state.time, state.file, state.comp].map((b) => b.width);
+    if (state.msg.width < 450 || others.some((w) => w >= state.msg.width)) throw new Error(`message ${state.msg.width} px, others ${others}`);
+    return { panel: state.width, list: state.list.width, message: state.msg.width, time: state.time.width, file: state.file.width, comp: state.comp.width };
+  });
+  await shot('timeline-3-two-logs-1600-dark');
+
+  await check('columns: Component hidden from the Columns menu, Time resized by dragging its edge; remembered', async () => {
+    await frame.locator('#columnsDrop summary').click();
+    await frame.locator('#columnsMenu input[data-col=comp]').uncheck();
+    await frame.locator('#columnsDrop summary').click();
+    const grip = frame.locator('#header .c-time .grip');
+    const box = await grip.boundingBox();
+    await page.mouse.move(box.x + 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x - 40, box.y + box.height / 2, { steps: 5 });
+    await page.mouse.up();
+    await page.waitForTimeout(500);
+    const state = await frame.evaluate(timelineState);
+    if (state.comp.shown) throw new Error('Component still shown');
+    if (state.time.width > 150) throw new Error(`Time is ${state.time.width} px after dragging 40 px narrower`);
+    return { time: state.time.width, message: state.msg.width };
+  });
+  await shot('timeline-4-columns-resized');
+
+  await check('F8 in the grid selects the next error; the buttons say so', async () => {
+    await frame.locator('#list').focus();
+    await frame.locator('#list').press('F8');
+    await page.waitForTimeout(300);
+    let state = await frame.evaluate(timelineState);
+    if (!/sev-error/.test(state.selected || '')) throw new Error(`selected: ${state.selected}`);
+    const first = state.details;
+    await frame.locator('#nextError').click();
+    await page.waitForTimeout(300);
+    state = await frame.evaluate(timelineState);
+    const title = await frame.locator('#nextError').getAttribute('title');
+    return { selected: state.selected, moved: first !== state.details, button: title };
+  });
+
+  await check('follow / pause toggles; highlight rule colours matching rows', async () => {
+    const before = await frame.locator('#follow').innerText();
+    await frame.locator('#follow').click();
+    const after = await frame.locator('#follow').innerText();
+    if (before === after) throw new Error('the follow button did not toggle');
+    await frame.locator('#follow').click();
+    await frame.locator('#ruleText').fill('Current AMP');
+    await frame.locator('#ruleColor').selectOption('green');
+    await frame.locator('#ruleAdd').click();
+    await page.waitForTimeout(800);
+    const colored = await frame.evaluate(() => [...document.querySelectorAll('#rows .row.hl-green .c-msg')].map((c) => c.textContent));
+    if (!colored.length || !colored.every((t) => t.includes('Current AMP'))) throw new Error(`rows coloured: ${colored.slice(0, 3)}`);
+    return { follow: [before, after], coloured: colored.length };
+  });
+  await shot('timeline-5-rule-dark');
+
+  await check('light theme: rows, selection and highlight readable (screenshot)', async () => {
+    await setTheme('Light Modern');
+    await page.waitForTimeout(800);
+    const colours = await frame.evaluate(() => ({ body: getComputedStyle(document.body).backgroundColor, row: getComputedStyle(document.querySelector('#rows .row:not([hidden])')).color }));
+    if (!/255, 255, 255|248|250|243/.test(colours.body)) throw new Error(`not a light background: ${colours.body}`);
+    return colours;
+  });
+  await shot('timeline-6-1600-light');
+
+  await check('1366×768 laptop with the Explorer open: message column still the widest', async () => {
+    await page.setViewportSize({ width: 1366, height: 768 });
+    await page.waitForTimeout(1200);
+    const state = await frame.evaluate(timelineState);
+    if (state.msg.width < 300) throw new Error(`message ${state.msg.width} px of a ${state.width} px panel`);
+    return { panel: state.width, list: state.list.width, message: state.msg.width, side: state.side && state.side.shown ? `${state.side.width}×${state.side.height} at top ${state.side.top}` : 'hidden' };
+  });
+  await shot('timeline-7-1366-light');
+
+  await check('beside an editor (narrow panel): details below the list, never over it', async () => {
+    await quickOpen(page, 'CAS.log', 'client');
+    await command(page, 'View: Move Editor into Next Group');
+    await page.waitForTimeout(1500);
+    const state = await frame.evaluate(timelineState);
+    if (state.width > 1000) throw new Error(`the panel is ${state.width} px wide`);
+    if (state.side.shown && state.side.top < state.list.bottom - 1) throw new Error(`details at ${state.side.top}, list ends at ${state.list.bottom}`);
+    return { panel: state.width, message: state.msg.width, list: `${state.list.height} px high`, details: `top ${state.side.top}` };
+  });
+  await shot('timeline-8-1366-beside-editor-light');
+  await setTheme('Dark Modern');
+  await shot('timeline-9-1366-beside-editor-dark');
+
+  await check('logs are read-only by default: a keystroke in CAS.log changes nothing', async () => {
+    await quickOpen(page, 'CAS.log', 'client');
+    await page.locator('.editor-group-container.active .view-lines').first().click();
+    await page.keyboard.type('x');
+    await page.waitForTimeout(500);
+    const dirty = await page.locator('.tabs-container .tab.active.dirty').count();
+    const message = await page.locator('.monaco-editor-overlaymessage, .monaco-editor .readonly-message').allInnerTexts().catch(() => []);
+    if (dirty) throw new Error('the log became dirty');
+    return { dirty: false, message: message.join(' ').slice(0, 100) };
+  });
+  await shot('timeline-10-readonly');
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    console.error(`[timeline-ui] ${e && e.stack ? e.stack : e}`);
+    process.exit(1);
+  },
+);
