@@ -71,10 +71,13 @@ export function registerCommands(context: vscode.ExtensionContext, client: Langu
   register('cmlogs.openTimeline', timelineOf);
   register('cmlogs.openInTimeline', timelineOf);
 
-  register('cmlogs.diagnose', async (resource?: vscode.Uri, selected?: vscode.Uri[]) => {
+  // The palette's command and the Explorer's item ("ConfigMgr: Diagnose" there, like Open in Timeline).
+  const diagnose = async (resource?: vscode.Uri, selected?: vscode.Uri[]) => {
     const target = await diagnosisTarget(selected?.length ? selected : resource ? [resource] : []);
     return target ? diagnosisView.run(target) : undefined;
-  });
+  };
+  register('cmlogs.diagnose', diagnose);
+  register('cmlogs.diagnoseInExplorer', diagnose);
 }
 
 /**

@@ -5,6 +5,7 @@ import { startClient } from './client';
 import { registerCommands } from './commands';
 import { registerLanguageDetection } from './detectLanguage';
 import { registerReadOnlyLogs } from './readOnlyLogs';
+import { registerEditorRules } from './editorRules';
 import { registerHighlighting } from './highlight';
 import { registerStatusBar } from './statusBar';
 import type { LanguageClient } from 'vscode-languageclient/node';
@@ -16,6 +17,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
   registerCommands(context, client);
   registerStatusBar(context, client);
   registerHighlighting(context, client);
+  registerEditorRules(context);
   registerLanguageDetection(context);
   registerReadOnlyLogs(context);
   await client.start();

@@ -129,7 +129,7 @@ export function timelineHtml(o: { cspSource: string; nonce: string; scriptUri: s
     <div class="group">
       <button id="prevError" type="button" title="Previous error (Shift+F8)">↑ Error</button>
       <button id="nextError" type="button" title="Next error (F8)">↓ Error</button>
-      <button id="follow" type="button" aria-pressed="true" title="Follow the end of the logs as they grow">⏸ Pause</button>
+      <button id="follow" type="button" aria-pressed="true" title="Follow the end of the logs as they grow">Follow: on</button>
     </div>
     <div class="group right">
       <select id="timeMode" aria-label="Time shown">

@@ -128,7 +128,7 @@ export function syncToolbar(app: App): void {
   if (auto) auto.textContent = `Auto (${app.timeMode === 'log' ? 'log-local: one zone' : app.store.biases.size > 1 ? 'UTC: zones differ' : 'UTC'})`;
   $<HTMLSelectElement>('laneMode').value = app.ui.laneMode;
   setPressed('follow', app.ui.follow);
-  $('follow').textContent = app.ui.follow ? '\u23f8 Pause' : '\u25b6 Follow';
+  $('follow').textContent = app.ui.follow ? 'Follow: on' : 'Follow: off';
   $('follow').title = app.ui.follow ? 'Following the end of the logs as they grow: click to pause' : 'Paused: click to follow the end of the logs as they grow';
   setPressed('toggleSide', app.ui.side);
   $('main').classList.toggle('no-side', !app.ui.side);

@@ -4,7 +4,7 @@
 // (another log's rows at the same positions) always redraws it.
 import { SEVERITIES } from '../../client/src/shared/filter';
 import type { App } from './app';
-import { rowHeight } from './columns';
+import { rowHeight } from './layout';
 import { displayText, firstLine, wrappedText } from './format';
 import { scrollTopForRow, virtualWindow, type VirtualWindow } from './geometry';
 import { $ } from './dom';

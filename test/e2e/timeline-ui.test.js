@@ -16,7 +16,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { startCodeServer } = require('../../scripts/e2e/with-code-server');
 const { launch } = require('../../scripts/e2e/chromium');
-const { checkRun, command, explorerContextMenu, quickOpen, webviewFrame } = require('./workbench');
+const { checkRun, command, explorerContextMenu, webviewFrame } = require('./workbench');
 
 const ROOT = path.resolve(__dirname, '../..');
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
@@ -91,6 +91,11 @@ async function main() {
     const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts/package.js')], { cwd: ROOT, stdio: 'inherit' });
     if (r.status !== 0) throw new Error('packaging failed');
   }
+  // The highlight rules are saved per workspace (samples/.vscode/settings.json): start and end without them.
+  const workspaceSettings = path.join(SAMPLES, '.vscode');
+  const hadSettings = fs.existsSync(workspaceSettings);
+  const cleanUp = () => hadSettings || fs.rmSync(workspaceSettings, { recursive: true, force: true });
+  cleanUp();
   const cs = await startCodeServer({
     name: 'timeline-ui',
     vsix,
@@ -113,6 +118,7 @@ async function main() {
     await context?.close().catch(() => {});
     await cs.stop();
     clearTimeout(hard);
+    cleanUp();
   }
   results.ok = run.ok();
   fs.mkdirSync(path.dirname(RESULTS), { recursive: true });
@@ -154,7 +160,18 @@ async function checks() {
     return { shownAfterMs: ms, message: message.slice(0, 60), details: details.split('\n').find((l) => /WCM\.log:/.test(l)) };
   });
 
+  /** One editor group again, the timeline's tab active (a double-click opened a log beside it). */
+  const timelineAlone = async () => {
+    // Focus the workbench (not the webview, which keeps F1 to itself), then one column.
+    await page.locator('.tabs-container .tab', { hasText: /Timeline/ }).first().click();
+    await page.locator('.statusbar').click({ position: { x: 5, y: 5 } }).catch(() => {});
+    await command(page, 'View: Single Column Editor Layout');
+    await page.locator('.tabs-container .tab', { hasText: /Timeline/ }).first().click();
+    await page.waitForTimeout(800);
+  };
+
   await check('two logs (Explorer multi-select): File column back; the message column takes the remaining width at 1600×1000', async () => {
+    await timelineAlone();
     await page.locator('.explorer-folders-view .monaco-list-row', { hasText: /^CAS\.log$/ }).first().click();
     await page.locator('.explorer-folders-view .monaco-list-row', { hasText: /^LocationServices\.log$/ }).first().click({ modifiers: ['Control'] });
     await explorerContextMenu(page, 'LocationServices.log', 'ConfigMgr: Open in Timeline');
@@ -206,13 +223,14 @@ async function checks() {
     const after = await frame.locator('#follow').innerText();
     if (before === after) throw new Error('the follow button did not toggle');
     await frame.locator('#follow').click();
-    await frame.locator('#ruleText').fill('Current AMP');
+    const sample = (await frame.locator('#rows .row:not([hidden]) .c-msg').nth(3).innerText()).trim().slice(0, 14);
+    await frame.locator('#ruleText').fill(sample);
     await frame.locator('#ruleColor').selectOption('green');
     await frame.locator('#ruleAdd').click();
     await page.waitForTimeout(800);
     const colored = await frame.evaluate(() => [...document.querySelectorAll('#rows .row.hl-green .c-msg')].map((c) => c.textContent));
-    if (!colored.length || !colored.every((t) => t.includes('Current AMP'))) throw new Error(`rows coloured: ${colored.slice(0, 3)}`);
-    return { follow: [before, after], coloured: colored.length };
+    if (!colored.length || !colored.every((t) => t.includes(sample))) throw new Error(`rows coloured for "${sample}": ${colored.slice(0, 3)}`);
+    return { follow: [before, after], rule: sample, coloured: colored.length };
   });
   await shot('timeline-5-rule-dark');
 
@@ -235,8 +253,8 @@ async function checks() {
   await shot('timeline-7-1366-light');
 
   await check('beside an editor (narrow panel): details below the list, never over it', async () => {
-    await quickOpen(page, 'CAS.log', 'client');
-    await command(page, 'View: Move Editor into Next Group');
+    // Double-click a record: its log opens beside the timeline, which becomes a narrow panel.
+    await frame.locator('#rows .row:not([hidden])').nth(1).dblclick();
     await page.waitForTimeout(1500);
     const state = await frame.evaluate(timelineState);
     if (state.width > 1000) throw new Error(`the panel is ${state.width} px wide`);
@@ -248,16 +266,91 @@ async function checks() {
   await shot('timeline-9-1366-beside-editor-dark');
 
   await check('logs are read-only by default: a keystroke in CAS.log changes nothing', async () => {
-    await quickOpen(page, 'CAS.log', 'client');
+    // The log the double-click opened is the active editor.
     await page.locator('.editor-group-container.active .view-lines').first().click();
     await page.keyboard.type('x');
     await page.waitForTimeout(500);
     const dirty = await page.locator('.tabs-container .tab.active.dirty').count();
-    const message = await page.locator('.monaco-editor-overlaymessage, .monaco-editor .readonly-message').allInnerTexts().catch(() => []);
+    const message = await page.locator('.monaco-editor-overlaymessage').allInnerTexts().catch(() => []);
+    const locked = await page.locator('.tabs-container .tab.active .codicon-lock, .tabs-container .tab.active [class*="lock"]').count();
     if (dirty) throw new Error('the log became dirty');
-    return { dirty: false, message: message.join(' ').slice(0, 100) };
+    return { dirty: false, lockOnTab: locked > 0, message: message.join(' ').slice(0, 100) };
   });
   await shot('timeline-10-readonly');
+
+  await check('Explorer → ConfigMgr: Diagnose on a folder: the Diagnosis view shows flow → instance → steps with status icons; a step opens its log line', async () => {
+    await explorerContextMenu(page, 'siteserver', 'ConfigMgr: Diagnose');
+    const flow = page.locator('.pane-body .monaco-list-row', { hasText: 'Software updates synchronization' }).first();
+    await flow.waitFor({ timeout: 60000 });
+    const rows = async () => page.locator('.pane-body .monaco-list-row').evaluateAll((els) => els.map((e) => ({ text: e.innerText.replace(/\s+/g, ' ').trim(), icon: ((e.querySelector('.custom-view-tree-node-item-icon') || {}).className || '').replace(/\s+/g, ' ') })));
+    let list = await rows();
+    // The broken instance is expanded: its steps are rows; one that was seen opens the log at its line.
+    const step = page.locator('.pane-body .monaco-list-row', { hasText: /WSyncMgr\.log:\d+/ }).first();
+    await step.waitFor({ timeout: 10000 });
+    const where = /WSyncMgr\.log:(\d+)/.exec(await step.innerText())[1];
+    await step.click();
+    await page.locator('.tabs-container .tab.active', { hasText: 'WSyncMgr.log' }).first().waitFor({ timeout: 15000 });
+    const status = (await page.locator('#status\\.editor\\.selection').innerText().catch(() => '')).trim();
+    if (!status.includes(`Ln ${where},`)) throw new Error(`the step is WSyncMgr.log:${where}, the cursor is at ${status}`);
+    await shot('timeline-12-diagnosis-view');
+    // Collapsed, the flow leaves room for the last root: the files that were read.
+    await flow.click();
+    await page.waitForTimeout(500);
+    const after = await rows();
+    const files = after.find((r) => /^Files read \(\d+\)/.test(r.text));
+    if (!files) throw new Error(`no "Files read": ${JSON.stringify(after.slice(0, 12))}`);
+    return { rows: list.slice(0, 6).map((r) => `${r.text.slice(0, 70)} [${(/codicon-([\w-]+)/.exec(r.icon) || [])[1] || ''}]`), files: files.text, step: `WSyncMgr.log:${where}`, cursor: status };
+  });
+
+  await check('Error Lookup answers in one view (no new editor column), wrapped, with Copy', async () => {
+    const groupsBefore = await page.locator('.editor-group-container').count();
+    for (const code of ['0x80244021', '0x87D00215']) {
+      await command(page, 'ConfigMgr: Look Up Error Code');
+      const input = page.locator('.quick-input-widget input');
+      await input.fill(code);
+      await page.keyboard.press('Enter');
+      await page.waitForTimeout(800);
+    }
+    const frame = await webviewFrame(page, () => !!document.getElementById('answer') && /Item not found/i.test(document.body.innerText), 20000);
+    if (!frame) throw new Error('no Error Lookup view with the second answer');
+    const info = await frame.evaluate(() => ({ query: document.querySelector('h3').textContent, wrap: getComputedStyle(document.getElementById('answer')).whiteSpace, copy: !!document.getElementById('copy'), scripts: document.scripts.length }));
+    const groupsAfter = await page.locator('.editor-group-container').count();
+    if (groupsAfter !== groupsBefore) throw new Error(`editor groups ${groupsBefore} → ${groupsAfter}`);
+    if (info.wrap !== 'pre-wrap' || !info.copy || info.scripts) throw new Error(JSON.stringify(info));
+    return { ...info, editorGroups: groupsAfter };
+  });
+  await shot('timeline-13-error-lookup');
+
+  await check('editor noise, light and dark: quoted strings and times are not error red; the CMTrace markup is dimmed', async () => {
+    const out = {};
+    await command(page, 'View: Show Explorer'); // the Diagnosis view took the side bar
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: /^LocationServices\.log$/ }).first().click();
+    await page.locator('.tabs-container .tab.active', { hasText: 'LocationServices.log' }).first().waitFor({ timeout: 15000 });
+    for (const theme of ['Light Modern', 'Dark Modern']) {
+      await setTheme(theme);
+      await page.waitForTimeout(1000);
+      out[theme] = await page.evaluate(() => {
+        const editor = document.querySelector('.editor-group-container.active .monaco-editor');
+        const spans = [...editor.querySelectorAll('.view-lines .view-line span span')];
+        const colour = (pred) => {
+          const s = spans.find((x) => pred(x.textContent.replace(/\u00a0/g, ' ')));
+          return s ? { text: s.textContent.slice(0, 30), color: getComputedStyle(s).color, opacity: getComputedStyle(s).opacity } : null;
+        };
+        return { string: colour((t) => /^'[^']+'?$/.test(t)), time: colour((t) => /^\d{2}:\d{2}:\d{2}\.\d{3}/.test(t)), markup: colour((t) => t.startsWith('<![LOG[')) };
+      });
+    }
+    const reddish = (css) => {
+      const [r, g, b] = (css.match(/\d+(\.\d+)?/g) || []).map(Number);
+      return r >= 150 && g <= 110 && b <= 110;
+    };
+    for (const [theme, o] of Object.entries(out)) {
+      if (!o.string || !o.time || !o.markup) throw new Error(`${theme}: tokens not found ${JSON.stringify(o)}`);
+      if (reddish(o.string.color) || reddish(o.time.color)) throw new Error(`${theme}: red-looking ${JSON.stringify(o)}`);
+      if (!(Number(o.markup.opacity) < 1)) throw new Error(`${theme}: markup not dimmed ${JSON.stringify(o.markup)}`);
+    }
+    return out;
+  });
+  await shot('timeline-11-editor-dark');
 }
 
 main().then(

@@ -114,6 +114,14 @@ export function fakeVscode() {
     TextEditorRevealType: { InCenterIfOutsideViewport: 2 },
     ProgressLocation: { Notification: 15, Window: 10 },
     ConfigurationTarget: { Global: 1, Workspace: 2 },
+    TreeItemCollapsibleState: { None: 0, Collapsed: 1, Expanded: 2 },
+    ThemeIcon: class {
+      constructor(readonly id: string, readonly color?: unknown) {}
+    },
+    ThemeColor: class {
+      constructor(readonly id: string) {}
+    },
+    env: { clipboard: { writeText: async (text: string) => void calls.infos.push(`clipboard: ${text}`) } },
     window: {
       activeTextEditor: undefined as unknown,
       visibleTextEditors: [],
@@ -131,6 +139,9 @@ export function fakeVscode() {
       withProgress: async (_o: unknown, task: (p: unknown, t: unknown) => Promise<unknown>) => task({ report() {} }, { isCancellationRequested: false }),
       showWarningMessage: async (text: string) => void calls.warnings.push(text),
       showInformationMessage: async (text: string) => void calls.infos.push(text),
+      registerWebviewViewProvider: () => disposable,
+      createTreeView: () => ({ ...disposable, title: '', message: undefined as string | undefined }),
+      setStatusBarMessage: () => disposable,
       /** Picks the first item (the timeline entry of Open Log Folder). */
       showQuickPick: async <T>(items: T[]) => items[0],
     },

@@ -252,9 +252,9 @@ export const MAX_COLUMN_PX = 1200;
 export function defaultLayout(): ColumnLayout {
   return {
     columns: [
-      { id: 'time', width: 172, hidden: false },
-      { id: 'file', width: 130, hidden: false },
-      { id: 'comp', width: 120, hidden: false },
+      { id: 'time', width: 184, hidden: false },
+      { id: 'file', width: 120, hidden: false },
+      { id: 'comp', width: 110, hidden: false },
       { id: 'thread', width: 56, hidden: false },
       { id: 'msg', width: 0, hidden: false },
     ],
