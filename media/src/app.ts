@@ -54,6 +54,8 @@ export class App {
   rules: HighlightRule[] = [];
   compiledRules: CompiledRules = compileRules([]);
   layout: ColumnLayout = defaultLayout();
+  /** The list is so narrow that its Time column shows the time of day only (layout.ts, fitColumns). */
+  compactTime = false;
 
   store = new Store();
   view = new Int32Array(1024);

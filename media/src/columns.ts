@@ -2,7 +2,7 @@
 // and hidden (the Columns menu); File hides itself when one file is shown. The layout is remembered for every
 // timeline (the extension keeps it). Long messages: a tooltip, or wrap (three lines a row).
 import { COLUMN_IDS, sanitizeLayout, type ColumnState } from '../../client/src/shared/timelineMessages';
-import { COLUMN_TITLES, gridTemplate, resized, rowHeight, shownColumns } from './layout';
+import { COLUMN_TITLES, fitColumns, gridTemplate, resized, rowHeight, shownColumns } from './layout';
 import type { App } from './app';
 import { $, el } from './dom';
 
@@ -13,8 +13,18 @@ export class Columns {
   private readonly menu = $('columnsMenu');
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
 
+  private width = 0;
+
   constructor(private readonly app: App) {
     this.buildMenu();
+    // A narrower panel may leave the message too little room: the columns are fitted again.
+    new ResizeObserver(() => {
+      const width = this.pane.clientWidth;
+      if (Math.abs(width - this.width) < 2) return;
+      this.width = width;
+      this.apply();
+      this.app.rowsChanged();
+    }).observe(this.pane);
     $('wrap').addEventListener('click', () => {
       this.app.layout = { ...this.app.layout, wrap: !this.app.layout.wrap };
       this.changed();
@@ -24,8 +34,11 @@ export class Columns {
   /** Applies the layout: header cells, the rows' template, the wrap mode. */
   apply(): void {
     const { layout, store } = this.app;
-    const shown = shownColumns(layout, store.files.length);
+    const fitted = fitColumns(shownColumns(layout, store.files.length), this.pane.clientWidth || 1000);
+    const shown = fitted.columns;
+    this.app.compactTime = fitted.compact;
     this.pane.style.setProperty('--cols', gridTemplate(shown));
+    this.header.title = fitted.dropped.length ? `${fitted.dropped.join(', ')} hidden to leave the message room in this narrow panel (see the record's details)` : '';
     this.pane.style.setProperty('--row-h', `${rowHeight(layout)}px`);
     this.pane.classList.toggle('wrap', layout.wrap);
     for (const id of COLUMN_IDS) this.pane.classList.toggle(`hide-${id}`, !shown.some((c) => c.id === id));
@@ -65,7 +78,7 @@ export class Columns {
       const startWidth = column.width;
       const move = (e: PointerEvent) => {
         this.app.layout = resized(this.app.layout, column.id, startWidth + e.clientX - startX);
-        this.pane.style.setProperty('--cols', gridTemplate(shownColumns(this.app.layout, this.app.store.files.length)));
+        this.pane.style.setProperty('--cols', gridTemplate(fitColumns(shownColumns(this.app.layout, this.app.store.files.length), this.pane.clientWidth || 1000).columns));
       };
       const up = () => {
         grip.removeEventListener('pointermove', move);

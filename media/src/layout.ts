@@ -35,3 +35,36 @@ export function resized(layout: ColumnLayout, id: ColumnId, width: number): Colu
   return next;
 }
 
+
+/** Width of the Time column when it shows the time of day only (narrow panels). */
+export const COMPACT_TIME_PX = 100;
+
+/**
+ * The columns that fit a list `listWidth` px wide: the message keeps at least ~45% (up to 320 px); when it would
+ * not, Thread, then Component give way, then Time shows the time of day only (`compact`), then File goes.
+ */
+export function fitColumns(shown: readonly ColumnState[], listWidth: number): { columns: ColumnState[]; compact: boolean; dropped: string[] } {
+  const want = Math.min(320, listWidth * 0.45);
+  const room = (cols: readonly ColumnState[]) => listWidth - cols.reduce((sum, c) => sum + (c.id === 'msg' ? 0 : c.width), 0);
+  let columns = shown.slice();
+  let compact = false;
+  const dropped: string[] = [];
+  const steps: Array<() => void> = [
+    ...(['thread', 'comp'] as const).map((id) => () => drop(id)),
+    () => {
+      compact = columns.some((c) => c.id === 'time');
+      columns = columns.map((c) => (c.id === 'time' ? { ...c, width: Math.min(c.width, COMPACT_TIME_PX) } : c));
+    },
+    () => drop('file'),
+  ];
+  function drop(id: ColumnState['id']): void {
+    if (!columns.some((c) => c.id === id)) return;
+    columns = columns.filter((c) => c.id !== id);
+    dropped.push(COLUMN_TITLES[id]);
+  }
+  for (const step of steps) {
+    if (room(columns) >= want) break;
+    step();
+  }
+  return { columns, compact, dropped };
+}

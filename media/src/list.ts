@@ -127,7 +127,7 @@ export class RowList {
       this.rowsEl.appendChild(r.el);
     }
     const { app } = this;
-    const stampBase = `${app.store.load}:${app.rowsStamp}:${app.timeMode}:${app.layout.wrap}`;
+    const stampBase = `${app.store.load}:${app.rowsStamp}:${app.timeMode}:${app.layout.wrap}:${app.compactTime}`;
     for (let k = 0; k < this.pool.length; k++) {
       const item = this.pool[k];
       if (k >= need) {
@@ -152,7 +152,9 @@ export class RowList {
     const file = app.fileOf(i);
     const th = store.thread[i];
     const message = store.msg[i];
-    item.cells[0].textContent = app.timeText(i);
+    const time = app.timeText(i);
+    item.cells[0].textContent = app.compactTime ? time.slice(11) : time;
+    item.cells[0].title = app.compactTime ? time : '';
     item.cells[1].textContent = file.name;
     item.cells[1].title = file.file;
     item.cells[2].textContent = displayText(store.components[store.comp[i]] ?? '');

@@ -259,7 +259,8 @@ async function checks() {
     const state = await frame.evaluate(timelineState);
     if (state.width > 1000) throw new Error(`the panel is ${state.width} px wide`);
     if (state.side.shown && state.side.top < state.list.bottom - 1) throw new Error(`details at ${state.side.top}, list ends at ${state.list.bottom}`);
-    return { panel: state.width, message: state.msg.width, list: `${state.list.height} px high`, details: `top ${state.side.top}` };
+    if (state.msg.width < state.list.width * 0.4) throw new Error(`the message is ${state.msg.width} px of a ${state.list.width} px list`);
+    return { panel: state.width, message: state.msg.width, header: state.header.join(' | '), time: state.messages.length && (await frame.locator('#rows .row:not([hidden]) .c-time').first().innerText()), list: `${state.list.height} px high`, details: `top ${state.side.top}` };
   });
   await shot('timeline-8-1366-beside-editor-light');
   await setTheme('Dark Modern');
@@ -326,6 +327,7 @@ async function checks() {
     await command(page, 'View: Show Explorer'); // the Diagnosis view took the side bar
     await page.locator('.explorer-folders-view .monaco-list-row', { hasText: /^LocationServices\.log$/ }).first().click();
     await page.locator('.tabs-container .tab.active', { hasText: 'LocationServices.log' }).first().waitFor({ timeout: 15000 });
+    await page.waitForTimeout(1500); // semantic tokens and decorations arrive after the text
     for (const theme of ['Light Modern', 'Dark Modern']) {
       await setTheme(theme);
       await page.waitForTimeout(1000);
@@ -336,7 +338,10 @@ async function checks() {
           const s = spans.find((x) => pred(x.textContent.replace(/\u00a0/g, ' ')));
           return s ? { text: s.textContent.slice(0, 30), color: getComputedStyle(s).color, opacity: getComputedStyle(s).opacity } : null;
         };
-        return { string: colour((t) => /^'[^']+'?$/.test(t)), time: colour((t) => /^\d{2}:\d{2}:\d{2}\.\d{3}/.test(t)), markup: colour((t) => t.startsWith('<![LOG[')) };
+        // A quoted string: its quotes are punctuation (dimmed), its text the span after the opening quote.
+        const quoted = spans.find((x) => /^'$/.test(x.textContent) && x.nextElementSibling && /^[^'"]{2,}$/.test(x.nextElementSibling.textContent));
+        const inner = quoted ? quoted.nextElementSibling : spans.find((x) => /^'[^']{2,}/.test(x.textContent));
+        return { string: inner ? { text: inner.textContent.slice(0, 30), color: getComputedStyle(inner).color, opacity: getComputedStyle(inner).opacity } : null, time: colour((t) => /^\d{2}:\d{2}:\d{2}\.\d{3}/.test(t)), markup: colour((t) => t.startsWith('<![LOG[')) };
       });
     }
     const reddish = (css) => {

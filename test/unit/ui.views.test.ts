@@ -130,3 +130,20 @@ test('editor: the CMTrace markup to dim is the opening <![LOG[ and the closing ]
   assert.deepEqual(markupRanges('last line]LOG]!><time="10:00:00.000+300" date="01-20-2014" component="X" context="" type="1" thread="1" file="">').length, 1);
   assert.deepEqual(markupRanges('x'.repeat(100_000)), [], 'a long line without markup costs one scan');
 });
+
+test('columns in a narrow panel: the message keeps ~45%; Thread, Component give way, then Time shows the time of day, then File', async () => {
+  const { fitColumns } = await import('../../media/src/layout');
+  const two = shownColumns(defaultLayout(), 2);
+  const ids = (w: number) => fitColumns(two, w);
+  assert.deepEqual(ids(1200).columns.map((c) => c.id), ['time', 'file', 'comp', 'thread', 'msg'], 'room enough: all');
+  assert.equal(ids(1200).compact, false);
+  const half = ids(509);
+  assert.deepEqual(half.columns.map((c) => c.id), ['time', 'file', 'msg']);
+  assert.equal(half.compact, true);
+  assert.deepEqual(half.dropped, ['Thread', 'Component']);
+  assert.equal(messageWidth({ ...defaultLayout(), columns: half.columns }, 2, 509), 289);
+  const tiny = ids(300);
+  assert.deepEqual(tiny.columns.map((c) => c.id), ['time', 'msg']);
+  assert.ok(300 - tiny.columns[0].width >= 135);
+  assert.deepEqual(fitColumns(shownColumns(defaultLayout(), 1), 700).columns.map((c) => c.id), ['time', 'comp', 'thread', 'msg'], '700 px, one file: 350 px left for the message');
+});
