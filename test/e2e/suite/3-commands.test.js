@@ -90,9 +90,9 @@ describe('commands', function () {
   it('Diagnose (cmlogs.diagnose WSyncMgr.log) fills the Diagnosis view: a broken synchronization, no editor opened', async () => {
     const result = await vscode.commands.executeCommand('cmlogs.diagnose', vscode.Uri.file(sample('siteserver/WSyncMgr.log')));
     assert.ok(result && Array.isArray(result.findings), 'the findings are returned');
-    const sync = result.findings.find((f) => /Software updates synchronization/.test(f.title));
-    assert.ok(sync, result.findings.map((f) => f.title).join(', '));
-    assert.equal(sync.status, 'broken');
+    const syncs = result.findings.filter((f) => /Software updates synchronization/.test(f.title));
+    assert.ok(syncs.length, result.findings.map((f) => f.title).join(', '));
+    assert.ok(syncs.some((f) => f.status === 'broken'), syncs.map((f) => `${f.key}: ${f.status}`).join(', '));
     assert.match(result.markdown, /WSUS server not configured/);
     assert.ok(!vscode.window.visibleTextEditors.some((e) => e.document.languageId === 'markdown'), 'no markdown report editor');
     assert.ok(!webviewTabs().some((t) => /markdown\.preview/.test(t.input.viewType)), 'no markdown preview');
