@@ -24,6 +24,18 @@ const SAMPLES = path.join(ROOT, 'samples');
 const SHOTS = path.join(ROOT, 'test-results/screenshots/timeline');
 const RESULTS = path.join(ROOT, 'test-results/timeline-ui.json');
 const run = checkRun('timeline-ui', SHOTS);
+const FOLLOW_DIR = path.join(SAMPLES, 'zz-e2e-follow');
+const FOLLOW_LOG = path.join(FOLLOW_DIR, 'Growing.log');
+/** CMTrace records "growing line N", one second apart. */
+function followLines(from, to) {
+  let out = '';
+  for (let n = from; n <= to; n++) {
+    const s = String(n % 60).padStart(2, '0');
+    const m = String(Math.floor(n / 60)).padStart(2, '0');
+    out += `<![LOG[growing line ${n}]LOG]!><time="10:${m}:${s}.000+300" date="01-20-2014" component="Growing" context="" type="1" thread="7" file="">\r\n`;
+  }
+  return out;
+}
 const { results, lap, shot, check } = run;
 let page;
 
@@ -94,8 +106,14 @@ async function main() {
   // The highlight rules are saved per workspace (samples/.vscode/settings.json): start and end without them.
   const workspaceSettings = path.join(SAMPLES, '.vscode');
   const hadSettings = fs.existsSync(workspaceSettings);
-  const cleanUp = () => hadSettings || fs.rmSync(workspaceSettings, { recursive: true, force: true });
+  const cleanUp = () => {
+    if (!hadSettings) fs.rmSync(workspaceSettings, { recursive: true, force: true });
+    fs.rmSync(FOLLOW_DIR, { recursive: true, force: true });
+  };
   cleanUp();
+  // A log that grows while the timeline shows it (removed at the end).
+  fs.mkdirSync(FOLLOW_DIR, { recursive: true });
+  fs.writeFileSync(FOLLOW_LOG, followLines(1, 80));
   const cs = await startCodeServer({
     name: 'timeline-ui',
     vsix,
@@ -172,8 +190,15 @@ async function checks() {
 
   await check('two logs (Explorer multi-select): File column back; the message column takes the remaining width at 1600×1000', async () => {
     await timelineAlone();
-    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: /^CAS\.log$/ }).first().click();
-    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: /^LocationServices\.log$/ }).first().click({ modifiers: ['Control'] });
+    // Two logs selected in the Explorer (a click can land while focus moves from the webview: checked, retried).
+    for (let i = 0; ; i++) {
+      await page.locator('.explorer-folders-view .monaco-list-row', { hasText: /^CAS\.log$/ }).first().click();
+      await page.locator('.explorer-folders-view .monaco-list-row', { hasText: /^LocationServices\.log$/ }).first().click({ modifiers: ['Control'] });
+      await page.waitForTimeout(300);
+      const selected = await page.locator('.explorer-folders-view .monaco-list-row[aria-selected="true"]').allInnerTexts();
+      if (selected.length === 2) break;
+      if (i >= 4) throw new Error(`Explorer selection: ${selected}`);
+    }
     await explorerContextMenu(page, 'LocationServices.log', 'ConfigMgr: Open in Timeline');
     await page.waitForTimeout(1000);
     const state = await frame.evaluate(timelineState);
@@ -278,6 +303,47 @@ async function checks() {
     return { dirty: false, lockOnTab: locked > 0, message: message.join(' ').slice(0, 100) };
   });
   await shot('timeline-10-readonly');
+
+  await check('follow the end of a growing log (CMTrace tail): new records come into view; paused, they do not', async () => {
+    await command(page, 'View: Show Explorer');
+    await expandFolder('zz-e2e-follow');
+    await explorerContextMenu(page, 'Growing.log', 'ConfigMgr: Open in Timeline');
+    // The records on screen: rows drawn inside the list's box (the list also draws a few rows beyond it).
+    const last = () => frame.evaluate(() => {
+      const box = document.getElementById('list').getBoundingClientRect();
+      return [...document.querySelectorAll('#rows .row:not([hidden])')]
+        .filter((r) => { const b = r.getBoundingClientRect(); return b.top >= box.top - 1 && b.bottom <= box.bottom + 1; })
+        .map((r) => r.querySelector('.c-msg').textContent).filter((t) => t.startsWith('growing line')).map((t) => +t.split(' ')[2]);
+    });
+    const waitFor = async (what, test, ms = 20000) => {
+      const deadline = Date.now() + ms;
+      let seen;
+      while (Date.now() < deadline) {
+        seen = await last().catch(() => []);
+        if (test(seen)) return seen;
+        await page.waitForTimeout(300);
+      }
+      throw new Error(`${what}: rows ${JSON.stringify(seen)}`);
+    };
+    if (!/on/.test(await frame.locator('#follow').innerText())) await frame.locator('#follow').click();
+    await waitFor('the timeline opens at the end', (r) => r.includes(80));
+    fs.appendFileSync(FOLLOW_LOG, followLines(81, 90));
+    const grown = await waitFor('followed: the new records are in view', (r) => r.includes(90));
+    await frame.locator('#follow').click(); // pause
+    fs.appendFileSync(FOLLOW_LOG, followLines(91, 100));
+    await waitFor('paused: the status counts the new records', () => true, 1);
+    const deadline = Date.now() + 20000;
+    let status = '';
+    while (Date.now() < deadline && !/100 records loaded/.test(status)) {
+      status = await frame.locator('#status').innerText();
+      await page.waitForTimeout(300);
+    }
+    if (!/100 records loaded/.test(status)) throw new Error(`the 10 new records did not arrive: ${status}`);
+    const paused = await last();
+    if (paused.some((n) => n > 90)) throw new Error(`paused, yet the view moved on: ${paused}`);
+    await shot('timeline-11b-follow-paused');
+    return { followed: `${grown[0]}…${grown[grown.length - 1]}`, paused: `${paused[0]}…${paused[paused.length - 1]}`, status };
+  });
 
   await check('Explorer → ConfigMgr: Diagnose on a folder: the Diagnosis view shows flow → instance → steps with status icons; a step opens its log line', async () => {
     await explorerContextMenu(page, 'siteserver', 'ConfigMgr: Diagnose');
