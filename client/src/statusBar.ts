@@ -33,5 +33,6 @@ export function registerStatusBar(context: vscode.ExtensionContext, client: Lang
 function describe(s: FileStats): string {
   const span = s.firstUtc ? `${s.firstUtc} → ${s.lastUtc} (UTC)` : 'no timestamps';
   const damaged = s.damaged ? `\n${s.damaged} damaged record(s)` : '';
-  return `${s.records} records (${s.format}, ${s.encoding})\n${s.errors} errors, ${s.warnings} warnings\n${span}${damaged}\nClick to open the timeline`;
+  const jump = s.errors || s.warnings ? '\nF8 / Shift+F8: next / previous error or warning' : '';
+  return `${s.records} records (${s.format}, ${s.encoding})\n${s.errors} errors, ${s.warnings} warnings\n${span}${damaged}${jump}\nClick to open the timeline`;
 }

@@ -259,6 +259,31 @@ async function checks() {
   });
   await shot('timeline-5-rule-dark');
 
+  await check('wrap shows long messages on three lines; a hide rule hides its rows (and says so)', async () => {
+    await frame.locator('#wrap').click();
+    await page.waitForTimeout(500);
+    const wrapped = await frame.evaluate(() => {
+      const row = document.querySelector('#rows .row:not([hidden])');
+      const msg = row.querySelector('.c-msg');
+      return { rowHeight: Math.round(row.getBoundingClientRect().height), whiteSpace: getComputedStyle(msg).whiteSpace, tallest: Math.max(...[...document.querySelectorAll('#rows .row:not([hidden]) .c-msg')].map((m) => Math.round(m.getBoundingClientRect().height))) };
+    });
+    await shot('timeline-5b-wrapped');
+    await frame.locator('#wrap').click();
+    if (wrapped.rowHeight < 40 || wrapped.whiteSpace !== 'pre-wrap') throw new Error(JSON.stringify(wrapped));
+    const before = await frame.evaluate(() => +document.getElementById('status').textContent.split(' shown')[0].split('· ').pop().replace(/[^\d]/g, ''));
+    await frame.locator('#ruleText').fill('Download');
+    await frame.locator('#ruleAction').selectOption('hide');
+    await frame.locator('#ruleAdd').click();
+    await page.waitForTimeout(800);
+    const after = await frame.evaluate(() => ({ status: document.getElementById('status').textContent, visible: [...document.querySelectorAll('#rows .row:not([hidden]) .c-msg')].filter((c) => /download/i.test(c.textContent)).length }));
+    const shown = +after.status.split(' shown')[0].split('· ').pop().replace(/[^\d]/g, '');
+    if (!(shown < before) || after.visible || !/rules active/.test(after.status)) throw new Error(JSON.stringify({ before, ...after }));
+    // Remove it again (the last rule's ✕).
+    await frame.locator('#rulesBody .rule-row button').last().click();
+    await page.waitForTimeout(500);
+    return { wrapped, shownBefore: before, shownWithHideRule: shown, status: after.status };
+  });
+
   await check('light theme: rows, selection and highlight readable (screenshot)', async () => {
     await setTheme('Light Modern');
     await page.waitForTimeout(800);
