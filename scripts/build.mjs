@@ -1,5 +1,6 @@
 // Bundles the client, the language server and the CLI with esbuild (one file each, CommonJS for Node), and the
-// timeline webview's script (one IIFE for the browser, with the row filter the client shares) into media/out/.
+// timeline webview's TypeScript modules (media/src/, one IIFE for the browser, with the code it shares with the
+// client from client/src/shared/) into media/out/.
 import { build } from 'esbuild';
 
 // Minified (names kept, so stack traces stay readable; source maps beside the bundles for debugging).
@@ -12,5 +13,5 @@ await Promise.all([
   // The worker that parses files on other cores (core/parallel.ts finds it beside cli.js and server.js).
   build({ ...common, entryPoints: ['server/src/core/parallel.ts'], outfile: 'server/out/parallel.js' }),
   // VS Code 1.91's webviews are Chromium 124 or newer. The page's CSP allows this one file by nonce.
-  build({ ...common, platform: 'browser', format: 'iife', target: 'chrome114', entryPoints: ['media/src/main.js'], outfile: 'media/out/timeline.js' }),
+  build({ ...common, platform: 'browser', format: 'iife', target: 'chrome114', entryPoints: ['media/src/main.ts'], outfile: 'media/out/timeline.js' }),
 ]);

@@ -26,7 +26,7 @@ const ALLOWED = [
   /^server\/out\/(server|cli|parallel)\.js$/,
   /^syntaxes\/[^/]+\.json$/,
   /^language-configuration\.json$/,
-  /^media\/[^/]+\.css$/, // the webview: its style and its bundle (media/out/); its sources (media/src/) stay out
+  /^media\/[^/]+\.(css|svg)$/, // the webview: its style and its bundle (media/out/); its sources (media/src/) stay out
   /^media\/out\/[^/]+\.js$/,
 ];
 const REQUIRED = ['package.json', 'README.md', 'client/out/extension.js', 'server/out/server.js', 'language-configuration.json', 'media/out/timeline.js', 'media/timeline.css'];

@@ -3,20 +3,22 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { Requests } from '../../server/src/protocol';
+import { DiagnosisView, type DiagnosisTarget } from './diagnosisView';
+import { LookupView } from './lookupView';
 import { ask } from './requests';
-import { openDiagnosis } from './diagnosisView';
-import { ReadOnlyDocuments } from './readOnlyDocuments';
 import { openTimeline } from './timelinePanel';
 
 export function registerCommands(context: vscode.ExtensionContext, client: LanguageClient): void {
-  const documents = new ReadOnlyDocuments(context);
+  const lookupView = new LookupView(context);
+  const diagnosisView = new DiagnosisView(context, client);
   const register = (id: string, run: (...args: any[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, run));
 
   register('cmlogs.lookupCode', async (input?: string) => {
     const text = input ?? (await vscode.window.showInputBox({ prompt: 'Error code, status message ID or state message', placeHolder: '0x80244021  |  -2145107935  |  statmsg 6702  |  state 500 2', value: selectedWord() }));
     if (!text?.trim()) return undefined;
     const answer = await ask(client, Requests.lookup, { text });
-    return documents.show(`lookup/${encodeURIComponent(text.trim())}.txt`, answer.text);
+    await lookupView.show(text.trim(), answer.text);
+    return answer;
   });
 
   register('cmlogs.openLogFolder', async (folder?: vscode.Uri) => {
@@ -70,7 +72,34 @@ export function registerCommands(context: vscode.ExtensionContext, client: Langu
   register('cmlogs.openTimeline', timelineOf);
   register('cmlogs.openInTimeline', timelineOf);
 
-  register('cmlogs.diagnose', async (resource?: vscode.Uri) => openDiagnosis(context, client, resource ? [resource.toString()] : (await openLogUris()).map((u) => u.toString()), documents));
+  // The palette's command and the Explorer's item ("ConfigMgr: Diagnose" there, like Open in Timeline).
+  const diagnose = async (resource?: vscode.Uri, selected?: vscode.Uri[]) => {
+    const target = await diagnosisTarget(selected?.length ? selected : resource ? [resource] : []);
+    return target ? diagnosisView.run(target) : undefined;
+  };
+  register('cmlogs.diagnose', diagnose);
+  register('cmlogs.diagnoseInExplorer', diagnose);
+}
+
+/**
+ * What to diagnose: the folder or files picked in the Explorer; from the palette, the open logs or a folder the user
+ * chooses (a workspace folder, or any folder).
+ */
+async function diagnosisTarget(picked: readonly vscode.Uri[]): Promise<DiagnosisTarget | undefined> {
+  const folder = picked.length === 1 && (await isFolder(picked[0])) ? picked[0] : undefined;
+  if (folder) return { uris: [], folder: folder.toString(), label: basename(folder) };
+  if (picked.length) return { uris: picked.map((u) => u.toString()), label: picked.length === 1 ? basename(picked[0]) : `${picked.length} logs` };
+  const open = await openLogUris();
+  type Choice = vscode.QuickPickItem & { target?: DiagnosisTarget; browse?: boolean };
+  const choices: Choice[] = [
+    ...(open.length ? [{ label: `$(files) The open logs (${open.length})`, target: { uris: open.map((u) => u.toString()), label: `${open.length} open logs` } }] : []),
+    ...(vscode.workspace.workspaceFolders ?? []).map((f) => ({ label: `$(folder) ${f.name}`, description: f.uri.fsPath, target: { uris: [], folder: f.uri.toString(), label: f.name } })),
+    { label: '$(folder-opened) Choose a folder…', browse: true },
+  ];
+  const choice = choices.length === 1 ? choices[0] : await vscode.window.showQuickPick(choices, { placeHolder: 'Diagnose which logs?' });
+  if (!choice?.browse) return choice?.target;
+  const [chosen] = (await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Diagnose' })) ?? [];
+  return chosen ? { uris: [], folder: chosen.toString(), label: basename(chosen) } : undefined;
 }
 
 /**

@@ -1,42 +1,97 @@
-// The diagnosis report: the server walks the documented flows over the logs and answers with markdown whose
-// evidence lines link to file:///…#L<line>; it is shown as a read-only cmlogs: document in the markdown
-// preview, where a click on an evidence link opens the log at that line.
+// The Diagnosis view (ConfigMgr activity bar): the server walks the documented flows over the logs; the findings
+// are shown as a tree (diagnosisModel.ts) whose steps, errors and evidence open the log at their line. Re-run
+// and export (markdown) from the view's title bar. A folder is indexed first, with progress.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { Requests, type Finding } from '../../server/src/protocol';
+import { Requests, type DiagnoseResult } from '../../server/src/protocol';
+import { diagnosisExport, diagnosisTree, type DiagnosisNode } from './diagnosisModel';
 import { ask } from './requests';
-import { ReadOnlyDocuments } from './readOnlyDocuments';
 
-/**
- * Diagnoses `uris` (every log the server knows when empty) and opens the report beside the editor.
- * `documents` is the extension's one cmlogs: content provider (VS Code allows one per scheme); without it
- * the report opens as an untitled markdown document instead.
- */
-export async function openDiagnosis(context: vscode.ExtensionContext, client: LanguageClient, uris: string[], documents?: ReadOnlyDocuments): Promise<vscode.TextEditor | undefined> {
-  const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'ConfigMgr Logs: diagnosing flows…' }, () =>
-    ask(client, Requests.diagnose, { uris }),
-  );
-  if (!result) return undefined;
-  const editor = documents ? await documents.show(reportPath(uris), result.markdown, 'markdown') : await showUntitled(result.markdown);
-  await vscode.commands.executeCommand('markdown.showPreviewToSide', editor.document.uri);
-  announce(result.findings);
-  return editor;
+/** What was diagnosed: files (URIs), or a folder whose logs are indexed first at each run. */
+export interface DiagnosisTarget {
+  uris: string[];
+  folder?: string;
+  label: string;
 }
 
-/** One report per set of logs, so diagnosing another folder does not overwrite this one. */
-function reportPath(uris: string[]): string {
-  const names = uris.map((u) => vscode.Uri.parse(u).path.split('/').pop() ?? u);
-  const label = names.length === 0 ? 'all logs' : names.length === 1 ? names[0] : `${names.length} logs`;
-  return `diagnosis/${encodeURIComponent(label)}.md`;
+export const VIEW_ID = 'cmlogs.diagnosis';
+
+class DiagnosisTree implements vscode.TreeDataProvider<DiagnosisNode> {
+  roots: DiagnosisNode[] = [];
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeTreeData = this.changed.event;
+
+  set(roots: DiagnosisNode[]): void {
+    this.roots = roots;
+    this.changed.fire();
+  }
+
+  getChildren(node?: DiagnosisNode): DiagnosisNode[] {
+    return node ? node.children : this.roots;
+  }
+
+  getTreeItem(node: DiagnosisNode): vscode.TreeItem {
+    const state = node.children.length ? (node.expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed) : vscode.TreeItemCollapsibleState.None;
+    const item = new vscode.TreeItem(node.label, state);
+    item.description = node.description;
+    item.tooltip = node.tooltip;
+    if (node.icon) item.iconPath = new vscode.ThemeIcon(node.icon.id, node.icon.color ? new vscode.ThemeColor(node.icon.color) : undefined);
+    const target = node.location ? vscode.Uri.file(node.location.file) : node.file ? vscode.Uri.file(node.file) : undefined;
+    if (target) {
+      const line = Math.max(0, (node.location?.line ?? 1) - 1);
+      item.command = { command: 'vscode.open', title: 'Open', arguments: [target, { selection: new vscode.Range(line, 0, line, 0), preview: true }] };
+      item.resourceUri = node.file ? target : undefined;
+    }
+    return item;
+  }
 }
 
-async function showUntitled(markdown: string): Promise<vscode.TextEditor> {
-  const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: markdown });
-  return vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true });
-}
+export class DiagnosisView {
+  private readonly tree = new DiagnosisTree();
+  private last: { target: DiagnosisTarget; result: DiagnoseResult; files: string[]; when: Date } | null = null;
 
-function announce(findings: Finding[]): void {
-  const broken = findings.filter((f) => f.status === 'broken').length;
-  if (!findings.length) void vscode.window.showInformationMessage('ConfigMgr Logs: no documented flow found in these logs.');
-  else if (broken) void vscode.window.showWarningMessage(`ConfigMgr Logs: ${broken} of ${findings.length} flows broke; the report shows where and what to try.`);
+  constructor(context: vscode.ExtensionContext, private readonly client: LanguageClient) {
+    const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this.tree, showCollapseAll: true });
+    context.subscriptions.push(
+      view,
+      vscode.commands.registerCommand('cmlogs.diagnosis.rerun', () => (this.last ? this.run(this.last.target) : vscode.commands.executeCommand('cmlogs.diagnose'))),
+      vscode.commands.registerCommand('cmlogs.diagnosis.export', () => this.export()),
+    );
+    this.view = view;
+  }
+
+  private readonly view: vscode.TreeView<DiagnosisNode>;
+
+  /** Indexes a folder when the target is one, diagnoses, shows the tree. */
+  async run(target: DiagnosisTarget): Promise<DiagnoseResult | undefined> {
+    const outcome = await vscode.window.withProgress({ location: { viewId: VIEW_ID }, title: 'Diagnosing' }, () =>
+      vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `ConfigMgr: diagnosing ${target.label}` }, async (progress) => {
+        let uris = target.uris;
+        if (target.folder) {
+          progress.report({ message: 'indexing the folder…' });
+          uris = (await ask(this.client, Requests.indexFolder, { path: vscode.Uri.parse(target.folder).fsPath })).files;
+        }
+        progress.report({ message: `walking the flows over ${uris.length} logs…` });
+        const result = await ask(this.client, Requests.diagnose, { uris });
+        return { result, files: uris.map((u) => vscode.Uri.parse(u).fsPath).sort() };
+      }),
+    );
+    this.last = { target, ...outcome, when: new Date() };
+    this.tree.set(diagnosisTree(outcome.result.findings, outcome.files));
+    this.view.title = `Diagnosis: ${target.label}`;
+    this.view.message = outcome.files.length ? undefined : `No ConfigMgr logs in ${target.label}.`;
+    await vscode.commands.executeCommand(`${VIEW_ID}.focus`);
+    const broken = outcome.result.findings.filter((f) => f.status === 'broken').length;
+    if (broken) void vscode.window.showWarningMessage(`ConfigMgr: ${broken} of ${outcome.result.findings.length} flows broke in ${target.label}; the Diagnosis view shows where and what to try.`);
+    return outcome.result;
+  }
+
+  private async export(): Promise<void> {
+    if (!this.last) return void vscode.window.showInformationMessage('Run ConfigMgr: Diagnose first.');
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const target = await vscode.window.showSaveDialog({ defaultUri: folder ? vscode.Uri.joinPath(folder, 'diagnosis.md') : undefined, filters: { Markdown: ['md'] }, saveLabel: 'Export diagnosis' });
+    if (!target) return;
+    await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(diagnosisExport(this.last.result.markdown, this.last.files, this.last.when)));
+    void vscode.window.showInformationMessage(`Diagnosis exported to ${target.fsPath || target.toString()}`);
+  }
 }

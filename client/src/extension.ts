@@ -1,9 +1,12 @@
-// Activation: start the language server, then the commands, the status bar and the line highlighting.
+// Activation: start the language server, then the commands, the status bar, the line highlighting, and logs
+// read-only.
 import * as vscode from 'vscode';
 import { startClient } from './client';
 import { registerCommands } from './commands';
 import { registerFolderOffsetCommand } from './folderOffset';
 import { registerLanguageDetection } from './detectLanguage';
+import { registerReadOnlyLogs } from './readOnlyLogs';
+import { registerEditorRules } from './editorRules';
 import { registerHighlighting } from './highlight';
 import { registerStatusBar } from './statusBar';
 import type { LanguageClient } from 'vscode-languageclient/node';
@@ -16,7 +19,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
   registerFolderOffsetCommand(context);
   registerStatusBar(context, client);
   registerHighlighting(context, client);
+  registerEditorRules(context);
   registerLanguageDetection(context);
+  registerReadOnlyLogs(context);
   await client.start();
   return { client };
 }

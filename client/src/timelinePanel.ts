@@ -11,12 +11,17 @@ import {
   ChunkEncoder,
   compileFilter,
   csvHeader,
+  parseRulesFile,
   parseWebviewMessage,
+  sanitizeLayout,
+  sanitizeRules,
   timelineHtml,
   rowToCsv,
   rowToNdjson,
   timeModeOf,
+  type ColumnLayout,
   type ExtensionMessage,
+  type HighlightRule,
   type TimelineFilter,
   type WebviewMessage,
 } from './timelineProtocol';
@@ -41,6 +46,9 @@ interface RowIdentity {
 
 const VIEW_TYPE = 'cmlogs.timeline';
 const OFFSETS_STATE = 'cmlogs.timeline.clockOffsets';
+/** The list's column layout, the same for every timeline (global state: it is about the screen, not the logs). */
+const LAYOUT_STATE = 'cmlogs.timeline.columns';
+export const RULES_SETTING = 'highlightRules';
 /** Rows per request (the server accepts up to 50,000). */
 const PAGE = 20_000;
 /**
@@ -71,6 +79,8 @@ class TimelinePanel {
   private focusKey: string | null;
   private readonly disposables: vscode.Disposable[] = [];
   private generation = 0;
+  /** The load the webview shows (the generation of the last `begin`); -1 while a new target loads. */
+  private shownLoad = -1;
   private ready = false;
   private loading: Promise<void> | null = null;
   /** What the webview holds: to tell, cheaply, whether the server has more. */
@@ -104,7 +114,10 @@ class TimelinePanel {
       this.panel.onDidChangeViewState(() => this.panel.visible && this.scheduleCheck(100)),
       vscode.workspace.onDidChangeTextDocument((e) => e.document.languageId === 'cmlog' && e.contentChanges.length && this.scheduleCheck(600)),
       vscode.workspace.onDidOpenTextDocument((d) => d.languageId === 'cmlog' && this.showsEveryLog() && this.scheduleCheck(600)),
-      vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('cmlogs.timeDisplay') && void this.postSettings(true)),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('cmlogs.timeDisplay')) void this.postSettings(true);
+        else if (e.affectsConfiguration(`cmlogs.${RULES_SETTING}`)) void this.postSettings(false);
+      }),
     );
     this.panel.onDidDispose(() => this.dispose(), null, this.disposables);
     this.poll = setInterval(() => this.panel.visible && this.check(), POLL_MS);
@@ -184,10 +197,36 @@ class TimelinePanel {
     return !this.options.uris?.length && !this.options.folders?.length;
   }
 
-  /** The `cmlogs.timeDisplay` setting; `changed`: the user just changed it, so it wins over the panel's own choice. */
+  /**
+   * The `cmlogs.timeDisplay` setting, the column layout and the highlight rules; `changed`: the user just changed
+   * the time setting, so it wins over the panel's own choice.
+   */
   private postSettings(changed: boolean): Thenable<boolean> {
-    const setting = vscode.workspace.getConfiguration('cmlogs').get<string>('timeDisplay');
-    return this.post({ type: 'settings', timeMode: timeModeOf(setting), changed });
+    const config = vscode.workspace.getConfiguration('cmlogs');
+    const layout = this.context.globalState.get<ColumnLayout>(LAYOUT_STATE);
+    return this.post({ type: 'settings', timeMode: timeModeOf(config.get<string>('timeDisplay')), changed, layout: layout ? sanitizeLayout(layout) : null, rules: sanitizeRules(config.get(RULES_SETTING)) });
+  }
+
+  private async saveRules(rules: HighlightRule[]): Promise<void> {
+    const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+    await vscode.workspace.getConfiguration('cmlogs').update(RULES_SETTING, rules, target);
+  }
+
+  /** Adds the rules of a JSON file the user picks to the workspace's rules. */
+  private async importRules(): Promise<void> {
+    const [file] = (await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'Highlight rules (JSON)': ['json'] }, openLabel: 'Import rules' })) ?? [];
+    if (!file) return;
+    let added: HighlightRule[];
+    try {
+      added = parseRulesFile(new TextDecoder().decode(await vscode.workspace.fs.readFile(file)));
+    } catch (e) {
+      void vscode.window.showErrorMessage(`Cannot import ${file.fsPath || file.toString()}: ${errorText(e)}`);
+      return;
+    }
+    const current = sanitizeRules(vscode.workspace.getConfiguration('cmlogs').get(RULES_SETTING));
+    await this.saveRules(sanitizeRules([...current, ...added]));
+    await this.postSettings(false);
+    void this.post({ type: 'status', text: `Imported ${added.length} rule${added.length === 1 ? '' : 's'} from ${file.fsPath || file.toString()}` });
   }
 
   private request(offset: number, limit: number): Promise<TimelinePage> {
@@ -199,6 +238,12 @@ class TimelinePanel {
   /** Streams every page to the webview. `keepView`: the webview keeps its scroll position and selection. */
   private load(keepView: boolean): Promise<void> {
     const generation = ++this.generation;
+    // Another target (or a fresh load): the webview drops the rows it shows at once, and nothing it sends about
+    // them is acted on any more (reveal carries the load it came from).
+    if (!keepView) {
+      this.shownLoad = -1;
+      void this.post({ type: 'loading', generation, keepView, title: this.panel.title });
+    }
     const run = this.stream(generation, keepView).catch((e) => {
       if (generation === this.generation) void this.post({ type: 'status', text: `Could not load the timeline: ${errorText(e)}`, error: true });
     });
@@ -228,6 +273,7 @@ class TimelinePanel {
     const files = encoder.addFiles(first.files);
     this.knownUris = new Set(files.map((f) => f.uri));
     this.loaded = { total, count: base, last: null, truncated: false };
+    this.shownLoad = generation;
     await this.post({ type: 'begin', generation, total, files, serverKey: this.serverKey, focusKey: this.focusKey, keepView, maxRows: this.maxRows });
     let page: TimelinePage | undefined = first;
     let offset = base;
@@ -317,7 +363,17 @@ class TimelinePanel {
         await this.load(true);
         return;
       case 'reveal':
-        await reveal(this.panel, message.uri, message.line, message.endLine);
+        // A row of a load no longer shown (the panel was retargeted meanwhile) is never opened.
+        if (message.load === this.shownLoad) await reveal(this.panel, message.uri, message.line, message.endLine);
+        return;
+      case 'saveLayout':
+        await this.context.globalState.update(LAYOUT_STATE, message.layout);
+        return;
+      case 'saveRules':
+        await this.saveRules(message.rules);
+        return;
+      case 'importRules':
+        await this.importRules();
         return;
       case 'setClockOffset':
         await this.setOffset(message.uri, message.ms);

@@ -20,7 +20,9 @@ const path = require('node:path');
 const ROOT = path.resolve(__dirname, '../..');
 const CACHE = path.join(ROOT, '.cache');
 const CODE_SERVER_VERSION = '4.100.3';
-const DEFAULT_BIN = path.join(CACHE, 'code-server/node_modules/.bin/code-server');
+// CODE_SERVER_DIR: where scripts/e2e/install-code-server.sh put it (shared between worktrees), else .cache/code-server.
+const CODE_SERVER_DIR = process.env.CODE_SERVER_DIR || path.join(CACHE, 'code-server');
+const DEFAULT_BIN = path.join(CODE_SERVER_DIR, 'node_modules/.bin/code-server');
 
 /** Settings every run starts from: no welcome page, no trust prompt, no telemetry or update checks. */
 const BASE_SETTINGS = {
@@ -44,7 +46,7 @@ const timestamp = () => new Date().toISOString().replace(/[-:]/g, '').replace(/\
 /** Installs code-server into .cache/code-server when it is not there yet; returns the binary. */
 function ensureCodeServer(log = console.error) {
   if (process.env.CODE_SERVER_BIN) return process.env.CODE_SERVER_BIN;
-  const marker = path.join(CACHE, `code-server/.installed-${CODE_SERVER_VERSION}`);
+  const marker = path.join(CODE_SERVER_DIR, `.installed-${CODE_SERVER_VERSION}`);
   if (fs.existsSync(marker) && fs.existsSync(DEFAULT_BIN)) return DEFAULT_BIN;
   log(`not installed yet: running scripts/e2e/install-code-server.sh`);
   const r = spawnSync(path.join(ROOT, 'scripts/e2e/install-code-server.sh'), { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });

@@ -119,7 +119,7 @@ async function refreshSettings(): Promise<void> {
 function mergeSettings(partial: Partial<Settings> | undefined): Settings {
   const merged = {
     diagnostics: { ...DEFAULT_SETTINGS.diagnostics, ...(partial?.diagnostics ?? {}) },
-    timeDisplay: partial?.timeDisplay ?? DEFAULT_SETTINGS.timeDisplay,
+    timeDisplay: hoverTimeDisplay(partial?.timeDisplay),
     indexWorkspaceOnStartup: partial?.indexWorkspaceOnStartup ?? DEFAULT_SETTINGS.indexWorkspaceOnStartup,
     index: { ...DEFAULT_SETTINGS.index, ...(partial?.index ?? {}) },
     folderOffsets: partial?.folderOffsets ?? DEFAULT_SETTINGS.folderOffsets,
@@ -173,6 +173,11 @@ async function indexFoldersOfOpenLogs(): Promise<void> {
 
 function openFiles(): string[] {
   return documents.all().map((d) => uriToPath(d.uri));
+}
+
+/** The setting's 'auto' (the default) is the log's own time for a hover, which is about one record of one log. */
+function hoverTimeDisplay(value: unknown): Settings['timeDisplay'] {
+  return value === 'utc' || value === 'machineLocal' || value === 'logLocal' ? value : value === 'auto' ? 'logLocal' : DEFAULT_SETTINGS.timeDisplay;
 }
 
 // ---- Documents ------------------------------------------------------------------------------------

@@ -23,9 +23,10 @@ export function fakeVscode() {
   };
   /** User settings by full name ("cmlogs.timeDisplay"). */
   const settings = new Map<string, unknown>();
-  const calls = { shown: [] as Array<{ uri: string; options: Record<string, unknown> }>, commands: [] as unknown[][], warnings: [] as string[], infos: [] as string[], saveTarget: '' };
+  const calls = { shown: [] as Array<{ uri: string; options: Record<string, unknown> }>, commands: [] as unknown[][], warnings: [] as string[], infos: [] as string[], saveTarget: '', openTarget: '', fileTexts: new Map<string, string>() };
   const posted: Posted[] = [];
   const state = new Map<string, unknown>();
+  const globalState = new Map<string, unknown>();
   /** Files by path, for `workspace.fs.stat`. */
   const files = new Map<string, FakeStat>();
   /** URIs VS Code keeps from extensions (over 50 MB): showTextDocument refuses them, as VS Code does. */
@@ -113,6 +114,14 @@ export function fakeVscode() {
     ViewColumn: { Active: -1, Beside: -2, One: 1, Two: 2 },
     TextEditorRevealType: { InCenterIfOutsideViewport: 2 },
     ProgressLocation: { Notification: 15, Window: 10 },
+    TreeItemCollapsibleState: { None: 0, Collapsed: 1, Expanded: 2 },
+    ThemeIcon: class {
+      constructor(readonly id: string, readonly color?: unknown) {}
+    },
+    ThemeColor: class {
+      constructor(readonly id: string) {}
+    },
+    env: { clipboard: { writeText: async (text: string) => void calls.infos.push(`clipboard: ${text}`) } },
     window: {
       activeTextEditor: undefined as unknown,
       visibleTextEditors: [],
@@ -125,9 +134,14 @@ export function fakeVscode() {
         return { document, selection: null as unknown, revealRange() {} };
       },
       showSaveDialog: async () => Uri.file(calls.saveTarget),
+      showOpenDialog: async () => (calls.openTarget ? [Uri.file(calls.openTarget)] : undefined),
+      showErrorMessage: async (text: string) => void calls.warnings.push(text),
       withProgress: async (_o: unknown, task: (p: unknown, t: unknown) => Promise<unknown>) => task({ report() {} }, { isCancellationRequested: false }),
       showWarningMessage: async (text: string) => void calls.warnings.push(text),
       showInformationMessage: async (text: string) => void calls.infos.push(text),
+      registerWebviewViewProvider: () => disposable,
+      createTreeView: () => ({ ...disposable, title: '', message: undefined as string | undefined }),
+      setStatusBarMessage: () => disposable,
       /** Picks the first item (the timeline entry of Open Log Folder). */
       showQuickPick: async <T>(items: T[]) => items[0],
     },
@@ -137,10 +151,17 @@ export function fakeVscode() {
       onDidChangeTextDocument: (cb: (e: unknown) => void) => (listeners.change.push(cb), disposable),
       onDidOpenTextDocument: () => disposable,
       onDidChangeConfiguration: (cb: (e: { affectsConfiguration(section: string): boolean }) => void) => (listeners.configuration.push(cb), disposable),
-      getConfiguration: (section: string) => ({ get: (name: string) => settings.get(`${section}.${name}`) }),
+      getConfiguration: (section: string) => ({
+        get: (name: string, fallback?: unknown) => settings.get(`${section}.${name}`) ?? fallback,
+        update: async (name: string, value: unknown) => {
+          settings.set(`${section}.${name}`, value);
+          for (const l of listeners.configuration) l({ affectsConfiguration: (s: string) => `${section}.${name}`.startsWith(s) });
+        },
+      }),
       registerTextDocumentContentProvider: () => disposable,
       fs: {
         writeFile: async () => undefined,
+        readFile: async (uri: Uri) => new TextEncoder().encode(calls.fileTexts.get(uri.path) ?? ''),
         stat: async (uri: Uri) => {
           const f = files.get(uri.path);
           if (!f) throw new Error(`ENOENT ${uri.path}`);
@@ -157,6 +178,7 @@ export function fakeVscode() {
     extensionUri: Uri.file('/ext'),
     subscriptions: [] as unknown[],
     workspaceState: { get: (k: string) => state.get(k), update: async (k: string, v: unknown) => void state.set(k, v) },
+    globalState: { get: (k: string) => globalState.get(k), update: async (k: string, v: unknown) => void globalState.set(k, v) },
   };
   const send = async (m: unknown) => {
     for (const l of listeners.message) await l(m);
@@ -168,6 +190,7 @@ export function fakeVscode() {
     posted,
     calls,
     state,
+    globalState,
     settings,
     files,
     withheld,

@@ -1,7 +1,7 @@
 // The timeline's row filter (text or regex, severities, component, thread, file, time range, around a record, key),
-// written once: the extension uses it for exports and scripts/build.mjs bundles it into the webview's script
-// (media/src/), which filters the rows it holds. Pure TypeScript for any JavaScript engine: no Node,
-// no DOM, no `vscode`.
+// written once: the extension uses it for exports and the webview (media/src/, bundled by scripts/build.mjs)
+// filters the rows it holds with it; the highlight rules (highlightRules.ts) compile their text with it too.
+// Pure TypeScript for any JavaScript engine: no Node, no DOM, no `vscode` (client/src/shared/).
 //
 // Log text is untrusted: it is only ever tested against (substring or a refused-when-dangerous RegExp), never
 // evaluated.

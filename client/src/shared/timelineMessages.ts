@@ -1,0 +1,279 @@
+// The timeline webview's message protocol: what the webview may send (validated here before the extension
+// acts on it) and what the extension sends. Shared by the extension host (client/src/timelinePanel.ts) and the
+// webview (media/src/): pure, no `vscode`, Node or DOM.
+//
+// Nothing that comes from the webview is trusted: a webview runs log text through the DOM, and a bug there must
+// not become the ability to open arbitrary URIs, run commands or write files the user did not choose.
+//
+// Every load of rows has an id (`load`, the panel's generation): rows, the end of a load and every action on a
+// row (reveal) carry it, so that nothing of a previous load (another log, before a retarget) is shown or acted on.
+import { MAX_TEXT, SEVERITIES, emptyFilter, type TimelineFilter } from './filter';
+import { sanitizeRules, type HighlightRule } from './highlightRules';
+
+/** Largest clock offset a lane may be shifted by: a week either way. */
+export const MAX_CLOCK_OFFSET_MS = 7 * 24 * 3600 * 1000;
+/** "Around this record": at most a day either side. */
+export const MAX_AROUND_SECONDS = 24 * 3600;
+const MAX_LIST = 1000;
+const MAX_URI = 4096;
+const MAX_LINE = 100_000_000;
+/** Earliest/latest UTC accepted in a time range (1970 … 2200, like the parsers). */
+const MIN_UTC = 0;
+const MAX_UTC = Date.UTC(2200, 0, 1);
+
+// ---------------------------------------------------------------------------------------------------------
+// Validation of what the webview sends
+
+export type WebviewMessage =
+  | { type: 'ready' }
+  /** Open a record in the editor; `load` is the load the row came from (refused when it is not the current one). */
+  | { type: 'reveal'; load: number; uri: string; line: number; endLine: number }
+  /** The list's column layout, remembered for every timeline. */
+  | { type: 'saveLayout'; layout: ColumnLayout }
+  /** Highlight and hide rules edited in the panel (saved per workspace as cmlogs.highlightRules). */
+  | { type: 'saveRules'; rules: HighlightRule[] }
+  /** Import rules from a JSON file the user picks. */
+  | { type: 'importRules' }
+  | { type: 'setClockOffset'; uri: string; ms: number }
+  | { type: 'export'; format: 'csv' | 'ndjson'; filter: TimelineFilter }
+  /** Reload with (or without) the server-side key restriction; null shows every record. */
+  | { type: 'setKey'; key: string | null }
+  | { type: 'reload' };
+
+const KEY = /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|KB\d{6,8})$/;
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** An integer in [min, max], or `fallback` when the value is not a finite number. */
+export function clampInt(value: unknown, min: number, max: number, fallback: number): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return fallback;
+  return Math.min(max, Math.max(min, Math.round(value)));
+}
+
+function cleanString(value: unknown, max: number): string | null {
+  if (typeof value !== 'string' || value.length > max) return null;
+  return value;
+}
+
+/** A normalised key (lower-case GUID without braces, or KBnnnnnn), or null. */
+export function validKey(value: unknown): string | null {
+  if (typeof value !== 'string' || value.length > 40) return null;
+  const v = value.replace(/[{}]/g, '');
+  const normalised = /^kb/i.test(v) ? v.toUpperCase() : v.toLowerCase();
+  return KEY.test(normalised) ? normalised : null;
+}
+
+function stringList(value: unknown, maxItems: number, maxLength: number): string[] | null {
+  if (!Array.isArray(value)) return null;
+  const out: string[] = [];
+  for (const item of value.slice(0, maxItems)) if (typeof item === 'string' && item.length <= maxLength) out.push(item);
+  return out;
+}
+
+function optionalUtc(value: unknown): number | null {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return null;
+  return Math.min(MAX_UTC, Math.max(MIN_UTC, value));
+}
+
+/** Builds a well-formed filter from anything: unknown fields dropped, types enforced, numbers clamped. */
+export function sanitizeFilter(raw: unknown): TimelineFilter {
+  const f = emptyFilter();
+  if (!isObject(raw)) return f;
+  if (typeof raw.text === 'string') f.text = raw.text.slice(0, MAX_TEXT);
+  f.regex = raw.regex === true;
+  f.matchCase = raw.matchCase === true;
+  const severities = stringList(raw.severities, SEVERITIES.length * 2, 16);
+  if (severities) f.severities = SEVERITIES.filter((s) => severities.includes(s));
+  f.components = stringList(raw.components, MAX_LIST, 256);
+  f.files = stringList(raw.files, MAX_LIST, MAX_URI);
+  f.thread = typeof raw.thread === 'number' && Number.isFinite(raw.thread) ? clampInt(raw.thread, 0, 0xffffffff, 0) : null;
+  f.fromUtc = optionalUtc(raw.fromUtc);
+  f.toUtc = optionalUtc(raw.toUtc);
+  f.errorsOnly = raw.errorsOnly === true;
+  if (isObject(raw.around)) {
+    const t = optionalUtc(raw.around.t);
+    if (t !== null) f.around = { t, seconds: clampInt(raw.around.seconds, 0, MAX_AROUND_SECONDS, 30) };
+  }
+  f.key = validKey(raw.key);
+  return f;
+}
+
+/**
+ * Validates a message from the webview. `knownUris` are the files of the timeline on show: a reveal or a clock
+ * offset for any other URI (a `command:` link, a file elsewhere) is refused. Returns null for anything malformed.
+ */
+export function parseWebviewMessage(raw: unknown, knownUris: ReadonlySet<string>): WebviewMessage | null {
+  if (!isObject(raw) || typeof raw.type !== 'string') return null;
+  switch (raw.type) {
+    case 'ready':
+      return { type: 'ready' };
+    case 'reload':
+      return { type: 'reload' };
+    case 'saveLayout':
+      return { type: 'saveLayout', layout: sanitizeLayout(raw.layout) };
+    case 'importRules':
+      return { type: 'importRules' };
+    case 'saveRules':
+      return { type: 'saveRules', rules: sanitizeRules(raw.rules) };
+    case 'reveal': {
+      if (typeof raw.load !== 'number' || !Number.isInteger(raw.load)) return null;
+      const uri = cleanString(raw.uri, MAX_URI);
+      if (uri === null || !knownUris.has(uri)) return null;
+      if (typeof raw.line !== 'number' || !Number.isFinite(raw.line)) return null;
+      const line = clampInt(raw.line, 1, MAX_LINE, 1);
+      const endLine = clampInt(raw.endLine, line, MAX_LINE, line);
+      return { type: 'reveal', load: raw.load, uri, line, endLine };
+    }
+    case 'setClockOffset': {
+      const uri = cleanString(raw.uri, MAX_URI);
+      if (uri === null || !knownUris.has(uri)) return null;
+      if (typeof raw.ms !== 'number' || !Number.isFinite(raw.ms)) return null;
+      return { type: 'setClockOffset', uri, ms: clampInt(raw.ms, -MAX_CLOCK_OFFSET_MS, MAX_CLOCK_OFFSET_MS, 0) };
+    }
+    case 'export':
+      if (raw.format !== 'csv' && raw.format !== 'ndjson') return null;
+      return { type: 'export', format: raw.format, filter: sanitizeFilter(raw.filter) };
+    case 'setKey': {
+      if (raw.key === null) return { type: 'setKey', key: null };
+      const key = validKey(raw.key);
+      return key === null ? null : { type: 'setKey', key };
+    }
+    default:
+      return null;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// What the extension sends to the webview
+
+export interface TimelineFileInfo {
+  uri: string;
+  file: string;
+  /** Base name, for lanes and labels. */
+  name: string;
+  records: number;
+  clockOffsetMs: number;
+}
+
+/**
+ * A page of rows in columns, with files and components as indices into tables the webview keeps: a million
+ * rows as objects repeating their URI and path would cost the webview hundreds of megabytes.
+ */
+export interface RowChunk {
+  offset: number;
+  count: number;
+  /** Files first seen in this chunk, appended to the webview's table in order. */
+  addFiles: TimelineFileInfo[];
+  /** Components first seen in this chunk, appended in order. */
+  addComponents: string[];
+  t: Array<number | null>;
+  file: number[];
+  line: number[];
+  endLine: number[];
+  bias: Array<number | null>;
+  /** Index into SEVERITIES. */
+  sev: number[];
+  comp: number[];
+  thread: Array<number | null>;
+  msg: string[];
+  /** Keys of each row, or 0 for none (keeps the message small: most rows have none). */
+  keys: Array<string[] | 0>;
+}
+
+export type ExtensionMessage =
+  /** A new load starts (a retarget, a reload): the webview drops what it shows unless `keepView`. */
+  | { type: 'loading'; generation: number; keepView: boolean; title: string }
+  | {
+      type: 'begin';
+      generation: number;
+      total: number;
+      files: TimelineFileInfo[];
+      /** Key the server restricts the rows to (Show Related Events), or null for every record. */
+      serverKey: string | null;
+      /** Key to highlight and follow (kept when the restriction is lifted). */
+      focusKey: string | null;
+      /** True when this replaces rows already shown (live reload, clock offset): keep the view where it was. */
+      keepView: boolean;
+      /** At most this many rows are loaded into the webview. */
+      maxRows: number;
+    }
+  | { type: 'rows'; generation: number; chunk: RowChunk }
+  | { type: 'end'; generation: number; total: number; loaded: number; truncated: boolean }
+  | { type: 'clockOffsets'; offsets: Record<string, number> }
+  /** The `cmlogs.timeDisplay` setting; `changed`: just changed by the user, so it replaces the panel's own choice. */
+  | { type: 'settings'; timeMode: TimeSetting; changed: boolean; layout: ColumnLayout | null; rules: HighlightRule[] }
+  | { type: 'status'; text: string; error?: boolean };
+
+/** How the webview shows times (its select's values). */
+export type TimeMode = 'utc' | 'log' | 'machine';
+
+/** The time display setting: 'auto' is log-local when every log shares one bias (as CMTrace shows), UTC otherwise. */
+export type TimeSetting = TimeMode | 'auto';
+
+/** The `cmlogs.timeDisplay` setting (auto | utc | logLocal | machineLocal) as the webview's time mode; auto for anything else. */
+export function timeModeOf(setting: unknown): TimeSetting {
+  return setting === 'logLocal' ? 'log' : setting === 'machineLocal' ? 'machine' : setting === 'utc' ? 'utc' : 'auto';
+}
+
+/**
+ * What 'auto' means for the logs loaded: log-local when all their records carry the same bias (one zone: the
+ * times read as in the files), UTC when they differ or none carries a bias.
+ */
+export function autoTimeMode(biases: Iterable<number>): TimeMode {
+  let only: number | null = null;
+  for (const bias of biases) {
+    if (only === null) only = bias;
+    else if (only !== bias) return 'utc';
+  }
+  return only === null ? 'utc' : 'log';
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The list's columns
+
+export const COLUMN_IDS = ['time', 'file', 'comp', 'thread', 'msg'] as const;
+export type ColumnId = (typeof COLUMN_IDS)[number];
+export interface ColumnState {
+  id: ColumnId;
+  /** Width in px (the message column takes the rest and ignores it). */
+  width: number;
+  hidden: boolean;
+}
+export interface ColumnLayout {
+  columns: ColumnState[];
+  /** Long messages wrap in the list instead of being cut. */
+  wrap: boolean;
+}
+export const MIN_COLUMN_PX = 32;
+export const MAX_COLUMN_PX = 1200;
+
+export function defaultLayout(): ColumnLayout {
+  return {
+    columns: [
+      { id: 'time', width: 184, hidden: false },
+      { id: 'file', width: 120, hidden: false },
+      { id: 'comp', width: 110, hidden: false },
+      { id: 'thread', width: 56, hidden: false },
+      { id: 'msg', width: 0, hidden: false },
+    ],
+    wrap: false,
+  };
+}
+
+/** A well-formed layout from anything: each known column once, widths clamped; the message column always shown. */
+export function sanitizeLayout(raw: unknown): ColumnLayout {
+  const layout = defaultLayout();
+  if (!isObject(raw)) return layout;
+  layout.wrap = raw.wrap === true;
+  if (!Array.isArray(raw.columns)) return layout;
+  for (const column of layout.columns) {
+    const given = raw.columns.find((c: unknown) => isObject(c) && c.id === column.id) as Record<string, unknown> | undefined;
+    if (!given) continue;
+    column.width = clampInt(given.width, MIN_COLUMN_PX, MAX_COLUMN_PX, column.width);
+    column.hidden = column.id !== 'msg' && given.hidden === true;
+  }
+  return layout;
+}
+

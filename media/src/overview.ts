@@ -1,0 +1,415 @@
+// The overview above the list: a time axis (in the zone shown), a histogram of errors and warnings, one lane per
+// file or component with its density, and the chain of records linked to the selection. Wheel to zoom, drag to
+// pan, shift-drag to filter a time range, click to jump. A cached base layer; scrolling redraws only the overlay.
+import type { App } from './app';
+import { $ } from './dom';
+import { biasZone, displayText, formatDuration, formatWall } from './format';
+import { ticks } from './geometry';
+import { buildLanes, chainPoints, densityBins, type Lanes } from './lanes';
+import { lowerBound } from './store';
+
+const LABEL_W = 150;
+const AXIS_H = 18;
+const HIST_H = 34;
+
+type Rgb = [number, number, number];
+
+export class Overview {
+  private readonly canvas = $<HTMLCanvasElement>('overviewCanvas');
+  private readonly base = document.createElement('canvas');
+  private readonly laneCanvas = document.createElement('canvas');
+  private readonly probe = document.createElement('canvas');
+  private baseDirty = true;
+  private baseHeight = 0;
+  private lastBase = 0;
+  private baseTimer: ReturnType<typeof setTimeout> | undefined;
+  private lanesCache: { key: string; lanes: Lanes | null } = { key: '', lanes: null };
+  private colors: Record<string, string> = {};
+  private rgba: Record<'error' | 'warning' | 'fg', Rgb> = { error: [255, 0, 0], warning: [200, 160, 0], fg: [200, 200, 200] };
+  private width: number;
+  range = { from: 0, to: 1, auto: true };
+  private drag: { x: number; from: number; to: number; moved: boolean; shift: boolean } | null = null;
+  private brush: { x0: number; x1: number } | null = null;
+
+  constructor(private readonly app: App, private readonly listWindow: () => { exact: number; rows: number }) {
+    this.width = this.canvas.clientWidth || 1;
+    this.probe.width = this.probe.height = 1;
+    new ResizeObserver(() => {
+      this.width = this.canvas.clientWidth || 1;
+      this.dirty();
+    }).observe(this.canvas);
+    this.readColors();
+    new MutationObserver(() => {
+      this.readColors();
+      this.dirty();
+    }).observe(document.body, { attributes: true, attributeFilter: ['class', 'style'] });
+    this.bindPointer();
+    $('zoomIn').addEventListener('click', () => this.zoom(0.5));
+    $('zoomOut').addEventListener('click', () => this.zoom(2));
+    $('zoomFit').addEventListener('click', () => ((this.range.auto = true), this.dirty()));
+    $('zoomSel').addEventListener('click', () => {
+      const i = app.selectedIndex;
+      const t = i >= 0 ? app.store.timeOf(i) : null;
+      if (t === null) return app.status('Select a record with a time first.', true);
+      const half = Math.max(50, app.ui.aroundSeconds * 1000);
+      this.setRange(t - half, t + half);
+    });
+  }
+
+  dirty(): void {
+    this.baseDirty = true;
+    this.app.parts.render();
+  }
+
+  /** A CSS colour (theme variable value) as [r, g, b], by painting one pixel. */
+  private toRgb(css: string): Rgb {
+    const g = this.probe.getContext('2d', { willReadFrequently: true });
+    if (!g) return [128, 128, 128];
+    g.clearRect(0, 0, 1, 1);
+    g.fillStyle = '#808080';
+    g.fillStyle = css;
+    g.fillRect(0, 0, 1, 1);
+    const d = g.getImageData(0, 0, 1, 1).data;
+    return [d[0], d[1], d[2]];
+  }
+
+  private readColors(): void {
+    const cs = getComputedStyle(document.body);
+    const v = (name: string, fallback: string) => cs.getPropertyValue(name).trim() || fallback;
+    this.colors = {
+      fg: v('--vscode-foreground', '#ccc'),
+      muted: v('--vscode-descriptionForeground', '#999'),
+      error: v('--vscode-errorForeground', '#f48771'),
+      warning: v('--vscode-editorWarning-foreground', '#cca700'),
+      link: v('--vscode-charts-purple', '#b180d7'),
+      focus: v('--vscode-focusBorder', '#007fd4'),
+      grid: v('--vscode-editorIndentGuide-background', 'rgba(128,128,128,0.25)'),
+      band: v('--vscode-editor-selectionBackground', 'rgba(38,79,120,0.5)'),
+      font: v('--vscode-font-family', 'sans-serif'),
+    };
+    this.rgba = { error: this.toRgb(this.colors.error), warning: this.toRgb(this.colors.warning), fg: this.toRgb(this.colors.fg) };
+  }
+
+  private extent(): { from: number; to: number } | null {
+    const { store } = this.app;
+    if (!(store.minT === store.minT)) return null;
+    const span = Math.max(1000, store.maxT - store.minT);
+    return { from: store.minT - span * 0.02, to: store.maxT + span * 0.02 };
+  }
+
+  private plotWidth = (): number => Math.max(10, this.width - LABEL_W);
+  private xOf = (t: number): number => LABEL_W + ((t - this.range.from) / (this.range.to - this.range.from)) * this.plotWidth();
+  private tAt = (x: number): number => this.range.from + ((x - LABEL_W) / this.plotWidth()) * (this.range.to - this.range.from);
+
+  setRange(from: number, to: number): void {
+    const all = this.extent();
+    const maxSpan = Math.max(86400000, all ? (all.to - all.from) * 4 : 0);
+    if (to - from < 5) [from, to] = [(from + to) / 2 - 2.5, (from + to) / 2 + 2.5];
+    if (to - from > maxSpan) [from, to] = [(from + to) / 2 - maxSpan / 2, (from + to) / 2 + maxSpan / 2];
+    this.range = { from, to, auto: false };
+    this.dirty();
+  }
+
+  private zoom(factor: number, center?: number): void {
+    const c = center ?? (this.range.from + this.range.to) / 2;
+    this.setRange(c - (c - this.range.from) * factor, c + (this.range.to - c) * factor);
+  }
+
+  /** Draws the overlay over the cached base (redrawn when dirty, at most twice a second while loading). */
+  draw(): void {
+    const dpr = window.devicePixelRatio || 1;
+    if (this.range.auto) {
+      const e = this.extent();
+      if (e && (e.from !== this.range.from || e.to !== this.range.to)) {
+        this.range.from = e.from;
+        this.range.to = e.to;
+        this.baseDirty = true;
+      }
+    }
+    const wantWidth = Math.round(this.width * dpr);
+    if (this.baseDirty || this.base.width !== wantWidth) {
+      const now = performance.now();
+      if (this.app.loading && now - this.lastBase < 500 && this.base.width === wantWidth) {
+        this.baseTimer ??= setTimeout(() => {
+          this.baseTimer = undefined;
+          this.app.parts.render();
+        }, 520 - (now - this.lastBase));
+      } else {
+        this.baseDirty = false;
+        this.lastBase = now;
+        this.drawBase(dpr);
+      }
+    }
+    const { canvas, base } = this;
+    if (canvas.width !== base.width || canvas.height !== base.height) {
+      canvas.width = base.width;
+      canvas.height = base.height;
+      canvas.style.height = `${this.baseHeight}px`;
+    }
+    const g = canvas.getContext('2d');
+    if (!g) return;
+    g.setTransform(1, 0, 0, 1, 0, 0);
+    g.clearRect(0, 0, canvas.width, canvas.height);
+    g.drawImage(base, 0, 0);
+    g.setTransform(dpr, 0, 0, dpr, 0, 0);
+    this.drawOverlay(g);
+  }
+
+  private drawOverlay(g: CanvasRenderingContext2D): void {
+    const { store, view, viewCount } = this.app;
+    if (!(store.minT === store.minT)) return;
+    const height = this.baseHeight;
+    const W = Math.max(1, Math.floor(this.plotWidth()));
+    if (viewCount) {
+      const w = this.listWindow();
+      const firstT = store.t[view[Math.min(viewCount - 1, Math.floor(w.exact))]];
+      const lastT = store.t[view[Math.min(viewCount - 1, Math.floor(w.exact) + w.rows)]];
+      if (firstT === firstT && lastT === lastT) {
+        const xa = Math.max(LABEL_W, this.xOf(firstT));
+        const xb = Math.min(LABEL_W + W, this.xOf(lastT));
+        if (xb >= xa - 1) {
+          g.globalAlpha = 0.35;
+          g.fillStyle = this.colors.band;
+          g.fillRect(xa, AXIS_H, Math.max(2, xb - xa), height - AXIS_H);
+          g.globalAlpha = 1;
+        }
+      }
+    }
+    const sel = this.app.selectedIndex;
+    const st = sel >= 0 ? store.t[sel] : NaN;
+    if (st === st && st >= this.range.from && st <= this.range.to) {
+      g.fillStyle = this.colors.focus;
+      g.fillRect(Math.round(this.xOf(st)), AXIS_H, 2, height - AXIS_H);
+    }
+    if (this.brush) {
+      g.globalAlpha = 0.3;
+      g.fillStyle = this.colors.focus;
+      g.fillRect(Math.min(this.brush.x0, this.brush.x1), AXIS_H, Math.abs(this.brush.x1 - this.brush.x0), height - AXIS_H);
+      g.globalAlpha = 1;
+    }
+  }
+
+  private lanes(): Lanes {
+    const { app } = this;
+    const idCount = app.ui.laneMode === 'component' ? app.store.components.length : app.store.files.length;
+    const key = `${app.store.load}:${app.viewVersion}:${app.ui.laneMode}:${idCount}`;
+    if (this.lanesCache.key !== key || !this.lanesCache.lanes) this.lanesCache = { key, lanes: buildLanes(app.ui.laneMode, app.store, app.view, app.viewCount, idCount) };
+    return this.lanesCache.lanes!;
+  }
+
+  private drawBase(dpr: number): void {
+    const { app, colors } = this;
+    const { store } = app;
+    const built = this.lanes();
+    const laneCount = built.ids.length;
+    const laneH = laneCount ? Math.max(3, Math.min(14, Math.floor(180 / laneCount))) : 14;
+    const height = AXIS_H + HIST_H + Math.max(1, laneCount) * laneH + 4;
+    this.baseHeight = height;
+    this.base.width = Math.max(1, Math.round(this.width * dpr));
+    this.base.height = Math.round(height * dpr);
+    const g = this.base.getContext('2d');
+    if (!g) return;
+    g.setTransform(dpr, 0, 0, dpr, 0, 0);
+    g.clearRect(0, 0, this.width, height);
+    g.font = `11px ${colors.font}`;
+    g.textBaseline = 'middle';
+    const W = Math.max(1, Math.floor(this.plotWidth()));
+    if (!(store.minT === store.minT)) {
+      g.fillStyle = colors.muted;
+      g.fillText(store.n ? 'These records have no timestamps.' : app.loading ? 'Loading\u2026' : 'No records.', LABEL_W, AXIS_H + 10);
+      $('span').textContent = '';
+      return;
+    }
+    $('span').textContent = `${formatDuration(this.range.to - this.range.from)} shown`;
+    this.drawAxis(g, W, height);
+    const ids = app.ui.laneMode === 'component' ? store.comp : store.file;
+    const d = densityBins({ t: store.t, sev: store.sev, ids }, built.laneOfId, app.linkedMark, app.view, app.viewCount, this.range.from, this.range.to, W, laneCount);
+    this.drawHistogram(g, W, d.errors, d.warnings);
+    this.drawLanes(g, W, built, laneH, d);
+    const chain = chainPoints(app.linked, store.t, ids, built.laneOfId, app.view, app.viewCount, this.range.from, this.range.to, W);
+    if (chain.length > 1) {
+      const top = AXIS_H + HIST_H;
+      g.strokeStyle = colors.link;
+      g.lineWidth = 1.5;
+      g.beginPath();
+      chain.forEach((p, q) => {
+        const cx = LABEL_W + p.x + 0.5;
+        const cy = top + p.lane * laneH + laneH / 2;
+        if (q) g.lineTo(cx, cy);
+        else g.moveTo(cx, cy);
+      });
+      g.stroke();
+    }
+  }
+
+  /** The axis says which zone its labels are in: UTC, the logs' own zone (log-local), or this computer's. */
+  private drawAxis(g: CanvasRenderingContext2D, W: number, height: number): void {
+    const { app, colors } = this;
+    const mode = app.timeMode;
+    const mid = (this.range.from + this.range.to) / 2;
+    const onlyBias = app.store.biases.size === 1 ? [...app.store.biases][0] : null;
+    const tz = mode === 'machine' ? new Date(mid).getTimezoneOffset() : mode === 'log' && onlyBias !== null ? onlyBias : 0;
+    g.fillStyle = colors.muted;
+    g.fillText(mode === 'machine' ? 'this computer' : mode === 'log' && onlyBias !== null ? `log (${biasZone(onlyBias)})` : 'UTC', 4, AXIS_H / 2);
+    for (const tick of ticks(this.range.from, this.range.to, W, 90, tz)) {
+      const x = Math.round(this.xOf(tick.t)) + 0.5;
+      g.fillStyle = colors.grid;
+      g.fillRect(x, AXIS_H - 4, 1, height - AXIS_H + 4);
+      g.fillStyle = colors.muted;
+      g.fillText(tick.label, x + 3, AXIS_H / 2);
+    }
+  }
+
+  private drawHistogram(g: CanvasRenderingContext2D, W: number, errors: Uint32Array, warnings: Uint32Array): void {
+    const bins = Math.max(1, Math.floor(W / 2));
+    const errs = new Uint32Array(bins);
+    const warns = new Uint32Array(bins);
+    for (let x = 0; x < W; x++) {
+      errs[Math.min(bins - 1, x >> 1)] += errors[x];
+      warns[Math.min(bins - 1, x >> 1)] += warnings[x];
+    }
+    let peak = 0;
+    for (let b = 0; b < bins; b++) peak = Math.max(peak, errs[b] + warns[b]);
+    const hy = AXIS_H + HIST_H - 2;
+    g.fillStyle = this.colors.muted;
+    g.fillText('errors', 4, AXIS_H + HIST_H / 2);
+    if (!peak) return;
+    const bw = W / bins;
+    for (let b = 0; b < bins; b++) {
+      if (!errs[b] && !warns[b]) continue;
+      const eh = Math.max(errs[b] ? 1 : 0, ((HIST_H - 6) * errs[b]) / peak);
+      const wh = Math.max(warns[b] ? 1 : 0, ((HIST_H - 6) * warns[b]) / peak);
+      const bx = LABEL_W + b * bw;
+      g.fillStyle = this.colors.error;
+      g.fillRect(bx, hy - eh, Math.max(1, bw - 0.5), eh);
+      g.fillStyle = this.colors.warning;
+      g.fillRect(bx, hy - eh - wh, Math.max(1, bw - 0.5), wh);
+    }
+  }
+
+  /** One pixel per lane and time column written into an image and stretched to the lane height (fillRect per cell is slow). */
+  private drawLanes(g: CanvasRenderingContext2D, W: number, built: Lanes, laneH: number, d: ReturnType<typeof densityBins>): void {
+    const { app, colors } = this;
+    const laneCount = built.ids.length;
+    const top = AXIS_H + HIST_H;
+    const logMax = Math.log(d.maxCount + 1);
+    const sevRgb = [this.rgba.error, this.rgba.warning, this.rgba.fg, this.rgba.fg, this.rgba.fg];
+    this.laneCanvas.width = W;
+    this.laneCanvas.height = Math.max(1, laneCount);
+    const lg = this.laneCanvas.getContext('2d');
+    if (lg && laneCount) {
+      const img = lg.createImageData(W, laneCount);
+      for (let cell = 0; cell < d.counts.length; cell++) {
+        const n = d.counts[cell];
+        if (!n) continue;
+        const sv = d.worst[cell];
+        const o = cell * 4;
+        img.data.set(sevRgb[sv], o);
+        img.data[o + 3] = sv <= 1 ? 255 : Math.round(255 * (0.25 + (0.6 * Math.log(n + 1)) / logMax));
+      }
+      lg.putImageData(img, 0, 0);
+    }
+    for (let lane = 0; lane < laneCount; lane++) {
+      const y = top + lane * laneH;
+      if (lane % 2) {
+        g.fillStyle = colors.grid;
+        g.globalAlpha = 0.25;
+        g.fillRect(LABEL_W, y, W, laneH);
+        g.globalAlpha = 1;
+      }
+      if (laneH >= 9) {
+        const id = built.ids[lane];
+        const label = app.ui.laneMode === 'component' ? app.store.components[id] || '(none)' : app.store.files[id]?.name || '?';
+        g.fillStyle = colors.fg;
+        g.fillText(truncate(g, displayText(label), LABEL_W - 8), 4, y + laneH / 2);
+      }
+    }
+    if (laneCount) {
+      g.imageSmoothingEnabled = false;
+      g.drawImage(this.laneCanvas, 0, 0, W, laneCount, LABEL_W, top, W, laneCount * laneH);
+      g.imageSmoothingEnabled = true;
+    }
+    g.fillStyle = colors.link;
+    for (let cell = 0; cell < d.linked.length; cell++) if (d.linked[cell]) g.fillRect(LABEL_W + (cell % W) - 1, top + Math.floor(cell / W) * laneH, 3, laneH);
+  }
+
+  private bindPointer(): void {
+    const { canvas } = this;
+    const xOfEvent = (event: MouseEvent) => event.clientX - canvas.getBoundingClientRect().left;
+    canvas.addEventListener('wheel', (event) => {
+      event.preventDefault();
+      const x = xOfEvent(event);
+      if (event.shiftKey || Math.abs(event.deltaX) > Math.abs(event.deltaY)) {
+        const d = (event.deltaX || event.deltaY) * ((this.range.to - this.range.from) / this.plotWidth());
+        this.setRange(this.range.from + d, this.range.to + d);
+      } else this.zoom(event.deltaY > 0 ? 1.25 : 0.8, x > LABEL_W ? this.tAt(x) : undefined);
+    }, { passive: false });
+    canvas.addEventListener('mousedown', (event) => {
+      const x = xOfEvent(event);
+      this.drag = { x, from: this.range.from, to: this.range.to, moved: false, shift: event.shiftKey };
+      if (event.shiftKey) this.brush = { x0: x, x1: x };
+    });
+    window.addEventListener('mousemove', (event) => {
+      const drag = this.drag;
+      if (!drag) return;
+      const x = xOfEvent(event);
+      if (Math.abs(x - drag.x) > 3) drag.moved = true;
+      if (drag.shift && this.brush) {
+        this.brush.x1 = x;
+        this.app.parts.render();
+        return;
+      }
+      if (!drag.moved) return;
+      const d = ((x - drag.x) / this.plotWidth()) * (drag.to - drag.from);
+      this.setRange(drag.from - d, drag.to - d);
+    });
+    window.addEventListener('mouseup', (event) => this.endDrag(xOfEvent(event)));
+    canvas.addEventListener('keydown', (event) => {
+      const span = this.range.to - this.range.from;
+      if (event.key === '+' || event.key === '=') this.zoom(0.8);
+      else if (event.key === '-') this.zoom(1.25);
+      else if (event.key === 'ArrowLeft') this.setRange(this.range.from - span * 0.1, this.range.to - span * 0.1);
+      else if (event.key === 'ArrowRight') this.setRange(this.range.from + span * 0.1, this.range.to + span * 0.1);
+      else return;
+      event.preventDefault();
+    });
+  }
+
+  private endDrag(x: number): void {
+    const d = this.drag;
+    if (!d) return;
+    this.drag = null;
+    const brush = this.brush;
+    this.brush = null;
+    if (d.shift && brush && d.moved) {
+      const a = Math.round(this.tAt(Math.min(brush.x0, brush.x1)));
+      const b = Math.round(this.tAt(Math.max(brush.x0, brush.x1)));
+      $<HTMLInputElement>('from').value = formatWall(a);
+      $<HTMLInputElement>('to').value = formatWall(b);
+      this.app.setFilter({ fromUtc: a, toUtc: b });
+      return;
+    }
+    if (!d.moved && x > LABEL_W) this.jumpTo(this.tAt(x));
+    this.app.parts.render();
+  }
+
+  private jumpTo(t: number): void {
+    const { app } = this;
+    if (!app.viewCount) return;
+    const pos = Math.min(app.viewCount - 1, lowerBound(app.store.t, app.view, app.viewCount, t));
+    app.select(app.view[pos], false);
+    app.parts.scrollIntoView(pos, true);
+  }
+}
+
+function truncate(g: CanvasRenderingContext2D, text: string, width: number): string {
+  if (g.measureText(text).width <= width) return text;
+  let lo = 0;
+  let hi = text.length;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (g.measureText(text.slice(0, mid) + '\u2026').width <= width) lo = mid;
+    else hi = mid - 1;
+  }
+  return text.slice(0, lo) + '\u2026';
+}
