@@ -20,6 +20,13 @@ export const Requests = {
   severityRanges: 'cmlogs/severityRanges',
 } as const;
 
+export interface DiagnoseParams {
+  /** Files to diagnose (URIs). */
+  uris?: string[];
+  /** A folder (URI) whose logs, subfolders included, are indexed and diagnosed (with `uris`, both). */
+  folder?: string;
+}
+
 export interface FileStatsParams {
   uri: string;
 }
