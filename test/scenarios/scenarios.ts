@@ -243,7 +243,7 @@ const SCAN: Scenario[] = [
     const w = world(seed, { clientBias: 300 });
     const t = startOf(w);
     const a = scanJob(w, t, { failCode: '0x80244021', retries: ['ok'], searchMs: 12 * SEC });
-    return { machines: [w.client], findings: [{ flow: 'scan', key: lower(a.job), status: 'complete' }] };
+    return { machines: [w.client], findings: [{ flow: 'scan', key: lower(a.job), status: 'complete', recovered: true, code: '0x80244021' }] };
   }),
   scenario('scan-defender-fails-after', true, 'A healthy ConfigMgr scan; 90 seconds later Windows Defender\'s own definition search fails in WindowsUpdate.log (0x8024402C). Not ConfigMgr\'s failure.', (seed) => {
     const w = world(seed, { clientBias: 360 });
@@ -615,7 +615,11 @@ const DEPLOY: Scenario[] = [
     const d = deployment(w, t, { updates: makeUpdates(w, 2), content: [{ downloadMs: 25 * MIN, transientError: true }, {}], ignoreWindow: true, reboot: false });
     return {
       machines: [w.client],
-      findings: [...d.contentJobs.map((j) => ({ flow: 'contentDownload', key: lower(j.ctmJob), status: 'complete' as const })), { flow: 'deployment', key: lower(d.assignment), status: 'complete' }],
+      findings: [
+        { flow: 'contentDownload', key: lower(d.contentJobs[0].ctmJob), status: 'complete', recovered: true },
+        { flow: 'contentDownload', key: lower(d.contentJobs[1].ctmJob), status: 'complete', noError: true },
+        { flow: 'deployment', key: lower(d.assignment), status: 'complete', recovered: true, why: 'its download recovered from a transient error' },
+      ],
     };
   }),
   scenario('content-9h-download', true, 'A 3.5 GB feature update downloads over a VPN for 9 hours, BITS progress every few minutes, then installs.', (seed) => {
