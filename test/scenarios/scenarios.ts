@@ -239,6 +239,20 @@ const SCAN: Scenario[] = [
       counts: { scan: 2 },
     };
   }),
+  scenario('scan-concurrent-win10-call-ids', false, 'Windows 10: two CcmExec searches overlap in WindowsUpdate.log, told apart only by their call Id: the scheduled online scan fails with 0x8024401C, the cached detection scan succeeds.', (seed) => {
+    const w = world(seed, { clientBias: -60, os: 'win10' });
+    const t = startOf(w);
+    const a = scanJob(w, t, { searchMs: 80 * SEC, failCode: '0x8024401C' });
+    const b = scanJob(w, t + 30 * SEC, { online: false, searchMs: 70 * SEC });
+    return {
+      machines: [w.client],
+      findings: [
+        { flow: 'scan', key: lower(a.job), status: 'broken', code: '0x8024401C' },
+        { flow: 'scan', key: lower(b.job), status: 'complete', noError: true, why: 'the failed search has another call Id' },
+      ],
+      counts: { scan: 2 },
+    };
+  }),
   scenario('scan-retry-recovers', true, 'A scan fails with 0x80244021, its retry 30 minutes later succeeds: the job completed.', (seed) => {
     const w = world(seed, { clientBias: 300 });
     const t = startOf(w);
