@@ -339,6 +339,22 @@ export function sameServer(a: string, b: string): boolean {
   return norm(a) === norm(b);
 }
 
+/** UpdatesStore records each update's status after a scan and raises its TopicType 500 state message. */
+function recordStatuses(w: World, from: number, statuses: Array<{ id: string; installed: boolean }>, thread: number): void {
+  const store = w.c('UpdatesStore.log');
+  const sm = w.c('StateMessage.log');
+  let t = from;
+  for (const s of statuses) {
+    store.add(t, `Processing update status from update (${s.id}) with ProductID = 0fa1201d-4330-4fa8-8ae9-b877473b6441`, { thread });
+    store.add(t + 2, `Update status from update (${s.id}) hasn't been reported before, creating new instance.`, { thread });
+    store.add(t + 7, `Successfully raised state message for update (${s.id}) with state (${s.installed ? 'Installed' : 'Missing'}).`, { thread });
+    sm.add(t + 7, `Adding message with TopicType 500 and TopicId ${s.id} to WMI`, { thread });
+    sm.add(t + 9, `State message(State ID : ${s.installed ? 3 : 2}) with TopicType 500 and TopicId ${s.id} has been recorded for SYSTEM`, { thread });
+    store.add(t + 12, `Successfully added WMI instance of update status (${s.id}).`, { thread });
+    t += w.rng.int(60, 100);
+  }
+}
+
 /** One scan job, from Scan Agent's request to the state messages. */
 export function scanJob(w: World, t0: number, o: ScanOptions = {}): ScanResult {
   const rng = w.rng;
@@ -426,20 +442,7 @@ export function scanJob(w: World, t0: number, o: ScanOptions = {}): ScanResult {
     h('Successfully completed scan.', rng.int(20, 600));
     say(`ScanJob({${job}}): CScanJob::OnScanComplete -Scan completed successfully, ScanType=1`, rng.int(20, 120));
     end = say(`CScanAgent::ScanComplete- Scan completed successfully for ToolUniqueID={${us}}, ScanType=1`, 6);
-    if (statuses.length && clock.live(clock.t + 2000)) {
-      const store = w.c('UpdatesStore.log');
-      const sm = w.c('StateMessage.log');
-      let t = clock.t + rng.int(300, 1200);
-      for (const s of statuses) {
-        store.add(t, `Processing update status from update (${s.id}) with ProductID = 0fa1201d-4330-4fa8-8ae9-b877473b6441`, { thread });
-        store.add(t + 2, `Update status from update (${s.id}) hasn't been reported before, creating new instance.`, { thread });
-        store.add(t + 7, `Successfully raised state message for update (${s.id}) with state (${s.installed ? 'Installed' : 'Missing'}).`, { thread });
-        sm.add(t + 7, `Adding message with TopicType 500 and TopicId ${s.id} to WMI`, { thread });
-        sm.add(t + 9, `State message(State ID : ${s.installed ? 3 : 2}) with TopicType 500 and TopicId ${s.id} has been recorded for SYSTEM`, { thread });
-        store.add(t + 12, `Successfully added WMI instance of update status (${s.id}).`, { thread });
-        t += rng.int(60, 100);
-      }
-    }
+    if (statuses.length && clock.live(clock.t + 2000)) recordStatuses(w, clock.t + rng.int(300, 1200), statuses, thread);
     break;
   }
   return { job, locationRequest, start, end, handlerStarts };
