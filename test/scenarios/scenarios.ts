@@ -323,6 +323,19 @@ const SCAN: Scenario[] = [
       ],
     };
   }),
+  scenario('gpo-other-sup-of-site', false, 'A domain GPO names the site\'s second SUP (https, 8531), which the MP also lists, but the client was given the first one: still a conflict (0x87D00692).', (seed) => {
+    const w = world(seed, { clientBias: 300 });
+    const t = startOf(w);
+    const a = scanJob(w, t, { location: {}, newSource: true, gpoServer: w.site.sup2Url });
+    return {
+      machines: [w.client],
+      findings: [
+        { flow: 'location', key: lower(a.locationRequest!), status: 'broken', heading: 'Group Policy', why: 'the update source the client was given is the one to compare with, not any SUP of the site' },
+        { flow: 'scan', key: lower(a.job), status: 'broken', code: '0x87D00692' },
+        { flow: 'groupPolicy', status: 'broken', optional: true },
+      ],
+    };
+  }),
   scenario('location-empty-reply', false, 'The management point answers the WSUS location request with no location (content version not synced yet).', (seed) => {
     const w = world(seed, { clientBias: 300 });
     const t = startOf(w);
