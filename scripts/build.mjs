@@ -12,6 +12,8 @@ await Promise.all([
   build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'server/out/cli.js', banner: { js: '#!/usr/bin/env node' } }),
   // The worker that parses files on other cores (core/parallel.ts finds it beside cli.js and server.js).
   build({ ...common, entryPoints: ['server/src/core/parallel.ts'], outfile: 'server/out/parallel.js' }),
+  // The language server's diagnosis runs in this worker (features/diagnose.ts finds it beside server.js).
+  build({ ...common, entryPoints: ['server/src/features/diagnoseWorker.ts'], outfile: 'server/out/diagnoseWorker.js' }),
   // VS Code 1.91's webviews are Chromium 124 or newer. The page's CSP allows this one file by nonce.
   build({ ...common, platform: 'browser', format: 'iife', target: 'chrome114', entryPoints: ['media/src/main.ts'], outfile: 'media/out/timeline.js' }),
 ]);

@@ -191,8 +191,10 @@ export interface XmlPayload {
 }
 
 export interface DiagnoseParams {
-  /** Logs to diagnose (URIs); every log the server knows when empty or absent. */
+  /** Logs to diagnose (URIs); with no `folder` either, every log the server knows (and the open logs' folders). */
   uris?: string[];
+  /** A folder (URI) whose logs, subfolders included, are indexed and diagnosed (with `uris`, both). */
+  folder?: string;
 }
 
 // The diagnosis as it crosses the wire: the core's findings (server/src/core/diagnose) must fit these shapes, which
@@ -241,6 +243,8 @@ export interface Finding {
   error?: FindingError;
   advice: string[];
   nextLog?: string;
+  /** unproven: the logs that would prove the required steps not seen. */
+  missingLogs?: string[];
   evidence: FindingEvidence[];
 }
 
@@ -248,6 +252,8 @@ export interface DiagnoseResult {
   /** The report as markdown, evidence lines linked to the logs. */
   markdown: string;
   findings: Finding[];
+  /** The logs that were diagnosed (URIs). */
+  files: string[];
 }
 
 /** What the server holds (`Requests.indexStatus`): for tests, the bench and troubleshooting. */

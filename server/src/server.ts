@@ -15,7 +15,8 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { formatLookup, lookup } from './core/decode/lookup';
 import { diagnose } from './core/diagnose/index';
 import { RecordTable } from './core/table';
-import { diagnosisDiagnostics, diagnosisReport } from './features/diagnose';
+import { diagnoseOffThread, diagnosisDiagnostics, diagnosisReport } from './features/diagnose';
+import { listLogFiles } from './core/files';
 import { documentDiagnostics, type DiagnosticsSettings, type ProblemCounts } from './features/diagnostics';
 import { hover, type HoverSettings } from './features/hover';
 import { documentLinks } from './features/links';
@@ -363,15 +364,18 @@ answer(connection, Requests.indexFolder, async ({ path }) => {
   const added = await indexFolder(path);
   return { files: workspace.index.fileNames().filter((f) => dirname(f) === path).map(pathToUri), added: added.length };
 });
-answer(connection, Requests.diagnose, async ({ uris }) => {
+answer(connection, Requests.diagnose, async ({ uris, folder }) => {
+  // A folder (ConfigMgr: Diagnose on a folder) is indexed first, subfolders too (one per machine): a fresh
+  // folder is diagnosed, not reported as "no flow found".
+  const folderFiles = folder ? listLogFiles([uriToPath(folder)]).files : [];
+  for (const file of folderFiles) await workspace.ensureFile(file).catch(() => undefined);
   for (const uri of uris ?? []) await indexed(uri).then(() => workspace.ensureFile(uriToPath(uri)));
   await Promise.all(documents.all().map((d) => indexed(d.uri)));
-  if (!uris?.length) await indexFoldersOfOpenLogs();
-  const files = uris?.length ? uris.map(uriToPath) : workspace.index.fileNames();
-  const results = files.flatMap((f) => workspace.index.file(f) ?? []);
-  const findings = diagnose(results);
+  if (!folder && !uris?.length) await indexFoldersOfOpenLogs();
+  const files = folder || uris?.length ? [...folderFiles, ...(uris ?? []).map(uriToPath)] : workspace.index.fileNames();
+  const findings = await diagnoseOffThread(files, () => diagnose(files.flatMap((f) => workspace.index.file(f) ?? [])));
   publishDiagnosis(diagnosisDiagnostics(findings));
-  return { markdown: diagnosisReport(findings), findings };
+  return { markdown: diagnosisReport(findings, files), findings, files: files.map(pathToUri) };
 });
 // Files are read from disk here, whatever the editor syncs: VS Code never sends a document over 50 MB to the server.
 // Their folders are watched so that the timeline follows them as they grow.

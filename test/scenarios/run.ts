@@ -61,12 +61,20 @@ export function check(expected: Expected, findings: Finding[]): string[] {
       if (e.heading && !f.error?.heading?.toLowerCase().includes(e.heading.toLowerCase())) problems.push(`${label}: expected an error headed "…${e.heading}…", got ${f.error ? `"${f.error.heading}"` : 'no error'}`);
       if (e.failedStep && !f.steps.find((s) => s.failed)?.name.toLowerCase().includes(e.failedStep.toLowerCase())) problems.push(`${label}: expected the failed step "…${e.failedStep}…", got ${describe(f)}`);
       if (e.noError && f.error) problems.push(`${label}: expected no error at all, got ${describe(f)}${why}`);
+      if (e.recovered && !f.error?.recovered) problems.push(`${label}: expected a failure it recovered from, got ${describe(f)}${why}`);
     }
   }
   // A broken finding nobody expected is a false alarm, in any scenario.
   for (const f of findings.filter((x) => x.status === 'broken')) {
     const allowed = expected.findings.some((e) => keyMatches(e, f, findings) && statuses(e).includes('broken'));
     if (!allowed) problems.push(`FALSE BROKEN ${f.flow} [${f.key}]: ${describe(f)}${expected.noBroken ? ' (healthy scenario)' : ''}`);
+  }
+  // In a healthy scenario an error on any finding is someone else's failure unless the scenario says it recovered.
+  if (expected.noBroken) {
+    for (const f of findings.filter((x) => x.error && x.status !== 'broken')) {
+      const allowed = expected.findings.some((e) => e.recovered && keyMatches(e, f, findings));
+      if (!allowed) problems.push(`UNEXPECTED ERROR ${f.flow} [${f.key}] in a healthy scenario: ${describe(f)}`);
+    }
   }
   for (const [flow, n] of Object.entries(expected.counts ?? {})) {
     const got = findings.filter((f) => f.flow === flow);

@@ -239,11 +239,25 @@ const SCAN: Scenario[] = [
       counts: { scan: 2 },
     };
   }),
+  scenario('scan-concurrent-win10-call-ids', false, 'Windows 10: two CcmExec searches overlap in WindowsUpdate.log, told apart only by their call Id: the scheduled online scan fails with 0x8024401C, the cached detection scan succeeds.', (seed) => {
+    const w = world(seed, { clientBias: -60, os: 'win10' });
+    const t = startOf(w);
+    const a = scanJob(w, t, { searchMs: 80 * SEC, failCode: '0x8024401C' });
+    const b = scanJob(w, t + 30 * SEC, { online: false, searchMs: 70 * SEC });
+    return {
+      machines: [w.client],
+      findings: [
+        { flow: 'scan', key: lower(a.job), status: 'broken', code: '0x8024401C' },
+        { flow: 'scan', key: lower(b.job), status: 'complete', noError: true, why: 'the failed search has another call Id' },
+      ],
+      counts: { scan: 2 },
+    };
+  }),
   scenario('scan-retry-recovers', true, 'A scan fails with 0x80244021, its retry 30 minutes later succeeds: the job completed.', (seed) => {
     const w = world(seed, { clientBias: 300 });
     const t = startOf(w);
     const a = scanJob(w, t, { failCode: '0x80244021', retries: ['ok'], searchMs: 12 * SEC });
-    return { machines: [w.client], findings: [{ flow: 'scan', key: lower(a.job), status: 'complete' }] };
+    return { machines: [w.client], findings: [{ flow: 'scan', key: lower(a.job), status: 'complete', recovered: true, code: '0x80244021' }] };
   }),
   scenario('scan-defender-fails-after', true, 'A healthy ConfigMgr scan; 90 seconds later Windows Defender\'s own definition search fails in WindowsUpdate.log (0x8024402C). Not ConfigMgr\'s failure.', (seed) => {
     const w = world(seed, { clientBias: 360 });
@@ -306,6 +320,19 @@ const SCAN: Scenario[] = [
         { flow: 'location', key: lower(a.locationRequest!), status: 'broken', heading: 'Group Policy' },
         { flow: 'scan', key: lower(a.job), status: 'broken', code: '0x87D00692' },
         { flow: 'groupPolicy', status: 'broken', optional: true, why: 'an engine may also report the override as a finding of its own' },
+      ],
+    };
+  }),
+  scenario('gpo-other-sup-of-site', false, 'A domain GPO names the site\'s second SUP (https, 8531), which the MP also lists, but the client was given the first one: still a conflict (0x87D00692).', (seed) => {
+    const w = world(seed, { clientBias: 300 });
+    const t = startOf(w);
+    const a = scanJob(w, t, { location: {}, newSource: true, gpoServer: w.site.sup2Url });
+    return {
+      machines: [w.client],
+      findings: [
+        { flow: 'location', key: lower(a.locationRequest!), status: 'broken', heading: 'Group Policy', why: 'the update source the client was given is the one to compare with, not any SUP of the site' },
+        { flow: 'scan', key: lower(a.job), status: 'broken', code: '0x87D00692' },
+        { flow: 'groupPolicy', status: 'broken', optional: true },
       ],
     };
   }),
@@ -615,7 +642,11 @@ const DEPLOY: Scenario[] = [
     const d = deployment(w, t, { updates: makeUpdates(w, 2), content: [{ downloadMs: 25 * MIN, transientError: true }, {}], ignoreWindow: true, reboot: false });
     return {
       machines: [w.client],
-      findings: [...d.contentJobs.map((j) => ({ flow: 'contentDownload', key: lower(j.ctmJob), status: 'complete' as const })), { flow: 'deployment', key: lower(d.assignment), status: 'complete' }],
+      findings: [
+        { flow: 'contentDownload', key: lower(d.contentJobs[0].ctmJob), status: 'complete', recovered: true },
+        { flow: 'contentDownload', key: lower(d.contentJobs[1].ctmJob), status: 'complete', noError: true },
+        { flow: 'deployment', key: lower(d.assignment), status: 'complete', recovered: true, why: 'its download recovered from a transient error' },
+      ],
     };
   }),
   scenario('content-9h-download', true, 'A 3.5 GB feature update downloads over a VPN for 9 hours, BITS progress every few minutes, then installs.', (seed) => {

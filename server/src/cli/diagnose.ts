@@ -23,7 +23,7 @@ const STATUS_MARK: Record<Finding['status'], string> = { complete: 'COMPLETE', b
 
 function writeReport(findings: Finding[], brief: boolean): void {
   if (!findings.length) {
-    write('No documented flow found in these logs (sync, WSUS location, scan, state messages, deployment, downloads, restarts).');
+    write('No documented flow found in these logs (sync, WSUS location, Group Policy, scan, state messages, deployment replication, deployment, downloads, restarts, client installation, Windows Update).');
     return;
   }
   const counts = ['broken', 'incomplete', 'unproven', 'complete'].map((s) => `${findings.filter((f) => f.status === s).length} ${s}`);

@@ -1,7 +1,9 @@
 // Findings of the flow diagnosis → what the editor shows: a markdown report whose evidence lines link into
 // the logs, and diagnostics on the lines where a flow broke or stopped, pointing at the other files'
 // evidence. Log text is untrusted: it is escaped or put in unbreakable code spans.
-import { basename } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation } from 'vscode-languageserver';
 import type { Evidence, Finding, FindingStep } from '../core/diagnose/index';
 import { escapeMarkdown, markdownCode } from '../core/text';
@@ -21,10 +23,17 @@ function linkTo(file: string, line: number): string {
 
 const STATUS_TITLE: Record<Finding['status'], string> = { broken: '✘ Broken', incomplete: '… Incomplete', unproven: '? Unproven', complete: '✔ Complete' };
 
-export function diagnosisReport(findings: Finding[]): string {
+/** The files a diagnosis read, listed at the end of its report (so a missing log is seen as missing). */
+function filesSection(files: string[] | undefined): string[] {
+  if (!files) return [];
+  return ['## Files read', '', `${files.length} log file(s):`, '', ...files.map((f) => `- ${escapeMarkdown(f)}`), ''];
+}
+
+export function diagnosisReport(findings: Finding[], files?: string[]): string {
   const out = ['# ConfigMgr flow diagnosis', ''];
   if (!findings.length) {
-    out.push('No documented flow was found in these logs (synchronization, WSUS location, scan, state messages, deployment, downloads, restarts).');
+    out.push('No documented flow was found in these logs (synchronization, WSUS location, scan, state messages, deployment, downloads, restarts, client installation, Windows Update).', '');
+    out.push(...filesSection(files));
     return out.join('\n') + '\n';
   }
   const count = (status: Finding['status']) => findings.filter((f) => f.status === status).length;
@@ -32,7 +41,29 @@ export function diagnosisReport(findings: Finding[]): string {
   out.push('✔ seen · ✘ not seen in its log · … its log is not among the files', '');
   const order: Finding['status'][] = ['broken', 'incomplete', 'unproven', 'complete'];
   for (const status of order) for (const finding of findings.filter((f) => f.status === status)) out.push(...findingSection(finding));
+  out.push(...filesSection(files));
   return out.join('\n') + '\n';
+}
+
+/**
+ * Runs the diagnosis of `files` in a worker thread (diagnoseWorker.js beside the server bundle), so the language
+ * server keeps answering meanwhile; without the worker script (tests run from source) `inThread` runs here.
+ */
+export function diagnoseOffThread(files: string[], inThread: () => Finding[]): Promise<Finding[]> {
+  const entry = join(__dirname, 'diagnoseWorker.js');
+  if (!existsSync(entry)) return Promise.resolve(inThread());
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(entry, { workerData: { files } });
+    worker.once('message', (reply: { findings?: Finding[]; error?: string }) => {
+      void worker.terminate();
+      if (reply.findings) resolve(reply.findings);
+      else reject(new Error(reply.error ?? 'diagnosis worker failed'));
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => {
+      if (code !== 0) reject(new Error(`diagnosis worker exited with ${code}`));
+    });
+  });
 }
 
 function findingSection(finding: Finding): string[] {

@@ -6,7 +6,7 @@
 // CAS "Download failed for content … error 0x…", DTS "CDTSJob::JobError …" and "Status : FAILURE", WUAHandler
 // "finished installing (0x80070643)", the WUA command line handler's "Return value = 0x00000643", and the
 // ServiceWindowManager line of a schedule it cannot read (in ../shared/corpus/real ServiceWindowManager logs).
-import { hms, localDate, MIN, SEC, usDateTime, wuTz } from './core';
+import { hms, localDate, MIN, SEC, usDateTime, wuTz, type Log } from './core';
 import { scanJob } from './scan';
 import type { World } from './world';
 
@@ -221,24 +221,49 @@ const ud = (w: World) => w.c('UpdatesDeployment.log');
 const uh = (w: World) => w.c('UpdatesHandler.log');
 const ciId = (siteId: string, u: Update) => `${siteId}/SUM_${u.id}`;
 
-/** The deadline of one deployment up to its download and installation (the restart is `restartAndDetect`). */
-export function deployment(w: World, t0: number, o: DeploymentOptions): DeploymentHandle {
-  const rng = w.rng;
-  const a = o.assignment ?? rng.guid();
-  const siteId = `Site_${w.siteId}`;
-  const thread = rng.thread();
-  let t = t0;
-  const U = (msg: string, d: number, th = thread, type: 1 | 2 | 3 = 1) => {
-    t += d;
-    ud(w).add(t, msg, { thread: th, type });
-    return t;
-  };
-  const H = (msg: string, d: number, th = thread, type: 1 | 2 | 3 = 1) => {
-    t += d;
-    uh(w).add(t, msg, { thread: th, type });
-    return t;
-  };
-  if (o.policy) {
+/** One assignment's enforcement as UpdatesDeployment.log and UpdatesHandler.log tell it, phase by phase. */
+class Enforcement {
+  readonly rng;
+  readonly a: string;
+  readonly siteId: string;
+  readonly thread: number;
+  t: number;
+  signature = '';
+  handle!: DeploymentHandle;
+
+  constructor(
+    readonly w: World,
+    readonly t0: number,
+    readonly o: DeploymentOptions,
+  ) {
+    this.rng = w.rng;
+    this.a = o.assignment ?? w.rng.guid();
+    this.siteId = `Site_${w.siteId}`;
+    this.thread = w.rng.thread();
+    this.t = t0;
+  }
+
+  /** An UpdatesDeployment.log line `d` ms after the previous line. */
+  U(msg: string, d: number, th = this.thread, type: 1 | 2 | 3 = 1): number {
+    this.t += d;
+    ud(this.w).add(this.t, msg, { thread: th, type });
+    return this.t;
+  }
+
+  /** An UpdatesHandler.log line `d` ms after the previous line. */
+  H(msg: string, d: number, th = this.thread, type: 1 | 2 | 3 = 1): number {
+    this.t += d;
+    uh(this.w).add(this.t, msg, { thread: th, type });
+    return this.t;
+  }
+
+  ci(u: Update): string {
+    return ciId(this.siteId, u);
+  }
+
+  /** Policy Agent downloads the assignment, Scheduler sets and fires its deadline (seed lines). */
+  policy(): void {
+    const { w, rng, a, thread, t0 } = this;
     const pa = w.c('PolicyAgent.log');
     const p = t0 - rng.int(5, 60) * MIN;
     pa.add(p, `Initializing download of policy 'CCM_Policy_Policy5.PolicyID="{${a}}",PolicySource="SMS:${w.site.code}",PolicyVersion="1.00"' from 'http://${w.site.mp}/SMS_MP/.sms_pol?{${a}}.SHA256:${rng.hex(64)}'`, { thread });
@@ -247,146 +272,194 @@ export function deployment(w: World, t0: number, o: DeploymentOptions): Deployme
     sch.add(p + 4000, `SMSTrigger '3E692B0000080000' for scheduler 'Machine/DEADLINE:{${a}}' will fire at ${usDateTime(localDate(t0, w.client.biasAt(t0)))} without randomization.`, { thread });
     sch.add(t0 - 200, `Sending message for schedule 'Machine/DEADLINE:{${a}}' (Target: 'direct:UpdatesDeploymentAgent', Name: '')`, { thread });
   }
-  U(`Message received: '<?xml version='1.0' ?>\n<CIAssignmentMessage MessageType='EnforcementDeadline'>\n  <AssignmentID>{${a}}</AssignmentID>\n</CIAssignmentMessage>'`, 0);
-  U(`Assignment {${a}} has total CI = ${o.updates.length}`, rng.int(30, 90));
-  U(`Deadline received for assignment ({${a}})`, rng.int(5, 15));
-  const detectJob = rng.guid();
-  U(`Detection job ({${detectJob}}) started for assignment ({${a}})`, rng.int(60, 200));
-  // The detection scan: Scan Agent against the WUA cache (no location request), then UpdatesHandler's view of it.
-  const scanStart = t + rng.int(400, 3000);
-  H(`Successfully initiated scan for job ({${detectJob}}).`, scanStart - t + 20);
-  const scan = scanJob(w, scanStart, { online: false, searchMs: rng.int(150, 4000) });
-  t = scan.end;
-  H(`Scan completion received for job ({${detectJob}}).`, rng.int(10, 40));
-  H(`Initial scan completed for the job ({${detectJob}}).`, 2);
-  H(`Evaluating status of the updates for the job ({${detectJob}}).`, 4);
-  H(`CompleteJob - Job ({${detectJob}}) removed from job manager list.`, 11);
-  U(`DetectJob completion received for assignment ({${a}})`, 9);
-  U(`Making updates available for assignment ({${a}})`, 5);
-  for (const u of o.updates) U(`Update (${ciId(siteId, u)}) Name (${u.title}) ArticleID (${u.kb}) added to the targeted list of deployment ({${a}})`, 4);
-  const sm = w.c('StateMessage.log');
-  sm.add(t + 13, `Adding message with TopicType 302 and TopicId {${a}} to WMI`, { thread });
-  U(`Raised assignment ({${a}}) state message successfully. TopicType = Evaluate, StateId = 2, StateName = ASSIGNMENT_EVALUATE_SUCCESS`, 17);
-  const signature = rng.hex(8).toLowerCase();
-  U(`Raised assignment ({${a}}) state message successfully. TopicType = Compliance, Signature = ${signature}, IsCompliant = False`, 8);
-  if (!o.ignoreWindow) U('No current service window available to run updates assignment with time required = 600', 36);
-  const downloadJob = rng.guid();
-  U(`DownloadCIContents Job ({${downloadJob}}) started for assignment ({${a}})`, 54);
-  H(`Initiating download for the job ({${downloadJob}}).`, rng.int(300, 600));
-  for (const u of o.updates) H(`Update Id = ${u.id}, State = StateDownloading, Result = 0x0`, 3);
-  H(`Timeout Options: Priority = 2, DPLocality = 1048578, Location = 604800, Download = 864000, PerDPInactivity = 0, TotalInactivityTimeout = 0, bUseBranchCache = True, bPersistOnWriteFilterDevices = True, bOverrideServiceWindow = ${o.ignoreWindow ? 'True' : 'False'}`, 8);
-  const jobs: ContentResult[] = [];
-  let contentEnd = t;
-  o.updates.forEach((u, i) => {
-    H(`Bundle update (${u.id}) is requesting download from child updates for action (INSTALL)`, 9);
-    H(`Content Text = <Content ContentId="${u.content}" Version="1"><FileContent Name="${u.file}" Hash="${u.hash}" HashAlgorithm="SHA1" Size="${u.size}"/></Content>`, 3);
-    // Contents download side by side: each job starts as UpdatesHandler asks for it.
-    const job = contentJob(w, t + rng.int(20, 60), u, { cacheDir: i + 1 + rng.int(0, 30), ...(o.content?.[i] ?? {}) });
-    jobs.push(job);
-    contentEnd = Math.max(contentEnd, job.end);
-  });
-  t = contentEnd;
-  const handle: DeploymentHandle = { assignment: a, updates: o.updates, installed: false, contentJobs: jobs, detectJob, end: t };
-  if (jobs.some((j) => !j.ok)) {
-    const bad = o.updates[jobs.findIndex((j) => !j.ok)];
-    U(`Update (${ciId(siteId, bad)}) Progress: Status = ciStateError, PercentComplete = 0, Result = 0x80190194`, rng.int(50, 200));
-    U(`Raised assignment ({${a}}) state message successfully. TopicType = Enforce, StateId = 6, StateName = ASSIGNMENT_ENFORCE_FAILED`, 40);
-    handle.end = t;
-    return handle;
+
+  /** The deadline, the detection scan against the WUA cache and the evaluation state messages. */
+  evaluate(): string {
+    const { w, rng, a, o } = this;
+    this.U(`Message received: '<?xml version='1.0' ?>\n<CIAssignmentMessage MessageType='EnforcementDeadline'>\n  <AssignmentID>{${a}}</AssignmentID>\n</CIAssignmentMessage>'`, 0);
+    this.U(`Assignment {${a}} has total CI = ${o.updates.length}`, rng.int(30, 90));
+    this.U(`Deadline received for assignment ({${a}})`, rng.int(5, 15));
+    const detectJob = rng.guid();
+    this.U(`Detection job ({${detectJob}}) started for assignment ({${a}})`, rng.int(60, 200));
+    // The detection scan: Scan Agent against the WUA cache (no location request), then UpdatesHandler's view of it.
+    const scanStart = this.t + rng.int(400, 3000);
+    this.H(`Successfully initiated scan for job ({${detectJob}}).`, scanStart - this.t + 20);
+    const scan = scanJob(w, scanStart, { online: false, searchMs: rng.int(150, 4000) });
+    this.t = scan.end;
+    this.H(`Scan completion received for job ({${detectJob}}).`, rng.int(10, 40));
+    this.H(`Initial scan completed for the job ({${detectJob}}).`, 2);
+    this.H(`Evaluating status of the updates for the job ({${detectJob}}).`, 4);
+    this.H(`CompleteJob - Job ({${detectJob}}) removed from job manager list.`, 11);
+    this.U(`DetectJob completion received for assignment ({${a}})`, 9);
+    this.U(`Making updates available for assignment ({${a}})`, 5);
+    for (const u of o.updates) this.U(`Update (${this.ci(u)}) Name (${u.title}) ArticleID (${u.kb}) added to the targeted list of deployment ({${a}})`, 4);
+    w.c('StateMessage.log').add(this.t + 13, `Adding message with TopicType 302 and TopicId {${a}} to WMI`, { thread: this.thread });
+    this.U(`Raised assignment ({${a}}) state message successfully. TopicType = Evaluate, StateId = 2, StateName = ASSIGNMENT_EVALUATE_SUCCESS`, 17);
+    this.signature = rng.hex(8).toLowerCase();
+    this.U(`Raised assignment ({${a}}) state message successfully. TopicType = Compliance, Signature = ${this.signature}, IsCompliant = False`, 8);
+    if (!o.ignoreWindow) this.U('No current service window available to run updates assignment with time required = 600', 36);
+    return detectJob;
   }
-  U(`Raised assignment ({${a}}) state message successfully. TopicType = Enforce, StateId = 8, StateName = ASSIGNMENT_ENFORCE_ADVANCE_DOWNLOAD_SUCCESS`, rng.int(300, 900));
-  t = Math.max(t, o.installNotBefore ?? 0);
-  U(`Starting install for assignment ({${a}})`, 8);
-  const applyJob = rng.guid();
-  U(`ApplyCIs - JobId = {${applyJob}}`, 58);
-  for (const u of o.updates) U(`Update (${ciId(siteId, u)}) Progress: Status = ciStateWaitInstall, PercentComplete = 0, DownloadSize = 0, Result = 0x0`, 3);
-  H(`Job {${applyJob}} is starting execution`, 90);
-  H(`CDeploymentJob::InstallUpdatesInBatch - Batch or non-batch install is not in progress for the job ({${applyJob}}). So allowing install..`, 7);
-  for (const u of o.updates) H(`Update (${u.id}) added to the installation batch`, rng.int(60, 350));
-  H(`Got execute info for (${o.updates.length}) updates`, 80);
-  const wua = w.c('WUAHandler.log');
-  const wth = rng.thread();
-  o.updates.forEach((u) => {
-    t += 2;
-    wua.add(t, `Adding file to list for CopyToCache(): C:\\Windows\\ccmcache\\${rng.int(1, 40)}\\${u.file}`, { thread: wth });
-    t += rng.int(15, 200);
-    wua.add(t, `CopyToCache() for update (${u.content}) completed successfully`, { thread: wth });
-  });
-  t += 24;
-  wua.add(t, 'Update(s) downloaded to WUA file cache, starting installation.', { thread: wth });
-  t += 32;
-  wua.add(t, 'Async installation of updates started.', { thread: wth });
-  H('Updates installation started as batch', 80);
-  // WindowsUpdate.log: the install by CcmExec.
-  const wu = w.wu();
-  const pid = String(w.wuPid);
-  const agent = rng.thread();
-  const wuSay = (comp: string, msg: string, at: number, p = pid) => wu.add(at, msg, { component: comp, source: p, thread: agent });
-  const classic = w.os === 'win7';
-  wuSay(classic ? 'COMAPI' : 'ComApi', classic ? '-- START --  COMAPI: Install [ClientId = CcmExec]' : '* START *   Install ClientId = CcmExec, Flags: 0X10050', t + 6, String(w.ccmPid));
-  wuSay('Agent', classic ? '** START **  Agent: Installing updates [CallerId = CcmExec]' : '* START *  Installing updates CallerId = CcmExec', t + 16);
-  wuSay('Agent', `  * Updates to install = ${o.updates.length}`, t + 16);
-  let anyReboot = false;
-  o.updates.forEach((u, i) => {
-    const failing = o.installFail?.index === i;
-    const installMs = rng.int(1, 40) * SEC;
-    if (!failing) wuSay('Handler', `Starting install of CBS update ${u.content.toUpperCase()}`, t + 100);
-    else {
-      // .NET updates go through the command line handler; its failure is the seed's 0x80070643 case.
-      wuSay('Handler', ':::::::::::::', t + 100);
-      wuSay('Handler', ':: START ::  Handler: Command Line Install', t + 100);
-      wuSay('Handler', ':::::::::', t + 100);
-      wuSay('Handler', '  : Updates to install = 1', t + 101);
-    }
-    t += installMs;
-    if (failing) {
-      wuSay('Handler', `  : WARNING: Command line install completed. Return value = 0x00000643, Result = Failed, Reboot required = false`, t - 30);
-      wuSay('Handler', `  : WARNING: Exit code = ${o.installFail!.code}`, t - 25);
-      wuSay('Handler', ':::::::::', t - 24);
-      wuSay('Handler', '::  END  ::  Handler: Command Line Install', t - 24);
-      wuSay('Handler', ':::::::::::::', t - 24);
-      wua.add(t, `Update ${i + 1} (${u.id}) finished installing (${o.installFail!.code.toLowerCase()}), Reboot Required? No`, { thread: rng.thread() });
-    } else {
-      const reboot = o.reboot !== false;
-      anyReboot ||= reboot;
-      wuSay('Handler', `Completed install of CBS update with type=3, requiresReboot=${reboot ? 1 : 0}, installerError=0, hr=0x0`, t - 18);
-      wua.add(t, `Update ${i + 1} (${u.id}) finished installing (0x00000000), Reboot Required? ${reboot ? 'Yes' : 'No'}`, { thread: rng.thread() });
-    }
-  });
-  wuSay('Agent', classic ? '**  END  **  Agent: Installing updates [CallerId = CcmExec]' : '* END *  Installing updates CallerId = CcmExec', t + 10);
-  wuSay(classic ? 'COMAPI' : 'ComApi', classic ? '--  END  --  COMAPI: Install [ClientId = CcmExec]' : '* END *   Install ClientId = CcmExec', t + 20, String(w.ccmPid));
-  t += 30;
-  wua.add(t, 'Async install completed.', { thread: rng.thread() });
-  t += 20;
-  wua.add(t, 'Installation of updates completed.', { thread: rng.thread() });
+
+  /** DownloadCIContents: each update's content downloads side by side. Returns false when one fails. */
+  download(): boolean {
+    const { w, rng, a, o } = this;
+    const downloadJob = rng.guid();
+    this.U(`DownloadCIContents Job ({${downloadJob}}) started for assignment ({${a}})`, 54);
+    this.H(`Initiating download for the job ({${downloadJob}}).`, rng.int(300, 600));
+    for (const u of o.updates) this.H(`Update Id = ${u.id}, State = StateDownloading, Result = 0x0`, 3);
+    this.H(`Timeout Options: Priority = 2, DPLocality = 1048578, Location = 604800, Download = 864000, PerDPInactivity = 0, TotalInactivityTimeout = 0, bUseBranchCache = True, bPersistOnWriteFilterDevices = True, bOverrideServiceWindow = ${o.ignoreWindow ? 'True' : 'False'}`, 8);
+    const jobs = this.handle.contentJobs;
+    let contentEnd = this.t;
+    o.updates.forEach((u, i) => {
+      this.H(`Bundle update (${u.id}) is requesting download from child updates for action (INSTALL)`, 9);
+      this.H(`Content Text = <Content ContentId="${u.content}" Version="1"><FileContent Name="${u.file}" Hash="${u.hash}" HashAlgorithm="SHA1" Size="${u.size}"/></Content>`, 3);
+      // Contents download side by side: each job starts as UpdatesHandler asks for it.
+      const job = contentJob(w, this.t + rng.int(20, 60), u, { cacheDir: i + 1 + rng.int(0, 30), ...(o.content?.[i] ?? {}) });
+      jobs.push(job);
+      contentEnd = Math.max(contentEnd, job.end);
+    });
+    this.t = contentEnd;
+    if (!jobs.some((j) => !j.ok)) return true;
+    const bad = o.updates[jobs.findIndex((j) => !j.ok)];
+    this.U(`Update (${this.ci(bad)}) Progress: Status = ciStateError, PercentComplete = 0, Result = 0x80190194`, rng.int(50, 200));
+    this.U(`Raised assignment ({${a}}) state message successfully. TopicType = Enforce, StateId = 6, StateName = ASSIGNMENT_ENFORCE_FAILED`, 40);
+    return false;
+  }
+
+  /** ApplyCIs: UpdatesHandler's batch, WUAHandler and the Windows Update Agent install. Returns whether a restart is needed. */
+  install(): boolean {
+    const { w, rng, a, o } = this;
+    this.U(`Raised assignment ({${a}}) state message successfully. TopicType = Enforce, StateId = 8, StateName = ASSIGNMENT_ENFORCE_ADVANCE_DOWNLOAD_SUCCESS`, rng.int(300, 900));
+    this.t = Math.max(this.t, o.installNotBefore ?? 0);
+    this.U(`Starting install for assignment ({${a}})`, 8);
+    const applyJob = rng.guid();
+    this.U(`ApplyCIs - JobId = {${applyJob}}`, 58);
+    for (const u of o.updates) this.U(`Update (${this.ci(u)}) Progress: Status = ciStateWaitInstall, PercentComplete = 0, DownloadSize = 0, Result = 0x0`, 3);
+    this.H(`Job {${applyJob}} is starting execution`, 90);
+    this.H(`CDeploymentJob::InstallUpdatesInBatch - Batch or non-batch install is not in progress for the job ({${applyJob}}). So allowing install..`, 7);
+    for (const u of o.updates) this.H(`Update (${u.id}) added to the installation batch`, rng.int(60, 350));
+    this.H(`Got execute info for (${o.updates.length}) updates`, 80);
+    const wua = w.c('WUAHandler.log');
+    const wth = rng.thread();
+    o.updates.forEach((u) => {
+      this.t += 2;
+      wua.add(this.t, `Adding file to list for CopyToCache(): C:\\Windows\\ccmcache\\${rng.int(1, 40)}\\${u.file}`, { thread: wth });
+      this.t += rng.int(15, 200);
+      wua.add(this.t, `CopyToCache() for update (${u.content}) completed successfully`, { thread: wth });
+    });
+    this.t += 24;
+    wua.add(this.t, 'Update(s) downloaded to WUA file cache, starting installation.', { thread: wth });
+    this.t += 32;
+    wua.add(this.t, 'Async installation of updates started.', { thread: wth });
+    this.H('Updates installation started as batch', 80);
+    const reboot = this.agentInstall(wua);
+    this.t += 30;
+    wua.add(this.t, 'Async install completed.', { thread: rng.thread() });
+    this.t += 20;
+    wua.add(this.t, 'Installation of updates completed.', { thread: rng.thread() });
+    return reboot;
+  }
+
+  /** WindowsUpdate.log: the install by CcmExec, CBS updates and (for a failing .NET update) the command line handler. */
+  private agentInstall(wua: Log): boolean {
+    const { w, rng, o } = this;
+    const wu = w.wu();
+    const pid = String(w.wuPid);
+    const agent = rng.thread();
+    const wuSay = (comp: string, msg: string, at: number, p = pid) => wu.add(at, msg, { component: comp, source: p, thread: agent });
+    const classic = w.os === 'win7';
+    const t = this.t;
+    wuSay(classic ? 'COMAPI' : 'ComApi', classic ? '-- START --  COMAPI: Install [ClientId = CcmExec]' : '* START *   Install ClientId = CcmExec, Flags: 0X10050', t + 6, String(w.ccmPid));
+    wuSay('Agent', classic ? '** START **  Agent: Installing updates [CallerId = CcmExec]' : '* START *  Installing updates CallerId = CcmExec', t + 16);
+    wuSay('Agent', `  * Updates to install = ${o.updates.length}`, t + 16);
+    let anyReboot = false;
+    o.updates.forEach((u, i) => {
+      const failing = o.installFail?.index === i;
+      const installMs = rng.int(1, 40) * SEC;
+      if (!failing) wuSay('Handler', `Starting install of CBS update ${u.content.toUpperCase()}`, this.t + 100);
+      else {
+        // .NET updates go through the command line handler; its failure is the seed's 0x80070643 case.
+        wuSay('Handler', ':::::::::::::', this.t + 100);
+        wuSay('Handler', ':: START ::  Handler: Command Line Install', this.t + 100);
+        wuSay('Handler', ':::::::::', this.t + 100);
+        wuSay('Handler', '  : Updates to install = 1', this.t + 101);
+      }
+      this.t += installMs;
+      const at = this.t;
+      if (failing) {
+        wuSay('Handler', `  : WARNING: Command line install completed. Return value = 0x00000643, Result = Failed, Reboot required = false`, at - 30);
+        wuSay('Handler', `  : WARNING: Exit code = ${o.installFail!.code}`, at - 25);
+        wuSay('Handler', ':::::::::', at - 24);
+        wuSay('Handler', '::  END  ::  Handler: Command Line Install', at - 24);
+        wuSay('Handler', ':::::::::::::', at - 24);
+        wua.add(at, `Update ${i + 1} (${u.id}) finished installing (${o.installFail!.code.toLowerCase()}), Reboot Required? No`, { thread: rng.thread() });
+      } else {
+        const reboot = o.reboot !== false;
+        anyReboot ||= reboot;
+        wuSay('Handler', `Completed install of CBS update with type=3, requiresReboot=${reboot ? 1 : 0}, installerError=0, hr=0x0`, at - 18);
+        wua.add(at, `Update ${i + 1} (${u.id}) finished installing (0x00000000), Reboot Required? ${reboot ? 'Yes' : 'No'}`, { thread: rng.thread() });
+      }
+    });
+    wuSay('Agent', classic ? '**  END  **  Agent: Installing updates [CallerId = CcmExec]' : '* END *  Installing updates CallerId = CcmExec', this.t + 10);
+    wuSay(classic ? 'COMAPI' : 'ComApi', classic ? '--  END  --  COMAPI: Install [ClientId = CcmExec]' : '* END *   Install ClientId = CcmExec', this.t + 20, String(w.ccmPid));
+    return anyReboot;
+  }
+
+  /** The failed update's and the assignment's enforcement state messages. */
+  failed(): void {
+    const { a, o } = this;
+    const bad = o.updates[o.installFail!.index];
+    this.U(`Update (${this.ci(bad)}) Progress: Status = ciStateError, PercentComplete = 0, Result = ${o.installFail!.code.toLowerCase()}`, 40);
+    this.U(`Raised update (${this.ci(bad)}) enforcement state message successfully. StateId = 11, StateName = CI_ENFORCEMENT_FAILED`, 9);
+    this.U(`Raised assignment ({${a}}) state message successfully. TopicType = Enforce, StateId = 6, StateName = ASSIGNMENT_ENFORCE_FAILED`, 20);
+  }
+
+  /** No restart needed: the updates are enforced and the assignment compliant at once. */
+  compliant(): void {
+    const { a, o } = this;
+    for (const u of o.updates) this.U(`Raised update (${this.ci(u)}) enforcement state message successfully. StateId = 10, StateName = CI_ENFORCEMENT_SUCCESSFULL`, 9);
+    this.U(`Raised assignment ({${a}}) state message successfully. TopicType = Compliance, Signature = ${this.signature}, IsCompliant = True`, 200);
+    this.U(`Raised assignment ({${a}}) state message successfully. TopicType = Enforce, StateId = 4, StateName = ASSIGNMENT_ENFORCE_SUCCESS`, 18);
+  }
+
+  /** The restart request (UpdatesDeployment "Notify reboot", RebootCoordinator) and the pending-reboot state message. */
+  notifyReboot(): number {
+    const { w, rng, a, o } = this;
+    this.U('No installations in pipeline, notify reboot. NotifyUI = True', 50);
+    const d = localDate(this.t, w.client.biasAt(this.t));
+    const day = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'][d.getUTCDay()];
+    const mon = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][d.getUTCMonth()];
+    const notify = this.U(`Notify reboot with deadline = ${day}, ${mon} ${String(d.getUTCDate()).padStart(2, '0')}, ${d.getUTCFullYear()}. - ${hms(d)}, Ignore reboot Window = ${o.ignoreWindow ? 'True' : 'False'}, NotifyUI = True`, 8);
+    const rc = w.c('RebootCoordinator.log');
+    rc.add(this.t + 290, 'Scheduled reboot from agent UpdatesDeploymentAgent', { thread: rng.thread() });
+    rc.add(this.t + 293, `Reboot deadline is ${d.getUTCMonth() + 1}/${d.getUTCDate()}/${d.getUTCFullYear()} ${((d.getUTCHours() + 11) % 12) + 1}:${String(d.getUTCMinutes()).padStart(2, '0')}:${String(d.getUTCSeconds()).padStart(2, '0')} ${d.getUTCHours() < 12 ? 'AM' : 'PM'}, IgnoreServiceWindow = ${o.ignoreWindow ? 'TRUE' : 'FALSE'}, NotifyUI = TRUE`, { thread: rng.thread() });
+    w.c('StateMessage.log').add(this.t + 190, `Adding message with TopicType 301 and TopicId {${a}} to WMI`, { thread: this.thread });
+    this.U(`Raised assignment ({${a}}) state message successfully. TopicType = Enforce, StateId = 5, StateName = ASSIGNMENT_ENFORCE_PENDING_REBOOT`, 198);
+    return notify;
+  }
+}
+
+/** The deadline of one deployment up to its download and installation (the restart is `restartAndDetect`). */
+export function deployment(w: World, t0: number, o: DeploymentOptions): DeploymentHandle {
+  const e = new Enforcement(w, t0, o);
+  if (o.policy) e.policy();
+  const detectJob = e.evaluate();
+  const handle: DeploymentHandle = (e.handle = { assignment: e.a, updates: o.updates, installed: false, contentJobs: [], detectJob, end: e.t });
+  const finish = () => ((handle.end = e.t), handle);
+  if (!e.download()) return finish();
+  const reboot = e.install();
   if (o.installFail) {
-    const bad = o.updates[o.installFail.index];
-    U(`Update (${ciId(siteId, bad)}) Progress: Status = ciStateError, PercentComplete = 0, Result = ${o.installFail.code.toLowerCase()}`, 40);
-    U(`Raised update (${ciId(siteId, bad)}) enforcement state message successfully. StateId = 11, StateName = CI_ENFORCEMENT_FAILED`, 9);
-    U(`Raised assignment ({${a}}) state message successfully. TopicType = Enforce, StateId = 6, StateName = ASSIGNMENT_ENFORCE_FAILED`, 20);
-    handle.end = t;
-    return handle;
+    e.failed();
+    return finish();
   }
   handle.installed = true;
-  if (!anyReboot) {
-    for (const u of o.updates) U(`Raised update (${ciId(siteId, u)}) enforcement state message successfully. StateId = 10, StateName = CI_ENFORCEMENT_SUCCESSFULL`, 9);
-    U(`Raised assignment ({${a}}) state message successfully. TopicType = Compliance, Signature = ${signature}, IsCompliant = True`, 200);
-    U(`Raised assignment ({${a}}) state message successfully. TopicType = Enforce, StateId = 4, StateName = ASSIGNMENT_ENFORCE_SUCCESS`, 18);
-    handle.end = t;
-    return handle;
+  if (!reboot) {
+    e.compliant();
+    return finish();
   }
-  U('No installations in pipeline, notify reboot. NotifyUI = True', 50);
-  const d = localDate(t, w.client.biasAt(t));
-  const day = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'][d.getUTCDay()];
-  const mon = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][d.getUTCMonth()];
-  handle.notifyReboot = U(`Notify reboot with deadline = ${day}, ${mon} ${String(d.getUTCDate()).padStart(2, '0')}, ${d.getUTCFullYear()}. - ${hms(d)}, Ignore reboot Window = ${o.ignoreWindow ? 'True' : 'False'}, NotifyUI = True`, 8);
-  const rc = w.c('RebootCoordinator.log');
-  rc.add(t + 290, 'Scheduled reboot from agent UpdatesDeploymentAgent', { thread: rng.thread() });
-  rc.add(t + 293, `Reboot deadline is ${d.getUTCMonth() + 1}/${d.getUTCDate()}/${d.getUTCFullYear()} ${((d.getUTCHours() + 11) % 12) + 1}:${String(d.getUTCMinutes()).padStart(2, '0')}:${String(d.getUTCSeconds()).padStart(2, '0')} ${d.getUTCHours() < 12 ? 'AM' : 'PM'}, IgnoreServiceWindow = ${o.ignoreWindow ? 'TRUE' : 'FALSE'}, NotifyUI = TRUE`, { thread: rng.thread() });
-  sm.add(t + 190, `Adding message with TopicType 301 and TopicId {${a}} to WMI`, { thread });
-  U(`Raised assignment ({${a}}) state message successfully. TopicType = Enforce, StateId = 5, StateName = ASSIGNMENT_ENFORCE_PENDING_REBOOT`, 198);
-  handle.end = t;
-  return handle;
+  handle.notifyReboot = e.notifyReboot();
+  return finish();
 }
 
 /** The restart and, after it, the detection that reports the pending-reboot updates installed (for every handle given). */

@@ -25,6 +25,8 @@ export interface Expectation {
   heading?: string;
   /** The finding carries no error at all (not even a recovered one): another instance's failure is not its own. */
   noError?: boolean;
+  /** The finding completed after a failure of its own that it got past (a scan retry, a transient BITS error). */
+  recovered?: boolean;
   /** The engine may or may not report this finding (a flow of its own design); when it does, it must hold. */
   optional?: boolean;
   /** Why: shown when the expectation fails. */
@@ -34,7 +36,10 @@ export interface Expectation {
 export interface Expected {
   name: string;
   description: string;
-  /** Healthy: every flow in it worked, so no finding of any flow may be broken. */
+  /**
+   * Healthy: every flow in it worked, so no finding of any flow may be broken, and no finding may carry an error
+   * unless an expectation says it recovered from one of its own.
+   */
   noBroken: boolean;
   findings: Expectation[];
   /** Exactly this many findings of a flow (one sync that rolled over is one instance, not two). */

@@ -141,104 +141,143 @@ function requestLocation(w: World, clock: Clock, job: string, thread: number, o:
   return { request, ok: o.reply !== 'otherVersion' };
 }
 
-/** WindowsUpdate.log: a search by `caller` that ends with `code` (0x00000000 = success). */
+/** One search as WindowsUpdate.log writes it: who asked, against which service, how it ended. */
+interface Search {
+  rng: World['rng'];
+  caller: string;
+  code: string;
+  failed: boolean;
+  found: number;
+  online: boolean;
+  url: string;
+  /** `{3DA21691-…} Managed` (WSUS) or `{9482F4B4-…} Windows Update`. */
+  service: string;
+  end: number;
+  /** Writes a line `dt` ms after the previous one; `p`/`th` default to the WUA service's process and thread. */
+  say(comp: string, msg: string, dt?: number, p?: string, th?: number): void;
+  /** The caller's own process and thread (COMAPI lines). */
+  api(comp: string, msg: string, dt?: number): void;
+  at(t: number): void;
+  now(): number;
+}
+
+/** WindowsUpdate.log: a search by `caller` that ends with `code` (0x00000000 = success). Returns its last line's time. */
 export function wuSearch(w: World, start: number, ms: number, caller: string, code = '0x00000000', opts: { online?: boolean; found?: number; serviceUrl?: string } = {}): number {
   const rng = w.rng;
   const log = w.wu();
   const pid = String(w.wuPid);
   const callerPid = caller === 'CcmExec' ? String(w.ccmPid) : String(rng.int(1500, 9000));
   const agent = rng.thread();
-  const api = rng.thread();
+  const apiThread = rng.thread();
   const url = opts.serviceUrl ?? w.site.supUrl;
   const managed = caller === 'CcmExec' || !/update\.microsoft/.test(url);
-  const service = managed ? '{3DA21691-E39D-4DA6-8A4B-B43877BCB1B7} Managed' : '{9482F4B4-E343-43B6-B170-9A65BC822C77} Windows Update';
-  const failed = code !== '0x00000000';
-  const found = opts.found ?? rng.int(40, 200);
-  const end = start + ms;
   let t = start;
   const say = (comp: string, msg: string, dt = 0, p = pid, th = agent) => {
     t += dt;
     log.add(t, msg, { component: comp, source: p, thread: th });
   };
-  if (w.os === 'win7') {
-    const comApi = caller !== 'AutomaticUpdates';
-    if (comApi) {
-      say('COMAPI', '-------------', 0, callerPid, api);
-      say('COMAPI', `-- START --  COMAPI: Search [ClientId = ${caller}]`, 0, callerPid, api);
-      say('COMAPI', '---------', 0, callerPid, api);
-      say('COMAPI', `<<-- SUBMITTED -- COMAPI: Search [ClientId = ${caller}]`, rng.int(20, 80), callerPid, api);
-    } else {
-      say('AU', '#############', 0);
-      say('AU', '## START ##  AU: Search for updates', 0);
-      say('AU', '#########', 0);
-      say('AU', `<<## SUBMITTED ## AU: Search for updates [CallId = {${rng.guid()}}]`, rng.int(5, 30));
-    }
-    say('Agent', '*************', rng.int(10, 60));
-    say('Agent', `** START **  Agent: Finding updates [CallerId = ${caller}]`);
-    say('Agent', '*********');
-    say('Agent', `  * Online = ${opts.online === false ? 'No' : 'Yes'}; Ignore download priority = ${caller === 'CcmExec' ? 'Yes' : 'No'}`);
-    say('Agent', `  * ServiceID = ${service}`);
-    say('Agent', '  * Search Scope = {Machine}');
-    if (opts.online !== false) {
-      say('PT', '+++++++++++  PT: Synchronizing server updates  +++++++++++', rng.int(100, 600));
-      say('PT', `  + ServiceId = ${service.split(' ')[0]}, Server URL = ${url}/ClientWebService/client.asmx`);
-      // The sample's harmless warning of a first search after a while.
-      if (rng.chance(0.4)) say('PT', 'WARNING: Cached cookie has expired or new PID is available', rng.int(10, 40));
-    }
-    t = end - 60;
-    if (failed) {
-      say('PT', `WARNING: SyncUpdates failure, error = ${code}, soap client error = 5, soap error code = 0, HTTP status code = 200`);
-      say('PT', `WARNING: Sync of Updates: ${code}`);
-      say('PT', `WARNING: SyncServerUpdatesInternal failed: ${code}`);
-      say('Agent', `  * WARNING: Failed to synchronize, error = ${code}`);
-      say('Agent', `  * WARNING: Exit code = ${code}`, 16);
-    } else {
-      say('Agent', `  * Found ${found} updates and ${rng.int(40, 90)} categories in search; evaluated appl. rules of ${rng.int(400, 900)} out of ${rng.int(1000, 2000)} deployed entities`);
-    }
-    say('Agent', '*********', 30);
-    say('Agent', `**  END  **  Agent: Finding updates [CallerId = ${caller}]`);
-    say('Agent', '*************');
-    if (failed) say('Agent', `WARNING: WU client failed Searching for update with error ${code}`);
-    if (comApi) {
-      say('COMAPI', `>>--  RESUMED  -- COMAPI: Search [ClientId = ${caller}]`, 15, callerPid, api);
-      say('COMAPI', `  - Updates found = ${failed ? 0 : found}`, 0, callerPid, api);
-      if (failed) say('COMAPI', `  - WARNING: Exit code = 0x00000000, Result code = ${code}`, 0, callerPid, api);
-      say('COMAPI', '---------', 0, callerPid, api);
-      say('COMAPI', `--  END  --  COMAPI: Search [ClientId = ${caller}]`, 0, callerPid, api);
-      say('COMAPI', '-------------', 0, callerPid, api);
-    } else {
-      say('AU', `>>##  RESUMED  ## AU: Search for updates [CallId = {${rng.guid()}}]`, 10);
-      if (failed) {
-        say('AU', `  # WARNING: Search callback failed, result = ${code}`);
-        say('AU', `  # WARNING: Failed to find updates with error code ${code.slice(2)}`);
-      } else say('AU', `  # ${found} updates detected`);
-      say('AU', '#########');
-      say('AU', '##  END  ##  AU: Search for updates [CallId = {...}]'.replace('{...}', `{${rng.guid()}}`));
-      say('AU', '#############');
-    }
-    return t;
+  const search: Search = {
+    rng,
+    caller,
+    code,
+    failed: code !== '0x00000000',
+    found: opts.found ?? rng.int(40, 200),
+    online: opts.online !== false,
+    url,
+    service: managed ? '{3DA21691-E39D-4DA6-8A4B-B43877BCB1B7} Managed' : '{9482F4B4-E343-43B6-B170-9A65BC822C77} Windows Update',
+    end: start + ms,
+    say,
+    api: (comp, msg, dt = 0) => say(comp, msg, dt, callerPid, apiThread),
+    at: (time) => (t = time),
+    now: () => t,
+  };
+  if (w.os === 'win7') classicSearch(search);
+  else etwSearch(search);
+  return t;
+}
+
+/** WUA 7 (Windows 7): COMAPI or AU brackets around the Agent's "Finding updates [CallerId = …]" block. */
+function classicSearch(s: Search): void {
+  const { rng, caller, code, failed, found, say } = s;
+  const comApi = caller !== 'AutomaticUpdates';
+  if (comApi) {
+    s.api('COMAPI', '-------------');
+    s.api('COMAPI', `-- START --  COMAPI: Search [ClientId = ${caller}]`);
+    s.api('COMAPI', '---------');
+    s.api('COMAPI', `<<-- SUBMITTED -- COMAPI: Search [ClientId = ${caller}]`, rng.int(20, 80));
+  } else {
+    say('AU', '#############');
+    say('AU', '## START ##  AU: Search for updates');
+    say('AU', '#########');
+    say('AU', `<<## SUBMITTED ## AU: Search for updates [CallId = {${rng.guid()}}]`, rng.int(5, 30));
   }
-  // Windows 10: the log Get-WindowsUpdateLog decodes (ComApi/Agent lines with CallerId and Id).
+  say('Agent', '*************', rng.int(10, 60));
+  say('Agent', `** START **  Agent: Finding updates [CallerId = ${caller}]`);
+  say('Agent', '*********');
+  say('Agent', `  * Online = ${s.online ? 'Yes' : 'No'}; Ignore download priority = ${caller === 'CcmExec' ? 'Yes' : 'No'}`);
+  say('Agent', `  * ServiceID = ${s.service}`);
+  say('Agent', '  * Search Scope = {Machine}');
+  if (s.online) {
+    say('PT', '+++++++++++  PT: Synchronizing server updates  +++++++++++', rng.int(100, 600));
+    say('PT', `  + ServiceId = ${s.service.split(' ')[0]}, Server URL = ${s.url}/ClientWebService/client.asmx`);
+    // The sample's harmless warning of a first search after a while.
+    if (rng.chance(0.4)) say('PT', 'WARNING: Cached cookie has expired or new PID is available', rng.int(10, 40));
+  }
+  s.at(s.end - 60);
+  if (failed) {
+    say('PT', `WARNING: SyncUpdates failure, error = ${code}, soap client error = 5, soap error code = 0, HTTP status code = 200`);
+    say('PT', `WARNING: Sync of Updates: ${code}`);
+    say('PT', `WARNING: SyncServerUpdatesInternal failed: ${code}`);
+    say('Agent', `  * WARNING: Failed to synchronize, error = ${code}`);
+    say('Agent', `  * WARNING: Exit code = ${code}`, 16);
+  } else {
+    say('Agent', `  * Found ${found} updates and ${rng.int(40, 90)} categories in search; evaluated appl. rules of ${rng.int(400, 900)} out of ${rng.int(1000, 2000)} deployed entities`);
+  }
+  say('Agent', '*********', 30);
+  say('Agent', `**  END  **  Agent: Finding updates [CallerId = ${caller}]`);
+  say('Agent', '*************');
+  if (failed) say('Agent', `WARNING: WU client failed Searching for update with error ${code}`);
+  if (comApi) {
+    s.api('COMAPI', `>>--  RESUMED  -- COMAPI: Search [ClientId = ${caller}]`, 15);
+    s.api('COMAPI', `  - Updates found = ${failed ? 0 : found}`);
+    if (failed) s.api('COMAPI', `  - WARNING: Exit code = 0x00000000, Result code = ${code}`);
+    s.api('COMAPI', '---------');
+    s.api('COMAPI', `--  END  --  COMAPI: Search [ClientId = ${caller}]`);
+    s.api('COMAPI', '-------------');
+    return;
+  }
+  say('AU', `>>##  RESUMED  ## AU: Search for updates [CallId = {${rng.guid()}}]`, 10);
+  if (failed) {
+    say('AU', `  # WARNING: Search callback failed, result = ${code}`);
+    say('AU', `  # WARNING: Failed to find updates with error code ${code.slice(2)}`);
+  } else say('AU', `  # ${found} updates detected`);
+  say('AU', '#########');
+  say('AU', `##  END  ##  AU: Search for updates [CallId = {${rng.guid()}}]`);
+  say('AU', '#############');
+}
+
+/** Windows 10: the log Get-WindowsUpdateLog decodes (ComApi/Agent lines with CallerId and a call Id). */
+function etwSearch(s: Search): void {
+  const { rng, caller, code, failed, found, say } = s;
   const id = rng.int(2, 60);
   const cv = `${rng.hex(16)}.1`;
-  const serviceGuid = service.split(' ')[0].replace(/[{}]/g, '');
-  say('ComApi', `* START *   Search ClientId = ${caller}, ServiceId = ${serviceGuid}, Flags: 0X10050 (cV = ${cv}.0.0)`, 0, callerPid, api);
+  const serviceGuid = s.service.split(' ')[0].replace(/[{}]/g, '');
+  s.api('ComApi', `* START *   Search ClientId = ${caller}, ServiceId = ${serviceGuid}, Flags: 0X10050 (cV = ${cv}.0.0)`);
   say('Agent', `* START * Queueing Finding updates [CallerId = ${caller}  Id = ${id}]`, rng.int(5, 30));
   say('Agent', `* END * Queueing Finding updates [CallerId = ${caller}  Id = ${id}]`, 1);
   say('Agent', `* START * Finding updates CallerId = ${caller}  Id = ${id} (cV = ${cv}.0.0.2)`, rng.int(1, 10));
-  say('Agent', `Online = ${opts.online === false ? 'No' : 'Yes'}; Interactive = No; AllowCachedResults = No; Ignore download priority = No`);
-  say('Agent', `ServiceID = ${service}`);
+  say('Agent', `Online = ${s.online ? 'Yes' : 'No'}; Interactive = No; AllowCachedResults = No; Ignore download priority = No`);
+  say('Agent', `ServiceID = ${s.service}`);
   say('Agent', 'Search Scope = {Machine}');
-  if (opts.online !== false) say('ProtocolTalker', `ServiceId = ${service.split(' ')[0]}, Server URL = ${url}/ClientWebService/client.asmx`, rng.int(100, 800));
-  t = end - 40;
+  if (s.online) say('ProtocolTalker', `ServiceId = ${s.service.split(' ')[0]}, Server URL = ${s.url}/ClientWebService/client.asmx`, rng.int(100, 800));
+  s.at(s.end - 40);
   if (failed) {
     say('ProtocolTalker', `SyncUpdates round trip failed: ${code}`);
     say('ProtocolTalker', `*FAILED* [${code.slice(2).toUpperCase()}] Method failed [CAgentProtocolTalker::SyncUpdates_WithRecovery:${rng.int(500, 900)}]`);
   } else say('Agent', `Found ${found} updates and ${rng.int(40, 90)} categories in search; evaluated appl. rules of ${rng.int(400, 900)} out of ${rng.int(1000, 2000)} deployed entities`);
   say('Agent', `* END * Finding updates CallerId = ${caller}, Id = ${id}, Exit code = ${code} (cV = ${cv}.0.0.2)`, 20);
-  say('ComApi', `*RESUMED*   Search ClientId = ${caller}, ServiceId = ${serviceGuid} (cV = ${cv}.0.0)`, rng.int(3, 20), callerPid, api);
-  say('ComApi', `* END *   Search ClientId = ${caller}, Updates found = ${failed ? 0 : found}, ServiceId = ${serviceGuid} (cV = ${cv}.0.0)`, rng.int(1, 5), callerPid, api);
-  return t;
+  s.api('ComApi', `*RESUMED*   Search ClientId = ${caller}, ServiceId = ${serviceGuid} (cV = ${cv}.0.0)`, rng.int(3, 20));
+  s.api('ComApi', `* END *   Search ClientId = ${caller}, Updates found = ${failed ? 0 : found}, ServiceId = ${serviceGuid} (cV = ${cv}.0.0)`, rng.int(1, 5));
 }
 
 /** WUAHandler adds the update source for a scan attempt. Returns false when Group Policy stops it. */
@@ -298,6 +337,22 @@ export function sameServer(a: string, b: string): boolean {
     return `${m[2].toLowerCase()}:${m[3] ?? (m[1].toLowerCase() === 'https' ? '443' : '80')}`;
   };
   return norm(a) === norm(b);
+}
+
+/** UpdatesStore records each update's status after a scan and raises its TopicType 500 state message. */
+function recordStatuses(w: World, from: number, statuses: Array<{ id: string; installed: boolean }>, thread: number): void {
+  const store = w.c('UpdatesStore.log');
+  const sm = w.c('StateMessage.log');
+  let t = from;
+  for (const s of statuses) {
+    store.add(t, `Processing update status from update (${s.id}) with ProductID = 0fa1201d-4330-4fa8-8ae9-b877473b6441`, { thread });
+    store.add(t + 2, `Update status from update (${s.id}) hasn't been reported before, creating new instance.`, { thread });
+    store.add(t + 7, `Successfully raised state message for update (${s.id}) with state (${s.installed ? 'Installed' : 'Missing'}).`, { thread });
+    sm.add(t + 7, `Adding message with TopicType 500 and TopicId ${s.id} to WMI`, { thread });
+    sm.add(t + 9, `State message(State ID : ${s.installed ? 3 : 2}) with TopicType 500 and TopicId ${s.id} has been recorded for SYSTEM`, { thread });
+    store.add(t + 12, `Successfully added WMI instance of update status (${s.id}).`, { thread });
+    t += w.rng.int(60, 100);
+  }
 }
 
 /** One scan job, from Scan Agent's request to the state messages. */
@@ -387,20 +442,7 @@ export function scanJob(w: World, t0: number, o: ScanOptions = {}): ScanResult {
     h('Successfully completed scan.', rng.int(20, 600));
     say(`ScanJob({${job}}): CScanJob::OnScanComplete -Scan completed successfully, ScanType=1`, rng.int(20, 120));
     end = say(`CScanAgent::ScanComplete- Scan completed successfully for ToolUniqueID={${us}}, ScanType=1`, 6);
-    if (statuses.length && clock.live(clock.t + 2000)) {
-      const store = w.c('UpdatesStore.log');
-      const sm = w.c('StateMessage.log');
-      let t = clock.t + rng.int(300, 1200);
-      for (const s of statuses) {
-        store.add(t, `Processing update status from update (${s.id}) with ProductID = 0fa1201d-4330-4fa8-8ae9-b877473b6441`, { thread });
-        store.add(t + 2, `Update status from update (${s.id}) hasn't been reported before, creating new instance.`, { thread });
-        store.add(t + 7, `Successfully raised state message for update (${s.id}) with state (${s.installed ? 'Installed' : 'Missing'}).`, { thread });
-        sm.add(t + 7, `Adding message with TopicType 500 and TopicId ${s.id} to WMI`, { thread });
-        sm.add(t + 9, `State message(State ID : ${s.installed ? 3 : 2}) with TopicType 500 and TopicId ${s.id} has been recorded for SYSTEM`, { thread });
-        store.add(t + 12, `Successfully added WMI instance of update status (${s.id}).`, { thread });
-        t += rng.int(60, 100);
-      }
-    }
+    if (statuses.length && clock.live(clock.t + 2000)) recordStatuses(w, clock.t + rng.int(300, 1200), statuses, thread);
     break;
   }
   return { job, locationRequest, start, end, handlerStarts };

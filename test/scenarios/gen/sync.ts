@@ -68,147 +68,215 @@ function eta(ms: number): string {
   return `${pad(Math.floor(s / 3600))}:${pad(Math.floor(s / 60) % 60)}:${pad(s % 60)}`;
 }
 
-/** One WSyncMgr sync cycle, with WSUS's own SoftwareDistribution.log lines in between. */
-export function syncRun(w: World, t0: number, o: SyncOptions): SyncResult {
-  const rng = w.rng;
-  const log = w.s('WSyncMgr.log');
-  const wsus = w.wsus();
-  const top = (o.level ?? 'top') === 'top';
-  const site = top ? w.site.topCode : w.site.code;
-  const fqdn = top ? w.site.topServer : w.site.server;
-  const sup = fqdn.toLowerCase();
-  const main = rng.thread();
-  const worker = rng.thread();
-  const cut = o.cutAfterMs !== undefined ? t0 + o.cutAfterMs : Infinity;
-  let t = t0;
+/** One WSyncMgr sync cycle being written: its site, threads, clock and the phases the seed describes. */
+class SyncCycle {
+  readonly rng;
+  readonly log;
+  readonly wsus;
+  readonly top: boolean;
+  readonly site: string;
+  readonly fqdn: string;
+  readonly sup: string;
+  readonly main: number;
+  readonly worker: number;
+  readonly cut: number;
+  t: number;
+  start = 0;
+  wsusThread = 0;
+
+  constructor(
+    readonly w: World,
+    t0: number,
+    readonly o: SyncOptions,
+  ) {
+    this.rng = w.rng;
+    this.log = w.s('WSyncMgr.log');
+    this.wsus = w.wsus();
+    this.top = (o.level ?? 'top') === 'top';
+    this.site = this.top ? w.site.topCode : w.site.code;
+    this.fqdn = this.top ? w.site.topServer : w.site.server;
+    this.sup = this.fqdn.toLowerCase();
+    this.main = this.rng.thread();
+    this.worker = this.rng.thread();
+    this.cut = o.cutAfterMs !== undefined ? t0 + o.cutAfterMs : Infinity;
+    this.t = t0;
+  }
+
   /** Writes `msg` (or the text made from its own time, for STATMSG GMTDATE) `dt` ms after the previous line. */
-  const say = (msg: string | ((at: number) => string), thread = main, dt = rng.int(2, 90)) => {
-    t += dt;
-    if (t <= cut) log.add(t, typeof msg === 'string' ? msg : msg(t), { thread });
-    return t;
-  };
-  const sayAt = (at: number, msg: string, thread = main) => {
-    t = at;
-    if (t <= cut) log.add(t, msg, { thread });
-    return t;
-  };
-
-  if (o.trigger === 'schedule') say('Wakeup for scheduled regular sync', main, 0);
-  if (o.trigger === 'manual' || o.trigger === 'parent') {
-    say('Wakeup by inbox drop', main, 0);
-    say(o.trigger === 'manual' ? 'Found local sync request file' : `Found parent sync notification file ${w.site.topCode}.SYN.`, main, rng.int(500, 5200));
+  say(msg: string | ((at: number) => string), thread = this.main, dt = this.rng.int(2, 90)): number {
+    this.t += dt;
+    if (this.t <= this.cut) this.log.add(this.t, typeof msg === 'string' ? msg : msg(this.t), { thread });
+    return this.t;
   }
-  const start = say('Starting Sync');
-  say(`Performing sync on ${{ schedule: 'regular schedule', manual: 'local request', parent: 'parent request', retry: 'retry schedule' }[o.trigger]}`);
-  say(`Read SUPs from SCF for ${fqdn}`, main, rng.int(60, 90));
-  say(`Found ${o.replica ? 2 : 1} SUPs`);
-  say(`Found active SUP ${fqdn} from SCF File.`);
-  if (o.replica) say(`Found active SUP ${top ? w.site.topServer.replace('SITE.', 'SYS.') : w.site.mp} from SCF File.`);
-  say((at) => statmsg(w, 6701, at, site, fqdn, main), main, rng.int(300, 400));
 
-  const fail = (reason: string, source: string) => {
-    say(`Sync failed: ${reason} Source: ${source}`, main, rng.int(20, 60));
-    say((at) => statmsg(w, 6703, at, site, fqdn, main, 'E', [source, reason]), main, 15);
-    say(`Setting sync alert to active state on site ${site}`);
-    const end = say('Sync failed. Will retry in 60 minutes');
-    return { start, end, site };
-  };
-  if (o.failure === 'notConfigured') return fail('WSUS server not configured. Please refer to WCM.log for configuration error details.', 'CWSyncMgr::DoSync');
+  sayAt(at: number, msg: string, thread = this.main): number {
+    this.t = at;
+    if (this.t <= this.cut) this.log.add(this.t, msg, { thread });
+    return this.t;
+  }
 
-  say((at) => statmsg(w, 6704, at, site, fqdn, main), main, rng.int(900, 1200));
-  const wsusStart = say(`Synchronizing WSUS server ${sup} ...`, worker, rng.int(20, 40));
-  say('sync: Starting WSUS synchronization', worker, rng.int(100, 200));
-  // WSUS (UTC, its own log): the API call WSyncMgr makes is a manual start, whatever triggered WSyncMgr.
-  const wsusThread = rng.int(10, 40);
-  const service = `WsusService.${wsusThread}`;
-  const ws = (at: number, level: string, thread: string, method: string, msg: string) => {
-    if (at <= cut) wsus.add(at, msg, { component: `${level}\t${thread}\t${method}` });
-  };
-  ws(wsusStart + 500, 'Change', `w3wp.${rng.int(10, 90)}`, 'AdminDataAccess.StartSubscriptionManually', 'Synchronization manually started');
-  ws(wsusStart + 2400, 'Info', service, 'CatalogSyncAgent.SetSubscriptionStateWithRetry', 'Firing event SyncStart...');
-  ws(wsusStart + 2420, 'Info', service, 'EventLogEventReporter.ReportEvent', 'EventId=382,Type=Information,Category=Synchronization,Message=A manual synchronization was started.');
-  ws(wsusStart + 3800, 'Info', service, 'CatalogSyncAgentCore.ExecuteSyncProtocol', `Synchronizing categories from ${top ? 'Microsoft Update' : `upstream server ${w.site.topServer.toLowerCase()}`}`);
-  if (o.failure === 'http503') {
-    ws(wsusStart + 5200, 'Error', service, 'CatalogSyncAgentCore.ExecuteSyncProtocol', 'WebException: The request failed with HTTP status 503: Service Unavailable.');
-    return fail(
-      'UssCommunicationError: WebException: The request failed with HTTP status 503: Service Unavailable.~~   at System.Web.Services.Protocols.SoapHttpClientProtocol.ReadResponse(SoapClientMessage message, WebResponse response, Stream responseStream, Boolean asyncCall). ',
-      'Microsoft.UpdateServices.ServerSyncWebServices.ServerSync.ServerSyncProxy.GetAuthConfig',
-    );
+  statmsg(id: number, dt: number): number {
+    return this.say((at) => statmsg(this.w, id, at, this.site, this.fqdn, this.main), this.main, dt);
   }
-  const wsusEnd = wsusStart + o.wsusMs;
-  const items = o.items ?? rng.int(4, 400);
-  say('sync: WSUS synchronizing categories', worker, Math.min(o.wsusMs / 10, rng.int(2000, 8000)));
-  const updatesAt = say('sync: WSUS synchronizing updates', worker, Math.min(o.wsusMs / 10, rng.int(1000, 4000)));
-  ws(updatesAt - 40, 'Info', service, 'CatalogSyncAgentCore.ExecuteSyncProtocol', `Synchronizing updates from ${top ? 'Microsoft Update' : `upstream server ${w.site.topServer.toLowerCase()}`}`);
-  // Progress lines: every few minutes on a long sync, as WSyncMgr polls WSUS.
-  const span = wsusEnd - updatesAt - 5 * SEC;
-  const steps = Math.max(1, Math.min(60, Math.floor(span / (rng.int(2, 6) * MIN))));
-  for (let i = 1; i <= steps; i++) {
-    const at = updatesAt + Math.round((span * i) / (steps + 1));
-    const done = Math.round((items * i) / (steps + 1));
-    sayAt(at, `sync: WSUS synchronizing updates, processed ${done} out of ${items} items (${Math.floor((100 * done) / items)}%), ETA in ${eta(wsusEnd - at)}`, worker);
+
+  /** A SoftwareDistribution.log line (WSUS, UTC). */
+  ws(at: number, level: string, thread: string, method: string, msg: string): void {
+    if (at <= this.cut) this.wsus.add(at, msg, { component: `${level}\t${thread}\t${method}` });
   }
-  sayAt(wsusEnd - 3 * SEC, `sync: WSUS synchronizing updates, processed ${items} out of ${items} items (100%)`, worker);
-  ws(wsusEnd - 2 * SEC, 'Info', service, 'EventLogEventReporter.ReportEvent', 'EventId=384,Type=Information,Category=Synchronization,Message=Synchronization completed successfully.');
-  ws(wsusEnd - 1 * SEC, 'Info', `WsusService.${wsusThread + 16}`, 'CatalogSyncAgent.SetSubscriptionStateWithRetry', 'Firing event SyncFinish...');
-  sayAt(wsusEnd, `Done synchronizing WSUS Server ${sup}`, worker);
-  say('Sleeping 2 more minutes for WSUS server sync results to become available', main, rng.int(3, 9));
-  t += 2 * MIN;
-  const version = w.contentVersion;
-  let eulaFailed = false;
-  if (top) {
-    say(`Set content version of update source {${w.updateSource}} for site ${site} to ${version}`, main, rng.int(100, 900));
-    say((at) => statmsg(w, 6705, at, site, fqdn, main), main, 36);
-    say(`Synchronizing SMS database with WSUS server ${sup} ...`);
-    say('sync: SMS synchronizing categories', main, rng.int(100, 200));
-    say(`sync: SMS synchronizing categories, processed ${items > 200 ? 223 : 41} out of ${items > 200 ? 223 : 41} items (100%)`, main, rng.int(800, 2000));
-    say('sync: SMS synchronizing updates');
+
+  get service(): string {
+    return `WsusService.${this.wsusThread}`;
+  }
+
+  /** What woke WSyncMgr, the SUPs from the site control file, 6701. */
+  begin(): void {
+    const { o, w, rng, fqdn } = this;
+    if (o.trigger === 'schedule') this.say('Wakeup for scheduled regular sync', this.main, 0);
+    if (o.trigger === 'manual' || o.trigger === 'parent') {
+      this.say('Wakeup by inbox drop', this.main, 0);
+      this.say(o.trigger === 'manual' ? 'Found local sync request file' : `Found parent sync notification file ${w.site.topCode}.SYN.`, this.main, rng.int(500, 5200));
+    }
+    this.start = this.say('Starting Sync');
+    this.say(`Performing sync on ${{ schedule: 'regular schedule', manual: 'local request', parent: 'parent request', retry: 'retry schedule' }[o.trigger]}`);
+    this.say(`Read SUPs from SCF for ${fqdn}`, this.main, rng.int(60, 90));
+    this.say(`Found ${o.replica ? 2 : 1} SUPs`);
+    this.say(`Found active SUP ${fqdn} from SCF File.`);
+    if (o.replica) this.say(`Found active SUP ${this.top ? w.site.topServer.replace('SITE.', 'SYS.') : w.site.mp} from SCF File.`);
+    this.statmsg(6701, rng.int(300, 400));
+  }
+
+  /** The seed's failure ending: "Sync failed: …", 6703, the alert, the retry in 60 minutes. */
+  fail(reason: string, source: string): SyncResult {
+    this.say(`Sync failed: ${reason} Source: ${source}`, this.main, this.rng.int(20, 60));
+    this.say((at) => statmsg(this.w, 6703, at, this.site, this.fqdn, this.main, 'E', [source, reason]), this.main, 15);
+    this.say(`Setting sync alert to active state on site ${this.site}`);
+    const end = this.say('Sync failed. Will retry in 60 minutes');
+    return { start: this.start, end, site: this.site };
+  }
+
+  /** 6704: WSUS syncs (WSyncMgr's progress lines, WSUS's own log). Returns the update count, or null when WSUS fails. */
+  wsusPhase(): number | null {
+    const { o, w, rng, worker } = this;
+    this.statmsg(6704, rng.int(900, 1200));
+    const wsusStart = this.say(`Synchronizing WSUS server ${this.sup} ...`, worker, rng.int(20, 40));
+    this.say('sync: Starting WSUS synchronization', worker, rng.int(100, 200));
+    // WSUS (UTC, its own log): the API call WSyncMgr makes is a manual start, whatever triggered WSyncMgr.
+    this.wsusThread = rng.int(10, 40);
+    const upstream = this.top ? 'Microsoft Update' : `upstream server ${w.site.topServer.toLowerCase()}`;
+    this.ws(wsusStart + 500, 'Change', `w3wp.${rng.int(10, 90)}`, 'AdminDataAccess.StartSubscriptionManually', 'Synchronization manually started');
+    this.ws(wsusStart + 2400, 'Info', this.service, 'CatalogSyncAgent.SetSubscriptionStateWithRetry', 'Firing event SyncStart...');
+    this.ws(wsusStart + 2420, 'Info', this.service, 'EventLogEventReporter.ReportEvent', 'EventId=382,Type=Information,Category=Synchronization,Message=A manual synchronization was started.');
+    this.ws(wsusStart + 3800, 'Info', this.service, 'CatalogSyncAgentCore.ExecuteSyncProtocol', `Synchronizing categories from ${upstream}`);
+    if (o.failure === 'http503') {
+      this.ws(wsusStart + 5200, 'Error', this.service, 'CatalogSyncAgentCore.ExecuteSyncProtocol', 'WebException: The request failed with HTTP status 503: Service Unavailable.');
+      return null;
+    }
+    const wsusEnd = wsusStart + o.wsusMs;
+    const items = o.items ?? rng.int(4, 400);
+    this.say('sync: WSUS synchronizing categories', worker, Math.min(o.wsusMs / 10, rng.int(2000, 8000)));
+    const updatesAt = this.say('sync: WSUS synchronizing updates', worker, Math.min(o.wsusMs / 10, rng.int(1000, 4000)));
+    this.ws(updatesAt - 40, 'Info', this.service, 'CatalogSyncAgentCore.ExecuteSyncProtocol', `Synchronizing updates from ${upstream}`);
+    // Progress lines: every few minutes on a long sync, as WSyncMgr polls WSUS.
+    const span = wsusEnd - updatesAt - 5 * SEC;
+    const steps = Math.max(1, Math.min(60, Math.floor(span / (rng.int(2, 6) * MIN))));
+    for (let i = 1; i <= steps; i++) {
+      const at = updatesAt + Math.round((span * i) / (steps + 1));
+      const done = Math.round((items * i) / (steps + 1));
+      this.sayAt(at, `sync: WSUS synchronizing updates, processed ${done} out of ${items} items (${Math.floor((100 * done) / items)}%), ETA in ${eta(wsusEnd - at)}`, worker);
+    }
+    this.sayAt(wsusEnd - 3 * SEC, `sync: WSUS synchronizing updates, processed ${items} out of ${items} items (100%)`, worker);
+    this.ws(wsusEnd - 2 * SEC, 'Info', this.service, 'EventLogEventReporter.ReportEvent', 'EventId=384,Type=Information,Category=Synchronization,Message=Synchronization completed successfully.');
+    this.ws(wsusEnd - 1 * SEC, 'Info', `WsusService.${this.wsusThread + 16}`, 'CatalogSyncAgent.SetSubscriptionStateWithRetry', 'Firing event SyncFinish...');
+    this.sayAt(wsusEnd, `Done synchronizing WSUS Server ${this.sup}`, worker);
+    this.say('Sleeping 2 more minutes for WSUS server sync results to become available', this.main, rng.int(3, 9));
+    this.t += 2 * MIN;
+    return items;
+  }
+
+  /** 6705 (top-level site): the site database takes the updates from WSUS. Returns false when an update's EULA is missing. */
+  databasePhase(items: number, version: number): boolean {
+    const { o, w, rng, site, main } = this;
+    this.say(`Set content version of update source {${w.updateSource}} for site ${site} to ${version}`, main, rng.int(100, 900));
+    this.statmsg(6705, 36);
+    this.say(`Synchronizing SMS database with WSUS server ${this.sup} ...`);
+    this.say('sync: SMS synchronizing categories', main, rng.int(100, 200));
+    this.say(`sync: SMS synchronizing categories, processed ${items > 200 ? 223 : 41} out of ${items > 200 ? 223 : 41} items (100%)`, main, rng.int(800, 2000));
+    this.say('sync: SMS synchronizing updates');
     const dbMs = o.dbMs ?? rng.int(20, 300) * SEC;
     const shown = Math.min(items, 12);
+    let eulaFailed = false;
     for (let i = 0; i < shown; i++) {
       const id = rng.guid().toLowerCase();
-      say(`Synchronizing update ${id} - ${rng.pick(UPDATE_TITLES)}`, main, Math.round(dbMs / (shown + 2)));
+      this.say(`Synchronizing update ${id} - ${rng.pick(UPDATE_TITLES)}`, main, Math.round(dbMs / (shown + 2)));
       if (o.failure === 'eula' && i === Math.floor(shown / 2)) {
         eulaFailed = true;
-        say(
+        this.say(
           `Failed to sync update ${id}. Error: The Microsoft Software License Terms have not been completely downloaded and~~cannot be accepted. Source: Microsoft.UpdateServices.Internal.BaseApi.LicenseAgreement.GetById`,
           main,
           rng.int(200, 900),
         );
-        ws(t - 300, 'Warning', `w3wp.${rng.int(10, 90)}`, 'AdminDataAccess.ExecuteSPGetEulaFileLicenseAgreement', `file does not exist: E:\\WSUS\\WsusContent\\${rng.hex(2)}\\${rng.hex(40)}.txt`);
+        this.ws(this.t - 300, 'Warning', `w3wp.${rng.int(10, 90)}`, 'AdminDataAccess.ExecuteSPGetEulaFileLicenseAgreement', `file does not exist: E:\\WSUS\\WsusContent\\${rng.hex(2)}\\${rng.hex(40)}.txt`);
       }
     }
-    say(`sync: SMS synchronizing updates, processed ${shown} out of ${shown} items (100%)`);
-    say(`Done synchronizing SMS with WSUS Server ${sup}`, main, rng.int(2000, 9000));
-    if (eulaFailed) return fail('Failed to sync some of the updates.', 'CWSyncMgr::DoSync');
+    this.say(`sync: SMS synchronizing updates, processed ${shown} out of ${shown} items (100%)`);
+    this.say(`Done synchronizing SMS with WSUS Server ${this.sup}`, main, rng.int(2000, 9000));
+    return !eulaFailed;
+  }
+
+  /** 6706: the other SUPs of the site (replica WSUS servers). */
+  replicaPhase(): void {
+    const { w, rng, worker } = this;
+    const replica = (this.top ? w.site.topServer.replace('SITE.', 'SYS.') : w.site.mp).toLowerCase();
+    this.say('Synchronizing replica WSUS servers');
+    this.statmsg(6706, 20);
+    this.say(`Synchronizing WSUS server ${replica} ...`, worker);
+    this.say('sync: Starting Replica WSUS synchronization', worker);
+    this.say('sync: Replica WSUS synchronizing other items', worker, rng.int(2000, 20000));
+    this.say('sync: Replica WSUS synchronizing other items, processed 4 out of 4 items (100%)', worker, rng.int(5000, 60000));
+    this.say(`Done synchronizing WSUS Server ${replica}`, worker);
+  }
+
+  /** 6702, "Sync time", the notification to child sites and the next schedule. */
+  succeed(items: number, version: number): SyncResult {
+    const { w, rng, site, main } = this;
+    this.statmsg(6702, 24);
+    this.say(`Sync succeeded. Setting sync alert to canceled state on site ${site}`);
+    if (this.top) this.say(`Updated ${items} items in SMS database, new update source content version is ${w.contentVersion}`);
+    else this.say(`Successfully synced site with parent ${w.site.topCode}, version ${version}`);
+    const end = this.say(`Sync time: ${syncTime(this.t + 2 - this.start)}`, main, 2);
+    const children = this.top ? w.site.children : [];
+    if (children.length) {
+      this.say(`Sending sync notification to child site(s): ${children.join(', ')}`, main, rng.int(50, 120));
+      this.say(`SQL Replication type has not been set for E:\\ConfigMgr\\inboxes\\WSyncMgr.box\\outbox\\${site}.SYN, replicating to (${children.join(', ')}), inbox: E:\\ConfigMgr\\inboxes\\replmgr.box`);
+    }
+    const next = localDate(this.start + 24 * HOUR, w.server.bias);
+    this.say(`Next scheduled sync is a regular sync at ${next.getUTCMonth() + 1}/${next.getUTCDate()}/${next.getUTCFullYear()} ${((next.getUTCHours() + 11) % 12) + 1}:${String(next.getUTCMinutes()).padStart(2, '0')}:00 ${next.getUTCHours() < 12 ? 'AM' : 'PM'}`);
+    return { start: this.start, end, site };
+  }
+}
+
+/** One WSyncMgr sync cycle, with WSUS's own SoftwareDistribution.log lines in between. */
+export function syncRun(w: World, t0: number, o: SyncOptions): SyncResult {
+  const c = new SyncCycle(w, t0, o);
+  c.begin();
+  if (o.failure === 'notConfigured') return c.fail('WSUS server not configured. Please refer to WCM.log for configuration error details.', 'CWSyncMgr::DoSync');
+  const items = c.wsusPhase();
+  if (items === null) {
+    return c.fail(
+      'UssCommunicationError: WebException: The request failed with HTTP status 503: Service Unavailable.~~   at System.Web.Services.Protocols.SoapHttpClientProtocol.ReadResponse(SoapClientMessage message, WebResponse response, Stream responseStream, Boolean asyncCall). ',
+      'Microsoft.UpdateServices.ServerSyncWebServices.ServerSync.ServerSyncProxy.GetAuthConfig',
+    );
+  }
+  const version = w.contentVersion;
+  if (c.top) {
+    if (!c.databasePhase(items, version)) return c.fail('Failed to sync some of the updates.', 'CWSyncMgr::DoSync');
     w.contentVersion = version + 1;
-    say(`Set content version of update source {${w.updateSource}} for site ${site} to ${w.contentVersion}`);
+    c.say(`Set content version of update source {${w.updateSource}} for site ${c.site} to ${w.contentVersion}`);
   } else {
-    say(`Set content version of update source {${w.updateSource}} for site ${site} to ${version}`, main, rng.int(100, 900));
+    c.say(`Set content version of update source {${w.updateSource}} for site ${c.site} to ${version}`, c.main, w.rng.int(100, 900));
   }
-  if (o.replica) {
-    const replica = (top ? w.site.topServer.replace('SITE.', 'SYS.') : w.site.mp).toLowerCase();
-    say('Synchronizing replica WSUS servers');
-    say((at) => statmsg(w, 6706, at, site, fqdn, main), main, 20);
-    say(`Synchronizing WSUS server ${replica} ...`, worker);
-    say('sync: Starting Replica WSUS synchronization', worker);
-    say('sync: Replica WSUS synchronizing other items', worker, rng.int(2000, 20000));
-    say('sync: Replica WSUS synchronizing other items, processed 4 out of 4 items (100%)', worker, rng.int(5000, 60000));
-    say(`Done synchronizing WSUS Server ${replica}`, worker);
-  }
-  say((at) => statmsg(w, 6702, at, site, fqdn, main), main, 24);
-  say(`Sync succeeded. Setting sync alert to canceled state on site ${site}`);
-  if (top) say(`Updated ${items} items in SMS database, new update source content version is ${w.contentVersion}`);
-  else say(`Successfully synced site with parent ${w.site.topCode}, version ${version}`);
-  const end = say(`Sync time: ${syncTime(t + 2 - start)}`, main, 2);
-  const children = top ? w.site.children : [];
-  if (children.length) {
-    say(`Sending sync notification to child site(s): ${children.join(', ')}`, main, rng.int(50, 120));
-    say(`SQL Replication type has not been set for E:\\ConfigMgr\\inboxes\\WSyncMgr.box\\outbox\\${site}.SYN, replicating to (${children.join(', ')}), inbox: E:\\ConfigMgr\\inboxes\\replmgr.box`);
-  }
-  const next = localDate(start + 24 * HOUR, w.server.bias);
-  say(`Next scheduled sync is a regular sync at ${next.getUTCMonth() + 1}/${next.getUTCDate()}/${next.getUTCFullYear()} ${((next.getUTCHours() + 11) % 12) + 1}:${String(next.getUTCMinutes()).padStart(2, '0')}:00 ${next.getUTCHours() < 12 ? 'AM' : 'PM'}`);
-  return { start, end, site };
+  if (o.replica) c.replicaPhase();
+  return c.succeed(items, version);
 }
 
 /** WCM's hourly check of the WSUS configuration (seed [SUM] "WSUS Configuration Manager"); `fail503` as in the samples. */

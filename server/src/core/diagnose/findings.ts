@@ -213,7 +213,7 @@ function unprovenSteps(results: StepResult[]): StepResult[] {
   return results.filter((r) => !r.rule.optional && !r.hit && !r.present);
 }
 
-function unprovenFinding(base: FindingBase, flow: FlowRule, missing: StepResult[], reached: boolean): Finding {
+function unprovenFinding(base: FindingBase, missing: StepResult[], reached: boolean): Finding {
   const logs = [...new Set(missing.map((r) => logOf(r.rule)))];
   const names = missing.map((r) => `"${r.rule.name}"`).join(', ');
   const summary = `No failure seen${reached ? `, and the flow reached its last step` : ''}, but ${missing.length} required step(s) are unproven because their logs are not among the files: ${names}.`;
@@ -223,14 +223,14 @@ function unprovenFinding(base: FindingBase, flow: FlowRule, missing: StepResult[
 /** No failure, last required step seen: complete when every required step is proven, else unproven. */
 export function settledFinding(base: FindingBase, flow: FlowRule, results: StepResult[]): Finding {
   const missing = unprovenSteps(results);
-  if (missing.length) return unprovenFinding(base, flow, missing, true);
+  if (missing.length) return unprovenFinding(base, missing, true);
   return { ...base, status: 'complete', summary: `${flow.title}: every required step seen.`, advice: [] };
 }
 
 /** No failure, last required step not seen: incomplete when it stops in a log that is here, else unproven. */
 export function incompleteFinding(base: FindingBase, flow: FlowRule, results: StepResult[], blockingIndex: number): Finding {
   const gaps = results.filter((r) => !r.rule.optional && !r.hit);
-  if (gaps.every((r) => !r.present)) return unprovenFinding(base, flow, gaps, false);
+  if (gaps.every((r) => !r.present)) return unprovenFinding(base, gaps, false);
   const blocking = results[blockingIndex];
   const log = logOf(blocking.rule);
   const summary = blocking.present

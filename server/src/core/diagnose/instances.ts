@@ -11,6 +11,8 @@ export interface Instance {
   key: string;
   /** The machine (folder) whose logs hold its anchor lines. */
   folder: string;
+  /** Found by a GUID (a job) rather than as a cycle of a log. */
+  keyed: boolean;
   start: number;
   /** Time of its last anchor line. */
   last: number;
@@ -60,7 +62,7 @@ function keyedInstances(anchor: AnchorRule, group: string, sources: Source[], fo
     const times = hits.map((h) => h.time).filter((t) => !Number.isNaN(t));
     const start = times.length ? times.reduce((a, b) => Math.min(a, b)) : Number.NaN;
     const last = times.length ? times.reduce((a, b) => Math.max(a, b)) : Number.NaN;
-    return { key, folder, start, last, until: Number.POSITIVE_INFINITY, anchorHits: hits, keys: new Map([[group, new Set([key])]]), values: new Map() };
+    return { key, folder, keyed: true, start, last, until: Number.POSITIVE_INFINITY, anchorHits: hits, keys: new Map([[group, new Set([key])]]), values: new Map() };
   });
 }
 
@@ -130,7 +132,7 @@ function cycleInstances(anchor: AnchorRule, sources: Source[], folder: string): 
 
 function newCycle(hit: Hit, folder: string): Instance {
   const key = Number.isNaN(hit.time) ? `${basename(hit.source.file)}:${record(hit).line}` : toIsoUtc(hit.time)!;
-  return { key, folder, start: hit.time, last: hit.time, until: Number.POSITIVE_INFINITY, anchorHits: [hit], keys: new Map(), values: new Map() };
+  return { key, folder, keyed: false, start: hit.time, last: hit.time, until: Number.POSITIVE_INFINITY, anchorHits: [hit], keys: new Map(), values: new Map() };
 }
 
 /** Adds the named captures of a line to the instance (GUIDs as keys by role, other values once); whether a key was new. */

@@ -204,7 +204,7 @@ function hitsOfKey(context: DiagnoseContext, wanted: number[], key: string, patt
 }
 
 /** Lines of the hinted logs inside [from, to] that match a pattern. */
-export function timedHits(context: DiagnoseContext, hint: Partial<LogHint>, from: number, to: number, patterns: RegExp[], folder?: string): Hit[] {
+export function timedHits(context: DiagnoseContext, hint: Partial<LogHint>, from: number, to: number, patterns: RegExp[], folder?: string, firstOnly = false): Hit[] {
   const hits: Hit[] = [];
   for (const source of context.sourcesNear(hint, folder)) {
     for (let index = lowerBound(source.times, from); index < source.records.length; index++) {
@@ -212,7 +212,9 @@ export function timedHits(context: DiagnoseContext, hint: Partial<LogHint>, from
       if (time > to) break;
       if (Number.isNaN(time)) continue;
       const match = matchAt(context, patterns, source, index);
-      if (match) hits.push({ source, index, time, match });
+      if (!match) continue;
+      hits.push({ source, index, time, match });
+      if (firstOnly) break; // the earliest of this source: a step of a long instance does not read its whole day
     }
   }
   return hits.sort(byTime);

@@ -33,12 +33,12 @@ interface Walked {
 }
 
 /** Where its steps may be: from its start to the next instance's start, at most the flow's longest run. */
-function stepWindow(instance: Instance, flow: FlowRule, keyed: boolean): Window {
+function stepWindow(instance: Instance, flow: FlowRule): Window {
   if (Number.isNaN(instance.start)) return { from: Number.NEGATIVE_INFINITY, to: Number.POSITIVE_INFINITY };
   const outer = Math.min(instance.until, instance.start + (flow.maxDurationMs ?? DEFAULT_MAX_DURATION_MS));
   // A keyed job with its own end line (a scan job's last OnScanComplete) is over there; a cycle's end line is
   // followed by its last optional lines (the child site notification), up to the next cycle.
-  const own = keyed && instance.end !== undefined ? Math.min(outer, instance.end + TOLERANCE_MS) : outer;
+  const own = instance.keyed && instance.end !== undefined ? Math.min(outer, instance.end + TOLERANCE_MS) : outer;
   return { from: instance.start - TOLERANCE_MS, to: own, optionalTo: outer };
 }
 
@@ -55,7 +55,13 @@ function stepHits(context: DiagnoseContext, instance: Instance, step: StepRule, 
   const from = step.lookbackMs ? instance.start - step.lookbackMs : window.from;
   const end = step.optional ? (window.optionalTo ?? window.to) : window.to;
   const to = step.withinMs && !Number.isNaN(after) ? Math.min(end, after + step.withinMs) : end;
-  return timedHits(context, step, from, to, step.patterns, instance.folder);
+  // A step with a detail reads it from any of its lines (the sync trigger is on the line after "Starting Sync").
+  if (step.withinMs || step.detail || Number.isNaN(after)) return timedHits(context, step, from, to, step.patterns, instance.folder);
+  // Only the earliest line at or after the previous step is picked: look for it first, and before it only when
+  // there is none (pick's fallback), instead of matching every line of a window that may span a day.
+  const since = Math.max(from, after - TOLERANCE_MS);
+  const next = timedHits(context, step, since, to, step.patterns, instance.folder, true);
+  return next.length ? next : timedHits(context, step, from, Math.min(since, to), step.patterns, instance.folder, true);
 }
 
 /** Earliest hit at or after the previous step (clock tolerance); failing that the earliest at all. */
@@ -107,7 +113,7 @@ function walkSteps(context: DiagnoseContext, instance: Instance, flow: FlowRule,
 }
 
 function walkInstance(context: DiagnoseContext, flow: FlowRule, instance: Instance): Walked {
-  const steps = stepWindow(instance, flow, flow.anchors.some((a) => !!a.key && a.end !== undefined));
+  const steps = stepWindow(instance, flow);
   let walk = { results: [] as StepResult[], added: true };
   for (let round = 0; round < 3 && walk.added; round++) {
     harvestKeys(context, instance, flow);
