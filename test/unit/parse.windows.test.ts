@@ -139,3 +139,12 @@ test('hovers know the columns: Click-to-Run tabs (process, thread, category, lev
   const cbsPart = (s: string) => headerPartAt(sysprep, text, text.indexOf(s) + 1);
   assert.deepEqual(['09:15', 'Info', '0x0f0080', 'SYSPRP', 'ActionPlatform'].map(cbsPart), ['time', 'type', 'other', 'component', undefined]);
 });
+
+test('IIS: the Win32 / SSPI names of the status table are the reference tables\' names', async () => {
+  const { IIS_WIN32_NAMES } = await import('../../server/src/core/formats/iis');
+  const { lookupCode, lookupWin32 } = await import('../../server/src/core/decode/hresult');
+  for (const [code, name] of Object.entries(IIS_WIN32_NAMES)) {
+    const n = Number(code);
+    assert.equal(n <= 0xffff ? lookupWin32(n).names[0] : lookupCode(n).names[0], name, code);
+  }
+});
