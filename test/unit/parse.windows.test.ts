@@ -73,8 +73,11 @@ test('IIS W3C: #Fields read (and changed mid-file), UTC times, status decoded, 4
   assert.deepEqual([sup.severity, sup.context], ['error', '503.2 Service Unavailable: concurrent request limit exceeded; win32 1236 ERROR_CONNECTION_ABORTED']);
   assert.match(at(r.records, 10).context, /^200\.0 OK; win32 64 ERROR_NETNAME_DELETED$/);
   assert.equal(at(r.records, 4).severity, 'verbose');
+  // An NTLM handshake (401.2, then 401.1 with SEC_E_NO_CREDENTIALS, then 200) is no warning; a logon denied is.
+  assert.deepEqual([11, 12, 13, 14].map((n) => at(r.records, n).severity), ['info', 'info', 'info', 'warning']);
+  assert.equal(at(r.records, 14).context, '401.1 Unauthorized: logon failed; win32 2148074252 SEC_E_LOGON_DENIED');
   // After the second #Fields (time only): the date comes from #Date.
-  const late = at(r.records, 15);
+  const late = at(r.records, 19);
   assert.deepEqual([late.utc, late.component, late.severity, late.context], [Date.UTC(2024, 2, 13, 6, 0, 1), '/SMS_MP/.sms_aut', 'warning', '401 Unauthorized; win32 5 ERROR_ACCESS_DENIED']);
 });
 

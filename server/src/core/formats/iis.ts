@@ -48,7 +48,7 @@ export function iisFields(line: string, state: IisState): RecordFields {
   return fieldsFrom('iis', message, time, {
     component: column('cs-uri-stem') ?? column('s-sitename') ?? '',
     rawType: status,
-    severity: statusSeverity(status),
+    severity: statusSeverity(status, substatus, win32),
     context: describeStatus(status, substatus, win32),
     damaged: time || (column('date') === null && column('time') === null) ? undefined : `unreadable date/time ${column('date') ?? ''} ${column('time') ?? ''}`.trimEnd(),
   });
@@ -76,10 +76,17 @@ function w3cTime(date: string | null, time: string | null): LogTime | null {
   return makeLogTime(+d[1], +d[2], +d[3], { hour: +t[1], minute: +t[2], second: +t[3], fraction: t[4] ?? '' }, 0);
 }
 
-function statusSeverity(status: string | null): Severity {
+/**
+ * 5xx errors, 4xx warnings, but not the 401s of an authentication handshake: Windows authentication answers
+ * the first, anonymous request with 401.2 and the first NTLM leg with 401.1 + SEC_E_NO_CREDENTIALS
+ * (2148074254) before the 200; every authenticated client call to an MP, DP or SUP logs them. Other 401s
+ * (SEC_E_LOGON_DENIED, ERROR_LOGON_FAILURE, ...) stay warnings.
+ */
+function statusSeverity(status: string | null, substatus: string | null, win32: string | null): Severity {
   const n = status === null ? NaN : +status;
   if (!Number.isInteger(n)) return 'info';
   if (n >= 500) return 'error';
+  if (n === 401 && (substatus === '2' || (substatus === '1' && win32 === '2148074254'))) return 'info';
   if (n >= 400) return 'warning';
   return 'info';
 }
