@@ -74,8 +74,11 @@ test('IIS W3C: #Fields read (and changed mid-file), UTC times, status decoded, 4
   assert.deepEqual([sup.severity, sup.context], ['error', '503.2 Service Unavailable: concurrent request limit exceeded; win32 1236 ERROR_CONNECTION_ABORTED']);
   assert.match(at(r.records, 10).context, /^200\.0 OK; win32 64 ERROR_NETNAME_DELETED$/);
   assert.equal(at(r.records, 4).severity, 'verbose');
+  // An NTLM handshake (401.2, then 401.1 with SEC_E_NO_CREDENTIALS, then 200) is no warning; a logon denied is.
+  assert.deepEqual([11, 12, 13, 14].map((n) => at(r.records, n).severity), ['info', 'info', 'info', 'warning']);
+  assert.equal(at(r.records, 14).context, '401.1 Unauthorized: logon failed; win32 2148074252 SEC_E_LOGON_DENIED');
   // After the second #Fields (time only): the date comes from #Date.
-  const late = at(r.records, 15);
+  const late = at(r.records, 19);
   assert.deepEqual([late.utc, late.component, late.severity, late.context], [Date.UTC(2024, 2, 13, 6, 0, 1), '/SMS_MP/.sms_aut', 'warning', '401 Unauthorized; win32 5 ERROR_ACCESS_DENIED']);
 });
 
@@ -139,4 +142,13 @@ test('hovers know the columns: Click-to-Run tabs (process, thread, category, lev
   const text = "2024-03-14 09:15:04, Info       [0x0f0080] SYSPRP ActionPlatform::LaunchModule: Executing method 'Sysprep_Clean_Validate' from C:\\Windows\\System32\\spopk.dll";
   const cbsPart = (s: string) => headerPartAt(sysprep, text, text.indexOf(s) + 1);
   assert.deepEqual(['09:15', 'Info', '0x0f0080', 'SYSPRP', 'ActionPlatform'].map(cbsPart), ['time', 'type', 'other', 'component', undefined]);
+});
+
+test('IIS: the Win32 / SSPI names of the status table are the reference tables\' names', async () => {
+  const { IIS_WIN32_NAMES } = await import('../../server/src/core/formats/iis');
+  const { lookupCode, lookupWin32 } = await import('../../server/src/core/decode/hresult');
+  for (const [code, name] of Object.entries(IIS_WIN32_NAMES)) {
+    const n = Number(code);
+    assert.equal(n <= 0xffff ? lookupWin32(n).names[0] : lookupCode(n).names[0], name, code);
+  }
 });

@@ -48,7 +48,7 @@ export function iisFields(line: string, state: IisState): RecordFields {
   return fieldsFrom('iis', message, time, {
     component: column('cs-uri-stem') ?? column('s-sitename') ?? '',
     rawType: status,
-    severity: statusSeverity(status),
+    severity: statusSeverity(status, substatus, win32),
     context: describeStatus(status, substatus, win32),
     damaged: time || (column('date') === null && column('time') === null) ? undefined : `unreadable date/time ${column('date') ?? ''} ${column('time') ?? ''}`.trimEnd(),
   });
@@ -76,10 +76,17 @@ function w3cTime(date: string | null, time: string | null): LogTime | null {
   return makeLogTime(+d[1], +d[2], +d[3], { hour: +t[1], minute: +t[2], second: +t[3], fraction: t[4] ?? '' }, 0);
 }
 
-function statusSeverity(status: string | null): Severity {
+/**
+ * 5xx errors, 4xx warnings, but not the 401s of an authentication handshake: Windows authentication answers
+ * the first, anonymous request with 401.2 and the first NTLM leg with 401.1 + SEC_E_NO_CREDENTIALS
+ * (2148074254) before the 200; every authenticated client call to an MP, DP or SUP logs them. Other 401s
+ * (SEC_E_LOGON_DENIED, ERROR_LOGON_FAILURE, ...) stay warnings.
+ */
+function statusSeverity(status: string | null, substatus: string | null, win32: string | null): Severity {
   const n = status === null ? NaN : +status;
   if (!Number.isInteger(n)) return 'info';
   if (n >= 500) return 'error';
+  if (n === 401 && (substatus === '2' || (substatus === '1' && win32 === '2148074254'))) return 'info';
   if (n >= 400) return 'warning';
   return 'info';
 }
@@ -102,35 +109,29 @@ const SUBSTATUS: Record<string, string> = {
   '500.19': 'configuration data is invalid', '503.2': 'concurrent request limit exceeded',
 };
 
-const win32Names = new Map<string, string>();
+/**
+ * The sc-win32-status values IIS logs most, named as the reference tables (../shared/reference, through
+ * core/decode) name them; test/unit/parse.windows.test.ts checks each against lookupWin32 / lookupCode. A table
+ * here rather than the decoder: the parser runs in every worker thread, and the full tables are megabytes (they
+ * made the worker bundle 18 times larger). Other values are shown as the number alone
+ * (`cmlogs lookup` decodes any).
+ */
+export const IIS_WIN32_NAMES: Record<string, string> = {
+  '2': 'ERROR_FILE_NOT_FOUND', '3': 'ERROR_PATH_NOT_FOUND', '5': 'ERROR_ACCESS_DENIED', '6': 'ERROR_INVALID_HANDLE', '13': 'ERROR_INVALID_DATA',
+  '50': 'ERROR_NOT_SUPPORTED', '64': 'ERROR_NETNAME_DELETED', '87': 'ERROR_INVALID_PARAMETER', '121': 'ERROR_SEM_TIMEOUT', '258': 'WAIT_TIMEOUT',
+  '995': 'ERROR_OPERATION_ABORTED', '1229': 'ERROR_CONNECTION_INVALID', '1236': 'ERROR_CONNECTION_ABORTED', '1326': 'ERROR_LOGON_FAILURE',
+  '1450': 'ERROR_NO_SYSTEM_RESOURCES', '1726': 'RPC_S_CALL_FAILED', '10053': 'WSAECONNABORTED', '10054': 'WSAECONNRESET', '10060': 'WSAETIMEDOUT',
+  // NTLM / Kerberos handshakes of 401s log SSPI status codes, as unsigned decimals.
+  '2148074242': 'SEC_E_UNSUPPORTED_FUNCTION', '2148074252': 'SEC_E_LOGON_DENIED', '2148074254': 'SEC_E_NO_CREDENTIALS',
+};
 
 /** "404.0 Not Found; win32 2 ERROR_FILE_NOT_FOUND" ("" when the line has no status). */
 export function describeStatus(status: string | null, substatus: string | null, win32: string | null): string {
   if (status === null || status === '-') return '';
   const code = substatus && substatus !== '-' ? `${status}.${substatus}` : status;
   const parts = [`${code} ${[REASONS[status], SUBSTATUS[code]].filter(Boolean).join(': ') || 'HTTP status'}`];
-  if (win32 && win32 !== '-' && win32 !== '0') parts.push(`win32 ${win32} ${win32Name(win32)}`.trimEnd());
+  if (win32 && win32 !== '-' && win32 !== '0') parts.push(`win32 ${win32} ${IIS_WIN32_NAMES[win32] ?? ''}`.trimEnd());
   return parts.join('; ');
-}
-
-/**
- * The code tables (several MB of JSON) are loaded on the first non-zero sc-win32-status, not when the parser is:
- * every worker thread loads the parser, and most never read an IIS log.
- */
-function lookupWin32(n: number): { names: string[] } {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const hresult: typeof import('../decode/hresult') = require('../decode/hresult');
-  return hresult.lookupWin32(n);
-}
-
-function win32Name(text: string): string {
-  let name = win32Names.get(text);
-  if (name === undefined) {
-    const n = Number(text);
-    name = Number.isInteger(n) && n > 0 && n <= 0xffff ? (lookupWin32(n).names[0] ?? '') : '';
-    if (win32Names.size < 10_000) win32Names.set(text, name);
-  }
-  return name;
 }
 
 export const iis: LogFormat<'iis', IisState> = {
