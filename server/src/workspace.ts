@@ -119,13 +119,17 @@ export class LogWorkspace {
 
   /**
    * The buffer changed: a buffer parsed from its text parses only what a log that grew added (any other edit
-   * parses it again); one parsed from its file is looked at afresh (VS Code reloads a log that grows on disk).
+   * parses it again). One parsed from its file is parsed from its text from now on: VS Code reloads a log that
+   * grows on disk at every write, and parsing what was added is cheaper than parsing the file again each time.
    */
   updateDocument(path: string, text: string): void {
     const buffer = this.buffers.get(path);
-    if (!buffer) return this.openDocument(path, text);
     this.bump(path);
     this.openFromDisk.delete(path);
+    if (!buffer) {
+      this.indexing.delete(path); // a parse of the file still running is dropped when it ends (versions)
+      return this.indexText(path, text);
+    }
     this.applyChange(path, buffer, buffer.update(text));
   }
 
