@@ -185,6 +185,9 @@ export async function runFleetBench(argv: string[]): Promise<void> {
   const parquetBytes = duSync(outDir);
   const records = Number(JSON.parse(spawnSync(process.execPath, [join(ROOT, 'server', 'out', 'cli.js'), 'fleet', 'query', outDir, 'SELECT sum(records) AS n FROM machines', '--json'], { encoding: 'utf8' }).stdout)[0].n);
 
+  // The CLI's last progress line: thread seconds per stage, summed over the readers.
+  const stage = (name: string) => Number(new RegExp(`${name} ([\\d.]+) s`).exec(fleet.stderr)?.[1] ?? NaN);
+  const stages = { parse: stage('parse'), diagnose: stage('diagnose'), recordsOut: stage('records out'), parquet: stage('Parquet') };
   const result = {
     machines: summary.machines,
     mbPerMachine: options.mb,
@@ -194,6 +197,7 @@ export async function runFleetBench(argv: string[]): Promise<void> {
     fleet: { seconds: fleet.ms / 1000, machinesPerSecond: summary.machines / (fleet.ms / 1000), mbPerSecond: fleetMBs, recordsPerSecond: records / (fleet.ms / 1000), peakRssMB: fleet.peakRssKB / 1024, parquetMB: parquetBytes / MB },
     baseline: { bytes: baselineBytes, seconds: base.ms / 1000, mbPerSecond: baseMBs, records: base.records, peakRssMB: baseline.peakRssKB / 1024 },
     ratio: fleetMBs / baseMBs,
+    threadSeconds: stages,
     load: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '),
   };
   writeFileSync(join(OUT, `fleet-results-${options.machines}x${options.mb}MB.json`), JSON.stringify(result, null, 2));
@@ -208,6 +212,7 @@ export async function runFleetBench(argv: string[]): Promise<void> {
       `| records/s | ${Math.round(result.fleet.recordsPerSecond).toLocaleString('en-US')} (${records.toLocaleString('en-US')} records) |`,
       `| peak RSS | ${result.fleet.peakRssMB.toFixed(0)} MB (goal < 1024: ${pass(result.fleet.peakRssMB < 1024)}) |`,
       `| Parquet written | ${result.fleet.parquetMB.toFixed(0)} MB |`,
+      `| thread time: parse / diagnose / records out / Parquet (DuckDB) | ${stages.parse} / ${stages.diagnose} / ${stages.recordsOut} / ${stages.parquet} s |`,
       `| single-folder parse+index (${(baselineBytes / MB).toFixed(0)} MB, same threads) | ${baseMBs.toFixed(1)} MB/s, peak RSS ${result.baseline.peakRssMB.toFixed(0)} MB |`,
       `| fleet / single folder | ${(result.ratio * 100).toFixed(0)}% (goal >= 80%: ${pass(result.ratio >= 0.8)}) |`,
       `| load average during the run | ${result.load} |`,

@@ -146,6 +146,8 @@ test('records: partitioned by machine and UTC day; another time zone gives other
   const codes = query("SELECT machine, count(*) AS n FROM records WHERE code = '0x80244021' GROUP BY machine ORDER BY machine");
   assert.deepEqual(codes.map((r) => r.machine), ['PC-OK-01', 'PC-SCAN-03', 'PC-TZ-04', 'PC-ZIP-02']);
   assert.equal(query("SELECT code_name FROM records WHERE code = '0x80244021' LIMIT 1")[0].code_name, 'WU_E_PT_HTTP_STATUS_BAD_GATEWAY');
+  // ScanAgent writes "Scan Failed ... with Error=0x80244021" as information (type 1): its code is decoded too.
+  assert.deepEqual(query("SELECT severity, code FROM records WHERE machine = 'PC-OK-01' AND file = 'ScanAgent.log' AND line = 37"), [{ severity: 'info', code: '0x80244021' }]);
 });
 
 test('fleet query: "machines whose scan broke with 0x80244021 that week" (the README\'s query, dates fixed)', () => {
@@ -209,4 +211,41 @@ test('bad bundles do not stop the fleet: a corrupt .zip and an encrypted entry a
   assert.match(String(by['PC-B'].problems), /not a zip file/);
   assert.ok((by['PC-C'].records as number) > 0, 'CAS.log is read');
   assert.match(String(by['PC-C'].problems), /Secret\.log: encrypted/);
+});
+
+test('one name, two entries: PC-A/ beside PC-A.zip and a folder whose logs say PC-A stay three machines', () => {
+  const root = join(WORK, 'twins');
+  const scanAgent = readFileSync(resolve(__dirname, '../../samples/client/ScanAgent.log'));
+  mkdirSync(join(root, 'PC-A'), { recursive: true });
+  writeFileSync(join(root, 'PC-A', 'ScanAgent.log'), scanAgent);
+  writeFileSync(join(root, 'PC-A.zip'), zipBytes([{ name: 'ScanAgent.log', data: scanAgent }]));
+  mkdirSync(join(root, 'upload-17'), { recursive: true });
+  writeFileSync(join(root, 'upload-17', 'ScanAgent.log'), scanAgent);
+  const dump = 'Raising event:\r\ninstance of CCM_ServiceHost_CertRetrieval_Status\r\n{\r\n\tMachineName = "PC-A";\r\n};\r\n';
+  writeFileSync(join(root, 'upload-17', 'ClientIDManagerStartup.log'), `<![LOG[${dump}]LOG]!><time="08:00:01.000+000" date="03-02-2014" component="ClientIDManagerStartup" context="" type="1" thread="512" file="">\r\n`);
+  const out = join(WORK, 'twinsout');
+  const run = cmlogs('fleet', root, '--out', out, '--json', '--jsoneachrow');
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(run.stderr, /upload-17 is also called PC-A: its rows say PC-A \(upload-17\)/);
+  const rows = spawnSync(process.execPath, [CLI, 'fleet', 'query', out, 'SELECT machine, count(*) AS n FROM records GROUP BY machine ORDER BY machine', '--json'], { encoding: 'utf8' });
+  const counts = JSON.parse(rows.stdout) as Array<{ machine: string; n: number }>;
+  assert.deepEqual(counts.map((r) => r.machine), ['PC-A', 'PC-A (PC-A.zip)', 'PC-A (upload-17)']);
+  assert.equal(counts[0].n, counts[1].n);
+  assert.equal(counts[2].n, counts[0].n + 1, 'its own records plus the ClientIDManagerStartup record');
+  const findings = spawnSync(process.execPath, [CLI, 'fleet', 'query', out, 'SELECT DISTINCT machine FROM findings ORDER BY machine', '--json'], { encoding: 'utf8' });
+  assert.deepEqual(JSON.parse(findings.stdout).map((r: { machine: string }) => r.machine), ['PC-A', 'PC-A (PC-A.zip)', 'PC-A (upload-17)']);
+  const jsonRecords = readdirSync(join(out, 'jsoneachrow', 'records')).flatMap((f) => readFileSync(join(out, 'jsoneachrow', 'records', f), 'utf8').trim().split('\n').map((l) => JSON.parse(l).machine));
+  assert.deepEqual([...new Set(jsonRecords)].sort(), ['PC-A', 'PC-A (PC-A.zip)', 'PC-A (upload-17)'], 'the JSON lines carry the same names');
+});
+
+test('an empty fleet folder: 0 machines, empty tables that still answer queries', () => {
+  const root = join(WORK, 'empty');
+  mkdirSync(root, { recursive: true });
+  const out = join(WORK, 'emptyout');
+  const run = cmlogs('fleet', root, '--out', out, '--json');
+  assert.equal(run.status, 0, run.stderr);
+  assert.deepEqual(JSON.parse(run.stdout), { machines: 0, flows: {}, top: [] });
+  const counts = spawnSync(process.execPath, [CLI, 'fleet', 'query', out, 'SELECT (SELECT count(*) FROM machines) AS m, (SELECT count(*) FROM findings) AS f, (SELECT count(*) FROM records) AS r', '--json'], { encoding: 'utf8' });
+  assert.equal(counts.status, 0, counts.stderr);
+  assert.deepEqual(JSON.parse(counts.stdout), [{ m: 0, f: 0, r: 0 }]);
 });

@@ -1,8 +1,10 @@
-import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { createReadStream, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import { listMachines } from '../core/fleet/machines';
 import { NdjsonWriter } from '../core/fleet/ndjson';
 import { readFleet, type MachineDone } from '../core/fleet/pool';
+import type { StageTimings } from '../core/fleet/read';
 import { SummaryBuilder, type FleetSummary } from '../core/fleet/summary';
 import { inertForTerminal } from '../core/text';
 import { parseArgs, UsageError, write } from './common';
@@ -61,15 +63,20 @@ export async function writeFleet(root: string, out: string, options: FleetWriteO
     const progress = new Progress(machines.length, machines.reduce((n, m) => n + m.bytes, 0), options.progress);
     // DuckDB converts one machine's records while the workers read the next machines: a chain, one at a time.
     let conversions = Promise.resolve();
+    const names = new UniqueNames(machines);
     const onMachine = (done: MachineDone) => {
+      const renamed = names.claim(done);
       machineRows.write(done.machine);
       for (const f of done.findings) findingRows.write(f);
       summary.addMachine(done.findings);
-      progress.machineDone(done.machine.bytes);
-      if (!duck) return;
+      progress.machineDone(done.machine.bytes, done.timings);
       conversions = conversions.then(async () => {
-        if (done.recordRows) await duck.appendRecords(done.recordsPath, join(out, 'records'));
+        if (renamed && options.jsonEachRow) await renameRecords(done.recordsPath, done.machine.machine);
+        if (!duck) return;
+        const t0 = performance.now();
+        if (done.recordRows) await duck.appendRecords(done.recordsPath, join(out, 'records'), done.machine.machine);
         if (!options.jsonEachRow) rmSync(done.recordsPath, { force: true });
+        progress.parquetMs += performance.now() - t0;
       });
       return conversions;
     };
@@ -89,12 +96,56 @@ export async function writeFleet(root: string, out: string, options: FleetWriteO
   }
 }
 
+/**
+ * Two entries can be one machine's name: PC01/ beside PC01.zip (listMachines names the second "PC01 (PC01.zip)"),
+ * or a bundle whose logs say the name of another entry, or of another bundle. Their rows must not merge: a name
+ * from the logs that another entry already bears, or another bundle's logs said first, becomes "NAME (ENTRY)",
+ * and a warning says so. (Entry names win, so that the result does not depend on which machine was read first;
+ * only two bundles whose logs both say one name, and that no entry bears, are named in the order they are read.)
+ */
+class UniqueNames {
+  private readonly taken = new Set<string>();
+
+  /** name → path of every machine entry (its name before its logs were read; unique, see listMachines). */
+  private readonly entries: Map<string, string>;
+
+  constructor(machines: Array<{ name: string; path: string }>) {
+    this.entries = new Map(machines.map((m) => [m.name, m.path]));
+  }
+
+  /** Makes done's machine name unique (renaming its rows); true when it was renamed. */
+  claim(done: MachineDone): boolean {
+    const name = done.machine.machine;
+    const bearer = this.entries.get(name);
+    if (bearer === done.machine.path || (bearer === undefined && !this.taken.has(name))) return (this.taken.add(name), false);
+    let unique = `${name} (${basename(done.machine.path)})`;
+    for (let n = 2; this.taken.has(unique); n++) unique = `${name} (${basename(done.machine.path)} ${n})`;
+    this.taken.add(unique);
+    process.stderr.write(inertForTerminal(`cmlogs fleet: ${done.machine.path} is also called ${name}: its rows say ${unique}\n`));
+    done.machine.machine = unique;
+    for (const f of done.findings) f.machine = unique;
+    return true;
+  }
+}
+
+/** Rewrites a machine's JSON-lines records with its new name (only for a renamed machine, rare). */
+async function renameRecords(path: string, machine: string): Promise<void> {
+  const renamed = `${path}.renamed`;
+  const writer = new NdjsonWriter(renamed);
+  for await (const line of createInterface({ input: createReadStream(path), crlfDelay: Infinity })) if (line) writer.write({ ...JSON.parse(line), machine });
+  writer.close();
+  renameSync(renamed, path);
+}
+
 /** A line on stderr every few seconds of a long run: machines read, MB, MB/s. */
 class Progress {
   private readonly started = Date.now();
   private last = Date.now();
   private machines = 0;
   private bytes = 0;
+  private readonly stages: StageTimings = { parse: 0, diagnose: 0, records: 0 };
+  /** Time DuckDB spent turning records into Parquet (on its own thread, beside the readers). */
+  parquetMs = 0;
 
   constructor(
     private readonly total: number,
@@ -102,17 +153,21 @@ class Progress {
     private readonly out: (line: string) => void = (line) => process.stderr.write(line + '\n'),
   ) {}
 
-  machineDone(bytes: number): void {
+  machineDone(bytes: number, timings: StageTimings): void {
     this.machines++;
     this.bytes += bytes;
+    for (const stage of ['parse', 'diagnose', 'records'] as const) this.stages[stage] += timings[stage];
     const now = Date.now();
     if (now - this.last < 3000) return;
     this.last = now;
     this.out(this.line());
   }
 
+  /** The last line says where the time went (thread seconds per stage, summed over the readers). */
   end(): void {
-    if (Date.now() - this.started >= 3000) this.out(this.line());
+    if (Date.now() - this.started < 3000) return;
+    const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+    this.out(`${this.line()}; thread time: parse ${s(this.stages.parse)}, diagnose ${s(this.stages.diagnose)}, records out ${s(this.stages.records)}, Parquet ${s(this.parquetMs)}`);
   }
 
   private line(): string {

@@ -61,11 +61,12 @@ export class FleetDuckDb {
   /**
    * A machine's records (JSON lines) appended to DIR/records/machine=NAME/day=YYYY-MM-DD/*.parquet. The UTC time
    * becomes a TIMESTAMP (`utc`); utc_ms stays for engines that prefer numbers. Records without a time go to the
-   * day partition DuckDB names __HIVE_DEFAULT_PARTITION__ (read back as NULL).
+   * day partition DuckDB names __HIVE_DEFAULT_PARTITION__ (read back as NULL). `machine` is the name the fleet
+   * settled on (the rows carry the one the worker read, which differs when two entries share a name).
    */
-  async appendRecords(jsonPath: string, recordsDir: string): Promise<void> {
+  async appendRecords(jsonPath: string, recordsDir: string, machine: string): Promise<void> {
     await this.connection.run(
-      `COPY (SELECT machine, day, file, line, epoch_ms(utc_ms) AS utc, utc_ms, local, bias, severity, component, thread, code, code_name, message
+      `COPY (SELECT ${sqlString(machine)} AS machine, day, file, line, epoch_ms(utc_ms) AS utc, utc_ms, local, bias, severity, component, thread, code, code_name, message
              FROM read_json(${sqlString(jsonPath)}, format = 'newline_delimited', columns = ${jsonColumns('records')}, maximum_object_size = 67108864))
        TO ${sqlString(recordsDir)} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (machine, day), APPEND, FILENAME_PATTERN 'part_{uuid}')`,
     );

@@ -37,6 +37,12 @@ export function listMachines(root: string): FleetListing {
     else if (dirent.isFile() && /\.cab$/i.test(dirent.name)) skipped.push({ path, reason: 'a .cab bundle: no maintained CAB reader for Node exists, expand it first (expand.exe -F:* FILE DIR, or cabextract)' });
     else if (dirent.isFile()) skipped.push({ path, reason: 'a loose file: give each machine its own folder or .zip' });
   }
+  // PC01/ beside PC01.zip (collected twice): both are read, the second in name order as "PC01 (PC01.zip)".
+  const taken = new Set<string>();
+  for (const m of machines) {
+    if (taken.has(m.name)) m.name = `${m.name} (${basename(m.path)})`;
+    taken.add(m.name);
+  }
   return { machines, skipped };
 }
 

@@ -13,6 +13,14 @@ import { readZipEntries, streamZipEntry, unreadableReason } from './zip';
 export interface MachineResult {
   machine: MachineRow;
   findings: FindingRow[];
+  /** Thread time spent on each stage, in ms (where a fleet run's time goes; not written to the tables). */
+  timings: StageTimings;
+}
+
+export interface StageTimings {
+  parse: number;
+  diagnose: number;
+  records: number;
 }
 
 /** A parsed log and the name it has in the tables (relative to the machine). */
@@ -24,13 +32,19 @@ interface MachineLog {
 /** Reads, diagnoses and tabulates one machine; `onRecord` receives every record row, file by file. */
 export async function readMachine(entry: MachineEntry, onRecord: (row: RecordRow) => void): Promise<MachineResult> {
   const problems: string[] = [];
+  let t = performance.now();
+  const lap = () => -t + (t = performance.now());
   const logs = entry.kind === 'zip' ? await parseZip(entry.path, problems) : await parseFolder(entry.path, problems);
+  const parse = lap();
   const findings = diagnose(logs.map((l) => l.result));
+  const diagnosis = lap();
   const named = nameFromLogs(logs);
   const machine = named ?? entry.name;
   const totals = writeRecords(machine, logs, onRecord);
   const rows = findings.map((f) => findingRow(machine, f, logs));
+  const timings = { parse, diagnose: diagnosis, records: lap() };
   return {
+    timings,
     machine: {
       machine,
       source: entry.kind,
@@ -118,6 +132,7 @@ interface Totals {
 /** Hands every record to `onRecord` and counts what the machine row says about them. */
 function writeRecords(machine: string, logs: MachineLog[], onRecord: (row: RecordRow) => void): Totals {
   const totals: Totals = { records: 0, errors: 0, warnings: 0, first: null, last: null, bias: null };
+  const days = new UtcDays();
   const biases = new Map<number, number>();
   for (const { name, result } of logs) {
     const table = result.records;
@@ -134,7 +149,7 @@ function writeRecords(machine: string, logs: MachineLog[], onRecord: (row: Recor
       const code = failureCode(r.message, r.severity);
       onRecord({
         machine,
-        day: r.utc === null ? null : new Date(r.utc).toISOString().slice(0, 10),
+        day: r.utc === null ? null : days.of(r.utc),
         file: name,
         line: r.line,
         utc_ms: r.utc,
@@ -155,12 +170,26 @@ function writeRecords(machine: string, logs: MachineLog[], onRecord: (row: Recor
   return totals;
 }
 
+/** "YYYY-MM-DD" of a UTC time, made once per day rather than a Date and its ISO text per record. */
+class UtcDays {
+  private day = NaN;
+  private text = '';
+
+  of(utc: number): string {
+    const day = Math.floor(utc / 86_400_000);
+    if (day !== this.day) [this.day, this.text] = [day, new Date(day * 86_400_000).toISOString().slice(0, 10)];
+    return this.text;
+  }
+}
+
 /**
- * The first failure code a record carries, decoded (as `cmlogs stats` counts them). Messages without "0x" or
- * a run of digits cannot hold one, and most cannot: they are skipped before the full search.
+ * The first failure code a record carries, decoded as `cmlogs stats` decodes them. Looked for in error and warning
+ * records (where `cmlogs stats` looks) and in any record with a 0x number or a 10-digit one (clients also write
+ * "Scan failed with error = 0x80244021" as information); a small number after "error" in an information record
+ * ("error = 2") is left alone, and the search is skipped for the many records that cannot hold a code.
  */
 function failureCode(message: string, severity: string): { code: string; name: string | null } | null {
-  if (!/0x|\d{4}/i.test(message) && severity !== 'error') return null;
+  if (severity !== 'error' && severity !== 'warning' && !/0x[0-9a-f]|\d{10}/i.test(message)) return null;
   for (const match of findCodes(message)) {
     const info = decodeMatch(match);
     if (info.severity === 'failure') return { code: info.code, name: info.names[0] ?? null };
