@@ -5,6 +5,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { Requests } from '../../server/src/protocol';
 import { ask } from './requests';
 import { openDiagnosis } from './diagnosisView';
+import { openFleetReport } from './fleetReport';
 import { ReadOnlyDocuments } from './readOnlyDocuments';
 import { openTimeline } from './timelinePanel';
 
@@ -71,6 +72,14 @@ export function registerCommands(context: vscode.ExtensionContext, client: Langu
   register('cmlogs.openInTimeline', timelineOf);
 
   register('cmlogs.diagnose', async (resource?: vscode.Uri) => openDiagnosis(context, client, resource ? [resource.toString()] : (await openLogUris()).map((u) => u.toString()), documents));
+
+  // A machine of the fleet report: the diagnosis of its folder's logs, and its timeline.
+  const openMachine = async (folder: vscode.Uri) => {
+    const { files } = await ask(client, Requests.indexFolder, { path: folder.fsPath });
+    await openDiagnosis(context, client, files, documents);
+    return openTimeline(context, client, { folders: [folder.toString()] });
+  };
+  register('cmlogs.openFleetReport', (folder?: vscode.Uri) => openFleetReport(context, openMachine, folder));
 }
 
 /**

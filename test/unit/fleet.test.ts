@@ -249,3 +249,37 @@ test('an empty fleet folder: 0 machines, empty tables that still answer queries'
   assert.equal(counts.status, 0, counts.stderr);
   assert.deepEqual(JSON.parse(counts.stdout), [{ m: 0, f: 0, r: 0 }]);
 });
+
+test('VS Code "Open Fleet Report": machines x flows from a DIR written before; a click opens that machine; names are escaped', async () => {
+  const { fakeVscode, useFake } = await import('../support/fakeVscode');
+  const fake = useFake(fakeVscode());
+  const { openFleetReport, fleetReportHtml } = require('../../client/src/fleetReport') as typeof import('../../client/src/fleetReport');
+  const opened: string[] = [];
+  const context = { ...fake.context, asAbsolutePath: (p: string) => resolve(__dirname, '../..', p) };
+  await openFleetReport(context as never, async (folder) => void opened.push(folder.fsPath), fake.vscode.Uri.file(OUT) as never);
+  const html = fake.panel.webview.html;
+  assert.match(html, /Content-Security-Policy" content="default-src 'none'; style-src [^"]*; script-src 'nonce-[^']+';"/);
+  assert.match(html, /^<p>6 machines\./m);
+  // The machine whose scan broke comes first, its scan cell says so.
+  const firstRow = /<tr data-row="0"[^]*?<\/tr>/.exec(html)![0];
+  assert.match(firstRow, />PC-SCAN-03</);
+  assert.match(firstRow, /<td class="broken">1 broken · 3 complete<\/td>/);
+  await fake.send({ row: 0 });
+  assert.deepEqual(opened, [machines['PC-SCAN-03']]);
+  await fake.send({ row: Number(/<tr data-row="(\d+)"><td><a href="#" data-row="\d+">PC-ZIP-02</.exec(html)![1]) });
+  assert.equal(opened.length, 1, 'a zip is not opened as a folder');
+  assert.match(fake.calls.infos.join('\n'), /PC-ZIP-02 is a \.zip bundle/);
+  const hostile = fleetReportHtml({ machines: [{ machine: '<img src=x onerror=alert(1)>', source: 'folder', path: '/x', records: 1, errors: 0, findings: 0, not_complete: 0, problems: '"><script>' }], counts: new Map(), flows: [] }, 'n', 'csp:');
+  assert.ok(!hostile.includes('<img') && !hostile.includes('"><script>'), 'log-derived names and problems are escaped');
+});
+
+test('VS Code "Open Fleet Report" on a folder of machines runs the bundled CLI (JSON lines, no DuckDB) and shows the same counts', async () => {
+  const { fakeVscode, useFake } = await import('../support/fakeVscode');
+  const fake = useFake(fakeVscode());
+  const { openFleetReport } = require('../../client/src/fleetReport') as typeof import('../../client/src/fleetReport');
+  const context = { ...fake.context, asAbsolutePath: (p: string) => resolve(__dirname, '../..', p) };
+  await openFleetReport(context as never, async () => undefined, fake.vscode.Uri.file(ROOT) as never);
+  const html = fake.panel.webview.html;
+  assert.match(html, /^<p>6 machines\./m);
+  assert.match(/<tr data-row="0"[^]*?<\/tr>/.exec(html)![0], /PC-SCAN-03[^]*<td class="broken">1 broken · 3 complete<\/td>/);
+});
