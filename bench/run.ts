@@ -7,6 +7,7 @@
 //   lnav       the same CMTrace logs through lnav (Debian's lnav + bench/lnav/cmtrace.json), when installed
 // Results: a table on stdout and bench/out/results.json.
 //
+//   npm run bench -- --fleet [--machines N] [--mb S] [--big]: cmlogs fleet over a generated fleet (bench/fleet.ts)
 //   npm run bench [-- --quick] [--scale S] [--workers N] [--no-lnav] [--samples N] [--memory] [--diagnose] [--out FILE]
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { buildSync } from 'esbuild';
 import type { ChildConfig, ChildResult } from './child';
+import { runFleetBench } from './fleet';
 import { ensureCorpus, type Manifest } from './generate';
 import { BIG_LOG_NAME, describeFolderOpen, describeOpenLog, describeServer, ensureBigLog, measureFolderOpen, measureOpenLog, measureServer, OPEN_LOG_NAME, rssPerMB, type FolderFigures, type OpenLogFigures, type ServerFigures } from './server';
 
@@ -401,6 +403,7 @@ async function parent(o: Options): Promise<void> {
 }
 
 async function main(argv: string[]): Promise<void> {
+  if (argv.includes('--fleet')) return runFleetBench(argv); // cmlogs fleet: bench/fleet.ts
   return parent(parseOptions(argv));
 }
 

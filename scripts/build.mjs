@@ -9,7 +9,10 @@ const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node20'
 await Promise.all([
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'client/out/extension.js', external: ['vscode'] }),
   build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'server/out/server.js' }),
-  build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'server/out/cli.js', banner: { js: '#!/usr/bin/env node' } }),
+  // DuckDB (cmlogs fleet) is a native module: loaded at run time from node_modules, never bundled.
+  build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'server/out/cli.js', banner: { js: '#!/usr/bin/env node' }, external: ['@duckdb/node-api'] }),
+  // The worker that reads whole machines for cmlogs fleet (core/fleet/pool.ts finds it beside cli.js).
+  build({ ...common, entryPoints: ['server/src/core/fleet/pool.ts'], outfile: 'server/out/fleetPool.js' }),
   // The worker that parses files on other cores (core/parallel.ts finds it beside cli.js and server.js).
   build({ ...common, entryPoints: ['server/src/core/parallel.ts'], outfile: 'server/out/parallel.js' }),
   // The language server's diagnosis runs in this worker (features/diagnose.ts finds it beside server.js).

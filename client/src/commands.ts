@@ -6,6 +6,7 @@ import { Requests } from '../../server/src/protocol';
 import { DiagnosisView, type DiagnosisTarget } from './diagnosisView';
 import { LookupView } from './lookupView';
 import { ask } from './requests';
+import { openFleetReport } from './fleetReport';
 import { openTimeline } from './timelinePanel';
 
 export function registerCommands(context: vscode.ExtensionContext, client: LanguageClient): void {
@@ -79,6 +80,13 @@ export function registerCommands(context: vscode.ExtensionContext, client: Langu
   };
   register('cmlogs.diagnose', diagnose);
   register('cmlogs.diagnoseInExplorer', diagnose);
+
+  // A machine of the fleet report: the diagnosis of its folder's logs, and its timeline.
+  const openMachine = async (folder: vscode.Uri) => {
+    await diagnosisView.run({ uris: [], folder: folder.toString(), label: basename(folder) });
+    return openTimeline(context, client, { folders: [folder.toString()] });
+  };
+  register('cmlogs.openFleetReport', (folder?: vscode.Uri) => openFleetReport(context, openMachine, folder));
 }
 
 /**

@@ -1,5 +1,6 @@
 // cmlogs: the command-line face of the core. Each sub-command lives in cli/<name>.ts.
 import { runDiagnose } from './cli/diagnose';
+import { runFleet } from './cli/fleet';
 import { runLookup } from './cli/lookup';
 import { runParse } from './cli/parse';
 import { runStats } from './cli/stats';
@@ -13,6 +14,7 @@ const USAGE = `usage: cmlogs <command> [options]
   lookup CODE_OR_ID... [--json]              error codes, status message IDs (statmsg N), state messages (state T [S])
   diagnose FILE|DIR... [--json]              walk the documented flows and say where a chain broke
   timeline FILE|DIR... [--json] [--key K] [--errors]  records of many logs merged by UTC time, with their linking keys
+  fleet ROOT --out DIR [--json] | fleet query DIR SQL  many machines' logs diagnosed into Parquet tables, and SQL over them
 
 Logs that write local time with no zone (IME, setup, MSI, CBS...) take the bias of the other logs of their
 folder (UTC "~" inferred; JSON utcSource); when none tells, they show local time, never as UTC. parse, stats,
@@ -25,6 +27,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   timeline: runTimeline,
   lookup: runLookup,
   diagnose: runDiagnose,
+  fleet: runFleet,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -1,0 +1,108 @@
+// DuckDB for `cmlogs fleet`: it turns the JSON lines the machines are read into (one file per machine) into
+// Parquet, partitioned by machine and UTC day, and it answers `cmlogs fleet query` over those files with no server.
+// It is loaded only when a fleet command runs (a 70 MB native module: the CLI bundle keeps it external and the
+// extension never loads it), with a clear message when it is not installed.
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { COLUMNS, type ColumnType } from '../core/fleet/rows';
+import { UsageError } from './common';
+
+type DuckApi = typeof import('@duckdb/node-api');
+
+export const DUCKDB_MISSING = 'DuckDB is not installed: cmlogs fleet writes and queries Parquet through it. Install it beside cmlogs (npm install @duckdb/node-api), or pass --jsoneachrow --no-parquet to write JSON lines only.';
+
+function loadDuckDb(): DuckApi {
+  try {
+    // A plain require, resolved at run time from cmlogs' own node_modules (the bundle marks it external).
+    return require('@duckdb/node-api') as DuckApi;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND') throw new UsageError(DUCKDB_MISSING);
+    throw error;
+  }
+}
+
+const DUCK_TYPE: Record<ColumnType, string> = { text: 'VARCHAR', int: 'INTEGER', bigint: 'BIGINT', timestamp: 'TIMESTAMP', date: 'DATE' };
+
+/** read_json's column list for a table's JSON lines: the types are given, never guessed from a sample. */
+function jsonColumns(table: keyof typeof COLUMNS): string {
+  return '{' + COLUMNS[table].map(([name, type]) => `${name}: '${DUCK_TYPE[type]}'`).join(', ') + '}';
+}
+
+/** The records view's columns, as appendRecords writes them (for an empty fleet). */
+const RECORD_SELECT: Array<[string, string]> = [
+  ['machine', 'VARCHAR'], ['day', 'DATE'], ['file', 'VARCHAR'], ['line', 'INTEGER'], ['utc', 'TIMESTAMP'], ['utc_ms', 'BIGINT'], ['local', 'VARCHAR'], ['bias', 'INTEGER'],
+  ['severity', 'VARCHAR'], ['component', 'VARCHAR'], ['thread', 'BIGINT'], ['code', 'VARCHAR'], ['code_name', 'VARCHAR'], ['message', 'VARCHAR'],
+];
+
+function hasParquet(dir: string): boolean {
+  try {
+    return readdirSync(dir, { recursive: true }).some((name) => String(name).endsWith('.parquet'));
+  } catch {
+    return false;
+  }
+}
+
+export const sqlString = (text: string) => `'${text.replace(/'/g, "''")}'`;
+
+/** One DuckDB database in memory, with a thread count that leaves the cores to the machine readers. */
+export class FleetDuckDb {
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    readonly connection: DuckDBConnection,
+  ) {}
+
+  static async open(threads?: number): Promise<FleetDuckDb> {
+    const duck = loadDuckDb();
+    const instance = await duck.DuckDBInstance.create(':memory:', threads ? { threads: String(threads) } : {});
+    return new FleetDuckDb(instance, await instance.connect());
+  }
+
+  /**
+   * A machine's records (JSON lines) appended to DIR/records/machine=NAME/day=YYYY-MM-DD/*.parquet. The UTC time
+   * becomes a TIMESTAMP (`utc`); utc_ms stays for engines that prefer numbers. Records without a time go to the
+   * day partition DuckDB names __HIVE_DEFAULT_PARTITION__ (read back as NULL). `machine` is the name the fleet
+   * settled on (the rows carry the one the worker read, which differs when two entries share a name).
+   */
+  async appendRecords(jsonPath: string, recordsDir: string, machine: string): Promise<void> {
+    await this.connection.run(
+      `COPY (SELECT ${sqlString(machine)} AS machine, day, file, line, epoch_ms(utc_ms) AS utc, utc_ms, local, bias, severity, component, thread, code, code_name, message
+             FROM read_json(${sqlString(jsonPath)}, format = 'newline_delimited', columns = ${jsonColumns('records')}, maximum_object_size = 67108864))
+       TO ${sqlString(recordsDir)} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (machine, day), APPEND, FILENAME_PATTERN 'part_{uuid}')`,
+    );
+  }
+
+  /** A small table (machines, findings) as one Parquet file, sorted by machine so row groups prune by it. */
+  async writeTable(table: 'machines' | 'findings', jsonPath: string, parquetPath: string): Promise<void> {
+    const order = table === 'machines' ? 'machine' : 'machine, flow, key';
+    await this.connection.run(
+      `COPY (SELECT * FROM read_json(${sqlString(jsonPath)}, format = 'newline_delimited', columns = ${jsonColumns(table)}, maximum_object_size = 67108864) ORDER BY ${order})
+       TO ${sqlString(parquetPath)} (FORMAT parquet, COMPRESSION zstd)`,
+    );
+  }
+
+  /** Views `machines`, `findings`, `records` over a fleet output folder, so queries name tables, not files. */
+  async attachFleet(dir: string): Promise<void> {
+    const at = (name: string) => sqlString(`${dir.replace(/\/+$/, '')}/${name}`);
+    await this.connection.run(`CREATE OR REPLACE VIEW machines AS SELECT * FROM read_parquet(${at('machines.parquet')})`);
+    await this.connection.run(`CREATE OR REPLACE VIEW findings AS SELECT * FROM read_parquet(${at('findings.parquet')})`);
+    const records = hasParquet(join(dir, 'records'))
+      ? `SELECT * FROM read_parquet(${at('records/*/*/*.parquet')}, hive_partitioning = true, hive_types = {'machine': VARCHAR, 'day': DATE})`
+      : `SELECT ${RECORD_SELECT.map(([name, type]) => `NULL::${type} AS ${name}`).join(', ')} WHERE false`; // a fleet with no records
+    await this.connection.run(`CREATE OR REPLACE VIEW records AS ${records}`);
+  }
+
+  /** Column names and rows as JSON-safe values (timestamps as ISO text, big integers as numbers when they fit). */
+  async query(sql: string): Promise<{ columns: string[]; rows: unknown[][] }> {
+    const reader = await this.connection.runAndReadAll(sql);
+    // DuckDB's JSON form writes 64-bit integers (count(*), records) as text: numbers when they are exact.
+    const wide = reader.columnTypes().map((type) => /^(?:U?BIGINT|U?HUGEINT)$/.test(type.toString()));
+    const rows = (reader.getRowsJson() as unknown[][]).map((row) => row.map((v, i) => (wide[i] && typeof v === 'string' && Number.isSafeInteger(Number(v)) ? Number(v) : v)));
+    return { columns: reader.columnNames(), rows };
+  }
+
+  close(): void {
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+}

@@ -1,0 +1,92 @@
+// The three tables of a fleet, one row shape each. The same rows become Parquet (through DuckDB) and
+// JSONEachRow for ClickHouse, so their names and types are stated once, here, with each engine's column type.
+
+export interface MachineRow {
+  machine: string;
+  /** 'folder' or 'zip'. */
+  source: string;
+  /** Where the machine's logs were read from. */
+  path: string;
+  /** The Windows bias most of its records carry (UTC = local + bias, minutes; -60 is UTC+01:00), or null. */
+  bias_minutes: number | null;
+  logs: number;
+  bytes: number;
+  first_utc: string | null;
+  last_utc: string | null;
+  records: number;
+  errors: number;
+  warnings: number;
+  findings: number;
+  /** Findings whose status is not "complete" (broken, incomplete, and any status the engine adds). */
+  not_complete: number;
+  /** Where the name came from: 'entry' (folder or archive name) or 'logs' (see machineNameIn). */
+  name_from: string;
+  /** Files that could not be read (encrypted zip entries, I/O errors), "; "-separated, or null. */
+  problems: string | null;
+}
+
+export interface FindingRow {
+  machine: string;
+  flow: string;
+  key: string;
+  status: string;
+  /** The step flagged as failed, else (for a flow that did not complete) the first required step not seen. */
+  failed_step: string | null;
+  code: string | null;
+  code_name: string | null;
+  heading: string | null;
+  summary: string;
+  evidence_file: string | null;
+  evidence_line: number | null;
+  evidence_utc: string | null;
+}
+
+export interface RecordRow {
+  machine: string;
+  /** UTC day (YYYY-MM-DD), the partition key beside the machine; null without a time. */
+  day: string | null;
+  file: string;
+  line: number;
+  /** UTC, milliseconds since the epoch (DateTime64 did not exist in ClickHouse 18.16: ms since the epoch do). */
+  utc_ms: number | null;
+  local: string | null;
+  bias: number | null;
+  severity: string;
+  component: string;
+  thread: number | null;
+  code: string | null;
+  code_name: string | null;
+  message: string;
+}
+
+export type ColumnType = 'text' | 'int' | 'bigint' | 'timestamp' | 'date';
+
+/** Column order and type of each table (the NDJSON files carry the same names). */
+export const COLUMNS: Record<'machines' | 'findings' | 'records', Array<[string, ColumnType, boolean]>> = {
+  // [name, type, nullable]
+  machines: [
+    ['machine', 'text', false], ['source', 'text', false], ['path', 'text', false], ['bias_minutes', 'int', true], ['logs', 'int', false],
+    ['bytes', 'bigint', false], ['first_utc', 'timestamp', true], ['last_utc', 'timestamp', true], ['records', 'bigint', false],
+    ['errors', 'bigint', false], ['warnings', 'bigint', false], ['findings', 'int', false], ['not_complete', 'int', false],
+    ['name_from', 'text', false], ['problems', 'text', true],
+  ],
+  findings: [
+    ['machine', 'text', false], ['flow', 'text', false], ['key', 'text', false], ['status', 'text', false], ['failed_step', 'text', true],
+    ['code', 'text', true], ['code_name', 'text', true], ['heading', 'text', true], ['summary', 'text', false], ['evidence_file', 'text', true],
+    ['evidence_line', 'int', true], ['evidence_utc', 'timestamp', true],
+  ],
+  records: [
+    ['machine', 'text', false], ['day', 'date', true], ['file', 'text', false], ['line', 'int', false], ['utc_ms', 'bigint', true],
+    ['local', 'text', true], ['bias', 'int', true], ['severity', 'text', false], ['component', 'text', false], ['thread', 'bigint', true],
+    ['code', 'text', true], ['code_name', 'text', true], ['message', 'text', false],
+  ],
+};
+
+/**
+ * "YYYY-MM-DD hh:mm:ss.mmm" in UTC: what DuckDB's TIMESTAMP and (its first 19 characters) ClickHouse's DateTime
+ * read from text, with no zone to misread.
+ */
+export function sqlUtc(ms: number | null | undefined): string | null {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return null;
+  return new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
+}
