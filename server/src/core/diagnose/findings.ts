@@ -1,6 +1,7 @@
 // Findings: what the CLI, the language server and the client show, and how a walked instance (its steps'
 // lines, its failure lines) becomes one — status, summary, decoded error, the seed's advice, evidence.
 import { findCodes } from '../decode/findCodes';
+import type { CodeContext } from '../decode/codeContext';
 import { formatCode, lookupCode } from '../decode/hresult';
 import { toIsoUtc } from '../time';
 import type { CodeAdvice, FailureRule, FlowRule, StepRule } from './rules';
@@ -67,8 +68,9 @@ export interface Finding {
 // ---------------------------------------------------------------------------------------------------
 // Error codes: names and messages come from the decoder tables (core/decode).
 
-function describeCode(code: string): { names: string[]; message: string } | undefined {
-  const info = lookupCode(Number.parseInt(code.slice(2), 16) >>> 0);
+/** The code's names, best first for the line it sits in (0x80072F8F is WinHTTP's in a CcmMessaging line). */
+function describeCode(code: string, context: CodeContext): { names: string[]; message: string } | undefined {
+  const info = lookupCode(Number.parseInt(code.slice(2), 16) >>> 0, context);
   return info.known ? { names: info.names, message: info.message } : undefined;
 }
 
@@ -160,7 +162,7 @@ function codeOf(failure: FailureHit): string | undefined {
 export function errorOf(failure: FailureHit): FindingError {
   const r = record(failure.hit);
   const code = codeOf(failure);
-  const info = code ? describeCode(code) : undefined;
+  const info = code ? describeCode(code, { text: r.message, component: r.component, file: failure.hit.source.file }) : undefined;
   const message = failure.stalled ?? (info?.message || firstLine(r.message));
   const error: FindingError = { message, heading: headingOf(failure), file: failure.hit.source.file, line: r.line };
   if (code) error.code = code;
