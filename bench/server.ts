@@ -175,8 +175,8 @@ export async function measureOpenLog(serverJs: string, root: string, file: strin
     };
     const tokensTopMs = await tokens(0);
     const tokensBottomMs = await tokens(Math.max(0, lastLine - 100));
-    const stats = await connection.sendRequest<FileStats | null>('cmlogs/fileStats', { uri });
-    const status = await connection.sendRequest<IndexStatus>('cmlogs/indexStatus', {}).catch(() => null); // servers before 0.2 lack it
+    const stats = await connection.sendRequest<FileStats | null>(Requests.fileStats.method, { uri });
+    const status = await connection.sendRequest<IndexStatus>(Requests.indexStatus.method, {}).catch(() => null); // servers before 0.2 lack it
     const problems = stats?.problems;
     const cpuAfter = cpuMs(child.pid!);
     return {
@@ -294,7 +294,7 @@ export async function measureFolderOpen(serverJs: string, folder: string, file: 
     const raw = readFileSync(file, 'utf8');
     await connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'cmlog', version: 1, text: raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw } });
     await new Promise((r) => setTimeout(r, 2000));
-    const status = () => connection.sendRequest<IndexStatus>('cmlogs/indexStatus', {});
+    const status = () => connection.sendRequest<IndexStatus>(Requests.indexStatus.method, {});
     const afterOpen = await status();
     const rssAfterOpenKB = procStatus(child.pid!, 'VmRSS');
     const t0 = performance.now();

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { TestClient, uri, type Diagnostic } from './lspClient';
-import type { FileStats, IndexStatus } from '../../server/src/protocol';
+import { Requests, type IndexStatus } from '../../server/src/protocol';
 import { mirrorsDisk } from '../../server/src/workspace';
 
 const SHARED_GUID = '0b1f3c3e-5d7a-4e6b-9c2d-8a7f6e5d4c3b';
@@ -69,7 +69,7 @@ describe('Problems panel over the cap', () => {
     const newestUnlisted = Math.min(...records.map((d) => d.range.start.line)); // 0-based line of the oldest listed
     assert.match(notes[0].message, new RegExp(`up to line ${(lastProblemLineBefore(newestUnlisted + 1) ).toLocaleString('en-US')},`));
 
-    const stats = await lsp.request<FileStats>('cmlogs/fileStats', { uri: docUri });
+    const stats = (await lsp.ask(Requests.fileStats, { uri: docUri }))!;
     assert.equal(stats.errors, errors, 'the status bar counts every error record');
     assert.equal(stats.warnings, warnings);
     assert.deepEqual(stats.problems, { errors, warnings, information: 0, listed: 1000 });
@@ -114,7 +114,7 @@ describe('early requests on a multi-megabyte log', () => {
       lsp.request<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri: docUri }, position: guidAt }),
       lsp.request<unknown[]>('textDocument/references', { textDocument: { uri: docUri }, position: guidAt, context: { includeDeclaration: true } }),
       lsp.request<{ data: number[] }>('textDocument/semanticTokens/range', { textDocument: { uri: docUri }, range: { start: { line: 39_900, character: 0 }, end: { line: 40_000, character: 0 } } }),
-      lsp.request<FileStats | null>('cmlogs/fileStats', { uri: docUri }),
+      lsp.ask(Requests.fileStats, { uri: docUri }),
     ]);
     assert.ok(hover, 'the hover is answered');
     const withGuid = Array.from({ length: 40_000 }, (_, i) => i).filter((i) => i % 50 === 0 || i % 9 !== 0).length; // warnings name no job
@@ -142,10 +142,10 @@ describe('a log opened as it is on disk is parsed from its file, any other text 
     const edited = generatedLog(3, 1, 9); // three error records, typed over the whole buffer
     void lsp.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: docUri, languageId: 'cmlog', version: 1, text } });
     void lsp.connection.sendNotification('textDocument/didChange', { textDocument: { uri: docUri, version: 2 }, contentChanges: [{ text: edited }] });
-    const stats = await lsp.request<FileStats>('cmlogs/fileStats', { uri: docUri });
+    const stats = (await lsp.ask(Requests.fileStats, { uri: docUri }))!;
     assert.deepEqual([stats.records, stats.errors], [3, 3]);
     await new Promise((r) => setTimeout(r, 500)); // a parse of the file that ended late must not come back
-    const later = await lsp.request<FileStats>('cmlogs/fileStats', { uri: docUri });
+    const later = (await lsp.ask(Requests.fileStats, { uri: docUri }))!;
     assert.equal(later.records, 3);
   });
 
@@ -153,7 +153,7 @@ describe('a log opened as it is on disk is parsed from its file, any other text 
     const file = join(root, 'big', 'PolicyAgent.log');
     writeFileSync(file, generatedLog(100, 10, 9));
     const docUri = await lsp.open(file, 'cmlog', generatedLog(7, 2, 9));
-    const stats = await lsp.request<FileStats>('cmlogs/fileStats', { uri: docUri });
+    const stats = (await lsp.ask(Requests.fileStats, { uri: docUri }))!;
     assert.deepEqual([stats.records, stats.errors], [7, 4]);
   });
 
@@ -162,14 +162,14 @@ describe('a log opened as it is on disk is parsed from its file, any other text 
     const edited = join(root, 'big', 'PolicyAgent.log'); // opened with other text above
     writeFileSync(same, generatedLog(50, 10, 9));
     const sameUri = await lsp.open(same);
-    await lsp.request('cmlogs/fileStats', { uri: sameUri });
+    await lsp.ask(Requests.fileStats, { uri: sameUri });
     for (const docUri of [sameUri, uri(edited)]) await lsp.connection.sendNotification('textDocument/didClose', { textDocument: { uri: docUri } });
     let status: IndexStatus;
     const until = Date.now() + 5000;
-    while (!(status = await lsp.request<IndexStatus>('cmlogs/indexStatus', {})).reads[uri(edited)] && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    while (!(status = await lsp.ask(Requests.indexStatus, {})).reads[uri(edited)] && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
     assert.equal(status.reads[uri(edited)], 1, 'the disk copy replaces the closed buffer');
     assert.equal(status.reads[sameUri], undefined, 'the parse of the file is kept');
-    const stats = await lsp.request<FileStats>('cmlogs/fileStats', { uri: uri(edited) });
+    const stats = (await lsp.ask(Requests.fileStats, { uri: uri(edited) }))!;
     assert.equal(stats.records, 100);
   });
 
@@ -204,7 +204,7 @@ describe('lazy indexing', () => {
   });
   after(() => lsp.stop());
 
-  const status = () => lsp.request<IndexStatus>('cmlogs/indexStatus', {});
+  const status = () => lsp.ask(Requests.indexStatus, {});
   const referencesFrom = (file: string) =>
     lsp.request<Array<{ uri: string }>>('textDocument/references', { textDocument: { uri: uri(file) }, position: { line: 1, character: 60 }, context: { includeDeclaration: true } });
 

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
-import type { Request } from '../../server/src/protocol';
+import { Requests, type Request } from '../../server/src/protocol';
 
 export const SERVER = resolve(__dirname, '../../server/out/server.js');
 
@@ -88,7 +88,7 @@ export class TestClient {
     const wanted = paths.map(uri);
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const status = await this.request<{ files: Array<{ uri: string }> }>('cmlogs/indexStatus', {});
+      const status = await this.ask(Requests.indexStatus, {});
       const known = new Set(status.files.map((f) => f.uri));
       if (wanted.every((u) => known.has(u))) return;
       if (Date.now() > deadline) throw new Error(`not indexed: ${wanted.filter((u) => !known.has(u)).join(', ')}`);

@@ -179,7 +179,7 @@ test('time of a log with no zone: the hover says UTC is inferred from ccmsetup.l
     writeFileSync(lonelyIme, cm('[PowerShell] Launching ccmsetup.exe', '09:13:00.1234567', '5-19-2025', 'IntuneManagementExtension'));
     await lsp.open(ime);
     await lsp.open(lonelyIme);
-    await lsp.request('cmlogs/indexFolder', { path: folder }); // the folder scan an open log starts, awaited
+    await lsp.ask(Requests.indexFolder, { path: folder }); // the folder scan an open log starts, awaited
     let hover = await hoverAt(ime, 'time="09:13', 8);
     assert.ok(hover);
     assert.match(hover.contents.value, /2025-05-19T08:13:00\.123Z/);
