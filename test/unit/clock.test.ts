@@ -35,9 +35,18 @@ test('an IME line at 09:13 local sorts before a ccmsetup line with bias -60 at 0
   assert.ok(order.items(0, 2).every((i) => !i.placedByLocal));
 });
 
-test('before: read as UTC the IME line came an hour after ccmsetup; without a clock it now has no UTC, placed by local time and marked', () => {
+test('the merge learns the clocks of tables given none (as the diagnosis does); a clock set is kept', () => {
   const script = ime('/cases/PC01', ['5-19-2025', '09:13:00.1234567']);
   const ccmsetup = parse('/cases/PC01/ccmsetup.log', [cm('Running ccmsetup', '09:14:00.000-60', '05-19-2025')]);
+  const order = mergeOrder([ccmsetup, script].map((r) => ({ file: r.file, records: r.records })));
+  assert.deepEqual(order.items(0, 2).map((i) => iso(i.time)), ['2025-05-19T08:13:00.123Z', '2025-05-19T08:14:00.000Z']);
+  applyClocks([script.records], { userBias: () => 300 });
+  assert.equal(iso(mergeOrder([{ file: script.file, records: script.records }]).item(0).time), '2025-05-19T14:13:00.123Z');
+});
+
+test('before: read as UTC the IME line came an hour after ccmsetup; without a clock it now has no UTC, placed by local time and marked', () => {
+  const script = ime('/cases/PC02', ['5-19-2025', '09:13:00.1234567']);
+  const ccmsetup = parse('/cases/PC01/ccmsetup.log', [cm('Running ccmsetup', '09:14:00.000-60', '05-19-2025')]); // another machine
   assert.equal(script.records.get(0).utc, null, 'no clock applied yet: no UTC');
   assert.deepEqual(script.records.utcSource(0), { kind: 'none' });
   const order = mergeOrder([script, ccmsetup].map((r) => ({ file: r.file, records: r.records })));

@@ -1,4 +1,6 @@
+import { describeUtcSource } from '../core/clock';
 import { groupRollovers } from '../core/files';
+import type { RecordTable } from '../core/table';
 import { inertForTerminal } from '../core/text';
 import { logFilesFrom, OFFSET_OPTION, parseArgs, parseClocked, recordJson, recordLine, write } from './common';
 
@@ -28,8 +30,18 @@ export async function runParse(argv: string[]): Promise<number> {
         write(recordJson(records.get(k), records.utcSource(k), rollover ? { rollover } : {}));
         rollover = null;
       }
+      if (!json) noteZone(result.records);
       if (!json && result.warningCount) process.stderr.write(inertForTerminal(`${file}: ${result.warningCount} damaged record(s), first at line ${result.warnings[0].line}: ${result.warnings[0].message}`) + '\n');
     }
   }
   return 0;
+}
+
+/** Says on stderr, once per file, when its times are not the log's own: inferred, set, or local of unknown zone. */
+function noteZone(records: RecordTable): void {
+  for (let i = 0; i < records.length; i++) {
+    if (records.biasMinutes(i) !== null || records.wallTime(i) === null) continue;
+    process.stderr.write(inertForTerminal(`${records.file}: time zone ${describeUtcSource(records.utcSource(i))}`) + '\n');
+    return;
+  }
 }

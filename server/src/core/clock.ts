@@ -232,19 +232,19 @@ export function machineClock(machine: string, tables: RecordTable[], options: Cl
   return learntClock(tables.flatMap((t) => (options.runsOf ?? biasRunsOf)(t)));
 }
 
-/** For people: "bias -60 (UTC+01:00), inferred from ccmsetup.log of the same folder" and the like. */
+/** For people (the CLI): "bias -60 (UTC+01:00), inferred from ccmsetup.log of the same folder" and the like. */
 export function describeUtcSource(source: UtcSource): string {
   const bias = source.biasMinutes;
   const zone = bias === undefined ? '' : `bias ${bias > 0 ? '+' : ''}${bias} (${biasToOffset(bias)})`;
   switch (source.kind) {
     case 'log':
-      return 'the log gives its own time zone';
+      return 'given by the log itself';
     case 'inferred':
       return `${zone}, inferred from ${basename(source.from ?? '')} of the same folder (this log writes local time with no zone)`;
     case 'user':
-      return `${zone}, the offset set for this folder (cmlogs.folderOffsets)`;
+      return `${zone}, the offset set for this folder`;
     default:
-      return 'unknown: this log writes local time with no zone, and no log of its folder gives one';
+      return 'unknown: this log writes local time with no zone, and no log of its folder gives one (its times are shown as local, never as UTC)';
   }
 }
 

@@ -2,6 +2,7 @@
 // skewed); records without a time keep their place after the record before them in the same file. A record
 // whose log writes local time and whose machine's clock is unknown (core/clock.ts) has no UTC: it is placed by
 // its local time read as if it were UTC, and marked so (`placedByLocal`); its `time` stays null.
+import { ensureClocks } from './clock';
 import { findKeys } from './keys';
 import type { LogRecord } from './record';
 import type { RecordTable } from './table';
@@ -83,6 +84,7 @@ export class MergedOrder {
  * calls. A record without a time takes the time before it in its file (its place is kept).
  */
 export function mergeOrder(sources: TimelineSource[]): MergedOrder {
+  ensureClocks(sources.map((s) => s.records)); // logs without a zone: their folder's clock (core/clock.ts), unless given
   const lists = sources.map((s) => sortedRecords(s));
   const total = lists.reduce((n, l) => n + l.order.length, 0);
   const source = new Int32Array(total);
