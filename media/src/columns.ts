@@ -6,6 +6,9 @@ import { COLUMN_TITLES, fitColumns, gridTemplate, resized, rowHeight, shownColum
 import type { App } from './app';
 import { $, el } from './dom';
 
+/** Width of the "local" badge of a time of unknown zone. */
+const LOCAL_BADGE_PX = 40;
+
 /** The header, the Columns menu and the grid template of every row. */
 export class Columns {
   private readonly header = $('header');
@@ -35,7 +38,8 @@ export class Columns {
   apply(): void {
     const { layout, store } = this.app;
     const fitted = fitColumns(shownColumns(layout, store.files.length), this.pane.clientWidth || 1000);
-    const shown = fitted.columns;
+    // Times of an unknown zone carry a "local" badge (timeline.css): the Time column makes room for it.
+    const shown = this.app.store.localCount ? fitted.columns.map((c) => (c.id === 'time' ? { ...c, width: c.width + LOCAL_BADGE_PX } : c)) : fitted.columns;
     this.app.compactTime = fitted.compact;
     this.pane.style.setProperty('--cols', gridTemplate(shown));
     this.header.title = fitted.dropped.length ? `${fitted.dropped.join(', ')} hidden to leave the message room in this narrow panel (see the record's details)` : '';
