@@ -273,5 +273,6 @@ export class App {
     if (this.compiledRules.errors.length) parts.push(`rule errors: ${this.compiledRules.errors.join('; ')}`);
     if (this.truncated) parts.push(`only the latest ${this.maxRows.toLocaleString()} are loaded; exports include all`);
     s.textContent = parts.join(' \u00b7 ');
+    s.title = s.textContent;
   }
 }

@@ -159,7 +159,7 @@ export class RowList {
     const marker = app.markerOf(i);
     item.cells[0].className = marker ? `c-time t-${marker}` : 'c-time';
     const why = marker ? clockTitle(store.clockOf(i), marker !== 'local') : '';
-    item.cells[0].title = [app.compactTime ? time : '', why].filter(Boolean).join('\n');
+    item.cells[0].title = [app.compactTime || marker ? time : '', why].filter(Boolean).join('\n');
     item.cells[1].textContent = file.name;
     item.cells[1].title = file.file;
     item.cells[2].textContent = displayText(store.components[store.comp[i]] ?? '');

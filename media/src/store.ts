@@ -50,6 +50,8 @@ export class Store {
   wall = new Float64Array(0);
   /** Rows with no UTC placed by their local time. */
   localCount = 0;
+  /** Rows with a clock of any kind (their time is marked in the list). */
+  clockedCount = 0;
   /** The first clock seen of each file (file index → `clock` value), for the Files panel. */
   fileClock = new Map<number, number>();
 
@@ -119,6 +121,7 @@ export class Store {
     this.keys[at] = this.indexKeys(at, chunk.keys[k]);
     const clock = num(chunk.clock?.[k], 0);
     this.clock[at] = clock > 0 && clock <= this.clocks.length ? clock : 0;
+    if (this.clock[at]) this.clockedCount++;
     if (this.clock[at] && !this.fileClock.has(this.file[at])) this.fileClock.set(this.file[at], this.clock[at]);
     const local = this.clock[at] && this.clocks[clock - 1].kind === 'local' && t !== t ? wallOf(chunk.local?.[k]) : NaN;
     this.wall[at] = local;
