@@ -1,9 +1,9 @@
 // The extension side of the timeline webview: server pages packed into the webview's chunks, and the page's
 // markup. No `vscode` import, so everything here is unit-tested in plain Node. What the webview shares with the
 // extension (filter, messages, exports) is in shared/ and re-exported here for the extension's modules.
-import type { TimelineFile, TimelinePage } from '../../server/src/protocol';
+import type { RowClock, TimelineFile, TimelinePage } from '../../server/src/protocol';
 import { SEVERITIES, type SeverityName } from './shared/filter';
-import type { RowChunk, TimelineFileInfo } from './shared/timelineMessages';
+import type { RowChunk, RowClockInfo, TimelineFileInfo } from './shared/timelineMessages';
 
 export * from './shared/filter';
 export * from './shared/timelineMessages';
@@ -14,6 +14,9 @@ export * from './shared/highlightRules';
 export class ChunkEncoder {
   readonly files: TimelineFileInfo[] = [];
   readonly components: string[] = [];
+  /** Distinct row clocks sent (inferred from which log, user offsets, local-only), in the webview's order. */
+  readonly clocks: RowClockInfo[] = [];
+  private readonly clockIndex = new Map<string, number>();
   private readonly fileIndex = new Map<string, number>();
   private readonly componentIndex = new Map<string, number>();
 
@@ -33,7 +36,7 @@ export class ChunkEncoder {
   }
 
   encode(page: Pick<TimelinePage, 'rows' | 'files'>, offset: number): RowChunk {
-    const chunk: RowChunk = { offset, count: page.rows.length, addFiles: this.addFiles(page.files), addComponents: [], t: [], file: [], line: [], endLine: [], bias: [], sev: [], comp: [], thread: [], msg: [], keys: [] };
+    const chunk: RowChunk = { offset, count: page.rows.length, addFiles: this.addFiles(page.files), addComponents: [], t: [], file: [], line: [], endLine: [], bias: [], sev: [], comp: [], thread: [], msg: [], keys: [], clock: [], addClocks: [], local: [] };
     // The page's file positions → the webview's (a page lists every file, so this is a handful of lookups).
     const fileOfPage = page.files.map((f) => this.fileIndex.get(f.uri)!);
     for (const row of page.rows) {
@@ -42,14 +45,32 @@ export class ChunkEncoder {
       chunk.file.push(fileOfPage[row.f] ?? 0);
       chunk.line.push(row.line);
       chunk.endLine.push(row.endLine);
-      chunk.bias.push(row.bias);
+      // The bias the row's UTC was had with: its log's own, else the one inferred or set for its folder, so that
+      // "log-local" shows the time as written for both.
+      chunk.bias.push(row.bias ?? (row.clock && row.clock.kind !== 'local' && typeof row.clock.bias === 'number' ? row.clock.bias : null));
       chunk.sev.push(sev < 0 ? SEVERITIES.length - 1 : sev);
       chunk.comp.push(this.componentId(row.component, chunk));
       chunk.thread.push(row.thread);
       chunk.msg.push(row.message);
       chunk.keys.push(row.keys.length ? row.keys : 0);
+      chunk.clock.push(row.clock ? this.clockId(row.clock, chunk) + 1 : 0);
+      // Only a row with no UTC needs its local time: the others are shown from `t` and their bias.
+      chunk.local.push(row.t === null && row.local ? row.local : 0);
     }
     return chunk;
+  }
+
+  private clockId(clock: RowClock, chunk: RowChunk): number {
+    const info: RowClockInfo = clock.kind === 'local' ? { kind: 'local' } : { kind: clock.kind, ...(clock.from !== undefined && { from: clock.from }), ...(typeof clock.bias === 'number' && { bias: clock.bias }) };
+    const key = `${info.kind}\u0000${info.from ?? ''}\u0000${info.bias ?? ''}`;
+    let id = this.clockIndex.get(key);
+    if (id === undefined) {
+      id = this.clocks.length;
+      this.clocks.push(info);
+      this.clockIndex.set(key, id);
+      chunk.addClocks.push(info);
+    }
+    return id;
   }
 
   private componentId(component: string, chunk: RowChunk): number {
@@ -100,53 +121,56 @@ export function timelineHtml(o: { cspSource: string; nonce: string; scriptUri: s
 <body>
 <div id="app">
   <div id="toolbar" role="toolbar" aria-label="Timeline filters">
-    <div class="group">
+    <div class="group g-text">
       <input id="text" type="search" placeholder="Filter messages" aria-label="Filter text" maxlength="500" spellcheck="false">
       <label class="toggle" title="Regular expression"><input id="regex" type="checkbox"><span>.*</span></label>
       <label class="toggle" title="Match case"><input id="matchCase" type="checkbox"><span>Aa</span></label>
       <span id="textError" class="error-text" role="alert"></span>
     </div>
-    <div class="group" id="severities" aria-label="Severities">
-      <label class="toggle sev-error" title="Errors"><input type="checkbox" data-sev="error" checked><span>Error</span></label>
-      <label class="toggle sev-warning" title="Warnings"><input type="checkbox" data-sev="warning" checked><span>Warning</span></label>
-      <label class="toggle sev-info" title="Information"><input type="checkbox" data-sev="info" checked><span>Info</span></label>
-      <label class="toggle sev-verbose" title="Verbose"><input type="checkbox" data-sev="verbose" checked><span>Verbose</span></label>
-      <label class="toggle sev-unknown" title="No severity"><input type="checkbox" data-sev="unknown" checked><span>Other</span></label>
-      <button id="errorsOnly" type="button" aria-pressed="false" title="Show errors only">Errors only</button>
-    </div>
-    <div class="group">
-      <select id="component" aria-label="Component"><option value="">All components</option></select>
-      <select id="file" aria-label="File"><option value="">All files</option></select>
-      <input id="thread" type="number" min="0" placeholder="Thread" aria-label="Thread" class="narrow">
-    </div>
-    <div class="group">
-      <input id="from" type="text" placeholder="From (UTC)" aria-label="From, UTC" class="time-input" spellcheck="false">
-      <input id="to" type="text" placeholder="To (UTC)" aria-label="To, UTC" class="time-input" spellcheck="false">
-      <label title="Seconds either side of the selected record">± <input id="aroundSeconds" type="number" min="0" max="86400" value="30" class="narrow" aria-label="Seconds around"> s</label>
-      <button id="around" type="button" aria-pressed="false" title="Only records around the selected one">Around record</button>
-      <button id="clear" type="button" title="Clear every filter">Clear</button>
-    </div>
-    <div class="group">
-      <button id="prevError" type="button" title="Previous error (Shift+F8)">↑ Error</button>
-      <button id="nextError" type="button" title="Next error (F8)">↓ Error</button>
+    <div class="group g-nav">
+      <button id="prevError" type="button" title="Previous error (Shift+F8)">↑<span class="label"> Error</span></button>
+      <button id="nextError" type="button" title="Next error (F8)">↓<span class="label"> Error</span></button>
       <button id="follow" type="button" aria-pressed="true" title="Follow the end of the logs as they grow">Follow: on</button>
     </div>
-    <div class="group right">
-      <select id="timeMode" aria-label="Time shown">
-        <option value="auto">Auto</option>
-        <option value="utc">UTC</option>
-        <option value="log">Log-local</option>
-        <option value="machine">This computer</option>
-      </select>
-      <select id="laneMode" aria-label="Lanes">
-        <option value="file">Lanes: files</option>
-        <option value="component">Lanes: components</option>
-      </select>
-      <details id="columnsDrop" class="drop"><summary title="Show or hide columns">Columns</summary><div id="columnsMenu" class="menu"></div></details>
-      <button id="wrap" type="button" aria-pressed="false" title="Wrap long messages (three lines a row)">Wrap</button>
-      <button id="toggleSide" type="button" aria-pressed="true" title="Show or hide the record details">Details</button>
-      <button id="exportCsv" type="button" title="Export the filtered records as CSV">CSV</button>
-      <button id="exportNdjson" type="button" title="Export the filtered records as NDJSON">NDJSON</button>
+    <button id="more" type="button" aria-expanded="false" aria-controls="toolbarMore" title="More filters and options (severities, component, file, thread, time range, time zone, lanes, columns, export)">…</button>
+    <div id="toolbarMore">
+      <div class="group g-sev" id="severities" aria-label="Severities">
+        <label class="toggle sev-error" title="Errors"><input type="checkbox" data-sev="error" checked><span>Error</span></label>
+        <label class="toggle sev-warning" title="Warnings"><input type="checkbox" data-sev="warning" checked><span>Warning</span></label>
+        <label class="toggle sev-info" title="Information"><input type="checkbox" data-sev="info" checked><span>Info</span></label>
+        <label class="toggle sev-verbose" title="Verbose"><input type="checkbox" data-sev="verbose" checked><span>Verbose</span></label>
+        <label class="toggle sev-unknown" title="No severity"><input type="checkbox" data-sev="unknown" checked><span>Other</span></label>
+        <button id="errorsOnly" type="button" aria-pressed="false" title="Show errors only">Errors only</button>
+      </div>
+      <div class="group g-where">
+        <select id="component" aria-label="Component"><option value="">All components</option></select>
+        <select id="file" aria-label="File"><option value="">All files</option></select>
+        <input id="thread" type="number" min="0" placeholder="Thread" aria-label="Thread" class="narrow">
+      </div>
+      <div class="group g-when">
+        <input id="from" type="text" placeholder="From (UTC)" aria-label="From, UTC" class="time-input" spellcheck="false">
+        <input id="to" type="text" placeholder="To (UTC)" aria-label="To, UTC" class="time-input" spellcheck="false">
+        <label title="Seconds either side of the selected record">± <input id="aroundSeconds" type="number" min="0" max="86400" value="30" class="narrow" aria-label="Seconds around"> s</label>
+        <button id="around" type="button" aria-pressed="false" title="Only records around the selected one">Around record</button>
+        <button id="clear" type="button" title="Clear every filter">Clear</button>
+      </div>
+      <div class="group g-view right">
+        <select id="timeMode" aria-label="Time shown">
+          <option value="auto">Auto</option>
+          <option value="utc">UTC</option>
+          <option value="log">Log-local</option>
+          <option value="machine">This computer</option>
+        </select>
+        <select id="laneMode" aria-label="Lanes">
+          <option value="file">Lanes: files</option>
+          <option value="component">Lanes: components</option>
+        </select>
+        <details id="columnsDrop" class="drop"><summary title="Show or hide columns">Columns</summary><div id="columnsMenu" class="menu"></div></details>
+        <button id="wrap" type="button" aria-pressed="false" title="Wrap long messages (three lines a row)">Wrap</button>
+        <button id="toggleSide" type="button" aria-pressed="true" title="Show or hide the record details">Details</button>
+        <button id="exportCsv" type="button" title="Export the filtered records as CSV">CSV</button>
+        <button id="exportNdjson" type="button" title="Export the filtered records as NDJSON">NDJSON</button>
+      </div>
     </div>
   </div>
   <div id="banner" hidden>

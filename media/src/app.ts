@@ -3,7 +3,7 @@
 import { SEVERITIES, compileFilter, emptyFilter, type CompiledFilter, type TimelineFilter } from '../../client/src/shared/filter';
 import { compileRules, type CompiledRules, type HighlightRule } from '../../client/src/shared/highlightRules';
 import { autoTimeMode, defaultLayout, type ColumnLayout, type TimeMode, type TimeSetting, type TimelineFileInfo, type WebviewMessage } from '../../client/src/shared/timelineMessages';
-import { formatTime } from './format';
+import { clockMarker, formatTime, formatWall, localOnlyStatus, type ClockMarker } from './format';
 import type { LaneMode } from './lanes';
 import { Store, bothTests, filterInto, linkedRows, positionOf, type RowRef } from './store';
 
@@ -109,8 +109,19 @@ export class App {
     return this.offsets[file.uri] ?? file.clockOffsetMs ?? 0;
   }
 
+  /**
+   * Row i's time in the mode shown. A row with no UTC (local time of an unknown zone) shows its own local time in
+   * every mode, never converted and never as UTC: the list marks it (markerOf).
+   */
   timeText(i: number, mode: TimeMode = this.timeMode): string {
+    const wall = this.store.wallOf(i);
+    if (wall !== null) return formatWall(wall);
     return formatTime(this.store.timeOf(i), mode, this.store.biasOf(i), this.offsetOf(this.fileOf(i)));
+  }
+
+  /** How row i's time is marked in the list: 'local' (no UTC), 'inferred', 'user', or ''. */
+  markerOf(i: number): ClockMarker {
+    return clockMarker(this.store.clockOf(i), this.store.timeOf(i) !== null);
   }
 
   // ----- selection --------------------------------------------------------------------------------------
@@ -256,9 +267,12 @@ export class App {
     const parts = [`${store.n.toLocaleString()}${this.loading || this.truncated ? ' of ' + this.total.toLocaleString() : ''} records loaded${this.loading ? '\u2026' : ''}`];
     parts.push(`${this.viewCount.toLocaleString()} shown`);
     parts.push(`${store.files.length} file${store.files.length === 1 ? '' : 's'}`);
+    const localOnly = localOnlyStatus(store.localCount);
+    if (localOnly) parts.push(localOnly);
     if (!this.compiledRules.showsAll) parts.push('hide/show-only rules active');
     if (this.compiledRules.errors.length) parts.push(`rule errors: ${this.compiledRules.errors.join('; ')}`);
     if (this.truncated) parts.push(`only the latest ${this.maxRows.toLocaleString()} are loaded; exports include all`);
     s.textContent = parts.join(' \u00b7 ');
+    s.title = s.textContent;
   }
 }

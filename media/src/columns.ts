@@ -6,6 +6,11 @@ import { COLUMN_TITLES, fitColumns, gridTemplate, resized, rowHeight, shownColum
 import type { App } from './app';
 import { $, el } from './dom';
 
+/** Width of the "local" badge of a time of unknown zone. */
+const LOCAL_BADGE_PX = 40;
+/** Width of the "~" of a UTC inferred from another log. */
+const INFERRED_MARK_PX = 10;
+
 /** The header, the Columns menu and the grid template of every row. */
 export class Columns {
   private readonly header = $('header');
@@ -35,7 +40,9 @@ export class Columns {
   apply(): void {
     const { layout, store } = this.app;
     const fitted = fitColumns(shownColumns(layout, store.files.length), this.pane.clientWidth || 1000);
-    const shown = fitted.columns;
+    // Times of an unknown zone carry a "local" badge, inferred ones a "~" (timeline.css): the Time column makes room.
+    const extra = this.app.store.localCount ? LOCAL_BADGE_PX : this.app.store.clockedCount ? INFERRED_MARK_PX : 0;
+    const shown = extra ? fitted.columns.map((c) => (c.id === 'time' ? { ...c, width: c.width + extra } : c)) : fitted.columns;
     this.app.compactTime = fitted.compact;
     this.pane.style.setProperty('--cols', gridTemplate(shown));
     this.header.title = fitted.dropped.length ? `${fitted.dropped.join(', ')} hidden to leave the message room in this narrow panel (see the record's details)` : '';
@@ -63,6 +70,10 @@ export class Columns {
 
   timeHeading(): string {
     const mode = this.app.timeMode;
+    const { localCount, n } = this.app.store;
+    // Rows with no UTC show their own local time whatever the mode: the heading does not call them UTC.
+    if (localCount && localCount === n) return 'Time (local, zone unknown)';
+    if (localCount) return mode === 'utc' ? 'Time (UTC; "local": zone unknown)' : mode === 'log' ? 'Time (log-local; "local": zone unknown)' : 'Time (this computer; "local": zone unknown)';
     return mode === 'utc' ? 'Time (UTC)' : mode === 'log' ? 'Time (log-local)' : 'Time (this computer)';
   }
 

@@ -4,7 +4,7 @@ import { SEVERITIES } from '../../client/src/shared/filter';
 import { MAX_CLOCK_OFFSET_MS } from '../../client/src/shared/timelineMessages';
 import type { App } from './app';
 import { $, button, el } from './dom';
-import { displayText, firstLine, formatOffset, formatTime, parseOffset, zoneLabel } from './format';
+import { clockNote, displayText, firstLine, formatOffset, formatTime, formatWall, parseOffset, zoneLabel } from './format';
 import { EMPTY, linkedRows, positionOf } from './store';
 
 const CHAIN_MAX = 1000;
@@ -31,9 +31,19 @@ export function renderDetails(app: App): void {
     grid.appendChild(dd);
   };
   const t = store.timeOf(i);
-  prop('UTC', t === null ? 'no time' : formatTime(t, 'utc', null));
-  prop('Log-local', t === null ? '' : `${app.timeText(i, 'log')}  ${zoneLabel('log', store.biasOf(i))}`);
-  prop('This computer', t === null ? '' : app.timeText(i, 'machine'));
+  const wall = store.wallOf(i);
+  if (wall !== null) {
+    // No UTC: the log's local time of an unknown zone, shown as such and converted to nothing.
+    prop('UTC', 'none (zone unknown)');
+    prop('Log-local', `${formatWall(wall)}  zone unknown`);
+    prop('This computer', '');
+  } else {
+    prop('UTC', t === null ? 'no time' : formatTime(t, 'utc', null));
+    prop('Log-local', t === null ? '' : `${app.timeText(i, 'log')}  ${zoneLabel('log', store.biasOf(i))}`);
+    prop('This computer', t === null ? '' : app.timeText(i, 'machine'));
+  }
+  const note = clockNote(store.clockOf(i), t !== null);
+  if (note) prop('Time zone', el('span', `clock-note t-${app.markerOf(i)}`, note));
   const off = app.offsetOf(file);
   if (off) prop('Clock offset', formatOffset(off));
   prop('File', button(`${file.name}:${store.line[i]}`, `Open ${file.file} at line ${store.line[i]}`, () => app.reveal(i)));
@@ -94,7 +104,8 @@ export function renderChain(app: App): void {
     const hidden = positionOf(app.view, app.viewCount, i) < 0;
     const item = el('div', `chain-item sev-${SEVERITIES[store.sev[i]]}${i === sel ? ' selected' : ''}${hidden ? ' hidden-by-filter' : ''}`);
     item.tabIndex = 0;
-    item.append(el('span', 'c-time', app.timeText(i)), el('span', 'c-file', app.fileOf(i).name), el('span', 'c-comp', displayText(store.components[store.comp[i]] ?? '')), el('span', 'c-msg', firstLine(store.msg[i], 300)));
+    const marker = app.markerOf(i);
+    item.append(el('span', marker ? `c-time t-${marker}` : 'c-time', app.timeText(i)), el('span', 'c-file', app.fileOf(i).name), el('span', 'c-comp', displayText(store.components[store.comp[i]] ?? '')), el('span', 'c-msg', firstLine(store.msg[i], 300)));
     item.title = `${app.fileOf(i).file}:${store.line[i]}`;
     const load = store.load;
     const go = () => {
@@ -141,6 +152,14 @@ export function renderFiles(app: App): void {
       app.vscode.postMessage({ type: 'setClockOffset', uri: file.uri, ms });
     };
     input.addEventListener('change', () => apply(parseOffset(input.value)));
+    const fileIndex = app.store.files.indexOf(file);
+    const clock = app.store.fileClock.get(fileIndex);
+    const info = clock ? app.store.clocks[clock - 1] : null;
+    if (info) {
+      const note = clockNote(info, info.kind !== 'local');
+      name.title += `\n${note}`;
+      name.classList.add(`t-${info.kind}`);
+    }
     row.append(box, name, button('\u22121s', 'Shift this lane 1 second earlier', () => apply(clampOffset(app.offsetOf(file) - 1000))), input, button('+1s', 'Shift this lane 1 second later', () => apply(clampOffset(app.offsetOf(file) + 1000))));
     body.appendChild(row);
   }

@@ -104,6 +104,7 @@ function bindModes(app: App): void {
   });
   $('prevError').addEventListener('click', () => app.jumpToSeverity(-1));
   $('nextError').addEventListener('click', () => app.jumpToSeverity(1));
+  bindMoreMenu();
   $('toggleSide').addEventListener('click', () => {
     app.ui.side = !app.ui.side;
     app.persist();
@@ -132,4 +133,27 @@ export function syncToolbar(app: App): void {
   $('follow').title = app.ui.follow ? 'Following the end of the logs as they grow: click to pause' : 'Paused: click to follow the end of the logs as they grow';
   setPressed('toggleSide', app.ui.side);
   $('main').classList.toggle('no-side', !app.ui.side);
+}
+
+/**
+ * The "…" button of a narrow toolbar (timeline.css): the secondary controls (severities, component, file, thread,
+ * time range, display, export) open below it over the list, so the toolbar stays one row and the list keeps its
+ * height. Escape, the button again or a click elsewhere closes them. In a wide panel the button is not shown.
+ */
+function bindMoreMenu(): void {
+  const toolbar = $('toolbar');
+  const more = $('more');
+  const setOpen = (open: boolean) => {
+    toolbar.classList.toggle('more-open', open);
+    more.setAttribute('aria-expanded', open ? 'true' : 'false');
+  };
+  more.addEventListener('click', () => setOpen(!toolbar.classList.contains('more-open')));
+  toolbar.addEventListener('keydown', (event) => {
+    if (event.key !== 'Escape' || !toolbar.classList.contains('more-open')) return;
+    setOpen(false);
+    more.focus();
+  });
+  document.addEventListener('pointerdown', (event) => {
+    if (toolbar.classList.contains('more-open') && !toolbar.contains(event.target as Node)) setOpen(false);
+  });
 }

@@ -1,6 +1,6 @@
 // Text of the timeline: times in three zones (with the Windows bias of each record), durations, clock offsets,
 // typed UTC times, and log text made safe to show (controls and bidi overrides made visible). Pure.
-import { MAX_CLOCK_OFFSET_MS, type TimeMode } from '../../client/src/shared/timelineMessages';
+import { MAX_CLOCK_OFFSET_MS, type RowClockInfo, type TimeMode } from '../../client/src/shared/timelineMessages';
 
 export type TzOffsetOf = (t: number) => number;
 
@@ -49,6 +49,46 @@ export function zoneLabel(mode: TimeMode | string, bias: number | null | undefin
   if (mode === 'utc') return 'UTC';
   if (mode === 'log') return biasZone(bias) || 'as written (no zone in the log)';
   return biasZone(tzOffsetOf(finite(t) ? t : Date.now())) + ' (this computer)';
+}
+
+// ----- time truth: rows whose log wrote local time with no zone ------------------------------------------
+
+/** Where the user sets a folder's zone (the command's title in package.json). */
+export const SET_OFFSET_COMMAND = 'ConfigMgr: Set Time Offset for Folder';
+
+/** The list's marker of a row's clock: 'local' (no UTC), 'inferred', 'user', or '' (the log gives its zone). */
+export type ClockMarker = 'local' | 'inferred' | 'user' | '';
+
+export function clockMarker(clock: RowClockInfo | null | undefined, hasUtc: boolean): ClockMarker {
+  if (!clock) return '';
+  if (clock.kind === 'local') return hasUtc ? '' : 'local';
+  return hasUtc ? clock.kind : '';
+}
+
+function biasText(bias: number | undefined): string {
+  return finite(bias) ? `bias ${bias}, ${biasZone(bias)}` : 'bias unknown';
+}
+
+/** One line on how a row's time was had, for the details panel; '' when the log gives its zone. */
+export function clockNote(clock: RowClockInfo | null | undefined, hasUtc: boolean): string {
+  const marker = clockMarker(clock, hasUtc);
+  if (marker === 'local') return `No UTC: the log wrote local time of an unknown zone; the record is placed by its local time, which may be hours off the UTC records around it. Set the folder's zone with ${SET_OFFSET_COMMAND}.`;
+  if (marker === 'inferred') return `UTC inferred from ${clock!.from || 'another log of the folder'} (${biasText(clock!.bias)}): this log writes no zone.`;
+  if (marker === 'user') return `UTC from the offset set for this folder (${biasText(clock!.bias)}): this log writes no zone.`;
+  return '';
+}
+
+/** The tooltip of a marked time in the list. */
+export function clockTitle(clock: RowClockInfo | null | undefined, hasUtc: boolean): string {
+  const marker = clockMarker(clock, hasUtc);
+  if (marker === 'local') return `Local time of an unknown zone (no UTC), placed by its local time: set the zone with ${SET_OFFSET_COMMAND}`;
+  return clockNote(clock, hasUtc);
+}
+
+/** The status line's count of rows with no UTC; '' when there are none. */
+export function localOnlyStatus(count: number): string {
+  if (!(count > 0)) return '';
+  return count === 1 ? '1 record has no time zone: placed by its local time' : `${count.toLocaleString()} records have no time zone: placed by their local time`;
 }
 
 /** "1 d 2 h", "3 min 5 s", "250 ms": a duration for labels. */

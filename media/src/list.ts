@@ -5,7 +5,7 @@
 import { SEVERITIES } from '../../client/src/shared/filter';
 import type { App } from './app';
 import { rowHeight } from './layout';
-import { displayText, firstLine, wrappedText } from './format';
+import { clockTitle, displayText, firstLine, wrappedText } from './format';
 import { scrollTopForRow, virtualWindow, type VirtualWindow } from './geometry';
 import { $ } from './dom';
 import { positionOf } from './store';
@@ -154,7 +154,12 @@ export class RowList {
     const message = store.msg[i];
     const time = app.timeText(i);
     item.cells[0].textContent = app.compactTime ? time.slice(11) : time;
-    item.cells[0].title = app.compactTime ? time : '';
+    // A time of unknown zone is marked (italic, a "local" badge) and an inferred one gets a "~" (timeline.css);
+    // the tooltip says why. Only fixed text and the server's file name reach the title, through the DOM.
+    const marker = app.markerOf(i);
+    item.cells[0].className = marker ? `c-time t-${marker}` : 'c-time';
+    const why = marker ? clockTitle(store.clockOf(i), marker !== 'local') : '';
+    item.cells[0].title = [app.compactTime || marker ? time : '', why].filter(Boolean).join('\n');
     item.cells[1].textContent = file.name;
     item.cells[1].title = file.file;
     item.cells[2].textContent = displayText(store.components[store.comp[i]] ?? '');

@@ -216,7 +216,7 @@ export class Overview {
     const W = Math.max(1, Math.floor(this.plotWidth()));
     if (!(store.minT === store.minT)) {
       g.fillStyle = colors.muted;
-      g.fillText(store.n ? 'These records have no timestamps.' : app.loading ? 'Loading\u2026' : 'No records.', LABEL_W, AXIS_H + 10);
+      g.fillText(store.n ? (store.localCount ? 'No UTC: local times of an unknown zone only.' : 'These records have no timestamps.') : app.loading ? 'Loading\u2026' : 'No records.', LABEL_W, AXIS_H + 10);
       $('span').textContent = '';
       return;
     }

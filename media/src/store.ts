@@ -5,7 +5,7 @@
 // and a row is referred to outside the store only as a RowRef {load, index}, which resolves to nothing once the
 // store was replaced: a retargeted timeline never shows or acts on another log's rows. Pure.
 import { SEVERITIES, type CompiledFilter, type FilterableRow } from '../../client/src/shared/filter';
-import type { RowChunk, TimelineFileInfo } from '../../client/src/shared/timelineMessages';
+import type { RowChunk, RowClockInfo, TimelineFileInfo } from '../../client/src/shared/timelineMessages';
 
 export const EMPTY: readonly string[] = Object.freeze([]);
 
@@ -16,7 +16,7 @@ export interface RowRef {
 }
 
 type Column = Float64Array | Int32Array | Uint8Array;
-const COLUMNS = ['t', 'file', 'line', 'endLine', 'bias', 'sev', 'comp', 'thread'] as const;
+const COLUMNS = ['t', 'file', 'line', 'endLine', 'bias', 'sev', 'comp', 'thread', 'clock', 'wall'] as const;
 
 const num = (value: unknown, fallback: number): number => (typeof value === 'number' && Number.isFinite(value) ? value : fallback);
 
@@ -40,6 +40,20 @@ export class Store {
   thread = new Float64Array(0);
   msg: string[] = [];
   keys: Array<readonly string[] | null> = [];
+  /** Clocks of rows whose log wrote no zone (RowClockInfo); `clock` holds an index into it plus one, 0 for none. */
+  clocks: RowClockInfo[] = [];
+  clock = new Int32Array(0);
+  /**
+   * The local time of rows placed by it (no UTC: their zone is unknown), as wall-clock milliseconds read as if
+   * UTC (only to format it and place it; never shown as UTC); NaN for the others.
+   */
+  wall = new Float64Array(0);
+  /** Rows with no UTC placed by their local time. */
+  localCount = 0;
+  /** Rows with a clock of any kind (their time is marked in the list). */
+  clockedCount = 0;
+  /** The first clock seen of each file (file index → `clock` value), for the Files panel. */
+  fileClock = new Map<number, number>();
 
   /** `load`: the load these rows belong to (-1: none yet). */
   constructor(readonly load = -1) {}
@@ -77,6 +91,7 @@ export class Store {
     const count = Math.max(0, Math.min(num(chunk.count, 0), Array.isArray(chunk.msg) ? chunk.msg.length : 0));
     for (const f of chunk.addFiles ?? EMPTY) this.files.push(f as TimelineFileInfo);
     for (const c of chunk.addComponents ?? EMPTY) this.components.push(String(c));
+    for (const c of chunk.addClocks ?? EMPTY) this.clocks.push(cleanClock(c));
     this.grow(start + count);
     for (let k = 0; k < count; k++) this.put(start + k, chunk, k);
     this.n = start + count;
@@ -104,6 +119,25 @@ export class Store {
     this.thread[at] = num(chunk.thread[k], NaN);
     this.msg[at] = typeof chunk.msg[k] === 'string' ? chunk.msg[k] : '';
     this.keys[at] = this.indexKeys(at, chunk.keys[k]);
+    const clock = num(chunk.clock?.[k], 0);
+    this.clock[at] = clock > 0 && clock <= this.clocks.length ? clock : 0;
+    if (this.clock[at]) this.clockedCount++;
+    if (this.clock[at] && !this.fileClock.has(this.file[at])) this.fileClock.set(this.file[at], this.clock[at]);
+    const local = this.clock[at] && this.clocks[clock - 1].kind === 'local' && t !== t ? wallOf(chunk.local?.[k]) : NaN;
+    this.wall[at] = local;
+    if (local === local) this.localCount++;
+  }
+
+  /** How row i's time was had when its log wrote no zone, or null (the log gives its zone). */
+  clockOf(i: number): RowClockInfo | null {
+    const c = this.clock[i];
+    return c > 0 ? this.clocks[c - 1] ?? null : null;
+  }
+
+  /** Row i's local time of an unknown zone (wall-clock ms, see `wall`), or null when it has a UTC or no time. */
+  wallOf(i: number): number | null {
+    const w = this.wall[i];
+    return w === w ? w : null;
   }
 
   private indexKeys(at: number, keys: unknown): readonly string[] | null {
@@ -142,6 +176,24 @@ export class Store {
     const b = this.bias[i];
     return b === b ? b : null;
   }
+}
+
+/** A clock from the extension, reduced to its known fields. */
+function cleanClock(raw: unknown): RowClockInfo {
+  const c = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  const kind = c.kind === 'inferred' || c.kind === 'user' ? c.kind : 'local';
+  const info: RowClockInfo = { kind };
+  if (kind === 'inferred' && typeof c.from === 'string') info.from = c.from.slice(0, 260);
+  if (kind !== 'local' && typeof c.bias === 'number' && Number.isFinite(c.bias)) info.bias = c.bias;
+  return info;
+}
+
+/** "2024-03-01T08:00:00.000" (a local time without zone, as the server writes it) → wall-clock ms, or NaN. */
+export function wallOf(local: unknown): number {
+  if (typeof local !== 'string') return NaN;
+  const m = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d+))?$/.exec(local);
+  if (!m) return NaN;
+  return Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6], m[7] ? +(m[7] + '00').slice(0, 3) : 0);
 }
 
 /** Something that decides whether a row is shown (the toolbar's filter, and the hide / show-only rules). */

@@ -620,7 +620,7 @@ test('a million rows: filtering, searching by time and the error histogram stay 
   const chunkSize = 100_000;
   const started = performance.now();
   for (let offset = 0; offset < N; offset += chunkSize) {
-    const chunk: RowChunk = { offset, count: chunkSize, addFiles: [], addComponents: offset ? [] : ['A', 'B'], t: [], file: [], line: [], endLine: [], bias: [], sev: [], comp: [], thread: [], msg: [], keys: [] };
+    const chunk: RowChunk = { offset, count: chunkSize, addFiles: [], addComponents: offset ? [] : ['A', 'B'], t: [], file: [], line: [], endLine: [], bias: [], sev: [], comp: [], thread: [], msg: [], keys: [], clock: [], addClocks: [], local: [] };
     for (let k = 0; k < chunkSize; k++) {
       const i = offset + k;
       chunk.t.push(T0 + i * 10);

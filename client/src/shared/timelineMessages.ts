@@ -180,6 +180,31 @@ export interface RowChunk {
   msg: string[];
   /** Keys of each row, or 0 for none (keeps the message small: most rows have none). */
   keys: Array<string[] | 0>;
+  /**
+   * How each row's time was had when its log wrote no zone: an index into the webview's clock table (extended by
+   * `addClocks`, in order) plus one, or 0 when the log gives its zone (most rows: it keeps the message small).
+   */
+  clock: number[];
+  /** Clocks first seen in this chunk, appended to the webview's table in order. */
+  addClocks: RowClockInfo[];
+  /**
+   * The log's own local time ("2024-03-01T08:00:00.000", no zone) of rows placed by it (clock 'local': no UTC),
+   * or 0. Never a UTC: the webview shows it marked as local time of an unknown zone.
+   */
+  local: Array<string | 0>;
+}
+
+/**
+ * The clock of rows whose log wrote local time without a zone (RowClock in server/src/protocol.ts):
+ *  - 'inferred': UTC from the bias of another log of the same folder (`from`, its file name);
+ *  - 'user': UTC from the offset the user set for the folder (cmlogs.folderOffsets);
+ *  - 'local': nothing tells the zone; the row has no UTC and is placed by its local time.
+ * `bias` is the Windows bias applied (UTC = local + bias), absent for 'local'.
+ */
+export interface RowClockInfo {
+  kind: 'inferred' | 'user' | 'local';
+  from?: string;
+  bias?: number;
 }
 
 export type ExtensionMessage =
