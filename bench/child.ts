@@ -111,7 +111,12 @@ async function child(config: ChildConfig): Promise<void> {
   if (config.merge) {
     const t0 = performance.now();
     const items = mergeOrder(all);
-    out.merge = { sources: all.length, records: items.length, ms: performance.now() - t0, maxRssKB: process.resourceUsage().maxRSS };
+    out.merge = {
+      sources: all.length,
+      records: items.length,
+      ms: performance.now() - t0,
+      maxRssKB: process.resourceUsage().maxRSS,
+    };
   }
   process.stdout.write('RESULT ' + JSON.stringify(out) + '\n');
 }
@@ -188,7 +193,9 @@ function hoverBench(index: LogIndex, results: ParseResult[], config: ChildConfig
     mean: sorted.reduce((a, b) => a + b, 0) / sorted.length,
   };
   // The worst realistic hover: the GUID that occurs most (the update source every scan mentions).
-  const hot = config.hotKeys.map((key) => ({ key, occurrences: index.occurrences(key).length })).sort((a, b) => b.occurrences - a.occurrences)[0];
+  const hot = config.hotKeys
+    .map((key) => ({ key, occurrences: index.occurrences(key).length }))
+    .sort((a, b) => b.occurrences - a.occurrences)[0];
   if (hot && hot.occurrences) {
     const runs: number[] = [];
     for (let i = 0; i < 7; i++) {

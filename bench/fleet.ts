@@ -12,7 +12,17 @@
 //              fleet's first machines taken as one folder of at least 200 MB, on the same number of threads
 // The goal (issue #21): fleet MB/s >= 80% of the baseline's, peak RSS < 1 GB.
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, resolve } from 'node:path';
 import { buildSync } from 'esbuild';
 import { generateCorpus, readManifest } from './generate';
@@ -39,9 +49,11 @@ function parseFleetOptions(argv: string[]): FleetOptions {
     else if (a === '--machines') o.machines = Number(argv[++i]);
     else if (a === '--mb') o.mb = Number(argv[++i]);
     else if (a === '--workers') o.workers = Number(argv[++i]);
-    else throw new Error(`unknown option ${a} (npm run bench -- --fleet [--machines N] [--mb S] [--workers W] [--big])`);
+    else
+      throw new Error(`unknown option ${a} (npm run bench -- --fleet [--machines N] [--mb S] [--workers W] [--big])`);
   }
-  if (!(o.machines >= 1) || !(o.mb > 0) || !(o.workers >= 1)) throw new Error('--machines and --workers must be >= 1, --mb > 0');
+  if (!(o.machines >= 1) || !(o.mb > 0) || !(o.workers >= 1))
+    throw new Error('--machines and --workers must be >= 1, --mb > 0');
   return o;
 }
 
@@ -67,7 +79,8 @@ function ensureTemplates(mb: number): string[] {
 
 function logFilesOf(dir: string): string[] {
   const files: string[] = [];
-  for (const sub of ['cmtrace', 'other']) for (const name of readdirSync(join(dir, sub)).sort()) files.push(join(dir, sub, name));
+  for (const sub of ['cmtrace', 'other'])
+    for (const name of readdirSync(join(dir, sub)).sort()) files.push(join(dir, sub, name));
   return files;
 }
 
@@ -145,7 +158,18 @@ async function baselineChild(workers: number, files: string[]): Promise<void> {
 /** The baseline, bundled as the CLI is (with parallel.js beside it), so that both run shipped code. */
 function buildBaseline(): string {
   const out = join(OUT, 'fleet-baseline.js');
-  buildSync({ entryPoints: [__filename], outfile: out, bundle: true, platform: 'node', format: 'cjs', target: 'node20', minify: true, keepNames: true, logLevel: 'warning', external: ['esbuild'] });
+  buildSync({
+    entryPoints: [__filename],
+    outfile: out,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    minify: true,
+    keepNames: true,
+    logLevel: 'warning',
+    external: ['esbuild'],
+  });
   copyFileSync(join(ROOT, 'server', 'out', 'parallel.js'), join(OUT, 'parallel.js'));
   return out;
 }
@@ -153,7 +177,8 @@ function buildBaseline(): string {
 export async function runFleetBench(argv: string[]): Promise<void> {
   const options = parseFleetOptions(argv);
   mkdirSync(OUT, { recursive: true });
-  if (!existsSync(join(ROOT, 'server', 'out', 'cli.js'))) spawnSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs')], { stdio: 'inherit', cwd: ROOT });
+  if (!existsSync(join(ROOT, 'server', 'out', 'cli.js')))
+    spawnSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs')], { stdio: 'inherit', cwd: ROOT });
   const templates = ensureTemplates(options.mb);
   const { root, bytes } = makeFleetRoot(options, templates);
   log(`fleet: ${options.machines} machines x ${options.mb} MB = ${(bytes / MB).toFixed(0)} MB in ${root}`);
@@ -178,24 +203,66 @@ export async function runFleetBench(argv: string[]): Promise<void> {
   const baseMBs = baselineBytes / MB / (base.ms / 1000);
 
   const outDir = join(OUT, 'fleet-parquet');
-  const fleet = await runMeasured([join(ROOT, 'server', 'out', 'cli.js'), 'fleet', root, '--out', outDir, '--json', '--workers', String(options.workers)]);
+  const fleet = await runMeasured([
+    join(ROOT, 'server', 'out', 'cli.js'),
+    'fleet',
+    root,
+    '--out',
+    outDir,
+    '--json',
+    '--workers',
+    String(options.workers),
+  ]);
   if (fleet.status !== 0) throw new Error(`cmlogs fleet failed (${fleet.status}): ${fleet.stderr}`);
   const summary = JSON.parse(fleet.stdout) as { machines: number };
   const fleetMBs = bytes / MB / (fleet.ms / 1000);
   const parquetBytes = duSync(outDir);
-  const records = Number(JSON.parse(spawnSync(process.execPath, [join(ROOT, 'server', 'out', 'cli.js'), 'fleet', 'query', outDir, 'SELECT sum(records) AS n FROM machines', '--json'], { encoding: 'utf8' }).stdout)[0].n);
+  const records = Number(
+    JSON.parse(
+      spawnSync(
+        process.execPath,
+        [
+          join(ROOT, 'server', 'out', 'cli.js'),
+          'fleet',
+          'query',
+          outDir,
+          'SELECT sum(records) AS n FROM machines',
+          '--json',
+        ],
+        { encoding: 'utf8' },
+      ).stdout,
+    )[0].n,
+  );
 
   // The CLI's last progress line: thread seconds per stage, summed over the readers.
   const stage = (name: string) => Number(new RegExp(`${name} ([\\d.]+) s`).exec(fleet.stderr)?.[1] ?? NaN);
-  const stages = { parse: stage('parse'), diagnose: stage('diagnose'), recordsOut: stage('records out'), parquet: stage('Parquet') };
+  const stages = {
+    parse: stage('parse'),
+    diagnose: stage('diagnose'),
+    recordsOut: stage('records out'),
+    parquet: stage('Parquet'),
+  };
   const result = {
     machines: summary.machines,
     mbPerMachine: options.mb,
     workers: options.workers,
     logBytes: bytes,
     records,
-    fleet: { seconds: fleet.ms / 1000, machinesPerSecond: summary.machines / (fleet.ms / 1000), mbPerSecond: fleetMBs, recordsPerSecond: records / (fleet.ms / 1000), peakRssMB: fleet.peakRssKB / 1024, parquetMB: parquetBytes / MB },
-    baseline: { bytes: baselineBytes, seconds: base.ms / 1000, mbPerSecond: baseMBs, records: base.records, peakRssMB: baseline.peakRssKB / 1024 },
+    fleet: {
+      seconds: fleet.ms / 1000,
+      machinesPerSecond: summary.machines / (fleet.ms / 1000),
+      mbPerSecond: fleetMBs,
+      recordsPerSecond: records / (fleet.ms / 1000),
+      peakRssMB: fleet.peakRssKB / 1024,
+      parquetMB: parquetBytes / MB,
+    },
+    baseline: {
+      bytes: baselineBytes,
+      seconds: base.ms / 1000,
+      mbPerSecond: baseMBs,
+      records: base.records,
+      peakRssMB: baseline.peakRssKB / 1024,
+    },
     ratio: fleetMBs / baseMBs,
     threadSeconds: stages,
     load: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '),
@@ -223,7 +290,9 @@ export async function runFleetBench(argv: string[]): Promise<void> {
 
 function duSync(dir: string): number {
   let bytes = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) if (entry.isFile()) bytes += statSync(join(entry.parentPath ?? (entry as unknown as { path: string }).path, entry.name)).size;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true }))
+    if (entry.isFile())
+      bytes += statSync(join(entry.parentPath ?? (entry as unknown as { path: string }).path, entry.name)).size;
   return bytes;
 }
 

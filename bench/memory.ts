@@ -43,7 +43,7 @@ function writeOnce(file: string, total: number, chunk: (written: number) => Buff
   if (existsSync(file) && statSync(file).size === total) return;
   const fd = openSync(file, 'w');
   try {
-    for (let written = 0; written < total; ) {
+    for (let written = 0; written < total;) {
       const piece = chunk(written);
       const n = Math.min(piece.length, total - written);
       writeSync(fd, piece, 0, n);
@@ -79,9 +79,13 @@ const CASES: Case[] = [
     describe: '"<![LOG[" never closed, then 200 MB of lines',
     make() {
       const file = join(DIR, 'unclosed-200MB.log');
-      const line = Buffer.from('continuation of a message whose record never closes, 0x80070005 {B3AD999E-861E-4BC8-8C1C-3F7027834971}\r\n');
+      const line = Buffer.from(
+        'continuation of a message whose record never closes, 0x80070005 {B3AD999E-861E-4BC8-8C1C-3F7027834971}\r\n',
+      );
       const block = Buffer.concat(Array.from({ length: 8192 }, () => line));
-      writeOnce(file, 200 * MB, (written) => (written === 0 ? Buffer.concat([Buffer.from('<![LOG[an opening that never closes\r\n'), block]) : block));
+      writeOnce(file, 200 * MB, (written) =>
+        written === 0 ? Buffer.concat([Buffer.from('<![LOG[an opening that never closes\r\n'), block]) : block,
+      );
       return { file };
     },
   },
@@ -102,7 +106,13 @@ const CASES: Case[] = [
     describe: '1 MB of records, then 256 MB of NUL padding',
     make() {
       const file = join(DIR, 'nul-257MB.log');
-      const records = Buffer.from(Array.from({ length: 4000 }, (_, i) => `<![LOG[record ${i}]LOG]!><time="10:00:00.000+000" date="01-01-2024" component="c" context="" type="1" thread="1" file="">\r\n`).join(''));
+      const records = Buffer.from(
+        Array.from(
+          { length: 4000 },
+          (_, i) =>
+            `<![LOG[record ${i}]LOG]!><time="10:00:00.000+000" date="01-01-2024" component="c" context="" type="1" thread="1" file="">\r\n`,
+        ).join(''),
+      );
       const head = records.subarray(0, MB);
       const zeros = Buffer.alloc(4 * MB);
       writeOnce(file, 257 * MB, (written) => (written === 0 ? head : zeros));
@@ -133,7 +143,11 @@ async function child(file: string): Promise<void> {
   const t0 = performance.now();
   const result = file ? await parseFile(file, { onRecord: () => void records++ }) : null;
   const seconds = (performance.now() - t0) / 1000;
-  process.stdout.write('RESULT ' + JSON.stringify({ records, lines: result?.lineCount ?? 0, seconds, maxRssKB: process.resourceUsage().maxRSS }) + '\n');
+  process.stdout.write(
+    'RESULT ' +
+      JSON.stringify({ records, lines: result?.lineCount ?? 0, seconds, maxRssKB: process.resourceUsage().maxRSS }) +
+      '\n',
+  );
 }
 
 function runCase(c: Case, sizeMB: number, timeoutS: number): CaseResult {
@@ -145,8 +159,18 @@ function runCase(c: Case, sizeMB: number, timeoutS: number): CaseResult {
   const args = [...process.execArgv, __filename, '--child', file];
   const t0 = performance.now();
   const run = useTime
-    ? spawnSync('/usr/bin/time', ['-f', '%M', '-o', rssFile, process.execPath, ...args], { encoding: 'utf8', timeout: timeoutS * 1000, maxBuffer: 16 * MB, killSignal: 'SIGKILL' })
-    : spawnSync(process.execPath, args, { encoding: 'utf8', timeout: timeoutS * 1000, maxBuffer: 16 * MB, killSignal: 'SIGKILL' });
+    ? spawnSync('/usr/bin/time', ['-f', '%M', '-o', rssFile, process.execPath, ...args], {
+        encoding: 'utf8',
+        timeout: timeoutS * 1000,
+        maxBuffer: 16 * MB,
+        killSignal: 'SIGKILL',
+      })
+    : spawnSync(process.execPath, args, {
+        encoding: 'utf8',
+        timeout: timeoutS * 1000,
+        maxBuffer: 16 * MB,
+        killSignal: 'SIGKILL',
+      });
   const seconds = (performance.now() - t0) / 1000;
   const line = (run.stdout ?? '').split('\n').find((l) => l.startsWith('RESULT '));
   let maxRssMB: number | null = null;
@@ -156,8 +180,19 @@ function runCase(c: Case, sizeMB: number, timeoutS: number): CaseResult {
   }
   const timedOut = run.error && (run.error as NodeJS.ErrnoException).code === 'ETIMEDOUT';
   if (!line) {
-    const why = (run.stderr ?? '').split('\n').filter((l) => /Error|error|heap|memory/.test(l)).slice(0, 2).join(' | ');
-    return { name: c.name, bytes, outcome: timedOut || run.signal === 'SIGKILL' ? 'timeout' : 'crashed', seconds, maxRssMB, detail: timedOut ? `no result within ${timeoutS} s` : why || `exit ${run.status} ${run.signal ?? ''}` };
+    const why = (run.stderr ?? '')
+      .split('\n')
+      .filter((l) => /Error|error|heap|memory/.test(l))
+      .slice(0, 2)
+      .join(' | ');
+    return {
+      name: c.name,
+      bytes,
+      outcome: timedOut || run.signal === 'SIGKILL' ? 'timeout' : 'crashed',
+      seconds,
+      maxRssMB,
+      detail: timedOut ? `no result within ${timeoutS} s` : why || `exit ${run.status} ${run.signal ?? ''}`,
+    };
   }
   const r = JSON.parse(line.slice(7)) as { records: number; lines: number; seconds: number; maxRssKB: number };
   return {
@@ -197,8 +232,13 @@ function main(argv: string[]): void {
     const r = runCase(c, sizeMB, c.name === 'realistic' ? timeoutS : Math.min(timeoutS, 180));
     results.push(r);
     const size = r.bytes ? `${(r.bytes / 1e6).toFixed(0)} MB` : '-';
-    const recs = r.records !== undefined ? `${r.records.toLocaleString('en-US')} records${r.expectedRecords !== undefined ? ` (expected ${r.expectedRecords.toLocaleString('en-US')})` : ''}` : '';
-    process.stderr.write(`  ${r.outcome.padEnd(8)} ${size.padStart(8)}  peak RSS ${r.maxRssMB ?? '-'} MB  ${r.seconds.toFixed(1)} s${r.mbPerSecond ? ` (${r.mbPerSecond.toFixed(1)} MB/s)` : ''}  ${recs}${r.detail ? '  ' + r.detail : ''}\n`);
+    const recs =
+      r.records !== undefined
+        ? `${r.records.toLocaleString('en-US')} records${r.expectedRecords !== undefined ? ` (expected ${r.expectedRecords.toLocaleString('en-US')})` : ''}`
+        : '';
+    process.stderr.write(
+      `  ${r.outcome.padEnd(8)} ${size.padStart(8)}  peak RSS ${r.maxRssMB ?? '-'} MB  ${r.seconds.toFixed(1)} s${r.mbPerSecond ? ` (${r.mbPerSecond.toFixed(1)} MB/s)` : ''}  ${recs}${r.detail ? '  ' + r.detail : ''}\n`,
+    );
   }
   const summary = { cases: results };
   writeFileSync(join(__dirname, 'out', 'memory.json'), JSON.stringify(summary, null, 2));

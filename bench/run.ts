@@ -17,7 +17,21 @@ import { buildSync } from 'esbuild';
 import type { ChildConfig, ChildResult } from './child';
 import { runFleetBench } from './fleet';
 import { ensureCorpus, type Manifest } from './generate';
-import { BIG_LOG_NAME, describeFolderOpen, describeOpenLog, describeServer, ensureBigLog, measureFolderOpen, measureOpenLog, measureServer, OPEN_LOG_NAME, rssPerMB, type FolderFigures, type OpenLogFigures, type ServerFigures } from './server';
+import {
+  BIG_LOG_NAME,
+  describeFolderOpen,
+  describeOpenLog,
+  describeServer,
+  ensureBigLog,
+  measureFolderOpen,
+  measureOpenLog,
+  measureServer,
+  OPEN_LOG_NAME,
+  rssPerMB,
+  type FolderFigures,
+  type OpenLogFigures,
+  type ServerFigures,
+} from './server';
 
 const OUT = join(__dirname, 'out');
 const CHILD = join(OUT, 'child.js');
@@ -39,7 +53,18 @@ interface Options {
 }
 
 function parseOptions(argv: string[]): Options {
-  const o: Options = { quick: false, scale: 1, workers: 2, lnav: true, samples: 20000, memory: false, out: '', repeat: 1, server: true, diagnose: false };
+  const o: Options = {
+    quick: false,
+    scale: 1,
+    workers: 2,
+    lnav: true,
+    samples: 20000,
+    memory: false,
+    out: '',
+    repeat: 1,
+    server: true,
+    diagnose: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--quick') o.quick = true;
@@ -47,14 +72,17 @@ function parseOptions(argv: string[]): Options {
     else if (a === '--workers') o.workers = Number(argv[++i]);
     else if (a === '--no-lnav') o.lnav = false;
     else if (a === '--no-server') o.server = false;
-    else if (a === '--server') o.server = true; // with --quick, which leaves the server out otherwise
+    else if (a === '--server')
+      o.server = true; // with --quick, which leaves the server out otherwise
     else if (a === '--samples') o.samples = Number(argv[++i]);
     else if (a === '--memory') o.memory = true;
     else if (a === '--diagnose') o.diagnose = true;
     else if (a === '--out') o.out = resolve(argv[++i]);
     else if (a === '--repeat') o.repeat = Number(argv[++i]);
     else if (a === '--help' || a === '-h') {
-      process.stdout.write('usage: npm run bench -- [--quick] [--scale S] [--workers N] [--no-lnav] [--no-server] [--samples N] [--repeat N] [--memory] [--diagnose] [--out FILE]\n');
+      process.stdout.write(
+        'usage: npm run bench -- [--quick] [--scale S] [--workers N] [--no-lnav] [--no-server] [--samples N] [--repeat N] [--memory] [--diagnose] [--out FILE]\n',
+      );
       process.exit(0);
     } else throw new Error(`unknown option ${a}`);
   }
@@ -63,7 +91,8 @@ function parseOptions(argv: string[]): Options {
     if (!argv.includes('--scale')) o.scale = 0.1;
     if (!argv.includes('--samples')) o.samples = 5000;
   }
-  if (!(o.scale > 0) || !(o.workers >= 0) || !(o.samples >= 0) || !(o.repeat >= 1)) throw new Error('--scale must be > 0, --workers and --samples >= 0, --repeat >= 1');
+  if (!(o.scale > 0) || !(o.workers >= 0) || !(o.samples >= 0) || !(o.repeat >= 1))
+    throw new Error('--scale must be > 0, --workers and --samples >= 0, --repeat >= 1');
   o.out ||= join(OUT, o.quick ? 'results-quick.json' : 'results.json');
   return o;
 }
@@ -79,7 +108,9 @@ function bestChild(config: ChildConfig, repeat: number): { result: ChildResult; 
     const run = runChild({ ...config, hoverSamples: 0, merge: false });
     if (run.result.sets[0].ms < best.result.sets[0].ms) best = run;
   }
-  return best === first ? first : { result: { ...best.result, hover: first.result.hover, merge: first.result.merge }, wallMs: best.wallMs };
+  return best === first
+    ? first
+    : { result: { ...best.result, hover: first.result.hover, merge: first.result.merge }, wallMs: best.wallMs };
 }
 
 /**
@@ -87,13 +118,33 @@ function bestChild(config: ChildConfig, repeat: number): { result: ChildResult; 
  * (parallel.ts finds parallel.js beside the bundle). Built once per run, in well under a second.
  */
 function buildChild(): void {
-  const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', minify: true, keepNames: true, logLevel: 'error' } as const;
+  const common = {
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    minify: true,
+    keepNames: true,
+    logLevel: 'error',
+  } as const;
   buildSync({ ...common, entryPoints: [join(__dirname, 'child.ts')], outfile: CHILD });
-  buildSync({ ...common, entryPoints: [join(__dirname, '..', 'server', 'src', 'core', 'parallel.ts')], outfile: join(OUT, 'parallel.js') });
+  buildSync({
+    ...common,
+    entryPoints: [join(__dirname, '..', 'server', 'src', 'core', 'parallel.ts')],
+    outfile: join(OUT, 'parallel.js'),
+  });
   // The language server as scripts/build.mjs bundles it, beside the same parallel.js (bench/server.ts).
-  buildSync({ ...common, entryPoints: [join(__dirname, '..', 'server', 'src', 'server.ts')], outfile: join(OUT, 'server.js') });
+  buildSync({
+    ...common,
+    entryPoints: [join(__dirname, '..', 'server', 'src', 'server.ts')],
+    outfile: join(OUT, 'server.js'),
+  });
   // The CLI, for `cmlogs diagnose` (--diagnose).
-  buildSync({ ...common, entryPoints: [join(__dirname, '..', 'server', 'src', 'cli.ts')], outfile: join(OUT, 'cli.js') });
+  buildSync({
+    ...common,
+    entryPoints: [join(__dirname, '..', 'server', 'src', 'cli.ts')],
+    outfile: join(OUT, 'cli.js'),
+  });
 }
 
 /** `cmlogs diagnose` of the CMTrace logs, as a user runs it: every documented flow over the whole folder. */
@@ -102,10 +153,18 @@ function measureDiagnose(dir: string): { ms: number; maxRssKB: number | null; su
   // GNU time (Debian's `time` package) gives the peak RSS; without it, the time alone.
   const timed = existsSync('/usr/bin/time') ? ['/usr/bin/time', '-f', 'MAXRSS %M', ...command] : command;
   const t0 = performance.now();
-  const run = spawnSync(timed[0], timed.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', maxBuffer: 256 * MB });
+  const run = spawnSync(timed[0], timed.slice(1), {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    encoding: 'utf8',
+    maxBuffer: 256 * MB,
+  });
   const ms = performance.now() - t0;
   const rss = /MAXRSS (\d+)/.exec(run.stderr ?? '');
-  return { ms, maxRssKB: rss ? Number(rss[1]) : null, summary: (run.stdout ?? '').split('\n')[0] ?? `status ${run.status}` };
+  return {
+    ms,
+    maxRssKB: rss ? Number(rss[1]) : null,
+    summary: (run.stdout ?? '').split('\n')[0] ?? `status ${run.status}`,
+  };
 }
 
 function runChild(config: ChildConfig): { result: ChildResult; wallMs: number } {
@@ -118,7 +177,10 @@ function runChild(config: ChildConfig): { result: ChildResult; wallMs: number } 
   });
   const wallMs = performance.now() - t0;
   const line = (run.stdout ?? '').split('\n').find((l) => l.startsWith('RESULT '));
-  if (!line) throw new Error(`benchmark child failed (status ${run.status}, signal ${run.signal}${run.error ? ', ' + run.error.message : ''})`);
+  if (!line)
+    throw new Error(
+      `benchmark child failed (status ${run.status}, signal ${run.signal}${run.error ? ', ' + run.error.message : ''})`,
+    );
   return { result: JSON.parse(line.slice(7)) as ChildResult, wallMs };
 }
 
@@ -131,7 +193,11 @@ interface Timed {
 }
 
 /** Runs a command (best of `repeat` by wall time); peak RSS from /usr/bin/time when it exists. */
-function timed(cmd: string, args: string[], opts: { repeat?: number; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Timed {
+function timed(
+  cmd: string,
+  args: string[],
+  opts: { repeat?: number; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Timed {
   const useTime = existsSync('/usr/bin/time');
   const rssFile = join(OUT, '.time-rss');
   let best: Timed | null = null;
@@ -139,11 +205,23 @@ function timed(cmd: string, args: string[], opts: { repeat?: number; env?: NodeJ
     rmSync(rssFile, { force: true });
     const [exe, argv] = useTime ? ['/usr/bin/time', ['-f', '%M', '-o', rssFile, cmd, ...args]] : [cmd, args];
     const t0 = performance.now();
-    const run = spawnSync(exe, argv, { encoding: 'utf8', maxBuffer: 64 * MB, env: opts.env ?? process.env, timeout: opts.timeoutMs ?? 10 * 60_000 });
+    const run = spawnSync(exe, argv, {
+      encoding: 'utf8',
+      maxBuffer: 64 * MB,
+      env: opts.env ?? process.env,
+      timeout: opts.timeoutMs ?? 10 * 60_000,
+    });
     const ms = performance.now() - t0;
     let maxRssKB: number | null = null;
-    if (useTime && existsSync(rssFile)) maxRssKB = Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()) || null;
-    const result: Timed = { command: [cmd, ...args.map((a) => (a.length > 60 ? '…' : a))].join(' '), ms, output: run.stdout ?? '', maxRssKB, ok: !run.error && run.status !== null };
+    if (useTime && existsSync(rssFile))
+      maxRssKB = Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()) || null;
+    const result: Timed = {
+      command: [cmd, ...args.map((a) => (a.length > 60 ? '…' : a))].join(' '),
+      ms,
+      output: run.stdout ?? '',
+      maxRssKB,
+      ok: !run.error && run.status !== null,
+    };
     if (!best || ms < best.ms) best = result;
   }
   return best!;
@@ -173,10 +251,22 @@ function runLnav(files: string[], repeat: number): LnavFigures | { notInstalled:
   mkdirSync(home, { recursive: true });
   copyFileSync(join(__dirname, 'lnav', 'cmtrace.json'), join(config, 'formats', 'cmtrace', 'cmtrace.json'));
   // -N: no default syslog; -n: headless; -I: our format; the query runs once every file is loaded and indexed.
-  const run = timed('lnav', ['-N', '-n', '-I', config, '-c', ';SELECT count(*) AS n FROM cmtrace_log', ...files], { repeat, env: { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config') } });
-  const numbers = run.output.split('\n').map((l) => l.trim()).filter((l) => /^\d+$/.test(l));
+  const run = timed('lnav', ['-N', '-n', '-I', config, '-c', ';SELECT count(*) AS n FROM cmtrace_log', ...files], {
+    repeat,
+    env: { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config') },
+  });
+  const numbers = run.output
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => /^\d+$/.test(l));
   if (!run.ok || !numbers.length) return { failed: `lnav printed no count: ${run.output.slice(0, 200)}` };
-  return { version, ms: run.ms, records: Number(numbers[numbers.length - 1]), maxRssKB: run.maxRssKB, command: `HOME=${home} lnav -N -n -I ${config} -c ';SELECT count(*) AS n FROM cmtrace_log' ${files.length} files` };
+  return {
+    version,
+    ms: run.ms,
+    records: Number(numbers[numbers.length - 1]),
+    maxRssKB: run.maxRssKB,
+    command: `HOME=${home} lnav -N -n -I ${config} -c ';SELECT count(*) AS n FROM cmtrace_log' ${files.length} files`,
+  };
 }
 
 const fmt = {
@@ -184,7 +274,14 @@ const fmt = {
   n: (n: number) => Math.round(n).toLocaleString('en-US'),
   // Decimal megabytes, as the corpus size is given (maxRSS is in KiB).
   mb: (kb: number | null) => (kb === null ? '-' : `${((kb * 1024) / MB).toFixed(0)} MB`),
-  x: (r: number | null) => (r === null || !Number.isFinite(r) ? '-' : r >= 10 ? `${r.toFixed(0)}x` : r >= 0.1 ? `${r.toFixed(2)}x` : `${r.toFixed(3)}x`),
+  x: (r: number | null) =>
+    r === null || !Number.isFinite(r)
+      ? '-'
+      : r >= 10
+        ? `${r.toFixed(0)}x`
+        : r >= 0.1
+          ? `${r.toFixed(2)}x`
+          : `${r.toFixed(3)}x`,
   ms3: (ms: number) => (ms < 1 ? `${(ms * 1000).toFixed(0)} µs` : `${ms.toFixed(2)} ms`),
 };
 
@@ -198,17 +295,25 @@ async function parent(o: Options): Promise<void> {
   const started = performance.now();
   const loadBefore = loadavg();
   const cpu = cpus();
-  log(`machine: ${cpu.length} cores (${cpu[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(0)} GB, Node ${process.version}`);
+  log(
+    `machine: ${cpu.length} cores (${cpu[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(0)} GB, Node ${process.version}`,
+  );
   log(`corpus: ${dir}`);
   const gen = ensureCorpus(dir, { scale: o.scale, log: (s) => log(s) });
   const m: Manifest = gen.manifest;
-  log(gen.generated ? `  generated in ${gen.seconds.toFixed(1)} s` : '  up to date (delete it or change --scale to regenerate)');
+  log(
+    gen.generated
+      ? `  generated in ${gen.seconds.toFixed(1)} s`
+      : '  up to date (delete it or change --scale to regenerate)',
+  );
   buildChild();
   const cmFiles = m.files.filter((f) => f.format === 'cmtrace').map((f) => join(dir, f.path));
   const otherFiles = m.files.filter((f) => f.format !== 'cmtrace').map((f) => join(dir, f.path));
   const otherBytes = m.bytes - m.cmtraceBytes;
   const otherRecords = m.records - m.cmtraceRecords;
-  log(`  ${m.files.length} files, ${(m.bytes / MB).toFixed(1)} MB, ${fmt.n(m.records)} records; CMTrace ${cmFiles.length} files, ${(m.cmtraceBytes / MB).toFixed(1)} MB, ${fmt.n(m.cmtraceRecords)} records (${fmt.n(m.files.filter((f) => f.format === 'cmtrace').reduce((n, f) => n + f.multiLine, 0))} multi-line)`);
+  log(
+    `  ${m.files.length} files, ${(m.bytes / MB).toFixed(1)} MB, ${fmt.n(m.records)} records; CMTrace ${cmFiles.length} files, ${(m.cmtraceBytes / MB).toFixed(1)} MB, ${fmt.n(m.cmtraceRecords)} records (${fmt.n(m.files.filter((f) => f.format === 'cmtrace').reduce((n, f) => n + f.multiLine, 0))} multi-line)`,
+  );
 
   // Everything below reads from the page cache: read every file once first.
   let t = performance.now();
@@ -218,8 +323,13 @@ async function parent(o: Options): Promise<void> {
   // (1) Floor.
   log('floor: wc -l, grep -c ...');
   const wc = available('wc', ['--version']) !== null ? timed('wc', ['-l', ...cmFiles], { repeat: 3 }) : null;
-  const grep = available('grep', ['--version']) !== null ? timed('grep', ['-F', '-c', ']LOG]!><time=', ...cmFiles], { repeat: 3, env: { ...process.env, LC_ALL: 'C' } }) : null;
-  const grepCount = grep ? grep.output.split('\n').reduce((n, l) => n + (Number(l.slice(l.lastIndexOf(':') + 1)) || 0), 0) : null;
+  const grep =
+    available('grep', ['--version']) !== null
+      ? timed('grep', ['-F', '-c', ']LOG]!><time=', ...cmFiles], { repeat: 3, env: { ...process.env, LC_ALL: 'C' } })
+      : null;
+  const grepCount = grep
+    ? grep.output.split('\n').reduce((n, l) => n + (Number(l.slice(l.lastIndexOf(':') + 1)) || 0), 0)
+    : null;
   const wcLines = wc ? Number(wc.output.trim().split('\n').pop()!.trim().split(/\s+/)[0]) : null;
 
   // (2) Ours, one thread (then hover and timeline in the same process, after the parse figures are taken).
@@ -228,12 +338,36 @@ async function parent(o: Options): Promise<void> {
     { name: 'other', files: otherFiles },
   ];
   log('ours: parse+index in one thread, then hover and timeline ...');
-  const single = bestChild({ sets, workers: 0, hoverSamples: o.samples, hoverBudgetMs: o.quick ? 10_000 : 30_000, minHoverRecords: 1_000_000, merge: true, hotKeys: m.hotKeys, seed: m.seed }, o.repeat);
+  const single = bestChild(
+    {
+      sets,
+      workers: 0,
+      hoverSamples: o.samples,
+      hoverBudgetMs: o.quick ? 10_000 : 30_000,
+      minHoverRecords: 1_000_000,
+      merge: true,
+      hotKeys: m.hotKeys,
+      seed: m.seed,
+    },
+    o.repeat,
+  );
   // (3) Ours on worker threads.
   let parallel: { result: ChildResult; wallMs: number } | null = null;
   if (o.workers >= 2) {
     log(`ours: parse+index on ${o.workers} threads (${o.workers - 1} worker + this one) ...`);
-    parallel = bestChild({ sets, workers: o.workers, hoverSamples: 0, hoverBudgetMs: 0, minHoverRecords: 0, merge: false, hotKeys: [], seed: m.seed }, o.repeat);
+    parallel = bestChild(
+      {
+        sets,
+        workers: o.workers,
+        hoverSamples: 0,
+        hoverBudgetMs: 0,
+        minHoverRecords: 0,
+        merge: false,
+        hotKeys: [],
+        seed: m.seed,
+      },
+      o.repeat,
+    );
   }
   // (4) lnav.
   let lnav: ReturnType<typeof runLnav> | { skipped: true } = { skipped: true };
@@ -266,12 +400,18 @@ async function parent(o: Options): Promise<void> {
     openLog = await measureOpenLog(join(OUT, 'server.js'), join(OUT, 'open'), openFile);
     const cmDir = join(dir, 'cmtrace');
     const smallest = [...m.files].filter((f) => f.format === 'cmtrace').sort((a, b) => a.bytes - b.bytes)[0];
-    folderOpen = await measureFolderOpen(join(OUT, 'server.js'), cmDir, join(dir, smallest.path), firstKeyPosition(join(dir, smallest.path), m.hotKeys));
+    folderOpen = await measureFolderOpen(
+      join(OUT, 'server.js'),
+      cmDir,
+      join(dir, smallest.path),
+      firstKeyPosition(join(dir, smallest.path), m.hotKeys),
+    );
   }
 
   // ---- Checks and ratios ----
   const expectedPerFile = new Map(m.files.map((f) => [join(dir, f.path), f.records]));
-  const complete = (r: ChildResult) => r.sets.every((s) => Object.entries(s.perFile).every(([file, n]) => expectedPerFile.get(file) === n));
+  const complete = (r: ChildResult) =>
+    r.sets.every((s) => Object.entries(s.perFile).every(([file, n]) => expectedPerFile.get(file) === n));
   const cm = (r: ChildResult) => r.sets.find((s) => s.name === 'cmtrace')!;
   const oth = (r: ChildResult) => r.sets.find((s) => s.name === 'other')!;
   const mbps = (bytes: number, ms: number) => bytes / MB / (ms / 1000);
@@ -290,24 +430,34 @@ async function parent(o: Options): Promise<void> {
     parallelVsLnav: lnavMbps && parallel ? oursWallMbps(parallel.result) / lnavMbps : null,
     parallelVsSingle: parallel ? cm(single.result).ms / cm(parallel.result).ms : null,
     lnavRecordShare: lnavOk ? lnavOk.records / m.cmtraceRecords : null,
-    bestRssVsCorpus: bestCm.maxRssKB * 1024 / m.cmtraceBytes,
-    singleRssVsCorpus: cm(single.result).maxRssKB * 1024 / m.cmtraceBytes,
+    bestRssVsCorpus: (bestCm.maxRssKB * 1024) / m.cmtraceBytes,
+    singleRssVsCorpus: (cm(single.result).maxRssKB * 1024) / m.cmtraceBytes,
     parallelRssVsCorpus: parallel ? (cm(parallel.result).maxRssKB * 1024) / m.cmtraceBytes : null,
     rssVsLnav: lnavOk?.maxRssKB ? bestCm.maxRssKB / lnavOk.maxRssKB : null,
   };
   const hover = single.result.hover;
   const bestVsLnav = Math.max(ratios.singleVsLnav ?? 0, ratios.parallelVsLnav ?? 0);
   const targets = {
-    'parse+index >= 2x lnav throughput': lnavOk ? { pass: bestVsLnav >= 2, value: `${fmt.x(bestVsLnav)}` } : { pass: null, value: 'notInstalled' in lnav ? 'lnav not installed' : 'lnav not measured' },
-    '100% of records': { pass: complete(single.result) && (!parallel || complete(parallel.result)), value: `${fmt.n(bestCm.records)} of ${fmt.n(m.cmtraceRecords)} CMTrace, ${fmt.n(oth(best).records)} of ${fmt.n(otherRecords)} other` },
+    'parse+index >= 2x lnav throughput': lnavOk
+      ? { pass: bestVsLnav >= 2, value: `${fmt.x(bestVsLnav)}` }
+      : { pass: null, value: 'notInstalled' in lnav ? 'lnav not installed' : 'lnav not measured' },
+    '100% of records': {
+      pass: complete(single.result) && (!parallel || complete(parallel.result)),
+      value: `${fmt.n(bestCm.records)} of ${fmt.n(m.cmtraceRecords)} CMTrace, ${fmt.n(oth(best).records)} of ${fmt.n(otherRecords)} other`,
+    },
     ...(server && {
       '500 MB log through the server: first page < 30 s, server RSS < the log': {
         pass: server.firstPageMs < 30_000 && server.peakRssKB !== null && server.peakRssKB * 1024 < server.bytes,
         value: `${fmt.s(server.firstPageMs)}, ${fmt.mb(server.peakRssKB)} for ${(server.bytes / MB).toFixed(0)} MB`,
       },
     }),
-    'peak RSS <= corpus size': { pass: ratios.bestRssVsCorpus <= 1, value: `${fmt.mb(bestCm.maxRssKB)} for ${(m.cmtraceBytes / MB).toFixed(0)} MB (${fmt.x(ratios.bestRssVsCorpus)})` },
-    'hover p99 < 5 ms': hover ? { pass: hover.p99 < 5, value: fmt.ms3(hover.p99) } : { pass: null, value: 'not measured' },
+    'peak RSS <= corpus size': {
+      pass: ratios.bestRssVsCorpus <= 1,
+      value: `${fmt.mb(bestCm.maxRssKB)} for ${(m.cmtraceBytes / MB).toFixed(0)} MB (${fmt.x(ratios.bestRssVsCorpus)})`,
+    },
+    'hover p99 < 5 ms': hover
+      ? { pass: hover.p99 < 5, value: fmt.ms3(hover.p99) }
+      : { pass: null, value: 'not measured' },
   };
 
   // ---- Table ----
@@ -315,32 +465,128 @@ async function parent(o: Options): Promise<void> {
   const out: string[] = [];
   out.push('');
   const loadAfter = loadavg();
-  out.push(`ConfigMgr Logs benchmark: ${cpu.length} cores (${cpu[0]?.model.trim() ?? '?'}), Node ${process.version}; load average ${loadBefore[0].toFixed(2)} before, ${loadAfter[0].toFixed(2)} after${o.repeat > 1 ? `; best of ${o.repeat}` : ''}`);
-  out.push(`corpus: ${m.files.length} files, ${(m.bytes / MB).toFixed(1)} MB; CMTrace ${cmFiles.length} files, ${(m.cmtraceBytes / MB).toFixed(1)} MB, ${fmt.n(m.cmtraceRecords)} records (seed ${m.seed}, scale ${m.scale})`);
+  out.push(
+    `ConfigMgr Logs benchmark: ${cpu.length} cores (${cpu[0]?.model.trim() ?? '?'}), Node ${process.version}; load average ${loadBefore[0].toFixed(2)} before, ${loadAfter[0].toFixed(2)} after${o.repeat > 1 ? `; best of ${o.repeat}` : ''}`,
+  );
+  out.push(
+    `corpus: ${m.files.length} files, ${(m.bytes / MB).toFixed(1)} MB; CMTrace ${cmFiles.length} files, ${(m.cmtraceBytes / MB).toFixed(1)} MB, ${fmt.n(m.cmtraceRecords)} records (seed ${m.seed}, scale ${m.scale})`,
+  );
   out.push('');
   out.push(row(['CMTrace logs', 'time', 'MB/s', 'records/s', 'records', 'peak RSS', 'vs grep', 'vs lnav'], W));
   out.push(row(['-'.repeat(W[0]), ...W.slice(1).map((w) => '-'.repeat(w))], W));
-  if (wc) out.push(row(['floor: wc -l', fmt.s(wc.ms), wcMbps!.toFixed(0), '', `${fmt.n(wcLines ?? 0)} lines`, fmt.mb(wc.maxRssKB), '', ''], W));
-  if (grep) out.push(row(["floor: grep -F -c ']LOG]!><time='", fmt.s(grep.ms), grepMbps!.toFixed(0), '', fmt.n(grepCount ?? 0), fmt.mb(grep.maxRssKB), '1x', ''], W));
+  if (wc)
+    out.push(
+      row(
+        [
+          'floor: wc -l',
+          fmt.s(wc.ms),
+          wcMbps!.toFixed(0),
+          '',
+          `${fmt.n(wcLines ?? 0)} lines`,
+          fmt.mb(wc.maxRssKB),
+          '',
+          '',
+        ],
+        W,
+      ),
+    );
+  if (grep)
+    out.push(
+      row(
+        [
+          "floor: grep -F -c ']LOG]!><time='",
+          fmt.s(grep.ms),
+          grepMbps!.toFixed(0),
+          '',
+          fmt.n(grepCount ?? 0),
+          fmt.mb(grep.maxRssKB),
+          '1x',
+          '',
+        ],
+        W,
+      ),
+    );
   const oursRow = (label: string, r: ChildResult, vsLnav: number | null) => {
     const s = cm(r);
     const share = `${fmt.n(s.records)} (${((100 * s.records) / m.cmtraceRecords).toFixed(1)}%)`;
-    return row([label, fmt.s(s.ms), mbps(s.bytes, s.ms).toFixed(1), fmt.n(s.records / (s.ms / 1000)), share, fmt.mb(s.maxRssKB), grepMbps ? fmt.x(mbps(s.bytes, s.ms) / grepMbps) : '-', fmt.x(vsLnav)], W);
+    return row(
+      [
+        label,
+        fmt.s(s.ms),
+        mbps(s.bytes, s.ms).toFixed(1),
+        fmt.n(s.records / (s.ms / 1000)),
+        share,
+        fmt.mb(s.maxRssKB),
+        grepMbps ? fmt.x(mbps(s.bytes, s.ms) / grepMbps) : '-',
+        fmt.x(vsLnav),
+      ],
+      W,
+    );
   };
   out.push(oursRow('ours: parse+index, 1 thread', single.result, ratios.singleVsLnav));
   if (parallel) out.push(oursRow(`ours: parse+index, ${o.workers} threads`, parallel.result, ratios.parallelVsLnav));
-  if (lnavOk) out.push(row([`${lnavOk.version} (bench/lnav/cmtrace.json)`, fmt.s(lnavOk.ms), lnavMbps!.toFixed(1), fmt.n(lnavOk.records / (lnavOk.ms / 1000)), `${fmt.n(lnavOk.records)} (${(100 * ratios.lnavRecordShare!).toFixed(1)}%)`, fmt.mb(lnavOk.maxRssKB), grepMbps ? fmt.x(lnavMbps! / grepMbps) : '-', '1x'], W));
-  else out.push(row(['lnav', 'notInstalled' in lnav ? 'not installed' : 'skipped' in lnav ? 'skipped (--no-lnav)' : 'failed' in lnav ? `failed: ${lnav.failed.slice(0, 60)}` : '', '', '', '', '', '', ''], W));
+  if (lnavOk)
+    out.push(
+      row(
+        [
+          `${lnavOk.version} (bench/lnav/cmtrace.json)`,
+          fmt.s(lnavOk.ms),
+          lnavMbps!.toFixed(1),
+          fmt.n(lnavOk.records / (lnavOk.ms / 1000)),
+          `${fmt.n(lnavOk.records)} (${(100 * ratios.lnavRecordShare!).toFixed(1)}%)`,
+          fmt.mb(lnavOk.maxRssKB),
+          grepMbps ? fmt.x(lnavMbps! / grepMbps) : '-',
+          '1x',
+        ],
+        W,
+      ),
+    );
+  else
+    out.push(
+      row(
+        [
+          'lnav',
+          'notInstalled' in lnav
+            ? 'not installed'
+            : 'skipped' in lnav
+              ? 'skipped (--no-lnav)'
+              : 'failed' in lnav
+                ? `failed: ${lnav.failed.slice(0, 60)}`
+                : '',
+          '',
+          '',
+          '',
+          '',
+          '',
+          '',
+        ],
+        W,
+      ),
+    );
   out.push('');
-  out.push(`vs grep: our MB/s over grep's (parse time in-process). vs lnav: our MB/s over lnav's, both timed from process start (ours ${fmt.s(cm(single.result).wallMs)} / ${parallel ? fmt.s(cm(parallel.result).wallMs) : '-'} incl. Node start).`);
+  out.push(
+    `vs grep: our MB/s over grep's (parse time in-process). vs lnav: our MB/s over lnav's, both timed from process start (ours ${fmt.s(cm(single.result).wallMs)} / ${parallel ? fmt.s(cm(parallel.result).wallMs) : '-'} incl. Node start).`,
+  );
   const o1 = oth(single.result);
-  out.push(`other formats (SMS trace, WindowsUpdate.log x2, WSUS): ${(otherBytes / MB).toFixed(1)} MB, ${fmt.n(o1.records)}/${fmt.n(otherRecords)} records in ${fmt.s(o1.ms)} (${mbps(o1.bytes, o1.ms).toFixed(1)} MB/s) in one thread${parallel ? `, ${fmt.s(oth(parallel.result).ms)} on ${o.workers} workers` : ''}`);
+  out.push(
+    `other formats (SMS trace, WindowsUpdate.log x2, WSUS): ${(otherBytes / MB).toFixed(1)} MB, ${fmt.n(o1.records)}/${fmt.n(otherRecords)} records in ${fmt.s(o1.ms)} (${mbps(o1.bytes, o1.ms).toFixed(1)} MB/s) in one thread${parallel ? `, ${fmt.s(oth(parallel.result).ms)} on ${o.workers} workers` : ''}`,
+  );
   const first = cm(single.result);
-  out.push(`first file parsed and indexed: ${first.firstRecordMs !== null ? fmt.ms3(first.firstRecordMs) : '-'} after the parse starts, ${first.firstRecordSinceStartMs !== null ? fmt.s(first.firstRecordSinceStartMs) : '-'} after process start (Node included)${parallel && cm(parallel.result).firstRecordMs !== null ? `; on workers, first whole file indexed after ${fmt.s(cm(parallel.result).firstRecordMs!)}` : ''}`);
-  if (parallel) out.push(`${o.workers} threads (${o.workers - 1} worker thread and the calling one): ${fmt.x(ratios.parallelVsSingle)} the throughput of one thread (worker startup included); peak RSS ${fmt.mb(cm(parallel.result).maxRssKB)} vs ${fmt.mb(cm(single.result).maxRssKB)}`);
+  out.push(
+    `first file parsed and indexed: ${first.firstRecordMs !== null ? fmt.ms3(first.firstRecordMs) : '-'} after the parse starts, ${first.firstRecordSinceStartMs !== null ? fmt.s(first.firstRecordSinceStartMs) : '-'} after process start (Node included)${parallel && cm(parallel.result).firstRecordMs !== null ? `; on workers, first whole file indexed after ${fmt.s(cm(parallel.result).firstRecordMs!)}` : ''}`,
+  );
+  if (parallel)
+    out.push(
+      `${o.workers} threads (${o.workers - 1} worker thread and the calling one): ${fmt.x(ratios.parallelVsSingle)} the throughput of one thread (worker startup included); peak RSS ${fmt.mb(cm(parallel.result).maxRssKB)} vs ${fmt.mb(cm(single.result).maxRssKB)}`,
+    );
   if (hover) {
-    out.push(`hover (recordAt + keyAt + summarize) on ${fmt.n(hover.records)} records in ${hover.files} files, ${fmt.n(hover.samples)} random positions${hover.truncated ? ' (time budget reached)' : ''} (${fmt.n(hover.onKey)} on a key): p50 ${fmt.ms3(hover.p50)}, p90 ${fmt.ms3(hover.p90)}, p99 ${fmt.ms3(hover.p99)}, max ${fmt.ms3(hover.max)}`);
-    if (hover.hotKey) out.push(`  hottest key ${hover.hotKey.key} (${fmt.n(hover.hotKey.occurrences)} occurrences): summarize ${fmt.ms3(hover.hotKey.ms)}`);
+    out.push(
+      `hover (recordAt + keyAt + summarize) on ${fmt.n(hover.records)} records in ${hover.files} files, ${fmt.n(hover.samples)} random positions${hover.truncated ? ' (time budget reached)' : ''} (${fmt.n(hover.onKey)} on a key): p50 ${fmt.ms3(hover.p50)}, p90 ${fmt.ms3(hover.p90)}, p99 ${fmt.ms3(hover.p99)}, max ${fmt.ms3(hover.max)}`,
+    );
+    if (hover.hotKey)
+      out.push(
+        `  hottest key ${hover.hotKey.key} (${fmt.n(hover.hotKey.occurrences)} occurrences): summarize ${fmt.ms3(hover.hotKey.ms)}`,
+      );
   }
   const mg = single.result.merge;
   if (mg) out.push(`timeline: mergeOrder of ${mg.sources} files, ${fmt.n(mg.records)} records: ${fmt.s(mg.ms)}`);
@@ -349,27 +595,49 @@ async function parent(o: Options): Promise<void> {
   if (folderOpen) out.push(describeFolderOpen(folderOpen));
   out.push('');
   out.push('targets:');
-  for (const [name, tgt] of Object.entries(targets)) out.push(`  ${tgt.pass === null ? 'n/a ' : tgt.pass ? 'PASS' : 'FAIL'}  ${name}: ${tgt.value}`);
+  for (const [name, tgt] of Object.entries(targets))
+    out.push(`  ${tgt.pass === null ? 'n/a ' : tgt.pass ? 'PASS' : 'FAIL'}  ${name}: ${tgt.value}`);
 
   let diagnosis: ReturnType<typeof measureDiagnose> | null = null;
   if (o.diagnose) {
     log('diagnose: cmlogs diagnose of the CMTrace logs ...');
     diagnosis = measureDiagnose(join(dir, 'cmtrace'));
     out.push('');
-    out.push(`diagnose: cmlogs diagnose of the ${cmFiles.length} CMTrace logs (${(m.cmtraceBytes / MB).toFixed(0)} MB): ${fmt.s(diagnosis.ms)} from process start, peak RSS ${diagnosis.maxRssKB ? fmt.mb(diagnosis.maxRssKB) : '-'}; ${diagnosis.summary}`);
+    out.push(
+      `diagnose: cmlogs diagnose of the ${cmFiles.length} CMTrace logs (${(m.cmtraceBytes / MB).toFixed(0)} MB): ${fmt.s(diagnosis.ms)} from process start, peak RSS ${diagnosis.maxRssKB ? fmt.mb(diagnosis.maxRssKB) : '-'}; ${diagnosis.summary}`,
+    );
   }
 
   let memory: unknown = null;
   if (o.memory) {
     log('memory: 1 GB streaming (bench/memory.ts) ...');
     // The bounded cases only (1 GB realistic, unclosed, idle); npm run bench:memory also runs the pathological ones.
-    const run = spawnSync(process.execPath, [...process.execArgv, join(__dirname, 'memory.ts'), '--json', '--only', 'realistic,unclosed,idle'], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 16 * MB });
+    const run = spawnSync(
+      process.execPath,
+      [...process.execArgv, join(__dirname, 'memory.ts'), '--json', '--only', 'realistic,unclosed,idle'],
+      { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 16 * MB },
+    );
     const line = (run.stdout ?? '').split('\n').find((l) => l.startsWith('RESULT '));
     memory = line ? JSON.parse(line.slice(7)) : { failed: `status ${run.status}` };
     out.push('');
-    const cases = (memory as { cases?: Array<{ name: string; bytes: number; outcome: string; maxRssMB: number | null; seconds: number; records?: number }> }).cases ?? [];
+    const cases =
+      (
+        memory as {
+          cases?: Array<{
+            name: string;
+            bytes: number;
+            outcome: string;
+            maxRssMB: number | null;
+            seconds: number;
+            records?: number;
+          }>;
+        }
+      ).cases ?? [];
     out.push('memory (bench/memory.ts, parseFile streaming with records dropped):');
-    for (const c of cases) out.push(`  ${c.name.padEnd(10)} ${c.bytes ? `${(c.bytes / MB).toFixed(0)} MB`.padStart(8) : '       -'}  ${c.outcome.padEnd(8)} peak RSS ${c.maxRssMB ?? '-'} MB  ${c.seconds.toFixed(1)} s${c.records !== undefined ? `  ${fmt.n(c.records)} records` : ''}`);
+    for (const c of cases)
+      out.push(
+        `  ${c.name.padEnd(10)} ${c.bytes ? `${(c.bytes / MB).toFixed(0)} MB`.padStart(8) : '       -'}  ${c.outcome.padEnd(8)} peak RSS ${c.maxRssMB ?? '-'} MB  ${c.seconds.toFixed(1)} s${c.records !== undefined ? `  ${fmt.n(c.records)} records` : ''}`,
+      );
   }
   out.push('');
   out.push(`total bench time ${fmt.s(performance.now() - started)}; results: ${o.out}`);
@@ -377,8 +645,27 @@ async function parent(o: Options): Promise<void> {
 
   const results = {
     date: new Date().toISOString(),
-    machine: { cores: cpu.length, model: cpu[0]?.model.trim() ?? null, memoryGB: Math.round(totalmem() / 2 ** 30), node: process.version, loadBefore, loadAfter, repeat: o.repeat },
-    corpus: { dir, seed: m.seed, scale: m.scale, files: m.files.length, bytes: m.bytes, records: m.records, cmtraceFiles: cmFiles.length, cmtraceBytes: m.cmtraceBytes, cmtraceRecords: m.cmtraceRecords, generatedSeconds: gen.generated ? gen.seconds : null },
+    machine: {
+      cores: cpu.length,
+      model: cpu[0]?.model.trim() ?? null,
+      memoryGB: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+      loadBefore,
+      loadAfter,
+      repeat: o.repeat,
+    },
+    corpus: {
+      dir,
+      seed: m.seed,
+      scale: m.scale,
+      files: m.files.length,
+      bytes: m.bytes,
+      records: m.records,
+      cmtraceFiles: cmFiles.length,
+      cmtraceBytes: m.cmtraceBytes,
+      cmtraceRecords: m.cmtraceRecords,
+      generatedSeconds: gen.generated ? gen.seconds : null,
+    },
     floor: {
       wc: wc && { ms: wc.ms, mbps: wcMbps, lines: wcLines, maxRssKB: wc.maxRssKB },
       grep: grep && { ms: grep.ms, mbps: grepMbps, count: grepCount, maxRssKB: grep.maxRssKB },
@@ -398,7 +685,8 @@ async function parent(o: Options): Promise<void> {
     diagnosis,
     memory,
   };
-  for (const s of [...results.ours.single.sets, ...(results.ours.parallel?.sets ?? [])]) s.perFile = Object.fromEntries(Object.entries(s.perFile).map(([k, v]) => [basename(k), v]));
+  for (const s of [...results.ours.single.sets, ...(results.ours.parallel?.sets ?? [])])
+    s.perFile = Object.fromEntries(Object.entries(s.perFile).map(([k, v]) => [basename(k), v]));
   writeFileSync(o.out, JSON.stringify(results, null, 2));
 }
 

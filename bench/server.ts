@@ -43,16 +43,29 @@ export function ensureBigLog(path: string, parts: string[], minBytes: number): n
 }
 
 /** Starts `serverJs --stdio` with an empty workspace and asks for the big log as the extension would. */
-export async function measureServer(serverJs: string, emptyRoot: string, file: string, key: string): Promise<ServerFigures> {
+export async function measureServer(
+  serverJs: string,
+  emptyRoot: string,
+  file: string,
+  key: string,
+): Promise<ServerFigures> {
   const child = spawn(process.execPath, [serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+  const connection = createMessageConnection(
+    new StreamMessageReader(child.stdout!),
+    new StreamMessageWriter(child.stdin!),
+  );
   connection.onRequest('client/registerCapability', () => null);
   connection.onRequest('workspace/configuration', () => [null]);
   connection.onNotification(() => undefined);
   connection.listen();
   try {
     const root = pathToFileURL(emptyRoot).toString();
-    await connection.sendRequest('initialize', { processId: process.pid, rootUri: root, capabilities: {}, workspaceFolders: [{ uri: root, name: 'empty' }] });
+    await connection.sendRequest('initialize', {
+      processId: process.pid,
+      rootUri: root,
+      capabilities: {},
+      workspaceFolders: [{ uri: root, name: 'empty' }],
+    });
     await connection.sendNotification('initialized', {});
     const uri = pathToFileURL(file).toString();
     const timed = async <T>(ask: () => Promise<T>): Promise<[T, number]> => {
@@ -60,12 +73,31 @@ export async function measureServer(serverJs: string, emptyRoot: string, file: s
       const value = await ask();
       return [value, performance.now() - t0];
     };
-    const [first, firstPageMs] = await timed(() => connection.sendRequest<TimelinePage>(Requests.timeline.method, { uris: [uri], offset: 0, limit: 5000 }));
+    const [first, firstPageMs] = await timed(() =>
+      connection.sendRequest<TimelinePage>(Requests.timeline.method, { uris: [uri], offset: 0, limit: 5000 }),
+    );
     const stats = await connection.sendRequest<FileStats | null>(Requests.fileStats.method, { uri });
-    const [, lastPageMs] = await timed(() => connection.sendRequest<TimelinePage>(Requests.timeline.method, { uris: [uri], offset: Math.max(0, first.total - 5000), limit: 5000 }));
-    const [byKey, keyPageMs] = await timed(() => connection.sendRequest<TimelinePage>(Requests.timeline.method, { uris: [uri], key, offset: 0, limit: 5000 }));
+    const [, lastPageMs] = await timed(() =>
+      connection.sendRequest<TimelinePage>(Requests.timeline.method, {
+        uris: [uri],
+        offset: Math.max(0, first.total - 5000),
+        limit: 5000,
+      }),
+    );
+    const [byKey, keyPageMs] = await timed(() =>
+      connection.sendRequest<TimelinePage>(Requests.timeline.method, { uris: [uri], key, offset: 0, limit: 5000 }),
+    );
     const peakRssKB = peakRss(child.pid!);
-    return { file, bytes: statSync(file).size, records: stats?.records ?? first.total, firstPageMs, lastPageMs, keyPageMs, keyRecords: byKey.total, peakRssKB };
+    return {
+      file,
+      bytes: statSync(file).size,
+      records: stats?.records ?? first.total,
+      firstPageMs,
+      lastPageMs,
+      keyPageMs,
+      keyRecords: byKey.total,
+      peakRssKB,
+    };
   } finally {
     connection.dispose();
     child.kill();
@@ -134,25 +166,36 @@ export async function measureOpenLog(serverJs: string, root: string, file: strin
   // BENCH_SERVER_NODE_ARGS: Node options for the server alone (e.g. --cpu-prof --cpu-prof-dir=DIR, to see where its time goes).
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+  const connection = createMessageConnection(
+    new StreamMessageReader(child.stdout!),
+    new StreamMessageWriter(child.stdin!),
+  );
   connection.onRequest('client/registerCapability', () => null);
   connection.onRequest('workspace/configuration', () => [null]);
   const uri = pathToFileURL(file).toString();
   let diagnosticsAt = 0;
   let problemsListed = 0;
   const published = new Promise<void>((resolve) =>
-    connection.onNotification('textDocument/publishDiagnostics', (p: { uri: string; diagnostics: Array<{ code?: string }> }) => {
-      if (p.uri !== uri) return;
-      diagnosticsAt = performance.now();
-      problemsListed = p.diagnostics.filter((d) => d.code !== 'cmlogs.unlisted').length;
-      resolve();
-    }),
+    connection.onNotification(
+      'textDocument/publishDiagnostics',
+      (p: { uri: string; diagnostics: Array<{ code?: string }> }) => {
+        if (p.uri !== uri) return;
+        diagnosticsAt = performance.now();
+        problemsListed = p.diagnostics.filter((d) => d.code !== 'cmlogs.unlisted').length;
+        resolve();
+      },
+    ),
   );
   connection.onNotification(() => undefined);
   connection.listen();
   try {
     const rootUri = pathToFileURL(root).toString();
-    await connection.sendRequest('initialize', { processId: process.pid, rootUri, capabilities: {}, workspaceFolders: [{ uri: rootUri, name: 'bench' }] });
+    await connection.sendRequest('initialize', {
+      processId: process.pid,
+      rootUri,
+      capabilities: {},
+      workspaceFolders: [{ uri: rootUri, name: 'bench' }],
+    });
     await connection.sendNotification('initialized', {});
     await new Promise((r) => setTimeout(r, 500)); // the server settles (a startup scan would show in otherReads)
     const rssBeforeKB = procStatus(child.pid!, 'VmRSS');
@@ -162,15 +205,24 @@ export async function measureOpenLog(serverJs: string, root: string, file: strin
     // The last record's line, on its time (a hover that always has an answer: the time in UTC).
     const lastRecord = text.lastIndexOf('<![LOG[');
     const lastLine = countLines(text, lastRecord);
-    const timeAt = text.indexOf('time="', lastRecord) - text.lastIndexOf('\n', text.indexOf('time="', lastRecord)) - 1 + 7;
+    const timeAt =
+      text.indexOf('time="', lastRecord) - text.lastIndexOf('\n', text.indexOf('time="', lastRecord)) - 1 + 7;
     const t0 = performance.now();
-    void connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'cmlog', version: 1, text } });
-    const hover = await connection.sendRequest<unknown>('textDocument/hover', { textDocument: { uri }, position: { line: lastLine, character: timeAt } });
+    void connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri, languageId: 'cmlog', version: 1, text },
+    });
+    const hover = await connection.sendRequest<unknown>('textDocument/hover', {
+      textDocument: { uri },
+      position: { line: lastLine, character: timeAt },
+    });
     const hoverMs = performance.now() - t0;
     await published;
     const tokens = async (from: number) => {
       const t = performance.now();
-      await connection.sendRequest('textDocument/semanticTokens/range', { textDocument: { uri }, range: { start: { line: from, character: 0 }, end: { line: from + 100, character: 0 } } });
+      await connection.sendRequest('textDocument/semanticTokens/range', {
+        textDocument: { uri },
+        range: { start: { line: from, character: 0 }, end: { line: from + 100, character: 0 } },
+      });
       return performance.now() - t;
     };
     const tokensTopMs = await tokens(0);
@@ -276,29 +328,51 @@ export interface FolderFigures {
   progressItems: number;
 }
 
-export async function measureFolderOpen(serverJs: string, folder: string, file: string, position: { line: number; character: number }): Promise<FolderFigures> {
+export async function measureFolderOpen(
+  serverJs: string,
+  folder: string,
+  file: string,
+  position: { line: number; character: number },
+): Promise<FolderFigures> {
   const child = spawn(process.execPath, [serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+  const connection = createMessageConnection(
+    new StreamMessageReader(child.stdout!),
+    new StreamMessageWriter(child.stdin!),
+  );
   connection.onRequest('client/registerCapability', () => null);
   connection.onRequest('workspace/configuration', () => [null]);
   connection.onRequest('window/workDoneProgress/create', () => null);
   let progressItems = 0;
-  connection.onNotification('$/progress', (p: { value: { kind: string } }) => void (p.value.kind === 'begin' && progressItems++));
+  connection.onNotification(
+    '$/progress',
+    (p: { value: { kind: string } }) => void (p.value.kind === 'begin' && progressItems++),
+  );
   connection.onNotification(() => undefined);
   connection.listen();
   try {
     const rootUri = pathToFileURL(folder).toString();
-    await connection.sendRequest('initialize', { processId: process.pid, rootUri, capabilities: { window: { workDoneProgress: true } }, workspaceFolders: [{ uri: rootUri, name: 'bench' }] });
+    await connection.sendRequest('initialize', {
+      processId: process.pid,
+      rootUri,
+      capabilities: { window: { workDoneProgress: true } },
+      workspaceFolders: [{ uri: rootUri, name: 'bench' }],
+    });
     await connection.sendNotification('initialized', {});
     const uri = pathToFileURL(file).toString();
     const raw = readFileSync(file, 'utf8');
-    await connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'cmlog', version: 1, text: raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw } });
+    await connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri, languageId: 'cmlog', version: 1, text: raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw },
+    });
     await new Promise((r) => setTimeout(r, 2000));
     const status = () => connection.sendRequest<IndexStatus>(Requests.indexStatus.method, {});
     const afterOpen = await status();
     const rssAfterOpenKB = procStatus(child.pid!, 'VmRSS');
     const t0 = performance.now();
-    const locations = await connection.sendRequest<unknown[]>('textDocument/references', { textDocument: { uri }, position, context: { includeDeclaration: true } });
+    const locations = await connection.sendRequest<unknown[]>('textDocument/references', {
+      textDocument: { uri },
+      position,
+      context: { includeDeclaration: true },
+    });
     const referencesMs = performance.now() - t0;
     const afterReferences = await status();
     const logs = afterReferences.files.filter((f) => !f.open);

@@ -16,12 +16,15 @@ const TARGET = 'server/src/core/fastpath/cmtraceScanWasm.ts';
 /** The compiled binary. --runtime stub: the scanner allocates nothing; --noAssert: bounds are the code's job; SIMD: Node >= 16.4. */
 export async function compileScanner() {
   let binary = null;
-  const { error, stderr } = await asc.main([SOURCE, '-O3', '--runtime', 'stub', '--noAssert', '--enable', 'simd', '--outFile', 'cmtraceScan.wasm'], {
-    baseDir: ROOT,
-    writeFile: (name, contents) => {
-      if (name.endsWith('.wasm')) binary = Buffer.from(contents);
+  const { error, stderr } = await asc.main(
+    [SOURCE, '-O3', '--runtime', 'stub', '--noAssert', '--enable', 'simd', '--outFile', 'cmtraceScan.wasm'],
+    {
+      baseDir: ROOT,
+      writeFile: (name, contents) => {
+        if (name.endsWith('.wasm')) binary = Buffer.from(contents);
+      },
     },
-  });
+  );
   if (error) throw new Error(`asc failed: ${error.message}\n${stderr.toString()}`);
   return binary;
 }

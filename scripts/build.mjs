@@ -4,13 +4,33 @@
 import { build } from 'esbuild';
 
 // Minified (names kept, so stack traces stay readable; source maps beside the bundles for debugging).
-const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: true, minify: true, keepNames: true, logLevel: 'warning' };
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: true,
+  minify: true,
+  keepNames: true,
+  logLevel: 'warning',
+};
 
 await Promise.all([
-  build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'client/out/extension.js', external: ['vscode'] }),
+  build({
+    ...common,
+    entryPoints: ['client/src/extension.ts'],
+    outfile: 'client/out/extension.js',
+    external: ['vscode'],
+  }),
   build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'server/out/server.js' }),
   // DuckDB (cmlogs fleet) is a native module: loaded at run time from node_modules, never bundled.
-  build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'server/out/cli.js', banner: { js: '#!/usr/bin/env node' }, external: ['@duckdb/node-api'] }),
+  build({
+    ...common,
+    entryPoints: ['server/src/cli.ts'],
+    outfile: 'server/out/cli.js',
+    banner: { js: '#!/usr/bin/env node' },
+    external: ['@duckdb/node-api'],
+  }),
   // The worker that reads whole machines for cmlogs fleet (core/fleet/pool.ts finds it beside cli.js).
   build({ ...common, entryPoints: ['server/src/core/fleet/pool.ts'], outfile: 'server/out/fleetPool.js' }),
   // The worker that parses files on other cores (core/parallel.ts finds it beside cli.js and server.js).
@@ -18,5 +38,12 @@ await Promise.all([
   // The language server's diagnosis runs in this worker (features/diagnose.ts finds it beside server.js).
   build({ ...common, entryPoints: ['server/src/features/diagnoseWorker.ts'], outfile: 'server/out/diagnoseWorker.js' }),
   // VS Code 1.91's webviews are Chromium 124 or newer. The page's CSP allows this one file by nonce.
-  build({ ...common, platform: 'browser', format: 'iife', target: 'chrome114', entryPoints: ['media/src/main.ts'], outfile: 'media/out/timeline.js' }),
+  build({
+    ...common,
+    platform: 'browser',
+    format: 'iife',
+    target: 'chrome114',
+    entryPoints: ['media/src/main.ts'],
+    outfile: 'media/out/timeline.js',
+  }),
 ]);

@@ -71,7 +71,9 @@ function buildCodeTable(rows, where, facilityOf) {
     const facility = parseFacility(row.facility, `${where}:${i + 2}`);
     if (facility.name) {
       if (facilities[facility.number] && facilities[facility.number] !== facility.name) {
-        throw new Error(`${where}: facility ${facility.number} named both ${facilities[facility.number]} and ${facility.name}`);
+        throw new Error(
+          `${where}: facility ${facility.number} named both ${facilities[facility.number]} and ${facility.name}`,
+        );
       }
       facilities[facility.number] = facility.name;
     }
@@ -103,7 +105,11 @@ function buildCodeFamilies() {
   const perFile = FAMILY_FILES.map((name) => ({ name, rows: readTsv(name, CODE_COLUMNS) }));
   const overlaps = readTsv('code_overlaps.tsv', CODE_COLUMNS).filter((row) => !isNtstatusRow(row));
   const rows = [...perFile.flatMap((f) => f.rows), ...overlaps];
-  return { rows, perFile: [...perFile, { name: 'code_overlaps.tsv (not NTSTATUS)', rows: overlaps }], data: buildCodeTable(rows, 'families', hresultFacility) };
+  return {
+    rows,
+    perFile: [...perFile, { name: 'code_overlaps.tsv (not NTSTATUS)', rows: overlaps }],
+    data: buildCodeTable(rows, 'families', hresultFacility),
+  };
 }
 
 /** NTSTATUS values: ntstatus.tsv plus the NTSTATUS rows of code_overlaps.tsv (values hresults.tsv also uses). */
@@ -159,7 +165,13 @@ function buildStatmsg() {
   // Curated rows first (their wording was checked against logs), then the spreadsheet's rows.
   for (const row of curated) add(row, moduleOfCurated(row));
   for (const row of [...overlaps, ...more]) add(row, moduleOfSheet(row.source));
-  return { rows: [...curated, ...overlaps, ...more], curated, overlaps, more, data: { modules: MODULES, sources: sources.list, messages } };
+  return {
+    rows: [...curated, ...overlaps, ...more],
+    curated,
+    overlaps,
+    more,
+    data: { modules: MODULES, sources: sources.list, messages },
+  };
 }
 
 // ---------- state messages ----------
@@ -203,7 +215,11 @@ function writeJson(name, data, lineMapKey) {
 const PACKED = ['hresults.json', 'ntstatus.json', 'statusMessages.json'];
 
 function writePacked() {
-  const params = { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_LGWIN]: 24, [constants.BROTLI_PARAM_SIZE_HINT]: 0 };
+  const params = {
+    [constants.BROTLI_PARAM_QUALITY]: 11,
+    [constants.BROTLI_PARAM_LGWIN]: 24,
+    [constants.BROTLI_PARAM_SIZE_HINT]: 0,
+  };
   const entries = PACKED.map((name) => {
     const base64 = brotliCompressSync(readFileSync(join(outDir, name)), { params }).toString('base64');
     return `  '${name}':\n${base64.replace(/.{1,120}/g, (line) => `    '${line}' +\n`)}    '',`;
@@ -223,7 +239,9 @@ function countBy(rows, keyOf) {
 const sourceOrigin = (source) => source.replace(/@[0-9a-f]+/, '').replace(/ \(.*$/, '');
 
 function noticeTable(rows, keyOf) {
-  return countBy(rows, keyOf).map(([key, n]) => `| ${n} | ${key.replace(/\|/g, '\\|')} |`).join('\n');
+  return countBy(rows, keyOf)
+    .map(([key, n]) => `| ${n} | ${key.replace(/\|/g, '\\|')} |`)
+    .join('\n');
 }
 
 function writeNotice(h, f, n, s, t, sizes) {

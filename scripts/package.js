@@ -29,7 +29,15 @@ const ALLOWED = [
   /^media\/[^/]+\.(css|svg)$/, // the webview: its style and its bundle (media/out/); its sources (media/src/) stay out
   /^media\/out\/[^/]+\.js$/,
 ];
-const REQUIRED = ['package.json', 'README.md', 'client/out/extension.js', 'server/out/server.js', 'language-configuration.json', 'media/out/timeline.js', 'media/timeline.css'];
+const REQUIRED = [
+  'package.json',
+  'README.md',
+  'client/out/extension.js',
+  'server/out/server.js',
+  'language-configuration.json',
+  'media/out/timeline.js',
+  'media/timeline.css',
+];
 
 /** Entries of a zip file (central directory), with uncompressed sizes. */
 function zipEntries(file) {
@@ -47,7 +55,13 @@ function zipEntries(file) {
     const extraLength = buf.readUInt16LE(at + 30);
     const commentLength = buf.readUInt16LE(at + 32);
     const localOffset = buf.readUInt32LE(at + 42);
-    entries.push({ name: buf.toString('utf8', at + 46, at + 46 + nameLength), size, localOffset, method: buf.readUInt16LE(at + 10), compressed: buf.readUInt32LE(at + 20) });
+    entries.push({
+      name: buf.toString('utf8', at + 46, at + 46 + nameLength),
+      size,
+      localOffset,
+      method: buf.readUInt16LE(at + 10),
+      compressed: buf.readUInt32LE(at + 20),
+    });
     at += 46 + nameLength + extraLength + commentLength;
   }
   return { buf, entries };
@@ -61,7 +75,11 @@ function readEntry({ buf }, entry) {
 }
 
 function run(cmd, args) {
-  const r = spawnSync(cmd, args, { cwd: ROOT, stdio: 'inherit', env: { ...process.env, npm_config_update_notifier: 'false' } });
+  const r = spawnSync(cmd, args, {
+    cwd: ROOT,
+    stdio: 'inherit',
+    env: { ...process.env, npm_config_update_notifier: 'false' },
+  });
   if (r.status !== 0) throw new Error(`${[cmd, ...args].join(' ')} failed (exit ${r.status})`);
 }
 
@@ -74,24 +92,42 @@ function main() {
 
   if (build) run(process.execPath, ['scripts/build.mjs']);
   const vsceArgs = ['package', '--no-dependencies', '--out', out];
-  for (const [file, what] of [['LICENSE', 'license'], ['CHANGELOG.md', 'changelog'], ['icon.png', 'icon']]) {
-    if (!fs.existsSync(path.join(ROOT, file))) console.warn(`[package] WARNING: no ${file} in the repository: the .vsix has no ${what}`);
+  for (const [file, what] of [
+    ['LICENSE', 'license'],
+    ['CHANGELOG.md', 'changelog'],
+    ['icon.png', 'icon'],
+  ]) {
+    if (!fs.existsSync(path.join(ROOT, file)))
+      console.warn(`[package] WARNING: no ${file} in the repository: the .vsix has no ${what}`);
   }
   // vsce asks interactively when LICENSE is missing; do not hang in CI
-  if (!['LICENSE', 'LICENSE.md', 'LICENSE.txt'].some((f) => fs.existsSync(path.join(ROOT, f)))) vsceArgs.push('--skip-license');
+  if (!['LICENSE', 'LICENSE.md', 'LICENSE.txt'].some((f) => fs.existsSync(path.join(ROOT, f))))
+    vsceArgs.push('--skip-license');
   fs.rmSync(out, { force: true });
   run(process.execPath, [require.resolve('@vscode/vsce/vsce'), ...vsceArgs]);
 
   // What is really inside
   const zip = zipEntries(out);
-  const files = zip.entries.filter((e) => e.name.startsWith('extension/') && !e.name.endsWith('/')).map((e) => ({ ...e, rel: e.name.slice('extension/'.length) }));
+  const files = zip.entries
+    .filter((e) => e.name.startsWith('extension/') && !e.name.endsWith('/'))
+    .map((e) => ({ ...e, rel: e.name.slice('extension/'.length) }));
   const unexpected = files.filter((f) => !ALLOWED.some((re) => re.test(f.rel)));
   const missing = REQUIRED.filter((r) => !files.some((f) => f.rel.toLowerCase() === r.toLowerCase()));
-  console.log(`\n${path.relative(ROOT, out)}: ${(fs.statSync(out).size / 1024).toFixed(0)} KB packed, ${zip.entries.length} entries`);
+  console.log(
+    `\n${path.relative(ROOT, out)}: ${(fs.statSync(out).size / 1024).toFixed(0)} KB packed, ${zip.entries.length} entries`,
+  );
   for (const e of zip.entries) console.log(`  ${String(e.size).padStart(9)}  ${e.name}`);
-  const manifest = JSON.parse(readEntry(zip, zip.entries.find((e) => e.name === 'extension/package.json')).toString('utf8'));
+  const manifest = JSON.parse(
+    readEntry(
+      zip,
+      zip.entries.find((e) => e.name === 'extension/package.json'),
+    ).toString('utf8'),
+  );
   if (manifest.main !== './client/out/extension.js') throw new Error(`unexpected main ${manifest.main}`);
-  if (unexpected.length) throw new Error(`files that must not be in the .vsix: ${unexpected.map((f) => f.rel).join(', ')} (fix .vscodeignore)`);
+  if (unexpected.length)
+    throw new Error(
+      `files that must not be in the .vsix: ${unexpected.map((f) => f.rel).join(', ')} (fix .vscodeignore)`,
+    );
   if (missing.length) throw new Error(`files missing from the .vsix: ${missing.join(', ')}`);
   console.log(`[package] OK in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
   console.log(out);

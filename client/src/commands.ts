@@ -12,10 +12,17 @@ import { openTimeline } from './timelinePanel';
 export function registerCommands(context: vscode.ExtensionContext, client: LanguageClient): void {
   const lookupView = new LookupView(context);
   const diagnosisView = new DiagnosisView(context, client);
-  const register = (id: string, run: (...args: any[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, run));
+  const register = (id: string, run: (...args: any[]) => unknown) =>
+    context.subscriptions.push(vscode.commands.registerCommand(id, run));
 
   register('cmlogs.lookupCode', async (input?: string) => {
-    const text = input ?? (await vscode.window.showInputBox({ prompt: 'Error code, status message ID or state message', placeHolder: '0x80244021  |  -2145107935  |  statmsg 6702  |  state 500 2', value: selectedWord() }));
+    const text =
+      input ??
+      (await vscode.window.showInputBox({
+        prompt: 'Error code, status message ID or state message',
+        placeHolder: '0x80244021  |  -2145107935  |  statmsg 6702  |  state 500 2',
+        value: selectedWord(),
+      }));
     if (!text?.trim()) return undefined;
     const answer = await ask(client, Requests.lookup, { text });
     await lookupView.show(text.trim(), answer.text);
@@ -23,11 +30,22 @@ export function registerCommands(context: vscode.ExtensionContext, client: Langu
   });
 
   register('cmlogs.openLogFolder', async (folder?: vscode.Uri) => {
-    const picked = folder ?? (await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Open Log Folder' }))?.[0];
+    const picked =
+      folder ??
+      (
+        await vscode.window.showOpenDialog({
+          canSelectFolders: true,
+          canSelectFiles: false,
+          openLabel: 'Open Log Folder',
+        })
+      )?.[0];
     if (!picked) return undefined;
     const { files } = await ask(client, Requests.indexFolder, { path: picked.fsPath });
     const choice = await vscode.window.showQuickPick(
-      [{ label: '$(timeline-view-icon) Open the timeline of all these logs', uri: undefined as string | undefined }, ...files.sort().map((uri) => ({ label: vscode.Uri.parse(uri).path.split('/').pop()!, uri }))],
+      [
+        { label: '$(timeline-view-icon) Open the timeline of all these logs', uri: undefined as string | undefined },
+        ...files.sort().map((uri) => ({ label: vscode.Uri.parse(uri).path.split('/').pop()!, uri })),
+      ],
       { placeHolder: `${files.length} logs indexed in ${picked.fsPath}` },
     );
     if (!choice) return files;
@@ -39,9 +57,14 @@ export function registerCommands(context: vscode.ExtensionContext, client: Langu
   register('cmlogs.showRelated', async () => {
     const editor = vscode.window.activeTextEditor;
     if (!editor) return relatedInWithheldLog(context, client);
-    const { key } = await ask(client, Requests.related, { uri: editor.document.uri.toString(), position: editor.selection.active });
+    const { key } = await ask(client, Requests.related, {
+      uri: editor.document.uri.toString(),
+      position: editor.selection.active,
+    });
     if (!key) {
-      void vscode.window.showInformationMessage('Put the cursor on a GUID or KB number to show the events that share it.');
+      void vscode.window.showInformationMessage(
+        'Put the cursor on a GUID or KB number to show the events that share it.',
+      );
       return undefined;
     }
     return openTimeline(context, client, { key });
@@ -50,7 +73,10 @@ export function registerCommands(context: vscode.ExtensionContext, client: Langu
   register('cmlogs.showXml', async () => {
     const editor = vscode.window.activeTextEditor;
     if (!editor) return undefined;
-    const found = await ask(client, Requests.xmlAt, { uri: editor.document.uri.toString(), position: editor.selection.active });
+    const found = await ask(client, Requests.xmlAt, {
+      uri: editor.document.uri.toString(),
+      position: editor.selection.active,
+    });
     if (!found) {
       void vscode.window.showInformationMessage('The record under the cursor carries no well-formed XML.');
       return undefined;
@@ -65,7 +91,9 @@ export function registerCommands(context: vscode.ExtensionContext, client: Langu
     const picked = selected?.length ? selected : resource ? [resource] : await openLogUris();
     const { uris, folders, logs } = await timelineInputs(client, picked);
     if (picked.length && !logs) {
-      void vscode.window.showInformationMessage(`No ConfigMgr logs in ${picked.map((u) => u.fsPath || u.toString()).join(', ')}.`);
+      void vscode.window.showInformationMessage(
+        `No ConfigMgr logs in ${picked.map((u) => u.fsPath || u.toString()).join(', ')}.`,
+      );
       return undefined;
     }
     return openTimeline(context, client, { uris, folders });
@@ -96,17 +124,37 @@ export function registerCommands(context: vscode.ExtensionContext, client: Langu
 async function diagnosisTarget(picked: readonly vscode.Uri[]): Promise<DiagnosisTarget | undefined> {
   const folder = picked.length === 1 && (await isFolder(picked[0])) ? picked[0] : undefined;
   if (folder) return { uris: [], folder: folder.toString(), label: basename(folder) };
-  if (picked.length) return { uris: picked.map((u) => u.toString()), label: picked.length === 1 ? basename(picked[0]) : `${picked.length} logs` };
+  if (picked.length)
+    return {
+      uris: picked.map((u) => u.toString()),
+      label: picked.length === 1 ? basename(picked[0]) : `${picked.length} logs`,
+    };
   const open = await openLogUris();
   type Choice = vscode.QuickPickItem & { target?: DiagnosisTarget; browse?: boolean };
   const choices: Choice[] = [
-    ...(open.length ? [{ label: `$(files) The open logs (${open.length})`, target: { uris: open.map((u) => u.toString()), label: `${open.length} open logs` } }] : []),
-    ...(vscode.workspace.workspaceFolders ?? []).map((f) => ({ label: `$(folder) ${f.name}`, description: f.uri.fsPath, target: { uris: [], folder: f.uri.toString(), label: f.name } })),
+    ...(open.length
+      ? [
+          {
+            label: `$(files) The open logs (${open.length})`,
+            target: { uris: open.map((u) => u.toString()), label: `${open.length} open logs` },
+          },
+        ]
+      : []),
+    ...(vscode.workspace.workspaceFolders ?? []).map((f) => ({
+      label: `$(folder) ${f.name}`,
+      description: f.uri.fsPath,
+      target: { uris: [], folder: f.uri.toString(), label: f.name },
+    })),
     { label: '$(folder-opened) Choose a folder…', browse: true },
   ];
-  const choice = choices.length === 1 ? choices[0] : await vscode.window.showQuickPick(choices, { placeHolder: 'Diagnose which logs?' });
+  const choice =
+    choices.length === 1
+      ? choices[0]
+      : await vscode.window.showQuickPick(choices, { placeHolder: 'Diagnose which logs?' });
   if (!choice?.browse) return choice?.target;
-  const [chosen] = (await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Diagnose' })) ?? [];
+  const [chosen] =
+    (await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Diagnose' })) ??
+    [];
   return chosen ? { uris: [], folder: chosen.toString(), label: basename(chosen) } : undefined;
 }
 
@@ -114,7 +162,10 @@ async function diagnosisTarget(picked: readonly vscode.Uri[]): Promise<Diagnosis
  * Files as they are; folders as folders, so that the timeline shows the logs in them at each load (a log written
  * later joins). Each folder is indexed now (once, see workspace.ts) to tell how many logs there are.
  */
-async function timelineInputs(client: LanguageClient, picked: readonly vscode.Uri[]): Promise<{ uris: string[]; folders: string[]; logs: number }> {
+async function timelineInputs(
+  client: LanguageClient,
+  picked: readonly vscode.Uri[],
+): Promise<{ uris: string[]; folders: string[]; logs: number }> {
   const uris: string[] = [];
   const folders: string[] = [];
   let logs = 0;
@@ -135,11 +186,16 @@ async function timelineInputs(client: LanguageClient, picked: readonly vscode.Ur
  * Show Related Events in a log VS Code keeps from extensions (over 50 MB: its tab has no editor or document here,
  * so the cursor cannot be read): opens the timeline of that log instead, where a record's keys can be followed.
  */
-async function relatedInWithheldLog(context: vscode.ExtensionContext, client: LanguageClient): Promise<vscode.WebviewPanel | undefined> {
+async function relatedInWithheldLog(
+  context: vscode.ExtensionContext,
+  client: LanguageClient,
+): Promise<vscode.WebviewPanel | undefined> {
   const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
   const uri = input instanceof vscode.TabInputText ? input.uri : undefined;
   if (!uri || !(await isWithheldLog(uri))) return undefined;
-  void vscode.window.showInformationMessage(`${basename(uri)} is too large for VS Code to share the cursor with extensions: select a record in the timeline and follow its GUID there.`);
+  void vscode.window.showInformationMessage(
+    `${basename(uri)} is too large for VS Code to share the cursor with extensions: select a record in the timeline and follow its GUID there.`,
+  );
   return openTimeline(context, client, { uris: [uri.toString()] });
 }
 
@@ -188,6 +244,8 @@ function basename(uri: vscode.Uri): string {
 function selectedWord(): string | undefined {
   const editor = vscode.window.activeTextEditor;
   if (!editor) return undefined;
-  const range = editor.selection.isEmpty ? editor.document.getWordRangeAtPosition(editor.selection.active) : editor.selection;
+  const range = editor.selection.isEmpty
+    ? editor.document.getWordRangeAtPosition(editor.selection.active)
+    : editor.selection;
   return range ? editor.document.getText(range) : undefined;
 }

@@ -18,7 +18,9 @@ export function registerLanguageDetection(context: vscode.ExtensionContext): voi
 }
 
 function firstLinePattern(context: vscode.ExtensionContext): RegExp | undefined {
-  const languages = (context.extension.packageJSON as { contributes?: { languages?: Array<{ id: string; firstLine?: string }> } }).contributes?.languages;
+  const languages = (
+    context.extension.packageJSON as { contributes?: { languages?: Array<{ id: string; firstLine?: string }> } }
+  ).contributes?.languages;
   const source = languages?.find((l) => l.id === 'cmlog')?.firstLine;
   return source ? new RegExp(source) : undefined;
 }

@@ -41,8 +41,19 @@ export function statusOf(finding: Pick<Finding, 'status'>): Status {
 const baseName = (file: string) => file.split(/[\\/]/).pop() ?? file;
 
 function stepNode(step: FindingStep): DiagnosisNode {
-  const icon = step.failed ? { id: 'close', color: 'testing.iconFailed' } : step.seen ? { id: 'check', color: 'testing.iconPassed' } : step.logPresent ? { id: 'circle-slash', color: 'list.warningForeground' } : { id: 'dash', color: 'descriptionForeground' };
-  const where = step.seen && step.file ? `${baseName(step.file)}:${step.line}${step.utc ? ` · ${step.utc}` : ''}` : step.logPresent ? `not seen in ${step.log}` : `${step.log} not among the files`;
+  const icon = step.failed
+    ? { id: 'close', color: 'testing.iconFailed' }
+    : step.seen
+      ? { id: 'check', color: 'testing.iconPassed' }
+      : step.logPresent
+        ? { id: 'circle-slash', color: 'list.warningForeground' }
+        : { id: 'dash', color: 'descriptionForeground' };
+  const where =
+    step.seen && step.file
+      ? `${baseName(step.file)}:${step.line}${step.utc ? ` · ${step.utc}` : ''}`
+      : step.logPresent
+        ? `not seen in ${step.log}`
+        : `${step.log} not among the files`;
   const flags = [step.optional ? 'optional' : '', step.failed ? 'failed here' : ''].filter(Boolean).join(', ');
   return {
     label: step.name,
@@ -64,22 +75,46 @@ function instanceNode(finding: Finding): DiagnosisNode {
       label: `${e.heading ?? 'Error'}${e.recovered ? ' (recovered)' : ''}: ${code || e.message}`,
       description: `${code ? e.message + ' — ' : ''}${baseName(e.file)}:${e.line}`,
       tooltip: [e.heading, code, e.message, `${e.file}:${e.line}`].filter(Boolean).join('\n'),
-      icon: { id: e.recovered ? 'warning' : 'error', color: e.recovered ? 'list.warningForeground' : 'testing.iconFailed' },
+      icon: {
+        id: e.recovered ? 'warning' : 'error',
+        color: e.recovered ? 'list.warningForeground' : 'testing.iconFailed',
+      },
       location: { file: e.file, line: e.line },
       children: [],
     });
   }
-  if (finding.advice.length) children.push({ label: 'Steps to try', icon: { id: 'lightbulb' }, expanded: status === 'broken', children: finding.advice.map((a) => ({ label: a, tooltip: a, children: [] })) });
-  if (finding.nextLog) children.push({ label: `Next log to open: ${finding.nextLog}`, icon: { id: 'go-to-file' }, children: [] });
+  if (finding.advice.length)
+    children.push({
+      label: 'Steps to try',
+      icon: { id: 'lightbulb' },
+      expanded: status === 'broken',
+      children: finding.advice.map((a) => ({ label: a, tooltip: a, children: [] })),
+    });
+  if (finding.nextLog)
+    children.push({ label: `Next log to open: ${finding.nextLog}`, icon: { id: 'go-to-file' }, children: [] });
   const evidence = finding.evidence.filter((x) => x.note);
   if (evidence.length) {
     children.push({
       label: 'Evidence',
       icon: { id: 'references' },
-      children: evidence.map((x) => ({ label: `${baseName(x.file)}:${x.line}`, description: `${x.note ? x.note + ': ' : ''}${x.text}`, tooltip: `${x.file}:${x.line}\n${x.text}`, location: { file: x.file, line: x.line }, icon: { id: 'link' }, children: [] })),
+      children: evidence.map((x) => ({
+        label: `${baseName(x.file)}:${x.line}`,
+        description: `${x.note ? x.note + ': ' : ''}${x.text}`,
+        tooltip: `${x.file}:${x.line}\n${x.text}`,
+        location: { file: x.file, line: x.line },
+        icon: { id: 'link' },
+        children: [],
+      })),
     });
   }
-  return { label: finding.key, description: `${STATUS_ICON[status].label} — ${finding.summary}`, tooltip: `${finding.title} (${finding.key})\n${finding.summary}`, icon: { id: STATUS_ICON[status].icon, color: STATUS_ICON[status].color }, expanded: status === 'broken', children };
+  return {
+    label: finding.key,
+    description: `${STATUS_ICON[status].label} — ${finding.summary}`,
+    tooltip: `${finding.title} (${finding.key})\n${finding.summary}`,
+    icon: { id: STATUS_ICON[status].icon, color: STATUS_ICON[status].color },
+    expanded: status === 'broken',
+    children,
+  };
 }
 
 /** Roots: one per flow (worst status first), then the files that were read. */
@@ -93,10 +128,33 @@ export function diagnosisTree(findings: readonly Finding[], filesRead: readonly 
       const status = ORDER[worst(list)];
       const counts = ORDER.map((s) => [s, list.filter((f) => statusOf(f) === s).length] as const).filter(([, n]) => n);
       const instances = list.slice().sort((a, b) => ORDER.indexOf(statusOf(a)) - ORDER.indexOf(statusOf(b)));
-      return { label: title, description: counts.map(([s, n]) => `${n} ${s}`).join(', '), icon: { id: STATUS_ICON[status].icon, color: STATUS_ICON[status].color }, expanded: status === 'broken', children: instances.map(instanceNode) };
+      return {
+        label: title,
+        description: counts.map(([s, n]) => `${n} ${s}`).join(', '),
+        icon: { id: STATUS_ICON[status].icon, color: STATUS_ICON[status].color },
+        expanded: status === 'broken',
+        children: instances.map(instanceNode),
+      };
     });
-  if (!findings.length) roots.push({ label: 'No documented flow found in these logs', description: 'synchronization, WSUS location, scan, state messages, deployment, downloads, restarts', icon: { id: 'info' }, children: [] });
-  roots.push({ label: `Files read (${filesRead.length})`, icon: { id: 'files' }, children: filesRead.map((file) => ({ label: baseName(file), description: file, tooltip: file, file, icon: { id: 'file' }, children: [] })) });
+  if (!findings.length)
+    roots.push({
+      label: 'No documented flow found in these logs',
+      description: 'synchronization, WSUS location, scan, state messages, deployment, downloads, restarts',
+      icon: { id: 'info' },
+      children: [],
+    });
+  roots.push({
+    label: `Files read (${filesRead.length})`,
+    icon: { id: 'files' },
+    children: filesRead.map((file) => ({
+      label: baseName(file),
+      description: file,
+      tooltip: file,
+      file,
+      icon: { id: 'file' },
+      children: [],
+    })),
+  });
   return roots;
 }
 

@@ -31,15 +31,31 @@ class DiagnosisTree implements vscode.TreeDataProvider<DiagnosisNode> {
   }
 
   getTreeItem(node: DiagnosisNode): vscode.TreeItem {
-    const state = node.children.length ? (node.expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed) : vscode.TreeItemCollapsibleState.None;
+    const state = node.children.length
+      ? node.expanded
+        ? vscode.TreeItemCollapsibleState.Expanded
+        : vscode.TreeItemCollapsibleState.Collapsed
+      : vscode.TreeItemCollapsibleState.None;
     const item = new vscode.TreeItem(node.label, state);
     item.description = node.description;
     item.tooltip = node.tooltip;
-    if (node.icon) item.iconPath = new vscode.ThemeIcon(node.icon.id, node.icon.color ? new vscode.ThemeColor(node.icon.color) : undefined);
-    const target = node.location ? vscode.Uri.file(node.location.file) : node.file ? vscode.Uri.file(node.file) : undefined;
+    if (node.icon)
+      item.iconPath = new vscode.ThemeIcon(
+        node.icon.id,
+        node.icon.color ? new vscode.ThemeColor(node.icon.color) : undefined,
+      );
+    const target = node.location
+      ? vscode.Uri.file(node.location.file)
+      : node.file
+        ? vscode.Uri.file(node.file)
+        : undefined;
     if (target) {
       const line = Math.max(0, (node.location?.line ?? 1) - 1);
-      item.command = { command: 'vscode.open', title: 'Open', arguments: [target, { selection: new vscode.Range(line, 0, line, 0), preview: true }] };
+      item.command = {
+        command: 'vscode.open',
+        title: 'Open',
+        arguments: [target, { selection: new vscode.Range(line, 0, line, 0), preview: true }],
+      };
       item.resourceUri = node.file ? target : undefined;
     }
     return item;
@@ -50,11 +66,16 @@ export class DiagnosisView {
   private readonly tree = new DiagnosisTree();
   private last: { target: DiagnosisTarget; result: DiagnoseResult; files: string[]; when: Date } | null = null;
 
-  constructor(context: vscode.ExtensionContext, private readonly client: LanguageClient) {
+  constructor(
+    context: vscode.ExtensionContext,
+    private readonly client: LanguageClient,
+  ) {
     const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this.tree, showCollapseAll: true });
     context.subscriptions.push(
       view,
-      vscode.commands.registerCommand('cmlogs.diagnosis.rerun', () => (this.last ? this.run(this.last.target) : vscode.commands.executeCommand('cmlogs.diagnose'))),
+      vscode.commands.registerCommand('cmlogs.diagnosis.rerun', () =>
+        this.last ? this.run(this.last.target) : vscode.commands.executeCommand('cmlogs.diagnose'),
+      ),
       vscode.commands.registerCommand('cmlogs.diagnosis.export', () => this.export()),
     );
     this.view = view;
@@ -65,16 +86,20 @@ export class DiagnosisView {
   /** Indexes a folder when the target is one, diagnoses, shows the tree. */
   async run(target: DiagnosisTarget): Promise<DiagnoseResult | undefined> {
     const outcome = await vscode.window.withProgress({ location: { viewId: VIEW_ID }, title: 'Diagnosing' }, () =>
-      vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `ConfigMgr: diagnosing ${target.label}` }, async (progress) => {
-        let uris = target.uris;
-        if (target.folder) {
-          progress.report({ message: 'indexing the folder…' });
-          uris = (await ask(this.client, Requests.indexFolder, { path: vscode.Uri.parse(target.folder).fsPath })).files;
-        }
-        progress.report({ message: `walking the flows over ${uris.length} logs…` });
-        const result = await ask(this.client, Requests.diagnose, { uris });
-        return { result, files: uris.map((u) => vscode.Uri.parse(u).fsPath).sort() };
-      }),
+      vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `ConfigMgr: diagnosing ${target.label}` },
+        async (progress) => {
+          let uris = target.uris;
+          if (target.folder) {
+            progress.report({ message: 'indexing the folder…' });
+            uris = (await ask(this.client, Requests.indexFolder, { path: vscode.Uri.parse(target.folder).fsPath }))
+              .files;
+          }
+          progress.report({ message: `walking the flows over ${uris.length} logs…` });
+          const result = await ask(this.client, Requests.diagnose, { uris });
+          return { result, files: uris.map((u) => vscode.Uri.parse(u).fsPath).sort() };
+        },
+      ),
     );
     this.last = { target, ...outcome, when: new Date() };
     this.tree.set(diagnosisTree(outcome.result.findings, outcome.files));
@@ -82,16 +107,26 @@ export class DiagnosisView {
     this.view.message = outcome.files.length ? undefined : `No ConfigMgr logs in ${target.label}.`;
     await vscode.commands.executeCommand(`${VIEW_ID}.focus`);
     const broken = outcome.result.findings.filter((f) => f.status === 'broken').length;
-    if (broken) void vscode.window.showWarningMessage(`ConfigMgr: ${broken} of ${outcome.result.findings.length} flows broke in ${target.label}; the Diagnosis view shows where and what to try.`);
+    if (broken)
+      void vscode.window.showWarningMessage(
+        `ConfigMgr: ${broken} of ${outcome.result.findings.length} flows broke in ${target.label}; the Diagnosis view shows where and what to try.`,
+      );
     return outcome.result;
   }
 
   private async export(): Promise<void> {
     if (!this.last) return void vscode.window.showInformationMessage('Run ConfigMgr: Diagnose first.');
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-    const target = await vscode.window.showSaveDialog({ defaultUri: folder ? vscode.Uri.joinPath(folder, 'diagnosis.md') : undefined, filters: { Markdown: ['md'] }, saveLabel: 'Export diagnosis' });
+    const target = await vscode.window.showSaveDialog({
+      defaultUri: folder ? vscode.Uri.joinPath(folder, 'diagnosis.md') : undefined,
+      filters: { Markdown: ['md'] },
+      saveLabel: 'Export diagnosis',
+    });
     if (!target) return;
-    await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(diagnosisExport(this.last.result.markdown, this.last.files, this.last.when)));
+    await vscode.workspace.fs.writeFile(
+      target,
+      new TextEncoder().encode(diagnosisExport(this.last.result.markdown, this.last.files, this.last.when)),
+    );
     void vscode.window.showInformationMessage(`Diagnosis exported to ${target.fsPath || target.toString()}`);
   }
 }

@@ -21,7 +21,15 @@ export function markupRanges(text: string): Array<[number, number]> {
 export function registerEditorRules(context: vscode.ExtensionContext): void {
   const quiet = vscode.window.createTextEditorDecorationType({ opacity: '0.45' });
   const colours = new Map<RuleColor, vscode.TextEditorDecorationType>(
-    RULE_COLORS.map((c) => [c, vscode.window.createTextEditorDecorationType({ isWholeLine: true, backgroundColor: new vscode.ThemeColor(`cmlogs.rule.${c}`), overviewRulerColor: new vscode.ThemeColor(`charts.${c}`), overviewRulerLane: vscode.OverviewRulerLane.Center })]),
+    RULE_COLORS.map((c) => [
+      c,
+      vscode.window.createTextEditorDecorationType({
+        isWholeLine: true,
+        backgroundColor: new vscode.ThemeColor(`cmlogs.rule.${c}`),
+        overviewRulerColor: new vscode.ThemeColor(`charts.${c}`),
+        overviewRulerLane: vscode.OverviewRulerLane.Center,
+      }),
+    ]),
   );
   context.subscriptions.push(quiet, ...colours.values());
   let timer: NodeJS.Timeout | undefined;

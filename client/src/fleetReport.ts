@@ -82,7 +82,9 @@ const STATUS_ORDER = ['broken', 'incomplete', 'unproven', 'complete'];
 /** One cell: "2 broken · 5 complete", statuses in the order an admin reads them, any new status after. */
 function cell(byStatus: Map<string, number> | undefined): string {
   if (!byStatus) return '<td class="none">–</td>';
-  const statuses = [...byStatus.keys()].sort((a, b) => (STATUS_ORDER.indexOf(a) + 1 || 99) - (STATUS_ORDER.indexOf(b) + 1 || 99) || a.localeCompare(b));
+  const statuses = [...byStatus.keys()].sort(
+    (a, b) => (STATUS_ORDER.indexOf(a) + 1 || 99) - (STATUS_ORDER.indexOf(b) + 1 || 99) || a.localeCompare(b),
+  );
   const worst = statuses[0];
   return `<td class="${escapeHtml(worst)}">${statuses.map((s) => `${byStatus.get(s)} ${escapeHtml(s)}`).join(' · ')}</td>`;
 }
@@ -126,26 +128,50 @@ ${rows}</table>
 export type OpenMachine = (folder: vscode.Uri) => Promise<unknown>;
 
 /** Opens the report of a fleet folder, or of a DIR written by `cmlogs fleet --jsoneachrow`. */
-export async function openFleetReport(context: vscode.ExtensionContext, openMachine: OpenMachine, folder?: vscode.Uri): Promise<vscode.WebviewPanel | undefined> {
-  const picked = folder ?? (await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Open Fleet Report' }))?.[0];
+export async function openFleetReport(
+  context: vscode.ExtensionContext,
+  openMachine: OpenMachine,
+  folder?: vscode.Uri,
+): Promise<vscode.WebviewPanel | undefined> {
+  const picked =
+    folder ??
+    (
+      await vscode.window.showOpenDialog({
+        canSelectFolders: true,
+        canSelectFiles: false,
+        openLabel: 'Open Fleet Report',
+      })
+    )?.[0];
   if (!picked) return undefined;
   let tables: FleetTables;
   try {
     tables =
       readFleetRows(picked.fsPath) ??
-      (await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `ConfigMgr Logs: reading the machines in ${picked.fsPath}…` }, () =>
-        readFleetWithCli(context.asAbsolutePath(join('server', 'out', 'cli.js')), picked.fsPath),
+      (await vscode.window.withProgress(
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: `ConfigMgr Logs: reading the machines in ${picked.fsPath}…`,
+        },
+        () => readFleetWithCli(context.asAbsolutePath(join('server', 'out', 'cli.js')), picked.fsPath),
       ));
   } catch (error) {
     void vscode.window.showErrorMessage(`ConfigMgr Logs: ${(error as Error).message}`);
     return undefined;
   }
-  const panel = vscode.window.createWebviewPanel('cmlogs.fleet', `Fleet: ${picked.path.split('/').pop()}`, vscode.ViewColumn.Active, { enableScripts: true, localResourceRoots: [] });
+  const panel = vscode.window.createWebviewPanel(
+    'cmlogs.fleet',
+    `Fleet: ${picked.path.split('/').pop()}`,
+    vscode.ViewColumn.Active,
+    { enableScripts: true, localResourceRoots: [] },
+  );
   panel.webview.html = fleetReportHtml(tables, randomBytes(18).toString('base64'), panel.webview.cspSource);
   panel.webview.onDidReceiveMessage((message: { row?: unknown }) => {
     const machine = typeof message?.row === 'number' ? tables.machines[message.row] : undefined;
     if (!machine) return;
-    if (machine.source !== 'folder') void vscode.window.showInformationMessage(`${machine.machine} is a .zip bundle: unpack it to open its diagnosis and timeline.`);
+    if (machine.source !== 'folder')
+      void vscode.window.showInformationMessage(
+        `${machine.machine} is a .zip bundle: unpack it to open its diagnosis and timeline.`,
+      );
     else void openMachine(vscode.Uri.file(machine.path));
   });
   return panel;

@@ -33,8 +33,16 @@ export async function setFolderOffset(resource?: vscode.Uri): Promise<string | u
   const offsets = { ...(config.get<Record<string, string>>(SETTING) ?? {}) };
   const current = offsets[folder];
   const items = [
-    { label: 'Learn from the folder\'s logs', description: current ? `instead of ${current}` : '(as now)', value: LEARN },
-    ...offsetChoices().map((offset) => ({ label: offset, description: offset === current ? '(as now)' : '', value: offset })),
+    {
+      label: "Learn from the folder's logs",
+      description: current ? `instead of ${current}` : '(as now)',
+      value: LEARN,
+    },
+    ...offsetChoices().map((offset) => ({
+      label: offset,
+      description: offset === current ? '(as now)' : '',
+      value: offset,
+    })),
   ];
   const picked = await vscode.window.showQuickPick(items, {
     placeHolder: `Time zone of the logs in ${folder} that write local time with no zone (UTC = local time - offset)`,
@@ -42,7 +50,9 @@ export async function setFolderOffset(resource?: vscode.Uri): Promise<string | u
   if (!picked) return undefined;
   if (picked.value === LEARN) delete offsets[folder];
   else offsets[folder] = picked.value;
-  const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  const target = vscode.workspace.workspaceFolders?.length
+    ? vscode.ConfigurationTarget.Workspace
+    : vscode.ConfigurationTarget.Global;
   await config.update(SETTING, offsets, target);
   return picked.value;
 }
@@ -50,9 +60,16 @@ export async function setFolderOffset(resource?: vscode.Uri): Promise<string | u
 async function folderOf(resource?: vscode.Uri): Promise<string | undefined> {
   const uri = resource ?? vscode.window.activeTextEditor?.document.uri;
   if (uri?.scheme === 'file') {
-    const isFolder = await vscode.workspace.fs.stat(uri).then((s) => s.type === vscode.FileType.Directory, () => false);
+    const isFolder = await vscode.workspace.fs.stat(uri).then(
+      (s) => s.type === vscode.FileType.Directory,
+      () => false,
+    );
     return isFolder ? uri.fsPath : path.dirname(uri.fsPath);
   }
-  const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Set Time Offset' });
+  const picked = await vscode.window.showOpenDialog({
+    canSelectFolders: true,
+    canSelectFiles: false,
+    openLabel: 'Set Time Offset',
+  });
   return picked?.[0]?.fsPath;
 }

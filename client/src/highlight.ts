@@ -6,15 +6,27 @@ import { Requests, type SeverityRange } from '../../server/src/protocol';
 import { ask } from './requests';
 
 export function registerHighlighting(context: vscode.ExtensionContext, client: LanguageClient): void {
-  const error = vscode.window.createTextEditorDecorationType({ isWholeLine: true, backgroundColor: new vscode.ThemeColor('cmlogs.errorBackground'), overviewRulerColor: new vscode.ThemeColor('editorError.foreground'), overviewRulerLane: vscode.OverviewRulerLane.Right });
-  const warning = vscode.window.createTextEditorDecorationType({ isWholeLine: true, backgroundColor: new vscode.ThemeColor('cmlogs.warningBackground'), overviewRulerColor: new vscode.ThemeColor('editorWarning.foreground'), overviewRulerLane: vscode.OverviewRulerLane.Right });
+  const error = vscode.window.createTextEditorDecorationType({
+    isWholeLine: true,
+    backgroundColor: new vscode.ThemeColor('cmlogs.errorBackground'),
+    overviewRulerColor: new vscode.ThemeColor('editorError.foreground'),
+    overviewRulerLane: vscode.OverviewRulerLane.Right,
+  });
+  const warning = vscode.window.createTextEditorDecorationType({
+    isWholeLine: true,
+    backgroundColor: new vscode.ThemeColor('cmlogs.warningBackground'),
+    overviewRulerColor: new vscode.ThemeColor('editorWarning.foreground'),
+    overviewRulerLane: vscode.OverviewRulerLane.Right,
+  });
   context.subscriptions.push(error, warning);
   let timer: NodeJS.Timeout | undefined;
 
   const apply = async (editor: vscode.TextEditor | undefined) => {
     if (!editor || editor.document.languageId !== 'cmlog') return;
     const enabled = vscode.workspace.getConfiguration('cmlogs').get<boolean>('highlightLines', true);
-    const ranges = enabled ? await ask(client, Requests.severityRanges, { uri: editor.document.uri.toString() }).catch(() => []) : [];
+    const ranges = enabled
+      ? await ask(client, Requests.severityRanges, { uri: editor.document.uri.toString() }).catch(() => [])
+      : [];
     const toRange = (r: SeverityRange) => new vscode.Range(r.startLine, 0, r.endLine, 0);
     editor.setDecorations(error, ranges.filter((r) => r.severity === 'error').map(toRange));
     editor.setDecorations(warning, ranges.filter((r) => r.severity === 'warning').map(toRange));

@@ -8,14 +8,20 @@ const COPY = 'cmlogs.lookup.copy';
 const ASK = 'cmlogs.lookupCode';
 
 export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 }
 
 /** The view's page: strict CSP (no script), the query and the answer as escaped, wrapping text. */
 export function lookupHtml(cspSource: string, query: string | null, answer: string | null): string {
-  const body = query === null
-    ? `<p class="muted">Look up an error code (0x80244021, -2145107935), a status message ID (statmsg 6702) or a state message (state 500 2).</p>`
-    : `<h3>${escapeHtml(query)}</h3><pre id="answer">${escapeHtml(answer ?? '')}</pre>`;
+  const body =
+    query === null
+      ? `<p class="muted">Look up an error code (0x80244021, -2145107935), a status message ID (statmsg 6702) or a state message (state 500 2).</p>`
+      : `<h3>${escapeHtml(query)}</h3><pre id="answer">${escapeHtml(answer ?? '')}</pre>`;
   return `<!DOCTYPE html><html lang="en"><head><meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${escapeHtml(cspSource)} 'unsafe-inline'">
 <style>
@@ -37,7 +43,9 @@ export class LookupView implements vscode.WebviewViewProvider {
 
   constructor(context: vscode.ExtensionContext) {
     context.subscriptions.push(
-      vscode.window.registerWebviewViewProvider(LOOKUP_VIEW_ID, this, { webviewOptions: { retainContextWhenHidden: false } }),
+      vscode.window.registerWebviewViewProvider(LOOKUP_VIEW_ID, this, {
+        webviewOptions: { retainContextWhenHidden: false },
+      }),
       vscode.commands.registerCommand(COPY, async () => {
         if (!this.last) return;
         await vscode.env.clipboard.writeText(this.last.answer);
@@ -63,6 +71,10 @@ export class LookupView implements vscode.WebviewViewProvider {
 
   private render(): void {
     if (!this.view) return;
-    this.view.webview.html = lookupHtml(this.view.webview.cspSource, this.last?.query ?? null, this.last?.answer ?? null);
+    this.view.webview.html = lookupHtml(
+      this.view.webview.cspSource,
+      this.last?.query ?? null,
+      this.last?.answer ?? null,
+    );
   }
 }

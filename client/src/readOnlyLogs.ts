@@ -25,7 +25,9 @@ export function registerReadOnlyLogs(context: vscode.ExtensionContext): void {
     vscode.window.onDidChangeActiveTextEditor(apply),
     // A document whose language is set after it opened (detectLanguage.ts) becomes a log then.
     vscode.workspace.onDidOpenTextDocument(() => setTimeout(() => void apply(vscode.window.activeTextEditor), 50)),
-    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('cmlogs.readOnly') && void apply(vscode.window.activeTextEditor)),
+    vscode.workspace.onDidChangeConfiguration(
+      (e) => e.affectsConfiguration('cmlogs.readOnly') && void apply(vscode.window.activeTextEditor),
+    ),
   );
   void apply(vscode.window.activeTextEditor);
 }

@@ -5,6 +5,10 @@ import type { Request } from '../../server/src/protocol';
 /** What sending needs: a LanguageClient, or a test's stand-in for one. */
 export type RequestSender = Pick<LanguageClient, 'sendRequest'>;
 
-export function ask<Params, Result>(client: RequestSender, request: Request<Params, Result>, params: Params): Promise<Result> {
+export function ask<Params, Result>(
+  client: RequestSender,
+  request: Request<Params, Result>,
+  params: Params,
+): Promise<Result> {
   return client.sendRequest(request.method, params) as Promise<Result>;
 }

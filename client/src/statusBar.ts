@@ -28,7 +28,9 @@ export function registerStatusBar(context: vscode.ExtensionContext, client: Lang
     vscode.window.onDidChangeActiveTextEditor(soon),
     vscode.workspace.onDidChangeTextDocument((e) => e.document === vscode.window.activeTextEditor?.document && soon()),
     // The problem counts of the tooltip come with the log's diagnostics.
-    vscode.languages.onDidChangeDiagnostics((e) => e.uris.some((u) => u.toString() === vscode.window.activeTextEditor?.document.uri.toString()) && soon()),
+    vscode.languages.onDidChangeDiagnostics(
+      (e) => e.uris.some((u) => u.toString() === vscode.window.activeTextEditor?.document.uri.toString()) && soon(),
+    ),
   );
   soon();
 }

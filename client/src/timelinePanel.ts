@@ -61,7 +61,11 @@ const POLL_MS = 3000;
 
 let current: TimelinePanel | undefined;
 
-export async function openTimeline(context: vscode.ExtensionContext, client: LanguageClient, options: TimelineOptions): Promise<vscode.WebviewPanel> {
+export async function openTimeline(
+  context: vscode.ExtensionContext,
+  client: LanguageClient,
+  options: TimelineOptions,
+): Promise<vscode.WebviewPanel> {
   if (current) {
     current.panel.reveal(undefined, false);
     current.show(options);
@@ -101,19 +105,28 @@ class TimelinePanel {
     const media = vscode.Uri.joinPath(context.extensionUri, 'media');
     // Show Related Events starts from an editor: open beside it. The whole timeline takes the active column.
     const column = options.key && vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
-    this.panel = vscode.window.createWebviewPanel(VIEW_TYPE, title(options), { viewColumn: column, preserveFocus: false }, {
-      enableScripts: true,
-      enableCommandUris: false,
-      enableForms: false,
-      localResourceRoots: [media],
-      retainContextWhenHidden: true,
-    });
+    this.panel = vscode.window.createWebviewPanel(
+      VIEW_TYPE,
+      title(options),
+      { viewColumn: column, preserveFocus: false },
+      {
+        enableScripts: true,
+        enableCommandUris: false,
+        enableForms: false,
+        localResourceRoots: [media],
+        retainContextWhenHidden: true,
+      },
+    );
     this.panel.webview.html = html(this.panel.webview, media);
     this.disposables.push(
       this.panel.webview.onDidReceiveMessage((raw) => this.onMessage(raw)),
       this.panel.onDidChangeViewState(() => this.panel.visible && this.scheduleCheck(100)),
-      vscode.workspace.onDidChangeTextDocument((e) => e.document.languageId === 'cmlog' && e.contentChanges.length && this.scheduleCheck(600)),
-      vscode.workspace.onDidOpenTextDocument((d) => d.languageId === 'cmlog' && this.showsEveryLog() && this.scheduleCheck(600)),
+      vscode.workspace.onDidChangeTextDocument(
+        (e) => e.document.languageId === 'cmlog' && e.contentChanges.length && this.scheduleCheck(600),
+      ),
+      vscode.workspace.onDidOpenTextDocument(
+        (d) => d.languageId === 'cmlog' && this.showsEveryLog() && this.scheduleCheck(600),
+      ),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('cmlogs.timeDisplay')) void this.postSettings(true);
         else if (e.affectsConfiguration(`cmlogs.${RULES_SETTING}`)) void this.postSettings(false);
@@ -145,7 +158,12 @@ class TimelinePanel {
     return this.options.maxRows ?? MAX_ROWS;
   }
 
-  private async sendRows(encoder: ChunkEncoder, generation: number, page: TimelinePage, offset: number): Promise<number> {
+  private async sendRows(
+    encoder: ChunkEncoder,
+    generation: number,
+    page: TimelinePage,
+    offset: number,
+  ): Promise<number> {
     const chunk = encoder.encode(page, offset);
     for (const f of chunk.addFiles) this.knownUris.add(f.uri);
     await this.post({ type: 'rows', generation, chunk });
@@ -174,7 +192,8 @@ class TimelinePanel {
   private offsets(): Record<string, number> {
     const stored = this.context.workspaceState.get<Record<string, number>>(OFFSETS_STATE) ?? {};
     const clean: Record<string, number> = {};
-    for (const [uri, ms] of Object.entries(stored)) if (typeof ms === 'number' && Number.isFinite(ms) && ms !== 0) clean[uri] = ms;
+    for (const [uri, ms] of Object.entries(stored))
+      if (typeof ms === 'number' && Number.isFinite(ms) && ms !== 0) clean[uri] = ms;
     return clean;
   }
 
@@ -189,7 +208,14 @@ class TimelinePanel {
 
   private params(offset: number, limit: number): TimelineParams {
     const { uris, folders } = this.options;
-    return { uris: uris?.length ? uris : undefined, folders: folders?.length ? folders : undefined, key: this.serverKey ?? undefined, clockOffsets: this.offsets(), offset, limit };
+    return {
+      uris: uris?.length ? uris : undefined,
+      folders: folders?.length ? folders : undefined,
+      key: this.serverKey ?? undefined,
+      clockOffsets: this.offsets(),
+      offset,
+      limit,
+    };
   }
 
   /** No files or folders named: the server merges every log it knows, so a log opened later belongs here too. */
@@ -204,17 +230,30 @@ class TimelinePanel {
   private postSettings(changed: boolean): Thenable<boolean> {
     const config = vscode.workspace.getConfiguration('cmlogs');
     const layout = this.context.globalState.get<ColumnLayout>(LAYOUT_STATE);
-    return this.post({ type: 'settings', timeMode: timeModeOf(config.get<string>('timeDisplay')), changed, layout: layout ? sanitizeLayout(layout) : null, rules: sanitizeRules(config.get(RULES_SETTING)) });
+    return this.post({
+      type: 'settings',
+      timeMode: timeModeOf(config.get<string>('timeDisplay')),
+      changed,
+      layout: layout ? sanitizeLayout(layout) : null,
+      rules: sanitizeRules(config.get(RULES_SETTING)),
+    });
   }
 
   private async saveRules(rules: HighlightRule[]): Promise<void> {
-    const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+    const target = vscode.workspace.workspaceFolders?.length
+      ? vscode.ConfigurationTarget.Workspace
+      : vscode.ConfigurationTarget.Global;
     await vscode.workspace.getConfiguration('cmlogs').update(RULES_SETTING, rules, target);
   }
 
   /** Adds the rules of a JSON file the user picks to the workspace's rules. */
   private async importRules(): Promise<void> {
-    const [file] = (await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'Highlight rules (JSON)': ['json'] }, openLabel: 'Import rules' })) ?? [];
+    const [file] =
+      (await vscode.window.showOpenDialog({
+        canSelectMany: false,
+        filters: { 'Highlight rules (JSON)': ['json'] },
+        openLabel: 'Import rules',
+      })) ?? [];
     if (!file) return;
     let added: HighlightRule[];
     try {
@@ -226,7 +265,10 @@ class TimelinePanel {
     const current = sanitizeRules(vscode.workspace.getConfiguration('cmlogs').get(RULES_SETTING));
     await this.saveRules(sanitizeRules([...current, ...added]));
     await this.postSettings(false);
-    void this.post({ type: 'status', text: `Imported ${added.length} rule${added.length === 1 ? '' : 's'} from ${file.fsPath || file.toString()}` });
+    void this.post({
+      type: 'status',
+      text: `Imported ${added.length} rule${added.length === 1 ? '' : 's'} from ${file.fsPath || file.toString()}`,
+    });
   }
 
   private request(offset: number, limit: number): Promise<TimelinePage> {
@@ -245,7 +287,8 @@ class TimelinePanel {
       void this.post({ type: 'loading', generation, keepView, title: this.panel.title });
     }
     const run = this.stream(generation, keepView).catch((e) => {
-      if (generation === this.generation) void this.post({ type: 'status', text: `Could not load the timeline: ${errorText(e)}`, error: true });
+      if (generation === this.generation)
+        void this.post({ type: 'status', text: `Could not load the timeline: ${errorText(e)}`, error: true });
     });
     this.loading = run.finally(() => {
       if (generation === this.generation) this.loading = null;
@@ -274,7 +317,16 @@ class TimelinePanel {
     this.knownUris = new Set(files.map((f) => f.uri));
     this.loaded = { total, count: base, last: null, truncated: false };
     this.shownLoad = generation;
-    await this.post({ type: 'begin', generation, total, files, serverKey: this.serverKey, focusKey: this.focusKey, keepView, maxRows: this.maxRows });
+    await this.post({
+      type: 'begin',
+      generation,
+      total,
+      files,
+      serverKey: this.serverKey,
+      focusKey: this.focusKey,
+      keepView,
+      maxRows: this.maxRows,
+    });
     let page: TimelinePage | undefined = first;
     let offset = base;
     while (page) {
@@ -282,7 +334,7 @@ class TimelinePanel {
       if (!page.rows.length) break;
       const next = this.prefetch(offset + page.rows.length, total);
       offset = await this.sendRows(encoder, generation, page, offset);
-      page = await next ?? undefined;
+      page = (await next) ?? undefined;
       if (generation !== this.generation) return false;
     }
     this.loaded.truncated = base > 0 || offset < total;
@@ -315,7 +367,8 @@ class TimelinePanel {
       if (generation !== this.generation || this.loading) return;
       const same = sameRow(probe.rows.length ? identity(probe, 0) : null, this.loaded.last);
       if (probe.total === this.loaded.total && same) return;
-      if (same && probe.total > this.loaded.total && this.encoder && probe.total <= this.maxRows) await this.append(generation, probe.total);
+      if (same && probe.total > this.loaded.total && this.encoder && probe.total <= this.maxRows)
+        await this.append(generation, probe.total);
       else await this.load(true);
     } catch {
       // The server may be restarting; the next tick tries again.
@@ -401,7 +454,8 @@ class TimelinePanel {
     const name = `timeline.${format === 'csv' ? 'csv' : 'ndjson'}`;
     const target = await vscode.window.showSaveDialog({
       defaultUri: folder ? vscode.Uri.joinPath(folder, name) : undefined,
-      filters: format === 'csv' ? { 'CSV (comma-separated)': ['csv'] } : { 'Newline-delimited JSON': ['ndjson', 'jsonl'] },
+      filters:
+        format === 'csv' ? { 'CSV (comma-separated)': ['csv'] } : { 'Newline-delimited JSON': ['ndjson', 'jsonl'] },
       saveLabel: 'Export timeline',
     });
     if (!target) return;
@@ -426,7 +480,10 @@ class TimelinePanel {
             }
             if (text) await sink.write(text);
             offset += page.rows.length;
-            progress.report({ message: `${offset.toLocaleString()} / ${total.toLocaleString()} records read`, increment: (page.rows.length / Math.max(1, total)) * 100 });
+            progress.report({
+              message: `${offset.toLocaleString()} / ${total.toLocaleString()} records read`,
+              increment: (page.rows.length / Math.max(1, total)) * 100,
+            });
           }
           await sink.close();
         } catch (e) {
@@ -436,8 +493,13 @@ class TimelinePanel {
         return token.isCancellationRequested ? null : count;
       },
     );
-    if (written === null) void vscode.window.showInformationMessage('Timeline export cancelled; the file holds the rows written so far.');
-    else void this.post({ type: 'status', text: `Exported ${written.toLocaleString()} records to ${target.fsPath || target.toString()}` });
+    if (written === null)
+      void vscode.window.showInformationMessage('Timeline export cancelled; the file holds the rows written so far.');
+    else
+      void this.post({
+        type: 'status',
+        text: `Exported ${written.toLocaleString()} records to ${target.fsPath || target.toString()}`,
+      });
   }
 }
 
@@ -469,11 +531,17 @@ function openSink(target: vscode.Uri): { write(text: string): Promise<void>; clo
 async function reveal(panel: vscode.WebviewPanel, uriText: string, line: number, endLine: number): Promise<void> {
   const uri = vscode.Uri.parse(uriText, true);
   const shown = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri.toString());
-  const column = shown?.viewColumn ?? (panel.viewColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Two : vscode.ViewColumn.One);
+  const column =
+    shown?.viewColumn ?? (panel.viewColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Two : vscode.ViewColumn.One);
   const start = new vscode.Position(line - 1, 0);
   const selection = new vscode.Range(start, start);
   try {
-    const editor = await vscode.window.showTextDocument(uri, { viewColumn: column, selection, preserveFocus: false, preview: true });
+    const editor = await vscode.window.showTextDocument(uri, {
+      viewColumn: column,
+      selection,
+      preserveFocus: false,
+      preview: true,
+    });
     const document = editor.document;
     const first = Math.min(line - 1, document.lineCount - 1);
     const last = Math.min(Math.max(first, endLine - 1), document.lineCount - 1);
@@ -487,7 +555,13 @@ async function reveal(panel: vscode.WebviewPanel, uriText: string, line: number,
 }
 
 function copyOptions(options: TimelineOptions): TimelineOptions {
-  return { uris: options.uris?.slice(), folders: options.folders?.slice(), key: options.key, label: options.label, maxRows: options.maxRows };
+  return {
+    uris: options.uris?.slice(),
+    folders: options.folders?.slice(),
+    key: options.key,
+    label: options.label,
+    maxRows: options.maxRows,
+  };
 }
 
 function identity(page: TimelinePage, k: number): RowIdentity {
@@ -503,7 +577,12 @@ function sameRow(a: RowIdentity | null, b: RowIdentity | null): boolean {
 function title(options: TimelineOptions): string {
   if (options.key) return `Timeline: ${options.key}`;
   if (options.label) return `Timeline: ${options.label}`;
-  const only = !options.folders?.length && options.uris?.length === 1 ? options.uris[0] : !options.uris?.length && options.folders?.length === 1 ? options.folders[0] : null;
+  const only =
+    !options.folders?.length && options.uris?.length === 1
+      ? options.uris[0]
+      : !options.uris?.length && options.folders?.length === 1
+        ? options.folders[0]
+        : null;
   return only ? `Timeline: ${lastSegment(only)}` : 'ConfigMgr Timeline';
 }
 

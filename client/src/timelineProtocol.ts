@@ -27,7 +27,13 @@ export class ChunkEncoder {
     const added: TimelineFileInfo[] = [];
     for (const f of files) {
       if (this.fileIndex.has(f.uri)) continue;
-      const info = { uri: f.uri, file: f.file, name: baseName(f.file), records: f.records, clockOffsetMs: this.clockOffsetOf(f.uri) };
+      const info = {
+        uri: f.uri,
+        file: f.file,
+        name: baseName(f.file),
+        records: f.records,
+        clockOffsetMs: this.clockOffsetOf(f.uri),
+      };
       this.fileIndex.set(f.uri, this.files.length);
       this.files.push(info);
       added.push(info);
@@ -36,7 +42,25 @@ export class ChunkEncoder {
   }
 
   encode(page: Pick<TimelinePage, 'rows' | 'files'>, offset: number): RowChunk {
-    const chunk: RowChunk = { offset, count: page.rows.length, addFiles: this.addFiles(page.files), addComponents: [], t: [], file: [], line: [], endLine: [], bias: [], sev: [], comp: [], thread: [], msg: [], keys: [], clock: [], addClocks: [], local: [] };
+    const chunk: RowChunk = {
+      offset,
+      count: page.rows.length,
+      addFiles: this.addFiles(page.files),
+      addComponents: [],
+      t: [],
+      file: [],
+      line: [],
+      endLine: [],
+      bias: [],
+      sev: [],
+      comp: [],
+      thread: [],
+      msg: [],
+      keys: [],
+      clock: [],
+      addClocks: [],
+      local: [],
+    };
     // The page's file positions → the webview's (a page lists every file, so this is a handful of lookups).
     const fileOfPage = page.files.map((f) => this.fileIndex.get(f.uri)!);
     for (const row of page.rows) {
@@ -47,7 +71,10 @@ export class ChunkEncoder {
       chunk.endLine.push(row.endLine);
       // The bias the row's UTC was had with: its log's own, else the one inferred or set for its folder, so that
       // "log-local" shows the time as written for both.
-      chunk.bias.push(row.bias ?? (row.clock && row.clock.kind !== 'local' && typeof row.clock.bias === 'number' ? row.clock.bias : null));
+      chunk.bias.push(
+        row.bias ??
+          (row.clock && row.clock.kind !== 'local' && typeof row.clock.bias === 'number' ? row.clock.bias : null),
+      );
       chunk.sev.push(sev < 0 ? SEVERITIES.length - 1 : sev);
       chunk.comp.push(this.componentId(row.component, chunk));
       chunk.thread.push(row.thread);
@@ -61,7 +88,14 @@ export class ChunkEncoder {
   }
 
   private clockId(clock: RowClock, chunk: RowChunk): number {
-    const info: RowClockInfo = clock.kind === 'local' ? { kind: 'local' } : { kind: clock.kind, ...(clock.from !== undefined && { from: clock.from }), ...(typeof clock.bias === 'number' && { bias: clock.bias }) };
+    const info: RowClockInfo =
+      clock.kind === 'local'
+        ? { kind: 'local' }
+        : {
+            kind: clock.kind,
+            ...(clock.from !== undefined && { from: clock.from }),
+            ...(typeof clock.bias === 'number' && { bias: clock.bias }),
+          };
     const key = `${info.kind}\u0000${info.from ?? ''}\u0000${info.bias ?? ''}`;
     let id = this.clockIndex.get(key);
     if (id === undefined) {
@@ -99,7 +133,12 @@ function attr(text: string): string {
 
 /** The Content-Security-Policy of the page: only the script with this load's nonce, styles and images from the extension. */
 export function timelineCsp(cspSource: string, nonce: string): string {
-  return [`default-src 'none'`, `script-src 'nonce-${nonce}'`, `style-src ${cspSource}`, `img-src ${cspSource} data:`].join('; ');
+  return [
+    `default-src 'none'`,
+    `script-src 'nonce-${nonce}'`,
+    `style-src ${cspSource}`,
+    `img-src ${cspSource} data:`,
+  ].join('; ');
 }
 
 /**

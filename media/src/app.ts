@@ -1,8 +1,22 @@
 // The timeline webview's state and the operations every part uses (select, refilter, render). The parts
 // (list, columns, overview, details, filters, messages) each take the App and keep their own DOM.
-import { SEVERITIES, compileFilter, emptyFilter, type CompiledFilter, type TimelineFilter } from '../../client/src/shared/filter';
+import {
+  SEVERITIES,
+  compileFilter,
+  emptyFilter,
+  type CompiledFilter,
+  type TimelineFilter,
+} from '../../client/src/shared/filter';
 import { compileRules, type CompiledRules, type HighlightRule } from '../../client/src/shared/highlightRules';
-import { autoTimeMode, defaultLayout, type ColumnLayout, type TimeMode, type TimeSetting, type TimelineFileInfo, type WebviewMessage } from '../../client/src/shared/timelineMessages';
+import {
+  autoTimeMode,
+  defaultLayout,
+  type ColumnLayout,
+  type TimeMode,
+  type TimeSetting,
+  type TimelineFileInfo,
+  type WebviewMessage,
+} from '../../client/src/shared/timelineMessages';
 import { clockMarker, formatTime, formatWall, localOnlyStatus, type ClockMarker } from './format';
 import type { LaneMode } from './lanes';
 import { Store, bothTests, filterInto, linkedRows, positionOf, type RowRef } from './store';
@@ -146,7 +160,13 @@ export class App {
   /** Opens the row in the editor; the extension refuses it if the load is no longer the one it shows. */
   reveal(index: number): void {
     if (index < 0 || index >= this.store.n) return;
-    this.vscode.postMessage({ type: 'reveal', load: this.store.load, uri: this.fileOf(index).uri, line: this.store.line[index], endLine: this.store.endLine[index] });
+    this.vscode.postMessage({
+      type: 'reveal',
+      load: this.store.load,
+      uri: this.fileOf(index).uri,
+      line: this.store.line[index],
+      endLine: this.store.endLine[index],
+    });
   }
 
   recomputeLinks(): void {
@@ -231,7 +251,12 @@ export class App {
   jumpToSeverity(dir: 1 | -1, severity: 'error' | 'warning' = 'error'): boolean {
     const sev = SEVERITIES.indexOf(severity);
     const i = this.selectedIndex;
-    const from = i >= 0 ? positionOf(this.view, this.viewCount, i) : dir > 0 ? this.parts.topPosition() - 1 : this.parts.topPosition();
+    const from =
+      i >= 0
+        ? positionOf(this.view, this.viewCount, i)
+        : dir > 0
+          ? this.parts.topPosition() - 1
+          : this.parts.topPosition();
     for (let p = from + dir; p >= 0 && p < this.viewCount; p += dir) {
       if (this.store.sev[this.view[p]] !== sev) continue;
       this.select(this.view[p], false);
@@ -264,7 +289,9 @@ export class App {
     if (!s) return;
     s.classList.remove('error');
     const { store } = this;
-    const parts = [`${store.n.toLocaleString()}${this.loading || this.truncated ? ' of ' + this.total.toLocaleString() : ''} records loaded${this.loading ? '\u2026' : ''}`];
+    const parts = [
+      `${store.n.toLocaleString()}${this.loading || this.truncated ? ' of ' + this.total.toLocaleString() : ''} records loaded${this.loading ? '\u2026' : ''}`,
+    ];
     parts.push(`${this.viewCount.toLocaleString()} shown`);
     parts.push(`${store.files.length} file${store.files.length === 1 ? '' : 's'}`);
     const localOnly = localOnlyStatus(store.localCount);

@@ -42,10 +42,14 @@ export class Columns {
     const fitted = fitColumns(shownColumns(layout, store.files.length), this.pane.clientWidth || 1000);
     // Times of an unknown zone carry a "local" badge, inferred ones a "~" (timeline.css): the Time column makes room.
     const extra = this.app.store.localCount ? LOCAL_BADGE_PX : this.app.store.clockedCount ? INFERRED_MARK_PX : 0;
-    const shown = extra ? fitted.columns.map((c) => (c.id === 'time' ? { ...c, width: c.width + extra } : c)) : fitted.columns;
+    const shown = extra
+      ? fitted.columns.map((c) => (c.id === 'time' ? { ...c, width: c.width + extra } : c))
+      : fitted.columns;
     this.app.compactTime = fitted.compact;
     this.pane.style.setProperty('--cols', gridTemplate(shown));
-    this.header.title = fitted.dropped.length ? `${fitted.dropped.join(', ')} hidden to leave the message room in this narrow panel (see the record's details)` : '';
+    this.header.title = fitted.dropped.length
+      ? `${fitted.dropped.join(', ')} hidden to leave the message room in this narrow panel (see the record's details)`
+      : '';
     this.pane.style.setProperty('--row-h', `${rowHeight(layout)}px`);
     this.pane.classList.toggle('wrap', layout.wrap);
     for (const id of COLUMN_IDS) this.pane.classList.toggle(`hide-${id}`, !shown.some((c) => c.id === id));
@@ -73,7 +77,12 @@ export class Columns {
     const { localCount, n } = this.app.store;
     // Rows with no UTC show their own local time whatever the mode: the heading does not call them UTC.
     if (localCount && localCount === n) return 'Time (local, zone unknown)';
-    if (localCount) return mode === 'utc' ? 'Time (UTC; "local": zone unknown)' : mode === 'log' ? 'Time (log-local; "local": zone unknown)' : 'Time (this computer; "local": zone unknown)';
+    if (localCount)
+      return mode === 'utc'
+        ? 'Time (UTC; "local": zone unknown)'
+        : mode === 'log'
+          ? 'Time (log-local; "local": zone unknown)'
+          : 'Time (this computer; "local": zone unknown)';
     return mode === 'utc' ? 'Time (UTC)' : mode === 'log' ? 'Time (log-local)' : 'Time (this computer)';
   }
 
@@ -89,7 +98,13 @@ export class Columns {
       const startWidth = column.width;
       const move = (e: PointerEvent) => {
         this.app.layout = resized(this.app.layout, column.id, startWidth + e.clientX - startX);
-        this.pane.style.setProperty('--cols', gridTemplate(fitColumns(shownColumns(this.app.layout, this.app.store.files.length), this.pane.clientWidth || 1000).columns));
+        this.pane.style.setProperty(
+          '--cols',
+          gridTemplate(
+            fitColumns(shownColumns(this.app.layout, this.app.store.files.length), this.pane.clientWidth || 1000)
+              .columns,
+          ),
+        );
       };
       const up = () => {
         grip.removeEventListener('pointermove', move);
@@ -130,6 +145,9 @@ export class Columns {
     this.apply();
     this.app.rowsChanged();
     clearTimeout(this.saveTimer);
-    this.saveTimer = setTimeout(() => this.app.vscode.postMessage({ type: 'saveLayout', layout: this.app.layout }), 300);
+    this.saveTimer = setTimeout(
+      () => this.app.vscode.postMessage({ type: 'saveLayout', layout: this.app.layout }),
+      300,
+    );
   }
 }

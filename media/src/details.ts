@@ -4,7 +4,16 @@ import { SEVERITIES } from '../../client/src/shared/filter';
 import { MAX_CLOCK_OFFSET_MS } from '../../client/src/shared/timelineMessages';
 import type { App } from './app';
 import { $, button, el } from './dom';
-import { clockNote, displayText, firstLine, formatOffset, formatTime, formatWall, parseOffset, zoneLabel } from './format';
+import {
+  clockNote,
+  displayText,
+  firstLine,
+  formatOffset,
+  formatTime,
+  formatWall,
+  parseOffset,
+  zoneLabel,
+} from './format';
 import { EMPTY, linkedRows, positionOf } from './store';
 
 const CHAIN_MAX = 1000;
@@ -46,7 +55,10 @@ export function renderDetails(app: App): void {
   if (note) prop('Time zone', el('span', `clock-note t-${app.markerOf(i)}`, note));
   const off = app.offsetOf(file);
   if (off) prop('Clock offset', formatOffset(off));
-  prop('File', button(`${file.name}:${store.line[i]}`, `Open ${file.file} at line ${store.line[i]}`, () => app.reveal(i)));
+  prop(
+    'File',
+    button(`${file.name}:${store.line[i]}`, `Open ${file.file} at line ${store.line[i]}`, () => app.reveal(i)),
+  );
   prop('Component', displayText(store.components[store.comp[i]] ?? ''));
   const th = store.thread[i];
   prop('Thread', th === th ? `${th} (0x${th.toString(16).toUpperCase()})` : '');
@@ -65,19 +77,23 @@ function keyChips(app: App, keys: readonly string[]): HTMLElement {
   for (const key of keys) {
     const chip = el('span', 'chip');
     chip.appendChild(el('span', 'mono', key));
-    chip.appendChild(button('follow', 'Highlight every record with this key', () => {
-      app.focusKey = key;
-      app.linkKeys = [key];
-      app.setLinked(linkedRows(app.store.keyIndex, app.linkKeys));
-      renderChain(app);
-      renderBanner(app);
-      app.rowsChanged();
-      app.parts.dirtyOverview();
-    }));
-    chip.appendChild(button('filter', 'Show only records with this key', () => {
-      app.focusKey = key;
-      app.setFilter({ key });
-    }));
+    chip.appendChild(
+      button('follow', 'Highlight every record with this key', () => {
+        app.focusKey = key;
+        app.linkKeys = [key];
+        app.setLinked(linkedRows(app.store.keyIndex, app.linkKeys));
+        renderChain(app);
+        renderBanner(app);
+        app.rowsChanged();
+        app.parts.dirtyOverview();
+      }),
+    );
+    chip.appendChild(
+      button('filter', 'Show only records with this key', () => {
+        app.focusKey = key;
+        app.setFilter({ key });
+      }),
+    );
     box.appendChild(chip);
   }
   return box;
@@ -102,10 +118,18 @@ export function renderChain(app: App): void {
   for (let k = 0; k < shown; k++) {
     const i = linked[k];
     const hidden = positionOf(app.view, app.viewCount, i) < 0;
-    const item = el('div', `chain-item sev-${SEVERITIES[store.sev[i]]}${i === sel ? ' selected' : ''}${hidden ? ' hidden-by-filter' : ''}`);
+    const item = el(
+      'div',
+      `chain-item sev-${SEVERITIES[store.sev[i]]}${i === sel ? ' selected' : ''}${hidden ? ' hidden-by-filter' : ''}`,
+    );
     item.tabIndex = 0;
     const marker = app.markerOf(i);
-    item.append(el('span', marker ? `c-time t-${marker}` : 'c-time', app.timeText(i)), el('span', 'c-file', app.fileOf(i).name), el('span', 'c-comp', displayText(store.components[store.comp[i]] ?? '')), el('span', 'c-msg', firstLine(store.msg[i], 300)));
+    item.append(
+      el('span', marker ? `c-time t-${marker}` : 'c-time', app.timeText(i)),
+      el('span', 'c-file', app.fileOf(i).name),
+      el('span', 'c-comp', displayText(store.components[store.comp[i]] ?? '')),
+      el('span', 'c-msg', firstLine(store.msg[i], 300)),
+    );
     item.title = `${app.fileOf(i).file}:${store.line[i]}`;
     const load = store.load;
     const go = () => {
@@ -118,7 +142,8 @@ export function renderChain(app: App): void {
     frag.appendChild(item);
   }
   body.appendChild(frag);
-  if (linked.length > shown) body.appendChild(el('div', 'muted', `+${linked.length - shown} more (filter to the key to see them all)`));
+  if (linked.length > shown)
+    body.appendChild(el('div', 'muted', `+${linked.length - shown} more (filter to the key to see them all)`));
 }
 
 export function renderFiles(app: App): void {
@@ -160,7 +185,13 @@ export function renderFiles(app: App): void {
       name.title += `\n${note}`;
       name.classList.add(`t-${info.kind}`);
     }
-    row.append(box, name, button('\u22121s', 'Shift this lane 1 second earlier', () => apply(clampOffset(app.offsetOf(file) - 1000))), input, button('+1s', 'Shift this lane 1 second later', () => apply(clampOffset(app.offsetOf(file) + 1000))));
+    row.append(
+      box,
+      name,
+      button('\u22121s', 'Shift this lane 1 second earlier', () => apply(clampOffset(app.offsetOf(file) - 1000))),
+      input,
+      button('+1s', 'Shift this lane 1 second later', () => apply(clampOffset(app.offsetOf(file) + 1000))),
+    );
     body.appendChild(row);
   }
   if (!app.store.files.length) body.appendChild(el('div', 'muted', app.loading ? 'Loading\u2026' : 'No files yet.'));
@@ -173,7 +204,9 @@ export function renderBanner(app: App): void {
   if (!key) return;
   const n = (app.store.keyIndex.get(key) ?? EMPTY).length;
   const records = `${n} record${n === 1 ? '' : 's'}`;
-  $('bannerText').textContent = app.serverKey ? `Showing only the ${records} that carry ${key}.` : `Highlighting ${records} that carry ${key}.`;
+  $('bannerText').textContent = app.serverKey
+    ? `Showing only the ${records} that carry ${key}.`
+    : `Highlighting ${records} that carry ${key}.`;
   $('bannerAll').hidden = !app.serverKey;
   $('bannerFilter').hidden = !!app.serverKey;
   $('bannerFilter').textContent = app.filter.key ? 'Show every record' : 'Filter to this key';
@@ -195,7 +228,13 @@ export function renderFileSelect(app: App): void {
 export function renderComponentSelect(app: App): void {
   const select = $<HTMLSelectElement>('component');
   const value = app.filter.components?.length === 1 ? app.filter.components[0] : '';
-  const names = app.store.components.slice().sort((a, b) => a.localeCompare(b)).slice(0, 5000);
-  select.replaceChildren(new Option('All components', ''), ...names.map((n) => new Option(displayText(n) || '(none)', n)));
+  const names = app.store.components
+    .slice()
+    .sort((a, b) => a.localeCompare(b))
+    .slice(0, 5000);
+  select.replaceChildren(
+    new Option('All components', ''),
+    ...names.map((n) => new Option(displayText(n) || '(none)', n)),
+  );
   select.value = value;
 }

@@ -17,7 +17,9 @@ export function bindToolbar(app: App): void {
   input('regex').addEventListener('change', () => app.setFilter({ regex: input('regex').checked }));
   input('matchCase').addEventListener('change', () => app.setFilter({ matchCase: input('matchCase').checked }));
   $('severities').addEventListener('change', () => {
-    const chosen = [...document.querySelectorAll<HTMLInputElement>('#severities input[data-sev]')].filter((b) => b.checked).map((b) => b.dataset.sev as SeverityName);
+    const chosen = [...document.querySelectorAll<HTMLInputElement>('#severities input[data-sev]')]
+      .filter((b) => b.checked)
+      .map((b) => b.dataset.sev as SeverityName);
     app.setFilter({ severities: chosen.length === SEVERITIES.length ? null : chosen });
   });
   $('errorsOnly').addEventListener('click', () => app.setFilter({ errorsOnly: !app.filter.errorsOnly }));
@@ -36,7 +38,10 @@ export function bindToolbar(app: App): void {
     input('thread').setAttribute('aria-invalid', ok ? 'false' : 'true');
     if (ok) app.setFilter({ thread: n === null ? null : Math.floor(n) });
   });
-  for (const [id, field] of [['from', 'fromUtc'], ['to', 'toUtc']] as const) {
+  for (const [id, field] of [
+    ['from', 'fromUtc'],
+    ['to', 'toUtc'],
+  ] as const) {
     input(id).addEventListener('change', () => {
       const t = parseUtcInput(input(id).value);
       const ok = t === null || !Number.isNaN(t);
@@ -53,8 +58,12 @@ export function bindToolbar(app: App): void {
     app.refilter();
   });
   bindModes(app);
-  $('exportCsv').addEventListener('click', () => app.vscode.postMessage({ type: 'export', format: 'csv', filter: app.filter }));
-  $('exportNdjson').addEventListener('click', () => app.vscode.postMessage({ type: 'export', format: 'ndjson', filter: app.filter }));
+  $('exportCsv').addEventListener('click', () =>
+    app.vscode.postMessage({ type: 'export', format: 'csv', filter: app.filter }),
+  );
+  $('exportNdjson').addEventListener('click', () =>
+    app.vscode.postMessage({ type: 'export', format: 'ndjson', filter: app.filter }),
+  );
   $('bannerAll').addEventListener('click', () => app.vscode.postMessage({ type: 'setKey', key: null }));
   $('bannerFilter').addEventListener('click', () => app.setFilter({ key: app.filter.key ? null : app.focusKey }));
 }
@@ -119,18 +128,23 @@ export function syncToolbar(app: App): void {
   setPressed('around', !!filter.around);
   $<HTMLSelectElement>('file').value = filter.files?.length === 1 ? filter.files[0] : '';
   $<HTMLSelectElement>('component').value = filter.components?.length === 1 ? filter.components[0] : '';
-  for (const box of document.querySelectorAll<HTMLInputElement>('#severities input[data-sev]')) box.checked = !filter.severities || filter.severities.includes(box.dataset.sev as SeverityName);
-  for (const box of document.querySelectorAll<HTMLInputElement>('#filesBody input[type=checkbox]')) box.checked = !filter.files || filter.files.includes(box.dataset.uri ?? '');
+  for (const box of document.querySelectorAll<HTMLInputElement>('#severities input[data-sev]'))
+    box.checked = !filter.severities || filter.severities.includes(box.dataset.sev as SeverityName);
+  for (const box of document.querySelectorAll<HTMLInputElement>('#filesBody input[type=checkbox]'))
+    box.checked = !filter.files || filter.files.includes(box.dataset.uri ?? '');
   $('textError').textContent = app.compiled.error ?? '';
   input('text').setAttribute('aria-invalid', app.compiled.error ? 'true' : 'false');
   const timeMode = $<HTMLSelectElement>('timeMode');
   timeMode.value = app.ui.chosenTimeMode ?? 'auto';
   const auto = timeMode.querySelector<HTMLOptionElement>('option[value=auto]');
-  if (auto) auto.textContent = `Auto (${app.timeMode === 'log' ? 'log-local: one zone' : app.store.biases.size > 1 ? 'UTC: zones differ' : 'UTC'})`;
+  if (auto)
+    auto.textContent = `Auto (${app.timeMode === 'log' ? 'log-local: one zone' : app.store.biases.size > 1 ? 'UTC: zones differ' : 'UTC'})`;
   $<HTMLSelectElement>('laneMode').value = app.ui.laneMode;
   setPressed('follow', app.ui.follow);
   $('follow').textContent = app.ui.follow ? 'Follow: on' : 'Follow: off';
-  $('follow').title = app.ui.follow ? 'Following the end of the logs as they grow: click to pause' : 'Paused: click to follow the end of the logs as they grow';
+  $('follow').title = app.ui.follow
+    ? 'Following the end of the logs as they grow: click to pause'
+    : 'Paused: click to follow the end of the logs as they grow';
   setPressed('toggleSide', app.ui.side);
   $('main').classList.toggle('no-side', !app.ui.side);
 }

@@ -28,7 +28,13 @@ const finite = (n: number | null | undefined): n is number => typeof n === 'numb
  *  - 'machine': this computer's time zone. JavaScript's getTimezoneOffset() has the Windows sign too
  *    (UTC = local + offset); `tzOffsetOf` replaces it in tests.
  */
-export function formatTime(t: number | null | undefined, mode: TimeMode | string, bias: number | null | undefined, clockOffsetMs = 0, tzOffsetOf: TzOffsetOf = defaultTzOffset): string {
+export function formatTime(
+  t: number | null | undefined,
+  mode: TimeMode | string,
+  bias: number | null | undefined,
+  clockOffsetMs = 0,
+  tzOffsetOf: TzOffsetOf = defaultTzOffset,
+): string {
   if (!finite(t)) return '';
   if (mode === 'log') return formatWall(t - (clockOffsetMs || 0) - (finite(bias) ? bias : 0) * 60000);
   if (mode === 'machine') return formatWall(t - tzOffsetOf(t) * 60000);
@@ -45,7 +51,12 @@ export function biasZone(bias: number | null | undefined): string {
 }
 
 /** The zone a time is shown in, for tooltips and headers. */
-export function zoneLabel(mode: TimeMode | string, bias: number | null | undefined, t?: number, tzOffsetOf: TzOffsetOf = defaultTzOffset): string {
+export function zoneLabel(
+  mode: TimeMode | string,
+  bias: number | null | undefined,
+  t?: number,
+  tzOffsetOf: TzOffsetOf = defaultTzOffset,
+): string {
   if (mode === 'utc') return 'UTC';
   if (mode === 'log') return biasZone(bias) || 'as written (no zone in the log)';
   return biasZone(tzOffsetOf(finite(t) ? t : Date.now())) + ' (this computer)';
@@ -72,23 +83,29 @@ function biasText(bias: number | undefined): string {
 /** One line on how a row's time was had, for the details panel; '' when the log gives its zone. */
 export function clockNote(clock: RowClockInfo | null | undefined, hasUtc: boolean): string {
   const marker = clockMarker(clock, hasUtc);
-  if (marker === 'local') return `No UTC: the log wrote local time of an unknown zone; the record is placed by its local time, which may be hours off the UTC records around it. Set the folder's zone with ${SET_OFFSET_COMMAND}.`;
-  if (marker === 'inferred') return `UTC inferred from ${clock!.from || 'another log of the folder'} (${biasText(clock!.bias)}): this log writes no zone.`;
-  if (marker === 'user') return `UTC from the offset set for this folder (${biasText(clock!.bias)}): this log writes no zone.`;
+  if (marker === 'local')
+    return `No UTC: the log wrote local time of an unknown zone; the record is placed by its local time, which may be hours off the UTC records around it. Set the folder's zone with ${SET_OFFSET_COMMAND}.`;
+  if (marker === 'inferred')
+    return `UTC inferred from ${clock!.from || 'another log of the folder'} (${biasText(clock!.bias)}): this log writes no zone.`;
+  if (marker === 'user')
+    return `UTC from the offset set for this folder (${biasText(clock!.bias)}): this log writes no zone.`;
   return '';
 }
 
 /** The tooltip of a marked time in the list. */
 export function clockTitle(clock: RowClockInfo | null | undefined, hasUtc: boolean): string {
   const marker = clockMarker(clock, hasUtc);
-  if (marker === 'local') return `Local time of an unknown zone (no UTC), placed by its local time: set the zone with ${SET_OFFSET_COMMAND}`;
+  if (marker === 'local')
+    return `Local time of an unknown zone (no UTC), placed by its local time: set the zone with ${SET_OFFSET_COMMAND}`;
   return clockNote(clock, hasUtc);
 }
 
 /** The status line's count of rows with no UTC; '' when there are none. */
 export function localOnlyStatus(count: number): string {
   if (!(count > 0)) return '';
-  return count === 1 ? '1 record has no time zone: placed by its local time' : `${count.toLocaleString()} records have no time zone: placed by their local time`;
+  return count === 1
+    ? '1 record has no time zone: placed by its local time'
+    : `${count.toLocaleString()} records have no time zone: placed by their local time`;
 }
 
 /** "1 d 2 h", "3 min 5 s", "250 ms": a duration for labels. */
@@ -131,7 +148,11 @@ export function formatOffset(ms: number): string {
   const sign = ms < 0 ? '-' : '+';
   let a = Math.abs(ms);
   const parts: string[] = [];
-  for (const [unit, size] of [['d', 86400000], ['h', 3600000], ['m', 60000]] as const) {
+  for (const [unit, size] of [
+    ['d', 86400000],
+    ['h', 3600000],
+    ['m', 60000],
+  ] as const) {
     const n = Math.floor(a / size);
     a -= n * size;
     if (n) parts.push(n + unit);
@@ -144,7 +165,8 @@ export function formatOffset(ms: number): string {
 export function parseUtcInput(text: unknown): number | null {
   const s = String(text ?? '').trim();
   if (!s) return null;
-  const m = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,3})\d*)?)?)?\s*(?:z|utc)?$/i.exec(s);
+  const m =
+    /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,3})\d*)?)?)?\s*(?:z|utc)?$/i.exec(s);
   if (!m) return NaN;
   const [month, day, hour, minute, second] = [+m[2], +m[3], +(m[4] || 0), +(m[5] || 0), +(m[6] || 0)];
   if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) return NaN;

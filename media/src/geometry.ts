@@ -17,7 +17,14 @@ export interface VirtualWindow {
  * Virtual scrolling with a fixed row height. Browsers cap an element's height (Chromium near 33.5 M px), so
  * beyond `maxHeight` the spacer stays at maxHeight and the scroll position is mapped proportionally onto rows.
  */
-export function virtualWindow(scrollTop: number, viewport: number, rowHeight: number, count: number, overscan: number, maxHeight: number): VirtualWindow {
+export function virtualWindow(
+  scrollTop: number,
+  viewport: number,
+  rowHeight: number,
+  count: number,
+  overscan: number,
+  maxHeight: number,
+): VirtualWindow {
   const natural = count * rowHeight;
   let exact: number;
   let spacer: number;
@@ -39,7 +46,13 @@ export function virtualWindow(scrollTop: number, viewport: number, rowHeight: nu
 }
 
 /** The scrollTop that puts row `index` at the top of the viewport (inverse of virtualWindow). */
-export function scrollTopForRow(index: number, viewport: number, rowHeight: number, count: number, maxHeight: number): number {
+export function scrollTopForRow(
+  index: number,
+  viewport: number,
+  rowHeight: number,
+  count: number,
+  maxHeight: number,
+): number {
   const natural = count * rowHeight;
   if (natural <= maxHeight) return Math.max(0, Math.min(index * rowHeight, natural - viewport));
   const maxScroll = Math.max(1, maxHeight - viewport);
@@ -47,7 +60,10 @@ export function scrollTopForRow(index: number, viewport: number, rowHeight: numb
   return Math.max(0, Math.min(maxScroll, (index / maxFirst) * maxScroll));
 }
 
-const STEPS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 15e3, 3e4, 6e4, 12e4, 3e5, 6e5, 9e5, 18e5, 36e5, 72e5, 108e5, 216e5, 432e5, 864e5, 1728e5, 6048e5, 12096e5, 2592e6, 7776e6, 31536e6];
+const STEPS = [
+  1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 15e3, 3e4, 6e4, 12e4, 3e5, 6e5, 9e5, 18e5, 36e5, 72e5, 108e5,
+  216e5, 432e5, 864e5, 1728e5, 6048e5, 12096e5, 2592e6, 7776e6, 31536e6,
+];
 
 export interface Tick {
   t: number;

@@ -12,7 +12,13 @@ export interface Lanes {
 }
 
 /** One lane per file or component, numbered in order of first appearance (in time) among the rows of `view`. */
-export function buildLanes(mode: LaneMode, store: Pick<Store, 'comp' | 'file'>, view: Int32Array, viewCount: number, idCount: number): Lanes {
+export function buildLanes(
+  mode: LaneMode,
+  store: Pick<Store, 'comp' | 'file'>,
+  view: Int32Array,
+  viewCount: number,
+  idCount: number,
+): Lanes {
   const ids = mode === 'component' ? store.comp : store.file;
   const laneOfId = new Int32Array(Math.max(1, idCount)).fill(-1);
   const order: number[] = [];
@@ -40,7 +46,17 @@ export interface Density {
  * number of rows, the worst severity and whether a linked row is there; per pixel column, the errors and warnings
  * (the histogram). Rows are in time order, so the pass starts at a binary search and stops at `to`.
  */
-export function densityBins(cols: { t: Float64Array; sev: Uint8Array; ids: Int32Array }, laneOfId: Int32Array, linkedMark: Uint8Array, view: Int32Array, count: number, from: number, to: number, width: number, laneCount: number): Density {
+export function densityBins(
+  cols: { t: Float64Array; sev: Uint8Array; ids: Int32Array },
+  laneOfId: Int32Array,
+  linkedMark: Uint8Array,
+  view: Int32Array,
+  count: number,
+  from: number,
+  to: number,
+  width: number,
+  laneCount: number,
+): Density {
   const W = Math.max(1, width | 0);
   const counts = new Uint32Array(laneCount * W);
   const worst = new Uint8Array(laneCount * W).fill(255);
@@ -78,7 +94,17 @@ const CHAIN_POINTS_MAX = 20000;
  * The chain of linked rows drawn over the lanes: the points to join, in time order. Only rows of `view` in
  * [from, to) that have a lane; consecutive rows in the same column and lane are one point.
  */
-export function chainPoints(linked: readonly number[], t: Float64Array, ids: Int32Array, laneOfId: Int32Array, view: Int32Array, viewCount: number, from: number, to: number, width: number): Array<{ x: number; lane: number; row: number }> {
+export function chainPoints(
+  linked: readonly number[],
+  t: Float64Array,
+  ids: Int32Array,
+  laneOfId: Int32Array,
+  view: Int32Array,
+  viewCount: number,
+  from: number,
+  to: number,
+  width: number,
+): Array<{ x: number; lane: number; row: number }> {
   const W = Math.max(1, width | 0);
   const span = to - from;
   const out: Array<{ x: number; lane: number; row: number }> = [];

@@ -33,17 +33,24 @@ export class RowList {
   private lastSpacer = -1;
   window: VirtualWindow = { spacerHeight: 0, first: 0, last: 0, top: 0, exact: 0 };
 
-  constructor(private readonly app: App, onResize: () => void) {
+  constructor(
+    private readonly app: App,
+    onResize: () => void,
+  ) {
     this.listH = this.list.clientHeight || 1;
     // The list itself is observed: its height changes when the page's does not (the overview grows, the toolbar wraps).
     new ResizeObserver(() => {
       this.listH = this.list.clientHeight || 1;
       onResize();
     }).observe(this.list);
-    this.list.addEventListener('scroll', () => {
-      this.scrollPos = this.list.scrollTop;
-      app.parts.render();
-    }, { passive: true });
+    this.list.addEventListener(
+      'scroll',
+      () => {
+        this.scrollPos = this.list.scrollTop;
+        app.parts.render();
+      },
+      { passive: true },
+    );
     this.rowsEl.addEventListener('click', (event) => {
       const i = this.rowIndexFromEvent(event);
       if (i >= 0) app.select(i, false);
@@ -200,12 +207,24 @@ export class RowList {
     const page = Math.max(1, Math.floor(this.listH / this.rowH) - 1);
     let next: number;
     switch (event.key) {
-      case 'ArrowDown': next = pos < 0 ? from : pos + 1; break;
-      case 'ArrowUp': next = pos < 0 ? from : pos - 1; break;
-      case 'PageDown': next = from + page; break;
-      case 'PageUp': next = from - page; break;
-      case 'Home': next = 0; break;
-      case 'End': next = app.viewCount - 1; break;
+      case 'ArrowDown':
+        next = pos < 0 ? from : pos + 1;
+        break;
+      case 'ArrowUp':
+        next = pos < 0 ? from : pos - 1;
+        break;
+      case 'PageDown':
+        next = from + page;
+        break;
+      case 'PageUp':
+        next = from - page;
+        break;
+      case 'Home':
+        next = 0;
+        break;
+      case 'End':
+        next = app.viewCount - 1;
+        break;
       case 'Enter':
         if (sel >= 0) app.reveal(sel);
         event.preventDefault();

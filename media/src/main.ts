@@ -7,7 +7,14 @@
 import type { ExtensionMessage } from '../../client/src/shared/timelineMessages';
 import { App, type VsCodeApi } from './app';
 import { Columns } from './columns';
-import { renderBanner, renderChain, renderComponentSelect, renderDetails, renderFileSelect, renderFiles } from './details';
+import {
+  renderBanner,
+  renderChain,
+  renderComponentSelect,
+  renderDetails,
+  renderFileSelect,
+  renderFiles,
+} from './details';
 import { bindToolbar, syncToolbar } from './filters';
 import { RowList } from './list';
 import { MessageHandler } from './messages';

@@ -5,7 +5,8 @@ import { sanitizeLayout, type ExtensionMessage, type TimeMode } from '../../clie
 import type { App } from './app';
 import { Store, positionOf } from './store';
 
-const num = (value: unknown, fallback: number): number => (typeof value === 'number' && Number.isFinite(value) ? value : fallback);
+const num = (value: unknown, fallback: number): number =>
+  typeof value === 'number' && Number.isFinite(value) ? value : fallback;
 
 /** A reload in place (live log, clock offset): the selection and the top row are found again by file and line. */
 interface Anchor {
@@ -77,7 +78,13 @@ export class MessageHandler {
     const { app } = this;
     const keep = m.keepView && app.store.n > 0;
     const top = app.parts.topPosition();
-    this.anchor = keep ? { sel: this.identity(app.selectedIndex), top: app.viewCount ? this.identity(app.view[Math.min(app.viewCount - 1, top)]) : null, topIndex: -1 } : null;
+    this.anchor = keep
+      ? {
+          sel: this.identity(app.selectedIndex),
+          top: app.viewCount ? this.identity(app.view[Math.min(app.viewCount - 1, top)]) : null,
+          topIndex: -1,
+        }
+      : null;
     this.holdRender = !!this.anchor;
     this.reset(num(m.generation, -1));
     this.holdRender = !!this.anchor;

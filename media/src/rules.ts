@@ -2,7 +2,14 @@
 // from a JSON file (the extension opens the file). Saved per workspace by the extension (cmlogs.highlightRules),
 // which sends them back in its settings message; the editor decorates the same matches.
 import { MAX_TEXT } from '../../client/src/shared/filter';
-import { RULE_ACTIONS, RULE_COLORS, sanitizeRules, type HighlightRule, type RuleAction, type RuleColor } from '../../client/src/shared/highlightRules';
+import {
+  RULE_ACTIONS,
+  RULE_COLORS,
+  sanitizeRules,
+  type HighlightRule,
+  type RuleAction,
+  type RuleColor,
+} from '../../client/src/shared/highlightRules';
 import type { App } from './app';
 import { $, button, el } from './dom';
 import { displayText } from './format';
@@ -23,7 +30,13 @@ export class RulesPanel {
     const add = () => {
       const text = $<HTMLInputElement>('ruleText').value.slice(0, MAX_TEXT);
       if (!text) return;
-      const rule: HighlightRule = { text, regex: $<HTMLInputElement>('ruleRegex').checked, matchCase: false, action: action.value as RuleAction, color: color.value as RuleColor };
+      const rule: HighlightRule = {
+        text,
+        regex: $<HTMLInputElement>('ruleRegex').checked,
+        matchCase: false,
+        action: action.value as RuleAction,
+        color: color.value as RuleColor,
+      };
       $<HTMLInputElement>('ruleText').value = '';
       this.save([...app.rules, rule]);
     };
@@ -50,7 +63,10 @@ export class RulesPanel {
     if (!rules.length) this.body.appendChild(el('div', 'muted', 'No rules. Add one below, or import a JSON file.'));
     rules.forEach((rule, k) => {
       const row = el('div', `rule-row${rule.action === 'highlight' ? ` hl hl-${rule.color}` : ''}`);
-      row.append(el('span', 'rule-action', rule.action === 'highlight' ? rule.color : ACTION_LABEL[rule.action]), el('span', 'rule-text mono', displayText(rule.regex ? `/${rule.text}/` : rule.text)));
+      row.append(
+        el('span', 'rule-action', rule.action === 'highlight' ? rule.color : ACTION_LABEL[rule.action]),
+        el('span', 'rule-text mono', displayText(rule.regex ? `/${rule.text}/` : rule.text)),
+      );
       row.appendChild(button('\u2715', 'Remove this rule', () => this.save(rules.filter((_, j) => j !== k))));
       this.body.appendChild(row);
     });

@@ -18,7 +18,8 @@ export interface RowRef {
 type Column = Float64Array | Int32Array | Uint8Array;
 const COLUMNS = ['t', 'file', 'line', 'endLine', 'bias', 'sev', 'comp', 'thread', 'clock', 'wall'] as const;
 
-const num = (value: unknown, fallback: number): number => (typeof value === 'number' && Number.isFinite(value) ? value : fallback);
+const num = (value: unknown, fallback: number): number =>
+  typeof value === 'number' && Number.isFinite(value) ? value : fallback;
 
 export class Store {
   n = 0;
@@ -131,7 +132,7 @@ export class Store {
   /** How row i's time was had when its log wrote no zone, or null (the log gives its zone). */
   clockOf(i: number): RowClockInfo | null {
     const c = this.clock[i];
-    return c > 0 ? this.clocks[c - 1] ?? null : null;
+    return c > 0 ? (this.clocks[c - 1] ?? null) : null;
   }
 
   /** Row i's local time of an unknown zone (wall-clock ms, see `wall`), or null when it has a UTC or no time. */
@@ -209,7 +210,14 @@ export function bothTests(filter: CompiledFilter, visible: ((message: string) =>
 }
 
 /** Appends to `out` (from position outCount) the indices in [from, to) that pass; returns the new count. */
-export function filterInto(store: Store, compiled: RowTest, from: number, to: number, out: Int32Array, outCount: number): number {
+export function filterInto(
+  store: Store,
+  compiled: RowTest,
+  from: number,
+  to: number,
+  out: Int32Array,
+  outCount: number,
+): number {
   if (compiled.trivial) {
     for (let i = from; i < to; i++) out[outCount++] = i;
     return outCount;
@@ -256,7 +264,14 @@ export function positionOf(view: Int32Array, count: number, index: number): numb
  * The next (dir 1) or previous (dir -1) position in the view, from `from`, whose row has severity `sev` (index
  * into SEVERITIES; errors are 0), or -1. F8 in the grid, as in the editor.
  */
-export function nextWithSeverity(store: Store, view: Int32Array, count: number, from: number, dir: 1 | -1, sev = 0): number {
+export function nextWithSeverity(
+  store: Store,
+  view: Int32Array,
+  count: number,
+  from: number,
+  dir: 1 | -1,
+  sev = 0,
+): number {
   for (let p = from + dir; p >= 0 && p < count; p += dir) if (store.sev[view[p]] === sev) return p;
   return -1;
 }

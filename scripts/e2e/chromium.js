@@ -8,14 +8,25 @@ const path = require('node:path');
 
 const ROOT = path.resolve(__dirname, '../..');
 const CHROMIUM = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage', '--password-store=basic'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+  '--password-store=basic',
+];
 
 function ensureChromium(log = console.error) {
   if (fs.existsSync(CHROMIUM)) return CHROMIUM;
   log(`[chromium] ${CHROMIUM} missing: installing the Debian package chromium`);
   const r = spawnSync(path.join(ROOT, 'scripts/e2e/ensure-apt.sh'), ['chromium'], { stdio: 'inherit' });
-  if (r.status !== 0 || !fs.existsSync(CHROMIUM)) throw new Error(`could not install chromium (exit ${r.status}); install it with: apt-get install chromium`);
+  if (r.status !== 0 || !fs.existsSync(CHROMIUM))
+    throw new Error(`could not install chromium (exit ${r.status}); install it with: apt-get install chromium`);
   return CHROMIUM;
 }
 

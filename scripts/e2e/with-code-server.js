@@ -49,7 +49,10 @@ function ensureCodeServer(log = console.error) {
   const marker = path.join(CODE_SERVER_DIR, `.installed-${CODE_SERVER_VERSION}`);
   if (fs.existsSync(marker) && fs.existsSync(DEFAULT_BIN)) return DEFAULT_BIN;
   log(`not installed yet: running scripts/e2e/install-code-server.sh`);
-  const r = spawnSync(path.join(ROOT, 'scripts/e2e/install-code-server.sh'), { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+  const r = spawnSync(path.join(ROOT, 'scripts/e2e/install-code-server.sh'), {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    encoding: 'utf8',
+  });
   if (r.status !== 0) throw new Error(`install-code-server.sh failed (exit ${r.status})`);
   return DEFAULT_BIN;
 }
@@ -117,7 +120,10 @@ function hookExit() {
 function pruneOldRuns(keep = 20) {
   const dir = path.join(CACHE, 'e2e');
   if (!fs.existsSync(dir)) return;
-  const runs = fs.readdirSync(dir).map((name) => ({ name, t: fs.statSync(path.join(dir, name)).mtimeMs })).sort((a, b) => b.t - a.t);
+  const runs = fs
+    .readdirSync(dir)
+    .map((name) => ({ name, t: fs.statSync(path.join(dir, name)).mtimeMs }))
+    .sort((a, b) => b.t - a.t);
   for (const r of runs.slice(keep)) fs.rmSync(path.join(dir, r.name), { recursive: true, force: true });
 }
 
@@ -140,7 +146,10 @@ async function startCodeServer(options = {}) {
   for (const d of [path.join(userDataDir, 'User'), extensionsDir, home]) fs.mkdirSync(d, { recursive: true });
   const config = path.join(runDir, 'config.yaml');
   fs.writeFileSync(config, '');
-  fs.writeFileSync(path.join(userDataDir, 'User/settings.json'), JSON.stringify({ ...BASE_SETTINGS, ...(options.settings || {}) }, null, 2));
+  fs.writeFileSync(
+    path.join(userDataDir, 'User/settings.json'),
+    JSON.stringify({ ...BASE_SETTINGS, ...(options.settings || {}) }, null, 2),
+  );
   const env = {
     ...process.env,
     HOME: home,
@@ -159,9 +168,14 @@ async function startCodeServer(options = {}) {
 
   if (options.vsix) {
     const t0 = Date.now();
-    const r = spawnSync(bin, [...common, '--install-extension', path.resolve(options.vsix)], { env, encoding: 'utf8', timeout: 120000 });
+    const r = spawnSync(bin, [...common, '--install-extension', path.resolve(options.vsix)], {
+      env,
+      encoding: 'utf8',
+      timeout: 120000,
+    });
     fs.writeFileSync(path.join(runDir, 'install-extension.log'), `${r.stdout}\n${r.stderr}`);
-    if (r.status !== 0) throw new Error(`--install-extension ${options.vsix} failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
+    if (r.status !== 0)
+      throw new Error(`--install-extension ${options.vsix} failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
     log(`installed ${path.basename(options.vsix)} in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
   }
 
@@ -169,8 +183,18 @@ async function startCodeServer(options = {}) {
   const url = `http://127.0.0.1:${port}`;
   const logFile = path.join(runDir, 'code-server.log');
   const out = fs.openSync(logFile, 'a');
-  const args = [...common, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check',
-    '--disable-workspace-trust', '--disable-getting-started-override', '--ignore-last-opened'];
+  const args = [
+    ...common,
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--auth',
+    'none',
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--disable-getting-started-override',
+    '--ignore-last-opened',
+  ];
   if (options.folder) args.push(path.resolve(options.folder));
   const t0 = Date.now();
   // detached: the child calls setsid(), so it leads a new process group we can stop as a whole.
@@ -209,12 +233,26 @@ async function startCodeServer(options = {}) {
     if ((await get(`${url}/healthz`)) === 200) break;
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`code-server did not answer on ${url} within ${(options.startTimeoutMs || 90000) / 1000}s:\n${tail()}`);
+      throw new Error(
+        `code-server did not answer on ${url} within ${(options.startTimeoutMs || 90000) / 1000}s:\n${tail()}`,
+      );
     }
     await sleep(250);
   }
-  log(`up on ${url} (pgid ${pgid}) in ${((Date.now() - t0) / 1000).toFixed(1)}s; profile and logs in ${path.relative(ROOT, runDir)}`);
-  return { url, port, pgid, runDir, userDataDir, extensionsDir, logFile, folder: options.folder ? path.resolve(options.folder) : undefined, stop };
+  log(
+    `up on ${url} (pgid ${pgid}) in ${((Date.now() - t0) / 1000).toFixed(1)}s; profile and logs in ${path.relative(ROOT, runDir)}`,
+  );
+  return {
+    url,
+    port,
+    pgid,
+    runDir,
+    userDataDir,
+    extensionsDir,
+    logFile,
+    folder: options.folder ? path.resolve(options.folder) : undefined,
+    stop,
+  };
 }
 
 /** Starts code-server, runs `fn(cs)`, always stops it. */
@@ -243,25 +281,39 @@ if (require.main === module) {
     else if (a === '--settings') options.settings = JSON.parse(fs.readFileSync(own[++i], 'utf8'));
     else if (a === '--keep') options.keep = true;
     else {
-      console.error(`unknown option ${a}\nusage: with-code-server.js [--folder DIR] [--vsix FILE] [--settings FILE.json] [--keep] -- command args…`);
+      console.error(
+        `unknown option ${a}\nusage: with-code-server.js [--folder DIR] [--vsix FILE] [--settings FILE.json] [--keep] -- command args…`,
+      );
       process.exit(2);
     }
   }
   if (!command.length) {
-    console.error('usage: with-code-server.js [--folder DIR] [--vsix FILE] [--settings FILE.json] [--keep] -- command args…');
+    console.error(
+      'usage: with-code-server.js [--folder DIR] [--vsix FILE] [--settings FILE.json] [--keep] -- command args…',
+    );
     process.exit(2);
   }
-  withCodeServer(options, (cs) => new Promise((resolve) => {
-    const child = spawn(command[0], command.slice(1), {
-      stdio: 'inherit',
-      env: { ...process.env, CODE_SERVER_URL: cs.url, CODE_SERVER_PORT: String(cs.port), CODE_SERVER_RUN_DIR: cs.runDir, CODE_SERVER_FOLDER: cs.folder || '' },
-    });
-    child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
-    child.on('error', (e) => {
-      console.error(e.message);
-      resolve(127);
-    });
-  }))
+  withCodeServer(
+    options,
+    (cs) =>
+      new Promise((resolve) => {
+        const child = spawn(command[0], command.slice(1), {
+          stdio: 'inherit',
+          env: {
+            ...process.env,
+            CODE_SERVER_URL: cs.url,
+            CODE_SERVER_PORT: String(cs.port),
+            CODE_SERVER_RUN_DIR: cs.runDir,
+            CODE_SERVER_FOLDER: cs.folder || '',
+          },
+        });
+        child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+        child.on('error', (e) => {
+          console.error(e.message);
+          resolve(127);
+        });
+      }),
+  )
     .then((code) => process.exit(code))
     .catch((e) => {
       console.error(e && e.stack ? e.stack : e);

@@ -5,7 +5,11 @@ import type { Request } from './protocol';
 
 export type Handler<Params, Result> = (params: Params, token: CancellationToken) => Result | Promise<Result>;
 
-export function answer<Params, Result>(connection: Connection, request: Request<Params, Result>, handler: Handler<Params, Result>): void {
+export function answer<Params, Result>(
+  connection: Connection,
+  request: Request<Params, Result>,
+  handler: Handler<Params, Result>,
+): void {
   // The handler's types were checked above; the connection's own generic signature cannot follow them.
   const untyped = async (params: Params, token: CancellationToken): Promise<unknown> => handler(params, token);
   connection.onRequest(request.method, untyped);

@@ -108,7 +108,11 @@ function indexWorkspaceFolders(): Promise<void> {
   return (workspaceIndexing ??= (async () => {
     for (const root of workspaceRoots) {
       const pending = workspace.workspaceLogs(root).length;
-      const files = await withProgress(`Indexing the logs of the workspace folder ${basename(root)}`, pending, (report) => workspace.scanWorkspaceFolder(root, report));
+      const files = await withProgress(
+        `Indexing the logs of the workspace folder ${basename(root)}`,
+        pending,
+        (report) => workspace.scanWorkspaceFolder(root, report),
+      );
       for (const folder of new Set(files.map(dirname))) watchFolder(folder);
     }
   })().finally(() => (workspaceIndexing = undefined)));
@@ -128,7 +132,10 @@ function mergeSettings(partial: Partial<Settings> | undefined): Settings {
     folderOffsets: partial?.folderOffsets ?? DEFAULT_SETTINGS.folderOffsets,
   };
   const invalid = workspace.setFolderOffsets(merged.folderOffsets);
-  if (invalid.length) connection.console.warn(`cmlogs.folderOffsets: not read (give offsets as "UTC+01:00", "UTC-05:00"): ${invalid.join('; ')}`);
+  if (invalid.length)
+    connection.console.warn(
+      `cmlogs.folderOffsets: not read (give offsets as "UTC+01:00", "UTC-05:00"): ${invalid.join('; ')}`,
+    );
   return merged;
 }
 
@@ -145,7 +152,9 @@ async function withProgress<T>(title: string, files: number, work: (report: Inde
   const progress = await connection.window.createWorkDoneProgress().catch(() => undefined);
   progress?.begin('ConfigMgr Logs', 0, `${title} (${files} logs)`, false);
   try {
-    return await work((done, total) => progress?.report(Math.floor((done * 100) / Math.max(1, total)), `${title}: ${done} of ${total} logs`));
+    return await work((done, total) =>
+      progress?.report(Math.floor((done * 100) / Math.max(1, total)), `${title}: ${done} of ${total} logs`),
+    );
   } finally {
     progress?.done();
   }
@@ -162,7 +171,9 @@ async function indexFolderOf(uri: string): Promise<void> {
 
 async function indexFolder(folder: string): Promise<string[]> {
   const pending = workspace.isFolderIndexed(folder) ? 0 : workspace.unindexedLogsIn(folder);
-  const added = await withProgress(`Indexing the logs of ${basename(folder)}`, pending, (report) => workspace.scanFolder(folder, report));
+  const added = await withProgress(`Indexing the logs of ${basename(folder)}`, pending, (report) =>
+    workspace.scanFolder(folder, report),
+  );
   watchFolder(folder);
   workspace.enforceBudget(new Set([...workspace.logsIn(folder), ...openFiles()]));
   return added;
@@ -170,7 +181,11 @@ async function indexFolder(folder: string): Promise<string[]> {
 
 /** The folders of the open logs: what "every log" means to a cross-file request that names none. */
 async function indexFoldersOfOpenLogs(): Promise<void> {
-  const folders = new Set(openFiles().filter((file) => !file.includes('://') && !file.startsWith('untitled:')).map(dirname));
+  const folders = new Set(
+    openFiles()
+      .filter((file) => !file.includes('://') && !file.startsWith('untitled:'))
+      .map(dirname),
+  );
   for (const folder of folders) await indexFolder(folder);
 }
 
@@ -180,7 +195,11 @@ function openFiles(): string[] {
 
 /** The setting's 'auto' (the default) is the log's own time for a hover, which is about one record of one log. */
 function hoverTimeDisplay(value: unknown): Settings['timeDisplay'] {
-  return value === 'utc' || value === 'machineLocal' || value === 'logLocal' ? value : value === 'auto' ? 'logLocal' : DEFAULT_SETTINGS.timeDisplay;
+  return value === 'utc' || value === 'machineLocal' || value === 'logLocal'
+    ? value
+    : value === 'auto'
+      ? 'logLocal'
+      : DEFAULT_SETTINGS.timeDisplay;
 }
 
 // ---- Documents ------------------------------------------------------------------------------------
@@ -224,7 +243,10 @@ documents.onDidChangeContent(({ document }) => {
   openedVersions.delete(document.uri);
   workspace.updateDocument(uriToPath(document.uri), document.getText());
   clearTimeout(pendingDiagnostics.get(document.uri));
-  pendingDiagnostics.set(document.uri, setTimeout(() => void afterIndexed(document.uri, publishDiagnostics), 300));
+  pendingDiagnostics.set(
+    document.uri,
+    setTimeout(() => void afterIndexed(document.uri, publishDiagnostics), 300),
+  );
 });
 
 documents.onDidClose(({ document }) => {
@@ -290,7 +312,10 @@ function watchFolder(folder: string): void {
       if (!name) return;
       const file = join(folder, name.toString());
       clearTimeout(pendingFileEvents.get(file));
-      pendingFileEvents.set(file, setTimeout(() => void workspace.fileChanged(file).catch(() => workspace.fileDeleted(file)), 200));
+      pendingFileEvents.set(
+        file,
+        setTimeout(() => void workspace.fileChanged(file).catch(() => workspace.fileDeleted(file)), 200),
+      );
     });
     watcher.on('error', () => watchers.delete(folder));
     watchers.set(folder, watcher);
@@ -312,9 +337,12 @@ connection.onHover(async ({ textDocument, position }) => {
   const doc = documents.get(textDocument.uri);
   if (!doc) return null;
   const file = uriToPath(textDocument.uri);
-  const lineText = doc.getText({ start: { line: position.line, character: 0 }, end: { line: position.line + 1, character: 0 } }).replace(/\r?\n$/, '');
+  const lineText = doc
+    .getText({ start: { line: position.line, character: 0 }, end: { line: position.line + 1, character: 0 } })
+    .replace(/\r?\n$/, '');
   const answer = hover(workspace.index, file, position, lineText, { timeDisplay: settings.timeDisplay });
-  if (answer && MarkupContent.is(answer.contents) && keyAtPosition(workspace.index, file, position)) answer.contents.value += folderNotIndexedNote(textDocument.uri);
+  if (answer && MarkupContent.is(answer.contents) && keyAtPosition(workspace.index, file, position))
+    answer.contents.value += folderNotIndexedNote(textDocument.uri);
   return answer;
 });
 
@@ -324,7 +352,9 @@ function folderNotIndexedNote(uri: string): string {
   const folder = dirname(uriToPath(uri));
   if (workspace.isFolderIndexed(folder)) return '';
   const pending = workspace.unindexedLogsIn(folder);
-  return pending ? `\n\n_The ${pending} other log(s) of this folder are not indexed yet: Find All References (Shift+F12) reads them._` : '';
+  return pending
+    ? `\n\n_The ${pending} other log(s) of this folder are not indexed yet: Find All References (Shift+F12) reads them._`
+    : '';
 }
 
 // Cross-file features read the logs beside the document first (once): their answer is never cut short by indexing.
@@ -345,7 +375,9 @@ connection.onWorkspaceSymbol(async ({ query }) => {
   return workspaceSymbols(workspace.index, query);
 });
 connection.onFoldingRanges(async ({ textDocument }) => foldingRanges(await recordsOf(textDocument.uri)));
-connection.onDocumentLinks(async ({ textDocument }) => documentLinks(uriToPath(textDocument.uri), await recordsOf(textDocument.uri)));
+connection.onDocumentLinks(async ({ textDocument }) =>
+  documentLinks(uriToPath(textDocument.uri), await recordsOf(textDocument.uri)),
+);
 
 connection.languages.semanticTokens.on(async ({ textDocument }) => {
   const records = await recordsOf(textDocument.uri);
@@ -364,12 +396,24 @@ answer(connection, Requests.fileStats, async ({ uri }) => {
   await indexed(uri);
   const stats = fileStats(workspace.index, uriToPath(uri));
   const counts = problemCounts.get(uriToPath(uri));
-  return stats && counts ? { ...stats, problems: { errors: counts.errors, warnings: counts.warnings, information: counts.information, listed: counts.listed } } : stats;
+  return stats && counts
+    ? {
+        ...stats,
+        problems: {
+          errors: counts.errors,
+          warnings: counts.warnings,
+          information: counts.information,
+          listed: counts.listed,
+        },
+      }
+    : stats;
 });
 answer(connection, Requests.indexStatus, () => {
   const memory = process.memoryUsage();
   return {
-    files: workspace.index.fileNames().map((file) => ({ uri: pathToUri(file), bytes: sizeOf(file), open: workspace.isOpen(file) })),
+    files: workspace.index
+      .fileNames()
+      .map((file) => ({ uri: pathToUri(file), bytes: sizeOf(file), open: workspace.isOpen(file) })),
     reads: Object.fromEntries([...workspace.reads].map(([file, n]) => [pathToUri(file), n])),
     budgetBytes: Number.isFinite(workspace.budgetBytes) ? workspace.budgetBytes : null,
     rssBytes: memory.rss,
@@ -392,7 +436,13 @@ answer(connection, Requests.xmlAt, async ({ uri, position }) => {
 });
 answer(connection, Requests.indexFolder, async ({ path }) => {
   const added = await indexFolder(path);
-  return { files: workspace.index.fileNames().filter((f) => dirname(f) === path).map(pathToUri), added: added.length };
+  return {
+    files: workspace.index
+      .fileNames()
+      .filter((f) => dirname(f) === path)
+      .map(pathToUri),
+    added: added.length,
+  };
 });
 answer(connection, Requests.diagnose, async ({ uris, folder }) => {
   // A folder (ConfigMgr: Diagnose on a folder) is indexed first, subfolders too (one per machine): a fresh
@@ -423,7 +473,9 @@ answer(connection, Requests.timeline, async (params) => {
     if (!uri.startsWith('file:')) continue;
     const folder = uriToPath(uri);
     const pending = workspace.isFolderIndexed(folder) ? 0 : workspace.unindexedLogsIn(folder);
-    const files = await withProgress(`Indexing the logs of ${basename(folder)}`, pending, (report) => workspace.logsInFolder(folder, report));
+    const files = await withProgress(`Indexing the logs of ${basename(folder)}`, pending, (report) =>
+      workspace.logsInFolder(folder, report),
+    );
     for (const file of files) needed.add(file);
     watchFolder(folder);
   }

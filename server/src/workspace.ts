@@ -184,7 +184,10 @@ export class LogWorkspace {
     // Those indexed already (parsed for a timeline, or by the workspace scan) are not added by this scan.
     const added = logs.filter((file) => this.reading.has(file) || !this.index.file(file));
     const inFlight = added.filter((file) => this.reading.has(file));
-    await this.readAll(added.filter((file) => !this.reading.has(file)), progress);
+    await this.readAll(
+      added.filter((file) => !this.reading.has(file)),
+      progress,
+    );
     for (const file of inFlight) await this.reading.get(file)?.catch(() => undefined);
     return added;
   }
@@ -205,7 +208,9 @@ export class LogWorkspace {
     const sizes = new Map(fromDisk.map((file) => [file, sizeOnDisk(file)]));
     let total = [...sizes.values()].reduce((a, b) => a + b, 0);
     const dropped: string[] = [];
-    const oldestFirst = fromDisk.filter((file) => !keep.has(file)).sort((a, b) => (this.lastUse.get(a) ?? 0) - (this.lastUse.get(b) ?? 0));
+    const oldestFirst = fromDisk
+      .filter((file) => !keep.has(file))
+      .sort((a, b) => (this.lastUse.get(a) ?? 0) - (this.lastUse.get(b) ?? 0));
     for (const file of oldestFirst) {
       if (total <= this.budgetBytes) break;
       total -= sizes.get(file)!;
@@ -246,7 +251,8 @@ export class LogWorkspace {
   async scanWorkspaceFolder(root: string, progress?: IndexProgress): Promise<string[]> {
     const files = this.workspaceLogs(root);
     await this.readAll(files, progress);
-    for (const folder of new Set(files.map(dirname))) if (!this.folderScans.has(folder)) this.folderScans.set(folder, Promise.resolve([]));
+    for (const folder of new Set(files.map(dirname)))
+      if (!this.folderScans.has(folder)) this.folderScans.set(folder, Promise.resolve([]));
     this.touch(files);
     this.enforceBudget();
     return files;
@@ -308,7 +314,9 @@ export class LogWorkspace {
    * about twice as fast on two cores as file after file.
    */
   private async readAll(files: string[], progress?: IndexProgress): Promise<void> {
-    const todo = files.filter((file) => !this.open.has(file) && !this.index.file(file) && !this.reading.has(file) && !this.live.has(file));
+    const todo = files.filter(
+      (file) => !this.open.has(file) && !this.index.file(file) && !this.reading.has(file) && !this.live.has(file),
+    );
     let done = 0;
     const oneDone = () => progress?.(++done, todo.length);
     if (todo.length < 2) {
@@ -392,12 +400,13 @@ export function mirrorsDisk(path: string, text: string): boolean {
     const SLICE = 1 << 20;
     const disk = Buffer.allocUnsafe(SLICE * 3);
     let position = offset;
-    for (let at = 0; at < text.length; ) {
+    for (let at = 0; at < text.length;) {
       let end = Math.min(text.length, at + SLICE);
       const last = text.charCodeAt(end - 1);
       if (last >= 0xd800 && last <= 0xdbff && end < text.length) end++; // keep a surrogate pair together
       const mine = Buffer.from(text.slice(at, end), 'utf8');
-      if (readSync(fd, disk, 0, mine.length, position) !== mine.length || !mine.equals(disk.subarray(0, mine.length))) return false;
+      if (readSync(fd, disk, 0, mine.length, position) !== mine.length || !mine.equals(disk.subarray(0, mine.length)))
+        return false;
       position += mine.length;
       at = end;
     }

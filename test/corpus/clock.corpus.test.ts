@@ -23,7 +23,7 @@ async function parsedWithClocks(): Promise<ParseResult[]> {
   return all;
 }
 
-test('no record without a bias has a UTC time unless its folder\'s clock inferred it', async () => {
+test("no record without a bias has a UTC time unless its folder's clock inferred it", async () => {
   let biasless = 0;
   let inferred = 0;
   for (const { records } of await parsedWithClocks()) {
@@ -48,7 +48,11 @@ test('the IME logs (no bias, 7-digit fractions): local time kept; no UTC where t
   const ime = (await parsedWithClocks()).filter((r) => IME_LOGS.test(basename(r.file)));
   assert.ok(ime.length >= 3, ime.map((r) => r.file).join(', '));
   for (const { file, records } of ime) {
-    const folderTeaches = (all ?? []).some((r) => dirname(r.file) === dirname(file) && r.records.some((x) => x.biasMinutes !== null && (x.format === 'cmtrace' || x.format === 'sms')));
+    const folderTeaches = (all ?? []).some(
+      (r) =>
+        dirname(r.file) === dirname(file) &&
+        r.records.some((x) => x.biasMinutes !== null && (x.format === 'cmtrace' || x.format === 'sms')),
+    );
     let timed = 0;
     for (let i = 0; i < records.length; i++) {
       const r = records.get(i);
@@ -63,14 +67,26 @@ test('the IME logs (no bias, 7-digit fractions): local time kept; no UTC where t
 });
 
 test('cmlogs parse on an IME folder never prints a local time as UTC', async () => {
-  const ime = (await parsedWithClocks()).find((r) => /IntuneManagementExtension\.log$/i.test(r.file) && r.records.utc(0) === null)!;
+  const ime = (await parsedWithClocks()).find(
+    (r) => /IntuneManagementExtension\.log$/i.test(r.file) && r.records.utc(0) === null,
+  )!;
   assert.ok(ime, 'an IME log whose folder tells no zone');
-  const run = spawnSync(process.execPath, [resolve(__dirname, '../../server/out/cli.js'), 'parse', ime.file, '--json'], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const run = spawnSync(
+    process.execPath,
+    [resolve(__dirname, '../../server/out/cli.js'), 'parse', ime.file, '--json'],
+    { encoding: 'utf8', maxBuffer: 1 << 28 },
+  );
   assert.equal(run.status, 0, run.stderr);
-  const rows = run.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  const rows = run.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   assert.equal(rows.length, ime.records.length);
   assert.ok(rows.every((r) => r.utc === null && r.utcSource.kind === 'none'));
-  const text = spawnSync(process.execPath, [resolve(__dirname, '../../server/out/cli.js'), 'parse', ime.file], { encoding: 'utf8', maxBuffer: 1 << 28 }).stdout;
+  const text = spawnSync(process.execPath, [resolve(__dirname, '../../server/out/cli.js'), 'parse', ime.file], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  }).stdout;
   const firstLocal = rows[0].local.slice(0, 23);
   assert.ok(text.includes(firstLocal.replace('T', ' ') + ' local'));
   assert.ok(!text.includes(firstLocal + 'Z'), 'the local time printed as UTC');

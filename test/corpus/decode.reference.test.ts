@@ -7,20 +7,29 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
-import { codeFamilyData, hresultData, ntstatusData, stateData, statusMessageData } from '../../server/src/core/decode/data';
+import {
+  codeFamilyData,
+  hresultData,
+  ntstatusData,
+  stateData,
+  statusMessageData,
+} from '../../server/src/core/decode/data';
 import { lookupCode } from '../../server/src/core/decode/hresult';
 import { lookup } from '../../server/src/core/decode/lookup';
 import { decodeState } from '../../server/src/core/decode/stateMessageTopics';
 import { decodeStatmsg } from '../../server/src/core/decode/statusMessages';
 
 const REFERENCE = resolve(process.env.REFERENCE_DIR ?? resolve(__dirname, '../../../shared/reference'));
-if (!existsSync(REFERENCE)) throw new Error(`reference data not found at ${REFERENCE}: needs ../shared/reference (or REFERENCE_DIR)`);
+if (!existsSync(REFERENCE))
+  throw new Error(`reference data not found at ${REFERENCE}: needs ../shared/reference (or REFERENCE_DIR)`);
 
 const REPO = resolve(__dirname, '../..');
 const DATA = join(REPO, 'server/src/core/decode/data');
 
 function readTsv(name: string): Record<string, string>[] {
-  const [header, ...lines] = readFileSync(join(REFERENCE, name), 'utf8').split('\n').filter((l) => l !== '');
+  const [header, ...lines] = readFileSync(join(REFERENCE, name), 'utf8')
+    .split('\n')
+    .filter((l) => l !== '');
   const columns = header.split('\t');
   return lines.map((line) => Object.fromEntries(line.split('\t').map((cell, i) => [columns[i], cell])));
 }
@@ -32,13 +41,17 @@ function groupBy<T>(rows: T[], keyOf: (row: T) => string): Map<string, T[]> {
   return groups;
 }
 
-const facilityText = (f: { name: string | null; number: number }) => (f.name ? `${f.name} (${f.number})` : `(${f.number})`);
+const facilityText = (f: { name: string | null; number: number }) =>
+  f.name ? `${f.name} (${f.number})` : `(${f.number})`;
 const isNtstatusRow = (r: Record<string, string>) => r.source.includes('ntstatus.h');
 /** Rows the decoder adds from winerror.h #defines (S_OK, S_FALSE): not reference rows. */
 const isWellKnown = (e: { source: string }) => e.source.startsWith('winerror.h: #define');
 
 const hresultRows = readTsv('hresults.tsv');
-const familyRows = [...['wmi.tsv', 'delivery_optimization.tsv', 'cbs_setup.tsv', 'intune.tsv'].flatMap(readTsv), ...readTsv('code_overlaps.tsv').filter((r) => !isNtstatusRow(r))];
+const familyRows = [
+  ...['wmi.tsv', 'delivery_optimization.tsv', 'cbs_setup.tsv', 'intune.tsv'].flatMap(readTsv),
+  ...readTsv('code_overlaps.tsv').filter((r) => !isNtstatusRow(r)),
+];
 const ntstatusRows = [...readTsv('ntstatus.tsv'), ...readTsv('code_overlaps.tsv').filter(isNtstatusRow)];
 
 test('hresults.tsv: 8,556 rows, every one back from lookupCode and lookup with name, message, facility, source', () => {
@@ -52,27 +65,55 @@ test('hresults.tsv: 8,556 rows, every one back from lookupCode and lookup with n
     const expected = rows.map((r) => ({ name: r.symbolic_name, message: r.message, source: r.source }));
     const info = lookupCode(parseInt(code, 16));
     assert.equal(info.code, code);
-    assert.deepEqual(info.entries.filter((e) => !isWellKnown(e)).map(({ name, message, source }) => ({ name, message, source })), expected, code);
+    assert.deepEqual(
+      info.entries.filter((e) => !isWellKnown(e)).map(({ name, message, source }) => ({ name, message, source })),
+      expected,
+      code,
+    );
     for (const r of group) assert.equal(facilityText(info.facility), r.facility, code);
-    assert.deepEqual(new Set(info.names.filter((n) => !['S_OK', 'S_FALSE'].includes(n))), new Set(rows.map((r) => r.symbolic_name).filter((n) => n !== '')), code);
+    assert.deepEqual(
+      new Set(info.names.filter((n) => !['S_OK', 'S_FALSE'].includes(n))),
+      new Set(rows.map((r) => r.symbolic_name).filter((n) => n !== '')),
+      code,
+    );
     const [result] = lookup([code]);
-    assert.deepEqual(result.entries?.filter((e) => !isWellKnown(e)).map(({ name, message }) => ({ name, message })), expected.map(({ name, message }) => ({ name, message })), code);
+    assert.deepEqual(
+      result.entries?.filter((e) => !isWellKnown(e)).map(({ name, message }) => ({ name, message })),
+      expected.map(({ name, message }) => ({ name, message })),
+      code,
+    );
   }
 });
 
 test('wmi, delivery_optimization, cbs_setup, intune (and their code_overlaps rows): every row back from lookupCode and lookup', () => {
-  assert.deepEqual([readTsv('wmi.tsv').length, readTsv('delivery_optimization.tsv').length, readTsv('cbs_setup.tsv').length, readTsv('intune.tsv').length], [199, 72, 11, 50]);
+  assert.deepEqual(
+    [
+      readTsv('wmi.tsv').length,
+      readTsv('delivery_optimization.tsv').length,
+      readTsv('cbs_setup.tsv').length,
+      readTsv('intune.tsv').length,
+    ],
+    [199, 72, 11, 50],
+  );
   const inHresults = new Set(hresultRows.map((r) => r.code_hex));
   const groups = groupBy(familyRows, (r) => r.code_hex);
   assert.equal(Object.keys(codeFamilyData().codes).length, groups.size);
   for (const [code, group] of groups) {
     const info = lookupCode(parseInt(code, 16));
     const ours = info.entries.filter((e) => !isWellKnown(e)).slice(inHresults.has(code) ? -group.length : 0);
-    assert.deepEqual(ours.map(({ name, message, source }) => ({ name, message, source })), group.map((r) => ({ name: r.symbolic_name, message: r.message, source: r.source })), code);
+    assert.deepEqual(
+      ours.map(({ name, message, source }) => ({ name, message, source })),
+      group.map((r) => ({ name: r.symbolic_name, message: r.message, source: r.source })),
+      code,
+    );
     if (!inHresults.has(code)) assert.equal(facilityText(info.facility), group[0].facility, code);
     const [result] = lookup([code]);
     assert.equal(result.known, true, code);
-    for (const r of group) assert.ok(result.entries?.some((e) => e.name === r.symbolic_name && e.message === r.message), code);
+    for (const r of group)
+      assert.ok(
+        result.entries?.some((e) => e.name === r.symbolic_name && e.message === r.message),
+        code,
+      );
   }
 });
 
@@ -83,13 +124,22 @@ test('ntstatus.tsv and the NTSTATUS rows of code_overlaps.tsv: every one back wh
   for (const [code, group] of groups) {
     const info = lookupCode(parseInt(code, 16), { text: `NTSTATUS ${code}` });
     const rows = info.entries.filter((e) => e.family === 'ntstatus');
-    assert.deepEqual(rows.map(({ name, message, source }) => ({ name, message, source })), group.map((r) => ({ name: r.symbolic_name, message: r.message, source: r.source })), code);
+    assert.deepEqual(
+      rows.map(({ name, message, source }) => ({ name, message, source })),
+      group.map((r) => ({ name: r.symbolic_name, message: r.message, source: r.source })),
+      code,
+    );
     // The NTSTATUS name comes first in an NTSTATUS line, with the NTSTATUS facility.
     if (group[0].symbolic_name) assert.equal(info.names[0], group[0].symbolic_name, code);
     assert.equal(facilityText(info.facility), group[0].facility, code);
   }
   // Outside an NTSTATUS line, a value hresults.tsv knows keeps its HRESULT meaning only.
-  assert.deepEqual(lookupCode(0x80000003).entries.map((e) => e.family).includes('ntstatus'), false);
+  assert.deepEqual(
+    lookupCode(0x80000003)
+      .entries.map((e) => e.family)
+      .includes('ntstatus'),
+    false,
+  );
 });
 
 test('statmsg.tsv, statmsg_overlaps.tsv, statmsg_more.tsv: every row in the table, every ID back from decodeStatmsg and lookup', () => {
@@ -101,7 +151,13 @@ test('statmsg.tsv, statmsg_overlaps.tsv, statmsg_more.tsv: every row in the tabl
   assert.equal(Object.keys(data.messages).length, groups.size);
   assert.equal(groups.size, 30 + 2313);
   for (const [id, group] of groups) {
-    const table = data.messages[id].map(([severity, component, template, source]) => ({ message_id: id, severity, component, message_text_template: template, source: data.sources[source] }));
+    const table = data.messages[id].map(([severity, component, template, source]) => ({
+      message_id: id,
+      severity,
+      component,
+      message_text_template: template,
+      source: data.sources[source],
+    }));
     assert.deepEqual(table, group, id);
     const templates = [...new Set(group.map((r) => r.message_text_template))];
     assert.deepEqual([...new Set(decodeStatmsg(Number(id)).texts.map((t) => t.template))], templates, id);
@@ -115,17 +171,28 @@ test('state_messages.tsv: 405 rows, every one back from decodeState and lookup',
   const rows = readTsv('state_messages.tsv');
   assert.equal(rows.length, 405);
   const groups = groupBy(rows, (r) => `${r.topic_type}/${r.state_id}`);
-  assert.equal(Object.values(stateData().topics).reduce((n, t) => n + t.rows.length, 0), 405);
+  assert.equal(
+    Object.values(stateData().topics).reduce((n, t) => n + t.rows.length, 0),
+    405,
+  );
   for (const [key, group] of groups) {
     const topicType = Number(group[0].topic_type);
     const stateId = group[0].state_id === '' ? null : Number(group[0].state_id);
     const decoded = decodeState(topicType, stateId);
     assert.equal(decoded.topicTypeName, group[0].topic_type_name, key);
-    assert.deepEqual(decoded.entries, group.map((r) => ({ name: r.state_name, kind: r.name_kind, source: r.source })), key);
+    assert.deepEqual(
+      decoded.entries,
+      group.map((r) => ({ name: r.state_name, kind: r.name_kind, source: r.source })),
+      key,
+    );
     const args = stateId === null ? ['state', String(topicType)] : ['state', String(topicType), String(stateId)];
     const [result] = lookup(args);
     assert.deepEqual([result.kind, result.topicTypeName], ['state', group[0].topic_type_name], key);
-    assert.deepEqual(result.stateEntries?.map((e) => e.name), group.map((r) => r.state_name), key);
+    assert.deepEqual(
+      result.stateEntries?.map((e) => e.name),
+      group.map((r) => r.state_name),
+      key,
+    );
   }
 });
 
@@ -133,8 +200,20 @@ test('the committed data files are what the generator makes from the reference t
   const out = mkdtempSync(join(tmpdir(), 'decode-data-'));
   try {
     execFileSync(process.execPath, [join(REPO, 'scripts/gen-decode-data.mjs'), REFERENCE, out], { stdio: 'pipe' });
-    for (const file of ['hresults.json', 'codeFamilies.json', 'ntstatus.json', 'statusMessages.json', 'stateMessages.json', 'packedTables.ts', 'README.md']) {
-      assert.equal(readFileSync(join(out, file), 'utf8'), readFileSync(join(DATA, file), 'utf8'), `${file} is stale: run node scripts/gen-decode-data.mjs`);
+    for (const file of [
+      'hresults.json',
+      'codeFamilies.json',
+      'ntstatus.json',
+      'statusMessages.json',
+      'stateMessages.json',
+      'packedTables.ts',
+      'README.md',
+    ]) {
+      assert.equal(
+        readFileSync(join(out, file), 'utf8'),
+        readFileSync(join(DATA, file), 'utf8'),
+        `${file} is stale: run node scripts/gen-decode-data.mjs`,
+      );
     }
   } finally {
     rmSync(out, { recursive: true, force: true });

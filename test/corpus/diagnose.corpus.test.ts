@@ -26,12 +26,23 @@ test('findingsanity__Logs: three scans and two update sources added, nothing bro
   // WindowsUpdate.log's "*FAILED* [8024000C] LoadHistoryEventFromRegistry" lines belong to healthy scans.
   // WindowsUpdate.log's other callers (Update;ScanForUpdates, UpdateOrchestrator) are not diagnosed on a
   // ConfigMgr client: its scan is ConfigMgr's.
-  assert.deepEqual(summary(findings), ['location unproven', 'location unproven', 'scan unproven', 'scan unproven', 'scan unproven']);
-  for (const f of findings.filter((x) => x.flow !== 'windowsUpdate')) assert.ok(f.missingLogs!.includes('ScanAgent.log'), `${f.flow}: ${f.missingLogs}`);
+  assert.deepEqual(summary(findings), [
+    'location unproven',
+    'location unproven',
+    'scan unproven',
+    'scan unproven',
+    'scan unproven',
+  ]);
+  for (const f of findings.filter((x) => x.flow !== 'windowsUpdate'))
+    assert.ok(f.missingLogs!.includes('ScanAgent.log'), `${f.flow}: ${f.missingLogs}`);
   const scans = findings.filter((f) => f.flow === 'scan');
   // WindowsUpdate.log writes local time; the CMTrace logs beside it carry bias +240, which lines it up.
-  assert.ok(scans.every((f) => f.steps.find((s) => s.log.startsWith('WindowsUpdate.log'))!.seen), 'Finding updates found for each scan');
-  for (const f of findings.filter((x) => x.flow !== 'windowsUpdate')) assert.equal(f.steps[0].logPresent, false, 'ScanAgent.log is not in this folder');
+  assert.ok(
+    scans.every((f) => f.steps.find((s) => s.log.startsWith('WindowsUpdate.log'))!.seen),
+    'Finding updates found for each scan',
+  );
+  for (const f of findings.filter((x) => x.flow !== 'windowsUpdate'))
+    assert.equal(f.steps[0].logPresent, false, 'ScanAgent.log is not in this folder');
 });
 
 test('configmgr__iOS-CMLogTracer: three complete content downloads; the service window whose schedule the client could not read is called out', async () => {
@@ -44,10 +55,18 @@ test('configmgr__iOS-CMLogTracer: three complete content downloads; the service 
   // forwards, so those flows have no instance at all.
   // Right after "Populating instance of ServiceWindow with ID=7cb56688-..." the client writes "Failed to
   // initialize ServiceWindowSchedule instance from schedule string (...)": that window is not in effect.
-  assert.deepEqual(summary(findings), ['contentDownload complete', 'contentDownload complete', 'contentDownload complete', 'serviceWindows broken']);
+  assert.deepEqual(summary(findings), [
+    'contentDownload complete',
+    'contentDownload complete',
+    'contentDownload complete',
+    'serviceWindows broken',
+  ]);
   const windows = findings.find((f) => f.flow === 'serviceWindows')!;
   assert.equal(windows.steps.length, 9);
-  assert.deepEqual(windows.steps.filter((s) => s.failed).map((s) => s.name.split(' ')[2]), ['7cb56688-692f-4fae-b398-0e3ff4413adb']);
+  assert.deepEqual(
+    windows.steps.filter((s) => s.failed).map((s) => s.name.split(' ')[2]),
+    ['7cb56688-692f-4fae-b398-0e3ff4413adb'],
+  );
   assert.match(windows.error!.message, /Failed to initialize ServiceWindowSchedule/);
   const collection = windows.steps.find((s) => s.name.includes('811D3CCB'))!;
   assert.equal(collection.detail, 'every day at 22:00, from 2013-08-22, for 8 hours (client local time)');
@@ -59,7 +78,10 @@ test('the whole corpus: no throw, broken only where the logs say so, in reasonab
   // The folders above are the only ones with documented software update flows; the other logs (MDT, task
   // sequences, Intune, WindowsUpdate.log on its own, setup logs) hold no anchor of any flow.
   assert.deepEqual(
-    findings.filter((f) => f.status === 'broken').map((f) => `${f.flow} ${f.key}`).sort(),
+    findings
+      .filter((f) => f.status === 'broken')
+      .map((f) => `${f.flow} ${f.key}`)
+      .sort(),
     [
       // ServiceWindowManager: "Failed to initialize ServiceWindowSchedule instance from schedule string".
       'serviceWindows ServiceWindowManager-20131010-060001.log',

@@ -32,7 +32,10 @@ class Runner {
     const id = ++this.id;
     if (!this.worker) {
       const tsx = require.resolve('tsx/cjs', { paths: [dirname(WORKER_ENTRY), process.cwd()] });
-      this.worker = new Worker(`require(${JSON.stringify(tsx)}); require(${JSON.stringify(WORKER_ENTRY)});`, { eval: true, workerData: { cmlogsFuzzWorker: true } });
+      this.worker = new Worker(`require(${JSON.stringify(tsx)}); require(${JSON.stringify(WORKER_ENTRY)});`, {
+        eval: true,
+        workerData: { cmlogsFuzzWorker: true },
+      });
       this.worker.unref();
     }
     const worker = this.worker;
@@ -92,25 +95,32 @@ const PLAN: Array<[kind: string, rounds: number]> = [
 const KNOWN: Record<string, string> = {};
 
 for (const [kind, rounds] of PLAN) {
-  test(`real logs, ${kind}: every file up to ${rounds}x in ${BUDGET_MS / 1000} s, each input under ${LIMIT_MS / 1000} s`, KNOWN[kind] ? { todo: KNOWN[kind] } : {}, async (t) => {
-    const failures: string[] = [];
-    const random = picks(SEED + kind.length * 101);
-    let done = 0;
-    const deadline = BUDGET_MS > 0 ? performance.now() + BUDGET_MS : Infinity;
-    for (let round = 0; round < rounds && performance.now() < deadline; round++) {
-      for (const file of files) {
-        if (performance.now() > deadline) {
-          t.diagnostic(`time budget (${BUDGET_MS / 1000} s) reached after ${done} inputs`);
-          break;
+  test(
+    `real logs, ${kind}: every file up to ${rounds}x in ${BUDGET_MS / 1000} s, each input under ${LIMIT_MS / 1000} s`,
+    KNOWN[kind] ? { todo: KNOWN[kind] } : {},
+    async (t) => {
+      const failures: string[] = [];
+      const random = picks(SEED + kind.length * 101);
+      let done = 0;
+      const deadline = BUDGET_MS > 0 ? performance.now() + BUDGET_MS : Infinity;
+      for (let round = 0; round < rounds && performance.now() < deadline; round++) {
+        for (const file of files) {
+          if (performance.now() > deadline) {
+            t.diagnostic(`time budget (${BUDGET_MS / 1000} s) reached after ${done} inputs`);
+            break;
+          }
+          const other = files[random.next().value! % files.length];
+          const seed = random.next().value!;
+          const v = await runner.run({ kind, seed, paths: [file, other] }, LIMIT_MS);
+          done++;
+          if (v.error || v.problems.length)
+            failures.push(
+              `${kind} ${relative(CORPUS, file)} + ${relative(CORPUS, other)} seed ${seed}: ${v.error ?? v.problems.join('; ')}`,
+            );
+          if (failures.length >= 5) break;
         }
-        const other = files[random.next().value! % files.length];
-        const seed = random.next().value!;
-        const v = await runner.run({ kind, seed, paths: [file, other] }, LIMIT_MS);
-        done++;
-        if (v.error || v.problems.length) failures.push(`${kind} ${relative(CORPUS, file)} + ${relative(CORPUS, other)} seed ${seed}: ${v.error ?? v.problems.join('; ')}`);
-        if (failures.length >= 5) break;
       }
-    }
-    assert.deepEqual(failures, []);
-  });
+      assert.deepEqual(failures, []);
+    },
+  );
 }

@@ -18,7 +18,8 @@ async function parsed(file: string): Promise<ParseResult> {
   return results.get(file)!;
 }
 
-const fromHeader = (r: LogRecord) => r.format === 'cmtrace' && !(r.damaged ?? '').startsWith(ORPHAN_TEXT) && !(r.damaged ?? '').startsWith(NO_HEADER);
+const fromHeader = (r: LogRecord) =>
+  r.format === 'cmtrace' && !(r.damaged ?? '').startsWith(ORPHAN_TEXT) && !(r.damaged ?? '').startsWith(NO_HEADER);
 
 test('the corpus is there (94 files)', () => {
   assert.equal(files.length, 94);
@@ -46,7 +47,9 @@ function assertEveryLineCovered(result: ParseResult, bytes: Buffer): void {
   const lines = text.split(/\r\n|\r|\n/);
   const covered = new Uint8Array(lines.length + 2);
   for (const r of result.records) for (let l = r.line; l <= r.endLine; l++) covered[l] = 1;
-  const lost = lines.map((l, i) => [i + 1, l] as const).filter(([n, l]) => l.replace(/[\s\0\ufeff]/g, '') && !covered[n]);
+  const lost = lines
+    .map((l, i) => [i + 1, l] as const)
+    .filter(([n, l]) => l.replace(/[\s\0\ufeff]/g, '') && !covered[n]);
   assert.deepEqual(lost.slice(0, 3), [], `${lost.length} non-blank lines are in no record`);
 }
 
@@ -57,16 +60,25 @@ test('CAS.log: first record, an error record, last record, exact fields', async 
   assert.equal(format, 'cmtrace');
   assert.equal(encoding, 'utf-8');
   const first = records.get(0);
-  assert.equal(first.message, 'Requesting content Content_b2475630-fcec-493a-93c0-084fb7faf172.1, size(KB) 23712, under context System with priority Medium');
+  assert.equal(
+    first.message,
+    'Requesting content Content_b2475630-fcec-493a-93c0-084fb7faf172.1, size(KB) 23712, under context System with priority Medium',
+  );
   assert.equal(first.component, 'ContentAccess');
   assert.equal(first.thread, 9016);
   assert.equal(first.sourceFile, 'contentaccessservice.cpp:934');
   assert.equal(new Date(first.utc!).toISOString(), '2013-10-03T14:35:03.917Z');
   const error = records.find((r) => r.line === 16)!;
   assert.equal(error.severity, 'error');
-  assert.equal(error.message, 'Error: DeleteDirectory:- Failed to delete Directory C:\\Windows\\ccmcache\\1.BCWork with Error 0x00000002.');
+  assert.equal(
+    error.message,
+    'Error: DeleteDirectory:- Failed to delete Directory C:\\Windows\\ccmcache\\1.BCWork with Error 0x00000002.',
+  );
   const last = records.get(records.length - 1);
-  assert.equal(last.message, 'Saved Content ID Mapping Content_20940728-84a4-40ca-9ad0-e82975c5f354.1, C:\\Windows\\ccmcache\\3');
+  assert.equal(
+    last.message,
+    'Saved Content ID Mapping Content_20940728-84a4-40ca-9ad0-e82975c5f354.1, C:\\Windows\\ccmcache\\3',
+  );
   assert.equal(new Date(last.utc!).toISOString(), '2013-10-11T15:54:38.873Z');
 });
 
@@ -105,11 +117,17 @@ test('WindowsUpdate.log classic (rkudache31): first record', async () => {
 });
 
 test('Get-WindowsUpdateLog files: one record per timestamped line', async () => {
-  for (const [folder, name] of [['raja-fahad__wulogs', 'WindowsUpdate.log'], ['Debajyati__logparsing', 'WindowsUpdate.log'], ['ZayrexDev__stuff', 'WindowsUpdate.log']]) {
+  for (const [folder, name] of [
+    ['raja-fahad__wulogs', 'WindowsUpdate.log'],
+    ['Debajyati__logparsing', 'WindowsUpdate.log'],
+    ['ZayrexDev__stuff', 'WindowsUpdate.log'],
+  ]) {
     const file = at(folder, name);
     const { records, format } = await parsed(file);
     assert.equal(format, 'wuetw');
-    const stamped = readFileSync(file, 'utf8').split(/\r?\n/).filter((l) => /^\ufeff?\d{4}[/-]\d{2}[/-]\d{2} \d{2}:\d{2}:\d{2}\.\d+ +\d+ +\d+ /.test(l)).length;
+    const stamped = readFileSync(file, 'utf8')
+      .split(/\r?\n/)
+      .filter((l) => /^\ufeff?\d{4}[/-]\d{2}[/-]\d{2} \d{2}:\d{2}:\d{2}\.\d+ +\d+ +\d+ /.test(l)).length;
     assert.equal(records.filter((r) => r.format === 'wuetw').length, stamped, name);
   }
 });

@@ -13,7 +13,10 @@ test('configmgr__iOS-CMLogTracer: merged in UTC order; a content download linked
   const sources = [];
   for (const file of files) sources.push(await parseFile(file));
   const items = mergeTimeline(sources);
-  assert.equal(items.length, sources.reduce((n, s) => n + s.records.length, 0));
+  assert.equal(
+    items.length,
+    sources.reduce((n, s) => n + s.records.length, 0),
+  );
   const times = items.map((i) => i.time ?? -Infinity);
   for (let i = 1; i < times.length; i++) assert.ok(times[i - 1] <= times[i], `out of order at ${i}`);
 

@@ -10,7 +10,10 @@ import { parseFile } from '../../server/src/core/parse';
 import type { FormatId } from '../../server/src/core/record';
 
 const WINDOWS = resolve(process.env.CORPUS_WINDOWS_DIR ?? resolve(__dirname, '../../../shared/corpus/real-windows'));
-if (!existsSync(WINDOWS)) throw new Error(`corpus not found at ${WINDOWS}: npm run test:corpus needs ../shared/corpus/real-windows (or CORPUS_WINDOWS_DIR)`);
+if (!existsSync(WINDOWS))
+  throw new Error(
+    `corpus not found at ${WINDOWS}: npm run test:corpus needs ../shared/corpus/real-windows (or CORPUS_WINDOWS_DIR)`,
+  );
 
 /** What an entry of each format starts with, for the independent count. */
 const ENTRY_START: Partial<Record<FormatId, RegExp>> = {
@@ -29,7 +32,8 @@ function expectedFormat(path: string): FormatId | null {
   if (/^u_ex.*\.log$/.test(name) || name === 'logfile.log') return 'iis';
   if (/^setupapi\.(dev|setup|app)\.log$/.test(name)) return 'setupapi';
   if (/^[a-z0-9-]+-\d{8}-\d{4}b?\.log$/.test(name)) return 'c2r';
-  if (/^(dd_vcredist_x86_\d+|python 3\.6\.5 \(32-bit\)_\d+|windows_software_development_kit.*)\.log$/.test(name)) return 'burn';
+  if (/^(dd_vcredist_x86_\d+|python 3\.6\.5 \(32-bit\)_\d+|windows_software_development_kit.*)\.log$/.test(name))
+    return 'burn';
   return null;
 }
 
@@ -57,13 +61,17 @@ for (const file of files) {
     assert.equal(result.format, format);
     const start = ENTRY_START[format];
     if (!start) return;
-    const expected = decoded(file).split(/\r\n|\r|\n/).filter((l) => start.test(l)).length;
+    const expected = decoded(file)
+      .split(/\r\n|\r|\n/)
+      .filter((l) => start.test(l)).length;
     assert.equal(result.records.length, expected);
     // Every record of a timed entry has its time, local as written (IIS: UTC by definition). Parsed alone, a log
     // that writes local time with no zone has no UTC (core/clock.ts): never its local time passed off as UTC.
     for (const r of result.records) {
-      if (format === 'iis') assert.ok(r.line && (r.utc !== null || r.message.startsWith('#')), `${name}:${r.line} untimed`);
-      else if (format !== 'setupapi' && !(format === 'c2r' && r.line === 1)) assert.notEqual(r.local, null, `${name}:${r.line} untimed`);
+      if (format === 'iis')
+        assert.ok(r.line && (r.utc !== null || r.message.startsWith('#')), `${name}:${r.line} untimed`);
+      else if (format !== 'setupapi' && !(format === 'c2r' && r.line === 1))
+        assert.notEqual(r.local, null, `${name}:${r.line} untimed`);
       if (format === 'iis') assert.ok(r.utc === null || r.biasMinutes === 0, `${name}:${r.line} IIS is UTC`);
       else assert.deepEqual([r.utc, r.biasMinutes], [null, null], `${name}:${r.line} local time with no zone`);
     }

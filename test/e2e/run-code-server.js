@@ -37,7 +37,8 @@ function parseArgs(argv) {
 }
 
 /** Lines of the browser console that are workbench noise, not test output. */
-const NOISE = /Failed to load resource|same-origin iframe|sandboxing|\[Extension Host\] (?:debugger|Debugger)|was preloaded using link preload|An iframe which has both|Ignoring fetching additional builtin|Long running operations|punycode|DeprecationWarning|Content Security Policy|ChatModelSelection|AgentHost|\bERR_CONNECTION_REFUSED|Error: Canceled|onWillSaveState|marketplace|extensionGallery|no gallery|open-vsx\.org|^CodeExpectedError|^Creating a socket|^\[Service Worker\]|^ChatSessionStore/i;
+const NOISE =
+  /Failed to load resource|same-origin iframe|sandboxing|\[Extension Host\] (?:debugger|Debugger)|was preloaded using link preload|An iframe which has both|Ignoring fetching additional builtin|Long running operations|punycode|DeprecationWarning|Content Security Policy|ChatModelSelection|AgentHost|\bERR_CONNECTION_REFUSED|Error: Canceled|onWillSaveState|marketplace|extensionGallery|no gallery|open-vsx\.org|^CodeExpectedError|^Creating a socket|^\[Service Worker\]|^ChatSessionStore/i;
 
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
@@ -56,7 +57,8 @@ async function main() {
   }, hardTimeout);
 
   for (const f of ['client/out/extension.js', 'server/out/server.js']) {
-    if (!fs.existsSync(path.join(opts.ext, f))) throw new Error(`${f} is missing in ${opts.ext}: run \`npm run build\` first`);
+    if (!fs.existsSync(path.join(opts.ext, f)))
+      throw new Error(`${f} is missing in ${opts.ext}: run \`npm run build\` first`);
   }
   ensureChromium();
   fs.mkdirSync(RESULTS, { recursive: true });
@@ -101,7 +103,9 @@ async function main() {
     lap(`extension tests finished: exit code ${code}`);
     if (code === 'timeout') {
       await page.screenshot({ path: path.join(RESULTS, 'e2e-suite-timeout.png') }).catch(() => {});
-      console.error(`[e2e] the suite did not finish within ${suiteTimeout / 1000}s (screenshot test-results/e2e-suite-timeout.png)`);
+      console.error(
+        `[e2e] the suite did not finish within ${suiteTimeout / 1000}s (screenshot test-results/e2e-suite-timeout.png)`,
+      );
     }
     exitCode = code === 0 ? 0 : 1;
   } finally {
@@ -113,13 +117,17 @@ async function main() {
 
   if (fs.existsSync(REPORT)) {
     const r = JSON.parse(fs.readFileSync(REPORT, 'utf8'));
-    console.log(`\n=== e2e suite (VS Code ${r.vscode} in code-server): ${r.passed.length} passing, ${r.failed.length} failing, ${r.pending.length} pending ===`);
+    console.log(
+      `\n=== e2e suite (VS Code ${r.vscode} in code-server): ${r.passed.length} passing, ${r.failed.length} failing, ${r.pending.length} pending ===`,
+    );
     for (const t of r.passed) console.log(`  ✔ ${t.title}${t.ms > 1000 ? ` (${(t.ms / 1000).toFixed(1)}s)` : ''}`);
     for (const t of r.pending) console.log(`  - SKIPPED ${t.title}${t.reason ? `: ${t.reason}` : ''}`);
     for (const t of r.failed) console.log(`  ✘ ${t.title}\n      ${t.error.split('\n').slice(0, 6).join('\n      ')}`);
     console.log(`(report: ${path.relative(ROOT, REPORT)})`);
   } else {
-    console.log(`[e2e] no report at ${path.relative(ROOT, REPORT)}: the suite did not run to its end (see the code-server log in ${path.relative(ROOT, cs.runDir)})`);
+    console.log(
+      `[e2e] no report at ${path.relative(ROOT, REPORT)}: the suite did not run to its end (see the code-server log in ${path.relative(ROOT, cs.runDir)})`,
+    );
     exitCode = 1;
   }
   lap(exitCode === 0 ? 'PASS' : 'FAIL');

@@ -21,7 +21,13 @@ async function main() {
   fs.mkdirSync(path.join(RUN, 'user-data/User'), { recursive: true });
   fs.writeFileSync(
     path.join(RUN, 'user-data/User/settings.json'),
-    JSON.stringify({ 'security.workspace.trust.enabled': false, 'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', 'update.mode': 'none', 'extensions.autoCheckUpdates': false }),
+    JSON.stringify({
+      'security.workspace.trust.enabled': false,
+      'workbench.startupEditor': 'none',
+      'telemetry.telemetryLevel': 'off',
+      'update.mode': 'none',
+      'extensions.autoCheckUpdates': false,
+    }),
   );
   fs.rmSync(REPORT, { force: true });
   const options = {
@@ -40,7 +46,11 @@ async function main() {
       '--extensions-dir',
       path.join(RUN, 'extensions'),
     ],
-    extensionTestsEnv: { CMLOGS_E2E_REPORT: REPORT, CORPUS_DIR: process.env.CORPUS_DIR || '', CMLOGS_E2E_GREP: process.env.CMLOGS_E2E_GREP || '' },
+    extensionTestsEnv: {
+      CMLOGS_E2E_REPORT: REPORT,
+      CORPUS_DIR: process.env.CORPUS_DIR || '',
+      CMLOGS_E2E_GREP: process.env.CMLOGS_E2E_GREP || '',
+    },
     timeout: 300000,
   };
   if (process.env.VSCODE_EXE) options.vscodeExecutablePath = process.env.VSCODE_EXE;
@@ -50,12 +60,16 @@ async function main() {
 const t0 = Date.now();
 main().then(
   (code) => {
-    console.log(`[test:electron] suite finished with exit code ${code} in ${((Date.now() - t0) / 1000).toFixed(1)}s (report: test-results/e2e-electron.json)`);
+    console.log(
+      `[test:electron] suite finished with exit code ${code} in ${((Date.now() - t0) / 1000).toFixed(1)}s (report: test-results/e2e-electron.json)`,
+    );
     process.exit(code);
   },
   (e) => {
     const text = String(e && (e.stack || e.message) ? e.stack || e.message : e);
-    if (/ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|getaddrinfo|update\.code\.visualstudio\.com/.test(text)) {
+    if (
+      /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|getaddrinfo|update\.code\.visualstudio\.com/.test(text)
+    ) {
       console.error(
         [
           '',
@@ -70,7 +84,8 @@ main().then(
       process.exit(2);
     }
     console.error(`[test:electron] FAILED after ${((Date.now() - t0) / 1000).toFixed(1)}s: ${text}`);
-    if (/Missing X server|DISPLAY/.test(text)) console.error('  no display: run it under xvfb-run -a npm run test:electron');
+    if (/Missing X server|DISPLAY/.test(text))
+      console.error('  no display: run it under xvfb-run -a npm run test:electron');
     process.exit(1);
   },
 );

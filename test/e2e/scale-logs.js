@@ -29,10 +29,23 @@ const FILES = [
   { name: 'UpdatesDeployment.log', bias: -60, components: ['UpdatesDeploymentAgent', 'UpdatesDeployment'] },
   { name: 'UpdatesHandler.log', bias: -60, components: ['UpdatesHandler'] },
   { name: 'WUAHandler.log', bias: -60, components: ['WUAHandler'] },
-  { name: 'PolicyAgent.log', bias: -60, components: ['PolicyAgent_ReplicatePolicy', 'PolicyAgent_PolicyDownload', 'PolicyAgent_RequestAssignments'] },
+  {
+    name: 'PolicyAgent.log',
+    bias: -60,
+    components: ['PolicyAgent_ReplicatePolicy', 'PolicyAgent_PolicyDownload', 'PolicyAgent_RequestAssignments'],
+  },
 ];
 
-const HRESULTS = ['0x80244021', '0x80244022', '0x8024401c', '0x80072ee2', '0x87d00692', '0x80070005', '0x87d0024a', '0x80240022'];
+const HRESULTS = [
+  '0x80244021',
+  '0x80244022',
+  '0x8024401c',
+  '0x80072ee2',
+  '0x87d00692',
+  '0x80070005',
+  '0x87d0024a',
+  '0x80240022',
+];
 
 /** sfc32 seeded through splitmix32: small, fast and the same on every platform. */
 function rng(seed) {
@@ -44,7 +57,10 @@ function rng(seed) {
     z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
     return (z ^ (z >>> 16)) >>> 0;
   };
-  let a = next32(), b = next32(), c = next32(), d = next32();
+  let a = next32(),
+    b = next32(),
+    c = next32(),
+    d = next32();
   const u32 = () => {
     const t = (((a + b) >>> 0) + d) >>> 0;
     d = (d + 1) >>> 0;
@@ -96,7 +112,12 @@ function message(r, shared, kind) {
       `OnSearchComplete - Failed to end search job. Error = ${code}.`,
     ]);
   }
-  if (kind === 'warning') return r.pick([`DTS job {${job}} is in a transient error state, retrying in 60 seconds`, `Location request timed out for update ${update}`, `Update ${update} is not applicable on this machine any more`]);
+  if (kind === 'warning')
+    return r.pick([
+      `DTS job {${job}} is in a transient error state, retrying in 60 seconds`,
+      `Location request timed out for update ${update}`,
+      `Update ${update} is not applicable on this machine any more`,
+    ]);
   return r.pick([
     `Raising event: instance of CCM_CcmHttp_Status { ClientID = "GUID:${job}"; DateTime = "20240301120000.000000+000"; HostName = "ps1site.contoso.com"; StatusCode = 200; };`,
     `Its a WSUS Update Source type ({${UPDATE_SOURCE}}), adding it.`,
@@ -124,28 +145,60 @@ function generateScaleLogs(dir = defaultDir(), records = 1_000_000) {
   const logs = path.join(dir, 'logs');
   try {
     const old = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
-    if (old.version === VERSION && old.seed === SEED && old.records === records && old.files.every((f) => fs.statSync(path.join(logs, f.name)).size === f.bytes)) return old;
+    if (
+      old.version === VERSION &&
+      old.seed === SEED &&
+      old.records === records &&
+      old.files.every((f) => fs.statSync(path.join(logs, f.name)).size === f.bytes)
+    )
+      return old;
   } catch {
     // absent or stale: write it again
   }
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(logs, { recursive: true });
   const r = rng(SEED);
-  const shared = { jobs: Array.from({ length: 400 }, () => guid(r)), updates: Array.from({ length: 1500 }, () => guid(r)) };
+  const shared = {
+    jobs: Array.from({ length: 400 }, () => guid(r)),
+    updates: Array.from({ length: 1500 }, () => guid(r)),
+  };
   const per = Math.floor(records / FILES.length);
-  const manifest = { version: VERSION, seed: SEED, records, needle: NEEDLE, files: [], errors: 0, warnings: 0, multiLine: 0, needleRecords: 0, last: null };
+  const manifest = {
+    version: VERSION,
+    seed: SEED,
+    records,
+    needle: NEEDLE,
+    files: [],
+    errors: 0,
+    warnings: 0,
+    multiLine: 0,
+    needleRecords: 0,
+    last: null,
+  };
   let lastUtc = -Infinity;
   FILES.forEach((spec, f) => {
     const count = f === FILES.length - 1 ? records - per * (FILES.length - 1) : per;
     const info = writeFile(path.join(logs, spec.name), spec, count, r, shared, f === FILES.length - 1);
-    manifest.files.push({ name: spec.name, bias: spec.bias, records: count, bytes: info.bytes, errors: info.errors, warnings: info.warnings });
+    manifest.files.push({
+      name: spec.name,
+      bias: spec.bias,
+      records: count,
+      bytes: info.bytes,
+      errors: info.errors,
+      warnings: info.warnings,
+    });
     manifest.errors += info.errors;
     manifest.warnings += info.warnings;
     manifest.multiLine += info.multiLine;
     manifest.needleRecords += info.needle;
     if (info.lastUtc > lastUtc) {
       lastUtc = info.lastUtc;
-      manifest.last = { file: spec.name, line: info.lastLine, text: info.lastText, utc: new Date(info.lastUtc).toISOString() };
+      manifest.last = {
+        file: spec.name,
+        line: info.lastLine,
+        text: info.lastText,
+        utc: new Date(info.lastUtc).toISOString(),
+      };
     }
   });
   fs.writeFileSync(manifestFile, JSON.stringify(manifest, null, 2));
@@ -178,7 +231,15 @@ function writeFile(file, spec, count, r, shared, endsWithLast) {
     if (kind === 'warning') info.warnings++;
     const lines = text.split('\r\n').length;
     if (lines > 1) info.multiLine++;
-    buffer += line(text, utc, spec.bias, r.pick(spec.components), kind === 'error' ? 3 : kind === 'warning' ? 2 : 1, r.pick(threads), `${spec.name.replace(/\.log$/, '').toLowerCase()}.cpp:${100 + r.int(3000)}`);
+    buffer += line(
+      text,
+      utc,
+      spec.bias,
+      r.pick(spec.components),
+      kind === 'error' ? 3 : kind === 'warning' ? 2 : 1,
+      r.pick(threads),
+      `${spec.name.replace(/\.log$/, '').toLowerCase()}.cpp:${100 + r.int(3000)}`,
+    );
     if (last) Object.assign(info, { lastUtc: utc, lastLine: lineNo, lastText: text });
     lineNo += lines;
     if (buffer.length > 1 << 20) flush();
@@ -200,7 +261,10 @@ function writeBigLog(file, minBytes) {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const fd = fs.openSync(file, 'w');
   const r = rng(SEED + 1);
-  const shared = { jobs: Array.from({ length: 50 }, () => guid(r)), updates: Array.from({ length: 200 }, () => guid(r)) };
+  const shared = {
+    jobs: Array.from({ length: 50 }, () => guid(r)),
+    updates: Array.from({ length: 200 }, () => guid(r)),
+  };
   const start = T0 + 24 * 3600_000;
   let bytes = 0;
   let records = 0;

@@ -26,7 +26,17 @@ const RESULTS = path.join(ROOT, 'test-results/scale-results.json');
 const MENU_ITEM = 'ConfigMgr: Open in Timeline';
 
 /** Upper bounds in milliseconds (and rows): several times what a loaded 2-core machine needs. */
-const BOUNDS = { firstRowsMs: 60000, allLoadedMs: 150000, domRows: 200, scrollEndMs: 1000, errorsFilterMs: 3000, textFilterMs: 3000, jumpMs: 30000, bigLogLoadedMs: 90000, bigJumpMs: 30000 };
+const BOUNDS = {
+  firstRowsMs: 60000,
+  allLoadedMs: 150000,
+  domRows: 200,
+  scrollEndMs: 1000,
+  errorsFilterMs: 3000,
+  textFilterMs: 3000,
+  jumpMs: 30000,
+  bigLogLoadedMs: 90000,
+  bigJumpMs: 30000,
+};
 /**
  * A log over VS Code's 50 MB limit: the editor shows it but extensions get no document, so the server reads it.
  * CMLOGS_SCALE_BIG_MB=500 runs the same checks on a 500 MB log (by hand: it adds minutes), its load bounded at half
@@ -45,7 +55,16 @@ function readStatus() {
   const num = (s) => Number(String(s).replace(/[^\d]/g, ''));
   const m = /^([\d.,\s\u202f]+?)(?: of ([\d.,\s\u202f]+?))? records loaded(…?) · ([\d.,\s\u202f]+?) shown/.exec(text);
   // "… records loaded…" while loading; "N of M records loaded" without the ellipsis when the panel holds the latest N
-  return m ? { text, loaded: num(m[1]), total: m[2] ? num(m[2]) : num(m[1]), loading: !!m[3], latestOnly: / only the latest /.test(text), shown: num(m[4]) } : { text };
+  return m
+    ? {
+        text,
+        loaded: num(m[1]),
+        total: m[2] ? num(m[2]) : num(m[1]),
+        loading: !!m[3],
+        latestOnly: / only the latest /.test(text),
+        shown: num(m[4]),
+      }
+    : { text };
 }
 
 /** In the webview: runs `action` and waits (frame by frame) until the status shows `shown` rows; returns ms. */
@@ -64,7 +83,8 @@ async function timedUntilShown(frame, action, shown) {
       for (;;) {
         await raf();
         const s = read();
-        if (s.shown === shown && document.querySelector('#rows .row:not([hidden])')) return { ms: performance.now() - t0, status: s.text };
+        if (s.shown === shown && document.querySelector('#rows .row:not([hidden])'))
+          return { ms: performance.now() - t0, status: s.text };
         if (performance.now() - t0 > 30000) throw new Error(`still "${s.text}" after 30 s (want ${shown} shown)`);
       }
     },
@@ -75,12 +95,21 @@ async function timedUntilShown(frame, action, shown) {
 /** In the webview: the rendered row whose message starts with `text`, and whether all of it can be seen. */
 function rowVisibility(text) {
   const list = document.getElementById('list').getBoundingClientRect();
-  const row = [...document.querySelectorAll('#rows .row:not([hidden])')].find((r) => r.querySelector('.c-msg').textContent.startsWith(text));
+  const row = [...document.querySelectorAll('#rows .row:not([hidden])')].find((r) =>
+    r.querySelector('.c-msg').textContent.startsWith(text),
+  );
   if (!row) return { found: false };
   const r = row.getBoundingClientRect();
   const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
   const inside = r.top >= list.top - 0.5 && r.bottom <= list.bottom + 0.5 && r.bottom <= window.innerHeight + 0.5;
-  return { found: true, fully: inside && !!hit && row.contains(hit), rowTop: Math.round(r.top), rowBottom: Math.round(r.bottom), listBottom: Math.round(list.bottom), windowHeight: window.innerHeight };
+  return {
+    found: true,
+    fully: inside && !!hit && row.contains(hit),
+    rowTop: Math.round(r.top),
+    rowBottom: Math.round(r.bottom),
+    listBottom: Math.round(list.bottom),
+    windowHeight: window.innerHeight,
+  };
 }
 
 /** In the webview: scrolls the list to the very end and waits until the last record is rendered; returns ms. */
@@ -95,9 +124,18 @@ async function scrollToEnd(frame, text) {
       for (let i = 0; i < 300; i++) {
         await raf();
         const v = visible();
-        if (v.found) return { ms: performance.now() - t0, ...v, scrollTop: list.scrollTop, scrollHeight: list.scrollHeight, clientHeight: list.clientHeight };
+        if (v.found)
+          return {
+            ms: performance.now() - t0,
+            ...v,
+            scrollTop: list.scrollTop,
+            scrollHeight: list.scrollHeight,
+            clientHeight: list.clientHeight,
+          };
       }
-      throw new Error(`the last record was not rendered after 300 frames (scrollTop ${list.scrollTop} of ${list.scrollHeight})`);
+      throw new Error(
+        `the last record was not rendered after 300 frames (scrollTop ${list.scrollTop} of ${list.scrollHeight})`,
+      );
     },
     { text, rowVisibility: rowVisibility.toString() },
   );
@@ -111,7 +149,10 @@ function within(name, value) {
 async function openTimeline(page, manifest) {
   let frame;
   await run.check(`Explorer → "${MENU_ITEM}" on the folder: first rows`, async () => {
-    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'logs' }).first().waitFor({ timeout: 60000 });
+    await page
+      .locator('.explorer-folders-view .monaco-list-row', { hasText: 'logs' })
+      .first()
+      .waitFor({ timeout: 60000 });
     const { clickedAt: t0 } = await explorerContextMenu(page, 'logs', MENU_ITEM);
     frame = await webviewFrame(page, () => !!document.querySelector('#rows .row:not([hidden])'), BOUNDS.firstRowsMs);
     if (!frame) throw new Error(`no timeline rows within ${BOUNDS.firstRowsMs / 1000} s`);
@@ -126,7 +167,8 @@ async function openTimeline(page, manifest) {
     for (;;) {
       s = await frame.evaluate(readStatus);
       if (!s.loading && s.loaded === manifest.records && s.shown === manifest.records) break;
-      if (Date.now() - figures.openedAt > BOUNDS.allLoadedMs) throw new Error(`status after ${BOUNDS.allLoadedMs / 1000} s: ${s.text}`);
+      if (Date.now() - figures.openedAt > BOUNDS.allLoadedMs)
+        throw new Error(`status after ${BOUNDS.allLoadedMs / 1000} s: ${s.text}`);
       await page.waitForTimeout(100);
     }
     within('allLoadedMs', Date.now() - figures.openedAt);
@@ -153,8 +195,11 @@ async function checkList(page, frame, manifest) {
     await page.keyboard.press('End');
     await page.waitForTimeout(300);
     const v = await frame.evaluate(rowVisibility, LAST_TEXT);
-    const selected = await frame.evaluate(() => (document.querySelector('#rows .row.selected .c-msg') || {}).textContent || '');
-    if (!v.fully || !selected.startsWith(manifest.last.text)) throw new Error(`after End: ${JSON.stringify({ ...v, selected })}`);
+    const selected = await frame.evaluate(
+      () => (document.querySelector('#rows .row.selected .c-msg') || {}).textContent || '',
+    );
+    if (!v.fully || !selected.startsWith(manifest.last.text))
+      throw new Error(`after End: ${JSON.stringify({ ...v, selected })}`);
     return v;
   });
 }
@@ -163,7 +208,11 @@ async function checkFilters(frame, manifest) {
   await run.check(`errors only: exactly the ${manifest.errors} error records`, async () => {
     const r = await timedUntilShown(frame, { click: 'errorsOnly' }, manifest.errors);
     within('errorsFilterMs', r.ms);
-    const bad = await frame.evaluate(() => [...document.querySelectorAll('#rows .row:not([hidden])')].filter((e) => !e.classList.contains('sev-error')).length);
+    const bad = await frame.evaluate(
+      () =>
+        [...document.querySelectorAll('#rows .row:not([hidden])')].filter((e) => !e.classList.contains('sev-error'))
+          .length,
+    );
     if (bad) throw new Error(`${bad} rendered rows are not errors`);
     return r;
   });
@@ -179,16 +228,21 @@ async function checkFilters(frame, manifest) {
 }
 
 async function checkJump(page, frame, manifest) {
-  await run.check(`double-click the last record → ${manifest.last.file}:${manifest.last.line} in the editor`, async () => {
-    await scrollToEnd(frame, LAST_TEXT);
-    const row = frame.locator('#rows .row:not([hidden])', { has: frame.locator('.c-msg', { hasText: LAST_TEXT }) }).first();
-    const t0 = Date.now();
-    await row.dblclick();
-    const status = await waitForCursor(page, manifest.last.file, manifest.last.line, BOUNDS.jumpMs);
-    within('jumpMs', Date.now() - t0);
-    await page.locator('.view-lines', { hasText: 'SCALE-LAST-RECORD' }).first().waitFor({ timeout: 10000 });
-    return { jumpMs: figures.jumpMs, status };
-  });
+  await run.check(
+    `double-click the last record → ${manifest.last.file}:${manifest.last.line} in the editor`,
+    async () => {
+      await scrollToEnd(frame, LAST_TEXT);
+      const row = frame
+        .locator('#rows .row:not([hidden])', { has: frame.locator('.c-msg', { hasText: LAST_TEXT }) })
+        .first();
+      const t0 = Date.now();
+      await row.dblclick();
+      const status = await waitForCursor(page, manifest.last.file, manifest.last.line, BOUNDS.jumpMs);
+      within('jumpMs', Date.now() - t0);
+      await page.locator('.view-lines', { hasText: 'SCALE-LAST-RECORD' }).first().waitFor({ timeout: 10000 });
+      return { jumpMs: figures.jumpMs, status };
+    },
+  );
   await run.shot('5-jump');
 }
 
@@ -214,27 +268,38 @@ async function waitForCursor(page, file, line, timeout) {
 async function checkBigLog(page, frame) {
   const file = path.join(SCALE_DIR, 'big', 'CcmExec.log');
   const big = writeBigLog(file, BIG_LOG_BYTES);
-  run.lap(`${path.relative(ROOT, file)}: ${(big.bytes / 1e6).toFixed(0)} MB, ${big.records.toLocaleString('en-US')} records`);
-  await run.check(`a ${(big.bytes / 1e6).toFixed(0)} MB log (no document for extensions) joins "ConfigMgr: Open Timeline" from its tab`, async () => {
-    await quickOpen(page, 'CcmExec.log', 'big');
-    const t0 = Date.now();
-    await command(page, 'ConfigMgr: Open Timeline');
-    const hasBig = () => [...document.querySelectorAll('#filesBody .file-name')].some((e) => e.textContent === 'CcmExec.log');
-    if (!(await webviewFrame(page, hasBig, BOUNDS.bigLogLoadedMs))) throw new Error('CcmExec.log is not among the timeline\'s files');
-    let s;
-    for (;;) {
-      s = await frame.evaluate(readStatus);
-      // All rows, or, over the panel's limit, the latest ones (the big log's last record among them).
-      if (!s.loading && s.total >= big.records && s.shown === s.loaded && (s.loaded === s.total || s.latestOnly)) break;
-      if (Date.now() - t0 > BOUNDS.bigLogLoadedMs) throw new Error(`status after ${BOUNDS.bigLogLoadedMs / 1000} s: ${s.text}`);
-      await page.waitForTimeout(100);
-    }
-    within('bigLogLoadedMs', Date.now() - t0);
-    return { bigLogLoadedMs: figures.bigLogLoadedMs, status: s.text };
-  });
+  run.lap(
+    `${path.relative(ROOT, file)}: ${(big.bytes / 1e6).toFixed(0)} MB, ${big.records.toLocaleString('en-US')} records`,
+  );
+  await run.check(
+    `a ${(big.bytes / 1e6).toFixed(0)} MB log (no document for extensions) joins "ConfigMgr: Open Timeline" from its tab`,
+    async () => {
+      await quickOpen(page, 'CcmExec.log', 'big');
+      const t0 = Date.now();
+      await command(page, 'ConfigMgr: Open Timeline');
+      const hasBig = () =>
+        [...document.querySelectorAll('#filesBody .file-name')].some((e) => e.textContent === 'CcmExec.log');
+      if (!(await webviewFrame(page, hasBig, BOUNDS.bigLogLoadedMs)))
+        throw new Error("CcmExec.log is not among the timeline's files");
+      let s;
+      for (;;) {
+        s = await frame.evaluate(readStatus);
+        // All rows, or, over the panel's limit, the latest ones (the big log's last record among them).
+        if (!s.loading && s.total >= big.records && s.shown === s.loaded && (s.loaded === s.total || s.latestOnly))
+          break;
+        if (Date.now() - t0 > BOUNDS.bigLogLoadedMs)
+          throw new Error(`status after ${BOUNDS.bigLogLoadedMs / 1000} s: ${s.text}`);
+        await page.waitForTimeout(100);
+      }
+      within('bigLogLoadedMs', Date.now() - t0);
+      return { bigLogLoadedMs: figures.bigLogLoadedMs, status: s.text };
+    },
+  );
   await run.check(`double-click the big log's last record → CcmExec.log:${big.lastLine}`, async () => {
     await scrollToEnd(frame, BIG_LAST_TEXT);
-    const row = frame.locator('#rows .row:not([hidden])', { has: frame.locator('.c-msg', { hasText: BIG_LAST_TEXT }) }).first();
+    const row = frame
+      .locator('#rows .row:not([hidden])', { has: frame.locator('.c-msg', { hasText: BIG_LAST_TEXT }) })
+      .first();
     const t0 = Date.now();
     await row.dblclick();
     const status = await waitForCursor(page, 'CcmExec.log', big.lastLine, BOUNDS.bigJumpMs);
@@ -245,7 +310,9 @@ async function checkBigLog(page, frame) {
 }
 
 function vsixPath(argv) {
-  const vsix = argv.includes('--vsix') ? path.resolve(argv[argv.indexOf('--vsix') + 1]) : path.join(ROOT, `${pkg.name}-${pkg.version}.vsix`);
+  const vsix = argv.includes('--vsix')
+    ? path.resolve(argv[argv.indexOf('--vsix') + 1])
+    : path.join(ROOT, `${pkg.name}-${pkg.version}.vsix`);
   if (!fs.existsSync(vsix)) {
     run.lap(`${path.basename(vsix)} missing: packaging (scripts/package.js)`);
     const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts/package.js')], { cwd: ROOT, stdio: 'inherit' });
@@ -261,15 +328,30 @@ async function main() {
   const tGen = Date.now();
   const manifest = generateScaleLogs(SCALE_DIR, records);
   figures.generateMs = Date.now() - tGen;
-  run.lap(`${manifest.records.toLocaleString('en-US')} records in ${manifest.files.length} logs (${(manifest.files.reduce((n, f) => n + f.bytes, 0) / 1e6).toFixed(0)} MB) in ${path.relative(ROOT, SCALE_DIR)}/logs; ${manifest.errors} errors, ${manifest.needleRecords} with the needle`);
+  run.lap(
+    `${manifest.records.toLocaleString('en-US')} records in ${manifest.files.length} logs (${(manifest.files.reduce((n, f) => n + f.bytes, 0) / 1e6).toFixed(0)} MB) in ${path.relative(ROOT, SCALE_DIR)}/logs; ${manifest.errors} errors, ${manifest.needleRecords} with the needle`,
+  );
 
   fs.rmSync(path.join(SCALE_DIR, 'big'), { recursive: true, force: true }); // the big log is written later (checkBigLog)
-  const cs = await startCodeServer({ name: 'scale', vsix, folder: SCALE_DIR, settings: { 'workbench.colorTheme': 'Default Dark Modern', 'editor.minimap.enabled': false, 'workbench.editor.enablePreview': false, 'workbench.editorLargeFileConfirmation': 1024 } });
+  const cs = await startCodeServer({
+    name: 'scale',
+    vsix,
+    folder: SCALE_DIR,
+    settings: {
+      'workbench.colorTheme': 'Default Dark Modern',
+      'editor.minimap.enabled': false,
+      'workbench.editor.enablePreview': false,
+      'workbench.editorLargeFileConfirmation': 1024,
+    },
+  });
   run.lap(`code-server with ${path.basename(vsix)} at ${cs.url}`);
-  const hard = setTimeout(() => {
-    console.error('[scale] HARD TIMEOUT (E2E_SCALE_TIMEOUT_MS): stopping');
-    cs.stop().finally(() => process.exit(124));
-  }, +(process.env.E2E_SCALE_TIMEOUT_MS || 600000));
+  const hard = setTimeout(
+    () => {
+      console.error('[scale] HARD TIMEOUT (E2E_SCALE_TIMEOUT_MS): stopping');
+      cs.stop().finally(() => process.exit(124));
+    },
+    +(process.env.E2E_SCALE_TIMEOUT_MS || 600000),
+  );
   let context;
   try {
     context = await launch(path.join(cs.runDir, 'chromium'));
@@ -290,12 +372,22 @@ async function main() {
     clearTimeout(hard);
   }
   delete figures.openedAt;
-  const out = { ok: run.ok(), records: manifest.records, files: manifest.files.length, bytes: manifest.files.reduce((n, f) => n + f.bytes, 0), figures, bounds: BOUNDS, ...run.results };
+  const out = {
+    ok: run.ok(),
+    records: manifest.records,
+    files: manifest.files.length,
+    bytes: manifest.files.reduce((n, f) => n + f.bytes, 0),
+    figures,
+    bounds: BOUNDS,
+    ...run.results,
+  };
   fs.mkdirSync(path.dirname(RESULTS), { recursive: true });
   fs.writeFileSync(RESULTS, JSON.stringify(out, null, 2));
   run.lap(`figures: ${JSON.stringify(figures)}`);
   const failed = run.results.checks.filter((c) => !c.ok);
-  run.lap(`${run.results.checks.length - failed.length}/${run.results.checks.length} scale checks passed; ${path.relative(ROOT, RESULTS)}`);
+  run.lap(
+    `${run.results.checks.length - failed.length}/${run.results.checks.length} scale checks passed; ${path.relative(ROOT, RESULTS)}`,
+  );
   return out.ok ? 0 : 1;
 }
 

@@ -15,7 +15,13 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { startCodeServer } = require('../../scripts/e2e/with-code-server');
 const { launch } = require('../../scripts/e2e/chromium');
-const { checkRun, command: paletteCommand, quickOpen: openByName, toolbarProblems, webviewFrame: findFrame } = require('./workbench');
+const {
+  checkRun,
+  command: paletteCommand,
+  quickOpen: openByName,
+  toolbarProblems,
+  webviewFrame: findFrame,
+} = require('./workbench');
 
 const ROOT = path.resolve(__dirname, '../..');
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
@@ -35,13 +41,23 @@ function editorLine(needle) {
   return page.evaluate((needle) => {
     // the editor renders spaces as U+00A0
     const text = (node) => node.textContent.replace(/\u00a0/g, ' ');
-    const editor = document.querySelector('.editor-group-container.active .monaco-editor') || document.querySelector('.monaco-editor');
+    const editor =
+      document.querySelector('.editor-group-container.active .monaco-editor') ||
+      document.querySelector('.monaco-editor');
     const line = [...editor.querySelectorAll('.view-lines .view-line')].find((l) => text(l).includes(needle));
     if (!line) return null;
-    const spans = [...line.querySelectorAll(':scope > span > span')].map((s) => ({ text: text(s), className: s.className, color: getComputedStyle(s).color }));
+    const spans = [...line.querySelectorAll(':scope > span > span')].map((s) => ({
+      text: text(s),
+      className: s.className,
+      color: getComputedStyle(s).color,
+    }));
     // whole-line decorations live in .view-overlays, one div per line at the same `top`
     const overlay = [...editor.querySelectorAll('.view-overlays > div')].find((d) => d.style.top === line.style.top);
-    const backgrounds = overlay ? [...overlay.querySelectorAll('div')].map((d) => ({ className: d.className, background: getComputedStyle(d).backgroundColor })).filter((b) => b.background && b.background !== 'rgba(0, 0, 0, 0)') : [];
+    const backgrounds = overlay
+      ? [...overlay.querySelectorAll('div')]
+          .map((d) => ({ className: d.className, background: getComputedStyle(d).backgroundColor }))
+          .filter((b) => b.background && b.background !== 'rgba(0, 0, 0, 0)')
+      : [];
     return { top: line.style.top, text: text(line), spans, backgrounds };
   }, needle);
 }
@@ -56,7 +72,9 @@ const webviewFrame = (predicate, timeout) => findFrame(page, predicate, timeout)
 
 async function main() {
   const argv = process.argv.slice(2);
-  const vsix = argv.includes('--vsix') ? path.resolve(argv[argv.indexOf('--vsix') + 1]) : path.join(ROOT, `${pkg.name}-${pkg.version}.vsix`);
+  const vsix = argv.includes('--vsix')
+    ? path.resolve(argv[argv.indexOf('--vsix') + 1])
+    : path.join(ROOT, `${pkg.name}-${pkg.version}.vsix`);
   if (!fs.existsSync(vsix)) {
     lap(`${path.basename(vsix)} missing: packaging (scripts/package.js)`);
     const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts/package.js')], { cwd: ROOT, stdio: 'inherit' });
@@ -67,14 +85,21 @@ async function main() {
     name: 'ui',
     vsix,
     folder: SAMPLES,
-    settings: { 'workbench.colorTheme': 'Default Dark Modern', 'editor.minimap.enabled': false, 'workbench.editor.enablePreview': false },
+    settings: {
+      'workbench.colorTheme': 'Default Dark Modern',
+      'editor.minimap.enabled': false,
+      'workbench.editor.enablePreview': false,
+    },
   });
   results.vsix = path.relative(ROOT, vsix);
   lap(`code-server with ${path.basename(vsix)} at ${cs.url}`);
-  const hard = setTimeout(() => {
-    console.error('[ui] HARD TIMEOUT (E2E_UI_TIMEOUT_MS): stopping');
-    cs.stop().finally(() => process.exit(124));
-  }, +(process.env.E2E_UI_TIMEOUT_MS || 300000));
+  const hard = setTimeout(
+    () => {
+      console.error('[ui] HARD TIMEOUT (E2E_UI_TIMEOUT_MS): stopping');
+      cs.stop().finally(() => process.exit(124));
+    },
+    +(process.env.E2E_UI_TIMEOUT_MS || 300000),
+  );
 
   let context;
   try {
@@ -85,7 +110,9 @@ async function main() {
     await check('the workbench opens the samples folder', async () => {
       await page.goto(`${cs.url}/?folder=${encodeURIComponent(SAMPLES)}`);
       await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
-      await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'siteserver' }).waitFor({ timeout: 60000 });
+      await page
+        .locator('.explorer-folders-view .monaco-list-row', { hasText: 'siteserver' })
+        .waitFor({ timeout: 60000 });
       await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'client' }).first().waitFor();
       const installed = fs.readdirSync(cs.extensionsDir).filter((d) => d.startsWith(`${pkg.publisher}.${pkg.name}`));
       if (!installed.length) throw new Error(`the .vsix is not installed in ${cs.extensionsDir}`);
@@ -115,8 +142,18 @@ async function main() {
           const infoMsg = info && info.spans.find((s) => s.text.includes('Async searching completed'));
           const red = msg && reddish(msg.color);
           const background = error.backgrounds.find((b) => reddish(b.background.replace(/,\s*[\d.]+\)$/, ')')));
-          if (red && background && infoMsg && infoMsg.color !== msg.color && !(info && info.backgrounds.some((b) => reddish(b.background.replace(/,\s*[\d.]+\)$/, ')'))))) {
-            return { tokenColour: msg.color, lineBackground: background.background, infoLineColour: infoMsg && infoMsg.color };
+          if (
+            red &&
+            background &&
+            infoMsg &&
+            infoMsg.color !== msg.color &&
+            !(info && info.backgrounds.some((b) => reddish(b.background.replace(/,\s*[\d.]+\)$/, ')'))))
+          ) {
+            return {
+              tokenColour: msg.color,
+              lineBackground: background.background,
+              infoLineColour: infoMsg && infoMsg.color,
+            };
           }
         }
         await page.waitForTimeout(500);
@@ -146,7 +183,10 @@ async function main() {
           await hover.first().waitFor({ state: 'visible', timeout: 2000 });
           break;
         } catch (e) {
-          if (i >= 15) throw new Error(`no decoding hover; hovers: ${JSON.stringify(await page.locator('.monaco-hover').allInnerTexts())}`);
+          if (i >= 15)
+            throw new Error(
+              `no decoding hover; hovers: ${JSON.stringify(await page.locator('.monaco-hover').allInnerTexts())}`,
+            );
         }
       }
       await page.waitForTimeout(300);
@@ -162,7 +202,10 @@ async function main() {
     await check('Open Timeline shows records from two logs', async () => {
       await quickOpen('ScanAgent.log', 'client');
       await command('ConfigMgr: Open Timeline');
-      await page.locator('.tabs-container .tab', { hasText: /Timeline/ }).first().waitFor({ timeout: 20000 });
+      await page
+        .locator('.tabs-container .tab', { hasText: /Timeline/ })
+        .first()
+        .waitFor({ timeout: 20000 });
       frame = await webviewFrame(() => {
         const files = [...document.querySelectorAll('#rows .row:not([hidden]) .c-file')].map((c) => c.textContent);
         return files.includes('WUAHandler.log') && files.includes('ScanAgent.log');
@@ -171,7 +214,8 @@ async function main() {
       await page.waitForTimeout(500);
       const counts = await frame.evaluate(() => {
         const c = {};
-        for (const cell of document.querySelectorAll('#rows .row:not([hidden]) .c-file')) c[cell.textContent] = (c[cell.textContent] || 0) + 1;
+        for (const cell of document.querySelectorAll('#rows .row:not([hidden]) .c-file'))
+          c[cell.textContent] = (c[cell.textContent] || 0) + 1;
         return c;
       });
       const tab = (await page.locator('.tabs-container .tab.active').innerText()).trim();
@@ -193,7 +237,8 @@ async function main() {
       }
       await shot('3b-timeline-narrow');
       await page.setViewportSize({ width: 1400, height: 900 });
-      if (Math.abs(layout.panelWidth - 500) > 40) throw new Error(`the panel is ${layout.panelWidth} px wide, not ~500`);
+      if (Math.abs(layout.panelWidth - 500) > 40)
+        throw new Error(`the panel is ${layout.panelWidth} px wide, not ~500`);
       if (layout.problems.length) throw new Error(layout.problems.join('; '));
       if (layout.height < 60) throw new Error(`the toolbar did not wrap (${layout.height} px high)`);
       return layout;
@@ -202,10 +247,15 @@ async function main() {
 
     await check('double-clicking a timeline record opens its line in the editor', async () => {
       if (!frame) throw new Error('no timeline');
-      const row = frame.locator('#rows .row:not([hidden])', { has: frame.locator('.c-file', { hasText: /^ScanAgent\.log$/ }) }).nth(2);
+      const row = frame
+        .locator('#rows .row:not([hidden])', { has: frame.locator('.c-file', { hasText: /^ScanAgent\.log$/ }) })
+        .nth(2);
       const message = (await row.locator('.c-msg').innerText()).trim();
       await row.click();
-      const details = await frame.locator('#detailsBody').innerText().catch(() => '');
+      const details = await frame
+        .locator('#detailsBody')
+        .innerText()
+        .catch(() => '');
       const m = /ScanAgent\.log:(\d+)/.exec(details);
       await row.dblclick();
       await page.locator('.tabs-container .tab.active', { hasText: 'ScanAgent.log' }).waitFor({ timeout: 15000 });
@@ -218,7 +268,8 @@ async function main() {
         if (!m || status.includes(`Ln ${m[1]},`)) break;
         await page.waitForTimeout(200);
       }
-      if (m && !status.includes(`Ln ${m[1]},`)) throw new Error(`the record is ScanAgent.log:${m[1]} but the cursor is at "${status}"`);
+      if (m && !status.includes(`Ln ${m[1]},`))
+        throw new Error(`the record is ScanAgent.log:${m[1]} but the cursor is at "${status}"`);
       const current = await page.evaluate(() => {
         const editor = document.querySelector('.editor-group-container.active .monaco-editor');
         const cur = editor && editor.querySelector('.view-overlays .current-line');
@@ -227,7 +278,8 @@ async function main() {
         return line ? line.textContent.replace(/\u00a0/g, ' ') : null;
       });
       const probe = message.replace(/\u00a0/g, ' ').slice(0, 40);
-      if (current !== null && !current.includes(probe)) throw new Error(`the cursor line "${current.slice(0, 120)}" is not the record "${probe}"`);
+      if (current !== null && !current.includes(probe))
+        throw new Error(`the cursor line "${current.slice(0, 120)}" is not the record "${probe}"`);
       return { record: m ? `ScanAgent.log:${m[1]}` : '(details not shown)', status, message: probe };
     });
     await shot('4-timeline-reveal');
@@ -240,7 +292,9 @@ async function main() {
   results.ok = run.ok();
   fs.writeFileSync(RESULTS, JSON.stringify(results, null, 2));
   const failed = results.checks.filter((c) => !c.ok);
-  lap(`${results.checks.length - failed.length}/${results.checks.length} UI checks passed; screenshots in ${path.relative(ROOT, SHOTS)}/ (${results.screenshots.map((s) => path.basename(s)).join(', ')})`);
+  lap(
+    `${results.checks.length - failed.length}/${results.checks.length} UI checks passed; screenshots in ${path.relative(ROOT, SHOTS)}/ (${results.screenshots.map((s) => path.basename(s)).join(', ')})`,
+  );
   return results.ok ? 0 : 1;
 }
 

@@ -71,7 +71,12 @@ async function quickOpen(page, name, folderHint) {
     const aria = labels.find((a) => label.test(a) && (!folderHint || a.includes(folderHint)));
     if (aria) {
       const row = page.locator(`.quick-input-list .monaco-list-row[aria-label=${JSON.stringify(aria)}]`).first();
-      if (await row.click({ timeout: 2000 }).then(() => true, () => false)) {
+      if (
+        await row.click({ timeout: 2000 }).then(
+          () => true,
+          () => false,
+        )
+      ) {
         await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: 15000 });
         return;
       }
@@ -103,7 +108,12 @@ async function explorerContextMenu(page, rowText, item, timeout = 30000) {
       // A click that lands while the menu is still settling is dropped and leaves the menu open (seen once on a
       // cold code-server in CI): then the item, still highlighted, is chosen with the keyboard.
       const menu = page.locator('.context-view .monaco-menu');
-      if (!(await menu.waitFor({ state: 'hidden', timeout: 3000 }).then(() => true, () => false))) {
+      if (
+        !(await menu.waitFor({ state: 'hidden', timeout: 3000 }).then(
+          () => true,
+          () => false,
+        ))
+      ) {
         await entry.hover();
         await page.keyboard.press('Enter');
         await menu.waitFor({ state: 'hidden', timeout: 5000 });
@@ -111,7 +121,8 @@ async function explorerContextMenu(page, rowText, item, timeout = 30000) {
       return { offered, clickedAt };
     }
     await page.keyboard.press('Escape');
-    if (Date.now() > deadline) throw new Error(`the context menu of ${rowText} has no "${item}": ${offered.join(' | ')}`);
+    if (Date.now() > deadline)
+      throw new Error(`the context menu of ${rowText} has no "${item}": ${offered.join(' | ')}`);
     await page.waitForTimeout(1000);
   }
 }
@@ -139,17 +150,26 @@ async function webviewFrame(page, predicate, timeout = 30000, arg) {
 function toolbarProblems() {
   const bar = document.getElementById('toolbar');
   const box = bar.getBoundingClientRect();
-  const controls = [...bar.querySelectorAll('input, select, button, label.toggle')].filter((e) => !e.closest('label.toggle') || e.matches('label.toggle'));
-  const rects = controls.map((e) => ({ id: e.id || e.getAttribute('aria-label') || e.textContent.trim(), r: e.getBoundingClientRect() })).filter((c) => c.r.width > 0);
+  const controls = [...bar.querySelectorAll('input, select, button, label.toggle')].filter(
+    (e) => !e.closest('label.toggle') || e.matches('label.toggle'),
+  );
+  const rects = controls
+    .map((e) => ({ id: e.id || e.getAttribute('aria-label') || e.textContent.trim(), r: e.getBoundingClientRect() }))
+    .filter((c) => c.r.width > 0);
   const problems = [];
   for (const c of rects) {
-    if (c.r.left < box.left - 0.5 || c.r.right > Math.min(box.right, window.innerWidth) + 0.5) problems.push(`${c.id} sticks out (${Math.round(c.r.left)}..${Math.round(c.r.right)} of ${Math.round(box.left)}..${Math.round(box.right)})`);
+    if (c.r.left < box.left - 0.5 || c.r.right > Math.min(box.right, window.innerWidth) + 0.5)
+      problems.push(
+        `${c.id} sticks out (${Math.round(c.r.left)}..${Math.round(c.r.right)} of ${Math.round(box.left)}..${Math.round(box.right)})`,
+      );
     if (c.r.bottom > box.bottom + 0.5) problems.push(`${c.id} is cut off below the toolbar`);
   }
   for (let i = 0; i < rects.length; i++) {
     for (let j = i + 1; j < rects.length; j++) {
-      const a = rects[i].r, b = rects[j].r;
-      if (a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5) problems.push(`${rects[i].id} overlaps ${rects[j].id}`);
+      const a = rects[i].r,
+        b = rects[j].r;
+      if (a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5)
+        problems.push(`${rects[i].id} overlaps ${rects[j].id}`);
     }
   }
   return { width: Math.round(box.width), height: Math.round(box.height), controls: rects.length, problems };

@@ -65,33 +65,47 @@ export function zipBytes(files: ZipFile[]): Buffer {
 }
 
 const CLIENT = join(SAMPLES, 'client');
-const clientFiles = () => readdirSync(CLIENT).filter((n) => /\.(?:log|lo_)$/i.test(n)).sort();
+const clientFiles = () =>
+  readdirSync(CLIENT)
+    .filter((n) => /\.(?:log|lo_)$/i.test(n))
+    .sort();
 
 /** The broken scan of the diagnosis tests: WUAHandler's 01-20 search ends with 0x80244021 and nothing recovers. */
 export function brokenScanWuaHandler(text: string): string {
-  const line = (message: string, time: string) => `<![LOG[${message}]LOG]!><time="${time}+300" date="01-20-2014" component="WUAHandler" context="" type="3" thread="1800" file="">`;
-  const failed = [line('OnSearchComplete - Failed to end search job. Error = 0x80244021.', '12:18:53.140'), line('Scan failed with error = 0x80244021.', '12:18:53.200')];
+  const line = (message: string, time: string) =>
+    `<![LOG[${message}]LOG]!><time="${time}+300" date="01-20-2014" component="WUAHandler" context="" type="3" thread="1800" file="">`;
+  const failed = [
+    line('OnSearchComplete - Failed to end search job. Error = 0x80244021.', '12:18:53.140'),
+    line('Scan failed with error = 0x80244021.', '12:18:53.200'),
+  ];
   return text
     .split('\r\n')
     .flatMap((l) => (l.includes('Async searching completed.') ? failed : [l]))
-    .filter((l) => !['Finished searching', 'Pruning', 'Update (', 'Successfully completed scan'].some((n) => l.includes(n)))
+    .filter(
+      (l) => !['Finished searching', 'Pruning', 'Update (', 'Successfully completed scan'].some((n) => l.includes(n)),
+    )
     .join('\r\n');
 }
 
 /** The same instants written by a clock `hours` later with bias `bias`: CMTrace time/date and WindowsUpdate.log stamps. */
 export function shiftZone(text: string, hours: number, bias: number): string {
   const pad = (n: number, w = 2) => String(n).padStart(w, '0');
-  const cmtrace = text.replace(/time="(\d\d):(\d\d):(\d\d)\.(\d{3})([+-]\d+)" date="(\d\d)-(\d\d)-(\d{4})"/g, (_m, h, mi, s, ms, _b, mo, d, y) => {
-    const t = new Date(Date.UTC(+y, +mo - 1, +d, +h + hours, +mi, +s, +ms));
-    return `time="${pad(t.getUTCHours())}:${pad(t.getUTCMinutes())}:${pad(t.getUTCSeconds())}.${pad(t.getUTCMilliseconds(), 3)}${bias >= 0 ? '+' : ''}${bias}" date="${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}-${t.getUTCFullYear()}"`;
-  });
+  const cmtrace = text.replace(
+    /time="(\d\d):(\d\d):(\d\d)\.(\d{3})([+-]\d+)" date="(\d\d)-(\d\d)-(\d{4})"/g,
+    (_m, h, mi, s, ms, _b, mo, d, y) => {
+      const t = new Date(Date.UTC(+y, +mo - 1, +d, +h + hours, +mi, +s, +ms));
+      return `time="${pad(t.getUTCHours())}:${pad(t.getUTCMinutes())}:${pad(t.getUTCSeconds())}.${pad(t.getUTCMilliseconds(), 3)}${bias >= 0 ? '+' : ''}${bias}" date="${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}-${t.getUTCFullYear()}"`;
+    },
+  );
   // WindowsUpdate.log: "2014-01-27\t09:12:07:870\t" (local), its zone said once in "Logging initialized (... tz: -0500)".
   const offset = -bias;
   const tz = `tz: ${offset >= 0 ? '+' : '-'}${pad(Math.floor(Math.abs(offset) / 60))}${pad(Math.abs(offset) % 60)}`;
-  return cmtrace.replace(/tz: [+-]\d{4}/g, tz).replace(/^(\d{4})-(\d\d)-(\d\d)\t(\d\d):(\d\d):(\d\d):(\d{3})\t/gm, (_m, y, mo, d, h, mi, s, ms) => {
-    const t = new Date(Date.UTC(+y, +mo - 1, +d, +h + hours, +mi, +s, +ms));
-    return `${t.getUTCFullYear()}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}\t${pad(t.getUTCHours())}:${pad(t.getUTCMinutes())}:${pad(t.getUTCSeconds())}:${pad(t.getUTCMilliseconds(), 3)}\t`;
-  });
+  return cmtrace
+    .replace(/tz: [+-]\d{4}/g, tz)
+    .replace(/^(\d{4})-(\d\d)-(\d\d)\t(\d\d):(\d\d):(\d\d):(\d{3})\t/gm, (_m, y, mo, d, h, mi, s, ms) => {
+      const t = new Date(Date.UTC(+y, +mo - 1, +d, +h + hours, +mi, +s, +ms));
+      return `${t.getUTCFullYear()}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}\t${pad(t.getUTCHours())}:${pad(t.getUTCMinutes())}:${pad(t.getUTCSeconds())}:${pad(t.getUTCMilliseconds(), 3)}\t`;
+    });
 }
 
 function copyClient(dir: string, edit: (name: string, text: string) => string = (_n, t) => t): void {
@@ -106,7 +120,8 @@ function copyClient(dir: string, edit: (name: string, text: string) => string = 
   }
 }
 
-const cm = (message: string, time: string, component: string) => `<![LOG[${message}]LOG]!><time="${time}+000" date="03-02-2014" component="${component}" context="" type="1" thread="512" file="">`;
+const cm = (message: string, time: string, component: string) =>
+  `<![LOG[${message}]LOG]!><time="${time}+000" date="03-02-2014" component="${component}" context="" type="1" thread="512" file="">`;
 
 /** Writes the fleet under `root` (emptied first); returns the machine folders/zips by expected machine name. */
 export function makeFleet(root: string): Record<string, string> {
@@ -114,8 +129,15 @@ export function makeFleet(root: string): Record<string, string> {
   mkdirSync(root, { recursive: true });
   const at = (name: string) => join(root, name);
   copyClient(at('PC-OK-01'));
-  const zipped = clientFiles().map((name, i) => ({ name: `Logs/${name}`, data: readFileSync(join(CLIENT, name)), store: i === 0 }));
-  writeFileSync(at('PC-ZIP-02.zip'), zipBytes([...zipped, { name: 'readme-not-a-log.xml', data: Buffer.from('<x/>') }]));
+  const zipped = clientFiles().map((name, i) => ({
+    name: `Logs/${name}`,
+    data: readFileSync(join(CLIENT, name)),
+    store: i === 0,
+  }));
+  writeFileSync(
+    at('PC-ZIP-02.zip'),
+    zipBytes([...zipped, { name: 'readme-not-a-log.xml', data: Buffer.from('<x/>') }]),
+  );
   copyClient(at('PC-SCAN-03'), (name, text) => (name === 'WUAHandler.lo_' ? brokenScanWuaHandler(text) : text));
   copyClient(at('PC-TZ-04'), (_name, text) => shiftZone(text, 6, -60));
   mkdirSync(at('collect-0005'), { recursive: true });
@@ -123,14 +145,32 @@ export function makeFleet(root: string): Record<string, string> {
     join(at('collect-0005'), 'ClientIDManagerStartup.log'),
     [
       cm('[RegTask] - Client is already registered. Exiting.', '08:00:00.000', 'ClientIDManagerStartup'),
-      cm('Raising event:\r\ninstance of CCM_ServiceHost_CertRetrieval_Status\r\n{\r\n\tClientID = "GUID:E3870B32-AED3-43EC-BF35-F4C55EEEEB4B";\r\n\tMachineName = "PC-NAMED-05";\r\n\tSiteCode = "CM2";\r\n};\r\n', '08:00:01.000', 'ClientIDManagerStartup'),
+      cm(
+        'Raising event:\r\ninstance of CCM_ServiceHost_CertRetrieval_Status\r\n{\r\n\tClientID = "GUID:E3870B32-AED3-43EC-BF35-F4C55EEEEB4B";\r\n\tMachineName = "PC-NAMED-05";\r\n\tSiteCode = "CM2";\r\n};\r\n',
+        '08:00:01.000',
+        'ClientIDManagerStartup',
+      ),
     ].join('\r\n') + '\r\n',
   );
-  writeFileSync(join(at('collect-0005'), 'LocationServices.log'), cm('Current AD site of machine is Default-First-Site-Name; MachineName = "CM2-MP.contoso.com";', '08:00:02.000', 'LocationServices') + '\r\n');
+  writeFileSync(
+    join(at('collect-0005'), 'LocationServices.log'),
+    cm(
+      'Current AD site of machine is Default-First-Site-Name; MachineName = "CM2-MP.contoso.com";',
+      '08:00:02.000',
+      'LocationServices',
+    ) + '\r\n',
+  );
   mkdirSync(at('PC-QUIET-06'), { recursive: true });
   writeFileSync(join(at('PC-QUIET-06'), 'notes.txt'), 'collected by script\nno ConfigMgr client on this machine\n');
   writeFileSync(join(at('PC-QUIET-06'), 'CcmExec.log'), '');
   writeFileSync(at('PC-CAB-07.cab'), Buffer.from('MSCF\0\0\0\0'));
   writeFileSync(at('inventory.csv'), 'name\nPC-OK-01\n');
-  return { 'PC-OK-01': at('PC-OK-01'), 'PC-ZIP-02': at('PC-ZIP-02.zip'), 'PC-SCAN-03': at('PC-SCAN-03'), 'PC-TZ-04': at('PC-TZ-04'), 'PC-NAMED-05': at('collect-0005'), 'PC-QUIET-06': at('PC-QUIET-06') };
+  return {
+    'PC-OK-01': at('PC-OK-01'),
+    'PC-ZIP-02': at('PC-ZIP-02.zip'),
+    'PC-SCAN-03': at('PC-SCAN-03'),
+    'PC-TZ-04': at('PC-TZ-04'),
+    'PC-NAMED-05': at('collect-0005'),
+    'PC-QUIET-06': at('PC-QUIET-06'),
+  };
 }

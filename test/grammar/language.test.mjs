@@ -43,7 +43,8 @@ function wordAt(text, column /* 0-based */) {
   return match ? match[0] : null;
 }
 
-const line = 'Scan failed {E0789628-CE08-4437-BE74-2495B842F43B} hr=0x80244021 (0X8024401b) for KB2461484 code -2145124318 in ScopeId_2D6EB7DC-1EB1-4BDA-B5C5-3A3F4BC7E2B9/SUM_1 at 10.0.19041, service 855E8A7C-ECB4-4CA3-B045-1DFA50104289.';
+const line =
+  'Scan failed {E0789628-CE08-4437-BE74-2495B842F43B} hr=0x80244021 (0X8024401b) for KB2461484 code -2145124318 in ScopeId_2D6EB7DC-1EB1-4BDA-B5C5-3A3F4BC7E2B9/SUM_1 at 10.0.19041, service 855E8A7C-ECB4-4CA3-B045-1DFA50104289.';
 
 test('word pattern: a braced GUID is one word wherever the cursor is', () => {
   const guid = '{E0789628-CE08-4437-BE74-2495B842F43B}';
@@ -89,15 +90,21 @@ test('language configuration: no comment tokens, brackets only as pairs', () => 
 
 // ------------------------------------------------------------------ firstLine
 const firstLines = {
-  cmtrace: '<![LOG[Successfully initialized]LOG]!><time="13:53:52.608+300" date="01-16-2014" component="WUAHandler" context="" type="1" thread="3404" file="cwuahandler.cpp:123">',
-  cmtraceBom: '\uFEFF<![LOG[CWuaHandler::SetCategoriesForStateReportingExclusion called]LOG]!><time="09:17:02.685+300" date="10-03-2013" component="WUAHandler" context="" type="1" thread="6948" file="cwuahandler.cpp:2527">',
+  cmtrace:
+    '<![LOG[Successfully initialized]LOG]!><time="13:53:52.608+300" date="01-16-2014" component="WUAHandler" context="" type="1" thread="3404" file="cwuahandler.cpp:123">',
+  cmtraceBom:
+    '\uFEFF<![LOG[CWuaHandler::SetCategoriesForStateReportingExclusion called]LOG]!><time="09:17:02.685+300" date="10-03-2013" component="WUAHandler" context="" type="1" thread="6948" file="cwuahandler.cpp:2527">',
   cmtraceMultiLine: '<![LOG[Raising event:',
-  smstrace: 'SMS_EXECUTIVE started SMS_FALLBACK_STATUS_POINT as thread ID 6156 (0x180C).  $$<SMS_FALLBACK_STATUS_POINT><12-09-2022 11:25:14.217+360><thread=4764 (0x129C)>',
-  smstraceSetup: 'INFO: Configuration Manager Setup started.  $$<Configuration Manager Setup><01-16-2014 13:53:52.608+-240><thread=3404 (0xD4C)>',
+  smstrace:
+    'SMS_EXECUTIVE started SMS_FALLBACK_STATUS_POINT as thread ID 6156 (0x180C).  $$<SMS_FALLBACK_STATUS_POINT><12-09-2022 11:25:14.217+360><thread=4764 (0x129C)>',
+  smstraceSetup:
+    'INFO: Configuration Manager Setup started.  $$<Configuration Manager Setup><01-16-2014 13:53:52.608+-240><thread=3404 (0xD4C)>',
   wuClassic: '2021-08-28\t03:07:48:216\t 648\t13bc\tReport\tCWERReporter finishing event handling. (00000000)',
   wuEtlSlash: '2020/11/19 15:25:46.9997442 3304  9020  Agent           * END * Finding updates',
-  wuEtlDash: '2024-04-11 12:48:04.6269606 1980  8444  DownloadManager PurgeContentForPatchUpdate::Deleting update content',
-  wuEtlBom: '\uFEFF2025/01/04 14:44:39.7026250 6212  6960  Agent           Service 7971F918-A847-4430-9279-4A52D1EFE18D is in sequential scan list',
+  wuEtlDash:
+    '2024-04-11 12:48:04.6269606 1980  8444  DownloadManager PurgeContentForPatchUpdate::Deleting update content',
+  wuEtlBom:
+    '\uFEFF2025/01/04 14:44:39.7026250 6212  6960  Agent           Service 7971F918-A847-4430-9279-4A52D1EFE18D is in sequential scan list',
   wsus: '2014-01-16 18:53:54.231 UTC Change w3wp.58 AdminDataAccess.StartSubscriptionManually Synchronization',
   setupShort: '<02/09/14 22:53:28> =====',
   setupLong: '<Fri Dec  9 11:25:00 2022> SMSFSP Setup Started....',
@@ -142,7 +149,9 @@ test('firstLine does not grab other .log files', { skip: noLang }, () => {
 // ------------------------------------------------------ filenames and patterns
 // VS Code compares file names and patterns case-insensitively; a pattern with a "/"
 // is matched against the whole path, otherwise against the base name.
-const minimatch = createRequire(createRequire(import.meta.url).resolve('vscode-tmgrammar-test/package.json'))('minimatch');
+const minimatch = createRequire(createRequire(import.meta.url).resolve('vscode-tmgrammar-test/package.json'))(
+  'minimatch',
+);
 function isCmlog(p) {
   const lower = p.toLowerCase();
   const base = path.posix.basename(lower);
@@ -157,20 +166,56 @@ function isCmlog(p) {
 
 test('well-known ConfigMgr / Windows Update logs are recognised by name or folder', { skip: noLang }, () => {
   for (const p of [
-    '/c:/Windows/CCM/Logs/ScanAgent.log', '/x/WUAHandler.log', '/x/CcmExec.log', '/x/ccmexec.LOG', '/x/UpdatesDeployment.log',
-    '/x/WindowsUpdate.log', '/x/SoftwareDistribution.log', '/x/WCM.log', '/x/wsyncmgr.log', '/x/distmgr.log', '/x/sitecomp.lo_',
-    '/x/CcmExec-20131009-083840.log', '/x/AppIntentEval-20131013-091925.log', '/x/smsts-20240101-120000.log', '/x/smsts.log',
-    '/x/SCClient_AD@ablas_1.log', '/x/MP_GetPolicy.log', '/x/SMS_REST_PROVIDER.log', '/x/ccmsetup-ccmeval.log', '/x/ZTIGather.log',
-    '/c:/Windows/CCM/Logs/SomeNewComponent.log', '/c:/Windows/CCM/Logs/SMSTSLog/smsts.log',
-    '/d:/Program Files/Microsoft Configuration Manager/Logs/hman.log', '/d:/Program Files/Microsoft Configuration Manager/Logs/SomethingElse.log',
+    '/c:/Windows/CCM/Logs/ScanAgent.log',
+    '/x/WUAHandler.log',
+    '/x/CcmExec.log',
+    '/x/ccmexec.LOG',
+    '/x/UpdatesDeployment.log',
+    '/x/WindowsUpdate.log',
+    '/x/SoftwareDistribution.log',
+    '/x/WCM.log',
+    '/x/wsyncmgr.log',
+    '/x/distmgr.log',
+    '/x/sitecomp.lo_',
+    '/x/CcmExec-20131009-083840.log',
+    '/x/AppIntentEval-20131013-091925.log',
+    '/x/smsts-20240101-120000.log',
+    '/x/smsts.log',
+    '/x/SCClient_AD@ablas_1.log',
+    '/x/MP_GetPolicy.log',
+    '/x/SMS_REST_PROVIDER.log',
+    '/x/ccmsetup-ccmeval.log',
+    '/x/ZTIGather.log',
+    '/c:/Windows/CCM/Logs/SomeNewComponent.log',
+    '/c:/Windows/CCM/Logs/SMSTSLog/smsts.log',
+    '/d:/Program Files/Microsoft Configuration Manager/Logs/hman.log',
+    '/d:/Program Files/Microsoft Configuration Manager/Logs/SomethingElse.log',
     '/c:/ProgramData/Microsoft/IntuneManagementExtension/Logs/ClientHealth.log',
-    '/c:/Windows/Logs/CBS/CBS.log', '/c:/Windows/Logs/DISM/dism.log', '/c:/Windows/Panther/setupact.log', '/c:/$WINDOWS.~BT/Sources/Panther/setuperr.log',
-    '/c:/Windows/INF/setupapi.dev.log', '/c:/Windows/INF/setupapi.app.log', '/c:/inetpub/logs/LogFiles/W3SVC1/u_ex240313.log', '/c:/Windows/Logs/CBS/CbsPersist_20240313101500.log',
-  ]) assert.ok(isCmlog(p), `should be cmlog: ${p}`);
+    '/c:/Windows/Logs/CBS/CBS.log',
+    '/c:/Windows/Logs/DISM/dism.log',
+    '/c:/Windows/Panther/setupact.log',
+    '/c:/$WINDOWS.~BT/Sources/Panther/setuperr.log',
+    '/c:/Windows/INF/setupapi.dev.log',
+    '/c:/Windows/INF/setupapi.app.log',
+    '/c:/inetpub/logs/LogFiles/W3SVC1/u_ex240313.log',
+    '/c:/Windows/Logs/CBS/CbsPersist_20240313101500.log',
+  ])
+    assert.ok(isCmlog(p), `should be cmlog: ${p}`);
 });
 
 test('unrelated .log files are left to other languages', { skip: noLang }, () => {
-  for (const p of ['/x/npm-debug.log', '/x/install.log', '/x/app-20240101-120000.log', '/x/setup.log', '/var/log/syslog.log', '/x/Diagnostics.log', '/x/scheduler.log', '/x/MSI1a2b3.log', '/x/u_extra.log', '/x/setupapi.log'])
+  for (const p of [
+    '/x/npm-debug.log',
+    '/x/install.log',
+    '/x/app-20240101-120000.log',
+    '/x/setup.log',
+    '/var/log/syslog.log',
+    '/x/Diagnostics.log',
+    '/x/scheduler.log',
+    '/x/MSI1a2b3.log',
+    '/x/u_extra.log',
+    '/x/setupapi.log',
+  ])
     assert.equal(isCmlog(p), false, `should not be cmlog: ${p}`);
 });
 

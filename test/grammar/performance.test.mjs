@@ -17,15 +17,29 @@ const tm = req('vscode-textmate');
 const onig = req('vscode-oniguruma');
 await onig.loadWASM(readFileSync(req.resolve('vscode-oniguruma').replace(/main\.js$/, 'onig.wasm')).buffer);
 const registry = new tm.Registry({
-  onigLib: Promise.resolve({ createOnigScanner: (p) => new onig.OnigScanner(p), createOnigString: (s) => new onig.OnigString(s) }),
-  loadGrammar: async () => tm.parseRawGrammar(readFileSync(path.join(root, 'syntaxes/cmlog.tmLanguage.json'), 'utf8'), 'cmlog.tmLanguage.json'),
+  onigLib: Promise.resolve({
+    createOnigScanner: (p) => new onig.OnigScanner(p),
+    createOnigString: (s) => new onig.OnigString(s),
+  }),
+  loadGrammar: async () =>
+    tm.parseRawGrammar(
+      readFileSync(path.join(root, 'syntaxes/cmlog.tmLanguage.json'), 'utf8'),
+      'cmlog.tmLanguage.json',
+    ),
 });
 const grammar = await registry.loadGrammar('source.cmlog');
 
 const fill = (unit, n) => unit.repeat(Math.ceil(n / unit.length)).slice(0, n);
-const HEADER = ']LOG]!><time="13:53:52.608+300" date="01-16-2014" component="C" context="" type="3" thread="1" file="a.cpp:1">';
+const HEADER =
+  ']LOG]!><time="13:53:52.608+300" date="01-16-2014" component="C" context="" type="3" thread="1" file="a.cpp:1">';
 const shapes = {
-  'CMTrace message full of tokens': (n) => '<![LOG[' + fill('Scan failed 0x80244021 {E0789628-CE08-4437-BE74-2495B842F43B} KB2461484 at C:\\Program Files\\Microsoft Configuration Manager\\x.log "q s" \'v\' http://a.b/c ID=1 SEV=E warning ', n) + HEADER,
+  'CMTrace message full of tokens': (n) =>
+    '<![LOG[' +
+    fill(
+      'Scan failed 0x80244021 {E0789628-CE08-4437-BE74-2495B842F43B} KB2461484 at C:\\Program Files\\Microsoft Configuration Manager\\x.log "q s" \'v\' http://a.b/c ID=1 SEV=E warning ',
+      n,
+    ) +
+    HEADER,
   'unclosed double quote': (n) => '<![LOG["' + fill('abc def ', n) + HEADER,
   'many <![LOG[ without an end': (n) => fill('<![LOG[abc ', n),
   'many ]LOG]!>< without >': (n) => fill(']LOG]!><time="1" ', n),
@@ -33,10 +47,11 @@ const shapes = {
   'path with many spaces': (n) => 'C:\\' + fill('a b c d e ', n),
   'path space then long word': (n) => fill('C:\\a b' + 'x'.repeat(200) + ' ', n),
   'percent signs': (n) => fill('%aaaa', n),
-  'apostrophes': (n) => fill("a 'b", n),
+  apostrophes: (n) => fill("a 'b", n),
   'error word then spaces': (n) => fill('error' + ' '.repeat(100), n),
   'dotted name run': (n) => fill('a.', n),
-  'Get-WindowsUpdateLog line': (n) => '2020/11/19 15:25:46.9997442 3304  9020  Agent           ' + fill('*FAILED* [80244021] Method failed ', n),
+  'Get-WindowsUpdateLog line': (n) =>
+    '2020/11/19 15:25:46.9997442 3304  9020  Agent           ' + fill('*FAILED* [80244021] Method failed ', n),
   'SMS trace trailers': (n) => fill('x  $$<SMS_X><01-16-2014 13:53:52.608+300><thread=3404 (0xD4C)>', n),
 };
 
@@ -66,7 +81,10 @@ for (const [name, make] of Object.entries(shapes)) {
     const [small, large] = times(make(base), make(base * 4));
     const ratio = large / Math.max(small, 1);
     // linear: about 4; quadratic: about 16
-    assert.ok(ratio < 10, `${name}: ${base} chars ${small.toFixed(0)} ms, ${base * 4} chars ${large.toFixed(0)} ms (x${ratio.toFixed(1)})`);
+    assert.ok(
+      ratio < 10,
+      `${name}: ${base} chars ${small.toFixed(0)} ms, ${base * 4} chars ${large.toFixed(0)} ms (x${ratio.toFixed(1)})`,
+    );
   });
 }
 

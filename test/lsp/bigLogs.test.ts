@@ -25,7 +25,8 @@ function cmtrace(message: string, second: number, type: 1 | 2 | 3, component = '
 function generatedLog(records: number, errorEvery: number, warningEvery: number): string {
   const lines: string[] = [];
   for (let i = 0; i < records; i++) {
-    if (i % errorEvery === 0) lines.push(cmtrace(`Download of job {${SHARED_GUID}} failed, record ${i}, error 0x80070005`, i, 3));
+    if (i % errorEvery === 0)
+      lines.push(cmtrace(`Download of job {${SHARED_GUID}} failed, record ${i}, error 0x80070005`, i, 3));
     else if (i % warningEvery === 0) lines.push(cmtrace(`Retrying content location request ${i}`, i, 2));
     else lines.push(cmtrace(`Content location request ${i} for {${SHARED_GUID}} sent to the management point`, i, 1));
   }
@@ -46,7 +47,7 @@ describe('Problems panel over the cap', () => {
   });
   after(() => lsp.stop());
 
-  test('the newest 1,000 are listed, one entry says how many older ones are not, and the counts are the log\'s', async () => {
+  test("the newest 1,000 are listed, one entry says how many older ones are not, and the counts are the log's", async () => {
     const file = join(root, 'ContentTransferManager.log');
     writeFileSync(file, generatedLog(6000, 4, 7)); // 1,500 errors; warnings: i % 7 === 0 and i % 4 !== 0
     const errors = 1500;
@@ -61,13 +62,19 @@ describe('Problems panel over the cap', () => {
     assert.equal(Math.max(...records.map((d) => d.range.start.line)), 5999, 'the newest problem is listed');
     assert.ok(Math.min(...records.map((d) => d.range.start.line)) > 3000, 'the oldest are the ones left out');
     const unlisted = errors + warnings - 1000;
-    assert.match(notes[0].message, new RegExp(`newest 1,000 of the ${(errors + warnings).toLocaleString('en-US')} problems`));
+    assert.match(
+      notes[0].message,
+      new RegExp(`newest 1,000 of the ${(errors + warnings).toLocaleString('en-US')} problems`),
+    );
     assert.match(notes[0].message, new RegExp(`${unlisted.toLocaleString('en-US')} more`));
     assert.match(notes[0].message, /1,500 error\(s\)/);
     assert.match(notes[0].message, /Open in Timeline.*Errors filter.*cmlogs\.diagnostics\.maxPerFile/);
     assert.equal(notes[0].severity, 3, 'an information entry: VS Code does not count it as an error or warning');
     const newestUnlisted = Math.min(...records.map((d) => d.range.start.line)); // 0-based line of the oldest listed
-    assert.match(notes[0].message, new RegExp(`up to line ${(lastProblemLineBefore(newestUnlisted + 1) ).toLocaleString('en-US')},`));
+    assert.match(
+      notes[0].message,
+      new RegExp(`up to line ${lastProblemLineBefore(newestUnlisted + 1).toLocaleString('en-US')},`),
+    );
 
     const stats = (await lsp.ask(Requests.fileStats, { uri: docUri }))!;
     assert.equal(stats.errors, errors, 'the status bar counts every error record');
@@ -109,11 +116,23 @@ describe('early requests on a multi-megabyte log', () => {
     const lastLineText = text.slice(text.lastIndexOf('<![LOG['));
     const guidAt = { line: lastLine, character: lastLineText.indexOf(SHARED_GUID) + 3 };
     // No await between the notification and the requests: they reach the server while it parses.
-    void lsp.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: docUri, languageId: 'cmlog', version: 1, text } });
+    void lsp.connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: docUri, languageId: 'cmlog', version: 1, text },
+    });
     const [hover, refs, tokens, stats] = await Promise.all([
-      lsp.request<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri: docUri }, position: guidAt }),
-      lsp.request<unknown[]>('textDocument/references', { textDocument: { uri: docUri }, position: guidAt, context: { includeDeclaration: true } }),
-      lsp.request<{ data: number[] }>('textDocument/semanticTokens/range', { textDocument: { uri: docUri }, range: { start: { line: 39_900, character: 0 }, end: { line: 40_000, character: 0 } } }),
+      lsp.request<{ contents: { value: string } } | null>('textDocument/hover', {
+        textDocument: { uri: docUri },
+        position: guidAt,
+      }),
+      lsp.request<unknown[]>('textDocument/references', {
+        textDocument: { uri: docUri },
+        position: guidAt,
+        context: { includeDeclaration: true },
+      }),
+      lsp.request<{ data: number[] }>('textDocument/semanticTokens/range', {
+        textDocument: { uri: docUri },
+        range: { start: { line: 39_900, character: 0 }, end: { line: 40_000, character: 0 } },
+      }),
       lsp.ask(Requests.fileStats, { uri: docUri }),
     ]);
     assert.ok(hover, 'the hover is answered');
@@ -140,8 +159,13 @@ describe('a log opened as it is on disk is parsed from its file, any other text 
     writeFileSync(file, text);
     const docUri = uri(file);
     const edited = generatedLog(3, 1, 9); // three error records, typed over the whole buffer
-    void lsp.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: docUri, languageId: 'cmlog', version: 1, text } });
-    void lsp.connection.sendNotification('textDocument/didChange', { textDocument: { uri: docUri, version: 2 }, contentChanges: [{ text: edited }] });
+    void lsp.connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: docUri, languageId: 'cmlog', version: 1, text },
+    });
+    void lsp.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri: docUri, version: 2 },
+      contentChanges: [{ text: edited }],
+    });
     const stats = (await lsp.ask(Requests.fileStats, { uri: docUri }))!;
     assert.deepEqual([stats.records, stats.errors], [3, 3]);
     await new Promise((r) => setTimeout(r, 500)); // a parse of the file that ended late must not come back
@@ -163,10 +187,12 @@ describe('a log opened as it is on disk is parsed from its file, any other text 
     writeFileSync(same, generatedLog(50, 10, 9));
     const sameUri = await lsp.open(same);
     await lsp.ask(Requests.fileStats, { uri: sameUri });
-    for (const docUri of [sameUri, uri(edited)]) await lsp.connection.sendNotification('textDocument/didClose', { textDocument: { uri: docUri } });
+    for (const docUri of [sameUri, uri(edited)])
+      await lsp.connection.sendNotification('textDocument/didClose', { textDocument: { uri: docUri } });
     let status: IndexStatus;
     const until = Date.now() + 5000;
-    while (!(status = await lsp.ask(Requests.indexStatus, {})).reads[uri(edited)] && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    while (!(status = await lsp.ask(Requests.indexStatus, {})).reads[uri(edited)] && Date.now() < until)
+      await new Promise((r) => setTimeout(r, 100));
     assert.equal(status.reads[uri(edited)], 1, 'the disk copy replaces the closed buffer');
     assert.equal(status.reads[sameUri], undefined, 'the parse of the file is kept');
     const stats = (await lsp.ask(Requests.fileStats, { uri: uri(edited) }))!;
@@ -180,7 +206,11 @@ describe('a log opened as it is on disk is parsed from its file, any other text 
     assert.equal(mirrorsDisk(file, text), true);
     assert.equal(mirrorsDisk(file, text.slice(0, -1)), false);
     const near = text.lastIndexOf('ö');
-    assert.equal(mirrorsDisk(file, `${text.slice(0, near)}o${text.slice(near + 1)}`), false, 'one character changed near the end');
+    assert.equal(
+      mirrorsDisk(file, `${text.slice(0, near)}o${text.slice(near + 1)}`),
+      false,
+      'one character changed near the end',
+    );
     writeFileSync(file, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]));
     assert.equal(mirrorsDisk(file, text), true, 'the BOM is not in the editor text');
     assert.equal(mirrorsDisk(join(root, 'missing.log'), text), false);
@@ -197,7 +227,8 @@ describe('lazy indexing', () => {
     b = join(root, 'lazy', 'CLIENT02');
     for (const folder of [a, b]) {
       mkdirSync(folder, { recursive: true });
-      for (const name of ['CAS.log', 'ContentTransferManager.log', 'DataTransferService.log']) writeFileSync(join(folder, name), generatedLog(300, 30, 7));
+      for (const name of ['CAS.log', 'ContentTransferManager.log', 'DataTransferService.log'])
+        writeFileSync(join(folder, name), generatedLog(300, 30, 7));
     }
     lsp = new TestClient({ index: { memoryBudgetMB: 0.06 } }); // each log is ~39 KB: a folder's three exceed the budget
     await lsp.initialize(join(root, 'lazy'));
@@ -206,24 +237,41 @@ describe('lazy indexing', () => {
 
   const status = () => lsp.ask(Requests.indexStatus, {});
   const referencesFrom = (file: string) =>
-    lsp.request<Array<{ uri: string }>>('textDocument/references', { textDocument: { uri: uri(file) }, position: { line: 1, character: 60 }, context: { includeDeclaration: true } });
+    lsp.request<Array<{ uri: string }>>('textDocument/references', {
+      textDocument: { uri: uri(file) },
+      position: { line: 1, character: 60 },
+      context: { includeDeclaration: true },
+    });
 
   test('opening a log reads nothing else, and a hover says the folder is not indexed', async () => {
     await new Promise((r) => setTimeout(r, 300)); // room for a startup scan, which must not happen
     const docUri = await lsp.open(join(a, 'CAS.log'));
-    const hover = await lsp.request<{ contents: { value: string } }>('textDocument/hover', { textDocument: { uri: docUri }, position: { line: 1, character: 60 } });
+    const hover = await lsp.request<{ contents: { value: string } }>('textDocument/hover', {
+      textDocument: { uri: docUri },
+      position: { line: 1, character: 60 },
+    });
     assert.match(hover.contents.value, /The 2 other log\(s\) of this folder are not indexed yet/);
     const s = await status();
     assert.deepEqual(s.reads, {}, 'nothing read from disk');
-    assert.deepEqual(s.files.map((f) => [f.uri, f.open]), [[docUri, true]]);
+    assert.deepEqual(
+      s.files.map((f) => [f.uri, f.open]),
+      [[docUri, true]],
+    );
     assert.equal(lsp.progress.length, 0);
   });
 
   test('references read the folder of the log, under a progress item, and nothing beside it', async () => {
     const locations = await referencesFrom(join(a, 'CAS.log'));
-    assert.deepEqual([...new Set(locations.map((l) => l.uri.split('/').pop()))].sort(), ['CAS.log', 'ContentTransferManager.log', 'DataTransferService.log']);
+    assert.deepEqual([...new Set(locations.map((l) => l.uri.split('/').pop()))].sort(), [
+      'CAS.log',
+      'ContentTransferManager.log',
+      'DataTransferService.log',
+    ]);
     const s = await status();
-    assert.deepEqual(Object.keys(s.reads).sort(), [uri(join(a, 'ContentTransferManager.log')), uri(join(a, 'DataTransferService.log'))]);
+    assert.deepEqual(Object.keys(s.reads).sort(), [
+      uri(join(a, 'ContentTransferManager.log')),
+      uri(join(a, 'DataTransferService.log')),
+    ]);
     const progress = lsp.progress.at(-1);
     assert.ok(progress?.ended, 'the progress item ended');
     assert.match(progress.title, /ConfigMgr Logs/);
@@ -235,11 +283,29 @@ describe('lazy indexing', () => {
     await referencesFrom(join(b, 'CAS.log'));
     let s = await status();
     const indexed = s.files.map((f) => f.uri.split('/').slice(-2).join('/')).sort();
-    assert.deepEqual(indexed, ['CLIENT01/CAS.log', 'CLIENT02/CAS.log', 'CLIENT02/ContentTransferManager.log', 'CLIENT02/DataTransferService.log'], 'CLIENT01\'s logs read from disk were dropped; open logs stay');
+    assert.deepEqual(
+      indexed,
+      [
+        'CLIENT01/CAS.log',
+        'CLIENT02/CAS.log',
+        'CLIENT02/ContentTransferManager.log',
+        'CLIENT02/DataTransferService.log',
+      ],
+      "CLIENT01's logs read from disk were dropped; open logs stay",
+    );
     assert.equal(s.budgetBytes, 60_000);
     const again = await referencesFrom(join(a, 'CAS.log'));
     const files = [...new Set(again.map((l) => l.uri.split('/').slice(-2).join('/')))].sort();
-    assert.deepEqual(files, ['CLIENT01/CAS.log', 'CLIENT01/ContentTransferManager.log', 'CLIENT01/DataTransferService.log', 'CLIENT02/CAS.log'], 'the folder is read again: references are complete');
+    assert.deepEqual(
+      files,
+      [
+        'CLIENT01/CAS.log',
+        'CLIENT01/ContentTransferManager.log',
+        'CLIENT01/DataTransferService.log',
+        'CLIENT02/CAS.log',
+      ],
+      'the folder is read again: references are complete',
+    );
     s = await status();
     assert.equal(s.reads[uri(join(a, 'ContentTransferManager.log'))], 2);
   });

@@ -4,7 +4,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import {
+  createMessageConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type MessageConnection,
+} from 'vscode-jsonrpc/node';
 import { Requests, type Request } from '../../server/src/protocol';
 
 export const SERVER = resolve(__dirname, '../../server/out/server.js');
@@ -35,21 +40,31 @@ export class TestClient {
   /** `settings`: the `cmlogs` section, sent with initialize and answered to configuration requests. */
   constructor(private readonly settings: Record<string, unknown> | null = null) {
     this.process = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-    this.connection = createMessageConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
-    this.connection.onNotification('textDocument/publishDiagnostics', (p: { uri: string; diagnostics: Diagnostic[] }) => {
-      this.diagnostics.set(p.uri, p.diagnostics);
-      this.waiters.splice(0).forEach((w) => w());
-    });
+    this.connection = createMessageConnection(
+      new StreamMessageReader(this.process.stdout!),
+      new StreamMessageWriter(this.process.stdin!),
+    );
+    this.connection.onNotification(
+      'textDocument/publishDiagnostics',
+      (p: { uri: string; diagnostics: Diagnostic[] }) => {
+        this.diagnostics.set(p.uri, p.diagnostics);
+        this.waiters.splice(0).forEach((w) => w());
+      },
+    );
     this.connection.onRequest('client/registerCapability', () => null);
     this.connection.onRequest('workspace/configuration', () => [this.settings]);
     this.connection.onRequest('window/workDoneProgress/create', () => null);
-    this.connection.onNotification('$/progress', (p: { token: string; value: { kind: string; title?: string; message?: string } }) => {
-      let seen = this.progress.find((s) => s.token === p.token && !s.ended);
-      if (p.value.kind === 'begin') this.progress.push((seen = { token: p.token, title: p.value.title ?? '', messages: [], ended: false }));
-      if (!seen) return;
-      if (p.value.message) seen.messages.push(p.value.message);
-      if (p.value.kind === 'end') seen.ended = true;
-    });
+    this.connection.onNotification(
+      '$/progress',
+      (p: { token: string; value: { kind: string; title?: string; message?: string } }) => {
+        let seen = this.progress.find((s) => s.token === p.token && !s.ended);
+        if (p.value.kind === 'begin')
+          this.progress.push((seen = { token: p.token, title: p.value.title ?? '', messages: [], ended: false }));
+        if (!seen) return;
+        if (p.value.message) seen.messages.push(p.value.message);
+        if (p.value.kind === 'end') seen.ended = true;
+      },
+    );
     this.connection.listen();
   }
 
@@ -57,7 +72,10 @@ export class TestClient {
     const result = await this.connection.sendRequest('initialize', {
       processId: process.pid,
       rootUri: uri(rootPath),
-      capabilities: { textDocument: { hover: { contentFormat: ['markdown'] }, semanticTokens: { requests: { full: true } } }, window: { workDoneProgress: true } },
+      capabilities: {
+        textDocument: { hover: { contentFormat: ['markdown'] }, semanticTokens: { requests: { full: true } } },
+        window: { workDoneProgress: true },
+      },
       initializationOptions: this.settings,
       workspaceFolders: [{ uri: uri(rootPath), name: 'root' }],
     });
@@ -67,7 +85,9 @@ export class TestClient {
 
   async open(path: string, languageId = 'cmlog', text = decodeFile(path)): Promise<string> {
     const docUri = uri(path);
-    await this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: docUri, languageId, version: 1, text } });
+    await this.connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: docUri, languageId, version: 1, text },
+    });
     return docUri;
   }
 

@@ -25,16 +25,26 @@ for (const scenario of SCENARIOS) {
         files.forEach((file, index) => {
           const entries = entriesOfFile(log, index, files.length);
           const where = `${machine.folder}/${file.name}`;
-          assert.ok(file.bytes.includes(Buffer.from(log.options.encoding === 'utf16le' ? '\r\0\n\0' : '\r\n')) || !entries.length, `${where}: CRLF`);
+          assert.ok(
+            file.bytes.includes(Buffer.from(log.options.encoding === 'utf16le' ? '\r\0\n\0' : '\r\n')) ||
+              !entries.length,
+            `${where}: CRLF`,
+          );
           const parsed = parseBytes(file.bytes, `/x/${machine.folder}/${file.name}`);
-          assert.equal(parsed.records.length, entries.length, `${where}: ${entries.length} records written, ${parsed.records.length} read`);
+          assert.equal(
+            parsed.records.length,
+            entries.length,
+            `${where}: ${entries.length} records written, ${parsed.records.length} read`,
+          );
           entries.forEach((e, i) => {
             const r = parsed.records.get(i);
             const line = renderEntry(log, e).split('\n', 1)[0].slice(0, 160);
             // SoftwareDistribution.log: the parser keeps the method column in front of the message.
-            if (log.options.format === 'wsus') assert.ok(r.message.endsWith(`\t${e.message}`), `${where} record ${i}: message of ${line}`);
+            if (log.options.format === 'wsus')
+              assert.ok(r.message.endsWith(`\t${e.message}`), `${where} record ${i}: message of ${line}`);
             else assert.equal(r.message.replace(/\r/g, ''), e.message, `${where} record ${i}: message of ${line}`);
-            if (log.options.format === 'cmtrace' || log.options.format === 'smstrace') assert.equal(r.component, e.component, `${where} record ${i}: component`);
+            if (log.options.format === 'cmtrace' || log.options.format === 'smstrace')
+              assert.equal(r.component, e.component, `${where} record ${i}: component`);
             // The wall-clock time read back is the one written; the bias read is the machine's (logs that carry
             // one). WindowsUpdate.log's zone comes from its last "Logging initialized (… tz: …)" line, which stays
             // as it was across a daylight saving switch until the service restarts, as on a real client.
@@ -42,12 +52,22 @@ for (const scenario of SCENARIOS) {
             const utc = parsed.records.utc(i);
             // A log that writes local time with no zone has no UTC of its own when parsed alone (core/clock.ts):
             // its wall clock is then the record's local time.
-            const localRead = utc !== null ? utc - (bias ?? 0) * MIN : r.local ? Date.parse(r.local.slice(0, 23) + 'Z') : null;
+            const localRead =
+              utc !== null ? utc - (bias ?? 0) * MIN : r.local ? Date.parse(r.local.slice(0, 23) + 'Z') : null;
             const localWritten = log.options.format === 'wsus' ? e.utc : e.utc - machine.biasAt(e.utc) * MIN;
             // WindowsUpdate.log (ETW) keeps 7 fraction digits, the others milliseconds.
-            assert.ok(localRead !== null && Math.abs(localRead - localWritten) < 1, `${where} record ${i}: time ${localRead === null ? 'none' : new Date(localRead).toISOString()} for ${new Date(localWritten).toISOString()} (${line})`);
-            if (log.options.format === 'cmtrace' || log.options.format === 'smstrace') assert.equal(bias, machine.biasAt(e.utc), `${where} record ${i}: bias`);
-            if (log.options.format === 'cmtrace') assert.equal(r.severity, e.type === 3 ? 'error' : e.type === 2 ? 'warning' : 'info', `${where} record ${i}: severity`);
+            assert.ok(
+              localRead !== null && Math.abs(localRead - localWritten) < 1,
+              `${where} record ${i}: time ${localRead === null ? 'none' : new Date(localRead).toISOString()} for ${new Date(localWritten).toISOString()} (${line})`,
+            );
+            if (log.options.format === 'cmtrace' || log.options.format === 'smstrace')
+              assert.equal(bias, machine.biasAt(e.utc), `${where} record ${i}: bias`);
+            if (log.options.format === 'cmtrace')
+              assert.equal(
+                r.severity,
+                e.type === 3 ? 'error' : e.type === 2 ? 'warning' : 'info',
+                `${where} record ${i}: severity`,
+              );
           });
           records += entries.length;
         });

@@ -16,7 +16,8 @@ export async function diagnoseFolder(dir: string): Promise<Finding[]> {
 }
 
 const statuses = (e: Expectation) => (Array.isArray(e.status) ? e.status : [e.status]);
-const keyHas = (e: Expectation, f: Finding) => f.flow === e.flow && (!e.key || f.key.toLowerCase().includes(e.key.toLowerCase()));
+const keyHas = (e: Expectation, f: Finding) =>
+  f.flow === e.flow && (!e.key || f.key.toLowerCase().includes(e.key.toLowerCase()));
 const AT_TOLERANCE_MS = 60_000;
 
 /** The UTC time a cycle finding's key holds ("CS1 2014-01-16T18:53:52.201Z"), or NaN. */
@@ -30,7 +31,10 @@ function matching(e: Expectation, findings: Finding[]): Finding[] {
   const byKey = findings.filter((f) => keyHas(e, f));
   if (!e.at) return byKey;
   const at = Date.parse(e.at);
-  const near = byKey.map((f) => ({ f, d: Math.abs(keyTime(f) - at) })).filter((x) => x.d <= AT_TOLERANCE_MS).sort((a, b) => a.d - b.d);
+  const near = byKey
+    .map((f) => ({ f, d: Math.abs(keyTime(f) - at) }))
+    .filter((x) => x.d <= AT_TOLERANCE_MS)
+    .sort((a, b) => a.d - b.d);
   return near.length ? [near[0].f] : [];
 }
 
@@ -38,7 +42,9 @@ const keyMatches = (e: Expectation, f: Finding, findings: Finding[]) => matching
 
 function describe(f: Finding): string {
   const failed = f.steps.find((s) => s.failed);
-  const error = f.error ? ` error ${f.error.code ?? ''}${f.error.recovered ? ' (recovered)' : ''} "${f.error.heading ?? f.error.message}"` : '';
+  const error = f.error
+    ? ` error ${f.error.code ?? ''}${f.error.recovered ? ' (recovered)' : ''} "${f.error.heading ?? f.error.message}"`
+    : '';
   return `${f.status}${failed ? ` at "${failed.name}"` : ''}${error} — ${f.summary}`;
 }
 
@@ -51,23 +57,41 @@ export function check(expected: Expected, findings: Finding[]): string[] {
     if (!found.length && e.optional) continue;
     if (!found.length) {
       const ofFlow = findings.filter((f) => f.flow === e.flow).map((f) => f.key);
-      problems.push(`${label}: expected ${statuses(e).join('|')}, got no finding (${e.flow} findings: ${ofFlow.join(', ') || 'none'})`);
+      problems.push(
+        `${label}: expected ${statuses(e).join('|')}, got no finding (${e.flow} findings: ${ofFlow.join(', ') || 'none'})`,
+      );
       continue;
     }
     for (const f of found) {
       const why = e.why ? ` — ${e.why}` : '';
-      if (!statuses(e).includes(f.status as never)) problems.push(`${label}: expected ${statuses(e).join('|')}, got ${describe(f)}${why}`);
-      if (e.code && f.error?.code?.toLowerCase() !== e.code.toLowerCase()) problems.push(`${label}: expected error code ${e.code}, got ${f.error?.code ?? 'none'} (${describe(f)})`);
-      if (e.heading && !f.error?.heading?.toLowerCase().includes(e.heading.toLowerCase())) problems.push(`${label}: expected an error headed "…${e.heading}…", got ${f.error ? `"${f.error.heading}"` : 'no error'}`);
-      if (e.failedStep && !f.steps.find((s) => s.failed)?.name.toLowerCase().includes(e.failedStep.toLowerCase())) problems.push(`${label}: expected the failed step "…${e.failedStep}…", got ${describe(f)}`);
+      if (!statuses(e).includes(f.status as never))
+        problems.push(`${label}: expected ${statuses(e).join('|')}, got ${describe(f)}${why}`);
+      if (e.code && f.error?.code?.toLowerCase() !== e.code.toLowerCase())
+        problems.push(`${label}: expected error code ${e.code}, got ${f.error?.code ?? 'none'} (${describe(f)})`);
+      if (e.heading && !f.error?.heading?.toLowerCase().includes(e.heading.toLowerCase()))
+        problems.push(
+          `${label}: expected an error headed "…${e.heading}…", got ${f.error ? `"${f.error.heading}"` : 'no error'}`,
+        );
+      if (
+        e.failedStep &&
+        !f.steps
+          .find((s) => s.failed)
+          ?.name.toLowerCase()
+          .includes(e.failedStep.toLowerCase())
+      )
+        problems.push(`${label}: expected the failed step "…${e.failedStep}…", got ${describe(f)}`);
       if (e.noError && f.error) problems.push(`${label}: expected no error at all, got ${describe(f)}${why}`);
-      if (e.recovered && !f.error?.recovered) problems.push(`${label}: expected a failure it recovered from, got ${describe(f)}${why}`);
+      if (e.recovered && !f.error?.recovered)
+        problems.push(`${label}: expected a failure it recovered from, got ${describe(f)}${why}`);
     }
   }
   // A broken finding nobody expected is a false alarm, in any scenario.
   for (const f of findings.filter((x) => x.status === 'broken')) {
     const allowed = expected.findings.some((e) => keyMatches(e, f, findings) && statuses(e).includes('broken'));
-    if (!allowed) problems.push(`FALSE BROKEN ${f.flow} [${f.key}]: ${describe(f)}${expected.noBroken ? ' (healthy scenario)' : ''}`);
+    if (!allowed)
+      problems.push(
+        `FALSE BROKEN ${f.flow} [${f.key}]: ${describe(f)}${expected.noBroken ? ' (healthy scenario)' : ''}`,
+      );
   }
   // In a healthy scenario an error on any finding is someone else's failure unless the scenario says it recovered.
   if (expected.noBroken) {
@@ -78,7 +102,10 @@ export function check(expected: Expected, findings: Finding[]): string[] {
   }
   for (const [flow, n] of Object.entries(expected.counts ?? {})) {
     const got = findings.filter((f) => f.flow === flow);
-    if (got.length !== n) problems.push(`${flow}: expected ${n} finding(s), got ${got.length} (${got.map((f) => `${f.key} ${f.status}`).join(', ')})`);
+    if (got.length !== n)
+      problems.push(
+        `${flow}: expected ${n} finding(s), got ${got.length} (${got.map((f) => `${f.key} ${f.status}`).join(', ')})`,
+      );
   }
   return problems;
 }
@@ -91,7 +118,11 @@ export interface ScenarioRun {
 }
 
 /** Variant 0 is the scenario's own seed; variants 1, 2… the same story with other names, times and jitter. */
-export async function runScenario(scenario: Scenario, root = mkdtempSync(join(tmpdir(), 'cmlogs-scenarios-')), variant = 0): Promise<ScenarioRun> {
+export async function runScenario(
+  scenario: Scenario,
+  root = mkdtempSync(join(tmpdir(), 'cmlogs-scenarios-')),
+  variant = 0,
+): Promise<ScenarioRun> {
   const dir = join(root, variant ? `${scenario.name}#${variant}` : scenario.name);
   const expected = writeScenario(dir, scenario, variant);
   const findings = await diagnoseFolder(dir);

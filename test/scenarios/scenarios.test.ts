@@ -26,7 +26,10 @@ for (const scenario of SCENARIOS) {
     test(`${scenario.healthy ? 'healthy' : 'broken '} ${scenario.name}${variant ? ` #${variant}` : ''}`, async () => {
       const run = await runScenario(scenario, root, variant);
       assert.ok(run.expected.findings.length > 0, 'a scenario expects something');
-      if (run.problems.length) assert.fail([`${scenario.description}`, `(logs: ${run.dir})`, ...run.problems.map((p) => `  - ${p}`)].join('\n'));
+      if (run.problems.length)
+        assert.fail(
+          [`${scenario.description}`, `(logs: ${run.dir})`, ...run.problems.map((p) => `  - ${p}`)].join('\n'),
+        );
     });
   }
 }

@@ -16,5 +16,7 @@ for (const scenario of chosen) {
   const dir = join(resolve(out), scenario.name);
   mkdirSync(dir, { recursive: true });
   const expected = writeScenario(dir, scenario);
-  process.stdout.write(`${scenario.healthy ? 'healthy' : 'broken '}  ${dir}  (${expected.findings.length} expected findings)\n`);
+  process.stdout.write(
+    `${scenario.healthy ? 'healthy' : 'broken '}  ${dir}  (${expected.findings.length} expected findings)\n`,
+  );
 }

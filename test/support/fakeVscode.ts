@@ -23,7 +23,15 @@ export function fakeVscode() {
   };
   /** User settings by full name ("cmlogs.timeDisplay"). */
   const settings = new Map<string, unknown>();
-  const calls = { shown: [] as Array<{ uri: string; options: Record<string, unknown> }>, commands: [] as unknown[][], warnings: [] as string[], infos: [] as string[], saveTarget: '', openTarget: '', fileTexts: new Map<string, string>() };
+  const calls = {
+    shown: [] as Array<{ uri: string; options: Record<string, unknown> }>,
+    commands: [] as unknown[][],
+    warnings: [] as string[],
+    infos: [] as string[],
+    saveTarget: '',
+    openTarget: '',
+    fileTexts: new Map<string, string>(),
+  };
   const posted: Posted[] = [];
   const state = new Map<string, unknown>();
   const globalState = new Map<string, unknown>();
@@ -116,7 +124,10 @@ export function fakeVscode() {
     ProgressLocation: { Notification: 15, Window: 10 },
     TreeItemCollapsibleState: { None: 0, Collapsed: 1, Expanded: 2 },
     ThemeIcon: class {
-      constructor(readonly id: string, readonly color?: unknown) {}
+      constructor(
+        readonly id: string,
+        readonly color?: unknown,
+      ) {}
     },
     ThemeColor: class {
       constructor(readonly id: string) {}
@@ -126,17 +137,26 @@ export function fakeVscode() {
       activeTextEditor: undefined as unknown,
       visibleTextEditors: [],
       tabGroups: { all: [tabGroup], activeTabGroup: tabGroup },
-      createWebviewPanel: (_type: string, title: string, _show: unknown, options: Record<string, unknown>) => ((panel.title = title), (panelOptions = options), panel),
+      createWebviewPanel: (_type: string, title: string, _show: unknown, options: Record<string, unknown>) => (
+        (panel.title = title),
+        (panelOptions = options),
+        panel
+      ),
       showTextDocument: async (uri: Uri, options: Record<string, unknown>) => {
         if (withheld.has(uri.toString())) throw new Error('Files above 50MB cannot be synchronized with extensions.');
         calls.shown.push({ uri: uri.toString(), options });
-        const document = { uri, lineCount: 10_000, lineAt: (n: number) => ({ text: 'x'.repeat(n % 7), range: { end: new Position(n, n % 7) } }) };
+        const document = {
+          uri,
+          lineCount: 10_000,
+          lineAt: (n: number) => ({ text: 'x'.repeat(n % 7), range: { end: new Position(n, n % 7) } }),
+        };
         return { document, selection: null as unknown, revealRange() {} };
       },
       showSaveDialog: async () => Uri.file(calls.saveTarget),
       showOpenDialog: async () => (calls.openTarget ? [Uri.file(calls.openTarget)] : undefined),
       showErrorMessage: async (text: string) => void calls.warnings.push(text),
-      withProgress: async (_o: unknown, task: (p: unknown, t: unknown) => Promise<unknown>) => task({ report() {} }, { isCancellationRequested: false }),
+      withProgress: async (_o: unknown, task: (p: unknown, t: unknown) => Promise<unknown>) =>
+        task({ report() {} }, { isCancellationRequested: false }),
       showWarningMessage: async (text: string) => void calls.warnings.push(text),
       showInformationMessage: async (text: string) => void calls.infos.push(text),
       registerWebviewViewProvider: () => disposable,
@@ -150,12 +170,16 @@ export function fakeVscode() {
       textDocuments: [] as Array<{ uri: Uri; languageId: string }>,
       onDidChangeTextDocument: (cb: (e: unknown) => void) => (listeners.change.push(cb), disposable),
       onDidOpenTextDocument: () => disposable,
-      onDidChangeConfiguration: (cb: (e: { affectsConfiguration(section: string): boolean }) => void) => (listeners.configuration.push(cb), disposable),
+      onDidChangeConfiguration: (cb: (e: { affectsConfiguration(section: string): boolean }) => void) => (
+        listeners.configuration.push(cb),
+        disposable
+      ),
       getConfiguration: (section: string) => ({
         get: (name: string, fallback?: unknown) => settings.get(`${section}.${name}`) ?? fallback,
         update: async (name: string, value: unknown) => {
           settings.set(`${section}.${name}`, value);
-          for (const l of listeners.configuration) l({ affectsConfiguration: (s: string) => `${section}.${name}`.startsWith(s) });
+          for (const l of listeners.configuration)
+            l({ affectsConfiguration: (s: string) => `${section}.${name}`.startsWith(s) });
         },
       }),
       registerTextDocumentContentProvider: () => disposable,
@@ -178,7 +202,10 @@ export function fakeVscode() {
     extensionUri: Uri.file('/ext'),
     subscriptions: [] as unknown[],
     workspaceState: { get: (k: string) => state.get(k), update: async (k: string, v: unknown) => void state.set(k, v) },
-    globalState: { get: (k: string) => globalState.get(k), update: async (k: string, v: unknown) => void globalState.set(k, v) },
+    globalState: {
+      get: (k: string) => globalState.get(k),
+      update: async (k: string, v: unknown) => void globalState.set(k, v),
+    },
   };
   const send = async (m: unknown) => {
     for (const l of listeners.message) await l(m);
@@ -228,8 +255,14 @@ export function useFake(fake: FakeVscode): FakeVscode {
       get: (_t, name) => current()[name],
       has: (_t, name) => name in current(),
       ownKeys: () => Reflect.ownKeys(current()),
-      getOwnPropertyDescriptor: (_t, name) => (name in current() ? { configurable: true, enumerable: true, get: () => current()[name] } : undefined),
+      getOwnPropertyDescriptor: (_t, name) =>
+        name in current() ? { configurable: true, enumerable: true, get: () => current()[name] } : undefined,
     },
   );
-  require.cache['vscode-fake'] = { id: 'vscode-fake', filename: 'vscode-fake', loaded: true, exports: proxy } as unknown as NodeJS.Module;
+  require.cache['vscode-fake'] = {
+    id: 'vscode-fake',
+    filename: 'vscode-fake',
+    loaded: true,
+    exports: proxy,
+  } as unknown as NodeJS.Module;
 }

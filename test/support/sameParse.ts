@@ -8,9 +8,11 @@ export async function fastPathDifferences(file: string): Promise<string[]> {
   const fast = await parseFile(file);
   const general = parseBytes(readFileSync(file), file);
   const problems: string[] = [];
-  for (const k of ['encoding', 'format', 'lineCount', 'warningCount'] as const) if (fast[k] !== general[k]) problems.push(`${k}: ${fast[k]} vs ${general[k]}`);
+  for (const k of ['encoding', 'format', 'lineCount', 'warningCount'] as const)
+    if (fast[k] !== general[k]) problems.push(`${k}: ${fast[k]} vs ${general[k]}`);
   if (JSON.stringify(fast.warnings) !== JSON.stringify(general.warnings)) problems.push('warnings differ');
-  if (fast.records.length !== general.records.length) return [...problems, `records: ${fast.records.length} vs ${general.records.length}`];
+  if (fast.records.length !== general.records.length)
+    return [...problems, `records: ${fast.records.length} vs ${general.records.length}`];
   for (let i = 0; i < fast.records.length; i++) {
     const a = JSON.stringify(fast.records.get(i));
     const b = JSON.stringify(general.records.get(i));

@@ -25,7 +25,8 @@ function sources(dir: string): string[] {
 function importsOf(file: string): string[] {
   const text = readFileSync(file, 'utf8');
   const found: string[] = [];
-  const pattern = /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|require\(\s*['"]([^'"]+)['"]\s*\)|^import\s+['"]([^'"]+)['"]/gm;
+  const pattern =
+    /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|require\(\s*['"]([^'"]+)['"]\s*\)|^import\s+['"]([^'"]+)['"]/gm;
   for (const m of text.matchAll(pattern)) found.push(m[1] ?? m[2] ?? m[3] ?? m[4]);
   return found;
 }
@@ -42,12 +43,18 @@ function violations(dir: string, allowed: (specifier: string, target: string) =>
 }
 
 test('the core imports no vscode and no LSP library', () => {
-  const bad = violations('server/src/core', (spec) => !/^vscode(-languageserver|-languageclient|-jsonrpc)?(\/|$)/.test(spec));
+  const bad = violations(
+    'server/src/core',
+    (spec) => !/^vscode(-languageserver|-languageclient|-jsonrpc)?(\/|$)/.test(spec),
+  );
   assert.deepEqual(bad, []);
 });
 
 test('the client reaches into the server only for the protocol', () => {
-  const bad = violations('client/src', (spec, target) => !spec.startsWith('.') || !target.startsWith('server/') || target === 'server/src/protocol');
+  const bad = violations(
+    'client/src',
+    (spec, target) => !spec.startsWith('.') || !target.startsWith('server/') || target === 'server/src/protocol',
+  );
   assert.deepEqual(bad, []);
 });
 
@@ -57,7 +64,11 @@ test('the server never imports the client or the webview', () => {
 });
 
 test('the webview imports only its own modules and what the client shares with it', () => {
-  const bad = violations('media/src', (spec, target) => spec.startsWith('.') && (target.startsWith('media/src') || target.startsWith('client/src/shared')));
+  const bad = violations(
+    'media/src',
+    (spec, target) =>
+      spec.startsWith('.') && (target.startsWith('media/src') || target.startsWith('client/src/shared')),
+  );
   assert.deepEqual(bad, []);
 });
 

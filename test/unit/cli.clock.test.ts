@@ -17,9 +17,16 @@ let root = '';
 before(() => {
   root = mkdtempSync(join(tmpdir(), 'cmlogs-clock-'));
   for (const pc of ['PC01', 'PC02']) mkdirSync(join(root, pc));
-  const imeLines = [cm('[PowerShell] Launching ccmsetup.exe /mp:MP01', '09:13:00.1234567', '5-19-2025', 'IntuneManagementExtension'), cm('"ResultCreatedTimeUTC": 2025-05-19T13:51:07Z', '09:15:30.0000000', '5-19-2025', 'IntuneManagementExtension')];
+  const imeLines = [
+    cm('[PowerShell] Launching ccmsetup.exe /mp:MP01', '09:13:00.1234567', '5-19-2025', 'IntuneManagementExtension'),
+    cm('"ResultCreatedTimeUTC": 2025-05-19T13:51:07Z', '09:15:30.0000000', '5-19-2025', 'IntuneManagementExtension'),
+  ];
   writeFileSync(join(root, 'PC01', 'IntuneManagementExtension.log'), imeLines.join('\r\n') + '\r\n');
-  writeFileSync(join(root, 'PC01', 'ccmsetup.log'), cm('==========[ ccmsetup started in process 4242 ]==========', '09:14:00.000-60', '05-19-2025', 'ccmsetup') + '\r\n');
+  writeFileSync(
+    join(root, 'PC01', 'ccmsetup.log'),
+    cm('==========[ ccmsetup started in process 4242 ]==========', '09:14:00.000-60', '05-19-2025', 'ccmsetup') +
+      '\r\n',
+  );
   writeFileSync(join(root, 'PC02', 'IntuneManagementExtension.log'), imeLines.join('\r\n') + '\r\n');
 });
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -29,21 +36,31 @@ function cli(...args: string[]): string {
   assert.equal(run.status, 0, run.stderr);
   return run.stdout;
 }
-const ndjson = (text: string) => text.trim().split('\n').map((l) => JSON.parse(l));
+const ndjson = (text: string) =>
+  text
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
 
 test('parse --json: utc inferred from ccmsetup.log with utcSource, and null (never local + Z) where nothing tells', () => {
   const records = ndjson(cli('parse', root, '--json'));
   const pc01 = records.filter((r) => r.file.includes('PC01') && r.file.endsWith('IntuneManagementExtension.log'));
-  assert.deepEqual(pc01.map((r) => r.utc), ['2025-05-19T08:13:00.123Z', '2025-05-19T08:15:30.000Z']);
+  assert.deepEqual(
+    pc01.map((r) => r.utc),
+    ['2025-05-19T08:13:00.123Z', '2025-05-19T08:15:30.000Z'],
+  );
   assert.deepEqual(pc01[0].utcSource, { kind: 'inferred', from: join(root, 'PC01', 'ccmsetup.log'), biasMinutes: -60 });
   assert.equal(pc01[0].biasMinutes, null);
   const ccmsetup = records.find((r) => r.file.endsWith('ccmsetup.log'));
   assert.deepEqual([ccmsetup.utc, ccmsetup.utcSource], ['2025-05-19T08:14:00.000Z', { kind: 'log' }]);
   const pc02 = records.filter((r) => r.file.includes('PC02'));
-  assert.deepEqual(pc02.map((r) => [r.utc, r.local, r.utcSource]), [
-    [null, '2025-05-19T09:13:00.1234567', { kind: 'none' }],
-    [null, '2025-05-19T09:15:30.0000000', { kind: 'none' }],
-  ]);
+  assert.deepEqual(
+    pc02.map((r) => [r.utc, r.local, r.utcSource]),
+    [
+      [null, '2025-05-19T09:13:00.1234567', { kind: 'none' }],
+      [null, '2025-05-19T09:15:30.0000000', { kind: 'none' }],
+    ],
+  );
 });
 
 test('parse (text): inferred UTC marked "~", local time with no zone never printed with a Z', () => {
@@ -58,27 +75,44 @@ test('parse (text): inferred UTC marked "~", local time with no zone never print
   }
 });
 
-test('timeline: the script that launched ccmsetup at 09:13 local comes before ccmsetup\'s 09:14 (bias -60); PC02 is placed by local time and says so', () => {
+test("timeline: the script that launched ccmsetup at 09:13 local comes before ccmsetup's 09:14 (bias -60); PC02 is placed by local time and says so", () => {
   const rows = ndjson(cli('timeline', join(root, 'PC01'), '--json'));
-  assert.deepEqual(rows.map((r) => r.message.slice(0, 20)), ['[PowerShell] Launchi', '==========[ ccmsetup', '"ResultCreatedTimeUT']);
-  assert.deepEqual(rows.map((r) => r.time), ['2025-05-19T08:13:00.123Z', '2025-05-19T08:14:00.000Z', '2025-05-19T08:15:30.000Z']);
+  assert.deepEqual(
+    rows.map((r) => r.message.slice(0, 20)),
+    ['[PowerShell] Launchi', '==========[ ccmsetup', '"ResultCreatedTimeUT'],
+  );
+  assert.deepEqual(
+    rows.map((r) => r.time),
+    ['2025-05-19T08:13:00.123Z', '2025-05-19T08:14:00.000Z', '2025-05-19T08:15:30.000Z'],
+  );
   const lonely = ndjson(cli('timeline', join(root, 'PC02'), '--json'));
-  assert.deepEqual(lonely.map((r) => [r.time, r.utc, r.placedBy]), [
-    [null, null, 'local time (zone unknown)'],
-    [null, null, 'local time (zone unknown)'],
-  ]);
+  assert.deepEqual(
+    lonely.map((r) => [r.time, r.utc, r.placedBy]),
+    [
+      [null, null, 'local time (zone unknown)'],
+      [null, null, 'local time (zone unknown)'],
+    ],
+  );
   const withOffset = ndjson(cli('timeline', join(root, 'PC02'), '--json', '--offset', 'UTC+02:00'));
-  assert.deepEqual(withOffset.map((r) => [r.time, r.utcSource]), [
-    ['2025-05-19T07:13:00.123Z', { kind: 'user', biasMinutes: -120 }],
-    ['2025-05-19T07:15:30.000Z', { kind: 'user', biasMinutes: -120 }],
-  ]);
+  assert.deepEqual(
+    withOffset.map((r) => [r.time, r.utcSource]),
+    [
+      ['2025-05-19T07:13:00.123Z', { kind: 'user', biasMinutes: -120 }],
+      ['2025-05-19T07:15:30.000Z', { kind: 'user', biasMinutes: -120 }],
+    ],
+  );
 });
 
-test('stats: PC02\'s IME log has no UTC span, and says its records are local time of unknown zone', () => {
+test("stats: PC02's IME log has no UTC span, and says its records are local time of unknown zone", () => {
   const stats = JSON.parse(cli('stats', root, '--json'));
   const pc02 = stats.files.find((f: { file: string }) => f.file.includes('PC02'));
-  assert.deepEqual([pc02.firstUtc, pc02.lastUtc, pc02.utcSources, pc02.localOnly], [null, null, { none: 2 }, { first: '2025-05-19T09:13:00.1234567', last: '2025-05-19T09:15:30.0000000' }]);
-  const pc01 = stats.files.find((f: { file: string }) => f.file.includes('PC01') && f.file.endsWith('IntuneManagementExtension.log'));
+  assert.deepEqual(
+    [pc02.firstUtc, pc02.lastUtc, pc02.utcSources, pc02.localOnly],
+    [null, null, { none: 2 }, { first: '2025-05-19T09:13:00.1234567', last: '2025-05-19T09:15:30.0000000' }],
+  );
+  const pc01 = stats.files.find(
+    (f: { file: string }) => f.file.includes('PC01') && f.file.endsWith('IntuneManagementExtension.log'),
+  );
   assert.deepEqual([pc01.firstUtc, pc01.utcSources], ['2025-05-19T08:13:00.123Z', { inferred: 2 }]);
   assert.equal(stats.firstUtc, '2025-05-19T08:13:00.123Z', 'the span is UTC only');
   assert.match(cli('stats', root), /2 records in local time, zone unknown/);

@@ -22,17 +22,29 @@ interface Row {
 }
 
 function timeline(...args: string[]): Row[] {
-  const run = spawnSync(process.execPath, [CLI, 'timeline', resolve(SAMPLES, 'client'), resolve(SAMPLES, 'siteserver'), '--json', ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const run = spawnSync(
+    process.execPath,
+    [CLI, 'timeline', resolve(SAMPLES, 'client'), resolve(SAMPLES, 'siteserver'), '--json', ...args],
+    { encoding: 'utf8', maxBuffer: 1 << 28 },
+  );
   assert.equal(run.status, 0, run.stderr);
-  return run.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Row);
+  return run.stdout
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Row);
 }
 
 test('cmlogs timeline --json: every record of both machines, in UTC order, with file, line, time and keys', () => {
   const rows = timeline();
   assert.ok(rows.length > 500, `${rows.length} records`);
   const times = rows.map((r) => Date.parse(r.time ?? ''));
-  assert.ok(times.every((t) => Number.isFinite(t)), 'every record has a merged time');
-  for (let k = 1; k < times.length; k++) assert.ok(times[k - 1] <= times[k], `row ${k} (${rows[k].file}:${rows[k].line}) goes back in time`);
+  assert.ok(
+    times.every((t) => Number.isFinite(t)),
+    'every record has a merged time',
+  );
+  for (let k = 1; k < times.length; k++)
+    assert.ok(times[k - 1] <= times[k], `row ${k} (${rows[k].file}:${rows[k].line}) goes back in time`);
   assert.ok(rows.every((r) => r.file && r.line >= 1 && Array.isArray(r.keys)));
   // The client writes UTC-5 (bias +300 or so) and the site server UTC+1 (bias -60): both are in, by their UTC.
   const biases = new Set(rows.map((r) => r.biasMinutes));
@@ -47,9 +59,15 @@ test('cmlogs timeline --json: every record of both machines, in UTC order, with 
 test('cmlogs timeline --key: the records that carry the WSUS update source GUID, on the site server and the client', () => {
   const rows = timeline('--key', '{C2D17964-BBDD-4339-B9F3-12D7205B39CC}');
   assert.ok(rows.length >= 10);
-  assert.ok(rows.every((r) => r.keys.includes(UPDATE_SOURCE)), 'only records with the key');
+  assert.ok(
+    rows.every((r) => r.keys.includes(UPDATE_SOURCE)),
+    'only records with the key',
+  );
   const files = new Set(rows.map((r) => r.file.split('/').slice(-2).join('/')));
-  assert.ok(files.has('siteserver/WSyncMgr.log') && files.has('client/WUAHandler.log') && files.has('client/ScanAgent.log'), [...files].join(', '));
+  assert.ok(
+    files.has('siteserver/WSyncMgr.log') && files.has('client/WUAHandler.log') && files.has('client/ScanAgent.log'),
+    [...files].join(', '),
+  );
   assert.deepEqual(rows.length, timeline().filter((r) => r.keys.includes(UPDATE_SOURCE)).length, 'all of them');
 });
 

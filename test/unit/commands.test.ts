@@ -11,20 +11,38 @@ import { Requests, type TimelineParams } from '../../server/src/protocol';
 
 const { registerCommands } = require('../../client/src/commands') as typeof import('../../client/src/commands');
 
-const line = (message: string, time: string) => `<![LOG[${message}]LOG]!><time="${time}+000" date="12-03-2026" component="CAS" context="" type="1" thread="7" file="">`;
+const line = (message: string, time: string) =>
+  `<![LOG[${message}]LOG]!><time="${time}+000" date="12-03-2026" component="CAS" context="" type="1" thread="7" file="">`;
 const BIG = '/logs/client/CAS.log';
 const SMALL = '/logs/client/LocationServices.log';
 
-function setup(): { fake: FakeVscode; requests: Array<{ method: string; params: TimelineParams & { path?: string } }> } {
+function setup(): {
+  fake: FakeVscode;
+  requests: Array<{ method: string; params: TimelineParams & { path?: string } }>;
+} {
   const fake = useFake(fakeVscode());
   const index = new LogIndex();
-  index.setFile(parseText([line('Download {11111111-2222-3333-4444-555555555555} started', '10:00:00.000'), line('Download done', '10:00:02.000')].join('\n'), BIG));
+  index.setFile(
+    parseText(
+      [
+        line('Download {11111111-2222-3333-4444-555555555555} started', '10:00:00.000'),
+        line('Download done', '10:00:02.000'),
+      ].join('\n'),
+      BIG,
+    ),
+  );
   index.setFile(parseText(line('Current AMP is ...', '10:00:01.000'), SMALL));
   const requests: Array<{ method: string; params: TimelineParams & { path?: string } }> = [];
   const client = {
     sendRequest: async (method: string, params: TimelineParams & { path?: string }) => {
       requests.push({ method, params });
-      if (method === Requests.indexFolder.method) return { files: index.fileNames().filter((f) => f.startsWith(params.path + '/')).map((f) => 'file://' + f) };
+      if (method === Requests.indexFolder.method)
+        return {
+          files: index
+            .fileNames()
+            .filter((f) => f.startsWith(params.path + '/'))
+            .map((f) => 'file://' + f),
+        };
       return timelinePage(index, params);
     },
   };
@@ -32,12 +50,16 @@ function setup(): { fake: FakeVscode; requests: Array<{ method: string; params: 
   return { fake, requests };
 }
 
-const timelineRequests = (requests: ReturnType<typeof setup>['requests']) => requests.filter((r) => r.method === Requests.timeline.method).map((r) => r.params);
+const timelineRequests = (requests: ReturnType<typeof setup>['requests']) =>
+  requests.filter((r) => r.method === Requests.timeline.method).map((r) => r.params);
 
 test('Open Timeline with no selection: the open logs, including the tab of a log over 50 MB that has no document', async () => {
   const { fake, requests } = setup();
   const small = fake.vscode.Uri.file(SMALL);
-  fake.vscode.workspace.textDocuments.push({ uri: small, languageId: 'cmlog' }, { uri: fake.vscode.Uri.file('/notes.txt'), languageId: 'plaintext' });
+  fake.vscode.workspace.textDocuments.push(
+    { uri: small, languageId: 'cmlog' },
+    { uri: fake.vscode.Uri.file('/notes.txt'), languageId: 'plaintext' },
+  );
   fake.files.set(BIG, { size: 60 * 1024 * 1024 });
   fake.files.set('/logs/client/small.log', { size: 1000 });
   fake.openTab(fake.vscode.Uri.file(BIG));
@@ -63,7 +85,10 @@ test('Open in Timeline on a folder sends the folder, so that logs written into i
     await fake.send({ type: 'ready' });
     const until = Date.now() + 3000;
     while (!timelineRequests(requests).length && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
-    assert.deepEqual([timelineRequests(requests)[0].folders, timelineRequests(requests)[0].uris], [['file:///logs/client'], undefined]);
+    assert.deepEqual(
+      [timelineRequests(requests)[0].folders, timelineRequests(requests)[0].uris],
+      [['file:///logs/client'], undefined],
+    );
   } finally {
     fake.close();
   }

@@ -29,24 +29,46 @@ test('Exit code = 0x00000000 and Call error code on one WindowsUpdate.log line',
 });
 
 test('hr=0x0, hr:0x0 and hr = 0x… forms', () => {
-  assert.deepEqual(found('2023/05/22 08:10:27.1054782 6996  7164  Handler         Request generation for CBS update complete with hr=0x0 and pfResetSandbox=0 '), [['0x0', 'hresult', 0]]);
-  assert.deepEqual(found('Load undocked module: UusId:wu.handler.wuauengcore|hr:0x0|ModuleVer:1309.2410'), [['0x0', 'hresult', 0]]);
-  assert.deepEqual(found('GetExtendedUpdateInfo2 returned, hr=0x80240438, FileLocations=0, FileDecryptionData=0'), [['0x80240438', 'hresult', 0x80240438]]);
+  assert.deepEqual(
+    found(
+      '2023/05/22 08:10:27.1054782 6996  7164  Handler         Request generation for CBS update complete with hr=0x0 and pfResetSandbox=0 ',
+    ),
+    [['0x0', 'hresult', 0]],
+  );
+  assert.deepEqual(found('Load undocked module: UusId:wu.handler.wuauengcore|hr:0x0|ModuleVer:1309.2410'), [
+    ['0x0', 'hresult', 0],
+  ]);
+  assert.deepEqual(found('GetExtendedUpdateInfo2 returned, hr=0x80240438, FileLocations=0, FileDecryptionData=0'), [
+    ['0x80240438', 'hresult', 0x80240438],
+  ]);
 });
 
 test('(0x00000000) after "finished installing" (seed WUAHandler.log), but not the thread column', () => {
-  const line = 'Update 1 (3cbcf577-5139-49b8-afe8-620af5c52f95) finished installing (0x00000000), Reboot Required? Yes WUAHandler 2/9/2014 7:15:29 PM 2840 (0x0B18)';
+  const line =
+    'Update 1 (3cbcf577-5139-49b8-afe8-620af5c52f95) finished installing (0x00000000), Reboot Required? Yes WUAHandler 2/9/2014 7:15:29 PM 2840 (0x0B18)';
   assert.deepEqual(found(line), [['0x00000000', 'hresult', 0]]);
 });
 
 test('bare 8 hex digits after error / code / HRESULT=, and in brackets', () => {
   assert.deepEqual(found('Failed to signin bgb client with error = 80004005.'), [['80004005', 'hresult', 0x80004005]]);
-  assert.deepEqual(found('Task Sequence Manager could not release active TS request. code 80004005'), [['80004005', 'hresult', 0x80004005]]);
-  assert.deepEqual(found('Failed to receive expected response from server with error 87d0027e.'), [['87d0027e', 'hresult', 0x87d0027e]]);
-  assert.deepEqual(found("Failed to open to WMI namespace '\\\\.\\root\\ccmvdi' (8007045b)"), [['8007045b', 'hresult', 0x8007045b]]);
-  assert.deepEqual(found('2025/01/05 15:43:07.4848508 6052  6180  Agent           *FAILED* [80070002] wuauengcore.dll'), [['80070002', 'hresult', 0x80070002]]);
+  assert.deepEqual(found('Task Sequence Manager could not release active TS request. code 80004005'), [
+    ['80004005', 'hresult', 0x80004005],
+  ]);
+  assert.deepEqual(found('Failed to receive expected response from server with error 87d0027e.'), [
+    ['87d0027e', 'hresult', 0x87d0027e],
+  ]);
+  assert.deepEqual(found("Failed to open to WMI namespace '\\\\.\\root\\ccmvdi' (8007045b)"), [
+    ['8007045b', 'hresult', 0x8007045b],
+  ]);
+  assert.deepEqual(
+    found('2025/01/05 15:43:07.4848508 6052  6180  Agent           *FAILED* [80070002] wuauengcore.dll'),
+    [['80070002', 'hresult', 0x80070002]],
+  );
   assert.deepEqual(found('Unsuccessful in releasing MAX00A9A. 80070490.'), [['80070490', 'hresult', 0x80070490]]);
-  assert.deepEqual(found(' called. idUpdate={5BF7CC19-A5C4-4D20-9477-9024B92F9546}.1, resultMapped=80242014, resultUnMapped=0'), [['80242014', 'hresult', 0x80242014]]);
+  assert.deepEqual(
+    found(' called. idUpdate={5BF7CC19-A5C4-4D20-9477-9024B92F9546}.1, resultMapped=80242014, resultUnMapped=0'),
+    [['80242014', 'hresult', 0x80242014]],
+  );
 });
 
 test('bare hex with letters is a code (WMI 8004100E, now in the WMI table), and one the tables lack too', () => {
@@ -65,10 +87,15 @@ test('Result = and code followed by a bare HRESULT', () => {
 });
 
 test('signed decimals: ccmsetup ErrorCode="…", MSI notes, JSON StatusCode', () => {
-  assert.deepEqual(found('<ClientDeploymentMessage ErrorCode="-2145844844"><Client Baseline="1" BaselineCookie="" Platform="2" Langs=""/></ClientDeploymentMessage>'), [
-    ['-2145844844', 'hresult', 0x80190194],
+  assert.deepEqual(
+    found(
+      '<ClientDeploymentMessage ErrorCode="-2145844844"><Client Baseline="1" BaselineCookie="" Platform="2" Langs=""/></ClientDeploymentMessage>',
+    ),
+    [['-2145844844', 'hresult', 0x80190194]],
+  );
+  assert.deepEqual(found('MSI (s) (60:70) [07:33:22:800]: Note: 1: 2262 2: Signature 3: -2147287038'), [
+    ['-2147287038', 'hresult', 0x80030002],
   ]);
-  assert.deepEqual(found('MSI (s) (60:70) [07:33:22:800]: Note: 1: 2262 2: Signature 3: -2147287038'), [['-2147287038', 'hresult', 0x80030002]]);
   assert.equal(decodeMatch(findCodes('3: -2147287038')[0]).names[0], 'STG_E_FILENOTFOUND');
   const json = '"RetryAttempts":[{"StatusCode":-2143485936,"NetworkLevel":1,"IsSystemProxy'; // WindowsUpdate.log
   assert.deepEqual(found(json), [['-2143485936', 'hresult', 0x803d0010]]);
@@ -79,16 +106,27 @@ test('signed decimals: ccmsetup ErrorCode="…", MSI notes, JSON StatusCode', ()
 test('unsigned decimals that are known failure codes', () => {
   assert.deepEqual(found('Scan failed, 2149859361 returned'), [['2149859361', 'hresult', 0x80244021]]);
   // An unknown one is taken only after an error keyword (AAD error in IntuneManagementExtension.log).
-  assert.deepEqual(found('and resource id 00000003-0000-0000-c000-000000000000, errorCode = 3399548929'), [['3399548929', 'hresult', 3399548929]]);
+  assert.deepEqual(found('and resource id 00000003-0000-0000-c000-000000000000, errorCode = 3399548929'), [
+    ['3399548929', 'hresult', 3399548929],
+  ]);
   assert.deepEqual(found('Scan failed, 3399548929 returned'), []);
 });
 
 test('Win32 decimals after error words', () => {
-  assert.deepEqual(found('Failed to connect to server with IP v4 address with error 10060. Try next IP...'), [['10060', 'win32', 10060]]);
-  assert.deepEqual(found('GetFileVersionInfoSize failed for file \\SystemRoot\\System32\\smss.exe, error 2'), [['2', 'win32', 2]]);
+  assert.deepEqual(found('Failed to connect to server with IP v4 address with error 10060. Try next IP...'), [
+    ['10060', 'win32', 10060],
+  ]);
+  assert.deepEqual(found('GetFileVersionInfoSize failed for file \\SystemRoot\\System32\\smss.exe, error 2'), [
+    ['2', 'win32', 2],
+  ]);
   assert.deepEqual(found('Failed to run C:\\WINDOWS\\system32\\OSDSETUPHOOK.EXE. Error code 5'), [['5', 'win32', 5]]);
   assert.deepEqual(found('GetLastError() = 2'), [['2', 'win32', 2]]);
-  assert.deepEqual(found('CheckProductCodeExists fails with product code {DE7BE503-D5D8-40A5-966C-32CFC89C1058}, errorCode = 1605, try without brace'), [['1605', 'win32', 1605]]);
+  assert.deepEqual(
+    found(
+      'CheckProductCodeExists fails with product code {DE7BE503-D5D8-40A5-966C-32CFC89C1058}, errorCode = 1605, try without brace',
+    ),
+    [['1605', 'win32', 1605]],
+  );
   assert.deepEqual(found('Process completed with exit code 1603'), [['1603', 'win32', 1603]]);
   assert.equal(decodeMatch(findCodes('error = 5')[0]).names[0], 'ERROR_ACCESS_DENIED');
 });
@@ -149,7 +187,13 @@ test('the BITS line: hr found, BG_ERROR_CONTEXT and the update GUID not', () => 
 });
 
 test('matching stays linear on long adversarial input', () => {
-  const inputs = ['error' + ' '.repeat(200_000) + 'x', 'a'.repeat(200_000), '8'.repeat(200_000), '0x' + 'f'.repeat(200_000), 'hr=' + '='.repeat(200_000)];
+  const inputs = [
+    'error' + ' '.repeat(200_000) + 'x',
+    'a'.repeat(200_000),
+    '8'.repeat(200_000),
+    '0x' + 'f'.repeat(200_000),
+    'hr=' + '='.repeat(200_000),
+  ];
   for (const input of inputs) {
     const started = performance.now();
     findCodes(input);
@@ -160,17 +204,26 @@ test('matching stays linear on long adversarial input', () => {
 test('premise of the bare-number scan: every failure code in the table starts with 8 or C', () => {
   const failures = Object.keys(hresultData().codes).filter((hex) => parseInt(hex, 16) >>> 31 === 1);
   assert.ok(failures.length > 8000);
-  assert.deepEqual(failures.filter((hex) => hex[0] !== '8' && hex[0] !== 'C'), []);
+  assert.deepEqual(
+    failures.filter((hex) => hex[0] !== '8' && hex[0] !== 'C'),
+    [],
+  );
 });
 
 test('setup logs: GLE values are Win32 errors, and the "[gle=…]" echo of the value just read is not a second error', () => {
   const kinds = (line: string) => findCodes(line).map((m) => [m.text, m.kind, m.value]);
-  assert.deepEqual(kinds('EnumeratePathEx: FindFirstFile failed for [C:\\$Windows.~BT\\*]; GLE = 0x3[gle=0x00000003]'), [['0x3', 'win32', 3]]);
+  assert.deepEqual(
+    kinds('EnumeratePathEx: FindFirstFile failed for [C:\\$Windows.~BT\\*]; GLE = 0x3[gle=0x00000003]'),
+    [['0x3', 'win32', 3]],
+  );
   assert.deepEqual(kinds('WinReGetConfigEx failed. Error: 0x00000003[gle=0x00000003]'), [['0x00000003', 'win32', 3]]);
-  assert.deepEqual(kinds('CSetBootCommand::DoExecute: Failed to open new OS DISM session. Error: 0x80040154[gle=0x0000007a]'), [
-    ['0x80040154', 'hresult', 0x80040154],
-    ['0x0000007a', 'win32', 122],
-  ]);
+  assert.deepEqual(
+    kinds('CSetBootCommand::DoExecute: Failed to open new OS DISM session. Error: 0x80040154[gle=0x0000007a]'),
+    [
+      ['0x80040154', 'hresult', 0x80040154],
+      ['0x0000007a', 'win32', 122],
+    ],
+  );
   assert.deepEqual(kinds('CopyFile failed (0x00000005)'), [['0x00000005', 'win32', 5]]);
   assert.deepEqual(kinds('Flags 0x00000005, failed'), []);
 });

@@ -18,15 +18,25 @@ function record(text: string, component: string, type = 3): LogRecord {
 }
 
 /** Markdown as a reader sees it: HTML entities and backslash escapes undone. */
-const plain = (markdown: string) => markdown.replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n))).replace(/\\([^A-Za-z0-9\s])/g, '$1');
+const plain = (markdown: string) =>
+  markdown.replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n))).replace(/\\([^A-Za-z0-9\s])/g, '$1');
 const hoverAt = (r: LogRecord, needle: string) => plain(codeHover(r, r.message.indexOf(needle) + 1)!);
 
 test('0x80072F8F: ERROR_WINHTTP_SECURE_FAILURE first in a ccmsetup line, the WinINet names after it', () => {
-  const r = record("Failed to get DP locations as the expected version from MP 'https://MP01'. Error 0x80072f8f", 'ccmsetup');
+  const r = record(
+    "Failed to get DP locations as the expected version from MP 'https://MP01'. Error 0x80072f8f",
+    'ccmsetup',
+  );
   const hover = hoverAt(r, '0x80072f8f');
-  assert.match(hover, /^\*\*0x80072F8F\*\* `ERROR_WINHTTP_SECURE_FAILURE`\n\nAlso named: `ERROR_INTERNET_DECODING_FAILED` · `WININET_E_DECODING_FAILED`/);
+  assert.match(
+    hover,
+    /^\*\*0x80072F8F\*\* `ERROR_WINHTTP_SECURE_FAILURE`\n\nAlso named: `ERROR_INTERNET_DECODING_FAILED` · `WININET_E_DECODING_FAILED`/,
+  );
   assert.match(hover, /Secure Sockets Layer/);
-  assert.match(codeTitle(failureCodes(r)[0].info), /^0x80072F8F ERROR_WINHTTP_SECURE_FAILURE \/ ERROR_INTERNET_DECODING_FAILED/);
+  assert.match(
+    codeTitle(failureCodes(r)[0].info),
+    /^0x80072F8F ERROR_WINHTTP_SECURE_FAILURE \/ ERROR_INTERNET_DECODING_FAILED/,
+  );
 });
 
 test('an HTTP status hovers as one, with its meaning for the component; never as a Win32 error', () => {
@@ -56,7 +66,8 @@ test('a WindowsUpdate.log "*FAILED* [8024000C]" record is not an error record', 
 });
 
 test('a Status Message Viewer row hovers like a STATMSG: template filled from the row, its facts listed', () => {
-  const row = 'Information\tAudit PR1\t2/9/2014 11:57:49 PM\tPR1SITE.CONTOSO.COM Microsoft.ConfigurationManagement.exe\t30197\tUser " <b>DOMAIN\\User</b> " modified updates assignment 4 ({ <b>BAFB1BDB-7A6C-4DCF-9866-6C22DF92346A</b> }).';
+  const row =
+    'Information\tAudit PR1\t2/9/2014 11:57:49 PM\tPR1SITE.CONTOSO.COM Microsoft.ConfigurationManagement.exe\t30197\tUser " <b>DOMAIN\\User</b> " modified updates assignment 4 ({ <b>BAFB1BDB-7A6C-4DCF-9866-6C22DF92346A</b> }).';
   const r = parseText(row, 'statusmessages.txt').records.get(0)!;
   const hover = plain(statmsgHover(r, r.message.indexOf('30197'))!);
   assert.match(hover, /^\*\*Status message 30197\*\* · `Microsoft\.ConfigurationManagement\.exe` · Informational/);
@@ -64,12 +75,20 @@ test('a Status Message Viewer row hovers like a STATMSG: template filled from th
   assert.match(hover, /Type: Audit · Component: `Microsoft\.ConfigurationManagement\.exe` · Site: `PR1`/);
 });
 
-test('a client STATMSG decodes with the client module\'s text, a server one with the server\'s', () => {
-  const client = record('STATMSG: ID=10002 SEV=I LEV=M SOURCE="SMS Client" COMP="SoftwareDistribution" SYS=PC01 SITE=PS1 PID=1 TID=2 GMTDATE=Mon Feb 03 09:05:01.000 2014 ISTR0="Office 365" NUMATTRS=0', 'execmgr', 1);
+test("a client STATMSG decodes with the client module's text, a server one with the server's", () => {
+  const client = record(
+    'STATMSG: ID=10002 SEV=I LEV=M SOURCE="SMS Client" COMP="SoftwareDistribution" SYS=PC01 SITE=PS1 PID=1 TID=2 GMTDATE=Mon Feb 03 09:05:01.000 2014 ISTR0="Office 365" NUMATTRS=0',
+    'execmgr',
+    1,
+  );
   const clientHover = plain(statmsgHover(client, 10)!);
   assert.match(clientHover, /Deployment "Office 365" was received/);
   assert.doesNotMatch(clientHover, /CloudUserSync/);
-  const server = record('STATMSG: ID=10002 SEV=E LEV=M SOURCE="SMS Server" COMP="SMS_CLOUDUSERSYNC" SYS=PS1 SITE=PS1 PID=1 TID=2 GMTDATE=Mon Feb 03 09:05:01.000 2014 NUMATTRS=0', 'SMS_CLOUDUSERSYNC', 3);
+  const server = record(
+    'STATMSG: ID=10002 SEV=E LEV=M SOURCE="SMS Server" COMP="SMS_CLOUDUSERSYNC" SYS=PS1 SITE=PS1 PID=1 TID=2 GMTDATE=Mon Feb 03 09:05:01.000 2014 NUMATTRS=0',
+    'SMS_CLOUDUSERSYNC',
+    3,
+  );
   assert.match(plain(statmsgHover(server, 10)!), /CloudUserSync - delta sync to cloud failed/);
 });
 
@@ -77,10 +96,17 @@ test('a GUID hover says what the line says the GUID is', () => {
   const index = new LogIndex();
   const lines = [
     cmtrace('CCM_UpdateSource.UniqueID="{2B9F3CB4-6F67-4C2B-9F9A-3E1C5C1D2A71}"', 'PolicyAgent', 1),
-    cmtrace('CScanJob::OnScanComplete -Scan completed successfully, ScanJobID={16C8A2F9-1F1E-4E2B-8E86-6A2C0AA7D9B0}', 'ScanAgent', 1),
+    cmtrace(
+      'CScanJob::OnScanComplete -Scan completed successfully, ScanJobID={16C8A2F9-1F1E-4E2B-8E86-6A2C0AA7D9B0}',
+      'ScanAgent',
+      1,
+    ),
   ].join('\n');
   index.setFile(parseText(lines, '/logs/client.log'));
   const [source, scan] = [0, 1].map((i) => index.file('/logs/client.log')!.records.get(i)!);
-  assert.match(keyHover(index, source, source.message.indexOf('2B9F') + 2)!, /^\*\*GUID\*\* `\{2b9f3cb4-6f67-4c2b-9f9a-3e1c5c1d2a71\}` — \*\*UpdateSource\*\* \(as this line says\)/);
+  assert.match(
+    keyHover(index, source, source.message.indexOf('2B9F') + 2)!,
+    /^\*\*GUID\*\* `\{2b9f3cb4-6f67-4c2b-9f9a-3e1c5c1d2a71\}` — \*\*UpdateSource\*\* \(as this line says\)/,
+  );
   assert.match(keyHover(index, scan, scan.message.indexOf('16C8') + 2)!, /— \*\*ScanJob\*\* \(as this line says\)/);
 });

@@ -3,12 +3,22 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { hresultData, troubleshootingHints } from '../../server/src/core/decode/data';
-import { formatCode, hresultFromWin32, isKnownCode, isKnownWin32, lookupCode, lookupWin32 } from '../../server/src/core/decode/hresult';
+import {
+  formatCode,
+  hresultFromWin32,
+  isKnownCode,
+  isKnownWin32,
+  lookupCode,
+  lookupWin32,
+} from '../../server/src/core/decode/hresult';
 
 test('the committed table holds every reference row (8,556 rows, 8,400 codes, 122 shared)', () => {
   const groups = Object.values(hresultData().codes);
   assert.equal(groups.length, 8400);
-  assert.equal(groups.reduce((n, rows) => n + rows.length, 0), 8556);
+  assert.equal(
+    groups.reduce((n, rows) => n + rows.length, 0),
+    8556,
+  );
   assert.equal(groups.filter((rows) => rows.length > 1).length, 122);
 });
 
@@ -26,7 +36,10 @@ test('0x80244021: Windows Update proxy error with its SDK text and the seed hint
   assert.equal(info.facilityCode, 0x4021);
   assert.equal(info.win32, undefined);
   assert.match(info.source ?? '', /um\/wuerror\.h@16b5359/);
-  assert.equal(info.troubleshooting?.section, 'Scan fails with Proxy related errors: 0x80244021, 0x8024401B, 0x80240030, 0x8024402C');
+  assert.equal(
+    info.troubleshooting?.section,
+    'Scan fails with Proxy related errors: 0x80244021, 0x8024401B, 0x80240030, 0x8024402C',
+  );
 });
 
 test('signed and unsigned forms of one code decode alike', () => {
@@ -106,7 +119,10 @@ test('S_OK and S_FALSE: named from their winerror.h #defines (no reference row),
   assert.equal(lookupCode(1).names[0], 'S_FALSE');
   assert.equal(lookupCode(1).outcome, 'success');
   // In a WMI line the WMI names come first.
-  assert.equal(lookupCode(0, { text: 'ExecQuery on namespace root\\ccm returned 0x00000000' }).names[0], 'WBEM_S_NO_ERROR');
+  assert.equal(
+    lookupCode(0, { text: 'ExecQuery on namespace root\\ccm returned 0x00000000' }).names[0],
+    'WBEM_S_NO_ERROR',
+  );
 });
 
 test('a success code with a row: STG_S_CONVERTED', () => {
@@ -132,11 +148,26 @@ test('Win32 numbers go through HRESULT_FROM_WIN32', () => {
 // Every error code the seed documents name (000_1bbeee101073e624.txt; 001_d337e0d8c8bc8701.txt names none).
 const SEED_CODES = [
   0x80072efe, // synchronization: errors communicating with Microsoft Update
-  0x80245003, 0x80070514, 0x8ddd0018, 0x80246008, 0x80200013, 0x80004015, 0x800a0046, 0x800a01ad, 0x80070424, 0x800b0100,
+  0x80245003,
+  0x80070514,
+  0x8ddd0018,
+  0x80246008,
+  0x80200013,
+  0x80004015,
+  0x800a0046,
+  0x800a01ad,
+  0x80070424,
+  0x800b0100,
   0x80248011, // scan failures: missing or corrupt components
-  0x80244021, 0x8024401b, 0x80240030, 0x8024402c, // scan: proxy
-  0x80072ee2, 0x8024401c, 0x80244023, // scan: HTTP timeout
-  0x80244017, 0x80244018, // scan: authentication (401, 403)
+  0x80244021,
+  0x8024401b,
+  0x80240030,
+  0x8024402c, // scan: proxy
+  0x80072ee2,
+  0x8024401c,
+  0x80244023, // scan: HTTP timeout
+  0x80244017,
+  0x80244018, // scan: authentication (401, 403)
   0x80072f0c, // scan: client certificate required
   0x80070643, // update installation: .NET
 ];
@@ -156,7 +187,10 @@ test('every code the seed documents name decodes, with its seed hint', () => {
 
 test('seed hints carry the heading verbatim and the steps to try', () => {
   const auth = lookupCode(0x80244018).troubleshooting!;
-  assert.equal(auth.section, 'Scan fails with authentication errors: 0x80244017 (HTTP Status 401), 0x80244018 (HTTP Status 403)');
+  assert.equal(
+    auth.section,
+    'Scan fails with authentication errors: 0x80244017 (HTTP Status 401), 0x80244018 (HTTP Status 403)',
+  );
   assert.deepEqual(auth.path, ['TROUBLESHOOTING', 'COMPLIANCE', 'SCAN FAILURES']);
   assert.equal(auth.steps.length, 4);
   const cert = lookupCode(0x80072f0c).troubleshooting!;
@@ -174,10 +208,15 @@ test('the packed tables the bundles carry are the committed JSON files, byte for
   const { brotliDecompressSync } = require('node:zlib') as typeof import('node:zlib');
   const { readFileSync } = require('node:fs') as typeof import('node:fs');
   const { join } = require('node:path') as typeof import('node:path');
-  const { PACKED_TABLES } = require('../../server/src/core/decode/data/packedTables') as { PACKED_TABLES: Record<string, string> };
+  const { PACKED_TABLES } = require('../../server/src/core/decode/data/packedTables') as {
+    PACKED_TABLES: Record<string, string>;
+  };
   const dir = join(__dirname, '../../server/src/core/decode/data');
   assert.deepEqual(Object.keys(PACKED_TABLES), ['hresults.json', 'ntstatus.json', 'statusMessages.json']);
   for (const [name, base64] of Object.entries(PACKED_TABLES)) {
-    assert.ok(brotliDecompressSync(Buffer.from(base64, 'base64')).equals(readFileSync(join(dir, name))), `${name}: run node scripts/gen-decode-data.mjs`);
+    assert.ok(
+      brotliDecompressSync(Buffer.from(base64, 'base64')).equals(readFileSync(join(dir, name))),
+      `${name}: run node scripts/gen-decode-data.mjs`,
+    );
   }
 });

@@ -26,13 +26,18 @@ test('the JSON shape of an HRESULT result, with the seed section and steps', () 
   assert.equal(r.known, true);
   assert.match(r.source ?? '', /wuerror\.h/);
   assert.equal(r.seedSection, 'Scan fails with Proxy related errors: 0x80244021, 0x8024401B, 0x80240030, 0x8024402C');
-  assert.deepEqual(r.seedSteps, ['Verify the proxy settings on the client and make sure they are configured correctly (see "How to check Proxy Settings on a Client").']);
+  assert.deepEqual(r.seedSteps, [
+    'Verify the proxy settings on the client and make sure they are configured correctly (see "How to check Proxy Settings on a Client").',
+  ]);
   assert.deepEqual(JSON.parse(JSON.stringify(r)), r, 'plain JSON data');
 });
 
 test('a small decimal is a Win32 error', () => {
   const [r] = lookup(['5']);
-  assert.deepEqual([r.kind, r.code, r.names, r.message], ['win32', '0x80070005', ['ERROR_ACCESS_DENIED', 'E_ACCESSDENIED'], 'Access is denied.']);
+  assert.deepEqual(
+    [r.kind, r.code, r.names, r.message],
+    ['win32', '0x80070005', ['ERROR_ACCESS_DENIED', 'E_ACCESSDENIED'], 'Access is denied.'],
+  );
   assert.deepEqual(r.win32, { code: 5, name: 'ERROR_ACCESS_DENIED', message: 'Access is denied.' });
 });
 
@@ -43,9 +48,15 @@ test('6702: a known status message ID first, the Win32 reading offered second', 
   assert.equal(statmsg.message, 'WSUS Synchronization done.');
   assert.equal(statmsg.severity, 'Informational');
   assert.equal(statmsg.component, 'SMS_WSUS_SYNC_MANAGER');
-  assert.deepEqual(statmsg.texts?.map((t) => t.text), ['WSUS Synchronization done.', 'WSUS Synchronization done (Success)']);
+  assert.deepEqual(
+    statmsg.texts?.map((t) => t.text),
+    ['WSUS Synchronization done.', 'WSUS Synchronization done (Success)'],
+  );
   assert.match(statmsg.note ?? '', /status message ID/);
-  assert.deepEqual([win32.kind, win32.code, win32.names[0]], ['win32', '0x80071A2E', 'ERROR_TRANSACTION_REQUEST_NOT_VALID']);
+  assert.deepEqual(
+    [win32.kind, win32.code, win32.names[0]],
+    ['win32', '0x80071A2E', 'ERROR_TRANSACTION_REQUEST_NOT_VALID'],
+  );
 });
 
 test('a 4-5 digit number that is no known status message is a Win32 error', () => {
@@ -60,7 +71,10 @@ test('a 4-5 digit number that is no known status message is a Win32 error', () =
 test('statmsg N forces the status message reading', () => {
   const results = lookup(['statmsg', '6702']);
   assert.equal(results.length, 1);
-  assert.deepEqual([results[0].input, results[0].kind, results[0].message], ['statmsg 6702', 'statmsg', 'WSUS Synchronization done.']);
+  assert.deepEqual(
+    [results[0].input, results[0].kind, results[0].message],
+    ['statmsg 6702', 'statmsg', 'WSUS Synchronization done.'],
+  );
   assert.equal(lookup(['statmsg', '30197'])[0].component, 'Microsoft.ConfigurationManagement.exe');
 });
 
@@ -72,13 +86,19 @@ test('state 500 2 and state 500', () => {
   );
   const [topic] = lookup(['state', '500']);
   assert.deepEqual([topic.code, topic.message, topic.stateId], ['500', 'STATE_TOPICTYPE_SUM_UPDATE_DETECTION', null]);
-  assert.deepEqual(topic.states?.map((s) => s.stateId), [0, 1, 2, 3]);
+  assert.deepEqual(
+    topic.states?.map((s) => s.stateId),
+    [0, 1, 2, 3],
+  );
   assert.deepEqual(topic.states?.[1].names, ["Update isn't required", 'Update is not required']);
 });
 
 test('state with a log word', () => {
   const [r] = lookup(['state', 'Enforce', '5']);
-  assert.deepEqual([r.topicType, r.stateId, r.names], [301, 5, ['Pending system restart', 'ASSIGNMENT_ENFORCE_PENDING_REBOOT']]);
+  assert.deepEqual(
+    [r.topicType, r.stateId, r.names],
+    [301, 5, ['Pending system restart', 'ASSIGNMENT_ENFORCE_PENDING_REBOOT']],
+  );
 });
 
 test('mixed arguments, options ignored', () => {
@@ -96,13 +116,20 @@ test('win32 N and hr N force a reading', () => {
   assert.deepEqual(brief(['win32', '1603']), [['win32 1603', 'win32', '0x80070643', 'ERROR_INSTALL_FAILURE']]);
   assert.deepEqual(brief(['win32', '0x643']), [['win32 0x643', 'win32', '0x80070643', 'ERROR_INSTALL_FAILURE']]);
   assert.deepEqual(brief(['hr', '1']), [['hr 1', 'hresult', '0x00000001', 'S_FALSE']]);
-  assert.deepEqual(brief(['hr', '-2145107935']), [['hr -2145107935', 'hresult', '0x80244021', 'WU_E_PT_HTTP_STATUS_BAD_GATEWAY']]);
-  assert.deepEqual(brief(['hresult', '8024401c']), [['hresult 8024401c', 'hresult', '0x8024401C', 'WU_E_PT_HTTP_STATUS_REQUEST_TIMEOUT']]);
+  assert.deepEqual(brief(['hr', '-2145107935']), [
+    ['hr -2145107935', 'hresult', '0x80244021', 'WU_E_PT_HTTP_STATUS_BAD_GATEWAY'],
+  ]);
+  assert.deepEqual(brief(['hresult', '8024401c']), [
+    ['hresult 8024401c', 'hresult', '0x8024401C', 'WU_E_PT_HTTP_STATUS_REQUEST_TIMEOUT'],
+  ]);
 });
 
 test('short hex that is a Win32 error reads as one (0x643)', () => {
   const [r] = lookup(['0x643']);
-  assert.deepEqual([r.kind, r.code, r.names[0], r.seedSection], ['win32', '0x80070643', 'ERROR_INSTALL_FAILURE', 'UPDATE INSTALLATION FAILS']);
+  assert.deepEqual(
+    [r.kind, r.code, r.names[0], r.seedSection],
+    ['win32', '0x80070643', 'ERROR_INSTALL_FAILURE', 'UPDATE INSTALLATION FAILS'],
+  );
 });
 
 test('codes missing from the table are decomposed, not named', () => {
@@ -112,7 +139,17 @@ test('codes missing from the table are decomposed, not named', () => {
 });
 
 test('unknown input: kind unknown with a clear message', () => {
-  for (const input of ['foo', '12345', '100000', 'state', 'state constructor', 'statmsg', 'statmsg 1', 'win32 70000', 'hr zz']) {
+  for (const input of [
+    'foo',
+    '12345',
+    '100000',
+    'state',
+    'state constructor',
+    'statmsg',
+    'statmsg 1',
+    'win32 70000',
+    'hr zz',
+  ]) {
     const results = lookup(input.split(' '));
     assert.equal(results.length, 1, input);
     assert.equal(results[0].kind, 'unknown', input);
@@ -127,7 +164,10 @@ test('formatLookup: readable plain text with names, facility, sources and seed s
   assert.match(text, /^0x80244018 {2}HRESULT, failure$/m);
   assert.match(text, /^ {2}WU_E_PT_HTTP_STATUS_FORBIDDEN: /m);
   assert.match(text, /^ {2}facility FACILITY_WINDOWSUPDATE \(36\), code 0x4018 \(16408\)$/m);
-  assert.match(text, /^ {2}seed \(TROUBLESHOOTING > COMPLIANCE > SCAN FAILURES\): Scan fails with authentication errors/m);
+  assert.match(
+    text,
+    /^ {2}seed \(TROUBLESHOOTING > COMPLIANCE > SCAN FAILURES\): Scan fails with authentication errors/m,
+  );
   assert.match(text, /^ {4}- Verify connectivity with the WSUS computer/m);
   assert.match(text, /^status message 6702, Informational, SMS_WSUS_SYNC_MANAGER$/m);
   assert.match(text, /^state message topic 500 STATE_TOPICTYPE_SUM_UPDATE_DETECTION, state 2$/m);
@@ -139,12 +179,18 @@ test('text as logs write it: error 5, hr=0x80070005, Code=12029, exit code 1603,
   assert.deepEqual(brief(['error 5'.split(' ')].flat()), [['error 5', 'win32', '0x80070005', 'ERROR_ACCESS_DENIED']]);
   assert.deepEqual(brief(['hr=0x80070005']), [['hr 0x80070005', 'hresult', '0x80070005', 'ERROR_ACCESS_DENIED']]);
   assert.deepEqual(brief(['Code=12029']), [['Code 12029', 'win32', '0x80072EFD', 'ERROR_INTERNET_CANNOT_CONNECT']]);
-  assert.deepEqual(brief(['exit', 'code', '1603']), [['exit code 1603', 'win32', '0x80070643', 'ERROR_INSTALL_FAILURE']]);
-  assert.deepEqual(brief(['Error', '=', '0x00000643']), [['Error = 0x00000643', 'win32', '0x80070643', 'ERROR_INSTALL_FAILURE']]);
+  assert.deepEqual(brief(['exit', 'code', '1603']), [
+    ['exit code 1603', 'win32', '0x80070643', 'ERROR_INSTALL_FAILURE'],
+  ]);
+  assert.deepEqual(brief(['Error', '=', '0x00000643']), [
+    ['Error = 0x00000643', 'win32', '0x80070643', 'ERROR_INSTALL_FAILURE'],
+  ]);
   assert.deepEqual(brief('The remote server returned an error: (401) Unauthorized.'.split(' ')), [
     ['The remote server returned an error: (401) Unauthorized.', 'http', 'HTTP 401', 'Unauthorized'],
   ]);
-  assert.deepEqual(brief(['(407)', 'Proxy', 'Authentication', 'Required']), [['(407) Proxy Authentication Required', 'http', 'HTTP 407', 'Proxy Authentication Required']]);
+  assert.deepEqual(brief(['(407)', 'Proxy', 'Authentication', 'Required']), [
+    ['(407) Proxy Authentication Required', 'http', 'HTTP 407', 'Proxy Authentication Required'],
+  ]);
   assert.deepEqual(brief(['status', 'code', '503']), [['status code 503', 'http', 'HTTP 503', 'Service Unavailable']]);
   const [http] = lookup(['HTTP', '429']);
   assert.match(http.message, /throttl/i);
@@ -152,11 +198,13 @@ test('text as logs write it: error 5, hr=0x80070005, Code=12029, exit code 1603,
   assert.match(formatLookup([http]), /^HTTP 429 Too Many Requests {2}HTTP status, failure$/m);
 });
 
-test('an exit code that is not Windows Installer\'s is the program\'s own number: said so, not decoded', () => {
+test("an exit code that is not Windows Installer's is the program's own number: said so, not decoded", () => {
   const [r] = lookup(['exit', 'code', '1']);
   assert.equal(r.kind, 'unknown');
   assert.match(r.message, /program's own number/);
-  assert.deepEqual(brief(['exit', 'code', '3010']), [['exit code 3010', 'win32', '0x80070BC2', 'ERROR_SUCCESS_REBOOT_REQUIRED']]);
+  assert.deepEqual(brief(['exit', 'code', '3010']), [
+    ['exit code 3010', 'win32', '0x80070BC2', 'ERROR_SUCCESS_REBOOT_REQUIRED'],
+  ]);
 });
 
 test('every status message module is listed in the plain text, with its severity', () => {

@@ -12,7 +12,9 @@ import { decodeMatch, findCodes } from '../../server/src/core/decode/findCodes';
 const FIXTURES = join(__dirname, '../fixtures/decode');
 
 function rows(name: string): string[][] {
-  const [, ...lines] = readFileSync(join(FIXTURES, name), 'utf8').split('\n').filter((l) => l !== '');
+  const [, ...lines] = readFileSync(join(FIXTURES, name), 'utf8')
+    .split('\n')
+    .filter((l) => l !== '');
   return lines.map((line) => line.split('\t'));
 }
 
@@ -28,8 +30,12 @@ test('must-decode.tsv: at least 300 lines, each yields its code, named for its c
   for (const [code, firstName, component, line] of cases) {
     const found = decoded(component, line);
     const hit = found.find((f) => f.info.code === code);
-    if (!hit) wrong.push(`${code} not found in [${component}] ${line} (found ${found.map((f) => f.info.code).join(', ') || 'nothing'})`);
-    else if ((hit.info.names[0] ?? '') !== firstName) wrong.push(`${code} named ${hit.info.names[0]} instead of ${firstName}: [${component}] ${line}`);
+    if (!hit)
+      wrong.push(
+        `${code} not found in [${component}] ${line} (found ${found.map((f) => f.info.code).join(', ') || 'nothing'})`,
+      );
+    else if ((hit.info.names[0] ?? '') !== firstName)
+      wrong.push(`${code} named ${hit.info.names[0]} instead of ${firstName}: [${component}] ${line}`);
     else if (hit.info.outcome !== 'failure') wrong.push(`${code} is not a failure: [${component}] ${line}`);
   }
   assert.deepEqual(wrong, []);
@@ -41,7 +47,10 @@ test('must-not-decode.tsv: at least 300 lines, none yields a failure code', () =
   const wrong: string[] = [];
   for (const [component, line, why] of cases) {
     const failures = decoded(component, line).filter((f) => f.info.outcome === 'failure');
-    if (failures.length) wrong.push(`${failures.map((f) => `${f.match.text} → ${f.info.code} ${f.info.names[0] ?? ''}`).join(', ')} in [${component}] ${line} (${why})`);
+    if (failures.length)
+      wrong.push(
+        `${failures.map((f) => `${f.match.text} → ${f.info.code} ${f.info.names[0] ?? ''}`).join(', ')} in [${component}] ${line} (${why})`,
+      );
   }
   assert.deepEqual(wrong, []);
 });
@@ -57,9 +66,18 @@ test('the Win32 reading is never given to an HTTP status, a script exit code, or
 
 test('HTTP meanings follow the component: 404 is content missing on the DP for DTS, the MP path for CcmMessaging', () => {
   const meaning = (component: string, line: string) => decoded(component, line)[0].info.message;
-  assert.match(meaning('DataTransferService', 'Error sending DAV request. HTTP code 404, status \'Not Found\''), /distribution point/);
+  assert.match(
+    meaning('DataTransferService', "Error sending DAV request. HTTP code 404, status 'Not Found'"),
+    /distribution point/,
+  );
   assert.match(meaning('CcmMessaging', '[CCMHTTP] HTTP status 404 returned'), /management point/);
-  assert.match(meaning('IntuneManagementExtension', 'The remote server returned an error: (429) Too Many Requests.'), /Throttling/);
-  assert.match(meaning('ccmsetup', 'The remote server returned an error: (407) Proxy Authentication Required.'), /proxy/i);
+  assert.match(
+    meaning('IntuneManagementExtension', 'The remote server returned an error: (429) Too Many Requests.'),
+    /Throttling/,
+  );
+  assert.match(
+    meaning('ccmsetup', 'The remote server returned an error: (407) Proxy Authentication Required.'),
+    /proxy/i,
+  );
   assert.match(meaning('CcmMessaging', 'StatusCode: 503'), /Server-side/);
 });

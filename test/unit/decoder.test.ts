@@ -6,7 +6,7 @@ import { TextDecoder } from 'node:util';
 import { createDecoder } from '../../server/src/core/read/encoding';
 
 function seeded(seed: number): () => number {
-  return () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  return () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
 }
 
 /** Bytes that are mostly the start of multi-byte sequences, continuations and ASCII: every kind of broken UTF-8. */
@@ -14,7 +14,18 @@ function soup(random: () => number, n: number): Buffer {
   const bytes = Buffer.alloc(n);
   for (let i = 0; i < n; i++) {
     const r = random();
-    bytes[i] = r < 0.35 ? 0x41 + (i % 26) : r < 0.55 ? 0x80 + Math.floor(random() * 64) : r < 0.7 ? 0xc0 + Math.floor(random() * 32) : r < 0.82 ? 0xe0 + Math.floor(random() * 16) : r < 0.92 ? 0xf0 + Math.floor(random() * 16) : Math.floor(random() * 256);
+    bytes[i] =
+      r < 0.35
+        ? 0x41 + (i % 26)
+        : r < 0.55
+          ? 0x80 + Math.floor(random() * 64)
+          : r < 0.7
+            ? 0xc0 + Math.floor(random() * 32)
+            : r < 0.82
+              ? 0xe0 + Math.floor(random() * 16)
+              : r < 0.92
+                ? 0xf0 + Math.floor(random() * 16)
+                : Math.floor(random() * 256);
   }
   if (n >= 3 && random() < 0.1) bytes.set([0xef, 0xbb, 0xbf], 0); // a BOM is kept as U+FEFF (the parsers skip it themselves)
   return bytes;

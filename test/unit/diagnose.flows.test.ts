@@ -19,17 +19,35 @@ function sampleLogs(folder: 'client' | 'siteserver', edits: Record<string, Edit>
       const path = join(dir, name);
       const bytes = readFileSync(path);
       if (!edits[name]) return parseBytes(bytes, path);
-      const lines = bytes.toString('utf8').replace(/^\uFEFF/, '').split('\r\n');
+      const lines = bytes
+        .toString('utf8')
+        .replace(/^\uFEFF/, '')
+        .split('\r\n');
       return parseText(edits[name](lines).join('\r\n'), path);
     });
 }
 
-const only = (...names: string[]) => (results: ParseResult[]) => results.filter((r) => names.some((n) => r.file.endsWith(n)));
-const removeLines = (...needles: string[]): Edit => (lines) => lines.filter((l) => !needles.some((n) => l.includes(n)));
-const replaceLine = (needle: string, ...replacement: string[]): Edit => (lines) => lines.flatMap((l) => (l.includes(needle) ? replacement : [l]));
-const insertAfter = (needle: string, ...inserted: string[]): Edit => (lines) => lines.flatMap((l) => (l.includes(needle) ? [l, ...inserted] : [l]));
+const only =
+  (...names: string[]) =>
+  (results: ParseResult[]) =>
+    results.filter((r) => names.some((n) => r.file.endsWith(n)));
+const removeLines =
+  (...needles: string[]): Edit =>
+  (lines) =>
+    lines.filter((l) => !needles.some((n) => l.includes(n)));
+const replaceLine =
+  (needle: string, ...replacement: string[]): Edit =>
+  (lines) =>
+    lines.flatMap((l) => (l.includes(needle) ? replacement : [l]));
+const insertAfter =
+  (needle: string, ...inserted: string[]): Edit =>
+  (lines) =>
+    lines.flatMap((l) => (l.includes(needle) ? [l, ...inserted] : [l]));
 /** Keeps the lines up to and including the first line containing `needle`: the log simply ends there. */
-const endAfter = (needle: string): Edit => (lines) => lines.slice(0, lines.findIndex((l) => l.includes(needle)) + 1);
+const endAfter =
+  (needle: string): Edit =>
+  (lines) =>
+    lines.slice(0, lines.findIndex((l) => l.includes(needle)) + 1);
 
 /** A CMTrace line as the client writes it (bias +300, like the samples). */
 function cmtrace(message: string, time: string, date: string, component: string, type = 1): string {
@@ -57,7 +75,11 @@ test('sync: the manual sync on CS1 completes 6701 → 6704 → 6705 → 6702, co
   assert.equal(f.key, 'CS1 2014-01-16T18:53:52.201Z');
   const lines = ['6701', '6704', '6705', '6702'].map((id) => step(f, `Status message ${id}`));
   for (const s of lines) assert.ok(s.seen && s.file!.endsWith('WSyncMgr.log'), s.name);
-  assert.deepEqual([...lines.map((s) => s.line!)].sort((a, b) => a - b), lines.map((s) => s.line!), 'in time order');
+  assert.deepEqual(
+    [...lines.map((s) => s.line!)].sort((a, b) => a - b),
+    lines.map((s) => s.line!),
+    'in time order',
+  );
   assert.equal(step(f, 'SoftwareDistribution.log').file!.endsWith('SoftwareDistribution.log'), true);
   assert.match(step(f, 'Content version').detail!, /site CS1, content version 3[34]/);
   assert.equal(step(f, 'child sites').detail, 'PS1, PS2');
@@ -71,12 +93,15 @@ test('sync: "WSUS server not configured" is broken, points to WCM.log and adds i
   assert.match(f.nextLog!, /^WCM\.log/);
   assert.ok(step(f, '6704').failed, 'stops before 6704');
   assert.ok(f.advice.some((a) => a.includes('you have to review the WCM.log file for additional errors')));
-  assert.ok(f.evidence.some((e) => e.file.endsWith('WCM.log') && /HTTP status 503/.test(e.text)), 'WCM.log error shown');
+  assert.ok(
+    f.evidence.some((e) => e.file.endsWith('WCM.log') && /HTTP status 503/.test(e.text)),
+    'WCM.log error shown',
+  );
   assert.match(f.summary, /Web Service issues/);
   assert.ok(f.advice.includes('Verify that Update Services is running on the WSUS computer.'));
 });
 
-test('sync: a bare status message 6703 gives the seed\'s synchronization prerequisites', () => {
+test("sync: a bare status message 6703 gives the seed's synchronization prerequisites", () => {
   const results = sampleLogs('siteserver', { 'WSyncMgr.log': removeLines('Sync failed: WSUS server not configured') });
   const f = finding(diagnose(results), 'sync', '2014-01-16T19:25');
   assert.equal(f.status, 'broken');
@@ -87,12 +112,19 @@ test('sync: a bare status message 6703 gives the seed\'s synchronization prerequ
 
 test('sync: a proxy authentication error gives the authentication and proxy steps', () => {
   const results = sampleLogs('siteserver', {
-    'WSyncMgr.log': replaceLine('Sync failed: WSUS server not configured', 'Sync failed: The request failed with HTTP status 407: Proxy Authentication Required. Source: CWSyncMgr::DoSync  $$<SMS_WSUS_SYNC_MANAGER><01-16-2014 20:25:00.500-60><thread=3404 (0xD4C)>'),
+    'WSyncMgr.log': replaceLine(
+      'Sync failed: WSUS server not configured',
+      'Sync failed: The request failed with HTTP status 407: Proxy Authentication Required. Source: CWSyncMgr::DoSync  $$<SMS_WSUS_SYNC_MANAGER><01-16-2014 20:25:00.500-60><thread=3404 (0xD4C)>',
+    ),
   });
   const f = finding(diagnose(results), 'sync', '2014-01-16T19:25');
   assert.equal(f.status, 'broken');
   assert.equal(f.error!.heading, 'Synchronization fails because of authentication and proxy issues');
-  assert.ok(f.advice.some((a) => a.startsWith('Verify that the proxy configuration and account for the Software Update Point is correct.')));
+  assert.ok(
+    f.advice.some((a) =>
+      a.startsWith('Verify that the proxy configuration and account for the Software Update Point is correct.'),
+    ),
+  );
 });
 
 test('sync: a log that ends in the middle of a sync is incomplete, never broken', () => {
@@ -109,7 +141,15 @@ test('sync: a log that ends in the middle of a sync is incomplete, never broken'
 test('location: the 1/20 request {C2BB9710} goes ScanAgent → LocationServices → CcmMessaging → reply → WUAHandler', () => {
   const f = finding(diagnose(sampleLogs('client')), 'location', 'c2bb9710');
   assert.equal(f.status, 'complete');
-  for (const name of ['requests the WSUS location', 'sends the WSUS location request', 'mp_locationmanager', 'LS_ReplyLocations', 'calls back with the WSUS locations', 'receives the WSUS location', 'WUAHandler adds the update source']) {
+  for (const name of [
+    'requests the WSUS location',
+    'sends the WSUS location request',
+    'mp_locationmanager',
+    'LS_ReplyLocations',
+    'calls back with the WSUS locations',
+    'receives the WSUS location',
+    'WUAHandler adds the update source',
+  ]) {
     assert.ok(step(f, name).seen, name);
   }
   assert.ok(step(f, 'WUAHandler adds').file!.endsWith('WUAHandler.lo_'), 'found in the rolled-over half');
@@ -118,9 +158,27 @@ test('location: the 1/20 request {C2BB9710} goes ScanAgent → LocationServices 
 });
 
 test('location: no WSUS location reply while LocationServices.log goes on → broken at "calls back with the WSUS locations"', () => {
-  const noReply = removeLines('Processing Location reply message]LOG]!><time="12:18', 'WSUSLocationReply : <WSUSLocationReply', 'Calling back with the following WSUS locations]LOG]!><time="12:18', "Version='34']LOG]!><time=\"12:18", 'Calling back with locations for WSUS request {C2BB9710');
-  const results = only('ScanAgent.log', 'LocationServices.log', 'CcmMessaging.log')(
-    sampleLogs('client', { 'LocationServices.log': noReply, 'ScanAgent.log': removeLines('{C2BB9710-C548-49D0-9DF8-5F9CFC5F3862}]LOG', 'ScanJob({4CD06388-D509-46E4-8C00-75909EDD9EE8}): CScanJob::OnLocationUpdate', 'ScanJob({4CD06388-D509-46E4-8C00-75909EDD9EE8}): Raised', 'ScanJob({4CD06388-D509-46E4-8C00-75909EDD9EE8}): CScanJob::Execute') }),
+  const noReply = removeLines(
+    'Processing Location reply message]LOG]!><time="12:18',
+    'WSUSLocationReply : <WSUSLocationReply',
+    'Calling back with the following WSUS locations]LOG]!><time="12:18',
+    "Version='34']LOG]!><time=\"12:18",
+    'Calling back with locations for WSUS request {C2BB9710',
+  );
+  const results = only(
+    'ScanAgent.log',
+    'LocationServices.log',
+    'CcmMessaging.log',
+  )(
+    sampleLogs('client', {
+      'LocationServices.log': noReply,
+      'ScanAgent.log': removeLines(
+        '{C2BB9710-C548-49D0-9DF8-5F9CFC5F3862}]LOG',
+        'ScanJob({4CD06388-D509-46E4-8C00-75909EDD9EE8}): CScanJob::OnLocationUpdate',
+        'ScanJob({4CD06388-D509-46E4-8C00-75909EDD9EE8}): Raised',
+        'ScanJob({4CD06388-D509-46E4-8C00-75909EDD9EE8}): CScanJob::Execute',
+      ),
+    }),
   );
   const f = finding(diagnose(results), 'location', 'c2bb9710');
   assert.equal(f.status, 'broken');
@@ -131,7 +189,11 @@ test('location: no WSUS location reply while LocationServices.log goes on → br
 });
 
 test('location: logs that end right after the request are incomplete, not broken', () => {
-  const results = only('ScanAgent.log', 'LocationServices.log', 'CcmMessaging.log')(
+  const results = only(
+    'ScanAgent.log',
+    'LocationServices.log',
+    'CcmMessaging.log',
+  )(
     sampleLogs('client', {
       'LocationServices.log': endAfter("Created and Sent Location Request '{C2BB9710"),
       'CcmMessaging.log': endAfter("to outgoing queue 'mp:[http]mp_locationmanager'"),
@@ -145,11 +207,27 @@ test('location: logs that end right after the request are incomplete, not broken
 });
 
 test('location: an empty WSUS location reply is broken with the seed\'s "unable to find the WSUS Source Location" steps', () => {
-  const emptyReply = cmtrace('WSUSLocationReply : <WSUSLocationReply SchemaVersion="1.00"><Sites><Site><MPSite SiteCode="PS1"/><LocationRecords/></Site></Sites></WSUSLocationReply>', '12:18:09.455', '01-20-2014', 'LocationServices');
-  const locationServices: Edit = (lines) => removeLines("Version='34']LOG]!><time=\"12:18", 'Calling back with locations for WSUS request {C2BB9710')(replaceLine('WSUSLocationReply : <WSUSLocationReply', emptyReply)(lines));
-  const scanAgent = removeLines('WSUSLocationUpdate received for location request guid={C2BB9710', 'ScanJob({4CD06388-D509-46E4-8C00-75909EDD9EE8}): CScanJob::OnLocationUpdate', 'ScanJob({4CD06388-D509-46E4-8C00-75909EDD9EE8}): Raised', 'ScanJob({4CD06388-D509-46E4-8C00-75909EDD9EE8}): CScanJob::Execute');
+  const emptyReply = cmtrace(
+    'WSUSLocationReply : <WSUSLocationReply SchemaVersion="1.00"><Sites><Site><MPSite SiteCode="PS1"/><LocationRecords/></Site></Sites></WSUSLocationReply>',
+    '12:18:09.455',
+    '01-20-2014',
+    'LocationServices',
+  );
+  const locationServices: Edit = (lines) =>
+    removeLines(
+      "Version='34']LOG]!><time=\"12:18",
+      'Calling back with locations for WSUS request {C2BB9710',
+    )(replaceLine('WSUSLocationReply : <WSUSLocationReply', emptyReply)(lines));
+  const scanAgent = removeLines(
+    'WSUSLocationUpdate received for location request guid={C2BB9710',
+    'ScanJob({4CD06388-D509-46E4-8C00-75909EDD9EE8}): CScanJob::OnLocationUpdate',
+    'ScanJob({4CD06388-D509-46E4-8C00-75909EDD9EE8}): Raised',
+    'ScanJob({4CD06388-D509-46E4-8C00-75909EDD9EE8}): CScanJob::Execute',
+  );
   // The scan stops there: WUAHandler.lo_ (which would add the update source) is left out.
-  const results = sampleLogs('client', { 'LocationServices.log': locationServices, 'ScanAgent.log': scanAgent }).filter((r) => !r.file.endsWith('WUAHandler.lo_'));
+  const results = sampleLogs('client', { 'LocationServices.log': locationServices, 'ScanAgent.log': scanAgent }).filter(
+    (r) => !r.file.endsWith('WUAHandler.lo_'),
+  );
   const f = finding(diagnose(results), 'location', 'c2bb9710');
   assert.equal(f.status, 'broken');
   assert.match(f.error!.heading!, /empty WSUS location reply/);
@@ -157,12 +235,30 @@ test('location: an empty WSUS location reply is broken with the seed\'s "unable 
 });
 
 test('location: "Group policy settings were overwritten by a higher authority" is broken with the seed\'s Group Policy solution', () => {
-  const gpo = cmtrace('Group policy settings were overwritten by a higher authority (Domain Controller) to: Server http://server and Policy ENABLED', '12:18:41.600', '01-20-2014', 'WUAHandler', 2);
-  const f = finding(diagnose(sampleLogs('client', { 'WUAHandler.lo_': insertAfter('Waiting for 30 secs for policy to take effect', gpo) })), 'location', 'c2bb9710');
+  const gpo = cmtrace(
+    'Group policy settings were overwritten by a higher authority (Domain Controller) to: Server http://server and Policy ENABLED',
+    '12:18:41.600',
+    '01-20-2014',
+    'WUAHandler',
+    2,
+  );
+  const f = finding(
+    diagnose(
+      sampleLogs('client', { 'WUAHandler.lo_': insertAfter('Waiting for 30 secs for policy to take effect', gpo) }),
+    ),
+    'location',
+    'c2bb9710',
+  );
   assert.equal(f.status, 'broken', 'the override stands even though WUAHandler then adds the source');
   assert.equal(f.error!.heading, 'Group Policy overrides WSUS Server');
   assert.ok(step(f, 'WUAHandler adds').failed);
-  assert.ok(f.advice.some((a) => a.startsWith('Solution: The Software Update Point for client installation and software updates must be the same server')));
+  assert.ok(
+    f.advice.some((a) =>
+      a.startsWith(
+        'Solution: The Software Update Point for client installation and software updates must be the same server',
+      ),
+    ),
+  );
 });
 
 // ---------------------------------------------------------------------------------------------------
@@ -185,23 +281,53 @@ test('scan: the 1/27 scan failed with 0x80244021 and the retry succeeded: comple
   assert.match(f.summary, /recovered/);
 });
 
-test('scan: a scan failure with 0x80244021 is broken with the seed\'s proxy advice', () => {
-  const failed = [cmtrace('OnSearchComplete - Failed to end search job. Error = 0x80244021.', '12:18:53.140', '01-20-2014', 'WUAHandler', 3), cmtrace('Scan failed with error = 0x80244021.', '12:18:53.200', '01-20-2014', 'WUAHandler', 3)];
-  const wuahandler: Edit = (lines) => removeLines('Finished searching', 'Pruning', 'Update (', 'Successfully completed scan')(replaceLine('Async searching completed.', ...failed)(lines));
+test("scan: a scan failure with 0x80244021 is broken with the seed's proxy advice", () => {
+  const failed = [
+    cmtrace(
+      'OnSearchComplete - Failed to end search job. Error = 0x80244021.',
+      '12:18:53.140',
+      '01-20-2014',
+      'WUAHandler',
+      3,
+    ),
+    cmtrace('Scan failed with error = 0x80244021.', '12:18:53.200', '01-20-2014', 'WUAHandler', 3),
+  ];
+  const wuahandler: Edit = (lines) =>
+    removeLines(
+      'Finished searching',
+      'Pruning',
+      'Update (',
+      'Successfully completed scan',
+    )(replaceLine('Async searching completed.', ...failed)(lines));
   const f = finding(diagnose(sampleLogs('client', { 'WUAHandler.lo_': wuahandler })), 'scan', '4cd06388');
   assert.equal(f.status, 'broken');
   assert.equal(f.error!.code, '0x80244021');
   assert.equal(f.error!.name, 'WU_E_PT_HTTP_STATUS_BAD_GATEWAY');
-  assert.equal(f.error!.heading, 'Scan fails with Proxy related errors: 0x80244021, 0x8024401B, 0x80240030, 0x8024402C');
+  assert.equal(
+    f.error!.heading,
+    'Scan fails with Proxy related errors: 0x80244021, 0x8024401B, 0x80240030, 0x8024402C',
+  );
   assert.ok(step(f, 'WUAHandler receives the results').failed);
-  assert.equal(f.advice[0], 'Verify the proxy settings on the client, and make sure they are configured correctly. For more information, see the "How to check Proxy Settings on a Client" section.');
+  assert.equal(
+    f.advice[0],
+    'Verify the proxy settings on the client, and make sure they are configured correctly. For more information, see the "How to check Proxy Settings on a Client" section.',
+  );
   assert.ok(f.advice.some((a) => a.includes('netsh winhttp show proxy')));
 });
 
 test('scan: codes of the other seed groups get their own steps (0x80072EE2 timeout, 0x80072F0C certificate)', () => {
-  for (const [code, heading] of [['0x80072EE2', /HTTP timeout errors/], ['0x80072F0C', /Error 0x80072f0c/], ['0x80244017', /authentication errors/], ['0x80070424', /missing or corrupt components/]] as const) {
+  for (const [code, heading] of [
+    ['0x80072EE2', /HTTP timeout errors/],
+    ['0x80072F0C', /Error 0x80072f0c/],
+    ['0x80244017', /authentication errors/],
+    ['0x80070424', /missing or corrupt components/],
+  ] as const) {
     const failed = cmtrace(`Scan failed with error = ${code}.`, '12:18:53.200', '01-20-2014', 'WUAHandler', 3);
-    const wuahandler: Edit = (lines) => removeLines('Finished searching', 'Successfully completed scan')(replaceLine('Async searching completed.', failed)(lines));
+    const wuahandler: Edit = (lines) =>
+      removeLines(
+        'Finished searching',
+        'Successfully completed scan',
+      )(replaceLine('Async searching completed.', failed)(lines));
     const f = finding(diagnose(sampleLogs('client', { 'WUAHandler.lo_': wuahandler })), 'scan', '4cd06388');
     assert.equal(f.status, 'broken', code);
     assert.match(f.error!.heading!, heading, code);
@@ -213,7 +339,10 @@ test('scan: without ScanAgent.log each scan is followed from WUAHandler; only th
   const scans = diagnose(results).filter((f) => f.flow === 'scan');
   assert.ok(scans.length >= 4, scans.map((f) => f.key).join(', '));
   const broken = scans.filter((f) => f.status === 'broken');
-  assert.deepEqual(broken.map((f) => f.error!.code), ['0x80244021']);
+  assert.deepEqual(
+    broken.map((f) => f.error!.code),
+    ['0x80244021'],
+  );
   assert.match(broken[0].key, /^2014-01-27T14:12/);
   for (const f of scans) assert.equal(f.steps[0].logPresent, false, 'ScanAgent.log not given');
 });
@@ -233,7 +362,12 @@ test('state messages: each upload goes StateMessage → CcmMessaging mp_relayend
 });
 
 test('state messages: a message CcmMessaging never delivers, while its log goes on, is broken', () => {
-  const results = sampleLogs('client', { 'CcmMessaging.log': removeLines("'{95F79010-D0EB-49A6-8A1E-3897883105F2}' doesn't have reply", 'ID={95F79010-D0EB-49A6-8A1E-3897883105F2}): Delivered') });
+  const results = sampleLogs('client', {
+    'CcmMessaging.log': removeLines(
+      "'{95F79010-D0EB-49A6-8A1E-3897883105F2}' doesn't have reply",
+      'ID={95F79010-D0EB-49A6-8A1E-3897883105F2}): Delivered',
+    ),
+  });
   const f = finding(diagnose(results), 'stateMessages', '2014-01-20T19:46');
   assert.equal(f.status, 'broken');
   assert.ok(step(f, 'delivers it').failed);
@@ -251,9 +385,18 @@ test('deployment {B040D195}: evaluation, download chain, install, restart and su
   assert.match(step(f, 'starts a Data Transfer Service job').detail!, /SMS_DP_SMSPKG\$/);
 });
 
-test('deployment: an install that fails with 0x80070643 is broken with the seed\'s installation steps', () => {
+test("deployment: an install that fails with 0x80070643 is broken with the seed's installation steps", () => {
   const results = sampleLogs('client', {
-    'WUAHandler.log': replaceLine('Update 1 (3cbcf577-5139-49b8-afe8-620af5c52f95) finished installing (0x00000000)', cmtrace('Update 1 (3cbcf577-5139-49b8-afe8-620af5c52f95) finished installing (0x80070643), Reboot Required? No', '19:15:29.000', '02-09-2014', 'WUAHandler', 3)),
+    'WUAHandler.log': replaceLine(
+      'Update 1 (3cbcf577-5139-49b8-afe8-620af5c52f95) finished installing (0x00000000)',
+      cmtrace(
+        'Update 1 (3cbcf577-5139-49b8-afe8-620af5c52f95) finished installing (0x80070643), Reboot Required? No',
+        '19:15:29.000',
+        '02-09-2014',
+        'WUAHandler',
+        3,
+      ),
+    ),
     'UpdatesDeployment.log': removeLines('IsCompliant = True', 'ASSIGNMENT_ENFORCE_SUCCESS'),
   });
   const f = finding(diagnose(results), 'deployment', 'b040d195');
@@ -266,7 +409,11 @@ test('deployment: an install that fails with 0x80070643 is broken with the seed\
 
 test('content downloads: one per CTM job, CAS → CTM → DTS/BITS → hash check', () => {
   const downloads = diagnose(sampleLogs('client')).filter((f) => f.flow === 'contentDownload');
-  assert.deepEqual(downloads.map((f) => f.key).sort(), ['418d4d8e-f87f-4bc1-ac71-6557671d14e9', 'cca1b732-71a3-45c1-bd2f-282bb5c24448', 'e0452cf4-5b04-4a1a-b8eb-10b11b063249']);
+  assert.deepEqual(downloads.map((f) => f.key).sort(), [
+    '418d4d8e-f87f-4bc1-ac71-6557671d14e9',
+    'cca1b732-71a3-45c1-bd2f-282bb5c24448',
+    'e0452cf4-5b04-4a1a-b8eb-10b11b063249',
+  ]);
   for (const f of downloads) assert.equal(f.status, 'complete', f.key);
   // The benign type-3 "DeleteDirectory ... 0x00000002" line of CAS.log is not a download failure.
 });
@@ -283,15 +430,31 @@ test('restart: swoverride=1 in MaintenanceCoordinator.log and a user restart in 
   const client = sampleLogs('client');
   const folder = join(SAMPLES, 'client');
   const extra = [
-    parseText(cmtrace('RequestPersistence(id=Update download job, persist=1, swoverride=1, swType=4, pendingWFDisable=0, deadline=1)', '19:15:04.500', '02-09-2014', 'MaintenanceCoordinator'), join(folder, 'MaintenanceCoordinator.log')),
-    parseText(cmtrace('ConfirmRestartDialog: User chose to restart/logoff. (Microsoft.SoftwareCenter.Client.Pages.ConfirmRestartDialog at ButtonRestart_Click)', '19:16:40.000', '02-09-2014', 'SCNotify'), join(folder, 'SCNotify.log')),
+    parseText(
+      cmtrace(
+        'RequestPersistence(id=Update download job, persist=1, swoverride=1, swType=4, pendingWFDisable=0, deadline=1)',
+        '19:15:04.500',
+        '02-09-2014',
+        'MaintenanceCoordinator',
+      ),
+      join(folder, 'MaintenanceCoordinator.log'),
+    ),
+    parseText(
+      cmtrace(
+        'ConfirmRestartDialog: User chose to restart/logoff. (Microsoft.SoftwareCenter.Client.Pages.ConfirmRestartDialog at ButtonRestart_Click)',
+        '19:16:40.000',
+        '02-09-2014',
+        'SCNotify',
+      ),
+      join(folder, 'SCNotify.log'),
+    ),
   ];
   const f = diagnose([...client, ...extra]).find((x) => x.flow === 'restart')!;
   assert.match(f.summary, /swoverride=1/);
   assert.match(f.summary, /user chose to restart/);
 });
 
-test('service windows: the seed\'s list decoded, the collection window {1E957DDD} told apart from non-business hours', () => {
+test("service windows: the seed's list decoded, the collection window {1E957DDD} told apart from non-business hours", () => {
   const f = diagnose(sampleLogs('client')).find((x) => x.flow === 'serviceWindows')!;
   assert.equal(f.steps.length, 9);
   const collection = step(f, '1E957DDD-0A26-434C-952A-586F3E31E319');

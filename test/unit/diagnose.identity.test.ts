@@ -49,12 +49,23 @@ function server(file: string, component: string, entries: Entry[], base = BASE):
 
 /** A classic WindowsUpdate.log (local time of the client, no zone): [seconds, pid, thread hex, component, text]. */
 function windowsUpdate(file: string, entries: Array<[number, number, string, string, string]>): ParseResult {
-  return parseText(entries.map(([s, pid, thread, comp, text]) => `${local(BASE, s, CLIENT_BIAS).wu}\t${String(pid).padStart(4)}\t${thread}\t${comp}\t${text}`).join('\r\n'), file);
+  return parseText(
+    entries
+      .map(
+        ([s, pid, thread, comp, text]) =>
+          `${local(BASE, s, CLIENT_BIAS).wu}\t${String(pid).padStart(4)}\t${thread}\t${comp}\t${text}`,
+      )
+      .join('\r\n'),
+    file,
+  );
 }
 
 function findingOf(findings: Finding[], flow: string, key: string): Finding {
   const found = findings.find((f) => f.flow === flow && f.key.toLowerCase().includes(key.toLowerCase()));
-  assert.ok(found, `no ${flow} finding for ${key}; have ${findings.map((f) => `${f.flow}:${f.key}:${f.status}`).join(', ')}`);
+  assert.ok(
+    found,
+    `no ${flow} finding for ${key}; have ${findings.map((f) => `${f.flow}:${f.key}:${f.status}`).join(', ')}`,
+  );
   return found;
 }
 
@@ -66,27 +77,52 @@ const JOB2 = '{22222222-AAAA-4BBB-8CCC-000000000002}';
 const DIR = '/logs/PC1';
 
 function scanAgent(jobs: Array<[number, string, 'ok' | 'failed' | 'silent', number]>): ParseResult {
-  return client(`${DIR}/ScanAgent.log`, 'ScanAgent', jobs.flatMap(([at, job, end, endAt]): Entry[] => [
-    [at, `ScanJob(${job}): CScanJob::Initialize- entered`],
-    [at + 1, `ScanJob(${job}): CScanJob::Execute - successfully requested Scan, ScanType=1`],
-    ...(end === 'ok' ? [[endAt, `ScanJob(${job}): CScanJob::OnScanComplete -Scan completed successfully, ScanType=1`] as Entry] : []),
-    ...(end === 'failed' ? [[endAt, `ScanJob(${job}): CScanJob::OnScanComplete -Scan Failed with Error=0x80244021`, 3] as Entry] : []),
-  ]));
+  return client(
+    `${DIR}/ScanAgent.log`,
+    'ScanAgent',
+    jobs.flatMap(([at, job, end, endAt]): Entry[] => [
+      [at, `ScanJob(${job}): CScanJob::Initialize- entered`],
+      [at + 1, `ScanJob(${job}): CScanJob::Execute - successfully requested Scan, ScanType=1`],
+      ...(end === 'ok'
+        ? [[endAt, `ScanJob(${job}): CScanJob::OnScanComplete -Scan completed successfully, ScanType=1`] as Entry]
+        : []),
+      ...(end === 'failed'
+        ? [[endAt, `ScanJob(${job}): CScanJob::OnScanComplete -Scan Failed with Error=0x80244021`, 3] as Entry]
+        : []),
+    ]),
+  );
 }
 
-const searchStarted = (at: number): Entry[] => [[at, 'Its a WSUS Update Source type ({C2D17964-BBDD-4339-B9F3-12D7205B39CC}), adding it.'], [at + 1, 'Async searching of updates using WUAgent started.']];
-const searchOk = (at: number): Entry[] => [[at, 'Async searching completed.'], [at + 1, 'Successfully completed scan.']];
-const searchFailed = (at: number): Entry[] => [[at, 'OnSearchComplete - Failed to end search job. Error = 0x80244021.', 3], [at + 1, 'Scan failed with error = 0x80244021.', 3]];
+const searchStarted = (at: number): Entry[] => [
+  [at, 'Its a WSUS Update Source type ({C2D17964-BBDD-4339-B9F3-12D7205B39CC}), adding it.'],
+  [at + 1, 'Async searching of updates using WUAgent started.'],
+];
+const searchOk = (at: number): Entry[] => [
+  [at, 'Async searching completed.'],
+  [at + 1, 'Successfully completed scan.'],
+];
+const searchFailed = (at: number): Entry[] => [
+  [at, 'OnSearchComplete - Failed to end search job. Error = 0x80244021.', 3],
+  [at + 1, 'Scan failed with error = 0x80244021.', 3],
+];
 
-test('scan: a job that completed is not broken by the next job\'s error minutes later (time-linked WUAHandler lines)', () => {
+test("scan: a job that completed is not broken by the next job's error minutes later (time-linked WUAHandler lines)", () => {
   const logs = [
-    scanAgent([[0, JOB1, 'ok', 70], [120, JOB2, 'silent', 0]]),
-    client(`${DIR}/WUAHandler.log`, 'WUAHandler', [...searchStarted(2), ...searchOk(68), ...searchStarted(122), ...searchFailed(180)]),
+    scanAgent([
+      [0, JOB1, 'ok', 70],
+      [120, JOB2, 'silent', 0],
+    ]),
+    client(`${DIR}/WUAHandler.log`, 'WUAHandler', [
+      ...searchStarted(2),
+      ...searchOk(68),
+      ...searchStarted(122),
+      ...searchFailed(180),
+    ]),
   ];
   const findings = diagnose(logs);
   const first = findingOf(findings, 'scan', JOB1.slice(1, 9));
   assert.equal(first.status, 'complete', first.summary);
-  assert.equal(first.error, undefined, 'no recovered error either: the failure is the next job\'s');
+  assert.equal(first.error, undefined, "no recovered error either: the failure is the next job's");
   const second = findingOf(findings, 'scan', JOB2.slice(1, 9));
   assert.equal(second.status, 'broken', second.summary);
   assert.equal(second.error!.code, '0x80244021');
@@ -94,8 +130,16 @@ test('scan: a job that completed is not broken by the next job\'s error minutes 
 
 test('scan: a failing job next to a succeeding one — each keeps its own verdict, the later success does not complete the failure', () => {
   const logs = [
-    scanAgent([[0, JOB1, 'failed', 30], [180, JOB2, 'ok', 240]]),
-    client(`${DIR}/WUAHandler.log`, 'WUAHandler', [...searchStarted(2), ...searchFailed(28), ...searchStarted(182), ...searchOk(238)]),
+    scanAgent([
+      [0, JOB1, 'failed', 30],
+      [180, JOB2, 'ok', 240],
+    ]),
+    client(`${DIR}/WUAHandler.log`, 'WUAHandler', [
+      ...searchStarted(2),
+      ...searchFailed(28),
+      ...searchStarted(182),
+      ...searchOk(238),
+    ]),
   ];
   const findings = diagnose(logs);
   assert.equal(findingOf(findings, 'scan', JOB1.slice(1, 9)).status, 'broken');
@@ -104,7 +148,7 @@ test('scan: a failing job next to a succeeding one — each keeps its own verdic
   assert.equal(second.error, undefined);
 });
 
-test('scan: a WindowsUpdate.log failure of Defender\'s search is not the ConfigMgr scan\'s; CcmExec\'s is', () => {
+test("scan: a WindowsUpdate.log failure of Defender's search is not the ConfigMgr scan's; CcmExec's is", () => {
   const wu = (caller: string) =>
     windowsUpdate(`${DIR}/WindowsUpdate.log`, [
       [3, 924, 'b70', 'Agent', `** START **  Agent: Finding updates [CallerId = ${caller}]`],
@@ -113,10 +157,13 @@ test('scan: a WindowsUpdate.log failure of Defender\'s search is not the ConfigM
       [21, 924, 'b70', 'Agent', `**  END  **  Agent: Finding updates [CallerId = ${caller}]`],
       [60, 924, 'c1c', 'Agent', '**  END  **  Agent: Finding updates [CallerId = CcmExec]'],
     ]);
-  const base = [scanAgent([[0, JOB1, 'ok', 70]]), client(`${DIR}/WUAHandler.log`, 'WUAHandler', [...searchStarted(2), ...searchOk(68)])];
+  const base = [
+    scanAgent([[0, JOB1, 'ok', 70]]),
+    client(`${DIR}/WUAHandler.log`, 'WUAHandler', [...searchStarted(2), ...searchOk(68)]),
+  ];
   const defender = findingOf(diagnose([...base, wu('Windows Defender')]), 'scan', JOB1.slice(1, 9));
   assert.equal(defender.status, 'complete');
-  assert.equal(defender.error, undefined, 'Defender\'s exit code is not charged to the ConfigMgr scan');
+  assert.equal(defender.error, undefined, "Defender's exit code is not charged to the ConfigMgr scan");
   const own = findingOf(diagnose([...base, wu('CcmExec')]), 'scan', JOB1.slice(1, 9));
   assert.equal(own.error?.code, '0x8024402C', 'the ConfigMgr search failed on its own thread');
 });
@@ -125,7 +172,8 @@ test('scan: a WindowsUpdate.log failure of Defender\'s search is not the ConfigM
 // Synchronization: real durations, rolled-over files
 
 const SITE_SERVER = '/logs/CS1';
-const statmsg = (id: number, sev = 'I') => `STATMSG: ID=${id} SEV=${sev} LEV=M SOURCE="SMS Server" COMP="SMS_WSUS_SYNC_MANAGER" SYS=CS1SITE.CONTOSO.COM SITE=CS1 PID=432 TID=3404 GMTDATE=Tue Mar 12 14:00:00.000 2024 ISTR0="" ISTR1="" ISTR2="" ISTR3="" ISTR4="" ISTR5="" ISTR6="" ISTR7="" ISTR8="" ISTR9="" NUMATTRS=0`;
+const statmsg = (id: number, sev = 'I') =>
+  `STATMSG: ID=${id} SEV=${sev} LEV=M SOURCE="SMS Server" COMP="SMS_WSUS_SYNC_MANAGER" SYS=CS1SITE.CONTOSO.COM SITE=CS1 PID=432 TID=3404 GMTDATE=Tue Mar 12 14:00:00.000 2024 ISTR0="" ISTR1="" ISTR2="" ISTR3="" ISTR4="" ISTR5="" ISTR6="" ISTR7="" ISTR8="" ISTR9="" NUMATTRS=0`;
 
 function healthySync(at: number, hours: number): Entry[] {
   const done = at + hours * 3600;
@@ -169,22 +217,41 @@ test('sync: a sync that takes two and a half hours between 6704 and "Done synchr
 
 test('sync: a sync whose log writes no "Sync time:" line is bounded by its own 6702, not by a minute after its start', () => {
   const entries = healthySync(0, 1.5).filter(([, m]) => !m.startsWith('Sync time'));
-  const sync = diagnose([server(`${SITE_SERVER}/WSyncMgr.log`, 'SMS_WSUS_SYNC_MANAGER', entries)]).find((f) => f.flow === 'sync')!;
+  const sync = diagnose([server(`${SITE_SERVER}/WSyncMgr.log`, 'SMS_WSUS_SYNC_MANAGER', entries)]).find(
+    (f) => f.flow === 'sync',
+  )!;
   assert.equal(sync.status, 'complete', sync.summary);
 });
 
 test('sync: a failed sync right after a healthy one does not break it, and the healthy one does not heal the failure', () => {
-  const entries = [...healthySync(0, 1), ...failedSync(1 * 3600 + 600, 'Microsoft Software License Terms have not been completely downloaded and cannot be accepted')];
-  const findings = diagnose([server(`${SITE_SERVER}/WSyncMgr.log`, 'SMS_WSUS_SYNC_MANAGER', entries)]).filter((f) => f.flow === 'sync');
-  assert.deepEqual(findings.map((f) => f.status), ['complete', 'broken']);
+  const entries = [
+    ...healthySync(0, 1),
+    ...failedSync(
+      1 * 3600 + 600,
+      'Microsoft Software License Terms have not been completely downloaded and cannot be accepted',
+    ),
+  ];
+  const findings = diagnose([server(`${SITE_SERVER}/WSyncMgr.log`, 'SMS_WSUS_SYNC_MANAGER', entries)]).filter(
+    (f) => f.flow === 'sync',
+  );
+  assert.deepEqual(
+    findings.map((f) => f.status),
+    ['complete', 'broken'],
+  );
   assert.equal(findings[0].error, undefined);
-  assert.equal(findings[1].error!.heading, 'Synchronization fails because of issues with the EULA', 'WSyncMgr\'s own wording of the EULA failure');
+  assert.equal(
+    findings[1].error!.heading,
+    'Synchronization fails because of issues with the EULA',
+    "WSyncMgr's own wording of the EULA failure",
+  );
 });
 
-test('sync: a WCM.log error while a sync is still running is context, not the sync\'s failure', () => {
+test("sync: a WCM.log error while a sync is still running is context, not the sync's failure", () => {
   const logs = [
     server(`${SITE_SERVER}/WSyncMgr.log`, 'SMS_WSUS_SYNC_MANAGER', healthySync(0, 2)),
-    server(`${SITE_SERVER}/WCM.log`, 'SMS_WSUS_CONFIGURATION_MANAGER', [[1800, 'System.Net.WebException: The request failed with HTTP status 503: Service Unavailable.']]),
+    server(`${SITE_SERVER}/WCM.log`, 'SMS_WSUS_CONFIGURATION_MANAGER', [
+      [1800, 'System.Net.WebException: The request failed with HTTP status 503: Service Unavailable.'],
+    ]),
   ];
   const sync = diagnose(logs).find((f) => f.flow === 'sync')!;
   assert.equal(sync.status, 'complete', sync.summary);
@@ -213,12 +280,17 @@ test('sync: the same with a dated rolled-over file (WSyncMgr-20240312-160000.log
     server(`${SITE_SERVER}/WSyncMgr.log`, 'SMS_WSUS_SYNC_MANAGER', all.slice(cut)),
   ];
   const sync = diagnose(logs).filter((f) => f.flow === 'sync');
-  assert.deepEqual(sync.map((f) => f.status), ['complete']);
+  assert.deepEqual(
+    sync.map((f) => f.status),
+    ['complete'],
+  );
 });
 
 test('sync: a sync whose log simply ends mid-way is incomplete, not broken, even hours later', () => {
   const all = healthySync(0, 3);
-  const sync = diagnose([server(`${SITE_SERVER}/WSyncMgr.log`, 'SMS_WSUS_SYNC_MANAGER', all.slice(0, 7))]).find((f) => f.flow === 'sync')!;
+  const sync = diagnose([server(`${SITE_SERVER}/WSyncMgr.log`, 'SMS_WSUS_SYNC_MANAGER', all.slice(0, 7))]).find(
+    (f) => f.flow === 'sync',
+  )!;
   assert.equal(sync.status, 'incomplete', sync.summary);
 });
 
@@ -234,20 +306,42 @@ const SITE = 'Site_D3A5F7EA-25D4-4C6B-B47C-C74997522A76';
 function assignmentLines(assignment: string, update: string, at: number, outcome: 'success' | 'failed'): Entry[] {
   return [
     [at, `Assignment ${assignment} has total CI = 1`],
-    [at + 1, `Detection job ({99ADA372-0738-44E4-9C4D-EBA30F23E9F${assignment[1]}}) started for assignment (${assignment})`],
-    [at + 5, `Update (${SITE}/SUM_${update}) Name (Security Update) ArticleID (2705219) added to the targeted list of deployment (${assignment})`],
+    [
+      at + 1,
+      `Detection job ({99ADA372-0738-44E4-9C4D-EBA30F23E9F${assignment[1]}}) started for assignment (${assignment})`,
+    ],
+    [
+      at + 5,
+      `Update (${SITE}/SUM_${update}) Name (Security Update) ArticleID (2705219) added to the targeted list of deployment (${assignment})`,
+    ],
     [at + 6, `DetectJob completion received for assignment (${assignment})`],
-    [at + 7, `DownloadCIContents Job ({C531FD04-FADA-4F75-A399-EEA2D3EDB56${assignment[1]}}) started for assignment (${assignment})`],
+    [
+      at + 7,
+      `DownloadCIContents Job ({C531FD04-FADA-4F75-A399-EEA2D3EDB56${assignment[1]}}) started for assignment (${assignment})`,
+    ],
     [at + 30, `Starting install for assignment (${assignment})`],
     outcome === 'success'
-      ? [at + 90, `Raised assignment (${assignment}) state message successfully. TopicType = Enforce, StateId = 3, StateName = ASSIGNMENT_ENFORCE_SUCCESS`]
-      : [at + 90, `Raised assignment (${assignment}) state message successfully. TopicType = Enforce, StateId = 4, StateName = ASSIGNMENT_ENFORCE_FAILED`, 3],
+      ? [
+          at + 90,
+          `Raised assignment (${assignment}) state message successfully. TopicType = Enforce, StateId = 3, StateName = ASSIGNMENT_ENFORCE_SUCCESS`,
+        ]
+      : [
+          at + 90,
+          `Raised assignment (${assignment}) state message successfully. TopicType = Enforce, StateId = 4, StateName = ASSIGNMENT_ENFORCE_FAILED`,
+          3,
+        ],
   ];
 }
 
 test('deployment: of two assignments installing at once, the installed one is neither broken nor "recovered" by the other\'s install error', () => {
   const logs = [
-    client(`${DIR}/UpdatesDeployment.log`, 'UpdatesDeploymentAgent', [...assignmentLines(ASSIGN_A, UPDATE_A, 0, 'success'), ...assignmentLines(ASSIGN_B, UPDATE_B, 2, 'failed')].sort((a, b) => a[0] - b[0])),
+    client(
+      `${DIR}/UpdatesDeployment.log`,
+      'UpdatesDeploymentAgent',
+      [...assignmentLines(ASSIGN_A, UPDATE_A, 0, 'success'), ...assignmentLines(ASSIGN_B, UPDATE_B, 2, 'failed')].sort(
+        (a, b) => a[0] - b[0],
+      ),
+    ),
     client(`${DIR}/WUAHandler.log`, 'WUAHandler', [
       [35, 'Async installation of updates started.'],
       [60, `Update 1 (${UPDATE_B}) finished installing (0x80070643), Reboot Required? No`, 3],
@@ -262,17 +356,31 @@ test('deployment: of two assignments installing at once, the installed one is ne
   assert.notEqual(a.status, 'broken');
   const b = findingOf(findings, 'deployment', ASSIGN_B.slice(1, 9));
   assert.equal(b.status, 'broken');
-  assert.equal(b.error!.code, '0x80070643', 'the install error of B\'s own update (not only its enforcement state)');
+  assert.equal(b.error!.code, '0x80070643', "the install error of B's own update (not only its enforcement state)");
 });
 
 // ---------------------------------------------------------------------------------------------------
 // Honest status: unproven when the logs that would prove required steps are not given
 
 test('deployment: success seen in UpdatesDeployment.log alone is unproven, and the finding lists the logs not given', () => {
-  const f = findingOf(diagnose([client(`${DIR}/UpdatesDeployment.log`, 'UpdatesDeploymentAgent', assignmentLines(ASSIGN_A, UPDATE_A, 0, 'success'))]), 'deployment', ASSIGN_A.slice(1, 9));
+  const f = findingOf(
+    diagnose([
+      client(
+        `${DIR}/UpdatesDeployment.log`,
+        'UpdatesDeploymentAgent',
+        assignmentLines(ASSIGN_A, UPDATE_A, 0, 'success'),
+      ),
+    ]),
+    'deployment',
+    ASSIGN_A.slice(1, 9),
+  );
   assert.equal(f.status, 'unproven', f.summary);
   assert.equal(f.error, undefined);
-  for (const log of ['UpdatesHandler.log', 'CAS.log', 'WUAHandler.log']) assert.ok(f.missingLogs!.some((m) => m.startsWith(log)), `${log} listed: ${f.missingLogs}`);
+  for (const log of ['UpdatesHandler.log', 'CAS.log', 'WUAHandler.log'])
+    assert.ok(
+      f.missingLogs!.some((m) => m.startsWith(log)),
+      `${log} listed: ${f.missingLogs}`,
+    );
   assert.match(f.summary, /unproven/);
 });
 
@@ -290,18 +398,36 @@ const given = (url: string): Entry[] => [
   [1, `Enabling WUA Managed server policy to use server: ${url}`],
   [2, 'Waiting for 30 secs for policy to take effect on WU Agent.'],
 ];
-const gpoLine = (url: string): Entry => [3, `Group policy settings were overwritten by a higher authority (Domain Controller) to: Server ${url} and Policy ENABLED`, 2];
+const gpoLine = (url: string): Entry => [
+  3,
+  `Group policy settings were overwritten by a higher authority (Domain Controller) to: Server ${url} and Policy ENABLED`,
+  2,
+];
 
 test('group policy: the same server and port as the update source is no failure', () => {
-  const logs = [client(`${DIR}/WUAHandler.log`, 'WUAHandler', [...given('http://PS1SITE.CONTOSO.COM:8530'), gpoLine('http://ps1site.contoso.com:8530'), [33, 'Added Update Source ({C2D17964-BBDD-4339-B9F3-12D7205B39CC}) of content type: 2']])];
+  const logs = [
+    client(`${DIR}/WUAHandler.log`, 'WUAHandler', [
+      ...given('http://PS1SITE.CONTOSO.COM:8530'),
+      gpoLine('http://ps1site.contoso.com:8530'),
+      [33, 'Added Update Source ({C2D17964-BBDD-4339-B9F3-12D7205B39CC}) of content type: 2'],
+    ]),
+  ];
   const findings = diagnose(logs);
-  assert.ok(!findings.some((f) => f.status === 'broken'), findings.map((f) => `${f.flow} ${f.status} ${f.summary}`).join('\n'));
+  assert.ok(
+    !findings.some((f) => f.status === 'broken'),
+    findings.map((f) => `${f.flow} ${f.status} ${f.summary}`).join('\n'),
+  );
   const gpo = findingOf(findings, 'groupPolicy', 'ps1site');
   assert.equal(gpo.status, 'complete');
 });
 
 test('group policy: another port is a failure, and the finding says both values', () => {
-  const logs = [client(`${DIR}/WUAHandler.log`, 'WUAHandler', [...given('http://PS1SITE.CONTOSO.COM:8530'), gpoLine('http://PS1SITE.CONTOSO.COM:80')])];
+  const logs = [
+    client(`${DIR}/WUAHandler.log`, 'WUAHandler', [
+      ...given('http://PS1SITE.CONTOSO.COM:8530'),
+      gpoLine('http://PS1SITE.CONTOSO.COM:80'),
+    ]),
+  ];
   const gpo = findingOf(diagnose(logs), 'groupPolicy', 'PS1SITE');
   assert.equal(gpo.status, 'broken');
   assert.equal(gpo.error!.heading, 'Group Policy overrides WSUS Server');
@@ -312,7 +438,12 @@ test('group policy: another port is a failure, and the finding says both values'
 test('group policy: reported even when ScanAgent.log is there and no location request was made', () => {
   const logs = [
     scanAgent([[0, JOB1, 'ok', 70]]),
-    client(`${DIR}/WUAHandler.log`, 'WUAHandler', [...given('http://PS1SITE.CONTOSO.COM:8530'), gpoLine('http://wsus.corp.example:8530'), ...searchStarted(4), ...searchOk(60)]),
+    client(`${DIR}/WUAHandler.log`, 'WUAHandler', [
+      ...given('http://PS1SITE.CONTOSO.COM:8530'),
+      gpoLine('http://wsus.corp.example:8530'),
+      ...searchStarted(4),
+      ...searchOk(60),
+    ]),
   ];
   const gpo = findingOf(diagnose(logs), 'groupPolicy', 'wsus.corp.example');
   assert.equal(gpo.status, 'broken');
@@ -326,7 +457,7 @@ test('group policy: with no update source in the logs, the override is unproven 
 // ---------------------------------------------------------------------------------------------------
 // Machines: a time-linked line of another machine's log is no evidence
 
-test('scan: another machine\'s WUAHandler error at the same minute is not charged', () => {
+test("scan: another machine's WUAHandler error at the same minute is not charged", () => {
   const logs = [
     scanAgent([[0, JOB1, 'silent', 0]]),
     client(`${DIR}/WUAHandler.log`, 'WUAHandler', [...searchStarted(2)]),
@@ -342,16 +473,36 @@ test('scan: another machine\'s WUAHandler error at the same minute is not charge
 test('service windows: a window whose schedule failed to initialise is failed; the one beside it stays healthy', () => {
   const log = client(`${DIR}/ServiceWindowManager.log`, 'ServiceWindowManager', [
     [0, 'Refreshing Service Windows.....'],
-    [1, '    Populating instance of ServiceWindow with ID=7cb56688-692f-4fae-b398-0e3ff4413adb, ScheduleString=02C159C0381A200002C159C0381B2000, Type=6'],
-    [1, 'CServiceWindow::CServiceWindow: Failed to initialize ServiceWindowSchedule instance from schedule string (02C159C0381A200002C159C0381B2000)', 3],
+    [
+      1,
+      '    Populating instance of ServiceWindow with ID=7cb56688-692f-4fae-b398-0e3ff4413adb, ScheduleString=02C159C0381A200002C159C0381B2000, Type=6',
+    ],
+    [
+      1,
+      'CServiceWindow::CServiceWindow: Failed to initialize ServiceWindowSchedule instance from schedule string (02C159C0381A200002C159C0381B2000)',
+      3,
+    ],
     [1, '        This is a one shot Service Window that has already finished.'],
-    [2, '    Populating instance of ServiceWindow with ID={1E957DDD-0A26-434C-952A-586F3E31E319}, ScheduleString=00302B0018192000, Type=1'],
+    [
+      2,
+      '    Populating instance of ServiceWindow with ID={1E957DDD-0A26-434C-952A-586F3E31E319}, ScheduleString=00302B0018192000, Type=1',
+    ],
     [2, '        StartTime is 02/16/14 01:00:00'],
   ]);
   const f = diagnose([log]).find((x) => x.flow === 'serviceWindows')!;
   assert.equal(f.status, 'broken');
-  assert.deepEqual(f.steps.map((s) => !!s.failed), [true, false]);
+  assert.deepEqual(
+    f.steps.map((s) => !!s.failed),
+    [true, false],
+  );
   assert.match(f.steps[0].detail!, /failed to initialise/);
-  const healthy = diagnose([client(`${DIR}/ServiceWindowManager.log`, 'ServiceWindowManager', [[2, '    Populating instance of ServiceWindow with ID={1E957DDD-0A26-434C-952A-586F3E31E319}, ScheduleString=00302B0018192000, Type=1']])]);
+  const healthy = diagnose([
+    client(`${DIR}/ServiceWindowManager.log`, 'ServiceWindowManager', [
+      [
+        2,
+        '    Populating instance of ServiceWindow with ID={1E957DDD-0A26-434C-952A-586F3E31E319}, ScheduleString=00302B0018192000, Type=1',
+      ],
+    ]),
+  ]);
   assert.equal(healthy.find((x) => x.flow === 'serviceWindows')!.status, 'complete');
 });

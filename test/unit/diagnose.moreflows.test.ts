@@ -72,20 +72,36 @@ test('ObjReplMgr: one assignment processed (5800) next to one whose policy could
       [61, `CI Assignment ${A2} has 1 Targeted CI(s)`],
       [62, `Failed to create policy for CI Assignment ${A2}, error 0x80004005`],
     ]),
-    sms('/site/smsprov.log', 'SMS Provider', [[-30, `STATMSG: ID=30197 SEV=I LEV=M SOURCE="SMS Provider" COMP="Microsoft.ConfigurationManagement.exe" SYS=PS1SITE.CONTOSO.COM SITE=PS1 PID=1 TID=2 GMTDATE=Tue Mar 12 13:59:30.000 2024 ISTR0="CONTOSO\\admin" ISTR1="16777228" ISTR2="${A1}" NUMATTRS=0`]]),
+    sms('/site/smsprov.log', 'SMS Provider', [
+      [
+        -30,
+        `STATMSG: ID=30197 SEV=I LEV=M SOURCE="SMS Provider" COMP="Microsoft.ConfigurationManagement.exe" SYS=PS1SITE.CONTOSO.COM SITE=PS1 PID=1 TID=2 GMTDATE=Tue Mar 12 13:59:30.000 2024 ISTR0="CONTOSO\\admin" ISTR1="16777228" ISTR2="${A1}" NUMATTRS=0`,
+      ],
+    ]),
   ];
   const findings = of(diagnose(logs), 'assignmentReplication');
-  assert.deepEqual(findings.map((f) => f.status), ['complete', 'broken']);
+  assert.deepEqual(
+    findings.map((f) => f.status),
+    ['complete', 'broken'],
+  );
   assert.match(findings[0].steps.at(-1)!.detail!, /^5800: processed/);
   const audit = findings[0].evidence.find((e) => e.note?.startsWith('audit'));
   assert.ok(audit, 'the audit message about A1 is shown with its finding');
   assert.match(audit.text, /30197: User "CONTOSO\\admin" modified updates assignment 16777228/);
   assert.ok(!findings[1].evidence.some((e) => e.note?.startsWith('audit')), 'A2 has no audit line');
-  assert.equal(findings[1].error!.heading, 'Object Replication Manager failed to process the deployment (CI assignment)');
+  assert.equal(
+    findings[1].error!.heading,
+    'Object Replication Manager failed to process the deployment (CI assignment)',
+  );
 });
 
 test('ObjReplMgr: 5802 (assignment removed) completes the replication', () => {
-  const logs = [sms('/site/objreplmgr.log', 'SMS_OBJECT_REPLICATION_MANAGER', [[1, `**** Processing Update Group Assignment ${A2} ****`], [2, statmsg(5802, 'Old deployment', A2)]])];
+  const logs = [
+    sms('/site/objreplmgr.log', 'SMS_OBJECT_REPLICATION_MANAGER', [
+      [1, `**** Processing Update Group Assignment ${A2} ****`],
+      [2, statmsg(5802, 'Old deployment', A2)],
+    ]),
+  ];
   const [f] = of(diagnose(logs), 'assignmentReplication');
   assert.equal(f.status, 'complete');
   assert.match(f.steps.at(-1)!.detail!, /^5802: assignment removed/);
@@ -95,7 +111,10 @@ test('audit: the Status Message Viewer wording of 30197 is context for the clien
   const assignment = '{BAFB1BDB-7A6C-4DCF-9866-6C22DF92346A}';
   const logs = [
     cmtrace('/pc/UpdatesDeployment.log', 'UpdatesDeploymentAgent', [[0, `Assignment ${assignment} has total CI = 1`]]),
-    parseText(`Information\tAudit PR1\t2/9/2014 11:57:49 PM\tPR1SITE.CONTOSO.COM Microsoft.ConfigurationManagement.exe\t30197\tUser "DOMAIN\\User" modified updates assignment 4 ({ ${assignment.slice(1, -1)} }).`, '/site/statusmessages.log'),
+    parseText(
+      `Information\tAudit PR1\t2/9/2014 11:57:49 PM\tPR1SITE.CONTOSO.COM Microsoft.ConfigurationManagement.exe\t30197\tUser "DOMAIN\\User" modified updates assignment 4 ({ ${assignment.slice(1, -1)} }).`,
+      '/site/statusmessages.log',
+    ),
   ];
   const f = diagnose(logs).find((x) => x.flow === 'deployment')!;
   const audit = f.evidence.find((e) => e.note?.startsWith('audit'));
@@ -118,15 +137,26 @@ test('ccmsetup: the bootstrap run that hands over is complete, the service run t
     [7, 'Ccmsetup command line: "C:\\Windows\\ccmsetup\\ccmsetup.exe" /runservice "/mp:server.dmz"', 3912],
     [8, 'CcmSetup is exiting with return code 0', 3396],
     [20, "Retrived site version '5.00.8692.1000' from MP 'server.dmz'.", 3912],
-    [40, 'Failed to download files through BITS. Error: 0x80190194, Description HTTP status 404: The requested URL does not exist on the server.', 3912, 3],
+    [
+      40,
+      'Failed to download files through BITS. Error: 0x80190194, Description HTTP status 404: The requested URL does not exist on the server.',
+      3912,
+      3,
+    ],
     [40, 'Failed to download client files by BITS. Error 0x80190194', 3912, 3],
     [40, 'CcmSetup failed with error code 0x80190194', 3912, 3],
   ]);
   const runs = of(diagnose([log]), 'clientInstall');
-  assert.deepEqual(runs.map((f) => `${f.key} ${f.status}`), ['process 476 complete', 'process 3324 broken']);
+  assert.deepEqual(
+    runs.map((f) => `${f.key} ${f.status}`),
+    ['process 476 complete', 'process 3324 broken'],
+  );
   assert.equal(runs[1].error!.code, '0x80190194');
   assert.equal(runs[1].error!.heading, 'Client installation: the client files could not be downloaded');
-  assert.equal(runs[1].steps.find((s) => s.name.startsWith('A management point'))!.detail, 'site 5.00.8692.1000 from server.dmz');
+  assert.equal(
+    runs[1].steps.find((s) => s.name.startsWith('A management point'))!.detail,
+    'site 5.00.8692.1000 from server.dmz',
+  );
 });
 
 test('ccmsetup: a run that installs client.msi and exits 0 is complete; client.msi 1603 is broken and points to client.msi.log', () => {
@@ -151,7 +181,7 @@ test('ccmsetup: a run that installs client.msi and exits 0 is complete; client.m
 // ---------------------------------------------------------------------------------------------------
 // Windows Update outside Configuration Manager
 
-test('Windows Update on a machine without ConfigMgr: Defender\'s failing scan is broken, the Orchestrator\'s healthy scans complete', () => {
+test("Windows Update on a machine without ConfigMgr: Defender's failing scan is broken, the Orchestrator's healthy scans complete", () => {
   const log = wu10('/pc/WindowsUpdate.log', [
     [0, 3304, 9020, 'Agent', '* START * Finding updates CallerId = UpdateOrchestrator  Id = 1'],
     [5, 3304, 9020, 'Agent', '* END * Finding updates CallerId = UpdateOrchestrator, Id = 1, Exit code = 0x00000000'],
@@ -160,13 +190,19 @@ test('Windows Update on a machine without ConfigMgr: Defender\'s failing scan is
     [30, 3304, 9023, 'Agent', '* END * Finding updates CallerId = UpdateOrchestrator, Id = 4, Exit code = 0x00240010'],
   ]);
   const findings = of(diagnose([log]), 'windowsUpdate');
-  assert.deepEqual(findings.map((f) => `${f.key} ${f.status}`).sort(), ['UpdateOrchestrator scan complete', 'Windows Defender scan broken']);
+  assert.deepEqual(findings.map((f) => `${f.key} ${f.status}`).sort(), [
+    'UpdateOrchestrator scan complete',
+    'Windows Defender scan broken',
+  ]);
   const defender = findings.find((f) => f.key.startsWith('Windows Defender'))!;
   assert.equal(defender.error!.code, '0x8024402C');
-  assert.ok(defender.advice.some((a) => a.includes('netsh winhttp show proxy')), 'proxy error: the seed\'s proxy steps');
+  assert.ok(
+    defender.advice.some((a) => a.includes('netsh winhttp show proxy')),
+    "proxy error: the seed's proxy steps",
+  );
 });
 
-test('Windows Update on a ConfigMgr client: other callers\' searches are not diagnosed (ConfigMgr\'s scan is), their installs are', () => {
+test("Windows Update on a ConfigMgr client: other callers' searches are not diagnosed (ConfigMgr's scan is), their installs are", () => {
   const log = wu10('/pc/WindowsUpdate.log', [
     [0, 3304, 9021, 'Agent', '* START * Finding updates CallerId = Windows Defender  Id = 2'],
     [2, 3304, 9021, 'Agent', '* END * Finding updates CallerId = Windows Defender, Id = 2, Exit code = 0x8024402C'],
@@ -176,7 +212,10 @@ test('Windows Update on a ConfigMgr client: other callers\' searches are not dia
     [33, 2288, 2488, 'Handler', 'Exit code = 0x800F0922'],
   ]);
   const findings = of(diagnose([log]), 'windowsUpdate');
-  assert.deepEqual(findings.map((f) => `${f.key.split(' ').at(-1)} ${f.status}`), ['install broken']);
+  assert.deepEqual(
+    findings.map((f) => `${f.key.split(' ').at(-1)} ${f.status}`),
+    ['install broken'],
+  );
 });
 
 test('Windows Update: a failed driver install points to setupapi.dev.log, a failed CBS install to CBS.log', () => {

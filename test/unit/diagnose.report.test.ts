@@ -23,26 +23,37 @@ async function siteServerFindings(): Promise<Finding[]> {
 function cmlogsDiagnose(args: string[]): { code: number; out: string } {
   const script = join(mkdtempSync(join(tmpdir(), 'cmlogs-')), 'run.ts');
   const cli = resolve(__dirname, '../../server/src/cli/diagnose.ts');
-  writeFileSync(script, `import { runDiagnose } from ${JSON.stringify(cli)};\nrunDiagnose(process.argv.slice(2)).then((code) => { process.exitCode = code; });\n`);
-  const run = spawnSync(process.execPath, ['--import', 'tsx', script, ...args], { cwd: resolve(__dirname, '../..'), encoding: 'utf8' });
+  writeFileSync(
+    script,
+    `import { runDiagnose } from ${JSON.stringify(cli)};\nrunDiagnose(process.argv.slice(2)).then((code) => { process.exitCode = code; });\n`,
+  );
+  const run = spawnSync(process.execPath, ['--import', 'tsx', script, ...args], {
+    cwd: resolve(__dirname, '../..'),
+    encoding: 'utf8',
+  });
   assert.equal(run.stderr, '', run.stderr);
   return { code: run.status ?? -1, out: run.stdout };
 }
 
-test('report: each step links to its log line (file:///…#L<line>), broken flows first, with the seed\'s steps', async () => {
+test("report: each step links to its log line (file:///…#L<line>), broken flows first, with the seed's steps", async () => {
   const markdown = diagnosisReport(await siteServerFindings());
   assert.match(markdown, /^# ConfigMgr flow diagnosis/);
   assert.ok(markdown.indexOf('✘ Broken') < markdown.indexOf('✔ Complete'), 'broken first');
   const link = `(${lineLink(join(SITESERVER, 'WSyncMgr.log'), 46)})`;
   assert.ok(markdown.includes(link), `link ${link}`);
-  assert.match(lineLink(join(SITESERVER, 'WSyncMgr.log'), 46), /^file:\/\/\/.*\/samples\/siteserver\/WSyncMgr\.log#L46$/);
+  assert.match(
+    lineLink(join(SITESERVER, 'WSyncMgr.log'), 46),
+    /^file:\/\/\/.*\/samples\/siteserver\/WSyncMgr\.log#L46$/,
+  );
   assert.ok(markdown.includes('**Steps to try**'));
   assert.ok(markdown.includes('**Next log to open:** WCM\\.log'));
 });
 
 test('report: log text cannot become a link, an image or HTML', () => {
-  const hostile = '<![LOG[Scan failed with error = 0x80244021. [click](command:workbench.action.terminal.new) <img src=x onerror=alert(1)> `tick`]LOG]!><time="12:18:53.200+300" date="01-20-2014" component="WUAHandler" context="" type="3" thread="1" file="">';
-  const start = '<![LOG[Async searching of updates using WUAgent started.]LOG]!><time="12:18:42.690+300" date="01-20-2014" component="WUAHandler" context="" type="1" thread="1" file="">';
+  const hostile =
+    '<![LOG[Scan failed with error = 0x80244021. [click](command:workbench.action.terminal.new) <img src=x onerror=alert(1)> `tick`]LOG]!><time="12:18:53.200+300" date="01-20-2014" component="WUAHandler" context="" type="3" thread="1" file="">';
+  const start =
+    '<![LOG[Async searching of updates using WUAgent started.]LOG]!><time="12:18:42.690+300" date="01-20-2014" component="WUAHandler" context="" type="1" thread="1" file="">';
   const findings = diagnose([parseText(`${start}\r\n${hostile}\r\n`, '/tmp/x/WUAHandler.log')]);
   const markdown = diagnosisReport(findings);
   assert.ok(findings.some((f) => f.status === 'broken'));
@@ -55,7 +66,10 @@ test('report: log text cannot become a link, an image or HTML', () => {
 });
 
 test('report: a path with parentheses or spaces still makes one link', () => {
-  assert.equal(lineLink('/logs/a (1)/My Logs/WUAHandler.log', 3), 'file:///logs/a%20%281%29/My%20Logs/WUAHandler.log#L3');
+  assert.equal(
+    lineLink('/logs/a (1)/My Logs/WUAHandler.log', 3),
+    'file:///logs/a%20%281%29/My%20Logs/WUAHandler.log#L3',
+  );
 });
 
 test('diagnostics: an Error on the failure line, related information in the other logs, none for complete flows', async () => {
@@ -71,8 +85,13 @@ test('diagnostics: an Error on the failure line, related information in the othe
 });
 
 test('diagnostics: a recovered failure is a Warning, an incomplete flow an Information', () => {
-  const wua = (message: string, time: string, type = 1) => `<![LOG[${message}]LOG]!><time="${time}+300" date="01-27-2014" component="WUAHandler" context="" type="${type}" thread="1" file="">`;
-  const text = [wua('Async searching of updates using WUAgent started.', '09:12:06.000'), wua('Scan failed with error = 0x80244021.', '09:12:07.000', 3), wua('Async searching of updates using WUAgent started.', '09:42:06.000')].join('\r\n');
+  const wua = (message: string, time: string, type = 1) =>
+    `<![LOG[${message}]LOG]!><time="${time}+300" date="01-27-2014" component="WUAHandler" context="" type="${type}" thread="1" file="">`;
+  const text = [
+    wua('Async searching of updates using WUAgent started.', '09:12:06.000'),
+    wua('Scan failed with error = 0x80244021.', '09:12:07.000', 3),
+    wua('Async searching of updates using WUAgent started.', '09:42:06.000'),
+  ].join('\r\n');
   const findings = diagnose([parseText(text, '/tmp/y/WUAHandler.log')]);
   const severities = (diagnosisDiagnostics(findings).get('/tmp/y/WUAHandler.log') ?? []).map((d) => d.severity);
   assert.deepEqual(severities, [DiagnosticSeverity.Error, DiagnosticSeverity.Information]);

@@ -15,7 +15,11 @@ test('server: cmlogs/diagnose with a folder never opened before finds its flows 
     const reply = await lsp.ask(Requests.diagnose, { folder: uri(SAMPLES) });
     assert.ok(reply.findings.length >= 18, `findings: ${reply.findings.length}`);
     assert.equal(reply.findings.filter((f) => f.status === 'broken').length, 1, 'the one broken sync of the seed');
-    assert.ok(reply.files.some((f) => f.endsWith('/siteserver/WSyncMgr.log')) && reply.files.some((f) => f.endsWith('/client/WUAHandler.lo_')), 'subfolders read');
+    assert.ok(
+      reply.files.some((f) => f.endsWith('/siteserver/WSyncMgr.log')) &&
+        reply.files.some((f) => f.endsWith('/client/WUAHandler.lo_')),
+      'subfolders read',
+    );
     assert.match(reply.markdown, /## Files read/);
     assert.match(reply.markdown, /WSyncMgr\.log/);
   } finally {

@@ -10,9 +10,18 @@ import { MixedUtf8Decoder } from '../../server/src/core/read/encoding';
 import type { LogRecord } from '../../server/src/core/record';
 
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
-const utf8Line = Buffer.from('2024-03-12 21:04:10, Info                  CBS    Paket „Größe“ geprüft – 10 €\r\n', 'utf8');
+const utf8Line = Buffer.from(
+  '2024-03-12 21:04:10, Info                  CBS    Paket „Größe“ geprüft – 10 €\r\n',
+  'utf8',
+);
 // "Fehler beim Löschen von C:\Temp\Bücher: Zugriff verweigert" as a Windows-1252 writer puts it (ö = 0xF6, ü = 0xFC)
-const cp1252Line = Buffer.concat([Buffer.from('2024-03-12 21:04:11, Error                 CBS    Fehler beim L', 'latin1'), Buffer.from([0xf6]), Buffer.from('schen von C:\\Temp\\B', 'latin1'), Buffer.from([0xfc]), Buffer.from('cher: Zugriff verweigert \x80 5\r\n', 'latin1')]);
+const cp1252Line = Buffer.concat([
+  Buffer.from('2024-03-12 21:04:11, Error                 CBS    Fehler beim L', 'latin1'),
+  Buffer.from([0xf6]),
+  Buffer.from('schen von C:\\Temp\\B', 'latin1'),
+  Buffer.from([0xfc]),
+  Buffer.from('cher: Zugriff verweigert \x80 5\r\n', 'latin1'),
+]);
 const mixed = Buffer.concat([BOM, utf8Line, cp1252Line, utf8Line]);
 
 test('UTF-8 with a Windows-1252 line: each line decoded as written, no U+FFFD, the file reported as mixed', () => {
@@ -35,7 +44,10 @@ test('a UTF-8 log without such bytes stays utf-8; broken UTF-8 cut by chunks is 
     for (let i = 0; i < clean.length; i += size) parser.push(clean.subarray(i, i + size));
     parser.end();
     assert.equal(parser.encoding, 'utf-8');
-    assert.deepEqual(out.map((r) => r.message), [0, 1].map(() => 'Paket „Größe“ geprüft – 10 €'));
+    assert.deepEqual(
+      out.map((r) => r.message),
+      [0, 1].map(() => 'Paket „Größe“ geprüft – 10 €'),
+    );
   }
 });
 
@@ -55,9 +67,23 @@ test('the mixed decoder gives the same text for any chunking, and decodes a line
 test('CMTrace: a Windows-1252 line in the first bytes sends the file to the general parser, which decodes it', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'cmlogs-mixed-'));
   try {
-    const record = (text: Buffer) => Buffer.concat([Buffer.from('<![LOG['), text, Buffer.from(']LOG]!><time="10:00:00.000+000" date="01-02-2024" component="C" context="" type="1" thread="1" file="">\r\n')]);
+    const record = (text: Buffer) =>
+      Buffer.concat([
+        Buffer.from('<![LOG['),
+        text,
+        Buffer.from(
+          ']LOG]!><time="10:00:00.000+000" date="01-02-2024" component="C" context="" type="1" thread="1" file="">\r\n',
+        ),
+      ]);
     const file = join(dir, 'AppEnforce.log');
-    writeFileSync(file, Buffer.concat([BOM, record(Buffer.from('Installing „App“', 'utf8')), record(Buffer.concat([Buffer.from('Gel'), Buffer.from([0xf6]), Buffer.from('scht')]))]));
+    writeFileSync(
+      file,
+      Buffer.concat([
+        BOM,
+        record(Buffer.from('Installing „App“', 'utf8')),
+        record(Buffer.concat([Buffer.from('Gel'), Buffer.from([0xf6]), Buffer.from('scht')])),
+      ]),
+    );
     const r = await parseFile(file);
     assert.deepEqual([r.encoding, r.format, r.records.length], ['utf-8+windows-1252', 'cmtrace', 2]);
     assert.equal(r.records.get(1).message, 'Gelöscht');
@@ -67,7 +93,13 @@ test('CMTrace: a Windows-1252 line in the first bytes sends the file to the gene
 });
 
 test('a whole Windows-1252 log: 0x80-0x9F are the Windows-1252 characters (€, „, ‚, …), not C1 controls', () => {
-  const bytes = Buffer.concat([Buffer.from('Kosten 5 ', 'latin1'), Buffer.from([0x80, 0x20, 0x84]), Buffer.from('Zitat', 'latin1'), Buffer.from([0x93, 0x20, 0xe9, 0x85]), Buffer.from('\r\n')]);
+  const bytes = Buffer.concat([
+    Buffer.from('Kosten 5 ', 'latin1'),
+    Buffer.from([0x80, 0x20, 0x84]),
+    Buffer.from('Zitat', 'latin1'),
+    Buffer.from([0x93, 0x20, 0xe9, 0x85]),
+    Buffer.from('\r\n'),
+  ]);
   const r = parseBytes(bytes, 'legacy.log');
   assert.equal(r.encoding, 'windows-1252');
   assert.equal(r.records.get(0).message, 'Kosten 5 € „Zitat“ é…');
@@ -76,13 +108,20 @@ test('a whole Windows-1252 log: 0x80-0x9F are the Windows-1252 characters (€, 
 test('CMTrace fast path: Windows-1252 lines anywhere (first bytes, past the first chunk, in a multi-line message) read as the general parser reads them', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'cmlogs-mixed-fast-'));
   try {
-    const header = (i: number) => `]LOG]!><time="10:00:${String(i % 60).padStart(2, '0')}.000+000" date="01-02-2024" component="C${i % 3}" context="" type="${1 + (i % 3)}" thread="${i % 9}" file="">\r\n`;
+    const header = (i: number) =>
+      `]LOG]!><time="10:00:${String(i % 60).padStart(2, '0')}.000+000" date="01-02-2024" component="C${i % 3}" context="" type="${1 + (i % 3)}" thread="${i % 9}" file="">\r\n`;
     const parts: Buffer[] = [BOM];
     const expected: string[] = [];
     for (let i = 0; i < 30_000; i++) {
       const cp1252 = i === 3 || i === 12_345 || i === 29_999;
       const multi = i === 12_345;
-      const text = cp1252 ? Buffer.concat([Buffer.from(`Datei ${i} gel`), Buffer.from([0xf6]), Buffer.from(multi ? 'scht\r\nZeile 2 \x80' : 'scht', 'latin1')]) : Buffer.from(`Paket ${i} „ok“`, 'utf8');
+      const text = cp1252
+        ? Buffer.concat([
+            Buffer.from(`Datei ${i} gel`),
+            Buffer.from([0xf6]),
+            Buffer.from(multi ? 'scht\r\nZeile 2 \x80' : 'scht', 'latin1'),
+          ])
+        : Buffer.from(`Paket ${i} „ok“`, 'utf8');
       parts.push(Buffer.from('<![LOG['), text, Buffer.from(header(i)));
       expected.push(cp1252 ? `Datei ${i} gelöscht${multi ? '\nZeile 2 €' : ''}` : `Paket ${i} „ok“`);
     }
@@ -93,7 +132,10 @@ test('CMTrace fast path: Windows-1252 lines anywhere (first bytes, past the firs
     const general = parseBytes(bytes, file);
     for (const r of [fast, general]) {
       assert.deepEqual([r.encoding, r.format, r.records.length], ['utf-8+windows-1252', 'cmtrace', 30_000]);
-      assert.deepEqual(r.records.map((x) => x.message), expected);
+      assert.deepEqual(
+        r.records.map((x) => x.message),
+        expected,
+      );
     }
     assert.deepEqual(fast.records.get(12_345), general.records.get(12_345));
     // The same file without those bytes: utf-8, messages left in the file.

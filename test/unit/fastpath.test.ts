@@ -16,10 +16,26 @@ const dir = mkdtempSync(join(tmpdir(), 'cmlogs-fast-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 const cm = (message: string, i = 0, attrs = {}) => {
-  const a = { time: `08:22:${String(i % 60).padStart(2, '0')}.936+300`, date: '03-10-2024', component: 'CAS', context: '', type: '1', thread: '4638', file: 'cache.cpp:12', ...attrs };
+  const a = {
+    time: `08:22:${String(i % 60).padStart(2, '0')}.936+300`,
+    date: '03-10-2024',
+    component: 'CAS',
+    context: '',
+    type: '1',
+    thread: '4638',
+    file: 'cache.cpp:12',
+    ...attrs,
+  };
   return `<![LOG[${message}]LOG]!><time="${a.time}" date="${a.date}" component="${a.component}" context="${a.context}" type="${a.type}" thread="${a.thread}" file="${a.file}">`;
 };
-const ordinary = (n: number, from = 0) => Array.from({ length: n }, (_, k) => cm(`Download started for content Content_333ef765-44bc-4e71-8418-c2d933c57ace.${from + k} KB2461484 error 0x80244021`, from + k, { type: String(1 + ((from + k) % 3)) }));
+const ordinary = (n: number, from = 0) =>
+  Array.from({ length: n }, (_, k) =>
+    cm(
+      `Download started for content Content_333ef765-44bc-4e71-8418-c2d933c57ace.${from + k} KB2461484 error 0x80244021`,
+      from + k,
+      { type: String(1 + ((from + k) % 3)) },
+    ),
+  );
 
 function write(name: string, text: string | Buffer): string {
   const file = join(dir, name);
@@ -30,16 +46,47 @@ function write(name: string, text: string | Buffer): string {
 const CASES: Record<string, string | Buffer> = {
   'plain CRLF with BOM': '\ufeff' + ordinary(50).join('\r\n') + '\r\n',
   'LF only, no final line break': ordinary(50).join('\n'),
-  'multi-line messages (CRLF and LF), blank lines between records': [cm('first\r\n<Xml>\r\n</Xml>'), '', cm('second\nline two'), '\r\n', ...ordinary(5)].join('\r\n'),
-  'a record cut by another writer, then ordinary ones': [...ordinary(3), '<![LOG[cut here<![LOG[whole]LOG]!><time="08:22:44.936+300" date="03-10-2024" component="X" context="" type="3" thread="1" file="">', ...ordinary(3, 3)].join('\r\n'),
+  'multi-line messages (CRLF and LF), blank lines between records': [
+    cm('first\r\n<Xml>\r\n</Xml>'),
+    '',
+    cm('second\nline two'),
+    '\r\n',
+    ...ordinary(5),
+  ].join('\r\n'),
+  'a record cut by another writer, then ordinary ones': [
+    ...ordinary(3),
+    '<![LOG[cut here<![LOG[whole]LOG]!><time="08:22:44.936+300" date="03-10-2024" component="X" context="" type="3" thread="1" file="">',
+    ...ordinary(3, 3),
+  ].join('\r\n'),
   'two records on one line': [...ordinary(2), cm('a') + cm('b'), ...ordinary(2, 2)].join('\r\n'),
   'text outside records': [...ordinary(2), 'stray text', '  ', ...ordinary(2, 2)].join('\r\n'),
   'a bare CR inside a message': [...ordinary(2), cm('half\rhalf'), ...ordinary(2, 2)].join('\r\n'),
-  'NUL padding at the end': Buffer.concat([Buffer.from(ordinary(5).join('\r\n') + '\r\n'), Buffer.alloc(5000), Buffer.from(ordinary(2, 5).join('\r\n'))]),
-  'unusual times: 7 digits, no bias, second 60, space, bad date': [cm('seven', 0, { time: '08:22:44.4204997+000' }), cm('none', 0, { time: '08:22:44.936' }), cm('leap', 0, { time: '23:59:60.000+000' }), cm('space', 0, { time: '8:22:44.936 +300' }), cm('bad', 0, { date: '13-45-2024' }), ...ordinary(2)].join('\r\n'),
-  'attributes in another order, empty thread, odd type, quotes and > in values': [cm('empty thread', 0, { thread: '' }), cm('type 7', 0, { type: '7' }), cm('hex thread', 0, { thread: '0x1F' }), '<![LOG[reordered]LOG]!><date="03-10-2024" time="08:22:44.936+300" component="X" context="" type="1" thread="1" file="">', cm('gt', 0, { file: 'a>b' }), ...ordinary(2)].join('\r\n'),
+  'NUL padding at the end': Buffer.concat([
+    Buffer.from(ordinary(5).join('\r\n') + '\r\n'),
+    Buffer.alloc(5000),
+    Buffer.from(ordinary(2, 5).join('\r\n')),
+  ]),
+  'unusual times: 7 digits, no bias, second 60, space, bad date': [
+    cm('seven', 0, { time: '08:22:44.4204997+000' }),
+    cm('none', 0, { time: '08:22:44.936' }),
+    cm('leap', 0, { time: '23:59:60.000+000' }),
+    cm('space', 0, { time: '8:22:44.936 +300' }),
+    cm('bad', 0, { date: '13-45-2024' }),
+    ...ordinary(2),
+  ].join('\r\n'),
+  'attributes in another order, empty thread, odd type, quotes and > in values': [
+    cm('empty thread', 0, { thread: '' }),
+    cm('type 7', 0, { type: '7' }),
+    cm('hex thread', 0, { thread: '0x1F' }),
+    '<![LOG[reordered]LOG]!><date="03-10-2024" time="08:22:44.936+300" component="X" context="" type="1" thread="1" file="">',
+    cm('gt', 0, { file: 'a>b' }),
+    ...ordinary(2),
+  ].join('\r\n'),
   'a header cut at the end of the file': ordinary(3).join('\r\n') + '\r\n<![LOG[last]LOG]!><time="08:22:44.9',
-  'non-ASCII text': [cm('Größe é 😀 {AAAAAAAA-1111-2222-3333-444455556666}', 0, { component: 'Compônent' }), ...ordinary(2)].join('\r\n'),
+  'non-ASCII text': [
+    cm('Größe é 😀 {AAAAAAAA-1111-2222-3333-444455556666}', 0, { component: 'Compônent' }),
+    ...ordinary(2),
+  ].join('\r\n'),
 };
 
 for (const [name, text] of Object.entries(CASES)) {
@@ -68,12 +115,21 @@ test('records split across read chunks (1 MB) and a region over 8 MB are read wh
 });
 
 test('the index finds the same keys in a fast-path table as findKeys in the messages', async () => {
-  const file = write('keys.log', [...ordinary(30), cm('kb3012973 KB12345 {8E58A1B2-0000-0000-0000-000000000001} a-b-c'), cm('xKB2461484 KB2461484_ KB24614845')].join('\r\n'));
+  const file = write(
+    'keys.log',
+    [
+      ...ordinary(30),
+      cm('kb3012973 KB12345 {8E58A1B2-0000-0000-0000-000000000001} a-b-c'),
+      cm('xKB2461484 KB2461484_ KB24614845'),
+    ].join('\r\n'),
+  );
   const result = await parseFile(file);
   const index = new LogIndex();
   index.setFile(result);
   const expected = new Map<string, number>();
-  result.records.forEach((r) => new Set(findKeys(r.message).map((k) => k.key)).forEach((k) => expected.set(k, (expected.get(k) ?? 0) + 1)));
+  result.records.forEach((r) =>
+    new Set(findKeys(r.message).map((k) => k.key)).forEach((k) => expected.set(k, (expected.get(k) ?? 0) + 1)),
+  );
   assert.deepEqual(new Map([...index.keys()].map((k) => [k, index.summarize(k)!.count])), expected);
   assert.ok(expected.has('KB3012973') && expected.has('8e58a1b2-0000-0000-0000-000000000001'));
 });

@@ -14,7 +14,10 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 const cm = (message: string, i: number) =>
   `<![LOG[${message}]LOG]!><time="08:22:${String(i % 60).padStart(2, '0')}.936+300" date="03-10-2024" component="CAS" context="" type="1" thread="4638" file="cache.cpp:12">`;
-const lines = (n: number, tag: string) => Array.from({ length: n }, (_, k) => cm(`${tag} record ${k} for content Content_333ef765-44bc-4e71-8418-c2d933c57ace.${k}`, k));
+const lines = (n: number, tag: string) =>
+  Array.from({ length: n }, (_, k) =>
+    cm(`${tag} record ${k} for content Content_333ef765-44bc-4e71-8418-c2d933c57ace.${k}`, k),
+  );
 
 function write(name: string, text: string): string {
   const file = join(dir, name);
@@ -25,12 +28,21 @@ function write(name: string, text: string): string {
 const GONE = /no longer in .* as it was read/;
 
 test('messages left in the file read back as the general parser reads them (one line, multi-line CRLF, non-ASCII)', async () => {
-  const text = '\ufeff' + [...lines(3000, 'a'), cm('first\r\n<Xml a="1">\r\n</Xml>', 1), cm('Größe: 12 KB — fertig', 2), ...lines(10, 'b')].join('\r\n') + '\r\n';
+  const text =
+    '\ufeff' +
+    [
+      ...lines(3000, 'a'),
+      cm('first\r\n<Xml a="1">\r\n</Xml>', 1),
+      cm('Größe: 12 KB — fertig', 2),
+      ...lines(10, 'b'),
+    ].join('\r\n') +
+    '\r\n';
   const file = write('roundtrip.log', text);
   const fast = await parseFile(file);
   const general = parseBytes(Buffer.from(text), file);
   assert.equal(fast.records.length, general.records.length);
-  for (let i = 0; i < general.records.length; i++) assert.equal(fast.records.message(i), general.records.message(i), `record ${i}`);
+  for (let i = 0; i < general.records.length; i++)
+    assert.equal(fast.records.message(i), general.records.message(i), `record ${i}`);
   // Random access after the walk (the window moves back and forth).
   for (const i of [3000, 5, 3001, 2999, 0]) assert.equal(fast.records.message(i), general.records.message(i));
 });
@@ -67,9 +79,14 @@ test('a truncated log gives a notice for the records that are gone, and keys are
 
 test('more files than are kept open at once: every one still reads right, interleaved', async () => {
   const results = [];
-  for (let f = 0; f < 40; f++) results.push(await parseFile(write(`many-${f}.log`, lines(50, `file${f}`).join('\r\n') + '\r\n')));
+  for (let f = 0; f < 40; f++)
+    results.push(await parseFile(write(`many-${f}.log`, lines(50, `file${f}`).join('\r\n') + '\r\n')));
   for (let round = 0; round < 3; round++) {
-    for (let f = 0; f < results.length; f++) assert.match(results[(f * 7) % 40].records.message(round * 10), new RegExp(`^file${(f * 7) % 40} record ${round * 10} `));
+    for (let f = 0; f < results.length; f++)
+      assert.match(
+        results[(f * 7) % 40].records.message(round * 10),
+        new RegExp(`^file${(f * 7) % 40} record ${round * 10} `),
+      );
   }
 });
 

@@ -10,8 +10,19 @@ const SAMPLES = resolve(__dirname, '../../samples');
 test('rolled-over siblings belong to their log, oldest first', () => {
   assert.equal(rolloverBase('/l/CcmExec-20131009-083840.log'), '/l/CcmExec.log');
   assert.equal(rolloverBase('/l/WUAHandler.lo_'), '/l/WUAHandler.log');
-  const groups = groupRollovers(['/l/CcmExec.log', '/l/CcmExec.lo_', '/l/CcmExec-20131009-083840.log', '/l/CcmExec-20131001-000000.log', '/l/CAS.log']);
-  assert.deepEqual(groups.get('/l/CcmExec.log'), ['/l/CcmExec-20131001-000000.log', '/l/CcmExec-20131009-083840.log', '/l/CcmExec.lo_', '/l/CcmExec.log']);
+  const groups = groupRollovers([
+    '/l/CcmExec.log',
+    '/l/CcmExec.lo_',
+    '/l/CcmExec-20131009-083840.log',
+    '/l/CcmExec-20131001-000000.log',
+    '/l/CAS.log',
+  ]);
+  assert.deepEqual(groups.get('/l/CcmExec.log'), [
+    '/l/CcmExec-20131001-000000.log',
+    '/l/CcmExec-20131009-083840.log',
+    '/l/CcmExec.lo_',
+    '/l/CcmExec.log',
+  ]);
   assert.deepEqual(groups.get('/l/CAS.log'), ['/l/CAS.log']);
 });
 
@@ -25,9 +36,18 @@ test('folders are walked for *.log, *.lo_ and *.txt; missing paths are reported'
 const cli = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
 
 test('cmlogs parse --rollover reads WUAHandler.lo_ then WUAHandler.log; with --json the first record after the boundary carries it', () => {
-  const run = cli('parse', resolve(SAMPLES, 'client/WUAHandler.lo_'), resolve(SAMPLES, 'client/WUAHandler.log'), '--rollover', '--json');
+  const run = cli(
+    'parse',
+    resolve(SAMPLES, 'client/WUAHandler.lo_'),
+    resolve(SAMPLES, 'client/WUAHandler.log'),
+    '--rollover',
+    '--json',
+  );
   assert.equal(run.status, 0);
-  const lines = run.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  const lines = run.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   const marker = lines.findIndex((l) => l.rollover);
   assert.equal(marker, 22);
   assert.match(lines[marker].rollover.from, /WUAHandler\.lo_$/);
@@ -37,7 +57,8 @@ test('cmlogs parse --rollover reads WUAHandler.lo_ then WUAHandler.log; with --j
   assert.equal(lines.length, 22 + 60);
   assert.equal(lines.filter((l) => l.rollover).length, 1);
   // Every NDJSON line is a record.
-  for (const l of lines) assert.ok(typeof l.file === 'string' && Number.isInteger(l.line) && typeof l.message === 'string');
+  for (const l of lines)
+    assert.ok(typeof l.file === 'string' && Number.isInteger(l.line) && typeof l.message === 'string');
   assert.ok(lines[21].utc < lines[22].utc);
 });
 
@@ -69,7 +90,11 @@ test('cmlogs stats: first line is the record count', () => {
 test('cmlogs stats: a top error code the tables do not name still shows its facility (not a blank)', async () => {
   const { computeStats } = await import('../../server/src/cli/stats');
   const { parseText } = await import('../../server/src/core/parse');
-  const log = '<![LOG[WMI query failed, error 0x80041FFF]LOG]!><time="08:00:00.000+000" date="01-02-2024" component="CcmExec" context="" type="3" thread="1" file="">';
+  const log =
+    '<![LOG[WMI query failed, error 0x80041FFF]LOG]!><time="08:00:00.000+000" date="01-02-2024" component="CcmExec" context="" type="3" thread="1" file="">';
   const [top] = computeStats([parseText(log, 'CcmExec.log')]).topErrorCodes;
-  assert.deepEqual([top.code, top.names, top.message], ['0x80041FFF', [], 'not in the reference tables; facility FACILITY_ITF (4), code 0x1FFF (8191)']);
+  assert.deepEqual(
+    [top.code, top.names, top.message],
+    ['0x80041FFF', [], 'not in the reference tables; facility FACILITY_ITF (4), code 0x1FFF (8191)'],
+  );
 });

@@ -58,7 +58,14 @@ test('fleet --json: six machines, per flow the findings of each status, as diagn
   assert.equal(summary.machines, 6);
   const expected: Record<string, Record<string, number>> = {};
   // The zip holds PC-OK-01's logs: the same counts.
-  const folders = [machines['PC-OK-01'], machines['PC-OK-01'], machines['PC-SCAN-03'], machines['PC-TZ-04'], machines['PC-NAMED-05'], machines['PC-QUIET-06']];
+  const folders = [
+    machines['PC-OK-01'],
+    machines['PC-OK-01'],
+    machines['PC-SCAN-03'],
+    machines['PC-TZ-04'],
+    machines['PC-NAMED-05'],
+    machines['PC-QUIET-06'],
+  ];
   for (const folder of folders) {
     for (const [flow, statuses] of Object.entries(await diagnosedCounts(folder))) {
       expected[flow] ??= {};
@@ -68,7 +75,9 @@ test('fleet --json: six machines, per flow the findings of each status, as diagn
   assert.deepEqual(summary.flows, expected);
   // The one broken scan, and nothing else broken: PC-OK-01's recovered 0x80244021 stays a complete scan.
   assert.equal(summary.flows.scan.broken, 1);
-  const broken = Object.entries(summary.flows).filter(([, s]) => s.broken).map(([flow]) => flow);
+  const broken = Object.entries(summary.flows)
+    .filter(([, s]) => s.broken)
+    .map(([flow]) => flow);
   assert.deepEqual(broken, ['scan']);
 });
 
@@ -92,8 +101,13 @@ test('fleet: a .cab and a loose file are skipped with a reason on stderr, not ta
 });
 
 test('machines.parquet: names (one from its logs, not from a server it mentions), sources, time zones, counts', async () => {
-  const rows = query('SELECT machine, source, bias_minutes, logs, records, errors, findings, not_complete, name_from, problems FROM machines ORDER BY machine');
-  assert.deepEqual(rows.map((r) => r.machine), ['PC-NAMED-05', 'PC-OK-01', 'PC-QUIET-06', 'PC-SCAN-03', 'PC-TZ-04', 'PC-ZIP-02']);
+  const rows = query(
+    'SELECT machine, source, bias_minutes, logs, records, errors, findings, not_complete, name_from, problems FROM machines ORDER BY machine',
+  );
+  assert.deepEqual(
+    rows.map((r) => r.machine),
+    ['PC-NAMED-05', 'PC-OK-01', 'PC-QUIET-06', 'PC-SCAN-03', 'PC-TZ-04', 'PC-ZIP-02'],
+  );
   const by = Object.fromEntries(rows.map((r) => [r.machine, r]));
   assert.equal(by['PC-NAMED-05'].name_from, 'logs');
   assert.equal(by['PC-OK-01'].name_from, 'entry');
@@ -126,28 +140,56 @@ test('findings.parquet: the broken scan with its failed step, code, heading and 
   // 12:18:53.x at bias +300 is 17:18:53.x UTC.
   assert.match(String(f.evidence_utc), /^2014-01-20[ T]17:18:53\.[12]/);
   // The zip's findings are the folder's, evidence named by the path inside the archive.
-  const zip = query("SELECT flow, key, status, code, evidence_file FROM findings WHERE machine = 'PC-ZIP-02' ORDER BY flow, key");
-  const folder = query("SELECT flow, key, status, code, evidence_file FROM findings WHERE machine = 'PC-OK-01' ORDER BY flow, key");
-  assert.deepEqual(zip.map((r) => ({ ...r, evidence_file: String(r.evidence_file).replace(/^Logs\//, '') })), folder);
+  const zip = query(
+    "SELECT flow, key, status, code, evidence_file FROM findings WHERE machine = 'PC-ZIP-02' ORDER BY flow, key",
+  );
+  const folder = query(
+    "SELECT flow, key, status, code, evidence_file FROM findings WHERE machine = 'PC-OK-01' ORDER BY flow, key",
+  );
+  assert.deepEqual(
+    zip.map((r) => ({ ...r, evidence_file: String(r.evidence_file).replace(/^Logs\//, '') })),
+    folder,
+  );
 });
 
 test('records: partitioned by machine and UTC day; another time zone gives other local times and the same UTC', () => {
   const days = readdirSync(join(OUT, 'records', 'machine=PC-OK-01')).sort();
-  const utcDays = query("SELECT DISTINCT strftime(utc, '%Y-%m-%d') AS d FROM records WHERE machine = 'PC-OK-01' ORDER BY d").map((r) => `day=${r.d}`);
+  const utcDays = query(
+    "SELECT DISTINCT strftime(utc, '%Y-%m-%d') AS d FROM records WHERE machine = 'PC-OK-01' ORDER BY d",
+  ).map((r) => `day=${r.d}`);
   assert.deepEqual(days, utcDays);
   assert.equal(days[0], 'day=2014-01-20', 'the samples begin on 01-20 (UTC)');
-  assert.equal(query("SELECT count(*) AS n FROM records WHERE machine = 'PC-OK-01' AND day = DATE '2014-01-27'")[0].n, query("SELECT count(*) AS n FROM records WHERE machine = 'PC-OK-01' AND utc >= TIMESTAMP '2014-01-27' AND utc < TIMESTAMP '2014-01-28'")[0].n);
-  const sameUtc = query(`SELECT count(*) AS n FROM records a JOIN records b ON a.file = b.file AND a.line = b.line AND a.utc = b.utc
+  assert.equal(
+    query("SELECT count(*) AS n FROM records WHERE machine = 'PC-OK-01' AND day = DATE '2014-01-27'")[0].n,
+    query(
+      "SELECT count(*) AS n FROM records WHERE machine = 'PC-OK-01' AND utc >= TIMESTAMP '2014-01-27' AND utc < TIMESTAMP '2014-01-28'",
+    )[0].n,
+  );
+  const sameUtc =
+    query(`SELECT count(*) AS n FROM records a JOIN records b ON a.file = b.file AND a.line = b.line AND a.utc = b.utc
     WHERE a.machine = 'PC-OK-01' AND b.machine = 'PC-TZ-04'`);
   const all = query("SELECT count(*) AS n, count(DISTINCT local) AS locals FROM records WHERE machine = 'PC-OK-01'");
   assert.equal(sameUtc[0].n, all[0].n, 'every record of PC-TZ-04 at the UTC of its twin');
-  const local = query("SELECT a.local AS ok, b.local AS tz FROM records a JOIN records b USING (file, line) WHERE a.machine = 'PC-OK-01' AND b.machine = 'PC-TZ-04' AND a.file = 'ScanAgent.log' AND a.line = 1");
+  const local = query(
+    "SELECT a.local AS ok, b.local AS tz FROM records a JOIN records b USING (file, line) WHERE a.machine = 'PC-OK-01' AND b.machine = 'PC-TZ-04' AND a.file = 'ScanAgent.log' AND a.line = 1",
+  );
   assert.deepEqual(local, [{ ok: '2014-01-20T11:57:42.188', tz: '2014-01-20T17:57:42.188' }]);
-  const codes = query("SELECT machine, count(*) AS n FROM records WHERE code = '0x80244021' GROUP BY machine ORDER BY machine");
-  assert.deepEqual(codes.map((r) => r.machine), ['PC-OK-01', 'PC-SCAN-03', 'PC-TZ-04', 'PC-ZIP-02']);
-  assert.equal(query("SELECT code_name FROM records WHERE code = '0x80244021' LIMIT 1")[0].code_name, 'WU_E_PT_HTTP_STATUS_BAD_GATEWAY');
+  const codes = query(
+    "SELECT machine, count(*) AS n FROM records WHERE code = '0x80244021' GROUP BY machine ORDER BY machine",
+  );
+  assert.deepEqual(
+    codes.map((r) => r.machine),
+    ['PC-OK-01', 'PC-SCAN-03', 'PC-TZ-04', 'PC-ZIP-02'],
+  );
+  assert.equal(
+    query("SELECT code_name FROM records WHERE code = '0x80244021' LIMIT 1")[0].code_name,
+    'WU_E_PT_HTTP_STATUS_BAD_GATEWAY',
+  );
   // ScanAgent writes "Scan Failed ... with Error=0x80244021" as information (type 1): its code is decoded too.
-  assert.deepEqual(query("SELECT severity, code FROM records WHERE machine = 'PC-OK-01' AND file = 'ScanAgent.log' AND line = 37"), [{ severity: 'info', code: '0x80244021' }]);
+  assert.deepEqual(
+    query("SELECT severity, code FROM records WHERE machine = 'PC-OK-01' AND file = 'ScanAgent.log' AND line = 37"),
+    [{ severity: 'info', code: '0x80244021' }],
+  );
 });
 
 test('fleet query: "machines whose scan broke with 0x80244021 that week" (the README\'s query, dates fixed)', () => {
@@ -155,7 +197,12 @@ test('fleet query: "machines whose scan broke with 0x80244021 that week" (the RE
     WHERE flow = 'scan' AND status = 'broken' AND code = '0x80244021'
       AND evidence_utc >= TIMESTAMP '2014-01-20' AND evidence_utc < TIMESTAMP '2014-01-20' + INTERVAL 7 DAY`);
   assert.deepEqual(rows, [{ machine: 'PC-SCAN-03' }]);
-  const table = cmlogs('fleet', 'query', OUT, "SELECT machine, status FROM findings WHERE flow = 'scan' AND status = 'broken'");
+  const table = cmlogs(
+    'fleet',
+    'query',
+    OUT,
+    "SELECT machine, status FROM findings WHERE flow = 'scan' AND status = 'broken'",
+  );
   assert.equal(table.status, 0);
   assert.match(table.stdout, /^machine\s+status\nPC-SCAN-03\s+broken\n$/);
 });
@@ -171,7 +218,11 @@ test('fleet query: bad SQL is an error message and exit 1; a folder with no tabl
 
 test('--jsoneachrow: the same rows as JSON lines for ClickHouse (machines, findings, records per machine)', () => {
   const dir = join(OUT, 'jsoneachrow');
-  const lines = (file: string) => readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const lines = (file: string) =>
+    readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
   assert.equal(lines(join(dir, 'machines.json')).length, 6);
   const findings = lines(join(dir, 'findings.json'));
   assert.equal(findings.length, query('SELECT count(*) AS n FROM findings')[0].n);
@@ -193,9 +244,15 @@ test('fleet without --json: a readable table of flows by status and the top brea
 test('bad bundles do not stop the fleet: a corrupt .zip and an encrypted entry are reported on their machine', () => {
   const root = join(WORK, 'bad');
   mkdirSync(join(root, 'PC-A'), { recursive: true });
-  writeFileSync(join(root, 'PC-A', 'ScanAgent.log'), readFileSync(resolve(__dirname, '../../samples/client/ScanAgent.log')));
+  writeFileSync(
+    join(root, 'PC-A', 'ScanAgent.log'),
+    readFileSync(resolve(__dirname, '../../samples/client/ScanAgent.log')),
+  );
   writeFileSync(join(root, 'PC-B.zip'), Buffer.from('PK\x03\x04 this is not really a zip'));
-  const zip = zipBytes([{ name: 'CAS.log', data: readFileSync(resolve(__dirname, '../../samples/client/CAS.log')) }, { name: 'Secret.log', data: Buffer.from('x') }]);
+  const zip = zipBytes([
+    { name: 'CAS.log', data: readFileSync(resolve(__dirname, '../../samples/client/CAS.log')) },
+    { name: 'Secret.log', data: Buffer.from('x') },
+  ]);
   // Mark the second entry encrypted in the central directory (general purpose flag bit 0).
   const central = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
   zip.writeUInt16LE(zip.readUInt16LE(central + 8) | 1, central + 8);
@@ -204,7 +261,11 @@ test('bad bundles do not stop the fleet: a corrupt .zip and an encrypted entry a
   const run = cmlogs('fleet', root, '--out', out, '--json');
   assert.equal(run.status, 0, run.stderr);
   assert.equal(JSON.parse(run.stdout).machines, 3);
-  const rows = spawnSync(process.execPath, [CLI, 'fleet', 'query', out, 'SELECT machine, records, problems FROM machines ORDER BY machine', '--json'], { encoding: 'utf8' });
+  const rows = spawnSync(
+    process.execPath,
+    [CLI, 'fleet', 'query', out, 'SELECT machine, records, problems FROM machines ORDER BY machine', '--json'],
+    { encoding: 'utf8' },
+  );
   const by = Object.fromEntries((JSON.parse(rows.stdout) as Array<Record<string, unknown>>).map((r) => [r.machine, r]));
   assert.ok((by['PC-A'].records as number) > 0);
   assert.equal(by['PC-B'].records, 0);
@@ -221,21 +282,55 @@ test('one name, two entries: PC-A/ beside PC-A.zip and a folder whose logs say P
   writeFileSync(join(root, 'PC-A.zip'), zipBytes([{ name: 'ScanAgent.log', data: scanAgent }]));
   mkdirSync(join(root, 'upload-17'), { recursive: true });
   writeFileSync(join(root, 'upload-17', 'ScanAgent.log'), scanAgent);
-  const dump = 'Raising event:\r\ninstance of CCM_ServiceHost_CertRetrieval_Status\r\n{\r\n\tMachineName = "PC-A";\r\n};\r\n';
-  writeFileSync(join(root, 'upload-17', 'ClientIDManagerStartup.log'), `<![LOG[${dump}]LOG]!><time="08:00:01.000+000" date="03-02-2014" component="ClientIDManagerStartup" context="" type="1" thread="512" file="">\r\n`);
+  const dump =
+    'Raising event:\r\ninstance of CCM_ServiceHost_CertRetrieval_Status\r\n{\r\n\tMachineName = "PC-A";\r\n};\r\n';
+  writeFileSync(
+    join(root, 'upload-17', 'ClientIDManagerStartup.log'),
+    `<![LOG[${dump}]LOG]!><time="08:00:01.000+000" date="03-02-2014" component="ClientIDManagerStartup" context="" type="1" thread="512" file="">\r\n`,
+  );
   const out = join(WORK, 'twinsout');
   const run = cmlogs('fleet', root, '--out', out, '--json', '--jsoneachrow');
   assert.equal(run.status, 0, run.stderr);
   assert.match(run.stderr, /upload-17 is also called PC-A: its rows say PC-A \(upload-17\)/);
-  const rows = spawnSync(process.execPath, [CLI, 'fleet', 'query', out, 'SELECT machine, count(*) AS n FROM records GROUP BY machine ORDER BY machine', '--json'], { encoding: 'utf8' });
+  const rows = spawnSync(
+    process.execPath,
+    [
+      CLI,
+      'fleet',
+      'query',
+      out,
+      'SELECT machine, count(*) AS n FROM records GROUP BY machine ORDER BY machine',
+      '--json',
+    ],
+    { encoding: 'utf8' },
+  );
   const counts = JSON.parse(rows.stdout) as Array<{ machine: string; n: number }>;
-  assert.deepEqual(counts.map((r) => r.machine), ['PC-A', 'PC-A (PC-A.zip)', 'PC-A (upload-17)']);
+  assert.deepEqual(
+    counts.map((r) => r.machine),
+    ['PC-A', 'PC-A (PC-A.zip)', 'PC-A (upload-17)'],
+  );
   assert.equal(counts[0].n, counts[1].n);
   assert.equal(counts[2].n, counts[0].n + 1, 'its own records plus the ClientIDManagerStartup record');
-  const findings = spawnSync(process.execPath, [CLI, 'fleet', 'query', out, 'SELECT DISTINCT machine FROM findings ORDER BY machine', '--json'], { encoding: 'utf8' });
-  assert.deepEqual(JSON.parse(findings.stdout).map((r: { machine: string }) => r.machine), ['PC-A', 'PC-A (PC-A.zip)', 'PC-A (upload-17)']);
-  const jsonRecords = readdirSync(join(out, 'jsoneachrow', 'records')).flatMap((f) => readFileSync(join(out, 'jsoneachrow', 'records', f), 'utf8').trim().split('\n').map((l) => JSON.parse(l).machine));
-  assert.deepEqual([...new Set(jsonRecords)].sort(), ['PC-A', 'PC-A (PC-A.zip)', 'PC-A (upload-17)'], 'the JSON lines carry the same names');
+  const findings = spawnSync(
+    process.execPath,
+    [CLI, 'fleet', 'query', out, 'SELECT DISTINCT machine FROM findings ORDER BY machine', '--json'],
+    { encoding: 'utf8' },
+  );
+  assert.deepEqual(
+    JSON.parse(findings.stdout).map((r: { machine: string }) => r.machine),
+    ['PC-A', 'PC-A (PC-A.zip)', 'PC-A (upload-17)'],
+  );
+  const jsonRecords = readdirSync(join(out, 'jsoneachrow', 'records')).flatMap((f) =>
+    readFileSync(join(out, 'jsoneachrow', 'records', f), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).machine),
+  );
+  assert.deepEqual(
+    [...new Set(jsonRecords)].sort(),
+    ['PC-A', 'PC-A (PC-A.zip)', 'PC-A (upload-17)'],
+    'the JSON lines carry the same names',
+  );
 });
 
 test('an empty fleet folder: 0 machines, empty tables that still answer queries', () => {
@@ -245,7 +340,18 @@ test('an empty fleet folder: 0 machines, empty tables that still answer queries'
   const run = cmlogs('fleet', root, '--out', out, '--json');
   assert.equal(run.status, 0, run.stderr);
   assert.deepEqual(JSON.parse(run.stdout), { machines: 0, flows: {}, top: [] });
-  const counts = spawnSync(process.execPath, [CLI, 'fleet', 'query', out, 'SELECT (SELECT count(*) FROM machines) AS m, (SELECT count(*) FROM findings) AS f, (SELECT count(*) FROM records) AS r', '--json'], { encoding: 'utf8' });
+  const counts = spawnSync(
+    process.execPath,
+    [
+      CLI,
+      'fleet',
+      'query',
+      out,
+      'SELECT (SELECT count(*) FROM machines) AS m, (SELECT count(*) FROM findings) AS f, (SELECT count(*) FROM records) AS r',
+      '--json',
+    ],
+    { encoding: 'utf8' },
+  );
   assert.equal(counts.status, 0, counts.stderr);
   assert.deepEqual(JSON.parse(counts.stdout), [{ m: 0, f: 0, r: 0 }]);
 });
@@ -253,12 +359,20 @@ test('an empty fleet folder: 0 machines, empty tables that still answer queries'
 test('VS Code "Open Fleet Report": machines x flows from a DIR written before; a click opens that machine; names are escaped', async () => {
   const { fakeVscode, useFake } = await import('../support/fakeVscode');
   const fake = useFake(fakeVscode());
-  const { openFleetReport, fleetReportHtml } = require('../../client/src/fleetReport') as typeof import('../../client/src/fleetReport');
+  const { openFleetReport, fleetReportHtml } =
+    require('../../client/src/fleetReport') as typeof import('../../client/src/fleetReport');
   const opened: string[] = [];
   const context = { ...fake.context, asAbsolutePath: (p: string) => resolve(__dirname, '../..', p) };
-  await openFleetReport(context as never, async (folder) => void opened.push(folder.fsPath), fake.vscode.Uri.file(OUT) as never);
+  await openFleetReport(
+    context as never,
+    async (folder) => void opened.push(folder.fsPath),
+    fake.vscode.Uri.file(OUT) as never,
+  );
   const html = fake.panel.webview.html;
-  assert.match(html, /Content-Security-Policy" content="default-src 'none'; style-src [^"]*; script-src 'nonce-[^']+';"/);
+  assert.match(
+    html,
+    /Content-Security-Policy" content="default-src 'none'; style-src [^"]*; script-src 'nonce-[^']+';"/,
+  );
   assert.match(html, /^<p>6 machines\./m);
   // The machine whose scan broke comes first, its scan cell says so.
   const firstRow = /<tr data-row="0"[^]*?<\/tr>/.exec(html)![0];
@@ -269,7 +383,26 @@ test('VS Code "Open Fleet Report": machines x flows from a DIR written before; a
   await fake.send({ row: Number(/<tr data-row="(\d+)"><td><a href="#" data-row="\d+">PC-ZIP-02</.exec(html)![1]) });
   assert.equal(opened.length, 1, 'a zip is not opened as a folder');
   assert.match(fake.calls.infos.join('\n'), /PC-ZIP-02 is a \.zip bundle/);
-  const hostile = fleetReportHtml({ machines: [{ machine: '<img src=x onerror=alert(1)>', source: 'folder', path: '/x', records: 1, errors: 0, findings: 0, not_complete: 0, problems: '"><script>' }], counts: new Map(), flows: [] }, 'n', 'csp:');
+  const hostile = fleetReportHtml(
+    {
+      machines: [
+        {
+          machine: '<img src=x onerror=alert(1)>',
+          source: 'folder',
+          path: '/x',
+          records: 1,
+          errors: 0,
+          findings: 0,
+          not_complete: 0,
+          problems: '"><script>',
+        },
+      ],
+      counts: new Map(),
+      flows: [],
+    },
+    'n',
+    'csp:',
+  );
   assert.ok(!hostile.includes('<img') && !hostile.includes('"><script>'), 'log-derived names and problems are escaped');
 });
 
@@ -281,5 +414,8 @@ test('VS Code "Open Fleet Report" on a folder of machines runs the bundled CLI (
   await openFleetReport(context as never, async () => undefined, fake.vscode.Uri.file(ROOT) as never);
   const html = fake.panel.webview.html;
   assert.match(html, /^<p>6 machines\./m);
-  assert.match(/<tr data-row="0"[^]*?<\/tr>/.exec(html)![0], /PC-SCAN-03[^]*<td class="broken">1 broken · 3 complete<\/td>/);
+  assert.match(
+    /<tr data-row="0"[^]*?<\/tr>/.exec(html)![0],
+    /PC-SCAN-03[^]*<td class="broken">1 broken · 3 complete<\/td>/,
+  );
 });

@@ -7,7 +7,8 @@ import { fakeVscode, useFake } from '../support/fakeVscode';
 import { folderBiasesFrom } from '../../server/src/core/clock';
 import { parseUtcOffset } from '../../server/src/core/time';
 
-const { setFolderOffset, offsetChoices, formatOffset } = require('../../client/src/folderOffset') as typeof import('../../client/src/folderOffset');
+const { setFolderOffset, offsetChoices, formatOffset } =
+  require('../../client/src/folderOffset') as typeof import('../../client/src/folderOffset');
 
 function setup(pick: string) {
   const fake = useFake(fakeVscode());
@@ -38,9 +39,19 @@ test('every choice is an offset the server reads, from UTC-12:00 to UTC+14:00 wi
 test('a folder clicked in the Explorer gets the offset picked, beside the others, and the server reads it', async () => {
   const { fake, updates, stored } = setup('UTC+01:00');
   assert.equal(await setFolderOffset(fake.vscode.Uri.file('/cases/PC01') as never), 'UTC+01:00');
-  assert.deepEqual(updates.map((u) => [u.name, u.target]), [['folderOffsets', 1]], 'no workspace open: user settings');
+  assert.deepEqual(
+    updates.map((u) => [u.name, u.target]),
+    [['folderOffsets', 1]],
+    'no workspace open: user settings',
+  );
   assert.deepEqual(stored(), { '/other': 'UTC-05:00', '/cases/PC01': 'UTC+01:00' });
-  assert.deepEqual([...folderBiasesFrom(stored()).biases], [['/other', 300], ['/cases/PC01', -60]]);
+  assert.deepEqual(
+    [...folderBiasesFrom(stored()).biases],
+    [
+      ['/other', 300],
+      ['/cases/PC01', -60],
+    ],
+  );
 });
 
 test('the active log\'s folder, stored in the workspace when one is open; "learn" removes the setting again', async () => {
@@ -50,6 +61,9 @@ test('the active log\'s folder, stored in the workspace when one is open; "learn
   vscode.window.activeTextEditor = { document: { uri: fake.vscode.Uri.file('/other/IntuneManagementExtension.log') } };
   fake.files.set('/other/IntuneManagementExtension.log', { folder: false, size: 10 } as never);
   assert.equal(await setFolderOffset(), 'learn');
-  assert.deepEqual(updates.map((u) => u.target), [2]);
+  assert.deepEqual(
+    updates.map((u) => u.target),
+    [2],
+  );
   assert.deepEqual(stored(), {});
 });

@@ -56,7 +56,35 @@ class Rng {
 
 // ---- Generated logs -----------------------------------------------------------------------------------
 
-const WORDS = ['Scan', 'completed', 'failed', 'error', 'warning', 'update', 'CTM', 'job', 'content', 'download', 'policy', 'assignment', 'hr=0x80244022', '0x87d00664', 'KB4012345', 'state', 'message', 'WSUS', 'location', '<tag>', '&amp;', '"quoted"', "it's", 'C:\\Windows\\ccmcache\\a', 'é', '日本', '😀'];
+const WORDS = [
+  'Scan',
+  'completed',
+  'failed',
+  'error',
+  'warning',
+  'update',
+  'CTM',
+  'job',
+  'content',
+  'download',
+  'policy',
+  'assignment',
+  'hr=0x80244022',
+  '0x87d00664',
+  'KB4012345',
+  'state',
+  'message',
+  'WSUS',
+  'location',
+  '<tag>',
+  '&amp;',
+  '"quoted"',
+  "it's",
+  'C:\\Windows\\ccmcache\\a',
+  'é',
+  '日本',
+  '😀',
+];
 
 function message(rng: Rng): string {
   const n = 1 + rng.int(14);
@@ -67,7 +95,8 @@ function message(rng: Rng): string {
 
 function xmlBlock(rng: Rng): string[] {
   const lines = ['<WSUSLocationReply SchemaVersion="1.00"><Sites><Site>'];
-  for (let i = rng.int(6); i > 0; i--) lines.push(`  <LocationRecord WSUSURL="http://sup${i}:8530" Version="${rng.int(99)}"/>`);
+  for (let i = rng.int(6); i > 0; i--)
+    lines.push(`  <LocationRecord WSUSURL="http://sup${i}:8530" Version="${rng.int(99)}"/>`);
   if (rng.chance(0.2)) lines.push('');
   lines.push('</Site></Sites></WSUSLocationReply>');
   return lines;
@@ -77,13 +106,18 @@ function cmtraceText(rng: Rng, records: number, eol = '\r\n'): string {
   const out: string[] = [];
   for (let i = 0; i < records; i++) {
     const bias = rng.pick(['+300', '-60', '+000', '+-240', '', '+9999']);
-    const date = rng.chance(0.97) ? `${1 + rng.int(12)}-${1 + rng.int(28)}-20${10 + rng.int(15)}` : rng.pick(['13-45-2020', '', 'x']);
+    const date = rng.chance(0.97)
+      ? `${1 + rng.int(12)}-${1 + rng.int(28)}-20${10 + rng.int(15)}`
+      : rng.pick(['13-45-2020', '', 'x']);
     const time = `${rng.int(24)}:${String(rng.int(60)).padStart(2, '0')}:${String(rng.int(60)).padStart(2, '0')}.${rng.int(1000)}${bias}`;
     const attrs = rng.chance(0.95)
       ? `time="${time}" date="${date}" component="${rng.pick(['CAS', 'WUAHandler', 'ScanAgent', 'Comp onent', ''])}" context="" type="${rng.pick(['1', '2', '3', '0', '4', '', '9'])}" thread="${rng.int(20000)}" file="${rng.pick(['x.cpp:1', '', 'a"b'])}"`
       : rng.pick([`date="${date}" time="${time}" type="3"`, 'time=', `time="${time}"`, '']);
     const header = `]LOG]!><${attrs}>`;
-    if (rng.chance(0.1)) out.push(...[`<![LOG[${message(rng)}:`, ...xmlBlock(rng)].map((l, k, all) => (k === all.length - 1 ? l + header : l)));
+    if (rng.chance(0.1))
+      out.push(
+        ...[`<![LOG[${message(rng)}:`, ...xmlBlock(rng)].map((l, k, all) => (k === all.length - 1 ? l + header : l)),
+      );
     else out.push(`<![LOG[${message(rng)}${header}`);
   }
   return out.join(eol) + (rng.chance(0.8) ? eol : '');
@@ -93,7 +127,11 @@ function smsText(rng: Rng, records: number, eol = '\r\n'): string {
   const out: string[] = [];
   for (let i = 0; i < records; i++) {
     const trailer = `  $$<${rng.pick(['SMS_WSUS_SYNC_MANAGER', 'SMS_EXECUTIVE', ''])}><${1 + rng.int(12)}-${1 + rng.int(28)}-2014 ${rng.int(24)}:${String(rng.int(60)).padStart(2, '0')}:00.${rng.int(1000)}${rng.pick(['+300', '-60', '', 'x'])}><thread=${rng.int(9999)} (0x${rng.int(9999).toString(16)})>`;
-    if (rng.chance(0.1)) out.push(`STATMSG: ID=${6700 + rng.int(7)} SEV=${rng.pick(['I', 'W', 'E'])} LEV=M SOURCE="SMS Server" COMP="SMS_WSUS_SYNC_MANAGER"`, `PID=1 TID=2 GMTDATE=Thu Jan 16 18:57:46.304 2014 ISTR0="" NUMATTRS=0${trailer}`);
+    if (rng.chance(0.1))
+      out.push(
+        `STATMSG: ID=${6700 + rng.int(7)} SEV=${rng.pick(['I', 'W', 'E'])} LEV=M SOURCE="SMS Server" COMP="SMS_WSUS_SYNC_MANAGER"`,
+        `PID=1 TID=2 GMTDATE=Thu Jan 16 18:57:46.304 2014 ISTR0="" NUMATTRS=0${trailer}`,
+      );
     else out.push(`${message(rng)}${trailer}`);
   }
   return out.join(eol) + eol;
@@ -104,23 +142,37 @@ const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 function wuClassicText(rng: Rng, records: number): string {
   const out: string[] = [];
   for (let i = 0; i < records; i++) {
-    if (rng.chance(0.02)) out.push(`2014-01-20\t08:02:47:319\t 968\t9d0\tMisc\t===========  Logging initialized (build: 7.6.7600.256, tz: ${rng.pick(['-0500', '+0530'])})  ===========`);
-    out.push(`2014-${pad(1 + rng.int(12))}-${pad(1 + rng.int(28))}\t${pad(rng.int(24))}:${pad(rng.int(60))}:${pad(rng.int(60))}:${pad(rng.int(1000), 3)}\t${String(rng.int(9999)).padStart(4)}\t${rng.int(65535).toString(16)}\t${rng.pick(['Agent', 'AU', 'PT', 'Report'])}\t${rng.pick(['', 'WARNING: ', 'FATAL: ', '  * '])}${message(rng)}`);
+    if (rng.chance(0.02))
+      out.push(
+        `2014-01-20\t08:02:47:319\t 968\t9d0\tMisc\t===========  Logging initialized (build: 7.6.7600.256, tz: ${rng.pick(['-0500', '+0530'])})  ===========`,
+      );
+    out.push(
+      `2014-${pad(1 + rng.int(12))}-${pad(1 + rng.int(28))}\t${pad(rng.int(24))}:${pad(rng.int(60))}:${pad(rng.int(60))}:${pad(rng.int(1000), 3)}\t${String(rng.int(9999)).padStart(4)}\t${rng.int(65535).toString(16)}\t${rng.pick(['Agent', 'AU', 'PT', 'Report'])}\t${rng.pick(['', 'WARNING: ', 'FATAL: ', '  * '])}${message(rng)}`,
+    );
   }
   return out.join('\r\n') + '\r\n';
 }
 
 function wuEtwText(rng: Rng, records: number): string {
   const out: string[] = [];
-  for (let i = 0; i < records; i++) out.push(`20${10 + rng.int(15)}/${pad(1 + rng.int(12))}/${pad(1 + rng.int(28))} ${pad(rng.int(24))}:${pad(rng.int(60))}:${pad(rng.int(60))}.${rng.int(9999999)} ${rng.int(9999)}  ${rng.int(9999)}  ${rng.pick(['Agent', 'ComApi', 'DownloadManager'])}       ${message(rng)}`);
+  for (let i = 0; i < records; i++)
+    out.push(
+      `20${10 + rng.int(15)}/${pad(1 + rng.int(12))}/${pad(1 + rng.int(28))} ${pad(rng.int(24))}:${pad(rng.int(60))}:${pad(rng.int(60))}.${rng.int(9999999)} ${rng.int(9999)}  ${rng.int(9999)}  ${rng.pick(['Agent', 'ComApi', 'DownloadManager'])}       ${message(rng)}`,
+    );
   return out.join('\r\n') + '\r\n';
 }
 
 function wsusText(rng: Rng, records: number): string {
   const out: string[] = [];
   for (let i = 0; i < records; i++) {
-    out.push(`2014-${pad(1 + rng.int(12))}-${pad(1 + rng.int(28))} ${pad(rng.int(24))}:${pad(rng.int(60))}:${pad(rng.int(60))}.${rng.int(999)} UTC${rng.pick(['\t', ' '])}${rng.pick(['Info', 'Error', 'Warning', 'Change'])}\tw3wp.${rng.int(99)}\tSoap.Call\t${message(rng)}`);
-    if (rng.chance(0.1)) out.push('   at System.Net.HttpWebRequest.GetResponse()', '   at Microsoft.UpdateServices.Internal.ClientImplementation.SyncUpdates()');
+    out.push(
+      `2014-${pad(1 + rng.int(12))}-${pad(1 + rng.int(28))} ${pad(rng.int(24))}:${pad(rng.int(60))}:${pad(rng.int(60))}.${rng.int(999)} UTC${rng.pick(['\t', ' '])}${rng.pick(['Info', 'Error', 'Warning', 'Change'])}\tw3wp.${rng.int(99)}\tSoap.Call\t${message(rng)}`,
+    );
+    if (rng.chance(0.1))
+      out.push(
+        '   at System.Net.HttpWebRequest.GetResponse()',
+        '   at Microsoft.UpdateServices.Internal.ClientImplementation.SyncUpdates()',
+      );
   }
   return out.join('\r\n') + '\r\n';
 }
@@ -132,18 +184,28 @@ function cbsText(rng: Rng, records: number): string {
     const level = rng.pick(['Info', 'Error', 'Warning', 'Perf']);
     const component = rng.pick(['CBS', 'CSI', 'DISM', 'MOUPG', '', 'SP', 'SYSPRP', 'LONGCOMPONENT']);
     const id = rng.chance(0.1) ? `[0x0f${pad(rng.int(99))}a] ` : '';
-    out.push(`20${10 + rng.int(15)}-${pad(1 + rng.int(12))}-${pad(1 + rng.int(28))} ${pad(rng.int(24))}:${pad(rng.int(60))}:${pad(rng.int(60))}, ${(level + ' '.repeat(22 - level.length - id.length) + id)}${component.padEnd(7)}${message(rng)}`);
-    if (rng.chance(0.1)) out.push(`  (${rng.int(9)})  Install: flags: 0 tlc: [${message(rng)}]`, 'CSIPERF:TXCOMMIT;31651');
+    out.push(
+      `20${10 + rng.int(15)}-${pad(1 + rng.int(12))}-${pad(1 + rng.int(28))} ${pad(rng.int(24))}:${pad(rng.int(60))}:${pad(rng.int(60))}, ${level + ' '.repeat(22 - level.length - id.length) + id}${component.padEnd(7)}${message(rng)}`,
+    );
+    if (rng.chance(0.1))
+      out.push(`  (${rng.int(9)})  Install: flags: 0 tlc: [${message(rng)}]`, 'CSIPERF:TXCOMMIT;31651');
   }
   return out.join('\r\n') + '\r\n';
 }
 
 // IIS W3C: directives, then space-separated columns; a second #Fields changes the columns mid-file.
 function iisText(rng: Rng, records: number): string {
-  const out = ['#Software: Microsoft Internet Information Services 10.0', '#Version: 1.0', '#Date: 2024-03-01 00:00:01', '#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken'];
+  const out = [
+    '#Software: Microsoft Internet Information Services 10.0',
+    '#Version: 1.0',
+    '#Date: 2024-03-01 00:00:01',
+    '#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken',
+  ];
   for (let i = 0; i < records; i++) {
     if (rng.chance(0.02)) out.push('#Fields: time cs-method cs-uri-stem sc-status sc-win32-status');
-    out.push(`2024-03-${pad(1 + rng.int(28))} ${pad(rng.int(24))}:${pad(rng.int(60))}:${pad(rng.int(60))} 10.0.0.${rng.int(255)} ${rng.pick(['GET', 'HEAD', 'POST', 'BITS_POST'])} /${rng.pick(['SMS_MP/.sms_aut', 'ClientWebService/client.asmx', 'SMS_DP_SMSPKG$/PS100012'])} ${rng.pick(['-', 'MPLIST', 'MPKEYINFORMATIONEX'])} 443 - 10.1.0.${rng.int(255)} ${rng.pick(['ccmsetup', 'Windows-Update-Agent/10.0.10011.16384+Client-Protocol/2.50', '-'])} - ${rng.pick(['200', '304', '404', '500', '503', 'x'])} ${rng.int(20)} ${rng.pick(['0', '2', '64', '1236', '999999'])} ${rng.int(9999)}`);
+    out.push(
+      `2024-03-${pad(1 + rng.int(28))} ${pad(rng.int(24))}:${pad(rng.int(60))}:${pad(rng.int(60))} 10.0.0.${rng.int(255)} ${rng.pick(['GET', 'HEAD', 'POST', 'BITS_POST'])} /${rng.pick(['SMS_MP/.sms_aut', 'ClientWebService/client.asmx', 'SMS_DP_SMSPKG$/PS100012'])} ${rng.pick(['-', 'MPLIST', 'MPKEYINFORMATIONEX'])} 443 - 10.1.0.${rng.int(255)} ${rng.pick(['ccmsetup', 'Windows-Update-Agent/10.0.10011.16384+Client-Protocol/2.50', '-'])} - ${rng.pick(['200', '304', '404', '500', '503', 'x'])} ${rng.int(20)} ${rng.pick(['0', '2', '64', '1236', '999999'])} ${rng.int(9999)}`,
+    );
   }
   return out.join('\r\n') + '\r\n';
 }
@@ -153,7 +215,9 @@ function clickToRunText(rng: Rng, records: number): string {
   const out = ['Timestamp\tProcess\tTID\tArea\tCategory\tEventID\tLevel\tMessage\tCorrelation'];
   for (let i = 0; i < records; i++) {
     const text = rng.chance(0.05) ? `${message(rng)}\r\n  ${message(rng)}` : message(rng);
-    out.push(`${pad(1 + rng.int(12))}/${pad(1 + rng.int(28))}/20${10 + rng.int(15)} ${pad(rng.int(24))}:${pad(rng.int(60))}:${pad(rng.int(60))}.${pad(rng.int(1000), 3)}\tOFFICECL (0x${rng.int(65535).toString(16)})\t0x${rng.int(65535).toString(16)}\t\t${rng.pick(['Orapi', 'Click-To-Run', 'Activity'])}\t${rng.pick(['cpknf', 'aqkhc'])}\t${rng.pick(['Medium', 'Monitorable', 'Unexpected', 'Verbose', 'High'])}\t${text}\t${rng.chance(0.5) ? `{${rng.guid()}}` : ''}`);
+    out.push(
+      `${pad(1 + rng.int(12))}/${pad(1 + rng.int(28))}/20${10 + rng.int(15)} ${pad(rng.int(24))}:${pad(rng.int(60))}:${pad(rng.int(60))}.${pad(rng.int(1000), 3)}\tOFFICECL (0x${rng.int(65535).toString(16)})\t0x${rng.int(65535).toString(16)}\t\t${rng.pick(['Orapi', 'Click-To-Run', 'Activity'])}\t${rng.pick(['cpknf', 'aqkhc'])}\t${rng.pick(['Medium', 'Monitorable', 'Unexpected', 'Verbose', 'High'])}\t${text}\t${rng.chance(0.5) ? `{${rng.guid()}}` : ''}`,
+    );
   }
   return out.join('\r\n') + '\r\n';
 }
@@ -162,25 +226,66 @@ function clickToRunText(rng: Rng, records: number): string {
 function burnText(rng: Rng, records: number): string {
   const out: string[] = [];
   for (let i = 0; i < records; i++) {
-    out.push(`[${rng.int(65535).toString(16).toUpperCase().padStart(4, '0')}:${rng.int(65535).toString(16).toUpperCase().padStart(4, '0')}][20${10 + rng.int(15)}-${pad(1 + rng.int(12))}-${pad(1 + rng.int(28))}T${pad(rng.int(24))}:${pad(rng.int(60))}:${pad(rng.int(60))}]${rng.pick(['i', 'w', 'e'])}${pad(rng.int(400), 3)}: ${message(rng)}`);
-    if (rng.chance(0.05)) out.push('<UserExperienceManifest xmlns="http://schemas.microsoft.com/Setup/2010/01/Burn/UserExperience">', '  <Settings>', '  </Settings>', '</UserExperienceManifest>');
+    out.push(
+      `[${rng.int(65535).toString(16).toUpperCase().padStart(4, '0')}:${rng.int(65535).toString(16).toUpperCase().padStart(4, '0')}][20${10 + rng.int(15)}-${pad(1 + rng.int(12))}-${pad(1 + rng.int(28))}T${pad(rng.int(24))}:${pad(rng.int(60))}:${pad(rng.int(60))}]${rng.pick(['i', 'w', 'e'])}${pad(rng.int(400), 3)}: ${message(rng)}`,
+    );
+    if (rng.chance(0.05))
+      out.push(
+        '<UserExperienceManifest xmlns="http://schemas.microsoft.com/Setup/2010/01/Burn/UserExperience">',
+        '  <Settings>',
+        '  </Settings>',
+        '</UserExperienceManifest>',
+      );
   }
   return out.join('\r\n') + '\r\n';
 }
 
 // SetupAPI: a header, boot and section markers, "xxx:" lines with ! and !!! for warnings and errors.
 function setupApiText(rng: Rng, records: number): string {
-  const out = ['[Device Install Log]', '     OS Version = 10.0.22631', '     Architecture = amd64', '', '[BeginLog]', '', '[Boot Session: 2024/03/13 11:08:42.008]', ''];
+  const out = [
+    '[Device Install Log]',
+    '     OS Version = 10.0.22631',
+    '     Architecture = amd64',
+    '',
+    '[BeginLog]',
+    '',
+    '[Boot Session: 2024/03/13 11:08:42.008]',
+    '',
+  ];
   for (let i = 0; i < records; i++) {
-    if (rng.chance(0.1)) out.push(`>>>  [Device Install (Hardware initiated) - ${message(rng)}]`, `>>>  Section start 2024/${pad(1 + rng.int(12))}/${pad(1 + rng.int(28))} ${pad(rng.int(24))}:${pad(rng.int(60))}:${pad(rng.int(60))}.${pad(rng.int(1000), 3)}`);
-    const time = rng.chance(0.3) ? ` ${pad(rng.int(24))}:${pad(rng.int(60))}:${pad(rng.int(60))}.${pad(rng.int(1000), 3)}` : '';
-    out.push(`${rng.pick(['     ', '     ', '!    ', '!!!  '])}${rng.pick(['dvi', 'sto', 'inf', 'flq', 'cpy'])}: ${rng.pick(['', '     ', '          '])}${message(rng)}${time}`);
-    if (rng.chance(0.05)) out.push(`<<<  Section end 2024/03/13 11:09:00.000`, `<<<  [Exit status: ${rng.pick(['SUCCESS', 'FAILURE(0xe0000219)'])}]`, '');
+    if (rng.chance(0.1))
+      out.push(
+        `>>>  [Device Install (Hardware initiated) - ${message(rng)}]`,
+        `>>>  Section start 2024/${pad(1 + rng.int(12))}/${pad(1 + rng.int(28))} ${pad(rng.int(24))}:${pad(rng.int(60))}:${pad(rng.int(60))}.${pad(rng.int(1000), 3)}`,
+      );
+    const time = rng.chance(0.3)
+      ? ` ${pad(rng.int(24))}:${pad(rng.int(60))}:${pad(rng.int(60))}.${pad(rng.int(1000), 3)}`
+      : '';
+    out.push(
+      `${rng.pick(['     ', '     ', '!    ', '!!!  '])}${rng.pick(['dvi', 'sto', 'inf', 'flq', 'cpy'])}: ${rng.pick(['', '     ', '          '])}${message(rng)}${time}`,
+    );
+    if (rng.chance(0.05))
+      out.push(
+        `<<<  Section end 2024/03/13 11:09:00.000`,
+        `<<<  [Exit status: ${rng.pick(['SUCCESS', 'FAILURE(0xe0000219)'])}]`,
+        '',
+      );
   }
   return out.join('\r\n') + '\r\n';
 }
 
-const GENERATORS: Array<(rng: Rng, n: number) => string> = [cmtraceText, smsText, wuClassicText, wuEtwText, wsusText, cbsText, iisText, clickToRunText, burnText, setupApiText];
+const GENERATORS: Array<(rng: Rng, n: number) => string> = [
+  cmtraceText,
+  smsText,
+  wuClassicText,
+  wuEtwText,
+  wsusText,
+  cbsText,
+  iisText,
+  clickToRunText,
+  burnText,
+  setupApiText,
+];
 
 /** How many records a clean text of the line formats holds: its entry-start lines, counted independently of the parser. */
 const ENTRY_STARTS = new Map<(rng: Rng, n: number) => string, RegExp>([
@@ -235,7 +340,9 @@ function mutate(rng: Rng, bytes: Uint8Array, others: Uint8Array[]): Uint8Array {
         break;
       }
       case 4: {
-        const junk = new Uint8Array(1 + rng.int(64)).map(() => rng.pick([0, 10, 13, 60, 62, 91, 93, 33, 0xef, 0xbb, 0xbf, 0xff, 0xfe, 0xd8, 0xdc, rng.int(256)]));
+        const junk = new Uint8Array(1 + rng.int(64)).map(() =>
+          rng.pick([0, 10, 13, 60, 62, 91, 93, 33, 0xef, 0xbb, 0xbf, 0xff, 0xfe, 0xd8, 0xdc, rng.int(256)]),
+        );
         b = concat([b.subarray(0, at), junk, b.subarray(at)]);
         break;
       }
@@ -264,7 +371,8 @@ function interleave(rng: Rng, sources: Uint8Array[]): Uint8Array {
 
 // ---- Checks ------------------------------------------------------------------------------------------
 
-const fromHeader = (r: LogRecord) => r.format === 'cmtrace' && !(r.damaged ?? '').startsWith(ORPHAN_TEXT) && !(r.damaged ?? '').startsWith(NO_HEADER);
+const fromHeader = (r: LogRecord) =>
+  r.format === 'cmtrace' && !(r.damaged ?? '').startsWith(ORPHAN_TEXT) && !(r.damaged ?? '').startsWith(NO_HEADER);
 const SMS_TRAILER = /\$\$<([^>]*)><([^>]*)><thread=([^>]*)>\s*$/;
 
 export interface CheckOptions {
@@ -290,19 +398,29 @@ function check(input: Uint8Array | string, result: ParseResult, options: CheckOp
     if (c.charCodeAt(0) === 0xfeff) c = c.slice(1);
     return c;
   });
-  if (result.lineCount !== lines.length) problems.push(`lineCount ${result.lineCount}, the input has ${lines.length} lines`);
+  if (result.lineCount !== lines.length)
+    problems.push(`lineCount ${result.lineCount}, the input has ${lines.length} lines`);
   const records = result.records;
   const covered = new Uint8Array(lines.length + 2);
   let prev: LogRecord | null = null;
   for (const [i, r] of [...records].entries()) {
-    if (!Number.isInteger(r.line) || !Number.isInteger(r.endLine) || r.line < 1 || r.endLine < r.line || r.endLine > lines.length) {
+    if (
+      !Number.isInteger(r.line) ||
+      !Number.isInteger(r.endLine) ||
+      r.line < 1 ||
+      r.endLine < r.line ||
+      r.endLine > lines.length
+    ) {
       problems.push(`record ${i}: lines ${r.line}-${r.endLine} outside 1-${lines.length}`);
       if (problems.length > 5) break;
       continue;
     }
-    if (prev && r.line < prev.endLine) problems.push(`record ${i} starts at line ${r.line}, before the previous record ends (${prev.endLine})`);
-    if (typeof r.message !== 'string' || (r.utc !== null && !Number.isFinite(r.utc))) problems.push(`record ${i}: bad fields`);
-    if (r.endLine - r.line > MAX_PENDING_LINES + 1) problems.push(`record ${i} spans ${r.endLine - r.line + 1} lines (limit ${MAX_PENDING_LINES})`);
+    if (prev && r.line < prev.endLine)
+      problems.push(`record ${i} starts at line ${r.line}, before the previous record ends (${prev.endLine})`);
+    if (typeof r.message !== 'string' || (r.utc !== null && !Number.isFinite(r.utc)))
+      problems.push(`record ${i}: bad fields`);
+    if (r.endLine - r.line > MAX_PENDING_LINES + 1)
+      problems.push(`record ${i} spans ${r.endLine - r.line + 1} lines (limit ${MAX_PENDING_LINES})`);
     covered.fill(1, r.line, r.endLine + 1);
     prev = r;
     if (problems.length > 5) break;
@@ -315,11 +433,15 @@ function check(input: Uint8Array | string, result: ParseResult, options: CheckOp
       if (firstLost < 0) firstLost = i + 1;
     }
   }
-  if (lost) problems.push(`${lost} non-blank lines in no record, first line ${firstLost}: ${JSON.stringify(lines[firstLost - 1].slice(0, 80))}`);
+  if (lost)
+    problems.push(
+      `${lost} non-blank lines in no record, first line ${firstLost}: ${JSON.stringify(lines[firstLost - 1].slice(0, 80))}`,
+    );
   let markers = 0;
   for (const l of lines) for (let at = l.indexOf(']LOG]!><'); at >= 0; at = l.indexOf(']LOG]!><', at + 8)) markers++;
   const headerRecords = records.filter(fromHeader).length;
-  if (headerRecords !== markers) problems.push(`${headerRecords} CMTrace header records for ${markers} "]LOG]!><" markers`);
+  if (headerRecords !== markers)
+    problems.push(`${headerRecords} CMTrace header records for ${markers} "]LOG]!><" markers`);
   if (options.smsOnly) {
     const trailers = lines.filter((l) => {
       const at = l.lastIndexOf('$$<');
@@ -347,16 +469,27 @@ function checkChunked(rng: Rng, bytes: Uint8Array, whole: ParseResult): string[]
   // A log still being written: the provisional tail must not throw either.
   parser.pendingRecords();
   parser.end();
-  if (records.length !== whole.records.length) return [`${records.length} records when chunked, ${whole.records.length} in one piece`];
+  if (records.length !== whole.records.length)
+    return [`${records.length} records when chunked, ${whole.records.length} in one piece`];
   for (let i = 0; i < records.length; i++) {
-    if (JSON.stringify(records.get(i)) !== JSON.stringify(whole.records.get(i))) return [`record ${i} differs when chunked: ${JSON.stringify(records.get(i)).slice(0, 200)} vs ${JSON.stringify(whole.records.get(i)).slice(0, 200)}`];
+    if (JSON.stringify(records.get(i)) !== JSON.stringify(whole.records.get(i)))
+      return [
+        `record ${i} differs when chunked: ${JSON.stringify(records.get(i)).slice(0, 200)} vs ${JSON.stringify(whole.records.get(i)).slice(0, 200)}`,
+      ];
   }
   return [];
 }
 
 // ---- Cases -------------------------------------------------------------------------------------------
 
-export type Job = { id: number; kind: string; seed: number; bytes?: Uint8Array; paths?: string[]; options?: CheckOptions };
+export type Job = {
+  id: number;
+  kind: string;
+  seed: number;
+  bytes?: Uint8Array;
+  paths?: string[];
+  options?: CheckOptions;
+};
 export interface Verdict {
   id: number;
   problems: string[];
@@ -370,7 +503,8 @@ function runJob(job: Job): Omit<Verdict, 'id' | 'ms'> {
   const run = (input: Uint8Array | string, options: CheckOptions = {}, chunked = true) => {
     const result = typeof input === 'string' ? parseText(input, 'fuzz.log') : parseBytes(input, 'fuzz.log');
     const problems = check(input, result, options);
-    if (chunked && typeof input !== 'string' && input.length <= 4 << 20) problems.push(...checkChunked(rng, input, result));
+    if (chunked && typeof input !== 'string' && input.length <= 4 << 20)
+      problems.push(...checkChunked(rng, input, result));
     // FUZZ_DUMP=<folder>: failing inputs are written there, to replay with cmlogs or a debugger.
     if (problems.length && process.env.FUZZ_DUMP) {
       mkdirSync(process.env.FUZZ_DUMP, { recursive: true });
@@ -392,20 +526,45 @@ function runJob(job: Job): Omit<Verdict, 'id' | 'ms'> {
       const files = job.paths!.map((p) => new Uint8Array(readFileSync(p)));
       const [a, b = a] = files;
       const bytes =
-        job.kind === 'truncate' ? a.subarray(0, rng.int(a.length + 1))
-        : job.kind === 'splice' ? concat([a.subarray(0, rng.int(a.length + 1)), b.subarray(rng.int(b.length + 1))])
-        : job.kind === 'interleave' ? interleave(rng, [a, b])
-        : mutate(rng, a, files);
+        job.kind === 'truncate'
+          ? a.subarray(0, rng.int(a.length + 1))
+          : job.kind === 'splice'
+            ? concat([a.subarray(0, rng.int(a.length + 1)), b.subarray(rng.int(b.length + 1))])
+            : job.kind === 'interleave'
+              ? interleave(rng, [a, b])
+              : mutate(rng, a, files);
       const { result, problems } = run(bytes, job.options);
       return { problems, records: result.records.length };
     }
     case 'random-bytes': {
       const n = rng.int(32768);
-      const tokens = ['<![LOG[', ']LOG]!><', 'time="1:2:3.4+5" date="1-2-2014"', '>', '$$<', '><thread=', '\r\n', '\n', '\r', '\0', '\u2028', '"', 'é', '\ud800', '2014-01-16\t', '2020/11/19 15:25:46.9 1 2 X ', `{${rng.guid()}}`];
-      const bytes =
-        rng.chance(0.3)
-          ? new Uint8Array(n).map(() => rng.int(256))
-          : encode(Array.from({ length: n >> 3 }, () => (rng.chance(0.5) ? rng.pick(tokens) : String.fromCharCode(rng.int(128)))).join(''), rng.pick(['utf8', 'utf8bom', 'utf16le', 'utf16be', 'latin1'] as const));
+      const tokens = [
+        '<![LOG[',
+        ']LOG]!><',
+        'time="1:2:3.4+5" date="1-2-2014"',
+        '>',
+        '$$<',
+        '><thread=',
+        '\r\n',
+        '\n',
+        '\r',
+        '\0',
+        '\u2028',
+        '"',
+        'é',
+        '\ud800',
+        '2014-01-16\t',
+        '2020/11/19 15:25:46.9 1 2 X ',
+        `{${rng.guid()}}`,
+      ];
+      const bytes = rng.chance(0.3)
+        ? new Uint8Array(n).map(() => rng.int(256))
+        : encode(
+            Array.from({ length: n >> 3 }, () =>
+              rng.chance(0.5) ? rng.pick(tokens) : String.fromCharCode(rng.int(128)),
+            ).join(''),
+            rng.pick(['utf8', 'utf8bom', 'utf16le', 'utf16be', 'latin1'] as const),
+          );
       const { result, problems } = run(bytes);
       return { problems, records: result.records.length };
     }
@@ -432,17 +591,31 @@ function runJob(job: Job): Omit<Verdict, 'id' | 'ms'> {
       const n = 50 + rng.int(200);
       const text = gen(rng, n);
       const { result, problems } = run(encode(text, 'utf8bom'), { smsOnly: gen === smsText });
-      const expected = gen === cmtraceText ? n : gen === smsText ? n : gen === wsusText ? n : text.split('\r\n').filter((l) => ENTRY_STARTS.get(gen)!.test(l)).length;
-      if (result.records.length !== expected) problems.push(`${result.records.length} records, ${expected} written (${gen.name})`);
+      const expected =
+        gen === cmtraceText
+          ? n
+          : gen === smsText
+            ? n
+            : gen === wsusText
+              ? n
+              : text.split('\r\n').filter((l) => ENTRY_STARTS.get(gen)!.test(l)).length;
+      if (result.records.length !== expected)
+        problems.push(`${result.records.length} records, ${expected} written (${gen.name})`);
       return { problems, records: result.records.length };
     }
     case 'long-line': {
       // 20 MB without a line break: as plain text, and as the message of one CMTrace record.
-      const body = 'x'.repeat(1 << 20).concat(' {B3AD999E-861E-4BC8-8C1C-3F7027834971} 0x80070005 ').repeat(20);
+      const body = 'x'
+        .repeat(1 << 20)
+        .concat(' {B3AD999E-861E-4BC8-8C1C-3F7027834971} 0x80070005 ')
+        .repeat(20);
       const asRecord = rng.chance(0.5);
-      const text = asRecord ? `<![LOG[${body}]LOG]!><time="10:00:00.000+000" date="01-01-2024" component="c" context="" type="3" thread="1" file="">\r\nnext line\r\n` : body;
+      const text = asRecord
+        ? `<![LOG[${body}]LOG]!><time="10:00:00.000+000" date="01-01-2024" component="c" context="" type="3" thread="1" file="">\r\nnext line\r\n`
+        : body;
       const { result, problems } = run(text, {}, false);
-      if (asRecord && result.records.get(0)?.message.length !== body.length) problems.push(`the 20 MB message came out as ${result.records.get(0)?.message.length} characters`);
+      if (asRecord && result.records.get(0)?.message.length !== body.length)
+        problems.push(`the 20 MB message came out as ${result.records.get(0)?.message.length} characters`);
       return { problems, records: result.records.length };
     }
     case 'nested-xml': {
@@ -465,14 +638,17 @@ function runJob(job: Job): Omit<Verdict, 'id' | 'ms'> {
       for (let i = 0; i < 10_000; i++) {
         const ids = [shared];
         for (let k = 1; k < 100; k++) ids.push(rng.guid());
-        lines.push(`<![LOG[${ids.join(' ')}]LOG]!><time="10:00:00.000+000" date="01-01-2024" component="c" context="" type="1" thread="1" file="">`);
+        lines.push(
+          `<![LOG[${ids.join(' ')}]LOG]!><time="10:00:00.000+000" date="01-01-2024" component="c" context="" type="1" thread="1" file="">`,
+        );
       }
       const text = lines.join('\r\n');
       const { result, problems } = run(text, {}, false);
       const index = new LogIndex();
       index.setFile(result);
       const occurrences = index.occurrences(shared.toLowerCase());
-      if (occurrences.length !== 10_000) problems.push(`${occurrences.length} occurrences of the shared GUID, expected 10000`);
+      if (occurrences.length !== 10_000)
+        problems.push(`${occurrences.length} occurrences of the shared GUID, expected 10000`);
       const summary = index.summarize(shared.toLowerCase());
       if (summary?.count !== 10_000) problems.push(`summary count ${summary?.count}`);
       let keys = 0;
@@ -513,9 +689,12 @@ function runJob(job: Job): Omit<Verdict, 'id' | 'ms'> {
     case 'unclosed': {
       const lines = ['<![LOG[an opening that never closes'];
       for (let i = 0; i < 100_000; i++) lines.push(`continuation ${i} of a message that never closes`);
-      lines.push(`<![LOG[closed]LOG]!><time="10:00:00.000+000" date="01-01-2024" component="c" context="" type="1" thread="1" file="">`);
+      lines.push(
+        `<![LOG[closed]LOG]!><time="10:00:00.000+000" date="01-01-2024" component="c" context="" type="1" thread="1" file="">`,
+      );
       const { result, problems } = run(lines.join('\r\n'), {}, false);
-      if (result.records.length < Math.floor(100_000 / MAX_PENDING_LINES)) problems.push(`only ${result.records.length} records: the open record swallowed the file`);
+      if (result.records.length < Math.floor(100_000 / MAX_PENDING_LINES))
+        problems.push(`only ${result.records.length} records: the open record swallowed the file`);
       return { problems, records: result.records.length };
     }
     default:
@@ -532,7 +711,13 @@ if (!isMainThread && (workerData as Record<string, unknown> | null)?.[TAG]) {
     try {
       verdict = { id: job.id, ...runJob(job), ms: performance.now() - t0 };
     } catch (error) {
-      verdict = { id: job.id, problems: [], records: 0, ms: performance.now() - t0, error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+      verdict = {
+        id: job.id,
+        problems: [],
+        records: 0,
+        ms: performance.now() - t0,
+        error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+      };
     }
     parentPort!.postMessage(verdict);
   });
@@ -619,27 +804,33 @@ if (isMainThread) {
   ];
   for (const [kind, count, limitMs] of PLAN) {
     const known = KNOWN_BUGS[kind];
-    test(`fuzz ${kind}: ${count} inputs, each under ${limitMs / 1000} s (seed ${SEED})`, known ? { todo: known } : {}, async () => {
-      const failures: string[] = [];
-      for (let i = 0; i < count; i++) {
-        const seed = SEED + i * 7919;
-        const v = await runner.run({ kind, seed }, limitMs);
-        if (v.error || v.problems.length) failures.push(`${kind} seed ${seed}: ${v.error ?? v.problems.join('; ')}`);
-        if (failures.length >= 5) break;
-      }
-      assert.deepEqual(failures, []);
-    });
+    test(
+      `fuzz ${kind}: ${count} inputs, each under ${limitMs / 1000} s (seed ${SEED})`,
+      known ? { todo: known } : {},
+      async () => {
+        const failures: string[] = [];
+        for (let i = 0; i < count; i++) {
+          const seed = SEED + i * 7919;
+          const v = await runner.run({ kind, seed }, limitMs);
+          if (v.error || v.problems.length) failures.push(`${kind} seed ${seed}: ${v.error ?? v.problems.join('; ')}`);
+          if (failures.length >= 5) break;
+        }
+        assert.deepEqual(failures, []);
+      },
+    );
   }
   test('parseFilesParallel (worker threads) gives exactly what parseFile gives, and rejects a missing file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cmlogs-parallel-'));
     try {
       const rng = new Rng(SEED);
-      const files = GENERATORS.flatMap((g, i) => [0, 1].map((k) => {
-        const file = join(dir, `${g.name}-${k}.log`);
-        const bytes = encode(g(rng, 200 + rng.int(800)), k ? 'utf8bom' : 'utf16le');
-        writeFileSync(file, i % 2 ? mutate(rng, bytes, [bytes]) : bytes);
-        return file;
-      }));
+      const files = GENERATORS.flatMap((g, i) =>
+        [0, 1].map((k) => {
+          const file = join(dir, `${g.name}-${k}.log`);
+          const bytes = encode(g(rng, 200 + rng.int(800)), k ? 'utf8bom' : 'utf16le');
+          writeFileSync(file, i % 2 ? mutate(rng, bytes, [bytes]) : bytes);
+          return file;
+        }),
+      );
       const parallel = await parseFilesParallel(files, 2);
       const plain = ({ postings: _, ...r }: ParseResult) => ({ ...r, records: [...r.records] });
       let fromWorker = 0;
@@ -650,31 +841,42 @@ if (isMainThread) {
         fromWorker++;
         assert.deepStrictEqual(parallel[i].postings, collectPostings(parallel[i].records), file);
       }
-      assert.ok(fromWorker > 0 && fromWorker < files.length, `the worker and this thread both read files (worker: ${fromWorker} of ${files.length})`);
+      assert.ok(
+        fromWorker > 0 && fromWorker < files.length,
+        `the worker and this thread both read files (worker: ${fromWorker} of ${files.length})`,
+      );
       await assert.rejects(parseFilesParallel([...files, join(dir, 'missing.log')], 2), /ENOENT|no such file/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
 
-  test('parseFilesParallel: a worker that exits with two files given to it loses neither (both are read again)', { timeout: 30_000 }, async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cmlogs-parallel-exit-'));
-    try {
-      const rng = new Rng(SEED + 1);
-      const files = Array.from({ length: 6 }, (_, k) => {
-        const file = join(dir, `clean-${k}.log`);
-        writeFileSync(file, encode(GENERATORS[0](rng, 300 + 100 * k), 'utf8'));
-        return file;
-      });
-      // The worker script: the real one, but it exits when its second file comes, with the first not yet read.
-      const entry = join(dir, 'exiting-worker.ts');
-      writeFileSync(entry, `import { parentPort } from 'node:worker_threads';\nlet files = 0;\nparentPort!.on('message', () => { if (++files === 2) process.exit(0); });\nrequire(${JSON.stringify(join(__dirname, '../../server/src/core/parallel.ts'))});\n`);
-      const parallel = await parseFilesParallel(files, 2, { workerEntry: entry });
-      for (const [i, file] of files.entries()) assert.deepStrictEqual([...parallel[i].records], [...(await parseFile(file)).records], file);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  test(
+    'parseFilesParallel: a worker that exits with two files given to it loses neither (both are read again)',
+    { timeout: 30_000 },
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'cmlogs-parallel-exit-'));
+      try {
+        const rng = new Rng(SEED + 1);
+        const files = Array.from({ length: 6 }, (_, k) => {
+          const file = join(dir, `clean-${k}.log`);
+          writeFileSync(file, encode(GENERATORS[0](rng, 300 + 100 * k), 'utf8'));
+          return file;
+        });
+        // The worker script: the real one, but it exits when its second file comes, with the first not yet read.
+        const entry = join(dir, 'exiting-worker.ts');
+        writeFileSync(
+          entry,
+          `import { parentPort } from 'node:worker_threads';\nlet files = 0;\nparentPort!.on('message', () => { if (++files === 2) process.exit(0); });\nrequire(${JSON.stringify(join(__dirname, '../../server/src/core/parallel.ts'))});\n`,
+        );
+        const parallel = await parseFilesParallel(files, 2, { workerEntry: entry });
+        for (const [i, file] of files.entries())
+          assert.deepStrictEqual([...parallel[i].records], [...(await parseFile(file)).records], file);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 
   test('a job over its time limit is reported as a hang and the next job still runs', async () => {
     const hang = await runner.run({ kind: 'guids', seed: 1 }, 1);

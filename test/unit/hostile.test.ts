@@ -23,7 +23,10 @@ const HOSTILE: Array<[string, string]> = [
   ['iframe javascript:', '<iframe src="javascript:alert(1)"></iframe>'],
   ['html entities', '&lt;script&gt;alert(1)&lt;/script&gt; &#60;b&#62;'],
   ['markdown command link', '[click me](command:workbench.action.terminal.new)'],
-  ['markdown link with title', '[x](command:workbench.action.terminal.sendSequence?%7B%22text%22%3A%22rm%20-rf%20~%22%7D "ok")'],
+  [
+    'markdown link with title',
+    '[x](command:workbench.action.terminal.sendSequence?%7B%22text%22%3A%22rm%20-rf%20~%22%7D "ok")',
+  ],
   ['markdown image', '![](http://evil.example/pixel.png)'],
   ['markdown reference link', '[x][1]\n\n[1]: command:workbench.action.terminal.new'],
   ['autolink', '<http://evil.example>'],
@@ -80,7 +83,11 @@ const RENDERERS: Renderer[] = [
   { name: 'CLI recordLine (message)', kind: 'terminal', render: (t) => recordLine(record(t)) },
   { name: 'CLI recordLine (component)', kind: 'terminal', render: (t) => recordLine(record('ok', { component: t })) },
   { name: 'CLI recordLine (file name)', kind: 'terminal', render: (t) => recordLine(record('ok', { file: t })) },
-  { name: 'CLI recordLine (message after a newline)', kind: 'terminal', render: (t) => recordLine(record('first line\n' + t, { endLine: 14 })) },
+  {
+    name: 'CLI recordLine (message after a newline)',
+    kind: 'terminal',
+    render: (t) => recordLine(record('first line\n' + t, { endLine: 14 })),
+  },
   // { name: 'hover', kind: 'markdown', render: (t) => hoverMarkdownOf(t) },
   // { name: 'timeline row', kind: 'html', render: (t) => timelineRowHtml(record(t)) },
 ];
@@ -93,14 +100,22 @@ const TERMINAL_ACTIVE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u2
 
 function assertTerminalInert(out: string): void {
   const m = TERMINAL_ACTIVE.exec(out);
-  assert.equal(m, null, `control character U+${m?.[0].charCodeAt(0).toString(16).padStart(4, '0')} at ${m?.index} in ${JSON.stringify(out)}`);
+  assert.equal(
+    m,
+    null,
+    `control character U+${m?.[0].charCodeAt(0).toString(16).padStart(4, '0')} at ${m?.index} in ${JSON.stringify(out)}`,
+  );
 }
 
 function assertHtmlInert(out: string, input: string): void {
   assertNoRaw(out, ['<', '>', '"', "'"]);
   // & only as the start of the numeric entities escapeHtml writes, and decoding gives the input back.
   assert.ok(!/&(?!#\d+;)/.test(out), `raw & in ${JSON.stringify(out)}`);
-  assert.equal(out.replace(/&#(\d+);/g, (_, n) => String.fromCharCode(+n)), input, 'HTML text decodes to the original');
+  assert.equal(
+    out.replace(/&#(\d+);/g, (_, n) => String.fromCharCode(+n)),
+    input,
+    'HTML text decodes to the original',
+  );
 }
 
 function assertNoRaw(out: string, chars: string[]): void {
@@ -113,7 +128,8 @@ function assertMarkdownInert(out: string): void {
   assertNoRaw(out, ['<', '"']);
   // Every character that starts or ends link, image, emphasis, code or HTML syntax is backslash-escaped.
   for (const c of ['[', ']', '(', ')', '!', '`', '*', '_']) {
-    for (let at = out.indexOf(c); at >= 0; at = out.indexOf(c, at + 1)) assert.equal(precedingBackslashes(out, at) % 2, 1, `unescaped ${c} at ${at} in ${JSON.stringify(out)}`);
+    for (let at = out.indexOf(c); at >= 0; at = out.indexOf(c, at + 1))
+      assert.equal(precedingBackslashes(out, at) % 2, 1, `unescaped ${c} at ${at} in ${JSON.stringify(out)}`);
   }
   assert.ok(!/command:/i.test(out), `live command: URI in ${JSON.stringify(out)}`);
   assert.ok(!/\b(?:https?|javascript|file):/i.test(out), `live URL scheme in ${JSON.stringify(out)}`);
@@ -127,7 +143,10 @@ function assertMarkdownCodeInert(out: string): void {
   const fence = /^`+/.exec(out)![0];
   assert.ok(out.endsWith(fence) && out.length >= fence.length * 2, `fenced by ${fence}: ${JSON.stringify(out)}`);
   const inner = out.slice(fence.length, out.length - fence.length);
-  assert.ok(!new RegExp(`(?<!\`)${fence}(?!\`)`).test(inner), `the fence ${fence} appears inside: ${JSON.stringify(out)}`);
+  assert.ok(
+    !new RegExp(`(?<!\`)${fence}(?!\`)`).test(inner),
+    `the fence ${fence} appears inside: ${JSON.stringify(out)}`,
+  );
   assertRendersWithoutHtml(out, (html) => html.replace(/^<p><code>[\s\S]*<\/code><\/p>\n?$/, ''));
 }
 
@@ -189,8 +208,12 @@ test('escapeMarkdown keeps the text readable (every escaped character comes back
 describe('CLI human output of a log full of hostile text', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cmlogs-hostile-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
-  const header = (i: number, component = 'ContentAccess') => `]LOG]!><time="08:00:${String(i % 60).padStart(2, '0')}.000+300" date="03-04-2024" component="${component}" context="" type="3" thread="42" file="x.cpp:1">`;
-  const lines = HOSTILE.map(([, payload], i) => `<![LOG[${payload} error 0x80070005 {B3AD999E-861E-4BC8-8C1C-3F7027834971}${header(i, i % 3 ? 'ContentAccess' : payload.replace(/["\r\n]/g, ''))}`);
+  const header = (i: number, component = 'ContentAccess') =>
+    `]LOG]!><time="08:00:${String(i % 60).padStart(2, '0')}.000+300" date="03-04-2024" component="${component}" context="" type="3" thread="42" file="x.cpp:1">`;
+  const lines = HOSTILE.map(
+    ([, payload], i) =>
+      `<![LOG[${payload} error 0x80070005 {B3AD999E-861E-4BC8-8C1C-3F7027834971}${header(i, i % 3 ? 'ContentAccess' : payload.replace(/["\r\n]/g, ''))}`,
+  );
   // A file name with escapes and bidi in it, too.
   const file = join(dir, 'CAS\u202Egol.\x1b[31m.log');
   writeFileSync(file, lines.join('\r\n') + '\r\n');
@@ -214,7 +237,8 @@ describe('CLI human output of a log full of hostile text', () => {
       const { stdout, stderr, code } = await runs.get(name)!;
       assert.equal(code, 0, stderr);
       for (const out of [stdout, stderr]) assertTerminalInert(out.replace(/\n/g, ''));
-      if (name.startsWith('parse') || name.startsWith('timeline')) assert.ok(stdout.includes('\\x1b'), 'escapes are shown, visibly');
+      if (name.startsWith('parse') || name.startsWith('timeline'))
+        assert.ok(stdout.includes('\\x1b'), 'escapes are shown, visibly');
     });
   }
 });
@@ -222,8 +246,13 @@ describe('CLI human output of a log full of hostile text', () => {
 /** Runs the CLI from source in a child process. */
 function cli(argv: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', join(ROOT, 'server', 'src', 'cli.ts'), ...argv], { cwd: ROOT, maxBuffer: 64 << 20, encoding: 'utf8' }, (error, stdout, stderr) => {
-      resolve({ stdout, stderr, code: error ? ((error as { code?: number }).code ?? 1) : 0 });
-    });
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', join(ROOT, 'server', 'src', 'cli.ts'), ...argv],
+      { cwd: ROOT, maxBuffer: 64 << 20, encoding: 'utf8' },
+      (error, stdout, stderr) => {
+        resolve({ stdout, stderr, code: error ? ((error as { code?: number }).code ?? 1) : 0 });
+      },
+    );
   });
 }

@@ -10,7 +10,7 @@ function randomGuid(random: () => number): string {
 }
 
 function seeded(seed: number): () => number {
-  return () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  return () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
 }
 
 test('GUIDs in mixed case get one number per lower-case key, in the order first met, across table growth', () => {
@@ -53,7 +53,7 @@ test('keys of different lengths (KB numbers beside GUIDs) and a key that is a pr
   assert.equal(packed.bytes.length, 8 + 9 + 7 + 36, 'packed to its exact size');
 });
 
-test('a packed table numbered again in another table keeps every key (what the index does with a file\'s keys)', () => {
+test("a packed table numbered again in another table keeps every key (what the index does with a file's keys)", () => {
   const random = seeded(11);
   const file = new KeyTable();
   for (let i = 0; i < 500; i++) file.idOf(Buffer.from(randomGuid(random), 'latin1'), 0, 36, true);

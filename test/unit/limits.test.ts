@@ -7,7 +7,8 @@ import { StreamingParser } from '../../server/src/core/parse';
 import { MAX_LINE_CHARS } from '../../server/src/core/read/lines';
 import type { LogRecord } from '../../server/src/core/record';
 
-const tail = '<![LOG[after]LOG]!><time="10:00:00.000+000" date="01-01-2020" component="c" context="" type="1" thread="1" file="">\n';
+const tail =
+  '<![LOG[after]LOG]!><time="10:00:00.000+000" date="01-01-2020" component="c" context="" type="1" thread="1" file="">\n';
 
 function feed(parts: Array<{ chunk: Buffer; times: number }>): { records: LogRecord[]; chars: number } {
   const records: LogRecord[] = [];

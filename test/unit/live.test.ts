@@ -9,7 +9,8 @@ import { LiveFile, LiveText } from '../../server/src/core/live';
 import { parseFile, parseText } from '../../server/src/core/parse';
 
 const guid = (i: number) => `{${String(i).padStart(8, '0')}-1111-2222-3333-444455556666}`;
-const record = (i: number) => `<![LOG[Job ${guid(i % 3)} step ${i}\r\nsecond line]LOG]!><time="10:00:${String(i % 60).padStart(2, '0')}.000+300" date="01-20-2014" component="DataTransferService" context="" type="${i % 5 === 0 ? 3 : 1}" thread="7" file="">\r\n`;
+const record = (i: number) =>
+  `<![LOG[Job ${guid(i % 3)} step ${i}\r\nsecond line]LOG]!><time="10:00:${String(i % 60).padStart(2, '0')}.000+300" date="01-20-2014" component="DataTransferService" context="" type="${i % 5 === 0 ? 3 : 1}" thread="7" file="">\r\n`;
 const text = Array.from({ length: 30 }, (_, i) => record(i)).join('');
 
 test('LiveText: text appended in pieces (also mid-record, mid-line) gives the records of a full parse', () => {
@@ -53,7 +54,10 @@ test('LiveFile and LogIndex: a file growing on disk is followed; keys and record
     fresh.setFile(await parseFile(file));
     assert.deepEqual([...index.file(file)!.records], [...fresh.file(file)!.records]);
     const key = '00000001-1111-2222-3333-444455556666';
-    assert.deepEqual(index.occurrences(key).map((o) => o.record.line), fresh.occurrences(key).map((o) => o.record.line));
+    assert.deepEqual(
+      index.occurrences(key).map((o) => o.record.line),
+      fresh.occurrences(key).map((o) => o.record.line),
+    );
     assert.equal(index.occurrences(key).length, 10);
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -25,14 +25,37 @@ const hex = (n: number) => Array.from({ length: n }, () => pick([...'0123456789a
 const guid = () => [8, 4, 4, 4, 12].map(hex).join('-');
 
 function cmtrace(messages: string[]): string {
-  return messages.map((m, i) => `<![LOG[${m}]LOG]!><time="10:00:${String(i % 60).padStart(2, '0')}.000+000" date="01-20-2014" component="X" context="" type="1" thread="7" file="">\r\n`).join('');
+  return messages
+    .map(
+      (m, i) =>
+        `<![LOG[${m}]LOG]!><time="10:00:${String(i % 60).padStart(2, '0')}.000+000" date="01-20-2014" component="X" context="" type="1" thread="7" file="">\r\n`,
+    )
+    .join('');
 }
 
 /** A few GUIDs used again and again (in other cases), many used once: like real logs. */
 function messages(count: number): string[] {
   const hot = Array.from({ length: 20 }, guid);
-  const pieces = () => pick([guid(), guid(), `{${guid()}}`, `{${pick(hot)}}`, pick(hot).toUpperCase(), pick(hot), guid(), `Content_${pick(hot)}.1`, `KB${100000 + Math.floor(random() * 9e6)}`, 'kb2461484', '1' + pick(hot), 'x-y-z', ' ', '\u00e9\u4e2d']);
-  return Array.from({ length: count }, () => Array.from({ length: 1 + Math.floor(random() * 6) }, pieces).join(pick([' ', ' ', ' ', '', '=', '\r\n'])));
+  const pieces = () =>
+    pick([
+      guid(),
+      guid(),
+      `{${guid()}}`,
+      `{${pick(hot)}}`,
+      pick(hot).toUpperCase(),
+      pick(hot),
+      guid(),
+      `Content_${pick(hot)}.1`,
+      `KB${100000 + Math.floor(random() * 9e6)}`,
+      'kb2461484',
+      '1' + pick(hot),
+      'x-y-z',
+      ' ',
+      '\u00e9\u4e2d',
+    ]);
+  return Array.from({ length: count }, () =>
+    Array.from({ length: 1 + Math.floor(random() * 6) }, pieces).join(pick([' ', ' ', ' ', '', '=', '\r\n'])),
+  );
 }
 
 function reference(records: RecordTable, from = 0): Map<string, number[]> {
@@ -48,7 +71,9 @@ function reference(records: RecordTable, from = 0): Map<string, number[]> {
 }
 
 function asMap(p: ReturnType<typeof collectPostings>): Map<string, number[]> {
-  return new Map(packedKeyList(p.keys).map((key, k) => [key, Array.from(p.records.subarray(p.starts[k], p.starts[k + 1]))]));
+  return new Map(
+    packedKeyList(p.keys).map((key, k) => [key, Array.from(p.records.subarray(p.starts[k], p.starts[k + 1]))]),
+  );
 }
 
 test('collectPostings finds exactly the keys findKeys finds, record by record (5,000 distinct GUIDs: the hash table grows)', () => {
@@ -65,7 +90,12 @@ test('parseFile with keys: the postings collected while reading equal collectPos
     const blocks = Array.from({ length: 12 }, () => cmtrace(messages(1500)));
     // Between blocks: text outside any record, NUL padding, a record cut by a writer, a bare CR: regions the
     // general parser reads, with keys of their own.
-    const odd = [`stray ${guid()} text\r\n`, '\0\0\0\0', `<![LOG[cut ${guid()}`, `<![LOG[bare\rCR ${guid()}]LOG]!><time="10:00:00.000+000" date="01-20-2014" component="X" context="" type="1" thread="7" file="">\r\n`];
+    const odd = [
+      `stray ${guid()} text\r\n`,
+      '\0\0\0\0',
+      `<![LOG[cut ${guid()}`,
+      `<![LOG[bare\rCR ${guid()}]LOG]!><time="10:00:00.000+000" date="01-20-2014" component="X" context="" type="1" thread="7" file="">\r\n`,
+    ];
     const text = blocks.map((b, i) => b + (odd[i % odd.length] ?? '')).join('');
     assert.ok(Buffer.byteLength(text) > 2 * 1024 * 1024, `several chunks: ${Buffer.byteLength(text)} bytes`);
     const utf8 = join(dir, 'a.log');
@@ -75,7 +105,10 @@ test('parseFile with keys: the postings collected while reading equal collectPos
     for (const file of [utf8, utf16]) {
       const result = await parseFile(file, { keys: true });
       assert.ok(result.postings, file);
-      assert.ok(result.records.length > 18000 && result.warningCount > 0, `${result.records.length} records, ${result.warningCount} warnings`);
+      assert.ok(
+        result.records.length > 18000 && result.warningCount > 0,
+        `${result.records.length} records, ${result.warningCount} warnings`,
+      );
       assert.deepEqual(asMap(result.postings), reference(result.records), file);
       assert.deepEqual(asMap(result.postings), asMap(collectPostings(result.records)), file);
       // The index takes the postings over (the result kept in it no longer holds them) and answers from them.
@@ -83,7 +116,8 @@ test('parseFile with keys: the postings collected while reading equal collectPos
       const index = new LogIndex();
       index.setFile(result);
       assert.equal(result.postings, undefined, 'handed over to the index');
-      for (const [key, records] of [...expected].slice(0, 50)) assert.deepEqual(index.recordsWithKey(key).get(file), new Set(records), key);
+      for (const [key, records] of [...expected].slice(0, 50))
+        assert.deepEqual(index.recordsWithKey(key).get(file), new Set(records), key);
       result.records.release();
     }
     assert.equal((await parseFile(utf8)).postings, undefined, 'no keys unless asked');
@@ -100,11 +134,15 @@ test('LogIndex: occurrences, summaries and keys from the postings; a growing log
   index.setFile(parseText(cmtrace(all.slice(200)), 'b.log'));
   const check = () => {
     const fresh = new LogIndex();
-    for (const name of index.fileNames()) fresh.setFile(parseText(cmtrace(index.file(name)!.records.map((r) => r.message)), name));
+    for (const name of index.fileNames())
+      fresh.setFile(parseText(cmtrace(index.file(name)!.records.map((r) => r.message)), name));
     assert.deepEqual([...index.keys()].sort(), [...fresh.keys()].sort());
     for (const key of fresh.keys()) {
       assert.deepEqual(index.summarize(key), fresh.summarize(key), key);
-      assert.deepEqual(index.occurrences(key).map((o) => [o.file, o.recordIndex, o.match.start]), fresh.occurrences(key).map((o) => [o.file, o.recordIndex, o.match.start]));
+      assert.deepEqual(
+        index.occurrences(key).map((o) => [o.file, o.recordIndex, o.match.start]),
+        fresh.occurrences(key).map((o) => [o.file, o.recordIndex, o.match.start]),
+      );
     }
   };
   check();

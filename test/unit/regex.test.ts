@@ -24,8 +24,16 @@ const LIMIT_MS = 50;
  */
 const KNOWN: Record<string, { why: string; fix: string; bounded?: boolean }> = {
   // Bounded by their callers: reported, not failed.
-  '(\\d+)[ \\t]*\\($': { why: 'quadratic on digit runs, but isThreadEcho gives it at most 16 characters', fix: '-', bounded: true },
-  '\\$\\$<([^>]*)><([^>]*)><thread=([^>]*)>\\s*$': { why: 'quadratic on repeated "$$<", but smsFields applies it from the last "$$<" of the line only', fix: '-', bounded: true },
+  '(\\d+)[ \\t]*\\($': {
+    why: 'quadratic on digit runs, but isThreadEcho gives it at most 16 characters',
+    fix: '-',
+    bounded: true,
+  },
+  '\\$\\$<([^>]*)><([^>]*)><thread=([^>]*)>\\s*$': {
+    why: 'quadratic on repeated "$$<", but smsFields applies it from the last "$$<" of the line only',
+    fix: '-',
+    bounded: true,
+  },
   // (The unbounded ones found here were fixed: BANNER became a loop, the others got anchors or the s flag.)
 };
 
@@ -49,7 +57,22 @@ function tsFiles(dir: string): string[] {
   return out.sort();
 }
 
-const BEFORE_EXPRESSION = new Set(['return', 'typeof', 'instanceof', 'in', 'of', 'new', 'delete', 'void', 'throw', 'case', 'do', 'else', 'yield', 'await']);
+const BEFORE_EXPRESSION = new Set([
+  'return',
+  'typeof',
+  'instanceof',
+  'in',
+  'of',
+  'new',
+  'delete',
+  'void',
+  'throw',
+  'case',
+  'do',
+  'else',
+  'yield',
+  'await',
+]);
 
 /** Regex literals in JavaScript: a small tokenizer that knows strings, templates, comments and where "/" divides. */
 function regexLiterals(code: string): Array<{ body: string; flags: string; at: number }> {
@@ -165,7 +188,14 @@ function literalRegexes(): Found[] {
     for (const file of tsFiles(dir)) {
       const ts = readFileSync(file, 'utf8');
       const js = transformSync(ts, { loader: 'ts', target: 'esnext', format: 'esm' }).code;
-      for (const { body, flags } of regexLiterals(js)) out.push({ file: relative(ROOT, file), line: lineOf(ts, `/${body}/${flags}`), source: body, flags, origin: 'literal' });
+      for (const { body, flags } of regexLiterals(js))
+        out.push({
+          file: relative(ROOT, file),
+          line: lineOf(ts, `/${body}/${flags}`),
+          source: body,
+          flags,
+          origin: 'literal',
+        });
     }
   }
   return out;
@@ -179,7 +209,14 @@ function constructedRegexes(): Found[] {
     // Only regexes our modules build (not those of node_modules, nor this test's own).
     const frame = (new Error().stack ?? '').split('\n').find((l) => l.includes(join(ROOT, 'server', 'src')));
     const m = frame && /\(?([^()\s]+\.ts):(\d+):\d+\)?$/.exec(frame.trim());
-    if (m) out.push({ file: relative(ROOT, m[1]), line: Number(m[2]), source: re.source, flags: re.flags, origin: 'new RegExp' });
+    if (m)
+      out.push({
+        file: relative(ROOT, m[1]),
+        line: Number(m[2]),
+        source: re.source,
+        flags: re.flags,
+        origin: 'new RegExp',
+      });
   };
   const Watched = new Proxy(Original, {
     construct(target, args, newTarget) {
@@ -235,7 +272,11 @@ function exerciseCore(): void {
   tryAll('server/src/core/decode/statusMessages', 'findStatmsgs', messages);
   tryAll('server/src/core/decode/statusMessages', 'findStatmsgMentions', messages);
   tryAll('server/src/core/decode/statusMessages', 'describeStatmsg', messages);
-  tryAll('server/src/core/decode/statusMessages', 'parseStatusViewerRow', [['Information\tMilestone CM1\t1/16/2014 1:53:53 PM\tCM1SITE.CONTOSO.COM SMS_WSUS_SYNC_MANAGER\t6701\tWSUS Synchronization started.']]);
+  tryAll('server/src/core/decode/statusMessages', 'parseStatusViewerRow', [
+    [
+      'Information\tMilestone CM1\t1/16/2014 1:53:53 PM\tCM1SITE.CONTOSO.COM SMS_WSUS_SYNC_MANAGER\t6701\tWSUS Synchronization started.',
+    ],
+  ]);
   tryAll('server/src/core/decode/stateMessageTopics', 'findStateMessages', messages);
   tryAll('server/src/core/decode/lookup', 'lookup', [['0x80070005'], ['statmsg', '6701'], ['state', '500', '2']]);
   tryAll('server/src/core/keys', 'findKeys', messages);
@@ -269,7 +310,7 @@ const SAMPLE_LINES = [
   'Length of error=2, soap client error = 7, Flags: 0x80000000, Size = 2147942405 bytes',
   'Update (Missing): Security Update for Windows 7 for x64-based Systems (KB2862152) (505fda07-b4f3-45fb-83d9-8642554e2773, 200)',
   'Submitted CTM job {0FB5D4CF-013A-449C-86DB-AB1C80DBFF51} to download Content Content_b2475630-fcec-493a-93c0-084fb7faf172.1 under context System',
-  "ScanJob({4CD06388-D509-46E4-8C00-75909EDD9EE8}): CScanJob::Execute- Adding UpdateSource={C2D17964-BBDD-4339-B9F3-12D7205B39CC}, ContentType=2, ContentLocation=http://PS1SITE.CONTOSO.COM:8530, ContentVersion=38",
+  'ScanJob({4CD06388-D509-46E4-8C00-75909EDD9EE8}): CScanJob::Execute- Adding UpdateSource={C2D17964-BBDD-4339-B9F3-12D7205B39CC}, ContentType=2, ContentLocation=http://PS1SITE.CONTOSO.COM:8530, ContentVersion=38',
   'State message(State ID : 2) with TopicType 500 and TopicId 505fda07-b4f3-45fb-83d9-8642554e2773 has been recorded for SYSTEM',
   'Status Message ID 6701, status message 6702, Message ID = 30197',
   'Raising event:\ninstance of CCM_PolicyAgent_AssignmentsReceived\n{\n\tClientID = "GUID:E3870B32-AED3-43EC-BF35-F4C55EEEEB4B";\n};',
@@ -289,9 +330,70 @@ const SAMPLE_LINES = [
 // ---- Attacks --------------------------------------------------------------------------------------
 
 const UNITS = [
-  'a', 'A', 'z', '0', '9', 'f', ' ', '\t', '-', '_', '.', ':', ',', ';', '=', '"', "'", '<', '>', '{', '}', '(', ')', '[', ']', '\\', '/', '$', '#', '%', '*', '+', 'é', '\u2028',
-  'a ', 'a=', '0:', 'a-', '0.', 'ab', 'a\t', '=a', ' =', 'a:', '0-', '{0', 'x"', 'a,',
-  'error ', 'hr ', 'hr=', 'KB1', 'Content_', 'GUID:', 'ScanJob', '<![LOG[', ']LOG]!><', '$$<', 'STATMSG: ', '0x', 'ID=', 'update ', 'job ', '00000000-',
+  'a',
+  'A',
+  'z',
+  '0',
+  '9',
+  'f',
+  ' ',
+  '\t',
+  '-',
+  '_',
+  '.',
+  ':',
+  ',',
+  ';',
+  '=',
+  '"',
+  "'",
+  '<',
+  '>',
+  '{',
+  '}',
+  '(',
+  ')',
+  '[',
+  ']',
+  '\\',
+  '/',
+  '$',
+  '#',
+  '%',
+  '*',
+  '+',
+  'é',
+  '\u2028',
+  'a ',
+  'a=',
+  '0:',
+  'a-',
+  '0.',
+  'ab',
+  'a\t',
+  '=a',
+  ' =',
+  'a:',
+  '0-',
+  '{0',
+  'x"',
+  'a,',
+  'error ',
+  'hr ',
+  'hr=',
+  'KB1',
+  'Content_',
+  'GUID:',
+  'ScanJob',
+  '<![LOG[',
+  ']LOG]!><',
+  '$$<',
+  'STATMSG: ',
+  '0x',
+  'ID=',
+  'update ',
+  'job ',
+  '00000000-',
 ];
 const SUFFIXES = ['', '!', '\u2028', '\n', '"', 'x'];
 
@@ -301,7 +403,11 @@ type Attack = [name: string, make: (size: number) => string];
 function attacks(re: RegExp): Attack[] {
   const out: Attack[] = [];
   for (const unit of UNITS) {
-    for (const s of SUFFIXES) out.push([`${JSON.stringify(unit)} repeated + ${JSON.stringify(s)}`, (size) => unit.repeat(Math.ceil(size / unit.length)) + s]);
+    for (const s of SUFFIXES)
+      out.push([
+        `${JSON.stringify(unit)} repeated + ${JSON.stringify(s)}`,
+        (size) => unit.repeat(Math.ceil(size / unit.length)) + s,
+      ]);
   }
   // Its own structure: real lines it matches, repeated, or with one character of the match pumped.
   let used = 0;
@@ -312,12 +418,23 @@ function attacks(re: RegExp): Attack[] {
     if (!m || !m[0].length) continue;
     used++;
     const match = m[0];
-    out.push([`its match ${JSON.stringify(match.slice(0, 30))} repeated`, (size) => match.repeat(Math.ceil(size / match.length)) + '\u2028']);
-    if (match.length > 1) out.push([`its match ${JSON.stringify(match.slice(0, 30))} minus the last character, repeated`, (size) => match.slice(0, -1).repeat(Math.ceil(size / (match.length - 1))) + '!']);
+    out.push([
+      `its match ${JSON.stringify(match.slice(0, 30))} repeated`,
+      (size) => match.repeat(Math.ceil(size / match.length)) + '\u2028',
+    ]);
+    if (match.length > 1)
+      out.push([
+        `its match ${JSON.stringify(match.slice(0, 30))} minus the last character, repeated`,
+        (size) => match.slice(0, -1).repeat(Math.ceil(size / (match.length - 1))) + '!',
+      ]);
     const positions = new Set<number>();
     for (let k = 0; k < 8; k++) positions.add(m.index + Math.floor((k * match.length) / 8));
     for (const p of positions) {
-      for (const s of ['', '\u2028', '!', '\n']) out.push([`${JSON.stringify(sample.slice(0, 40))}… with ${JSON.stringify(sample[p])} at ${p} pumped + ${JSON.stringify(s)}`, (size) => sample.slice(0, p) + sample[p].repeat(size) + sample.slice(p + 1) + s]);
+      for (const s of ['', '\u2028', '!', '\n'])
+        out.push([
+          `${JSON.stringify(sample.slice(0, 40))}… with ${JSON.stringify(sample[p])} at ${p} pumped + ${JSON.stringify(s)}`,
+          (size) => sample.slice(0, p) + sample[p].repeat(size) + sample.slice(p + 1) + s,
+        ]);
     }
   }
   return out;
@@ -370,13 +487,23 @@ for (const f of found) {
 
 test('the scan finds the regexes of every module (literals and new RegExp)', () => {
   assert.ok(found.filter((f) => f.origin === 'literal').length > 100, `only ${found.length} literals found`);
-  assert.ok(found.some((f) => f.origin === 'new RegExp'), 'no constructed regex seen');
+  assert.ok(
+    found.some((f) => f.origin === 'new RegExp'),
+    'no constructed regex seen',
+  );
   // Every literal the scanner extracted compiles (a mis-tokenised division would not).
-  for (const f of found) assert.doesNotThrow(() => new RegExp(f.source, f.flags), `${f.file}:${f.line} /${f.source}/${f.flags}`);
+  for (const f of found)
+    assert.doesNotThrow(() => new RegExp(f.source, f.flags), `${f.file}:${f.line} /${f.source}/${f.flags}`);
   // Spot checks that known regexes are among them.
   const sources = new Set(found.map((f) => f.source));
-  assert.ok([...sources].some((s) => s.includes('thread=')), 'the SMS trailer (formats/sms.ts)');
-  assert.ok(found.some((f) => f.file.endsWith(join('formats', 'prefixed.ts'))), 'the timestamp-first formats (formats/prefixed.ts)');
+  assert.ok(
+    [...sources].some((s) => s.includes('thread=')),
+    'the SMS trailer (formats/sms.ts)',
+  );
+  assert.ok(
+    found.some((f) => f.file.endsWith(join('formats', 'prefixed.ts'))),
+    'the timestamp-first formats (formats/prefixed.ts)',
+  );
 });
 
 const byFile = new Map<string, Found[]>();
@@ -393,7 +520,10 @@ describe('no catastrophic backtracking', () => {
       const slow: string[] = [];
       for (const f of regexes) {
         const worst = worstAttack(new RegExp(f.source, f.flags));
-        if (worst) slow.push(`${f.file}:${f.line ?? '?'} /${f.source}/${f.flags} (${f.origin}): ${worst.attack}: ${worst.ms.toFixed(0)} ms at ${worst.size} characters`);
+        if (worst)
+          slow.push(
+            `${f.file}:${f.line ?? '?'} /${f.source}/${f.flags} (${f.origin}): ${worst.attack}: ${worst.ms.toFixed(0)} ms at ${worst.size} characters`,
+          );
       }
       assert.deepEqual(slow, []);
     });
@@ -413,7 +543,8 @@ test('statmsg matchTemplate: templates with the most placeholders against long t
   const statmsg = require(join(ROOT, 'server/src/core/decode/statusMessages'));
   const data = require(join(ROOT, 'server/src/core/decode/data'));
   const templates: string[] = [];
-  for (const id of Object.keys(data.statusMessageData().messages ?? {})) for (const t of statmsg.decodeStatmsg(Number(id)).texts) templates.push(t.template);
+  for (const id of Object.keys(data.statusMessageData().messages ?? {}))
+    for (const t of statmsg.decodeStatmsg(Number(id)).texts) templates.push(t.template);
   const holes = (t: string) => (t.match(/<[^<>]+>|%\d/g) ?? []).length;
   templates.sort((a, b) => holes(b) - holes(a));
   for (const template of templates.slice(0, 5)) {
@@ -422,6 +553,9 @@ test('statmsg matchTemplate: templates with the most placeholders against long t
     const t0 = performance.now();
     statmsg.matchTemplate(template, text);
     const ms = performance.now() - t0;
-    assert.ok(ms < LIMIT_MS * 4, `${ms.toFixed(0)} ms for ${JSON.stringify(template)} against ${text.length} characters`);
+    assert.ok(
+      ms < LIMIT_MS * 4,
+      `${ms.toFixed(0)} ms for ${JSON.stringify(template)} against ${text.length} characters`,
+    );
   }
 });

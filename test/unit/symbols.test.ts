@@ -4,7 +4,10 @@ import { parseText } from '../../server/src/core/parse';
 import { bannerTitle, findBlocks } from '../../server/src/features/symbols';
 
 test('banner titles', () => {
-  assert.equal(bannerTitle('==========[ ccmsetup started in process 476 ]=========='), 'ccmsetup started in process 476');
+  assert.equal(
+    bannerTitle('==========[ ccmsetup started in process 476 ]=========='),
+    'ccmsetup started in process 476',
+  );
   assert.equal(bannerTitle('***** Starting CcmExec *****'), 'Starting CcmExec');
   assert.equal(bannerTitle('- - - - - - - -'), null);
   assert.equal(bannerTitle('=================='), null);
@@ -21,7 +24,9 @@ test('WindowsUpdate.log START/END blocks', () => {
   ].join('\n');
   const { records } = parseText(text);
   assert.ok(Array.isArray(findBlocks(records)));
-  const etw = parseText('2020/11/19 15:25:40.000 3304  9020  Agent           * START * Finding updates CallerId = Update;ScanForUpdates  Id = 5618\n2020/11/19 15:25:46.999 3304  9020  Agent           * END * Finding updates CallerId = Update;ScanForUpdates, Id = 5618, Exit code = 0x00000000').records;
+  const etw = parseText(
+    '2020/11/19 15:25:40.000 3304  9020  Agent           * START * Finding updates CallerId = Update;ScanForUpdates  Id = 5618\n2020/11/19 15:25:46.999 3304  9020  Agent           * END * Finding updates CallerId = Update;ScanForUpdates, Id = 5618, Exit code = 0x00000000',
+  ).records;
   assert.deepEqual(findBlocks(etw), [{ name: 'START Finding updates', startLine: 1, endLine: 2 }]);
 });
 

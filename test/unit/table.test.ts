@@ -44,7 +44,10 @@ test('threads and columns beyond the narrow columns come back as given, also aft
   for (const r of given) table.push(r);
   const { data } = table.detach();
   const attached = RecordTable.attach(structuredClone(data));
-  for (const [name, t] of [['table', table], ['attached', attached]] as const) {
+  for (const [name, t] of [
+    ['table', table],
+    ['attached', attached],
+  ] as const) {
     given.forEach((r, i) => {
       assert.equal(t.get(i).thread, r.thread, `${name} ${i}`);
       assert.equal(t.get(i).column, r.column, `${name} ${i}`);
@@ -80,11 +83,27 @@ test('a table emptied by truncate starts its heap over', () => {
 });
 
 test('localOf writes the wall clock exactly as toISOString does, for times in the same minute and across minutes, years and biases', () => {
-  const reference = (utc: number, bias: number | null) => new Date(utc - (bias ?? 0) * 60_000).toISOString().slice(0, 23);
+  const reference = (utc: number, bias: number | null) =>
+    new Date(utc - (bias ?? 0) * 60_000).toISOString().slice(0, 23);
   let seed = 42;
-  const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
-  const times = [0, -1, 59_999, 60_000, Date.UTC(2024, 1, 29, 23, 59, 59, 999), Date.UTC(1000, 0, 1), Date.UTC(1000, 0, 1) - 1, Date.UTC(9999, 11, 31, 23, 59, 59, 999), Date.UTC(2014, 0, 16, 13, 53, 52, 608.9)];
-  for (let i = 0; i < 20_000; i++) times.push(Date.UTC(2024, 2, 4) + Math.floor(random() * 3_600_000) * (random() < 0.5 ? 1 : 37) + (random() < 0.1 ? 0.4 : 0));
-  for (const utc of times) for (const bias of [null, 0, 300, -60, -330, 1440]) assert.equal(localOf(utc, bias), reference(utc, bias), `${utc} ${bias}`);
+  const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+  const times = [
+    0,
+    -1,
+    59_999,
+    60_000,
+    Date.UTC(2024, 1, 29, 23, 59, 59, 999),
+    Date.UTC(1000, 0, 1),
+    Date.UTC(1000, 0, 1) - 1,
+    Date.UTC(9999, 11, 31, 23, 59, 59, 999),
+    Date.UTC(2014, 0, 16, 13, 53, 52, 608.9),
+  ];
+  for (let i = 0; i < 20_000; i++)
+    times.push(
+      Date.UTC(2024, 2, 4) + Math.floor(random() * 3_600_000) * (random() < 0.5 ? 1 : 37) + (random() < 0.1 ? 0.4 : 0),
+    );
+  for (const utc of times)
+    for (const bias of [null, 0, 300, -60, -330, 1440])
+      assert.equal(localOf(utc, bias), reference(utc, bias), `${utc} ${bias}`);
   assert.equal(localOf(null, 300), null);
 });

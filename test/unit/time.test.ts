@@ -56,9 +56,27 @@ test('bias parsing and display', () => {
 
 test('the fast path for common CMTrace times agrees with the general parser (many shapes)', async () => {
   const { generalCmtraceTime } = await import('../../server/src/core/formats/cmtrace');
-  const times = ['13:53:52.608+300', '00:00:00.000-60', '23:59:59.999+000', '11:19:59.4204997', '09:05:01.5+300', '9:05:01.500+300', '13:53:52.608+-240', '13:53:52.608 +300', '13:53:52.608', '24:00:00.000+0', '13:60:00.000+0', '13:53:52.608+99999', '13:53:52.608+', '13:53:52.608x', '13:53:52,608+300', '13:53:52.1234567890+1'];
+  const times = [
+    '13:53:52.608+300',
+    '00:00:00.000-60',
+    '23:59:59.999+000',
+    '11:19:59.4204997',
+    '09:05:01.5+300',
+    '9:05:01.500+300',
+    '13:53:52.608+-240',
+    '13:53:52.608 +300',
+    '13:53:52.608',
+    '24:00:00.000+0',
+    '13:60:00.000+0',
+    '13:53:52.608+99999',
+    '13:53:52.608+',
+    '13:53:52.608x',
+    '13:53:52,608+300',
+    '13:53:52.1234567890+1',
+  ];
   const dates = ['01-16-2014', '1-6-2014', '02-29-2016', '02-29-2015', '12-31-1999', '13-01-2014', 'x', '01-16-14'];
   for (const date of dates) {
-    for (const time of times) assert.deepEqual(cmtraceTime(time, date), generalCmtraceTime(time, date), `${time} ${date}`);
+    for (const time of times)
+      assert.deepEqual(cmtraceTime(time, date), generalCmtraceTime(time, date), `${time} ${date}`);
   }
 });

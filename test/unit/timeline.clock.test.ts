@@ -21,7 +21,8 @@ const IME = (folder: string) =>
     cm('[Win32App] <b>step</b> 1', '09:13:00.1234567', '5-19-2025', 'IntuneManagementExtension'),
     cm('[Win32App] step 2', '23:59:59.9990000', '5-19-2025', 'IntuneManagementExtension'),
   ]);
-const CCMSETUP = (folder: string) => parse(`${folder}/ccmsetup.log`, [cm('Running ccmsetup', '09:14:00.000-60', '05-19-2025', 'ccmsetup')]);
+const CCMSETUP = (folder: string) =>
+  parse(`${folder}/ccmsetup.log`, [cm('Running ccmsetup', '09:14:00.000-60', '05-19-2025', 'ccmsetup')]);
 
 const fakeVscode: VsCodeApi = { postMessage: () => {}, getState: () => ({}), setState: () => {} };
 
@@ -53,14 +54,21 @@ test('inferred: the IME rows carry their UTC, a "~" marker and "UTC inferred fro
   assert.equal(app.store.wallOf(i), null, 'a row with a UTC keeps no local time of its own');
   assert.equal(app.timeText(i, 'utc'), '2025-05-19 08:13:00.123');
   assert.equal(app.timeText(i, 'log'), '2025-05-19 09:13:00.123', 'log-local: the inferred bias taken back out');
-  assert.equal(clockNote(app.store.clockOf(i), true), 'UTC inferred from ccmsetup.log (bias -60, UTC+01:00): this log writes no zone.');
+  assert.equal(
+    clockNote(app.store.clockOf(i), true),
+    'UTC inferred from ccmsetup.log (bias -60, UTC+01:00): this log writes no zone.',
+  );
   const ccm = byMessage(app, 'Running ccmsetup');
   assert.equal(app.markerOf(ccm), '', 'a log that writes its bias is not marked');
   assert.equal(app.store.localCount, 0);
   assert.equal(localOnlyStatus(app.store.localCount), '');
   // The clock is interned: sent once, each row refers to it.
   assert.equal(chunks.flatMap((c) => c.addClocks).length, 1);
-  assert.deepEqual(chunks.map((c) => c.local), [[0], [0], [0]], 'no local time sent for rows with a UTC');
+  assert.deepEqual(
+    chunks.map((c) => c.local),
+    [[0], [0], [0]],
+    'no local time sent for rows with a UTC',
+  );
 });
 
 test('local only: an IME log alone has no UTC; the row shows its own local time in every mode, marked, never as UTC', () => {
@@ -70,14 +78,22 @@ test('local only: an IME log alone has no UTC; the row shows its own local time 
   const i = byMessage(app, 'step</b> 1');
   assert.equal(app.store.timeOf(i), null);
   assert.equal(app.markerOf(i), 'local');
-  for (const mode of ['utc', 'log', 'machine'] as const) assert.equal(app.timeText(i, mode), '2025-05-19 09:13:00.123', mode);
+  for (const mode of ['utc', 'log', 'machine'] as const)
+    assert.equal(app.timeText(i, mode), '2025-05-19 09:13:00.123', mode);
   const last = byMessage(app, 'step 2');
-  assert.equal(app.timeText(last, 'machine'), '2025-05-19 23:59:59.999', 'not shifted into another day by this computer\'s zone');
+  assert.equal(
+    app.timeText(last, 'machine'),
+    '2025-05-19 23:59:59.999',
+    "not shifted into another day by this computer's zone",
+  );
   assert.ok(!/Z|UTC/.test(app.timeText(i, 'utc')));
   assert.equal(app.store.localCount, 2);
   assert.equal(localOnlyStatus(app.store.localCount), '2 records have no time zone: placed by their local time');
   assert.equal(localOnlyStatus(1), '1 record has no time zone: placed by its local time');
-  assert.match(clockTitle(app.store.clockOf(i), false), /^Local time of an unknown zone \(no UTC\).*ConfigMgr: Set Time Offset for Folder$/);
+  assert.match(
+    clockTitle(app.store.clockOf(i), false),
+    /^Local time of an unknown zone \(no UTC\).*ConfigMgr: Set Time Offset for Folder$/,
+  );
   assert.match(clockNote(app.store.clockOf(i), false), /^No UTC: /);
   assert.equal(app.store.fileClock.get(0), app.store.clock[i], 'the Files panel knows the file is local-only');
 });
@@ -91,13 +107,39 @@ test('user offset: "set for this folder", with the bias applied', () => {
   assert.equal(new Date(app.store.timeOf(i)!).toISOString(), '2025-05-19T14:13:00.123Z');
   assert.equal(app.markerOf(i), 'user');
   assert.equal(app.timeText(i, 'log'), '2025-05-19 09:13:00.123');
-  assert.equal(clockNote(app.store.clockOf(i), true), 'UTC from the offset set for this folder (bias 300, UTC-05:00): this log writes no zone.');
+  assert.equal(
+    clockNote(app.store.clockOf(i), true),
+    'UTC from the offset set for this folder (bias 300, UTC-05:00): this log writes no zone.',
+  );
 });
 
 test('hostile or damaged chunks: clock indices out of range, unknown kinds and bad local times are dropped, not trusted', () => {
   const store = new Store(1);
-  const base = { offset: 0, count: 4, addFiles: [{ uri: 'file:///a.log', file: '/a.log', name: 'a.log', records: 4, clockOffsetMs: 0 }], addComponents: ['c'], t: [null, null, null, 5], file: [0, 0, 0, 0], line: [1, 2, 3, 4], endLine: [1, 2, 3, 4], bias: [null, null, null, null], sev: [2, 2, 2, 2], comp: [0, 0, 0, 0], thread: [1, 1, 1, 1], msg: ['a', 'b', 'c', 'd'], keys: [0, 0, 0, 0] } as RowChunk;
-  const chunk = { ...base, addClocks: [{ kind: '<img src=x>', from: 42 }, { kind: 'inferred', from: 'x'.repeat(5000), bias: 'NaN' }], clock: [1, 99, -3, 1], local: ['2025-05-19T09:13:00.123', 'not a time', 0, '2025-05-19T09:13:00.123'] } as unknown as RowChunk;
+  const base = {
+    offset: 0,
+    count: 4,
+    addFiles: [{ uri: 'file:///a.log', file: '/a.log', name: 'a.log', records: 4, clockOffsetMs: 0 }],
+    addComponents: ['c'],
+    t: [null, null, null, 5],
+    file: [0, 0, 0, 0],
+    line: [1, 2, 3, 4],
+    endLine: [1, 2, 3, 4],
+    bias: [null, null, null, null],
+    sev: [2, 2, 2, 2],
+    comp: [0, 0, 0, 0],
+    thread: [1, 1, 1, 1],
+    msg: ['a', 'b', 'c', 'd'],
+    keys: [0, 0, 0, 0],
+  } as RowChunk;
+  const chunk = {
+    ...base,
+    addClocks: [
+      { kind: '<img src=x>', from: 42 },
+      { kind: 'inferred', from: 'x'.repeat(5000), bias: 'NaN' },
+    ],
+    clock: [1, 99, -3, 1],
+    local: ['2025-05-19T09:13:00.123', 'not a time', 0, '2025-05-19T09:13:00.123'],
+  } as unknown as RowChunk;
   store.append(chunk, 1);
   assert.deepEqual(store.clocks[0], { kind: 'local' }, 'an unknown kind reads as the safe one: no UTC');
   assert.equal(store.clocks[1].from!.length, 260);
@@ -121,5 +163,17 @@ test('the page: the secondary toolbar controls are behind "…" (aria-controls),
   const more = html.indexOf('id="toolbarMore"');
   assert.match(html, /<button id="more" type="button" aria-expanded="false" aria-controls="toolbarMore"/);
   for (const id of ['text', 'prevError', 'nextError', 'follow']) assert.ok(html.indexOf(`id="${id}"`) < more, id);
-  for (const id of ['severities', 'errorsOnly', 'component', 'file', 'thread', 'from', 'to', 'timeMode', 'columnsDrop', 'exportCsv']) assert.ok(html.indexOf(`id="${id}"`) > more, id);
+  for (const id of [
+    'severities',
+    'errorsOnly',
+    'component',
+    'file',
+    'thread',
+    'from',
+    'to',
+    'timeMode',
+    'columnsDrop',
+    'exportCsv',
+  ])
+    assert.ok(html.indexOf(`id="${id}"`) > more, id);
 });

@@ -3,14 +3,21 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseText } from '../../server/src/core/parse';
-import { filterTimeline, mergeTimeline, recordKeys, type TimelineItem, type TimelineSource } from '../../server/src/core/timeline';
+import {
+  filterTimeline,
+  mergeTimeline,
+  recordKeys,
+  type TimelineItem,
+  type TimelineSource,
+} from '../../server/src/core/timeline';
 
 const SCAN = '1B9B4E44-8C1A-4C2B-9A8B-0A1B2C3D4E5F';
 const scanKey = SCAN.toLowerCase();
 
 const cm = (message: string, time: string, component: string, type = '1', thread = '10', date = '03-01-2024') =>
   `<![LOG[${message}]LOG]!><time="${time}" date="${date}" component="${component}" context="" type="${type}" thread="${thread}" file="">`;
-const sms = (message: string, time: string, component = 'SMS_STATE_SYSTEM') => `${message} $$<${component}><03-01-2024 ${time}><thread=4 (0x4)>`;
+const sms = (message: string, time: string, component = 'SMS_STATE_SYSTEM') =>
+  `${message} $$<${component}><03-01-2024 ${time}><thread=4 (0x4)>`;
 
 // Client, UTC-5: 08:00:00 local is 13:00:00 UTC.
 const CLIENT = [
@@ -55,7 +62,15 @@ test('merged order is by UTC across machines', () => {
   const merged = mergeTimeline(sources());
   assert.deepEqual(describe(merged), ['0:1', '0:2', '1:1', '0:3', '1:2', '1:3', '0:4']);
   const times = merged.map((i) => i.time);
-  assert.deepEqual(times, [utc('13:00:00.000'), utc('13:00:00.000'), utc('13:00:01.000'), utc('13:00:02.000'), utc('13:00:02.000'), utc('13:00:04.250'), utc('13:00:05.500')]);
+  assert.deepEqual(times, [
+    utc('13:00:00.000'),
+    utc('13:00:00.000'),
+    utc('13:00:01.000'),
+    utc('13:00:02.000'),
+    utc('13:00:02.000'),
+    utc('13:00:04.250'),
+    utc('13:00:05.500'),
+  ]);
   for (let k = 1; k < times.length; k++) assert.ok(times[k]! >= times[k - 1]!, 'non-decreasing');
 });
 
@@ -66,10 +81,23 @@ test('ties are stable: same instant → file order, then record order', () => {
   // Swapping the sources swaps the tie, nothing else.
   const [a, b] = sources();
   const swapped = mergeTimeline([b, a]).filter((i) => i.time === utc('13:00:02.000'));
-  assert.deepEqual(swapped.map((i) => i.record.file), [b.file, a.file]);
+  assert.deepEqual(
+    swapped.map((i) => i.record.file),
+    [b.file, a.file],
+  );
   // Within one file, records with the same time keep their order.
-  const same = parseText([cm('first', '08:00:00.000+300', 'A'), cm('second', '08:00:00.000+300', 'A'), cm('third', '08:00:00.000+300', 'A')].join('\n'), 'same.log');
-  assert.deepEqual(mergeTimeline([{ file: 'same.log', records: same.records }]).map((i) => i.record.message), ['first', 'second', 'third']);
+  const same = parseText(
+    [
+      cm('first', '08:00:00.000+300', 'A'),
+      cm('second', '08:00:00.000+300', 'A'),
+      cm('third', '08:00:00.000+300', 'A'),
+    ].join('\n'),
+    'same.log',
+  );
+  assert.deepEqual(
+    mergeTimeline([{ file: 'same.log', records: same.records }]).map((i) => i.record.message),
+    ['first', 'second', 'third'],
+  );
 });
 
 test('a record without a time keeps its place after the record before it in the same file', () => {
@@ -87,7 +115,10 @@ test('records before any time in their file have no time and come first, in file
   assert.equal(merged[0].record.message, 'no time yet');
   assert.equal(merged[0].time, null);
   // "timed" is 13:00:00.000 like the client's first two, and comes after them (file order).
-  assert.deepEqual(merged.slice(1, 4).map((i) => i.record.message), [`Scan job {${SCAN}} started`, 'continuation without a readable time', 'timed']);
+  assert.deepEqual(
+    merged.slice(1, 4).map((i) => i.record.message),
+    [`Scan job {${SCAN}} started`, 'continuation without a readable time', 'timed'],
+  );
 });
 
 test('a clock offset shifts a whole lane, its untimed records included', () => {
@@ -95,7 +126,10 @@ test('a clock offset shifts a whole lane, its untimed records included', () => {
   const merged = mergeTimeline(sources({ server: 3000 }));
   assert.deepEqual(describe(merged), ['0:1', '0:2', '0:3', '1:1', '1:2', '0:4', '1:3']);
   const server = merged.filter((i) => i.sourceIndex === 1);
-  assert.deepEqual(server.map((i) => i.time), [utc('13:00:04.000'), utc('13:00:05.000'), utc('13:00:07.250')]);
+  assert.deepEqual(
+    server.map((i) => i.time),
+    [utc('13:00:04.000'), utc('13:00:05.000'), utc('13:00:07.250')],
+  );
   // The record's own utc is untouched: the offset lives in the merged time only.
   assert.equal(server[0].record.utc, utc('13:00:01.000'));
   // A negative offset on the client moves its untimed record with it.
@@ -108,9 +142,18 @@ test('a clock offset shifts a whole lane, its untimed records included', () => {
 test('filterTimeline: key, severity, text, time range', () => {
   const merged = mergeTimeline(sources());
   const byKey = filterTimeline(merged, { key: scanKey });
-  assert.deepEqual(byKey.map((i) => i.record.message), [`Scan job {${SCAN}} started`, `Received state message for {${scanKey}}`, `Scan job {${SCAN}} completed`]);
-  assert.deepEqual(filterTimeline(merged, { key: 'KB5034441' }).map((i) => describe([i])[0]), ['0:3', '1:2']);
-  assert.deepEqual(filterTimeline(merged, { severities: new Set(['error']) }).map((i) => i.record.line), [3, 3]);
+  assert.deepEqual(
+    byKey.map((i) => i.record.message),
+    [`Scan job {${SCAN}} started`, `Received state message for {${scanKey}}`, `Scan job {${SCAN}} completed`],
+  );
+  assert.deepEqual(
+    filterTimeline(merged, { key: 'KB5034441' }).map((i) => describe([i])[0]),
+    ['0:3', '1:2'],
+  );
+  assert.deepEqual(
+    filterTimeline(merged, { severities: new Set(['error']) }).map((i) => i.record.line),
+    [3, 3],
+  );
   assert.deepEqual(filterTimeline(merged, { text: /scan job/i }).length, 2);
   const window = filterTimeline(merged, { fromUtc: utc('13:00:01.000'), toUtc: utc('13:00:04.250') });
   assert.deepEqual(describe(window), ['1:1', '0:3', '1:2', '1:3']);
@@ -132,17 +175,30 @@ test('recordKeys: normalised, distinct, in order of appearance', () => {
   assert.deepEqual(recordKeys(client.records.get(0)), [scanKey]);
   assert.deepEqual(recordKeys(server.records.get(0)), [scanKey]);
   assert.deepEqual(recordKeys(client.records.get(2)), ['KB5034441']);
-  const both = parseText(cm(`kb5034441 then {${SCAN}} and again ${SCAN} and KB5034441`, '08:00:00.000+300', 'A'), 'x.log');
+  const both = parseText(
+    cm(`kb5034441 then {${SCAN}} and again ${SCAN} and KB5034441`, '08:00:00.000+300', 'A'),
+    'x.log',
+  );
   assert.deepEqual(recordKeys(both.records.get(0)), [scanKey, 'KB5034441']);
 });
 
 test('merging is deterministic and linear enough for big inputs', () => {
   const lines: string[] = [];
-  for (let k = 0; k < 5_000; k++) lines.push(cm(`row ${k}`, `08:${String(Math.floor(k / 600) % 60).padStart(2, '0')}:${String(Math.floor(k / 10) % 60).padStart(2, '0')}.${String(k % 1000).padStart(3, '0')}+300`, 'A'));
+  for (let k = 0; k < 5_000; k++)
+    lines.push(
+      cm(
+        `row ${k}`,
+        `08:${String(Math.floor(k / 600) % 60).padStart(2, '0')}:${String(Math.floor(k / 10) % 60).padStart(2, '0')}.${String(k % 1000).padStart(3, '0')}+300`,
+        'A',
+      ),
+    );
   const a = parseText(lines.join('\n'), 'a.log');
   const b = parseText(lines.join('\n'), 'b.log');
   const started = performance.now();
-  const merged = mergeTimeline([{ file: 'a.log', records: a.records }, { file: 'b.log', records: b.records, clockOffsetMs: 1 }]);
+  const merged = mergeTimeline([
+    { file: 'a.log', records: a.records },
+    { file: 'b.log', records: b.records, clockOffsetMs: 1 },
+  ]);
   assert.ok(performance.now() - started < 2000);
   assert.equal(merged.length, 10_000);
   for (let k = 1; k < merged.length; k++) assert.ok(merged[k].time! >= merged[k - 1].time!);

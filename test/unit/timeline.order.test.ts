@@ -19,7 +19,23 @@ function mulberry32(seed: number): () => number {
 function table(file: string, times: Array<number | null>): RecordTable {
   const t = new RecordTable(file);
   times.forEach((utc, i) => {
-    const record: LogRecord = { file, line: i + 1, endLine: i + 1, column: 1, format: 'cmtrace', utc, local: null, biasMinutes: null, component: 'C', context: '', thread: 1, severity: 'info', rawType: '1', message: `m${i}`, sourceFile: '' };
+    const record: LogRecord = {
+      file,
+      line: i + 1,
+      endLine: i + 1,
+      column: 1,
+      format: 'cmtrace',
+      utc,
+      local: null,
+      biasMinutes: null,
+      component: 'C',
+      context: '',
+      thread: 1,
+      severity: 'info',
+      rawType: '1',
+      message: `m${i}`,
+      sourceFile: '',
+    };
     t.push(record);
   });
   return t;
@@ -51,10 +67,15 @@ test('mergeOrder = sorting every record by (time, file, record), on 200 random s
       const times: Array<number | null> = [];
       for (let i = 0; i < n; i++) {
         if (random() < 0.15) times.push(null);
-        else if (kind < 0.2) times.push(1_700_000_000_000 + Math.floor(random() * 8000)); // unsorted
+        else if (kind < 0.2)
+          times.push(1_700_000_000_000 + Math.floor(random() * 8000)); // unsorted
         else times.push((t += Math.floor(random() * 3) * 250)); // sorted, with equal times
       }
-      sources.push({ file: `f${f}`, records: table(`f${f}`, times), clockOffsetMs: random() < 0.3 ? Math.floor(random() * 2000) - 1000 : undefined });
+      sources.push({
+        file: `f${f}`,
+        records: table(`f${f}`, times),
+        clockOffsetMs: random() < 0.3 ? Math.floor(random() * 2000) - 1000 : undefined,
+      });
     }
     const order = mergeOrder(sources);
     const got = Array.from({ length: order.length }, (_, i) => `${order.source[i]}:${order.record[i]}`);
@@ -68,9 +89,21 @@ test('mergeOrder = sorting every record by (time, file, record), on 200 random s
 });
 
 test('items(from, to) and items over a list of positions give the rows asked for', () => {
-  const sources = [{ file: 'a', records: table('a', [3, 1, 2]) }, { file: 'b', records: table('b', [2, null]) }];
+  const sources = [
+    { file: 'a', records: table('a', [3, 1, 2]) },
+    { file: 'b', records: table('b', [2, null]) },
+  ];
   const order = mergeOrder(sources);
-  assert.deepEqual(order.items(0, order.length).map((i) => `${i.sourceIndex}:${i.recordIndex}:${i.time}`), ['0:1:1', '0:2:2', '1:0:2', '1:1:2', '0:0:3']);
-  assert.deepEqual(order.items(1, 3).map((i) => i.recordIndex), [2, 0]);
-  assert.deepEqual(order.items(0, 2, [4, 0]).map((i) => `${i.sourceIndex}:${i.recordIndex}`), ['0:0', '0:1']);
+  assert.deepEqual(
+    order.items(0, order.length).map((i) => `${i.sourceIndex}:${i.recordIndex}:${i.time}`),
+    ['0:1:1', '0:2:2', '1:0:2', '1:1:2', '0:0:3'],
+  );
+  assert.deepEqual(
+    order.items(1, 3).map((i) => i.recordIndex),
+    [2, 0],
+  );
+  assert.deepEqual(
+    order.items(0, 2, [4, 0]).map((i) => `${i.sourceIndex}:${i.recordIndex}`),
+    ['0:0', '0:1'],
+  );
 });

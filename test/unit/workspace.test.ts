@@ -41,12 +41,19 @@ test('workspace scan, folder scan and timeline requests at once: every log is pa
       workspace.scanFolder(dir),
       ...files.map((f) => workspace.ensureFile(f)),
     ]);
-    assert.deepEqual([...parses.values()], files.map(() => 1), JSON.stringify([...parses]));
+    assert.deepEqual(
+      [...parses.values()],
+      files.map(() => 1),
+      JSON.stringify([...parses]),
+    );
     assert.deepEqual(workspace.index.fileNames().sort(), [...files].sort());
     // Later requests answer from the index.
     await workspace.scanFolder(dir);
     for (const f of files) await workspace.ensureFile(f);
-    assert.deepEqual([...parses.values()], files.map(() => 1));
+    assert.deepEqual(
+      [...parses.values()],
+      files.map(() => 1),
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -77,7 +84,8 @@ test('a log read from disk is parsed plainly; when it changes it is followed: ap
     await workspace.fileChanged(file);
     assert.equal(parses.get(file), 1);
     // It grows: read once more as a followed file (whole), then only what is added.
-    const line = (text: string) => `<![LOG[${text}]LOG]!><time="10:00:00.000+000" date="12-03-2026" component="ContentAccess" context="" type="1" thread="7" file="">\r\n`;
+    const line = (text: string) =>
+      `<![LOG[${text}]LOG]!><time="10:00:00.000+000" date="12-03-2026" component="ContentAccess" context="" type="1" thread="7" file="">\r\n`;
     appendFileSync(file, line('first added'));
     await workspace.fileChanged(file);
     assert.equal(parses.get(file), 2);
@@ -93,7 +101,10 @@ test('a log read from disk is parsed plainly; when it changes it is followed: ap
     assert.equal(workspace.index.file(file), undefined);
     appendFileSync(file, line('new log'));
     await workspace.fileChanged(file);
-    assert.deepEqual(workspace.index.file(file)!.records.map((r) => r.message), ['new log']);
+    assert.deepEqual(
+      workspace.index.file(file)!.records.map((r) => r.message),
+      ['new log'],
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

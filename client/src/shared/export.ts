@@ -17,7 +17,18 @@ export interface ExportRow {
   keys: readonly string[];
 }
 
-export const CSV_COLUMNS = ['utc', 'local', 'bias', 'file', 'line', 'component', 'thread', 'severity', 'message', 'keys'] as const;
+export const CSV_COLUMNS = [
+  'utc',
+  'local',
+  'bias',
+  'file',
+  'line',
+  'component',
+  'thread',
+  'severity',
+  'message',
+  'keys',
+] as const;
 
 /** C0 controls (but tab, CR, LF), DEL and C1 controls: a terminal would act on them (ESC [ ..., CSI). */
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
@@ -55,7 +66,22 @@ export function csvHeader(): string {
 }
 
 export function rowToCsv(row: ExportRow): string {
-  return [toIso(row.t), row.local ?? '', row.bias, row.file, row.line, row.component, row.thread, row.severity, row.message, row.keys.join(' ')].map(csvCell).join(',') + '\r\n';
+  return (
+    [
+      toIso(row.t),
+      row.local ?? '',
+      row.bias,
+      row.file,
+      row.line,
+      row.component,
+      row.thread,
+      row.severity,
+      row.message,
+      row.keys.join(' '),
+    ]
+      .map(csvCell)
+      .join(',') + '\r\n'
+  );
 }
 
 /** The whole CSV, with a UTF-8 BOM so that spreadsheets read non-ASCII text correctly. */
@@ -68,11 +94,26 @@ const JSON_UNSAFE = /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /** One NDJSON line: the row as JSON (keys in a fixed order), with DEL, C1, line/paragraph separators and bidi controls escaped. */
 export function rowToNdjson(row: ExportRow): string {
-  const object = { utc: toIso(row.t) || null, t: row.t, local: row.local, bias: row.bias, file: row.file, uri: row.uri, line: row.line, endLine: row.endLine, component: row.component, thread: row.thread, severity: row.severity, message: row.message, keys: row.keys };
-  return JSON.stringify(object).replace(JSON_UNSAFE, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0')) + '\n';
+  const object = {
+    utc: toIso(row.t) || null,
+    t: row.t,
+    local: row.local,
+    bias: row.bias,
+    file: row.file,
+    uri: row.uri,
+    line: row.line,
+    endLine: row.endLine,
+    component: row.component,
+    thread: row.thread,
+    severity: row.severity,
+    message: row.message,
+    keys: row.keys,
+  };
+  return (
+    JSON.stringify(object).replace(JSON_UNSAFE, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0')) + '\n'
+  );
 }
 
 export function rowsToNdjson(rows: readonly ExportRow[]): string {
   return rows.map(rowToNdjson).join('');
 }
-

@@ -37,7 +37,20 @@ export interface TimelineFilter {
 }
 
 export function emptyFilter(): TimelineFilter {
-  return { text: '', regex: false, matchCase: false, severities: null, components: null, thread: null, files: null, fromUtc: null, toUtc: null, errorsOnly: false, around: null, key: null };
+  return {
+    text: '',
+    regex: false,
+    matchCase: false,
+    severities: null,
+    components: null,
+    thread: null,
+    files: null,
+    fromUtc: null,
+    toUtc: null,
+    errorsOnly: false,
+    around: null,
+    key: null,
+  };
 }
 
 /** What a filter needs of a row. */
@@ -67,7 +80,8 @@ export interface CompiledFilter {
 export function hasNestedQuantifier(source: string): boolean {
   const groups: boolean[] = []; // for each open group: does it contain a quantifier?
   let inClass = false;
-  const isQuantifierAt = (i: number) => source[i] === '+' || source[i] === '*' || (source[i] === '{' && /^\{\d+(?:,\d*)?\}/.test(source.slice(i, i + 24)));
+  const isQuantifierAt = (i: number) =>
+    source[i] === '+' || source[i] === '*' || (source[i] === '{' && /^\{\d+(?:,\d*)?\}/.test(source.slice(i, i + 24)));
   for (let i = 0; i < source.length; i++) {
     const c = source[i];
     if (c === '\\') {
@@ -95,7 +109,11 @@ export function hasNestedQuantifier(source: string): boolean {
 }
 
 /** Compiles the text part of a filter safely: never throws. */
-export function compileText(text: string, regex: boolean, matchCase: boolean): { test: (s: string) => boolean; error: string | null } {
+export function compileText(
+  text: string,
+  regex: boolean,
+  matchCase: boolean,
+): { test: (s: string) => boolean; error: string | null } {
   if (!text) return { test: () => true, error: null };
   if (text.length > MAX_TEXT) return { test: () => false, error: `Search text is longer than ${MAX_TEXT} characters` };
   if (!regex) {
@@ -104,7 +122,10 @@ export function compileText(text: string, regex: boolean, matchCase: boolean): {
     return { test: (s) => s.toLowerCase().includes(needle), error: null };
   }
   if (hasNestedQuantifier(text)) {
-    return { test: () => false, error: 'Nested quantifiers such as (a+)+ are not allowed (they can take forever on long lines)' };
+    return {
+      test: () => false,
+      error: 'Nested quantifiers such as (a+)+ are not allowed (they can take forever on long lines)',
+    };
   }
   let re: RegExp;
   try {
@@ -123,7 +144,8 @@ export function compileText(text: string, regex: boolean, matchCase: boolean): {
 export function compileFilter(filter: TimelineFilter): CompiledFilter {
   const text = compileText(filter.text, filter.regex, filter.matchCase);
   let severities: Set<string> | null = filter.severities ? new Set(filter.severities) : null;
-  if (filter.errorsOnly) severities = severities ? new Set([...severities].filter((s) => s === 'error')) : new Set(['error']);
+  if (filter.errorsOnly)
+    severities = severities ? new Set([...severities].filter((s) => s === 'error')) : new Set(['error']);
   const components = filter.components ? new Set(filter.components) : null;
   const files = filter.files ? new Set(filter.files) : null;
   const from = filter.fromUtc;
@@ -131,7 +153,16 @@ export function compileFilter(filter: TimelineFilter): CompiledFilter {
   const aroundFrom = filter.around ? filter.around.t - filter.around.seconds * 1000 : null;
   const aroundTo = filter.around ? filter.around.t + filter.around.seconds * 1000 : null;
   const { thread, key } = filter;
-  const trivial = !filter.text && !severities && !components && !files && from === null && to === null && aroundFrom === null && thread === null && key === null;
+  const trivial =
+    !filter.text &&
+    !severities &&
+    !components &&
+    !files &&
+    from === null &&
+    to === null &&
+    aroundFrom === null &&
+    thread === null &&
+    key === null;
   return {
     error: text.error,
     trivial,

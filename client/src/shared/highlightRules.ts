@@ -48,7 +48,8 @@ export function parseRulesFile(text: string): HighlightRule[] {
   } catch (e) {
     throw new Error(`not JSON: ${(e as Error).message}`);
   }
-  if (!Array.isArray(json) && !(isObject(json) && Array.isArray(json.rules))) throw new Error('expected an array of rules or { "rules": [...] }');
+  if (!Array.isArray(json) && !(isObject(json) && Array.isArray(json.rules)))
+    throw new Error('expected an array of rules or { "rules": [...] }');
   return sanitizeRules(json);
 }
 
@@ -77,6 +78,7 @@ export function compileRules(rules: readonly HighlightRule[]): CompiledRules {
     errors,
     showsAll: !hides.length && !onlies.length,
     colorOf: (message) => highlights.find((c) => c.test(message))?.rule.color ?? null,
-    visible: (message) => !hides.some((c) => c.test(message)) && (!onlies.length || onlies.some((c) => c.test(message))),
+    visible: (message) =>
+      !hides.some((c) => c.test(message)) && (!onlies.length || onlies.some((c) => c.test(message))),
   };
 }

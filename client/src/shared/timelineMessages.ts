@@ -88,7 +88,8 @@ export function sanitizeFilter(raw: unknown): TimelineFilter {
   if (severities) f.severities = SEVERITIES.filter((s) => severities.includes(s));
   f.components = stringList(raw.components, MAX_LIST, 256);
   f.files = stringList(raw.files, MAX_LIST, MAX_URI);
-  f.thread = typeof raw.thread === 'number' && Number.isFinite(raw.thread) ? clampInt(raw.thread, 0, 0xffffffff, 0) : null;
+  f.thread =
+    typeof raw.thread === 'number' && Number.isFinite(raw.thread) ? clampInt(raw.thread, 0, 0xffffffff, 0) : null;
   f.fromUtc = optionalUtc(raw.fromUtc);
   f.toUtc = optionalUtc(raw.toUtc);
   f.errorsOnly = raw.errorsOnly === true;
@@ -294,11 +295,11 @@ export function sanitizeLayout(raw: unknown): ColumnLayout {
   layout.wrap = raw.wrap === true;
   if (!Array.isArray(raw.columns)) return layout;
   for (const column of layout.columns) {
-    const given = raw.columns.find((c: unknown) => isObject(c) && c.id === column.id) as Record<string, unknown> | undefined;
+    const given = raw.columns.find((c: unknown) => isObject(c) && c.id === column.id) as
+      Record<string, unknown> | undefined;
     if (!given) continue;
     column.width = clampInt(given.width, MIN_COLUMN_PX, MAX_COLUMN_PX, column.width);
     column.hidden = column.id !== 'msg' && given.hidden === true;
   }
   return layout;
 }
-

@@ -46,7 +46,13 @@ export function recordJson(record: LogRecord, utcSource: UtcSource, extra: Recor
   return JSON.stringify({ file, line, endLine, column, ...rest, utc: toIsoUtc(record.utc), utcSource, ...extra });
 }
 
-const SEVERITY_LABEL: Record<string, string> = { error: 'ERROR', warning: 'WARN ', info: 'info ', verbose: 'verb ', unknown: '?    ' };
+const SEVERITY_LABEL: Record<string, string> = {
+  error: 'ERROR',
+  warning: 'WARN ',
+  info: 'info ',
+  verbose: 'verb ',
+  unknown: '?    ',
+};
 
 /**
  * One readable line per record: location, time, severity, component, first line of the message. The time is UTC
@@ -62,7 +68,8 @@ export function recordLine(record: LogRecord, utcSource: UtcSource = { kind: 'lo
 }
 
 function timeColumn(record: LogRecord, source: UtcSource): string {
-  if (record.utc !== null) return `${toIsoUtc(record.utc)}${source.kind === 'inferred' || source.kind === 'user' ? '~' : ' '}     `;
+  if (record.utc !== null)
+    return `${toIsoUtc(record.utc)}${source.kind === 'inferred' || source.kind === 'user' ? '~' : ' '}     `;
   if (record.local !== null) return `${record.local.slice(0, 23).replace('T', ' ')} local`;
   return '(no time)                    ';
 }
@@ -89,9 +96,13 @@ export async function parseClocked(files: string[], args: Args): Promise<ParseRe
   let userBias: ((folder: string) => number | undefined) | undefined;
   if (offset !== undefined) {
     const bias = parseUtcOffset(offset);
-    if (bias === null) throw new UsageError(`--offset wants a UTC offset such as UTC+01:00, UTC-05:00 or UTC (got "${offset}")`);
+    if (bias === null)
+      throw new UsageError(`--offset wants a UTC offset such as UTC+01:00, UTC-05:00 or UTC (got "${offset}")`);
     userBias = () => bias;
   }
-  applyClocks(results.map((r) => r.records), { userBias });
+  applyClocks(
+    results.map((r) => r.records),
+    { userBias },
+  );
   return results;
 }

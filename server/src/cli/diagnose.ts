@@ -16,24 +16,49 @@ export async function runDiagnose(argv: string[]): Promise<number> {
 /** The JSON shape: optional fields only when they carry something. */
 function findingJson(finding: Finding): Record<string, unknown> {
   const { flow, title, key, status, summary, steps, error, advice, nextLog, missingLogs, evidence } = finding;
-  return { flow, title, key, status, summary, steps, ...(error ? { error } : {}), advice, ...(nextLog ? { nextLog } : {}), ...(missingLogs ? { missingLogs } : {}), evidence };
+  return {
+    flow,
+    title,
+    key,
+    status,
+    summary,
+    steps,
+    ...(error ? { error } : {}),
+    advice,
+    ...(nextLog ? { nextLog } : {}),
+    ...(missingLogs ? { missingLogs } : {}),
+    evidence,
+  };
 }
 
-const STATUS_MARK: Record<Finding['status'], string> = { complete: 'COMPLETE', broken: 'BROKEN', incomplete: 'INCOMPLETE', unproven: 'UNPROVEN' };
+const STATUS_MARK: Record<Finding['status'], string> = {
+  complete: 'COMPLETE',
+  broken: 'BROKEN',
+  incomplete: 'INCOMPLETE',
+  unproven: 'UNPROVEN',
+};
 
 function writeReport(findings: Finding[], brief: boolean): void {
   if (!findings.length) {
-    write('No documented flow found in these logs (sync, WSUS location, Group Policy, scan, state messages, deployment replication, deployment, downloads, restarts, client installation, Windows Update).');
+    write(
+      'No documented flow found in these logs (sync, WSUS location, Group Policy, scan, state messages, deployment replication, deployment, downloads, restarts, client installation, Windows Update).',
+    );
     return;
   }
-  const counts = ['broken', 'incomplete', 'unproven', 'complete'].map((s) => `${findings.filter((f) => f.status === s).length} ${s}`);
+  const counts = ['broken', 'incomplete', 'unproven', 'complete'].map(
+    (s) => `${findings.filter((f) => f.status === s).length} ${s}`,
+  );
   write(`${findings.length} findings: ${counts.join(', ')}`);
   for (const finding of findings) (brief ? writeHeadline : writeFinding)(finding);
 }
 
 /** One line per finding: status, flow, key, and the summary (which names the broken step). */
 function writeHeadline(finding: Finding): void {
-  write(inertForTerminal(`  ${STATUS_MARK[finding.status].padEnd(10)} ${finding.title} [${finding.key}]: ${finding.summary}`));
+  write(
+    inertForTerminal(
+      `  ${STATUS_MARK[finding.status].padEnd(10)} ${finding.title} [${finding.key}]: ${finding.summary}`,
+    ),
+  );
 }
 
 function writeFinding(finding: Finding): void {
@@ -44,11 +69,15 @@ function writeFinding(finding: Finding): void {
   for (const step of finding.steps) out(`  ${stepLine(step)}`);
   if (finding.error) {
     const e = finding.error;
-    out(`  Error${e.recovered ? ' (recovered)' : ''}: ${[e.code, e.name].filter(Boolean).join(' ')}${e.code || e.name ? ' — ' : ''}${e.message}`);
+    out(
+      `  Error${e.recovered ? ' (recovered)' : ''}: ${[e.code, e.name].filter(Boolean).join(' ')}${e.code || e.name ? ' — ' : ''}${e.message}`,
+    );
     out(`         at ${e.file}:${e.line}`);
   }
-  for (const line of finding.evidence.filter((e) => e.note?.startsWith('error in a related'))) out(`  Related: ${basename(line.file)}:${line.line}  ${line.text}`);
-  for (const line of finding.evidence.filter((e) => e.note?.startsWith('audit'))) out(`  Audit: ${basename(line.file)}:${line.line}  ${line.text}`);
+  for (const line of finding.evidence.filter((e) => e.note?.startsWith('error in a related')))
+    out(`  Related: ${basename(line.file)}:${line.line}  ${line.text}`);
+  for (const line of finding.evidence.filter((e) => e.note?.startsWith('audit')))
+    out(`  Audit: ${basename(line.file)}:${line.line}  ${line.text}`);
   if (finding.advice.length) {
     out('  Steps to try (from the seed):');
     for (const advice of finding.advice) out(`    - ${advice}`);
@@ -61,7 +90,11 @@ function writeFinding(finding: Finding): void {
 function stepLine(step: FindingStep): string {
   const mark = step.seen ? '✔' : !step.logPresent ? '…' : step.optional && !step.failed ? '·' : '✘';
   const flags = [step.optional ? 'optional' : '', step.failed ? 'FAILED HERE' : ''].filter(Boolean).join(', ');
-  const where = step.seen ? `  ${basename(step.file!)}:${step.line}  ${step.utc ?? ''}` : step.logPresent ? '' : `  (${step.log} not given)`;
+  const where = step.seen
+    ? `  ${basename(step.file!)}:${step.line}  ${step.utc ?? ''}`
+    : step.logPresent
+      ? ''
+      : `  (${step.log} not given)`;
   const detail = step.detail ? `  — ${step.detail}` : '';
   return `${mark} ${step.name}${flags ? ` [${flags}]` : ''}${where}${detail}`;
 }

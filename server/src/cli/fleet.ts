@@ -29,7 +29,11 @@ export async function runFleet(argv: string[]): Promise<number> {
   if (!existsSync(root) || !statSync(root).isDirectory()) throw new UsageError(`no such folder: ${root}`);
   const workers = args.values.has('workers') ? Number(args.values.get('workers')) : undefined;
   if (workers !== undefined && !(workers >= 1)) throw new UsageError('--workers must be 1 or more');
-  const summary = await writeFleet(resolve(root), resolve(out), { workers, jsonEachRow: args.flags.has('jsoneachrow'), parquet: !args.flags.has('no-parquet') });
+  const summary = await writeFleet(resolve(root), resolve(out), {
+    workers,
+    jsonEachRow: args.flags.has('jsoneachrow'),
+    parquet: !args.flags.has('no-parquet'),
+  });
   if (args.flags.has('json')) write(JSON.stringify(summary, null, 2));
   else writeSummaryTable(summary);
   return 0;
@@ -48,7 +52,8 @@ const OUTPUTS = ['machines.parquet', 'findings.parquet', 'records', 'jsoneachrow
 
 /** Reads the fleet under `root` into `out`; returns the summary. */
 export async function writeFleet(root: string, out: string, options: FleetWriteOptions): Promise<FleetSummary> {
-  if (!options.parquet && !options.jsonEachRow) throw new UsageError('--no-parquet needs --jsoneachrow: there would be nothing to write');
+  if (!options.parquet && !options.jsonEachRow)
+    throw new UsageError('--no-parquet needs --jsoneachrow: there would be nothing to write');
   const { machines, skipped } = listMachines(root);
   for (const s of skipped) process.stderr.write(inertForTerminal(`cmlogs fleet: skipped ${s.path}: ${s.reason}\n`));
   const duck = options.parquet ? await FleetDuckDb.open(1) : null;
@@ -60,7 +65,11 @@ export async function writeFleet(root: string, out: string, options: FleetWriteO
     const machineRows = new NdjsonWriter(join(rowsDir, 'machines.json'));
     const findingRows = new NdjsonWriter(join(rowsDir, 'findings.json'));
     const summary = new SummaryBuilder();
-    const progress = new Progress(machines.length, machines.reduce((n, m) => n + m.bytes, 0), options.progress);
+    const progress = new Progress(
+      machines.length,
+      machines.reduce((n, m) => n + m.bytes, 0),
+      options.progress,
+    );
     // DuckDB converts one machine's records while the workers read the next machines: a chain, one at a time.
     let conversions = Promise.resolve();
     const names = new UniqueNames(machines);
@@ -80,7 +89,11 @@ export async function writeFleet(root: string, out: string, options: FleetWriteO
       });
       return conversions;
     };
-    await readFleet(machines, { workers: options.workers, recordsPath: (i) => join(rowsDir, 'records', `${String(i).padStart(6, '0')}.json`), onMachine });
+    await readFleet(machines, {
+      workers: options.workers,
+      recordsPath: (i) => join(rowsDir, 'records', `${String(i).padStart(6, '0')}.json`),
+      onMachine,
+    });
     await conversions;
     machineRows.close();
     findingRows.close();
@@ -117,11 +130,14 @@ class UniqueNames {
   claim(done: MachineDone): boolean {
     const name = done.machine.machine;
     const bearer = this.entries.get(name);
-    if (bearer === done.machine.path || (bearer === undefined && !this.taken.has(name))) return (this.taken.add(name), false);
+    if (bearer === done.machine.path || (bearer === undefined && !this.taken.has(name)))
+      return (this.taken.add(name), false);
     let unique = `${name} (${basename(done.machine.path)})`;
     for (let n = 2; this.taken.has(unique); n++) unique = `${name} (${basename(done.machine.path)} ${n})`;
     this.taken.add(unique);
-    process.stderr.write(inertForTerminal(`cmlogs fleet: ${done.machine.path} is also called ${name}: its rows say ${unique}\n`));
+    process.stderr.write(
+      inertForTerminal(`cmlogs fleet: ${done.machine.path} is also called ${name}: its rows say ${unique}\n`),
+    );
     done.machine.machine = unique;
     for (const f of done.findings) f.machine = unique;
     return true;
@@ -132,7 +148,8 @@ class UniqueNames {
 async function renameRecords(path: string, machine: string): Promise<void> {
   const renamed = `${path}.renamed`;
   const writer = new NdjsonWriter(renamed);
-  for await (const line of createInterface({ input: createReadStream(path), crlfDelay: Infinity })) if (line) writer.write({ ...JSON.parse(line), machine });
+  for await (const line of createInterface({ input: createReadStream(path), crlfDelay: Infinity }))
+    if (line) writer.write({ ...JSON.parse(line), machine });
   writer.close();
   renameSync(renamed, path);
 }
@@ -167,7 +184,9 @@ class Progress {
   end(): void {
     if (Date.now() - this.started < 3000) return;
     const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-    this.out(`${this.line()}; thread time: parse ${s(this.stages.parse)}, diagnose ${s(this.stages.diagnose)}, records out ${s(this.stages.records)}, Parquet ${s(this.parquetMs)}`);
+    this.out(
+      `${this.line()}; thread time: parse ${s(this.stages.parse)}, diagnose ${s(this.stages.diagnose)}, records out ${s(this.stages.records)}, Parquet ${s(this.parquetMs)}`,
+    );
   }
 
   private line(): string {
@@ -189,17 +208,22 @@ function statusColumns(summary: FleetSummary): string[] {
 function writeSummaryTable(summary: FleetSummary): void {
   write(`${summary.machines} machines`);
   const statuses = statusColumns(summary);
-  if (!statuses.length) return write('No documented flow found in these machines\' logs.');
+  if (!statuses.length) return write("No documented flow found in these machines' logs.");
   const flows = Object.keys(summary.flows);
   const width = Math.max(4, ...flows.map((f) => f.length));
   write(`${'flow'.padEnd(width)}  ${statuses.map((s) => s.padStart(10)).join('  ')}`);
-  for (const flow of flows) write(`${flow.padEnd(width)}  ${statuses.map((s) => String(summary.flows[flow][s] ?? 0).padStart(10)).join('  ')}`);
+  for (const flow of flows)
+    write(`${flow.padEnd(width)}  ${statuses.map((s) => String(summary.flows[flow][s] ?? 0).padStart(10)).join('  ')}`);
   if (!summary.top.length) return;
   write('');
   write('Most common breakages (broken findings, machines, flow, step, code, examples):');
   for (const t of summary.top) {
     const code = t.code ? `${t.code}${t.code_name ? ` ${t.code_name}` : ''}` : '-';
-    write(inertForTerminal(`  ${String(t.count).padStart(5)}  ${String(t.machines).padStart(5)}  ${t.flow}  ${t.step ?? '-'}  ${code}  (${t.examples.join(', ')})`));
+    write(
+      inertForTerminal(
+        `  ${String(t.count).padStart(5)}  ${String(t.machines).padStart(5)}  ${t.flow}  ${t.step ?? '-'}  ${code}  (${t.examples.join(', ')})`,
+      ),
+    );
   }
 }
 
@@ -207,8 +231,12 @@ function writeSummaryTable(summary: FleetSummary): void {
 async function runFleetQuery(argv: string[]): Promise<number> {
   const args = parseArgs(argv);
   const [dir, sql] = args.positional;
-  if (!dir || !sql || args.positional.length > 2) throw new UsageError(`give DIR and one SQL statement\n${FLEET_USAGE}`);
-  if (!existsSync(join(dir, 'findings.parquet'))) throw new UsageError(`${dir} holds no fleet tables (findings.parquet): write them with cmlogs fleet ROOT --out ${dir}`);
+  if (!dir || !sql || args.positional.length > 2)
+    throw new UsageError(`give DIR and one SQL statement\n${FLEET_USAGE}`);
+  if (!existsSync(join(dir, 'findings.parquet')))
+    throw new UsageError(
+      `${dir} holds no fleet tables (findings.parquet): write them with cmlogs fleet ROOT --out ${dir}`,
+    );
   const duck = await FleetDuckDb.open();
   try {
     await duck.attachFleet(resolve(dir));
@@ -219,7 +247,14 @@ async function runFleetQuery(argv: string[]): Promise<number> {
       process.stderr.write(inertForTerminal(`cmlogs fleet query: ${(error as Error).message}\n`));
       return 1;
     }
-    if (args.flags.has('json')) write(JSON.stringify(result.rows.map((row) => Object.fromEntries(result.columns.map((c, i) => [c, row[i]]))), null, 2));
+    if (args.flags.has('json'))
+      write(
+        JSON.stringify(
+          result.rows.map((row) => Object.fromEntries(result.columns.map((c, i) => [c, row[i]]))),
+          null,
+          2,
+        ),
+      );
     else writeRows(result.columns, result.rows);
     return 0;
   } finally {
@@ -229,10 +264,28 @@ async function runFleetQuery(argv: string[]): Promise<number> {
 
 /** Rows as aligned text columns (tabs and line breaks inside values shown as spaces). */
 function writeRows(columns: string[], rows: unknown[][]): void {
-  const cell = (v: unknown) => inertForTerminal(v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v).replace(/[\t\r\n]+/g, ' '));
+  const cell = (v: unknown) =>
+    inertForTerminal(
+      v === null || v === undefined
+        ? ''
+        : typeof v === 'object'
+          ? JSON.stringify(v)
+          : String(v).replace(/[\t\r\n]+/g, ' '),
+    );
   const cells = rows.map((r) => r.map(cell));
   const widths = columns.map((c, i) => Math.min(60, Math.max(c.length, ...cells.map((r) => r[i].length))));
-  write(columns.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd());
-  for (const r of cells) write(r.map((v, i) => (v.length > widths[i] ? v.slice(0, widths[i] - 1) + '…' : v.padEnd(widths[i]))).join('  ').trimEnd());
+  write(
+    columns
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd(),
+  );
+  for (const r of cells)
+    write(
+      r
+        .map((v, i) => (v.length > widths[i] ? v.slice(0, widths[i] - 1) + '…' : v.padEnd(widths[i])))
+        .join('  ')
+        .trimEnd(),
+    );
   process.stderr.write(`(${rows.length} row${rows.length === 1 ? '' : 's'})\n`);
 }

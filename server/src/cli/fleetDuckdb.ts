@@ -10,7 +10,8 @@ import { UsageError } from './common';
 
 type DuckApi = typeof import('@duckdb/node-api');
 
-export const DUCKDB_MISSING = 'DuckDB is not installed: cmlogs fleet writes and queries Parquet through it. Install it beside cmlogs (npm install @duckdb/node-api), or pass --jsoneachrow --no-parquet to write JSON lines only.';
+export const DUCKDB_MISSING =
+  'DuckDB is not installed: cmlogs fleet writes and queries Parquet through it. Install it beside cmlogs (npm install @duckdb/node-api), or pass --jsoneachrow --no-parquet to write JSON lines only.';
 
 function loadDuckDb(): DuckApi {
   try {
@@ -22,7 +23,13 @@ function loadDuckDb(): DuckApi {
   }
 }
 
-const DUCK_TYPE: Record<ColumnType, string> = { text: 'VARCHAR', int: 'INTEGER', bigint: 'BIGINT', timestamp: 'TIMESTAMP', date: 'DATE' };
+const DUCK_TYPE: Record<ColumnType, string> = {
+  text: 'VARCHAR',
+  int: 'INTEGER',
+  bigint: 'BIGINT',
+  timestamp: 'TIMESTAMP',
+  date: 'DATE',
+};
 
 /** read_json's column list for a table's JSON lines: the types are given, never guessed from a sample. */
 function jsonColumns(table: keyof typeof COLUMNS): string {
@@ -31,8 +38,20 @@ function jsonColumns(table: keyof typeof COLUMNS): string {
 
 /** The records view's columns, as appendRecords writes them (for an empty fleet). */
 const RECORD_SELECT: Array<[string, string]> = [
-  ['machine', 'VARCHAR'], ['day', 'DATE'], ['file', 'VARCHAR'], ['line', 'INTEGER'], ['utc', 'TIMESTAMP'], ['utc_ms', 'BIGINT'], ['local', 'VARCHAR'], ['bias', 'INTEGER'],
-  ['severity', 'VARCHAR'], ['component', 'VARCHAR'], ['thread', 'BIGINT'], ['code', 'VARCHAR'], ['code_name', 'VARCHAR'], ['message', 'VARCHAR'],
+  ['machine', 'VARCHAR'],
+  ['day', 'DATE'],
+  ['file', 'VARCHAR'],
+  ['line', 'INTEGER'],
+  ['utc', 'TIMESTAMP'],
+  ['utc_ms', 'BIGINT'],
+  ['local', 'VARCHAR'],
+  ['bias', 'INTEGER'],
+  ['severity', 'VARCHAR'],
+  ['component', 'VARCHAR'],
+  ['thread', 'BIGINT'],
+  ['code', 'VARCHAR'],
+  ['code_name', 'VARCHAR'],
+  ['message', 'VARCHAR'],
 ];
 
 function hasParquet(dir: string): boolean {
@@ -84,8 +103,12 @@ export class FleetDuckDb {
   /** Views `machines`, `findings`, `records` over a fleet output folder, so queries name tables, not files. */
   async attachFleet(dir: string): Promise<void> {
     const at = (name: string) => sqlString(`${dir.replace(/\/+$/, '')}/${name}`);
-    await this.connection.run(`CREATE OR REPLACE VIEW machines AS SELECT * FROM read_parquet(${at('machines.parquet')})`);
-    await this.connection.run(`CREATE OR REPLACE VIEW findings AS SELECT * FROM read_parquet(${at('findings.parquet')})`);
+    await this.connection.run(
+      `CREATE OR REPLACE VIEW machines AS SELECT * FROM read_parquet(${at('machines.parquet')})`,
+    );
+    await this.connection.run(
+      `CREATE OR REPLACE VIEW findings AS SELECT * FROM read_parquet(${at('findings.parquet')})`,
+    );
     const records = hasParquet(join(dir, 'records'))
       ? `SELECT * FROM read_parquet(${at('records/*/*/*.parquet')}, hive_partitioning = true, hive_types = {'machine': VARCHAR, 'day': DATE})`
       : `SELECT ${RECORD_SELECT.map(([name, type]) => `NULL::${type} AS ${name}`).join(', ')} WHERE false`; // a fleet with no records
@@ -97,7 +120,9 @@ export class FleetDuckDb {
     const reader = await this.connection.runAndReadAll(sql);
     // DuckDB's JSON form writes 64-bit integers (count(*), records) as text: numbers when they are exact.
     const wide = reader.columnTypes().map((type) => /^(?:U?BIGINT|U?HUGEINT)$/.test(type.toString()));
-    const rows = (reader.getRowsJson() as unknown[][]).map((row) => row.map((v, i) => (wide[i] && typeof v === 'string' && Number.isSafeInteger(Number(v)) ? Number(v) : v)));
+    const rows = (reader.getRowsJson() as unknown[][]).map((row) =>
+      row.map((v, i) => (wide[i] && typeof v === 'string' && Number.isSafeInteger(Number(v)) ? Number(v) : v)),
+    );
     return { columns: reader.columnNames(), rows };
   }
 

@@ -31,7 +31,12 @@ export async function runParse(argv: string[]): Promise<number> {
         rollover = null;
       }
       if (!json) noteZone(result.records);
-      if (!json && result.warningCount) process.stderr.write(inertForTerminal(`${file}: ${result.warningCount} damaged record(s), first at line ${result.warnings[0].line}: ${result.warnings[0].message}`) + '\n');
+      if (!json && result.warningCount)
+        process.stderr.write(
+          inertForTerminal(
+            `${file}: ${result.warningCount} damaged record(s), first at line ${result.warnings[0].line}: ${result.warnings[0].message}`,
+          ) + '\n',
+        );
     }
   }
   return 0;
@@ -41,7 +46,9 @@ export async function runParse(argv: string[]): Promise<number> {
 function noteZone(records: RecordTable): void {
   for (let i = 0; i < records.length; i++) {
     if (records.biasMinutes(i) !== null || records.wallTime(i) === null) continue;
-    process.stderr.write(inertForTerminal(`${records.file}: time zone ${describeUtcSource(records.utcSource(i))}`) + '\n');
+    process.stderr.write(
+      inertForTerminal(`${records.file}: time zone ${describeUtcSource(records.utcSource(i))}`) + '\n',
+    );
     return;
   }
 }

@@ -52,7 +52,9 @@ function topErrorCodes(results: ParseResult[]): Stats['topErrorCodes'] {
         const info = decodeMatch(match, context);
         if (info.outcome !== 'failure') continue;
         // A code the tables do not name still says its facility: better than a blank line.
-        const message = info.known ? info.message : `not in the reference tables; ${facilityText(info.facility, info.facilityCode)}`;
+        const message = info.known
+          ? info.message
+          : `not in the reference tables; ${facilityText(info.facility, info.facilityCode)}`;
         const byNaming = namings.get(info.code) ?? new Map<string, CodeCount>();
         const key = info.names.join('\u0000');
         const entry = byNaming.get(key) ?? { code: info.code, names: info.names, message, count: 0 };
@@ -94,10 +96,30 @@ export function computeStats(results: ParseResult[]): Stats {
     });
     if (fileFirst !== null && (first === null || fileFirst < first)) first = fileFirst;
     if (fileLast !== null && (last === null || fileLast > last)) last = fileLast;
-    return { file: result.file, format: result.format, encoding: result.encoding, records: result.records.length, lines: result.lineCount, damaged: result.warningCount, severities: own, firstUtc: toIsoUtc(fileFirst), lastUtc: toIsoUtc(fileLast), utcSources, localOnly };
+    return {
+      file: result.file,
+      format: result.format,
+      encoding: result.encoding,
+      records: result.records.length,
+      lines: result.lineCount,
+      damaged: result.warningCount,
+      severities: own,
+      firstUtc: toIsoUtc(fileFirst),
+      lastUtc: toIsoUtc(fileLast),
+      utcSources,
+      localOnly,
+    };
   });
   const records = files.reduce((n, f) => n + f.records, 0);
-  return { records, files, formats, severities, firstUtc: toIsoUtc(first), lastUtc: toIsoUtc(last), topErrorCodes: topErrorCodes(results) };
+  return {
+    records,
+    files,
+    formats,
+    severities,
+    firstUtc: toIsoUtc(first),
+    lastUtc: toIsoUtc(last),
+    topErrorCodes: topErrorCodes(results),
+  };
 }
 
 function spanWith(span: { first: string; last: string } | null, local: string): { first: string; last: string } {
@@ -115,7 +137,10 @@ export async function runStats(argv: string[]): Promise<number> {
   return 0;
 }
 
-const counts = (c: Counts) => Object.entries(c).map(([k, v]) => `${k}=${v}`).join(' ');
+const counts = (c: Counts) =>
+  Object.entries(c)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
 
 function printStats(stats: Stats): void {
   write(`records: ${stats.records}`);
@@ -124,20 +149,33 @@ function printStats(stats: Stats): void {
   write(`by severity: ${counts(stats.severities)}`);
   if (stats.topErrorCodes.length) {
     write('top error codes (in error and warning records):');
-    for (const c of stats.topErrorCodes) write(inertForTerminal(`  ${String(c.count).padStart(6)}  ${c.code}  ${c.names[0] ?? ''}${c.message ? '  ' + c.message.slice(0, 90) : ''}`));
+    for (const c of stats.topErrorCodes)
+      write(
+        inertForTerminal(
+          `  ${String(c.count).padStart(6)}  ${c.code}  ${c.names[0] ?? ''}${c.message ? '  ' + c.message.slice(0, 90) : ''}`,
+        ),
+      );
   }
   write('by file:');
   for (const f of stats.files) {
     const damaged = f.damaged ? ` damaged=${f.damaged}` : '';
-    write(inertForTerminal(`  ${f.file}  [${f.format}, ${f.encoding}] records=${f.records} ${counts(f.severities)}${damaged}  ${f.firstUtc ?? '-'} .. ${f.lastUtc ?? '-'}${zoneNote(f)}`));
+    write(
+      inertForTerminal(
+        `  ${f.file}  [${f.format}, ${f.encoding}] records=${f.records} ${counts(f.severities)}${damaged}  ${f.firstUtc ?? '-'} .. ${f.lastUtc ?? '-'}${zoneNote(f)}`,
+      ),
+    );
   }
 }
 
 /** How a file's times were had, when not all from the log itself: inferred / set UTC, or local times of unknown zone. */
 function zoneNote(f: Stats['files'][number]): string {
   const notes: string[] = [];
-  if (f.utcSources.inferred) notes.push(`UTC of ${f.utcSources.inferred} records inferred from the folder's other logs`);
+  if (f.utcSources.inferred)
+    notes.push(`UTC of ${f.utcSources.inferred} records inferred from the folder's other logs`);
   if (f.utcSources.user) notes.push(`UTC of ${f.utcSources.user} records by the offset given`);
-  if (f.localOnly) notes.push(`${f.utcSources.none ?? 0} records in local time, zone unknown: ${f.localOnly.first.replace('T', ' ')} .. ${f.localOnly.last.replace('T', ' ')}`);
+  if (f.localOnly)
+    notes.push(
+      `${f.utcSources.none ?? 0} records in local time, zone unknown: ${f.localOnly.first.replace('T', ' ')} .. ${f.localOnly.last.replace('T', ' ')}`,
+    );
   return notes.length ? `  (${notes.join('; ')})` : '';
 }

@@ -21,7 +21,8 @@ export async function runTimeline(argv: string[]): Promise<number> {
     const utcSource = item.records.utcSource(item.recordIndex);
     // A record whose zone is unknown has no UTC: it is placed by its local time, and says so.
     const placed = item.placedByLocal ? { placedBy: 'local time (zone unknown)' } : {};
-    if (args.flags.has('json')) write(recordJson(record, utcSource, { time: toIsoUtc(time), ...placed, keys: recordKeys(record) }));
+    if (args.flags.has('json'))
+      write(recordJson(record, utcSource, { time: toIsoUtc(time), ...placed, keys: recordKeys(record) }));
     else write(recordLine(record, utcSource));
   }
   return 0;

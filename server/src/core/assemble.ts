@@ -93,9 +93,14 @@ export class RecordAssembler {
     probe.cmPieces = [...this.cmPieces];
     probe.cmOpen = this.cmOpen;
     probe.smsHeld = [...this.smsHeld];
-    probe.prefixed = this.prefixed && { ...this.prefixed, fields: { ...this.prefixed.fields }, more: [...this.prefixed.more] };
+    probe.prefixed = this.prefixed && {
+      ...this.prefixed,
+      fields: { ...this.prefixed.fields },
+      more: [...this.prefixed.more],
+    };
     probe.fileBias = this.fileBias;
-    for (const [format, state] of this.states) probe.states.set(format, format.copyState ? format.copyState(state) : state);
+    for (const [format, state] of this.states)
+      probe.states.set(format, format.copyState ? format.copyState(state) : state);
     probe.lastPrefixed = this.lastPrefixed;
     if (lastPartialLine) probe.line(lastPartialLine.text, lastPartialLine.line);
     probe.end();
@@ -129,7 +134,8 @@ export class RecordAssembler {
       pos = text.charCodeAt(end) === 62 ? end + 1 : end;
       if (pos >= text.length) break;
     }
-    if (this.cmPieces.length > MAX_PENDING_LINES || this.cmChars > MAX_PENDING_CHARS) this.flushCmPending(`${NO_HEADER} within ${MAX_PENDING_LINES} lines or ${MAX_PENDING_CHARS} characters`);
+    if (this.cmPieces.length > MAX_PENDING_LINES || this.cmChars > MAX_PENDING_CHARS)
+      this.flushCmPending(`${NO_HEADER} within ${MAX_PENDING_LINES} lines or ${MAX_PENDING_CHARS} characters`);
   }
 
   private addCmPiece(text: string, line: number, column: number): void {
@@ -142,7 +148,9 @@ export class RecordAssembler {
     const { message, line, column, damaged } = this.takeCmMessage(endLine);
     const fields = cmtraceFields(message, attributes);
     if (damaged || headerCut) {
-      const reasons = [damaged, headerCut ? 'header is cut off (no closing >)' : undefined, fields.damaged].filter(Boolean);
+      const reasons = [damaged, headerCut ? 'header is cut off (no closing >)' : undefined, fields.damaged].filter(
+        Boolean,
+      );
       fields.damaged = reasons.join('; ');
     }
     this.emit(fields, line, endLine, column);
@@ -155,8 +163,16 @@ export class RecordAssembler {
     this.cmChars = 0;
     this.cmOpen = false;
     // The usual record: one line that starts with "<![LOG[" and holds no other opening.
-    if (pieces.length === 1 && pieces[0].text.startsWith(CMTRACE_OPEN) && pieces[0].text.lastIndexOf(CMTRACE_OPEN) === 0) {
-      return { message: pieces[0].text.slice(CMTRACE_OPEN.length), line: pieces[0].line, column: pieces[0].column + CMTRACE_OPEN.length };
+    if (
+      pieces.length === 1 &&
+      pieces[0].text.startsWith(CMTRACE_OPEN) &&
+      pieces[0].text.lastIndexOf(CMTRACE_OPEN) === 0
+    ) {
+      return {
+        message: pieces[0].text.slice(CMTRACE_OPEN.length),
+        line: pieces[0].line,
+        column: pieces[0].column + CMTRACE_OPEN.length,
+      };
     }
     for (let i = pieces.length - 1; i >= 0; i--) {
       const at = pieces[i].text.lastIndexOf(CMTRACE_OPEN);
@@ -168,7 +184,12 @@ export class RecordAssembler {
     }
     const first = pieces.findIndex((p) => p.text.trim());
     const body = first < 0 ? [] : pieces.slice(first).map((p) => p.text);
-    return { message: body.join('\n'), line: first < 0 ? endLine : pieces[first].line, column: first < 0 ? 0 : pieces[first].column, damaged: 'no <![LOG[ opening: the start of this record was cut off or overwritten by another writer' };
+    return {
+      message: body.join('\n'),
+      line: first < 0 ? endLine : pieces[first].line,
+      column: first < 0 ? 0 : pieces[first].column,
+      damaged: 'no <![LOG[ opening: the start of this record was cut off or overwritten by another writer',
+    };
   }
 
   private emitOrphanText(texts: string[], line: number, endLine: number, column: number): void {
@@ -186,7 +207,10 @@ export class RecordAssembler {
     this.cmOpen = false;
     const first = pieces.findIndex((p) => p.text.trim());
     if (first < 0) return;
-    let text = pieces.slice(first).map((p) => p.text).join('\n');
+    let text = pieces
+      .slice(first)
+      .map((p) => p.text)
+      .join('\n');
     if (text.startsWith(CMTRACE_OPEN)) text = text.slice(CMTRACE_OPEN.length);
     const fields = fieldsFrom('cmtrace', text, null, { severity: 'unknown', damaged: reason });
     this.emit(fields, pieces[first].line, pieces[pieces.length - 1].line, pieces[first].column);
@@ -195,7 +219,10 @@ export class RecordAssembler {
   // ---- SMS trace ----------------------------------------------------------------------------------
 
   private smsLine(text: string, n: number): boolean {
-    const fields = smsFields(text, this.smsHeld.map((p) => p.text));
+    const fields = smsFields(
+      text,
+      this.smsHeld.map((p) => p.text),
+    );
     if (!fields) return false;
     this.flushPrefixed();
     this.flushCmPending(`${NO_HEADER} before an SMS trace line`);
@@ -271,7 +298,12 @@ export class RecordAssembler {
   private orphanLine(text: string, n: number): void {
     // Some formats continue a record only on some lines (MSI: indented ones); the file's format decides.
     const continues = this.fileFormatDef.continues?.(text, this.stateOf(this.fileFormatDef)) ?? true;
-    if (this.prefixed && continues && this.prefixed.more.length < MAX_PENDING_LINES && this.prefixed.chars < MAX_PENDING_CHARS) {
+    if (
+      this.prefixed &&
+      continues &&
+      this.prefixed.more.length < MAX_PENDING_LINES &&
+      this.prefixed.chars < MAX_PENDING_CHARS
+    ) {
       this.prefixed.more.push(text);
       this.prefixed.chars += text.length + 1;
       this.prefixed.endLine = n;

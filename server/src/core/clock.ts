@@ -123,7 +123,8 @@ function mergeSameBias(allRuns: BiasRun[]): BiasRun[] {
 function mostRecords(byFile: Map<string, number>): string {
   let best = '';
   let bestCount = -1;
-  for (const [file, count] of byFile) if (count > bestCount || (count === bestCount && file < best)) [best, bestCount] = [file, count];
+  for (const [file, count] of byFile)
+    if (count > bestCount || (count === bestCount && file < best)) [best, bestCount] = [file, count];
   return best;
 }
 
@@ -155,13 +156,16 @@ function ownerAt(runs: BiasRun[], wall: number): number {
   for (let k = 0; k < runs.length; k++) {
     const r = runs[k];
     const distance = wall < r.firstWall ? r.firstWall - wall : wall > r.lastWall ? wall - r.lastWall : 0;
-    if (distance < bestDistance || (distance === bestDistance && better(r, runs[best]))) [best, bestDistance] = [k, distance];
+    if (distance < bestDistance || (distance === bestDistance && better(r, runs[best])))
+      [best, bestDistance] = [k, distance];
   }
   return best;
 }
 
 function better(a: BiasRun, b: BiasRun): boolean {
-  return a.records > b.records || (a.records === b.records && (a.file < b.file || (a.file === b.file && a.bias < b.bias)));
+  return (
+    a.records > b.records || (a.records === b.records && (a.file < b.file || (a.file === b.file && a.bias < b.bias)))
+  );
 }
 
 function lastAtOrBefore(starts: number[], wall: number): number {
@@ -253,7 +257,10 @@ export function describeUtcSource(source: UtcSource): string {
  * "UTC+05:30", "UTC"), never a bare number (a bias and an offset have opposite signs). Returns the biases by
  * folder (paths as the index names folders: resolved, no trailing separator) and the entries it could not read.
  */
-export function folderBiasesFrom(setting: unknown, toPath: (folder: string) => string = (f) => f): { biases: Map<string, number>; invalid: string[] } {
+export function folderBiasesFrom(
+  setting: unknown,
+  toPath: (folder: string) => string = (f) => f,
+): { biases: Map<string, number>; invalid: string[] } {
   const biases = new Map<string, number>();
   const invalid: string[] = [];
   if (!setting || typeof setting !== 'object') return { biases, invalid };
@@ -268,6 +275,9 @@ export function folderBiasesFrom(setting: unknown, toPath: (folder: string) => s
 /** A folder path resolved, without a trailing separator; in lower case where paths ignore case (Windows). */
 export function normalizeFolder(folder: string): string {
   const resolved = resolve(folder);
-  const trimmed = resolved.length > 1 && /[\\/]$/.test(resolved) && !/^[A-Za-z]:[\\/]$/.test(resolved) ? resolved.slice(0, -1) : resolved;
+  const trimmed =
+    resolved.length > 1 && /[\\/]$/.test(resolved) && !/^[A-Za-z]:[\\/]$/.test(resolved)
+      ? resolved.slice(0, -1)
+      : resolved;
   return process.platform === 'win32' ? trimmed.toLowerCase() : trimmed;
 }

@@ -47,7 +47,8 @@ export function findLogFilesInTree(root: string, limits: TreeLimits): string[] {
       }
       for (const entry of entries) {
         if (entry.isDirectory() && !SKIPPED_FOLDERS.has(entry.name)) next.push(join(dir, entry.name));
-        else if (entry.isFile() && /\.(?:log|lo_)$/i.test(entry.name) && found.length < limits.maxFiles) found.push(join(dir, entry.name));
+        else if (entry.isFile() && /\.(?:log|lo_)$/i.test(entry.name) && found.length < limits.maxFiles)
+          found.push(join(dir, entry.name));
       }
     }
     level = next;

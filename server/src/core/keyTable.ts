@@ -64,12 +64,20 @@ export class KeyTable {
 
   /** Key k as a string (made once, when first asked for). */
   name(k: number): string {
-    return (this.names[k] ??= Buffer.from(this.bytes.buffer, this.bytes.byteOffset + this.start(k), this.ends[k] - this.start(k)).toString('latin1'));
+    return (this.names[k] ??= Buffer.from(
+      this.bytes.buffer,
+      this.bytes.byteOffset + this.start(k),
+      this.ends[k] - this.start(k),
+    ).toString('latin1'));
   }
 
   /** The keys as plain data, copied to their exact size. */
   packed(): PackedKeys {
-    return { bytes: this.bytes.slice(0, this.start(this.count)), ends: this.ends.slice(0, this.count), hashes: this.hashes.slice(0, this.count) };
+    return {
+      bytes: this.bytes.slice(0, this.start(this.count)),
+      ends: this.ends.slice(0, this.count),
+      hashes: this.hashes.slice(0, this.count),
+    };
   }
 
   /** A table of packed keys (their arrays taken over, not copied; a key added later copies them). */
@@ -99,7 +107,8 @@ export class KeyTable {
   private add(data: Uint8Array, start: number, end: number, fold: number, hash: number, slot: number): number {
     const k = this.count++;
     const at = this.start(k);
-    if (at + end - start > this.bytes.length) this.bytes = grown(this.bytes, Math.max(at + end - start, this.bytes.length * 2));
+    if (at + end - start > this.bytes.length)
+      this.bytes = grown(this.bytes, Math.max(at + end - start, this.bytes.length * 2));
     if (k >= this.ends.length) {
       this.ends = grown(this.ends, this.ends.length * 2);
       this.hashes = grown(this.hashes, this.hashes.length * 2);

@@ -20,7 +20,8 @@ export function findKeys(text: string): KeyMatch[] {
   if (text.indexOf('-') >= 0) findGuids(text, found);
   if (KB_HINT.test(text)) {
     KB.lastIndex = 0;
-    for (let m = KB.exec(text); m; m = KB.exec(text)) found.push({ kind: 'kb', key: m[0].toUpperCase(), start: m.index, end: m.index + m[0].length });
+    for (let m = KB.exec(text); m; m = KB.exec(text))
+      found.push({ kind: 'kb', key: m[0].toUpperCase(), start: m.index, end: m.index + m[0].length });
   }
   return found;
 }
@@ -172,8 +173,18 @@ HEX_BYTE[45] = 2;
 /** A GUID at `start` whose dashes at 8, 13 and 18 the caller has seen; inside [from, to), not in a longer run. */
 function isGuidBytesAt(bytes: Uint8Array, start: number, from: number, to: number): boolean {
   if (start + GUID_LENGTH > to || bytes[start + 23] !== 45) return false;
-  if ((start > from && HEX_BYTE[bytes[start - 1]]) || (start + GUID_LENGTH < to && HEX_BYTE[bytes[start + GUID_LENGTH]])) return false;
-  return hexRun(bytes, start, 8) && hexRun(bytes, start + 9, 4) && hexRun(bytes, start + 14, 4) && hexRun(bytes, start + 19, 4) && hexRun(bytes, start + 24, 12);
+  if (
+    (start > from && HEX_BYTE[bytes[start - 1]]) ||
+    (start + GUID_LENGTH < to && HEX_BYTE[bytes[start + GUID_LENGTH]])
+  )
+    return false;
+  return (
+    hexRun(bytes, start, 8) &&
+    hexRun(bytes, start + 9, 4) &&
+    hexRun(bytes, start + 14, 4) &&
+    hexRun(bytes, start + 19, 4) &&
+    hexRun(bytes, start + 24, 12)
+  );
 }
 
 function hexRun(bytes: Uint8Array, from: number, length: number): boolean {
@@ -184,7 +195,6 @@ function hexRun(bytes: Uint8Array, from: number, length: number): boolean {
 function isWordByte(c: number): boolean {
   return (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 122) || c === 95;
 }
-
 
 function asciiLower(bytes: Buffer, from: number, to: number): string {
   return latin1(bytes, from, to).toLowerCase();

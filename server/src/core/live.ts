@@ -81,7 +81,7 @@ export class LiveFile extends GrowingLog {
     const handle = await open(this.path, 'r');
     try {
       const buffer = Buffer.alloc(CHUNK);
-      for (let at = from; at < to; ) {
+      for (let at = from; at < to;) {
         const { bytesRead } = await handle.read(buffer, 0, Math.min(CHUNK, to - at), at);
         if (bytesRead === 0) break;
         this.parser.push(Buffer.from(buffer.subarray(0, bytesRead))); // a copy: the parser may keep it
@@ -111,7 +111,10 @@ export class LiveText extends GrowingLog {
   }
 
   update(text: string): LiveChange {
-    const appended = text.length >= this.length && text.startsWith(this.head) && text.slice(Math.max(0, this.length - PROBE), this.length) === this.tail;
+    const appended =
+      text.length >= this.length &&
+      text.startsWith(this.head) &&
+      text.slice(Math.max(0, this.length - PROBE), this.length) === this.tail;
     if (!appended) {
       this.load(text);
       return { kind: 'rewritten' };

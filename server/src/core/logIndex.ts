@@ -61,7 +61,9 @@ export class LogIndex {
 
   /** The offsets the user set per folder (bias minutes, UTC = local + bias): they win over what is learnt. */
   setUserBiases(biases: Map<string, number>): void {
-    const changed = [...new Set([...this.userBiases.keys(), ...biases.keys()])].filter((folder) => this.userBiases.get(folder) !== biases.get(folder));
+    const changed = [...new Set([...this.userBiases.keys(), ...biases.keys()])].filter(
+      (folder) => this.userBiases.get(folder) !== biases.get(folder),
+    );
     if (!changed.length) return;
     for (const folder of changed) this.staleClocks.add(folder);
     this.userBiases = new Map(biases);
@@ -74,10 +76,14 @@ export class LogIndex {
     const byMachine = new Map<string, RecordTable[]>();
     for (const [file, entry] of this.files) {
       const machine = machineOf(file);
-      if (this.staleClocks.has(machine)) byMachine.set(machine, [...(byMachine.get(machine) ?? []), entry.result.records]);
+      if (this.staleClocks.has(machine))
+        byMachine.set(machine, [...(byMachine.get(machine) ?? []), entry.result.records]);
     }
     this.staleClocks.clear();
-    const options = { userBias: (folder: string) => this.userBiases.get(folder), runsOf: (table: RecordTable) => this.runsOf(table) };
+    const options = {
+      userBias: (folder: string) => this.userBiases.get(folder),
+      runsOf: (table: RecordTable) => this.runsOf(table),
+    };
     for (const [machine, tables] of byMachine) {
       const clock = machineClock(machine, tables, options);
       for (const table of tables) table.clock = clock;
@@ -103,7 +109,15 @@ export class LogIndex {
     this.staleClocks.add(machineOf(result.file));
     const postings = result.postings ?? collectPostings(result.records);
     delete result.postings;
-    this.files.set(result.file, { result, keys: postings.keys, table: null, starts: postings.starts, records: postings.records, compactLimit: Infinity, tail: new Map() });
+    this.files.set(result.file, {
+      result,
+      keys: postings.keys,
+      table: null,
+      starts: postings.starts,
+      records: postings.records,
+      compactLimit: Infinity,
+      tail: new Map(),
+    });
   }
 
   /** The file's key table (made from its packed keys when first needed). */
@@ -220,7 +234,8 @@ export class LogIndex {
       const records = this.files.get(file)!.result.records;
       for (const recordIndex of Array.from(indices)) {
         const record = records.get(recordIndex);
-        for (const match of findKeys(record.message)) if (match.key === key) out.push({ file, recordIndex, record, match });
+        for (const match of findKeys(record.message))
+          if (match.key === key) out.push({ file, recordIndex, record, match });
       }
     }
     return out;
@@ -277,7 +292,8 @@ export class LogIndex {
     const present = new Set<string>();
     for (const entry of this.files.values()) {
       const table = this.tableOf(entry);
-      for (let k = 0; k < table.count; k++) if (this.compactList(entry, k).length || entry.tail.has(k)) present.add(table.name(k));
+      for (let k = 0; k < table.count; k++)
+        if (this.compactList(entry, k).length || entry.tail.has(k)) present.add(table.name(k));
     }
     return present.values();
   }

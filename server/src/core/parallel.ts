@@ -44,7 +44,11 @@ export function defaultWorkerCount(files: number): number {
  * the order of `files`. With workers <= 1, a single file, or no worker script available, parses in-thread. A
  * file that cannot be read rejects, as parseFile does.
  */
-export async function parseFilesParallel(files: string[], workers = defaultWorkerCount(files.length), options: ParallelOptions = {}): Promise<ParseResult[]> {
+export async function parseFilesParallel(
+  files: string[],
+  workers = defaultWorkerCount(files.length),
+  options: ParallelOptions = {},
+): Promise<ParseResult[]> {
   const { onResult, workerEntry, ...parseOptions } = options;
   const count = Math.min(Math.floor(workers), files.length);
   const entry = count > 1 ? (workerEntry ?? findWorkerEntry()) : null;
@@ -52,7 +56,11 @@ export async function parseFilesParallel(files: string[], workers = defaultWorke
   return new Pool(entry, count, files, parseOptions, onResult).run();
 }
 
-async function parseSequential(files: string[], options: ParseOptions, onResult?: (r: ParseResult, i: number) => void): Promise<ParseResult[]> {
+async function parseSequential(
+  files: string[],
+  options: ParseOptions,
+  onResult?: (r: ParseResult, i: number) => void,
+): Promise<ParseResult[]> {
   const results: ParseResult[] = [];
   for (const [i, file] of files.entries()) {
     const result = await parseFile(file, options);
@@ -158,7 +166,12 @@ class Pool {
     while (jobs.length < JOBS_IN_FLIGHT && this.queue.length) {
       const index = this.queue.shift()!;
       jobs.push({ index, file: this.files[index] });
-      worker.postMessage({ kind: 'parse', job: index, file: this.files[index], options: this.options } satisfies ToWorker);
+      worker.postMessage({
+        kind: 'parse',
+        job: index,
+        file: this.files[index],
+        options: this.options,
+      } satisfies ToWorker);
     }
     if (jobs.length) return void this.active.set(worker, jobs);
     this.active.delete(worker);
@@ -260,12 +273,24 @@ function runWorker(): void {
 async function parseJob(port: NonNullable<typeof parentPort>, m: ToWorker): Promise<void> {
   try {
     // The worker also finds the keys, so the calling thread only joins them into its index.
-    const { records, postings = collectPostings(records), ...meta } = await parseFile(m.file, { ...m.options, keys: true });
+    const {
+      records,
+      postings = collectPostings(records),
+      ...meta
+    } = await parseFile(m.file, { ...m.options, keys: true });
     const { data, transfer } = records.detach();
-    port.postMessage({ kind: 'done', job: m.job, meta: { ...meta, postings }, table: data } satisfies FromWorker, [...transfer, ...postingsTransfer(postings)]);
+    port.postMessage({ kind: 'done', job: m.job, meta: { ...meta, postings }, table: data } satisfies FromWorker, [
+      ...transfer,
+      ...postingsTransfer(postings),
+    ]);
   } catch (error) {
     const e = error as NodeJS.ErrnoException;
-    port.postMessage({ kind: 'error', job: m.job, message: e?.message ?? String(error), code: e?.code } satisfies FromWorker);
+    port.postMessage({
+      kind: 'error',
+      job: m.job,
+      message: e?.message ?? String(error),
+      code: e?.code,
+    } satisfies FromWorker);
   }
 }
 

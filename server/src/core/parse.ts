@@ -179,9 +179,14 @@ export function parseBytes(bytes: Uint8Array, file = '<bytes>', options?: ParseO
  * fast path (fastpath/cmtraceBytes.ts); everything else, and callers that consume records one by one
  * (`onRecord`, nothing kept), take the general StreamingParser. Both give the same records.
  */
-export async function parseFile(path: string, options: ParseOptions & { onRecord?: (r: LogRecord) => void } = {}): Promise<ParseResult> {
+export async function parseFile(
+  path: string,
+  options: ParseOptions & { onRecord?: (r: LogRecord) => void } = {},
+): Promise<ParseResult> {
   const records = new RecordTable(path);
-  const target = options.onRecord ? new StreamingParser(path, options.onRecord, options) : new FileTarget(path, records, options);
+  const target = options.onRecord
+    ? new StreamingParser(path, options.onRecord, options)
+    : new FileTarget(path, records, options);
   const handle = await open(path, 'r');
   try {
     if (!options.onRecord) records.expect((await handle.stat()).size);
@@ -204,7 +209,8 @@ async function readChunks(handle: FileHandle, onChunk: (chunk: Buffer) => void):
   // not sit idle for every read (a tenth of the parse time with one buffer).
   const buffers = [spareChunks.take(CHUNK_BYTES), spareChunks.take(CHUNK_BYTES)];
   let position = 0;
-  const readInto = (buffer: Buffer) => handle.read(buffer, 0, CHUNK_BYTES, position).then(({ bytesRead }) => ((position += bytesRead), bytesRead));
+  const readInto = (buffer: Buffer) =>
+    handle.read(buffer, 0, CHUNK_BYTES, position).then(({ bytesRead }) => ((position += bytesRead), bytesRead));
   let next: Promise<number> | null = readInto(buffers[0]);
   try {
     for (let k = 0; ; k ^= 1) {
@@ -256,13 +262,25 @@ class FileTarget {
     }
     const fast = this.fast!;
     const postings = this.keys?.finish();
-    return { file: this.file, records: this.table, warnings: fast.warnings, warningCount: fast.warningCount, encoding: fast.mixedEncoding ? 'utf-8+windows-1252' : 'utf-8', format: 'cmtrace', lineCount: fast.lineCount, ...(postings && { postings }) };
+    return {
+      file: this.file,
+      records: this.table,
+      warnings: fast.warnings,
+      warningCount: fast.warningCount,
+      encoding: fast.mixedEncoding ? 'utf-8+windows-1252' : 'utf-8',
+      format: 'cmtrace',
+      lineCount: fast.lineCount,
+      ...(postings && { postings }),
+    };
   }
 
   private start(): void {
     const head = this.head.take();
     const sniff = sniffEncoding(head);
-    const format = sniff.encoding === 'utf-8' ? formatOf(createDecoder('utf-8').decode(head.subarray(sniff.bomLength, 64 * 1024)), this.options) : null;
+    const format =
+      sniff.encoding === 'utf-8'
+        ? formatOf(createDecoder('utf-8').decode(head.subarray(sniff.bomLength, 64 * 1024)), this.options)
+        : null;
     if (sniff.encoding === 'utf-8' && format === 'cmtrace') {
       this.table.readFrom(this.file, head);
       if (this.options.keys) this.keys = new PostingsBuilder(this.table.expectedRecords);

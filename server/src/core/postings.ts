@@ -90,7 +90,8 @@ export class PostingsBuilder {
 
   /** Scans the table's records not scanned yet. */
   catchUp(table: RecordTable): void {
-    if (this.next < table.length) table.scanMessages(this.next, (bytes, start, end, i) => this.add(i, bytes, start, end));
+    if (this.next < table.length)
+      table.scanMessages(this.next, (bytes, start, end, i) => this.add(i, bytes, start, end));
   }
 
   /** The postings (copied out: the builder's memory goes to the next builder of this thread, so it is done). */
@@ -103,7 +104,8 @@ export class PostingsBuilder {
   }
 
   private onId(id: number): void {
-    if (id >= this.lastRecord.length) this.lastRecord = grown(this.lastRecord, Math.max(id + 1, this.lastRecord.length * 2), -1);
+    if (id >= this.lastRecord.length)
+      this.lastRecord = grown(this.lastRecord, Math.max(id + 1, this.lastRecord.length * 2), -1);
     if (this.lastRecord[id] === this.record) return; // the same key twice in one message
     this.lastRecord[id] = this.record;
     if (this.count * 2 + 2 > this.pairs.length) this.pairs = grown(this.pairs, this.pairs.length * 2, 0);
@@ -142,5 +144,11 @@ function grown(array: Int32Array, length: number, fill: number): Int32Array {
 
 /** The typed arrays of postings, for postMessage's transfer list. */
 export function postingsTransfer(postings: FilePostings): ArrayBuffer[] {
-  return [postings.keys.bytes.buffer as ArrayBuffer, postings.keys.ends.buffer as ArrayBuffer, postings.keys.hashes.buffer as ArrayBuffer, postings.starts.buffer as ArrayBuffer, postings.records.buffer as ArrayBuffer];
+  return [
+    postings.keys.bytes.buffer as ArrayBuffer,
+    postings.keys.ends.buffer as ArrayBuffer,
+    postings.keys.hashes.buffer as ArrayBuffer,
+    postings.starts.buffer as ArrayBuffer,
+    postings.records.buffer as ArrayBuffer,
+  ];
 }

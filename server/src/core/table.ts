@@ -202,7 +202,8 @@ export class RecordTable implements Iterable<LogRecord> {
     });
     if (record.biasMinutes === null && record.utc !== null) this.biases[i] = UTC_WITHOUT_BIAS;
     if (record.damaged !== undefined) this.damaged.set(i, record.damaged);
-    if (record.local !== null && record.local !== localOf(Number.isNaN(time) ? null : time, record.biasMinutes)) this.locals.set(i, record.local);
+    if (record.local !== null && record.local !== localOf(Number.isNaN(time) ? null : time, record.biasMinutes))
+      this.locals.set(i, record.local);
     this.setHeapMessage(i, this.heap.write(record.message, this.heapUsed, 'utf8'));
     this.length = i + 1;
   }
@@ -337,7 +338,8 @@ export class RecordTable implements Iterable<LogRecord> {
   /** Drops the records from `keep` on (the provisional tail of a growing log). */
   truncate(keep: number): void {
     if (keep >= this.length) return;
-    for (const map of [this.damaged, this.locals, this.bigThreads, this.bigColumns]) for (const i of map.keys()) if (i >= keep) map.delete(i);
+    for (const map of [this.damaged, this.locals, this.bigThreads, this.bigColumns])
+      for (const i of map.keys()) if (i >= keep) map.delete(i);
     this.length = Math.max(0, keep);
     this.localOnlyChecked = 0;
     this.localOnlyFound = false;
@@ -408,7 +410,8 @@ export class RecordTable implements Iterable<LogRecord> {
   /** True when a record of the table has a local time and no bias (the clock decides its UTC). */
   hasLocalOnlyTimes(): boolean {
     // Asked again whenever a log of the folder grows: only the records added since are looked at.
-    for (let i = this.localOnlyChecked; i < this.length && !this.localOnlyFound; i++) this.localOnlyFound = this.biases[i] === NO_BIAS && !Number.isNaN(this.utcs[i]);
+    for (let i = this.localOnlyChecked; i < this.length && !this.localOnlyFound; i++)
+      this.localOnlyFound = this.biases[i] === NO_BIAS && !Number.isNaN(this.utcs[i]);
     this.localOnlyChecked = this.length;
     return this.localOnlyFound;
   }
@@ -483,7 +486,6 @@ export class RecordTable implements Iterable<LogRecord> {
     return -1;
   }
 
-
   // ---- the array methods callers use ---------------------------------------------------------------
 
   *[Symbol.iterator](): Iterator<LogRecord> {
@@ -514,7 +516,12 @@ export class RecordTable implements Iterable<LogRecord> {
   }
   slice(from = 0, to = this.length): LogRecord[] {
     const out: LogRecord[] = [];
-    for (let i = Math.max(0, from < 0 ? this.length + from : from); i < Math.min(this.length, to < 0 ? this.length + to : to); i++) out.push(this.get(i));
+    for (
+      let i = Math.max(0, from < 0 ? this.length + from : from);
+      i < Math.min(this.length, to < 0 ? this.length + to : to);
+      i++
+    )
+      out.push(this.get(i));
     return out;
   }
   at(i: number): LogRecord | undefined {
@@ -584,7 +591,10 @@ export class RecordTable implements Iterable<LogRecord> {
     // pages when malloc hands out recycled memory, which made the spare room of `expect` resident (+30 MB on
     // the bench corpus); uninitialised memory is only paged in where records land.
     const grow = <T extends NumberColumn>(old: T, size = capacity): T => {
-      const Column = old.constructor as { new (buffer: ArrayBuffer, offset: number, length: number): T; BYTES_PER_ELEMENT: number };
+      const Column = old.constructor as {
+        new (buffer: ArrayBuffer, offset: number, length: number): T;
+        BYTES_PER_ELEMENT: number;
+      };
       const next = new Column(Buffer.allocUnsafeSlow(size * Column.BYTES_PER_ELEMENT).buffer as ArrayBuffer, 0, size);
       next.set(old);
       return next;
@@ -595,14 +605,43 @@ export class RecordTable implements Iterable<LogRecord> {
 
   /** The per-record number columns, always in this order (growing, detaching and attaching rely on it). */
   private numberColumns(): NumberColumn[] {
-    return [this.lines, this.endLines, this.columns, this.utcs, this.biases, this.threads, this.severities, this.formats, this.components, this.contexts, this.rawTypes, this.sourceFiles, this.messageAt, this.messageLengths];
+    return [
+      this.lines,
+      this.endLines,
+      this.columns,
+      this.utcs,
+      this.biases,
+      this.threads,
+      this.severities,
+      this.formats,
+      this.components,
+      this.contexts,
+      this.rawTypes,
+      this.sourceFiles,
+      this.messageAt,
+      this.messageLengths,
+    ];
   }
 
   private setNumberColumns(columns: NumberColumn[]): void {
     const c = columns as never[];
-    [this.lines, this.endLines, this.columns, this.utcs, this.biases, this.threads, this.severities, this.formats, this.components, this.contexts, this.rawTypes, this.sourceFiles, this.messageAt, this.messageLengths] = c;
+    [
+      this.lines,
+      this.endLines,
+      this.columns,
+      this.utcs,
+      this.biases,
+      this.threads,
+      this.severities,
+      this.formats,
+      this.components,
+      this.contexts,
+      this.rawTypes,
+      this.sourceFiles,
+      this.messageAt,
+      this.messageLengths,
+    ] = c;
   }
-
 }
 
 /**

@@ -3,7 +3,10 @@
 /** Terminal: control characters (escape sequences, bells, carriage returns) become visible escapes. */
 export function inertForTerminal(text: string): string {
   // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (c) => '\\x' + c.charCodeAt(0).toString(16).padStart(2, '0'));
+  return text.replace(
+    /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g,
+    (c) => '\\x' + c.charCodeAt(0).toString(16).padStart(2, '0'),
+  );
 }
 
 /** HTML (webviews): the five characters that change meaning. */

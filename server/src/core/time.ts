@@ -43,7 +43,13 @@ export function parseBias(text: string): number | null {
 }
 
 /** Builds a LogTime from calendar parts; null when the parts are not a real date. */
-export function makeLogTime(year: number, month: number, day: number, clock: Clock, biasMinutes: number | null): LogTime | null {
+export function makeLogTime(
+  year: number,
+  month: number,
+  day: number,
+  clock: Clock,
+  biasMinutes: number | null,
+): LogTime | null {
   if (month < 1 || month > 12 || day < 1 || day > 31 || year < 1970 || year > 2200) return null;
   const millis = fractionToMillis(clock.fraction);
   if (day > daysInMonth(year, month)) return null; // 02-31 and friends
@@ -116,7 +122,15 @@ export function wallClockOf(local: string): number {
     return n;
   };
   const millis = local.length >= 23 ? digits(20, 3) : 0;
-  const wall = Date.UTC(digits(0, 4), digits(5, 2) - 1, digits(8, 2), digits(11, 2), digits(14, 2), digits(17, 2), millis);
+  const wall = Date.UTC(
+    digits(0, 4),
+    digits(5, 2) - 1,
+    digits(8, 2),
+    digits(11, 2),
+    digits(14, 2),
+    digits(17, 2),
+    millis,
+  );
   return local.length >= 19 ? wall : NaN;
 }
 

@@ -67,13 +67,20 @@ export class MergedOrder {
   }
 
   item(i: number): TimelineItem {
-    return new TimelineItem(this.sources[this.source[i]].records, this.time(i), this.source[i], this.record[i], this.placedByLocal(i));
+    return new TimelineItem(
+      this.sources[this.source[i]].records,
+      this.time(i),
+      this.source[i],
+      this.record[i],
+      this.placedByLocal(i),
+    );
   }
 
   /** Items at positions [from, to) (or at the positions listed in `at`). */
   items(from: number, to: number, at?: ArrayLike<number>): TimelineItem[] {
     const out: TimelineItem[] = [];
-    for (let k = Math.max(0, from); k < Math.min(to, at ? at.length : this.length); k++) out.push(this.item(at ? at[k] : k));
+    for (let k = Math.max(0, from); k < Math.min(to, at ? at.length : this.length); k++)
+      out.push(this.item(at ? at[k] : k));
     return out;
   }
 }

@@ -32,6 +32,10 @@ export function failureCodes(record: LogRecord): FoundCode[] {
 export function codeTitle(info: CodeInfo): string {
   if (info.http) return `${info.code} ${info.http.reason}: ${info.message}`;
   const names = info.names.length ? ' ' + info.names.join(' / ') : '';
-  const message = info.message ? `: ${info.message}` : info.known ? '' : ` (not in the reference tables; facility ${info.facility.name ?? info.facility.number}, code ${info.facilityCode})`;
+  const message = info.message
+    ? `: ${info.message}`
+    : info.known
+      ? ''
+      : ` (not in the reference tables; facility ${info.facility.name ?? info.facility.number}, code ${info.facilityCode})`;
   return `${info.code}${names}${message}`;
 }

@@ -21,7 +21,12 @@ function linkTo(file: string, line: number): string {
   return `[${escapeMarkdown(`${basename(file)}:${line}`)}](${lineLink(file, line)})`;
 }
 
-const STATUS_TITLE: Record<Finding['status'], string> = { broken: '✘ Broken', incomplete: '… Incomplete', unproven: '? Unproven', complete: '✔ Complete' };
+const STATUS_TITLE: Record<Finding['status'], string> = {
+  broken: '✘ Broken',
+  incomplete: '… Incomplete',
+  unproven: '? Unproven',
+  complete: '✔ Complete',
+};
 
 /** The files a diagnosis read, listed at the end of its report (so a missing log is seen as missing). */
 function filesSection(files: string[] | undefined): string[] {
@@ -32,15 +37,22 @@ function filesSection(files: string[] | undefined): string[] {
 export function diagnosisReport(findings: Finding[], files?: string[]): string {
   const out = ['# ConfigMgr flow diagnosis', ''];
   if (!findings.length) {
-    out.push('No documented flow was found in these logs (synchronization, WSUS location, scan, state messages, deployment, downloads, restarts, client installation, Windows Update).', '');
+    out.push(
+      'No documented flow was found in these logs (synchronization, WSUS location, scan, state messages, deployment, downloads, restarts, client installation, Windows Update).',
+      '',
+    );
     out.push(...filesSection(files));
     return out.join('\n') + '\n';
   }
   const count = (status: Finding['status']) => findings.filter((f) => f.status === status).length;
-  out.push(`${findings.length} findings: **${count('broken')} broken**, ${count('incomplete')} incomplete, ${count('unproven')} unproven, ${count('complete')} complete.`, '');
+  out.push(
+    `${findings.length} findings: **${count('broken')} broken**, ${count('incomplete')} incomplete, ${count('unproven')} unproven, ${count('complete')} complete.`,
+    '',
+  );
   out.push('✔ seen · ✘ not seen in its log · … its log is not among the files', '');
   const order: Finding['status'][] = ['broken', 'incomplete', 'unproven', 'complete'];
-  for (const status of order) for (const finding of findings.filter((f) => f.status === status)) out.push(...findingSection(finding));
+  for (const status of order)
+    for (const finding of findings.filter((f) => f.status === status)) out.push(...findingSection(finding));
   out.push(...filesSection(files));
   return out.join('\n') + '\n';
 }
@@ -67,11 +79,28 @@ export function diagnoseOffThread(files: string[], inThread: () => Finding[]): P
 }
 
 function findingSection(finding: Finding): string[] {
-  const out = [`## ${STATUS_TITLE[finding.status]}: ${escapeMarkdown(finding.title)}`, '', `Key ${markdownCode(finding.key)} · flow ${markdownCode(finding.flow)}`, '', escapeMarkdown(finding.summary), ''];
+  const out = [
+    `## ${STATUS_TITLE[finding.status]}: ${escapeMarkdown(finding.title)}`,
+    '',
+    `Key ${markdownCode(finding.key)} · flow ${markdownCode(finding.flow)}`,
+    '',
+    escapeMarkdown(finding.summary),
+    '',
+  ];
   out.push(...finding.steps.map(stepItem), '');
   if (finding.error) out.push(...errorSection(finding), '');
-  if (finding.advice.length) out.push('**Steps to try** (from the seed documents):', '', ...finding.advice.map((a) => `- ${escapeMarkdown(a)}`), '');
-  if (finding.missingLogs?.length) out.push(`**Logs not given** (they would prove the steps marked …): ${finding.missingLogs.map(escapeMarkdown).join('; ')}`, '');
+  if (finding.advice.length)
+    out.push(
+      '**Steps to try** (from the seed documents):',
+      '',
+      ...finding.advice.map((a) => `- ${escapeMarkdown(a)}`),
+      '',
+    );
+  if (finding.missingLogs?.length)
+    out.push(
+      `**Logs not given** (they would prove the steps marked …): ${finding.missingLogs.map(escapeMarkdown).join('; ')}`,
+      '',
+    );
   if (finding.nextLog) out.push(`**Next log to open:** ${escapeMarkdown(finding.nextLog)}`, '');
   const extra = finding.evidence.filter((e) => e.note);
   if (extra.length) out.push('**Evidence**', '', ...extra.map(evidenceItem), '');
@@ -81,14 +110,22 @@ function findingSection(finding: Finding): string[] {
 function stepItem(step: FindingStep): string {
   const mark = step.seen ? '✔' : step.logPresent ? '✘' : '…';
   const flags = [step.optional ? 'optional' : '', step.failed ? '**failed here**' : ''].filter(Boolean).join(', ');
-  const where = step.seen && step.file ? ` — ${linkTo(step.file, step.line!)}${step.utc ? ` ${markdownCode(step.utc)}` : ''}` : step.logPresent ? '' : ` — _${escapeMarkdown(step.log)} not given_`;
+  const where =
+    step.seen && step.file
+      ? ` — ${linkTo(step.file, step.line!)}${step.utc ? ` ${markdownCode(step.utc)}` : ''}`
+      : step.logPresent
+        ? ''
+        : ` — _${escapeMarkdown(step.log)} not given_`;
   const detail = step.detail ? ` — ${markdownCode(step.detail)}` : '';
   return `- ${mark} ${escapeMarkdown(step.name)}${flags ? ` (${flags})` : ''}${where}${detail}`;
 }
 
 function errorSection(finding: Finding): string[] {
   const e = finding.error!;
-  const code = [e.code, e.name].filter(Boolean).map((c) => markdownCode(c!)).join(' ');
+  const code = [e.code, e.name]
+    .filter(Boolean)
+    .map((c) => markdownCode(c!))
+    .join(' ');
   const heading = e.heading ? `${escapeMarkdown(e.heading)}${e.recovered ? ' (recovered)' : ''}` : 'Error';
   return [`**${heading}**`, '', `${code ? code + ' — ' : ''}${escapeMarkdown(e.message)} — ${linkTo(e.file, e.line)}`];
 }
@@ -124,7 +161,8 @@ function severityOf(finding: Finding): DiagnosticSeverity | undefined {
 
 function diagnosticMessage(finding: Finding): string {
   const lines = [`${finding.title} (${finding.key}): ${finding.summary}`];
-  if (finding.error?.code) lines.push(`${finding.error.code}${finding.error.name ? ` ${finding.error.name}` : ''}: ${finding.error.message}`);
+  if (finding.error?.code)
+    lines.push(`${finding.error.code}${finding.error.name ? ` ${finding.error.name}` : ''}: ${finding.error.message}`);
   if (finding.advice.length) lines.push(`First step to try: ${finding.advice[0]}`);
   if (finding.nextLog) lines.push(`Next log to open: ${finding.nextLog}`);
   return lines.join('\n');
@@ -135,7 +173,10 @@ function relatedInformation(finding: Finding, at: { file: string; line: number }
   return finding.evidence
     .filter((e) => !(e.file === at.file && e.line === at.line))
     .filter((e) => !seen.has(`${e.file}:${e.line}`) && seen.add(`${e.file}:${e.line}`))
-    .map((e) => ({ location: { uri: pathToUri(e.file), range: lineRange(e.line) }, message: e.note ? `${e.note}: ${e.text}` : e.text }));
+    .map((e) => ({
+      location: { uri: pathToUri(e.file), range: lineRange(e.line) },
+      message: e.note ? `${e.note}: ${e.text}` : e.text,
+    }));
 }
 
 /** Per log file: a diagnostic where each broken, recovered or incomplete flow stands. */
@@ -145,7 +186,14 @@ export function diagnosisDiagnostics(findings: Finding[]): Map<string, Diagnosti
     const severity = severityOf(finding);
     const at = anchorLine(finding);
     if (severity === undefined || !at) continue;
-    const diagnostic: Diagnostic = { range: lineRange(at.line), severity, source: DIAGNOSIS_SOURCE, code: finding.error?.code ?? finding.flow, message: diagnosticMessage(finding), relatedInformation: relatedInformation(finding, at) };
+    const diagnostic: Diagnostic = {
+      range: lineRange(at.line),
+      severity,
+      source: DIAGNOSIS_SOURCE,
+      code: finding.error?.code ?? finding.flow,
+      message: diagnosticMessage(finding),
+      relatedInformation: relatedInformation(finding, at),
+    };
     const list = byFile.get(at.file) ?? [];
     list.push(diagnostic);
     byFile.set(at.file, list);

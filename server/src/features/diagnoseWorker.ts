@@ -17,4 +17,5 @@ async function run(files: string[]): Promise<void> {
   parentPort?.postMessage({ findings: diagnose(results) });
 }
 
-if (parentPort && workerData?.files) run(workerData.files as string[]).catch((error) => parentPort?.postMessage({ error: String(error) }));
+if (parentPort && workerData?.files)
+  run(workerData.files as string[]).catch((error) => parentPort?.postMessage({ error: String(error) }));

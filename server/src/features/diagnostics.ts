@@ -36,7 +36,11 @@ export const UNLISTED_CODE = 'cmlogs.unlisted';
 
 const FAILURE_WORDS = /\b(?:fail|failed|failure|error|unable|cannot|could not)\b/i;
 
-export function documentDiagnostics(records: RecordTable, settings: DiagnosticsSettings, lineLength: (line: number) => number): DocumentDiagnostics {
+export function documentDiagnostics(
+  records: RecordTable,
+  settings: DiagnosticsSettings,
+  lineLength: (line: number) => number,
+): DocumentDiagnostics {
   const counts: ProblemCounts = { errors: 0, warnings: 0, information: 0, listed: 0, lastUnlistedLine: null };
   if (settings.level === 'off') return { diagnostics: [], counts };
   const cap = Math.max(0, Math.floor(settings.maxPerFile));
@@ -46,7 +50,9 @@ export function documentDiagnostics(records: RecordTable, settings: DiagnosticsS
   const diagnostics: Diagnostic[] = [];
   for (let k = firstListed; k < problems.length; k++) {
     const record = records.get(problems.indices[k]);
-    diagnostics.push(recordDiagnostic(record, problems.severities[k] as DiagnosticSeverity, failureCodes(record), lineLength));
+    diagnostics.push(
+      recordDiagnostic(record, problems.severities[k] as DiagnosticSeverity, failureCodes(record), lineLength),
+    );
   }
   counts.listed = diagnostics.length;
   if (firstListed > 0) {
@@ -97,11 +103,21 @@ function findProblems(records: RecordTable, settings: DiagnosticsSettings): Prob
     } else bySeverity(i, severity);
   });
   for (; next < records.length; next++) bySeverity(next, records.severity(next));
-  return mergeInformation(records, { length, indices, severities }, candidates, withWarnings ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information);
+  return mergeInformation(
+    records,
+    { length, indices, severities },
+    candidates,
+    withWarnings ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information,
+  );
 }
 
 /** Adds the information records that carry a failure code (decoded now: few records hold a failure word). */
-function mergeInformation(records: RecordTable, found: Problems, candidates: number[], severity: DiagnosticSeverity): Problems {
+function mergeInformation(
+  records: RecordTable,
+  found: Problems,
+  candidates: number[],
+  severity: DiagnosticSeverity,
+): Problems {
   const withCode = candidates.filter((i) => failureCodes(records.get(i)).length > 0);
   if (!withCode.length) return found;
   const length = found.length + withCode.length;
@@ -130,10 +146,17 @@ function count(counts: ProblemCounts, severity: DiagnosticSeverity): void {
   else counts.information++;
 }
 
-function recordDiagnostic(record: LogRecord, severity: DiagnosticSeverity, codes: ReturnType<typeof failureCodes>, lineLength: (line: number) => number): Diagnostic {
+function recordDiagnostic(
+  record: LogRecord,
+  severity: DiagnosticSeverity,
+  codes: ReturnType<typeof failureCodes>,
+  lineLength: (line: number) => number,
+): Diagnostic {
   const first = codes[0];
   const start = first ? messagePosition(record, first.match.start) : { line: record.line - 1, character: 0 };
-  const end = first ? messagePosition(record, first.match.end) : { line: record.line - 1, character: lineLength(record.line - 1) };
+  const end = first
+    ? messagePosition(record, first.match.end)
+    : { line: record.line - 1, character: lineLength(record.line - 1) };
   const summary = record.message.split('\n', 1)[0].slice(0, 200);
   return {
     range: { start, end },
@@ -150,7 +173,10 @@ function unlistedDiagnostic(counts: ProblemCounts, total: number, cap: number): 
   const unlisted = total - counts.listed;
   const parts = [`${n(counts.errors)} error(s)`, `${n(counts.warnings)} warning(s)`];
   if (counts.information) parts.push(`${n(counts.information)} information`);
-  const which = cap === 0 ? `None of the ${n(total)} problems of this log are listed` : `Only the newest ${n(counts.listed)} of the ${n(total)} problems of this log are listed`;
+  const which =
+    cap === 0
+      ? `None of the ${n(total)} problems of this log are listed`
+      : `Only the newest ${n(counts.listed)} of the ${n(total)} problems of this log are listed`;
   return {
     range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
     severity: DiagnosticSeverity.Information,

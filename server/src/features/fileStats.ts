@@ -24,7 +24,16 @@ export function fileStats(index: LogIndex, file: string): FileStats | null {
       if (last === null || utc > last) last = utc;
     }
   }
-  return { records: records.length, errors, warnings, damaged: result.warningCount, format: result.format, encoding: result.encoding, firstUtc: toIsoUtc(first), lastUtc: toIsoUtc(last) };
+  return {
+    records: records.length,
+    errors,
+    warnings,
+    damaged: result.warningCount,
+    format: result.format,
+    encoding: result.encoding,
+    firstUtc: toIsoUtc(first),
+    lastUtc: toIsoUtc(last),
+  };
 }
 
 export function severityRanges(records: RecordTable): SeverityRange[] {

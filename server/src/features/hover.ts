@@ -16,18 +16,33 @@ export interface HoverSettings {
   timeDisplay: TimeDisplay;
 }
 
-export function hover(index: LogIndex, file: string, position: Position, lineText: string, settings: HoverSettings): Hover | null {
+export function hover(
+  index: LogIndex,
+  file: string,
+  position: Position,
+  lineText: string,
+  settings: HoverSettings,
+): Hover | null {
   const hit = index.recordAt(file, position.line + 1);
   if (!hit) return null;
   const { record } = hit;
   const offset = messageOffset(record, position);
-  const markdown = offset >= 0 ? messageHover(index, record, offset) : headerHover(index, file, hit.index, record, lineText, position.character, settings);
+  const markdown =
+    offset >= 0
+      ? messageHover(index, record, offset)
+      : headerHover(index, file, hit.index, record, lineText, position.character, settings);
   return markdown ? { contents: { kind: 'markdown', value: markdown } } : null;
 }
 
 /** Inside the message: the most specific thing under the cursor wins. */
 function messageHover(index: LogIndex, record: LogRecord, offset: number): string | undefined {
-  return keyHover(index, record, offset) ?? codeHover(record, offset) ?? stateMessageHover(record, offset) ?? statmsgHover(record, offset) ?? xmlHover(record, offset);
+  return (
+    keyHover(index, record, offset) ??
+    codeHover(record, offset) ??
+    stateMessageHover(record, offset) ??
+    statmsgHover(record, offset) ??
+    xmlHover(record, offset)
+  );
 }
 
 const MAX_XML_HOVER = 20_000;
@@ -52,12 +67,21 @@ function levelHover(record: LogRecord): string {
 }
 
 /** Outside the message (CMTrace header, SMS trailer, timestamp prefix): time, thread, component. */
-function headerHover(index: LogIndex, file: string, recordIndex: number, record: LogRecord, lineText: string, character: number, settings: HoverSettings): string | undefined {
+function headerHover(
+  index: LogIndex,
+  file: string,
+  recordIndex: number,
+  record: LogRecord,
+  lineText: string,
+  character: number,
+  settings: HoverSettings,
+): string | undefined {
   const part = headerPartAt(record, lineText, character);
   if (!part) return undefined;
   const records = index.file(file)!.records;
   if (part === 'thread') return threadHover(records, record);
-  if (part === 'component') return `**Component** ${markdownCode(record.component)}: ${records.filter((r) => r.component === record.component).length} records in this file`;
+  if (part === 'component')
+    return `**Component** ${markdownCode(record.component)}: ${records.filter((r) => r.component === record.component).length} records in this file`;
   if (part === 'type') return levelHover(record);
   return timeHover(records, recordIndex, settings.timeDisplay);
 }

@@ -13,7 +13,11 @@ export function codeHover(record: LogRecord, offset: number): string | undefined
 function describeHttp(info: CodeInfo): string {
   const http = info.http!;
   const kind = http.failure ? 'HTTP status' : 'HTTP status (not an error)';
-  return [`**${info.code}** ${escapeMarkdown(http.reason)} · ${kind}`, escapeMarkdown(http.meaning), `_${escapeMarkdown(info.source ?? '')}_`].join('\n\n');
+  return [
+    `**${info.code}** ${escapeMarkdown(http.reason)} · ${kind}`,
+    escapeMarkdown(http.meaning),
+    `_${escapeMarkdown(info.source ?? '')}_`,
+  ].join('\n\n');
 }
 
 /** "also: X · Y" for the names after the first: the same value as other tables name it. */
@@ -24,18 +28,28 @@ function otherNames(info: CodeInfo): string {
 export function describeCode(info: CodeInfo, asWritten?: string): string {
   if (info.http) return describeHttp(info);
   const lines: string[] = [];
-  const written = asWritten && asWritten.toUpperCase() !== info.code.toUpperCase() ? ` (written ${markdownCode(asWritten)})` : '';
+  const written =
+    asWritten && asWritten.toUpperCase() !== info.code.toUpperCase() ? ` (written ${markdownCode(asWritten)})` : '';
   const best = info.names.length ? ' ' + markdownCode(info.names[0]) : '';
   lines.push(`**${info.code}**${written}${best}${otherNames(info)}`);
   if (info.message) lines.push(escapeMarkdown(info.message));
   if (!info.known) lines.push('_Not in the reference tables: only its parts are shown._');
-  if (info.entries[0]?.family === 'ntstatus' || (info.entries.length && info.entries.every((e) => e.family === 'ntstatus'))) {
+  if (
+    info.entries[0]?.family === 'ntstatus' ||
+    (info.entries.length && info.entries.every((e) => e.family === 'ntstatus'))
+  ) {
     lines.push('_Read as an NTSTATUS value (the line is about one, or no HRESULT table has it)._');
   }
-  if (info.outcome !== 'failure') lines.push(info.outcome === 'noOp' ? '_Not an error: nothing had to be done._' : '_Not an error: a success code._');
+  if (info.outcome !== 'failure')
+    lines.push(info.outcome === 'noOp' ? '_Not an error: nothing had to be done._' : '_Not an error: a success code._');
   const facility = info.facility.name ? `${info.facility.name} (${info.facility.number})` : `${info.facility.number}`;
-  lines.push(`Severity: ${info.severity} · Facility: ${escapeMarkdown(facility)} · Code: ${info.facilityCode} (0x${info.facilityCode.toString(16).toUpperCase()})`);
-  if (info.win32) lines.push(`Wraps Win32 error ${info.win32.code}${info.win32.name ? ' ' + markdownCode(info.win32.name) : ''}${info.win32.message ? ': ' + escapeMarkdown(info.win32.message) : ''}`);
+  lines.push(
+    `Severity: ${info.severity} · Facility: ${escapeMarkdown(facility)} · Code: ${info.facilityCode} (0x${info.facilityCode.toString(16).toUpperCase()})`,
+  );
+  if (info.win32)
+    lines.push(
+      `Wraps Win32 error ${info.win32.code}${info.win32.name ? ' ' + markdownCode(info.win32.name) : ''}${info.win32.message ? ': ' + escapeMarkdown(info.win32.message) : ''}`,
+    );
   if (info.troubleshooting) {
     const hint = info.troubleshooting;
     lines.push(`---\n**Troubleshooting — ${escapeMarkdown(hint.section)}**\n\n${escapeMarkdown(hint.summary)}`);

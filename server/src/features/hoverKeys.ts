@@ -18,15 +18,22 @@ export function keyHover(index: LogIndex, record: LogRecord, offset: number): st
   const here = role ? ` — **${escapeMarkdown(role)}** (as this line says)` : '';
   const lines = [`**${label}** ${markdownCode(key.kind === 'kb' ? key.key : `{${key.key}}`)}${here}`];
   const elsewhere = summary?.kinds.filter((k) => k !== role) ?? [];
-  if (elsewhere.length) lines.push(`${role ? 'Elsewhere also seen as' : 'Seen as'}: ${elsewhere.map(markdownCode).join(', ')}`);
+  if (elsewhere.length)
+    lines.push(`${role ? 'Elsewhere also seen as' : 'Seen as'}: ${elsewhere.map(markdownCode).join(', ')}`);
   if (!summary || summary.count <= 1) {
     lines.push('Appears only here among the indexed logs.');
     return lines.join('\n\n');
   }
-  lines.push(`Appears **${summary.count}** times in **${summary.files.length}** file(s), ${toIsoUtc(summary.firstUtc) ?? '?'} → ${toIsoUtc(summary.lastUtc) ?? '?'} (UTC):`);
-  const listed = summary.files.slice(0, MAX_FILES_LISTED).map((f) => `- ${markdownCode(basename(f.file))} × ${f.count}`);
+  lines.push(
+    `Appears **${summary.count}** times in **${summary.files.length}** file(s), ${toIsoUtc(summary.firstUtc) ?? '?'} → ${toIsoUtc(summary.lastUtc) ?? '?'} (UTC):`,
+  );
+  const listed = summary.files
+    .slice(0, MAX_FILES_LISTED)
+    .map((f) => `- ${markdownCode(basename(f.file))} × ${f.count}`);
   if (summary.files.length > MAX_FILES_LISTED) listed.push(`- … and ${summary.files.length - MAX_FILES_LISTED} more`);
   lines.push(listed.join('\n'));
-  lines.push('_Find All References (Shift+F12) lists them; **ConfigMgr: Show Related Events** puts them on the timeline._');
+  lines.push(
+    '_Find All References (Shift+F12) lists them; **ConfigMgr: Show Related Events** puts them on the timeline._',
+  );
   return lines.join('\n\n');
 }

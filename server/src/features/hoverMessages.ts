@@ -41,7 +41,12 @@ function describeViewerRow(row: StatusViewerRow): string {
   ].filter(Boolean);
   lines.push(facts.join(' · '));
   if (row.values && Object.keys(row.values).length) {
-    lines.push('Values: ' + Object.entries(row.values).map(([k, v]) => `${escapeMarkdown(k)} = ${markdownCode(v)}`).join(', '));
+    lines.push(
+      'Values: ' +
+        Object.entries(row.values)
+          .map(([k, v]) => `${escapeMarkdown(k)} = ${markdownCode(v)}`)
+          .join(', '),
+    );
   }
   return lines.join('\n\n');
 }
@@ -59,11 +64,16 @@ function describeStatmsg(s: StatmsgFields): string {
   lines.push(facts.join(' · '));
   const istrs = s.istrs.map((v, i) => [i, v] as const).filter(([, v]) => v);
   if (istrs.length) lines.push('Insertion strings: ' + istrs.map(([i, v]) => `ISTR${i}=${markdownCode(v)}`).join(', '));
-  if (s.attributes.length) lines.push('Attributes: ' + s.attributes.map((a) => `${a.id}=${markdownCode(a.value)}`).join(', '));
+  if (s.attributes.length)
+    lines.push('Attributes: ' + s.attributes.map((a) => `${a.id}=${markdownCode(a.value)}`).join(', '));
   return lines.join('\n\n');
 }
 
-const MODULE_NAMES: Record<StatusMessageModule, string> = { server: 'site server', client: 'client', provider: 'SMS Provider' };
+const MODULE_NAMES: Record<StatusMessageModule, string> = {
+  server: 'site server',
+  client: 'client',
+  provider: 'SMS Provider',
+};
 
 /** A template's placeholders filled from the values a viewer row's text gave back ("<user>" → "DOMAIN\User"). */
 function fillFromValues(text: string, values: Record<string, string> | null): string {
@@ -71,14 +81,22 @@ function fillFromValues(text: string, values: Record<string, string> | null): st
   return text.replace(/<[^<>]+>|%\d{1,2}/g, (hole) => values[hole] ?? hole);
 }
 
-function describeStatmsgId(id: number, istrs: string[], module: StatusMessageModule | null, values: Record<string, string> | null = null): string {
+function describeStatmsgId(
+  id: number,
+  istrs: string[],
+  module: StatusMessageModule | null,
+  values: Record<string, string> | null = null,
+): string {
   const decoded = decodeStatmsg(id, istrs, module);
   const severity = decoded.severityName ? ` · ${decoded.severityName}` : '';
   const header = `**Status message ${id}**${decoded.component ? ` · ${markdownCode(decoded.component)}` : ''}${severity}`;
   if (!decoded.known) return `${header}\n\n_Not in the reference tables: its fields are shown as logged._`;
   const modules = new Set(decoded.texts.map((t) => t.module));
   const texts = decoded.texts.map((t) => {
-    const which = modules.size > 1 || decoded.module === null ? `${t.modules.map((m) => MODULE_NAMES[m]).join(', ')} message; ` : '';
+    const which =
+      modules.size > 1 || decoded.module === null
+        ? `${t.modules.map((m) => MODULE_NAMES[m]).join(', ')} message; `
+        : '';
     return `> ${escapeMarkdown(fillFromValues(t.text, values))}\n>\n> _${escapeMarkdown(which + t.source)}_`;
   });
   return [header, ...texts].join('\n\n');
@@ -90,7 +108,10 @@ export function stateMessageHover(record: LogRecord, offset: number): string | u
 }
 
 function describeStateMessage(m: StateMessageMatch): string {
-  const topic = m.topicType === null ? 'topic type not given' : `TopicType **${m.topicType}**${m.topicTypeName ? ' ' + markdownCode(m.topicTypeName) : ''}`;
+  const topic =
+    m.topicType === null
+      ? 'topic type not given'
+      : `TopicType **${m.topicType}**${m.topicTypeName ? ' ' + markdownCode(m.topicTypeName) : ''}`;
   const word = m.topicWord ? ` (logged as ${markdownCode(m.topicWord)})` : '';
   const state = m.stateId === null ? '' : ` · State **${m.stateId}**`;
   const lines = [`**State message** — ${topic}${word}${state}`];

@@ -61,20 +61,28 @@ function prefixPart(record: LogRecord, lineText: string, character: number): Hea
 
 export function timeHover(records: RecordTable, index: number, display: TimeDisplay): string {
   const record = records.get(index);
-  if (record.utc === null && record.local === null) return `**Time**: this record has no usable time${record.damaged ? ` (${markdownCode(record.damaged)})` : ''}; it keeps its place after the record before it.`;
+  if (record.utc === null && record.local === null)
+    return `**Time**: this record has no usable time${record.damaged ? ` (${markdownCode(record.damaged)})` : ''}; it keeps its place after the record before it.`;
   if (record.utc === null) return localOnlyHover(records, index, record);
   const source = records.utcSource(index);
-  const asLogged = record.biasMinutes !== null ? ` ${biasToOffset(record.biasMinutes)} (bias ${signed(record.biasMinutes)}: UTC = local + bias)` : ' (the log gives no time zone)';
+  const asLogged =
+    record.biasMinutes !== null
+      ? ` ${biasToOffset(record.biasMinutes)} (bias ${signed(record.biasMinutes)}: UTC = local + bias)`
+      : ' (the log gives no time zone)';
   const rows: Record<TimeDisplay, string> = {
     utc: `UTC: ${markdownCode(toIsoUtc(record.utc)!)}${source.kind === 'inferred' || source.kind === 'user' ? ` (${source.kind})` : ''}`,
     logLocal: `As logged: ${markdownCode((record.local ?? '').replace('T', ' '))}${asLogged}`,
     machineLocal: `This machine: ${markdownCode(format(new Date(record.utc), 'yyyy-MM-dd HH:mm:ss.SSS xxx'))}`,
   };
-  const order: TimeDisplay[] = [display, ...(['utc', 'logLocal', 'machineLocal'] as TimeDisplay[]).filter((d) => d !== display)];
+  const order: TimeDisplay[] = [
+    display,
+    ...(['utc', 'logLocal', 'machineLocal'] as TimeDisplay[]).filter((d) => d !== display),
+  ];
   const lines = ['**Time**', ...order.map((d) => rows[d])];
   if (source.kind === 'inferred' || source.kind === 'user') lines.push(`Time zone: ${zoneLine(source)}`);
   const previous = previousTimed(records, index);
-  if (previous) lines.push(`Since the previous record (line ${previous.line}): ${formatDelta(record.utc - previous.utc!)}`);
+  if (previous)
+    lines.push(`Since the previous record (line ${previous.line}): ${formatDelta(record.utc - previous.utc!)}`);
   return lines.join('\n\n');
 }
 
@@ -134,5 +142,11 @@ export function threadHover(records: RecordTable, record: LogRecord): string {
   const timed = same.filter((r) => r.utc !== null);
   const components = [...new Set(same.map((r) => r.component).filter(Boolean))].slice(0, 8);
   const span = timed.length ? `, ${toIsoUtc(timed[0].utc)} → ${toIsoUtc(timed[timed.length - 1].utc)} (UTC)` : '';
-  return [`**Thread ${record.thread}** (0x${record.thread.toString(16).toUpperCase()})`, `${same.length} records in this file${span}`, components.length ? `Components: ${components.map(markdownCode).join(', ')}` : ''].filter(Boolean).join('\n\n');
+  return [
+    `**Thread ${record.thread}** (0x${record.thread.toString(16).toUpperCase()})`,
+    `${same.length} records in this file${span}`,
+    components.length ? `Components: ${components.map(markdownCode).join(', ')}` : '',
+  ]
+    .filter(Boolean)
+    .join('\n\n');
 }

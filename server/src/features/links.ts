@@ -19,13 +19,22 @@ export function documentLinks(file: string, records: RecordTable): DocumentLink[
     const text = r.message;
     if (text.includes('http')) {
       URL.lastIndex = 0;
-      for (let m = URL.exec(text); m; m = URL.exec(text)) links.push({ range: messageRange(r, m.index, m.index + m[0].length), target: withoutTrailingPunctuation(m[0]) });
+      for (let m = URL.exec(text); m; m = URL.exec(text))
+        links.push({
+          range: messageRange(r, m.index, m.index + m[0].length),
+          target: withoutTrailingPunctuation(m[0]),
+        });
     }
     if (text.includes(':\\')) {
       LOG_PATH.lastIndex = 0;
       for (let m = LOG_PATH.exec(text); m; m = LOG_PATH.exec(text)) {
         const sibling = join(folder, m[1]);
-        if (existsSync(sibling)) links.push({ range: messageRange(r, m.index, m.index + m[0].length), target: pathToUri(sibling), tooltip: `Open ${m[1]} from this folder` });
+        if (existsSync(sibling))
+          links.push({
+            range: messageRange(r, m.index, m.index + m[0].length),
+            target: pathToUri(sibling),
+            tooltip: `Open ${m[1]} from this folder`,
+          });
       }
     }
   }

@@ -20,7 +20,10 @@ export function messageRange(record: LogRecord, start: number, end: number): Ran
 
 /** The whole record: from its first line to the end of its last line. */
 export function recordRange(record: LogRecord, lastLineLength: number): Range {
-  return { start: { line: record.line - 1, character: 0 }, end: { line: record.endLine - 1, character: lastLineLength } };
+  return {
+    start: { line: record.line - 1, character: 0 },
+    end: { line: record.endLine - 1, character: lastLineLength },
+  };
 }
 
 /** Offset inside record.message for a document position, or -1 when the position is outside the message. */

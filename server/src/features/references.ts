@@ -30,5 +30,10 @@ export function definition(index: LogIndex, file: string, position: Position): L
 }
 
 export function byTime(occurrences: Occurrence[]): Occurrence[] {
-  return [...occurrences].sort((a, b) => (a.record.utc ?? Infinity) - (b.record.utc ?? Infinity) || a.file.localeCompare(b.file) || a.recordIndex - b.recordIndex);
+  return [...occurrences].sort(
+    (a, b) =>
+      (a.record.utc ?? Infinity) - (b.record.utc ?? Infinity) ||
+      a.file.localeCompare(b.file) ||
+      a.recordIndex - b.recordIndex,
+  );
 }

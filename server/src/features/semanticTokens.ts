@@ -25,7 +25,12 @@ function tokenTypeOf(record: LogRecord): number {
  * `lineLength(n)` gives the length of 0-based line n; `fromLine`..`toLine` (0-based, inclusive) limit the work.
  * A range (what VS Code asks for the visible part of a big log) costs the records in it, not the whole log.
  */
-export function semanticTokens(records: RecordTable, lineLength: (line: number) => number, fromLine = 0, toLine = Infinity): SemanticTokens {
+export function semanticTokens(
+  records: RecordTable,
+  lineLength: (line: number) => number,
+  fromLine = 0,
+  toLine = Infinity,
+): SemanticTokens {
   const builder = new SemanticTokensBuilder();
   for (let i = firstEndingAtOrAfter(records, fromLine + 1); i < records.length; i++) {
     const r = records.get(i);

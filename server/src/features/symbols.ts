@@ -63,7 +63,9 @@ export function bannerTitle(line: string): string | null {
 const MAX_ERRORS_PER_COMPONENT = 200;
 
 export function documentSymbols(records: RecordTable): DocumentSymbol[] {
-  const symbols: DocumentSymbol[] = findBlocks(records).map((b) => symbol(b.name, SymbolKind.Namespace, b.startLine, b.endLine));
+  const symbols: DocumentSymbol[] = findBlocks(records).map((b) =>
+    symbol(b.name, SymbolKind.Namespace, b.startLine, b.endLine),
+  );
   const byComponent = new Map<string, LogRecord[]>();
   for (const r of records) {
     const name = r.component || '(no component)';
@@ -74,9 +76,15 @@ export function documentSymbols(records: RecordTable): DocumentSymbol[] {
     const first = list[0];
     const errors = list.filter((r) => r.severity === 'error').slice(0, MAX_ERRORS_PER_COMPONENT);
     const s = symbol(`${name} (${list.length})`, SymbolKind.Module, first.line, first.endLine);
-    s.children = errors.map((r) => symbol(r.message.split('\n', 1)[0].slice(0, 120) || '(empty)', SymbolKind.Event, r.line, r.endLine));
+    s.children = errors.map((r) =>
+      symbol(r.message.split('\n', 1)[0].slice(0, 120) || '(empty)', SymbolKind.Event, r.line, r.endLine),
+    );
     // A parent must contain its children: stretch it over them.
-    if (errors.length) s.range = { start: s.range.start, end: { line: Math.max(s.range.end.line, errors[errors.length - 1].endLine - 1), character: 0 } };
+    if (errors.length)
+      s.range = {
+        start: s.range.start,
+        end: { line: Math.max(s.range.end.line, errors[errors.length - 1].endLine - 1), character: 0 },
+      };
     symbols.push(s);
   }
   return symbols;
@@ -90,8 +98,10 @@ function symbol(name: string, kind: SymbolKind, startLine: number, endLine: numb
 /** Multi-line records (XML bodies, stack traces) and START/END blocks fold. */
 export function foldingRanges(records: RecordTable): FoldingRange[] {
   const ranges: FoldingRange[] = [];
-  for (const r of records) if (r.endLine > r.line) ranges.push({ startLine: r.line - 1, endLine: r.endLine - 1, kind: 'region' });
-  for (const b of findBlocks(records)) if (b.endLine > b.startLine) ranges.push({ startLine: b.startLine - 1, endLine: b.endLine - 1, kind: 'region' });
+  for (const r of records)
+    if (r.endLine > r.line) ranges.push({ startLine: r.line - 1, endLine: r.endLine - 1, kind: 'region' });
+  for (const b of findBlocks(records))
+    if (b.endLine > b.startLine) ranges.push({ startLine: b.startLine - 1, endLine: b.endLine - 1, kind: 'region' });
   return ranges;
 }
 
@@ -106,7 +116,12 @@ export function workspaceSymbols(index: LogIndex, query: string): SymbolInformat
     const first = byTime(index.occurrences(key))[0];
     if (!first) continue;
     const kind = key.startsWith('KB') ? SymbolKind.Number : SymbolKind.Key;
-    out.push({ name: key.startsWith('KB') ? key : `{${key}}`, kind, location: occurrenceLocation(first), containerName: first.record.component });
+    out.push({
+      name: key.startsWith('KB') ? key : `{${key}}`,
+      kind,
+      location: occurrenceLocation(first),
+      containerName: first.record.component,
+    });
     if (out.length >= MAX_WORKSPACE_SYMBOLS) break;
   }
   return out;

@@ -29,7 +29,12 @@ const caches = new WeakMap<LogIndex, MergeCache>();
 export function timelineFiles(index: LogIndex, params: Pick<TimelineParams, 'uris' | 'folders'>): string[] {
   if (!params.uris?.length && !params.folders?.length) return index.fileNames();
   const folders = new Set((params.folders ?? []).map(uriToPath));
-  const inFolders = folders.size ? index.fileNames().filter((f) => folders.has(dirname(f))).sort() : [];
+  const inFolders = folders.size
+    ? index
+        .fileNames()
+        .filter((f) => folders.has(dirname(f)))
+        .sort()
+    : [];
   return [...new Set([...(params.uris ?? []).map(uriToPath), ...inFolders])];
 }
 
@@ -45,7 +50,14 @@ function merged(index: LogIndex, params: TimelineParams): MergeCache {
   });
   const sourceFiles = sources.map((s) => s.file);
   const fileOfSource = sourceFiles.map((file) => files.indexOf(file));
-  const fresh = { signature, order: mergeOrder(sources), files, sourceFiles, fileOfSource, byKey: new Map<string, Int32Array>() };
+  const fresh = {
+    signature,
+    order: mergeOrder(sources),
+    files,
+    sourceFiles,
+    fileOfSource,
+    byKey: new Map<string, Int32Array>(),
+  };
   caches.set(index, fresh);
   return fresh;
 }
@@ -72,7 +84,9 @@ export function timelinePage(index: LogIndex, params: TimelineParams): TimelineP
   const total = selected ? selected.length : order.length;
   const offset = Math.max(0, params.offset ?? 0);
   const limit = Math.min(Math.max(1, params.limit ?? 5000), 50_000);
-  const rows = order.items(offset, offset + limit, selected).map((item, k) => toRow(item, offset + k, cache.fileOfSource[item.sourceIndex]));
+  const rows = order
+    .items(offset, offset + limit, selected)
+    .map((item, k) => toRow(item, offset + k, cache.fileOfSource[item.sourceIndex]));
   return {
     total,
     offset,
@@ -106,7 +120,8 @@ function toRow(item: TimelineItem, i: number, f: number): TimelineRow {
 function rowClock(item: TimelineItem): RowClock | undefined {
   if (item.placedByLocal) return { kind: 'local' };
   const source = item.records.utcSource(item.recordIndex);
-  if (source.kind === 'inferred') return { kind: 'inferred', from: basename(source.from ?? ''), bias: source.biasMinutes };
+  if (source.kind === 'inferred')
+    return { kind: 'inferred', from: basename(source.from ?? ''), bias: source.biasMinutes };
   if (source.kind === 'user') return { kind: 'user', bias: source.biasMinutes };
   return undefined;
 }

@@ -5,7 +5,13 @@ import type { Position } from 'vscode-languageserver';
 import type { LogIndex } from '../core/logIndex';
 
 const MAX_XML = 2_000_000;
-const options = { ignoreAttributes: false, preserveOrder: true, processEntities: false, maxNestedTags: 200, commentPropName: '#comment' };
+const options = {
+  ignoreAttributes: false,
+  preserveOrder: true,
+  processEntities: false,
+  maxNestedTags: 200,
+  commentPropName: '#comment',
+};
 
 /** The first XML element in a message and everything up to the last '>', or null. */
 export function extractXml(message: string): string | null {

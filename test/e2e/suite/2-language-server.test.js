@@ -18,7 +18,9 @@ describe('language server features', function () {
 
   describe('hover', () => {
     it('decodes an HRESULT: 0x80244021 → WU_E_PT_HTTP_STATUS_BAD_GATEWAY', async () => {
-      const text = await hoverUntil(wua, '0x80244021', [/0x80244021/, mdWord('WU_E_PT_HTTP_STATUS_BAD_GATEWAY')], { delta: 3 });
+      const text = await hoverUntil(wua, '0x80244021', [/0x80244021/, mdWord('WU_E_PT_HTTP_STATUS_BAD_GATEWAY')], {
+        delta: 3,
+      });
       assert.match(text, /gateway|proxy|502/i, 'the hover explains the code');
     });
 
@@ -29,12 +31,19 @@ describe('language server features', function () {
 
     it('decodes a state message: StateName = ASSIGNMENT_ENFORCE_PENDING_REBOOT (TopicType 301, state 5)', async () => {
       const doc = await open(sample('client/UpdatesDeployment.log'));
-      await hoverUntil(doc, 'StateName = ASSIGNMENT_ENFORCE_PENDING_REBOOT', [mdWord('ASSIGNMENT_ENFORCE_PENDING_REBOOT'), /301/], { delta: 14 });
+      await hoverUntil(
+        doc,
+        'StateName = ASSIGNMENT_ENFORCE_PENDING_REBOOT',
+        [mdWord('ASSIGNMENT_ENFORCE_PENDING_REBOOT'), /301/],
+        { delta: 14 },
+      );
     });
 
     it('decodes a state message: TopicType 500 (software update detection) in StateMessage.log (UTF-16)', async () => {
       const doc = await open(sample('client/StateMessage.log'));
-      await hoverUntil(doc, 'TopicType 500', [/500/, /detection|STATE_TOPICTYPE_SUM_UPDATE_DETECTION|update/i], { delta: 11 });
+      await hoverUntil(doc, 'TopicType 500', [/500/, /detection|STATE_TOPICTYPE_SUM_UPDATE_DETECTION|update/i], {
+        delta: 11,
+      });
     });
   });
 
@@ -43,7 +52,8 @@ describe('language server features', function () {
     const position = positionOf(doc, UPDATE_SOURCE, 4);
     const files = await eventually(
       async () => {
-        const locations = (await vscode.commands.executeCommand('vscode.executeReferenceProvider', doc.uri, position)) || [];
+        const locations =
+          (await vscode.commands.executeCommand('vscode.executeReferenceProvider', doc.uri, position)) || [];
         const names = [...new Set(locations.map((l) => path.basename((l.uri || l.targetUri).fsPath)))];
         assert.ok(names.length >= 2, `references in ${JSON.stringify(names)}`);
         return names;
@@ -51,7 +61,10 @@ describe('language server features', function () {
       { timeout: 30000, what: 'references' },
     );
     assert.ok(files.includes('ScanAgent.log'), JSON.stringify(files));
-    assert.ok(files.some((f) => /LocationServices\.log|WUAHandler\.lo[g_]/.test(f)), `another client log is among ${JSON.stringify(files)}`);
+    assert.ok(
+      files.some((f) => /LocationServices\.log|WUAHandler\.lo[g_]/.test(f)),
+      `another client log is among ${JSON.stringify(files)}`,
+    );
   });
 
   it('diagnostics: the two 0x80244021 error records of WUAHandler.log are in the Problems list', async () => {
@@ -60,7 +73,11 @@ describe('language server features', function () {
       () => {
         const diagnostics = vscode.languages.getDiagnostics(wua.uri);
         const errs = diagnostics.filter((d) => d.severity === vscode.DiagnosticSeverity.Error);
-        assert.equal(errs.length, 2, `diagnostics: ${JSON.stringify(diagnostics.map((d) => [d.range.start.line, d.severity, d.message.slice(0, 80)]))}`);
+        assert.equal(
+          errs.length,
+          2,
+          `diagnostics: ${JSON.stringify(diagnostics.map((d) => [d.range.start.line, d.severity, d.message.slice(0, 80)]))}`,
+        );
         return errs;
       },
       { timeout: 30000, what: 'diagnostics of WUAHandler.log' },
@@ -96,7 +113,11 @@ describe('language server features', function () {
           char = dl ? dc : char + dc;
           if (type === errorType) lines.add(line);
         }
-        for (let l = start; l <= end; l++) assert.ok(lines.has(l), `line ${l + 1} of the error record ${start + 1}-${end + 1} has no logError token (error lines: ${[...lines].map((x) => x + 1).join(',')})`);
+        for (let l = start; l <= end; l++)
+          assert.ok(
+            lines.has(l),
+            `line ${l + 1} of the error record ${start + 1}-${end + 1} has no logError token (error lines: ${[...lines].map((x) => x + 1).join(',')})`,
+          );
       },
       { timeout: 30000, what: 'semantic tokens' },
     );
@@ -111,6 +132,9 @@ describe('language server features', function () {
       },
       { timeout: 30000, what: 'document symbols' },
     );
-    assert.ok(symbols.some((s) => /WUAHandler/i.test(s.name) || (s.children || []).length), JSON.stringify(symbols.map((s) => s.name)));
+    assert.ok(
+      symbols.some((s) => /WUAHandler/i.test(s.name) || (s.children || []).length),
+      JSON.stringify(symbols.map((s) => s.name)),
+    );
   });
 });

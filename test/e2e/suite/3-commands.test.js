@@ -3,7 +3,18 @@
 const assert = require('node:assert/strict');
 const path = require('node:path');
 const vscode = require('vscode');
-const { SAMPLES, activate, closeAllEditors, describeTabs, eventually, open, positionOf, sample, sleep, webviewTabs } = require('./helpers');
+const {
+  SAMPLES,
+  activate,
+  closeAllEditors,
+  describeTabs,
+  eventually,
+  open,
+  positionOf,
+  sample,
+  sleep,
+  webviewTabs,
+} = require('./helpers');
 
 const UPDATE_SOURCE = 'C2D17964-BBDD-4339-B9F3-12D7205B39CC';
 
@@ -17,7 +28,15 @@ describe('commands', function () {
 
   it('every command in contributes.commands is registered', async () => {
     const contributed = ext.packageJSON.contributes.commands.map((c) => c.command);
-    for (const id of ['cmlogs.lookupCode', 'cmlogs.openLogFolder', 'cmlogs.showRelated', 'cmlogs.openTimeline', 'cmlogs.openInTimeline', 'cmlogs.diagnose', 'cmlogs.showXml']) {
+    for (const id of [
+      'cmlogs.lookupCode',
+      'cmlogs.openLogFolder',
+      'cmlogs.showRelated',
+      'cmlogs.openTimeline',
+      'cmlogs.openInTimeline',
+      'cmlogs.diagnose',
+      'cmlogs.showXml',
+    ]) {
       assert.ok(contributed.includes(id), `${id} is not contributed`);
     }
     const registered = new Set(await vscode.commands.getCommands(true));
@@ -57,17 +76,31 @@ describe('commands', function () {
       return c.category ? `${c.category}: ${c.title}` : c.title;
     };
     const explorer = menus['explorer/context'].filter((m) => /timeline/i.test(titleOf(m.command)));
-    assert.deepEqual(explorer.map((m) => titleOf(m.command)), ['ConfigMgr: Open in Timeline'], 'menus show the title without its category');
+    assert.deepEqual(
+      explorer.map((m) => titleOf(m.command)),
+      ['ConfigMgr: Open in Timeline'],
+      'menus show the title without its category',
+    );
     assert.match(explorer[0].when, /explorerResourceIsFolder/);
     assert.match(explorer[0].when, /lo_/);
-    assert.ok(menus.commandPalette.some((m) => m.command === 'cmlogs.openInTimeline' && m.when === 'false'), 'the palette keeps only "ConfigMgr: Open Timeline"');
+    assert.ok(
+      menus.commandPalette.some((m) => m.command === 'cmlogs.openInTimeline' && m.when === 'false'),
+      'the palette keeps only "ConfigMgr: Open Timeline"',
+    );
   });
 
   it('Open in Timeline on a folder (cmlogs.openInTimeline samples/client) opens "Timeline: client" with the logs in it', async () => {
     const panel = await vscode.commands.executeCommand('cmlogs.openInTimeline', vscode.Uri.file(sample('client')));
     assert.ok(panel, 'a webview panel is returned');
     assert.equal(panel.title, 'Timeline: client');
-    await eventually(() => assert.ok(webviewTabs().some((x) => x.label === 'Timeline: client'), `tabs: ${describeTabs()}`), { timeout: 15000 });
+    await eventually(
+      () =>
+        assert.ok(
+          webviewTabs().some((x) => x.label === 'Timeline: client'),
+          `tabs: ${describeTabs()}`,
+        ),
+      { timeout: 15000 },
+    );
   });
 
   it('Show Related Events (cmlogs.showRelated, cursor on a GUID) opens the timeline for that GUID', async () => {
@@ -88,16 +121,26 @@ describe('commands', function () {
   });
 
   it('Diagnose (cmlogs.diagnose WSyncMgr.log) fills the Diagnosis view: a broken synchronization, no editor opened', async () => {
-    const result = await vscode.commands.executeCommand('cmlogs.diagnose', vscode.Uri.file(sample('siteserver/WSyncMgr.log')));
+    const result = await vscode.commands.executeCommand(
+      'cmlogs.diagnose',
+      vscode.Uri.file(sample('siteserver/WSyncMgr.log')),
+    );
     assert.ok(result && Array.isArray(result.findings), 'the findings are returned');
     const syncs = result.findings.filter((f) => /Software updates synchronization/.test(f.title));
     assert.ok(syncs.length, result.findings.map((f) => f.title).join(', '));
-    assert.ok(syncs.some((f) => f.status === 'broken'), syncs.map((f) => `${f.key}: ${f.status}`).join(', '));
+    assert.ok(
+      syncs.some((f) => f.status === 'broken'),
+      syncs.map((f) => `${f.key}: ${f.status}`).join(', '),
+    );
     assert.match(result.markdown, /WSUS server not configured/);
-    assert.ok(!vscode.window.visibleTextEditors.some((e) => e.document.languageId === 'markdown'), 'no markdown report editor');
+    assert.ok(
+      !vscode.window.visibleTextEditors.some((e) => e.document.languageId === 'markdown'),
+      'no markdown report editor',
+    );
     assert.ok(!webviewTabs().some((t) => /markdown\.preview/.test(t.input.viewType)), 'no markdown preview');
     const registered = new Set(await vscode.commands.getCommands(true));
-    for (const id of ['cmlogs.diagnosis.rerun', 'cmlogs.diagnosis.export', 'cmlogs.diagnosis.focus']) assert.ok(registered.has(id), id);
+    for (const id of ['cmlogs.diagnosis.rerun', 'cmlogs.diagnosis.export', 'cmlogs.diagnosis.focus'])
+      assert.ok(registered.has(id), id);
   });
 
   it('Diagnose on a folder (samples/siteserver) indexes it first, then finds its flows', async () => {
@@ -114,7 +157,9 @@ describe('commands', function () {
     const xml = await eventually(
       async () => {
         await vscode.commands.executeCommand('cmlogs.showXml');
-        const d = vscode.workspace.textDocuments.find((x) => x.languageId === 'xml' && x.getText().includes('WSUSLocationRequest'));
+        const d = vscode.workspace.textDocuments.find(
+          (x) => x.languageId === 'xml' && x.getText().includes('WSUSLocationRequest'),
+        );
         assert.ok(d, 'no XML document opened');
         return d;
       },
@@ -124,7 +169,10 @@ describe('commands', function () {
   });
 
   it('Open Log Folder (cmlogs.openLogFolder samples/client) indexes the folder and offers its logs', async () => {
-    const running = vscode.commands.executeCommand('cmlogs.openLogFolder', vscode.Uri.file(path.join(SAMPLES, 'client')));
+    const running = vscode.commands.executeCommand(
+      'cmlogs.openLogFolder',
+      vscode.Uri.file(path.join(SAMPLES, 'client')),
+    );
     // the command waits in a quick pick; dismiss it once it is up
     let files;
     for (let i = 0; i < 60 && files === undefined; i++) {
@@ -135,7 +183,10 @@ describe('commands', function () {
     files = files ?? (await running);
     assert.ok(Array.isArray(files), `the command returns the indexed logs, got ${JSON.stringify(files)}`);
     const names = files.map((u) => path.basename(vscode.Uri.parse(u).fsPath));
-    assert.ok(names.includes('WUAHandler.log') && names.includes('WUAHandler.lo_') && names.includes('ScanAgent.log'), JSON.stringify(names));
+    assert.ok(
+      names.includes('WUAHandler.log') && names.includes('WUAHandler.lo_') && names.includes('ScanAgent.log'),
+      JSON.stringify(names),
+    );
   });
 
   it('Look Up Error Code decodes a ConfigMgr code: 0x87D00215 → Item not found', async () => {

@@ -77,7 +77,9 @@ async function hoverUntil(doc, needle, patterns, { delta = 2, nth = 0, timeout =
     },
     { timeout, interval: 300 },
   ).catch((e) => {
-    throw new Error(`hover at "${needle}" (${position.line + 1}:${position.character + 1}) did not match: ${e.message}\n--- hover text ---\n${text || '(no hover)'}`);
+    throw new Error(
+      `hover at "${needle}" (${position.line + 1}:${position.character + 1}) did not match: ${e.message}\n--- hover text ---\n${text || '(no hover)'}`,
+    );
   });
   return text;
 }
@@ -92,7 +94,12 @@ function webviewTabs() {
 }
 
 function describeTabs() {
-  return JSON.stringify(allTabs().map((t) => ({ label: t.label, input: t.input && (t.input.viewType || (t.input.uri && t.input.uri.toString()) || t.input.constructor.name) })));
+  return JSON.stringify(
+    allTabs().map((t) => ({
+      label: t.label,
+      input: t.input && (t.input.viewType || (t.input.uri && t.input.uri.toString()) || t.input.constructor.name),
+    })),
+  );
 }
 
 /** Markdown escapes `_` and friends: a regexp for `word` that accepts them. */

@@ -17,10 +17,19 @@ exports.run = function run() {
     timeout: +(process.env.CMLOGS_E2E_TEST_TIMEOUT_MS || 30000),
     grep: process.env.CMLOGS_E2E_GREP || undefined,
   });
-  const files = fs.readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort();
+  const files = fs
+    .readdirSync(__dirname)
+    .filter((f) => f.endsWith('.test.js'))
+    .sort();
   for (const f of files) mocha.addFile(path.join(__dirname, f));
 
-  const report = { started: new Date().toISOString(), vscode: require('vscode').version, passed: [], failed: [], pending: [] };
+  const report = {
+    started: new Date().toISOString(),
+    vscode: require('vscode').version,
+    passed: [],
+    failed: [],
+    pending: [],
+  };
   const title = (t) => t.fullTitle();
   return new Promise((resolve, reject) => {
     let runner;
@@ -43,12 +52,15 @@ exports.run = function run() {
       });
     } catch (e) {
       report.failed.push({ title: 'loading the suite', error: String(e && e.stack ? e.stack : e) });
-      if (process.env.CMLOGS_E2E_REPORT) fs.writeFileSync(process.env.CMLOGS_E2E_REPORT, JSON.stringify(report, null, 2));
+      if (process.env.CMLOGS_E2E_REPORT)
+        fs.writeFileSync(process.env.CMLOGS_E2E_REPORT, JSON.stringify(report, null, 2));
       reject(e);
       return;
     }
     runner.on('pass', (t) => report.passed.push({ title: title(t), ms: t.duration }));
-    runner.on('fail', (t, err) => report.failed.push({ title: title(t), error: String(err && err.message ? err.message : err).slice(0, 2000) }));
+    runner.on('fail', (t, err) =>
+      report.failed.push({ title: title(t), error: String(err && err.message ? err.message : err).slice(0, 2000) }),
+    );
     runner.on('pending', (t) => report.pending.push({ title: title(t), reason: t.skipReason || '' }));
   });
 };

@@ -147,7 +147,11 @@ export class Log {
     readonly options: LogOptions,
   ) {}
 
-  add(utc: number, message: string, opts: { component?: string; type?: 1 | 2 | 3; thread?: number; source?: string } = {}): void {
+  add(
+    utc: number,
+    message: string,
+    opts: { component?: string; type?: 1 | 2 | 3; thread?: number; source?: string } = {},
+  ): void {
     this.entries.push({
       utc: Math.round(utc),
       seq: this.machine.nextSeq(),
@@ -293,7 +297,10 @@ export function logFiles(log: Log): Array<{ name: string; bytes: Buffer }> {
   if (!roll) return [{ name: log.name, bytes: encode(fileText(log, entries), encoding) }];
   const older = entries.filter((e) => e.utc < roll.atUtc);
   const current = entries.filter((e) => e.utc >= roll.atUtc);
-  const olderName = roll.style === 'lo_' ? log.name.replace(/\.log$/i, '.lo_') : stampedName(log.name, roll.atUtc, log.machine.biasAt(roll.atUtc));
+  const olderName =
+    roll.style === 'lo_'
+      ? log.name.replace(/\.log$/i, '.lo_')
+      : stampedName(log.name, roll.atUtc, log.machine.biasAt(roll.atUtc));
   return [
     { name: olderName, bytes: encode(fileText(log, older), encoding) },
     { name: log.name, bytes: encode(fileText(log, current), encoding) },

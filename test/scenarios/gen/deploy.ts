@@ -28,16 +28,26 @@ const TITLES: Array<[string, string, string]> = [
   ['2712808', 'Security Update for Windows 7 for x64-based Systems (KB2712808)', 'windows6.1-kb2712808-x64.cab'],
   ['2698365', 'Security Update for Windows 7 for x64-based Systems (KB2698365)', 'windows6.1-kb2698365-x64.cab'],
   ['2862152', 'Security Update for Windows 7 for x64-based Systems (KB2862152)', 'windows6.1-kb2862152-x64.cab'],
-  ['2898857', 'Security Update for Microsoft .NET Framework 4.5.1 on Windows 7 x64 (KB2898857)', 'ndp45-kb2898857-x64.exe'],
+  [
+    '2898857',
+    'Security Update for Microsoft .NET Framework 4.5.1 on Windows 7 x64 (KB2898857)',
+    'ndp45-kb2898857-x64.exe',
+  ],
   ['2893294', 'Security Update for Windows 7 for x64-based Systems (KB2893294)', 'windows6.1-kb2893294-x64.cab'],
   ['2887069', 'Security Update for Windows 7 for x64-based Systems (KB2887069)', 'windows6.1-kb2887069-x64.cab'],
-  ['2898785', 'Cumulative Security Update for Internet Explorer 11 for Windows 7 for x64-based Systems (KB2898785)', 'ie11-windows6.1-kb2898785-x64.cab'],
+  [
+    '2898785',
+    'Cumulative Security Update for Internet Explorer 11 for Windows 7 for x64-based Systems (KB2898785)',
+    'ie11-windows6.1-kb2898785-x64.cab',
+  ],
 ];
 
 /** `n` updates of the catalogue above, in a random order; `first` (a KB number) leads when given. */
 export function makeUpdates(w: World, n: number, first?: string): Update[] {
   const shuffled = [...TITLES].sort(() => w.rng.next() - 0.5);
-  const picked = first ? [...shuffled.filter(([kb]) => kb === first), ...shuffled.filter(([kb]) => kb !== first)].slice(0, n) : shuffled.slice(0, n);
+  const picked = first
+    ? [...shuffled.filter(([kb]) => kb === first), ...shuffled.filter(([kb]) => kb !== first)].slice(0, n)
+    : shuffled.slice(0, n);
   return picked.map(([kb, title, file]) => ({
     kb,
     title,
@@ -96,7 +106,11 @@ export function contentJob(w: World, t0: number, u: Update, o: ContentOptions = 
     log.add(t, msg, { thread: main, ...opts });
     return t;
   };
-  add(cas, `Requesting content ${c}, size(KB) ${Math.round(u.size / 1024)}, under context System with priority Medium`, 0);
+  add(
+    cas,
+    `Requesting content ${c}, size(KB) ${Math.round(u.size / 1024)}, under context System with priority Medium`,
+    0,
+  );
   add(cas, 'Created and initialized a DownloadContentRequest', rng.int(2, 8));
   add(cas, `Target location for content ${c} is C:\\Windows\\ccmcache\\${dir}`, 1);
   add(cas, `CDownloadManager::RequestDownload ${c}.System`, 2);
@@ -114,8 +128,15 @@ export function contentJob(w: World, t0: number, u: Update, o: ContentOptions = 
   const msg = rng.guid();
   const reply = rng.guid();
   add(cm, `Sending async message '{${msg}}' to outgoing queue 'mp:[http]mp_locationmanager'`, rng.int(3, 20));
-  add(cm, `Message '{${msg}}' got reply '{${reply}}' to local endpoint queue 'LS_ReplyLocations'`, rng.int(150, 900), { thread: cb });
-  add(cm, `OutgoingMessage(Queue='mp_[http]mp_locationmanager', ID={${msg}}): Delivered successfully to host '${w.site.mp}'.`, 2, { thread: cb });
+  add(cm, `Message '{${msg}}' got reply '{${reply}}' to local endpoint queue 'LS_ReplyLocations'`, rng.int(150, 900), {
+    thread: cb,
+  });
+  add(
+    cm,
+    `OutgoingMessage(Queue='mp_[http]mp_locationmanager', ID={${msg}}): Delivered successfully to host '${w.site.mp}'.`,
+    2,
+    { thread: cb },
+  );
   add(ls, 'Processing Location reply message', 6, { thread: cb });
   add(
     ls,
@@ -127,19 +148,33 @@ export function contentJob(w: World, t0: number, u: Update, o: ContentOptions = 
   add(ctm, `CCTMJob::UpdateLocations({${ctmJob}})`, 2, { thread: cb });
   add(ctm, `Persisted location '${dpUrl}', Order 0, for CTM job {${ctmJob}}`, 3, { thread: cb });
   add(ctm, `Persisted locations for CTM job {${ctmJob}}:\n\t(LOCAL) ${dpUrl}`, 2, { thread: cb });
-  const started = add(dt, `DTSJob {${dtsJob}} created to download from 'http://${w.site.dp}:80/SMS_DP_SMSPKG$/${u.content}' to 'C:\\Windows\\ccmcache\\${dir}'.`, 6, { thread: cb });
-  add(ctm, `CTM job {${ctmJob}} (corresponding DTS job {${dtsJob}}) started download from '${dpUrl}' for full content download.`, 3, { thread: cb });
+  const started = add(
+    dt,
+    `DTSJob {${dtsJob}} created to download from 'http://${w.site.dp}:80/SMS_DP_SMSPKG$/${u.content}' to 'C:\\Windows\\ccmcache\\${dir}'.`,
+    6,
+    { thread: cb },
+  );
+  add(
+    ctm,
+    `CTM job {${ctmJob}} (corresponding DTS job {${dtsJob}}) started download from '${dpUrl}' for full content download.`,
+    3,
+    { thread: cb },
+  );
   add(cas, `Location update from CTM for content ${c} and request {${request}}`, 3);
   add(cas, `Download location found 0 - ${dpUrl}`, 2);
   add(cas, 'Download request only, ignoring location update', 1);
   add(cas, `Download started for content ${c}`, 8);
   add(dt, `DTSJob {${dtsJob}} in state 'DownloadingManifest'.`, 2, { thread: cb });
-  add(dt, `CDTSJob::ProcessManifestCallback - processing manifest for job '{${dtsJob}}'.`, rng.int(50, 200), { thread: cb });
+  add(dt, `CDTSJob::ProcessManifestCallback - processing manifest for job '{${dtsJob}}'.`, rng.int(50, 200), {
+    thread: cb,
+  });
   add(dt, `DTSJob {${dtsJob}} in state 'RetrievedManifest'.`, 3, { thread: cb });
   add(dt, `Execute called for DTS job '{${dtsJob}}'. Current state: 'RetrievedManifest'.`, 2, { thread: cb });
   add(dt, `DTSJob {${dtsJob}} in state 'PendingDownload'.`, 2, { thread: cb });
   add(dt, `Starting BITS download for DTS job '{${dtsJob}}'.`, 2, { thread: cb });
-  add(dt, `Starting BITS job '{${bits}}' for DTS job '{${dtsJob}}' under user 'S-1-5-18'.`, rng.int(100, 600), { thread: cb });
+  add(dt, `Starting BITS job '{${bits}}' for DTS job '{${dtsJob}}' under user 'S-1-5-18'.`, rng.int(100, 600), {
+    thread: cb,
+  });
   add(dt, `DTSJob {${dtsJob}} in state 'DownloadingData'.`, 8, { thread: cb });
   const downloadMs = o.downloadMs ?? rng.int(2, 60) * SEC;
   const end = started + downloadMs;
@@ -148,44 +183,92 @@ export function contentJob(w: World, t0: number, u: Update, o: ContentOptions = 
   const ticks = Math.min(40, Math.floor(downloadMs / (5 * MIN)));
   for (let i = 1; i <= ticks; i++) {
     const at = started + Math.round((downloadMs * i) / (ticks + 1));
-    dt.add(at, `Job: {${dtsJob}}, Total Files: 1, Transferred Files: 0, Total Bytes: ${u.size}, Transferred Bytes: ${Math.round((u.size * i) / (ticks + 1))}`, { thread: monitor });
+    dt.add(
+      at,
+      `Job: {${dtsJob}}, Total Files: 1, Transferred Files: 0, Total Bytes: ${u.size}, Transferred Bytes: ${Math.round((u.size * i) / (ticks + 1))}`,
+      { thread: monitor },
+    );
   }
   if (o.transientError) {
     // BITS keeps the job in TRANSIENT_ERROR and retries; DTS logs the error and the job goes on.
     const at = started + Math.round(downloadMs / 2);
-    dt.add(at, `CDTSJob::JobError: DTS Job ID='{${dtsJob}}' BITS Job ID='{${bits}}' (ErrorContext=BG_ERROR_CONTEXT_REMOTE_FILE, ErrorCode=0x80072EE2)`, { thread: monitor, type: 2 });
+    dt.add(
+      at,
+      `CDTSJob::JobError: DTS Job ID='{${dtsJob}}' BITS Job ID='{${bits}}' (ErrorContext=BG_ERROR_CONTEXT_REMOTE_FILE, ErrorCode=0x80072EE2)`,
+      { thread: monitor, type: 2 },
+    );
     dt.add(at + 5 * MIN, `DTSJob {${dtsJob}} in state 'DownloadingData'.`, { thread: cb });
   }
   t = end;
   if (o.failure === 'http404') {
-    add(dt, `CDTSJob::JobError: DTS Job ID='{${dtsJob}}' BITS Job ID='{${bits}}' (ErrorContext=BG_ERROR_CONTEXT_REMOTE_FILE, ErrorCode=0x80190194)`, 0, { thread: monitor, type: 3 });
+    add(
+      dt,
+      `CDTSJob::JobError: DTS Job ID='{${dtsJob}}' BITS Job ID='{${bits}}' (ErrorContext=BG_ERROR_CONTEXT_REMOTE_FILE, ErrorCode=0x80190194)`,
+      0,
+      { thread: monitor, type: 3 },
+    );
     add(dt, `DTSJob {${dtsJob}} in state 'Error'.`, 4, { thread: cb });
-    add(dt, `DTS job {${dtsJob}} has completed:\n\tStatus : FAILURE,\n\tStart time : ${dts(started, w.client.biasAt(started))},\n\tCompletion time : ${dts(t, w.client.biasAt(t))},\n\tElapsed time : ${Math.round((t - started) / 1000)} seconds`, 3, { thread: cb });
-    add(ctm, `CTM job {${ctmJob}} encountered error 0x80190194 while downloading from '${dpUrl}'.`, 5, { thread: cb, type: 3 });
+    add(
+      dt,
+      `DTS job {${dtsJob}} has completed:\n\tStatus : FAILURE,\n\tStart time : ${dts(started, w.client.biasAt(started))},\n\tCompletion time : ${dts(t, w.client.biasAt(t))},\n\tElapsed time : ${Math.round((t - started) / 1000)} seconds`,
+      3,
+      { thread: cb },
+    );
+    add(ctm, `CTM job {${ctmJob}} encountered error 0x80190194 while downloading from '${dpUrl}'.`, 5, {
+      thread: cb,
+      type: 3,
+    });
     add(ctm, `CCTMJob::EvaluateState(JobID={${ctmJob}}, State=Error)`, 2, { thread: cb });
     add(cas, `Download failed for content ${c} under context System, error 0x80190194`, 6, { type: 3 });
     return { ctmJob, dtsJob, end: t, ok: false };
   }
   add(dt, `CDTSJob::JobTransferred : DTS Job ID='{${dtsJob}}' BITS Job ID='{${bits}}'`, 0, { thread: monitor });
   // The sample's harmless type-2 line: DTS looks for the BITS job after BITS has already removed it.
-  if (rng.chance(0.4)) dt.add(t + 40, `BITS job '{${bits}}' is not found. The BITS job may have completed already.`, { thread: monitor, type: 2 });
-  add(dt, `Job: {${dtsJob}}, Total Files: 1, Transferred Files: 1, Total Bytes: ${u.size}, Transferred Bytes: ${u.size}`, 4, { thread: monitor });
+  if (rng.chance(0.4))
+    dt.add(t + 40, `BITS job '{${bits}}' is not found. The BITS job may have completed already.`, {
+      thread: monitor,
+      type: 2,
+    });
+  add(
+    dt,
+    `Job: {${dtsJob}}, Total Files: 1, Transferred Files: 1, Total Bytes: ${u.size}, Transferred Bytes: ${u.size}`,
+    4,
+    { thread: monitor },
+  );
   add(dt, `DTSJob {${dtsJob}} successfully completed download.`, 8, { thread: monitor });
   add(dt, `DTSJob {${dtsJob}} in state 'NotifiedComplete'.`, 16, { thread: cb });
-  add(dt, `DTS job {${dtsJob}} has completed:\n\tStatus : SUCCESS,\n\tStart time : ${dts(started, w.client.biasAt(started))},\n\tCompletion time : ${dts(t, w.client.biasAt(t))},\n\tElapsed time : ${Math.round((t - started) / 1000)} seconds`, 3, { thread: cb });
+  add(
+    dt,
+    `DTS job {${dtsJob}} has completed:\n\tStatus : SUCCESS,\n\tStart time : ${dts(started, w.client.biasAt(started))},\n\tCompletion time : ${dts(t, w.client.biasAt(t))},\n\tElapsed time : ${Math.round((t - started) / 1000)} seconds`,
+    3,
+    { thread: cb },
+  );
   add(ctm, `CTM job {${ctmJob}} successfully processed download completion.`, 20, { thread: cb });
   add(ctm, `CCTMJob::EvaluateState(JobID={${ctmJob}}, State=Complete)`, 4, { thread: cb });
   add(cas, `Download completed for content ${c} under context System`, 30, { thread: cb });
   if (o.failure === 'hash') {
     add(cas, `Hashing file c:\\windows\\ccmcache\\${dir}\\${u.file}\n`, 2, { thread: cb });
-    add(cas, `Hash verification failed for content ${c} downloaded under context System, error 0x80091007`, rng.int(20, 400), { thread: cb, type: 3 });
+    add(
+      cas,
+      `Hash verification failed for content ${c} downloaded under context System, error 0x80091007`,
+      rng.int(20, 400),
+      { thread: cb, type: 3 },
+    );
     return { ctmJob, dtsJob, end: t, ok: false };
   }
-  add(cas, `Hash verification succeeded for content ${c} downloaded under context System`, rng.int(20, 400), { thread: cb });
+  add(cas, `Hash verification succeeded for content ${c} downloaded under context System`, rng.int(20, 400), {
+    thread: cb,
+  });
   add(cas, `Saved Content ID Mapping ${c}, C:\\Windows\\ccmcache\\${dir}`, 3, { thread: cb });
   add(cas, `Download succeeded for download request {${request}}`, 2, { thread: cb });
   // The sample's harmless type-3 line with BranchCache: the work folder is already gone.
-  if (rng.chance(0.4)) add(cas, `Error: DeleteDirectory:- Failed to delete Directory C:\\Windows\\ccmcache\\${dir}.BCWork with Error 0x00000002.`, 21, { thread: cb, type: 3 });
+  if (rng.chance(0.4))
+    add(
+      cas,
+      `Error: DeleteDirectory:- Failed to delete Directory C:\\Windows\\ccmcache\\${dir}.BCWork with Error 0x00000002.`,
+      21,
+      { thread: cb, type: 3 },
+    );
   return { ctmJob, dtsJob, end: t, ok: true };
 }
 
@@ -266,17 +349,36 @@ class Enforcement {
     const { w, rng, a, thread, t0 } = this;
     const pa = w.c('PolicyAgent.log');
     const p = t0 - rng.int(5, 60) * MIN;
-    pa.add(p, `Initializing download of policy 'CCM_Policy_Policy5.PolicyID="{${a}}",PolicySource="SMS:${w.site.code}",PolicyVersion="1.00"' from 'http://${w.site.mp}/SMS_MP/.sms_pol?{${a}}.SHA256:${rng.hex(64)}'`, { thread });
-    pa.add(p + 2500, `Download of policy CCM_Policy_Policy5.PolicyID="{${a}}",PolicySource="SMS:${w.site.code}",PolicyVersion="1.00" completed (DTS Job ID: {${rng.guid()}})`, { thread, component: 'PolicyAgent_ReplyAssignments' });
+    pa.add(
+      p,
+      `Initializing download of policy 'CCM_Policy_Policy5.PolicyID="{${a}}",PolicySource="SMS:${w.site.code}",PolicyVersion="1.00"' from 'http://${w.site.mp}/SMS_MP/.sms_pol?{${a}}.SHA256:${rng.hex(64)}'`,
+      { thread },
+    );
+    pa.add(
+      p + 2500,
+      `Download of policy CCM_Policy_Policy5.PolicyID="{${a}}",PolicySource="SMS:${w.site.code}",PolicyVersion="1.00" completed (DTS Job ID: {${rng.guid()}})`,
+      { thread, component: 'PolicyAgent_ReplyAssignments' },
+    );
     const sch = w.c('Scheduler.log');
-    sch.add(p + 4000, `SMSTrigger '3E692B0000080000' for scheduler 'Machine/DEADLINE:{${a}}' will fire at ${usDateTime(localDate(t0, w.client.biasAt(t0)))} without randomization.`, { thread });
-    sch.add(t0 - 200, `Sending message for schedule 'Machine/DEADLINE:{${a}}' (Target: 'direct:UpdatesDeploymentAgent', Name: '')`, { thread });
+    sch.add(
+      p + 4000,
+      `SMSTrigger '3E692B0000080000' for scheduler 'Machine/DEADLINE:{${a}}' will fire at ${usDateTime(localDate(t0, w.client.biasAt(t0)))} without randomization.`,
+      { thread },
+    );
+    sch.add(
+      t0 - 200,
+      `Sending message for schedule 'Machine/DEADLINE:{${a}}' (Target: 'direct:UpdatesDeploymentAgent', Name: '')`,
+      { thread },
+    );
   }
 
   /** The deadline, the detection scan against the WUA cache and the evaluation state messages. */
   evaluate(): string {
     const { w, rng, a, o } = this;
-    this.U(`Message received: '<?xml version='1.0' ?>\n<CIAssignmentMessage MessageType='EnforcementDeadline'>\n  <AssignmentID>{${a}}</AssignmentID>\n</CIAssignmentMessage>'`, 0);
+    this.U(
+      `Message received: '<?xml version='1.0' ?>\n<CIAssignmentMessage MessageType='EnforcementDeadline'>\n  <AssignmentID>{${a}}</AssignmentID>\n</CIAssignmentMessage>'`,
+      0,
+    );
     this.U(`Assignment {${a}} has total CI = ${o.updates.length}`, rng.int(30, 90));
     this.U(`Deadline received for assignment ({${a}})`, rng.int(5, 15));
     const detectJob = rng.guid();
@@ -292,12 +394,25 @@ class Enforcement {
     this.H(`CompleteJob - Job ({${detectJob}}) removed from job manager list.`, 11);
     this.U(`DetectJob completion received for assignment ({${a}})`, 9);
     this.U(`Making updates available for assignment ({${a}})`, 5);
-    for (const u of o.updates) this.U(`Update (${this.ci(u)}) Name (${u.title}) ArticleID (${u.kb}) added to the targeted list of deployment ({${a}})`, 4);
-    w.c('StateMessage.log').add(this.t + 13, `Adding message with TopicType 302 and TopicId {${a}} to WMI`, { thread: this.thread });
-    this.U(`Raised assignment ({${a}}) state message successfully. TopicType = Evaluate, StateId = 2, StateName = ASSIGNMENT_EVALUATE_SUCCESS`, 17);
+    for (const u of o.updates)
+      this.U(
+        `Update (${this.ci(u)}) Name (${u.title}) ArticleID (${u.kb}) added to the targeted list of deployment ({${a}})`,
+        4,
+      );
+    w.c('StateMessage.log').add(this.t + 13, `Adding message with TopicType 302 and TopicId {${a}} to WMI`, {
+      thread: this.thread,
+    });
+    this.U(
+      `Raised assignment ({${a}}) state message successfully. TopicType = Evaluate, StateId = 2, StateName = ASSIGNMENT_EVALUATE_SUCCESS`,
+      17,
+    );
     this.signature = rng.hex(8).toLowerCase();
-    this.U(`Raised assignment ({${a}}) state message successfully. TopicType = Compliance, Signature = ${this.signature}, IsCompliant = False`, 8);
-    if (!o.ignoreWindow) this.U('No current service window available to run updates assignment with time required = 600', 36);
+    this.U(
+      `Raised assignment ({${a}}) state message successfully. TopicType = Compliance, Signature = ${this.signature}, IsCompliant = False`,
+      8,
+    );
+    if (!o.ignoreWindow)
+      this.U('No current service window available to run updates assignment with time required = 600', 36);
     return detectJob;
   }
 
@@ -308,43 +423,70 @@ class Enforcement {
     this.U(`DownloadCIContents Job ({${downloadJob}}) started for assignment ({${a}})`, 54);
     this.H(`Initiating download for the job ({${downloadJob}}).`, rng.int(300, 600));
     for (const u of o.updates) this.H(`Update Id = ${u.id}, State = StateDownloading, Result = 0x0`, 3);
-    this.H(`Timeout Options: Priority = 2, DPLocality = 1048578, Location = 604800, Download = 864000, PerDPInactivity = 0, TotalInactivityTimeout = 0, bUseBranchCache = True, bPersistOnWriteFilterDevices = True, bOverrideServiceWindow = ${o.ignoreWindow ? 'True' : 'False'}`, 8);
+    this.H(
+      `Timeout Options: Priority = 2, DPLocality = 1048578, Location = 604800, Download = 864000, PerDPInactivity = 0, TotalInactivityTimeout = 0, bUseBranchCache = True, bPersistOnWriteFilterDevices = True, bOverrideServiceWindow = ${o.ignoreWindow ? 'True' : 'False'}`,
+      8,
+    );
     const jobs = this.handle.contentJobs;
     let contentEnd = this.t;
     o.updates.forEach((u, i) => {
       this.H(`Bundle update (${u.id}) is requesting download from child updates for action (INSTALL)`, 9);
-      this.H(`Content Text = <Content ContentId="${u.content}" Version="1"><FileContent Name="${u.file}" Hash="${u.hash}" HashAlgorithm="SHA1" Size="${u.size}"/></Content>`, 3);
+      this.H(
+        `Content Text = <Content ContentId="${u.content}" Version="1"><FileContent Name="${u.file}" Hash="${u.hash}" HashAlgorithm="SHA1" Size="${u.size}"/></Content>`,
+        3,
+      );
       // Contents download side by side: each job starts as UpdatesHandler asks for it.
-      const job = contentJob(w, this.t + rng.int(20, 60), u, { cacheDir: i + 1 + rng.int(0, 30), ...(o.content?.[i] ?? {}) });
+      const job = contentJob(w, this.t + rng.int(20, 60), u, {
+        cacheDir: i + 1 + rng.int(0, 30),
+        ...(o.content?.[i] ?? {}),
+      });
       jobs.push(job);
       contentEnd = Math.max(contentEnd, job.end);
     });
     this.t = contentEnd;
     if (!jobs.some((j) => !j.ok)) return true;
     const bad = o.updates[jobs.findIndex((j) => !j.ok)];
-    this.U(`Update (${this.ci(bad)}) Progress: Status = ciStateError, PercentComplete = 0, Result = 0x80190194`, rng.int(50, 200));
-    this.U(`Raised assignment ({${a}}) state message successfully. TopicType = Enforce, StateId = 6, StateName = ASSIGNMENT_ENFORCE_FAILED`, 40);
+    this.U(
+      `Update (${this.ci(bad)}) Progress: Status = ciStateError, PercentComplete = 0, Result = 0x80190194`,
+      rng.int(50, 200),
+    );
+    this.U(
+      `Raised assignment ({${a}}) state message successfully. TopicType = Enforce, StateId = 6, StateName = ASSIGNMENT_ENFORCE_FAILED`,
+      40,
+    );
     return false;
   }
 
   /** ApplyCIs: UpdatesHandler's batch, WUAHandler and the Windows Update Agent install. Returns whether a restart is needed. */
   install(): boolean {
     const { w, rng, a, o } = this;
-    this.U(`Raised assignment ({${a}}) state message successfully. TopicType = Enforce, StateId = 8, StateName = ASSIGNMENT_ENFORCE_ADVANCE_DOWNLOAD_SUCCESS`, rng.int(300, 900));
+    this.U(
+      `Raised assignment ({${a}}) state message successfully. TopicType = Enforce, StateId = 8, StateName = ASSIGNMENT_ENFORCE_ADVANCE_DOWNLOAD_SUCCESS`,
+      rng.int(300, 900),
+    );
     this.t = Math.max(this.t, o.installNotBefore ?? 0);
     this.U(`Starting install for assignment ({${a}})`, 8);
     const applyJob = rng.guid();
     this.U(`ApplyCIs - JobId = {${applyJob}}`, 58);
-    for (const u of o.updates) this.U(`Update (${this.ci(u)}) Progress: Status = ciStateWaitInstall, PercentComplete = 0, DownloadSize = 0, Result = 0x0`, 3);
+    for (const u of o.updates)
+      this.U(
+        `Update (${this.ci(u)}) Progress: Status = ciStateWaitInstall, PercentComplete = 0, DownloadSize = 0, Result = 0x0`,
+        3,
+      );
     this.H(`Job {${applyJob}} is starting execution`, 90);
-    this.H(`CDeploymentJob::InstallUpdatesInBatch - Batch or non-batch install is not in progress for the job ({${applyJob}}). So allowing install..`, 7);
+    this.H(
+      `CDeploymentJob::InstallUpdatesInBatch - Batch or non-batch install is not in progress for the job ({${applyJob}}). So allowing install..`,
+      7,
+    );
     for (const u of o.updates) this.H(`Update (${u.id}) added to the installation batch`, rng.int(60, 350));
     this.H(`Got execute info for (${o.updates.length}) updates`, 80);
     const wua = w.c('WUAHandler.log');
     const wth = rng.thread();
     o.updates.forEach((u) => {
       this.t += 2;
-      wua.add(this.t, `Adding file to list for CopyToCache(): C:\\Windows\\ccmcache\\${rng.int(1, 40)}\\${u.file}`, { thread: wth });
+      wua.add(this.t, `Adding file to list for CopyToCache(): C:\\Windows\\ccmcache\\${rng.int(1, 40)}\\${u.file}`, {
+        thread: wth,
+      });
       this.t += rng.int(15, 200);
       wua.add(this.t, `CopyToCache() for update (${u.content}) completed successfully`, { thread: wth });
     });
@@ -367,11 +509,25 @@ class Enforcement {
     const wu = w.wu();
     const pid = String(w.wuPid);
     const agent = rng.thread();
-    const wuSay = (comp: string, msg: string, at: number, p = pid) => wu.add(at, msg, { component: comp, source: p, thread: agent });
+    const wuSay = (comp: string, msg: string, at: number, p = pid) =>
+      wu.add(at, msg, { component: comp, source: p, thread: agent });
     const classic = w.os === 'win7';
     const t = this.t;
-    wuSay(classic ? 'COMAPI' : 'ComApi', classic ? '-- START --  COMAPI: Install [ClientId = CcmExec]' : '* START *   Install ClientId = CcmExec, Flags: 0X10050', t + 6, String(w.ccmPid));
-    wuSay('Agent', classic ? '** START **  Agent: Installing updates [CallerId = CcmExec]' : '* START *  Installing updates CallerId = CcmExec', t + 16);
+    wuSay(
+      classic ? 'COMAPI' : 'ComApi',
+      classic
+        ? '-- START --  COMAPI: Install [ClientId = CcmExec]'
+        : '* START *   Install ClientId = CcmExec, Flags: 0X10050',
+      t + 6,
+      String(w.ccmPid),
+    );
+    wuSay(
+      'Agent',
+      classic
+        ? '** START **  Agent: Installing updates [CallerId = CcmExec]'
+        : '* START *  Installing updates CallerId = CcmExec',
+      t + 16,
+    );
     wuSay('Agent', `  * Updates to install = ${o.updates.length}`, t + 16);
     let anyReboot = false;
     o.updates.forEach((u, i) => {
@@ -388,21 +544,48 @@ class Enforcement {
       this.t += installMs;
       const at = this.t;
       if (failing) {
-        wuSay('Handler', `  : WARNING: Command line install completed. Return value = 0x00000643, Result = Failed, Reboot required = false`, at - 30);
+        wuSay(
+          'Handler',
+          `  : WARNING: Command line install completed. Return value = 0x00000643, Result = Failed, Reboot required = false`,
+          at - 30,
+        );
         wuSay('Handler', `  : WARNING: Exit code = ${o.installFail!.code}`, at - 25);
         wuSay('Handler', ':::::::::', at - 24);
         wuSay('Handler', '::  END  ::  Handler: Command Line Install', at - 24);
         wuSay('Handler', ':::::::::::::', at - 24);
-        wua.add(at, `Update ${i + 1} (${u.id}) finished installing (${o.installFail!.code.toLowerCase()}), Reboot Required? No`, { thread: rng.thread() });
+        wua.add(
+          at,
+          `Update ${i + 1} (${u.id}) finished installing (${o.installFail!.code.toLowerCase()}), Reboot Required? No`,
+          { thread: rng.thread() },
+        );
       } else {
         const reboot = o.reboot !== false;
         anyReboot ||= reboot;
-        wuSay('Handler', `Completed install of CBS update with type=3, requiresReboot=${reboot ? 1 : 0}, installerError=0, hr=0x0`, at - 18);
-        wua.add(at, `Update ${i + 1} (${u.id}) finished installing (0x00000000), Reboot Required? ${reboot ? 'Yes' : 'No'}`, { thread: rng.thread() });
+        wuSay(
+          'Handler',
+          `Completed install of CBS update with type=3, requiresReboot=${reboot ? 1 : 0}, installerError=0, hr=0x0`,
+          at - 18,
+        );
+        wua.add(
+          at,
+          `Update ${i + 1} (${u.id}) finished installing (0x00000000), Reboot Required? ${reboot ? 'Yes' : 'No'}`,
+          { thread: rng.thread() },
+        );
       }
     });
-    wuSay('Agent', classic ? '**  END  **  Agent: Installing updates [CallerId = CcmExec]' : '* END *  Installing updates CallerId = CcmExec', this.t + 10);
-    wuSay(classic ? 'COMAPI' : 'ComApi', classic ? '--  END  --  COMAPI: Install [ClientId = CcmExec]' : '* END *   Install ClientId = CcmExec', this.t + 20, String(w.ccmPid));
+    wuSay(
+      'Agent',
+      classic
+        ? '**  END  **  Agent: Installing updates [CallerId = CcmExec]'
+        : '* END *  Installing updates CallerId = CcmExec',
+      this.t + 10,
+    );
+    wuSay(
+      classic ? 'COMAPI' : 'ComApi',
+      classic ? '--  END  --  COMAPI: Install [ClientId = CcmExec]' : '* END *   Install ClientId = CcmExec',
+      this.t + 20,
+      String(w.ccmPid),
+    );
     return anyReboot;
   }
 
@@ -410,17 +593,36 @@ class Enforcement {
   failed(): void {
     const { a, o } = this;
     const bad = o.updates[o.installFail!.index];
-    this.U(`Update (${this.ci(bad)}) Progress: Status = ciStateError, PercentComplete = 0, Result = ${o.installFail!.code.toLowerCase()}`, 40);
-    this.U(`Raised update (${this.ci(bad)}) enforcement state message successfully. StateId = 11, StateName = CI_ENFORCEMENT_FAILED`, 9);
-    this.U(`Raised assignment ({${a}}) state message successfully. TopicType = Enforce, StateId = 6, StateName = ASSIGNMENT_ENFORCE_FAILED`, 20);
+    this.U(
+      `Update (${this.ci(bad)}) Progress: Status = ciStateError, PercentComplete = 0, Result = ${o.installFail!.code.toLowerCase()}`,
+      40,
+    );
+    this.U(
+      `Raised update (${this.ci(bad)}) enforcement state message successfully. StateId = 11, StateName = CI_ENFORCEMENT_FAILED`,
+      9,
+    );
+    this.U(
+      `Raised assignment ({${a}}) state message successfully. TopicType = Enforce, StateId = 6, StateName = ASSIGNMENT_ENFORCE_FAILED`,
+      20,
+    );
   }
 
   /** No restart needed: the updates are enforced and the assignment compliant at once. */
   compliant(): void {
     const { a, o } = this;
-    for (const u of o.updates) this.U(`Raised update (${this.ci(u)}) enforcement state message successfully. StateId = 10, StateName = CI_ENFORCEMENT_SUCCESSFULL`, 9);
-    this.U(`Raised assignment ({${a}}) state message successfully. TopicType = Compliance, Signature = ${this.signature}, IsCompliant = True`, 200);
-    this.U(`Raised assignment ({${a}}) state message successfully. TopicType = Enforce, StateId = 4, StateName = ASSIGNMENT_ENFORCE_SUCCESS`, 18);
+    for (const u of o.updates)
+      this.U(
+        `Raised update (${this.ci(u)}) enforcement state message successfully. StateId = 10, StateName = CI_ENFORCEMENT_SUCCESSFULL`,
+        9,
+      );
+    this.U(
+      `Raised assignment ({${a}}) state message successfully. TopicType = Compliance, Signature = ${this.signature}, IsCompliant = True`,
+      200,
+    );
+    this.U(
+      `Raised assignment ({${a}}) state message successfully. TopicType = Enforce, StateId = 4, StateName = ASSIGNMENT_ENFORCE_SUCCESS`,
+      18,
+    );
   }
 
   /** The restart request (UpdatesDeployment "Notify reboot", RebootCoordinator) and the pending-reboot state message. */
@@ -430,12 +632,24 @@ class Enforcement {
     const d = localDate(this.t, w.client.biasAt(this.t));
     const day = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'][d.getUTCDay()];
     const mon = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][d.getUTCMonth()];
-    const notify = this.U(`Notify reboot with deadline = ${day}, ${mon} ${String(d.getUTCDate()).padStart(2, '0')}, ${d.getUTCFullYear()}. - ${hms(d)}, Ignore reboot Window = ${o.ignoreWindow ? 'True' : 'False'}, NotifyUI = True`, 8);
+    const notify = this.U(
+      `Notify reboot with deadline = ${day}, ${mon} ${String(d.getUTCDate()).padStart(2, '0')}, ${d.getUTCFullYear()}. - ${hms(d)}, Ignore reboot Window = ${o.ignoreWindow ? 'True' : 'False'}, NotifyUI = True`,
+      8,
+    );
     const rc = w.c('RebootCoordinator.log');
     rc.add(this.t + 290, 'Scheduled reboot from agent UpdatesDeploymentAgent', { thread: rng.thread() });
-    rc.add(this.t + 293, `Reboot deadline is ${d.getUTCMonth() + 1}/${d.getUTCDate()}/${d.getUTCFullYear()} ${((d.getUTCHours() + 11) % 12) + 1}:${String(d.getUTCMinutes()).padStart(2, '0')}:${String(d.getUTCSeconds()).padStart(2, '0')} ${d.getUTCHours() < 12 ? 'AM' : 'PM'}, IgnoreServiceWindow = ${o.ignoreWindow ? 'TRUE' : 'FALSE'}, NotifyUI = TRUE`, { thread: rng.thread() });
-    w.c('StateMessage.log').add(this.t + 190, `Adding message with TopicType 301 and TopicId {${a}} to WMI`, { thread: this.thread });
-    this.U(`Raised assignment ({${a}}) state message successfully. TopicType = Enforce, StateId = 5, StateName = ASSIGNMENT_ENFORCE_PENDING_REBOOT`, 198);
+    rc.add(
+      this.t + 293,
+      `Reboot deadline is ${d.getUTCMonth() + 1}/${d.getUTCDate()}/${d.getUTCFullYear()} ${((d.getUTCHours() + 11) % 12) + 1}:${String(d.getUTCMinutes()).padStart(2, '0')}:${String(d.getUTCSeconds()).padStart(2, '0')} ${d.getUTCHours() < 12 ? 'AM' : 'PM'}, IgnoreServiceWindow = ${o.ignoreWindow ? 'TRUE' : 'FALSE'}, NotifyUI = TRUE`,
+      { thread: rng.thread() },
+    );
+    w.c('StateMessage.log').add(this.t + 190, `Adding message with TopicType 301 and TopicId {${a}} to WMI`, {
+      thread: this.thread,
+    });
+    this.U(
+      `Raised assignment ({${a}}) state message successfully. TopicType = Enforce, StateId = 5, StateName = ASSIGNMENT_ENFORCE_PENDING_REBOOT`,
+      198,
+    );
     return notify;
   }
 }
@@ -445,7 +659,14 @@ export function deployment(w: World, t0: number, o: DeploymentOptions): Deployme
   const e = new Enforcement(w, t0, o);
   if (o.policy) e.policy();
   const detectJob = e.evaluate();
-  const handle: DeploymentHandle = (e.handle = { assignment: e.a, updates: o.updates, installed: false, contentJobs: [], detectJob, end: e.t });
+  const handle: DeploymentHandle = (e.handle = {
+    assignment: e.a,
+    updates: o.updates,
+    installed: false,
+    contentJobs: [],
+    detectJob,
+    end: e.t,
+  });
   const finish = () => ((handle.end = e.t), handle);
   if (!e.download()) return finish();
   const reboot = e.install();
@@ -463,7 +684,12 @@ export function deployment(w: World, t0: number, o: DeploymentOptions): Deployme
 }
 
 /** The restart and, after it, the detection that reports the pending-reboot updates installed (for every handle given). */
-export function restartAndDetect(w: World, at: number, handles: DeploymentHandle[], o: { userRestart?: boolean } = {}): number {
+export function restartAndDetect(
+  w: World,
+  at: number,
+  handles: DeploymentHandle[],
+  o: { userRestart?: boolean } = {},
+): number {
   const rng = w.rng;
   const siteId = `Site_${w.siteId}`;
   const rc = w.c('RebootCoordinator.log');
@@ -471,26 +697,56 @@ export function restartAndDetect(w: World, at: number, handles: DeploymentHandle
   let t = at;
   if (o.userRestart) {
     const sc = w.c('SCNotify.log');
-    sc.add(t - 3000, 'ConfirmRestartDialog: User chose to restart/logoff. (Microsoft.SoftwareCenter.Client.Pages.ConfirmRestartDialog at ButtonRestart_Click)', { thread });
-    sc.add(t - 2000, 'The user is allowed to restart the computer. Initiating restart. (Microsoft.SoftwareCenter.Client.Data.WmiDataConnector at RestartComputer)', { thread });
+    sc.add(
+      t - 3000,
+      'ConfirmRestartDialog: User chose to restart/logoff. (Microsoft.SoftwareCenter.Client.Pages.ConfirmRestartDialog at ButtonRestart_Click)',
+      { thread },
+    );
+    sc.add(
+      t - 2000,
+      'The user is allowed to restart the computer. Initiating restart. (Microsoft.SoftwareCenter.Client.Data.WmiDataConnector at RestartComputer)',
+      { thread },
+    );
   }
   // RebootCoordinator.log as the sample writes it (the seed does not show these lines).
-  if (o.userRestart) rc.add(t - 4, `User S-1-5-21-${rng.int(1e9, 2e9)}-${rng.int(1e9, 2e9)}-${rng.int(1e8, 9e8)}-${rng.int(1000, 9999)} requested an immediate restart`, { thread });
+  if (o.userRestart)
+    rc.add(
+      t - 4,
+      `User S-1-5-21-${rng.int(1e9, 2e9)}-${rng.int(1e9, 2e9)}-${rng.int(1e8, 9e8)}-${rng.int(1000, 9999)} requested an immediate restart`,
+      { thread },
+    );
   rc.add(t, 'Initiating system restart requested by UpdatesDeploymentAgent', { thread });
   ud(w).add(t + 1000, 'Service shutdown system task', { thread });
   const wu = w.wu();
-  wu.add(t + 2500, w.os === 'win7' ? '**  END  **  Service: Service exit [Exit code = 0x240001]' : 'Service shutdown complete', { component: 'Service', source: String(w.wuPid), thread: rng.thread() });
+  wu.add(
+    t + 2500,
+    w.os === 'win7' ? '**  END  **  Service: Service exit [Exit code = 0x240001]' : 'Service shutdown complete',
+    { component: 'Service', source: String(w.wuPid), thread: rng.thread() },
+  );
   t += rng.int(90, 240) * SEC;
   const pid = String(rng.int(700, 1400));
-  if (w.os === 'win7') wu.add(t, `===========  Logging initialized (build: 7.6.7600.256, tz: ${wuTz(w.client.biasAt(t))})  ===========`, { component: 'Misc', source: pid, thread: rng.thread() });
+  if (w.os === 'win7')
+    wu.add(t, `===========  Logging initialized (build: 7.6.7600.256, tz: ${wuTz(w.client.biasAt(t))})  ===========`, {
+      component: 'Misc',
+      source: pid,
+      thread: rng.thread(),
+    });
   const th2 = rng.thread();
   ud(w).add(t + 30 * SEC, 'Service startup system task', { thread: th2 });
   const pending = handles.flatMap((h) => h.updates);
-  ud(w).add(t + 30 * SEC + 286, `CTargetedUpdatesManager::DetectRebootPendingUpdates - Total Pending reboot updates = ${pending.length}`, { thread: th2 });
+  ud(w).add(
+    t + 30 * SEC + 286,
+    `CTargetedUpdatesManager::DetectRebootPendingUpdates - Total Pending reboot updates = ${pending.length}`,
+    { thread: th2 },
+  );
   const job = rng.guid();
-  ud(w).add(t + 30 * SEC + 344, `Initiated detect for pending reboot updates after system restart - JobId = {${job}}`, { thread: th2 });
+  ud(w).add(t + 30 * SEC + 344, `Initiated detect for pending reboot updates after system restart - JobId = {${job}}`, {
+    thread: th2,
+  });
   ud(w).add(t + 30 * SEC + 353, 'Startup task completed', { thread: th2 });
-  rc.add(t + 30 * SEC + 100, 'System restart completed, pending reboot for UpdatesDeploymentAgent cleared', { thread: th2 });
+  rc.add(t + 30 * SEC + 100, 'System restart completed, pending reboot for UpdatesDeploymentAgent cleared', {
+    thread: th2,
+  });
   uh(w).add(t + 30 * SEC + 700, `Successfully initiated scan for job ({${job}}).`, { thread: th2 });
   const scan = scanJob(w, t + 31 * SEC, { searchMs: rng.int(10, 40) * SEC });
   t = scan.end;
@@ -503,12 +759,24 @@ export function restartAndDetect(w: World, at: number, handles: DeploymentHandle
   for (const h of handles) {
     for (const u of h.updates) {
       t += 9;
-      ud(w).add(t, `Raised update (${ciId(siteId, u)}) enforcement state message successfully. StateId = 10, StateName = CI_ENFORCEMENT_SUCCESSFULL`, { thread: th2 });
+      ud(w).add(
+        t,
+        `Raised update (${ciId(siteId, u)}) enforcement state message successfully. StateId = 10, StateName = CI_ENFORCEMENT_SUCCESSFULL`,
+        { thread: th2 },
+      );
     }
     t += 200;
-    ud(w).add(t, `Raised assignment ({${h.assignment}}) state message successfully. TopicType = Compliance, Signature = ${rng.hex(8).toLowerCase()}, IsCompliant = True`, { thread: th2 });
+    ud(w).add(
+      t,
+      `Raised assignment ({${h.assignment}}) state message successfully. TopicType = Compliance, Signature = ${rng.hex(8).toLowerCase()}, IsCompliant = True`,
+      { thread: th2 },
+    );
     t += 18;
-    ud(w).add(t, `Raised assignment ({${h.assignment}}) state message successfully. TopicType = Enforce, StateId = 4, StateName = ASSIGNMENT_ENFORCE_SUCCESS`, { thread: th2 });
+    ud(w).add(
+      t,
+      `Raised assignment ({${h.assignment}}) state message successfully. TopicType = Enforce, StateId = 4, StateName = ASSIGNMENT_ENFORCE_SUCCESS`,
+      { thread: th2 },
+    );
     h.end = t;
   }
   return t;
@@ -531,11 +799,25 @@ export function serviceWindows(w: World, at: number, windows: ServiceWindow[]): 
   log.add(t, 'Refreshing Service Windows.....', { thread });
   for (const sw of windows) {
     t += 3;
-    log.add(t, `    Populating instance of ServiceWindow with ID=${sw.id}, ScheduleString=${sw.schedule}, Type=${sw.type}`, { thread });
-    if (sw.badSchedule) log.add(t, `CServiceWindow::CServiceWindow: Failed to initialize ServiceWindowSchedule instance from schedule string (${sw.schedule})`, { thread });
-    if (sw.badSchedule || sw.schedule.length > 16) log.add(t + 1, '        This is a one shot Service Window that has already finished.', { thread });
+    log.add(
+      t,
+      `    Populating instance of ServiceWindow with ID=${sw.id}, ScheduleString=${sw.schedule}, Type=${sw.type}`,
+      { thread },
+    );
+    if (sw.badSchedule)
+      log.add(
+        t,
+        `CServiceWindow::CServiceWindow: Failed to initialize ServiceWindowSchedule instance from schedule string (${sw.schedule})`,
+        { thread },
+      );
+    if (sw.badSchedule || sw.schedule.length > 16)
+      log.add(t + 1, '        This is a one shot Service Window that has already finished.', { thread });
     else log.add(t + 1, `        StartTime is 02/16/14 01:00:00`, { thread });
-    log.add(t + 2, `        Duration for the Service Window is Total days: 0, hours: 0${w.rng.int(1, 7)}, mins: 00, secs: 00`, { thread });
+    log.add(
+      t + 2,
+      `        Duration for the Service Window is Total days: 0, hours: 0${w.rng.int(1, 7)}, mins: 00, secs: 00`,
+      { thread },
+    );
   }
   return t;
 }
@@ -546,11 +828,18 @@ export function serviceWindowCheck(w: World, at: number, canRun: boolean): void 
   const thread = w.rng.thread();
   log.add(at, 'OnIsServiceWindowAvailable called with: Runtime:600, Type:4', { thread });
   if (canRun) {
-    log.add(at + 2, 'Biggest Active Service Window has ID = {1E957DDD-0A26-434C-952A-586F3E31E319} having Starttime=02/16/14 01:00:00', { thread });
+    log.add(
+      at + 2,
+      'Biggest Active Service Window has ID = {1E957DDD-0A26-434C-952A-586F3E31E319} having Starttime=02/16/14 01:00:00',
+      { thread },
+    );
     log.add(at + 3, 'Program can run! Setting *canProgramRun to TRUE', { thread });
   } else {
-    log.add(at + 1, 'No Service Windows exist for this type. Will check if the program can run in the All Programs window...', { thread });
+    log.add(
+      at + 1,
+      'No Service Windows exist for this type. Will check if the program can run in the All Programs window...',
+      { thread },
+    );
     log.add(at + 3, 'Program cannot Run! Setting *canProgramRun to FALSE', { thread });
   }
 }
-

@@ -70,7 +70,13 @@ export function seedOf(name: string): number {
 export function writeScenario(dir: string, scenario: Scenario, variant = 0): Expected {
   const built = scenario.build(seedOf(variant ? `${scenario.name}#${variant}` : scenario.name));
   writeMachines(dir, built.machines);
-  const expected: Expected = { name: scenario.name, description: scenario.description, noBroken: scenario.healthy, findings: built.findings, ...(built.counts ? { counts: built.counts } : {}) };
+  const expected: Expected = {
+    name: scenario.name,
+    description: scenario.description,
+    noBroken: scenario.healthy,
+    findings: built.findings,
+    ...(built.counts ? { counts: built.counts } : {}),
+  };
   writeFileSync(join(dir, 'expected.json'), JSON.stringify(expected, null, 2) + '\n');
   return expected;
 }

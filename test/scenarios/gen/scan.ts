@@ -72,7 +72,13 @@ export class Clock {
 }
 
 /** WSUS location request and reply, as ScanAgent, LocationServices and CcmMessaging write them. Returns when ScanAgent has the location. */
-function requestLocation(w: World, clock: Clock, job: string, thread: number, o: LocationOptions): { request: string; ok: boolean } {
+function requestLocation(
+  w: World,
+  clock: Clock,
+  job: string,
+  thread: number,
+  o: LocationOptions,
+): { request: string; ok: boolean } {
   const rng = w.rng;
   const sa = w.c('ScanAgent.log');
   const ls = w.c('LocationServices.log');
@@ -101,27 +107,56 @@ function requestLocation(w: World, clock: Clock, job: string, thread: number, o:
   const sendAt = clock.t;
   add(cm, `Sending async message '{${message}}' to outgoing queue 'mp:[http]mp_locationmanager'`, rng.int(2, 6));
   add(sa, 'CScanAgentCache::PersistInstanceInCache- Persisted Instance CCM_ScanJobInstance', rng.int(2, 8));
-  add(sa, `ScanJob({${job}}): - - - - - -Locations requested for ScanJobID={${job}} (LocationRequestID={${request}}), will process the scan request once locations are available.`, 2);
+  add(
+    sa,
+    `ScanJob({${job}}): - - - - - -Locations requested for ScanJobID={${job}} (LocationRequestID={${request}}), will process the scan request once locations are available.`,
+    2,
+  );
   const sender = rng.thread();
-  add(cm, `Sending outgoing message '{${message}}'. Flags 0x200, sender account empty`, rng.int(5, 20), { thread: sender });
+  add(cm, `Sending outgoing message '{${message}}'. Flags 0x200, sender account empty`, rng.int(5, 20), {
+    thread: sender,
+  });
   if (o.messagingError) {
     // CcmMessaging's per-message failure as it logs it (modeled on real "Post to … failed with 0x87d00231" and the
     // OutgoingMessage(Queue=…, ID=…) prefix of its per-message lines); the request then waits for the retry.
-    add(cm, `Post to http://${w.site.mp}/ccm_system/request failed with ${o.messagingError}.`, rng.int(20000, 21500), { thread: sender, type: 3 });
-    add(cm, `OutgoingMessage(Queue='mp_[http]mp_locationmanager', ID={${message}}): Failed to deliver message to host '${w.site.mp}', error ${o.messagingError}. Will retry.`, 3, { thread: sender, type: 2 });
+    add(cm, `Post to http://${w.site.mp}/ccm_system/request failed with ${o.messagingError}.`, rng.int(20000, 21500), {
+      thread: sender,
+      type: 3,
+    });
+    add(
+      cm,
+      `OutgoingMessage(Queue='mp_[http]mp_locationmanager', ID={${message}}): Failed to deliver message to host '${w.site.mp}', error ${o.messagingError}. Will retry.`,
+      3,
+      { thread: sender, type: 2 },
+    );
     return { request, ok: false };
   }
   clock.at(sendAt + (o.replyMs ?? rng.int(300, 1500)));
   const reply = rng.guid();
   const replyThread = rng.thread();
-  add(cm, `Message '{${message}}' got reply '{${reply}}' to local endpoint queue 'LS_ReplyLocations'`, 0, { thread: sender });
-  add(cm, `OutgoingMessage(Queue='mp_[http]mp_locationmanager', ID={${message}}): Delivered successfully to host '${w.site.mp}'.`, 3, { thread: sender });
+  add(cm, `Message '{${message}}' got reply '{${reply}}' to local endpoint queue 'LS_ReplyLocations'`, 0, {
+    thread: sender,
+  });
+  add(
+    cm,
+    `OutgoingMessage(Queue='mp_[http]mp_locationmanager', ID={${message}}): Delivered successfully to host '${w.site.mp}'.`,
+    3,
+    { thread: sender },
+  );
   add(cm, `Message '{${reply}}' delivered to endpoint 'LS_ReplyLocations'`, 4, { thread: replyThread });
   add(ls, 'Processing Location reply message', 5, { thread: replyThread });
   const replyVersion = o.reply === 'otherVersion' ? v - 1 : v;
   if (o.reply === 'empty') {
-    add(ls, `WSUSLocationReply : <WSUSLocationReply SchemaVersion="1.00"><Sites><Site><MPSite SiteCode="${w.site.code}"/><LocationRecords/></Site></Sites></WSUSLocationReply>`, 3, { thread: replyThread });
-    add(ls, `Calling back with empty WSUS locations for WSUS request {${request}}`, 6, { thread: replyThread, type: 2 });
+    add(
+      ls,
+      `WSUSLocationReply : <WSUSLocationReply SchemaVersion="1.00"><Sites><Site><MPSite SiteCode="${w.site.code}"/><LocationRecords/></Site></Sites></WSUSLocationReply>`,
+      3,
+      { thread: replyThread },
+    );
+    add(ls, `Calling back with empty WSUS locations for WSUS request {${request}}`, 6, {
+      thread: replyThread,
+      type: 2,
+    });
     return { request, ok: false };
   }
   const host1 = w.site.supUrl.replace(/^https?:\/\//, '').replace(/:\d+$/, '');
@@ -137,7 +172,12 @@ function requestLocation(w: World, clock: Clock, job: string, thread: number, o:
   add(ls, `WSUS Path='${w.site.sup2Url}', Server='${host2}', Version='${replyVersion}'`, 1, { thread: replyThread });
   add(ls, `Calling back with locations for WSUS request {${request}}`, 3, { thread: replyThread });
   add(sa, `*****WSUSLocationUpdate received for location request guid={${request}}`, 5, { thread: replyThread });
-  add(sa, `ScanJob({${job}}): CScanJob::OnLocationUpdate- Received Location=${w.site.supUrl}, Version=${replyVersion}`, 5, { thread: replyThread });
+  add(
+    sa,
+    `ScanJob({${job}}): CScanJob::OnLocationUpdate- Received Location=${w.site.supUrl}, Version=${replyVersion}`,
+    5,
+    { thread: replyThread },
+  );
   return { request, ok: o.reply !== 'otherVersion' };
 }
 
@@ -162,7 +202,14 @@ interface Search {
 }
 
 /** WindowsUpdate.log: a search by `caller` that ends with `code` (0x00000000 = success). Returns its last line's time. */
-export function wuSearch(w: World, start: number, ms: number, caller: string, code = '0x00000000', opts: { online?: boolean; found?: number; serviceUrl?: string } = {}): number {
+export function wuSearch(
+  w: World,
+  start: number,
+  ms: number,
+  caller: string,
+  code = '0x00000000',
+  opts: { online?: boolean; found?: number; serviceUrl?: string } = {},
+): number {
   const rng = w.rng;
   const log = w.wu();
   const pid = String(w.wuPid);
@@ -184,7 +231,9 @@ export function wuSearch(w: World, start: number, ms: number, caller: string, co
     found: opts.found ?? rng.int(40, 200),
     online: opts.online !== false,
     url,
-    service: managed ? '{3DA21691-E39D-4DA6-8A4B-B43877BCB1B7} Managed' : '{9482F4B4-E343-43B6-B170-9A65BC822C77} Windows Update',
+    service: managed
+      ? '{3DA21691-E39D-4DA6-8A4B-B43877BCB1B7} Managed'
+      : '{9482F4B4-E343-43B6-B170-9A65BC822C77} Windows Update',
     end: start + ms,
     say,
     api: (comp, msg, dt = 0) => say(comp, msg, dt, callerPid, apiThread),
@@ -214,7 +263,10 @@ function classicSearch(s: Search): void {
   say('Agent', '*************', rng.int(10, 60));
   say('Agent', `** START **  Agent: Finding updates [CallerId = ${caller}]`);
   say('Agent', '*********');
-  say('Agent', `  * Online = ${s.online ? 'Yes' : 'No'}; Ignore download priority = ${caller === 'CcmExec' ? 'Yes' : 'No'}`);
+  say(
+    'Agent',
+    `  * Online = ${s.online ? 'Yes' : 'No'}; Ignore download priority = ${caller === 'CcmExec' ? 'Yes' : 'No'}`,
+  );
   say('Agent', `  * ServiceID = ${s.service}`);
   say('Agent', '  * Search Scope = {Machine}');
   if (s.online) {
@@ -225,13 +277,19 @@ function classicSearch(s: Search): void {
   }
   s.at(s.end - 60);
   if (failed) {
-    say('PT', `WARNING: SyncUpdates failure, error = ${code}, soap client error = 5, soap error code = 0, HTTP status code = 200`);
+    say(
+      'PT',
+      `WARNING: SyncUpdates failure, error = ${code}, soap client error = 5, soap error code = 0, HTTP status code = 200`,
+    );
     say('PT', `WARNING: Sync of Updates: ${code}`);
     say('PT', `WARNING: SyncServerUpdatesInternal failed: ${code}`);
     say('Agent', `  * WARNING: Failed to synchronize, error = ${code}`);
     say('Agent', `  * WARNING: Exit code = ${code}`, 16);
   } else {
-    say('Agent', `  * Found ${found} updates and ${rng.int(40, 90)} categories in search; evaluated appl. rules of ${rng.int(400, 900)} out of ${rng.int(1000, 2000)} deployed entities`);
+    say(
+      'Agent',
+      `  * Found ${found} updates and ${rng.int(40, 90)} categories in search; evaluated appl. rules of ${rng.int(400, 900)} out of ${rng.int(1000, 2000)} deployed entities`,
+    );
   }
   say('Agent', '*********', 30);
   say('Agent', `**  END  **  Agent: Finding updates [CallerId = ${caller}]`);
@@ -262,26 +320,58 @@ function etwSearch(s: Search): void {
   const id = rng.int(2, 60);
   const cv = `${rng.hex(16)}.1`;
   const serviceGuid = s.service.split(' ')[0].replace(/[{}]/g, '');
-  s.api('ComApi', `* START *   Search ClientId = ${caller}, ServiceId = ${serviceGuid}, Flags: 0X10050 (cV = ${cv}.0.0)`);
+  s.api(
+    'ComApi',
+    `* START *   Search ClientId = ${caller}, ServiceId = ${serviceGuid}, Flags: 0X10050 (cV = ${cv}.0.0)`,
+  );
   say('Agent', `* START * Queueing Finding updates [CallerId = ${caller}  Id = ${id}]`, rng.int(5, 30));
   say('Agent', `* END * Queueing Finding updates [CallerId = ${caller}  Id = ${id}]`, 1);
   say('Agent', `* START * Finding updates CallerId = ${caller}  Id = ${id} (cV = ${cv}.0.0.2)`, rng.int(1, 10));
-  say('Agent', `Online = ${s.online ? 'Yes' : 'No'}; Interactive = No; AllowCachedResults = No; Ignore download priority = No`);
+  say(
+    'Agent',
+    `Online = ${s.online ? 'Yes' : 'No'}; Interactive = No; AllowCachedResults = No; Ignore download priority = No`,
+  );
   say('Agent', `ServiceID = ${s.service}`);
   say('Agent', 'Search Scope = {Machine}');
-  if (s.online) say('ProtocolTalker', `ServiceId = ${s.service.split(' ')[0]}, Server URL = ${s.url}/ClientWebService/client.asmx`, rng.int(100, 800));
+  if (s.online)
+    say(
+      'ProtocolTalker',
+      `ServiceId = ${s.service.split(' ')[0]}, Server URL = ${s.url}/ClientWebService/client.asmx`,
+      rng.int(100, 800),
+    );
   s.at(s.end - 40);
   if (failed) {
     say('ProtocolTalker', `SyncUpdates round trip failed: ${code}`);
-    say('ProtocolTalker', `*FAILED* [${code.slice(2).toUpperCase()}] Method failed [CAgentProtocolTalker::SyncUpdates_WithRecovery:${rng.int(500, 900)}]`);
-  } else say('Agent', `Found ${found} updates and ${rng.int(40, 90)} categories in search; evaluated appl. rules of ${rng.int(400, 900)} out of ${rng.int(1000, 2000)} deployed entities`);
+    say(
+      'ProtocolTalker',
+      `*FAILED* [${code.slice(2).toUpperCase()}] Method failed [CAgentProtocolTalker::SyncUpdates_WithRecovery:${rng.int(500, 900)}]`,
+    );
+  } else
+    say(
+      'Agent',
+      `Found ${found} updates and ${rng.int(40, 90)} categories in search; evaluated appl. rules of ${rng.int(400, 900)} out of ${rng.int(1000, 2000)} deployed entities`,
+    );
   say('Agent', `* END * Finding updates CallerId = ${caller}, Id = ${id}, Exit code = ${code} (cV = ${cv}.0.0.2)`, 20);
-  s.api('ComApi', `*RESUMED*   Search ClientId = ${caller}, ServiceId = ${serviceGuid} (cV = ${cv}.0.0)`, rng.int(3, 20));
-  s.api('ComApi', `* END *   Search ClientId = ${caller}, Updates found = ${failed ? 0 : found}, ServiceId = ${serviceGuid} (cV = ${cv}.0.0)`, rng.int(1, 5));
+  s.api(
+    'ComApi',
+    `*RESUMED*   Search ClientId = ${caller}, ServiceId = ${serviceGuid} (cV = ${cv}.0.0)`,
+    rng.int(3, 20),
+  );
+  s.api(
+    'ComApi',
+    `* END *   Search ClientId = ${caller}, Updates found = ${failed ? 0 : found}, ServiceId = ${serviceGuid} (cV = ${cv}.0.0)`,
+    rng.int(1, 5),
+  );
 }
 
 /** WUAHandler adds the update source for a scan attempt. Returns false when Group Policy stops it. */
-function addSource(w: World, clock: Clock, thread: number, o: ScanOptions, starts: number[]): { ok: boolean; code?: string } {
+function addSource(
+  w: World,
+  clock: Clock,
+  thread: number,
+  o: ScanOptions,
+  starts: number[],
+): { ok: boolean; code?: string } {
   const rng = w.rng;
   const wua = w.c('WUAHandler.log');
   const say = (msg: string, dt: number, type: 1 | 2 | 3 = 1) => {
@@ -292,7 +382,10 @@ function addSource(w: World, clock: Clock, thread: number, o: ScanOptions, start
   say(`Its a WSUS Update Source type ({${us}}), adding it.`, rng.int(3, 10));
   starts.push(clock.t);
   if (!o.newSource) {
-    say(`Existing WUA Managed server was already set (${w.site.supUrl}), skipping Group Policy registration.`, rng.int(6, 120));
+    say(
+      `Existing WUA Managed server was already set (${w.site.supUrl}), skipping Group Policy registration.`,
+      rng.int(6, 120),
+    );
     say(`Added Update Source ({${us}}) of content type: 2`, rng.int(6, 240));
     return { ok: true };
   }
@@ -305,7 +398,8 @@ function addSource(w: World, clock: Clock, thread: number, o: ScanOptions, start
   const wu = w.wu();
   const at = clock.t + rng.int(200, 2000);
   const wuThread = rng.thread();
-  const changed = (msg: string, comp = 'Agent') => wu.add(at, msg, { component: comp, source: String(w.wuPid), thread: wuThread });
+  const changed = (msg: string, comp = 'Agent') =>
+    wu.add(at, msg, { component: comp, source: String(w.wuPid), thread: wuThread });
   if (w.os === 'win7') {
     changed('***********  Agent: Initializing global settings cache  ***********');
     changed(`  * WSUS server: ${wsusServer} (Changed)`);
@@ -317,9 +411,17 @@ function addSource(w: World, clock: Clock, thread: number, o: ScanOptions, start
   }
   if (o.gpoServer) {
     // The seed's line, with the server Group Policy gave. The same server and port is no conflict.
-    say(`Group policy settings were overwritten by a higher authority (Domain Controller) to: Server ${o.gpoServer} and Policy ENABLED`, rng.int(20000, 30000), 2);
+    say(
+      `Group policy settings were overwritten by a higher authority (Domain Controller) to: Server ${o.gpoServer} and Policy ENABLED`,
+      rng.int(20000, 30000),
+      2,
+    );
     if (!sameServer(o.gpoServer, w.site.supUrl)) {
-      say(`Failed to Add Update Source for WUAgent of type (2) and id ({${us}}). Error = 0x87d00692.`, rng.int(3, 20), 3);
+      say(
+        `Failed to Add Update Source for WUAgent of type (2) and id ({${us}}). Error = 0x87d00692.`,
+        rng.int(3, 20),
+        3,
+      );
       return { ok: false, code: '0x87D00692' };
     }
     say(`Added Update Source ({${us}}) of content type: 2`, rng.int(5, 30));
@@ -340,16 +442,35 @@ export function sameServer(a: string, b: string): boolean {
 }
 
 /** UpdatesStore records each update's status after a scan and raises its TopicType 500 state message. */
-function recordStatuses(w: World, from: number, statuses: Array<{ id: string; installed: boolean }>, thread: number): void {
+function recordStatuses(
+  w: World,
+  from: number,
+  statuses: Array<{ id: string; installed: boolean }>,
+  thread: number,
+): void {
   const store = w.c('UpdatesStore.log');
   const sm = w.c('StateMessage.log');
   let t = from;
   for (const s of statuses) {
-    store.add(t, `Processing update status from update (${s.id}) with ProductID = 0fa1201d-4330-4fa8-8ae9-b877473b6441`, { thread });
-    store.add(t + 2, `Update status from update (${s.id}) hasn't been reported before, creating new instance.`, { thread });
-    store.add(t + 7, `Successfully raised state message for update (${s.id}) with state (${s.installed ? 'Installed' : 'Missing'}).`, { thread });
+    store.add(
+      t,
+      `Processing update status from update (${s.id}) with ProductID = 0fa1201d-4330-4fa8-8ae9-b877473b6441`,
+      { thread },
+    );
+    store.add(t + 2, `Update status from update (${s.id}) hasn't been reported before, creating new instance.`, {
+      thread,
+    });
+    store.add(
+      t + 7,
+      `Successfully raised state message for update (${s.id}) with state (${s.installed ? 'Installed' : 'Missing'}).`,
+      { thread },
+    );
     sm.add(t + 7, `Adding message with TopicType 500 and TopicId ${s.id} to WMI`, { thread });
-    sm.add(t + 9, `State message(State ID : ${s.installed ? 3 : 2}) with TopicType 500 and TopicId ${s.id} has been recorded for SYSTEM`, { thread });
+    sm.add(
+      t + 9,
+      `State message(State ID : ${s.installed ? 3 : 2}) with TopicType 500 and TopicId ${s.id} has been recorded for SYSTEM`,
+      { thread },
+    );
     store.add(t + 12, `Successfully added WMI instance of update status (${s.id}).`, { thread });
     t += w.rng.int(60, 100);
   }
@@ -375,7 +496,10 @@ export function scanJob(w: World, t0: number, o: ScanOptions = {}): ScanResult {
     return clock.t;
   };
   say(`CScanAgent::ScanByUpdates- Policy available for UpdateSourceID={${us}} ContentVersion=${w.contentVersion}`, 0);
-  say(`CScanAgent::ScanByUpdates- Added Policy to final ScanRequest List UpdateSourceID={${us}}, Policy-ContentVersion=${w.contentVersion}, Required-ContentVersion=${w.contentVersion}`, rng.int(3, 4000));
+  say(
+    `CScanAgent::ScanByUpdates- Added Policy to final ScanRequest List UpdateSourceID={${us}}, Policy-ContentVersion=${w.contentVersion}, Required-ContentVersion=${w.contentVersion}`,
+    rng.int(3, 4000),
+  );
   say('Inside CScanAgent::ProcessScanRequest()', rng.int(10, 30));
   say('CScanJobManager::Scan- entered', 2);
   const start = say(`ScanJob({${job}}): CScanJob::Initialize- entered`, rng.int(3, 8));
@@ -397,20 +521,43 @@ export function scanJob(w: World, t0: number, o: ScanOptions = {}): ScanResult {
       thread = rng.thread();
       say(`ScanJob({${job}}): CScanJob::OnScanRetry- Retrying scan (retry ${attempt} of 4)`, 0);
     }
-    say(`ScanJob({${job}}): CScanJob::Execute- Adding UpdateSource={${us}}, ContentType=2, ContentLocation=${w.site.supUrl}, ContentVersion=${w.contentVersion}`, rng.int(5, 15));
-    const added = addSource(w, clock, thread, attempt === 0 ? o : { ...o, newSource: false, gpoServer: undefined }, handlerStarts);
+    say(
+      `ScanJob({${job}}): CScanJob::Execute- Adding UpdateSource={${us}}, ContentType=2, ContentLocation=${w.site.supUrl}, ContentVersion=${w.contentVersion}`,
+      rng.int(5, 15),
+    );
+    const added = addSource(
+      w,
+      clock,
+      thread,
+      attempt === 0 ? o : { ...o, newSource: false, gpoServer: undefined },
+      handlerStarts,
+    );
     if (!added.ok) {
-      say(`ScanJob({${job}}): CScanJob::OnScanComplete -Scan Failed with Error=${added.code!.toLowerCase()}`, rng.int(5, 30), 3);
-      end = say(`CScanAgent::ScanComplete- Scan Failed for ToolUniqueID={${us}}, with Error=${added.code!.toLowerCase()}`, 4);
+      say(
+        `ScanJob({${job}}): CScanJob::OnScanComplete -Scan Failed with Error=${added.code!.toLowerCase()}`,
+        rng.int(5, 30),
+        3,
+      );
+      end = say(
+        `CScanAgent::ScanComplete- Scan Failed for ToolUniqueID={${us}}, with Error=${added.code!.toLowerCase()}`,
+        4,
+      );
       break;
     }
     const sm = w.c('StateMessage.log');
     if (clock.live()) {
       sm.add(clock.t + 1, `Adding message with TopicType 501 and TopicId {${us}} to WMI`, { thread });
-      sm.add(clock.t + 3, `State message(State ID : 2) with TopicType 501 and TopicId {${us}} has been recorded for SYSTEM`, { thread });
+      sm.add(
+        clock.t + 3,
+        `State message(State ID : 2) with TopicType 501 and TopicId {${us}} has been recorded for SYSTEM`,
+        { thread },
+      );
     }
     say(`ScanJob({${job}}): Raised UpdateSource ({${us}}) state message successfully. StateId = 2`, rng.int(4, 300));
-    h('Scan results will include superseded updates only when they are superseded by service packs and definition updates.', rng.int(5, 300));
+    h(
+      'Scan results will include superseded updates only when they are superseded by service packs and definition updates.',
+      rng.int(5, 300),
+    );
     h("Search Criteria is (DeploymentAction=* AND Type='Software') OR (DeploymentAction=* AND Type='Driver')", 1);
     h('Running single-call scan of updates.', 2);
     // The same call: WUAHandler starts the async search, then Scan Agent logs that it requested the scan.
@@ -424,7 +571,8 @@ export function scanJob(w: World, t0: number, o: ScanOptions = {}): ScanResult {
     }
     const searchMs = o.searchMs ?? rng.int(3, 90) * SEC;
     const code = outcome === 'fail' ? (o.failCode ?? '0x80244021') : '0x00000000';
-    if (clock.live(searchStart + searchMs)) wuSearch(w, searchStart + 20, searchMs - 200, 'CcmExec', code, { online: o.online });
+    if (clock.live(searchStart + searchMs))
+      wuSearch(w, searchStart + 20, searchMs - 200, 'CcmExec', code, { online: o.online });
     clock.at(searchStart + searchMs);
     const callback = rng.thread();
     if (outcome === 'fail') {
@@ -432,17 +580,31 @@ export function scanJob(w: World, t0: number, o: ScanOptions = {}): ScanResult {
       h(`Scan failed with error = ${code}.`, rng.int(30, 90), 3);
       say(`ScanJob({${job}}): CScanJob::OnScanComplete -Scan Failed with Error=${code}`, rng.int(20, 40), 3);
       end = say(`CScanAgent::ScanComplete- Scan Failed for ToolUniqueID={${us}}, with Error=${code}`, 4);
-      if (attempt < 3) say(`ScanJob({${job}}): CScanJob::ScheduleScanRetry- Scan retry ${attempt + 1} of 4 will be attempted in 30 minutes`, 5, 2);
+      if (attempt < 3)
+        say(
+          `ScanJob({${job}}): CScanJob::ScheduleScanRetry- Scan retry ${attempt + 1} of 4 will be attempted in 30 minutes`,
+          5,
+          2,
+        );
       continue;
     }
     h('Async searching completed.', 0, 1, callback);
     h('Finished searching for everything in single call.', rng.int(10, 120));
-    const statuses = o.statuses ? KBS.slice(0, rng.int(2, 6)).map(([kb, title]) => ({ kb, title, id: rng.guid().toLowerCase(), installed: rng.chance(0.5) })) : [];
-    for (const s of statuses) h(`Update (${s.installed ? 'Installed' : 'Missing'}): ${s.title} (${s.id}, ${rng.int(100, 210)})`, 3);
+    const statuses = o.statuses
+      ? KBS.slice(0, rng.int(2, 6)).map(([kb, title]) => ({
+          kb,
+          title,
+          id: rng.guid().toLowerCase(),
+          installed: rng.chance(0.5),
+        }))
+      : [];
+    for (const s of statuses)
+      h(`Update (${s.installed ? 'Installed' : 'Missing'}): ${s.title} (${s.id}, ${rng.int(100, 210)})`, 3);
     h('Successfully completed scan.', rng.int(20, 600));
     say(`ScanJob({${job}}): CScanJob::OnScanComplete -Scan completed successfully, ScanType=1`, rng.int(20, 120));
     end = say(`CScanAgent::ScanComplete- Scan completed successfully for ToolUniqueID={${us}}, ScanType=1`, 6);
-    if (statuses.length && clock.live(clock.t + 2000)) recordStatuses(w, clock.t + rng.int(300, 1200), statuses, thread);
+    if (statuses.length && clock.live(clock.t + 2000))
+      recordStatuses(w, clock.t + rng.int(300, 1200), statuses, thread);
     break;
   }
   return { job, locationRequest, start, end, handlerStarts };
@@ -453,8 +615,15 @@ export function scanJob(w: World, t0: number, o: ScanOptions = {}): ScanResult {
  * Update), Automatic Updates (WUA 7), and on Windows 10 the Update Orchestrator and the driver retrieval client
  * (the callers of ../shared/corpus/real WindowsUpdate.log files).
  */
-export function otherCaller(w: World, t: number, caller: 'Windows Defender' | 'AutomaticUpdates' | 'UpdateOrchestrator' | 'Device Driver Retrieval Client', code = '0x00000000', ms = w.rng.int(4, 40) * SEC): number {
-  const microsoftUpdate = caller === 'Device Driver Retrieval Client' || (caller === 'Windows Defender' && w.rng.chance(0.5));
+export function otherCaller(
+  w: World,
+  t: number,
+  caller: 'Windows Defender' | 'AutomaticUpdates' | 'UpdateOrchestrator' | 'Device Driver Retrieval Client',
+  code = '0x00000000',
+  ms = w.rng.int(4, 40) * SEC,
+): number {
+  const microsoftUpdate =
+    caller === 'Device Driver Retrieval Client' || (caller === 'Windows Defender' && w.rng.chance(0.5));
   const url = microsoftUpdate ? 'https://fe2.update.microsoft.com/v6' : w.site.supUrl;
   return wuSearch(w, t, ms, caller, code, { serviceUrl: url });
 }
@@ -463,16 +632,34 @@ export function otherCaller(w: World, t: number, caller: 'Windows Defender' | 'A
 export function clientNoise(w: World, from: number, to: number): void {
   const rng = w.rng;
   for (let t = from + rng.int(1, 20) * MIN; t < to; t += rng.int(20, 90) * MIN) {
-    w.c('CcmMessaging.log').add(t, `Sending async message '{${rng.guid()}}' to outgoing queue 'mp:[http]mp_policyagent'`, { thread: rng.thread() });
-    w.c('LocationServices.log').add(t + rng.int(100, 2000), `Current AD site of machine is ${w.site.adSite}`, { thread: rng.thread() });
+    w.c('CcmMessaging.log').add(
+      t,
+      `Sending async message '{${rng.guid()}}' to outgoing queue 'mp:[http]mp_policyagent'`,
+      { thread: rng.thread() },
+    );
+    w.c('LocationServices.log').add(t + rng.int(100, 2000), `Current AD site of machine is ${w.site.adSite}`, {
+      thread: rng.thread(),
+    });
     w.c('ScanAgent.log').add(t + rng.int(3000, 9000), 'Inside CScanAgent::Notify()', { thread: rng.thread() });
-    w.c('UpdatesDeployment.log').add(t + rng.int(3000, 9000), 'CTargetedUpdatesManager::DetectRebootPendingUpdates - Total Pending reboot updates = 0', { thread: rng.thread() });
-    if (rng.chance(0.3)) w.c('CAS.log').add(t + rng.int(100, 900), 'User policy requested with no user credentials.', { thread: rng.thread(), type: 2 });
+    w.c('UpdatesDeployment.log').add(
+      t + rng.int(3000, 9000),
+      'CTargetedUpdatesManager::DetectRebootPendingUpdates - Total Pending reboot updates = 0',
+      { thread: rng.thread() },
+    );
+    if (rng.chance(0.3))
+      w.c('CAS.log').add(t + rng.int(100, 900), 'User policy requested with no user credentials.', {
+        thread: rng.thread(),
+        type: 2,
+      });
     // The sample's DNS lookup warning after a restart (the MP then comes from AD): harmless.
     if (rng.chance(0.2)) {
       const th = rng.thread();
       w.c('LocationServices.log').add(t + 3000, 'Attempting to retrieve lookup MP(s) from DNS', { thread: th });
-      w.c('LocationServices.log').add(t + 3050, `Failed to retrieve DNS service record using _mssms_mp_${w.site.code.toLowerCase()}._tcp.${w.site.domain} lookup. DNS returned error 9003`, { thread: th, type: 2 });
+      w.c('LocationServices.log').add(
+        t + 3050,
+        `Failed to retrieve DNS service record using _mssms_mp_${w.site.code.toLowerCase()}._tcp.${w.site.domain} lookup. DNS returned error 9003`,
+        { thread: th, type: 2 },
+      );
       w.c('LocationServices.log').add(t + 3070, `Retrieved lookup MP(s) from AD: '${w.site.mp}'`, { thread: th });
     }
   }
@@ -497,4 +684,3 @@ export function wuStartup(w: World, t: number): void {
   add('Agent', `  * WSUS server: ${w.site.supUrl}`, 45000);
   add('Agent', `  * WSUS status server: ${w.site.supUrl}`, 45000);
 }
-

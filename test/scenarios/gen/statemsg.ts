@@ -39,17 +39,33 @@ export function stateUpload(w: World, t0: number, o: UploadOptions = {}): Upload
   cm.add(t, `Sending async message '{${message}}' to outgoing queue 'mp:mp_relayendpoint'`, { thread });
   t += rng.int(20, 80);
   cm.add(t, `Sending outgoing message '{${message}}'. Flags 0x200, sender account empty`, { thread: sender });
-  cm.add(t + 4, `POST: Host=${w.site.mp}, Path=/ccm_system/request, Port=443, Protocol=https, Flags=512, Options=480`, { thread: sender });
+  cm.add(t + 4, `POST: Host=${w.site.mp}, Path=/ccm_system/request, Port=443, Protocol=https, Flags=512, Options=480`, {
+    thread: sender,
+  });
   if (o.deliveryError) {
     // Modeled on real CcmMessaging failures: "[CCMHTTP] ERROR INFO: StatusCode=503", "Post to … failed with 0x87d00231".
-    cm.add(t + 21_000, '[CCMHTTP] ERROR INFO: StatusCode=503 StatusText=Service Unavailable', { thread: sender, type: 3 });
-    cm.add(t + 21_010, `Post to https://${w.site.mp}/ccm_system/request failed with ${o.deliveryError}.`, { thread: sender, type: 3 });
-    cm.add(t + 21_015, `OutgoingMessage(Queue='mp_mp_relayendpoint', ID={${message}}): Failed to deliver message to host '${w.site.mp}', error ${o.deliveryError}. Will retry.`, { thread: sender, type: 2 });
+    cm.add(t + 21_000, '[CCMHTTP] ERROR INFO: StatusCode=503 StatusText=Service Unavailable', {
+      thread: sender,
+      type: 3,
+    });
+    cm.add(t + 21_010, `Post to https://${w.site.mp}/ccm_system/request failed with ${o.deliveryError}.`, {
+      thread: sender,
+      type: 3,
+    });
+    cm.add(
+      t + 21_015,
+      `OutgoingMessage(Queue='mp_mp_relayendpoint', ID={${message}}): Failed to deliver message to host '${w.site.mp}', error ${o.deliveryError}. Will retry.`,
+      { thread: sender, type: 2 },
+    );
     return { forwarded, message };
   }
   t += rng.int(200, 900);
   cm.add(t, `Message '{${message}}' doesn't have reply`, { thread: sender });
-  cm.add(t + 3, `OutgoingMessage(Queue='mp_mp_relayendpoint', ID={${message}}): Delivered successfully to host '${w.site.mp}'.`, { thread: sender });
+  cm.add(
+    t + 3,
+    `OutgoingMessage(Queue='mp_mp_relayendpoint', ID={${message}}): Delivered successfully to host '${w.site.mp}'.`,
+    { thread: sender },
+  );
   if (!o.server) return { forwarded, message };
   // Management point: MP_Relay writes the SMX file (the MP's clock, the MP's time zone).
   const relay = w.m('MP_Relay.log');
@@ -58,7 +74,9 @@ export function stateUpload(w: World, t0: number, o: UploadOptions = {}): Upload
   relay.add(m, 'Mp Message Handler: start message processing for Relay. -----', { thread: rt });
   relay.add(m + 1, 'Mp Message Handler: FileType=SMX', { thread: rt });
   relay.add(m + 20, 'Inv-Relay Task: Processing message body', { thread: rt });
-  const box = o.server.remoteMp ? 'C:\\SMS\\mp\\outboxes\\StateMsg.box' : 'E:\\ConfigMgr\\inboxes\\auth\\statesys.box\\incoming';
+  const box = o.server.remoteMp
+    ? 'C:\\SMS\\mp\\outboxes\\StateMsg.box'
+    : 'E:\\ConfigMgr\\inboxes\\auth\\statesys.box\\incoming';
   relay.add(m + 22, `Relay: Outbox dir: ${box}`, { thread: rt });
   relay.add(m + 23, 'Priority in the message = 5', { thread: rt });
   relay.add(m + 24, `State Priority Directory = ${box}`, { thread: rt });
@@ -66,7 +84,11 @@ export function stateUpload(w: World, t0: number, o: UploadOptions = {}): Upload
   const file = `${rng.hex(8)}.SMX`;
   if (o.server.remoteMp) {
     m += rng.int(30, 90) * SEC;
-    w.m('MPFDM.log').add(m, `Moved file C:\\SMS\\MP\\OUTBOXES\\statemsg.box\\${file} to \\\\${w.site.server}\\SMS_${w.site.code}\\inboxes\\auth\\statesys.box\\incoming\\${file}`, { thread: rng.thread() });
+    w.m('MPFDM.log').add(
+      m,
+      `Moved file C:\\SMS\\MP\\OUTBOXES\\statemsg.box\\${file} to \\\\${w.site.server}\\SMS_${w.site.code}\\inboxes\\auth\\statesys.box\\incoming\\${file}`,
+      { thread: rng.thread() },
+    );
   }
   // Site server: StateSys wakes up on the inbox and processes the file.
   const ss = w.s('StateSys.log');
@@ -80,7 +102,10 @@ export function stateUpload(w: World, t0: number, o: UploadOptions = {}): Upload
   ss.add(s + 2, `Thread "State Message Processing Thread #0" id:${worker} started`, { thread: worker });
   ss.add(s + 5, 'total chucks loaded (1)', { thread: worker });
   ss.add(s + 9, `CMessageProcessor - Processing file: ${file}`, { thread: worker });
-  ss.add(s + 60, `CMessageProcessor - Processed ${n} records with ${o.server.invalidRecords ?? 0} invalid records.`, { thread: worker, type: o.server.invalidRecords ? 2 : 1 });
+  ss.add(s + 60, `CMessageProcessor - Processed ${n} records with ${o.server.invalidRecords ?? 0} invalid records.`, {
+    thread: worker,
+    type: o.server.invalidRecords ? 2 : 1,
+  });
   ss.add(s + 62, 'CMessageProcessor - Processed 1 message files in this batch, with 0 bad files.', { thread: worker });
   ss.add(s + 70, 'total chucks loaded (0)', { thread: worker });
   ss.add(s + 72, `Thread "State Message Processing Thread #0" id:${worker} terminated normally`, { thread: worker });

@@ -51,7 +51,16 @@ function smsExecPid(w: World): number {
   return pid;
 }
 
-function statmsg(w: World, id: number, utc: number, site: string, fqdn: string, thread: number, sev = 'I', istr: string[] = []): string {
+function statmsg(
+  w: World,
+  id: number,
+  utc: number,
+  site: string,
+  fqdn: string,
+  thread: number,
+  sev = 'I',
+  istr: string[] = [],
+): string {
   const strings = Array.from({ length: 10 }, (_, i) => `ISTR${i}="${istr[i] ?? ''}"`).join(' ');
   return `STATMSG: ID=${id} SEV=${sev} LEV=M SOURCE="SMS Server" COMP="SMS_WSUS_SYNC_MANAGER" SYS=${fqdn} SITE=${site} PID=${smsExecPid(w)} TID=${thread} GMTDATE=${gmtDate(utc)} ${strings} NUMATTRS=0`;
 }
@@ -134,14 +143,23 @@ class SyncCycle {
     if (o.trigger === 'schedule') this.say('Wakeup for scheduled regular sync', this.main, 0);
     if (o.trigger === 'manual' || o.trigger === 'parent') {
       this.say('Wakeup by inbox drop', this.main, 0);
-      this.say(o.trigger === 'manual' ? 'Found local sync request file' : `Found parent sync notification file ${w.site.topCode}.SYN.`, this.main, rng.int(500, 5200));
+      this.say(
+        o.trigger === 'manual'
+          ? 'Found local sync request file'
+          : `Found parent sync notification file ${w.site.topCode}.SYN.`,
+        this.main,
+        rng.int(500, 5200),
+      );
     }
     this.start = this.say('Starting Sync');
-    this.say(`Performing sync on ${{ schedule: 'regular schedule', manual: 'local request', parent: 'parent request', retry: 'retry schedule' }[o.trigger]}`);
+    this.say(
+      `Performing sync on ${{ schedule: 'regular schedule', manual: 'local request', parent: 'parent request', retry: 'retry schedule' }[o.trigger]}`,
+    );
     this.say(`Read SUPs from SCF for ${fqdn}`, this.main, rng.int(60, 90));
     this.say(`Found ${o.replica ? 2 : 1} SUPs`);
     this.say(`Found active SUP ${fqdn} from SCF File.`);
-    if (o.replica) this.say(`Found active SUP ${this.top ? w.site.topServer.replace('SITE.', 'SYS.') : w.site.mp} from SCF File.`);
+    if (o.replica)
+      this.say(`Found active SUP ${this.top ? w.site.topServer.replace('SITE.', 'SYS.') : w.site.mp} from SCF File.`);
     this.statmsg(6701, rng.int(300, 400));
   }
 
@@ -163,30 +181,90 @@ class SyncCycle {
     // WSUS (UTC, its own log): the API call WSyncMgr makes is a manual start, whatever triggered WSyncMgr.
     this.wsusThread = rng.int(10, 40);
     const upstream = this.top ? 'Microsoft Update' : `upstream server ${w.site.topServer.toLowerCase()}`;
-    this.ws(wsusStart + 500, 'Change', `w3wp.${rng.int(10, 90)}`, 'AdminDataAccess.StartSubscriptionManually', 'Synchronization manually started');
-    this.ws(wsusStart + 2400, 'Info', this.service, 'CatalogSyncAgent.SetSubscriptionStateWithRetry', 'Firing event SyncStart...');
-    this.ws(wsusStart + 2420, 'Info', this.service, 'EventLogEventReporter.ReportEvent', 'EventId=382,Type=Information,Category=Synchronization,Message=A manual synchronization was started.');
-    this.ws(wsusStart + 3800, 'Info', this.service, 'CatalogSyncAgentCore.ExecuteSyncProtocol', `Synchronizing categories from ${upstream}`);
+    this.ws(
+      wsusStart + 500,
+      'Change',
+      `w3wp.${rng.int(10, 90)}`,
+      'AdminDataAccess.StartSubscriptionManually',
+      'Synchronization manually started',
+    );
+    this.ws(
+      wsusStart + 2400,
+      'Info',
+      this.service,
+      'CatalogSyncAgent.SetSubscriptionStateWithRetry',
+      'Firing event SyncStart...',
+    );
+    this.ws(
+      wsusStart + 2420,
+      'Info',
+      this.service,
+      'EventLogEventReporter.ReportEvent',
+      'EventId=382,Type=Information,Category=Synchronization,Message=A manual synchronization was started.',
+    );
+    this.ws(
+      wsusStart + 3800,
+      'Info',
+      this.service,
+      'CatalogSyncAgentCore.ExecuteSyncProtocol',
+      `Synchronizing categories from ${upstream}`,
+    );
     if (o.failure === 'http503') {
-      this.ws(wsusStart + 5200, 'Error', this.service, 'CatalogSyncAgentCore.ExecuteSyncProtocol', 'WebException: The request failed with HTTP status 503: Service Unavailable.');
+      this.ws(
+        wsusStart + 5200,
+        'Error',
+        this.service,
+        'CatalogSyncAgentCore.ExecuteSyncProtocol',
+        'WebException: The request failed with HTTP status 503: Service Unavailable.',
+      );
       return null;
     }
     const wsusEnd = wsusStart + o.wsusMs;
     const items = o.items ?? rng.int(4, 400);
     this.say('sync: WSUS synchronizing categories', worker, Math.min(o.wsusMs / 10, rng.int(2000, 8000)));
-    const updatesAt = this.say('sync: WSUS synchronizing updates', worker, Math.min(o.wsusMs / 10, rng.int(1000, 4000)));
-    this.ws(updatesAt - 40, 'Info', this.service, 'CatalogSyncAgentCore.ExecuteSyncProtocol', `Synchronizing updates from ${upstream}`);
+    const updatesAt = this.say(
+      'sync: WSUS synchronizing updates',
+      worker,
+      Math.min(o.wsusMs / 10, rng.int(1000, 4000)),
+    );
+    this.ws(
+      updatesAt - 40,
+      'Info',
+      this.service,
+      'CatalogSyncAgentCore.ExecuteSyncProtocol',
+      `Synchronizing updates from ${upstream}`,
+    );
     // Progress lines: every few minutes on a long sync, as WSyncMgr polls WSUS.
     const span = wsusEnd - updatesAt - 5 * SEC;
     const steps = Math.max(1, Math.min(60, Math.floor(span / (rng.int(2, 6) * MIN))));
     for (let i = 1; i <= steps; i++) {
       const at = updatesAt + Math.round((span * i) / (steps + 1));
       const done = Math.round((items * i) / (steps + 1));
-      this.sayAt(at, `sync: WSUS synchronizing updates, processed ${done} out of ${items} items (${Math.floor((100 * done) / items)}%), ETA in ${eta(wsusEnd - at)}`, worker);
+      this.sayAt(
+        at,
+        `sync: WSUS synchronizing updates, processed ${done} out of ${items} items (${Math.floor((100 * done) / items)}%), ETA in ${eta(wsusEnd - at)}`,
+        worker,
+      );
     }
-    this.sayAt(wsusEnd - 3 * SEC, `sync: WSUS synchronizing updates, processed ${items} out of ${items} items (100%)`, worker);
-    this.ws(wsusEnd - 2 * SEC, 'Info', this.service, 'EventLogEventReporter.ReportEvent', 'EventId=384,Type=Information,Category=Synchronization,Message=Synchronization completed successfully.');
-    this.ws(wsusEnd - 1 * SEC, 'Info', `WsusService.${this.wsusThread + 16}`, 'CatalogSyncAgent.SetSubscriptionStateWithRetry', 'Firing event SyncFinish...');
+    this.sayAt(
+      wsusEnd - 3 * SEC,
+      `sync: WSUS synchronizing updates, processed ${items} out of ${items} items (100%)`,
+      worker,
+    );
+    this.ws(
+      wsusEnd - 2 * SEC,
+      'Info',
+      this.service,
+      'EventLogEventReporter.ReportEvent',
+      'EventId=384,Type=Information,Category=Synchronization,Message=Synchronization completed successfully.',
+    );
+    this.ws(
+      wsusEnd - 1 * SEC,
+      'Info',
+      `WsusService.${this.wsusThread + 16}`,
+      'CatalogSyncAgent.SetSubscriptionStateWithRetry',
+      'Firing event SyncFinish...',
+    );
     this.sayAt(wsusEnd, `Done synchronizing WSUS Server ${this.sup}`, worker);
     this.say('Sleeping 2 more minutes for WSUS server sync results to become available', this.main, rng.int(3, 9));
     this.t += 2 * MIN;
@@ -196,11 +274,19 @@ class SyncCycle {
   /** 6705 (top-level site): the site database takes the updates from WSUS. Returns false when an update's EULA is missing. */
   databasePhase(items: number, version: number): boolean {
     const { o, w, rng, site, main } = this;
-    this.say(`Set content version of update source {${w.updateSource}} for site ${site} to ${version}`, main, rng.int(100, 900));
+    this.say(
+      `Set content version of update source {${w.updateSource}} for site ${site} to ${version}`,
+      main,
+      rng.int(100, 900),
+    );
     this.statmsg(6705, 36);
     this.say(`Synchronizing SMS database with WSUS server ${this.sup} ...`);
     this.say('sync: SMS synchronizing categories', main, rng.int(100, 200));
-    this.say(`sync: SMS synchronizing categories, processed ${items > 200 ? 223 : 41} out of ${items > 200 ? 223 : 41} items (100%)`, main, rng.int(800, 2000));
+    this.say(
+      `sync: SMS synchronizing categories, processed ${items > 200 ? 223 : 41} out of ${items > 200 ? 223 : 41} items (100%)`,
+      main,
+      rng.int(800, 2000),
+    );
     this.say('sync: SMS synchronizing updates');
     const dbMs = o.dbMs ?? rng.int(20, 300) * SEC;
     const shown = Math.min(items, 12);
@@ -215,7 +301,13 @@ class SyncCycle {
           main,
           rng.int(200, 900),
         );
-        this.ws(this.t - 300, 'Warning', `w3wp.${rng.int(10, 90)}`, 'AdminDataAccess.ExecuteSPGetEulaFileLicenseAgreement', `file does not exist: E:\\WSUS\\WsusContent\\${rng.hex(2)}\\${rng.hex(40)}.txt`);
+        this.ws(
+          this.t - 300,
+          'Warning',
+          `w3wp.${rng.int(10, 90)}`,
+          'AdminDataAccess.ExecuteSPGetEulaFileLicenseAgreement',
+          `file does not exist: E:\\WSUS\\WsusContent\\${rng.hex(2)}\\${rng.hex(40)}.txt`,
+        );
       }
     }
     this.say(`sync: SMS synchronizing updates, processed ${shown} out of ${shown} items (100%)`);
@@ -232,7 +324,11 @@ class SyncCycle {
     this.say(`Synchronizing WSUS server ${replica} ...`, worker);
     this.say('sync: Starting Replica WSUS synchronization', worker);
     this.say('sync: Replica WSUS synchronizing other items', worker, rng.int(2000, 20000));
-    this.say('sync: Replica WSUS synchronizing other items, processed 4 out of 4 items (100%)', worker, rng.int(5000, 60000));
+    this.say(
+      'sync: Replica WSUS synchronizing other items, processed 4 out of 4 items (100%)',
+      worker,
+      rng.int(5000, 60000),
+    );
     this.say(`Done synchronizing WSUS Server ${replica}`, worker);
   }
 
@@ -241,16 +337,21 @@ class SyncCycle {
     const { w, rng, site, main } = this;
     this.statmsg(6702, 24);
     this.say(`Sync succeeded. Setting sync alert to canceled state on site ${site}`);
-    if (this.top) this.say(`Updated ${items} items in SMS database, new update source content version is ${w.contentVersion}`);
+    if (this.top)
+      this.say(`Updated ${items} items in SMS database, new update source content version is ${w.contentVersion}`);
     else this.say(`Successfully synced site with parent ${w.site.topCode}, version ${version}`);
     const end = this.say(`Sync time: ${syncTime(this.t + 2 - this.start)}`, main, 2);
     const children = this.top ? w.site.children : [];
     if (children.length) {
       this.say(`Sending sync notification to child site(s): ${children.join(', ')}`, main, rng.int(50, 120));
-      this.say(`SQL Replication type has not been set for E:\\ConfigMgr\\inboxes\\WSyncMgr.box\\outbox\\${site}.SYN, replicating to (${children.join(', ')}), inbox: E:\\ConfigMgr\\inboxes\\replmgr.box`);
+      this.say(
+        `SQL Replication type has not been set for E:\\ConfigMgr\\inboxes\\WSyncMgr.box\\outbox\\${site}.SYN, replicating to (${children.join(', ')}), inbox: E:\\ConfigMgr\\inboxes\\replmgr.box`,
+      );
     }
     const next = localDate(this.start + 24 * HOUR, w.server.bias);
-    this.say(`Next scheduled sync is a regular sync at ${next.getUTCMonth() + 1}/${next.getUTCDate()}/${next.getUTCFullYear()} ${((next.getUTCHours() + 11) % 12) + 1}:${String(next.getUTCMinutes()).padStart(2, '0')}:00 ${next.getUTCHours() < 12 ? 'AM' : 'PM'}`);
+    this.say(
+      `Next scheduled sync is a regular sync at ${next.getUTCMonth() + 1}/${next.getUTCDate()}/${next.getUTCFullYear()} ${((next.getUTCHours() + 11) % 12) + 1}:${String(next.getUTCMinutes()).padStart(2, '0')}:00 ${next.getUTCHours() < 12 ? 'AM' : 'PM'}`,
+    );
     return { start: this.start, end, site };
   }
 }
@@ -259,7 +360,11 @@ class SyncCycle {
 export function syncRun(w: World, t0: number, o: SyncOptions): SyncResult {
   const c = new SyncCycle(w, t0, o);
   c.begin();
-  if (o.failure === 'notConfigured') return c.fail('WSUS server not configured. Please refer to WCM.log for configuration error details.', 'CWSyncMgr::DoSync');
+  if (o.failure === 'notConfigured')
+    return c.fail(
+      'WSUS server not configured. Please refer to WCM.log for configuration error details.',
+      'CWSyncMgr::DoSync',
+    );
   const items = c.wsusPhase();
   if (items === null) {
     return c.fail(
@@ -273,7 +378,11 @@ export function syncRun(w: World, t0: number, o: SyncOptions): SyncResult {
     w.contentVersion = version + 1;
     c.say(`Set content version of update source {${w.updateSource}} for site ${c.site} to ${w.contentVersion}`);
   } else {
-    c.say(`Set content version of update source {${w.updateSource}} for site ${c.site} to ${version}`, c.main, w.rng.int(100, 900));
+    c.say(
+      `Set content version of update source {${w.updateSource}} for site ${c.site} to ${version}`,
+      c.main,
+      w.rng.int(100, 900),
+    );
   }
   if (o.replica) c.replicaPhase();
   return c.succeed(items, version);

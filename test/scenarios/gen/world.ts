@@ -131,13 +131,20 @@ export class World {
     this.contentVersion = rng.int(20, 140);
     this.wuPid = rng.int(700, 1400);
     this.ccmPid = rng.int(1500, 6000);
-    this.client = new Machine(options.clientFolder ?? 'client', options.clientBias ?? 300, rng, options.clientBiasChange);
+    this.client = new Machine(
+      options.clientFolder ?? 'client',
+      options.clientBias ?? 300,
+      rng,
+      options.clientBiasChange,
+    );
     this.server = new Machine('siteserver', options.serverBias ?? -60, rng);
     this.mp = new Machine('mp', options.mpBias ?? options.serverBias ?? -60, rng);
   }
 
   /** Settings that depend on the scenario's start time: rolled-over logs, a daylight saving switch. Before writing lines. */
-  configure(o: Pick<WorldOptions, 'rollovers' | 'clientBiasChange'> & { serverBiasChange?: { atUtc: number; to: number } }): void {
+  configure(
+    o: Pick<WorldOptions, 'rollovers' | 'clientBiasChange'> & { serverBiasChange?: { atUtc: number; to: number } },
+  ): void {
     if (o.rollovers) this.options.rollovers = { ...this.options.rollovers, ...o.rollovers };
     if (o.clientBiasChange) this.client.biasChange = o.clientBiasChange;
     if (o.serverBiasChange) this.server.biasChange = o.serverBiasChange;
@@ -152,7 +159,10 @@ export class World {
   c(name: string): Log {
     const component = CLIENT_COMPONENTS[name];
     if (!component) throw new Error(`unknown client log ${name}`);
-    return this.client.log(name, this.opts(name, { format: 'cmtrace', component, encoding: name === 'StateMessage.log' ? 'utf16le' : 'utf8bom' }));
+    return this.client.log(
+      name,
+      this.opts(name, { format: 'cmtrace', component, encoding: name === 'StateMessage.log' ? 'utf16le' : 'utf8bom' }),
+    );
   }
 
   /** A site server SMS trace log by file name. */
@@ -166,17 +176,26 @@ export class World {
   m(name: string): Log {
     const component = MP_COMPONENTS[name];
     if (component) return this.mp.log(name, this.opts(name, { format: 'cmtrace', component, encoding: 'utf8bom' }));
-    return this.mp.log(name, this.opts(name, { format: 'smstrace', component: SERVER_COMPONENTS[name], encoding: 'ansi' }));
+    return this.mp.log(
+      name,
+      this.opts(name, { format: 'smstrace', component: SERVER_COMPONENTS[name], encoding: 'ansi' }),
+    );
   }
 
   /** WSUS SoftwareDistribution.log on the site server's SUP (UTC). */
   wsus(): Log {
-    return this.server.log('SoftwareDistribution.log', this.opts('SoftwareDistribution.log', { format: 'wsus', encoding: 'ansi' }));
+    return this.server.log(
+      'SoftwareDistribution.log',
+      this.opts('SoftwareDistribution.log', { format: 'wsus', encoding: 'ansi' }),
+    );
   }
 
   /** The client's WindowsUpdate.log, in the layout of its Windows version. */
   wu(): Log {
-    return this.client.log('WindowsUpdate.log', this.opts('WindowsUpdate.log', { format: this.os === 'win7' ? 'wuClassic' : 'wuEtw', encoding: 'ansi' }));
+    return this.client.log(
+      'WindowsUpdate.log',
+      this.opts('WindowsUpdate.log', { format: this.os === 'win7' ? 'wuClassic' : 'wuEtw', encoding: 'ansi' }),
+    );
   }
 
   /** Leaves a client log out of the collected folder. */

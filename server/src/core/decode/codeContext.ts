@@ -55,14 +55,17 @@ export function familyOfSource(source: string): CodeFamily {
  */
 const WINHTTP_COMPONENTS =
   /ccmsetup|CcmMessaging|DataTransferService|\bDTS\b|ContentTransferManager|LocationServices|ClientLocation|CcmNotificationAgent|BITS|WUAHandler|WindowsUpdate|ProtocolTalker|WebServices|DownloadManager|\bSLS\b|IntuneManagementExtension|AgentExecutor|AppWorkload|CcmRepair|ClientIDManagerStartup|PolicyAgent|\bCAS\b|mtrmgr/i;
-const WINHTTP_WORDS = /WinHttp|\bSSL\b|\bTLS\b|certificate|\bcert\b|https:|secure channel|schannel|\bCCM_POST\b|\bCCM_GET\b|ccm_system/i;
+const WINHTTP_WORDS =
+  /WinHttp|\bSSL\b|\bTLS\b|certificate|\bcert\b|https:|secure channel|schannel|\bCCM_POST\b|\bCCM_GET\b|ccm_system/i;
 const WININET_WORDS = /WinINet|\bInternetOpen|\bInternetConnect|\bHttpSendRequest|Internet Explorer|\bURLMon\b/i;
-const WMI_WORDS = /\bWMI\b|\bWBEM|namespace|\bWQL\b|ExecQuery|ExecMethod|ConnectServer|IWbem|root\\(?:ccm|cimv2|sms)|\bMOF\b|mofcomp/i;
+const WMI_WORDS =
+  /\bWMI\b|\bWBEM|namespace|\bWQL\b|ExecQuery|ExecMethod|ConnectServer|IWbem|root\\(?:ccm|cimv2|sms)|\bMOF\b|mofcomp/i;
 const DO_WORDS = /Delivery ?Optimization|\bDO_[A-Z]|\bDoSvc\b|\bDO job\b|\bDO download/i;
 const CBS_WORDS = /\bCBS\b|\bDISM\b|\bPSFX|component store|servicing stack|\.NET Framework 3\.5|\bNetFx3\b/i;
 const INTUNE_WORDS = /Intune|\bIME\b|Win32App|Sidecar|\bMDM\b/i;
 /** The line is about an NTSTATUS: it says so, names a STATUS_* value, or is a crash report. */
-const NTSTATUS_WORDS = /\bNTSTATUS\b|\bNtStatus\b|\bSTATUS_[A-Z][A-Z_]{3,}|exception code|\bbug ?check\b|\bcrash(?:ed)?\b/i;
+const NTSTATUS_WORDS =
+  /\bNTSTATUS\b|\bNtStatus\b|\bSTATUS_[A-Z][A-Z_]{3,}|exception code|\bbug ?check\b|\bcrash(?:ed)?\b/i;
 
 export interface NamePreference {
   /** Families whose names go first, best first. */
@@ -100,9 +103,11 @@ export function namePreference(context: CodeContext): NamePreference {
   if (WMI_WORDS.test(text)) prefer.push('wmi');
   if (DO_WORDS.test(text) || /DeliveryOptimization|dosvc/i.test(where)) prefer.push('deliveryOptimization');
   if (CBS_WORDS.test(text) || /\bCBS\b|DISM/i.test(where)) prefer.push('cbs');
-  if (INTUNE_WORDS.test(text) || /IntuneManagementExtension|AgentExecutor|AppWorkload/i.test(where)) prefer.push('intune');
+  if (INTUNE_WORDS.test(text) || /IntuneManagementExtension|AgentExecutor|AppWorkload/i.test(where))
+    prefer.push('intune');
   if (WININET_WORDS.test(text)) prefer.push('wininet', 'winhttp');
-  else if (WINHTTP_WORDS.test(text) || WINHTTP_COMPONENTS.test(where) || where.trim() !== '') prefer.push('winhttp', 'wininet');
+  else if (WINHTTP_WORDS.test(text) || WINHTTP_COMPONENTS.test(where) || where.trim() !== '')
+    prefer.push('winhttp', 'wininet');
   const value = { prefer, text, ntstatus };
   last = { key, value };
   return value;

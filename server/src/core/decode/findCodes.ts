@@ -38,8 +38,23 @@ type KeywordClass = 'hr' | 'error' | 'exit' | 'weak';
 
 // Longer keywords first ("error code" before "error"); a keyword must end the word ("hr", not "hrs").
 // "Error at WinHttpSendRequest: 12029" (ccmsetup) names the failing API between keyword and value.
-const KEYWORDS = ['hresult', 'hr', 'error[ _]?code', 'error at [A-Za-z]+', 'error', 'err', 'exit[ _]?code', 'exit status', 'return[ _]?code', 'win32 code',
-  '(?:get)?last[ _]?error(?:\\(\\))?', 'gle', 'result', 'code', 'failed'];
+const KEYWORDS = [
+  'hresult',
+  'hr',
+  'error[ _]?code',
+  'error at [A-Za-z]+',
+  'error',
+  'err',
+  'exit[ _]?code',
+  'exit status',
+  'return[ _]?code',
+  'win32 code',
+  '(?:get)?last[ _]?error(?:\\(\\))?',
+  'gle',
+  'result',
+  'code',
+  'failed',
+];
 // error = 5, hr:0x0, HRESULT = "0x87d00280", error (0x...: each optional part starts with its
 // own character, so the blanks around them can be matched only one way.
 const SEPARATOR = `[ \\t]*(?:[:=][ \\t]*)?(?:["'(][ \\t]*)?`;
@@ -55,12 +70,30 @@ const PREFIXED_HEX = /0[xX][0-9A-Fa-f]{8}(?![0-9A-Za-z_]|\.\d)/g;
 const BARE_NUMBER = /-?[1-4]\d{9}(?![0-9A-Za-z_]|\.\d)|[8Cc][0-9A-Fa-f]{7}(?![0-9A-Za-z_}]|-[0-9A-Fa-f]|\.\d)/g;
 
 /** Words right before a value that make it a flag, handle, size, version... rather than a code. */
-const NOT_A_CODE_WORDS = ['Flags', 'Flag', 'Signature', 'Hash', 'Root', 'Cookie', 'Version', 'Handle', 'Ptr', 'Address',
-  'Mask', 'Sid', 'Id', 'Size', 'Length', 'Bytes', 'Count'];
+const NOT_A_CODE_WORDS = [
+  'Flags',
+  'Flag',
+  'Signature',
+  'Hash',
+  'Root',
+  'Cookie',
+  'Version',
+  'Handle',
+  'Ptr',
+  'Address',
+  'Mask',
+  'Sid',
+  'Id',
+  'Size',
+  'Length',
+  'Bytes',
+  'Count',
+];
 const NOT_A_CODE_BEFORE = wordsBeforeValue(NOT_A_CODE_WORDS);
 const UNIT_AFTER = /^[ \t]*(?:bytes|[KMG]B)\b/i;
 /** "Error: 2 files could not be copied", "error 3 times": a count, not a code. */
-const COUNT_AFTER = /^[ \t]*(?:bytes|[KMG]B|ms|milliseconds?|seconds?|secs?|minutes?|hours?|times|files?|items?|updates?|records?|attempts?|retries|objects?|entries|instances?|%)(?![A-Za-z])/i;
+const COUNT_AFTER =
+  /^[ \t]*(?:bytes|[KMG]B|ms|milliseconds?|seconds?|secs?|minutes?|hours?|times|files?|items?|updates?|records?|attempts?|retries|objects?|entries|instances?|%)(?![A-Za-z])/i;
 /** "length of error=2" is a length; "soap client error = 7" is a SOAP enum, not a Win32 error. */
 const KEYWORD_NOT_A_CODE_BEFORE = /(?:(?:length|size|count|number) of|soap(?: client)?)[ \t]*$/i;
 /** Windows Installer writes its own message numbers as "Error 1306. Another application ..." */
@@ -115,7 +148,8 @@ function readSmallNumber(cls: KeywordClass, keyword: string, n: number, text: st
   if (n <= 0 || !isKnownWin32(n)) return null;
   if (cls === 'error') return { value: n, kind: 'win32' };
   if (cls === 'exit') return isInstallerExitCode(n, text) ? { value: n, kind: 'win32' } : null;
-  if (cls === 'weak' && keyword.toLowerCase() === 'code' && n >= 12001 && n <= 12192 && HTTP_LINE.test(text)) return { value: n, kind: 'win32' };
+  if (cls === 'weak' && keyword.toLowerCase() === 'code' && n >= 12001 && n <= 12192 && HTTP_LINE.test(text))
+    return { value: n, kind: 'win32' };
   return null;
 }
 
@@ -143,7 +177,9 @@ function readKeywordValue(cls: KeywordClass, keyword: string, sign: string, toke
     return readSmallNumber(cls, keyword, Number(token), text);
   }
   // Bare hex with letters: only an 8-digit failure value is a code (87d0027e, 8004100E).
-  return !sign && token.length === 8 && /^[89a-f]/i.test(token) ? { value: parseInt(token, 16) >>> 0, kind: 'hresult' } : null;
+  return !sign && token.length === 8 && /^[89a-f]/i.test(token)
+    ? { value: parseInt(token, 16) >>> 0, kind: 'hresult' }
+    : null;
 }
 
 function findKeywordCodes(text: string, taken: Set<number>, out: CodeMatch[]): void {
@@ -242,7 +278,13 @@ const FAILURE_BEFORE = /\b(?:failed|failure|error)\b[^.;:=\d]{0,16}$/i;
  * low word of its HRESULT, as error records print GetLastError(); elsewhere it stays an HRESULT.
  */
 function win32Padded(text: string, token: string, start: number, value: number): boolean {
-  return /^0x0000/i.test(token) && value > 0 && value <= 0xffff && FAILURE_BEFORE.test(text.slice(Math.max(0, start - 32), start)) && isKnownWin32(value);
+  return (
+    /^0x0000/i.test(token) &&
+    value > 0 &&
+    value <= 0xffff &&
+    FAILURE_BEFORE.test(text.slice(Math.max(0, start - 32), start)) &&
+    isKnownWin32(value)
+  );
 }
 
 function findStandaloneCodes(pattern: RegExp, text: string, taken: Set<number>, out: CodeMatch[]): void {
@@ -274,7 +316,10 @@ export function findCodes(text: string): CodeMatch[] {
   // indexOf is far cheaper than a regex scan, and most records have no "0x" at all.
   if (text.includes('0x') || text.includes('0X')) findStandaloneCodes(PREFIXED_HEX, text, taken, found);
   findStandaloneCodes(BARE_NUMBER, text, taken, found);
-  return withoutEchoes(found.sort((a, b) => a.start - b.start), text);
+  return withoutEchoes(
+    found.sort((a, b) => a.start - b.start),
+    text,
+  );
 }
 
 /**

@@ -4,7 +4,14 @@
 
 import type { CodeTableData, TroubleshootingHint } from './data';
 import { codeFamilyData, hresultData, ntstatusData, troubleshootingHints } from './data';
-import { type CodeContext, type CodeFamily, familyOfSource, isAboutNtstatus, mentionsName, namePreference } from './codeContext';
+import {
+  type CodeContext,
+  type CodeFamily,
+  familyOfSource,
+  isAboutNtstatus,
+  mentionsName,
+  namePreference,
+} from './codeContext';
 import type { HttpStatus } from './httpStatus';
 import { type CodeOutcome, outcomeOf } from './outcome';
 
@@ -85,7 +92,12 @@ interface CodeTable {
 function tableOf(data: CodeTableData): CodeTable {
   const rows = new Map<number, Rows>();
   for (const [hex, entries] of Object.entries(data.codes)) rows.set(parseInt(hex, 16), entries);
-  return { data, rows, families: data.sources.map(familyOfSource), win32: data.sources.map((s) => s.includes('HRESULT_FROM_WIN32')) };
+  return {
+    data,
+    rows,
+    families: data.sources.map(familyOfSource),
+    win32: data.sources.map((s) => s.includes('HRESULT_FROM_WIN32')),
+  };
 }
 
 let hresultTables: CodeTable[] | undefined;
@@ -154,7 +166,13 @@ function ntstatusFacilityOf(value: number): Facility {
 
 function rowsOf(table: CodeTable, value: number): CodeEntry[] {
   return (table.rows.get(value) ?? []).map(([name, message, source]) => {
-    return { name, message, source: table.data.sources[source], win32: table.win32[source], family: table.families[source] };
+    return {
+      name,
+      message,
+      source: table.data.sources[source],
+      win32: table.win32[source],
+      family: table.families[source],
+    };
   });
 }
 
@@ -183,7 +201,10 @@ function ordered(entries: CodeEntry[], context: CodeContext | undefined): CodeEn
     const i = prefer.indexOf(e.family);
     return i >= 0 ? i : prefer.length;
   };
-  return base.map((e, i) => ({ e, i, r: rank(e) })).sort((a, b) => a.r - b.r || a.i - b.i).map((x) => x.e);
+  return base
+    .map((e, i) => ({ e, i, r: rank(e) }))
+    .sort((a, b) => a.r - b.r || a.i - b.i)
+    .map((x) => x.e);
 }
 
 function win32PartOf(value: number, entries: CodeEntry[]): Win32Part | undefined {
@@ -199,8 +220,20 @@ export { outcomeOf } from './outcome';
  * for them; they are the commonest results logs print, so their names are given here.
  */
 const WELL_KNOWN: Record<number, CodeEntry> = {
-  0: { name: 'S_OK', message: 'The operation succeeded.', source: 'winerror.h: #define S_OK ((HRESULT)0L) (no MessageId block)', win32: false, family: 'sdk' },
-  1: { name: 'S_FALSE', message: 'The operation succeeded with a negative or no-op answer (S_FALSE).', source: 'winerror.h: #define S_FALSE ((HRESULT)1L) (no MessageId block)', win32: false, family: 'sdk' },
+  0: {
+    name: 'S_OK',
+    message: 'The operation succeeded.',
+    source: 'winerror.h: #define S_OK ((HRESULT)0L) (no MessageId block)',
+    win32: false,
+    family: 'sdk',
+  },
+  1: {
+    name: 'S_FALSE',
+    message: 'The operation succeeded with a negative or no-op answer (S_FALSE).',
+    source: 'winerror.h: #define S_FALSE ((HRESULT)1L) (no MessageId block)',
+    win32: false,
+    family: 'sdk',
+  },
 };
 
 /**

@@ -68,7 +68,7 @@ const OTHER_REASONS: Record<number, string[]> = {
 const GENERAL: Record<number, string> = {
   200: 'Success.',
   206: 'Success: part of the file was sent (ranged download, as BITS and Delivery Optimization ask).',
-  304: 'Not an error: the client\'s copy is current, nothing was sent.',
+  304: "Not an error: the client's copy is current, nothing was sent.",
   400: 'The server rejected the request as malformed (a client or proxy rewriting the request, or a wrong URL).',
   401: 'Authentication failed: the server wants credentials the client did not give or that it refused (the computer account, the Network Access Account, a client certificate, an Azure AD token).',
   403: 'Authorization failed: the caller is known but not allowed (IIS permissions, SSL required or client certificate required on the site, request filtering, an IP restriction).',
@@ -76,11 +76,11 @@ const GENERAL: Record<number, string> = {
   405: 'The server does not allow this method on the URL (often WebDAV not installed or not allowed on the IIS site).',
   407: 'The proxy requires authentication: the client (running as SYSTEM) has no proxy credentials, or the proxy refuses them. Configure proxy authentication or bypass the proxy for the site system.',
   408: 'The server gave up waiting for the request (slow or interrupted network).',
-  409: 'The request conflicts with the server\'s state.',
+  409: "The request conflicts with the server's state.",
   413: 'The request is larger than the server accepts (IIS request limits).',
   416: 'A ranged download asked for bytes the file does not have (the file changed on the server).',
   429: 'Throttling: the service received too many requests from this client or tenant and asks it to wait (often with a Retry-After header); the client retries later.',
-  500: 'Server-side failure: the web application failed (see the site system\'s logs, for example MP_*.log or the IIS logs).',
+  500: "Server-side failure: the web application failed (see the site system's logs, for example MP_*.log or the IIS logs).",
   501: 'The server does not implement this request.',
   502: 'A proxy or gateway got a bad answer from the server behind it (check the proxy, CMG or load balancer).',
   503: 'Server-side: the service is unavailable (application pool stopped or recycling, the role still installing, or the server overloaded); the client retries later.',
@@ -90,29 +90,36 @@ const GENERAL: Record<number, string> = {
 /** Component-specific readings where the general one would mislead. */
 const BY_COMPONENT: Array<{ components: RegExp; status: number; meaning: string }> = [
   {
-    components: /DataTransferService|\bDTS\b|ContentTransferManager|\bCAS\b|BITS|CcmSetup|ccmsetup|PeerDP|DistMgr|smsdpmon|PkgXferMgr/i,
+    components:
+      /DataTransferService|\bDTS\b|ContentTransferManager|\bCAS\b|BITS|CcmSetup|ccmsetup|PeerDP|DistMgr|smsdpmon|PkgXferMgr/i,
     status: 404,
-    meaning: 'Content missing on the distribution point: the package or content version was not distributed there (or not yet), the content library lacks it, or IIS hides the file (request filtering of the extension, missing MIME type). Check the content status and redistribute.',
+    meaning:
+      'Content missing on the distribution point: the package or content version was not distributed there (or not yet), the content library lacks it, or IIS hides the file (request filtering of the extension, missing MIME type). Check the content status and redistribute.',
   },
   {
-    components: /CcmMessaging|LocationServices|ClientLocation|PolicyAgent|CcmNotificationAgent|ClientIDManagerStartup|mtrmgr/i,
+    components:
+      /CcmMessaging|LocationServices|ClientLocation|PolicyAgent|CcmNotificationAgent|ClientIDManagerStartup|mtrmgr/i,
     status: 404,
-    meaning: 'The management point does not serve this path: the MP role is not (or no longer) installed on the server, or the request went to the wrong server or site system (check MP health and mpcontrol.log).',
+    meaning:
+      'The management point does not serve this path: the MP role is not (or no longer) installed on the server, or the request went to the wrong server or site system (check MP health and mpcontrol.log).',
   },
   {
     components: /IntuneManagementExtension|AgentExecutor|AppWorkload|Win32App/i,
     status: 404,
-    meaning: 'The Intune service or its content delivery network does not have the URL (the app content was replaced or removed, or the content URL expired).',
+    meaning:
+      'The Intune service or its content delivery network does not have the URL (the app content was replaced or removed, or the content URL expired).',
   },
   {
     components: /DataTransferService|\bDTS\b|ContentTransferManager|\bCAS\b|BITS/i,
     status: 401,
-    meaning: 'The distribution point refused the client\'s credentials: the Network Access Account (or the computer account on HTTP) has no access to the content, or the DP requires HTTPS / a client certificate the client did not present.',
+    meaning:
+      "The distribution point refused the client's credentials: the Network Access Account (or the computer account on HTTP) has no access to the content, or the DP requires HTTPS / a client certificate the client did not present.",
   },
   {
     components: /CcmMessaging|LocationServices|ClientLocation|PolicyAgent|ccmsetup/i,
     status: 403,
-    meaning: 'The management point refused the request: HTTPS or a client certificate is required and the client did not present a valid one, or IIS request filtering blocks it.',
+    meaning:
+      'The management point refused the request: HTTPS or a client certificate is required and the client did not present a valid one, or IIS request filtering blocks it.',
   },
 ];
 
@@ -136,6 +143,9 @@ export function describeHttpStatus(status: number, context?: CodeContext): HttpS
   if (!reason) return undefined;
   const where = `${context?.component ?? ''} ${context?.file ?? ''}`;
   const specific = BY_COMPONENT.find((c) => c.status === status && c.components.test(where));
-  const meaning = specific?.meaning ?? GENERAL[status] ?? (status >= 500 ? 'Server-side failure.' : status >= 400 ? 'The server refused the request.' : 'Not an error.');
+  const meaning =
+    specific?.meaning ??
+    GENERAL[status] ??
+    (status >= 500 ? 'Server-side failure.' : status >= 400 ? 'The server refused the request.' : 'Not an error.');
   return { status, reason, meaning, failure: status >= 400 };
 }

@@ -123,7 +123,8 @@ function statmsgResult(input: string, id: number, note?: string): LookupResult {
 
 function stateResult(input: string, topicType: number, stateId: number | null): LookupResult {
   const decoded = decodeState(topicType, stateId);
-  if (decoded.topicTypeName === null) return unknownResult(input, `No state message topic type ${topicType} in the reference tables.`);
+  if (decoded.topicTypeName === null)
+    return unknownResult(input, `No state message topic type ${topicType} in the reference tables.`);
   const result: LookupResult = {
     input,
     kind: 'state',
@@ -145,7 +146,17 @@ function stateResult(input: string, topicType: number, stateId: number | null): 
 }
 
 function unknownResult(input: string, message: string): LookupResult {
-  return { input, kind: 'unknown', code: input, names: [], message, facility: null, severity: null, source: null, known: false };
+  return {
+    input,
+    kind: 'unknown',
+    code: input,
+    names: [],
+    message,
+    facility: null,
+    severity: null,
+    source: null,
+    known: false,
+  };
 }
 
 // ---------- reading a bare token ----------
@@ -165,7 +176,11 @@ function readStatmsgOrWin32(input: string, n: number): LookupResult[] {
     ];
   }
   return [
-    statmsgResult(input, n, `Read as a status message ID (a known one); as a Win32 error it is ${win32Name} (next result).`),
+    statmsgResult(
+      input,
+      n,
+      `Read as a status message ID (a known one); as a Win32 error it is ${win32Name} (next result).`,
+    ),
     codeResult(input, n, 'win32', 'The Win32 reading of the same number.'),
   ];
 }
@@ -176,7 +191,8 @@ function readDecimal(input: string, n: number): LookupResult[] {
     if (isKnownWin32(n)) return [codeResult(input, n, 'win32', 'Read as a Win32 error number.')];
     return [unknownResult(input, `No Win32 error ${n} (nor status message ${n}) in the reference tables.`)];
   }
-  if (n >= 0x80000000 && n <= 0xffffffff) return [codeResult(input, n, 'hresult', 'Read as an unsigned decimal HRESULT.')];
+  if (n >= 0x80000000 && n <= 0xffffffff)
+    return [codeResult(input, n, 'hresult', 'Read as an unsigned decimal HRESULT.')];
   const hex = `0x${n.toString(16).toUpperCase()}`;
   const message = `${input} is neither a Win32 error (1-65535), a status message ID nor a failure HRESULT in decimal; write ${hex} to decode it as an HRESULT.`;
   return [unknownResult(input, message)];
@@ -189,7 +205,9 @@ function readHex(input: string, digits: string): LookupResult[] {
     const note = `Read as the Win32 error ${value} in hex (the HRESULT ${formatCode(value)} is not in the tables).`;
     return [codeResult(input, value, 'win32', note)];
   }
-  return [codeResult(input, value, 'hresult', digits.length === 8 ? undefined : `Read as the HRESULT ${formatCode(value)}.`)];
+  return [
+    codeResult(input, value, 'hresult', digits.length === 8 ? undefined : `Read as the HRESULT ${formatCode(value)}.`),
+  ];
 }
 
 const LEADING = '[("\'{';
@@ -213,7 +231,14 @@ function readToken(input: string): LookupResult[] {
     if (n >= -0x80000000) return [codeResult(token, n >>> 0, 'hresult', 'Read as a signed decimal HRESULT.')];
   }
   if (/^\d{8}$/.test(token)) {
-    return [codeResult(token, parseInt(token, 16) >>> 0, 'hresult', 'Read as hex (8 digits, as logs write HRESULTs without 0x).')];
+    return [
+      codeResult(
+        token,
+        parseInt(token, 16) >>> 0,
+        'hresult',
+        'Read as hex (8 digits, as logs write HRESULTs without 0x).',
+      ),
+    ];
   }
   if (/^\d{1,10}$/.test(token)) return readDecimal(token, Number(token));
   if (/^[0-9a-f]{1,8}$/i.test(token)) return readHex(token, token);
@@ -273,7 +298,8 @@ const FORCING_WORDS = new Set(['statmsg', 'status', 'win32', 'hr', 'hresult']);
  * Words that start a code as logs write it ("error 5", "exit code 1603", "Code=12029", "HTTP 404",
  * "returned an error: (401) Unauthorized"): the words up to the value are read like a log line.
  */
-const LOG_WORDS = /^(?:error|err|errorcode|lasterror|getlasterror|exit|exitcode|return|returncode|code|http|statuscode|returned|the|remote|server|an|\(\d{3}\))$/i;
+const LOG_WORDS =
+  /^(?:error|err|errorcode|lasterror|getlasterror|exit|exitcode|return|returncode|code|http|statuscode|returned|the|remote|server|an|\(\d{3}\))$/i;
 
 /** "hr=0x80070005", "Code=12029", "error:5": a keyword glued to its value, as log lines write it. */
 function splitGlued(word: string): string[] {
@@ -301,19 +327,25 @@ function readAsLogText(words: string[], i: number): { results: LookupResult[]; n
   const text = words.slice(i, i + LOG_WINDOW).join(' ');
   const match = findCodes(text)[0];
   const lead = match ? text.slice(0, match.start).trim() : '';
-  if (match && (lead === '' || lead.split(/\s+/).every((w) => isLogWord(w) || /^(?:status)?$/i.test(stripPunctuation(w))))) {
+  if (
+    match &&
+    (lead === '' || lead.split(/\s+/).every((w) => isLogWord(w) || /^(?:status)?$/i.test(stripPunctuation(w))))
+  ) {
     let consumed = text.slice(0, match.end).trim().split(/\s+/).length;
     if (match.kind === 'http') consumed += reasonWords(words, i + consumed, match.value);
     const input = words.slice(i, i + consumed).join(' ');
     const note =
-      match.kind === 'http' ? 'Read as an HTTP status.'
-      : match.kind === 'win32' ? 'Read as a Win32 error number, as a log line with these words would be.'
-      : undefined;
+      match.kind === 'http'
+        ? 'Read as an HTTP status.'
+        : match.kind === 'win32'
+          ? 'Read as a Win32 error number, as a log line with these words would be.'
+          : undefined;
     return { results: [infoResult(input, decodeMatch(match), match.kind, note)], next: i + consumed };
   }
   let at = i;
   while (at < words.length && isLogWord(words[at])) at++;
-  if (at === i || at >= words.length || FORCING_WORDS.has(words[at].toLowerCase()) || words[at] === 'state') return null;
+  if (at === i || at >= words.length || FORCING_WORDS.has(words[at].toLowerCase()) || words[at] === 'state')
+    return null;
   const results = readToken(words[at]).map((r) => ({ ...r, input: words.slice(i, at + 1).join(' ') }));
   return { results, next: at + 1 };
 }
@@ -324,20 +356,29 @@ function readExitCode(words: string[], i: number): { results: LookupResult[]; ne
   const arg = stripPunctuation(words[at] ?? '');
   if (!/^\d{1,5}$/.test(arg) || isInstallerExitCode(Number(arg), words.join(' '))) return null;
   const input = words.slice(i, at + 1).join(' ');
-  return { results: [unknownResult(input, `exit code ${arg} is the program's own number (only Windows Installer exit codes such as 1603, 1618 or 3010 are Win32 errors); it has no Windows meaning to decode.`)], next: at + 1 };
+  return {
+    results: [
+      unknownResult(
+        input,
+        `exit code ${arg} is the program's own number (only Windows Installer exit codes such as 1603, 1618 or 3010 are Win32 errors); it has no Windows meaning to decode.`,
+      ),
+    ],
+    next: at + 1,
+  };
 }
 
 /** Decodes every code or ID in `args` (CLI words); options starting with "--" are ignored. */
 export function lookup(args: string[]): LookupResult[] {
   const words = args.filter((a) => a.trim() !== '' && !a.startsWith('--')).flatMap(splitGlued);
   const results: LookupResult[] = [];
-  for (let i = 0; i < words.length; ) {
+  for (let i = 0; i < words.length;) {
     const word = words[i].toLowerCase();
     const statusCode = word === 'status' && /^code$/i.test(stripPunctuation(words[i + 1] ?? ''));
-    const asLog =
-      /^exit(?:code)?$/i.test(word) ? (readExitCode(words, i) ?? readAsLogText(words, i))
-      : isLogWord(words[i]) || statusCode || /^\(\d{3}\)/.test(words[i]) ? readAsLogText(words, i)
-      : null;
+    const asLog = /^exit(?:code)?$/i.test(word)
+      ? (readExitCode(words, i) ?? readAsLogText(words, i))
+      : isLogWord(words[i]) || statusCode || /^\(\d{3}\)/.test(words[i])
+        ? readAsLogText(words, i)
+        : null;
     if (asLog) {
       results.push(...asLog.results);
       i = asLog.next;
@@ -364,20 +405,33 @@ function httpLines(r: LookupResult): string[] {
 
 function codeLines(r: LookupResult): string[] {
   const ntstatus = r.entries!.length > 0 && r.entries!.every((e) => e.family === 'ntstatus');
-  const kind = r.kind === 'win32' ? `Win32 error ${r.win32?.code}` : ntstatus ? 'NTSTATUS (no HRESULT table has this value)' : 'HRESULT';
+  const kind =
+    r.kind === 'win32'
+      ? `Win32 error ${r.win32?.code}`
+      : ntstatus
+        ? 'NTSTATUS (no HRESULT table has this value)'
+        : 'HRESULT';
   const lines = [`${r.code}  ${kind}, ${r.severity}`];
   const entries = [...r.entries!.filter((e) => e.win32), ...r.entries!.filter((e) => !e.win32)];
-  const entryLine = (e: CodeEntry) => `  ${e.name || '(no symbolic name)'}: ${e.message || '(no message text published)'}`;
+  const entryLine = (e: CodeEntry) =>
+    `  ${e.name || '(no symbolic name)'}: ${e.message || '(no message text published)'}`;
   lines.push(...(r.known ? entries.map(entryLine) : ['  not in the reference tables']));
   lines.push(`  ${facilityText(r.facility!, r.facilityCode!)}`);
-  if (r.win32 && r.kind !== 'win32') lines.push(`  Win32 error ${r.win32.code}${r.win32.name ? ` ${r.win32.name}` : ''}`);
+  if (r.win32 && r.kind !== 'win32')
+    lines.push(`  Win32 error ${r.win32.code}${r.win32.name ? ` ${r.win32.name}` : ''}`);
   if (r.known) lines.push(...[...new Set(r.entries!.map((e) => e.source))].map((s) => `  source: ${s}`));
   return lines;
 }
 
 function statmsgLines(r: LookupResult): string[] {
   const head = `status message ${r.code}${r.severity ? `, ${r.severity}` : ''}${r.component ? `, ${r.component}` : ''}`;
-  return [head, ...r.texts!.flatMap((t) => [`  ${t.text}`, `  ${t.modules.join(', ')} message${t.severity ? ` (${t.severity})` : ''}; source: ${t.source}`])];
+  return [
+    head,
+    ...r.texts!.flatMap((t) => [
+      `  ${t.text}`,
+      `  ${t.modules.join(', ')} message${t.severity ? ` (${t.severity})` : ''}; source: ${t.source}`,
+    ]),
+  ];
 }
 
 function stateLines(r: LookupResult): string[] {
@@ -390,18 +444,26 @@ function stateLines(r: LookupResult): string[] {
 
 function seedLines(r: LookupResult): string[] {
   if (!r.seedSection) return [];
-  return [`  seed (${r.seedPath!.join(' > ')}): ${r.seedSection}`, `    ${r.seedSummary}`, ...r.seedSteps!.map((s) => `    - ${s}`)];
+  return [
+    `  seed (${r.seedPath!.join(' > ')}): ${r.seedSection}`,
+    `    ${r.seedSummary}`,
+    ...r.seedSteps!.map((s) => `    - ${s}`),
+  ];
 }
 
 /** Readable plain text for terminals, one block per result. */
 export function formatLookup(results: LookupResult[]): string {
   const blocks = results.map((r) => {
     const body =
-      r.kind === 'unknown' ? [`${r.input}: ${r.message}`]
-      : r.kind === 'statmsg' ? statmsgLines(r)
-      : r.kind === 'state' ? stateLines(r)
-      : r.kind === 'http' ? httpLines(r)
-      : [...codeLines(r), ...seedLines(r)];
+      r.kind === 'unknown'
+        ? [`${r.input}: ${r.message}`]
+        : r.kind === 'statmsg'
+          ? statmsgLines(r)
+          : r.kind === 'state'
+            ? stateLines(r)
+            : r.kind === 'http'
+              ? httpLines(r)
+              : [...codeLines(r), ...seedLines(r)];
     const input = r.kind !== 'unknown' && r.input !== r.code ? [`  input: ${r.input}`] : [];
     const note = r.note && r.kind !== 'unknown' ? [`  note: ${r.note}`] : [];
     return [...body, ...input, ...note].join('\n');

@@ -83,7 +83,8 @@ export function stateByLogName(name: string): { topicType: number; stateId: numb
     logNames = new Map();
     for (const [topic, { rows }] of Object.entries(stateData().topics)) {
       for (const [stateId, stateName, kind] of rows) {
-        if (stateData().kinds[kind] === 'log_state_name' && stateId !== null) logNames.set(stateName, { topicType: Number(topic), stateId });
+        if (stateData().kinds[kind] === 'log_state_name' && stateId !== null)
+          logNames.set(stateName, { topicType: Number(topic), stateId });
       }
     }
   }
@@ -119,7 +120,13 @@ const STATE_ONLY = /\bStateId = (\d+)(?:, StateName = (\w+))?/g;
 // ccmsetup: "Sending Fallback Status Point message to 'primary.lan', STATEID='309'."
 const FSP_STATE = /Fallback Status Point message\b[^'\r\n]*'[^'\r\n]*', STATEID='(\d+)'/g;
 
-function matchOf(text: string, start: number, end: number, decoded: StateDecoded, basis: TopicBasis): StateMessageMatch {
+function matchOf(
+  text: string,
+  start: number,
+  end: number,
+  decoded: StateDecoded,
+  basis: TopicBasis,
+): StateMessageMatch {
   return { ...decoded, start, end, text: text.slice(start, end), topicBasis: basis };
 }
 
@@ -133,7 +140,8 @@ function findRecorded(text: string, out: StateMessageMatch[]): void {
 /** ", StateId = 5, StateName = X" → Map(stateid → 5, statename → X). */
 function pairsOf(tail: string): Map<string, string> {
   const pairs = new Map<string, string>();
-  for (const m of tail.matchAll(/, *(\w+(?: \w+)?) *= *([^,\s\]]*)/g)) pairs.set(m[1].replace(' ', '').toLowerCase(), m[2]);
+  for (const m of tail.matchAll(/, *(\w+(?: \w+)?) *= *([^,\s\]]*)/g))
+    pairs.set(m[1].replace(' ', '').toLowerCase(), m[2]);
   return pairs;
 }
 

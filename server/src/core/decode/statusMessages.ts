@@ -81,7 +81,9 @@ export const levelName = (letter: string): string | null => LEVEL_NAMES[letter.t
 
 function fillTemplate(template: string, istrs: string[], named: Record<string, number> = {}): StatmsgText['text'] {
   const positional = template.replace(/%(\d{1,2})/g, (whole, n: string) => istrs[Number(n) - 1] || whole);
-  return positional.replace(/<[^<>]+>/g, (whole) => (Object.hasOwn(named, whole) ? istrs[named[whole]] || whole : whole));
+  return positional.replace(/<[^<>]+>/g, (whole) =>
+    Object.hasOwn(named, whole) ? istrs[named[whole]] || whole : whole,
+  );
 }
 
 const rowsOf = (id: number) => statusMessageData().messages[String(id)] ?? [];
@@ -90,7 +92,11 @@ const rowsOf = (id: number) => statusMessageData().messages[String(id)] ?? [];
  * Texts for a message ID, with %1..%n (and <...> placeholders the source ties to an ISTR) filled.
  * With a module, only that module's rows (when it has any: an unknown module keeps them all).
  */
-export function decodeStatmsg(id: number, istrs: string[] = [], module: StatusMessageModule | null = null): StatmsgDecoded {
+export function decodeStatmsg(
+  id: number,
+  istrs: string[] = [],
+  module: StatusMessageModule | null = null,
+): StatmsgDecoded {
   const data = statusMessageData();
   const all = rowsOf(id);
   const ofModule = module ? all.filter((row) => data.modules[row[4]] === module) : [];
@@ -99,7 +105,15 @@ export function decodeStatmsg(id: number, istrs: string[] = [], module: StatusMe
   const texts = rows.map(([rowSeverity, , template, source, moduleIndex, named]) => {
     const text = fillTemplate(template, istrs, named);
     const rowModule = data.modules[moduleIndex] as StatusMessageModule;
-    return { text, template, source: data.sources[source], module: rowModule, modules: [rowModule], severity: rowSeverity, filled: text !== template };
+    return {
+      text,
+      template,
+      source: data.sources[source],
+      module: rowModule,
+      modules: [rowModule],
+      severity: rowSeverity,
+      filled: text !== template,
+    };
   });
   // The spreadsheet repeats some curated wordings word for word (or once filled): one text per
   // wording, which lists every module that has it.
@@ -157,7 +171,8 @@ const originalOffset = (n: Normalized, i: number) => (n.origin ? n.origin[i] : n
  */
 function unwrap(text: string, from: number): Normalized {
   // The usual case, one log line: nothing to join, offsets map 1:1.
-  if (text.indexOf('\n', from) < 0 && text.indexOf('\r', from) < 0) return { text: text.slice(from), origin: null, from };
+  if (text.indexOf('\n', from) < 0 && text.indexOf('\r', from) < 0)
+    return { text: text.slice(from), origin: null, from };
   let out = '';
   const origin: number[] = [];
   let i = from;
@@ -193,7 +208,9 @@ export function gmtDateToIso(gmtDate: string): string | null {
   const month = m ? MONTHS.indexOf(m[1]) : -1;
   if (!m || month < 0) return null;
   const ms = Number((m[6] ?? '0').padEnd(3, '0').slice(0, 3));
-  return new Date(Date.UTC(Number(m[7]), month, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), ms)).toISOString();
+  return new Date(
+    Date.UTC(Number(m[7]), month, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), ms),
+  ).toISOString();
 }
 
 function readFields(line: string): { values: Map<string, string>; end: number } {
@@ -266,7 +283,9 @@ export function findStatmsgs(text: string): StatmsgFields[] {
 /** A STATMSG line parsed and its ID decoded with the line's insertion strings, for its module. */
 export function describeStatmsg(text: string): { fields: StatmsgFields; decoded: StatmsgDecoded } | null {
   const fields = parseStatmsg(text);
-  return fields ? { fields, decoded: decodeStatmsg(fields.id, fields.istrs, moduleOf(fields.source, fields.component)) } : null;
+  return fields
+    ? { fields, decoded: decodeStatmsg(fields.id, fields.istrs, moduleOf(fields.source, fields.component)) }
+    : null;
 }
 
 // ---------- Status Message Viewer rows (audit messages) ----------
@@ -316,7 +335,13 @@ export function matchTemplate(template: string, text: string): Record<string, st
   for (let i = 1; i < parts.length; i += 2) {
     const next = parts[i + 1];
     const isLast = i + 2 >= parts.length;
-    const end = isLast ? (line.endsWith(next) && line.length - next.length >= at ? line.length - next.length : -1) : next === '' ? at : line.indexOf(next, at);
+    const end = isLast
+      ? line.endsWith(next) && line.length - next.length >= at
+        ? line.length - next.length
+        : -1
+      : next === ''
+        ? at
+        : line.indexOf(next, at);
     if (end < 0) return null;
     const value = line.slice(at, end).trim();
     if (value === '' && next !== '') return null;

@@ -23,7 +23,11 @@ export const assignmentReplicationFlow: FlowRule = {
     {
       ...OBJREPLMGR,
       key: 'assignment',
-      start: [re`Processing Update Group Assignment (?<assignment>${G})`, re`CI Assignment (?<assignment>${G})`, re`STATMSG: ID=580[02]\b[^\n]*?AVAL0="(?<assignment>${G})"`],
+      start: [
+        re`Processing Update Group Assignment (?<assignment>${G})`,
+        re`CI Assignment (?<assignment>${G})`,
+        re`STATMSG: ID=580[02]\b[^\n]*?AVAL0="(?<assignment>${G})"`,
+      ],
     },
   ],
   steps: [
@@ -47,7 +51,7 @@ export const assignmentReplicationFlow: FlowRule = {
       nextLog: 'ObjReplMgr.log (site server)',
     },
     {
-      name: 'The assignment\'s targeted CIs are read',
+      name: "The assignment's targeted CIs are read",
       ...OBJREPLMGR,
       link: 'key',
       keys: ['assignment'],
@@ -76,8 +80,17 @@ export const assignmentReplicationFlow: FlowRule = {
       ...OBJREPLMGR,
       link: 'key',
       keys: ['assignment'],
-      patterns: [re`STATMSG: ID=(?<statmsg>580[02])\b[^\n]*?(?:ISTR0="(?<name>[^"]*)")?`, re`Successfully processed Update Group Assignment`, re`Successfully (?:removed|deleted) (?:policy for )?(?:CI|Update Group) Assignment`],
-      detail: (m) => (m.groups?.statmsg === '5802' ? `5802: assignment removed${m.groups.name ? ` (${m.groups.name})` : ''}` : m.groups?.statmsg ? `5800: processed${m.groups.name ? ` (${m.groups.name})` : ''}` : undefined),
+      patterns: [
+        re`STATMSG: ID=(?<statmsg>580[02])\b[^\n]*?(?:ISTR0="(?<name>[^"]*)")?`,
+        re`Successfully processed Update Group Assignment`,
+        re`Successfully (?:removed|deleted) (?:policy for )?(?:CI|Update Group) Assignment`,
+      ],
+      detail: (m) =>
+        m.groups?.statmsg === '5802'
+          ? `5802: assignment removed${m.groups.name ? ` (${m.groups.name})` : ''}`
+          : m.groups?.statmsg
+            ? `5800: processed${m.groups.name ? ` (${m.groups.name})` : ''}`
+            : undefined,
       advice: REPLICATION_ADVICE,
       timeoutMs: 60 * 60_000,
     },
@@ -117,7 +130,11 @@ function auditLines(context: DiagnoseContext, guid: string): Array<{ file: strin
       const m = AUDIT.map((p) => p.exec(message)).find(Boolean);
       if (!m?.groups) continue;
       const action = m.groups.action ?? ACTION[m.groups.id ?? ''] ?? 'changed';
-      out.push({ file: source.file, line: source.records.get(index).line, text: `${m.groups.id ? `${m.groups.id}: ` : ''}User "${m.groups.user}" ${action} updates assignment ${m.groups.number ?? ''}`.trim() });
+      out.push({
+        file: source.file,
+        line: source.records.get(index).line,
+        text: `${m.groups.id ? `${m.groups.id}: ` : ''}User "${m.groups.user}" ${action} updates assignment ${m.groups.number ?? ''}`.trim(),
+      });
     }
   }
   return out;
@@ -132,6 +149,17 @@ export function withAudit(context: DiagnoseContext, findings: Finding[]): Findin
     if (!GUID_KEY.test(finding.key)) return finding;
     const audit = auditLines(context, finding.key);
     if (!audit.length) return finding;
-    return { ...finding, evidence: [...finding.evidence, ...audit.map((a) => ({ file: a.file, line: a.line, text: a.text, note: 'audit (SMS Provider): who changed this deployment' }))] };
+    return {
+      ...finding,
+      evidence: [
+        ...finding.evidence,
+        ...audit.map((a) => ({
+          file: a.file,
+          line: a.line,
+          text: a.text,
+          note: 'audit (SMS Provider): who changed this deployment',
+        })),
+      ],
+    };
   });
 }

@@ -24,19 +24,56 @@ interface StepSpec {
 }
 
 const STEPS: StepSpec[] = [
-  { name: 'ccmsetup starts (command line and properties)', patterns: [re`Ccmsetup command line: (?<cmd>[^\n]+)`, RUN_START], detail: (m) => m.groups?.cmd?.trim() },
-  { name: 'The bootstrap hands over to the ccmsetup service', optional: true, patterns: [re`Successfully started the ccmsetup service`, re`In ServiceMain`] },
+  {
+    name: 'ccmsetup starts (command line and properties)',
+    patterns: [re`Ccmsetup command line: (?<cmd>[^\n]+)`, RUN_START],
+    detail: (m) => m.groups?.cmd?.trim(),
+  },
+  {
+    name: 'The bootstrap hands over to the ccmsetup service',
+    optional: true,
+    patterns: [re`Successfully started the ccmsetup service`, re`In ServiceMain`],
+  },
   {
     name: 'A management point answers with the site version (MP and site compatibility check)',
     optional: true,
-    patterns: [rei`Retri?e?ved site version '(?<version>[^']+)' from MP '(?<mp>[^']+)'`, rei`MP '(?<mp>[^']+)' is compatible`],
+    patterns: [
+      rei`Retri?e?ved site version '(?<version>[^']+)' from MP '(?<mp>[^']+)'`,
+      rei`MP '(?<mp>[^']+)' is compatible`,
+    ],
     detail: (m) => (m.groups?.version ? `site ${m.groups.version} from ${m.groups.mp}` : m.groups?.mp),
   },
-  { name: 'The management point certificates are checked', optional: true, patterns: [rei`MP certificates? (?:retrieved|validated|is valid)|Successfully (?:retrieved|validated) MP certificates?|Getting MP Certificates`] },
-  { name: 'The client manifest (ccmsetup.cab) is downloaded and loaded', optional: true, patterns: [re`Successfully loaded ccmsetup manifest file`, re`Successfully extracted manifest file`] },
-  { name: 'The prerequisites and client.msi are downloaded', optional: true, patterns: [rei`Successfully downloaded client files`, rei`Download complete`] },
-  { name: 'The prerequisites are installed', optional: true, patterns: [rei`Successfully installed (?:prerequisite|'[^']+'|the prerequisite)`, rei`Installing file '(?<file>[^']+)'`], detail: (m) => m.groups?.file },
-  { name: 'client.msi is installed', optional: true, patterns: [rei`Installation succeeded`, rei`Running installation package`] },
+  {
+    name: 'The management point certificates are checked',
+    optional: true,
+    patterns: [
+      rei`MP certificates? (?:retrieved|validated|is valid)|Successfully (?:retrieved|validated) MP certificates?|Getting MP Certificates`,
+    ],
+  },
+  {
+    name: 'The client manifest (ccmsetup.cab) is downloaded and loaded',
+    optional: true,
+    patterns: [re`Successfully loaded ccmsetup manifest file`, re`Successfully extracted manifest file`],
+  },
+  {
+    name: 'The prerequisites and client.msi are downloaded',
+    optional: true,
+    patterns: [rei`Successfully downloaded client files`, rei`Download complete`],
+  },
+  {
+    name: 'The prerequisites are installed',
+    optional: true,
+    patterns: [
+      rei`Successfully installed (?:prerequisite|'[^']+'|the prerequisite)`,
+      rei`Installing file '(?<file>[^']+)'`,
+    ],
+    detail: (m) => m.groups?.file,
+  },
+  {
+    name: 'client.msi is installed',
+    optional: true,
+    patterns: [rei`Installation succeeded`, rei`Running installation package`],
+  },
   { name: 'ccmsetup exits with return code 0', patterns: [re`CcmSetup is exiting with return code 0\b`] },
 ];
 
@@ -55,12 +92,31 @@ interface FailureSpec {
 
 /** Most precise first: the exit line last, so that the cause it follows is named. */
 const FAILURES: FailureSpec[] = [
-  { pattern: rei`Failed to download (?:client )?files(?: by| through) BITS\. Error:? (?<code>0x[0-9A-Fa-f]{8})`, heading: 'Client installation: the client files could not be downloaded' },
-  { pattern: rei`Installation failed with error code (?<exit>\d+)|client\.msi installation failed[^\n]*?(?<code>0x[0-9A-Fa-f]{8})?`, heading: 'Client installation: client.msi failed', nextLog: 'client.msi.log (%windir%\\ccmsetup\\Logs)' },
-  { pattern: rei`Failed to (?:get|verify|validate) (?:the )?(?:MP )?certificate[^\n]*?(?<code>0x[0-9A-Fa-f]{8})?|certificate[^\n]{0,80}(?:has expired|is not valid|was revoked)`, heading: 'Client installation: the management point certificate check failed' },
-  { pattern: rei`(?:MP|site) version[^\n]{0,80}is not compatible|Failed to get site version from (?:all )?MPs?[^\n]*?(?<code>0x[0-9A-Fa-f]{8})?`, heading: 'Client installation: no compatible management point / site version' },
-  { pattern: rei`CcmSetup failed with error code (?<code>0x[0-9A-Fa-f]{8})`, heading: 'Client installation failed (ccmsetup error code)' },
-  { pattern: rei`CcmSetup is exiting with return code (?<exit>[1-9]\d*)`, heading: 'Client installation: ccmsetup exited with a non-zero return code' },
+  {
+    pattern: rei`Failed to download (?:client )?files(?: by| through) BITS\. Error:? (?<code>0x[0-9A-Fa-f]{8})`,
+    heading: 'Client installation: the client files could not be downloaded',
+  },
+  {
+    pattern: rei`Installation failed with error code (?<exit>\d+)|client\.msi installation failed[^\n]*?(?<code>0x[0-9A-Fa-f]{8})?`,
+    heading: 'Client installation: client.msi failed',
+    nextLog: 'client.msi.log (%windir%\\ccmsetup\\Logs)',
+  },
+  {
+    pattern: rei`Failed to (?:get|verify|validate) (?:the )?(?:MP )?certificate[^\n]*?(?<code>0x[0-9A-Fa-f]{8})?|certificate[^\n]{0,80}(?:has expired|is not valid|was revoked)`,
+    heading: 'Client installation: the management point certificate check failed',
+  },
+  {
+    pattern: rei`(?:MP|site) version[^\n]{0,80}is not compatible|Failed to get site version from (?:all )?MPs?[^\n]*?(?<code>0x[0-9A-Fa-f]{8})?`,
+    heading: 'Client installation: no compatible management point / site version',
+  },
+  {
+    pattern: rei`CcmSetup failed with error code (?<code>0x[0-9A-Fa-f]{8})`,
+    heading: 'Client installation failed (ccmsetup error code)',
+  },
+  {
+    pattern: rei`CcmSetup is exiting with return code (?<exit>[1-9]\d*)`,
+    heading: 'Client installation: ccmsetup exited with a non-zero return code',
+  },
 ];
 
 interface Run {
@@ -93,13 +149,29 @@ function runsOf(source: Source): Run[] {
 }
 
 function lineStep(spec: StepSpec, run: Run): { step: FindingStep; at?: number } {
-  const step: FindingStep = { name: spec.name, seen: false, log: 'ccmsetup.log', logPresent: true, ...(spec.optional ? { optional: true } : {}) };
+  const step: FindingStep = {
+    name: spec.name,
+    seen: false,
+    log: 'ccmsetup.log',
+    logPresent: true,
+    ...(spec.optional ? { optional: true } : {}),
+  };
   for (const index of run.indexes) {
     const match = spec.patterns.map((p) => p.exec(messageOf(run.source, index))).find(Boolean);
     if (!match) continue;
     const utc = toIsoUtc(Number.isNaN(run.source.times[index]) ? null : run.source.times[index]);
     const detail = spec.detail?.(match);
-    return { step: { ...step, seen: true, file: run.source.file, line: run.source.records.get(index).line, ...(utc ? { utc } : {}), ...(detail ? { detail } : {}) }, at: index };
+    return {
+      step: {
+        ...step,
+        seen: true,
+        file: run.source.file,
+        line: run.source.records.get(index).line,
+        ...(utc ? { utc } : {}),
+        ...(detail ? { detail } : {}),
+      },
+      at: index,
+    };
   }
   return { step };
 }
@@ -128,34 +200,72 @@ function errorOf(run: Run, failure: NonNullable<ReturnType<typeof firstFailure>>
       error.message = info.message || text;
       if (info.names[0]) error.name = info.names[0];
     }
-  } else if (exit) error.message = exit === '7' ? `${text} (7: a prerequisite asked for a restart; ccmsetup resumes after it)` : text;
+  } else if (exit)
+    error.message = exit === '7' ? `${text} (7: a prerequisite asked for a restart; ccmsetup resumes after it)` : text;
   return error;
 }
 
 function findingOf(run: Run): Finding {
   const walked = STEPS.map((spec) => lineStep(spec, run));
   const steps = walked.map((w) => w.step);
-  const evidence: Evidence[] = steps.filter((s) => s.seen).map((s) => ({ file: s.file!, line: s.line!, text: messageOf(run.source, walked[steps.indexOf(s)].at!).slice(0, 300) }));
-  const base = { flow: 'clientInstall', title: 'Client installation (ccmsetup)', key: `process ${run.pid}`, steps, evidence };
+  const evidence: Evidence[] = steps
+    .filter((s) => s.seen)
+    .map((s) => ({
+      file: s.file!,
+      line: s.line!,
+      text: messageOf(run.source, walked[steps.indexOf(s)].at!).slice(0, 300),
+    }));
+  const base = {
+    flow: 'clientInstall',
+    title: 'Client installation (ccmsetup)',
+    key: `process ${run.pid}`,
+    steps,
+    evidence,
+  };
   const failure = firstFailure(run);
   const exited = steps[steps.length - 1].seen;
   if (failure && !exited) {
     const error = errorOf(run, failure);
-    evidence.push({ file: run.source.file, line: error.line, text: messageOf(run.source, failure.index).slice(0, 300), note: 'failure' });
+    evidence.push({
+      file: run.source.file,
+      line: error.line,
+      text: messageOf(run.source, failure.index).slice(0, 300),
+      note: 'failure',
+    });
     steps[steps.length - 1].failed = true;
     const summary = `${error.heading}${error.code ? ` (${error.code})` : ''}`;
-    return { ...base, status: 'broken', summary, error, advice: CHECK_ADVICE, nextLog: failure.spec.nextLog ?? 'ccmsetup.log' };
+    return {
+      ...base,
+      status: 'broken',
+      summary,
+      error,
+      advice: CHECK_ADVICE,
+      nextLog: failure.spec.nextLog ?? 'ccmsetup.log',
+    };
   }
   if (exited) {
     const handedOver = steps[1].seen && !steps[steps.length - 2].seen;
-    const summary = handedOver ? 'The ccmsetup bootstrap handed over to the ccmsetup service and exited with 0; the service run carries the installation.' : 'ccmsetup finished with return code 0.';
+    const summary = handedOver
+      ? 'The ccmsetup bootstrap handed over to the ccmsetup service and exited with 0; the service run carries the installation.'
+      : 'ccmsetup finished with return code 0.';
     return { ...base, status: 'complete', summary, advice: [] };
   }
-  return { ...base, status: 'incomplete', summary: 'ccmsetup.log ends before ccmsetup exits: the installation is still running, or the log was collected during it.', advice: CHECK_ADVICE, nextLog: 'ccmsetup.log' };
+  return {
+    ...base,
+    status: 'incomplete',
+    summary:
+      'ccmsetup.log ends before ccmsetup exits: the installation is still running, or the log was collected during it.',
+    advice: CHECK_ADVICE,
+    nextLog: 'ccmsetup.log',
+  };
 }
 
 function diagnoseClientInstall(context: DiagnoseContext): Finding[] {
   return context.sourcesFor(CCMSETUP).flatMap((source) => runsOf(source).map(findingOf));
 }
 
-export const clientInstallModule = { id: 'clientInstall', title: 'Client installation (ccmsetup)', diagnose: diagnoseClientInstall };
+export const clientInstallModule = {
+  id: 'clientInstall',
+  title: 'Client installation (ccmsetup)',
+  diagnose: diagnoseClientInstall,
+};

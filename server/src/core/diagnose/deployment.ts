@@ -7,7 +7,18 @@
 // Troubleshooting > "Updates fail to get downloaded" reads CAS.log, ContentTransferManager.log and
 // DataTransferService.log.
 import { CODE, G, re, rei, type FailureRule, type FlowRule } from './rules';
-import { CAS, CTM, DTS, LOCATION_SERVICES, POLICY_AGENT, SCHEDULER, UPDATES_DEPLOYMENT, UPDATES_HANDLER, WINDOWS_UPDATE, WUAHANDLER } from './logs';
+import {
+  CAS,
+  CTM,
+  DTS,
+  LOCATION_SERVICES,
+  POLICY_AGENT,
+  SCHEDULER,
+  UPDATES_DEPLOYMENT,
+  UPDATES_HANDLER,
+  WINDOWS_UPDATE,
+  WUAHANDLER,
+} from './logs';
 import { describeScheduleString } from './rebootWindows';
 import { SCAN_ERROR_GROUPS, SCAN_FAILURE_ADVICE } from './scan';
 import { isConfigMgrCaller, wuCallerOf } from './windowsUpdate';
@@ -33,11 +44,46 @@ export const INSTALL_ADVICE = [
 ];
 
 const DOWNLOAD_FAILURES: FailureRule[] = [
-  { ...CAS, link: 'key', keys: ['content'], pattern: rei`Hash verification failed|Hash (?:does not|doesn't) match`, heading: 'Updates fail to get downloaded: the downloaded content does not match its hash', advice: DOWNLOAD_ADVICE },
-  { ...CAS, link: 'key', keys: ['content', 'ctmJob'], pattern: rei`Download failed for (?:content|download request)[^\n]{0,160}?(?<code>${CODE})?`, heading: 'Updates fail to get downloaded', advice: DOWNLOAD_ADVICE },
-  { ...CTM, link: 'key', keys: ['ctmJob'], pattern: rei`CTM job ${G} (?:failed|encountered error|suspended)[^\n]{0,160}?(?<code>${CODE})?|Error \(?(?<code2>${CODE})\)?[^\n]{0,80}CTM job`, heading: 'Updates fail to get downloaded', advice: DOWNLOAD_ADVICE },
-  { ...LOCATION_SERVICES, link: 'key', keys: ['lsRequest'], pattern: rei`Calling back with empty distribution points? list|no distribution points? (?:found|available)`, heading: 'Updates fail to get downloaded: no distribution point location for the content', advice: DOWNLOAD_ADVICE },
-  { ...DTS, link: 'key', keys: ['dtsJob'], pattern: rei`Status : FAILURE|DTSJob ${G} in state 'Error'|Error sending DAV request\. HTTP code (?<http>\d+)|GetDirectoryList_HTTP[^\n]{0,200}failed with code (?<code>${CODE})|BITS job [^\n]{0,80}(?:failed|error)[^\n]{0,80}?(?<code2>${CODE})?`, heading: 'Updates fail to get downloaded', advice: DOWNLOAD_ADVICE },
+  {
+    ...CAS,
+    link: 'key',
+    keys: ['content'],
+    pattern: rei`Hash verification failed|Hash (?:does not|doesn't) match`,
+    heading: 'Updates fail to get downloaded: the downloaded content does not match its hash',
+    advice: DOWNLOAD_ADVICE,
+  },
+  {
+    ...CAS,
+    link: 'key',
+    keys: ['content', 'ctmJob'],
+    pattern: rei`Download failed for (?:content|download request)[^\n]{0,160}?(?<code>${CODE})?`,
+    heading: 'Updates fail to get downloaded',
+    advice: DOWNLOAD_ADVICE,
+  },
+  {
+    ...CTM,
+    link: 'key',
+    keys: ['ctmJob'],
+    pattern: rei`CTM job ${G} (?:failed|encountered error|suspended)[^\n]{0,160}?(?<code>${CODE})?|Error \(?(?<code2>${CODE})\)?[^\n]{0,80}CTM job`,
+    heading: 'Updates fail to get downloaded',
+    advice: DOWNLOAD_ADVICE,
+  },
+  {
+    ...LOCATION_SERVICES,
+    link: 'key',
+    keys: ['lsRequest'],
+    pattern: rei`Calling back with empty distribution points? list|no distribution points? (?:found|available)`,
+    heading: 'Updates fail to get downloaded: no distribution point location for the content',
+    advice: DOWNLOAD_ADVICE,
+  },
+  {
+    ...DTS,
+    link: 'key',
+    keys: ['dtsJob'],
+    pattern: rei`Status : FAILURE|DTSJob ${G} in state 'Error'|Error sending DAV request\. HTTP code (?<http>\d+)|GetDirectoryList_HTTP[^\n]{0,200}failed with code (?<code>${CODE})|BITS job [^\n]{0,80}(?:failed|error)[^\n]{0,80}?(?<code2>${CODE})?`,
+    heading: 'Updates fail to get downloaded',
+    advice: DOWNLOAD_ADVICE,
+  },
 ];
 
 /** The content chain every download walks, from the UpdatesHandler/CAS request to the hash check. */
@@ -49,7 +95,10 @@ function downloadSteps(optionalRequest: boolean): FlowRule['steps'] {
       link: 'key',
       keys: ['content', 'ctmJob'],
       optional: optionalRequest,
-      patterns: [rei`Submitted CTM job (?<ctmJob>${G}) to download Content ${CONTENT}`, rei`Requesting content ${CONTENT}`],
+      patterns: [
+        rei`Submitted CTM job (?<ctmJob>${G}) to download Content ${CONTENT}`,
+        rei`Requesting content ${CONTENT}`,
+      ],
       advice: DOWNLOAD_ADVICE,
       nextLog: 'CAS.log',
     },
@@ -86,7 +135,11 @@ function downloadSteps(optionalRequest: boolean): FlowRule['steps'] {
       ...DTS,
       link: 'key',
       keys: ['dtsJob'],
-      patterns: [rei`Starting BITS (?:download|job)`, rei`DTSJob ${G} created to download`, rei`DTSJob ${G} in state 'DownloadingData'`],
+      patterns: [
+        rei`Starting BITS (?:download|job)`,
+        rei`DTSJob ${G} created to download`,
+        rei`DTSJob ${G} in state 'DownloadingData'`,
+      ],
       advice: DOWNLOAD_ADVICE,
       nextLog: 'DataTransferService.log',
     },
@@ -95,7 +148,11 @@ function downloadSteps(optionalRequest: boolean): FlowRule['steps'] {
       ...DTS,
       link: 'key',
       keys: ['dtsJob'],
-      patterns: [rei`DTSJob ${G} successfully completed download`, rei`has completed:[\s\S]{0,20}Status : SUCCESS`, rei`DTSJob ${G} in state 'NotifiedComplete'`],
+      patterns: [
+        rei`DTSJob ${G} successfully completed download`,
+        rei`has completed:[\s\S]{0,20}Status : SUCCESS`,
+        rei`DTSJob ${G} in state 'NotifiedComplete'`,
+      ],
       advice: DOWNLOAD_ADVICE,
       timeoutMs: 6 * 3600_000,
     },
@@ -114,7 +171,11 @@ export const contentDownloadFlow: FlowRule = {
   id: 'contentDownload',
   title: 'Content download (CAS → CTM → DTS/BITS)',
   anchors: [
-    { ...CTM, key: 'ctmJob', start: [rei`Starting CTM job (?<ctmJob>${G})`, rei`CTM job (?<ctmJob>${G}) \(corresponding DTS job`] },
+    {
+      ...CTM,
+      key: 'ctmJob',
+      start: [rei`Starting CTM job (?<ctmJob>${G})`, rei`CTM job (?<ctmJob>${G}) \(corresponding DTS job`],
+    },
     { ...DTS, key: 'dtsJob', start: [rei`DTSJob (?<dtsJob>${G}) created to download`] },
   ],
   steps: downloadSteps(true),
@@ -188,7 +249,12 @@ export const deploymentFlow: FlowRule = {
     {
       ...UPDATES_DEPLOYMENT,
       key: 'assignment',
-      start: [re`Assignment (?<assignment>${G}) has total CI`, re`Deadline received for assignment \((?<assignment>${G})\)`, re`<AssignmentID>(?<assignment>${G})</AssignmentID>`, re`for assignment \((?<assignment>${G})\)`],
+      start: [
+        re`Assignment (?<assignment>${G}) has total CI`,
+        re`Deadline received for assignment \((?<assignment>${G})\)`,
+        re`<AssignmentID>(?<assignment>${G})</AssignmentID>`,
+        re`for assignment \((?<assignment>${G})\)`,
+      ],
     },
   ],
   steps: [
@@ -198,7 +264,10 @@ export const deploymentFlow: FlowRule = {
       link: 'key',
       keys: ['assignment'],
       optional: true,
-      patterns: [re`(?:Download of policy|successfully compiled|Initializing download of policy)[^\n]{0,40}CCM_Policy_Policy5`, re`CCM_Policy_Policy5[^\n]{0,300}(?:completed|successfully compiled)`],
+      patterns: [
+        re`(?:Download of policy|successfully compiled|Initializing download of policy)[^\n]{0,40}CCM_Policy_Policy5`,
+        re`CCM_Policy_Policy5[^\n]{0,300}(?:completed|successfully compiled)`,
+      ],
       nextLog: 'PolicyAgent.log',
     },
     {
@@ -207,8 +276,17 @@ export const deploymentFlow: FlowRule = {
       link: 'key',
       keys: ['assignment'],
       optional: true,
-      patterns: [re`Initialized trigger \("(?<token>[0-9A-Fa-f]{16})"\) for schedule 'Machine/DEADLINE:`, re`will fire at (?<fire>[^\n]{1,80}?) (?:with|without) randomization`, re`Sending message for schedule 'Machine/DEADLINE:`],
-      detail: (m) => (m.groups?.token ? `trigger ${m.groups.token}: ${describeScheduleString(m.groups.token)}` : m.groups?.fire ? `fires at ${m.groups.fire}` : undefined),
+      patterns: [
+        re`Initialized trigger \("(?<token>[0-9A-Fa-f]{16})"\) for schedule 'Machine/DEADLINE:`,
+        re`will fire at (?<fire>[^\n]{1,80}?) (?:with|without) randomization`,
+        re`Sending message for schedule 'Machine/DEADLINE:`,
+      ],
+      detail: (m) =>
+        m.groups?.token
+          ? `trigger ${m.groups.token}: ${describeScheduleString(m.groups.token)}`
+          : m.groups?.fire
+            ? `fires at ${m.groups.fire}`
+            : undefined,
       nextLog: 'Scheduler.log',
     },
     {
@@ -230,7 +308,11 @@ export const deploymentFlow: FlowRule = {
       ...UPDATES_HANDLER,
       link: 'key',
       keys: ['detectJob'],
-      patterns: [re`Scan completion received for job`, re`Initial scan completed for the job`, re`Successfully initiated scan for job`],
+      patterns: [
+        re`Scan completion received for job`,
+        re`Initial scan completed for the job`,
+        re`Successfully initiated scan for job`,
+      ],
       failures: [SCAN_DURING_EVALUATION],
       nextLog: 'UpdatesHandler.log',
     },
@@ -239,7 +321,11 @@ export const deploymentFlow: FlowRule = {
       ...UPDATES_DEPLOYMENT,
       link: 'key',
       keys: ['assignment'],
-      patterns: [re`DetectJob completion received for assignment`, re`Making updates available for assignment`, re`TopicType = Evaluate, StateId = \d+, StateName = (?<state>\w+)`],
+      patterns: [
+        re`DetectJob completion received for assignment`,
+        re`Making updates available for assignment`,
+        re`TopicType = Evaluate, StateId = \d+, StateName = (?<state>\w+)`,
+      ],
       detail: (m) => m.groups?.state,
     },
     {
@@ -293,7 +379,11 @@ export const deploymentFlow: FlowRule = {
       name: 'WUAHandler copies the files to the WUA cache and installs the updates',
       ...WUAHANDLER,
       link: 'time',
-      patterns: [re`Installation of updates completed`, re`Async install completed`, re`Async installation of updates started`],
+      patterns: [
+        re`Installation of updates completed`,
+        re`Async install completed`,
+        re`Async installation of updates started`,
+      ],
       failures: [UPDATE_INSTALL_FAILED, INSTALL_FAILED],
       advice: INSTALL_ADVICE,
       nextLog: 'WUAHandler.log',
@@ -303,7 +393,10 @@ export const deploymentFlow: FlowRule = {
       ...WINDOWS_UPDATE,
       link: 'time',
       optional: true,
-      patterns: [rei`Installing updates \[CallerId = CcmExec\]|Installing updates CallerId = CcmExec`, rei`COMAPI: Install \[ClientId = CcmExec\]`],
+      patterns: [
+        rei`Installing updates \[CallerId = CcmExec\]|Installing updates CallerId = CcmExec`,
+        rei`COMAPI: Install \[ClientId = CcmExec\]`,
+      ],
       failures: [WU_INSTALL_FAILED],
       nextLog: 'WindowsUpdate.log (%windir%; on Windows 10 and later produce it with Get-WindowsUpdateLog)',
     },
@@ -320,7 +413,10 @@ export const deploymentFlow: FlowRule = {
       ...UPDATES_DEPLOYMENT,
       link: 'time',
       optional: true,
-      patterns: [re`Detect after reboot job completed with result = (?<result>0x[0-9A-Fa-f]+)`, re`Initiated detect for pending reboot updates after system restart`],
+      patterns: [
+        re`Detect after reboot job completed with result = (?<result>0x[0-9A-Fa-f]+)`,
+        re`Initiated detect for pending reboot updates after system restart`,
+      ],
       detail: (m) => (m.groups?.result ? `result ${m.groups.result}` : undefined),
     },
     {

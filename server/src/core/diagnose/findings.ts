@@ -64,7 +64,6 @@ export interface Finding {
   evidence: Evidence[];
 }
 
-
 // ---------------------------------------------------------------------------------------------------
 // Error codes: names and messages come from the decoder tables (core/decode).
 
@@ -92,8 +91,10 @@ export interface FailureHit {
   timeLinked?: boolean;
 }
 
-
-export function chooseFailure(failures: FailureHit[], results: StepResult[]): { failure: FailureHit; recovered: boolean } | undefined {
+export function chooseFailure(
+  failures: FailureHit[],
+  results: StepResult[],
+): { failure: FailureHit; recovered: boolean } | undefined {
   const terminal = lastRequired(results);
   const recovered = (f: FailureHit) => !f.rule.lasting && !!terminal?.hit && terminal.hit.time > f.hit.time;
   const open = failures.find((f) => !recovered(f));
@@ -119,7 +120,8 @@ export function blockingStep(results: StepResult[]): number {
 export function lastSeenTime(results: StepResult[], before: number): number {
   let t = Number.NaN;
   results.slice(0, Math.max(before, 0)).forEach((r) => {
-    if (r.hit && !r.rule.optional && !Number.isNaN(r.hit.time)) t = Number.isNaN(t) ? r.hit.time : Math.max(t, r.hit.time);
+    if (r.hit && !r.rule.optional && !Number.isNaN(r.hit.time))
+      t = Number.isNaN(t) ? r.hit.time : Math.max(t, r.hit.time);
   });
   return t;
 }
@@ -136,7 +138,12 @@ export function evidenceOf(source: Source, index: number, note?: string): Eviden
 
 export function toStep(result: StepResult, failed: boolean): FindingStep {
   const { rule, hit } = result;
-  const step: FindingStep = { name: rule.name, seen: !!hit, log: rule.nextLog ?? rule.logs[0], logPresent: result.present };
+  const step: FindingStep = {
+    name: rule.name,
+    seen: !!hit,
+    log: rule.nextLog ?? rule.logs[0],
+    logPresent: result.present,
+  };
   if (rule.optional) step.optional = true;
   if (failed) step.failed = true;
   if (!hit) return step;
@@ -162,7 +169,9 @@ function codeOf(failure: FailureHit): string | undefined {
 export function errorOf(failure: FailureHit): FindingError {
   const r = record(failure.hit);
   const code = codeOf(failure);
-  const info = code ? describeCode(code, { text: r.message, component: r.component, file: failure.hit.source.file }) : undefined;
+  const info = code
+    ? describeCode(code, { text: r.message, component: r.component, file: failure.hit.source.file })
+    : undefined;
   const message = failure.stalled ?? (info?.message || firstLine(r.message));
   const error: FindingError = { message, heading: headingOf(failure), file: failure.hit.source.file, line: r.line };
   if (code) error.code = code;
@@ -193,7 +202,8 @@ export function relatedHits(context: DiagnoseContext, failure: FailureHit): Hit[
   for (const source of context.sourcesFor(related)) {
     const from = lowerBound(source.times, failure.hit.time - related.withinMs);
     for (let i = from; i < source.records.length && source.times[i] <= failure.hit.time + TOLERANCE_MS; i++) {
-      if (source.records.severity(i) === 'error') out.push({ source, index: i, time: source.times[i], match: /(?:)/.exec('')! });
+      if (source.records.severity(i) === 'error')
+        out.push({ source, index: i, time: source.times[i], match: /(?:)/.exec('')! });
     }
   }
   return out.slice(-10);
@@ -201,7 +211,9 @@ export function relatedHits(context: DiagnoseContext, failure: FailureHit): Hit[
 
 /** The flow's other failure kinds that a related error line shows (WCM's HTTP 503 → Web Service issues). */
 export function relatedFailures(flow: FlowRule, chosen: FailureRule, hits: Hit[]): FailureRule[] {
-  const rules = [...(flow.failures ?? []), ...flow.steps.flatMap((s) => s.failures ?? [])].filter((r) => r !== chosen && !r.when);
+  const rules = [...(flow.failures ?? []), ...flow.steps.flatMap((s) => s.failures ?? [])].filter(
+    (r) => r !== chosen && !r.when,
+  );
   return rules.filter((rule) => hits.some((h) => rule.pattern.test(messageOf(h.source, h.index))));
 }
 
@@ -230,7 +242,12 @@ export function settledFinding(base: FindingBase, flow: FlowRule, results: StepR
 }
 
 /** No failure, last required step not seen: incomplete when it stops in a log that is here, else unproven. */
-export function incompleteFinding(base: FindingBase, flow: FlowRule, results: StepResult[], blockingIndex: number): Finding {
+export function incompleteFinding(
+  base: FindingBase,
+  flow: FlowRule,
+  results: StepResult[],
+  blockingIndex: number,
+): Finding {
   const gaps = results.filter((r) => !r.rule.optional && !r.hit);
   if (gaps.every((r) => !r.present)) return unprovenFinding(base, gaps, false);
   const blocking = results[blockingIndex];

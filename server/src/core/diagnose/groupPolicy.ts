@@ -36,7 +36,14 @@ function linesOf(context: DiagnoseContext, hint: LogHint, pattern: RegExp, folde
   for (const source of context.sourcesFor(hint).filter((s) => s.folder === folder)) {
     for (let index = 0; index < source.records.length; index++) {
       const match = pattern.exec(messageOf(source, index));
-      if (match) out.push({ source, index, time: source.times[index], url: match.groups!.url, authority: match.groups!.authority });
+      if (match)
+        out.push({
+          source,
+          index,
+          time: source.times[index],
+          url: match.groups!.url,
+          authority: match.groups!.authority,
+        });
     }
   }
   return out;
@@ -52,7 +59,13 @@ function stepOf(name: string, log: string, line: Line | undefined, present: bool
   const step: FindingStep = { name, seen: !!line, log, logPresent: present };
   if (!line) return step;
   const record = line.source.records.get(line.index);
-  return { ...step, file: line.source.file, line: record.line, ...(toIsoUtc(line.time) ? { utc: toIsoUtc(line.time)! } : {}), ...(detail ? { detail } : {}) };
+  return {
+    ...step,
+    file: line.source.file,
+    line: record.line,
+    ...(toIsoUtc(line.time) ? { utc: toIsoUtc(line.time)! } : {}),
+    ...(detail ? { detail } : {}),
+  };
 }
 
 function evidence(line: Line, note: string): Evidence {
@@ -60,18 +73,45 @@ function evidence(line: Line, note: string): Evidence {
   return { file: line.source.file, line: record.line, text: record.message.split('\n', 1)[0].slice(0, 300), note };
 }
 
-function findingFor(context: DiagnoseContext, override: Line, given: Line | undefined, folder: string, count: number): Finding {
+function findingFor(
+  context: DiagnoseContext,
+  override: Line,
+  given: Line | undefined,
+  folder: string,
+  count: number,
+): Finding {
   const authority = override.authority ? ` (${override.authority})` : '';
-  const givenLogsPresent = [SCAN_AGENT, LOCATION_SERVICES].some((h) => context.sourcesFor(h).some((s) => s.folder === folder));
+  const givenLogsPresent = [SCAN_AGENT, LOCATION_SERVICES].some((h) =>
+    context.sourcesFor(h).some((s) => s.folder === folder),
+  );
   const steps = [
-    stepOf('Configuration Manager gives the client its update source (WSUS server and port)', 'ScanAgent.log', given, givenLogsPresent || !!given, given?.url),
+    stepOf(
+      'Configuration Manager gives the client its update source (WSUS server and port)',
+      'ScanAgent.log',
+      given,
+      givenLogsPresent || !!given,
+      given?.url,
+    ),
     stepOf('Group Policy sets the WSUS server (WUAHandler.log)', 'WUAHandler.log', override, true, override.url),
   ];
   const times = count > 1 ? ` (${count} times)` : '';
-  const base = { flow: 'groupPolicy', title: 'Group Policy and the WSUS server the client was given', key: `${override.url}`, steps, evidence: [evidence(override, 'Group Policy override')] };
+  const base = {
+    flow: 'groupPolicy',
+    title: 'Group Policy and the WSUS server the client was given',
+    key: `${override.url}`,
+    steps,
+    evidence: [evidence(override, 'Group Policy override')],
+  };
   if (!given) {
     const summary = `Group Policy${authority} sets the WSUS server to ${override.url}${times}; the update source Configuration Manager gave this client is not in these logs, so whether it differs is unproven.`;
-    return { ...base, status: 'unproven', summary, advice: GPO_ADVICE, nextLog: 'ScanAgent.log', missingLogs: ['ScanAgent.log', 'LocationServices.log'] };
+    return {
+      ...base,
+      status: 'unproven',
+      summary,
+      advice: GPO_ADVICE,
+      nextLog: 'ScanAgent.log',
+      missingLogs: ['ScanAgent.log', 'LocationServices.log'],
+    };
   }
   base.evidence.unshift(evidence(given, 'update source given by Configuration Manager'));
   if (serverAndPort(given.url) === serverAndPort(override.url)) {
@@ -81,7 +121,12 @@ function findingFor(context: DiagnoseContext, override: Line, given: Line | unde
   const heading = 'Group Policy overrides WSUS Server';
   const summary = `${heading}: Group Policy${authority} sets ${override.url}, but Configuration Manager gave the client ${given.url}${times}; server name and port must be exactly the same.`;
   const record = override.source.records.get(override.index);
-  const error = { heading, message: `Group Policy sets ${override.url}; Configuration Manager gave ${given.url}.`, file: override.source.file, line: record.line };
+  const error = {
+    heading,
+    message: `Group Policy sets ${override.url}; Configuration Manager gave ${given.url}.`,
+    file: override.source.file,
+    line: record.line,
+  };
   return { ...base, status: 'broken', summary, error, advice: GPO_ADVICE, nextLog: 'WUAHandler.log' };
 }
 
@@ -105,4 +150,8 @@ function diagnoseGroupPolicy(context: DiagnoseContext): Finding[] {
   return out;
 }
 
-export const groupPolicyModule: FlowModule = { id: 'groupPolicy', title: 'Group Policy and the WSUS server', diagnose: diagnoseGroupPolicy };
+export const groupPolicyModule: FlowModule = {
+  id: 'groupPolicy',
+  title: 'Group Policy and the WSUS server',
+  diagnose: diagnoseGroupPolicy,
+};

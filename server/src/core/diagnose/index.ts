@@ -17,15 +17,36 @@ import { windowsUpdateModule } from './windowsUpdateAlone';
 
 export type { Evidence, Finding, FindingError, FindingStatus, FindingStep } from './findings';
 export type { FlowModule, FlowRule, StepRule } from './rules';
-export { decodeScheduleString, decodeScheduleToken, describeScheduleString, describeScheduleToken } from './rebootWindows';
+export {
+  decodeScheduleString,
+  decodeScheduleToken,
+  describeScheduleString,
+  describeScheduleToken,
+} from './rebootWindows';
 
 /**
  * In the order the seed tells the story: synchronization, compliance, deployment, restart; then the flows admins
  * meet next to it (client installation, Windows Update for its other callers).
  */
-export const FLOWS: FlowModule[] = [syncFlow, locationFlow, groupPolicyModule, scanFlow, stateMessageFlow, stateSystemFlow, assignmentReplicationFlow, deploymentFlow, contentDownloadFlow, rebootWindowsModule, clientInstallModule, windowsUpdateModule];
+export const FLOWS: FlowModule[] = [
+  syncFlow,
+  locationFlow,
+  groupPolicyModule,
+  scanFlow,
+  stateMessageFlow,
+  stateSystemFlow,
+  assignmentReplicationFlow,
+  deploymentFlow,
+  contentDownloadFlow,
+  rebootWindowsModule,
+  clientInstallModule,
+  windowsUpdateModule,
+];
 
 export function diagnose(results: ParseResult[]): Finding[] {
   const context = new DiagnoseContext(results);
-  return withAudit(context, FLOWS.flatMap((flow) => runModule(flow, context)));
+  return withAudit(
+    context,
+    FLOWS.flatMap((flow) => runModule(flow, context)),
+  );
 }

@@ -5,7 +5,16 @@
 import { basename } from 'node:path';
 import { toIsoUtc } from '../time';
 import type { AnchorRule, FlowRule, LogHint } from './rules';
-import { firstMatch, isGuid, messageOf, normaliseKey, record, type DiagnoseContext, type Hit, type Source } from './sources';
+import {
+  firstMatch,
+  isGuid,
+  messageOf,
+  normaliseKey,
+  record,
+  type DiagnoseContext,
+  type Hit,
+  type Source,
+} from './sources';
 
 export interface Instance {
   key: string;
@@ -37,7 +46,9 @@ export function findInstances(flow: FlowRule, context: DiagnoseContext): Instanc
     const anchor = flow.anchors.find((a) => inFolder(a).length > 0);
     if (!anchor) continue;
     const sources = inFolder(anchor);
-    const found = anchor.key ? keyedInstances(anchor, anchor.key, sources, folder) : cycleInstances(anchor, sources, folder);
+    const found = anchor.key
+      ? keyedInstances(anchor, anchor.key, sources, folder)
+      : cycleInstances(anchor, sources, folder);
     if (anchor.key && anchor.end) for (const instance of found) endAtLastEndLine(instance, anchor.end);
     if (anchor.key && anchor.sequential) boundByNext(found);
     out.push(...found);
@@ -62,7 +73,17 @@ function keyedInstances(anchor: AnchorRule, group: string, sources: Source[], fo
     const times = hits.map((h) => h.time).filter((t) => !Number.isNaN(t));
     const start = times.length ? times.reduce((a, b) => Math.min(a, b)) : Number.NaN;
     const last = times.length ? times.reduce((a, b) => Math.max(a, b)) : Number.NaN;
-    return { key, folder, keyed: true, start, last, until: Number.POSITIVE_INFINITY, anchorHits: hits, keys: new Map([[group, new Set([key])]]), values: new Map() };
+    return {
+      key,
+      folder,
+      keyed: true,
+      start,
+      last,
+      until: Number.POSITIVE_INFINITY,
+      anchorHits: hits,
+      keys: new Map([[group, new Set([key])]]),
+      values: new Map(),
+    };
   });
 }
 
@@ -77,7 +98,8 @@ function endAtLastEndLine(instance: Instance, end: RegExp): void {
 /** Sequential jobs (Scan Agent runs one scan job at a time): each ends, at the latest, where the next begins. */
 function boundByNext(instances: Instance[]): void {
   const timed = instances.filter((i) => !Number.isNaN(i.start)).sort((a, b) => a.start - b.start);
-  for (let i = 0; i + 1 < timed.length; i++) if (timed[i + 1].start > timed[i].start) timed[i].until = timed[i + 1].start;
+  for (let i = 0; i + 1 < timed.length; i++)
+    if (timed[i + 1].start > timed[i].start) timed[i].until = timed[i + 1].start;
 }
 
 /**
@@ -132,7 +154,17 @@ function cycleInstances(anchor: AnchorRule, sources: Source[], folder: string): 
 
 function newCycle(hit: Hit, folder: string): Instance {
   const key = Number.isNaN(hit.time) ? `${basename(hit.source.file)}:${record(hit).line}` : toIsoUtc(hit.time)!;
-  return { key, folder, keyed: false, start: hit.time, last: hit.time, until: Number.POSITIVE_INFINITY, anchorHits: [hit], keys: new Map(), values: new Map() };
+  return {
+    key,
+    folder,
+    keyed: false,
+    start: hit.time,
+    last: hit.time,
+    until: Number.POSITIVE_INFINITY,
+    anchorHits: [hit],
+    keys: new Map(),
+    values: new Map(),
+  };
 }
 
 /** Adds the named captures of a line to the instance (GUIDs as keys by role, other values once); whether a key was new. */

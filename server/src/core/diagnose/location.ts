@@ -17,14 +17,15 @@ export const WSUS_LOCATION_ADVICE = [
 
 /** Seed: Troubleshooting > Compliance > "Group Policy overrides WSUS Server" (explanation and Solution). */
 export const GPO_ADVICE = [
-  'If an Active Directory Group Policy setting is applied to computers for Software Update Point client installation, this overrides the local Group Policy setting. Unless the value of the setting that\'s defined in Group Policy is exactly the same as the one that\'s being set by Configuration Manager (server name and port), the Configuration Manager Software Updates scan will fail on the client.',
+  "If an Active Directory Group Policy setting is applied to computers for Software Update Point client installation, this overrides the local Group Policy setting. Unless the value of the setting that's defined in Group Policy is exactly the same as the one that's being set by Configuration Manager (server name and port), the Configuration Manager Software Updates scan will fail on the client.",
   'Solution: The Software Update Point for client installation and software updates must be the same server, and must be specified in the Active Directory Group Policy setting with the correct name format and port information. For example, this would be http://server1.contoso.com:80 if the Software Update Point was using the default website.',
 ];
 
 const EMPTY_REPLY: FailureRule = {
   ...LOCATION_SERVICES,
   pattern: rei`WSUSLocationReply[^\n]{0,300}?(?:<LocationRecords\s*/>|<LocationRecords>\s*</LocationRecords>|<Sites\s*/>)|Calling back with empty WSUS locations`,
-  heading: 'Clients are unable to find the WSUS Source Location: the management point returned an empty WSUS location reply',
+  heading:
+    'Clients are unable to find the WSUS Source Location: the management point returned an empty WSUS location reply',
   advice: WSUS_LOCATION_ADVICE,
   nextLog: 'MP_Location.log (on the management point)',
 };
@@ -48,7 +49,8 @@ const GROUP_POLICY_OVERRIDE: FailureRule = {
   heading: 'Group Policy overrides WSUS Server',
   advice: GPO_ADVICE,
   lasting: true,
-  when: (m, values) => !!values.get('location') && serverAndPort(values.get('location')!) !== serverAndPort(m.groups!.gpoServer),
+  when: (m, values) =>
+    !!values.get('location') && serverAndPort(values.get('location')!) !== serverAndPort(m.groups!.gpoServer),
 };
 
 /** 0x87D00692 is ConfigMgr's "Group policy conflict" when WUAHandler cannot set the WSUS server. */
@@ -75,12 +77,24 @@ export const locationFlow: FlowRule = {
       ...SCAN_AGENT,
       key: 'locationRequest',
       sequential: true,
-      start: [re`Location Request ID = (?<locationRequest>${G})`, re`\(LocationRequestID=(?<locationRequest>${G})\)`, re`WSUSLocationUpdate received for location request guid=(?<locationRequest>${G})`],
+      start: [
+        re`Location Request ID = (?<locationRequest>${G})`,
+        re`\(LocationRequestID=(?<locationRequest>${G})\)`,
+        re`WSUSLocationUpdate received for location request guid=(?<locationRequest>${G})`,
+      ],
     },
     // ...or per WSUS location request Location Services sends...
-    { ...LOCATION_SERVICES, start: [re`Attempting to persist WSUS location request`, re`Attempting to send WSUS Location Request`], end: re`Calling back with (?:empty )?(?:WSUS )?locations for WSUS request` },
+    {
+      ...LOCATION_SERVICES,
+      start: [re`Attempting to persist WSUS location request`, re`Attempting to send WSUS Location Request`],
+      end: re`Calling back with (?:empty )?(?:WSUS )?locations for WSUS request`,
+    },
     // ...or, with neither log, per update source WUAHandler adds.
-    { ...WUAHANDLER, start: [re`Its a WSUS Update Source type`], end: re`Added Update Source|Failed to Add Update Source|Group policy settings were overwritten` },
+    {
+      ...WUAHANDLER,
+      start: [re`Its a WSUS Update Source type`],
+      end: re`Added Update Source|Failed to Add Update Source|Group policy settings were overwritten`,
+    },
   ],
   steps: [
     {
@@ -89,17 +103,27 @@ export const locationFlow: FlowRule = {
       link: 'time',
       optional: true,
       lookbackMs: 24 * 3600_000,
-      patterns: [re`Policy available for UpdateSourceID=(?<updateSource>${G}) ContentVersion=(?<contentVersion>\d+)`, re`Added Policy to final ScanRequest List UpdateSourceID=(?<updateSource>${G})`, re`CScanAgent::OnPolicyChange`],
-      detail: (m) => (m.groups?.contentVersion ? `UpdateSource policy content version ${m.groups.contentVersion}` : undefined),
+      patterns: [
+        re`Policy available for UpdateSourceID=(?<updateSource>${G}) ContentVersion=(?<contentVersion>\d+)`,
+        re`Added Policy to final ScanRequest List UpdateSourceID=(?<updateSource>${G})`,
+        re`CScanAgent::OnPolicyChange`,
+      ],
+      detail: (m) =>
+        m.groups?.contentVersion ? `UpdateSource policy content version ${m.groups.contentVersion}` : undefined,
     },
     {
       name: 'Scan Agent requests the WSUS location from Location Services',
       ...SCAN_AGENT,
       link: 'key',
       keys: ['locationRequest'],
-      patterns: [re`Locations requested for ScanJobID=(?<scanJob>${G}) \(LocationRequestID=`, re`Location Request ID = `],
+      patterns: [
+        re`Locations requested for ScanJobID=(?<scanJob>${G}) \(LocationRequestID=`,
+        re`Location Request ID = `,
+      ],
       nextLog: 'ScanAgent.log',
-      advice: ['If WUAHandler.log does not exist and is not created after initiating a scan cycle, the issue most likely occurs because either Software Update Scan Policy or WSUS Server Location is not available. Review the "Software Update Scan Policy" and "Clients are unable to find the WSUS Source Location" sections.'],
+      advice: [
+        'If WUAHandler.log does not exist and is not created after initiating a scan cycle, the issue most likely occurs because either Software Update Scan Policy or WSUS Server Location is not available. Review the "Software Update Scan Policy" and "Clients are unable to find the WSUS Source Location" sections.',
+      ],
     },
     {
       name: 'Location Services sends the WSUS location request to the management point',
@@ -119,7 +143,10 @@ export const locationFlow: FlowRule = {
       ...CCM_MESSAGING,
       link: 'time',
       withinMs: 5 * 60_000,
-      patterns: [rei`Sending async message '(?<message>${G})' to outgoing queue 'mp:\[http\]mp_locationmanager'`, rei`Sending async message '(?<message>${G})' to outgoing queue '[^']*mp_locationmanager'`],
+      patterns: [
+        rei`Sending async message '(?<message>${G})' to outgoing queue 'mp:\[http\]mp_locationmanager'`,
+        rei`Sending async message '(?<message>${G})' to outgoing queue '[^']*mp_locationmanager'`,
+      ],
       advice: WSUS_LOCATION_ADVICE,
     },
     {
@@ -136,7 +163,10 @@ export const locationFlow: FlowRule = {
       ...CCM_MESSAGING,
       link: 'key',
       keys: ['message'],
-      patterns: [re`got reply '(?<reply>${G})' to local endpoint queue 'LS_ReplyLocations'`, re`Delivered successfully to host`],
+      patterns: [
+        re`got reply '(?<reply>${G})' to local endpoint queue 'LS_ReplyLocations'`,
+        re`Delivered successfully to host`,
+      ],
       failures: [COMMUNICATION_ERROR],
       advice: WSUS_LOCATION_ADVICE,
       timeoutMs: 60 * 60_000,
@@ -156,7 +186,10 @@ export const locationFlow: FlowRule = {
       ...SCAN_AGENT,
       link: 'key',
       keys: ['locationRequest', 'scanJob'],
-      patterns: [re`WSUSLocationUpdate received for location request`, re`CScanJob::OnLocationUpdate- Received Location=(?<location>[^,\s]+), Version=(?<version>\d+)`],
+      patterns: [
+        re`WSUSLocationUpdate received for location request`,
+        re`CScanJob::OnLocationUpdate- Received Location=(?<location>[^,\s]+), Version=(?<version>\d+)`,
+      ],
       detail: (m) => (m.groups?.location ? `${m.groups.location}, content version ${m.groups.version}` : undefined),
       advice: WSUS_LOCATION_ADVICE,
     },
@@ -164,7 +197,10 @@ export const locationFlow: FlowRule = {
       name: 'WUAHandler adds the update source to the registry (Group Policy may override it)',
       ...WUAHANDLER,
       link: 'time',
-      patterns: [re`Added Update Source \((?<updateSource>${G})\) of content type`, re`WSUS update source already exists, it has increased version`],
+      patterns: [
+        re`Added Update Source \((?<updateSource>${G})\) of content type`,
+        re`WSUS update source already exists, it has increased version`,
+      ],
       failures: [GROUP_POLICY_OVERRIDE, ADD_SOURCE_FAILED],
       timeoutMs: 30 * 60_000,
     },
@@ -182,7 +218,10 @@ export const locationFlow: FlowRule = {
       link: 'key',
       keys: ['scanJob'],
       optional: true,
-      patterns: [re`Raised UpdateSource \((?<updateSource>${G})\) state message successfully`, re`CScanJob::Execute - successfully requested Scan`],
+      patterns: [
+        re`Raised UpdateSource \((?<updateSource>${G})\) state message successfully`,
+        re`CScanJob::Execute - successfully requested Scan`,
+      ],
     },
   ],
   failures: [
@@ -196,4 +235,3 @@ export const locationFlow: FlowRule = {
   ],
   maxDurationMs: 2 * 3600_000,
 };
-

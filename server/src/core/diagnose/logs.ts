@@ -1,7 +1,10 @@
 // Where each component writes: the log files and component names a flow step looks in. One place for all
 // flows, so a step that two flows share (CCM Messaging, WUAHandler, ...) is described once.
 
-export const POLICY_AGENT = { logs: ['PolicyAgent.log'], components: ['PolicyAgent_ReplyAssignments', 'PolicyAgent_PolicyDownload'] };
+export const POLICY_AGENT = {
+  logs: ['PolicyAgent.log'],
+  components: ['PolicyAgent_ReplyAssignments', 'PolicyAgent_PolicyDownload'],
+};
 export const SCHEDULER = { logs: ['Scheduler.log'], components: ['Scheduler'] };
 export const UPDATES_DEPLOYMENT = { logs: ['UpdatesDeployment.log'], components: ['UpdatesDeploymentAgent'] };
 export const UPDATES_HANDLER = { logs: ['UpdatesHandler.log'], components: ['UpdatesHandler'] };

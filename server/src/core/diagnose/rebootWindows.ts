@@ -44,7 +44,13 @@ export function decodeScheduleToken(hex: string): ScheduleToken | undefined {
   const low = Number.parseInt(hex.slice(8), 16);
   return {
     hex: hex.toUpperCase(),
-    start: { minute: bits(high, 26, 6), hour: bits(high, 21, 5), day: bits(high, 16, 5), month: bits(high, 12, 4), year: 1970 + bits(high, 6, 6) },
+    start: {
+      minute: bits(high, 26, 6),
+      hour: bits(high, 21, 5),
+      day: bits(high, 16, 5),
+      month: bits(high, 12, 4),
+      year: 1970 + bits(high, 6, 6),
+    },
     duration: { minutes: bits(high, 0, 6), hours: bits(low, 27, 5), days: bits(low, 22, 5) },
     isGmt: (low & 1) === 1,
     recurrence: recurrenceOf(low),
@@ -61,7 +67,12 @@ function recurrenceOf(low: number): Recurrence {
     case 3:
       return { kind: 'weekly', weekday: bits(low, 16, 3), weeks: bits(low, 13, 3) };
     case 4:
-      return { kind: 'monthlyByWeekday', weekday: bits(low, 16, 3), months: bits(low, 12, 4), weekOrder: bits(low, 9, 3) };
+      return {
+        kind: 'monthlyByWeekday',
+        weekday: bits(low, 16, 3),
+        months: bits(low, 12, 4),
+        weekOrder: bits(low, 9, 3),
+      };
     case 5:
       return { kind: 'monthlyByDate', monthDay: bits(low, 14, 5), months: bits(low, 10, 4) };
     default:
@@ -88,7 +99,11 @@ function every(n: number, unit: string): string {
 }
 
 function durationText(d: ScheduleToken['duration']): string {
-  const parts = [d.days ? plural(d.days, 'day') : '', d.hours ? plural(d.hours, 'hour') : '', d.minutes ? plural(d.minutes, 'minute') : ''].filter(Boolean);
+  const parts = [
+    d.days ? plural(d.days, 'day') : '',
+    d.hours ? plural(d.hours, 'hour') : '',
+    d.minutes ? plural(d.minutes, 'minute') : '',
+  ].filter(Boolean);
   return parts.length ? parts.join(' ') : 'no duration';
 }
 
@@ -146,7 +161,14 @@ export const REVIEW_SERVICE_WINDOWS = [
   'Generally, Service windows with IDs containing all lowercase alpha-numeric characters are non-business hour (NBH) maintenance windows. These are based on business hours configured in Software Center. However, Service Windows with IDs containing all uppercase alpha-numeric characters are maintenance windows defined for the collection in the Configuration Manager console.',
 ];
 
-function windowStep(id: string | undefined, type: string | undefined, schedule: string, file: string, line: number, utc: number | null): FindingStep {
+function windowStep(
+  id: string | undefined,
+  type: string | undefined,
+  schedule: string,
+  file: string,
+  line: number,
+  utc: number | null,
+): FindingStep {
   const kind = type ? (SERVICE_WINDOW_TYPES[type] ?? `type ${type}`) : 'schedule token';
   const name = id ? `Service window ${id} — ${kind}` : `Schedule token ${schedule}`;
   const step: FindingStep = { name, seen: true, file, line, log: 'ServiceWindowManager.log', logPresent: true };
@@ -194,14 +216,33 @@ function serviceWindowFindings(context: DiagnoseContext): Finding[] {
     const steps = [...windows.values()];
     const evidence: Evidence[] = steps.map((s) => ({ file: s.file!, line: s.line!, text: s.detail! }));
     const summary = `${steps.length} service window(s) on this client; lower-case IDs are non-business hours, upper-case IDs collection maintenance windows.`;
-    const base = { flow: 'serviceWindows', title: 'Maintenance (service) windows on the client', key: basename(source.file), steps, advice: REVIEW_SERVICE_WINDOWS, evidence };
+    const base = {
+      flow: 'serviceWindows',
+      title: 'Maintenance (service) windows on the client',
+      key: basename(source.file),
+      steps,
+      advice: REVIEW_SERVICE_WINDOWS,
+      evidence,
+    };
     if (!failed.size) return [{ ...base, status: 'complete' as const, summary }];
     const [firstKey, index] = [...failed][0];
     const line = source.records.get(index).line;
     evidence.push({ file: source.file, line, text: messageOf(source, index).slice(0, 300), note: 'failure' });
-    const heading = 'A service window\'s schedule failed to initialise';
-    const error = { heading, message: `Service window ${firstKey.split('|')[0]}: ${messageOf(source, index).slice(0, 300)}`, file: source.file, line };
-    return [{ ...base, status: 'broken' as const, summary: `${summary} ${failed.size} of them failed to initialise their schedule: the client does not use them.`, error }];
+    const heading = "A service window's schedule failed to initialise";
+    const error = {
+      heading,
+      message: `Service window ${firstKey.split('|')[0]}: ${messageOf(source, index).slice(0, 300)}`,
+      file: source.file,
+      line,
+    };
+    return [
+      {
+        ...base,
+        status: 'broken' as const,
+        summary: `${summary} ${failed.size} of them failed to initialise their schedule: the client does not use them.`,
+        error,
+      },
+    ];
   });
 }
 
@@ -227,7 +268,12 @@ export const restartRule: FlowRule = {
       link: 'time',
       optional: true,
       lookbackMs: 3600_000,
-      patterns: [re`Program can run!`, re`Program cannot Run!`, re`No Restricting Service Windows exist`, re`Biggest Active Service Window has ID = (?<window>[^\s]+)`],
+      patterns: [
+        re`Program can run!`,
+        re`Program cannot Run!`,
+        re`No Restricting Service Windows exist`,
+        re`Biggest Active Service Window has ID = (?<window>[^\s]+)`,
+      ],
       detail: (m) => (m.groups?.window ? `active window ${m.groups.window}` : m[0]),
     },
     {
@@ -238,14 +284,21 @@ export const restartRule: FlowRule = {
       optional: true,
       lookbackMs: 24 * 3600_000,
       patterns: [re`RequestPersistence\([^)]{0,200}?swoverride=(?<swoverride>\d)`],
-      detail: (m) => `swoverride=${m.groups?.swoverride}${m.groups?.swoverride === '1' ? ' (ignore maintenance window enabled)' : ''}`,
+      detail: (m) =>
+        `swoverride=${m.groups?.swoverride}${m.groups?.swoverride === '1' ? ' (ignore maintenance window enabled)' : ''}`,
     },
     {
       name: 'Updates Deployment Agent notifies the restart',
       ...UPDATES_DEPLOYMENT,
       link: 'time',
-      patterns: [re`Notify reboot with deadline = (?<deadline>[^\n]{0,120}?), Ignore reboot Window = (?<ignore>True|False)`, re`Notify reboot with deadline = `],
-      detail: (m) => (m.groups?.ignore ? `Ignore reboot Window = ${m.groups.ignore}${m.groups.ignore === 'True' ? ' (the restart may happen outside a maintenance window)' : ''}` : undefined),
+      patterns: [
+        re`Notify reboot with deadline = (?<deadline>[^\n]{0,120}?), Ignore reboot Window = (?<ignore>True|False)`,
+        re`Notify reboot with deadline = `,
+      ],
+      detail: (m) =>
+        m.groups?.ignore
+          ? `Ignore reboot Window = ${m.groups.ignore}${m.groups.ignore === 'True' ? ' (the restart may happen outside a maintenance window)' : ''}`
+          : undefined,
     },
     {
       name: 'Assignment state: pending reboot (ASSIGNMENT_ENFORCE_PENDING_REBOOT)',
@@ -260,7 +313,10 @@ export const restartRule: FlowRule = {
       components: ['SCNotify'],
       link: 'time',
       optional: true,
-      patterns: [re`ConfirmRestartDialog: User chose to restart/logoff`, re`The user is allowed to restart the computer\. Initiating restart`],
+      patterns: [
+        re`ConfirmRestartDialog: User chose to restart/logoff`,
+        re`The user is allowed to restart the computer\. Initiating restart`,
+      ],
     },
   ],
   maxDurationMs: 24 * 3600_000,
@@ -270,11 +326,22 @@ export const restartRule: FlowRule = {
 function explainRestart(finding: Finding): Finding {
   const reasons: string[] = [];
   const step = (log: string) => finding.steps.find((s) => s.log === log);
-  if (step('UpdatesDeployment.log')?.detail?.includes('= True')) reasons.push('the deployment ignores the maintenance window for the restart (Ignore reboot Window = True)');
-  if (step('MaintenanceCoordinator.log')?.detail?.startsWith('swoverride=1')) reasons.push('MaintenanceCoordinator ran the update job with swoverride=1');
+  if (step('UpdatesDeployment.log')?.detail?.includes('= True'))
+    reasons.push('the deployment ignores the maintenance window for the restart (Ignore reboot Window = True)');
+  if (step('MaintenanceCoordinator.log')?.detail?.startsWith('swoverride=1'))
+    reasons.push('MaintenanceCoordinator ran the update job with swoverride=1');
   if (step('SCNotify.log')?.seen) reasons.push('the user chose to restart from the notification (SCNotify.log)');
-  if (!reasons.length) return { ...finding, summary: 'Restart requested inside the rules: no maintenance window override and no user-initiated restart in these logs.' };
-  return { ...finding, summary: `A restart outside a maintenance window is explained: ${reasons.join('; ')}.`, advice: UNEXPECTED_REBOOT_ADVICE };
+  if (!reasons.length)
+    return {
+      ...finding,
+      summary:
+        'Restart requested inside the rules: no maintenance window override and no user-initiated restart in these logs.',
+    };
+  return {
+    ...finding,
+    summary: `A restart outside a maintenance window is explained: ${reasons.join('; ')}.`,
+    advice: UNEXPECTED_REBOOT_ADVICE,
+  };
 }
 
 export const rebootWindowsModule: FlowModule = {

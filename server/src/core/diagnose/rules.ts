@@ -54,7 +54,11 @@ export interface FailureRule extends Partial<LogHint> {
    * Only a failure when this holds; `values` are the instance's non-GUID captures (a requested version...),
    * `at` the line itself (to read its neighbours: the caller a WindowsUpdate.log thread works for).
    */
-  when?: (match: RegExpExecArray, values: ReadonlyMap<string, string>, at: { source: Source; index: number }) => boolean;
+  when?: (
+    match: RegExpExecArray,
+    values: ReadonlyMap<string, string>,
+    at: { source: Source; index: number },
+  ) => boolean;
 }
 
 export interface StepRule extends LogHint {

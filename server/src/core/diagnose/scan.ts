@@ -22,7 +22,19 @@ const VERIFY_CONNECTIVITY = [
 export const SCAN_ERROR_GROUPS: CodeAdvice[] = [
   {
     heading: 'Scan failures due to missing or corrupt components',
-    codes: ['0x80245003', '0x80070514', '0x8DDD0018', '0x80246008', '0x80200013', '0x80004015', '0x800A0046', '0x800A01AD', '0x80070424', '0x800B0100', '0x80248011'],
+    codes: [
+      '0x80245003',
+      '0x80070514',
+      '0x8DDD0018',
+      '0x80246008',
+      '0x80200013',
+      '0x80004015',
+      '0x800A0046',
+      '0x800A01AD',
+      '0x80070424',
+      '0x800B0100',
+      '0x80248011',
+    ],
     advice: [
       'A number of issues with Software Update scan can be caused by missing or corrupted files or registry keys, component registrations, and so forth. You can run the Windows Update Troubleshooter to detect and fix these issues automatically. For more information, see the "How to use Windows Update Troubleshooter and update the Windows Update Agent" section.',
       'Reset the Windows Update Agent Data Store. For more information, see the "How to reset the Windows Update Agent Data Store" section: net stop wuauserv; rename C:\\Windows\\SoftwareDistribution to C:\\Windows\\SoftwareDistribution.old; net start wuauserv; initiate a Software Update scan cycle.',
@@ -31,7 +43,10 @@ export const SCAN_ERROR_GROUPS: CodeAdvice[] = [
   {
     heading: 'Scan fails with Proxy related errors: 0x80244021, 0x8024401B, 0x80240030, 0x8024402C',
     codes: ['0x80244021', '0x8024401B', '0x80240030', '0x8024402C'],
-    advice: ['Verify the proxy settings on the client, and make sure they are configured correctly. For more information, see the "How to check Proxy Settings on a Client" section.', ...HOW_TO_CHECK_PROXY],
+    advice: [
+      'Verify the proxy settings on the client, and make sure they are configured correctly. For more information, see the "How to check Proxy Settings on a Client" section.',
+      ...HOW_TO_CHECK_PROXY,
+    ],
   },
   {
     heading: 'Scan fails with HTTP timeout errors: 0x80072ee2, 0x8024401C, 0x80244023',
@@ -77,7 +92,13 @@ const NO_WUAHANDLER_ADVICE = [
 ];
 
 /** WUAHandler lines that mean the scan itself failed (not just any error line of the log). */
-const WUAHANDLER_FAILURES: FailureRule[] = [{ ...SCAN_FAILURE, ...WUAHANDLER, pattern: rei`(?:Scan failed with error|OnSearchComplete - Failed to end search job|Failed to end search job)[^\n]{0,80}?(?<code>${CODE})` }];
+const WUAHANDLER_FAILURES: FailureRule[] = [
+  {
+    ...SCAN_FAILURE,
+    ...WUAHANDLER,
+    pattern: rei`(?:Scan failed with error|OnSearchComplete - Failed to end search job|Failed to end search job)[^\n]{0,80}?(?<code>${CODE})`,
+  },
+];
 
 export const scanFlow: FlowRule = {
   id: 'scan',
@@ -86,9 +107,18 @@ export const scanFlow: FlowRule = {
     // One instance per scan job (ScanAgent.log)...
     // Jobs run at once (a scheduled scan waiting for its location while detection scans run): each is bounded by
     // its own end (its last OnScanComplete), and WUAHandler's lines are linked after its own scan request.
-    { ...SCAN_AGENT, key: 'scanJob', start: [re`ScanJob\((?<scanJob>${G})\)`, re`Scan Failed for ScanJobID=(?<scanJob>${G})`], end: re`CScanJob::OnScanComplete|Scan Failed for ScanJobID=` },
+    {
+      ...SCAN_AGENT,
+      key: 'scanJob',
+      start: [re`ScanJob\((?<scanJob>${G})\)`, re`Scan Failed for ScanJobID=(?<scanJob>${G})`],
+      end: re`CScanJob::OnScanComplete|Scan Failed for ScanJobID=`,
+    },
     // ...or, when ScanAgent.log is not among the files, one per scan WUAHandler runs.
-    { ...WUAHANDLER, start: [re`Its a WSUS Update Source type`, re`Async searching of updates using WUAgent started`], end: re`Successfully completed scan|Scan failed with error|Failed to end search job` },
+    {
+      ...WUAHANDLER,
+      start: [re`Its a WSUS Update Source type`, re`Async searching of updates using WUAgent started`],
+      end: re`Successfully completed scan|Scan failed with error|Failed to end search job`,
+    },
   ],
   steps: [
     {
@@ -103,7 +133,11 @@ export const scanFlow: FlowRule = {
       name: 'WUAHandler starts the search through the Windows Update Agent API',
       ...WUAHANDLER,
       link: 'time',
-      patterns: [re`Async searching of updates using WUAgent started`, re`Running single-call scan of updates`, re`Search Criteria is`],
+      patterns: [
+        re`Async searching of updates using WUAgent started`,
+        re`Running single-call scan of updates`,
+        re`Search Criteria is`,
+      ],
       timeoutMs: 60 * 60_000,
       advice: NO_WUAHANDLER_ADVICE,
     },
@@ -112,10 +146,21 @@ export const scanFlow: FlowRule = {
       ...WINDOWS_UPDATE,
       link: 'time',
       optional: true,
-      patterns: [rei`Finding updates[^\n]{0,40}CallerId = CcmExec`, rei`COMAPI: Search \[ClientId = CcmExec\]`, rei`Search ClientId = CcmExec`],
+      patterns: [
+        rei`Finding updates[^\n]{0,40}CallerId = CcmExec`,
+        rei`COMAPI: Search \[ClientId = CcmExec\]`,
+        rei`Search ClientId = CcmExec`,
+      ],
       nextLog: 'WindowsUpdate.log (%windir%; on Windows 10 and later produce it with Get-WindowsUpdateLog)',
       // Only the end of a search reports its result; other *FAILED* lines of a healthy scan are noise.
-      failures: [{ ...SCAN_FAILURE, ...WINDOWS_UPDATE, pattern: WU_SEARCH_FAILED, when: (_m, _v, at) => isConfigMgrCaller(wuCallerOf(at.source, at.index)) }],
+      failures: [
+        {
+          ...SCAN_FAILURE,
+          ...WINDOWS_UPDATE,
+          pattern: WU_SEARCH_FAILED,
+          when: (_m, _v, at) => isConfigMgrCaller(wuCallerOf(at.source, at.index)),
+        },
+      ],
     },
     {
       name: 'WUAHandler receives the results ("Async searching completed")',
@@ -138,7 +183,11 @@ export const scanFlow: FlowRule = {
       components: ['UpdatesStore'],
       link: 'time',
       optional: true,
-      patterns: [re`Successfully (?:raised|refreshed) state message for update`, re`Processing update status from update`, re`Update status from update`],
+      patterns: [
+        re`Successfully (?:raised|refreshed) state message for update`,
+        re`Processing update status from update`,
+        re`Update status from update`,
+      ],
     },
     {
       name: 'State Message records the update state messages (TopicType 500, StateMessage.log)',
@@ -150,7 +199,13 @@ export const scanFlow: FlowRule = {
     },
   ],
   failures: [
-    { ...SCAN_FAILURE, ...SCAN_AGENT, link: 'key', keys: ['scanJob'], pattern: rei`Scan Failed (?:for ScanJobID=${G}[^\n]{0,120}?|with Error\s*=\s*)(?<code>${CODE})` },
+    {
+      ...SCAN_FAILURE,
+      ...SCAN_AGENT,
+      link: 'key',
+      keys: ['scanJob'],
+      pattern: rei`Scan Failed (?:for ScanJobID=${G}[^\n]{0,120}?|with Error\s*=\s*)(?<code>${CODE})`,
+    },
   ],
   maxDurationMs: 2 * 3600_000,
 };

@@ -135,7 +135,16 @@ function toSource(result: ParseResult, position: number): Source {
     if (utc !== null) last = utc;
     times[i] = last;
   }
-  return { file: result.file, name: logName(result.file), folder: dirname(result.file), components, records, times, position, messages: new Array(records.length) };
+  return {
+    file: result.file,
+    name: logName(result.file),
+    folder: dirname(result.file),
+    components,
+    records,
+    times,
+    position,
+    messages: new Array(records.length),
+  };
 }
 
 export interface Hit {
@@ -144,7 +153,6 @@ export interface Hit {
   time: number;
   match: RegExpExecArray;
 }
-
 
 export const record = (hit: Hit) => hit.source.records.get(hit.index);
 
@@ -204,7 +212,15 @@ function hitsOfKey(context: DiagnoseContext, wanted: number[], key: string, patt
 }
 
 /** Lines of the hinted logs inside [from, to] that match a pattern. */
-export function timedHits(context: DiagnoseContext, hint: Partial<LogHint>, from: number, to: number, patterns: RegExp[], folder?: string, firstOnly = false): Hit[] {
+export function timedHits(
+  context: DiagnoseContext,
+  hint: Partial<LogHint>,
+  from: number,
+  to: number,
+  patterns: RegExp[],
+  folder?: string,
+  firstOnly = false,
+): Hit[] {
   const hits: Hit[] = [];
   for (const source of context.sourcesNear(hint, folder)) {
     for (let index = lowerBound(source.times, from); index < source.records.length; index++) {

@@ -45,7 +45,11 @@ const SERVER_STEPS = {
     ...MP_RELAY,
     link: 'time' as const,
     optional: true,
-    patterns: [re`Mp Message Handler: FileType=SMX`, re`Inv-Relay: Task completed successfully`, re`State Priority Directory = `],
+    patterns: [
+      re`Mp Message Handler: FileType=SMX`,
+      re`Inv-Relay: Task completed successfully`,
+      re`State Priority Directory = `,
+    ],
     nextLog: 'MP_Relay.log (on the management point)',
   },
   dispatch: {
@@ -54,14 +58,25 @@ const SERVER_STEPS = {
     link: 'time' as const,
     optional: true,
     patterns: [rei`Moved file [^\n]{0,260}?\.SMX\b`],
-    failures: [{ ...MPFDM, pattern: rei`Failed to (?:move|copy|access|connect|read|open)|Cannot (?:move|copy|access|connect)|Error (?:moving|copying|accessing)`, heading: 'MP File Dispatch Manager cannot move the SMX files to the site server', advice: MPFDM_ADVICE }],
+    failures: [
+      {
+        ...MPFDM,
+        pattern: rei`Failed to (?:move|copy|access|connect|read|open)|Cannot (?:move|copy|access|connect)|Error (?:moving|copying|accessing)`,
+        heading: 'MP File Dispatch Manager cannot move the SMX files to the site server',
+        advice: MPFDM_ADVICE,
+      },
+    ],
     nextLog: 'MPFDM.log (on the remote management point)',
   },
   stateSys: {
     name: 'StateSys processes the state messages into the database (site server)',
     ...STATESYS,
     link: 'time' as const,
-    patterns: [re`CMessageProcessor - Processed \d+ (?:records|message files)`, re`Found new state messages to process`, re`total chucks loaded \([1-9]`],
+    patterns: [
+      re`CMessageProcessor - Processed \d+ (?:records|message files)`,
+      re`Found new state messages to process`,
+      re`total chucks loaded \([1-9]`,
+    ],
     failures: [BAD_STATE_MESSAGES],
     nextLog: 'StateSys.log (site server, <ConfigMgrInstallDir>\\Logs)',
   },
@@ -119,7 +134,17 @@ export const stateMessageFlow: FlowRule = {
 export const stateSystemFlow: FlowRule = {
   id: 'stateSystem',
   title: 'State message processing on the site server (StateSys)',
-  anchors: [{ ...STATESYS, start: [re`Found new state messages to process`, re`Inbox notification triggered`], end: re`terminated normally` }],
-  steps: [{ ...SERVER_STEPS.relay, lookbackMs: 30 * 60_000 }, { ...SERVER_STEPS.dispatch, lookbackMs: 30 * 60_000 }, SERVER_STEPS.stateSys],
+  anchors: [
+    {
+      ...STATESYS,
+      start: [re`Found new state messages to process`, re`Inbox notification triggered`],
+      end: re`terminated normally`,
+    },
+  ],
+  steps: [
+    { ...SERVER_STEPS.relay, lookbackMs: 30 * 60_000 },
+    { ...SERVER_STEPS.dispatch, lookbackMs: 30 * 60_000 },
+    SERVER_STEPS.stateSys,
+  ],
   maxDurationMs: 60 * 60_000,
 };

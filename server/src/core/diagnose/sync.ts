@@ -13,15 +13,16 @@ const SYNC_LOGS = { logs: [...WSYNCMGR.logs, ...SOFTWARE_DISTRIBUTION.logs], com
 
 /** Seed: Troubleshooting > Synchronization, the prerequisites to verify before anything else. */
 export const SYNC_PREREQUISITES = [
-  "If you're running WSUS 3.0 SP2, KB 2734608 must be installed on the WSUS server. To check whether 2734608 is installed, see the \"How to check WSUS Server Version\" section later in this white paper.",
-  'When the Software Update Point is installed on a remote site system server, the WSUS Administration console must be installed on the site server. If you\'re running WSUS 3.0 SP2, KB 2734608 must be installed on top of the WSUS Administration console.',
+  'If you\'re running WSUS 3.0 SP2, KB 2734608 must be installed on the WSUS server. To check whether 2734608 is installed, see the "How to check WSUS Server Version" section later in this white paper.',
+  "When the Software Update Point is installed on a remote site system server, the WSUS Administration console must be installed on the site server. If you're running WSUS 3.0 SP2, KB 2734608 must be installed on top of the WSUS Administration console.",
   'After you install KB 2734608 (remotely or locally), a system restart may be required.',
   'Verify that the WSUS installation that\'s running on the Software Update Point is not incorrectly configured to be a replica. For more information, see the "Procedure: Check the Update Source Settings in WSUS" section.',
   'Verify that the Update Services service is running on the WSUS computer.',
   'Verify that the Default website or WSUS Administration website is running on the WSUS computer.',
 ];
 
-const CHECK_WSUSCTRL = 'Review WSUSCtrl.log for errors. For more information, see the "WSUS Control Manager (WSUSCtrl) reports an error" section.';
+const CHECK_WSUSCTRL =
+  'Review WSUSCtrl.log for errors. For more information, see the "WSUS Control Manager (WSUSCtrl) reports an error" section.';
 
 export const WSUS_NOT_CONFIGURED_ADVICE = [
   'WSUS Configuration Manager (WCM) configures the WSUS computer once every hour to make sure that the settings that are configured in WSUS match the settings that are specified in the Configuration Manager console. If WCM fails to configure the WSUS computer, synchronization attempts will trigger the following error. In most cases there will not be any extra information in the WsyncMgr.log file, and you have to review the WCM.log file for additional errors.',
@@ -100,7 +101,8 @@ const SYNC_FAILURES: FailureRule[] = [
   {
     ...SYNC_LOGS,
     pattern: rei`remote certificate is invalid according to the validation procedure`,
-    heading: 'Synchronization fails because of SSL issues: The remote certificate is invalid according to the validation procedure',
+    heading:
+      'Synchronization fails because of SSL issues: The remote certificate is invalid according to the validation procedure',
     advice: SSL_ADVICE,
   },
   {
@@ -144,7 +146,11 @@ export const syncFlow: FlowRule = {
       ...WSYNCMGR,
       link: 'time',
       lookbackMs: 60_000,
-      patterns: [re`Performing sync on (?<trigger>regular schedule|local request|parent request)`, re`Starting Sync\b`, re`Wakeup (?:for scheduled regular sync|by inbox drop)`],
+      patterns: [
+        re`Performing sync on (?<trigger>regular schedule|local request|parent request)`,
+        re`Starting Sync\b`,
+        re`Wakeup (?:for scheduled regular sync|by inbox drop)`,
+      ],
       detail: (m) => (m.groups?.trigger ? `sync on ${m.groups.trigger}` : undefined),
       nextLog: 'WSyncMgr.log (site server, <ConfigMgrInstallDir>\\Logs)',
     },
@@ -157,7 +163,7 @@ export const syncFlow: FlowRule = {
       detail: (m) => (m.groups?.site ? `site ${m.groups.site}` : undefined),
     },
     {
-      name: 'Status message 6704: synchronizing the WSUS server (with Microsoft Update, or the parent site\'s WSUS)',
+      name: "Status message 6704: synchronizing the WSUS server (with Microsoft Update, or the parent site's WSUS)",
       ...WSYNCMGR,
       link: 'time',
       patterns: [re`STATMSG: ID=6704\b`, re`sync: Starting WSUS synchronization`],
@@ -167,7 +173,11 @@ export const syncFlow: FlowRule = {
       ...SOFTWARE_DISTRIBUTION,
       link: 'time',
       optional: true,
-      patterns: [rei`Synchronization (?:manually started|completed successfully)`, re`EventId=38[24]\b`, re`Firing event SyncFinish`],
+      patterns: [
+        rei`Synchronization (?:manually started|completed successfully)`,
+        re`EventId=38[24]\b`,
+        re`Firing event SyncFinish`,
+      ],
       nextLog: 'SoftwareDistribution.log (on the Software Update Point, \\Program Files\\Update Services\\LogFiles)',
     },
     {
@@ -199,7 +209,9 @@ export const syncFlow: FlowRule = {
       ...WSYNCMGR,
       link: 'time',
       optional: true,
-      patterns: [re`Set content version of update source (?<updateSource>\{[^}]+\}) for site (?<site>\w+) to (?<contentVersion>\d+)`],
+      patterns: [
+        re`Set content version of update source (?<updateSource>\{[^}]+\}) for site (?<site>\w+) to (?<contentVersion>\d+)`,
+      ],
       detail: (m) => `site ${m.groups?.site}, content version ${m.groups?.contentVersion}`,
     },
     {
@@ -207,7 +219,11 @@ export const syncFlow: FlowRule = {
       ...WSYNCMGR,
       link: 'time',
       optional: true,
-      patterns: [re`STATMSG: ID=6706\b`, re`Synchronizing replica WSUS servers`, re`sync: Starting Replica WSUS synchronization`],
+      patterns: [
+        re`STATMSG: ID=6706\b`,
+        re`Synchronizing replica WSUS servers`,
+        re`sync: Starting Replica WSUS synchronization`,
+      ],
     },
     {
       name: 'Status message 6702: WSUS synchronization done',
@@ -228,7 +244,13 @@ export const syncFlow: FlowRule = {
   ],
   failures: [
     ...SYNC_FAILURES,
-    { logs: ['WSUSCtrl.log'], components: ['SMS_WSUS_CONTROL_MANAGER'], pattern: rei`(?<!no )unhealthy|\bfailed to\b|\berror\b(?! ?= ?0\b)`, heading: 'WSUS Control Manager (WSUSCtrl) reports an error', advice: WSUSCTRL_ADVICE },
+    {
+      logs: ['WSUSCtrl.log'],
+      components: ['SMS_WSUS_CONTROL_MANAGER'],
+      pattern: rei`(?<!no )unhealthy|\bfailed to\b|\berror\b(?! ?= ?0\b)`,
+      heading: 'WSUS Control Manager (WSUSCtrl) reports an error',
+      advice: WSUSCTRL_ADVICE,
+    },
   ],
   maxDurationMs: 12 * 3600_000,
   keyLabel: 'site',

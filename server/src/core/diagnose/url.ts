@@ -7,4 +7,3 @@ export function serverAndPort(url: string): string {
   const { scheme, host, port } = m.groups!;
   return `${host.toLowerCase()}:${port ?? (scheme?.toLowerCase() === 'https' ? '443' : '80')}`;
 }
-

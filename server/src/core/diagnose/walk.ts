@@ -7,11 +7,33 @@ import { basename } from 'node:path';
 import { toIsoUtc } from '../time';
 import { addCaptures, findInstances, keysOf, type Instance } from './instances';
 import {
-  adviceOf, blockingStep, chooseFailure, errorOf, evidenceOf, incompleteFinding, lastRequired, lastSeenTime, relatedFailures, relatedHits, settledFinding, toStep,
-  type FailureHit, type Finding, type StepResult,
+  adviceOf,
+  blockingStep,
+  chooseFailure,
+  errorOf,
+  evidenceOf,
+  incompleteFinding,
+  lastRequired,
+  lastSeenTime,
+  relatedFailures,
+  relatedHits,
+  settledFinding,
+  toStep,
+  type FailureHit,
+  type Finding,
+  type StepResult,
 } from './findings';
 import type { FailureRule, FlowModule, FlowRule, LogHint, StepRule } from './rules';
-import { keyedHits, lowerBound, messageOf, timedHits, TOLERANCE_MS, type DiagnoseContext, type Hit, type Source } from './sources';
+import {
+  keyedHits,
+  lowerBound,
+  messageOf,
+  timedHits,
+  TOLERANCE_MS,
+  type DiagnoseContext,
+  type Hit,
+  type Source,
+} from './sources';
 
 const DEFAULT_MAX_DURATION_MS = 24 * 3600_000;
 
@@ -45,7 +67,10 @@ function stepWindow(instance: Instance, flow: FlowRule): Window {
 /** The time that is the instance's own: up to its end line, or the terminal step it reached, else its step window. */
 function ownWindow(instance: Instance, steps: Window, results: StepResult[]): Window {
   const terminal = lastRequired(results)?.hit;
-  const ends = [instance.end, terminal && !Number.isNaN(terminal.time) ? Math.max(terminal.time, instance.last) : undefined].filter((t): t is number => t !== undefined && !Number.isNaN(t));
+  const ends = [
+    instance.end,
+    terminal && !Number.isNaN(terminal.time) ? Math.max(terminal.time, instance.last) : undefined,
+  ].filter((t): t is number => t !== undefined && !Number.isNaN(t));
   if (!ends.length) return steps;
   return { from: steps.from, to: Math.min(steps.to, Math.max(...ends) + TOLERANCE_MS) };
 }
@@ -56,7 +81,8 @@ function stepHits(context: DiagnoseContext, instance: Instance, step: StepRule, 
   const end = step.optional ? (window.optionalTo ?? window.to) : window.to;
   const to = step.withinMs && !Number.isNaN(after) ? Math.min(end, after + step.withinMs) : end;
   // A step with a detail reads it from any of its lines (the sync trigger is on the line after "Starting Sync").
-  if (step.withinMs || step.detail || Number.isNaN(after)) return timedHits(context, step, from, to, step.patterns, instance.folder);
+  if (step.withinMs || step.detail || Number.isNaN(after))
+    return timedHits(context, step, from, to, step.patterns, instance.folder);
   // Only the earliest line at or after the previous step is picked: look for it first, and before it only when
   // there is none (pick's fallback), instead of matching every line of a window that may span a day.
   const since = Math.max(from, after - TOLERANCE_MS);
@@ -77,7 +103,8 @@ function harvestKeys(context: DiagnoseContext, instance: Instance, flow: FlowRul
     let added = false;
     for (const step of flow.steps) {
       if (step.link !== 'key') continue;
-      for (const hit of keyedHits(context, step, keysOf(instance, step.keys), step.patterns)) added = addCaptures(instance, hit.match) || added;
+      for (const hit of keyedHits(context, step, keysOf(instance, step.keys), step.patterns))
+        added = addCaptures(instance, hit.match) || added;
     }
     if (!added) return;
   }
@@ -99,13 +126,19 @@ function capturedHits(rule: StepRule, hits: Hit[], picked: Hit | undefined, afte
  * `withinMs`, of every line in its range: the three content IDs UpdatesHandler lists); returns whether any
  * key was new, so that the key-linked steps can be looked up again.
  */
-function walkSteps(context: DiagnoseContext, instance: Instance, flow: FlowRule, window: Window): { results: StepResult[]; added: boolean } {
+function walkSteps(
+  context: DiagnoseContext,
+  instance: Instance,
+  flow: FlowRule,
+  window: Window,
+): { results: StepResult[]; added: boolean } {
   let after = instance.start;
   let added = false;
   const results = flow.steps.map((rule) => {
     const hits = stepHits(context, instance, rule, window, after);
     const hit = pick(hits, after);
-    if (rule.link === 'time') for (const h of capturedHits(rule, hits, hit, after)) added = addCaptures(instance, h.match) || added;
+    if (rule.link === 'time')
+      for (const h of capturedHits(rule, hits, hit, after)) added = addCaptures(instance, h.match) || added;
     if (hit && !rule.optional && !Number.isNaN(hit.time)) after = Math.max(after, hit.time);
     return { rule, hit, hits, present: context.hasLog(rule, instance.folder) };
   });
@@ -119,7 +152,12 @@ function walkInstance(context: DiagnoseContext, flow: FlowRule, instance: Instan
     harvestKeys(context, instance, flow);
     walk = walkSteps(context, instance, flow, steps);
   }
-  return { instance, results: walk.results, finished: !!lastRequired(walk.results)?.hit, owned: ownWindow(instance, steps, walk.results) };
+  return {
+    instance,
+    results: walk.results,
+    finished: !!lastRequired(walk.results)?.hit,
+    owned: ownWindow(instance, steps, walk.results),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -131,16 +169,28 @@ function failureHits(context: DiagnoseContext, walked: Walked, flow: FlowRule): 
     for (const rule of step.failures ?? []) out.push(...matchFailure(context, walked, rule, step, stepIndex));
   });
   for (const rule of flow.failures ?? []) {
-    const hint = { logs: rule.logs ?? flow.steps.flatMap((s) => s.logs), components: rule.components ?? flow.steps.flatMap((s) => s.components ?? []) };
+    const hint = {
+      logs: rule.logs ?? flow.steps.flatMap((s) => s.logs),
+      components: rule.components ?? flow.steps.flatMap((s) => s.components ?? []),
+    };
     out.push(...matchFailure(context, walked, rule, hint, -1));
   }
   return out;
 }
 
-function matchFailure(context: DiagnoseContext, walked: Walked, rule: FailureRule, fallback: Partial<LogHint>, stepIndex: number): FailureHit[] {
+function matchFailure(
+  context: DiagnoseContext,
+  walked: Walked,
+  rule: FailureRule,
+  fallback: Partial<LogHint>,
+  stepIndex: number,
+): FailureHit[] {
   const { instance, owned } = walked;
   const hint = { logs: rule.logs ?? fallback.logs, components: rule.components ?? fallback.components };
-  const hits = rule.link === 'key' ? keyedHits(context, hint, keysOf(instance, rule.keys), [rule.pattern]) : timedHits(context, hint, owned.from, owned.to, [rule.pattern], instance.folder);
+  const hits =
+    rule.link === 'key'
+      ? keyedHits(context, hint, keysOf(instance, rule.keys), [rule.pattern])
+      : timedHits(context, hint, owned.from, owned.to, [rule.pattern], instance.folder);
   const real = rule.when ? hits.filter((h) => rule.when!(h.match, instance.values, h)) : hits;
   return real.map((hit) => ({ rule, hit, stepIndex, timeLinked: rule.link !== 'key' }));
 }
@@ -153,7 +203,13 @@ function matchFailure(context: DiagnoseContext, walked: Walked, rule: FailureRul
 function owns(walked: Walked, failure: FailureHit, all: Walked[]): boolean {
   if (!failure.timeLinked || !walked.finished) return true;
   const t = failure.hit.time;
-  return !all.some((other) => other !== walked && other.instance.folder === walked.instance.folder && !(t < other.owned.from) && !(t > other.owned.to));
+  return !all.some(
+    (other) =>
+      other !== walked &&
+      other.instance.folder === walked.instance.folder &&
+      !(t < other.owned.from) &&
+      !(t > other.owned.to),
+  );
 }
 
 /**
@@ -171,7 +227,13 @@ function stillProgressing(instance: Instance, step: StepRule, source: Source, fr
 }
 
 /** A step with a timeout that never came although its log went on well past it: the flow stalled there. */
-function stallOf(context: DiagnoseContext, instance: Instance, results: StepResult[], blocking: number, previousTime: number): FailureHit | undefined {
+function stallOf(
+  context: DiagnoseContext,
+  instance: Instance,
+  results: StepResult[],
+  blocking: number,
+  previousTime: number,
+): FailureHit | undefined {
   const step = results[blocking]?.rule;
   if (!step?.timeoutMs || Number.isNaN(previousTime)) return undefined;
   const deadline = previousTime + step.timeoutMs;
@@ -181,8 +243,18 @@ function stallOf(context: DiagnoseContext, instance: Instance, results: StepResu
     if (stillProgressing(instance, step, source, index)) continue;
     const lastTime = toIsoUtc(source.times[source.records.length - 1]);
     const stalled = `No "${step.name}" within ${Math.round(step.timeoutMs / 60_000)} minutes, although ${basename(source.file)} goes on until ${lastTime}.`;
-    const rule: FailureRule = { pattern: /(?:)/, heading: `Stalled at: ${step.name}`, advice: step.advice ?? [], nextLog: step.nextLog };
-    return { rule, hit: { source, index, time: source.times[index], match: /(?:)/.exec('')! }, stepIndex: blocking, stalled };
+    const rule: FailureRule = {
+      pattern: /(?:)/,
+      heading: `Stalled at: ${step.name}`,
+      advice: step.advice ?? [],
+      nextLog: step.nextLog,
+    };
+    return {
+      rule,
+      hit: { source, index, time: source.times[index], match: /(?:)/.exec('')! },
+      stepIndex: blocking,
+      stalled,
+    };
   }
   return undefined;
 }
@@ -195,24 +267,49 @@ function buildFinding(context: DiagnoseContext, flow: FlowRule, walked: Walked, 
   const blocking = blockingStep(results);
   const mine = failureHits(context, walked, flow).filter((f) => owns(walked, f, all));
   const chosen = chooseFailure(mine, results);
-  const stall = chosen || walked.finished ? undefined : stallOf(context, instance, results, blocking, lastSeenTime(results, blocking));
+  const stall =
+    chosen || walked.finished
+      ? undefined
+      : stallOf(context, instance, results, blocking, lastSeenTime(results, blocking));
   const failure = chosen?.failure ?? stall;
   const broken = !!failure && !chosen?.recovered;
   const failedStep = failure ? (failure.stepIndex >= 0 ? failure.stepIndex : blocking) : -1;
   const steps = results.map((r, i) => toStep(r, broken && i === failedStep));
   const evidence = results.filter((r) => r.hit).map((r) => evidenceOf(r.hit!.source, r.hit!.index));
   const label = flow.keyLabel ? instance.values.get(flow.keyLabel) : undefined;
-  const base = { flow: flow.id, title: flow.title, key: label ? `${label} ${instance.key}` : instance.key, steps, evidence };
-  if (!failure) return walked.finished || blocking < 0 ? settledFinding(base, flow, results) : incompleteFinding(base, flow, results, blocking);
+  const base = {
+    flow: flow.id,
+    title: flow.title,
+    key: label ? `${label} ${instance.key}` : instance.key,
+    steps,
+    evidence,
+  };
+  if (!failure)
+    return walked.finished || blocking < 0
+      ? settledFinding(base, flow, results)
+      : incompleteFinding(base, flow, results, blocking);
   const related = relatedHits(context, failure);
   const also = relatedFailures(flow, failure.rule, related);
-  evidence.push(evidenceOf(failure.hit.source, failure.hit.index, failure.stalled ? 'the log goes on past the deadline here' : broken ? 'failure' : 'failure, recovered later'));
+  evidence.push(
+    evidenceOf(
+      failure.hit.source,
+      failure.hit.index,
+      failure.stalled ? 'the log goes on past the deadline here' : broken ? 'failure' : 'failure, recovered later',
+    ),
+  );
   evidence.push(...related.map((h) => evidenceOf(h.source, h.index, 'error in a related log')));
   const error = errorOf(failure);
   const what = `${error.heading}${error.code && !error.heading!.includes(error.code) ? ` (${error.code})` : ''}${also.length ? `; the related log shows: ${also.map((r) => r.heading).join('; ')}` : ''}`;
   const advice = [...new Set([...adviceOf(failure), ...also.flatMap((r) => r.advice)])];
   const nextLog = failure.rule.nextLog ? { nextLog: failure.rule.nextLog } : {};
-  if (!broken) return { ...base, status: 'complete', summary: `Completed after a failure it recovered from: ${what}.`, error: { ...error, recovered: true }, advice };
+  if (!broken)
+    return {
+      ...base,
+      status: 'complete',
+      summary: `Completed after a failure it recovered from: ${what}.`,
+      error: { ...error, recovered: true },
+      advice,
+    };
   return { ...base, status: 'broken', summary: what, error, advice, ...nextLog };
 }
 

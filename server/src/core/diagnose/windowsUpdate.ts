@@ -6,7 +6,8 @@
 import { messageOf, type Source } from './sources';
 
 /** An Agent or COMAPI call opening or closing, with its caller (classic log and Get-WindowsUpdateLog forms). */
-const CALL = /(?<edge>\bSTART\b|\bEND\b)\s*[*-]{1,2}\s+(?:(?:Agent|COMAPI):\s+)?(?:Finding updates|Installing updates|Downloading updates|Search|Install|Download)[^\n]{0,40}?(?:CallerId|ClientId)\s*=\s*(?<caller>[^\]\s,]+)/i;
+const CALL =
+  /(?<edge>\bSTART\b|\bEND\b)\s*[*-]{1,2}\s+(?:(?:Agent|COMAPI):\s+)?(?:Finding updates|Installing updates|Downloading updates|Search|Install|Download)[^\n]{0,40}?(?:CallerId|ClientId)\s*=\s*(?<caller>[^\]\s,]+)/i;
 /** The ETW form writes the caller on the result line itself. */
 const INLINE_CALLER = /(?:CallerId|ClientId)\s*=\s*(?<caller>[^\]\s,]+)/i;
 

@@ -16,7 +16,10 @@ import { toIsoUtc } from '../time';
 
 type Kind = 'scan' | 'install';
 
-const CONFIGMGR_SCAN_LOGS = { logs: [...SCAN_AGENT.logs, ...WUAHANDLER.logs], components: [...SCAN_AGENT.components, ...WUAHANDLER.components] };
+const CONFIGMGR_SCAN_LOGS = {
+  logs: [...SCAN_AGENT.logs, ...WUAHANDLER.logs],
+  components: [...SCAN_AGENT.components, ...WUAHANDLER.components],
+};
 
 /** The end of a search: the ETW form names caller and exit code on one line (read by etwSearchEnd). */
 const SEARCH_END_ETW = rei`\* END \*\s+Finding updates CallerId = `;
@@ -30,7 +33,14 @@ function etwSearchEnd(message: string): { caller: string; code: string } | undef
   const exit = EXIT_CODE.exec(rest);
   if (!exit) return undefined;
   const end = [rest.indexOf(', Id = '), rest.indexOf('  Id = '), rest.indexOf(', Exit code')].filter((i) => i > 0);
-  return { caller: rest.slice(0, Math.min(...end, exit.index)).trimEnd().replace(/,$/, '').trimEnd(), code: exit.groups!.code };
+  return {
+    caller: rest
+      .slice(0, Math.min(...end, exit.index))
+      .trimEnd()
+      .replace(/,$/, '')
+      .trimEnd(),
+    code: exit.groups!.code,
+  };
 }
 /** The classic form: the exit code is a warning line of the thread, then the END line names the caller. */
 const SEARCH_END_CLASSIC = rei`\*\*\s+END\s+\*\*\s+Agent: Finding updates \[CallerId = (?<caller>[^\]]+)\]`;
@@ -82,7 +92,14 @@ function scanEvents(source: Source): Array<Event & { caller: string }> {
     if (!etw && !classic) continue;
     const code = etw ? Number.parseInt(etw.code.slice(2), 16) >>> 0 : (lastExitByThread.get(thread) ?? 0);
     lastExitByThread.delete(thread);
-    out.push({ source, index: i, time: source.times[i], code, driver: false, caller: etw ? etw.caller : classic!.groups!.caller.trim() });
+    out.push({
+      source,
+      index: i,
+      time: source.times[i],
+      code,
+      driver: false,
+      caller: etw ? etw.caller : classic!.groups!.caller.trim(),
+    });
   }
   return out;
 }
@@ -99,20 +116,45 @@ function installEvents(source: Source): Array<Event & { caller: string }> {
     if (match[0].trimStart().startsWith('Exit code') && source.records.get(i).component !== 'Handler') continue;
     const code = Number.parseInt(match.groups!.code.replace(/^0x/i, ''), 16) >>> 0;
     const installerFailed = match.groups!.installerError !== undefined && match.groups!.installerError !== '0';
-    out.push({ source, index: i, time: source.times[i], code: installerFailed && !failed(code) ? 0x80004005 : code, driver, caller: wuCallerOf(source, i) ?? 'Windows Update' });
+    out.push({
+      source,
+      index: i,
+      time: source.times[i],
+      code: installerFailed && !failed(code) ? 0x80004005 : code,
+      driver,
+      caller: wuCallerOf(source, i) ?? 'Windows Update',
+    });
   }
   return out;
 }
 
 function step(name: string, event: Event): FindingStep {
   const utc = toIsoUtc(Number.isNaN(event.time) ? null : event.time);
-  return { name, seen: true, file: event.source.file, line: event.source.records.get(event.index).line, ...(utc ? { utc } : {}), log: 'WindowsUpdate.log', logPresent: true, detail: event.code ? formatCode(event.code) : 'exit code 0x00000000' };
+  return {
+    name,
+    seen: true,
+    file: event.source.file,
+    line: event.source.records.get(event.index).line,
+    ...(utc ? { utc } : {}),
+    log: 'WindowsUpdate.log',
+    logPresent: true,
+    detail: event.code ? formatCode(event.code) : 'exit code 0x00000000',
+  };
 }
 
 function errorOf(event: Event, kind: Kind): FindingError {
   const info = lookupCode(event.code);
-  const heading = kind === 'scan' ? 'Windows Update scan failed (outside Configuration Manager)' : `Windows Update ${event.driver ? 'driver ' : ''}install failed (outside Configuration Manager)`;
-  const error: FindingError = { heading, code: formatCode(event.code), message: info.known && info.message ? info.message : messageOf(event.source, event.index).slice(0, 300), file: event.source.file, line: event.source.records.get(event.index).line };
+  const heading =
+    kind === 'scan'
+      ? 'Windows Update scan failed (outside Configuration Manager)'
+      : `Windows Update ${event.driver ? 'driver ' : ''}install failed (outside Configuration Manager)`;
+  const error: FindingError = {
+    heading,
+    code: formatCode(event.code),
+    message: info.known && info.message ? info.message : messageOf(event.source, event.index).slice(0, 300),
+    file: event.source.file,
+    line: event.source.records.get(event.index).line,
+  };
   if (info.known && info.names[0]) error.name = info.names[0];
   return error;
 }
@@ -124,19 +166,53 @@ function findingOf(kind: Kind, caller: string, events: Event[]): Finding {
   const what = kind === 'scan' ? 'scans' : 'installs';
   const title = `Windows Update ${kind} outside Configuration Manager (${caller})`;
   const steps = [step(kind === 'scan' ? `Last search for updates by ${caller}` : `Last install by ${caller}`, last)];
-  const evidence: Evidence[] = failures.slice(-5).map((e) => ({ file: e.source.file, line: e.source.records.get(e.index).line, text: messageOf(e.source, e.index).slice(0, 300), note: 'failure' }));
+  const evidence: Evidence[] = failures.slice(-5).map((e) => ({
+    file: e.source.file,
+    line: e.source.records.get(e.index).line,
+    text: messageOf(e.source, e.index).slice(0, 300),
+    note: 'failure',
+  }));
   const base = { flow: 'windowsUpdate', title, key: `${caller} ${kind}`, steps, evidence };
   const advice = kind === 'scan' ? SCAN_ADVICE : INSTALL_ADVICE;
-  const nextLog = kind === 'install' ? (last.driver ? 'setupapi.dev.log (%windir%\\INF)' : 'CBS.log (%windir%\\Logs\\CBS)') : undefined;
-  if (!failures.length) return { ...base, status: 'complete', summary: `${relevant.length} ${what} by ${caller}, none failed.`, advice: [] };
-  const byCode = kind === 'scan' ? SCAN_ERROR_GROUPS.find((g) => g.codes.some((c) => Number.parseInt(c.slice(2), 16) >>> 0 === failures[failures.length - 1].code)) : undefined;
+  const nextLog =
+    kind === 'install'
+      ? last.driver
+        ? 'setupapi.dev.log (%windir%\\INF)'
+        : 'CBS.log (%windir%\\Logs\\CBS)'
+      : undefined;
+  if (!failures.length)
+    return {
+      ...base,
+      status: 'complete',
+      summary: `${relevant.length} ${what} by ${caller}, none failed.`,
+      advice: [],
+    };
+  const byCode =
+    kind === 'scan'
+      ? SCAN_ERROR_GROUPS.find((g) =>
+          g.codes.some((c) => Number.parseInt(c.slice(2), 16) >>> 0 === failures[failures.length - 1].code),
+        )
+      : undefined;
   const fullAdvice = byCode ? [...byCode.advice, ...advice] : advice;
   if (!failed(last.code)) {
     const error = { ...errorOf(failures[failures.length - 1], kind), recovered: true };
-    return { ...base, status: 'complete', summary: `${failures.length} of ${relevant.length} ${what} by ${caller} failed; the last one succeeded.`, error, advice: fullAdvice };
+    return {
+      ...base,
+      status: 'complete',
+      summary: `${failures.length} of ${relevant.length} ${what} by ${caller} failed; the last one succeeded.`,
+      error,
+      advice: fullAdvice,
+    };
   }
   const error = errorOf(last, kind);
-  return { ...base, status: 'broken', summary: `${error.heading}: ${caller}'s last ${kind} ended with ${error.code}${failures.length > 1 ? ` (${failures.length} of ${relevant.length} ${what} failed)` : ''}.`, error, advice: fullAdvice, ...(nextLog ? { nextLog } : {}) };
+  return {
+    ...base,
+    status: 'broken',
+    summary: `${error.heading}: ${caller}'s last ${kind} ended with ${error.code}${failures.length > 1 ? ` (${failures.length} of ${relevant.length} ${what} failed)` : ''}.`,
+    error,
+    advice: fullAdvice,
+    ...(nextLog ? { nextLog } : {}),
+  };
 }
 
 /** One finding per machine, caller and kind (a Windows 10 log holds hundreds of scans): the last one decides. */
@@ -146,17 +222,27 @@ function diagnoseWindowsUpdate(context: DiagnoseContext): Finding[] {
     const scans = scanEvents(source);
     // On a ConfigMgr client the other callers' searches (Defender's definitions, Automatic Updates) are not the
     // machine's update scan: ConfigMgr's is. Their failures are noise for an admin; installs stay diagnosed.
-    const managed = scans.some((e) => isConfigMgrCaller(e.caller)) || context.sourcesFor(CONFIGMGR_SCAN_LOGS).some((s) => s.folder === source.folder);
-    for (const [kind, events] of [['scan', managed ? [] : scans], ['install', installEvents(source)]] as const) {
+    const managed =
+      scans.some((e) => isConfigMgrCaller(e.caller)) ||
+      context.sourcesFor(CONFIGMGR_SCAN_LOGS).some((s) => s.folder === source.folder);
+    for (const [kind, events] of [
+      ['scan', managed ? [] : scans],
+      ['install', installEvents(source)],
+    ] as const) {
       const byCaller = new Map<string, Event[]>();
       for (const event of events) {
         if (isConfigMgrCaller(event.caller)) continue;
         byCaller.set(event.caller, [...(byCaller.get(event.caller) ?? []), event]);
       }
-      for (const [caller, list] of byCaller) if (list.some((e) => e.code !== CANCELLED)) out.push(findingOf(kind, caller, list));
+      for (const [caller, list] of byCaller)
+        if (list.some((e) => e.code !== CANCELLED)) out.push(findingOf(kind, caller, list));
     }
   }
   return out;
 }
 
-export const windowsUpdateModule = { id: 'windowsUpdate', title: 'Windows Update outside Configuration Manager', diagnose: diagnoseWindowsUpdate };
+export const windowsUpdateModule = {
+  id: 'windowsUpdate',
+  title: 'Windows Update outside Configuration Manager',
+  diagnose: diagnoseWindowsUpdate,
+};

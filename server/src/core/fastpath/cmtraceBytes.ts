@@ -22,7 +22,9 @@ import { F_BOUNDS, F_BREAKS, F_CLOCK_END, F_HEADER, F_MESSAGE, F_PAIRS_END, FIEL
 
 const OPEN = Buffer.from('<![LOG[');
 const HEADER = Buffer.from(']LOG]!><');
-const ATTRIBUTES = ['time="', '" date="', '" component="', '" context="', '" type="', '" thread="', '" file="'].map((a) => Buffer.from(a));
+const ATTRIBUTES = ['time="', '" date="', '" component="', '" context="', '" type="', '" thread="', '" file="'].map(
+  (a) => Buffer.from(a),
+);
 const LF = 10;
 const CR = 13;
 const QUOTE = 34;
@@ -37,7 +39,10 @@ const MAX_REGION_BYTES = 8 * 1024 * 1024;
 const SEVERITY_OF_TYPE = new Map(['0', '1', '2', '3', '4', '5', '6'].map((t) => [t, severityId(severityFromType(t))]));
 const UNKNOWN_SEVERITY = severityId('unknown');
 /** The scanner's severity table: type "0" to "6", then any other type. */
-const SCANNER_SEVERITIES = [...['0', '1', '2', '3', '4', '5', '6'].map((t) => SEVERITY_OF_TYPE.get(t)!), UNKNOWN_SEVERITY];
+const SCANNER_SEVERITIES = [
+  ...['0', '1', '2', '3', '4', '5', '6'].map((t) => SEVERITY_OF_TYPE.get(t)!),
+  UNKNOWN_SEVERITY,
+];
 
 /** Reads UTF-8 CMTrace bytes, pushed in chunks, into a table. */
 export class CmtraceByteReader {
@@ -52,7 +57,19 @@ export class CmtraceByteReader {
   fastRecords = 0;
   /** Of those, the ones the WebAssembly scanner read (the rest, fastRecord). */
   recordsScanned = 0;
-  private readonly columns: RecordColumns = { line: 0, endLine: 0, column: OPEN.length, utc: 0, biasMinutes: null, thread: null, severity: 0, componentId: 0, contextId: 0, rawTypeId: 0, sourceFileId: 0 };
+  private readonly columns: RecordColumns = {
+    line: 0,
+    endLine: 0,
+    column: OPEN.length,
+    utc: 0,
+    biasMinutes: null,
+    thread: null,
+    severity: 0,
+    componentId: 0,
+    contextId: 0,
+    rawTypeId: 0,
+    sourceFileId: 0,
+  };
   private readonly idCache = new Map<string, number>();
   /** The local time string when it cannot be derived from utc and bias (more than milliseconds, second 60). */
   private exactLocal: string | null = null;
@@ -202,7 +219,8 @@ export class CmtraceByteReader {
     if (this.dataNotUtf8 && !isUtf8(data.subarray(messageStart, header))) {
       const message = asUtf8(withoutCr(data.subarray(messageStart, header)));
       this.table.pushCmtrace(c, message, 0, message.length, local);
-    } else if (this.inFile) this.table.pushCmtraceInFile(c, this.dataOffset + messageStart, header - messageStart, breaks > 0, local);
+    } else if (this.inFile)
+      this.table.pushCmtraceInFile(c, this.dataOffset + messageStart, header - messageStart, breaks > 0, local);
     else if (breaks === 0) this.table.pushCmtrace(c, data, messageStart, header, local);
     else {
       const message = withoutCr(data.subarray(messageStart, header));
@@ -288,9 +306,15 @@ export class CmtraceByteReader {
   private messageLineBreaks(data: Buffer, from: number, to: number): number {
     if (this.scanData !== data) {
       this.scanData = data;
-      [this.nextLf, this.nextCr, this.nextNul, this.nextOpen] = [LF, CR, 0, OPEN].map((needle) => new NextMatch(data, needle));
+      [this.nextLf, this.nextCr, this.nextNul, this.nextOpen] = [LF, CR, 0, OPEN].map(
+        (needle) => new NextMatch(data, needle),
+      );
     }
-    const plain = this.nextCr.from(from) >= to && this.nextNul.from(from) >= to && this.nextOpen.from(from) >= to && this.nextLf.from(from) >= to;
+    const plain =
+      this.nextCr.from(from) >= to &&
+      this.nextNul.from(from) >= to &&
+      this.nextOpen.from(from) >= to &&
+      this.nextLf.from(from) >= to;
     return plain ? 0 : lineBreaksIn(data, from, to);
   }
 
@@ -338,7 +362,14 @@ export class CmtraceByteReader {
   }
 
   /** utc, bias and (when `exact` is false: more than milliseconds, second 60) the local time as written. */
-  private setTime(data: Buffer, day: NonNullable<ReturnType<typeof cmtraceDay>>, millis: number, bias: number | null, exact: boolean, clockEnd: number): void {
+  private setTime(
+    data: Buffer,
+    day: NonNullable<ReturnType<typeof cmtraceDay>>,
+    millis: number,
+    bias: number | null,
+    exact: boolean,
+    clockEnd: number,
+  ): void {
     const c = this.columns;
     c.utc = day.utcMidnight + millis + (bias ?? 0) * 60_000;
     c.biasMinutes = bias;
@@ -501,7 +532,6 @@ class LastBytes {
   }
 }
 
-
 function startsWith(data: Buffer, at: number, prefix: Buffer): boolean {
   if (at + prefix.length > data.length) return false;
   for (let i = 0; i < prefix.length; i++) if (data[at + i] !== prefix[i]) return false;
@@ -524,7 +554,11 @@ function readDigits(data: Buffer, from: number, to: number): number | null | und
 const digitAt = (data: Buffer, i: number) => (data[i] >= 48 && data[i] <= 57 ? data[i] - 48 : -100);
 
 /** "HH:MM:SS.f{3,9}[+|-B]" exactly as the string fast path reads it; null for any other shape. */
-function readClock(data: Buffer, from: number, to: number): { millis: number; bias: number | null; fractionDigits: number; second: number; clockEnd: number } | null {
+function readClock(
+  data: Buffer,
+  from: number,
+  to: number,
+): { millis: number; bias: number | null; fractionDigits: number; second: number; clockEnd: number } | null {
   if (to - from < 12 || data[from + 2] !== 58 || data[from + 5] !== 58 || data[from + 8] !== 46) return null;
   const hour = digitAt(data, from) * 10 + digitAt(data, from + 1);
   const minute = digitAt(data, from + 3) * 10 + digitAt(data, from + 4);

@@ -3,8 +3,22 @@
 // The input lives in the instance's memory: the reader copies each chunk there, after the carry.
 import { CMTRACE_SCAN_WASM } from './cmtraceScanWasm';
 import {
-  COLUMN_BIAS, COLUMN_COMPONENT, COLUMN_CONTEXT, COLUMN_END_LINE, COLUMN_FILE_LENGTH, COLUMN_FILE_START, COLUMN_INEXACT, COLUMN_LINE,
-  COLUMN_SEVERITY, COLUMN_SOURCE_FILE, COLUMN_THREAD, COLUMN_TYPE, COLUMN_UTC, KEY_BYTES, MAX_RECORDS, SEVERITY_TABLE,
+  COLUMN_BIAS,
+  COLUMN_COMPONENT,
+  COLUMN_CONTEXT,
+  COLUMN_END_LINE,
+  COLUMN_FILE_LENGTH,
+  COLUMN_FILE_START,
+  COLUMN_INEXACT,
+  COLUMN_LINE,
+  COLUMN_SEVERITY,
+  COLUMN_SOURCE_FILE,
+  COLUMN_THREAD,
+  COLUMN_TYPE,
+  COLUMN_UTC,
+  KEY_BYTES,
+  MAX_RECORDS,
+  SEVERITY_TABLE,
 } from './scanLayout';
 
 /** The part of the WebAssembly API used here (Node has it; this project's TypeScript libs do not declare it). */
@@ -91,7 +105,11 @@ export class ScanKernel {
 
   private constructor() {
     compiled ??= new WebAssembly.Module(Buffer.from(CMTRACE_SCAN_WASM, 'base64'));
-    const env = { abort: scannerAbort, dayOf: (start: number, end: number) => this.callbacks.dayOf(start, end), valueId: (start: number, end: number) => this.callbacks.valueId(start, end) };
+    const env = {
+      abort: scannerAbort,
+      dayOf: (start: number, end: number) => this.callbacks.dayOf(start, end),
+      valueId: (start: number, end: number) => this.callbacks.valueId(start, end),
+    };
     this.exports = new WebAssembly.Instance(compiled, { env }).exports as unknown as Exports;
     this.reserve(FIRST_INPUT);
   }
@@ -109,10 +127,22 @@ export class ScanKernel {
     const { buffer } = this.exports.memory;
     const input = this.exports.inputOffset();
     this.input = Buffer.from(buffer, input, buffer.byteLength - input);
-    this.fields = new Int32Array(buffer, this.exports.recordsOffset(), (this.exports.pairsOffset() - this.exports.recordsOffset()) >> 2);
+    this.fields = new Int32Array(
+      buffer,
+      this.exports.recordsOffset(),
+      (this.exports.pairsOffset() - this.exports.recordsOffset()) >> 2,
+    );
     this.pairs = new Int32Array(buffer, this.exports.pairsOffset(), (input - this.exports.pairsOffset()) >> 2);
-    this.keyBytes = Buffer.from(buffer, this.exports.keysOffset(), this.exports.recordsOffset() - this.exports.keysOffset());
-    this.keyLengths = new Uint8Array(buffer, this.exports.keyLengthsOffset(), this.exports.keysOffset() - this.exports.keyLengthsOffset());
+    this.keyBytes = Buffer.from(
+      buffer,
+      this.exports.keysOffset(),
+      this.exports.recordsOffset() - this.exports.keysOffset(),
+    );
+    this.keyLengths = new Uint8Array(
+      buffer,
+      this.exports.keyLengthsOffset(),
+      this.exports.keysOffset() - this.exports.keyLengthsOffset(),
+    );
     const at = (column: number) => this.exports.batchOffsets(column);
     this.columns = {
       utcs: new Float64Array(buffer, at(COLUMN_UTC), BATCH),

@@ -33,8 +33,14 @@ export function listMachines(root: string): FleetListing {
     const path = join(root, dirent.name);
     if (dirent.name.startsWith('.')) continue;
     if (dirent.isDirectory()) machines.push({ name: dirent.name, path, kind: 'folder', bytes: folderLogBytes(path) });
-    else if (dirent.isFile() && /\.zip$/i.test(dirent.name)) machines.push({ name: dirent.name.replace(/\.zip$/i, ''), path, kind: 'zip', bytes: statSync(path).size });
-    else if (dirent.isFile() && /\.cab$/i.test(dirent.name)) skipped.push({ path, reason: 'a .cab bundle: no maintained CAB reader for Node exists, expand it first (expand.exe -F:* FILE DIR, or cabextract)' });
+    else if (dirent.isFile() && /\.zip$/i.test(dirent.name))
+      machines.push({ name: dirent.name.replace(/\.zip$/i, ''), path, kind: 'zip', bytes: statSync(path).size });
+    else if (dirent.isFile() && /\.cab$/i.test(dirent.name))
+      skipped.push({
+        path,
+        reason:
+          'a .cab bundle: no maintained CAB reader for Node exists, expand it first (expand.exe -F:* FILE DIR, or cabextract)',
+      });
     else if (dirent.isFile()) skipped.push({ path, reason: 'a loose file: give each machine its own folder or .zip' });
   }
   // PC01/ beside PC01.zip (collected twice): both are read, the second in name order as "PC01 (PC01.zip)".

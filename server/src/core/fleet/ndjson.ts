@@ -9,7 +9,10 @@ export class NdjsonWriter {
   private pending = 0;
   rows = 0;
 
-  constructor(readonly path: string, append = false) {
+  constructor(
+    readonly path: string,
+    append = false,
+  ) {
     this.fd = openSync(path, append ? 'a' : 'w');
   }
 

@@ -67,7 +67,13 @@ export async function readFleet(machines: MachineEntry[], options: FleetPoolOpti
   await runWorkers(entry, count, queue, machines, options);
 }
 
-function runWorkers(entry: string, count: number, queue: number[], machines: MachineEntry[], options: FleetPoolOptions): Promise<void> {
+function runWorkers(
+  entry: string,
+  count: number,
+  queue: number[],
+  machines: MachineEntry[],
+  options: FleetPoolOptions,
+): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const workers: Worker[] = [];
     let left = machines.length;
@@ -128,9 +134,16 @@ function runWorker(): void {
   port.on('message', (m: ToWorker) => {
     done = done.then(async () => {
       try {
-        port.postMessage({ kind: 'done', ...(await readMachineTo(m.index, m.entry, m.recordsPath)) } satisfies FromWorker);
+        port.postMessage({
+          kind: 'done',
+          ...(await readMachineTo(m.index, m.entry, m.recordsPath)),
+        } satisfies FromWorker);
       } catch (error) {
-        port.postMessage({ kind: 'error', index: m.index, message: (error as Error)?.message ?? String(error) } satisfies FromWorker);
+        port.postMessage({
+          kind: 'error',
+          index: m.index,
+          message: (error as Error)?.message ?? String(error),
+        } satisfies FromWorker);
       }
     });
   });

@@ -199,9 +199,15 @@ function failureCode(message: string, severity: string): { code: string; name: s
 
 /** A finding as a row: its status, where it stopped, its code, and the line that shows it (with that line's UTC). */
 function findingRow(machine: string, finding: Finding, logs: MachineLog[]): FindingRow {
-  const failed = finding.steps.find((s) => s.failed) ?? (finding.status === 'complete' ? undefined : finding.steps.find((s) => !s.seen && s.logPresent && !s.optional));
+  const failed =
+    finding.steps.find((s) => s.failed) ??
+    (finding.status === 'complete' ? undefined : finding.steps.find((s) => !s.seen && s.logPresent && !s.optional));
   const error = finding.error;
-  const evidence = error ? { file: error.file, line: error.line } : failed?.file ? { file: failed.file, line: failed.line! } : finding.evidence[0];
+  const evidence = error
+    ? { file: error.file, line: error.line }
+    : failed?.file
+      ? { file: failed.file, line: failed.line! }
+      : finding.evidence[0];
   return {
     machine,
     flow: finding.flow,

@@ -43,7 +43,18 @@ export class SummaryBuilder {
 
   private addBreak(f: FindingRow): void {
     const id = JSON.stringify([f.flow, f.failed_step, f.code]);
-    const entry = this.breaks.get(id) ?? { row: { flow: f.flow, step: f.failed_step, code: f.code, code_name: f.code_name, count: 0, machines: 0, examples: [] }, names: new Set<string>() };
+    const entry = this.breaks.get(id) ?? {
+      row: {
+        flow: f.flow,
+        step: f.failed_step,
+        code: f.code,
+        code_name: f.code_name,
+        count: 0,
+        machines: 0,
+        examples: [],
+      },
+      names: new Set<string>(),
+    };
     entry.row.count++;
     entry.names.add(f.machine);
     this.breaks.set(id, entry);
@@ -51,10 +62,17 @@ export class SummaryBuilder {
 
   result(): FleetSummary {
     const flows: FleetSummary['flows'] = {};
-    for (const flow of [...this.flows.keys()].sort()) flows[flow] = Object.fromEntries([...this.flows.get(flow)!].sort(([a], [b]) => a.localeCompare(b)));
+    for (const flow of [...this.flows.keys()].sort())
+      flows[flow] = Object.fromEntries([...this.flows.get(flow)!].sort(([a], [b]) => a.localeCompare(b)));
     const top = [...this.breaks.values()]
       .map(({ row, names }) => ({ ...row, machines: names.size, examples: [...names].sort().slice(0, EXAMPLES) }))
-      .sort((a, b) => b.count - a.count || b.machines - a.machines || a.flow.localeCompare(b.flow) || String(a.code).localeCompare(String(b.code)))
+      .sort(
+        (a, b) =>
+          b.count - a.count ||
+          b.machines - a.machines ||
+          a.flow.localeCompare(b.flow) ||
+          String(a.code).localeCompare(String(b.code)),
+      )
       .slice(0, TOP);
     return { machines: this.machines, flows, top };
   }

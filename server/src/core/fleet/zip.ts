@@ -67,7 +67,7 @@ async function centralDirectory(handle: FileHandle, size: number): Promise<{ off
 
 function parseCentral(central: Buffer): ZipEntry[] {
   const entries: ZipEntry[] = [];
-  for (let at = 0; at + 46 <= central.length && central.readUInt32LE(at) === CENTRAL; ) {
+  for (let at = 0; at + 46 <= central.length && central.readUInt32LE(at) === CENTRAL;) {
     const flags = central.readUInt16LE(at + 8);
     const nameLength = central.readUInt16LE(at + 28);
     const extraLength = central.readUInt16LE(at + 30);
@@ -91,7 +91,7 @@ function parseCentral(central: Buffer): ZipEntry[] {
 
 /** Zip64 extra field (0x0001): the 64-bit values, in this order, of those the entry marked 0xFFFFFFFF. */
 function applyZip64(entry: ZipEntry, extra: Buffer): void {
-  for (let at = 0; at + 4 <= extra.length; ) {
+  for (let at = 0; at + 4 <= extra.length;) {
     const id = extra.readUInt16LE(at);
     const length = extra.readUInt16LE(at + 2);
     if (id === 0x0001) {
@@ -109,7 +109,8 @@ function applyZip64(entry: ZipEntry, extra: Buffer): void {
 /** Why an entry cannot be read, or null when it can. */
 export function unreadableReason(entry: ZipEntry): string | null {
   if (entry.encrypted) return 'encrypted';
-  if (entry.method !== 0 && entry.method !== 8) return `compression method ${entry.method} is not supported (only stored and deflate)`;
+  if (entry.method !== 0 && entry.method !== 8)
+    return `compression method ${entry.method} is not supported (only stored and deflate)`;
   return null;
 }
 

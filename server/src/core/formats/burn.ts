@@ -8,12 +8,19 @@ import { makeLogTime } from '../time';
 import { fieldsFrom, parseThread, type RecordFields } from './fields';
 import { startsWithBracket, statelessFormat, type LogFormat } from './format';
 
-const START = /^\[([0-9A-Fa-f]{1,8}):([0-9A-Fa-f]{1,8})\]\[(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,7}))?\]([a-z])(\d{3}): ?(.*)$/s;
+const START =
+  /^\[([0-9A-Fa-f]{1,8}):([0-9A-Fa-f]{1,8})\]\[(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,7}))?\]([a-z])(\d{3}): ?(.*)$/s;
 
 export function burnFields(line: string): RecordFields | null {
   const m = START.exec(line);
   if (!m) return null;
-  const time = makeLogTime(+m[3], +m[4], +m[5], { hour: +m[6], minute: +m[7], second: +m[8], fraction: m[9] ?? '' }, null);
+  const time = makeLogTime(
+    +m[3],
+    +m[4],
+    +m[5],
+    { hour: +m[6], minute: +m[7], second: +m[8], fraction: m[9] ?? '' },
+    null,
+  );
   return fieldsFrom('burn', m[12], time, {
     context: `pid 0x${m[1]}`,
     thread: parseThread(m[2], 16),
@@ -32,6 +39,12 @@ function burnSeverity(level: string): Severity {
   return 'unknown';
 }
 
-export const burn: LogFormat<'burn', undefined> = statelessFormat('burn', 'WiX Burn bootstrapper log', startsWithBracket, burnFields, {
-  columns: ['time'],
-});
+export const burn: LogFormat<'burn', undefined> = statelessFormat(
+  'burn',
+  'WiX Burn bootstrapper log',
+  startsWithBracket,
+  burnFields,
+  {
+    columns: ['time'],
+  },
+);

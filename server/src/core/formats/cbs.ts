@@ -42,12 +42,16 @@ export function cbsFields(line: string): RecordFields | null {
 function columnsAfterLevel(line: string, from: number): { messageId: string; component: string; message: string } {
   const componentAt = PREFIX + LEVEL_WIDTH;
   const levelField = line.slice(from, componentAt);
-  const fixedWidth = line.length > componentAt ? line.charCodeAt(componentAt - 1) === 32 && (levelField.trim() === '' || MESSAGE_ID.test(levelField.trim())) : false;
+  const fixedWidth =
+    line.length > componentAt
+      ? line.charCodeAt(componentAt - 1) === 32 && (levelField.trim() === '' || MESSAGE_ID.test(levelField.trim()))
+      : false;
   if (fixedWidth) {
     const messageId = levelField.trim();
     const messageAt = componentAt + COMPONENT_WIDTH;
     // The usual case: a component of up to 6 characters, then the message at column 50.
-    if (line.length <= messageAt || line.charCodeAt(messageAt - 1) === 32) return { messageId, component: line.slice(componentAt, messageAt).trim(), message: line.slice(messageAt) };
+    if (line.length <= messageAt || line.charCodeAt(messageAt - 1) === 32)
+      return { messageId, component: line.slice(componentAt, messageAt).trim(), message: line.slice(messageAt) };
     const space = line.indexOf(' ', componentAt);
     if (space < 0) return { messageId, component: line.slice(componentAt), message: '' };
     return { messageId, component: line.slice(componentAt, space), message: line.slice(space + 1) };
@@ -77,13 +81,19 @@ function severityOfLevel(level: string): Severity {
   }
 }
 
-export const cbs: LogFormat<'cbs', undefined> = statelessFormat('cbs', 'CBS.log, DISM.log, Panther setupact.log / setuperr.log', startsWithDigit, cbsFields, {
-  levels: 'Error, Warning, Info (Perf, Trace, Debug: verbose)',
-  // Fixed columns: time (0-19), level and message id (21-42), component (43-49).
-  columnAt(prefix, character) {
-    if (character < 20) return 'time';
-    if (character >= PREFIX + LEVEL_WIDTH) return 'component';
-    const id = prefix.indexOf('[0x', PREFIX);
-    return id >= 0 && id < PREFIX + LEVEL_WIDTH && character >= id ? 'other' : 'type';
+export const cbs: LogFormat<'cbs', undefined> = statelessFormat(
+  'cbs',
+  'CBS.log, DISM.log, Panther setupact.log / setuperr.log',
+  startsWithDigit,
+  cbsFields,
+  {
+    levels: 'Error, Warning, Info (Perf, Trace, Debug: verbose)',
+    // Fixed columns: time (0-19), level and message id (21-42), component (43-49).
+    columnAt(prefix, character) {
+      if (character < 20) return 'time';
+      if (character >= PREFIX + LEVEL_WIDTH) return 'component';
+      const id = prefix.indexOf('[0x', PREFIX);
+      return id >= 0 && id < PREFIX + LEVEL_WIDTH && character >= id ? 'other' : 'type';
+    },
   },
-});
+);

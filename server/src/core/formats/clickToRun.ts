@@ -16,7 +16,8 @@ export const C2R_HEADER = 'Timestamp\tProcess\tTID\t';
 const MESSAGE_COLUMN = 7;
 
 export function clickToRunFields(line: string): RecordFields | null {
-  if (line.startsWith(C2R_HEADER)) return fieldsFrom('c2r', line, null, { component: 'header', severity: 'verbose', rawType: null });
+  if (line.startsWith(C2R_HEADER))
+    return fieldsFrom('c2r', line, null, { component: 'header', severity: 'verbose', rawType: null });
   if (!startsWithDigit(line)) return null;
   const m = START.exec(line);
   if (!m) return null;
@@ -24,7 +25,8 @@ export function clickToRunFields(line: string): RecordFields | null {
   if (columns.length < MESSAGE_COLUMN + 1) return null;
   const time = makeLogTime(+m[3], +m[1], +m[2], { hour: +m[4], minute: +m[5], second: +m[6], fraction: m[7] }, null);
   // The last column is the correlation id when the line has all nine; a message may itself hold tabs.
-  const message = columns.length > MESSAGE_COLUMN + 1 ? columns.slice(MESSAGE_COLUMN, -1).join('\t') : columns[MESSAGE_COLUMN];
+  const message =
+    columns.length > MESSAGE_COLUMN + 1 ? columns.slice(MESSAGE_COLUMN, -1).join('\t') : columns[MESSAGE_COLUMN];
   const level = columns[6].trim();
   const tid = columns[2].trim();
   return fieldsFrom('c2r', message, time, {
@@ -61,7 +63,8 @@ export const clickToRun: LogFormat<'c2r', undefined> = {
   id: 'c2r',
   name: 'Office Click-to-Run log',
   shape: 'first-line',
-  levels: 'Critical and Unexpected are errors, Monitorable a warning, High and Medium information, Verbose/VerboseEx verbose',
+  levels:
+    'Critical and Unexpected are errors, Monitorable a warning, High and Medium information, Verbose/VerboseEx verbose',
   detect: (line) => clickToRunFields(line) !== null,
   parseStart: clickToRunFields,
   // Tab-separated, with spaces inside columns ("OFFICECL (0x2334)") and empty ones (Area).

@@ -28,7 +28,8 @@ export function cmtraceFields(message: string, attributeText: string): RecordFie
 }
 
 // Writers put the attributes in this order; one expression reads them all, the general loop is the fallback.
-const IN_ORDER = /^time="([^"]*)" date="([^"]*)" component="([^"]*)" context="([^"]*)" type="([^"]*)" thread="([^"]*)" file="([^"]*)"/;
+const IN_ORDER =
+  /^time="([^"]*)" date="([^"]*)" component="([^"]*)" context="([^"]*)" type="([^"]*)" thread="([^"]*)" file="([^"]*)"/;
 
 // A million records name a few dozen components and source files: keep one copy of each value, not a
 // slice per record (a slice also keeps the whole chunk of text it was cut from alive).
@@ -47,7 +48,16 @@ function intern(value: string): string {
 
 function readAttributes(text: string): Record<string, string> {
   const m = IN_ORDER.exec(text);
-  if (m) return { time: m[1], date: m[2], component: intern(m[3]), context: intern(m[4]), type: intern(m[5]), thread: m[6], file: intern(m[7]) };
+  if (m)
+    return {
+      time: m[1],
+      date: m[2],
+      component: intern(m[3]),
+      context: intern(m[4]),
+      type: intern(m[5]),
+      thread: m[6],
+      file: intern(m[7]),
+    };
   const attrs: Record<string, string> = {};
   ATTRIBUTE.lastIndex = 0;
   for (let m = ATTRIBUTE.exec(text); m; m = ATTRIBUTE.exec(text)) attrs[m[1].toLowerCase()] = m[2];
@@ -58,7 +68,12 @@ function readAttributes(text: string): Record<string, string> {
 export function cmtraceTime(time: string, date: string): LogTime | null {
   const day = date === lastDate ? lastDay : rememberDay(date);
   const fast = day ? fastClock(time) : null;
-  if (day && fast) return { utc: day.utcMidnight + fast.millis + (fast.bias ?? 0) * 60_000, local: `${day.iso}T${fast.local}`, biasMinutes: fast.bias };
+  if (day && fast)
+    return {
+      utc: day.utcMidnight + fast.millis + (fast.bias ?? 0) * 60_000,
+      local: `${day.iso}T${fast.local}`,
+      biasMinutes: fast.bias,
+    };
   return generalCmtraceTime(time, date);
 }
 
@@ -77,14 +92,18 @@ export function cmtraceDay(date: string): Day | null {
 
 function rememberDay(date: string): Day | null {
   const parsed = parseMonthDayYear(date);
-  const midnight = parsed && makeLogTime(parsed.year, parsed.month, parsed.day, { hour: 0, minute: 0, second: 0, fraction: '' }, null);
+  const midnight =
+    parsed && makeLogTime(parsed.year, parsed.month, parsed.day, { hour: 0, minute: 0, second: 0, fraction: '' }, null);
   lastDate = date;
   lastDay = midnight ? { iso: midnight.local.slice(0, 10), utcMidnight: midnight.utc } : null;
   return lastDay;
 }
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
-const twoDigits = (t: string, i: number) => (isDigit(t.charCodeAt(i)) && isDigit(t.charCodeAt(i + 1)) ? (t.charCodeAt(i) - 48) * 10 + t.charCodeAt(i + 1) - 48 : -1);
+const twoDigits = (t: string, i: number) =>
+  isDigit(t.charCodeAt(i)) && isDigit(t.charCodeAt(i + 1))
+    ? (t.charCodeAt(i) - 48) * 10 + t.charCodeAt(i + 1) - 48
+    : -1;
 
 /** "HH:MM:SS[.f{3,9}][+|-B]" read by hand; null for any other shape (which the general path handles). */
 function fastClock(t: string): { millis: number; local: string; bias: number | null } | null {

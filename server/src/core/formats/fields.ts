@@ -5,7 +5,12 @@ import type { LogTime } from '../time';
 export type RecordFields = Omit<LogRecord, 'file' | 'line' | 'endLine' | 'column'>;
 
 /** One object per record, built once: the assembler completes it in place (no copies on the hot path). */
-export function fieldsFrom(format: FormatId, message: string, time: LogTime | null, rest: Partial<RecordFields> = {}): RecordFields {
+export function fieldsFrom(
+  format: FormatId,
+  message: string,
+  time: LogTime | null,
+  rest: Partial<RecordFields> = {},
+): RecordFields {
   const fields: RecordFields = {
     format,
     // Local time without a bias is no UTC time: the record has none until its machine's clock is known (core/clock.ts).

@@ -19,14 +19,21 @@ export interface IisState {
 }
 
 /** The columns IIS writes by default, for lines before any #Fields directive (a file cut at its start). */
-const DEFAULT_FIELDS = 'date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken'.split(' ');
+const DEFAULT_FIELDS =
+  'date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken'.split(
+    ' ',
+  );
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const TIME = /^(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,7}))?$/;
 const DATE_DIRECTIVE = /^#Date: (\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})/;
 
 /** A line that heads an IIS W3C log. */
 export function looksLikeIis(line: string): boolean {
-  return line.startsWith('#Software: Microsoft Internet Information Services') || line.startsWith('#Fields: ') || (line.startsWith('#Version: ') && line.length < 20);
+  return (
+    line.startsWith('#Software: Microsoft Internet Information Services') ||
+    line.startsWith('#Fields: ') ||
+    (line.startsWith('#Version: ') && line.length < 20)
+  );
 }
 
 export function iisFields(line: string, state: IisState): RecordFields {
@@ -50,7 +57,10 @@ export function iisFields(line: string, state: IisState): RecordFields {
     rawType: status,
     severity: statusSeverity(status, substatus, win32),
     context: describeStatus(status, substatus, win32),
-    damaged: time || (column('date') === null && column('time') === null) ? undefined : `unreadable date/time ${column('date') ?? ''} ${column('time') ?? ''}`.trimEnd(),
+    damaged:
+      time || (column('date') === null && column('time') === null)
+        ? undefined
+        : `unreadable date/time ${column('date') ?? ''} ${column('time') ?? ''}`.trimEnd(),
   });
 }
 
@@ -94,19 +104,55 @@ function statusSeverity(status: string | null, substatus: string | null, win32: 
 // RFC 9110 reason phrases of the statuses IIS writes, and IIS's own substatus meanings for the common 4xx
 // (https://learn.microsoft.com/troubleshoot/developer/webapps/iis/www-administration-management/http-status-code).
 const REASONS: Record<string, string> = {
-  '100': 'Continue', '101': 'Switching Protocols', '200': 'OK', '201': 'Created', '202': 'Accepted', '204': 'No Content', '206': 'Partial Content',
-  '301': 'Moved Permanently', '302': 'Found', '304': 'Not Modified', '307': 'Temporary Redirect', '308': 'Permanent Redirect',
-  '400': 'Bad Request', '401': 'Unauthorized', '403': 'Forbidden', '404': 'Not Found', '405': 'Method Not Allowed', '406': 'Not Acceptable',
-  '408': 'Request Timeout', '409': 'Conflict', '411': 'Length Required', '412': 'Precondition Failed', '413': 'Content Too Large', '414': 'URI Too Long',
-  '415': 'Unsupported Media Type', '416': 'Range Not Satisfiable', '500': 'Internal Server Error', '501': 'Not Implemented', '502': 'Bad Gateway',
-  '503': 'Service Unavailable', '504': 'Gateway Timeout',
+  '100': 'Continue',
+  '101': 'Switching Protocols',
+  '200': 'OK',
+  '201': 'Created',
+  '202': 'Accepted',
+  '204': 'No Content',
+  '206': 'Partial Content',
+  '301': 'Moved Permanently',
+  '302': 'Found',
+  '304': 'Not Modified',
+  '307': 'Temporary Redirect',
+  '308': 'Permanent Redirect',
+  '400': 'Bad Request',
+  '401': 'Unauthorized',
+  '403': 'Forbidden',
+  '404': 'Not Found',
+  '405': 'Method Not Allowed',
+  '406': 'Not Acceptable',
+  '408': 'Request Timeout',
+  '409': 'Conflict',
+  '411': 'Length Required',
+  '412': 'Precondition Failed',
+  '413': 'Content Too Large',
+  '414': 'URI Too Long',
+  '415': 'Unsupported Media Type',
+  '416': 'Range Not Satisfiable',
+  '500': 'Internal Server Error',
+  '501': 'Not Implemented',
+  '502': 'Bad Gateway',
+  '503': 'Service Unavailable',
+  '504': 'Gateway Timeout',
 };
 const SUBSTATUS: Record<string, string> = {
-  '401.1': 'logon failed', '401.2': 'logon failed due to server configuration', '401.3': 'unauthorized due to ACL on resource',
-  '403.4': 'SSL required', '403.7': 'client certificate required', '403.14': 'directory listing denied', '403.16': 'client certificate is untrusted or invalid',
-  '404.2': 'ISAPI or CGI restriction', '404.3': 'MIME map policy prevents this request', '404.7': 'file extension denied', '404.8': 'hidden namespace',
-  '404.11': 'request URL contains a double escape sequence', '404.13': 'content length too large', '404.15': 'query string too long',
-  '500.19': 'configuration data is invalid', '503.2': 'concurrent request limit exceeded',
+  '401.1': 'logon failed',
+  '401.2': 'logon failed due to server configuration',
+  '401.3': 'unauthorized due to ACL on resource',
+  '403.4': 'SSL required',
+  '403.7': 'client certificate required',
+  '403.14': 'directory listing denied',
+  '403.16': 'client certificate is untrusted or invalid',
+  '404.2': 'ISAPI or CGI restriction',
+  '404.3': 'MIME map policy prevents this request',
+  '404.7': 'file extension denied',
+  '404.8': 'hidden namespace',
+  '404.11': 'request URL contains a double escape sequence',
+  '404.13': 'content length too large',
+  '404.15': 'query string too long',
+  '500.19': 'configuration data is invalid',
+  '503.2': 'concurrent request limit exceeded',
 };
 
 /**
@@ -117,12 +163,29 @@ const SUBSTATUS: Record<string, string> = {
  * (`cmlogs lookup` decodes any).
  */
 export const IIS_WIN32_NAMES: Record<string, string> = {
-  '2': 'ERROR_FILE_NOT_FOUND', '3': 'ERROR_PATH_NOT_FOUND', '5': 'ERROR_ACCESS_DENIED', '6': 'ERROR_INVALID_HANDLE', '13': 'ERROR_INVALID_DATA',
-  '50': 'ERROR_NOT_SUPPORTED', '64': 'ERROR_NETNAME_DELETED', '87': 'ERROR_INVALID_PARAMETER', '121': 'ERROR_SEM_TIMEOUT', '258': 'WAIT_TIMEOUT',
-  '995': 'ERROR_OPERATION_ABORTED', '1229': 'ERROR_CONNECTION_INVALID', '1236': 'ERROR_CONNECTION_ABORTED', '1326': 'ERROR_LOGON_FAILURE',
-  '1450': 'ERROR_NO_SYSTEM_RESOURCES', '1726': 'RPC_S_CALL_FAILED', '10053': 'WSAECONNABORTED', '10054': 'WSAECONNRESET', '10060': 'WSAETIMEDOUT',
+  '2': 'ERROR_FILE_NOT_FOUND',
+  '3': 'ERROR_PATH_NOT_FOUND',
+  '5': 'ERROR_ACCESS_DENIED',
+  '6': 'ERROR_INVALID_HANDLE',
+  '13': 'ERROR_INVALID_DATA',
+  '50': 'ERROR_NOT_SUPPORTED',
+  '64': 'ERROR_NETNAME_DELETED',
+  '87': 'ERROR_INVALID_PARAMETER',
+  '121': 'ERROR_SEM_TIMEOUT',
+  '258': 'WAIT_TIMEOUT',
+  '995': 'ERROR_OPERATION_ABORTED',
+  '1229': 'ERROR_CONNECTION_INVALID',
+  '1236': 'ERROR_CONNECTION_ABORTED',
+  '1326': 'ERROR_LOGON_FAILURE',
+  '1450': 'ERROR_NO_SYSTEM_RESOURCES',
+  '1726': 'RPC_S_CALL_FAILED',
+  '10053': 'WSAECONNABORTED',
+  '10054': 'WSAECONNRESET',
+  '10060': 'WSAETIMEDOUT',
   // NTLM / Kerberos handshakes of 401s log SSPI status codes, as unsigned decimals.
-  '2148074242': 'SEC_E_UNSUPPORTED_FUNCTION', '2148074252': 'SEC_E_LOGON_DENIED', '2148074254': 'SEC_E_NO_CREDENTIALS',
+  '2148074242': 'SEC_E_UNSUPPORTED_FUNCTION',
+  '2148074252': 'SEC_E_LOGON_DENIED',
+  '2148074254': 'SEC_E_NO_CREDENTIALS',
 };
 
 /** "404.0 Not Found; win32 2 ERROR_FILE_NOT_FOUND" ("" when the line has no status). */

@@ -6,8 +6,10 @@ import type { LogFormat } from './format';
 
 // The date is written in the machine's short date format: 1/17/2023 (en-US), 31/10/2023 (en-GB, fr-FR),
 // 14.07.2021 (de-DE, ru-RU), 2021-03-02 (ISO, sv-SE). See msiDate for how they are told apart.
-const STARTED = /^=== (?:Verbose )?[Ll]ogging (?:started|stopped): (\d{1,4})([/.-])(\d{1,2})[/.-](\d{1,4}) +(\d{1,2}):(\d{2}):(\d{2})/;
-const MSI_LINE = /^MSI \(([a-z])\) \(([0-9A-Fa-f]{1,4}):([0-9A-Fa-f]{1,4})\) \[(\d{2}):(\d{2}):(\d{2}):(\d{3})\]: (.*)$/;
+const STARTED =
+  /^=== (?:Verbose )?[Ll]ogging (?:started|stopped): (\d{1,4})([/.-])(\d{1,2})[/.-](\d{1,4}) +(\d{1,2}):(\d{2}):(\d{2})/;
+const MSI_LINE =
+  /^MSI \(([a-z])\) \(([0-9A-Fa-f]{1,4}):([0-9A-Fa-f]{1,4})\) \[(\d{2}):(\d{2}):(\d{2}):(\d{3})\]: (.*)$/;
 const ACTION = /^Action (?:start|ended) (\d{1,2}):(\d{2}):(\d{2}): /;
 
 export interface MsiDay {
@@ -36,7 +38,8 @@ export function msiFields(line: string, day: MsiDay | null): { fields: RecordFie
     return { fields: timed(msi[8], day, clock(msi[4], msi[5], msi[6], msi[7]), rest), day };
   }
   const action = ACTION.exec(line);
-  if (action) return { fields: timed(line, day, clock(action[1], action[2], action[3], ''), { component: 'Action' }), day };
+  if (action)
+    return { fields: timed(line, day, clock(action[1], action[2], action[3], ''), { component: 'Action' }), day };
   return null;
 }
 
@@ -45,7 +48,12 @@ export function msiFields(line: string, day: MsiDay | null): { fields: RecordFie
  * locale writes M.D.Y); with slashes D/M/YYYY when the first part cannot be a month, else M/D/YYYY (en-US, what
  * Windows Installer writes on most machines: a day of 12 or less stays ambiguous and is read the en-US way).
  */
-export function msiDate(a: string, separator: string, b: string, c: string): { year: number; month: number; day: number } | null {
+export function msiDate(
+  a: string,
+  separator: string,
+  b: string,
+  c: string,
+): { year: number; month: number; day: number } | null {
   if (a.length === 4) return c.length <= 2 ? { year: +a, month: +b, day: +c } : null;
   if (c.length !== 4) return null;
   if (separator === '.' || +a > 12) return { year: +c, month: +b, day: +a };
@@ -73,7 +81,8 @@ function advanceAcrossMidnight(day: MsiDay, time: Clock): void {
 
 /** "Return value 3" ends a failed action; "Error 1603." / "Note: 1: 1708" are how MSI reports trouble. */
 function msiSeverity(message: string) {
-  if (/\bReturn value 3\b|^Error \d+\.|\breturning 1603\b|Installation failed|\berror code 1603\b/i.test(message)) return 'error' as const;
+  if (/\bReturn value 3\b|^Error \d+\.|\breturning 1603\b|Installation failed|\berror code 1603\b/i.test(message))
+    return 'error' as const;
   if (/\bWarning \d+\.|\bReturn value 2\b/.test(message)) return 'warning' as const;
   return 'info' as const;
 }

@@ -6,7 +6,8 @@ import type { LogFormat } from './format';
 // The time must LEAD the line (after blanks and one opening bracket): a date in the middle of a message
 // ("ResultCreatedTimeUTC": 2025-05-19T13:51:07Z) is what the message talks about, not when it was written.
 // A "Z" or "+hh:mm" right after the time says the zone; anything else is local time of an unknown zone.
-const LEADING_TIME = /^\s*[[(<]?(\d{4})[-/](\d{2})[-/](\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:[.,:](\d{1,7}))?(Z\b| UTC\b|[+-]\d{2}:?\d{2}\b)?/;
+const LEADING_TIME =
+  /^\s*[[(<]?(\d{4})[-/](\d{2})[-/](\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:[.,:](\d{1,7}))?(Z\b| UTC\b|[+-]\d{2}:?\d{2}\b)?/;
 
 export function plainFields(line: string): RecordFields {
   const m = LEADING_TIME.exec(line);

@@ -6,7 +6,8 @@ import { fieldsFrom, parseThread, severityFromWords, type RecordFields } from '.
 import { startsWithAngle, startsWithDigit, statelessFormat, type LogFormat } from './format';
 
 // 2021-08-28<TAB>03:07:48:216<TAB> 648<TAB>13bc<TAB>Report<TAB>text   (local time, hex thread id)
-const WU_CLASSIC = /^(\d{4})-(\d{2})-(\d{2})\t(\d{2}):(\d{2}):(\d{2})[:.](\d{3})\t\s*(\d+)\t\s*([0-9a-fA-F]+)\t([^\t]*)\t?(.*)$/s;
+const WU_CLASSIC =
+  /^(\d{4})-(\d{2})-(\d{2})\t(\d{2}):(\d{2}):(\d{2})[:.](\d{3})\t\s*(\d+)\t\s*([0-9a-fA-F]+)\t([^\t]*)\t?(.*)$/s;
 // 2020/11/19 15:25:46.9997442 3304  9020  Agent           text   (Get-WindowsUpdateLog, local time)
 const WU_ETW = /^(\d{4})[/-](\d{2})[/-](\d{2}) (\d{2}):(\d{2}):(\d{2})\.(\d{1,7}) +(\d+) +(\d+) +(\S+) *(.*)$/s;
 // 2014-01-16 18:53:54.231 UTC Change w3wp.58 AdminDataAccess.StartSubscriptionManually text
@@ -16,7 +17,8 @@ const WSUS = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})\.(\d{1,7})[ \t]+U
 // <01/16/14 13:53:52> text
 const SETUP_NUMERIC = /^<(\d{1,2})\/(\d{1,2})\/(\d{2}|\d{4}) (\d{1,2}):(\d{2}):(\d{2})>\s?(.*)$/s;
 // <Fri Dec  9 11:25:00 2022> text
-const SETUP_NAMED = /^<(?:Sun|Mon|Tue|Wed|Thu|Fri|Sat) ([A-Z][a-z]{2}) +(\d{1,2}) (\d{1,2}):(\d{2}):(\d{2}) (\d{4})>\s?(.*)$/s;
+const SETUP_NAMED =
+  /^<(?:Sun|Mon|Tue|Wed|Thu|Fri|Sat) ([A-Z][a-z]{2}) +(\d{1,2}) (\d{1,2}):(\d{2}):(\d{2}) (\d{4})>\s?(.*)$/s;
 
 function clock(h: string, m: string, s: string, fraction: string): Clock {
   return { hour: +h, minute: +m, second: +s, fraction };
@@ -30,7 +32,12 @@ export const wuClassic: LogFormat<'wulog', undefined> = statelessFormat(
     const m = WU_CLASSIC.exec(line);
     if (!m) return null;
     const time = makeLogTime(+m[1], +m[2], +m[3], clock(m[4], m[5], m[6], m[7]), null);
-    return fieldsFrom('wulog', m[11], time, { component: m[10].trim(), thread: parseThread(m[9], 16), severity: wuSeverity(m[11]), context: `pid ${m[8]}` });
+    return fieldsFrom('wulog', m[11], time, {
+      component: m[10].trim(),
+      thread: parseThread(m[9], 16),
+      severity: wuSeverity(m[11]),
+      context: `pid ${m[8]}`,
+    });
   },
   { columns: ['time', 'time', 'other', 'thread', 'component'], declaredBias: (fields) => declaredBias(fields.message) },
 );
@@ -43,7 +50,12 @@ export const wuEtw: LogFormat<'wuetw', undefined> = statelessFormat(
     const m = WU_ETW.exec(line);
     if (!m) return null;
     const time = makeLogTime(+m[1], +m[2], +m[3], clock(m[4], m[5], m[6], m[7]), null);
-    return fieldsFrom('wuetw', m[11], time, { component: m[10], thread: parseThread(m[9]), severity: wuSeverity(m[11]), context: `pid ${m[8]}` });
+    return fieldsFrom('wuetw', m[11], time, {
+      component: m[10],
+      thread: parseThread(m[9]),
+      severity: wuSeverity(m[11]),
+      context: `pid ${m[8]}`,
+    });
   },
   { columns: ['time', 'time', 'other', 'thread', 'component'] },
 );
@@ -59,7 +71,10 @@ export const wsus: LogFormat<'wsus', undefined> = statelessFormat(
     const [process, thread] = splitProcessThread(m[9]);
     return fieldsFrom('wsus', m[10], time, { component: process, thread, rawType: m[8], severity: wsusSeverity(m[8]) });
   },
-  { columns: ['time', 'time', 'time', 'type', 'thread'], levels: 'Error and Fatal are errors, Warning a warning, others information' },
+  {
+    columns: ['time', 'time', 'time', 'type', 'thread'],
+    levels: 'Error and Fatal are errors, Warning a warning, others information',
+  },
 );
 
 function setupNumeric(line: string): RecordFields | null {
@@ -78,7 +93,12 @@ function setupNamed(line: string): RecordFields | null {
 }
 
 /** ConfigMgr setup logs (ConfigMgrSetup.log and friends): <01/16/14 13:53:52> or <Fri Dec  9 11:25:00 2022>. */
-export const setup: LogFormat<'setup', undefined> = statelessFormat('setup', 'ConfigMgr setup log', startsWithAngle, (line) => setupNumeric(line) ?? setupNamed(line));
+export const setup: LogFormat<'setup', undefined> = statelessFormat(
+  'setup',
+  'ConfigMgr setup log',
+  startsWithAngle,
+  (line) => setupNumeric(line) ?? setupNamed(line),
+);
 
 /**
  * Classic WindowsUpdate.log writes local time without a zone, but each service start logs

@@ -19,7 +19,21 @@ import { sms } from './sms';
  * after them; formats read only in their own files (MSI, IIS, SetupAPI) claim lines in detection only; plain,
  * the fallback, last.
  */
-export const LOG_FORMATS = [cmtrace, sms, msi, wsus, wuEtw, wuClassic, setup, cbs, clickToRun, burn, iis, setupApi, plain] as const;
+export const LOG_FORMATS = [
+  cmtrace,
+  sms,
+  msi,
+  wsus,
+  wuEtw,
+  wuClassic,
+  setup,
+  cbs,
+  clickToRun,
+  burn,
+  iis,
+  setupApi,
+  plain,
+] as const;
 
 export type FormatId = (typeof LOG_FORMATS)[number]['id'];
 
@@ -30,4 +44,6 @@ export function formatById(id: FormatId): LogFormat {
 }
 
 /** The first-line formats any file's lines may be read as (not those read only in their own files). */
-export const SHARED_FIRST_LINE_FORMATS: FirstLineFormat[] = (LOG_FORMATS as readonly LogFormat[]).filter((f): f is FirstLineFormat => isFirstLine(f) && !f.ownFilesOnly);
+export const SHARED_FIRST_LINE_FORMATS: FirstLineFormat[] = (LOG_FORMATS as readonly LogFormat[]).filter(
+  (f): f is FirstLineFormat => isFirstLine(f) && !f.ownFilesOnly,
+);

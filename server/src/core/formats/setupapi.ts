@@ -37,7 +37,8 @@ export function setupApiFields(line: string, state: SetupApiState): RecordFields
   if (!m) return null;
   const mark = m[1] ?? m[2] ?? '';
   const rest = m[3];
-  if (mark === '>>>' || mark === '<<<') return marker(rest, state, 'section', EXIT_FAILED.test(rest) ? 'error' : 'info', mark);
+  if (mark === '>>>' || mark === '<<<')
+    return marker(rest, state, 'section', EXIT_FAILED.test(rest) ? 'error' : 'info', mark);
   const c = COMPONENT.exec(rest);
   const component = c ? c[1] : '';
   const message = c ? c[2] : rest;
@@ -64,7 +65,9 @@ function timeOfDay(message: string, state: SetupApiState): LogTime | null {
   // A section that runs past midnight: the time of day falls far below the section's start.
   const nextDay = second + 12 * 3600 < day.second;
   const date = nextDay ? new Date(Date.UTC(day.year, day.month - 1, day.day + 1)) : null;
-  const [y, mo, d] = date ? [date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate()] : [day.year, day.month, day.day];
+  const [y, mo, d] = date
+    ? [date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate()]
+    : [day.year, day.month, day.day];
   return makeLogTime(y, mo, d, { hour: +m[1], minute: +m[2], second: +m[3], fraction: m[4] }, null);
 }
 
@@ -74,7 +77,11 @@ export const setupApi: LogFormat<'setupapi', SetupApiState> = {
   shape: 'first-line',
   levelName: '',
   levels: '!!! error, ! warning, >>> / <<< section start and end',
-  detect: (line) => line === '[Device Install Log]' || line.startsWith('>>>  [') || line.startsWith('>>>  Section start ') || KNOWN_AREA.test(line),
+  detect: (line) =>
+    line === '[Device Install Log]' ||
+    line.startsWith('>>>  [') ||
+    line.startsWith('>>>  Section start ') ||
+    KNOWN_AREA.test(line),
   // "     sto: ..." means something only in a SetupAPI log.
   ownFilesOnly: true,
   newState: () => ({ day: null }),

@@ -2,7 +2,8 @@
 
 // Buffer's own latin1Slice (undocumented but long-standing) skips toString's argument checks, which matters
 // when it runs several times per record; toString is the fallback should it ever go away.
-const latin1Slice = (Buffer.prototype as Buffer & { latin1Slice?: (this: Buffer, from: number, to: number) => string }).latin1Slice;
+const latin1Slice = (Buffer.prototype as Buffer & { latin1Slice?: (this: Buffer, from: number, to: number) => string })
+  .latin1Slice;
 
 /** Bytes as Latin-1 text: for ASCII tokens (header values, GUIDs, KB numbers). */
 export function latin1(bytes: Buffer, from: number, to: number): string {

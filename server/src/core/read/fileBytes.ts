@@ -60,13 +60,18 @@ export class FileBytes {
    * the file is no longer the one parsed (replaced, truncated, deleted) or cannot be read now.
    */
   read(offset: number, length: number): number {
-    if (this.view && offset >= this.windowStart && offset + length <= this.windowStart + this.windowLength) return offset - this.windowStart;
+    if (this.view && offset >= this.windowStart && offset + length <= this.windowStart + this.windowLength)
+      return offset - this.windowStart;
     if (this.stale || offset + length > this.size) return -1;
     const fd = this.fd();
     if (fd < 0) return -1;
-    const sequential = this.view !== null && offset >= this.windowStart + this.windowLength && offset < this.windowStart + this.windowLength + SMALL_WINDOW_BYTES;
+    const sequential =
+      this.view !== null &&
+      offset >= this.windowStart + this.windowLength &&
+      offset < this.windowStart + this.windowLength + SMALL_WINDOW_BYTES;
     const want = Math.min(Math.max(length, sequential ? WINDOW_BYTES : SMALL_WINDOW_BYTES), this.size - offset);
-    if (!this.window || this.window.length < want) this.window = Buffer.allocUnsafeSlow(Math.max(want, sequential ? WINDOW_BYTES : SMALL_WINDOW_BYTES));
+    if (!this.window || this.window.length < want)
+      this.window = Buffer.allocUnsafeSlow(Math.max(want, sequential ? WINDOW_BYTES : SMALL_WINDOW_BYTES));
     let got = 0;
     try {
       got = readFully(fd, this.window, want, offset);
