@@ -3,16 +3,11 @@
 // pan, shift-drag to filter a time range, click to jump. A cached base layer; scrolling redraws only the overlay.
 import type { App } from './app';
 import { $ } from './dom';
-import { biasZone, displayText, formatDuration, formatWall } from './format';
+import { biasZone, formatDuration, formatWall } from './format';
 import { ticks } from './geometry';
 import { buildLanes, chainPoints, densityBins, type Lanes } from './lanes';
+import { AXIS_H, HIST_H, LABEL_W, paintHistogram, paintLanes, type Rgb } from './overviewPaint';
 import { lowerBound } from './store';
-
-const LABEL_W = 150;
-const AXIS_H = 18;
-const HIST_H = 34;
-
-type Rgb = [number, number, number];
 
 export class Overview {
   private readonly canvas = $<HTMLCanvasElement>('overviewCanvas');
@@ -25,13 +20,20 @@ export class Overview {
   private baseTimer: ReturnType<typeof setTimeout> | undefined;
   private lanesCache: { key: string; lanes: Lanes | null } = { key: '', lanes: null };
   private colors: Record<string, string> = {};
-  private rgba: Record<'error' | 'warning' | 'fg', Rgb> = { error: [255, 0, 0], warning: [200, 160, 0], fg: [200, 200, 200] };
+  private rgba: Record<'error' | 'warning' | 'fg', Rgb> = {
+    error: [255, 0, 0],
+    warning: [200, 160, 0],
+    fg: [200, 200, 200],
+  };
   private width: number;
   range = { from: 0, to: 1, auto: true };
   private drag: { x: number; from: number; to: number; moved: boolean; shift: boolean } | null = null;
   private brush: { x0: number; x1: number } | null = null;
 
-  constructor(private readonly app: App, private readonly listWindow: () => { exact: number; rows: number }) {
+  constructor(
+    private readonly app: App,
+    private readonly listWindow: () => { exact: number; rows: number },
+  ) {
     this.width = this.canvas.clientWidth || 1;
     this.probe.width = this.probe.height = 1;
     new ResizeObserver(() => {
@@ -87,7 +89,11 @@ export class Overview {
       band: v('--vscode-editor-selectionBackground', 'rgba(38,79,120,0.5)'),
       font: v('--vscode-font-family', 'sans-serif'),
     };
-    this.rgba = { error: this.toRgb(this.colors.error), warning: this.toRgb(this.colors.warning), fg: this.toRgb(this.colors.fg) };
+    this.rgba = {
+      error: this.toRgb(this.colors.error),
+      warning: this.toRgb(this.colors.warning),
+      fg: this.toRgb(this.colors.fg),
+    };
   }
 
   private extent(): { from: number; to: number } | null {
@@ -98,8 +104,10 @@ export class Overview {
   }
 
   private plotWidth = (): number => Math.max(10, this.width - LABEL_W);
-  private xOf = (t: number): number => LABEL_W + ((t - this.range.from) / (this.range.to - this.range.from)) * this.plotWidth();
-  private tAt = (x: number): number => this.range.from + ((x - LABEL_W) / this.plotWidth()) * (this.range.to - this.range.from);
+  private xOf = (t: number): number =>
+    LABEL_W + ((t - this.range.from) / (this.range.to - this.range.from)) * this.plotWidth();
+  private tAt = (x: number): number =>
+    this.range.from + ((x - LABEL_W) / this.plotWidth()) * (this.range.to - this.range.from);
 
   setRange(from: number, to: number): void {
     const all = this.extent();
@@ -130,10 +138,13 @@ export class Overview {
     if (this.baseDirty || this.base.width !== wantWidth) {
       const now = performance.now();
       if (this.app.loading && now - this.lastBase < 500 && this.base.width === wantWidth) {
-        this.baseTimer ??= setTimeout(() => {
-          this.baseTimer = undefined;
-          this.app.parts.render();
-        }, 520 - (now - this.lastBase));
+        this.baseTimer ??= setTimeout(
+          () => {
+            this.baseTimer = undefined;
+            this.app.parts.render();
+          },
+          520 - (now - this.lastBase),
+        );
       } else {
         this.baseDirty = false;
         this.lastBase = now;
@@ -184,7 +195,12 @@ export class Overview {
     if (this.brush) {
       g.globalAlpha = 0.3;
       g.fillStyle = this.colors.focus;
-      g.fillRect(Math.min(this.brush.x0, this.brush.x1), AXIS_H, Math.abs(this.brush.x1 - this.brush.x0), height - AXIS_H);
+      g.fillRect(
+        Math.min(this.brush.x0, this.brush.x1),
+        AXIS_H,
+        Math.abs(this.brush.x1 - this.brush.x0),
+        height - AXIS_H,
+      );
       g.globalAlpha = 1;
     }
   }
@@ -193,7 +209,8 @@ export class Overview {
     const { app } = this;
     const idCount = app.ui.laneMode === 'component' ? app.store.components.length : app.store.files.length;
     const key = `${app.store.load}:${app.viewVersion}:${app.ui.laneMode}:${idCount}`;
-    if (this.lanesCache.key !== key || !this.lanesCache.lanes) this.lanesCache = { key, lanes: buildLanes(app.ui.laneMode, app.store, app.view, app.viewCount, idCount) };
+    if (this.lanesCache.key !== key || !this.lanesCache.lanes)
+      this.lanesCache = { key, lanes: buildLanes(app.ui.laneMode, app.store, app.view, app.viewCount, idCount) };
     return this.lanesCache.lanes!;
   }
 
@@ -216,17 +233,47 @@ export class Overview {
     const W = Math.max(1, Math.floor(this.plotWidth()));
     if (!(store.minT === store.minT)) {
       g.fillStyle = colors.muted;
-      g.fillText(store.n ? (store.localCount ? 'No UTC: local times of an unknown zone only.' : 'These records have no timestamps.') : app.loading ? 'Loading\u2026' : 'No records.', LABEL_W, AXIS_H + 10);
+      g.fillText(
+        store.n
+          ? store.localCount
+            ? 'No UTC: local times of an unknown zone only.'
+            : 'These records have no timestamps.'
+          : app.loading
+            ? 'Loading\u2026'
+            : 'No records.',
+        LABEL_W,
+        AXIS_H + 10,
+      );
       $('span').textContent = '';
       return;
     }
     $('span').textContent = `${formatDuration(this.range.to - this.range.from)} shown`;
     this.drawAxis(g, W, height);
     const ids = app.ui.laneMode === 'component' ? store.comp : store.file;
-    const d = densityBins({ t: store.t, sev: store.sev, ids }, built.laneOfId, app.linkedMark, app.view, app.viewCount, this.range.from, this.range.to, W, laneCount);
+    const d = densityBins(
+      { t: store.t, sev: store.sev, ids },
+      built.laneOfId,
+      app.linkedMark,
+      app.view,
+      app.viewCount,
+      this.range.from,
+      this.range.to,
+      W,
+      laneCount,
+    );
     this.drawHistogram(g, W, d.errors, d.warnings);
     this.drawLanes(g, W, built, laneH, d);
-    const chain = chainPoints(app.linked, store.t, ids, built.laneOfId, app.view, app.viewCount, this.range.from, this.range.to, W);
+    const chain = chainPoints(
+      app.linked,
+      store.t,
+      ids,
+      built.laneOfId,
+      app.view,
+      app.viewCount,
+      this.range.from,
+      this.range.to,
+      W,
+    );
     if (chain.length > 1) {
       const top = AXIS_H + HIST_H;
       g.strokeStyle = colors.link;
@@ -248,9 +295,18 @@ export class Overview {
     const mode = app.timeMode;
     const mid = (this.range.from + this.range.to) / 2;
     const onlyBias = app.store.biases.size === 1 ? [...app.store.biases][0] : null;
-    const tz = mode === 'machine' ? new Date(mid).getTimezoneOffset() : mode === 'log' && onlyBias !== null ? onlyBias : 0;
+    const tz =
+      mode === 'machine' ? new Date(mid).getTimezoneOffset() : mode === 'log' && onlyBias !== null ? onlyBias : 0;
     g.fillStyle = colors.muted;
-    g.fillText(mode === 'machine' ? 'this computer' : mode === 'log' && onlyBias !== null ? `log (${biasZone(onlyBias)})` : 'UTC', 4, AXIS_H / 2);
+    g.fillText(
+      mode === 'machine'
+        ? 'this computer'
+        : mode === 'log' && onlyBias !== null
+          ? `log (${biasZone(onlyBias)})`
+          : 'UTC',
+      4,
+      AXIS_H / 2,
+    );
     for (const tick of ticks(this.range.from, this.range.to, W, 90, tz)) {
       const x = Math.round(this.xOf(tick.t)) + 0.5;
       g.fillStyle = colors.grid;
@@ -261,89 +317,37 @@ export class Overview {
   }
 
   private drawHistogram(g: CanvasRenderingContext2D, W: number, errors: Uint32Array, warnings: Uint32Array): void {
-    const bins = Math.max(1, Math.floor(W / 2));
-    const errs = new Uint32Array(bins);
-    const warns = new Uint32Array(bins);
-    for (let x = 0; x < W; x++) {
-      errs[Math.min(bins - 1, x >> 1)] += errors[x];
-      warns[Math.min(bins - 1, x >> 1)] += warnings[x];
-    }
-    let peak = 0;
-    for (let b = 0; b < bins; b++) peak = Math.max(peak, errs[b] + warns[b]);
-    const hy = AXIS_H + HIST_H - 2;
-    g.fillStyle = this.colors.muted;
-    g.fillText('errors', 4, AXIS_H + HIST_H / 2);
-    if (!peak) return;
-    const bw = W / bins;
-    for (let b = 0; b < bins; b++) {
-      if (!errs[b] && !warns[b]) continue;
-      const eh = Math.max(errs[b] ? 1 : 0, ((HIST_H - 6) * errs[b]) / peak);
-      const wh = Math.max(warns[b] ? 1 : 0, ((HIST_H - 6) * warns[b]) / peak);
-      const bx = LABEL_W + b * bw;
-      g.fillStyle = this.colors.error;
-      g.fillRect(bx, hy - eh, Math.max(1, bw - 0.5), eh);
-      g.fillStyle = this.colors.warning;
-      g.fillRect(bx, hy - eh - wh, Math.max(1, bw - 0.5), wh);
-    }
+    paintHistogram(g, { W, errors, warnings, colors: this.colors });
   }
 
-  /** One pixel per lane and time column written into an image and stretched to the lane height (fillRect per cell is slow). */
-  private drawLanes(g: CanvasRenderingContext2D, W: number, built: Lanes, laneH: number, d: ReturnType<typeof densityBins>): void {
-    const { app, colors } = this;
-    const laneCount = built.ids.length;
-    const top = AXIS_H + HIST_H;
-    const logMax = Math.log(d.maxCount + 1);
-    const sevRgb = [this.rgba.error, this.rgba.warning, this.rgba.fg, this.rgba.fg, this.rgba.fg];
-    this.laneCanvas.width = W;
-    this.laneCanvas.height = Math.max(1, laneCount);
-    const lg = this.laneCanvas.getContext('2d');
-    if (lg && laneCount) {
-      const img = lg.createImageData(W, laneCount);
-      for (let cell = 0; cell < d.counts.length; cell++) {
-        const n = d.counts[cell];
-        if (!n) continue;
-        const sv = d.worst[cell];
-        const o = cell * 4;
-        img.data.set(sevRgb[sv], o);
-        img.data[o + 3] = sv <= 1 ? 255 : Math.round(255 * (0.25 + (0.6 * Math.log(n + 1)) / logMax));
-      }
-      lg.putImageData(img, 0, 0);
-    }
-    for (let lane = 0; lane < laneCount; lane++) {
-      const y = top + lane * laneH;
-      if (lane % 2) {
-        g.fillStyle = colors.grid;
-        g.globalAlpha = 0.25;
-        g.fillRect(LABEL_W, y, W, laneH);
-        g.globalAlpha = 1;
-      }
-      if (laneH >= 9) {
-        const id = built.ids[lane];
-        const label = app.ui.laneMode === 'component' ? app.store.components[id] || '(none)' : app.store.files[id]?.name || '?';
-        g.fillStyle = colors.fg;
-        g.fillText(truncate(g, displayText(label), LABEL_W - 8), 4, y + laneH / 2);
-      }
-    }
-    if (laneCount) {
-      g.imageSmoothingEnabled = false;
-      g.drawImage(this.laneCanvas, 0, 0, W, laneCount, LABEL_W, top, W, laneCount * laneH);
-      g.imageSmoothingEnabled = true;
-    }
-    g.fillStyle = colors.link;
-    for (let cell = 0; cell < d.linked.length; cell++) if (d.linked[cell]) g.fillRect(LABEL_W + (cell % W) - 1, top + Math.floor(cell / W) * laneH, 3, laneH);
+  private drawLanes(
+    g: CanvasRenderingContext2D,
+    W: number,
+    built: Lanes,
+    laneH: number,
+    d: ReturnType<typeof densityBins>,
+  ): void {
+    const { app } = this;
+    const laneLabel = (id: number) =>
+      app.ui.laneMode === 'component' ? app.store.components[id] || '(none)' : app.store.files[id]?.name || '?';
+    paintLanes(g, { W, built, laneH, d, laneCanvas: this.laneCanvas, rgba: this.rgba, colors: this.colors, laneLabel });
   }
 
   private bindPointer(): void {
     const { canvas } = this;
     const xOfEvent = (event: MouseEvent) => event.clientX - canvas.getBoundingClientRect().left;
-    canvas.addEventListener('wheel', (event) => {
-      event.preventDefault();
-      const x = xOfEvent(event);
-      if (event.shiftKey || Math.abs(event.deltaX) > Math.abs(event.deltaY)) {
-        const d = (event.deltaX || event.deltaY) * ((this.range.to - this.range.from) / this.plotWidth());
-        this.setRange(this.range.from + d, this.range.to + d);
-      } else this.zoom(event.deltaY > 0 ? 1.25 : 0.8, x > LABEL_W ? this.tAt(x) : undefined);
-    }, { passive: false });
+    canvas.addEventListener(
+      'wheel',
+      (event) => {
+        event.preventDefault();
+        const x = xOfEvent(event);
+        if (event.shiftKey || Math.abs(event.deltaX) > Math.abs(event.deltaY)) {
+          const d = (event.deltaX || event.deltaY) * ((this.range.to - this.range.from) / this.plotWidth());
+          this.setRange(this.range.from + d, this.range.to + d);
+        } else this.zoom(event.deltaY > 0 ? 1.25 : 0.8, x > LABEL_W ? this.tAt(x) : undefined);
+      },
+      { passive: false },
+    );
     canvas.addEventListener('mousedown', (event) => {
       const x = xOfEvent(event);
       this.drag = { x, from: this.range.from, to: this.range.to, moved: false, shift: event.shiftKey };
@@ -400,16 +404,4 @@ export class Overview {
     app.select(app.view[pos], false);
     app.parts.scrollIntoView(pos, true);
   }
-}
-
-function truncate(g: CanvasRenderingContext2D, text: string, width: number): string {
-  if (g.measureText(text).width <= width) return text;
-  let lo = 0;
-  let hi = text.length;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (g.measureText(text.slice(0, mid) + '\u2026').width <= width) lo = mid;
-    else hi = mid - 1;
-  }
-  return text.slice(0, lo) + '\u2026';
 }
