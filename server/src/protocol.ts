@@ -14,9 +14,6 @@ function request<Params, Result>(method: string): Request<Params, Result> {
   return { method };
 }
 
-export type ParamsOf<R> = R extends Request<infer P, unknown> ? P : never;
-export type ResultOf<R> = R extends Request<never, infer T> ? T : never;
-
 export const Requests = {
   /** Counts and time span of one log, for the status bar. */
   fileStats: request<DocumentParams, FileStats | null>('cmlogs/fileStats'),
