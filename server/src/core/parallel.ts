@@ -7,11 +7,11 @@
 // the worker loads this .ts file through tsx's require hook; in an esbuild bundle (server/out/cli.js) it looks
 // for `parallel.js` beside the bundle, built from this file as a separate entry point. Without either, or with
 // fewer than two workers, files are parsed in-thread, one after the other: same results, never an error.
-import { existsSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { parseFile, type ParseOptions, type ParseResult } from './parse';
+import { workerEntry, workerSource } from './workers';
 import { collectPostings, postingsTransfer } from './postings';
 import { RecordTable, type DetachedTable } from './table';
 
@@ -72,22 +72,7 @@ async function parseSequential(
 
 /** This module's own file when it can be loaded as a worker; else `parallel.js` beside the bundle; else null. */
 export function findWorkerEntry(): string | null {
-  const self = typeof __filename === 'string' ? __filename : '';
-  if (/[\\/]parallel\.(?:[cm]?js|ts)$/.test(self)) return self;
-  const beside = self ? join(dirname(self), 'parallel.js') : '';
-  return beside && existsSync(beside) ? beside : null;
-}
-
-/** Worker source: a .ts entry needs tsx's require hook inside the worker (execArgv hooks do not reach workers). */
-function workerSource(entry: string): string {
-  if (!entry.endsWith('.ts')) return `require(${JSON.stringify(entry)});`;
-  let hook = '';
-  try {
-    hook = require.resolve(['tsx', 'cjs'].join('/'), { paths: [dirname(entry), process.cwd()] });
-  } catch {
-    throw new Error(`cannot run ${entry} in a worker without tsx`);
-  }
-  return `require(${JSON.stringify(hook)}); require(${JSON.stringify(entry)});`;
+  return workerEntry(typeof __filename === 'string' ? __filename : '', 'parallel', 'parallel.js');
 }
 
 interface Job {

@@ -5,10 +5,9 @@
 // Like core/parallel.ts, this module is its own worker entry: run from TypeScript (tsx, tests, bench) a worker
 // loads this .ts file through tsx's require hook; in the esbuild bundle it is `fleetPool.js` beside cli.js. Without
 // either, machines are read in this thread, one after the other: same results.
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { workerEntry, workerSource } from '../workers';
 import type { MachineEntry } from './machines';
 import { NdjsonWriter } from './ndjson';
 import { readMachine, type MachineResult } from './read';
@@ -114,16 +113,7 @@ function runWorkers(
 
 /** This module's own file when it can run as a worker; else `fleetPool.js` beside the bundle; else null. */
 export function findFleetWorkerEntry(): string | null {
-  const self = typeof __filename === 'string' ? __filename : '';
-  if (/[\\/]pool\.(?:[cm]?js|ts)$/.test(self)) return self;
-  const beside = self ? join(dirname(self), 'fleetPool.js') : '';
-  return beside && existsSync(beside) ? beside : null;
-}
-
-function workerSource(entry: string): string {
-  if (!entry.endsWith('.ts')) return `require(${JSON.stringify(entry)});`;
-  const hook = require.resolve(['tsx', 'cjs'].join('/'), { paths: [dirname(entry), process.cwd()] });
-  return `require(${JSON.stringify(hook)}); require(${JSON.stringify(entry)});`;
+  return workerEntry(typeof __filename === 'string' ? __filename : '', 'pool', 'fleetPool.js');
 }
 
 // ---- Worker side ----------------------------------------------------------------------------------
