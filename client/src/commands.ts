@@ -8,6 +8,7 @@ import { LookupView } from './lookupView';
 import { ask } from './requests';
 import { openFleetReport } from './fleetReport';
 import { openTimeline } from './timelinePanel';
+import { pickFolder } from './pickFolder';
 
 export function registerCommands(context: vscode.ExtensionContext, client: LanguageClient): void {
   const lookupView = new LookupView(context);
@@ -30,15 +31,7 @@ export function registerCommands(context: vscode.ExtensionContext, client: Langu
   });
 
   register('cmlogs.openLogFolder', async (folder?: vscode.Uri) => {
-    const picked =
-      folder ??
-      (
-        await vscode.window.showOpenDialog({
-          canSelectFolders: true,
-          canSelectFiles: false,
-          openLabel: 'Open Log Folder',
-        })
-      )?.[0];
+    const picked = folder ?? (await pickFolder('Open Log Folder'));
     if (!picked) return undefined;
     const { files } = await ask(client, Requests.indexFolder, { path: picked.fsPath });
     const choice = await vscode.window.showQuickPick(
@@ -152,9 +145,7 @@ async function diagnosisTarget(picked: readonly vscode.Uri[]): Promise<Diagnosis
       ? choices[0]
       : await vscode.window.showQuickPick(choices, { placeHolder: 'Diagnose which logs?' });
   if (!choice?.browse) return choice?.target;
-  const [chosen] =
-    (await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Diagnose' })) ??
-    [];
+  const chosen = await pickFolder('Diagnose');
   return chosen ? { uris: [], folder: chosen.toString(), label: basename(chosen) } : undefined;
 }
 

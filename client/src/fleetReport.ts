@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { pickFolder } from './pickFolder';
 
 export interface FleetMachine {
   machine: string;
@@ -133,15 +134,7 @@ export async function openFleetReport(
   openMachine: OpenMachine,
   folder?: vscode.Uri,
 ): Promise<vscode.WebviewPanel | undefined> {
-  const picked =
-    folder ??
-    (
-      await vscode.window.showOpenDialog({
-        canSelectFolders: true,
-        canSelectFiles: false,
-        openLabel: 'Open Fleet Report',
-      })
-    )?.[0];
+  const picked = folder ?? (await pickFolder('Open Fleet Report'));
   if (!picked) return undefined;
   let tables: FleetTables;
   try {

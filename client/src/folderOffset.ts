@@ -3,6 +3,7 @@
 // workspace (so it is remembered), which the language server reads (server/src/core/clock.ts applies it).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { pickFolder } from './pickFolder';
 
 const SETTING = 'folderOffsets';
 const LEARN = 'learn';
@@ -66,10 +67,5 @@ async function folderOf(resource?: vscode.Uri): Promise<string | undefined> {
     );
     return isFolder ? uri.fsPath : path.dirname(uri.fsPath);
   }
-  const picked = await vscode.window.showOpenDialog({
-    canSelectFolders: true,
-    canSelectFiles: false,
-    openLabel: 'Set Time Offset',
-  });
-  return picked?.[0]?.fsPath;
+  return (await pickFolder('Set Time Offset'))?.fsPath;
 }
