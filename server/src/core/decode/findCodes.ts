@@ -176,6 +176,8 @@ function readKeywordValue(cls: KeywordClass, keyword: string, sign: string, toke
     if (!sign && token.length === 8 && token[0] >= '8') return { value: parseInt(token, 16) >>> 0, kind: 'hresult' };
     if (sign || token.length === 10) {
       const value = decimalHresult(sign, token);
+      // "result -1" is a sentinel, not 0xFFFFFFFF: a short negative number is a code only when the table knows it.
+      if (value !== null && token.length < 9 && !isKnownCode(value)) return null;
       return value === null ? null : { value, kind: 'hresult' };
     }
     // Zero carries no diagnosis ("error 0" is everywhere); `result`/`code` decimals are counts or states.
