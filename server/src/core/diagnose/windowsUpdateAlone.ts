@@ -287,7 +287,10 @@ function historyFinding(caller: string, mine: UpdateResult[], all: UpdateResult[
     ...base,
     status: 'broken',
     summary: `${error.heading}: ${updateName(failure)} failed with ${error.code}${error.name ? ` (${error.name})` : ''} and no later install of it succeeded.${others}`,
-    steps: [step(`Install of ${updateName(failure)} by ${caller}`, failure), step(`Last install by ${caller}`, last)],
+    steps: [
+      { ...step(`Install of ${updateName(failure)} by ${caller}`, failure), failed: true },
+      step(`Last install by ${caller}`, last),
+    ],
     error,
     advice: INSTALL_ADVICE,
     nextLog: failure.driver ? 'setupapi.dev.log (%windir%\\INF)' : 'CBS.log (%windir%\\Logs\\CBS)',
@@ -330,7 +333,9 @@ function byCaller<T extends { caller: string }>(events: T[]): Map<string, T[]> {
   const out = new Map<string, T[]>();
   for (const event of events) {
     if (isConfigMgrCaller(event.caller)) continue;
-    out.set(event.caller, [...(out.get(event.caller) ?? []), event]);
+    const list = out.get(event.caller);
+    if (list) list.push(event);
+    else out.set(event.caller, [event]);
   }
   return out;
 }
