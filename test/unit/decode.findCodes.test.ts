@@ -177,6 +177,10 @@ test('values that only look like codes: flags, registry roots, lengths, SOAP enu
     '765DD7BA : Callback to client with code Update progress and error 0 ',
     'Callback for UpdateID = 4e95dcbd-e67c-46af-985b-f29d655c3480, callback code = 8',
     '[PowerShell] ProviderResult outResult.Result = 4',
+    // jsortest__8_bare/MSIad2ee.LOG: parameter 3 is the table "Error", "4:" the next parameter's label.
+    // Engineer1Mustafa__Mustafa-Ghazi/msi.log: a sentinel, not 0xFFFFFFFF.
+    'MSI (s) (2C:F4) [10:10:10:100]: PROPERTY CHANGE: 1: Key exist result -1 ',
+    'MSI (s) (C8:40) [14:34:30:824]: Note: 1: 2228 2:  3: Error 4: SELECT `Message` FROM `Error` WHERE `Error` = 1709 ',
   ];
   for (const line of lines) assert.deepEqual(found(line), [], line);
 });

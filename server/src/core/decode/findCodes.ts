@@ -98,6 +98,11 @@ const COUNT_AFTER =
 const KEYWORD_NOT_A_CODE_BEFORE = /(?:(?:length|size|count|number) of|soap(?: client)?)[ \t]*$/i;
 /** Windows Installer writes its own message numbers as "Error 1306. Another application ..." */
 const MSI_MESSAGE = /^Error \d{4}\. [A-Z]/;
+/**
+ * Windows Installer's numbered notes ("Note: 1: 2205 2:  3: Error 4: SELECT ..."): "Error" is the value of
+ * parameter 3 (a table name) and "4:" the next parameter's label, not error 4.
+ */
+const MSI_NOTE = /\bNote: 1: \d/;
 const LOOKBEHIND = 24;
 
 /**
@@ -171,6 +176,8 @@ function readKeywordValue(cls: KeywordClass, keyword: string, sign: string, toke
     if (!sign && token.length === 8 && token[0] >= '8') return { value: parseInt(token, 16) >>> 0, kind: 'hresult' };
     if (sign || token.length === 10) {
       const value = decimalHresult(sign, token);
+      // "result -1" is a sentinel, not 0xFFFFFFFF: a short negative number is a code only when the table knows it.
+      if (value !== null && token.length < 9 && !isKnownCode(value)) return null;
       return value === null ? null : { value, kind: 'hresult' };
     }
     // Zero carries no diagnosis ("error 0" is everywhere); `result`/`code` decimals are counts or states.
@@ -191,6 +198,7 @@ function findKeywordCodes(text: string, taken: Set<number>, out: CodeMatch[]): v
     if (taken.has(start)) continue;
     if (KEYWORD_NOT_A_CODE_BEFORE.test(text.slice(Math.max(0, m.index - LOOKBEHIND), m.index))) continue;
     if (MSI_MESSAGE.test(text.slice(m.index, m.index + m[0].length + 3))) continue;
+    if (text[end] === ':' && MSI_NOTE.test(text)) continue;
     if (!/^(?:0x|-)/i.test(token) && COUNT_AFTER.test(text.slice(end, end + 16))) continue;
     const reading = readKeywordValue(keywordClass(keyword), keyword, sign, token, text);
     if (!reading) continue;

@@ -12,6 +12,7 @@ import { re, rei } from './rules';
 import { SCAN_ERROR_GROUPS } from './scan';
 import { messageOf, type DiagnoseContext, type Source } from './sources';
 import { isConfigMgrCaller, wuCallerOf } from './windowsUpdate';
+import { hasInstallHistory, installHistory, lastAttemptOf, type UpdateResult } from './windowsUpdateHistory';
 import { toIsoUtc } from '../time';
 
 type Kind = 'scan' | 'install';
@@ -34,16 +35,25 @@ function etwSearchEnd(message: string): { caller: string; code: string } | undef
   if (!exit) return undefined;
   const end = [rest.indexOf(', Id = '), rest.indexOf('  Id = '), rest.indexOf(', Exit code')].filter((i) => i > 0);
   return {
-    caller: rest
-      .slice(0, Math.min(...end, exit.index))
-      .trimEnd()
-      .replace(/,$/, '')
-      .trimEnd(),
+    caller: callerName(rest.slice(0, Math.min(...end, exit.index))),
     code: exit.groups!.code,
   };
 }
+/** "<<PROCESS>>: taskhostw.exe, " → "taskhostw.exe": the agent's placeholder for a caller that gave no name. */
+function callerName(raw: string): string {
+  return raw
+    .trimEnd()
+    .replace(/,$/, '')
+    .trim()
+    .replace(/^<<PROCESS>>:\s*/i, '');
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 /** The classic form: the exit code is a warning line of the thread, then the END line names the caller. */
-const SEARCH_END_CLASSIC = rei`\*\*\s+END\s+\*\*\s+Agent: Finding updates \[CallerId = (?<caller>[^\]]+)\]`;
+const SEARCH_END_CLASSIC = rei`\*\*\s+END\s+\*\*\s+Agent: Finding updates \[CallerId = (?<caller>[^\]]*)\]`;
+/** Windows 7/8 agents may write "[CallerId = ]": a search whose caller gave no name. */
+const UNNAMED_CALLER = 'a caller with no name';
 const CLASSIC_EXIT = rei`WARNING: Exit code = (?<code>0x[0-9A-Fa-f]{8})`;
 /** An install result: the handler's exit code (ETW), the classic CBS result, or the Reporter's failure line. */
 const INSTALL_RESULT = [
@@ -54,8 +64,13 @@ const INSTALL_RESULT = [
 const DRIVER_INSTALL = re`Driver Install`;
 /** "The operation was cancelled": its caller gave up; neither a success nor a failure. */
 const CANCELLED = 0x8024000b;
+/**
+ * WU_E_UH_POSTREBOOTSTILLPENDING: the install history's code for an update installed that waits for a restart
+ * (the same call ends "Install call complete (succeeded = 1 …)" and "Reboot required = True").
+ */
+const PENDING_RESTART = 0x80242014;
 /** Only an HRESULT with the severity bit set is a failure: 0x00240010 ("skipped") is a success code. */
-const failed = (code: number) => code >= 0x80000000;
+const failed = (code: number) => code >= 0x80000000 && code !== PENDING_RESTART;
 
 interface Event {
   source: Source;
@@ -98,7 +113,7 @@ function scanEvents(source: Source): Array<Event & { caller: string }> {
       time: source.times[i],
       code,
       driver: false,
-      caller: etw ? etw.caller : classic!.groups!.caller.trim(),
+      caller: etw ? etw.caller : classic!.groups!.caller.trim() || UNNAMED_CALLER,
     });
   }
   return out;
@@ -163,7 +178,7 @@ function findingOf(kind: Kind, caller: string, events: Event[]): Finding {
   const relevant = events.filter((e) => e.code !== CANCELLED).sort((a, b) => a.time - b.time);
   const last = relevant[relevant.length - 1];
   const failures = relevant.filter((e) => failed(e.code));
-  const what = kind === 'scan' ? 'scans' : 'installs';
+  const what = kind === 'scan' ? 'scan' : 'install';
   const title = `Windows Update ${kind} outside Configuration Manager (${caller})`;
   const steps = [step(kind === 'scan' ? `Last search for updates by ${caller}` : `Last install by ${caller}`, last)];
   const evidence: Evidence[] = failures.slice(-5).map((e) => ({
@@ -184,7 +199,7 @@ function findingOf(kind: Kind, caller: string, events: Event[]): Finding {
     return {
       ...base,
       status: 'complete',
-      summary: `${relevant.length} ${what} by ${caller}, none failed.`,
+      summary: `${plural(relevant.length, what)} by ${caller}, none failed.`,
       advice: [],
     };
   const byCode =
@@ -199,7 +214,7 @@ function findingOf(kind: Kind, caller: string, events: Event[]): Finding {
     return {
       ...base,
       status: 'complete',
-      summary: `${failures.length} of ${relevant.length} ${what} by ${caller} failed; the last one succeeded.`,
+      summary: `${failures.length} of ${plural(relevant.length, what)} by ${caller} failed; the last one succeeded.`,
       error,
       advice: fullAdvice,
     };
@@ -208,11 +223,131 @@ function findingOf(kind: Kind, caller: string, events: Event[]): Finding {
   return {
     ...base,
     status: 'broken',
-    summary: `${error.heading}: ${caller}'s last ${kind} ended with ${error.code}${failures.length > 1 ? ` (${failures.length} of ${relevant.length} ${what} failed)` : ''}.`,
+    summary: `${error.heading}: ${caller}'s last ${kind} ended with ${error.code}${failures.length > 1 ? ` (${failures.length} of ${plural(relevant.length, what)} failed)` : ''}.`,
     error,
     advice: fullAdvice,
     ...(nextLog ? { nextLog } : {}),
   };
+}
+
+/** An update named as an admin finds it in Update history: its title, else its id. */
+function updateName(result: UpdateResult): string {
+  return result.title ? `"${result.title}" (${result.update})` : `update ${result.update}`;
+}
+
+/**
+ * A caller's installs from the Windows 10+ install history: each update's failure is charged to the attempt that
+ * was the update's last one (a driver offered by Device Driver Retrieval Client and failed, then retried by the
+ * Update Orchestrator, is the Orchestrator's failure); a failure followed by a success of the same update is
+ * recovered, whoever installed it.
+ */
+function historyFinding(caller: string, mine: UpdateResult[], all: UpdateResult[]): Finding {
+  const failures = mine.filter((r) => failed(r.code));
+  const open = failures.filter((r) => lastAttemptOf(all, r) === r);
+  const last = mine[mine.length - 1];
+  const title = `Windows Update install outside Configuration Manager (${caller})`;
+  const evidence: Evidence[] = failures.slice(-5).map((r) => ({
+    file: r.source.file,
+    line: r.source.records.get(r.index).line,
+    text: messageOf(r.source, r.index).slice(0, 300),
+    note: `failure: ${updateName(r)}`,
+  }));
+  const base = { flow: 'windowsUpdate', title, key: `${caller} install`, evidence };
+  const pending = mine.filter((r) => r.code === PENDING_RESTART && lastAttemptOf(all, r) === r).length;
+  const restart = pending ? ` ${pending} of them wait for a restart to finish.` : '';
+  const counted = `${plural(mine.length, 'update install')} by ${caller}`;
+  if (!failures.length)
+    return {
+      ...base,
+      status: 'complete',
+      summary: `${counted}, none failed.${restart}`,
+      steps: [step(`Last install by ${caller}`, last)],
+      advice: [],
+    };
+  if (!open.length) {
+    const laterFailed = failures.filter((r) => failed(lastAttemptOf(all, r).code));
+    const retriedBy = [...new Set(laterFailed.map((r) => lastAttemptOf(all, r).caller))];
+    const failure = failures[failures.length - 1];
+    const outcome = laterFailed.length
+      ? `retried later by ${retriedBy.join(', ')} (diagnosed there)`
+      : 'each failed update was installed later';
+    return {
+      ...base,
+      status: 'complete',
+      summary: `${failures.length} of ${counted} failed; ${outcome}.${restart}`,
+      steps: [step(`Last install by ${caller}`, last)],
+      error: { ...errorOf(failure, 'install'), recovered: true },
+      advice: [],
+    };
+  }
+  const failure = open[open.length - 1];
+  const error = errorOf(failure, 'install');
+  const others = open.length > 1 ? ` ${open.length - 1} other update(s) by ${caller} also failed for good.` : '';
+  return {
+    ...base,
+    status: 'broken',
+    summary: `${error.heading}: ${updateName(failure)} failed with ${error.code}${error.name ? ` (${error.name})` : ''} and no later install of it succeeded.${others}`,
+    steps: [
+      { ...step(`Install of ${updateName(failure)} by ${caller}`, failure), failed: true },
+      step(`Last install by ${caller}`, last),
+    ],
+    error,
+    advice: INSTALL_ADVICE,
+    nextLog: failure.driver ? 'setupapi.dev.log (%windir%\\INF)' : 'CBS.log (%windir%\\Logs\\CBS)',
+  };
+}
+
+/**
+ * ConfigMgr's own searches (CcmExec) when ScanAgent.log and WUAHandler.log are not among the files: Windows'
+ * side of the scan is proven, ConfigMgr's (the scan request, the update source, the state message) is not.
+ * Without this a ConfigMgr client's WindowsUpdate.log alone said "no documented flow found".
+ */
+function configMgrScanFinding(scans: Array<Event & { caller: string }>): Finding {
+  const finding = findingOf('scan', 'CcmExec', scans);
+  const base = {
+    ...finding,
+    title: 'Configuration Manager scan seen in WindowsUpdate.log (CcmExec)',
+    key: 'CcmExec scan',
+  };
+  if (finding.status === 'broken') return { ...base, nextLog: 'WUAHandler.log' };
+  const missingLogs = ['ScanAgent.log', 'WUAHandler.log'];
+  return {
+    ...base,
+    status: 'unproven',
+    summary: `${finding.summary} ScanAgent.log and WUAHandler.log are not among the files, so Configuration Manager's side of the scan (the scan request, the update source, the state message) is unproven.`,
+    steps: [
+      ...finding.steps,
+      ...missingLogs.map((log) => ({
+        name: `Configuration Manager's side of the scan (${log})`,
+        seen: false,
+        log,
+        logPresent: false,
+      })),
+    ],
+    missingLogs,
+    nextLog: missingLogs[1],
+  };
+}
+
+function byCaller<T extends { caller: string }>(events: T[]): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const event of events) {
+    if (isConfigMgrCaller(event.caller)) continue;
+    const list = out.get(event.caller);
+    if (list) list.push(event);
+    else out.set(event.caller, [event]);
+  }
+  return out;
+}
+
+function installFindings(source: Source): Finding[] {
+  if (hasInstallHistory(source)) {
+    const history = installHistory(source);
+    return [...byCaller(history)].map(([caller, mine]) => historyFinding(caller, mine, history));
+  }
+  return [...byCaller(installEvents(source))]
+    .filter(([, list]) => list.some((e) => e.code !== CANCELLED))
+    .map(([caller, list]) => findingOf('install', caller, list));
 }
 
 /** One finding per machine, caller and kind (a Windows 10 log holds hundreds of scans): the last one decides. */
@@ -220,23 +355,17 @@ function diagnoseWindowsUpdate(context: DiagnoseContext): Finding[] {
   const out: Finding[] = [];
   for (const source of context.sourcesFor(WINDOWS_UPDATE)) {
     const scans = scanEvents(source);
+    const configMgrScans = scans.filter((e) => isConfigMgrCaller(e.caller));
+    const scanLogsHere = context.sourcesFor(CONFIGMGR_SCAN_LOGS).some((s) => s.folder === source.folder);
     // On a ConfigMgr client the other callers' searches (Defender's definitions, Automatic Updates) are not the
     // machine's update scan: ConfigMgr's is. Their failures are noise for an admin; installs stay diagnosed.
-    const managed =
-      scans.some((e) => isConfigMgrCaller(e.caller)) ||
-      context.sourcesFor(CONFIGMGR_SCAN_LOGS).some((s) => s.folder === source.folder);
-    for (const [kind, events] of [
-      ['scan', managed ? [] : scans],
-      ['install', installEvents(source)],
-    ] as const) {
-      const byCaller = new Map<string, Event[]>();
-      for (const event of events) {
-        if (isConfigMgrCaller(event.caller)) continue;
-        byCaller.set(event.caller, [...(byCaller.get(event.caller) ?? []), event]);
-      }
-      for (const [caller, list] of byCaller)
-        if (list.some((e) => e.code !== CANCELLED)) out.push(findingOf(kind, caller, list));
-    }
+    const managed = configMgrScans.length > 0 || scanLogsHere;
+    if (!managed)
+      for (const [caller, list] of byCaller(scans))
+        if (list.some((e) => e.code !== CANCELLED)) out.push(findingOf('scan', caller, list));
+    if (configMgrScans.some((e) => e.code !== CANCELLED) && !scanLogsHere)
+      out.push(configMgrScanFinding(configMgrScans));
+    out.push(...installFindings(source));
   }
   return out;
 }
