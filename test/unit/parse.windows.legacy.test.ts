@@ -172,6 +172,7 @@ test('hovers: the time of a section header and of a time stamp line, the columns
   const legacy = formatById('setupapilegacy');
   assert.equal(legacy.timeInMessage!(at(xp.records, 12).message, 5), true);
   assert.equal(legacy.timeInMessage!(at(xp.records, 12).message, 30), false);
+  assert.equal(legacy.timeInMessage!(at(xp.records, 1).message, 5), false, '"[SetupAPI Log]" has no time');
   const office = await sample('SetupExe(20240313101500FAC).log');
   const officeLine =
     '2024/03/13 10:15:00:123::[4012] PERF: TickCount=1203468 Name=OBootStrapper::Run Description=Begin function';

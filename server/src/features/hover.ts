@@ -15,6 +15,8 @@ import { extractXml, prettyXml } from './xml';
 
 export interface HoverSettings {
   timeDisplay: TimeDisplay;
+  /** The workspace folders: an inferred UTC names its source log relative to them. */
+  folders?: readonly string[];
 }
 
 export function hover(
@@ -37,7 +39,7 @@ export function hover(
     offset >= 0 && !timeInMessage
       ? messageHover(index, record, offset)
       : timeInMessage
-        ? timeHover(index.file(file)!.records, hit.index, settings.timeDisplay)
+        ? timeHover(index.file(file)!.records, hit.index, settings.timeDisplay, settings.folders)
         : headerHover(index, file, hit.index, record, lineText, position.character, settings);
   return markdown ? { contents: { kind: 'markdown', value: markdown } } : null;
 }
@@ -91,5 +93,5 @@ function headerHover(
   if (part === 'component')
     return `**Component** ${markdownCode(record.component)}: ${records.filter((r) => r.component === record.component).length} records in this file`;
   if (part === 'type') return levelHover(record);
-  return timeHover(records, recordIndex, settings.timeDisplay);
+  return timeHover(records, recordIndex, settings.timeDisplay, settings.folders);
 }

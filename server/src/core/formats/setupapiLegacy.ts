@@ -132,5 +132,6 @@ export const setupApiLegacy: LogFormat<'setupapilegacy', SetupApiLegacyState> = 
   copyState: (state) => ({ day: state.day && { ...state.day }, section: state.section }),
   parseStart: setupApiLegacyFields,
   columnAt: (prefix, character) => (prefix.startsWith('@') && character < 15 ? 'time' : 'type'),
-  timeInMessage: (message, offset) => message.startsWith('[') && offset > 0 && offset < 20,
+  // A section header's date and time (not the file's "[SetupAPI Log]" header).
+  timeInMessage: (message, offset) => offset > 0 && offset < 20 && /^\[\d{4}\//.test(message),
 };
