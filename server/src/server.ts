@@ -340,7 +340,10 @@ connection.onHover(async ({ textDocument, position }) => {
   const lineText = doc
     .getText({ start: { line: position.line, character: 0 }, end: { line: position.line + 1, character: 0 } })
     .replace(/\r?\n$/, '');
-  const answer = hover(workspace.index, file, position, lineText, { timeDisplay: settings.timeDisplay });
+  const answer = hover(workspace.index, file, position, lineText, {
+    timeDisplay: settings.timeDisplay,
+    folders: workspaceRoots,
+  });
   if (answer && MarkupContent.is(answer.contents) && keyAtPosition(workspace.index, file, position))
     answer.contents.value += folderNotIndexedNote(textDocument.uri);
   return answer;

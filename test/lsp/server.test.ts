@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { positionOf, TestClient, uri, type Diagnostic } from './lspClient';
 import { Requests, resolveRows, type TimelinePage } from '../../server/src/protocol';
@@ -237,7 +237,8 @@ test('time of a log with no zone: the hover says UTC is inferred from ccmsetup.l
     let hover = await hoverAt(ime, 'time="09:13', 8);
     assert.ok(hover);
     assert.match(hover.contents.value, /2025-05-19T08:13:00\.123Z/);
-    assert.match(hover.contents.value, /inferred from `ccmsetup\.log`/);
+    // Outside the workspace folder (the samples): the source log's full path.
+    assert.ok(hover.contents.value.includes(`inferred from \`${join(folder, 'ccmsetup.log')}\``), hover.contents.value);
     assert.match(hover.contents.value, /UTC\+01:00/);
     hover = await hoverAt(lonelyIme, 'time="09:13', 8);
     assert.ok(hover);
@@ -249,7 +250,11 @@ test('time of a log with no zone: the hover says UTC is inferred from ccmsetup.l
     assert.deepEqual(
       byFile(page, folder).map((r) => [r.t, r.clock]),
       [
-        [Date.UTC(2025, 4, 19, 8, 13, 0, 123), { kind: 'inferred', from: 'ccmsetup.log', bias: -60 }],
+        [
+          Date.UTC(2025, 4, 19, 8, 13, 0, 123),
+          // Relative to the folder of the timeline's logs (both temporary folders are in the same one).
+          { kind: 'inferred', from: join(basename(folder), 'ccmsetup.log'), bias: -60 },
+        ],
         [Date.UTC(2025, 4, 19, 8, 14), undefined],
       ],
     );

@@ -84,7 +84,7 @@ test('cmlogs lookup: JSON shape and exit code 2 for unknown input', () => {
 
 test('cmlogs stats: first line is the record count', () => {
   const run = cli('stats', SAMPLES);
-  assert.equal(run.stdout.split('\n')[0], 'records: 921'); // 854 ConfigMgr sample records + 67 in samples/windows
+  assert.equal(run.stdout.split('\n')[0], 'records: 973'); // 854 ConfigMgr sample records + 119 in samples/windows
 });
 
 test('cmlogs stats: a top error code the tables do not name still shows its facility (not a blank)', async () => {

@@ -1,5 +1,6 @@
 // Bounded-time fuzzing of the parser: random bytes; truncated, spliced and interleaved CMTrace, SMS trace,
-// WindowsUpdate.log (both forms), WSUS, CBS/DISM/Panther, IIS W3C, Click-to-Run, WiX Burn and SetupAPI texts generated here; a 20 MB line; deeply nested XML; 10^6 GUIDs indexed;
+// WindowsUpdate.log (both forms), WSUS, CBS/DISM/Panther, IIS W3C, Click-to-Run, WiX Burn, SetupAPI (setupapi.dev.log and the XP setupapi.log), Office Setup.exe and DPINST.LOG
+// texts generated here; a 20 MB line; deeply nested XML; 10^6 GUIDs indexed;
 // invalid UTF-16; NUL floods; a "<![LOG[" that never closes before 100k lines. Every input runs in a worker thread
 // under a time limit (a hang is a failure, not a stuck CI job) and must: not throw; give records whose line ranges
 // increase and lie inside the input; cover every non-blank line; have exactly one header record per "]LOG]!><"
@@ -274,6 +275,51 @@ function setupApiText(rng: Rng, records: number): string {
   return out.join('\r\n') + '\r\n';
 }
 
+// Windows 2000 / XP setupapi.log: "[date time pid.n]" section headers, "#Xnnn" entries (some "@ time"), an
+// indented line continuing an entry.
+function setupApiLegacyText(rng: Rng, records: number): string {
+  const out = ['[SetupAPI Log]', 'OS Version = 5.1.2600 Service Pack 3', 'Architecture = x86'];
+  for (let i = 0; i < records; i++) {
+    if (i === 0 || rng.chance(0.15))
+      out.push(
+        `[20${10 + rng.int(15)}/${pad(1 + rng.int(12))}/${pad(1 + rng.int(28))} ${pad(rng.int(24))}:${pad(rng.int(60))}:${pad(rng.int(60))} ${rng.int(9999)}.${rng.int(999)}${rng.pick(['', ' Driver Install'])}]`,
+      );
+    const at = rng.chance(0.2)
+      ? `@ ${pad(rng.int(24))}:${pad(rng.int(60))}:${pad(rng.int(60))}.${pad(rng.int(1000), 3)} `
+      : '';
+    out.push(`${at}#${rng.pick(['-', 'I', 'W', 'E', 'V', 'T'])}${pad(rng.int(400), 3)} ${message(rng)}`);
+    if (rng.chance(0.05)) out.push(`    ${message(rng)}`);
+  }
+  return out.join('\r\n') + '\r\n';
+}
+
+// Office Setup.exe: "YYYY/MM/DD HH:MM:SS:mmm::[tid] message", a message over lines, blank lines.
+function officeSetupText(rng: Rng, records: number): string {
+  const out: string[] = [];
+  for (let i = 0; i < records; i++) {
+    out.push(
+      `20${10 + rng.int(15)}/${pad(1 + rng.int(12))}/${pad(1 + rng.int(28))} ${pad(rng.int(24))}:${pad(rng.int(60))}:${pad(rng.int(60))}:${pad(rng.int(1000), 3)}::[${rng.int(9999)}] ${rng.pick(['', 'PERF: ', 'Warning: ', 'Error: ', 'LIS: '])}${message(rng)}${rng.pick(['', '', ' failed with error 3010', ' Return code: 1603.'])}`,
+    );
+    if (rng.chance(0.05)) out.push(`   C:\\WINDOWS\\TEMP\\${message(rng)}`, '');
+  }
+  return out.join('\r\n') + '\r\n';
+}
+
+// DPINST.LOG: levels padded to eight characters, time stamp lines, DIFXAPP lines, a broken message.
+function dpinstText(rng: Rng, records: number): string {
+  const out: string[] = [];
+  for (let i = 0; i < records; i++) {
+    const text = rng.chance(0.1)
+      ? `${pad(1 + rng.int(12))}/${pad(1 + rng.int(28))}/20${10 + rng.int(15)} ${pad(rng.int(24))}:${pad(rng.int(60))}:${pad(rng.int(60))}`
+      : message(rng);
+    out.push(
+      `${rng.chance(0.1) ? 'DIFXAPP: ' : ''}${rng.pick(['INFO:   ', 'SUCCESS:', 'WARNING:', 'ERROR:  '])}${text}`,
+    );
+    if (rng.chance(0.05)) out.push(`        ${message(rng)}`);
+  }
+  return out.join('\r\n') + '\r\n';
+}
+
 const GENERATORS: Array<(rng: Rng, n: number) => string> = [
   cmtraceText,
   smsText,
@@ -285,6 +331,9 @@ const GENERATORS: Array<(rng: Rng, n: number) => string> = [
   clickToRunText,
   burnText,
   setupApiText,
+  setupApiLegacyText,
+  officeSetupText,
+  dpinstText,
 ];
 
 /** How many records a clean text of the line formats holds: its entry-start lines, counted independently of the parser. */
@@ -296,6 +345,9 @@ const ENTRY_STARTS = new Map<(rng: Rng, n: number) => string, RegExp>([
   [clickToRunText, /^(?:\d{2}\/\d{2}\/\d{4} |Timestamp\t)/],
   [burnText, /^\[[0-9A-F]{4}:[0-9A-F]{4}\]\[/],
   [setupApiText, /^(?:\[|>>> |<<< |!!! |! {4}| {5}[a-z]{2,8}: )/],
+  [setupApiLegacyText, /^(?:\[|#|@ )/],
+  [officeSetupText, /^\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2}:\d{3}::\[/],
+  [dpinstText, /^(?:DIFXAPP: )?(?:INFO|SUCCESS|WARNING|ERROR):/],
 ]);
 
 // ---- Bytes and mutations --------------------------------------------------------------------------------

@@ -12,7 +12,7 @@
 // One machine = one folder (a collected CCM\Logs, or one folder per machine in a case folder). The server
 // (LogIndex), the CLI and the tests call applyClocks; everything downstream reads RecordTable.utc(), so the
 // diagnosis, the timeline, stats and hovers all follow the same rule.
-import { basename, dirname, resolve } from 'node:path';
+import { dirname, parse, relative, resolve, sep } from 'node:path';
 import type { FormatId } from './record';
 import type { RecordClock, RecordTable } from './table';
 import { biasToOffset, parseUtcOffset, type UtcSource } from './time';
@@ -80,10 +80,10 @@ export function userClock(biasMinutes: number): RecordClock {
  * DST change, or a log written elsewhere) the run with the most records wins; between runs, the nearest one
  * (the gap is split at its middle). Null when there is nothing to learn from.
  */
-export function learntClock(allRuns: BiasRun[]): RecordClock | null {
+export function learntClock(allRuns: BiasRun[], sourceName: (file: string) => string = (f) => f): RecordClock | null {
   const runs = mergeSameBias(allRuns);
   if (!runs.length) return null;
-  const sources = runs.map((r): UtcSource => ({ kind: 'inferred', from: r.file, biasMinutes: r.bias }));
+  const sources = runs.map((r): UtcSource => ({ kind: 'inferred', from: sourceName(r.file), biasMinutes: r.bias }));
   if (new Set(runs.map((r) => r.bias)).size === 1) {
     const best = runs.reduce((a, b) => (b.records > a.records ? b : a));
     return constantClock(best.bias, sources[runs.indexOf(best)]);
@@ -189,6 +189,8 @@ export interface ClockOptions {
   userBias?: (folder: string) => number | undefined;
   /** A log's runs, when the caller keeps them (the server does, for logs that grow). */
   runsOf?: (table: RecordTable) => BiasRun[];
+  /** How an inferred UTC names the log it came from (UtcSource.from): its path as the tables name it by default. */
+  sourceName?: (file: string) => string;
 }
 
 /**
@@ -196,6 +198,9 @@ export interface ClockOptions {
  * else the one learnt from the folder's logs, else none (records without a bias then have no UTC).
  */
 export function applyClocks(tables: RecordTable[], options: ClockOptions = {}): void {
+  // The source log is named relative to the folder all the logs are in (PC01/ccmsetup.log, PC02/ccmsetup.log).
+  const folder = commonFolder(tables.map((t) => t.file));
+  options = { sourceName: (file) => sourceLogPath(file, folder ? [folder] : []), ...options };
   for (const [machine, group] of byMachine(tables)) {
     const clock = machineClock(machine, group, options);
     for (const table of group) table.clock = clock;
@@ -233,7 +238,40 @@ export function machineClock(machine: string, tables: RecordTable[], options: Cl
   const user = options.userBias?.(machine);
   if (user !== undefined) return userClock(user);
   if (!tables.some((t) => t.hasLocalOnlyTimes())) return null; // nothing to convert: no need to learn
-  return learntClock(tables.flatMap((t) => (options.runsOf ?? biasRunsOf)(t)));
+  return learntClock(
+    tables.flatMap((t) => (options.runsOf ?? biasRunsOf)(t)),
+    options.sourceName,
+  );
+}
+
+/** The folder all `files` lie in (their deepest common directory), or null when they share only the root. */
+export function commonFolder(files: readonly string[]): string | null {
+  if (!files.length) return null;
+  let common = dirname(resolve(files[0]));
+  for (const file of files) {
+    const dir = dirname(resolve(file));
+    while (common !== dir && !dir.startsWith(common.endsWith(sep) ? common : common + sep)) {
+      const up = dirname(common);
+      if (up === common) break;
+      common = up;
+    }
+  }
+  return common === parse(common).root ? null : common;
+}
+
+/**
+ * The log an inferred UTC came from, as people read it: its path relative to the deepest of `folders` it lies
+ * in (two machines' logs of one name read "PC01/ccmsetup.log" and "PC02/ccmsetup.log"), else its full path.
+ */
+export function sourceLogPath(file: string, folders: readonly string[]): string {
+  const full = resolve(file);
+  let best: string | null = null;
+  for (const folder of folders) {
+    const inside = relative(resolve(folder), full);
+    if (inside && !inside.startsWith('..') && !parse(inside).root && (best === null || inside.length < best.length))
+      best = inside;
+  }
+  return best ?? full;
 }
 
 /** For people (the CLI): "bias -60 (UTC+01:00), inferred from ccmsetup.log of the same folder" and the like. */
@@ -244,7 +282,7 @@ export function describeUtcSource(source: UtcSource): string {
     case 'log':
       return 'given by the log itself';
     case 'inferred':
-      return `${zone}, inferred from ${basename(source.from ?? '')} of the same folder (this log writes local time with no zone)`;
+      return `${zone}, inferred from ${source.from ?? ''} (this log writes local time with no zone)`;
     case 'user':
       return `${zone}, the offset set for this folder`;
     default:

@@ -8,12 +8,15 @@ import { markdownCode, markdownFence } from '../core/text';
 import { codeHover } from './hoverCodes';
 import { keyHover } from './hoverKeys';
 import { statmsgHover, stateMessageHover } from './hoverMessages';
+import { iisHover } from './hoverIis';
 import { headerPartAt, threadHover, timeHover, type TimeDisplay } from './hoverTime';
 import { messageOffset } from './positions';
 import { extractXml, prettyXml } from './xml';
 
 export interface HoverSettings {
   timeDisplay: TimeDisplay;
+  /** The workspace folders: an inferred UTC names its source log relative to them. */
+  folders?: readonly string[];
 }
 
 export function hover(
@@ -27,10 +30,17 @@ export function hover(
   if (!hit) return null;
   const { record } = hit;
   const offset = messageOffset(record, position);
+  // An IIS line's status columns are HTTP and Win32 statuses by their column, not by their digits.
+  const iis =
+    record.format === 'iis' ? iisHover(index.file(file)!.records, hit.index, lineText, position.character) : undefined;
+  if (iis) return { contents: { kind: 'markdown', value: iis } };
+  const timeInMessage = offset >= 0 && formatById(record.format).timeInMessage?.(record.message, offset);
   const markdown =
-    offset >= 0
+    offset >= 0 && !timeInMessage
       ? messageHover(index, record, offset)
-      : headerHover(index, file, hit.index, record, lineText, position.character, settings);
+      : timeInMessage
+        ? timeHover(index.file(file)!.records, hit.index, settings.timeDisplay, settings.folders)
+        : headerHover(index, file, hit.index, record, lineText, position.character, settings);
   return markdown ? { contents: { kind: 'markdown', value: markdown } } : null;
 }
 
@@ -83,5 +93,5 @@ function headerHover(
   if (part === 'component')
     return `**Component** ${markdownCode(record.component)}: ${records.filter((r) => r.component === record.component).length} records in this file`;
   if (part === 'type') return levelHover(record);
-  return timeHover(records, recordIndex, settings.timeDisplay);
+  return timeHover(records, recordIndex, settings.timeDisplay, settings.folders);
 }

@@ -6,7 +6,7 @@ import type { ColumnKind } from '../core/formats/format';
 import { formatById } from '../core/formats/registry';
 import { SMS_MARK } from '../core/formats/sms';
 import type { LogRecord } from '../core/record';
-import { basename } from 'node:path';
+import { sourceLogPath } from '../core/clock';
 import { markdownCode } from '../core/text';
 import { biasToOffset, toIsoUtc, type UtcSource } from '../core/time';
 import { RecordTable } from '../core/table';
@@ -59,7 +59,16 @@ function prefixPart(record: LogRecord, lineText: string, character: number): Hea
   return format.columns?.[token] ?? 'time';
 }
 
-export function timeHover(records: RecordTable, index: number, display: TimeDisplay): string {
+/**
+ * `folders`: the workspace folders, which the log an inferred UTC came from is named relative to (its full path
+ * outside them), so that two machines' logs of one name are told apart.
+ */
+export function timeHover(
+  records: RecordTable,
+  index: number,
+  display: TimeDisplay,
+  folders: readonly string[] = [],
+): string {
   const record = records.get(index);
   if (record.utc === null && record.local === null)
     return `**Time**: this record has no usable time${record.damaged ? ` (${markdownCode(record.damaged)})` : ''}; it keeps its place after the record before it.`;
@@ -79,7 +88,7 @@ export function timeHover(records: RecordTable, index: number, display: TimeDisp
     ...(['utc', 'logLocal', 'machineLocal'] as TimeDisplay[]).filter((d) => d !== display),
   ];
   const lines = ['**Time**', ...order.map((d) => rows[d])];
-  if (source.kind === 'inferred' || source.kind === 'user') lines.push(`Time zone: ${zoneLine(source)}`);
+  if (source.kind === 'inferred' || source.kind === 'user') lines.push(`Time zone: ${zoneLine(source, folders)}`);
   const previous = previousTimed(records, index);
   if (previous)
     lines.push(`Since the previous record (line ${previous.line}): ${formatDelta(record.utc - previous.utc!)}`);
@@ -103,12 +112,13 @@ function localOnlyHover(records: RecordTable, index: number, record: LogRecord):
   return lines.join('\n\n');
 }
 
-/** "bias -60 (UTC+01:00), inferred from `ccmsetup.log` of the same folder": the log's name is text from disk, kept inert. */
-function zoneLine(source: UtcSource): string {
+/** "bias -60 (UTC+01:00), inferred from `PC01/ccmsetup.log` of the same folder": the log's path is text from disk, kept inert. */
+function zoneLine(source: UtcSource, folders: readonly string[]): string {
   const bias = source.biasMinutes ?? 0;
   const zone = `bias ${signed(bias)} (${biasToOffset(bias)})`;
   if (source.kind === 'user') return `${zone}, the offset set for this folder (\`cmlogs.folderOffsets\`)`;
-  return `${zone}, inferred from ${markdownCode(basename(source.from ?? ''))} of the same folder (this log writes local time with no zone)`;
+  const from = source.from ? sourceLogPath(source.from, folders) : '';
+  return `${zone}, inferred from ${markdownCode(from)} of the same folder (this log writes local time with no zone)`;
 }
 
 function signed(n: number): string {

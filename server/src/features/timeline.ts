@@ -1,5 +1,6 @@
 // The timeline webview's pages: the records of many logs merged by UTC, served a page at a time.
-import { basename, dirname } from 'node:path';
+import { dirname } from 'node:path';
+import { commonFolder, sourceLogPath } from '../core/clock';
 import type { LogIndex } from '../core/logIndex';
 import { mergeOrder, recordKeys, type MergedOrder, type TimelineItem } from '../core/timeline';
 import type { RowClock, TimelinePage, TimelineParams, TimelineRow } from '../protocol';
@@ -16,6 +17,8 @@ interface MergeCache {
   sourceFiles: string[];
   /** For each merged file (order.source), its position in `files`: what a row's `f` is. */
   fileOfSource: number[];
+  /** The folder all its logs are in (null: none but the root), which inferred clocks name their source log by. */
+  folder: string | null;
   /** Positions in `order` of the records that hold a key, ascending. */
   byKey: Map<string, Int32Array>;
 }
@@ -56,6 +59,7 @@ function merged(index: LogIndex, params: TimelineParams): MergeCache {
     files,
     sourceFiles,
     fileOfSource,
+    folder: commonFolder(files),
     byKey: new Map<string, Int32Array>(),
   };
   caches.set(index, fresh);
@@ -86,7 +90,7 @@ export function timelinePage(index: LogIndex, params: TimelineParams): TimelineP
   const limit = Math.min(Math.max(1, params.limit ?? 5000), 50_000);
   const rows = order
     .items(offset, offset + limit, selected)
-    .map((item, k) => toRow(item, offset + k, cache.fileOfSource[item.sourceIndex]));
+    .map((item, k) => toRow(item, offset + k, cache.fileOfSource[item.sourceIndex], cache.folder));
   return {
     total,
     offset,
@@ -96,9 +100,9 @@ export function timelinePage(index: LogIndex, params: TimelineParams): TimelineP
 }
 
 /** A row names its file by position in the page's `files`: a full path and URI in each of 20,000 rows were most of a page. */
-function toRow(item: TimelineItem, i: number, f: number): TimelineRow {
+function toRow(item: TimelineItem, i: number, f: number, folder: string | null): TimelineRow {
   const { record, time } = item;
-  const clock = rowClock(item);
+  const clock = rowClock(item, folder);
   return {
     ...(clock && { clock }),
     i,
@@ -117,11 +121,16 @@ function toRow(item: TimelineItem, i: number, f: number): TimelineRow {
 }
 
 /** The row's clock when its log wrote no zone: UTC inferred or set by the user, or placed by local time only. */
-function rowClock(item: TimelineItem): RowClock | undefined {
+function rowClock(item: TimelineItem, folder: string | null): RowClock | undefined {
   if (item.placedByLocal) return { kind: 'local' };
   const source = item.records.utcSource(item.recordIndex);
   if (source.kind === 'inferred')
-    return { kind: 'inferred', from: basename(source.from ?? ''), bias: source.biasMinutes };
+    // Named relative to the folder of the timeline's logs: two machines' ccmsetup.log are told apart.
+    return {
+      kind: 'inferred',
+      from: sourceLogPath(source.from ?? '', folder ? [folder] : []),
+      bias: source.biasMinutes,
+    };
   if (source.kind === 'user') return { kind: 'user', bias: source.biasMinutes };
   return undefined;
 }

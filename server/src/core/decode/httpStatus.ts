@@ -87,18 +87,28 @@ const GENERAL: Record<number, string> = {
   504: 'A proxy or gateway timed out waiting for the server behind it.',
 };
 
-/** Component-specific readings where the general one would mislead. */
+// The site systems' URLs in their IIS logs (the component of an IIS record is its cs-uri-stem): a DP's content
+// virtual directories, the MP's, and WSUS's web services on a software update point.
+const DP_URL = String.raw`\/(?:NOCERT_|CCMTOKENAUTH_)?SMS_DP_`;
+const MP_URL = String.raw`\/SMS_MP\/|\/CCM_(?:System|Incoming|STS|Client)\b`;
+const WSUS_URL = String.raw`\/(?:ClientWebService|SimpleAuthWebService|ServerSyncWebService|ReportingWebService|DssAuthWebService|ApiRemoting30)\/`;
+
+/** Component-specific readings (and site system URLs) where the general one would mislead. */
 const BY_COMPONENT: Array<{ components: RegExp; status: number; meaning: string }> = [
   {
-    components:
-      /DataTransferService|\bDTS\b|ContentTransferManager|\bCAS\b|BITS|CcmSetup|ccmsetup|PeerDP|DistMgr|smsdpmon|PkgXferMgr/i,
+    components: new RegExp(
+      String.raw`DataTransferService|\bDTS\b|ContentTransferManager|\bCAS\b|BITS|CcmSetup|ccmsetup|PeerDP|DistMgr|smsdpmon|PkgXferMgr|${DP_URL}`,
+      'i',
+    ),
     status: 404,
     meaning:
       'Content missing on the distribution point: the package or content version was not distributed there (or not yet), the content library lacks it, or IIS hides the file (request filtering of the extension, missing MIME type). Check the content status and redistribute.',
   },
   {
-    components:
-      /CcmMessaging|LocationServices|ClientLocation|PolicyAgent|CcmNotificationAgent|ClientIDManagerStartup|mtrmgr/i,
+    components: new RegExp(
+      String.raw`CcmMessaging|LocationServices|ClientLocation|PolicyAgent|CcmNotificationAgent|ClientIDManagerStartup|mtrmgr|${MP_URL}`,
+      'i',
+    ),
     status: 404,
     meaning:
       'The management point does not serve this path: the MP role is not (or no longer) installed on the server, or the request went to the wrong server or site system (check MP health and mpcontrol.log).',
@@ -110,16 +120,31 @@ const BY_COMPONENT: Array<{ components: RegExp; status: number; meaning: string 
       'The Intune service or its content delivery network does not have the URL (the app content was replaced or removed, or the content URL expired).',
   },
   {
-    components: /DataTransferService|\bDTS\b|ContentTransferManager|\bCAS\b|BITS/i,
+    components: new RegExp(String.raw`DataTransferService|\bDTS\b|ContentTransferManager|\bCAS\b|BITS|${DP_URL}`, 'i'),
     status: 401,
     meaning:
       "The distribution point refused the client's credentials: the Network Access Account (or the computer account on HTTP) has no access to the content, or the DP requires HTTPS / a client certificate the client did not present.",
   },
   {
-    components: /CcmMessaging|LocationServices|ClientLocation|PolicyAgent|ccmsetup/i,
+    components: new RegExp(
+      String.raw`CcmMessaging|LocationServices|ClientLocation|PolicyAgent|ccmsetup|${MP_URL}`,
+      'i',
+    ),
     status: 403,
     meaning:
       'The management point refused the request: HTTPS or a client certificate is required and the client did not present a valid one, or IIS request filtering blocks it.',
+  },
+  {
+    components: new RegExp(WSUS_URL, 'i'),
+    status: 503,
+    meaning:
+      "WSUS's application pool (WsusPool) is stopped or recycling, most often after reaching its private memory limit under many scanning clients; the clients log 0x80244022 (WU_E_PT_HTTP_STATUS_SERVICE_UNAVAIL) and retry. Check the pool in IIS Manager and the WSUS server's event log.",
+  },
+  {
+    components: new RegExp(WSUS_URL, 'i'),
+    status: 500,
+    meaning:
+      "The WSUS web service failed on this request (the clients log 0x8024401F, WU_E_PT_HTTP_STATUS_SERVER_ERROR): see the WSUS server's SoftwareDistribution.log and event log; the WSUS database or the connection to it is the usual cause.",
   },
 ];
 

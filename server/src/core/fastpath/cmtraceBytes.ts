@@ -414,7 +414,11 @@ export class CmtraceByteReader {
     const raw = latin1(data, start, end);
     let id = this.idCache.get(raw);
     if (id === undefined) {
-      id = this.table.strings.id(data.toString('utf8', start, end));
+      // A value another writer put in Windows-1252 (component="Prüfung") is read as such, not as U+FFFD.
+      const value = data.subarray(start, end);
+      id = this.table.strings.id(
+        isUtf8(value) ? data.toString('utf8', start, end) : new MixedUtf8Decoder().decode(value),
+      );
       if (this.idCache.size < 100_000) this.idCache.set(raw, id);
     }
     return id;

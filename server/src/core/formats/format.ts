@@ -46,6 +46,8 @@ export interface LogFormat<Id extends string = string, State = unknown> {
   readonly levels?: string;
   /** What is at `character` of the text before a record's message, when whitespace does not separate its columns. */
   columnAt?(prefix: string, character: number): ColumnKind | undefined;
+  /** Whether `offset` of a record's message is the record's own time (a time stamp line, a section header). */
+  timeInMessage?(message: string, offset: number): boolean;
 }
 
 /** A format whose records start on a line it reads: what the assembler needs of it. */

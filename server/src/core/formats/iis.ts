@@ -101,8 +101,9 @@ function statusSeverity(status: string | null, substatus: string | null, win32: 
   return 'info';
 }
 
-// RFC 9110 reason phrases of the statuses IIS writes, and IIS's own substatus meanings for the common 4xx
-// (https://learn.microsoft.com/troubleshoot/developer/webapps/iis/www-administration-management/http-status-code).
+// RFC 9110 reason phrases of the statuses IIS writes, and IIS's own substatus meanings
+// (Microsoft Learn "The HTTP status code in IIS 7 and later versions",
+// https://learn.microsoft.com/troubleshoot/developer/webapps/iis/www-administration-management/http-status-code).
 const REASONS: Record<string, string> = {
   '100': 'Continue',
   '101': 'Switching Protocols',
@@ -140,19 +141,53 @@ const SUBSTATUS: Record<string, string> = {
   '401.1': 'logon failed',
   '401.2': 'logon failed due to server configuration',
   '401.3': 'unauthorized due to ACL on resource',
+  '401.4': 'authorization failed by filter',
+  '401.5': 'authorization failed by ISAPI/CGI application',
+  '403.1': 'execute access forbidden',
+  '403.2': 'read access forbidden',
+  '403.3': 'write access forbidden',
   '403.4': 'SSL required',
+  '403.5': 'SSL 128 required',
+  '403.6': 'IP address rejected',
   '403.7': 'client certificate required',
+  '403.8': 'site access denied',
+  '403.12': 'mapper denied access',
+  '403.13': 'client certificate revoked',
   '403.14': 'directory listing denied',
   '403.16': 'client certificate is untrusted or invalid',
+  '403.17': 'client certificate has expired or is not yet valid',
+  '403.18': 'cannot execute the requested URL in the current application pool',
+  '403.502': 'too many requests from the same client IP (dynamic IP restriction)',
+  '403.503': 'rejected by an IP address restriction',
+  '404.1': 'site not found',
   '404.2': 'ISAPI or CGI restriction',
   '404.3': 'MIME map policy prevents this request',
+  '404.4': 'no handler configured',
+  '404.5': 'URL sequence denied by request filtering',
+  '404.6': 'verb denied by request filtering',
   '404.7': 'file extension denied',
   '404.8': 'hidden namespace',
+  '404.9': 'file attribute hidden',
+  '404.10': 'request header too long',
   '404.11': 'request URL contains a double escape sequence',
+  '404.12': 'request URL contains high-bit characters',
   '404.13': 'content length too large',
+  '404.14': 'request URL too long',
   '404.15': 'query string too long',
+  '404.16': 'WebDAV request sent to the static file handler',
+  '404.17': 'dynamic content mapped to the static file handler',
+  '404.18': 'query string sequence denied',
+  '404.19': 'denied by a request filtering rule',
+  '404.20': 'too many URL segments',
+  '500.11': 'application is shutting down',
+  '500.12': 'application is busy restarting',
+  '500.13': 'web server is too busy',
   '500.19': 'configuration data is invalid',
+  '500.21': 'module not recognized',
+  '502.2': 'bad gateway: the CGI application exited early',
   '503.2': 'concurrent request limit exceeded',
+  '503.3': 'ASP.NET queue full',
+  '503.4': 'FastCGI queue full',
 };
 
 /**
@@ -187,6 +222,37 @@ export const IIS_WIN32_NAMES: Record<string, string> = {
   '2148074252': 'SEC_E_LOGON_DENIED',
   '2148074254': 'SEC_E_NO_CREDENTIALS',
 };
+
+/** What IIS's substatus adds to a status ("404.3": "MIME map policy prevents this request"), if known. */
+export function iisSubstatusMeaning(status: string, substatus: string | null): string | undefined {
+  return substatus ? SUBSTATUS[`${status}.${substatus}`] : undefined;
+}
+
+/** The W3C field names a record's line is written in: those of the #Fields directive above it, else IIS's default. */
+export function iisFieldNames(fieldsDirective: string | null): string[] {
+  const names = fieldsDirective?.startsWith('#Fields:')
+    ? fieldsDirective.slice(8).trim().split(/\s+/).filter(Boolean)
+    : [];
+  return names.length ? names : DEFAULT_FIELDS;
+}
+
+/** The W3C column under `character` of a data line, with its value and where it starts. */
+export function iisColumnAt(
+  fieldNames: readonly string[],
+  lineText: string,
+  character: number,
+): { name: string; value: string; start: number } | null {
+  let start = 0;
+  for (let i = 0; start <= lineText.length; i++) {
+    const space = lineText.indexOf(' ', start);
+    const end = space < 0 ? lineText.length : space;
+    if (character >= start && character <= end)
+      return i < fieldNames.length ? { name: fieldNames[i], value: lineText.slice(start, end), start } : null;
+    if (space < 0) return null;
+    start = space + 1;
+  }
+  return null;
+}
 
 /** "404.0 Not Found; win32 2 ERROR_FILE_NOT_FOUND" ("" when the line has no status). */
 export function describeStatus(status: string | null, substatus: string | null, win32: string | null): string {

@@ -5,18 +5,22 @@ import { burn } from './burn';
 import { cbs } from './cbs';
 import { clickToRun } from './clickToRun';
 import { cmtrace } from './cmtrace';
+import { dpinst } from './dpinst';
 import { isFirstLine, type FirstLineFormat, type LogFormat } from './format';
 import { iis } from './iis';
 import { msi } from './msi';
+import { officeSetup } from './officeSetup';
 import { plain } from './plain';
 import { setup, wsus, wuClassic, wuEtw } from './prefixed';
 import { setupApi } from './setupapi';
+import { setupApiLegacy } from './setupapiLegacy';
 import { sms } from './sms';
 
 /**
  * Order matters where two formats could read the same line: CMTrace and SMS markers first (they can sit in
  * any line), WSUS before the ETW WindowsUpdate form (both may start YYYY-MM-DD), CBS ("YYYY-MM-DD HH:MM:SS, ")
- * after them; formats read only in their own files (MSI, IIS, SetupAPI) claim lines in detection only; plain,
+ * after them; Office Setup's "YYYY/MM/DD HH:MM:SS:mmm::[tid]" after WindowsUpdate's "YYYY/MM/DD HH:MM:SS.f";
+ * formats read only in their own files (MSI, IIS, SetupAPI, legacy setupapi.log, DPINST.LOG) claim lines in detection only; plain,
  * the fallback, last.
  */
 export const LOG_FORMATS = [
@@ -30,8 +34,11 @@ export const LOG_FORMATS = [
   cbs,
   clickToRun,
   burn,
+  officeSetup,
   iis,
   setupApi,
+  setupApiLegacy,
+  dpinst,
   plain,
 ] as const;
 

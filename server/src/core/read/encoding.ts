@@ -126,7 +126,7 @@ export class MixedUtf8Decoder implements StreamDecoder {
       if (isUtf8(line)) text += utf8(line);
       else {
         this.mixed = true;
-        text += windows1252(line);
+        text += utf8OrWindows1252(line);
       }
       from = to;
     }
@@ -143,6 +143,27 @@ const CP1252_HIGH =
 function windows1252(bytes: Uint8Array): string {
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
   return /[\x80-\x9f]/.test(text) ? text.replace(/[\x80-\x9f]/g, (c) => CP1252_HIGH[c.charCodeAt(0) - 0x80]) : text;
+}
+
+/**
+ * A line that is not UTF-8 as a whole: its valid UTF-8 sequences as UTF-8, each other byte as Windows-1252. One
+ * line can hold both writers' text (a CMTrace message in UTF-8 with component="Prüfung" in Windows-1252).
+ */
+function utf8OrWindows1252(line: Uint8Array): string {
+  let text = '';
+  let from = 0;
+  for (let i = 0; i < line.length;) {
+    const b = line[i];
+    const length =
+      b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+    if (length === 1 || (length && i + length <= line.length && isUtf8(line.subarray(i, i + length)))) {
+      i += length;
+      continue;
+    }
+    text += utf8(line.subarray(from, i)) + windows1252(line.subarray(i, i + 1));
+    from = ++i;
+  }
+  return text + utf8(line.subarray(from));
 }
 
 const utf8 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8');
