@@ -1,5 +1,6 @@
-// In the editor: the user's highlight rules (cmlogs.highlightRules, the timeline's too) as line backgrounds, and
-// CMTrace's markup (`<![LOG[`, `]LOG]!><time=… >`) made quiet so that the message reads first
+// In the editor: the user's highlight rules (cmlogs.highlightRules, the timeline's too) as line backgrounds, the
+// lines their hide / show-only rules leave out dimmed (an editor shows the whole file: VS Code gives extensions
+// no way to hide lines, and the grid is where they disappear), and CMTrace's markup (`<![LOG[`, `]LOG]!><time=… >`) made quiet so that the message reads first
 // (cmlogs.quietMarkup). Only the visible lines (and a margin) are scanned: a log of a million lines costs nothing.
 import * as vscode from 'vscode';
 import { RULE_COLORS, compileRules, sanitizeRules, type RuleColor } from './shared/highlightRules';
@@ -20,6 +21,7 @@ export function markupRanges(text: string): Array<[number, number]> {
 
 export function registerEditorRules(context: vscode.ExtensionContext): void {
   const quiet = vscode.window.createTextEditorDecorationType({ opacity: '0.45' });
+  const hidden = vscode.window.createTextEditorDecorationType({ opacity: '0.3' });
   const colours = new Map<RuleColor, vscode.TextEditorDecorationType>(
     RULE_COLORS.map((c) => [
       c,
@@ -31,7 +33,7 @@ export function registerEditorRules(context: vscode.ExtensionContext): void {
       }),
     ]),
   );
-  context.subscriptions.push(quiet, ...colours.values());
+  context.subscriptions.push(quiet, hidden, ...colours.values());
   let timer: NodeJS.Timeout | undefined;
 
   const apply = (editor: vscode.TextEditor) => {
@@ -39,8 +41,9 @@ export function registerEditorRules(context: vscode.ExtensionContext): void {
     const config = vscode.workspace.getConfiguration('cmlogs', editor.document.uri);
     const rules = compileRules(sanitizeRules(config.get('highlightRules')));
     const quietOn = config.get<boolean>('quietMarkup', true);
-    const byColour = new Map<RuleColor, vscode.Range[]>();
+    const byColour = new Map<RuleColor, vscode.Range[]>(RULE_COLORS.map((c) => [c, []]));
     const markup: vscode.Range[] = [];
+    const left: vscode.Range[] = [];
     const { document } = editor;
     for (const visible of editor.visibleRanges) {
       const from = Math.max(0, visible.start.line - MARGIN);
@@ -48,12 +51,15 @@ export function registerEditorRules(context: vscode.ExtensionContext): void {
       for (let n = from; n <= to; n++) {
         const text = document.lineAt(n).text;
         const colour = rules.colorOf(text);
-        if (colour) byColour.set(colour, [...(byColour.get(colour) ?? []), new vscode.Range(n, 0, n, 0)]);
-        if (quietOn) for (const [a, b] of markupRanges(text)) markup.push(new vscode.Range(n, a, n, b));
+        if (colour) byColour.get(colour)!.push(new vscode.Range(n, 0, n, 0));
+        // A line left out is dimmed as a whole (its markup too: the markup's own opacity would win over it).
+        if (!rules.showsAll && !rules.visible(text)) left.push(new vscode.Range(n, 0, n, text.length));
+        else if (quietOn) for (const [a, b] of markupRanges(text)) markup.push(new vscode.Range(n, a, n, b));
       }
     }
-    for (const [colour, type] of colours) editor.setDecorations(type, byColour.get(colour) ?? []);
+    for (const [colour, type] of colours) editor.setDecorations(type, byColour.get(colour)!);
     editor.setDecorations(quiet, markup);
+    editor.setDecorations(hidden, left);
   };
   const soon = () => {
     clearTimeout(timer);

@@ -42,29 +42,71 @@ function checkRun(name, shotsDir) {
   return { results, state, lap, shot, check, ok };
 }
 
+/**
+ * Gives the keyboard back to the workbench: a webview (an iframe) that has the focus gets the keys, and a key
+ * pressed there may never reach the workbench's keybindings (the command palette did not open, once in CI).
+ */
+async function focusWorkbench(page) {
+  await page.evaluate(() => {
+    const active = document.activeElement;
+    if (active && active.tagName === 'IFRAME') active.blur();
+  });
+}
+
+/** Runs a command from the palette: the workbench is focused first, and F1 is pressed again until it opens. */
 async function command(page, title) {
-  await page.keyboard.press('Escape');
-  await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: 10000 });
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('Escape');
+    await focusWorkbench(page);
+    await page.keyboard.press('F1');
+    if (
+      await input.waitFor({ state: 'visible', timeout: 3000 }).then(
+        () => true,
+        () => false,
+      )
+    )
+      break;
+    if (attempt === 4) throw new Error(`the command palette did not open (4 tries) for "${title}"`);
+  }
   await input.fill(`>${title}`);
   const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
   await row.waitFor({ timeout: 10000 });
   await row.click();
 }
 
+/** Picks a colour theme by its label (Preferences: Color Theme). */
+async function setTheme(page, label) {
+  await command(page, 'Preferences: Color Theme');
+  const input = page.locator('.quick-input-widget input');
+  await input.fill(label);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().waitFor({ timeout: 10000 });
+  await page.keyboard.press('Enter');
+  await page.waitForTimeout(800);
+}
+
 /** Opens the file called `name` (in a folder whose path contains `folderHint`) with Quick Open; waits for its tab. */
 async function quickOpen(page, name, folderHint) {
-  await page.keyboard.press('Escape');
-  await page.keyboard.press('Control+P');
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: 10000 });
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('Escape');
+    await focusWorkbench(page);
+    await page.keyboard.press('Control+P');
+    if (
+      await input.waitFor({ state: 'visible', timeout: 3000 }).then(
+        () => true,
+        () => false,
+      )
+    )
+      break;
+    if (attempt === 4) throw new Error(`Quick Open did not open (4 tries) for ${name}`);
+  }
   await input.fill(name);
   // the row whose label is exactly the file name (not WUAHandler.lo_ for WUAHandler.log), in the wanted folder.
   // The list is re-rendered while file search results arrive, so the labels are read in one go (a row counted
   // first and read after could be gone: that timed out in CI) and the row is clicked by its label.
   const rows = page.locator('.quick-input-list .monaco-list-row');
-  await rows.first().waitFor({ timeout: 15000 });
+  await rows.first().waitFor({ timeout: 30000 }); // file search is slow on a loaded machine
   const label = new RegExp(`(^|\\s)${name.replace(/\./g, '\\.')}(\\s|,|$)`);
   for (let i = 0; i < 40; i++) {
     const labels = await rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') || ''));
@@ -175,4 +217,14 @@ function toolbarProblems() {
   return { width: Math.round(box.width), height: Math.round(box.height), controls: rects.length, problems };
 }
 
-module.exports = { checkRun, command, quickOpen, explorerContextMenu, webviewFrame, toolbarProblems, ROOT };
+module.exports = {
+  checkRun,
+  command,
+  focusWorkbench,
+  setTheme,
+  quickOpen,
+  explorerContextMenu,
+  webviewFrame,
+  toolbarProblems,
+  ROOT,
+};
