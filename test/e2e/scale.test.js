@@ -46,10 +46,10 @@ const BOUNDS = {
   bigJumpMs: 30000,
   // A log opened in the editor (editorLogs): its text, its colour on the first screen and after Ctrl+End, and
   // the status bar's counts (the log's, from the server).
-  textMs: 30000,
-  colourTopMs: 30000,
-  colourBottomMs: 15000,
-  countsMs: 60000,
+  textMs: 60000,
+  colourTopMs: 120000,
+  colourBottomMs: 30000,
+  countsMs: 120000,
 };
 /**
  * A log over VS Code's 50 MB limit: the editor shows it but extensions get no document, so the server reads it.
@@ -349,11 +349,11 @@ function visibleColour(marker) {
   for (const line of lines)
     for (const span of line.querySelectorAll('span > span')) {
       classes.add(span.className);
-      if (!guid.test(span.textContent.trim())) continue;
+      if (!guid.test(span.textContent.replace(/\u00a0/g, ' ').trim())) continue;
       guids++;
       if (span.className !== 'mtk1') coloured++;
     }
-  const text = lines.map((l) => l.textContent).join('\n');
+  const text = lines.map((l) => l.textContent.replace(/\u00a0/g, ' ')).join('\n'); // the editor renders spaces as NBSP
   return { lines: lines.length, hasMarker: text.includes(marker), guids, coloured, classes: classes.size };
 }
 
@@ -414,13 +414,14 @@ async function checkEditorLog(page, cs, file, info, label) {
     f.colourTopMs = Date.now() - t0;
     return { textMs: f.textMs, colourTopMs: f.colourTopMs, visible: top.state, atText: text.state };
   });
+  await run.shot(`editor-${label}-top`);
   await run.check(`${label}: Ctrl+End → the last lines coloured`, async () => {
     await page.keyboard.press('Control+End');
     const bottom = await waitForColour(page, MIXED_LAST_TEXT, allColoured, BOUNDS.colourBottomMs, 'the colour');
     f.colourBottomMs = bottom.ms;
     return { colourBottomMs: f.colourBottomMs, visible: bottom.state };
   });
-  await run.shot(`editor-${label}`);
+  await run.shot(`editor-${label}-bottom`);
   await run.check(
     `${label}: the status bar counts the log's ${info.errors} errors and ${info.warnings} warnings`,
     async () => {

@@ -493,5 +493,10 @@ describe('server memory: an open log that is its file', () => {
       position: { line: 2000, character: added.indexOf('0x80072EE2') + 2 },
     });
     assert.match(last?.contents.value ?? '', /12002|TIMEOUT/i, 'the line added is read back from the file');
+    const ranges = await lsp.ask(Requests.severityRanges, { uri: docUri });
+    const warnings = Array.from({ length: 2000 }, (_, i) => i).filter((i) => i % 9 === 0 && i % 50 !== 0).length;
+    assert.equal(ranges.filter((r) => r.severity === 'error').length, 41);
+    assert.equal(ranges.filter((r) => r.severity === 'warning').length, warnings);
+    assert.deepEqual(ranges[ranges.length - 1], { startLine: 2000, endLine: 2000, severity: 'error' });
   });
 });
