@@ -8,7 +8,7 @@
 // and reads the server's peak RSS (VmHWM) from /proc.
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import { Requests, type FileStats, type IndexStatus, type TimelinePage } from '../server/src/protocol';
@@ -144,6 +144,10 @@ export interface OpenLogFigures {
   /** Semantic tokens of the first and last 100 lines (what VS Code asks for the visible range). */
   tokensTopMs: number;
   tokensBottomMs: number;
+  /** The outline (document symbols) and the folding ranges of the whole log. */
+  outlineMs: number;
+  outlineSymbols: number;
+  foldingMs: number;
   /** The log's error and warning records, and what the Problems panel lists. */
   errors: number;
   warnings: number;
@@ -227,6 +231,13 @@ export async function measureOpenLog(serverJs: string, root: string, file: strin
     };
     const tokensTopMs = await tokens(0);
     const tokensBottomMs = await tokens(Math.max(0, lastLine - 100));
+    const timedRequest = async (method: string): Promise<[unknown[], number]> => {
+      const t = performance.now();
+      const answer = await connection.sendRequest<unknown[] | null>(method, { textDocument: { uri } });
+      return [answer ?? [], performance.now() - t];
+    };
+    const [outline, outlineMs] = await timedRequest('textDocument/documentSymbol');
+    const [, foldingMs] = await timedRequest('textDocument/foldingRange');
     const stats = await connection.sendRequest<FileStats | null>(Requests.fileStats.method, { uri });
     const status = await connection.sendRequest<IndexStatus>(Requests.indexStatus.method, {}).catch(() => null); // servers before 0.2 lack it
     const problems = stats?.problems;
@@ -241,6 +252,9 @@ export async function measureOpenLog(serverJs: string, root: string, file: strin
       hoverAnswered: hover !== null,
       tokensTopMs,
       tokensBottomMs,
+      outlineMs,
+      outlineSymbols: outline.length,
+      foldingMs,
       errors: stats?.errors ?? 0,
       warnings: stats?.warnings ?? 0,
       problemsListed,
@@ -299,6 +313,7 @@ export function describeOpenLog(f: OpenLogFigures): string {
     `(server CPU ${f.serverCpuMs === null ? '-' : `${(f.serverCpuMs / 1000).toFixed(2)} s`}), ` +
     `hover sent with didOpen answered after ${(f.hoverMs / 1000).toFixed(2)} s${f.hoverAnswered ? '' : ' (EMPTY)'}, ` +
     `semantic tokens top ${f.tokensTopMs.toFixed(0)} ms / bottom ${f.tokensBottomMs.toFixed(0)} ms; ` +
+    `outline ${f.outlineMs.toFixed(0)} ms (${f.outlineSymbols} symbols), folding ${f.foldingMs.toFixed(0)} ms; ` +
     `${f.records.toLocaleString('en-US')} records, ${f.errors.toLocaleString('en-US')} errors and ${f.warnings.toLocaleString('en-US')} warnings, ` +
     `Problems lists ${f.problemsListed.toLocaleString('en-US')} of ${f.problemsTotal.toLocaleString('en-US')}; ` +
     `server RSS ${mb(f.rssBeforeKB)} -> ${mb(f.rssAfterKB)} (peak ${mb(f.peakRssKB)}): ${perMB === null ? '-' : perMB.toFixed(1)} MB per MB of log; ` +
@@ -402,4 +417,20 @@ export function describeFolderOpen(f: FolderFigures): string {
     `Find All References then indexed the folder (${f.progressItems} progress item) in ${(f.referencesMs / 1000).toFixed(2)} s: ${f.references.toLocaleString('en-US')} locations, ` +
     `${f.readsAfterReferences} logs read, server RSS ${mb(f.rssAfterReferencesKB)}`
   );
+}
+
+// ---- By hand: `node --import tsx bench/server.ts [--server JS] LOG...` ---------------------------------------------
+// Opens each log in a fresh server (the one npm run build writes, server/out/server.js, unless --server names
+// another) as measureOpenLog does, and prints the figures: RSS per MB of log before and after a change.
+if (require.main === module) {
+  const args = process.argv.slice(2);
+  const at = args.indexOf('--server');
+  const serverJs = at >= 0 ? args.splice(at, 2)[1] : join(__dirname, '..', 'server', 'out', 'server.js');
+  void (async () => {
+    for (const file of args) {
+      const figures = await measureOpenLog(serverJs, dirname(file), file);
+      console.log(describeOpenLog(figures));
+      console.log(JSON.stringify({ ...figures, rssPerMB: rssPerMB(figures) }));
+    }
+  })();
 }

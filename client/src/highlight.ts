@@ -1,9 +1,11 @@
 // CMTrace's red and yellow lines: whole error and warning records get a background, using theme colours
-// that the user can change (cmlogs.errorBackground / cmlogs.warningBackground).
+// that the user can change (cmlogs.errorBackground / cmlogs.warningBackground). The colour of the text of logs too
+// big for VS Code to tokenize comes from the server (semantic tokens by range, see bigFileColour.ts).
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { Requests, type SeverityRange } from '../../server/src/protocol';
 import { ask } from './requests';
+import { askForVisibleColour } from './bigFileColour';
 
 export function registerHighlighting(context: vscode.ExtensionContext, client: LanguageClient): void {
   const error = vscode.window.createTextEditorDecorationType({
@@ -30,6 +32,7 @@ export function registerHighlighting(context: vscode.ExtensionContext, client: L
     const toRange = (r: SeverityRange) => new vscode.Range(r.startLine, 0, r.endLine, 0);
     editor.setDecorations(error, ranges.filter((r) => r.severity === 'error').map(toRange));
     editor.setDecorations(warning, ranges.filter((r) => r.severity === 'warning').map(toRange));
+    askForVisibleColour(editor);
   };
   const soon = () => {
     clearTimeout(timer);
@@ -37,6 +40,8 @@ export function registerHighlighting(context: vscode.ExtensionContext, client: L
   };
   context.subscriptions.push(
     vscode.window.onDidChangeVisibleTextEditors(soon),
+    // A log recognised by its first line becomes cmlog after it opened (detectLanguage.ts): no editor event follows.
+    vscode.workspace.onDidOpenTextDocument((doc) => doc.languageId === 'cmlog' && soon()),
     vscode.workspace.onDidChangeTextDocument(soon),
     vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('cmlogs') && soon()),
   );

@@ -3,7 +3,7 @@
 // cover files VS Code never opened or withholds (>50 MB). Nothing is read that no request needed: opening a log
 // indexes that log, and the logs read from disk are dropped again, least recently used first, once they add up
 // to more than the budget (open documents are never dropped).
-import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -15,6 +15,12 @@ import { parseFile, type ParseResult } from './core/parse';
 import { LiveFile, LiveText, type LiveChange } from './core/live';
 
 const LOG_FILE = /\.(?:log|lo_)$/i;
+
+/** What the workspace needs of an open document: whether it is its file's text, and the text when it is not. */
+export interface OpenText {
+  readonly mirrorsDisk: boolean;
+  getText(): string;
+}
 
 export function uriToPath(uri: string): string {
   return uri.startsWith('file:') ? fileURLToPath(uri) : uri;
@@ -72,17 +78,18 @@ export class LogWorkspace {
   /**
    * An editor buffer, replacing any disk copy. A log opened as it is on disk (nearly always: a log is read, not
    * edited) is parsed from its file: the byte parse is about ten times faster than parsing the text (60 MB: 0.3 s
-   * against 3 s) and keeps messages in the file instead of a second copy of the text on the heap. Any other buffer
-   * is parsed from its text. Requests about the document wait for the parse (`ready`).
+   * against 3 s) and keeps messages in the file instead of a second copy of the text on the heap (the document
+   * keeps no text either: see logDocument.ts). Any other buffer is parsed from its text. Requests about the
+   * document wait for the parse (`ready`).
    */
-  openDocument(path: string, text: string): void {
+  openDocument(path: string, document: OpenText): void {
     this.open.add(path);
     this.live.delete(path);
     this.parsedAs.delete(path);
     this.buffers.delete(path);
     this.openFromDisk.delete(path);
     const version = this.bump(path);
-    if (!mirrorsDisk(path, text)) return this.indexText(path, text);
+    if (!document.mirrorsDisk) return this.indexText(path, document.getText());
     const current = () => this.versions.get(path) === version && this.open.has(path);
     const before = fileStateSync(path);
     const job = parseFile(path, { keys: true })
@@ -92,7 +99,7 @@ export class LogWorkspace {
         if (before !== null) this.openFromDisk.set(path, before);
       })
       .catch(() => {
-        if (current()) this.indexText(path, text); // gone or locked since: the text still is what the editor shows
+        if (current()) this.indexText(path, document.getText()); // changed or locked since: what the editor shows
       })
       .finally(() => {
         if (this.indexing.get(path) === job) this.indexing.delete(path);
@@ -118,11 +125,15 @@ export class LogWorkspace {
   }
 
   /**
-   * The buffer changed: a buffer parsed from its text parses only what a log that grew added (any other edit
-   * parses it again). One parsed from its file is parsed from its text from now on: VS Code reloads a log that
-   * grows on disk at every write, and parsing what was added is cheaper than parsing the file again each time.
+   * The buffer changed. One that still is its file (VS Code reloads a log that grows on disk at every write) is
+   * followed in its file: each change reads only what was added. A buffer parsed from its text parses only what a
+   * log that grew added (any other edit parses it again); one parsed from its file that no longer is the file is
+   * parsed from its text from now on.
    */
-  updateDocument(path: string, text: string): void {
+  updateDocument(path: string, document: OpenText): void {
+    if (document.mirrorsDisk && !this.buffers.has(path)) return this.followDocument(path);
+    const text = document.getText();
+    this.live.delete(path);
     const buffer = this.buffers.get(path);
     this.bump(path);
     this.openFromDisk.delete(path);
@@ -133,11 +144,38 @@ export class LogWorkspace {
     this.applyChange(path, buffer, buffer.update(text));
   }
 
+  /**
+   * Reads what an open document that is its file gained, in order with the reads before (a LiveFile: its first
+   * update parses the file once more, later ones only the bytes added); requests wait for it (`ready`).
+   */
+  private followDocument(path: string): void {
+    this.bump(path);
+    this.openFromDisk.delete(path);
+    let live = this.live.get(path);
+    if (!live) this.live.set(path, (live = new LiveFile(path)));
+    const follower = live;
+    const stillFollowed = () => this.open.has(path) && this.live.get(path) === follower;
+    const before = this.indexing.get(path) ?? Promise.resolve();
+    const job = before
+      .catch(() => undefined)
+      .then(() => (stillFollowed() ? follower.update() : null))
+      .then((change) => {
+        if (change && stillFollowed()) this.applyChange(path, follower, change);
+      })
+      .catch(() => undefined) // unreadable now: the next change reads it again
+      .finally(() => {
+        if (this.indexing.get(path) === job) this.indexing.delete(path);
+      });
+    this.indexing.set(path, job);
+  }
+
   closeDocument(path: string): void {
     const fromDisk = this.openFromDisk.get(path);
     this.openFromDisk.delete(path);
     // Indexed from the file: the index keeps that parse, as if read from disk (a later change is followed).
     if (fromDisk !== undefined && !this.indexing.has(path)) this.parsedAs.set(path, fromDisk);
+    // A follow of the file still running is dropped: the disk copy is read afresh rather than half-followed.
+    if (this.indexing.has(path)) this.live.delete(path);
     this.open.delete(path);
     this.buffers.delete(path);
     this.indexing.delete(path);
@@ -379,43 +417,6 @@ export class LogWorkspace {
 async function fileState(file: string): Promise<string> {
   const info = await stat(file);
   return `${info.dev}:${info.ino}:${info.size}:${info.mtimeMs}`;
-}
-
-/**
- * Whether `text` is exactly the content of the file at `path` (after a UTF-8 BOM, which editors do not show):
- * compared slice by slice, so that no second full copy of the text is made.
- */
-export function mirrorsDisk(path: string, text: string): boolean {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch {
-    return false; // untitled, virtual or gone
-  }
-  try {
-    const size = statSync(path).size;
-    const bom = Buffer.alloc(3);
-    const offset = readSync(fd, bom, 0, 3, 0) === 3 && bom[0] === 0xef && bom[1] === 0xbb && bom[2] === 0xbf ? 3 : 0;
-    if (Buffer.byteLength(text, 'utf8') + offset !== size) return false;
-    const SLICE = 1 << 20;
-    const disk = Buffer.allocUnsafe(SLICE * 3);
-    let position = offset;
-    for (let at = 0; at < text.length;) {
-      let end = Math.min(text.length, at + SLICE);
-      const last = text.charCodeAt(end - 1);
-      if (last >= 0xd800 && last <= 0xdbff && end < text.length) end++; // keep a surrogate pair together
-      const mine = Buffer.from(text.slice(at, end), 'utf8');
-      if (readSync(fd, disk, 0, mine.length, position) !== mine.length || !mine.equals(disk.subarray(0, mine.length)))
-        return false;
-      position += mine.length;
-      at = end;
-    }
-    return true;
-  } catch {
-    return false;
-  } finally {
-    closeSync(fd);
-  }
 }
 
 /** The log files directly in `folder`. */

@@ -284,7 +284,58 @@ function writeBigLog(file, minBytes) {
   return { bytes, records, lastLine: records };
 }
 
-module.exports = { generateScaleLogs, writeBigLog, NEEDLE, LAST_TEXT, BIG_LAST_TEXT, VERSION };
+/** The first and last records of a mixed log: what "time to text" and the colour at the bottom look for. */
+const MIXED_FIRST_TEXT =
+  'MIXED-LOG-FIRST-RECORD: CcmExec started, job {7E3A1C55-9D2B-4F60-8A41-0C5D2E9F1B77} KB5031356';
+const MIXED_LAST_TEXT = 'MIXED-LOG-LAST-RECORD: update {C2D17964-BBDD-4339-B9F3-12D7205B39CC} KB5031356 evaluated';
+
+/**
+ * One CMTrace log of at least `minBytes` as a client writes it: mostly routine records with GUIDs, 1.5% errors and
+ * 3% warnings (each with its code), single-line records. Returns its size, records, lines and counts.
+ */
+function writeMixedLog(file, minBytes, seed = SEED + 2) {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const fd = fs.openSync(file, 'w');
+  const r = rng(seed);
+  const shared = {
+    jobs: Array.from({ length: 50 }, () => guid(r)),
+    updates: Array.from({ length: 200 }, () => guid(r)),
+  };
+  const start = T0 + 2 * 24 * 3600_000;
+  const info = { bytes: 0, records: 0, errors: 0, warnings: 0 };
+  let buffer = line(MIXED_FIRST_TEXT, start, 300, 'CcmExec', 1, 4242, 'ccmexec.cpp');
+  info.records++;
+  while (info.bytes + buffer.length < minBytes) {
+    const roll = r.float();
+    const kind = roll < 0.015 ? 'error' : roll < 0.045 ? 'warning' : 'info';
+    if (kind === 'error') info.errors++;
+    if (kind === 'warning') info.warnings++;
+    const type = kind === 'error' ? 3 : kind === 'warning' ? 2 : 1;
+    buffer += line(message(r, shared, kind), start + info.records * 10, 300, 'CcmExec', type, 4242, 'ccmexec.cpp');
+    info.records++;
+    if (buffer.length > 1 << 20) {
+      info.bytes += fs.writeSync(fd, buffer);
+      buffer = '';
+    }
+  }
+  buffer += line(MIXED_LAST_TEXT, start + info.records * 10, 300, 'CcmExec', 1, 4242, 'ccmexec.cpp');
+  info.records++;
+  info.bytes += fs.writeSync(fd, buffer);
+  fs.closeSync(fd);
+  return { ...info, lines: info.records, lastLine: info.records };
+}
+
+module.exports = {
+  generateScaleLogs,
+  writeBigLog,
+  writeMixedLog,
+  NEEDLE,
+  LAST_TEXT,
+  BIG_LAST_TEXT,
+  MIXED_FIRST_TEXT,
+  MIXED_LAST_TEXT,
+  VERSION,
+};
 
 if (require.main === module) {
   const argv = process.argv.slice(2);

@@ -17,7 +17,15 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { startCodeServer } = require('../../scripts/e2e/with-code-server');
 const { launch } = require('../../scripts/e2e/chromium');
-const { generateScaleLogs, writeBigLog, LAST_TEXT, BIG_LAST_TEXT } = require('./scale-logs');
+const {
+  generateScaleLogs,
+  writeBigLog,
+  writeMixedLog,
+  LAST_TEXT,
+  BIG_LAST_TEXT,
+  MIXED_FIRST_TEXT,
+  MIXED_LAST_TEXT,
+} = require('./scale-logs');
 const { checkRun, command, explorerContextMenu, quickOpen, webviewFrame, ROOT } = require('./workbench');
 
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
@@ -36,6 +44,12 @@ const BOUNDS = {
   jumpMs: 30000,
   bigLogLoadedMs: 90000,
   bigJumpMs: 30000,
+  // A log opened in the editor (editorLogs): its text, its colour on the first screen and after Ctrl+End, and
+  // the status bar's counts (the log's, from the server).
+  textMs: 60000,
+  colourTopMs: 120000,
+  colourBottomMs: 30000,
+  countsMs: 120000,
 };
 /**
  * A log over VS Code's 50 MB limit: the editor shows it but extensions get no document, so the server reads it.
@@ -309,6 +323,154 @@ async function checkBigLog(page, frame) {
   await run.shot('6-big-log');
 }
 
+// ---- Big logs in the editor (issue #23) --------------------------------------------------------------------------
+// Logs of 15, 35 and 48 MB opened in the editor (CMLOGS_SCALE_EDITOR_MB, default 48 in CI; "15,35,48" by hand), and
+// with CMLOGS_SCALE_FOLDER_GB=1 a small log opened in a folder of 1 GB of logs. Over 20 MiB VS Code does not
+// tokenize (editor.largeFileOptimizations): the colour then comes from the language server's semantic tokens, by
+// range. Over 50 MiB VS Code gives extensions no document at all: no extension can colour such a log.
+const EDITOR_LOG_MBS = (process.env.CMLOGS_SCALE_EDITOR_MB ?? '48')
+  .split(',')
+  .map(Number)
+  .filter((mb) => mb > 0);
+const FOLDER_GB = +(process.env.CMLOGS_SCALE_FOLDER_GB || 0);
+
+/**
+ * In the page: the visible lines of the active editor, whether `marker` is among them, and their GUIDs: how many,
+ * and how many are coloured (rendered with another class than the editor's plain text, mtk1).
+ */
+function visibleColour(marker) {
+  const editor = document.querySelector('.editor-group-container.active .editor-instance .monaco-editor');
+  if (!editor) return { lines: 0, hasMarker: false, guids: 0, coloured: 0 };
+  const lines = [...editor.querySelectorAll('.view-lines .view-line')];
+  const guid = /^\{?[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}\}?$/i;
+  let guids = 0;
+  let coloured = 0;
+  const classes = new Set();
+  for (const line of lines)
+    for (const span of line.querySelectorAll('span > span')) {
+      classes.add(span.className);
+      if (!guid.test(span.textContent.replace(/\u00a0/g, ' ').trim())) continue;
+      guids++;
+      if (span.className !== 'mtk1') coloured++;
+    }
+  const text = lines.map((l) => l.textContent.replace(/\u00a0/g, ' ')).join('\n'); // the editor renders spaces as NBSP
+  return { lines: lines.length, hasMarker: text.includes(marker), guids, coloured, classes: classes.size };
+}
+
+/** Waits (polling the page) until `done(state)` for visibleColour(marker); returns the ms and the state. */
+async function waitForColour(page, marker, done, bound, what) {
+  const t0 = Date.now();
+  let state;
+  for (;;) {
+    state = await page.evaluate(visibleColour, marker);
+    if (done(state)) return { ms: Date.now() - t0, state };
+    if (Date.now() - t0 > bound) throw new Error(`${what} not within ${bound / 1000} s: ${JSON.stringify(state)}`);
+    await page.waitForTimeout(50);
+  }
+}
+
+const allColoured = (s) => s.hasMarker && s.guids > 0 && s.coloured === s.guids;
+
+/** Resident set (MB) of code-server's language server and extension host (processes of its group, by command line). */
+function rssOf(cs) {
+  const out = { serverMB: null, extensionHostMB: null };
+  for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]) !== cs.pgid) continue;
+      const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      const rss = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+      const mb = rss ? Math.round(Number(rss[1]) / 1024) : null;
+      if (/server[\\/]out[\\/]server\.js/.test(cmd)) out.serverMB = mb;
+      else if (/--type=extensionHost/.test(cmd)) out.extensionHostMB = mb;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+/** The status bar's ConfigMgr item ("N records, E errors, W warnings") and VS Code's own Problems counter. */
+async function statusCounts(page) {
+  return page.evaluate(() => {
+    const items = [...document.querySelectorAll('.statusbar-item')].map((e) => e.textContent.trim());
+    const problems = document.getElementById('status.problems');
+    return { items, problems: problems ? problems.textContent.trim() : null };
+  });
+}
+
+/** Opens `file` in the editor and measures text, colour (top, then bottom after Ctrl+End), counts and memory. */
+async function checkEditorLog(page, cs, file, info, label) {
+  const name = path.basename(file);
+  const key = `editor${label}`;
+  figures[key] = { bytes: info.bytes, records: info.records, errors: info.errors, warnings: info.warnings };
+  const f = figures[key];
+  await run.check(`${label}: ${name} opened → its text, then its colour on the first screen`, async () => {
+    const t0 = Date.now();
+    await quickOpen(page, name, path.basename(path.dirname(file)));
+    const text = await waitForColour(page, MIXED_FIRST_TEXT, (s) => s.hasMarker, BOUNDS.textMs, 'the text');
+    f.textMs = Date.now() - t0;
+    const top = await waitForColour(page, MIXED_FIRST_TEXT, allColoured, BOUNDS.colourTopMs, 'the colour');
+    f.colourTopMs = Date.now() - t0;
+    return { textMs: f.textMs, colourTopMs: f.colourTopMs, visible: top.state, atText: text.state };
+  });
+  await run.shot(`editor-${label}-top`);
+  await run.check(`${label}: Ctrl+End → the last lines coloured`, async () => {
+    await page.keyboard.press('Control+End');
+    const bottom = await waitForColour(page, MIXED_LAST_TEXT, allColoured, BOUNDS.colourBottomMs, 'the colour');
+    f.colourBottomMs = bottom.ms;
+    return { colourBottomMs: f.colourBottomMs, visible: bottom.state };
+  });
+  await run.shot(`editor-${label}-bottom`);
+  await run.check(
+    `${label}: the status bar counts the log's ${info.errors} errors and ${info.warnings} warnings`,
+    async () => {
+      const errors = info.errors.toLocaleString('en-US');
+      const warnings = info.warnings.toLocaleString('en-US');
+      const t0 = Date.now();
+      let counts;
+      for (;;) {
+        counts = await statusCounts(page);
+        const mine = counts.items.find((t) => t.includes(info.records.toLocaleString('en-US')));
+        if (mine && mine.includes(errors) && mine.includes(warnings)) break;
+        if (Date.now() - t0 > BOUNDS.countsMs) throw new Error(`status bar: ${JSON.stringify(counts)}`);
+        await page.waitForTimeout(200);
+      }
+      f.problemsCounter = counts.problems; // VS Code's counter: what the Problems panel lists
+      Object.assign(f, rssOf(cs));
+      return { problemsCounter: f.problemsCounter, serverMB: f.serverMB, extensionHostMB: f.extensionHostMB };
+    },
+  );
+  await command(page, 'View: Close All Editors');
+  await page.waitForTimeout(1000);
+}
+
+/**
+ * Writes the logs the editor checks open, before code-server starts: Quick Open did not always list a file
+ * written into the workspace while it ran (2 of 3 runs missed the 48 MB one).
+ */
+function writeEditorLogs() {
+  const logs = EDITOR_LOG_MBS.map((mb) => {
+    const file = path.join(SCALE_DIR, 'editor', `ClientEditor-${mb}MB.log`);
+    return { file, info: writeMixedLog(file, mb * 1e6), label: `${mb}MB` };
+  });
+  if (FOLDER_GB) {
+    // A small log among 1 GB of others: what opening it costs must not depend on the folder (nothing else is read).
+    const folder = path.join(SCALE_DIR, 'gb');
+    const parts = Math.ceil((FOLDER_GB * 1000) / 50);
+    for (let i = 0; i < parts; i++) writeMixedLog(path.join(folder, `Other-${i}.log`), 50e6, 1000 + i);
+    const file = path.join(folder, 'LocationServicesGB.log');
+    logs.push({ file, info: writeMixedLog(file, 300e3), label: `${FOLDER_GB}GBfolder` });
+  }
+  for (const { file, info } of logs)
+    run.lap(`${path.relative(ROOT, file)}: ${(info.bytes / 1e6).toFixed(1)} MB, ${info.records} records`);
+  return logs;
+}
+
+async function editorLogs(page, cs, logs) {
+  for (const { file, info, label } of logs) await checkEditorLog(page, cs, file, info, label);
+}
+
 function vsixPath(argv) {
   const vsix = argv.includes('--vsix')
     ? path.resolve(argv[argv.indexOf('--vsix') + 1])
@@ -333,6 +495,9 @@ async function main() {
   );
 
   fs.rmSync(path.join(SCALE_DIR, 'big'), { recursive: true, force: true }); // the big log is written later (checkBigLog)
+  for (const dir of ['editor', 'gb']) fs.rmSync(path.join(SCALE_DIR, dir), { recursive: true, force: true });
+  const editorOnly = process.env.CMLOGS_SCALE_ONLY === 'editor';
+  const editorLogFiles = writeEditorLogs();
   const cs = await startCodeServer({
     name: 'scale',
     vsix,
@@ -359,7 +524,8 @@ async function main() {
     page.on('pageerror', (e) => console.log(`[page error] ${e.message}`));
     await page.goto(`${cs.url}/?folder=${encodeURIComponent(SCALE_DIR)}`);
     await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
-    const frame = await openTimeline(page, manifest);
+    await editorLogs(page, cs, editorLogFiles);
+    const frame = editorOnly ? null : await openTimeline(page, manifest);
     if (frame) {
       await checkList(page, frame, manifest);
       await checkFilters(frame, manifest);

@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { TestClient, uri, type Diagnostic } from './lspClient';
 import { Requests, type IndexStatus } from '../../server/src/protocol';
-import { mirrorsDisk } from '../../server/src/workspace';
+import { LogDocuments, lineStartsIfMirrors } from '../../server/src/logDocument';
+
+const mirrorsDisk = (file: string, text: string) => lineStartsIfMirrors(file, text) !== null;
 
 const SHARED_GUID = '0b1f3c3e-5d7a-4e6b-9c2d-8a7f6e5d4c3b';
 
@@ -199,7 +201,7 @@ describe('a log opened as it is on disk is parsed from its file, any other text 
     assert.equal(stats.records, 100);
   });
 
-  test('mirrorsDisk: the same bytes (after a UTF-8 BOM) only', () => {
+  test('a document is its file: the same bytes (after a UTF-8 BOM) only', () => {
     const file = join(root, 'mirror.log');
     const text = 'héllo wörld \u{1F600}\r\n'.repeat(200_000); // > 1 MB: several slices, a pair on a boundary somewhere
     writeFileSync(file, text);
@@ -308,5 +310,193 @@ describe('lazy indexing', () => {
     );
     s = await status();
     assert.equal(s.reads[uri(join(a, 'ContentTransferManager.log'))], 2);
+  });
+});
+
+describe('a log too large for VS Code to tokenize is coloured by the server, by range', () => {
+  let lsp: TestClient;
+  before(async () => {
+    lsp = new TestClient();
+    types = ((await lsp.initialize(root)) as InitResult).capabilities.semanticTokensProvider.legend.tokenTypes;
+  });
+  after(() => lsp.stop());
+  let types: string[];
+  type InitResult = { capabilities: { semanticTokensProvider: { legend: { tokenTypes: string[] } } } };
+
+  /** Decoded tokens: line, start, the token's text and its type's name. */
+  function decode(data: number[], lines: string[], types: readonly string[]) {
+    const out: Array<{ line: number; text: string; type: string }> = [];
+    let line = 0;
+    let start = 0;
+    for (let i = 0; i < data.length; i += 5) {
+      line += data[i];
+      start = data[i] === 0 ? start + data[i + 1] : data[i + 1];
+      out.push({ line, text: lines[line].slice(start, start + data[i + 2]), type: types[data[i + 3]] });
+    }
+    return out;
+  }
+
+  test('over 20 MiB: the full request is refused (VS Code then asks by range), a range gets GUIDs, times, codes, markup', async () => {
+    const file = join(root, 'huge', 'ContentTransferManager.log');
+    mkdirSync(join(root, 'huge'), { recursive: true });
+    const text = generatedLog(120_000, 50, 9);
+    writeFileSync(file, text);
+    assert.ok(text.length > 20 * 1024 * 1024, `${text.length} characters`);
+    const docUri = await lsp.open(file, 'cmlog', text);
+    await assert.rejects(
+      lsp.request('textDocument/semanticTokens/full', { textDocument: { uri: docUri } }),
+      (error: { code?: number }) => error.code === -32802,
+      'ServerCancelled: VS Code keeps asking by range',
+    );
+    const lastLine = 119_999;
+    const tokens = await lsp.request<{ data: number[] }>('textDocument/semanticTokens/range', {
+      textDocument: { uri: docUri },
+      range: { start: { line: lastLine - 50, character: 0 }, end: { line: lastLine + 1, character: 0 } },
+    });
+    const lines = text.split('\r\n');
+    const decoded = decode(tokens.data, lines, types);
+    assert.ok(decoded.every((t) => t.line >= lastLine - 50 && t.line <= lastLine));
+    const error = decoded.filter((t) => t.line === lastLine - 49); // record 119950: an error (i % 50 === 0)
+    assert.deepEqual(
+      error.filter((t) => t.type !== 'logError').map((t) => [t.type, t.text]),
+      [
+        ['logMarkup', '<![LOG['],
+        ['logGuid', `{${SHARED_GUID}}`],
+        ['logMarkup', ']LOG]!><time="'],
+        ['logTime', '09:19:10.000+000'],
+        ['logMarkup', '" date="'],
+        ['logDate', '12-03-2026'],
+        ['logMarkup', '" component="'],
+        ['logComponent', 'CAS'],
+        ['logMarkup', '" context="" type="3" thread="7" file="x.cpp">'],
+      ],
+    );
+    assert.ok(
+      error.some((t) => t.type === 'logError' && t.text === '0x80070005'),
+      'the failure code in the error colour',
+    );
+    assert.equal(
+      error.map((t) => t.text).join(''),
+      lines[lastLine - 49],
+      'an error record is coloured from end to end, the rest of it in the error colour',
+    );
+    const info = decoded.filter((t) => t.line === lastLine - 48); // 119951: information
+    assert.ok(!info.some((t) => t.type === 'logError' || t.type === 'logWarning'), 'information stays plain');
+    assert.ok(info.some((t) => t.type === 'logGuid'));
+  });
+});
+
+describe('an open log that is its file keeps no text: lines are read back from the file', () => {
+  const fileUri = (file: string) => uri(file);
+
+  test('lines (CRLF, LF, a lone CR, non-ASCII) read back as VS Code counts them', () => {
+    const file = join(root, 'lines.log');
+    const text = 'first ö\r\nsecond\nthird\rfourth \u{1F600}\r\n\r\nlast';
+    writeFileSync(file, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]));
+    const doc = LogDocuments.create(fileUri(file), 'cmlog', 1, text);
+    assert.equal(doc.mirrorsDisk, true);
+    assert.equal(doc.lineCount, 6);
+    assert.equal(doc.length, text.length);
+    assert.deepEqual(
+      Array.from({ length: 6 }, (_, i) => doc.lineText(i)),
+      ['first ö', 'second', 'third', 'fourth \u{1F600}', '', 'last'],
+    );
+    assert.equal(doc.getText(), text);
+    const other = LogDocuments.create(fileUri(file), 'cmlog', 1, `${text}!`);
+    assert.equal(other.mirrorsDisk, false, 'a buffer that is not the file keeps its text');
+    assert.equal(other.lineText(5), 'last!');
+  });
+
+  test('a CR at the end of a 1 MB slice and an LF at the start of the next make one line break', () => {
+    const file = join(root, 'slices.log');
+    const text = `${'x'.repeat((1 << 20) - 1)}\r\nnext`;
+    writeFileSync(file, text);
+    const doc = LogDocuments.create(fileUri(file), 'cmlog', 1, text);
+    assert.equal(doc.lineCount, 2);
+    assert.equal(doc.lineText(1), 'next');
+  });
+
+  test('the log grew on disk and VS Code sent the addition: still read from the file; an edit makes it text', () => {
+    const file = join(root, 'grows.log');
+    const first = cmtrace('first', 1, 1) + cmtrace('second', 2, 3);
+    writeFileSync(file, first);
+    let doc = LogDocuments.create(fileUri(file), 'cmlog', 1, first);
+    assert.equal(doc.lineCount, 3);
+    const added = cmtrace('third', 3, 2);
+    writeFileSync(file, first + added);
+    const end = { line: 2, character: 0 };
+    doc = LogDocuments.update(doc, [{ range: { start: end, end }, text: added }], 2);
+    assert.equal(doc.mirrorsDisk, true, 'an append the file holds');
+    assert.equal(doc.lineCount, 4);
+    assert.equal(doc.length, (first + added).length);
+    assert.match(doc.lineText(2), /third/);
+    // A line rewritten at the end, as a diff of a reload can send it: the last line replaced from its start.
+    const last = cmtrace('third, now longer', 3, 2);
+    writeFileSync(file, first + last);
+    doc = LogDocuments.update(doc, [{ range: { start: end, end: { line: 3, character: 0 } }, text: last }], 3);
+    assert.equal(doc.mirrorsDisk, true);
+    assert.match(doc.lineText(2), /now longer/);
+    // The user types into the buffer: the file does not hold it, the document keeps its text from now on.
+    doc = LogDocuments.update(
+      doc,
+      [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: 'typed ' }],
+      4,
+    );
+    assert.equal(doc.mirrorsDisk, false);
+    assert.equal(doc.getText(), `typed ${first}${last}`);
+  });
+
+  test('a file replaced meanwhile (a rollover) is not read as the old document', () => {
+    const file = join(root, 'rolled.log');
+    const first = cmtrace('before the rollover', 1, 1);
+    writeFileSync(file, first);
+    let doc = LogDocuments.create(fileUri(file), 'cmlog', 1, first);
+    const replaced = cmtrace('after the rollover', 9, 1);
+    writeFileSync(file, replaced);
+    doc = LogDocuments.update(doc, [{ text: replaced }], 2);
+    assert.equal(doc.getText(), replaced, 'a whole-text change is the new text');
+    assert.equal(doc.mirrorsDisk, true);
+  });
+});
+
+describe('server memory: an open log that is its file', () => {
+  let lsp: TestClient;
+  before(async () => {
+    lsp = new TestClient();
+    await lsp.initialize(root);
+  });
+  after(() => lsp.stop());
+
+  test('hover, problems and a growing log answered from the file: text read back, records followed', async () => {
+    const file = join(root, 'follow', 'CcmMessaging.log');
+    mkdirSync(join(root, 'follow'), { recursive: true });
+    const text = generatedLog(2000, 50, 9);
+    writeFileSync(file, text);
+    const docUri = await lsp.open(file, 'cmlog', text);
+    const hover = await lsp.request<{ contents: { value: string } } | null>('textDocument/hover', {
+      textDocument: { uri: docUri },
+      position: { line: 1950, character: text.split('\r\n')[1950].indexOf('0x80070005') + 2 },
+    });
+    assert.match(hover?.contents.value ?? '', /E_ACCESSDENIED|ACCESS_DENIED|Access is denied/i);
+    const added = cmtrace('Failed to send message, error 0x80072EE2', 2000, 3);
+    writeFileSync(file, text + added);
+    const end = { line: 2000, character: 0 };
+    await lsp.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri: docUri, version: 2 },
+      contentChanges: [{ range: { start: end, end }, text: added }],
+    });
+    const stats = (await lsp.ask(Requests.fileStats, { uri: docUri }))!;
+    assert.equal(stats.records, 2001);
+    assert.equal(stats.errors, 41);
+    const last = await lsp.request<{ contents: { value: string } } | null>('textDocument/hover', {
+      textDocument: { uri: docUri },
+      position: { line: 2000, character: added.indexOf('0x80072EE2') + 2 },
+    });
+    assert.match(last?.contents.value ?? '', /12002|TIMEOUT/i, 'the line added is read back from the file');
+    const ranges = await lsp.ask(Requests.severityRanges, { uri: docUri });
+    const warnings = Array.from({ length: 2000 }, (_, i) => i).filter((i) => i % 9 === 0 && i % 50 !== 0).length;
+    assert.equal(ranges.filter((r) => r.severity === 'error').length, 41);
+    assert.equal(ranges.filter((r) => r.severity === 'warning').length, warnings);
+    assert.deepEqual(ranges[ranges.length - 1], { startLine: 2000, endLine: 2000, severity: 'error' });
   });
 });

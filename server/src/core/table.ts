@@ -317,7 +317,7 @@ export class RecordTable implements Iterable<LogRecord> {
     }
   }
 
-  private thread(i: number): number | null {
+  thread(i: number): number | null {
     const thread = this.threads[i];
     return thread === NO_THREAD ? null : thread === THREAD_ELSEWHERE ? this.bigThreads.get(i)! : thread;
   }
@@ -422,6 +422,23 @@ export class RecordTable implements Iterable<LogRecord> {
   }
   severity(i: number): Severity {
     return SEVERITIES[this.severities[i]];
+  }
+  /** Record i's first and last 1-based lines, and whether it is damaged: from the columns, no message read. */
+  line(i: number): number {
+    return this.lines[i];
+  }
+  endLine(i: number): number {
+    return this.endLines[i];
+  }
+  isDamaged(i: number): boolean {
+    return this.damaged.has(i);
+  }
+  /** Record i's component as a number (the same for the same component in this table), and the component of a number. */
+  componentId(i: number): number {
+    return this.components[i];
+  }
+  componentName(id: number): string {
+    return this.strings.values[id];
   }
   biasMinutes(i: number): number | null {
     const bias = this.biases[i];

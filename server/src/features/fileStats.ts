@@ -41,8 +41,7 @@ export function severityRanges(records: RecordTable): SeverityRange[] {
   for (let i = 0; i < records.length; i++) {
     const severity = records.severity(i);
     if (severity !== 'error' && severity !== 'warning') continue;
-    const r = records.get(i);
-    out.push({ startLine: r.line - 1, endLine: r.endLine - 1, severity });
+    out.push({ startLine: records.line(i) - 1, endLine: records.endLine(i) - 1, severity });
   }
   return out;
 }

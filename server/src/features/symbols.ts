@@ -2,7 +2,6 @@
 // Workspace symbols: GUIDs and KB numbers known to the index.
 import { SymbolKind, type DocumentSymbol, type FoldingRange, type SymbolInformation } from 'vscode-languageserver';
 import type { LogIndex } from '../core/logIndex';
-import type { LogRecord } from '../core/record';
 import { inertForTerminal } from '../core/text';
 import { byTime, occurrenceLocation } from './references';
 import { RecordTable } from '../core/table';
@@ -17,30 +16,62 @@ const WU_START = /^\*\s*START\s*\*\s*(.+)$/;
 const WU_END = /^\*\s*END\s*\*\s*(.+?)(?:\s+CallerId|,|$)/;
 // "==========[ ccmsetup started in process 476 ]==========", "***** Starting X *****"
 
-/** Blocks a reader thinks in: WindowsUpdate.log "* START * Finding updates" … "* END * Finding updates", banners. */
+/**
+ * Blocks a reader thinks in: WindowsUpdate.log "* START * Finding updates" … "* END * Finding updates", banners.
+ * Only messages that can open or close one are read as text (see mayMarkBlock): a 48 MB log's outline does not
+ * make a string of each of its 200,000 messages.
+ */
 export function findBlocks(records: RecordTable): Block[] {
   const blocks: Block[] = [];
   const openByName = new Map<string, Block>();
-  for (const r of records) {
-    const text = r.message;
+  for (const i of blockCandidates(records)) {
+    const text = records.message(i);
+    const line = records.line(i);
+    const endLine = records.endLine(i);
     const start = WU_START.exec(text);
     if (start) {
       const name = start[1].replace(/\s(?:CallerId|ClientId)\b[^]*$/, '').trim();
-      const block = { name: `START ${name}`, startLine: r.line, endLine: r.endLine };
-      openByName.set(`${r.thread}:${name}`, block);
+      const block = { name: `START ${name}`, startLine: line, endLine };
+      openByName.set(`${records.thread(i)}:${name}`, block);
       blocks.push(block);
       continue;
     }
     const end = WU_END.exec(text);
     if (end) {
-      const block = openByName.get(`${r.thread}:${end[1].trim()}`);
-      if (block) block.endLine = r.endLine;
+      const block = openByName.get(`${records.thread(i)}:${end[1].trim()}`);
+      if (block) block.endLine = endLine;
       continue;
     }
     const banner = text.length < 300 ? bannerTitle(text) : null;
-    if (banner) blocks.push({ name: banner, startLine: r.line, endLine: r.endLine });
+    if (banner) blocks.push({ name: banner, startLine: line, endLine });
   }
   return blocks;
+}
+
+/** The records whose message may open or close a block, by its first bytes (no string made for the others). */
+function blockCandidates(records: RecordTable): number[] {
+  const out: number[] = [];
+  records.scanMessages(0, (bytes, start, end, i) => {
+    if (mayMarkBlock(bytes, start, end)) out.push(i);
+  });
+  return out;
+}
+
+const STAR = 0x2a;
+const EQUALS = 0x3d;
+const DASH = 0x2d;
+
+/**
+ * Whether a message starts (after white space) with `*`, `=` or `-`, as every START/END line and banner does; a
+ * message starting with a non-ASCII byte is read too (it may be white space that trim() drops).
+ */
+function mayMarkBlock(bytes: Uint8Array, start: number, end: number): boolean {
+  for (let at = start; at < end; at++) {
+    const b = bytes[at];
+    if (b === 0x20 || (b >= 0x09 && b <= 0x0d)) continue;
+    return b === STAR || b === EQUALS || b === DASH || b >= 0x80;
+  }
+  return false;
 }
 
 /**
@@ -62,32 +93,65 @@ export function bannerTitle(line: string): string | null {
 
 const MAX_ERRORS_PER_COMPONENT = 200;
 
+/**
+ * The outline: blocks, then each component (in order of first appearance) with its record count and its first
+ * errors. Counted from the columns; the only messages read are those of the errors listed and of block lines.
+ */
 export function documentSymbols(records: RecordTable): DocumentSymbol[] {
   const symbols: DocumentSymbol[] = findBlocks(records).map((b) =>
     symbol(b.name, SymbolKind.Namespace, b.startLine, b.endLine),
   );
-  const byComponent = new Map<string, LogRecord[]>();
-  for (const r of records) {
-    const name = r.component || '(no component)';
-    if (!byComponent.has(name)) byComponent.set(name, []);
-    byComponent.get(name)!.push(r);
-  }
-  for (const [name, list] of byComponent) {
-    const first = list[0];
-    const errors = list.filter((r) => r.severity === 'error').slice(0, MAX_ERRORS_PER_COMPONENT);
-    const s = symbol(`${name} (${list.length})`, SymbolKind.Module, first.line, first.endLine);
-    s.children = errors.map((r) =>
-      symbol(r.message.split('\n', 1)[0].slice(0, 120) || '(empty)', SymbolKind.Event, r.line, r.endLine),
+  for (const [name, group] of componentGroups(records)) {
+    const s = symbol(
+      `${name} (${group.count})`,
+      SymbolKind.Module,
+      records.line(group.first),
+      records.endLine(group.first),
+    );
+    s.children = group.errors.map((i) =>
+      symbol(
+        records.message(i).split('\n', 1)[0].slice(0, 120) || '(empty)',
+        SymbolKind.Event,
+        records.line(i),
+        records.endLine(i),
+      ),
     );
     // A parent must contain its children: stretch it over them.
-    if (errors.length)
+    const last = group.errors[group.errors.length - 1];
+    if (last !== undefined)
       s.range = {
         start: s.range.start,
-        end: { line: Math.max(s.range.end.line, errors[errors.length - 1].endLine - 1), character: 0 },
+        end: { line: Math.max(s.range.end.line, records.endLine(last) - 1), character: 0 },
       };
     symbols.push(s);
   }
   return symbols;
+}
+
+interface ComponentGroup {
+  count: number;
+  /** The component's first record, and its first error records (at most MAX_ERRORS_PER_COMPONENT). */
+  first: number;
+  errors: number[];
+}
+
+/** Records by component name (none: "(no component)"), in order of first appearance. */
+function componentGroups(records: RecordTable): Map<string, ComponentGroup> {
+  const byId = new Map<number, ComponentGroup>();
+  const byName = new Map<string, ComponentGroup>();
+  for (let i = 0; i < records.length; i++) {
+    const id = records.componentId(i);
+    let group = byId.get(id);
+    if (!group) {
+      const name = records.componentName(id) || '(no component)';
+      group = byName.get(name);
+      if (!group) byName.set(name, (group = { count: 0, first: i, errors: [] }));
+      byId.set(id, group);
+    }
+    group.count++;
+    if (group.errors.length < MAX_ERRORS_PER_COMPONENT && records.severity(i) === 'error') group.errors.push(i);
+  }
+  return byName;
 }
 
 function symbol(name: string, kind: SymbolKind, startLine: number, endLine: number): DocumentSymbol {
@@ -98,8 +162,11 @@ function symbol(name: string, kind: SymbolKind, startLine: number, endLine: numb
 /** Multi-line records (XML bodies, stack traces) and START/END blocks fold. */
 export function foldingRanges(records: RecordTable): FoldingRange[] {
   const ranges: FoldingRange[] = [];
-  for (const r of records)
-    if (r.endLine > r.line) ranges.push({ startLine: r.line - 1, endLine: r.endLine - 1, kind: 'region' });
+  for (let i = 0; i < records.length; i++) {
+    const line = records.line(i);
+    const endLine = records.endLine(i);
+    if (endLine > line) ranges.push({ startLine: line - 1, endLine: endLine - 1, kind: 'region' });
+  }
   for (const b of findBlocks(records))
     if (b.endLine > b.startLine) ranges.push({ startLine: b.startLine - 1, endLine: b.endLine - 1, kind: 'region' });
   return ranges;
