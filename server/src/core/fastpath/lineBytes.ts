@@ -180,6 +180,8 @@ export class LineByteReader {
   private nextOpen!: NextMatch;
   private nextHeader!: NextMatch;
   private nextMark!: NextMatch;
+  /** The next NUL, "<![LOG[" or "]LOG]!><" (any of them sends the file to the general parser). */
+  private oddAt = -1;
 
   /**
    * Reads the lines of `data` (whose first line is number `this.line`); returns where the bytes to keep for the
@@ -197,6 +199,7 @@ export class LineByteReader {
       HEADER_BYTES,
       MARK_BYTES,
     ].map((needle) => new NextMatch(data, needle));
+    this.oddAt = -1;
     this.open.kind = NONE;
     this.heldCount = 0;
     this.heldGap = false;
@@ -237,7 +240,8 @@ export class LineByteReader {
   /** Reads line `n`, data[at, end); false when the general parser must read on from the record it is in. */
   private readLine(data: Buffer, at: number, end: number, n: number): boolean {
     // NUL padding and a BOM are dropped from lines by the general parser; CMTrace text is its to read.
-    if (this.nextNul.from(at) < end || this.nextOpen.from(at) < end || this.nextHeader.from(at) < end) return false;
+    if (this.oddAt < at) this.oddAt = Math.min(this.nextNul.from(at), this.nextOpen.from(at), this.nextHeader.from(at));
+    if (this.oddAt < end) return false;
     if (data[at] === 0xef && data[at + 1] === 0xbb && data[at + 2] === 0xbf) return false;
     let first = at;
     while (first < end && isInlineBlank(data[first])) first++;
@@ -332,6 +336,7 @@ export class LineByteReader {
     this.spare = open.record;
     open.record = record;
     const c = record.columns;
+    if (record.declares !== null) this.fileBias = record.declares;
     if (this.fileBias !== null && c.biasMinutes === null && !Number.isNaN(c.utc)) {
       c.utc += this.fileBias * 60_000;
       c.biasMinutes = this.fileBias;

@@ -45,6 +45,8 @@ export interface LineRecord {
   columns: RecordColumns;
   messageStart: number;
   messageEnd: number;
+  /** The time zone the line declares for the records after it (classic WindowsUpdate.log "tz: -0500)"), or null. */
+  declares: number | null;
 }
 
 export function newLineRecord(): LineRecord {
@@ -64,6 +66,7 @@ export function newLineRecord(): LineRecord {
     },
     messageStart: 0,
     messageEnd: 0,
+    declares: null,
   };
 }
 
@@ -290,6 +293,7 @@ const FAILED = bytesOf('FAILED');
 /** What wuSeverity looks for, in this order of precedence after a "tz: " declaration. */
 const WU_WORDS = new WordFinder(['tz: ', 'FATAL', 'FAILED', 'WARNING'], false);
 const [WU_TZ, WU_FATAL, WU_FAILED, WU_WARNING] = [1, 2, 4, 8];
+const TZ_LENGTH = 'tz: '.length;
 
 /** Classic WindowsUpdate.log: tab-separated, local time (the file declares its zone at each service start). */
 class WuClassicGrammar implements LineGrammar {
@@ -353,7 +357,7 @@ class WuClassicGrammar implements LineGrammar {
     let start = componentStart;
     while (start < componentEnd && isInlineBlank(data[start])) start++;
     while (componentEnd > start && isInlineBlank(data[componentEnd - 1])) componentEnd--;
-    const severity = this.severity(data, messageStart, to);
+    const severity = this.severity(data, messageStart, to, out);
     if (severity < 0) return SLOW;
     const c = out.columns;
     c.utc = midnight + millis;
@@ -371,10 +375,19 @@ class WuClassicGrammar implements LineGrammar {
   }
 
   /** wuSeverity (formats/prefixed.ts): FATAL, else FAILED (unless its code is no failure), else WARNING; -1: slow. */
-  private severity(data: Buffer, from: number, to: number): number {
-    const found = WU_WORDS.find(data, from, to, WU_TZ);
-    // A "tz: -0500)" declaration changes the file's zone: read by the format's parser.
-    if (found & WU_TZ) return -1;
+  private severity(data: Buffer, from: number, to: number, out: LineRecord): number {
+    const found = WU_WORDS.find(data, from, to);
+    out.declares = null;
+    if (found & WU_TZ) {
+      // "tz: -0500)" sets the file's zone (declaredBias); a first "tz: " of another shape is left to the parser.
+      const at = WU_WORDS.firstAt[0] + TZ_LENGTH;
+      const sign = data[at];
+      const hours = twoDigits(data, at + 1);
+      const minutes = twoDigits(data, at + 3);
+      if ((sign !== 43 && sign !== 45) || hours < 0 || minutes < 0 || at + 5 >= to || data[at + 5] !== 41) return -1;
+      const offset = (hours * 60 + minutes) * (sign === 45 ? -1 : 1);
+      out.declares = -offset;
+    }
     if (found & WU_FATAL) return ERROR;
     if (found & WU_FAILED) return failedSeverity(data, WU_WORDS.firstAt[2], to);
     return found & WU_WARNING ? WARNING : INFO;
