@@ -10,7 +10,9 @@ import { after, test } from 'node:test';
 import { ERROR, INFO, WARNING, WordFinder, severityOfWords } from '../../server/src/core/fastpath/byteText';
 import { LineByteReader } from '../../server/src/core/fastpath/lineBytes';
 import { severityFromWords } from '../../server/src/core/formats/fields';
-import { parseFile } from '../../server/src/core/parse';
+import { packedKeyList } from '../../server/src/core/keyTable';
+import { parseBytes, parseFile } from '../../server/src/core/parse';
+import { collectPostings, type FilePostings } from '../../server/src/core/postings';
 import { RecordTable, severityId } from '../../server/src/core/table';
 import { fastPathDifferences } from '../support/sameParse';
 
@@ -358,4 +360,40 @@ test('the fixtures above hold what they claim (STATMSG severities, tz declaratio
   const wu = await parseFile(write('claims-wu.log', wuLines(3).join('\r\n')));
   assert.equal(wu.records.get(1).biasMinutes, 300);
   assert.equal(readFileSync(join(dir, 'claims-wu.log'), 'utf8').split('\r\n').length, 3);
+});
+
+function asMap(p: FilePostings): Map<string, number[]> {
+  return new Map(
+    packedKeyList(p.keys).map((key, k) => [key, Array.from(p.records.subarray(p.starts[k], p.starts[k + 1]))]),
+  );
+}
+
+test('the keys (GUIDs, KBs) collected while reading are those of the records, over chunks, odd lines and a hand-off', async () => {
+  const guid = (i: number) => `${pad(i, 8)}-AAAA-4BBB-8CCC-${pad(i * 7, 12)}`;
+  const withKeys = (lines: string[], at: (i: number) => string) =>
+    lines.map((line, i) => line.replace(/(\d{3})(\D*)$/, `$1 ${at(i)} KB${4000000 + (i % 50)}$2`));
+  const files: Array<[string, string]> = [
+    ['sms', withKeys(smsLines(20000), (i) => `{${guid(i % 3000)}}`).join('\r\n')],
+    ['wulog', [...wuLines(20000), `2024-03-04\t13:00:00:000\t968\tf58\tAgent\todd ${guid(1)} \u00e9`].join('\r\n')],
+    [
+      'wsus',
+      [
+        ...withKeys(wsusLines(20000), (i) => guid(i % 5000)),
+        `junk ${guid(2)}`,
+        '',
+        `after a blank line ${guid(3)}`,
+        ...wsusLines(50),
+      ].join('\r\n'),
+    ],
+  ];
+  for (const [format, text] of files) {
+    const file = write(`keys-${format}.log`, text);
+    assert.ok(Buffer.byteLength(text) > 2 * 1024 * 1024, `${format}: several chunks`);
+    const result = await parseFile(file, { keys: true });
+    assert.equal(result.format, format);
+    assert.ok(result.postings, format);
+    const general = parseBytes(readFileSync(file), file);
+    assert.deepEqual(asMap(result.postings), asMap(collectPostings(general.records)), format);
+    assert.ok(asMap(result.postings).size > 50, `${format}: keys found`);
+  }
 });

@@ -289,7 +289,7 @@ class FileTarget {
       encoding: reader.mixedEncoding ? 'utf-8+windows-1252' : 'utf-8',
       format: reader.format as FormatId,
       lineCount: reader.lineCount,
-      ...(this.options.keys && { postings: collectPostings(this.table) }),
+      ...(this.keys && { postings: this.keys.finish() }),
     };
   }
 
@@ -308,7 +308,8 @@ class FileTarget {
     } else if (sniff.encoding === 'utf-8' && format && hasLineFastPath(format)) {
       // SMS trace, classic WindowsUpdate.log, WSUS SoftwareDistribution.log: the line fast path.
       this.table.readFrom(this.file, head);
-      this.lines = new LineByteReader(this.file, this.table, format, sniff.bomLength);
+      if (this.options.keys) this.keys = new PostingsBuilder(this.table.expectedRecords);
+      this.lines = new LineByteReader(this.file, this.table, format, sniff.bomLength, this.keys);
       this.lines.push(head.subarray(sniff.bomLength));
     } else {
       this.general = new StreamingParser(this.file, (r) => this.table.push(r), this.options);

@@ -24,6 +24,7 @@ import { C2R_HEADER } from '../formats/clickToRun';
 import { NextMatch } from '../read/bytes';
 import { MixedUtf8Decoder } from '../read/encoding';
 import { LineSplitter } from '../read/lines';
+import type { PostingsBuilder } from '../postings';
 import type { LogRecord, ParseWarning } from '../record';
 import type { RecordTable } from '../table';
 import { CR, LF, isInlineBlank } from './byteText';
@@ -115,12 +116,14 @@ export class LineByteReader {
   /**
    * @param format a format lineGrammar knows (see hasLineFastPath)
    * @param startOffset file offset of the first byte pushed (after a BOM): messages are read back from the file
+   * @param keys collects the keys of every record as it is read (the bytes are at hand: no second read)
    */
   constructor(
     private readonly file: string,
     private readonly table: RecordTable,
     readonly format: string,
     startOffset = 0,
+    private readonly keys: PostingsBuilder | null = null,
   ) {
     this.grammar = lineGrammar(format, table.strings)!;
     this.fed = startOffset;
@@ -156,6 +159,7 @@ export class LineByteReader {
     rest.splitter.end();
     rest.assembler.end();
     this.lineCount = rest.splitter.count;
+    this.keys?.catchUp(this.table);
     this.warningCount += rest.assembler.warningCount;
     for (const w of rest.assembler.warnings) if (this.warnings.length < MAX_WARNINGS) this.warnings.push(w);
   }
@@ -325,6 +329,7 @@ export class LineByteReader {
       record.messageEnd - record.messageStart,
       multiLine,
     );
+    this.keys?.add(this.table.length - 1, data, record.messageStart, record.messageEnd);
     this.fastRecords++;
     return true;
   }
@@ -398,6 +403,7 @@ export class LineByteReader {
       end - record.messageStart,
       open.more >= 0,
     );
+    this.keys?.add(this.table.length - 1, data, record.messageStart, end);
     this.fastRecords++;
   }
 
@@ -413,6 +419,7 @@ export class LineByteReader {
       if (this.warnings.length < MAX_WARNINGS) this.warnings.push({ file: this.file, line, message: record.damaged });
     }
     this.table.push(record);
+    this.keys?.catchUp(this.table);
     this.slowRecords++;
   }
 
