@@ -107,6 +107,14 @@ export class RecordAssembler {
     return out;
   }
 
+  /**
+   * Reading starts in the middle of a file (the line fast path hands the rest to this parser): the time zone the
+   * file declared before that point (classic WindowsUpdate.log "tz: -0500"), as if its lines had been read here.
+   */
+  continueWithBias(bias: number | null): void {
+    this.fileBias = bias;
+  }
+
   /** Flushes whatever is still open at the end of the input. */
   end(): void {
     this.flushPrefixed();

@@ -3,6 +3,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { RecordAssembler } from './assemble';
 import { CmtraceByteReader } from './fastpath/cmtraceBytes';
+import { hasLineFastPath, LineByteReader } from './fastpath/lineBytes';
 import { detectFormat } from './formats/detect';
 import { SpareBuffers } from './read/bytes';
 import { createDecoder, MixedUtf8Decoder, sniffEncoding, type Encoding, type StreamDecoder } from './read/encoding';
@@ -176,7 +177,8 @@ export function parseBytes(bytes: Uint8Array, file = '<bytes>', options?: ParseO
 
 /**
  * Streams a file from disk into a RecordTable. UTF-8 CMTrace logs (nearly all ConfigMgr logs) take the byte
- * fast path (fastpath/cmtraceBytes.ts); everything else, and callers that consume records one by one
+ * fast path (fastpath/cmtraceBytes.ts), UTF-8 SMS trace, classic WindowsUpdate.log and WSUS logs the line fast
+ * path (fastpath/lineBytes.ts); everything else, and callers that consume records one by one
  * (`onRecord`, nothing kept), take the general StreamingParser. Both give the same records.
  */
 export async function parseFile(
@@ -234,6 +236,7 @@ const spareChunks = new SpareBuffers(4);
 class FileTarget {
   private readonly head = new FileHead();
   private fast: CmtraceByteReader | null = null;
+  private lines: LineByteReader | null = null;
   private general: StreamingParser | null = null;
   private keys: PostingsBuilder | null = null;
 
@@ -245,13 +248,15 @@ class FileTarget {
 
   push(bytes: Uint8Array): void {
     if (this.fast) return this.fast.push(bytes);
+    if (this.lines) return this.lines.push(bytes);
     if (this.general) return this.general.push(bytes);
     if (this.head.add(bytes)) this.start();
   }
 
   end(): void {
-    if (!this.fast && !this.general) this.start();
+    if (!this.fast && !this.general && !this.lines) this.start();
     this.fast?.end();
+    this.lines?.end();
     this.general?.end();
   }
 
@@ -260,6 +265,7 @@ class FileTarget {
       const result = resultOf(this.general, this.table);
       return this.options.keys ? { ...result, postings: collectPostings(this.table) } : result;
     }
+    if (this.lines) return this.lineResult(this.lines);
     const fast = this.fast!;
     const postings = this.keys?.finish();
     return {
@@ -271,6 +277,19 @@ class FileTarget {
       format: 'cmtrace',
       lineCount: fast.lineCount,
       ...(postings && { postings }),
+    };
+  }
+
+  private lineResult(reader: LineByteReader): ParseResult {
+    return {
+      file: this.file,
+      records: this.table,
+      warnings: reader.warnings,
+      warningCount: reader.warningCount,
+      encoding: reader.mixedEncoding ? 'utf-8+windows-1252' : 'utf-8',
+      format: reader.format as FormatId,
+      lineCount: reader.lineCount,
+      ...(this.keys && { postings: this.keys.finish() }),
     };
   }
 
@@ -286,6 +305,12 @@ class FileTarget {
       if (this.options.keys) this.keys = new PostingsBuilder(this.table.expectedRecords);
       this.fast = new CmtraceByteReader(this.file, this.table, true, sniff.bomLength, this.keys);
       this.fast.push(head.subarray(sniff.bomLength));
+    } else if (sniff.encoding === 'utf-8' && format && hasLineFastPath(format)) {
+      // SMS trace, classic WindowsUpdate.log, WSUS SoftwareDistribution.log: the line fast path.
+      this.table.readFrom(this.file, head);
+      if (this.options.keys) this.keys = new PostingsBuilder(this.table.expectedRecords);
+      this.lines = new LineByteReader(this.file, this.table, format, sniff.bomLength, this.keys);
+      this.lines.push(head.subarray(sniff.bomLength));
     } else {
       this.general = new StreamingParser(this.file, (r) => this.table.push(r), this.options);
       this.general.push(head);

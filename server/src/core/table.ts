@@ -276,6 +276,18 @@ export class RecordTable implements Iterable<LogRecord> {
     this.length = i + 1;
   }
 
+  /**
+   * Adds a record of `format` a line fast path read (fastpath/lineBytes.ts): as pushCmtraceInFile, its message
+   * `length` UTF-8 bytes at `offset` of the file, CRs dropped when it spans lines.
+   */
+  pushInFile(format: FormatId, c: RecordColumns, offset: number, length: number, multiLine: boolean): void {
+    const i = this.reserve(1, 0);
+    this.setNumbers(i, FORMAT_ID.get(format)!, c);
+    this.messageAt[i] = offset;
+    this.messageLengths[i] = multiLine ? ~length : length;
+    this.length = i + 1;
+  }
+
   /** Adds a CMTrace record whose message is already UTF-8 bytes (the fast reader: no strings made). */
   pushCmtrace(c: RecordColumns, bytes: Uint8Array, from: number, to: number, local: string | null): void {
     const i = this.reserve(1, to - from);

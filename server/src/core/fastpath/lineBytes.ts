@@ -1,0 +1,473 @@
+// The byte fast path for the line formats of site servers and Windows Update (SMS trace, classic
+// WindowsUpdate.log, WSUS SoftwareDistribution.log): UTF-8 bytes, pushed in chunks, straight into a RecordTable,
+// as fastpath/cmtraceBytes.ts does for CMTrace. Lines are found with indexOf, each read by its format's grammar
+// (fastpath/lineGrammars.ts) from the bytes, and messages stay in the file (read back when asked for): no string
+// and no regular expression per line.
+//
+// The records must be those the general parser (LineSplitter + RecordAssembler) makes, field by field. So:
+// - a line of an unusual shape is decoded and read by the format's own parser (SLOW), with the assembler's rules
+//   for what a line is (blank, a record of another format, a continuation);
+// - anything that changes what the assembler holds from line to line (a record of another format, CMTrace text,
+//   a blank line inside a record, a bare CR, NUL padding, bytes that are not UTF-8, a record too long to keep)
+//   hands the rest of the file, from the start of the record it is in, to the general parser (handOff), told
+//   the time zone the file declared so far.
+// A record is written to the table once it is closed (the next record starts), so at the end of a chunk the
+// open record is carried into the next one and read again there.
+import { isUtf8 } from 'node:buffer';
+import { RecordAssembler } from '../assemble';
+import { CMTRACE_HEADER, CMTRACE_OPEN } from '../formats/cmtrace';
+import type { RecordFields } from '../formats/fields';
+import { withBias } from '../formats/prefixed';
+import { SHARED_FIRST_LINE_FORMATS } from '../formats/registry';
+import { SMS_MARK, smsFields } from '../formats/sms';
+import { C2R_HEADER } from '../formats/clickToRun';
+import { NextMatch } from '../read/bytes';
+import { MixedUtf8Decoder } from '../read/encoding';
+import { LineSplitter } from '../read/lines';
+import type { PostingsBuilder } from '../postings';
+import type { LogRecord, ParseWarning } from '../record';
+import type { RecordTable } from '../table';
+import { CR, LF, isInlineBlank } from './byteText';
+import { FAST, SLOW, lineGrammar, newLineRecord, type LineGrammar, type LineRecord } from './lineGrammars';
+
+/** Bytes kept for a record still open at the end of a chunk: past this, the general parser reads on. */
+const MAX_CARRY_BYTES = 8 * 1024 * 1024;
+/** Lines of one record (well under the assembler's MAX_PENDING_LINES, which then never applies here). */
+const MAX_RECORD_LINES = 10_000;
+const MAX_WARNINGS = 1_000;
+
+const OPEN_BYTES = Buffer.from(CMTRACE_OPEN);
+const HEADER_BYTES = Buffer.from(CMTRACE_HEADER);
+const MARK_BYTES = Buffer.from(SMS_MARK);
+const C2R_BYTES = Buffer.from(C2R_HEADER);
+const OTHER_FORMATS_START = new Uint8Array(256);
+// Lines another shared format may read start with a digit, "<", "[" or the Click-to-Run header (format.ts).
+for (const c of '0123456789<[') OTHER_FORMATS_START[c.charCodeAt(0)] = 1;
+
+const NONE = 0;
+const FAST_RECORD = 1;
+const SLOW_RECORD = 2;
+
+/** The record the last start line opened (first-line formats): written once the next one starts. */
+interface OpenRecord {
+  kind: number;
+  /** FAST: what the grammar read. */
+  record: LineRecord;
+  /** SLOW: what the format's parser read, and where its message starts in its line (characters). */
+  fields: RecordFields | null;
+  column: number;
+  line: number;
+  endLine: number;
+  /** Where its first line starts in the data (where the general parser would start again). */
+  start: number;
+  /** Where its continuation lines start and where the last one ends. */
+  more: number;
+  end: number;
+  lines: number;
+  /** A blank line came after it: a continuation line now would not be next to it in the file. */
+  gap: boolean;
+}
+
+/** Reads UTF-8 bytes of one of the line formats (lineGrammar), pushed in chunks, into a table. */
+export class LineByteReader {
+  readonly warnings: ParseWarning[] = [];
+  warningCount = 0;
+  lineCount = 0;
+  /** Records read from the bytes (FAST) and by the format's parser on a decoded line (SLOW) before any hand-off. */
+  fastRecords = 0;
+  slowRecords = 0;
+  /** Line where the general parser took over, or 0. */
+  handedOffAt = 0;
+
+  private readonly grammar: LineGrammar;
+  /** Line number of data[0]. */
+  private line = 1;
+  /** File offset of the next byte pushed, and of data[0]. */
+  private fed: number;
+  private dataOffset = 0;
+  private buffer: Buffer = Buffer.allocUnsafe(0);
+  private carryLength = 0;
+  /** The time zone the file declared (classic WindowsUpdate.log), for the records after the declaration. */
+  private fileBias: number | null = null;
+  private rest: { splitter: LineSplitter; assembler: RecordAssembler; decoder: MixedUtf8Decoder } | null = null;
+
+  private open: OpenRecord = {
+    kind: NONE,
+    record: newLineRecord(),
+    fields: null,
+    column: 0,
+    line: 0,
+    endLine: 0,
+    start: 0,
+    more: -1,
+    end: 0,
+    lines: 0,
+    gap: false,
+  };
+  /** Where the grammar reads the next line (swapped with the open record's when that line starts a record). */
+  private spare: LineRecord = newLineRecord();
+  /** Lines held for an SMS trailer: how many, where the first starts (and its number), where the last ends. */
+  private heldCount = 0;
+  private heldStart = 0;
+  private heldLine = 0;
+  private heldEnd = 0;
+  private heldGap = false;
+
+  /**
+   * @param format a format lineGrammar knows (see hasLineFastPath)
+   * @param startOffset file offset of the first byte pushed (after a BOM): messages are read back from the file
+   * @param keys collects the keys of every record as it is read (the bytes are at hand: no second read)
+   */
+  constructor(
+    private readonly file: string,
+    private readonly table: RecordTable,
+    readonly format: string,
+    startOffset = 0,
+    private readonly keys: PostingsBuilder | null = null,
+  ) {
+    this.grammar = lineGrammar(format, table.strings)!;
+    this.fed = startOffset;
+  }
+
+  /** Some line of the file was not UTF-8 and was read as Windows-1252 (by the general parser). */
+  get mixedEncoding(): boolean {
+    return this.rest?.decoder.mixed ?? false;
+  }
+
+  push(chunk: Uint8Array): void {
+    if (this.rest) return this.rest.splitter.push(this.rest.decoder.decode(chunk, { stream: true }));
+    this.dataOffset = this.fed - this.carryLength;
+    this.fed += chunk.length;
+    this.table.sourceSize = this.fed;
+    const data = this.withCarry(chunk);
+    const used = this.consume(data, false);
+    if (this.rest) return;
+    this.buffer.copyWithin(0, used, data.length);
+    this.carryLength = data.length - used;
+    if (this.carryLength > MAX_CARRY_BYTES) this.handOff(this.buffer.subarray(0, this.carryLength), 0, false);
+  }
+
+  end(): void {
+    if (!this.rest) {
+      this.dataOffset = this.fed - this.carryLength;
+      this.consume(this.buffer.subarray(0, this.carryLength), true);
+      this.carryLength = 0;
+    }
+    const rest = this.rest;
+    if (!rest) return;
+    rest.splitter.push(rest.decoder.decode());
+    rest.splitter.end();
+    rest.assembler.end();
+    this.lineCount = rest.splitter.count;
+    this.keys?.catchUp(this.table);
+    this.warningCount += rest.assembler.warningCount;
+    for (const w of rest.assembler.warnings) if (this.warnings.length < MAX_WARNINGS) this.warnings.push(w);
+  }
+
+  private withCarry(chunk: Uint8Array): Buffer {
+    const length = this.carryLength + chunk.length;
+    if (length > this.buffer.length) {
+      const grown = Buffer.allocUnsafe(Math.max(length, this.buffer.length * 2));
+      this.buffer.copy(grown, 0, 0, this.carryLength);
+      this.buffer = grown;
+    }
+    this.buffer.set(chunk, this.carryLength);
+    return this.buffer.subarray(0, length);
+  }
+
+  // ---- lines ------------------------------------------------------------------------------------------
+
+  /** The data `consume` reads. */
+  private data: Buffer = this.buffer;
+  private nextCr!: NextMatch;
+  private nextNul!: NextMatch;
+  private nextOpen!: NextMatch;
+  private nextHeader!: NextMatch;
+  private nextMark!: NextMatch;
+  /** The next NUL, "<![LOG[" or "]LOG]!><" (any of them sends the file to the general parser). */
+  private oddAt = -1;
+
+  /**
+   * Reads the lines of `data` (whose first line is number `this.line`); returns where the bytes to keep for the
+   * next chunk start (the open record's first line, or the line without its break yet), or data.length.
+   */
+  private consume(data: Buffer, atEnd: boolean): number {
+    // Lines another writer put in Windows-1252 are the general parser's (it decodes them line by line).
+    const judged = atEnd ? data.length : data.lastIndexOf(LF) + 1;
+    if (judged > 0 && !isUtf8(data.subarray(0, judged))) return this.handOff(data, 0, atEnd);
+    this.data = data;
+    [this.nextCr, this.nextNul, this.nextOpen, this.nextHeader, this.nextMark] = [
+      CR,
+      0,
+      OPEN_BYTES,
+      HEADER_BYTES,
+      MARK_BYTES,
+    ].map((needle) => new NextMatch(data, needle));
+    this.oddAt = -1;
+    this.open.kind = NONE;
+    this.heldCount = 0;
+    this.heldGap = false;
+    let at = 0;
+    let n = this.line;
+    while (at < data.length) {
+      const lf = data.indexOf(LF, at);
+      if (lf < 0 && !atEnd) break;
+      let end = lf < 0 ? data.length : lf;
+      const cr = this.nextCr.from(at);
+      if (cr < end) {
+        if (cr !== end - 1 || lf < 0) return this.handOffHere(data, at, n, atEnd); // a bare CR breaks a line too
+        end--;
+      }
+      if (!this.readLine(data, at, end, n)) return this.handOffHere(data, at, n, atEnd);
+      n++;
+      at = lf < 0 ? data.length : lf + 1;
+    }
+    if (atEnd) {
+      if (this.heldCount) return this.handOffHere(data, at, n, atEnd); // lines no trailer closed: damaged records
+      this.closeOpen(data);
+      this.lineCount = n - 1;
+      return data.length;
+    }
+    const keep = this.keepFrom(at, n);
+    this.line = keep.line;
+    this.lineCount = keep.line - 1;
+    return keep.at;
+  }
+
+  /** Where reading must start again for what is not written yet: the open record, the held lines, or `at`. */
+  private keepFrom(at: number, n: number): { at: number; line: number } {
+    if (this.open.kind !== NONE) return { at: this.open.start, line: this.open.line };
+    if (this.heldCount) return { at: this.heldStart, line: this.heldLine };
+    return { at, line: n };
+  }
+
+  /** Reads line `n`, data[at, end); false when the general parser must read on from the record it is in. */
+  private readLine(data: Buffer, at: number, end: number, n: number): boolean {
+    // NUL padding and a BOM are dropped from lines by the general parser; CMTrace text is its to read.
+    if (this.oddAt < at) this.oddAt = Math.min(this.nextNul.from(at), this.nextOpen.from(at), this.nextHeader.from(at));
+    if (this.oddAt < end) return false;
+    if (data[at] === 0xef && data[at + 1] === 0xbb && data[at + 2] === 0xbf) return false;
+    let first = at;
+    while (first < end && isInlineBlank(data[first])) first++;
+    if (first === end) return this.blankLine();
+    const sms = this.grammar.shape === 'sms';
+    // Any other format's line with an SMS trailer is an SMS record: the parser of the line's text decides.
+    const messageFrom = sms && this.heldCount ? this.heldStart : at;
+    const result =
+      !sms && this.nextMark.from(at) < end ? SLOW : this.grammar.readLine(data, at, end, this.spare, messageFrom);
+    if (result === FAST) return sms ? this.smsRecord(data, n, null) : this.startFast(at, n);
+    if (result === SLOW || mayBeOtherFormat(data, at, first, end)) return this.slowLine(data, at, end, n);
+    return this.continuation(at, end, n);
+  }
+
+  private blankLine(): boolean {
+    if (this.open.kind !== NONE) this.open.gap = true;
+    if (this.heldCount) this.heldGap = true;
+    return true;
+  }
+
+  /** A line that starts no record: it continues the open one (first-line formats) or waits for a trailer (SMS). */
+  private continuation(at: number, end: number, n: number): boolean {
+    if (this.grammar.shape === 'sms') {
+      if (this.heldGap || this.heldCount >= MAX_RECORD_LINES) return false;
+      if (!this.heldCount++) {
+        this.heldStart = at;
+        this.heldLine = n;
+      }
+      this.heldEnd = end;
+      return true;
+    }
+    const open = this.open;
+    // Text before any record is a plain record of its own; a blank line inside a record is left out of it.
+    if (open.kind === NONE || open.gap || open.lines >= MAX_RECORD_LINES) return false;
+    if (open.more < 0) open.more = at;
+    open.end = end;
+    open.endLine = n;
+    open.lines++;
+    return true;
+  }
+
+  /** The line is decoded and judged as the general parser does (RecordAssembler.line). */
+  private slowLine(data: Buffer, at: number, end: number, n: number): boolean {
+    const text = data.toString('utf8', at, end);
+    if (!text.trim()) return this.blankLine();
+    const sms = this.grammar.shape === 'sms';
+    if (text.includes(SMS_MARK)) {
+      // Held lines follow each other (a blank line between them hands the file over): one decode.
+      const held =
+        sms && this.heldCount ? data.toString('utf8', this.heldStart, this.heldEnd).replace(/\r/g, '').split('\n') : [];
+      const fields = smsFields(text, held);
+      if (fields) return sms && this.smsRecord(data, n, fields);
+    }
+    const fields = sms ? null : this.grammar.fieldsOf(text, []);
+    if (fields) return this.startSlow(data, at, n, text, fields);
+    for (const format of SHARED_FIRST_LINE_FORMATS)
+      if (format.id !== this.grammar.format && format.parseStart(text, undefined)) return false;
+    return this.continuation(at, end, n);
+  }
+
+  // ---- records ----------------------------------------------------------------------------------------
+
+  /** An SMS trailer line: the record of the held lines and this one (`fields` when its parser read it). */
+  private smsRecord(data: Buffer, n: number, fields: RecordFields | null): boolean {
+    if (this.heldGap) return false;
+    const line = this.heldCount ? this.heldLine : n;
+    const multiLine = this.heldCount > 0;
+    this.heldCount = 0;
+    this.heldGap = false;
+    if (fields) {
+      this.emit(fields, line, n, 0);
+      return true;
+    }
+    const record = this.spare;
+    record.columns.line = line;
+    record.columns.endLine = n;
+    this.table.pushInFile(
+      'sms',
+      record.columns,
+      this.dataOffset + record.messageStart,
+      record.messageEnd - record.messageStart,
+      multiLine,
+    );
+    this.keys?.add(this.table.length - 1, data, record.messageStart, record.messageEnd);
+    this.fastRecords++;
+    return true;
+  }
+
+  private startFast(at: number, n: number): boolean {
+    this.closeOpen(this.data);
+    const open = this.open;
+    const record = this.spare;
+    this.spare = open.record;
+    open.record = record;
+    const c = record.columns;
+    if (record.declares !== null) this.fileBias = record.declares;
+    if (this.fileBias !== null && c.biasMinutes === null && !Number.isNaN(c.utc)) {
+      c.utc += this.fileBias * 60_000;
+      c.biasMinutes = this.fileBias;
+    }
+    this.opened(FAST_RECORD, at, record.messageEnd, n);
+    open.fields = null;
+    open.column = c.column;
+    return true;
+  }
+
+  private startSlow(data: Buffer, at: number, n: number, text: string, parsed: RecordFields): boolean {
+    this.closeOpen(data);
+    const declared = this.grammar.declaredBias?.(parsed) ?? null;
+    if (declared !== null) this.fileBias = declared;
+    const fields = this.fileBias !== null ? withBias(parsed, this.fileBias) : parsed;
+    const message = fields.message;
+    const open = this.open;
+    this.opened(SLOW_RECORD, at, at + Buffer.byteLength(text), n);
+    open.fields = fields;
+    open.column = text.endsWith(message) ? text.length - message.length : Math.max(0, text.indexOf(message));
+    return true;
+  }
+
+  private opened(kind: number, at: number, end: number, n: number): void {
+    const open = this.open;
+    open.kind = kind;
+    open.line = n;
+    open.endLine = n;
+    open.start = at;
+    open.more = -1;
+    open.end = end;
+    open.lines = 1;
+    open.gap = false;
+  }
+
+  /** Writes the open record to the table. */
+  private closeOpen(data: Buffer): void {
+    const open = this.open;
+    if (open.kind === NONE) return;
+    const kind = open.kind;
+    open.kind = NONE;
+    if (kind === SLOW_RECORD) {
+      const fields = open.fields!;
+      open.fields = null;
+      // The general parser joins continuation lines with "\n" (a CRLF file's CRs are line breaks, never text).
+      if (open.more >= 0) fields.message += '\n' + data.toString('utf8', open.more, open.end).replace(/\r/g, '');
+      this.emit(fields, open.line, open.endLine, open.column);
+      return;
+    }
+    const record = open.record;
+    const c = record.columns;
+    c.line = open.line;
+    c.endLine = open.endLine;
+    const end = open.more >= 0 ? open.end : record.messageEnd;
+    this.table.pushInFile(
+      this.grammar.format,
+      c,
+      this.dataOffset + record.messageStart,
+      end - record.messageStart,
+      open.more >= 0,
+    );
+    this.keys?.add(this.table.length - 1, data, record.messageStart, end);
+    this.fastRecords++;
+  }
+
+  /** A record a format's parser read: completed as RecordAssembler.emit does. */
+  private emit(fields: RecordFields, line: number, endLine: number, column: number): void {
+    const record = fields as LogRecord;
+    record.file = this.file;
+    record.line = line;
+    record.endLine = endLine;
+    record.column = column;
+    if (record.damaged !== undefined) {
+      this.warningCount++;
+      if (this.warnings.length < MAX_WARNINGS) this.warnings.push({ file: this.file, line, message: record.damaged });
+    }
+    this.table.push(record);
+    this.keys?.catchUp(this.table);
+    this.slowRecords++;
+  }
+
+  // ---- the general parser -----------------------------------------------------------------------------
+
+  /** Hands the rest of the file to the general parser from the record line `at` (number `n`) is part of. */
+  private handOffHere(data: Buffer, at: number, n: number, atEnd: boolean): number {
+    const keep = this.keepFrom(at, n);
+    this.line = keep.line;
+    return this.handOff(data, keep.at, atEnd);
+  }
+
+  /** The general parser reads data[from..] (starting at line `this.line`) and every chunk after it. */
+  private handOff(data: Buffer, from: number, atEnd: boolean): number {
+    this.open.kind = NONE;
+    this.heldCount = 0;
+    this.heldGap = false;
+    this.handedOffAt = this.line;
+    const assembler = new RecordAssembler(this.file, this.grammar.format, (r) => this.table.push(r));
+    assembler.continueWithBias(this.fileBias);
+    const splitter = new LineSplitter((text, n) => assembler.line(text, n), this.line);
+    const decoder = new MixedUtf8Decoder();
+    this.rest = { splitter, assembler, decoder };
+    splitter.push(decoder.decode(data.subarray(from), { stream: !atEnd }));
+    this.carryLength = 0;
+    return data.length;
+  }
+}
+
+/**
+ * Whether a line that starts no record of the file's format may still be read by the general parser as
+ * something else: a record of another shared format (they start with a digit, "<", "[" or the Click-to-Run
+ * header, see formats/format.ts), or a blank line of Unicode blanks.
+ */
+function mayBeOtherFormat(data: Uint8Array, at: number, first: number, end: number): boolean {
+  if (data[first] >= 0x80) return true;
+  const c = data[at];
+  if (c === 84 /* T */) return startsWithBytes(data, at, end, C2R_BYTES);
+  return OTHER_FORMATS_START[c] === 1;
+}
+
+function startsWithBytes(data: Uint8Array, at: number, end: number, prefix: Uint8Array): boolean {
+  if (at + prefix.length > end) return false;
+  for (let k = 0; k < prefix.length; k++) if (data[at + k] !== prefix[k]) return false;
+  return true;
+}
+
+/** Whether the line fast path reads files of this format. */
+export function hasLineFastPath(format: string): boolean {
+  return format === 'sms' || format === 'wulog' || format === 'wsus';
+}
