@@ -1,7 +1,8 @@
 // In the editor: the user's highlight rules (cmlogs.highlightRules, the timeline's too) as line backgrounds, the
 // lines their hide / show-only rules leave out dimmed (an editor shows the whole file: VS Code gives extensions
-// no way to hide lines, and the grid is where they disappear), and CMTrace's markup (`<![LOG[`, `]LOG]!><time=… >`) made quiet so that the message reads first
-// (cmlogs.quietMarkup). Only the visible lines (and a margin) are scanned: a log of a million lines costs nothing.
+// no way to hide lines, and the grid is where they disappear), and CMTrace's markup (`<![LOG[`,
+// `]LOG]!><time=… >`) made quiet so that the message reads first (cmlogs.quietMarkup). Only the visible lines (and
+// a margin) are scanned: a log of a million lines costs nothing.
 import * as vscode from 'vscode';
 import { RULE_COLORS, compileRules, sanitizeRules, type RuleColor } from './shared/highlightRules';
 
