@@ -49,6 +49,7 @@ async function bestOf<T>(repeat: number, run: () => Promise<T> | T): Promise<{ s
 
 /** How the line fast path read the file (its own pass, not timed). */
 function howRead(file: string, format: string): string {
+  if (format === 'cmtrace') return 'the CMTrace fast path (fastpath/cmtraceBytes.ts), for comparison';
   if (!['sms', 'wulog', 'wsus'].includes(format)) return 'general parser (no line fast path for this format)';
   const bytes = readFileSync(file);
   const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;

@@ -86,7 +86,9 @@ export class WordFinder {
       }
       const start = pos - (MIN_WORD - 1);
       if (start === from || WORD[data[start - 1]] === 0) {
-        for (const k of this.ending[block]!) {
+        const ending = this.ending[block]!;
+        for (let e = 0; e < ending.length; e++) {
+          const k = ending[e];
           if (found & (1 << k) || !this.wordAt(data, start, to, k)) continue;
           found |= 1 << k;
           this.firstAt[k] = start;

@@ -9,7 +9,7 @@ import { cmtraceDay } from '../formats/cmtrace';
 import type { RecordFields } from '../formats/fields';
 import { declaredBias, wsus, wuClassic } from '../formats/prefixed';
 import { smsFields } from '../formats/sms';
-import { latin1 } from '../read/bytes';
+import { NextMatch, latin1 } from '../read/bytes';
 import type { RecordColumns } from '../table';
 import { makeLogTime } from '../time';
 import {
@@ -291,9 +291,10 @@ function threadOf(data: Uint8Array, from: number, to: number): number | null | u
 
 const FAILED = bytesOf('FAILED');
 /** What wuSeverity looks for, in this order of precedence after a "tz: " declaration. */
-const WU_WORDS = new WordFinder(['tz: ', 'FATAL', 'FAILED', 'WARNING'], false);
-const [WU_TZ, WU_FATAL, WU_FAILED, WU_WARNING] = [1, 2, 4, 8];
-const TZ_LENGTH = 'tz: '.length;
+const WU_WORDS = new WordFinder(['FATAL', 'FAILED', 'WARNING'], false);
+const [WU_FATAL, WU_FAILED, WU_WARNING] = [1, 2, 4];
+/** "tz: " is looked for apart (its ": " is too common a block for the WordFinder's skips). */
+const TZ = bytesOf('tz: ');
 
 /** Classic WindowsUpdate.log: tab-separated, local time (the file declares its zone at each service start). */
 class WuClassicGrammar implements LineGrammar {
@@ -378,9 +379,10 @@ class WuClassicGrammar implements LineGrammar {
   private severity(data: Buffer, from: number, to: number, out: LineRecord): number {
     const found = WU_WORDS.find(data, from, to);
     out.declares = null;
-    if (found & WU_TZ) {
+    const tz = this.tzAt(data, from, to);
+    if (tz >= 0) {
       // "tz: -0500)" sets the file's zone (declaredBias); a first "tz: " of another shape is left to the parser.
-      const at = WU_WORDS.firstAt[0] + TZ_LENGTH;
+      const at = tz + TZ.length;
       const sign = data[at];
       const hours = twoDigits(data, at + 1);
       const minutes = twoDigits(data, at + 3);
@@ -389,8 +391,23 @@ class WuClassicGrammar implements LineGrammar {
       out.declares = -offset;
     }
     if (found & WU_FATAL) return ERROR;
-    if (found & WU_FAILED) return failedSeverity(data, WU_WORDS.firstAt[2], to);
+    if (found & WU_FAILED) return failedSeverity(data, WU_WORDS.firstAt[1], to);
     return found & WU_WARNING ? WARNING : INFO;
+  }
+
+  private tzData: Buffer | null = null;
+  private nextTz: NextMatch | null = null;
+
+  /** Where `\btz: ` first is in data[from, to), or -1 (lines are read in order: one search per chunk and match). */
+  private tzAt(data: Buffer, from: number, to: number): number {
+    if (data !== this.tzData) {
+      this.tzData = data;
+      this.nextTz = new NextMatch(data, TZ);
+    }
+    const next = this.nextTz!;
+    for (let at = next.from(from); at < to; at = next.from(at + 1))
+      if (at === from || !isWordByte(data[at - 1])) return at;
+    return -1;
   }
 }
 
