@@ -212,6 +212,8 @@ const pendingDiagnostics = new Map<string, NodeJS.Timeout>();
 // (`indexed`), so a hover sent the moment a big log opens is answered from it, never empty.
 documents.onDidOpen(({ document }) => {
   openedVersions.set(document.uri, document.version);
+  for (const wake of openWaiters.get(document.uri) ?? []) wake();
+  openWaiters.delete(document.uri);
   workspace.openDocument(uriToPath(document.uri), document);
   const big = document.length >= BIG_DOCUMENT;
   void afterIndexed(document.uri, publishDiagnostics).then(() => big && collectGarbage());
@@ -326,13 +328,30 @@ function watchFolder(folder: string): void {
 
 // ---- Features -------------------------------------------------------------------------------------
 
+/**
+ * Requests about a document that is neither open nor indexed wait for its didOpen (up to OPEN_WAIT_MS): the
+ * client's own requests (severity ranges, the status bar's stats) can overtake the didOpen of a big log, which
+ * carries all its text, and an empty answer would stay (VS Code does not ask again for a screen it has tokens for).
+ */
+const OPEN_WAIT_MS = 30_000;
+const openWaiters = new Map<string, Array<() => void>>();
+function known(uri: string): Promise<void> {
+  if (documents.get(uri) || workspace.index.file(uriToPath(uri))) return Promise.resolve();
+  return new Promise((resolve) => {
+    openWaiters.set(uri, [...(openWaiters.get(uri) ?? []), resolve]);
+    setTimeout(resolve, OPEN_WAIT_MS);
+  });
+}
+
 /** The records of a document once indexed (none for a file the server does not know). */
 async function recordsOf(uri: string): Promise<RecordTable> {
+  await known(uri);
   await indexed(uri);
   return workspace.index.file(uriToPath(uri))?.records ?? new RecordTable(uriToPath(uri));
 }
 
 connection.onHover(async ({ textDocument, position }) => {
+  await known(textDocument.uri);
   await indexed(textDocument.uri);
   const doc = documents.get(textDocument.uri);
   if (!doc) return null;
@@ -403,6 +422,7 @@ connection.languages.semanticTokens.onRange(async ({ textDocument, range }) => {
 // ---- Product requests -----------------------------------------------------------------------------
 
 answer(connection, Requests.fileStats, async ({ uri }) => {
+  await known(uri);
   await indexed(uri);
   const stats = fileStats(workspace.index, uriToPath(uri));
   const counts = problemCounts.get(uriToPath(uri));

@@ -500,3 +500,31 @@ describe('server memory: an open log that is its file', () => {
     assert.deepEqual(ranges[ranges.length - 1], { startLine: 2000, endLine: 2000, severity: 'error' });
   });
 });
+
+describe('a request that overtakes the didOpen of its document', () => {
+  let lsp: TestClient;
+  before(async () => {
+    lsp = new TestClient();
+    await lsp.initialize(root);
+  });
+  after(() => lsp.stop());
+
+  test('severity ranges and tokens asked before didOpen wait for it instead of answering empty', async () => {
+    const file = join(root, 'overtaken', 'UpdatesDeployment.log');
+    mkdirSync(join(root, 'overtaken'), { recursive: true });
+    const text = generatedLog(500, 50, 9);
+    writeFileSync(file, text);
+    const docUri = uri(file);
+    const ranges = lsp.ask(Requests.severityRanges, { uri: docUri });
+    const tokens = lsp.request<{ data: number[] }>('textDocument/semanticTokens/range', {
+      textDocument: { uri: docUri },
+      range: { start: { line: 0, character: 0 }, end: { line: 100, character: 0 } },
+    });
+    await new Promise((r) => setTimeout(r, 300)); // the requests reach the server first
+    void lsp.connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: docUri, languageId: 'cmlog', version: 1, text },
+    });
+    assert.equal((await ranges).filter((r) => r.severity === 'error').length, 10);
+    assert.equal((await tokens).data.length / 5, 3 + 11, 'lines 0-100: errors 0, 50, 100; warnings 9, 18 … 99');
+  });
+});
