@@ -92,7 +92,8 @@ test('Office Setup.exe log: ms after a colon, ::[thread], Warning:/Error, 3010 i
     [first.local, first.biasMinutes, first.utc, first.thread, first.component, first.column],
     ['2024-03-13T10:15:00.123', null, null, 4012, 'PERF', 32],
   );
-  assert.equal(at(r.records, 6).severity, 'warning');
+  assert.deepEqual([at(r.records, 6).severity, at(r.records, 6).component], ['warning', ''], '"Warning:" is no area');
+  assert.equal(at(r.records, 5).component, 'LIS');
   assert.deepEqual(
     [at(r.records, 7).severity, at(r.records, 8).severity],
     ['info', 'info'],

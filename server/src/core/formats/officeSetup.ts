@@ -16,8 +16,8 @@ import { fieldsFrom, parseThread, type RecordFields } from './fields';
 import { startsWithDigit, type LogFormat } from './format';
 
 const START = /^(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2}):(\d{3})::\[(\d{1,10})\] ?(.*)$/s;
-/** The message's first word before a colon ("PERF:", "LIS:", "FILESINUSE:"): what part of Setup wrote it. */
-const AREA = /^([A-Z][A-Za-z]{1,20}):(?= )/;
+/** The message's first word before a colon ("PERF:", "LIS:", "FILESINUSE:"): what part of Setup wrote it (not a level). */
+const AREA = /^(?!(?:Warning|Error|WARNING|ERROR):)([A-Z][A-Za-z]{1,20}):(?= )/;
 const WARNING_OPEN = /^warning\b/i;
 const ERROR_OPEN = /^error\b/i;
 const FAILURE = /\b(?:failed|failure|error|errors)\b/i;
