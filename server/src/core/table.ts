@@ -473,6 +473,55 @@ export class RecordTable implements Iterable<LogRecord> {
     return `[ConfigMgr Logs: this message is no longer in ${this.file} as it was read: the file was replaced or truncated since. Reopen it.]`;
   }
 
+  // ---- record i's fields one by one, for writers that stream records without making a LogRecord each ----
+  // (core/output: cmlogs parse / timeline / stats). Each returns what `get(i)` puts in the same field.
+
+  lineAt(i: number): number {
+    return this.lines[i];
+  }
+  endLineAt(i: number): number {
+    return this.endLines[i];
+  }
+  columnAt(i: number): number {
+    return this.column(i);
+  }
+  threadAt(i: number): number | null {
+    return this.thread(i);
+  }
+  /** The local time as written (`LogRecord.local`). */
+  localAt(i: number): string | null {
+    const kept = this.locals.get(i);
+    if (kept !== undefined) return kept;
+    const written = this.utcs[i];
+    return localOf(Number.isNaN(written) ? null : written, this.biasMinutes(i));
+  }
+  /** True when `localAt(i)` is one the table kept as written (any text), not one made from the time columns. */
+  hasKeptLocal(i: number): boolean {
+    return this.locals.has(i);
+  }
+  damageAt(i: number): string | undefined {
+    return this.damaged.get(i);
+  }
+  severityIdAt(i: number): number {
+    return this.severities[i];
+  }
+  formatIdAt(i: number): number {
+    return this.formats[i];
+  }
+  /** Pool ids of component, context, rawType and sourceFile (their values: `strings.values[id]`, rawType: `strings.value(id)`). */
+  componentIdAt(i: number): number {
+    return this.components[i];
+  }
+  contextIdAt(i: number): number {
+    return this.contexts[i];
+  }
+  rawTypeIdAt(i: number): number {
+    return this.rawTypes[i];
+  }
+  sourceFileIdAt(i: number): number {
+    return this.sourceFiles[i];
+  }
+
   /** Index of the record covering a 1-based line, or -1. */
   indexAtLine(line: number): number {
     let lo = 0;
