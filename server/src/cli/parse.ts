@@ -1,6 +1,7 @@
 import { describeUtcSource } from '../core/clock';
 import { groupRollovers } from '../core/files';
-import { RecordJson, recordLineAt } from '../core/output/records';
+import { RecordJsonBytes } from '../core/output/jsonBytes';
+import { recordLineAt } from '../core/output/records';
 import type { OutputSink } from '../core/output/sink';
 import type { ParseResult } from '../core/parse';
 import type { RecordTable } from '../core/table';
@@ -39,11 +40,11 @@ async function printJson(
   records: RecordTable,
   rollover: { from: string; to: string } | null,
 ): Promise<void> {
-  const json = new RecordJson(records);
+  const json = new RecordJsonBytes(records);
   for (let k = 0; k < records.length; k++) {
     if (out.full) await out.flush();
     const extra = k === 0 && rollover ? `,"rollover":${JSON.stringify(rollover)}` : '';
-    out.line(json.of(k, records.utcSource(k), extra));
+    json.write(out, k, records.utcSource(k), extra);
   }
 }
 

@@ -42,18 +42,19 @@ export type FileCodes = Map<string, Map<string, CodeCount>>;
 /**
  * The failure codes in a file's error and warning records. Each record names its code for its own context
  * (component, file, words). Only the messages of error and warning records are decoded (the severity column
- * tells which), read in one pass over the file; a message repeated with the same component is decoded once.
+ * tells which), read in reads that cover several of them; a message repeated with the same component is decoded once.
  */
 export function fileCodes(records: RecordTable): FileCodes {
   const codes: FileCodes = new Map();
   const error = severityId('error');
   const warning = severityId('warning');
-  const seen = new Map<string, Array<{ code: string; names: string[]; message: string }>>();
+  const seen = new Map<string, Map<string, Array<{ code: string; names: string[]; message: string }>>>();
   const count = (i: number, message: string) => {
     const component = records.strings.values[records.componentIdAt(i)];
-    const memo = `${component}\u0000${message}`;
-    let failures = seen.get(memo);
-    if (!failures) seen.set(memo, (failures = failuresIn(message, component, records.file)));
+    let byMessage = seen.get(component);
+    if (!byMessage) seen.set(component, (byMessage = new Map()));
+    let failures = byMessage.get(message);
+    if (!failures) byMessage.set(message, (failures = failuresIn(message, component, records.file)));
     for (const failure of failures) {
       const byNaming = codes.get(failure.code) ?? new Map<string, CodeCount>();
       const key = failure.names.join('\u0000');
@@ -63,12 +64,12 @@ export function fileCodes(records: RecordTable): FileCodes {
       codes.set(failure.code, byNaming);
     }
   };
-  records.scanMessages(0, (bytes, start, end, i) => {
+  const wanted: number[] = [];
+  for (let i = 0; i < records.length; i++) {
     const severity = records.severityIdAt(i);
-    if (severity !== error && severity !== warning) return;
-    // A message over several lines is read as the table gives it (its file bytes carry CRs the record drops).
-    count(i, records.endLineAt(i) > records.lineAt(i) ? records.message(i) : bytes.toString('utf8', start, end));
-  });
+    if (severity === error || severity === warning) wanted.push(i);
+  }
+  records.messagesOf(wanted, count);
   return codes;
 }
 

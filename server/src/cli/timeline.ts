@@ -1,5 +1,7 @@
 import { findKeys, normaliseGuid } from '../core/keys';
-import { isoJson, RecordJson, recordLineAt } from '../core/output/records';
+import { RecordJsonBytes } from '../core/output/jsonBytes';
+import { isoJson, recordLineAt } from '../core/output/records';
+import { LineBlock } from '../core/output/sink';
 import { mergeOrder, type MergedOrder, type TimelineFilter } from '../core/timeline';
 import { logFilesFrom, OFFSET_OPTION, parseArgs, parseClocked, stdoutSink } from './common';
 
@@ -22,54 +24,56 @@ export async function runTimeline(argv: string[]): Promise<number> {
   };
   const order = mergeOrder(sources);
   const json = args.flags.has('json');
-  const writers = sources.map((s) => new RecordJson(s.records));
+  const writers = sources.map((s) => new RecordJsonBytes(s.records));
   const out = stdoutSink();
-  const lines: Array<string | null> = new Array(BLOCK);
+  const block = new LineBlock();
+  // Where each position's line lies in the block (empty when filtered out).
+  const starts = new Int32Array(BLOCK);
+  const ends = new Int32Array(BLOCK);
   const bySource = new BlockBySource(sources.length);
   for (let start = 0; start < order.length; start += BLOCK) {
     const end = Math.min(order.length, start + BLOCK);
     bySource.sort(order, start, end);
+    block.clear();
     for (let k = 0; k < end - start; k++) {
       const p = bySource.positions[k];
       const table = sources[order.source[p]].records;
       const r = order.record[p];
-      lines[p - start] = json
-        ? jsonLine(order, p, writers[order.source[p]], filter)
-        : (!filter.severities || filter.severities.has(table.severity(r))) &&
-            matches(table.severity(r), table.message(r), filter)
-          ? recordLineAt(table, r, table.utcSource(r))
-          : null;
+      starts[p - start] = block.used;
+      if (!filter.severities || filter.severities.has(table.severity(r))) {
+        if (!filter.key || matchesKey(table.message(r), filter.key)) {
+          block.reserve(RECORD_ROOM);
+          if (json)
+            writers[order.source[p]].write(block, r, table.utcSource(r), (text) => timelineFields(order, p, text));
+          else block.line(recordLineAt(table, r, table.utcSource(r)));
+        }
+      }
+      ends[p - start] = block.used;
     }
     for (let k = 0; k < end - start; k++) {
-      const line = lines[k];
-      if (line === null) continue;
+      if (ends[k] === starts[k]) continue;
       if (out.full) await out.flush();
-      out.line(line);
+      out.bytes(block.buffer, starts[k], ends[k]);
     }
   }
   await out.end();
   return 0;
 }
 
-/** The NDJSON of position p: the record, its merged time, how it was placed, its keys; null when filtered out. */
-function jsonLine(order: MergedOrder, p: number, writer: RecordJson, filter: TimelineFilter): string | null {
-  const table = writer.table;
-  const r = order.record[p];
-  if (filter.severities && !filter.severities.has(table.severity(r))) return null;
-  const message = table.message(r);
-  if (!matches(table.severity(r), message, filter)) return null;
+/** Room a record is given in the block (RecordJsonBytes writes records of up to 48 KB itself, longer ones as text). */
+const RECORD_ROOM = 64 * 1024;
+
+/** What the timeline adds to a record: its merged time, how it was placed, its keys (from the message's text). */
+function timelineFields(order: MergedOrder, p: number, text: string): string {
   const time = order.time(p);
   // A record whose zone is unknown has no UTC: it is placed by its local time, and says so.
   const placed = order.placedByLocal(p) ? ',"placedBy":"local time (zone unknown)"' : '';
-  const extra = `,"time":${time === null ? 'null' : isoJson(time)}${placed},"keys":${keysJson(message)}`;
-  return writer.of(r, table.utcSource(r), extra, message);
+  return `,"time":${time === null ? 'null' : isoJson(time)}${placed},"keys":${keysJson(text)}`;
 }
 
-/** matchesTimeline of core/timeline.ts for the filters the CLI sets (severities, key), on the columns. */
-function matches(severity: string, message: string, filter: TimelineFilter): boolean {
-  if (filter.severities && !filter.severities.has(severity)) return false;
-  if (filter.key && !findKeys(message).some((k) => k.key === filter.key)) return false;
-  return true;
+/** The --key filter of matchesTimeline (core/timeline.ts). */
+function matchesKey(message: string, key: string): boolean {
+  return findKeys(message).some((k) => k.key === key);
 }
 
 /** recordKeys of core/timeline.ts as JSON: the distinct keys in order of appearance. */

@@ -9,7 +9,7 @@
 import type { RecordTable } from '../table';
 import type { UtcSource } from '../time';
 import { RecordJson, utcSourceJson } from './records';
-import type { OutputSink } from './sink';
+import type { LineTarget } from './sink';
 
 /** A message that JSON.stringify would copy as it is: no quote, backslash, control character or non-ASCII byte. */
 const NEEDS_CARE = /[\u0000-\u001f"\\\u0080-\u00ff]/;
@@ -45,11 +45,11 @@ export class RecordJsonBytes {
   }
 
   /**
-   * Writes record i's line into the sink, which must not be `full`. `extra` is what RecordJson.of takes, or makes
+   * Writes record i's line into the target, which must have 64 KB free (a sink that is not `full`). `extra` is what RecordJson.of takes, or makes
    * it from the message's text (for its keys: given as latin1 when the record is written from its bytes, which
    * has the same GUIDs and KB numbers as the UTF-8 text, both being ASCII).
    */
-  write(sink: OutputSink, i: number, source: UtcSource, extra: string | ((text: string) => string) = ''): void {
+  write(sink: LineTarget, i: number, source: UtcSource, extra: string | ((text: string) => string) = ''): void {
     const t = this.table;
     const start = t.findMessage(i);
     const bytes = t.foundBytes;
@@ -109,7 +109,12 @@ export class RecordJsonBytes {
   }
 
   /** Record i as RecordJson.of makes it. */
-  private writeString(sink: OutputSink, i: number, source: UtcSource, extra: string | ((text: string) => string)): void {
+  private writeString(
+    sink: LineTarget,
+    i: number,
+    source: UtcSource,
+    extra: string | ((text: string) => string),
+  ): void {
     const message = this.table.message(i);
     sink.line(this.strings.of(i, source, typeof extra === 'string' ? extra : extra(message), message));
   }

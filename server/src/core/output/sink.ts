@@ -12,7 +12,16 @@ const BUFFER_BYTES = 1 << 20;
 /** Room kept free so that most lines fit without a check of their own (UTF-8: at most 3 bytes per UTF-16 unit). */
 const SLACK_BYTES = 64 * 1024;
 
-export class OutputSink {
+/** What record writers put lines into: the output sink, or a block of lines put in order before they go out. */
+export interface LineTarget {
+  /** The buffer being filled, from `used` on (room for a record of 48 KB: see each target). */
+  readonly buffer: Buffer;
+  used: number;
+  /** Adds `text` and a line feed. */
+  line(text: string): void;
+}
+
+export class OutputSink implements LineTarget {
   private readonly buffers: [Buffer, Buffer];
   private readonly written: [Promise<void> | null, Promise<void> | null] = [null, null];
   private current = 0;
@@ -51,6 +60,18 @@ export class OutputSink {
     this.send(Buffer.from(text + '\n', 'utf8'));
   }
 
+  /** Adds bytes[start, end) (whole lines) as they are. */
+  bytes(bytes: Buffer, start: number, end: number): void {
+    const buffer = this.buffers[this.current];
+    if (end - start <= this.size - this.used) {
+      this.used += bytes.copy(buffer, this.used, start, end);
+      return;
+    }
+    if (this.used) this.send(Buffer.from(buffer.subarray(0, this.used)));
+    this.used = 0;
+    this.send(Buffer.from(bytes.subarray(start, end)));
+  }
+
   /** Hands the filled buffer to the stream and waits until the other one may be reused. */
   async flush(): Promise<void> {
     if (this.used) {
@@ -82,5 +103,29 @@ export class OutputSink {
         resolve();
       }),
     );
+  }
+}
+
+/** Lines made in one order and printed in another (cmlogs timeline: made file by file, printed by time). */
+export class LineBlock implements LineTarget {
+  buffer = Buffer.allocUnsafeSlow(16 << 20);
+  used = 0;
+
+  /** Room for `bytes` more (a RecordJsonBytes record needs 64 KB). */
+  reserve(bytes: number): void {
+    if (this.used + bytes <= this.buffer.length) return;
+    const grown = Buffer.allocUnsafeSlow(Math.max(this.buffer.length * 2, this.used + bytes));
+    this.buffer.copy(grown, 0, 0, this.used);
+    this.buffer = grown;
+  }
+
+  line(text: string): void {
+    this.reserve(text.length * 3 + 1);
+    this.used += this.buffer.write(text, this.used);
+    this.buffer[this.used++] = 10;
+  }
+
+  clear(): void {
+    this.used = 0;
   }
 }
