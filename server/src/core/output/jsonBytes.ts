@@ -13,10 +13,14 @@ import type { LineTarget } from './sink';
 
 /** A message that JSON.stringify would copy as it is: no quote, backslash, control character or non-ASCII byte. */
 const NEEDS_CARE = /[\u0000-\u001f"\\\u0080-\u00ff]/;
+/** Text that is not printable ASCII (control characters, bytes of multi-byte characters). */
+const NOT_ASCII_TEXT = /[\u0000-\u001f\u0080-\u00ff]/;
 /** The longest record written here (the sink keeps at least 64 KB free). */
 const MAX_RECORD_BYTES = 48 * 1024;
 
 const ascii = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0));
+/** A plain Uint8Array (not a Buffer): `put` then always sees one kind of array. */
+const utf8 = (text: string) => new Uint8Array(Buffer.from(text, 'utf8'));
 const LINE = ascii(',"line":');
 const END_LINE = ascii(',"endLine":');
 const COLUMN = ascii(',"column":');
@@ -41,7 +45,7 @@ export class RecordJsonBytes {
 
   constructor(private readonly table: RecordTable) {
     this.strings = new RecordJson(table);
-    this.head = Buffer.from(`{"file":${JSON.stringify(table.file)}`, 'utf8');
+    this.head = utf8(`{"file":${JSON.stringify(table.file)}`);
   }
 
   /**
@@ -55,7 +59,10 @@ export class RecordJsonBytes {
     const bytes = t.foundBytes;
     const end = t.foundEnd;
     const text = start >= 0 && end - start <= MAX_RECORD_BYTES / 2 ? bytes.toString('latin1', start, end) : null;
-    if (text === null || NEEDS_CARE.test(text)) return this.writeString(sink, i, source, extra);
+    // Quotes and backslashes (Windows paths) are escaped here; control characters and non-ASCII text are left to
+    // JSON.stringify (they take \uXXXX forms, and multi-line messages kept in the file must lose their CRs).
+    const escapes = text === null ? false : NEEDS_CARE.test(text);
+    if (text === null || (escapes && NOT_ASCII_TEXT.test(text))) return this.writeString(sink, i, source, extra);
     const more = typeof extra === 'string' ? extra : extra(text);
     if (!this.fits(i, source, more, end - start)) return this.writeString(sink, i, source, extra);
     const utc = t.utc(i);
@@ -95,7 +102,7 @@ export class RecordJsonBytes {
     const rawType = t.rawTypeIdAt(i);
     at = t.strings.value(rawType) === null ? put(out, at, NULL) : put(out, at, this.pool('', rawType));
     at = put(out, at, MESSAGE);
-    at += bytes.copy(out, at, start, end);
+    at = escapes ? putEscaped(out, at, bytes, start, end) : at + bytes.copy(out, at, start, end);
     out[at++] = 34; // "
     at = put(out, at, this.pool('sourceFile', t.sourceFileIdAt(i)));
     const damaged = t.damageAt(i);
@@ -122,17 +129,20 @@ export class RecordJsonBytes {
   /** The record's bytes stay under MAX_RECORD_BYTES (pool strings, a damage note and `extra` can be long). */
   private fits(i: number, source: UtcSource, extra: string, messageBytes: number): boolean {
     const t = this.table;
-    let bytes = this.head.length + messageBytes + 400 + extra.length * 3 + this.source(source).length;
-    for (const [name, id] of [
-      ['component', t.componentIdAt(i)],
-      ['context', t.contextIdAt(i)],
-      ['', t.rawTypeIdAt(i)],
-      ['sourceFile', t.sourceFileIdAt(i)],
-    ] as const)
-      bytes += this.pool(name, id).length;
     const damaged = t.damageAt(i);
     const local = t.hasKeptLocal(i) ? t.localAt(i) : null;
-    bytes += (damaged?.length ?? 0) * 6 + (local?.length ?? 0) * 6;
+    const bytes =
+      this.head.length +
+      2 * messageBytes + // escapes double a quote or backslash
+      400 +
+      extra.length * 3 +
+      this.source(source).length +
+      this.pool('component', t.componentIdAt(i)).length +
+      this.pool('context', t.contextIdAt(i)).length +
+      this.pool('', t.rawTypeIdAt(i)).length +
+      this.pool('sourceFile', t.sourceFileIdAt(i)).length +
+      (damaged?.length ?? 0) * 6 +
+      (local?.length ?? 0) * 6;
     return bytes <= MAX_RECORD_BYTES;
   }
 
@@ -144,14 +154,14 @@ export class RecordJsonBytes {
       const value = this.table.strings.values[id];
       // rawType ('') is written after its key; the others carry theirs, and no key for a missing value.
       const json = value === undefined ? '' : name ? `,"${name}":${JSON.stringify(value)}` : JSON.stringify(value);
-      bytes = cache[id] = Buffer.from(json, 'utf8');
+      bytes = cache[id] = utf8(json);
     }
     return bytes;
   }
 
   private name(text: string): Uint8Array {
     let bytes = this.names.get(text);
-    if (!bytes) this.names.set(text, (bytes = Buffer.from(text, 'utf8')));
+    if (!bytes) this.names.set(text, (bytes = utf8(text)));
     return bytes;
   }
 
@@ -159,10 +169,20 @@ export class RecordJsonBytes {
     let bytes = this.sources.get(source);
     if (!bytes) {
       if (this.sources.size > 4096) this.sources.clear();
-      this.sources.set(source, (bytes = Buffer.from(utcSourceJson(source), 'utf8')));
+      this.sources.set(source, (bytes = utf8(utcSourceJson(source))));
     }
     return bytes;
   }
+}
+
+/** Printable ASCII bytes as JSON.stringify writes them in a string: a quote or a backslash after a backslash. */
+function putEscaped(out: Uint8Array, at: number, bytes: Uint8Array, start: number, end: number): number {
+  for (let k = start; k < end; k++) {
+    const c = bytes[k];
+    if (c === 34 || c === 92) out[at++] = 92;
+    out[at++] = c;
+  }
+  return at;
 }
 
 function put(out: Uint8Array, at: number, bytes: Uint8Array): number {
