@@ -8,9 +8,22 @@
 // Results: a table on stdout and bench/out/results.json.
 //
 //   npm run bench -- --fleet [--machines N] [--mb S] [--big]: cmlogs fleet over a generated fleet (bench/fleet.ts)
-//   npm run bench [-- --quick] [--scale S] [--workers N] [--no-lnav] [--samples N] [--memory] [--diagnose] [--out FILE]
+//   commands   cmlogs stats / diagnose / timeline --json / parse --json of the CMTrace logs (the bundled CLI as a
+//              user runs it, output to /dev/null), against lnav's time in the same run (issue #20's goals)
+//   npm run bench [-- --quick] [--scale S] [--workers N] [--no-lnav] [--samples N] [--memory] [--diagnose]
+//                 [--no-commands] [--cli-before OLD/cli.js] [--out FILE]
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { buildSync } from 'esbuild';
@@ -50,6 +63,10 @@ interface Options {
   repeat: number;
   server: boolean;
   diagnose: boolean;
+  /** Time the CLI's commands (issue #20's table); --no-commands leaves them out. */
+  commands: boolean;
+  /** Another build of the CLI (its cli.js, with parallel.js beside it) timed in the same run: before/after. */
+  cliBefore: string;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -64,6 +81,8 @@ function parseOptions(argv: string[]): Options {
     repeat: 1,
     server: true,
     diagnose: false,
+    commands: true,
+    cliBefore: '',
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -77,11 +96,13 @@ function parseOptions(argv: string[]): Options {
     else if (a === '--samples') o.samples = Number(argv[++i]);
     else if (a === '--memory') o.memory = true;
     else if (a === '--diagnose') o.diagnose = true;
+    else if (a === '--no-commands') o.commands = false;
+    else if (a === '--cli-before') o.cliBefore = resolve(argv[++i]);
     else if (a === '--out') o.out = resolve(argv[++i]);
     else if (a === '--repeat') o.repeat = Number(argv[++i]);
     else if (a === '--help' || a === '-h') {
       process.stdout.write(
-        'usage: npm run bench -- [--quick] [--scale S] [--workers N] [--no-lnav] [--no-server] [--samples N] [--repeat N] [--memory] [--diagnose] [--out FILE]\n',
+        'usage: npm run bench -- [--quick] [--scale S] [--workers N] [--no-lnav] [--no-server] [--samples N] [--repeat N] [--memory] [--diagnose] [--no-commands] [--cli-before OLD/cli.js] [--out FILE]\n',
       );
       process.exit(0);
     } else throw new Error(`unknown option ${a}`);
@@ -139,11 +160,13 @@ function buildChild(): void {
     entryPoints: [join(__dirname, '..', 'server', 'src', 'server.ts')],
     outfile: join(OUT, 'server.js'),
   });
-  // The CLI, for `cmlogs diagnose` (--diagnose).
+  // The CLI, for its commands (issue #20's table). DuckDB (cmlogs fleet) is a native module loaded from
+  // node_modules at run time, never bundled (as scripts/build.mjs has it).
   buildSync({
     ...common,
     entryPoints: [join(__dirname, '..', 'server', 'src', 'cli.ts')],
     outfile: join(OUT, 'cli.js'),
+    external: ['@duckdb/node-api'],
   });
 }
 
@@ -165,6 +188,66 @@ function measureDiagnose(dir: string): { ms: number; maxRssKB: number | null; su
     maxRssKB: rss ? Number(rss[1]) : null,
     summary: (run.stdout ?? '').split('\n')[0] ?? `status ${run.status}`,
   };
+}
+
+/** A command of the #20 table: what a user types, and its goal against lnav's time for the same files. */
+interface CommandSpec {
+  label: string;
+  args: string[];
+  /** Our time may be at most this many times lnav's (1/3: three times faster than lnav). */
+  maxVsLnav: number;
+}
+
+const COMMANDS: CommandSpec[] = [
+  { label: 'cmlogs stats DIR', args: ['stats'], maxVsLnav: 1 / 3 },
+  { label: 'cmlogs diagnose DIR', args: ['diagnose', '--brief'], maxVsLnav: 3 },
+  { label: 'cmlogs timeline --json DIR', args: ['timeline', '--json'], maxVsLnav: 3 },
+  { label: 'cmlogs parse --json DIR', args: ['parse', '--json'], maxVsLnav: 2 },
+];
+
+interface CommandFigures {
+  label: string;
+  ms: number;
+  maxRssKB: number | null;
+  ok: boolean;
+  /** The same command with the --cli-before build, when given. */
+  before: { ms: number; maxRssKB: number | null; ok: boolean } | null;
+}
+
+/**
+ * Runs `node CLI ARGS... DIR` best of `repeat`, stdout to /dev/null (a reader that keeps up: the time is the
+ * command's, not a terminal's or a pipe's), peak RSS from GNU time when installed.
+ */
+function timeCommand(cli: string, args: string[], dir: string, repeat: number) {
+  const useTime = existsSync('/usr/bin/time');
+  const rssFile = join(OUT, '.command-rss');
+  let best: { ms: number; maxRssKB: number | null; ok: boolean } | null = null;
+  for (let i = 0; i < repeat; i++) {
+    rmSync(rssFile, { force: true });
+    const command = [process.execPath, cli, args[0], dir, ...args.slice(1)];
+    const [exe, argv] = useTime
+      ? ['/usr/bin/time', ['-f', '%M', '-o', rssFile, ...command]]
+      : [command[0], command.slice(1)];
+    const devNull = openSync('/dev/null', 'w');
+    const t0 = performance.now();
+    const run = spawnSync(exe, argv, { stdio: ['ignore', devNull, 'ignore'], timeout: 20 * 60_000 });
+    const ms = performance.now() - t0;
+    closeSync(devNull);
+    const maxRssKB =
+      useTime && existsSync(rssFile) ? Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()) || null : null;
+    const result = { ms, maxRssKB, ok: !run.error && run.status === 0 };
+    if (!best || (result.ok && ms < best.ms)) best = result;
+  }
+  return best!;
+}
+
+function measureCommands(dir: string, o: Options): CommandFigures[] {
+  return COMMANDS.map((c) => {
+    log(`  ${c.label} ...`);
+    const ours = timeCommand(join(OUT, 'cli.js'), c.args, dir, o.repeat);
+    const before = o.cliBefore ? timeCommand(o.cliBefore, c.args, dir, o.repeat) : null;
+    return { label: c.label, ...ours, before };
+  });
 }
 
 function runChild(config: ChildConfig): { result: ChildResult; wallMs: number } {
@@ -376,6 +459,13 @@ async function parent(o: Options): Promise<void> {
     lnav = runLnav(cmFiles, o.repeat);
   }
 
+  // (4b) The CLI's commands over the same CMTrace logs (issue #20), right after lnav.
+  let commands: CommandFigures[] = [];
+  if (o.commands) {
+    log(`commands: the bundled CLI over ${join(dir, 'cmtrace')}${o.cliBefore ? `, and ${o.cliBefore}` : ''} ...`);
+    commands = measureCommands(join(dir, 'cmtrace'), o);
+  }
+
   // (5) A 500 MB log through the language server.
   let server: ServerFigures | null = null;
   if (o.server) {
@@ -455,6 +545,21 @@ async function parent(o: Options): Promise<void> {
       pass: ratios.bestRssVsCorpus <= 1,
       value: `${fmt.mb(bestCm.maxRssKB)} for ${(m.cmtraceBytes / MB).toFixed(0)} MB (${fmt.x(ratios.bestRssVsCorpus)})`,
     },
+    ...Object.fromEntries(
+      commands.map((c) => {
+        const spec = COMMANDS.find((s) => s.label === c.label)!;
+        const limit = spec.maxVsLnav < 1 ? `lnav/${Math.round(1 / spec.maxVsLnav)}` : `${spec.maxVsLnav}x lnav`;
+        return [
+          `${c.label} <= ${limit}`,
+          lnavOk && c.ok
+            ? {
+                pass: c.ms <= spec.maxVsLnav * lnavOk.ms,
+                value: `${fmt.s(c.ms)} (${fmt.x(c.ms / lnavOk.ms)} lnav's time)`,
+              }
+            : { pass: null, value: c.ok ? 'lnav not measured' : 'command failed' },
+        ];
+      }),
+    ),
     'hover p99 < 5 ms': hover
       ? { pass: hover.p99 < 5, value: fmt.ms3(hover.p99) }
       : { pass: null, value: 'not measured' },
@@ -563,6 +668,33 @@ async function parent(o: Options): Promise<void> {
         W,
       ),
     );
+  if (commands.length) {
+    out.push('');
+    const CW = [30, 10, 9, 10, 12, 14];
+    out.push(row(['commands (CMTrace logs)', 'time', 'peak RSS', 'vs lnav', 'goal', 'before'], CW));
+    out.push(row(['-'.repeat(CW[0]), ...CW.slice(1).map((w) => '-'.repeat(w))], CW));
+    for (const c of commands) {
+      const spec = COMMANDS.find((s) => s.label === c.label)!;
+      const vsLnav = lnavOk ? c.ms / lnavOk.ms : null;
+      const goal = spec.maxVsLnav < 1 ? `<= lnav/${Math.round(1 / spec.maxVsLnav)}` : `<= ${spec.maxVsLnav}x lnav`;
+      out.push(
+        row(
+          [
+            c.label,
+            c.ok ? fmt.s(c.ms) : 'failed',
+            fmt.mb(c.maxRssKB),
+            vsLnav === null ? '-' : `${fmt.x(vsLnav)} time`,
+            goal,
+            c.before ? (c.before.ok ? fmt.s(c.before.ms) : 'failed') : '-',
+          ],
+          CW,
+        ),
+      );
+    }
+    out.push(
+      `(each from process start to exit, stdout to /dev/null, best of ${o.repeat}; "vs lnav" is our time over lnav's for the same files${o.cliBefore ? `; "before": ${o.cliBefore}` : ''})`,
+    );
+  }
   out.push('');
   out.push(
     `vs grep: our MB/s over grep's (parse time in-process). vs lnav: our MB/s over lnav's, both timed from process start (ours ${fmt.s(cm(single.result).wallMs)} / ${parallel ? fmt.s(cm(parallel.result).wallMs) : '-'} incl. Node start).`,
@@ -682,6 +814,7 @@ async function parent(o: Options): Promise<void> {
     lnav,
     ratios,
     targets,
+    commands,
     diagnosis,
     memory,
   };

@@ -1,9 +1,11 @@
-import { applyClocks } from '../core/clock';
+import { applyClocks, machineOf, userClock } from '../core/clock';
 import { listLogFiles } from '../core/files';
-import { parseFilesParallel } from '../core/parallel';
+import { OutputSink } from '../core/output/sink';
+import { defaultWorkerCount, parseFilesParallel } from '../core/parallel';
 import type { ParseResult } from '../core/parse';
 import { inertForTerminal } from '../core/text';
 import type { LogRecord } from '../core/record';
+import type { RecordTable } from '../core/table';
 import { parseUtcOffset, toIsoUtc, type UtcSource } from '../core/time';
 
 export class UsageError extends Error {}
@@ -78,31 +80,95 @@ export function write(line: string): void {
   process.stdout.write(line + '\n');
 }
 
-/** Parses every file, on all cores when there are several (worker threads; same records as one by one). */
-export function parseAll(files: string[]): Promise<ParseResult[]> {
-  return parseFilesParallel(files);
+/**
+ * Parses every file, on all cores when there are several (worker threads; same records as one by one);
+ * `onResult` sees each file as soon as it is parsed (index = position in `files`). No key postings: the CLI's
+ * commands read keys from the messages they print, not from an index.
+ */
+export function parseAll(
+  files: string[],
+  onResult?: (result: ParseResult, index: number) => void,
+): Promise<ParseResult[]> {
+  return parseFilesParallel(files, defaultWorkerCount(files.length), { onResult, keys: false });
 }
 
 /** The `--offset` option's name and help (a user's UTC offset for logs whose folders tell no zone). */
 export const OFFSET_OPTION = 'offset';
 
+/** The bias of `--offset UTC+01:00` (UTC = local + bias), or undefined when not given. */
+function offsetBias(args: Args): number | undefined {
+  const offset = args.values.get(OFFSET_OPTION);
+  if (offset === undefined) return undefined;
+  const bias = parseUtcOffset(offset);
+  if (bias === null)
+    throw new UsageError(`--offset wants a UTC offset such as UTC+01:00, UTC-05:00 or UTC (got "${offset}")`);
+  return bias;
+}
+
 /**
  * Parses the files and gives each folder its clock (core/clock.ts): logs that write local time with no zone get
  * UTC from the bias of the folder's other logs, or from `--offset UTC+01:00` (for every folder given), or none.
  */
-export async function parseClocked(files: string[], args: Args): Promise<ParseResult[]> {
-  const results = await parseAll(files);
-  const offset = args.values.get(OFFSET_OPTION);
-  let userBias: ((folder: string) => number | undefined) | undefined;
-  if (offset !== undefined) {
-    const bias = parseUtcOffset(offset);
-    if (bias === null)
-      throw new UsageError(`--offset wants a UTC offset such as UTC+01:00, UTC-05:00 or UTC (got "${offset}")`);
-    userBias = () => bias;
-  }
+export async function parseClocked(
+  files: string[],
+  args: Args,
+  onResult?: (result: ParseResult, index: number) => void,
+): Promise<ParseResult[]> {
+  const bias = offsetBias(args);
+  const results = await parseAll(files, onResult);
   applyClocks(
     results.map((r) => r.records),
-    { userBias },
+    { userBias: bias === undefined ? undefined : () => bias },
   );
   return results;
+}
+
+/**
+ * parseClocked, handing each file to `emit` in the order of `files` as soon as its records' times are settled,
+ * while the other files are still being parsed (on all cores). A log with a bias of its own is settled when it is
+ * parsed; one that writes local time with no zone when every log of its folder is, since its clock is learnt from
+ * them all (core/clock.ts), or at once with `--offset`. The clock rule is parseClocked's, to the record.
+ */
+export async function parseInOrder(
+  files: string[],
+  args: Args,
+  emit: (result: ParseResult) => Promise<void>,
+): Promise<void> {
+  const bias = offsetBias(args);
+  const machines = files.map(machineOf);
+  const unparsed = new Map<string, number>();
+  for (const machine of machines) unparsed.set(machine, (unparsed.get(machine) ?? 0) + 1);
+  const tables: Array<RecordTable | undefined> = new Array(files.length);
+  let waiting: Array<ParseResult | undefined> = new Array(files.length);
+  let next = 0;
+  const settled = (k: number) =>
+    waiting[k] !== undefined &&
+    (bias !== undefined || unparsed.get(machines[k]) === 0 || !waiting[k]!.records.hasLocalOnlyTimes());
+  const pump = async () => {
+    while (next < files.length && settled(next)) {
+      const result = waiting[next]!;
+      waiting[next++] = undefined; // printed: not held here any longer
+      await emit(result);
+    }
+  };
+  let emitting = Promise.resolve();
+  const onResult = (result: ParseResult, k: number) => {
+    waiting[k] = result;
+    tables[k] = result.records;
+    const machine = machines[k];
+    const left = unparsed.get(machine)! - 1;
+    unparsed.set(machine, left);
+    if (bias !== undefined) result.records.clock = userClock(bias);
+    else if (left === 0) applyClocks(tables.filter((t, j): t is RecordTable => machines[j] === machine));
+    emitting = emitting.then(pump);
+    emitting.catch(() => {}); // seen by the await below: not an unhandled rejection meanwhile
+  };
+  await parseAll(files, onResult);
+  await emitting;
+  waiting = [];
+}
+
+/** Lines to stdout through one reused buffer (core/output/sink.ts): `await out.flush()` when `out.full`. */
+export function stdoutSink(): OutputSink {
+  return new OutputSink(process.stdout);
 }

@@ -1,45 +1,73 @@
 import { describeUtcSource } from '../core/clock';
 import { groupRollovers } from '../core/files';
+import { RecordJsonBytes } from '../core/output/jsonBytes';
+import { recordLineAt } from '../core/output/records';
+import type { OutputSink } from '../core/output/sink';
+import type { ParseResult } from '../core/parse';
 import type { RecordTable } from '../core/table';
 import { inertForTerminal } from '../core/text';
-import { logFilesFrom, OFFSET_OPTION, parseArgs, parseClocked, recordJson, recordLine, write } from './common';
+import { logFilesFrom, OFFSET_OPTION, parseArgs, parseInOrder, stdoutSink } from './common';
 
 /**
- * cmlogs parse FILE|DIR... [--json] [--rollover] [--offset UTC+01:00]. The files are parsed first (on all cores),
- * since a log that writes local time with no zone takes its UTC from the other logs of its folder (core/clock.ts).
- * With --json every NDJSON line is a record: where --rollover passes from one file of a log to the next, the first
- * record of the next carries `rollover: { from, to }` (the text output prints a marker line instead).
+ * cmlogs parse FILE|DIR... [--json] [--rollover] [--offset UTC+01:00]. Files are parsed on all cores and printed
+ * in order, each as soon as its times are settled: a log that writes local time with no zone takes its UTC from
+ * the other logs of its folder (core/clock.ts), so it waits for them. With --json every NDJSON line is a record:
+ * where --rollover passes from one file of a log to the next, the first record of the next carries
+ * `rollover: { from, to }` (the text output prints a marker line instead). Records are printed from the table's
+ * columns through one reused buffer (core/output): no record object, no write call per line.
  */
 export async function runParse(argv: string[]): Promise<number> {
   const args = parseArgs(argv, [OFFSET_OPTION]);
   const files = logFilesFrom(args.positional);
   const json = args.flags.has('json');
-  const results = new Map((await parseClocked(files, args)).map((r) => [r.file, r]));
   const groups = args.flags.has('rollover') ? [...groupRollovers(files).values()] : files.map((f) => [f]);
-  for (const group of groups) {
-    for (const [i, file] of group.entries()) {
-      let rollover = i > 0 ? { from: group[i - 1], to: file } : null;
-      if (rollover && !json) write(`---- rollover: ${rollover.from} → ${rollover.to} ----`);
-      const result = results.get(file)!;
-      const { records } = result;
-      for (let k = 0; k < records.length; k++) {
-        if (!json) {
-          write(recordLine(records.get(k), records.utcSource(k)));
-          continue;
-        }
-        write(recordJson(records.get(k), records.utcSource(k), rollover ? { rollover } : {}));
-        rollover = null;
-      }
-      if (!json) noteZone(result.records);
-      if (!json && result.warningCount)
-        process.stderr.write(
-          inertForTerminal(
-            `${file}: ${result.warningCount} damaged record(s), first at line ${result.warnings[0].line}: ${result.warnings[0].message}`,
-          ) + '\n',
-        );
-    }
-  }
+  // The order files are printed in, and the file each one rolls over from.
+  const sequence = groups.flat();
+  const previous = new Map(groups.flatMap((group) => group.slice(1).map((file, i) => [file, group[i]] as const)));
+  const out = stdoutSink();
+  await parseInOrder(sequence, args, async (result) => {
+    const from = previous.get(result.file);
+    const rollover = from === undefined ? null : { from, to: result.file };
+    if (json) await printJson(out, result.records, rollover);
+    else await printText(out, result, rollover);
+  });
+  await out.end();
   return 0;
+}
+
+async function printJson(
+  out: OutputSink,
+  records: RecordTable,
+  rollover: { from: string; to: string } | null,
+): Promise<void> {
+  const json = new RecordJsonBytes(records);
+  for (let k = 0; k < records.length; k++) {
+    if (out.full) await out.flush();
+    const extra = k === 0 && rollover ? `,"rollover":${JSON.stringify(rollover)}` : '';
+    json.write(out, k, records.utcSource(k), extra);
+  }
+}
+
+async function printText(
+  out: OutputSink,
+  result: ParseResult,
+  rollover: { from: string; to: string } | null,
+): Promise<void> {
+  const { records, file } = result;
+  if (rollover) out.line(`---- rollover: ${rollover.from} → ${rollover.to} ----`);
+  for (let k = 0; k < records.length; k++) {
+    if (out.full) await out.flush();
+    out.line(recordLineAt(records, k, records.utcSource(k)));
+  }
+  // Notes go to stderr after the file's records: what is printed so far goes first.
+  await out.flush();
+  noteZone(records);
+  if (result.warningCount)
+    process.stderr.write(
+      inertForTerminal(
+        `${file}: ${result.warningCount} damaged record(s), first at line ${result.warnings[0].line}: ${result.warnings[0].message}`,
+      ) + '\n',
+    );
 }
 
 /** Says on stderr, once per file, when its times are not the log's own: inferred, set, or local of unknown zone. */

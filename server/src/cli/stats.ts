@@ -1,7 +1,7 @@
 import { decodeMatch, findCodes } from '../core/decode/findCodes';
 import { facilityText } from '../core/decode/hresult';
 import type { ParseResult } from '../core/parse';
-import type { LogRecord } from '../core/record';
+import { severityId, type RecordTable } from '../core/table';
 import { toIsoUtc } from '../core/time';
 import { inertForTerminal } from '../core/text';
 import { logFilesFrom, OFFSET_OPTION, parseArgs, parseClocked, write } from './common';
@@ -36,34 +36,78 @@ const TOP_CODES = 10;
 
 type CodeCount = { code: string; names: string[]; message: string; count: number };
 
+/** A file's failure codes: code → naming (its names joined) → count, in order of first appearance. */
+export type FileCodes = Map<string, Map<string, CodeCount>>;
+
 /**
- * Failure codes in error and warning records, most frequent first, decoded. Success and no-op codes
- * (S_FALSE, WU_E_NOOP, 3010) are not counted. Each record names its code for its own context
- * (component, file, words); a code's row takes the naming most of its records chose.
+ * The failure codes in a file's error and warning records. Each record names its code for its own context
+ * (component, file, words). Only the messages of error and warning records are decoded (the severity column
+ * tells which), read in reads that cover several of them; a message repeated with the same component is decoded once.
  */
-function topErrorCodes(results: ParseResult[]): Stats['topErrorCodes'] {
-  const namings = new Map<string, Map<string, CodeCount>>();
-  const consider = (r: LogRecord) => r.severity === 'error' || r.severity === 'warning';
-  for (const result of results) {
-    for (const record of result.records) {
-      if (!consider(record)) continue;
-      const context = { text: record.message, component: record.component, file: record.file };
-      for (const match of findCodes(record.message)) {
-        const info = decodeMatch(match, context);
-        if (info.outcome !== 'failure') continue;
-        // A code the tables do not name still says its facility: better than a blank line.
-        const message = info.known
-          ? info.message
-          : `not in the reference tables; ${facilityText(info.facility, info.facilityCode)}`;
-        const byNaming = namings.get(info.code) ?? new Map<string, CodeCount>();
-        const key = info.names.join('\u0000');
-        const entry = byNaming.get(key) ?? { code: info.code, names: info.names, message, count: 0 };
-        entry.count++;
-        byNaming.set(key, entry);
-        namings.set(info.code, byNaming);
-      }
+export function fileCodes(records: RecordTable): FileCodes {
+  const codes: FileCodes = new Map();
+  const error = severityId('error');
+  const warning = severityId('warning');
+  const seen = new Map<string, Map<string, Array<{ code: string; names: string[]; message: string }>>>();
+  const count = (i: number, message: string) => {
+    const component = records.strings.values[records.componentIdAt(i)];
+    let byMessage = seen.get(component);
+    if (!byMessage) seen.set(component, (byMessage = new Map()));
+    let failures = byMessage.get(message);
+    if (!failures) byMessage.set(message, (failures = failuresIn(message, component, records.file)));
+    for (const failure of failures) {
+      const byNaming = codes.get(failure.code) ?? new Map<string, CodeCount>();
+      const key = failure.names.join('\u0000');
+      const entry = byNaming.get(key) ?? { ...failure, count: 0 };
+      entry.count++;
+      byNaming.set(key, entry);
+      codes.set(failure.code, byNaming);
     }
+  };
+  const wanted: number[] = [];
+  for (let i = 0; i < records.length; i++) {
+    const severity = records.severityIdAt(i);
+    if (severity === error || severity === warning) wanted.push(i);
   }
+  records.messagesOf(wanted, count);
+  return codes;
+}
+
+/** The failure codes of one message, decoded for its context. Success and no-op codes (S_FALSE, WU_E_NOOP, 3010) are not counted. */
+function failuresIn(
+  text: string,
+  component: string,
+  file: string,
+): Array<{ code: string; names: string[]; message: string }> {
+  const failures: Array<{ code: string; names: string[]; message: string }> = [];
+  for (const match of findCodes(text)) {
+    const info = decodeMatch(match, { text, component, file });
+    if (info.outcome !== 'failure') continue;
+    // A code the tables do not name still says its facility: better than a blank line.
+    const message = info.known
+      ? info.message
+      : `not in the reference tables; ${facilityText(info.facility, info.facilityCode)}`;
+    failures.push({ code: info.code, names: info.names, message });
+  }
+  return failures;
+}
+
+/**
+ * Failure codes of all files, most frequent first: the files' counts added in file order, so that a code's row
+ * takes the naming most of its records chose (the first one seen on a tie), as one pass over every record would.
+ */
+function topErrorCodes(perFile: FileCodes[]): Stats['topErrorCodes'] {
+  const namings: FileCodes = new Map();
+  for (const codes of perFile)
+    for (const [code, byNaming] of codes) {
+      const all = namings.get(code) ?? new Map<string, CodeCount>();
+      for (const [key, entry] of byNaming) {
+        const seen = all.get(key);
+        if (seen) seen.count += entry.count;
+        else all.set(key, { ...entry });
+      }
+      namings.set(code, all);
+    }
   const counts = [...namings.values()].map((byNaming) => {
     const all = [...byNaming.values()];
     const best = all.reduce((a, b) => (b.count > a.count ? b : a));
@@ -72,35 +116,48 @@ function topErrorCodes(results: ParseResult[]): Stats['topErrorCodes'] {
   return counts.sort((a, b) => b.count - a.count || a.code.localeCompare(b.code)).slice(0, TOP_CODES);
 }
 
-export function computeStats(results: ParseResult[]): Stats {
+/**
+ * Counts, spans and codes from the tables' columns: no record object is made, and messages are read only for
+ * the error and warning records (their codes). Counts list their keys in order of first appearance.
+ */
+export function computeStats(results: ParseResult[], codes = results.map((r) => fileCodes(r.records))): Stats {
   const formats: Counts = {};
   const severities: Counts = {};
   let first: number | null = null;
   let last: number | null = null;
   const files = results.map((result) => {
+    const table = result.records;
     const own: Counts = {};
     let fileFirst: number | null = null;
     let fileLast: number | null = null;
     const utcSources: Counts = {};
     let localOnly: { first: string; last: string } | null = null;
-    result.records.forEach((r, i) => {
-      own[r.severity] = (own[r.severity] ?? 0) + 1;
-      severities[r.severity] = (severities[r.severity] ?? 0) + 1;
-      formats[r.format] = (formats[r.format] ?? 0) + 1;
-      const source = result.records.utcSource(i).kind;
-      if (r.utc !== null || r.local !== null) utcSources[source] = (utcSources[source] ?? 0) + 1;
-      if (r.utc === null && r.local !== null) localOnly = spanWith(localOnly, r.local);
-      if (r.utc === null) return;
-      if (fileFirst === null || r.utc < fileFirst) fileFirst = r.utc;
-      if (fileLast === null || r.utc > fileLast) fileLast = r.utc;
-    });
+    for (let i = 0; i < table.length; i++) {
+      const severity = table.severity(i);
+      own[severity] = (own[severity] ?? 0) + 1;
+      severities[severity] = (severities[severity] ?? 0) + 1;
+      const format = table.format(i);
+      formats[format] = (formats[format] ?? 0) + 1;
+      const utc = table.utc(i);
+      // A record without UTC counts by its source only when it has a local time (then it spans localOnly).
+      const local = utc === null ? table.localAt(i) : null;
+      if (utc === null && local === null) continue;
+      const source = table.utcSource(i).kind;
+      utcSources[source] = (utcSources[source] ?? 0) + 1;
+      if (utc === null) {
+        localOnly = spanWith(localOnly, local!);
+        continue;
+      }
+      if (fileFirst === null || utc < fileFirst) fileFirst = utc;
+      if (fileLast === null || utc > fileLast) fileLast = utc;
+    }
     if (fileFirst !== null && (first === null || fileFirst < first)) first = fileFirst;
     if (fileLast !== null && (last === null || fileLast > last)) last = fileLast;
     return {
       file: result.file,
       format: result.format,
       encoding: result.encoding,
-      records: result.records.length,
+      records: table.length,
       lines: result.lineCount,
       damaged: result.warningCount,
       severities: own,
@@ -118,7 +175,7 @@ export function computeStats(results: ParseResult[]): Stats {
     severities,
     firstUtc: toIsoUtc(first),
     lastUtc: toIsoUtc(last),
-    topErrorCodes: topErrorCodes(results),
+    topErrorCodes: topErrorCodes(codes),
   };
 }
 
@@ -130,8 +187,12 @@ function spanWith(span: { first: string; last: string } | null, local: string): 
 /** cmlogs stats FILE|DIR... [--json] [--offset UTC+01:00] */
 export async function runStats(argv: string[]): Promise<number> {
   const args = parseArgs(argv, [OFFSET_OPTION]);
-  const results = await parseClocked(logFilesFrom(args.positional), args);
-  const stats = computeStats(results);
+  // Each file's codes are read as soon as it is parsed, while the other files are still being parsed.
+  const codes: FileCodes[] = [];
+  const results = await parseClocked(logFilesFrom(args.positional), args, (result, k) => {
+    codes[k] = fileCodes(result.records);
+  });
+  const stats = computeStats(results, codes);
   if (args.flags.has('json')) write(JSON.stringify(stats, null, 2));
   else printStats(stats);
   return 0;

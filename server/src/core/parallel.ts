@@ -257,16 +257,15 @@ function runWorker(): void {
 
 async function parseJob(port: NonNullable<typeof parentPort>, m: ToWorker): Promise<void> {
   try {
-    // The worker also finds the keys, so the calling thread only joins them into its index.
-    const {
-      records,
-      postings = collectPostings(records),
-      ...meta
-    } = await parseFile(m.file, { ...m.options, keys: true });
+    // The worker also finds the keys, so the calling thread only joins them into its index (unless the caller
+    // said `keys: false`: the CLI's commands use no index).
+    const keys = m.options.keys !== false;
+    const { records, postings: found, ...meta } = await parseFile(m.file, { ...m.options, keys });
+    const postings = keys ? (found ?? collectPostings(records)) : undefined;
     const { data, transfer } = records.detach();
     port.postMessage({ kind: 'done', job: m.job, meta: { ...meta, postings }, table: data } satisfies FromWorker, [
       ...transfer,
-      ...postingsTransfer(postings),
+      ...(postings ? postingsTransfer(postings) : []),
     ]);
   } catch (error) {
     const e = error as NodeJS.ErrnoException;

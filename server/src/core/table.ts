@@ -31,6 +31,8 @@ const COLUMN_ELSEWHERE = 0xff;
 const RECORD_BYTES_GUESS = 80;
 /** Shorter than most CMTrace records (the bench corpus averages 257 bytes, real CCM logs 150-400). */
 const CMTRACE_RECORD_BYTES_GUESS = 160;
+/** messagesOf reads messages kept in the file in reads of up to this many bytes. */
+const MESSAGE_SPAN_BYTES = 64 * 1024;
 /** Beyond this a file's table grows as it goes (a hint must not reserve gigabytes up front). */
 const MAX_EXPECTED_BYTES = 512 * 1024 * 1024;
 
@@ -501,6 +503,102 @@ export class RecordTable implements Iterable<LogRecord> {
   private goneText(): string {
     return `[ConfigMgr Logs: this message is no longer in ${this.file} as it was read: the file was replaced or truncated since. Reopen it.]`;
   }
+
+  // ---- record i's fields one by one, for writers that stream records without making a LogRecord each ----
+  // (core/output: cmlogs parse / timeline / stats). Each returns what `get(i)` puts in the same field.
+
+  lineAt(i: number): number {
+    return this.lines[i];
+  }
+  endLineAt(i: number): number {
+    return this.endLines[i];
+  }
+  columnAt(i: number): number {
+    return this.column(i);
+  }
+  threadAt(i: number): number | null {
+    return this.thread(i);
+  }
+  /** The local time as written (`LogRecord.local`). */
+  localAt(i: number): string | null {
+    const kept = this.locals.get(i);
+    if (kept !== undefined) return kept;
+    const written = this.utcs[i];
+    return localOf(Number.isNaN(written) ? null : written, this.biasMinutes(i));
+  }
+  /** True when `localAt(i)` is one the table kept as written (any text), not one made from the time columns. */
+  hasKeptLocal(i: number): boolean {
+    return this.locals.has(i);
+  }
+  damageAt(i: number): string | undefined {
+    return this.damaged.get(i);
+  }
+  severityIdAt(i: number): number {
+    return this.severities[i];
+  }
+  formatIdAt(i: number): number {
+    return this.formats[i];
+  }
+  /** Pool ids of component, context, rawType and sourceFile (their values: `strings.values[id]`, rawType: `strings.value(id)`). */
+  componentIdAt(i: number): number {
+    return this.components[i];
+  }
+  contextIdAt(i: number): number {
+    return this.contexts[i];
+  }
+  rawTypeIdAt(i: number): number {
+    return this.rawTypes[i];
+  }
+  sourceFileIdAt(i: number): number {
+    return this.sourceFiles[i];
+  }
+
+  /**
+   * Calls `fn` with the message of each record in `indices` (ascending), as `message(i)` gives it. Messages kept in
+   * the file are read with reads that cover the next ones up to 64 KB on (records picked here and there, such as
+   * the errors of a log, would otherwise cost a read each).
+   */
+  messagesOf(indices: ArrayLike<number>, fn: (i: number, message: string) => void): void {
+    let covered = -1;
+    for (let k = 0; k < indices.length; k++) {
+      const i = indices[k];
+      const at = this.messageAt[i];
+      if (at >= 0 && this.source && at + this.fileLength(i) > covered) {
+        let end = at + this.fileLength(i);
+        for (let j = k + 1; j < indices.length; j++) {
+          const next = this.messageAt[indices[j]];
+          if (next < 0) continue;
+          const nextEnd = next + this.fileLength(indices[j]);
+          if (nextEnd - at > MESSAGE_SPAN_BYTES) break;
+          end = nextEnd;
+        }
+        if (this.source.read(at, end - at) >= 0) covered = end;
+      }
+      fn(i, this.message(i));
+    }
+  }
+
+  /**
+   * Finds record i's message as stored, without a copy or a view: returns where it starts in `foundBytes` (it
+   * ends at `foundEnd`; valid until the next message read), or -1 when it is no longer in its file. A message kept
+   * in the file over several lines still has its CRs there (`message(i)` drops them).
+   */
+  findMessage(i: number): number {
+    const where = this.messageAt[i];
+    if (where < 0) {
+      this.foundBytes = this.heap;
+      this.foundEnd = -1 - where + this.messageLengths[i];
+      return -1 - where;
+    }
+    const length = this.fileLength(i);
+    const at = this.source!.read(where, length);
+    if (at < 0) return -1;
+    this.foundBytes = this.source!.bytes;
+    this.foundEnd = at + length;
+    return at;
+  }
+  foundBytes: Buffer = Buffer.alloc(0);
+  foundEnd = 0;
 
   /** Index of the record covering a 1-based line, or -1. */
   indexAtLine(line: number): number {
