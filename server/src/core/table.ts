@@ -317,7 +317,12 @@ export class RecordTable implements Iterable<LogRecord> {
     }
   }
 
-  private thread(i: number): number | null {
+  /** Record i's component (the timeline filters on it without making the record). */
+  component(i: number): string {
+    return this.strings.values[this.components[i]];
+  }
+
+  thread(i: number): number | null {
     const thread = this.threads[i];
     return thread === NO_THREAD ? null : thread === THREAD_ELSEWHERE ? this.bigThreads.get(i)! : thread;
   }
