@@ -321,6 +321,14 @@ export class RecordTable implements Iterable<LogRecord> {
   component(i: number): string {
     return this.strings.values[this.components[i]];
   }
+  /** Record i's component as an id of this table's string pool (`strings.values[id]`): loops over many records. */
+  componentId(i: number): number {
+    return this.components[i];
+  }
+  /** Record i's severity as an index of error, warning, info, verbose, unknown (worst first). */
+  severityIndex(i: number): number {
+    return this.severities[i];
+  }
 
   thread(i: number): number | null {
     const thread = this.threads[i];

@@ -154,10 +154,9 @@ export class TimelineView {
   /** The next (dir 1) or previous (-1) view position after `from` whose record has severity `sev`, or -1. */
   seek(tables: readonly RecordTable[], from: number, dir: 1 | -1, sev: number): number {
     const { order } = this;
-    const name = SEVERITY_ORDER[sev] ?? 'error';
     for (let k = from + dir; k >= 0 && k < this.count; k += dir) {
       const p = this.at(k);
-      if (tables[order.source[p]].severity(order.record[p]) === name) return k;
+      if (tables[order.source[p]].severityIndex(order.record[p]) === sev) return k;
     }
     return -1;
   }
@@ -186,8 +185,9 @@ function compileViewFilter(ctx: ViewContext, f: ViewFilter): CompiledViewFilter 
   const text = textTest({ text: f.text ?? '', regex: !!f.regex, matchCase: !!f.matchCase });
   const hides = (f.hide ?? []).map(textTest);
   const onlies = (f.only ?? []).map(textTest);
-  let severities = f.severities ? new Set(f.severities) : null;
-  if (f.errorsOnly) severities = new Set(severities ? [...severities].filter((s) => s === 'error') : ['error']);
+  let names = f.severities ? new Set(f.severities) : null;
+  if (f.errorsOnly) names = new Set(names ? [...names].filter((s) => s === 'error') : ['error']);
+  const severities = names ? Uint8Array.from(SEVERITY_ORDER, (name) => (names.has(name) ? 1 : 0)) : null;
   const files = f.files ? new Set(f.files.map((uri) => ctx.fileUris.indexOf(uri)).filter((i) => i >= 0)) : null;
   const components = f.components ? new Set(f.components) : null;
   const thread = typeof f.thread === 'number' ? f.thread : null;
@@ -210,7 +210,7 @@ function compileViewFilter(ctx: ViewContext, f: ViewFilter): CompiledViewFilter 
     pass(p) {
       const table = tables[order.source[p]];
       const r = order.record[p];
-      if (severities && !severities.has(table.severity(r))) return false;
+      if (severities && !severities[table.severityIndex(r)]) return false;
       if (files && !files.has(fileOfSource[order.source[p]])) return false;
       if (components && !components.has(table.component(r))) return false;
       if (thread !== null && table.thread(r) !== thread) return false;
@@ -269,17 +269,16 @@ export function overviewOf(
 ): OverviewCounts {
   const { order, tables, fileOfSource } = ctx;
   const W = Math.max(1, Math.min(MAX_BUCKETS, Math.floor(q.buckets) || 1));
-  const laneKey =
-    q.lanes === 'component'
-      ? (p: number) => tables[order.source[p]].component(order.record[p])
-      : (p: number) => fileOfSource[order.source[p]];
-  const laneOf = new Map<string | number, number>();
+  const components = q.lanes === 'component' ? componentKeys(ctx) : null;
+  const laneKey = components ? components.key : (p: number) => fileOfSource[order.source[p]];
+  const labelOf = components ? (id: number) => components.names[id] || '(none)' : (id: number) => fileNames[id] ?? '?';
+  const laneOf = new Map<number, number>();
   const lanes: OverviewCounts['lanes'] = [];
   for (let k = 0; k < view.count && lanes.length < MAX_LANES; k++) {
     const id = laneKey(view.at(k));
     if (laneOf.has(id)) continue;
     laneOf.set(id, lanes.length);
-    lanes.push({ label: typeof id === 'number' ? (fileNames[id] ?? '?') : id || '(none)', local: false });
+    lanes.push({ label: labelOf(id), local: false });
   }
   const L = lanes.length;
   const counts = new Array<number>(L * W).fill(0);
@@ -299,7 +298,7 @@ export function overviewOf(
       const t = order.times[p];
       if (t >= q.to) break;
       const x = Math.min(W - 1, ((t - q.from) * scale) | 0);
-      const sev = severityIndex(tables[order.source[p]].severity(order.record[p]));
+      const sev = tables[order.source[p]].severityIndex(order.record[p]);
       if (sev === 0) errors[x]++;
       else if (sev === 1) warnings[x]++;
       const lane = laneOf.get(laneKey(p));
@@ -315,7 +314,50 @@ export function overviewOf(
     }
     if (linked) chainOf(ctx, view, linked, q, W, (p) => laneOf.get(laneKey(p)), chain);
   }
-  return { from: q.from, to: q.to, buckets: W, lanes, counts, worst, linked: linkedCells, errors, warnings, local, maxCount, chain };
+  return {
+    from: q.from,
+    to: q.to,
+    buckets: W,
+    lanes,
+    counts,
+    worst,
+    linked: linkedCells,
+    errors,
+    warnings,
+    local,
+    maxCount,
+    chain,
+  };
+}
+
+/**
+ * A record's component as a number shared by every table (their string pools differ), with the names: one lookup
+ * per table and pool id, not a string per record.
+ */
+function componentKeys(ctx: ViewContext): { key: (p: number) => number; names: string[] } {
+  const { order, tables } = ctx;
+  const names: string[] = [];
+  const byName = new Map<string, number>();
+  const perTable = tables.map((t) => new Int32Array(t.strings.values.length).fill(-1));
+  const key = (p: number): number => {
+    const s = order.source[p];
+    const table = tables[s];
+    const id = table.componentId(order.record[p]);
+    let ids = perTable[s];
+    if (id >= ids.length) {
+      const grown = new Int32Array(table.strings.values.length).fill(-1);
+      grown.set(ids);
+      ids = perTable[s] = grown;
+    }
+    if (ids[id] < 0) {
+      const name = table.strings.values[id] ?? '';
+      let global = byName.get(name);
+      if (global === undefined) byName.set(name, (global = names.push(name) - 1));
+      ids[id] = global;
+    }
+    return ids[id];
+  };
+  return { key, names };
 }
 
 function markOf(positions: Int32Array, length: number): Uint8Array {

@@ -115,6 +115,8 @@ export function timelinePage(index: LogIndex, params: TimelineParams): TimelineP
   const limit = Math.min(Math.max(1, params.limit ?? 5000), 50_000);
   const position = findPosition(ctx, cache, view, params);
   let offset = Math.max(0, params.offset ?? 0);
+  // The webview asks for "the end" with an offset past it (it does not know the count yet): the last page.
+  if (params.filter && offset > view.count - limit) offset = Math.max(0, view.count - limit);
   // Something was looked for: the page is centred on it (the webview scrolls there and selects it).
   if (position !== undefined && position >= 0)
     offset = Math.max(0, Math.min(position - (limit >> 1), view.count - limit));
@@ -217,15 +219,21 @@ function summaryOf(cache: MergeCache): TimelineSummary {
   const biases = new Set<number>();
   const components = new Set<string>();
   let localCount = 0;
-  for (let p = 0; p < order.length; p++) {
-    const table = tables[order.source[p]];
-    const r = order.record[p];
-    components.add(table.component(r));
-    if (order.byLocal[p]) localCount++;
-    else {
+  for (let p = 0; p < order.length; p++) localCount += order.byLocal[p];
+  for (const table of tables) {
+    const seen = new Uint8Array(table.strings.values.length);
+    for (let r = 0; r < table.length; r++) {
+      seen[table.componentId(r)] = 1;
+      if (table.wallTime(r) === null) continue; // no time: its bias says nothing about the display
+      // The bias a row's UTC was had with: its log's own, else the one inferred or set for its folder.
       const bias = table.biasMinutes(r);
-      if (bias !== null && order.times[p] === order.times[p]) biases.add(bias);
+      if (bias !== null) biases.add(bias);
+      else if (table.utc(r) !== null) {
+        const source = table.utcSource(r);
+        if (typeof source.biasMinutes === 'number') biases.add(source.biasMinutes);
+      }
     }
+    seen.forEach((on, id) => on && components.add(table.strings.values[id]));
   }
   const fileClocks = cache.files.map((file) => {
     const source = cache.sourceFiles.indexOf(file);
@@ -240,7 +248,8 @@ function firstClock(table: RecordTable): RowClock | null {
   for (let r = 0; r < table.length; r++) {
     if (table.wallTime(r) === null) continue;
     const source = table.utcSource(r);
-    if (source.kind === 'inferred') return { kind: 'inferred', from: basename(source.from ?? ''), bias: source.biasMinutes };
+    if (source.kind === 'inferred')
+      return { kind: 'inferred', from: basename(source.from ?? ''), bias: source.biasMinutes };
     if (source.kind === 'user') return { kind: 'user', bias: source.biasMinutes };
     if (table.utc(r) === null) return { kind: 'local' };
     return null;
