@@ -119,7 +119,12 @@ export class App {
     const query: ViewQuery = { offset: 0, limit: 1, ...q, filter: this.filter, rules: this.rules };
     if (this.linkKeys.length && query.overview) query.overview.linkKeys = this.linkKeys.slice();
     if (then) this.then.set(seq, then);
-    if (q.limit !== undefined) this.windowQueries.add(seq);
+    if (q.limit !== undefined) {
+      this.windowQueries.add(seq);
+      // What this window will hold, so that rendering meanwhile does not ask for it again (the end: the last rows).
+      const offset = query.offset >= END ? Math.max(0, this.shown - query.limit) : query.offset;
+      this.wanted = { offset, end: offset + query.limit, filterSeq: this.filterSeq };
+    }
     this.vscode.postMessage({ type: 'query', load: this.load, seq, query });
     return seq;
   }
@@ -162,6 +167,7 @@ export class App {
     store.append(page.chunk, this.load);
     this.store = store;
     this.winOffset = page.offset;
+    this.wanted = { offset: page.offset, end: page.offset + store.n, filterSeq: this.filterSeq };
     const at = store.find(this.selected);
     if (at >= 0) this.selectedPos = page.offset + at;
     this.rowsChanged();

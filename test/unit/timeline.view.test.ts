@@ -67,6 +67,9 @@ test('the server filters as the webview filter does, on every kind of condition 
   const cases: Array<Partial<TimelineFilter>> = [
     {},
     { text: 'FAILED' },
+    { text: 'scan {1B9B4E44-8C1A' }, // the byte search folds ASCII case as the text search does
+    { text: 'scan {1B9B4E44-8C1A', matchCase: true },
+    { text: 'récord' }, // not ASCII: the decoded messages are searched
     { text: 'Failed', matchCase: true },
     { text: '^server record 1\\d$', regex: true },
     { severities: ['error', 'warning'] },

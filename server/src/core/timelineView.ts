@@ -201,8 +201,11 @@ function compileViewFilter(ctx: ViewContext, f: ViewFilter): CompiledViewFilter 
     keyMark = new Uint8Array(order.length);
     for (const p of ctx.keyPositions(f.key)) keyMark[p] = 1;
   }
-  const readsMessage = !!f.text || hides.length > 0 || onlies.length > 0;
-  const trivial = !severities && !files && !components && thread === null && !timed && !keyMark && !readsMessage;
+  // A plain ASCII text is looked for in the messages' bytes, table by table (no string made per message).
+  const textMask = f.text && !f.regex && !text.error ? byteMatches(ctx.tables, f.text, !!f.matchCase) : null;
+  const readsMessage = (!!f.text && !textMask) || hides.length > 0 || onlies.length > 0;
+  const trivial =
+    !severities && !files && !components && thread === null && !timed && !keyMark && !readsMessage && !textMask;
   const error = text.error ?? [...hides, ...onlies].find((r) => r.error)?.error ?? null;
   return {
     trivial,
@@ -219,13 +222,59 @@ function compileViewFilter(ctx: ViewContext, f: ViewFilter): CompiledViewFilter 
         if (!(t >= from && t <= to && t >= aroundFrom && t <= aroundTo)) return false;
       }
       if (keyMark && !keyMark[p]) return false;
+      if (textMask && !textMask[order.source[p]][r]) return false;
       if (!readsMessage) return true;
       const message = table.message(r);
-      if (!text.test(message)) return false;
+      if (!textMask && !text.test(message)) return false;
       if (hides.some((h) => h.test(message))) return false;
       return !onlies.length || onlies.some((o) => o.test(message));
     },
   };
+}
+
+/**
+ * For a printable ASCII text: per table, 1 for the records whose message holds it (ASCII case folded unless
+ * `matchCase`), by a scan of the message bytes. UTF-8 bytes of other characters are never ASCII, so this finds what
+ * a search in the decoded text finds (the needle has no line break, so the CRs of multi-line messages do not
+ * matter). Null for any other text: the caller searches the decoded messages.
+ */
+export function byteMatches(tables: readonly RecordTable[], text: string, matchCase: boolean): Uint8Array[] | null {
+  if (!/^[\x20-\x7e]+$/.test(text)) return null;
+  const needle = Buffer.from(matchCase ? text : text.toLowerCase(), 'latin1');
+  return tables.map((table) => {
+    const mask = new Uint8Array(table.length);
+    table.scanMessages(0, (bytes, start, end, i) => {
+      if (matchCase ? bytes.subarray(start, end).indexOf(needle) >= 0 : foldedIndexOf(bytes, start, end, needle) >= 0)
+        mask[i] = 1;
+    });
+    return mask;
+  });
+}
+
+/**
+ * The first position in bytes[start, end) of `needle` (lower-case ASCII), A-Z read as a-z; -1 when absent. The
+ * candidates are found with the native byte search for the needle's first byte (both cases of a letter).
+ */
+function foldedIndexOf(bytes: Buffer, start: number, end: number, needle: Uint8Array): number {
+  const n = needle.length;
+  const view = bytes.subarray(start, end);
+  const lower = needle[0];
+  const upper = lower >= 97 && lower <= 122 ? lower - 32 : -1;
+  for (let i = 0; i <= view.length - n;) {
+    const a = view.indexOf(lower, i);
+    const b = upper < 0 ? -1 : view.indexOf(upper, i);
+    const at = a < 0 ? b : b < 0 ? a : Math.min(a, b);
+    if (at < 0 || at > view.length - n) return -1;
+    let j = 1;
+    for (; j < n; j++) {
+      let c = view[at + j];
+      if (c >= 65 && c <= 90) c |= 32;
+      if (c !== needle[j]) break;
+    }
+    if (j === n) return start + at;
+    i = at + 1;
+  }
+  return -1;
 }
 
 export interface OverviewQuery {
