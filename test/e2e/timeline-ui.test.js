@@ -221,7 +221,8 @@ async function checks() {
         throw new Error(`the click selected a record of another file: ${details.slice(0, 200)}`);
       await shot('timeline-2-retargeted-wcm');
       await row.dblclick();
-      await page.locator('.tabs-container .tab.active', { hasText: 'WCM.log' }).waitFor({ timeout: 15000 });
+      // The log's own tab (the timeline's tab, "Timeline: WCM.log", is active in its group too).
+      await page.locator('.tabs-container .tab.active[data-resource-name="WCM.log"]').waitFor({ timeout: 15000 });
       return {
         shownAfterMs: ms,
         message: message.slice(0, 60),

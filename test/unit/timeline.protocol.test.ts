@@ -1548,3 +1548,61 @@ test('panel: column layout remembered for every timeline; highlight rules saved 
     fake.close();
   }
 });
+
+// ----- the webview's window (media/src/app.ts), without a DOM ------------------------------------------------
+
+test('webview window: queries carry the load; answers of an older filter only extend the tables; the selection outlives its window', async () => {
+  const { App } = await import('../../media/src/app');
+  const sent: Array<Record<string, unknown>> = [];
+  const app = new App({ postMessage: (m) => sent.push(m as never), getState: () => ({}), setState: () => {} });
+  const noop = () => {};
+  app.parts = {
+    render: noop,
+    dirtyOverview: noop,
+    renderDetails: noop,
+    renderChain: noop,
+    renderFiles: noop,
+    renderBanner: noop,
+    renderFileSelect: noop,
+    renderComponentSelect: noop,
+    syncControls: noop,
+    applyColumns: noop,
+    scrollIntoView: noop,
+    scrollToEnd: noop,
+    topPosition: () => 0,
+    visibleRows: () => 30,
+    restoreTop: noop,
+  };
+  app.load = 7;
+  const encoder = new ChunkEncoder();
+  const page = (rows: ResolvedTimelineRow[], offset: number, shown = ROWS.length): ViewPage => ({
+    total: ROWS.length,
+    shown,
+    offset,
+    chunk: encoder.encode(toPage(rows), offset),
+  });
+  // The list asks for the rows around what it shows (once the count is known): one query, not one per frame.
+  app.shown = ROWS.length;
+  app.ensureWindow(0, 5);
+  app.ensureWindow(0, 5);
+  assert.equal(sent.length, 1);
+  assert.deepEqual([sent[0].type, sent[0].load, sent[0].seq], ['query', 7, 1]);
+  app.applyPage(1, page(ROWS.slice(0, 4), 0));
+  assert.deepEqual([app.winOffset, app.store.n, app.shown, app.rowAt(3), app.rowAt(4)], [0, 4, 8, 3, -1]);
+  app.selectAt(2, 'none');
+  assert.deepEqual(app.selected, { load: 7, uri: SERVER, line: ROWS[2].line });
+  assert.equal(app.selectedIndex, 2);
+  // Another window (rows 4…7): the selection is not in it, yet its row (details) stays.
+  app.applyPage(app.query({ offset: 4, limit: 4 }), page(ROWS.slice(4), 4));
+  assert.deepEqual([app.selectedIndex, app.selectedRow!.msg[0]], [-1, ROWS[2].message]);
+  // A refilter: an answer asked before it is not shown (but its new components are kept in the tables).
+  const before = app.store;
+  app.setFilter({ errorsOnly: true });
+  const refilter = sent.at(-1)!;
+  assert.deepEqual((refilter.query as ViewQuery).anchor, { uri: SERVER, line: ROWS[2].line });
+  app.applyPage(2, page([row({ component: 'LateComponent' })], 0));
+  assert.equal(app.store, before, 'a page of the previous filter is dropped');
+  assert.ok(app.tables.components.includes('LateComponent'));
+  app.applyPage(refilter.seq as number, page([ROWS[3]], 0, 1));
+  assert.deepEqual([app.shown, app.store.n, app.store.msg[0]], [1, 1, ROWS[3].message]);
+});

@@ -40,7 +40,7 @@ interface MergeCache {
   views: Map<string, TimelineView>;
   /** For each merged table, each record's position in `order` (made when a row is looked up by its line). */
   positionOfRecord?: Int32Array[];
-  summary?: Omit<TimelineSummary, 'fileClocks'> & { fileClocks: TimelineSummary['fileClocks'] };
+  summary?: TimelineSummary;
 }
 
 /** Filtered views kept per merge: the webview's current filter and the one before (a filter being typed). */
