@@ -2,7 +2,7 @@
 // file or component with its density, and the chain of records linked to the selection. Wheel to zoom, drag to
 // pan, shift-drag to filter a time range, click to jump. The counts per time bucket come from the server (it holds
 // the rows: issues #20, #23), asked for when the range, the width, the filter or the links change. Records of a
-// log with no zone are drawn at their local time, in lanes marked "local time" (issue #18). A cached base layer;
+// log with no zone are drawn at their local time, in lanes marked "local time:" and outlined dashed (issue #18). A cached base layer;
 // scrolling redraws only the overlay.
 import type { OverviewData } from '../../client/src/shared/timelineMessages';
 import type { App } from './app';

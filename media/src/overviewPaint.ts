@@ -110,7 +110,7 @@ export function paintLanes(g: CanvasRenderingContext2D, input: LanesInput): void
     const { label, local } = d.lanes[lane];
     if (laneH >= 9) {
       g.fillStyle = local ? colors.muted : colors.fg;
-      const text = displayText(label) + (local ? ' (local time)' : '');
+      const text = (local ? 'local time: ' : '') + displayText(label);
       g.fillText(truncate(g, text, LABEL_W - 8), 4, y + laneH / 2);
     }
     if (local) {
