@@ -11,6 +11,9 @@ import {
   ChunkEncoder,
   compileFilter,
   csvHeader,
+  encodePage,
+  queryParams,
+  toRowFilter,
   parseRulesFile,
   parseWebviewMessage,
   sanitizeLayout,
@@ -33,8 +36,6 @@ export interface TimelineOptions {
   key?: string;
   /** What the tab calls the timeline (a folder's name); otherwise made from the uris or the key. */
   label?: string;
-  /** Rows loaded into the webview at most (default MAX_ROWS). */
-  maxRows?: number;
 }
 
 /** What tells one row from another across reloads: its file, line and time. */
@@ -49,13 +50,8 @@ const OFFSETS_STATE = 'cmlogs.timeline.clockOffsets';
 /** The list's column layout, the same for every timeline (global state: it is about the screen, not the logs). */
 const LAYOUT_STATE = 'cmlogs.timeline.columns';
 export const RULES_SETTING = 'highlightRules';
-/** Rows per request (the server accepts up to 50,000). */
-const PAGE = 20_000;
-/**
- * Rows loaded into the webview at most (it holds every row's message): beyond this the latest rows are loaded, the
- * end of the logs being what an admin looks at first (CMTrace, too, opens at the end). Exports are not limited.
- */
-const MAX_ROWS = 2_000_000;
+/** Rows per export request (the server accepts up to 50,000). */
+const EXPORT_PAGE = 50_000;
 /** How often a visible timeline asks whether its logs grew. */
 const POLL_MS = 3000;
 
@@ -87,8 +83,10 @@ class TimelinePanel {
   private shownLoad = -1;
   private ready = false;
   private loading: Promise<void> | null = null;
-  /** What the webview holds: to tell, cheaply, whether the server has more. */
-  private loaded = { total: 0, count: 0, last: null as RowIdentity | null, truncated: false };
+  /** The timeline's size and last record when last looked: a change of either means the logs changed. */
+  private probe: { total: number; last: RowIdentity | null } | null = null;
+  /** Interns files, components and clocks for the webview's tables of the load on show. */
+  private encoder = new ChunkEncoder();
   private knownUris = new Set<string>();
   private poll: NodeJS.Timeout | undefined;
   private changeTimer: NodeJS.Timeout | undefined;
@@ -151,36 +149,6 @@ class TimelinePanel {
     this.generation++;
     for (const d of this.disposables) d.dispose();
     if (current === this) current = undefined;
-  }
-
-  /** One page to the webview as a packed chunk; returns the offset after it. */
-  private get maxRows(): number {
-    return this.options.maxRows ?? MAX_ROWS;
-  }
-
-  private async sendRows(
-    encoder: ChunkEncoder,
-    generation: number,
-    page: TimelinePage,
-    offset: number,
-  ): Promise<number> {
-    const chunk = encoder.encode(page, offset);
-    for (const f of chunk.addFiles) this.knownUris.add(f.uri);
-    await this.post({ type: 'rows', generation, chunk });
-    this.loaded.count = offset + page.rows.length;
-    this.loaded.last = identity(page, page.rows.length - 1);
-    return this.loaded.count;
-  }
-
-  /**
-   * Asks for the page at `offset` (or nothing when the load is complete) without waiting: the server prepares the
-   * next page while this side posts the current one to the webview.
-   */
-  private prefetch(offset: number, end: number): Promise<TimelinePage> | null {
-    if (offset >= end) return null;
-    const next = this.request(offset, Math.min(PAGE, end - offset));
-    next.catch(() => undefined); // awaited later, or dropped when the load is superseded
-    return next;
   }
 
   private post(message: ExtensionMessage): Thenable<boolean> {
@@ -277,16 +245,17 @@ class TimelinePanel {
 
   // ----- loading -----------------------------------------------------------------------------------------
 
-  /** Streams every page to the webview. `keepView`: the webview keeps its scroll position and selection. */
+  /**
+   * A new load: the webview is told (and drops what it shows unless `keepView`), then asks for the window it shows
+   * (`query`), which the server filters and pages. The first probe merges the logs meanwhile.
+   */
   private load(keepView: boolean): Promise<void> {
     const generation = ++this.generation;
-    // Another target (or a fresh load): the webview drops the rows it shows at once, and nothing it sends about
-    // them is acted on any more (reveal carries the load it came from).
     if (!keepView) {
       this.shownLoad = -1;
       void this.post({ type: 'loading', generation, keepView, title: this.panel.title });
     }
-    const run = this.stream(generation, keepView).catch((e) => {
+    const run = this.begin(generation, keepView).catch((e) => {
       if (generation === this.generation)
         void this.post({ type: 'status', text: `Could not load the timeline: ${errorText(e)}`, error: true });
     });
@@ -296,54 +265,35 @@ class TimelinePanel {
     return this.loading;
   }
 
-  private async stream(generation: number, keepView: boolean): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
-      const restart = await this.streamOnce(generation, keepView || attempt > 0);
-      if (!restart || attempt >= 2 || generation !== this.generation) return;
-    }
-  }
-
-  /** Returns true when the logs changed under the load (the total moved) and it should start again. */
-  private async streamOnce(generation: number, keepView: boolean): Promise<boolean> {
+  private async begin(generation: number, keepView: boolean): Promise<void> {
+    const probe = await this.probeNow();
+    if (generation !== this.generation) return;
     const offsets = this.offsets();
-    const encoder = new ChunkEncoder((uri) => offsets[uri] ?? 0);
-    let first = await this.request(0, PAGE);
-    // Over the limit: the latest rows, from `base` on.
-    const base = Math.max(0, first.total - this.maxRows);
-    if (base && generation === this.generation) first = await this.request(base, PAGE);
-    if (generation !== this.generation) return false;
-    const total = first.total;
-    const files = encoder.addFiles(first.files);
-    this.knownUris = new Set(files.map((f) => f.uri));
-    this.loaded = { total, count: base, last: null, truncated: false };
+    this.encoder = new ChunkEncoder((uri) => offsets[uri] ?? 0);
+    this.knownUris = new Set();
+    this.probe = probe;
     this.shownLoad = generation;
-    await this.post({
-      type: 'begin',
-      generation,
-      total,
-      files,
-      serverKey: this.serverKey,
-      focusKey: this.focusKey,
-      keepView,
-      maxRows: this.maxRows,
-    });
-    let page: TimelinePage | undefined = first;
-    let offset = base;
-    while (page) {
-      if (page.total !== total) return true;
-      if (!page.rows.length) break;
-      const next = this.prefetch(offset + page.rows.length, total);
-      offset = await this.sendRows(encoder, generation, page, offset);
-      page = (await next) ?? undefined;
-      if (generation !== this.generation) return false;
-    }
-    this.loaded.truncated = base > 0 || offset < total;
-    this.encoder = encoder;
-    await this.post({ type: 'end', generation, total, loaded: offset - base, truncated: this.loaded.truncated });
-    return false;
+    await this.post({ type: 'begin', generation, serverKey: this.serverKey, focusKey: this.focusKey, keepView });
   }
 
-  private encoder: ChunkEncoder | null = null;
+  /** The total and the last record of the timeline (two one-row requests; the merge is cached by the server). */
+  private async probeNow(): Promise<{ total: number; last: RowIdentity | null }> {
+    const first = await this.request(0, 1);
+    const end = first.total > 1 ? await this.request(first.total - 1, 1) : first;
+    return { total: end.total, last: end.rows.length ? identity(end, end.rows.length - 1) : null };
+  }
+
+  /** Answers the webview's query of the load on show: the server's page, packed, back with its `seq`. */
+  private async answer(message: Extract<WebviewMessage, { type: 'query' }>): Promise<void> {
+    const generation = this.generation;
+    if (message.load !== generation || this.shownLoad !== generation) return;
+    const encoder = this.encoder;
+    const page = await ask(this.client, Requests.timeline, { ...this.params(0, 1), ...queryParams(message.query) });
+    if (generation !== this.generation) return;
+    for (const f of page.files) this.knownUris.add(f.uri);
+    // Packed and posted at once, in the order answered: the webview extends its tables in the same order.
+    await this.post({ type: 'page', generation, seq: message.seq, page: encodePage(encoder, page) });
+  }
 
   // ----- live ----------------------------------------------------------------------------------------------
 
@@ -353,43 +303,26 @@ class TimelinePanel {
   }
 
   /**
-   * One small request (one row) tells whether anything changed: the total, and the row at the position of the
-   * last row loaded. Same row and a larger total → the new rows came after it: append them. Anything else → reload
-   * in place. Nothing happens while a load runs, while hidden, or when the webview holds a truncated set.
+   * Two one-row requests tell whether anything changed: the total and the last record. Changed → the webview asks
+   * again for what it shows (its selection kept by file and line; the end when it follows). Nothing happens while
+   * a load starts or while hidden.
    */
   private async check(): Promise<void> {
-    if (!this.ready || this.loading || this.checking || !this.panel.visible || this.loaded.truncated) return;
+    if (!this.ready || this.loading || this.checking || !this.panel.visible || !this.probe) return;
     this.checking = true;
     try {
       const generation = this.generation;
-      const at = Math.max(0, this.loaded.count - 1);
-      const probe = await this.request(at, 1);
+      const probe = await this.probeNow();
       if (generation !== this.generation || this.loading) return;
-      const same = sameRow(probe.rows.length ? identity(probe, 0) : null, this.loaded.last);
-      if (probe.total === this.loaded.total && same) return;
-      if (same && probe.total > this.loaded.total && this.encoder && probe.total <= this.maxRows)
-        await this.append(generation, probe.total);
-      else await this.load(true);
+      const before = this.probe;
+      this.probe = probe;
+      if (probe.total === before.total && sameRow(probe.last, before.last)) return;
+      await this.post({ type: 'changed', generation, total: probe.total });
     } catch {
       // The server may be restarting; the next tick tries again.
     } finally {
       this.checking = false;
     }
-  }
-
-  private async append(generation: number, total: number): Promise<void> {
-    const encoder = this.encoder!;
-    let offset = this.loaded.count;
-    while (offset < total && offset < this.maxRows) {
-      const page = await this.request(offset, Math.min(PAGE, this.maxRows - offset));
-      if (generation !== this.generation) return;
-      if (!page.rows.length) break;
-      offset = await this.sendRows(encoder, generation, page, offset);
-      total = page.total;
-    }
-    this.loaded.total = total;
-    this.loaded.truncated = offset < total;
-    await this.post({ type: 'end', generation, total, loaded: offset, truncated: this.loaded.truncated });
   }
 
   // ----- messages ----------------------------------------------------------------------------------------
@@ -437,14 +370,17 @@ class TimelinePanel {
         await this.load(true);
         return;
       case 'export':
-        await this.export(message.format, message.filter);
+        await this.export(message.format, message.filter, message.rules);
+        return;
+      case 'query':
+        await this.answer(message);
         return;
     }
   }
 
   // ----- export --------------------------------------------------------------------------------------------
 
-  private async export(format: 'csv' | 'ndjson', filter: TimelineFilter): Promise<void> {
+  private async export(format: 'csv' | 'ndjson', filter: TimelineFilter, rules: HighlightRule[]): Promise<void> {
     const compiled = compileFilter(filter);
     if (compiled.error) {
       void vscode.window.showWarningMessage(`Cannot export: ${compiled.error}`);
@@ -469,12 +405,15 @@ class TimelinePanel {
           let offset = 0;
           let total = Infinity;
           while (offset < total && !token.isCancellationRequested) {
-            const page = await this.request(offset, 50_000);
-            total = page.total;
+            // The server filters (as the list shows them: rows of unknown zone by their local time, rules applied).
+            const page = await ask(this.client, Requests.timeline, {
+              ...this.params(offset, EXPORT_PAGE),
+              filter: toRowFilter(filter, rules),
+            });
+            total = page.shown ?? page.total;
             if (!page.rows.length) break;
             let text = '';
             for (const row of resolveRows(page)) {
-              if (!compiled.test(row)) continue;
               text += format === 'csv' ? rowToCsv(row) : rowToNdjson(row);
               count++;
             }
@@ -560,7 +499,6 @@ function copyOptions(options: TimelineOptions): TimelineOptions {
     folders: options.folders?.slice(),
     key: options.key,
     label: options.label,
-    maxRows: options.maxRows,
   };
 }
 

@@ -1,9 +1,16 @@
 // The extension side of the timeline webview: server pages packed into the webview's chunks, and the page's
 // markup. No `vscode` import, so everything here is unit-tested in plain Node. What the webview shares with the
 // extension (filter, messages, exports) is in shared/ and re-exported here for the extension's modules.
-import type { RowClock, TimelineFile, TimelinePage } from '../../server/src/protocol';
-import { SEVERITIES, type SeverityName } from './shared/filter';
-import type { RowChunk, RowClockInfo, TimelineFileInfo } from './shared/timelineMessages';
+import type {
+  RowClock,
+  TimelineFile,
+  TimelinePage,
+  TimelineParams,
+  TimelineRowFilter,
+} from '../../server/src/protocol';
+import { SEVERITIES, type SeverityName, type TimelineFilter } from './shared/filter';
+import type { HighlightRule } from './shared/highlightRules';
+import type { RowChunk, RowClockInfo, TimelineFileInfo, ViewPage, ViewQuery } from './shared/timelineMessages';
 
 export * from './shared/filter';
 export * from './shared/timelineMessages';
@@ -21,6 +28,11 @@ export class ChunkEncoder {
   private readonly componentIndex = new Map<string, number>();
 
   constructor(private readonly clockOffsetOf: (uri: string) => number = () => 0) {}
+
+  /** The webview's index of a file, or -1. */
+  fileIndexOf(uri: string): number {
+    return this.fileIndex.get(uri) ?? -1;
+  }
 
   /** Registers files (from a page's `files`), returning the ones not known before. */
   addFiles(files: readonly TimelineFile[]): TimelineFileInfo[] {
@@ -88,14 +100,7 @@ export class ChunkEncoder {
   }
 
   private clockId(clock: RowClock, chunk: RowChunk): number {
-    const info: RowClockInfo =
-      clock.kind === 'local'
-        ? { kind: 'local' }
-        : {
-            kind: clock.kind,
-            ...(clock.from !== undefined && { from: clock.from }),
-            ...(typeof clock.bias === 'number' && { bias: clock.bias }),
-          };
+    const info = clockInfo(clock);
     const key = `${info.kind}\u0000${info.from ?? ''}\u0000${info.bias ?? ''}`;
     let id = this.clockIndex.get(key);
     if (id === undefined) {
@@ -117,6 +122,67 @@ export class ChunkEncoder {
     }
     return id;
   }
+}
+
+/** The webview's filter and its hide / show-only rules as the server runs them (TimelineRowFilter). */
+export function toRowFilter(filter: TimelineFilter, rules: readonly HighlightRule[]): TimelineRowFilter {
+  const text = (r: HighlightRule) => ({ text: r.text, regex: r.regex, matchCase: r.matchCase });
+  return {
+    ...filter,
+    hide: rules.filter((r) => r.action === 'hide').map(text),
+    only: rules.filter((r) => r.action === 'only').map(text),
+  };
+}
+
+/** The server's part of a webview query (the target, key and clock offsets are the panel's). */
+export function queryParams(query: ViewQuery): Omit<TimelineParams, 'uris' | 'folders' | 'key' | 'clockOffsets'> {
+  const params: ReturnType<typeof queryParams> = {
+    offset: query.offset,
+    limit: query.limit,
+    filter: toRowFilter(query.filter, query.rules),
+  };
+  if (query.anchor) params.anchor = query.anchor;
+  if (query.seek) params.seek = query.seek;
+  if (query.atTime !== undefined) params.atTime = query.atTime;
+  if (query.overview) params.overview = query.overview;
+  if (query.linkKeys?.length) params.linkKeys = query.linkKeys;
+  if (query.summary) params.summary = true;
+  return params;
+}
+
+/** A server page as the webview's ViewPage: rows packed (files, components and clocks interned by `encoder`). */
+export function encodePage(encoder: ChunkEncoder, page: TimelinePage): ViewPage {
+  const chunk = encoder.encode(page, page.offset);
+  const out: ViewPage = { total: page.total, shown: page.shown ?? page.total, offset: page.offset, chunk };
+  if (page.position !== undefined) out.position = page.position;
+  if (page.filterError) out.filterError = page.filterError;
+  if (page.overview) out.overview = page.overview;
+  if (page.linked)
+    out.linked = {
+      total: page.linked.total,
+      files: page.linked.files,
+      chunk: encoder.encode({ rows: page.linked.rows, files: page.files }, 0),
+      positions: page.linked.positions,
+    };
+  if (page.summary) {
+    const clocks = new Array<RowClockInfo | null>(encoder.files.length).fill(null);
+    page.summary.fileClocks.forEach((clock, k) => {
+      const at = encoder.fileIndexOf(page.files[k]?.uri ?? '');
+      if (clock && at >= 0) clocks[at] = clockInfo(clock);
+    });
+    out.summary = { ...page.summary, fileClocks: clocks };
+  }
+  return out;
+}
+
+function clockInfo(clock: RowClock): RowClockInfo {
+  return clock.kind === 'local'
+    ? { kind: 'local' }
+    : {
+        kind: clock.kind,
+        ...(clock.from !== undefined && { from: clock.from }),
+        ...(typeof clock.bias === 'number' && { bias: clock.bias }),
+      };
 }
 
 export function baseName(path: string): string {

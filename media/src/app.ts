@@ -1,64 +1,37 @@
 // The timeline webview's state and the operations every part uses (select, refilter, render). The parts
 // (list, columns, overview, details, filters, messages) each take the App and keep their own DOM.
-import {
-  SEVERITIES,
-  compileFilter,
-  emptyFilter,
-  type CompiledFilter,
-  type TimelineFilter,
-} from '../../client/src/shared/filter';
+//
+// The webview holds a window of the filtered rows (issues #20, #23): the language server filters and pages the
+// merged timeline, and the webview asks (through the extension) for the rows it shows plus a margin, the overview's
+// counts and the linked records. Every query carries the load it is for; answers of another load are dropped, and
+// answers of an older filter are applied only to extend the tables (pages.ts).
+import { compileFilter, emptyFilter, type CompiledFilter, type TimelineFilter } from '../../client/src/shared/filter';
 import { compileRules, type CompiledRules, type HighlightRule } from '../../client/src/shared/highlightRules';
 import {
   autoTimeMode,
   defaultLayout,
   type ColumnLayout,
+  type OverviewData,
   type TimeMode,
   type TimeSetting,
   type TimelineFileInfo,
-  type WebviewMessage,
+  type ViewPage,
+  type ViewQuery,
+  type ViewSummary,
 } from '../../client/src/shared/timelineMessages';
 import { clockMarker, formatTime, formatWall, localOnlyStatus, type ClockMarker } from './format';
-import type { LaneMode } from './lanes';
-import { Store, bothTests, filterInto, linkedRows, positionOf, type RowRef } from './store';
+import type { Linked, Parts, UiState, VsCodeApi } from './state';
+import { emptySummary } from './state';
+import { Store, Tables, type RowId } from './store';
 
-export interface VsCodeApi {
-  postMessage(message: WebviewMessage): void;
-  getState(): unknown;
-  setState(state: unknown): void;
-}
+export type { Linked, Parts, UiState, VsCodeApi } from './state';
+export { emptySummary } from './state';
 
 const TIME_MODES: readonly string[] = ['utc', 'log', 'machine'];
-
-/** What the panel remembers (VS Code keeps a webview's state while it lives and across reloads). */
-export interface UiState {
-  /** The mode picked in this panel; null follows the setting ('auto' by default). */
-  chosenTimeMode: TimeMode | null;
-  laneMode: LaneMode;
-  aroundSeconds: number;
-  /** Follow the end of growing logs (CMTrace's tail). */
-  follow: boolean;
-  /** The side panels (record, linked, files) are shown. */
-  side: boolean;
-}
-
-export interface Parts {
-  render(): void;
-  /** The overview's lanes and histogram must be redrawn (rows or filter changed). */
-  dirtyOverview(): void;
-  renderDetails(): void;
-  renderChain(): void;
-  renderFiles(): void;
-  renderBanner(): void;
-  renderFileSelect(): void;
-  renderComponentSelect(): void;
-  syncControls(): void;
-  applyColumns(): void;
-  scrollIntoView(pos: number, center: boolean): void;
-  scrollToEnd(): void;
-  /** The view position at the top of the list. */
-  topPosition(): number;
-  restoreTop(pos: number): void;
-}
+/** Rows asked for either side of what is on screen (scrolling a little needs no new page). */
+export const MARGIN = 120;
+/** An offset past any end: the server answers the last page (the end, when following). */
+export const END = 2 ** 31 - 1;
 
 export class App {
   ui: UiState;
@@ -71,26 +44,42 @@ export class App {
   /** The list is so narrow that its Time column shows the time of day only (layout.ts, fitColumns). */
   compactTime = false;
 
+  tables = new Tables();
+  /** The window: the rows at view positions [winOffset, winOffset + store.n). */
   store = new Store();
-  view = new Int32Array(1024);
-  viewCount = 0;
-  viewVersion = 0;
+  winOffset = 0;
+  /** Records in the timeline, and those the filter shows (the list's length). */
+  total = 0;
+  shown = 0;
+  summary: ViewSummary = emptySummary();
+  filterError: string | null = null;
   /** The load shown (the extension's generation); -1 before the first. */
   load = -1;
-  total = 0;
+  /** No page of this load has arrived yet. */
   loading = false;
-  truncated = false;
-  maxRows = 0;
   offsets: Record<string, number> = {};
   serverKey: string | null = null;
   focusKey: string | null = null;
-  selected: RowRef | null = null;
+  selected: RowId | null = null;
+  /** The selected row itself (it outlives the window it was in), and its view position (-1: not shown). */
+  selectedRow: Store | null = null;
+  selectedPos = -1;
   linkKeys: readonly string[] = [];
-  linked: number[] = [];
-  linkedMark = new Uint8Array(0);
+  linked: Linked | null = null;
+  overviewData: OverviewData | null = null;
   /** Bumped whenever what a rendered row shows may have changed (time mode, selection, links, rules, load). */
   rowsStamp = 0;
   parts!: Parts;
+
+  private seq = 0;
+  /** Answers to queries before these were asked for another filter / other keys: not applied. */
+  filterSeq = 0;
+  linksSeq = 0;
+  /** The window last asked for (view positions), so that scrolling does not ask twice for the same rows. */
+  private wanted = { offset: -1, end: -1, filterSeq: -1 };
+  private readonly then = new Map<number, (page: ViewPage) => void>();
+  /** Queries whose rows replace the window (the others ask only for counts, links or the overview). */
+  private readonly windowQueries = new Set<number>();
 
   constructor(readonly vscode: VsCodeApi) {
     const saved = (vscode.getState() ?? {}) as Partial<UiState>;
@@ -107,16 +96,101 @@ export class App {
     this.vscode.setState(this.ui);
   }
 
+  get viewCount(): number {
+    return this.shown;
+  }
+
+  /** The window's row at view position `pos`, or -1 when it is not held (yet). */
+  rowAt(pos: number): number {
+    const i = pos - this.winOffset;
+    return pos >= 0 && i >= 0 && i < this.store.n ? i : -1;
+  }
+
+  // ----- queries ----------------------------------------------------------------------------------------
+
+  /** Rows for a list of `visible` rows: the screen and a margin either side. */
+  windowSize(): number {
+    return Math.min(5000, this.parts.visibleRows() + 2 * MARGIN);
+  }
+
+  /** Asks the extension (and through it the server); `then` runs when the answer arrives, if still current. */
+  query(q: Partial<ViewQuery>, then?: (page: ViewPage) => void): number {
+    const seq = ++this.seq;
+    const query: ViewQuery = { offset: 0, limit: 1, ...q, filter: this.filter, rules: this.rules };
+    if (this.linkKeys.length && query.overview) query.overview.linkKeys = this.linkKeys.slice();
+    if (then) this.then.set(seq, then);
+    if (q.limit !== undefined) {
+      this.windowQueries.add(seq);
+      // What this window will hold, so that rendering meanwhile does not ask for it again (the end: the last rows).
+      const offset = query.offset >= END ? Math.max(0, this.shown - query.limit) : query.offset;
+      this.wanted = { offset, end: offset + query.limit, filterSeq: this.filterSeq };
+    }
+    this.vscode.postMessage({ type: 'query', load: this.load, seq, query });
+    return seq;
+  }
+
+  /** Asks for the window around [first, last) unless it is held or already asked for. */
+  ensureWindow(first: number, last: number): void {
+    if (this.load < 0 || this.loading) return;
+    const end = Math.min(last, this.shown);
+    const held = first >= this.winOffset && end <= this.winOffset + this.store.n;
+    const { wanted } = this;
+    const asked = wanted.filterSeq === this.filterSeq && first >= wanted.offset && end <= wanted.end;
+    if (held || asked || first >= this.shown) return;
+    const offset = Math.max(0, first - MARGIN);
+    const limit = this.windowSize();
+    this.wanted = { offset, end: offset + limit, filterSeq: this.filterSeq };
+    this.query({ offset, limit });
+  }
+
+  /** Applies an answer of the load on show (messages.ts checked the load). */
+  applyPage(seq: number, page: ViewPage): void {
+    this.tables.intern(page.chunk);
+    if (page.linked) this.tables.intern(page.linked.chunk);
+    const then = this.then.get(seq);
+    this.then.delete(seq);
+    const isWindow = this.windowQueries.delete(seq);
+    if (seq < this.filterSeq) return;
+    this.loading = false;
+    this.total = page.total;
+    this.shown = page.shown;
+    this.filterError = page.filterError ?? null;
+    if (page.summary) this.summary = page.summary;
+    if (isWindow) this.setWindow(page);
+    if (page.overview) this.overviewData = page.overview;
+    if (page.linked && seq >= this.linksSeq) this.setLinked(page.linked);
+    then?.(page);
+  }
+
+  private setWindow(page: ViewPage): void {
+    const store = new Store(this.load, this.tables);
+    store.append(page.chunk, this.load);
+    this.store = store;
+    this.winOffset = page.offset;
+    this.wanted = { offset: page.offset, end: page.offset + store.n, filterSeq: this.filterSeq };
+    const at = store.find(this.selected);
+    if (at >= 0) this.selectedPos = page.offset + at;
+    this.rowsChanged();
+  }
+
+  private setLinked(linked: NonNullable<ViewPage['linked']>): void {
+    const store = new Store(this.load, this.tables);
+    store.append(linked.chunk, this.load);
+    this.linked = { total: linked.total, files: linked.files, store, positions: linked.positions.slice() };
+    this.parts.renderChain();
+    this.parts.renderBanner();
+  }
+
   // ----- time -------------------------------------------------------------------------------------------
 
   /** The mode in use: the panel's choice, else the setting; 'auto' is log-local when every log shares one bias. */
   get timeMode(): TimeMode {
     if (this.ui.chosenTimeMode) return this.ui.chosenTimeMode;
-    return this.timeSetting === 'auto' ? autoTimeMode(this.store.biases) : this.timeSetting;
+    return this.timeSetting === 'auto' ? autoTimeMode(this.summary.biases) : this.timeSetting;
   }
 
-  fileOf(i: number): TimelineFileInfo {
-    return this.store.files[this.store.file[i]] ?? { uri: '', file: '', name: '?', records: 0, clockOffsetMs: 0 };
+  fileOf(i: number, store: Store = this.store): TimelineFileInfo {
+    return store.files[store.file[i]] ?? { uri: '', file: '', name: '?', records: 0, clockOffsetMs: 0 };
   }
 
   offsetOf(file: TimelineFileInfo): number {
@@ -127,98 +201,98 @@ export class App {
    * Row i's time in the mode shown. A row with no UTC (local time of an unknown zone) shows its own local time in
    * every mode, never converted and never as UTC: the list marks it (markerOf).
    */
-  timeText(i: number, mode: TimeMode = this.timeMode): string {
-    const wall = this.store.wallOf(i);
+  timeText(i: number, mode: TimeMode = this.timeMode, store: Store = this.store): string {
+    const wall = store.wallOf(i);
     if (wall !== null) return formatWall(wall);
-    return formatTime(this.store.timeOf(i), mode, this.store.biasOf(i), this.offsetOf(this.fileOf(i)));
+    return formatTime(store.timeOf(i), mode, store.biasOf(i), this.offsetOf(this.fileOf(i, store)));
   }
 
   /** How row i's time is marked in the list: 'local' (no UTC), 'inferred', 'user', or ''. */
-  markerOf(i: number): ClockMarker {
-    return clockMarker(this.store.clockOf(i), this.store.timeOf(i) !== null);
+  markerOf(i: number, store: Store = this.store): ClockMarker {
+    return clockMarker(store.clockOf(i), store.timeOf(i) !== null);
   }
 
   // ----- selection --------------------------------------------------------------------------------------
 
-  /** The selected row of the current load, or -1 (a selection of a previous load resolves to nothing). */
+  /** The window's index of the selected row, or -1 (not in the window, or of a previous load). */
   get selectedIndex(): number {
-    return this.store.resolve(this.selected);
+    const i = this.rowAt(this.selectedPos);
+    const id = this.selected;
+    return i >= 0 &&
+      id &&
+      id.load === this.store.load &&
+      this.store.line[i] === id.line &&
+      this.fileOf(i).uri === id.uri
+      ? i
+      : -1;
   }
 
-  select(index: number, scroll: boolean): void {
-    this.selected = this.store.ref(index);
+  /** Selects the row at view position `pos`, asking for its window first when it is not held. */
+  selectAt(pos: number, scroll: 'none' | 'near' | 'center'): void {
+    if (pos < 0 || pos >= this.shown) return;
+    if (this.rowAt(pos) >= 0) return this.selectRow(this.rowAt(pos), pos, scroll);
+    const limit = this.windowSize();
+    this.query({ offset: Math.max(0, pos - (limit >> 1)), limit }, () => {
+      if (this.rowAt(pos) >= 0) this.selectRow(this.rowAt(pos), pos, scroll);
+    });
+  }
+
+  private selectRow(i: number, pos: number, scroll: 'none' | 'near' | 'center'): void {
+    this.selected = this.store.idOf(i);
+    this.selectedRow = this.store.rowCopy(i);
+    this.selectedPos = pos;
+    if (scroll !== 'none') this.parts.scrollIntoView(pos, scroll === 'center');
     this.recomputeLinks();
-    if (scroll && index >= 0) {
-      const pos = positionOf(this.view, this.viewCount, index);
-      if (pos >= 0) this.parts.scrollIntoView(pos, false);
-    }
     this.parts.renderDetails();
     this.parts.renderChain();
     this.rowsChanged();
   }
 
-  /** Opens the row in the editor; the extension refuses it if the load is no longer the one it shows. */
-  reveal(index: number): void {
-    if (index < 0 || index >= this.store.n) return;
+  clearSelection(): void {
+    this.selected = null;
+    this.selectedRow = null;
+    this.selectedPos = -1;
+  }
+
+  /** The selected row's placing time (UTC, or local time of unknown zone), or null. */
+  selectedTime(): number | null {
+    return this.selectedRow ? this.selectedRow.placeOf(0) : null;
+  }
+
+  /** Opens row i of `store` in the editor; the extension refuses it if the load is no longer the one it shows. */
+  reveal(i: number, store: Store = this.store): void {
+    if (i < 0 || i >= store.n) return;
     this.vscode.postMessage({
       type: 'reveal',
-      load: this.store.load,
-      uri: this.fileOf(index).uri,
-      line: this.store.line[index],
-      endLine: this.store.endLine[index],
+      load: store.load,
+      uri: this.fileOf(i, store).uri,
+      line: store.line[i],
+      endLine: store.endLine[i],
     });
   }
 
+  /** The keys of the selection (or the followed key); when they change, the server is asked for their records. */
   recomputeLinks(): void {
-    const i = this.selectedIndex;
-    const own = i >= 0 ? this.store.keys[i] : null;
-    this.linkKeys = own?.length ? own.slice() : this.focusKey ? [this.focusKey] : [];
-    this.setLinked(linkedRows(this.store.keyIndex, this.linkKeys));
+    const own = this.selectedRow?.keys[0] ?? null;
+    this.linkTo(own?.length ? own.slice() : this.focusKey ? [this.focusKey] : []);
   }
 
-  setLinked(rows: number[]): void {
-    this.linked = rows;
-    this.linkedMark = new Uint8Array(this.store.n);
-    for (const r of rows) this.linkedMark[r] = 1;
+  /** Highlights the records of `keys` (the chain panel, the lanes' marks). */
+  linkTo(keys: string[]): void {
+    if (keys.join() === this.linkKeys.join()) return;
+    this.linkKeys = keys;
+    this.linked = null;
+    this.linksSeq = this.seq + 1;
+    if (keys.length) this.query({ linkKeys: keys.slice() });
+    this.parts.dirtyOverview();
   }
 
-  /** New rows arrived from `from` on: extend the links without recomputing them. */
-  growLinks(from: number): void {
-    if (this.linkedMark.length < this.store.n) {
-      const next = new Uint8Array(Math.max(this.store.n, this.linkedMark.length * 2));
-      next.set(this.linkedMark);
-      this.linkedMark = next;
-    }
-    for (let i = from; i < this.store.n; i++) {
-      const keys = this.store.keys[i];
-      if (keys && this.linkKeys.some((k) => keys.includes(k))) {
-        this.linkedMark[i] = 1;
-        this.linked.push(i);
-      }
-    }
+  isLinked(i: number, store: Store = this.store): boolean {
+    const keys = store.keys[i];
+    return !!keys && this.linkKeys.some((k) => keys.includes(k));
   }
 
   // ----- filtering ---------------------------------------------------------------------------------------
-
-  ensureView(n: number): void {
-    if (this.view.length >= n) return;
-    let cap = this.view.length;
-    while (cap < n) cap *= 2;
-    const next = new Int32Array(cap);
-    next.set(this.view.subarray(0, this.viewCount));
-    this.view = next;
-  }
-
-  private rowTest() {
-    return bothTests(this.compiled, this.compiledRules.showsAll ? null : this.compiledRules.visible);
-  }
-
-  /** Filters rows [from, n) into the view (new rows of a load). */
-  filterNew(from: number): void {
-    this.ensureView(this.store.n);
-    this.viewCount = filterInto(this.store, this.rowTest(), from, this.store.n, this.view, this.viewCount);
-    this.viewVersion++;
-  }
 
   setFilter(change: Partial<TimelineFilter>): void {
     Object.assign(this.filter, change);
@@ -226,45 +300,50 @@ export class App {
   }
 
   setRules(rules: HighlightRule[]): void {
+    const before = JSON.stringify(this.rules.filter((r) => r.action !== 'highlight'));
     this.rules = rules;
     this.compiledRules = compileRules(rules);
-    this.refilter();
+    if (JSON.stringify(rules.filter((r) => r.action !== 'highlight')) !== before) this.refilter();
+    else this.rowsChanged();
   }
 
+  /**
+   * The filter or the rules changed: the server filters again. The selection (else the top row) is looked for in
+   * the new view and kept in sight; the overview and the linked rows' positions are asked for again.
+   */
   refilter(): void {
     this.compiled = compileFilter(this.filter);
-    this.ensureView(this.store.n);
-    const keep = this.selectedIndex;
-    const top = this.parts.topPosition();
-    const topIndex = top < this.viewCount ? this.view[top] : -1;
-    this.viewCount = filterInto(this.store, this.rowTest(), 0, this.store.n, this.view, 0);
-    this.viewVersion++;
+    if (this.load < 0) return;
+    const top = this.rowAt(this.parts.topPosition());
+    const anchor = this.selected ?? (top >= 0 ? this.store.idOf(top) : null);
+    const hadSelection = !!this.selected;
+    this.filterSeq = this.seq + 1;
+    this.selectedPos = -1;
+    const limit = this.windowSize();
+    const q: Partial<ViewQuery> = { offset: 0, limit };
+    if (anchor) q.anchor = { uri: anchor.uri, line: anchor.line };
+    if (this.linkKeys.length) q.linkKeys = this.linkKeys.slice();
+    this.linksSeq = this.filterSeq;
+    this.query(q, (page) => {
+      const pos = page.position ?? -1;
+      if (pos >= 0 && hadSelection) this.parts.scrollIntoView(pos, true);
+      else this.parts.restoreTop(Math.max(0, pos));
+      this.parts.syncControls();
+    });
     this.parts.syncControls();
-    const pos = keep >= 0 ? positionOf(this.view, this.viewCount, keep) : -1;
-    if (pos >= 0) this.parts.scrollIntoView(pos, true);
-    else this.parts.restoreTop(topIndex >= 0 ? Math.max(0, positionOf(this.view, this.viewCount, topIndex)) : 0);
-    this.rowsChanged();
     this.parts.dirtyOverview();
   }
 
-  /** The next or previous error (or warning) from the selection, or from the top of the list. */
-  jumpToSeverity(dir: 1 | -1, severity: 'error' | 'warning' = 'error'): boolean {
-    const sev = SEVERITIES.indexOf(severity);
-    const i = this.selectedIndex;
-    const from =
-      i >= 0
-        ? positionOf(this.view, this.viewCount, i)
-        : dir > 0
-          ? this.parts.topPosition() - 1
-          : this.parts.topPosition();
-    for (let p = from + dir; p >= 0 && p < this.viewCount; p += dir) {
-      if (this.store.sev[this.view[p]] !== sev) continue;
-      this.select(this.view[p], false);
-      this.parts.scrollIntoView(p, true);
-      return true;
-    }
-    this.status(`No ${dir > 0 ? 'next' : 'previous'} ${severity} in the records shown.`, false);
-    return false;
+  /** The next or previous error (or warning) from the selection, or from the top of the list: the server seeks. */
+  jumpToSeverity(dir: 1 | -1, severity: 'error' | 'warning' = 'error'): void {
+    const top = this.parts.topPosition();
+    const from = this.selectedIndex >= 0 ? this.selectedPos : dir > 0 ? top - 1 : top;
+    const limit = this.windowSize();
+    this.query({ offset: Math.max(0, from), limit, seek: { from, dir, severity } }, (page) => {
+      const pos = page.position ?? -1;
+      if (pos >= 0) this.selectAt(pos, 'center');
+      else this.status(`No ${dir > 0 ? 'next' : 'previous'} ${severity} in the records shown.`, false);
+    });
   }
 
   // ----- rendering -------------------------------------------------------------------------------------
@@ -288,17 +367,16 @@ export class App {
     const s = document.getElementById('status');
     if (!s) return;
     s.classList.remove('error');
-    const { store } = this;
+    const files = this.tables.files.length;
     const parts = [
-      `${store.n.toLocaleString()}${this.loading || this.truncated ? ' of ' + this.total.toLocaleString() : ''} records loaded${this.loading ? '\u2026' : ''}`,
+      `${this.total.toLocaleString()} records loaded${this.loading ? '\u2026' : ''}`,
+      `${this.shown.toLocaleString()} shown`,
+      `${files} file${files === 1 ? '' : 's'}`,
     ];
-    parts.push(`${this.viewCount.toLocaleString()} shown`);
-    parts.push(`${store.files.length} file${store.files.length === 1 ? '' : 's'}`);
-    const localOnly = localOnlyStatus(store.localCount);
+    const localOnly = localOnlyStatus(this.summary.localCount);
     if (localOnly) parts.push(localOnly);
     if (!this.compiledRules.showsAll) parts.push('hide/show-only rules active');
     if (this.compiledRules.errors.length) parts.push(`rule errors: ${this.compiledRules.errors.join('; ')}`);
-    if (this.truncated) parts.push(`only the latest ${this.maxRows.toLocaleString()} are loaded; exports include all`);
     s.textContent = parts.join(' \u00b7 ');
     s.title = s.textContent;
   }

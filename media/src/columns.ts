@@ -38,10 +38,11 @@ export class Columns {
 
   /** Applies the layout: header cells, the rows' template, the wrap mode. */
   apply(): void {
-    const { layout, store } = this.app;
-    const fitted = fitColumns(shownColumns(layout, store.files.length), this.pane.clientWidth || 1000);
+    const { layout } = this.app;
+    const fitted = fitColumns(shownColumns(layout, this.app.tables.files.length), this.pane.clientWidth || 1000);
     // Times of an unknown zone carry a "local" badge, inferred ones a "~" (timeline.css): the Time column makes room.
-    const extra = this.app.store.localCount ? LOCAL_BADGE_PX : this.app.store.clockedCount ? INFERRED_MARK_PX : 0;
+    const { summary } = this.app;
+    const extra = summary.localCount ? LOCAL_BADGE_PX : summary.fileClocks.some(Boolean) ? INFERRED_MARK_PX : 0;
     const shown = extra
       ? fitted.columns.map((c) => (c.id === 'time' ? { ...c, width: c.width + extra } : c))
       : fitted.columns;
@@ -66,7 +67,7 @@ export class Columns {
     for (const column of shown) {
       const cell = el('span', `c-${column.id}`, column.id === 'time' ? this.timeHeading() : COLUMN_TITLES[column.id]);
       cell.setAttribute('role', 'columnheader');
-      if (column.id === 'file' && this.app.store.files.length <= 1) cell.title = 'Hidden while one file is shown';
+      if (column.id === 'file' && this.app.tables.files.length <= 1) cell.title = 'Hidden while one file is shown';
       if (column.id !== 'msg') cell.appendChild(this.handle(column));
       this.header.appendChild(cell);
     }
@@ -74,9 +75,9 @@ export class Columns {
 
   timeHeading(): string {
     const mode = this.app.timeMode;
-    const { localCount, n } = this.app.store;
+    const { localCount } = this.app.summary;
     // Rows with no UTC show their own local time whatever the mode: the heading does not call them UTC.
-    if (localCount && localCount === n) return 'Time (local, zone unknown)';
+    if (localCount && localCount >= this.app.total) return 'Time (local, zone unknown)';
     if (localCount)
       return mode === 'utc'
         ? 'Time (UTC; "local": zone unknown)'
@@ -101,7 +102,7 @@ export class Columns {
         this.pane.style.setProperty(
           '--cols',
           gridTemplate(
-            fitColumns(shownColumns(this.app.layout, this.app.store.files.length), this.pane.clientWidth || 1000)
+            fitColumns(shownColumns(this.app.layout, this.app.tables.files.length), this.pane.clientWidth || 1000)
               .columns,
           ),
         );

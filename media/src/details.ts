@@ -14,23 +14,22 @@ import {
   parseOffset,
   zoneLabel,
 } from './format';
-import { EMPTY, linkedRows, positionOf } from './store';
+import type { Store } from './store';
 
-const CHAIN_MAX = 1000;
 const clampOffset = (ms: number) => Math.max(-MAX_CLOCK_OFFSET_MS, Math.min(MAX_CLOCK_OFFSET_MS, ms));
 
 export function renderDetails(app: App): void {
   const body = $('detailsBody');
   body.replaceChildren();
-  const i = app.selectedIndex;
-  if (i < 0) {
+  const store = app.selectedRow;
+  if (!store || app.selected?.load !== app.load) {
     body.className = 'muted';
     body.textContent = 'Select a record (click, arrows; F8 next error); double-click or Enter opens it in the editor.';
     return;
   }
   body.className = '';
-  const { store } = app;
-  const file = app.fileOf(i);
+  const i = 0;
+  const file = app.fileOf(i, store);
   const grid = el('dl', 'props');
   const prop = (name: string, value: string | Node) => {
     grid.appendChild(el('dt', null, name));
@@ -48,16 +47,16 @@ export function renderDetails(app: App): void {
     prop('This computer', '');
   } else {
     prop('UTC', t === null ? 'no time' : formatTime(t, 'utc', null));
-    prop('Log-local', t === null ? '' : `${app.timeText(i, 'log')}  ${zoneLabel('log', store.biasOf(i))}`);
-    prop('This computer', t === null ? '' : app.timeText(i, 'machine'));
+    prop('Log-local', t === null ? '' : `${app.timeText(i, 'log', store)}  ${zoneLabel('log', store.biasOf(i))}`);
+    prop('This computer', t === null ? '' : app.timeText(i, 'machine', store));
   }
   const note = clockNote(store.clockOf(i), t !== null);
-  if (note) prop('Time zone', el('span', `clock-note t-${app.markerOf(i)}`, note));
+  if (note) prop('Time zone', el('span', `clock-note t-${app.markerOf(i, store)}`, note));
   const off = app.offsetOf(file);
   if (off) prop('Clock offset', formatOffset(off));
   prop(
     'File',
-    button(`${file.name}:${store.line[i]}`, `Open ${file.file} at line ${store.line[i]}`, () => app.reveal(i)),
+    button(`${file.name}:${store.line[i]}`, `Open ${file.file} at line ${store.line[i]}`, () => app.reveal(i, store)),
   );
   prop('Component', displayText(store.components[store.comp[i]] ?? ''));
   const th = store.thread[i];
@@ -80,12 +79,10 @@ function keyChips(app: App, keys: readonly string[]): HTMLElement {
     chip.appendChild(
       button('follow', 'Highlight every record with this key', () => {
         app.focusKey = key;
-        app.linkKeys = [key];
-        app.setLinked(linkedRows(app.store.keyIndex, app.linkKeys));
+        app.linkTo([key]);
         renderChain(app);
         renderBanner(app);
         app.rowsChanged();
-        app.parts.dirtyOverview();
       }),
     );
     chip.appendChild(
@@ -108,48 +105,49 @@ export function renderChain(app: App): void {
     body.appendChild(el('div', 'muted', 'Select a record that carries a GUID or KB number to follow it across logs.'));
     return;
   }
-  const { store, linked } = app;
-  const filesSeen = new Set(linked.map((x) => store.file[x]));
-  count.textContent = `${linked.length} in ${filesSeen.size} file${filesSeen.size === 1 ? '' : 's'}`;
+  const linked = app.linked;
+  count.textContent = linked ? `${linked.total} in ${linked.files} file${linked.files === 1 ? '' : 's'}` : '\u2026';
   body.appendChild(el('div', 'muted mono', app.linkKeys.join(', ')));
+  if (!linked) return;
+  const { store, positions } = linked;
   const frag = document.createDocumentFragment();
-  const shown = Math.min(linked.length, CHAIN_MAX);
-  const sel = app.selectedIndex;
-  for (let k = 0; k < shown; k++) {
-    const i = linked[k];
-    const hidden = positionOf(app.view, app.viewCount, i) < 0;
+  const sel = app.selected;
+  for (let i = 0; i < store.n; i++) {
+    const selected = !!sel && store.line[i] === sel.line && app.fileOf(i, store).uri === sel.uri;
+    const hidden = positions[i] < 0;
     const item = el(
       'div',
-      `chain-item sev-${SEVERITIES[store.sev[i]]}${i === sel ? ' selected' : ''}${hidden ? ' hidden-by-filter' : ''}`,
+      `chain-item sev-${SEVERITIES[store.sev[i]]}${selected ? ' selected' : ''}${hidden ? ' hidden-by-filter' : ''}`,
     );
     item.tabIndex = 0;
-    const marker = app.markerOf(i);
+    const marker = app.markerOf(i, store);
     item.append(
-      el('span', marker ? `c-time t-${marker}` : 'c-time', app.timeText(i)),
-      el('span', 'c-file', app.fileOf(i).name),
+      el('span', marker ? `c-time t-${marker}` : 'c-time', app.timeText(i, app.timeMode, store)),
+      el('span', 'c-file', app.fileOf(i, store).name),
       el('span', 'c-comp', displayText(store.components[store.comp[i]] ?? '')),
       el('span', 'c-msg', firstLine(store.msg[i], 300)),
     );
-    item.title = `${app.fileOf(i).file}:${store.line[i]}`;
-    const load = store.load;
-    const go = () => {
-      if (app.store.load !== load) return; // drawn for a previous load
-      app.select(i, true);
-      app.reveal(i);
-    };
-    item.addEventListener('click', go);
-    item.addEventListener('keydown', (e) => e.key === 'Enter' && go());
+    item.title = `${app.fileOf(i, store).file}:${store.line[i]}`;
+    item.addEventListener('click', () => goToLinked(app, store, i, positions[i]));
+    item.addEventListener('keydown', (e) => e.key === 'Enter' && goToLinked(app, store, i, positions[i]));
     frag.appendChild(item);
   }
   body.appendChild(frag);
-  if (linked.length > shown)
-    body.appendChild(el('div', 'muted', `+${linked.length - shown} more (filter to the key to see them all)`));
+  if (linked.total > store.n)
+    body.appendChild(el('div', 'muted', `+${linked.total - store.n} more (filter to the key to see them all)`));
+}
+
+/** A linked record: selected in the list when the filter shows it, and opened in the editor. */
+function goToLinked(app: App, store: Store, i: number, pos: number): void {
+  if (app.linked?.store !== store) return; // drawn for a previous answer or load
+  if (pos >= 0) app.selectAt(pos, 'center');
+  app.reveal(i, store);
 }
 
 export function renderFiles(app: App): void {
   const body = $('filesBody');
   body.replaceChildren();
-  for (const file of app.store.files) {
+  for (const file of app.tables.files) {
     const row = el('div', 'file-row');
     const box = el('input');
     box.type = 'checkbox';
@@ -157,11 +155,11 @@ export function renderFiles(app: App): void {
     box.dataset.uri = file.uri;
     box.title = 'Show this file';
     box.addEventListener('change', () => {
-      const shown = app.filter.files ? app.filter.files.slice() : app.store.files.map((f) => f.uri);
+      const shown = app.filter.files ? app.filter.files.slice() : app.tables.files.map((f) => f.uri);
       const at = shown.indexOf(file.uri);
       if (box.checked && at < 0) shown.push(file.uri);
       if (!box.checked && at >= 0) shown.splice(at, 1);
-      app.setFilter({ files: shown.length === app.store.files.length ? null : shown });
+      app.setFilter({ files: shown.length === app.tables.files.length ? null : shown });
     });
     const name = el('span', 'file-name', file.name);
     name.title = `${file.file} (${file.records || 0} records)`;
@@ -177,9 +175,7 @@ export function renderFiles(app: App): void {
       app.vscode.postMessage({ type: 'setClockOffset', uri: file.uri, ms });
     };
     input.addEventListener('change', () => apply(parseOffset(input.value)));
-    const fileIndex = app.store.files.indexOf(file);
-    const clock = app.store.fileClock.get(fileIndex);
-    const info = clock ? app.store.clocks[clock - 1] : null;
+    const info = app.summary.fileClocks[app.tables.files.indexOf(file)] ?? null;
     if (info) {
       const note = clockNote(info, info.kind !== 'local');
       name.title += `\n${note}`;
@@ -194,7 +190,7 @@ export function renderFiles(app: App): void {
     );
     body.appendChild(row);
   }
-  if (!app.store.files.length) body.appendChild(el('div', 'muted', app.loading ? 'Loading\u2026' : 'No files yet.'));
+  if (!app.tables.files.length) body.appendChild(el('div', 'muted', app.loading ? 'Loading\u2026' : 'No files yet.'));
 }
 
 export function renderBanner(app: App): void {
@@ -202,8 +198,9 @@ export function renderBanner(app: App): void {
   const key = app.focusKey;
   banner.hidden = !key;
   if (!key) return;
-  const n = (app.store.keyIndex.get(key) ?? EMPTY).length;
-  const records = `${n} record${n === 1 ? '' : 's'}`;
+  // The count is the server's when the links are the key's (a selection with other keys links those).
+  const n = app.linked && app.linkKeys.length === 1 && app.linkKeys[0] === key ? app.linked.total : null;
+  const records = n === null ? 'the records' : `${n} record${n === 1 ? '' : 's'}`;
   $('bannerText').textContent = app.serverKey
     ? `Showing only the ${records} that carry ${key}.`
     : `Highlighting ${records} that carry ${key}.`;
@@ -216,7 +213,7 @@ export function renderFileSelect(app: App): void {
   const select = $<HTMLSelectElement>('file');
   const value = select.value;
   select.replaceChildren(new Option('All files', ''));
-  for (const f of app.store.files) {
+  for (const f of app.tables.files) {
     const o = new Option(f.name, f.uri);
     o.title = f.file;
     select.appendChild(o);
@@ -228,7 +225,7 @@ export function renderFileSelect(app: App): void {
 export function renderComponentSelect(app: App): void {
   const select = $<HTMLSelectElement>('component');
   const value = app.filter.components?.length === 1 ? app.filter.components[0] : '';
-  const names = app.store.components
+  const names = app.summary.components
     .slice()
     .sort((a, b) => a.localeCompare(b))
     .slice(0, 5000);

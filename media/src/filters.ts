@@ -59,10 +59,10 @@ export function bindToolbar(app: App): void {
   });
   bindModes(app);
   $('exportCsv').addEventListener('click', () =>
-    app.vscode.postMessage({ type: 'export', format: 'csv', filter: app.filter }),
+    app.vscode.postMessage({ type: 'export', format: 'csv', filter: app.filter, rules: app.rules }),
   );
   $('exportNdjson').addEventListener('click', () =>
-    app.vscode.postMessage({ type: 'export', format: 'ndjson', filter: app.filter }),
+    app.vscode.postMessage({ type: 'export', format: 'ndjson', filter: app.filter, rules: app.rules }),
   );
   $('bannerAll').addEventListener('click', () => app.vscode.postMessage({ type: 'setKey', key: null }));
   $('bannerFilter').addEventListener('click', () => app.setFilter({ key: app.filter.key ? null : app.focusKey }));
@@ -79,8 +79,7 @@ function bindAround(app: App): void {
   });
   $('around').addEventListener('click', () => {
     if (app.filter.around) return app.setFilter({ around: null });
-    const i = app.selectedIndex;
-    const t = i >= 0 ? app.store.timeOf(i) : null;
+    const t = app.selectedTime();
     if (t === null) return app.status('Select a record with a time first.', true);
     app.setFilter({ around: { t, seconds: app.ui.aroundSeconds } });
   });
@@ -132,13 +131,14 @@ export function syncToolbar(app: App): void {
     box.checked = !filter.severities || filter.severities.includes(box.dataset.sev as SeverityName);
   for (const box of document.querySelectorAll<HTMLInputElement>('#filesBody input[type=checkbox]'))
     box.checked = !filter.files || filter.files.includes(box.dataset.uri ?? '');
-  $('textError').textContent = app.compiled.error ?? '';
-  input('text').setAttribute('aria-invalid', app.compiled.error ? 'true' : 'false');
+  const error = app.compiled.error ?? app.filterError;
+  $('textError').textContent = error ?? '';
+  input('text').setAttribute('aria-invalid', error ? 'true' : 'false');
   const timeMode = $<HTMLSelectElement>('timeMode');
   timeMode.value = app.ui.chosenTimeMode ?? 'auto';
   const auto = timeMode.querySelector<HTMLOptionElement>('option[value=auto]');
   if (auto)
-    auto.textContent = `Auto (${app.timeMode === 'log' ? 'log-local: one zone' : app.store.biases.size > 1 ? 'UTC: zones differ' : 'UTC'})`;
+    auto.textContent = `Auto (${app.timeMode === 'log' ? 'log-local: one zone' : app.summary.biases.length > 1 ? 'UTC: zones differ' : 'UTC'})`;
   $<HTMLSelectElement>('laneMode').value = app.ui.laneMode;
   setPressed('follow', app.ui.follow);
   $('follow').textContent = app.ui.follow ? 'Follow: on' : 'Follow: off';

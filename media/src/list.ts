@@ -1,14 +1,15 @@
-// The list of records: virtualised (a pool of row elements over a spacer; millions of rows scroll smoothly),
-// with selection by click and keys, F8 / Shift+F8 for the next / previous error, Enter or double-click to open
-// the record in the editor. Each rendered row remembers the load and the stamp it was drawn for, so a retarget
-// (another log's rows at the same positions) always redraws it.
+// The list of records: virtualised (a pool of row elements over a spacer; millions of rows scroll smoothly) over
+// the window of rows the webview holds (app.ts asks the server for the window around what is on screen; a row not
+// held yet is drawn empty until it arrives), with selection by click and keys, F8 / Shift+F8 for the next /
+// previous error, Enter or double-click to open the record in the editor. Each rendered row remembers the store
+// and the stamp it was drawn for, so a retarget (another log's rows at the same positions) always redraws it.
 import { SEVERITIES } from '../../client/src/shared/filter';
 import type { App } from './app';
 import { rowHeight } from './layout';
 import { clockTitle, displayText, firstLine, wrappedText } from './format';
 import { scrollTopForRow, virtualWindow, type VirtualWindow } from './geometry';
 import { $ } from './dom';
-import { positionOf } from './store';
+import type { Store } from './store';
 
 const MAX_SCROLL_HEIGHT = 15_000_000;
 const OVERSCAN = 8;
@@ -17,9 +18,10 @@ const CELLS = ['c-time', 'c-file', 'c-comp', 'c-thread', 'c-msg'] as const;
 interface PooledRow {
   el: HTMLDivElement;
   cells: HTMLSpanElement[];
-  /** Store index and the load it belongs to (-1: none). */
+  /** View position and window index drawn, and the window they belong to (null: none). */
+  pos: number;
   index: number;
-  load: number;
+  store: Store | null;
   stamp: string;
 }
 
@@ -52,13 +54,13 @@ export class RowList {
       { passive: true },
     );
     this.rowsEl.addEventListener('click', (event) => {
-      const i = this.rowIndexFromEvent(event);
-      if (i >= 0) app.select(i, false);
+      const item = this.rowFromEvent(event);
+      if (item) app.selectAt(item.pos, 'none');
       this.list.focus();
     });
     this.rowsEl.addEventListener('dblclick', (event) => {
-      const i = this.rowIndexFromEvent(event);
-      if (i >= 0) app.reveal(i);
+      const item = this.rowFromEvent(event);
+      if (item?.store) app.reveal(item.index, item.store);
     });
     this.list.addEventListener('keydown', (event) => this.onKey(event));
   }
@@ -69,6 +71,10 @@ export class RowList {
 
   get height(): number {
     return this.listH;
+  }
+
+  get visibleRows(): number {
+    return Math.max(1, Math.ceil(this.listH / this.rowH));
   }
 
   current(): VirtualWindow {
@@ -117,7 +123,7 @@ export class RowList {
       row.appendChild(span);
       return span;
     });
-    return { el: row, cells, index: -1, load: -1, stamp: '' };
+    return { el: row, cells, pos: -1, index: -1, store: null, stamp: '' };
   }
 
   render(): void {
@@ -135,27 +141,48 @@ export class RowList {
     }
     const { app } = this;
     const stampBase = `${app.store.load}:${app.rowsStamp}:${app.timeMode}:${app.layout.wrap}:${app.compactTime}`;
+    const selected = app.selectedIndex;
     for (let k = 0; k < this.pool.length; k++) {
       const item = this.pool[k];
       if (k >= need) {
         if (!item.el.hidden) item.el.hidden = true;
         item.index = -1;
+        item.store = null;
         continue;
       }
       const pos = w.first + k;
       if (item.el.hidden) item.el.hidden = false;
-      const stamp = `${app.view[pos]}:${pos}:${stampBase}`;
-      if (item.stamp !== stamp) this.draw(item, pos, stamp);
+      const i = app.rowAt(pos);
+      const stamp = `${i}:${pos}:${stampBase}`;
+      if (item.stamp !== stamp) {
+        if (i >= 0) this.draw(item, pos, i, selected, stamp);
+        else this.drawPending(item, pos, stamp);
+      }
     }
+    app.ensureWindow(w.first, w.last);
   }
 
-  private draw(item: PooledRow, pos: number, stamp: string): void {
+  /** A row not held yet (its window is on the way): empty cells, nothing to click. */
+  private drawPending(item: PooledRow, pos: number, stamp: string): void {
+    item.stamp = stamp;
+    item.pos = pos;
+    item.index = -1;
+    item.store = null;
+    for (const cell of item.cells) {
+      cell.textContent = '';
+      cell.title = '';
+    }
+    item.el.className = `row pending${pos % 2 ? ' odd' : ''}`;
+    item.el.setAttribute('aria-selected', 'false');
+  }
+
+  private draw(item: PooledRow, pos: number, i: number, selectedIndex: number, stamp: string): void {
     const { app } = this;
     const { store } = app;
-    const i = app.view[pos];
     item.stamp = stamp;
+    item.pos = pos;
     item.index = i;
-    item.load = store.load;
+    item.store = store;
     const file = app.fileOf(i);
     const th = store.thread[i];
     const message = store.msg[i];
@@ -173,24 +200,24 @@ export class RowList {
     item.cells[3].textContent = th === th ? String(th) : '';
     item.cells[4].textContent = app.layout.wrap ? wrappedText(message, 2000) : firstLine(message, 1000);
     item.cells[4].title = message.length > 60 || message.includes('\n') ? wrappedText(message, 4000) : '';
-    const selected = i === app.selectedIndex;
+    const selected = i === selectedIndex;
     let cls = `row sev-${SEVERITIES[store.sev[i]]}`;
     const color = app.compiledRules.colorOf(message);
     if (color) cls += ` hl hl-${color}`;
     if (selected) cls += ' selected';
-    if (app.linkedMark[i]) cls += ' linked';
+    if (app.isLinked(i)) cls += ' linked';
     if (app.focusKey && store.keys[i]?.includes(app.focusKey)) cls += ' focus';
     if (pos % 2) cls += ' odd';
     item.el.className = cls;
     item.el.setAttribute('aria-selected', selected ? 'true' : 'false');
   }
 
-  /** The store index of the clicked row, only if it was drawn for the load on show. */
-  private rowIndexFromEvent(event: Event): number {
+  /** The clicked row, only if it was drawn for the window on show. */
+  private rowFromEvent(event: Event): PooledRow | null {
     const target = event.target as Element | null;
     const rowEl = target?.closest?.('.row');
     const item = rowEl ? this.pool.find((p) => p.el === rowEl) : undefined;
-    return item && item.load === this.app.store.load ? item.index : -1;
+    return item && item.store && item.store === this.app.store ? item : null;
   }
 
   private onKey(event: KeyboardEvent): void {
@@ -201,8 +228,7 @@ export class RowList {
       return;
     }
     if (!app.viewCount) return;
-    const sel = app.selectedIndex;
-    const pos = sel >= 0 ? positionOf(app.view, app.viewCount, sel) : -1;
+    const pos = app.selected && app.selectedPos >= 0 ? app.selectedPos : -1;
     const from = pos < 0 ? this.topPosition() : pos;
     const page = Math.max(1, Math.floor(this.listH / this.rowH) - 1);
     let next: number;
@@ -226,7 +252,7 @@ export class RowList {
         next = app.viewCount - 1;
         break;
       case 'Enter':
-        if (sel >= 0) app.reveal(sel);
+        if (app.selectedRow) app.reveal(0, app.selectedRow);
         event.preventDefault();
         return;
       default:
@@ -234,6 +260,6 @@ export class RowList {
     }
     event.preventDefault();
     next = Math.max(0, Math.min(app.viewCount - 1, next));
-    app.select(app.view[next], true);
+    app.selectAt(next, 'near');
   }
 }

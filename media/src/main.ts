@@ -31,7 +31,6 @@ function start(vscode: VsCodeApi): void {
     if (frame) return;
     frame = requestAnimationFrame(() => {
       frame = 0;
-      if (messages.holdRender) return;
       list.render();
       overview.draw();
     });
@@ -58,6 +57,7 @@ function start(vscode: VsCodeApi): void {
     scrollIntoView: (pos, center) => list.scrollIntoView(pos, center),
     scrollToEnd: () => list.scrollToEnd(),
     topPosition: () => list.topPosition(),
+    visibleRows: () => list.visibleRows,
     restoreTop: (pos) => list.restoreTop(pos),
   };
   const list = new RowList(app, () => overview.dirty());

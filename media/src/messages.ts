@@ -1,27 +1,21 @@
-// Messages from the extension: loads of rows (loading → begin → rows… → end, all carrying the load id), clock
-// offsets, settings and status. Rows of any load but the current one are dropped.
+// Messages from the extension: loads (loading → begin), the answers to the webview's queries (page, with the load
+// and the query's number), a change of the logs, clock offsets, settings and status. Anything of a load but the
+// current one is dropped.
 import { sanitizeRules } from '../../client/src/shared/highlightRules';
-import { sanitizeLayout, type ExtensionMessage, type TimeMode } from '../../client/src/shared/timelineMessages';
-import type { App } from './app';
-import { Store, positionOf } from './store';
+import {
+  sanitizeLayout,
+  type ExtensionMessage,
+  type TimeMode,
+  type ViewPage,
+  type ViewQuery,
+} from '../../client/src/shared/timelineMessages';
+import { END, emptySummary, type App } from './app';
+import { Store, Tables, type RowId } from './store';
 
 const num = (value: unknown, fallback: number): number =>
   typeof value === 'number' && Number.isFinite(value) ? value : fallback;
 
-/** A reload in place (live log, clock offset): the selection and the top row are found again by file and line. */
-interface Anchor {
-  sel: { uri: string; line: number } | null;
-  top: { uri: string; line: number } | null;
-  topIndex: number;
-}
-
 export class MessageHandler {
-  private anchor: Anchor | null = null;
-  /** Held while a reload in place runs, so the list does not flash empty. */
-  holdRender = false;
-  private panelTimer: ReturnType<typeof setTimeout> | undefined;
-  private componentsDirty = false;
-
   constructor(private readonly app: App) {}
 
   handle(m: ExtensionMessage): void {
@@ -31,10 +25,10 @@ export class MessageHandler {
         return this.onLoading(m);
       case 'begin':
         return this.onBegin(m);
-      case 'rows':
-        return this.onRows(m);
-      case 'end':
-        return this.onEnd(m);
+      case 'page':
+        return this.onPage(m);
+      case 'changed':
+        return this.onChanged(m);
       case 'clockOffsets':
         this.app.offsets = m.offsets && typeof m.offsets === 'object' ? m.offsets : {};
         this.app.parts.renderFiles();
@@ -47,129 +41,118 @@ export class MessageHandler {
     }
   }
 
-  private identity(i: number): { uri: string; line: number } | null {
-    const { app } = this;
-    return i >= 0 && i < app.store.n ? { uri: app.fileOf(i).uri, line: app.store.line[i] } : null;
-  }
-
   /** A new load starts: unless it replaces the same rows in place, nothing of the previous one stays on show. */
   private onLoading(m: Extract<ExtensionMessage, { type: 'loading' }>): void {
     if (m.keepView) return;
     this.reset(num(m.generation, -1));
+    this.app.parts.restoreTop(0);
+    this.renderAll();
     this.app.status(`Loading ${String(m.title ?? 'the timeline')}\u2026`, false);
   }
 
   private reset(load: number): void {
     const { app } = this;
     app.load = load;
-    app.store = new Store(load);
-    app.viewCount = 0;
-    app.viewVersion++;
-    app.selected = null;
-    app.linked = [];
-    app.linkedMark = new Uint8Array(0);
+    app.tables = new Tables();
+    app.store = new Store(load, app.tables);
+    app.winOffset = 0;
+    app.total = 0;
+    app.shown = 0;
+    app.summary = emptySummary();
+    app.overviewData = null;
+    app.clearSelection();
+    app.linked = null;
+    app.linkKeys = [];
     app.loading = true;
-    app.truncated = false;
-    this.anchor = null;
-    this.holdRender = false;
   }
 
+  /**
+   * The load's first question: the summary and the window (at the end when following). A reload in place (live
+   * log, clock offset, key) keeps the old rows on show until the answer, and finds the selection (else the top
+   * row) again by file and line.
+   */
   private onBegin(m: Extract<ExtensionMessage, { type: 'begin' }>): void {
     const { app } = this;
+    const load = num(m.generation, -1);
     const keep = m.keepView && app.store.n > 0;
-    const top = app.parts.topPosition();
-    this.anchor = keep
-      ? {
-          sel: this.identity(app.selectedIndex),
-          top: app.viewCount ? this.identity(app.view[Math.min(app.viewCount - 1, top)]) : null,
-          topIndex: -1,
-        }
-      : null;
-    this.holdRender = !!this.anchor;
-    this.reset(num(m.generation, -1));
-    this.holdRender = !!this.anchor;
-    app.total = num(m.total, 0);
-    app.maxRows = num(m.maxRows, 0);
-    app.store.files = Array.isArray(m.files) ? m.files.slice() : [];
+    const top = app.rowAt(app.parts.topPosition());
+    const anchor: RowId | null = keep ? (app.selected ?? (top >= 0 ? app.store.idOf(top) : null)) : null;
+    const hadSelection = keep && !!app.selected;
+    if (keep) {
+      app.load = load;
+      app.tables = new Tables();
+      app.loading = true;
+      if (app.selected) app.selected = { ...app.selected, load };
+    } else this.reset(load);
     app.serverKey = typeof m.serverKey === 'string' ? m.serverKey : null;
     app.focusKey = typeof m.focusKey === 'string' ? m.focusKey : null;
-    app.linkKeys = app.focusKey ? [app.focusKey] : [];
-    if (!m.keepView) app.parts.restoreTop(0);
-    app.parts.renderFileSelect();
-    app.parts.renderFiles();
-    app.parts.renderBanner();
-    app.parts.renderDetails();
-    app.parts.renderChain();
-    app.parts.applyColumns();
-    app.updateStatus();
-    app.rowsChanged();
-    app.parts.dirtyOverview();
+    if (!keep) app.linkKeys = app.focusKey ? [app.focusKey] : [];
+    const q: Partial<ViewQuery> = { offset: app.ui.follow && !anchor ? END : 0, limit: app.windowSize() };
+    if (anchor) q.anchor = { uri: anchor.uri, line: anchor.line };
+    if (app.linkKeys.length) q.linkKeys = app.linkKeys.slice();
+    app.filterSeq = app.linksSeq = app.query(q, (page) => this.placeFirst(page, !!anchor, hadSelection));
+    // The rows first (what the user waits for), then the summary of the whole timeline (a pass over every record).
+    app.query({ summary: true });
+    this.renderAll();
   }
 
-  private onRows(m: Extract<ExtensionMessage, { type: 'rows' }>): void {
+  /** Where the list stands after a load's first answer: on the anchor, at the end when following, else the top. */
+  private placeFirst(page: ViewPage, anchored: boolean, hadSelection: boolean): void {
     const { app } = this;
-    if (m.generation !== app.load || !m.chunk) return;
-    const first = app.store.append(m.chunk, m.generation);
-    if (first < 0) return;
-    app.filterNew(first);
-    if (app.linkKeys.length) app.growLinks(first);
-    if (m.chunk.addFiles?.length) {
+    const pos = page.position ?? -1;
+    if (anchored && pos >= 0) {
+      if (hadSelection) app.selectAt(pos, 'center');
+      else app.parts.restoreTop(pos);
+    } else if (app.ui.follow) app.parts.scrollToEnd();
+    else app.parts.restoreTop(0);
+    if (anchored && hadSelection && pos < 0) app.clearSelection();
+    // Show Related Events: the first record of the key is selected.
+    const first = app.linked?.positions.find((p) => p >= 0);
+    if (!app.selected && app.focusKey && first !== undefined) app.selectAt(first, 'center');
+    this.renderAll();
+  }
+
+  private onPage(m: Extract<ExtensionMessage, { type: 'page' }>): void {
+    const { app } = this;
+    if (m.generation !== app.load || !m.page || !m.page.chunk) return;
+    const hadSummary = !!m.page.summary;
+    app.applyPage(num(m.seq, 0), m.page);
+    if (hadSummary) {
+      app.parts.renderComponentSelect();
       app.parts.renderFileSelect();
       app.parts.renderFiles();
       app.parts.applyColumns();
+      app.parts.syncControls();
+      app.parts.dirtyOverview();
     }
-    if (m.chunk.addComponents?.length) this.componentsDirty = true;
-    if (this.anchor) this.tryAnchor(first);
-    else if (app.selectedIndex < 0 && app.focusKey && app.linked.length) app.select(app.linked[0], true);
-    // Following (CMTrace's tail): rows appended to a finished load, i.e. the logs grew, bring the end into view.
-    if (app.ui.follow && !app.loading && !this.anchor) app.parts.scrollToEnd();
-    this.throttledPanels();
     app.updateStatus();
     app.rowsChanged();
-    app.parts.dirtyOverview();
   }
 
-  private onEnd(m: Extract<ExtensionMessage, { type: 'end' }>): void {
+  /** The logs grew or changed: the summary and the window again; the end comes into view when following. */
+  private onChanged(m: Extract<ExtensionMessage, { type: 'changed' }>): void {
     const { app } = this;
-    if (m.generation !== app.load) return;
-    const first = app.loading;
-    app.loading = false;
-    app.total = num(m.total, app.total);
-    app.truncated = !!m.truncated;
-    if (this.anchor) {
-      this.anchor = null;
-      this.holdRender = false;
-    } else if (first && app.ui.follow && app.selectedIndex < 0) app.parts.scrollToEnd();
-    app.parts.renderComponentSelect();
-    app.parts.renderFiles();
-    app.parts.renderChain();
-    app.parts.renderBanner();
-    app.parts.applyColumns();
-    app.updateStatus();
-    app.rowsChanged();
-    app.parts.dirtyOverview();
+    if (m.generation !== app.load || app.loading) return;
+    const limit = app.windowSize();
+    const q: Partial<ViewQuery> = { offset: app.ui.follow ? END : app.winOffset, limit, summary: true };
+    if (app.linkKeys.length) q.linkKeys = app.linkKeys.slice();
+    app.query(q, () => {
+      if (app.ui.follow) app.parts.scrollToEnd();
+    });
   }
 
-  private tryAnchor(from: number): void {
-    const { app } = this;
-    const a = this.anchor!;
-    for (let i = from; i < app.store.n; i++) {
-      if (a.sel && app.store.line[i] === a.sel.line && app.fileOf(i).uri === a.sel.uri) {
-        a.sel = null;
-        app.selected = app.store.ref(i);
-        app.recomputeLinks();
-      }
-      if (a.top && app.store.line[i] === a.top.line && app.fileOf(i).uri === a.top.uri) {
-        a.top = null;
-        a.topIndex = i;
-      }
-    }
-    if (a.sel || a.top) return;
-    this.anchor = null;
-    this.holdRender = false;
-    const pos = a.topIndex >= 0 ? positionOf(app.view, app.viewCount, a.topIndex) : -1;
-    if (pos >= 0) app.parts.restoreTop(pos);
-    app.parts.renderDetails();
+  private renderAll(): void {
+    const { parts } = this.app;
+    parts.renderFileSelect();
+    parts.renderComponentSelect();
+    parts.renderFiles();
+    parts.renderBanner();
+    parts.renderDetails();
+    parts.renderChain();
+    parts.applyColumns();
+    this.app.updateStatus();
+    this.app.rowsChanged();
+    parts.dirtyOverview();
   }
 
   private onSettings(m: Extract<ExtensionMessage, { type: 'settings' }>): void {
@@ -187,20 +170,5 @@ export class MessageHandler {
     app.parts.syncControls();
     app.parts.renderDetails();
     app.rowsChanged();
-    app.parts.dirtyOverview();
-  }
-
-  private throttledPanels(): void {
-    if (this.panelTimer) return;
-    this.panelTimer = setTimeout(() => {
-      this.panelTimer = undefined;
-      if (this.componentsDirty) {
-        this.componentsDirty = false;
-        this.app.parts.renderComponentSelect();
-      }
-      this.app.parts.renderChain();
-      this.app.parts.renderBanner();
-      if (!this.holdRender) this.app.parts.renderDetails();
-    }, 400);
   }
 }

@@ -1,13 +1,15 @@
 // The overview above the list: a time axis (in the zone shown), a histogram of errors and warnings, one lane per
 // file or component with its density, and the chain of records linked to the selection. Wheel to zoom, drag to
-// pan, shift-drag to filter a time range, click to jump. A cached base layer; scrolling redraws only the overlay.
+// pan, shift-drag to filter a time range, click to jump. The counts per time bucket come from the server (it holds
+// the rows: issues #20, #23), asked for when the range, the width, the filter or the links change. Records of a
+// log with no zone are drawn at their local time, in lanes marked "local time:" and outlined dashed (issue #18). A cached base layer;
+// scrolling redraws only the overlay.
+import type { OverviewData } from '../../client/src/shared/timelineMessages';
 import type { App } from './app';
 import { $ } from './dom';
 import { biasZone, formatDuration, formatWall } from './format';
 import { ticks } from './geometry';
-import { buildLanes, chainPoints, densityBins, type Lanes } from './lanes';
 import { AXIS_H, HIST_H, LABEL_W, paintHistogram, paintLanes, type Rgb } from './overviewPaint';
-import { lowerBound } from './store';
 
 export class Overview {
   private readonly canvas = $<HTMLCanvasElement>('overviewCanvas');
@@ -18,7 +20,9 @@ export class Overview {
   private baseHeight = 0;
   private lastBase = 0;
   private baseTimer: ReturnType<typeof setTimeout> | undefined;
-  private lanesCache: { key: string; lanes: Lanes | null } = { key: '', lanes: null };
+  /** The overview asked for last (load, filter, links, range, width, lanes), and the counts drawn last. */
+  private askedKey = '';
+  private drawn: OverviewData | null = null;
   private colors: Record<string, string> = {};
   private rgba: Record<'error' | 'warning' | 'fg', Rgb> = {
     error: [255, 0, 0],
@@ -50,8 +54,7 @@ export class Overview {
     $('zoomOut').addEventListener('click', () => this.zoom(2));
     $('zoomFit').addEventListener('click', () => ((this.range.auto = true), this.dirty()));
     $('zoomSel').addEventListener('click', () => {
-      const i = app.selectedIndex;
-      const t = i >= 0 ? app.store.timeOf(i) : null;
+      const t = app.selectedTime();
       if (t === null) return app.status('Select a record with a time first.', true);
       const half = Math.max(50, app.ui.aroundSeconds * 1000);
       this.setRange(t - half, t + half);
@@ -60,6 +63,7 @@ export class Overview {
 
   dirty(): void {
     this.baseDirty = true;
+    this.askedKey = '';
     this.app.parts.render();
   }
 
@@ -97,10 +101,28 @@ export class Overview {
   }
 
   private extent(): { from: number; to: number } | null {
-    const { store } = this.app;
-    if (!(store.minT === store.minT)) return null;
-    const span = Math.max(1000, store.maxT - store.minT);
-    return { from: store.minT - span * 0.02, to: store.maxT + span * 0.02 };
+    const { minT, maxT } = this.app.summary;
+    if (minT === null || maxT === null) return null;
+    const span = Math.max(1000, maxT - minT);
+    return { from: minT - span * 0.02, to: maxT + span * 0.02 };
+  }
+
+  /** Asks the server for the counts of the range shown, unless they were asked for already. */
+  private ask(): void {
+    const { app } = this;
+    if (app.load < 0 || app.loading || !this.extent()) return;
+    const W = Math.max(1, Math.floor(this.plotWidth()));
+    const { from, to } = this.range;
+    const key = `${app.load}:${app.filterSeq}:${app.linksSeq}:${from}:${to}:${W}:${app.ui.laneMode}`;
+    if (key === this.askedKey) return;
+    this.askedKey = key;
+    app.query({ overview: { from, to, buckets: W, lanes: app.ui.laneMode, linkKeys: [] } });
+  }
+
+  /** The counts answered are those of the range and width shown (else the last picture stays until they are). */
+  private fits(d: OverviewData | null): d is OverviewData {
+    const W = Math.max(1, Math.floor(this.plotWidth()));
+    return !!d && d.from === this.range.from && d.to === this.range.to && d.buckets === W;
   }
 
   private plotWidth = (): number => Math.max(10, this.width - LABEL_W);
@@ -134,8 +156,12 @@ export class Overview {
         this.baseDirty = true;
       }
     }
+    if (this.baseDirty) this.ask();
+    const data = this.app.overviewData;
+    if (data !== this.drawn && this.fits(data)) this.baseDirty = true;
     const wantWidth = Math.round(this.width * dpr);
-    if (this.baseDirty || this.base.width !== wantWidth) {
+    const waiting = this.base.width > 1 && this.extent() && !this.fits(data) && this.app.store.n > 0;
+    if ((this.baseDirty || this.base.width !== wantWidth) && !waiting) {
       const now = performance.now();
       if (this.app.loading && now - this.lastBase < 500 && this.base.width === wantWidth) {
         this.baseTimer ??= setTimeout(
@@ -167,15 +193,18 @@ export class Overview {
   }
 
   private drawOverlay(g: CanvasRenderingContext2D): void {
-    const { store, view, viewCount } = this.app;
-    if (!(store.minT === store.minT)) return;
+    const { app } = this;
+    const { store, viewCount } = app;
+    if (!this.extent()) return;
     const height = this.baseHeight;
     const W = Math.max(1, Math.floor(this.plotWidth()));
     if (viewCount) {
       const w = this.listWindow();
-      const firstT = store.t[view[Math.min(viewCount - 1, Math.floor(w.exact))]];
-      const lastT = store.t[view[Math.min(viewCount - 1, Math.floor(w.exact) + w.rows)]];
-      if (firstT === firstT && lastT === lastT) {
+      const first = app.rowAt(Math.min(viewCount - 1, Math.floor(w.exact)));
+      const last = app.rowAt(Math.min(viewCount - 1, Math.floor(w.exact) + w.rows));
+      const firstT = first >= 0 ? store.placeOf(first) : null;
+      const lastT = last >= 0 ? store.placeOf(last) : null;
+      if (firstT !== null && lastT !== null) {
         const xa = Math.max(LABEL_W, this.xOf(firstT));
         const xb = Math.min(LABEL_W + W, this.xOf(lastT));
         if (xb >= xa - 1) {
@@ -186,9 +215,8 @@ export class Overview {
         }
       }
     }
-    const sel = this.app.selectedIndex;
-    const st = sel >= 0 ? store.t[sel] : NaN;
-    if (st === st && st >= this.range.from && st <= this.range.to) {
+    const st = app.selectedTime();
+    if (st !== null && st >= this.range.from && st <= this.range.to) {
       g.fillStyle = this.colors.focus;
       g.fillRect(Math.round(this.xOf(st)), AXIS_H, 2, height - AXIS_H);
     }
@@ -205,20 +233,11 @@ export class Overview {
     }
   }
 
-  private lanes(): Lanes {
-    const { app } = this;
-    const idCount = app.ui.laneMode === 'component' ? app.store.components.length : app.store.files.length;
-    const key = `${app.store.load}:${app.viewVersion}:${app.ui.laneMode}:${idCount}`;
-    if (this.lanesCache.key !== key || !this.lanesCache.lanes)
-      this.lanesCache = { key, lanes: buildLanes(app.ui.laneMode, app.store, app.view, app.viewCount, idCount) };
-    return this.lanesCache.lanes!;
-  }
-
   private drawBase(dpr: number): void {
     const { app, colors } = this;
-    const { store } = app;
-    const built = this.lanes();
-    const laneCount = built.ids.length;
+    const d = this.fits(app.overviewData) ? app.overviewData : null;
+    this.drawn = d;
+    const laneCount = d ? d.lanes.length : 0;
     const laneH = laneCount ? Math.max(3, Math.min(14, Math.floor(180 / laneCount))) : 14;
     const height = AXIS_H + HIST_H + Math.max(1, laneCount) * laneH + 4;
     this.baseHeight = height;
@@ -231,16 +250,10 @@ export class Overview {
     g.font = `11px ${colors.font}`;
     g.textBaseline = 'middle';
     const W = Math.max(1, Math.floor(this.plotWidth()));
-    if (!(store.minT === store.minT)) {
+    if (!this.extent()) {
       g.fillStyle = colors.muted;
       g.fillText(
-        store.n
-          ? store.localCount
-            ? 'No UTC: local times of an unknown zone only.'
-            : 'These records have no timestamps.'
-          : app.loading
-            ? 'Loading\u2026'
-            : 'No records.',
+        app.total ? 'These records have no timestamps.' : app.loading ? 'Loading\u2026' : 'No records.',
         LABEL_W,
         AXIS_H + 10,
       );
@@ -249,37 +262,15 @@ export class Overview {
     }
     $('span').textContent = `${formatDuration(this.range.to - this.range.from)} shown`;
     this.drawAxis(g, W, height);
-    const ids = app.ui.laneMode === 'component' ? store.comp : store.file;
-    const d = densityBins(
-      { t: store.t, sev: store.sev, ids },
-      built.laneOfId,
-      app.linkedMark,
-      app.view,
-      app.viewCount,
-      this.range.from,
-      this.range.to,
-      W,
-      laneCount,
-    );
-    this.drawHistogram(g, W, d.errors, d.warnings);
-    this.drawLanes(g, W, built, laneH, d);
-    const chain = chainPoints(
-      app.linked,
-      store.t,
-      ids,
-      built.laneOfId,
-      app.view,
-      app.viewCount,
-      this.range.from,
-      this.range.to,
-      W,
-    );
-    if (chain.length > 1) {
+    if (!d) return;
+    paintHistogram(g, { W, errors: d.errors, warnings: d.warnings, local: d.local, colors });
+    paintLanes(g, { W, d, laneH, laneCanvas: this.laneCanvas, rgba: this.rgba, colors });
+    if (d.chain.length > 1) {
       const top = AXIS_H + HIST_H;
       g.strokeStyle = colors.link;
       g.lineWidth = 1.5;
       g.beginPath();
-      chain.forEach((p, q) => {
+      d.chain.forEach((p, q) => {
         const cx = LABEL_W + p.x + 0.5;
         const cy = top + p.lane * laneH + laneH / 2;
         if (q) g.lineTo(cx, cy);
@@ -294,16 +285,21 @@ export class Overview {
     const { app, colors } = this;
     const mode = app.timeMode;
     const mid = (this.range.from + this.range.to) / 2;
-    const onlyBias = app.store.biases.size === 1 ? [...app.store.biases][0] : null;
+    const biases = app.summary.biases;
+    const onlyBias = biases.length === 1 ? biases[0] : null;
+    // Every record has no zone: the axis is their local time (never called UTC).
+    const allLocal = app.summary.localCount > 0 && app.summary.localCount >= app.total;
     const tz =
       mode === 'machine' ? new Date(mid).getTimezoneOffset() : mode === 'log' && onlyBias !== null ? onlyBias : 0;
     g.fillStyle = colors.muted;
     g.fillText(
-      mode === 'machine'
-        ? 'this computer'
-        : mode === 'log' && onlyBias !== null
-          ? `log (${biasZone(onlyBias)})`
-          : 'UTC',
+      allLocal
+        ? 'local, zone unknown'
+        : mode === 'machine'
+          ? 'this computer'
+          : mode === 'log' && onlyBias !== null
+            ? `log (${biasZone(onlyBias)})`
+            : 'UTC',
       4,
       AXIS_H / 2,
     );
@@ -314,23 +310,6 @@ export class Overview {
       g.fillStyle = colors.muted;
       g.fillText(tick.label, x + 3, AXIS_H / 2);
     }
-  }
-
-  private drawHistogram(g: CanvasRenderingContext2D, W: number, errors: Uint32Array, warnings: Uint32Array): void {
-    paintHistogram(g, { W, errors, warnings, colors: this.colors });
-  }
-
-  private drawLanes(
-    g: CanvasRenderingContext2D,
-    W: number,
-    built: Lanes,
-    laneH: number,
-    d: ReturnType<typeof densityBins>,
-  ): void {
-    const { app } = this;
-    const laneLabel = (id: number) =>
-      app.ui.laneMode === 'component' ? app.store.components[id] || '(none)' : app.store.files[id]?.name || '?';
-    paintLanes(g, { W, built, laneH, d, laneCanvas: this.laneCanvas, rgba: this.rgba, colors: this.colors, laneLabel });
   }
 
   private bindPointer(): void {
@@ -397,11 +376,12 @@ export class Overview {
     this.app.parts.render();
   }
 
+  /** Selects the first record shown at or after `t` (the server finds it). */
   private jumpTo(t: number): void {
     const { app } = this;
     if (!app.viewCount) return;
-    const pos = Math.min(app.viewCount - 1, lowerBound(app.store.t, app.view, app.viewCount, t));
-    app.select(app.view[pos], false);
-    app.parts.scrollIntoView(pos, true);
+    app.query({ atTime: t, offset: 0, limit: app.windowSize() }, (page) => {
+      if ((page.position ?? -1) >= 0) app.selectAt(page.position!, 'center');
+    });
   }
 }

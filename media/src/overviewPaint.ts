@@ -1,7 +1,7 @@
 // The overview's pictures that need nothing but their inputs: the error histogram and the lanes' density image.
 // overview.ts owns the canvas, the range and the pointer; these functions only paint.
+import type { OverviewData } from '../../client/src/shared/timelineMessages';
 import { displayText } from './format';
-import type { densityBins, Lanes } from './lanes';
 
 export const LABEL_W = 150;
 export const AXIS_H = 18;
@@ -14,13 +14,17 @@ export type OverviewColors = Record<string, string>;
 
 export interface HistogramInput {
   W: number;
-  errors: Uint32Array;
-  warnings: Uint32Array;
+  errors: ArrayLike<number>;
+  warnings: ArrayLike<number>;
+  /** Records placed by a local time of unknown zone, per pixel: a dashed mark under the histogram says where. */
+  local?: ArrayLike<number>;
   colors: OverviewColors;
 }
 
 /** Errors and warnings per two pixels of time, stacked, scaled to the busiest bin. */
-export function paintHistogram(g: CanvasRenderingContext2D, { W, errors, warnings, colors }: HistogramInput): void {
+export function paintHistogram(g: CanvasRenderingContext2D, input: HistogramInput): void {
+  const { W, errors, warnings, colors } = input;
+  if (input.local) paintLocalMarks(g, W, input.local, colors);
   const bins = Math.max(1, Math.floor(W / 2));
   const errs = new Uint32Array(bins);
   const warns = new Uint32Array(bins);
@@ -47,23 +51,36 @@ export function paintHistogram(g: CanvasRenderingContext2D, { W, errors, warning
   }
 }
 
+/**
+ * Where records without a UTC are drawn (by their local time, issue #18): a dashed line at the foot of the
+ * histogram over those pixels, so that their place is never read as a UTC one.
+ */
+function paintLocalMarks(
+  g: CanvasRenderingContext2D,
+  W: number,
+  local: ArrayLike<number>,
+  colors: OverviewColors,
+): void {
+  const y = AXIS_H + HIST_H - 1;
+  g.fillStyle = colors.muted;
+  for (let x = 0; x < W; x++) if (local[x] && x % 3 !== 2) g.fillRect(LABEL_W + x, y, 1, 1);
+}
+
 export interface LanesInput {
   W: number;
-  built: Lanes;
+  /** The server's counts: lanes (labels are log text, drawn as text only), cells, links. */
+  d: Pick<OverviewData, 'lanes' | 'counts' | 'worst' | 'linked' | 'maxCount'>;
   laneH: number;
-  d: ReturnType<typeof densityBins>;
   /** A scratch canvas, one pixel per lane and time column. */
   laneCanvas: HTMLCanvasElement;
   rgba: Record<'error' | 'warning' | 'fg', Rgb>;
   colors: OverviewColors;
-  /** A lane's label (a file's or a component's name: log text, drawn as text only). */
-  laneLabel: (id: number) => string;
 }
 
 /** One pixel per lane and time column written into an image and stretched to the lane height (fillRect per cell is slow). */
 export function paintLanes(g: CanvasRenderingContext2D, input: LanesInput): void {
-  const { W, built, laneH, d, laneCanvas, rgba, colors, laneLabel } = input;
-  const laneCount = built.ids.length;
+  const { W, laneH, d, laneCanvas, rgba, colors } = input;
+  const laneCount = d.lanes.length;
   const top = AXIS_H + HIST_H;
   const logMax = Math.log(d.maxCount + 1);
   const sevRgb = [rgba.error, rgba.warning, rgba.fg, rgba.fg, rgba.fg];
@@ -90,9 +107,18 @@ export function paintLanes(g: CanvasRenderingContext2D, input: LanesInput): void
       g.fillRect(LABEL_W, y, W, laneH);
       g.globalAlpha = 1;
     }
+    const { label, local } = d.lanes[lane];
     if (laneH >= 9) {
-      g.fillStyle = colors.fg;
-      g.fillText(truncate(g, displayText(laneLabel(built.ids[lane])), LABEL_W - 8), 4, y + laneH / 2);
+      g.fillStyle = local ? colors.muted : colors.fg;
+      const text = (local ? 'local time: ' : '') + displayText(label);
+      g.fillText(truncate(g, text, LABEL_W - 8), 4, y + laneH / 2);
+    }
+    if (local) {
+      // Placed by a local time of unknown zone: the lane is outlined dashed (its place is not a UTC one).
+      g.strokeStyle = colors.muted;
+      g.setLineDash([3, 3]);
+      g.strokeRect(LABEL_W + 0.5, y + 0.5, W - 1, laneH - 1);
+      g.setLineDash([]);
     }
   }
   if (laneCount) {

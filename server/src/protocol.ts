@@ -68,9 +68,99 @@ export interface TimelineParams {
   key?: string;
   /** Milliseconds added to each file's clock (by URI). */
   clockOffsets?: Record<string, number>;
+  /** The page's first position and size, in the filtered order when `filter` is given. */
   offset?: number;
   limit?: number;
+  /**
+   * The timeline webview's view (issues #20, #23): the server filters the merged order on its columns and the
+   * webview asks for a window of it. Absent: every record (the CLI, exports of old).
+   */
+  filter?: TimelineRowFilter;
+  /** Centre the page on this record (file URI and a line of it) when it passes the filter; answers `position`. */
+  anchor?: { uri: string; line: number };
+  /** Centre the page on the next (dir 1) or previous (-1) record of `severity` after position `from`. */
+  seek?: { from: number; dir: 1 | -1; severity: string };
+  /** Centre the page on the first record placed at or after this time (UTC ms; local-only rows by local time). */
+  atTime?: number;
+  /** Also answer the overview: counts per time bucket and lane of the filtered records in [from, to). */
+  overview?: TimelineOverviewQuery;
+  /** Also answer the records carrying any of these keys (the linked-records panel), the first `LINKED_MAX`. */
+  linkKeys?: string[];
+  /** Also answer the summary of the whole merge (time extent, biases, components, clocks). */
+  summary?: boolean;
 }
+
+/** A text rule: a substring or a regular expression (refused when it could backtrack without end). */
+export interface TimelineTextRule {
+  text: string;
+  regex: boolean;
+  matchCase: boolean;
+}
+
+/**
+ * The timeline's filter as the server runs it (the webview's TimelineFilter, client/src/shared/filter.ts, plus the
+ * hide / show-only rules of client/src/shared/highlightRules.ts). From/To and "around" compare the time a record is
+ * placed by: its UTC, or, for a record whose zone is unknown, its local time read as UTC (issue #18).
+ */
+export interface TimelineRowFilter extends Partial<TimelineTextRule> {
+  severities?: string[] | null;
+  errorsOnly?: boolean;
+  components?: string[] | null;
+  /** File URIs. */
+  files?: string[] | null;
+  thread?: number | null;
+  fromUtc?: number | null;
+  toUtc?: number | null;
+  around?: { t: number; seconds: number } | null;
+  key?: string | null;
+  hide?: TimelineTextRule[];
+  only?: TimelineTextRule[];
+}
+
+export interface TimelineOverviewQuery {
+  from: number;
+  to: number;
+  /** Buckets across [from, to) (the overview's width in px). */
+  buckets: number;
+  lanes: 'file' | 'component';
+  /** Keys whose records are marked in the lanes and joined by the chain. */
+  linkKeys?: string[];
+}
+
+export interface TimelineOverview {
+  from: number;
+  to: number;
+  buckets: number;
+  /** Lanes in order of first appearance; `local`: some of its records are placed by a local time of unknown zone. */
+  lanes: Array<{ label: string; local: boolean }>;
+  /** Per lane and bucket (lane * buckets + bucket): records, worst severity (index, 255: none), a linked record. */
+  counts: number[];
+  worst: number[];
+  linked: number[];
+  /** Per bucket: errors and warnings (the histogram), and records placed by a local time of unknown zone. */
+  errors: number[];
+  warnings: number[];
+  local: number[];
+  maxCount: number;
+  /** The linked records joined in time order: bucket and lane. */
+  chain: Array<{ x: number; lane: number }>;
+}
+
+export interface TimelineSummary {
+  /** Earliest and latest placing time (UTC, or local time read as UTC for rows of unknown zone); null: no times. */
+  minT: number | null;
+  maxT: number | null;
+  /** Biases (minutes) of the records that carry one, for the 'auto' time mode. */
+  biases: number[];
+  components: string[];
+  /** Records placed by a local time of unknown zone (no UTC). */
+  localCount: number;
+  /** For each file of the page (`files`), the clock of its zone-less records, or null. */
+  fileClocks: Array<RowClock | null>;
+}
+
+/** Linked records answered at most. */
+export const LINKED_MAX = 1000;
 
 export interface TimelineRow {
   /** Position in the merged order. */
@@ -117,6 +207,16 @@ export interface TimelinePage {
   rows: TimelineRow[];
   /** Every file of the timeline, once per page; rows point into it (`TimelineRow.f`). */
   files: TimelineFile[];
+  /** With `filter`: the records that pass it (`offset` counts among them). */
+  shown?: number;
+  /** Why the filter's text or a rule could not be used (it then matches nothing). */
+  filterError?: string | null;
+  /** The position `anchor`, `seek` or `atTime` found in the filtered order, or -1. */
+  position?: number;
+  summary?: TimelineSummary;
+  overview?: TimelineOverview;
+  /** The records of `linkKeys`: how many, in how many files, the first ones and their positions (-1: filtered out). */
+  linked?: { total: number; files: number; rows: TimelineRow[]; positions: number[] };
 }
 
 /** A row with its file resolved from the page's table: what exports write. */

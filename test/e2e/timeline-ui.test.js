@@ -8,7 +8,8 @@
 // Checks (issue #19): a timeline retargeted from the Explorer shows only the new log's rows at once, and a click
 // acts on the new log (stale rows); the message column takes the remaining width (sizes measured), File hides
 // itself for one file, columns resize and hide; details go below the list in a narrow panel; F8 / the buttons
-// jump to errors; follow / pause; highlight rules colour rows; logs open read-only.
+// jump to errors; follow / pause; highlight rules colour rows; logs open read-only; rows of a log with no zone are
+// drawn in the overview and caught by From/To by their local time (#18).
 // Screenshots: test-results/screenshots/timeline-*.png (look at them); results: test-results/timeline-ui.json.
 'use strict';
 const { spawnSync } = require('node:child_process');
@@ -220,7 +221,8 @@ async function checks() {
         throw new Error(`the click selected a record of another file: ${details.slice(0, 200)}`);
       await shot('timeline-2-retargeted-wcm');
       await row.dblclick();
-      await page.locator('.tabs-container .tab.active', { hasText: 'WCM.log' }).waitFor({ timeout: 15000 });
+      // The log's own tab (the timeline's tab, "Timeline: WCM.log", is active in its group too).
+      await page.locator('.tabs-container .tab.active[data-resource-name="WCM.log"]').waitFor({ timeout: 15000 });
       return {
         shownAfterMs: ms,
         message: message.slice(0, 60),
@@ -642,6 +644,35 @@ async function checks() {
       const header = await frame.locator('#header').innerText();
       if (!/Time \(local, zone unknown\)/.test(header)) throw new Error(`header: ${header}`);
       return { times, status, header: header.replace(/\n/g, ' | ') };
+    },
+  );
+
+  await check(
+    'time truth (#18): the local-only rows are drawn in the overview (by their local time) and caught by From/To typed in it',
+    async () => {
+      const span = await frame.locator('#span').innerText();
+      if (!/shown/.test(span)) throw new Error(`the overview draws nothing for them: "${span}"`);
+      if (!(await frame.locator('#to').isVisible())) await frame.locator('#more').click();
+      await frame.locator('#to').fill('2025-05-19 09:14');
+      await frame.locator('#to').dispatchEvent('change');
+      const status = async () => frame.locator('#status').innerText();
+      const deadline = Date.now() + 15000;
+      let text = await status();
+      while (Date.now() < deadline && !/ 1 shown/.test(text)) {
+        await page.waitForTimeout(200);
+        text = await status();
+      }
+      const rows = await timeCells();
+      if (!/ 1 shown/.test(text) || rows.length !== 1 || !/Launching/.test(rows[0].msg))
+        throw new Error(JSON.stringify({ text, rows }));
+      await shot('timeline-15b-clock-local-only-to');
+      await frame.locator('#to').fill('');
+      await frame.locator('#to').dispatchEvent('change');
+      await frame
+        .locator('#more')
+        .press('Escape')
+        .catch(() => {});
+      return { overview: span, status: text, row: rows[0].time };
     },
   );
 

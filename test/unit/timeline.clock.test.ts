@@ -30,12 +30,15 @@ const fakeVscode: VsCodeApi = { postMessage: () => {}, getState: () => ({}), set
 function webview(page: TimelinePage, chunked = 1): { app: App; chunks: RowChunk[] } {
   const encoder = new ChunkEncoder();
   const app = new App(fakeVscode);
-  app.store = new Store(1);
+  app.load = 1;
+  app.store = new Store(1, app.tables);
   const chunks: RowChunk[] = [];
   for (let at = 0; at < page.rows.length; at += chunked) {
     const chunk = encoder.encode({ files: page.files, rows: page.rows.slice(at, at + chunked) }, at);
     chunks.push(chunk);
-    app.store.append(structuredClone(chunk), 1); // postMessage clones
+    const posted = structuredClone(chunk); // postMessage clones
+    app.tables.intern(posted);
+    app.store.append(posted, 1);
   }
   return { app, chunks };
 }
@@ -60,8 +63,9 @@ test('inferred: the IME rows carry their UTC, a "~" marker and "UTC inferred fro
   );
   const ccm = byMessage(app, 'Running ccmsetup');
   assert.equal(app.markerOf(ccm), '', 'a log that writes its bias is not marked');
-  assert.equal(app.store.localCount, 0);
-  assert.equal(localOnlyStatus(app.store.localCount), '');
+  const { localCount } = timelinePage(index, { summary: true }).summary!;
+  assert.equal(localCount, 0);
+  assert.equal(localOnlyStatus(localCount), '');
   // The clock is interned: sent once, each row refers to it.
   assert.equal(chunks.flatMap((c) => c.addClocks).length, 1);
   assert.deepEqual(
@@ -87,15 +91,16 @@ test('local only: an IME log alone has no UTC; the row shows its own local time 
     "not shifted into another day by this computer's zone",
   );
   assert.ok(!/Z|UTC/.test(app.timeText(i, 'utc')));
-  assert.equal(app.store.localCount, 2);
-  assert.equal(localOnlyStatus(app.store.localCount), '2 records have no time zone: placed by their local time');
+  const summary = timelinePage(index, { summary: true }).summary!;
+  assert.equal(summary.localCount, 2);
+  assert.equal(localOnlyStatus(summary.localCount), '2 records have no time zone: placed by their local time');
   assert.equal(localOnlyStatus(1), '1 record has no time zone: placed by its local time');
   assert.match(
     clockTitle(app.store.clockOf(i), false),
     /^Local time of an unknown zone \(no UTC\).*ConfigMgr: Set Time Offset for Folder$/,
   );
   assert.match(clockNote(app.store.clockOf(i), false), /^No UTC: /);
-  assert.equal(app.store.fileClock.get(0), app.store.clock[i], 'the Files panel knows the file is local-only');
+  assert.deepEqual(summary.fileClocks, [{ kind: 'local' }], 'the Files panel knows the file is local-only');
 });
 
 test('user offset: "set for this folder", with the bias applied', () => {
@@ -140,19 +145,21 @@ test('hostile or damaged chunks: clock indices out of range, unknown kinds and b
     clock: [1, 99, -3, 1],
     local: ['2025-05-19T09:13:00.123', 'not a time', 0, '2025-05-19T09:13:00.123'],
   } as unknown as RowChunk;
+  store.tables.intern(chunk);
   store.append(chunk, 1);
-  assert.deepEqual(store.clocks[0], { kind: 'local' }, 'an unknown kind reads as the safe one: no UTC');
-  assert.equal(store.clocks[1].from!.length, 260);
-  assert.equal(store.clocks[1].bias, undefined);
+  assert.deepEqual(store.tables.clocks[0], { kind: 'local' }, 'an unknown kind reads as the safe one: no UTC');
+  assert.equal(store.tables.clocks[1].from!.length, 260);
+  assert.equal(store.tables.clocks[1].bias, undefined);
   assert.equal(store.wallOf(0), Date.UTC(2025, 4, 19, 9, 13, 0, 123));
   assert.deepEqual([store.clock[1], store.clock[2]], [0, 0]);
   assert.equal(store.wallOf(3), null, 'a row with a UTC is never placed by a local time');
-  assert.equal(store.localCount, 1);
+  assert.equal([0, 1, 2, 3].filter((i) => store.wallOf(i) !== null).length, 1);
   // A chunk of an older extension without the fields: rows read as the log gives its zone.
   const old = new Store(2);
+  old.tables.intern({ ...base } as RowChunk);
   old.append({ ...base } as RowChunk, 2);
   assert.equal(old.clockOf(0), null);
-  assert.equal(old.localCount, 0);
+  assert.equal(old.wallOf(0), null);
   assert.ok(Number.isNaN(wallOf('2025-05-19T09:13:00Z')), 'a time with a zone is not a local time');
   assert.equal(wallOf('2025-05-19T09:13:00.1234567'), Date.UTC(2025, 4, 19, 9, 13, 0, 123), 'IME: 7 digits, cut to ms');
   assert.equal(clockMarker(null, false), '');

@@ -33,16 +33,17 @@ import {
   type RowChunk,
   type TimelineFileInfo,
   type TimelineFilter,
+  type ViewPage,
+  type ViewQuery,
 } from '../../client/src/timelineProtocol';
 
 // ----- the webview's pure modules -----------------------------------------------------------------------------
 
 import * as format from '../../media/src/format';
 import * as geometry from '../../media/src/geometry';
-import * as lanesModule from '../../media/src/lanes';
-import { Store, filterInto, linkedRows, lowerBound, positionOf } from '../../media/src/store';
+import { Store, Tables } from '../../media/src/store';
 
-const web = { ...format, ...geometry, ...lanesModule, Store, filterInto, linkedRows, lowerBound, positionOf };
+const web = { ...format, ...geometry, Store, Tables };
 type WebStore = Store;
 const MEDIA = join(__dirname, '..', '..', 'media');
 const WEBVIEW = join(MEDIA, 'src');
@@ -539,9 +540,11 @@ function webStore(rows: ResolvedTimelineRow[]): WebStore {
   const encoder = new ChunkEncoder();
   const store = new web.Store();
   store.files.push(...encoder.addFiles(FILES.slice(0, 1)).map((f) => ({ ...f })));
-  // Two chunks: the first brings the file `begin` did not list, the second components the first did not know.
-  store.append(encoder.encode(toPage(rows.slice(0, 3)), 0));
-  store.append(encoder.encode(toPage(rows.slice(3)), 3));
+  // Two chunks: the first brings the file not listed before, the second components the first did not know.
+  for (const chunk of [encoder.encode(toPage(rows.slice(0, 3)), 0), encoder.encode(toPage(rows.slice(3)), 3)]) {
+    store.tables.intern(chunk);
+    store.append(chunk);
+  }
   return store;
 }
 
@@ -590,48 +593,19 @@ test('pages: rows point into the file table; resolveRows gives exports their pat
   );
 });
 
-test("the filter gives the same rows over the webview's column store as over rows (Store.rowFor, filterInto)", () => {
+test('webview store: rows, files and keys of a window; placing times; identities by file and line', () => {
   const store = webStore(ROWS);
   assert.equal(store.n, ROWS.length);
-  const filters: Array<Partial<TimelineFilter>> = [
-    {},
-    { text: 'scan' },
-    { text: 'SCAN', matchCase: true },
-    { text: '^scan', regex: true },
-    { text: '(a+)+', regex: true },
-    { text: '(', regex: true },
-    { severities: ['error', 'warning'] },
-    { errorsOnly: true },
-    { errorsOnly: true, severities: ['info'] },
-    { components: ['ScanAgent', 'SMS_STATE_SYSTEM'] },
-    { thread: 4 },
-    { files: [SERVER] },
-    { fromUtc: T0 + 1000, toUtc: T0 + 4250 },
-    { toUtc: T0 },
-    { around: { t: T0 + 2000, seconds: 2 } },
-    { key: SCAN },
-    { key: 'KB5034441', text: 'processing' },
-  ];
-  for (const f of filters) {
-    const expected = lines(applyFilter(ROWS, filter(f)));
-    const compiled = compileFilter(filter(f));
-    const out = new Int32Array(store.n);
-    const count = web.filterInto(store, compiled, 0, store.n, out, 0);
-    assert.deepEqual(Array.from(out.subarray(0, count)), expected, JSON.stringify(f));
-  }
-});
-
-test('webview store: keys indexed, linked rows in time order across files, time extent', () => {
-  const store = webStore(ROWS);
-  assert.deepEqual(store.keyIndex.get(SCAN), [1, 2, 7]);
-  assert.deepEqual(web.linkedRows(store.keyIndex, [SCAN]), [1, 2, 7]);
-  assert.deepEqual(web.linkedRows(store.keyIndex, ['KB5034441', SCAN, DEPLOY]), [1, 2, 3, 4, 5, 7]);
-  assert.deepEqual(web.linkedRows(store.keyIndex, []), []);
-  assert.deepEqual(web.linkedRows(store.keyIndex, ['KB0000000']), []);
-  assert.equal(store.minT, T0);
-  assert.equal(store.maxT, T0 + 3_600_000);
+  assert.deepEqual(store.keys[1], [SCAN]);
+  assert.equal(store.keys[0], null);
   assert.ok(Number.isNaN(store.t[0]));
+  assert.equal(store.placeOf(0), null);
+  assert.equal(store.placeOf(1), T0);
   assert.deepEqual(Array.from(store.file.subarray(0, store.n)), [0, 0, 1, 0, 1, 1, 0, 0]);
+  assert.deepEqual(store.idOf(2), { load: -1, uri: SERVER, line: ROWS[2].line });
+  assert.equal(store.find(store.idOf(5)), 5);
+  const copy = store.rowCopy(5);
+  assert.deepEqual([copy.n, copy.msg[0], copy.line[0], copy.files], [1, ROWS[5].message, ROWS[5].line, store.files]);
 });
 
 test('webview store: hostile chunks cannot index outside the tables', () => {
@@ -660,8 +634,14 @@ test('webview store: hostile chunks cannot index outside the tables', () => {
   assert.equal(store.sev[0], 4);
   assert.equal(store.line[0], 1);
   assert.ok(Number.isNaN(store.t[0]));
-  assert.deepEqual(store.keyIndex.get(SCAN), [0]);
-  assert.equal(store.keyIndex.size, 1);
+  assert.deepEqual(store.keys[0], [SCAN], 'only the string keys are kept');
+  // A chunk's table entries are only ever appended: a hostile clock is reduced to its known fields.
+  const tables = new web.Tables();
+  tables.intern({
+    ...chunk,
+    addClocks: [{ kind: 'inferred', from: 'x'.repeat(999), bias: 'no' }, { kind: '<b>' }],
+  } as never);
+  assert.deepEqual(tables.clocks, [{ kind: 'inferred', from: 'x'.repeat(260) }, { kind: 'local' }]);
 });
 
 test('webview store is versioned: rows and selections of another load are refused, never shown or acted on', () => {
@@ -669,36 +649,23 @@ test('webview store is versioned: rows and selections of another load are refuse
   const first = new web.Store(4);
   first.files.push(...encoder.addFiles(FILES));
   assert.equal(first.append(encoder.encode(toPage(ROWS.slice(0, 4)), 0), 4), 0);
-  const selected = first.ref(2)!;
-  assert.deepEqual(selected, { load: 4, index: 2 });
-  assert.equal(first.resolve(selected), 2);
+  const selected = first.idOf(2)!;
+  assert.deepEqual(selected, { load: 4, uri: SERVER, line: ROWS[2].line });
+  assert.equal(first.find(selected), 2);
   // A late page of load 4 arriving after the retarget to load 5: dropped.
   const second = new web.Store(5);
   second.files.push(...new ChunkEncoder().addFiles([FILES[1]]));
   assert.equal(second.append(encoder.encode(toPage(ROWS.slice(4)), 4), 4), -1);
   assert.equal(second.n, 0);
-  assert.equal(
-    second.append(
-      new ChunkEncoder().encode(
-        toPage(
-          ROWS.filter((r) => r.uri === SERVER),
-          [FILES[1]],
-        ),
-        0,
-      ),
-      5,
-    ),
-    0,
-  );
+  const serverRows = ROWS.filter((r) => r.uri === SERVER);
+  assert.equal(second.append(new ChunkEncoder().encode(toPage(serverRows, [FILES[1]]), 0), 5), 0);
   assert.equal(second.n, 3);
-  // The selection made in load 4 (row 2) means nothing in load 5, although load 5 has a row 2.
-  assert.equal(second.resolve(selected), -1);
-  assert.equal(second.resolve(second.ref(2)), 2);
-  assert.equal(second.ref(99), null);
-  assert.equal(second.resolve({ load: 5, index: 99 }), -1);
+  // The selection made in load 4 means nothing in load 5, although load 5 holds the same file and line.
+  assert.equal(second.find(selected), -1);
+  assert.equal(second.find({ ...selected, load: 5 }), 0);
+  assert.equal(second.idOf(99), null);
+  assert.equal(second.find({ load: 5, uri: SERVER, line: 99_999 }), -1);
 });
-
-// ----- time ------------------------------------------------------------------------------------------------------
 
 test('time: UTC, log-local and machine-local with Windows bias (UTC = local + bias)', () => {
   const t = Date.UTC(2024, 2, 1, 13, 0, 0, 608);
@@ -811,25 +778,6 @@ test('time axis ticks: readable steps from days down to milliseconds, aligned in
 
 // ----- lanes, scrolling, histogram ---------------------------------------------------------------------------
 
-test('lanes: one per file or per component, in order of first appearance among the rows shown', () => {
-  const store = webStore(ROWS);
-  const all = Int32Array.from(ROWS.keys());
-  const byFile = web.buildLanes('file', store, all, all.length, store.files.length);
-  assert.deepEqual(byFile.ids, [0, 1]);
-  const byComponent = web.buildLanes('component', store, all, all.length, store.components.length);
-  assert.deepEqual(
-    byComponent.ids.map((id) => store.components[id]),
-    ['WUAHandler', 'ScanAgent', 'SMS_STATE_SYSTEM', 'SMS_DISTRIBUTION_MANAGER'],
-  );
-  assert.equal(byComponent.laneOfId[store.comp[5]], 3);
-  // Only the server's rows shown: one lane, and the client's file has none.
-  const server = Int32Array.from([2, 4, 5]);
-  const lanes = web.buildLanes('file', store, server, server.length, store.files.length);
-  assert.deepEqual(lanes.ids, [1]);
-  assert.equal(lanes.laneOfId[0], -1);
-  assert.equal(lanes.laneOfId[1], 0);
-});
-
 test('virtual scrolling: a million rows, natural and scaled heights, in well under a second', () => {
   const ROW = 20,
     VIEW = 600,
@@ -869,224 +817,6 @@ test('virtual scrolling: a million rows, natural and scaled heights, in well und
   assert.ok(performance.now() - started < 1000);
 });
 
-test('a million rows: filtering, searching by time and the error histogram stay fast', () => {
-  const N = 1_000_000;
-  const store = new web.Store();
-  store.files.push({ uri: CLIENT } as TimelineFileInfo, { uri: SERVER } as TimelineFileInfo);
-  const chunkSize = 100_000;
-  const started = performance.now();
-  for (let offset = 0; offset < N; offset += chunkSize) {
-    const chunk: RowChunk = {
-      offset,
-      count: chunkSize,
-      addFiles: [],
-      addComponents: offset ? [] : ['A', 'B'],
-      t: [],
-      file: [],
-      line: [],
-      endLine: [],
-      bias: [],
-      sev: [],
-      comp: [],
-      thread: [],
-      msg: [],
-      keys: [],
-      clock: [],
-      addClocks: [],
-      local: [],
-    };
-    for (let k = 0; k < chunkSize; k++) {
-      const i = offset + k;
-      chunk.t.push(T0 + i * 10);
-      chunk.file.push(i & 1);
-      chunk.line.push(i + 1);
-      chunk.endLine.push(i + 1);
-      chunk.bias.push(300);
-      chunk.sev.push(i % 1000 === 0 ? 0 : i % 100 === 0 ? 1 : 2);
-      chunk.comp.push(i % 3 === 0 ? 1 : 0);
-      chunk.thread.push(i % 7);
-      chunk.msg.push(i % 1000 === 0 ? 'failed' : 'ok');
-      chunk.keys.push(i % 50_000 === 0 ? [SCAN] : 0);
-    }
-    store.append(chunk);
-  }
-  const loaded = performance.now();
-  const view = new Int32Array(N);
-  const all = web.filterInto(store, compileFilter(emptyFilter()), 0, N, view, 0);
-  assert.equal(all, N);
-  const errors = web.filterInto(
-    store,
-    compileFilter({ ...emptyFilter(), errorsOnly: true }),
-    0,
-    N,
-    new Int32Array(N),
-    0,
-  );
-  assert.equal(errors, 1000);
-  const text = web.filterInto(store, compileFilter({ ...emptyFilter(), text: 'FAIL' }), 0, N, new Int32Array(N), 0);
-  assert.equal(text, 1000);
-  assert.equal(web.lowerBound(store.t, view, N, T0 + 5_000_005), 500_001);
-  assert.equal(web.positionOf(view, N, 765_432), 765_432);
-  const lanes = web.buildLanes('component', store, view, N, 2);
-  assert.deepEqual(lanes.ids, [1, 0]);
-  const d = web.densityBins(
-    { t: store.t, sev: store.sev, ids: store.comp },
-    lanes.laneOfId,
-    new Uint8Array(N),
-    view,
-    N,
-    T0,
-    T0 + N * 10,
-    1400,
-    2,
-  );
-  assert.equal(
-    d.errors.reduce((a, b) => a + b, 0),
-    1000,
-  );
-  assert.equal(
-    d.warnings.reduce((a, b) => a + b, 0),
-    9000,
-  );
-  assert.equal(
-    d.counts.reduce((a, b) => a + b, 0),
-    N,
-  );
-  assert.equal(
-    d.counts.subarray(0, 1400).reduce((a, b) => a + b, 0),
-    Math.ceil(N / 3),
-    'lane 0 is component B (every third row)',
-  );
-  // Zoomed in on a tenth of a second, only those rows are touched.
-  const zoomed = web.densityBins(
-    { t: store.t, sev: store.sev, ids: store.comp },
-    lanes.laneOfId,
-    new Uint8Array(N),
-    view,
-    N,
-    T0 + 5_000_000,
-    T0 + 5_000_100,
-    100,
-    2,
-  );
-  assert.equal(
-    zoomed.counts.reduce((a, b) => a + b, 0),
-    10,
-  );
-  assert.deepEqual(store.keyIndex.get(SCAN)?.length, 20);
-  const done = performance.now();
-  assert.ok(done - loaded < 1000, `filtering and searching took ${Math.round(done - loaded)} ms`);
-  assert.ok(done - started < 5000, `loading a million rows took ${Math.round(loaded - started)} ms`);
-});
-
-test('overview bins: lanes × pixels over [from, to), worst severity, linked rows, error histogram', () => {
-  const store = webStore(ROWS);
-  const view = Int32Array.from(ROWS.keys());
-  const lanes = web.buildLanes('file', store, view, view.length, store.files.length);
-  const linked = new Uint8Array(store.n);
-  linked[2] = 1; // the server's state message
-  const d = web.densityBins(
-    { t: store.t, sev: store.sev, ids: store.file },
-    lanes.laneOfId,
-    linked,
-    view,
-    view.length,
-    T0,
-    T0 + 5000,
-    5,
-    lanes.ids.length,
-  );
-  // Lane 0 = the client (rows 1, 3), lane 1 = the server (rows 2, 4, 5); pixel = second.
-  assert.deepEqual(Array.from(d.counts), [1, 0, 1, 0, 0, 0, 1, 1, 0, 1]);
-  assert.deepEqual(Array.from(d.worst), [2, 255, 0, 255, 255, 255, 2, 2, 255, 1]);
-  assert.deepEqual(Array.from(d.linked), [0, 0, 0, 0, 0, 0, 1, 0, 0, 0]);
-  assert.deepEqual(Array.from(d.errors), [0, 0, 1, 0, 0]);
-  assert.deepEqual(Array.from(d.warnings), [0, 0, 0, 0, 1]);
-  assert.equal(d.maxCount, 1);
-  // Rows outside [from, to) and rows without a time are left out.
-  const narrow = web.densityBins(
-    { t: store.t, sev: store.sev, ids: store.file },
-    lanes.laneOfId,
-    linked,
-    view,
-    view.length,
-    T0 + 1000,
-    T0 + 2000,
-    10,
-    2,
-  );
-  assert.equal(
-    narrow.counts.reduce((a, b) => a + b, 0),
-    1,
-  );
-  assert.equal(
-    web.lowerBound(store.t, view, view.length, -Infinity),
-    1,
-    'rows without a time sort first and are skipped',
-  );
-  // A lane hidden from the lanes (laneOfId -1) still counts in the histogram.
-  const onlyServer = web.buildLanes('file', store, Int32Array.from([2, 4, 5]), 3, 2);
-  const partial = web.densityBins(
-    { t: store.t, sev: store.sev, ids: store.file },
-    onlyServer.laneOfId,
-    linked,
-    view,
-    view.length,
-    T0,
-    T0 + 5000,
-    5,
-    1,
-  );
-  assert.deepEqual(Array.from(partial.counts), [0, 1, 1, 0, 1]);
-  assert.deepEqual(Array.from(partial.errors), [0, 0, 1, 0, 0]);
-});
-
-test('the chain: linked rows joined in time order across lanes, one point per pixel and lane, filtered rows left out', () => {
-  const store = webStore(ROWS);
-  const view = Int32Array.from(ROWS.keys());
-  const lanes = web.buildLanes('file', store, view, view.length, store.files.length);
-  const linked = web.linkedRows(store.keyIndex, [SCAN, 'KB5034441']); // rows 1, 2, 3, 4, 7
-  const points = (v = view, from = T0, to = T0 + 5000, width = 5) =>
-    web.chainPoints(linked, store.t, store.file, lanes.laneOfId, v, v.length, from, to, width);
-  // Client (lane 0) at 0 s, server (lane 1) at 1 s, client at 2 s, server at 2 s; row 7 (an hour later) is outside.
-  assert.deepEqual(
-    points().map((p) => [p.row, p.x, p.lane]),
-    [
-      [1, 0, 0],
-      [2, 1, 1],
-      [3, 2, 0],
-      [4, 2, 1],
-    ],
-  );
-  // Narrow: rows 3 and 4 share a pixel but not a lane, so both stay; rows 1 and 3 (same lane, same pixel) are one.
-  assert.deepEqual(
-    points(view, T0, T0 + 5000, 1).map((p) => p.row),
-    [1, 2, 3, 4],
-  );
-  assert.deepEqual(
-    web.chainPoints([1, 3], store.t, store.file, lanes.laneOfId, view, view.length, T0, T0 + 5000, 1).map((p) => p.row),
-    [1],
-  );
-  // Rows the filter hides are not on the line.
-  assert.deepEqual(
-    points(Int32Array.from([1, 3, 7])).map((p) => p.row),
-    [1, 3],
-  );
-  assert.deepEqual(points(view, T0, T0, 5), [], 'an empty range draws nothing');
-  // Per component: the lanes are the components.
-  const byComponent = web.buildLanes('component', store, view, view.length, store.components.length);
-  const comp = web.chainPoints(linked, store.t, store.comp, byComponent.laneOfId, view, view.length, T0, T0 + 5000, 5);
-  assert.deepEqual(
-    comp.map((p) => p.lane),
-    [
-      byComponent.laneOfId[store.comp[1]],
-      byComponent.laneOfId[store.comp[2]],
-      byComponent.laneOfId[store.comp[3]],
-      byComponent.laneOfId[store.comp[4]],
-    ],
-  );
-});
-
 test('time display: auto by default, log-local when every log shares one bias (as CMTrace shows), UTC when they differ', () => {
   assert.deepEqual(['utc', 'logLocal', 'machineLocal', 'auto', 'bogus', undefined].map(timeModeOf), [
     'utc',
@@ -1099,14 +829,6 @@ test('time display: auto by default, log-local when every log shares one bias (a
   assert.equal(autoTimeMode([300, 300, 300]), 'log', 'one zone: the times read as in the files');
   assert.equal(autoTimeMode([300, -60]), 'utc', 'zones differ: one clock for all');
   assert.equal(autoTimeMode([]), 'utc', 'no bias anywhere: the times are UTC already');
-  // The store collects the biases of the rows it holds (rows without a time do not count).
-  const store = webStore(ROWS);
-  assert.deepEqual(
-    [...store.biases].sort((a, b) => a - b),
-    [-60, 300],
-  );
-  assert.equal(autoTimeMode(store.biases), 'utc');
-  assert.equal(autoTimeMode(webStore(ROWS.filter((r) => r.uri === CLIENT)).biases), 'log');
 });
 
 // ----- the page ----------------------------------------------------------------------------------------------
@@ -1282,29 +1004,56 @@ const waitFor = async (condition: () => boolean, ms = 3000) => {
   }
 };
 
-/** Replays what the panel posted into the webview's Store, as the webview does. */
+/**
+ * Replays what the panel posted, as the webview does: the pages of the last load extend its tables in order; the
+ * store is the last window.
+ */
 function replay(posted: Posted[]) {
-  let store = new web.Store();
-  let generation = -1;
-  const begins: Posted[] = [];
+  const begins = posted.filter((m) => m.type === 'begin');
+  const load = (begins.at(-1)?.generation as number | undefined) ?? -1;
+  const tables = new web.Tables();
+  let store = new web.Store(load, tables);
+  const pages: ViewPage[] = [];
   for (const m of posted) {
-    if (m.type === 'begin') {
-      begins.push(m);
-      generation = m.generation as number;
-      store = new web.Store(generation);
-      store.files.push(...(m.files as TimelineFileInfo[]));
-    } else if (m.type === 'rows') store.append(m.chunk as RowChunk, m.generation as number); // another load's rows are refused by the store
+    if (m.type !== 'page' || m.generation !== load) continue;
+    const page = m.page as ViewPage;
+    pages.push(page);
+    tables.intern(page.chunk);
+    if (page.linked) tables.intern(page.linked.chunk);
+    store = new web.Store(load, tables);
+    store.append(page.chunk, load);
   }
-  return { store, begins, ends: posted.filter((m) => m.type === 'end') };
+  return { store, begins, pages, page: pages.at(-1) };
 }
 
-test('panel: page markup, options and the full stream on ready', async () => {
+let seqs = 0;
+const answeredBegins = new WeakSet<Posted>();
+/** A query of the webview for load `load`, and the page the panel answers it with. */
+async function askPage(load: number, query: Partial<ViewQuery> = {}): Promise<ViewPage> {
+  const seq = ++seqs;
+  const full = { offset: 0, limit: 5000, filter: emptyFilter(), rules: [], ...query };
+  await fake.send({ type: 'query', load, seq, query: full });
+  await waitFor(() => fake.posted.some((m) => m.type === 'page' && m.seq === seq));
+  return fake.posted.find((m) => m.type === 'page' && m.seq === seq)!.page as ViewPage;
+}
+/** What the webview does on `begin`: asks for its first window (here the top: follow off) and the summary. */
+async function firstPage(query: Partial<ViewQuery> = {}): Promise<ViewPage> {
+  await waitFor(() => fake.posted.some((m) => m.type === 'begin' && !answeredBegins.has(m)));
+  const begin = fake.posted.filter((m) => m.type === 'begin').at(-1)!;
+  answeredBegins.add(begin);
+  lastLoad = begin.generation as number;
+  return askPage(lastLoad, { summary: true, ...query });
+}
+let lastLoad = -1;
+/** The load the last `begin` answered by firstPage started. */
+const currentLoad = () => lastLoad;
+
+test('panel: page markup and options; the webview asks for windows of the rows, which the server filters and pages', async () => {
   fake = useFake(fakeVscode());
   const index = bigIndex();
   const requests: TimelineParams[] = [];
-  const panel = await openTimeline(fake.context as never, fakeClient(index, requests) as never, {
-    uris: [CLIENT_PATH, SERVER_PATH].map((p) => 'file://' + p),
-  });
+  const uris = [CLIENT_PATH, SERVER_PATH].map((p) => 'file://' + p);
+  const panel = await openTimeline(fake.context as never, fakeClient(index, requests) as never, { uris });
   try {
     assert.equal(panel, fake.panel as unknown);
     const options = fake.panelOptions();
@@ -1318,67 +1067,30 @@ test('panel: page markup, options and the full stream on ready', async () => {
     const nonce = /nonce-([^']+)'/.exec(fake.panel.webview.html)![1];
     assert.ok(fake.panel.webview.html.includes(`<script nonce="${nonce}" src="file:///ext/media/out/timeline.js">`));
     await fake.send({ type: 'ready' });
-    await waitFor(() => fake.posted.some((m) => m.type === 'end'));
-    const { store, begins, ends } = replay(fake.posted);
-    assert.equal(begins.length, 1);
-    assert.equal(begins[0].keepView, false);
-    assert.equal(begins[0].total, 22_000);
-    assert.deepEqual(
-      ends.map((e) => [e.total, e.loaded, e.truncated]),
-      [[22_000, 22_000, false]],
-    );
-    assert.equal(store.n, 22_000);
+    const page = await firstPage({ limit: 300 });
+    const { store, begins } = replay(fake.posted);
+    assert.deepEqual([begins.length, begins[0].keepView], [1, false]);
+    assert.deepEqual([page.total, page.shown, page.offset, page.chunk.count], [22_000, 22_000, 0, 300]);
+    assert.equal(store.n, 300, 'the webview holds a window, never every row');
     // Merged by UTC: the client's record, then the server's half a second later, alternately.
     assert.deepEqual(Array.from(store.file.subarray(0, 6)), [0, 1, 0, 1, 0, 1]);
     for (let k = 1; k < store.n; k++) assert.ok(store.t[k] >= store.t[k - 1]);
-    assert.deepEqual(store.keyIndex.get(SCAN)?.length, 22);
-    // Pages of 20,000 rows: two requests, offsets 0 and 20,000 (for the 2,000 rows left).
-    assert.deepEqual(
-      requests.map((r) => [r.offset, r.limit]),
-      [
-        [0, 20_000],
-        [20_000, 2_000],
-      ],
-    );
-  } finally {
-    fake.close();
-  }
-});
-
-test("panel: over its row limit the panel loads the latest rows (a log's end is what is read first), and says so", async () => {
-  fake = useFake(fakeVscode());
-  const index = bigIndex();
-  const requests: TimelineParams[] = [];
-  await openTimeline(fake.context as never, fakeClient(index, requests) as never, {
-    uris: [CLIENT_PATH, SERVER_PATH].map((p) => 'file://' + p),
-    maxRows: 15_000,
-  });
-  try {
-    await fake.send({ type: 'ready' });
-    await waitFor(() => fake.posted.some((m) => m.type === 'end'));
-    const { store, begins, ends } = replay(fake.posted);
-    assert.equal(begins[0].maxRows, 15_000);
-    assert.deepEqual(
-      ends.map((e) => [e.total, e.loaded, e.truncated]),
-      [[22_000, 15_000, true]],
-    );
-    assert.equal(store.n, 15_000);
-    // The rows are the last 15,000 of the merge: the same as asking the server for them.
-    const latest = timelinePage(index, {
-      uris: [CLIENT_PATH, SERVER_PATH].map((p) => 'file://' + p),
-      offset: 7_000,
-      limit: 15_000,
-    });
-    assert.equal(store.t[0], latest.rows[0].t);
-    assert.equal(store.line[store.n - 1], latest.rows[latest.rows.length - 1].line);
-    assert.equal(store.msg[store.n - 1], latest.rows[latest.rows.length - 1].message);
-    assert.deepEqual(
-      requests.map((r) => [r.offset, r.limit]),
-      [
-        [0, 20_000],
-        [7_000, 20_000],
-      ],
-    );
+    assert.deepEqual(page.summary!.biases.sort(), [-60, 300]);
+    // A window further down; the end (an offset past it: the webview follows); the errors, filtered by the server.
+    const later = await askPage(currentLoad(), { offset: 20_000, limit: 200 });
+    assert.deepEqual([later.offset, later.chunk.count], [20_000, 200]);
+    const end = await askPage(currentLoad(), { offset: 2 ** 31 - 1, limit: 200 });
+    assert.deepEqual([end.offset, end.chunk.count], [21_800, 200]);
+    const errors = await askPage(currentLoad(), { filter: { ...emptyFilter(), errorsOnly: true }, linkKeys: [SCAN] });
+    assert.deepEqual([errors.total, errors.shown, errors.chunk.count], [22_000, 11, 11]);
+    assert.deepEqual([errors.linked!.total, errors.linked!.files], [22, 2]);
+    assert.equal(errors.linked!.positions.filter((p) => p >= 0).length, 11, "the server's records are filtered out");
+    // Every request names the target; the page sizes are the window's, not the timeline's.
+    assert.ok(requests.every((r) => r.uris?.length === 2 && (r.limit ?? 0) <= 5000));
+    // A query of another load is not answered.
+    const before = fake.posted.length;
+    await fake.send({ type: 'query', load: currentLoad() - 1, seq: 999, query: {} });
+    assert.equal(fake.posted.length, before);
   } finally {
     fake.close();
   }
@@ -1390,11 +1102,13 @@ test('panel: hostile messages are ignored, reveal opens known files only', async
   await openTimeline(fake.context as never, fakeClient(index) as never, {});
   try {
     await fake.send({ type: 'ready' });
-    await waitFor(() => fake.posted.some((m) => m.type === 'end'));
+    await firstPage();
     const before = fake.posted.length;
     for (const m of [
       null,
       'reveal',
+      { type: 'query', load: 'x', seq: 1, query: {} },
+      { type: 'query', load: -5, seq: 1, query: { limit: 1e9 } },
       { type: 'reveal', uri: 'command:workbench.action.terminal.new', line: 1 },
       { type: 'reveal', uri: 'file:///etc/passwd', line: 1 },
       { type: 'setClockOffset', uri: 'file:///x', ms: 5 },
@@ -1429,63 +1143,57 @@ test('panel: a clock offset is remembered, sent to the server and reloads in pla
   await openTimeline(fake.context as never, fakeClient(index, requests) as never, {});
   try {
     await fake.send({ type: 'ready' });
-    await waitFor(() => fake.posted.some((m) => m.type === 'end'));
+    await firstPage();
     fake.posted.length = 0;
     const serverUri = 'file://' + SERVER_PATH;
     // The server's clock runs 2 s fast: shift it back by 2,000 ms; it now comes 1.5 s before the client's.
     await fake.send({ type: 'setClockOffset', uri: serverUri, ms: -2000 });
-    await waitFor(() => fake.posted.some((m) => m.type === 'end'));
+    await firstPage();
     assert.deepEqual(fake.state.get('cmlogs.timeline.clockOffsets'), { [serverUri]: -2000 });
     assert.deepEqual(requests.at(-1)!.clockOffsets, { [serverUri]: -2000 });
     assert.deepEqual(fake.posted[0], { type: 'clockOffsets', offsets: { [serverUri]: -2000 } });
     const { store, begins } = replay(fake.posted);
     assert.equal(begins[0].keepView, true);
-    assert.deepEqual(
-      (begins[0].files as Array<{ clockOffsetMs: number }>).map((f) => f.clockOffsetMs).sort(),
-      [-2000, 0],
-    );
+    assert.deepEqual(store.files.map((f) => f.clockOffsetMs).sort(), [-2000, 0]);
     // Server k is now at k s − 1.5 s, client k at k s: server 0, server 1, client 0, server 2, client 1…
     const s = store.files.findIndex((f) => f.uri === serverUri);
     const c = 1 - s;
     assert.deepEqual(Array.from(store.file.subarray(0, 5)), [s, s, c, s, c]);
     // Zero forgets it.
     await fake.send({ type: 'setClockOffset', uri: serverUri, ms: 0 });
-    await waitFor(() => fake.posted.filter((m) => m.type === 'end').length === 2);
+    await firstPage();
     assert.deepEqual(fake.state.get('cmlogs.timeline.clockOffsets'), {});
   } finally {
     fake.close();
   }
 });
 
-test('panel: live logs — new records at the end are appended, earlier ones reload in place', async () => {
+test('panel: live logs — a change of the total or of the last record tells the webview, which asks again', async () => {
   fake = useFake(fakeVscode());
   const index = makeIndex(100);
   await openTimeline(fake.context as never, fakeClient(index) as never, {});
   try {
     await fake.send({ type: 'ready' });
-    await waitFor(() => fake.posted.some((m) => m.type === 'end'));
+    await firstPage();
     fake.posted.length = 0;
     const change = { document: { languageId: 'cmlog' }, contentChanges: [{}] };
-    // Nothing changed: one probe, nothing posted.
+    // Nothing changed: a probe, nothing posted.
     fake.listeners.change.forEach((l) => l(change));
     await new Promise((r) => setTimeout(r, 800));
     assert.equal(fake.posted.length, 0);
-    // The client writes two more records, later than everything: appended.
+    // The client writes two more records, later than everything: the webview (following) asks for the end.
     const more = parseText(
       [cmLine('late one', clock(200_000) + '+300'), cmLine('late two', clock(201_000) + '+300')].join('\n'),
       CLIENT_PATH,
     ).records.map((r, k) => ({ ...r, line: 101 + k, endLine: 101 + k }));
     index.appendRecords(CLIENT_PATH, more);
     fake.listeners.change.forEach((l) => l(change));
-    await waitFor(() => fake.posted.some((m) => m.type === 'end'));
-    assert.deepEqual(
-      fake.posted.map((m) => m.type),
-      ['rows', 'end'],
-    );
-    const chunk = fake.posted[0].chunk as RowChunk;
-    assert.deepEqual([chunk.offset, chunk.count, chunk.msg], [200, 2, ['late one', 'late two']]);
-    assert.deepEqual([fake.posted[1].total, fake.posted[1].loaded], [202, 202]);
-    // The server writes a record dated before the last one: the order changed, reload in place.
+    await waitFor(() => fake.posted.some((m) => m.type === 'changed'));
+    assert.deepEqual(fake.posted[0], { type: 'changed', generation: currentLoad(), total: 202 });
+    const end = await askPage(currentLoad(), { offset: 2 ** 31 - 1, limit: 3, summary: true });
+    assert.deepEqual(end.chunk.msg, ['server 99', 'late one', 'late two']);
+    assert.deepEqual([end.offset, end.total], [199, 202]);
+    // The server writes a record dated before the last one: told again; the window in place holds it.
     fake.posted.length = 0;
     const early = parseText(smsLine('early', clock(6 * 3600_000 + 150_000) + '-60'), SERVER_PATH).records.map((r) => ({
       ...r,
@@ -1494,10 +1202,10 @@ test('panel: live logs — new records at the end are appended, earlier ones rel
     }));
     index.appendRecords(SERVER_PATH, early);
     fake.listeners.change.forEach((l) => l(change));
-    await waitFor(() => fake.posted.some((m) => m.type === 'end'));
-    assert.equal(fake.posted[0].type, 'begin');
-    assert.equal(fake.posted[0].keepView, true);
-    assert.equal(replay(fake.posted).store.n, 203);
+    await waitFor(() => fake.posted.some((m) => m.type === 'changed'));
+    const again = await askPage(currentLoad(), { anchor: { uri: 'file://' + SERVER_PATH, line: 101 }, limit: 10 });
+    assert.equal(again.total, 203);
+    assert.equal(again.chunk.msg[again.position! - again.offset], 'early');
   } finally {
     fake.close();
   }
@@ -1510,7 +1218,7 @@ test('panel: export writes the filtered rows of every page as CSV or NDJSON', as
   await openTimeline(fake.context as never, fakeClient(index) as never, {});
   try {
     await fake.send({ type: 'ready' });
-    await waitFor(() => fake.posted.some((m) => m.type === 'end'));
+    await firstPage();
     fake.calls.saveTarget = join(dir, 'errors.csv');
     await fake.send({ type: 'export', format: 'csv', filter: { errorsOnly: true } });
     const csv = readFileSync(fake.calls.saveTarget, 'utf8');
@@ -1558,22 +1266,20 @@ test('panel: Show Related Events restricts to the key on the server, and can sho
   const requests: TimelineParams[] = [];
   await openTimeline(fake.context as never, fakeClient(index, requests) as never, { key: SCAN });
   try {
-    assert.equal(fake.panel.title, `Timeline: ${SCAN}`);
     await fake.send({ type: 'ready' });
-    await waitFor(() => fake.posted.some((m) => m.type === 'end'));
-    let { store, begins } = replay(fake.posted);
-    assert.deepEqual([begins[0].serverKey, begins[0].focusKey, begins[0].total], [SCAN, SCAN, 6]);
-    assert.equal(store.n, 6);
+    let page = await firstPage({ linkKeys: [SCAN] });
+    let { begins } = replay(fake.posted);
+    assert.deepEqual([begins[0].serverKey, begins[0].focusKey, page.total, page.chunk.count], [SCAN, SCAN, 6, 6]);
     assert.equal(requests[0].key, SCAN);
     fake.posted.length = 0;
     await fake.send({ type: 'setKey', key: null });
-    await waitFor(() => fake.posted.some((m) => m.type === 'end'));
-    ({ store, begins } = replay(fake.posted));
+    page = await firstPage({ linkKeys: [SCAN] });
+    ({ begins } = replay(fake.posted));
     assert.deepEqual(
-      [begins[0].serverKey, begins[0].focusKey, begins[0].total, begins[0].keepView],
+      [begins[0].serverKey, begins[0].focusKey, page.total, begins[0].keepView],
       [null, SCAN, 6000, true],
     );
-    assert.equal(store.keyIndex.get(SCAN)?.length, 6);
+    assert.equal(page.linked!.total, 6);
     assert.equal(requests.at(-1)!.key, undefined);
   } finally {
     fake.close();
@@ -1586,9 +1292,9 @@ test('panel: a clock offset is remembered across closing and reopening the timel
   fake = useFake(fakeVscode());
   await openTimeline(fake.context as never, fakeClient(index) as never, {});
   await fake.send({ type: 'ready' });
-  await waitFor(() => fake.posted.some((m) => m.type === 'end'));
+  await firstPage();
   await fake.send({ type: 'setClockOffset', uri: serverUri, ms: -2000 });
-  await waitFor(() => fake.posted.filter((m) => m.type === 'end').length === 2);
+  await firstPage();
   fake.close();
   // The same workspace (its state) later, in a new panel: the first request and the first rows have the offset.
   const state = fake.state;
@@ -1598,7 +1304,7 @@ test('panel: a clock offset is remembered across closing and reopening the timel
   await openTimeline(fake.context as never, fakeClient(index, requests) as never, {});
   try {
     await fake.send({ type: 'ready' });
-    await waitFor(() => fake.posted.some((m) => m.type === 'end'));
+    await firstPage();
     assert.deepEqual(requests[0].clockOffsets, { [serverUri]: -2000 });
     assert.deepEqual(
       fake.posted.find((m) => m.type === 'clockOffsets'),
@@ -1607,7 +1313,7 @@ test('panel: a clock offset is remembered across closing and reopening the timel
     const { store, begins } = replay(fake.posted);
     assert.equal(begins[0].keepView, false, 'a fresh panel');
     assert.deepEqual(
-      (begins[0].files as Array<{ uri: string; clockOffsetMs: number }>).map((f) => [f.uri, f.clockOffsetMs]).sort(),
+      store.files.map((f) => [f.uri, f.clockOffsetMs]).sort(),
       [
         ['file://' + CLIENT_PATH, 0],
         [serverUri, -2000],
@@ -1633,9 +1339,9 @@ test('panel: a timeline of a folder asks for the folder at every load; a log wri
   try {
     assert.equal(fake.panel.title, 'Timeline: client');
     await fake.send({ type: 'ready' });
-    await waitFor(() => fake.posted.some((m) => m.type === 'end'));
+    await firstPage();
     assert.deepEqual([requests[0].folders, requests[0].uris], [[folder], undefined]);
-    let { store } = replay(fake.posted);
+    const { store } = replay(fake.posted);
     assert.deepEqual(
       store.files.map((f) => f.uri),
       ['file://' + CLIENT_PATH],
@@ -1655,12 +1361,14 @@ test('panel: a timeline of a folder asks for the folder at every load; a log wri
       ),
     );
     fake.listeners.viewState.forEach((l) => l());
-    await waitFor(() => fake.posted.some((m) => m.type === 'end'));
-    ({ store } = replay(fake.posted));
-    const begin = fake.posted.find((m) => m.type === 'begin')!;
-    assert.equal(begin.keepView, true, 'reloaded in place');
-    assert.deepEqual(store.files.map((f) => f.uri).sort(), ['file:///logs/client/CAS.log', 'file://' + CLIENT_PATH]);
-    assert.equal(store.n, 102);
+    await waitFor(() => fake.posted.some((m) => m.type === 'changed'));
+    const grown = await askPage(currentLoad(), { summary: true });
+    // The webview's file table already holds the first log: the page adds the newcomer.
+    assert.deepEqual(
+      grown.chunk.addFiles.map((f) => f.uri),
+      ['file:///logs/client/CAS.log'],
+    );
+    assert.deepEqual([grown.total, grown.chunk.count], [102, 102]);
     assert.ok(
       requests.slice(1).every((r) => r.folders?.[0] === folder),
       'every request names the folder, not a list of files',
@@ -1668,7 +1376,7 @@ test('panel: a timeline of a folder asks for the folder at every load; a log wri
     // The newcomer is a file of the timeline now: its records open in the editor.
     await fake.send({
       type: 'reveal',
-      load: replay(fake.posted).store.load,
+      load: currentLoad(),
       uri: 'file://' + casPath,
       line: 2,
       endLine: 2,
@@ -1688,7 +1396,7 @@ test('panel: the cmlogs.timeDisplay setting is sent on ready, and again when it 
   await openTimeline(fake.context as never, fakeClient(makeIndex(10)) as never, {});
   try {
     await fake.send({ type: 'ready' });
-    await waitFor(() => fake.posted.some((m) => m.type === 'end'));
+    await firstPage();
     assert.deepEqual(
       fake.posted.filter((m) => m.type === 'settings'),
       [{ type: 'settings', timeMode: 'log', changed: false, layout: null, rules: [] }],
@@ -1719,7 +1427,7 @@ test('panel: a record of a log over 50 MB (no document for extensions) still ope
   await openTimeline(fake.context as never, fakeClient(makeIndex(10)) as never, {});
   try {
     await fake.send({ type: 'ready' });
-    await waitFor(() => fake.posted.some((m) => m.type === 'end'));
+    await firstPage();
     await fake.send({ type: 'reveal', load: replay(fake.posted).store.load, uri: serverUri, line: 8, endLine: 8 });
     assert.equal(fake.calls.shown.length, 0);
     const [command, uri, options] = fake.calls.commands[0] as [
@@ -1743,13 +1451,13 @@ test('panel: retargeted to other logs, the webview drops the old rows at once an
   await openTimeline(fake.context as never, client as never, { uris: ['file://' + CLIENT_PATH] });
   try {
     await fake.send({ type: 'ready' });
-    await waitFor(() => fake.posted.some((m) => m.type === 'end'));
+    await firstPage();
     const before = replay(fake.posted).store;
     assert.ok(before.files.every((f) => f.uri === 'file://' + CLIENT_PATH));
     fake.posted.length = 0;
     // Explorer → Open in Timeline on another log: the same panel, another target.
     await openTimeline(fake.context as never, client as never, { uris: ['file://' + SERVER_PATH] });
-    await waitFor(() => fake.posted.some((m) => m.type === 'end'));
+    await firstPage();
     const types = fake.posted.map((m) => m.type);
     assert.equal(
       types[0],
@@ -1760,7 +1468,7 @@ test('panel: retargeted to other logs, the webview drops the old rows at once an
     assert.ok(types.indexOf('begin') > 0);
     const after = replay(fake.posted).store;
     assert.notEqual(after.load, before.load);
-    assert.equal(fake.posted[0].generation, after.load, 'loading, begin, rows and end carry the same load id');
+    assert.equal(fake.posted[0].generation, after.load, 'loading, begin and its pages carry the same load id');
     assert.deepEqual(
       after.files.map((f) => f.uri),
       ['file://' + SERVER_PATH],
@@ -1782,7 +1490,7 @@ test('panel: column layout remembered for every timeline; highlight rules saved 
   await openTimeline(fake.context as never, fakeClient(makeIndex(5)) as never, {});
   try {
     await fake.send({ type: 'ready' });
-    await waitFor(() => fake.posted.some((m) => m.type === 'end'));
+    await firstPage();
     const first = fake.posted.find((m) => m.type === 'settings')!;
     assert.deepEqual([first.timeMode, first.layout, first.rules], ['auto', null, []]);
     await fake.send({
@@ -1839,4 +1547,62 @@ test('panel: column layout remembered for every timeline; highlight rules saved 
   } finally {
     fake.close();
   }
+});
+
+// ----- the webview's window (media/src/app.ts), without a DOM ------------------------------------------------
+
+test('webview window: queries carry the load; answers of an older filter only extend the tables; the selection outlives its window', async () => {
+  const { App } = await import('../../media/src/app');
+  const sent: Array<Record<string, unknown>> = [];
+  const app = new App({ postMessage: (m) => sent.push(m as never), getState: () => ({}), setState: () => {} });
+  const noop = () => {};
+  app.parts = {
+    render: noop,
+    dirtyOverview: noop,
+    renderDetails: noop,
+    renderChain: noop,
+    renderFiles: noop,
+    renderBanner: noop,
+    renderFileSelect: noop,
+    renderComponentSelect: noop,
+    syncControls: noop,
+    applyColumns: noop,
+    scrollIntoView: noop,
+    scrollToEnd: noop,
+    topPosition: () => 0,
+    visibleRows: () => 30,
+    restoreTop: noop,
+  };
+  app.load = 7;
+  const encoder = new ChunkEncoder();
+  const page = (rows: ResolvedTimelineRow[], offset: number, shown = ROWS.length): ViewPage => ({
+    total: ROWS.length,
+    shown,
+    offset,
+    chunk: encoder.encode(toPage(rows), offset),
+  });
+  // The list asks for the rows around what it shows (once the count is known): one query, not one per frame.
+  app.shown = ROWS.length;
+  app.ensureWindow(0, 5);
+  app.ensureWindow(0, 5);
+  assert.equal(sent.length, 1);
+  assert.deepEqual([sent[0].type, sent[0].load, sent[0].seq], ['query', 7, 1]);
+  app.applyPage(1, page(ROWS.slice(0, 4), 0));
+  assert.deepEqual([app.winOffset, app.store.n, app.shown, app.rowAt(3), app.rowAt(4)], [0, 4, 8, 3, -1]);
+  app.selectAt(2, 'none');
+  assert.deepEqual(app.selected, { load: 7, uri: SERVER, line: ROWS[2].line });
+  assert.equal(app.selectedIndex, 2);
+  // Another window (rows 4…7): the selection is not in it, yet its row (details) stays.
+  app.applyPage(app.query({ offset: 4, limit: 4 }), page(ROWS.slice(4), 4));
+  assert.deepEqual([app.selectedIndex, app.selectedRow!.msg[0]], [-1, ROWS[2].message]);
+  // A refilter: an answer asked before it is not shown (but its new components are kept in the tables).
+  const before = app.store;
+  app.setFilter({ errorsOnly: true });
+  const refilter = sent.at(-1)!;
+  assert.deepEqual((refilter.query as ViewQuery).anchor, { uri: SERVER, line: ROWS[2].line });
+  app.applyPage(2, page([row({ component: 'LateComponent' })], 0));
+  assert.equal(app.store, before, 'a page of the previous filter is dropped');
+  assert.ok(app.tables.components.includes('LateComponent'));
+  app.applyPage(refilter.seq as number, page([ROWS[3]], 0, 1));
+  assert.deepEqual([app.shown, app.store.n, app.store.msg[0]], [1, 1, ROWS[3].message]);
 });

@@ -1,6 +1,8 @@
-// The timeline's row filter (text or regex, severities, component, thread, file, time range, around a record, key),
-// written once: the extension uses it for exports and the webview (media/src/, bundled by scripts/build.mjs)
-// filters the rows it holds with it; the highlight rules (highlightRules.ts) compile their text with it too.
+// The timeline's row filter (text or regex, severities, component, thread, file, time range, around a record, key):
+// its shape, which the webview (media/src/) edits and sends, and its meaning over rows (applyFilter). The language
+// server runs the same meaning on its columns (server/src/core/timelineView.ts, tested against applyFilter), so that
+// the webview holds only a window of rows; the webview compiles it here to say at once when a regex is refused, and
+// the highlight rules (highlightRules.ts) compile their text with it.
 // Pure TypeScript for any JavaScript engine: no Node, no DOM, no `vscode` (client/src/shared/).
 //
 // Log text is untrusted: it is only ever tested against (substring or a refused-when-dangerous RegExp), never

@@ -8,7 +8,10 @@
 // Every load of rows has an id (`load`, the panel's generation): rows, the end of a load and every action on a
 // row (reveal) carry it, so that nothing of a previous load (another log, before a retarget) is shown or acted on.
 import { MAX_TEXT, SEVERITIES, emptyFilter, type TimelineFilter } from './filter';
+import { clampInt, isObject, sanitizeLayout, type ColumnLayout } from './columnLayout';
 import { sanitizeRules, type HighlightRule } from './highlightRules';
+
+export * from './columnLayout';
 
 /** Largest clock offset a lane may be shifted by: a week either way. */
 export const MAX_CLOCK_OFFSET_MS = 7 * 24 * 3600 * 1000;
@@ -35,22 +38,14 @@ export type WebviewMessage =
   /** Import rules from a JSON file the user picks. */
   | { type: 'importRules' }
   | { type: 'setClockOffset'; uri: string; ms: number }
-  | { type: 'export'; format: 'csv' | 'ndjson'; filter: TimelineFilter }
+  | { type: 'export'; format: 'csv' | 'ndjson'; filter: TimelineFilter; rules: HighlightRule[] }
+  /** A window of the filtered rows (and what else the view needs), for load `load`; answered by a `page` with `seq`. */
+  | { type: 'query'; load: number; seq: number; query: ViewQuery }
   /** Reload with (or without) the server-side key restriction; null shows every record. */
   | { type: 'setKey'; key: string | null }
   | { type: 'reload' };
 
 const KEY = /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|KB\d{6,8})$/;
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** An integer in [min, max], or `fallback` when the value is not a finite number. */
-export function clampInt(value: unknown, min: number, max: number, fallback: number): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) return fallback;
-  return Math.min(max, Math.max(min, Math.round(value)));
-}
 
 function cleanString(value: unknown, max: number): string | null {
   if (typeof value !== 'string' || value.length > max) return null;
@@ -135,7 +130,17 @@ export function parseWebviewMessage(raw: unknown, knownUris: ReadonlySet<string>
     }
     case 'export':
       if (raw.format !== 'csv' && raw.format !== 'ndjson') return null;
-      return { type: 'export', format: raw.format, filter: sanitizeFilter(raw.filter) };
+      return {
+        type: 'export',
+        format: raw.format,
+        filter: sanitizeFilter(raw.filter),
+        rules: sanitizeRules(raw.rules),
+      };
+    case 'query': {
+      if (typeof raw.load !== 'number' || !Number.isInteger(raw.load)) return null;
+      if (typeof raw.seq !== 'number' || !Number.isInteger(raw.seq)) return null;
+      return { type: 'query', load: raw.load, seq: raw.seq, query: sanitizeQuery(raw.query) };
+    }
     case 'setKey': {
       if (raw.key === null) return { type: 'setKey', key: null };
       const key = validKey(raw.key);
@@ -144,6 +149,117 @@ export function parseWebviewMessage(raw: unknown, knownUris: ReadonlySet<string>
     default:
       return null;
   }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The webview's questions about the rows (the server filters and pages them: issues #20, #23)
+
+/** Rows a window may hold: what is on screen and a margin, never the whole timeline. */
+export const MAX_WINDOW = 5000;
+const MAX_BUCKETS = 4000;
+const MAX_LINK_KEYS = 20;
+
+export interface ViewQuery {
+  /** The window: view positions [offset, offset + limit) of the filtered rows. */
+  offset: number;
+  limit: number;
+  filter: TimelineFilter;
+  /** Hide and show-only rules run with the filter (highlight rules are the webview's). */
+  rules: HighlightRule[];
+  /** Centre the window on this record when it is shown (the selection across a refilter or a reload). */
+  anchor?: { uri: string; line: number };
+  /** Centre the window on the next (1) or previous (-1) record of a severity after position `from`. */
+  seek?: { from: number; dir: 1 | -1; severity: (typeof SEVERITIES)[number] };
+  /** Centre the window on the first record at or after this time. */
+  atTime?: number;
+  overview?: { from: number; to: number; buckets: number; lanes: 'file' | 'component'; linkKeys: string[] };
+  linkKeys?: string[];
+  summary?: boolean;
+}
+
+function keyList(value: unknown): string[] {
+  return (Array.isArray(value) ? value : [])
+    .slice(0, MAX_LINK_KEYS)
+    .map(validKey)
+    .filter((k): k is string => k !== null);
+}
+
+/** A well-formed query from anything the webview sends: sizes bounded, unknown fields dropped. */
+export function sanitizeQuery(raw: unknown): ViewQuery {
+  const q = isObject(raw) ? raw : {};
+  const query: ViewQuery = {
+    offset: clampInt(q.offset, 0, 2 ** 31 - 1, 0),
+    limit: clampInt(q.limit, 1, MAX_WINDOW, 200),
+    filter: sanitizeFilter(q.filter),
+    rules: sanitizeRules(q.rules).filter((r) => r.action !== 'highlight'),
+  };
+  if (isObject(q.anchor)) {
+    const uri = cleanString(q.anchor.uri, MAX_URI);
+    if (uri !== null && typeof q.anchor.line === 'number')
+      query.anchor = { uri, line: clampInt(q.anchor.line, 1, MAX_LINE, 1) };
+  }
+  if (isObject(q.seek) && SEVERITIES.includes(q.seek.severity as (typeof SEVERITIES)[number]))
+    query.seek = {
+      from: clampInt(q.seek.from, -1, 2 ** 31 - 1, -1),
+      dir: q.seek.dir === -1 ? -1 : 1,
+      severity: q.seek.severity as (typeof SEVERITIES)[number],
+    };
+  if (typeof q.atTime === 'number' && Number.isFinite(q.atTime)) query.atTime = q.atTime;
+  const o = q.overview;
+  if (isObject(o) && typeof o.from === 'number' && typeof o.to === 'number' && Number.isFinite(o.from + o.to))
+    query.overview = {
+      from: o.from,
+      to: Math.max(o.from, o.to),
+      buckets: clampInt(o.buckets, 1, MAX_BUCKETS, 100),
+      lanes: o.lanes === 'component' ? 'component' : 'file',
+      linkKeys: keyList(o.linkKeys),
+    };
+  const linkKeys = keyList(q.linkKeys);
+  if (linkKeys.length) query.linkKeys = linkKeys;
+  if (q.summary === true) query.summary = true;
+  return query;
+}
+
+/** The overview's counts (TimelineOverview in server/src/protocol.ts). */
+export interface OverviewData {
+  from: number;
+  to: number;
+  buckets: number;
+  lanes: Array<{ label: string; local: boolean }>;
+  counts: number[];
+  worst: number[];
+  linked: number[];
+  errors: number[];
+  warnings: number[];
+  local: number[];
+  maxCount: number;
+  chain: Array<{ x: number; lane: number }>;
+}
+
+/** The whole timeline's facts the webview shows (TimelineSummary), files as the webview's indices. */
+export interface ViewSummary {
+  minT: number | null;
+  maxT: number | null;
+  biases: number[];
+  components: string[];
+  localCount: number;
+  /** By the webview's file index: the clock of the file's zone-less records, or null. */
+  fileClocks: Array<RowClockInfo | null>;
+}
+
+/** The answer to a query: the window's rows and what else was asked. */
+export interface ViewPage {
+  /** Records in the timeline, and those that pass the filter (`offset` counts among these). */
+  total: number;
+  shown: number;
+  offset: number;
+  chunk: RowChunk;
+  /** What anchor / seek / atTime found (a view position), or -1; absent when not asked. */
+  position?: number;
+  filterError?: string | null;
+  summary?: ViewSummary;
+  overview?: OverviewData;
+  linked?: { total: number; files: number; chunk: RowChunk; positions: number[] };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -214,19 +330,17 @@ export type ExtensionMessage =
   | {
       type: 'begin';
       generation: number;
-      total: number;
-      files: TimelineFileInfo[];
       /** Key the server restricts the rows to (Show Related Events), or null for every record. */
       serverKey: string | null;
       /** Key to highlight and follow (kept when the restriction is lifted). */
       focusKey: string | null;
       /** True when this replaces rows already shown (live reload, clock offset): keep the view where it was. */
       keepView: boolean;
-      /** At most this many rows are loaded into the webview. */
-      maxRows: number;
     }
-  | { type: 'rows'; generation: number; chunk: RowChunk }
-  | { type: 'end'; generation: number; total: number; loaded: number; truncated: boolean }
+  /** The answer to the webview's query `seq` of load `generation`. */
+  | { type: 'page'; generation: number; seq: number; page: ViewPage }
+  /** The logs changed (grew): the webview asks again for what it shows (the end when following). */
+  | { type: 'changed'; generation: number; total: number }
   | { type: 'clockOffsets'; offsets: Record<string, number> }
   /** The `cmlogs.timeDisplay` setting; `changed`: just changed by the user, so it replaces the panel's own choice. */
   | { type: 'settings'; timeMode: TimeSetting; changed: boolean; layout: ColumnLayout | null; rules: HighlightRule[] }
@@ -254,52 +368,4 @@ export function autoTimeMode(biases: Iterable<number>): TimeMode {
     else if (only !== bias) return 'utc';
   }
   return only === null ? 'utc' : 'log';
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// The list's columns
-
-export const COLUMN_IDS = ['time', 'file', 'comp', 'thread', 'msg'] as const;
-export type ColumnId = (typeof COLUMN_IDS)[number];
-export interface ColumnState {
-  id: ColumnId;
-  /** Width in px (the message column takes the rest and ignores it). */
-  width: number;
-  hidden: boolean;
-}
-export interface ColumnLayout {
-  columns: ColumnState[];
-  /** Long messages wrap in the list instead of being cut. */
-  wrap: boolean;
-}
-export const MIN_COLUMN_PX = 32;
-export const MAX_COLUMN_PX = 1200;
-
-export function defaultLayout(): ColumnLayout {
-  return {
-    columns: [
-      { id: 'time', width: 184, hidden: false },
-      { id: 'file', width: 120, hidden: false },
-      { id: 'comp', width: 110, hidden: false },
-      { id: 'thread', width: 56, hidden: false },
-      { id: 'msg', width: 0, hidden: false },
-    ],
-    wrap: false,
-  };
-}
-
-/** A well-formed layout from anything: each known column once, widths clamped; the message column always shown. */
-export function sanitizeLayout(raw: unknown): ColumnLayout {
-  const layout = defaultLayout();
-  if (!isObject(raw)) return layout;
-  layout.wrap = raw.wrap === true;
-  if (!Array.isArray(raw.columns)) return layout;
-  for (const column of layout.columns) {
-    const given = raw.columns.find((c: unknown) => isObject(c) && c.id === column.id) as
-      Record<string, unknown> | undefined;
-    if (!given) continue;
-    column.width = clampInt(given.width, MIN_COLUMN_PX, MAX_COLUMN_PX, column.width);
-    column.hidden = column.id !== 'msg' && given.hidden === true;
-  }
-  return layout;
 }

@@ -331,6 +331,15 @@ export class RecordTable implements Iterable<LogRecord> {
     }
   }
 
+  /** Record i's component (the timeline filters on it without making the record). */
+  component(i: number): string {
+    return this.strings.values[this.components[i]];
+  }
+  /** Record i's severity as an index of error, warning, info, verbose, unknown (worst first). */
+  severityIndex(i: number): number {
+    return this.severities[i];
+  }
+
   thread(i: number): number | null {
     const thread = this.threads[i];
     return thread === NO_THREAD ? null : thread === THREAD_ELSEWHERE ? this.bigThreads.get(i)! : thread;

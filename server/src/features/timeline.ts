@@ -1,9 +1,25 @@
 // The timeline webview's pages: the records of many logs merged by UTC, served a page at a time.
-import { dirname } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { commonFolder, sourceLogPath } from '../core/clock';
 import type { LogIndex } from '../core/logIndex';
 import { mergeOrder, recordKeys, type MergedOrder, type TimelineItem } from '../core/timeline';
-import type { RowClock, TimelinePage, TimelineParams, TimelineRow } from '../protocol';
+import {
+  filterView,
+  linkedPositions,
+  overviewOf,
+  severityIndex,
+  TimelineView,
+  type ViewContext,
+} from '../core/timelineView';
+import type { RecordTable } from '../core/table';
+import {
+  LINKED_MAX,
+  type RowClock,
+  type TimelinePage,
+  type TimelineParams,
+  type TimelineRow,
+  type TimelineSummary,
+} from '../protocol';
 import { pathToUri, uriToPath } from '../workspace';
 
 // Merging a million records takes a moment: keep each index's last merge (and the key selections made
@@ -21,7 +37,17 @@ interface MergeCache {
   folder: string | null;
   /** Positions in `order` of the records that hold a key, ascending. */
   byKey: Map<string, Int32Array>;
+  /** The tables merged (order.source points here). */
+  tables: RecordTable[];
+  /** The last filtered views (by key restriction and filter), most recent last. */
+  views: Map<string, TimelineView>;
+  /** For each merged table, each record's position in `order` (made when a row is looked up by its line). */
+  positionOfRecord?: Int32Array[];
+  summary?: TimelineSummary;
 }
+
+/** Filtered views kept per merge: the webview's current filter and the one before (a filter being typed). */
+const VIEWS_KEPT = 4;
 const caches = new WeakMap<LogIndex, MergeCache>();
 
 /**
@@ -61,6 +87,8 @@ function merged(index: LogIndex, params: TimelineParams): MergeCache {
     fileOfSource,
     folder: commonFolder(files),
     byKey: new Map<string, Int32Array>(),
+    tables: sources.map((source) => source.records),
+    views: new Map<string, TimelineView>(),
   };
   caches.set(index, fresh);
   return fresh;
@@ -84,18 +112,169 @@ function selectKey(index: LogIndex, cache: MergeCache, key: string): Int32Array 
 export function timelinePage(index: LogIndex, params: TimelineParams): TimelinePage {
   const cache = merged(index, params);
   const { order } = cache;
-  const selected = params.key ? selectKey(index, cache, params.key) : undefined;
-  const total = selected ? selected.length : order.length;
-  const offset = Math.max(0, params.offset ?? 0);
+  const ctx = viewContext(index, cache);
+  const base = params.key ? selectKey(index, cache, params.key) : null;
+  const view = viewOf(ctx, cache, base, params);
+  const total = base ? base.length : order.length;
   const limit = Math.min(Math.max(1, params.limit ?? 5000), 50_000);
-  const rows = order
-    .items(offset, offset + limit, selected)
-    .map((item, k) => toRow(item, offset + k, cache.fileOfSource[item.sourceIndex], cache.folder));
-  return {
+  const position = findPosition(ctx, cache, view, params);
+  let offset = Math.max(0, params.offset ?? 0);
+  // The webview asks for "the end" with an offset past it (it does not know the count yet): the last page.
+  if (params.filter && offset > view.count - limit) offset = Math.max(0, view.count - limit);
+  // Something was looked for: the page is centred on it (the webview scrolls there and selects it).
+  if (position !== undefined && position >= 0)
+    offset = Math.max(0, Math.min(position - (limit >> 1), view.count - limit));
+  const rows: TimelineRow[] = [];
+  for (let k = offset; k < Math.min(view.count, offset + limit); k++) rows.push(rowAt(cache, view.at(k)));
+  const page: TimelinePage = {
     total,
     offset,
     rows,
     files: cache.files.map((file) => ({ uri: pathToUri(file), file, records: index.file(file)?.records.length ?? 0 })),
+  };
+  if (params.filter || base) page.shown = view.count;
+  if (view.error) page.filterError = view.error;
+  if (position !== undefined) page.position = position;
+  if (params.summary) page.summary = summaryOf(cache);
+  if (params.overview) {
+    const keys = params.overview.linkKeys ?? [];
+    const names = cache.files.map((file) => basename(file));
+    page.overview = overviewOf(ctx, view, params.overview, names, keys.length ? linkedPositions(ctx, keys) : null);
+  }
+  if (params.linkKeys?.length) page.linked = linkedOf(ctx, cache, view, params.linkKeys);
+  return page;
+}
+
+function rowAt(cache: MergeCache, p: number): TimelineRow {
+  const item = cache.order.item(p);
+  return toRow(item, p, cache.fileOfSource[item.sourceIndex], cache.folder);
+}
+
+function viewContext(index: LogIndex, cache: MergeCache): ViewContext {
+  return {
+    order: cache.order,
+    tables: cache.tables,
+    fileOfSource: cache.fileOfSource,
+    fileUris: cache.files.map(pathToUri),
+    keyPositions: (key) => selectKey(index, cache, key),
+  };
+}
+
+/** The filtered view, from the merge's cache when the same filter was asked for before (scrolling asks often). */
+function viewOf(ctx: ViewContext, cache: MergeCache, base: Int32Array | null, params: TimelineParams): TimelineView {
+  if (!params.filter) return new TimelineView(cache.order, base);
+  const signature = JSON.stringify([params.key ?? null, params.filter]);
+  let view = cache.views.get(signature);
+  if (view) cache.views.delete(signature);
+  else view = filterView(ctx, base, params.filter);
+  cache.views.set(signature, view);
+  while (cache.views.size > VIEWS_KEPT) cache.views.delete(cache.views.keys().next().value!);
+  return view;
+}
+
+/** The view position of the record asked for (anchor, next of a severity, first at a time); undefined: none asked. */
+function findPosition(
+  ctx: ViewContext,
+  cache: MergeCache,
+  view: TimelineView,
+  params: TimelineParams,
+): number | undefined {
+  if (params.anchor) {
+    const p = mergedPositionOf(cache, uriToPath(params.anchor.uri), params.anchor.line);
+    return p < 0 ? -1 : view.positionOf(p);
+  }
+  if (params.seek) {
+    const { from, dir, severity } = params.seek;
+    return view.seek(ctx.tables, Math.trunc(from), dir < 0 ? -1 : 1, severityIndex(severity));
+  }
+  if (typeof params.atTime === 'number' && Number.isFinite(params.atTime))
+    return view.count ? Math.min(view.count - 1, view.lowerBoundTime(params.atTime)) : -1;
+  return undefined;
+}
+
+/** The merged position of the record of `file` that holds `line`, or -1. */
+function mergedPositionOf(cache: MergeCache, file: string, line: number): number {
+  const source = cache.sourceFiles.indexOf(file);
+  if (source < 0) return -1;
+  const r = cache.tables[source].indexAtLine(line);
+  if (r < 0) return -1;
+  if (!cache.positionOfRecord) {
+    const { order } = cache;
+    const inverse = cache.tables.map((t) => new Int32Array(t.length).fill(-1));
+    for (let p = 0; p < order.length; p++) inverse[order.source[p]][order.record[p]] = p;
+    cache.positionOfRecord = inverse;
+  }
+  return cache.positionOfRecord[source][r] ?? -1;
+}
+
+/** What the webview shows about the whole merge: time extent, biases, components, records of unknown zone. */
+function summaryOf(cache: MergeCache): TimelineSummary {
+  if (cache.summary) return cache.summary;
+  const { order, tables } = cache;
+  let minT: number | null = null;
+  let maxT: number | null = null;
+  for (let p = 0; p < order.length; p++) {
+    const t = order.times[p];
+    if (t === t) {
+      minT ??= t;
+      maxT = t;
+    }
+  }
+  const biases = new Set<number>();
+  const components = new Set<string>();
+  let localCount = 0;
+  for (let p = 0; p < order.length; p++) localCount += order.byLocal[p];
+  for (const table of tables) {
+    const seen = new Uint8Array(table.strings.values.length);
+    for (let r = 0; r < table.length; r++) {
+      seen[table.componentId(r)] = 1;
+      if (table.wallTime(r) === null) continue; // no time: its bias says nothing about the display
+      // The bias a row's UTC was had with: its log's own, else the one inferred or set for its folder.
+      const bias = table.biasMinutes(r);
+      if (bias !== null) biases.add(bias);
+      else if (table.utc(r) !== null) {
+        const source = table.utcSource(r);
+        if (typeof source.biasMinutes === 'number') biases.add(source.biasMinutes);
+      }
+    }
+    seen.forEach((on, id) => on && components.add(table.strings.values[id]));
+  }
+  const fileClocks = cache.files.map((file) => {
+    const source = cache.sourceFiles.indexOf(file);
+    return source < 0 ? null : firstClock(tables[source], cache.folder);
+  });
+  cache.summary = { minT, maxT, biases: [...biases], components: [...components], localCount, fileClocks };
+  return cache.summary;
+}
+
+/** The clock of a log's first record whose zone the log does not write (its UTC inferred, set, or unknown). */
+function firstClock(table: RecordTable, folder: string | null): RowClock | null {
+  for (let r = 0; r < table.length; r++) {
+    if (table.wallTime(r) === null) continue;
+    const source = table.utcSource(r);
+    if (source.kind === 'inferred')
+      return {
+        kind: 'inferred',
+        from: sourceLogPath(source.from ?? '', folder ? [folder] : []),
+        bias: source.biasMinutes,
+      };
+    if (source.kind === 'user') return { kind: 'user', bias: source.biasMinutes };
+    if (table.utc(r) === null) return { kind: 'local' };
+    return null;
+  }
+  return null;
+}
+
+function linkedOf(ctx: ViewContext, cache: MergeCache, view: TimelineView, keys: string[]): TimelinePage['linked'] {
+  const all = linkedPositions(ctx, keys);
+  const files = new Set<number>();
+  for (const p of all) files.add(cache.order.source[p]);
+  const first = all.subarray(0, LINKED_MAX);
+  return {
+    total: all.length,
+    files: files.size,
+    rows: [...first].map((p) => rowAt(cache, p)),
+    positions: [...first].map((p) => view.positionOf(p)),
   };
 }
 
