@@ -50,7 +50,7 @@ export function fileCodes(records: RecordTable): FileCodes {
   const warning = severityId('warning');
   const seen = new Map<string, Map<string, Array<{ code: string; names: string[]; message: string }>>>();
   const count = (i: number, message: string) => {
-    const component = records.strings.values[records.componentIdAt(i)];
+    const component = records.strings.values[records.componentId(i)];
     let byMessage = seen.get(component);
     if (!byMessage) seen.set(component, (byMessage = new Map()));
     let failures = byMessage.get(message);
@@ -66,7 +66,7 @@ export function fileCodes(records: RecordTable): FileCodes {
   };
   const wanted: number[] = [];
   for (let i = 0; i < records.length; i++) {
-    const severity = records.severityIdAt(i);
+    const severity = records.severityIndex(i);
     if (severity === error || severity === warning) wanted.push(i);
   }
   records.messagesOf(wanted, count);

@@ -516,17 +516,8 @@ export class RecordTable implements Iterable<LogRecord> {
   // ---- record i's fields one by one, for writers that stream records without making a LogRecord each ----
   // (core/output: cmlogs parse / timeline / stats). Each returns what `get(i)` puts in the same field.
 
-  lineAt(i: number): number {
-    return this.lines[i];
-  }
-  endLineAt(i: number): number {
-    return this.endLines[i];
-  }
   columnAt(i: number): number {
     return this.column(i);
-  }
-  threadAt(i: number): number | null {
-    return this.thread(i);
   }
   /** The local time as written (`LogRecord.local`). */
   localAt(i: number): string | null {
@@ -542,16 +533,10 @@ export class RecordTable implements Iterable<LogRecord> {
   damageAt(i: number): string | undefined {
     return this.damaged.get(i);
   }
-  severityIdAt(i: number): number {
-    return this.severities[i];
-  }
   formatIdAt(i: number): number {
     return this.formats[i];
   }
-  /** Pool ids of component, context, rawType and sourceFile (their values: `strings.values[id]`, rawType: `strings.value(id)`). */
-  componentIdAt(i: number): number {
-    return this.components[i];
-  }
+  /** Pool ids of context, rawType and sourceFile (their values: `strings.values[id]`, rawType: `strings.value(id)`; component: componentId). */
   contextIdAt(i: number): number {
     return this.contexts[i];
   }

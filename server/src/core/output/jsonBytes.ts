@@ -73,9 +73,9 @@ export class RecordJsonBytes {
     let at = sink.used;
     at = put(out, at, this.head);
     at = put(out, at, LINE);
-    at = putNumber(out, at, t.lineAt(i));
+    at = putNumber(out, at, t.line(i));
     at = put(out, at, END_LINE);
-    at = putNumber(out, at, t.endLineAt(i));
+    at = putNumber(out, at, t.endLine(i));
     at = put(out, at, COLUMN);
     at = putNumber(out, at, t.columnAt(i));
     at = put(out, at, FORMAT);
@@ -91,10 +91,10 @@ export class RecordJsonBytes {
     at = put(out, at, BIAS);
     const bias = t.biasMinutes(i);
     at = bias === null ? put(out, at, NULL) : putNumber(out, at, bias);
-    at = put(out, at, this.pool('component', t.componentIdAt(i)));
+    at = put(out, at, this.pool('component', t.componentId(i)));
     at = put(out, at, this.pool('context', t.contextIdAt(i)));
     at = put(out, at, THREAD);
-    const thread = t.threadAt(i);
+    const thread = t.thread(i);
     at = thread === null ? put(out, at, NULL) : putNumber(out, at, thread);
     at = put(out, at, SEVERITY);
     at = put(out, at, this.name(t.severity(i)));
@@ -137,7 +137,7 @@ export class RecordJsonBytes {
       400 +
       extra.length * 3 +
       this.source(source).length +
-      this.pool('component', t.componentIdAt(i)).length +
+      this.pool('component', t.componentId(i)).length +
       this.pool('context', t.contextIdAt(i)).length +
       this.pool('', t.rawTypeIdAt(i)).length +
       this.pool('sourceFile', t.sourceFileIdAt(i)).length +

@@ -24,11 +24,11 @@ export class RecordJson {
     const t = this.table;
     const utc = t.utc(i);
     const bias = t.biasMinutes(i);
-    const thread = t.threadAt(i);
+    const thread = t.thread(i);
     const damaged = t.damageAt(i);
     const rawType = t.strings.value(t.rawTypeIdAt(i));
-    let json = `{"file":${this.file},"line":${t.lineAt(i)},"endLine":${t.endLineAt(i)},"column":${t.columnAt(i)},"format":"${t.format(i)}","utc":${utc === null ? 'null' : isoJson(utc)},"local":${this.localJson(i)},"biasMinutes":${bias === null ? 'null' : bias}`;
-    json += this.poolField('component', t.componentIdAt(i));
+    let json = `{"file":${this.file},"line":${t.line(i)},"endLine":${t.endLine(i)},"column":${t.columnAt(i)},"format":"${t.format(i)}","utc":${utc === null ? 'null' : isoJson(utc)},"local":${this.localJson(i)},"biasMinutes":${bias === null ? 'null' : bias}`;
+    json += this.poolField('component', t.componentId(i));
     json += this.poolField('context', t.contextIdAt(i));
     json += `,"thread":${thread === null ? 'null' : numberJson(thread)},"severity":"${t.severity(i)}","rawType":${rawType === null ? 'null' : JSON.stringify(rawType)},"message":${JSON.stringify(message)}`;
     json += this.poolField('sourceFile', t.sourceFileIdAt(i));
@@ -117,10 +117,10 @@ export function recordLineAt(t: RecordTable, i: number, source: UtcSource, width
   const message = t.message(i);
   const lf = message.indexOf('\n');
   const firstLine = lf < 0 ? message : message.slice(0, lf);
-  const line = t.lineAt(i);
-  const endLine = t.endLineAt(i);
+  const line = t.line(i);
+  const endLine = t.endLine(i);
   const more = endLine > line ? ` [+${endLine - line} lines]` : '';
-  const component = (t.strings.values[t.componentIdAt(i)] ?? '').padEnd(22).slice(0, 22);
+  const component = (t.strings.values[t.componentId(i)] ?? '').padEnd(22).slice(0, 22);
   const text = `${timeColumn(t, i, source)}  ${SEVERITY_LABEL[t.severity(i)]}  ${component}  ${firstLine}`;
   return inertForTerminal(`${t.file}:${line}  ${text}`.slice(0, width) + more);
 }
