@@ -1,4 +1,4 @@
-import { applyClocks, machineOf, userClock } from '../core/clock';
+import { applyClocks, commonFolder, machineOf, sourceLogPath, userClock } from '../core/clock';
 import { listLogFiles } from '../core/files';
 import { OutputSink } from '../core/output/sink';
 import { defaultWorkerCount, parseFilesParallel } from '../core/parallel';
@@ -135,6 +135,10 @@ export async function parseInOrder(
   emit: (result: ParseResult) => Promise<void>,
 ): Promise<void> {
   const bias = offsetBias(args);
+  // Named as parseClocked names them: relative to the folder of all the files given (PC01/ccmsetup.log), not
+  // to the one machine whose clock is settled here.
+  const folder = commonFolder(files);
+  const sourceName = (file: string) => sourceLogPath(file, folder ? [folder] : []);
   const machines = files.map(machineOf);
   const unparsed = new Map<string, number>();
   for (const machine of machines) unparsed.set(machine, (unparsed.get(machine) ?? 0) + 1);
@@ -159,7 +163,11 @@ export async function parseInOrder(
     const left = unparsed.get(machine)! - 1;
     unparsed.set(machine, left);
     if (bias !== undefined) result.records.clock = userClock(bias);
-    else if (left === 0) applyClocks(tables.filter((t, j): t is RecordTable => machines[j] === machine));
+    else if (left === 0)
+      applyClocks(
+        tables.filter((t, j): t is RecordTable => machines[j] === machine),
+        { sourceName },
+      );
     emitting = emitting.then(pump);
     emitting.catch(() => {}); // seen by the await below: not an unhandled rejection meanwhile
   };
