@@ -120,12 +120,39 @@ const AUDIT = [
 ];
 const ACTION: Record<string, string> = { '30196': 'created', '30197': 'modified', '30198': 'deleted' };
 
+const ID_3019 = Buffer.from('3019');
+const UPDATES_ASSIGNMENT = Buffer.from('updates assignment');
+
+/**
+ * Whether a message can match AUDIT, from its bytes: every pattern holds "3019" or "updates assignment" (any
+ * case; a case-insensitive expression without the u flag matches ASCII letters only with ASCII letters). An
+ * assignment's GUID is in thousands of lines, and making each a string to try three expressions cost half a second.
+ */
+function mayAudit(bytes: Uint8Array | null): boolean {
+  if (!bytes) return true; // no longer in its file: let the text say so
+  const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  return view.indexOf(ID_3019) >= 0 || containsCaseless(view, UPDATES_ASSIGNMENT);
+}
+
+/** `lower` (ASCII lower case) in `bytes`, ASCII letters compared in any case. */
+function containsCaseless(bytes: Uint8Array, lower: Uint8Array): boolean {
+  outer: for (let i = 0; i + lower.length <= bytes.length; i++) {
+    for (let k = 0; k < lower.length; k++) {
+      const c = bytes[i + k];
+      if ((c >= 65 && c <= 90 ? c | 32 : c) !== lower[k]) continue outer;
+    }
+    return true;
+  }
+  return false;
+}
+
 /** Lines anywhere in the logs that audit a change of the assignment `guid` (lower-case, no braces). */
 function auditLines(context: DiagnoseContext, guid: string): Array<{ file: string; line: number; text: string }> {
   const out: Array<{ file: string; line: number; text: string }> = [];
   for (const [s, indexes] of context.withGuid(guid)) {
     const source = context.sources[s];
     for (const index of indexes) {
+      if (!mayAudit(source.records.messageBytes(index))) continue;
       const message = messageOf(source, index);
       const m = AUDIT.map((p) => p.exec(message)).find(Boolean);
       if (!m?.groups) continue;

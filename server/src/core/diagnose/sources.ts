@@ -230,11 +230,14 @@ export function timedHits(
 ): Hit[] {
   const hits: Hit[] = [];
   for (const source of context.sourcesNear(hint, folder)) {
+    // The answers of this source looked up once, not per record: windows of a day hold tens of thousands.
+    const known = knownMatches(context, patterns, source);
     for (let index = lowerBound(source.times, from); index < source.records.length; index++) {
       const time = source.times[index];
       if (time > to) break;
       if (Number.isNaN(time)) continue;
-      const match = matchAt(context, patterns, source, index);
+      let match = known[index];
+      if (match === undefined) known[index] = match = firstMatch(patterns, messageOf(source, index));
       if (!match) continue;
       hits.push({ source, index, time, match });
       if (firstOnly) break; // the earliest of this source: a step of a long instance does not read its whole day
@@ -245,14 +248,24 @@ export function timedHits(
 
 /** The first of `patterns` that matches record `index` of `source`, matched once (see DiagnoseContext.matched). */
 function matchAt(context: DiagnoseContext, patterns: RegExp[], source: Source, index: number): RegExpExecArray | null {
+  const known = knownMatches(context, patterns, source);
+  let match = known[index];
+  if (match === undefined) known[index] = match = firstMatch(patterns, messageOf(source, index)); // null is an answer too
+  return match;
+}
+
+/** Per record of the source, its match of the patterns (null: none; undefined: not asked yet). */
+function knownMatches(
+  context: DiagnoseContext,
+  patterns: RegExp[],
+  source: Source,
+): Array<RegExpExecArray | null | undefined> {
   const byPatterns = patternsKey(patterns);
   let bySource = context.matched.get(byPatterns);
   if (!bySource) context.matched.set(byPatterns, (bySource = new Map()));
   let known = bySource.get(source);
   if (!known) bySource.set(source, (known = new Array(source.records.length)));
-  let match = known[index];
-  if (match === undefined) known[index] = match = firstMatch(patterns, messageOf(source, index)); // null is an answer too
-  return match;
+  return known;
 }
 
 /** What stands for a pattern list in the caches: a one-pattern list is made anew by each caller, its pattern is not. */
