@@ -80,6 +80,9 @@ export function check(expected: Expected, findings: Finding[]): string[] {
           .includes(e.failedStep.toLowerCase())
       )
         problems.push(`${label}: expected the failed step "…${e.failedStep}…", got ${describe(f)}`);
+      for (const words of e.says ?? [])
+        if (!f.summary.toLowerCase().includes(words.toLowerCase()))
+          problems.push(`${label}: expected the summary to say "${words}", got ${describe(f)}${why}`);
       if (e.noError && f.error) problems.push(`${label}: expected no error at all, got ${describe(f)}${why}`);
       if (e.recovered && !f.error?.recovered)
         problems.push(`${label}: expected a failure it recovered from, got ${describe(f)}${why}`);

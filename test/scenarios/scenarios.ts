@@ -581,6 +581,32 @@ const SCAN: Scenario[] = [
     },
   ),
   scenario(
+    'gpo-reported-once',
+    false,
+    'A domain GPO sets another WSUS server on a client that has ScanAgent.log, LocationServices.log and WUAHandler.log: the conflict is reported once, by the location request that received the other server, naming both servers.',
+    (seed) => {
+      const w = world(seed, { clientBias: 300 });
+      const t = startOf(w);
+      const gpoServer = `http://WSUS02.${w.site.domain}:8530`;
+      const a = scanJob(w, t, { location: {}, newSource: true, gpoServer });
+      return {
+        machines: [w.client],
+        findings: [
+          {
+            flow: 'location',
+            key: lower(a.locationRequest!),
+            status: 'broken',
+            heading: 'Group Policy',
+            says: [gpoServer, w.site.supUrl],
+            why: 'the location finding is the more specific place: it names the server Group Policy set and the one the client was given',
+          },
+          { flow: 'scan', key: lower(a.job), status: 'broken', code: '0x87D00692' },
+        ],
+        counts: { groupPolicy: 0 },
+      };
+    },
+  ),
+  scenario(
     'gpo-same-server',
     true,
     'A domain GPO sets exactly the SUP ConfigMgr gave (same server and port, other letter case): the override line is logged but nothing conflicts.',

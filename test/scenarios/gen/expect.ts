@@ -23,6 +23,8 @@ export interface Expectation {
   code?: string;
   /** Substring of the error's heading (the seed's heading for the failure). */
   heading?: string;
+  /** Substrings (case-insensitive) the finding's summary must hold: the values it must name. */
+  says?: string[];
   /** The finding carries no error at all (not even a recovered one): another instance's failure is not its own. */
   noError?: boolean;
   /** The finding completed after a failure of its own that it got past (a scan retry, a transient BITS error). */

@@ -5,7 +5,8 @@
 // messages (30196 created / 30197 modified / 30198 deleted updates assignment, seed "How to review the audit
 // status messages to find if a deployment was modified") shown as context in every finding about that assignment.
 import { G, re, rei, type FlowRule } from './rules';
-import { messageOf, type DiagnoseContext } from './sources';
+import { NextMatch } from '../read/bytes';
+import { messageOf, type DiagnoseContext, type Source } from './sources';
 import type { Finding } from './findings';
 
 const OBJREPLMGR = { logs: ['objreplmgr.log', 'ObjMgr.log'], components: ['SMS_OBJECT_REPLICATION_MANAGER'] };
@@ -120,12 +121,71 @@ const AUDIT = [
 ];
 const ACTION: Record<string, string> = { '30196': 'created', '30197': 'modified', '30198': 'deleted' };
 
+const ID_3019 = Buffer.from('3019');
+const UPDATES_ASSIGNMENT = Buffer.from('updates assignment');
+
+/**
+ * Whether a message can match AUDIT, from its bytes: every pattern holds "3019" or "updates assignment" (any
+ * case; a case-insensitive expression without the u flag matches ASCII letters only with ASCII letters). An
+ * assignment's GUID is in thousands of lines, and making each a string to try three expressions cost half a second.
+ */
+function mayAudit(bytes: Uint8Array | null): boolean {
+  if (!bytes) return true; // no longer in its file: let the text say so
+  const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  return view.indexOf(ID_3019) >= 0 || containsCaseless(view, UPDATES_ASSIGNMENT);
+}
+
+/** `lower` (ASCII lower case) in `bytes`, ASCII letters compared in any case. */
+function containsCaseless(bytes: Uint8Array, lower: Uint8Array): boolean {
+  outer: for (let i = 0; i + lower.length <= bytes.length; i++) {
+    for (let k = 0; k < lower.length; k++) {
+      const c = bytes[i + k];
+      if ((c >= 65 && c <= 90 ? c | 32 : c) !== lower[k]) continue outer;
+    }
+    return true;
+  }
+  return false;
+}
+
+const QUOTE = 34;
+const CR = 13;
+const auditableOf = new WeakMap<Source, Uint8Array>();
+
+/**
+ * Per record of the source, 1 when its message may be an audit line (every AUDIT pattern has a double quote, then
+ * mayAudit), found in one pass over the log: read record by record where an assignment's GUID is, the same file
+ * windows were read again for every assignment.
+ */
+function auditableRecords(source: Source): Uint8Array {
+  let marks = auditableOf.get(source);
+  if (marks) return marks;
+  const table = source.records;
+  const found = new Uint8Array(table.length);
+  let buffer: Buffer | null = null;
+  let quotes: NextMatch | null = null;
+  let crs: NextMatch | null = null;
+  table.scanMessages(0, (bytes, start, end, index) => {
+    if (bytes !== buffer) {
+      quotes = new NextMatch((buffer = bytes), QUOTE);
+      crs = new NextMatch(bytes, CR);
+    }
+    if (quotes!.from(start) >= end) return;
+    // A message with a CR: its text is what RecordTable.message gives (a multi-line one without its CRs).
+    const text = crs!.from(start) < end ? table.messageBytes(index) : bytes.subarray(start, end);
+    if (mayAudit(text)) found[index] = 1;
+  });
+  auditableOf.set(source, (marks = found));
+  return marks;
+}
+
 /** Lines anywhere in the logs that audit a change of the assignment `guid` (lower-case, no braces). */
 function auditLines(context: DiagnoseContext, guid: string): Array<{ file: string; line: number; text: string }> {
   const out: Array<{ file: string; line: number; text: string }> = [];
   for (const [s, indexes] of context.withGuid(guid)) {
     const source = context.sources[s];
+    const auditable = auditableRecords(source);
     for (const index of indexes) {
+      if (!auditable[index]) continue;
       const message = messageOf(source, index);
       const m = AUDIT.map((p) => p.exec(message)).find(Boolean);
       if (!m?.groups) continue;

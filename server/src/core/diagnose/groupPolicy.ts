@@ -5,6 +5,7 @@
 // that's defined in Group Policy is exactly the same as the one that's being set by Configuration Manager
 // (server name and port), the Configuration Manager Software Updates scan will fail"). A module of its own, so
 // the seed's cause surfaces whatever other logs are present (with or without a WSUS location request).
+import { dirname } from 'node:path';
 import type { Evidence, Finding, FindingStep } from './findings';
 import { GPO_ADVICE } from './location';
 import { LOCATION_SERVICES, SCAN_AGENT, WUAHANDLER } from './logs';
@@ -53,6 +54,28 @@ function linesOf(context: DiagnoseContext, hint: LogHint, pattern: RegExp, folde
 function givenBefore(given: Line[], override: Line): Line | undefined {
   const before = given.filter((g) => !(g.time > override.time)).sort((a, b) => a.time - b.time);
   return before[before.length - 1] ?? given.sort((a, b) => a.time - b.time)[0];
+}
+
+/**
+ * givenBefore for every override, in one sort instead of one per override (a client writes the GPO line at every
+ * scan, and "Received Location=" as often). The same answers: the newest given at or before the override, the
+ * last of equal times in the order given (a stable sort keeps it), else the first given of all. Lines without
+ * a time sort by chance in givenBefore's comparison: with any, each override asks givenBefore itself.
+ */
+function givenBeforeEach(given: Line[], overrides: Line[]): Array<Line | undefined> {
+  if (given.some((g) => Number.isNaN(g.time)) || overrides.some((o) => Number.isNaN(o.time)))
+    return overrides.map((o) => givenBefore(given, o));
+  const sorted = [...given].sort((a, b) => a.time - b.time);
+  return overrides.map((override) => {
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sorted[mid].time > override.time) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo > 0 ? sorted[lo - 1] : sorted[0];
+  });
 }
 
 function stepOf(name: string, log: string, line: Line | undefined, present: boolean, detail?: string): FindingStep {
@@ -138,8 +161,9 @@ function diagnoseGroupPolicy(context: DiagnoseContext): Finding[] {
     if (!overrides.length) continue;
     const given = GIVEN.flatMap((g) => linesOf(context, g.hint, g.pattern, folder));
     const groups = new Map<string, { override: Line; given?: Line; count: number }>();
-    for (const override of overrides) {
-      const before = givenBefore(given, override);
+    const befores = givenBeforeEach(given, overrides);
+    for (const [i, override] of overrides.entries()) {
+      const before = befores[i];
       const id = `${serverAndPort(override.url)}|${before ? serverAndPort(before.url) : ''}`;
       const group = groups.get(id);
       if (group) group.count++;
@@ -148,6 +172,40 @@ function diagnoseGroupPolicy(context: DiagnoseContext): Finding[] {
     for (const g of groups.values()) out.push(findingFor(context, g.override, g.given, folder, g.count));
   }
   return out;
+}
+
+const GPO_HEADING = 'Group Policy overrides WSUS Server';
+
+/**
+ * A conflict a WSUS location finding reports (its request received a location, and Group Policy set another
+ * server on the same machine) is not reported again by the machine's Group Policy finding: the location finding
+ * is the more specific place (the request, the step that adds the source) and says both servers.
+ */
+export function reportGroupPolicyOnce(context: DiagnoseContext, findings: Finding[]): Finding[] {
+  const reported = new Set<string>();
+  for (const finding of findings) {
+    const error = finding.error;
+    if (finding.flow !== 'location' || finding.status !== 'broken' || error?.heading !== GPO_HEADING) continue;
+    const server = gpoServerAt(context, error.file, error.line);
+    if (server) reported.add(conflictOf(error.file, server));
+  }
+  if (!reported.size) return findings;
+  return findings.filter(
+    (f) =>
+      !(f.flow === 'groupPolicy' && f.status === 'broken' && f.error && reported.has(conflictOf(f.error.file, f.key))),
+  );
+}
+
+/** A machine (the folder of its WUAHandler.log) and the server Group Policy set. */
+function conflictOf(wuaHandlerLog: string, gpoServer: string): string {
+  return `${dirname(wuaHandlerLog)}|${serverAndPort(gpoServer)}`;
+}
+
+/** The server of the Group Policy line at file:line. */
+function gpoServerAt(context: DiagnoseContext, file: string, line: number): string | undefined {
+  const source = context.sources.find((s) => s.file === file);
+  const index = source ? source.records.indexAtLine(line) : -1;
+  return index >= 0 ? GPO_LINE.exec(messageOf(source!, index))?.groups?.url : undefined;
 }
 
 export const groupPolicyModule: FlowModule = {

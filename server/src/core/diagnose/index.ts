@@ -7,7 +7,7 @@ import { runModule } from './walk';
 import { contentDownloadFlow, deploymentFlow } from './deployment';
 import { assignmentReplicationFlow, withAudit } from './assignmentReplication';
 import { clientInstallModule } from './clientInstall';
-import { groupPolicyModule } from './groupPolicy';
+import { groupPolicyModule, reportGroupPolicyOnce } from './groupPolicy';
 import { locationFlow } from './location';
 import { rebootWindowsModule } from './rebootWindows';
 import { scanFlow } from './scan';
@@ -47,6 +47,9 @@ export function diagnose(results: ParseResult[]): Finding[] {
   const context = new DiagnoseContext(results);
   return withAudit(
     context,
-    FLOWS.flatMap((flow) => runModule(flow, context)),
+    reportGroupPolicyOnce(
+      context,
+      FLOWS.flatMap((flow) => runModule(flow, context)),
+    ),
   );
 }

@@ -167,22 +167,46 @@ function newCycle(hit: Hit, folder: string): Instance {
   };
 }
 
+/** A named capture of a line: a GUID (normalised, a key of its role) or another value. */
+interface Capture {
+  role: string;
+  value: string;
+  guid: boolean;
+}
+
+/**
+ * The captures of a match, worked out once: the same lines are offered to an instance again on every pass of its
+ * key harvest (and a download follows hundreds of keys), each time with the same match (see matchAt).
+ */
+const capturesOfMatch = new WeakMap<RegExpExecArray, Capture[]>();
+
+function capturesOf(match: RegExpExecArray): Capture[] {
+  let captures = capturesOfMatch.get(match);
+  if (captures) return captures;
+  captures = [];
+  for (const [role, value] of Object.entries(match.groups ?? {})) {
+    if (!value) continue;
+    const guid = isGuid(value);
+    captures.push({ role, value: guid ? normaliseKey(value) : value, guid });
+  }
+  capturesOfMatch.set(match, captures);
+  return captures;
+}
+
 /** Adds the named captures of a line to the instance (GUIDs as keys by role, other values once); whether a key was new. */
 export function addCaptures(instance: Instance, match: RegExpExecArray): boolean {
   let added = false;
-  for (const [role, value] of Object.entries(match.groups ?? {})) {
-    if (!value) continue;
-    if (!isGuid(value)) {
+  for (const { role, value, guid } of capturesOf(match)) {
+    if (!guid) {
       if (!instance.values.has(role)) instance.values.set(role, value);
       continue;
     }
-    const set = instance.keys.get(role) ?? new Set<string>();
-    const key = normaliseKey(value);
-    if (!set.has(key)) {
-      set.add(key);
+    let set = instance.keys.get(role);
+    if (!set) instance.keys.set(role, (set = new Set<string>()));
+    if (!set.has(value)) {
+      set.add(value);
       added = true;
     }
-    instance.keys.set(role, set);
   }
   return added;
 }

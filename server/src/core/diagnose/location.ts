@@ -41,7 +41,8 @@ const COMMUNICATION_ERROR: FailureRule = {
 
 /**
  * Group Policy set another WSUS server than the location this request received (server name and port, as the
- * seed compares them). When this instance does not know its location, groupPolicy.ts still reports the line.
+ * seed compares them). When this instance does not know its location, groupPolicy.ts still reports the line;
+ * when it does, this finding is the conflict's only report (see reportGroupPolicyOnce in groupPolicy.ts).
  */
 const GROUP_POLICY_OVERRIDE: FailureRule = {
   ...WUAHANDLER,
@@ -51,6 +52,9 @@ const GROUP_POLICY_OVERRIDE: FailureRule = {
   lasting: true,
   when: (m, values) =>
     !!values.get('location') && serverAndPort(values.get('location')!) !== serverAndPort(m.groups!.gpoServer),
+  // Both servers, as the Group Policy finding says them: this finding is the one that reports the conflict.
+  says: (m, values) =>
+    `Group Policy sets ${m.groups!.gpoServer}; Configuration Manager gave ${values.get('location')}, and server name and port must be exactly the same.`,
 };
 
 /** 0x87D00692 is ConfigMgr's "Group policy conflict" when WUAHandler cannot set the WSUS server. */

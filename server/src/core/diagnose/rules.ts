@@ -50,6 +50,8 @@ export interface FailureRule extends Partial<LogHint> {
   related?: LogHint & { withinMs: number };
   /** Later steps do not undo it: a Group Policy override stays even though the update source was added. */
   lasting?: boolean;
+  /** What the failure means for this instance, in words (the error's message and the end of the summary). */
+  says?: (match: RegExpExecArray, values: ReadonlyMap<string, string>) => string;
   /**
    * Only a failure when this holds; `values` are the instance's non-GUID captures (a requested version...),
    * `at` the line itself (to read its neighbours: the caller a WindowsUpdate.log thread works for).

@@ -4,7 +4,8 @@ import { basename, dirname } from 'node:path';
 import { ensureClocks } from '../clock';
 import type { ParseResult } from '../parse';
 import { RecordTable } from '../table';
-import { G, GUID_BARE, type LogHint } from './rules';
+import { GuidIndex } from './guidIndex';
+import { G, type LogHint } from './rules';
 
 export interface Source {
   file: string;
@@ -33,12 +34,17 @@ export function messageOf(source: Source, index: number): string {
 
 export class DiagnoseContext {
   readonly sources: Source[];
-  private guidIndex?: Map<string, Map<number, number[]>>;
+  private guidIndex?: GuidIndex;
   /**
-   * A keyed step's hits, by its patterns, then by key and logs: every scan instance of a client follows its
-   * update source's GUID, which is in some 40,000 records, and matched them all again. Only read by callers.
+   * A keyed step's hits, by its patterns, then by the logs asked, then by key: every scan instance of a client
+   * follows its update source's GUID, which is in some 40,000 records, and matched them all again.
    */
-  readonly hitsOfKey = new WeakMap<object, Map<string, Hit[]>>();
+  private readonly keyed = new WeakMap<object, Map<string, KeyedAnswers>>();
+  /** The sources a hint names, by its logs and components. */
+  private readonly hinted = new Map<string, Source[]>();
+  /** Per source, the mark of the last search that took each record (see keyedHits). */
+  private readonly marks = new Map<Source, Int32Array>();
+  private mark = 0;
   /**
    * A record's match of a step's patterns (null: none; undefined: not asked yet), by patterns and source: the time
    * windows of a flow's instances overlap, and each asked the same records again.
@@ -52,11 +58,39 @@ export class DiagnoseContext {
     this.sources = results.map((r, position) => toSource(r, position));
   }
 
-  /** The sources a hint names, by file name or by the components writing them. */
+  /** The sources a hint names, by file name or by the components writing them (callers must not change the list). */
   sourcesFor(hint: Partial<LogHint>): Source[] {
+    const question = `${(hint.logs ?? []).join('\n')}\t${(hint.components ?? []).join('\n')}`;
+    let sources = this.hinted.get(question);
+    if (sources) return sources;
     const names = new Set((hint.logs ?? []).map((n) => n.toLowerCase()));
     const components = (hint.components ?? []).map((c) => c.toLowerCase());
-    return this.sources.filter((s) => names.has(s.name) || components.some((c) => s.components.has(c)));
+    sources = this.sources.filter((s) => names.has(s.name) || components.some((c) => s.components.has(c)));
+    this.hinted.set(question, sources);
+    return sources;
+  }
+
+  /** The keyed answers of a pattern list in these sources (filled by keyedHits). */
+  keyedAnswers(patterns: RegExp[], sources: Source[]): KeyedAnswers {
+    const byPatterns = patternsKey(patterns);
+    let bySources = this.keyed.get(byPatterns);
+    if (!bySources) this.keyed.set(byPatterns, (bySources = new Map()));
+    const question = sources.map((source) => source.position).join(',');
+    let answers = bySources.get(question);
+    if (!answers) bySources.set(question, (answers = { sources, byKey: new Map() }));
+    return answers;
+  }
+
+  /** A mark no record carries yet, for one search (see marksOf). */
+  nextMark(): number {
+    return ++this.mark;
+  }
+
+  /** Per record of the source, the mark of the last search that took it. */
+  marksOf(source: Source): Int32Array {
+    let marks = this.marks.get(source);
+    if (!marks) this.marks.set(source, (marks = new Int32Array(source.records.length)));
+    return marks;
   }
 
   hasLog(hint: Partial<LogHint>, folder?: string): boolean {
@@ -76,38 +110,10 @@ export class DiagnoseContext {
   }
 
   /** Source number → its records whose message carries the GUID (lower-case, no braces), ascending. */
-  withGuid(guid: string): Map<number, number[]> {
-    if (!this.guidIndex) this.guidIndex = buildGuidIndex(this.sources);
-    return this.guidIndex.get(guid) ?? NO_RECORDS;
+  withGuid(guid: string): ReadonlyMap<number, Int32Array> {
+    this.guidIndex ??= new GuidIndex(this.sources.map((source) => source.records));
+    return this.guidIndex.withGuid(guid);
   }
-}
-
-// "Content_b2475630-..." carries a GUID after a word character, so no leading word boundary, only "not hex".
-const GUID_ANYWHERE = new RegExp(`(?<![0-9A-Fa-f])${GUID_BARE}`, 'g');
-
-const NO_RECORDS = new Map<number, number[]>();
-
-/** GUID → source number → records, so a step looks only at the logs it names (a hot GUID is in 40,000 records). */
-function buildGuidIndex(sources: Source[]): Map<string, Map<number, number[]>> {
-  const index = new Map<string, Map<number, number[]>>();
-  sources.forEach((source, s) => {
-    for (let r = 0; r < source.records.length; r++) {
-      const message = messageOf(source, r);
-      if (message.indexOf('-') < 0) continue;
-      const seen = new Set<string>();
-      for (const m of message.matchAll(GUID_ANYWHERE)) {
-        const key = m[0].toLowerCase();
-        if (seen.has(key)) continue;
-        seen.add(key);
-        let bySource = index.get(key);
-        if (!bySource) index.set(key, (bySource = new Map()));
-        let list = bySource.get(s);
-        if (!list) bySource.set(s, (list = []));
-        list.push(r);
-      }
-    }
-  });
-  return index;
 }
 
 export function normaliseKey(text: string): string {
@@ -147,6 +153,12 @@ function toSource(result: ParseResult, position: number): Source {
   };
 }
 
+/** The hits of one pattern list in some sources, by key. */
+export interface KeyedAnswers {
+  sources: Source[];
+  byKey: Map<string, Hit[]>;
+}
+
 export interface Hit {
   source: Source;
   index: number;
@@ -172,42 +184,37 @@ export const TOLERANCE_MS = 5_000;
 
 /** Lines of the hinted logs that carry one of the keys and match a pattern. */
 export function keyedHits(context: DiagnoseContext, hint: Partial<LogHint>, keys: string[], patterns: RegExp[]): Hit[] {
-  const wanted = context.sourcesFor(hint).map((source) => source.position);
   if (!keys.length) return [];
-  const lists = keys.map((key) => hitsOfKey(context, wanted, key, patterns));
-  if (lists.length === 1) return lists[0];
-  // A line may carry several of the keys: once.
-  const seen = new Set<number>();
+  const answers = context.keyedAnswers(patterns, context.sourcesFor(hint));
+  if (keys.length === 1) return hitsOfKey(context, answers, keys[0], patterns);
+  // A line may carry several of the keys: once. An instance follows hundreds of keys (every CTM job of a content
+  // it downloads), so lines already taken are marked in a per-log array rather than kept in a set.
+  const mark = context.nextMark();
   const hits: Hit[] = [];
-  for (const list of lists) {
-    for (const hit of list) {
-      const id = hit.source.position * 2 ** 31 + hit.index;
-      if (seen.has(id)) continue;
-      seen.add(id);
+  for (const key of keys) {
+    for (const hit of hitsOfKey(context, answers, key, patterns)) {
+      const marks = context.marksOf(hit.source);
+      if (marks[hit.index] === mark) continue;
+      marks[hit.index] = mark;
       hits.push(hit);
     }
   }
   return hits.sort(byTime);
 }
 
-/** The lines of the `wanted` logs that carry `key` and match a pattern, by time (worked out once). */
-function hitsOfKey(context: DiagnoseContext, wanted: number[], key: string, patterns: RegExp[]): Hit[] {
-  const byPatterns = patternsKey(patterns);
-  let answers = context.hitsOfKey.get(byPatterns);
-  if (!answers) context.hitsOfKey.set(byPatterns, (answers = new Map()));
-  const question = `${key}|${wanted.join(',')}`;
-  let hits = answers.get(question);
+/** The lines of the asked logs that carry `key` and match a pattern, by time (worked out once: `answers`). */
+function hitsOfKey(context: DiagnoseContext, answers: KeyedAnswers, key: string, patterns: RegExp[]): Hit[] {
+  let hits = answers.byKey.get(key);
   if (hits) return hits;
   hits = [];
   const bySource = context.withGuid(key);
-  for (const s of wanted) {
-    const source = context.sources[s];
-    for (const index of bySource.get(s) ?? []) {
+  for (const source of answers.sources) {
+    for (const index of bySource.get(source.position) ?? []) {
       const match = matchAt(context, patterns, source, index);
       if (match) hits.push({ source, index, time: source.times[index], match });
     }
   }
-  answers.set(question, hits.sort(byTime));
+  answers.byKey.set(key, hits.sort(byTime));
   return hits;
 }
 
@@ -223,11 +230,14 @@ export function timedHits(
 ): Hit[] {
   const hits: Hit[] = [];
   for (const source of context.sourcesNear(hint, folder)) {
+    // The answers of this source looked up once, not per record: windows of a day hold tens of thousands.
+    const known = knownMatches(context, patterns, source);
     for (let index = lowerBound(source.times, from); index < source.records.length; index++) {
       const time = source.times[index];
       if (time > to) break;
       if (Number.isNaN(time)) continue;
-      const match = matchAt(context, patterns, source, index);
+      let match = known[index];
+      if (match === undefined) known[index] = match = firstMatch(patterns, messageOf(source, index));
       if (!match) continue;
       hits.push({ source, index, time, match });
       if (firstOnly) break; // the earliest of this source: a step of a long instance does not read its whole day
@@ -238,14 +248,24 @@ export function timedHits(
 
 /** The first of `patterns` that matches record `index` of `source`, matched once (see DiagnoseContext.matched). */
 function matchAt(context: DiagnoseContext, patterns: RegExp[], source: Source, index: number): RegExpExecArray | null {
+  const known = knownMatches(context, patterns, source);
+  let match = known[index];
+  if (match === undefined) known[index] = match = firstMatch(patterns, messageOf(source, index)); // null is an answer too
+  return match;
+}
+
+/** Per record of the source, its match of the patterns (null: none; undefined: not asked yet). */
+function knownMatches(
+  context: DiagnoseContext,
+  patterns: RegExp[],
+  source: Source,
+): Array<RegExpExecArray | null | undefined> {
   const byPatterns = patternsKey(patterns);
   let bySource = context.matched.get(byPatterns);
   if (!bySource) context.matched.set(byPatterns, (bySource = new Map()));
   let known = bySource.get(source);
   if (!known) bySource.set(source, (known = new Array(source.records.length)));
-  let match = known[index];
-  if (match === undefined) known[index] = match = firstMatch(patterns, messageOf(source, index)); // null is an answer too
-  return match;
+  return known;
 }
 
 /** What stands for a pattern list in the caches: a one-pattern list is made anew by each caller, its pattern is not. */

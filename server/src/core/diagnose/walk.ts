@@ -23,6 +23,7 @@ import {
   type Finding,
   type StepResult,
 } from './findings';
+import { FollowedKeys } from './followKeys';
 import type { FailureRule, FlowModule, FlowRule, LogHint, StepRule } from './rules';
 import {
   keyedHits,
@@ -75,8 +76,15 @@ function ownWindow(instance: Instance, steps: Window, results: StepResult[]): Wi
   return { from: steps.from, to: Math.min(steps.to, Math.max(...ends) + TOLERANCE_MS) };
 }
 
-function stepHits(context: DiagnoseContext, instance: Instance, step: StepRule, window: Window, after: number): Hit[] {
-  if (step.link === 'key') return keyedHits(context, step, keysOf(instance, step.keys), step.patterns);
+function stepHits(
+  context: DiagnoseContext,
+  instance: Instance,
+  step: StepRule,
+  window: Window,
+  after: number,
+  keyed: FollowedKeys,
+): Hit[] {
+  if (step.link === 'key') return keyed.hits(step, step, step.keys, step.patterns);
   const from = step.lookbackMs ? instance.start - step.lookbackMs : window.from;
   const end = step.optional ? (window.optionalTo ?? window.to) : window.to;
   const to = step.withinMs && !Number.isNaN(after) ? Math.min(end, after + step.withinMs) : end;
@@ -96,14 +104,18 @@ function pick(hits: Hit[], after: number): Hit | undefined {
   return hits.find((h) => !(h.time < after - TOLERANCE_MS)) ?? hits[0];
 }
 
-/** Keys of key-linked steps, to a fixpoint: a CTM job found through a content ID finds its DTS job... */
-function harvestKeys(context: DiagnoseContext, instance: Instance, flow: FlowRule): void {
+/**
+ * Keys of key-linked steps, to a fixpoint: a CTM job found through a content ID finds its DTS job... Only the
+ * lines the harvest has not read are read (`keyed` follows each step's lines): reading a line's captures twice
+ * changes nothing.
+ */
+function harvestKeys(instance: Instance, flow: FlowRule, keyed: FollowedKeys): void {
   for (const hit of instance.anchorHits) addCaptures(instance, hit.match);
   for (let pass = 0; pass < 4; pass++) {
     let added = false;
     for (const step of flow.steps) {
       if (step.link !== 'key') continue;
-      for (const hit of keyedHits(context, step, keysOf(instance, step.keys), step.patterns))
+      for (const hit of keyed.unharvested(step, step, step.keys, step.patterns))
         added = addCaptures(instance, hit.match) || added;
     }
     if (!added) return;
@@ -131,11 +143,12 @@ function walkSteps(
   instance: Instance,
   flow: FlowRule,
   window: Window,
+  keyed: FollowedKeys,
 ): { results: StepResult[]; added: boolean } {
   let after = instance.start;
   let added = false;
   const results = flow.steps.map((rule) => {
-    const hits = stepHits(context, instance, rule, window, after);
+    const hits = stepHits(context, instance, rule, window, after, keyed);
     const hit = pick(hits, after);
     if (rule.link === 'time')
       for (const h of capturedHits(rule, hits, hit, after)) added = addCaptures(instance, h.match) || added;
@@ -148,9 +161,10 @@ function walkSteps(
 function walkInstance(context: DiagnoseContext, flow: FlowRule, instance: Instance): Walked {
   const steps = stepWindow(instance, flow);
   let walk = { results: [] as StepResult[], added: true };
+  const keyed = new FollowedKeys(context, instance);
   for (let round = 0; round < 3 && walk.added; round++) {
-    harvestKeys(context, instance, flow);
-    walk = walkSteps(context, instance, flow, steps);
+    harvestKeys(instance, flow, keyed);
+    walk = walkSteps(context, instance, flow, steps, keyed);
   }
   return {
     instance,
@@ -299,7 +313,9 @@ function buildFinding(context: DiagnoseContext, flow: FlowRule, walked: Walked, 
   );
   evidence.push(...related.map((h) => evidenceOf(h.source, h.index, 'error in a related log')));
   const error = errorOf(failure);
-  const what = `${error.heading}${error.code && !error.heading!.includes(error.code) ? ` (${error.code})` : ''}${also.length ? `; the related log shows: ${also.map((r) => r.heading).join('; ')}` : ''}`;
+  const said = failure.rule.says?.(failure.hit.match, instance.values);
+  if (said) error.message = said;
+  const what = `${error.heading}${error.code && !error.heading!.includes(error.code) ? ` (${error.code})` : ''}${said ? `: ${said}` : ''}${also.length ? `; the related log shows: ${also.map((r) => r.heading).join('; ')}` : ''}`;
   const advice = [...new Set([...adviceOf(failure), ...also.flatMap((r) => r.advice)])];
   const nextLog = failure.rule.nextLog ? { nextLog: failure.rule.nextLog } : {};
   if (!broken)
