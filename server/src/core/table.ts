@@ -317,7 +317,12 @@ export class RecordTable implements Iterable<LogRecord> {
     }
   }
 
-  private thread(i: number): number | null {
+  /** Record i's component (the timeline filters on it without making the record). */
+  component(i: number): string {
+    return this.strings.values[this.components[i]];
+  }
+
+  thread(i: number): number | null {
     const thread = this.threads[i];
     return thread === NO_THREAD ? null : thread === THREAD_ELSEWHERE ? this.bigThreads.get(i)! : thread;
   }
@@ -426,6 +431,14 @@ export class RecordTable implements Iterable<LogRecord> {
   biasMinutes(i: number): number | null {
     const bias = this.biases[i];
     return bias === NO_BIAS || bias === UTC_WITHOUT_BIAS ? null : bias;
+  }
+  /** Record i's first line (1-based). */
+  line(i: number): number {
+    return this.lines[i];
+  }
+  /** Record i's local time as written ("YYYY-MM-DDTHH:MM:SS.mmm", more digits when the log wrote them), or null. */
+  local(i: number): string | null {
+    return this.locals.get(i) ?? localOf(this.wallTime(i), null);
   }
   message(i: number): string {
     const at = this.messageAt[i];
