@@ -10,7 +10,11 @@ import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { diagnose } from '../../server/src/core/diagnose/index';
 import { listLogFiles } from '../../server/src/core/files';
+import { RecordCsvWriter } from '../../server/src/core/fleet/recordsCsv';
 import { parseFile } from '../../server/src/core/parse';
+import type { LogRecord } from '../../server/src/core/record';
+import { RecordTable } from '../../server/src/core/table';
+import { FleetDuckDb } from '../../server/src/cli/fleetDuckdb';
 import { cabBytes, makeFleet, zipBytes } from '../fleet/makeFleet';
 
 const CLI = resolve(__dirname, '../../server/out/cli.js');
@@ -571,4 +575,51 @@ test('records: messages with quotes, commas, line breaks, NUL, tabs, Windows-125
     'the Windows-1252 line',
   );
   assert.equal(rows.find((r) => String(r.message).startsWith('Scan failed'))?.code, '0x80244021');
+});
+
+test('RecordCsvWriter → DuckDB: no field can shift a column (quotes, commas, line breaks in local times, components, file names); NULL stays NULL, "" stays ""', async () => {
+  const table = new RecordTable('odd.log');
+  const base: LogRecord = {
+    file: 'odd.log',
+    line: 1,
+    endLine: 1,
+    column: 0,
+    format: 'plain',
+    utc: null,
+    local: null,
+    biasMinutes: null,
+    component: '',
+    context: '',
+    thread: null,
+    severity: 'info',
+    rawType: null,
+    message: '',
+    sourceFile: '',
+  };
+  const records: LogRecord[] = [
+    { ...base, line: 1, local: '2026-03-01T10:00:00,5 "odd"\r\nclock', component: 'a,"b"\nc', message: 'x' },
+    { ...base, line: 2, utc: Date.UTC(2026, 2, 1, 9), biasMinutes: -60, local: '2026-03-01T10:00:00.000', thread: 7 },
+    { ...base, line: 3, message: '"', component: '"' },
+  ];
+  for (const r of records) table.push(r);
+  const dir = join(WORK, 'csv-unit');
+  mkdirSync(dir, { recursive: true });
+  const csv = new RecordCsvWriter(join(dir, 'r.csv'));
+  const file = 'Logs/we,ird "name"\n.log';
+  for (let i = 0; i < table.length; i++) csv.record(file, table, i, Buffer.from(table.message(i)), null);
+  csv.close();
+  const duck = await FleetDuckDb.open(1);
+  try {
+    await duck.appendRecords(join(dir, 'r.csv'), 'csv', join(dir, 'records'), 'PC,"1"');
+    const { rows } = await duck.query(
+      `SELECT machine, file, line, local, bias, component, thread, utc_ms, message FROM read_parquet('${join(dir, 'records')}/*/*/*.parquet', hive_partitioning = true) ORDER BY line`,
+    );
+    assert.deepEqual(rows, [
+      ['PC,"1"', file, 1, records[0].local, null, 'a,"b"\nc', null, null, 'x'],
+      ['PC,"1"', file, 2, '2026-03-01T10:00:00.000', -60, '', 7, Date.UTC(2026, 2, 1, 9), ''],
+      ['PC,"1"', file, 3, null, null, '"', null, null, '"'],
+    ]);
+  } finally {
+    duck.close();
+  }
 });

@@ -63,7 +63,7 @@ export class RecordCsvWriter implements RecordSink {
     const bias = table.biasMinutes(i);
     const thread = table.thread(i);
     const head =
-      `${this.quote(file)},${table.line(i)},${utc === null ? '' : Math.trunc(utc)},${local === null ? '' : local},` +
+      `${this.quote(file)},${table.line(i)},${utc === null ? '' : Math.trunc(utc)},${local === null ? '' : quoteIfNeeded(local)},` +
       `${bias === null ? '' : bias},${table.severity(i)},${this.quote(table.component(i))},` +
       `${thread === null ? '' : thread},${code ? code.code : ''},${code?.name ? this.quote(code.name) : ''},`;
     this.room(head.length * 3);
@@ -116,4 +116,12 @@ export class RecordCsvWriter implements RecordSink {
     this.flush();
     closeSync(this.fd);
   }
+}
+
+/**
+ * A local time as written: "YYYY-MM-DDTHH:MM:SS.mmm" as a rule, but a format may keep its own text (more digits, a
+ * second 60): quoted when it holds what CSV reads as structure, so that no log text can shift a column.
+ */
+function quoteIfNeeded(text: string): string {
+  return text === '' || /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
