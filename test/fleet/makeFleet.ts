@@ -8,7 +8,7 @@
 //   collect-0005 a folder with a ClientIDManagerStartup.log that names the machine PC-NAMED-05, and a
 //                LocationServices line that names a server (which must not be taken for the machine's name)
 //   PC-QUIET-06  noise only: a plain text file and an empty log (no flow, no finding)
-// plus a .cab (skipped, with a reason) and a loose file at the top (skipped).
+// plus a loose file at the top (skipped, with a reason). (.cab bundles: see cabBytes and their own test.)
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { crc32, deflateRawSync } from 'node:zlib';
@@ -62,6 +62,51 @@ export function zipBytes(files: ZipFile[]): Buffer {
   end.writeUInt32LE(centralBytes.length, 12);
   end.writeUInt32LE(offset, 16);
   return Buffer.concat([...locals, centralBytes, end]);
+}
+
+/**
+ * A minimal cabinet writer (one folder, no compression, no checksums; UTF-8 names), enough to make test bundles as
+ * `makecab` would hold them (cabextract reads it as it reads MSZIP ones; the layout is [MS-CAB] 2.1-2.4).
+ */
+export function cabBytes(files: Array<{ name: string; data: Buffer }>): Buffer {
+  const names = files.map((f) => Buffer.from(f.name.replace(/\//g, '\\') + '\0', 'utf8'));
+  const all = Buffer.concat(files.map((f) => f.data));
+  const BLOCK = 32768;
+  const blocks = Math.max(1, Math.ceil(all.length / BLOCK));
+  const filesAt = 36 + 8;
+  const dataAt = filesAt + files.reduce((n, _f, i) => n + 16 + names[i].length, 0);
+  const size = dataAt + blocks * 8 + all.length;
+  const header = Buffer.alloc(36);
+  header.write('MSCF', 0, 'latin1');
+  header.writeUInt32LE(size, 8);
+  header.writeUInt32LE(filesAt, 16);
+  header.writeUInt8(3, 24); // version 1.3
+  header.writeUInt8(1, 25);
+  header.writeUInt16LE(1, 26); // folders
+  header.writeUInt16LE(files.length, 28);
+  const folder = Buffer.alloc(8);
+  folder.writeUInt32LE(dataAt, 0);
+  folder.writeUInt16LE(blocks, 4); // typeCompress 0: stored
+  let offset = 0;
+  const entries = files.map((f, i) => {
+    const entry = Buffer.alloc(16);
+    entry.writeUInt32LE(f.data.length, 0);
+    entry.writeUInt32LE(offset, 4);
+    entry.writeUInt16LE(0x5a21, 10); // 2025-01-01 (offset 8: folder 0)
+    entry.writeUInt16LE(0x6000, 12); // 12:00
+    entry.writeUInt16LE(0x20 | 0x80, 14); // archive, name is UTF-8
+    offset += f.data.length;
+    return Buffer.concat([entry, names[i]]);
+  });
+  const data: Buffer[] = [];
+  for (let b = 0; b < blocks; b++) {
+    const chunk = all.subarray(b * BLOCK, (b + 1) * BLOCK);
+    const head = Buffer.alloc(8);
+    head.writeUInt16LE(chunk.length, 4);
+    head.writeUInt16LE(chunk.length, 6);
+    data.push(head, chunk);
+  }
+  return Buffer.concat([header, folder, ...entries, ...data]);
 }
 
 const CLIENT = join(SAMPLES, 'client');
@@ -163,7 +208,6 @@ export function makeFleet(root: string): Record<string, string> {
   mkdirSync(at('PC-QUIET-06'), { recursive: true });
   writeFileSync(join(at('PC-QUIET-06'), 'notes.txt'), 'collected by script\nno ConfigMgr client on this machine\n');
   writeFileSync(join(at('PC-QUIET-06'), 'CcmExec.log'), '');
-  writeFileSync(at('PC-CAB-07.cab'), Buffer.from('MSCF\0\0\0\0'));
   writeFileSync(at('inventory.csv'), 'name\nPC-OK-01\n');
   return {
     'PC-OK-01': at('PC-OK-01'),

@@ -61,6 +61,8 @@ export async function writeFleet(root: string, out: string, options: FleetWriteO
     mkdirSync(out, { recursive: true });
     for (const name of OUTPUTS) rmSync(join(out, name), { recursive: true, force: true });
     const rowsDir = join(out, options.jsonEachRow ? 'jsoneachrow' : '.staging');
+    // Records as CSV from the tables' bytes for DuckDB; JSON lines (all columns, slower) when ClickHouse wants them.
+    const recordsFormat = options.jsonEachRow ? 'json' : 'csv';
     mkdirSync(join(rowsDir, 'records'), { recursive: true });
     const machineRows = new NdjsonWriter(join(rowsDir, 'machines.json'));
     const findingRows = new NdjsonWriter(join(rowsDir, 'findings.json'));
@@ -78,12 +80,13 @@ export async function writeFleet(root: string, out: string, options: FleetWriteO
       machineRows.write(done.machine);
       for (const f of done.findings) findingRows.write(f);
       summary.addMachine(done.findings);
-      progress.machineDone(done.machine.bytes, done.timings);
+      progress.machineDone(done.machine.bytes, done.timings, done.waitedMs);
       conversions = conversions.then(async () => {
         if (renamed && options.jsonEachRow) await renameRecords(done.recordsPath, done.machine.machine);
         if (!duck) return;
         const t0 = performance.now();
-        if (done.recordRows) await duck.appendRecords(done.recordsPath, join(out, 'records'), done.machine.machine);
+        if (done.recordRows)
+          await duck.appendRecords(done.recordsPath, recordsFormat, join(out, 'records'), done.machine.machine);
         if (!options.jsonEachRow) rmSync(done.recordsPath, { force: true });
         progress.parquetMs += performance.now() - t0;
       });
@@ -91,7 +94,8 @@ export async function writeFleet(root: string, out: string, options: FleetWriteO
     };
     await readFleet(machines, {
       workers: options.workers,
-      recordsPath: (i) => join(rowsDir, 'records', `${String(i).padStart(6, '0')}.json`),
+      recordsPath: (i) => join(rowsDir, 'records', `${String(i).padStart(6, '0')}.${recordsFormat}`),
+      recordsFormat,
       onMachine,
     });
     await conversions;
@@ -163,6 +167,8 @@ class Progress {
   private readonly stages: StageTimings = { parse: 0, diagnose: 0, records: 0 };
   /** Time DuckDB spent turning records into Parquet (on its own thread, beside the readers). */
   parquetMs = 0;
+  /** Time the reader threads waited for a machine (see MachineDone.waitedMs). */
+  private waitedMs = 0;
 
   constructor(
     private readonly total: number,
@@ -170,8 +176,9 @@ class Progress {
     private readonly out: (line: string) => void = (line) => process.stderr.write(line + '\n'),
   ) {}
 
-  machineDone(bytes: number, timings: StageTimings): void {
+  machineDone(bytes: number, timings: StageTimings, waitedMs: number): void {
     this.machines++;
+    this.waitedMs += waitedMs;
     this.bytes += bytes;
     for (const stage of ['parse', 'diagnose', 'records'] as const) this.stages[stage] += timings[stage];
     const now = Date.now();
@@ -184,8 +191,9 @@ class Progress {
   end(): void {
     if (Date.now() - this.started < 3000) return;
     const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+    const cpu = process.cpuUsage(); // the whole process: every reader thread and DuckDB's
     this.out(
-      `${this.line()}; thread time: parse ${s(this.stages.parse)}, diagnose ${s(this.stages.diagnose)}, records out ${s(this.stages.records)}, Parquet ${s(this.parquetMs)}`,
+      `${this.line()}; thread time: parse ${s(this.stages.parse)}, diagnose ${s(this.stages.diagnose)}, records out ${s(this.stages.records)}, Parquet ${s(this.parquetMs)}; readers waited ${s(this.waitedMs)}; process CPU ${s((cpu.user + cpu.system) / 1000)}`,
     );
   }
 

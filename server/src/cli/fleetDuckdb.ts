@@ -1,10 +1,11 @@
-// DuckDB for `cmlogs fleet`: it turns the JSON lines the machines are read into (one file per machine) into
+// DuckDB for `cmlogs fleet`: it turns the records the machines are read into (one CSV file per machine) into
 // Parquet, partitioned by machine and UTC day, and it answers `cmlogs fleet query` over those files with no server.
 // It is loaded only when a fleet command runs (a 70 MB native module: the CLI bundle keeps it external and the
 // extension never loads it), with a clear message when it is not installed.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { RECORD_CSV_COLUMNS } from '../core/fleet/recordsCsv';
 import { COLUMNS, type ColumnType } from '../core/fleet/rows';
 import { UsageError } from './common';
 
@@ -35,6 +36,26 @@ const DUCK_TYPE: Record<ColumnType, string> = {
 function jsonColumns(table: keyof typeof COLUMNS): string {
   return '{' + COLUMNS[table].map(([name, type]) => `${name}: '${DUCK_TYPE[type]}'`).join(', ') + '}';
 }
+
+/** RecordCsvWriter's files as DuckDB reads them: its columns and types given, nothing sniffed. */
+function recordCsvSource(path: string): { from: string; day: string } {
+  const types = new Map(COLUMNS.records.map(([name, type]) => [name, DUCK_TYPE[type]]));
+  const columns = '{' + RECORD_CSV_COLUMNS.map((name) => `${name}: '${types.get(name)}'`).join(', ') + '}';
+  return {
+    from: `read_csv(${sqlString(path)}, header = false, auto_detect = false, delim = ',', quote = '"', escape = '"', new_line = '\\n', allow_quoted_nulls = false, max_line_size = ${MAX_RECORD_BYTES}, columns = ${columns})`,
+    day: 'CAST(epoch_ms(utc_ms) AS DATE)',
+  };
+}
+
+function recordJsonSource(path: string): { from: string; day: string } {
+  return {
+    from: `read_json(${sqlString(path)}, format = 'newline_delimited', columns = ${jsonColumns('records')}, maximum_object_size = ${MAX_RECORD_BYTES})`,
+    day: 'day',
+  };
+}
+
+/** The longest record DuckDB is asked to read (its defaults, 2 MB for a CSV line, are below real huge messages). */
+const MAX_RECORD_BYTES = 67108864;
 
 /** The records view's columns, as appendRecords writes them (for an empty fleet). */
 const RECORD_SELECT: Array<[string, string]> = [
@@ -78,15 +99,17 @@ export class FleetDuckDb {
   }
 
   /**
-   * A machine's records (JSON lines) appended to DIR/records/machine=NAME/day=YYYY-MM-DD/*.parquet. The UTC time
-   * becomes a TIMESTAMP (`utc`); utc_ms stays for engines that prefer numbers. Records without a time go to the
-   * day partition DuckDB names __HIVE_DEFAULT_PARTITION__ (read back as NULL). `machine` is the name the fleet
-   * settled on (the rows carry the one the worker read, which differs when two entries share a name).
+   * A machine's records appended to DIR/records/machine=NAME/day=YYYY-MM-DD/*.parquet, from the CSV a fleet worker
+   * wrote (RecordCsvWriter) or, with --jsoneachrow, from its JSON lines. The UTC time becomes a TIMESTAMP (`utc`)
+   * and its UTC date the day partition; utc_ms stays for engines that prefer numbers. Records without a time go to
+   * the day partition DuckDB names __HIVE_DEFAULT_PARTITION__ (read back as NULL). `machine` is the name the fleet
+   * settled on (JSON rows carry the one the worker read, which differs when two entries share a name).
    */
-  async appendRecords(jsonPath: string, recordsDir: string, machine: string): Promise<void> {
+  async appendRecords(path: string, format: 'csv' | 'json', recordsDir: string, machine: string): Promise<void> {
+    const source = format === 'csv' ? recordCsvSource(path) : recordJsonSource(path);
     await this.connection.run(
-      `COPY (SELECT ${sqlString(machine)} AS machine, day, file, line, epoch_ms(utc_ms) AS utc, utc_ms, local, bias, severity, component, thread, code, code_name, message
-             FROM read_json(${sqlString(jsonPath)}, format = 'newline_delimited', columns = ${jsonColumns('records')}, maximum_object_size = 67108864))
+      `COPY (SELECT ${sqlString(machine)} AS machine, ${source.day} AS day, file, line, epoch_ms(utc_ms) AS utc, utc_ms, local, bias, severity, component, thread, code, code_name, message
+             FROM ${source.from})
        TO ${sqlString(recordsDir)} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (machine, day), APPEND, FILENAME_PATTERN 'part_{uuid}')`,
     );
   }

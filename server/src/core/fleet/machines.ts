@@ -4,11 +4,12 @@
 import { readdirSync, statSync } from 'node:fs';
 import { basename, join, relative, sep } from 'node:path';
 import { listLogFiles } from '../files';
+import { CABEXTRACT_MISSING, cabextractAvailable } from './cab';
 
-export type MachineKind = 'folder' | 'zip';
+export type MachineKind = 'folder' | 'zip' | 'cab';
 
 export interface MachineEntry {
-  /** Name from the entry (folder name, or archive name without .zip). */
+  /** Name from the entry (folder name, or archive name without .zip / .cab). */
   name: string;
   path: string;
   kind: MachineKind;
@@ -35,13 +36,12 @@ export function listMachines(root: string): FleetListing {
     if (dirent.isDirectory()) machines.push({ name: dirent.name, path, kind: 'folder', bytes: folderLogBytes(path) });
     else if (dirent.isFile() && /\.zip$/i.test(dirent.name))
       machines.push({ name: dirent.name.replace(/\.zip$/i, ''), path, kind: 'zip', bytes: statSync(path).size });
-    else if (dirent.isFile() && /\.cab$/i.test(dirent.name))
-      skipped.push({
-        path,
-        reason:
-          'a .cab bundle: no maintained CAB reader for Node exists, expand it first (expand.exe -F:* FILE DIR, or cabextract)',
-      });
-    else if (dirent.isFile()) skipped.push({ path, reason: 'a loose file: give each machine its own folder or .zip' });
+    else if (dirent.isFile() && /\.cab$/i.test(dirent.name)) {
+      if (cabextractAvailable())
+        machines.push({ name: dirent.name.replace(/\.cab$/i, ''), path, kind: 'cab', bytes: statSync(path).size });
+      else skipped.push({ path, reason: CABEXTRACT_MISSING });
+    } else if (dirent.isFile())
+      skipped.push({ path, reason: 'a loose file: give each machine its own folder or .zip' });
   }
   // PC01/ beside PC01.zip (collected twice): both are read, the second in name order as "PC01 (PC01.zip)".
   const taken = new Set<string>();

@@ -1,6 +1,7 @@
 // Machines on every core: each worker thread reads one machine at a time (parse, diagnose, rows), writes its
-// records to its own JSON-lines file and sends back the machine's row and findings, which are small. No thread
-// ever holds more than the machine it is reading, so memory stays bounded whatever the size of the fleet.
+// records to its own file (CSV for DuckDB, or JSON lines for ClickHouse) and sends back the machine's row and
+// findings, which are small. No thread ever holds more than the machine it is reading, so memory stays bounded
+// whatever the size of the fleet.
 //
 // Like core/parallel.ts, this module is its own worker entry: run from TypeScript (tsx, tests, bench) a worker
 // loads this .ts file through tsx's require hook; in the esbuild bundle it is `fleetPool.js` beside cli.js. Without
@@ -9,27 +10,42 @@ import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { workerEntry, workerSource } from '../workers';
 import type { MachineEntry } from './machines';
-import { NdjsonWriter } from './ndjson';
+import { RecordJsonWriter } from './ndjson';
 import { readMachine, type MachineResult } from './read';
+import { RecordCsvWriter } from './recordsCsv';
 
 const TAG = 'cmlogsFleetWorker';
 
 export interface MachineDone extends MachineResult {
   index: number;
-  /** The JSON-lines file holding the machine's records. */
+  /** The file holding the machine's records (see RecordsFormat). */
   recordsPath: string;
   recordRows: number;
+  /**
+   * How long the thread that read this machine waited for it after its previous one (ms): the pool hands a reader
+   * its next machine as soon as it reports one, so this stays near 0 while machines are left (the check that both
+   * cores are kept busy); 0 when machines are read in the calling thread.
+   */
+  waitedMs: number;
 }
 
-type ToWorker = { index: number; entry: MachineEntry; recordsPath: string };
+/** 'csv': RecordCsvWriter's columns, for DuckDB (no machine, no day); 'json': every column, for ClickHouse. */
+export type RecordsFormat = 'csv' | 'json';
+
+type ToWorker = { index: number; entry: MachineEntry; recordsPath: string; format: RecordsFormat };
 type FromWorker = ({ kind: 'done' } & MachineDone) | { kind: 'error'; index: number; message: string };
 
 /** Reads one machine, its records into `recordsPath`. */
-export async function readMachineTo(index: number, entry: MachineEntry, recordsPath: string): Promise<MachineDone> {
-  const writer = new NdjsonWriter(recordsPath);
+export async function readMachineTo(
+  index: number,
+  entry: MachineEntry,
+  recordsPath: string,
+  format: RecordsFormat,
+): Promise<MachineDone> {
+  const writer = format === 'csv' ? new RecordCsvWriter(recordsPath) : new RecordJsonWriter(recordsPath);
   try {
-    const result = await readMachine(entry, (row) => writer.write(row));
-    return { ...result, index, recordsPath, recordRows: writer.rows };
+    const result = await readMachine(entry, writer);
+    return { ...result, index, recordsPath, recordRows: writer.rows, waitedMs: 0 };
   } finally {
     writer.close();
   }
@@ -38,8 +54,9 @@ export async function readMachineTo(index: number, entry: MachineEntry, recordsP
 export interface FleetPoolOptions {
   /** Threads reading machines (default: one per core). */
   workers?: number;
-  /** Where machine i's records go. */
+  /** Where machine i's records go, and in which form. */
   recordsPath: (index: number) => string;
+  recordsFormat: RecordsFormat;
   /** Called for each machine in completion order; the run ends once every returned promise has settled. */
   onMachine: (done: MachineDone) => void | Promise<void>;
   workerEntry?: string;
@@ -60,7 +77,8 @@ export async function readFleet(machines: MachineEntry[], options: FleetPoolOpti
   // Largest first, so that one big machine does not finish alone at the end.
   const queue = machines.map((_, i) => i).sort((a, b) => machines[b].bytes - machines[a].bytes || a - b);
   if (!entry) {
-    for (const i of queue) await options.onMachine(await readMachineTo(i, machines[i], options.recordsPath(i)));
+    for (const i of queue)
+      await options.onMachine(await readMachineTo(i, machines[i], options.recordsPath(i), options.recordsFormat));
     return;
   }
   await runWorkers(entry, count, queue, machines, options);
@@ -87,7 +105,13 @@ function runWorkers(
     const give = (worker: Worker) => {
       const index = queue.shift();
       if (index === undefined) return;
-      worker.postMessage({ index, entry: machines[index], recordsPath: options.recordsPath(index) } satisfies ToWorker);
+      const recordsPath = options.recordsPath(index);
+      worker.postMessage({
+        index,
+        entry: machines[index],
+        recordsPath,
+        format: options.recordsFormat,
+      } satisfies ToWorker);
     };
     for (let i = 0; i < count; i++) {
       const worker = new Worker(workerSource(entry), { eval: true, workerData: { [TAG]: true } });
@@ -121,13 +145,14 @@ export function findFleetWorkerEntry(): string | null {
 function runWorker(): void {
   const port = parentPort!;
   let done = Promise.resolve();
+  let idleSince = performance.now();
   port.on('message', (m: ToWorker) => {
     done = done.then(async () => {
+      const waitedMs = performance.now() - idleSince;
       try {
-        port.postMessage({
-          kind: 'done',
-          ...(await readMachineTo(m.index, m.entry, m.recordsPath)),
-        } satisfies FromWorker);
+        const read = await readMachineTo(m.index, m.entry, m.recordsPath, m.format);
+        idleSince = performance.now();
+        port.postMessage({ kind: 'done', ...read, waitedMs } satisfies FromWorker);
       } catch (error) {
         port.postMessage({
           kind: 'error',

@@ -1,14 +1,18 @@
-// One machine of a fleet: its logs parsed (a folder through parseFile's fast path, a zip's entries streamed
-// through the general parser), diagnosed with the same engine as `cmlogs diagnose`, and turned into rows. The
-// records go out one by one to a sink as they are read back from the tables; only this machine's tables are
-// held, and they are let go when it is done.
+// One machine of a fleet: its logs parsed (a folder through parseFile's fast path, the entries of a zip or a cab
+// streamed through the general parser), diagnosed with the same engine as `cmlogs diagnose`, and turned into rows.
+// The records go out one by one to a sink, read from the tables' columns (no record objects); only this machine's
+// tables are held, and they are let go when it is done.
+import { isUtf8 } from 'node:buffer';
 import { decodeMatch, findCodes } from '../decode/findCodes';
 import { diagnose, type Finding } from '../diagnose/index';
 import { parseFile, resultOf, StreamingParser, type ParseResult } from '../parse';
+import type { Severity } from '../record';
 import { RecordTable } from '../table';
+import { readCabEntries, streamCabEntry, type CabEntry } from './cab';
 import { folderLogs, LOG_NAME, machineNameIn, type MachineEntry } from './machines';
-import { sqlUtc, type FindingRow, type MachineRow, type RecordRow } from './rows';
-import { readZipEntries, streamZipEntry, unreadableReason } from './zip';
+import type { RecordSink } from './recordsCsv';
+import { sqlUtc, type FailureCode, type FindingRow, type MachineRow } from './rows';
+import { readZipEntries, streamZipEntry, unreadableReason, type ZipEntry } from './zip';
 
 export interface MachineResult {
   machine: MachineRow;
@@ -29,19 +33,26 @@ interface MachineLog {
   result: ParseResult;
 }
 
-/** Reads, diagnoses and tabulates one machine; `onRecord` receives every record row, file by file. */
-export async function readMachine(entry: MachineEntry, onRecord: (row: RecordRow) => void): Promise<MachineResult> {
+/** Reads, diagnoses and tabulates one machine; `sink` receives every record, file by file. */
+export async function readMachine(entry: MachineEntry, sink: RecordSink): Promise<MachineResult> {
   const problems: string[] = [];
   let t = performance.now();
   const lap = () => -t + (t = performance.now());
-  const logs = entry.kind === 'zip' ? await parseZip(entry.path, problems) : await parseFolder(entry.path, problems);
+  const logs =
+    entry.kind === 'zip'
+      ? await parseZip(entry.path, problems)
+      : entry.kind === 'cab'
+        ? await parseCab(entry.path, problems)
+        : await parseFolder(entry.path, problems);
   const parse = lap();
   const findings = diagnose(logs.map((l) => l.result));
   const diagnosis = lap();
   const named = nameFromLogs(logs);
   const machine = named ?? entry.name;
-  const totals = writeRecords(machine, logs, onRecord);
+  // Finding rows first: their evidence times are read from the tables, which writing the records lets go of.
   const rows = findings.map((f) => findingRow(machine, f, logs));
+  sink.start(machine);
+  const totals = writeRecords(logs, sink);
   const timings = { parse, diagnose: diagnosis, records: lap() };
   return {
     timings,
@@ -79,17 +90,37 @@ async function parseFolder(path: string, problems: string[]): Promise<MachineLog
   return logs;
 }
 
-async function parseZip(path: string, problems: string[]): Promise<MachineLog[]> {
+function parseZip(path: string, problems: string[]): Promise<MachineLog[]> {
+  const stream = (entry: ZipEntry, onChunk: (chunk: Buffer) => void) => streamZipEntry(path, entry, onChunk);
+  return parseBundle(() => readZipEntries(path), stream, problems, unreadableReason);
+}
+
+function parseCab(path: string, problems: string[]): Promise<MachineLog[]> {
+  const stream = (entry: CabEntry, onChunk: (chunk: Buffer) => void) => streamCabEntry(path, entry, onChunk);
+  return parseBundle(() => readCabEntries(path), stream, problems);
+}
+
+/**
+ * The logs of an archive, each streamed out of it into the general parser, in name order. An archive that cannot
+ * be listed, or a file that cannot be read (`unreadable` says why before trying), is a problem of the machine's
+ * row, and the other files are still read.
+ */
+async function parseBundle<Entry extends { name: string }>(
+  list: () => Promise<Entry[]>,
+  stream: (entry: Entry, onChunk: (chunk: Buffer) => void) => Promise<void>,
+  problems: string[],
+  unreadable: (entry: Entry) => string | null = () => null,
+): Promise<MachineLog[]> {
   const logs: MachineLog[] = [];
   let entries;
   try {
-    entries = await readZipEntries(path);
+    entries = await list();
   } catch (error) {
     problems.push((error as Error).message);
     return logs;
   }
   for (const entry of entries.filter((e) => LOG_NAME.test(e.name)).sort((a, b) => a.name.localeCompare(b.name))) {
-    const reason = unreadableReason(entry);
+    const reason = unreadable(entry);
     if (reason) {
       problems.push(`${entry.name}: ${reason}`);
       continue;
@@ -97,7 +128,7 @@ async function parseZip(path: string, problems: string[]): Promise<MachineLog[]>
     const records = new RecordTable(entry.name);
     const parser = new StreamingParser(entry.name, (r) => records.push(r));
     try {
-      await streamZipEntry(path, entry, (chunk) => parser.push(chunk));
+      await stream(entry, (chunk) => parser.push(chunk));
       parser.end();
       logs.push({ name: entry.name, result: resultOf(parser, records) });
     } catch (error) {
@@ -129,39 +160,26 @@ interface Totals {
   bias: number | null;
 }
 
-/** Hands every record to `onRecord` and counts what the machine row says about them. */
-function writeRecords(machine: string, logs: MachineLog[], onRecord: (row: RecordRow) => void): Totals {
+/** Hands every record to the sink, read from the table's columns, and counts what the machine row says about them. */
+function writeRecords(logs: MachineLog[], sink: RecordSink): Totals {
   const totals: Totals = { records: 0, errors: 0, warnings: 0, first: null, last: null, bias: null };
-  const days = new UtcDays();
   const biases = new Map<number, number>();
   for (const { name, result } of logs) {
     const table = result.records;
     for (let i = 0; i < table.length; i++) {
-      const r = table.get(i);
+      const severity = table.severity(i);
+      const utc = table.utc(i);
+      const bias = table.biasMinutes(i);
       totals.records++;
-      if (r.severity === 'error') totals.errors++;
-      else if (r.severity === 'warning') totals.warnings++;
-      if (r.utc !== null) {
-        if (totals.first === null || r.utc < totals.first) totals.first = r.utc;
-        if (totals.last === null || r.utc > totals.last) totals.last = r.utc;
+      if (severity === 'error') totals.errors++;
+      else if (severity === 'warning') totals.warnings++;
+      if (utc !== null) {
+        if (totals.first === null || utc < totals.first) totals.first = utc;
+        if (totals.last === null || utc > totals.last) totals.last = utc;
       }
-      if (r.biasMinutes !== null) biases.set(r.biasMinutes, (biases.get(r.biasMinutes) ?? 0) + 1);
-      const code = failureCode(r.message, r.severity);
-      onRecord({
-        machine,
-        day: r.utc === null ? null : days.of(r.utc),
-        file: name,
-        line: r.line,
-        utc_ms: r.utc,
-        local: r.local,
-        bias: r.biasMinutes,
-        severity: r.severity,
-        component: r.component,
-        thread: r.thread,
-        code: code?.code ?? null,
-        code_name: code?.name ?? null,
-        message: r.message,
-      });
+      if (bias !== null) biases.set(bias, (biases.get(bias) ?? 0) + 1);
+      const bytes = messageBytesOf(table, i);
+      sink.record(name, table, i, bytes, failureCode(bytes, severity));
     }
     table.release();
   }
@@ -170,31 +188,53 @@ function writeRecords(machine: string, logs: MachineLog[], onRecord: (row: Recor
   return totals;
 }
 
-/** "YYYY-MM-DD" of a UTC time, made once per day rather than a Date and its ISO text per record. */
-class UtcDays {
-  private day = NaN;
-  private text = '';
-
-  of(utc: number): string {
-    const day = Math.floor(utc / 86_400_000);
-    if (day !== this.day) [this.day, this.text] = [day, new Date(day * 86_400_000).toISOString().slice(0, 10)];
-    return this.text;
-  }
-}
-
 /**
  * The first failure code a record carries, decoded as `cmlogs stats` decodes them. Looked for in error and warning
  * records (where `cmlogs stats` looks) and in any record with a 0x number or a 10-digit one (clients also write
  * "Scan failed with error = 0x80244021" as information); a small number after "error" in an information record
- * ("error = 2") is left alone, and the search is skipped for the many records that cannot hold a code.
+ * ("error = 2") is left alone, and the search is skipped (on the message's bytes, no string made) for the many
+ * records that cannot hold a code.
  */
-function failureCode(message: string, severity: string): { code: string; name: string | null } | null {
-  if (severity !== 'error' && severity !== 'warning' && !/0x[0-9a-f]|\d{10}/i.test(message)) return null;
-  for (const match of findCodes(message)) {
+function failureCode(bytes: Buffer, severity: Severity): FailureCode | null {
+  if (severity !== 'error' && severity !== 'warning' && !mayHoldCode(bytes)) return null;
+  for (const match of findCodes(bytes.toString('utf8'))) {
     const info = decodeMatch(match);
     if (info.severity === 'failure') return { code: info.code, name: info.names[0] ?? null };
   }
   return null;
+}
+
+/**
+ * Record i's message as UTF-8 bytes, read once for both the code search and the sink: the table's own bytes when
+ * they are valid UTF-8 (a view, valid until the table reads another message), else the text the table gives (a
+ * Windows-1252 line, a message no longer in its file) encoded again, so that the bytes always say what
+ * `message(i)` says.
+ */
+function messageBytesOf(table: RecordTable, i: number): Buffer {
+  const bytes = table.messageBytes(i);
+  if (bytes !== null && isUtf8(bytes)) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  return Buffer.from(table.message(i), 'utf8');
+}
+
+const ZERO = 0x30;
+const NINE = 0x39;
+
+/** True when the bytes hold "0x" and a hex digit, or ten digits in a row: /0x[0-9a-f]|\d{10}/i on bytes. */
+export function mayHoldCode(bytes: Uint8Array): boolean {
+  let digits = 0;
+  for (let j = 0; j < bytes.length; j++) {
+    const b = bytes[j];
+    if (b >= ZERO && b <= NINE) {
+      if (++digits === 10) return true;
+      if (b === ZERO && j + 2 < bytes.length && (bytes[j + 1] | 0x20) === 0x78 && isHex(bytes[j + 2])) return true;
+    } else digits = 0;
+  }
+  return false;
+}
+
+function isHex(b: number): boolean {
+  const lower = b | 0x20;
+  return (b >= ZERO && b <= NINE) || (lower >= 0x61 && lower <= 0x66);
 }
 
 /** A finding as a row: its status, where it stopped, its code, and the line that shows it (with that line's UTC). */

@@ -3,7 +3,7 @@
 
 export interface MachineRow {
   machine: string;
-  /** 'folder' or 'zip'. */
+  /** 'folder', 'zip' or 'cab'. */
   source: string;
   /** Where the machine's logs were read from. */
   path: string;
@@ -57,6 +57,12 @@ export interface RecordRow {
   code: string | null;
   code_name: string | null;
   message: string;
+}
+
+/** A record's first failure code, decoded as `cmlogs stats` decodes it. */
+export interface FailureCode {
+  code: string;
+  name: string | null;
 }
 
 export type ColumnType = 'text' | 'int' | 'bigint' | 'timestamp' | 'date';
