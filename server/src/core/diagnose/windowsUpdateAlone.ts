@@ -17,6 +17,8 @@ import { toIsoUtc } from '../time';
 
 type Kind = 'scan' | 'install';
 
+const FLOW_TITLE = 'Windows Update outside Configuration Manager';
+
 const CONFIGMGR_SCAN_LOGS = {
   logs: [...SCAN_AGENT.logs, ...WUAHANDLER.logs],
   components: [...SCAN_AGENT.components, ...WUAHANDLER.components],
@@ -179,7 +181,9 @@ function findingOf(kind: Kind, caller: string, events: Event[]): Finding {
   const last = relevant[relevant.length - 1];
   const failures = relevant.filter((e) => failed(e.code));
   const what = kind === 'scan' ? 'scan' : 'install';
-  const title = `Windows Update ${kind} outside Configuration Manager (${caller})`;
+  // One title for the flow: the Diagnosis view groups findings by title (flow → instance), and the instance's key
+  // ("MoUpdateOrchestrator install") says which caller; a title per caller was cut off before its caller.
+  const title = FLOW_TITLE;
   const steps = [step(kind === 'scan' ? `Last search for updates by ${caller}` : `Last install by ${caller}`, last)];
   const evidence: Evidence[] = failures.slice(-5).map((e) => ({
     file: e.source.file,
@@ -245,7 +249,7 @@ function historyFinding(caller: string, mine: UpdateResult[], all: UpdateResult[
   const failures = mine.filter((r) => failed(r.code));
   const open = failures.filter((r) => lastAttemptOf(all, r) === r);
   const last = mine[mine.length - 1];
-  const title = `Windows Update install outside Configuration Manager (${caller})`;
+  const title = FLOW_TITLE;
   const evidence: Evidence[] = failures.slice(-5).map((r) => ({
     file: r.source.file,
     line: r.source.records.get(r.index).line,
@@ -306,7 +310,8 @@ function configMgrScanFinding(scans: Array<Event & { caller: string }>): Finding
   const finding = findingOf('scan', 'CcmExec', scans);
   const base = {
     ...finding,
-    title: 'Configuration Manager scan seen in WindowsUpdate.log (CcmExec)',
+    // Under the scan flow's own title: it is ConfigMgr's scan, seen from Windows' side only.
+    title: 'Software update scan on the client',
     key: 'CcmExec scan',
   };
   if (finding.status === 'broken') return { ...base, nextLog: 'WUAHandler.log' };
@@ -372,6 +377,6 @@ function diagnoseWindowsUpdate(context: DiagnoseContext): Finding[] {
 
 export const windowsUpdateModule = {
   id: 'windowsUpdate',
-  title: 'Windows Update outside Configuration Manager',
+  title: FLOW_TITLE,
   diagnose: diagnoseWindowsUpdate,
 };
