@@ -12,6 +12,7 @@ import {
   type ViewContext,
 } from '../core/timelineView';
 import type { RecordTable } from '../core/table';
+import type { UtcSource } from '../core/time';
 import {
   LINKED_MAX,
   type RowClock,
@@ -251,16 +252,7 @@ function summaryOf(cache: MergeCache): TimelineSummary {
 function firstClock(table: RecordTable, folder: string | null): RowClock | null {
   for (let r = 0; r < table.length; r++) {
     if (table.wallTime(r) === null) continue;
-    const source = table.utcSource(r);
-    if (source.kind === 'inferred')
-      return {
-        kind: 'inferred',
-        from: sourceLogPath(source.from ?? '', folder ? [folder] : []),
-        bias: source.biasMinutes,
-      };
-    if (source.kind === 'user') return { kind: 'user', bias: source.biasMinutes };
-    if (table.utc(r) === null) return { kind: 'local' };
-    return null;
+    return clockOf(table.utcSource(r), folder) ?? (table.utc(r) === null ? { kind: 'local' } : null);
   }
   return null;
 }
@@ -302,7 +294,11 @@ function toRow(item: TimelineItem, i: number, f: number, folder: string | null):
 /** The row's clock when its log wrote no zone: UTC inferred or set by the user, or placed by local time only. */
 function rowClock(item: TimelineItem, folder: string | null): RowClock | undefined {
   if (item.placedByLocal) return { kind: 'local' };
-  const source = item.records.utcSource(item.recordIndex);
+  return clockOf(item.records.utcSource(item.recordIndex), folder);
+}
+
+/** A UTC inferred or set by the user as the webview shows it; undefined for a zone the log writes itself. */
+function clockOf(source: UtcSource, folder: string | null): RowClock | undefined {
   if (source.kind === 'inferred')
     // Named relative to the folder of the timeline's logs: two machines' ccmsetup.log are told apart.
     return {
