@@ -12,7 +12,7 @@ import { re, rei } from './rules';
 import { SCAN_ERROR_GROUPS } from './scan';
 import { messageOf, type DiagnoseContext, type Source } from './sources';
 import { isConfigMgrCaller, wuCallerOf } from './windowsUpdate';
-import { hasInstallHistory, installHistory, lastAttemptOf, type UpdateResult } from './windowsUpdateHistory';
+import { installHistory, lastAttemptOf, type UpdateResult } from './windowsUpdateHistory';
 import { toIsoUtc } from '../time';
 
 type Kind = 'scan' | 'install';
@@ -346,10 +346,8 @@ function byCaller<T extends { caller: string }>(events: T[]): Map<string, T[]> {
 }
 
 function installFindings(source: Source): Finding[] {
-  if (hasInstallHistory(source)) {
-    const history = installHistory(source);
-    return [...byCaller(history)].map(([caller, mine]) => historyFinding(caller, mine, history));
-  }
+  const history = installHistory(source);
+  if (history.length) return [...byCaller(history)].map(([caller, mine]) => historyFinding(caller, mine, history));
   return [...byCaller(installEvents(source))]
     .filter(([, list]) => list.some((e) => e.code !== CANCELLED))
     .map(([caller, list]) => findingOf('install', caller, list));

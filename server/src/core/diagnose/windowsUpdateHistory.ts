@@ -35,13 +35,10 @@ const DRIVERS = 'EBFC1FC5-71A4-4F7B-9ACA-3B9A503104A0';
 /** How far after its history line the caller line is looked for (they are a few lines apart). */
 const CALLER_AHEAD = 40;
 
-/** Whether the log writes the Windows 10+ install history lines (then they, not the handlers' exit codes, count). */
-export function hasInstallHistory(source: Source): boolean {
-  for (let i = 0; i < source.records.length; i++) if (messageOf(source, i).includes('LogHistory called')) return true;
-  return false;
-}
-
-/** Every install result of the log, in log order, with its caller, title and whether it is a driver. */
+/**
+ * Every install result of the log, in log order, with its caller, title and whether it is a driver; none when the
+ * log writes no Windows 10+ install history (then the handlers' exit codes are read instead).
+ */
 export function installHistory(source: Source): UpdateResult[] {
   const jobCaller = new Map<string, string>();
   const updateJob = new Map<string, string>();
