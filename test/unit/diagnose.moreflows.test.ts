@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { diagnose, type Finding } from '../../server/src/core/diagnose/index';
 import { parseText, type ParseResult } from '../../server/src/core/parse';
+import { wu10Log, type WuEntry } from '../support/wuLog';
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 const BASE = Date.UTC(2024, 2, 12, 14, 0, 0);
@@ -36,17 +37,7 @@ function sms(file: string, component: string, entries: Array<[number, string]>):
 }
 
 /** Windows 10 WindowsUpdate.log (Get-WindowsUpdateLog): [seconds, pid, tid, component, text]. */
-function wu10(file: string, entries: Array<[number, number, number, string, string]>): ParseResult {
-  return parseText(
-    entries
-      .map(([s, pid, tid, comp, text]) => {
-        const d = new Date(BASE + s * 1000);
-        return `${d.getUTCFullYear()}/${pad(d.getUTCMonth() + 1)}/${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}.${pad(d.getUTCMilliseconds(), 3)}0000 ${String(pid).padEnd(5)} ${String(tid).padEnd(5)} ${comp.padEnd(15)} ${text}`;
-      })
-      .join('\r\n'),
-    file,
-  );
-}
+const wu10 = (file: string, entries: WuEntry[]): ParseResult => wu10Log(file, BASE, entries);
 
 const of = (findings: Finding[], flow: string) => findings.filter((f) => f.flow === flow);
 

@@ -5,20 +5,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { diagnose, type Finding } from '../../server/src/core/diagnose/index';
 import { parseText, type ParseResult } from '../../server/src/core/parse';
+import { wu10Log, type WuEntry } from '../support/wuLog';
 
 const BASE = Date.UTC(2023, 4, 22, 8, 0, 0);
-const pad = (n: number, w = 2) => String(n).padStart(w, '0');
-type Entry = [seconds: number, pid: number, tid: number, component: string, text: string];
-
-function wu10(file: string, entries: Entry[]): ParseResult {
-  const line = ([s, pid, tid, comp, text]: Entry) => {
-    const d = new Date(BASE + s * 1000);
-    const date = `${d.getUTCFullYear()}/${pad(d.getUTCMonth() + 1)}/${pad(d.getUTCDate())}`;
-    const time = `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}.${pad(d.getUTCMilliseconds(), 3)}0000`;
-    return `${date} ${time} ${String(pid).padEnd(5)} ${String(tid).padEnd(5)} ${comp.padEnd(15)} ${text}`;
-  };
-  return parseText(entries.map(line).join('\r\n'), file);
-}
+type Entry = WuEntry;
+const wu10 = (file: string, entries: Entry[]): ParseResult => wu10Log(file, BASE, entries);
 const wuFindings = (files: ParseResult[]): Finding[] => diagnose(files).filter((f) => f.flow === 'windowsUpdate');
 
 const DRIVER = '4E95DCBD-E67C-46AF-985B-F29D655C3480';
