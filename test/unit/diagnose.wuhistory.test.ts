@@ -163,3 +163,22 @@ test('a classic WindowsUpdate.log search with "[CallerId = ]" is still diagnosed
   assert.equal(f.status, 'broken');
   assert.equal(f.error!.code, '0x8024402C');
 });
+
+test('Windows 11 names the caller on the history line ("LogHistory called for Caller=…, operation = Install")', () => {
+  const history = (at: number, caller: string, update: string, code: string): Entry => [
+    at,
+    1980,
+    11048,
+    'Agent',
+    `LogHistory called for Caller=${caller}, idUpdate=${update}.200, operation = Install, resultMapped=${code}, resultUnMapped=${code}`,
+  ];
+  const log = wu10('/pc/WindowsUpdate.log', [
+    history(0, 'MoUpdateOrchestrator', OTHER, '0'),
+    history(10, 'Update;ScanForUpdates', DRIVER, '80070643'),
+  ]);
+  const findings = wuFindings([log]);
+  assert.deepEqual(findings.map((f) => `${f.key} ${f.status}`).sort(), [
+    'MoUpdateOrchestrator install complete',
+    'Update;ScanForUpdates install broken',
+  ]);
+});

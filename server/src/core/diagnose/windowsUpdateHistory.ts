@@ -22,7 +22,12 @@ export interface UpdateResult {
   driver: boolean;
 }
 
-const HISTORY = rei`LogHistory called\. idUpdate=\{?(?<update>[0-9A-F]{8}(?:-[0-9A-F]{4}){3}-[0-9A-F]{12})\}?\.\d+, resultMapped=(?<mapped>[0-9A-F]+), resultUnMapped=(?<unmapped>[0-9A-F]+)`;
+/**
+ * Two wordings in real logs: "LogHistory called. idUpdate={U}.R, resultMapped=X, resultUnMapped=Y" (Windows 10
+ * 22H2, Appostarsi__WinErros) and "LogHistory called for Caller=C, idUpdate=U.R, operation = Install,
+ * resultMapped=X, resultUnMapped=Y" (Windows 11, Debajyati__logparsing, ZayrexDev__stuff), which names the caller.
+ */
+const HISTORY = rei`LogHistory called(?:\. | for Caller=(?<caller>[^,]+), )idUpdate=\{?(?<update>[0-9A-F]{8}(?:-[0-9A-F]{4}){3}-[0-9A-F]{12})\}?\.\d+,(?: operation = Install,)? resultMapped=(?<mapped>[0-9A-F]+), resultUnMapped=(?<unmapped>[0-9A-F]+)`;
 const HISTORY_CALLER = rei`logged Install de\w*ment history, caller = (?<caller>.+?), update (?<update>[0-9A-F]{8}(?:-[0-9A-F]{4}){3}-[0-9A-F]{12})(?:\.\d+)?(?:, classification (?<classification>[0-9A-F-]{36}))?`;
 const JOB_BEGIN = rei`Deployment job Id (?<job>[0-9A-F-]{36}) : Beginning Installing of updates, CallerId = (?<caller>.+?)\.?\s*$`;
 const JOB_UPDATE = rei`Deployment job Id (?<job>[0-9A-F-]{36}) : Installing starting for update (?<update>[0-9A-F-]{36})`;
@@ -77,7 +82,12 @@ export function installHistory(source: Source): UpdateResult[] {
       time: source.times[i],
       update,
       title: titles.get(update),
-      caller: named?.caller ?? (job ? jobCaller.get(job) : undefined) ?? callerByThread.get(thread) ?? 'Windows Update',
+      caller:
+        history.groups!.caller?.trim() ??
+        named?.caller ??
+        (job ? jobCaller.get(job) : undefined) ??
+        callerByThread.get(thread) ??
+        'Windows Update',
       code: mapped || unmapped,
       driver: named?.classification?.toUpperCase() === DRIVERS,
     });
