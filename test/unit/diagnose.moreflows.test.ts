@@ -229,3 +229,73 @@ test('Windows Update: a failed driver install points to setupapi.dev.log, a fail
   assert.equal(f.status, 'broken');
   assert.match(f.nextLog!, /^CBS\.log/);
 });
+
+// ---------------------------------------------------------------------------------------------------
+// Client installation over HTTPS / CMG: the certificate failures in Microsoft's documented wording (KB 4503442)
+
+const SSL_FAILURE: Array<[number, string, number?, number?]> = [
+  [10, '[CCMHTTP] AsyncCallback(): WINHTTP_CALLBACK_STATUS_SECURE_FAILURE Encountered', 1, 3],
+  [10, '[CCMHTTP]                : dwStatusInformationLength is 4', 1],
+  [10, '[CCMHTTP]                : lpvStatusInformation is 0x9', 1],
+  [10, '[CCMHTTP]                : WINHTTP_CALLBACK_STATUS_FLAG_CERT_REV_FAILED is set', 1],
+  [10, '[CCMHTTP]                : WINHTTP_CALLBACK_STATUS_FLAG_INVALID_CA is set', 1],
+  [
+    10,
+    '[CCMHTTP] ERROR: URL=https://CMG.CONTOSO.COM/CCM_Proxy_ServerAuth/72057594037928017/CCM_STS, Port=443, Options=63, Code=12175, Text=ERROR_WINHTTP_SECURE_FAILURE',
+    1,
+    3,
+  ],
+];
+
+test('ccmsetup: an SSL failure the run never got past is broken and says what each WinHTTP flag means', () => {
+  const log = cmtrace('/pc/ccmsetup.log', 'ccmsetup', [
+    [0, '==========[ ccmsetup started in process 300 ]==========', 1],
+    [1, 'Ccmsetup command line: ccmsetup.exe /mp:https://CMG.CONTOSO.COM/CCM_Proxy_MutualAuth/72057594037928017', 1],
+    ...SSL_FAILURE,
+    [11, 'Next retry in 10 minute(s)...', 1],
+  ]);
+  const f = of(diagnose([log]), 'clientInstall')[0];
+  assert.equal(f.status, 'broken');
+  assert.match(f.error!.heading, /server certificate is not trusted/);
+  assert.match(f.error!.message, /CERT_REV_FAILED: the certificate revocation list/);
+  assert.match(f.error!.message, /INVALID_CA: the root certificate/);
+  assert.equal(f.error!.line, 8);
+});
+
+test('ccmsetup: an SSL failure at one management point followed by the manifest from another is not the cause', () => {
+  const log = cmtrace('/pc/ccmsetup.log', 'ccmsetup', [
+    [0, '==========[ ccmsetup started in process 301 ]==========', 1],
+    ...SSL_FAILURE,
+    [40, 'Successfully loaded ccmsetup manifest file.', 1],
+    [41, 'Downloading file https://mp2.contoso.com/CCM_Client/ccmsetup.msi', 1],
+  ]);
+  const f = of(diagnose([log]), 'clientInstall')[0];
+  assert.equal(f.status, 'incomplete');
+  const done = cmtrace('/pc2/ccmsetup.log', 'ccmsetup', [
+    [0, '==========[ ccmsetup started in process 302 ]==========', 1],
+    ...SSL_FAILURE,
+    [40, 'Successfully loaded ccmsetup manifest file.', 1],
+    [41, 'Unable to find PKI Certificate matching SCCM certificate selection criteria. 0x87d00280', 1, 2],
+    [90, 'Installation succeeded. Windows Installer ProductCode: {8864FB91-94EE-4F16-A144-0D82A232049D}', 1],
+    [91, 'CcmSetup is exiting with return code 0', 1],
+  ]);
+  assert.equal(of(diagnose([done]), 'clientInstall')[0].status, 'complete');
+});
+
+test('ccmsetup: the CMG refusing an expired registration token is broken with the documented cause', () => {
+  const log = cmtrace('/pc/ccmsetup.log', 'ccmsetup', [
+    [0, '==========[ ccmsetup started in process 303 ]==========', 1],
+    [
+      5,
+      '[CCMHTTP] ERROR: URL=https://CMGSERVER.CLOUDAPP.NET/CCM_Proxy_ServerAuth/ServiceMetadata , Port=443, Options=224, Code=0, Text=CCM_E_BAD_HTTP_STATUS_CODE',
+      1,
+      3,
+    ],
+    [5, '[CCMHTTP] ERROR INFO: StatusCode=401 StatusText=CMGService_Invalid_Token', 1, 3],
+    [6, 'Next retry in 10 minute(s)...', 1],
+  ]);
+  const f = of(diagnose([log]), 'clientInstall')[0];
+  assert.equal(f.status, 'broken');
+  assert.match(f.error!.heading, /cloud management gateway refused/);
+  assert.match(f.error!.message, /bulk registration token/);
+});

@@ -88,6 +88,46 @@ interface FailureSpec {
   pattern: RegExp;
   heading: string;
   nextLog?: string;
+  /**
+   * ccmsetup retries downloads and management points: such a failure is the run's cause only when no step
+   * of the run was reached after it (an SSL failure at one MP followed by the manifest from another is not).
+   */
+  retried?: boolean;
+  /** Says more than the line itself (the certificate check flags WinHTTP logged before the error). */
+  explain?: (run: Run, index: number) => string | undefined;
+}
+
+/**
+ * What WinHTTP's certificate flags mean for a client (Microsoft's "Configuration Manager clients fail to
+ * communicate with CMG" article, KB 4503442 / 4495265; WinHTTP's WINHTTP_CALLBACK_STATUS_SECURE_FAILURE).
+ */
+const CERTIFICATE_FLAGS: Record<string, string> = {
+  INVALID_CA:
+    'the root certificate of the CA that issued the server certificate is not in the Trusted Root Certification Authorities store of the local computer',
+  CERT_CN_INVALID: 'the host name the client connects to is not in the certificate (subject or alternative name)',
+  CERT_REV_FAILED:
+    'the certificate revocation list (CRL) cannot be reached: publish it, or install with /NoCRLCheck and clear CRL checking for clients',
+  CERT_DATE_INVALID: 'the server certificate has expired or is not yet valid (or the client clock is wrong)',
+  CERT_REVOKED: 'the server certificate was revoked',
+  INVALID_CERT: 'the server certificate is invalid',
+  CERT_WRONG_USAGE: 'the server certificate is not for server authentication',
+  SECURITY_CHANNEL_ERROR: 'the TLS handshake failed (protocol or cipher not shared by client and server)',
+};
+
+const CERTIFICATE_FLAG = re`WINHTTP_CALLBACK_STATUS_FLAG_(?<flag>[A-Z_]+) is set`;
+
+/** The flags WinHTTP set in the lines just before the failure (it logs them before the ERROR line). */
+function certificateFlagsBefore(run: Run, index: number): string | undefined {
+  const at = run.indexes.indexOf(index);
+  const flags: string[] = [];
+  for (let k = at - 1; k >= 0 && k >= at - 12; k--) {
+    const flag = CERTIFICATE_FLAG.exec(messageOf(run.source, run.indexes[k]))?.groups?.flag;
+    if (flag && !flags.includes(flag)) flags.unshift(flag);
+  }
+  if (flags.length === 0) return undefined;
+  return flags
+    .map((f) => `${f}: ${CERTIFICATE_FLAGS[f] ?? "see WinHTTP's WINHTTP_CALLBACK_STATUS_FLAG_" + f}`)
+    .join('; ');
 }
 
 /** Most precise first: the exit line last, so that the cause it follows is named. */
@@ -95,6 +135,7 @@ const FAILURES: FailureSpec[] = [
   {
     pattern: rei`Failed to download (?:client )?files(?: by| through) BITS\. Error:? (?<code>0x[0-9A-Fa-f]{8})`,
     heading: 'Client installation: the client files could not be downloaded',
+    retried: true,
   },
   {
     pattern: rei`Installation failed with error code (?<exit>\d+)|client\.msi installation failed[^\n]*?(?<code>0x[0-9A-Fa-f]{8})?`,
@@ -106,8 +147,24 @@ const FAILURES: FailureSpec[] = [
     heading: 'Client installation: the management point certificate check failed',
   },
   {
+    // [CCMHTTP] ERROR: URL=https://…, Port=443, Options=224, Code=12175, Text=ERROR_WINHTTP_SECURE_FAILURE
+    pattern: re`\[CCMHTTP\] ERROR: URL=(?<url>[^,\s]+)[^\n]{0,80}Code=12175, Text=ERROR_WINHTTP_SECURE_FAILURE`,
+    heading: 'Client installation: the server certificate is not trusted (ERROR_WINHTTP_SECURE_FAILURE)',
+    retried: true,
+    explain: certificateFlagsBefore,
+  },
+  {
+    // [CCMHTTP] ERROR INFO: StatusCode=401 StatusText=CMGService_Invalid_Token (an expired /regtoken or a client
+    // silent for over 30 days)
+    pattern: re`\[CCMHTTP\] ERROR INFO: StatusCode= ?(?<http>401|403) StatusText= ?(?<status>CMG\w+)`,
+    heading: 'Client installation: the cloud management gateway refused the client',
+    retried: true,
+    explain: (run, index) => cmgRefusal(messageOf(run.source, index)),
+  },
+  {
     pattern: rei`(?:MP|site) version[^\n]{0,80}is not compatible|Failed to get site version from (?:all )?MPs?[^\n]*?(?<code>0x[0-9A-Fa-f]{8})?`,
     heading: 'Client installation: no compatible management point / site version',
+    retried: true,
   },
   {
     pattern: rei`CcmSetup failed with error code (?<code>0x[0-9A-Fa-f]{8})`,
@@ -176,9 +233,24 @@ function lineStep(spec: StepSpec, run: Run): { step: FindingStep; at?: number } 
   return { step };
 }
 
-function firstFailure(run: Run): { spec: FailureSpec; index: number; match: RegExpExecArray } | undefined {
+/** Microsoft's documented causes of the CMG's refusals (KB 4503442). */
+function cmgRefusal(text: string): string | undefined {
+  if (/CMGService_Invalid_Token/.test(text))
+    return 'CMGService_Invalid_Token: the token is expired or was not added (a /regtoken older than its lifetime, or a client that has not talked to the site for over 30 days): create a new bulk registration token or install the client on the intranet';
+  if (/CMGConnector_Clientcertificaterequired/.test(text))
+    return 'CMGConnector_Clientcertificaterequired: the CMG connection point has no valid client authentication certificate to forward requests to an HTTPS management point';
+  if (/CMGConnector_Forbidden/.test(text))
+    return "CMGConnector_Forbidden: the management point's IIS 443 binding has the wrong certificate (HTTPS: a PKI server authentication certificate; Enhanced HTTP: the SMS Role SSL certificate)";
+  return undefined;
+}
+
+type FailureAt = { spec: FailureSpec; index: number; match: RegExpExecArray };
+
+/** The first failure by precedence; a retried one only when the run reached no step after it. */
+function firstFailure(run: Run, lastStepAt: number): FailureAt | undefined {
   for (const spec of FAILURES) {
     for (const index of run.indexes) {
+      if (spec.retried && index < lastStepAt) continue;
       const match = spec.pattern.exec(messageOf(run.source, index));
       if (match) return { spec, index, match };
     }
@@ -186,7 +258,7 @@ function firstFailure(run: Run): { spec: FailureSpec; index: number; match: RegE
   return undefined;
 }
 
-function errorOf(run: Run, failure: NonNullable<ReturnType<typeof firstFailure>>): FindingError {
+function errorOf(run: Run, failure: FailureAt): FindingError {
   const line = run.source.records.get(failure.index).line;
   const raw = failure.match.groups?.code;
   const exit = failure.match.groups?.exit;
@@ -202,6 +274,8 @@ function errorOf(run: Run, failure: NonNullable<ReturnType<typeof firstFailure>>
     }
   } else if (exit)
     error.message = exit === '7' ? `${text} (7: a prerequisite asked for a restart; ccmsetup resumes after it)` : text;
+  const explained = failure.spec.explain?.(run, failure.index);
+  if (explained) error.message = `${error.message} — ${explained}`;
   return error;
 }
 
@@ -222,7 +296,8 @@ function findingOf(run: Run): Finding {
     steps,
     evidence,
   };
-  const failure = firstFailure(run);
+  const lastStepAt = Math.max(-1, ...walked.filter((w) => w.at !== undefined && w.at !== run.start).map((w) => w.at!));
+  const failure = firstFailure(run, lastStepAt);
   const exited = steps[steps.length - 1].seen;
   if (failure && !exited) {
     const error = errorOf(run, failure);
