@@ -37,7 +37,8 @@ export function registerStatusBar(context: vscode.ExtensionContext, client: Lang
 
 function describe(s: FileStats): string {
   const span = s.firstUtc ? `${s.firstUtc} → ${s.lastUtc} (UTC)` : 'no timestamps';
-  const damaged = s.damaged ? `\n${s.damaged} damaged record(s)` : '';
+  const first = s.firstDamage ? `, first at line ${n(s.firstDamage.line)}: ${s.firstDamage.message.slice(0, 160)}` : '';
+  const damaged = s.damaged ? `\n${n(s.damaged)} damaged record(s)${first}` : '';
   const jump = s.errors || s.warnings ? '\nF8 / Shift+F8: next / previous error or warning' : '';
   return `${n(s.records)} records (${s.format}, ${s.encoding})\n${n(s.errors)} errors, ${n(s.warnings)} warnings${problemsLine(s)}\n${span}${damaged}${jump}\nClick to open the timeline`;
 }

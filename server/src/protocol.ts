@@ -45,6 +45,8 @@ export interface FileStats {
   errors: number;
   warnings: number;
   damaged: number;
+  /** The first damaged record (or what is wrong with the whole file, at line 1: "not a text log"). */
+  firstDamage?: { line: number; message: string };
   format: string;
   encoding: string;
   firstUtc: string | null;

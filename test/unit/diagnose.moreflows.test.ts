@@ -256,9 +256,9 @@ test('ccmsetup: an SSL failure the run never got past is broken and says what ea
   ]);
   const f = of(diagnose([log]), 'clientInstall')[0];
   assert.equal(f.status, 'broken');
-  assert.match(f.error!.heading, /server certificate is not trusted/);
-  assert.match(f.error!.message, /CERT_REV_FAILED: the certificate revocation list/);
-  assert.match(f.error!.message, /INVALID_CA: the root certificate/);
+  assert.match(f.error!.heading ?? '', /server certificate is not trusted/);
+  assert.match(f.error!.message ?? '', /CERT_REV_FAILED: the certificate revocation list/);
+  assert.match(f.error!.message ?? '', /INVALID_CA: the root certificate/);
   assert.equal(f.error!.line, 8);
 });
 
@@ -296,6 +296,6 @@ test('ccmsetup: the CMG refusing an expired registration token is broken with th
   ]);
   const f = of(diagnose([log]), 'clientInstall')[0];
   assert.equal(f.status, 'broken');
-  assert.match(f.error!.heading, /cloud management gateway refused/);
-  assert.match(f.error!.message, /bulk registration token/);
+  assert.match(f.error!.heading ?? '', /cloud management gateway refused/);
+  assert.match(f.error!.message ?? '', /bulk registration token/);
 });

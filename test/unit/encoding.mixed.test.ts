@@ -146,3 +146,26 @@ test('CMTrace fast path: Windows-1252 lines anywhere (first bytes, past the firs
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('binary data is read, with one warning that it is no text log; logs with NUL runs and real text are not warned of', () => {
+  let seed = 7;
+  const random = new Uint8Array(64 * 1024).map(() => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 24) & 0xff);
+  const junk = parseBytes(random, '/x/junk.log');
+  assert.equal(junk.warnings[0].line, 1);
+  assert.match(junk.warnings[0].message, /^not a text log: \d+% of its first bytes are control characters/);
+  assert.ok(junk.records.length > 0, 'the bytes are still shown');
+  const record = (m: string, s: number) =>
+    `<![LOG[${m}]LOG]!><time="10:00:0${s}.000+000" date="01-01-2024" component="x" context="" type="1" thread="1" file="">\r\n`;
+  const withNuls = Buffer.concat([
+    Buffer.from(record('first', 0)),
+    Buffer.alloc(32 * 1024),
+    Buffer.from(record('after the NULs', 1)),
+  ]);
+  const log = parseBytes(withNuls, '/x/power-loss.log');
+  assert.equal(log.warnings.filter((w) => w.message.startsWith('not a text log')).length, 0);
+  const plain = parseBytes(
+    Buffer.from('Setup started\r\n\tstep one\r\nDone\r\n'.repeat(500), 'latin1'),
+    '/x/setup.log',
+  );
+  assert.equal(plain.warningCount, 0);
+});

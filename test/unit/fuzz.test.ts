@@ -502,8 +502,12 @@ function check(input: Uint8Array | string, result: ParseResult, options: CheckOp
     const sms = records.filter((r) => r.format === 'sms').length;
     if (sms !== trailers) problems.push(`${sms} SMS records for ${trailers} trailers`);
   }
+  // Besides its damaged records, a file may be warned of once as a whole (binary data: "not a text log").
   const damaged = records.filter((r) => r.damaged !== undefined).length;
-  if (result.warningCount !== damaged) problems.push(`warningCount ${result.warningCount}, damaged records ${damaged}`);
+  const binary = result.warnings.filter((w) => w.message.startsWith('not a text log')).length;
+  if (binary > 1 || (binary === 1 && result.warnings[0].line !== 1)) problems.push(`${binary} file warnings`);
+  if (result.warningCount !== damaged + binary)
+    problems.push(`warningCount ${result.warningCount}, damaged records ${damaged}, file warnings ${binary}`);
   return problems;
 }
 

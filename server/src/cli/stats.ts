@@ -17,6 +17,8 @@ export interface Stats {
     records: number;
     lines: number;
     damaged: number;
+    /** The first damaged record's line and what is wrong with it (or what is wrong with the file). */
+    firstDamage?: { line: number; message: string };
     severities: Counts;
     firstUtc: string | null;
     lastUtc: string | null;
@@ -160,6 +162,9 @@ export function computeStats(results: ParseResult[], codes = results.map((r) => 
       records: table.length,
       lines: result.lineCount,
       damaged: result.warningCount,
+      ...(result.warnings[0] && {
+        firstDamage: { line: result.warnings[0].line, message: result.warnings[0].message },
+      }),
       severities: own,
       firstUtc: toIsoUtc(fileFirst),
       lastUtc: toIsoUtc(fileLast),
@@ -225,6 +230,8 @@ function printStats(stats: Stats): void {
         `  ${f.file}  [${f.format}, ${f.encoding}] records=${f.records} ${counts(f.severities)}${damaged}  ${f.firstUtc ?? '-'} .. ${f.lastUtc ?? '-'}${zoneNote(f)}`,
       ),
     );
+    if (f.firstDamage)
+      write(inertForTerminal(`      line ${f.firstDamage.line}: ${f.firstDamage.message.slice(0, 200)}`));
   }
 }
 

@@ -342,7 +342,7 @@ export class RecordAssembler {
     this.sink(record);
   }
 
-  private warn(line: number, message: string): void {
+  warn(line: number, message: string): void {
     this.warningCount++;
     if (this.warnings.length < MAX_WARNINGS) this.warnings.push({ file: this.file, line, message });
   }

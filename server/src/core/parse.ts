@@ -6,7 +6,14 @@ import { CmtraceByteReader } from './fastpath/cmtraceBytes';
 import { hasLineFastPath, LineByteReader } from './fastpath/lineBytes';
 import { detectFormat } from './formats/detect';
 import { SpareBuffers } from './read/bytes';
-import { createDecoder, MixedUtf8Decoder, sniffEncoding, type Encoding, type StreamDecoder } from './read/encoding';
+import {
+  controlByteShare,
+  createDecoder,
+  MixedUtf8Decoder,
+  sniffEncoding,
+  type Encoding,
+  type StreamDecoder,
+} from './read/encoding';
 import { LineSplitter } from './read/lines';
 import type { FormatId, LogRecord, ParseWarning } from './record';
 import { collectPostings, PostingsBuilder, type FilePostings } from './postings';
@@ -96,6 +103,17 @@ export class StreamingParser {
     this.decoder = sniff.encoding === 'utf-8' ? new MixedUtf8Decoder() : createDecoder(sniff.encoding);
     const text = this.decoder.decode(head.subarray(sniff.bomLength), { stream: true });
     this.startWithText(text, sniff.encoding);
+    if (sniff.encoding === 'windows-1252' || sniff.encoding === 'utf-8') this.warnIfBinary(head);
+  }
+
+  /** Binary data is still read (nothing is dropped), but the file says it is no text log. */
+  private warnIfBinary(head: Uint8Array): void {
+    const share = controlByteShare(head);
+    if (this.format !== 'plain' || share < BINARY_SHARE) return;
+    this.assembler!.warn(
+      1,
+      `not a text log: ${Math.round(share * 100)}% of its first bytes are control characters (binary data, or a text encoding that cannot be recognised); its lines are shown as Windows-1252 text`,
+    );
   }
 
   private startWithText(text: string, encoding: Encoding): void {
@@ -108,6 +126,9 @@ export class StreamingParser {
 }
 
 const HEAD_BYTES = 16 * 1024;
+
+/** Text has next to no control bytes; random and compressed data about a tenth (see controlByteShare). */
+const BINARY_SHARE = 0.03;
 
 /** The first bytes of a file, held until there are enough to sniff the encoding and the format reliably. */
 class FileHead {

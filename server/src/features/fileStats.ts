@@ -29,6 +29,7 @@ export function fileStats(index: LogIndex, file: string): FileStats | null {
     errors,
     warnings,
     damaged: result.warningCount,
+    ...(result.warnings[0] && { firstDamage: { line: result.warnings[0].line, message: result.warnings[0].message } }),
     format: result.format,
     encoding: result.encoding,
     firstUtc: toIsoUtc(first),

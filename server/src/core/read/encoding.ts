@@ -41,6 +41,25 @@ function sniffUtf16WithoutBom(head: Uint8Array): Encoding | null {
   return null;
 }
 
+/**
+ * The share of control bytes (other than tab, line feed, form feed, carriage return and escape) among the
+ * non-zero bytes of a file's head: text, in any single-byte or UTF-8 encoding, has next to none; random or
+ * compressed data about a tenth. Zero bytes are left out: a log that lost power has runs of them and is still
+ * a log.
+ */
+export function controlByteShare(head: Uint8Array): number {
+  const n = Math.min(head.length, SNIFF_BYTES * 4);
+  let control = 0;
+  let nonZero = 0;
+  for (let i = 0; i < n; i++) {
+    const b = head[i];
+    if (b === 0) continue;
+    nonZero++;
+    if (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0c && b !== 0x0d && b !== 0x1b) control++;
+  }
+  return nonZero === 0 ? 0 : control / nonZero;
+}
+
 function isValidUtf8(head: Uint8Array): boolean {
   // A multi-byte character may be cut at the end of the sniffed window: ignore an incomplete tail.
   let end = Math.min(head.length, SNIFF_BYTES * 16);
