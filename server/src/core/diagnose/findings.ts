@@ -152,9 +152,21 @@ export function toStep(result: StepResult, failed: boolean): FindingStep {
   step.line = r.line;
   const utc = toIsoUtc(Number.isNaN(hit.time) ? null : hit.time);
   if (utc) step.utc = utc;
-  const detail = [hit, ...result.hits].map((h) => rule.detail?.(h.match, record(h))).find(Boolean);
+  const detail = rule.detail && detailOf(rule.detail, hit, result.hits);
   if (detail) step.detail = detail;
   return step;
+}
+
+/**
+ * The first detail the picked line, else any other line of the step, gives: lines are made whole only until one
+ * does (a download's step has thousands of lines, and most steps have no detail at all).
+ */
+function detailOf(detail: NonNullable<StepRule['detail']>, picked: Hit, hits: Hit[]): string | undefined {
+  for (const h of [picked, ...hits]) {
+    const found = detail(h.match, record(h));
+    if (found) return found;
+  }
+  return undefined;
 }
 
 /** The failure's code: named groups `code`, `code2`... first, else the first code the decoders find in the line. */

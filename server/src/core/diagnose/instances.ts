@@ -168,7 +168,7 @@ function newCycle(hit: Hit, folder: string): Instance {
 }
 
 /** A named capture of a line: a GUID (normalised, a key of its role) or another value. */
-interface Capture {
+export interface Capture {
   role: string;
   value: string;
   guid: boolean;
@@ -176,7 +176,9 @@ interface Capture {
 
 /**
  * The captures of a match, worked out once: the same lines are offered to an instance again on every pass of its
- * key harvest (and a download follows hundreds of keys), each time with the same match (see matchAt).
+ * key harvest (and a download follows hundreds of keys), each time with the same match (see knownMatches). A keyed
+ * line's Hit is made once too, and keeps them (Hit.captures): no lookup at all for the thousands of lines a
+ * download's instances read.
  */
 const capturesOfMatch = new WeakMap<RegExpExecArray, Capture[]>();
 
@@ -194,9 +196,9 @@ function capturesOf(match: RegExpExecArray): Capture[] {
 }
 
 /** Adds the named captures of a line to the instance (GUIDs as keys by role, other values once); whether a key was new. */
-export function addCaptures(instance: Instance, match: RegExpExecArray): boolean {
+export function addCaptures(instance: Instance, hit: Hit): boolean {
   let added = false;
-  for (const { role, value, guid } of capturesOf(match)) {
+  for (const { role, value, guid } of (hit.captures ??= capturesOf(hit.match))) {
     if (!guid) {
       if (!instance.values.has(role)) instance.values.set(role, value);
       continue;
