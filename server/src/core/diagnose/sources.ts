@@ -43,8 +43,8 @@ export class DiagnoseContext {
   private readonly keyed = new WeakMap<object, Map<string, KeyedAnswers>>();
   /** The sources a hint names, by its logs and components. */
   private readonly hinted = new Map<string, Source[]>();
-  /** Per source, the mark of the last search that took each record (see keyedHits). */
-  private readonly marks = new Map<Source, Int32Array>();
+  /** Per source (by position), the mark of the last search that took each record (see keyedHits). */
+  private readonly marks: Array<Int32Array | undefined> = [];
   private mark = 0;
   /**
    * A record's match of a step's patterns (null: none; undefined: not asked yet), by patterns and source: the time
@@ -90,9 +90,7 @@ export class DiagnoseContext {
 
   /** Per record of the source, the mark of the last search that took it. */
   marksOf(source: Source): Int32Array {
-    let marks = this.marks.get(source);
-    if (!marks) this.marks.set(source, (marks = new Int32Array(source.records.length)));
-    return marks;
+    return (this.marks[source.position] ??= new Int32Array(source.records.length));
   }
 
   hasLog(hint: Partial<LogHint>, folder?: string): boolean {

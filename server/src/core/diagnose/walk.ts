@@ -232,10 +232,10 @@ function owns(walked: Walked, failure: FailureHit, all: Walked[]): boolean {
  */
 function stillProgressing(instance: Instance, step: StepRule, source: Source, from: number): boolean {
   const anchor = instance.anchorHits.find((h) => h.source === source);
-  const thread = anchor ? source.records.get(anchor.index).thread : null;
+  const thread = anchor ? source.records.thread(anchor.index) : null;
   for (let i = from; i < source.records.length && !(source.times[i] >= instance.until); i++) {
     if (step.progress?.test(messageOf(source, i))) return true;
-    if (thread !== null && source.records.get(i).thread === thread) return true;
+    if (thread !== null && source.records.thread(i) === thread) return true;
   }
   return false;
 }
