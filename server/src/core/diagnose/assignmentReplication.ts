@@ -192,7 +192,7 @@ function auditLines(context: DiagnoseContext, guid: string): Array<{ file: strin
       const action = m.groups.action ?? ACTION[m.groups.id ?? ''] ?? 'changed';
       out.push({
         file: source.file,
-        line: source.records.get(index).line,
+        line: source.records.line(index),
         text: `${m.groups.id ? `${m.groups.id}: ` : ''}User "${m.groups.user}" ${action} updates assignment ${m.groups.number ?? ''}`.trim(),
       });
     }

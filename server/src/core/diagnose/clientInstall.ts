@@ -189,7 +189,7 @@ function runsOf(source: Source): Run[] {
   const runs: Run[] = [];
   const byThread = new Map<number, Run>();
   for (let i = 0; i < source.records.length; i++) {
-    const thread = source.records.get(i).thread;
+    const thread = source.records.thread(i);
     const start = RUN_START.exec(messageOf(source, i));
     if (start) {
       const run: Run = { source, start: i, thread, pid: start.groups!.pid, indexes: [i] };
@@ -223,7 +223,7 @@ function lineStep(spec: StepSpec, run: Run): { step: FindingStep; at?: number } 
         ...step,
         seen: true,
         file: run.source.file,
-        line: run.source.records.get(index).line,
+        line: run.source.records.line(index),
         ...(utc ? { utc } : {}),
         ...(detail ? { detail } : {}),
       },
@@ -259,7 +259,7 @@ function firstFailure(run: Run, lastStepAt: number): FailureAt | undefined {
 }
 
 function errorOf(run: Run, failure: FailureAt): FindingError {
-  const line = run.source.records.get(failure.index).line;
+  const line = run.source.records.line(failure.index);
   const raw = failure.match.groups?.code;
   const exit = failure.match.groups?.exit;
   const text = messageOf(run.source, failure.index).split('\n', 1)[0].slice(0, 300);

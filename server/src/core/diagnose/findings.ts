@@ -132,8 +132,9 @@ function firstLine(text: string, max = 300): string {
 }
 
 export function evidenceOf(source: Source, index: number, note?: string): Evidence {
-  const r = source.records.get(index);
-  return { file: source.file, line: r.line, text: firstLine(r.message), ...(note ? { note } : {}) };
+  // The line from its column and the message read once (messageOf): a whole record decodes the message again.
+  const text = firstLine(messageOf(source, index));
+  return { file: source.file, line: source.records.line(index), text, ...(note ? { note } : {}) };
 }
 
 export function toStep(result: StepResult, failed: boolean): FindingStep {
@@ -147,14 +148,25 @@ export function toStep(result: StepResult, failed: boolean): FindingStep {
   if (rule.optional) step.optional = true;
   if (failed) step.failed = true;
   if (!hit) return step;
-  const r = record(hit);
   step.file = hit.source.file;
-  step.line = r.line;
+  step.line = hit.source.records.line(hit.index);
   const utc = toIsoUtc(Number.isNaN(hit.time) ? null : hit.time);
   if (utc) step.utc = utc;
-  const detail = [hit, ...result.hits].map((h) => rule.detail?.(h.match, record(h))).find(Boolean);
+  const detail = rule.detail && detailOf(rule.detail, hit, result.hits);
   if (detail) step.detail = detail;
   return step;
+}
+
+/**
+ * The first detail the picked line, else any other line of the step, gives: lines are made whole only until one
+ * does (a download's step has thousands of lines, and most steps have no detail at all).
+ */
+function detailOf(detail: NonNullable<StepRule['detail']>, picked: Hit, hits: Hit[]): string | undefined {
+  for (const h of [picked, ...hits]) {
+    const found = detail(h.match, record(h));
+    if (found) return found;
+  }
+  return undefined;
 }
 
 /** The failure's code: named groups `code`, `code2`... first, else the first code the decoders find in the line. */

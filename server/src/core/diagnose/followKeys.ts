@@ -9,14 +9,14 @@
 // the order of the keys: when there are any, the list is made again by keyedHits.
 import type { Instance } from './instances';
 import type { LogHint } from './rules';
-import { byTime, keyedHits, type DiagnoseContext, type Hit, type Source } from './sources';
+import { byTime, keyedHits, type DiagnoseContext, type Hit } from './sources';
 
 interface Followed {
   /** Keys of each role taken so far (a role's keys only grow, in insertion order). */
   taken: Map<string, number>;
   hits: Hit[];
-  /** Per source, a bit per record: the lines in `hits`. */
-  lines: Map<Source, Uint8Array>;
+  /** Per source (by position), a bit per record: the lines in `hits`. */
+  lines: Array<Uint8Array | undefined>;
   /** Lines of `hits` the key harvest has not read yet (asked by the walk, not the harvest), in `hits` order. */
   unharvested: Hit[];
 }
@@ -56,8 +56,7 @@ export class FollowedKeys {
 
   private follow(question: object): Followed {
     let followed = this.followed.get(question);
-    if (!followed)
-      this.followed.set(question, (followed = { taken: new Map(), hits: [], lines: new Map(), unharvested: [] }));
+    if (!followed) this.followed.set(question, (followed = { taken: new Map(), hits: [], lines: [], unharvested: [] }));
     return followed;
   }
 
@@ -76,7 +75,7 @@ export class FollowedKeys {
       return fresh;
     }
     followed.hits = keyedHits(this.context, hint, this.keysOf(roles), patterns);
-    followed.lines.clear();
+    followed.lines = [];
     for (const hit of followed.hits) this.take(followed, hit);
     return 'remade';
   }
@@ -84,13 +83,12 @@ export class FollowedKeys {
   /** Lines of the keys added since the last ask that are not in the answer yet, by time (as keyedHits gives them). */
   private newHits(followed: Followed, hint: Partial<LogHint>, roles: string[] | undefined, patterns: RegExp[]): Hit[] {
     const keys: string[] = [];
-    for (const [role, set] of this.instance.keys) {
+    for (const [role, found] of this.instance.keys) {
       if (roles && !roles.includes(role)) continue;
       const taken = followed.taken.get(role) ?? 0;
-      if (set.size === taken) continue;
-      let i = 0;
-      for (const key of set) if (i++ >= taken) keys.push(key);
-      followed.taken.set(role, set.size);
+      if (found.size === taken) continue;
+      for (let i = taken; i < found.list.length; i++) keys.push(found.list[i]);
+      followed.taken.set(role, found.size);
     }
     const fresh: Hit[] = [];
     if (!keys.length) return fresh;
@@ -100,8 +98,7 @@ export class FollowedKeys {
 
   /** Marks the line as in the answer; false when it already was. */
   private take(followed: Followed, hit: Hit): boolean {
-    let bits = followed.lines.get(hit.source);
-    if (!bits) followed.lines.set(hit.source, (bits = new Uint8Array((hit.source.records.length >> 3) + 1)));
+    const bits = (followed.lines[hit.source.position] ??= new Uint8Array((hit.source.records.length >> 3) + 1));
     const byte = hit.index >> 3;
     const bit = 1 << (hit.index & 7);
     if (bits[byte] & bit) return false;
@@ -111,7 +108,7 @@ export class FollowedKeys {
 
   private keysOf(roles: string[] | undefined): string[] {
     const out: string[] = [];
-    for (const [role, set] of this.instance.keys) if (!roles || roles.includes(role)) out.push(...set);
+    for (const [role, found] of this.instance.keys) if (!roles || roles.includes(role)) out.push(...found.list);
     return out;
   }
 }

@@ -5,16 +5,7 @@
 import { basename } from 'node:path';
 import { toIsoUtc } from '../time';
 import type { AnchorRule, FlowRule, LogHint } from './rules';
-import {
-  firstMatch,
-  isGuid,
-  messageOf,
-  normaliseKey,
-  record,
-  type DiagnoseContext,
-  type Hit,
-  type Source,
-} from './sources';
+import { firstMatch, isGuid, messageOf, normaliseKey, type DiagnoseContext, type Hit, type Source } from './sources';
 
 export interface Instance {
   key: string;
@@ -30,9 +21,38 @@ export interface Instance {
   /** Start of the next instance of the same log (cycles, sequential keyed anchors): nothing after it is ours. */
   until: number;
   anchorHits: Hit[];
-  keys: Map<string, Set<string>>;
+  /** The GUIDs its lines carry, by role (ctmJob, content...). */
+  keys: Map<string, RoleKeys>;
   /** Named captures that are not GUIDs (content versions, site codes...), first value wins. */
   values: Map<string, string>;
+}
+
+/**
+ * One role's keys in the order they were found: a set to ask, and a list, so that a reader that took the first n
+ * takes the rest without walking past the n again (FollowedKeys asks after every pass of a download's harvest, which
+ * follows some 1,400 keys on the bench corpus).
+ */
+export class RoleKeys {
+  private readonly set = new Set<string>();
+  readonly list: string[] = [];
+
+  /** Adds the key; whether it was new. */
+  add(key: string): boolean {
+    if (this.set.has(key)) return false;
+    this.set.add(key);
+    this.list.push(key);
+    return true;
+  }
+
+  get size(): number {
+    return this.list.length;
+  }
+}
+
+function roleKeys(key: string): RoleKeys {
+  const keys = new RoleKeys();
+  keys.add(key);
+  return keys;
 }
 
 /**
@@ -81,7 +101,7 @@ function keyedInstances(anchor: AnchorRule, group: string, sources: Source[], fo
       last,
       until: Number.POSITIVE_INFINITY,
       anchorHits: hits,
-      keys: new Map([[group, new Set([key])]]),
+      keys: new Map([[group, roleKeys(key)]]),
       values: new Map(),
     };
   });
@@ -153,7 +173,9 @@ function cycleInstances(anchor: AnchorRule, sources: Source[], folder: string): 
 }
 
 function newCycle(hit: Hit, folder: string): Instance {
-  const key = Number.isNaN(hit.time) ? `${basename(hit.source.file)}:${record(hit).line}` : toIsoUtc(hit.time)!;
+  const key = Number.isNaN(hit.time)
+    ? `${basename(hit.source.file)}:${hit.source.records.line(hit.index)}`
+    : toIsoUtc(hit.time)!;
   return {
     key,
     folder,
@@ -168,7 +190,7 @@ function newCycle(hit: Hit, folder: string): Instance {
 }
 
 /** A named capture of a line: a GUID (normalised, a key of its role) or another value. */
-interface Capture {
+export interface Capture {
   role: string;
   value: string;
   guid: boolean;
@@ -176,7 +198,9 @@ interface Capture {
 
 /**
  * The captures of a match, worked out once: the same lines are offered to an instance again on every pass of its
- * key harvest (and a download follows hundreds of keys), each time with the same match (see matchAt).
+ * key harvest (and a download follows hundreds of keys), each time with the same match (see knownMatches). A keyed
+ * line's Hit is made once too, and keeps them (Hit.captures): no lookup at all for the thousands of lines a
+ * download's instances read.
  */
 const capturesOfMatch = new WeakMap<RegExpExecArray, Capture[]>();
 
@@ -194,25 +218,22 @@ function capturesOf(match: RegExpExecArray): Capture[] {
 }
 
 /** Adds the named captures of a line to the instance (GUIDs as keys by role, other values once); whether a key was new. */
-export function addCaptures(instance: Instance, match: RegExpExecArray): boolean {
+export function addCaptures(instance: Instance, hit: Hit): boolean {
   let added = false;
-  for (const { role, value, guid } of capturesOf(match)) {
+  for (const { role, value, guid } of (hit.captures ??= capturesOf(hit.match))) {
     if (!guid) {
       if (!instance.values.has(role)) instance.values.set(role, value);
       continue;
     }
-    let set = instance.keys.get(role);
-    if (!set) instance.keys.set(role, (set = new Set<string>()));
-    if (!set.has(value)) {
-      set.add(value);
-      added = true;
-    }
+    let keys = instance.keys.get(role);
+    if (!keys) instance.keys.set(role, (keys = new RoleKeys()));
+    if (keys.add(value)) added = true;
   }
   return added;
 }
 
 export function keysOf(instance: Instance, roles?: string[]): string[] {
   const out: string[] = [];
-  for (const [role, set] of instance.keys) if (!roles || roles.includes(role)) out.push(...set);
+  for (const [role, keys] of instance.keys) if (!roles || roles.includes(role)) out.push(...keys.list);
   return out;
 }

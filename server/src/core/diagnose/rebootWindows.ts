@@ -203,7 +203,7 @@ function serviceWindowFindings(context: DiagnoseContext): Finding[] {
       const id = m.groups.id?.replace(/[{}]/g, '');
       const utc = Number.isNaN(source.times[i]) ? null : source.times[i];
       const key = `${id}|${m.groups.schedule}`;
-      const step = windowStep(id, m.groups.type, m.groups.schedule, source.file, source.records.get(i).line, utc);
+      const step = windowStep(id, m.groups.type, m.groups.schedule, source.file, source.records.line(i), utc);
       const failure = scheduleFailedAfter(source, i);
       if (failure !== undefined) {
         failed.set(key, failure);
@@ -226,7 +226,7 @@ function serviceWindowFindings(context: DiagnoseContext): Finding[] {
     };
     if (!failed.size) return [{ ...base, status: 'complete' as const, summary }];
     const [firstKey, index] = [...failed][0];
-    const line = source.records.get(index).line;
+    const line = source.records.line(index);
     evidence.push({ file: source.file, line, text: messageOf(source, index).slice(0, 300), note: 'failure' });
     const heading = "A service window's schedule failed to initialise";
     const error = {

@@ -5,6 +5,7 @@ import { ensureClocks } from '../clock';
 import type { ParseResult } from '../parse';
 import { RecordTable } from '../table';
 import { GuidIndex } from './guidIndex';
+import type { Capture } from './instances';
 import { G, type LogHint } from './rules';
 
 export interface Source {
@@ -42,8 +43,8 @@ export class DiagnoseContext {
   private readonly keyed = new WeakMap<object, Map<string, KeyedAnswers>>();
   /** The sources a hint names, by its logs and components. */
   private readonly hinted = new Map<string, Source[]>();
-  /** Per source, the mark of the last search that took each record (see keyedHits). */
-  private readonly marks = new Map<Source, Int32Array>();
+  /** Per source (by position), the mark of the last search that took each record (see keyedHits). */
+  private readonly marks: Array<Int32Array | undefined> = [];
   private mark = 0;
   /**
    * A record's match of a step's patterns (null: none; undefined: not asked yet), by patterns and source: the time
@@ -77,7 +78,8 @@ export class DiagnoseContext {
     if (!bySources) this.keyed.set(byPatterns, (bySources = new Map()));
     const question = sources.map((source) => source.position).join(',');
     let answers = bySources.get(question);
-    if (!answers) bySources.set(question, (answers = { sources, byKey: new Map() }));
+    if (!answers)
+      bySources.set(question, (answers = { sources, positions: sources.map((s) => s.position), byKey: new Map() }));
     return answers;
   }
 
@@ -88,9 +90,7 @@ export class DiagnoseContext {
 
   /** Per record of the source, the mark of the last search that took it. */
   marksOf(source: Source): Int32Array {
-    let marks = this.marks.get(source);
-    if (!marks) this.marks.set(source, (marks = new Int32Array(source.records.length)));
-    return marks;
+    return (this.marks[source.position] ??= new Int32Array(source.records.length));
   }
 
   hasLog(hint: Partial<LogHint>, folder?: string): boolean {
@@ -111,8 +111,12 @@ export class DiagnoseContext {
 
   /** Source number → its records whose message carries the GUID (lower-case, no braces), ascending. */
   withGuid(guid: string): ReadonlyMap<number, Int32Array> {
-    this.guidIndex ??= new GuidIndex(this.sources.map((source) => source.records));
-    return this.guidIndex.withGuid(guid);
+    return this.guids().withGuid(guid);
+  }
+
+  /** Which records carry which GUID, each source read when first asked (see GuidIndex.numberIn). */
+  guids(): GuidIndex {
+    return (this.guidIndex ??= new GuidIndex(this.sources.map((source) => source.records)));
   }
 }
 
@@ -156,6 +160,7 @@ function toSource(result: ParseResult, position: number): Source {
 /** The hits of one pattern list in some sources, by key. */
 export interface KeyedAnswers {
   sources: Source[];
+  positions: number[];
   byKey: Map<string, Hit[]>;
 }
 
@@ -164,6 +169,8 @@ export interface Hit {
   index: number;
   time: number;
   match: RegExpExecArray;
+  /** The match's named captures, once worked out (instances.ts addCaptures). */
+  captures?: Capture[];
 }
 
 export const record = (hit: Hit) => hit.source.records.get(hit.index);
@@ -207,10 +214,15 @@ function hitsOfKey(context: DiagnoseContext, answers: KeyedAnswers, key: string,
   let hits = answers.byKey.get(key);
   if (hits) return hits;
   hits = [];
-  const bySource = context.withGuid(key);
+  const guids = context.guids();
+  const k = guids.numberIn(key, answers.positions);
   for (const source of answers.sources) {
-    for (const index of bySource.get(source.position) ?? []) {
-      const match = matchAt(context, patterns, source, index);
+    const records = k < 0 ? undefined : guids.recordsOf(k, source.position);
+    if (!records) continue;
+    const known = knownMatches(context, patterns, source);
+    for (const index of records) {
+      let match = known[index];
+      if (match === undefined) known[index] = match = firstMatch(patterns, messageOf(source, index)); // null is an answer too
       if (match) hits.push({ source, index, time: source.times[index], match });
     }
   }
@@ -244,14 +256,6 @@ export function timedHits(
     }
   }
   return hits.sort(byTime);
-}
-
-/** The first of `patterns` that matches record `index` of `source`, matched once (see DiagnoseContext.matched). */
-function matchAt(context: DiagnoseContext, patterns: RegExp[], source: Source, index: number): RegExpExecArray | null {
-  const known = knownMatches(context, patterns, source);
-  let match = known[index];
-  if (match === undefined) known[index] = match = firstMatch(patterns, messageOf(source, index)); // null is an answer too
-  return match;
 }
 
 /** Per record of the source, its match of the patterns (null: none; undefined: not asked yet). */

@@ -110,13 +110,13 @@ function pick(hits: Hit[], after: number): Hit | undefined {
  * changes nothing.
  */
 function harvestKeys(instance: Instance, flow: FlowRule, keyed: FollowedKeys): void {
-  for (const hit of instance.anchorHits) addCaptures(instance, hit.match);
+  for (const hit of instance.anchorHits) addCaptures(instance, hit);
   for (let pass = 0; pass < 4; pass++) {
     let added = false;
     for (const step of flow.steps) {
       if (step.link !== 'key') continue;
       for (const hit of keyed.unharvested(step, step, step.keys, step.patterns))
-        added = addCaptures(instance, hit.match) || added;
+        added = addCaptures(instance, hit) || added;
     }
     if (!added) return;
   }
@@ -151,7 +151,7 @@ function walkSteps(
     const hits = stepHits(context, instance, rule, window, after, keyed);
     const hit = pick(hits, after);
     if (rule.link === 'time')
-      for (const h of capturedHits(rule, hits, hit, after)) added = addCaptures(instance, h.match) || added;
+      for (const h of capturedHits(rule, hits, hit, after)) added = addCaptures(instance, h) || added;
     if (hit && !rule.optional && !Number.isNaN(hit.time)) after = Math.max(after, hit.time);
     return { rule, hit, hits, present: context.hasLog(rule, instance.folder) };
   });
@@ -232,10 +232,10 @@ function owns(walked: Walked, failure: FailureHit, all: Walked[]): boolean {
  */
 function stillProgressing(instance: Instance, step: StepRule, source: Source, from: number): boolean {
   const anchor = instance.anchorHits.find((h) => h.source === source);
-  const thread = anchor ? source.records.get(anchor.index).thread : null;
+  const thread = anchor ? source.records.thread(anchor.index) : null;
   for (let i = from; i < source.records.length && !(source.times[i] >= instance.until); i++) {
     if (step.progress?.test(messageOf(source, i))) return true;
-    if (thread !== null && source.records.get(i).thread === thread) return true;
+    if (thread !== null && source.records.thread(i) === thread) return true;
   }
   return false;
 }

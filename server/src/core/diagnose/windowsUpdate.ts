@@ -21,14 +21,14 @@ const LOOK_BACK = 5_000;
 export function wuCallerOf(source: Source, index: number): string | undefined {
   const own = INLINE_CALLER.exec(messageOf(source, index));
   if (own) return own.groups!.caller;
-  const thread = source.records.get(index).thread;
+  const thread = source.records.thread(index);
   const closed = new Set<string>();
   let anyOpen: string | undefined;
   for (let i = index - 1; i >= 0 && i >= index - LOOK_BACK; i--) {
     const call = CALL.exec(messageOf(source, i));
     if (!call) continue;
     const { edge, caller } = call.groups!;
-    const sameThread = thread !== null && source.records.get(i).thread === thread;
+    const sameThread = thread !== null && source.records.thread(i) === thread;
     if (/end/i.test(edge)) {
       if (sameThread) return undefined; // the thread's last call ended before this line
       closed.add(caller.toLowerCase());

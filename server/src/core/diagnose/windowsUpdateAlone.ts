@@ -98,7 +98,7 @@ function scanEvents(source: Source): Array<Event & { caller: string }> {
   for (let i = 0; i < source.records.length; i++) {
     const message = messageOf(source, i);
     if (!message.includes('Exit code') && !message.includes('END')) continue;
-    const thread = source.records.get(i).thread;
+    const thread = source.records.thread(i);
     const exit = CLASSIC_EXIT.exec(message);
     if (exit) {
       lastExitByThread.set(thread, Number.parseInt(exit.groups!.code.slice(2), 16) >>> 0);
@@ -130,7 +130,7 @@ function installEvents(source: Source): Array<Event & { caller: string }> {
     const match = INSTALL_RESULT.map((p) => p.exec(message)).find(Boolean);
     if (!match) continue;
     // The bare "Exit code = ..." is the install handler's result only on a Handler line.
-    if (match[0].trimStart().startsWith('Exit code') && source.records.get(i).component !== 'Handler') continue;
+    if (match[0].trimStart().startsWith('Exit code') && source.records.component(i) !== 'Handler') continue;
     const code = Number.parseInt(match.groups!.code.replace(/^0x/i, ''), 16) >>> 0;
     const installerFailed = match.groups!.installerError !== undefined && match.groups!.installerError !== '0';
     out.push({
@@ -151,7 +151,7 @@ function step(name: string, event: Event): FindingStep {
     name,
     seen: true,
     file: event.source.file,
-    line: event.source.records.get(event.index).line,
+    line: event.source.records.line(event.index),
     ...(utc ? { utc } : {}),
     log: 'WindowsUpdate.log',
     logPresent: true,
@@ -170,7 +170,7 @@ function errorOf(event: Event, kind: Kind): FindingError {
     code: formatCode(event.code),
     message: info.known && info.message ? info.message : messageOf(event.source, event.index).slice(0, 300),
     file: event.source.file,
-    line: event.source.records.get(event.index).line,
+    line: event.source.records.line(event.index),
   };
   if (info.known && info.names[0]) error.name = info.names[0];
   return error;
@@ -187,7 +187,7 @@ function findingOf(kind: Kind, caller: string, events: Event[]): Finding {
   const steps = [step(kind === 'scan' ? `Last search for updates by ${caller}` : `Last install by ${caller}`, last)];
   const evidence: Evidence[] = failures.slice(-5).map((e) => ({
     file: e.source.file,
-    line: e.source.records.get(e.index).line,
+    line: e.source.records.line(e.index),
     text: messageOf(e.source, e.index).slice(0, 300),
     note: 'failure',
   }));
@@ -252,7 +252,7 @@ function historyFinding(caller: string, mine: UpdateResult[], all: UpdateResult[
   const title = FLOW_TITLE;
   const evidence: Evidence[] = failures.slice(-5).map((r) => ({
     file: r.source.file,
-    line: r.source.records.get(r.index).line,
+    line: r.source.records.line(r.index),
     text: messageOf(r.source, r.index).slice(0, 300),
     note: `failure: ${updateName(r)}`,
   }));

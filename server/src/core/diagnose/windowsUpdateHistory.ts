@@ -54,7 +54,7 @@ export function installHistory(source: Source): UpdateResult[] {
   for (let i = 0; i < source.records.length; i++) {
     const message = messageOf(source, i);
     if (!/LogHistory|Deployment job|Installing updates|Title =|UpdateId =/.test(message)) continue;
-    const thread = source.records.get(i).thread;
+    const thread = source.records.thread(i);
     const call = CALL_START.exec(message);
     if (call) callerByThread.set(thread, call.groups!.caller);
     const begin = JOB_BEGIN.exec(message);
