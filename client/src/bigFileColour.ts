@@ -1,9 +1,13 @@
 // Over 20 MiB (or 300,000 lines) VS Code does not tokenize a file; the language server colours it by range instead
 // (semantic tokens, server/src/features/semanticTokens.ts), which VS Code asks for the visible lines when an editor
-// opens or scrolls, or when a provider registers: not when a document's language changes. A log recognised by its
-// first line (detectLanguage.ts) becomes `cmlog` just after it opened, so the screen it opened on stayed plain
-// until the first scroll (seen in code-server: the last screen coloured after Ctrl+End, the first never). Scrolling
-// such an editor by one line and back makes VS Code ask for it.
+// opens, scrolls or is edited, or when a range provider registers or goes: not when a document's language changes.
+// A log recognised by its first line (detectLanguage.ts) becomes `cmlog` just after it opened, so the screen it
+// opened on stayed plain until the first scroll. Scrolling the editor by a line and back (what this file did before)
+// did not make VS Code ask: in code-server 4.100.3, logs of 15, 35 and 48 MB opened one after the other, the server's
+// trace showed no range request for the 35 and 48 MB logs until Ctrl+End, and their first screens stayed plain for
+// 120 s; a big log opened first did colour, because the client registering its providers at start made VS Code ask.
+// So the client registers a range provider that matches no document and drops it at once: VS Code then asks every
+// editor's visible lines again (ViewportSemanticTokensContribution listens to the provider registry).
 import * as vscode from 'vscode';
 
 /** VS Code's TextModel limits (with editor.largeFileOptimizations, the default). */
@@ -14,20 +18,26 @@ export function isTooLargeForTokenization(doc: vscode.TextDocument): boolean {
   return doc.offsetAt(doc.lineAt(doc.lineCount - 1).range.end) > LIMIT.chars; // no copy of the text made
 }
 
-const nudged = new WeakSet<vscode.TextDocument>();
+const asked = new WeakSet<vscode.TextDocument>();
+
+/** A selector no document has (no such scheme): the provider registered with it is never asked for anything. */
+const NO_DOCUMENT: vscode.DocumentSelector = { language: 'cmlog', scheme: 'cmlogs-no-document' };
+const NO_TOKENS = new vscode.SemanticTokensLegend(['logError']);
 
 /**
- * Scrolls `editor` by one line and back, once per document, when its log is too big for VS Code to tokenize: VS
- * Code then asks the server for the tokens of the visible lines. Called once the server has indexed the log (its
- * severity ranges came back), so that the answer is not kept waiting.
+ * Makes VS Code ask the server for the tokens of the visible lines of `editor`, once per document, when its log is
+ * too big for VS Code to tokenize. Called once the server has indexed the log (its severity ranges came back), so
+ * that the answer is not kept waiting.
  */
 export function askForVisibleColour(editor: vscode.TextEditor): void {
   const doc = editor.document;
-  if (doc.languageId !== 'cmlog' || nudged.has(doc) || !isTooLargeForTokenization(doc)) return;
-  nudged.add(doc);
-  const top = editor.visibleRanges[0]?.start.line ?? 0;
-  const showAtTop = (line: number) =>
-    editor.revealRange(new vscode.Range(line, 0, line, 0), vscode.TextEditorRevealType.AtTop);
-  showAtTop(Math.min(top + 1, doc.lineCount - 1));
-  setTimeout(() => showAtTop(top), 50);
+  if (doc.languageId !== 'cmlog' || asked.has(doc) || !isTooLargeForTokenization(doc)) return;
+  asked.add(doc);
+  vscode.languages
+    .registerDocumentRangeSemanticTokensProvider(
+      NO_DOCUMENT,
+      { provideDocumentRangeSemanticTokens: () => null },
+      NO_TOKENS,
+    )
+    .dispose();
 }

@@ -5,6 +5,7 @@
 // needs (a hover, the visible range's tokens) back from the file. Any other buffer (edited, untitled, not UTF-8
 // on disk) keeps its text, as vscode-languageserver's TextDocument.
 import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
 import { fileURLToPath } from 'node:url';
 import type { TextDocumentContentChangeEvent, TextDocumentsConfiguration } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -113,6 +114,22 @@ export class DiskDocument implements LogDocument {
     }
     const starts = lineStartsIfMirrors(path, text);
     return starts ? new DiskDocument(uri, languageId, version, text.length, path, starts.starts, starts.count) : null;
+  }
+
+  /**
+   * The file at `uri` as a document, read from the file alone: for a request about a log the client has not opened
+   * (it overtook the didOpen, or comes from a client that never opens it). Null when it is no readable file.
+   */
+  static ofFile(uri: string, languageId: string): DiskDocument | null {
+    if (!uri.startsWith('file:')) return null;
+    let path: string;
+    try {
+      path = fileURLToPath(uri);
+    } catch {
+      return null;
+    }
+    const file = lineStartsOfFile(path);
+    return file ? new DiskDocument(uri, languageId, 0, file.length, path, file.starts, file.count) : null;
   }
 
   lineText(line: number): string {
@@ -263,20 +280,9 @@ export function lineStartsIfMirrors(path: string, text: string): { starts: Float
   try {
     const info = fstatSync(fd);
     if (!info.isFile()) return null;
-    const head = Buffer.alloc(3);
-    const bom = readSync(fd, head, 0, 3, 0) === 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
+    const bom = bomLength(fd);
     if (Buffer.byteLength(text, 'utf8') + bom !== info.size) return null;
-    let starts = new Float64Array(1024);
-    let count = 0;
-    const push = (offset: number) => {
-      if (count === starts.length) {
-        const grown = new Float64Array(starts.length * 2);
-        grown.set(starts);
-        starts = grown;
-      }
-      starts[count++] = offset;
-    };
-    push(bom);
+    const starts = new LineStarts(bom);
     const disk = Buffer.allocUnsafe(SLICE * 3 + 4);
     let position = bom;
     for (let at = 0; at < text.length;) {
@@ -286,17 +292,82 @@ export function lineStartsIfMirrors(path: string, text: string): { starts: Float
       const mine = Buffer.from(text.slice(at, end), 'utf8');
       if (readSync(fd, disk, 0, mine.length, position) !== mine.length || !mine.equals(disk.subarray(0, mine.length)))
         return null;
-      for (const offset of lineBreaks(mine, text.charCodeAt(end) === LF)) push(position + offset);
+      for (const offset of lineBreaks(mine, text.charCodeAt(end) === LF)) starts.push(position + offset);
       position += mine.length;
       at = end;
     }
-    const lineCount = count;
-    push(position);
-    return { starts, count: lineCount };
+    return starts.end(position);
   } catch {
     return null;
   } finally {
     closeSync(fd);
+  }
+}
+
+/**
+ * Where the lines of the file at `path` start (byte offsets, then the end) and its length in UTF-16 code units
+ * (after a UTF-8 BOM), as VS Code would count them had it opened the file; null when it cannot be read.
+ */
+export function lineStartsOfFile(path: string): { starts: Float64Array; count: number; length: number } | null {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    const info = fstatSync(fd);
+    if (!info.isFile()) return null;
+    const bom = bomLength(fd);
+    const starts = new LineStarts(bom);
+    const decoder = new StringDecoder('utf8');
+    const slice = Buffer.allocUnsafe(SLICE + 1); // one byte more: is the byte after the slice an LF?
+    let length = 0;
+    let position = bom;
+    while (position < info.size) {
+      const got = readSync(fd, slice, 0, slice.length, position);
+      if (got === 0) break;
+      const used = Math.min(got, SLICE);
+      const bytes = slice.subarray(0, used);
+      for (const offset of lineBreaks(bytes, got > used && slice[used] === LF)) starts.push(position + offset);
+      length += decoder.write(bytes).length;
+      position += used;
+    }
+    length += decoder.end().length;
+    return { ...starts.end(position), length };
+  } catch {
+    return null;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** 3 when the file starts with a UTF-8 BOM (which VS Code does not show), else 0. */
+function bomLength(fd: number): number {
+  const head = Buffer.alloc(3);
+  return readSync(fd, head, 0, 3, 0) === 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
+}
+
+/** Line starts (byte offsets) in a growing array: the first line's, then one after each line break. */
+class LineStarts {
+  private starts = new Float64Array(1024);
+  private count = 0;
+  constructor(first: number) {
+    this.push(first);
+  }
+  push(offset: number): void {
+    if (this.count === this.starts.length) {
+      const grown = new Float64Array(this.starts.length * 2);
+      grown.set(this.starts);
+      this.starts = grown;
+    }
+    this.starts[this.count++] = offset;
+  }
+  /** The starts of every line, then `end` (the file's end): the line count is the number of starts. */
+  end(end: number): { starts: Float64Array; count: number } {
+    const count = this.count;
+    this.push(end);
+    return { starts: this.starts, count };
   }
 }
 

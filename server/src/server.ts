@@ -31,7 +31,7 @@ import { timelinePage } from './features/timeline';
 import { xmlAt } from './features/xml';
 import { Requests } from './protocol';
 import { answer } from './requests';
-import { LogDocuments, type LogDocument } from './logDocument';
+import { DiskDocument, LogDocuments, type LogDocument } from './logDocument';
 import { LogWorkspace, pathToUri, uriToPath, type IndexProgress } from './workspace';
 
 interface Settings {
@@ -212,8 +212,6 @@ const pendingDiagnostics = new Map<string, NodeJS.Timeout>();
 // (`indexed`), so a hover sent the moment a big log opens is answered from it, never empty.
 documents.onDidOpen(({ document }) => {
   openedVersions.set(document.uri, document.version);
-  for (const wake of openWaiters.get(document.uri) ?? []) wake();
-  openWaiters.delete(document.uri);
   workspace.openDocument(uriToPath(document.uri), document);
   const big = document.length >= BIG_DOCUMENT;
   void afterIndexed(document.uri, publishDiagnostics).then(() => big && collectGarbage());
@@ -329,18 +327,37 @@ function watchFolder(folder: string): void {
 // ---- Features -------------------------------------------------------------------------------------
 
 /**
- * Requests about a document that is neither open nor indexed wait for its didOpen (up to OPEN_WAIT_MS): the
- * client's own requests (severity ranges, the status bar's stats) can overtake the didOpen of a big log, which
- * carries all its text, and an empty answer would stay (VS Code does not ask again for a screen it has tokens for).
+ * A request about a document the server has neither open nor indexed is answered from its file, read now, never
+ * after a wait for a didOpen that may not come: vscode-languageclient can send a request made while it starts before
+ * the didOpen of a log open then (both wait for its start), and another client may name a log it never opened. A
+ * didOpen that follows takes that read instead of parsing the log again (LogWorkspace.openDocument). What is no
+ * file (untitled, virtual, gone, a folder) is answered as unknown at once.
  */
-const OPEN_WAIT_MS = 30_000;
-const openWaiters = new Map<string, Array<() => void>>();
-function known(uri: string): Promise<void> {
-  if (documents.get(uri) || workspace.index.file(uriToPath(uri))) return Promise.resolve();
-  return new Promise((resolve) => {
-    openWaiters.set(uri, [...(openWaiters.get(uri) ?? []), resolve]);
-    setTimeout(resolve, OPEN_WAIT_MS);
-  });
+async function known(uri: string): Promise<void> {
+  const file = uriToPath(uri);
+  if (documents.get(uri) || workspace.index.file(file) || !uri.startsWith('file:')) return;
+  await workspace.ensureFile(file).catch(() => undefined); // gone, a folder, unreadable: unknown
+  workspace.enforceBudget(new Set([file, ...openFiles()]));
+}
+
+/** The open document, or for a file the client has not opened (see `known`), the file read as a document. */
+function documentOf(uri: string): LogDocument | undefined {
+  const open = documents.get(uri);
+  if (open || !workspace.index.file(uriToPath(uri))) return open;
+  const key = `${uri}\n${fileStateOf(uriToPath(uri))}`;
+  if (unopened?.key !== key) unopened = { key, doc: DiskDocument.ofFile(uri, 'cmlog') ?? undefined };
+  return unopened.doc;
+}
+/** The last file read as a document: the requests of one screen (hover, tokens) ask about the same file. */
+let unopened: { key: string; doc: LogDocument | undefined } | undefined;
+
+function fileStateOf(file: string): string {
+  try {
+    const info = statSync(file);
+    return `${info.ino}:${info.size}:${info.mtimeMs}`;
+  } catch {
+    return 'gone';
+  }
 }
 
 /** The records of a document once indexed (none for a file the server does not know). */
@@ -353,7 +370,7 @@ async function recordsOf(uri: string): Promise<RecordTable> {
 connection.onHover(async ({ textDocument, position }) => {
   await known(textDocument.uri);
   await indexed(textDocument.uri);
-  const doc = documents.get(textDocument.uri);
+  const doc = documentOf(textDocument.uri);
   if (!doc) return null;
   const file = uriToPath(textDocument.uri);
   const lineText = doc.lineText(position.line);
@@ -403,7 +420,7 @@ connection.onDocumentLinks(async ({ textDocument }) =>
 // the full request is refused as cancelled by the server, which VS Code takes as "no answer, ask by range".
 connection.languages.semanticTokens.on(async ({ textDocument }) => {
   const records = await recordsOf(textDocument.uri);
-  const doc = documents.get(textDocument.uri);
+  const doc = documentOf(textDocument.uri);
   if (!doc) return { data: [] };
   if (isTooLargeForTokenization(doc.length, doc.lineCount))
     throw new ResponseError(LSPErrorCodes.ServerCancelled, 'a big log is coloured by range');
@@ -411,7 +428,7 @@ connection.languages.semanticTokens.on(async ({ textDocument }) => {
 });
 connection.languages.semanticTokens.onRange(async ({ textDocument, range }) => {
   const records = await recordsOf(textDocument.uri);
-  const doc = documents.get(textDocument.uri);
+  const doc = documentOf(textDocument.uri);
   if (!doc) return { data: [] };
   const to = Math.min(range.end.line, doc.lineCount - 1);
   return isTooLargeForTokenization(doc.length, doc.lineCount)

@@ -58,6 +58,8 @@ export class LogWorkspace {
    * the timeline's own request often ask for the same files at the same moment: they share one read.
    */
   private readonly reading = new Map<string, Promise<void>>();
+  /** Open documents that are their file, waiting for a read of it already in flight: they take that read as theirs. */
+  private readonly awaitingRead = new Set<string>();
   /** Open documents being parsed from their file (see openDocument): requests about them wait for it. */
   private readonly indexing = new Map<string, Promise<void>>();
   /** Open documents indexed from their file, with the file's state then: once closed, the file need not be read again. */
@@ -83,6 +85,8 @@ export class LogWorkspace {
    * document wait for the parse (`ready`).
    */
   openDocument(path: string, document: OpenText): void {
+    const readAs = this.index.file(path) ? this.parsedAs.get(path) : undefined; // a plain parse of the file, done
+    const inFlight = this.reading.get(path);
     this.open.add(path);
     this.live.delete(path);
     this.parsedAs.delete(path);
@@ -92,11 +96,29 @@ export class LogWorkspace {
     if (!document.mirrorsDisk) return this.indexText(path, document.getText());
     const current = () => this.versions.get(path) === version && this.open.has(path);
     const before = fileStateSync(path);
-    const job = parseFile(path, { keys: true })
-      .then((result) => {
-        if (!current()) return result.records.release();
-        this.index.setFile(result);
-        if (before !== null) this.openFromDisk.set(path, before);
+    // Read from the file already (a request overtook this didOpen, or the log was closed and opened again) and
+    // unchanged since: that read is the document's index, the log is not parsed a second time.
+    if (before !== null && readAs === before) {
+      this.openFromDisk.set(path, before);
+      return;
+    }
+    if (inFlight) this.awaitingRead.add(path);
+    const job = (inFlight ?? Promise.resolve())
+      .catch(() => undefined)
+      .then(() => {
+        this.awaitingRead.delete(path);
+        if (!current()) return;
+        const readNow = this.parsedAs.get(path);
+        this.parsedAs.delete(path);
+        if (inFlight && before !== null && readNow === before && this.index.file(path)) {
+          this.openFromDisk.set(path, before);
+          return;
+        }
+        return parseFile(path, { keys: true }).then((result) => {
+          if (!current()) return result.records.release();
+          this.index.setFile(result);
+          if (before !== null) this.openFromDisk.set(path, before);
+        });
       })
       .catch(() => {
         if (current()) this.indexText(path, document.getText()); // changed or locked since: what the editor shows
@@ -339,7 +361,8 @@ export class LogWorkspace {
   }
 
   private indexPlain(file: string, result: ParseResult, before: string | null): void {
-    if (this.open.has(file) || this.live.has(file)) return; // the editor or a follower took over meanwhile
+    // The editor (unless it waits for this read: openDocument) or a follower took over meanwhile.
+    if ((this.open.has(file) && !this.awaitingRead.has(file)) || this.live.has(file)) return;
     if (before !== null) this.parsedAs.set(file, before);
     this.reads.set(file, (this.reads.get(file) ?? 0) + 1);
     this.touch([file]);

@@ -3,13 +3,14 @@
 // opening a log reads only that log, cross-file features read its folder (with progress), and logs read from
 // disk are dropped again, least recently used first, beyond the memory budget.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { TestClient, uri, type Diagnostic } from './lspClient';
 import { Requests, type IndexStatus } from '../../server/src/protocol';
 import { LogDocuments, lineStartsIfMirrors } from '../../server/src/logDocument';
+import { LogWorkspace } from '../../server/src/workspace';
 
 const mirrorsDisk = (file: string, text: string) => lineStartsIfMirrors(file, text) !== null;
 
@@ -526,5 +527,145 @@ describe('a request that overtakes the didOpen of its document', () => {
     });
     assert.equal((await ranges).filter((r) => r.severity === 'error').length, 10);
     assert.equal((await tokens).data.length / 5, 3 + 11, 'lines 0-100: errors 0, 50, 100; warnings 9, 18 … 99');
+  });
+});
+
+describe('a request about a log the server has not opened', () => {
+  let lsp: TestClient;
+  let file: string;
+  let text: string;
+  before(async () => {
+    file = join(root, 'unopened', 'ContentTransferManager.log');
+    mkdirSync(join(root, 'unopened'), { recursive: true });
+    text = generatedLog(2_000, 50, 9);
+    writeFileSync(file, text);
+    lsp = new TestClient();
+    await lsp.initialize(root);
+  });
+  after(() => lsp.stop());
+
+  /** Runs `request` and returns its answer and how long it took (ms). */
+  async function timed<T>(request: () => Promise<T>): Promise<{ answer: T; ms: number }> {
+    const t0 = Date.now();
+    const answer = await request();
+    return { answer, ms: Date.now() - t0 };
+  }
+
+  test('hover, severity ranges, tokens, symbols and stats are answered from its file at once, not after 30 s', async () => {
+    const docUri = uri(file);
+    const line = 1_999;
+    const lineText = text.split('\r\n')[line];
+    const hover = await timed(() =>
+      lsp.request<{ contents: { value: string } } | null>('textDocument/hover', {
+        textDocument: { uri: docUri },
+        position: { line, character: lineText.indexOf(SHARED_GUID) + 3 },
+      }),
+    );
+    assert.ok(hover.ms < 10_000, `hover took ${hover.ms} ms`);
+    const withGuid = Array.from({ length: 2_000 }, (_, i) => i).filter((i) => i % 50 === 0 || i % 9 !== 0).length;
+    assert.match(hover.answer?.contents.value ?? '', new RegExp(`Appears \\*\\*${withGuid}\\*\\* times`));
+    const ranges = await timed(() => lsp.ask(Requests.severityRanges, { uri: docUri }));
+    assert.equal(ranges.answer.filter((r) => r.severity === 'error').length, 40);
+    const tokens = await timed(() =>
+      lsp.request<{ data: number[] }>('textDocument/semanticTokens/range', {
+        textDocument: { uri: docUri },
+        range: { start: { line: 0, character: 0 }, end: { line: 100, character: 0 } },
+      }),
+    );
+    assert.equal(tokens.answer.data.length / 5, 3 + 11, 'lines 0-100: errors 0, 50, 100; warnings 9, 18 … 99');
+    assert.equal(tokens.answer.data[2], text.indexOf('\r\n'), 'line 0 whole: its length read from the file');
+    const stats = await timed(() => lsp.ask(Requests.fileStats, { uri: docUri }));
+    assert.equal(stats.answer?.records, 2_000);
+    for (const { ms } of [ranges, tokens, stats]) assert.ok(ms < 10_000, `${ms} ms`);
+    const status = await lsp.ask(Requests.indexStatus, {});
+    assert.deepEqual(status.reads, { [docUri]: 1 }, 'read once, for every request');
+  });
+
+  test('the didOpen that follows takes that read: the same records, answered at once', async () => {
+    const docUri = await lsp.open(file);
+    const stats = await lsp.ask(Requests.fileStats, { uri: docUri });
+    assert.equal(stats?.records, 2_000);
+    const status = await lsp.ask(Requests.indexStatus, {});
+    assert.deepEqual(
+      status.files.filter((f) => f.uri === docUri).map((f) => f.open),
+      [true],
+    );
+  });
+
+  test('no file behind the URI (untitled, gone, a folder): answered at once as unknown', async () => {
+    for (const docUri of [
+      'untitled:Untitled-1',
+      uri(join(root, 'unopened', 'Gone.log')),
+      uri(join(root, 'unopened')),
+    ]) {
+      const t0 = Date.now();
+      const hover = await lsp.request('textDocument/hover', {
+        textDocument: { uri: docUri },
+        position: { line: 0, character: 0 },
+      });
+      const ranges = await lsp.ask(Requests.severityRanges, { uri: docUri });
+      const symbols = await lsp.request<unknown[]>('textDocument/documentSymbol', { textDocument: { uri: docUri } });
+      const tokens = await lsp.request<{ data: number[] }>('textDocument/semanticTokens/full', {
+        textDocument: { uri: docUri },
+      });
+      assert.equal(hover, null, docUri);
+      assert.deepEqual([ranges, symbols, tokens.data], [[], [], []], docUri);
+      assert.ok(Date.now() - t0 < 5_000, `${docUri}: ${Date.now() - t0} ms`);
+    }
+  });
+});
+
+describe('LogWorkspace: a document opened after a read of its file takes that read', () => {
+  /** A workspace that counts how often each file's records are (re)placed in the index, i.e. parsed whole. */
+  function countingWorkspace(): { workspace: LogWorkspace; parses: () => number } {
+    const workspace = new LogWorkspace();
+    let parses = 0;
+    const setFile = workspace.index.setFile.bind(workspace.index);
+    workspace.index.setFile = (result) => {
+      parses++;
+      return setFile(result);
+    };
+    return { workspace, parses: () => parses };
+  }
+  const mirroring = (file: string) => ({ mirrorsDisk: true, getText: () => readFileSync(file, 'utf8') });
+  let file: string;
+  before(() => {
+    file = join(root, 'adopt', 'CAS.log');
+    mkdirSync(join(root, 'adopt'), { recursive: true });
+    writeFileSync(file, generatedLog(300, 30, 7));
+  });
+
+  test('a read done: not parsed again', async () => {
+    const { workspace, parses } = countingWorkspace();
+    await workspace.ensureFile(file);
+    workspace.openDocument(file, mirroring(file));
+    await workspace.ready(file);
+    assert.equal(parses(), 1);
+    assert.equal(workspace.index.file(file)?.records.length, 300);
+    assert.ok(workspace.isOpen(file));
+  });
+
+  test('a read in flight: awaited and taken, not parsed twice', async () => {
+    const { workspace, parses } = countingWorkspace();
+    const read = workspace.ensureFile(file);
+    workspace.openDocument(file, mirroring(file));
+    await Promise.all([read, workspace.ready(file)]);
+    assert.equal(parses(), 1);
+    assert.equal(workspace.index.file(file)?.records.length, 300);
+  });
+
+  test('the file changed since the read, or the editor shows other text: parsed again', async () => {
+    const { workspace, parses } = countingWorkspace();
+    await workspace.ensureFile(file);
+    appendFileSync(file, cmtrace('One more record', 400, 3));
+    workspace.openDocument(file, mirroring(file));
+    await workspace.ready(file);
+    assert.equal(parses(), 2);
+    assert.equal(workspace.index.file(file)?.records.length, 301);
+    workspace.closeDocument(file);
+    const edited = cmtrace('Only this', 1, 1);
+    workspace.openDocument(file, { mirrorsDisk: false, getText: () => edited });
+    await workspace.ready(file);
+    assert.equal(workspace.index.file(file)?.records.length, 1, 'the buffer, not the file');
   });
 });
