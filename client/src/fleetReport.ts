@@ -1,10 +1,12 @@
 // ConfigMgr: Open Fleet Report. A folder of machines (one folder or .zip each) is read by the bundled CLI
 // (`cmlogs fleet --jsoneachrow --no-parquet`: JSON lines, so the extension needs no DuckDB), or a DIR that
 // `cmlogs fleet --jsoneachrow` wrote before is read as it is; the report shows machines x flows with the number of
-// findings of each status. A click on a machine opens its diagnosis and its timeline.
+// findings of each status. A click on a machine opens its diagnosis and its timeline; a .zip or .cab machine is
+// unpacked first (by the CLI, `cmlogs fleet unpack`) into a folder the extension owns: one per VS Code window, under
+// the system's temp folder, removed when the window closes (and, if it crashed, by the next window that unpacks).
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -19,6 +21,10 @@ export interface FleetMachine {
   findings: number;
   not_complete: number;
   problems: string | null;
+  /** 'read', 'partial' or 'failed' (rows written before the status existed have none: read). */
+  status?: string;
+  /** Why a failed machine could not be read. */
+  error?: string | null;
 }
 
 export interface FleetTables {
@@ -54,27 +60,122 @@ export function readFleetRows(dir: string): FleetTables | null {
   return { machines, counts, flows: [...flows].sort() };
 }
 
-/** Runs the bundled CLI on a fleet folder into a temporary folder and reads its rows. */
-function readFleetWithCli(cli: string, root: string): Promise<FleetTables> {
-  const out = mkdtempSync(join(tmpdir(), 'cmlogs-fleet-'));
-  return new Promise<FleetTables>((resolve, reject) => {
-    const child = fork(cli, ['fleet', root, '--out', out, '--json', '--jsoneachrow', '--no-parquet'], { silent: true });
+/** Runs the bundled CLI; resolves with its exit code, stdout and stderr. */
+function runCli(cli: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = fork(cli, args, { silent: true });
+    let stdout = '';
     let stderr = '';
+    child.stdout?.on('data', (d) => (stdout += d));
     child.stderr?.on('data', (d) => (stderr += d));
-    child.stdout?.resume();
     child.on('error', reject);
-    child.on('exit', (code) => {
-      try {
-        const tables = code === 0 ? readFleetRows(out) : null;
-        if (!tables) throw new Error(`cmlogs fleet failed (exit ${code}): ${stderr.trim().split('\n').pop() ?? ''}`);
-        resolve(tables);
-      } catch (error) {
-        reject(error);
-      } finally {
-        rmSync(out, { recursive: true, force: true });
-      }
-    });
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+const lastLine = (text: string) => text.trim().split('\n').pop() ?? '';
+
+/** Runs the bundled CLI on a fleet folder into a temporary folder and reads its rows. */
+async function readFleetWithCli(cli: string, root: string): Promise<FleetTables> {
+  const out = mkdtempSync(join(tmpdir(), 'cmlogs-fleet-'));
+  try {
+    const run = await runCli(cli, ['fleet', root, '--out', out, '--jsoneachrow', '--no-parquet']);
+    // 3: the tables are written, some machines could not be read (they are listed in them).
+    const tables = run.code === 0 || run.code === 3 ? readFleetRows(out) : null;
+    if (!tables) throw new Error(`cmlogs fleet failed (exit ${run.code}): ${lastLine(run.stderr)}`);
+    return tables;
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+const SESSION_PREFIX = 'cmlogs-fleet-machines-';
+
+/**
+ * The folders bundle machines are unpacked to: one per window (its process id in the name), each machine once.
+ * Disposed with the extension, it removes them; folders of windows that are gone (a crash) are removed the next
+ * time a window unpacks.
+ */
+export class BundleFolders implements vscode.Disposable {
+  private root: string | undefined;
+  private readonly folders = new Map<string, Promise<string>>();
+
+  constructor(private readonly cli: string) {}
+
+  /** The folder holding the logs of the bundle machine (unpacked on the first call). */
+  folderOf(machine: FleetMachine): Promise<string> {
+    let folder = this.folders.get(machine.path);
+    if (!folder) {
+      folder = this.unpack(machine);
+      this.folders.set(machine.path, folder);
+      folder.catch(() => this.folders.delete(machine.path));
+    }
+    return folder;
+  }
+
+  private async unpack(machine: FleetMachine): Promise<string> {
+    if (!existsSync(machine.path)) throw new Error(`the logs of ${machine.machine} are no longer at ${machine.path}`);
+    this.root ??= BundleFolders.sessionRoot();
+    // The folder's name is the machine's (the diagnosis and the timeline are titled by it).
+    const folder = join(
+      this.root,
+      String(this.folders.size),
+      machine.machine.replace(/[\\/:*?"<>|\0]/g, '_') || 'machine',
+    );
+    mkdirSync(folder, { recursive: true });
+    const run = await runCli(this.cli, ['fleet', 'unpack', machine.path, '--to', folder]);
+    if (run.code !== 0) throw new Error(`${machine.machine} could not be unpacked: ${lastLine(run.stderr)}`);
+    const { files } = JSON.parse(run.stdout) as { files: string[] };
+    if (!files.length) throw new Error(`${machine.machine}'s ${machine.source} holds no log that can be read`);
+    return folder;
+  }
+
+  private static sessionRoot(): string {
+    removeFoldersOfGoneWindows();
+    return mkdtempSync(join(tmpdir(), `${SESSION_PREFIX}${process.pid}-`));
+  }
+
+  dispose(): void {
+    if (this.root) rmSync(this.root, { recursive: true, force: true });
+    this.root = undefined;
+    this.folders.clear();
+  }
+}
+
+function removeFoldersOfGoneWindows(): void {
+  let names: string[] = [];
+  try {
+    names = readdirSync(tmpdir());
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = Number(name.startsWith(SESSION_PREFIX) ? name.slice(SESSION_PREFIX.length).split('-')[0] : NaN);
+    if (Number.isInteger(pid) && pid !== process.pid && !isRunning(pid))
+      rmSync(join(tmpdir(), name), { recursive: true, force: true });
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'; // someone else's process: not ours to judge
+  }
+}
+
+/** One BundleFolders per extension context, disposed with it. */
+const bundleFolders = new WeakMap<object, BundleFolders>();
+
+function bundleFoldersOf(context: vscode.ExtensionContext, cli: string): BundleFolders {
+  let folders = bundleFolders.get(context);
+  if (!folders) {
+    folders = new BundleFolders(cli);
+    bundleFolders.set(context, folders);
+    context.subscriptions.push(folders);
+  }
+  return folders;
 }
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -90,16 +191,29 @@ function cell(byStatus: Map<string, number> | undefined): string {
   return `<td class="${escapeHtml(worst)}">${statuses.map((s) => `${byStatus.get(s)} ${escapeHtml(s)}`).join(' · ')}</td>`;
 }
 
+const isFailed = (m: FleetMachine) => m.status === 'failed';
+
 /** The report page: a table, a nonce'd script that posts the clicked machine's row number, a CSP that allows nothing else. */
 export function fleetReportHtml(tables: FleetTables, nonce: string, cspSource: string): string {
   const head = `<tr><th>machine</th><th>records</th><th>errors</th>${tables.flows.map((f) => `<th>${escapeHtml(f)}</th>`).join('')}</tr>`;
   const rows = tables.machines
     .map((m, i) => {
+      if (isFailed(m)) return '';
       const byFlow = tables.counts.get(m.machine);
-      const problems = m.problems ? ` title="${escapeHtml(m.problems)}"` : '';
-      return `<tr data-row="${i}"${problems}><td><a href="#" data-row="${i}">${escapeHtml(m.machine)}</a>${m.source === 'zip' ? ' (zip)' : ''}</td><td>${m.records}</td><td>${m.errors}</td>${tables.flows.map((f) => cell(byFlow?.get(f))).join('')}</tr>`;
+      const problems = m.problems ? ` title="${escapeHtml(`Not read: ${m.problems}`)}"` : '';
+      const partly = m.problems ? ' <span class="partial">(partly read)</span>' : '';
+      return `<tr data-row="${i}"${problems}><td><a href="#" data-row="${i}">${escapeHtml(m.machine)}</a>${m.source === 'folder' ? '' : ` (${escapeHtml(m.source)})`}${partly}</td><td>${m.records}</td><td>${m.errors}</td>${tables.flows.map((f) => cell(byFlow?.get(f))).join('')}</tr>`;
     })
+    .filter(Boolean)
     .join('\n');
+  const failed = tables.machines.filter(isFailed);
+  const unreadable = failed.length
+    ? `<h3 id="unreadable">${failed.length} machine${failed.length === 1 ? '' : 's'} could not be read</h3>
+<ul>${failed.map((m) => `<li><b>${escapeHtml(m.machine)}</b>: ${escapeHtml(m.error ?? 'not read')} <span class="path">(${escapeHtml(m.path)})</span></li>`).join('\n')}</ul>`
+    : '';
+  const intro = failed.length
+    ? `${tables.machines.length} machines, ${failed.length} of them could not be read (listed below the table).`
+    : `${tables.machines.length} machines.`;
   return `<!DOCTYPE html>
 <html><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${cspSource} 'nonce-${nonce}'; script-src 'nonce-${nonce}';">
@@ -107,12 +221,14 @@ export function fleetReportHtml(tables: FleetTables, nonce: string, cspSource: s
   body { font-family: var(--vscode-font-family); color: var(--vscode-foreground); }
   table { border-collapse: collapse; } th, td { padding: 2px 8px; text-align: left; border-bottom: 1px solid var(--vscode-panel-border); }
   td.broken { color: var(--vscode-errorForeground); font-weight: bold; } td.incomplete, td.unproven { color: var(--vscode-editorWarning-foreground); }
-  td.none { color: var(--vscode-disabledForeground); }
+  td.none, .path { color: var(--vscode-disabledForeground); } .partial { color: var(--vscode-editorWarning-foreground); }
+  #unreadable { color: var(--vscode-errorForeground); }
 </style></head>
 <body>
-<p>${tables.machines.length} machines. Click a machine to open its diagnosis and its timeline.</p>
+<p>${intro} Click a machine to open its diagnosis and its timeline.</p>
 <table>${head}
 ${rows}</table>
+${unreadable}
 <script nonce="${nonce}">
   const vscode = acquireVsCodeApi();
   document.addEventListener('click', (event) => {
@@ -136,6 +252,7 @@ export async function openFleetReport(
 ): Promise<vscode.WebviewPanel | undefined> {
   const picked = folder ?? (await pickFolder('Open Fleet Report'));
   if (!picked) return undefined;
+  const cli = context.asAbsolutePath(join('server', 'out', 'cli.js'));
   let tables: FleetTables;
   try {
     tables =
@@ -145,7 +262,7 @@ export async function openFleetReport(
           location: vscode.ProgressLocation.Notification,
           title: `ConfigMgr Logs: reading the machines in ${picked.fsPath}…`,
         },
-        () => readFleetWithCli(context.asAbsolutePath(join('server', 'out', 'cli.js')), picked.fsPath),
+        () => readFleetWithCli(cli, picked.fsPath),
       ));
   } catch (error) {
     void vscode.window.showErrorMessage(`ConfigMgr Logs: ${(error as Error).message}`);
@@ -158,14 +275,30 @@ export async function openFleetReport(
     { enableScripts: true, localResourceRoots: [] },
   );
   panel.webview.html = fleetReportHtml(tables, randomBytes(18).toString('base64'), panel.webview.cspSource);
-  panel.webview.onDidReceiveMessage((message: { row?: unknown }) => {
+  const bundles = bundleFoldersOf(context, cli);
+  panel.webview.onDidReceiveMessage(async (message: { row?: unknown }) => {
     const machine = typeof message?.row === 'number' ? tables.machines[message.row] : undefined;
     if (!machine) return;
-    if (machine.source !== 'folder')
-      void vscode.window.showInformationMessage(
-        `${machine.machine} is a .zip bundle: unpack it to open its diagnosis and timeline.`,
-      );
-    else void openMachine(vscode.Uri.file(machine.path));
+    if (isFailed(machine)) {
+      void vscode.window.showWarningMessage(`${machine.machine} could not be read: ${machine.error ?? ''}`);
+      return;
+    }
+    try {
+      const folder =
+        machine.source === 'folder'
+          ? machine.path
+          : await vscode.window.withProgress(
+              {
+                location: vscode.ProgressLocation.Notification,
+                title: `ConfigMgr Logs: unpacking ${machine.machine}…`,
+              },
+              () => bundles.folderOf(machine),
+            );
+      if (!existsSync(folder)) throw new Error(`the logs of ${machine.machine} are no longer at ${folder}`);
+      await openMachine(vscode.Uri.file(folder));
+    } catch (error) {
+      void vscode.window.showErrorMessage(`ConfigMgr Logs: ${(error as Error).message}`);
+    }
   });
   return panel;
 }

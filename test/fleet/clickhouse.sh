@@ -86,7 +86,7 @@ done
 LOCAL_DDL=(
   "CREATE TABLE machines_local (machine String, source String, path String, bias_minutes Nullable(Int32), logs UInt32, bytes UInt64,
      first_utc Nullable(DateTime), last_utc Nullable(DateTime), records UInt64, errors UInt64, warnings UInt64, findings UInt32,
-     not_complete UInt32, name_from String, problems Nullable(String)) ENGINE = MergeTree ORDER BY machine"
+     not_complete UInt32, name_from String, problems Nullable(String), status String, error Nullable(String)) ENGINE = MergeTree ORDER BY machine"
   "CREATE TABLE findings_local (machine String, flow String, key String, status String, failed_step Nullable(String), code Nullable(String),
      code_name Nullable(String), heading Nullable(String), summary String, evidence_file Nullable(String), evidence_line Nullable(Int32),
      evidence_utc Nullable(DateTime)) ENGINE = MergeTree ORDER BY (machine, flow, key)"
@@ -102,7 +102,7 @@ done
 # ---- Load: JSON lines into raw tables (timestamps as text), then through the Distributed tables --------
 ch 1 -q "CREATE TABLE machines_raw (machine String, source String, path String, bias_minutes Nullable(Int32), logs UInt32, bytes UInt64,
   first_utc Nullable(String), last_utc Nullable(String), records UInt64, errors UInt64, warnings UInt64, findings UInt32, not_complete UInt32,
-  name_from String, problems Nullable(String)) ENGINE = Memory"
+  name_from String, problems Nullable(String), status String, error Nullable(String)) ENGINE = Memory"
 ch 1 -q "CREATE TABLE findings_raw (machine String, flow String, key String, status String, failed_step Nullable(String), code Nullable(String),
   code_name Nullable(String), heading Nullable(String), summary String, evidence_file Nullable(String), evidence_line Nullable(Int32),
   evidence_utc Nullable(String)) ENGINE = Memory"
@@ -116,7 +116,7 @@ SYNC=(--insert_distributed_sync=1)
 # given a parsable stand-in first.
 utc() { echo "if(isNull($1), NULL, toDateTime(substring(ifNull($1, '1970-01-01 00:00:00'), 1, 19)))"; }
 ch 1 "${SYNC[@]}" -q "INSERT INTO machines SELECT machine, source, path, bias_minutes, logs, bytes, $(utc first_utc),
-  $(utc last_utc), records, errors, warnings, findings, not_complete, name_from, problems FROM machines_raw"
+  $(utc last_utc), records, errors, warnings, findings, not_complete, name_from, problems, status, error FROM machines_raw"
 ch 1 "${SYNC[@]}" -q "INSERT INTO findings SELECT machine, flow, key, status, failed_step, code, code_name, heading, summary, evidence_file,
   evidence_line, $(utc evidence_utc) FROM findings_raw"
 ch 1 "${SYNC[@]}" -q "INSERT INTO records SELECT machine, toDate(ifNull(day, '1970-01-01')), file, line, if(isNull(utc_ms), NULL, toDateTime(intDiv(ifNull(utc_ms, 0), 1000))), utc_ms,

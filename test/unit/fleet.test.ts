@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { diagnose } from '../../server/src/core/diagnose/index';
 import { listLogFiles } from '../../server/src/core/files';
@@ -103,7 +103,7 @@ test('fleet: a loose file is skipped with a reason on stderr, not taken for a ma
   assert.match(stderr, /skipped .*inventory\.csv: a loose file/);
 });
 
-test('.cab bundles: read through cabextract without unpacking (same rows as the folder); a bad one is a problem on its row; without cabextract, skipped saying so', () => {
+test('.cab bundles: read through cabextract without unpacking (same rows as the folder); a bad one, or any without cabextract, is listed as unreadable saying why', () => {
   const root = join(WORK, 'cabs');
   const out = join(WORK, 'cabs-out');
   mkdirSync(root, { recursive: true });
@@ -114,16 +114,21 @@ test('.cab bundles: read through cabextract without unpacking (same rows as the 
   }));
   writeFileSync(join(root, 'PC-CAB-07.cab'), cabBytes([...logs, { name: 'inventory.xml', data: Buffer.from('<x/>') }]));
   writeFileSync(join(root, 'PC-BADCAB-08.cab'), Buffer.from('MSCF\0\0\0\0 not a cabinet'));
-  // Without cabextract (nothing on PATH): both skipped, with what to do.
+  // Without cabextract (nothing on PATH): both listed as machines that could not be read, saying what to do.
   const without = spawnSync(process.execPath, [CLI, 'fleet', root, '--out', out, '--json'], {
     encoding: 'utf8',
     env: { ...process.env, PATH: join(WORK, 'no-such-bin') },
   });
-  assert.equal(without.status, 0, without.stderr);
-  assert.equal(JSON.parse(without.stdout).machines, 0);
+  assert.equal(without.status, 3, without.stderr);
+  const unread = JSON.parse(without.stdout);
+  assert.equal(unread.machines, 2);
+  assert.deepEqual(
+    unread.unreadable.map((u: { machine: string }) => u.machine),
+    ['PC-BADCAB-08', 'PC-CAB-07'],
+  );
   assert.match(
-    without.stderr,
-    /skipped .*PC-CAB-07\.cab: a \.cab bundle, and cabextract is not installed: install it \(apt-get install cabextract/,
+    unread.unreadable[1].error,
+    /^a \.cab bundle, and cabextract is not installed: install it \(apt-get install cabextract/,
   );
   if (spawnSync('cabextract', ['--version']).status !== 0) {
     // .ci/run installs it; a developer machine without it has shown the message above.
@@ -131,11 +136,13 @@ test('.cab bundles: read through cabextract without unpacking (same rows as the 
     return;
   }
   const run = cmlogs('fleet', root, '--out', out, '--json');
-  assert.equal(run.status, 0, run.stderr);
+  assert.equal(run.status, 3, run.stderr);
   assert.equal(JSON.parse(run.stdout).machines, 2);
   const q = (sql: string) =>
     JSON.parse(cmlogs('fleet', 'query', out, sql, '--json').stdout) as Array<Record<string, unknown>>;
-  const [cab, bad] = q('SELECT machine, source, logs, records, findings, problems FROM machines ORDER BY machine DESC');
+  const [cab, bad] = q(
+    'SELECT machine, source, logs, records, findings, problems, status, error FROM machines ORDER BY machine DESC',
+  );
   const [ok] = query("SELECT logs, records, findings FROM machines WHERE machine = 'PC-OK-01'");
   assert.deepEqual(cab, {
     machine: 'PC-CAB-07',
@@ -144,10 +151,13 @@ test('.cab bundles: read through cabextract without unpacking (same rows as the 
     records: ok.records,
     findings: ok.findings,
     problems: null,
+    status: 'read',
+    error: null,
   });
   assert.equal(bad.machine, 'PC-BADCAB-08');
   assert.equal(bad.logs, 0);
-  assert.match(String(bad.problems), /^cabextract: /);
+  assert.equal(bad.status, 'failed');
+  assert.match(String(bad.error), /^cabextract: /);
   // Record by record, the rows of the folder (file names are their paths inside the cabinet).
   const hash = (where: string, dir: string) =>
     JSON.parse(
@@ -164,7 +174,7 @@ test('.cab bundles: read through cabextract without unpacking (same rows as the 
 
 test('machines.parquet: names (one from its logs, not from a server it mentions), sources, time zones, counts', async () => {
   const rows = query(
-    'SELECT machine, source, bias_minutes, logs, records, errors, findings, not_complete, name_from, problems FROM machines ORDER BY machine',
+    'SELECT machine, source, bias_minutes, logs, records, errors, findings, not_complete, name_from, problems, status, error FROM machines ORDER BY machine',
   );
   assert.deepEqual(
     rows.map((r) => r.machine),
@@ -186,7 +196,7 @@ test('machines.parquet: names (one from its logs, not from a server it mentions)
   assert.equal(by['PC-SCAN-03'].not_complete, 1);
   assert.equal(by['PC-SCAN-03'].errors, (by['PC-OK-01'].errors as number) + 2, 'the two WUAHandler error lines');
   assert.equal(by['PC-QUIET-06'].findings, 0);
-  assert.ok(rows.every((r) => r.problems === null));
+  assert.ok(rows.every((r) => r.problems === null && r.status === 'read' && r.error === null));
 });
 
 test('findings.parquet: the broken scan with its failed step, code, heading and the evidence line with its UTC', () => {
@@ -321,18 +331,34 @@ test('bad bundles do not stop the fleet: a corrupt .zip and an encrypted entry a
   writeFileSync(join(root, 'PC-C.zip'), zip);
   const out = join(WORK, 'badout');
   const run = cmlogs('fleet', root, '--out', out, '--json');
-  assert.equal(run.status, 0, run.stderr);
-  assert.equal(JSON.parse(run.stdout).machines, 3);
+  assert.equal(run.status, 3, run.stderr);
+  const summary = JSON.parse(run.stdout);
+  assert.equal(summary.machines, 3);
+  assert.deepEqual(
+    summary.unreadable.map((u: { machine: string }) => u.machine),
+    ['PC-B'],
+    'a bundle with one readable log is partly read, not unreadable',
+  );
   const rows = spawnSync(
     process.execPath,
-    [CLI, 'fleet', 'query', out, 'SELECT machine, records, problems FROM machines ORDER BY machine', '--json'],
+    [
+      CLI,
+      'fleet',
+      'query',
+      out,
+      'SELECT machine, records, problems, status, error FROM machines ORDER BY machine',
+      '--json',
+    ],
     { encoding: 'utf8' },
   );
   const by = Object.fromEntries((JSON.parse(rows.stdout) as Array<Record<string, unknown>>).map((r) => [r.machine, r]));
   assert.ok((by['PC-A'].records as number) > 0);
+  assert.equal(by['PC-A'].status, 'read');
   assert.equal(by['PC-B'].records, 0);
-  assert.match(String(by['PC-B'].problems), /not a zip file/);
+  assert.equal(by['PC-B'].status, 'failed');
+  assert.match(String(by['PC-B'].error), /not a zip file/);
   assert.ok((by['PC-C'].records as number) > 0, 'CAS.log is read');
+  assert.equal(by['PC-C'].status, 'partial');
   assert.match(String(by['PC-C'].problems), /Secret\.log: encrypted/);
 });
 
@@ -401,7 +427,7 @@ test('an empty fleet folder: 0 machines, empty tables that still answer queries'
   const out = join(WORK, 'emptyout');
   const run = cmlogs('fleet', root, '--out', out, '--json');
   assert.equal(run.status, 0, run.stderr);
-  assert.deepEqual(JSON.parse(run.stdout), { machines: 0, flows: {}, top: [] });
+  assert.deepEqual(JSON.parse(run.stdout), { machines: 0, unreadable: [], flows: {}, top: [] });
   const counts = spawnSync(
     process.execPath,
     [
@@ -442,9 +468,20 @@ test('VS Code "Open Fleet Report": machines x flows from a DIR written before; a
   assert.match(firstRow, /<td class="broken">1 broken · 3 complete<\/td>/);
   await fake.send({ row: 0 });
   assert.deepEqual(opened, [machines['PC-SCAN-03']]);
+  // A .zip machine: its logs unpacked (by the CLI) into a folder named after it, which the extension removes.
   await fake.send({ row: Number(/<tr data-row="(\d+)"><td><a href="#" data-row="\d+">PC-ZIP-02</.exec(html)![1]) });
-  assert.equal(opened.length, 1, 'a zip is not opened as a folder');
-  assert.match(fake.calls.infos.join('\n'), /PC-ZIP-02 is a \.zip bundle/);
+  assert.equal(opened.length, 2, fake.calls.warnings.join('\n'));
+  const unpacked = opened[1];
+  assert.equal(basename(unpacked), 'PC-ZIP-02');
+  assert.ok(!unpacked.startsWith(machines['PC-OK-01']));
+  const clientLogs = readdirSync(machines['PC-OK-01']).sort();
+  assert.deepEqual(readdirSync(join(unpacked, 'Logs')).sort(), clientLogs, 'every log of the zip, under its own path');
+  for (const name of clientLogs)
+    assert.ok(readFileSync(join(unpacked, 'Logs', name)).equals(readFileSync(join(machines['PC-OK-01'], name))), name);
+  await fake.send({ row: Number(/<tr data-row="(\d+)"><td><a href="#" data-row="\d+">PC-ZIP-02</.exec(html)![1]) });
+  assert.equal(opened[2], unpacked, 'a second click opens the same folder, not a second copy');
+  for (const d of fake.context.subscriptions) (d as { dispose(): void }).dispose();
+  assert.ok(!existsSync(unpacked), 'the unpacked logs are removed with the extension');
   const hostile = fleetReportHtml(
     {
       machines: [

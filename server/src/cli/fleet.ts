@@ -1,27 +1,37 @@
 import { createReadStream, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { listMachines } from '../core/fleet/machines';
+import { listMachines, type MachineKind } from '../core/fleet/machines';
 import { NdjsonWriter } from '../core/fleet/ndjson';
 import { readFleet, type MachineDone } from '../core/fleet/pool';
-import type { StageTimings } from '../core/fleet/read';
+import { unreadMachine, type StageTimings } from '../core/fleet/read';
 import { SummaryBuilder, type FleetSummary } from '../core/fleet/summary';
+import { unpackBundle } from '../core/fleet/unpack';
 import { inertForTerminal } from '../core/text';
 import { parseArgs, UsageError, write } from './common';
 import { FleetDuckDb } from './fleetDuckdb';
 
 export const FLEET_USAGE = `usage: cmlogs fleet ROOT --out DIR [--json] [--jsoneachrow] [--no-parquet] [--workers N]
        cmlogs fleet query DIR "SQL" [--json]
+       cmlogs fleet unpack BUNDLE --to FOLDER
 
   ROOT holds one entry per machine: a folder of its logs, or a .zip bundle (read in place).
   DIR receives machines.parquet, findings.parquet and records/machine=NAME/day=YYYY-MM-DD/*.parquet
   (--jsoneachrow: also DIR/jsoneachrow/*.json, JSON lines for ClickHouse and other engines).
   query: SQL (DuckDB) over the views machines, findings and records of a DIR written before.
+  unpack: the logs of one machine's .zip or .cab written to FOLDER (names kept inside it), for tools that want
+  files; prints {"files": [...], "problems": [...]} as JSON.
+
+  A machine that cannot be read (a damaged bundle, a folder that cannot be listed, a reader that crashed, records
+  DuckDB cannot write) does not stop the run: it is listed (machines.status = 'failed', machines.error says why).
+  Exit codes: 0 every machine read; 3 the tables are written but some machines could not be read; 2 usage;
+  1 the run failed (DIR could not be written).
 `;
 
 /** cmlogs fleet ROOT --out DIR ... | cmlogs fleet query DIR SQL */
 export async function runFleet(argv: string[]): Promise<number> {
   if (argv[0] === 'query') return runFleetQuery(argv.slice(1));
+  if (argv[0] === 'unpack') return runFleetUnpack(argv.slice(1));
   const args = parseArgs(argv, ['out', 'workers']);
   const [root] = args.positional;
   const out = args.values.get('out');
@@ -36,8 +46,11 @@ export async function runFleet(argv: string[]): Promise<number> {
   });
   if (args.flags.has('json')) write(JSON.stringify(summary, null, 2));
   else writeSummaryTable(summary);
-  return 0;
+  return summary.unreadable.length ? EXIT_SOME_UNREAD : 0;
 }
+
+/** Exit code of a run that wrote its tables but could not read some machines (listed in them and in the summary). */
+export const EXIT_SOME_UNREAD = 3;
 
 export interface FleetWriteOptions {
   workers?: number;
@@ -73,22 +86,27 @@ export async function writeFleet(root: string, out: string, options: FleetWriteO
       options.progress,
     );
     // DuckDB converts one machine's records while the workers read the next machines: a chain, one at a time.
+    // A machine's rows are written once its records are: a machine whose records DuckDB cannot write is listed as
+    // failed, and none of its rows are in the tables.
     let conversions = Promise.resolve();
     const names = new UniqueNames(machines);
     const onMachine = (done: MachineDone) => {
       const renamed = names.claim(done);
-      machineRows.write(done.machine);
-      for (const f of done.findings) findingRows.write(f);
-      summary.addMachine(done.findings);
       progress.machineDone(done.machine.bytes, done.timings, done.waitedMs);
       conversions = conversions.then(async () => {
-        if (renamed && options.jsonEachRow) await renameRecords(done.recordsPath, done.machine.machine);
-        if (!duck) return;
         const t0 = performance.now();
-        if (done.recordRows)
-          await duck.appendRecords(done.recordsPath, recordsFormat, join(out, 'records'), done.machine.machine);
-        if (!options.jsonEachRow) rmSync(done.recordsPath, { force: true });
+        const failure = await writeMachineRecords(done, {
+          duck,
+          renamed,
+          format: recordsFormat,
+          out,
+          keep: options.jsonEachRow,
+        });
         progress.parquetMs += performance.now() - t0;
+        const final = failure ? failedAfterReading(done, failure) : done;
+        machineRows.write(final.machine);
+        for (const f of final.findings) findingRows.write(f);
+        summary.addMachine(final.machine, final.findings);
       });
       return conversions;
     };
@@ -146,6 +164,43 @@ class UniqueNames {
     for (const f of done.findings) f.machine = unique;
     return true;
   }
+}
+
+/**
+ * A machine's records into DIR: through DuckDB into Parquet (and kept as JSON lines with --jsoneachrow). Returns
+ * why they could not be written, or null. The staged file of a failed machine is removed: its rows must not reach
+ * any engine.
+ */
+async function writeMachineRecords(
+  done: MachineDone,
+  how: { duck: FleetDuckDb | null; renamed: boolean; format: 'csv' | 'json'; out: string; keep: boolean },
+): Promise<string | null> {
+  let failure: string | null = null;
+  if (done.machine.status !== 'failed') {
+    try {
+      if (how.renamed && how.format === 'json') await renameRecords(done.recordsPath, done.machine.machine);
+      if (how.duck && done.recordRows)
+        await how.duck.appendRecords(done.recordsPath, how.format, join(how.out, 'records'), done.machine.machine);
+    } catch (error) {
+      failure = `its records could not be written: ${(error as Error).message}`;
+    }
+  }
+  if (!how.keep || failure || done.machine.status === 'failed') rmSync(done.recordsPath, { force: true });
+  return failure;
+}
+
+/** A machine that was read but whose records could not be written: failed, its findings left out with them. */
+function failedAfterReading(done: MachineDone, reason: string): MachineDone {
+  const failed = unreadMachine(
+    {
+      name: done.machine.machine,
+      path: done.machine.path,
+      kind: done.machine.source as MachineKind,
+      bytes: done.machine.bytes,
+    },
+    reason,
+  );
+  return { ...done, ...failed, machine: { ...failed.machine, name_from: done.machine.name_from }, recordRows: 0 };
 }
 
 /** Rewrites a machine's JSON-lines records with its new name (only for a renamed machine, rare). */
@@ -213,8 +268,12 @@ function statusColumns(summary: FleetSummary): string[] {
   return [...known, ...[...all].filter((s) => !known.includes(s)).sort()];
 }
 
+/** Machines named in the table's "could not be read" list (the rest are in machines.parquet). */
+const UNREAD_LISTED = 20;
+
 function writeSummaryTable(summary: FleetSummary): void {
   write(`${summary.machines} machines`);
+  writeUnreadable(summary.unreadable);
   const statuses = statusColumns(summary);
   if (!statuses.length) return write("No documented flow found in these machines' logs.");
   const flows = Object.keys(summary.flows);
@@ -232,6 +291,36 @@ function writeSummaryTable(summary: FleetSummary): void {
         `  ${String(t.count).padStart(5)}  ${String(t.machines).padStart(5)}  ${t.flow}  ${t.step ?? '-'}  ${code}  (${t.examples.join(', ')})`,
       ),
     );
+  }
+}
+
+function writeUnreadable(unreadable: FleetSummary['unreadable']): void {
+  if (!unreadable.length) return;
+  const n = unreadable.length;
+  write(`${n} machine${n === 1 ? '' : 's'} could not be read (not in the counts below):`);
+  for (const u of unreadable.slice(0, UNREAD_LISTED)) write(inertForTerminal(`  ${u.machine}: ${u.error}`));
+  if (n > UNREAD_LISTED)
+    write(
+      `  … and ${n - UNREAD_LISTED} more: cmlogs fleet query DIR "SELECT machine, error FROM machines WHERE status = 'failed'"`,
+    );
+  write('');
+}
+
+/** cmlogs fleet unpack BUNDLE --to FOLDER: exit 0 with what was written, 1 when the bundle cannot be read. */
+async function runFleetUnpack(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, ['to']);
+  const [bundle] = args.positional;
+  const to = args.values.get('to');
+  const kind = /\.zip$/i.test(bundle ?? '') ? 'zip' : /\.cab$/i.test(bundle ?? '') ? 'cab' : null;
+  if (!bundle || !to || !kind || args.positional.length > 1)
+    throw new UsageError(`give one .zip or .cab and --to FOLDER\n${FLEET_USAGE}`);
+  try {
+    mkdirSync(to, { recursive: true });
+    write(JSON.stringify(await unpackBundle(resolve(bundle), kind, resolve(to))));
+    return 0;
+  } catch (error) {
+    process.stderr.write(inertForTerminal(`cmlogs fleet unpack: ${bundle}: ${(error as Error).message}\n`));
+    return 1;
   }
 }
 

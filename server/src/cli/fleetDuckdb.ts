@@ -2,8 +2,8 @@
 // Parquet, partitioned by machine and UTC day, and it answers `cmlogs fleet query` over those files with no server.
 // It is loaded only when a fleet command runs (a 70 MB native module: the CLI bundle keeps it external and the
 // extension never loads it), with a clear message when it is not installed.
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { RECORD_CSV_COLUMNS } from '../core/fleet/recordsCsv';
 import { COLUMNS, type ColumnType } from '../core/fleet/rows';
@@ -83,6 +83,17 @@ function hasParquet(dir: string): boolean {
   }
 }
 
+/** Moves the files of STAGING/machine=M/day=D/ into DIR/machine=M/day=D/ (names are unique: part_{uuid}). */
+function movePartitions(staging: string, recordsDir: string): void {
+  for (const file of readdirSync(staging, { recursive: true, withFileTypes: true })) {
+    if (!file.isFile()) continue;
+    const from = join(file.parentPath, file.name);
+    const to = join(recordsDir, relative(staging, from));
+    mkdirSync(dirname(to), { recursive: true });
+    renameSync(from, to);
+  }
+}
+
 export const sqlString = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
 /** One DuckDB database in memory, with a thread count that leaves the cores to the machine readers. */
@@ -106,12 +117,21 @@ export class FleetDuckDb {
    * settled on (JSON rows carry the one the worker read, which differs when two entries share a name).
    */
   async appendRecords(path: string, format: 'csv' | 'json', recordsDir: string, machine: string): Promise<void> {
+    // Written beside DIR/records first and moved in once whole: a COPY that fails half way (a record DuckDB cannot
+    // read) leaves no part of the machine in the tables, and the run goes on without it.
+    const staging = `${recordsDir.replace(/\/+$/, '')}.staging`;
+    rmSync(staging, { recursive: true, force: true });
     const source = format === 'csv' ? recordCsvSource(path) : recordJsonSource(path);
-    await this.connection.run(
-      `COPY (SELECT ${sqlString(machine)} AS machine, ${source.day} AS day, file, line, epoch_ms(utc_ms) AS utc, utc_ms, local, bias, severity, component, thread, code, code_name, message
-             FROM ${source.from})
-       TO ${sqlString(recordsDir)} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (machine, day), APPEND, FILENAME_PATTERN 'part_{uuid}')`,
-    );
+    try {
+      await this.connection.run(
+        `COPY (SELECT ${sqlString(machine)} AS machine, ${source.day} AS day, file, line, epoch_ms(utc_ms) AS utc, utc_ms, local, bias, severity, component, thread, code, code_name, message
+               FROM ${source.from})
+         TO ${sqlString(staging)} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (machine, day), FILENAME_PATTERN 'part_{uuid}')`,
+      );
+      movePartitions(staging, recordsDir);
+    } finally {
+      rmSync(staging, { recursive: true, force: true });
+    }
   }
 
   /** A small table (machines, findings) as one Parquet file, sorted by machine so row groups prune by it. */

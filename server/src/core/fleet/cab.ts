@@ -2,8 +2,8 @@
 // through cabextract, Debian's (and Homebrew's) CAB extractor: npm has no maintained CAB reader (the packages
 // there are unmaintained or only list entries), and MSZIP/LZX/Quantum decoders are not something to write here.
 // `cabextract -l` lists the files; each log is then written by `cabextract -p -F NAME` to a pipe and parsed as it
-// comes: nothing is unpacked to disk. Without cabextract a .cab is skipped with a reason that says so.
-import { spawn, spawnSync } from 'node:child_process';
+// comes: nothing is unpacked to disk. Without cabextract a .cab machine fails with a reason that says to install it.
+import { spawn } from 'node:child_process';
 
 export const CABEXTRACT_MISSING =
   'a .cab bundle, and cabextract is not installed: install it (apt-get install cabextract, brew install cabextract) or expand the bundle first (expand.exe -F:* FILE DIR)';
@@ -12,17 +12,6 @@ export interface CabEntry {
   /** Path inside the cabinet, with forward slashes (as cabextract prints it). */
   name: string;
   size: number;
-}
-
-let available: boolean | undefined;
-
-/** True when `cabextract` runs (asked once per process). */
-export function cabextractAvailable(): boolean {
-  if (available === undefined) {
-    const run = spawnSync('cabextract', ['--version'], { stdio: 'ignore', timeout: 10_000 });
-    available = !run.error && run.status === 0;
-  }
-  return available;
 }
 
 /** cabextract -l: "      1234 | 07.12.2026 02:57:36 | Logs/CcmExec.log". */

@@ -4,7 +4,6 @@
 import { readdirSync, statSync } from 'node:fs';
 import { basename, join, relative, sep } from 'node:path';
 import { listLogFiles } from '../files';
-import { CABEXTRACT_MISSING, cabextractAvailable } from './cab';
 
 export type MachineKind = 'folder' | 'zip' | 'cab';
 
@@ -26,22 +25,22 @@ export interface FleetListing {
 /** Log file names inside a machine (as `cmlogs diagnose` takes them from a folder). */
 export const LOG_NAME = /\.(?:log|lo_|txt)$/i;
 
-/** The machines under `root`, by name (sorted, so that every run writes them in the same order). */
+/**
+ * The machines under `root`, by name (sorted, so that every run writes them in the same order). An entry that
+ * cannot be looked at (a link to nothing, a folder that cannot be listed) is still a machine: reading it fails, and
+ * the run lists it with the reason instead of stopping. A .cab is a machine even without cabextract (it fails
+ * saying to install it).
+ */
 export function listMachines(root: string): FleetListing {
   const machines: MachineEntry[] = [];
   const skipped: FleetListing['skipped'] = [];
   for (const dirent of readdirSync(root, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-    const path = join(root, dirent.name);
     if (dirent.name.startsWith('.')) continue;
-    if (dirent.isDirectory()) machines.push({ name: dirent.name, path, kind: 'folder', bytes: folderLogBytes(path) });
-    else if (dirent.isFile() && /\.zip$/i.test(dirent.name))
-      machines.push({ name: dirent.name.replace(/\.zip$/i, ''), path, kind: 'zip', bytes: statSync(path).size });
-    else if (dirent.isFile() && /\.cab$/i.test(dirent.name)) {
-      if (cabextractAvailable())
-        machines.push({ name: dirent.name.replace(/\.cab$/i, ''), path, kind: 'cab', bytes: statSync(path).size });
-      else skipped.push({ path, reason: CABEXTRACT_MISSING });
-    } else if (dirent.isFile())
-      skipped.push({ path, reason: 'a loose file: give each machine its own folder or .zip' });
+    const path = join(root, dirent.name);
+    const kind = entryKind(path, dirent.name);
+    if (kind === 'loose') skipped.push({ path, reason: 'a loose file: give each machine its own folder or .zip' });
+    else if (kind)
+      machines.push({ name: dirent.name.replace(BUNDLE_EXTENSION, ''), path, kind, bytes: entryBytes(path, kind) });
   }
   // PC01/ beside PC01.zip (collected twice): both are read, the second in name order as "PC01 (PC01.zip)".
   const taken = new Set<string>();
@@ -52,15 +51,44 @@ export function listMachines(root: string): FleetListing {
   return { machines, skipped };
 }
 
-function folderLogBytes(path: string): number {
-  let bytes = 0;
-  for (const file of listLogFiles([path]).files) bytes += statSync(file).size;
-  return bytes;
+const BUNDLE_EXTENSION = /\.(?:zip|cab)$/i;
+
+/**
+ * What an entry is, links followed: a machine of some kind, 'loose' (a file that is no bundle), or null (a socket,
+ * a device: not something collected). A link to nothing is taken for what its name says (it fails when read).
+ */
+function entryKind(path: string, name: string): MachineKind | 'loose' | null {
+  let stat;
+  try {
+    stat = statSync(path);
+  } catch {
+    return /\.zip$/i.test(name) ? 'zip' : /\.cab$/i.test(name) ? 'cab' : 'folder';
+  }
+  if (stat.isDirectory()) return 'folder';
+  if (!stat.isFile()) return null;
+  return /\.zip$/i.test(name) ? 'zip' : /\.cab$/i.test(name) ? 'cab' : 'loose';
 }
 
-/** The log files of a machine folder, with the path each is known by in the tables (relative, forward slashes). */
+/** Bytes of a machine's logs (for progress and scheduling only): 0 when they cannot be counted. */
+function entryBytes(path: string, kind: MachineKind): number {
+  try {
+    if (kind !== 'folder') return statSync(path).size;
+    let bytes = 0;
+    for (const file of listLogFiles([path]).files) bytes += statSync(file).size;
+    return bytes;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * The log files of a machine folder, with the path each is known by in the tables (relative, forward slashes).
+ * Throws when the folder cannot be listed (gone, a link to nothing, no permission): the machine cannot be read.
+ */
 export function folderLogs(path: string): Array<{ path: string; name: string }> {
-  return listLogFiles([path]).files.map((file) => ({ path: file, name: relative(path, file).split(sep).join('/') }));
+  const { files, missing } = listLogFiles([path]);
+  if (missing.length) throw new Error(`no such folder: ${path}`);
+  return files.map((file) => ({ path: file, name: relative(path, file).split(sep).join('/') }));
 }
 
 /**

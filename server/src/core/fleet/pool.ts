@@ -11,7 +11,7 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import { workerEntry, workerSource } from '../workers';
 import type { MachineEntry } from './machines';
 import { RecordJsonWriter } from './ndjson';
-import { readMachine, type MachineResult } from './read';
+import { readMachine, unreadMachine, type MachineResult } from './read';
 import { RecordCsvWriter } from './recordsCsv';
 
 const TAG = 'cmlogsFleetWorker';
@@ -33,9 +33,12 @@ export interface MachineDone extends MachineResult {
 export type RecordsFormat = 'csv' | 'json';
 
 type ToWorker = { index: number; entry: MachineEntry; recordsPath: string; format: RecordsFormat };
-type FromWorker = ({ kind: 'done' } & MachineDone) | { kind: 'error'; index: number; message: string };
+type FromWorker = { kind: 'done' } & MachineDone;
 
-/** Reads one machine, its records into `recordsPath`. */
+/**
+ * Reads one machine, its records into `recordsPath`. A machine that throws (a parser bug on a strange log, a file
+ * that vanished) is a failed machine with the error as its reason, never a failed run.
+ */
 export async function readMachineTo(
   index: number,
   entry: MachineEntry,
@@ -43,13 +46,19 @@ export async function readMachineTo(
   format: RecordsFormat,
 ): Promise<MachineDone> {
   const writer = format === 'csv' ? new RecordCsvWriter(recordsPath) : new RecordJsonWriter(recordsPath);
+  let result: MachineResult;
   try {
-    const result = await readMachine(entry, writer);
-    return { ...result, index, recordsPath, recordRows: writer.rows, waitedMs: 0 };
+    result = await readMachine(entry, writer);
+  } catch (error) {
+    result = unreadMachine(entry, `reading it failed: ${messageOf(error)}`);
   } finally {
     writer.close();
   }
+  const failed = result.machine.status === 'failed';
+  return { ...result, index, recordsPath, recordRows: failed ? 0 : writer.rows, waitedMs: 0 };
 }
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 export interface FleetPoolOptions {
   /** Threads reading machines (default: one per core). */
@@ -70,10 +79,14 @@ export function defaultFleetWorkers(): number {
   }
 }
 
-/** Reads every machine; resolves when all are read and handed to onMachine. A machine that throws fails the run. */
+/**
+ * Reads every machine; resolves when all are read and handed to onMachine. A machine that cannot be read comes as
+ * a failed one (status 'failed', its reason in `error`), even when it crashed the thread reading it: the thread is
+ * replaced and the run goes on. Only onMachine's own failure (the output cannot be written) fails the run.
+ */
 export async function readFleet(machines: MachineEntry[], options: FleetPoolOptions): Promise<void> {
   const count = Math.min(options.workers ?? defaultFleetWorkers(), machines.length);
-  const entry = count > 1 ? (options.workerEntry ?? findFleetWorkerEntry()) : null;
+  const entry = count > 1 || options.workerEntry ? (options.workerEntry ?? findFleetWorkerEntry()) : null;
   // Largest first, so that one big machine does not finish alone at the end.
   const queue = machines.map((_, i) => i).sort((a, b) => machines[b].bytes - machines[a].bytes || a - b);
   if (!entry) {
@@ -92,46 +105,64 @@ function runWorkers(
   options: FleetPoolOptions,
 ): Promise<void> {
   return new Promise<void>((resolve, reject) => {
-    const workers: Worker[] = [];
+    const workers = new Set<Worker>();
     let left = machines.length;
     let failed = false;
-    const stop = () => workers.forEach((w) => (w.removeAllListeners('exit'), void w.terminate()));
+    const stop = () => workers.forEach((w) => (w.removeAllListeners(), w.on('error', () => {}), void w.terminate()));
     const fail = (error: Error) => {
       if (failed) return;
       failed = true;
       stop();
       reject(error);
     };
-    const give = (worker: Worker) => {
-      const index = queue.shift();
-      if (index === undefined) return;
-      const recordsPath = options.recordsPath(index);
-      worker.postMessage({
-        index,
-        entry: machines[index],
-        recordsPath,
-        format: options.recordsFormat,
-      } satisfies ToWorker);
-    };
-    for (let i = 0; i < count; i++) {
+    const handOver = (done: MachineDone) =>
+      Promise.resolve(options.onMachine(done)).then(() => {
+        if (--left === 0 && !failed) {
+          stop();
+          resolve();
+        }
+      }, fail);
+    const start = () => {
       const worker = new Worker(workerSource(entry), { eval: true, workerData: { [TAG]: true } });
-      workers.push(worker);
+      workers.add(worker);
+      /** The machine this worker reads (undefined while it waits). */
+      let reading: number | undefined;
+      const give = () => {
+        reading = queue.shift();
+        if (reading === undefined) return;
+        const job: ToWorker = {
+          index: reading,
+          entry: machines[reading],
+          recordsPath: options.recordsPath(reading),
+          format: options.recordsFormat,
+        };
+        worker.postMessage(job);
+      };
+      // A thread that dies (out of memory, a native crash) takes only its machine with it: listed, then replaced.
+      const died = (reason: string) => {
+        if (failed || !workers.delete(worker)) return;
+        worker.removeAllListeners();
+        worker.on('error', () => {});
+        void worker.terminate();
+        if (reading !== undefined) {
+          const index = reading;
+          reading = undefined;
+          const lost = unreadMachine(machines[index], `the thread reading it stopped: ${reason}`);
+          void handOver({ ...lost, index, recordsPath: options.recordsPath(index), recordRows: 0, waitedMs: 0 });
+        }
+        if (queue.length) start();
+      };
       worker.on('message', (m: FromWorker) => {
         if (failed) return;
-        if (m.kind === 'error') return fail(new Error(`${machines[m.index].path}: ${m.message}`));
         const { kind: _kind, ...done } = m;
-        give(worker);
-        Promise.resolve(options.onMachine(done)).then(() => {
-          if (--left === 0) {
-            stop();
-            resolve();
-          }
-        }, fail);
+        give();
+        void handOver(done);
       });
-      worker.on('error', (error) => fail(error));
-      worker.on('exit', (code) => fail(new Error(`a fleet worker stopped (exit code ${code})`)));
-      give(worker);
-    }
+      worker.on('error', (error) => died(error.message));
+      worker.on('exit', (code) => died(`exit code ${code}`));
+      give();
+    };
+    for (let i = 0; i < count; i++) start();
   });
 }
 
@@ -149,17 +180,9 @@ function runWorker(): void {
   port.on('message', (m: ToWorker) => {
     done = done.then(async () => {
       const waitedMs = performance.now() - idleSince;
-      try {
-        const read = await readMachineTo(m.index, m.entry, m.recordsPath, m.format);
-        idleSince = performance.now();
-        port.postMessage({ kind: 'done', ...read, waitedMs } satisfies FromWorker);
-      } catch (error) {
-        port.postMessage({
-          kind: 'error',
-          index: m.index,
-          message: (error as Error)?.message ?? String(error),
-        } satisfies FromWorker);
-      }
+      const read = await readMachineTo(m.index, m.entry, m.recordsPath, m.format);
+      idleSince = performance.now();
+      port.postMessage({ kind: 'done', ...read, waitedMs } satisfies FromWorker);
     });
   });
 }

@@ -11,7 +11,7 @@ import { RecordTable } from '../table';
 import { readCabEntries, streamCabEntry, type CabEntry } from './cab';
 import { folderLogs, LOG_NAME, machineNameIn, type MachineEntry } from './machines';
 import type { RecordSink } from './recordsCsv';
-import { sqlUtc, type FailureCode, type FindingRow, type MachineRow } from './rows';
+import { sqlUtc, type FailureCode, type FindingRow, type MachineRow, type MachineStatus } from './rows';
 import { readZipEntries, streamZipEntry, unreadableReason, type ZipEntry } from './zip';
 
 export interface MachineResult {
@@ -45,6 +45,9 @@ export async function readMachine(entry: MachineEntry, sink: RecordSink): Promis
         ? await parseCab(entry.path, problems)
         : await parseFolder(entry.path, problems);
   const parse = lap();
+  // Nothing read and something went wrong (a bundle that is not one, every file unreadable): the machine failed.
+  if (!logs.length && problems.length)
+    return { ...unreadMachine(entry, problems.join('; ')), timings: emptyTimings(parse) };
   const findings = diagnose(logs.map((l) => l.result));
   const diagnosis = lap();
   const named = nameFromLogs(logs);
@@ -54,6 +57,7 @@ export async function readMachine(entry: MachineEntry, sink: RecordSink): Promis
   sink.start(machine);
   const totals = writeRecords(logs, sink);
   const timings = { parse, diagnose: diagnosis, records: lap() };
+  const status: MachineStatus = problems.length ? 'partial' : 'read';
   return {
     timings,
     machine: {
@@ -72,14 +76,55 @@ export async function readMachine(entry: MachineEntry, sink: RecordSink): Promis
       not_complete: rows.filter((r) => r.status !== 'complete').length,
       name_from: named ? 'logs' : 'entry',
       problems: problems.length ? problems.join('; ') : null,
+      status,
+      error: null,
     },
     findings: rows,
   };
 }
 
+const emptyTimings = (parse = 0): StageTimings => ({ parse, diagnose: 0, records: 0 });
+
+/**
+ * A machine that could not be read, `reason` saying why: its row under its entry's name, nothing counted, no
+ * findings (a fleet run lists it and goes on).
+ */
+export function unreadMachine(entry: MachineEntry, reason: string): MachineResult {
+  return {
+    timings: emptyTimings(),
+    machine: {
+      machine: entry.name,
+      source: entry.kind,
+      path: entry.path,
+      bias_minutes: null,
+      logs: 0,
+      bytes: entry.bytes,
+      first_utc: null,
+      last_utc: null,
+      records: 0,
+      errors: 0,
+      warnings: 0,
+      findings: 0,
+      not_complete: 0,
+      name_from: 'entry',
+      problems: null,
+      status: 'failed',
+      error: reason,
+    },
+    findings: [],
+  };
+}
+
 async function parseFolder(path: string, problems: string[]): Promise<MachineLog[]> {
   const logs: MachineLog[] = [];
-  for (const file of folderLogs(path)) {
+  let files;
+  try {
+    files = folderLogs(path);
+  } catch (error) {
+    problems.push((error as Error).message);
+    return logs;
+  }
+  for (const file of files) {
     try {
       const result = await parseFile(file.path);
       logs.push({ name: file.name, result });

@@ -23,7 +23,18 @@ export interface MachineRow {
   name_from: string;
   /** Files that could not be read (encrypted zip entries, I/O errors), "; "-separated, or null. */
   problems: string | null;
+  /** See MachineStatus. */
+  status: MachineStatus;
+  /** Why a 'failed' machine could not be read (its other columns are then zeros and nulls), else null. */
+  error: string | null;
 }
+
+/**
+ * 'read': every log it has was read; 'partial': some files could not be (see problems), the rest are in the
+ * tables; 'failed': nothing of it could be read (a damaged bundle, a folder that vanished, a reader that crashed,
+ * records DuckDB could not write): only its machines row is in the tables, with the reason in `error`.
+ */
+export type MachineStatus = 'read' | 'partial' | 'failed';
 
 export interface FindingRow {
   machine: string;
@@ -86,6 +97,8 @@ export const COLUMNS: Record<'machines' | 'findings' | 'records', Array<[string,
     ['not_complete', 'int', false],
     ['name_from', 'text', false],
     ['problems', 'text', true],
+    ['status', 'text', false],
+    ['error', 'text', true],
   ],
   findings: [
     ['machine', 'text', false],

@@ -1,7 +1,7 @@
 // "Which machines are broken where, and why?": per flow, how many findings have each status, and the most common
 // ways flows break (flow, step, code) with how often and on which machines. Fed machine by machine, so a fleet
 // of any size costs only its distinct flows, statuses and breakages.
-import type { FindingRow } from './rows';
+import type { FindingRow, MachineRow } from './rows';
 
 export interface TopBreak {
   flow: string;
@@ -16,8 +16,18 @@ export interface TopBreak {
   examples: string[];
 }
 
+/** A machine that could not be read, and why. */
+export interface UnreadMachine {
+  machine: string;
+  path: string;
+  error: string;
+}
+
 export interface FleetSummary {
+  /** Every machine of the fleet, read or not. */
   machines: number;
+  /** The machines that could not be read (by name): their findings are not in the counts. */
+  unreadable: UnreadMachine[];
   /** flow → status → findings (every status the engine gives, counted as it comes). */
   flows: Record<string, Record<string, number>>;
   top: TopBreak[];
@@ -28,11 +38,14 @@ const TOP = 10;
 
 export class SummaryBuilder {
   private machines = 0;
+  private readonly unreadable: UnreadMachine[] = [];
   private readonly flows = new Map<string, Map<string, number>>();
   private readonly breaks = new Map<string, { row: TopBreak; names: Set<string> }>();
 
-  addMachine(findings: FindingRow[]): void {
+  addMachine(machine: MachineRow, findings: FindingRow[]): void {
     this.machines++;
+    if (machine.status === 'failed')
+      this.unreadable.push({ machine: machine.machine, path: machine.path, error: machine.error ?? 'not read' });
     for (const f of findings) {
       const statuses = this.flows.get(f.flow) ?? new Map<string, number>();
       statuses.set(f.status, (statuses.get(f.status) ?? 0) + 1);
@@ -74,6 +87,7 @@ export class SummaryBuilder {
           String(a.code).localeCompare(String(b.code)),
       )
       .slice(0, TOP);
-    return { machines: this.machines, flows, top };
+    const unreadable = [...this.unreadable].sort((a, b) => a.machine.localeCompare(b.machine));
+    return { machines: this.machines, unreadable, flows, top };
   }
 }

@@ -117,7 +117,7 @@ export function unreadableReason(entry: ZipEntry): string | null {
 /** Streams an entry's uncompressed bytes to `onChunk`, chunk by chunk. */
 export async function streamZipEntry(path: string, entry: ZipEntry, onChunk: (chunk: Buffer) => void): Promise<void> {
   const reason = unreadableReason(entry);
-  if (reason) throw new Error(`${entry.name}: ${reason}`);
+  if (reason) throw new Error(reason); // the caller names the entry
   const start = await dataStart(path, entry);
   if (entry.compressedSize === 0) return;
   const raw = createReadStream(path, { start, end: start + entry.compressedSize - 1, highWaterMark: 1 << 20 });
@@ -142,7 +142,7 @@ async function dataStart(path: string, entry: ZipEntry): Promise<number> {
   const handle = await open(path, 'r');
   try {
     const header = await readAt(handle, entry.localHeaderOffset, 30);
-    if (header.readUInt32LE(0) !== LOCAL) throw new Error(`${entry.name}: bad local header`);
+    if (header.readUInt32LE(0) !== LOCAL) throw new Error('bad local header');
     return entry.localHeaderOffset + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
   } finally {
     await handle.close();
