@@ -4,6 +4,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { RecordAssembler } from './assemble';
 import { CmtraceByteReader } from './fastpath/cmtraceBytes';
 import { hasLineFastPath, LineByteReader } from './fastpath/lineBytes';
+import { fileCodes, type FileCodes } from './decode/fileCodes';
 import { detectFormat } from './formats/detect';
 import { SpareBuffers } from './read/bytes';
 import { createDecoder, MixedUtf8Decoder, sniffEncoding, type Encoding, type StreamDecoder } from './read/encoding';
@@ -23,6 +24,8 @@ export interface ParseResult {
   lineCount: number;
   /** Which records hold which keys, when the parser collected them (worker threads do, for the index). */
   postings?: FilePostings;
+  /** The failure codes of the error and warning records, when asked for (`failureCodes`: cmlogs stats). */
+  failureCodes?: FileCodes;
 }
 
 export interface ParseOptions {
@@ -30,6 +33,11 @@ export interface ParseOptions {
   format?: FormatId;
   /** parseFile also collects the postings of the keys (for LogIndex.setFile), while the bytes are at hand. */
   keys?: boolean;
+  /**
+   * parseFile also counts the failure codes of the error and warning records (core/decode/fileCodes.ts): in a
+   * parse worker, that decoding runs on the worker's core with the rest of the file's work.
+   */
+  failureCodes?: boolean;
 }
 
 /**
@@ -197,7 +205,9 @@ export async function parseFile(
     await handle.close();
   }
   target.end();
-  return target instanceof FileTarget ? target.result() : resultOf(target, records);
+  const result = target instanceof FileTarget ? target.result() : resultOf(target, records);
+  if (options.failureCodes) result.failureCodes = fileCodes(result.records);
+  return result;
 }
 
 const CHUNK_BYTES = 1 << 20;

@@ -87,6 +87,8 @@ interface CodeTable {
   families: CodeFamily[];
   /** Whether each source index is a HRESULT_FROM_WIN32 source (a Win32 error row). */
   win32: boolean[];
+  /** The entries of each value asked for (rowsOf): error records repeat a few codes thousands of times. */
+  entries: Map<number, CodeEntry[]>;
 }
 
 function tableOf(data: CodeTableData): CodeTable {
@@ -97,6 +99,7 @@ function tableOf(data: CodeTableData): CodeTable {
     rows,
     families: data.sources.map(familyOfSource),
     win32: data.sources.map((s) => s.includes('HRESULT_FROM_WIN32')),
+    entries: new Map(),
   };
 }
 
@@ -149,7 +152,17 @@ export function isKnownWin32(win32: number): boolean {
   return hresultTablesOf().some((t) => (t.rows.get(value) ?? []).some((row) => t.win32[row[2]]));
 }
 
+const facilities = new Map<number, Facility>();
+
 export function facilityOf(value: number): Facility {
+  const known = facilities.get(value);
+  if (known) return { ...known };
+  const facility = facilityFromTables(value);
+  facilities.set(value, facility);
+  return { ...facility };
+}
+
+function facilityFromTables(value: number): Facility {
   const key = formatCode(value).slice(2);
   const [main, families] = hresultTablesOf();
   // winerror.h's HRESULT_FACILITY masks 13 bits (so 0x8DDD0018 is facility 3549).
@@ -164,8 +177,11 @@ function ntstatusFacilityOf(value: number): Facility {
   return { name: data.facilities[String(number)] ?? null, number };
 }
 
-function rowsOf(table: CodeTable, value: number): CodeEntry[] {
-  return (table.rows.get(value) ?? []).map(([name, message, source]) => {
+/** The value's rows as entries, made once per value (callers copy the array, never change an entry). */
+function rowsOf(table: CodeTable, value: number): readonly CodeEntry[] {
+  let entries = table.entries.get(value);
+  if (entries) return entries;
+  entries = (table.rows.get(value) ?? []).map(([name, message, source]) => {
     return {
       name,
       message,
@@ -174,6 +190,8 @@ function rowsOf(table: CodeTable, value: number): CodeEntry[] {
       family: table.families[source],
     };
   });
+  table.entries.set(value, entries);
+  return entries;
 }
 
 /** Every row for a value, table order: hresults.tsv, the other families, and NTSTATUS when asked for. */
