@@ -4,7 +4,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { RecordAssembler } from './assemble';
 import { CmtraceByteReader } from './fastpath/cmtraceBytes';
 import { hasLineFastPath, LineByteReader } from './fastpath/lineBytes';
-import { fileCodes, type FileCodes } from './decode/fileCodes';
+import { FailureCodeCounter, fileCodes, type FileCodes } from './decode/fileCodes';
 import { detectFormat } from './formats/detect';
 import { SpareBuffers } from './read/bytes';
 import { createDecoder, MixedUtf8Decoder, sniffEncoding, type Encoding, type StreamDecoder } from './read/encoding';
@@ -205,8 +205,9 @@ export async function parseFile(
     await handle.close();
   }
   target.end();
-  const result = target instanceof FileTarget ? target.result() : resultOf(target, records);
-  if (options.failureCodes) result.failureCodes = fileCodes(result.records);
+  if (target instanceof FileTarget) return target.result();
+  const result = resultOf(target, records);
+  if (options.failureCodes) result.failureCodes = fileCodes(records);
   return result;
 }
 
@@ -249,12 +250,15 @@ class FileTarget {
   private lines: LineByteReader | null = null;
   private general: StreamingParser | null = null;
   private keys: PostingsBuilder | null = null;
+  private readonly codes: FailureCodeCounter | null;
 
   constructor(
     private readonly file: string,
     private readonly table: RecordTable,
     private readonly options: ParseOptions,
-  ) {}
+  ) {
+    this.codes = options.failureCodes ? new FailureCodeCounter(table) : null;
+  }
 
   push(bytes: Uint8Array): void {
     if (this.fast) return this.fast.push(bytes);
@@ -271,6 +275,13 @@ class FileTarget {
   }
 
   result(): ParseResult {
+    const result = this.resultWithoutCodes();
+    if (!this.codes) return result;
+    this.codes.addNew(); // what no chunk counted: all of it but for the CMTrace fast path
+    return { ...result, failureCodes: this.codes.codes };
+  }
+
+  private resultWithoutCodes(): ParseResult {
     if (this.general) {
       const result = resultOf(this.general, this.table);
       return this.options.keys ? { ...result, postings: collectPostings(this.table) } : result;
@@ -314,6 +325,8 @@ class FileTarget {
       this.table.readFrom(this.file, head);
       if (this.options.keys) this.keys = new PostingsBuilder(this.table.expectedRecords);
       this.fast = new CmtraceByteReader(this.file, this.table, true, sniff.bomLength, this.keys);
+      const codes = this.codes;
+      if (codes) this.fast.onRecords = (data, offset) => this.table.withSourceBytes(data, offset, () => codes.addNew());
       this.fast.push(head.subarray(sniff.bomLength));
     } else if (sniff.encoding === 'utf-8' && format && hasLineFastPath(format)) {
       // SMS trace, classic WindowsUpdate.log, WSUS SoftwareDistribution.log: the line fast path.

@@ -223,6 +223,21 @@ export class RecordTable implements Iterable<LogRecord> {
     if (this.source) this.source.size = size;
   }
 
+  /**
+   * Runs `fn` with the file's bytes [offset, offset + bytes.length) at hand (the chunk the parser is reading):
+   * messages of records in them are read from there, not from the disk.
+   */
+  withSourceBytes(bytes: Buffer, offset: number, fn: () => void): void {
+    const source = this.source;
+    if (!source) return fn();
+    source.lend(bytes, offset);
+    try {
+      fn();
+    } finally {
+      source.endLoan();
+    }
+  }
+
   /** Lets go of the open file behind this table's messages, if any (they are read again when asked for). */
   release(): void {
     this.source?.release();

@@ -19,41 +19,63 @@ type Failure = { code: string; names: string[]; message: string };
  * tells which), read in reads that cover several of them; a message repeated with the same component is decoded once.
  */
 export function fileCodes(records: RecordTable): FileCodes {
-  const codes: FileCodes = new Map();
-  const seen = new Map<number, Map<string, Failure[]>>();
-  const count = (i: number, message: string) => {
+  const counter = new FailureCodeCounter(records);
+  counter.addNew();
+  return counter.codes;
+}
+
+/**
+ * Counts the failure codes of a table's records as they are added (parseFile calls `addNew` after each chunk,
+ * while the chunk's bytes are at hand, so that no message is read back from the disk), in record order: the
+ * counts, their order and the memo are those of one pass over the finished table.
+ */
+export class FailureCodeCounter {
+  readonly codes: FileCodes = new Map();
+  /** Failures of each message, per component id (the component is part of the context). */
+  private readonly seen = new Map<number, Map<string, Failure[]>>();
+  private done = 0;
+  private readonly error = severityId('error');
+  private readonly warning = severityId('warning');
+
+  constructor(private readonly records: RecordTable) {}
+
+  /** Counts the records added since the last call. */
+  addNew(): void {
+    const from = this.done;
+    this.done = this.records.length;
+    const wanted = this.failureRecords(from, this.done);
+    if (wanted.length) this.records.messagesOf(wanted, (i, message) => this.count(i, message));
+  }
+
+  private count(i: number, message: string): void {
+    const records = this.records;
     const componentId = records.componentId(i);
-    let byMessage = seen.get(componentId);
-    if (!byMessage) seen.set(componentId, (byMessage = new Map()));
+    let byMessage = this.seen.get(componentId);
+    if (!byMessage) this.seen.set(componentId, (byMessage = new Map()));
     let failures = byMessage.get(message);
     if (!failures) {
       const component = records.strings.values[componentId];
       byMessage.set(message, (failures = failuresIn(message, component, records.file)));
     }
     for (const failure of failures) {
-      let byNaming = codes.get(failure.code);
-      if (!byNaming) codes.set(failure.code, (byNaming = new Map()));
+      let byNaming = this.codes.get(failure.code);
+      if (!byNaming) this.codes.set(failure.code, (byNaming = new Map()));
       const key = failure.names.join('\u0000');
       const entry = byNaming.get(key);
       if (entry) entry.count++;
       else byNaming.set(key, { ...failure, count: 1 });
     }
-  };
-  records.messagesOf(failureRecords(records), count);
-  return codes;
-}
-
-/** Indices of the error and warning records, from the severity column. */
-function failureRecords(records: RecordTable): Int32Array {
-  const error = severityId('error');
-  const warning = severityId('warning');
-  const wanted = new Int32Array(records.length);
-  let n = 0;
-  for (let i = 0; i < records.length; i++) {
-    const severity = records.severityIndex(i);
-    if (severity === error || severity === warning) wanted[n++] = i;
   }
-  return wanted.subarray(0, n);
+
+  /** Indices of the error and warning records in [from, to), from the severity column. */
+  private failureRecords(from: number, to: number): number[] {
+    const wanted: number[] = [];
+    for (let i = from; i < to; i++) {
+      const severity = this.records.severityIndex(i);
+      if (severity === this.error || severity === this.warning) wanted.push(i);
+    }
+    return wanted;
+  }
 }
 
 /** The failure codes of one message, decoded for its context. Success and no-op codes (S_FALSE, WU_E_NOOP, 3010) are not counted. */

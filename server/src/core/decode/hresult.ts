@@ -93,7 +93,9 @@ interface CodeTable {
 
 function tableOf(data: CodeTableData): CodeTable {
   const rows = new Map<number, Rows>();
-  for (const [hex, entries] of Object.entries(data.codes)) rows.set(parseInt(hex, 16), entries);
+  // for...in, not Object.entries: a third of the time on the 8,400 codes of hresults.json (each thread loads it).
+  const codes = data.codes;
+  for (const hex in codes) rows.set(parseInt(hex, 16), codes[hex]);
   return {
     data,
     rows,
@@ -207,22 +209,26 @@ function win32First(entries: CodeEntry[]): CodeEntry[] {
 
 /**
  * The context's preferred families first (in its order), then the rest Win32-first; a family the
- * context puts last (NTSTATUS outside an NTSTATUS line) goes after everything.
+ * context puts last (NTSTATUS outside an NTSTATUS line) goes after everything. `ranks` are contextRanks'.
  */
-function ordered(entries: CodeEntry[], context: CodeContext | undefined): CodeEntry[] {
-  const base = win32First(entries);
+function ordered(base: CodeEntry[], ranks: number[] | null): CodeEntry[] {
+  if (!ranks) return base;
+  return base
+    .map((e, i) => ({ e, i, r: ranks[i] }))
+    .sort((a, b) => a.r - b.r || a.i - b.i)
+    .map((x) => x.e);
+}
+
+/** The rank the context gives each entry of `base` (a name the line writes first), or null when it has no say. */
+function contextRanks(base: CodeEntry[], manyNames: boolean, context: CodeContext | undefined): number[] | null {
   // One name (or none): nothing to choose between, so the line need not be read.
-  if (!context || new Set(base.map((e) => e.name)).size < 2) return base;
+  if (!context || !manyNames) return null;
   const { prefer, text } = namePreference(context);
-  const rank = (e: CodeEntry) => {
+  return base.map((e) => {
     if (e.name && mentionsName(text, e.name)) return -1;
     const i = prefer.indexOf(e.family);
     return i >= 0 ? i : prefer.length;
-  };
-  return base
-    .map((e, i) => ({ e, i, r: rank(e) }))
-    .sort((a, b) => a.r - b.r || a.i - b.i)
-    .map((x) => x.e);
+  });
 }
 
 function win32PartOf(value: number, entries: CodeEntry[]): Win32Part | undefined {
@@ -272,12 +278,47 @@ function wantsNtstatus(value: number, context: CodeContext | undefined, known: b
  */
 export function lookupCode(input: number, context?: CodeContext): CodeInfo {
   const value = input >>> 0;
-  const hresultEntries = entriesOf(value, false);
-  const withNtstatus = wantsNtstatus(value, context, hresultEntries.length > 0);
-  const entries = withNtstatus ? entriesOf(value, true) : hresultEntries;
+  const withNtstatus = wantsNtstatus(value, context, rowsOfValue(value, false).entries.length > 0);
+  const rows = rowsOfValue(value, withNtstatus);
+  const ranks = contextRanks(rows.base, rows.manyNames, context);
+  // The same value, tables and ranks make the same answer: a log's error lines repeat a few codes thousands of
+  // times, and building it (arrays, sorts, sets) cost more than reading the line for its context.
+  const key = `${value}:${withNtstatus ? 1 : 0}:${ranks ? ranks.join(',') : ''}`;
+  let info = infos.get(key);
+  if (!info) infos.set(key, (info = buildInfo(value, rows, ranks)));
+  return copyOf(info);
+}
+
+/** Each value's rows with and without the NTSTATUS table, and what does not depend on the line. */
+interface ValueRows {
+  /** WELL_KNOWN's entry (if any), then every table row, file order. */
+  all: CodeEntry[];
+  /** The rows of the tables (not WELL_KNOWN). */
+  entries: CodeEntry[];
+  /** `all`, Win32 rows first. */
+  base: CodeEntry[];
+  /** More than one distinct name: the line chooses which comes first. */
+  manyNames: boolean;
+}
+
+const valueRows = [new Map<number, ValueRows>(), new Map<number, ValueRows>()];
+const infos = new Map<string, CodeInfo>();
+
+function rowsOfValue(value: number, withNtstatus: boolean): ValueRows {
+  const cache = valueRows[withNtstatus ? 1 : 0];
+  let rows = cache.get(value);
+  if (rows) return rows;
+  const entries = entriesOf(value, withNtstatus);
   const well = WELL_KNOWN[value];
   const all = well ? [well, ...entries] : entries;
-  const rows = ordered(all, context);
+  const base = win32First(all);
+  rows = { all, entries, base, manyNames: new Set(base.map((e) => e.name)).size >= 2 };
+  cache.set(value, rows);
+  return rows;
+}
+
+function buildInfo(value: number, { all, entries, base }: ValueRows, ranks: number[] | null): CodeInfo {
+  const rows = ordered(base, ranks);
   const first = rows[0];
   const ntstatusOnly = rows.length > 0 && rows.every((e) => e.family === 'ntstatus');
   const info: CodeInfo = {
@@ -298,6 +339,18 @@ export function lookupCode(input: number, context?: CodeContext): CodeInfo {
   const hint = hintOf(value);
   if (hint) info.troubleshooting = hint;
   return info;
+}
+
+/** A remembered answer as if made anew: callers get arrays and objects of their own. */
+function copyOf(info: CodeInfo): CodeInfo {
+  const copy: CodeInfo = {
+    ...info,
+    names: [...info.names],
+    entries: [...info.entries],
+    facility: { ...info.facility },
+  };
+  if (info.win32) copy.win32 = { ...info.win32 };
+  return copy;
 }
 
 /** Decodes a Win32 error number (0..65535) through its HRESULT_FROM_WIN32 form. */
