@@ -2,7 +2,7 @@ import { applyClocks, commonFolder, machineOf, sourceLogPath, userClock } from '
 import { listLogFiles } from '../core/files';
 import { OutputSink } from '../core/output/sink';
 import { defaultWorkerCount, parseFilesParallel } from '../core/parallel';
-import type { ParseResult } from '../core/parse';
+import type { ParseOptions, ParseResult } from '../core/parse';
 import { inertForTerminal } from '../core/text';
 import type { LogRecord } from '../core/record';
 import type { RecordTable } from '../core/table';
@@ -88,8 +88,9 @@ export function write(line: string): void {
 export function parseAll(
   files: string[],
   onResult?: (result: ParseResult, index: number) => void,
+  options: ParseOptions = {},
 ): Promise<ParseResult[]> {
-  return parseFilesParallel(files, defaultWorkerCount(files.length), { onResult, keys: false });
+  return parseFilesParallel(files, defaultWorkerCount(files.length), { ...options, onResult, keys: false });
 }
 
 /** The `--offset` option's name and help (a user's UTC offset for logs whose folders tell no zone). */
@@ -113,9 +114,10 @@ export async function parseClocked(
   files: string[],
   args: Args,
   onResult?: (result: ParseResult, index: number) => void,
+  options: ParseOptions = {},
 ): Promise<ParseResult[]> {
   const bias = offsetBias(args);
-  const results = await parseAll(files, onResult);
+  const results = await parseAll(files, onResult, options);
   applyClocks(
     results.map((r) => r.records),
     { userBias: bias === undefined ? undefined : () => bias },

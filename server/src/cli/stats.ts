@@ -1,7 +1,5 @@
-import { decodeMatch, findCodes } from '../core/decode/findCodes';
-import { facilityText } from '../core/decode/hresult';
+import { fileCodes, type CodeCount, type FileCodes } from '../core/decode/fileCodes';
 import type { ParseResult } from '../core/parse';
-import { severityId, type RecordTable } from '../core/table';
 import { toIsoUtc } from '../core/time';
 import { inertForTerminal } from '../core/text';
 import { logFilesFrom, OFFSET_OPTION, parseArgs, parseClocked, write } from './common';
@@ -35,64 +33,6 @@ export interface Stats {
 }
 
 const TOP_CODES = 10;
-
-type CodeCount = { code: string; names: string[]; message: string; count: number };
-
-/** A file's failure codes: code → naming (its names joined) → count, in order of first appearance. */
-export type FileCodes = Map<string, Map<string, CodeCount>>;
-
-/**
- * The failure codes in a file's error and warning records. Each record names its code for its own context
- * (component, file, words). Only the messages of error and warning records are decoded (the severity column
- * tells which), read in reads that cover several of them; a message repeated with the same component is decoded once.
- */
-export function fileCodes(records: RecordTable): FileCodes {
-  const codes: FileCodes = new Map();
-  const error = severityId('error');
-  const warning = severityId('warning');
-  const seen = new Map<string, Map<string, Array<{ code: string; names: string[]; message: string }>>>();
-  const count = (i: number, message: string) => {
-    const component = records.strings.values[records.componentId(i)];
-    let byMessage = seen.get(component);
-    if (!byMessage) seen.set(component, (byMessage = new Map()));
-    let failures = byMessage.get(message);
-    if (!failures) byMessage.set(message, (failures = failuresIn(message, component, records.file)));
-    for (const failure of failures) {
-      const byNaming = codes.get(failure.code) ?? new Map<string, CodeCount>();
-      const key = failure.names.join('\u0000');
-      const entry = byNaming.get(key) ?? { ...failure, count: 0 };
-      entry.count++;
-      byNaming.set(key, entry);
-      codes.set(failure.code, byNaming);
-    }
-  };
-  const wanted: number[] = [];
-  for (let i = 0; i < records.length; i++) {
-    const severity = records.severityIndex(i);
-    if (severity === error || severity === warning) wanted.push(i);
-  }
-  records.messagesOf(wanted, count);
-  return codes;
-}
-
-/** The failure codes of one message, decoded for its context. Success and no-op codes (S_FALSE, WU_E_NOOP, 3010) are not counted. */
-function failuresIn(
-  text: string,
-  component: string,
-  file: string,
-): Array<{ code: string; names: string[]; message: string }> {
-  const failures: Array<{ code: string; names: string[]; message: string }> = [];
-  for (const match of findCodes(text)) {
-    const info = decodeMatch(match, { text, component, file });
-    if (info.outcome !== 'failure') continue;
-    // A code the tables do not name still says its facility: better than a blank line.
-    const message = info.known
-      ? info.message
-      : `not in the reference tables; ${facilityText(info.facility, info.facilityCode)}`;
-    failures.push({ code: info.code, names: info.names, message });
-  }
-  return failures;
-}
 
 /**
  * Failure codes of all files, most frequent first: the files' counts added in file order, so that a code's row
@@ -129,23 +69,30 @@ export function computeStats(results: ParseResult[], codes = results.map((r) => 
   let last: number | null = null;
   const files = results.map((result) => {
     const table = result.records;
-    const own: Counts = {};
+    const own = Object.fromEntries(table.countsOf('severity'));
+    addCounts(severities, own);
+    addCounts(formats, Object.fromEntries(table.countsOf('format')));
     let fileFirst: number | null = null;
     let fileLast: number | null = null;
     const utcSources: Counts = {};
+    // Sources come in long runs (every record of a log has the same one): counted by run, not by record.
+    let runSource = '';
+    let run = 0;
     let localOnly: { first: string; last: string } | null = null;
     for (let i = 0; i < table.length; i++) {
-      const severity = table.severity(i);
-      own[severity] = (own[severity] ?? 0) + 1;
-      severities[severity] = (severities[severity] ?? 0) + 1;
-      const format = table.format(i);
-      formats[format] = (formats[format] ?? 0) + 1;
       const utc = table.utc(i);
       // A record without UTC counts by its source only when it has a local time (then it spans localOnly).
       const local = utc === null ? table.localAt(i) : null;
       if (utc === null && local === null) continue;
       const source = table.utcSource(i).kind;
-      utcSources[source] = (utcSources[source] ?? 0) + 1;
+      if (source !== runSource) {
+        if (run) utcSources[runSource] = (utcSources[runSource] ?? 0) + run;
+        runSource = source;
+        run = 0;
+        // The key goes in at its first record, so the object lists sources in order of first appearance.
+        utcSources[source] ??= 0;
+      }
+      run++;
       if (utc === null) {
         localOnly = spanWith(localOnly, local!);
         continue;
@@ -153,6 +100,7 @@ export function computeStats(results: ParseResult[], codes = results.map((r) => 
       if (fileFirst === null || utc < fileFirst) fileFirst = utc;
       if (fileLast === null || utc > fileLast) fileLast = utc;
     }
+    if (run) utcSources[runSource] += run;
     if (fileFirst !== null && (first === null || fileFirst < first)) first = fileFirst;
     if (fileLast !== null && (last === null || fileLast > last)) last = fileLast;
     return {
@@ -184,6 +132,11 @@ export function computeStats(results: ParseResult[], codes = results.map((r) => 
   };
 }
 
+/** Adds a file's counts to the totals (a key new to the totals goes after the ones they have). */
+function addCounts(total: Counts, counts: Counts): void {
+  for (const [key, n] of Object.entries(counts)) total[key] = (total[key] ?? 0) + n;
+}
+
 function spanWith(span: { first: string; last: string } | null, local: string): { first: string; last: string } {
   if (!span) return { first: local, last: local };
   return { first: local < span.first ? local : span.first, last: local > span.last ? local : span.last };
@@ -192,12 +145,12 @@ function spanWith(span: { first: string; last: string } | null, local: string): 
 /** cmlogs stats FILE|DIR... [--json] [--offset UTC+01:00] */
 export async function runStats(argv: string[]): Promise<number> {
   const args = parseArgs(argv, [OFFSET_OPTION]);
-  // Each file's codes are read as soon as it is parsed, while the other files are still being parsed.
-  const codes: FileCodes[] = [];
-  const results = await parseClocked(logFilesFrom(args.positional), args, (result, k) => {
-    codes[k] = fileCodes(result.records);
-  });
-  const stats = computeStats(results, codes);
+  // Each file's codes are counted by whichever thread parses it, right after (core/decode/fileCodes.ts).
+  const results = await parseClocked(logFilesFrom(args.positional), args, undefined, { failureCodes: true });
+  const stats = computeStats(
+    results,
+    results.map((r) => r.failureCodes ?? fileCodes(r.records)),
+  );
   if (args.flags.has('json')) write(JSON.stringify(stats, null, 2));
   else printStats(stats);
   return 0;

@@ -4,6 +4,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { RecordAssembler } from './assemble';
 import { CmtraceByteReader } from './fastpath/cmtraceBytes';
 import { hasLineFastPath, LineByteReader } from './fastpath/lineBytes';
+import { FailureCodeCounter, fileCodes, type FileCodes } from './decode/fileCodes';
 import { detectFormat } from './formats/detect';
 import { SpareBuffers } from './read/bytes';
 import {
@@ -30,6 +31,8 @@ export interface ParseResult {
   lineCount: number;
   /** Which records hold which keys, when the parser collected them (worker threads do, for the index). */
   postings?: FilePostings;
+  /** The failure codes of the error and warning records, when asked for (`failureCodes`: cmlogs stats). */
+  failureCodes?: FileCodes;
 }
 
 export interface ParseOptions {
@@ -37,6 +40,11 @@ export interface ParseOptions {
   format?: FormatId;
   /** parseFile also collects the postings of the keys (for LogIndex.setFile), while the bytes are at hand. */
   keys?: boolean;
+  /**
+   * parseFile also counts the failure codes of the error and warning records (core/decode/fileCodes.ts): in a
+   * parse worker, that decoding runs on the worker's core with the rest of the file's work.
+   */
+  failureCodes?: boolean;
 }
 
 /**
@@ -218,7 +226,10 @@ export async function parseFile(
     await handle.close();
   }
   target.end();
-  return target instanceof FileTarget ? target.result() : resultOf(target, records);
+  if (target instanceof FileTarget) return target.result();
+  const result = resultOf(target, records);
+  if (options.failureCodes) result.failureCodes = fileCodes(records);
+  return result;
 }
 
 const CHUNK_BYTES = 1 << 20;
@@ -260,12 +271,15 @@ class FileTarget {
   private lines: LineByteReader | null = null;
   private general: StreamingParser | null = null;
   private keys: PostingsBuilder | null = null;
+  private readonly codes: FailureCodeCounter | null;
 
   constructor(
     private readonly file: string,
     private readonly table: RecordTable,
     private readonly options: ParseOptions,
-  ) {}
+  ) {
+    this.codes = options.failureCodes ? new FailureCodeCounter(table) : null;
+  }
 
   push(bytes: Uint8Array): void {
     if (this.fast) return this.fast.push(bytes);
@@ -282,6 +296,13 @@ class FileTarget {
   }
 
   result(): ParseResult {
+    const result = this.resultWithoutCodes();
+    if (!this.codes) return result;
+    this.codes.addNew(); // what no chunk counted: all of it but for the CMTrace fast path
+    return { ...result, failureCodes: this.codes.codes };
+  }
+
+  private resultWithoutCodes(): ParseResult {
     if (this.general) {
       const result = resultOf(this.general, this.table);
       return this.options.keys ? { ...result, postings: collectPostings(this.table) } : result;
@@ -325,6 +346,8 @@ class FileTarget {
       this.table.readFrom(this.file, head);
       if (this.options.keys) this.keys = new PostingsBuilder(this.table.expectedRecords);
       this.fast = new CmtraceByteReader(this.file, this.table, true, sniff.bomLength, this.keys);
+      const codes = this.codes;
+      if (codes) this.fast.onRecords = (data, offset) => this.table.withSourceBytes(data, offset, () => codes.addNew());
       this.fast.push(head.subarray(sniff.bomLength));
     } else if (sniff.encoding === 'utf-8' && format && hasLineFastPath(format)) {
       // SMS trace, classic WindowsUpdate.log, WSUS SoftwareDistribution.log: the line fast path.

@@ -223,6 +223,21 @@ export class RecordTable implements Iterable<LogRecord> {
     if (this.source) this.source.size = size;
   }
 
+  /**
+   * Runs `fn` with the file's bytes [offset, offset + bytes.length) at hand (the chunk the parser is reading):
+   * messages of records in them are read from there, not from the disk.
+   */
+  withSourceBytes(bytes: Buffer, offset: number, fn: () => void): void {
+    const source = this.source;
+    if (!source) return fn();
+    source.lend(bytes, offset);
+    try {
+      fn();
+    } finally {
+      source.endLoan();
+    }
+  }
+
   /** Lets go of the open file behind this table's messages, if any (they are read again when asked for). */
   release(): void {
     this.source?.release();
@@ -433,15 +448,28 @@ export class RecordTable implements Iterable<LogRecord> {
   /** True when a record of the table has a local time and no bias (the clock decides its UTC). */
   hasLocalOnlyTimes(): boolean {
     // Asked again whenever a log of the folder grows: only the records added since are looked at.
-    for (let i = this.localOnlyChecked; i < this.length && !this.localOnlyFound; i++)
-      this.localOnlyFound = this.biases[i] === NO_BIAS && !Number.isNaN(this.utcs[i]);
-    this.localOnlyChecked = this.length;
+    // Locals, not fields, in the loop: it runs over every record of every log of a folder.
+    const { biases, utcs, length } = this;
+    let found = this.localOnlyFound;
+    for (let i = this.localOnlyChecked; i < length && !found; i++)
+      found = biases[i] === NO_BIAS && !Number.isNaN(utcs[i]);
+    this.localOnlyFound = found;
+    this.localOnlyChecked = length;
     return this.localOnlyFound;
   }
   private localOnlyChecked = 0;
   private localOnlyFound = false;
   format(i: number): FormatId {
     return FORMATS[this.formats[i]];
+  }
+  /** How many records have each severity (or format), in order of first appearance: one loop over the column. */
+  countsOf(column: 'severity' | 'format'): Array<[string, number]> {
+    const ids = column === 'severity' ? this.severities : this.formats;
+    const names: readonly string[] = column === 'severity' ? SEVERITIES : FORMATS;
+    const counts = new Float64Array(256);
+    const order: number[] = [];
+    for (let i = 0; i < this.length; i++) if (counts[ids[i]]++ === 0) order.push(ids[i]);
+    return order.map((id) => [names[id], counts[id]]);
   }
   severity(i: number): Severity {
     return SEVERITIES[this.severities[i]];

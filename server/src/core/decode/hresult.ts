@@ -87,16 +87,21 @@ interface CodeTable {
   families: CodeFamily[];
   /** Whether each source index is a HRESULT_FROM_WIN32 source (a Win32 error row). */
   win32: boolean[];
+  /** The entries of each value asked for (rowsOf): error records repeat a few codes thousands of times. */
+  entries: Map<number, CodeEntry[]>;
 }
 
 function tableOf(data: CodeTableData): CodeTable {
   const rows = new Map<number, Rows>();
-  for (const [hex, entries] of Object.entries(data.codes)) rows.set(parseInt(hex, 16), entries);
+  // for...in, not Object.entries: a third of the time on the 8,400 codes of hresults.json (each thread loads it).
+  const codes = data.codes;
+  for (const hex in codes) rows.set(parseInt(hex, 16), codes[hex]);
   return {
     data,
     rows,
     families: data.sources.map(familyOfSource),
     win32: data.sources.map((s) => s.includes('HRESULT_FROM_WIN32')),
+    entries: new Map(),
   };
 }
 
@@ -149,7 +154,17 @@ export function isKnownWin32(win32: number): boolean {
   return hresultTablesOf().some((t) => (t.rows.get(value) ?? []).some((row) => t.win32[row[2]]));
 }
 
+const facilities = new Map<number, Facility>();
+
 export function facilityOf(value: number): Facility {
+  const known = facilities.get(value);
+  if (known) return { ...known };
+  const facility = facilityFromTables(value);
+  facilities.set(value, facility);
+  return { ...facility };
+}
+
+function facilityFromTables(value: number): Facility {
   const key = formatCode(value).slice(2);
   const [main, families] = hresultTablesOf();
   // winerror.h's HRESULT_FACILITY masks 13 bits (so 0x8DDD0018 is facility 3549).
@@ -164,8 +179,11 @@ function ntstatusFacilityOf(value: number): Facility {
   return { name: data.facilities[String(number)] ?? null, number };
 }
 
-function rowsOf(table: CodeTable, value: number): CodeEntry[] {
-  return (table.rows.get(value) ?? []).map(([name, message, source]) => {
+/** The value's rows as entries, made once per value (callers copy the array, never change an entry). */
+function rowsOf(table: CodeTable, value: number): readonly CodeEntry[] {
+  let entries = table.entries.get(value);
+  if (entries) return entries;
+  entries = (table.rows.get(value) ?? []).map(([name, message, source]) => {
     return {
       name,
       message,
@@ -174,6 +192,8 @@ function rowsOf(table: CodeTable, value: number): CodeEntry[] {
       family: table.families[source],
     };
   });
+  table.entries.set(value, entries);
+  return entries;
 }
 
 /** Every row for a value, table order: hresults.tsv, the other families, and NTSTATUS when asked for. */
@@ -189,22 +209,26 @@ function win32First(entries: CodeEntry[]): CodeEntry[] {
 
 /**
  * The context's preferred families first (in its order), then the rest Win32-first; a family the
- * context puts last (NTSTATUS outside an NTSTATUS line) goes after everything.
+ * context puts last (NTSTATUS outside an NTSTATUS line) goes after everything. `ranks` are contextRanks'.
  */
-function ordered(entries: CodeEntry[], context: CodeContext | undefined): CodeEntry[] {
-  const base = win32First(entries);
+function ordered(base: CodeEntry[], ranks: number[] | null): CodeEntry[] {
+  if (!ranks) return base;
+  return base
+    .map((e, i) => ({ e, i, r: ranks[i] }))
+    .sort((a, b) => a.r - b.r || a.i - b.i)
+    .map((x) => x.e);
+}
+
+/** The rank the context gives each entry of `base` (a name the line writes first), or null when it has no say. */
+function contextRanks(base: CodeEntry[], manyNames: boolean, context: CodeContext | undefined): number[] | null {
   // One name (or none): nothing to choose between, so the line need not be read.
-  if (!context || new Set(base.map((e) => e.name)).size < 2) return base;
+  if (!context || !manyNames) return null;
   const { prefer, text } = namePreference(context);
-  const rank = (e: CodeEntry) => {
+  return base.map((e) => {
     if (e.name && mentionsName(text, e.name)) return -1;
     const i = prefer.indexOf(e.family);
     return i >= 0 ? i : prefer.length;
-  };
-  return base
-    .map((e, i) => ({ e, i, r: rank(e) }))
-    .sort((a, b) => a.r - b.r || a.i - b.i)
-    .map((x) => x.e);
+  });
 }
 
 function win32PartOf(value: number, entries: CodeEntry[]): Win32Part | undefined {
@@ -254,12 +278,47 @@ function wantsNtstatus(value: number, context: CodeContext | undefined, known: b
  */
 export function lookupCode(input: number, context?: CodeContext): CodeInfo {
   const value = input >>> 0;
-  const hresultEntries = entriesOf(value, false);
-  const withNtstatus = wantsNtstatus(value, context, hresultEntries.length > 0);
-  const entries = withNtstatus ? entriesOf(value, true) : hresultEntries;
+  const withNtstatus = wantsNtstatus(value, context, rowsOfValue(value, false).entries.length > 0);
+  const rows = rowsOfValue(value, withNtstatus);
+  const ranks = contextRanks(rows.base, rows.manyNames, context);
+  // The same value, tables and ranks make the same answer: a log's error lines repeat a few codes thousands of
+  // times, and building it (arrays, sorts, sets) cost more than reading the line for its context.
+  const key = `${value}:${withNtstatus ? 1 : 0}:${ranks ? ranks.join(',') : ''}`;
+  let info = infos.get(key);
+  if (!info) infos.set(key, (info = buildInfo(value, rows, ranks)));
+  return copyOf(info);
+}
+
+/** Each value's rows with and without the NTSTATUS table, and what does not depend on the line. */
+interface ValueRows {
+  /** WELL_KNOWN's entry (if any), then every table row, file order. */
+  all: CodeEntry[];
+  /** The rows of the tables (not WELL_KNOWN). */
+  entries: CodeEntry[];
+  /** `all`, Win32 rows first. */
+  base: CodeEntry[];
+  /** More than one distinct name: the line chooses which comes first. */
+  manyNames: boolean;
+}
+
+const valueRows = [new Map<number, ValueRows>(), new Map<number, ValueRows>()];
+const infos = new Map<string, CodeInfo>();
+
+function rowsOfValue(value: number, withNtstatus: boolean): ValueRows {
+  const cache = valueRows[withNtstatus ? 1 : 0];
+  let rows = cache.get(value);
+  if (rows) return rows;
+  const entries = entriesOf(value, withNtstatus);
   const well = WELL_KNOWN[value];
   const all = well ? [well, ...entries] : entries;
-  const rows = ordered(all, context);
+  const base = win32First(all);
+  rows = { all, entries, base, manyNames: new Set(base.map((e) => e.name)).size >= 2 };
+  cache.set(value, rows);
+  return rows;
+}
+
+function buildInfo(value: number, { all, entries, base }: ValueRows, ranks: number[] | null): CodeInfo {
+  const rows = ordered(base, ranks);
   const first = rows[0];
   const ntstatusOnly = rows.length > 0 && rows.every((e) => e.family === 'ntstatus');
   const info: CodeInfo = {
@@ -280,6 +339,18 @@ export function lookupCode(input: number, context?: CodeContext): CodeInfo {
   const hint = hintOf(value);
   if (hint) info.troubleshooting = hint;
   return info;
+}
+
+/** A remembered answer as if made anew: callers get arrays and objects of their own. */
+function copyOf(info: CodeInfo): CodeInfo {
+  const copy: CodeInfo = {
+    ...info,
+    names: [...info.names],
+    entries: [...info.entries],
+    facility: { ...info.facility },
+  };
+  if (info.win32) copy.win32 = { ...info.win32 };
+  return copy;
 }
 
 /** Decodes a Win32 error number (0..65535) through its HRESULT_FROM_WIN32 form. */

@@ -71,6 +71,11 @@ export class CmtraceByteReader {
     sourceFileId: 0,
   };
   private readonly idCache = new Map<string, number>();
+  /**
+   * Called after each chunk with the bytes just read (file offset `offset` on) while they are still at hand: the
+   * records added since the last call have their messages in them, unless they were kept in the table's heap.
+   */
+  onRecords: ((data: Buffer, offset: number) => void) | null = null;
   /** The local time string when it cannot be derived from utc and bias (more than milliseconds, second 60). */
   private exactLocal: string | null = null;
 
@@ -105,6 +110,7 @@ export class CmtraceByteReader {
     if (this.inFile) this.table.sourceSize = this.fed;
     const data = this.withCarry(chunk);
     const used = this.consume(data, false);
+    this.onRecords?.(data, this.dataOffset);
     this.keepTail(data, used);
     if (this.carryLength > MAX_REGION_BYTES) this.handRestToGeneralParser();
   }
@@ -120,7 +126,9 @@ export class CmtraceByteReader {
       return;
     }
     this.dataOffset = this.fed - this.carryLength;
-    this.consume(this.carry(), true);
+    const data = this.carry();
+    this.consume(data, true);
+    this.onRecords?.(data, this.dataOffset);
     this.carryLength = 0;
     this.kernel.give();
   }

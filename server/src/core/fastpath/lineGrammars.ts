@@ -18,6 +18,7 @@ import {
   ERROR_WORDS,
   WARNING_WORDS,
   WordFinder,
+  WordsAhead,
   isWordByte,
   severityOfFound,
   INFO,
@@ -291,7 +292,7 @@ function threadOf(data: Uint8Array, from: number, to: number): number | null | u
 
 const FAILED = bytesOf('FAILED');
 /** What wuSeverity looks for, in this order of precedence after a "tz: " declaration. */
-const WU_WORDS = new WordFinder(['FATAL', 'FAILED', 'WARNING'], false);
+const WU_WORDS = new WordsAhead(['FATAL', 'FAILED', 'WARNING']);
 const [WU_FATAL, WU_FAILED, WU_WARNING] = [1, 2, 4];
 /** "tz: " is looked for apart (its ": " is too common a block for the WordFinder's skips). */
 const TZ = bytesOf('tz: ');

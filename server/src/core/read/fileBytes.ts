@@ -88,6 +88,22 @@ export class FileBytes {
     return 0;
   }
 
+  /**
+   * Reads of [offset, offset + bytes.length) are served from `bytes` until `endLoan` (the parser lends the chunk it
+   * has just read, so that messages wanted at once are not read back from disk). Any other read goes to the file.
+   */
+  lend(bytes: Buffer, offset: number): void {
+    this.view = bytes;
+    this.windowStart = offset;
+    this.windowLength = bytes.length;
+  }
+
+  /** The bytes lent are the lender's again: the next read goes to the file. */
+  endLoan(): void {
+    this.view = null;
+    this.windowLength = 0;
+  }
+
   /** Lets go of the file and of the window (the records stay; a later read opens the file again). */
   release(): void {
     const fd = open.get(this);
