@@ -340,6 +340,12 @@ async function known(uri: string): Promise<void> {
   workspace.enforceBudget(new Set([file, ...openFiles()]));
 }
 
+/** Resolves once the document is indexed, read from its file first when the server does not have it (`known`). */
+async function ready(uri: string): Promise<void> {
+  await known(uri);
+  await indexed(uri);
+}
+
 /** The open document, or for a file the client has not opened (see `known`), the file read as a document. */
 function documentOf(uri: string): LogDocument | undefined {
   const open = documents.get(uri);
@@ -362,14 +368,12 @@ function fileStateOf(file: string): string {
 
 /** The records of a document once indexed (none for a file the server does not know). */
 async function recordsOf(uri: string): Promise<RecordTable> {
-  await known(uri);
-  await indexed(uri);
+  await ready(uri);
   return workspace.index.file(uriToPath(uri))?.records ?? new RecordTable(uriToPath(uri));
 }
 
 connection.onHover(async ({ textDocument, position }) => {
-  await known(textDocument.uri);
-  await indexed(textDocument.uri);
+  await ready(textDocument.uri);
   const doc = documentOf(textDocument.uri);
   if (!doc) return null;
   const file = uriToPath(textDocument.uri);
@@ -396,12 +400,12 @@ function folderNotIndexedNote(uri: string): string {
 
 // Cross-file features read the logs beside the document first (once): their answer is never cut short by indexing.
 connection.onDefinition(async ({ textDocument, position }) => {
-  await indexed(textDocument.uri);
+  await ready(textDocument.uri);
   await indexFolderOf(textDocument.uri);
   return definition(workspace.index, uriToPath(textDocument.uri), position) ?? null;
 });
 connection.onReferences(async ({ textDocument, position }) => {
-  await indexed(textDocument.uri);
+  await ready(textDocument.uri);
   await indexFolderOf(textDocument.uri);
   return references(workspace.index, uriToPath(textDocument.uri), position);
 });
@@ -439,8 +443,7 @@ connection.languages.semanticTokens.onRange(async ({ textDocument, range }) => {
 // ---- Product requests -----------------------------------------------------------------------------
 
 answer(connection, Requests.fileStats, async ({ uri }) => {
-  await known(uri);
-  await indexed(uri);
+  await ready(uri);
   const stats = fileStats(workspace.index, uriToPath(uri));
   const counts = problemCounts.get(uriToPath(uri));
   return stats && counts
@@ -473,12 +476,12 @@ answer(connection, Requests.lookup, ({ text }) => {
   return { results, text: formatLookup(results), unknown: results.some((r) => r.kind === 'unknown') };
 });
 answer(connection, Requests.related, async ({ uri, position }) => {
-  await indexed(uri);
+  await ready(uri);
   await indexFolderOf(uri);
   return { key: keyAtPosition(workspace.index, uriToPath(uri), position)?.key ?? null };
 });
 answer(connection, Requests.xmlAt, async ({ uri, position }) => {
-  await indexed(uri);
+  await ready(uri);
   return xmlAt(workspace.index, uriToPath(uri), position);
 });
 answer(connection, Requests.indexFolder, async ({ path }) => {

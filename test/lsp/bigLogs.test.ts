@@ -579,6 +579,15 @@ describe('a request about a log the server has not opened', () => {
     for (const { ms } of [ranges, tokens, stats]) assert.ok(ms < 10_000, `${ms} ms`);
     const status = await lsp.ask(Requests.indexStatus, {});
     assert.deepEqual(status.reads, { [docUri]: 1 }, 'read once, for every request');
+    const refs = await timed(() =>
+      lsp.request<unknown[]>('textDocument/references', {
+        textDocument: { uri: docUri },
+        position: { line, character: lineText.indexOf(SHARED_GUID) + 3 },
+        context: { includeDeclaration: true },
+      }),
+    );
+    assert.equal(refs.answer.length, withGuid);
+    assert.ok(refs.ms < 10_000, `references took ${refs.ms} ms`);
   });
 
   test('the didOpen that follows takes that read: the same records, answered at once', async () => {
