@@ -23,7 +23,7 @@ const ALLOWED = [
   /^NOTICE(\.md|\.txt)?$/i,
   /^icon\.png$/,
   /^client\/out\/extension\.js$/,
-  /^server\/out\/(server|cli|parallel)\.js$/,
+  /^server\/out\/(server|cli|parallel|fleetPool)\.js$/,
   /^syntaxes\/[^/]+\.json$/,
   /^language-configuration\.json$/,
   /^media\/[^/]+\.(css|svg)$/, // the webview: its style and its bundle (media/out/); its sources (media/src/) stay out

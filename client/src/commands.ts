@@ -6,7 +6,7 @@ import { Requests } from '../../server/src/protocol';
 import { DiagnosisView, type DiagnosisTarget } from './diagnosisView';
 import { LookupView } from './lookupView';
 import { ask } from './requests';
-import { openFleetReport } from './fleetReport';
+import { openFleetReport, type OpenMachine } from './fleetReport';
 import { openTimeline } from './timelinePanel';
 import { pickFolder } from './pickFolder';
 
@@ -102,10 +102,11 @@ export function registerCommands(context: vscode.ExtensionContext, client: Langu
   register('cmlogs.diagnose', diagnose);
   register('cmlogs.diagnoseInExplorer', diagnose);
 
-  // A machine of the fleet report: the diagnosis of its folder's logs, and its timeline.
-  const openMachine = async (folder: vscode.Uri) => {
-    await diagnosisView.run({ uris: [], folder: folder.toString(), label: basename(folder) });
-    return openTimeline(context, client, { folders: [folder.toString()] });
+  // A machine of the fleet report: the diagnosis of its logs (subfolders too, as the fleet read them), and their timeline.
+  const openMachine: OpenMachine = async ({ label, logs }) => {
+    const uris = logs.map(String);
+    await diagnosisView.run({ uris, label });
+    return openTimeline(context, client, { uris, label });
   };
   register('cmlogs.openFleetReport', (folder?: vscode.Uri) => openFleetReport(context, openMachine, folder));
 }

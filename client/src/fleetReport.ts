@@ -188,14 +188,18 @@ function cell(byStatus: Map<string, number> | undefined): string {
     (a, b) => (STATUS_ORDER.indexOf(a) + 1 || 99) - (STATUS_ORDER.indexOf(b) + 1 || 99) || a.localeCompare(b),
   );
   const worst = statuses[0];
-  return `<td class="${escapeHtml(worst)}">${statuses.map((s) => `${byStatus.get(s)} ${escapeHtml(s)}`).join(' · ')}</td>`;
+  // "3 complete" never breaks inside; a cell breaks between its statuses when the page is narrow.
+  return `<td class="${escapeHtml(worst)}">${statuses.map((s) => `<span>${byStatus.get(s)} ${escapeHtml(s)}</span>`).join(' · ')}</td>`;
 }
 
 const isFailed = (m: FleetMachine) => m.status === 'failed';
 
+/** A flow's id ("contentDownload") escaped, with a break allowed before each capital: narrow columns at 1366 px. */
+const breakable = (flow: string) => escapeHtml(flow).replace(/(?<=[a-z])(?=[A-Z])/g, '<wbr>');
+
 /** The report page: a table, a nonce'd script that posts the clicked machine's row number, a CSP that allows nothing else. */
 export function fleetReportHtml(tables: FleetTables, nonce: string, cspSource: string): string {
-  const head = `<tr><th>machine</th><th>records</th><th>errors</th>${tables.flows.map((f) => `<th>${escapeHtml(f)}</th>`).join('')}</tr>`;
+  const head = `<tr><th>machine</th><th>records</th><th>errors</th>${tables.flows.map((f) => `<th>${breakable(f)}</th>`).join('')}</tr>`;
   const rows = tables.machines
     .map((m, i) => {
       if (isFailed(m)) return '';
@@ -219,9 +223,10 @@ export function fleetReportHtml(tables: FleetTables, nonce: string, cspSource: s
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${cspSource} 'nonce-${nonce}'; script-src 'nonce-${nonce}';">
 <style nonce="${nonce}">
   body { font-family: var(--vscode-font-family); color: var(--vscode-foreground); }
-  table { border-collapse: collapse; } th, td { padding: 2px 8px; text-align: left; border-bottom: 1px solid var(--vscode-panel-border); }
+  table { border-collapse: collapse; } th, td { padding: 2px 6px; text-align: left; border-bottom: 1px solid var(--vscode-panel-border); }
   td.broken { color: var(--vscode-errorForeground); font-weight: bold; } td.incomplete, td.unproven { color: var(--vscode-editorWarning-foreground); }
   td.none, .path { color: var(--vscode-disabledForeground); } .partial { color: var(--vscode-editorWarning-foreground); }
+  td span, td:first-child a { white-space: nowrap; }
   #unreadable { color: var(--vscode-errorForeground); }
 </style></head>
 <body>
@@ -241,8 +246,23 @@ ${unreadable}
 </body></html>`;
 }
 
-/** What a click does: the machine folder's diagnosis and timeline (handed in by commands.ts). */
-export type OpenMachine = (folder: vscode.Uri) => Promise<unknown>;
+/**
+ * What a click does (handed in by commands.ts): the diagnosis and the timeline of exactly the machine's logs, found
+ * in its folder and its subfolders as `cmlogs fleet` found them (bundles keep their folders: Logs/, CCM/Logs/…), and
+ * titled by the machine's name.
+ */
+export type OpenMachine = (machine: { label: string; folder: vscode.Uri; logs: vscode.Uri[] }) => Promise<unknown>;
+
+/** The fleet's log names (core/fleet/machines.ts LOG_NAME: the client cannot import the core). */
+const LOG_NAME = /\.(?:log|lo_|txt)$/i;
+
+/** The log files under `folder`, subfolders included, sorted. */
+export function machineLogs(folder: string): string[] {
+  return readdirSync(folder, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile() && LOG_NAME.test(entry.name))
+    .map((entry) => join(entry.parentPath, entry.name))
+    .sort();
+}
 
 /** Opens the report of a fleet folder, or of a DIR written by `cmlogs fleet --jsoneachrow`. */
 export async function openFleetReport(
@@ -295,7 +315,13 @@ export async function openFleetReport(
               () => bundles.folderOf(machine),
             );
       if (!existsSync(folder)) throw new Error(`the logs of ${machine.machine} are no longer at ${folder}`);
-      await openMachine(vscode.Uri.file(folder));
+      const logs = machineLogs(folder);
+      if (!logs.length) throw new Error(`no logs are left in ${folder} for ${machine.machine}`);
+      await openMachine({
+        label: machine.machine,
+        folder: vscode.Uri.file(folder),
+        logs: logs.map((l) => vscode.Uri.file(l)),
+      });
     } catch (error) {
       void vscode.window.showErrorMessage(`ConfigMgr Logs: ${(error as Error).message}`);
     }

@@ -232,7 +232,11 @@ test('VS Code report: unreadable machines listed below the table with their reas
   const { openFleetReport } = require('../../client/src/fleetReport') as typeof import('../../client/src/fleetReport');
   const context = { ...fake.context, asAbsolutePath: (p: string) => resolve(__dirname, '../..', p) };
   const opened: string[] = [];
-  await openFleetReport(context as never, async (f) => void opened.push(f.fsPath), fake.vscode.Uri.file(ROOT) as never);
+  await openFleetReport(
+    context as never,
+    async (m) => void opened.push(m.folder.fsPath),
+    fake.vscode.Uri.file(ROOT) as never,
+  );
   const html = fake.panel.webview.html;
   // The extension reads JSON lines (no DuckDB): the long name is read there; three machines are not.
   assert.match(html, /^<p>6 machines, 3 of them could not be read \(listed below the table\)\./m);

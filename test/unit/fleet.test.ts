@@ -450,10 +450,14 @@ test('VS Code "Open Fleet Report": machines x flows from a DIR written before; a
   const { openFleetReport, fleetReportHtml } =
     require('../../client/src/fleetReport') as typeof import('../../client/src/fleetReport');
   const opened: string[] = [];
+  const clicks: Array<{ label: string; logs: string[] }> = [];
   const context = { ...fake.context, asAbsolutePath: (p: string) => resolve(__dirname, '../..', p) };
   await openFleetReport(
     context as never,
-    async (folder) => void opened.push(folder.fsPath),
+    async (m) => {
+      opened.push(m.folder.fsPath);
+      clicks.push({ label: m.label, logs: m.logs.map((l) => l.fsPath) });
+    },
     fake.vscode.Uri.file(OUT) as never,
   );
   const html = fake.panel.webview.html;
@@ -465,7 +469,7 @@ test('VS Code "Open Fleet Report": machines x flows from a DIR written before; a
   // The machine whose scan broke comes first, its scan cell says so.
   const firstRow = /<tr data-row="0"[^]*?<\/tr>/.exec(html)![0];
   assert.match(firstRow, />PC-SCAN-03</);
-  assert.match(firstRow, /<td class="broken">1 broken · 3 complete<\/td>/);
+  assert.match(firstRow, /<td class="broken"><span>1 broken<\/span> · <span>3 complete<\/span><\/td>/);
   await fake.send({ row: 0 });
   assert.deepEqual(opened, [machines['PC-SCAN-03']]);
   // A .zip machine: its logs unpacked (by the CLI) into a folder named after it, which the extension removes.
@@ -478,6 +482,10 @@ test('VS Code "Open Fleet Report": machines x flows from a DIR written before; a
   assert.deepEqual(readdirSync(join(unpacked, 'Logs')).sort(), clientLogs, 'every log of the zip, under its own path');
   for (const name of clientLogs)
     assert.ok(readFileSync(join(unpacked, 'Logs', name)).equals(readFileSync(join(machines['PC-OK-01'], name))), name);
+  // Exactly its logs, subfolder included (the server's folder diagnosis reads only a folder's own files).
+  assert.deepEqual(clicks[1], { label: 'PC-ZIP-02', logs: clientLogs.map((n) => join(unpacked, 'Logs', n)).sort() });
+  assert.equal(clicks[0].label, 'PC-SCAN-03');
+  assert.equal(clicks[0].logs.length, 16);
   await fake.send({ row: Number(/<tr data-row="(\d+)"><td><a href="#" data-row="\d+">PC-ZIP-02</.exec(html)![1]) });
   assert.equal(opened[2], unpacked, 'a second click opens the same folder, not a second copy');
   for (const d of fake.context.subscriptions) (d as { dispose(): void }).dispose();
@@ -515,7 +523,7 @@ test('VS Code "Open Fleet Report" on a folder of machines runs the bundled CLI (
   assert.match(html, /^<p>6 machines\./m);
   assert.match(
     /<tr data-row="0"[^]*?<\/tr>/.exec(html)![0],
-    /PC-SCAN-03[^]*<td class="broken">1 broken · 3 complete<\/td>/,
+    /PC-SCAN-03[^]*<td class="broken"><span>1 broken<\/span> · <span>3 complete<\/span><\/td>/,
   );
 });
 

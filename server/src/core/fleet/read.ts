@@ -3,7 +3,7 @@
 // The records go out one by one to a sink, read from the tables' columns (no record objects); only this machine's
 // tables are held, and they are let go when it is done.
 import { isUtf8 } from 'node:buffer';
-import { decodeMatch, findCodes } from '../decode/findCodes';
+import { decodeMatch, findCodes, type CodeMatch } from '../decode/findCodes';
 import { diagnose, type Finding } from '../diagnose/index';
 import { parseFile, resultOf, StreamingParser, type ParseResult } from '../parse';
 import type { Severity } from '../record';
@@ -243,11 +243,29 @@ function writeRecords(logs: MachineLog[], sink: RecordSink): Totals {
 function failureCode(bytes: Buffer, severity: Severity): FailureCode | null {
   if (severity !== 'error' && severity !== 'warning' && !mayHoldCode(bytes)) return null;
   for (const match of findCodes(bytes.toString('utf8'))) {
-    const info = decodeMatch(match);
-    if (info.severity === 'failure') return { code: info.code, name: info.names[0] ?? null };
+    const failure = failureOf(match);
+    if (failure) return failure;
   }
   return null;
 }
+
+/**
+ * A match's failure code, or null when it decodes as a success: decoded once per kind and value (decodeMatch
+ * without a context depends on nothing else), since a machine repeats the same few codes thousands of times (a
+ * third of the code search's time was the same lookups again). Bounded: a log cannot grow it without end.
+ */
+function failureOf(match: CodeMatch): FailureCode | null {
+  const key = `${match.kind}:${match.value}`;
+  let failure = decodedFailures.get(key);
+  if (failure === undefined) {
+    const info = decodeMatch(match);
+    failure = info.severity === 'failure' ? { code: info.code, name: info.names[0] ?? null } : null;
+    if (decodedFailures.size < 100_000) decodedFailures.set(key, failure);
+  }
+  return failure;
+}
+
+const decodedFailures = new Map<string, FailureCode | null>();
 
 /**
  * Record i's message as UTF-8 bytes, read once for both the code search and the sink: the table's own bytes when
