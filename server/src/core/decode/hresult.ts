@@ -285,7 +285,7 @@ export function lookupCode(input: number, context?: CodeContext): CodeInfo {
   // times, and building it (arrays, sorts, sets) cost more than reading the line for its context.
   const key = `${value}:${withNtstatus ? 1 : 0}:${ranks ? ranks.join(',') : ''}`;
   let info = infos.get(key);
-  if (!info) infos.set(key, (info = buildInfo(value, rows, ranks)));
+  if (!info) remember(infos, key, (info = buildInfo(value, rows, ranks)));
   return copyOf(info);
 }
 
@@ -304,6 +304,17 @@ interface ValueRows {
 const valueRows = [new Map<number, ValueRows>(), new Map<number, ValueRows>()];
 const infos = new Map<string, CodeInfo>();
 
+/**
+ * Real logs repeat a few hundred codes; a log full of distinct hex values (addresses, hashes) must not grow the
+ * language server without bound: past this many answers the memory starts again.
+ */
+const MAX_REMEMBERED = 20_000;
+
+function remember<K, V>(map: Map<K, V>, key: K, value: V): void {
+  if (map.size >= MAX_REMEMBERED) map.clear();
+  map.set(key, value);
+}
+
 function rowsOfValue(value: number, withNtstatus: boolean): ValueRows {
   const cache = valueRows[withNtstatus ? 1 : 0];
   let rows = cache.get(value);
@@ -313,7 +324,7 @@ function rowsOfValue(value: number, withNtstatus: boolean): ValueRows {
   const all = well ? [well, ...entries] : entries;
   const base = win32First(all);
   rows = { all, entries, base, manyNames: new Set(base.map((e) => e.name)).size >= 2 };
-  cache.set(value, rows);
+  remember(cache, value, rows);
   return rows;
 }
 
