@@ -89,15 +89,20 @@ export class DiagnosisView {
       vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `ConfigMgr: diagnosing ${target.label}` },
         async (progress) => {
-          let uris = target.uris;
           if (target.folder) {
+            // The folder's own logs with the server's progress; the diagnosis then takes the folder itself, so
+            // that logs only in subfolders (one per machine, a bundle's Logs\) are read too, and a folder with
+            // no log is diagnosed as empty, never as "every log the server knows".
             progress.report({ message: 'indexing the folder…' });
-            uris = (await ask(this.client, Requests.indexFolder, { path: vscode.Uri.parse(target.folder).fsPath }))
-              .files;
-          }
-          progress.report({ message: `walking the flows over ${uris.length} logs…` });
-          const result = await ask(this.client, Requests.diagnose, { uris });
-          return { result, files: uris.map((u) => vscode.Uri.parse(u).fsPath).sort() };
+            await ask(this.client, Requests.indexFolder, { path: vscode.Uri.parse(target.folder).fsPath });
+            progress.report({ message: 'walking the flows over the folder and its subfolders…' });
+          } else progress.report({ message: `walking the flows over ${target.uris.length} logs…` });
+          const result = await ask(
+            this.client,
+            Requests.diagnose,
+            target.folder ? { folder: target.folder } : { uris: target.uris },
+          );
+          return { result, files: result.files.map((u) => vscode.Uri.parse(u).fsPath).sort() };
         },
       ),
     );

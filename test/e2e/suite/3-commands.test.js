@@ -2,6 +2,8 @@
 'use strict';
 const assert = require('node:assert/strict');
 const path = require('node:path');
+const fs = require('node:fs');
+const os = require('node:os');
 const vscode = require('vscode');
 const {
   SAMPLES,
@@ -147,6 +149,30 @@ describe('commands', function () {
     const result = await vscode.commands.executeCommand('cmlogs.diagnose', vscode.Uri.file(sample('siteserver')));
     assert.ok(result.findings.length > 0, 'flows found on a folder never opened before');
     assert.ok(result.findings.some((f) => f.steps.some((s) => s.file && s.file.endsWith('WSyncMgr.log'))));
+  });
+
+  it('Diagnose on a folder whose logs are only in subfolders (samples/) reads them, and only them', async () => {
+    const result = await vscode.commands.executeCommand('cmlogs.diagnose', vscode.Uri.file(SAMPLES));
+    const files = result.files.map((u) => vscode.Uri.parse(u).fsPath);
+    assert.ok(
+      files.some((f) => f.endsWith(path.join('client', 'WUAHandler.log'))),
+      files.join(', '),
+    );
+    assert.ok(
+      files.every((f) => f.startsWith(SAMPLES + path.sep)),
+      files.join(', '),
+    );
+    assert.ok(
+      result.findings.some((f) => f.flow === 'scan'),
+      'the scan of samples/client is diagnosed',
+    );
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'cmlogs-empty-'));
+    try {
+      const none = await vscode.commands.executeCommand('cmlogs.diagnose', vscode.Uri.file(empty));
+      assert.deepEqual([none.files.length, none.findings.length], [0, 0], 'an empty folder is not every known log');
+    } finally {
+      fs.rmSync(empty, { recursive: true, force: true });
+    }
   });
 
   it('Show XML Payload (cmlogs.showXml, cursor on a WSUSLocationRequest) opens the XML', async () => {
