@@ -284,6 +284,8 @@ export interface LookupAnswer {
 export interface IndexFolderParams {
   /** A folder path on disk. */
   path: string;
+  /** Only list the folder's logs (URIs), none read: the timeline reads them itself and shows them as they come. */
+  listOnly?: boolean;
 }
 
 export interface IndexFolderResult {

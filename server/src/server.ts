@@ -464,7 +464,8 @@ answer(connection, Requests.xmlAt, async ({ uri, position }) => {
   await indexed(uri);
   return xmlAt(workspace.index, uriToPath(uri), position);
 });
-answer(connection, Requests.indexFolder, async ({ path }) => {
+answer(connection, Requests.indexFolder, async ({ path, listOnly }) => {
+  if (listOnly) return { files: workspace.logsIn(path).map(pathToUri), added: 0 };
   const added = await indexFolder(path);
   return {
     files: workspace.index

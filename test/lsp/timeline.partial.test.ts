@@ -43,6 +43,14 @@ after(async () => {
 
 const ask = (params: TimelineParams): Promise<TimelinePage> => lsp.ask(Requests.timeline, params);
 
+test("Open in Timeline asks only for the list of the folder's logs: none is read for it", async () => {
+  const listed = await lsp.ask(Requests.indexFolder, { path: folder, listOnly: true });
+  assert.deepEqual(listed.files.map((f) => basename(f)).sort(), LOGS);
+  assert.equal(listed.added, 0);
+  const status = await lsp.ask(Requests.indexStatus, {});
+  assert.ok(!status.files.some((f) => f.uri.startsWith(uri(folder))), 'nothing of the folder indexed');
+});
+
 test('partial answers while the folder is indexed: the logs read so far, in UTC order; then the whole timeline', async () => {
   const params: TimelineParams = { folders: [uri(folder)], partial: true, offset: 0, limit: 2000, summary: true };
   const answers: TimelinePage[] = [];
