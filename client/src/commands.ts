@@ -163,7 +163,8 @@ async function timelineInputs(
   let logs = 0;
   for (const uri of picked) {
     if (uri.scheme === 'file' && (await isFolder(uri))) {
-      const { files } = await ask(client, Requests.indexFolder, { path: uri.fsPath });
+      // Listed, not read: the timeline reads them and shows the first ones as soon as they are read.
+      const { files } = await ask(client, Requests.indexFolder, { path: uri.fsPath, listOnly: true });
       folders.push(uri.toString());
       logs += files.length;
     } else {

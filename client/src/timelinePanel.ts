@@ -54,6 +54,12 @@ export const RULES_SETTING = 'highlightRules';
 const EXPORT_PAGE = 50_000;
 /** How often a visible timeline asks whether its logs grew. */
 const POLL_MS = 3000;
+/**
+ * How soon it asks again while its folder's logs are being indexed: soon until the first rows show, then less
+ * often, as each answer with more logs merges all the logs read so far again.
+ */
+const INDEXING_FIRST_POLL_MS = 200;
+const INDEXING_POLL_MS = 750;
 
 let current: TimelinePanel | undefined;
 
@@ -84,7 +90,7 @@ class TimelinePanel {
   private ready = false;
   private loading: Promise<void> | null = null;
   /** The timeline's size and last record when last looked: a change of either means the logs changed. */
-  private probe: { total: number; last: RowIdentity | null } | null = null;
+  private probe: Probe | null = null;
   /** Interns files, components and clocks for the webview's tables of the load on show. */
   private encoder = new ChunkEncoder();
   private knownUris = new Set<string>();
@@ -132,6 +138,8 @@ class TimelinePanel {
     );
     this.panel.onDidDispose(() => this.dispose(), null, this.disposables);
     this.poll = setInterval(() => this.panel.visible && this.check(), POLL_MS);
+    // The server starts indexing the folder now, while the webview loads: its first rows come sooner.
+    this.request(0, 1).catch(() => undefined);
   }
 
   /** Reused with new options: reload. */
@@ -174,7 +182,8 @@ class TimelinePanel {
     await this.load(true);
   }
 
-  private params(offset: number, limit: number): TimelineParams {
+  /** `partial`: answered from the logs indexed so far while a folder is being indexed (the panel, not exports). */
+  private params(offset: number, limit: number, partial = true): TimelineParams {
     const { uris, folders } = this.options;
     return {
       uris: uris?.length ? uris : undefined,
@@ -183,6 +192,7 @@ class TimelinePanel {
       clockOffsets: this.offsets(),
       offset,
       limit,
+      ...(partial && folders?.length && { partial }),
     };
   }
 
@@ -274,13 +284,18 @@ class TimelinePanel {
     this.probe = probe;
     this.shownLoad = generation;
     await this.post({ type: 'begin', generation, serverKey: this.serverKey, focusKey: this.focusKey, keepView });
+    if (probe.indexing) this.scheduleCheck(indexingPoll(probe));
   }
 
   /** The total and the last record of the timeline (two one-row requests; the merge is cached by the server). */
-  private async probeNow(): Promise<{ total: number; last: RowIdentity | null }> {
+  private async probeNow(): Promise<Probe> {
     const first = await this.request(0, 1);
     const end = first.total > 1 ? await this.request(first.total - 1, 1) : first;
-    return { total: end.total, last: end.rows.length ? identity(end, end.rows.length - 1) : null };
+    return {
+      total: end.total,
+      last: end.rows.length ? identity(end, end.rows.length - 1) : null,
+      indexing: end.indexing ? `${end.indexing.done}/${end.indexing.total}` : null,
+    };
   }
 
   /** Answers the webview's query of the load on show: the server's page, packed, back with its `seq`. */
@@ -316,10 +331,14 @@ class TimelinePanel {
       if (generation !== this.generation || this.loading) return;
       const before = this.probe;
       this.probe = probe;
-      if (probe.total === before.total && sameRow(probe.last, before.last)) return;
+      // While the folder is being indexed, soon again: its next logs merge in as they are read.
+      if (probe.indexing) this.scheduleCheck(indexingPoll(probe));
+      if (probe.total === before.total && sameRow(probe.last, before.last) && probe.indexing === before.indexing)
+        return;
       await this.post({ type: 'changed', generation, total: probe.total });
     } catch {
       // The server may be restarting; the next tick tries again.
+      if (this.probe?.indexing) this.scheduleCheck(POLL_MS);
     } finally {
       this.checking = false;
     }
@@ -407,7 +426,7 @@ class TimelinePanel {
           while (offset < total && !token.isCancellationRequested) {
             // The server filters (as the list shows them: rows of unknown zone by their local time, rules applied).
             const page = await ask(this.client, Requests.timeline, {
-              ...this.params(offset, EXPORT_PAGE),
+              ...this.params(offset, EXPORT_PAGE, false),
               filter: toRowFilter(filter, rules),
             });
             total = page.shown ?? page.total;
@@ -500,6 +519,17 @@ function copyOptions(options: TimelineOptions): TimelineOptions {
     key: options.key,
     label: options.label,
   };
+}
+
+/** What a probe saw: the timeline's size, its last record, and how far its folders' indexing was ("3/8"; null: done). */
+interface Probe {
+  total: number;
+  last: RowIdentity | null;
+  indexing: string | null;
+}
+
+function indexingPoll(probe: Probe): number {
+  return probe.total ? INDEXING_POLL_MS : INDEXING_FIRST_POLL_MS;
 }
 
 function identity(page: TimelinePage, k: number): RowIdentity {

@@ -57,6 +57,8 @@ export class App {
   load = -1;
   /** No page of this load has arrived yet. */
   loading = false;
+  /** While the folder's logs are being indexed: the rows are those of `done` of `total` logs (the rest merge in). */
+  indexing: { done: number; total: number } | null = null;
   offsets: Record<string, number> = {};
   serverKey: string | null = null;
   focusKey: string | null = null;
@@ -152,6 +154,7 @@ export class App {
     const isWindow = this.windowQueries.delete(seq);
     if (seq < this.filterSeq) return;
     this.loading = false;
+    this.indexing = page.indexing ?? null;
     this.total = page.total;
     this.shown = page.shown;
     this.filterError = page.filterError ?? null;
@@ -368,11 +371,14 @@ export class App {
     if (!s) return;
     s.classList.remove('error');
     const files = this.tables.files.length;
+    const { indexing } = this;
     const parts = [
-      `${this.total.toLocaleString()} records loaded${this.loading ? '\u2026' : ''}`,
+      `${this.total.toLocaleString()} records loaded${this.loading || indexing ? '\u2026' : ''}`,
       `${this.shown.toLocaleString()} shown`,
       `${files} file${files === 1 ? '' : 's'}`,
     ];
+    // Rows of the logs read so far: the others merge in, in time order, as they are read.
+    if (indexing) parts.push(`indexing the folder's logs: ${indexing.done} of ${indexing.total} read`);
     const localOnly = localOnlyStatus(this.summary.localCount);
     if (localOnly) parts.push(localOnly);
     if (!this.compiledRules.showsAll) parts.push('hide/show-only rules active');

@@ -64,6 +64,7 @@ export class MessageHandler {
     app.linked = null;
     app.linkKeys = [];
     app.loading = true;
+    app.indexing = null;
   }
 
   /**
@@ -129,15 +130,23 @@ export class MessageHandler {
     app.rowsChanged();
   }
 
-  /** The logs grew or changed: the summary and the window again; the end comes into view when following. */
+  /**
+   * The logs grew or changed (or more of a folder's logs were read): the summary and the window again. The end comes
+   * into view when following; otherwise the row at the top stays at the top (records merged in before it move it
+   * down the list, not off the screen), and the selection stays selected.
+   */
   private onChanged(m: Extract<ExtensionMessage, { type: 'changed' }>): void {
     const { app } = this;
     if (m.generation !== app.load || app.loading) return;
     const limit = app.windowSize();
+    const top = app.ui.follow ? -1 : app.rowAt(app.parts.topPosition());
+    const anchor = top >= 0 ? app.store.idOf(top) : null;
     const q: Partial<ViewQuery> = { offset: app.ui.follow ? END : app.winOffset, limit, summary: true };
+    if (anchor) q.anchor = { uri: anchor.uri, line: anchor.line };
     if (app.linkKeys.length) q.linkKeys = app.linkKeys.slice();
-    app.query(q, () => {
+    app.query(q, (page) => {
       if (app.ui.follow) app.parts.scrollToEnd();
+      else if (anchor && (page.position ?? -1) >= 0) app.parts.restoreTop(page.position!);
     });
   }
 

@@ -253,7 +253,7 @@ export class Overview {
     if (!this.extent()) {
       g.fillStyle = colors.muted;
       g.fillText(
-        app.total ? 'These records have no timestamps.' : app.loading ? 'Loading\u2026' : 'No records.',
+        app.total ? 'These records have no timestamps.' : app.loading || app.indexing ? 'Loading\u2026' : 'No records.',
         LABEL_W,
         AXIS_H + 10,
       );

@@ -90,6 +90,11 @@ export interface TimelineParams {
   linkKeys?: string[];
   /** Also answer the summary of the whole merge (time extent, biases, components, clocks). */
   summary?: boolean;
+  /**
+   * While a folder of `folders` is being indexed, answer at once from its logs indexed so far (`indexing` says how
+   * far); the panel asks again as more arrive. Absent: the answer waits until every log is indexed.
+   */
+  partial?: boolean;
 }
 
 /** A text rule: a substring or a regular expression (refused when it could backtrack without end). */
@@ -203,6 +208,11 @@ export interface TimelineFile {
   records: number;
 }
 
+export interface TimelineIndexing {
+  done: number;
+  total: number;
+}
+
 export interface TimelinePage {
   total: number;
   offset: number;
@@ -216,6 +226,8 @@ export interface TimelinePage {
   /** The position `anchor`, `seek` or `atTime` found in the filtered order, or -1. */
   position?: number;
   summary?: TimelineSummary;
+  /** With `partial`, while the folders' logs are being indexed: the page holds the `done` of `total` logs. */
+  indexing?: TimelineIndexing;
   overview?: TimelineOverview;
   /** The records of `linkKeys`: how many, in how many files, the first ones and their positions (-1: filtered out). */
   linked?: { total: number; files: number; rows: TimelineRow[]; positions: number[] };
@@ -274,6 +286,8 @@ export interface LookupAnswer {
 export interface IndexFolderParams {
   /** A folder path on disk. */
   path: string;
+  /** Only list the folder's logs (URIs), none read: the timeline reads them itself and shows them as they come. */
+  listOnly?: boolean;
 }
 
 export interface IndexFolderResult {

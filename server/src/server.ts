@@ -29,7 +29,7 @@ import { documentSymbols, foldingRanges, workspaceSymbols } from './features/sym
 import { fileStats, severityRanges } from './features/fileStats';
 import { timelinePage } from './features/timeline';
 import { xmlAt } from './features/xml';
-import { Requests } from './protocol';
+import { Requests, type TimelineIndexing } from './protocol';
 import { answer } from './requests';
 import { DiskDocument, LogDocuments, type LogDocument } from './logDocument';
 import { LogWorkspace, pathToUri, uriToPath, type IndexProgress } from './workspace';
@@ -484,7 +484,8 @@ answer(connection, Requests.xmlAt, async ({ uri, position }) => {
   await ready(uri);
   return xmlAt(workspace.index, uriToPath(uri), position);
 });
-answer(connection, Requests.indexFolder, async ({ path }) => {
+answer(connection, Requests.indexFolder, async ({ path, listOnly }) => {
+  if (listOnly) return { files: workspace.logsIn(path).map(pathToUri), added: 0 };
   const added = await indexFolder(path);
   return {
     files: workspace.index
@@ -519,20 +520,57 @@ answer(connection, Requests.timeline, async (params) => {
     await workspace.ensureFile(file);
     if (uri.startsWith('file:')) watchFolder(dirname(file));
   }
+  let indexing: TimelineIndexing | undefined;
   for (const uri of params.folders ?? []) {
     if (!uri.startsWith('file:')) continue;
     const folder = uriToPath(uri);
-    const pending = workspace.isFolderIndexed(folder) ? 0 : workspace.unindexedLogsIn(folder);
-    const files = await withProgress(`Indexing the logs of ${basename(folder)}`, pending, (report) =>
-      workspace.logsInFolder(folder, report),
-    );
-    for (const file of files) needed.add(file);
+    const first = !foldersLoaded.has(folder);
+    const load = folderLoad(folder);
     watchFolder(folder);
+    if (params.partial && first && !load.done) {
+      // The logs indexed so far now, the rest as they come (the panel asks again): first rows at once.
+      const logs = workspace.logsIn(folder);
+      for (const file of logs) needed.add(file);
+      indexing ??= { done: 0, total: 0 };
+      indexing.total += logs.length;
+      indexing.done += logs.filter((file) => workspace.index.file(file)).length;
+      continue;
+    }
+    for (const file of await load.files) needed.add(file);
   }
   // Logs dropped to keep within the budget are the ones needed longest ago; none that this page shows.
   if (params.uris?.length || params.folders?.length) workspace.enforceBudget(needed);
-  return timelinePage(workspace.index, params);
+  const page = timelinePage(workspace.index, params);
+  if (indexing) page.indexing = indexing;
+  return page;
 });
+
+/**
+ * A folder's logs being indexed for a timeline: one load at a time per folder. Partial answers do not wait for a
+ * folder's first load; later ones wait (for the logs that appeared since: fast), so a log that cannot be read does
+ * not keep a panel asking again for ever.
+ */
+const folderLoads = new Map<string, { files: Promise<string[]>; done: boolean }>();
+const foldersLoaded = new Set<string>();
+
+/** The load of `folder`'s logs in flight, or a new one (each request reads the logs that appeared since). */
+function folderLoad(folder: string): { files: Promise<string[]>; done: boolean } {
+  const running = folderLoads.get(folder);
+  if (running && !running.done) return running;
+  const pending = workspace.isFolderIndexed(folder) ? 0 : workspace.unindexedLogsIn(folder);
+  const files = withProgress(`Indexing the logs of ${basename(folder)}`, pending, (report) =>
+    workspace.logsInFolder(folder, report),
+  );
+  const load = { files, done: false };
+  folderLoads.set(folder, load);
+  void files
+    .finally(() => {
+      load.done = true;
+      foldersLoaded.add(folder);
+    })
+    .catch(() => undefined);
+  return load;
+}
 
 function sizeOf(file: string): number {
   try {

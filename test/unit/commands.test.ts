@@ -89,6 +89,12 @@ test('Open in Timeline on a folder sends the folder, so that logs written into i
       [timelineRequests(requests)[0].folders, timelineRequests(requests)[0].uris],
       [['file:///logs/client'], undefined],
     );
+    // The folder's logs are only listed first (are there any?): the timeline reads them and shows the first at once.
+    assert.deepEqual(
+      requests.filter((r) => r.method === Requests.indexFolder.method).map((r) => r.params),
+      [{ path: '/logs/client', listOnly: true }],
+    );
+    assert.ok(timelineRequests(requests).every((p) => p.partial === true));
   } finally {
     fake.close();
   }

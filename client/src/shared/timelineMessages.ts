@@ -260,6 +260,8 @@ export interface ViewPage {
   summary?: ViewSummary;
   overview?: OverviewData;
   linked?: { total: number; files: number; chunk: RowChunk; positions: number[] };
+  /** While the folder's logs are being indexed: the page holds `done` of `total` logs (the rest merge in later). */
+  indexing?: { done: number; total: number };
 }
 
 // ---------------------------------------------------------------------------------------------------------

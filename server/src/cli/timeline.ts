@@ -1,5 +1,6 @@
 import { findKeys, normaliseGuid } from '../core/keys';
-import { RecordJsonBytes } from '../core/output/jsonBytes';
+import { put, putUtcJson, RecordJsonBytes, type ExtraFields } from '../core/output/jsonBytes';
+import { KeysJsonBytes } from '../core/output/keysJson';
 import { isoJson, recordLineAt } from '../core/output/records';
 import { LineBlock } from '../core/output/sink';
 import { mergeOrder, type MergedOrder, type TimelineFilter } from '../core/timeline';
@@ -25,6 +26,7 @@ export async function runTimeline(argv: string[]): Promise<number> {
   const order = mergeOrder(sources);
   const json = args.flags.has('json');
   const writers = sources.map((s) => new RecordJsonBytes(s.records));
+  const fields = new TimelineFields(order);
   const out = stdoutSink();
   const block = new LineBlock();
   // Where each position's line lies in the block (empty when filtered out).
@@ -43,32 +45,72 @@ export async function runTimeline(argv: string[]): Promise<number> {
       if (!filter.severities || filter.severities.has(table.severity(r))) {
         if (!filter.key || matchesKey(table.message(r), filter.key)) {
           block.reserve(RECORD_ROOM);
-          if (json)
-            writers[order.source[p]].write(block, r, table.utcSource(r), (text) => timelineFields(order, p, text));
+          fields.position = p;
+          if (json) writers[order.source[p]].write(block, r, table.utcSource(r), fields);
           else block.line(recordLineAt(table, r, table.utcSource(r)));
         }
       }
       ends[p - start] = block.used;
     }
-    for (let k = 0; k < end - start; k++) {
-      if (ends[k] === starts[k]) continue;
-      if (out.full) await out.flush();
-      out.bytes(block.buffer, starts[k], ends[k]);
+    // Printed in merged order: a run of positions whose lines lie one after the other in the block (records of one
+    // file in a row) goes out as one copy.
+    for (let k = 0; k < end - start;) {
+      let runEnd = ends[k];
+      let next = k + 1;
+      while (next < end - start && starts[next] === runEnd && runEnd - starts[k] < RUN_BYTES) runEnd = ends[next++];
+      if (runEnd > starts[k]) {
+        if (out.full) await out.flush();
+        out.bytes(block.buffer, starts[k], runEnd);
+      }
+      k = next;
     }
   }
   await out.end();
   return 0;
 }
 
+/** A run is cut once over this many bytes: with its last line (at most 48 KB) it fits the sink's 64 KB of room. */
+const RUN_BYTES = 16 * 1024;
+
 /** Room a record is given in the block (RecordJsonBytes writes records of up to 48 KB itself, longer ones as text). */
 const RECORD_ROOM = 64 * 1024;
 
-/** What the timeline adds to a record: its merged time, how it was placed, its keys (from the message's text). */
-function timelineFields(order: MergedOrder, p: number, text: string): string {
-  const time = order.time(p);
-  // A record whose zone is unknown has no UTC: it is placed by its local time, and says so.
-  const placed = order.placedByLocal(p) ? ',"placedBy":"local time (zone unknown)"' : '';
-  return `,"time":${time === null ? 'null' : isoJson(time)}${placed},"keys":${keysJson(text)}`;
+const bytesOf = (text: string) => new Uint8Array(Buffer.from(text, 'latin1'));
+const TIME = bytesOf(',"time":');
+const NULL = bytesOf('null');
+// A record whose zone is unknown has no UTC: it is placed by its local time, and says so.
+const PLACED_BY_LOCAL = ',"placedBy":"local time (zone unknown)"';
+const PLACED_BY_LOCAL_BYTES = bytesOf(PLACED_BY_LOCAL);
+const KEYS = bytesOf(',"keys":');
+
+/**
+ * What the timeline adds to the record at `position` of the merged order: its merged time, how it was placed, its
+ * keys. Written as bytes from the message's bytes; as text (`text`) for a record written from its text.
+ */
+class TimelineFields implements ExtraFields {
+  position = 0;
+  private readonly keys = new KeysJsonBytes();
+
+  constructor(private readonly order: MergedOrder) {}
+
+  maxBytes(messageBytes: number): number {
+    return 64 + PLACED_BY_LOCAL.length + KeysJsonBytes.maxBytes(messageBytes);
+  }
+
+  put(out: Buffer, at: number, bytes: Buffer, start: number, end: number): number {
+    const time = this.order.time(this.position);
+    at = put(out, at, TIME);
+    at = time === null ? put(out, at, NULL) : putUtcJson(out, at, time);
+    if (this.order.placedByLocal(this.position)) at = put(out, at, PLACED_BY_LOCAL_BYTES);
+    at = put(out, at, KEYS);
+    return this.keys.put(out, at, bytes, start, end);
+  }
+
+  text(message: string): string {
+    const time = this.order.time(this.position);
+    const placed = this.order.placedByLocal(this.position) ? PLACED_BY_LOCAL : '';
+    return `,"time":${time === null ? 'null' : isoJson(time)}${placed},"keys":${keysJson(message)}`;
+  }
 }
 
 /** The --key filter of matchesTimeline (core/timeline.ts). */

@@ -8,44 +8,73 @@
 // written from RecordJson.of.
 import type { RecordTable } from '../table';
 import type { UtcSource } from '../time';
-import { RecordJson, utcSourceJson } from './records';
+import { isoJson, RecordJson, utcSourceJson } from './records';
 import type { LineTarget } from './sink';
 
-/** A message that JSON.stringify would copy as it is: no quote, backslash, control character or non-ASCII byte. */
-const NEEDS_CARE = /[\u0000-\u001f"\\\u0080-\u00ff]/;
-/** Text that is not printable ASCII (control characters, bytes of multi-byte characters). */
-const NOT_ASCII_TEXT = /[\u0000-\u001f\u0080-\u00ff]/;
+/** What a message's bytes need: nothing (JSON.stringify would copy them as they are), */
+const PLAIN = 0;
+/** quotes or backslashes escaped (printable ASCII otherwise), */
+const ESCAPES = 1;
+/** or JSON.stringify itself: control characters or non-ASCII bytes (\uXXXX forms, multi-byte characters). */
+const OTHER_TEXT = 2;
 /** The longest record written here (the sink keeps at least 64 KB free). */
 const MAX_RECORD_BYTES = 48 * 1024;
 
 const ascii = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0));
 /** A plain Uint8Array (not a Buffer): `put` then always sees one kind of array. */
 const utf8 = (text: string) => new Uint8Array(Buffer.from(text, 'utf8'));
-const LINE = ascii(',"line":');
 const END_LINE = ascii(',"endLine":');
 const COLUMN = ascii(',"column":');
-const FORMAT = ascii(',"format":"');
-const UTC = ascii('","utc":');
 const LOCAL = ascii(',"local":');
 const BIAS = ascii(',"biasMinutes":');
 const THREAD = ascii(',"thread":');
-const SEVERITY = ascii(',"severity":"');
-const RAW_TYPE = ascii('","rawType":');
 const MESSAGE = ascii(',"message":"');
 const UTC_SOURCE = ascii(',"utcSource":');
 const NULL = ascii('null');
+const QUOTE = ascii('"');
+
+/** Byte arrays one after the other, as one. */
+function joined(parts: Uint8Array[]): Uint8Array {
+  const bytes = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    bytes.set(part, at);
+    at += part.length;
+  }
+  return bytes;
+}
+
+/**
+ * Fields a command adds after a record's own (cmlogs timeline: its merged time and keys), written as bytes from the
+ * message's bytes, or as text for a record written from its text.
+ */
+export interface ExtraFields {
+  /** The most bytes `put` writes for a message of `messageBytes` bytes. */
+  maxBytes(messageBytes: number): number;
+  /** Writes the fields at out[at…] for the message bytes[start, end); returns where they end. */
+  put(out: Buffer, at: number, bytes: Buffer, start: number, end: number): number;
+  /** The same fields as text, from the message's text. */
+  text(message: string): string;
+}
+
+type Extra = string | ((text: string) => string) | ExtraFields;
 
 export class RecordJsonBytes {
   private readonly strings: RecordJson;
   private readonly head: Uint8Array;
   /** Per pool id: `,"name":"value"` as UTF-8 (empty when the pool has no value), one cache per field. */
   private readonly pools = new Map<string, Array<Uint8Array | undefined>>();
-  private readonly names = new Map<string, Uint8Array>();
+  private readonly formats = new Map<string, Uint8Array>();
+  private lastBiasToThread = { bias: NaN as number | null, component: -1, context: -1, bytes: NULL as Uint8Array };
+  private lastSeverityToMessage = { severity: '', rawType: -1, bytes: NULL as Uint8Array };
+  private lastMessageEndToSource = { sourceFile: -1, source: null as UtcSource | null, bytes: NULL as Uint8Array };
+  private readonly severities = new Map<string, Uint8Array>();
   private readonly sources = new Map<UtcSource, Uint8Array>();
 
   constructor(private readonly table: RecordTable) {
     this.strings = new RecordJson(table);
-    this.head = utf8(`{"file":${JSON.stringify(table.file)}`);
+    // With the key of the field after it, as these are always written together: fewer copies per record.
+    this.head = utf8(`{"file":${JSON.stringify(table.file)},"line":`);
   }
 
   /**
@@ -53,18 +82,25 @@ export class RecordJsonBytes {
    * it from the message's text (for its keys: given as latin1 when the record is written from its bytes, which
    * has the same GUIDs and KB numbers as the UTF-8 text, both being ASCII).
    */
-  write(sink: LineTarget, i: number, source: UtcSource, extra: string | ((text: string) => string) = ''): void {
+  write(sink: LineTarget, i: number, source: UtcSource, extra: Extra = ''): void {
     const t = this.table;
     const start = t.findMessage(i);
     const bytes = t.foundBytes;
     const end = t.foundEnd;
-    const text = start >= 0 && end - start <= MAX_RECORD_BYTES / 2 ? bytes.toString('latin1', start, end) : null;
+    if (start < 0 || end - start > MAX_RECORD_BYTES / 2) return this.writeString(sink, i, source, extra);
     // Quotes and backslashes (Windows paths) are escaped here; control characters and non-ASCII text are left to
     // JSON.stringify (they take \uXXXX forms, and multi-line messages kept in the file must lose their CRs).
-    const escapes = text === null ? false : NEEDS_CARE.test(text);
-    if (text === null || (escapes && NOT_ASCII_TEXT.test(text))) return this.writeString(sink, i, source, extra);
-    const more = typeof extra === 'string' ? extra : extra(text);
-    if (!this.fits(i, source, more, end - start)) return this.writeString(sink, i, source, extra);
+    const care = careOf(bytes, start, end);
+    if (care === OTHER_TEXT) return this.writeString(sink, i, source, extra);
+    const escapes = care === ESCAPES;
+    const more =
+      typeof extra === 'string'
+        ? extra
+        : typeof extra === 'function'
+          ? extra(bytes.toString('latin1', start, end))
+          : '';
+    const moreBytes = typeof extra === 'object' ? extra.maxBytes(end - start) : more.length * 3;
+    if (!this.fits(i, source, moreBytes, end - start)) return this.writeString(sink, i, source, extra);
     const utc = t.utc(i);
     const wall = t.hasKeptLocal(i) ? null : t.wallTime(i);
     if ((utc !== null && !inYears(utc)) || (wall !== null && !inYears(wall)))
@@ -72,15 +108,12 @@ export class RecordJsonBytes {
     const out = sink.buffer;
     let at = sink.used;
     at = put(out, at, this.head);
-    at = put(out, at, LINE);
     at = putNumber(out, at, t.line(i));
     at = put(out, at, END_LINE);
     at = putNumber(out, at, t.endLine(i));
     at = put(out, at, COLUMN);
     at = putNumber(out, at, t.columnAt(i));
-    at = put(out, at, FORMAT);
-    at = put(out, at, this.name(t.format(i)));
-    at = put(out, at, UTC);
+    at = put(out, at, this.formatThenUtc(t.format(i)));
     at = utc === null ? put(out, at, NULL) : putTime(out, at, utc, utcMinute, true);
     at = put(out, at, LOCAL);
     if (wall !== null) at = putTime(out, at, wall, localMinute, false);
@@ -88,46 +121,36 @@ export class RecordJsonBytes {
       const local = t.localAt(i);
       at = local === null ? put(out, at, NULL) : at + out.write(JSON.stringify(local), at);
     }
-    at = put(out, at, BIAS);
-    const bias = t.biasMinutes(i);
-    at = bias === null ? put(out, at, NULL) : putNumber(out, at, bias);
-    at = put(out, at, this.pool('component', t.componentId(i)));
-    at = put(out, at, this.pool('context', t.contextIdAt(i)));
-    at = put(out, at, THREAD);
+    at = put(out, at, this.biasToThread(t.biasMinutes(i), t.componentId(i), t.contextIdAt(i)));
     const thread = t.thread(i);
     at = thread === null ? put(out, at, NULL) : putNumber(out, at, thread);
-    at = put(out, at, SEVERITY);
-    at = put(out, at, this.name(t.severity(i)));
-    at = put(out, at, RAW_TYPE);
-    const rawType = t.rawTypeIdAt(i);
-    at = t.strings.value(rawType) === null ? put(out, at, NULL) : put(out, at, this.pool('', rawType));
-    at = put(out, at, MESSAGE);
+    at = put(out, at, this.severityToMessage(t.severity(i), t.rawTypeIdAt(i)));
     at = escapes ? putEscaped(out, at, bytes, start, end) : at + bytes.copy(out, at, start, end);
-    out[at++] = 34; // "
-    at = put(out, at, this.pool('sourceFile', t.sourceFileIdAt(i)));
     const damaged = t.damageAt(i);
-    if (damaged !== undefined) at += out.write(`,"damaged":${JSON.stringify(damaged)}`, at);
-    at = put(out, at, UTC_SOURCE);
-    at = put(out, at, this.source(source));
+    if (damaged === undefined) at = put(out, at, this.messageEndToSource(t.sourceFileIdAt(i), source));
+    else {
+      out[at++] = 34; // "
+      at = put(out, at, this.pool('sourceFile', t.sourceFileIdAt(i)));
+      at += out.write(`,"damaged":${JSON.stringify(damaged)}`, at);
+      at = put(out, at, UTC_SOURCE);
+      at = put(out, at, this.source(source));
+    }
     if (more) at += out.write(more, at);
+    else if (typeof extra === 'object') at = extra.put(out, at, bytes, start, end);
     out[at++] = 125; // }
     out[at++] = 10;
     sink.used = at;
   }
 
   /** Record i as RecordJson.of makes it. */
-  private writeString(
-    sink: LineTarget,
-    i: number,
-    source: UtcSource,
-    extra: string | ((text: string) => string),
-  ): void {
+  private writeString(sink: LineTarget, i: number, source: UtcSource, extra: Extra): void {
     const message = this.table.message(i);
-    sink.line(this.strings.of(i, source, typeof extra === 'string' ? extra : extra(message), message));
+    const more = typeof extra === 'string' ? extra : typeof extra === 'function' ? extra(message) : extra.text(message);
+    sink.line(this.strings.of(i, source, more, message));
   }
 
   /** The record's bytes stay under MAX_RECORD_BYTES (pool strings, a damage note and `extra` can be long). */
-  private fits(i: number, source: UtcSource, extra: string, messageBytes: number): boolean {
+  private fits(i: number, source: UtcSource, extraBytes: number, messageBytes: number): boolean {
     const t = this.table;
     const damaged = t.damageAt(i);
     const local = t.hasKeptLocal(i) ? t.localAt(i) : null;
@@ -135,7 +158,7 @@ export class RecordJsonBytes {
       this.head.length +
       2 * messageBytes + // escapes double a quote or backslash
       400 +
-      extra.length * 3 +
+      extraBytes +
       this.source(source).length +
       this.pool('component', t.componentId(i)).length +
       this.pool('context', t.contextIdAt(i)).length +
@@ -159,9 +182,50 @@ export class RecordJsonBytes {
     return bytes;
   }
 
-  private name(text: string): Uint8Array {
-    let bytes = this.names.get(text);
-    if (!bytes) this.names.set(text, (bytes = utf8(text)));
+  // Runs of fields written together, kept for the values of the record before (the next one nearly always has
+  // the same): one copy instead of five or six.
+
+  /** `,"biasMinutes":<bias>,"component":…,"context":…,"thread":` */
+  private biasToThread(bias: number | null, component: number, context: number): Uint8Array {
+    const last = this.lastBiasToThread;
+    if (last.bias === bias && last.component === component && last.context === context) return last.bytes;
+    // As putNumber writes it (JSON.stringify's digits; null for what is not a finite number).
+    const biasBytes = bias === null || !Number.isFinite(bias) ? NULL : ascii(String(bias));
+    const parts = [BIAS, biasBytes, this.pool('component', component), this.pool('context', context), THREAD];
+    this.lastBiasToThread = { bias, component, context, bytes: joined(parts) };
+    return this.lastBiasToThread.bytes;
+  }
+
+  /** `,"severity":"<severity>","rawType":<raw type>,"message":"` */
+  private severityToMessage(severity: string, rawType: number): Uint8Array {
+    const last = this.lastSeverityToMessage;
+    if (last.severity === severity && last.rawType === rawType) return last.bytes;
+    const raw = this.table.strings.value(rawType) === null ? NULL : this.pool('', rawType);
+    const bytes = joined([this.severityThenRawType(severity), raw, MESSAGE]);
+    this.lastSeverityToMessage = { severity, rawType, bytes };
+    return bytes;
+  }
+
+  /** `"` (the message's end) `,"sourceFile":…,"utcSource":{…}` */
+  private messageEndToSource(sourceFile: number, source: UtcSource): Uint8Array {
+    const last = this.lastMessageEndToSource;
+    if (last.sourceFile === sourceFile && last.source === source) return last.bytes;
+    const bytes = joined([QUOTE, this.pool('sourceFile', sourceFile), UTC_SOURCE, this.source(source)]);
+    this.lastMessageEndToSource = { sourceFile, source, bytes };
+    return bytes;
+  }
+
+  /** `,"format":"<format>","utc":` */
+  private formatThenUtc(format: string): Uint8Array {
+    let bytes = this.formats.get(format);
+    if (!bytes) this.formats.set(format, (bytes = utf8(`,"format":"${format}","utc":`)));
+    return bytes;
+  }
+
+  /** `,"severity":"<severity>","rawType":` */
+  private severityThenRawType(severity: string): Uint8Array {
+    let bytes = this.severities.get(severity);
+    if (!bytes) this.severities.set(severity, (bytes = utf8(`,"severity":"${severity}","rawType":`)));
     return bytes;
   }
 
@@ -175,6 +239,17 @@ export class RecordJsonBytes {
   }
 }
 
+/** What bytes[start, end) need in a JSON string (PLAIN, ESCAPES or OTHER_TEXT): a loop, no string made. */
+function careOf(bytes: Uint8Array, start: number, end: number): number {
+  let care = PLAIN;
+  for (let k = start; k < end; k++) {
+    const c = bytes[k];
+    if (c < 32 || c >= 128) return OTHER_TEXT;
+    if (c === 34 || c === 92) care = ESCAPES;
+  }
+  return care;
+}
+
 /** Printable ASCII bytes as JSON.stringify writes them in a string: a quote or a backslash after a backslash. */
 function putEscaped(out: Uint8Array, at: number, bytes: Uint8Array, start: number, end: number): number {
   for (let k = start; k < end; k++) {
@@ -185,7 +260,7 @@ function putEscaped(out: Uint8Array, at: number, bytes: Uint8Array, start: numbe
   return at;
 }
 
-function put(out: Uint8Array, at: number, bytes: Uint8Array): number {
+export function put(out: Uint8Array, at: number, bytes: Uint8Array): number {
   if (bytes.length > 32) {
     out.set(bytes, at);
     return at + bytes.length;
@@ -219,6 +294,11 @@ const FOUR_DIGIT_YEARS = [Date.UTC(1000, 0, 1), Date.UTC(10000, 0, 1)];
 function inYears(time: number): boolean {
   const t = Math.trunc(time);
   return t >= FOUR_DIGIT_YEARS[0] && t < FOUR_DIGIT_YEARS[1];
+}
+
+/** A UTC time as isoJson writes it: `"YYYY-MM-DDTHH:MM:SS.mmmZ"`. */
+export function putUtcJson(out: Buffer, at: number, utc: number): number {
+  return inYears(utc) ? putTime(out, at, utc, utcMinute, true) : at + out.write(isoJson(utc), at);
 }
 
 /** The minute a time prefix ("YYYY-MM-DDTHH:MM:") was made for, and its bytes: one for UTC, one for local times. */
