@@ -52,6 +52,8 @@ export class App {
   total = 0;
   shown = 0;
   summary: ViewSummary = emptySummary();
+  /** The summary of this load has arrived (until then its empty time span means "not known yet", not "none"). */
+  summaryLoaded = false;
   filterError: string | null = null;
   /** The load shown (the extension's generation); -1 before the first. */
   load = -1;
@@ -158,7 +160,10 @@ export class App {
     this.total = page.total;
     this.shown = page.shown;
     this.filterError = page.filterError ?? null;
-    if (page.summary) this.summary = page.summary;
+    if (page.summary) {
+      this.summary = page.summary;
+      this.summaryLoaded = true;
+    }
     if (isWindow) this.setWindow(page);
     if (page.overview) this.overviewData = page.overview;
     if (page.linked && seq >= this.linksSeq) this.setLinked(page.linked);

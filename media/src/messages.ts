@@ -59,6 +59,7 @@ export class MessageHandler {
     app.total = 0;
     app.shown = 0;
     app.summary = emptySummary();
+    app.summaryLoaded = false;
     app.overviewData = null;
     app.clearSelection();
     app.linked = null;

@@ -253,7 +253,11 @@ export class Overview {
     if (!this.extent()) {
       g.fillStyle = colors.muted;
       g.fillText(
-        app.total ? 'These records have no timestamps.' : app.loading || app.indexing ? 'Loading\u2026' : 'No records.',
+        app.total && app.summaryLoaded
+          ? 'These records have no timestamps.'
+          : app.total || app.loading || app.indexing
+            ? 'Loading\u2026'
+            : 'No records.',
         LABEL_W,
         AXIS_H + 10,
       );

@@ -675,23 +675,10 @@ function vsixPath(argv) {
   return vsix;
 }
 
-async function main() {
-  const argv = process.argv.slice(2);
-  const records = argv.includes('--records') ? Number(argv[argv.indexOf('--records') + 1]) : 1_000_000;
-  const vsix = vsixPath(argv);
-  const tGen = Date.now();
-  const manifest = generateScaleLogs(SCALE_DIR, records);
-  figures.generateMs = Date.now() - tGen;
-  run.lap(
-    `${manifest.records.toLocaleString('en-US')} records in ${manifest.files.length} logs (${(manifest.files.reduce((n, f) => n + f.bytes, 0) / 1e6).toFixed(0)} MB) in ${path.relative(ROOT, SCALE_DIR)}/logs; ${manifest.errors} errors, ${manifest.needleRecords} with the needle`,
-  );
-
-  fs.rmSync(path.join(SCALE_DIR, 'big'), { recursive: true, force: true }); // the big log is written later (checkBigLog)
-  for (const dir of ['editor', 'gb']) fs.rmSync(path.join(SCALE_DIR, dir), { recursive: true, force: true });
-  const editorOnly = process.env.CMLOGS_SCALE_ONLY === 'editor';
-  const editorLogFiles = writeEditorLogs();
+/** Starts code-server with the packaged extension on SCALE_DIR, opens it in Chromium, runs `body`, stops both. */
+async function inSession(name, vsix, body) {
   const cs = await startCodeServer({
-    name: 'scale',
+    name,
     vsix,
     folder: SCALE_DIR,
     settings: {
@@ -701,7 +688,7 @@ async function main() {
       'workbench.editorLargeFileConfirmation': 1024,
     },
   });
-  run.lap(`code-server with ${path.basename(vsix)} at ${cs.url}`);
+  run.lap(`code-server (${name}) with ${path.basename(vsix)} at ${cs.url}`);
   const hard = setTimeout(
     () => {
       console.error('[scale] HARD TIMEOUT (E2E_SCALE_TIMEOUT_MS): stopping');
@@ -717,19 +704,42 @@ async function main() {
     page.on('pageerror', (e) => console.log(`[page error] ${e.message}`));
     await page.goto(`${cs.url}/?folder=${encodeURIComponent(SCALE_DIR)}`);
     await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
-    await editorLogs(page, cs, editorLogFiles);
-    const frame = editorOnly ? null : await openTimeline(page, manifest);
-    if (frame) {
-      await checkList(page, frame, manifest);
-      await checkFilters(frame, manifest);
-      await checkJump(page, frame, manifest);
-      await checkBigLog(page, frame);
-    }
+    await body(page, cs);
   } finally {
     await context?.close().catch(() => {});
     await cs.stop();
     clearTimeout(hard);
   }
+}
+
+async function timelineChecks(page, manifest) {
+  const frame = await openTimeline(page, manifest);
+  if (!frame) return;
+  await checkList(page, frame, manifest);
+  await checkFilters(frame, manifest);
+  await checkJump(page, frame, manifest);
+  await checkBigLog(page, frame);
+}
+
+async function main() {
+  const argv = process.argv.slice(2);
+  const records = argv.includes('--records') ? Number(argv[argv.indexOf('--records') + 1]) : 1_000_000;
+  const vsix = vsixPath(argv);
+  const tGen = Date.now();
+  const manifest = generateScaleLogs(SCALE_DIR, records);
+  figures.generateMs = Date.now() - tGen;
+  run.lap(
+    `${manifest.records.toLocaleString('en-US')} records in ${manifest.files.length} logs (${(manifest.files.reduce((n, f) => n + f.bytes, 0) / 1e6).toFixed(0)} MB) in ${path.relative(ROOT, SCALE_DIR)}/logs; ${manifest.errors} errors, ${manifest.needleRecords} with the needle`,
+  );
+
+  fs.rmSync(path.join(SCALE_DIR, 'big'), { recursive: true, force: true }); // the big log is written later (checkBigLog)
+  for (const dir of ['editor', 'gb']) fs.rmSync(path.join(SCALE_DIR, dir), { recursive: true, force: true });
+  const editorOnly = process.env.CMLOGS_SCALE_ONLY === 'editor';
+  const editorLogFiles = writeEditorLogs();
+  // Two sessions, each in a fresh code-server and browser: the timeline's figures (first rows, renderer memory,
+  // the jump) must not carry the editor logs' renderer and server memory, nor the editor's the timeline's index.
+  if (!editorOnly) await inSession('scale', vsix, (page) => timelineChecks(page, manifest));
+  if (editorLogFiles.length) await inSession('scale-editor', vsix, (page, cs) => editorLogs(page, cs, editorLogFiles));
   delete figures.openedAt;
   const out = {
     ok: run.ok(),
