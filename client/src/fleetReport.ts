@@ -194,12 +194,16 @@ function cell(byStatus: Map<string, number> | undefined): string {
 
 const isFailed = (m: FleetMachine) => m.status === 'failed';
 
-/** A flow's id ("contentDownload") escaped, with a break allowed before each capital: narrow columns at 1366 px. */
-const breakable = (flow: string) => escapeHtml(flow).replace(/(?<=[a-z])(?=[A-Z])/g, '<wbr>');
+/** A flow's id as a column heading: "contentDownload" → "Content download" (words wrap in narrow columns at 1366 px). */
+export function flowHeading(flow: string): string {
+  if (flow === 'windowsUpdate') return 'Windows Update';
+  const words = flow.replace(/(?<=[a-z])(?=[A-Z])/g, ' ').toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
 
 /** The report page: a table, a nonce'd script that posts the clicked machine's row number, a CSP that allows nothing else. */
 export function fleetReportHtml(tables: FleetTables, nonce: string, cspSource: string): string {
-  const head = `<tr><th>machine</th><th>records</th><th>errors</th>${tables.flows.map((f) => `<th>${breakable(f)}</th>`).join('')}</tr>`;
+  const head = `<tr><th>machine</th><th>records</th><th>errors</th>${tables.flows.map((f) => `<th title="${escapeHtml(f)}">${escapeHtml(flowHeading(f))}</th>`).join('')}</tr>`;
   const rows = tables.machines
     .map((m, i) => {
       if (isFailed(m)) return '';

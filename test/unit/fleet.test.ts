@@ -466,6 +466,9 @@ test('VS Code "Open Fleet Report": machines x flows from a DIR written before; a
     /Content-Security-Policy" content="default-src 'none'; style-src [^"]*; script-src 'nonce-[^']+';"/,
   );
   assert.match(html, /^<p>6 machines\./m);
+  // Flow columns headed in words, the flow's id in the title.
+  assert.match(html, /<th title="contentDownload">Content download<\/th>/);
+  assert.match(html, /<th title="stateMessages">State messages<\/th>/);
   // The machine whose scan broke comes first, its scan cell says so.
   const firstRow = /<tr data-row="0"[^]*?<\/tr>/.exec(html)![0];
   assert.match(firstRow, />PC-SCAN-03</);
