@@ -116,7 +116,10 @@ export class DiagnoseContext {
 
   /** Which records carry which GUID, each source read when first asked (see GuidIndex.numberIn). */
   guids(): GuidIndex {
-    return (this.guidIndex ??= new GuidIndex(this.sources.map((source) => source.records)));
+    return (this.guidIndex ??= new GuidIndex(
+      this.sources.map((source) => source.records),
+      (s, index, message) => (this.sources[s].messages[index] ??= message),
+    ));
   }
 }
 
@@ -220,6 +223,7 @@ function hitsOfKey(context: DiagnoseContext, answers: KeyedAnswers, key: string,
     const records = k < 0 ? undefined : guids.recordsOf(k, source.position);
     if (!records) continue;
     const known = knownMatches(context, patterns, source);
+    readMessages(source, records, known);
     for (const index of records) {
       let match = known[index];
       if (match === undefined) known[index] = match = firstMatch(patterns, messageOf(source, index)); // null is an answer too
@@ -228,6 +232,19 @@ function hitsOfKey(context: DiagnoseContext, answers: KeyedAnswers, key: string,
   }
   answers.byKey.set(key, hits.sort(byTime));
   return hits;
+}
+
+/**
+ * Reads the messages of these records (ascending) that are still to be matched, in reads of up to 64 KB
+ * (RecordTable.messagesOf): a key's records lie here and there in a log, and reading each alone cost a system
+ * call per message (a download's content ID is in thousands of CAS.log lines).
+ */
+function readMessages(source: Source, records: Int32Array, known: Array<RegExpExecArray | null | undefined>): void {
+  const unread: number[] = [];
+  for (const index of records)
+    if (known[index] === undefined && source.messages[index] === undefined) unread.push(index);
+  if (unread.length < 2) return;
+  source.records.messagesOf(unread, (index, message) => (source.messages[index] = message));
 }
 
 /** Lines of the hinted logs inside [from, to] that match a pattern. */
