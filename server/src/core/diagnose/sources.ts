@@ -43,6 +43,9 @@ export class DiagnoseContext {
   private readonly keyed = new WeakMap<object, Map<string, KeyedAnswers>>();
   /** The sources a hint names, by its logs and components. */
   private readonly hinted = new Map<string, Source[]>();
+  /** The same answers by the hint object (a rule), and by a hint's sources the ones of each folder (sourcesNear). */
+  private readonly hintedByObject = new WeakMap<object, Source[]>();
+  private readonly nearByHint = new WeakMap<Source[], Map<string, Source[]>>();
   /** Per source (by position), the mark of the last search that took each record (see keyedHits). */
   private readonly marks: Array<Int32Array | undefined> = [];
   private mark = 0;
@@ -61,13 +64,21 @@ export class DiagnoseContext {
 
   /** The sources a hint names, by file name or by the components writing them (callers must not change the list). */
   sourcesFor(hint: Partial<LogHint>): Source[] {
-    const question = `${(hint.logs ?? []).join('\n')}\t${(hint.components ?? []).join('\n')}`;
-    let sources = this.hinted.get(question);
+    // By the hint object first: rules are asked again for every instance and step, and spelling the question out
+    // each time cost more than the answer.
+    let sources = this.hintedByObject.get(hint);
     if (sources) return sources;
+    const question = `${(hint.logs ?? []).join('\n')}\t${(hint.components ?? []).join('\n')}`;
+    sources = this.hinted.get(question);
+    if (sources) {
+      this.hintedByObject.set(hint, sources);
+      return sources;
+    }
     const names = new Set((hint.logs ?? []).map((n) => n.toLowerCase()));
     const components = (hint.components ?? []).map((c) => c.toLowerCase());
     sources = this.sources.filter((s) => names.has(s.name) || components.some((c) => s.components.has(c)));
     this.hinted.set(question, sources);
+    this.hintedByObject.set(hint, sources);
     return sources;
   }
 
@@ -105,8 +116,14 @@ export class DiagnoseContext {
   sourcesNear(hint: Partial<LogHint>, folder?: string): Source[] {
     const all = this.sourcesFor(hint);
     if (folder === undefined) return all;
-    const near = all.filter((s) => s.folder === folder);
-    return near.length ? near : all;
+    let byFolder = this.nearByHint.get(all);
+    if (!byFolder) this.nearByHint.set(all, (byFolder = new Map()));
+    let near = byFolder.get(folder);
+    if (!near) {
+      const inFolder = all.filter((s) => s.folder === folder);
+      byFolder.set(folder, (near = inFolder.length ? inFolder : all));
+    }
+    return near;
   }
 
   /** Source number → its records whose message carries the GUID (lower-case, no braces), ascending. */
