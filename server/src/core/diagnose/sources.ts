@@ -193,8 +193,6 @@ export interface Hit {
   captures?: Capture[];
 }
 
-export const record = (hit: Hit) => hit.source.records.get(hit.index);
-
 export function firstMatch(patterns: RegExp[], text: string): RegExpExecArray | null {
   for (const p of patterns) {
     const m = p.exec(text);
