@@ -126,11 +126,6 @@ export class DiagnoseContext {
     return near;
   }
 
-  /** Source number → its records whose message carries the GUID (lower-case, no braces), ascending. */
-  withGuid(guid: string): ReadonlyMap<number, Int32Array> {
-    return this.guids().withGuid(guid);
-  }
-
   /** Which records carry which GUID, each source read when first asked (see GuidIndex.numberIn). */
   guids(): GuidIndex {
     return (this.guidIndex ??= new GuidIndex(
