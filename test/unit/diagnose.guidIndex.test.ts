@@ -77,11 +77,22 @@ function expected(table: RecordTable): Map<string, number[]> {
 }
 
 function assertSame(tables: RecordTable[]): void {
-  const index = new GuidIndex(tables);
+  const kept = tables.map(() => new Map<number, string>());
+  const index = new GuidIndex(tables, (s, r, message) => {
+    assert.ok(!kept[s].has(r), `record ${r} kept twice`);
+    kept[s].set(r, message);
+  });
   tables.forEach((table, s) => {
     const want = expected(table);
     assert.ok(want.size > 0);
     for (const [guid, records] of want) assert.deepEqual(Array.from(index.withGuid(guid).get(s) ?? []), records, guid);
+    // The messages handed over as the table is read: exactly those of the records with a GUID, as message() reads them.
+    const withGuid = [...new Set([...want.values()].flat())].sort((a, b) => a - b);
+    assert.deepEqual(
+      [...kept[s].keys()].sort((a, b) => a - b),
+      withGuid,
+    );
+    for (const r of withGuid) assert.equal(kept[s].get(r), table.message(r), `message of record ${r}`);
   });
   // Nothing found that the expression does not find.
   const all = new Set(tables.flatMap((t) => [...expected(t).keys()]));

@@ -178,11 +178,29 @@ function auditableRecords(source: Source): Uint8Array {
   return marks;
 }
 
+const holdsAudit = new WeakMap<Source, boolean>();
+
+/** Whether any line of the source may be an audit line (auditableRecords). */
+function mayHoldAudit(source: Source): boolean {
+  let holds = holdsAudit.get(source);
+  if (holds === undefined) holdsAudit.set(source, (holds = auditableRecords(source).includes(1)));
+  return holds;
+}
+
 /** Lines anywhere in the logs that audit a change of the assignment `guid` (lower-case, no braces). */
 function auditLines(context: DiagnoseContext, guid: string): Array<{ file: string; line: number; text: string }> {
   const out: Array<{ file: string; line: number; text: string }> = [];
-  for (const [s, indexes] of context.withGuid(guid)) {
-    const source = context.sources[s];
+  // Only logs with a line that may audit are searched for the GUID: the GUID index reads a log when first asked,
+  // and asking every log (the client's forty) for an assignment cost more than the whole download flow.
+  const sources = context.sources.filter(mayHoldAudit);
+  const guids = context.guids();
+  const k = guids.numberIn(
+    guid,
+    sources.map((source) => source.position),
+  );
+  for (const source of sources) {
+    const indexes = k < 0 ? undefined : guids.recordsOf(k, source.position);
+    if (!indexes) continue;
     const auditable = auditableRecords(source);
     for (const index of indexes) {
       if (!auditable[index]) continue;

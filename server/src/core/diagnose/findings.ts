@@ -5,7 +5,7 @@ import type { CodeContext } from '../decode/codeContext';
 import { formatCode, lookupCode } from '../decode/hresult';
 import { toIsoUtc } from '../time';
 import type { CodeAdvice, FailureRule, FlowRule, StepRule } from './rules';
-import { lowerBound, messageOf, record, TOLERANCE_MS, type DiagnoseContext, type Hit, type Source } from './sources';
+import { lowerBound, messageOf, TOLERANCE_MS, type DiagnoseContext, type Hit, type Source } from './sources';
 
 /**
  * complete: every required step proven; broken: a failure line, or a step that stalled while its log went on;
@@ -157,13 +157,10 @@ export function toStep(result: StepResult, failed: boolean): FindingStep {
   return step;
 }
 
-/**
- * The first detail the picked line, else any other line of the step, gives: lines are made whole only until one
- * does (a download's step has thousands of lines, and most steps have no detail at all).
- */
+/** The first detail the picked line, else any other line of the step, gives (from their matches: no line is read). */
 function detailOf(detail: NonNullable<StepRule['detail']>, picked: Hit, hits: Hit[]): string | undefined {
   for (const h of [picked, ...hits]) {
-    const found = detail(h.match, record(h));
+    const found = detail(h.match);
     if (found) return found;
   }
   return undefined;
@@ -174,18 +171,25 @@ function codeOf(failure: FailureHit): string | undefined {
   const groups = failure.hit.match.groups ?? {};
   const named = Object.keys(groups).find((g) => /^code\d*$/.test(g) && groups[g]);
   if (named) return formatCode(Number.parseInt(groups[named].replace(/^0x/i, ''), 16));
-  const found = findCodes(record(failure.hit).message).find((c) => c.kind === 'hresult');
+  const found = findCodes(messageOf(failure.hit.source, failure.hit.index)).find((c) => c.kind === 'hresult');
   return found ? formatCode(found.value) : undefined;
 }
 
 export function errorOf(failure: FailureHit): FindingError {
-  const r = record(failure.hit);
+  // The line's columns and its message read once (messageOf), not a whole record: its time is not shown here.
+  const { source, index } = failure.hit;
+  const text = messageOf(source, index);
   const code = codeOf(failure);
   const info = code
-    ? describeCode(code, { text: r.message, component: r.component, file: failure.hit.source.file })
+    ? describeCode(code, { text, component: source.records.component(index), file: source.file })
     : undefined;
-  const message = failure.stalled ?? (info?.message || firstLine(r.message));
-  const error: FindingError = { message, heading: headingOf(failure), file: failure.hit.source.file, line: r.line };
+  const message = failure.stalled ?? (info?.message || firstLine(text));
+  const error: FindingError = {
+    message,
+    heading: headingOf(failure),
+    file: source.file,
+    line: source.records.line(index),
+  };
   if (code) error.code = code;
   if (info?.names.length) error.name = info.names[0];
   return error;

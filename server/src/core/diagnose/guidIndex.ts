@@ -35,7 +35,14 @@ export class GuidIndex {
    * first asks for it: the diagnosis follows keys in a few logs (CAS, CTM, DTS, Location Services...), and reading
    * every message of every log for them was a fifth of `cmlogs diagnose` on a 200 MB folder.
    */
-  constructor(private readonly tables: RecordTable[]) {
+  constructor(
+    private readonly tables: RecordTable[],
+    /**
+     * Given the message (as RecordTable.message reads it) of each record that carries a GUID, as a table is read:
+     * the diagnosis keeps them, since its keyed searches read those records next, here and there in the file.
+     */
+    private readonly keep?: (source: number, index: number, message: string) => void,
+  ) {
     this.postings = new Array(tables.length);
   }
 
@@ -74,11 +81,11 @@ export class GuidIndex {
   }
 
   private postingsOf(s: number): SourcePostings {
-    return (this.postings[s] ??= groupByGuid(this.scan(this.tables[s]), this.guids.count));
+    return (this.postings[s] ??= groupByGuid(this.scan(this.tables[s], s), this.guids.count));
   }
 
   /** (GUID number, record) pairs of a table, in record order, each GUID once per record. */
-  private scan(table: RecordTable): Pairs {
+  private scan(table: RecordTable, s: number): Pairs {
     const pairs = new Pairs();
     let record = 0;
     const onGuid = (bytes: Uint8Array, start: number) => {
@@ -97,10 +104,17 @@ export class GuidIndex {
       }
       if (dashes!.from(start) >= end) return; // no dash, no GUID
       // A message with a CR in it: its text is what RecordTable.message gives (a multi-line one without its CRs).
+      const before = pairs.count;
       if (crs!.from(start) < end) {
         const text = table.messageBytes(index);
-        if (text) guidsIn(text, 0, text.length, onGuid);
-      } else guidsIn(bytes, start, end, onGuid, dashes!);
+        if (!text) return;
+        guidsIn(text, 0, text.length, onGuid);
+        if (this.keep && pairs.count > before)
+          this.keep(s, index, Buffer.from(text.buffer, text.byteOffset, text.length).toString('utf8'));
+      } else {
+        guidsIn(bytes, start, end, onGuid, dashes!);
+        if (this.keep && pairs.count > before) this.keep(s, index, bytes.toString('utf8', start, end));
+      }
     });
     return pairs;
   }

@@ -1,7 +1,6 @@
 // What a flow module writes: a documented flow as data (anchors that find its instances, ordered steps each
 // proven by a line in a named log, the failures the seed names), and the pattern helpers its rules are
 // written with. Nothing here runs: the walk (walk.ts) reads these rules.
-import type { LogRecord } from '../record';
 import type { DiagnoseContext, Source } from './sources';
 import type { Finding } from './findings';
 
@@ -86,7 +85,7 @@ export interface StepRule extends LogHint {
   /** The seed's steps to try when the flow stops at this step. */
   advice?: string[];
   /** A readable detail from the proving line (a decoded schedule, the WSUS path...). */
-  detail?: (match: RegExpExecArray, record: LogRecord) => string | undefined;
+  detail?: (match: RegExpExecArray) => string | undefined;
 }
 
 /** How instances are found in a log. */

@@ -43,6 +43,9 @@ export class DiagnoseContext {
   private readonly keyed = new WeakMap<object, Map<string, KeyedAnswers>>();
   /** The sources a hint names, by its logs and components. */
   private readonly hinted = new Map<string, Source[]>();
+  /** The same answers by the hint object (a rule), and by a hint's sources the ones of each folder (sourcesNear). */
+  private readonly hintedByObject = new WeakMap<object, Source[]>();
+  private readonly nearByHint = new WeakMap<Source[], Map<string, Source[]>>();
   /** Per source (by position), the mark of the last search that took each record (see keyedHits). */
   private readonly marks: Array<Int32Array | undefined> = [];
   private mark = 0;
@@ -61,13 +64,21 @@ export class DiagnoseContext {
 
   /** The sources a hint names, by file name or by the components writing them (callers must not change the list). */
   sourcesFor(hint: Partial<LogHint>): Source[] {
-    const question = `${(hint.logs ?? []).join('\n')}\t${(hint.components ?? []).join('\n')}`;
-    let sources = this.hinted.get(question);
+    // By the hint object first: rules are asked again for every instance and step, and spelling the question out
+    // each time cost more than the answer.
+    let sources = this.hintedByObject.get(hint);
     if (sources) return sources;
+    const question = `${(hint.logs ?? []).join('\n')}\t${(hint.components ?? []).join('\n')}`;
+    sources = this.hinted.get(question);
+    if (sources) {
+      this.hintedByObject.set(hint, sources);
+      return sources;
+    }
     const names = new Set((hint.logs ?? []).map((n) => n.toLowerCase()));
     const components = (hint.components ?? []).map((c) => c.toLowerCase());
     sources = this.sources.filter((s) => names.has(s.name) || components.some((c) => s.components.has(c)));
     this.hinted.set(question, sources);
+    this.hintedByObject.set(hint, sources);
     return sources;
   }
 
@@ -105,18 +116,22 @@ export class DiagnoseContext {
   sourcesNear(hint: Partial<LogHint>, folder?: string): Source[] {
     const all = this.sourcesFor(hint);
     if (folder === undefined) return all;
-    const near = all.filter((s) => s.folder === folder);
-    return near.length ? near : all;
-  }
-
-  /** Source number → its records whose message carries the GUID (lower-case, no braces), ascending. */
-  withGuid(guid: string): ReadonlyMap<number, Int32Array> {
-    return this.guids().withGuid(guid);
+    let byFolder = this.nearByHint.get(all);
+    if (!byFolder) this.nearByHint.set(all, (byFolder = new Map()));
+    let near = byFolder.get(folder);
+    if (!near) {
+      const inFolder = all.filter((s) => s.folder === folder);
+      byFolder.set(folder, (near = inFolder.length ? inFolder : all));
+    }
+    return near;
   }
 
   /** Which records carry which GUID, each source read when first asked (see GuidIndex.numberIn). */
   guids(): GuidIndex {
-    return (this.guidIndex ??= new GuidIndex(this.sources.map((source) => source.records)));
+    return (this.guidIndex ??= new GuidIndex(
+      this.sources.map((source) => source.records),
+      (s, index, message) => (this.sources[s].messages[index] ??= message),
+    ));
   }
 }
 
@@ -173,8 +188,6 @@ export interface Hit {
   captures?: Capture[];
 }
 
-export const record = (hit: Hit) => hit.source.records.get(hit.index);
-
 export function firstMatch(patterns: RegExp[], text: string): RegExpExecArray | null {
   for (const p of patterns) {
     const m = p.exec(text);
@@ -220,6 +233,7 @@ function hitsOfKey(context: DiagnoseContext, answers: KeyedAnswers, key: string,
     const records = k < 0 ? undefined : guids.recordsOf(k, source.position);
     if (!records) continue;
     const known = knownMatches(context, patterns, source);
+    readMessages(source, records, known);
     for (const index of records) {
       let match = known[index];
       if (match === undefined) known[index] = match = firstMatch(patterns, messageOf(source, index)); // null is an answer too
@@ -228,6 +242,19 @@ function hitsOfKey(context: DiagnoseContext, answers: KeyedAnswers, key: string,
   }
   answers.byKey.set(key, hits.sort(byTime));
   return hits;
+}
+
+/**
+ * Reads the messages of these records (ascending) that are still to be matched, in reads of up to 64 KB
+ * (RecordTable.messagesOf): a key's records lie here and there in a log, and reading each alone cost a system
+ * call per message (a download's content ID is in thousands of CAS.log lines).
+ */
+function readMessages(source: Source, records: Int32Array, known: Array<RegExpExecArray | null | undefined>): void {
+  const unread: number[] = [];
+  for (const index of records)
+    if (known[index] === undefined && source.messages[index] === undefined) unread.push(index);
+  if (unread.length < 2) return;
+  source.records.messagesOf(unread, (index, message) => (source.messages[index] = message));
 }
 
 /** Lines of the hinted logs inside [from, to] that match a pattern. */
