@@ -195,7 +195,7 @@ async function checks(fleet) {
       if (!/^7 machines, 1 of them could not be read/.test(state.intro)) throw new Error(`intro: ${state.intro}`);
       const first = state.rows[0];
       if (first[0].text !== 'PC-SCAN-03') throw new Error(`first row: ${JSON.stringify(first)}`);
-      const scan = first[state.head.indexOf('scan')];
+      const scan = first[state.head.indexOf('Scan')];
       if (!scan || scan.cls !== 'broken' || !/^1 broken/.test(scan.text))
         throw new Error(`scan cell: ${JSON.stringify(scan)}`);
       if (!state.rows.some((r) => r[0].text === 'PC-ZIP-02 (zip)')) throw new Error('no PC-ZIP-02 (zip) row');
