@@ -203,7 +203,7 @@ export function flowHeading(flow: string): string {
 
 /** The report page: a table, a nonce'd script that posts the clicked machine's row number, a CSP that allows nothing else. */
 export function fleetReportHtml(tables: FleetTables, nonce: string, cspSource: string): string {
-  const head = `<tr><th>machine</th><th>records</th><th>errors</th>${tables.flows.map((f) => `<th title="${escapeHtml(f)}">${escapeHtml(flowHeading(f))}</th>`).join('')}</tr>`;
+  const head = `<tr><th>Machine</th><th>Records</th><th>Errors</th>${tables.flows.map((f) => `<th title="${escapeHtml(f)}">${escapeHtml(flowHeading(f))}</th>`).join('')}</tr>`;
   const rows = tables.machines
     .map((m, i) => {
       if (isFailed(m)) return '';
