@@ -105,13 +105,8 @@ export class DiskDocument implements LogDocument {
 
   /** A DiskDocument when `text` is exactly the file of `uri` (after a UTF-8 BOM), else null. */
   static of(uri: string, languageId: string, version: number, text: string): DiskDocument | null {
-    if (!uri.startsWith('file:')) return null;
-    let path: string;
-    try {
-      path = fileURLToPath(uri);
-    } catch {
-      return null;
-    }
+    const path = filePathOf(uri);
+    if (path === null) return null;
     const starts = lineStartsIfMirrors(path, text);
     return starts ? new DiskDocument(uri, languageId, version, text.length, path, starts.starts, starts.count) : null;
   }
@@ -121,13 +116,8 @@ export class DiskDocument implements LogDocument {
    * (it overtook the didOpen, or comes from a client that never opens it). Null when it is no readable file.
    */
   static ofFile(uri: string, languageId: string): DiskDocument | null {
-    if (!uri.startsWith('file:')) return null;
-    let path: string;
-    try {
-      path = fileURLToPath(uri);
-    } catch {
-      return null;
-    }
+    const path = filePathOf(uri);
+    if (path === null) return null;
     const file = lineStartsOfFile(path);
     return file ? new DiskDocument(uri, languageId, 0, file.length, path, file.starts, file.count) : null;
   }
@@ -373,4 +363,14 @@ class LineStarts {
 
 function statSizeOf(path: string): number {
   return statSync(path).size;
+}
+
+/** The path of a `file:` URI, or null for any other URI or one that names no file. */
+function filePathOf(uri: string): string | null {
+  if (!uri.startsWith('file:')) return null;
+  try {
+    return fileURLToPath(uri);
+  } catch {
+    return null;
+  }
 }
