@@ -45,14 +45,15 @@ test('findingsanity__Logs: three scans and two update sources added, nothing bro
     assert.equal(f.steps[0].logPresent, false, 'ScanAgent.log is not in this folder');
 });
 
-test('configmgr__iOS-CMLogTracer: three complete content downloads; the service window whose schedule the client could not read is called out', async () => {
+test('configmgr__iOS-CMLogTracer: three complete content downloads; the disabled Software Updates agent and the service window whose schedule the client could not read are called out', async () => {
   const findings = await diagnoseFolder('configmgr__iOS-CMLogTracer');
   // CAS.log / ContentTransferManager.log / DataTransferService*.log: three application content downloads,
   // each CTM job → DTS job → "Hash verification succeeded"; CAS's type-3 "DeleteDirectory ... 0x00000002"
   // is benign. ServiceWindowManager-20131010-060001.log lists 9 service windows (the current
-  // ServiceWindowManager.log has no "Populating instance" lines). UpdatesDeployment.log has no assignment
-  // ("Software Updates feature is disabled"), WUAHandler.log never scans and StateMessage.log never
-  // forwards, so those flows have no instance at all.
+  // ServiceWindowManager.log has no "Populating instance" lines). UpdatesDeployment.log has no assignment:
+  // at the first start of the client service (line 2) "Software Updates client configuration policy has not been
+  // received", then "Software Updates feature is disabled" at each of its 5 starts, the last at line 166: the
+  // agent is off, so WUAHandler.log never scans and StateMessage.log never forwards (no instance of those flows).
   // Right after "Populating instance of ServiceWindow with ID=7cb56688-..." the client writes "Failed to
   // initialize ServiceWindowSchedule instance from schedule string (...)": that window is not in effect.
   assert.deepEqual(summary(findings), [
@@ -60,7 +61,17 @@ test('configmgr__iOS-CMLogTracer: three complete content downloads; the service 
     'contentDownload complete',
     'contentDownload complete',
     'serviceWindows broken',
+    'updatesAgent broken',
   ]);
+  const agent = findings.find((f) => f.flow === 'updatesAgent')!;
+  assert.match(
+    agent.summary,
+    /^Software updates are disabled on this client \(5 times\): its Software Updates client configuration policy had not been received at 2013-10-03T14:17:03\.630Z/,
+  );
+  assert.deepEqual(
+    agent.evidence.map((e) => e.line),
+    [2, 166],
+  );
   const windows = findings.find((f) => f.flow === 'serviceWindows')!;
   assert.equal(windows.steps.length, 9);
   assert.deepEqual(
@@ -87,6 +98,8 @@ test('the whole corpus: no throw, broken only where the logs say so, in reasonab
       'serviceWindows ServiceWindowManager-20131010-060001.log',
       // jimbocalvo__Reddit/ccmsetup.log: "CcmSetup failed with error code 0x80190194" (BITS: HTTP 404).
       'clientInstall process 3324',
+      // configmgr__iOS-CMLogTracer/UpdatesDeployment.log: "Software Updates feature is disabled" at every start.
+      'updatesAgent UpdatesDeployment.log',
     ].sort(),
   );
   // Appostarsi__WinErros/WindowsUpdate.log: the NVIDIA driver's "Driver Install" ends "Exit code = 0x8024200B"
@@ -100,6 +113,6 @@ test('the whole corpus: no throw, broken only where the logs say so, in reasonab
   // findingsanity__Logs: KB4584642's history says 0x80242014 (installed, restart pending) and the call it belongs
   // to is CcmExec's: neither a failure nor another caller's install.
   assert.ok(!findings.some((f) => f.flow === 'windowsUpdate' && f.key === 'Windows Update install'));
-  assert.equal(findings.filter((f) => f.flow !== 'windowsUpdate').length, 11);
+  assert.equal(findings.filter((f) => f.flow !== 'windowsUpdate').length, 12);
   assert.ok(Date.now() - started < 60_000);
 });

@@ -167,6 +167,8 @@ test('ccmsetup: a run that installs client.msi and exits 0 is complete; client.m
   assert.equal(f.status, 'broken');
   assert.equal(f.error!.heading, 'Client installation: client.msi failed');
   assert.match(f.nextLog!, /^client\.msi\.log/);
+  // The seeds do not describe client installation: the steps to try say they are Microsoft's.
+  assert.match(f.adviceFrom!, /^Microsoft's documentation of client installation/);
 });
 
 // ---------------------------------------------------------------------------------------------------

@@ -45,7 +45,7 @@ test("report: each step links to its log line (file:///…#L<line>), broken flow
     lineLink(join(SITESERVER, 'WSyncMgr.log'), 46),
     /^file:\/\/\/.*\/samples\/siteserver\/WSyncMgr\.log#L46$/,
   );
-  assert.ok(markdown.includes('**Steps to try**'));
+  assert.ok(markdown.includes('**Steps to try** (from the seed documents):'));
   assert.ok(markdown.includes('**Next log to open:** WCM\\.log'));
 });
 

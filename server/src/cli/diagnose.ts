@@ -15,7 +15,8 @@ export async function runDiagnose(argv: string[]): Promise<number> {
 
 /** The JSON shape: optional fields only when they carry something. */
 function findingJson(finding: Finding): Record<string, unknown> {
-  const { flow, title, key, status, summary, steps, error, advice, nextLog, missingLogs, evidence } = finding;
+  const { flow, title, key, status, summary, steps, error, advice, adviceFrom, nextLog, missingLogs, evidence } =
+    finding;
   return {
     flow,
     title,
@@ -25,6 +26,7 @@ function findingJson(finding: Finding): Record<string, unknown> {
     steps,
     ...(error ? { error } : {}),
     advice,
+    ...(adviceFrom ? { adviceFrom } : {}),
     ...(nextLog ? { nextLog } : {}),
     ...(missingLogs ? { missingLogs } : {}),
     evidence,
@@ -41,7 +43,7 @@ const STATUS_MARK: Record<Finding['status'], string> = {
 function writeReport(findings: Finding[], brief: boolean): void {
   if (!findings.length) {
     write(
-      'No documented flow found in these logs (sync, WSUS location, Group Policy, scan, state messages, deployment replication, deployment, downloads, restarts, client installation, Windows Update).',
+      'No documented flow found in these logs (sync, Software Updates agent, WSUS location, Group Policy, scan, state messages, deployment replication, deployment, downloads, restarts, client installation, Windows Update).',
     );
     return;
   }
@@ -79,7 +81,7 @@ function writeFinding(finding: Finding): void {
   for (const line of finding.evidence.filter((e) => e.note?.startsWith('audit')))
     out(`  Audit: ${basename(line.file)}:${line.line}  ${line.text}`);
   if (finding.advice.length) {
-    out('  Steps to try (from the seed):');
+    out(`  Steps to try (from ${finding.adviceFrom ?? 'the seed'}):`);
     for (const advice of finding.advice) out(`    - ${advice}`);
   }
   if (finding.missingLogs?.length) out(`  Logs not given: ${finding.missingLogs.join('; ')}`);

@@ -91,7 +91,7 @@ function findingSection(finding: Finding): string[] {
   if (finding.error) out.push(...errorSection(finding), '');
   if (finding.advice.length)
     out.push(
-      '**Steps to try** (from the seed documents):',
+      `**Steps to try** (from ${escapeMarkdown(finding.adviceFrom ?? 'the seed documents')}):`,
       '',
       ...finding.advice.map((a) => `- ${escapeMarkdown(a)}`),
       '',

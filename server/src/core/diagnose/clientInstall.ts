@@ -342,5 +342,7 @@ function diagnoseClientInstall(context: DiagnoseContext): Finding[] {
 export const clientInstallModule = {
   id: 'clientInstall',
   title: 'Client installation (ccmsetup)',
+  adviceFrom:
+    "Microsoft's documentation of client installation and of clients that cannot reach a cloud management gateway (KB 4503442)",
   diagnose: diagnoseClientInstall,
 };

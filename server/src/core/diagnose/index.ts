@@ -13,6 +13,7 @@ import { rebootWindowsModule } from './rebootWindows';
 import { scanFlow } from './scan';
 import { stateMessageFlow, stateSystemFlow } from './stateMessages';
 import { syncFlow } from './sync';
+import { updatesAgentModule } from './updatesAgent';
 import { windowsUpdateModule } from './windowsUpdateAlone';
 
 export type { Evidence, Finding, FindingError, FindingStatus, FindingStep } from './findings';
@@ -30,6 +31,7 @@ export {
  */
 export const FLOWS: FlowModule[] = [
   syncFlow,
+  updatesAgentModule,
   locationFlow,
   groupPolicyModule,
   scanFlow,
@@ -43,13 +45,19 @@ export const FLOWS: FlowModule[] = [
   windowsUpdateModule,
 ];
 
+/** Findings of a flow the seeds do not describe say where their steps to try come from. */
+function withAdviceSource(flow: FlowModule, findings: Finding[]): Finding[] {
+  const adviceFrom = flow.adviceFrom;
+  return adviceFrom ? findings.map((f) => (f.advice.length ? { ...f, adviceFrom } : f)) : findings;
+}
+
 export function diagnose(results: ParseResult[]): Finding[] {
   const context = new DiagnoseContext(results);
   return withAudit(
     context,
     reportGroupPolicyOnce(
       context,
-      FLOWS.flatMap((flow) => runModule(flow, context)),
+      FLOWS.flatMap((flow) => withAdviceSource(flow, runModule(flow, context))),
     ),
   );
 }

@@ -118,4 +118,7 @@ export interface FlowRule {
 }
 
 /** A flow module: data for the engine (FlowRule) or its own function (e.g. the maintenance-window listing). */
-export type FlowModule = FlowRule | { id: string; title: string; diagnose(context: DiagnoseContext): Finding[] };
+export type FlowModule = (FlowRule | { id: string; title: string; diagnose(context: DiagnoseContext): Finding[] }) & {
+  /** Where its steps to try come from, when not from the seed documents (a flow the seeds do not describe). */
+  adviceFrom?: string;
+};

@@ -376,5 +376,6 @@ function diagnoseWindowsUpdate(context: DiagnoseContext): Finding[] {
 export const windowsUpdateModule = {
   id: 'windowsUpdate',
   title: FLOW_TITLE,
+  adviceFrom: "Microsoft's documentation of WindowsUpdate.log and CBS.log, and the seed's groups of scan errors",
   diagnose: diagnoseWindowsUpdate,
 };
