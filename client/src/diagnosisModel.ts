@@ -86,6 +86,7 @@ function instanceNode(finding: Finding): DiagnosisNode {
   if (finding.advice.length)
     children.push({
       label: 'Steps to try',
+      description: `from ${finding.adviceFrom ?? 'the seed documents'}`,
       icon: { id: 'lightbulb' },
       expanded: status === 'broken',
       children: finding.advice.map((a) => ({ label: a, tooltip: a, children: [] })),

@@ -355,6 +355,8 @@ export interface Finding {
   steps: FindingStep[];
   error?: FindingError;
   advice: string[];
+  /** Where `advice` comes from when not from the seed documents. */
+  adviceFrom?: string;
   nextLog?: string;
   /** unproven: the logs that would prove the required steps not seen. */
   missingLogs?: string[];

@@ -156,6 +156,13 @@ test('diagnosis tree: flows worst first, instances with status icons, steps and 
     'every evidence line is a working link',
   );
   assert.ok(instance.children.some((c) => c.label === 'Next log to open: WCM.log'));
+  const steps = instance.children.find((c) => c.label === 'Steps to try')!;
+  assert.equal(steps.description, 'from the seed documents');
+  const microsoft = diagnosisTree(
+    [{ ...broken, adviceFrom: "Microsoft's documentation of client installation" }],
+    [],
+  )[0].children[0].children.find((c) => c.label === 'Steps to try')!;
+  assert.equal(microsoft.description, "from Microsoft's documentation of client installation");
   assert.deepEqual(
     tree[2].children.map((c: DiagnosisNode) => c.file),
     ['/logs/WSyncMgr.log', '/logs/WCM.log'],
