@@ -45,6 +45,11 @@ export interface FailureRule extends Partial<LogHint> {
   link?: 'key' | 'time';
   /** Key roles for link 'key' (default: every key of the instance). */
   keys?: string[];
+  /**
+   * link 'key', and the line must also fall in the instance's own time: a key that other instances share (the
+   * content ID every download of that content carries) must not bring their failures in.
+   */
+  ownTimeOnly?: boolean;
   /** Error lines of these logs shortly before the failure are added as evidence (WCM.log errors). */
   related?: LogHint & { withinMs: number };
   /** Later steps do not undo it: a Group Policy override stays even though the update source was added. */
@@ -71,6 +76,8 @@ export interface StepRule extends LogHint {
   keys?: string[];
   /** The step may legitimately not happen (replica SUPs, logs of another machine, top-level site only...). */
   optional?: boolean;
+  /** link 'key', and the line must also fall in the instance's time (see FlowRule.sharedKey). */
+  ownTimeOnly?: boolean;
   /** Search this long before the instance starts (a policy that arrived earlier). */
   lookbackMs?: number;
   /** A time-linked step must come within this long after the previous step. */
@@ -113,6 +120,12 @@ export interface FlowRule {
    * end line and no next instance bound it (default 24 hours). Not a slack: a finished instance ends at its end.
    */
   maxDurationMs?: number;
+  /**
+   * A key role that several instances share (the content every CTM job of that content downloads): each instance
+   * ends, at the latest, where the next instance sharing one of its keys of this role begins, and its steps and
+   * failures marked `ownTimeOnly` take a line carrying only that key from its own time.
+   */
+  sharedKey?: string;
   /** A captured value (e.g. the site code) put before a cycle's time in its key. */
   keyLabel?: string;
 }

@@ -84,7 +84,10 @@ function stepHits(
   after: number,
   keyed: FollowedKeys,
 ): Hit[] {
-  if (step.link === 'key') return keyed.hits(step, step, step.keys, step.patterns);
+  if (step.link === 'key') {
+    const hits = keyed.hits(step, step, step.keys, step.patterns);
+    return step.ownTimeOnly ? hits.filter((h) => !(h.time < window.from) && !(h.time > window.to)) : hits;
+  }
   const from = step.lookbackMs ? instance.start - step.lookbackMs : window.from;
   const end = step.optional ? (window.optionalTo ?? window.to) : window.to;
   const to = step.withinMs && !Number.isNaN(after) ? Math.min(end, after + step.withinMs) : end;
@@ -158,10 +161,9 @@ function walkSteps(
   return { results, added };
 }
 
-function walkInstance(context: DiagnoseContext, flow: FlowRule, instance: Instance): Walked {
+function walkInstance(context: DiagnoseContext, flow: FlowRule, instance: Instance, keyed: FollowedKeys): Walked {
   const steps = stepWindow(instance, flow);
   let walk = { results: [] as StepResult[], added: true };
-  const keyed = new FollowedKeys(context, instance);
   for (let round = 0; round < 3 && walk.added; round++) {
     harvestKeys(instance, flow, keyed);
     walk = walkSteps(context, instance, flow, steps, keyed);
@@ -205,7 +207,8 @@ function matchFailure(
     rule.link === 'key'
       ? keyedHits(context, hint, keysOf(instance, rule.keys), [rule.pattern])
       : timedHits(context, hint, owned.from, owned.to, [rule.pattern], instance.folder);
-  const real = rule.when ? hits.filter((h) => rule.when!(h.match, instance.values, h)) : hits;
+  const inTime = rule.ownTimeOnly ? hits.filter((h) => !(h.time < owned.from) && !(h.time > owned.to)) : hits;
+  const real = rule.when ? inTime.filter((h) => rule.when!(h.match, instance.values, h)) : inTime;
   return real.map((hit) => ({ rule, hit, stepIndex, timeLinked: rule.link !== 'key' }));
 }
 
@@ -332,11 +335,38 @@ function buildFinding(context: DiagnoseContext, flow: FlowRule, walked: Walked, 
 const MAX_INSTANCES_PER_FLOW = 500;
 
 /** Every instance of a data flow, as findings in time order. */
+/** Each instance ends, at the latest, where the next one of its folder sharing a key of `role` begins. */
+function boundBySharedKey(instances: Instance[], role: string): void {
+  const byKey = new Map<string, Instance[]>();
+  for (const instance of instances) {
+    if (Number.isNaN(instance.start)) continue;
+    for (const key of instance.keys.get(role)?.list ?? []) {
+      const id = `${instance.folder}\n${key}`;
+      const sharing = byKey.get(id);
+      if (sharing) sharing.push(instance);
+      else byKey.set(id, [instance]);
+    }
+  }
+  for (const sharing of byKey.values()) {
+    sharing.sort((a, b) => a.start - b.start);
+    for (let i = 0; i + 1 < sharing.length; i++) {
+      const next = sharing.slice(i + 1).find((other) => other.start > sharing[i].start);
+      if (next) sharing[i].until = Math.min(sharing[i].until, next.start);
+    }
+  }
+}
+
 export function runFlow(flow: FlowRule, context: DiagnoseContext): Finding[] {
   const instances = findInstances(flow, context)
     .sort((a, b) => (Number.isNaN(a.start) ? 0 : a.start) - (Number.isNaN(b.start) ? 0 : b.start))
     .slice(0, MAX_INSTANCES_PER_FLOW);
-  const walked = instances.map((instance) => walkInstance(context, flow, instance));
+  const keyed = instances.map((instance) => new FollowedKeys(context, instance));
+  if (flow.sharedKey) {
+    // Every instance's own keys first, so that each knows where the next one sharing its content begins.
+    instances.forEach((instance, i) => harvestKeys(instance, flow, keyed[i]));
+    boundBySharedKey(instances, flow.sharedKey);
+  }
+  const walked = instances.map((instance, i) => walkInstance(context, flow, instance, keyed[i]));
   return walked.map((w) => buildFinding(context, flow, w, walked));
 }
 
