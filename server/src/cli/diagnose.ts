@@ -1,16 +1,43 @@
 import { basename } from 'node:path';
 import { diagnose, type Finding, type FindingStep } from '../core/diagnose/index';
 import { inertForTerminal } from '../core/text';
-import { logFilesFrom, OFFSET_OPTION, parseArgs, parseClocked, write } from './common';
+import { logFilesFrom, OFFSET_OPTION, parseArgs, parseClocked, write as writeNow } from './common';
 
 /** cmlogs diagnose FILE|DIR... [--json] [--brief]: every documented flow found in the logs, step by step. */
 export async function runDiagnose(argv: string[]): Promise<number> {
   const args = parseArgs(argv, [OFFSET_OPTION]);
   const results = await parseClocked(logFilesFrom(args.positional), args);
   const findings = diagnose(results);
-  if (args.flags.has('json')) write(JSON.stringify(findings.map(findingJson), null, 2));
-  else writeReport(findings, args.flags.has('brief'));
+  if (args.flags.has('json')) writeNow(JSON.stringify(findings.map(findingJson), null, 2));
+  else {
+    try {
+      writeReport(findings, args.flags.has('brief'));
+    } finally {
+      flush(); // what was made is written, as when each line was written at once
+    }
+  }
   return 0;
+}
+
+/**
+ * The report's lines, written in blocks of about a megabyte: the 200 MB bench folder's report is 40,578 lines, and
+ * a write (a system call) per line took half of the time spent writing it (profile: 408 → 220 ms).
+ */
+const pending: string[] = [];
+let pendingLength = 0;
+const BLOCK = 1 << 20;
+
+function write(line: string): void {
+  pending.push(line);
+  pendingLength += line.length + 1;
+  if (pendingLength >= BLOCK) flush();
+}
+
+function flush(): void {
+  if (!pending.length) return;
+  writeNow(pending.join('\n'));
+  pending.length = 0;
+  pendingLength = 0;
 }
 
 /** The JSON shape: optional fields only when they carry something. */
