@@ -535,6 +535,11 @@ export class RecordTable implements Iterable<LogRecord> {
     return this.messageLengths[i] < 0 ? withoutCr(bytes) : bytes;
   }
 
+  /** True when message i is read from its file and its text is those bytes without their CRs (see messageBytes). */
+  messageDropsCr(i: number): boolean {
+    return this.messageAt[i] >= 0 && this.messageLengths[i] < 0;
+  }
+
   private fileLength(i: number): number {
     const n = this.messageLengths[i];
     return n < 0 ? ~n : n;
