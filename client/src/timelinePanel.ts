@@ -276,25 +276,37 @@ class TimelinePanel {
   }
 
   private async begin(generation: number, keepView: boolean): Promise<void> {
-    const probe = await this.probeNow();
-    if (generation !== this.generation) return;
+    // The probe goes out first and the webview is told at once, not after the probe's two round trips (the first
+    // rows wait for the webview's query): the probe's first request is sent before the webview can ask, so what
+    // it sees is never newer than the first page, and a log merged in between is noticed by the next check.
+    const probing = this.probeNow();
+    probing.catch(() => undefined); // awaited below; a failure fails the load there
     const offsets = this.offsets();
     this.encoder = new ChunkEncoder((uri) => offsets[uri] ?? 0);
     this.knownUris = new Set();
-    this.probe = probe;
+    this.probe = null; // no check until the probe is in
     this.shownLoad = generation;
     await this.post({ type: 'begin', generation, serverKey: this.serverKey, focusKey: this.focusKey, keepView });
+    const probe = await probing;
+    if (generation !== this.generation) return;
+    this.probe = probe;
     if (probe.indexing) this.scheduleCheck(indexingPoll(probe));
   }
 
-  /** The total and the last record of the timeline (two one-row requests; the merge is cached by the server). */
+  /**
+   * The total and the last record of the timeline (two one-row requests; the merge is cached by the server). The
+   * total and indexing are the first request's; the last record is the second's only when it saw the same
+   * timeline (else none, so that the next check reports a change and the webview asks again).
+   */
   private async probeNow(): Promise<Probe> {
     const first = await this.request(0, 1);
     const end = first.total > 1 ? await this.request(first.total - 1, 1) : first;
+    const indexing = (page: TimelinePage) => (page.indexing ? `${page.indexing.done}/${page.indexing.total}` : null);
+    const same = end.total === first.total && indexing(end) === indexing(first);
     return {
-      total: end.total,
-      last: end.rows.length ? identity(end, end.rows.length - 1) : null,
-      indexing: end.indexing ? `${end.indexing.done}/${end.indexing.total}` : null,
+      total: first.total,
+      last: same && end.rows.length ? identity(end, end.rows.length - 1) : null,
+      indexing: indexing(first),
     };
   }
 

@@ -53,23 +53,31 @@ async function focusWorkbench(page) {
   });
 }
 
-/** Runs a command from the palette: the workbench is focused first, and F1 is pressed again until it opens. */
+/**
+ * Runs a command from the palette: the workbench is focused first, and F1 is pressed again until it opens and
+ * takes the title. A webview that had the focus can take it back just after the palette opened (VS Code refocuses
+ * the active webview asynchronously), which closes the palette: the fill then waited 30 s for an input that was
+ * gone (timeline-ui "follow the end of a growing log" in CI, once). So the palette must still be there, typed in,
+ * or it is opened again.
+ */
 async function command(page, title) {
   const input = page.locator('.quick-input-widget input');
+  const done = (promise) =>
+    promise.then(
+      () => true,
+      () => false,
+    );
   for (let attempt = 1; ; attempt++) {
     await page.keyboard.press('Escape');
     await focusWorkbench(page);
     await page.keyboard.press('F1');
     if (
-      await input.waitFor({ state: 'visible', timeout: 3000 }).then(
-        () => true,
-        () => false,
-      )
+      (await done(input.waitFor({ state: 'visible', timeout: 3000 }))) &&
+      (await done(input.fill(`>${title}`, { timeout: 3000 })))
     )
       break;
-    if (attempt === 4) throw new Error(`the command palette did not open (4 tries) for "${title}"`);
+    if (attempt === 4) throw new Error(`the command palette did not open and take the title (4 tries) for "${title}"`);
   }
-  await input.fill(`>${title}`);
   const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
   await row.waitFor({ timeout: 10000 });
   await row.click();

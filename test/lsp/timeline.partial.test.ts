@@ -77,6 +77,17 @@ test('partial answers while the folder is indexed: the logs read so far, in UTC 
     const names = new Set(answer.files.map((f) => basename(f.file)));
     assert.ok(rows.every((r) => names.has(basename(r.file)) && r.message.startsWith(basename(r.file))));
     for (let k = 1; k < rows.length; k++) assert.ok(rows[k - 1].t! <= rows[k].t!, `row ${k} goes back in time`);
+    // The summary (kept per log as logs merge in) is that of exactly the logs read: their components and zones.
+    const read = answer.files.map((f) => LOGS.indexOf(basename(f.file))).sort();
+    assert.deepEqual(
+      [...answer.summary!.components].sort(),
+      read.map((k) => `C${k}`),
+    );
+    assert.deepEqual(
+      [...answer.summary!.biases].sort((x, y) => x - y),
+      read.map((k) => 60 * k),
+    );
+    if (rows.length) assert.equal(answer.summary!.minT, rows[0].t);
   }
   assert.ok(
     answers.some((a) => a.total > 0),

@@ -26,7 +26,7 @@ export async function runTimeline(argv: string[]): Promise<number> {
   const order = mergeOrder(sources);
   const json = args.flags.has('json');
   const writers = sources.map((s) => new RecordJsonBytes(s.records));
-  const fields = new TimelineFields(order);
+  const fields = new TimelineFields(order, writers);
   const out = stdoutSink();
   const block = new LineBlock();
   // Where each position's line lies in the block (empty when filtered out).
@@ -82,6 +82,8 @@ const NULL = bytesOf('null');
 const PLACED_BY_LOCAL = ',"placedBy":"local time (zone unknown)"';
 const PLACED_BY_LOCAL_BYTES = bytesOf(PLACED_BY_LOCAL);
 const KEYS = bytesOf(',"keys":');
+/** `"YYYY-MM-DDTHH:MM:SS.mmmZ"` */
+const UTC_JSON_BYTES = 26;
 
 /**
  * What the timeline adds to the record at `position` of the merged order: its merged time, how it was placed, its
@@ -91,7 +93,11 @@ class TimelineFields implements ExtraFields {
   position = 0;
   private readonly keys = new KeysJsonBytes();
 
-  constructor(private readonly order: MergedOrder) {}
+  constructor(
+    private readonly order: MergedOrder,
+    /** The writer of each source: its record's `utc` was written just before these fields. */
+    private readonly writers: RecordJsonBytes[],
+  ) {}
 
   maxBytes(messageBytes: number): number {
     return 64 + PLACED_BY_LOCAL.length + KeysJsonBytes.maxBytes(messageBytes);
@@ -100,7 +106,16 @@ class TimelineFields implements ExtraFields {
   put(out: Buffer, at: number, bytes: Buffer, start: number, end: number): number {
     const time = this.order.time(this.position);
     at = put(out, at, TIME);
-    at = time === null ? put(out, at, NULL) : putUtcJson(out, at, time);
+    if (time === null) at = put(out, at, NULL);
+    else {
+      // Nearly always the record's own UTC (no clock offset, a time of its own): its bytes are there already.
+      const writer = this.writers[this.order.source[this.position]];
+      const utc = writer.table.utc(this.order.record[this.position]);
+      if (utc === time && writer.utcEnd - writer.utcStart === UTC_JSON_BYTES) {
+        out.copyWithin(at, writer.utcStart, writer.utcEnd);
+        at += UTC_JSON_BYTES;
+      } else at = putUtcJson(out, at, time);
+    }
     if (this.order.placedByLocal(this.position)) at = put(out, at, PLACED_BY_LOCAL_BYTES);
     at = put(out, at, KEYS);
     return this.keys.put(out, at, bytes, start, end);

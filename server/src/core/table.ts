@@ -151,6 +151,8 @@ export class RecordTable implements Iterable<LogRecord> {
    * core/clock.ts: null when nothing tells it, undefined when not learnt yet; either way they have no UTC time.
    */
   clock: RecordClock | null | undefined = undefined;
+  /** Bumped whenever records are dropped (truncate): what was derived from the first `length` records is stale. */
+  truncations = 0;
 
   constructor(readonly file: string) {}
 
@@ -376,6 +378,7 @@ export class RecordTable implements Iterable<LogRecord> {
   /** Drops the records from `keep` on (the provisional tail of a growing log). */
   truncate(keep: number): void {
     if (keep >= this.length) return;
+    this.truncations++;
     for (const map of [this.damaged, this.locals, this.bigThreads, this.bigColumns])
       for (const i of map.keys()) if (i >= keep) map.delete(i);
     this.length = Math.max(0, keep);
@@ -530,6 +533,11 @@ export class RecordTable implements Iterable<LogRecord> {
     if (at < 0) return null;
     const bytes = this.source!.bytes.subarray(at, at + length);
     return this.messageLengths[i] < 0 ? withoutCr(bytes) : bytes;
+  }
+
+  /** True when message i is read from its file and its text is those bytes without their CRs (see messageBytes). */
+  messageDropsCr(i: number): boolean {
+    return this.messageAt[i] >= 0 && this.messageLengths[i] < 0;
   }
 
   private fileLength(i: number): number {

@@ -51,6 +51,8 @@ export class MergedOrder {
     readonly times: Float64Array,
     /** 1 where the merged time is a local time of unknown zone (read as UTC to place the record), not a UTC. */
     readonly byLocal: Uint8Array = new Uint8Array(source.length),
+    /** Each source's records in time order, as merged (what a later merge of more sources may start from). */
+    readonly runs: readonly SortedRun[] = [],
   ) {}
 
   get length(): number {
@@ -89,40 +91,153 @@ export class MergedOrder {
  * Merges by time; ties keep file order, then record order. Each file's records in time order (as nearly all
  * are already: checked, and sorted only when not), then a k-way merge: n log k steps, not n log n comparator
  * calls. A record without a time takes the time before it in its file (its place is kept).
+ *
+ * `previous`: an earlier merge of some of these sources (a folder's logs merged as they are read). When each of
+ * its sources is here unchanged (same records, clock and offset), only the new sources are merged, and the result
+ * merged with it in one pass: the order is the same as a merge from scratch (both are sorted by time, then file
+ * position, then the place in the file's own order), at a fraction of the cost.
  */
-export function mergeOrder(sources: TimelineSource[]): MergedOrder {
+export function mergeOrder(sources: TimelineSource[], previous?: MergedOrder): MergedOrder {
   ensureClocks(sources.map((s) => s.records)); // logs without a zone: their folder's clock (core/clock.ts), unless given
-  const lists = sources.map((s) => sortedRecords(s));
-  const total = lists.reduce((n, l) => n + l.order.length, 0);
+  const runs = sources.map(sortedRun);
+  const kept = previous && keptSources(previous, runs);
+  if (!kept)
+    return mergeRuns(
+      sources,
+      runs,
+      runs.map((_, k) => k),
+    );
+  const isKept = new Uint8Array(runs.length);
+  for (const k of kept) isKept[k] = 1;
+  const added = mergeRuns(
+    sources,
+    runs,
+    runs.map((_, k) => k).filter((k) => !isKept[k]),
+  );
+  return mergeTwo(sources, runs, previous, kept, added);
+}
+
+/**
+ * Where each source of `previous` is among the new runs (ascending: the files keep their order), when every one
+ * is there with the very run it was merged with; else null (merge from scratch).
+ */
+function keptSources(previous: MergedOrder, runs: SortedRun[]): Int32Array | null {
+  if (!previous.runs.length || previous.runs.length > runs.length) return null;
+  const at = new Int32Array(previous.runs.length);
+  let k = 0;
+  for (let i = 0; i < previous.runs.length; i++) {
+    while (k < runs.length && runs[k] !== previous.runs[i]) k++;
+    if (k === runs.length) return null;
+    at[i] = k++;
+  }
+  return at;
+}
+
+/** The k-way merge of the runs listed in `which` (source numbers as in `runs`). */
+function mergeRuns(sources: TimelineSource[], runs: SortedRun[], which: number[]): MergedOrder {
+  const lists = which.map((k) => ({ run: runs[k], source: k, next: 0 }));
+  const total = lists.reduce((n, l) => n + l.run.length, 0);
   const source = new Int32Array(total);
   const record = new Int32Array(total);
   const times = new Float64Array(total);
   const byLocal = new Uint8Array(total);
   const heap = new MergeHeap(lists);
   for (let out = 0; out < total; out++) {
-    const k = heap.top();
-    const list = lists[k];
-    const r = list.order[list.next];
-    source[out] = k;
+    const list = lists[heap.top()];
+    const { run } = list;
+    const r = run.order ? run.order[list.next] : list.next;
+    source[out] = list.source;
     record[out] = r;
-    times[out] = list.times[r];
-    byLocal[out] = list.byLocal[r];
+    times[out] = run.times[r];
+    byLocal[out] = run.byLocal[r];
     list.next++;
     heap.advance();
   }
-  return new MergedOrder(sources, source, record, times, byLocal);
+  return new MergedOrder(sources, source, record, times, byLocal, runs);
 }
 
-interface SortedList {
-  /** The file's records in merge order, and each record's merged time (NaN: none, before every time). */
-  order: Int32Array;
-  times: Float64Array;
+/**
+ * Two merged orders of disjoint sources merged into one: `previous` (its source i is now source kept[i]) and
+ * `added` (numbered as now). Both are sorted by (time, source, place in the source's run), and so is the result.
+ */
+function mergeTwo(
+  sources: TimelineSource[],
+  runs: SortedRun[],
+  previous: MergedOrder,
+  kept: Int32Array,
+  added: MergedOrder,
+): MergedOrder {
+  const total = previous.length + added.length;
+  const source = new Int32Array(total);
+  const record = new Int32Array(total);
+  const times = new Float64Array(total);
+  const byLocal = new Uint8Array(total);
+  let a = 0;
+  let b = 0;
+  const aTimes = previous.times;
+  const bTimes = added.times;
+  for (let out = 0; out < total; out++) {
+    let fromA = b >= added.length;
+    if (!fromA && a < previous.length) {
+      const ta = sortKey(aTimes[a]);
+      const tb = sortKey(bTimes[b]);
+      fromA = ta < tb || (ta === tb && kept[previous.source[a]] < added.source[b]);
+    }
+    if (fromA) {
+      source[out] = kept[previous.source[a]];
+      record[out] = previous.record[a];
+      times[out] = aTimes[a];
+      byLocal[out] = previous.byLocal[a++];
+    } else {
+      source[out] = added.source[b];
+      record[out] = added.record[b];
+      times[out] = bTimes[b];
+      byLocal[out] = added.byLocal[b++];
+    }
+  }
+  return new MergedOrder(sources, source, record, times, byLocal, runs);
+}
+
+/** A file's records in merge order, and each record's merged time (NaN: none, before every time). */
+export interface SortedRun {
+  readonly length: number;
+  /** The records in time order; null when that is the file's own order (nearly always). */
+  readonly order: Int32Array | null;
+  readonly times: Float64Array;
   /** 1 where `times` holds a local time of unknown zone. */
-  byLocal: Uint8Array;
-  next: number;
+  readonly byLocal: Uint8Array;
+  /** What the run was made from: it is made again when any of these changed. */
+  readonly truncations: number;
+  readonly clock: unknown;
+  readonly offset: number;
 }
 
-function sortedRecords(s: TimelineSource): SortedList {
+/**
+ * Each table's run, kept while the table is what it was: a folder's logs merge again each time one more is read,
+ * and the logs merged before need not be read and sorted again (nor be merged again: see mergeOrder).
+ */
+const runCache = new WeakMap<RecordTable, SortedRun>();
+
+function sortedRun(s: TimelineSource): SortedRun {
+  const table = s.records;
+  const offset = s.clockOffsetMs ?? 0;
+  // The clock turns the wall times of records without a bias into UTC: it matters only to a log that has them.
+  const clock = table.hasLocalOnlyTimes() ? table.clock : null;
+  const kept = runCache.get(table);
+  if (
+    kept &&
+    kept.length === table.length &&
+    kept.truncations === table.truncations &&
+    kept.clock === clock &&
+    kept.offset === offset
+  )
+    return kept;
+  const run = { ...sortedRecords(s), truncations: table.truncations, clock, offset };
+  runCache.set(table, run);
+  return run;
+}
+
+function sortedRecords(s: TimelineSource): Pick<SortedRun, 'length' | 'order' | 'times' | 'byLocal'> {
   const n = s.records.length;
   const offset = s.clockOffsetMs ?? 0;
   const times = new Float64Array(n);
@@ -141,10 +256,11 @@ function sortedRecords(s: TimelineSource): SortedList {
     byLocal[i] = lastByLocal;
     if (i > 0 && sortKey(times[i]) < sortKey(times[i - 1])) sorted = false;
   }
+  if (sorted) return { length: n, order: null, times, byLocal };
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
-  if (!sorted) order.sort((a, b) => sortKey(times[a]) - sortKey(times[b]) || a - b);
-  return { order, times, byLocal, next: 0 };
+  order.sort((a, b) => sortKey(times[a]) - sortKey(times[b]) || a - b);
+  return { length: n, order, times, byLocal };
 }
 
 /** No time sorts first, as -Infinity. */
@@ -152,12 +268,19 @@ function sortKey(t: number): number {
   return Number.isNaN(t) ? -Infinity : t;
 }
 
-/** The lists not yet used up, as a binary heap on (time of their next record, list index). */
+interface HeapList {
+  run: SortedRun;
+  /** The list's source number (ties go to the lower). */
+  source: number;
+  next: number;
+}
+
+/** The lists not yet used up, as a binary heap on (time of their next record, source). */
 class MergeHeap {
   private readonly heap: number[] = [];
 
-  constructor(private readonly lists: SortedList[]) {
-    lists.forEach((l, k) => l.order.length && this.heap.push(k));
+  constructor(private readonly lists: HeapList[]) {
+    lists.forEach((l, k) => l.run.length && this.heap.push(k));
     for (let i = (this.heap.length >> 1) - 1; i >= 0; i--) this.down(i);
   }
 
@@ -168,7 +291,7 @@ class MergeHeap {
   /** The top list moved on to its next record: drop it if done, else restore the order. */
   advance(): void {
     const l = this.lists[this.heap[0]];
-    if (l.next >= l.order.length) {
+    if (l.next >= l.run.length) {
       const lastList = this.heap.pop()!;
       if (!this.heap.length) return;
       this.heap[0] = lastList;
@@ -176,12 +299,17 @@ class MergeHeap {
     this.down(0);
   }
 
+  private timeOf(l: HeapList): number {
+    const { run } = l;
+    return sortKey(run.times[run.order ? run.order[l.next] : l.next]);
+  }
+
   private before(a: number, b: number): boolean {
     const la = this.lists[a];
     const lb = this.lists[b];
-    const ta = sortKey(la.times[la.order[la.next]]);
-    const tb = sortKey(lb.times[lb.order[lb.next]]);
-    return ta < tb || (ta === tb && a < b);
+    const ta = this.timeOf(la);
+    const tb = this.timeOf(lb);
+    return ta < tb || (ta === tb && la.source < lb.source);
   }
 
   private down(i: number): void {

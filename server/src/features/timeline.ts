@@ -2,7 +2,7 @@
 import { basename, dirname } from 'node:path';
 import { commonFolder, sourceLogPath } from '../core/clock';
 import type { LogIndex } from '../core/logIndex';
-import { mergeOrder, recordKeys, type MergedOrder, type TimelineItem } from '../core/timeline';
+import { mergeOrder, recordKeys, type MergedOrder, type SortedRun, type TimelineItem } from '../core/timeline';
 import {
   filterView,
   linkedPositions,
@@ -82,7 +82,8 @@ function merged(index: LogIndex, params: TimelineParams): MergeCache {
   const fileOfSource = sourceFiles.map((file) => files.indexOf(file));
   const fresh = {
     signature,
-    order: mergeOrder(sources),
+    // The last merge is where this one starts when it holds some of these logs unchanged (a folder read log by log).
+    order: mergeOrder(sources, cached?.order),
     files,
     sourceFiles,
     fileOfSource,
@@ -212,40 +213,63 @@ function mergedPositionOf(cache: MergeCache, file: string, line: number): number
 function summaryOf(cache: MergeCache): TimelineSummary {
   if (cache.summary) return cache.summary;
   const { order, tables } = cache;
-  let minT: number | null = null;
-  let maxT: number | null = null;
-  for (let p = 0; p < order.length; p++) {
-    const t = order.times[p];
-    if (t === t) {
-      minT ??= t;
-      maxT = t;
-    }
-  }
+  // No time sorts first: the extent is from the first record with a time to the last.
+  let first = 0;
+  while (first < order.length && order.times[first] !== order.times[first]) first++;
+  const minT = first < order.length ? order.times[first] : null;
+  const maxT = first < order.length ? order.times[order.length - 1] : null;
   const biases = new Set<number>();
   const components = new Set<string>();
   let localCount = 0;
-  for (let p = 0; p < order.length; p++) localCount += order.byLocal[p];
-  for (const table of tables) {
-    const seen = new Uint8Array(table.strings.values.length);
-    for (let r = 0; r < table.length; r++) {
-      seen[table.componentId(r)] = 1;
-      if (table.wallTime(r) === null) continue; // no time: its bias says nothing about the display
-      // The bias a row's UTC was had with: its log's own, else the one inferred or set for its folder.
-      const bias = table.biasMinutes(r);
-      if (bias !== null) biases.add(bias);
-      else if (table.utc(r) !== null) {
-        const source = table.utcSource(r);
-        if (typeof source.biasMinutes === 'number') biases.add(source.biasMinutes);
-      }
-    }
-    seen.forEach((on, id) => on && components.add(table.strings.values[id]));
-  }
+  tables.forEach((table, k) => {
+    const part = tableSummary(table, order.runs[k]);
+    for (const bias of part.biases) biases.add(bias);
+    for (const component of part.components) components.add(component);
+    localCount += part.localCount;
+  });
   const fileClocks = cache.files.map((file) => {
     const source = cache.sourceFiles.indexOf(file);
     return source < 0 ? null : firstClock(tables[source], cache.folder);
   });
   cache.summary = { minT, maxT, biases: [...biases], components: [...components], localCount, fileClocks };
   return cache.summary;
+}
+
+interface TableSummary {
+  biases: number[];
+  components: string[];
+  localCount: number;
+}
+
+/**
+ * A log's share of the summary, kept with its run (the run is made again when the log, its clock or its offset
+ * changed): a folder merged again as each of its logs is read sums the logs read before instead of reading them.
+ */
+const tableSummaries = new WeakMap<SortedRun, TableSummary>();
+
+function tableSummary(table: RecordTable, run: SortedRun): TableSummary {
+  const kept = tableSummaries.get(run);
+  if (kept) return kept;
+  const biases = new Set<number>();
+  const seen = new Uint8Array(table.strings.values.length);
+  for (let r = 0; r < table.length; r++) {
+    seen[table.componentId(r)] = 1;
+    if (table.wallTime(r) === null) continue; // no time: its bias says nothing about the display
+    // The bias a row's UTC was had with: its log's own, else the one inferred or set for its folder.
+    const bias = table.biasMinutes(r);
+    if (bias !== null) biases.add(bias);
+    else if (table.utc(r) !== null) {
+      const source = table.utcSource(r);
+      if (typeof source.biasMinutes === 'number') biases.add(source.biasMinutes);
+    }
+  }
+  const components: string[] = [];
+  seen.forEach((on, id) => on && components.push(table.strings.values[id]));
+  let localCount = 0;
+  for (let r = 0; r < run.length; r++) localCount += run.byLocal[r];
+  const summary = { biases: [...biases], components, localCount };
+  tableSummaries.set(run, summary);
+  return summary;
 }
 
 /** The clock of a log's first record whose zone the log does not write (its UTC inferred, set, or unknown). */

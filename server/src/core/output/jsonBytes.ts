@@ -15,8 +15,10 @@ import type { LineTarget } from './sink';
 const PLAIN = 0;
 /** quotes or backslashes escaped (printable ASCII otherwise), */
 const ESCAPES = 1;
-/** or JSON.stringify itself: control characters or non-ASCII bytes (\uXXXX forms, multi-byte characters). */
+/** or JSON.stringify itself: non-ASCII bytes (multi-byte characters). */
 const OTHER_TEXT = 2;
+/** ASCII with control characters (a multi-line message's line ends and tabs): written as JSON.stringify escapes them. */
+const CONTROLS = 3;
 /** The longest record written here (the sink keeps at least 64 KB free). */
 const MAX_RECORD_BYTES = 48 * 1024;
 
@@ -68,10 +70,25 @@ export class RecordJsonBytes {
   private lastBiasToThread = { bias: NaN as number | null, component: -1, context: -1, bytes: NULL as Uint8Array };
   private lastSeverityToMessage = { severity: '', rawType: -1, bytes: NULL as Uint8Array };
   private lastMessageEndToSource = { sourceFile: -1, source: null as UtcSource | null, bytes: NULL as Uint8Array };
+  /**
+   * The runs made before, by their values: a log's records take turns between a few components and severities, and
+   * `cmlogs timeline` writes each log's records of a block in turn, so keeping only the last run made a new one at
+   * most records (joining them was a tenth of `timeline --json` on the bench corpus, with the garbage it left).
+   */
+  private readonly biasToThreadRuns = new Map<number, { bias: number | null; bytes: Uint8Array }>();
+  private readonly severityToMessageRuns = new Map<string, Uint8Array[]>();
+  private readonly messageEndToSourceRuns = new Map<UtcSource, Uint8Array[]>();
   private readonly severities = new Map<string, Uint8Array>();
   private readonly sources = new Map<UtcSource, Uint8Array>();
 
-  constructor(private readonly table: RecordTable) {
+  /**
+   * Where the last record written from its bytes has its `utc` value in the output buffer (`cmlogs timeline`
+   * copies it for its merged time, nearly always the same).
+   */
+  utcStart = 0;
+  utcEnd = 0;
+
+  constructor(readonly table: RecordTable) {
     this.strings = new RecordJson(table);
     // With the key of the field after it, as these are always written together: fewer copies per record.
     this.head = utf8(`{"file":${JSON.stringify(table.file)},"line":`);
@@ -92,7 +109,6 @@ export class RecordJsonBytes {
     // JSON.stringify (they take \uXXXX forms, and multi-line messages kept in the file must lose their CRs).
     const care = careOf(bytes, start, end);
     if (care === OTHER_TEXT) return this.writeString(sink, i, source, extra);
-    const escapes = care === ESCAPES;
     const more =
       typeof extra === 'string'
         ? extra
@@ -100,7 +116,8 @@ export class RecordJsonBytes {
           ? extra(bytes.toString('latin1', start, end))
           : '';
     const moreBytes = typeof extra === 'object' ? extra.maxBytes(end - start) : more.length * 3;
-    if (!this.fits(i, source, moreBytes, end - start)) return this.writeString(sink, i, source, extra);
+    if (!this.fits(i, source, moreBytes, (care === CONTROLS ? 6 : 2) * (end - start)))
+      return this.writeString(sink, i, source, extra);
     const utc = t.utc(i);
     const wall = t.hasKeptLocal(i) ? null : t.wallTime(i);
     if ((utc !== null && !inYears(utc)) || (wall !== null && !inYears(wall)))
@@ -114,7 +131,9 @@ export class RecordJsonBytes {
     at = put(out, at, COLUMN);
     at = putNumber(out, at, t.columnAt(i));
     at = put(out, at, this.formatThenUtc(t.format(i)));
+    this.utcStart = at;
     at = utc === null ? put(out, at, NULL) : putTime(out, at, utc, utcMinute, true);
+    this.utcEnd = at;
     at = put(out, at, LOCAL);
     if (wall !== null) at = putTime(out, at, wall, localMinute, false);
     else {
@@ -125,7 +144,9 @@ export class RecordJsonBytes {
     const thread = t.thread(i);
     at = thread === null ? put(out, at, NULL) : putNumber(out, at, thread);
     at = put(out, at, this.severityToMessage(t.severity(i), t.rawTypeIdAt(i)));
-    at = escapes ? putEscaped(out, at, bytes, start, end) : at + bytes.copy(out, at, start, end);
+    if (care === PLAIN) at = putBytes(out, at, bytes, start, end);
+    else if (care === ESCAPES) at = putEscaped(out, at, bytes, start, end);
+    else at = putWithControls(out, at, bytes, start, end, t.messageDropsCr(i));
     const damaged = t.damageAt(i);
     if (damaged === undefined) at = put(out, at, this.messageEndToSource(t.sourceFileIdAt(i), source));
     else {
@@ -150,13 +171,13 @@ export class RecordJsonBytes {
   }
 
   /** The record's bytes stay under MAX_RECORD_BYTES (pool strings, a damage note and `extra` can be long). */
-  private fits(i: number, source: UtcSource, extraBytes: number, messageBytes: number): boolean {
+  private fits(i: number, source: UtcSource, extraBytes: number, escapedBytes: number): boolean {
     const t = this.table;
     const damaged = t.damageAt(i);
     const local = t.hasKeptLocal(i) ? t.localAt(i) : null;
     const bytes =
       this.head.length +
-      2 * messageBytes + // escapes double a quote or backslash
+      escapedBytes + // the message as escaped: at most twice the bytes for quotes and backslashes, six times for controls
       400 +
       extraBytes +
       this.source(source).length +
@@ -189,19 +210,31 @@ export class RecordJsonBytes {
   private biasToThread(bias: number | null, component: number, context: number): Uint8Array {
     const last = this.lastBiasToThread;
     if (last.bias === bias && last.component === component && last.context === context) return last.bytes;
-    // As putNumber writes it (JSON.stringify's digits; null for what is not a finite number).
-    const biasBytes = bias === null || !Number.isFinite(bias) ? NULL : ascii(String(bias));
-    const parts = [BIAS, biasBytes, this.pool('component', component), this.pool('context', context), THREAD];
-    this.lastBiasToThread = { bias, component, context, bytes: joined(parts) };
-    return this.lastBiasToThread.bytes;
+    // Pool ids are small: one number names the pair (else no run is kept by value).
+    const key = component < 0x100000 && context < 0x100000 ? component * 0x100000 + context : -1;
+    const made = key < 0 ? undefined : this.biasToThreadRuns.get(key);
+    let bytes = made?.bias === bias ? made.bytes : undefined;
+    if (!bytes) {
+      // As putNumber writes it (JSON.stringify's digits; null for what is not a finite number).
+      const biasBytes = bias === null || !Number.isFinite(bias) ? NULL : ascii(String(bias));
+      bytes = joined([BIAS, biasBytes, this.pool('component', component), this.pool('context', context), THREAD]);
+      if (key >= 0) keep(this.biasToThreadRuns, key, { bias, bytes });
+    }
+    this.lastBiasToThread = { bias, component, context, bytes };
+    return bytes;
   }
 
   /** `,"severity":"<severity>","rawType":<raw type>,"message":"` */
   private severityToMessage(severity: string, rawType: number): Uint8Array {
     const last = this.lastSeverityToMessage;
     if (last.severity === severity && last.rawType === rawType) return last.bytes;
-    const raw = this.table.strings.value(rawType) === null ? NULL : this.pool('', rawType);
-    const bytes = joined([this.severityThenRawType(severity), raw, MESSAGE]);
+    let byRawType = this.severityToMessageRuns.get(severity);
+    if (!byRawType) this.severityToMessageRuns.set(severity, (byRawType = []));
+    let bytes = byRawType[rawType];
+    if (!bytes) {
+      const raw = this.table.strings.value(rawType) === null ? NULL : this.pool('', rawType);
+      bytes = byRawType[rawType] = joined([this.severityThenRawType(severity), raw, MESSAGE]);
+    }
     this.lastSeverityToMessage = { severity, rawType, bytes };
     return bytes;
   }
@@ -210,7 +243,19 @@ export class RecordJsonBytes {
   private messageEndToSource(sourceFile: number, source: UtcSource): Uint8Array {
     const last = this.lastMessageEndToSource;
     if (last.sourceFile === sourceFile && last.source === source) return last.bytes;
-    const bytes = joined([QUOTE, this.pool('sourceFile', sourceFile), UTC_SOURCE, this.source(source)]);
+    let bySourceFile = this.messageEndToSourceRuns.get(source);
+    if (!bySourceFile) {
+      if (this.messageEndToSourceRuns.size > 4096) this.messageEndToSourceRuns.clear();
+      this.messageEndToSourceRuns.set(source, (bySourceFile = []));
+    }
+    let bytes = bySourceFile[sourceFile];
+    if (!bytes)
+      bytes = bySourceFile[sourceFile] = joined([
+        QUOTE,
+        this.pool('sourceFile', sourceFile),
+        UTC_SOURCE,
+        this.source(source),
+      ]);
     this.lastMessageEndToSource = { sourceFile, source, bytes };
     return bytes;
   }
@@ -239,15 +284,49 @@ export class RecordJsonBytes {
   }
 }
 
+/** Keeps a run made, up to 4096 of them (then starts again): a log of ever new values must not grow this. */
+function keep<K, V>(runs: Map<K, V>, key: K, value: V): void {
+  if (runs.size >= 4096) runs.clear();
+  runs.set(key, value);
+}
+
 /** What bytes[start, end) need in a JSON string (PLAIN, ESCAPES or OTHER_TEXT): a loop, no string made. */
 function careOf(bytes: Uint8Array, start: number, end: number): number {
   let care = PLAIN;
   for (let k = start; k < end; k++) {
     const c = bytes[k];
-    if (c < 32 || c >= 128) return OTHER_TEXT;
-    if (c === 34 || c === 92) care = ESCAPES;
+    if (c >= 128) return OTHER_TEXT;
+    if (c < 32) care = CONTROLS;
+    else if ((c === 34 || c === 92) && care === PLAIN) care = ESCAPES;
   }
   return care;
+}
+
+/** JSON.stringify's escapes of the control characters (the short ones, else \u00xx). */
+const CONTROL_ESCAPES = Array.from({ length: 32 }, (_, c) =>
+  ascii(JSON.stringify(String.fromCharCode(c)).slice(1, -1)),
+);
+
+/**
+ * ASCII bytes with control characters as JSON.stringify writes their text: the CRs of a multi-line message kept in
+ * its file are not in its text (`dropCr`, RecordTable.messageDropsCr), quotes and backslashes escaped.
+ */
+function putWithControls(
+  out: Uint8Array,
+  at: number,
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  dropCr: boolean,
+): number {
+  for (let k = start; k < end; k++) {
+    const c = bytes[k];
+    if (c >= 32) {
+      if (c === 34 || c === 92) out[at++] = 92;
+      out[at++] = c;
+    } else if (c !== 13 || !dropCr) at = put(out, at, CONTROL_ESCAPES[c]);
+  }
+  return at;
 }
 
 /** Printable ASCII bytes as JSON.stringify writes them in a string: a quote or a backslash after a backslash. */
@@ -257,6 +336,13 @@ function putEscaped(out: Uint8Array, at: number, bytes: Uint8Array, start: numbe
     if (c === 34 || c === 92) out[at++] = 92;
     out[at++] = c;
   }
+  return at;
+}
+
+/** bytes[start, end) at out[at…]: short runs (most messages) by a loop, as Buffer.copy makes a view per call. */
+function putBytes(out: Buffer, at: number, bytes: Buffer, start: number, end: number): number {
+  if (end - start > 256) return at + bytes.copy(out, at, start, end);
+  for (let k = start; k < end; k++) out[at++] = bytes[k];
   return at;
 }
 
