@@ -121,9 +121,19 @@ test('the index finds the same keys in a fast-path table as findKeys in the mess
       ...ordinary(30),
       cm('kb3012973 KB12345 {8E58A1B2-0000-0000-0000-000000000001} a-b-c'),
       cm('xKB2461484 KB2461484_ KB24614845'),
+      // Inside a longer run of hex digits and dashes: no GUID for findKeys, none for the scanner either.
+      cm(
+        '<RuleLogicalName>ID-84D2866B-4EE5-4B73-90CE-BBBB11CA28AA</RuleLogicalName> 5A929406-BCB6-4CB8-8CB6-9C17ABF0CDBB-2',
+      ),
+      cm(
+        'a9d81a24-dbc1-4591-97ec-01bb5d7b6da9 at the start, dashes apart: 2024-03-04 a-b-c-d--e---f - -- kb kB3 bKb1234567',
+      ),
+      cm('abcd a9d81a24-dbc1-4591-97ec-01bb5d7b6da8'),
     ].join('\r\n'),
   );
-  const result = await parseFile(file);
+  // The keys the scanner collects while it reads (what the parse workers hand to the index).
+  const result = await parseFile(file, { keys: true });
+  assert.ok(result.postings, 'the fast path collected the keys');
   const index = new LogIndex();
   index.setFile(result);
   const expected = new Map<string, number>();
@@ -132,4 +142,10 @@ test('the index finds the same keys in a fast-path table as findKeys in the mess
   );
   assert.deepEqual(new Map([...index.keys()].map((k) => [k, index.summarize(k)!.count])), expected);
   assert.ok(expected.has('KB3012973') && expected.has('8e58a1b2-0000-0000-0000-000000000001'));
+  assert.ok(
+    expected.has('a9d81a24-dbc1-4591-97ec-01bb5d7b6da8') && expected.has('a9d81a24-dbc1-4591-97ec-01bb5d7b6da9'),
+  );
+  assert.ok(
+    !expected.has('84d2866b-4ee5-4b73-90ce-bbbb11ca28aa') && !expected.has('5a929406-bcb6-4cb8-8cb6-9c17abf0cdbb'),
+  );
 });

@@ -72,35 +72,8 @@ export function computeStats(results: ParseResult[], codes = results.map((r) => 
     const own = Object.fromEntries(table.countsOf('severity'));
     addCounts(severities, own);
     addCounts(formats, Object.fromEntries(table.countsOf('format')));
-    let fileFirst: number | null = null;
-    let fileLast: number | null = null;
-    const utcSources: Counts = {};
-    // Sources come in long runs (every record of a log has the same one): counted by run, not by record.
-    let runSource = '';
-    let run = 0;
-    let localOnly: { first: string; last: string } | null = null;
-    for (let i = 0; i < table.length; i++) {
-      const utc = table.utc(i);
-      // A record without UTC counts by its source only when it has a local time (then it spans localOnly).
-      const local = utc === null ? table.localAt(i) : null;
-      if (utc === null && local === null) continue;
-      const source = table.utcSource(i).kind;
-      if (source !== runSource) {
-        if (run) utcSources[runSource] = (utcSources[runSource] ?? 0) + run;
-        runSource = source;
-        run = 0;
-        // The key goes in at its first record, so the object lists sources in order of first appearance.
-        utcSources[source] ??= 0;
-      }
-      run++;
-      if (utc === null) {
-        localOnly = spanWith(localOnly, local!);
-        continue;
-      }
-      if (fileFirst === null || utc < fileFirst) fileFirst = utc;
-      if (fileLast === null || utc > fileLast) fileLast = utc;
-    }
-    if (run) utcSources[runSource] += run;
+    // Spans and sources in one loop over the time columns (RecordTable.timeSummary).
+    const { first: fileFirst, last: fileLast, sources: utcSources, localOnly } = table.timeSummary();
     if (fileFirst !== null && (first === null || fileFirst < first)) first = fileFirst;
     if (fileLast !== null && (last === null || fileLast > last)) last = fileLast;
     return {
@@ -135,11 +108,6 @@ export function computeStats(results: ParseResult[], codes = results.map((r) => 
 /** Adds a file's counts to the totals (a key new to the totals goes after the ones they have). */
 function addCounts(total: Counts, counts: Counts): void {
   for (const [key, n] of Object.entries(counts)) total[key] = (total[key] ?? 0) + n;
-}
-
-function spanWith(span: { first: string; last: string } | null, local: string): { first: string; last: string } {
-  if (!span) return { first: local, last: local };
-  return { first: local < span.first ? local : span.first, last: local > span.last ? local : span.last };
 }
 
 /** cmlogs stats FILE|DIR... [--json] [--offset UTC+01:00] */

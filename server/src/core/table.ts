@@ -8,7 +8,7 @@ import type { ScannedColumns } from './fastpath/cmtraceScan';
 import { LOG_FORMATS } from './formats/registry';
 import { FileBytes } from './read/fileBytes';
 import type { FormatId, LogRecord, Severity } from './record';
-import { wallClockOf, type UtcSource } from './time';
+import { wallClockOf, type UtcSource, type UtcSourceKind } from './time';
 
 const FORMATS: FormatId[] = LOG_FORMATS.map((f) => f.id);
 const SEVERITIES: Severity[] = ['error', 'warning', 'info', 'verbose', 'unknown'];
@@ -90,6 +90,17 @@ export interface DetachedTable {
   damaged: Array<[number, string]>;
   locals: Array<[number, string]>;
   strings: string[];
+}
+
+/** A table's time span and UTC sources (RecordTable.timeSummary). */
+export interface TimeSummary {
+  /** The first and last UTC of the records (ms), or null when none has one. */
+  first: number | null;
+  last: number | null;
+  /** Records by where their UTC comes from, in order of first appearance. */
+  sources: Partial<Record<UtcSourceKind, number>>;
+  /** The span in local time of the records with a local time and no UTC, or null when there are none. */
+  localOnly: { first: string; last: string } | null;
 }
 
 /** The numbers of one record the fast CMTrace reader writes without building a LogRecord. */
@@ -462,6 +473,49 @@ export class RecordTable implements Iterable<LogRecord> {
   }
   private localOnlyChecked = 0;
   private localOnlyFound = false;
+
+  /**
+   * The first and last UTC of the records, how many records take their UTC from each source (in order of first
+   * appearance; a record with neither a UTC nor a local time is not counted), and the span of the local times of
+   * the records with no UTC. What `cmlogs stats` says of a file, as a loop over utc/localAt/utcSource would give
+   * it, but records with a bias of their own (nearly all) are read straight from the columns.
+   */
+  timeSummary(): TimeSummary {
+    const { utcs, biases, length } = this;
+    const sources: Partial<Record<UtcSourceKind, number>> = {};
+    let first = Infinity;
+    let last = -Infinity;
+    let fromLog = 0;
+    let localOnly: { first: string; last: string } | null = null;
+    for (let i = 0; i < length; i++) {
+      const t = utcs[i];
+      if (t === t && biases[i] !== NO_BIAS) {
+        // The log's own bias (or a UTC a caller gave): utc(i) is the column, its source 'log'.
+        if (fromLog++ === 0) sources.log ??= 0;
+        if (t < first) first = t;
+        if (t > last) last = t;
+        continue;
+      }
+      const utc = this.utc(i);
+      const local = utc === null ? this.localAt(i) : null;
+      if (utc === null && local === null) continue;
+      const kind = this.utcSource(i).kind;
+      sources[kind] = (sources[kind] ?? 0) + 1;
+      if (utc === null) {
+        localOnly = spanWith(localOnly, local!);
+        continue;
+      }
+      if (utc < first) first = utc;
+      if (utc > last) last = utc;
+    }
+    if (fromLog) sources.log = (sources.log ?? 0) + fromLog;
+    return {
+      first: first === Infinity ? null : first,
+      last: last === -Infinity ? null : last,
+      sources,
+      localOnly,
+    };
+  }
   format(i: number): FormatId {
     return FORMATS[this.formats[i]];
   }
@@ -819,6 +873,12 @@ export function localOf(utc: number | null, biasMinutes: number | null): string 
   const second = Math.floor(inMinute / 1000);
   const millis = inMinute % 1000;
   return `${lastMinutePrefix}${second < 10 ? '0' : ''}${second}.${millis < 100 ? (millis < 10 ? '00' : '0') : ''}${millis}`;
+}
+
+/** The span of local times (ISO text, compared as text) with `local` in it. */
+function spanWith(span: { first: string; last: string } | null, local: string): { first: string; last: string } {
+  if (!span) return { first: local, last: local };
+  return { first: local < span.first ? local : span.first, last: local > span.last ? local : span.last };
 }
 
 /** The times whose ISO form has a four-digit year (others are left to toISOString). */

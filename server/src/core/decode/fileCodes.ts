@@ -11,7 +11,8 @@ export type CodeCount = { code: string; names: string[]; message: string; count:
 /** A file's failure codes: code → naming (its names joined) → count, in order of first appearance. */
 export type FileCodes = Map<string, Map<string, CodeCount>>;
 
-type Failure = { code: string; names: string[]; message: string };
+/** A failure code as a record names it; `naming` is its names joined (the key of its count). */
+type Failure = { code: string; names: string[]; message: string; naming: string };
 
 /**
  * The failure codes in a file's error and warning records. Each record names its code for its own context
@@ -60,10 +61,15 @@ export class FailureCodeCounter {
     for (const failure of failures) {
       let byNaming = this.codes.get(failure.code);
       if (!byNaming) this.codes.set(failure.code, (byNaming = new Map()));
-      const key = failure.names.join('\u0000');
-      const entry = byNaming.get(key);
+      const entry = byNaming.get(failure.naming);
       if (entry) entry.count++;
-      else byNaming.set(key, { ...failure, count: 1 });
+      else
+        byNaming.set(failure.naming, {
+          code: failure.code,
+          names: failure.names,
+          message: failure.message,
+          count: 1,
+        });
     }
   }
 
@@ -88,7 +94,7 @@ function failuresIn(text: string, component: string, file: string): Failure[] {
     const message = info.known
       ? info.message
       : `not in the reference tables; ${facilityText(info.facility, info.facilityCode)}`;
-    failures.push({ code: info.code, names: info.names, message });
+    failures.push({ code: info.code, names: info.names, message, naming: info.names.join('\u0000') });
   }
   return failures;
 }

@@ -82,7 +82,8 @@ type Rows = CodeTableData['codes'][string];
 
 interface CodeTable {
   data: CodeTableData;
-  rows: Map<number, Rows>;
+  /** The value's rows, or undefined when the table has none. */
+  rows: { get(value: number): Rows | undefined; has(value: number): boolean };
   /** Family of each source index. */
   families: CodeFamily[];
   /** Whether each source index is a HRESULT_FROM_WIN32 source (a Win32 error row). */
@@ -92,17 +93,40 @@ interface CodeTable {
 }
 
 function tableOf(data: CodeTableData): CodeTable {
-  const rows = new Map<number, Rows>();
-  // for...in, not Object.entries: a third of the time on the 8,400 codes of hresults.json (each thread loads it).
-  const codes = data.codes;
-  for (const hex in codes) rows.set(parseInt(hex, 16), codes[hex]);
   return {
     data,
-    rows,
+    rows: new RowsByValue(data.codes),
     families: data.sources.map(familyOfSource),
     win32: data.sources.map((s) => s.includes('HRESULT_FROM_WIN32')),
     entries: new Map(),
   };
+}
+
+/**
+ * A table's rows by value, looked up in the parsed JSON by the value's key ("8 upper-case hex digits", the
+ * tables' only key shape) and remembered: a Map of all 8,400 codes cost every thread that decodes (each parse
+ * worker of cmlogs stats) ~30 ms before its first code, for the few hundred values a folder of logs names.
+ */
+class RowsByValue {
+  private readonly known = new Map<number, Rows | null>();
+
+  constructor(private readonly codes: CodeTableData['codes']) {}
+
+  get(value: number): Rows | undefined {
+    let rows = this.known.get(value);
+    if (rows === undefined) {
+      // Keys were whole unsigned 32-bit values: nothing else names a row.
+      if (!(Number.isInteger(value) && value >= 0 && value <= 0xffffffff)) return undefined;
+      const key = formatCode(value).slice(2);
+      rows = Object.hasOwn(this.codes, key) ? this.codes[key] : null;
+      this.known.set(value, rows);
+    }
+    return rows ?? undefined;
+  }
+
+  has(value: number): boolean {
+    return this.get(value) !== undefined;
+  }
 }
 
 let hresultTables: CodeTable[] | undefined;
