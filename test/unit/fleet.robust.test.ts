@@ -238,6 +238,28 @@ test('machineKeyOf: ordinary host names are their own key; any other name gets o
   assert.notEqual(machineKeyOf('PC01'), machineKeyOf('pc01'), 'names that differ in case only: two keys');
 });
 
+test('fleet query over a DIR written before machine_key (records/machine=NAME/day=…): the same views', async () => {
+  const dir = join(WORK, 'old-layout');
+  mkdirSync(join(dir, 'records'), { recursive: true });
+  const duck = await FleetDuckDb.open(1);
+  try {
+    await duck.connection.run(
+      `COPY (SELECT 'PC-OLD' AS machine, DATE '2026-12-07' AS day, 'CAS.log' AS file, 1 AS line, 'hello' AS message)
+       TO '${join(dir, 'records')}' (FORMAT parquet, PARTITION_BY (machine, day), OVERWRITE_OR_IGNORE)`,
+    );
+    for (const table of ['machines', 'findings'])
+      await duck.connection.run(
+        `COPY (SELECT 'PC-OLD' AS machine) TO '${join(dir, `${table}.parquet`)}' (FORMAT parquet)`,
+      );
+  } finally {
+    duck.close();
+  }
+  assert.ok(readdirSync(join(dir, 'records')).includes('machine=PC-OLD'));
+  assert.deepEqual(query(dir, "SELECT machine, machine_key, day, message FROM records WHERE machine = 'PC-OLD'"), [
+    { machine: 'PC-OLD', machine_key: 'PC-OLD', day: '2026-12-07', message: 'hello' },
+  ]);
+});
+
 test('a damaged CSV: DuckDB refuses it, and the Parquet already written for other machines stays whole', async () => {
   const dir = join(WORK, 'csv');
   mkdirSync(dir, { recursive: true });

@@ -84,6 +84,11 @@ function hasParquet(dir: string): boolean {
   }
 }
 
+/** True when DIR/records is partitioned by machine=NAME (as cmlogs wrote it before machine_key). */
+function isNameLayout(recordsDir: string): boolean {
+  return readdirSync(recordsDir).some((name) => name.startsWith('machine='));
+}
+
 /** Moves the files of STAGING/day=D/ into DIR/machine_key=KEY/day=D/ (names are unique: part_{uuid}). */
 function movePartitions(staging: string, machineDir: string): void {
   for (const file of readdirSync(staging, { recursive: true, withFileTypes: true })) {
@@ -154,10 +159,14 @@ export class FleetDuckDb {
     await this.connection.run(
       `CREATE OR REPLACE VIEW findings AS SELECT * FROM read_parquet(${at('findings.parquet')})`,
     );
-    // The columns in the order the view has always had (day and machine last), the partition key after them.
-    const records = hasParquet(join(dir, 'records'))
-      ? `SELECT * EXCLUDE (day, machine, machine_key), day, machine, machine_key FROM read_parquet(${at('records/*/*/*.parquet')}, hive_partitioning = true, hive_types = {'machine_key': VARCHAR, 'day': DATE})`
-      : `SELECT ${RECORD_SELECT.map(([name, type]) => `NULL::${type} AS ${name}`).join(', ')} WHERE false`; // a fleet with no records
+    // The columns in the order the view has always had (day and machine last), the partition key after them. A DIR
+    // written before machine_key (records/machine=NAME/…) is read as it was, with the name as its key.
+    const files = `read_parquet(${at('records/*/*/*.parquet')}, hive_partitioning = true`;
+    const records = !hasParquet(join(dir, 'records'))
+      ? `SELECT ${RECORD_SELECT.map(([name, type]) => `NULL::${type} AS ${name}`).join(', ')} WHERE false` // a fleet with no records
+      : isNameLayout(join(dir, 'records'))
+        ? `SELECT * EXCLUDE (day, machine), day, machine, machine AS machine_key FROM ${files}, hive_types = {'machine': VARCHAR, 'day': DATE})`
+        : `SELECT * EXCLUDE (day, machine, machine_key), day, machine, machine_key FROM ${files}, hive_types = {'machine_key': VARCHAR, 'day': DATE})`;
     await this.connection.run(`CREATE OR REPLACE VIEW records AS ${records}`);
   }
 
