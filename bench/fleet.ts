@@ -1,4 +1,4 @@
-// npm run bench -- --fleet [--machines N] [--mb S] [--workers W] [--big]
+// npm run bench -- --fleet [--machines N] [--mb S] [--workers W] [--big] [--cli-before OLD/cli.js]
 //
 // `cmlogs fleet` over a generated fleet: N machines of S MB of logs each (default 50 x 4 MB; --big: 1,000 x 20 MB,
 // 20 GB). Each machine's folder is the benchmark corpus (bench/generate.ts: 40 CMTrace logs of every client
@@ -10,6 +10,8 @@
 //   fleet      node server/out/cli.js fleet ROOT --out DIR --json: machines/s, MB/s, peak RSS, Parquet size
 //   baseline   parse+index of one folder (core/parallel.ts + LogIndex, as `npm run bench` measures it) over the
 //              fleet's first machines taken as one folder of at least 200 MB, on the same number of threads
+//   before     with --cli-before OLD/cli.js: the same fleet with an older build (its fleetPool.js beside it), right
+//              after, so that the two builds are compared under the same load
 // The goal (issue #21): fleet MB/s >= 80% of the baseline's, peak RSS < 1 GB.
 import { spawn, spawnSync } from 'node:child_process';
 import {
@@ -38,6 +40,8 @@ interface FleetOptions {
   machines: number;
   mb: number;
   workers: number;
+  /** An older cli.js to run on the same fleet after this build's run. */
+  cliBefore?: string;
 }
 
 function parseFleetOptions(argv: string[]): FleetOptions {
@@ -49,8 +53,11 @@ function parseFleetOptions(argv: string[]): FleetOptions {
     else if (a === '--machines') o.machines = Number(argv[++i]);
     else if (a === '--mb') o.mb = Number(argv[++i]);
     else if (a === '--workers') o.workers = Number(argv[++i]);
+    else if (a === '--cli-before') o.cliBefore = resolve(argv[++i]);
     else
-      throw new Error(`unknown option ${a} (npm run bench -- --fleet [--machines N] [--mb S] [--workers W] [--big])`);
+      throw new Error(
+        `unknown option ${a} (npm run bench -- --fleet [--machines N] [--mb S] [--workers W] [--big] [--cli-before OLD/cli.js])`,
+      );
   }
   if (!(o.machines >= 1) || !(o.mb > 0) || !(o.workers >= 1))
     throw new Error('--machines and --workers must be >= 1, --mb > 0');
@@ -207,19 +214,7 @@ export async function runFleetBench(argv: string[]): Promise<void> {
   const baseMBperCpu = baselineBytes / MB / (base.cpuMs / 1000);
 
   const outDir = join(OUT, 'fleet-parquet');
-  const fleet = await runMeasured([
-    join(ROOT, 'server', 'out', 'cli.js'),
-    'fleet',
-    root,
-    '--out',
-    outDir,
-    '--json',
-    '--workers',
-    String(options.workers),
-  ]);
-  // 3: the tables are written, some machines could not be read (counted below; a generated fleet has none).
-  if (fleet.status !== 0 && fleet.status !== 3)
-    throw new Error(`cmlogs fleet failed (${fleet.status}): ${fleet.stderr}`);
+  const fleet = await runFleetCli(join(ROOT, 'server', 'out', 'cli.js'), root, outDir, options.workers);
   const summary = JSON.parse(fleet.stdout) as { machines: number; unreadable: unknown[] };
   const fleetMBs = bytes / MB / (fleet.ms / 1000);
   const parquetBytes = duSync(outDir);
@@ -253,6 +248,30 @@ export async function runFleetBench(argv: string[]): Promise<void> {
   // a second ratio, MB per CPU second of the fleet against the single folder's, that the load moves much less.
   const fleetCpuSeconds = stage('process CPU');
   const fleetMBperCpu = bytes / MB / fleetCpuSeconds;
+  const loadDuringFleet = loadAverage();
+  // The older build right after, on the same fleet (its own output folder, removed after).
+  let before: {
+    seconds: number;
+    mbPerSecond: number;
+    cpuSeconds: number;
+    mbPerCpuSecond: number;
+    peakRssMB: number;
+    load: string;
+  } | null = null;
+  if (options.cliBefore) {
+    const beforeOut = join(OUT, 'fleet-parquet-before');
+    const run = await runFleetCli(options.cliBefore, root, beforeOut, options.workers);
+    rmSync(beforeOut, { recursive: true, force: true });
+    const cpu = Number(/process CPU ([\d.]+) s/.exec(run.stderr)?.[1] ?? NaN);
+    before = {
+      seconds: run.ms / 1000,
+      mbPerSecond: bytes / MB / (run.ms / 1000),
+      cpuSeconds: cpu,
+      mbPerCpuSecond: bytes / MB / cpu,
+      peakRssMB: run.peakRssKB / 1024,
+      load: loadAverage(),
+    };
+  }
   const result = {
     machines: summary.machines,
     unreadable: summary.unreadable.length,
@@ -282,7 +301,12 @@ export async function runFleetBench(argv: string[]): Promise<void> {
     ratio: fleetMBs / baseMBs,
     cpuRatio: fleetMBperCpu / baseMBperCpu,
     threadSeconds: stages,
-    load: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '),
+    load: loadDuringFleet,
+    before: before && {
+      ...before,
+      ratio: before.mbPerSecond / baseMBs,
+      cpuRatio: before.mbPerCpuSecond / baseMBperCpu,
+    },
   };
   writeFileSync(join(OUT, `fleet-results-${options.machines}x${options.mb}MB.json`), JSON.stringify(result, null, 2));
   const pass = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
@@ -301,10 +325,23 @@ export async function runFleetBench(argv: string[]): Promise<void> {
       `| process CPU | ${fleetCpuSeconds.toFixed(1)} s, ${fleetMBperCpu.toFixed(1)} MB per CPU second |`,
       `| single-folder parse+index (${(baselineBytes / MB).toFixed(0)} MB, same threads) | ${baseMBs.toFixed(1)} MB/s, peak RSS ${result.baseline.peakRssMB.toFixed(0)} MB, ${baseMBperCpu.toFixed(1)} MB per CPU second |`,
       `| fleet / single folder | ${(result.ratio * 100).toFixed(0)}% (goal >= 80%: ${pass(result.ratio >= 0.8)}); per CPU second ${(result.cpuRatio * 100).toFixed(0)}% |`,
-      `| load average during the run | ${result.load} |`,
+      `| load average at the end of the run | ${result.load} |`,
+      ...(result.before
+        ? [
+            `| --cli-before build, same fleet, right after | ${result.before.seconds.toFixed(1)} s, ${result.before.mbPerSecond.toFixed(1)} MB/s, ${result.before.mbPerCpuSecond.toFixed(1)} MB per CPU second, peak RSS ${result.before.peakRssMB.toFixed(0)} MB, load ${result.before.load} |`,
+            `| --cli-before / single folder | ${(result.before.ratio * 100).toFixed(0)}% wall, ${(result.before.cpuRatio * 100).toFixed(0)}% per CPU second |`,
+          ]
+        : []),
       '',
     ].join('\n'),
   );
+}
+
+const loadAverage = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+
+/** `cli fleet ROOT --out DIR --json --workers W`, measured. */
+function runFleetCli(cli: string, root: string, outDir: string, workers: number): Promise<ChildRun> {
+  return runMeasured([cli, 'fleet', root, '--out', outDir, '--json', '--workers', String(workers)]);
 }
 
 /** Each stage's share of the summed stage times, e.g. "parse 12%, diagnose 61%, ...". */

@@ -225,7 +225,7 @@ test('findings.parquet: the broken scan with its failed step, code, heading and 
 });
 
 test('records: partitioned by machine and UTC day; another time zone gives other local times and the same UTC', () => {
-  const days = readdirSync(join(OUT, 'records', 'machine=PC-OK-01')).sort();
+  const days = readdirSync(join(OUT, 'records', 'machine_key=PC-OK-01')).sort();
   const utcDays = query(
     "SELECT DISTINCT strftime(utc, '%Y-%m-%d') AS d FROM records WHERE machine = 'PC-OK-01' ORDER BY d",
   ).map((r) => `day=${r.d}`);

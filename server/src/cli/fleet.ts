@@ -58,6 +58,8 @@ export interface FleetWriteOptions {
   parquet: boolean;
   /** Progress lines on stderr (default: when the run lasts). */
   progress?: (line: string) => void;
+  /** The DuckDB the Parquet is written with (default: one in memory, one thread; tests give one that refuses). */
+  openDuck?: () => Promise<FleetDuckDb>;
 }
 
 /** The outputs of an earlier run, removed before a new one writes (nothing else in DIR is touched). */
@@ -69,7 +71,7 @@ export async function writeFleet(root: string, out: string, options: FleetWriteO
     throw new UsageError('--no-parquet needs --jsoneachrow: there would be nothing to write');
   const { machines, skipped } = listMachines(root);
   for (const s of skipped) process.stderr.write(inertForTerminal(`cmlogs fleet: skipped ${s.path}: ${s.reason}\n`));
-  const duck = options.parquet ? await FleetDuckDb.open(1) : null;
+  const duck = options.parquet ? await (options.openDuck ?? (() => FleetDuckDb.open(1)))() : null;
   try {
     mkdirSync(out, { recursive: true });
     for (const name of OUTPUTS) rmSync(join(out, name), { recursive: true, force: true });

@@ -6,7 +6,7 @@ import { mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { RECORD_CSV_COLUMNS } from '../core/fleet/recordsCsv';
-import { COLUMNS, type ColumnType } from '../core/fleet/rows';
+import { COLUMNS, machineKeyOf, type ColumnType } from '../core/fleet/rows';
 import { UsageError } from './common';
 
 type DuckApi = typeof import('@duckdb/node-api');
@@ -57,10 +57,8 @@ function recordJsonSource(path: string): { from: string; day: string } {
 /** The longest record DuckDB is asked to read (its defaults, 2 MB for a CSV line, are below real huge messages). */
 const MAX_RECORD_BYTES = 67108864;
 
-/** The records view's columns, as appendRecords writes them (for an empty fleet). */
+/** The records view's columns, in its order (for an empty fleet; see attachFleet). */
 const RECORD_SELECT: Array<[string, string]> = [
-  ['machine', 'VARCHAR'],
-  ['day', 'DATE'],
   ['file', 'VARCHAR'],
   ['line', 'INTEGER'],
   ['utc', 'TIMESTAMP'],
@@ -73,6 +71,9 @@ const RECORD_SELECT: Array<[string, string]> = [
   ['code', 'VARCHAR'],
   ['code_name', 'VARCHAR'],
   ['message', 'VARCHAR'],
+  ['day', 'DATE'],
+  ['machine', 'VARCHAR'],
+  ['machine_key', 'VARCHAR'],
 ];
 
 function hasParquet(dir: string): boolean {
@@ -83,12 +84,17 @@ function hasParquet(dir: string): boolean {
   }
 }
 
-/** Moves the files of STAGING/machine=M/day=D/ into DIR/machine=M/day=D/ (names are unique: part_{uuid}). */
-function movePartitions(staging: string, recordsDir: string): void {
+/** True when DIR/records is partitioned by machine=NAME (as cmlogs wrote it before machine_key). */
+function isNameLayout(recordsDir: string): boolean {
+  return readdirSync(recordsDir).some((name) => name.startsWith('machine='));
+}
+
+/** Moves the files of STAGING/day=D/ into DIR/machine_key=KEY/day=D/ (names are unique: part_{uuid}). */
+function movePartitions(staging: string, machineDir: string): void {
   for (const file of readdirSync(staging, { recursive: true, withFileTypes: true })) {
     if (!file.isFile()) continue;
     const from = join(file.parentPath, file.name);
-    const to = join(recordsDir, relative(staging, from));
+    const to = join(machineDir, relative(staging, from));
     mkdirSync(dirname(to), { recursive: true });
     renameSync(from, to);
   }
@@ -110,10 +116,11 @@ export class FleetDuckDb {
   }
 
   /**
-   * A machine's records appended to DIR/records/machine=NAME/day=YYYY-MM-DD/*.parquet, from the CSV a fleet worker
-   * wrote (RecordCsvWriter) or, with --jsoneachrow, from its JSON lines. The UTC time becomes a TIMESTAMP (`utc`)
-   * and its UTC date the day partition; utc_ms stays for engines that prefer numbers. Records without a time go to
-   * the day partition DuckDB names __HIVE_DEFAULT_PARTITION__ (read back as NULL). `machine` is the name the fleet
+   * A machine's records appended to DIR/records/machine_key=KEY/day=YYYY-MM-DD/*.parquet (KEY: machineKeyOf), from
+   * the CSV a fleet worker wrote (RecordCsvWriter) or, with --jsoneachrow, from its JSON lines. The UTC time becomes
+   * a TIMESTAMP (`utc`) and its UTC date the day partition; utc_ms stays for engines that prefer numbers. Records
+   * without a time go to the day partition DuckDB names __HIVE_DEFAULT_PARTITION__ (read back as NULL). `machine`,
+   * a column of every file (not a folder name, which a long non-Latin name would not fit), is the name the fleet
    * settled on (JSON rows carry the one the worker read, which differs when two entries share a name).
    */
   async appendRecords(path: string, format: 'csv' | 'json', recordsDir: string, machine: string): Promise<void> {
@@ -124,11 +131,11 @@ export class FleetDuckDb {
     const source = format === 'csv' ? recordCsvSource(path) : recordJsonSource(path);
     try {
       await this.connection.run(
-        `COPY (SELECT ${sqlString(machine)} AS machine, ${source.day} AS day, file, line, epoch_ms(utc_ms) AS utc, utc_ms, local, bias, severity, component, thread, code, code_name, message
+        `COPY (SELECT ${source.day} AS day, file, line, epoch_ms(utc_ms) AS utc, utc_ms, local, bias, severity, component, thread, code, code_name, message, ${sqlString(machine)} AS machine
                FROM ${source.from})
-         TO ${sqlString(staging)} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (machine, day), FILENAME_PATTERN 'part_{uuid}')`,
+         TO ${sqlString(staging)} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (day), FILENAME_PATTERN 'part_{uuid}')`,
       );
-      movePartitions(staging, recordsDir);
+      movePartitions(staging, join(recordsDir, `machine_key=${machineKeyOf(machine)}`));
     } finally {
       rmSync(staging, { recursive: true, force: true });
     }
@@ -152,9 +159,14 @@ export class FleetDuckDb {
     await this.connection.run(
       `CREATE OR REPLACE VIEW findings AS SELECT * FROM read_parquet(${at('findings.parquet')})`,
     );
-    const records = hasParquet(join(dir, 'records'))
-      ? `SELECT * FROM read_parquet(${at('records/*/*/*.parquet')}, hive_partitioning = true, hive_types = {'machine': VARCHAR, 'day': DATE})`
-      : `SELECT ${RECORD_SELECT.map(([name, type]) => `NULL::${type} AS ${name}`).join(', ')} WHERE false`; // a fleet with no records
+    // The columns in the order the view has always had (day and machine last), the partition key after them. A DIR
+    // written before machine_key (records/machine=NAME/…) is read as it was, with the name as its key.
+    const files = `read_parquet(${at('records/*/*/*.parquet')}, hive_partitioning = true`;
+    const records = !hasParquet(join(dir, 'records'))
+      ? `SELECT ${RECORD_SELECT.map(([name, type]) => `NULL::${type} AS ${name}`).join(', ')} WHERE false` // a fleet with no records
+      : isNameLayout(join(dir, 'records'))
+        ? `SELECT * EXCLUDE (day, machine), day, machine, machine AS machine_key FROM ${files}, hive_types = {'machine': VARCHAR, 'day': DATE})`
+        : `SELECT * EXCLUDE (day, machine, machine_key), day, machine, machine_key FROM ${files}, hive_types = {'machine_key': VARCHAR, 'day': DATE})`;
     await this.connection.run(`CREATE OR REPLACE VIEW records AS ${records}`);
   }
 

@@ -183,17 +183,32 @@ async function parseBundle<Entry extends { name: string }>(
   return logs;
 }
 
-/** The first name a log states for its own machine (ClientIDManagerStartup.log, state messages), or null. */
+/**
+ * The first name a log states for its own machine (ClientIDManagerStartup.log, state messages), or null. Only the
+ * messages whose bytes hold what machineNameIn looks for are made strings (a ClientIDManagerStartup.log has
+ * thousands of records, and the name is in a few).
+ */
 function nameFromLogs(logs: MachineLog[]): string | null {
   for (const { name, result } of logs) {
-    if (!/^(?:clientidmanagerstartup|statemessage)/i.test(name.split('/').pop()!)) continue;
-    for (let i = 0; i < result.records.length; i++) {
-      const found = machineNameIn(name, result.records.message(i));
-      if (found) return found;
+    const needle = NAME_NEEDLES.find(([file]) => file.test(name.split('/').pop()!))?.[1];
+    if (!needle) continue;
+    const table = result.records;
+    let found: string | null = null;
+    for (let i = 0; i < table.length && !found; i++) {
+      const bytes = table.messageBytes(i);
+      if (bytes === null || Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).indexOf(needle) >= 0)
+        found = machineNameIn(name, table.message(i));
     }
+    if (found) return found;
   }
   return null;
 }
+
+/** The logs that may state the machine's name, and the text without which a message cannot (see machineNameIn). */
+const NAME_NEEDLES: Array<[RegExp, Buffer]> = [
+  [/^clientidmanagerstartup/i, Buffer.from('MachineName = "')],
+  [/^statemessage/i, Buffer.from('ConfigurationItemReport')],
+];
 
 interface Totals {
   records: number;
@@ -242,12 +257,32 @@ function writeRecords(logs: MachineLog[], sink: RecordSink): Totals {
  */
 function failureCode(bytes: Buffer, severity: Severity): FailureCode | null {
   if (severity !== 'error' && severity !== 'warning' && !mayHoldCode(bytes)) return null;
-  for (const match of findCodes(bytes.toString('utf8'))) {
+  const text = bytes.toString('utf8');
+  // A machine logs the same failure lines again and again (retries, every cycle of an agent): the code of a short
+  // message is a function of its text alone (decodeMatch without a context), so it is looked for once per text.
+  const cacheable = text.length <= MAX_CACHED_MESSAGE;
+  let failure = cacheable ? codeOfMessage.get(text) : undefined;
+  if (failure !== undefined) return failure;
+  failure = firstFailureIn(text);
+  if (cacheable) {
+    if (codeOfMessage.size >= MAX_CACHED_MESSAGES) codeOfMessage.clear();
+    codeOfMessage.set(text, failure);
+  }
+  return failure;
+}
+
+function firstFailureIn(text: string): FailureCode | null {
+  for (const match of findCodes(text)) {
     const failure = failureOf(match);
     if (failure) return failure;
   }
   return null;
 }
+
+/** Failure codes of messages already searched, by text (bounded: at most ~20k messages of at most 512 characters). */
+const codeOfMessage = new Map<string, FailureCode | null>();
+const MAX_CACHED_MESSAGE = 512;
+const MAX_CACHED_MESSAGES = 20_000;
 
 /**
  * A match's failure code, or null when it decodes as a success: decoded once per kind and value (decodeMatch

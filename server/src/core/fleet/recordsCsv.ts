@@ -48,8 +48,17 @@ export class RecordCsvWriter implements RecordSink {
   private buffer = Buffer.allocUnsafe(FLUSH_AT * 2);
   private used = 0;
   rows = 0;
-  /** Quoted text of the values that repeat (file names, components, code names). */
-  private readonly quoted = new Map<string, string>();
+  /** The quoted bytes of the file being written (records come file by file). */
+  private file: string | null = null;
+  private fileBytes: Buffer = Buffer.alloc(0);
+  /** The table whose components are in `components` (quoted bytes by component id, made once per table). */
+  private table: RecordTable | null = null;
+  private components: Array<Buffer | undefined> = [];
+  /** Quoted bytes of code names, by name (few: a machine repeats the same codes). */
+  private readonly codeNames = new Map<string, Buffer>();
+  /** "YYYY-MM-DDTHH:MM:" of the minute of the last local time written (local times come in order). */
+  private minute = NaN;
+  private readonly minutePrefix = Buffer.alloc(17);
 
   constructor(readonly path: string) {
     this.fd = openSync(path, 'w');
@@ -58,20 +67,111 @@ export class RecordCsvWriter implements RecordSink {
   start(): void {}
 
   record(file: string, table: RecordTable, i: number, message: Buffer, code: FailureCode | null): void {
+    // Everything but the message is at most a few hundred bytes: the buffer is made room for once, then each field
+    // is written into it as bytes (digits, and quoted text made once per file, component or code name).
+    if (file !== this.file) [this.file, this.fileBytes] = [file, quotedBytes(file)];
+    if (table !== this.table) [this.table, this.components] = [table, []];
+    const component = this.componentBytes(table, i);
+    const codeName = code?.name ? this.codeNameBytes(code.name) : null;
+    const kept = table.hasKeptLocal(i) ? table.localAt(i) : null;
+    this.room(this.fileBytes.length + component.length + (codeName?.length ?? 0) + (kept?.length ?? 0) * 6 + 200);
+    const out = this.buffer;
+    this.put(this.fileBytes);
+    out[this.used++] = COMMA;
+    this.int(table.line(i));
+    out[this.used++] = COMMA;
     const utc = table.utc(i);
-    const local = table.localAt(i);
+    if (utc !== null) this.int(Math.trunc(utc));
+    out[this.used++] = COMMA;
+    if (kept !== null) this.used += out.write(quoteIfNeeded(kept), this.used, 'utf8');
+    else this.local(table, i);
+    out[this.used++] = COMMA;
     const bias = table.biasMinutes(i);
+    if (bias !== null) this.int(bias);
+    out[this.used++] = COMMA;
+    this.put(SEVERITY_BYTES[table.severityIndex(i)]);
+    out[this.used++] = COMMA;
+    this.put(component);
+    out[this.used++] = COMMA;
     const thread = table.thread(i);
-    const head =
-      `${this.quote(file)},${table.line(i)},${utc === null ? '' : Math.trunc(utc)},${local === null ? '' : quoteIfNeeded(local)},` +
-      `${bias === null ? '' : bias},${table.severity(i)},${this.quote(table.component(i))},` +
-      `${thread === null ? '' : thread},${code ? code.code : ''},${code?.name ? this.quote(code.name) : ''},`;
-    this.room(head.length * 3);
-    this.used += this.buffer.write(head, this.used, 'utf8');
+    if (thread !== null) this.int(thread);
+    out[this.used++] = COMMA;
+    if (code) this.used += out.write(code.code, this.used, 'latin1'); // "0x80244021", "HTTP 404": ASCII
+    out[this.used++] = COMMA;
+    if (codeName) this.put(codeName);
+    out[this.used++] = COMMA;
     this.quoteBytes(message);
-    this.buffer[this.used++] = 0x0a;
+    this.buffer[this.used++] = NEWLINE;
     this.rows++;
     if (this.used >= FLUSH_AT) this.flush();
+  }
+
+  private componentBytes(table: RecordTable, i: number): Buffer {
+    const id = table.componentId(i);
+    return (this.components[id] ??= quotedBytes(table.componentName(id)));
+  }
+
+  private codeNameBytes(name: string): Buffer {
+    let bytes = this.codeNames.get(name);
+    if (bytes === undefined) {
+      bytes = quotedBytes(name);
+      if (this.codeNames.size < 10_000) this.codeNames.set(name, bytes);
+    }
+    return bytes;
+  }
+
+  private put(bytes: Buffer): void {
+    bytes.copy(this.buffer, this.used);
+    this.used += bytes.length;
+  }
+
+  /** An integer's decimal digits (a line, a thread, a bias, milliseconds since 1970: all below 2^53). */
+  private int(value: number): void {
+    const out = this.buffer;
+    if (value < 0) {
+      out[this.used++] = MINUS;
+      value = -value;
+    }
+    let digits = 1;
+    for (let v = value; v >= 10; v = Math.floor(v / 10)) digits++;
+    let at = this.used + digits;
+    this.used = at;
+    do {
+      const next = Math.floor(value / 10);
+      out[--at] = ZERO + value - next * 10;
+      value = next;
+    } while (value > 0);
+  }
+
+  /**
+   * Record i's local time as `localAt(i)` makes it (a table keeps only the local times it could not make): its wall
+   * time as "YYYY-MM-DDTHH:MM:SS.mmm", written as bytes; nothing when it has no time. A year outside 1000-9999
+   * (which toISOString writes otherwise) takes localAt's own text.
+   */
+  private local(table: RecordTable, i: number): void {
+    const wall = table.wallTime(i);
+    if (wall === null) return;
+    const t = Math.trunc(wall);
+    if (!(t >= FOUR_DIGIT_YEARS[0] && t < FOUR_DIGIT_YEARS[1])) {
+      this.used += this.buffer.write(quoteIfNeeded(table.localAt(i)!), this.used, 'latin1');
+      return;
+    }
+    const minute = Math.floor(t / 60_000);
+    if (minute !== this.minute) {
+      this.minute = minute;
+      this.minutePrefix.write(new Date(minute * 60_000).toISOString().slice(0, 17), 'latin1');
+    }
+    this.put(this.minutePrefix);
+    const inMinute = t - minute * 60_000;
+    const second = Math.floor(inMinute / 1000);
+    const millis = inMinute - second * 1000;
+    const out = this.buffer;
+    out[this.used++] = ZERO + Math.floor(second / 10);
+    out[this.used++] = ZERO + (second % 10);
+    out[this.used++] = DOT;
+    out[this.used++] = ZERO + Math.floor(millis / 100);
+    out[this.used++] = ZERO + (Math.floor(millis / 10) % 10);
+    out[this.used++] = ZERO + (millis % 10);
   }
 
   /** A message's bytes between quotes, quotes doubled (a message is UTF-8 and may hold line breaks and commas). */
@@ -91,15 +191,6 @@ export class RecordCsvWriter implements RecordSink {
     out[this.used++] = QUOTE;
   }
 
-  private quote(text: string): string {
-    let q = this.quoted.get(text);
-    if (q === undefined) {
-      q = `"${text.replace(/"/g, '""')}"`;
-      if (this.quoted.size < 10_000) this.quoted.set(text, q);
-    }
-    return q;
-  }
-
   /** At least `bytes` free in the buffer (flushing, and growing it for a giant message). */
   private room(bytes: number): void {
     if (this.used + bytes <= this.buffer.length) return;
@@ -116,6 +207,23 @@ export class RecordCsvWriter implements RecordSink {
     this.flush();
     closeSync(this.fd);
   }
+}
+
+const COMMA = 0x2c;
+const NEWLINE = 0x0a;
+const MINUS = 0x2d;
+const DOT = 0x2e;
+const ZERO = 0x30;
+
+/** The severities in RecordTable's order (severityIndex), as written. */
+const SEVERITY_BYTES = ['error', 'warning', 'info', 'verbose', 'unknown'].map((s) => Buffer.from(s, 'latin1'));
+
+/** The times whose ISO form has a four-digit year (as localOf: others keep toISOString's text). */
+const FOUR_DIGIT_YEARS = [Date.UTC(1000, 0, 1), Date.UTC(10000, 0, 1)];
+
+/** Text as a quoted CSV field, in UTF-8: between quotes, quotes doubled. */
+function quotedBytes(text: string): Buffer {
+  return Buffer.from(`"${text.replace(/"/g, '""')}"`, 'utf8');
 }
 
 /**

@@ -1,5 +1,6 @@
 // The three tables of a fleet, one row shape each. The same rows become Parquet (through DuckDB) and
 // JSONEachRow for ClickHouse, so their names and types are stated once, here, with each engine's column type.
+import { createHash } from 'node:crypto';
 
 export interface MachineRow {
   machine: string;
@@ -139,3 +140,21 @@ export function sqlUtc(ms: number | null | undefined): string | null {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return null;
   return new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
 }
+
+/**
+ * The folder a machine's records are partitioned under (records/machine_key=KEY/day=…/): the machine's name when it
+ * is an ordinary host name (letters, digits, '.', '_', '-', at most 64 characters, as NetBIOS and DNS names are), so
+ * that `WHERE machine_key = 'PC01'` prunes folders; otherwise (non-Latin letters, spaces, slashes, a name too long
+ * for a folder once an engine percent-encodes it: 30 Japanese characters are 270 bytes, over the 255 a file name may
+ * have) its ordinary characters, at most 24, then '~' and 16 hex digits of the name's SHA-256, which always fits.
+ * Two names never share a key ('~' is not an ordinary character), and the real name is the `machine` column of every
+ * records file, so queries by name never depend on the key. "NULL" (which hive readers take as a null partition) is
+ * hashed too.
+ */
+export function machineKeyOf(machine: string): string {
+  if (ORDINARY_NAME.test(machine) && machine.toUpperCase() !== 'NULL') return machine;
+  const readable = machine.replace(/[^A-Za-z0-9._-]/gu, '_').slice(0, 24);
+  return `${readable}~${createHash('sha256').update(machine, 'utf8').digest('hex').slice(0, 16)}`;
+}
+
+const ORDINARY_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
