@@ -1165,6 +1165,27 @@ const DEPLOY: Scenario[] = [
     },
   ),
   scenario(
+    'same-update-two-deployments-first-download-404',
+    false,
+    "The same update in two deployments a day apart: the first deployment's download gets HTTP 404 (the content was not yet on the distribution point), the second deployment downloads it and installs. Each CTM job and each deployment is judged by its own lines, not by the other's through the content ID they share.",
+    (seed) => {
+      const w = world(seed, { clientBias: 300 });
+      const t = startOf(w);
+      const [u] = makeUpdates(w, 1);
+      const first = deployment(w, t, { updates: [u], content: [{ failure: 'http404' }], ignoreWindow: true });
+      const second = deployment(w, t + 26 * HOUR, { updates: [u], ignoreWindow: true, reboot: false });
+      return {
+        machines: [w.client],
+        findings: [
+          { flow: 'contentDownload', key: lower(first.contentJobs[0].ctmJob), status: 'broken', code: '0x80190194' },
+          { flow: 'contentDownload', key: lower(second.contentJobs[0].ctmJob), status: 'complete', noError: true },
+          { flow: 'deployment', key: lower(first.assignment), status: 'broken' },
+          { flow: 'deployment', key: lower(second.assignment), status: 'complete', noError: true },
+        ],
+      };
+    },
+  ),
+  scenario(
     'content-one-of-four-404',
     false,
     'A deployment of four updates: three contents download, the fourth gets HTTP 404 from the distribution point (0x80190194).',

@@ -211,6 +211,8 @@ const UPDATE_INSTALL_FAILED: FailureRule = {
   ...WUAHANDLER,
   link: 'key',
   keys: ['update'],
+  // Every deployment of this update carries its ID: another deployment's failed install is not this one's.
+  ownTimeOnly: true,
   pattern: rei`Update \d+ \(${G}\) finished installing \((?<code>0x(?!00000000)[0-9A-Fa-f]{8})\)`,
   heading: 'Update installation fails',
   advice: INSTALL_ADVICE,
@@ -222,6 +224,7 @@ const UPDATE_STATE_ERROR: FailureRule = {
   ...UPDATES_DEPLOYMENT,
   link: 'key',
   keys: ['update'],
+  ownTimeOnly: true,
   pattern: rei`SUM_${G}\) Progress: Status = ciStateError[^\n]{0,80}?Result = (?<code>0x(?!00000000)[0-9A-Fa-f]{8})`,
   heading: 'Update installation fails',
   advice: INSTALL_ADVICE,
@@ -442,6 +445,12 @@ export const deploymentFlow: FlowRule = {
       advice: INSTALL_ADVICE,
     },
   ],
-  failures: [ENFORCEMENT_FAILED, UPDATE_STATE_ERROR, ...OWN_TIME_DOWNLOAD_FAILURES],
+  // A deployment follows its updates' contents to every CTM job of them: other deployments' jobs of the same
+  // content too, so each download failure is its own only in its own time.
+  failures: [
+    ENFORCEMENT_FAILED,
+    UPDATE_STATE_ERROR,
+    ...DOWNLOAD_FAILURES.map((rule) => ({ ...rule, ownTimeOnly: true })),
+  ],
   maxDurationMs: 24 * 3600_000,
 };
