@@ -3,9 +3,28 @@ import * as vscode from 'vscode';
 import {
   LanguageClient,
   TransportKind,
+  type DynamicFeature,
   type LanguageClientOptions,
   type ServerOptions,
+  type StaticFeature,
 } from 'vscode-languageclient/node';
+import { OWN_PROVIDERS } from './earlyProviders';
+
+/** The logs the language server serves. */
+export const LOG_SELECTOR = [{ language: 'cmlog' }];
+
+/**
+ * The LanguageClient without the features whose providers the extension registers itself (earlyProviders.ts):
+ * vscode-languageclient offers no option to leave a built-in feature out, and registers them all from its
+ * constructor through `registerFeature`, so that is where they are passed over.
+ */
+class LanguageClientWithoutOwnProviders extends LanguageClient {
+  override registerFeature(feature: StaticFeature | DynamicFeature<unknown>): void {
+    const method = (feature as Partial<DynamicFeature<unknown>>).registrationType?.method;
+    if (method && OWN_PROVIDERS.has(method)) return;
+    super.registerFeature(feature);
+  }
+}
 
 export function startClient(context: vscode.ExtensionContext): LanguageClient {
   const module = context.asAbsolutePath(path.join('server', 'out', 'server.js'));
@@ -14,9 +33,9 @@ export function startClient(context: vscode.ExtensionContext): LanguageClient {
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
   };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [{ language: 'cmlog' }],
+    documentSelector: LOG_SELECTOR,
     synchronize: { configurationSection: 'cmlogs' },
     initializationOptions: vscode.workspace.getConfiguration('cmlogs'),
   };
-  return new LanguageClient('cmlogs', 'ConfigMgr Logs', serverOptions, clientOptions);
+  return new LanguageClientWithoutOwnProviders('cmlogs', 'ConfigMgr Logs', serverOptions, clientOptions);
 }
