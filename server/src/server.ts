@@ -398,12 +398,15 @@ function folderNotIndexedNote(uri: string): string {
     : '';
 }
 
-// Cross-file features read the logs beside the document first (once): their answer is never cut short by indexing.
+// Go to Definition answers from the logs indexed (the open ones, folders already read), reading nothing more: VS Code
+// also asks for it whenever Ctrl is held with the mouse over a word (to underline a link), so a Ctrl+End or Ctrl+C
+// over a GUID read a whole 1 GB folder (test:scale with CMLOGS_SCALE_FOLDER_GB=1, issue #23). The hover says when
+// the folder is not read yet and that Find All References reads it.
 connection.onDefinition(async ({ textDocument, position }) => {
   await ready(textDocument.uri);
-  await indexFolderOf(textDocument.uri);
   return definition(workspace.index, uriToPath(textDocument.uri), position) ?? null;
 });
+// Find All References reads the logs beside the document first (once): its answer is never cut short by indexing.
 connection.onReferences(async ({ textDocument, position }) => {
   await ready(textDocument.uri);
   await indexFolderOf(textDocument.uri);

@@ -52,6 +52,9 @@ const BOUNDS = {
   colourBottomMs: 30000,
   countsMs: 120000,
   hoverMs: 45000, // the first log's hover waits for the extension to start
+  // CMLOGS_SCALE_FOLDER_GB: a small log opened while a 1 GB folder's timeline loads (0.4 s when nothing loads)
+  smallLogWhileLoadingMs: 5000,
+  folderGbLoadedMs: 300000,
   previousProblemMs: 20000,
 };
 /**
@@ -59,7 +62,19 @@ const BOUNDS = {
  * so much per MB of log. Measured (2026-12-07, four runs of 15/35/48 MB): server 103-186 MB, extension host
  * 174-451 MB (it keeps VS Code's own copy of the text, and the JSON of the didOpen passes through it).
  */
+/**
+ * What the extension may add to the extension host's memory with a log of `mb` MB open, against the same steps in a
+ * session without it (MB). Measured 2026-12-07: +9 to +72 MB with the 48 MB log (VS Code's own copy of the text is
+ * most of the extension host: 336-386 MB without the extension) until the client collected the didOpen's passing
+ * copies (client.ts): then -13 MB (320 with, 333 without), and -15 MB with the 15 MB log. Sessions differ by
+ * +-30 MB on their own, hence the room.
+ */
+const EXTENSION_HOST_ADDED_MB = (mb) => 60 + 1.5 * mb;
+/** MB of logs opened so far in the editor session (the memory budgets count them all). */
+let openedMB = 0;
 const RSS_BUDGET = {
+  /** How much the server may grow while one log is opened and looked at, per MB of that log (+ 40 MB). */
+  serverGrowthPerMB: 3,
   serverMB: (mb) => 160 + 3 * mb,
   extensionHostMB: (mb) => 300 + 6 * mb,
 };
@@ -389,10 +404,13 @@ async function checkBigLog(page, frame) {
 // ---- Big logs in the editor (issue #23) --------------------------------------------------------------------------
 // Logs opened in the editor, one after the other in one window: 15 and 48 MB by default (CI), CMLOGS_SCALE_EDITOR_MB
 // ="15,35,48" for the README's table, "" for none; with CMLOGS_SCALE_FOLDER_GB=1 a small log opened in a folder of
-// 1 GB of logs. Each: its text, its colour on the first screen and the last, a hover, the status bar's counts, the
-// Problems counter (the newest problems listed, a note for the rest), and the memory of the server and extension host. Over 20 MiB VS Code does not
-// tokenize (editor.largeFileOptimizations): the colour then comes from the language server's semantic tokens, by
-// range. Over 50 MiB VS Code gives extensions no document at all: no extension can colour such a log.
+// 1 GB of logs, then that folder's timeline with a small log of another folder opened while it loads
+// (folderTimelineWhileEditing). Each: its text, its colour on the first screen and the last, a hover, the status
+// bar's counts, the Problems counter (the newest problems listed, a note for the rest), and the memory of the server
+// and extension host; then the same logs in a session without the extension (editorLogsWithoutExtension).
+// Over 20 MiB VS Code does not tokenize (editor.largeFileOptimizations): the colour then comes from the language
+// server's semantic tokens, by range. Over 50 MiB VS Code gives extensions no document at all: no extension can
+// colour such a log.
 const EDITOR_LOG_MBS = (process.env.CMLOGS_SCALE_EDITOR_MB ?? '15,48')
   .split(',')
   .map(Number)
@@ -473,7 +491,7 @@ async function openInEditor(page, file) {
     try {
       return await quickOpen(page, path.basename(file), path.basename(path.dirname(file)));
     } catch (e) {
-      if (attempt === 3 || !/has no row/.test(String(e && e.message))) throw e;
+      if (attempt === 3 || !/has no row|Timeout/.test(String(e && e.message))) throw e;
       run.lap(`Quick Open had no row for ${path.basename(file)} (try ${attempt}): again`);
     }
   }
@@ -509,7 +527,7 @@ async function hoverFirstGuid(page, bound) {
       if (shown) {
         const text = (await hover.innerText()).trim();
         await page.mouse.move(5, 5);
-        return { ms: Date.now() - t0, guid: target.text, text: text.split('\n').slice(0, 3).join(' | ') };
+        return { ms: Date.now() - t0, guid: target.text, text: text.split('\n').slice(0, 8).join(' | ') };
       }
     }
     if (Date.now() - t0 > bound)
@@ -549,7 +567,8 @@ async function checkEditorLog(page, cs, file, info, label) {
   const f = figures[key];
   const mb = info.bytes / 1e6;
   await run.check(`${label}: ${name} opened → its text, then its colour on the first screen`, async () => {
-    const t0 = Date.now();
+    f.serverMBBefore = rssOf(cs).serverMB;
+    const t0 = (f.openedAt = Date.now());
     await openInEditor(page, file);
     const text = await waitForColour(page, MIXED_FIRST_TEXT, (s) => s.hasMarker, BOUNDS.textMs, 'the text');
     f.textMs = Date.now() - t0;
@@ -627,11 +646,28 @@ async function checkEditorLog(page, cs, file, info, label) {
   );
   await run.check(`${label}: memory of the server and the extension host within budget`, async () => {
     Object.assign(f, rssOf(cs));
-    const budget = { serverMB: RSS_BUDGET.serverMB(mb), extensionHostMB: RSS_BUDGET.extensionHostMB(mb) };
+    f.measuredAfterOpenMs = Date.now() - f.openedAt; // the session without the extension measures as late
+    // The logs opened before in this session count too: the server keeps a closed log's index (within
+    // cmlogs.index.memoryBudgetMB) and VS Code its document for a while.
+    const sessionMB = (f.sessionMB = openedMB += mb);
+    const budget = {
+      serverMB: RSS_BUDGET.serverMB(sessionMB),
+      extensionHostMB: RSS_BUDGET.extensionHostMB(sessionMB),
+    };
     f.serverMBPerLogMB = f.serverMB === null ? null : +(f.serverMB / mb).toFixed(2);
+    f.serverMBGrewWhileOpen = f.serverMBBefore === null ? null : f.serverMB - f.serverMBBefore; // null: not started
     const over = Object.keys(budget).filter((k) => f[k] === null || !(f[k] <= budget[k]));
-    if (over.length) throw new Error(`over budget: ${JSON.stringify({ measured: rssOf(cs), budget })}`);
-    return { serverMB: f.serverMB, extensionHostMB: f.extensionHostMB, budget };
+    if (over.length) throw new Error(`over budget: ${JSON.stringify({ measured: rssOf(cs), budget, sessionMB })}`);
+    // What this log cost the server: opening a small log must not read the logs beside it (issue #23: 1.1 GB read).
+    if (f.serverMBBefore !== null && !(f.serverMBGrewWhileOpen <= 40 + RSS_BUDGET.serverGrowthPerMB * mb))
+      throw new Error(`the server grew ${f.serverMBGrewWhileOpen} MB while ${name} (${mb.toFixed(1)} MB) was open`);
+    return {
+      serverMB: f.serverMB,
+      serverMBBefore: f.serverMBBefore,
+      extensionHostMB: f.extensionHostMB,
+      budget,
+      sessionMB: Math.round(sessionMB),
+    };
   });
   await command(page, 'View: Close All Editors');
   await page.waitForTimeout(1000);
@@ -650,9 +686,15 @@ function writeEditorLogs() {
     // A small log among 1 GB of others: what opening it costs must not depend on the folder (nothing else is read).
     const folder = path.join(SCALE_DIR, 'gb');
     const parts = Math.ceil((FOLDER_GB * 1000) / 50);
-    for (let i = 0; i < parts; i++) writeMixedLog(path.join(folder, `Other-${i}.log`), 50e6, 1000 + i);
+    folderGbRecords = 0;
+    for (let i = 0; i < parts; i++)
+      folderGbRecords += writeMixedLog(path.join(folder, `Other-${i}.log`), 50e6, 1000 + i).records;
     const file = path.join(folder, 'LocationServicesGB.log');
-    logs.push({ file, info: writeMixedLog(file, 300e3), label: `${FOLDER_GB}GBfolder` });
+    const small = writeMixedLog(file, 300e3);
+    folderGbRecords += small.records;
+    logs.push({ file, info: small, label: `${FOLDER_GB}GBfolder` });
+    // Opened while the folder's timeline loads (folderTimelineWhileEditing), from another folder.
+    writeMixedLog(path.join(SCALE_DIR, 'editor', 'SmallWhileLoading.log'), 300e3, 7);
   }
   for (const { file, info } of logs)
     run.lap(`${path.relative(ROOT, file)}: ${(info.bytes / 1e6).toFixed(1)} MB, ${info.records} records`);
@@ -661,6 +703,136 @@ function writeEditorLogs() {
 
 async function editorLogs(page, cs, logs) {
   for (const { file, info, label } of logs) await checkEditorLog(page, cs, file, info, label);
+  if (FOLDER_GB) await folderTimelineWhileEditing(page, cs);
+}
+
+/** The timeline webview's status now, or null when its panel is not there (yet). */
+async function timelineStatus(page) {
+  for (const f of page.frames()) {
+    const st = await f.evaluate(() => (document.getElementById('status') ? 1 : 0)).catch(() => 0);
+    if (st) return f.evaluate(readStatus).catch(() => null);
+  }
+  return null;
+}
+
+/** Records written into the 1 GB folder (CMLOGS_SCALE_FOLDER_GB). */
+let folderGbRecords = 0;
+
+/**
+ * With CMLOGS_SCALE_FOLDER_GB: "ConfigMgr: Open in Timeline" on the 1 GB folder, and while it loads, a small log of
+ * another folder opened in the editor (issue #23: 4 s to show it while the timeline loaded, 0.4 s otherwise). Figures:
+ * the first rows, all rows, the records the panel holds against the folder's, the renderer's memory, the small log's
+ * time to text and to its first coloured screen (against the same-size log opened before, with nothing loading).
+ */
+async function folderTimelineWhileEditing(page, cs) {
+  const g = (figures.folderGb = {
+    records: folderGbRecords,
+    otherwiseTextMs: figures[`editor${FOLDER_GB}GBfolder`]?.textMs,
+  });
+  let frame;
+  await run.check(
+    `${FOLDER_GB} GB folder: Open in Timeline, and a small log opened while it loads shows at once`,
+    async () => {
+      const { clickedAt: t0 } = await explorerContextMenu(page, 'gb', MENU_ITEM);
+      figures.folderGbClicked = t0;
+      // The first rows are waited for while the small log is opened at once (the timeline is loading then).
+      const rows = webviewFrame(
+        page,
+        () => !!document.querySelector('#rows .row:not([hidden])'),
+        BOUNDS.firstRowsMs,
+      ).then((found) => ((g.firstRowsMs = Date.now() - t0), found));
+      // The panel takes the focus as it opens: Quick Open before that was closed under the typing.
+      await page.locator('.tabs-container .tab', { hasText: 'Timeline: gb' }).waitFor({ timeout: 30000 });
+      await page.waitForTimeout(500);
+      const t1 = Date.now();
+      await openInEditor(page, path.join(SCALE_DIR, 'editor', 'SmallWhileLoading.log'));
+      await waitForColour(page, MIXED_FIRST_TEXT, (st) => st.hasMarker, BOUNDS.textMs, "the small log's text");
+      g.smallLogTextMs = Date.now() - t1;
+      const statusWhenShown = await timelineStatus(page);
+      await waitForColour(page, MIXED_FIRST_TEXT, allColoured, BOUNDS.colourTopMs, "the small log's colour");
+      g.smallLogColourMs = Date.now() - t1;
+      await run.shot('folder-gb-small-log');
+      frame = await rows;
+      if (!frame) throw new Error(`no timeline rows within ${BOUNDS.firstRowsMs / 1000} s`);
+      const before = statusWhenShown || { text: '(the timeline panel was not there yet)', loading: true };
+      const after = await frame.evaluate(readStatus);
+      g.stillLoadingWhenShown = !!before.loading;
+      if (!before.loading) throw new Error(`the timeline had loaded before the small log showed: ${before.text}`);
+      if (!(g.smallLogTextMs < BOUNDS.smallLogWhileLoadingMs))
+        throw new Error(`the small log took ${g.smallLogTextMs} ms to show (bound ${BOUNDS.smallLogWhileLoadingMs})`);
+      return {
+        firstRowsMs: g.firstRowsMs,
+        smallLogTextMs: g.smallLogTextMs,
+        smallLogColourMs: g.smallLogColourMs,
+        otherwiseTextMs: g.otherwiseTextMs,
+        statusWhenSmallLogShown: before.text,
+        statusAfterItsColour: after.text,
+      };
+    },
+  );
+  if (!frame) return;
+  await run.check(`${FOLDER_GB} GB folder: every record loaded, the renderer's memory`, async () => {
+    let st;
+    for (;;) {
+      st = await frame.evaluate(readStatus);
+      if (st.loaded && !st.loading) break;
+      if (Date.now() - figures.folderGbClicked > BOUNDS.folderGbLoadedMs) throw new Error(`status: ${st.text}`);
+      await page.waitForTimeout(250);
+    }
+    g.allRowsMs = Date.now() - figures.folderGbClicked;
+    g.loaded = st.loaded;
+    g.total = st.total;
+    g.latestOnly = st.latestOnly;
+    await page.waitForTimeout(1000);
+    g.renderer = rendererMemory();
+    g.serverMB = rssOf(cs).serverMB;
+    await run.shot('folder-gb-timeline');
+    if (g.loaded !== g.records || g.total !== g.records)
+      throw new Error(`the panel holds ${g.loaded} of ${g.total} records; the folder has ${g.records}: ${st.text}`);
+    return { allRowsMs: g.allRowsMs, status: st.text, renderer: g.renderer, serverMB: g.serverMB };
+  });
+}
+
+/**
+ * The same logs, in the same order, in a code-server session WITHOUT the extension: opened, Ctrl+End, and the
+ * extension host's memory read as long after the open as in the session with it. What the extension adds to the
+ * extension host is the difference: VS Code keeps its own copy of every document under 50 MB in the extension host
+ * whether an extension uses it or not.
+ */
+async function editorLogsWithoutExtension(page, cs, logs) {
+  for (const { file, label } of logs) {
+    const f = figures[`editor${label}`];
+    if (!f || !f.extensionHostMB || !f.measuredAfterOpenMs) continue; // the session with the extension did not get there
+    await run.check(
+      `${label}: the extension host with the extension vs without it (same log, same steps)`,
+      async () => {
+        const t0 = Date.now();
+        await openInEditor(page, file);
+        await waitForColour(page, MIXED_FIRST_TEXT, (s) => s.hasMarker, BOUNDS.textMs, 'the text');
+        await page.locator('.editor-group-container.active .view-lines').first().click();
+        await page.keyboard.press('Control+End');
+        await waitForColour(page, MIXED_LAST_TEXT, (s) => s.hasMarker, BOUNDS.colourBottomMs, 'the last lines');
+        await page.waitForTimeout(Math.max(0, f.measuredAfterOpenMs - (Date.now() - t0)));
+        f.extensionHostMBWithoutExtension = rssOf(cs).extensionHostMB;
+        const mb = f.bytes / 1e6;
+        f.extensionHostMBAdded = f.extensionHostMB - f.extensionHostMBWithoutExtension;
+        f.extensionHostMBAddedPerLogMB = +(f.extensionHostMBAdded / mb).toFixed(2);
+        const budget = EXTENSION_HOST_ADDED_MB(f.sessionMB ?? mb); // the logs before it are still in both
+        const detail = {
+          with: f.extensionHostMB,
+          without: f.extensionHostMBWithoutExtension,
+          added: f.extensionHostMBAdded,
+          addedPerLogMB: f.extensionHostMBAddedPerLogMB,
+          budget,
+        };
+        if (!(f.extensionHostMBAdded <= budget))
+          throw new Error(`the extension adds too much: ${JSON.stringify(detail)}`);
+        return detail;
+      },
+    );
+    await command(page, 'View: Close All Editors');
+    await page.waitForTimeout(1000);
+  }
 }
 
 function vsixPath(argv) {
@@ -688,7 +860,7 @@ async function inSession(name, vsix, body) {
       'workbench.editorLargeFileConfirmation': 1024,
     },
   });
-  run.lap(`code-server (${name}) with ${path.basename(vsix)} at ${cs.url}`);
+  run.lap(`code-server (${name}) with ${vsix ? path.basename(vsix) : 'no extension'} at ${cs.url}`);
   const hard = setTimeout(
     () => {
       console.error('[scale] HARD TIMEOUT (E2E_SCALE_TIMEOUT_MS): stopping');
@@ -739,8 +911,12 @@ async function main() {
   // Two sessions, each in a fresh code-server and browser: the timeline's figures (first rows, renderer memory,
   // the jump) must not carry the editor logs' renderer and server memory, nor the editor's the timeline's index.
   if (!editorOnly) await inSession('scale', vsix, (page) => timelineChecks(page, manifest));
-  if (editorLogFiles.length) await inSession('scale-editor', vsix, (page, cs) => editorLogs(page, cs, editorLogFiles));
+  if (editorLogFiles.length) {
+    await inSession('scale-editor', vsix, (page, cs) => editorLogs(page, cs, editorLogFiles));
+    await inSession('scale-editor-bare', null, (page, cs) => editorLogsWithoutExtension(page, cs, editorLogFiles));
+  }
   delete figures.openedAt;
+  delete figures.folderGbClicked;
   const out = {
     ok: run.ok(),
     records: manifest.records,

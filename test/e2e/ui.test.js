@@ -191,7 +191,7 @@ async function main() {
     await check(`hover on ${HRESULT} decodes it`, async () => {
       const hover = page.locator('.monaco-hover:visible', { hasText: /WU.?_E.?_PT.?_HTTP.?_STATUS.?_BAD.?_GATEWAY/ });
       const target = page.locator('.view-lines .view-line span span', { hasText: HRESULT }).first();
-      // a hover before the language server is ready shows nothing and is not retried: move away and back
+      // a hover before VS Code has activated the extension shows nothing and is not retried: move away and back
       for (let i = 0; ; i++) {
         // Monaco re-renders a line's spans when its semantic tokens arrive: a span found a moment ago may be gone.
         await target.waitFor({ state: 'visible', timeout: 10000 }).catch(() => {});

@@ -263,6 +263,20 @@ describe('lazy indexing', () => {
     assert.equal(lsp.progress.length, 0);
   });
 
+  test('Go to Definition (VS Code asks it whenever Ctrl is held over a word) reads no other log', async () => {
+    const docUri = uri(join(a, 'CAS.log'));
+    const at = { textDocument: { uri: docUri }, position: { line: 1, character: 60 } };
+    const hover = await lsp.request<{ contents: { value: string } }>('textDocument/hover', at);
+    const key = /\{?[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}\}?/i.exec(hover.contents.value);
+    assert.ok(key, `a GUID under the position: ${hover.contents.value.slice(0, 200)}`);
+    const definition = await lsp.request<{ uri: string } | null>('textDocument/definition', at);
+    assert.equal(definition?.uri, docUri, 'its first appearance among the logs indexed: this one');
+    const s = await status();
+    assert.deepEqual(s.reads, {}, 'nothing read from disk');
+    assert.equal(s.files.length, 1);
+    assert.equal(lsp.progress.length, 0);
+  });
+
   test('references read the folder of the log, under a progress item, and nothing beside it', async () => {
     const locations = await referencesFrom(join(a, 'CAS.log'));
     assert.deepEqual([...new Set(locations.map((l) => l.uri.split('/').pop()))].sort(), [
