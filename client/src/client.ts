@@ -1,6 +1,4 @@
 import * as path from 'node:path';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import * as vscode from 'vscode';
 import {
   LanguageClient,
@@ -38,40 +36,6 @@ export function startClient(context: vscode.ExtensionContext): LanguageClient {
     documentSelector: LOG_SELECTOR,
     synchronize: { configurationSection: 'cmlogs' },
     initializationOptions: vscode.workspace.getConfiguration('cmlogs'),
-    middleware: {
-      didOpen: async (document, next) => {
-        await next(document);
-        if (lengthOf(document) >= BIG_DOCUMENT) setTimeout(collectGarbage, 0);
-      },
-    },
   };
   return new LanguageClientWithoutOwnProviders('cmlogs', 'ConfigMgr Logs', serverOptions, clientOptions);
-}
-
-/**
- * A document's didOpen carries its whole text: the LanguageClient takes it as one string and the message as its
- * JSON, two passing copies of a big log in the extension host (VS Code keeps its own, as lines, anyway). V8 frees
- * them at its next full collection, which an idle extension host may not make for minutes: test:scale measured
- * the extension host 9-19 MB above a session without the extension with a 48 MB log in two runs, 63-72 MB in two
- * others. A full collection once such a document is sent (tens of milliseconds) returns them; the server does the
- * same for the message it receives (server.ts collectGarbage).
- */
-const BIG_DOCUMENT = 8_000_000;
-
-/** The text's length in UTF-16 code units, without the copy getText() makes. */
-function lengthOf(document: vscode.TextDocument): number {
-  return document.lineCount ? document.offsetAt(document.lineAt(document.lineCount - 1).range.end) : 0;
-}
-
-let fullCollection: (() => void) | null | undefined;
-function collectGarbage(): void {
-  if (fullCollection === undefined) {
-    try {
-      setFlagsFromString('--expose-gc');
-      fullCollection = runInNewContext('gc') as () => void;
-    } catch {
-      fullCollection = null;
-    }
-  }
-  fullCollection?.();
 }

@@ -64,10 +64,9 @@ const BOUNDS = {
  */
 /**
  * What the extension may add to the extension host's memory with a log of `mb` MB open, against the same steps in a
- * session without it (MB). Measured 2026-12-07: +9 to +72 MB with the 48 MB log (VS Code's own copy of the text is
- * most of the extension host: 336-386 MB without the extension) until the client collected the didOpen's passing
- * copies (client.ts): then -13 MB (320 with, 333 without), and -15 MB with the 15 MB log. Sessions differ by
- * +-30 MB on their own, hence the room.
+ * session without it (MB). Measured 2026-12-07: +16 MB with the 15 MB log, +19 MB with the 48 MB log (VS Code's
+ * own copy of the text is most of the extension host: 218 and 378 MB without the extension). A second copy of a
+ * 48 MB log's text kept by the extension would be 48-96 MB more.
  */
 const EXTENSION_HOST_ADDED_MB = (mb) => 60 + 1.5 * mb;
 /** MB of logs opened so far in the editor session (the memory budgets count them all). */
