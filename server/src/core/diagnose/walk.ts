@@ -334,7 +334,6 @@ function buildFinding(context: DiagnoseContext, flow: FlowRule, walked: Walked, 
 
 const MAX_INSTANCES_PER_FLOW = 500;
 
-/** Every instance of a data flow, as findings in time order. */
 /** Each instance ends, at the latest, where the next one of its folder sharing a key of `role` begins. */
 function boundBySharedKey(instances: Instance[], role: string): void {
   const byKey = new Map<string, Instance[]>();
@@ -349,13 +348,16 @@ function boundBySharedKey(instances: Instance[], role: string): void {
   }
   for (const sharing of byKey.values()) {
     sharing.sort((a, b) => a.start - b.start);
-    for (let i = 0; i + 1 < sharing.length; i++) {
-      const next = sharing.slice(i + 1).find((other) => other.start > sharing[i].start);
-      if (next) sharing[i].until = Math.min(sharing[i].until, next.start);
+    // Instances that start at the same time do not bound each other: each takes the next later one.
+    let next = sharing.length;
+    for (let i = sharing.length - 1; i >= 0; i--) {
+      if (i + 1 < sharing.length && sharing[i + 1].start > sharing[i].start) next = i + 1;
+      if (next < sharing.length) sharing[i].until = Math.min(sharing[i].until, sharing[next].start);
     }
   }
 }
 
+/** Every instance of a data flow, as findings in time order. */
 export function runFlow(flow: FlowRule, context: DiagnoseContext): Finding[] {
   const instances = findInstances(flow, context)
     .sort((a, b) => (Number.isNaN(a.start) ? 0 : a.start) - (Number.isNaN(b.start) ? 0 : b.start))
