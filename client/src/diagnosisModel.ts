@@ -164,3 +164,8 @@ export function diagnosisExport(markdown: string, filesRead: readonly string[], 
   const escape = (s: string) => s.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
   return `${markdown.trimEnd()}\n\n## Files read\n\n${filesRead.map((f) => `- ${escape(f)}`).join('\n') || '_none_'}\n\n_Diagnosed ${when.toISOString()}._\n`;
 }
+
+/** The flows with a broken finding, by title, once each, in the order found: "Sync, Scan". */
+export function brokenFlows(findings: Finding[]): string {
+  return [...new Set(findings.filter((f) => f.status === 'broken').map((f) => f.title))].join(', ');
+}

@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { Requests, type DiagnoseResult } from '../../server/src/protocol';
-import { diagnosisExport, diagnosisTree, type DiagnosisNode } from './diagnosisModel';
+import { brokenFlows, diagnosisExport, diagnosisTree, type DiagnosisNode } from './diagnosisModel';
 import { ask } from './requests';
 
 /** What was diagnosed: files (URIs), or a folder whose logs are indexed first at each run. */
@@ -114,7 +114,8 @@ export class DiagnosisView {
     const broken = outcome.result.findings.filter((f) => f.status === 'broken').length;
     if (broken)
       void vscode.window.showWarningMessage(
-        `ConfigMgr: ${broken} of ${outcome.result.findings.length} flows broke in ${target.label}; the Diagnosis view shows where and what to try.`,
+        // Findings are instances (a scan job, a download, a sync), several per flow: say so, not "flows".
+        `ConfigMgr: ${broken} of ${outcome.result.findings.length} findings broken in ${target.label} (${brokenFlows(outcome.result.findings)}); the Diagnosis view shows where and what to try.`,
       );
     return outcome.result;
   }

@@ -6,7 +6,13 @@ import '../support/fakeVscode'; // lookupView.ts imports vscode (its page builde
 import { compileRules, parseRulesFile, sanitizeRules } from '../../client/src/shared/highlightRules';
 import { defaultLayout, sanitizeLayout } from '../../client/src/shared/timelineMessages';
 import { gridTemplate, messageWidth, resized, shownColumns } from '../../media/src/layout';
-import { diagnosisExport, diagnosisTree, statusOf, type DiagnosisNode } from '../../client/src/diagnosisModel';
+import {
+  brokenFlows,
+  diagnosisExport,
+  diagnosisTree,
+  statusOf,
+  type DiagnosisNode,
+} from '../../client/src/diagnosisModel';
 import { lookupHtml } from '../../client/src/lookupView';
 import type { Finding } from '../../server/src/core/diagnose/index';
 
@@ -168,6 +174,8 @@ test('diagnosis tree: flows worst first, instances with status icons, steps and 
     ['/logs/WSyncMgr.log', '/logs/WCM.log'],
   );
   assert.equal(statusOf({ status: 'weird' as Finding['status'] }), 'unproven');
+  // The notification names the flows whose findings broke, once each (findings are instances, several per flow).
+  assert.equal(brokenFlows([broken, finding({}), { ...broken, key: 'PS1 13:00' }]), 'Software updates synchronization');
   const empty = diagnosisTree([], []);
   assert.deepEqual(
     empty.map((n) => n.label),
