@@ -73,6 +73,15 @@ function vsixPath(argv) {
 }
 
 /** When the preload let the language server go (ms since the epoch), or null while it holds it. */
+/** Waits until `file` exists (written by the preload), at most `ms`. */
+async function waitForFile(file, ms) {
+  const until = Date.now() + ms;
+  while (!fs.existsSync(file)) {
+    if (Date.now() > until) throw new Error(`the extension did not start its server within ${ms} ms (${file})`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 function serverReleasedAt(mark) {
   const lines = fs.existsSync(mark) ? fs.readFileSync(mark, 'utf8').trim().split('\n').filter(Boolean) : [];
   return lines.length ? JSON.parse(lines[0]).released : null;
@@ -118,7 +127,9 @@ async function cursorLine(page) {
 /** A code-server session with the extension, the server's start held back; `body(page, mark)`. */
 async function inSession(name, vsix, body) {
   const mark = path.join(ROOT, '.cache', `early-requests-server-${name}.jsonl`); // outside the workspace
+  const started = path.join(ROOT, '.cache', `early-requests-started-${name}.jsonl`);
   fs.rmSync(mark, { force: true });
+  fs.rmSync(started, { force: true });
   const preload = path.join(__dirname, 'slow-server-start.js');
   const cs = await startCodeServer({
     name: `early-${name}`,
@@ -130,6 +141,7 @@ async function inSession(name, vsix, body) {
       NODE_OPTIONS: `${process.env.NODE_OPTIONS || ''} --require ${preload}`.trim(),
       CMLOGS_E2E_SERVER_DELAY_MS: String(SERVER_DELAY_MS),
       CMLOGS_E2E_SERVER_MARK: mark,
+      CMLOGS_E2E_SERVER_STARTED_MARK: started,
     },
   });
   run.lap(`code-server (${name}) with ${path.basename(vsix)} at ${cs.url}`);
@@ -143,6 +155,10 @@ async function inSession(name, vsix, body) {
     await quickOpen(page, LOG);
     const openedAt = Date.now();
     await page.locator('.view-lines', { hasText: 'Scan failed with error' }).first().waitFor({ timeout: 30000 });
+    // A request made before VS Code has activated the extension has no provider to ask (VS Code's limit, not ours:
+    // CI hovered 331 ms after the log opened, before activation, twice). Wait for the activation (the server's
+    // process started by the client), then ask while the server is still held back.
+    await waitForFile(started, 30000);
     await body(page, mark, openedAt);
   } finally {
     await context?.close().catch(() => {});
