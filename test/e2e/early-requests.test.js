@@ -17,14 +17,12 @@
 //
 // Screenshots: test-results/screenshots-early/. Exit 1 when a check fails.
 'use strict';
-const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 const { startCodeServer } = require('../../scripts/e2e/with-code-server');
 const { launch } = require('../../scripts/e2e/chromium');
-const { checkRun, quickOpen, ROOT } = require('./workbench');
+const { checkRun, quickOpen, ROOT, vsixPath } = require('./workbench');
 
-const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 const FOLDER = path.join(ROOT, '.cache/early-requests');
 const LOG = 'WUAHandler.log';
 const SERVER_DELAY_MS = 10000;
@@ -58,18 +56,6 @@ function writeLog() {
     record(`Added Update Source ({${GUID}}) of content type: 2`, 6),
   ];
   fs.writeFileSync(path.join(FOLDER, LOG), `${lines.join('\r\n')}\r\n`);
-}
-
-function vsixPath(argv) {
-  const vsix = argv.includes('--vsix')
-    ? path.resolve(argv[argv.indexOf('--vsix') + 1])
-    : path.join(ROOT, `${pkg.name}-${pkg.version}.vsix`);
-  if (!fs.existsSync(vsix)) {
-    run.lap(`${path.basename(vsix)} missing: packaging (scripts/package.js)`);
-    const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts/package.js')], { cwd: ROOT, stdio: 'inherit' });
-    if (r.status !== 0) throw new Error('packaging failed');
-  }
-  return vsix;
 }
 
 /** When the preload let the language server go (ms since the epoch), or null while it holds it. */
@@ -237,7 +223,7 @@ async function definitionCheck(page, mark) {
 }
 
 async function main() {
-  const vsix = vsixPath(process.argv.slice(2));
+  const vsix = vsixPath(process.argv.slice(2), run.lap);
   writeLog();
   const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : '';
   if (only !== 'definition') await inSession('hover', vsix, hoverCheck);

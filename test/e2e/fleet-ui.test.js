@@ -17,10 +17,9 @@ const os = require('node:os');
 const path = require('node:path');
 const { startCodeServer } = require('../../scripts/e2e/with-code-server');
 const { launch } = require('../../scripts/e2e/chromium');
-const { checkRun, explorerContextMenu, webviewFrame } = require('./workbench');
+const { checkRun, explorerContextMenu, vsixPath, webviewFrame } = require('./workbench');
 
 const ROOT = path.resolve(__dirname, '../..');
-const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 const SHOTS = path.join(ROOT, 'test-results/screenshots/fleet');
 const RESULTS = path.join(ROOT, 'test-results/fleet-ui.json');
 const run = checkRun('fleet-ui', SHOTS);
@@ -129,13 +128,7 @@ async function clickMachine(name) {
 
 async function main() {
   const argv = process.argv.slice(2);
-  const vsix = argv.includes('--vsix')
-    ? path.resolve(argv[argv.indexOf('--vsix') + 1])
-    : path.join(ROOT, `${pkg.name}-${pkg.version}.vsix`);
-  if (!fs.existsSync(vsix)) {
-    const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts/package.js')], { cwd: ROOT, stdio: 'inherit' });
-    if (r.status !== 0) throw new Error('packaging failed');
-  }
+  const vsix = vsixPath(argv);
   const { ws, fleet } = makeWorkspace();
   // What a window that crashed leaves behind (its process is gone): the next window that unpacks removes it.
   let gonePid = 999999;

@@ -27,9 +27,8 @@ const {
   MIXED_FIRST_TEXT,
   MIXED_LAST_TEXT,
 } = require('./scale-logs');
-const { checkRun, command, explorerContextMenu, quickOpen, webviewFrame, ROOT } = require('./workbench');
+const { checkRun, command, explorerContextMenu, quickOpen, vsixPath, webviewFrame, ROOT } = require('./workbench');
 
-const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 const SCALE_DIR = path.join(ROOT, '.cache/scale');
 const RESULTS = path.join(ROOT, 'test-results/scale-results.json');
 const MENU_ITEM = 'ConfigMgr: Open in Timeline';
@@ -834,18 +833,6 @@ async function editorLogsWithoutExtension(page, cs, logs) {
   }
 }
 
-function vsixPath(argv) {
-  const vsix = argv.includes('--vsix')
-    ? path.resolve(argv[argv.indexOf('--vsix') + 1])
-    : path.join(ROOT, `${pkg.name}-${pkg.version}.vsix`);
-  if (!fs.existsSync(vsix)) {
-    run.lap(`${path.basename(vsix)} missing: packaging (scripts/package.js)`);
-    const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts/package.js')], { cwd: ROOT, stdio: 'inherit' });
-    if (r.status !== 0) throw new Error('packaging failed');
-  }
-  return vsix;
-}
-
 /** Starts code-server with the packaged extension on SCALE_DIR, opens it in Chromium, runs `body`, stops both. */
 async function inSession(name, vsix, body) {
   const cs = await startCodeServer({
@@ -895,7 +882,7 @@ async function timelineChecks(page, manifest) {
 async function main() {
   const argv = process.argv.slice(2);
   const records = argv.includes('--records') ? Number(argv[argv.indexOf('--records') + 1]) : 1_000_000;
-  const vsix = vsixPath(argv);
+  const vsix = vsixPath(argv, run.lap);
   const tGen = Date.now();
   const manifest = generateScaleLogs(SCALE_DIR, records);
   figures.generateMs = Date.now() - tGen;

@@ -12,15 +12,13 @@
 // drawn in the overview and caught by From/To by their local time (#18).
 // Screenshots: test-results/screenshots/timeline-*.png (look at them); results: test-results/timeline-ui.json.
 'use strict';
-const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 const { startCodeServer } = require('../../scripts/e2e/with-code-server');
 const { launch } = require('../../scripts/e2e/chromium');
-const { checkRun, command, explorerContextMenu, webviewFrame } = require('./workbench');
+const { checkRun, command, explorerContextMenu, vsixPath, webviewFrame } = require('./workbench');
 
 const ROOT = path.resolve(__dirname, '../..');
-const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 const SAMPLES = path.join(ROOT, 'samples');
 const SHOTS = path.join(ROOT, 'test-results/screenshots/timeline');
 const RESULTS = path.join(ROOT, 'test-results/timeline-ui.json');
@@ -131,13 +129,7 @@ async function waitForRowsOf(frame, file, timeout = 20000) {
 
 async function main() {
   const argv = process.argv.slice(2);
-  const vsix = argv.includes('--vsix')
-    ? path.resolve(argv[argv.indexOf('--vsix') + 1])
-    : path.join(ROOT, `${pkg.name}-${pkg.version}.vsix`);
-  if (!fs.existsSync(vsix)) {
-    const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts/package.js')], { cwd: ROOT, stdio: 'inherit' });
-    if (r.status !== 0) throw new Error('packaging failed');
-  }
+  const vsix = vsixPath(argv);
   // The highlight rules are saved per workspace (samples/.vscode/settings.json): start and end without them.
   const workspaceSettings = path.join(SAMPLES, '.vscode');
   const hadSettings = fs.existsSync(workspaceSettings);

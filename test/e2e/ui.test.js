@@ -16,7 +16,6 @@
 // nothing), and `cmlogs.readOnly: false` letting the user edit.
 // Screenshots: test-results/screenshots/*.png; results: test-results/ui-results.json. Exit 1 when a check fails.
 'use strict';
-const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 const { startCodeServer } = require('../../scripts/e2e/with-code-server');
@@ -28,6 +27,7 @@ const {
   quickOpen: openByName,
   setTheme: pickTheme,
   toolbarProblems,
+  vsixPath,
   webviewFrame: findFrame,
 } = require('./workbench');
 
@@ -93,14 +93,7 @@ const webviewFrame = (predicate, timeout) => findFrame(page, predicate, timeout)
 
 async function main() {
   const argv = process.argv.slice(2);
-  const vsix = argv.includes('--vsix')
-    ? path.resolve(argv[argv.indexOf('--vsix') + 1])
-    : path.join(ROOT, `${pkg.name}-${pkg.version}.vsix`);
-  if (!fs.existsSync(vsix)) {
-    lap(`${path.basename(vsix)} missing: packaging (scripts/package.js)`);
-    const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts/package.js')], { cwd: ROOT, stdio: 'inherit' });
-    if (r.status !== 0) throw new Error('packaging failed');
-  }
+  const vsix = vsixPath(argv, lap);
 
   const cs = await startCodeServer({
     name: 'ui',

@@ -1,6 +1,7 @@
 // What the Playwright-driven tests (ui.test.js, scale.test.js) share: named checks with screenshots on failure,
 // the command palette, Quick Open, the Explorer's context menu and finding the timeline webview's frame.
 'use strict';
+const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -225,6 +226,23 @@ function toolbarProblems() {
   return { width: Math.round(box.width), height: Math.round(box.height), controls: rects.length, problems };
 }
 
+/**
+ * The .vsix a UI test installs: `--vsix FILE` from `argv`, else the one `npm run package` writes, packaged first
+ * when it is missing (`lap` says so).
+ */
+function vsixPath(argv, lap = () => {}) {
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  const vsix = argv.includes('--vsix')
+    ? path.resolve(argv[argv.indexOf('--vsix') + 1])
+    : path.join(ROOT, `${pkg.name}-${pkg.version}.vsix`);
+  if (!fs.existsSync(vsix)) {
+    lap(`${path.basename(vsix)} missing: packaging (scripts/package.js)`);
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts/package.js')], { cwd: ROOT, stdio: 'inherit' });
+    if (r.status !== 0) throw new Error('packaging failed');
+  }
+  return vsix;
+}
+
 module.exports = {
   checkRun,
   command,
@@ -235,4 +253,5 @@ module.exports = {
   webviewFrame,
   toolbarProblems,
   ROOT,
+  vsixPath,
 };
