@@ -89,7 +89,8 @@ export function groupRollovers(files: string[]): Map<string, string[]> {
   return groups;
 }
 
-function rolloverRank(file: string): string {
+/** Sorts the files of one log oldest first (dated copies by stamp, the .lo_, the current .log). */
+export function rolloverRank(file: string): string {
   const name = basename(file);
   const stamp = /-(\d{8}-\d{6})\.log$/i.exec(name);
   if (stamp) return '0' + stamp[1];

@@ -17,6 +17,7 @@ import { messageOf, type DiagnoseContext, type Source } from './sources';
 import { runFlow } from './walk';
 import { SERVICE_WINDOW_MANAGER, UPDATES_DEPLOYMENT } from './logs';
 import { toIsoUtc } from '../time';
+import { rolloverRank } from '../files';
 
 export type Recurrence =
   | { kind: 'once' }
@@ -192,58 +193,121 @@ function scheduleFailedAfter(source: Source, index: number): number | undefined 
   return undefined;
 }
 
-function serviceWindowFindings(context: DiagnoseContext): Finding[] {
-  return context.sourcesFor(SERVICE_WINDOW_MANAGER).flatMap((source): Finding[] => {
-    const windows = new Map<string, FindingStep>();
-    const failed = new Map<string, number>();
-    for (let i = 0; i < source.records.length; i++) {
-      const message = messageOf(source, i);
-      const m = POPULATING.exec(message) ?? SCHEDULE_TOKEN.exec(message);
-      if (!m?.groups) continue;
-      const id = m.groups.id?.replace(/[{}]/g, '');
-      const utc = Number.isNaN(source.times[i]) ? null : source.times[i];
-      const key = `${id}|${m.groups.schedule}`;
-      const step = windowStep(id, m.groups.type, m.groups.schedule, source.file, source.records.line(i), utc);
-      const failure = scheduleFailedAfter(source, i);
-      if (failure !== undefined) {
-        failed.set(key, failure);
-        step.failed = true;
-        step.detail = `the client failed to initialise this schedule: the window is not in effect (${step.detail})`;
-      } else failed.delete(key);
-      windows.set(key, step);
+/** "Refreshing Service Windows....." (seed): the client lists every window it has again, from scratch. */
+const REFRESH = re`Refreshing Service Windows\.`;
+
+/** A window the client populated, at one line of one of the machine's ServiceWindowManager logs. */
+interface WindowLine {
+  source: Source;
+  index: number;
+  time: number;
+  /** The window's ID, or for a bare schedule token the token: a later line of the same key replaces it. */
+  key: string;
+  step: FindingStep;
+  /** The line saying the client could not read this window's schedule. */
+  failedAt?: number;
+}
+
+type WindowEvent = { kind: 'refresh'; source: Source; index: number; time: number } | ({ kind: 'window' } & WindowLine);
+
+function windowEventsOf(source: Source): WindowEvent[] {
+  const events: WindowEvent[] = [];
+  for (let index = 0; index < source.records.length; index++) {
+    const message = messageOf(source, index);
+    const time = source.times[index];
+    if (REFRESH.test(message)) {
+      events.push({ kind: 'refresh', source, index, time });
+      continue;
     }
-    if (!windows.size) return [];
-    const steps = [...windows.values()];
-    const evidence: Evidence[] = steps.map((s) => ({ file: s.file!, line: s.line!, text: s.detail! }));
-    const summary = `${steps.length} service window(s) on this client; lower-case IDs are non-business hours, upper-case IDs collection maintenance windows.`;
-    const base = {
-      flow: 'serviceWindows',
-      title: 'Maintenance (service) windows on the client',
-      key: basename(source.file),
-      steps,
-      advice: REVIEW_SERVICE_WINDOWS,
-      evidence,
-    };
-    if (!failed.size) return [{ ...base, status: 'complete' as const, summary }];
-    const [firstKey, index] = [...failed][0];
-    const line = source.records.line(index);
-    evidence.push({ file: source.file, line, text: messageOf(source, index).slice(0, 300), note: 'failure' });
-    const heading = "A service window's schedule failed to initialise";
-    const error = {
-      heading,
-      message: `Service window ${firstKey.split('|')[0]}: ${messageOf(source, index).slice(0, 300)}`,
-      file: source.file,
+    const m = POPULATING.exec(message) ?? SCHEDULE_TOKEN.exec(message);
+    if (!m?.groups) continue;
+    const id = m.groups.id?.replace(/[{}]/g, '');
+    const utc = Number.isNaN(time) ? null : time;
+    const step = windowStep(id, m.groups.type, m.groups.schedule, source.file, source.records.line(index), utc);
+    const failedAt = scheduleFailedAfter(source, index);
+    if (failedAt !== undefined) {
+      step.failed = true;
+      step.detail = `the client failed to initialise this schedule: the window is not in effect (${step.detail})`;
+    }
+    const key = (id ?? m.groups.schedule).toLowerCase();
+    events.push({ kind: 'window', source, index, time, key, step, failedAt });
+  }
+  return events;
+}
+
+/**
+ * The windows a machine has at the end of its logs. A refresh lists them all again (a window it no longer
+ * lists was deleted); a policy created between refreshes adds one ("New Service Window Policy notification
+ * received", then "Populating instance"); the same ID populated again replaces its schedule. Rolled-over
+ * copies are read in time order, so a listing cut in two by a roll-over is read whole.
+ */
+function windowsInEffect(events: WindowEvent[]): { windows: WindowLine[]; dropped: number } {
+  const windows = new Map<string, WindowLine>();
+  const ever = new Set<string>();
+  for (const event of events) {
+    if (event.kind === 'refresh') windows.clear();
+    else {
+      windows.delete(event.key); // keeps the map in the order the client listed them last
+      windows.set(event.key, event);
+      ever.add(event.key);
+    }
+  }
+  return { windows: [...windows.values()], dropped: ever.size - windows.size };
+}
+
+/** Lines of the same millisecond in two copies of one log: the rolled-over copy wrote first. */
+const olderFileFirst = (a: Source, b: Source) =>
+  a === b ? 0 : rolloverRank(a.file).localeCompare(rolloverRank(b.file)) || a.position - b.position;
+
+function serviceWindowFinding(sources: Source[]): Finding | undefined {
+  const events = sources
+    .flatMap(windowEventsOf)
+    .sort((a, b) => a.time - b.time || olderFileFirst(a.source, b.source) || a.index - b.index);
+  const { windows, dropped } = windowsInEffect(events);
+  if (!windows.length && !dropped) return undefined;
+  const last = events[events.length - 1];
+  const steps = windows.map((w) => w.step);
+  const evidence: Evidence[] = windows.map((w) => ({ file: w.step.file!, line: w.step.line!, text: w.step.detail! }));
+  const gone = dropped ? ` ${dropped} window(s) listed earlier are no longer in the client's list.` : '';
+  const summary = `${steps.length} service window(s) on this client; lower-case IDs are non-business hours, upper-case IDs collection maintenance windows.${gone}`;
+  const base = {
+    flow: 'serviceWindows',
+    title: 'Maintenance (service) windows on the client',
+    // The log's name: the folder (the machine) is in every evidence path.
+    key: basename(last.source.file),
+    steps,
+    advice: REVIEW_SERVICE_WINDOWS,
+    evidence,
+  };
+  const failed = windows.filter((w) => w.failedAt !== undefined);
+  if (!failed.length) return { ...base, status: 'complete', summary };
+  const first = failed[0];
+  const text = messageOf(first.source, first.failedAt!).slice(0, 300);
+  const line = first.source.records.line(first.failedAt!);
+  evidence.push({ file: first.source.file, line, text, note: 'failure' });
+  const id = first.step.name.replace(/^Service window /, '').replace(/ — .*$/, '');
+  return {
+    ...base,
+    status: 'broken',
+    summary: `${summary} ${failed.length} of them failed to initialise their schedule: the client does not use them.`,
+    error: {
+      heading: "A service window's schedule failed to initialise",
+      message: `Service window ${id}: ${text}`,
+      file: first.source.file,
       line,
-    };
-    return [
-      {
-        ...base,
-        status: 'broken' as const,
-        summary: `${summary} ${failed.size} of them failed to initialise their schedule: the client does not use them.`,
-        error,
-      },
-    ];
-  });
+    },
+  };
+}
+
+/** One finding per machine (folder): its ServiceWindowManager logs, rolled-over copies included. */
+function serviceWindowFindings(context: DiagnoseContext): Finding[] {
+  const sources = context.sourcesFor(SERVICE_WINDOW_MANAGER);
+  const out: Finding[] = [];
+  for (const folder of new Set(sources.map((s) => s.folder))) {
+    const finding = serviceWindowFinding(sources.filter((s) => s.folder === folder));
+    if (finding) out.push(finding);
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------------
