@@ -1,0 +1,164 @@
+// Metamorphic relations of the diagnosis: rewrites of a scenario's logs that a real collection can show
+// and that must not change any verdict. They test the engine on logs no one wrote an expectation for.
+// - zone: each machine's clock in another time zone (every local time moved by D minutes, every bias by
+//   -D: the same UTC instants), a different D per machine folder;
+// - rollover: every CMTrace / SMS trace log cut at a record boundary into Name.lo_ (older) + Name.log;
+// - noise: a neutral record of another component (with its own GUIDs) after every other record.
+// Logs are read and written as bytes in their own encoding (UTF-8 with BOM, UTF-16LE, ANSI).
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Finding } from '../../server/src/core/diagnose/index';
+
+export type Relation = 'zone' | 'rollover' | 'noise';
+export const RELATIONS: Relation[] = ['zone', 'rollover', 'noise'];
+
+interface Decoded {
+  text: string;
+  encode: (text: string) => Buffer;
+}
+
+function decode(bytes: Buffer): Decoded {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe)
+    return {
+      text: bytes.subarray(2).toString('utf16le'),
+      encode: (t) => Buffer.concat([bytes.subarray(0, 2), Buffer.from(t, 'utf16le')]),
+    };
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf)
+    return {
+      text: bytes.subarray(3).toString('utf8'),
+      encode: (t) => Buffer.concat([bytes.subarray(0, 3), Buffer.from(t, 'utf8')]),
+    };
+  return { text: bytes.toString('latin1'), encode: (t) => Buffer.from(t, 'latin1') };
+}
+
+const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+
+/** A wall-clock time moved by `minutes` (fields as written; the Date is only used as a calendar). */
+function moved(year: number, month: number, day: number, h: number, m: number, s: number, minutes: number) {
+  const d = new Date(Date.UTC(year, month - 1, day, h, m, s) + minutes * 60_000);
+  return {
+    y: d.getUTCFullYear(),
+    mo: pad(d.getUTCMonth() + 1),
+    d: pad(d.getUTCDate()),
+    time: `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`,
+  };
+}
+
+const bias = (b: number) => (b >= 0 ? `+${b}` : `${b}`);
+
+/** Every local time of a log moved by D minutes and every bias by -D (UTC unchanged). WSUS logs are UTC: untouched. */
+export function shiftZone(text: string, D: number): string {
+  return text
+    .replace(
+      /time="(\d\d):(\d\d):(\d\d)\.(\d+)([+-]\d+)" date="(\d\d?)-(\d\d?)-(\d{4})"/g,
+      (_, h, mi, s, frac, b, mo, d, y) => {
+        const t = moved(+y, +mo, +d, +h, +mi, +s, D);
+        return `time="${t.time}.${frac}${bias(+b - D)}" date="${t.mo}-${t.d}-${t.y}"`;
+      },
+    )
+    .replace(/<(\d\d)-(\d\d)-(\d{4}) (\d\d):(\d\d):(\d\d)\.(\d+)([+-]\d+)>/g, (_, mo, d, y, h, mi, s, frac, b) => {
+      const t = moved(+y, +mo, +d, +h, +mi, +s, D);
+      return `<${t.mo}-${t.d}-${t.y} ${t.time}.${frac}${bias(+b - D)}>`;
+    })
+    .replace(/^(\d{4})-(\d\d)-(\d\d)\t(\d\d):(\d\d):(\d\d)/gm, (_, y, mo, d, h, mi, s) => {
+      const t = moved(+y, +mo, +d, +h, +mi, +s, D);
+      return `${t.y}-${t.mo}-${t.d}\t${t.time}`;
+    })
+    .replace(/^(\d{4})\/(\d\d)\/(\d\d) (\d\d):(\d\d):(\d\d)/gm, (_, y, mo, d, h, mi, s) => {
+      const t = moved(+y, +mo, +d, +h, +mi, +s, D);
+      return `${t.y}/${t.mo}/${t.d} ${t.time}`;
+    })
+    .replace(/tz: ([+-])(\d\d)(\d\d)/g, (_, sign, hh, mm) => {
+      const offset = (sign === '+' ? 1 : -1) * (+hh * 60 + +mm) + D;
+      return `tz: ${offset >= 0 ? '+' : '-'}${pad(Math.floor(Math.abs(offset) / 60))}${pad(Math.abs(offset) % 60)}`;
+    });
+}
+
+/** The line indexes where a record starts, for CMTrace and SMS trace logs; none for other formats. */
+function recordStarts(lines: string[]): number[] {
+  if (lines.some((l) => l.startsWith('<![LOG['))) return lines.flatMap((l, i) => (l.startsWith('<![LOG[') ? [i] : []));
+  if (lines.some((l) => l.includes('$$<'))) return lines.flatMap((l, i) => (l.includes('$$<') ? [i] : []));
+  return [];
+}
+
+/** [older part, newer part] cut at the record nearest `fraction`, or undefined when the log is not cut. */
+export function rollOver(text: string, fraction: number): [string, string] | undefined {
+  const lines = text.split('\n');
+  const starts = recordStarts(lines);
+  if (starts.length < 6) return undefined;
+  const cut = starts[Math.floor(starts.length * fraction)];
+  return [lines.slice(0, cut).join('\n') + '\n', lines.slice(cut).join('\n')];
+}
+
+const NOISE = [
+  'Raising event: instance of CCM_ServiceHost_CertRetrieval_Status { DateTime = "20240312140000.000000+000"; HRESULT = "0x00000000"; ProcessID = 1234; ThreadID = 5678; };',
+  'Successfully queued event on HTTP/HTTPS client channel',
+  'Session {GUID} is now active for user CONTOSO\\jdoe',
+  'Evaluating policy {GUID} for the current user: nothing to do',
+  'Memory usage: working set 42 MB, private bytes 38 MB',
+];
+
+/** A neutral CcmExec record, same time and thread, after every `every`-th CMTrace record. */
+export function addNoise(text: string, every: number): string {
+  let n = 0;
+  const newline = text.includes('\r\n') ? '\r\n' : '\n';
+  return text.replace(
+    /<!\[LOG\[[\s\S]*?\]LOG\]!>(<time="[^"]*" date="[^"]*" component=")[^"]*(" context="[^"]*" type=")\d(" thread="\d+" file="[^"]*">)/g,
+    (record, head, middle, tail) => {
+      n++;
+      if (n % every) return record;
+      const guid = `${pad(n, 8)}-aaaa-4bbb-8ccc-${pad(n * 7919, 12)}`.slice(0, 36);
+      const message = NOISE[n % NOISE.length].replace('GUID', guid);
+      return `${record}${newline}<![LOG[${message}]LOG]!>${head}CcmExec${middle}1${tail}`;
+    },
+  );
+}
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? files(path).map((f) => join(name, f)) : [name];
+  });
+}
+
+/** Writes `from` rewritten by `relation` into `to`. `index` varies the zone per machine folder. */
+export function rewrite(from: string, to: string, relation: Relation): void {
+  const machines = new Map<string, number>();
+  for (const file of files(from)) {
+    if (!/\.(log|lo_)$/i.test(file)) continue;
+    const { text, encode } = decode(readFileSync(join(from, file)));
+    const target = join(to, file);
+    mkdirSync(join(target, '..'), { recursive: true });
+    if (relation === 'zone') {
+      const machine = file.split(/[\\/]/)[0];
+      if (!machines.has(machine)) machines.set(machine, [-330, 125, 480, -600][machines.size % 4]);
+      writeFileSync(target, encode(shiftZone(text, machines.get(machine)!)));
+    } else if (relation === 'noise') writeFileSync(target, encode(addNoise(text, 2)));
+    else {
+      const parts =
+        /\.log$/i.test(file) && !files(from).includes(file.replace(/\.log$/i, '.lo_'))
+          ? rollOver(text, 0.5)
+          : undefined;
+      if (!parts) writeFileSync(target, encode(text));
+      else {
+        writeFileSync(target.replace(/\.log$/i, '.lo_'), encode(parts[0]));
+        writeFileSync(target, encode(parts[1]));
+      }
+    }
+  }
+}
+
+/** What a verdict is, without file names and line numbers (they move when a log is cut or grows). */
+export function verdicts(findings: Finding[]): string[] {
+  return findings
+    .map((f) =>
+      [
+        f.flow,
+        f.key.replace(/\.lo_\b/g, '.log'),
+        f.status,
+        f.error?.code ?? '',
+        f.steps.find((s) => s.failed)?.name ?? '',
+      ].join(' | '),
+    )
+    .sort();
+}
