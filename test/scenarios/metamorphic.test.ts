@@ -1,6 +1,6 @@
 // Each scenario's logs rewritten the ways real collections differ (another time zone per machine, logs
-// rolled over into .lo_, other components' records in between) must keep every verdict. In `npm test` each
-// scenario takes one relation in turn; METAMORPHIC_ALL=1 runs all three on every scenario.
+// rolled over into .lo_, other components’ records in between, the other Unicode encoding) must keep every verdict. In `npm test` each
+// scenario takes one relation in turn; METAMORPHIC_ALL=1 runs all four on every scenario.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

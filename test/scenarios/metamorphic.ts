@@ -3,17 +3,19 @@
 // - zone: each machine's clock in another time zone (every local time moved by D minutes, every bias by
 //   -D: the same UTC instants), a different D per machine folder;
 // - rollover: every CMTrace / SMS trace log cut at a record boundary into Name.lo_ (older) + Name.log;
-// - noise: a neutral record of another component (with its own GUIDs) after every other record.
+// - noise: a neutral record of another component (with its own GUIDs) after every other record;
+// - encoding: CMTrace logs in UTF-8 re-encoded as UTF-16LE with a BOM and UTF-16 ones as UTF-8, CRLF as LF.
 // Logs are read and written as bytes in their own encoding (UTF-8 with BOM, UTF-16LE, ANSI).
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Finding } from '../../server/src/core/diagnose/index';
 
-export type Relation = 'zone' | 'rollover' | 'noise';
-export const RELATIONS: Relation[] = ['zone', 'rollover', 'noise'];
+export type Relation = 'zone' | 'rollover' | 'noise' | 'encoding';
+export const RELATIONS: Relation[] = ['zone', 'rollover', 'noise', 'encoding'];
 
 interface Decoded {
   text: string;
+  encoding: 'utf16le' | 'utf8' | 'latin1';
   encode: (text: string) => Buffer;
 }
 
@@ -28,7 +30,7 @@ function decode(bytes: Buffer): Decoded {
       text: bytes.subarray(3).toString('utf8'),
       encode: (t) => Buffer.concat([bytes.subarray(0, 3), Buffer.from(t, 'utf8')]),
     };
-  return { text: bytes.toString('latin1'), encode: (t) => Buffer.from(t, 'latin1') };
+  return { encoding: 'latin1', text: bytes.toString('latin1'), encode: (t) => Buffer.from(t, 'latin1') };
 }
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
@@ -114,6 +116,15 @@ export function addNoise(text: string, every: number): string {
   );
 }
 
+/** A CMTrace log in the other Unicode encoding, with LF line ends; other formats with LF only. */
+function reencoded({ text, encoding, encode }: Decoded): Buffer {
+  const lf = text.replace(/\r\n/g, '\n');
+  if (!text.includes('<![LOG[')) return encode(lf);
+  return encoding === 'utf16le'
+    ? Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(lf, 'utf8')])
+    : Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(lf, 'utf16le')]);
+}
+
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
@@ -126,7 +137,8 @@ export function rewrite(from: string, to: string, relation: Relation): void {
   const machines = new Map<string, number>();
   for (const file of files(from)) {
     if (!/\.(log|lo_)$/i.test(file)) continue;
-    const { text, encode } = decode(readFileSync(join(from, file)));
+    const decoded = decode(readFileSync(join(from, file)));
+    const { text, encode } = decoded;
     const target = join(to, file);
     mkdirSync(join(target, '..'), { recursive: true });
     if (relation === 'zone') {
@@ -134,6 +146,7 @@ export function rewrite(from: string, to: string, relation: Relation): void {
       if (!machines.has(machine)) machines.set(machine, [-330, 125, 480, -600][machines.size % 4]);
       writeFileSync(target, encode(shiftZone(text, machines.get(machine)!)));
     } else if (relation === 'noise') writeFileSync(target, encode(addNoise(text, 2)));
+    else if (relation === 'encoding') writeFileSync(target, reencoded(decoded));
     else {
       const parts =
         /\.log$/i.test(file) && !files(from).includes(file.replace(/\.log$/i, '.lo_'))
