@@ -22,11 +22,13 @@ interface Decoded {
 function decode(bytes: Buffer): Decoded {
   if (bytes[0] === 0xff && bytes[1] === 0xfe)
     return {
+      encoding: 'utf16le',
       text: bytes.subarray(2).toString('utf16le'),
       encode: (t) => Buffer.concat([bytes.subarray(0, 2), Buffer.from(t, 'utf16le')]),
     };
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf)
     return {
+      encoding: 'utf8',
       text: bytes.subarray(3).toString('utf8'),
       encode: (t) => Buffer.concat([bytes.subarray(0, 3), Buffer.from(t, 'utf8')]),
     };
