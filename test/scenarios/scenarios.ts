@@ -828,8 +828,8 @@ const SCAN: Scenario[] = [
   ),
   scenario(
     'scan-wuahandler-only-failure',
-    false,
-    'Only WUAHandler.log and WindowsUpdate.log: a scan fails with 0x80072EE2 (HTTP timeout), the next one an hour later succeeds.',
+    true,
+    'Only WUAHandler.log and WindowsUpdate.log: a scan fails with 0x80072EE2 (HTTP timeout), the next one an hour later succeeds. Nothing says the second is the first one\'s retry (ScanAgent.log is missing), but the failure did not last: recovered, not broken (with ScanAgent.log the retry is the same job, "complete after a failure it recovered from"; a folder missing that log must not turn it into an alarm).',
     (seed) => {
       const w = world(seed, { clientBias: -60 });
       const t = startOf(w);
@@ -839,10 +839,68 @@ const SCAN: Scenario[] = [
       return {
         machines: [w.client],
         findings: [
-          { flow: 'scan', at: iso(a.handlerStarts[0]), status: 'broken', code: '0x80072EE2' },
+          { flow: 'scan', at: iso(a.handlerStarts[0]), status: 'complete', code: '0x80072EE2', recovered: true },
           { flow: 'scan', at: iso(b.handlerStarts[0]), status: 'unproven', noError: true },
         ],
         counts: { scan: 2 },
+      };
+    },
+  ),
+  scenario(
+    'scan-wuahandler-only-fails-twice',
+    false,
+    'Only WUAHandler.log and WindowsUpdate.log: a scan fails with 0x80072EE2, the next one an hour later fails with 0x80244021. Neither recovered: both broken, each with its own code.',
+    (seed) => {
+      const w = world(seed, { clientBias: 300 });
+      const t = startOf(w);
+      const a = scanJob(w, t, { searchMs: 60 * SEC, failCode: '0x80072EE2' });
+      const b = scanJob(w, a.end + HOUR, { searchMs: 20 * SEC, failCode: '0x80244021' });
+      w.missingClient('ScanAgent.log');
+      return {
+        machines: [w.client],
+        findings: [
+          { flow: 'scan', at: iso(a.handlerStarts[0]), status: 'broken', code: '0x80072EE2' },
+          { flow: 'scan', at: iso(b.handlerStarts[0]), status: 'broken', code: '0x80244021' },
+        ],
+        counts: { scan: 2 },
+      };
+    },
+  ),
+  scenario(
+    'scan-wuahandler-only-other-machine-succeeds',
+    false,
+    "Two clients side by side without ScanAgent.log: A's scan fails with 0x80244021, B's scan an hour later succeeds. B's success is not A's recovery.",
+    (seed) => {
+      const a = world(seed, { clientBias: 300, clientFolder: 'client-a' });
+      const t = startOf(a);
+      const b = world(seed + 1, { clientBias: 300, clientFolder: 'client-b' });
+      wuStartup(b, t - 2 * HOUR);
+      const ra = scanJob(a, t, { searchMs: 20 * SEC, failCode: '0x80244021' });
+      const rb = scanJob(b, ra.end + HOUR, { searchMs: 25 * SEC });
+      a.missingClient('ScanAgent.log');
+      b.missingClient('ScanAgent.log');
+      return {
+        machines: [a.client, b.client],
+        findings: [
+          { flow: 'scan', at: iso(ra.handlerStarts[0]), status: 'broken', code: '0x80244021' },
+          { flow: 'scan', at: iso(rb.handlerStarts[0]), status: 'unproven', noError: true },
+        ],
+        counts: { scan: 2 },
+      };
+    },
+  ),
+  scenario(
+    'scan-retry-recovers-no-wuahandler',
+    true,
+    'WUAHandler.log missing: the scan job fails with 0x80244021 (ScanAgent.log, WindowsUpdate.log), its retry 30 minutes later completes ("Scan completed successfully" in ScanAgent.log): recovered, not broken.',
+    (seed) => {
+      const w = world(seed, { clientBias: 300 });
+      const t = startOf(w);
+      const a = scanJob(w, t, { failCode: '0x80244021', retries: ['ok'], searchMs: 12 * SEC });
+      w.missingClient('WUAHandler.log');
+      return {
+        machines: [w.client],
+        findings: [{ flow: 'scan', key: lower(a.job), status: 'complete', recovered: true, code: '0x80244021' }],
       };
     },
   ),

@@ -334,16 +334,22 @@ test('scan: codes of the other seed groups get their own steps (0x80072EE2 timeo
   }
 });
 
-test('scan: without ScanAgent.log each scan is followed from WUAHandler; only the 1/27 failure (retried later as a scan of its own) is broken', () => {
+test('scan: without ScanAgent.log each scan is followed from WUAHandler; the 1/27 failure, followed by a scan that succeeded, is recovered', () => {
   const results = sampleLogs('client').filter((r) => !r.file.endsWith('ScanAgent.log'));
   const scans = diagnose(results).filter((f) => f.flow === 'scan');
   assert.ok(scans.length >= 4, scans.map((f) => f.key).join(', '));
-  const broken = scans.filter((f) => f.status === 'broken');
   assert.deepEqual(
-    broken.map((f) => f.error!.code),
-    ['0x80244021'],
+    scans.filter((f) => f.status === 'broken').map((f) => f.key),
+    [],
   );
-  assert.match(broken[0].key, /^2014-01-27T14:12/);
+  const failed = scans.filter((f) => f.error);
+  assert.deepEqual(
+    failed.map((f) => [f.error!.code, f.error!.recovered, f.status]),
+    [['0x80244021', true, 'complete']],
+  );
+  assert.match(failed[0].key, /^2014-01-27T14:12/);
+  assert.match(failed[0].summary, /the next scan on this machine \(2014-01-27T14:4\d/);
+  assert.ok(!failed[0].steps.some((s) => s.failed), 'no step is marked failed');
   for (const f of scans) assert.equal(f.steps[0].logPresent, false, 'ScanAgent.log not given');
 });
 

@@ -159,6 +159,8 @@ function downloadSteps(optionalRequest: boolean, oneJob: boolean): FlowRule['ste
       ...DTS,
       link: 'key',
       keys: ['dtsJob'],
+      // Without CAS.log (the hash check) the completed transfer is the chain's end: a BITS error before it was retried.
+      ends: true,
       patterns: [
         rei`DTSJob ${G} successfully completed download`,
         rei`has completed:[\s\S]{0,20}Status : SUCCESS`,

@@ -97,11 +97,23 @@ export function chooseFailure(
   failures: FailureHit[],
   results: StepResult[],
 ): { failure: FailureHit; recovered: boolean } | undefined {
-  const terminal = lastRequired(results);
-  const recovered = (f: FailureHit) => !f.rule.lasting && !!terminal?.hit && terminal.hit.time > f.hit.time;
+  const terminal = chainEnd(results);
+  const recovered = (f: FailureHit) => !f.rule.lasting && !!terminal && terminal.time > f.hit.time;
   const open = failures.find((f) => !recovered(f));
   if (open) return { failure: open, recovered: false };
   return failures.length ? { failure: failures[0], recovered: true } : undefined;
+}
+
+/**
+ * Where the chain ended well: its last required step; when that step's log is not among the files, a step that
+ * `ends` the chain in a log that is (a log that is here and says otherwise is believed: no stand-in for it).
+ */
+export function chainEnd(results: StepResult[]): Hit | undefined {
+  const last = lastRequired(results);
+  if (!last || last.hit || last.present) return last?.hit;
+  let end: Hit | undefined;
+  for (const r of results) if (r.rule.ends && r.hit && !(end && end.time >= r.hit.time)) end = r.hit;
+  return end;
 }
 
 export function lastRequired(results: StepResult[]): StepResult | undefined {

@@ -76,6 +76,12 @@ export interface StepRule extends LogHint {
   keys?: string[];
   /** The step may legitimately not happen (replica SUPs, logs of another machine, top-level site only...). */
   optional?: boolean;
+  /**
+   * Stands in for the last required step when that step's log is not among the files: seen, the chain ended
+   * well (a scan job's "Scan completed successfully" in ScanAgent.log without WUAHandler.log), and a failure
+   * before it was recovered.
+   */
+  ends?: boolean;
   /** link 'key', and the line must also fall in the instance's time (see FlowRule.sharedKey). */
   ownTimeOnly?: boolean;
   /** Search this long before the instance starts (a policy that arrived earlier). */

@@ -1,7 +1,10 @@
 // Software update scan on clients (seed 000 "Software Update Scan on Clients", seed 001 "Software update
 // scan on clients" steps 1-6), with scan failures grouped by error code exactly as the seed's
 // Troubleshooting > Compliance > Scan Failures section groups them.
-import { CODE, G, re, rei, type CodeAdvice, type FailureRule, type FlowRule } from './rules';
+import { dirname } from 'node:path';
+import type { Finding } from './findings';
+import { CODE, G, re, rei, type CodeAdvice, type FailureRule, type FlowModule, type FlowRule } from './rules';
+import { runFlow } from './walk';
 import { SCAN_AGENT, WINDOWS_UPDATE, WUAHANDLER } from './logs';
 import { isConfigMgrCaller, wuCallerOf } from './windowsUpdate';
 
@@ -100,7 +103,7 @@ const WUAHANDLER_FAILURES: FailureRule[] = [
   },
 ];
 
-export const scanFlow: FlowRule = {
+const scanRule: FlowRule = {
   id: 'scan',
   title: 'Software update scan on the client',
   anchors: [
@@ -178,6 +181,15 @@ export const scanFlow: FlowRule = {
       advice: SCAN_FAILURE_ADVICE,
     },
     {
+      name: 'Scan Agent gets the result: "Scan completed successfully" (ScanAgent.log)',
+      ...SCAN_AGENT,
+      link: 'key',
+      keys: ['scanJob'],
+      optional: true,
+      ends: true,
+      patterns: [re`CScanJob::OnScanComplete -\s*Scan completed successfully`],
+    },
+    {
       name: 'Updates Store records each update status and raises a state message (UpdatesStore.log)',
       logs: ['UpdatesStore.log'],
       components: ['UpdatesStore'],
@@ -208,4 +220,42 @@ export const scanFlow: FlowRule = {
     },
   ],
   maxDurationMs: 2 * 3600_000,
+};
+
+/** A WUAHandler-only scan (ScanAgent.log not among the files) is keyed by its start time, not by a job. */
+const isCycle = (f: Finding) => !/^[0-9a-f]{8}-/i.test(f.key);
+const machineOf = (f: Finding) => {
+  const file = f.steps.find((s) => s.file)?.file ?? f.error?.file;
+  return file ? dirname(file) : '';
+};
+
+/**
+ * Without ScanAgent.log nothing says that WUAHandler's next scan is the failed scan's retry (ScanAgent retries
+ * a failed job, seed: "Scan retry 1 of 4"). When the next scan on the same machine ran to its end without a
+ * failure, the failure did not last: the failed scan is reported as recovered, not broken. A failure followed
+ * by another failure, or by nothing, stays broken.
+ */
+export function recoveredByNextScan(findings: Finding[]): Finding[] {
+  const cycles = findings.filter(isCycle);
+  return findings.map((finding) => {
+    if (finding.status !== 'broken' || !finding.error || !isCycle(finding)) return finding;
+    const machine = machineOf(finding);
+    const next = cycles
+      .filter((c) => c !== finding && machineOf(c) === machine && c.key > finding.key)
+      .sort((a, b) => (a.key < b.key ? -1 : 1))[0];
+    if (!next || next.error || (next.status !== 'complete' && next.status !== 'unproven')) return finding;
+    return {
+      ...finding,
+      status: 'complete',
+      summary: `Completed after a failure it recovered from: ${finding.summary.replace(/\.$/, '')}; the next scan on this machine (${next.key}) ran to its end without a failure.`,
+      steps: finding.steps.map((s) => (s.failed ? { ...s, failed: undefined } : s)),
+      error: { ...finding.error, recovered: true },
+    };
+  });
+}
+
+export const scanFlow: FlowModule = {
+  id: scanRule.id,
+  title: scanRule.title,
+  diagnose: (context) => recoveredByNextScan(runFlow(scanRule, context)),
 };

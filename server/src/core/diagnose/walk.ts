@@ -9,11 +9,11 @@ import { addCaptures, findInstances, keysOf, type Instance } from './instances';
 import {
   adviceOf,
   blockingStep,
+  chainEnd,
   chooseFailure,
   errorOf,
   evidenceOf,
   incompleteFinding,
-  lastRequired,
   lastSeenTime,
   relatedFailures,
   relatedHits,
@@ -67,7 +67,7 @@ function stepWindow(instance: Instance, flow: FlowRule): Window {
 
 /** The time that is the instance's own: up to its end line, or the terminal step it reached, else its step window. */
 function ownWindow(instance: Instance, steps: Window, results: StepResult[]): Window {
-  const terminal = lastRequired(results)?.hit;
+  const terminal = chainEnd(results);
   const ends = [
     instance.end,
     terminal && !Number.isNaN(terminal.time) ? Math.max(terminal.time, instance.last) : undefined,
@@ -171,7 +171,7 @@ function walkInstance(context: DiagnoseContext, flow: FlowRule, instance: Instan
   return {
     instance,
     results: walk.results,
-    finished: !!lastRequired(walk.results)?.hit,
+    finished: !!chainEnd(walk.results),
     owned: ownWindow(instance, steps, walk.results),
   };
 }
