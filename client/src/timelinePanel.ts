@@ -9,7 +9,7 @@ import { Requests, resolveRows, type TimelinePage, type TimelineParams } from '.
 import { ask } from './requests';
 import {
   ChunkEncoder,
-  compileFilter,
+  filterError,
   csvHeader,
   encodePage,
   queryParams,
@@ -412,9 +412,9 @@ class TimelinePanel {
   // ----- export --------------------------------------------------------------------------------------------
 
   private async export(format: 'csv' | 'ndjson', filter: TimelineFilter, rules: HighlightRule[]): Promise<void> {
-    const compiled = compileFilter(filter);
-    if (compiled.error) {
-      void vscode.window.showWarningMessage(`Cannot export: ${compiled.error}`);
+    const refused = filterError(filter);
+    if (refused) {
+      void vscode.window.showWarningMessage(`Cannot export: ${refused}`);
       return;
     }
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;

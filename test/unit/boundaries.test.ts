@@ -72,6 +72,13 @@ test('the webview imports only its own modules and what the client shares with i
   assert.deepEqual(bad, []);
 });
 
+test('common/ (the shapes and code every project shares) imports nothing outside itself', () => {
+  // Its tsconfig resolves no module outside the folder (noResolve); this says it where the other rules are.
+  const bad = violations('common', (spec, target) => spec.startsWith('./') && target.startsWith('common/'));
+  assert.deepEqual(bad, []);
+  assert.ok(readdirSync(join(ROOT, 'common')).includes('wire.d.ts'), 'the wire shapes are a declaration file: no code');
+});
+
 test('the import scanner sees the import forms this repository uses', () => {
   // The rule tests above are only as good as the scanner: prove it finds each form.
   const sample = join(ROOT, 'test/unit/boundaries.test.ts');
