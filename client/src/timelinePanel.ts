@@ -58,7 +58,7 @@ const POLL_MS = 3000;
  * How soon it asks again while its folder's logs are being indexed: soon until the first rows show, then less
  * often, as each answer with more logs merges all the logs read so far again.
  */
-const INDEXING_FIRST_POLL_MS = 200;
+const INDEXING_FIRST_POLL_MS = 100;
 const INDEXING_POLL_MS = 750;
 
 let current: TimelinePanel | undefined;
