@@ -82,7 +82,7 @@ export function registerCommands(context: vscode.ExtensionContext, client: Langu
   // view cannot be mistaken for) do the same: files as they are, folders as the logs in them (also later ones).
   const timelineOf = async (resource?: vscode.Uri, selected?: vscode.Uri[]) => {
     const picked = selected?.length ? selected : resource ? [resource] : await openLogUris();
-    const { uris, folders, logs } = await timelineInputs(client, picked);
+    const { uris, folders, logs } = await timelineInputs(picked);
     if (picked.length && !logs) {
       void vscode.window.showInformationMessage(
         `No ConfigMgr logs in ${picked.map((u) => u.fsPath || u.toString()).join(', ')}.`,
@@ -152,10 +152,9 @@ async function diagnosisTarget(picked: readonly vscode.Uri[]): Promise<Diagnosis
 
 /**
  * Files as they are; folders as folders, so that the timeline shows the logs in them at each load (a log written
- * later joins). Each folder is indexed now (once, see workspace.ts) to tell how many logs there are.
+ * later joins). Each folder's logs are counted here, not by the server: the panel opens while the server starts.
  */
 async function timelineInputs(
-  client: LanguageClient,
   picked: readonly vscode.Uri[],
 ): Promise<{ uris: string[]; folders: string[]; logs: number }> {
   const uris: string[] = [];
@@ -164,9 +163,8 @@ async function timelineInputs(
   for (const uri of picked) {
     if (uri.scheme === 'file' && (await isFolder(uri))) {
       // Listed, not read: the timeline reads them and shows the first ones as soon as they are read.
-      const { files } = await ask(client, Requests.indexFolder, { path: uri.fsPath, listOnly: true });
       folders.push(uri.toString());
-      logs += files.length;
+      logs += await logsIn(uri);
     } else {
       uris.push(uri.toString());
       logs++;
@@ -190,6 +188,19 @@ async function relatedInWithheldLog(
     `${basename(uri)} is too large for VS Code to share the cursor with extensions: select a record in the timeline and follow its GUID there.`,
   );
   return openTimeline(context, client, { uris: [uri.toString()] });
+}
+
+/** A log's file name, as the server takes it (server/src/workspace.ts LOG_FILE). */
+const LOG_NAME = /\.(?:log|lo_)$/i;
+
+/** How many logs are right in a folder (files named as logs, what the server lists: workspace.ts logsOf). */
+async function logsIn(folder: vscode.Uri): Promise<number> {
+  try {
+    const entries = await vscode.workspace.fs.readDirectory(folder);
+    return entries.filter(([name, type]) => (type & vscode.FileType.File) !== 0 && LOG_NAME.test(name)).length;
+  } catch {
+    return 0;
+  }
 }
 
 async function isFolder(uri: vscode.Uri): Promise<boolean> {
@@ -222,7 +233,7 @@ const SYNC_LIMIT_BYTES = 50 * 1024 * 1024;
 
 /** A log file on disk that VS Code withholds from extensions (over 50 MB). */
 async function isWithheldLog(uri: vscode.Uri): Promise<boolean> {
-  if (uri.scheme !== 'file' || !/\.(?:log|lo_)$/i.test(uri.path)) return false;
+  if (uri.scheme !== 'file' || !LOG_NAME.test(uri.path)) return false;
   try {
     return (await vscode.workspace.fs.stat(uri)).size > SYNC_LIMIT_BYTES;
   } catch {

@@ -1,5 +1,5 @@
-// Activation: the hover / definition / references providers at once, start the language server, then the commands,
-// the status bar, the line highlighting, and logs read-only.
+// Activation: the hover / definition / references providers, the commands, the status bar, the line highlighting
+// and logs read-only at once; the language server starts meanwhile (activate() does not wait for it).
 import * as vscode from 'vscode';
 import { LOG_SELECTOR, startClient } from './client';
 import { registerEarlyProviders } from './earlyProviders';
@@ -14,7 +14,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 
 let client: LanguageClient | undefined;
 
-export async function activate(context: vscode.ExtensionContext): Promise<{ client: LanguageClient }> {
+export function activate(context: vscode.ExtensionContext): { client: LanguageClient; started: Promise<void> } {
   client = startClient(context);
   // Before the client starts: a hover made while the server starts waits for it (earlyProviders.ts).
   registerEarlyProviders(context, client, LOG_SELECTOR);
@@ -25,8 +25,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
   registerEditorRules(context);
   registerLanguageDetection(context);
   registerReadOnlyLogs(context);
-  await client.start();
-  return { client };
+  // Not awaited: VS Code runs the command that activated the extension (Open in Timeline on a folder) only once
+  // activate() has returned, so the timeline's panel would wait for the server's start (1.3 s of the first rows at
+  // load 11). Every request waits for the start itself (LanguageClient.sendRequest), a hover too (earlyProviders.ts).
+  const started = client.start();
+  started.catch(() => undefined); // the client reports a failed start itself (output channel, notification)
+  return { client, started };
 }
 
 export async function deactivate(): Promise<void> {

@@ -9,7 +9,7 @@ import { Requests, resolveRows, type TimelinePage, type TimelineParams } from '.
 import { ask } from './requests';
 import {
   ChunkEncoder,
-  compileFilter,
+  filterError,
   csvHeader,
   encodePage,
   queryParams,
@@ -58,7 +58,7 @@ const POLL_MS = 3000;
  * How soon it asks again while its folder's logs are being indexed: soon until the first rows show, then less
  * often, as each answer with more logs merges all the logs read so far again.
  */
-const INDEXING_FIRST_POLL_MS = 200;
+const INDEXING_FIRST_POLL_MS = 100;
 const INDEXING_POLL_MS = 750;
 
 let current: TimelinePanel | undefined;
@@ -412,9 +412,9 @@ class TimelinePanel {
   // ----- export --------------------------------------------------------------------------------------------
 
   private async export(format: 'csv' | 'ndjson', filter: TimelineFilter, rules: HighlightRule[]): Promise<void> {
-    const compiled = compileFilter(filter);
-    if (compiled.error) {
-      void vscode.window.showWarningMessage(`Cannot export: ${compiled.error}`);
+    const refused = filterError(filter);
+    if (refused) {
+      void vscode.window.showWarningMessage(`Cannot export: ${refused}`);
       return;
     }
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;

@@ -5,7 +5,7 @@
 // merged timeline, and the webview asks (through the extension) for the rows it shows plus a margin, the overview's
 // counts and the linked records. Every query carries the load it is for; answers of another load are dropped, and
 // answers of an older filter are applied only to extend the tables (pages.ts).
-import { compileFilter, emptyFilter, type CompiledFilter, type TimelineFilter } from '../../client/src/shared/filter';
+import { emptyFilter, filterError, type TimelineFilter } from '../../client/src/shared/filter';
 import { compileRules, type CompiledRules, type HighlightRule } from '../../client/src/shared/highlightRules';
 import {
   autoTimeMode,
@@ -37,7 +37,8 @@ export class App {
   ui: UiState;
   timeSetting: TimeSetting = 'auto';
   filter: TimelineFilter = emptyFilter();
-  compiled: CompiledFilter = compileFilter(this.filter);
+  /** Why the filter's text is refused (said at once, before the server answers), or null. */
+  textError: string | null = null;
   rules: HighlightRule[] = [];
   compiledRules: CompiledRules = compileRules([]);
   layout: ColumnLayout = defaultLayout();
@@ -320,7 +321,7 @@ export class App {
    * the new view and kept in sight; the overview and the linked rows' positions are asked for again.
    */
   refilter(): void {
-    this.compiled = compileFilter(this.filter);
+    this.textError = filterError(this.filter);
     if (this.load < 0) return;
     const top = this.rowAt(this.parts.topPosition());
     const anchor = this.selected ?? (top >= 0 ? this.store.idOf(top) : null);

@@ -131,7 +131,7 @@ export function syncToolbar(app: App): void {
     box.checked = !filter.severities || filter.severities.includes(box.dataset.sev as SeverityName);
   for (const box of document.querySelectorAll<HTMLInputElement>('#filesBody input[type=checkbox]'))
     box.checked = !filter.files || filter.files.includes(box.dataset.uri ?? '');
-  const error = app.compiled.error ?? app.filterError;
+  const error = app.textError ?? app.filterError;
   $('textError').textContent = error ?? '';
   input('text').setAttribute('aria-invalid', error ? 'true' : 'false');
   const timeMode = $<HTMLSelectElement>('timeMode');

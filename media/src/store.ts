@@ -5,7 +5,7 @@
 // Versioned: a store belongs to one load (`load`, the extension's generation). Rows of another load are refused,
 // and a row is referred to outside the store only by its load, file and line, which resolves to nothing once the
 // load was replaced: a retargeted timeline never shows or acts on another log's rows. Pure.
-import { SEVERITIES, type FilterableRow } from '../../client/src/shared/filter';
+import { SEVERITIES } from '../../client/src/shared/filter';
 import type { RowChunk, RowClockInfo, TimelineFileInfo } from '../../client/src/shared/timelineMessages';
 
 export const EMPTY: readonly string[] = Object.freeze([]);
@@ -162,20 +162,6 @@ export class Store {
   wallOf(i: number): number | null {
     const w = this.wall[i];
     return w === w ? w : null;
-  }
-
-  /** Fills `row` (reused, no allocation per row) with what a filter reads of row i. */
-  rowFor(i: number, row: FilterableRow): FilterableRow {
-    const t = this.t[i];
-    const th = this.thread[i];
-    row.t = t === t ? t : null;
-    row.uri = this.files[this.file[i]]?.uri ?? '';
-    row.severity = SEVERITIES[this.sev[i]];
-    row.component = this.components[this.comp[i]] ?? '';
-    row.thread = th === th ? th : null;
-    row.message = this.msg[i];
-    row.keys = this.keys[i] ?? EMPTY;
-    return row;
   }
 
   timeOf(i: number): number | null {

@@ -1,7 +1,19 @@
 // The contract between the language server and the client (and tests): every custom request once, with its
 // params and result types. Both sides use only these (server/src/requests.ts, client/src/requests.ts), so a change
-// to a request is a compile error where it is sent or answered. Imports nothing: it is its own tsconfig project
-// (server/tsconfig.protocol.json), referenced by the server and the client.
+// to a request is a compile error where it is sent or answered. Imports only the shapes every project shares
+// (common/wire.d.ts): it is its own tsconfig project (server/tsconfig.protocol.json), referenced by the server and
+// the client.
+import type { Overview, OverviewQuery, RowClock, RowFilter, TextRule, TimelineSummary } from '../../common/wire';
+
+// The timeline's shapes under the names the requests use (written once, in common/wire.d.ts).
+export type {
+  Overview as TimelineOverview,
+  OverviewQuery as TimelineOverviewQuery,
+  RowClock,
+  RowFilter as TimelineRowFilter,
+  TextRule as TimelineTextRule,
+  TimelineSummary,
+};
 
 /** A custom request: its method name, and its params and result types (carried by the type only). */
 export interface Request<Params, Result> {
@@ -77,7 +89,7 @@ export interface TimelineParams {
    * The timeline webview's view (issues #20, #23): the server filters the merged order on its columns and the
    * webview asks for a window of it. Absent: every record (the CLI, exports of old).
    */
-  filter?: TimelineRowFilter;
+  filter?: RowFilter;
   /** Centre the page on this record (file URI and a line of it) when it passes the filter; answers `position`. */
   anchor?: { uri: string; line: number };
   /** Centre the page on the next (dir 1) or previous (-1) record of `severity` after position `from`. */
@@ -85,7 +97,7 @@ export interface TimelineParams {
   /** Centre the page on the first record placed at or after this time (UTC ms; local-only rows by local time). */
   atTime?: number;
   /** Also answer the overview: counts per time bucket and lane of the filtered records in [from, to). */
-  overview?: TimelineOverviewQuery;
+  overview?: OverviewQuery;
   /** Also answer the records carrying any of these keys (the linked-records panel), the first `LINKED_MAX`. */
   linkKeys?: string[];
   /** Also answer the summary of the whole merge (time extent, biases, components, clocks). */
@@ -95,75 +107,6 @@ export interface TimelineParams {
    * far); the panel asks again as more arrive. Absent: the answer waits until every log is indexed.
    */
   partial?: boolean;
-}
-
-/** A text rule: a substring or a regular expression (refused when it could backtrack without end). */
-export interface TimelineTextRule {
-  text: string;
-  regex: boolean;
-  matchCase: boolean;
-}
-
-/**
- * The timeline's filter as the server runs it (the webview's TimelineFilter, client/src/shared/filter.ts, plus the
- * hide / show-only rules of client/src/shared/highlightRules.ts). From/To and "around" compare the time a record is
- * placed by: its UTC, or, for a record whose zone is unknown, its local time read as UTC (issue #18).
- */
-export interface TimelineRowFilter extends Partial<TimelineTextRule> {
-  severities?: string[] | null;
-  errorsOnly?: boolean;
-  components?: string[] | null;
-  /** File URIs. */
-  files?: string[] | null;
-  thread?: number | null;
-  fromUtc?: number | null;
-  toUtc?: number | null;
-  around?: { t: number; seconds: number } | null;
-  key?: string | null;
-  hide?: TimelineTextRule[];
-  only?: TimelineTextRule[];
-}
-
-export interface TimelineOverviewQuery {
-  from: number;
-  to: number;
-  /** Buckets across [from, to) (the overview's width in px). */
-  buckets: number;
-  lanes: 'file' | 'component';
-  /** Keys whose records are marked in the lanes and joined by the chain. */
-  linkKeys?: string[];
-}
-
-export interface TimelineOverview {
-  from: number;
-  to: number;
-  buckets: number;
-  /** Lanes in order of first appearance; `local`: some of its records are placed by a local time of unknown zone. */
-  lanes: Array<{ label: string; local: boolean }>;
-  /** Per lane and bucket (lane * buckets + bucket): records, worst severity (index, 255: none), a linked record. */
-  counts: number[];
-  worst: number[];
-  linked: number[];
-  /** Per bucket: errors and warnings (the histogram), and records placed by a local time of unknown zone. */
-  errors: number[];
-  warnings: number[];
-  local: number[];
-  maxCount: number;
-  /** The linked records joined in time order: bucket and lane. */
-  chain: Array<{ x: number; lane: number }>;
-}
-
-export interface TimelineSummary {
-  /** Earliest and latest placing time (UTC, or local time read as UTC for rows of unknown zone); null: no times. */
-  minT: number | null;
-  maxT: number | null;
-  /** Biases (minutes) of the records that carry one, for the 'auto' time mode. */
-  biases: number[];
-  components: string[];
-  /** Records placed by a local time of unknown zone (no UTC). */
-  localCount: number;
-  /** For each file of the page (`files`), the clock of its zone-less records, or null. */
-  fileClocks: Array<RowClock | null>;
 }
 
 /** Linked records answered at most. */
@@ -194,13 +137,6 @@ export interface TimelineRow {
   keys: string[];
 }
 
-export interface RowClock {
-  kind: 'inferred' | 'user' | 'local';
-  /** 'inferred': the file name of the log whose bias was borrowed. */
-  from?: string;
-  bias?: number;
-}
-
 export interface TimelineFile {
   uri: string;
   /** Path on disk. */
@@ -228,7 +164,7 @@ export interface TimelinePage {
   summary?: TimelineSummary;
   /** With `partial`, while the folders' logs are being indexed: the page holds the `done` of `total` logs. */
   indexing?: TimelineIndexing;
-  overview?: TimelineOverview;
+  overview?: Overview;
   /** The records of `linkKeys`: how many, in how many files, the first ones and their positions (-1: filtered out). */
   linked?: { total: number; files: number; rows: TimelineRow[]; positions: number[] };
 }

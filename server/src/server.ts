@@ -151,14 +151,28 @@ function applySettings(next: Settings): void {
 /** Runs `work` under a progress item in the client (LSP work-done progress) when there is something to read. */
 async function withProgress<T>(title: string, files: number, work: (report: IndexProgress) => Promise<T>): Promise<T> {
   if (files === 0) return work(() => undefined);
-  const progress = await connection.window.createWorkDoneProgress().catch(() => undefined);
-  progress?.begin('ConfigMgr Logs', 0, `${title} (${files} logs)`, false);
+  // The work starts at once: the progress item is a round trip to the client (busy opening a timeline, say), which
+  // the first logs read must not wait for. It shows how far the work is when it comes.
+  type Reporter = Awaited<ReturnType<typeof connection.window.createWorkDoneProgress>>;
+  let progress: Reporter | undefined;
+  let last: [number, number] | null = null;
+  const show = ([done, total]: [number, number]) =>
+    progress?.report(Math.floor((done * 100) / Math.max(1, total)), `${title}: ${done} of ${total} logs`);
+  let finished = false;
+  void connection.window.createWorkDoneProgress().then(
+    (reporter) => {
+      if (finished) return reporter.done();
+      progress = reporter;
+      reporter.begin('ConfigMgr Logs', 0, `${title} (${files} logs)`, false);
+      if (last) show(last);
+    },
+    () => undefined,
+  );
   try {
-    return await work((done, total) =>
-      progress?.report(Math.floor((done * 100) / Math.max(1, total)), `${title}: ${done} of ${total} logs`),
-    );
+    return await work((done, total) => show((last = [done, total])));
   } finally {
-    progress?.done();
+    finished = true;
+    progress?.done(); // made later: done as soon as it comes (above)
   }
 }
 
@@ -531,8 +545,11 @@ answer(connection, Requests.timeline, async (params) => {
     const load = folderLoad(folder);
     watchFolder(folder);
     if (params.partial && first && !load.done) {
-      // The logs indexed so far now, the rest as they come (the panel asks again): first rows at once.
+      // The logs indexed so far now, the rest as they come (the panel asks again): first rows at once, as soon as
+      // there is one log to show.
       const logs = workspace.logsIn(folder);
+      if (logs.length && !logs.some((file) => workspace.index.file(file)))
+        await Promise.race([load.first, new Promise((resolve) => setTimeout(resolve, FIRST_LOG_WAIT_MS))]);
       for (const file of logs) needed.add(file);
       indexing ??= { done: 0, total: 0 };
       indexing.total += logs.length;
@@ -553,18 +570,34 @@ answer(connection, Requests.timeline, async (params) => {
  * folder's first load; later ones wait (for the logs that appeared since: fast), so a log that cannot be read does
  * not keep a panel asking again for ever.
  */
-const folderLoads = new Map<string, { files: Promise<string[]>; done: boolean }>();
+interface FolderLoad {
+  files: Promise<string[]>;
+  /** Settles once the first of its logs is indexed (or the load ends). */
+  first: Promise<unknown>;
+  done: boolean;
+}
+const folderLoads = new Map<string, FolderLoad>();
 const foldersLoaded = new Set<string>();
+/**
+ * How long a partial answer waits for a folder's first log when none is indexed yet: an empty answer would only make
+ * the panel ask again (a poll, a probe, the webview's query: several round trips, ~0.5 s on a loaded machine).
+ */
+const FIRST_LOG_WAIT_MS = 5000;
 
 /** The load of `folder`'s logs in flight, or a new one (each request reads the logs that appeared since). */
-function folderLoad(folder: string): { files: Promise<string[]>; done: boolean } {
+function folderLoad(folder: string): FolderLoad {
   const running = folderLoads.get(folder);
   if (running && !running.done) return running;
   const pending = workspace.isFolderIndexed(folder) ? 0 : workspace.unindexedLogsIn(folder);
+  let firstIndexed!: () => void;
+  const firstLog = new Promise<void>((resolve) => (firstIndexed = resolve));
   const files = withProgress(`Indexing the logs of ${basename(folder)}`, pending, (report) =>
-    workspace.logsInFolder(folder, report),
+    workspace.logsInFolder(folder, (done, total) => {
+      if (done > 0) firstIndexed();
+      report(done, total);
+    }),
   );
-  const load = { files, done: false };
+  const load: FolderLoad = { files, first: Promise.race([firstLog, files.catch(() => undefined)]), done: false };
   folderLoads.set(folder, load);
   void files
     .finally(() => {

@@ -15,6 +15,7 @@
 'use strict';
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 const { startCodeServer } = require('../../scripts/e2e/with-code-server');
 const { launch } = require('../../scripts/e2e/chromium');
@@ -221,7 +222,51 @@ function within(name, value) {
   if (!(value < BOUNDS[name])) throw new Error(`${name} = ${Math.round(value)} is not under ${BOUNDS[name]}`);
 }
 
-async function openTimeline(page, manifest) {
+/**
+ * When VS Code began to activate the extension (the extension host's log, wall clock of this machine) and why (the
+ * activation event), or null.
+ */
+function activationStarted(cs) {
+  const logs = path.join(cs.runDir, 'user-data', 'logs');
+  let files = [];
+  try {
+    files = fs.readdirSync(logs, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('exthost.log'));
+  } catch {
+    return null;
+  }
+  for (const file of files) {
+    const text = fs.readFileSync(path.join(logs, file), 'utf8');
+    const m =
+      /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d\.\d{3}) \[\w+\] ExtensionService#_doActivateExtension cmlogs\.[^\n]*?activationEvent: '([^']*)'/m.exec(
+        text,
+      );
+    // The log's local time, as this process reads local time.
+    if (m) return { at: new Date(`${m[1]}T${m[2]}`).getTime(), event: m[3] };
+  }
+  return null;
+}
+
+/**
+ * Where the first rows' time went (wall clock ms): activation (from the extension host's log) and the webview
+ * document's start (its performance.timeOrigin) against the click, and first rows from each.
+ */
+async function firstRowsBreakdown(cs, frame, clickedAt, rowsAt) {
+  const activation = activationStarted(cs);
+  const webviewAt = Math.round(await frame.evaluate(() => performance.timeOrigin));
+  const out = {
+    load: os.loadavg().map((l) => +l.toFixed(2)),
+    clickToWebviewDocMs: webviewAt - clickedAt,
+    webviewDocToRowsMs: rowsAt - webviewAt,
+  };
+  if (activation) {
+    out.activationEvent = activation.event;
+    out.activationToClickMs = clickedAt - activation.at;
+    out.firstRowsFromActivationMs = rowsAt - activation.at;
+  }
+  return out;
+}
+
+async function openTimeline(page, manifest, cs) {
   let frame;
   await run.check(`Explorer → "${MENU_ITEM}" on the folder: first rows`, async () => {
     await page
@@ -231,9 +276,15 @@ async function openTimeline(page, manifest) {
     const { clickedAt: t0 } = await explorerContextMenu(page, 'logs', MENU_ITEM);
     frame = await webviewFrame(page, () => !!document.querySelector('#rows .row:not([hidden])'), BOUNDS.firstRowsMs);
     if (!frame) throw new Error(`no timeline rows within ${BOUNDS.firstRowsMs / 1000} s`);
-    within('firstRowsMs', Date.now() - t0);
+    const rowsAt = Date.now();
+    within('firstRowsMs', rowsAt - t0);
     figures.openedAt = t0;
-    return { firstRowsMs: figures.firstRowsMs, status: (await frame.evaluate(readStatus)).text };
+    if (cs) figures.firstRowsBreakdown = await firstRowsBreakdown(cs, frame, t0, rowsAt);
+    return {
+      firstRowsMs: figures.firstRowsMs,
+      breakdown: figures.firstRowsBreakdown,
+      status: (await frame.evaluate(readStatus)).text,
+    };
   });
   if (!frame) return null;
   await run.shot('1-first-rows');
@@ -870,9 +921,10 @@ async function inSession(name, vsix, body) {
   }
 }
 
-async function timelineChecks(page, manifest) {
-  const frame = await openTimeline(page, manifest);
-  if (!frame) return;
+async function timelineChecks(page, manifest, cs) {
+  const frame = await openTimeline(page, manifest, cs);
+  // CMLOGS_SCALE_ONLY=first-rows: the first rows and all loaded only (to measure them again and again quickly).
+  if (!frame || process.env.CMLOGS_SCALE_ONLY === 'first-rows') return;
   await checkList(page, frame, manifest);
   await checkFilters(frame, manifest);
   await checkJump(page, frame, manifest);
@@ -896,7 +948,7 @@ async function main() {
   const editorLogFiles = writeEditorLogs();
   // Two sessions, each in a fresh code-server and browser: the timeline's figures (first rows, renderer memory,
   // the jump) must not carry the editor logs' renderer and server memory, nor the editor's the timeline's index.
-  if (!editorOnly) await inSession('scale', vsix, (page) => timelineChecks(page, manifest));
+  if (!editorOnly) await inSession('scale', vsix, (page, cs) => timelineChecks(page, manifest, cs));
   if (editorLogFiles.length) {
     await inSession('scale-editor', vsix, (page, cs) => editorLogs(page, cs, editorLogFiles));
     await inSession('scale-editor-bare', null, (page, cs) => editorLogsWithoutExtension(page, cs, editorLogFiles));

@@ -191,6 +191,12 @@ export function fakeVscode() {
           if (!f) throw new Error(`ENOENT ${uri.path}`);
           return { type: f.folder ? 2 : 1, size: f.size };
         },
+        readDirectory: async (uri: Uri) => {
+          if (!files.get(uri.path)?.folder) throw new Error(`ENOTDIR ${uri.path}`);
+          return [...files]
+            .filter(([path]) => path.slice(0, path.lastIndexOf('/')) === uri.path)
+            .map(([path, f]) => [path.slice(path.lastIndexOf('/') + 1), f.folder ? 2 : 1]);
+        },
       },
     },
     commands: {

@@ -72,6 +72,22 @@ test('the webview imports only its own modules and what the client shares with i
   assert.deepEqual(bad, []);
 });
 
+test('common/ (the shapes and code every project shares) imports nothing outside itself', () => {
+  // Its tsconfig resolves no module outside the folder (noResolve); this says it where the other rules are.
+  const bad = violations('common', (spec, target) => spec.startsWith('./') && target.startsWith('common/'));
+  assert.deepEqual(bad, []);
+  assert.ok(readdirSync(join(ROOT, 'common')).includes('wire.d.ts'), 'the wire shapes are a declaration file: no code');
+  // The compiler refuses code in a declaration file (common/tsconfig.json checks it) but allows `const x = 1` there:
+  // a value the bundles would not have. Only types and interfaces at the top level.
+  const declared = readFileSync(join(ROOT, 'common', 'wire.d.ts'), 'utf8').match(/^(?:export\s+)?(?:declare\s+)?\w+/gm);
+  assert.deepEqual(
+    (declared ?? [])
+      .map((d) => d.trim().split(/\s+/).pop())
+      .filter((word) => !/^(?:type|interface|import)$/.test(word!)),
+    [],
+  );
+});
+
 test('the import scanner sees the import forms this repository uses', () => {
   // The rule tests above are only as good as the scanner: prove it finds each form.
   const sample = join(ROOT, 'test/unit/boundaries.test.ts');

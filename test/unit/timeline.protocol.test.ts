@@ -1,6 +1,7 @@
 // The timeline webview's protocol (client/src/shared/timelineMessages.ts, client/src/timelineProtocol.ts) and the
 // pure modules of the webview (media/src/): validation of hostile messages, CSV/NDJSON export, filter semantics
-// (the one filter, client/src/shared/filter.ts, applied to rows and to the webview's column store), time
+// (the plain reference of timeline.referenceFilter.ts, which the server's filter is checked against, and the one
+// text compiler of common/textRule.ts), time
 // formatting with Windows bias, lanes, virtual scrolling of a million rows, the versioned row store.
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -12,11 +13,10 @@ import {
   ChunkEncoder,
   MAX_CLOCK_OFFSET_MS,
   MAX_TEXT,
-  applyFilter,
-  compileFilter,
   compileText,
   csvCell,
   emptyFilter,
+  filterError,
   hasNestedQuantifier,
   neutraliseControls,
   parseWebviewMessage,
@@ -36,6 +36,7 @@ import {
   type ViewPage,
   type ViewQuery,
 } from '../../client/src/timelineProtocol';
+import { applyFilter } from './timeline.referenceFilter';
 
 // ----- the webview's pure modules -----------------------------------------------------------------------------
 
@@ -460,8 +461,7 @@ test('filter: regular expressions, and what happens to bad or dangerous ones', (
     'classic escapes accepted',
   );
   for (const bad of ['(', '[a-', '*x', '(?<n>a)\\k<m>']) {
-    const c = compileFilter(filter({ text: bad, regex: true }));
-    assert.match(c.error ?? '', /Invalid regular expression/, bad);
+    assert.match(filterError(filter({ text: bad, regex: true })) ?? '', /Invalid regular expression/, bad);
     assert.deepEqual(applyFilter(ROWS, filter({ text: bad, regex: true })), []);
   }
   for (const evil of ['(a+)+$', '(\\w*)*x', '(a|b+){2,}', '((ab)*)+', '(.+)\\1+', '(x+x+)+y']) {
@@ -876,7 +876,8 @@ test('the page: strict CSP with a nonce, static markup, no inline handler or sty
 });
 
 test('the webview script never turns text into markup or code (its sources and the bundle that ships)', () => {
-  const shared = readdirSync(SHARED).map((f) => join(SHARED, f));
+  const common = ['textRule.ts', 'wire.d.ts'].map((f) => join(SHARED, '..', '..', '..', 'common', f));
+  const shared = [...readdirSync(SHARED).map((f) => join(SHARED, f)), ...common];
   const sources = [...webviewSources(), ...shared, join(MEDIA, 'out', 'timeline.js')];
   for (const file of sources) neverMarkup(readFileSync(file, 'utf8'), file);
   const css = readFileSync(join(MEDIA, 'timeline.css'), 'utf8');
@@ -901,7 +902,7 @@ function webviewSources(): string[] {
     .map((f) => join(WEBVIEW, f));
 }
 
-test('the webview is TypeScript modules of at most ~400 lines that import only each other and client/src/shared', () => {
+test('the webview is TypeScript modules of at most ~400 lines that import only each other, client/src/shared and common', () => {
   const files = webviewSources();
   assert.ok(files.length >= 8, files.join(', '));
   for (const file of [...files, ...readdirSync(SHARED).map((f) => join(SHARED, f))]) {
@@ -910,7 +911,7 @@ test('the webview is TypeScript modules of at most ~400 lines that import only e
     for (const [, from] of text.matchAll(/^import[^'"]*['"]([^'"]+)['"]/gm)) {
       const ok = file.startsWith(WEBVIEW)
         ? /^\.\/[\w]+$|^\.\.\/\.\.\/client\/src\/shared\/\w+$/.test(from)
-        : /^\.\/\w+$/.test(from);
+        : /^\.\/\w+$|^\.\.\/\.\.\/\.\.\/common\/(?:wire|textRule)$/.test(from);
       assert.ok(ok, `${file} imports ${from}`);
     }
   }

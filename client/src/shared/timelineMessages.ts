@@ -9,6 +9,7 @@
 // row (reveal) carry it, so that nothing of a previous load (another log, before a retarget) is shown or acted on.
 import { MAX_TEXT, SEVERITIES, emptyFilter, type TimelineFilter } from './filter';
 import { clampInt, isObject, sanitizeLayout, type ColumnLayout } from './columnLayout';
+import type { Overview, OverviewQuery, RowClock, TimelineSummary } from '../../../common/wire';
 import { sanitizeRules, type HighlightRule } from './highlightRules';
 
 export * from './columnLayout';
@@ -172,7 +173,7 @@ export interface ViewQuery {
   seek?: { from: number; dir: 1 | -1; severity: (typeof SEVERITIES)[number] };
   /** Centre the window on the first record at or after this time. */
   atTime?: number;
-  overview?: { from: number; to: number; buckets: number; lanes: 'file' | 'component'; linkKeys: string[] };
+  overview?: OverviewQuery & { linkKeys: string[] };
   linkKeys?: string[];
   summary?: boolean;
 }
@@ -220,32 +221,11 @@ export function sanitizeQuery(raw: unknown): ViewQuery {
   return query;
 }
 
-/** The overview's counts (TimelineOverview in server/src/protocol.ts). */
-export interface OverviewData {
-  from: number;
-  to: number;
-  buckets: number;
-  lanes: Array<{ label: string; local: boolean }>;
-  counts: number[];
-  worst: number[];
-  linked: number[];
-  errors: number[];
-  warnings: number[];
-  local: number[];
-  maxCount: number;
-  chain: Array<{ x: number; lane: number }>;
-}
-
-/** The whole timeline's facts the webview shows (TimelineSummary), files as the webview's indices. */
-export interface ViewSummary {
-  minT: number | null;
-  maxT: number | null;
-  biases: number[];
-  components: string[];
-  localCount: number;
-  /** By the webview's file index: the clock of the file's zone-less records, or null. */
-  fileClocks: Array<RowClockInfo | null>;
-}
+/**
+ * The overview's counts (common/wire.d.ts, as the server computes them), the whole timeline's facts the webview
+ * shows (files as the webview's indices) and the clock of zone-less rows: the shared shapes under the webview's names.
+ */
+export type { Overview as OverviewData, RowClock as RowClockInfo, TimelineSummary as ViewSummary };
 
 /** The answer to a query: the window's rows and what else was asked. */
 export interface ViewPage {
@@ -257,8 +237,8 @@ export interface ViewPage {
   /** What anchor / seek / atTime found (a view position), or -1; absent when not asked. */
   position?: number;
   filterError?: string | null;
-  summary?: ViewSummary;
-  overview?: OverviewData;
+  summary?: TimelineSummary;
+  overview?: Overview;
   linked?: { total: number; files: number; chunk: RowChunk; positions: number[] };
   /** While the folder's logs are being indexed: the page holds `done` of `total` logs (the rest merge in later). */
   indexing?: { done: number; total: number };
@@ -305,25 +285,12 @@ export interface RowChunk {
    */
   clock: number[];
   /** Clocks first seen in this chunk, appended to the webview's table in order. */
-  addClocks: RowClockInfo[];
+  addClocks: RowClock[];
   /**
    * The log's own local time ("2024-03-01T08:00:00.000", no zone) of rows placed by it (clock 'local': no UTC),
    * or 0. Never a UTC: the webview shows it marked as local time of an unknown zone.
    */
   local: Array<string | 0>;
-}
-
-/**
- * The clock of rows whose log wrote local time without a zone (RowClock in server/src/protocol.ts):
- *  - 'inferred': UTC from the bias of another log of the same folder (`from`, its file name);
- *  - 'user': UTC from the offset the user set for the folder (cmlogs.folderOffsets);
- *  - 'local': nothing tells the zone; the row has no UTC and is placed by its local time.
- * `bias` is the Windows bias applied (UTC = local + bias), absent for 'local'.
- */
-export interface RowClockInfo {
-  kind: 'inferred' | 'user' | 'local';
-  from?: string;
-  bias?: number;
 }
 
 export type ExtensionMessage =

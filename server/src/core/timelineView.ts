@@ -6,96 +6,15 @@
 // Times: a record is placed by its UTC or, when its log gives no zone (core/clock.ts), by its local time read as
 // if it were UTC (MergedOrder.times with byLocal). From/To and "around" compare that placing time, so the rows of
 // such logs are caught by a time range and drawn in the overview (issue #18), marked as local by the caller.
+import { compileTextRule } from '../../../common/textRule';
+import type { Overview, OverviewQuery, RowFilter, SeverityName } from '../../../common/wire';
 import type { RecordTable } from './table';
 import type { MergedOrder } from './timeline';
 
-/** The shape of TimelineRowFilter (server/src/protocol.ts), which the core may not import. */
-export interface TextRule {
-  text: string;
-  regex: boolean;
-  matchCase: boolean;
-}
-export interface ViewFilter extends Partial<TextRule> {
-  severities?: string[] | null;
-  errorsOnly?: boolean;
-  components?: string[] | null;
-  files?: string[] | null;
-  thread?: number | null;
-  fromUtc?: number | null;
-  toUtc?: number | null;
-  around?: { t: number; seconds: number } | null;
-  key?: string | null;
-  hide?: TextRule[];
-  only?: TextRule[];
-}
-
 /** Severity names in the order of their indices (worst first), as the webview numbers them. */
-export const SEVERITY_ORDER = ['error', 'warning', 'info', 'verbose', 'unknown'] as const;
+export const SEVERITY_ORDER: readonly SeverityName[] = ['error', 'warning', 'info', 'verbose', 'unknown'];
 const SEVERITY_INDEX: Record<string, number> = { error: 0, warning: 1, info: 2, verbose: 3, unknown: 4 };
 export const severityIndex = (name: string): number => SEVERITY_INDEX[name] ?? 4;
-
-const MAX_TEXT = 500;
-
-/**
- * Nested quantifiers such as (a+)+ and quantified back-references backtrack exponentially on text that almost
- * matches: log text is untrusted, so such patterns are refused. The same linear scan as the webview's
- * (client/src/shared/filter.ts hasNestedQuantifier; the two projects cannot import each other, a unit test keeps
- * them in agreement).
- */
-export function hasNestedQuantifier(source: string): boolean {
-  const groups: boolean[] = [];
-  let inClass = false;
-  const isQuantifierAt = (i: number) =>
-    source[i] === '+' || source[i] === '*' || (source[i] === '{' && /^\{\d+(?:,\d*)?\}/.test(source.slice(i, i + 24)));
-  for (let i = 0; i < source.length; i++) {
-    const c = source[i];
-    if (c === '\\') {
-      if (!inClass && /[1-9]/.test(source[i + 1] ?? '')) {
-        let j = i + 1;
-        while (/\d/.test(source[j] ?? '')) j++;
-        if (isQuantifierAt(j)) return true;
-      }
-      i++;
-      continue;
-    }
-    if (inClass) {
-      if (c === ']') inClass = false;
-      continue;
-    }
-    if (c === '[') inClass = true;
-    else if (c === '(') groups.push(false);
-    else if (c === ')') {
-      const quantified = groups.pop() ?? false;
-      if (quantified && isQuantifierAt(i + 1)) return true;
-      if (groups.length && (quantified || isQuantifierAt(i + 1))) groups[groups.length - 1] = true;
-    } else if (isQuantifierAt(i) && groups.length) groups[groups.length - 1] = true;
-  }
-  return false;
-}
-
-/** A text rule as a test on messages; never throws. A rule that cannot be used matches nothing and says why. */
-export function textTest(rule: TextRule): { test: (s: string) => boolean; error: string | null } {
-  const { text, regex, matchCase } = rule;
-  if (!text) return { test: () => true, error: null };
-  if (text.length > MAX_TEXT) return { test: () => false, error: `Search text is longer than ${MAX_TEXT} characters` };
-  if (!regex) {
-    if (matchCase) return { test: (s) => s.includes(text), error: null };
-    const needle = text.toLowerCase();
-    return { test: (s) => s.toLowerCase().includes(needle), error: null };
-  }
-  if (hasNestedQuantifier(text))
-    return { test: () => false, error: 'Nested quantifiers such as (a+)+ are not allowed' };
-  for (const flags of matchCase ? ['u', ''] : ['iu', 'i']) {
-    try {
-      const re = new RegExp(text, flags);
-      return { test: (s) => re.test(s), error: null };
-    } catch (e) {
-      if (flags === '' || flags === 'i')
-        return { test: () => false, error: `Invalid regular expression: ${(e as Error).message}` };
-    }
-  }
-  return { test: () => false, error: 'Invalid regular expression' };
-}
 
 /** What the filter needs besides the merge: each source's file (index into `fileUris`) and the key lookups. */
 export interface ViewContext {
@@ -163,7 +82,7 @@ export class TimelineView {
 }
 
 /** Filters `base` (merged positions, or null for all) with `filter`; one pass on the columns. */
-export function filterView(ctx: ViewContext, base: Int32Array | null, filter: ViewFilter | undefined): TimelineView {
+export function filterView(ctx: ViewContext, base: Int32Array | null, filter: RowFilter | undefined): TimelineView {
   const { order } = ctx;
   const test = filter ? compileViewFilter(ctx, filter) : null;
   if (!test || (test.trivial && !test.error)) return new TimelineView(order, base, null);
@@ -180,11 +99,11 @@ interface CompiledViewFilter {
   pass(p: number): boolean;
 }
 
-function compileViewFilter(ctx: ViewContext, f: ViewFilter): CompiledViewFilter {
+function compileViewFilter(ctx: ViewContext, f: RowFilter): CompiledViewFilter {
   const { order, tables, fileOfSource } = ctx;
-  const text = textTest({ text: f.text ?? '', regex: !!f.regex, matchCase: !!f.matchCase });
-  const hides = (f.hide ?? []).map(textTest);
-  const onlies = (f.only ?? []).map(textTest);
+  const text = compileTextRule({ text: f.text ?? '', regex: !!f.regex, matchCase: !!f.matchCase });
+  const hides = (f.hide ?? []).map(compileTextRule);
+  const onlies = (f.only ?? []).map(compileTextRule);
   let names = f.severities ? new Set(f.severities) : null;
   if (f.errorsOnly) names = new Set(names ? [...names].filter((s) => s === 'error') : ['error']);
   const severities = names ? Uint8Array.from(SEVERITY_ORDER, (name) => (names.has(name) ? 1 : 0)) : null;
@@ -277,29 +196,6 @@ function foldedIndexOf(bytes: Buffer, start: number, end: number, needle: Uint8A
   return -1;
 }
 
-export interface OverviewQuery {
-  from: number;
-  to: number;
-  buckets: number;
-  lanes: 'file' | 'component';
-  linkKeys?: string[];
-}
-
-export interface OverviewCounts {
-  from: number;
-  to: number;
-  buckets: number;
-  lanes: Array<{ label: string; local: boolean }>;
-  counts: number[];
-  worst: number[];
-  linked: number[];
-  errors: number[];
-  warnings: number[];
-  local: number[];
-  maxCount: number;
-  chain: Array<{ x: number; lane: number }>;
-}
-
 const MAX_BUCKETS = 4000;
 const MAX_LANES = 200;
 const CHAIN_POINTS_MAX = 20_000;
@@ -315,14 +211,14 @@ export function overviewOf(
   q: OverviewQuery,
   fileNames: readonly string[],
   linked: Int32Array | null,
-): OverviewCounts {
+): Overview {
   const { order, tables, fileOfSource } = ctx;
   const W = Math.max(1, Math.min(MAX_BUCKETS, Math.floor(q.buckets) || 1));
   const components = q.lanes === 'component' ? componentKeys(ctx) : null;
   const laneKey = components ? components.key : (p: number) => fileOfSource[order.source[p]];
   const labelOf = components ? (id: number) => components.names[id] || '(none)' : (id: number) => fileNames[id] ?? '?';
   const laneOf = new Map<number, number>();
-  const lanes: OverviewCounts['lanes'] = [];
+  const lanes: Overview['lanes'] = [];
   for (let k = 0; k < view.count && lanes.length < MAX_LANES; k++) {
     const id = laneKey(view.at(k));
     if (laneOf.has(id)) continue;
@@ -339,7 +235,7 @@ export function overviewOf(
   const mark = linked ? markOf(linked, order.length) : null;
   let maxCount = 0;
   const span = q.to - q.from;
-  const chain: OverviewCounts['chain'] = [];
+  const chain: Overview['chain'] = [];
   if (span > 0) {
     const scale = W / span;
     for (let k = view.lowerBoundTime(q.from); k < view.count; k++) {
@@ -423,7 +319,7 @@ function chainOf(
   q: OverviewQuery,
   W: number,
   laneOf: (p: number) => number | undefined,
-  out: OverviewCounts['chain'],
+  out: Overview['chain'],
 ): void {
   const times = ctx.order.times;
   const scale = W / (q.to - q.from);

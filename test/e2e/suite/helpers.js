@@ -35,6 +35,7 @@ async function activate() {
   const ext = vscode.extensions.getExtension(EXTENSION_ID);
   assert.ok(ext, `extension ${EXTENSION_ID} is not loaded`);
   const api = await ext.activate();
+  await api.started; // activate() returns before the language server has started (client/src/extension.ts)
   return { ext, api };
 }
 
