@@ -32,6 +32,7 @@ import { xmlAt } from './features/xml';
 import { Requests, type TimelineIndexing } from './protocol';
 import { answer } from './requests';
 import { DiskDocument, LogDocuments, type LogDocument } from './logDocument';
+import { LoadingTimelines } from './loadingTimeline';
 import { LogWorkspace, pathToUri, uriToPath, type IndexProgress } from './workspace';
 
 interface Settings {
@@ -208,9 +209,16 @@ function hoverTimeDisplay(value: unknown): Settings['timeDisplay'] {
 
 const pendingDiagnostics = new Map<string, NodeJS.Timeout>();
 
+/** What a loading folder's timeline shows so far, and when the editor's requests come first (loadingTimeline.ts). */
+const loadingTimelines = new LoadingTimelines();
+function editorRequest(): void {
+  loadingTimelines.editorRequest();
+}
+
 // Opening a log indexes that log, and nothing else. Every request about a document waits until it is indexed
 // (`indexed`), so a hover sent the moment a big log opens is answered from it, never empty.
 documents.onDidOpen(({ document }) => {
+  editorRequest();
   openedVersions.set(document.uri, document.version);
   workspace.openDocument(uriToPath(document.uri), document);
   const big = document.length >= BIG_DOCUMENT;
@@ -244,6 +252,7 @@ const openedVersions = new Map<string, number>();
 
 documents.onDidChangeContent(({ document }) => {
   if (openedVersions.get(document.uri) === document.version) return; // the open, handled above: not parsed twice
+  editorRequest();
   openedVersions.delete(document.uri);
   workspace.updateDocument(uriToPath(document.uri), document);
   clearTimeout(pendingDiagnostics.get(document.uri));
@@ -373,6 +382,7 @@ async function recordsOf(uri: string): Promise<RecordTable> {
 }
 
 connection.onHover(async ({ textDocument, position }) => {
+  editorRequest();
   await ready(textDocument.uri);
   const doc = documentOf(textDocument.uri);
   if (!doc) return null;
@@ -426,6 +436,7 @@ connection.onDocumentLinks(async ({ textDocument }) =>
 // A log too large for VS Code to tokenize is coloured by range only (what is visible, asked again at each scroll):
 // the full request is refused as cancelled by the server, which VS Code takes as "no answer, ask by range".
 connection.languages.semanticTokens.on(async ({ textDocument }) => {
+  editorRequest();
   const records = await recordsOf(textDocument.uri);
   const doc = documentOf(textDocument.uri);
   if (!doc) return { data: [] };
@@ -434,6 +445,7 @@ connection.languages.semanticTokens.on(async ({ textDocument }) => {
   return semanticTokens(records, lineLengthOf(doc));
 });
 connection.languages.semanticTokens.onRange(async ({ textDocument, range }) => {
+  editorRequest();
   const records = await recordsOf(textDocument.uri);
   const doc = documentOf(textDocument.uri);
   if (!doc) return { data: [] };
@@ -524,6 +536,9 @@ answer(connection, Requests.timeline, async (params) => {
     if (uri.startsWith('file:')) watchFolder(dirname(file));
   }
   let indexing: TimelineIndexing | undefined;
+  // What the page merges: the folders, but of a folder still loading only the logs its answers show so far.
+  const mergedFolders = new Set(params.folders ?? []);
+  const mergedFiles: string[] = [];
   for (const uri of params.folders ?? []) {
     if (!uri.startsWith('file:')) continue;
     const folder = uriToPath(uri);
@@ -537,13 +552,33 @@ answer(connection, Requests.timeline, async (params) => {
       indexing ??= { done: 0, total: 0 };
       indexing.total += logs.length;
       indexing.done += logs.filter((file) => workspace.index.file(file)).length;
+      const shown = loadingTimelines.shownWhileLoading(
+        folder,
+        logs.flatMap((file) => {
+          const records = workspace.index.file(file)?.records.length;
+          return records === undefined ? [] : [{ file, records }];
+        }),
+      );
+      if (shown.length) {
+        mergedFolders.delete(uri);
+        mergedFiles.push(...shown);
+      }
       continue;
     }
     for (const file of await load.files) needed.add(file);
   }
   // Logs dropped to keep within the budget are the ones needed longest ago; none that this page shows.
   if (params.uris?.length || params.folders?.length) workspace.enforceBudget(needed);
-  const page = timelinePage(workspace.index, params);
+  const page = timelinePage(
+    workspace.index,
+    mergedFiles.length
+      ? {
+          ...params,
+          uris: [...(params.uris ?? []), ...mergedFiles.map(pathToUri)],
+          folders: [...mergedFolders],
+        }
+      : params,
+  );
   if (indexing) page.indexing = indexing;
   return page;
 });
@@ -570,6 +605,7 @@ function folderLoad(folder: string): { files: Promise<string[]>; done: boolean }
     .finally(() => {
       load.done = true;
       foldersLoaded.add(folder);
+      loadingTimelines.loaded(folder);
     })
     .catch(() => undefined);
   return load;
