@@ -29,7 +29,7 @@ import { documentSymbols, foldingRanges, workspaceSymbols } from './features/sym
 import { fileStats, severityRanges } from './features/fileStats';
 import { timelinePage } from './features/timeline';
 import { xmlAt } from './features/xml';
-import { Requests, type TimelineIndexing } from './protocol';
+import { Requests, RESEND_TEXT_NOTIFICATION, type TimelineIndexing } from './protocol';
 import { answer } from './requests';
 import { DiskDocument, LogDocuments, type LogDocument } from './logDocument';
 import { LoadingTimelines } from './loadingTimeline';
@@ -219,6 +219,8 @@ function editorRequest(): void {
 // (`indexed`), so a hover sent the moment a big log opens is answered from it, never empty.
 documents.onDidOpen(({ document }) => {
   editorRequest();
+  // The client said the log was its file, and the file holds other bytes now (rewritten, rolled over): its text.
+  if (document.awaitingText) void connection.sendNotification(RESEND_TEXT_NOTIFICATION, { uri: document.uri });
   openedVersions.set(document.uri, document.version);
   workspace.openDocument(uriToPath(document.uri), document);
   const big = document.length >= BIG_DOCUMENT;
