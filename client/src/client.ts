@@ -8,6 +8,7 @@ import {
   type ServerOptions,
   type StaticFeature,
 } from 'vscode-languageclient/node';
+import { didOpenWithoutText, resendTextOnRequest } from './diskText';
 import { OWN_PROVIDERS } from './earlyProviders';
 
 /** The logs the language server serves. */
@@ -36,6 +37,10 @@ export function startClient(context: vscode.ExtensionContext): LanguageClient {
     documentSelector: LOG_SELECTOR,
     synchronize: { configurationSection: 'cmlogs' },
     initializationOptions: vscode.workspace.getConfiguration('cmlogs'),
+    // A big log that is its file is opened without its text: the server reads it from the file (diskText.ts).
+    middleware: { didOpen: didOpenWithoutText },
   };
-  return new LanguageClientWithoutOwnProviders('cmlogs', 'ConfigMgr Logs', serverOptions, clientOptions);
+  const client = new LanguageClientWithoutOwnProviders('cmlogs', 'ConfigMgr Logs', serverOptions, clientOptions);
+  resendTextOnRequest(client);
+  return client;
 }

@@ -4,11 +4,13 @@
 // 96 MB string). Such a document keeps only where its lines start in the file, and reads the lines a request
 // needs (a hover, the visible range's tokens) back from the file. Any other buffer (edited, untitled, not UTF-8
 // on disk) keeps its text, as vscode-languageserver's TextDocument.
+import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { fileURLToPath } from 'node:url';
 import type { TextDocumentContentChangeEvent, TextDocumentsConfiguration } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { DISK_TEXT_PREFIX, type DiskTextClaim } from './protocol';
 
 export interface LogDocument {
   readonly uri: string;
@@ -19,6 +21,11 @@ export interface LogDocument {
   readonly length: number;
   /** True when the text is exactly the file's (UTF-8, after a BOM): it is then read from the file, not kept. */
   readonly mirrorsDisk: boolean;
+  /**
+   * The client sent a claim that this log is its file (DISK_TEXT_PREFIX) and the file no longer held that text: the
+   * document is empty until the client sends the text (RESEND_TEXT_NOTIFICATION).
+   */
+  readonly awaitingText?: boolean;
   /** 0-based line `line`'s text, without its line break. */
   lineText(line: number): string;
   /** The whole text (a copy read from the file for a document that mirrors it: for the rare request that needs it). */
@@ -28,6 +35,11 @@ export interface LogDocument {
 /** For vscode-languageserver's TextDocuments: creates and updates LogDocuments. */
 export const LogDocuments: TextDocumentsConfiguration<LogDocument> = {
   create(uri, languageId, version, content) {
+    if (content.startsWith(DISK_TEXT_PREFIX)) {
+      const claim = claimOf(content.slice(DISK_TEXT_PREFIX.length));
+      const disk = claim && DiskDocument.ofClaim(uri, languageId, version, claim);
+      return disk ?? new TextLogDocument(TextDocument.create(uri, languageId, version, ''), true);
+    }
     return (
       DiskDocument.of(uri, languageId, version, content) ??
       new TextLogDocument(TextDocument.create(uri, languageId, version, content))
@@ -40,9 +52,30 @@ export const LogDocuments: TextDocumentsConfiguration<LogDocument> = {
   },
 };
 
+/** The claim of a didOpen's text (DISK_TEXT_PREFIX), or null when it is not one (then nothing is read from disk). */
+function claimOf(json: string): DiskTextClaim | null {
+  try {
+    const c = JSON.parse(json) as Partial<DiskTextClaim>;
+    const count = (n: unknown) => Number.isSafeInteger(n) && (n as number) >= 0;
+    return count(c.bytes) &&
+      count(c.lineCount) &&
+      count(c.length) &&
+      typeof c.bom === 'boolean' &&
+      typeof c.sha1 === 'string' &&
+      /^[0-9a-f]{40}$/.test(c.sha1)
+      ? (c as DiskTextClaim)
+      : null;
+  } catch {
+    return null;
+  }
+}
+
 class TextLogDocument implements LogDocument {
   readonly mirrorsDisk = false;
-  constructor(private readonly doc: TextDocument) {}
+  constructor(
+    private readonly doc: TextDocument,
+    readonly awaitingText = false,
+  ) {}
   get uri() {
     return this.doc.uri;
   }
@@ -109,6 +142,20 @@ export class DiskDocument implements LogDocument {
     if (path === null) return null;
     const starts = lineStartsIfMirrors(path, text);
     return starts ? new DiskDocument(uri, languageId, version, text.length, path, starts.starts, starts.count) : null;
+  }
+
+  /**
+   * The document a client claims is the file at `uri` (DISK_TEXT_PREFIX): when the file (after the claimed BOM)
+   * starts with exactly the claimed bytes (their SHA-1, line count and UTF-16 length), the document is those bytes;
+   * else null. Bytes written after them (a log growing) are not the document's: the editor sends them as an edit.
+   */
+  static ofClaim(uri: string, languageId: string, version: number, claim: DiskTextClaim): DiskDocument | null {
+    const path = filePathOf(uri);
+    if (path === null) return null;
+    const file = lineStartsOfFile(path, claim);
+    return file && file.count === claim.lineCount && file.length === claim.length
+      ? new DiskDocument(uri, languageId, version, file.length, path, file.starts, file.count)
+      : null;
   }
 
   /**
@@ -296,9 +343,13 @@ export function lineStartsIfMirrors(path: string, text: string): { starts: Float
 
 /**
  * Where the lines of the file at `path` start (byte offsets, then the end) and its length in UTF-16 code units
- * (after a UTF-8 BOM), as VS Code would count them had it opened the file; null when it cannot be read.
+ * (after a UTF-8 BOM), as VS Code would count them had it opened the file; null when it cannot be read. With a
+ * `claim`: only the claimed bytes after the BOM, and null unless the BOM and their SHA-1 are the claimed ones.
  */
-export function lineStartsOfFile(path: string): { starts: Float64Array; count: number; length: number } | null {
+export function lineStartsOfFile(
+  path: string,
+  claim?: DiskTextClaim,
+): { starts: Float64Array; count: number; length: number } | null {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -309,21 +360,28 @@ export function lineStartsOfFile(path: string): { starts: Float64Array; count: n
     const info = fstatSync(fd);
     if (!info.isFile()) return null;
     const bom = bomLength(fd);
+    if (claim && (claim.bom !== bom > 0 || bom + claim.bytes > info.size)) return null;
+    const end = claim ? bom + claim.bytes : info.size;
+    const hash = claim ? createHash('sha1') : null;
     const starts = new LineStarts(bom);
     const decoder = new StringDecoder('utf8');
     const slice = Buffer.allocUnsafe(SLICE + 1); // one byte more: is the byte after the slice an LF?
     let length = 0;
     let position = bom;
-    while (position < info.size) {
-      const got = readSync(fd, slice, 0, slice.length, position);
+    while (position < end) {
+      const got = readSync(fd, slice, 0, Math.min(slice.length, end - position + 1), position);
       if (got === 0) break;
-      const used = Math.min(got, SLICE);
+      const used = Math.min(got, SLICE, end - position);
       const bytes = slice.subarray(0, used);
-      for (const offset of lineBreaks(bytes, got > used && slice[used] === LF)) starts.push(position + offset);
+      // The byte after the claimed ones is not the document's: a CR at its end is a line break of its own.
+      const lfFollows = got > used && slice[used] === LF && position + used < end;
+      for (const offset of lineBreaks(bytes, lfFollows)) starts.push(position + offset);
+      hash?.update(bytes);
       length += decoder.write(bytes).length;
       position += used;
     }
     length += decoder.end().length;
+    if (claim && (position !== end || hash!.digest('hex') !== claim.sha1)) return null;
     return { ...starts.end(position), length };
   } catch {
     return null;

@@ -319,3 +319,31 @@ export interface IndexStatus {
   rssBytes: number;
   heapUsedBytes: number;
 }
+
+// ---- A big log opened as it is on disk (issue #23) --------------------------------------------------------------
+// VS Code sends the whole text of a log in didOpen: for a 48 MB log, a 48-96 MB string made, serialised and sent by
+// the extension host and parsed by the server, which then reads the same bytes from the file anyway. A client that
+// knows its document is the file's text (unsaved changes: never) sends this prefix and a DiskTextClaim instead; the
+// server checks the claim against the file and reads the lines from it. Any doubt: the full text, as always.
+
+/** The didOpen text that stands for a log's text on disk: this prefix, then a DiskTextClaim as JSON. */
+export const DISK_TEXT_PREFIX = '\u0000cmlogs-disk-text:';
+
+/** What the editor's text of a log is, for the server to check against the file before it reads from it. */
+export interface DiskTextClaim {
+  /** The text's UTF-8 bytes: the file's, after its BOM (a log growing meanwhile has more: the rest comes as an edit). */
+  bytes: number;
+  /** The file starts with a UTF-8 BOM (which the editor does not show). */
+  bom: boolean;
+  /** SHA-1 (hex) of those bytes. */
+  sha1: string;
+  /** Lines as the editor counts them, and the text's length in UTF-16 code units. */
+  lineCount: number;
+  length: number;
+}
+
+/**
+ * Server → client: the claimed text of `uri` is not the file's (replaced or rewritten since the check): send the
+ * text (the client closes and opens the document again, with its text).
+ */
+export const RESEND_TEXT_NOTIFICATION = 'cmlogs/resendText';

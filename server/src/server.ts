@@ -29,9 +29,10 @@ import { documentSymbols, foldingRanges, workspaceSymbols } from './features/sym
 import { fileStats, severityRanges } from './features/fileStats';
 import { timelinePage } from './features/timeline';
 import { xmlAt } from './features/xml';
-import { Requests, type TimelineIndexing } from './protocol';
+import { Requests, RESEND_TEXT_NOTIFICATION, type TimelineIndexing } from './protocol';
 import { answer } from './requests';
 import { DiskDocument, LogDocuments, type LogDocument } from './logDocument';
+import { LoadingTimelines } from './loadingTimeline';
 import { LogWorkspace, pathToUri, uriToPath, type IndexProgress } from './workspace';
 
 interface Settings {
@@ -222,9 +223,18 @@ function hoverTimeDisplay(value: unknown): Settings['timeDisplay'] {
 
 const pendingDiagnostics = new Map<string, NodeJS.Timeout>();
 
+/** What a loading folder's timeline shows so far, and when the editor's requests come first (loadingTimeline.ts). */
+const loadingTimelines = new LoadingTimelines();
+function editorRequest(): void {
+  loadingTimelines.editorRequest();
+}
+
 // Opening a log indexes that log, and nothing else. Every request about a document waits until it is indexed
 // (`indexed`), so a hover sent the moment a big log opens is answered from it, never empty.
 documents.onDidOpen(({ document }) => {
+  editorRequest();
+  // The client said the log was its file, and the file holds other bytes now (rewritten, rolled over): its text.
+  if (document.awaitingText) void connection.sendNotification(RESEND_TEXT_NOTIFICATION, { uri: document.uri });
   openedVersions.set(document.uri, document.version);
   workspace.openDocument(uriToPath(document.uri), document);
   const big = document.length >= BIG_DOCUMENT;
@@ -258,6 +268,7 @@ const openedVersions = new Map<string, number>();
 
 documents.onDidChangeContent(({ document }) => {
   if (openedVersions.get(document.uri) === document.version) return; // the open, handled above: not parsed twice
+  editorRequest();
   openedVersions.delete(document.uri);
   workspace.updateDocument(uriToPath(document.uri), document);
   clearTimeout(pendingDiagnostics.get(document.uri));
@@ -387,6 +398,7 @@ async function recordsOf(uri: string): Promise<RecordTable> {
 }
 
 connection.onHover(async ({ textDocument, position }) => {
+  editorRequest();
   await ready(textDocument.uri);
   const doc = documentOf(textDocument.uri);
   if (!doc) return null;
@@ -440,6 +452,7 @@ connection.onDocumentLinks(async ({ textDocument }) =>
 // A log too large for VS Code to tokenize is coloured by range only (what is visible, asked again at each scroll):
 // the full request is refused as cancelled by the server, which VS Code takes as "no answer, ask by range".
 connection.languages.semanticTokens.on(async ({ textDocument }) => {
+  editorRequest();
   const records = await recordsOf(textDocument.uri);
   const doc = documentOf(textDocument.uri);
   if (!doc) return { data: [] };
@@ -448,6 +461,7 @@ connection.languages.semanticTokens.on(async ({ textDocument }) => {
   return semanticTokens(records, lineLengthOf(doc));
 });
 connection.languages.semanticTokens.onRange(async ({ textDocument, range }) => {
+  editorRequest();
   const records = await recordsOf(textDocument.uri);
   const doc = documentOf(textDocument.uri);
   if (!doc) return { data: [] };
@@ -538,6 +552,9 @@ answer(connection, Requests.timeline, async (params) => {
     if (uri.startsWith('file:')) watchFolder(dirname(file));
   }
   let indexing: TimelineIndexing | undefined;
+  // What the page merges: the folders, but of a folder still loading only the logs its answers show so far.
+  const mergedFolders = new Set(params.folders ?? []);
+  const mergedFiles: string[] = [];
   for (const uri of params.folders ?? []) {
     if (!uri.startsWith('file:')) continue;
     const folder = uriToPath(uri);
@@ -554,13 +571,33 @@ answer(connection, Requests.timeline, async (params) => {
       indexing ??= { done: 0, total: 0 };
       indexing.total += logs.length;
       indexing.done += logs.filter((file) => workspace.index.file(file)).length;
+      const shown = loadingTimelines.shownWhileLoading(
+        folder,
+        logs.flatMap((file) => {
+          const records = workspace.index.file(file)?.records.length;
+          return records === undefined ? [] : [{ file, records }];
+        }),
+      );
+      if (shown.length) {
+        mergedFolders.delete(uri);
+        mergedFiles.push(...shown);
+      }
       continue;
     }
     for (const file of await load.files) needed.add(file);
   }
   // Logs dropped to keep within the budget are the ones needed longest ago; none that this page shows.
   if (params.uris?.length || params.folders?.length) workspace.enforceBudget(needed);
-  const page = timelinePage(workspace.index, params);
+  const page = timelinePage(
+    workspace.index,
+    mergedFiles.length
+      ? {
+          ...params,
+          uris: [...(params.uris ?? []), ...mergedFiles.map(pathToUri)],
+          folders: [...mergedFolders],
+        }
+      : params,
+  );
   if (indexing) page.indexing = indexing;
   return page;
 });
@@ -603,6 +640,7 @@ function folderLoad(folder: string): FolderLoad {
     .finally(() => {
       load.done = true;
       foldersLoaded.add(folder);
+      loadingTimelines.loaded(folder);
     })
     .catch(() => undefined);
   return load;

@@ -357,7 +357,7 @@ export class LogWorkspace {
   /** Indexes `file` by a plain parse, remembering the state it had before (a later change is then noticed). */
   private async parsePlain(file: string): Promise<void> {
     const before = await fileState(file);
-    this.indexPlain(file, await parseFile(file, { keys: true }), before);
+    this.indexPlain(file, await parseOffThread(file), before);
   }
 
   private indexPlain(file: string, result: ParseResult, before: string | null): void {
@@ -391,8 +391,10 @@ export class LogWorkspace {
     const indexed = new Set<string>();
     try {
       const before = await Promise.all(todo.map((file) => fileState(file).catch(() => null)));
+      // In the background: this thread only indexes what the workers hand back, and answers the editor between.
       await parseFilesParallel(todo, undefined, {
         keys: true,
+        background: true,
         onResult: (result, i) => {
           indexed.add(todo[i]);
           this.indexPlain(todo[i], result, before[i]);
@@ -437,6 +439,24 @@ export class LogWorkspace {
 }
 
 /** What tells a file's content changed without reading it: its identity (a rotated log is a new one), size and mtime. */
+/**
+ * Bytes from which a log read from disk is parsed on a worker thread: a 50 MB log parsed here held the thread for
+ * about a second at a time, and a hover or an opened log's colours waited that long (a worker's start, ~50 ms, is
+ * more than a small log's whole parse).
+ */
+const OFF_THREAD_BYTES = 4_000_000;
+
+/** A plain parse of a log read from disk (not one the editor shows: that one's parse is what it waits for). */
+async function parseOffThread(file: string): Promise<ParseResult> {
+  const size = await stat(file).then(
+    (info) => info.size,
+    () => 0,
+  );
+  if (size < OFF_THREAD_BYTES) return parseFile(file, { keys: true });
+  const [result] = await parseFilesParallel([file], 1, { keys: true, background: true });
+  return result;
+}
+
 async function fileState(file: string): Promise<string> {
   const info = await stat(file);
   return `${info.dev}:${info.ino}:${info.size}:${info.mtimeMs}`;

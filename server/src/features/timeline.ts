@@ -28,6 +28,8 @@ import { pathToUri, uriToPath } from '../workspace';
 // items are made only for the rows of a page.
 interface MergeCache {
   signature: string;
+  /** What the merge read of each file (mergeInputs): a log read elsewhere in the index does not make it stale. */
+  inputs: unknown[];
   order: MergedOrder;
   files: string[];
   /** The files that were merged (`files` without the ones not in the index): order.source points here. */
@@ -71,9 +73,10 @@ export function timelineFiles(index: LogIndex, params: Pick<TimelineParams, 'uri
 function merged(index: LogIndex, params: TimelineParams): MergeCache {
   const files = timelineFiles(index, params);
   const offsets = params.clockOffsets ?? {};
-  const signature = JSON.stringify([index.generation, files, offsets]);
+  const signature = JSON.stringify([files, offsets]);
+  const inputs = mergeInputs(index, files);
   const cached = caches.get(index);
-  if (cached?.signature === signature) return cached;
+  if (cached?.signature === signature && sameInputs(cached.inputs, inputs)) return cached;
   const sources = files.flatMap((file) => {
     const result = index.file(file);
     return result ? [{ file, records: result.records, clockOffsetMs: offsets[pathToUri(file)] ?? 0 }] : [];
@@ -82,6 +85,7 @@ function merged(index: LogIndex, params: TimelineParams): MergeCache {
   const fileOfSource = sourceFiles.map((file) => files.indexOf(file));
   const fresh = {
     signature,
+    inputs,
     // The last merge is where this one starts when it holds some of these logs unchanged (a folder read log by log).
     order: mergeOrder(sources, cached?.order),
     files,
@@ -94,6 +98,23 @@ function merged(index: LogIndex, params: TimelineParams): MergeCache {
   };
   caches.set(index, fresh);
   return fresh;
+}
+
+/**
+ * What a merge of `files` depends on, per file: its table (replaced when the log is read again), its length and
+ * truncations (a log that grew or was cut), and the clock its wall times are read by (as core/timeline.ts's runs).
+ * Not the index's generation: while a folder of 1 GB is read for a timeline, every log read changed it, and each of
+ * the panel's requests merged millions of records again, a second at a time that an editor waited (issue #23).
+ */
+function mergeInputs(index: LogIndex, files: string[]): unknown[] {
+  return files.flatMap((file) => {
+    const table = index.file(file)?.records;
+    return table ? [table, table.length, table.truncations, table.hasLocalOnlyTimes() ? table.clock : null] : [null];
+  });
+}
+
+function sameInputs(a: unknown[], b: unknown[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 /** The merged positions whose record holds `key`, from the index's postings (no message is read again). */
