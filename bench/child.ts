@@ -32,6 +32,8 @@ export interface SetFigures {
   ms: number;
   /** Milliseconds from process start (Node startup included) to the set being parsed and indexed. */
   wallMs: number;
+  /** CPU milliseconds (user + system, every thread: workers too) from process start to the same point. */
+  cpuMs: number;
   maxRssKB: number;
   firstRecordMs: number | null;
   firstRecordSinceStartMs: number | null;
@@ -59,6 +61,12 @@ export interface HoverFigures {
   max: number;
   mean: number;
   hotKey?: { key: string; occurrences: number; ms: number };
+}
+
+/** CPU time of the whole process so far (getrusage: the worker threads' too), in ms. */
+function cpuSinceStart(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
 }
 
 async function child(config: ChildConfig): Promise<void> {
@@ -100,6 +108,7 @@ async function child(config: ChildConfig): Promise<void> {
       records: results.reduce((n, r) => n + r.records.length, 0),
       ms: t1 - t0,
       wallMs: t1,
+      cpuMs: cpuSinceStart(),
       maxRssKB: process.resourceUsage().maxRSS,
       firstRecordMs: first === null ? null : (first as number) - t0,
       firstRecordSinceStartMs: first,

@@ -16,6 +16,7 @@ import {
   COLUMN_THREAD,
   COLUMN_TYPE,
   COLUMN_UTC,
+  INPUT_SLACK_BYTES,
   KEY_BYTES,
   MAX_RECORDS,
   SEVERITY_TABLE,
@@ -126,7 +127,7 @@ export class ScanKernel {
     if (!this.exports.reserve(bytes)) throw new RangeError(`the CMTrace scanner cannot have ${bytes} bytes of memory`);
     const { buffer } = this.exports.memory;
     const input = this.exports.inputOffset();
-    this.input = Buffer.from(buffer, input, buffer.byteLength - input);
+    this.input = Buffer.from(buffer, input, buffer.byteLength - input - INPUT_SLACK_BYTES);
     this.fields = new Int32Array(
       buffer,
       this.exports.recordsOffset(),

@@ -23,6 +23,8 @@ export const F_VALUES = 24;
 
 /** Records a scan reads at most (the length of each batch column). */
 export const MAX_RECORDS = 8192;
+/** Bytes of scanner memory after the input that JavaScript leaves out of its view of the input (see reserve). */
+export const INPUT_SLACK_BYTES = 64;
 /** Bytes a key takes in the key table (a GUID; a KB number takes fewer). */
 export const KEY_BYTES = 36;
 
