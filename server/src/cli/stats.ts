@@ -1,4 +1,4 @@
-import { fileCodes, type CodeCount, type FileCodes } from '../core/decode/fileCodes';
+import { decodeFileCodes, fileCodes, type CodeCount, type DecodedCodes } from '../core/decode/fileCodes';
 import type { ParseResult } from '../core/parse';
 import { toIsoUtc } from '../core/time';
 import { inertForTerminal } from '../core/text';
@@ -38,8 +38,8 @@ const TOP_CODES = 10;
  * Failure codes of all files, most frequent first: the files' counts added in file order, so that a code's row
  * takes the naming most of its records chose (the first one seen on a tie), as one pass over every record would.
  */
-function topErrorCodes(perFile: FileCodes[]): Stats['topErrorCodes'] {
-  const namings: FileCodes = new Map();
+function topErrorCodes(perFile: DecodedCodes[]): Stats['topErrorCodes'] {
+  const namings: DecodedCodes = new Map();
   for (const codes of perFile)
     for (const [code, byNaming] of codes) {
       const all = namings.get(code) ?? new Map<string, CodeCount>();
@@ -62,7 +62,10 @@ function topErrorCodes(perFile: FileCodes[]): Stats['topErrorCodes'] {
  * Counts, spans and codes from the tables' columns: no record object is made, and messages are read only for
  * the error and warning records (their codes). Counts list their keys in order of first appearance.
  */
-export function computeStats(results: ParseResult[], codes = results.map((r) => fileCodes(r.records))): Stats {
+export function computeStats(
+  results: ParseResult[],
+  codes = results.map((r) => decodeFileCodes(fileCodes(r.records))),
+): Stats {
   const formats: Counts = {};
   const severities: Counts = {};
   let first: number | null = null;
@@ -113,12 +116,15 @@ function addCounts(total: Counts, counts: Counts): void {
 /** cmlogs stats FILE|DIR... [--json] [--offset UTC+01:00] */
 export async function runStats(argv: string[]): Promise<number> {
   const args = parseArgs(argv, [OFFSET_OPTION]);
-  // Each file's codes are counted by whichever thread parses it, right after (core/decode/fileCodes.ts).
-  const results = await parseClocked(logFilesFrom(args.positional), args, undefined, { failureCodes: true });
-  const stats = computeStats(
-    results,
-    results.map((r) => r.failureCodes ?? fileCodes(r.records)),
-  );
+  // Whichever thread parses a file collects the messages of its error and warning records; this thread decodes
+  // them as each file comes in, while the workers parse the others (core/decode/fileCodes.ts).
+  const codes: DecodedCodes[] = [];
+  const decode = (result: ParseResult, index: number) => {
+    codes[index] = decodeFileCodes(result.failureCodes ?? fileCodes(result.records));
+    result.failureCodes = undefined; // decoded: the messages need not be held any longer
+  };
+  const results = await parseClocked(logFilesFrom(args.positional), args, decode, { failureCodes: true });
+  const stats = computeStats(results, codes);
   if (args.flags.has('json')) write(JSON.stringify(stats, null, 2));
   else printStats(stats);
   return 0;
