@@ -8,7 +8,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { decodeFileCodes, fileCodes } from '../../server/src/core/decode/fileCodes';
+import { decodeFileCodes } from '../../server/src/core/decode/decodeFileCodes';
+import { fileCodes } from '../../server/src/core/decode/fileCodes';
 import { parseFile } from '../../server/src/core/parse';
 
 const dir = mkdtempSync(join(tmpdir(), 'cmlogs-codes-'));

@@ -8,14 +8,10 @@
 // one thread, instead of cold in every parse worker (the cold start cost 490-515 ms of CPU per thread for the
 // 38,661 error and warning records of the bench corpus, 170-220 ms warm). Decoding the collected messages in order
 // gives the counts, their order and their namings of one pass over every record.
+//
+// This module is the collecting half (no decoder is imported here, so the parse workers' bundle carries none);
+// decodeFileCodes.ts is the decoding half.
 import { severityId, type RecordTable } from '../table';
-import { decodeMatch, findCodes } from './findCodes';
-import { facilityText } from './hresult';
-
-export type CodeCount = { code: string; names: string[]; message: string; count: number };
-
-/** A file's decoded failure codes: code → naming (its names joined) → count, in order of first appearance. */
-export type DecodedCodes = Map<string, Map<string, CodeCount>>;
 
 /**
  * A file's failure messages, not decoded yet: each distinct (component, message) of its error and warning records
@@ -28,9 +24,6 @@ export interface FileCodes {
   messages: string[];
   counts: number[];
 }
-
-/** A failure code as a record names it; `naming` is its names joined (the key of its count). */
-type Failure = { code: string; names: string[]; message: string; naming: string };
 
 /** The failure messages of a finished table's error and warning records (its messages read back in bulk). */
 export function fileCodes(records: RecordTable): FileCodes {
@@ -87,44 +80,4 @@ export class FailureCodeCounter {
     }
     return wanted;
   }
-}
-
-/**
- * Decodes a file's failure messages: each code counted once per record that wrote it, under the naming its record's
- * context gives it, in order of first appearance.
- */
-export function decodeFileCodes(messages: FileCodes): DecodedCodes {
-  const codes: DecodedCodes = new Map();
-  for (let k = 0; k < messages.messages.length; k++) {
-    const count = messages.counts[k];
-    for (const failure of failuresIn(messages.messages[k], messages.components[k], messages.file)) {
-      let byNaming = codes.get(failure.code);
-      if (!byNaming) codes.set(failure.code, (byNaming = new Map()));
-      const entry = byNaming.get(failure.naming);
-      if (entry) entry.count += count;
-      else
-        byNaming.set(failure.naming, {
-          code: failure.code,
-          names: failure.names,
-          message: failure.message,
-          count,
-        });
-    }
-  }
-  return codes;
-}
-
-/** The failure codes of one message, decoded for its context. Success and no-op codes (S_FALSE, WU_E_NOOP, 3010) are not counted. */
-function failuresIn(text: string, component: string, file: string): Failure[] {
-  const failures: Failure[] = [];
-  for (const match of findCodes(text)) {
-    const info = decodeMatch(match, { text, component, file });
-    if (info.outcome !== 'failure') continue;
-    // A code the tables do not name still says its facility: better than a blank line.
-    const message = info.known
-      ? info.message
-      : `not in the reference tables; ${facilityText(info.facility, info.facilityCode)}`;
-    failures.push({ code: info.code, names: info.names, message, naming: info.names.join('\u0000') });
-  }
-  return failures;
 }
