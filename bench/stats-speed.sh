@@ -14,10 +14,10 @@ mkdir -p "$config/formats/cmtrace" "$config/home"
 cp bench/lnav/cmtrace.json "$config/formats/cmtrace/"
 files=("$PWD/$corpus"/*.log)
 measure() { # label command... → "label wall cpu" on stdout
-  local label=$1 out
+  local label=$1 wall user sys
   shift
-  out=$( { /usr/bin/time -f "%e %U %S" "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
-  read -r wall user sys <<<"$out"
+  /usr/bin/time -o "$config/time" -f "%e %U %S" "$@" >/dev/null 2>&1
+  read -r wall user sys <"$config/time"
   echo "$label $wall $(echo "$user + $sys" | bc)"
 }
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -35,7 +35,7 @@ export interface Stats {
 
 const TOP_CODES = 10;
 
-/** The top failure codes of the results' error and warning records (their messages read back from the tables). */
+/** The top failure codes of the error and warning records (collected while parsing, else read from the tables). */
 function topCodesOf(results: ParseResult[]): Stats['topErrorCodes'] {
   const tally = new FailureCodeTally();
   results.forEach((result, index) => tally.add(index, result.failureCodes ?? fileCodes(result.records)));
