@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { decodeFileCodes } from '../../server/src/core/decode/decodeFileCodes';
 import { fileCodes } from '../../server/src/core/decode/fileCodes';
 import { parseFile } from '../../server/src/core/parse';
 
@@ -44,8 +45,9 @@ test('codes counted chunk by chunk while parsing = fileCodes over the finished t
   writeFileSync(file, lines.join('\r\n') + '\r\n');
   const parsed = await parseFile(file, { failureCodes: true });
   assert.ok(parsed.records.length >= 30_000);
-  const counted = parsed.failureCodes!;
-  const again = fileCodes(parsed.records);
+  assert.deepEqual(parsed.failureCodes, fileCodes(parsed.records));
+  const counted = decodeFileCodes(parsed.failureCodes!);
+  const again = decodeFileCodes(fileCodes(parsed.records));
   assert.deepEqual([...counted.keys()], [...again.keys()]);
   for (const [code, byNaming] of again)
     assert.deepEqual([...counted.get(code)!.entries()], [...byNaming.entries()], code);

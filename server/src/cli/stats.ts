@@ -1,5 +1,6 @@
-import { fileCodes, type CodeCount, type FileCodes } from '../core/decode/fileCodes';
+import { fileCodes } from '../core/decode/fileCodes';
 import type { ParseResult } from '../core/parse';
+import { FailureCodeTally } from '../core/stats/topCodes';
 import { toIsoUtc } from '../core/time';
 import { inertForTerminal } from '../core/text';
 import { logFilesFrom, OFFSET_OPTION, parseArgs, parseClocked, write } from './common';
@@ -34,35 +35,18 @@ export interface Stats {
 
 const TOP_CODES = 10;
 
-/**
- * Failure codes of all files, most frequent first: the files' counts added in file order, so that a code's row
- * takes the naming most of its records chose (the first one seen on a tie), as one pass over every record would.
- */
-function topErrorCodes(perFile: FileCodes[]): Stats['topErrorCodes'] {
-  const namings: FileCodes = new Map();
-  for (const codes of perFile)
-    for (const [code, byNaming] of codes) {
-      const all = namings.get(code) ?? new Map<string, CodeCount>();
-      for (const [key, entry] of byNaming) {
-        const seen = all.get(key);
-        if (seen) seen.count += entry.count;
-        else all.set(key, { ...entry });
-      }
-      namings.set(code, all);
-    }
-  const counts = [...namings.values()].map((byNaming) => {
-    const all = [...byNaming.values()];
-    const best = all.reduce((a, b) => (b.count > a.count ? b : a));
-    return { ...best, count: all.reduce((n, e) => n + e.count, 0) };
-  });
-  return counts.sort((a, b) => b.count - a.count || a.code.localeCompare(b.code)).slice(0, TOP_CODES);
+/** The top failure codes of the error and warning records (collected while parsing, else read from the tables). */
+function topCodesOf(results: ParseResult[]): Stats['topErrorCodes'] {
+  const tally = new FailureCodeTally();
+  results.forEach((result, index) => tally.add(index, result.failureCodes ?? fileCodes(result.records)));
+  return tally.top(TOP_CODES);
 }
 
 /**
  * Counts, spans and codes from the tables' columns: no record object is made, and messages are read only for
  * the error and warning records (their codes). Counts list their keys in order of first appearance.
  */
-export function computeStats(results: ParseResult[], codes = results.map((r) => fileCodes(r.records))): Stats {
+export function computeStats(results: ParseResult[], topCodes = topCodesOf(results)): Stats {
   const formats: Counts = {};
   const severities: Counts = {};
   let first: number | null = null;
@@ -101,7 +85,7 @@ export function computeStats(results: ParseResult[], codes = results.map((r) => 
     severities,
     firstUtc: toIsoUtc(first),
     lastUtc: toIsoUtc(last),
-    topErrorCodes: topErrorCodes(codes),
+    topErrorCodes: topCodes,
   };
 }
 
@@ -113,12 +97,16 @@ function addCounts(total: Counts, counts: Counts): void {
 /** cmlogs stats FILE|DIR... [--json] [--offset UTC+01:00] */
 export async function runStats(argv: string[]): Promise<number> {
   const args = parseArgs(argv, [OFFSET_OPTION]);
-  // Each file's codes are counted by whichever thread parses it, right after (core/decode/fileCodes.ts).
-  const results = await parseClocked(logFilesFrom(args.positional), args, undefined, { failureCodes: true });
-  const stats = computeStats(
-    results,
-    results.map((r) => r.failureCodes ?? fileCodes(r.records)),
-  );
+  // Whichever thread parses a file collects the messages of its error and warning records; this thread searches
+  // them for codes as each file comes in, while the workers parse the others, and names the top ones at the end
+  // (core/decode/fileCodes.ts, core/stats/topCodes.ts).
+  const tally = new FailureCodeTally();
+  const searchCodes = (result: ParseResult, index: number) => {
+    tally.add(index, result.failureCodes ?? fileCodes(result.records));
+    result.failureCodes = undefined; // the tally holds them now
+  };
+  const results = await parseClocked(logFilesFrom(args.positional), args, searchCodes, { failureCodes: true });
+  const stats = computeStats(results, tally.top(TOP_CODES));
   if (args.flags.has('json')) write(JSON.stringify(stats, null, 2));
   else printStats(stats);
   return 0;
