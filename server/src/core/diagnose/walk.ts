@@ -184,14 +184,37 @@ function failureHits(context: DiagnoseContext, walked: Walked, flow: FlowRule): 
   flow.steps.forEach((step, stepIndex) => {
     for (const rule of step.failures ?? []) out.push(...matchFailure(context, walked, rule, step, stepIndex));
   });
-  for (const rule of flow.failures ?? []) {
-    const hint = {
-      logs: rule.logs ?? flow.steps.flatMap((s) => s.logs),
-      components: rule.components ?? flow.steps.flatMap((s) => s.components ?? []),
-    };
-    out.push(...matchFailure(context, walked, rule, hint, -1));
-  }
+  for (const rule of flow.failures ?? []) out.push(...matchFailure(context, walked, rule, everyStepsLogs(flow), -1));
   return out;
+}
+
+/**
+ * The hints failures are looked for with, one object per rule and fallback: DiagnoseContext answers a hint it has
+ * seen by the object, and a hint made anew for every instance of every flow spelled its question out each time
+ * (a tenth of a fleet reader's diagnosis went to it).
+ */
+const failureHints = new WeakMap<object, WeakMap<FailureRule, Partial<LogHint>>>();
+const flowHints = new WeakMap<FlowRule, Partial<LogHint>>();
+
+/** A flow-wide failure looks in every step's logs (unless it names its own). */
+function everyStepsLogs(flow: FlowRule): Partial<LogHint> {
+  let hint = flowHints.get(flow);
+  if (!hint) {
+    hint = { logs: flow.steps.flatMap((s) => s.logs), components: flow.steps.flatMap((s) => s.components ?? []) };
+    flowHints.set(flow, hint);
+  }
+  return hint;
+}
+
+function failureHint(rule: FailureRule, fallback: Partial<LogHint>): Partial<LogHint> {
+  let byRule = failureHints.get(fallback);
+  if (!byRule) failureHints.set(fallback, (byRule = new WeakMap()));
+  let hint = byRule.get(rule);
+  if (!hint) {
+    hint = { logs: rule.logs ?? fallback.logs, components: rule.components ?? fallback.components };
+    byRule.set(rule, hint);
+  }
+  return hint;
 }
 
 function matchFailure(
@@ -202,7 +225,7 @@ function matchFailure(
   stepIndex: number,
 ): FailureHit[] {
   const { instance, owned } = walked;
-  const hint = { logs: rule.logs ?? fallback.logs, components: rule.components ?? fallback.components };
+  const hint = failureHint(rule, fallback);
   const hits =
     rule.link === 'key'
       ? keyedHits(context, hint, keysOf(instance, rule.keys), [rule.pattern])

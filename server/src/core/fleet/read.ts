@@ -310,22 +310,48 @@ const decodedFailures = new Map<string, FailureCode | null>();
  */
 function messageBytesOf(table: RecordTable, i: number): Buffer {
   const bytes = table.messageBytes(i);
-  if (bytes !== null && isUtf8(bytes)) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  // The table's view is most often a Buffer already: one object per record fewer for the reader's GC.
+  if (bytes !== null && isUtf8(bytes))
+    return bytes instanceof Buffer ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
   return Buffer.from(table.message(i), 'utf8');
 }
 
 const ZERO = 0x30;
 const NINE = 0x39;
 
-/** True when the bytes hold "0x" and a hex digit, or ten digits in a row: /0x[0-9a-f]|\d{10}/i on bytes. */
+/**
+ * True when the bytes hold "0x" and a hex digit, or ten digits in a row: /0x[0-9a-f]|\d{10}/i on bytes. Run on
+ * every information record of a fleet, so it reads few bytes: an "x" is looked for natively, and a run of ten
+ * digits always covers a byte at a multiple of ten (9, 19, 29...), so only those bytes are tried as its middle.
+ */
 export function mayHoldCode(bytes: Uint8Array): boolean {
-  let digits = 0;
-  for (let j = 0; j < bytes.length; j++) {
-    const b = bytes[j];
-    if (b >= ZERO && b <= NINE) {
-      if (++digits === 10) return true;
-      if (b === ZERO && j + 2 < bytes.length && (bytes[j + 1] | 0x20) === 0x78 && isHex(bytes[j + 2])) return true;
-    } else digits = 0;
+  return holdsHexCode(bytes) || holdsTenDigits(bytes);
+}
+
+const LOWER_X = 0x78;
+const UPPER_X = 0x58;
+
+/** "0x" or "0X" followed by a hex digit. */
+function holdsHexCode(bytes: Uint8Array): boolean {
+  return hexAfterZero(bytes, LOWER_X) || hexAfterZero(bytes, UPPER_X);
+}
+
+function hexAfterZero(bytes: Uint8Array, x: number): boolean {
+  for (let j = bytes.indexOf(x, 1); j >= 1 && j + 1 < bytes.length; j = bytes.indexOf(x, j + 1))
+    if (bytes[j - 1] === ZERO && isHex(bytes[j + 1])) return true;
+  return false;
+}
+
+const isDigit = (b: number) => b >= ZERO && b <= NINE;
+
+function holdsTenDigits(bytes: Uint8Array): boolean {
+  for (let probe = 9; probe < bytes.length; probe += 10) {
+    if (!isDigit(bytes[probe])) continue;
+    let from = probe;
+    while (from > 0 && isDigit(bytes[from - 1])) from--;
+    let to = probe + 1;
+    while (to < bytes.length && to - from < 10 && isDigit(bytes[to])) to++;
+    if (to - from >= 10) return true;
   }
   return false;
 }
