@@ -141,11 +141,16 @@ export class FleetDuckDb {
     }
   }
 
-  /** A small table (machines, findings) as one Parquet file, sorted by machine so row groups prune by it. */
-  async writeTable(table: 'machines' | 'findings', jsonPath: string, parquetPath: string): Promise<void> {
-    const order = table === 'machines' ? 'machine' : 'machine, flow, key';
+  /**
+   * A table as one Parquet file, sorted by machine so row groups prune by it: machines (small) sorted here;
+   * findings from files already in (machine, flow, key) order, read in the order given (one thread: no sort).
+   */
+  async writeTable(table: 'machines' | 'findings', json: string | string[], parquetPath: string): Promise<void> {
+    const files = typeof json === 'string' ? sqlString(json) : `[${json.map(sqlString).join(', ')}]`;
+    const order =
+      typeof json === 'string' ? ` ORDER BY ${table === 'machines' ? 'machine' : 'machine, flow, key'}` : '';
     await this.connection.run(
-      `COPY (SELECT * FROM read_json(${sqlString(jsonPath)}, format = 'newline_delimited', columns = ${jsonColumns(table)}, maximum_object_size = 67108864) ORDER BY ${order})
+      `COPY (SELECT * FROM read_json(${files}, format = 'newline_delimited', columns = ${jsonColumns(table)}, maximum_object_size = 67108864)${order})
        TO ${sqlString(parquetPath)} (FORMAT parquet, COMPRESSION zstd)`,
     );
   }
