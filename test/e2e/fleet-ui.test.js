@@ -74,8 +74,10 @@ function reportState() {
 async function diagnosisOf(machine, timeout = 60000) {
   const header = page.locator('.pane-header', { hasText: new RegExp(`Diagnosis: ${machine}$`, 'i') }).first();
   await header.waitFor({ timeout });
+  // The tree is drawn: its first flow row (a broken instance opens with its steps, which can push the last row,
+  // "Files read", out of the rows the list renders).
   await page
-    .locator('.pane-body .monaco-list-row', { hasText: /^Files read/ })
+    .locator('.pane-body .monaco-list-row', { hasText: /^(Files read|Software update scan on the client)/ })
     .first()
     .waitFor({ timeout });
   const rows = await page
