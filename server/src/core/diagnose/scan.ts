@@ -236,13 +236,12 @@ const machineOf = (f: Finding) => {
  * by another failure, or by nothing, stays broken.
  */
 export function recoveredByNextScan(findings: Finding[]): Finding[] {
-  const cycles = findings.filter(isCycle);
+  // Cycle keys are ISO times: in key order, the first later one of the same machine is the next scan.
+  const cycles = findings.filter(isCycle).sort((a, b) => (a.key < b.key ? -1 : 1));
   return findings.map((finding) => {
     if (finding.status !== 'broken' || !finding.error || !isCycle(finding)) return finding;
     const machine = machineOf(finding);
-    const next = cycles
-      .filter((c) => c !== finding && machineOf(c) === machine && c.key > finding.key)
-      .sort((a, b) => (a.key < b.key ? -1 : 1))[0];
+    const next = cycles.find((c) => c.key > finding.key && machineOf(c) === machine);
     if (!next || next.error || (next.status !== 'complete' && next.status !== 'unproven')) return finding;
     return {
       ...finding,
