@@ -162,8 +162,45 @@ function assertBeforeServer(mark, madeAt) {
   return released;
 }
 
+/**
+ * What the editor's hover showed while the check waited, as it changed (ms after the hover was made: its text, or
+ * "none"): tells a hover VS Code hid (Loading... then none) from one never asked for (none throughout).
+ */
+function watchHoverStates(page, madeAt) {
+  const seen = [];
+  let running = true;
+  const poll = (async () => {
+    while (running) {
+      const texts = await page
+        .locator('.monaco-hover:visible')
+        .allInnerTexts()
+        .catch(() => ['(page gone)']);
+      const text = texts.map((t) => t.trim().split('\n')[0].slice(0, 60)).join(' | ') || 'none';
+      if (seen.at(-1)?.text !== text) seen.push({ at: Date.now() - madeAt, text });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await poll;
+      return seen;
+    },
+  };
+}
+
+/** In the page: what is at (x, y), as its element and the classes of it and its two parents. */
+function elementAt({ x, y }) {
+  const names = [];
+  for (let e = document.elementFromPoint(x, y); e && names.length < 3; e = e.parentElement)
+    names.push(`${e.tagName.toLowerCase()}.${[...e.classList].join('.')}`);
+  return names.join(' < ') || 'nothing';
+}
+
 async function hoverCheck(page, mark, openedAt) {
   await run.check(`a hover on ${HRESULT} made before the server is up shows, the mouse left still`, async () => {
+    // Quick Open (which opened the log) must be gone: a hover over it is no editor hover.
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10000 });
     const at = await waitForCentre(page, 'Scan failed with error', HRESULT);
     await page.mouse.move(5, 5);
     await page.mouse.move(at.x, at.y);
@@ -171,15 +208,18 @@ async function hoverCheck(page, mark, openedAt) {
     const madeAt = Date.now();
     assertBeforeServer(mark, madeAt);
     const hover = page.locator('.monaco-hover:visible', { hasText: HRESULT_MEANING }).first();
+    const states = watchHoverStates(page, madeAt);
     const shown = await hover.waitFor({ state: 'visible', timeout: SERVER_DELAY_MS + ANSWER_BOUND_MS }).then(
       () => true,
       () => false,
     );
+    const seen = await states.stop();
+    const under = await page.evaluate(elementAt, at).catch(() => '?');
     const released = serverReleasedAt(mark);
     if (released === null) throw new Error('the server was never let go: was the preload loaded (NODE_OPTIONS)?');
     if (!shown)
       throw new Error(
-        `no hover ${((Date.now() - released) / 1000).toFixed(1)} s after the server was let go (hovered ${madeAt - openedAt} ms after the log opened, ${released - madeAt} ms before the server was let go); hovers: ${JSON.stringify(await page.locator('.monaco-hover').allInnerTexts())}`,
+        `no hover ${((Date.now() - released) / 1000).toFixed(1)} s after the server was let go (hovered ${madeAt - openedAt} ms after the log opened, ${released - madeAt} ms before the server was let go); hovers: ${JSON.stringify(await page.locator('.monaco-hover').allInnerTexts())}; what the hover showed meanwhile (ms after it was made): ${JSON.stringify(seen)}; under the mouse now: ${under}`,
       );
     const shownAt = Date.now();
     await run.shot('1-early-hover');
@@ -188,6 +228,7 @@ async function hoverCheck(page, mark, openedAt) {
       hoverMadeAfterOpenMs: madeAt - openedAt,
       hoverMadeBeforeServerMs: released - madeAt,
       shownAfterServerMs: shownAt - released,
+      hoverStates: seen,
       text: text.split('\n').slice(0, 2).join(' | '),
     };
   });
