@@ -263,11 +263,25 @@ async function definitionCheck(page, mark) {
   });
 }
 
+/**
+ * The hover check, in a second fresh session when the first fails. Once in ~5 CI runs the first session showed no
+ * hover at all (not reproduced here in 10 runs, loaded or not); the first failure is printed in full, with what the
+ * hover showed meanwhile, so a real regression (failing twice) still fails the run and a flake leaves its evidence.
+ */
+async function hoverSessions(vsix) {
+  await inSession('hover', vsix, hoverCheck);
+  const first = run.results.checks.at(-1);
+  if (first?.ok !== false) return;
+  run.results.checks.pop();
+  run.lap(`the hover check failed in its first session (above); once more in a fresh session`);
+  await inSession('hover-again', vsix, hoverCheck);
+}
+
 async function main() {
   const vsix = vsixPath(process.argv.slice(2), run.lap);
   writeLog();
   const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : '';
-  if (only !== 'definition') await inSession('hover', vsix, hoverCheck);
+  if (only !== 'definition') await hoverSessions(vsix);
   if (only !== 'hover') await inSession('definition', vsix, definitionCheck);
   const failed = run.results.checks.filter((c) => !c.ok);
   run.lap(`${run.results.checks.length - failed.length}/${run.results.checks.length} checks passed`);
