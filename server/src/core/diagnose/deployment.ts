@@ -148,7 +148,9 @@ function downloadSteps(optionalRequest: boolean, oneJob: boolean): FlowRule['ste
       keys: ['dtsJob'],
       patterns: [
         rei`Starting BITS (?:download|job)`,
-        rei`DTSJob ${G} created to download`,
+        // The content ID in the distribution point's URL: without ContentTransferManager.log (which links the CTM
+        // job to its DTS job) it is what ties this DTS job to CAS's hash check of the content.
+        rei`DTSJob ${G} created to download(?: from '[^'\n]*?/SMS_DP_SMSPKG\$/(?<content>${G})')?`,
         rei`DTSJob ${G} in state 'DownloadingData'`,
       ],
       advice: DOWNLOAD_ADVICE,
