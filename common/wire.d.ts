@@ -1,6 +1,7 @@
-// The timeline's shapes as they cross a wire (language server → extension host → webview, and back): each written
-// once here. server/src/protocol.ts (the LSP request), server/src/core/timelineView.ts (which computes them),
-// client/src/shared/ (the webview's messages) and media/src/ (which draws them) import them from here.
+// The shapes that cross a wire (language server → extension host → webview, and back), each written once here:
+// the timeline's (server/src/protocol.ts the LSP request, server/src/core/timelineView.ts which computes them,
+// client/src/shared/ the webview's messages, media/src/ which draws them) and the diagnosis's findings
+// (server/src/core/diagnose makes them, the protocol carries them, the client's Diagnosis view shows them).
 // Types only: a declaration file holds no code, and this project resolves no module outside its folder.
 
 /** Severity names in the order of their indices (worst first), as the webview numbers them. */
@@ -102,4 +103,67 @@ export interface TimelineSummary {
   localCount: number;
   /** For each file (the server: its page's `files`; the webview: its file table), its zone-less records' clock, or null. */
   fileClocks: Array<RowClock | null>;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The diagnosis (server/src/core/diagnose/findings.ts makes these; cmlogs diagnose --json prints them)
+
+/**
+ * complete: every required step proven; broken: a failure line, or a step that stalled while its log went on;
+ * incomplete: the chain stops in a log that is here (the logs end first); unproven: no failure seen, but
+ * required steps are proven only by logs that are not among the files (`missingLogs`).
+ */
+export type FindingStatus = 'complete' | 'broken' | 'incomplete' | 'unproven';
+
+export interface FindingStep {
+  name: string;
+  seen: boolean;
+  file?: string;
+  line?: number;
+  utc?: string;
+  /** The log that proves this step. */
+  log: string;
+  /** Whether that log is among the files diagnosed. */
+  logPresent: boolean;
+  optional?: boolean;
+  failed?: boolean;
+  detail?: string;
+}
+
+export interface FindingError {
+  code?: string;
+  name?: string;
+  message: string;
+  /** The seed's heading for this kind of failure. */
+  heading?: string;
+  file: string;
+  line: number;
+  /** The flow went on to its last step after this failure (a retry succeeded). */
+  recovered?: boolean;
+}
+
+/** A log line shown as evidence of a finding. */
+export interface FindingEvidence {
+  file: string;
+  line: number;
+  text: string;
+  note?: string;
+}
+
+export interface Finding {
+  flow: string;
+  title: string;
+  key: string;
+  status: FindingStatus;
+  /** One sentence: why this status. */
+  summary: string;
+  steps: FindingStep[];
+  error?: FindingError;
+  advice: string[];
+  /** Where `advice` comes from when not from the seed documents (set from the flow module). */
+  adviceFrom?: string;
+  nextLog?: string;
+  /** unproven: the logs that would prove the required steps not seen. */
+  missingLogs?: string[];
+  evidence: FindingEvidence[];
 }

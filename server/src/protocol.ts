@@ -3,7 +3,15 @@
 // to a request is a compile error where it is sent or answered. Imports only the shapes every project shares
 // (common/wire.d.ts): it is its own tsconfig project (server/tsconfig.protocol.json), referenced by the server and
 // the client.
-import type { Overview, OverviewQuery, RowClock, RowFilter, TextRule, TimelineSummary } from '../../common/wire';
+import type {
+  Finding,
+  Overview,
+  OverviewQuery,
+  RowClock,
+  RowFilter,
+  TextRule,
+  TimelineSummary,
+} from '../../common/wire';
 
 // The timeline's shapes under the names the requests use (written once, in common/wire.d.ts).
 export type {
@@ -246,58 +254,8 @@ export interface DiagnoseParams {
   folder?: string;
 }
 
-// The diagnosis as it crosses the wire: the core's findings (server/src/core/diagnose) must fit these shapes, which
-// the server's handler checks at compile time.
-
-export type FindingStatus = 'complete' | 'broken' | 'incomplete' | 'unproven';
-
-export interface FindingStep {
-  name: string;
-  seen: boolean;
-  file?: string;
-  line?: number;
-  utc?: string;
-  /** The log that proves this step, and whether it was among the files diagnosed. */
-  log: string;
-  logPresent: boolean;
-  optional?: boolean;
-  failed?: boolean;
-  detail?: string;
-}
-
-export interface FindingError {
-  code?: string;
-  name?: string;
-  message: string;
-  heading?: string;
-  file: string;
-  line: number;
-  recovered?: boolean;
-}
-
-export interface FindingEvidence {
-  file: string;
-  line: number;
-  text: string;
-  note?: string;
-}
-
-export interface Finding {
-  flow: string;
-  title: string;
-  key: string;
-  status: FindingStatus;
-  summary: string;
-  steps: FindingStep[];
-  error?: FindingError;
-  advice: string[];
-  /** Where `advice` comes from when not from the seed documents. */
-  adviceFrom?: string;
-  nextLog?: string;
-  /** unproven: the logs that would prove the required steps not seen. */
-  missingLogs?: string[];
-  evidence: FindingEvidence[];
-}
+// The diagnosis as it crosses the wire: the core's findings, in the shapes of common/wire.d.ts.
+export type { Finding, FindingError, FindingEvidence, FindingStatus, FindingStep } from '../../common/wire';
 
 export interface DiagnoseResult {
   /** The report as markdown, evidence lines linked to the logs. */

@@ -6,65 +6,10 @@ import { formatCode, lookupCode } from '../decode/hresult';
 import { toIsoUtc } from '../time';
 import type { CodeAdvice, FailureRule, FlowRule, StepRule } from './rules';
 import { lowerBound, messageOf, TOLERANCE_MS, type DiagnoseContext, type Hit, type Source } from './sources';
-
-/**
- * complete: every required step proven; broken: a failure line, or a step that stalled while its log went on;
- * incomplete: the chain stops in a log that is here (the logs end first); unproven: no failure seen, but
- * required steps are proven only by logs that are not among the files (`missingLogs`).
- */
-export type FindingStatus = 'complete' | 'broken' | 'incomplete' | 'unproven';
-
-export interface FindingStep {
-  name: string;
-  seen: boolean;
-  file?: string;
-  line?: number;
-  utc?: string;
-  /** The log that proves this step. */
-  log: string;
-  /** Whether that log is among the files diagnosed. */
-  logPresent: boolean;
-  optional?: boolean;
-  failed?: boolean;
-  detail?: string;
-}
-
-export interface FindingError {
-  code?: string;
-  name?: string;
-  message: string;
-  /** The seed's heading for this kind of failure. */
-  heading?: string;
-  file: string;
-  line: number;
-  /** The flow went on to its last step after this failure (a retry succeeded). */
-  recovered?: boolean;
-}
-
-export interface Evidence {
-  file: string;
-  line: number;
-  text: string;
-  note?: string;
-}
-
-export interface Finding {
-  flow: string;
-  title: string;
-  key: string;
-  status: FindingStatus;
-  /** One sentence: why this status. */
-  summary: string;
-  steps: FindingStep[];
-  error?: FindingError;
-  advice: string[];
-  /** Where `advice` comes from when not from the seed documents (set from the flow module). */
-  adviceFrom?: string;
-  nextLog?: string;
-  /** unproven: the logs that would prove the required steps not seen. */
-  missingLogs?: string[];
-  evidence: Evidence[];
-}
+// The shapes of a finding are the wire's (common/wire.d.ts): written once, for the core, the protocol and the client.
+import type { Finding, FindingError, FindingEvidence, FindingStatus, FindingStep } from '../../../../common/wire';
+export type { Finding, FindingError, FindingStatus, FindingStep };
+export type Evidence = FindingEvidence;
 
 // ---------------------------------------------------------------------------------------------------
 // Error codes: names and messages come from the decoder tables (core/decode).
