@@ -162,3 +162,72 @@ test('one job alone keeps every step and its content-only lines (the hash check,
   assert.equal(failed.status, 'broken');
   assert.ok(failed.evidence.some((e) => e.file === '/pc1/CAS.log' && /Download failed for content/.test(e.text)));
 });
+
+// Without ContentTransferManager.log (a collection without it, or rolled away) the DTS jobs are the downloads: the
+// content ID in the distribution point's URL ties each to CAS's hash check, and the management point's own DTS
+// jobs (policy bodies, CI downloads: …/SMS_MP) are no downloads at all. Lines as in the real iOS-CMLogTracer
+// DataTransferService.log (applications: …/SMS_DP_SMSPKG$/Content_<GUID>.1) and seed 000 (updates: …/<GUID>).
+const APP_CONTENT = '0fb5d4cf-013a-449c-86db-ab1c80dbff51';
+const DTS_CONTENT = '{594E9A72-43D1-48D1-A639-D18DF7D286A2}';
+const DTS_POLICY = '{6007B9DE-31B8-4EE4-9892-578C7BF6B285}';
+const DTS_CI = '{5172B3E0-F674-4F2D-8FAE-84BE45514E8C}';
+
+function withoutCtm(url: string, content: string, bitsError: boolean): ParseResult[] {
+  const dts = cmtrace('/pc9/DataTransferService.log', 'DataTransferService', [
+    [
+      0,
+      `DTSJob ${DTS_POLICY} created to download from 'http://MP1.contoso.com:80/SMS_MP' to 'C:\\Windows\\CCM\\Temp'.`,
+    ],
+    [1, `DTSJob ${DTS_POLICY} in state 'DownloadingData'.`],
+    [2, `DTSJob ${DTS_POLICY} successfully completed download.`],
+    [
+      3,
+      `DTSJob ${DTS_CI} created to download from 'http://MP1.contoso.com:80/SMS_MP' to 'C:\\Windows\\CCM\\CIDownloader\\Staging'.`,
+    ],
+    [4, `DTSJob ${DTS_CI} in state 'DownloadingData'.`],
+    [10, `DTSJob ${DTS_CONTENT} created to download from '${url}' to 'C:\\Windows\\ccmcache\\1'.`],
+    [11, `Starting BITS download for DTS job '${DTS_CONTENT}'.`],
+    [12, `DTSJob ${DTS_CONTENT} in state 'DownloadingData'.`],
+    ...(bitsError
+      ? ([
+          [
+            300,
+            `CDTSJob::JobError: DTS Job ID='${DTS_CONTENT}' BITS Job ID='{1108F6E4-83C1-4ED5-AA75-BF4B31163925}' (ErrorContext=BG_ERROR_CONTEXT_REMOTE_FILE, ErrorCode=0x80072EE2)`,
+            2,
+          ],
+        ] as Line[])
+      : []),
+    [900, `DTSJob ${DTS_CONTENT} successfully completed download.`],
+    [901, `DTSJob ${DTS_CONTENT} in state 'NotifiedComplete'.`],
+  ]);
+  const cas = cmtrace('/pc9/CAS.log', 'ContentAccess', [
+    [5, `Requesting content ${content}.1, size(KB) 8935, under context System with priority Medium`],
+    [902, `Download completed for content ${content}.1 under context System`],
+    [903, `Hash verification succeeded for content ${content}.1 downloaded under context System`],
+  ]);
+  return [dts, cas];
+}
+
+for (const [form, url, content] of [
+  ['an update (seed 000)', `http://PR1SITE.CONTOSO.COM:80/SMS_DP_SMSPKG$/${CONTENT}`, CONTENT],
+  ['an application (real log)', `http://AHS-SC-DP1.ad.uic.edu:80/SMS_DP_SMSPKG$/Content_${APP_CONTENT}.1`, APP_CONTENT],
+] as const) {
+  test(`without ContentTransferManager.log, ${form}: one download, tied to CAS's hash check; the MP's DTS jobs are none`, () => {
+    const downloads = diagnose(withoutCtm(url, content, false)).filter((f) => f.flow === 'contentDownload');
+    assert.deepEqual(
+      downloads.map((f) => f.key),
+      [DTS_CONTENT.slice(1, -1).toLowerCase()],
+    );
+    const [download] = downloads;
+    assert.notEqual(download.status, 'broken');
+    assert.notEqual(download.status, 'incomplete', download.summary);
+    assert.ok(download.steps.find((s) => s.name.startsWith('Content Access Service verifies the hash'))?.seen);
+  });
+
+  test(`without ContentTransferManager.log, ${form}: a BITS error the DTS job recovered from is no failure`, () => {
+    const [download] = diagnose(withoutCtm(url, content, true)).filter((f) => f.flow === 'contentDownload');
+    assert.notEqual(download.status, 'broken', download.summary);
+    assert.equal(download.error?.code, '0x80072EE2');
+    assert.equal(download.error?.recovered, true);
+  });
+}

@@ -148,9 +148,7 @@ function downloadSteps(optionalRequest: boolean, oneJob: boolean): FlowRule['ste
       keys: ['dtsJob'],
       patterns: [
         rei`Starting BITS (?:download|job)`,
-        // The content ID in the distribution point's URL: without ContentTransferManager.log (which links the CTM
-        // job to its DTS job) it is what ties this DTS job to CAS's hash check of the content.
-        rei`DTSJob ${G} created to download(?: from '[^'\n]*?/SMS_DP_SMSPKG\$/(?<content>${G})')?`,
+        rei`DTSJob ${G} created to download`,
         rei`DTSJob ${G} in state 'DownloadingData'`,
       ],
       advice: DOWNLOAD_ADVICE,
@@ -193,7 +191,17 @@ export const contentDownloadFlow: FlowRule = {
       key: 'ctmJob',
       start: [rei`Starting CTM job (?<ctmJob>${G})`, rei`CTM job (?<ctmJob>${G}) \(corresponding DTS job`],
     },
-    { ...DTS, key: 'dtsJob', start: [rei`DTSJob (?<dtsJob>${G}) created to download`] },
+    // Without ContentTransferManager.log, the DTS jobs. One from the management point (…/SMS_MP: policy bodies, CI
+    // downloads to CCM\Temp or CIDownloader) is no content download: 50 of 53 real DTS jobs were such. The content
+    // ID in a distribution point's URL is what ties the job to CAS.log's hash check (the CTM log would have):
+    // updates …/SMS_DP_SMSPKG$/<content GUID> (seed 000), applications …/Content_<GUID>.1 (real logs).
+    {
+      ...DTS,
+      key: 'dtsJob',
+      start: [
+        rei`DTSJob (?<dtsJob>${G}) created to download(?! from '[^'\n]*/SMS_MP/?')(?: from '[^'\n]*?/SMS_DP_SMSPKG\$/${CONTENT}(?:\.\d+)?')?`,
+      ],
+    },
   ],
   steps: downloadSteps(true, true),
   failures: OWN_TIME_DOWNLOAD_FAILURES,
