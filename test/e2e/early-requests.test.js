@@ -19,9 +19,7 @@
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
-const { startCodeServer } = require('../../scripts/e2e/with-code-server');
-const { launch } = require('../../scripts/e2e/chromium');
-const { checkRun, quickOpen, ROOT, vsixPath } = require('./workbench');
+const { checkRun, inWorkbench, quickOpen, ROOT, vsixPath } = require('./workbench');
 
 const FOLDER = path.join(ROOT, '.cache/early-requests');
 const LOG = 'WUAHandler.log';
@@ -117,26 +115,17 @@ async function inSession(name, vsix, body) {
   fs.rmSync(mark, { force: true });
   fs.rmSync(started, { force: true });
   const preload = path.join(__dirname, 'slow-server-start.js');
-  const cs = await startCodeServer({
-    name: `early-${name}`,
-    vsix,
-    keep: process.argv.includes('--keep'),
-    folder: FOLDER,
-    settings: { 'workbench.editor.enablePreview': false, 'editor.minimap.enabled': false, 'editor.hover.delay': 100 },
-    env: {
-      NODE_OPTIONS: `${process.env.NODE_OPTIONS || ''} --require ${preload}`.trim(),
-      CMLOGS_E2E_SERVER_DELAY_MS: String(SERVER_DELAY_MS),
-      CMLOGS_E2E_SERVER_MARK: mark,
-      CMLOGS_E2E_SERVER_STARTED_MARK: started,
-    },
-  });
-  run.lap(`code-server (${name}) with ${path.basename(vsix)} at ${cs.url}`);
-  let context;
-  try {
-    context = await launch(path.join(cs.runDir, 'chromium'));
-    const page = (run.state.page = context.pages()[0] || (await context.newPage()));
-    await page.goto(`${cs.url}/?folder=${encodeURIComponent(FOLDER)}`);
-    await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
+  const settings = { 'editor.hover.delay': 100 };
+  const env = {
+    NODE_OPTIONS: `${process.env.NODE_OPTIONS || ''} --require ${preload}`.trim(),
+    CMLOGS_E2E_SERVER_DELAY_MS: String(SERVER_DELAY_MS),
+    CMLOGS_E2E_SERVER_MARK: mark,
+    CMLOGS_E2E_SERVER_STARTED_MARK: started,
+  };
+  const keep = process.argv.includes('--keep');
+  await inWorkbench({ name: `early-${name}`, vsix, folder: FOLDER, settings, env, keep }, async (page, cs) => {
+    run.lap(`code-server (${name}) with ${path.basename(vsix)} at ${cs.url}`);
+    run.state.page = page;
     await page.locator('.explorer-folders-view .monaco-list-row', { hasText: LOG }).first().waitFor({ timeout: 60000 });
     await quickOpen(page, LOG);
     const openedAt = Date.now();
@@ -146,10 +135,7 @@ async function inSession(name, vsix, body) {
     // process started by the client), then ask while the server is still held back.
     await waitForFile(started, 30000);
     await body(page, mark, openedAt);
-  } finally {
-    await context?.close().catch(() => {});
-    await cs.stop();
-  }
+  });
 }
 
 /** Fails when the request made at `madeAt` was not made while the server was held back. */

@@ -15,9 +15,7 @@ const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { startCodeServer } = require('../../scripts/e2e/with-code-server');
-const { launch } = require('../../scripts/e2e/chromium');
-const { checkRun, explorerContextMenu, vsixPath, webviewFrame } = require('./workbench');
+const { checkRun, explorerContextMenu, inWorkbench, vsixPath, webviewFrame } = require('./workbench');
 
 const ROOT = path.resolve(__dirname, '../..');
 const SHOTS = path.join(ROOT, 'test-results/screenshots/fleet');
@@ -138,30 +136,13 @@ async function main() {
   const stale = path.join(os.tmpdir(), `cmlogs-fleet-machines-${gonePid}-e2e`);
   fs.mkdirSync(path.join(stale, '0', 'PC-OLD'), { recursive: true });
   results.stale = stale;
-  const cs = await startCodeServer({
-    name: 'fleet-ui',
-    vsix,
-    folder: ws,
-    settings: {
-      'workbench.colorTheme': 'Default Dark Modern',
-      'editor.minimap.enabled': false,
-      'workbench.editor.enablePreview': false,
-    },
-  });
-  lap(`code-server at ${cs.url}`);
-  const hard = setTimeout(() => cs.stop().finally(() => process.exit(124)), +(process.env.E2E_UI_TIMEOUT_MS || 420000));
-  let context;
   try {
-    context = await launch(path.join(cs.runDir, 'chromium'), { viewport: { width: 1366, height: 768 } });
-    page = run.state.page = context.pages()[0] || (await context.newPage());
-    page.on('pageerror', (e) => console.log(`[page error] ${e.message}`));
-    await page.goto(`${cs.url}/?folder=${encodeURIComponent(ws)}`);
-    await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
-    await checks(fleet);
+    await inWorkbench({ name: 'fleet-ui', vsix, folder: ws, viewport: { width: 1366, height: 768 } }, async (p, cs) => {
+      page = run.state.page = p;
+      lap(`code-server at ${cs.url}`);
+      await checks(fleet);
+    });
   } finally {
-    await context?.close().catch(() => {});
-    await cs.stop();
-    clearTimeout(hard);
     const left = fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith('cmlogs-fleet-machines-'));
     results.unpackedFoldersLeftAfterStop = left; // removed on dispose, or by the next window that unpacks
     for (const name of left)

@@ -1,9 +1,12 @@
-// What the Playwright-driven tests (ui.test.js, scale.test.js) share: named checks with screenshots on failure,
-// the command palette, Quick Open, the Explorer's context menu and finding the timeline webview's frame.
+// What the Playwright-driven tests (ui.test.js, scale.test.js...) share: a code-server and Chromium session
+// (inWorkbench), named checks with screenshots on failure, the command palette, Quick Open, the Explorer's context
+// menu and finding the timeline webview's frame.
 'use strict';
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
+const { startCodeServer } = require('../../scripts/e2e/with-code-server');
+const { launch } = require('../../scripts/e2e/chromium');
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -243,8 +246,51 @@ function vsixPath(argv, lap = () => {}) {
   return vsix;
 }
 
+/** What every browser test sets unless it says otherwise: the dark theme, no minimap, no preview tabs. */
+const WORKBENCH_SETTINGS = {
+  'workbench.colorTheme': 'Default Dark Modern',
+  'editor.minimap.enabled': false,
+  'workbench.editor.enablePreview': false,
+};
+
+/**
+ * A code-server with the packaged extension (`vsix`) on `folder`, headless Chromium at `viewport` on it, the
+ * workbench up: runs `body(page, cs)` and then closes both, whatever happens. `settings` add to (or replace)
+ * WORKBENCH_SETTINGS. A run that hangs is stopped after `timeoutMs` (E2E_UI_TIMEOUT_MS) with exit code 124.
+ * Page errors are printed (a webview's exception would otherwise go unseen).
+ */
+async function inWorkbench({ name, vsix, folder, settings = {}, env, keep, viewport, timeoutMs }, body) {
+  const cs = await startCodeServer({
+    name,
+    vsix,
+    folder,
+    keep,
+    env,
+    settings: { ...WORKBENCH_SETTINGS, ...settings },
+  });
+  const limit = timeoutMs ?? +(process.env.E2E_UI_TIMEOUT_MS || 420000);
+  const hard = setTimeout(() => {
+    console.error(`[${name}] HARD TIMEOUT after ${limit} ms (E2E_UI_TIMEOUT_MS): stopping`);
+    cs.stop().finally(() => process.exit(124));
+  }, limit);
+  let context;
+  try {
+    context = await launch(path.join(cs.runDir, 'chromium'), viewport ? { viewport } : {});
+    const page = context.pages()[0] || (await context.newPage());
+    page.on('pageerror', (e) => console.log(`[page error] ${e.message}`));
+    await page.goto(`${cs.url}/?folder=${encodeURIComponent(folder)}`);
+    await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
+    return await body(page, cs);
+  } finally {
+    await context?.close().catch(() => {});
+    await cs.stop();
+    clearTimeout(hard);
+  }
+}
+
 module.exports = {
   checkRun,
+  inWorkbench,
   command,
   focusWorkbench,
   setTheme,
