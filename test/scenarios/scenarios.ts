@@ -121,6 +121,22 @@ const SYNC: Scenario[] = [
     },
   ),
   scenario(
+    'sync-initial-16h',
+    true,
+    'The first sync of a new SUP over a slow link: 15 hours of WSUS metadata, then an hour of site database sync (longer than any sync the engine bounds without an end line: its end line is its end).',
+    (seed) => {
+      const w = world(seed, { serverBias: -120 });
+      const t = startOf(w, 6);
+      wcmHourly(w, t - 10 * MIN, t + 17 * HOUR);
+      const s = syncRun(w, t, { trigger: 'manual', wsusMs: 15 * HOUR, dbMs: 60 * MIN, items: 9000 });
+      return {
+        machines: [w.server],
+        findings: [{ flow: 'sync', ...syncAt(s), status: 'complete' }],
+        counts: { sync: 1 },
+      };
+    },
+  ),
+  scenario(
     'sync-rollover-lo_',
     true,
     'A 1 h 40 min sync that starts in WSyncMgr.lo_ and ends in WSyncMgr.log (the log rolled over 50 minutes in): one instance, complete.',
@@ -920,6 +936,21 @@ const SCAN: Scenario[] = [
     },
   ),
   scenario(
+    'scan-first-scan-4h',
+    true,
+    'A first scan on an old client with a huge catalogue: the Windows Update Agent search takes 3 h 45 min, then the scan completes (it was called stalled after 2 hours).',
+    (seed) => {
+      const w = world(seed, { clientBias: 300 });
+      const t = startOf(w);
+      const a = scanJob(w, t, { location: {}, newSource: true, searchMs: 225 * MIN, statuses: true });
+      clientNoise(w, t - HOUR, t + 6 * HOUR);
+      return {
+        machines: [w.client],
+        findings: [{ flow: 'location', key: lower(a.locationRequest!), status: 'complete' }, scanOk(a)],
+      };
+    },
+  ),
+  scenario(
     'two-clients-one-fails',
     false,
     "Logs of two clients collected side by side (client-a/, client-b/): at the same minute, A's scan fails with 0x80244021 and B's succeeds.",
@@ -1317,6 +1348,35 @@ const DEPLOY: Scenario[] = [
             recovered: true,
             why: 'its download recovered from a transient error',
           },
+        ],
+      };
+    },
+  ),
+  scenario(
+    'content-27h-download',
+    true,
+    'A 3.5 GB feature update trickles over a throttled VPN for 27 hours (past a day), BITS progress every few minutes, then CAS checks its hash and it installs.',
+    (seed) => {
+      const w = world(seed, { clientBias: 300 });
+      const t = startOf(w);
+      const [u] = makeUpdates(w, 1);
+      u.size = 3_500_000_000;
+      const d = deployment(w, t, {
+        updates: [u],
+        content: [{ downloadMs: 27 * HOUR }],
+        ignoreWindow: true,
+        reboot: false,
+      });
+      return {
+        machines: [w.client],
+        findings: [
+          {
+            flow: 'contentDownload',
+            key: lower(d.contentJobs[0].ctmJob),
+            status: 'complete',
+            why: 'the hash check after a download of more than a day is still its own',
+          },
+          { flow: 'deployment', key: lower(d.assignment), status: 'complete' },
         ],
       };
     },

@@ -58,7 +58,11 @@ interface Walked {
 /** Where its steps may be: from its start to the next instance's start, at most the flow's longest run. */
 function stepWindow(instance: Instance, flow: FlowRule): Window {
   if (Number.isNaN(instance.start)) return { from: Number.NEGATIVE_INFINITY, to: Number.POSITIVE_INFINITY };
-  const outer = Math.min(instance.until, instance.start + (flow.maxDurationMs ?? DEFAULT_MAX_DURATION_MS));
+  // The flow's longest run bounds an instance that wrote no end; one that did runs to its end however long it
+  // took (a first scan of 4 hours, an initial WSUS sync of 15: seen through to their end lines, never cut short).
+  const longest = instance.start + (flow.maxDurationMs ?? DEFAULT_MAX_DURATION_MS);
+  const ended = instance.end !== undefined && !Number.isNaN(instance.end);
+  const outer = Math.min(instance.until, ended ? Math.max(longest, instance.end! + TOLERANCE_MS) : longest);
   // A keyed job with its own end line (a scan job's last OnScanComplete) is over there; a cycle's end line is
   // followed by its last optional lines (the child site notification), up to the next cycle.
   const own = instance.keyed && instance.end !== undefined ? Math.min(outer, instance.end + TOLERANCE_MS) : outer;
@@ -73,7 +77,8 @@ function ownWindow(instance: Instance, steps: Window, results: StepResult[]): Wi
     terminal && !Number.isNaN(terminal.time) ? Math.max(terminal.time, instance.last) : undefined,
   ].filter((t): t is number => t !== undefined && !Number.isNaN(t));
   if (!ends.length) return steps;
-  return { from: steps.from, to: Math.min(steps.to, Math.max(...ends) + TOLERANCE_MS) };
+  // Up to its end, even past the flow's longest run when its own lines went on (a 27-hour download).
+  return { from: steps.from, to: Math.min(instance.until, Math.max(...ends) + TOLERANCE_MS) };
 }
 
 function stepHits(
@@ -82,11 +87,16 @@ function stepHits(
   step: StepRule,
   window: Window,
   after: number,
+  reached: number,
   keyed: FollowedKeys,
 ): Hit[] {
   if (step.link === 'key') {
     const hits = keyed.hits(step, step, step.keys, step.patterns);
-    return step.ownTimeOnly ? hits.filter((h) => !(h.time < window.from) && !(h.time > window.to)) : hits;
+    if (!step.ownTimeOnly) return hits;
+    // Its own time reaches as far as its own lines went (`reached`: the DTS job of a 27-hour download completing
+    // after the flow's longest run), never into the next instance's.
+    const to = Math.min(instance.until, Math.max(window.to, reached + TOLERANCE_MS));
+    return hits.filter((h) => !(h.time < window.from) && !(h.time > to));
   }
   const from = step.lookbackMs ? instance.start - step.lookbackMs : window.from;
   const end = step.optional ? (window.optionalTo ?? window.to) : window.to;
@@ -149,13 +159,17 @@ function walkSteps(
   keyed: FollowedKeys,
 ): { results: StepResult[]; added: boolean } {
   let after = instance.start;
+  /** The latest line of a step linked by the instance's keys alone (not limited to its time). */
+  let reached = Number.NEGATIVE_INFINITY;
   let added = false;
   const results = flow.steps.map((rule) => {
-    const hits = stepHits(context, instance, rule, window, after, keyed);
+    const hits = stepHits(context, instance, rule, window, after, reached, keyed);
     const hit = pick(hits, after);
     if (rule.link === 'time')
       for (const h of capturedHits(rule, hits, hit, after)) added = addCaptures(instance, h) || added;
     if (hit && !rule.optional && !Number.isNaN(hit.time)) after = Math.max(after, hit.time);
+    if (hit && rule.link === 'key' && !rule.ownTimeOnly && !Number.isNaN(hit.time))
+      reached = Math.max(reached, hit.time);
     return { rule, hit, hits, present: context.hasLog(rule, instance.folder) };
   });
   return { results, added };
