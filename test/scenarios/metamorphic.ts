@@ -4,14 +4,18 @@
 //   -D: the same UTC instants), a different D per machine folder;
 // - rollover: every CMTrace / SMS trace log cut at a record boundary into Name.lo_ (older) + Name.log;
 // - noise: a neutral record of another component (with its own GUIDs) after every other record;
-// - encoding: CMTrace logs in UTF-8 re-encoded as UTF-16LE with a BOM and UTF-16 ones as UTF-8, CRLF as LF.
+// - encoding: CMTrace logs in UTF-8 re-encoded as UTF-16LE with a BOM and UTF-16 ones as UTF-8, CRLF as LF;
+// - stretch: every instant moved away from the collection's first one x3 (a 75-minute scan takes 3 h 45 min, a
+//   5-hour sync 15 hours), each log in its own zone: run lengths are the machines', not the engine's bounds.
 // Logs are read and written as bytes in their own encoding (UTF-8 with BOM, UTF-16LE, ANSI).
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Finding } from '../../server/src/core/diagnose/index';
 
-export type Relation = 'zone' | 'rollover' | 'noise' | 'encoding';
-export const RELATIONS: Relation[] = ['zone', 'rollover', 'noise', 'encoding'];
+export type Relation = 'zone' | 'rollover' | 'noise' | 'encoding' | 'stretch';
+export const RELATIONS: Relation[] = ['zone', 'rollover', 'noise', 'encoding', 'stretch'];
+/** How much longer every gap gets under 'stretch'. */
+export const STRETCH = 3;
 
 interface Decoded {
   text: string;
@@ -78,6 +82,52 @@ export function shiftZone(text: string, D: number): string {
     });
 }
 
+/**
+ * Every time of a log mapped by `map` (UTC ms -> UTC ms), written back in the log's own zone: CMTrace and SMS trace
+ * (their bias), WSUS SoftwareDistribution.log (UTC), WindowsUpdate.log (local, zone from its "tz:" header).
+ */
+export function mapTimes(text: string, map: (utc: number) => number): string {
+  const tz = /tz: ([+-])(\d\d)(\d\d)/.exec(text);
+  const wuOffset = tz ? (tz[1] === '+' ? 1 : -1) * (+tz[2] * 60 + +tz[3]) : 0;
+  const ms3 = (frac: string) => +frac.padEnd(3, '0').slice(0, 3);
+  const wall = (utc: number, offsetMin: number) => new Date(map(utc) + offsetMin * 60_000);
+  const hms = (d: Date) => `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
+  const ymd = (d: Date, sep: string) =>
+    `${d.getUTCFullYear()}${sep}${pad(d.getUTCMonth() + 1)}${sep}${pad(d.getUTCDate())}`;
+  const mdy = (d: Date) => `${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}-${d.getUTCFullYear()}`;
+  return text
+    .replace(
+      /time="(\d\d):(\d\d):(\d\d)\.(\d+)([+-]\d+)" date="(\d\d?)-(\d\d?)-(\d{4})"/g,
+      (_, h, mi, s, frac, b, mo, d, y) => {
+        const n = wall(Date.UTC(+y, mo - 1, +d, +h, +mi, +s, ms3(frac)) + +b * 60_000, -b);
+        return `time="${hms(n)}.${pad(n.getUTCMilliseconds(), 3)}${b}" date="${mdy(n)}"`;
+      },
+    )
+    .replace(/<(\d\d)-(\d\d)-(\d{4}) (\d\d):(\d\d):(\d\d)\.(\d+)([+-]\d+)>/g, (_, mo, d, y, h, mi, s, frac, b) => {
+      const n = wall(Date.UTC(+y, mo - 1, +d, +h, +mi, +s, ms3(frac)) + +b * 60_000, -b);
+      return `<${mdy(n)} ${hms(n)}.${pad(n.getUTCMilliseconds(), 3)}${b}>`;
+    })
+    .replace(/^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)\.(\d{3}) UTC/gm, (_, y, mo, d, h, mi, s, ms) => {
+      const n = wall(Date.UTC(+y, mo - 1, +d, +h, +mi, +s, +ms), 0);
+      return `${ymd(n, '-')} ${hms(n)}.${pad(n.getUTCMilliseconds(), 3)} UTC`;
+    })
+    .replace(/^(\d{4})-(\d\d)-(\d\d)\t(\d\d):(\d\d):(\d\d):(\d{3})/gm, (_, y, mo, d, h, mi, s, ms) => {
+      const n = wall(Date.UTC(+y, mo - 1, +d, +h, +mi, +s, +ms) - wuOffset * 60_000, wuOffset);
+      return `${ymd(n, '-')}\t${hms(n)}:${pad(n.getUTCMilliseconds(), 3)}`;
+    });
+}
+
+/** The earliest instant (UTC ms) any of these logs writes (mapTimes reads them). */
+function earliest(texts: string[]): number {
+  let first = Number.POSITIVE_INFINITY;
+  for (const text of texts)
+    mapTimes(text, (utc) => {
+      first = Math.min(first, utc);
+      return utc;
+    });
+  return first;
+}
+
 /** The line indexes where a record starts, for CMTrace and SMS trace logs; none for other formats. */
 function recordStarts(lines: string[]): number[] {
   if (lines.some((l) => l.startsWith('<![LOG['))) return lines.flatMap((l, i) => (l.startsWith('<![LOG[') ? [i] : []));
@@ -137,6 +187,8 @@ function files(dir: string): string[] {
 /** Writes `from` rewritten by `relation` into `to`. `index` varies the zone per machine folder. */
 export function rewrite(from: string, to: string, relation: Relation): void {
   const machines = new Map<string, number>();
+  const logs = files(from).filter((file) => /\.(log|lo_)$/i.test(file));
+  const origin = relation === 'stretch' ? earliest(logs.map((f) => decode(readFileSync(join(from, f))).text)) : 0;
   for (const file of files(from)) {
     if (!/\.(log|lo_)$/i.test(file)) continue;
     const decoded = decode(readFileSync(join(from, file)));
@@ -148,6 +200,8 @@ export function rewrite(from: string, to: string, relation: Relation): void {
       if (!machines.has(machine)) machines.set(machine, [-330, 125, 480, -600][machines.size % 4]);
       writeFileSync(target, encode(shiftZone(text, machines.get(machine)!)));
     } else if (relation === 'noise') writeFileSync(target, encode(addNoise(text, 2)));
+    else if (relation === 'stretch')
+      writeFileSync(target, encode(mapTimes(text, (utc) => origin + (utc - origin) * STRETCH)));
     else if (relation === 'encoding') writeFileSync(target, reencoded(decoded));
     else {
       const parts =
@@ -163,13 +217,16 @@ export function rewrite(from: string, to: string, relation: Relation): void {
   }
 }
 
-/** What a verdict is, without file names and line numbers (they move when a log is cut or grows). */
-export function verdicts(findings: Finding[]): string[] {
+/**
+ * What a verdict is, without file names and line numbers (they move when a log is cut or grows); with
+ * `timeKeys` false, without the instants in keys too (a cycle's key is its start, which 'stretch' moves).
+ */
+export function verdicts(findings: Finding[], timeKeys = true): string[] {
   return findings
     .map((f) =>
       [
         f.flow,
-        f.key.replace(/\.lo_\b/g, '.log'),
+        (timeKeys ? f.key : f.key.replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, '<time>')).replace(/\.lo_\b/g, '.log'),
         f.status,
         f.error?.code ?? '',
         f.steps.find((s) => s.failed)?.name ?? '',
