@@ -61,7 +61,7 @@ export class App {
   /** No page of this load has arrived yet. */
   loading = false;
   /** While the folder's logs are being indexed: the rows are those of `done` of `total` logs (the rest merge in). */
-  indexing: { done: number; total: number } | null = null;
+  indexing: { done: number; total: number; tails?: number } | null = null;
   offsets: Record<string, number> = {};
   serverKey: string | null = null;
   focusKey: string | null = null;
@@ -271,6 +271,14 @@ export class App {
   /** Opens row i of `store` in the editor; the extension refuses it if the load is no longer the one it shows. */
   reveal(i: number, store: Store = this.store): void {
     if (i < 0 || i >= store.n) return;
+    if (store.line[i] <= 0) {
+      // A log's last records shown before the log is read: their line is not known yet (timelineTail.ts).
+      this.status(
+        `The line of this record is known once ${this.fileOf(i, store).name} is read; try again in a moment.`,
+        false,
+      );
+      return;
+    }
     this.vscode.postMessage({
       type: 'reveal',
       load: store.load,
@@ -385,6 +393,9 @@ export class App {
     ];
     // Rows of the logs read so far: the others merge in, in time order, as they are read.
     if (indexing) parts.push(`indexing the folder's logs: ${indexing.done} of ${indexing.total} read`);
+    // Logs not read yet are shown by their last records (right at the end, the rest comes as each log is read).
+    if (indexing?.tails)
+      parts.push(`the last records of ${indexing.tails} log${indexing.tails === 1 ? '' : 's'} not read yet shown`);
     const localOnly = localOnlyStatus(this.summary.localCount);
     if (localOnly) parts.push(localOnly);
     if (!this.compiledRules.showsAll) parts.push('hide/show-only rules active');

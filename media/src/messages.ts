@@ -74,6 +74,7 @@ export class MessageHandler {
    * row) again by file and line.
    */
   private onBegin(m: Extract<ExtensionMessage, { type: 'begin' }>): void {
+    performance.mark('cmlogs.begin');
     const { app } = this;
     const load = num(m.generation, -1);
     const keep = m.keepView && app.store.n > 0;
@@ -117,6 +118,7 @@ export class MessageHandler {
   private onPage(m: Extract<ExtensionMessage, { type: 'page' }>): void {
     const { app } = this;
     if (m.generation !== app.load || !m.page || !m.page.chunk) return;
+    if (!app.store.n) performance.mark('cmlogs.page');
     const hadSummary = !!m.page.summary;
     app.applyPage(num(m.seq, 0), m.page);
     if (hadSummary) {

@@ -241,7 +241,7 @@ export interface ViewPage {
   overview?: Overview;
   linked?: { total: number; files: number; chunk: RowChunk; positions: number[] };
   /** While the folder's logs are being indexed: the page holds `done` of `total` logs (the rest merge in later). */
-  indexing?: { done: number; total: number };
+  indexing?: { done: number; total: number; tails?: number };
 }
 
 // ---------------------------------------------------------------------------------------------------------
