@@ -19,7 +19,8 @@ import {
   type ViewQuery,
   type ViewSummary,
 } from '../../client/src/shared/timelineMessages';
-import { clockMarker, formatTime, formatWall, localOnlyStatus, type ClockMarker } from './format';
+import { clockMarker, formatTime, formatWall, type ClockMarker } from './format';
+import { showStatus } from './status';
 import type { Linked, Parts, UiState, VsCodeApi } from './state';
 import { emptySummary } from './state';
 import { Store, Tables, type RowId } from './store';
@@ -132,6 +133,16 @@ export class App {
     }
     this.vscode.postMessage({ type: 'query', load: this.load, seq, query });
     return seq;
+  }
+
+  /** Applies `page` as the answer to a window query `q` made now (a load's end sent with `begin`: messages.ts). */
+  answerNow(page: ViewPage, then: (page: ViewPage) => void): void {
+    const seq = ++this.seq;
+    this.then.set(seq, then);
+    this.windowQueries.add(seq);
+    this.filterSeq = this.linksSeq = seq;
+    performance.mark('cmlogs.page');
+    this.applyPage(seq, page);
   }
 
   /** Asks for the window around [first, last) unless it is held or already asked for. */
@@ -381,26 +392,6 @@ export class App {
   }
 
   updateStatus(): void {
-    const s = document.getElementById('status');
-    if (!s) return;
-    s.classList.remove('error');
-    const files = this.tables.files.length;
-    const { indexing } = this;
-    const parts = [
-      `${this.total.toLocaleString()} records loaded${this.loading || indexing ? '\u2026' : ''}`,
-      `${this.shown.toLocaleString()} shown`,
-      `${files} file${files === 1 ? '' : 's'}`,
-    ];
-    // Rows of the logs read so far: the others merge in, in time order, as they are read.
-    if (indexing) parts.push(`indexing the folder's logs: ${indexing.done} of ${indexing.total} read`);
-    // Logs not read yet are shown by their last records (right at the end, the rest comes as each log is read).
-    if (indexing?.tails)
-      parts.push(`the last records of ${indexing.tails} log${indexing.tails === 1 ? '' : 's'} not read yet shown`);
-    const localOnly = localOnlyStatus(this.summary.localCount);
-    if (localOnly) parts.push(localOnly);
-    if (!this.compiledRules.showsAll) parts.push('hide/show-only rules active');
-    if (this.compiledRules.errors.length) parts.push(`rule errors: ${this.compiledRules.errors.join('; ')}`);
-    s.textContent = parts.join(' \u00b7 ');
-    s.title = s.textContent;
+    showStatus(this);
   }
 }

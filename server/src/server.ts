@@ -600,6 +600,7 @@ answer(connection, Requests.timeline, async (params) => {
       }
       continue;
     }
+    loadingTails.forget(folder); // a partial answer in flight when the load ended may have read tails again
     for (const file of await load.files) needed.add(file);
   }
   // Logs dropped to keep within the budget are the ones needed longest ago; none that this page shows.

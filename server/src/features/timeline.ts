@@ -77,16 +77,17 @@ export function timelineFiles(index: LogIndex, params: Pick<TimelineParams, 'uri
   return [...new Set([...(params.uris ?? []).map(uriToPath), ...inFolders])];
 }
 
-/** A log as the timeline reads it: the index's, else its tail's while it is not read. */
+/** A log as the timeline reads it: its tail while the server shows it so (not read, or not merged yet), else the index's. */
 function logOf(
   index: LogIndex,
   tails: TailsOf | undefined,
   file: string,
 ): { result: ParseResult; lineless: boolean } | null {
-  const result = index.file(file);
-  if (result) return { result, lineless: false };
+  // The tail when one is given: the server chose it (a log read meanwhile merges at the next answer, as it says).
   const tail = tails?.get(file);
-  return tail ? { result: tail.result, lineless: !tail.wholeFile } : null;
+  if (tail) return { result: tail.result, lineless: !tail.wholeFile };
+  const result = index.file(file);
+  return result ? { result, lineless: false } : null;
 }
 
 function merged(index: LogIndex, params: TimelineParams, tails?: TailsOf): MergeCache {
