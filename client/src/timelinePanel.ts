@@ -26,8 +26,11 @@ import {
   type ExtensionMessage,
   type HighlightRule,
   type TimelineFilter,
+  type ViewPage,
+  type ViewQuery,
   type WebviewMessage,
 } from './timelineProtocol';
+import { emptyFilter } from './shared/filter';
 
 export interface TimelineOptions {
   uris?: string[];
@@ -59,6 +62,10 @@ const POLL_MS = 3000;
  * often, as each answer with more logs merges all the logs read so far again.
  */
 const INDEXING_FIRST_POLL_MS = 100;
+/** Rows of a new load's end sent with `begin` (a tall panel shows ~100; the webview asks for more if it needs). */
+const FIRST_ROWS = 600;
+/** An offset past any end: the server answers the last page (as the webview's END). */
+const FIRST_END = 2 ** 31 - 1;
 const INDEXING_POLL_MS = 750;
 
 let current: TimelinePanel | undefined;
@@ -286,7 +293,16 @@ class TimelinePanel {
     this.knownUris = new Set();
     this.probe = null; // no check until the probe is in
     this.shownLoad = generation;
-    await this.post({ type: 'begin', generation, serverKey: this.serverKey, focusKey: this.focusKey, keepView });
+    const first = keepView || this.serverKey || this.focusKey ? undefined : await this.firstPage(generation);
+    if (generation !== this.generation) return;
+    await this.post({
+      type: 'begin',
+      generation,
+      serverKey: this.serverKey,
+      focusKey: this.focusKey,
+      keepView,
+      ...(first && { first }),
+    });
     const probe = await probing;
     if (generation !== this.generation) return;
     this.probe = probe;
@@ -308,6 +324,23 @@ class TimelinePanel {
       last: same && end.rows.length ? identity(end, end.rows.length - 1) : null,
       indexing: indexing(first),
     };
+  }
+
+  /**
+   * The end of a new load, as the webview asks for it first (following, no filter, the rules of the settings): sent
+   * with `begin` instead of waiting for the webview's query. Undefined when it cannot be had (the webview asks).
+   */
+  private async firstPage(generation: number): Promise<{ query: ViewQuery; page: ViewPage } | undefined> {
+    const rules = sanitizeRules(vscode.workspace.getConfiguration('cmlogs').get(RULES_SETTING));
+    const query: ViewQuery = { offset: FIRST_END, limit: FIRST_ROWS, filter: emptyFilter(), rules };
+    try {
+      const page = await ask(this.client, Requests.timeline, { ...this.params(0, 1), ...queryParams(query) });
+      if (generation !== this.generation) return undefined;
+      for (const f of page.files) this.knownUris.add(f.uri);
+      return { query, page: encodePage(this.encoder, page) };
+    } catch {
+      return undefined;
+    }
   }
 
   /** Answers the webview's query of the load on show: the server's page, packed, back with its `seq`. */

@@ -156,7 +156,12 @@ export function encodePage(encoder: ChunkEncoder, page: TimelinePage): ViewPage 
   const out: ViewPage = { total: page.total, shown: page.shown ?? page.total, offset: page.offset, chunk };
   if (page.position !== undefined) out.position = page.position;
   if (page.filterError) out.filterError = page.filterError;
-  if (page.indexing) out.indexing = { done: page.indexing.done, total: page.indexing.total };
+  if (page.indexing)
+    out.indexing = {
+      done: page.indexing.done,
+      total: page.indexing.total,
+      ...(page.indexing.tails && { tails: page.indexing.tails }),
+    };
   if (page.overview) out.overview = page.overview;
   if (page.linked)
     out.linked = {

@@ -19,7 +19,8 @@ import {
   type ViewQuery,
   type ViewSummary,
 } from '../../client/src/shared/timelineMessages';
-import { clockMarker, formatTime, formatWall, localOnlyStatus, type ClockMarker } from './format';
+import { clockMarker, formatTime, formatWall, type ClockMarker } from './format';
+import { showStatus } from './status';
 import type { Linked, Parts, UiState, VsCodeApi } from './state';
 import { emptySummary } from './state';
 import { Store, Tables, type RowId } from './store';
@@ -61,7 +62,7 @@ export class App {
   /** No page of this load has arrived yet. */
   loading = false;
   /** While the folder's logs are being indexed: the rows are those of `done` of `total` logs (the rest merge in). */
-  indexing: { done: number; total: number } | null = null;
+  indexing: { done: number; total: number; tails?: number } | null = null;
   offsets: Record<string, number> = {};
   serverKey: string | null = null;
   focusKey: string | null = null;
@@ -132,6 +133,16 @@ export class App {
     }
     this.vscode.postMessage({ type: 'query', load: this.load, seq, query });
     return seq;
+  }
+
+  /** Applies `page` as the answer to a window query `q` made now (a load's end sent with `begin`: messages.ts). */
+  answerNow(page: ViewPage, then: (page: ViewPage) => void): void {
+    const seq = ++this.seq;
+    this.then.set(seq, then);
+    this.windowQueries.add(seq);
+    this.filterSeq = this.linksSeq = seq;
+    performance.mark('cmlogs.page');
+    this.applyPage(seq, page);
   }
 
   /** Asks for the window around [first, last) unless it is held or already asked for. */
@@ -271,6 +282,14 @@ export class App {
   /** Opens row i of `store` in the editor; the extension refuses it if the load is no longer the one it shows. */
   reveal(i: number, store: Store = this.store): void {
     if (i < 0 || i >= store.n) return;
+    if (store.line[i] <= 0) {
+      // A log's last records shown before the log is read: their line is not known yet (timelineTail.ts).
+      this.status(
+        `The line of this record is known once ${this.fileOf(i, store).name} is read; try again in a moment.`,
+        false,
+      );
+      return;
+    }
     this.vscode.postMessage({
       type: 'reveal',
       load: store.load,
@@ -373,23 +392,6 @@ export class App {
   }
 
   updateStatus(): void {
-    const s = document.getElementById('status');
-    if (!s) return;
-    s.classList.remove('error');
-    const files = this.tables.files.length;
-    const { indexing } = this;
-    const parts = [
-      `${this.total.toLocaleString()} records loaded${this.loading || indexing ? '\u2026' : ''}`,
-      `${this.shown.toLocaleString()} shown`,
-      `${files} file${files === 1 ? '' : 's'}`,
-    ];
-    // Rows of the logs read so far: the others merge in, in time order, as they are read.
-    if (indexing) parts.push(`indexing the folder's logs: ${indexing.done} of ${indexing.total} read`);
-    const localOnly = localOnlyStatus(this.summary.localCount);
-    if (localOnly) parts.push(localOnly);
-    if (!this.compiledRules.showsAll) parts.push('hide/show-only rules active');
-    if (this.compiledRules.errors.length) parts.push(`rule errors: ${this.compiledRules.errors.join('; ')}`);
-    s.textContent = parts.join(' \u00b7 ');
-    s.title = s.textContent;
+    showStatus(this);
   }
 }

@@ -56,7 +56,11 @@ export function renderDetails(app: App): void {
   if (off) prop('Clock offset', formatOffset(off));
   prop(
     'File',
-    button(`${file.name}:${store.line[i]}`, `Open ${file.file} at line ${store.line[i]}`, () => app.reveal(i, store)),
+    store.line[i] > 0
+      ? button(`${file.name}:${store.line[i]}`, `Open ${file.file} at line ${store.line[i]}`, () =>
+          app.reveal(i, store),
+        )
+      : `${file.name} (line known once the log is read)`,
   );
   prop('Component', displayText(store.components[store.comp[i]] ?? ''));
   const th = store.thread[i];
@@ -127,7 +131,7 @@ export function renderChain(app: App): void {
       el('span', 'c-comp', displayText(store.components[store.comp[i]] ?? '')),
       el('span', 'c-msg', firstLine(store.msg[i], 300)),
     );
-    item.title = `${app.fileOf(i, store).file}:${store.line[i]}`;
+    item.title = store.line[i] > 0 ? `${app.fileOf(i, store).file}:${store.line[i]}` : app.fileOf(i, store).file;
     item.addEventListener('click', () => goToLinked(app, store, i, positions[i]));
     item.addEventListener('keydown', (e) => e.key === 'Enter' && goToLinked(app, store, i, positions[i]));
     frag.appendChild(item);

@@ -24,6 +24,8 @@ import { RulesPanel } from './rules';
 declare function acquireVsCodeApi(): VsCodeApi;
 
 function start(vscode: VsCodeApi): void {
+  // Marks of the first rows' way (the scale test reads them: test/e2e/scale.test.js firstRowsBreakdown).
+  performance.mark('cmlogs.script');
   const app = new App(vscode);
   const messages = new MessageHandler(app);
   let frame = 0;
@@ -79,6 +81,7 @@ function start(vscode: VsCodeApi): void {
   renderChain(app);
   app.updateStatus();
   render();
+  performance.mark('cmlogs.ready');
   vscode.postMessage({ type: 'ready' });
 }
 

@@ -6,6 +6,7 @@ import {
   sanitizeLayout,
   type ExtensionMessage,
   type TimeMode,
+  type RowChunk,
   type ViewPage,
   type ViewQuery,
 } from '../../client/src/shared/timelineMessages';
@@ -74,6 +75,7 @@ export class MessageHandler {
    * row) again by file and line.
    */
   private onBegin(m: Extract<ExtensionMessage, { type: 'begin' }>): void {
+    performance.mark('cmlogs.begin');
     const { app } = this;
     const load = num(m.generation, -1);
     const keep = m.keepView && app.store.n > 0;
@@ -92,7 +94,13 @@ export class MessageHandler {
     const q: Partial<ViewQuery> = { offset: app.ui.follow && !anchor ? END : 0, limit: app.windowSize() };
     if (anchor) q.anchor = { uri: anchor.uri, line: anchor.line };
     if (app.linkKeys.length) q.linkKeys = app.linkKeys.slice();
-    app.filterSeq = app.linksSeq = app.query(q, (page) => this.placeFirst(page, !!anchor, hadSelection));
+    const then = (page: ViewPage) => this.placeFirst(page, !!anchor, hadSelection);
+    // A new load's end may come with `begin` (one round trip less before the first rows).
+    const first = !keep && m.first?.page?.chunk && m.first.query ? m.first : null;
+    if (first) app.tables.intern(first.page.chunk); // every chunk of the load extends the tables, in order
+    if (first && isFirstQuery(app, q, first.query))
+      app.answerNow({ ...first.page, chunk: noNewEntries(first.page.chunk) }, then);
+    else app.filterSeq = app.linksSeq = app.query(q, then);
     // The rows first (what the user waits for), then the summary of the whole timeline (a pass over every record).
     app.query({ summary: true });
     this.renderAll();
@@ -117,6 +125,7 @@ export class MessageHandler {
   private onPage(m: Extract<ExtensionMessage, { type: 'page' }>): void {
     const { app } = this;
     if (m.generation !== app.load || !m.page || !m.page.chunk) return;
+    if (!app.store.n) performance.mark('cmlogs.page');
     const hadSummary = !!m.page.summary;
     app.applyPage(num(m.seq, 0), m.page);
     if (hadSummary) {
@@ -181,4 +190,25 @@ export class MessageHandler {
     app.parts.renderDetails();
     app.rowsChanged();
   }
+}
+
+/**
+ * Whether a load's end sent with `begin` (asked by the extension as the webview asks first) answers the window query
+ * `q`: the end, no anchor or links, the same filter and rules, no more rows than it holds.
+ */
+function isFirstQuery(app: App, q: Partial<ViewQuery>, asked: ViewQuery): boolean {
+  return (
+    q.offset === END &&
+    asked.offset === END &&
+    !q.anchor &&
+    !q.linkKeys?.length &&
+    (q.limit ?? 0) <= asked.limit &&
+    JSON.stringify(asked.filter) === JSON.stringify(app.filter) &&
+    JSON.stringify(asked.rules) === JSON.stringify(app.rules)
+  );
+}
+
+/** A chunk whose new table entries were interned already. */
+function noNewEntries(chunk: RowChunk): RowChunk {
+  return { ...chunk, addFiles: [], addComponents: [], addClocks: [] };
 }

@@ -155,6 +155,8 @@ export interface TimelineFile {
 export interface TimelineIndexing {
   done: number;
   total: number;
+  /** Logs not read yet whose last records the page shows in their place (their rows' lines are -1, -2, ... from the end). */
+  tails?: number;
 }
 
 export interface TimelinePage {

@@ -28,6 +28,7 @@ import { bigLogTokens, isTooLargeForTokenization, semanticTokens, TOKEN_LEGEND }
 import { documentSymbols, foldingRanges, workspaceSymbols } from './features/symbols';
 import { fileStats, severityRanges } from './features/fileStats';
 import { timelinePage } from './features/timeline';
+import { FolderTails, type LogTail } from './features/timelineTail';
 import { xmlAt } from './features/xml';
 import { Requests, RESEND_TEXT_NOTIFICATION, type TimelineIndexing } from './protocol';
 import { answer } from './requests';
@@ -225,6 +226,8 @@ const pendingDiagnostics = new Map<string, NodeJS.Timeout>();
 
 /** What a loading folder's timeline shows so far, and when the editor's requests come first (loadingTimeline.ts). */
 const loadingTimelines = new LoadingTimelines();
+/** The last records of a loading folder's logs, shown in their place until each is read (features/timelineTail.ts). */
+const loadingTails = new FolderTails();
 function editorRequest(): void {
   loadingTimelines.editorRequest();
 }
@@ -552,6 +555,7 @@ answer(connection, Requests.timeline, async (params) => {
     if (uri.startsWith('file:')) watchFolder(dirname(file));
   }
   let indexing: TimelineIndexing | undefined;
+  let tails: Map<string, LogTail> | undefined;
   // What the page merges: the folders, but of a folder still loading only the logs its answers show so far.
   const mergedFolders = new Set(params.folders ?? []);
   const mergedFiles: string[] = [];
@@ -562,10 +566,12 @@ answer(connection, Requests.timeline, async (params) => {
     const load = folderLoad(folder);
     watchFolder(folder);
     if (params.partial && first && !load.done) {
-      // The logs indexed so far now, the rest as they come (the panel asks again): first rows at once, as soon as
-      // there is one log to show.
+      // The logs indexed so far now, and the last records of the others in their place (the end is what the panel
+      // shows first), the rest as they come (the panel asks again): first rows at once.
       const logs = workspace.logsIn(folder);
-      if (logs.length && !logs.some((file) => workspace.index.file(file)))
+      const nothingRead = logs.length && !logs.some((file) => workspace.index.file(file));
+      // No log read and none whose tail can be read (UTF-16): the first log read, rather than an empty answer.
+      if (nothingRead && !(await loadingTails.of(folder, logs, sizeOf)).size)
         await Promise.race([load.first, new Promise((resolve) => setTimeout(resolve, FIRST_LOG_WAIT_MS))]);
       for (const file of logs) needed.add(file);
       indexing ??= { done: 0, total: 0 };
@@ -578,12 +584,23 @@ answer(connection, Requests.timeline, async (params) => {
           return records === undefined ? [] : [{ file, records }];
         }),
       );
-      if (shown.length) {
+      // The others by their tails, a log read but not merged yet too (merges wait for the records to grow by half).
+      const shownNow = new Set(shown);
+      const folderTails = await loadingTails.of(
+        folder,
+        logs.filter((file) => !shownNow.has(file)),
+        sizeOf,
+      );
+      const tailed = logs.filter((file) => folderTails.has(file));
+      for (const file of tailed) (tails ??= new Map()).set(file, folderTails.get(file)!);
+      if (tailed.length) indexing.tails = (indexing.tails ?? 0) + tailed.length;
+      if (shown.length || tailed.length) {
         mergedFolders.delete(uri);
-        mergedFiles.push(...shown);
+        mergedFiles.push(...[...shown, ...tailed].sort());
       }
       continue;
     }
+    loadingTails.forget(folder); // a partial answer in flight when the load ended may have read tails again
     for (const file of await load.files) needed.add(file);
   }
   // Logs dropped to keep within the budget are the ones needed longest ago; none that this page shows.
@@ -597,6 +614,7 @@ answer(connection, Requests.timeline, async (params) => {
           folders: [...mergedFolders],
         }
       : params,
+    tails,
   );
   if (indexing) page.indexing = indexing;
   return page;
@@ -641,6 +659,7 @@ function folderLoad(folder: string): FolderLoad {
       load.done = true;
       foldersLoaded.add(folder);
       loadingTimelines.loaded(folder);
+      loadingTails.forget(folder);
     })
     .catch(() => undefined);
   return load;

@@ -253,10 +253,21 @@ function activationStarted(cs) {
 async function firstRowsBreakdown(cs, frame, clickedAt, rowsAt) {
   const activation = activationStarted(cs);
   const webviewAt = Math.round(await frame.evaluate(() => performance.timeOrigin));
+  // The webview's own marks (media/src): its script's start, 'ready' sent, 'begin' and the first page received.
+  const marks = await frame.evaluate(() =>
+    Object.fromEntries(
+      performance
+        .getEntriesByType('mark')
+        .filter((m) => m.name.startsWith('cmlogs.'))
+        .reverse()
+        .map((m) => [m.name.slice(7), Math.round(m.startTime)]),
+    ),
+  );
   const out = {
     load: os.loadavg().map((l) => +l.toFixed(2)),
     clickToWebviewDocMs: webviewAt - clickedAt,
     webviewDocToRowsMs: rowsAt - webviewAt,
+    webviewMarksMs: marks,
   };
   if (activation) {
     out.activationEvent = activation.event;

@@ -1,6 +1,7 @@
-// The timeline panel's first rows while its folder is being indexed (`partial`, issue #20): the server answers as
-// soon as the folder's first log is read, from the logs read so far, and says how far it is; the rows are those logs' records in UTC order, never
-// another log's; once every log is read the answer is the whole timeline, the same as a request that waited.
+// The timeline panel's first rows while its folder is being indexed (`partial`, issue #20): the server answers at
+// once, from the logs read so far and the last records of the others (their tails), and says how far it is; the rows
+// are those logs' records in UTC order, never another log's; the end (what the panel shows first) is the whole
+// timeline's end; once every log is read the answer is the whole timeline, the same as a request that waited.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,8 @@ import { Requests, resolveRows, type TimelinePage, type TimelineParams } from '.
 const LOGS = ['CAS.log', 'ContentTransferManager.log', 'DataTransferService.log', 'PolicyAgent.log', 'ScanAgent.log'];
 /** Records per log: enough that reading the folder takes a while (each log ~6 MB). */
 const RECORDS = 30_000;
+/** Rows at the end a panel shows first (a screen and its margin). */
+const END_ROWS = 300;
 
 let lsp: TestClient;
 let folder: string;
@@ -51,19 +54,24 @@ test("Open in Timeline asks only for the list of the folder's logs: none is read
   assert.ok(!status.files.some((f) => f.uri.startsWith(uri(folder))), 'nothing of the folder indexed');
 });
 
-test('partial answers while the folder is indexed: the logs read so far, in UTC order; then the whole timeline', async () => {
+test('partial answers while the folder is indexed: logs read so far and the last records of the others, in UTC order; then the whole timeline', async () => {
   const params: TimelineParams = { folders: [uri(folder)], partial: true, offset: 0, limit: 2000, summary: true };
   const answers: TimelinePage[] = [];
+  /** The last rows while loading (asked after each answer), to hold against the whole timeline's. */
+  const ends: TimelinePage[] = [];
   const until = Date.now() + 60_000;
   const asked = Date.now();
   let page = await ask(params);
-  // The first answer waits for the first log read (not for all): its rows come with it, and it says how far it is.
+  // The first answer does not wait for a whole log: the logs' last records stand in for them (timelineTail.ts).
   assert.ok(page.indexing, 'answered while the folder is still indexed');
-  assert.ok(page.indexing.done >= 1 && page.indexing.done < LOGS.length, JSON.stringify(page.indexing));
-  assert.ok(page.total > 0 && page.total === page.files.length * RECORDS, `${page.total} rows`);
+  assert.ok(page.indexing.done < LOGS.length, JSON.stringify(page.indexing));
+  assert.ok(page.total > 0, `${page.total} rows`);
   assert.ok(Date.now() - asked < 5000, 'within the wait bound');
   while (page.indexing && Date.now() < until) {
     answers.push(page);
+    // The end, as the panel asks for it (an offset past it, with its filter: the last page).
+    const end = await ask({ folders: [uri(folder)], partial: true, offset: 2 ** 31 - 1, limit: END_ROWS, filter: {} });
+    if (end.indexing) ends.push(end);
     await new Promise((r) => setTimeout(r, 20));
     page = await ask(params);
   }
@@ -72,20 +80,29 @@ test('partial answers while the folder is indexed: the logs read so far, in UTC 
   let shown = 0;
   for (const answer of answers) {
     const indexing = answer.indexing!;
-    // The logs shown grow by half at least between merges (server/src/loadingTimeline.ts): not one merge per log.
-    if (answer.total !== shown && shown > 0)
-      assert.ok(answer.total >= shown * 1.5, `shown ${answer.total} records after ${shown}`);
-    shown = answer.total;
+    const tails = indexing.tails ?? 0;
+    const whole = answer.files.filter((f) => f.records === RECORDS);
+    // The logs merged whole grow by half at least between merges (server/src/loadingTimeline.ts): not one merge per log.
+    const wholeRecords = whole.length * RECORDS;
+    if (wholeRecords !== shown && shown > 0)
+      assert.ok(wholeRecords >= shown * 1.5, `shown ${wholeRecords} records after ${shown}`);
+    shown = wholeRecords;
     assert.ok(indexing.done >= done && indexing.total === LOGS.length, JSON.stringify(indexing));
     done = indexing.done;
-    // Only logs that are read are in, whole: their records and nothing else.
-    assert.ok(answer.files.length <= indexing.done, `${answer.files.length} files, ${indexing.done} read`);
-    assert.equal(answer.total, answer.files.length * RECORDS);
+    // Logs read are in whole; the others by their tail: fewer records, each numbered from the log's end (-1 last).
+    assert.ok(whole.length <= indexing.done, `${whole.length} whole files, ${indexing.done} read`);
+    // Every log is on show from the first answer: whole once read and merged, else by its tail.
+    assert.equal(answer.files.length, LOGS.length, JSON.stringify(answer.files));
+    assert.equal(whole.length + tails, LOGS.length, JSON.stringify(answer.files));
     const rows = resolveRows(answer);
     const names = new Set(answer.files.map((f) => basename(f.file)));
+    const tailNames = new Set(answer.files.filter((f) => f.records < RECORDS).map((f) => basename(f.file)));
     assert.ok(rows.every((r) => names.has(basename(r.file)) && r.message.startsWith(basename(r.file))));
+    assert.ok(
+      rows.every((r) => r.line < 0 === tailNames.has(basename(r.file))),
+      'tail rows, and only they, lineless',
+    );
     for (let k = 1; k < rows.length; k++) assert.ok(rows[k - 1].t! <= rows[k].t!, `row ${k} goes back in time`);
-    // The summary (kept per log as logs merge in) is that of exactly the logs read: their components and zones.
     const read = answer.files.map((f) => LOGS.indexOf(basename(f.file))).sort();
     assert.deepEqual(
       [...answer.summary!.components].sort(),
@@ -97,10 +114,6 @@ test('partial answers while the folder is indexed: the logs read so far, in UTC 
     );
     if (rows.length) assert.equal(answer.summary!.minT, rows[0].t);
   }
-  assert.ok(
-    answers.some((a) => a.total > 0),
-    'rows were shown before the last log was read',
-  );
   // The last answer is the whole timeline, as a request that waits gets it.
   const waited = await ask({ folders: [uri(folder)], offset: 0, limit: 2000 });
   assert.equal(page.total, LOGS.length * RECORDS);
@@ -112,6 +125,20 @@ test('partial answers while the folder is indexed: the logs read so far, in UTC 
     LOGS,
     'merged by UTC across the logs',
   );
+  // What the panel shows first (the end) was right while loading: the same records, in the same order, as the
+  // whole timeline's end (a tail's lines aside).
+  const total = LOGS.length * RECORDS;
+  const last = resolveRows(await ask({ folders: [uri(folder)], offset: total - END_ROWS, limit: END_ROWS }));
+  assert.ok(ends.length > 0, 'an end was asked while loading');
+  for (const end of ends) {
+    const rows = resolveRows(end);
+    assert.equal(rows.length, END_ROWS);
+    assert.deepEqual(
+      rows.map((r) => [basename(r.file), r.t, r.message, r.line < 0 ? 'tail' : r.line]),
+      last.map((r, k) => [basename(r.file), r.t, r.message, rows[k].line < 0 ? 'tail' : r.line]),
+      `the end while ${JSON.stringify(end.indexing)}`,
+    );
+  }
 });
 
 test('once the folder was read, a partial request waits for a log written since (no endless "indexing")', async () => {

@@ -1016,6 +1016,9 @@ function replay(posted: Posted[]) {
   let store = new web.Store(load, tables);
   const pages: ViewPage[] = [];
   for (const m of posted) {
+    // A new load's end sent with `begin` extends the tables first, whether the webview takes it or asks (app.ts).
+    const first = m.type === 'begin' && m.generation === load ? (m.first as { page: ViewPage } | undefined) : undefined;
+    if (first) tables.intern(first.page.chunk);
     if (m.type !== 'page' || m.generation !== load) continue;
     const page = m.page as ViewPage;
     pages.push(page);
@@ -1606,4 +1609,70 @@ test('webview window: queries carry the load; answers of an older filter only ex
   assert.ok(app.tables.components.includes('LateComponent'));
   app.applyPage(refilter.seq as number, page([ROWS[3]], 0, 1));
   assert.deepEqual([app.shown, app.store.n, app.store.msg[0]], [1, 1, ROWS[3].message]);
+});
+
+test("webview begin: a new load's end sent with it answers the first window query, unless the webview would ask otherwise", async () => {
+  const { App, END } = await import('../../media/src/app');
+  const { MessageHandler } = await import('../../media/src/messages');
+  const g = globalThis as { document?: unknown };
+  const hadDocument = 'document' in g;
+  g.document ??= { getElementById: () => null }; // the status line: none without a DOM
+  try {
+    const noop = () => {};
+    const make = () => {
+      const sent: Array<Record<string, unknown>> = [];
+      const app = new App({ postMessage: (m) => sent.push(m as never), getState: () => ({}), setState: () => {} });
+      app.parts = {
+        render: noop,
+        dirtyOverview: noop,
+        renderDetails: noop,
+        renderChain: noop,
+        renderFiles: noop,
+        renderBanner: noop,
+        renderFileSelect: noop,
+        renderComponentSelect: noop,
+        syncControls: noop,
+        applyColumns: noop,
+        scrollIntoView: noop,
+        scrollToEnd: noop,
+        topPosition: () => 0,
+        visibleRows: () => 30,
+        restoreTop: noop,
+      };
+      return { app, sent, handler: new MessageHandler(app) };
+    };
+    const encoder = new ChunkEncoder();
+    const page: ViewPage = {
+      total: ROWS.length,
+      shown: ROWS.length,
+      offset: 0,
+      chunk: encoder.encode(toPage(ROWS), 0),
+    };
+    const files = page.chunk.addFiles?.length ?? 0;
+    assert.ok(files > 0);
+    const first = { query: { offset: END, limit: 600, filter: emptyFilter(), rules: [] }, page };
+    const begin = { type: 'begin', generation: 3, serverKey: null, focusKey: null, keepView: false, first } as const;
+    // Following, no filter, no rules: the end is taken; only the summary is asked for.
+    const taken = make();
+    taken.handler.handle({ type: 'loading', generation: 3, keepView: false, title: 't' });
+    taken.handler.handle(begin);
+    const queries = taken.sent.filter((m) => m.type === 'query').map((m) => m.query as ViewQuery);
+    assert.deepEqual(
+      queries.map((q) => [q.limit, !!q.summary]),
+      [[1, true]],
+    );
+    assert.deepEqual([taken.app.store.n, taken.app.shown, taken.app.loading], [ROWS.length, ROWS.length, false]);
+    assert.equal(taken.app.tables.files.length, files, 'its files interned once');
+    // A hide rule in the settings the extension did not ask with: the webview asks itself; the tables still extend.
+    const asked = make();
+    asked.handler.handle({ type: 'loading', generation: 3, keepView: false, title: 't' });
+    asked.app.rules = [{ pattern: 'x', action: 'hide' } as never];
+    asked.handler.handle(begin);
+    const window = asked.sent.find((m) => m.type === 'query' && (m.query as ViewQuery).offset === END);
+    assert.ok(window, 'the window asked for');
+    assert.equal(asked.app.store.n, 0);
+    assert.equal(asked.app.tables.files.length, files);
+  } finally {
+    if (!hadDocument) delete g.document;
+  }
 });

@@ -241,7 +241,7 @@ export interface ViewPage {
   overview?: Overview;
   linked?: { total: number; files: number; chunk: RowChunk; positions: number[] };
   /** While the folder's logs are being indexed: the page holds `done` of `total` logs (the rest merge in later). */
-  indexing?: { done: number; total: number };
+  indexing?: { done: number; total: number; tails?: number };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -305,6 +305,12 @@ export type ExtensionMessage =
       focusKey: string | null;
       /** True when this replaces rows already shown (live reload, clock offset): keep the view where it was. */
       keepView: boolean;
+      /**
+       * A new load's end, asked for by the extension as the webview would ask first (following, no filter, these
+       * rules, `limit` rows): taken as the answer to that query when it is the one the webview would make, which
+       * saves a round trip webview → extension → webview before the first rows.
+       */
+      first?: { query: ViewQuery; page: ViewPage };
     }
   /** The answer to the webview's query `seq` of load `generation`. */
   | { type: 'page'; generation: number; seq: number; page: ViewPage }

@@ -11,6 +11,7 @@ import {
   TimelineView,
   type ViewContext,
 } from '../core/timelineView';
+import type { ParseResult } from '../core/parse';
 import type { RecordTable } from '../core/table';
 import type { UtcSource } from '../core/time';
 import {
@@ -22,6 +23,10 @@ import {
   type TimelineSummary,
 } from '../protocol';
 import { pathToUri, uriToPath } from '../workspace';
+import type { LogTail } from './timelineTail';
+
+/** Logs not read yet, by file: their last records stand in for them (timelineTail.ts). */
+export type TailsOf = ReadonlyMap<string, LogTail>;
 
 // Merging a million records takes a moment: keep each index's last merge (and the key selections made
 // from it) until its inputs change. The merge is kept as typed arrays (MergedOrder, ~16 bytes a record);
@@ -42,6 +47,8 @@ interface MergeCache {
   byKey: Map<string, Int32Array>;
   /** The tables merged (order.source points here). */
   tables: RecordTable[];
+  /** 1 for each merged table that is a log's tail whose lines are not known (its rows are numbered from the end). */
+  lineless: Uint8Array;
   /** The last filtered views (by key restriction and filter), most recent last. */
   views: Map<string, TimelineView>;
   /** For each merged table, each record's position in `order` (made when a row is looked up by its line). */
@@ -70,17 +77,35 @@ export function timelineFiles(index: LogIndex, params: Pick<TimelineParams, 'uri
   return [...new Set([...(params.uris ?? []).map(uriToPath), ...inFolders])];
 }
 
-function merged(index: LogIndex, params: TimelineParams): MergeCache {
+/** A log as the timeline reads it: its tail while the server shows it so (not read, or not merged yet), else the index's. */
+function logOf(
+  index: LogIndex,
+  tails: TailsOf | undefined,
+  file: string,
+): { result: ParseResult; lineless: boolean } | null {
+  // The tail when one is given: the server chose it (a log read meanwhile merges at the next answer, as it says).
+  const tail = tails?.get(file);
+  if (tail) return { result: tail.result, lineless: !tail.wholeFile };
+  const result = index.file(file);
+  return result ? { result, lineless: false } : null;
+}
+
+function merged(index: LogIndex, params: TimelineParams, tails?: TailsOf): MergeCache {
   const files = timelineFiles(index, params);
   const offsets = params.clockOffsets ?? {};
   const signature = JSON.stringify([files, offsets]);
-  const inputs = mergeInputs(index, files);
+  const inputs = mergeInputs(index, tails, files);
   const cached = caches.get(index);
   if (cached?.signature === signature && sameInputs(cached.inputs, inputs)) return cached;
-  const sources = files.flatMap((file) => {
-    const result = index.file(file);
-    return result ? [{ file, records: result.records, clockOffsetMs: offsets[pathToUri(file)] ?? 0 }] : [];
+  const logs = files.flatMap((file) => {
+    const log = logOf(index, tails, file);
+    return log ? [{ file, ...log }] : [];
   });
+  const sources = logs.map(({ file, result }) => ({
+    file,
+    records: result.records,
+    clockOffsetMs: offsets[pathToUri(file)] ?? 0,
+  }));
   const sourceFiles = sources.map((s) => s.file);
   const fileOfSource = sourceFiles.map((file) => files.indexOf(file));
   const fresh = {
@@ -94,6 +119,7 @@ function merged(index: LogIndex, params: TimelineParams): MergeCache {
     folder: commonFolder(files),
     byKey: new Map<string, Int32Array>(),
     tables: sources.map((source) => source.records),
+    lineless: Uint8Array.from(logs, (log) => (log.lineless ? 1 : 0)),
     views: new Map<string, TimelineView>(),
   };
   caches.set(index, fresh);
@@ -106,9 +132,9 @@ function merged(index: LogIndex, params: TimelineParams): MergeCache {
  * Not the index's generation: while a folder of 1 GB is read for a timeline, every log read changed it, and each of
  * the panel's requests merged millions of records again, a second at a time that an editor waited (issue #23).
  */
-function mergeInputs(index: LogIndex, files: string[]): unknown[] {
+function mergeInputs(index: LogIndex, tails: TailsOf | undefined, files: string[]): unknown[] {
   return files.flatMap((file) => {
-    const table = index.file(file)?.records;
+    const table = logOf(index, tails, file)?.result.records;
     return table ? [table, table.length, table.truncations, table.hasLocalOnlyTimes() ? table.clock : null] : [null];
   });
 }
@@ -132,8 +158,9 @@ function selectKey(index: LogIndex, cache: MergeCache, key: string): Int32Array 
   return selected;
 }
 
-export function timelinePage(index: LogIndex, params: TimelineParams): TimelinePage {
-  const cache = merged(index, params);
+/** `tails`: the last records of logs not read yet, merged in their place (a folder's timeline while it loads). */
+export function timelinePage(index: LogIndex, params: TimelineParams, tails?: TailsOf): TimelinePage {
+  const cache = merged(index, params, tails);
   const { order } = cache;
   const ctx = viewContext(index, cache);
   const base = params.key ? selectKey(index, cache, params.key) : null;
@@ -153,7 +180,11 @@ export function timelinePage(index: LogIndex, params: TimelineParams): TimelineP
     total,
     offset,
     rows,
-    files: cache.files.map((file) => ({ uri: pathToUri(file), file, records: index.file(file)?.records.length ?? 0 })),
+    files: cache.files.map((file) => ({
+      uri: pathToUri(file),
+      file,
+      records: logOf(index, tails, file)?.result.records.length ?? 0,
+    })),
   };
   if (params.filter || base) page.shown = view.count;
   if (view.error) page.filterError = view.error;
@@ -170,7 +201,10 @@ export function timelinePage(index: LogIndex, params: TimelineParams): TimelineP
 
 function rowAt(cache: MergeCache, p: number): TimelineRow {
   const item = cache.order.item(p);
-  return toRow(item, p, cache.fileOfSource[item.sourceIndex], cache.folder);
+  const row = toRow(item, p, cache.fileOfSource[item.sourceIndex], cache.folder);
+  // A tail's rows: numbered from the log's end (-1 the last), never a line of the file, until the log is read.
+  if (cache.lineless[item.sourceIndex]) row.line = row.endLine = item.recordIndex - item.records.length;
+  return row;
 }
 
 function viewContext(index: LogIndex, cache: MergeCache): ViewContext {
@@ -218,7 +252,8 @@ function findPosition(
 /** The merged position of the record of `file` that holds `line`, or -1. */
 function mergedPositionOf(cache: MergeCache, file: string, line: number): number {
   const source = cache.sourceFiles.indexOf(file);
-  if (source < 0) return -1;
+  // A tail's records are not at the file's lines (rowAt): no line of the file names one of them.
+  if (source < 0 || cache.lineless[source]) return -1;
   const r = cache.tables[source].indexAtLine(line);
   if (r < 0) return -1;
   if (!cache.positionOfRecord) {
