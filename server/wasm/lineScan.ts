@@ -28,7 +28,22 @@ const R_BIAS: usize = R_THREAD + MAX_RECORDS * 4; // NO_BIAS: none written
 const R_SEVERITY: usize = R_BIAS + MAX_RECORDS * 4; // 0 info, 1 warning, 2 error; + SAME_COMPONENT
 const R_LINES: usize = R_SEVERITY + MAX_RECORDS * 4; // lines of the record (the trailer's and those before it)
 const R_UTC: usize = R_LINES + MAX_RECORDS * 4;
-const INPUT: usize = R_UTC + MAX_RECORDS * 8;
+// The columns as RecordTable keeps them (its pushScanned copies them in; JavaScript fills the ids).
+const T_FILE_START: usize = R_UTC + MAX_RECORDS * 8; // f64: the message's offset in the file
+const T_LINE: usize = T_FILE_START + MAX_RECORDS * 8; // i32
+const T_END_LINE: usize = T_LINE + MAX_RECORDS * 4; // i32
+const T_FILE_LENGTH: usize = T_END_LINE + MAX_RECORDS * 4; // i32: the message's bytes, ~bytes when multi-line
+const T_THREAD: usize = T_FILE_LENGTH + MAX_RECORDS * 4; // u32, NO_THREAD
+const T_COMPONENT: usize = T_THREAD + MAX_RECORDS * 4; // u32 (ids: JavaScript)
+const T_CONTEXT: usize = T_COMPONENT + MAX_RECORDS * 4;
+const T_TYPE: usize = T_CONTEXT + MAX_RECORDS * 4;
+const T_SOURCE_FILE: usize = T_TYPE + MAX_RECORDS * 4;
+const T_BIAS: usize = T_SOURCE_FILE + MAX_RECORDS * 4; // i16, TABLE_NO_BIAS
+const T_SEVERITY: usize = T_BIAS + MAX_RECORDS * 2; // u8: the table's severity id
+const SEVERITY_IDS: usize = T_SEVERITY + MAX_RECORDS; // 3 u8: the table's ids of information, warning, error
+const INPUT: usize = (SEVERITY_IDS + 64 + 15) & ~15;
+const TABLE_NO_THREAD: u32 = 0xffffffff;
+const TABLE_NO_BIAS: i16 = -32768;
 /** Bytes after the input that SIMD loads may read (JavaScript leaves them out of its view of the input). */
 const INPUT_SLACK: usize = 64;
 const NO_BIAS: i32 = 0x7fffffff;
@@ -45,6 +60,9 @@ const DOLLAR: i32 = 36;
 
 /** Where the last scan stopped: the start of the first line it did not read. */
 let stoppedAt: i32 = 0;
+/** The line number of the next record's first line, and the file offset of input[0]. */
+let nextLine: i32 = 0;
+let dataOffset: f64 = 0;
 /** The last date read and its midnight (a log's records share their date). */
 let lastDateLow: u64 = 0;
 let lastDateHigh: u16 = 0;
@@ -54,8 +72,22 @@ let hasLastDate: bool = false;
 export function inputOffset(): usize {
   return INPUT;
 }
+/**
+ * Where each column is: 0-7 the i32 columns above (R_START...R_LINES), 8 R_UTC, then the table's: 9 file start,
+ * 10 line, 11 end line, 12 file length, 13 thread, 14 component, 15 context, 16 type, 17 source file, 18 bias,
+ * 19 severity, 20 the severity ids.
+ */
 export function columnOffset(column: i32): usize {
-  return column < 8 ? R_START + <usize>column * MAX_RECORDS * 4 : R_UTC;
+  if (column < 8) return R_START + <usize>column * MAX_RECORDS * 4;
+  if (column == 8) return R_UTC;
+  if (column == 9) return T_FILE_START;
+  if (column < 18) return T_LINE + <usize>(column - 10) * MAX_RECORDS * 4;
+  if (column == 18) return T_BIAS;
+  return column == 19 ? T_SEVERITY : SEVERITY_IDS;
+}
+/** The line after the last record the last scan read. */
+export function line(): i32 {
+  return nextLine;
 }
 export function maxRecords(): i32 {
   return MAX_RECORDS;
@@ -80,7 +112,9 @@ export function reset(): void {
  * Reads the records of input[from, n) while each is of the usual shape; returns how many (their columns above).
  * stopped() is where the first record not read starts (n when all were).
  */
-export function scan(from: i32, n: i32): i32 {
+export function scan(from: i32, n: i32, firstLine: i32, offset: f64): i32 {
+  nextLine = firstLine;
+  dataOffset = offset;
   let at = from;
   let count = 0;
   while (count < MAX_RECORDS && at < n) {
@@ -103,6 +137,7 @@ function readRecord(start: i32, n: i32, k: i32): i32 {
     const read = readLine(at, end, k, start);
     if (read == TRAILER) {
       store<i32>(R_LINES + <usize>k * 4, lines);
+      tableColumns(k, lines);
       return lf + 1;
     }
     if (read == STOP) return -1;
@@ -175,6 +210,23 @@ function digitsValue(from: i32, to: i32): i32 {
     v = v * 10 + d;
   }
   return v;
+}
+
+/** Record k's columns as the table keeps them, from the ones readTrailer wrote. */
+function tableColumns(k: i32, lines: i32): void {
+  const o = <usize>k;
+  const start = load<i32>(R_START + o * 4);
+  const length = load<i32>(R_MESSAGE_END + o * 4) - start;
+  store<f64>(T_FILE_START + o * 8, dataOffset + <f64>start);
+  store<i32>(T_LINE + o * 4, nextLine);
+  nextLine += lines;
+  store<i32>(T_END_LINE + o * 4, nextLine - 1);
+  store<i32>(T_FILE_LENGTH + o * 4, lines > 1 ? ~length : length);
+  const thread = load<i32>(R_THREAD + o * 4);
+  store<u32>(T_THREAD + o * 4, thread == -1 ? TABLE_NO_THREAD : <u32>thread);
+  const bias = load<i32>(R_BIAS + o * 4);
+  store<i16>(T_BIAS + o * 2, bias == NO_BIAS ? TABLE_NO_BIAS : <i16>bias);
+  store<u8>(T_SEVERITY + o, load<u8>(SEVERITY_IDS + <usize>(load<i32>(R_SEVERITY + o * 4) & 3)));
 }
 
 /** readLine: the line ends a record (written), waits for a trailer, or is JavaScript's to read. */

@@ -22,6 +22,13 @@ function write(name: string, content: string | Buffer): string {
   return file;
 }
 
+test('server/src/core/fastpath/lineScanWasm.ts is what server/wasm/lineScan.ts compiles to (npm run build:wasm)', async () => {
+  const { compileScanner, moduleText, SCANNERS } = await import('../../scripts/build-wasm.mjs');
+  const { source, target, name } = SCANNERS.find((s) => s.source.endsWith('lineScan.ts'))!;
+  const committed = readFileSync(join(__dirname, '..', '..', target), 'utf8');
+  assert.ok(committed === moduleText(await compileScanner(source), source, name), 'stale: run npm run build:wasm');
+});
+
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 const trailer = (i: number, component = 'SMS_DISTRIBUTION_MANAGER', bias = '+300', day = '03-04-2024') =>
   `  $$<${component}><${day} ${pad(Math.floor(i / 3600) % 24)}:${pad(Math.floor(i / 60) % 60)}:${pad(i % 60)}.${pad(i % 1000, 3)}${bias}><thread=${4000 + (i % 7)} (0x${(4000 + (i % 7)).toString(16).toUpperCase()})>`;
@@ -147,6 +154,32 @@ const CASES: Array<[string, string | Buffer, number]> = [
       smsLines(30, 30),
     ].join('\r\n'),
     20,
+  ],
+  [
+    'a Click-to-Run header held before a trailer, digits and brackets starting lines',
+    [
+      smsLines(30),
+      'Timestamp\tProcess\tTID\tArea\tCategory\tEventID\tLevel\tMessage\tCorrelation',
+      `after the header${trailer(1)}`,
+      smsLines(30, 30),
+    ].join('\r\n'),
+    20,
+  ],
+  [
+    'lines starting with a digit, "<" or "[" held before a trailer',
+    [
+      smsLines(30),
+      '12 items left',
+      `after a digit${trailer(1)}`,
+      '[bracketed]',
+      `after a bracket${trailer(2)}`,
+      '<angle>',
+      `after an angle${trailer(3)}`,
+      '01/02/2024 10:00:00.000\tx',
+      `after a date${trailer(4)}`,
+      smsLines(30, 30),
+    ].join('\r\n'),
+    40,
   ],
   ['a bare CR', smsLines(30) + '\r\n' + `bare\rCR${trailer(1)}` + '\r\n' + smsLines(30, 30), 20],
   [

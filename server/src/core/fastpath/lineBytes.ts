@@ -31,7 +31,7 @@ import type { PostingsBuilder } from '../postings';
 import type { LogRecord, ParseWarning } from '../record';
 import type { RecordTable } from '../table';
 import { CR, ERROR, INFO, LF, WARNING, isInlineBlank } from './byteText';
-import { LineScanKernel, SCAN_NO_BIAS, SCAN_NO_THREAD, SCAN_SAME_COMPONENT } from './lineScan';
+import { LineScanKernel, SCAN_SAME_COMPONENT } from './lineScan';
 import { FAST, SLOW, lineGrammar, newLineRecord, type LineGrammar, type LineRecord } from './lineGrammars';
 
 /** Bytes kept for a record still open at the end of a chunk: past this, the general parser reads on. */
@@ -140,7 +140,7 @@ export class LineByteReader {
   ) {
     this.grammar = lineGrammar(format, table.strings)!;
     this.fed = startOffset;
-    if (this.grammar.scannedColumns) this.scanner = LineScanKernel.take();
+    if (this.grammar.scannedColumns) this.scanner = LineScanKernel.take(SCANNED_SEVERITY);
   }
 
   /** The WebAssembly line scanner (SMS trace), until the end or a hand-off. */
@@ -273,37 +273,31 @@ export class LineByteReader {
     const scanner = this.scanner!;
     const grammar = this.grammar;
     scanner.dayOf = (start) => grammar.dayAt!(data, start);
-    const count = scanner.scan(at, data.length);
+    const count = scanner.scan(at, data.length, n, this.dataOffset);
     if (!count) {
       this.scanPause = this.missPause;
       this.missPause = Math.min(MAX_SCAN_PAUSE, this.missPause * 2 + 1);
       return 0;
     }
     this.missPause = 0;
-    const { starts, messageEnds, componentStarts, componentEnds, threads, biases, severities, lines, utcs } =
-      scanner.columns;
+    const { starts, messageEnds, componentStarts, componentEnds, severities } = scanner.columns;
+    const { components, contexts, rawTypes, sourceFiles } = scanner.batch;
+    // The ids: the component's (the scanner tells when it is the record before's), and those no line sets.
     const c = this.spare.columns;
-    let line = n;
     for (let k = 0; k < count; k++) {
-      const start = starts[k];
-      const end = messageEnds[k];
-      const severity = severities[k];
-      // The scanner tells when the component is the record before's: its id is in c already.
-      if (!(severity & SCAN_SAME_COMPONENT) || k === 0)
+      if (k === 0 || !(severities[k] & SCAN_SAME_COMPONENT))
         grammar.scannedColumns!(data, componentStarts[k], componentEnds[k], c);
-      c.line = line;
-      line += lines[k];
-      c.endLine = line - 1;
-      c.utc = utcs[k];
-      c.biasMinutes = biases[k] === SCAN_NO_BIAS ? null : biases[k];
-      c.thread = threads[k] === SCAN_NO_THREAD ? null : threads[k];
-      c.severity = SCANNED_SEVERITY[severity & 3];
-      this.table.pushInFile('sms', c, this.dataOffset + start, end - start, lines[k] > 1);
-      this.keys?.add(this.table.length - 1, data, start, end);
+      components[k] = c.componentId;
     }
+    contexts.fill(c.contextId, 0, count);
+    rawTypes.fill(c.rawTypeId, 0, count);
+    sourceFiles.fill(c.sourceFileId, 0, count);
+    const first = this.table.length;
+    this.table.pushScanned(scanner.batch, count, c.column, undefined, 'sms');
+    if (this.keys) for (let k = 0; k < count; k++) this.keys.add(first + k, data, starts[k], messageEnds[k]);
     this.fastRecords += count;
     this.scannedRecords += count;
-    return line - n;
+    return scanner.line() - n;
   }
 
   private releaseScanner(): void {

@@ -2,6 +2,7 @@
 // (fastpath/lineBytes.ts): one instance per file being read, taken from a few kept per thread (fresh memory costs
 // page faults). The reader copies its data (carry and chunk) into the instance's memory and asks for the records
 // of the usual shape from a line on; the columns it gets back are views of that memory.
+import type { ScannedColumns } from './cmtraceScan';
 import { LINE_SCAN_WASM } from './lineScanWasm';
 
 /** The part of the WebAssembly API used here (Node has it; this project's TypeScript libs do not declare it). */
@@ -16,17 +17,14 @@ interface Exports {
   columnOffset(column: number): number;
   maxRecords(): number;
   stopped(): number;
+  line(): number;
   reserve(bytes: number): number;
   reset(): void;
-  scan(from: number, n: number): number;
+  scan(from: number, n: number, firstLine: number, dataOffset: number): number;
 }
 
-/** The scanner's bias column: no bias written in the trailer. */
-export const SCAN_NO_BIAS = 0x7fffffff;
 /** Added to a severity: the record's component is the record before's, byte for byte (in the same scan). */
 export const SCAN_SAME_COMPONENT = 4;
-/** The scanner's thread column: no thread (the trailer's "thread=" holds no digits). */
-export const SCAN_NO_THREAD = -1;
 
 /** The columns of the records the last scan read (views of the scanner's memory), by record number in the scan. */
 export interface LineScanColumns {
@@ -35,7 +33,9 @@ export interface LineScanColumns {
   messageEnds: Int32Array;
   componentStarts: Int32Array;
   componentEnds: Int32Array;
+  /** -1: no thread (the trailer's "thread=" holds no digits). */
   threads: Int32Array;
+  /** 0x7fffffff: no bias written. */
   biases: Int32Array;
   /** 0 information, 1 warning, 2 error, + SCAN_SAME_COMPONENT. */
   severities: Int32Array;
@@ -57,12 +57,16 @@ export class LineScanKernel {
   /** The input (a view of the instance's memory, renewed when it grows). */
   input!: Buffer;
   columns!: LineScanColumns;
+  /** The same records' columns as RecordTable keeps them (RecordTable.pushScanned); the ids are the reader's to fill. */
+  batch!: ScannedColumns;
   /** Midnight (UTC ms of the local day) of the date "MM-DD-YYYY" at input[start]; NaN when it is rejected. */
   dayOf: (start: number) => number = () => NaN;
 
-  static take(): LineScanKernel {
+  /** A kernel for a new file; `severityIds`: the table's ids of information, warning and error. */
+  static take(severityIds: ArrayLike<number>): LineScanKernel {
     const kernel = spare.pop() ?? new LineScanKernel();
     kernel.exports.reset();
+    new Uint8Array(kernel.exports.memory.buffer, kernel.exports.columnOffset(20), 3).set(severityIds);
     return kernel;
   }
 
@@ -85,9 +89,17 @@ export class LineScanKernel {
     this.input.set(data, 0);
   }
 
-  /** Reads records of the usual shape from input[from, n); returns how many (their columns in `columns`). */
-  scan(from: number, n: number): number {
-    return this.exports.scan(from, n);
+  /**
+   * Reads records of the usual shape from input[from, n) (the first on line `firstLine`; input[0] is at `dataOffset`
+   * in the file); returns how many (their columns in `columns` and `batch`).
+   */
+  scan(from: number, n: number, firstLine: number, dataOffset: number): number {
+    return this.exports.scan(from, n, firstLine, dataOffset);
+  }
+
+  /** The line after the last record of the last scan. */
+  line(): number {
+    return this.exports.line();
   }
 
   /** Where the last scan stopped: the start of the first line it did not read. */
@@ -113,6 +125,21 @@ export class LineScanKernel {
       severities: int32(6),
       lines: int32(7),
       utcs: new Float64Array(buffer, this.exports.columnOffset(8), max),
+    };
+    const uint32 = (column: number) => new Uint32Array(buffer, this.exports.columnOffset(column), max);
+    this.batch = {
+      utcs: this.columns.utcs,
+      fileStarts: new Float64Array(buffer, this.exports.columnOffset(9), max),
+      lines: int32(10),
+      endLines: int32(11),
+      fileLengths: int32(12),
+      threads: uint32(13),
+      components: uint32(14),
+      contexts: uint32(15),
+      rawTypes: uint32(16),
+      sourceFiles: uint32(17),
+      biases: new Int16Array(buffer, this.exports.columnOffset(18), max),
+      severities: new Uint8Array(buffer, this.exports.columnOffset(19), max),
     };
   }
 }
