@@ -3,7 +3,8 @@
 //   general   the general parser (StreamingParser: decoder, LineSplitter, RecordAssembler) into a RecordTable,
 //             what parseFile did for these formats before the line fast path
 //   parseFile what parseFile does now (the line fast path for UTF-8 SMS / wulog / wsus files)
-// and how the fast path read the records: from the bytes, by the format's parser on a decoded line (odd lines),
+// and how the fast path read the records: from the bytes (of them, SMS lines by the WebAssembly line scanner,
+// fastpath/lineScan.ts), by the format's parser on a decoded line (odd lines),
 // or by the general parser after a hand-off (and from which line). Best of --repeat runs (default 5) in CPU time,
 // in this process, files read from the page cache (each is read once before it is timed). The script bundles itself with
 // esbuild first, as bench/run.ts does its child: under tsx every imported constant is a getter call.
@@ -59,7 +60,8 @@ function howRead(file: string, format: string): string {
     reader.push(bytes.subarray(at, Math.min(bytes.length, at + (1 << 20))));
   reader.end();
   const handed = reader.handedOffAt ? `, general parser from line ${reader.handedOffAt}` : '';
-  return `${reader.fastRecords} from bytes, ${reader.slowRecords} odd lines by the format's parser${handed}`;
+  const scanned = reader.scannedRecords ? ` (${reader.scannedRecords} by the WebAssembly line scanner)` : '';
+  return `${reader.fastRecords} from bytes${scanned}, ${reader.slowRecords} odd lines by the format's parser${handed}`;
 }
 
 async function main(argv: string[]): Promise<void> {

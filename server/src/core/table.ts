@@ -259,9 +259,16 @@ export class RecordTable implements Iterable<LogRecord> {
   /**
    * Adds the `count` CMTrace records the WebAssembly scanner read, from its columns (one copy per column),
    * their messages `column` characters into their first line. Their messages stay in the file (see readFrom),
-   * or, with `heapMessage`, are copied in from the bytes it gives for record r of the batch.
+   * or, with `heapMessage`, are copied in from the bytes it gives for record r of the batch. `format`: records of
+   * another format read the same way (SMS trace, fastpath/lineScan.ts).
    */
-  pushScanned(batch: ScannedColumns, count: number, column: number, heapMessage?: (r: number) => Uint8Array): void {
+  pushScanned(
+    batch: ScannedColumns,
+    count: number,
+    column: number,
+    heapMessage?: (r: number) => Uint8Array,
+    format: FormatId = 'cmtrace',
+  ): void {
     const first = this.reserve(count, 0);
     const end = first + count;
     const copy = (to: NumberColumn, from: NumberColumn) => to.set(from.subarray(0, count), first);
@@ -276,7 +283,7 @@ export class RecordTable implements Iterable<LogRecord> {
     copy(this.rawTypes, batch.rawTypes);
     copy(this.sourceFiles, batch.sourceFiles);
     this.columns.fill(column, first, end);
-    this.formats.fill(CMTRACE, first, end);
+    this.formats.fill(format === 'cmtrace' ? CMTRACE : FORMAT_ID.get(format)!, first, end);
     if (heapMessage) {
       for (let i = first; i < end; i++) {
         const bytes = heapMessage(i - first);

@@ -11,6 +11,9 @@
 //   a blank line inside a record, a bare CR, NUL padding, bytes that are not UTF-8, a record too long to keep)
 //   hands the rest of the file, from the start of the record it is in, to the general parser (handOff), told
 //   the time zone the file declared so far.
+// SMS trace records of the usual shape (most of a site server's log) are read by the WebAssembly line scanner
+// (fastpath/lineScan.ts) by the grammar's and this reader's rules, many at a time; it stops at any other record,
+// which is read here as before.
 // A record is written to the table once it is closed (the next record starts), so at the end of a chunk the
 // open record is carried into the next one and read again there.
 import { isUtf8 } from 'node:buffer';
@@ -27,7 +30,8 @@ import { LineSplitter } from '../read/lines';
 import type { PostingsBuilder } from '../postings';
 import type { LogRecord, ParseWarning } from '../record';
 import type { RecordTable } from '../table';
-import { CR, LF, isInlineBlank } from './byteText';
+import { CR, ERROR, INFO, LF, WARNING, isInlineBlank } from './byteText';
+import { LineScanKernel, SCAN_SAME_COMPONENT } from './lineScan';
 import { FAST, SLOW, lineGrammar, newLineRecord, type LineGrammar, type LineRecord } from './lineGrammars';
 
 /** Bytes kept for a record still open at the end of a chunk: past this, the general parser reads on. */
@@ -45,6 +49,11 @@ const C2R_BYTES = Buffer.from(C2R_HEADER);
 const OTHER_FORMATS_START = new Uint8Array(256);
 // Lines another shared format may read start with a digit, "<", "[" or the Click-to-Run header (format.ts).
 for (const c of '0123456789<[') OTHER_FORMATS_START[c.charCodeAt(0)] = 1;
+
+/** The scanner's severities (0, 1, 2) as table ids. */
+const SCANNED_SEVERITY = [INFO, WARNING, ERROR];
+/** Lines read here, at most, after the scanner read none, before it is asked again (it doubles up to this). */
+const MAX_SCAN_PAUSE = 64;
 
 const NONE = 0;
 const FAST_RECORD = 1;
@@ -80,6 +89,8 @@ export class LineByteReader {
   slowRecords = 0;
   /** Line where the general parser took over, or 0. */
   handedOffAt = 0;
+  /** Of fastRecords, those the WebAssembly line scanner read. */
+  scannedRecords = 0;
 
   private readonly grammar: LineGrammar;
   /** Line number of data[0]. */
@@ -129,7 +140,14 @@ export class LineByteReader {
   ) {
     this.grammar = lineGrammar(format, table.strings)!;
     this.fed = startOffset;
+    if (this.grammar.scannedColumns) this.scanner = LineScanKernel.take(SCANNED_SEVERITY);
   }
+
+  /** The WebAssembly line scanner (SMS trace), until the end or a hand-off. */
+  private scanner: LineScanKernel | null = null;
+  /** Lines to read here before the scanner is asked again, and how many after its next miss. */
+  private scanPause = 0;
+  private missPause = 0;
 
   /** Some line of the file was not UTF-8 and was read as Windows-1252 (by the general parser). */
   get mixedEncoding(): boolean {
@@ -155,11 +173,13 @@ export class LineByteReader {
       this.consume(this.buffer.subarray(0, this.carryLength), true);
       this.carryLength = 0;
     }
+    this.releaseScanner();
     const rest = this.rest;
     if (!rest) return;
     rest.splitter.push(rest.decoder.decode());
     rest.splitter.end();
     rest.assembler.end();
+    this.releaseScanner();
     this.lineCount = rest.splitter.count;
     this.keys?.catchUp(this.table);
     this.warningCount += rest.assembler.warningCount;
@@ -211,7 +231,16 @@ export class LineByteReader {
     this.heldGap = false;
     let at = 0;
     let n = this.line;
+    this.scanner?.load(data);
     while (at < data.length) {
+      if (this.scanner && this.heldCount === 0 && this.scanPause-- <= 0) {
+        const read = this.scanned(data, at, n);
+        if (read) {
+          n += read;
+          at = this.scanner.stopped();
+          continue;
+        }
+      }
       const lf = data.indexOf(LF, at);
       if (lf < 0 && !atEnd) break;
       let end = lf < 0 ? data.length : lf;
@@ -234,6 +263,46 @@ export class LineByteReader {
     this.line = keep.line;
     this.lineCount = keep.line - 1;
     return keep.at;
+  }
+
+  /**
+   * The records the line scanner reads from line `n` at data[at] on (the data is in its input); how many lines. When it
+   * reads none, that line and the next 0, 1, 3, 7... (up to MAX_SCAN_PAUSE, while it keeps missing) are read here.
+   */
+  private scanned(data: Buffer, at: number, n: number): number {
+    const scanner = this.scanner!;
+    const grammar = this.grammar;
+    scanner.dayOf = (start) => grammar.dayAt!(data, start);
+    const count = scanner.scan(at, data.length, n, this.dataOffset);
+    if (!count) {
+      this.scanPause = this.missPause;
+      this.missPause = Math.min(MAX_SCAN_PAUSE, this.missPause * 2 + 1);
+      return 0;
+    }
+    this.missPause = 0;
+    const { starts, messageEnds, componentStarts, componentEnds, severities } = scanner.columns;
+    const { components, contexts, rawTypes, sourceFiles } = scanner.batch;
+    // The ids: the component's (the scanner tells when it is the record before's), and those no line sets.
+    const c = this.spare.columns;
+    for (let k = 0; k < count; k++) {
+      if (k === 0 || !(severities[k] & SCAN_SAME_COMPONENT))
+        grammar.scannedColumns!(data, componentStarts[k], componentEnds[k], c);
+      components[k] = c.componentId;
+    }
+    contexts.fill(c.contextId, 0, count);
+    rawTypes.fill(c.rawTypeId, 0, count);
+    sourceFiles.fill(c.sourceFileId, 0, count);
+    const first = this.table.length;
+    this.table.pushScanned(scanner.batch, count, c.column, undefined, 'sms');
+    if (this.keys) for (let k = 0; k < count; k++) this.keys.add(first + k, data, starts[k], messageEnds[k]);
+    this.fastRecords += count;
+    this.scannedRecords += count;
+    return scanner.line() - n;
+  }
+
+  private releaseScanner(): void {
+    this.scanner?.give();
+    this.scanner = null;
   }
 
   /** Where reading must start again for what is not written yet: the open record, the held lines, or `at`. */
@@ -445,6 +514,7 @@ export class LineByteReader {
     const splitter = new LineSplitter((text, n) => assembler.line(text, n), this.line);
     const decoder = new MixedUtf8Decoder();
     this.rest = { splitter, assembler, decoder };
+    this.releaseScanner();
     splitter.push(decoder.decode(data.subarray(from), { stream: !atEnd }));
     this.carryLength = 0;
     return data.length;

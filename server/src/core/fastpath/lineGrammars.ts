@@ -92,6 +92,13 @@ export interface LineGrammar {
   fieldsOf(text: string, held: string[]): RecordFields | null;
   /** A time zone the record declares for the records after it (classic WindowsUpdate.log), or null. */
   declaredBias?(fields: RecordFields): number | null;
+  /**
+   * SMS trace: the columns readLine sets from no field of the line, and the component's id, for a record the
+   * WebAssembly line scanner (fastpath/lineScan.ts) read: its component is data[componentStart, componentEnd).
+   */
+  scannedColumns?(data: Buffer, componentStart: number, componentEnd: number, c: RecordColumns): void;
+  /** SMS trace: the midnight of the date "MM-DD-YYYY" at data[from] (NaN when the parser rejects it). */
+  dayAt?(data: Buffer, from: number): number;
 }
 
 export function lineGrammar(format: string, pool: Pool): LineGrammar | null {
@@ -166,6 +173,18 @@ class SmsGrammar implements LineGrammar {
 
   fieldsOf(text: string, held: string[]): RecordFields | null {
     return smsFields(text, held);
+  }
+
+  scannedColumns(data: Buffer, componentStart: number, componentEnd: number, c: RecordColumns): void {
+    c.componentId = this.components.id(data, componentStart, componentEnd);
+    c.contextId = this.empty;
+    c.rawTypeId = this.noType;
+    c.sourceFileId = this.empty;
+    c.column = 0;
+  }
+
+  dayAt(data: Buffer, from: number): number {
+    return this.days.midnight(data, from, from + 10);
   }
 
   readLine(data: Buffer, from: number, to: number, out: LineRecord, messageFrom: number): number {
