@@ -9,7 +9,7 @@ import { decodeFileCodes, type CodeCount, type DecodedCodes } from '../../server
 import { fileCodes, type FileCodes } from '../../server/src/core/decode/fileCodes';
 import { decodeMatch, findCodes } from '../../server/src/core/decode/findCodes';
 import { parseText } from '../../server/src/core/parse';
-import { failureKey, FailureCodeTally } from '../../server/src/core/stats/topCodes';
+import { failureKey, FailureCodeTally, searchKeyOf } from '../../server/src/core/stats/topCodes';
 
 /** The merge stats ran before the tally: every file decoded, counts added in file order, the top n taken. */
 function reference(perFile: DecodedCodes[], n: number): CodeCount[] {
@@ -117,4 +117,115 @@ test('no failure record: no code', () => {
     ),
   );
   assert.deepEqual(tally.top(10), []);
+});
+
+// GUIDs around and inside which findCodes has something to read: digits only (a 10-digit run, "404" first), the
+// failure bit first ("8", "C"), hex letters that spell words ("Add", "bad", "fade"), and ordinary ones.
+const GUIDS = [
+  '6B1D218C-A524-4C4E-8A4F-BC28BFDBE43B',
+  '40412345-1234-5678-9012-123456789012',
+  '80070005-0000-0000-0000-000000000404',
+  'c0000005-dead-beef-fade-0000000000ad',
+  'a56c4308-5742-44a0-bc32-994b24709e3b',
+  '12345678-1234-1234-1234-1234567890Ad',
+  '1234abcd-1234-1234-1234-12345678900C',
+];
+const BEFORE = [
+  '',
+  'error ',
+  'hr=',
+  'status code ',
+  'returned an error: ',
+  'HTTP ',
+  'failed ',
+  'Id ',
+  'Count ',
+  '0x',
+  'x',
+];
+const FENCES: Array<[string, string]> = [
+  ['{', '}'],
+  ['(', ')'],
+  ['_', '.'],
+  ['_', '/'],
+  ['(', ')'],
+  ['Content_', '.1'],
+  ['{', ''],
+  [' ', ' '],
+];
+const AFTER = [
+  '',
+  ' (0x00000000)',
+  ' 0x80070005',
+  ': 0x87D00664',
+  'ress: 0x80070005',
+  'ount 2147942405',
+  ' failed with 0x00000005',
+  ', error = 5',
+  ' exit code 1603',
+  ' (404) Not Found',
+  '.5 files',
+  ' 3404 (0x0D4C)',
+];
+
+test('a fenced GUID blanked changes nothing findCodes finds (searchKeyOf)', () => {
+  let blanked = 0;
+  let withCodes = 0;
+  for (const before of BEFORE)
+    for (const [open, close] of FENCES)
+      for (const guid of GUIDS)
+        for (const after of AFTER) {
+          const text = `${before}${open}${guid}${close}${after}`;
+          const key = searchKeyOf(text);
+          if (key !== text) blanked++;
+          const found = findCodes(text);
+          if (found.length) withCodes++;
+          assert.deepEqual(findCodes(key), found, `${text}\n${key}`);
+        }
+  // The premise: most texts were blanked, and many hold codes.
+  assert.ok(blanked > 2000 && withCodes > 2000, `${blanked} blanked, ${withCodes} with codes`);
+});
+
+test('a GUID after "(" that starts with three digits is kept: "status code (404..." is an HTTP status there', () => {
+  const text = 'The request returned status code (404abcde-1234-1234-1234-123456789012)';
+  assert.equal(searchKeyOf(text), text);
+  assert.deepEqual(
+    findCodes(text).map((m) => m.text),
+    ['404'],
+  );
+  assert.equal(
+    searchKeyOf('Update (a56c4308-5742-44a0-bc32-994b24709e3b) failed'),
+    'Update (00000000-0000-0000-0000-000000000000) failed',
+  );
+});
+
+test('messages that differ only in their GUIDs are counted and named as decoding each of them gives', () => {
+  const guid = (k: number) =>
+    `${(0x1000000 + k * 7919).toString(16).padStart(8, '0')}-5742-44a0-bc32-994b2470${String(k).padStart(4, '0')}`;
+  const lines = (component: string, count: number, seed: number) => {
+    const out: string[] = [];
+    for (let k = 0; k < count; k++) {
+      const message = [
+        `Failed to install update (${guid(k)}), error = 0x80072EE2`,
+        `CTM job {${guid(k + seed)}} failed to download source, WinHttpSendRequest failed with 0x80072F8F`,
+        `Download failed for content Content_${guid(k % 9)}.1 under context System, error 0x8024401C`,
+        `Update (${guid(k)}) requires a reboot to complete installation`,
+        `CIAgentJob({${guid(k)}}): Failed to verify CI ScopeId_${guid(k + 1)}/DeploymentType_${guid(k + 2)}/1 (0x87D00324)`,
+      ][(k + seed) % 5];
+      out.push(
+        `<![LOG[${message}]LOG]!><time="08:22:${String(k % 60).padStart(2, '0')}.936+300" date="03-10-2024" component="${component}" context="" type="${k % 2 ? 3 : 2}" thread="12" file="x.cpp:1">`,
+      );
+    }
+    return out.join('\n') + '\n';
+  };
+  const files = [
+    parseText(lines('CAS', 300, 0), 'C:/logs/CAS.log'),
+    parseText(lines('WUAHandler', 200, 3), 'C:/logs/WUAHandler.log'),
+    parseText(lines('CAS', 150, 1), 'C:/logs/CAS-20240304-082244.log'),
+  ].map((r) => fileCodes(r.records));
+  const tally = new FailureCodeTally();
+  for (const index of [1, 2, 0]) tally.add(index, files[index]);
+  const top = tally.top(10);
+  assert.deepEqual(top, reference(files.map(decodeFileCodes), 10));
+  assert.ok(top.length >= 4, top.map((c) => c.code).join(' '));
 });

@@ -81,7 +81,8 @@ export function write(line: string): void {
 }
 
 /**
- * Parses every file, on all cores when there are several (worker threads; same records as one by one);
+ * Parses every file, on all cores when there are several and enough bytes to pay for a worker's start (worker
+ * threads; same records as one by one: core/parallel.ts);
  * `onResult` sees each file as soon as it is parsed (index = position in `files`). No key postings: the CLI's
  * commands read keys from the messages they print, not from an index.
  */
@@ -90,7 +91,7 @@ export function parseAll(
   onResult?: (result: ParseResult, index: number) => void,
   options: ParseOptions = {},
 ): Promise<ParseResult[]> {
-  return parseFilesParallel(files, defaultWorkerCount(files.length), { ...options, onResult, keys: false });
+  return parseFilesParallel(files, defaultWorkerCount(files), { ...options, onResult, keys: false });
 }
 
 /** The `--offset` option's name and help (a user's UTC offset for logs whose folders tell no zone). */
