@@ -14,9 +14,7 @@
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
-const { startCodeServer } = require('../../scripts/e2e/with-code-server');
-const { launch } = require('../../scripts/e2e/chromium');
-const { checkRun, command, explorerContextMenu, vsixPath, webviewFrame } = require('./workbench');
+const { checkRun, command, explorerContextMenu, inWorkbench, vsixPath, webviewFrame } = require('./workbench');
 
 const ROOT = path.resolve(__dirname, '../..');
 const SAMPLES = path.join(ROOT, 'samples');
@@ -143,32 +141,18 @@ async function main() {
   fs.mkdirSync(FOLLOW_DIR, { recursive: true });
   fs.writeFileSync(FOLLOW_LOG, followLines(1, 80));
   writeClockFolders();
-  const cs = await startCodeServer({
-    name: 'timeline-ui',
-    vsix,
-    folder: SAMPLES,
-    settings: {
-      'workbench.colorTheme': 'Default Dark Modern',
-      'editor.minimap.enabled': false,
-      'workbench.editor.enablePreview': false,
-    },
-  });
-  lap(`code-server at ${cs.url}`);
-  const hard = setTimeout(() => cs.stop().finally(() => process.exit(124)), +(process.env.E2E_UI_TIMEOUT_MS || 420000));
-  let context;
   try {
-    context = await launch(path.join(cs.runDir, 'chromium'), { viewport: { width: 1600, height: 1000 } });
-    page = run.state.page = context.pages()[0] || (await context.newPage());
-    page.on('pageerror', (e) => console.log(`[page error] ${e.message}`));
-    await page.goto(`${cs.url}/?folder=${encodeURIComponent(SAMPLES)}`);
-    await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
-    await expandFolder('client');
-    await expandFolder('siteserver');
-    await checks();
+    await inWorkbench(
+      { name: 'timeline-ui', vsix, folder: SAMPLES, viewport: { width: 1600, height: 1000 } },
+      async (p, cs) => {
+        page = run.state.page = p;
+        lap(`code-server at ${cs.url}`);
+        await expandFolder('client');
+        await expandFolder('siteserver');
+        await checks();
+      },
+    );
   } finally {
-    await context?.close().catch(() => {});
-    await cs.stop();
-    clearTimeout(hard);
     cleanUp();
   }
   results.ok = run.ok();
