@@ -25,12 +25,15 @@ const NO_DOCUMENT: vscode.DocumentSelector = { language: 'cmlog', scheme: 'cmlog
 const NO_TOKENS = new vscode.SemanticTokensLegend(['logError']);
 
 /**
- * Makes VS Code ask the server for the tokens of the visible lines of `editor`, once per document, when its log is
- * too big for VS Code to tokenize. Called once the server has indexed the log (its severity ranges came back), so
- * that the answer is not kept waiting.
+ * Makes VS Code ask the server for the tokens of the visible lines of `doc`'s editors, once per document, when its
+ * log is too big for VS Code to tokenize: as soon as the extension host learns the log is `cmlog` (the server
+ * answers once its parse ends, a fraction of a second after the didOpen). It used to wait until the log's severity
+ * ranges came back from the server (48 MB log in code-server at load 9: 1.5 s after the extension host had the
+ * document, and the range request 0.9 s after that). Asking a second time once they come back was tried: the
+ * registration reached the renderer while the first answer was on its way, VS Code cancelled it and asked again,
+ * and the screen was coloured 2 s later than the first answer (load 10).
  */
-export function askForVisibleColour(editor: vscode.TextEditor): void {
-  const doc = editor.document;
+export function askForVisibleColour(doc: vscode.TextDocument): void {
   if (doc.languageId !== 'cmlog' || asked.has(doc) || !isTooLargeForTokenization(doc)) return;
   asked.add(doc);
   vscode.languages

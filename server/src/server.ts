@@ -238,8 +238,34 @@ documents.onDidOpen(({ document }) => {
   openedVersions.set(document.uri, document.version);
   workspace.openDocument(uriToPath(document.uri), document);
   const big = document.length >= BIG_DOCUMENT;
-  void afterIndexed(document.uri, publishDiagnostics).then(() => big && collectGarbage());
+  const publishIfOpen = () => {
+    const doc = documents.get(document.uri); // still open once the waiting requests are answered
+    if (doc) publishDiagnostics(doc);
+  };
+  void afterIndexed(document.uri, () => afterWaitingRequests(publishIfOpen)).then(
+    () => big && setTimeout(collectGarbage, GC_DELAY_MS),
+  );
 });
+
+/**
+ * Runs `work` once the requests that waited for the same parse are answered: their continuations are microtasks,
+ * this a macrotask after them. The first screen's colour (semantic tokens of the visible range, asked the moment a
+ * big log opens) waited behind the diagnostics (the 1,000 newest problems built and sent) and the full garbage
+ * collection: 48 MB log, load 8, range tokens answered 1.1 s after the parse ended, 0.8 s in code-server.
+ */
+function afterWaitingRequests(work: () => void): Promise<void> {
+  return new Promise((resolve) =>
+    setImmediate(() => {
+      try {
+        work();
+      } finally {
+        resolve();
+      }
+    }),
+  );
+}
+/** The full collection after a big open waits this long: the requests of the first screen come first. */
+const GC_DELAY_MS = 1000;
 
 /**
  * A big document arrives as one JSON message: its raw bytes and the parsed message are garbage once it is indexed,

@@ -147,6 +147,35 @@ describe('early requests on a multi-megabyte log', () => {
   });
 });
 
+describe("a big log's first screen is coloured first", () => {
+  let lsp: TestClient;
+  before(async () => {
+    lsp = new TestClient();
+    await lsp.initialize(root);
+  });
+  after(() => lsp.stop());
+
+  // The editor asks for the visible range's tokens the moment a big log opens; they waited behind the diagnostics
+  // (the 1,000 newest problems built and sent) and a full garbage collection: about a second on a 48 MB log.
+  test('the visible range asked with the didOpen is answered before the diagnostics are published', async () => {
+    const file = join(root, 'first-screen', 'CAS.log');
+    mkdirSync(join(root, 'first-screen'), { recursive: true });
+    const text = generatedLog(60_000, 50, 9);
+    writeFileSync(file, text);
+    const docUri = uri(file);
+    void lsp.connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: docUri, languageId: 'cmlog', version: 1, text },
+    });
+    const tokens = await lsp.request<{ data: number[] }>('textDocument/semanticTokens/range', {
+      textDocument: { uri: docUri },
+      range: { start: { line: 0, character: 0 }, end: { line: 49, character: 0 } },
+    });
+    assert.equal(lsp.publishedDiagnostics(docUri), undefined, 'no diagnostics before the first screen');
+    assert.equal(tokens.data.length / 5, 1 + 5, 'lines 0-49: one error (0) and five warnings (9..45)');
+    assert.ok((await lsp.diagnosticsFor(docUri)).length > 0, 'then the diagnostics');
+  });
+});
+
 describe('a log opened as it is on disk is parsed from its file, any other text from the text', () => {
   let lsp: TestClient;
   before(async () => {
