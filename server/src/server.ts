@@ -14,6 +14,8 @@ import {
   TextDocumentSyncKind,
   type Diagnostic,
   type InitializeResult,
+  type Range,
+  type SemanticTokens,
 } from 'vscode-languageserver/node';
 import { formatLookup, lookup } from './core/decode/lookup';
 import { diagnose } from './core/diagnose/index';
@@ -61,11 +63,14 @@ let settings: Settings = DEFAULT_SETTINGS;
 /** The settings the client sent with `initialize`: what a client that answers no configuration request keeps. */
 let initialSettings: Partial<Settings> | undefined;
 let canPullConfiguration = false;
+/** The client asks for semantic tokens again when told to (workspace/semanticTokens/refresh): VS Code does. */
+let canRefreshTokens = false;
 
 let workspaceRoots: string[] = [];
 
 connection.onInitialize((params): InitializeResult => {
   canPullConfiguration = !!params.capabilities.workspace?.configuration;
+  canRefreshTokens = !!params.capabilities.workspace?.semanticTokens?.refreshSupport;
   const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
   workspaceRoots = folders.filter((u) => u.startsWith('file:')).map(uriToPath);
   initialSettings = (params.initializationOptions ?? undefined) as Partial<Settings> | undefined;
@@ -488,6 +493,8 @@ connection.languages.semanticTokens.on(async ({ textDocument }) => {
 });
 connection.languages.semanticTokens.onRange(async ({ textDocument, range }) => {
   editorRequest();
+  const whileIndexing = await textTokensWhileIndexing(textDocument.uri, range);
+  if (whileIndexing) return whileIndexing;
   const records = await recordsOf(textDocument.uri);
   const doc = documentOf(textDocument.uri);
   if (!doc) return { data: [] };
@@ -496,6 +503,32 @@ connection.languages.semanticTokens.onRange(async ({ textDocument, range }) => {
     ? bigLogTokens(records, (line) => doc.lineText(line), range.start.line, to)
     : semanticTokens(records, lineLengthOf(doc), range.start.line, to);
 });
+
+/**
+ * The visible lines of a big log asked while its parse runs (the editor asks the moment it opens): the text's own
+ * tokens at once (GUIDs, KB numbers, times, codes, error words, the markup: none needs the records), and the client
+ * told to ask again once the parse ends, for the records' severities too. Null when the log is indexed, small (VS
+ * Code colours its text itself), not open, or the client cannot be told (it then waits for the parse, as before).
+ */
+async function textTokensWhileIndexing(uri: string, range: Range): Promise<SemanticTokens | null> {
+  const doc = documents.get(uri);
+  if (!doc || !canRefreshTokens || !isTooLargeForTokenization(doc.length, doc.lineCount)) return null;
+  const parsed = await Promise.race([
+    indexed(uri).then(() => true),
+    new Promise<boolean>((resolve) => setImmediate(() => resolve(false))),
+  ]);
+  if (parsed) return null;
+  if (!refreshWhenIndexed.has(uri)) {
+    refreshWhenIndexed.add(uri);
+    void indexed(uri)
+      .then(() => afterWaitingRequests(() => void connection.languages.semanticTokens.refresh().catch(() => undefined)))
+      .finally(() => refreshWhenIndexed.delete(uri));
+  }
+  const to = Math.min(range.end.line, doc.lineCount - 1);
+  return bigLogTokens(new RecordTable(uriToPath(uri)), (line) => doc.lineText(line), range.start.line, to);
+}
+/** Big logs whose text's tokens went out while they were parsed: the client is told to ask again once, at the end. */
+const refreshWhenIndexed = new Set<string>();
 
 // ---- Product requests -----------------------------------------------------------------------------
 

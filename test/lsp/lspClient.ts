@@ -74,13 +74,15 @@ export class TestClient {
     this.connection.listen();
   }
 
-  async initialize(rootPath: string): Promise<unknown> {
+  /** `workspace`: client capabilities of the workspace to declare (e.g. semanticTokens.refreshSupport, as VS Code). */
+  async initialize(rootPath: string, workspace: Record<string, unknown> = {}): Promise<unknown> {
     const result = await this.connection.sendRequest('initialize', {
       processId: process.pid,
       rootUri: uri(rootPath),
       capabilities: {
         textDocument: { hover: { contentFormat: ['markdown'] }, semanticTokens: { requests: { full: true } } },
         window: { workDoneProgress: true },
+        workspace,
       },
       initializationOptions: this.settings,
       workspaceFolders: [{ uri: uri(rootPath), name: 'root' }],
