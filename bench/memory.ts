@@ -8,12 +8,18 @@
 //   nul        1 MB of records, then 256 MB of NUL padding (a preallocated log after a crash: no line break at all)
 //   longline   one 256 MB line without a line break
 //   idle       Node + tsx with the parser loaded and nothing parsed (the floor for the figures above)
+//   server     the language server with one log of 15 and one of 48 MB open, through a real LSP client (see
+//              measureServerMemory below): its RSS per MB of log, what `npm run bench` prints too
 //
-//   npm run bench:memory [-- --size-mb 1024] [--only realistic,nul] [--timeout-s 600] [--json]
+//   npm run bench:memory [-- --size-mb 1024] [--only realistic,nul,server] [--timeout-s 600] [--json]
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parseFile } from '../server/src/core/parse';
+import { lineBreaks } from '../server/src/logDocument';
+import { DISK_TEXT_PREFIX, type DiskTextClaim } from '../server/src/protocol';
+import { TestClient, uri } from '../test/lsp/lspClient';
 import { writeLargeCmtrace } from './generate';
 
 const DIR = join(__dirname, 'out', 'memory');
@@ -208,7 +214,130 @@ function runCase(c: Case, sizeMB: number, timeoutS: number): CaseResult {
   };
 }
 
-function main(argv: string[]): void {
+// ---- The language server with a big log open (issue #23) ----------------------------------------------------------
+// What an admin's machine pays for a log open in the editor: the server's resident memory once the log is indexed,
+// per MB of log. Each log in a fresh server (server/out/server.js, or the bundle `npm run bench` builds), through the
+// test suite's LSP client, as VS Code's client opens it: a log of 4 million characters or more that is its file is
+// opened by a claim (client/src/diskText.ts: the server checks it and reads the file), a smaller one with its text.
+// Then the first and last screens' semantic tokens (what the editor asks), 2 s for the server to settle (it runs a
+// full collection 1 s after indexing a big log), and /proc's VmRSS and VmHWM. The logs are test:scale's
+// (test/e2e/scale-logs.js writeMixedLog, seeded): 4.5% errors and warnings, GUIDs, CRLF.
+
+/** Log sizes measured, in MB: test:scale's editor logs (over 50 MB VS Code gives an extension no document). */
+export const SERVER_LOG_MBS = [15, 48];
+
+export interface ServerMemory {
+  bytes: number;
+  lines: number;
+  /** How the log was opened: by a claim (the client's path for a big log that is its file) or with its text. */
+  openedBy: 'claim' | 'text';
+  /** From didOpen to its diagnostics (the log indexed). */
+  indexedMs: number;
+  rssBeforeMB: number | null;
+  rssAfterMB: number | null;
+  peakRssMB: number | null;
+}
+
+const scaleLogs = require('../test/e2e/scale-logs') as {
+  writeMixedLog(file: string, minBytes: number): { bytes: number; records: number };
+};
+
+/** test:scale's mixed log of `mb` MB in `dir` (kept between runs). */
+export function serverLogOf(dir: string, mb: number): string {
+  const file = join(dir, `ClientEditor-${mb}MB.log`);
+  if (!existsSync(file) || statSync(file).size < mb * 1e6) scaleLogs.writeMixedLog(file, mb * 1e6);
+  return file;
+}
+
+/** The didOpen text VS Code's client sends for `bytes` (a claim from 4 million characters, as diskText.ts). */
+function didOpenText(bytes: Buffer, withText: boolean): { text: string; openedBy: 'claim' | 'text'; lines: number } {
+  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  const body = bytes.subarray(bom);
+  const text = body.toString('utf8');
+  const lines = lineBreaks(body, false).length + 1;
+  if (withText || text.length < 4_000_000) return { text, openedBy: 'text', lines };
+  const claim: DiskTextClaim = {
+    bytes: body.length,
+    bom: bom > 0,
+    sha1: createHash('sha1').update(body).digest('hex'),
+    lineCount: lines,
+    length: text.length,
+  };
+  return { text: DISK_TEXT_PREFIX + JSON.stringify(claim), openedBy: 'claim', lines };
+}
+
+/**
+ * Opens `file` in a fresh `serverJs` and measures its memory once the log is indexed (see above); `withText`: sent
+ * with its text whatever its size (VS Code's client does so for an edited log, or one not UTF-8 on disk).
+ */
+export async function measureServerMemory(serverJs: string, file: string, withText = false): Promise<ServerMemory> {
+  const client = new TestClient(null, serverJs);
+  try {
+    await client.initialize(dirname(file));
+    await new Promise((r) => setTimeout(r, 500)); // started and idle
+    const pid = client.pid!;
+    const rssBeforeMB = procStatusMB(pid, 'VmRSS');
+    const bytes = readFileSync(file);
+    const open = didOpenText(bytes, withText);
+    const docUri = uri(file);
+    const t0 = performance.now();
+    await client.connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: docUri, languageId: 'cmlog', version: 1, text: open.text },
+    });
+    await client.diagnosticsFor(docUri, 600_000);
+    const indexedMs = performance.now() - t0;
+    for (const line of [0, Math.max(0, open.lines - 80)])
+      await client.request('textDocument/semanticTokens/range', {
+        textDocument: { uri: docUri },
+        range: { start: { line, character: 0 }, end: { line: line + 80, character: 0 } },
+      });
+    await new Promise((r) => setTimeout(r, 2000));
+    return {
+      bytes: bytes.length,
+      lines: open.lines,
+      openedBy: open.openedBy,
+      indexedMs,
+      rssBeforeMB,
+      rssAfterMB: procStatusMB(pid, 'VmRSS'),
+      peakRssMB: procStatusMB(pid, 'VmHWM'),
+    };
+  } finally {
+    await client.stop();
+  }
+}
+
+function procStatusMB(pid: number, field: 'VmRSS' | 'VmHWM'): number | null {
+  try {
+    const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Math.round(Number(m[1]) / 1024) : null;
+  } catch {
+    return null; // not Linux
+  }
+}
+
+/** One line of the bench's output: the server's RSS with the log open, per MB of log. */
+export function describeServerMemory(m: ServerMemory): string {
+  const mb = m.bytes / 1e6;
+  const perMB = (rss: number | null) => (rss === null ? '-' : (rss / mb).toFixed(2));
+  const added = m.rssAfterMB !== null && m.rssBeforeMB !== null ? m.rssAfterMB - m.rssBeforeMB : null;
+  return (
+    `  server ${`${mb.toFixed(0)} MB`.padStart(6)} log (didOpen by ${m.openedBy}, indexed in ${(m.indexedMs / 1000).toFixed(2)} s): ` +
+    `RSS ${m.rssBeforeMB ?? '-'} -> ${m.rssAfterMB ?? '-'} MB (peak ${m.peakRssMB ?? '-'}): ` +
+    `${perMB(m.rssAfterMB)} MB per MB of log, ${added === null ? '-' : perMB(added)} MB per MB added by the log`
+  );
+}
+
+/** The server rows: each of SERVER_LOG_MBS opened in a fresh server, the largest once more with its text. */
+export async function measureServerMemoryRows(serverJs: string, dir: string): Promise<ServerMemory[]> {
+  mkdirSync(dir, { recursive: true });
+  const rows: ServerMemory[] = [];
+  for (const mb of SERVER_LOG_MBS) rows.push(await measureServerMemory(serverJs, serverLogOf(dir, mb)));
+  const largest = serverLogOf(dir, Math.max(...SERVER_LOG_MBS));
+  rows.push(await measureServerMemory(serverJs, largest, true));
+  return rows;
+}
+
+async function main(argv: string[]): Promise<void> {
   if (argv[0] === '--child') {
     void child(argv[1] ?? '');
     return;
@@ -240,9 +369,22 @@ function main(argv: string[]): void {
       `  ${r.outcome.padEnd(8)} ${size.padStart(8)}  peak RSS ${r.maxRssMB ?? '-'} MB  ${r.seconds.toFixed(1)} s${r.mbPerSecond ? ` (${r.mbPerSecond.toFixed(1)} MB/s)` : ''}  ${recs}${r.detail ? '  ' + r.detail : ''}\n`,
     );
   }
-  const summary = { cases: results };
+  let server: ServerMemory[] | undefined;
+  if (!only || only.includes('server')) {
+    process.stderr.write(
+      `memory: server (the language server with a log of ${SERVER_LOG_MBS.join(' and ')} MB open) ...\n`,
+    );
+    server = await measureServerMemoryRows(join(__dirname, '..', 'server', 'out', 'server.js'), DIR);
+    for (const row of server) process.stderr.write(describeServerMemory(row) + '\n');
+  }
+  const summary = { cases: results, server };
   writeFileSync(join(__dirname, 'out', 'memory.json'), JSON.stringify(summary, null, 2));
   if (json) process.stdout.write('RESULT ' + JSON.stringify(summary) + '\n');
 }
 
-main(process.argv.slice(2));
+// Run, not imported (bench/run.ts imports the server rows).
+if (require.main === module)
+  main(process.argv.slice(2)).catch((error) => {
+    process.stderr.write(`bench:memory: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exitCode = 1;
+  });

@@ -30,6 +30,7 @@ import { buildSync } from 'esbuild';
 import type { ChildConfig, ChildResult } from './child';
 import { runFleetBench } from './fleet';
 import { ensureCorpus, type Manifest } from './generate';
+import { describeServerMemory, measureServerMemoryRows, type ServerMemory } from './memory';
 import {
   BIG_LOG_NAME,
   describeFolderOpen,
@@ -499,6 +500,7 @@ async function parent(o: Options): Promise<void> {
   // (6) A 48 MB log opened in the editor, and one small log opened in the corpus folder (issue #23).
   let openLog: OpenLogFigures | null = null;
   let folderOpen: FolderFigures | null = null;
+  let serverMemory: ServerMemory[] | null = null;
   if (o.server) {
     log('server: a 48 MB log opened, then one small log opened in the corpus folder ...');
     const openFile = join(OUT, OPEN_LOG_NAME);
@@ -508,6 +510,8 @@ async function parent(o: Options): Promise<void> {
     openLog = await measureOpenLog(join(OUT, 'server.js'), join(OUT, 'open'), openFile);
     const cmDir = join(dir, 'cmtrace');
     const smallest = [...m.files].filter((f) => f.format === 'cmtrace').sort((a, b) => a.bytes - b.bytes)[0];
+    log('server: its memory with a 15 and a 48 MB log open (bench/memory.ts) ...');
+    serverMemory = await measureServerMemoryRows(join(OUT, 'server.js'), join(OUT, 'memory'));
     folderOpen = await measureFolderOpen(
       join(OUT, 'server.js'),
       cmDir,
@@ -754,6 +758,8 @@ async function parent(o: Options): Promise<void> {
   if (server) out.push(describeServer(server));
   if (openLog) out.push(describeOpenLog(openLog));
   if (folderOpen) out.push(describeFolderOpen(folderOpen));
+  if (serverMemory)
+    out.push('memory of the language server with one log open:', ...serverMemory.map(describeServerMemory));
   out.push('');
   out.push('targets:');
   for (const [name, tgt] of Object.entries(targets))
@@ -840,6 +846,7 @@ async function parent(o: Options): Promise<void> {
     server,
     openLog: openLog && { ...openLog, rssPerMB: rssPerMB(openLog) },
     folderOpen,
+    serverMemory,
     lnav,
     ratios,
     targets,

@@ -18,21 +18,32 @@ export function isTooLargeForTokenization(doc: vscode.TextDocument): boolean {
   return doc.offsetAt(doc.lineAt(doc.lineCount - 1).range.end) > LIMIT.chars; // no copy of the text made
 }
 
-const asked = new WeakSet<vscode.TextDocument>();
+/** When the visible colour is asked: when the log becomes `cmlog`, and once the server has indexed it. */
+export type Moment = 'opened' | 'indexed';
+const asked = new WeakMap<vscode.TextDocument, Set<Moment>>();
 
 /** A selector no document has (no such scheme): the provider registered with it is never asked for anything. */
 const NO_DOCUMENT: vscode.DocumentSelector = { language: 'cmlog', scheme: 'cmlogs-no-document' };
 const NO_TOKENS = new vscode.SemanticTokensLegend(['logError']);
 
 /**
- * Makes VS Code ask the server for the tokens of the visible lines of `editor`, once per document, when its log is
- * too big for VS Code to tokenize. Called once the server has indexed the log (its severity ranges came back), so
- * that the answer is not kept waiting.
+ * Makes VS Code ask the server for the tokens of the visible lines of `doc`'s editors when its log is too big for
+ * VS Code to tokenize, once at each moment:
+ * - 'opened', as soon as the extension host learns the log is `cmlog`: the server answers at once with the text's
+ *   tokens while it parses (server.ts textTokensWhileIndexing). This used to wait until the log's severity ranges
+ *   came back from the server (48 MB log in code-server at load 9: 1.5 s after the extension host had the document,
+ *   and the range request 0.9 s after that).
+ * - 'indexed', when its severity ranges came back: for the records' severities on the same screen. The server also
+ *   sends workspace/semanticTokens/refresh then, but the extension host of code-server 4.100.3 (VS Code 1.100)
+ *   registers a range provider without its change event, so VS Code does not ask again for that. In the rare case
+ *   where the first answer is still on its way, VS Code cancels it and asks again (seen once: colour 2 s later).
  */
-export function askForVisibleColour(editor: vscode.TextEditor): void {
-  const doc = editor.document;
-  if (doc.languageId !== 'cmlog' || asked.has(doc) || !isTooLargeForTokenization(doc)) return;
-  asked.add(doc);
+export function askForVisibleColour(doc: vscode.TextDocument, moment: Moment): void {
+  if (doc.languageId !== 'cmlog' || !isTooLargeForTokenization(doc)) return;
+  const done = asked.get(doc) ?? new Set<Moment>();
+  if (done.has(moment)) return;
+  done.add(moment);
+  asked.set(doc, done);
   vscode.languages
     .registerDocumentRangeSemanticTokensProvider(
       NO_DOCUMENT,

@@ -32,7 +32,7 @@ export function registerHighlighting(context: vscode.ExtensionContext, client: L
     const toRange = (r: SeverityRange) => new vscode.Range(r.startLine, 0, r.endLine, 0);
     editor.setDecorations(error, ranges.filter((r) => r.severity === 'error').map(toRange));
     editor.setDecorations(warning, ranges.filter((r) => r.severity === 'warning').map(toRange));
-    askForVisibleColour(editor);
+    askForVisibleColour(editor.document, 'indexed'); // the severities (and a log open before activation)
   };
   const soon = () => {
     clearTimeout(timer);
@@ -41,7 +41,11 @@ export function registerHighlighting(context: vscode.ExtensionContext, client: L
   context.subscriptions.push(
     vscode.window.onDidChangeVisibleTextEditors(soon),
     // A log recognised by its first line becomes cmlog after it opened (detectLanguage.ts): no editor event follows.
-    vscode.workspace.onDidOpenTextDocument((doc) => doc.languageId === 'cmlog' && soon()),
+    vscode.workspace.onDidOpenTextDocument((doc) => {
+      if (doc.languageId !== 'cmlog') return;
+      askForVisibleColour(doc, 'opened'); // not after the severity ranges: see bigFileColour.ts
+      soon();
+    }),
     vscode.workspace.onDidChangeTextDocument(soon),
     vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('cmlogs') && soon()),
   );

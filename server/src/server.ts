@@ -14,6 +14,8 @@ import {
   TextDocumentSyncKind,
   type Diagnostic,
   type InitializeResult,
+  type Range,
+  type SemanticTokens,
 } from 'vscode-languageserver/node';
 import { formatLookup, lookup } from './core/decode/lookup';
 import { diagnose } from './core/diagnose/index';
@@ -62,11 +64,14 @@ let settings: Settings = DEFAULT_SETTINGS;
 /** The settings the client sent with `initialize`: what a client that answers no configuration request keeps. */
 let initialSettings: Partial<Settings> | undefined;
 let canPullConfiguration = false;
+/** The client asks for semantic tokens again when told to (workspace/semanticTokens/refresh): VS Code does. */
+let canRefreshTokens = false;
 
 let workspaceRoots: string[] = [];
 
 connection.onInitialize((params): InitializeResult => {
   canPullConfiguration = !!params.capabilities.workspace?.configuration;
+  canRefreshTokens = !!params.capabilities.workspace?.semanticTokens?.refreshSupport;
   const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
   workspaceRoots = folders.filter((u) => u.startsWith('file:')).map(uriToPath);
   initialSettings = (params.initializationOptions ?? undefined) as Partial<Settings> | undefined;
@@ -241,8 +246,34 @@ documents.onDidOpen(({ document }) => {
   openedVersions.set(document.uri, document.version);
   workspace.openDocument(uriToPath(document.uri), document);
   const big = document.length >= BIG_DOCUMENT;
-  void afterIndexed(document.uri, publishDiagnostics).then(() => big && collectGarbage());
+  const publishIfOpen = () => {
+    const doc = documents.get(document.uri); // still open once the waiting requests are answered
+    if (doc) publishDiagnostics(doc);
+  };
+  void afterIndexed(document.uri, () => afterWaitingRequests(publishIfOpen)).then(
+    () => big && setTimeout(collectGarbage, GC_DELAY_MS),
+  );
 });
+
+/**
+ * Runs `work` once the requests that waited for the same parse are answered: their continuations are microtasks,
+ * this a macrotask after them. The first screen's colour (semantic tokens of the visible range, asked the moment a
+ * big log opens) waited behind the diagnostics (the 1,000 newest problems built and sent) and the full garbage
+ * collection: 48 MB log, load 8, range tokens answered 1.1 s after the parse ended, 0.8 s in code-server.
+ */
+function afterWaitingRequests(work: () => void): Promise<void> {
+  return new Promise((resolve) =>
+    setImmediate(() => {
+      try {
+        work();
+      } finally {
+        resolve();
+      }
+    }),
+  );
+}
+/** The full collection after a big open waits this long: the requests of the first screen come first. */
+const GC_DELAY_MS = 1000;
 
 /**
  * A big document arrives as one JSON message: its raw bytes and the parsed message are garbage once it is indexed,
@@ -465,6 +496,8 @@ connection.languages.semanticTokens.on(async ({ textDocument }) => {
 });
 connection.languages.semanticTokens.onRange(async ({ textDocument, range }) => {
   editorRequest();
+  const whileIndexing = await textTokensWhileIndexing(textDocument.uri, range);
+  if (whileIndexing) return whileIndexing;
   const records = await recordsOf(textDocument.uri);
   const doc = documentOf(textDocument.uri);
   if (!doc) return { data: [] };
@@ -473,6 +506,32 @@ connection.languages.semanticTokens.onRange(async ({ textDocument, range }) => {
     ? bigLogTokens(records, (line) => doc.lineText(line), range.start.line, to)
     : semanticTokens(records, lineLengthOf(doc), range.start.line, to);
 });
+
+/**
+ * The visible lines of a big log asked while its parse runs (the editor asks the moment it opens): the text's own
+ * tokens at once (GUIDs, KB numbers, times, codes, error words, the markup: none needs the records), and the client
+ * told to ask again once the parse ends, for the records' severities too. Null when the log is indexed, small (VS
+ * Code colours its text itself), not open, or the client cannot be told (it then waits for the parse, as before).
+ */
+async function textTokensWhileIndexing(uri: string, range: Range): Promise<SemanticTokens | null> {
+  const doc = documents.get(uri);
+  if (!doc || !canRefreshTokens || !isTooLargeForTokenization(doc.length, doc.lineCount)) return null;
+  const parsed = await Promise.race([
+    indexed(uri).then(() => true),
+    new Promise<boolean>((resolve) => setImmediate(() => resolve(false))),
+  ]);
+  if (parsed) return null;
+  if (!refreshWhenIndexed.has(uri)) {
+    refreshWhenIndexed.add(uri);
+    void indexed(uri)
+      .then(() => afterWaitingRequests(() => void connection.languages.semanticTokens.refresh().catch(() => undefined)))
+      .finally(() => refreshWhenIndexed.delete(uri));
+  }
+  const to = Math.min(range.end.line, doc.lineCount - 1);
+  return bigLogTokens(new RecordTable(uriToPath(uri)), (line) => doc.lineText(line), range.start.line, to);
+}
+/** Big logs whose text's tokens went out while they were parsed: the client is told to ask again once, at the end. */
+const refreshWhenIndexed = new Set<string>();
 
 // ---- Product requests -----------------------------------------------------------------------------
 

@@ -3,12 +3,13 @@
 // opening a log reads only that log, cross-file features read its folder (with progress), and logs read from
 // disk are dropped again, least recently used first, beyond the memory budget.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { TestClient, uri, type Diagnostic } from './lspClient';
-import { Requests, type IndexStatus } from '../../server/src/protocol';
+import { DISK_TEXT_PREFIX, Requests, type IndexStatus } from '../../server/src/protocol';
 import { LogDocuments, lineStartsIfMirrors } from '../../server/src/logDocument';
 import { LogWorkspace } from '../../server/src/workspace';
 
@@ -144,6 +145,101 @@ describe('early requests on a multi-megabyte log', () => {
     assert.equal(refs.length, withGuid);
     assert.equal(tokens.data.length / 5, 2 + 11, 'two error and eleven warning lines in the last hundred'); // 39900..39999: %50 → 2, %9 (not %50) → 11
     assert.equal(stats?.records, 40_000);
+  });
+});
+
+describe("a big log's first screen is coloured first", () => {
+  let lsp: TestClient;
+  before(async () => {
+    lsp = new TestClient();
+    await lsp.initialize(root);
+  });
+  after(() => lsp.stop());
+
+  // The editor asks for the visible range's tokens the moment a big log opens; they waited behind the diagnostics
+  // (the 1,000 newest problems built and sent) and a full garbage collection: about a second on a 48 MB log.
+  test('the visible range asked with the didOpen is answered before the diagnostics are published', async () => {
+    const file = join(root, 'first-screen', 'CAS.log');
+    mkdirSync(join(root, 'first-screen'), { recursive: true });
+    const text = generatedLog(60_000, 50, 9);
+    writeFileSync(file, text);
+    const docUri = uri(file);
+    void lsp.connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: docUri, languageId: 'cmlog', version: 1, text },
+    });
+    const tokens = await lsp.request<{ data: number[] }>('textDocument/semanticTokens/range', {
+      textDocument: { uri: docUri },
+      range: { start: { line: 0, character: 0 }, end: { line: 49, character: 0 } },
+    });
+    assert.equal(lsp.publishedDiagnostics(docUri), undefined, 'no diagnostics before the first screen');
+    assert.equal(tokens.data.length / 5, 1 + 5, 'lines 0-49: one error (0) and five warnings (9..45)');
+    assert.ok((await lsp.diagnosticsFor(docUri)).length > 0, 'then the diagnostics');
+  });
+});
+
+describe("a log too big for VS Code's tokenizer: its text coloured while it is parsed", () => {
+  let lsp: TestClient;
+  let refreshes = 0;
+  let refreshed: () => void = () => undefined;
+  before(async () => {
+    lsp = new TestClient();
+    await lsp.initialize(root, { semanticTokens: { refreshSupport: true } });
+    lsp.connection.onRequest('workspace/semanticTokens/refresh', () => {
+      refreshes++;
+      refreshed();
+      return null;
+    });
+  });
+  after(() => lsp.stop());
+
+  /** Characters of `line` the tokens cover (the severity fill covers an error line whole). */
+  const covered = (data: number[], line: number) => {
+    let at = 0;
+    let sum = 0;
+    for (let i = 0; i < data.length; i += 5) {
+      at += data[i];
+      if (at === line) sum += data[i + 2];
+    }
+    return sum;
+  };
+
+  test('the first screen asked with the didOpen: its text tokens at once, then a refresh brings the severities', async () => {
+    const file = join(root, 'tokenizer-off', 'CAS.log');
+    mkdirSync(join(root, 'tokenizer-off'), { recursive: true });
+    const text = generatedLog(150_000, 50, 9); // over 20 MiB: VS Code would not tokenize it
+    writeFileSync(file, text);
+    assert.ok(text.length > 20 * 1024 * 1024, `${text.length} characters`);
+    const body = Buffer.from(text);
+    const claim = {
+      bytes: body.length,
+      bom: false,
+      sha1: createHash('sha1').update(body).digest('hex'),
+      lineCount: 150_001,
+      length: text.length,
+    };
+    const docUri = uri(file);
+    const gotRefresh = new Promise<void>((resolve) => (refreshed = resolve));
+    void lsp.connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: docUri, languageId: 'cmlog', version: 1, text: DISK_TEXT_PREFIX + JSON.stringify(claim) },
+    });
+    const range = { start: { line: 0, character: 0 }, end: { line: 49, character: 0 } };
+    const early = await lsp.request<{ data: number[] }>('textDocument/semanticTokens/range', {
+      textDocument: { uri: docUri },
+      range,
+    });
+    const firstLine = text.slice(0, text.indexOf('\r\n'));
+    const guids = (data: number[]) => data.filter((_, i) => i % 5 === 3 && data[i] === 4).length; // logGuid
+    assert.equal(guids(early.data), 45, 'the GUIDs of lines 0-49 (every line but the five warnings)');
+    assert.ok(covered(early.data, 0) < firstLine.length, 'no severity yet: the error line is not filled');
+    assert.equal(lsp.publishedDiagnostics(docUri), undefined, 'answered while the log was parsed');
+    await gotRefresh;
+    const after = await lsp.request<{ data: number[] }>('textDocument/semanticTokens/range', {
+      textDocument: { uri: docUri },
+      range,
+    });
+    assert.equal(covered(after.data, 0), firstLine.length, 'the error line filled once the log is indexed');
+    assert.equal(guids(after.data), 45);
+    assert.equal(refreshes, 1, 'one refresh');
   });
 });
 

@@ -37,9 +37,15 @@ export class TestClient {
   /** Work-done progress reported by the server, in the order begun. */
   readonly progress: ProgressSeen[] = [];
 
-  /** `settings`: the `cmlogs` section, sent with initialize and answered to configuration requests. */
-  constructor(private readonly settings: Record<string, unknown> | null = null) {
-    this.process = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  /**
+   * `settings`: the `cmlogs` section, sent with initialize and answered to configuration requests; `server`: the
+   * server's script (the bench measures the bundle it builds).
+   */
+  constructor(
+    private readonly settings: Record<string, unknown> | null = null,
+    server = SERVER,
+  ) {
+    this.process = spawn(process.execPath, [server, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
     this.connection = createMessageConnection(
       new StreamMessageReader(this.process.stdout!),
       new StreamMessageWriter(this.process.stdin!),
@@ -68,13 +74,15 @@ export class TestClient {
     this.connection.listen();
   }
 
-  async initialize(rootPath: string): Promise<unknown> {
+  /** `workspace`: client capabilities of the workspace to declare (e.g. semanticTokens.refreshSupport, as VS Code). */
+  async initialize(rootPath: string, workspace: Record<string, unknown> = {}): Promise<unknown> {
     const result = await this.connection.sendRequest('initialize', {
       processId: process.pid,
       rootUri: uri(rootPath),
       capabilities: {
         textDocument: { hover: { contentFormat: ['markdown'] }, semanticTokens: { requests: { full: true } } },
         window: { workDoneProgress: true },
+        workspace,
       },
       initializationOptions: this.settings,
       workspaceFolders: [{ uri: uri(rootPath), name: 'root' }],
@@ -103,6 +111,11 @@ export class TestClient {
     return this.diagnostics.get(docUri)!;
   }
 
+  /** The diagnostics the server has published for `docUri` so far (undefined: none yet). */
+  publishedDiagnostics(docUri: string): Diagnostic[] | undefined {
+    return this.diagnostics.get(docUri);
+  }
+
   /** Waits until the server has indexed every one of `paths` (a background scan), or throws. */
   async waitIndexed(paths: string[], timeoutMs = 20_000): Promise<void> {
     const wanted = paths.map(uri);
@@ -123,6 +136,11 @@ export class TestClient {
   /** A custom request of the product's protocol, typed by its descriptor. */
   ask<Params, Result>(request: Request<Params, Result>, params: Params): Promise<Result> {
     return this.request<Result>(request.method, params);
+  }
+
+  /** The server's process id (its memory is read from /proc by the bench). */
+  get pid(): number | undefined {
+    return this.process.pid;
   }
 
   async stop(): Promise<void> {
