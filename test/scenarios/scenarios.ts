@@ -65,6 +65,29 @@ function world(seed: number, o: Omit<WorldOptions, 'seed'> = {}): World {
 // ---------------------------------------------------------------------------------------------------
 // Synchronization (site server)
 
+/** A 3.5 GB feature update downloaded for `hours`, then installed: both complete, however long the download. */
+function featureUpdateDownload(name: string, hours: number, description: string, why: string): Scenario {
+  return scenario(name, true, description, (seed) => {
+    const w = world(seed, { clientBias: 300 });
+    const t = startOf(w);
+    const [u] = makeUpdates(w, 1);
+    u.size = 3_500_000_000;
+    const d = deployment(w, t, {
+      updates: [u],
+      content: [{ downloadMs: hours * HOUR }],
+      ignoreWindow: true,
+      reboot: false,
+    });
+    return {
+      machines: [w.client],
+      findings: [
+        { flow: 'contentDownload', key: lower(d.contentJobs[0].ctmJob), status: 'complete', why },
+        { flow: 'deployment', key: lower(d.assignment), status: 'complete' },
+      ],
+    };
+  });
+}
+
 const SYNC: Scenario[] = [
   scenario(
     'sync-manual-40s',
@@ -1352,63 +1375,17 @@ const DEPLOY: Scenario[] = [
       };
     },
   ),
-  scenario(
+  featureUpdateDownload(
     'content-27h-download',
-    true,
+    27,
     'A 3.5 GB feature update trickles over a throttled VPN for 27 hours (past a day), BITS progress every few minutes, then CAS checks its hash and it installs.',
-    (seed) => {
-      const w = world(seed, { clientBias: 300 });
-      const t = startOf(w);
-      const [u] = makeUpdates(w, 1);
-      u.size = 3_500_000_000;
-      const d = deployment(w, t, {
-        updates: [u],
-        content: [{ downloadMs: 27 * HOUR }],
-        ignoreWindow: true,
-        reboot: false,
-      });
-      return {
-        machines: [w.client],
-        findings: [
-          {
-            flow: 'contentDownload',
-            key: lower(d.contentJobs[0].ctmJob),
-            status: 'complete',
-            why: 'the hash check after a download of more than a day is still its own',
-          },
-          { flow: 'deployment', key: lower(d.assignment), status: 'complete' },
-        ],
-      };
-    },
+    'the hash check after a download of more than a day is still its own',
   ),
-  scenario(
+  featureUpdateDownload(
     'content-9h-download',
-    true,
+    9,
     'A 3.5 GB feature update downloads over a VPN for 9 hours, BITS progress every few minutes, then installs.',
-    (seed) => {
-      const w = world(seed, { clientBias: 300 });
-      const t = startOf(w);
-      const [u] = makeUpdates(w, 1);
-      u.size = 3_500_000_000;
-      const d = deployment(w, t, {
-        updates: [u],
-        content: [{ downloadMs: 9 * HOUR }],
-        ignoreWindow: true,
-        reboot: false,
-      });
-      return {
-        machines: [w.client],
-        findings: [
-          {
-            flow: 'contentDownload',
-            key: lower(d.contentJobs[0].ctmJob),
-            status: 'complete',
-            why: 'a download still progressing has not stalled',
-          },
-          { flow: 'deployment', key: lower(d.assignment), status: 'complete' },
-        ],
-      };
-    },
+    'a download still progressing has not stalled',
   ),
   scenario(
     'deploy-restart-two-days-later',
