@@ -464,7 +464,21 @@ async function typeInto(name, keys = 'x') {
   await group.waitFor({ timeout: 15000 });
   const line = group.locator('.view-lines .view-line').nth(2);
   const before = (await line.innerText()).replace(/\u00a0/g, ' ');
-  await line.click({ position: { x: 40, y: 5 } });
+  // 40 px into the text the editor shows, on that line: a long line's own box starts off screen when the editor is
+  // scrolled sideways (a click at its x 40 hit nothing, once in CI). Read in one go in the page (Monaco re-renders
+  // its lines at any moment).
+  let point = null;
+  for (let attempt = 0; !point && attempt < 25; attempt++) {
+    if (attempt) await page.waitForTimeout(200);
+    point = await line
+      .evaluate((el) => {
+        const text = el.closest('.editor-scrollable');
+        return text && { x: text.getBoundingClientRect().left + 40, y: el.getBoundingClientRect().top + 5 };
+      })
+      .catch(() => null);
+  }
+  if (!point) throw new Error(`line 3 of ${name} is not on screen`);
+  await page.mouse.click(point.x, point.y);
   await page.keyboard.type(keys);
   await page.waitForTimeout(800);
   const after = (await group.locator('.view-lines .view-line').nth(2).innerText()).replace(/\u00a0/g, ' ');
