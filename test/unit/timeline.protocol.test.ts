@@ -1555,7 +1555,8 @@ test('panel: column layout remembered for every timeline; highlight rules saved 
 
 // ----- the webview's window (media/src/app.ts), without a DOM ------------------------------------------------
 
-test('webview window: queries carry the load; answers of an older filter only extend the tables; the selection outlives its window', async () => {
+/** The webview's App with parts that draw nothing, and the messages it posts. */
+async function appWithoutDom() {
   const { App } = await import('../../media/src/app');
   const sent: Array<Record<string, unknown>> = [];
   const app = new App({ postMessage: (m) => sent.push(m as never), getState: () => ({}), setState: () => {} });
@@ -1577,6 +1578,11 @@ test('webview window: queries carry the load; answers of an older filter only ex
     visibleRows: () => 30,
     restoreTop: noop,
   };
+  return { app, sent };
+}
+
+test('webview window: queries carry the load; answers of an older filter only extend the tables; the selection outlives its window', async () => {
+  const { app, sent } = await appWithoutDom();
   app.load = 7;
   const encoder = new ChunkEncoder();
   const page = (rows: ResolvedTimelineRow[], offset: number, shown = ROWS.length): ViewPage => ({
@@ -1612,33 +1618,14 @@ test('webview window: queries carry the load; answers of an older filter only ex
 });
 
 test("webview begin: a new load's end sent with it answers the first window query, unless the webview would ask otherwise", async () => {
-  const { App, END } = await import('../../media/src/app');
+  const { END } = await import('../../media/src/app');
   const { MessageHandler } = await import('../../media/src/messages');
   const g = globalThis as { document?: unknown };
   const hadDocument = 'document' in g;
   g.document ??= { getElementById: () => null }; // the status line: none without a DOM
   try {
-    const noop = () => {};
-    const make = () => {
-      const sent: Array<Record<string, unknown>> = [];
-      const app = new App({ postMessage: (m) => sent.push(m as never), getState: () => ({}), setState: () => {} });
-      app.parts = {
-        render: noop,
-        dirtyOverview: noop,
-        renderDetails: noop,
-        renderChain: noop,
-        renderFiles: noop,
-        renderBanner: noop,
-        renderFileSelect: noop,
-        renderComponentSelect: noop,
-        syncControls: noop,
-        applyColumns: noop,
-        scrollIntoView: noop,
-        scrollToEnd: noop,
-        topPosition: () => 0,
-        visibleRows: () => 30,
-        restoreTop: noop,
-      };
+    const make = async () => {
+      const { app, sent } = await appWithoutDom();
       return { app, sent, handler: new MessageHandler(app) };
     };
     const encoder = new ChunkEncoder();
@@ -1653,7 +1640,7 @@ test("webview begin: a new load's end sent with it answers the first window quer
     const first = { query: { offset: END, limit: 600, filter: emptyFilter(), rules: [] }, page };
     const begin = { type: 'begin', generation: 3, serverKey: null, focusKey: null, keepView: false, first } as const;
     // Following, no filter, no rules: the end is taken; only the summary is asked for.
-    const taken = make();
+    const taken = await make();
     taken.handler.handle({ type: 'loading', generation: 3, keepView: false, title: 't' });
     taken.handler.handle(begin);
     const queries = taken.sent.filter((m) => m.type === 'query').map((m) => m.query as ViewQuery);
@@ -1664,7 +1651,7 @@ test("webview begin: a new load's end sent with it answers the first window quer
     assert.deepEqual([taken.app.store.n, taken.app.shown, taken.app.loading], [ROWS.length, ROWS.length, false]);
     assert.equal(taken.app.tables.files.length, files, 'its files interned once');
     // A hide rule in the settings the extension did not ask with: the webview asks itself; the tables still extend.
-    const asked = make();
+    const asked = await make();
     asked.handler.handle({ type: 'loading', generation: 3, keepView: false, title: 't' });
     asked.app.rules = [{ pattern: 'x', action: 'hide' } as never];
     asked.handler.handle(begin);
