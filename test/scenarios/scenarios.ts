@@ -1549,6 +1549,80 @@ const DEPLOY: Scenario[] = [
     },
   ),
   scenario(
+    'deploy-waits-3-days-for-window',
+    true,
+    'The deadline finds no maintenance window open ("No current service window available..."): the updates download at once and install when the Saturday-night window opens three days later, then restart.',
+    (seed) => {
+      const w = world(seed, { clientBias: 300 });
+      const t = startOf(w);
+      serviceWindows(w, t - 2 * HOUR, SEED_WINDOWS);
+      const opens = t + 3 * 24 * HOUR + 7 * HOUR;
+      const d = deployment(w, t, { updates: makeUpdates(w, 2), ignoreWindow: false, windowOpensAt: opens });
+      restartAndDetect(w, d.end + 10 * MIN, [d]);
+      return {
+        machines: [w.client],
+        findings: [
+          { flow: 'deployment', key: lower(d.assignment), status: 'complete', noError: true },
+          ...d.contentJobs.map((j) => ({ flow: 'contentDownload', key: lower(j.ctmJob), status: 'complete' as const })),
+        ],
+      };
+    },
+  ),
+  scenario(
+    'deploy-collected-waiting-for-window',
+    true,
+    'The same deployment, its logs collected 30 hours after the deadline while the client still waits for its maintenance window: waiting, not broken, and the finding says so.',
+    (seed) => {
+      const w = world(seed, { clientBias: 300 });
+      const t = startOf(w);
+      serviceWindows(w, t - 2 * HOUR, SEED_WINDOWS);
+      const d = deployment(w, t, { updates: makeUpdates(w, 2), ignoreWindow: false, windowOpensAt: t + 3 * 24 * HOUR });
+      w.collectAt(t + 30 * HOUR);
+      return {
+        machines: [w.client],
+        findings: [
+          {
+            flow: 'deployment',
+            key: lower(d.assignment),
+            status: 'incomplete',
+            says: ['waiting for a maintenance window', 'No current service window available'],
+            noError: true,
+          },
+          ...d.contentJobs.map((j) => ({ flow: 'contentDownload', key: lower(j.ctmJob), status: 'complete' as const })),
+        ],
+      };
+    },
+  ),
+  scenario(
+    'deploy-one-overrides-window-one-waits',
+    true,
+    'Two deployments with the same deadline: A may install outside maintenance windows and installs at once; B may not and still waits for its window when the logs are collected 10 hours later. Nothing is broken; only B waits.',
+    (seed) => {
+      const w = world(seed, { clientBias: 300 });
+      const t = startOf(w);
+      serviceWindows(w, t - 2 * HOUR, SEED_WINDOWS);
+      const a = deployment(w, t, { updates: makeUpdates(w, 2), ignoreWindow: true, reboot: false });
+      const b = deployment(w, t + 4 * SEC, {
+        updates: makeUpdates(w, 1),
+        ignoreWindow: false,
+        windowOpensAt: t + 2 * 24 * HOUR,
+      });
+      w.collectAt(t + 10 * HOUR);
+      return {
+        machines: [w.client],
+        findings: [
+          { flow: 'deployment', key: lower(a.assignment), status: 'complete', noError: true },
+          {
+            flow: 'deployment',
+            key: lower(b.assignment),
+            status: 'incomplete',
+            says: ['waiting for a maintenance window'],
+          },
+        ],
+      };
+    },
+  ),
+  scenario(
     'svcwindow-refresh-ok',
     true,
     "The seed's service window list, refreshed twice (policy change), every schedule readable.",

@@ -186,6 +186,8 @@ export class Machine {
   readonly logs = new Map<string, Log>();
   /** Logs left out of the collected folder (not given to the diagnosis: "missing logs"). */
   readonly missing = new Set<string>();
+  /** The logs were collected at this UTC: later lines are not in the files (a run still under way). */
+  collectedAt?: number;
   defaultThread: number;
 
   constructor(
@@ -290,8 +292,8 @@ function stampedName(name: string, utc: number, bias: number): string {
 }
 
 /** The files of one log: the current one, and the rolled-over older half when the log rolled over. */
-export function logFiles(log: Log): Array<{ name: string; bytes: Buffer }> {
-  const entries = log.ordered();
+export function logFiles(log: Log, collectedAt = Infinity): Array<{ name: string; bytes: Buffer }> {
+  const entries = log.ordered().filter((e) => e.utc <= collectedAt);
   const encoding = log.options.encoding ?? (log.options.format === 'cmtrace' ? 'utf8bom' : 'ansi');
   const roll = log.options.rollover;
   if (!roll) return [{ name: log.name, bytes: encode(fileText(log, entries), encoding) }];
@@ -315,7 +317,7 @@ export function writeMachines(dir: string, machines: Machine[]): string[] {
     mkdirSync(folder, { recursive: true });
     for (const log of machine.logs.values()) {
       if (machine.missing.has(log.name) || !log.entries.length) continue;
-      for (const file of logFiles(log)) {
+      for (const file of logFiles(log, machine.collectedAt)) {
         const path = join(folder, file.name);
         writeFileSync(path, file.bytes);
         written.push(path);

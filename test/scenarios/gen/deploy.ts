@@ -287,6 +287,11 @@ export interface DeploymentOptions {
   policy?: boolean;
   /** The installation waits for another assignment's installation to finish (jobs install one at a time). */
   installNotBefore?: number;
+  /**
+   * No maintenance window is open at the deadline (ignoreWindow false): the installation waits until this UTC, when
+   * UpdatesDeployment.log receives the window's start event (real UpdatesDeployment.log lines).
+   */
+  windowOpensAt?: number;
 }
 
 export interface DeploymentHandle {
@@ -457,6 +462,14 @@ class Enforcement {
     return false;
   }
 
+  /** The maintenance window's start event and the install task it triggers (another thread, as real logs show). */
+  windowOpens(at: number): void {
+    const th = this.rng.thread();
+    this.t = Math.max(this.t, at);
+    this.U('CUpdateAssignmentsManager received a SERVICEWINDOWEVENT START Event', 0, th);
+    this.U(`Attempting to install ${this.o.updates.length} updates`, this.rng.int(1, 40), th);
+  }
+
   /** ApplyCIs: UpdatesHandler's batch, WUAHandler and the Windows Update Agent install. Returns whether a restart is needed. */
   install(): boolean {
     const { w, rng, a, o } = this;
@@ -465,6 +478,7 @@ class Enforcement {
       rng.int(300, 900),
     );
     this.t = Math.max(this.t, o.installNotBefore ?? 0);
+    if (o.windowOpensAt && !o.ignoreWindow) this.windowOpens(o.windowOpensAt);
     this.U(`Starting install for assignment ({${a}})`, 8);
     const applyJob = rng.guid();
     this.U(`ApplyCIs - JobId = {${applyJob}}`, 58);

@@ -207,6 +207,11 @@ export class World {
     for (const n of names) this.server.missing.add(n);
   }
 
+  /** Every machine's logs collected at this UTC: what they write later is not in the files. */
+  collectAt(utc: number): void {
+    for (const machine of this.machines()) machine.collectedAt = utc;
+  }
+
   machines(): Machine[] {
     return [this.server, this.client, this.mp];
   }

@@ -6,7 +6,7 @@
 // A second flow follows each content download on its own (one instance per CTM job), as the seed's
 // Troubleshooting > "Updates fail to get downloaded" reads CAS.log, ContentTransferManager.log and
 // DataTransferService.log.
-import { CODE, G, re, rei, type FailureRule, type FlowRule } from './rules';
+import { CODE, G, re, rei, type FailureRule, type FlowRule, type WaitRule } from './rules';
 import {
   CAS,
   CTM,
@@ -19,7 +19,7 @@ import {
   WINDOWS_UPDATE,
   WUAHANDLER,
 } from './logs';
-import { describeScheduleString } from './rebootWindows';
+import { describeScheduleString, REVIEW_SERVICE_WINDOWS } from './rebootWindows';
 import { SCAN_ERROR_GROUPS, SCAN_FAILURE_ADVICE } from './scan';
 import { isConfigMgrCaller, wuCallerOf } from './windowsUpdate';
 
@@ -262,6 +262,23 @@ const WU_INSTALL_FAILED: FailureRule = {
   when: (_m, _v, at) => isConfigMgrCaller(wuCallerOf(at.source, at.index)),
 };
 
+/**
+ * UpdatesDeployment.log when the deadline finds no maintenance window open long enough for the installation
+ * ("No current service window available to run updates assignment with time required = 600"), and at a window's
+ * start when the updates still do not fit ("Updates could not be installed at this time. Waiting for the next
+ * maintenance window."): both lines as real clients write them (../shared/corpus/real, iOS-CMLogTracer).
+ */
+const NO_SERVICE_WINDOW: WaitRule = {
+  pattern: rei`No current service window available to run updates assignment|Updates could not be installed at this time\. Waiting for the next maintenance window`,
+  reason:
+    'The client is waiting for a maintenance window: it installs the updates when a window long enough for them opens, or at once if the deployment allows installation outside maintenance windows. Not a failure while no window has opened.',
+  nextLog: 'ServiceWindowManager.log',
+  advice: [
+    ...REVIEW_SERVICE_WINDOWS,
+    "In the deployment's properties, \"Deadline behavior for Maintenance Windows – Software Update installation\" checked installs the updates at the deadline even outside a maintenance window (the seed's Scenario 3); unchecked, required updates wait for a maintenance window of the device's collections that is long enough for them.",
+  ],
+};
+
 const ENFORCEMENT_FAILED: FailureRule = {
   ...UPDATES_DEPLOYMENT,
   link: 'key',
@@ -396,6 +413,7 @@ export const deploymentFlow: FlowRule = {
       link: 'key',
       keys: ['assignment'],
       patterns: [re`Starting install for assignment`],
+      waits: [NO_SERVICE_WINDOW],
     },
     {
       name: 'UpdatesHandler starts the installation batch',

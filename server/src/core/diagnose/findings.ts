@@ -1,10 +1,11 @@
 // Findings: what the CLI, the language server and the client show, and how a walked instance (its steps'
 // lines, its failure lines) becomes one — status, summary, decoded error, the seed's advice, evidence.
+import { basename } from 'node:path';
 import { findCodes } from '../decode/findCodes';
 import type { CodeContext } from '../decode/codeContext';
 import { formatCode, lookupCode } from '../decode/hresult';
 import { toIsoUtc } from '../time';
-import type { CodeAdvice, FailureRule, FlowRule, StepRule } from './rules';
+import type { CodeAdvice, FailureRule, FlowRule, StepRule, WaitRule } from './rules';
 import { lowerBound, messageOf, TOLERANCE_MS, type DiagnoseContext, type Hit, type Source } from './sources';
 // The shapes of a finding are the wire's (common/wire.d.ts): written once, for the core, the protocol and the client.
 import type { Finding, FindingError, FindingEvidence, FindingStatus, FindingStep } from '../../../../common/wire';
@@ -216,16 +217,36 @@ export function settledFinding(base: FindingBase, flow: FlowRule, results: StepR
   return { ...base, status: 'complete', summary: `${flow.title}: every required step seen.`, advice: [] };
 }
 
-/** No failure, last required step not seen: incomplete when it stops in a log that is here, else unproven. */
+/** A line saying the blocking step is held back on purpose (rules.ts WaitRule), and the rule it matched. */
+export interface Waiting {
+  rule: WaitRule;
+  hit: Hit;
+}
+
+function waitingFinding(base: FindingBase, blocking: StepResult, waiting: Waiting): Finding {
+  const { source, index, time } = waiting.hit;
+  const said = evidenceOf(source, index, 'waiting here');
+  const summary = `Waiting: "${blocking.rule.name}" has not happened yet, and ${basename(source.file)} says why (line ${said.line}, ${toIsoUtc(time)}): "${said.text}". ${waiting.rule.reason}`;
+  base.evidence.push(said);
+  const nextLog = waiting.rule.nextLog ?? logOf(blocking.rule);
+  return { ...base, status: 'incomplete', summary, advice: waiting.rule.advice, nextLog };
+}
+
+/**
+ * No failure, last required step not seen: incomplete when it stops in a log that is here (waiting, when a line
+ * says why), else unproven.
+ */
 export function incompleteFinding(
   base: FindingBase,
   flow: FlowRule,
   results: StepResult[],
   blockingIndex: number,
+  waiting?: Waiting,
 ): Finding {
   const gaps = results.filter((r) => !r.rule.optional && !r.hit);
   if (gaps.every((r) => !r.present)) return unprovenFinding(base, gaps, false);
   const blocking = results[blockingIndex];
+  if (waiting && blocking.present) return waitingFinding(base, blocking, waiting);
   const log = logOf(blocking.rule);
   const summary = blocking.present
     ? `No line proves "${blocking.rule.name}" yet: the logs end before it (or it is not logged at this log level).`

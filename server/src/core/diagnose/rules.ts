@@ -93,12 +93,27 @@ export interface StepRule extends LogHint {
   /** Lines that show the step still under way (sync progress): while they come, the timeout is no stall. */
   progress?: RegExp;
   failures?: FailureRule[];
+  /** Lines after the previous step that say why this step has not come yet: the flow waits, it is not stuck. */
+  waits?: WaitRule[];
   /** The log to open when this step's log is not among the files, with where it lives. */
   nextLog?: string;
   /** The seed's steps to try when the flow stops at this step. */
   advice?: string[];
   /** A readable detail from the proving line (a decoded schedule, the WSUS path...). */
   detail?: (match: RegExpExecArray) => string | undefined;
+}
+
+/**
+ * A line in a step's log saying the step is held back on purpose (no maintenance window open): an instance that
+ * stops before that step is waiting, and its finding says for what instead of "the logs end before it".
+ */
+export interface WaitRule {
+  pattern: RegExp;
+  /** What the client waits for and what happens next, for the summary. */
+  reason: string;
+  /** Where to read on (the maintenance windows the client knows). */
+  nextLog?: string;
+  advice: string[];
 }
 
 /** How instances are found in a log. */

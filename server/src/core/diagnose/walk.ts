@@ -22,6 +22,7 @@ import {
   type FailureHit,
   type Finding,
   type StepResult,
+  type Waiting,
 } from './findings';
 import { FollowedKeys } from './followKeys';
 import type { FailureRule, FlowModule, FlowRule, LogHint, StepRule } from './rules';
@@ -162,15 +163,27 @@ function walkSteps(
   /** The latest line of a step linked by the instance's keys alone (not limited to its time). */
   let reached = Number.NEGATIVE_INFINITY;
   let added = false;
+  /**
+   * The instance's chain of its own ids stopped: a required key-linked step is missing from its log after an
+   * earlier one was seen (a deployment that never wrote "Starting install"). Time-linked lines after that point
+   * are another instance's (the deployment installing meanwhile), not this one's. A chain whose first own lines
+   * are missing (its start in a rolled-over file not collected) is not stopped.
+   */
+  let ownSeen = false;
+  let ownChainBroken = false;
   const results = flow.steps.map((rule) => {
-    const hits = stepHits(context, instance, rule, window, after, reached, keyed);
+    const present = context.hasLog(rule, instance.folder);
+    const hits =
+      rule.link === 'time' && ownChainBroken ? [] : stepHits(context, instance, rule, window, after, reached, keyed);
     const hit = pick(hits, after);
+    if (rule.link === 'key' && hit) ownSeen = true;
+    else if (rule.link === 'key' && !rule.optional && present && ownSeen) ownChainBroken = true;
     if (rule.link === 'time')
       for (const h of capturedHits(rule, hits, hit, after)) added = addCaptures(instance, h) || added;
     if (hit && !rule.optional && !Number.isNaN(hit.time)) after = Math.max(after, hit.time);
     if (hit && rule.link === 'key' && !rule.ownTimeOnly && !Number.isNaN(hit.time))
       reached = Math.max(reached, hit.time);
-    return { rule, hit, hits, present: context.hasLog(rule, instance.folder) };
+    return { rule, hit, hits, present };
   });
   return { results, added };
 }
@@ -313,6 +326,34 @@ function stallOf(
   return undefined;
 }
 
+/**
+ * The latest line of the blocking step's own logs inside the instance's time that says the step is held back on
+ * purpose (a WaitRule): the instance is waiting, not lost. From the instance's start, not its last step: the
+ * client may say it once, at the deadline, and then download the content before the window opens.
+ */
+function waitOf(
+  context: DiagnoseContext,
+  instance: Instance,
+  results: StepResult[],
+  blocking: number,
+): Waiting | undefined {
+  const step = results[blocking]?.rule;
+  if (!step?.waits) return undefined;
+  let latest: Waiting | undefined;
+  for (const source of context.sourcesNear(step, instance.folder)) {
+    const from = lowerBound(source.times, instance.start - TOLERANCE_MS);
+    for (let i = from; i < source.records.length && !(source.times[i] >= instance.until); i++) {
+      if (latest && !(source.times[i] > latest.hit.time)) continue;
+      const message = messageOf(source, i);
+      for (const rule of step.waits) {
+        const match = rule.pattern.exec(message);
+        if (match) latest = { rule, hit: { source, index: i, time: source.times[i], match } };
+      }
+    }
+  }
+  return latest;
+}
+
 // ---------------------------------------------------------------------------------------------------
 // From a walked instance to a finding
 
@@ -341,7 +382,7 @@ function buildFinding(context: DiagnoseContext, flow: FlowRule, walked: Walked, 
   if (!failure)
     return walked.finished || blocking < 0
       ? settledFinding(base, flow, results)
-      : incompleteFinding(base, flow, results, blocking);
+      : incompleteFinding(base, flow, results, blocking, waitOf(context, instance, results, blocking));
   const related = relatedHits(context, failure);
   const also = relatedFailures(flow, failure.rule, related);
   evidence.push(
