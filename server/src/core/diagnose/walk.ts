@@ -279,6 +279,9 @@ function owns(walked: Walked, failure: FailureHit, all: Walked[]): boolean {
   );
 }
 
+/** Any line: the lines of the instance's own ids, whatever they say. */
+const ANY_LINE = /(?:)/;
+
 /**
  * The instance's own thread still writes after the deadline, before any next instance: a first sync's WSUS
  * phase that runs nine hours, progress lines still coming, has not stalled.
@@ -293,6 +296,18 @@ function stillProgressing(instance: Instance, step: StepRule, source: Source, fr
   return false;
 }
 
+/**
+ * The latest line of the instance's own ids in a key-linked step's log, whatever it says: the BITS progress of a
+ * 27-hour download names its DTS job every few minutes, and the step's timeout runs from the latest of them.
+ */
+function latestOwnLine(context: DiagnoseContext, instance: Instance, step: StepRule, source: Source): number {
+  if (step.link !== 'key') return Number.NEGATIVE_INFINITY;
+  let latest = Number.NEGATIVE_INFINITY;
+  for (const hit of keyedHits(context, step, keysOf(instance, step.keys), [ANY_LINE]))
+    if (hit.source === source && !(hit.time >= instance.until) && hit.time > latest) latest = hit.time;
+  return latest;
+}
+
 /** A step with a timeout that never came although its log went on well past it: the flow stalled there. */
 function stallOf(
   context: DiagnoseContext,
@@ -303,13 +318,15 @@ function stallOf(
 ): FailureHit | undefined {
   const step = results[blocking]?.rule;
   if (!step?.timeoutMs || Number.isNaN(previousTime)) return undefined;
-  const deadline = previousTime + step.timeoutMs;
   for (const source of context.sourcesNear(step, instance.folder)) {
+    const ownLast = latestOwnLine(context, instance, step, source);
+    const deadline = Math.max(previousTime, ownLast) + step.timeoutMs;
     const index = lowerBound(source.times, deadline);
     if (index >= source.records.length) continue;
     if (stillProgressing(instance, step, source, index)) continue;
     const lastTime = toIsoUtc(source.times[source.records.length - 1]);
-    const stalled = `No "${step.name}" within ${Math.round(step.timeoutMs / 60_000)} minutes, although ${basename(source.file)} goes on until ${lastTime}.`;
+    const since = ownLast > previousTime ? ` of its own latest line there (${toIsoUtc(ownLast)})` : '';
+    const stalled = `No "${step.name}" within ${Math.round(step.timeoutMs / 60_000)} minutes${since}, although ${basename(source.file)} goes on until ${lastTime}.`;
     const rule: FailureRule = {
       pattern: /(?:)/,
       heading: `Stalled at: ${step.name}`,
