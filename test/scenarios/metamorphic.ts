@@ -54,29 +54,40 @@ function moved(year: number, month: number, day: number, h: number, m: number, s
 
 const bias = (b: number) => (b >= 0 ? `+${b}` : `${b}`);
 
+// The time stamps of each format, read by both rewrites (shiftZone, mapTimes).
+/** CMTrace: `time="HH:MM:SS.fff+bias" date="MM-DD-YYYY"`. */
+const CMTRACE_STAMP = /time="(\d\d):(\d\d):(\d\d)\.(\d+)([+-]\d+)" date="(\d\d?)-(\d\d?)-(\d{4})"/g;
+/** SMS trace: `<MM-DD-YYYY HH:MM:SS.fff+bias>`. */
+const SMS_TRACE_STAMP = /<(\d\d)-(\d\d)-(\d{4}) (\d\d):(\d\d):(\d\d)\.(\d+)([+-]\d+)>/g;
+/** Classic WindowsUpdate.log: `YYYY-MM-DD<TAB>HH:MM:SS:fff`, local time of its "tz:" header. */
+const WU_CLASSIC_STAMP = /^(\d{4})-(\d\d)-(\d\d)\t(\d\d):(\d\d):(\d\d):(\d{3})/gm;
+/** WindowsUpdate.log from ETW: `YYYY/MM/DD HH:MM:SS`, local time, no zone in the file. */
+const WU_ETW_STAMP = /^(\d{4})\/(\d\d)\/(\d\d) (\d\d):(\d\d):(\d\d)/gm;
+/** WSUS SoftwareDistribution.log: `YYYY-MM-DD HH:MM:SS.fff UTC`. */
+const WSUS_STAMP = /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)\.(\d{3}) UTC/gm;
+/** The classic WindowsUpdate.log's zone header. */
+const WU_TZ = /tz: ([+-])(\d\d)(\d\d)/g;
+
 /** Every local time of a log moved by D minutes and every bias by -D (UTC unchanged). WSUS logs are UTC: untouched. */
 export function shiftZone(text: string, D: number): string {
   return text
-    .replace(
-      /time="(\d\d):(\d\d):(\d\d)\.(\d+)([+-]\d+)" date="(\d\d?)-(\d\d?)-(\d{4})"/g,
-      (_, h, mi, s, frac, b, mo, d, y) => {
-        const t = moved(+y, +mo, +d, +h, +mi, +s, D);
-        return `time="${t.time}.${frac}${bias(+b - D)}" date="${t.mo}-${t.d}-${t.y}"`;
-      },
-    )
-    .replace(/<(\d\d)-(\d\d)-(\d{4}) (\d\d):(\d\d):(\d\d)\.(\d+)([+-]\d+)>/g, (_, mo, d, y, h, mi, s, frac, b) => {
+    .replace(CMTRACE_STAMP, (_, h, mi, s, frac, b, mo, d, y) => {
+      const t = moved(+y, +mo, +d, +h, +mi, +s, D);
+      return `time="${t.time}.${frac}${bias(+b - D)}" date="${t.mo}-${t.d}-${t.y}"`;
+    })
+    .replace(SMS_TRACE_STAMP, (_, mo, d, y, h, mi, s, frac, b) => {
       const t = moved(+y, +mo, +d, +h, +mi, +s, D);
       return `<${t.mo}-${t.d}-${t.y} ${t.time}.${frac}${bias(+b - D)}>`;
     })
-    .replace(/^(\d{4})-(\d\d)-(\d\d)\t(\d\d):(\d\d):(\d\d)/gm, (_, y, mo, d, h, mi, s) => {
+    .replace(WU_CLASSIC_STAMP, (_, y, mo, d, h, mi, s, ms) => {
       const t = moved(+y, +mo, +d, +h, +mi, +s, D);
-      return `${t.y}-${t.mo}-${t.d}\t${t.time}`;
+      return `${t.y}-${t.mo}-${t.d}\t${t.time}:${ms}`;
     })
-    .replace(/^(\d{4})\/(\d\d)\/(\d\d) (\d\d):(\d\d):(\d\d)/gm, (_, y, mo, d, h, mi, s) => {
+    .replace(WU_ETW_STAMP, (_, y, mo, d, h, mi, s) => {
       const t = moved(+y, +mo, +d, +h, +mi, +s, D);
       return `${t.y}/${t.mo}/${t.d} ${t.time}`;
     })
-    .replace(/tz: ([+-])(\d\d)(\d\d)/g, (_, sign, hh, mm) => {
+    .replace(WU_TZ, (_, sign, hh, mm) => {
       const offset = (sign === '+' ? 1 : -1) * (+hh * 60 + +mm) + D;
       return `tz: ${offset >= 0 ? '+' : '-'}${pad(Math.floor(Math.abs(offset) / 60))}${pad(Math.abs(offset) % 60)}`;
     });
@@ -87,7 +98,7 @@ export function shiftZone(text: string, D: number): string {
  * (their bias), WSUS SoftwareDistribution.log (UTC), WindowsUpdate.log (local, zone from its "tz:" header).
  */
 export function mapTimes(text: string, map: (utc: number) => number): string {
-  const tz = /tz: ([+-])(\d\d)(\d\d)/.exec(text);
+  const tz = new RegExp(WU_TZ.source).exec(text);
   const wuOffset = tz ? (tz[1] === '+' ? 1 : -1) * (+tz[2] * 60 + +tz[3]) : 0;
   const ms3 = (frac: string) => +frac.padEnd(3, '0').slice(0, 3);
   const wall = (utc: number, offsetMin: number) => new Date(map(utc) + offsetMin * 60_000);
@@ -96,22 +107,19 @@ export function mapTimes(text: string, map: (utc: number) => number): string {
     `${d.getUTCFullYear()}${sep}${pad(d.getUTCMonth() + 1)}${sep}${pad(d.getUTCDate())}`;
   const mdy = (d: Date) => `${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}-${d.getUTCFullYear()}`;
   return text
-    .replace(
-      /time="(\d\d):(\d\d):(\d\d)\.(\d+)([+-]\d+)" date="(\d\d?)-(\d\d?)-(\d{4})"/g,
-      (_, h, mi, s, frac, b, mo, d, y) => {
-        const n = wall(Date.UTC(+y, mo - 1, +d, +h, +mi, +s, ms3(frac)) + +b * 60_000, -b);
-        return `time="${hms(n)}.${pad(n.getUTCMilliseconds(), 3)}${b}" date="${mdy(n)}"`;
-      },
-    )
-    .replace(/<(\d\d)-(\d\d)-(\d{4}) (\d\d):(\d\d):(\d\d)\.(\d+)([+-]\d+)>/g, (_, mo, d, y, h, mi, s, frac, b) => {
+    .replace(CMTRACE_STAMP, (_, h, mi, s, frac, b, mo, d, y) => {
+      const n = wall(Date.UTC(+y, mo - 1, +d, +h, +mi, +s, ms3(frac)) + +b * 60_000, -b);
+      return `time="${hms(n)}.${pad(n.getUTCMilliseconds(), 3)}${b}" date="${mdy(n)}"`;
+    })
+    .replace(SMS_TRACE_STAMP, (_, mo, d, y, h, mi, s, frac, b) => {
       const n = wall(Date.UTC(+y, mo - 1, +d, +h, +mi, +s, ms3(frac)) + +b * 60_000, -b);
       return `<${mdy(n)} ${hms(n)}.${pad(n.getUTCMilliseconds(), 3)}${b}>`;
     })
-    .replace(/^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)\.(\d{3}) UTC/gm, (_, y, mo, d, h, mi, s, ms) => {
+    .replace(WSUS_STAMP, (_, y, mo, d, h, mi, s, ms) => {
       const n = wall(Date.UTC(+y, mo - 1, +d, +h, +mi, +s, +ms), 0);
       return `${ymd(n, '-')} ${hms(n)}.${pad(n.getUTCMilliseconds(), 3)} UTC`;
     })
-    .replace(/^(\d{4})-(\d\d)-(\d\d)\t(\d\d):(\d\d):(\d\d):(\d{3})/gm, (_, y, mo, d, h, mi, s, ms) => {
+    .replace(WU_CLASSIC_STAMP, (_, y, mo, d, h, mi, s, ms) => {
       const n = wall(Date.UTC(+y, mo - 1, +d, +h, +mi, +s, +ms) - wuOffset * 60_000, wuOffset);
       return `${ymd(n, '-')}\t${hms(n)}:${pad(n.getUTCMilliseconds(), 3)}`;
     });

@@ -66,7 +66,7 @@ function stepWindow(instance: Instance, flow: FlowRule): Window {
   const outer = Math.min(instance.until, ended ? Math.max(longest, instance.end! + TOLERANCE_MS) : longest);
   // A keyed job with its own end line (a scan job's last OnScanComplete) is over there; a cycle's end line is
   // followed by its last optional lines (the child site notification), up to the next cycle.
-  const own = instance.keyed && instance.end !== undefined ? Math.min(outer, instance.end + TOLERANCE_MS) : outer;
+  const own = instance.keyed && ended ? Math.min(outer, instance.end! + TOLERANCE_MS) : outer;
   return { from: instance.start - TOLERANCE_MS, to: own, optionalTo: outer };
 }
 
