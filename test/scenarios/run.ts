@@ -26,9 +26,19 @@ function keyTime(f: Finding): number {
   return m ? Date.parse(m[0].endsWith('Z') ? m[0] : `${m[0]}Z`) : Number.NaN;
 }
 
-/** The findings an expectation speaks of: by key substring, and for `at` the one nearest in time (within a minute). */
+/** Every file a finding names (its steps', its evidence's, its error's) lies in the machine folder. */
+const allOn = (machine: string, f: Finding) => {
+  const files = [...f.steps.flatMap((s) => (s.file ? [s.file] : [])), ...f.evidence.map((x) => x.file)];
+  if (f.error?.file) files.push(f.error.file);
+  return files.length > 0 && files.every((file) => file.split(/[\\/]/).includes(machine));
+};
+
+/**
+ * The findings an expectation speaks of: by key substring (and machine), and for `at` the one nearest in time
+ * (within a minute).
+ */
 function matching(e: Expectation, findings: Finding[]): Finding[] {
-  const byKey = findings.filter((f) => keyHas(e, f));
+  const byKey = findings.filter((f) => keyHas(e, f) && (!e.machine || allOn(e.machine, f)));
   if (!e.at) return byKey;
   const at = Date.parse(e.at);
   const near = byKey
@@ -52,7 +62,7 @@ function describe(f: Finding): string {
 export function check(expected: Expected, findings: Finding[]): string[] {
   const problems: string[] = [];
   for (const e of expected.findings) {
-    const label = `${e.flow}${e.key ? ` [${e.key}]` : ''}${e.at ? ` at ${e.at}` : ''}`;
+    const label = `${e.flow}${e.key ? ` [${e.key}]` : ''}${e.machine ? ` on ${e.machine}` : ''}${e.at ? ` at ${e.at}` : ''}`;
     const found = matching(e, findings);
     if (!found.length && e.optional) continue;
     if (!found.length) {

@@ -1549,6 +1549,42 @@ const DEPLOY: Scenario[] = [
     },
   ),
   scenario(
+    'two-clients-same-deployment-one-fails',
+    false,
+    "Logs of two clients collected side by side (client-a/, client-b/) for the same deployment (one assignment, the same update and content IDs): A's .NET update fails to install with 0x80070643, B installs it seven minutes later and restarts. Each machine's verdict from its own logs.",
+    (seed) => {
+      const a = world(seed, { clientBias: 300, clientFolder: 'client-a' });
+      const t = startOf(a);
+      const b = world(seed + 1, { clientBias: 300, clientFolder: 'client-b' });
+      wuStartup(b, t - 2 * HOUR); // startOf wrote client A's service block
+      const updates = makeUpdates(a, 1, '2898857');
+      const assignment = a.rng.guid();
+      const da = deployment(a, t, {
+        assignment,
+        updates,
+        ignoreWindow: true,
+        installFail: { index: 0, code: '0x80070643' },
+      });
+      const db = deployment(b, t + 7 * MIN, { assignment, updates, ignoreWindow: true });
+      restartAndDetect(b, db.end + 5 * MIN, [db]);
+      return {
+        machines: [a.client, b.client],
+        findings: [
+          { flow: 'deployment', key: lower(da.assignment), machine: 'client-a', status: 'broken', code: '0x80070643' },
+          {
+            flow: 'deployment',
+            key: lower(db.assignment),
+            machine: 'client-b',
+            status: 'complete',
+            noError: true,
+            why: "another machine's failure is not this one's, nor this one's success the other's",
+          },
+        ],
+        counts: { deployment: 2 },
+      };
+    },
+  ),
+  scenario(
     'deploy-waits-3-days-for-window',
     true,
     'The deadline finds no maintenance window open ("No current service window available..."): the updates download at once and install when the Saturday-night window opens three days later, then restart.',

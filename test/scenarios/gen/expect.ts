@@ -15,6 +15,11 @@ export interface Expectation {
    * nearest UTC time, within a minute, is the one checked (so an engine anchoring on a neighbouring line matches).
    */
   at?: string;
+  /**
+   * The machine folder (client-a...) whose logs the finding must come from, every line of it: two machines of one
+   * deployment share its IDs, so the key alone does not say whose finding it is.
+   */
+  machine?: string;
   /** The status the finding must have (any of a list). */
   status: Status | Status[];
   /** Substring of the name of the step marked failed. */

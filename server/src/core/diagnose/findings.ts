@@ -175,7 +175,8 @@ export function relatedHits(context: DiagnoseContext, failure: FailureHit): Hit[
   const related = failure.rule.related;
   if (!related || Number.isNaN(failure.hit.time)) return [];
   const out: Hit[] = [];
-  for (const source of context.sourcesFor(related)) {
+  // The failing machine's related logs (its own WCM.log), not another collected site server's.
+  for (const source of context.sourcesNear(related, failure.hit.source.folder)) {
     const from = lowerBound(source.times, failure.hit.time - related.withinMs);
     for (let i = from; i < source.records.length && source.times[i] <= failure.hit.time + TOLERANCE_MS; i++) {
       if (source.records.severity(i) === 'error')

@@ -74,7 +74,7 @@ export class FollowedKeys {
       followed.hits = merged;
       return fresh;
     }
-    followed.hits = keyedHits(this.context, hint, this.keysOf(roles), patterns);
+    followed.hits = keyedHits(this.context, hint, this.keysOf(roles), patterns, this.instance.folder);
     followed.lines = [];
     for (const hit of followed.hits) this.take(followed, hit);
     return 'remade';
@@ -92,7 +92,8 @@ export class FollowedKeys {
     }
     const fresh: Hit[] = [];
     if (!keys.length) return fresh;
-    for (const hit of keyedHits(this.context, hint, keys, patterns)) if (this.take(followed, hit)) fresh.push(hit);
+    for (const hit of keyedHits(this.context, hint, keys, patterns, this.instance.folder))
+      if (this.take(followed, hit)) fresh.push(hit);
     return fresh;
   }
 

@@ -214,10 +214,20 @@ export function firstMatch(patterns: RegExp[], text: string): RegExpExecArray | 
 /** How far apart two logs of the same machine may stamp the same moment. */
 export const TOLERANCE_MS = 5_000;
 
-/** Lines of the hinted logs that carry one of the keys and match a pattern. */
-export function keyedHits(context: DiagnoseContext, hint: Partial<LogHint>, keys: string[], patterns: RegExp[]): Hit[] {
+/**
+ * Lines of the hinted logs that carry one of the keys and match a pattern; with a folder, of that machine's logs
+ * when it has them (sourcesNear): two clients of one deployment share its assignment, content and update IDs, and
+ * one client's lines are no evidence for the other's instance.
+ */
+export function keyedHits(
+  context: DiagnoseContext,
+  hint: Partial<LogHint>,
+  keys: string[],
+  patterns: RegExp[],
+  folder?: string,
+): Hit[] {
   if (!keys.length) return [];
-  const answers = context.keyedAnswers(patterns, context.sourcesFor(hint));
+  const answers = context.keyedAnswers(patterns, context.sourcesNear(hint, folder));
   if (keys.length === 1) return hitsOfKey(context, answers, keys[0], patterns);
   // A line may carry several of the keys: once. An instance follows hundreds of keys (every CTM job of a content
   // it downloads), so lines already taken are marked in a per-log array rather than kept in a set.

@@ -255,7 +255,7 @@ function matchFailure(
   const hint = failureHint(rule, fallback);
   const hits =
     rule.link === 'key'
-      ? keyedHits(context, hint, keysOf(instance, rule.keys), [rule.pattern])
+      ? keyedHits(context, hint, keysOf(instance, rule.keys), [rule.pattern], instance.folder)
       : timedHits(context, hint, owned.from, owned.to, [rule.pattern], instance.folder);
   const inTime = rule.ownTimeOnly ? hits.filter((h) => !(h.time < owned.from) && !(h.time > owned.to)) : hits;
   const real = rule.when ? inTime.filter((h) => rule.when!(h.match, instance.values, h)) : inTime;
@@ -303,7 +303,7 @@ function stillProgressing(instance: Instance, step: StepRule, source: Source, fr
 function latestOwnLine(context: DiagnoseContext, instance: Instance, step: StepRule, source: Source): number {
   if (step.link !== 'key') return Number.NEGATIVE_INFINITY;
   let latest = Number.NEGATIVE_INFINITY;
-  for (const hit of keyedHits(context, step, keysOf(instance, step.keys), [ANY_LINE]))
+  for (const hit of keyedHits(context, step, keysOf(instance, step.keys), [ANY_LINE], instance.folder))
     if (hit.source === source && !(hit.time >= instance.until) && hit.time > latest) latest = hit.time;
   return latest;
 }
