@@ -1,6 +1,7 @@
 // The diagnosis as a tree (flow → instance → steps, error, advice, evidence; then the files read) and as a
 // markdown export. Pure (no `vscode`): the view (diagnosisView.ts) turns nodes into tree items, tests read them.
 // Log text is untrusted: it goes into labels and tooltips as plain text (tree items render no markup).
+import { machineNames } from '../../common/machines';
 import type { Finding, FindingStep } from '../../server/src/protocol';
 
 /** Statuses known to the view; others (a newer server) show as 'unproven'. */
@@ -65,7 +66,7 @@ function stepNode(step: FindingStep): DiagnosisNode {
   };
 }
 
-function instanceNode(finding: Finding): DiagnosisNode {
+function instanceNode(finding: Finding, machine?: string): DiagnosisNode {
   const status = statusOf(finding);
   const children = finding.steps.map(stepNode);
   const e = finding.error;
@@ -109,9 +110,9 @@ function instanceNode(finding: Finding): DiagnosisNode {
     });
   }
   return {
-    label: finding.key,
+    label: machine ? `${machine} · ${finding.key}` : finding.key,
     description: `${STATUS_ICON[status].label} — ${finding.summary}`,
-    tooltip: `${finding.title} (${finding.key})\n${finding.summary}`,
+    tooltip: `${finding.title} (${finding.key}${machine ? ` on ${machine}` : ''})\n${finding.summary}`,
     icon: { id: STATUS_ICON[status].icon, color: STATUS_ICON[status].color },
     expanded: status === 'broken',
     children,
@@ -122,6 +123,7 @@ function instanceNode(finding: Finding): DiagnosisNode {
 export function diagnosisTree(findings: readonly Finding[], filesRead: readonly string[]): DiagnosisNode[] {
   const flows = new Map<string, Finding[]>();
   for (const f of findings) flows.set(f.title, [...(flows.get(f.title) ?? []), f]);
+  const machines = machineNames(findings);
   const worst = (list: Finding[]) => Math.min(...list.map((f) => ORDER.indexOf(statusOf(f))));
   const roots: DiagnosisNode[] = [...flows.entries()]
     .sort((a, b) => worst(a[1]) - worst(b[1]) || a[0].localeCompare(b[0]))
@@ -134,7 +136,7 @@ export function diagnosisTree(findings: readonly Finding[], filesRead: readonly 
         description: counts.map(([s, n]) => `${n} ${s}`).join(', '),
         icon: { id: STATUS_ICON[status].icon, color: STATUS_ICON[status].color },
         expanded: status === 'broken',
-        children: instances.map(instanceNode),
+        children: instances.map((f) => instanceNode(f, machines.get(f))),
       };
     });
   if (!findings.length)

@@ -1,4 +1,5 @@
 import { basename } from 'node:path';
+import { machineNames } from '../../../common/machines';
 import { diagnose, type Finding, type FindingStep } from '../core/diagnose/index';
 import { inertForTerminal } from '../core/text';
 import { logFilesFrom, OFFSET_OPTION, parseArgs, parseClocked, write as writeNow } from './common';
@@ -78,22 +79,26 @@ function writeReport(findings: Finding[], brief: boolean): void {
     (s) => `${findings.filter((f) => f.status === s).length} ${s}`,
   );
   write(`${findings.length} findings: ${counts.join(', ')}`);
-  for (const finding of findings) (brief ? writeHeadline : writeFinding)(finding);
+  const machines = machineNames(findings);
+  for (const finding of findings) (brief ? writeHeadline : writeFinding)(finding, machines.get(finding));
 }
 
+/** " on client-a" when the folder holds several machines' logs. */
+const onMachine = (machine?: string) => (machine ? ` on ${machine}` : '');
+
 /** One line per finding: status, flow, key, and the summary (which names the broken step). */
-function writeHeadline(finding: Finding): void {
+function writeHeadline(finding: Finding, machine?: string): void {
   write(
     inertForTerminal(
-      `  ${STATUS_MARK[finding.status].padEnd(10)} ${finding.title} [${finding.key}]: ${finding.summary}`,
+      `  ${STATUS_MARK[finding.status].padEnd(10)} ${finding.title} [${finding.key}]${onMachine(machine)}: ${finding.summary}`,
     ),
   );
 }
 
-function writeFinding(finding: Finding): void {
+function writeFinding(finding: Finding, machine?: string): void {
   const out = (line: string) => write(inertForTerminal(line));
   out('');
-  out(`${STATUS_MARK[finding.status]}  ${finding.title}  [${finding.flow} ${finding.key}]`);
+  out(`${STATUS_MARK[finding.status]}  ${finding.title}  [${finding.flow} ${finding.key}]${onMachine(machine)}`);
   out(`  ${finding.summary}`);
   for (const step of finding.steps) out(`  ${stepLine(step)}`);
   if (finding.error) {

@@ -1,6 +1,7 @@
 // Findings of the flow diagnosis → what the editor shows: a markdown report whose evidence lines link into
 // the logs, and diagnostics on the lines where a flow broke or stopped, pointing at the other files'
 // evidence. Log text is untrusted: it is escaped or put in unbreakable code spans.
+import { machineNames } from '../../../common/machines';
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -51,8 +52,10 @@ export function diagnosisReport(findings: Finding[], files?: string[]): string {
   );
   out.push('✔ seen · ✘ not seen in its log · … its log is not among the files', '');
   const order: Finding['status'][] = ['broken', 'incomplete', 'unproven', 'complete'];
+  const machines = machineNames(findings);
   for (const status of order)
-    for (const finding of findings.filter((f) => f.status === status)) out.push(...findingSection(finding));
+    for (const finding of findings.filter((f) => f.status === status))
+      out.push(...findingSection(finding, machines.get(finding)));
   out.push(...filesSection(files));
   return out.join('\n') + '\n';
 }
@@ -78,11 +81,11 @@ export function diagnoseOffThread(files: string[], inThread: () => Finding[]): P
   });
 }
 
-function findingSection(finding: Finding): string[] {
+function findingSection(finding: Finding, machine?: string): string[] {
   const out = [
     `## ${STATUS_TITLE[finding.status]}: ${escapeMarkdown(finding.title)}`,
     '',
-    `Key ${markdownCode(finding.key)} · flow ${markdownCode(finding.flow)}`,
+    `Key ${markdownCode(finding.key)} · flow ${markdownCode(finding.flow)}${machine ? ` · machine ${markdownCode(machine)}` : ''}`,
     '',
     escapeMarkdown(finding.summary),
     '',
