@@ -1,5 +1,6 @@
 // The command palette: look up a code, open a log folder, follow a GUID, show a payload's XML,
 // open the timeline and the diagnosis.
+import { readdirSync, statSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { Requests } from '../../server/src/protocol';
@@ -161,16 +162,39 @@ async function timelineInputs(
   const folders: string[] = [];
   let logs = 0;
   for (const uri of picked) {
-    if (uri.scheme === 'file' && (await isFolder(uri))) {
+    const folderLogs = uri.scheme === 'file' ? await logsInFolder(uri) : null;
+    if (folderLogs !== null) {
       // Listed, not read: the timeline reads them and shows the first ones as soon as they are read.
       folders.push(uri.toString());
-      logs += await logsIn(uri);
+      logs += folderLogs;
     } else {
       uris.push(uri.toString());
       logs++;
     }
   }
   return { uris, folders, logs };
+}
+
+/**
+ * How many logs are right in `folder`, or null when it is not a folder. Read on this machine's disk at once: the
+ * extension host runs where the files are, and vscode.workspace.fs takes two round trips through the workbench
+ * (stat, then the listing) that "Open in Timeline" waited for before creating its panel (#20). Through
+ * vscode.workspace.fs only when the disk says no more than that it cannot be read here.
+ */
+async function logsInFolder(folder: vscode.Uri): Promise<number | null> {
+  let isDirectory: boolean;
+  try {
+    isDirectory = statSync(folder.fsPath).isDirectory();
+  } catch {
+    return (await isFolder(folder)) ? logsIn(folder) : null;
+  }
+  if (!isDirectory) return null;
+  try {
+    return readdirSync(folder.fsPath, { withFileTypes: true }).filter((e) => e.isFile() && LOG_NAME.test(e.name))
+      .length;
+  } catch {
+    return logsIn(folder);
+  }
 }
 
 /**

@@ -2,7 +2,7 @@
 // and pages (cmlogs/timeline); this side fetches the pages, packs them into columns and streams them to the
 // webview, which only renders. Messages from the webview are validated in timelineProtocol.ts before use.
 import { randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { Requests, resolveRows, type TimelinePage, type TimelineParams } from '../../server/src/protocol';
@@ -25,6 +25,7 @@ import {
   type ColumnLayout,
   type ExtensionMessage,
   type HighlightRule,
+  type InlineAssets,
   type TimelineFilter,
   type ViewPage,
   type ViewQuery,
@@ -104,6 +105,8 @@ class TimelinePanel {
   private poll: NodeJS.Timeout | undefined;
   private changeTimer: NodeJS.Timeout | undefined;
   private checking = false;
+  /** The first load's probe and first page, asked for as the panel is created (null once used, or retargeted). */
+  private early: EarlyLoad | null = null;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -145,12 +148,17 @@ class TimelinePanel {
     );
     this.panel.onDidDispose(() => this.dispose(), null, this.disposables);
     this.poll = setInterval(() => this.panel.visible && this.check(), POLL_MS);
-    // The server starts indexing the folder now, while the webview loads: its first rows come sooner.
-    this.request(0, 1).catch(() => undefined);
+    // The first page is asked for now, while the webview loads (the server starts indexing the folder with it), and
+    // sent with the first `begin` when the webview is ready: the first rows no longer wait for the webview's start
+    // and then for the server, one after the other.
+    if (this.showsOnlyAKey())
+      this.request(0, 1).catch(() => undefined); // the server starts indexing meanwhile
+    else this.early = this.askEarly();
   }
 
   /** Reused with new options: reload. */
   show(options: TimelineOptions): void {
+    this.early = null;
     this.options = copyOptions(options);
     this.serverKey = options.key ?? null;
     this.focusKey = options.key ?? null;
@@ -285,15 +293,17 @@ class TimelinePanel {
   private async begin(generation: number, keepView: boolean): Promise<void> {
     // The probe goes out first and the webview is told at once, not after the probe's two round trips (the first
     // rows wait for the webview's query): the probe's first request is sent before the webview can ask, so what
-    // it sees is never newer than the first page, and a log merged in between is noticed by the next check.
-    const probing = this.probeNow();
+    // it sees is never newer than the first page, and a log merged in between is noticed by the next check. The
+    // first load's were both sent as the panel was created, in that order.
+    const early = keepView || this.showsOnlyAKey() ? null : this.takeEarly();
+    const probing = early?.probe ?? this.probeNow();
     probing.catch(() => undefined); // awaited below; a failure fails the load there
     const offsets = this.offsets();
     this.encoder = new ChunkEncoder((uri) => offsets[uri] ?? 0);
     this.knownUris = new Set();
     this.probe = null; // no check until the probe is in
     this.shownLoad = generation;
-    const first = keepView || this.serverKey || this.focusKey ? undefined : await this.firstPage(generation);
+    const first = keepView || this.showsOnlyAKey() ? undefined : await this.firstPage(generation, early?.first);
     if (generation !== this.generation) return;
     await this.post({
       type: 'begin',
@@ -330,17 +340,53 @@ class TimelinePanel {
    * The end of a new load, as the webview asks for it first (following, no filter, the rules of the settings): sent
    * with `begin` instead of waiting for the webview's query. Undefined when it cannot be had (the webview asks).
    */
-  private async firstPage(generation: number): Promise<{ query: ViewQuery; page: ViewPage } | undefined> {
-    const rules = sanitizeRules(vscode.workspace.getConfiguration('cmlogs').get(RULES_SETTING));
-    const query: ViewQuery = { offset: FIRST_END, limit: FIRST_ROWS, filter: emptyFilter(), rules };
+  private async firstPage(
+    generation: number,
+    asked: FirstPageAsked = this.askFirstPage(),
+  ): Promise<{ query: ViewQuery; page: ViewPage } | undefined> {
     try {
-      const page = await ask(this.client, Requests.timeline, { ...this.params(0, 1), ...queryParams(query) });
+      const query = asked.query;
+      const page = await asked.page;
       if (generation !== this.generation) return undefined;
       for (const f of page.files) this.knownUris.add(f.uri);
       return { query, page: encodePage(this.encoder, page) };
     } catch {
       return undefined;
     }
+  }
+
+  /** The end of the timeline as the webview asks for it first (following, no filter, the rules of the settings). */
+  private askFirstPage(): FirstPageAsked {
+    const rules = sanitizeRules(vscode.workspace.getConfiguration('cmlogs').get(RULES_SETTING));
+    const query: ViewQuery = { offset: FIRST_END, limit: FIRST_ROWS, filter: emptyFilter(), rules };
+    const page = ask(this.client, Requests.timeline, { ...this.params(0, 1), ...queryParams(query) });
+    page.catch(() => undefined); // awaited by firstPage, which answers undefined on a failure
+    return { query, page };
+  }
+
+  /** The first load's probe, then its first page: what begin() sends once the webview is ready, sent before. */
+  private askEarly(): EarlyLoad {
+    const probe = this.probeNow();
+    probe.catch(() => undefined); // awaited by begin(), which reports a failure
+    return { probe, first: this.askFirstPage() };
+  }
+
+  /**
+   * The page asked for as the panel was created, once, if it still answers what the webview would ask now: the same
+   * target (show() drops it) and the same rules. Asked so early, it may hold fewer of a loading folder's logs than a
+   * page asked now; the indexing checks that follow bring the rest, as they do for any page asked while it loads.
+   */
+  private takeEarly(): EarlyLoad | null {
+    const early = this.early;
+    this.early = null;
+    if (!early) return null;
+    const rules = sanitizeRules(vscode.workspace.getConfiguration('cmlogs').get(RULES_SETTING));
+    return JSON.stringify(rules) === JSON.stringify(early.first.query.rules) ? early : null;
+  }
+
+  /** Rows of one key only (Show Related Events): the webview asks for them itself, around the key's records. */
+  private showsOnlyAKey(): boolean {
+    return !!(this.serverKey || this.focusKey);
   }
 
   /** Answers the webview's query of the load on show: the server's page, packed, back with its `seq`. */
@@ -577,6 +623,18 @@ function indexingPoll(probe: Probe): number {
   return probe.total ? INDEXING_POLL_MS : INDEXING_FIRST_POLL_MS;
 }
 
+/** A first page asked for: the webview's query it answers, and the server's answer to come. */
+interface FirstPageAsked {
+  query: ViewQuery;
+  page: Promise<TimelinePage>;
+}
+
+/** The first load's requests, sent as the panel is created (its probe first: see begin()). */
+interface EarlyLoad {
+  probe: Promise<Probe>;
+  first: FirstPageAsked;
+}
+
 function identity(page: TimelinePage, k: number): RowIdentity {
   const row = page.rows[k];
   return { uri: page.files[row.f]?.uri ?? '', line: row.line, t: row.t };
@@ -613,10 +671,31 @@ function errorText(e: unknown): string {
 }
 
 function html(webview: vscode.Webview, media: vscode.Uri): string {
+  const script = vscode.Uri.joinPath(media, 'out', 'timeline.js'); // built by scripts/build.mjs
+  const style = vscode.Uri.joinPath(media, 'timeline.css');
   return timelineHtml({
     cspSource: webview.cspSource,
     nonce: randomBytes(18).toString('base64'),
-    scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'out', 'timeline.js')).toString(), // built by scripts/build.mjs
-    styleUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'timeline.css')).toString(),
+    scriptUri: webview.asWebviewUri(script).toString(),
+    styleUri: webview.asWebviewUri(style).toString(),
+    inline: inlineAssets(script, style),
   });
+}
+
+let assets: InlineAssets | null | undefined;
+
+/**
+ * The webview's script and style, read once from the extension's folder, to be written into the page (#20: a page
+ * that fetches them waits for two round trips through the workbench before its script runs). Undefined when they
+ * cannot be read here: the page then fetches them by URL.
+ */
+function inlineAssets(script: vscode.Uri, style: vscode.Uri): InlineAssets | undefined {
+  if (assets === undefined) {
+    try {
+      assets = { script: readFileSync(script.fsPath, 'utf8'), style: readFileSync(style.fsPath, 'utf8') };
+    } catch {
+      assets = null;
+    }
+  }
+  return assets ?? undefined;
 }

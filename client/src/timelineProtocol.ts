@@ -203,30 +203,61 @@ function attr(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-/** The Content-Security-Policy of the page: only the script with this load's nonce, styles and images from the extension. */
-export function timelineCsp(cspSource: string, nonce: string): string {
+/**
+ * The Content-Security-Policy of the page: only the script with this load's nonce, styles from the extension (and
+ * the style element with this load's nonce when the style is written into the page), images from the extension.
+ */
+export function timelineCsp(cspSource: string, nonce: string, inlineStyle = false): string {
   return [
     `default-src 'none'`,
     `script-src 'nonce-${nonce}'`,
-    `style-src ${cspSource}`,
+    inlineStyle ? `style-src ${cspSource} 'nonce-${nonce}'` : `style-src ${cspSource}`,
     `img-src ${cspSource} data:`,
   ].join('; ');
+}
+
+/** The webview's script and style as text, written into the page under the nonce instead of fetched by URL. */
+export interface InlineAssets {
+  script: string;
+  style: string;
+}
+
+/**
+ * Whether `assets` can go into the page as they are: an element's text ends at the first `</script` or `</style`
+ * (any case), which the bundle and the style sheet never hold; if one did, the page fetches them by URL instead.
+ */
+export function inlinable(assets: InlineAssets): boolean {
+  return !/<\/script/i.test(assets.script) && !/<\/style/i.test(assets.style) && !/<!--/.test(assets.script);
 }
 
 /**
  * The webview's HTML: static markup only, no log text and no option values (everything dynamic arrives by
  * postMessage and is written with textContent), no inline script, handler or style.
  */
-export function timelineHtml(o: { cspSource: string; nonce: string; scriptUri: string; styleUri: string }): string {
+export function timelineHtml(o: {
+  cspSource: string;
+  nonce: string;
+  scriptUri: string;
+  styleUri: string;
+  /** The script and style themselves (the page then needs no fetch before its script runs); by URL otherwise. */
+  inline?: InlineAssets;
+}): string {
   const { nonce, scriptUri, styleUri } = o;
-  const csp = timelineCsp(o.cspSource, nonce);
+  const inline = o.inline && inlinable(o.inline) ? o.inline : undefined;
+  const csp = timelineCsp(o.cspSource, nonce, !!inline);
+  const style = inline
+    ? `<style nonce="${attr(nonce)}">${inline.style}</style>`
+    : `<link rel="stylesheet" href="${attr(styleUri)}">`;
+  const script = inline
+    ? `<script nonce="${attr(nonce)}">${inline.script}</script>`
+    : `<script nonce="${attr(nonce)}" src="${attr(scriptUri)}"></script>`;
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${attr(csp)}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${attr(styleUri)}">
+${style}
 <title>ConfigMgr Timeline</title>
 </head>
 <body>
@@ -322,7 +353,7 @@ export function timelineHtml(o: { cspSource: string; nonce: string; scriptUri: s
   </div>
   <div id="status" role="status"></div>
 </div>
-<script nonce="${attr(nonce)}" src="${attr(scriptUri)}"></script>
+${script}
 </body>
 </html>`;
 }

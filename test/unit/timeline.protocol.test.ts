@@ -1100,6 +1100,40 @@ test('panel: page markup and options; the webview asks for windows of the rows, 
   }
 });
 
+test('panel: the first page is asked for as the panel is created and sent with the first begin; a rule change meanwhile asks again', async () => {
+  const END = 2 ** 31 - 1;
+  for (const ruleChanged of [false, true]) {
+    fake = useFake(fakeVscode());
+    const requests: TimelineParams[] = [];
+    const uris = [CLIENT_PATH, SERVER_PATH].map((p) => 'file://' + p);
+    await openTimeline(fake.context as never, fakeClient(bigIndex(), requests) as never, { uris });
+    try {
+      await waitFor(() => requests.some((r) => r.offset === END));
+      assert.deepEqual(
+        requests.map((r) => r.offset),
+        [0, END, 21_999],
+        "probe, first page, then the probe's last row: all before the webview is ready",
+      );
+      if (ruleChanged)
+        await fake.vscode.workspace
+          .getConfiguration('cmlogs')
+          .update('highlightRules', [{ text: 'x', regex: false, action: 'hide' }]);
+      await fake.send({ type: 'ready' });
+      await waitFor(() => fake.posted.some((m) => m.type === 'begin'));
+      const begin = fake.posted.find((m) => m.type === 'begin')! as { first?: { query: { rules: unknown[] } } };
+      assert.ok(begin.first, 'the first page travels with begin');
+      assert.equal(begin.first.query.rules.length, ruleChanged ? 1 : 0);
+      assert.equal(
+        requests.filter((r) => r.offset === END).length,
+        ruleChanged ? 2 : 1,
+        ruleChanged ? 'the early page answered other rules: asked again' : 'the early page is the one sent',
+      );
+    } finally {
+      fake.close();
+    }
+  }
+});
+
 test('panel: hostile messages are ignored, reveal opens known files only', async () => {
   fake = useFake(fakeVscode());
   const index = makeIndex(50);
