@@ -53,7 +53,10 @@ const RECORDS: usize = KEYS + MAX_KEYS * KEY_BYTES; // MAX_RECORDS x FIELDS i32
 const PAIRS: usize = RECORDS + MAX_RECORDS * FIELDS * 4; // MAX_PAIRS x (key, record) i32
 const KBS: usize = PAIRS + MAX_PAIRS * 8; // MAX_KBS_PER_MESSAGE x (start, end) i32
 const VALUE_IDS: usize = KBS + MAX_KBS_PER_MESSAGE * 8; // MAX_KEYS i32: pool id of the value that is key k, or -1
-const SEVERITIES: usize = VALUE_IDS + MAX_KEYS * 4; // 8 u8: severity id of type "0".."6", then of any other type
+// MAX_KEYS u32: key k's FNV-1a hash, as keyTable.ts's hashOf hashes its stored (folded) bytes: JavaScript's key
+// table takes it instead of hashing each new key again (a cold JavaScript loop in every parse thread).
+const KEY_HASHES: usize = VALUE_IDS + MAX_KEYS * 4;
+const SEVERITIES: usize = KEY_HASHES + MAX_KEYS * 4; // 8 u8: severity id of type "0".."6", then of any other type
 // The batch: one column per RecordTable column, MAX_RECORDS each (f64 columns first: 8-byte aligned).
 const B_UTC: usize = SEVERITIES + 16; // f64
 const B_FILE_START: usize = B_UTC + MAX_RECORDS * 8; // f64: the message's offset in the file
@@ -105,6 +108,9 @@ export function pairsOffset(): usize {
 }
 export function keysOffset(): usize {
   return KEYS;
+}
+export function keyHashesOffset(): usize {
+  return KEY_HASHES;
 }
 export function keyLengthsOffset(): usize {
   return KEY_LENGTHS;
@@ -510,7 +516,13 @@ function addKey(start: i32, end: i32, fold: i32, h: u32, slot: i32): i32 {
   const key = keyCount++;
   store<u8>(KEY_LENGTHS + <usize>key, <u8>(end - start));
   const stored = KEYS + <usize>(key * KEY_BYTES);
-  for (let i = start; i < end; i++) store<u8>(stored + <usize>(i - start), <u8>keyByte(i, start, fold));
+  let fnv: u32 = 0x811c9dc5;
+  for (let i = start; i < end; i++) {
+    const c = keyByte(i, start, fold);
+    store<u8>(stored + <usize>(i - start), <u8>c);
+    fnv = (fnv ^ <u32>c) * 16777619;
+  }
+  store<u32>(KEY_HASHES + <usize>(key * 4), fnv);
   store<u32>(SLOTS + <usize>(slot * 4), (h & 0xffff0000) | <u32>(key + 1));
   return key;
 }

@@ -9,6 +9,8 @@ import { CmtraceByteReader } from '../../server/src/core/fastpath/cmtraceBytes';
 import { LogIndex } from '../../server/src/core/logIndex';
 import { findKeys } from '../../server/src/core/keys';
 import { parseFile } from '../../server/src/core/parse';
+import { collectPostings } from '../../server/src/core/postings';
+import { KeyTable, packedKeyList } from '../../server/src/core/keyTable';
 import { RecordTable } from '../../server/src/core/table';
 import { fastPathDifferences } from '../support/sameParse';
 
@@ -112,6 +114,36 @@ test('records split across read chunks (1 MB) and a region over 8 MB are read wh
   assert.deepEqual(await fastPathDifferences(write('chunks.log', big)), []);
   const unclosed = '<![LOG[never closed\r\n' + 'x'.repeat(100).concat('\r\n').repeat(90_000) + ordinary(3).join('\r\n');
   assert.deepEqual(await fastPathDifferences(write('region.log', unclosed)), []);
+});
+
+test('chunks read straight into the scanner: carries short and long, a record longer than a chunk, keys', async () => {
+  // parseFile reads 1 MB chunks into the scanner's regions, with up to 64 KB of the record before them in a gap; a
+  // longer carry (here a 70 KB message and a 1.5 MB one that spans chunks, at several offsets) is copied elsewhere.
+  const guid = (k: number) => `{${String(k).padStart(8, '0')}-1111-2222-3333-444455556666}`;
+  const parts: string[] = [];
+  for (let k = 0; k < 60_000; k++) {
+    if (k % 7_000 === 3_500) parts.push(cm(`long ${guid(k)} ${'y'.repeat(70_000 + k)} KB2461484 end`, k));
+    else if (k === 30_000) parts.push(cm(`huge\r\n${'z'.repeat(1_500_000)}\r\n${guid(k)}`, k));
+    else parts.push(cm(`Download ${guid(k % 700)} number ${k} KB${3_000_000 + (k % 50)}`, k));
+  }
+  const file = write('regions.log', parts.join('\r\n') + '\r\n');
+  assert.deepEqual(await fastPathDifferences(file), []);
+  const result = await parseFile(file, { keys: true });
+  const keys = result.postings!.keys; // the index takes the postings over
+  const index = new LogIndex();
+  index.setFile(result);
+  const expected = new Map<string, number>();
+  result.records.forEach((r) =>
+    new Set(findKeys(r.message).map((k) => k.key)).forEach((k) => expected.set(k, (expected.get(k) ?? 0) + 1)),
+  );
+  assert.deepEqual(new Map([...index.keys()].map((k) => [k, index.summarize(k)!.count])), expected);
+  // The scanner's keys, numbered and hashed without a look-up: each found by its text (the hash is the table's).
+  const table = KeyTable.from({ bytes: keys.bytes.slice(), ends: keys.ends.slice(), hashes: keys.hashes.slice() });
+  const lost = packedKeyList(keys).filter((key, k) => table.find(key) !== k);
+  assert.deepEqual(lost, []);
+  assert.equal(keys.ends.length, collectPostings(result.records).keys.ends.length);
+  // A second file in the same thread takes the kernel (and its regions) the first one gave back.
+  assert.deepEqual(await fastPathDifferences(write('regions-again.log', ordinary(9_000).join('\n'))), []);
 });
 
 test('the index finds the same keys in a fast-path table as findKeys in the messages', async () => {

@@ -21,12 +21,15 @@ export class KeyTable {
   private slots = new Int32Array(1024).fill(EMPTY);
   private readonly names: Array<string | undefined> = [];
   count = 0;
+  /** Keys were appended (`append`) without a slot: the slots are laid out again before the next look-up. */
+  private slotsStale = false;
 
   /**
    * The number of the key data[start, end), added when new. `lower` folds it to lower case as it is read (for
    * GUIDs: OR-ing 0x20 turns hex letters to lower case and keeps digits and "-").
    */
   idOf(data: Uint8Array, start: number, end: number, lower = false): number {
+    if (this.slotsStale) this.layOutSlots();
     const fold = lower ? 32 : 0;
     const hash = hashOf(data, start, end, fold);
     const slot = this.slotOf(data, start, end, fold, hash);
@@ -42,6 +45,7 @@ export class KeyTable {
 
   /** The number of a key given as a string, or -1 when it is not in the table. */
   find(key: string): number {
+    if (this.slotsStale) this.layOutSlots();
     const bytes = Buffer.from(key, 'latin1');
     return this.slots[this.slotOf(bytes, 0, bytes.length, 0, hashOf(bytes, 0, bytes.length, 0))];
   }
@@ -55,9 +59,40 @@ export class KeyTable {
     }
   }
 
+  /**
+   * Adds data[start, end) (folded already), which the caller knows is not in the table, with its hash (as hashOf
+   * gives it): the key's number. No look-up and no slot: the WebAssembly scanner numbers a file's keys itself, and
+   * while they are the only keys of the table each one it hands over is new (fastpath/cmtraceBytes.ts).
+   */
+  append(data: Uint8Array, start: number, end: number, hash: number): number {
+    const k = this.count++;
+    const at = this.start(k);
+    const length = end - start;
+    if (at + length > this.bytes.length) this.bytes = grown(this.bytes, Math.max(at + length, this.bytes.length * 2));
+    if (k >= this.ends.length) {
+      this.ends = grown(this.ends, this.ends.length * 2);
+      this.hashes = grown(this.hashes, this.hashes.length * 2);
+    }
+    const bytes = this.bytes;
+    for (let i = 0; i < length; i++) bytes[at + i] = data[start + i];
+    this.ends[k] = at + length;
+    this.hashes[k] = hash;
+    this.slotsStale = true;
+    return k;
+  }
+
+  /** Slots for every key, as many as keep them at most half full. */
+  private layOutSlots(): void {
+    let slots = this.slots.length;
+    while (slots < this.count * 2 + 2) slots *= 2;
+    this.rehash(new Int32Array(slots));
+    this.slotsStale = false;
+  }
+
   /** Empties the table, keeping its memory for the next keys. */
   clear(): void {
     this.count = 0;
+    this.slotsStale = false;
     this.slots.fill(EMPTY);
     this.names.length = 0;
   }

@@ -77,6 +77,19 @@ export class PostingsBuilder {
     return this.keys.idOf(bytes, start, end);
   }
 
+  /**
+   * The id of the key bytes[start, end) with its hash (keyTable.ts's hashOf), when the caller knows it is not in
+   * the table: the WebAssembly scanner's new keys, while the table holds only keys it handed over (see keyCount).
+   */
+  newKey(bytes: Uint8Array, start: number, end: number, hash: number): number {
+    return this.keys.append(bytes, start, end, hash);
+  }
+
+  /** How many distinct keys the table holds. */
+  get keyCount(): number {
+    return this.keys.count;
+  }
+
   /** Record `index` holds key `id` (found by the WebAssembly scanner): records must come in order. */
   addKey(index: number, id: number): void {
     this.record = index;

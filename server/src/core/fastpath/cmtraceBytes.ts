@@ -35,6 +35,18 @@ const INCOMPLETE = -2;
 /** A region without a clean end this long goes to the general parser for the rest of the file. */
 const MAX_REGION_BYTES = 8 * 1024 * 1024;
 
+// The scanner's input (see readBuffer): READ_REGIONS read regions, each after a gap for the carry, then the scratch
+// area where a chunk read elsewhere is copied after its carry (it grows when they need more).
+/** The most parseFile reads at once (its CHUNK_BYTES): a region is that long. */
+export const READ_REGION_BYTES = 1 << 20;
+/** A carry (a record cut by the chunk's end) up to this long goes before the region; longer ones, to the scratch area. */
+const CARRY_GAP_BYTES = 64 * 1024;
+const READ_REGIONS = 3;
+const regionStart = (region: number) => CARRY_GAP_BYTES + region * (CARRY_GAP_BYTES + READ_REGION_BYTES);
+const SCRATCH_START = regionStart(READ_REGIONS);
+/** Input the regions and a scratch area for a chunk after a short carry need: reserved once, never grown while reading. */
+const READ_AREA_BYTES = SCRATCH_START + CARRY_GAP_BYTES + READ_REGION_BYTES;
+
 /** type="N" → severity id, as severityFromType decides it. */
 const SEVERITY_OF_TYPE = new Map(['0', '1', '2', '3', '4', '5', '6'].map((t) => [t, severityId(severityFromType(t))]));
 const UNKNOWN_SEVERITY = severityId('unknown');
@@ -97,6 +109,7 @@ export class CmtraceByteReader {
   ) {
     this.fed = startOffset;
     this.kernel = ScanKernel.take(SCANNER_SEVERITIES);
+    this.kernel.reserve(READ_AREA_BYTES); // before any region is handed out: see readBuffer
     this.kernel.callbacks = {
       dayOf: (start, end) => this.dayOf(this.kernel.input, start, end)?.utcMidnight ?? NaN,
       valueId: (start, end) => this.valueId(this.kernel.input, start, end),
@@ -111,8 +124,36 @@ export class CmtraceByteReader {
     const data = this.withCarry(chunk);
     const used = this.consume(data, false);
     this.onRecords?.(data, this.dataOffset);
-    this.keepTail(data, used);
+    this.keepTail(used, data.length - used);
     if (this.carryLength > MAX_REGION_BYTES) this.handRestToGeneralParser();
+  }
+
+  /**
+   * Where to read the next chunk (READ_REGION_BYTES at most) so that it need not be copied into the scanner's
+   * memory: one of its read regions, or null (the caller reads into a buffer of its own, pushed as before).
+   * Called before the chunk read last is pushed; the region stays the reader's until that chunk is pushed.
+   *
+   * Why a region is safe to hand out: growing the scanner's memory may move it, and a read in flight would then
+   * write to memory no longer the scanner's. Memory grows only to join a carry longer than CARRY_GAP_BYTES to a
+   * chunk (withCarry), and a region is handed out only while the carry is shorter: the carry the chunk pushed
+   * next is joined to, for no chunk comes between. Three regions: the one holding the carry, the one holding the
+   * chunk pushed next, and the one read into meanwhile.
+   */
+  readBuffer(): Buffer | null {
+    if (this.rest || this.carryLength > CARRY_GAP_BYTES) return null;
+    const carry = this.carryStart;
+    const pending = this.regionsRead.length ? this.regionsRead[this.regionsRead.length - 1] : -1;
+    for (let k = 1; k <= READ_REGIONS; k++) {
+      const region = (this.lastRegion + k) % READ_REGIONS;
+      const start = regionStart(region);
+      const holdsCarry =
+        this.carryLength > 0 && carry < start + READ_REGION_BYTES && carry + this.carryLength > start - CARRY_GAP_BYTES;
+      if (region === pending || this.regionsRead.includes(region) || holdsCarry) continue;
+      this.lastRegion = region;
+      this.regionsRead.push(region);
+      return this.kernel.input.subarray(start, start + READ_REGION_BYTES);
+    }
+    return null;
   }
 
   end(): void {
@@ -127,16 +168,24 @@ export class CmtraceByteReader {
     }
     this.dataOffset = this.fed - this.carryLength;
     const data = this.carry();
+    this.base = this.carryStart;
     this.consume(data, true);
     this.onRecords?.(data, this.dataOffset);
     this.carryLength = 0;
     this.kernel.give();
   }
 
-  // The bytes are read in the scanner's memory: each chunk is copied in after the bytes of a record that goes
-  // on in it (the carry, kept at the start of the input).
+  // The bytes are read in the scanner's memory: each chunk is read into one of its regions (readBuffer), or
+  // copied in, and the bytes of a record that goes on in it (the carry) are put right before it (withCarry).
   private readonly kernel: ScanKernel;
+  /** The carry: input[carryStart, carryStart + carryLength). */
+  private carryStart = 0;
   private carryLength = 0;
+  /** Where the data being read starts in the scanner's input: the scanner's offsets are the data's + base. */
+  private base = 0;
+  /** The regions handed out by readBuffer whose chunks are not pushed yet, in order; the last one handed out. */
+  private readonly regionsRead: number[] = [];
+  private lastRegion = 0;
   /** The data being read has bytes that are not UTF-8 (see consume). */
   private dataNotUtf8 = false;
   private mixed = false;
@@ -147,20 +196,47 @@ export class CmtraceByteReader {
   }
 
   private carry(): Buffer {
-    return this.kernel.input.subarray(0, this.carryLength);
+    return this.kernel.input.subarray(this.carryStart, this.carryStart + this.carryLength);
   }
 
+  /** The carry and the chunk, one after the other in the scanner's input (`base` is where they start). */
   private withCarry(chunk: Uint8Array): Buffer {
-    const length = this.carryLength + chunk.length;
-    this.kernel.reserve(length);
-    this.kernel.input.set(chunk, this.carryLength);
-    return this.kernel.input.subarray(0, length);
+    const region = this.regionOf(chunk);
+    const carry = this.carryLength;
+    const length = chunk.length; // a view of the scanner's memory reads 0 once memory grows
+    if (region >= 0 && carry <= CARRY_GAP_BYTES) {
+      // Read in place: only the carry moves, into the gap before the region.
+      this.base = regionStart(region) - carry;
+      this.kernel.input.copyWithin(this.base, this.carryStart, this.carryStart + carry);
+    } else {
+      // Copied after the regions (memory may grow here: see readBuffer for why no read into a region is in flight).
+      this.base = SCRATCH_START;
+      this.kernel.reserve(SCRATCH_START + carry + length);
+      const input = this.kernel.input;
+      input.copyWithin(SCRATCH_START, this.carryStart, this.carryStart + carry);
+      if (region >= 0) {
+        const start = regionStart(region);
+        input.copyWithin(SCRATCH_START + carry, start, start + length);
+      } else input.set(chunk, SCRATCH_START + carry);
+    }
+    this.carryStart = this.base;
+    return this.kernel.input.subarray(this.base, this.base + carry + length);
   }
 
-  /** Keeps data[used..] as the carry. */
-  private keepTail(data: Buffer, used: number): void {
-    this.kernel.input.copyWithin(0, used, data.length);
-    this.carryLength = data.length - used;
+  /** The read region `chunk` was read into (the next one readBuffer handed out), or -1 for a buffer of the caller's. */
+  private regionOf(chunk: Uint8Array): number {
+    const region = this.regionsRead.length ? this.regionsRead[0] : -1;
+    const input = this.kernel.input;
+    if (region < 0 || chunk.buffer !== input.buffer || chunk.byteOffset !== input.byteOffset + regionStart(region))
+      return -1;
+    this.regionsRead.shift();
+    return region;
+  }
+
+  /** Keeps the data's last `length` bytes, from data[used] on, as the carry (where they are: withCarry moves them). */
+  private keepTail(used: number, length: number): void {
+    this.carryStart = this.base + used;
+    this.carryLength = length;
   }
 
   /** Reads whole records and regions from `data`; returns how many bytes were used. */
@@ -245,10 +321,19 @@ export class CmtraceByteReader {
    */
   private scannedRecords(data: Buffer, at: number, atEnd: boolean): number {
     const kernel = this.kernel;
-    const count = kernel.scan(at, data.length, atEnd, this.keys !== null, this.line, this.dataOffset);
+    const base = this.base;
+    const count = kernel.scan(
+      base + at,
+      base + data.length,
+      atEnd,
+      this.keys !== null,
+      this.line,
+      this.dataOffset - base,
+    );
     if (!count) return at;
     const first = this.table.length;
-    const inHeap = !this.inFile || (this.dataNotUtf8 && !isUtf8(data.subarray(at, kernel.stopped())));
+    const stopped = kernel.stopped() - base;
+    const inHeap = !this.inFile || (this.dataNotUtf8 && !isUtf8(data.subarray(at, stopped)));
     this.table.pushScanned(kernel.columns, count, OPEN.length, inHeap ? (r) => this.heapMessage(data, r) : undefined);
     for (let k = 0; k < kernel.inexact(); k++) this.keepLocalTime(data, kernel.inexactRecords[k], first);
     if (this.keys) this.scannedKeys(first, count);
@@ -256,13 +341,14 @@ export class CmtraceByteReader {
     this.recordsScanned += count;
     this.line = kernel.line();
     this.lineCount = this.line - 1;
-    return kernel.stopped();
+    return stopped;
   }
 
   /** Record r of the last scan's message, as the table keeps it in its heap (without CRs when it has line breaks). */
   private heapMessage(data: Buffer, r: number): Uint8Array {
     const fields = this.kernel.fields;
-    const message = data.subarray(fields[r * FIELDS + F_MESSAGE], fields[r * FIELDS + F_HEADER]);
+    const base = this.base;
+    const message = data.subarray(fields[r * FIELDS + F_MESSAGE] - base, fields[r * FIELDS + F_HEADER] - base);
     const bytes = fields[r * FIELDS + F_BREAKS] > 0 ? withoutCr(message) : message;
     return this.dataNotUtf8 ? asUtf8(bytes) : bytes;
   }
@@ -271,19 +357,25 @@ export class CmtraceByteReader {
   private keepLocalTime(data: Buffer, r: number, first: number): void {
     const fields = this.kernel.fields;
     const o = r * FIELDS;
-    const day = this.dayOf(data, fields[o + F_BOUNDS + 2], fields[o + F_BOUNDS + 3])!;
-    this.table.setLocal(first + r, `${day.iso}T${latin1(data, fields[o + F_BOUNDS], fields[o + F_CLOCK_END])}`);
+    const base = this.base;
+    const day = this.dayOf(data, fields[o + F_BOUNDS + 2] - base, fields[o + F_BOUNDS + 3] - base)!;
+    const clock = latin1(data, fields[o + F_BOUNDS] - base, fields[o + F_CLOCK_END] - base);
+    this.table.setLocal(first + r, `${day.iso}T${clock}`);
   }
 
   /** The scanner's key numbers → the postings' ids (its key table starts over with each file and when full). */
   private keyIds = new Int32Array(0);
   private keyEpoch = -1;
+  /** Key tables the scanner started in this file (1 while it has not filled up), and keys it handed over new. */
+  private keyEpochs = 0;
+  private newKeys = 0;
 
   /** Gives the keys of the last scan's records (its pairs: key, record in the scan) to the postings. */
   private scannedKeys(first: number, count: number): void {
     const kernel = this.kernel;
     if (kernel.keyEpoch() !== this.keyEpoch) {
       this.keyEpoch = kernel.keyEpoch();
+      this.keyEpochs++;
       if (!this.keyIds.length) this.keyIds = new Int32Array(kernel.keyLengths.length);
       this.keyIds.fill(-1);
     }
@@ -293,13 +385,26 @@ export class CmtraceByteReader {
     for (let p = 0; p < end; p++) {
       const k = pairs[p * 2];
       let id = this.keyIds[k];
-      if (id < 0) {
-        const start = kernel.keyStart(k);
-        id = this.keyIds[k] = keys.keyId(kernel.keyBytes, start, start + kernel.keyLengths[k]);
-      }
+      if (id < 0) id = this.keyIds[k] = this.postingsId(k);
       keys.addKey(first + pairs[p * 2 + 1], id);
     }
     keys.scannedUpTo(first + count);
+  }
+
+  /**
+   * The postings' id of the scanner's key k, met for the first time since its table started over. While the
+   * postings hold only keys the scanner handed over from this table (none from records JavaScript read, none from
+   * an earlier table of this file), k is new to them too: it is appended with the hash the scanner made, without
+   * a look-up; otherwise it is looked up by its bytes.
+   */
+  private postingsId(k: number): number {
+    const kernel = this.kernel;
+    const keys = this.keys!;
+    const start = kernel.keyStart(k);
+    const end = start + kernel.keyLengths[k];
+    if (this.keyEpochs !== 1 || keys.keyCount !== this.newKeys) return keys.keyId(kernel.keyBytes, start, end);
+    this.newKeys++;
+    return keys.newKey(kernel.keyBytes, start, end, kernel.keyHashes[k]);
   }
 
   // Where the next LF, CR, NUL and "<![LOG[" are in the current data, so a message's bytes are not looped

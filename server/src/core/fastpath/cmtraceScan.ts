@@ -1,6 +1,6 @@
 // The WebAssembly record scanner (server/wasm/cmtraceScan.ts) as the fast path uses it: one instance per file
 // being read, taken from a few kept per thread (instantiating is cheap, but fresh memory costs page faults).
-// The input lives in the instance's memory: the reader copies each chunk there, after the carry.
+// The input lives in the instance's memory: parseFile reads chunks straight into it (CmtraceByteReader.readBuffer).
 import { CMTRACE_SCAN_WASM } from './cmtraceScanWasm';
 import {
   COLUMN_BIAS,
@@ -59,6 +59,7 @@ interface Exports {
   pairsOffset(): number;
   keysOffset(): number;
   keyLengthsOffset(): number;
+  keyHashesOffset(): number;
   keyEpoch(): number;
   stopped(): number;
   reserve(bytes: number): number;
@@ -73,7 +74,7 @@ let compiled: object | null = null;
 const spare: ScanKernel[] = [];
 const MAX_SPARE = 4;
 /** Instances whose input grew past this (a long region) are not kept: their memory cannot shrink. */
-const MAX_SPARE_INPUT = 4 << 20;
+const MAX_SPARE_INPUT = 8 << 20;
 const FIRST_INPUT = 2 << 20;
 /** Records a scan reads at most. */
 const BATCH = MAX_RECORDS;
@@ -89,6 +90,8 @@ export class ScanKernel {
   /** The key table: key k's bytes are at k * 36 of `keyBytes`, `keyLengths[k]` long. */
   keyBytes!: Buffer;
   keyLengths!: Uint8Array;
+  /** Key k's hash as KeyTable hashes its bytes (FNV-1a): `keyHashes[k]`. */
+  keyHashes!: Int32Array;
   /** The columns of the records the last scan read. */
   columns!: ScannedColumns;
   /** The records of the last scan (by number in it) whose local time is not utc - bias: `inexact()` of them. */
@@ -144,6 +147,7 @@ export class ScanKernel {
       this.exports.keyLengthsOffset(),
       this.exports.keysOffset() - this.exports.keyLengthsOffset(),
     );
+    this.keyHashes = new Int32Array(buffer, this.exports.keyHashesOffset(), this.keyLengths.length);
     const at = (column: number) => this.exports.batchOffsets(column);
     this.columns = {
       utcs: new Float64Array(buffer, at(COLUMN_UTC), BATCH),
