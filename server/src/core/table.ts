@@ -258,14 +258,14 @@ export class RecordTable implements Iterable<LogRecord> {
 
   /**
    * Adds the `count` CMTrace records the WebAssembly scanner read, from its columns (one copy per column),
-   * their messages `column` characters into their first line. Their messages stay in the file (see readFrom),
+   * their messages `column` characters into their first line (or column[r] for record r of the batch). Their messages stay in the file (see readFrom),
    * or, with `heapMessage`, are copied in from the bytes it gives for record r of the batch. `format`: records of
    * another format read the same way (SMS trace, fastpath/lineScan.ts).
    */
   pushScanned(
     batch: ScannedColumns,
     count: number,
-    column: number,
+    column: number | Uint8Array,
     heapMessage?: (r: number) => Uint8Array,
     format: FormatId = 'cmtrace',
   ): void {
@@ -282,7 +282,9 @@ export class RecordTable implements Iterable<LogRecord> {
     copy(this.contexts, batch.contexts);
     copy(this.rawTypes, batch.rawTypes);
     copy(this.sourceFiles, batch.sourceFiles);
-    this.columns.fill(column, first, end);
+    // One column for all, or one per record (the line scanner's first-line formats; each under COLUMN_ELSEWHERE).
+    if (typeof column === 'number') this.columns.fill(column, first, end);
+    else this.columns.set(column.subarray(0, count), first);
     this.formats.fill(format === 'cmtrace' ? CMTRACE : FORMAT_ID.get(format)!, first, end);
     if (heapMessage) {
       for (let i = first; i < end; i++) {

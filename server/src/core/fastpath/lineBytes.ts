@@ -31,7 +31,16 @@ import type { PostingsBuilder } from '../postings';
 import type { LogRecord, ParseWarning } from '../record';
 import type { RecordTable } from '../table';
 import { CR, ERROR, INFO, LF, WARNING, isInlineBlank } from './byteText';
-import { LineScanKernel, SCAN_SAME_COMPONENT } from './lineScan';
+import {
+  LineScanKernel,
+  MAX_VALUES,
+  SCAN_FORMATS,
+  SCAN_NO_BIAS,
+  SCAN_SAME_COMPONENT,
+  VALUE_COMPONENT,
+  VALUE_CONTEXT,
+  VALUE_TYPE,
+} from './lineScan';
 import { FAST, SLOW, lineGrammar, newLineRecord, type LineGrammar, type LineRecord } from './lineGrammars';
 
 /** Bytes kept for a record still open at the end of a chunk: past this, the general parser reads on. */
@@ -140,8 +149,11 @@ export class LineByteReader {
   ) {
     this.grammar = lineGrammar(format, table.strings)!;
     this.fed = startOffset;
-    if (this.grammar.scannedColumns) this.scanner = LineScanKernel.take(SCANNED_SEVERITY);
+    if (this.grammar.scannedColumns || SCAN_FORMATS[format]) this.scanner = LineScanKernel.take(SCANNED_SEVERITY);
   }
+
+  /** The pool ids of the line scanner's local value ids (first-line formats; set as it reports new ones). */
+  private readonly valueIds = new Uint32Array(MAX_VALUES);
 
   /** The WebAssembly line scanner (SMS trace), until the end or a hand-off. */
   private scanner: LineScanKernel | null = null;
@@ -234,7 +246,7 @@ export class LineByteReader {
     this.scanner?.load(data);
     while (at < data.length) {
       if (this.scanner && this.heldCount === 0 && this.scanPause-- <= 0) {
-        const read = this.scanned(data, at, n);
+        const read = this.grammar.shape === 'sms' ? this.scanned(data, at, n) : this.scannedFirstLines(data, at, n);
         if (read) {
           n += read;
           at = this.scanner.stopped();
@@ -274,12 +286,7 @@ export class LineByteReader {
     const grammar = this.grammar;
     scanner.dayOf = (start) => grammar.dayAt!(data, start);
     const count = scanner.scan(at, data.length, n, this.dataOffset);
-    if (!count) {
-      this.scanPause = this.missPause;
-      this.missPause = Math.min(MAX_SCAN_PAUSE, this.missPause * 2 + 1);
-      return 0;
-    }
-    this.missPause = 0;
+    if (!this.scanHit(count)) return 0;
     const { starts, messageEnds, componentStarts, componentEnds, severities } = scanner.columns;
     const { components, contexts, rawTypes, sourceFiles } = scanner.batch;
     // The ids: the component's (the scanner tells when it is the record before's), and those no line sets.
@@ -298,6 +305,66 @@ export class LineByteReader {
     this.fastRecords += count;
     this.scannedRecords += count;
     return scanner.line() - n;
+  }
+
+  /** Whether the scanner read records; when it read none, the next lines are read here (see scanned). */
+  private scanHit(count: number): boolean {
+    if (!count) {
+      this.scanPause = this.missPause;
+      this.missPause = Math.min(MAX_SCAN_PAUSE, this.missPause * 2 + 1);
+      return false;
+    }
+    this.missPause = 0;
+    return true;
+  }
+
+  /**
+   * The one-line records of a first-line format the line scanner reads from line `n` at data[at] on (each closed:
+   * the line after it starts a record too); how many. Their values come as local ids, new ones listed.
+   */
+  private scannedFirstLines(data: Buffer, at: number, n: number): number {
+    const scanner = this.scanner!;
+    const grammar = this.grammar;
+    scanner.dayOf = (start) => grammar.dayAt!(data, start);
+    const bias = this.fileBias ?? SCAN_NO_BIAS;
+    const count = scanner.scanFirstLines(SCAN_FORMATS[grammar.format], at, data.length, n, this.dataOffset, bias);
+    this.learnValues(data, scanner);
+    if (!this.scanHit(count)) return 0;
+    // The record this reader holds open ends where the first scanned one starts.
+    this.closeOpen(data);
+    const { starts, messageEnds, messageColumns, lineStarts, fractions } = scanner.columns;
+    const { components, contexts, rawTypes, sourceFiles } = scanner.batch;
+    const ids = this.valueIds;
+    const strings = this.table.strings;
+    for (let k = 0; k < count; k++) components[k] = ids[components[k]];
+    if (grammar.format === 'wsus') {
+      for (let k = 0; k < count; k++) rawTypes[k] = ids[rawTypes[k]];
+      contexts.fill(strings.id(''), 0, count);
+    } else {
+      for (let k = 0; k < count; k++) contexts[k] = ids[contexts[k]];
+      rawTypes.fill(strings.id(null), 0, count);
+    }
+    sourceFiles.fill(strings.id(''), 0, count);
+    const first = this.table.length;
+    this.table.pushScanned(scanner.batch, count, messageColumns, undefined, grammar.format);
+    for (let k = 0; k < count; k++)
+      if (fractions[k]) this.table.setLocal(first + k, localWithFraction(data, lineStarts[k], fractions[k]));
+    if (this.keys) for (let k = 0; k < count; k++) this.keys.add(first + k, data, starts[k], messageEnds[k]);
+    this.fastRecords += count;
+    this.scannedRecords += count;
+    return count;
+  }
+
+  /** Pool ids for the values the last scan met first (ASCII: the bytes are the text). */
+  private learnValues(data: Buffer, scanner: LineScanKernel): void {
+    const news = scanner.columns.newValues;
+    const strings = this.table.strings;
+    for (let v = 0, count = scanner.newValueCount(); v < count; v++) {
+      const [id, kind, start, end] = [news[v * 4], news[v * 4 + 1], news[v * 4 + 2], news[v * 4 + 3]];
+      const text = data.toString('latin1', start, end);
+      this.valueIds[id] = strings.id(kind === VALUE_CONTEXT ? 'pid ' + text : text);
+      if (kind !== VALUE_COMPONENT && kind !== VALUE_CONTEXT && kind !== VALUE_TYPE) throw new Error('unknown value kind');
+    }
   }
 
   private releaseScanner(): void {
@@ -539,7 +606,16 @@ function startsWithBytes(data: Uint8Array, at: number, end: number, prefix: Uint
   return true;
 }
 
+/**
+ * The local time as written of an ETW-form line at data[lineStart] whose fraction has `digits` (> 3) digits:
+ * makeLogTime's "YYYY-MM-DDTHH:MM:SS.fffffff" (the table keeps it: its time column holds milliseconds).
+ */
+function localWithFraction(data: Buffer, lineStart: number, digits: number): string {
+  const written = data.toString('latin1', lineStart, lineStart + 20 + digits);
+  return `${written.slice(0, 4)}-${written.slice(5, 7)}-${written.slice(8, 10)}T${written.slice(11)}`;
+}
+
 /** Whether the line fast path reads files of this format. */
 export function hasLineFastPath(format: string): boolean {
-  return format === 'sms' || format === 'wulog' || format === 'wsus';
+  return format === 'sms' || format === 'wulog' || format === 'wsus' || format === 'wuetw';
 }

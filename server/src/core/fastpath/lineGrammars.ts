@@ -7,7 +7,7 @@
 // format's parser, so an odd line costs a string, never a wrong field.
 import { cmtraceDay } from '../formats/cmtrace';
 import type { RecordFields } from '../formats/fields';
-import { declaredBias, wsus, wuClassic } from '../formats/prefixed';
+import { declaredBias, wsus, wuClassic, wuEtw } from '../formats/prefixed';
 import { smsFields } from '../formats/sms';
 import { NextMatch, latin1 } from '../read/bytes';
 import type { RecordColumns } from '../table';
@@ -77,7 +77,7 @@ export interface Pool {
   value(id: number): string | null;
 }
 
-export type LineFormatId = 'sms' | 'wulog' | 'wsus';
+export type LineFormatId = 'sms' | 'wulog' | 'wsus' | 'wuetw';
 
 export interface LineGrammar {
   readonly format: LineFormatId;
@@ -97,7 +97,10 @@ export interface LineGrammar {
    * WebAssembly line scanner (fastpath/lineScan.ts) read: its component is data[componentStart, componentEnd).
    */
   scannedColumns?(data: Buffer, componentStart: number, componentEnd: number, c: RecordColumns): void;
-  /** SMS trace: the midnight of the date "MM-DD-YYYY" at data[from] (NaN when the parser rejects it). */
+  /**
+   * For the WebAssembly line scanner: the midnight of the date at data[from] ("MM-DD-YYYY" in SMS trace,
+   * "YYYY-MM-DD" or "YYYY/MM/DD" in the others), NaN when the format's parser rejects it.
+   */
   dayAt?(data: Buffer, from: number): number;
 }
 
@@ -105,6 +108,7 @@ export function lineGrammar(format: string, pool: Pool): LineGrammar | null {
   if (format === 'sms') return new SmsGrammar(pool);
   if (format === 'wulog') return new WuClassicGrammar(pool);
   if (format === 'wsus') return new WsusGrammar(pool);
+  if (format === 'wuetw') return new WuEtwGrammar();
   return null;
 }
 
@@ -337,6 +341,10 @@ class WuClassicGrammar implements LineGrammar {
     return wuClassic.parseStart!(text, undefined);
   }
 
+  dayAt(data: Buffer, from: number): number {
+    return this.days.midnight(data, from, from + 10);
+  }
+
   declaredBias(fields: RecordFields): number | null {
     return declaredBias(fields.message);
   }
@@ -483,6 +491,10 @@ class WsusGrammar implements LineGrammar {
     return wsus.parseStart!(text, undefined);
   }
 
+  dayAt(data: Buffer, from: number): number {
+    return this.days.midnight(data, from, from + 10);
+  }
+
   readLine(data: Buffer, from: number, to: number, out: LineRecord): number {
     if (!isDigit(data[from])) return NOT_START;
     // YYYY-MM-DD HH:MM:SS.mmm[ \t]+UTC[ \t]+
@@ -555,4 +567,27 @@ function nonSpaceEnd(data: Uint8Array, from: number, to: number): number {
   let i = from;
   while (i < to && isAsciiNonSpace(data[i])) i++;
   return i < to && data[i] >= 0x80 ? -1 : i;
+}
+
+/**
+ * The Get-WindowsUpdateLog (ETW) form of WindowsUpdate.log: 2020/11/19 15:25:46.9997442 3304  9020  Agent  text.
+ * Its records of the usual shape are the WebAssembly line scanner's (fastpath/lineScan.ts); any line it leaves
+ * (a FAILED, whose code decides its severity; an unusual shape) is read by the format's parser (SLOW).
+ */
+class WuEtwGrammar implements LineGrammar {
+  readonly format = 'wuetw' as const;
+  readonly shape = 'first-line' as const;
+  private readonly days = isoDays();
+
+  fieldsOf(text: string): RecordFields | null {
+    return wuEtw.parseStart!(text, undefined);
+  }
+
+  dayAt(data: Buffer, from: number): number {
+    return this.days.midnight(data, from, from + 10);
+  }
+
+  readLine(data: Buffer, from: number): number {
+    return isDigit(data[from]) ? SLOW : NOT_START;
+  }
 }

@@ -21,7 +21,18 @@ interface Exports {
   reserve(bytes: number): number;
   reset(): void;
   scan(from: number, n: number, firstLine: number, dataOffset: number): number;
+  scanFirstLines(format: number, from: number, n: number, firstLine: number, dataOffset: number, fileBias: number): number;
+  newValues(): number;
 }
+
+/** The first-line formats' numbers in the scanner (scanFirstLines). */
+export const SCAN_FORMATS: Record<string, number> = { wulog: 1, wsus: 2, wuetw: 3 };
+/** scanFirstLines' fileBias when the file declared none. */
+export const SCAN_NO_BIAS = 0x7fffffff;
+/** Kinds of the values the scanner gives local ids (component, context "pid N", level). */
+export const VALUE_COMPONENT = 0;
+export const VALUE_CONTEXT = 1;
+export const VALUE_TYPE = 2;
 
 /** Added to a severity: the record's component is the record before's, byte for byte (in the same scan). */
 export const SCAN_SAME_COMPONENT = 4;
@@ -42,6 +53,12 @@ export interface LineScanColumns {
   /** Lines of the record: its trailer's and the lines held before it. */
   lines: Int32Array;
   utcs: Float64Array;
+  /** First-line formats: where the message starts in its line, where the line starts, digits of a fraction kept as written (0: none). */
+  messageColumns: Uint8Array;
+  lineStarts: Int32Array;
+  fractions: Int32Array;
+  /** First-line formats: the values the last scan met first, 4 numbers each: local id, kind, start, end. */
+  newValues: Int32Array;
 }
 
 let compiled: object | null = null;
@@ -51,6 +68,8 @@ const MAX_SPARE = 4;
 const MAX_SPARE_INPUT = 4 << 20;
 const FIRST_INPUT = 2 << 20;
 const INPUT_SLACK = 64;
+/** Local value ids the scanner gives at most (MAX_VALUES in server/wasm/lineScan.ts). */
+export const MAX_VALUES = 4096;
 
 export class LineScanKernel {
   private readonly exports: Exports;
@@ -102,6 +121,18 @@ export class LineScanKernel {
     return this.exports.line();
   }
 
+  /**
+   * Reads one-line records of a first-line format (SCAN_FORMATS) from input[from, n): returns how many; their
+   * component, context and type columns hold local value ids (newValueCount() new ones in columns.newValues).
+   */
+  scanFirstLines(format: number, from: number, n: number, firstLine: number, dataOffset: number, fileBias: number): number {
+    return this.exports.scanFirstLines(format, from, n, firstLine, dataOffset, fileBias);
+  }
+
+  newValueCount(): number {
+    return this.exports.newValues();
+  }
+
   /** Where the last scan stopped: the start of the first line it did not read. */
   stopped(): number {
     return this.exports.stopped();
@@ -125,6 +156,10 @@ export class LineScanKernel {
       severities: int32(6),
       lines: int32(7),
       utcs: new Float64Array(buffer, this.exports.columnOffset(8), max),
+      messageColumns: new Uint8Array(buffer, this.exports.columnOffset(21), max),
+      lineStarts: int32(22),
+      fractions: int32(23),
+      newValues: new Int32Array(buffer, this.exports.columnOffset(24), MAX_VALUES * 4),
     };
     const uint32 = (column: number) => new Uint32Array(buffer, this.exports.columnOffset(column), max);
     this.batch = {
