@@ -44,7 +44,8 @@ const SEVERITY_IDS: usize = T_SEVERITY + MAX_RECORDS; // 3 u8: the table's ids o
 // First-line formats (scanFirstLines) only:
 const T_COLUMN: usize = SEVERITY_IDS + 64; // u8: where the message starts in its line (characters = bytes: ASCII)
 const R_LINE_START: usize = (T_COLUMN + MAX_RECORDS + 15) & ~15; // i32: where the record's line starts
-const R_FRACTION: usize = R_LINE_START + MAX_RECORDS * 4; // i32: digits of a fraction longer than 3 (the local kept), else 0
+// u16: the digits of a fraction past its milliseconds (RecordTable.setFractionTails: tail * 4 + digits - 1 + 1), else 0
+const R_FRACTION: usize = R_LINE_START + MAX_RECORDS * 4;
 /** Values met for the first time in the last scan: (local id, kind, start, end) each, i32. */
 const NEW_VALUES: usize = R_FRACTION + MAX_RECORDS * 4;
 const MAX_VALUES: i32 = 4096;
@@ -53,7 +54,9 @@ const VALUE_SLOT: usize = NEW_VALUES + <usize>MAX_VALUES * 16; // i32 per slot: 
 const VALUE_HASH: usize = VALUE_SLOT + <usize>VALUE_SLOTS * 4; // u32 per local id
 const VALUE_AT: usize = VALUE_HASH + <usize>MAX_VALUES * 4; // i32 per local id: its bytes in VALUE_BYTES
 const VALUE_LENGTH: usize = VALUE_AT + <usize>MAX_VALUES * 4; // i32 per local id: length | kind << 16
-const VALUE_BYTES: usize = VALUE_LENGTH + <usize>MAX_VALUES * 4;
+/** Per kind, the last value interned in this scan: 3 x (local id or -1, start in the input, length) i32. */
+const LAST_VALUE: usize = VALUE_LENGTH + <usize>MAX_VALUES * 4;
+const VALUE_BYTES: usize = LAST_VALUE + 64;
 const VALUE_BYTES_SIZE: i32 = 64 * 1024;
 const MAX_VALUE_LENGTH: i32 = 128;
 const INPUT: usize = (VALUE_BYTES + <usize>VALUE_BYTES_SIZE + 64 + 15) & ~15;
@@ -209,10 +212,7 @@ function lineEndWith(at: i32, n: i32, dollar: i32): i32 {
         continue;
       }
       if (c == 76) {
-        if (p + 3 < n && load<u8>(INPUT + <usize>(p + 1)) == 79 && load<u8>(INPUT + <usize>(p + 2)) == 71) {
-          const after = <i32>load<u8>(INPUT + <usize>(p + 3));
-          if (after == 91 || after == 93) return -1;
-        }
+        if (isCmtraceMark(p, at)) return -1;
         continue;
       }
       return -1; // NUL or >= 0x80
@@ -220,6 +220,19 @@ function lineEndWith(at: i32, n: i32, dollar: i32): i32 {
     i += 16;
   }
   return -1;
+}
+
+/**
+ * The "L" at `p` is that of "![LOG[" or "]LOG]!><" in the line starting at `at` (what LineByteReader hands to
+ * the general parser). The bytes after it may run past the data only into the slack: a line without its LF there
+ * is left to JavaScript anyway.
+ */
+function isCmtraceMark(p: i32, at: i32): bool {
+  if (p - 1 < at || load<u32>(INPUT + <usize>(p - 1)) != 0x474f4c5d) {
+    // not "]LOG": "![LOG["?
+    return p - 2 >= at && load<u32>(INPUT + <usize>(p - 2)) == 0x4f4c5b21 && load<u16>(INPUT + <usize>(p + 2)) == 0x5b47;
+  }
+  return load<u32>(INPUT + <usize>(p + 3)) == 0x3c3e215d; // "]!><"
 }
 
 @inline function byteAt(i: i32): i32 {
@@ -509,8 +522,13 @@ const KIND_TYPE = 2;
 let valueCount: i32 = 0;
 let valueBytesUsed: i32 = 0;
 let newValueCount: i32 = 0;
-let scanFormat: i32 = 0;
 let scanBias: i32 = NO_BIAS;
+/** The last scan stopped at a line starting a record JavaScript reads (not at one it could not read). */
+let stoppedAtStart: bool = false;
+
+export function atStart(): bool {
+  return stoppedAtStart;
+}
 
 function forgetValues(): void {
   valueCount = 0;
@@ -526,31 +544,67 @@ function forgetValues(): void {
 export function scanFirstLines(format: i32, from: i32, n: i32, firstLine: i32, offset: f64, fileBias: i32): i32 {
   nextLine = firstLine;
   dataOffset = offset;
-  scanFormat = format;
   scanBias = fileBias;
+  stoppedAtStart = false;
+  for (let kind = 0; kind < 3; kind++) store<i32>(LAST_VALUE + <usize>kind * 12, -1);
   newValueCount = 0;
   // Room for every value of a full scan is not needed: a value that finds none stops the scan.
   if (valueCount > MAX_VALUES - 64 || valueBytesUsed > VALUE_BYTES_SIZE - 64 * MAX_VALUE_LENGTH) forgetValues();
   let at = from;
+  let line = firstLine;
   let read = 0;
   let committed = 0;
   let stop = from;
+  let stopLine = firstLine;
   while (read < MAX_RECORDS && at < n) {
     const lf = lineEndWith(at, n, DOLLAR);
     if (lf < 0) break;
     const end = lf > at && byteAt(lf - 1) == CR ? lf - 1 : lf;
-    const got = format == WSUS ? readWsus(at, end, read) : format == WULOG ? readClassic(at, end, read) : readEtw(at, end, read);
-    if (got == STOP) break;
-    // The line starts a record: the one before it has no continuation line.
-    committed = read;
-    stop = at;
-    if (got == START) break;
-    read++;
+    if (isContinuation(at, end)) {
+      // It goes with the record before it (read here: JavaScript reads one it holds, or one of many lines).
+      if (read == 0 || !continued(read - 1, end, line)) break;
+    } else {
+      const got = format == WSUS ? readWsus(at, end, read, line) : format == WULOG ? readClassic(at, end, read, line) : readEtw(at, end, read, line);
+      if (got == STOP) break;
+      // The line starts a record: the one before it is whole.
+      committed = read;
+      stop = at;
+      stopLine = line;
+      if (got == START) {
+        stoppedAtStart = true;
+        break;
+      }
+      read++;
+    }
+    line++;
     at = lf + 1;
   }
   stoppedAt = stop;
-  nextLine = firstLine + committed;
+  nextLine = stopLine;
   return committed;
+}
+
+/**
+ * A line that continues the record before it (LineByteReader.readLine): not blank, and not starting as another
+ * format's record may (a digit, "<", "[", the Click-to-Run header's "T": mayBeOtherFormat) or this one's.
+ */
+function isContinuation(from: i32, to: i32): bool {
+  const c = byteAt(from);
+  if (isDigit(c) || c == LT || c == 91 || c == 84) return false;
+  for (let i = from; i < to; i++) if (!isInlineBlank(byteAt(i))) return true;
+  return false;
+}
+
+/** Record k goes on to `to`, on line `line`; false when it would have more lines than are read here. */
+function continued(k: i32, to: i32, line: i32): bool {
+  const o = <usize>k * 4;
+  const lines = load<i32>(R_LINES + o) + 1;
+  if (lines > MAX_HELD_LINES) return false;
+  store<i32>(R_LINES + o, lines);
+  store<i32>(R_MESSAGE_END + o, to);
+  store<i32>(T_END_LINE + o, line);
+  store<i32>(T_FILE_LENGTH + o, ~(to - load<i32>(R_START + o)));
+  return true;
 }
 
 /** "HH:MM:SS" at `at` and three digits at at + 9: milliseconds into the day (clockMillis), or -1. */
@@ -576,7 +630,7 @@ function clockAt(at: i32): i32 {
 }
 
 /** WuClassicGrammar.readLine: 2021-08-28<TAB>03:07:48:216<TAB> 648<TAB>13bc<TAB>Report<TAB>text */
-function readClassic(from: i32, to: i32, k: i32): i32 {
+function readClassic(from: i32, to: i32, k: i32, line: i32): i32 {
   if (to - from < 25 || !isDigit(byteAt(from))) return STOP;
   if (byteAt(from + 4) != 45 || byteAt(from + 7) != 45 || byteAt(from + 10) != TAB) return STOP;
   if (byteAt(from + 13) != 58 || byteAt(from + 16) != 58 || byteAt(from + 23) != TAB) return STOP;
@@ -615,14 +669,14 @@ function readClassic(from: i32, to: i32, k: i32): i32 {
   if (component < 0 || context < 0) return STOP;
   const bias = scanBias;
   const utc = midnight + <f64>clock + (bias == NO_BIAS ? 0.0 : <f64>bias * 60000);
-  writeFirstLine(k, from, messageStart, to, utc, bias, thread, severity, 0);
+  writeFirstLine(k, line, from, messageStart, to, utc, bias, thread, severity, 0);
   store<u32>(T_COMPONENT + <usize>k * 4, component);
   store<u32>(T_CONTEXT + <usize>k * 4, context);
   return READ;
 }
 
 /** WU_ETW and makeLogTime: 2020/11/19 15:25:46.9997442 3304  9020  Agent           text */
-function readEtw(from: i32, to: i32, k: i32): i32 {
+function readEtw(from: i32, to: i32, k: i32, line: i32): i32 {
   if (to - from < 26 || !isDigit(byteAt(from)) || digitsValue(from, from + 4) < 0) return STOP;
   const dateSeparator = byteAt(from + 4);
   const daySeparator = byteAt(from + 7);
@@ -636,8 +690,10 @@ function readEtw(from: i32, to: i32, k: i32): i32 {
   // The fraction: 1 to 7 digits, then a blank (\.(\d{1,7}) +); milliseconds are its first three, padded.
   let i = from + 20;
   let millis = 0;
+  let tail = 0;
   while (i < to && isDigit(byteAt(i))) {
     if (i < from + 23) millis = millis * 10 + byteAt(i) - 48;
+    else tail = tail * 10 + byteAt(i) - 48;
     i++;
   }
   const digits = i - from - 20;
@@ -670,14 +726,15 @@ function readEtw(from: i32, to: i32, k: i32): i32 {
   const context = intern(KIND_CONTEXT, pid, pidEnd);
   if (component < 0 || context < 0) return STOP;
   const clock = ((hour * 60 + minute) * 60 + second) * 1000 + millis;
-  writeFirstLine(k, from, messageStart, to, midnight + <f64>clock, NO_BIAS, thread, severity, digits > 3 ? digits : 0);
+  const tailCode = digits > 3 ? tail * 4 + (digits - 4) + 1 : 0;
+  writeFirstLine(k, line, from, messageStart, to, midnight + <f64>clock, NO_BIAS, thread, severity, tailCode);
   store<u32>(T_COMPONENT + <usize>k * 4, component);
   store<u32>(T_CONTEXT + <usize>k * 4, context);
   return READ;
 }
 
 /** WsusGrammar.readLine: 2014-01-16 18:53:54.231 UTC<TAB>Info<TAB>w3wp.58<TAB>text */
-function readWsus(from: i32, to: i32, k: i32): i32 {
+function readWsus(from: i32, to: i32, k: i32, line: i32): i32 {
   if (to - from < 30 || !isDigit(byteAt(from))) return STOP;
   if (byteAt(from + 4) != 45 || byteAt(from + 7) != 45 || byteAt(from + 10) != SPACE) return STOP;
   if (byteAt(from + 13) != 58 || byteAt(from + 16) != 58 || byteAt(from + 19) != 46) return STOP;
@@ -718,7 +775,7 @@ function readWsus(from: i32, to: i32, k: i32): i32 {
   const component = intern(KIND_COMPONENT, process, componentEnd);
   const level = intern(KIND_TYPE, type, typeEnd);
   if (component < 0 || level < 0) return STOP;
-  writeFirstLine(k, from, messageStart, to, midnight + <f64>clock, 0, thread, levelSeverity(type, typeEnd), 0);
+  writeFirstLine(k, line, from, messageStart, to, midnight + <f64>clock, 0, thread, levelSeverity(type, typeEnd), 0);
   store<u32>(T_COMPONENT + <usize>k * 4, component);
   store<u32>(T_TYPE + <usize>k * 4, level);
   return READ;
@@ -744,16 +801,17 @@ function levelSeverity(from: i32, to: i32): i32 {
 }
 
 /** Record k's columns, as RecordTable keeps them, of a one-line record whose line is input[from, to). */
-function writeFirstLine(k: i32, from: i32, messageStart: i32, to: i32, utc: f64, bias: i32, thread: u32, severity: i32, fraction: i32): void {
+function writeFirstLine(k: i32, line: i32, from: i32, messageStart: i32, to: i32, utc: f64, bias: i32, thread: u32, severity: i32, fraction: i32): void {
   const o = <usize>k;
+  store<i32>(R_LINES + o * 4, 1);
   store<i32>(R_START + o * 4, messageStart);
   store<i32>(R_MESSAGE_END + o * 4, to);
   store<i32>(R_LINE_START + o * 4, from);
-  store<i32>(R_FRACTION + o * 4, fraction);
+  store<u16>(R_FRACTION + o * 2, <u16>fraction);
   store<f64>(R_UTC + o * 8, utc);
   store<f64>(T_FILE_START + o * 8, dataOffset + <f64>messageStart);
-  store<i32>(T_LINE + o * 4, nextLine + k);
-  store<i32>(T_END_LINE + o * 4, nextLine + k);
+  store<i32>(T_LINE + o * 4, line);
+  store<i32>(T_END_LINE + o * 4, line);
   store<i32>(T_FILE_LENGTH + o * 4, to - messageStart);
   store<u32>(T_THREAD + o * 4, thread);
   store<i16>(T_BIAS + o * 2, bias == NO_BIAS ? TABLE_NO_BIAS : <i16>bias);
@@ -776,18 +834,20 @@ function wuSeverity(from: i32, to: i32, classic: bool): i32 {
   let failed = false;
   let warning = false;
   let i = from;
+  // "tz: " is found by its "z" (rarer than "t"), in the classic form only (elsewhere "F" again: no more hits).
+  const z = i8x16.splat(classic ? 122 : 70);
   while (i < to) {
     const v = v128.load(INPUT + <usize>i);
     let hits = v128.or(i8x16.eq(v, i8x16.splat(70)), i8x16.eq(v, i8x16.splat(87))); // F W
-    hits = v128.or(hits, i8x16.eq(v, i8x16.splat(116))); // t
+    hits = v128.or(hits, i8x16.eq(v, z));
     let bits = i8x16.bitmask(hits);
     if (i + 16 > to) bits &= (1 << (to - i)) - 1;
     while (bits) {
       const p = i + ctz(bits);
       bits &= bits - 1;
       const c = byteAt(p);
-      if (c == 116) {
-        if (classic && p + 4 <= to && load<u32>(INPUT + <usize>p) == W_TZ) return -1;
+      if (c == 122) {
+        if (p > from && p + 3 <= to && load<u32>(INPUT + <usize>(p - 1)) == W_TZ) return -1;
         continue;
       }
       if (p > from && isWord(byteAt(p - 1))) continue;
@@ -813,6 +873,27 @@ function wuSeverity(from: i32, to: i32, classic: bool): i32 {
 
 /** The local id of the value input[from, to) of `kind` (a new one is listed for JavaScript), or -1 when full. */
 function intern(kind: i32, from: i32, to: i32): i32 {
+  const n = to - from;
+  // Neighbouring lines mostly repeat a value (a pid, a level): compared with the last one before hashing.
+  const last = LAST_VALUE + <usize>kind * 12;
+  const lastId = load<i32>(last);
+  if (lastId >= 0 && load<i32>(last + 8) == n && sameInput(load<i32>(last + 4), from, n)) return lastId;
+  const id = internHashed(kind, from, to);
+  store<i32>(last, id);
+  store<i32>(last + 4, from);
+  store<i32>(last + 8, n);
+  return id;
+}
+
+/** input[a, a + n) holds the bytes of input[b, b + n). */
+function sameInput(a: i32, b: i32, n: i32): bool {
+  let i = 0;
+  for (; i + 8 <= n; i += 8) if (load<u64>(INPUT + <usize>(a + i)) != load<u64>(INPUT + <usize>(b + i))) return false;
+  for (; i < n; i++) if (byteAt(a + i) != byteAt(b + i)) return false;
+  return true;
+}
+
+function internHashed(kind: i32, from: i32, to: i32): i32 {
   const n = to - from;
   if (n > MAX_VALUE_LENGTH) return -1;
   let h: u32 = 0x811c9dc5 ^ <u32>(n | (kind << 16));
@@ -851,4 +932,75 @@ function sameValue(at: i32, from: i32, n: i32): bool {
     if (load<u64>(VALUE_BYTES + <usize>(at + i)) != load<u64>(INPUT + <usize>(from + i))) return false;
   for (; i < n; i++) if (load<u8>(VALUE_BYTES + <usize>(at + i)) != load<u8>(INPUT + <usize>(from + i))) return false;
   return true;
+}
+
+// ---- UTF-16 ------------------------------------------------------------------------------------------
+
+/**
+ * UTF-16LE input[0, n) (n even) as UTF-8 at input[out...], as TextDecoder('utf-16le') decodes it: a surrogate
+ * without its other half is U+FFFD, and a unit after a lone high surrogate is read as itself. A high surrogate
+ * in the last unit is left for the next call (stopped(): the bytes read). Returns the UTF-8 length. Room: the
+ * caller reserves n * 3 / 2 bytes after `out` (no unit takes more than 3 bytes per 2; a pair 4 per 4).
+ */
+export function transcodeUtf16(n: i32, out: i32): i32 {
+  let i = 0;
+  let o = out;
+  const high = i16x8.splat(<i16>0xff80);
+  while (i < n) {
+    // Eight ASCII units at once (the usual log text): their low bytes.
+    if (i + 16 <= n) {
+      const v = v128.load(INPUT + <usize>i);
+      if (!v128.any_true(v128.and(v, high))) {
+        v128.store_lane<u64>(INPUT + <usize>o, i8x16.narrow_i16x8_u(v, v), 0);
+        i += 16;
+        o += 8;
+        continue;
+      }
+    }
+    const u = <i32>load<u16>(INPUT + <usize>i);
+    if (u < 0x80) {
+      store<u8>(INPUT + <usize>o, <u8>u);
+      o += 1;
+      i += 2;
+    } else if (u < 0x800) {
+      store<u8>(INPUT + <usize>o, <u8>(0xc0 | (u >> 6)));
+      store<u8>(INPUT + <usize>o + 1, <u8>(0x80 | (u & 63)));
+      o += 2;
+      i += 2;
+    } else if (u >= 0xd800 && u <= 0xdbff) {
+      if (i + 2 >= n) break; // its other half may come with the next bytes
+      const next = <i32>load<u16>(INPUT + <usize>(i + 2));
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        const c = 0x10000 + ((u - 0xd800) << 10) + (next - 0xdc00);
+        store<u8>(INPUT + <usize>o, <u8>(0xf0 | (c >> 18)));
+        store<u8>(INPUT + <usize>o + 1, <u8>(0x80 | ((c >> 12) & 63)));
+        store<u8>(INPUT + <usize>o + 2, <u8>(0x80 | ((c >> 6) & 63)));
+        store<u8>(INPUT + <usize>o + 3, <u8>(0x80 | (c & 63)));
+        o += 4;
+        i += 4;
+      } else {
+        o = replacement(o);
+        i += 2;
+      }
+    } else if (u >= 0xdc00 && u <= 0xdfff) {
+      o = replacement(o);
+      i += 2;
+    } else {
+      store<u8>(INPUT + <usize>o, <u8>(0xe0 | (u >> 12)));
+      store<u8>(INPUT + <usize>o + 1, <u8>(0x80 | ((u >> 6) & 63)));
+      store<u8>(INPUT + <usize>o + 2, <u8>(0x80 | (u & 63)));
+      o += 3;
+      i += 2;
+    }
+  }
+  stoppedAt = i;
+  return o - out;
+}
+
+/** U+FFFD at `o`; where the next byte goes. */
+function replacement(o: i32): i32 {
+  store<u8>(INPUT + <usize>o, 0xef);
+  store<u8>(INPUT + <usize>o + 1, 0xbf);
+  store<u8>(INPUT + <usize>o + 2, 0xbd);
+  return o + 3;
 }

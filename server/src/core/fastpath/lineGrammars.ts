@@ -88,6 +88,11 @@ export interface LineGrammar {
    * line held before the trailer line, or `from`).
    */
   readLine(data: Buffer, from: number, to: number, out: LineRecord, messageFrom: number): number;
+  /**
+   * Lines are read here a few at a time (the line scanner reads the others): searches stay within the line
+   * instead of looking ahead through the data once for many lines.
+   */
+  sparse?: boolean;
   /** What the format's own parser reads in a line's text (`held`: the lines an SMS trailer closes). */
   fieldsOf(text: string, held: string[]): RecordFields | null;
   /** A time zone the record declares for the records after it (classic WindowsUpdate.log), or null. */
@@ -316,6 +321,8 @@ function threadOf(data: Uint8Array, from: number, to: number): number | null | u
 const FAILED = bytesOf('FAILED');
 /** What wuSeverity looks for, in this order of precedence after a "tz: " declaration. */
 const WU_WORDS = new WordsAhead(['FATAL', 'FAILED', 'WARNING']);
+/** The same words, found within a line (sparse lines). */
+const WU_WORDS_IN_LINE = new WordFinder(['FATAL', 'FAILED', 'WARNING'], false);
 const [WU_FATAL, WU_FAILED, WU_WARNING] = [1, 2, 4];
 /** "tz: " is looked for apart (its ": " is too common a block for the WordFinder's skips). */
 const TZ = bytesOf('tz: ');
@@ -404,10 +411,13 @@ class WuClassicGrammar implements LineGrammar {
   }
 
   /** wuSeverity (formats/prefixed.ts): FATAL, else FAILED (unless its code is no failure), else WARNING; -1: slow. */
+  sparse = false;
+
   private severity(data: Buffer, from: number, to: number, out: LineRecord): number {
-    const found = WU_WORDS.find(data, from, to);
+    const words = this.sparse ? WU_WORDS_IN_LINE : WU_WORDS;
+    const found = words.find(data, from, to);
     out.declares = null;
-    const tz = this.tzAt(data, from, to);
+    const tz = this.sparse ? tzInLine(data, from, to) : this.tzAt(data, from, to);
     if (tz >= 0) {
       // "tz: -0500)" sets the file's zone (declaredBias); a first "tz: " of another shape is left to the parser.
       const at = tz + TZ.length;
@@ -419,7 +429,7 @@ class WuClassicGrammar implements LineGrammar {
       out.declares = -offset;
     }
     if (found & WU_FATAL) return ERROR;
-    if (found & WU_FAILED) return failedSeverity(data, WU_WORDS.firstAt[1], to);
+    if (found & WU_FAILED) return failedSeverity(data, words.firstAt[1], to);
     return found & WU_WARNING ? WARNING : INFO;
   }
 
@@ -437,6 +447,14 @@ class WuClassicGrammar implements LineGrammar {
       if (at === from || !isWordByte(data[at - 1])) return at;
     return -1;
   }
+}
+
+/** Where `\btz: ` first is in data[from, to), or -1 (tzAt, searching the line alone). */
+function tzInLine(data: Buffer, from: number, to: number): number {
+  for (let at = from; at + TZ.length <= to; at++)
+    if (data[at] === 116 && data[at + 1] === 122 && data[at + 2] === 58 && data[at + 3] === SPACE)
+      if (at === from || !isWordByte(data[at - 1])) return at;
+  return -1;
 }
 
 /**

@@ -21,8 +21,17 @@ interface Exports {
   reserve(bytes: number): number;
   reset(): void;
   scan(from: number, n: number, firstLine: number, dataOffset: number): number;
-  scanFirstLines(format: number, from: number, n: number, firstLine: number, dataOffset: number, fileBias: number): number;
+  scanFirstLines(
+    format: number,
+    from: number,
+    n: number,
+    firstLine: number,
+    dataOffset: number,
+    fileBias: number,
+  ): number;
   newValues(): number;
+  transcodeUtf16(n: number, out: number): number;
+  atStart(): number;
 }
 
 /** The first-line formats' numbers in the scanner (scanFirstLines). */
@@ -53,10 +62,10 @@ export interface LineScanColumns {
   /** Lines of the record: its trailer's and the lines held before it. */
   lines: Int32Array;
   utcs: Float64Array;
-  /** First-line formats: where the message starts in its line, where the line starts, digits of a fraction kept as written (0: none). */
+  /** First-line formats: where the message starts in its line, where the line starts, the digits past milliseconds (RecordTable.setFractionTails). */
   messageColumns: Uint8Array;
   lineStarts: Int32Array;
-  fractions: Int32Array;
+  fractionTails: Uint16Array;
   /** First-line formats: the values the last scan met first, 4 numbers each: local id, kind, start, end. */
   newValues: Int32Array;
 }
@@ -102,6 +111,12 @@ export class LineScanKernel {
     if (spare.length < MAX_SPARE && this.input.length <= MAX_SPARE_INPUT && !spare.includes(this)) spare.push(this);
   }
 
+  /** The input, with room for `bytes` (grown when needed: its bytes are kept, earlier views of it are not). */
+  inputFor(bytes: number): Buffer {
+    this.reserve(bytes);
+    return this.input;
+  }
+
   /** Copies `data` to the start of the input (growing it when needed). */
   load(data: Uint8Array): void {
     this.reserve(data.length);
@@ -125,12 +140,37 @@ export class LineScanKernel {
    * Reads one-line records of a first-line format (SCAN_FORMATS) from input[from, n): returns how many; their
    * component, context and type columns hold local value ids (newValueCount() new ones in columns.newValues).
    */
-  scanFirstLines(format: number, from: number, n: number, firstLine: number, dataOffset: number, fileBias: number): number {
+  scanFirstLines(
+    format: number,
+    from: number,
+    n: number,
+    firstLine: number,
+    dataOffset: number,
+    fileBias: number,
+  ): number {
     return this.exports.scanFirstLines(format, from, n, firstLine, dataOffset, fileBias);
+  }
+
+  /** The last scanFirstLines stopped at a line starting a record the reader must read (its severity), not an odd line. */
+  atStart(): boolean {
+    return this.exports.atStart() !== 0;
   }
 
   newValueCount(): number {
     return this.exports.newValues();
+  }
+
+  /**
+   * UTF-16LE `bytes` (an even number) as UTF-8, as TextDecoder decodes them; `read`: the bytes read (a high
+   * surrogate at the end waits for its other half). The UTF-8 is a view of this instance's memory, valid until
+   * its next use.
+   */
+  utf8Of(bytes: Uint8Array): { utf8: Buffer; read: number } {
+    const out = (bytes.length + 15) & ~15;
+    this.reserve(out + bytes.length + (bytes.length >> 1) + 16);
+    this.input.set(bytes, 0);
+    const length = this.exports.transcodeUtf16(bytes.length, out);
+    return { utf8: this.input.subarray(out, out + length), read: this.exports.stopped() };
   }
 
   /** Where the last scan stopped: the start of the first line it did not read. */
@@ -158,7 +198,7 @@ export class LineScanKernel {
       utcs: new Float64Array(buffer, this.exports.columnOffset(8), max),
       messageColumns: new Uint8Array(buffer, this.exports.columnOffset(21), max),
       lineStarts: int32(22),
-      fractions: int32(23),
+      fractionTails: new Uint16Array(buffer, this.exports.columnOffset(23), max),
       newValues: new Int32Array(buffer, this.exports.columnOffset(24), MAX_VALUES * 4),
     };
     const uint32 = (column: number) => new Uint32Array(buffer, this.exports.columnOffset(column), max);
