@@ -1,8 +1,8 @@
 // npm run bench:formats — MB/s of the line formats (SMS trace, classic WindowsUpdate.log, WSUS
-// SoftwareDistribution.log, and the Get-WindowsUpdateLog form for comparison), per file:
+// SoftwareDistribution.log, the Get-WindowsUpdateLog (ETW) form), per file (MB: the file's bytes, UTF-16 too):
 //   general   the general parser (StreamingParser: decoder, LineSplitter, RecordAssembler) into a RecordTable,
 //             what parseFile did for these formats before the line fast path
-//   parseFile what parseFile does now (the line fast path for UTF-8 SMS / wulog / wsus files)
+//   parseFile what parseFile does now (the line fast path for SMS / wulog / wsus / wuetw files, UTF-8 or UTF-16LE)
 // and how the fast path read the records: from the bytes (of them, SMS lines by the WebAssembly line scanner,
 // fastpath/lineScan.ts), by the format's parser on a decoded line (odd lines),
 // or by the general parser after a hand-off (and from which line). Best of --repeat runs (default 5) in CPU time,
@@ -15,7 +15,8 @@ import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { buildSync } from 'esbuild';
 import { join, relative, resolve } from 'node:path';
 import { listLogFiles } from '../server/src/core/files';
-import { LineByteReader } from '../server/src/core/fastpath/lineBytes';
+import { hasLineFastPath, LineByteReader } from '../server/src/core/fastpath/lineBytes';
+import { sniffEncoding } from '../server/src/core/read/encoding';
 import { parseBytes, parseFile } from '../server/src/core/parse';
 import { RecordTable } from '../server/src/core/table';
 import { ensureCorpus } from './generate';
@@ -51,17 +52,19 @@ async function bestOf<T>(repeat: number, run: () => Promise<T> | T): Promise<{ s
 /** How the line fast path read the file (its own pass, not timed). */
 function howRead(file: string, format: string): string {
   if (format === 'cmtrace') return 'the CMTrace fast path (fastpath/cmtraceBytes.ts), for comparison';
-  if (!['sms', 'wulog', 'wsus'].includes(format)) return 'general parser (no line fast path for this format)';
+  if (!hasLineFastPath(format)) return 'general parser (no line fast path for this format)';
   const bytes = readFileSync(file);
-  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-  if (bytes[0] === 0xff || bytes[0] === 0xfe) return 'general parser (UTF-16)';
-  const reader = new LineByteReader(file, new RecordTable(file), format, bom);
+  const encoding = sniffEncoding(bytes).encoding;
+  if (encoding !== 'utf-8' && encoding !== 'utf-16le') return `general parser (${encoding})`;
+  const bom = sniffEncoding(bytes).bomLength;
+  const reader = new LineByteReader(file, new RecordTable(file), format, bom, null, encoding);
   for (let at = bom; at < bytes.length; at += 1 << 20)
     reader.push(bytes.subarray(at, Math.min(bytes.length, at + (1 << 20))));
   reader.end();
   const handed = reader.handedOffAt ? `, general parser from line ${reader.handedOffAt}` : '';
   const scanned = reader.scannedRecords ? ` (${reader.scannedRecords} by the WebAssembly line scanner)` : '';
-  return `${reader.fastRecords} from bytes${scanned}, ${reader.slowRecords} odd lines by the format's parser${handed}`;
+  const utf16 = encoding === 'utf-16le' ? 'UTF-16 made UTF-8 by the WebAssembly transcoder: ' : '';
+  return `${utf16}${reader.fastRecords} from bytes${scanned}, ${reader.slowRecords} odd lines by the format's parser${handed}`;
 }
 
 async function main(argv: string[]): Promise<void> {

@@ -1,5 +1,5 @@
 // The line fast path (server/src/core/fastpath/lineBytes.ts) against the general parser, record by record, on
-// every SMS trace, classic WindowsUpdate.log and WSUS SoftwareDistribution.log there is: the real logs
+// every SMS trace, WindowsUpdate.log (classic and ETW form) and WSUS SoftwareDistribution.log there is: the real logs
 // (../shared/corpus/real and real-windows), the samples, and the bench corpus's other formats (bench/out/corpus,
 // or a small one generated here when it is missing). It must also really be taken on them.
 import assert from 'node:assert/strict';
@@ -39,10 +39,10 @@ async function lineFiles(dirs: string[]): Promise<Array<{ file: string; format: 
   return out;
 }
 
-test('every SMS trace, classic WindowsUpdate.log and WSUS log reads the same on the line fast path', async () => {
+test('every SMS trace, WindowsUpdate.log and WSUS log reads the same on the line fast path', async () => {
   const files = await lineFiles([CORPUS, REAL_WINDOWS, join(ROOT, 'samples'), benchOther()]);
   const formats = new Set(files.map((f) => f.format));
-  for (const format of ['sms', 'wulog', 'wsus']) assert.ok(formats.has(format), `no ${format} file found`);
+  for (const format of ['sms', 'wulog', 'wsus', 'wuetw']) assert.ok(formats.has(format), `no ${format} file found`);
   const problems: string[] = [];
   for (const { file } of files) for (const p of await fastPathDifferences(file)) problems.push(`${file}: ${p}`);
   assert.deepEqual(problems, []);
@@ -52,12 +52,19 @@ test('the line fast path reads nearly every record of those files from the bytes
   const files = await lineFiles([CORPUS, REAL_WINDOWS, join(ROOT, 'samples'), benchOther()]);
   const report: string[] = [];
   for (const { file, format, encoding } of files) {
-    if (!encoding.startsWith('utf-8')) continue; // UTF-16 is the general parser's
+    if (!encoding.startsWith('utf-8') && encoding !== 'utf-16le') continue; // UTF-16BE is the general parser's
     const bytes = readFileSync(file);
-    const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+    const utf16 = encoding === 'utf-16le';
+    const bom = utf16
+      ? bytes[0] === 0xff && bytes[1] === 0xfe
+        ? 2
+        : 0
+      : bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf
+        ? 3
+        : 0;
     const table = new RecordTable(file);
-    table.readFrom(file, bytes.subarray(0, 16 * 1024));
-    const reader = new LineByteReader(file, table, format, bom);
+    if (!utf16) table.readFrom(file, bytes.subarray(0, 16 * 1024));
+    const reader = new LineByteReader(file, table, format, bom, null, utf16 ? 'utf-16le' : 'utf-8');
     reader.push(bytes.subarray(bom));
     reader.end();
     const share = (reader.fastRecords + reader.slowRecords) / Math.max(1, table.length);

@@ -349,7 +349,7 @@ class FileTarget {
       records: this.table,
       warnings: reader.warnings,
       warningCount: reader.warningCount,
-      encoding: reader.mixedEncoding ? 'utf-8+windows-1252' : 'utf-8',
+      encoding: reader.encoding === 'utf-16le' ? 'utf-16le' : reader.mixedEncoding ? 'utf-8+windows-1252' : 'utf-8',
       format: reader.format as FormatId,
       lineCount: reader.lineCount,
       ...(this.keys && { postings: this.keys.finish() }),
@@ -362,7 +362,14 @@ class FileTarget {
     const format =
       sniff.encoding === 'utf-8'
         ? formatOf(createDecoder('utf-8').decode(head.subarray(sniff.bomLength, 64 * 1024)), this.options)
-        : null;
+        : sniff.encoding === 'utf-16le' // the 64 K characters StreamingParser judges: 128 KB at most
+          ? formatOf(
+              createDecoder('utf-16le').decode(head.subarray(sniff.bomLength, sniff.bomLength + 128 * 1024), {
+                stream: true,
+              }),
+              this.options,
+            )
+          : null;
     if (sniff.encoding === 'utf-8' && format === 'cmtrace') {
       this.table.readFrom(this.file, head);
       if (this.options.keys) this.keys = new PostingsBuilder(this.table.expectedRecords);
@@ -375,6 +382,11 @@ class FileTarget {
       this.table.readFrom(this.file, head);
       if (this.options.keys) this.keys = new PostingsBuilder(this.table.expectedRecords);
       this.lines = new LineByteReader(this.file, this.table, format, sniff.bomLength, this.keys);
+      this.lines.push(head.subarray(sniff.bomLength));
+    } else if (sniff.encoding === 'utf-16le' && format && hasLineFastPath(format)) {
+      // UTF-16 (WindowsUpdate.log as Windows writes it): the line fast path on its UTF-8, messages in the table.
+      if (this.options.keys) this.keys = new PostingsBuilder(this.table.expectedRecords);
+      this.lines = new LineByteReader(this.file, this.table, format, 0, this.keys, 'utf-16le');
       this.lines.push(head.subarray(sniff.bomLength));
     } else {
       this.general = new StreamingParser(this.file, (r) => this.table.push(r), this.options);

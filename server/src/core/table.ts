@@ -89,6 +89,7 @@ export interface DetachedTable {
   source: { path: string; head: Uint8Array; size: number } | null;
   damaged: Array<[number, string]>;
   locals: Array<[number, string]>;
+  fractionTails: Uint16Array | null;
   strings: string[];
 }
 
@@ -154,6 +155,12 @@ export class RecordTable implements Iterable<LogRecord> {
    */
   private readonly damaged = new Map<number, string>();
   private readonly locals = new Map<number, string>();
+  /**
+   * Local times written with more than milliseconds, kept without a string each (the ETW form of WindowsUpdate.log
+   * writes 7 digits on every line): per record 0, or the digits after the milliseconds as tail * 4 + (digits - 1)
+   * + 1 (1 to 4 digits); the local is then localOf(...) and those digits. Made on first use.
+   */
+  private fractionTails: Uint16Array | null = null;
   private readonly bigThreads = new Map<number, number>();
   private readonly bigColumns = new Map<number, number>();
   readonly strings = new StringPool();
@@ -258,14 +265,14 @@ export class RecordTable implements Iterable<LogRecord> {
 
   /**
    * Adds the `count` CMTrace records the WebAssembly scanner read, from its columns (one copy per column),
-   * their messages `column` characters into their first line. Their messages stay in the file (see readFrom),
+   * their messages `column` characters into their first line (or column[r] for record r of the batch). Their messages stay in the file (see readFrom),
    * or, with `heapMessage`, are copied in from the bytes it gives for record r of the batch. `format`: records of
    * another format read the same way (SMS trace, fastpath/lineScan.ts).
    */
   pushScanned(
     batch: ScannedColumns,
     count: number,
-    column: number,
+    column: number | Uint8Array,
     heapMessage?: (r: number) => Uint8Array,
     format: FormatId = 'cmtrace',
   ): void {
@@ -282,7 +289,9 @@ export class RecordTable implements Iterable<LogRecord> {
     copy(this.contexts, batch.contexts);
     copy(this.rawTypes, batch.rawTypes);
     copy(this.sourceFiles, batch.sourceFiles);
-    this.columns.fill(column, first, end);
+    // One column for all, or one per record (the line scanner's first-line formats; each under COLUMN_ELSEWHERE).
+    if (typeof column === 'number') this.columns.fill(column, first, end);
+    else this.columns.set(column.subarray(0, count), first);
     this.formats.fill(format === 'cmtrace' ? CMTRACE : FORMAT_ID.get(format)!, first, end);
     if (heapMessage) {
       for (let i = first; i < end; i++) {
@@ -301,6 +310,23 @@ export class RecordTable implements Iterable<LogRecord> {
   /** Record i's local time as written, when it is not utc - bias (more than milliseconds, second 60). */
   setLocal(i: number, local: string): void {
     this.locals.set(i, local);
+  }
+
+  /**
+   * The last `count` records' local times are written with more digits than milliseconds: tails[r] for record r
+   * of them (see fractionTails; 0: none), their locals localOf(...) and those digits.
+   */
+  setFractionTails(count: number, tails: Uint16Array): void {
+    this.fractionTails ??= new Uint16Array(this.capacity);
+    this.fractionTails.set(tails.subarray(0, count), this.length - count);
+  }
+
+  /** `local` (made from the time columns) with record i's digits past the milliseconds, if it has any. */
+  private withFractionTail(i: number, local: string | null): string | null {
+    const tail = this.fractionTails?.[i];
+    if (!tail || local === null) return local;
+    const digits = ((tail - 1) & 3) + 1;
+    return local + String((tail - 1) >> 2).padStart(digits, '0');
   }
 
   /** Adds a CMTrace record whose message stays in the file: `length` UTF-8 bytes at `offset` (see readFrom). */
@@ -322,6 +348,18 @@ export class RecordTable implements Iterable<LogRecord> {
     this.setNumbers(i, FORMAT_ID.get(format)!, c);
     this.messageAt[i] = offset;
     this.messageLengths[i] = multiLine ? ~length : length;
+    this.length = i + 1;
+  }
+
+  /**
+   * Adds a record of `format` whose message is `bytes` (UTF-8), copied in: a line fast path reading a file its
+   * messages cannot be read back from as UTF-8 (fastpath/lineBytes.ts on UTF-16).
+   */
+  pushWithMessage(format: FormatId, c: RecordColumns, bytes: Uint8Array): void {
+    const i = this.reserve(1, bytes.length);
+    this.setNumbers(i, FORMAT_ID.get(format)!, c);
+    this.heap.set(bytes, this.heapUsed);
+    this.setHeapMessage(i, bytes.length);
     this.length = i + 1;
   }
 
@@ -399,6 +437,7 @@ export class RecordTable implements Iterable<LogRecord> {
     this.truncations++;
     for (const map of [this.damaged, this.locals, this.bigThreads, this.bigColumns])
       for (const i of map.keys()) if (i >= keep) map.delete(i);
+    this.fractionTails?.fill(0, Math.max(0, keep));
     this.length = Math.max(0, keep);
     this.localOnlyChecked = 0;
     this.localOnlyFound = false;
@@ -425,7 +464,7 @@ export class RecordTable implements Iterable<LogRecord> {
       column: this.column(i),
       format: FORMATS[this.formats[i]],
       utc,
-      local: this.locals.get(i) ?? localOf(Number.isNaN(written) ? null : written, bias),
+      local: this.locals.get(i) ?? this.withFractionTail(i, localOf(Number.isNaN(written) ? null : written, bias)),
       biasMinutes: bias,
       component: this.strings.values[this.components[i]],
       context: this.strings.values[this.contexts[i]],
@@ -621,11 +660,11 @@ export class RecordTable implements Iterable<LogRecord> {
     const kept = this.locals.get(i);
     if (kept !== undefined) return kept;
     const written = this.utcs[i];
-    return localOf(Number.isNaN(written) ? null : written, this.biasMinutes(i));
+    return this.withFractionTail(i, localOf(Number.isNaN(written) ? null : written, this.biasMinutes(i)));
   }
   /** True when `localAt(i)` is one the table kept as written (any text), not one made from the time columns. */
   hasKeptLocal(i: number): boolean {
-    return this.locals.has(i);
+    return this.locals.has(i) || !!this.fractionTails?.[i];
   }
   damageAt(i: number): string | undefined {
     return this.damaged.get(i);
@@ -766,11 +805,13 @@ export class RecordTable implements Iterable<LogRecord> {
       source,
       damaged: [...this.damaged],
       locals: [...this.locals],
+      fractionTails: this.fractionTails,
       bigThreads: [...this.bigThreads],
       bigColumns: [...this.bigColumns],
       strings: this.strings.values,
     };
-    return { data, transfer: [...columns.map((c) => c.buffer as ArrayBuffer), heap.buffer as ArrayBuffer] };
+    const tails = this.fractionTails ? [this.fractionTails.buffer as ArrayBuffer] : [];
+    return { data, transfer: [...columns.map((c) => c.buffer as ArrayBuffer), heap.buffer as ArrayBuffer, ...tails] };
   }
 
   /** A table made from `detach()`'s data, in the receiving thread. */
@@ -784,6 +825,7 @@ export class RecordTable implements Iterable<LogRecord> {
     table.length = data.length;
     for (const [i, v] of data.damaged) table.damaged.set(i, v);
     for (const [i, v] of data.locals) table.locals.set(i, v);
+    table.fractionTails = data.fractionTails;
     for (const [i, v] of data.bigThreads) table.bigThreads.set(i, v);
     for (const [i, v] of data.bigColumns) table.bigColumns.set(i, v);
     for (const v of data.strings) table.strings.id(v);
@@ -818,6 +860,11 @@ export class RecordTable implements Iterable<LogRecord> {
       return next;
     };
     this.setNumberColumns(this.numberColumns().map((c) => grow(c)));
+    if (this.fractionTails) {
+      const tails = new Uint16Array(capacity); // zeros: no tail until set
+      tails.set(this.fractionTails.subarray(0, Math.min(this.fractionTails.length, capacity)));
+      this.fractionTails = tails;
+    }
     this.capacity = capacity;
   }
 

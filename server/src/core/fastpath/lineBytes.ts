@@ -29,10 +29,27 @@ import { MixedUtf8Decoder } from '../read/encoding';
 import { LineSplitter } from '../read/lines';
 import type { PostingsBuilder } from '../postings';
 import type { LogRecord, ParseWarning } from '../record';
-import type { RecordTable } from '../table';
+import { withoutCr, type RecordColumns, type RecordTable } from '../table';
 import { CR, ERROR, INFO, LF, WARNING, isInlineBlank } from './byteText';
-import { LineScanKernel, SCAN_SAME_COMPONENT } from './lineScan';
-import { FAST, SLOW, lineGrammar, newLineRecord, type LineGrammar, type LineRecord } from './lineGrammars';
+import {
+  LineScanKernel,
+  MAX_VALUES,
+  SCAN_FORMATS,
+  SCAN_NO_BIAS,
+  SCAN_SAME_COMPONENT,
+  VALUE_COMPONENT,
+  VALUE_CONTEXT,
+  VALUE_TYPE,
+} from './lineScan';
+import {
+  FAST,
+  SLOW,
+  lineGrammar,
+  newLineRecord,
+  type LineFormatId,
+  type LineGrammar,
+  type LineRecord,
+} from './lineGrammars';
 
 /** Bytes kept for a record still open at the end of a chunk: past this, the general parser reads on. */
 const MAX_CARRY_BYTES = 8 * 1024 * 1024;
@@ -130,6 +147,8 @@ export class LineByteReader {
    * @param format a format lineGrammar knows (see hasLineFastPath)
    * @param startOffset file offset of the first byte pushed (after a BOM): messages are read back from the file
    * @param keys collects the keys of every record as it is read (the bytes are at hand: no second read)
+   * @param encoding 'utf-16le': the bytes pushed are UTF-16LE (after any BOM), made UTF-8 by the WebAssembly
+   *   transcoder as they come; the messages are then copied into the table (they cannot be read back as UTF-8)
    */
   constructor(
     private readonly file: string,
@@ -137,11 +156,18 @@ export class LineByteReader {
     readonly format: string,
     startOffset = 0,
     private readonly keys: PostingsBuilder | null = null,
+    readonly encoding: 'utf-8' | 'utf-16le' = 'utf-8',
   ) {
     this.grammar = lineGrammar(format, table.strings)!;
     this.fed = startOffset;
-    if (this.grammar.scannedColumns) this.scanner = LineScanKernel.take(SCANNED_SEVERITY);
+    if (encoding === 'utf-16le') this.transcoder = LineScanKernel.take(SCANNED_SEVERITY);
+    this.inHeap = encoding !== 'utf-8';
+    if (this.grammar.scannedColumns || SCAN_FORMATS[format]) this.scanner = LineScanKernel.take(SCANNED_SEVERITY);
+    this.grammar.sparse = this.scanner !== null;
   }
+
+  /** The pool ids of the line scanner's local value ids (first-line formats; set as it reports new ones). */
+  private readonly valueIds = new Uint32Array(MAX_VALUES);
 
   /** The WebAssembly line scanner (SMS trace), until the end or a hand-off. */
   private scanner: LineScanKernel | null = null;
@@ -154,7 +180,14 @@ export class LineByteReader {
     return this.rest?.decoder.mixed ?? false;
   }
 
-  push(chunk: Uint8Array): void {
+  /** UTF-16: the transcoder, and the bytes of a unit or pair cut by the end of the last chunk. */
+  private transcoder: LineScanKernel | null = null;
+  private unitCarry: Uint8Array = new Uint8Array(0);
+  /** Messages are copied into the table (UTF-16 files), not left in the file. */
+  private readonly inHeap: boolean;
+
+  push(input: Uint8Array): void {
+    const chunk = this.transcoder ? this.utf8Of(input) : input;
     if (this.rest) return this.rest.splitter.push(this.rest.decoder.decode(chunk, { stream: true }));
     this.dataOffset = this.fed - this.carryLength;
     this.fed += chunk.length;
@@ -168,6 +201,13 @@ export class LineByteReader {
   }
 
   end(): void {
+    if (this.transcoder) {
+      // A unit cut short or a lone high surrogate at the very end: as TextDecoder ends (U+FFFD).
+      const rest = this.unitCarry;
+      this.transcoder.give();
+      this.transcoder = null;
+      if (rest.length) this.push(Buffer.from(new TextDecoder('utf-16le', { ignoreBOM: true }).decode(rest), 'utf8'));
+    }
     if (!this.rest) {
       this.dataOffset = this.fed - this.carryLength;
       this.consume(this.buffer.subarray(0, this.carryLength), true);
@@ -186,9 +226,24 @@ export class LineByteReader {
     for (const w of rest.assembler.warnings) if (this.warnings.length < MAX_WARNINGS) this.warnings.push(w);
   }
 
+  /** UTF-16LE bytes as UTF-8 (a view, used before the next chunk); up to 3 bytes wait for the next chunk. */
+  private utf8Of(chunk: Uint8Array): Uint8Array {
+    let bytes = chunk;
+    if (this.unitCarry.length) {
+      bytes = new Uint8Array(this.unitCarry.length + chunk.length);
+      bytes.set(this.unitCarry, 0);
+      bytes.set(chunk, this.unitCarry.length);
+    }
+    const { utf8, read } = this.transcoder!.utf8Of(bytes.subarray(0, bytes.length & ~1));
+    this.unitCarry = Uint8Array.prototype.slice.call(bytes, read);
+    return utf8;
+  }
+
   private withCarry(chunk: Uint8Array): Buffer {
     const length = this.carryLength + chunk.length;
-    if (length > this.buffer.length) {
+    // With the line scanner, the data lives in its memory (the carry at its start): no second copy to scan it.
+    if (this.scanner) this.buffer = this.scanner.inputFor(length);
+    else if (length > this.buffer.length) {
       const grown = Buffer.allocUnsafe(Math.max(length, this.buffer.length * 2));
       this.buffer.copy(grown, 0, 0, this.carryLength);
       this.buffer = grown;
@@ -231,10 +286,10 @@ export class LineByteReader {
     this.heldGap = false;
     let at = 0;
     let n = this.line;
-    this.scanner?.load(data);
+    if (this.scanner && data.buffer !== this.scanner.input.buffer) this.scanner.load(data);
     while (at < data.length) {
       if (this.scanner && this.heldCount === 0 && this.scanPause-- <= 0) {
-        const read = this.scanned(data, at, n);
+        const read = this.grammar.shape === 'sms' ? this.scanned(data, at, n) : this.scannedFirstLines(data, at, n);
         if (read) {
           n += read;
           at = this.scanner.stopped();
@@ -274,12 +329,7 @@ export class LineByteReader {
     const grammar = this.grammar;
     scanner.dayOf = (start) => grammar.dayAt!(data, start);
     const count = scanner.scan(at, data.length, n, this.dataOffset);
-    if (!count) {
-      this.scanPause = this.missPause;
-      this.missPause = Math.min(MAX_SCAN_PAUSE, this.missPause * 2 + 1);
-      return 0;
-    }
-    this.missPause = 0;
+    if (!this.scanHit(count)) return 0;
     const { starts, messageEnds, componentStarts, componentEnds, severities } = scanner.columns;
     const { components, contexts, rawTypes, sourceFiles } = scanner.batch;
     // The ids: the component's (the scanner tells when it is the record before's), and those no line sets.
@@ -293,16 +343,81 @@ export class LineByteReader {
     rawTypes.fill(c.rawTypeId, 0, count);
     sourceFiles.fill(c.sourceFileId, 0, count);
     const first = this.table.length;
-    this.table.pushScanned(scanner.batch, count, c.column, undefined, 'sms');
+    this.table.pushScanned(scanner.batch, count, c.column, this.heapMessages(data), 'sms');
     if (this.keys) for (let k = 0; k < count; k++) this.keys.add(first + k, data, starts[k], messageEnds[k]);
     this.fastRecords += count;
     this.scannedRecords += count;
     return scanner.line() - n;
   }
 
+  /** Whether the scanner read records; when it read none, the next lines are read here (see scanned). */
+  private scanHit(count: number): boolean {
+    if (!count) {
+      this.scanPause = this.missPause;
+      this.missPause = Math.min(MAX_SCAN_PAUSE, this.missPause * 2 + 1);
+      return false;
+    }
+    this.missPause = 0;
+    return true;
+  }
+
+  /**
+   * The records of a first-line format the line scanner reads from line `n` at data[at] on (each closed: the line
+   * after it starts a record too); how many lines. Their values come as local ids, new ones listed.
+   */
+  private scannedFirstLines(data: Buffer, at: number, n: number): number {
+    const scanner = this.scanner!;
+    const grammar = this.grammar;
+    scanner.dayOf = (start) => grammar.dayAt!(data, start);
+    const bias = this.fileBias ?? SCAN_NO_BIAS;
+    const count = scanner.scanFirstLines(SCAN_FORMATS[grammar.format], at, data.length, n, this.dataOffset, bias);
+    this.learnValues(data, scanner);
+    // A record the scanner leaves for its severity (a FAILED and its code) is no sign of lines it cannot read.
+    if (!count && scanner.atStart()) return 0;
+    if (!this.scanHit(count)) return 0;
+    // The record this reader holds open ends where the first scanned one starts.
+    this.closeOpen(data);
+    const { starts, messageEnds, messageColumns, fractionTails } = scanner.columns;
+    const { components, contexts, rawTypes, sourceFiles } = scanner.batch;
+    const ids = this.valueIds;
+    const strings = this.table.strings;
+    for (let k = 0; k < count; k++) components[k] = ids[components[k]];
+    if (grammar.format === 'wsus') {
+      for (let k = 0; k < count; k++) rawTypes[k] = ids[rawTypes[k]];
+      contexts.fill(strings.id(''), 0, count);
+    } else {
+      for (let k = 0; k < count; k++) contexts[k] = ids[contexts[k]];
+      rawTypes.fill(strings.id(null), 0, count);
+    }
+    sourceFiles.fill(strings.id(''), 0, count);
+    const first = this.table.length;
+    this.table.pushScanned(scanner.batch, count, messageColumns, this.heapMessages(data), grammar.format);
+    // The ETW form writes 7 digits of fraction: the table keeps those past the milliseconds.
+    if (grammar.format === 'wuetw') this.table.setFractionTails(count, fractionTails);
+    if (this.keys) for (let k = 0; k < count; k++) this.keys.add(first + k, data, starts[k], messageEnds[k]);
+    this.fastRecords += count;
+    this.scannedRecords += count;
+    return scanner.line() - n;
+  }
+
+  /** Pool ids for the values the last scan met first (ASCII: the bytes are the text). */
+  private learnValues(data: Buffer, scanner: LineScanKernel): void {
+    const news = scanner.columns.newValues;
+    const strings = this.table.strings;
+    for (let v = 0, count = scanner.newValueCount(); v < count; v++) {
+      const [id, kind, start, end] = [news[v * 4], news[v * 4 + 1], news[v * 4 + 2], news[v * 4 + 3]];
+      const text = data.toString('latin1', start, end);
+      this.valueIds[id] = strings.id(kind === VALUE_CONTEXT ? 'pid ' + text : text);
+      if (kind !== VALUE_COMPONENT && kind !== VALUE_CONTEXT && kind !== VALUE_TYPE)
+        throw new Error('unknown value kind');
+    }
+  }
+
   private releaseScanner(): void {
+    if (this.scanner && this.buffer.buffer === this.scanner.input.buffer) this.buffer = Buffer.allocUnsafe(0);
     this.scanner?.give();
     this.scanner = null;
+    this.grammar.sparse = false;
   }
 
   /** Where reading must start again for what is not written yet: the open record, the held lines, or `at`. */
@@ -314,9 +429,20 @@ export class LineByteReader {
 
   /** Reads line `n`, data[at, end); false when the general parser must read on from the record it is in. */
   private readLine(data: Buffer, at: number, end: number, n: number): boolean {
-    // NUL padding and a BOM are dropped from lines by the general parser; CMTrace text is its to read.
-    if (this.oddAt < at) this.oddAt = Math.min(this.nextNul.from(at), this.nextOpen.from(at), this.nextHeader.from(at));
-    if (this.oddAt < end) return false;
+    // NUL padding and a BOM are dropped from lines by the general parser; CMTrace text is its to read. While the
+    // line scanner reads most lines, those read here are few: each is searched alone (a search of the whole data
+    // per needle, for a line here and there, cost more than the scanner's work).
+    let marked: boolean;
+    if (this.scanner) {
+      const odd = oddInLine(data, at, end);
+      if (odd === ODD_LINE) return false;
+      marked = odd === MARKED_LINE;
+    } else {
+      if (this.oddAt < at)
+        this.oddAt = Math.min(this.nextNul.from(at), this.nextOpen.from(at), this.nextHeader.from(at));
+      if (this.oddAt < end) return false;
+      marked = this.grammar.shape !== 'sms' && this.nextMark.from(at) < end;
+    }
     if (data[at] === 0xef && data[at + 1] === 0xbb && data[at + 2] === 0xbf) return false;
     let first = at;
     while (first < end && isInlineBlank(data[first])) first++;
@@ -324,8 +450,7 @@ export class LineByteReader {
     const sms = this.grammar.shape === 'sms';
     // Any other format's line with an SMS trailer is an SMS record: the parser of the line's text decides.
     const messageFrom = sms && this.heldCount ? this.heldStart : at;
-    const result =
-      !sms && this.nextMark.from(at) < end ? SLOW : this.grammar.readLine(data, at, end, this.spare, messageFrom);
+    const result = !sms && marked ? SLOW : this.grammar.readLine(data, at, end, this.spare, messageFrom);
     if (result === FAST) return sms ? this.smsRecord(data, n, null) : this.startFast(at, n);
     if (result === SLOW || mayBeOtherFormat(data, at, first, end)) return this.slowLine(data, at, end, n);
     return this.continuation(at, end, n);
@@ -393,13 +518,7 @@ export class LineByteReader {
     const record = this.spare;
     record.columns.line = line;
     record.columns.endLine = n;
-    this.table.pushInFile(
-      'sms',
-      record.columns,
-      this.dataOffset + record.messageStart,
-      record.messageEnd - record.messageStart,
-      multiLine,
-    );
+    this.pushRecord('sms', record.columns, data, record.messageStart, record.messageEnd, multiLine);
     this.keys?.add(this.table.length - 1, data, record.messageStart, record.messageEnd);
     this.fastRecords++;
     return true;
@@ -467,15 +586,30 @@ export class LineByteReader {
     c.line = open.line;
     c.endLine = open.endLine;
     const end = open.more >= 0 ? open.end : record.messageEnd;
-    this.table.pushInFile(
-      this.grammar.format,
-      c,
-      this.dataOffset + record.messageStart,
-      end - record.messageStart,
-      open.more >= 0,
-    );
+    this.pushRecord(this.grammar.format, c, data, record.messageStart, end, open.more >= 0);
     this.keys?.add(this.table.length - 1, data, record.messageStart, end);
     this.fastRecords++;
+  }
+
+  /** A record read here whose message is data[start, end) (over several lines: their CRs are no text). */
+  private pushRecord(
+    format: LineFormatId,
+    c: RecordColumns,
+    data: Buffer,
+    start: number,
+    end: number,
+    multiLine: boolean,
+  ) {
+    if (this.inHeap) this.table.pushWithMessage(format, c, messageBytes(data, start, end, multiLine));
+    else this.table.pushInFile(format, c, this.dataOffset + start, end - start, multiLine);
+  }
+
+  /** The scanned records' messages, copied into the table (inHeap), or undefined: they stay in the file. */
+  private heapMessages(data: Buffer): ((r: number) => Uint8Array) | undefined {
+    if (!this.inHeap) return undefined;
+    const { starts, messageEnds } = this.scanner!.columns;
+    const lengths = this.scanner!.batch.fileLengths;
+    return (r) => messageBytes(data, starts[r], messageEnds[r], lengths[r] < 0);
   }
 
   /** A record a format's parser read: completed as RecordAssembler.emit does. */
@@ -514,8 +648,11 @@ export class LineByteReader {
     const splitter = new LineSplitter((text, n) => assembler.line(text, n), this.line);
     const decoder = new MixedUtf8Decoder();
     this.rest = { splitter, assembler, decoder };
+    const text = decoder.decode(data.subarray(from), { stream: !atEnd });
+    // The data may be the scanner's memory: read before the scanner is given back.
     this.releaseScanner();
-    splitter.push(decoder.decode(data.subarray(from), { stream: !atEnd }));
+    this.buffer = Buffer.allocUnsafe(0);
+    splitter.push(text);
     this.carryLength = 0;
     return data.length;
   }
@@ -533,6 +670,28 @@ function mayBeOtherFormat(data: Uint8Array, at: number, first: number, end: numb
   return OTHER_FORMATS_START[c] === 1;
 }
 
+/** data[start, end) as a message: without CRs when it spans lines (RecordTable.messageBytes does so for the file's). */
+function messageBytes(data: Buffer, start: number, end: number, multiLine: boolean): Uint8Array {
+  const bytes = data.subarray(start, end);
+  return multiLine && bytes.includes(CR) ? withoutCr(bytes) : bytes;
+}
+
+const ODD_LINE = 1;
+const MARKED_LINE = 2;
+
+/** In data[at, end): NUL, "![LOG[" or "]LOG]!><" (ODD_LINE: the general parser's), else "$$<" (MARKED_LINE), else 0. */
+function oddInLine(data: Uint8Array, at: number, end: number): number {
+  let found = 0;
+  for (let i = at; i < end; i++) {
+    const c = data[i];
+    if (c === 0) return ODD_LINE;
+    if (c === 33 /* ! */ && startsWithBytes(data, i, end, OPEN_BYTES)) return ODD_LINE;
+    if (c === 93 /* ] */ && startsWithBytes(data, i, end, HEADER_BYTES)) return ODD_LINE;
+    if (c === 36 /* $ */ && startsWithBytes(data, i, end, MARK_BYTES)) found = MARKED_LINE;
+  }
+  return found;
+}
+
 function startsWithBytes(data: Uint8Array, at: number, end: number, prefix: Uint8Array): boolean {
   if (at + prefix.length > end) return false;
   for (let k = 0; k < prefix.length; k++) if (data[at + k] !== prefix[k]) return false;
@@ -541,5 +700,5 @@ function startsWithBytes(data: Uint8Array, at: number, end: number, prefix: Uint
 
 /** Whether the line fast path reads files of this format. */
 export function hasLineFastPath(format: string): boolean {
-  return format === 'sms' || format === 'wulog' || format === 'wsus';
+  return format === 'sms' || format === 'wulog' || format === 'wsus' || format === 'wuetw';
 }

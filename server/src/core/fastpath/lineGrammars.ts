@@ -7,7 +7,7 @@
 // format's parser, so an odd line costs a string, never a wrong field.
 import { cmtraceDay } from '../formats/cmtrace';
 import type { RecordFields } from '../formats/fields';
-import { declaredBias, wsus, wuClassic } from '../formats/prefixed';
+import { declaredBias, wsus, wuClassic, wuEtw } from '../formats/prefixed';
 import { smsFields } from '../formats/sms';
 import { NextMatch, latin1 } from '../read/bytes';
 import type { RecordColumns } from '../table';
@@ -77,7 +77,7 @@ export interface Pool {
   value(id: number): string | null;
 }
 
-export type LineFormatId = 'sms' | 'wulog' | 'wsus';
+export type LineFormatId = 'sms' | 'wulog' | 'wsus' | 'wuetw';
 
 export interface LineGrammar {
   readonly format: LineFormatId;
@@ -88,6 +88,11 @@ export interface LineGrammar {
    * line held before the trailer line, or `from`).
    */
   readLine(data: Buffer, from: number, to: number, out: LineRecord, messageFrom: number): number;
+  /**
+   * Lines are read here a few at a time (the line scanner reads the others): searches stay within the line
+   * instead of looking ahead through the data once for many lines.
+   */
+  sparse?: boolean;
   /** What the format's own parser reads in a line's text (`held`: the lines an SMS trailer closes). */
   fieldsOf(text: string, held: string[]): RecordFields | null;
   /** A time zone the record declares for the records after it (classic WindowsUpdate.log), or null. */
@@ -97,7 +102,10 @@ export interface LineGrammar {
    * WebAssembly line scanner (fastpath/lineScan.ts) read: its component is data[componentStart, componentEnd).
    */
   scannedColumns?(data: Buffer, componentStart: number, componentEnd: number, c: RecordColumns): void;
-  /** SMS trace: the midnight of the date "MM-DD-YYYY" at data[from] (NaN when the parser rejects it). */
+  /**
+   * For the WebAssembly line scanner: the midnight of the date at data[from] ("MM-DD-YYYY" in SMS trace,
+   * "YYYY-MM-DD" or "YYYY/MM/DD" in the others), NaN when the format's parser rejects it.
+   */
   dayAt?(data: Buffer, from: number): number;
 }
 
@@ -105,6 +113,7 @@ export function lineGrammar(format: string, pool: Pool): LineGrammar | null {
   if (format === 'sms') return new SmsGrammar(pool);
   if (format === 'wulog') return new WuClassicGrammar(pool);
   if (format === 'wsus') return new WsusGrammar(pool);
+  if (format === 'wuetw') return new WuEtwGrammar();
   return null;
 }
 
@@ -312,6 +321,8 @@ function threadOf(data: Uint8Array, from: number, to: number): number | null | u
 const FAILED = bytesOf('FAILED');
 /** What wuSeverity looks for, in this order of precedence after a "tz: " declaration. */
 const WU_WORDS = new WordsAhead(['FATAL', 'FAILED', 'WARNING']);
+/** The same words, found within a line (sparse lines). */
+const WU_WORDS_IN_LINE = new WordFinder(['FATAL', 'FAILED', 'WARNING'], false);
 const [WU_FATAL, WU_FAILED, WU_WARNING] = [1, 2, 4];
 /** "tz: " is looked for apart (its ": " is too common a block for the WordFinder's skips). */
 const TZ = bytesOf('tz: ');
@@ -335,6 +346,10 @@ class WuClassicGrammar implements LineGrammar {
 
   fieldsOf(text: string): RecordFields | null {
     return wuClassic.parseStart!(text, undefined);
+  }
+
+  dayAt(data: Buffer, from: number): number {
+    return this.days.midnight(data, from, from + 10);
   }
 
   declaredBias(fields: RecordFields): number | null {
@@ -396,10 +411,13 @@ class WuClassicGrammar implements LineGrammar {
   }
 
   /** wuSeverity (formats/prefixed.ts): FATAL, else FAILED (unless its code is no failure), else WARNING; -1: slow. */
+  sparse = false;
+
   private severity(data: Buffer, from: number, to: number, out: LineRecord): number {
-    const found = WU_WORDS.find(data, from, to);
+    const words = this.sparse ? WU_WORDS_IN_LINE : WU_WORDS;
+    const found = words.find(data, from, to);
     out.declares = null;
-    const tz = this.tzAt(data, from, to);
+    const tz = this.sparse ? tzInLine(data, from, to) : this.tzAt(data, from, to);
     if (tz >= 0) {
       // "tz: -0500)" sets the file's zone (declaredBias); a first "tz: " of another shape is left to the parser.
       const at = tz + TZ.length;
@@ -411,7 +429,7 @@ class WuClassicGrammar implements LineGrammar {
       out.declares = -offset;
     }
     if (found & WU_FATAL) return ERROR;
-    if (found & WU_FAILED) return failedSeverity(data, WU_WORDS.firstAt[1], to);
+    if (found & WU_FAILED) return failedSeverity(data, words.firstAt[1], to);
     return found & WU_WARNING ? WARNING : INFO;
   }
 
@@ -429,6 +447,14 @@ class WuClassicGrammar implements LineGrammar {
       if (at === from || !isWordByte(data[at - 1])) return at;
     return -1;
   }
+}
+
+/** Where `\btz: ` first is in data[from, to), or -1 (tzAt, searching the line alone). */
+function tzInLine(data: Buffer, from: number, to: number): number {
+  for (let at = from; at + TZ.length <= to; at++)
+    if (data[at] === 116 && data[at + 1] === 122 && data[at + 2] === 58 && data[at + 3] === SPACE)
+      if (at === from || !isWordByte(data[at - 1])) return at;
+  return -1;
 }
 
 /**
@@ -481,6 +507,10 @@ class WsusGrammar implements LineGrammar {
 
   fieldsOf(text: string): RecordFields | null {
     return wsus.parseStart!(text, undefined);
+  }
+
+  dayAt(data: Buffer, from: number): number {
+    return this.days.midnight(data, from, from + 10);
   }
 
   readLine(data: Buffer, from: number, to: number, out: LineRecord): number {
@@ -555,4 +585,27 @@ function nonSpaceEnd(data: Uint8Array, from: number, to: number): number {
   let i = from;
   while (i < to && isAsciiNonSpace(data[i])) i++;
   return i < to && data[i] >= 0x80 ? -1 : i;
+}
+
+/**
+ * The Get-WindowsUpdateLog (ETW) form of WindowsUpdate.log: 2020/11/19 15:25:46.9997442 3304  9020  Agent  text.
+ * Its records of the usual shape are the WebAssembly line scanner's (fastpath/lineScan.ts); any line it leaves
+ * (a FAILED, whose code decides its severity; an unusual shape) is read by the format's parser (SLOW).
+ */
+class WuEtwGrammar implements LineGrammar {
+  readonly format = 'wuetw' as const;
+  readonly shape = 'first-line' as const;
+  private readonly days = isoDays();
+
+  fieldsOf(text: string): RecordFields | null {
+    return wuEtw.parseStart!(text, undefined);
+  }
+
+  dayAt(data: Buffer, from: number): number {
+    return this.days.midnight(data, from, from + 10);
+  }
+
+  readLine(data: Buffer, from: number): number {
+    return isDigit(data[from]) ? SLOW : NOT_START;
+  }
 }

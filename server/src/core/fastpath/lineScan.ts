@@ -21,7 +21,27 @@ interface Exports {
   reserve(bytes: number): number;
   reset(): void;
   scan(from: number, n: number, firstLine: number, dataOffset: number): number;
+  scanFirstLines(
+    format: number,
+    from: number,
+    n: number,
+    firstLine: number,
+    dataOffset: number,
+    fileBias: number,
+  ): number;
+  newValues(): number;
+  transcodeUtf16(n: number, out: number): number;
+  atStart(): number;
 }
+
+/** The first-line formats' numbers in the scanner (scanFirstLines). */
+export const SCAN_FORMATS: Record<string, number> = { wulog: 1, wsus: 2, wuetw: 3 };
+/** scanFirstLines' fileBias when the file declared none. */
+export const SCAN_NO_BIAS = 0x7fffffff;
+/** Kinds of the values the scanner gives local ids (component, context "pid N", level). */
+export const VALUE_COMPONENT = 0;
+export const VALUE_CONTEXT = 1;
+export const VALUE_TYPE = 2;
 
 /** Added to a severity: the record's component is the record before's, byte for byte (in the same scan). */
 export const SCAN_SAME_COMPONENT = 4;
@@ -42,6 +62,12 @@ export interface LineScanColumns {
   /** Lines of the record: its trailer's and the lines held before it. */
   lines: Int32Array;
   utcs: Float64Array;
+  /** First-line formats: where the message starts in its line, where the line starts, the digits past milliseconds (RecordTable.setFractionTails). */
+  messageColumns: Uint8Array;
+  lineStarts: Int32Array;
+  fractionTails: Uint16Array;
+  /** First-line formats: the values the last scan met first, 4 numbers each: local id, kind, start, end. */
+  newValues: Int32Array;
 }
 
 let compiled: object | null = null;
@@ -51,6 +77,8 @@ const MAX_SPARE = 4;
 const MAX_SPARE_INPUT = 4 << 20;
 const FIRST_INPUT = 2 << 20;
 const INPUT_SLACK = 64;
+/** Local value ids the scanner gives at most (MAX_VALUES in server/wasm/lineScan.ts). */
+export const MAX_VALUES = 4096;
 
 export class LineScanKernel {
   private readonly exports: Exports;
@@ -83,6 +111,12 @@ export class LineScanKernel {
     if (spare.length < MAX_SPARE && this.input.length <= MAX_SPARE_INPUT && !spare.includes(this)) spare.push(this);
   }
 
+  /** The input, with room for `bytes` (grown when needed: its bytes are kept, earlier views of it are not). */
+  inputFor(bytes: number): Buffer {
+    this.reserve(bytes);
+    return this.input;
+  }
+
   /** Copies `data` to the start of the input (growing it when needed). */
   load(data: Uint8Array): void {
     this.reserve(data.length);
@@ -100,6 +134,43 @@ export class LineScanKernel {
   /** The line after the last record of the last scan. */
   line(): number {
     return this.exports.line();
+  }
+
+  /**
+   * Reads one-line records of a first-line format (SCAN_FORMATS) from input[from, n): returns how many; their
+   * component, context and type columns hold local value ids (newValueCount() new ones in columns.newValues).
+   */
+  scanFirstLines(
+    format: number,
+    from: number,
+    n: number,
+    firstLine: number,
+    dataOffset: number,
+    fileBias: number,
+  ): number {
+    return this.exports.scanFirstLines(format, from, n, firstLine, dataOffset, fileBias);
+  }
+
+  /** The last scanFirstLines stopped at a line starting a record the reader must read (its severity), not an odd line. */
+  atStart(): boolean {
+    return this.exports.atStart() !== 0;
+  }
+
+  newValueCount(): number {
+    return this.exports.newValues();
+  }
+
+  /**
+   * UTF-16LE `bytes` (an even number) as UTF-8, as TextDecoder decodes them; `read`: the bytes read (a high
+   * surrogate at the end waits for its other half). The UTF-8 is a view of this instance's memory, valid until
+   * its next use.
+   */
+  utf8Of(bytes: Uint8Array): { utf8: Buffer; read: number } {
+    const out = (bytes.length + 15) & ~15;
+    this.reserve(out + bytes.length + (bytes.length >> 1) + 16);
+    this.input.set(bytes, 0);
+    const length = this.exports.transcodeUtf16(bytes.length, out);
+    return { utf8: this.input.subarray(out, out + length), read: this.exports.stopped() };
   }
 
   /** Where the last scan stopped: the start of the first line it did not read. */
@@ -125,6 +196,10 @@ export class LineScanKernel {
       severities: int32(6),
       lines: int32(7),
       utcs: new Float64Array(buffer, this.exports.columnOffset(8), max),
+      messageColumns: new Uint8Array(buffer, this.exports.columnOffset(21), max),
+      lineStarts: int32(22),
+      fractionTails: new Uint16Array(buffer, this.exports.columnOffset(23), max),
+      newValues: new Int32Array(buffer, this.exports.columnOffset(24), MAX_VALUES * 4),
     };
     const uint32 = (column: number) => new Uint32Array(buffer, this.exports.columnOffset(column), max);
     this.batch = {
