@@ -6,6 +6,7 @@
 // status messages to find if a deployment was modified") shown as context in every finding about that assignment.
 import { G, re, rei, type FlowRule } from './rules';
 import { NextMatch } from '../read/bytes';
+import { guidsIn } from './guidIndex';
 import { messageOf, type DiagnoseContext, type Source } from './sources';
 import type { Finding } from './findings';
 
@@ -114,7 +115,7 @@ export const assignmentReplicationFlow: FlowRule = {
 // SMS Provider audit: who created, modified or deleted the deployment
 
 /** The status message as a log writes it, or as the Status Message Viewer shows it (the seed's example). */
-const AUDIT = [
+export const AUDIT = [
   rei`STATMSG: ID=(?<id>3019[678])\b[^\n]*?ISTR0="(?<user>[^"]*)"[^\n]*?ISTR1="(?<number>[^"]*)"`,
   rei`(?<id>3019[678])\s+User "\s*(?<user>[^"]+?)\s*" (?<action>created|modified|deleted) updates assignment (?<number>\d+)`,
   rei`User "\s*(?<user>[^"]+?)\s*" (?<action>created|modified|deleted) updates assignment (?<number>\d+)`,
@@ -122,88 +123,143 @@ const AUDIT = [
 const ACTION: Record<string, string> = { '30196': 'created', '30197': 'modified', '30198': 'deleted' };
 
 const ID_3019 = Buffer.from('3019');
+const STATMSG_ID = Buffer.from('statmsg: id=');
 const UPDATES_ASSIGNMENT = Buffer.from('updates assignment');
 
 /**
- * Whether a message can match AUDIT, from its bytes: every pattern holds "3019" or "updates assignment" (any
- * case; a case-insensitive expression without the u flag matches ASCII letters only with ASCII letters). An
- * assignment's GUID is in thousands of lines, and making each a string to try three expressions cost half a second.
+ * Whether a message can match AUDIT, from its bytes: the first pattern holds "STATMSG: ID=3019", the others
+ * "updates assignment" (any case; a case-insensitive expression without the u flag matches ASCII letters only with
+ * ASCII letters). An assignment's GUID is in thousands of lines, and making each a string to try three expressions
+ * cost half a second. "3019" alone was not enough: it is in one GUID of some two thousand, so nearly every log "might
+ * audit", and each such log had its GUIDs indexed for the audit alone (CcmExec.log, AppEnforce.log on the bench corpus).
  */
-function mayAudit(bytes: Uint8Array | null): boolean {
+export function mayAudit(bytes: Uint8Array | null): boolean {
   if (!bytes) return true; // no longer in its file: let the text say so
   const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
-  return view.indexOf(ID_3019) >= 0 || containsCaseless(view, UPDATES_ASSIGNMENT);
+  for (let at = view.indexOf(ID_3019); at >= 0; at = view.indexOf(ID_3019, at + 1))
+    if (at >= STATMSG_ID.length && caselessAt(view, at - STATMSG_ID.length, STATMSG_ID)) return true;
+  return containsCaseless(view, UPDATES_ASSIGNMENT);
 }
 
 /** `lower` (ASCII lower case) in `bytes`, ASCII letters compared in any case. */
 function containsCaseless(bytes: Uint8Array, lower: Uint8Array): boolean {
-  outer: for (let i = 0; i + lower.length <= bytes.length; i++) {
-    for (let k = 0; k < lower.length; k++) {
-      const c = bytes[i + k];
-      if ((c >= 65 && c <= 90 ? c | 32 : c) !== lower[k]) continue outer;
-    }
-    return true;
-  }
+  for (let i = 0; i + lower.length <= bytes.length; i++) if (caselessAt(bytes, i, lower)) return true;
   return false;
 }
 
-const QUOTE = 34;
-const CR = 13;
-const auditableOf = new WeakMap<Source, Uint8Array>();
+/** `lower` (ASCII lower case) at bytes[at], ASCII letters compared in any case. */
+function caselessAt(bytes: Uint8Array, at: number, lower: Uint8Array): boolean {
+  for (let k = 0; k < lower.length; k++) {
+    const c = bytes[at + k];
+    if ((c >= 65 && c <= 90 ? c | 32 : c) !== lower[k]) return false;
+  }
+  return true;
+}
 
 /**
- * Per record of the source, 1 when its message may be an audit line (every AUDIT pattern has a double quote, then
- * mayAudit), found in one pass over the log: read record by record where an assignment's GUID is, the same file
- * windows were read again for every assignment.
+ * mayAudit for the messages of one buffer, read in order: "3019" and the blank before "assignment" (" a" or " A",
+ * seven bytes into "updates assignment") are found by native searches kept while ahead, and the words around them
+ * are compared only there, instead of at every byte of every message with a double quote (most of a client's lines
+ * have one).
  */
-function auditableRecords(source: Source): Uint8Array {
-  let marks = auditableOf.get(source);
-  if (marks) return marks;
+export class AuditFinder {
+  private readonly ids: NextMatch;
+  private readonly blanks: NextMatch[];
+
+  constructor(private readonly bytes: Buffer) {
+    this.ids = new NextMatch(bytes, ID_3019);
+    this.blanks = [new NextMatch(bytes, BLANK_A), new NextMatch(bytes, BLANK_UPPER_A)];
+  }
+
+  /** mayAudit(bytes[start, end)). */
+  mayAudit(start: number, end: number): boolean {
+    const lastId = end - ID_3019.length;
+    for (let at = this.ids.from(start + STATMSG_ID.length); at <= lastId; at = this.ids.from(at + 1))
+      if (caselessAt(this.bytes, at - STATMSG_ID.length, STATMSG_ID)) return true;
+    const last = end - UPDATES_ASSIGNMENT.length;
+    for (const blanks of this.blanks) {
+      for (
+        let at = blanks.from(start + BLANK_AT) - BLANK_AT;
+        at <= last;
+        at = blanks.from(at + BLANK_AT + 1) - BLANK_AT
+      )
+        if (caselessAt(this.bytes, at, UPDATES_ASSIGNMENT)) return true;
+    }
+    return false;
+  }
+}
+
+const BLANK_A = Buffer.from(' a');
+const BLANK_UPPER_A = Buffer.from(' A');
+const BLANK_AT = UPDATES_ASSIGNMENT.indexOf(BLANK_A);
+
+const QUOTE = 34;
+const GUID_LENGTH = 36;
+const CR = 13;
+const auditableOf = new WeakMap<Source, Int32Array>();
+
+/**
+ * The records of the source whose message may be an audit line (every AUDIT pattern has a double quote, then
+ * mayAudit), ascending, found in one pass over the log: read record by record where an assignment's GUID is, the
+ * same file windows were read again for every assignment.
+ */
+function auditableRecords(source: Source): Int32Array {
+  let records = auditableOf.get(source);
+  if (records) return records;
   const table = source.records;
-  const found = new Uint8Array(table.length);
+  const found: number[] = [];
   let buffer: Buffer | null = null;
   let quotes: NextMatch | null = null;
   let crs: NextMatch | null = null;
+  let finder: AuditFinder | null = null;
   table.scanMessages(0, (bytes, start, end, index) => {
     if (bytes !== buffer) {
       quotes = new NextMatch((buffer = bytes), QUOTE);
       crs = new NextMatch(bytes, CR);
+      finder = new AuditFinder(bytes);
     }
     if (quotes!.from(start) >= end) return;
     // A message with a CR: its text is what RecordTable.message gives (a multi-line one without its CRs).
-    const text = crs!.from(start) < end ? table.messageBytes(index) : bytes.subarray(start, end);
-    if (mayAudit(text)) found[index] = 1;
+    const may = crs!.from(start) < end ? mayAudit(table.messageBytes(index)) : finder!.mayAudit(start, end);
+    if (may) found.push(index);
   });
-  auditableOf.set(source, (marks = found));
-  return marks;
+  auditableOf.set(source, (records = Int32Array.from(found)));
+  return records;
 }
 
-const holdsAudit = new WeakMap<Source, boolean>();
+const guidsOfRecord = new WeakMap<Source, Map<number, Set<string>>>();
 
-/** Whether any line of the source may be an audit line (auditableRecords). */
-function mayHoldAudit(source: Source): boolean {
-  let holds = holdsAudit.get(source);
-  if (holds === undefined) holdsAudit.set(source, (holds = auditableRecords(source).includes(1)));
-  return holds;
+/**
+ * The GUIDs (lower-case) of a record's message as the GUID index finds them (guidIndex.ts guidsIn over the bytes
+ * RecordTable.messageBytes gives): the few lines that may audit are asked here, instead of the index reading every
+ * log that holds one for the assignment's GUID (CcmExec.log, StateMessage.log... read for the audit alone).
+ */
+function guidsOf(source: Source, index: number): Set<string> {
+  let bySource = guidsOfRecord.get(source);
+  if (!bySource) guidsOfRecord.set(source, (bySource = new Map()));
+  let guids = bySource.get(index);
+  if (!guids) {
+    const found = new Set<string>();
+    const bytes = source.records.messageBytes(index);
+    if (bytes)
+      guidsIn(bytes, 0, bytes.length, (b, start) =>
+        found.add(
+          Buffer.from(b.buffer, b.byteOffset + start, GUID_LENGTH)
+            .toString('latin1')
+            .toLowerCase(),
+        ),
+      );
+    bySource.set(index, (guids = found));
+  }
+  return guids;
 }
 
 /** Lines anywhere in the logs that audit a change of the assignment `guid` (lower-case, no braces). */
 function auditLines(context: DiagnoseContext, guid: string): Array<{ file: string; line: number; text: string }> {
   const out: Array<{ file: string; line: number; text: string }> = [];
-  // Only logs with a line that may audit are searched for the GUID: the GUID index reads a log when first asked,
-  // and asking every log (the client's forty) for an assignment cost more than the whole download flow.
-  const sources = context.sources.filter(mayHoldAudit);
-  const guids = context.guids();
-  const k = guids.numberIn(
-    guid,
-    sources.map((source) => source.position),
-  );
-  for (const source of sources) {
-    const indexes = k < 0 ? undefined : guids.recordsOf(k, source.position);
-    if (!indexes) continue;
-    const auditable = auditableRecords(source);
-    for (const index of indexes) {
-      if (!auditable[index]) continue;
+  for (const source of context.sources) {
+    for (const index of auditableRecords(source)) {
+      if (!guidsOf(source, index).has(guid)) continue;
       const message = messageOf(source, index);
       const m = AUDIT.map((p) => p.exec(message)).find(Boolean);
       if (!m?.groups) continue;
