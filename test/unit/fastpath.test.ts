@@ -130,13 +130,7 @@ test('chunks read straight into the scanner: carries short and long, a record lo
   assert.deepEqual(await fastPathDifferences(file), []);
   const result = await parseFile(file, { keys: true });
   const keys = result.postings!.keys; // the index takes the postings over
-  const index = new LogIndex();
-  index.setFile(result);
-  const expected = new Map<string, number>();
-  result.records.forEach((r) =>
-    new Set(findKeys(r.message).map((k) => k.key)).forEach((k) => expected.set(k, (expected.get(k) ?? 0) + 1)),
-  );
-  assert.deepEqual(new Map([...index.keys()].map((k) => [k, index.summarize(k)!.count])), expected);
+  sameKeysAsFindKeys(result);
   // The scanner's keys, numbered and hashed without a look-up: each found by its text (the hash is the table's).
   const table = KeyTable.from({ bytes: keys.bytes.slice(), ends: keys.ends.slice(), hashes: keys.hashes.slice() });
   const lost = packedKeyList(keys).filter((key, k) => table.find(key) !== k);
@@ -166,13 +160,7 @@ test('the index finds the same keys in a fast-path table as findKeys in the mess
   // The keys the scanner collects while it reads (what the parse workers hand to the index).
   const result = await parseFile(file, { keys: true });
   assert.ok(result.postings, 'the fast path collected the keys');
-  const index = new LogIndex();
-  index.setFile(result);
-  const expected = new Map<string, number>();
-  result.records.forEach((r) =>
-    new Set(findKeys(r.message).map((k) => k.key)).forEach((k) => expected.set(k, (expected.get(k) ?? 0) + 1)),
-  );
-  assert.deepEqual(new Map([...index.keys()].map((k) => [k, index.summarize(k)!.count])), expected);
+  const expected = sameKeysAsFindKeys(result);
   assert.ok(expected.has('KB3012973') && expected.has('8e58a1b2-0000-0000-0000-000000000001'));
   assert.ok(
     expected.has('a9d81a24-dbc1-4591-97ec-01bb5d7b6da8') && expected.has('a9d81a24-dbc1-4591-97ec-01bb5d7b6da9'),
@@ -181,3 +169,15 @@ test('the index finds the same keys in a fast-path table as findKeys in the mess
     !expected.has('84d2866b-4ee5-4b73-90ce-bbbb11ca28aa') && !expected.has('5a929406-bcb6-4cb8-8cb6-9c17abf0cdbb'),
   );
 });
+
+/** The index made from a fast-path result counts each key in as many records as findKeys finds it in; returns those counts. */
+function sameKeysAsFindKeys(result: Awaited<ReturnType<typeof parseFile>>): Map<string, number> {
+  const index = new LogIndex();
+  index.setFile(result);
+  const expected = new Map<string, number>();
+  result.records.forEach((r) =>
+    new Set(findKeys(r.message).map((k) => k.key)).forEach((k) => expected.set(k, (expected.get(k) ?? 0) + 1)),
+  );
+  assert.deepEqual(new Map([...index.keys()].map((k) => [k, index.summarize(k)!.count])), expected);
+  return expected;
+}

@@ -1,7 +1,7 @@
 // Software update scan on clients (seed 000 "Software Update Scan on Clients", seed 001 "Software update
 // scan on clients" steps 1-6), with scan failures grouped by error code exactly as the seed's
 // Troubleshooting > Compliance > Scan Failures section groups them.
-import { dirname } from 'node:path';
+import { folderOf } from '../../../../common/machines';
 import type { Finding } from './findings';
 import { CODE, G, re, rei, type CodeAdvice, type FailureRule, type FlowModule, type FlowRule } from './rules';
 import { runFlow } from './walk';
@@ -224,10 +224,6 @@ const scanRule: FlowRule = {
 
 /** A WUAHandler-only scan (ScanAgent.log not among the files) is keyed by its start time, not by a job. */
 const isCycle = (f: Finding) => !/^[0-9a-f]{8}-/i.test(f.key);
-const machineOf = (f: Finding) => {
-  const file = f.steps.find((s) => s.file)?.file ?? f.error?.file;
-  return file ? dirname(file) : '';
-};
 
 /**
  * Without ScanAgent.log nothing says that WUAHandler's next scan is the failed scan's retry (ScanAgent retries
@@ -240,8 +236,8 @@ export function recoveredByNextScan(findings: Finding[]): Finding[] {
   const cycles = findings.filter(isCycle).sort((a, b) => (a.key < b.key ? -1 : 1));
   return findings.map((finding) => {
     if (finding.status !== 'broken' || !finding.error || !isCycle(finding)) return finding;
-    const machine = machineOf(finding);
-    const next = cycles.find((c) => c.key > finding.key && machineOf(c) === machine);
+    const machine = folderOf(finding);
+    const next = cycles.find((c) => c.key > finding.key && folderOf(c) === machine);
     if (!next || next.error || (next.status !== 'complete' && next.status !== 'unproven')) return finding;
     return {
       ...finding,
