@@ -37,7 +37,7 @@ const allOn = (machine: string, f: Finding) => {
  * The findings an expectation speaks of: by key substring (and machine), and for `at` the one nearest in time
  * (within a minute).
  */
-function matching(e: Expectation, findings: Finding[]): Finding[] {
+export function matching(e: Expectation, findings: Finding[]): Finding[] {
   const byKey = findings.filter((f) => keyHas(e, f) && (!e.machine || allOn(e.machine, f)));
   if (!e.at) return byKey;
   const at = Date.parse(e.at);
