@@ -6,14 +6,19 @@
 // - noise: a neutral record of another component (with its own GUIDs) after every other record;
 // - encoding: CMTrace logs in UTF-8 re-encoded as UTF-16LE with a BOM and UTF-16 ones as UTF-8, CRLF as LF;
 // - stretch: every instant moved away from the collection's first one x3 (a 75-minute scan takes 3 h 45 min, a
-//   5-hour sync 15 hours), each log in its own zone: run lengths are the machines', not the engine's bounds.
+//   5-hour sync 15 hours), each log in its own zone: run lengths are the machines', not the engine's bounds;
+// - skew: each machine's clock wrong by up to ~3 minutes (a domain tolerates 5 before Kerberos fails), a different
+//   amount per machine folder: the client's request and the management point's reply no longer line up to the
+//   second.
 // Logs are read and written as bytes in their own encoding (UTF-8 with BOM, UTF-16LE, ANSI).
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Finding } from '../../server/src/core/diagnose/index';
 
-export type Relation = 'zone' | 'rollover' | 'noise' | 'encoding' | 'stretch';
-export const RELATIONS: Relation[] = ['zone', 'rollover', 'noise', 'encoding', 'stretch'];
+export type Relation = 'zone' | 'rollover' | 'noise' | 'encoding' | 'stretch' | 'skew';
+export const RELATIONS: Relation[] = ['zone', 'rollover', 'noise', 'encoding', 'stretch', 'skew'];
+/** Each machine folder's clock error under 'skew', in seconds, in turn. */
+export const SKEWS_S = [+167, -113, +48, -191];
 /** How much longer every gap gets under 'stretch'. */
 export const STRETCH = 3;
 
@@ -125,6 +130,15 @@ export function mapTimes(text: string, map: (utc: number) => number): string {
     });
 }
 
+/** A machine's logs as its clock, `seconds` off, writes them: every time moved, zones and biases kept. */
+export function skewed(text: string, seconds: number): string {
+  const etw = text.replace(WU_ETW_STAMP, (_, y, mo, d, h, mi, s) => {
+    const n = new Date(Date.UTC(+y, mo - 1, +d, +h, +mi, +s) + seconds * 1000);
+    return `${n.getUTCFullYear()}/${pad(n.getUTCMonth() + 1)}/${pad(n.getUTCDate())} ${pad(n.getUTCHours())}:${pad(n.getUTCMinutes())}:${pad(n.getUTCSeconds())}`;
+  });
+  return mapTimes(etw, (utc) => utc + seconds * 1000);
+}
+
 /** The earliest instant (UTC ms) any of these logs writes (mapTimes reads them). */
 function earliest(texts: string[]): number {
   let first = Number.POSITIVE_INFINITY;
@@ -207,6 +221,10 @@ export function rewrite(from: string, to: string, relation: Relation): void {
       const machine = file.split(/[\\/]/)[0];
       if (!machines.has(machine)) machines.set(machine, [-330, 125, 480, -600][machines.size % 4]);
       writeFileSync(target, encode(shiftZone(text, machines.get(machine)!)));
+    } else if (relation === 'skew') {
+      const machine = file.split(/[\\/]/)[0];
+      if (!machines.has(machine)) machines.set(machine, SKEWS_S[machines.size % SKEWS_S.length]);
+      writeFileSync(target, encode(skewed(text, machines.get(machine)!)));
     } else if (relation === 'noise') writeFileSync(target, encode(addNoise(text, 2)));
     else if (relation === 'stretch')
       writeFileSync(target, encode(mapTimes(text, (utc) => origin + (utc - origin) * STRETCH)));
