@@ -121,6 +121,13 @@ export interface FindingStep {
   file?: string;
   line?: number;
   utc?: string;
+  /**
+   * The time as the log wrote it, when that log writes local time with no zone (WindowsUpdate.log from
+   * Get-WindowsUpdateLog, setup and IME logs): its `utc` is then not the log's own but learnt (`zoneFrom`), or absent.
+   */
+  local?: string;
+  /** Where a zone-less log's UTC comes from: the log whose bias was borrowed, or "the offset set for this folder". */
+  zoneFrom?: string;
   /** The log that proves this step. */
   log: string;
   /** Whether that log is among the files diagnosed. */

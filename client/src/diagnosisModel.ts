@@ -2,6 +2,7 @@
 // markdown export. Pure (no `vscode`): the view (diagnosisView.ts) turns nodes into tree items, tests read them.
 // Log text is untrusted: it goes into labels and tooltips as plain text (tree items render no markup).
 import { machineNames } from '../../common/machines';
+import { stepTime } from '../../common/stepTime';
 import type { Finding, FindingStep } from '../../server/src/protocol';
 
 /** Statuses known to the view; others (a newer server) show as 'unproven'. */
@@ -51,7 +52,7 @@ function stepNode(step: FindingStep): DiagnosisNode {
         : { id: 'dash', color: 'descriptionForeground' };
   const where =
     step.seen && step.file
-      ? `${baseName(step.file)}:${step.line}${step.utc ? ` · ${step.utc}` : ''}`
+      ? `${baseName(step.file)}:${step.line}${stepTime(step) ? ` · ${stepTime(step)}` : ''}`
       : step.logPresent
         ? `not seen in ${step.log}`
         : `${step.log} not among the files`;

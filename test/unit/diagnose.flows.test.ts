@@ -271,6 +271,33 @@ test('scan: ScanJob {4CD06388} completes: ScanAgent → WUAHandler → WindowsUp
   assert.ok(step(f, 'Finding updates').file!.endsWith('WindowsUpdate.log'));
   // WindowsUpdate.log writes local time without a zone: the client folder's +300 bias lines it up.
   assert.equal(step(f, 'Finding updates').utc!.slice(0, 16), '2014-01-20T17:18');
+  assert.equal(step(f, 'Finding updates').local, undefined, 'the classic log says its zone (tz: -0500)');
+});
+
+test('scan: a step proven by the zone-less WindowsUpdate.log (Get-WindowsUpdateLog) says the time it shows and whose zone made it UTC', () => {
+  const wua = (message: string, time: string) =>
+    `<![LOG[${message}]LOG]!><time="${time}+240" date="07-14-2021" component="WUAHandler" context="" type="1" thread="10444" file="cwuahandler.cpp:1004">`;
+  const handler = [
+    wua('Async searching of updates using WUAgent started.', '08:53:25.968'),
+    wua('Async searching completed.', '08:53:43.769'),
+    wua('Successfully completed scan.', '08:53:44.520'),
+  ].join('\r\n');
+  const etw = [
+    '2021/07/14 08:53:25.9284904 10980 10444 ComApi          * START *   Federated Search ClientId = CcmExec (cV: IR6wzMXBCEGYR+vL.1.0)',
+    '2021/07/14 08:53:29.6288384 10980 8948  ComApi          * START *   Search ClientId = CcmExec, ServiceId = 3DA21691-E39D-4DA6-8A4B-B43877BCB1B7, Flags: 0X10050 (cV = IR6wzMXBCEGYR+vL.1.0.0)',
+  ].join('\r\n');
+  const findings = diagnose([
+    parseText(handler, '/cases/PC01/WUAHandler.log'),
+    parseText(etw, '/cases/PC01/WindowsUpdate.log'),
+  ]);
+  const scan = findings.find((f) => f.flow === 'scan')!;
+  const wu = scan.steps.find((s) => s.file?.endsWith('WindowsUpdate.log'));
+  assert.ok(wu, JSON.stringify(scan.steps));
+  assert.equal(wu.utc, '2021-07-14T12:53:25.928Z');
+  assert.equal(wu.local, '2021-07-14T08:53:25.9284904');
+  assert.equal(wu.zoneFrom, 'WUAHandler.log');
+  const own = scan.steps.find((s) => s.file?.endsWith('WUAHandler.log'))!;
+  assert.equal(own.local, undefined, 'a CMTrace line says its own zone');
 });
 
 test('scan: the 1/27 scan failed with 0x80244021 and the retry succeeded: complete, the recovered error kept', () => {

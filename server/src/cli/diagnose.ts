@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import { machineNames } from '../../../common/machines';
+import { stepTime } from '../../../common/stepTime';
 import { diagnose, type Finding, type FindingStep } from '../core/diagnose/index';
 import { inertForTerminal } from '../core/text';
 import { logFilesFrom, OFFSET_OPTION, parseArgs, parseClocked, write as writeNow } from './common';
@@ -125,7 +126,7 @@ function stepLine(step: FindingStep): string {
   const mark = step.seen ? '✔' : !step.logPresent ? '…' : step.optional && !step.failed ? '·' : '✘';
   const flags = [step.optional ? 'optional' : '', step.failed ? 'FAILED HERE' : ''].filter(Boolean).join(', ');
   const where = step.seen
-    ? `  ${basename(step.file!)}:${step.line}  ${step.utc ?? ''}`
+    ? `  ${basename(step.file!)}:${step.line}  ${stepTime(step)}`
     : step.logPresent
       ? ''
       : `  (${step.log} not given)`;

@@ -2,6 +2,7 @@
 // the logs, and diagnostics on the lines where a flow broke or stopped, pointing at the other files'
 // evidence. Log text is untrusted: it is escaped or put in unbreakable code spans.
 import { machineNames } from '../../../common/machines';
+import { stepTime } from '../../../common/stepTime';
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -115,7 +116,7 @@ function stepItem(step: FindingStep): string {
   const flags = [step.optional ? 'optional' : '', step.failed ? '**failed here**' : ''].filter(Boolean).join(', ');
   const where =
     step.seen && step.file
-      ? ` — ${linkTo(step.file, step.line!)}${step.utc ? ` ${markdownCode(step.utc)}` : ''}`
+      ? ` — ${linkTo(step.file, step.line!)}${stepTime(step) ? ` ${markdownCode(stepTime(step))}` : ''}`
       : step.logPresent
         ? ''
         : ` — _${escapeMarkdown(step.log)} not given_`;

@@ -4,6 +4,7 @@ import { basename } from 'node:path';
 import { findCodes } from '../decode/findCodes';
 import type { CodeContext } from '../decode/codeContext';
 import { formatCode, lookupCode } from '../decode/hresult';
+import type { RecordTable } from '../table';
 import { toIsoUtc } from '../time';
 import type { CodeAdvice, FailureRule, FlowRule, StepRule, WaitRule } from './rules';
 import { lowerBound, messageOf, TOLERANCE_MS, type DiagnoseContext, type Hit, type Source } from './sources';
@@ -112,9 +113,24 @@ export function toStep(result: StepResult, failed: boolean): FindingStep {
   step.line = hit.source.records.line(hit.index);
   const utc = toIsoUtc(Number.isNaN(hit.time) ? null : hit.time);
   if (utc) step.utc = utc;
+  Object.assign(step, zoneOf(hit.source.records, hit.index));
   const detail = rule.detail && detailOf(rule.detail, hit, result.hits);
   if (detail) step.detail = detail;
   return step;
+}
+
+/**
+ * For a line of a log that writes local time with no zone (WindowsUpdate.log, setup logs): the time as written and
+ * where its UTC comes from, so that a step's UTC is never taken for the log's own (the admin opening the log sees
+ * 08:57, not 12:57). Nothing for a log that says its zone.
+ */
+function zoneOf(records: RecordTable, index: number): Pick<FindingStep, 'local' | 'zoneFrom'> {
+  const source = records.utcSource(index);
+  const local = source.kind === 'log' ? null : records.localAt(index);
+  if (!local) return {};
+  if (source.kind === 'inferred') return { local, zoneFrom: basename(source.from ?? '') || 'another log' };
+  if (source.kind === 'user') return { local, zoneFrom: 'the offset set for this folder' };
+  return { local };
 }
 
 /** The first detail the picked line, else any other line of the step, gives (from their matches: no line is read). */
