@@ -189,6 +189,11 @@ test("Windows Update on a machine without ConfigMgr: Defender's failing scan is 
   ]);
   const defender = findings.find((f) => f.key.startsWith('Windows Defender'))!;
   assert.equal(defender.error!.code, '0x8024402C');
+  // No log of the machine says its zone: the steps keep the log's local time, and no UTC is made up
+  for (const step of findings.flatMap((f) => f.steps.filter((x) => x.seen))) {
+    assert.equal(step.utc, undefined, step.name);
+    assert.match(step.local!, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/, step.name);
+  }
   assert.ok(
     defender.advice.some((a) => a.includes('netsh winhttp show proxy')),
     "proxy error: the seed's proxy steps",

@@ -7,7 +7,7 @@
 //
 // Several ccmsetup processes write the same log at once (the bootstrap and the service it starts): each run is
 // told apart by thread — its start line's thread, and the service's own threads for the run started last.
-import type { Evidence, Finding, FindingError, FindingStep } from './findings';
+import { stepZone, type Evidence, type Finding, type FindingError, type FindingStep } from './findings';
 import { formatCode, lookupCode } from '../decode/hresult';
 import { re, rei } from './rules';
 import { messageOf, type DiagnoseContext, type Source } from './sources';
@@ -225,6 +225,7 @@ function lineStep(spec: StepSpec, run: Run): { step: FindingStep; at?: number } 
         file: run.source.file,
         line: run.source.records.line(index),
         ...(utc ? { utc } : {}),
+        ...stepZone(run.source.records, index),
         ...(detail ? { detail } : {}),
       },
       at: index,

@@ -113,7 +113,7 @@ export function toStep(result: StepResult, failed: boolean): FindingStep {
   step.line = hit.source.records.line(hit.index);
   const utc = toIsoUtc(Number.isNaN(hit.time) ? null : hit.time);
   if (utc) step.utc = utc;
-  Object.assign(step, zoneOf(hit.source.records, hit.index));
+  Object.assign(step, stepZone(hit.source.records, hit.index));
   const detail = rule.detail && detailOf(rule.detail, hit, result.hits);
   if (detail) step.detail = detail;
   return step;
@@ -124,7 +124,7 @@ export function toStep(result: StepResult, failed: boolean): FindingStep {
  * where its UTC comes from, so that a step's UTC is never taken for the log's own (the admin opening the log sees
  * 08:57, not 12:57). Nothing for a log that says its zone.
  */
-function zoneOf(records: RecordTable, index: number): Pick<FindingStep, 'local' | 'zoneFrom'> {
+export function stepZone(records: RecordTable, index: number): Pick<FindingStep, 'local' | 'zoneFrom'> {
   const source = records.utcSource(index);
   const local = source.kind === 'log' ? null : records.localAt(index);
   if (!local) return {};

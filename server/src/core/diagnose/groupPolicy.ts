@@ -6,7 +6,7 @@
 // (server name and port), the Configuration Manager Software Updates scan will fail"). A module of its own, so
 // the seed's cause surfaces whatever other logs are present (with or without a WSUS location request).
 import { dirname } from 'node:path';
-import type { Evidence, Finding, FindingStep } from './findings';
+import { stepZone, type Evidence, type Finding, type FindingStep } from './findings';
 import { GPO_ADVICE } from './location';
 import { LOCATION_SERVICES, SCAN_AGENT, WUAHANDLER } from './logs';
 import { re, type FlowModule, type LogHint } from './rules';
@@ -87,6 +87,7 @@ function stepOf(name: string, log: string, line: Line | undefined, present: bool
     file: line.source.file,
     line: record.line,
     ...(toIsoUtc(line.time) ? { utc: toIsoUtc(line.time)! } : {}),
+    ...stepZone(line.source.records, line.index),
     ...(detail ? { detail } : {}),
   };
 }

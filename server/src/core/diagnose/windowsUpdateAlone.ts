@@ -6,7 +6,7 @@
 // (CcmExec) belong to the scan and deployment flows. An install failure points to CBS.log (or, for a driver,
 // setupapi.dev.log), where Windows says why the package failed.
 import { formatCode, lookupCode } from '../decode/hresult';
-import type { Evidence, Finding, FindingError, FindingStep } from './findings';
+import { stepZone, type Evidence, type Finding, type FindingError, type FindingStep } from './findings';
 import { SCAN_AGENT, WINDOWS_UPDATE, WUAHANDLER } from './logs';
 import { re, rei } from './rules';
 import { SCAN_ERROR_GROUPS } from './scan';
@@ -153,6 +153,7 @@ function step(name: string, event: Event): FindingStep {
     file: event.source.file,
     line: event.source.records.line(event.index),
     ...(utc ? { utc } : {}),
+    ...stepZone(event.source.records, event.index),
     log: 'WindowsUpdate.log',
     logPresent: true,
     detail: event.code ? formatCode(event.code) : 'exit code 0x00000000',
