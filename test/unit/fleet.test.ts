@@ -654,7 +654,10 @@ test('RecordCsvWriter → DuckDB: no field can shift a column (quotes, commas, l
   mkdirSync(dir, { recursive: true });
   const csv = new RecordCsvWriter(join(dir, 'r.csv'));
   const file = 'Logs/we,ird "name"\n.log';
-  for (let i = 0; i < table.length; i++) csv.record(file, table, i, Buffer.from(table.message(i)), null);
+  for (let i = 0; i < table.length; i++) {
+    const message = Buffer.from(table.message(i));
+    csv.record(file, table, i, message, 0, message.length, null);
+  }
   csv.close();
   const duck = await FleetDuckDb.open(1);
   try {

@@ -61,7 +61,15 @@ export class RecordJsonWriter implements RecordSink {
     this.machine = machine;
   }
 
-  record(file: string, table: RecordTable, i: number, message: Buffer, code: FailureCode | null): void {
+  record(
+    file: string,
+    table: RecordTable,
+    i: number,
+    message: Buffer,
+    start: number,
+    end: number,
+    code: FailureCode | null,
+  ): void {
     const utc = table.utc(i);
     this.out.write({
       machine: this.machine,
@@ -76,7 +84,7 @@ export class RecordJsonWriter implements RecordSink {
       thread: table.thread(i),
       code: code?.code ?? null,
       code_name: code?.name ?? null,
-      message: message.toString('utf8'),
+      message: message.toString('utf8', start, end),
     } satisfies RecordRow);
   }
 

@@ -9,6 +9,7 @@ import { parseFile, resultOf, StreamingParser, type ParseResult } from '../parse
 import type { Severity } from '../record';
 import { RecordTable } from '../table';
 import { readCabEntries, streamCabEntry, type CabEntry } from './cab';
+import { NextByte } from './nextByte';
 import { folderLogs, LOG_NAME, machineNameIn, type MachineEntry } from './machines';
 import type { RecordSink } from './recordsCsv';
 import { sqlUtc, type FailureCode, type FindingRow, type MachineRow, type MachineStatus } from './rows';
@@ -226,7 +227,11 @@ function writeRecords(logs: MachineLog[], sink: RecordSink): Totals {
   const biases = new Map<number, number>();
   for (const { name, result } of logs) {
     const table = result.records;
-    for (let i = 0; i < table.length; i++) {
+    const messages = new MessageBytes();
+    // The messages as the table holds them (no view made per record); the few that scanMessages passes over (no
+    // longer in the file) or gives otherwise than message(i) says (a CR dropped) are read one by one.
+    let next = 0;
+    const write = (i: number, bytes: Buffer, start: number, end: number) => {
       const severity = table.severity(i);
       const utc = table.utc(i);
       const bias = table.biasMinutes(i);
@@ -238,9 +243,19 @@ function writeRecords(logs: MachineLog[], sink: RecordSink): Totals {
         if (totals.last === null || utc > totals.last) totals.last = utc;
       }
       if (bias !== null) biases.set(bias, (biases.get(bias) ?? 0) + 1);
+      sink.record(name, table, i, bytes, start, end, failureCode(bytes, start, end, severity));
+    };
+    const writeAlone = (i: number) => {
       const bytes = messageBytesOf(table, i);
-      sink.record(name, table, i, bytes, failureCode(bytes, severity));
-    }
+      write(i, bytes, 0, bytes.length);
+    };
+    table.scanMessages(0, (bytes, start, end, i) => {
+      while (next < i) writeAlone(next++);
+      next = i + 1;
+      if (table.messageDropsCr(i) || !messages.isUtf8(bytes, start, end)) writeAlone(i);
+      else write(i, bytes, start, end);
+    });
+    while (next < table.length) writeAlone(next++);
     table.release();
   }
   let best = 0;
@@ -249,15 +264,34 @@ function writeRecords(logs: MachineLog[], sink: RecordSink): Totals {
 }
 
 /**
+ * Whether a message's bytes are valid UTF-8, asked of each buffer scanMessages passes once (a 256 KB window of the
+ * file, or the table's own bytes) rather than of each message: a run of valid UTF-8 cut where no character goes on
+ * (the bytes at both ends are not continuation bytes, 10xxxxxx) is valid UTF-8. A buffer that is not (a Windows-1252
+ * log, a window that ends inside a character) has its messages asked one by one.
+ */
+class MessageBytes {
+  private buffer: Buffer | null = null;
+  private valid = false;
+
+  isUtf8(bytes: Buffer, start: number, end: number): boolean {
+    if (bytes !== this.buffer) [this.buffer, this.valid] = [bytes, isUtf8(bytes)];
+    if (this.valid) return !isContinuation(bytes[start]) && (end >= bytes.length || !isContinuation(bytes[end]));
+    return isUtf8(bytes.subarray(start, end));
+  }
+}
+
+const isContinuation = (byte: number) => (byte & 0xc0) === 0x80;
+
+/**
  * The first failure code a record carries, decoded as `cmlogs stats` decodes them. Looked for in error and warning
  * records (where `cmlogs stats` looks) and in any record with a 0x number or a 10-digit one (clients also write
  * "Scan failed with error = 0x80244021" as information); a small number after "error" in an information record
  * ("error = 2") is left alone, and the search is skipped (on the message's bytes, no string made) for the many
  * records that cannot hold a code.
  */
-function failureCode(bytes: Buffer, severity: Severity): FailureCode | null {
-  if (severity !== 'error' && severity !== 'warning' && !mayHoldCode(bytes)) return null;
-  const text = bytes.toString('utf8');
+function failureCode(bytes: Buffer, start: number, end: number, severity: Severity): FailureCode | null {
+  if (severity !== 'error' && severity !== 'warning' && !mayHoldCode(bytes, start, end)) return null;
+  const text = bytes.toString('utf8', start, end);
   // A machine logs the same failure lines again and again (retries, every cycle of an agent): the code of a short
   // message is a function of its text alone (decodeMatch without a context), so it is looked for once per text.
   const cacheable = text.length <= MAX_CACHED_MESSAGE;
@@ -320,37 +354,38 @@ const ZERO = 0x30;
 const NINE = 0x39;
 
 /**
- * True when the bytes hold "0x" and a hex digit, or ten digits in a row: /0x[0-9a-f]|\d{10}/i on bytes. Run on
- * every information record of a fleet, so it reads few bytes: an "x" is looked for natively, and a run of ten
- * digits always covers a byte at a multiple of ten (9, 19, 29...), so only those bytes are tried as its middle.
+ * True when bytes[start, end) hold "0x" and a hex digit, or ten digits in a row: /0x[0-9a-f]|\d{10}/i on bytes.
+ * Run on every information record of a fleet, so it reads few bytes: an "x" is looked for natively (once per
+ * buffer of messages, see NextByte), and a run of ten digits always covers a byte at a multiple of ten from the
+ * start (9, 19, 29...), so only those bytes are tried as its middle.
  */
-export function mayHoldCode(bytes: Uint8Array): boolean {
-  return holdsHexCode(bytes) || holdsTenDigits(bytes);
+export function mayHoldCode(bytes: Uint8Array, start = 0, end = bytes.length): boolean {
+  return holdsHexCode(bytes, start, end) || holdsTenDigits(bytes, start, end);
 }
 
-const LOWER_X = 0x78;
-const UPPER_X = 0x58;
+const LOWER_X = new NextByte(0x78);
+const UPPER_X = new NextByte(0x58);
 
 /** "0x" or "0X" followed by a hex digit. */
-function holdsHexCode(bytes: Uint8Array): boolean {
-  return hexAfterZero(bytes, LOWER_X) || hexAfterZero(bytes, UPPER_X);
+function holdsHexCode(bytes: Uint8Array, start: number, end: number): boolean {
+  return hexAfterZero(bytes, start, end, LOWER_X) || hexAfterZero(bytes, start, end, UPPER_X);
 }
 
-function hexAfterZero(bytes: Uint8Array, x: number): boolean {
-  for (let j = bytes.indexOf(x, 1); j >= 1 && j + 1 < bytes.length; j = bytes.indexOf(x, j + 1))
+function hexAfterZero(bytes: Uint8Array, start: number, end: number, x: NextByte): boolean {
+  for (let j = x.find(bytes, start + 1); j >= 1 && j + 1 < end; j = x.find(bytes, j + 1))
     if (bytes[j - 1] === ZERO && isHex(bytes[j + 1])) return true;
   return false;
 }
 
 const isDigit = (b: number) => b >= ZERO && b <= NINE;
 
-function holdsTenDigits(bytes: Uint8Array): boolean {
-  for (let probe = 9; probe < bytes.length; probe += 10) {
+function holdsTenDigits(bytes: Uint8Array, start: number, end: number): boolean {
+  for (let probe = start + 9; probe < end; probe += 10) {
     if (!isDigit(bytes[probe])) continue;
     let from = probe;
-    while (from > 0 && isDigit(bytes[from - 1])) from--;
+    while (from > start && isDigit(bytes[from - 1])) from--;
     let to = probe + 1;
-    while (to < bytes.length && to - from < 10 && isDigit(bytes[to])) to++;
+    while (to < end && to - from < 10 && isDigit(bytes[to])) to++;
     if (to - from >= 10) return true;
   }
   return false;

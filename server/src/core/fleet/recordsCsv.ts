@@ -10,6 +10,7 @@
 // quoted ("" inside is a quote), an empty unquoted field is NULL, a quoted empty field is the empty string.
 import { closeSync, openSync, writeSync } from 'node:fs';
 import type { RecordTable } from '../table';
+import { NextByte } from './nextByte';
 import type { FailureCode } from './rows';
 
 /** CSV columns in the order written (all but machine and day of the records table). */
@@ -35,10 +36,18 @@ export interface RecordSink {
   /** Called once, before the first record, with the machine's name (the CSV leaves it to the COPY). */
   start(machine: string): void;
   /**
-   * Record i of `table`, known in the tables as `file`: its message as UTF-8 bytes (what `message(i)` says; valid
-   * during the call) and its failure code (or null).
+   * Record i of `table`, known in the tables as `file`: its message as UTF-8 bytes, message[start, end) (what
+   * `message(i)` says; valid during the call), and its failure code (or null).
    */
-  record(file: string, table: RecordTable, i: number, message: Buffer, code: FailureCode | null): void;
+  record(
+    file: string,
+    table: RecordTable,
+    i: number,
+    message: Buffer,
+    start: number,
+    end: number,
+    code: FailureCode | null,
+  ): void;
   close(): void;
   readonly rows: number;
 }
@@ -59,6 +68,7 @@ export class RecordCsvWriter implements RecordSink {
   /** "YYYY-MM-DDTHH:MM:" of the minute of the last local time written (local times come in order). */
   private minute = NaN;
   private readonly minutePrefix = Buffer.alloc(17);
+  private readonly quotes = new NextByte(QUOTE);
 
   constructor(readonly path: string) {
     this.fd = openSync(path, 'w');
@@ -66,7 +76,15 @@ export class RecordCsvWriter implements RecordSink {
 
   start(): void {}
 
-  record(file: string, table: RecordTable, i: number, message: Buffer, code: FailureCode | null): void {
+  record(
+    file: string,
+    table: RecordTable,
+    i: number,
+    message: Buffer,
+    start: number,
+    end: number,
+    code: FailureCode | null,
+  ): void {
     // Everything but the message is at most a few hundred bytes: the buffer is made room for once, then each field
     // is written into it as bytes (digits, and quoted text made once per file, component or code name).
     if (file !== this.file) [this.file, this.fileBytes] = [file, quotedBytes(file)];
@@ -100,7 +118,7 @@ export class RecordCsvWriter implements RecordSink {
     out[this.used++] = COMMA;
     if (codeName) this.put(codeName);
     out[this.used++] = COMMA;
-    this.quoteBytes(message);
+    this.quoteBytes(message, start, end);
     this.buffer[this.used++] = NEWLINE;
     this.rows++;
     if (this.used >= FLUSH_AT) this.flush();
@@ -174,20 +192,22 @@ export class RecordCsvWriter implements RecordSink {
     out[this.used++] = ZERO + (millis % 10);
   }
 
-  /** A message's bytes between quotes, quotes doubled (a message is UTF-8 and may hold line breaks and commas). */
-  private quoteBytes(view: Buffer): void {
-    this.room(view.length * 2 + 2);
+  /**
+   * A message's bytes, bytes[start, end), between quotes, quotes doubled (a message is UTF-8 and may hold line
+   * breaks and commas). Copied with Buffer#copy (no view made per message); the next quote is looked for once per
+   * buffer of messages (NextByte), most messages have none.
+   */
+  private quoteBytes(bytes: Buffer, start: number, end: number): void {
+    this.room((end - start) * 2 + 2);
     const out = this.buffer;
     out[this.used++] = QUOTE;
-    let from = 0;
-    for (let q = view.indexOf(QUOTE); q >= 0; q = view.indexOf(QUOTE, from)) {
-      out.set(view.subarray(from, q + 1), this.used);
-      this.used += q + 1 - from;
+    let from = start;
+    for (let q = this.quotes.find(bytes, from); q >= 0 && q < end; q = this.quotes.find(bytes, from)) {
+      this.used += bytes.copy(out, this.used, from, q + 1);
       out[this.used++] = QUOTE;
       from = q + 1;
     }
-    out.set(view.subarray(from), this.used);
-    this.used += view.length - from;
+    this.used += bytes.copy(out, this.used, from, end);
     out[this.used++] = QUOTE;
   }
 
