@@ -622,6 +622,10 @@ answer(connection, Requests.timeline, async (params) => {
     if (!uri.startsWith('file:')) continue;
     const folder = uriToPath(uri);
     const first = !foldersLoaded.has(folder);
+    // The tails are read before the load starts: its worker threads' start and parsing would share the cores with
+    // the first rows (8 tails: ~0.19 s of CPU cold, 1.1 s of wall time beside the workers at load 10).
+    if (params.partial && first && !folderLoads.has(folder))
+      await loadingTails.of(folder, workspace.logsIn(folder), sizeOf);
     const load = folderLoad(folder);
     watchFolder(folder);
     if (params.partial && first && !load.done) {
