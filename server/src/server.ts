@@ -29,7 +29,7 @@ import { definition, keyAtPosition, references } from './features/references';
 import { bigLogTokens, isTooLargeForTokenization, semanticTokens, TOKEN_LEGEND } from './features/semanticTokens';
 import { documentSymbols, foldingRanges, workspaceSymbols } from './features/symbols';
 import { fileStats, severityRanges } from './features/fileStats';
-import { timelinePage } from './features/timeline';
+import { prepareTimeline, timelinePage } from './features/timeline';
 import { FolderTails, type LogTail } from './features/timelineTail';
 import { xmlAt } from './features/xml';
 import { Requests, RESEND_TEXT_NOTIFICATION, type TimelineIndexing } from './protocol';
@@ -622,6 +622,10 @@ answer(connection, Requests.timeline, async (params) => {
     if (!uri.startsWith('file:')) continue;
     const folder = uriToPath(uri);
     const first = !foldersLoaded.has(folder);
+    // The tails are read before the load starts: its worker threads' start and parsing would share the cores with
+    // the first rows (8 tails: ~0.19 s of CPU cold, 1.1 s of wall time beside the workers at load 10).
+    if (params.partial && first && !folderLoads.has(folder))
+      await loadingTails.of(folder, workspace.logsIn(folder), sizeOf);
     const load = folderLoad(folder);
     watchFolder(folder);
     if (params.partial && first && !load.done) {
@@ -664,17 +668,12 @@ answer(connection, Requests.timeline, async (params) => {
   }
   // Logs dropped to keep within the budget are the ones needed longest ago; none that this page shows.
   if (params.uris?.length || params.folders?.length) workspace.enforceBudget(needed);
-  const page = timelinePage(
-    workspace.index,
-    mergedFiles.length
-      ? {
-          ...params,
-          uris: [...(params.uris ?? []), ...mergedFiles.map(pathToUri)],
-          folders: [...mergedFolders],
-        }
-      : params,
-    tails,
-  );
+  const pageParams = mergedFiles.length
+    ? { ...params, uris: [...(params.uris ?? []), ...mergedFiles.map(pathToUri)], folders: [...mergedFolders] }
+    : params;
+  // The merge in slices first (millions of records: seconds), the editor's requests answered between them.
+  await prepareTimeline(workspace.index, pageParams, tails, nextTurn);
+  const page = timelinePage(workspace.index, pageParams, tails);
   if (indexing) page.indexing = indexing;
   return page;
 });
@@ -722,6 +721,11 @@ function folderLoad(folder: string): FolderLoad {
     })
     .catch(() => undefined);
   return load;
+}
+
+/** A turn of the event loop: the messages that arrived meanwhile (a hover, a colour request) are handled first. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function sizeOf(file: string): number {

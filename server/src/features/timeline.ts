@@ -2,7 +2,14 @@
 import { basename, dirname } from 'node:path';
 import { commonFolder, sourceLogPath } from '../core/clock';
 import type { LogIndex } from '../core/logIndex';
-import { mergeOrder, recordKeys, type MergedOrder, type SortedRun, type TimelineItem } from '../core/timeline';
+import {
+  mergeOrder,
+  mergeOrderAsync,
+  recordKeys,
+  type MergedOrder,
+  type SortedRun,
+  type TimelineItem,
+} from '../core/timeline';
 import {
   filterView,
   linkedPositions,
@@ -91,31 +98,87 @@ function logOf(
 }
 
 function merged(index: LogIndex, params: TimelineParams, tails?: TailsOf): MergeCache {
+  const plan = mergePlan(index, params, tails);
+  return plan.cached ?? keep(index, plan, mergeOrder(plan.sources, plan.previous));
+}
+
+/**
+ * The merge a timeline page of `params` needs, made in slices with `pause()` between them (core/timeline.ts
+ * mergeOrderAsync), so that the language server answers the editor meanwhile; the page that follows finds it made.
+ * A merge of the same logs in flight is waited for rather than made twice.
+ */
+export async function prepareTimeline(
+  index: LogIndex,
+  params: TimelineParams,
+  tails: TailsOf | undefined,
+  pause: () => Promise<void>,
+): Promise<void> {
+  const plan = mergePlan(index, params, tails);
+  if (plan.cached) return;
+  const running = inFlight.get(index);
+  if (running && running.signature === plan.signature && sameInputs(running.inputs, plan.inputs))
+    return void (await running.done);
+  const done = mergeOrderAsync(plan.sources, plan.previous, pause).then((order) => {
+    // Kept unless a newer merge was kept meanwhile (or the logs changed while this one was made).
+    if (sameInputs(plan.inputs, mergeInputs(index, tails, plan.files))) keep(index, plan, order);
+  });
+  const flight = { signature: plan.signature, inputs: plan.inputs, done };
+  inFlight.set(index, flight);
+  try {
+    await done;
+  } finally {
+    if (inFlight.get(index) === flight) inFlight.delete(index);
+  }
+}
+
+/** The async merge in flight per index (prepareTimeline). */
+const inFlight = new WeakMap<LogIndex, { signature: string; inputs: unknown[]; done: Promise<void> }>();
+
+interface MergePlan {
+  /** The cached merge when it still answers `params`. */
+  cached: MergeCache | null;
+  signature: string;
+  inputs: unknown[];
+  files: string[];
+  logs: { file: string; result: ParseResult; lineless: boolean }[];
+  sources: { file: string; records: ParseResult['records']; clockOffsetMs: number }[];
+  previous: MergedOrder | undefined;
+}
+
+/** What a merge for `params` takes: the logs, their sources, and the cached merge it may start from. */
+function mergePlan(index: LogIndex, params: TimelineParams, tails?: TailsOf): MergePlan {
   const files = timelineFiles(index, params);
   const offsets = params.clockOffsets ?? {};
   const signature = JSON.stringify([files, offsets]);
   const inputs = mergeInputs(index, tails, files);
   const cached = caches.get(index);
-  if (cached?.signature === signature && sameInputs(cached.inputs, inputs)) return cached;
-  const logs = files.flatMap((file) => {
-    const log = logOf(index, tails, file);
-    return log ? [{ file, ...log }] : [];
-  });
+  const valid = cached?.signature === signature && sameInputs(cached.inputs, inputs);
+  const logs = valid
+    ? []
+    : files.flatMap((file) => {
+        const log = logOf(index, tails, file);
+        return log ? [{ file, ...log }] : [];
+      });
   const sources = logs.map(({ file, result }) => ({
     file,
     records: result.records,
     clockOffsetMs: offsets[pathToUri(file)] ?? 0,
   }));
+  // The last merge is where this one starts when it holds some of these logs unchanged (a folder read log by log).
+  return { cached: valid ? cached! : null, signature, inputs, files, logs, sources, previous: cached?.order };
+}
+
+/** The merge of `plan` made: cached for the pages that follow. */
+function keep(index: LogIndex, plan: MergePlan, order: MergedOrder): MergeCache {
+  const { files, logs, sources } = plan;
   const sourceFiles = sources.map((s) => s.file);
-  const fileOfSource = sourceFiles.map((file) => files.indexOf(file));
   const fresh = {
-    signature,
-    inputs,
-    // The last merge is where this one starts when it holds some of these logs unchanged (a folder read log by log).
-    order: mergeOrder(sources, cached?.order),
+    signature: plan.signature,
+    inputs: plan.inputs,
+    order,
     files,
     sourceFiles,
-    fileOfSource,
+    fileOfSource: sourceFiles.map((file) => files.indexOf(file)),
     folder: commonFolder(files),
     byKey: new Map<string, Int32Array>(),
     tables: sources.map((source) => source.records),

@@ -1,7 +1,7 @@
 // A log's last records, read before the whole log (issue #20: a timeline's first rows). "Open in Timeline" on a
 // folder opens at the end (the webview follows), and the end is what an admin reads first: the last records of
 // every log, merged by UTC. Reading each of eight 32 MB logs in full took 1-2 s before the first rows; their last
-// 64 KB take tens of milliseconds. The tails stand in for the logs not read yet, until each is read in full.
+// 16 KB take tens of milliseconds. The tails stand in for the logs not read yet, until each is read in full.
 //
 // What a tail cannot know is how many lines come before it (counting them means reading the whole file: ~0.3 s of
 // CPU for 256 MB), so its rows carry no line number: the timeline numbers them -1, -2, ... from the log's end
@@ -12,8 +12,12 @@ import { parseBytes, type ParseResult } from '../core/parse';
 import { sniffEncoding } from '../core/read/encoding';
 import type { FormatId } from '../core/record';
 
-/** Bytes read from a log's end: ~250 CMTrace records: eight logs give ~2,000 rows, screens of them. */
-export const TAIL_BYTES = 64 * 1024;
+/**
+ * Bytes read from a log's end: ~64 CMTrace records: eight logs give ~500 rows, a dozen screens. The tails are parsed
+ * on the server's main thread by the general parser while its JIT is cold, on the first rows' path: eight tails of
+ * 64 KB took 220-240 ms of CPU, of 16 KB 40-60 ms (fresh process, scale logs, 2026-12-07).
+ */
+export const TAIL_BYTES = 16 * 1024;
 /** Bytes of a log's head that decide its format and encoding (as a whole read's first chunk does). */
 const HEAD_BYTES = 64 * 1024;
 /** Where a CMTrace record starts. */
