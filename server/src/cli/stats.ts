@@ -35,6 +35,8 @@ export interface Stats {
 }
 
 const TOP_CODES = 10;
+/** How many files may still be parsing when the top codes so far are named: a worker's files in flight (parallel.ts). */
+const LAST_FILES = 2;
 
 /** The top failure codes of the error and warning records (collected while parsing, else read from the tables). */
 function topCodesOf(results: ParseResult[]): Stats['topErrorCodes'] {
@@ -105,11 +107,16 @@ export async function runStats(argv: string[]): Promise<number> {
   // them for codes as each file comes in, while the workers parse the others, and names the top ones at the end
   // (core/decode/fileCodes.ts, core/stats/topCodes.ts).
   const tally = new FailureCodeTally();
+  const files = logFilesFrom(args.positional);
+  let counted = 0;
   const searchCodes = (result: ParseResult, index: number) => {
     tally.add(index, result.failureCodes ?? fileCodes(result.records));
     result.failureCodes = undefined; // the tally holds them now
+    // The last files are on the workers, and this thread would wait for them: it names the top codes so far
+    // meanwhile, so that only the last files' messages are left to name after them (FailureCodeTally.prepareTop).
+    if (files.length - ++counted <= LAST_FILES) tally.prepareTop(TOP_CODES);
   };
-  const results = await parseClocked(logFilesFrom(args.positional), args, searchCodes, {
+  const results = await parseClocked(files, args, searchCodes, {
     failureCodes: true,
     summary: true,
   });
