@@ -825,9 +825,9 @@ const W_WARNING_UPPER: u64 = 0x474e494e524157; // "WARNING"
 const W_TZ: u32 = 0x203a7a74; // "tz: "
 
 /**
- * wuSeverity (formats/prefixed.ts) on input[from, to): FATAL an error, else FAILED (JavaScript's: its code may
- * be no failure), else WARNING a warning, whole words in this case. -1: JavaScript reads the line (a FAILED; in
- * the classic form any "tz: ", which may declare the file's zone).
+ * wuSeverity (formats/prefixed.ts) on input[from, to): FATAL an error, else FAILED an error unless the code it
+ * writes is no failure (failedSeverity), else WARNING a warning, whole words in this case. -1: JavaScript reads
+ * the line (in the classic form any "tz: ", which may declare the file's zone).
  */
 function wuSeverity(from: i32, to: i32, classic: bool): i32 {
   let fatal = false;
@@ -859,8 +859,39 @@ function wuSeverity(from: i32, to: i32, classic: bool): i32 {
     i += 16;
   }
   if (fatal) return 2;
-  if (failed) return -1;
+  if (failed) return failedSeverity(from, to);
   return warning ? 1 : 0;
+}
+
+/**
+ * failedBracketCode and outcomeOf (core/decode/outcome.ts) on input[from, to): the first FAILED after a word's
+ * edge followed by "*"? " [" eight hex digits "]" gives the code; an error unless that code is no failure
+ * (success, WU_E_NOOP, 1641/3010/3011 as HRESULTs); an error when there is none. (These lines, ~2% of a classic
+ * WindowsUpdate.log, went to JavaScript: each stopped the scan.)
+ */
+function failedSeverity(from: i32, to: i32): i32 {
+  for (let p = from; p + 6 <= to; p++) {
+    if (byteAt(p) != 70 || (load<u64>(INPUT + <usize>p) & 0xffffffffffff) != W_FAILED_UPPER) continue;
+    if (p > from && isWord(byteAt(p - 1))) continue;
+    let i = p + 6;
+    if (i < to && byteAt(i) == 42) i++; // *
+    if (i + 11 > to || byteAt(i) != SPACE || byteAt(i + 1) != 91 || byteAt(i + 10) != 93) continue; // " [" .. "]"
+    let code: u32 = 0;
+    let hex = true;
+    for (let k = i + 2; k < i + 10 && hex; k++) {
+      const h = hexValue(byteAt(k));
+      if (h < 0) hex = false;
+      else code = (code << 4) | <u32>h;
+    }
+    if (!hex) continue;
+    return isFailureCode(code) ? 2 : 0;
+  }
+  return 2;
+}
+
+/** outcomeOf(code) === 'failure': the failure bit, but for WU_E_NOOP and HRESULT_FROM_WIN32 of 1641, 3010, 3011. */
+function isFailureCode(code: u32): bool {
+  return (code >>> 31) != 0 && code != 0x8024000c && code != 0x80070669 && code != 0x80070bc2 && code != 0x80070bc3;
 }
 
 /** The `length` (< 8) bytes `word` at `p`, exactly, with `\b` after them within [.., to). */

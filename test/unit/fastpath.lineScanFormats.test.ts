@@ -35,6 +35,10 @@ const MESSAGES = [
   '*FAILED* [8024000C] Method failed (nothing to do)',
   'Update download FAILED [00000000] is no failure',
   'FAILED without a code',
+  'Download FAILED [8024000C]',
+  'FAILED* [80070BC2] then FAILED [80240022]: the first code decides',
+  'FAILED [8024000c] in lower case hex',
+  'xFAILED [8024000C] glued, then FAILED [8024001E]',
   'failed in lower case is no WindowsUpdate.log error, nor WARNINGS, nor xFATAL',
   'Logging initialized (build: 7.6.7600.256, tz: -0500)',
   'the word tz: alone, and atz: -0100) inside a word',
@@ -73,10 +77,11 @@ const wuetw = (n: number, from = 0) =>
 
 const GENERATORS: Record<string, (n: number, from?: number) => string[]> = { wulog, wsus, wuetw };
 /**
- * The share of the generated lines the scanner reads: the others are JavaScript's by design (FAILED, whose code
- * decides its severity, and "tz: " in the classic form; the record before such a line is the scanner's).
+ * The share of the generated lines the scanner reads: the others are JavaScript's by design ("tz: " in the classic
+ * form; the record before such a line is the scanner's). FAILED lines, whose code decides their severity, are the
+ * scanner's too.
  */
-const SCANNED_SHARE: Record<string, number> = { wulog: 9 / 15, wsus: 1, wuetw: 11 / 15 };
+const SCANNED_SHARE: Record<string, number> = { wulog: 17 / 19, wsus: 1, wuetw: 1 };
 /** At least `share` of `lines` lines, less a few (the last record of the data, records near the lines it leaves). */
 const most = (format: string, lines: number) => Math.floor(SCANNED_SHARE[format] * lines * 0.9);
 

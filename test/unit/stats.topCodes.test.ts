@@ -106,6 +106,26 @@ test('the tally names the top codes as decoding every message and merging the fi
   assert.ok(top.some((c) => c.code === 'HTTP 404') && top.some((c) => c.code === 'HTTP 503'));
 });
 
+test('naming the top codes early (prepareTop, after any file, for any n) changes nothing top gives at the end', () => {
+  const files = filesOf();
+  const order = [2, 0, 4, 1, 3];
+  for (const n of [1, 3, 10]) {
+    const expected = reference(files.map(decodeFileCodes), n);
+    for (const early of [1, 2, 3]) {
+      for (const preparedN of [1, n, 100]) {
+        const tally = new FailureCodeTally();
+        order.forEach((index, k) => {
+          tally.add(index, files[index]);
+          if (k + 1 >= early) tally.prepareTop(preparedN);
+        });
+        assert.deepEqual(tally.top(n), expected, `top ${n}, prepared ${preparedN} from file ${early} on`);
+        // Asked twice, the same answer (the namings kept are not counted twice).
+        assert.deepEqual(tally.top(n), expected);
+      }
+    }
+  }
+});
+
 test('no failure record: no code', () => {
   const tally = new FailureCodeTally();
   tally.add(

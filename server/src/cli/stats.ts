@@ -1,5 +1,6 @@
 import { fileCodes } from '../core/decode/fileCodes';
 import type { ParseResult } from '../core/parse';
+import { summarizeTable } from '../core/stats/fileSummary';
 import { FailureCodeTally } from '../core/stats/topCodes';
 import { toIsoUtc } from '../core/time';
 import { inertForTerminal } from '../core/text';
@@ -34,6 +35,8 @@ export interface Stats {
 }
 
 const TOP_CODES = 10;
+/** How many files may still be parsing when the top codes so far are named: a worker's files in flight (parallel.ts). */
+const LAST_FILES = 2;
 
 /** The top failure codes of the error and warning records (collected while parsing, else read from the tables). */
 function topCodesOf(results: ParseResult[]): Stats['topErrorCodes'] {
@@ -53,11 +56,14 @@ export function computeStats(results: ParseResult[], topCodes = topCodesOf(resul
   let last: number | null = null;
   const files = results.map((result) => {
     const table = result.records;
-    const own = Object.fromEntries(table.countsOf('severity'));
+    // Counted by the thread that parsed the file when the parse was asked for it (core/stats/fileSummary.ts); the
+    // time span of a log whose UTC comes from the folder's clock only now that every clock is set.
+    const summary = result.summary ?? summarizeTable(table);
+    const own = Object.fromEntries(summary.severities);
     addCounts(severities, own);
-    addCounts(formats, Object.fromEntries(table.countsOf('format')));
+    addCounts(formats, Object.fromEntries(summary.formats));
     // Spans and sources in one loop over the time columns (RecordTable.timeSummary).
-    const { first: fileFirst, last: fileLast, sources: utcSources, localOnly } = table.timeSummary();
+    const { first: fileFirst, last: fileLast, sources: utcSources, localOnly } = summary.time ?? table.timeSummary();
     if (fileFirst !== null && (first === null || fileFirst < first)) first = fileFirst;
     if (fileLast !== null && (last === null || fileLast > last)) last = fileLast;
     return {
@@ -101,11 +107,19 @@ export async function runStats(argv: string[]): Promise<number> {
   // them for codes as each file comes in, while the workers parse the others, and names the top ones at the end
   // (core/decode/fileCodes.ts, core/stats/topCodes.ts).
   const tally = new FailureCodeTally();
+  const files = logFilesFrom(args.positional);
+  let counted = 0;
   const searchCodes = (result: ParseResult, index: number) => {
     tally.add(index, result.failureCodes ?? fileCodes(result.records));
     result.failureCodes = undefined; // the tally holds them now
+    // The last files are on the workers, and this thread would wait for them: it names the top codes so far
+    // meanwhile, so that only the last files' messages are left to name after them (FailureCodeTally.prepareTop).
+    if (files.length - ++counted <= LAST_FILES) tally.prepareTop(TOP_CODES);
   };
-  const results = await parseClocked(logFilesFrom(args.positional), args, searchCodes, { failureCodes: true });
+  const results = await parseClocked(files, args, searchCodes, {
+    failureCodes: true,
+    summary: true,
+  });
   const stats = computeStats(results, tally.top(TOP_CODES));
   if (args.flags.has('json')) write(JSON.stringify(stats, null, 2));
   else printStats(stats);

@@ -18,6 +18,7 @@ import {
 import { LineSplitter } from './read/lines';
 import type { FormatId, LogRecord, ParseWarning } from './record';
 import { collectPostings, PostingsBuilder, type FilePostings } from './postings';
+import { summarizeTable, type FileSummary } from './stats/fileSummary';
 import { RecordTable } from './table';
 
 export interface ParseResult {
@@ -33,6 +34,8 @@ export interface ParseResult {
   postings?: FilePostings;
   /** The failure codes of the error and warning records, when asked for (`failureCodes`: cmlogs stats). */
   failureCodes?: FileCodes;
+  /** The file's counts and time span, when asked for (`summary`: cmlogs stats). */
+  summary?: FileSummary;
 }
 
 export interface ParseOptions {
@@ -45,6 +48,8 @@ export interface ParseOptions {
    * parse worker, that decoding runs on the worker's core with the rest of the file's work.
    */
   failureCodes?: boolean;
+  /** parseFile also summarizes the table (core/stats/fileSummary.ts), on the thread that parsed it. */
+  summary?: boolean;
 }
 
 /**
@@ -213,6 +218,15 @@ export function parseBytes(bytes: Uint8Array, file = '<bytes>', options?: ParseO
 export async function parseFile(
   path: string,
   options: ParseOptions & { onRecord?: (r: LogRecord) => void } = {},
+): Promise<ParseResult> {
+  const result = await parseFileRecords(path, options);
+  if (options.summary && !options.onRecord) result.summary = summarizeTable(result.records);
+  return result;
+}
+
+async function parseFileRecords(
+  path: string,
+  options: ParseOptions & { onRecord?: (r: LogRecord) => void },
 ): Promise<ParseResult> {
   const records = new RecordTable(path);
   const target = options.onRecord

@@ -466,7 +466,8 @@ function failedSeverity(data: Buffer, first: number, to: number): number {
     if (at + FAILED.length > to || (at > first && isWordByte(data[at - 1]))) continue;
     let i = at + FAILED.length;
     if (data[i] === 42 /* * */) i++;
-    if (i + 12 > to || data[i] !== SPACE || data[i + 1] !== 91 /* [ */ || data[i + 10] !== 93 /* ] */) continue;
+    // " [" + 8 + "]": the "]" at i + 10 is the last byte it needs (a line may end there).
+    if (i + 11 > to || data[i] !== SPACE || data[i + 1] !== 91 /* [ */ || data[i + 10] !== 93 /* ] */) continue;
     let code = 0;
     for (let k = i + 2; k < i + 10 && code >= 0; k++) code = hexValue(data[k]) < 0 ? -1 : code * 16 + hexValue(data[k]);
     if (code < 0) continue;
