@@ -114,7 +114,9 @@ export async function runStats(argv: string[]): Promise<number> {
     result.failureCodes = undefined; // the tally holds them now
     // The last files are on the workers, and this thread would wait for them: it names the top codes so far
     // meanwhile, so that only the last files' messages are left to name after them (FailureCodeTally.prepareTop).
-    if (files.length - ++counted <= LAST_FILES) tally.prepareTop(TOP_CODES);
+    // None left: tally.top names the rest at once (a call here would walk the messages once more for nothing).
+    const left = files.length - ++counted;
+    if (left > 0 && left <= LAST_FILES) tally.prepareTop(TOP_CODES);
   };
   const results = await parseClocked(files, args, searchCodes, {
     failureCodes: true,
