@@ -140,7 +140,9 @@ test('each escape path of the one-pass message copy: the same bytes as JSON.stri
     Buffer.from(cm('broken UTF-8 \ufffd here', '08:22:10.000+300').replace('\ufffd', '\u0001') + '\r\n'),
     Buffer.from('<![LOG[bytes '),
     Buffer.from([0xff, 0xc3, 0x22, 0x00, 0xed, 0xa0, 0x80]),
-    Buffer.from(']LOG]!><time="08:22:11.000+300" date="03-10-2024" component="CAS" context="" type="1" thread="1" file="">\r\n'),
+    Buffer.from(
+      ']LOG]!><time="08:22:11.000+300" date="03-10-2024" component="CAS" context="" type="1" thread="1" file="">\r\n',
+    ),
     // A 20 MB line: over the writer's 48 KB, written from its text.
     Buffer.from(cm('y'.repeat(20 << 20), '08:22:12.000+300') + '\r\n'),
   ]);
