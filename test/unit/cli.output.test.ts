@@ -120,6 +120,37 @@ test('messages that need escapes, several lines, damage, precise and zone-less t
   assert.ok(sources.has('inferred') && sources.has('none') && sources.has('log'), [...sources].join());
 });
 
+test('each escape path of the one-pass message copy: the same bytes as JSON.stringify of the text', async () => {
+  const pc = join(dir, 'escapes');
+  mkdirSync(pc, { recursive: true });
+  const lines = [
+    cm('NUL \u0000 inside', '08:22:01.000+300'),
+    cm('quote " then tab \t then a backslash \\ at the end\\', '08:22:02.000+300'),
+    cm('"', '08:22:03.000+300'),
+    cm('\u0001', '08:22:04.000+300'),
+    cm('control and non-ASCII: \u0007 é', '08:22:05.000+300'),
+    cm('quotes "" and non-ASCII ü last', '08:22:06.000+300'),
+    // Controls over 8 KB: they fit at twice the bytes but not at six times (written from the text).
+    cm('\u0001'.repeat(9000), '08:22:07.000+300'),
+    cm('a\r\nb'.repeat(3000), '08:22:08.000+300'),
+    cm('x'.repeat(20_000) + '"', '08:22:09.000+300'),
+  ];
+  const broken = Buffer.concat([
+    Buffer.from(lines.join('\r\n') + '\r\n'),
+    Buffer.from(cm('broken UTF-8 \ufffd here', '08:22:10.000+300').replace('\ufffd', '\u0001') + '\r\n'),
+    Buffer.from('<![LOG[bytes '),
+    Buffer.from([0xff, 0xc3, 0x22, 0x00, 0xed, 0xa0, 0x80]),
+    Buffer.from(
+      ']LOG]!><time="08:22:11.000+300" date="03-10-2024" component="CAS" context="" type="1" thread="1" file="">\r\n',
+    ),
+    // A 20 MB line: over the writer's 48 KB, written from its text.
+    Buffer.from(cm('y'.repeat(20 << 20), '08:22:12.000+300') + '\r\n'),
+  ]);
+  writeFileSync(join(pc, 'CAS.log'), broken);
+  const results = await parseClocked([join(pc, 'CAS.log')]);
+  assert.equal(assertSameOutput(results), 12);
+});
+
 test('the sink keeps lines in order across full buffers and lines longer than a buffer', async () => {
   const chunks: Buffer[] = [];
   const stream = new Writable({

@@ -2,7 +2,8 @@ import { findKeys, normaliseGuid } from '../core/keys';
 import { put, putUtcJson, RecordJsonBytes, type ExtraFields } from '../core/output/jsonBytes';
 import { KeysJsonBytes } from '../core/output/keysJson';
 import { isoJson, recordLineAt } from '../core/output/records';
-import { LineBlock } from '../core/output/sink';
+import { LineBlock, type OutputSink } from '../core/output/sink';
+import type { ParseResult } from '../core/parse';
 import { mergeOrder, type MergedOrder, type TimelineFilter } from '../core/timeline';
 import { logFilesFrom, OFFSET_OPTION, parseArgs, parseClocked, stdoutSink } from './common';
 
@@ -23,11 +24,20 @@ export async function runTimeline(argv: string[]): Promise<number> {
     key: key ? (/^kb\d+$/i.test(key) ? key.toUpperCase() : normaliseGuid(key)) : undefined,
     severities: args.flags.has('errors') ? new Set(['error']) : undefined,
   };
+  await printTimeline(sources, filter, args.flags.has('json'), stdoutSink());
+  return 0;
+}
+
+/** The merged timeline of parsed sources into `out`, ended (bench/json-output.ts times this part alone). */
+export async function printTimeline(
+  sources: ParseResult[],
+  filter: TimelineFilter,
+  json: boolean,
+  out: OutputSink,
+): Promise<void> {
   const order = mergeOrder(sources);
-  const json = args.flags.has('json');
   const writers = sources.map((s) => new RecordJsonBytes(s.records));
   const fields = new TimelineFields(order, writers);
-  const out = stdoutSink();
   const block = new LineBlock();
   // Where each position's line lies in the block (empty when filtered out).
   const starts = new Int32Array(BLOCK);
@@ -66,7 +76,6 @@ export async function runTimeline(argv: string[]): Promise<number> {
     }
   }
   await out.end();
-  return 0;
 }
 
 /** A run is cut once over this many bytes: with its last line (at most 48 KB) it fits the sink's 64 KB of room. */

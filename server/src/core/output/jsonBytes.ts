@@ -11,16 +11,20 @@ import type { UtcSource } from '../time';
 import { isoJson, RecordJson, utcSourceJson } from './records';
 import type { LineTarget } from './sink';
 
-/** What a message's bytes need: nothing (JSON.stringify would copy them as they are), */
+// What a message's bytes need, as bits (copyPlain's answer): nothing (JSON.stringify would copy them as they are),
 const PLAIN = 0;
 /** quotes or backslashes escaped (printable ASCII otherwise), */
 const ESCAPES = 1;
-/** or JSON.stringify itself: non-ASCII bytes (multi-byte characters). */
-const OTHER_TEXT = 2;
-/** ASCII with control characters (a multi-line message's line ends and tabs): written as JSON.stringify escapes them. */
-const CONTROLS = 3;
+/** control characters (a multi-line message's line ends and tabs) written as JSON.stringify escapes them, */
+const CONTROLS = 2;
+/** or JSON.stringify itself: non-ASCII bytes (multi-byte characters, broken UTF-8). */
+const OTHER_TEXT = 4;
 /** The longest record written here (the sink keeps at least 64 KB free). */
 const MAX_RECORD_BYTES = 48 * 1024;
+
+/** The pool fields a record writes, by their index in `pools` (rawType's value is written after its key). */
+const POOL_KEYS = ['component', 'context', '', 'sourceFile'];
+const [COMPONENT, CONTEXT, RAW_TYPE, SOURCE_FILE] = [0, 1, 2, 3];
 
 const ascii = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0));
 /** A plain Uint8Array (not a Buffer): `put` then always sees one kind of array. */
@@ -65,7 +69,10 @@ export class RecordJsonBytes {
   private readonly strings: RecordJson;
   private readonly head: Uint8Array;
   /** Per pool id: `,"name":"value"` as UTF-8 (empty when the pool has no value), one cache per field. */
-  private readonly pools = new Map<string, Array<Uint8Array | undefined>>();
+  private readonly pools: Array<Array<Uint8Array | undefined>> = POOL_KEYS.map(() => []);
+  /** A bound on the bytes of any pool field (see longestPoolField), and how many pool strings it was made from. */
+  private poolFieldBound = 0;
+  private poolFieldBoundOf = 0;
   private readonly formats = new Map<string, Uint8Array>();
   private lastBiasToThread = { bias: NaN as number | null, component: -1, context: -1, bytes: NULL as Uint8Array };
   private lastSeverityToMessage = { severity: '', rawType: -1, bytes: NULL as Uint8Array };
@@ -105,18 +112,13 @@ export class RecordJsonBytes {
     const bytes = t.foundBytes;
     const end = t.foundEnd;
     if (start < 0 || end - start > MAX_RECORD_BYTES / 2) return this.writeString(sink, i, source, extra);
-    // Quotes and backslashes (Windows paths) are escaped here; control characters and non-ASCII text are left to
-    // JSON.stringify (they take \uXXXX forms, and multi-line messages kept in the file must lose their CRs).
-    const care = careOf(bytes, start, end);
-    if (care === OTHER_TEXT) return this.writeString(sink, i, source, extra);
-    const more =
-      typeof extra === 'string'
-        ? extra
-        : typeof extra === 'function'
-          ? extra(bytes.toString('latin1', start, end))
-          : '';
-    const moreBytes = typeof extra === 'object' ? extra.maxBytes(end - start) : more.length * 3;
-    if (!this.fits(i, source, moreBytes, (care === CONTROLS ? 6 : 2) * (end - start)))
+    // The fields before the message need no look at it; the message is then copied as it is while its bytes are
+    // checked (one pass for the common case, no escape). Quotes and backslashes (Windows paths) are then escaped
+    // here, control characters too (as JSON.stringify does, multi-line messages kept in the file losing their CRs);
+    // non-ASCII text is left to JSON.stringify (\uXXXX forms of lone surrogates and broken bytes).
+    const objectExtraBytes = typeof extra === 'object' ? extra.maxBytes(end - start) : 0;
+    const stringExtraBytes = typeof extra === 'string' ? extra.length * 3 : 0;
+    if (!this.fits(i, source, objectExtraBytes + stringExtraBytes, 2 * (end - start)))
       return this.writeString(sink, i, source, extra);
     const utc = t.utc(i);
     const wall = t.hasKeptLocal(i) ? null : t.wallTime(i);
@@ -144,14 +146,25 @@ export class RecordJsonBytes {
     const thread = t.thread(i);
     at = thread === null ? put(out, at, NULL) : putNumber(out, at, thread);
     at = put(out, at, this.severityToMessage(t.severity(i), t.rawTypeIdAt(i)));
-    if (care === PLAIN) at = putBytes(out, at, bytes, start, end);
-    else if (care === ESCAPES) at = putEscaped(out, at, bytes, start, end);
-    else at = putWithControls(out, at, bytes, start, end, t.messageDropsCr(i));
+    const care = copyPlain(out, at, bytes, start, end);
+    if (care === PLAIN) at += end - start;
+    else if (care & OTHER_TEXT) return this.writeString(sink, i, source, extra);
+    else if (!(care & CONTROLS)) at = putEscaped(out, at, bytes, start, end);
+    else if (this.fits(i, source, objectExtraBytes + stringExtraBytes, 6 * (end - start)))
+      at = putWithControls(out, at, bytes, start, end, t.messageDropsCr(i));
+    else return this.writeString(sink, i, source, extra);
+    // Made from the message's text only now: a record written from its text (above) makes it from that text.
+    const more = typeof extra === 'function' ? extra(bytes.toString('latin1', start, end)) : stringExtra(extra);
+    if (
+      typeof extra === 'function' &&
+      !this.fits(i, source, more.length * 3, (care & CONTROLS ? 6 : 2) * (end - start))
+    )
+      return this.writeString(sink, i, source, extra);
     const damaged = t.damageAt(i);
     if (damaged === undefined) at = put(out, at, this.messageEndToSource(t.sourceFileIdAt(i), source));
     else {
       out[at++] = 34; // "
-      at = put(out, at, this.pool('sourceFile', t.sourceFileIdAt(i)));
+      at = put(out, at, this.pool(SOURCE_FILE, t.sourceFileIdAt(i)));
       at += out.write(`,"damaged":${JSON.stringify(damaged)}`, at);
       at = put(out, at, UTC_SOURCE);
       at = put(out, at, this.source(source));
@@ -181,22 +194,35 @@ export class RecordJsonBytes {
       400 +
       extraBytes +
       this.source(source).length +
-      this.pool('component', t.componentId(i)).length +
-      this.pool('context', t.contextIdAt(i)).length +
-      this.pool('', t.rawTypeIdAt(i)).length +
-      this.pool('sourceFile', t.sourceFileIdAt(i)).length +
       (damaged?.length ?? 0) * 6 +
       (local?.length ?? 0) * 6;
-    return bytes <= MAX_RECORD_BYTES;
+    // The four pool fields: a bound for them all first (their lookups per record were a few % of the writer).
+    if (bytes + 4 * this.longestPoolField() <= MAX_RECORD_BYTES) return true;
+    const pools =
+      this.pool(COMPONENT, t.componentId(i)).length +
+      this.pool(CONTEXT, t.contextIdAt(i)).length +
+      this.pool(RAW_TYPE, t.rawTypeIdAt(i)).length +
+      this.pool(SOURCE_FILE, t.sourceFileIdAt(i)).length;
+    return bytes + pools <= MAX_RECORD_BYTES;
   }
 
-  private pool(name: string, id: number): Uint8Array {
-    let cache = this.pools.get(name);
-    if (!cache) this.pools.set(name, (cache = []));
+  /** At least the bytes of the longest pool field: its key, and its value escaped (at most 6 bytes a UTF-16 unit). */
+  private longestPoolField(): number {
+    const values = this.table.strings.values;
+    for (let id = this.poolFieldBoundOf; id < values.length; id++)
+      this.poolFieldBound = Math.max(this.poolFieldBound, 6 * values[id].length + 20);
+    this.poolFieldBoundOf = values.length;
+    return this.poolFieldBound;
+  }
+
+  /** The bytes of a pool field (`,"component":"CAS"`; rawType: its value alone), one cache per field. */
+  private pool(field: number, id: number): Uint8Array {
+    const cache = this.pools[field];
     let bytes = cache[id];
     if (bytes === undefined) {
       const value = this.table.strings.values[id];
       // rawType ('') is written after its key; the others carry theirs, and no key for a missing value.
+      const name = POOL_KEYS[field];
       const json = value === undefined ? '' : name ? `,"${name}":${JSON.stringify(value)}` : JSON.stringify(value);
       bytes = cache[id] = utf8(json);
     }
@@ -217,7 +243,7 @@ export class RecordJsonBytes {
     if (!bytes) {
       // As putNumber writes it (JSON.stringify's digits; null for what is not a finite number).
       const biasBytes = bias === null || !Number.isFinite(bias) ? NULL : ascii(String(bias));
-      bytes = joined([BIAS, biasBytes, this.pool('component', component), this.pool('context', context), THREAD]);
+      bytes = joined([BIAS, biasBytes, this.pool(COMPONENT, component), this.pool(CONTEXT, context), THREAD]);
       if (key >= 0) keep(this.biasToThreadRuns, key, { bias, bytes });
     }
     this.lastBiasToThread = { bias, component, context, bytes };
@@ -232,7 +258,7 @@ export class RecordJsonBytes {
     if (!byRawType) this.severityToMessageRuns.set(severity, (byRawType = []));
     let bytes = byRawType[rawType];
     if (!bytes) {
-      const raw = this.table.strings.value(rawType) === null ? NULL : this.pool('', rawType);
+      const raw = this.table.strings.value(rawType) === null ? NULL : this.pool(RAW_TYPE, rawType);
       bytes = byRawType[rawType] = joined([this.severityThenRawType(severity), raw, MESSAGE]);
     }
     this.lastSeverityToMessage = { severity, rawType, bytes };
@@ -252,7 +278,7 @@ export class RecordJsonBytes {
     if (!bytes)
       bytes = bySourceFile[sourceFile] = joined([
         QUOTE,
-        this.pool('sourceFile', sourceFile),
+        this.pool(SOURCE_FILE, sourceFile),
         UTC_SOURCE,
         this.source(source),
       ]);
@@ -290,16 +316,29 @@ function keep<K, V>(runs: Map<K, V>, key: K, value: V): void {
   runs.set(key, value);
 }
 
-/** What bytes[start, end) need in a JSON string (PLAIN, ESCAPES or OTHER_TEXT): a loop, no string made. */
-function careOf(bytes: Uint8Array, start: number, end: number): number {
-  let care = PLAIN;
+/** What each byte needs in a JSON string: PLAIN, ESCAPES (" and \\), CONTROLS (below 32) or OTHER_TEXT (128 on). */
+const CARE = Uint8Array.from({ length: 256 }, (_, c) =>
+  c >= 128 ? OTHER_TEXT : c < 32 ? CONTROLS : c === 34 || c === 92 ? ESCAPES : PLAIN,
+);
+
+/**
+ * Copies bytes[start, end) to out[at…] as they are and returns what they need (the CARE bits of all of them): when
+ * not PLAIN the copy is to be written over. One pass for the common message, where a look first and a copy after
+ * were two (a fifth of the writer's time).
+ */
+function copyPlain(out: Uint8Array, at: number, bytes: Uint8Array, start: number, end: number): number {
+  let care = 0;
   for (let k = start; k < end; k++) {
     const c = bytes[k];
-    if (c >= 128) return OTHER_TEXT;
-    if (c < 32) care = CONTROLS;
-    else if ((c === 34 || c === 92) && care === PLAIN) care = ESCAPES;
+    out[at++] = c;
+    care |= CARE[c];
   }
   return care;
+}
+
+/** What `extra` adds as text when it is not made from the message (a string, or nothing for an ExtraFields). */
+function stringExtra(extra: string | ExtraFields): string {
+  return typeof extra === 'string' ? extra : '';
 }
 
 /** JSON.stringify's escapes of the control characters (the short ones, else \u00xx). */
@@ -336,13 +375,6 @@ function putEscaped(out: Uint8Array, at: number, bytes: Uint8Array, start: numbe
     if (c === 34 || c === 92) out[at++] = 92;
     out[at++] = c;
   }
-  return at;
-}
-
-/** bytes[start, end) at out[at…]: short runs (most messages) by a loop, as Buffer.copy makes a view per call. */
-function putBytes(out: Buffer, at: number, bytes: Buffer, start: number, end: number): number {
-  if (end - start > 256) return at + bytes.copy(out, at, start, end);
-  for (let k = start; k < end; k++) out[at++] = bytes[k];
   return at;
 }
 

@@ -27,8 +27,10 @@ export class KeysJsonBytes {
   private at = 0;
   private bytes: Buffer = Buffer.alloc(0);
   /** Where each key written for the current message starts in `out` (at its opening quote), and its length. */
-  private keyStarts: number[] = [];
-  private keyLengths: number[] = [];
+  private keyStarts = new Int32Array(64);
+  private keyLengths = new Int32Array(64);
+  /** How many keys are written for the current message (typed arrays and a count: emptying an array per record cost). */
+  private keyCount = 0;
   private readonly onGuid = (start: number): void => this.putGuid(start);
   private readonly onKb = (key: string): void => this.putKb(key);
 
@@ -41,8 +43,7 @@ export class KeysJsonBytes {
     this.bytes = bytes;
     out[at++] = 91; // [
     this.at = at;
-    this.keyStarts.length = 0;
-    this.keyLengths.length = 0;
+    this.keyCount = 0;
     this.scannerFor(bytes, start).scanPositions(start, end, this.onGuid, this.onKb);
     this.out[this.at++] = 93; // ]
     return this.at;
@@ -96,7 +97,7 @@ export class KeysJsonBytes {
   /** Whether `key` (ASCII) is among those written for this message. */
   private writtenText(key: string): boolean {
     const out = this.out;
-    for (let j = 0; j < this.keyStarts.length; j++) {
+    for (let j = 0; j < this.keyCount; j++) {
       if (this.keyLengths[j] !== key.length) continue;
       const at = this.keyStarts[j];
       let k = 0;
@@ -109,17 +110,27 @@ export class KeysJsonBytes {
   /** Writes the separator and the opening quote of a key of `length` characters; returns where its text goes. */
   private openKey(length: number): number {
     const out = this.out;
-    if (this.keyStarts.length) out[this.at++] = 44; // ,
-    this.keyStarts.push(this.at + 1);
-    this.keyLengths.push(length);
+    if (this.keyCount) out[this.at++] = 44; // ,
+    if (this.keyCount === this.keyStarts.length) this.growKeys();
+    this.keyStarts[this.keyCount] = this.at + 1;
+    this.keyLengths[this.keyCount++] = length;
     out[this.at++] = 34;
     return this.at;
+  }
+
+  private growKeys(): void {
+    const starts = new Int32Array(this.keyStarts.length * 2);
+    const lengths = new Int32Array(this.keyLengths.length * 2);
+    starts.set(this.keyStarts);
+    lengths.set(this.keyLengths);
+    this.keyStarts = starts;
+    this.keyLengths = lengths;
   }
 
   /** Whether the GUID at bytes[start…] (lower-cased) is among the keys written for this message. */
   private writtenGuid(bytes: Buffer, start: number): boolean {
     const out = this.out;
-    for (let j = 0; j < this.keyStarts.length; j++) {
+    for (let j = 0; j < this.keyCount; j++) {
       if (this.keyLengths[j] !== GUID_LENGTH) continue;
       const at = this.keyStarts[j];
       let k = 0;
