@@ -16,10 +16,12 @@ import { fileURLToPath } from 'node:url';
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const referenceDir = resolve(process.argv[2] ?? join(repoRoot, '..', 'shared', 'reference'));
 const outDir = resolve(process.argv[3] ?? join(repoRoot, 'server', 'src', 'core', 'decode', 'data'));
+/** Rows this repository adds beside ../shared/reference, each with its source (see that folder's README). */
+const repoReferenceDir = join(repoRoot, 'server', 'src', 'core', 'decode', 'reference');
 
 /** Reads a header-first, tab-separated file; fails loudly when a row has the wrong column count. */
-function readTsv(name, columns) {
-  const text = readFileSync(join(referenceDir, name), 'utf8').replace(/\r\n/g, '\n');
+function readTsv(name, columns, dir = referenceDir) {
+  const text = readFileSync(join(dir, name), 'utf8').replace(/\r\n/g, '\n');
   const lines = text.split('\n').filter((line) => line.length > 0);
   const header = lines[0].split('\t');
   if (header.join(',') !== columns.join(',')) throw new Error(`${name}: unexpected header ${header.join(',')}`);
@@ -100,9 +102,17 @@ const isNtstatusRow = (row) => row.source.includes('ntstatus.h');
  * hresults.tsv with another name, and the decoder shows both, choosing by the line's context.
  */
 const FAMILY_FILES = ['wmi.tsv', 'delivery_optimization.tsv', 'cbs_setup.tsv', 'intune.tsv'];
+/** Families the shared reference lacks: Windows setup (feature update) result codes, from Microsoft's docs. */
+const REPO_FAMILY_FILES = ['mosetup.tsv'];
 
 function buildCodeFamilies() {
-  const perFile = FAMILY_FILES.map((name) => ({ name, rows: readTsv(name, CODE_COLUMNS) }));
+  const perFile = [
+    ...FAMILY_FILES.map((name) => ({ name, rows: readTsv(name, CODE_COLUMNS) })),
+    ...REPO_FAMILY_FILES.map((name) => ({
+      name: `${name} (this repository: server/src/core/decode/reference)`,
+      rows: readTsv(name, CODE_COLUMNS, repoReferenceDir),
+    })),
+  ];
   const overlaps = readTsv('code_overlaps.tsv', CODE_COLUMNS).filter((row) => !isNtstatusRow(row));
   const rows = [...perFile.flatMap((f) => f.rows), ...overlaps];
   return {
@@ -297,13 +307,16 @@ doubt kept from the reference: for 0x80244023 the SDK says HTTP 503 where a Micr
 the SDK wording is kept. S_OK (0x00000000) and S_FALSE (0x00000001) have no \`MessageId\` entry in the
 headers and so no row; \`hresult.ts\` names them from their winerror.h \`#define\`s (marked as such).
 
-## codeFamilies.json — WMI, Delivery Optimization, CBS, Intune
+## codeFamilies.json — WMI, Delivery Optimization, CBS, Intune, Windows setup
 
 Same layout as \`hresults.json\`, from \`wmi.tsv\` (WBEM_* names from the SDK's \`WbemCli.h\` /
 \`WbemProv.h\`, texts from Microsoft's "WMI Error Constants" pages), \`delivery_optimization.tsv\`
 (0x80D0xxxx, \`deliveryoptimizationerrors.h\` of an Insider SDK mirror and Microsoft's "Delivery
 Optimization Return Values"), \`cbs_setup.tsv\` (CBS_E_* / PSFX_E_* from Microsoft support articles)
-and \`intune.tsv\` (Microsoft's "Intune app installation error reference"), plus the rows of
+and \`intune.tsv\` (Microsoft's "Intune app installation error reference"); \`mosetup.tsv\`, which this
+repository adds in \`server/src/core/decode/reference/\` (the Windows setup result codes 0xC19001xx-0xC19004xx
+that feature updates and in-place upgrades report, names and texts from Microsoft's "Resolution procedures"
+page, and 0xC1800118 from the same page); plus the rows of
 \`code_overlaps.tsv\` that are not NTSTATUS values (codes \`hresults.tsv\` already has with another
 name: 2 WMI, 1 Delivery Optimization, 2 Intune). These codes are not in \`hresults.json\`, except the
 overlaps, whose rows the decoder shows after (or, in a line of their family, before) the

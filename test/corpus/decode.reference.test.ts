@@ -26,8 +26,8 @@ if (!existsSync(REFERENCE))
 const REPO = resolve(__dirname, '../..');
 const DATA = join(REPO, 'server/src/core/decode/data');
 
-function readTsv(name: string): Record<string, string>[] {
-  const [header, ...lines] = readFileSync(join(REFERENCE, name), 'utf8')
+function readTsv(name: string, dir = REFERENCE): Record<string, string>[] {
+  const [header, ...lines] = readFileSync(join(dir, name), 'utf8')
     .split('\n')
     .filter((l) => l !== '');
   const columns = header.split('\t');
@@ -48,8 +48,11 @@ const isNtstatusRow = (r: Record<string, string>) => r.source.includes('ntstatus
 const isWellKnown = (e: { source: string }) => e.source.startsWith('winerror.h: #define');
 
 const hresultRows = readTsv('hresults.tsv');
+/** Windows setup result codes, which this repository adds beside the shared reference (with their source). */
+const mosetupRows = readTsv('mosetup.tsv', join(REPO, 'server/src/core/decode/reference'));
 const familyRows = [
-  ...['wmi.tsv', 'delivery_optimization.tsv', 'cbs_setup.tsv', 'intune.tsv'].flatMap(readTsv),
+  ...['wmi.tsv', 'delivery_optimization.tsv', 'cbs_setup.tsv', 'intune.tsv'].flatMap((name) => readTsv(name)),
+  ...mosetupRows,
   ...readTsv('code_overlaps.tsv').filter((r) => !isNtstatusRow(r)),
 ];
 const ntstatusRows = [...readTsv('ntstatus.tsv'), ...readTsv('code_overlaps.tsv').filter(isNtstatusRow)];
@@ -85,15 +88,16 @@ test('hresults.tsv: 8,556 rows, every one back from lookupCode and lookup with n
   }
 });
 
-test('wmi, delivery_optimization, cbs_setup, intune (and their code_overlaps rows): every row back from lookupCode and lookup', () => {
+test('wmi, delivery_optimization, cbs_setup, intune, mosetup (and code_overlaps rows): every row back from lookupCode and lookup', () => {
   assert.deepEqual(
     [
       readTsv('wmi.tsv').length,
       readTsv('delivery_optimization.tsv').length,
       readTsv('cbs_setup.tsv').length,
       readTsv('intune.tsv').length,
+      mosetupRows.length,
     ],
-    [199, 72, 11, 50],
+    [199, 72, 11, 50, 72],
   );
   const inHresults = new Set(hresultRows.map((r) => r.code_hex));
   const groups = groupBy(familyRows, (r) => r.code_hex);

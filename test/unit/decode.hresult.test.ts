@@ -220,3 +220,27 @@ test('the packed tables the bundles carry are the committed JSON files, byte for
     );
   }
 });
+
+test('Windows setup result codes (feature updates, in-place upgrades) are named from Microsoft docs, in the forms logs write', async () => {
+  const { findCodes } = await import('../../server/src/core/decode/findCodes');
+  // setupact.log (Panther) writes "[0xC1900108]"; ConfigMgr writes a failed upgrade's code as a signed decimal.
+  const lines = [
+    ['2022-07-06 08:19:31, Info MOUPG  Finalize: Reporting result value: [0xC1900108]', 0xc1900108],
+    ['Update failed with error -1047526904 for a feature update', 0xc1900208],
+    ['Setup failed with result code 0xC190020E', 0xc190020e],
+  ] as const;
+  for (const [line, value] of lines) {
+    const [match] = findCodes(line);
+    assert.equal(match?.value, value, line);
+    assert.equal(isKnownCode(value), true, line);
+  }
+  assert.deepEqual(lookupCode(0xc1900208).names, ['MOSETUP_E_COMPAT_INSTALLREQ_BLOCK']);
+  assert.match(lookupCode(0xc1900101).message, /Setup Platform has encountered an unspecified error/);
+  assert.match(
+    lookupCode(0xc1900101).source ?? '',
+    /windows-itpro-docs\/windows\/deployment\/upgrade\/resolution-procedures\.md/,
+  );
+  assert.match(lookupCode(0xc1800118).message, /WSUS has downloaded content that it cannot use/);
+  // The family's neighbours that Microsoft does not list stay unnamed.
+  assert.equal(isKnownCode(0xc190040f), false);
+});
