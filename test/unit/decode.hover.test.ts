@@ -65,6 +65,43 @@ test('a WindowsUpdate.log "*FAILED* [8024000C]" record is not an error record', 
   assert.deepEqual([records.get(0)!.severity, records.get(1)!.severity], ['info', 'error']);
 });
 
+test('setupapi.log and CBS codes hover through their winerror.h macro; healthy SetupAPI statuses make no problem', () => {
+  const setupapi = parseText(
+    [
+      '[2011/06/12 17:27:20 1234.5]',
+      '#E360 Selecting best compatible driver caused error: Error 0xe0000228: There are no compatible drivers for this device.',
+      '[2011/06/12 17:27:21 1234.6]',
+      'sig: Error 0xe0000241: The INF was signed with an Authenticode(tm) catalog from a trusted publisher.',
+    ].join('\r\n'),
+    'setupapi.log',
+  ).records;
+  const lines = Array.from({ length: setupapi.length }, (_, i) => setupapi.get(i)!);
+  const noCompat = lines.find((r) => r.message.includes('0xe0000228'))!;
+  const hover = hoverAt(noCompat, '0xe0000228');
+  assert.match(hover, /SPAPI_E_NO_COMPAT_DRIVERS/);
+  assert.match(hover, /A SetupAPI error: named as its HRESULT_FROM_SETUPAPI form `0x800F0228`/);
+  assert.equal(failureCodes(noCompat).length, 1);
+  const trusted = lines.find((r) => r.message.includes('0xe0000241'))!;
+  assert.equal(failureCodes(trusted).length, 0);
+  const csi = record('(F) STATUS_OBJECT_NAME_NOT_FOUND #40# from SysCreateKey(...)[gle=0xd0000034]', 'CSI', 1);
+  assert.match(
+    hoverAt(csi, '0xd0000034'),
+    /An NTSTATUS as HRESULT_FROM_NT writes it: named as the NTSTATUS `0xC0000034`/,
+  );
+});
+
+test("a code the tables lack shows the name the log writes after it, said to be the log's", () => {
+  const cbs = record('Failed to internally open package. [HRESULT = 0x800f0805 - CBS_E_INVALID_PACKAGE]', 'CBS', 1);
+  const hover = hoverAt(cbs, '0x800f0805');
+  assert.match(hover, /Not in the reference tables/);
+  assert.match(hover, /The log names it `CBS_E_INVALID_PACKAGE` \(its own word, not a reference table's\)/);
+  // A known code keeps the table's name alone; a word that is no name shape is not taken.
+  const known = record('Failed [HRESULT = 0x80070002 - ERROR_FILE_NOT_FOUND]', 'CBS', 1);
+  assert.doesNotMatch(hoverAt(known, '0x80070002'), /The log names it/);
+  const other = record('Install failed 0x800f0805 - FAILED_TO_OPEN retrying', 'CBS', 1);
+  assert.doesNotMatch(hoverAt(other, '0x800f0805'), /The log names it/);
+});
+
 test('a Status Message Viewer row hovers like a STATMSG: template filled from the row, its facts listed', () => {
   const row =
     'Information\tAudit PR1\t2/9/2014 11:57:49 PM\tPR1SITE.CONTOSO.COM Microsoft.ConfigurationManagement.exe\t30197\tUser " <b>DOMAIN\\User</b> " modified updates assignment 4 ({ <b>BAFB1BDB-7A6C-4DCF-9866-6C22DF92346A</b> }).';

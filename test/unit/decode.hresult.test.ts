@@ -244,3 +244,35 @@ test('Windows setup result codes (feature updates, in-place upgrades) are named 
   // The family's neighbours that Microsoft does not list stay unnamed.
   assert.equal(isKnownCode(0xc190040f), false);
 });
+
+test('values the tables name through a winerror.h macro: HRESULT_FROM_NT and HRESULT_FROM_SETUPAPI', async () => {
+  const { findCodes } = await import('../../server/src/core/decode/findCodes');
+  // CBS/CSI in setupact.log: "[gle=0xd0000034]" is STATUS_OBJECT_NAME_NOT_FOUND with FACILITY_NT_BIT set.
+  const nt = lookupCode(0xd0000034);
+  assert.deepEqual(nt.mapped, { macro: 'HRESULT_FROM_NT', code: '0xC0000034' });
+  assert.deepEqual(nt.names, ['STATUS_OBJECT_NAME_NOT_FOUND']);
+  assert.equal(nt.facility.number, 0); // not 4096: the NT bit is no facility
+  assert.match(nt.source ?? '', /^0xD0000034 = HRESULT_FROM_NT\(0xC0000034\)/);
+  // setupapi.log: "Error 0xe0000228: There are no compatible drivers for this device."
+  const spapi = lookupCode(0xe0000228);
+  assert.deepEqual(spapi.mapped, { macro: 'HRESULT_FROM_SETUPAPI', code: '0x800F0228' });
+  assert.deepEqual(spapi.names, ['SPAPI_E_NO_COMPAT_DRIVERS']);
+  assert.deepEqual(spapi.facility, { name: 'FACILITY_SETUPAPI', number: 15 });
+  assert.equal(spapi.outcome, 'failure');
+  // Only the ranges the macros give: a C++ exception code and unknown mapped values stay unnamed.
+  for (const value of [0xe06d7363, 0xe0434352, 0xdeadbeef, 0xe000ffff]) {
+    assert.equal(lookupCode(value).known, false, value.toString(16));
+    assert.equal(lookupCode(value).mapped, undefined, value.toString(16));
+  }
+  // A code the tables have is never re-read through a macro.
+  assert.equal(lookupCode(0x80070005).mapped, undefined);
+  // SetupAPI statuses that healthy installs log are not failures.
+  assert.equal(lookupCode(0xe000020e).outcome, 'success'); // DIF_ALLOW_INSTALL - exit(0xe000020e): DI_DO_DEFAULT
+  assert.equal(lookupCode(0xe0000241).outcome, 'success'); // "signed ... from a trusted publisher"
+  assert.equal(lookupCode(0xe0000242).outcome, 'failure'); // trust not established
+  // SetupAPI's "exit(0x00000005)" is Win32 error 5; "exit(0x00000000)" stays S_OK.
+  const [denied] = findCodes('     cpy:      {Delete Directory: exit(0x00000005)} 20:33:57.125');
+  assert.deepEqual([denied.kind, denied.value], ['win32', 5]);
+  const [ok] = findCodes('{Install DEVICE: exit(0x00000000)}');
+  assert.deepEqual([ok.kind, ok.value], ['hresult', 0]);
+});

@@ -213,3 +213,24 @@ test('every status message module is listed in the plain text, with its severity
   assert.match(text, /^ {2}client message \(I\); source: /m);
   assert.match(text, /Deployment "%1" was received/);
 });
+
+test('a bare 404 or 503 gives both readings, Win32 first, each saying the other exists; HTTP 404 and 999 give one', () => {
+  assert.deepEqual(brief(['404', '503']), [
+    ['404', 'win32', '0x80070194', 'ERROR_CLOUD_FILE_PROVIDER_TERMINATED'],
+    ['404', 'http', 'HTTP 404', 'Not Found'],
+    ['503', 'win32', '0x800701F7', 'ERROR_NOT_SUPPORTED_WITH_MONITORING'],
+    ['503', 'http', 'HTTP 503', 'Service Unavailable'],
+  ]);
+  const [win32, http] = lookup(['404']);
+  assert.match(win32.note ?? '', /also an HTTP status/);
+  assert.equal(http.http?.reason, 'Not Found');
+  assert.match(formatLookup([http]), /HTTP 404 Not Found {2}HTTP status, failure/);
+  assert.deepEqual(
+    lookup(['HTTP', '404']).map((r) => r.kind),
+    ['http'],
+  );
+  assert.deepEqual(
+    lookup(['999']).map((r) => r.kind),
+    ['win32'],
+  );
+});

@@ -1,13 +1,29 @@
 // Hover on an error code: the name that fits the line first, then the others; the message, facility,
 // and what the seed documents say to do. HTTP statuses: reason phrase and what it means here.
-import type { CodeInfo } from '../core/decode/hresult';
+import type { CodeInfo, CodeMapping } from '../core/decode/hresult';
 import type { LogRecord } from '../core/record';
 import { escapeMarkdown, markdownCode } from '../core/text';
 import { codesIn } from './codes';
 
 export function codeHover(record: LogRecord, offset: number): string | undefined {
   const found = codesIn(record).find((c) => offset >= c.match.start && offset <= c.match.end);
-  return found ? describeCode(found.info, found.match.text) : undefined;
+  if (!found) return undefined;
+  const hover = describeCode(found.info, found.match.text);
+  const named = found.info.known ? null : nameWrittenAfter(record.message, found.match.end);
+  return named
+    ? `${hover}\n\n_The log names it ${markdownCode(named)} (its own word, not a reference table's)._`
+    : hover;
+}
+
+/**
+ * The symbolic name a log writes right after a code the tables lack: CBS's "[HRESULT = 0x800f0805 -
+ * CBS_E_INVALID_PACKAGE]". Only the winerror.h name shapes (X_E_…, X_S_…, X_W_…, ERROR_…, STATUS_…), so that a
+ * following word ("0x800f0805 - FAILED") is never taken for a name.
+ */
+const NAME_AFTER = /^\s*(?:-|:|=)?\s*\(?((?:[A-Z][A-Z0-9]*_[ESW]_|ERROR_|STATUS_)[A-Z0-9_]+)\b/;
+
+function nameWrittenAfter(text: string, end: number): string | null {
+  return NAME_AFTER.exec(text.slice(end, end + 80))?.[1] ?? null;
 }
 
 function describeHttp(info: CodeInfo): string {
@@ -25,6 +41,13 @@ function otherNames(info: CodeInfo): string {
   return info.names.length > 1 ? `\n\nAlso named: ${info.names.slice(1).map(markdownCode).join(' · ')}` : '';
 }
 
+/** How the tables came to name a value they have only through a winerror.h macro. */
+function mappedLine({ macro, code }: CodeMapping): string {
+  return macro === 'HRESULT_FROM_NT'
+    ? `_An NTSTATUS as HRESULT_FROM_NT writes it: named as the NTSTATUS ${markdownCode(code)}._`
+    : `_A SetupAPI error: named as its HRESULT_FROM_SETUPAPI form ${markdownCode(code)}._`;
+}
+
 export function describeCode(info: CodeInfo, asWritten?: string): string {
   if (info.http) return describeHttp(info);
   const lines: string[] = [];
@@ -34,7 +57,8 @@ export function describeCode(info: CodeInfo, asWritten?: string): string {
   lines.push(`**${info.code}**${written}${best}${otherNames(info)}`);
   if (info.message) lines.push(escapeMarkdown(info.message));
   if (!info.known) lines.push('_Not in the reference tables: only its parts are shown._');
-  if (
+  if (info.mapped) lines.push(mappedLine(info.mapped));
+  else if (
     info.entries[0]?.family === 'ntstatus' ||
     (info.entries.length && info.entries.every((e) => e.family === 'ntstatus'))
   ) {

@@ -280,17 +280,20 @@ function looksLikeSomethingElse(text: string, start: number, end: number): boole
 
 /** "CopyFile failed (0x00000005)", "failed with 0x00000020": a failure word shortly before the value. */
 const FAILURE_BEFORE = /\b(?:failed|failure|error)\b[^.;:=\d]{0,16}$/i;
+/** SetupAPI's section results ("{Delete Directory: exit(0x00000005)}"): a Win32 or SetupAPI error, never an HRESULT. */
+const SETUPAPI_EXIT_BEFORE = /\bexit\($/;
 
 /**
- * A zero-padded value (0x00000005) right after a failure word is a Win32 error written as the
- * low word of its HRESULT, as error records print GetLastError(); elsewhere it stays an HRESULT.
+ * A zero-padded value (0x00000005) right after a failure word (or SetupAPI's "exit(") is a Win32 error written
+ * as the low word of its HRESULT, as error records print GetLastError(); elsewhere it stays an HRESULT.
  */
 function win32Padded(text: string, token: string, start: number, value: number): boolean {
   return (
     /^0x0000/i.test(token) &&
     value > 0 &&
     value <= 0xffff &&
-    FAILURE_BEFORE.test(text.slice(Math.max(0, start - 32), start)) &&
+    (FAILURE_BEFORE.test(text.slice(Math.max(0, start - 32), start)) ||
+      SETUPAPI_EXIT_BEFORE.test(text.slice(Math.max(0, start - 5), start))) &&
     isKnownWin32(value)
   );
 }

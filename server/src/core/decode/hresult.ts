@@ -76,6 +76,14 @@ export interface CodeInfo {
   troubleshooting?: TroubleshootingHint;
   /** Present when the number is an HTTP status (code "HTTP 404"), not an HRESULT. */
   http?: HttpStatus;
+  /** Present when the tables name the value only through a winerror.h macro (see mappingOf). */
+  mapped?: CodeMapping;
+}
+
+/** The winerror.h macro that makes the value from a code the tables have, and that code ("0x" + 8 hex digits). */
+export interface CodeMapping {
+  macro: 'HRESULT_FROM_NT' | 'HRESULT_FROM_SETUPAPI';
+  code: string;
 }
 
 type Rows = CodeTableData['codes'][string];
@@ -323,6 +331,8 @@ interface ValueRows {
   base: CodeEntry[];
   /** More than one distinct name: the line chooses which comes first. */
   manyNames: boolean;
+  /** Set when the rows are another code's, read through a winerror.h macro. */
+  mapped?: MappedValue;
 }
 
 const valueRows = [new Map<number, ValueRows>(), new Map<number, ValueRows>()];
@@ -343,19 +353,59 @@ function rowsOfValue(value: number, withNtstatus: boolean): ValueRows {
   const cache = valueRows[withNtstatus ? 1 : 0];
   let rows = cache.get(value);
   if (rows) return rows;
-  const entries = entriesOf(value, withNtstatus);
   const well = WELL_KNOWN[value];
+  let entries = entriesOf(value, withNtstatus);
+  let mapped: MappedValue | undefined;
+  if (entries.length === 0 && !well) [entries, mapped] = mappedEntries(value);
   const all = well ? [well, ...entries] : entries;
   const base = win32First(all);
-  rows = { all, entries, base, manyNames: new Set(base.map((e) => e.name)).size >= 2 };
+  rows = { all, entries, base, manyNames: new Set(base.map((e) => e.name)).size >= 2, mapped };
   remember(cache, value, rows);
   return rows;
 }
 
-function buildInfo(value: number, { all, entries, base }: ValueRows, ranks: number[] | null): CodeInfo {
+interface MappedValue {
+  macro: CodeMapping['macro'];
+  /** The code the tables have. */
+  target: number;
+}
+
+/**
+ * Values the tables name only through a winerror.h macro. HRESULT_FROM_NT sets FACILITY_NT_BIT (0x10000000) on an
+ * NTSTATUS: CBS/CSI's "0xD0000034" is STATUS_OBJECT_NAME_NOT_FOUND. SetupAPI errors (setupapi.dev.log's "Error
+ * 0xe0000228") are APPLICATION_ERROR_MASK | ERROR_SEVERITY_ERROR | n, which HRESULT_FROM_SETUPAPI turns into
+ * 0x800F0nnn (SPAPI_E_*). Only the ranges those macros give real codes: NT errors and warnings (0xD…, 0x9…) and
+ * SetupAPI's 0xE000xxxx, so that 0xE06D7363 (a C++ exception) is never read as a SetupAPI error.
+ */
+function mappingOf(value: number): MappedValue | undefined {
+  if (value >>> 16 === 0xe000) return { macro: 'HRESULT_FROM_SETUPAPI', target: (0x800f0000 | (value & 0xffff)) >>> 0 };
+  const top = value >>> 28;
+  if (top === 0xd || top === 0x9) return { macro: 'HRESULT_FROM_NT', target: (value & ~0x10000000) >>> 0 };
+  return undefined;
+}
+
+/** The mapped code's rows, each source saying how the value was read; none when the mapped code is unknown too. */
+function mappedEntries(value: number): [CodeEntry[], MappedValue | undefined] {
+  const mapping = mappingOf(value);
+  if (!mapping) return [[], undefined];
+  const { macro, target } = mapping;
+  const rows =
+    macro === 'HRESULT_FROM_NT'
+      ? rowsOf(ntstatusTableOf(), target)
+      : hresultTablesOf().flatMap((t) => rowsOf(t, target));
+  if (rows.length === 0) return [[], undefined];
+  const how =
+    macro === 'HRESULT_FROM_NT'
+      ? `${formatCode(value)} = HRESULT_FROM_NT(${formatCode(target)}) (winerror.h: FACILITY_NT_BIT)`
+      : `${formatCode(value)} is a SetupAPI error; HRESULT_FROM_SETUPAPI gives ${formatCode(target)} (winerror.h)`;
+  return [rows.map((e) => ({ ...e, source: `${how}; ${e.source}` })), mapping];
+}
+
+function buildInfo(value: number, { all, entries, base, mapped }: ValueRows, ranks: number[] | null): CodeInfo {
   const rows = ordered(base, ranks);
   const first = rows[0];
   const ntstatusOnly = rows.length > 0 && rows.every((e) => e.family === 'ntstatus');
+  const facilityValue = mapped?.target ?? value;
   const info: CodeInfo = {
     code: formatCode(value),
     value,
@@ -363,7 +413,8 @@ function buildInfo(value: number, { all, entries, base }: ValueRows, ranks: numb
     names: [...new Set(rows.map((e) => e.name).filter((name) => name !== ''))],
     message: first?.message ?? '',
     entries: all,
-    facility: ntstatusOnly || first?.family === 'ntstatus' ? ntstatusFacilityOf(value) : facilityOf(value),
+    facility:
+      ntstatusOnly || first?.family === 'ntstatus' ? ntstatusFacilityOf(facilityValue) : facilityOf(facilityValue),
     severity: value >>> 31 ? 'failure' : 'success',
     outcome: outcomeOf(value),
     facilityCode: value & 0xffff,
@@ -371,6 +422,7 @@ function buildInfo(value: number, { all, entries, base }: ValueRows, ranks: numb
   };
   const win32 = win32PartOf(value, entries);
   if (win32) info.win32 = win32;
+  if (mapped) info.mapped = { macro: mapped.macro, code: formatCode(mapped.target) };
   const hint = hintOf(value);
   if (hint) info.troubleshooting = hint;
   return info;
@@ -385,6 +437,7 @@ function copyOf(info: CodeInfo): CodeInfo {
     facility: { ...info.facility },
   };
   if (info.win32) copy.win32 = { ...info.win32 };
+  if (info.mapped) copy.mapped = { ...info.mapped };
   return copy;
 }
 

@@ -15,9 +15,9 @@
 // `exit code 1603`, `HTTP 404`, `"(401) Unauthorized"`.
 
 import { decodeMatch, findCodes, isInstallerExitCode } from './findCodes';
-import type { CodeEntry, CodeInfo, Facility, Win32Part } from './hresult';
+import type { CodeEntry, CodeInfo, CodeMapping, Facility, Win32Part } from './hresult';
 import { facilityText, formatCode, isKnownWin32, lookupCode, lookupWin32 } from './hresult';
-import { describeHttpStatus, type HttpStatus } from './httpStatus';
+import { describeHttpStatus, isHttpStatus, type HttpStatus } from './httpStatus';
 import type { StatmsgText } from './statusMessages';
 import { decodeStatmsg, isCuratedStatmsg, isKnownStatmsg } from './statusMessages';
 import type { StateNameEntry, TopicState } from './stateMessageTopics';
@@ -49,6 +49,8 @@ export interface LookupResult {
   facilityCode?: number;
   win32?: Win32Part;
   entries?: CodeEntry[];
+  /** The winerror.h macro through which the tables name the value (HRESULT_FROM_NT, HRESULT_FROM_SETUPAPI). */
+  mapped?: CodeMapping;
   // http
   http?: HttpStatus;
   // statmsg
@@ -85,6 +87,7 @@ function infoResult(input: string, info: CodeInfo, kind: 'hresult' | 'win32' | '
     entries: info.entries,
   };
   if (info.win32) result.win32 = info.win32;
+  if (info.mapped) result.mapped = info.mapped;
   if (info.http) {
     result.http = info.http;
     delete result.entries;
@@ -187,6 +190,7 @@ function readStatmsgOrWin32(input: string, n: number): LookupResult[] {
 
 function readDecimal(input: string, n: number): LookupResult[] {
   if (input.length >= 4 && input.length <= 5 && isKnownStatmsg(n)) return readStatmsgOrWin32(input, n);
+  if (input.length === 3 && isHttpStatus(n)) return readWin32OrHttp(input, n);
   if (n > 0 && n <= 0xffff) {
     if (isKnownWin32(n)) return [codeResult(input, n, 'win32', 'Read as a Win32 error number.')];
     return [unknownResult(input, `No Win32 error ${n} (nor status message ${n}) in the reference tables.`)];
@@ -196,6 +200,22 @@ function readDecimal(input: string, n: number): LookupResult[] {
   const hex = `0x${n.toString(16).toUpperCase()}`;
   const message = `${input} is neither a Win32 error (1-65535), a status message ID nor a failure HRESULT in decimal; write ${hex} to decode it as an HRESULT.`;
   return [unknownResult(input, message)];
+}
+
+/**
+ * A bare "404" or "503" is as often an HTTP status (IIS logs, "status code 404", BITS) as a Win32 error: both
+ * readings, the Win32 one first as before, each saying the other exists ("HTTP 404" or "win32 404" asks for one).
+ */
+function readWin32OrHttp(input: string, n: number): LookupResult[] {
+  const http = infoResult(
+    input,
+    decodeMatch({ start: 0, end: input.length, text: input, value: n, kind: 'http' }),
+    'http',
+    `Also read as an HTTP status (write "HTTP ${n}" for this reading alone).`,
+  );
+  if (!isKnownWin32(n)) return [http];
+  const win32 = codeResult(input, n, 'win32', `Read as a Win32 error number; ${n} is also an HTTP status (below).`);
+  return [win32, http];
 }
 
 function readHex(input: string, digits: string): LookupResult[] {
@@ -403,14 +423,23 @@ function httpLines(r: LookupResult): string[] {
   return [`${r.code} ${r.http!.reason}  HTTP status, ${r.severity}`, `  ${r.message}`, `  source: ${r.source}`];
 }
 
+/** "HRESULT_FROM_NT of NTSTATUS 0xC0000034", "SetupAPI error (HRESULT_FROM_SETUPAPI: 0x800F0228)". */
+export function mappedKind(mapped: CodeMapping): string {
+  return mapped.macro === 'HRESULT_FROM_NT'
+    ? `HRESULT_FROM_NT of NTSTATUS ${mapped.code}`
+    : `SetupAPI error (HRESULT_FROM_SETUPAPI: ${mapped.code})`;
+}
+
 function codeLines(r: LookupResult): string[] {
   const ntstatus = r.entries!.length > 0 && r.entries!.every((e) => e.family === 'ntstatus');
   const kind =
     r.kind === 'win32'
       ? `Win32 error ${r.win32?.code}`
-      : ntstatus
-        ? 'NTSTATUS (no HRESULT table has this value)'
-        : 'HRESULT';
+      : r.mapped
+        ? mappedKind(r.mapped)
+        : ntstatus
+          ? 'NTSTATUS (no HRESULT table has this value)'
+          : 'HRESULT';
   const lines = [`${r.code}  ${kind}, ${r.severity}`];
   const entries = [...r.entries!.filter((e) => e.win32), ...r.entries!.filter((e) => !e.win32)];
   const entryLine = (e: CodeEntry) =>
