@@ -20,7 +20,7 @@ export function codeHover(record: LogRecord, offset: number): string | undefined
  * CBS_E_INVALID_PACKAGE]". Only the winerror.h name shapes (X_E_…, X_S_…, X_W_…, ERROR_…, STATUS_…), so that a
  * following word ("0x800f0805 - FAILED") is never taken for a name.
  */
-const NAME_AFTER = /^\s*(?:-|:|=)?\s*\(?((?:[A-Z][A-Z0-9]*_[ESW]_|ERROR_|STATUS_)[A-Z0-9_]+)\b/;
+const NAME_AFTER = /^[\s:=(-]{0,8}((?:[A-Z][A-Z0-9]*_[ESW]_|ERROR_|STATUS_)[A-Z0-9_]+)\b/;
 
 function nameWrittenAfter(text: string, end: number): string | null {
   return NAME_AFTER.exec(text.slice(end, end + 80))?.[1] ?? null;
