@@ -132,3 +132,26 @@ test('GUIDs of messages read back from the file (multi-line ones with their CRs)
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('numberIn: a GUID missing from the sources read so far is found once another source that has it is read', () => {
+  const only = '0f0e0d0c-0b0a-0908-0706-050403020100';
+  const shared = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
+  const first = parseText(cmtrace([`Download ${shared} started`, 'nothing here']), 'CAS.log').records;
+  const second = parseText(cmtrace(['no key', `Job {${only.toUpperCase()}} for ${shared}`]), 'CTM.log').records;
+  const index = new GuidIndex([first, second]);
+  // Asked twice before the second source is read (the second answer may come from a cache): not there yet.
+  assert.equal(index.numberIn(only, [0]), -1);
+  assert.equal(index.numberIn(only, [0]), -1);
+  const sharedNumber = index.numberIn(shared, [0]);
+  assert.ok(sharedNumber >= 0);
+  assert.equal(index.recordsOf(index.numberIn(only, [0]), 1), undefined);
+  // Reading the second source makes it known, with its record; the shared GUID keeps its number.
+  const k = index.numberIn(only, [1]);
+  assert.ok(k >= 0);
+  assert.deepEqual(Array.from(index.recordsOf(k, 1) ?? []), [1]);
+  assert.equal(index.numberIn(only, [0]), k);
+  assert.equal(index.numberIn(shared, [0, 1]), sharedNumber);
+  assert.deepEqual(Array.from(index.recordsOf(sharedNumber, 0) ?? []), [0]);
+  assert.deepEqual(Array.from(index.recordsOf(sharedNumber, 1) ?? []), [1]);
+  assert.deepEqual([...index.withGuid(only).keys()], [1]);
+});

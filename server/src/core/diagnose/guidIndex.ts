@@ -29,6 +29,14 @@ export class GuidIndex {
   /** Per source, its records grouped by GUID number; made when a search first reads that source. */
   private readonly postings: Array<SourcePostings | undefined>;
   private readonly answers = new Map<number, Map<number, Int32Array>>();
+  /**
+   * GUID text → its number, once found: an instance asks for the same keys again and again (harvestKeys), and each
+   * KeyTable.find made a buffer of the text and hashed it (~10% of the GUID index's time in a fleet reader).
+   */
+  private readonly numbers = new Map<string, number>();
+  /** GUID text → how many sources were read when it was not found: the answer holds until another is read. */
+  private readonly missing = new Map<string, number>();
+  private sourcesRead = 0;
 
   /**
    * The GUIDs of the tables' messages (source number = position in `tables`). A table is read when a search
@@ -49,7 +57,7 @@ export class GuidIndex {
   /** Source number → the records whose message carries the GUID (lower-case, no braces), ascending, each once. */
   withGuid(guid: string): ReadonlyMap<number, Int32Array> {
     for (let s = 0; s < this.tables.length; s++) this.postingsOf(s);
-    const k = this.guids.find(guid);
+    const k = this.numberOf(guid);
     if (k < 0) return NO_RECORDS;
     let answer = this.answers.get(k);
     if (answer) return answer;
@@ -68,7 +76,20 @@ export class GuidIndex {
    */
   numberIn(guid: string, sources: Iterable<number>): number {
     for (const s of sources) this.postingsOf(s);
-    return this.guids.find(guid);
+    return this.numberOf(guid);
+  }
+
+  /** The number of the GUID in the sources read so far, or -1. */
+  private numberOf(guid: string): number {
+    const known = this.numbers.get(guid);
+    if (known !== undefined) return known;
+    if (this.missing.get(guid) === this.sourcesRead) return -1;
+    const k = this.guids.find(guid);
+    if (k >= 0) {
+      this.numbers.set(guid, k);
+      this.missing.delete(guid);
+    } else this.missing.set(guid, this.sourcesRead);
+    return k;
   }
 
   /** The records of source `s` (read: see numberIn) whose message carries GUID number `k`, ascending; none: undefined. */
@@ -81,7 +102,12 @@ export class GuidIndex {
   }
 
   private postingsOf(s: number): SourcePostings {
-    return (this.postings[s] ??= groupByGuid(this.scan(this.tables[s], s), this.guids.count));
+    let postings = this.postings[s];
+    if (!postings) {
+      postings = this.postings[s] = groupByGuid(this.scan(this.tables[s], s), this.guids.count);
+      this.sourcesRead++;
+    }
+    return postings;
   }
 
   /** (GUID number, record) pairs of a table, in record order, each GUID once per record. */
