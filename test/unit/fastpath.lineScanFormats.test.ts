@@ -77,11 +77,11 @@ const wuetw = (n: number, from = 0) =>
 
 const GENERATORS: Record<string, (n: number, from?: number) => string[]> = { wulog, wsus, wuetw };
 /**
- * The share of the generated lines the scanner reads: the others are JavaScript's by design ("tz: " in the classic
- * form; the record before such a line is the scanner's). FAILED lines, whose code decides their severity, are the
- * scanner's too.
+ * The share of the generated lines the scanner reads: the others are JavaScript's by design (a first "tz: " in a
+ * classic line that declares no zone: "the word tz: alone"). FAILED lines, whose code decides their severity, and
+ * zone declarations ("tz: -0500)") are the scanner's too.
  */
-const SCANNED_SHARE: Record<string, number> = { wulog: 17 / 19, wsus: 1, wuetw: 1 };
+const SCANNED_SHARE: Record<string, number> = { wulog: 18 / 19, wsus: 1, wuetw: 1 };
 /** At least `share` of `lines` lines, less a few (the last record of the data, records near the lines it leaves). */
 const most = (format: string, lines: number) => Math.floor(SCANNED_SHARE[format] * lines * 0.9);
 
@@ -259,6 +259,24 @@ test('line scanner = general parser, wulog: the zone the file declares, changed 
     ...wulog(20, 80, '2024-03-05'),
   ].join('\r\n');
   assertSameAsGeneral('wulog_zones', 'wulog', content, most('wulog', 100));
+});
+
+test('line scanner = general parser, wulog: zone declarations the scanner reads, wherever a scan or chunk ends', () => {
+  // Agents restart often: a declaration every few records, now and then with continuation lines after it, the
+  // zone going back and forth (each record after one has its zone; the declaring record too), one at the very end.
+  const declaration = (i: number, zone: string) =>
+    `2024-03-04\t${clock(5000 + i)}:000\t ${1600 + i}\t17${i % 10}\tMisc\t===========  Logging initialized (build: 7.6.7601.24436, tz: ${zone})  ===========`;
+  const lines: string[] = [];
+  const zones = ['-0500', '+0000', '+0530', '-1200', '+1400', '-0000'];
+  for (let i = 0; i < 300; i++) {
+    lines.push(declaration(i, zones[i % zones.length]));
+    if (i % 7 === 3) lines.push('   a continuation line after the declaration');
+    lines.push(...wulog(1 + (i % 5), i * 5).filter((line) => !line.includes('tz: ')));
+  }
+  lines.push(declaration(300, '+0100'));
+  const records = lines.filter((line) => line.startsWith('2024')).length;
+  assertSameAsGeneral('wulog_many_zones', 'wulog', lines.join('\r\n'), records - 5);
+  assertSameAsGeneral('wulog_many_zones_lf', 'wulog', lines.join('\n') + '\n', records - 5);
 });
 
 test('line scanner = general parser, wulog: odd prefixes', () => {
