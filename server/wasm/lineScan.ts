@@ -59,7 +59,14 @@ const LAST_VALUE: usize = VALUE_LENGTH + <usize>MAX_VALUES * 4;
 const VALUE_BYTES: usize = LAST_VALUE + 64;
 const VALUE_BYTES_SIZE: i32 = 64 * 1024;
 const MAX_VALUE_LENGTH: i32 = 128;
-const INPUT: usize = (VALUE_BYTES + <usize>VALUE_BYTES_SIZE + 64 + 15) & ~15;
+/**
+ * Values of up to 16 bytes by their bytes (a direct-mapped cache in front of internHashed: a log's components and
+ * pids are few and short, and alternate too often for LAST_VALUE): per slot the two words (zero-padded), length |
+ * kind << 16, local id + 1 (0: empty). Emptied with the values.
+ */
+const SHORT_SLOTS: i32 = 256;
+const SHORT_VALUES: usize = (VALUE_BYTES + <usize>VALUE_BYTES_SIZE + 15) & ~15;
+const INPUT: usize = (SHORT_VALUES + <usize>SHORT_SLOTS * 32 + 64 + 15) & ~15;
 const TABLE_NO_THREAD: u32 = 0xffffffff;
 const TABLE_NO_BIAS: i16 = -32768;
 /** Bytes after the input that SIMD loads may read (JavaScript leaves them out of its view of the input). */
@@ -543,6 +550,7 @@ function forgetValues(): void {
   valueCount = 0;
   valueBytesUsed = 0;
   memory.fill(VALUE_SLOT, 0, <usize>VALUE_SLOTS * 4);
+  memory.fill(SHORT_VALUES, 0, <usize>SHORT_SLOTS * 32);
 }
 
 /**
@@ -944,10 +952,30 @@ function intern(kind: i32, from: i32, to: i32): i32 {
   const last = LAST_VALUE + <usize>kind * 12;
   const lastId = load<i32>(last);
   if (lastId >= 0 && load<i32>(last + 8) == n && sameInput(load<i32>(last + 4), from, n)) return lastId;
-  const id = internHashed(kind, from, to);
+  const id = n <= 16 ? internShort(kind, from, n) : internHashed(kind, from, to);
   store<i32>(last, id);
   store<i32>(last + 4, from);
   store<i32>(last + 8, n);
+  return id;
+}
+
+/** intern for a value of n <= 16 bytes: its id from SHORT_VALUES, else from internHashed (then cached there). */
+function internShort(kind: i32, from: i32, n: i32): i32 {
+  // The bytes past the value (input or its slack) are masked off.
+  const low = n >= 8 ? load<u64>(INPUT + <usize>from) : load<u64>(INPUT + <usize>from) & ((<u64>1 << (<u64>n * 8)) - 1);
+  const high = n <= 8 ? 0 : n == 16 ? load<u64>(INPUT + <usize>from + 8) : load<u64>(INPUT + <usize>from + 8) & ((<u64>1 << (<u64>(n - 8) * 8)) - 1);
+  const key = n | (kind << 16);
+  const mixed = (low ^ (high * 0x9e3779b97f4a7c15) ^ <u64>key) * 0xff51afd7ed558ccd;
+  const slot = SHORT_VALUES + <usize>(<i32>(mixed >> 56) & (SHORT_SLOTS - 1)) * 32;
+  const cached = load<i32>(slot + 20);
+  if (cached != 0 && load<u64>(slot) == low && load<u64>(slot + 8) == high && load<i32>(slot + 16) == key) return cached - 1;
+  const id = internHashed(kind, from, from + n);
+  if (id >= 0) {
+    store<u64>(slot, low);
+    store<u64>(slot + 8, high);
+    store<i32>(slot + 16, key);
+    store<i32>(slot + 20, id + 1);
+  }
   return id;
 }
 

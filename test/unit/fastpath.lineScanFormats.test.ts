@@ -279,6 +279,29 @@ test('line scanner = general parser, wulog: zone declarations the scanner reads,
   assertSameAsGeneral('wulog_many_zones_lf', 'wulog', lines.join('\n') + '\n', records - 5);
 });
 
+test('line scanner = general parser: thousands of distinct components and pids of every short length', () => {
+  // Values of 1..20 bytes (those of up to 16 are looked up by their bytes first, in a small cache where they
+  // collide), differing in one byte at either end, more than the scanner holds at once (it forgets them all then),
+  // and old ones coming back after that.
+  const name = (i: number) => {
+    const length = 1 + (i % 20);
+    const id = i.toString(36);
+    // Past 8 bytes: the same first 8 ("Componen"), the rest differing; else differing at the start or the end.
+    if (length > 8 && i % 2) return ('Componen' + id.padStart(length - 8, 'y')).slice(0, length);
+    const base = `C${id}`.padEnd(length, 'x').slice(0, length);
+    return i % 3 ? base : base.slice(0, -1) + String.fromCharCode(97 + (i % 26));
+  };
+  const order = Array.from({ length: 9000 }, (_, k) => (k < 6000 ? k : (k * 7919) % 6000));
+  const classic = order.map(
+    (i, k) => `2024-03-04\t${clock(k)}:${pad(k % 1000, 3)}\t ${(i * 31) % 70000}\tf58\t${name(i)}\tmessage ${k}`,
+  );
+  assertSameAsGeneral('wulog_many_values', 'wulog', classic.join('\r\n') + '\r\n', 8900);
+  const etw = order.map(
+    (i, k) => `2024/03/04 ${clock(k)}.0198466 ${(i * 31) % 70000}  6429  ${name(i).padEnd(16)}message ${k}`,
+  );
+  assertSameAsGeneral('wuetw_many_values', 'wuetw', etw.join('\r\n') + '\r\n', 8900);
+});
+
 test('line scanner = general parser, wulog: odd prefixes', () => {
   const content = [
     ...wulog(20),
