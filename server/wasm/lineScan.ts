@@ -59,7 +59,14 @@ const LAST_VALUE: usize = VALUE_LENGTH + <usize>MAX_VALUES * 4;
 const VALUE_BYTES: usize = LAST_VALUE + 64;
 const VALUE_BYTES_SIZE: i32 = 64 * 1024;
 const MAX_VALUE_LENGTH: i32 = 128;
-const INPUT: usize = (VALUE_BYTES + <usize>VALUE_BYTES_SIZE + 64 + 15) & ~15;
+/**
+ * Values of up to 16 bytes by their bytes (a direct-mapped cache in front of internHashed: a log's components and
+ * pids are few and short, and alternate too often for LAST_VALUE): per slot the two words (zero-padded), length |
+ * kind << 16, local id + 1 (0: empty). Emptied with the values.
+ */
+const SHORT_SLOTS: i32 = 256;
+const SHORT_VALUES: usize = (VALUE_BYTES + <usize>VALUE_BYTES_SIZE + 15) & ~15;
+const INPUT: usize = (SHORT_VALUES + <usize>SHORT_SLOTS * 32 + 64 + 15) & ~15;
 const TABLE_NO_THREAD: u32 = 0xffffffff;
 const TABLE_NO_BIAS: i16 = -32768;
 /** Bytes after the input that SIMD loads may read (JavaScript leaves them out of its view of the input). */
@@ -530,10 +537,20 @@ export function atStart(): bool {
   return stoppedAtStart;
 }
 
+/**
+ * The zone the file declared as of the last record the last scanFirstLines returned (a classic "tz: " line it
+ * read), or the fileBias it was given; NO_BIAS: none.
+ */
+let committedBias: i32 = NO_BIAS;
+export function declaredZone(): i32 {
+  return committedBias;
+}
+
 function forgetValues(): void {
   valueCount = 0;
   valueBytesUsed = 0;
   memory.fill(VALUE_SLOT, 0, <usize>VALUE_SLOTS * 4);
+  memory.fill(SHORT_VALUES, 0, <usize>SHORT_SLOTS * 32);
 }
 
 /**
@@ -556,6 +573,7 @@ export function scanFirstLines(format: i32, from: i32, n: i32, firstLine: i32, o
   let committed = 0;
   let stop = from;
   let stopLine = firstLine;
+  committedBias = fileBias;
   while (read < MAX_RECORDS && at < n) {
     const lf = lineEndWith(at, n, DOLLAR);
     if (lf < 0) break;
@@ -564,10 +582,12 @@ export function scanFirstLines(format: i32, from: i32, n: i32, firstLine: i32, o
       // It goes with the record before it (read here: JavaScript reads one it holds, or one of many lines).
       if (read == 0 || !continued(read - 1, end, line)) break;
     } else {
+      const biasBefore = scanBias;
       const got = format == WSUS ? readWsus(at, end, read, line) : format == WULOG ? readClassic(at, end, read, line) : readEtw(at, end, read, line);
       if (got == STOP) break;
       // The line starts a record: the one before it is whole.
       committed = read;
+      committedBias = biasBefore;
       stop = at;
       stopLine = line;
       if (got == START) {
@@ -662,11 +682,14 @@ function readClassic(from: i32, to: i32, k: i32, line: i32): i32 {
   while (start < componentEnd && isInlineBlank(byteAt(start))) start++;
   while (componentEnd > start && isInlineBlank(byteAt(componentEnd - 1))) componentEnd--;
   const severity = wuSeverity(messageStart, to, true);
-  if (severity < 0) return START;
+  // "tz: -0500)" sets the file's zone from this record on (WuClassicGrammar.severity); another shape: JavaScript's.
+  const declared = tzFound < 0 ? NO_BIAS : declaredBias(tzFound, to);
+  if (tzFound >= 0 && declared == NO_BIAS) return START;
   if (thread >= 0xfffffffe || messageStart - from > 254) return STOP;
   const component = intern(KIND_COMPONENT, start, componentEnd);
   const context = intern(KIND_CONTEXT, pid, pidEnd);
   if (component < 0 || context < 0) return STOP;
+  if (declared != NO_BIAS) scanBias = declared;
   const bias = scanBias;
   const utc = midnight + <f64>clock + (bias == NO_BIAS ? 0.0 : <f64>bias * 60000);
   writeFirstLine(k, line, from, messageStart, to, utc, bias, thread, severity, 0);
@@ -720,7 +743,6 @@ function readEtw(from: i32, to: i32, k: i32, line: i32): i32 {
   while (i < to && byteAt(i) == SPACE) i++;
   const messageStart = i;
   const severity = wuSeverity(messageStart, to, false);
-  if (severity < 0) return START;
   if (messageStart - from > 254) return STOP;
   const component = intern(KIND_COMPONENT, componentStart, componentEnd);
   const context = intern(KIND_CONTEXT, pid, pidEnd);
@@ -824,16 +846,35 @@ const W_FAILED_UPPER: u64 = 0x44454c494146; // "FAILED"
 const W_WARNING_UPPER: u64 = 0x474e494e524157; // "WARNING"
 const W_TZ: u32 = 0x203a7a74; // "tz: "
 
+/** Where the last wuSeverity (classic form) found the line's first "tz: " after a word's edge, or -1. */
+let tzFound: i32 = -1;
+
+/**
+ * The zone "tz: " at `at` declares (declaredBias, formats/prefixed.ts: "tz: -0500)" is UTC+5 h, bias 300 minutes)
+ * when it has the shape WuClassicGrammar.severity reads: sign, four digits, ")" before the line's end `to`;
+ * NO_BIAS when it has not (JavaScript then leaves the line to the format's parser).
+ */
+function declaredBias(at: i32, to: i32): i32 {
+  const p = at + 4;
+  const sign = byteAt(p);
+  const hours = twoDigits(p + 1);
+  const minutes = twoDigits(p + 3);
+  if ((sign != 43 && sign != 45) || hours < 0 || minutes < 0 || p + 5 >= to || byteAt(p + 5) != 41) return NO_BIAS;
+  const offset = (hours * 60 + minutes) * (sign == 45 ? -1 : 1);
+  return -offset;
+}
+
 /**
  * wuSeverity (formats/prefixed.ts) on input[from, to): FATAL an error, else FAILED an error unless the code it
- * writes is no failure (failedSeverity), else WARNING a warning, whole words in this case. -1: JavaScript reads
- * the line (in the classic form any "tz: ", which may declare the file's zone).
+ * writes is no failure (failedSeverity), else WARNING a warning, whole words in this case. In the classic form it
+ * also notes where the first "tz: " after a word's edge is (tzFound), which may declare the file's zone.
  */
 function wuSeverity(from: i32, to: i32, classic: bool): i32 {
   let fatal = false;
   let failed = false;
   let warning = false;
   let i = from;
+  tzFound = -1;
   // "tz: " is found by its "z" (rarer than "t"), in the classic form only (elsewhere "F" again: no more hits).
   const z = i8x16.splat(classic ? 122 : 70);
   while (i < to) {
@@ -847,7 +888,9 @@ function wuSeverity(from: i32, to: i32, classic: bool): i32 {
       bits &= bits - 1;
       const c = byteAt(p);
       if (c == 122) {
-        if (p > from && p + 3 <= to && load<u32>(INPUT + <usize>(p - 1)) == W_TZ) return -1;
+        const t = p - 1;
+        if (tzFound < 0 && t >= from && p + 3 <= to && load<u32>(INPUT + <usize>t) == W_TZ)
+          if (t == from || !isWord(byteAt(t - 1))) tzFound = t;
         continue;
       }
       if (p > from && isWord(byteAt(p - 1))) continue;
@@ -909,10 +952,30 @@ function intern(kind: i32, from: i32, to: i32): i32 {
   const last = LAST_VALUE + <usize>kind * 12;
   const lastId = load<i32>(last);
   if (lastId >= 0 && load<i32>(last + 8) == n && sameInput(load<i32>(last + 4), from, n)) return lastId;
-  const id = internHashed(kind, from, to);
+  const id = n <= 16 ? internShort(kind, from, n) : internHashed(kind, from, to);
   store<i32>(last, id);
   store<i32>(last + 4, from);
   store<i32>(last + 8, n);
+  return id;
+}
+
+/** intern for a value of n <= 16 bytes: its id from SHORT_VALUES, else from internHashed (then cached there). */
+function internShort(kind: i32, from: i32, n: i32): i32 {
+  // The bytes past the value (input or its slack) are masked off.
+  const low = n >= 8 ? load<u64>(INPUT + <usize>from) : load<u64>(INPUT + <usize>from) & ((<u64>1 << (<u64>n * 8)) - 1);
+  const high = n <= 8 ? 0 : n == 16 ? load<u64>(INPUT + <usize>from + 8) : load<u64>(INPUT + <usize>from + 8) & ((<u64>1 << (<u64>(n - 8) * 8)) - 1);
+  const key = n | (kind << 16);
+  const mixed = (low ^ (high * 0x9e3779b97f4a7c15) ^ <u64>key) * 0xff51afd7ed558ccd;
+  const slot = SHORT_VALUES + <usize>(<i32>(mixed >> 56) & (SHORT_SLOTS - 1)) * 32;
+  const cached = load<i32>(slot + 20);
+  if (cached != 0 && load<u64>(slot) == low && load<u64>(slot + 8) == high && load<i32>(slot + 16) == key) return cached - 1;
+  const id = internHashed(kind, from, from + n);
+  if (id >= 0) {
+    store<u64>(slot, low);
+    store<u64>(slot + 8, high);
+    store<i32>(slot + 16, key);
+    store<i32>(slot + 20, id + 1);
+  }
   return id;
 }
 

@@ -77,11 +77,11 @@ const wuetw = (n: number, from = 0) =>
 
 const GENERATORS: Record<string, (n: number, from?: number) => string[]> = { wulog, wsus, wuetw };
 /**
- * The share of the generated lines the scanner reads: the others are JavaScript's by design ("tz: " in the classic
- * form; the record before such a line is the scanner's). FAILED lines, whose code decides their severity, are the
- * scanner's too.
+ * The share of the generated lines the scanner reads: the others are JavaScript's by design (a first "tz: " in a
+ * classic line that declares no zone: "the word tz: alone"). FAILED lines, whose code decides their severity, and
+ * zone declarations ("tz: -0500)") are the scanner's too.
  */
-const SCANNED_SHARE: Record<string, number> = { wulog: 17 / 19, wsus: 1, wuetw: 1 };
+const SCANNED_SHARE: Record<string, number> = { wulog: 18 / 19, wsus: 1, wuetw: 1 };
 /** At least `share` of `lines` lines, less a few (the last record of the data, records near the lines it leaves). */
 const most = (format: string, lines: number) => Math.floor(SCANNED_SHARE[format] * lines * 0.9);
 
@@ -259,6 +259,47 @@ test('line scanner = general parser, wulog: the zone the file declares, changed 
     ...wulog(20, 80, '2024-03-05'),
   ].join('\r\n');
   assertSameAsGeneral('wulog_zones', 'wulog', content, most('wulog', 100));
+});
+
+test('line scanner = general parser, wulog: zone declarations the scanner reads, wherever a scan or chunk ends', () => {
+  // Agents restart often: a declaration every few records, now and then with continuation lines after it, the
+  // zone going back and forth (each record after one has its zone; the declaring record too), one at the very end.
+  const declaration = (i: number, zone: string) =>
+    `2024-03-04\t${clock(5000 + i)}:000\t ${1600 + i}\t17${i % 10}\tMisc\t===========  Logging initialized (build: 7.6.7601.24436, tz: ${zone})  ===========`;
+  const lines: string[] = [];
+  const zones = ['-0500', '+0000', '+0530', '-1200', '+1400', '-0000'];
+  for (let i = 0; i < 300; i++) {
+    lines.push(declaration(i, zones[i % zones.length]));
+    if (i % 7 === 3) lines.push('   a continuation line after the declaration');
+    lines.push(...wulog(1 + (i % 5), i * 5).filter((line) => !line.includes('tz: ')));
+  }
+  lines.push(declaration(300, '+0100'));
+  const records = lines.filter((line) => line.startsWith('2024')).length;
+  assertSameAsGeneral('wulog_many_zones', 'wulog', lines.join('\r\n'), records - 5);
+  assertSameAsGeneral('wulog_many_zones_lf', 'wulog', lines.join('\n') + '\n', records - 5);
+});
+
+test('line scanner = general parser: thousands of distinct components and pids of every short length', () => {
+  // Values of 1..20 bytes (those of up to 16 are looked up by their bytes first, in a small cache where they
+  // collide), differing in one byte at either end, more than the scanner holds at once (it forgets them all then),
+  // and old ones coming back after that.
+  const name = (i: number) => {
+    const length = 1 + (i % 20);
+    const id = i.toString(36);
+    // Past 8 bytes: the same first 8 ("Componen"), the rest differing; else differing at the start or the end.
+    if (length > 8 && i % 2) return ('Componen' + id.padStart(length - 8, 'y')).slice(0, length);
+    const base = `C${id}`.padEnd(length, 'x').slice(0, length);
+    return i % 3 ? base : base.slice(0, -1) + String.fromCharCode(97 + (i % 26));
+  };
+  const order = Array.from({ length: 9000 }, (_, k) => (k < 6000 ? k : (k * 7919) % 6000));
+  const classic = order.map(
+    (i, k) => `2024-03-04\t${clock(k)}:${pad(k % 1000, 3)}\t ${(i * 31) % 70000}\tf58\t${name(i)}\tmessage ${k}`,
+  );
+  assertSameAsGeneral('wulog_many_values', 'wulog', classic.join('\r\n') + '\r\n', 8900);
+  const etw = order.map(
+    (i, k) => `2024/03/04 ${clock(k)}.0198466 ${(i * 31) % 70000}  6429  ${name(i).padEnd(16)}message ${k}`,
+  );
+  assertSameAsGeneral('wuetw_many_values', 'wuetw', etw.join('\r\n') + '\r\n', 8900);
 });
 
 test('line scanner = general parser, wulog: odd prefixes', () => {

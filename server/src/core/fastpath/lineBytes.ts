@@ -372,8 +372,11 @@ export class LineByteReader {
     const bias = this.fileBias ?? SCAN_NO_BIAS;
     const count = scanner.scanFirstLines(SCAN_FORMATS[grammar.format], at, data.length, n, this.dataOffset, bias);
     this.learnValues(data, scanner);
-    // A record the scanner leaves to JavaScript (a classic "tz: " line, which may set the zone) is no sign of lines
-    // it cannot read.
+    // A classic "tz: -0500)" the scanner read sets the zone of the records after it, here as in startFast.
+    const zone = scanner.declaredZone();
+    if (zone !== SCAN_NO_BIAS) this.fileBias = zone;
+    // A record the scanner leaves to JavaScript (a classic "tz: " of another shape) is no sign of lines it cannot
+    // read.
     if (!count && scanner.atStart()) return 0;
     if (!this.scanHit(count)) return 0;
     // The record this reader holds open ends where the first scanned one starts.

@@ -32,6 +32,7 @@ interface Exports {
   newValues(): number;
   transcodeUtf16(n: number, out: number): number;
   atStart(): number;
+  declaredZone(): number;
 }
 
 /** The first-line formats' numbers in the scanner (scanFirstLines). */
@@ -154,6 +155,14 @@ export class LineScanKernel {
   /** The last scanFirstLines stopped at a line starting a record the reader must read (its severity), not an odd line. */
   atStart(): boolean {
     return this.exports.atStart() !== 0;
+  }
+
+  /**
+   * The zone the file declared as of the last record the last scanFirstLines returned (a classic WindowsUpdate.log
+   * "tz: -0500)" it read), or the fileBias it was given; SCAN_NO_BIAS: none.
+   */
+  declaredZone(): number {
+    return this.exports.declaredZone();
   }
 
   newValueCount(): number {
