@@ -21,6 +21,8 @@ await Promise.all([
     entryPoints: ['client/src/extension.ts'],
     outfile: 'client/out/extension.js',
     external: ['vscode'],
+    // When the extension host began to evaluate the bundle (client/src/trace.ts reports it with the activation).
+    banner: { js: 'globalThis.__cmlogsBundleStart = Date.now();' },
   }),
   build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'server/out/server.js' }),
   // DuckDB (cmlogs fleet) is a native module: loaded at run time from node_modules, never bundled.

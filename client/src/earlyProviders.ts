@@ -9,6 +9,7 @@
 // server, which answers a request about a log it has not indexed yet once it has (server.ts `ready`). The
 // LanguageClient's own three features are left out (languageClientWithout), so nothing is asked twice.
 import * as vscode from 'vscode';
+import { trace } from './trace';
 // Types only: the module stays loadable without vscode-languageclient's runtime (test/lsp/earlyProviders.test.ts).
 import type {
   ClientCapabilities,
@@ -107,9 +108,14 @@ export function registerEarlyProviders(
     token: vscode.CancellationToken,
     convert: (result: R) => T | Promise<T>,
   ): Promise<T | undefined> {
-    if (!(await readiness.whenReady(token))) return undefined;
+    trace('request', { method });
+    if (!(await readiness.whenReady(token))) {
+      trace('request-not-ready', { method, cancelled: token.isCancellationRequested });
+      return undefined;
+    }
     try {
       const result = (await client.sendRequest(method, params, token)) as R;
+      trace('answer', { method, empty: result == null, cancelled: token.isCancellationRequested });
       return token.isCancellationRequested ? undefined : await convert(result);
     } catch (error) {
       // handleFailedRequest reads only the method of the signature (to log it)

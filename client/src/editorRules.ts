@@ -4,6 +4,7 @@
 // `]LOG]!><time=… >`) made quiet so that the message reads first (cmlogs.quietMarkup). Only the visible lines (and
 // a margin) are scanned: a log of a million lines costs nothing.
 import * as vscode from 'vscode';
+import { trace } from './trace';
 import { RULE_COLORS, compileRules, sanitizeRules, type RuleColor } from './shared/highlightRules';
 
 const MARGIN = 200;
@@ -59,6 +60,7 @@ export function registerEditorRules(context: vscode.ExtensionContext): void {
       }
     }
     for (const [colour, type] of colours) editor.setDecorations(type, byColour.get(colour)!);
+    trace('editor-rules-decorations', { lines: markup.length });
     editor.setDecorations(quiet, markup);
     editor.setDecorations(hidden, left);
   };

@@ -11,13 +11,20 @@ import { registerEditorRules } from './editorRules';
 import { registerHighlighting } from './highlight';
 import { registerStatusBar } from './statusBar';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { trace } from './trace';
+
+// The bundle has been evaluated (from: when its first line ran, scripts/build.mjs): its size is a cost paid before
+// activate() and so before the first provider exists.
+trace('bundle-evaluated', { from: (globalThis as { __cmlogsBundleStart?: number }).__cmlogsBundleStart });
 
 let client: LanguageClient | undefined;
 
 export function activate(context: vscode.ExtensionContext): { client: LanguageClient; started: Promise<void> } {
+  trace('activate');
   client = startClient(context);
   // Before the client starts: a hover made while the server starts waits for it (earlyProviders.ts).
   registerEarlyProviders(context, client, LOG_SELECTOR);
+  trace('providers-registered');
   registerCommands(context, client);
   registerFolderOffsetCommand(context);
   registerStatusBar(context, client);
@@ -29,7 +36,8 @@ export function activate(context: vscode.ExtensionContext): { client: LanguageCl
   // activate() has returned, so the timeline's panel would wait for the server's start (1.3 s of the first rows at
   // load 11). Every request waits for the start itself (LanguageClient.sendRequest), a hover too (earlyProviders.ts).
   const started = client.start();
-  started.catch(() => undefined); // the client reports a failed start itself (output channel, notification)
+  started.then(() => trace('client-ready')).catch(() => undefined); // the client reports a failed start itself (output channel, notification)
+  trace('activate-returned');
   return { client, started };
 }
 

@@ -10,6 +10,7 @@
 // type into it: a log opened in the background gets locked the moment it is clicked, focused or shown.
 // A keystroke that still lands before the lock (a click and a key within a few milliseconds) is undone.
 import * as vscode from 'vscode';
+import { trace } from './trace';
 
 const SET_READONLY = 'workbench.action.files.setActiveEditorReadonlyInSession';
 const SET_WRITEABLE = 'workbench.action.files.setActiveEditorWriteableInSession';
@@ -45,7 +46,9 @@ export function registerReadOnlyLogs(context: vscode.ExtensionContext): void {
     if (set.get(key) === want && !strayEdits.has(key)) return;
     // Unlock only what this session locked: a log made read-only some other way stays so.
     if (!want && !set.has(key)) return;
+    trace('read-only-command', { want });
     await run(want ? SET_READONLY : SET_WRITEABLE);
+    trace('read-only-command-done', { want });
     // The command acted on whatever was active when it ran: remembered only if that was still this log.
     if (activeTabUri()?.toString() !== key) return;
     set.set(key, want);

@@ -123,8 +123,12 @@ export async function mergeOrderAsync(
   }
 }
 
-/** Records merged between two pauses of an async merge: ~5-10 ms of CPU (262,144 kept a hover waiting 0.5-1.3 s at load 14). */
-const MERGE_SLICE = 1 << 16;
+/**
+ * Records merged between two calls of an async merge's `pause()`: ~1 ms of CPU, so that a time-boxed pause (the
+ * language server's, server.ts) can yield every ~10 ms. 262,144 kept a hover waiting 0.5-1.3 s at load 14; 65,536
+ * still 0.15-0.5 s (issue #23).
+ */
+const MERGE_SLICE = 1 << 13;
 
 /** The merge, yielding between slices of about MERGE_SLICE records (the work itself is in plain loops). */
 function* mergeSteps(sources: TimelineSource[], previous?: MergedOrder): Generator<void, MergedOrder> {
