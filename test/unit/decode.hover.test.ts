@@ -102,6 +102,27 @@ test("a code the tables lack shows the name the log writes after it, said to be 
   assert.doesNotMatch(hoverAt(other, '0x800f0805'), /The log names it/);
 });
 
+test("a Windows Setup result code's extend code is read: phase and operation from Microsoft's page", () => {
+  const rollback = record('Setup failed: result 0xC1900101 - 0x4000D, rolling back', 'MOUPG', 3);
+  const hover = hoverAt(rollback, '0xC1900101');
+  assert.match(hover, /MOSETUP_E_SETUP_PLATFORM/);
+  assert.match(
+    hover,
+    /Extend code `0x4000D`: phase `SP_EXECUTION_OOBE_BOOT`, operation `SP_EXECUTION_OP_MIGRATE_DATA`/,
+  );
+  assert.match(hover, /upgrade-error-codes\.md/);
+  const safeOs = record('Result = 0xC1900101-0x20017', 'MOUPG', 3);
+  assert.match(hoverAt(safeOs, '0xC1900101'), /phase `SP_EXECUTION_SAFE_OS`, operation `SP_EXECUTION_OP_BOOT`/);
+  // A phase or operation the page does not name, another family's code, or no dash: no extend code.
+  for (const [text, code] of [
+    ['Result = 0xC1900101 - 0x9000D', '0xC1900101'],
+    ['Result = 0xC1900101 - 0x40021', '0xC1900101'],
+    ['Error 0x80070005 - 0x4000D', '0x80070005'],
+    ['Result = 0xC1900101 0x4000D', '0xC1900101'],
+  ])
+    assert.doesNotMatch(hoverAt(record(text, 'MOUPG', 3), code), /Extend code/, text);
+});
+
 test('a Status Message Viewer row hovers like a STATMSG: template filled from the row, its facts listed', () => {
   const row =
     'Information\tAudit PR1\t2/9/2014 11:57:49 PM\tPR1SITE.CONTOSO.COM Microsoft.ConfigurationManagement.exe\t30197\tUser " <b>DOMAIN\\User</b> " modified updates assignment 4 ({ <b>BAFB1BDB-7A6C-4DCF-9866-6C22DF92346A</b> }).';

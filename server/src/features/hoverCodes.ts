@@ -1,6 +1,12 @@
 // Hover on an error code: the name that fits the line first, then the others; the message, facility,
 // and what the seed documents say to do. HTTP statuses: reason phrase and what it means here.
 import type { CodeInfo, CodeMapping } from '../core/decode/hresult';
+import {
+  EXTEND_CODE_SOURCE,
+  extendCodeAfter,
+  isSetupResultCode,
+  type SetupExtendCode,
+} from '../core/decode/setupExtendCode';
 import type { LogRecord } from '../core/record';
 import { escapeMarkdown, markdownCode } from '../core/text';
 import { codesIn } from './codes';
@@ -8,11 +14,17 @@ import { codesIn } from './codes';
 export function codeHover(record: LogRecord, offset: number): string | undefined {
   const found = codesIn(record).find((c) => offset >= c.match.start && offset <= c.match.end);
   if (!found) return undefined;
-  const hover = describeCode(found.info, found.match.text);
+  const lines = [describeCode(found.info, found.match.text)];
   const named = found.info.known ? null : nameWrittenAfter(record.message, found.match.end);
-  return named
-    ? `${hover}\n\n_The log names it ${markdownCode(named)} (its own word, not a reference table's)._`
-    : hover;
+  if (named) lines.push(`_The log names it ${markdownCode(named)} (its own word, not a reference table's)._`);
+  const extend = isSetupResultCode(found.info.value) ? extendCodeAfter(record.message, found.match.end) : null;
+  if (extend) lines.push(extendLine(extend));
+  return lines.join('\n\n');
+}
+
+/** "0xC1900101 - 0x4000D": where Windows Setup was when it failed. */
+function extendLine({ text, phase, operation }: SetupExtendCode): string {
+  return `Extend code ${markdownCode(text)}: phase ${markdownCode(phase)}, operation ${markdownCode(operation)}\n\n_${escapeMarkdown(EXTEND_CODE_SOURCE)}_`;
 }
 
 /**
