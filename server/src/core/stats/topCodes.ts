@@ -48,12 +48,10 @@ export function searchKeyOf(message: string): string {
   return message.includes('-') ? message.replace(FENCED_GUID, BLANKED_GUID) : message;
 }
 
-/** A file's failure messages with the failure codes found in each (null: none), and those decoded so far. */
+/** A file's failure messages with the failure codes found in each (null: none), and its namings counted so far. */
 interface SearchedFile {
   codes: FileCodes;
   found: Array<Array<{ match: CodeMatch; key: string }> | null>;
-  /** named[k][m]: the naming of found[k][m] in message k's context, once decoded. */
-  named: Array<Naming[] | undefined>;
   /**
    * The file's namings of each code named in it so far (see namingsOf): naming → its row, counted over the file's
    * records, in order of first appearance in the file. A code not in `namedKeys` is not named in it yet.
@@ -84,7 +82,7 @@ export class FailureCodeTally {
       for (const { key } of failures ?? []) this.totals.set(key, (this.totals.get(key) ?? 0) + codes.counts[k]);
       found.push(failures);
     }
-    this.files[index] = { codes, found, named: [], namings: new Map(), namedKeys: new Set() };
+    this.files[index] = { codes, found, namings: new Map(), namedKeys: new Set() };
   }
 
   /** The failure codes findCodes finds in `message` (null: none), searched once per searchKeyOf. */
@@ -181,7 +179,7 @@ export class FailureCodeTally {
       for (let m = 0; m < failures.length; m++) {
         const key = failures[m].key;
         if (!missing.has(key)) continue;
-        const named = this.namedIn(file, k, m);
+        const named = namingIn(file, k, m);
         let byNaming = file.namings.get(key);
         if (!byNaming) file.namings.set(key, (byNaming = new Map()));
         const entry = byNaming.get(named.naming);
@@ -191,26 +189,22 @@ export class FailureCodeTally {
     }
     for (const key of missing) file.namedKeys.add(key);
   }
+}
 
-  /** The naming of the m-th failure code found in the file's k-th message, decoded in its context once. */
-  private namedIn(file: SearchedFile, k: number, m: number): Naming {
-    const kept = file.named[k]?.[m];
-    if (kept) return kept;
-    const { codes } = file;
-    const info = decodeMatch(file.found[k]![m].match, {
-      text: codes.messages[k],
-      component: codes.components[k],
-      file: codes.file,
-    });
-    // A code the tables do not name still says its facility: better than a blank line.
-    const message = info.known
-      ? info.message
-      : `not in the reference tables; ${facilityText(info.facility, info.facilityCode)}`;
-    const named: Naming = {
-      naming: info.names.join('\u0000'),
-      count: { code: info.code, names: info.names, message, count: 0 },
-    };
-    (file.named[k] ??= [])[m] = named;
-    return named;
-  }
+/**
+ * The naming of the m-th failure code found in the file's k-th message, decoded in its context. Each is decoded
+ * once: nameInFile walks a file once per code (namedKeys).
+ */
+function namingIn(file: SearchedFile, k: number, m: number): Naming {
+  const { codes } = file;
+  const info = decodeMatch(file.found[k]![m].match, {
+    text: codes.messages[k],
+    component: codes.components[k],
+    file: codes.file,
+  });
+  // A code the tables do not name still says its facility: better than a blank line.
+  const message = info.known
+    ? info.message
+    : `not in the reference tables; ${facilityText(info.facility, info.facilityCode)}`;
+  return { naming: info.names.join('\u0000'), count: { code: info.code, names: info.names, message, count: 0 } };
 }
